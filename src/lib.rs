@@ -1,0 +1,25 @@
+//! `panel`: rubric-aware scoring for expert review panels of Shanghai IP program calls.
+//!
+//! The domain lives here and never imports a terminal library:
+//! - [`rubric`]: rubric files, their validation and evaluation against facts;
+//! - [`pii`]: the personal-data scan;
+//! - [`bundle`]: anonymized application bundles and their loading/validation;
+//! - [`anonymize`]: raw applications → bundles + identity map, and `reveal`;
+//! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
+//! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
+//! - [`sheet`]: score sheets, signatures and merge;
+//! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
+//! - [`export`]: CSV, XLSX, Markdown and JSON outputs.
+//!
+//! `tui` is a thin layer over these modules.
+
+pub mod aggregate;
+pub mod anonymize;
+pub mod bundle;
+pub mod export;
+pub mod panel;
+pub mod pii;
+pub mod rubric;
+pub mod sheet;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,1 @@
+//! Terminal interface (ratatui): a thin layer over the domain modules.
