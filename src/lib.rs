@@ -16,6 +16,7 @@
 pub mod aggregate;
 pub mod anonymize;
 pub mod bundle;
+pub mod commands;
 pub mod export;
 pub mod panel;
 pub mod pii;

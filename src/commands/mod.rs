@@ -1,0 +1,4 @@
+//! Command implementations behind the CLI (the binary's edge: `anyhow`
+//! errors, text output). `src/main.rs` only parses and dispatches.
+
+pub mod rubric;
