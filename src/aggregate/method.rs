@@ -1,0 +1,212 @@
+//! The per-set methods (mean, trimmed mean, median) and rounding, in exact decimals.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{Method, Rounding};
+
+/// Whether the trimmed mean with `k` drops anything from `n` values.
+///
+/// Rule: the `k` highest and `k` lowest values are dropped only when `n ≥ 2k + 1`, so that
+/// at least one value remains (design.md §6 "only when at least 2k + 1 values remain" read
+/// as "when the valid values number at least 2k + 1", the conventional
+/// 去掉一个最高分和一个最低分 with three or more scores). With `k = 1`: 2 values → plain
+/// mean, 3 → the middle one, 5 → mean of the middle three. `k = 0` never trims.
+pub fn trims(n: usize, k: usize) -> bool {
+    k > 0
+        && k.checked_mul(2)
+            .and_then(|d| d.checked_add(1))
+            .is_some_and(|min| n >= min)
+}
+
+/// Rounds `value` to `digits` decimal places: `HalfUp` = midpoint away from zero
+/// (2.345 → 2.35, −2.345 → −2.35), `Truncate` = toward zero (2.349 → 2.34), `None` = as is.
+pub fn round_value(value: Decimal, digits: u32, rounding: Rounding) -> Decimal {
+    match rounding {
+        Rounding::HalfUp => {
+            value.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero)
+        }
+        Rounding::Truncate => value.round_dp_with_strategy(digits, RoundingStrategy::ToZero),
+        Rounding::None => value,
+    }
+}
+
+/// Exact mean of `values` (non-empty).
+pub(crate) fn mean(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    let mut sum = Decimal::ZERO;
+    let mut n: u64 = 0;
+    for v in values {
+        sum += v;
+        n += 1;
+    }
+    if n == 0 {
+        None
+    } else {
+        Some(sum / Decimal::from(n))
+    }
+}
+
+/// Result of [`combine`]: the value, and whether `k` values were dropped on each side.
+/// When `trimmed`, `order[..k]` are the dropped lows and `order[n-k..]` the dropped highs
+/// (as positions into the input slice).
+pub(crate) struct Combined {
+    pub(crate) value: Decimal,
+    pub(crate) trimmed: bool,
+}
+
+/// Applies `method` to `values` (given in canonical order: expert id ascending).
+/// `order` receives the positions sorted by (value, position). `Normalized` is not a
+/// per-set method; here it falls back to the plain mean (used for display subtotals only).
+pub(crate) fn combine(
+    method: Method,
+    k: usize,
+    values: &[Decimal],
+    order: &mut Vec<usize>,
+) -> Option<Combined> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    order.clear();
+    order.extend(0..n);
+    match method {
+        Method::Mean | Method::Normalized => Some(Combined {
+            value: mean(values.iter().copied())?,
+            trimmed: false,
+        }),
+        Method::Trimmed => {
+            if trims(n, k) {
+                order.sort_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
+                let value = mean(order[k..n - k].iter().map(|&i| values[i]))?;
+                Some(Combined {
+                    value,
+                    trimmed: true,
+                })
+            } else {
+                Some(Combined {
+                    value: mean(values.iter().copied())?,
+                    trimmed: false,
+                })
+            }
+        }
+        Method::Median => {
+            order.sort_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
+            let value = if n % 2 == 1 {
+                values[order[n / 2]]
+            } else {
+                (values[order[n / 2 - 1]] + values[order[n / 2]]) / Decimal::TWO
+            };
+            Some(Combined {
+                value,
+                trimmed: false,
+            })
+        }
+    }
+}
+
+/// `f64` version of [`combine`] for the bootstrap; sorts `values` in place.
+pub(crate) fn combine_f64(method: Method, k: usize, values: &mut [f64]) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return 0.0;
+    }
+    match method {
+        Method::Mean | Method::Normalized => values.iter().sum::<f64>() / n as f64,
+        Method::Trimmed => {
+            if trims(n, k) {
+                values.sort_by(f64::total_cmp);
+                values[k..n - k].iter().sum::<f64>() / (n - 2 * k) as f64
+            } else {
+                values.iter().sum::<f64>() / n as f64
+            }
+        }
+        Method::Median => {
+            values.sort_by(f64::total_cmp);
+            if n % 2 == 1 {
+                values[n / 2]
+            } else {
+                (values[n / 2 - 1] + values[n / 2]) / 2.0
+            }
+        }
+    }
+}
+
+/// `f64` rounding for the bootstrap (noise below 1e-9 removed before the mode applies).
+pub(crate) fn round_f64(x: f64, digits: u32, rounding: Rounding) -> f64 {
+    if matches!(rounding, Rounding::None) {
+        return x;
+    }
+    let p = 10f64.powi(digits.min(12) as i32);
+    let y = ((x * p) * 1e6).round() / 1e6;
+    match rounding {
+        Rounding::HalfUp => y.round() / p,
+        Rounding::Truncate => y.trunc() / p,
+        Rounding::None => x,
+    }
+}
+
+/// Square root of a non-negative decimal (Newton from an `f64` guess; 0 for v ≤ 0).
+pub(crate) fn sqrt(v: Decimal) -> Decimal {
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    if v <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let mut x = v
+        .to_f64()
+        .map(f64::sqrt)
+        .and_then(Decimal::from_f64)
+        .filter(|x| *x > Decimal::ZERO)
+        .unwrap_or(Decimal::ONE);
+    for _ in 0..8 {
+        let next = (x + v / x) / Decimal::TWO;
+        if next == x {
+            break;
+        }
+        x = next;
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn trims_rule() {
+        assert!(!trims(2, 1));
+        assert!(trims(3, 1));
+        assert!(trims(5, 1));
+        assert!(trims(9, 1));
+        assert!(!trims(4, 2));
+        assert!(trims(5, 2));
+        assert!(!trims(9, 0));
+        assert!(!trims(usize::MAX, usize::MAX));
+    }
+
+    #[test]
+    fn rounding_modes() {
+        assert_eq!(round_value(d("2.345"), 2, Rounding::HalfUp), d("2.35"));
+        assert_eq!(round_value(d("2.345"), 2, Rounding::Truncate), d("2.34"));
+        assert_eq!(round_value(d("-2.345"), 2, Rounding::HalfUp), d("-2.35"));
+        assert_eq!(round_value(d("2.345"), 2, Rounding::None), d("2.345"));
+        assert_eq!(round_value(d("2.3449"), 2, Rounding::HalfUp), d("2.34"));
+    }
+
+    #[test]
+    fn sqrt_exact() {
+        assert_eq!(sqrt(d("16")), d("4"));
+        assert_eq!(sqrt(d("2.25")), d("1.5"));
+        let r = sqrt(d("2"));
+        assert!((r * r - d("2")).abs() < d("0.0000000000000000000001"));
+        assert_eq!(sqrt(d("-1")), Decimal::ZERO);
+    }
+
+    #[test]
+    fn f64_rounding() {
+        assert_eq!(round_f64(1.005, 2, Rounding::HalfUp), 1.01);
+        assert_eq!(round_f64(1.009, 2, Rounding::Truncate), 1.0);
+    }
+}

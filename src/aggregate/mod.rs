@@ -1,0 +1,616 @@
+//! Aggregation, ranking and shortlist (design.md §6): a pure pipeline over plain data.
+//!
+//! No store, no terminal, no file I/O: callers build an [`Input`] (or stream rows into a
+//! [`ScoreTable`]) and get [`Results`] back. Every value that decides a status or a rank is
+//! computed with exact decimal arithmetic ([`rust_decimal`]); `f64` is used only for the
+//! advisory bootstrap (`p_shortlist`) and when serializing numbers to JSON.
+//!
+//! # Pipeline
+//!
+//! 1. **Expert values.** Rows of a conflicted (application, expert) pair are dropped before
+//!    anything else. An expert counts for an application ("valid score") only if they scored
+//!    every criterion of the scheme for it, with no two different values for the same
+//!    criterion; other experts are excluded and noted. Each value is clamped to
+//!    `[0, criterion max]`; the expert's category subtotal `Σ weight × value` is clamped to the
+//!    category max; the expert total is `min(Σ non-bonus categories, total_max) + Σ bonus
+//!    categories` (each bonus category capped on its own). Every clamp is noted.
+//! 2. **Panel value** ([`By`], [`Method`]). `By::Criterion`: per criterion the method over the
+//!    valid experts' (unweighted) values, rounded; then `weight × value`, rounded; then
+//!    summed per category (category caps) and into the total (total cap, bonus on top).
+//!    `By::Total`: the method over the expert totals, rounded.
+//!    * `Trimmed`: see [`trims`] — the `k` highest and `k` lowest values are dropped only
+//!      when `n ≥ 2k + 1` (the conventional 去掉一个最高分和一个最低分 needs three scores);
+//!      otherwise the plain mean is used and a note says so. Exactly `k` instances are
+//!      dropped on each side even when values tie at an extreme: values are ordered by
+//!      (value, expert id), so among tied lowest values the experts whose ids sort FIRST are
+//!      dropped, and among tied highest values the experts whose ids sort LAST are dropped.
+//!      Every dropped value is recorded in [`AppResult::dropped`].
+//!    * `Median`: the middle value, or the mean of the two middle values for even `n`.
+//!    * `Normalized`: see *Calibration* below. When chosen as the official method it is
+//!      used as such (explicitly, never silently); otherwise it is only shown beside the
+//!      official total as `calibrated_total`.
+//! 3. **Rounding** ([`round_value`]) at `digits`: `half-up` = midpoint away from zero,
+//!    `truncate` = toward zero, `none` = full precision.
+//! 4. **Quorum**: fewer valid experts than `quorum` → status `incomplete` (a total over the
+//!    available valid experts is still shown when there is at least one).
+//! 5. **Flags** (for discussion, never change a status): `disagreement:<criterion>` when
+//!    `max − min` of the valid experts' values of that criterion is strictly greater than
+//!    `disagreement_range_share × criterion max`; `outlier:<expert>` when
+//!    `|expert total − mean of the OTHER valid experts' totals|` is strictly greater than
+//!    `outlier_total_share × total_max` (a share of the scale, like the disagreement rule,
+//!    so that low-scoring applications are not over-flagged). Both need ≥ 2 valid experts.
+//! 6. **Ranking** among status `ranked` only: total descending, then each tie-break subtotal
+//!    descending (in the scheme's order; a subtotal is computed the same way as the total:
+//!    for `By::Criterion` the rounded weighted criterion value or the capped category sum;
+//!    for `By::Total` the method applied to the experts' weighted criterion values or
+//!    capped category subtotals, rounded), then application id ascending (byte order) for
+//!    the ORDER only. Applications equal in total and in every tie-break subtotal share a
+//!    rank (competition ranking 1, 1, 3).
+//! 7. **Status**, first match wins: `ineligible` (eligibility check failed), `incomplete`,
+//!    `below_threshold` (total < threshold), `ranked`. Only `ranked` applications get a rank.
+//!    **Shortlist**: the ranked applications (eligible or unchecked; `eligibility` says
+//!    which) in rank order, up to `quota`. When a shared rank straddles the quota cut, none
+//!    of the tied applications is shortlisted (no silent pick) and all get `tie_at_cut`.
+//!    **Funding**: recommendation `min(requested, per_award_cap)` (either alone when the
+//!    other is missing) in rank order while the budget lasts. When the remaining budget is
+//!    smaller than a single application's recommendation, it gets the remainder and
+//!    `budget_exhausted`; when a shared rank cannot be funded in full, none of it is
+//!    shortlisted (`tie_at_cut` + `budget_exhausted`). The shortlist stops there: later
+//!    applications that quota alone would admit get `budget_exhausted` and are not
+//!    shortlisted.
+//! 8. **Beside the official result**: `calibrated_total` (normalized method, same `by`),
+//!    [`Results::calibration_changes`] (applications whose `shortlisted` would differ under
+//!    calibration, same shortlist rules), and `p_shortlist` (bootstrap, see below).
+//!
+//! # Calibration (`Normalized`)
+//!
+//! For each expert, over all applications they validly scored, each raw value `x` (expert
+//! total for `By::Total`, criterion value per criterion for `By::Criterion`) becomes
+//! `z = (x − μₑ) / σₑ` (population σ; `z = 0` when σ = 0 or the expert scored a single
+//! application). `μₑ` and `1/σₑ` are rounded to 12 decimal places, so all sums are exact
+//! and independent of input order. Per application the mean `z̄` over its valid experts is
+//! mapped back onto the panel's scale as `μ + z̄ × σ`, where `μ` and `σ` are the mean and
+//! population standard deviation of ALL valid raw values of the panel (every expert ×
+//! application pair), clamped to `[0, max]`, then rounded and summed as in step 2.
+//!
+//! # Bootstrap (`p_shortlist`)
+//!
+//! For `resamples > 0`: each draw resamples, for every eligible and complete application,
+//! its valid experts with replacement (as many as it has), recomputes the total with the
+//! official method over the resampled experts' TOTALS (also for `By::Criterion`, an
+//! approximation that keeps it O(draws × apps × experts)), rounds it, applies threshold
+//! and quota (ties by id; budget ignored), and counts. `p_shortlist` is the share of draws
+//! in which the application made the shortlist; `None` for ineligible or incomplete
+//! applications or when disabled. Deterministic: `StdRng::seed_from_u64(seed)`, applications
+//! in id order. Advisory only; computed in `f64`.
+//!
+//! # Output order
+//!
+//! [`Results::applications`]: `ranked` (by rank, then tie-break subtotals, then id), then
+//! `incomplete`, `ineligible`, `below_threshold`, each group by total descending (none
+//! last), tie-break subtotals, id.
+
+mod bootstrap;
+mod method;
+mod normalize;
+mod pipeline;
+mod ser;
+mod table;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use method::{round_value, trims};
+pub use table::ScoreTable;
+
+/// Status of an application that is ranked.
+pub const STATUS_RANKED: &str = "ranked";
+/// Status of an application with fewer valid experts than the quorum.
+pub const STATUS_INCOMPLETE: &str = "incomplete";
+/// Status of an application that failed the eligibility check.
+pub const STATUS_INELIGIBLE: &str = "ineligible";
+/// Status of an application whose total is below the threshold.
+pub const STATUS_BELOW_THRESHOLD: &str = "below_threshold";
+/// Flag: a shared rank straddles the quota or budget cut.
+pub const FLAG_TIE_AT_CUT: &str = "tie_at_cut";
+/// Flag: the budget ran out at or before this application.
+pub const FLAG_BUDGET_EXHAUSTED: &str = "budget_exhausted";
+/// Flag prefix: `disagreement:<criterion>`.
+pub const FLAG_DISAGREEMENT: &str = "disagreement:";
+/// Flag prefix: `outlier:<expert>`.
+pub const FLAG_OUTLIER: &str = "outlier:";
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+/// One criterion of the scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionSpec {
+    pub id: String,
+    /// Id of the [`CategorySpec`] it belongs to.
+    pub category: String,
+    pub max: Decimal,
+    /// Weight (factor) applied to the panel value; default 1.
+    #[serde(default = "one")]
+    pub weight: Decimal,
+}
+
+impl CriterionSpec {
+    /// A criterion with weight 1.
+    pub fn new(id: impl Into<String>, category: impl Into<String>, max: Decimal) -> Self {
+        CriterionSpec {
+            id: id.into(),
+            category: category.into(),
+            max,
+            weight: Decimal::ONE,
+        }
+    }
+}
+
+/// One category of the scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategorySpec {
+    pub id: String,
+    pub max: Decimal,
+    /// Bonus categories are capped on their own and added on top of `total_max`.
+    #[serde(default)]
+    pub bonus: bool,
+}
+
+impl CategorySpec {
+    /// A regular (non-bonus) category.
+    pub fn new(id: impl Into<String>, max: Decimal) -> Self {
+        CategorySpec {
+            id: id.into(),
+            max,
+            bonus: false,
+        }
+    }
+
+    /// A bonus category.
+    pub fn bonus(id: impl Into<String>, max: Decimal) -> Self {
+        CategorySpec {
+            id: id.into(),
+            max,
+            bonus: true,
+        }
+    }
+}
+
+/// The scoring scheme, from the rubric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheme {
+    pub criteria: Vec<CriterionSpec>,
+    pub categories: Vec<CategorySpec>,
+    /// Cap of the non-bonus categories together (e.g. 100).
+    pub total_max: Decimal,
+    /// Ordered criterion or category ids; a higher subtotal ranks first.
+    #[serde(default)]
+    pub tie_break: Vec<String>,
+}
+
+/// Error of the `FromStr` implementations of [`Method`], [`By`] and [`Rounding`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} \"{value}\": expected one of {expected}")]
+pub struct ParseSettingError {
+    /// Which setting (e.g. "aggregation method").
+    pub what: &'static str,
+    /// The value given.
+    pub value: String,
+    /// The accepted values.
+    pub expected: &'static str,
+}
+
+fn norm_token(s: &str) -> String {
+    s.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+/// How the panel value is computed from the valid experts' values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    #[default]
+    Mean,
+    Trimmed,
+    Median,
+    Normalized,
+}
+
+impl Method {
+    /// The CLI / serde spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Mean => "mean",
+            Method::Trimmed => "trimmed",
+            Method::Median => "median",
+            Method::Normalized => "normalized",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = ParseSettingError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match norm_token(s).as_str() {
+            "mean" => Ok(Method::Mean),
+            "trimmed" => Ok(Method::Trimmed),
+            "median" => Ok(Method::Median),
+            "normalized" => Ok(Method::Normalized),
+            _ => Err(ParseSettingError {
+                what: "aggregation method",
+                value: s.to_string(),
+                expected: "mean, trimmed, median, normalized",
+            }),
+        }
+    }
+}
+
+/// Whether the method is applied per criterion or to the expert totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum By {
+    #[default]
+    Criterion,
+    Total,
+}
+
+impl By {
+    /// The CLI / serde spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Criterion => "criterion",
+            By::Total => "total",
+        }
+    }
+}
+
+impl fmt::Display for By {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for By {
+    type Err = ParseSettingError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match norm_token(s).as_str() {
+            "criterion" => Ok(By::Criterion),
+            "total" => Ok(By::Total),
+            _ => Err(ParseSettingError {
+                what: "aggregation level (--by)",
+                value: s.to_string(),
+                expected: "criterion, total",
+            }),
+        }
+    }
+}
+
+/// Rounding mode at `digits` decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rounding {
+    /// Midpoint away from zero (四舍五入).
+    #[default]
+    HalfUp,
+    /// Toward zero.
+    Truncate,
+    /// Full precision.
+    None,
+}
+
+impl Rounding {
+    /// The CLI / serde spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rounding::HalfUp => "half-up",
+            Rounding::Truncate => "truncate",
+            Rounding::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Rounding {
+    type Err = ParseSettingError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match norm_token(s).as_str() {
+            "half-up" => Ok(Rounding::HalfUp),
+            "truncate" => Ok(Rounding::Truncate),
+            "none" => Ok(Rounding::None),
+            _ => Err(ParseSettingError {
+                what: "rounding mode",
+                value: s.to_string(),
+                expected: "half-up, truncate, none",
+            }),
+        }
+    }
+}
+
+/// All settings of the pipeline (rubric defaults, overridable on the command line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub method: Method,
+    /// `k` of the trimmed mean (default 1).
+    pub trim: usize,
+    pub by: By,
+    /// Decimal places kept by rounding (default 2).
+    pub digits: u32,
+    pub rounding: Rounding,
+    /// Minimum number of valid experts (default 3).
+    pub quorum: usize,
+    /// Minimum total for the shortlist (default 60).
+    pub threshold: Decimal,
+    /// Maximum number of shortlisted applications; `None` = no limit.
+    pub quota: Option<usize>,
+    /// Total budget in 万元; `None` = no limit.
+    pub budget_wan: Option<Decimal>,
+    /// Cap per award in 万元.
+    pub per_award_cap_wan: Option<Decimal>,
+    /// Disagreement flag share of the criterion max (default 0.40).
+    pub disagreement_range_share: Decimal,
+    /// Outlier flag share of `total_max` (default 0.30).
+    pub outlier_total_share: Decimal,
+    /// Bootstrap draws for `p_shortlist`; 0 disables (default 1000).
+    pub resamples: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            method: Method::Mean,
+            trim: 1,
+            by: By::Criterion,
+            digits: 2,
+            rounding: Rounding::HalfUp,
+            quorum: 3,
+            threshold: Decimal::from(60),
+            quota: None,
+            budget_wan: None,
+            per_award_cap_wan: None,
+            disagreement_range_share: Decimal::new(40, 2),
+            outlier_total_share: Decimal::new(30, 2),
+            resamples: 1000,
+            seed: 0,
+        }
+    }
+}
+
+/// One expert's value for one criterion (the sum of its items, item caps already applied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreRow {
+    pub app: String,
+    pub expert: String,
+    pub criterion: String,
+    pub value: Decimal,
+}
+
+impl ScoreRow {
+    /// Convenience constructor.
+    pub fn new(
+        app: impl Into<String>,
+        expert: impl Into<String>,
+        criterion: impl Into<String>,
+        value: Decimal,
+    ) -> Self {
+        ScoreRow {
+            app: app.into(),
+            expert: expert.into(),
+            criterion: criterion.into(),
+            value,
+        }
+    }
+}
+
+/// Result of the eligibility check of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Eligibility {
+    Eligible,
+    /// With the reasons.
+    Ineligible(Vec<String>),
+    #[default]
+    Unchecked,
+}
+
+/// What the pipeline needs to know about an application besides its scores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    pub id: String,
+    #[serde(default)]
+    pub eligibility: Eligibility,
+    #[serde(default)]
+    pub requested_wan: Option<Decimal>,
+}
+
+impl AppInfo {
+    /// An eligible application without a requested amount.
+    pub fn eligible(id: impl Into<String>) -> Self {
+        AppInfo {
+            id: id.into(),
+            eligibility: Eligibility::Eligible,
+            requested_wan: None,
+        }
+    }
+}
+
+/// Everything [`run`] reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    pub scheme: Scheme,
+    /// Applications; those present only in `scores` are added as `Unchecked`. When an id is
+    /// listed twice, the first entry is used (and a note says so).
+    pub apps: Vec<AppInfo>,
+    pub scores: Vec<ScoreRow>,
+    /// Declared conflicts of interest: (application, expert).
+    pub conflicts: Vec<(String, String)>,
+}
+
+/// The settings as used, echoed in the results (numbers serialize as JSON numbers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingsEcho {
+    pub method: Method,
+    pub trim: usize,
+    pub by: By,
+    pub digits: u32,
+    pub rounding: Rounding,
+    pub quorum: usize,
+    #[serde(serialize_with = "ser::dec")]
+    pub threshold: Decimal,
+    pub quota: Option<usize>,
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub budget_wan: Option<Decimal>,
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub per_award_cap_wan: Option<Decimal>,
+    #[serde(serialize_with = "ser::dec")]
+    pub disagreement_range_share: Decimal,
+    #[serde(serialize_with = "ser::dec")]
+    pub outlier_total_share: Decimal,
+    pub resamples: usize,
+    pub seed: u64,
+}
+
+impl From<&Settings> for SettingsEcho {
+    fn from(s: &Settings) -> Self {
+        SettingsEcho {
+            method: s.method,
+            trim: s.trim,
+            by: s.by,
+            digits: s.digits,
+            rounding: s.rounding,
+            quorum: s.quorum,
+            threshold: s.threshold,
+            quota: s.quota,
+            budget_wan: s.budget_wan,
+            per_award_cap_wan: s.per_award_cap_wan,
+            disagreement_range_share: s.disagreement_range_share,
+            outlier_total_share: s.outlier_total_share,
+            resamples: s.resamples,
+            seed: s.seed,
+        }
+    }
+}
+
+/// Which extreme a dropped value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    High,
+    Low,
+}
+
+/// A value dropped by the trimmed mean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    pub expert: String,
+    /// The criterion for `By::Criterion`; `None` when the expert's total was dropped.
+    pub criterion: Option<String>,
+    #[serde(serialize_with = "ser::dec")]
+    pub value: Decimal,
+    pub side: Side,
+}
+
+/// The result for one application.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppResult {
+    /// 1-based competition rank among `ranked` applications.
+    pub rank: Option<usize>,
+    pub id: String,
+    /// `"ranked" | "incomplete" | "ineligible" | "below_threshold"`.
+    pub status: String,
+    /// `"eligible" | "ineligible" | "unchecked"`.
+    pub eligibility: String,
+    pub ineligible_reasons: Vec<String>,
+    /// Official panel total (rounded); `None` without any valid expert.
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub total: Option<Decimal>,
+    /// Number of valid experts.
+    pub experts: usize,
+    /// Panel value per criterion, rounded, before weight (`By::Total`: the plain mean, for
+    /// display; `Normalized` official: the calibrated value).
+    #[serde(serialize_with = "ser::map_dec")]
+    pub criteria: BTreeMap<String, Decimal>,
+    /// Panel subtotal per category (capped), as used by the tie-break.
+    #[serde(serialize_with = "ser::map_dec")]
+    pub categories: BTreeMap<String, Decimal>,
+    /// Each valid expert's capped total.
+    #[serde(serialize_with = "ser::map_dec")]
+    pub expert_totals: BTreeMap<String, Decimal>,
+    pub dropped: Vec<Dropped>,
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub calibrated_total: Option<Decimal>,
+    pub p_shortlist: Option<f64>,
+    pub shortlisted: bool,
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub funding_wan: Option<Decimal>,
+    pub flags: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// The full result of [`run`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    pub settings: SettingsEcho,
+    /// In output order (see the module documentation).
+    pub applications: Vec<AppResult>,
+    /// Ids (byte order) whose `shortlisted` would differ under calibration.
+    pub calibration_changes: Vec<String>,
+    /// Sum of the recommended funding of the shortlist.
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub budget_used_wan: Option<Decimal>,
+    pub notes: Vec<String>,
+}
+
+impl Results {
+    /// The result of application `id`, if any.
+    pub fn app(&self, id: &str) -> Option<&AppResult> {
+        self.applications.iter().find(|a| a.id == id)
+    }
+
+    /// The shortlisted applications, in rank order.
+    pub fn shortlist(&self) -> impl Iterator<Item = &AppResult> {
+        self.applications.iter().filter(|a| a.shortlisted)
+    }
+}
+
+/// Runs the pipeline over `input`.
+pub fn run(input: &Input, settings: &Settings) -> Results {
+    let table = ScoreTable::from_rows(&input.scores);
+    run_table(
+        &input.scheme,
+        &input.apps,
+        &input.conflicts,
+        &table,
+        settings,
+    )
+}
+
+/// Runs the pipeline over rows already interned in a [`ScoreTable`] (the compact path for
+/// large imports: ~28 bytes per score instead of three owned strings).
+pub fn run_table(
+    scheme: &Scheme,
+    apps: &[AppInfo],
+    conflicts: &[(String, String)],
+    table: &ScoreTable,
+    settings: &Settings,
+) -> Results {
+    pipeline::run(scheme, apps, conflicts, table, settings)
+}

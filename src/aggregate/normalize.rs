@@ -1,0 +1,236 @@
+//! Calibration: the `Normalized` method (see the module documentation of `aggregate`).
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::method::sqrt;
+use super::pipeline::{finish_criteria, panel_by_total, AppWork, Ctx, Panel, Scratch};
+use super::{By, Method};
+
+/// Decimal places kept for each expert's mean and 1/σ, so that every z-score sum is exact.
+const Z_DIGITS: u32 = 12;
+
+/// (mean, 1/σ) or (mean, σ) in `f64`, for the bootstrap only.
+type PairF = (f64, f64);
+
+fn round12(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(Z_DIGITS, RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    n: u64,
+    s1: Decimal,
+    s2: Decimal,
+}
+
+impl Acc {
+    fn add(&mut self, x: Decimal) {
+        self.n += 1;
+        self.s1 += x;
+        self.s2 += x * x;
+    }
+
+    fn merge(&mut self, o: &Acc) {
+        self.n += o.n;
+        self.s1 += o.s1;
+        self.s2 += o.s2;
+    }
+
+    /// n² × population variance = n Σx² − (Σx)², exact.
+    fn var_num(&self) -> Decimal {
+        Decimal::from(self.n) * self.s2 - self.s1 * self.s1
+    }
+
+    /// (mean, sd) exact up to the 28 digits of a decimal; (0, 0) when empty.
+    fn mean_sd(&self) -> (Decimal, Decimal) {
+        if self.n == 0 {
+            return (Decimal::ZERO, Decimal::ZERO);
+        }
+        let n = Decimal::from(self.n);
+        (self.s1 / n, sqrt(self.var_num()) / n)
+    }
+
+    /// (rounded mean, rounded 1/σ); 1/σ = 0 when σ = 0 (which gives z = 0).
+    fn z_params(&self) -> (Decimal, Decimal) {
+        if self.n == 0 {
+            return (Decimal::ZERO, Decimal::ZERO);
+        }
+        let n = Decimal::from(self.n);
+        let var_num = self.var_num();
+        let inv = if var_num <= Decimal::ZERO {
+            Decimal::ZERO
+        } else {
+            round12(n / sqrt(var_num))
+        };
+        (round12(self.s1 / n), inv)
+    }
+}
+
+pub(crate) struct Norm {
+    /// The calibrated panel per application (`None` without a valid expert).
+    pub(crate) panels: Vec<Option<Panel>>,
+    /// Per application, per valid expert: the expert's calibrated total (for the bootstrap
+    /// when `Normalized` is the official method); empty unless asked for.
+    pub(crate) expert_values: Vec<Vec<f64>>,
+}
+
+fn f(v: Decimal) -> f64 {
+    v.to_f64().unwrap_or(0.0)
+}
+
+pub(crate) fn normalized(
+    ctx: &Ctx,
+    works: &[AppWork],
+    n_experts: usize,
+    want_values: bool,
+) -> Norm {
+    match ctx.by {
+        By::Criterion => by_criterion(ctx, works, n_experts, want_values),
+        By::Total => by_total(ctx, works, n_experts, want_values),
+    }
+}
+
+fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -> Norm {
+    let nc = ctx.nc();
+    let mut acc = vec![Acc::default(); n_experts * nc];
+    for w in works {
+        for (i, &e) in w.experts.iter().enumerate() {
+            let row = &w.values[i * nc..(i + 1) * nc];
+            let a = &mut acc[e as usize * nc..(e as usize + 1) * nc];
+            for (slot, x) in a.iter_mut().zip(row) {
+                slot.add(*x);
+            }
+        }
+    }
+    let mut glob = vec![Acc::default(); nc];
+    for e in 0..n_experts {
+        for c in 0..nc {
+            glob[c].merge(&acc[e * nc + c]);
+        }
+    }
+    let params: Vec<(Decimal, Decimal)> = acc.iter().map(Acc::z_params).collect();
+    drop(acc);
+    let scale: Vec<(Decimal, Decimal)> = glob.iter().map(Acc::mean_sd).collect();
+    let (params_f, scale_f): (Vec<PairF>, Vec<PairF>) = if want_values {
+        (
+            params.iter().map(|(m, i)| (f(*m), f(*i))).collect(),
+            scale.iter().map(|(m, s)| (f(*m), f(*s))).collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+
+    let mut panels = Vec::with_capacity(works.len());
+    let mut expert_values = Vec::new();
+    for w in works {
+        let n = w.experts.len();
+        if n == 0 {
+            panels.push(None);
+            if want_values {
+                expert_values.push(Vec::new());
+            }
+            continue;
+        }
+        let nd = Decimal::from(n);
+        let mut crit = Vec::with_capacity(nc);
+        let mut weighted = Vec::with_capacity(nc);
+        for c in 0..nc {
+            let mut sum_z = Decimal::ZERO;
+            for (i, &e) in w.experts.iter().enumerate() {
+                let (m, inv) = params[e as usize * nc + c];
+                if !inv.is_zero() {
+                    sum_z += (w.values[i * nc + c] - m) * inv;
+                }
+            }
+            let (mu, sd) = scale[c];
+            let cal = (mu + sum_z / nd * sd).clamp(Decimal::ZERO, ctx.crit_max[c]);
+            let r = ctx.round(cal);
+            crit.push(r);
+            weighted.push(ctx.weighted(c, r));
+        }
+        panels.push(Some(finish_criteria(
+            ctx,
+            crit,
+            weighted,
+            Vec::new(),
+            Vec::new(),
+        )));
+        if want_values {
+            let vals = w
+                .experts
+                .iter()
+                .enumerate()
+                .map(|(i, &e)| {
+                    (0..nc)
+                        .map(|c| {
+                            let (m, inv) = params_f[e as usize * nc + c];
+                            let (mu, sd) = scale_f[c];
+                            let x = f(w.values[i * nc + c]);
+                            f(ctx.crit_w[c]) * (mu + (x - m) * inv * sd)
+                        })
+                        .sum::<f64>()
+                })
+                .collect();
+            expert_values.push(vals);
+        }
+    }
+    Norm {
+        panels,
+        expert_values,
+    }
+}
+
+fn by_total(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -> Norm {
+    let mut acc = vec![Acc::default(); n_experts];
+    for w in works {
+        for (i, &e) in w.experts.iter().enumerate() {
+            acc[e as usize].add(w.totals[i]);
+        }
+    }
+    let mut glob = Acc::default();
+    for a in &acc {
+        glob.merge(a);
+    }
+    let params: Vec<(Decimal, Decimal)> = acc.iter().map(Acc::z_params).collect();
+    let (mu, sd) = glob.mean_sd();
+    let mut panels = Vec::with_capacity(works.len());
+    let mut expert_values = Vec::new();
+    let mut sc = Scratch::default();
+    for w in works {
+        let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, &mut sc) else {
+            panels.push(None);
+            if want_values {
+                expert_values.push(Vec::new());
+            }
+            continue;
+        };
+        let n = Decimal::from(w.experts.len());
+        let mut sum_z = Decimal::ZERO;
+        let mut zs = Vec::new();
+        for (i, &e) in w.experts.iter().enumerate() {
+            let (m, inv) = params[e as usize];
+            let z = if inv.is_zero() {
+                Decimal::ZERO
+            } else {
+                (w.totals[i] - m) * inv
+            };
+            sum_z += z;
+            if want_values {
+                zs.push(f(mu) + f(z) * f(sd));
+            }
+        }
+        let cal = (mu + sum_z / n * sd).clamp(Decimal::ZERO, ctx.max_total);
+        panel.total = ctx.round(cal);
+        panel.dropped.clear();
+        panel.notes.clear();
+        panels.push(Some(panel));
+        if want_values {
+            expert_values.push(zs);
+        }
+    }
+    Norm {
+        panels,
+        expert_values,
+    }
+}

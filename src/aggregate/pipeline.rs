@@ -1,0 +1,1101 @@
+//! The pipeline proper: expert values → panel values → flags → status, rank, shortlist.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::bootstrap::{self, BootConfig};
+use super::method::{combine, mean, round_value, trims};
+use super::normalize;
+use super::table::{FxBuild, ScoreTable};
+use super::{
+    AppInfo, AppResult, By, Dropped, Eligibility, Method, Results, Rounding, Scheme, Settings,
+    SettingsEcho, Side, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
+    STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
+};
+
+/// Largest criterion/category/total max accepted (larger values are clamped, with a note),
+/// so that no sum, square or product of the pipeline can overflow a `Decimal`.
+const LIMIT_MAX: i64 = 1_000_000;
+/// Largest criterion weight accepted.
+const LIMIT_WEIGHT: i64 = 1_000;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TieKey {
+    Criterion(usize),
+    Category(usize),
+}
+
+/// The scheme in index form, plus the settings the panel computations need.
+pub(crate) struct Ctx {
+    pub(crate) crit_ids: Vec<String>,
+    pub(crate) crit_max: Vec<Decimal>,
+    pub(crate) crit_w: Vec<Decimal>,
+    crit_w_one: Vec<bool>,
+    pub(crate) crit_cat: Vec<usize>,
+    crit_index: HashMap<String, usize>,
+    pub(crate) cat_ids: Vec<String>,
+    pub(crate) cat_max: Vec<Decimal>,
+    pub(crate) cat_bonus: Vec<bool>,
+    pub(crate) total_max: Decimal,
+    /// `total_max` + Σ bonus category maxima.
+    pub(crate) max_total: Decimal,
+    pub(crate) tie: Vec<TieKey>,
+    pub(crate) method: Method,
+    pub(crate) k: usize,
+    pub(crate) by: By,
+    digits: u32,
+    rounding: Rounding,
+}
+
+impl Ctx {
+    pub(crate) fn nc(&self) -> usize {
+        self.crit_ids.len()
+    }
+
+    pub(crate) fn ncat(&self) -> usize {
+        self.cat_ids.len()
+    }
+
+    pub(crate) fn round(&self, v: Decimal) -> Decimal {
+        round_value(v, self.digits, self.rounding)
+    }
+
+    /// `round(weight × v)`.
+    pub(crate) fn weighted(&self, c: usize, v: Decimal) -> Decimal {
+        if self.crit_w_one[c] {
+            v
+        } else {
+            self.round(self.crit_w[c] * v)
+        }
+    }
+
+    /// `weight × v`, exact.
+    fn weighted_exact(&self, c: usize, v: Decimal) -> Decimal {
+        if self.crit_w_one[c] {
+            v
+        } else {
+            self.crit_w[c] * v
+        }
+    }
+}
+
+fn sane(v: Decimal, limit: i64, what: &str, notes: &mut Vec<String>) -> Decimal {
+    let limit = Decimal::from(limit);
+    if v < Decimal::ZERO {
+        notes.push(format!("{what}: negative value {v} treated as 0"));
+        Decimal::ZERO
+    } else if v > limit {
+        notes.push(format!(
+            "{what}: {v} exceeds the supported limit {limit}; {limit} used"
+        ));
+        limit
+    } else {
+        v
+    }
+}
+
+fn prepare(scheme: &Scheme, s: &Settings, notes: &mut Vec<String>) -> Ctx {
+    let mut cat_index: HashMap<String, usize> = HashMap::new();
+    let mut cat_ids = Vec::new();
+    let mut cat_max = Vec::new();
+    let mut cat_bonus = Vec::new();
+    let mut implicit = Vec::new();
+    for cat in &scheme.categories {
+        if cat_index.contains_key(&cat.id) {
+            notes.push(format!(
+                "scheme: category \"{}\" is listed twice; the first entry is used",
+                cat.id
+            ));
+            continue;
+        }
+        cat_index.insert(cat.id.clone(), cat_ids.len());
+        cat_ids.push(cat.id.clone());
+        cat_max.push(sane(
+            cat.max,
+            LIMIT_MAX,
+            &format!("scheme: max of category \"{}\"", cat.id),
+            notes,
+        ));
+        cat_bonus.push(cat.bonus);
+        implicit.push(false);
+    }
+    let mut crit_index: HashMap<String, usize> = HashMap::new();
+    let mut crit_ids = Vec::new();
+    let mut crit_max = Vec::new();
+    let mut crit_w = Vec::new();
+    let mut crit_cat = Vec::new();
+    for crit in &scheme.criteria {
+        if crit_index.contains_key(&crit.id) {
+            notes.push(format!(
+                "scheme: criterion \"{}\" is listed twice; the first entry is used",
+                crit.id
+            ));
+            continue;
+        }
+        let cat = match cat_index.get(&crit.category) {
+            Some(&k) => k,
+            None => {
+                notes.push(format!(
+                    "scheme: criterion \"{}\" names category \"{}\", which the scheme does not \
+                     define; it is treated as a non-bonus category capped at the sum of its \
+                     criteria",
+                    crit.id, crit.category
+                ));
+                let k = cat_ids.len();
+                cat_index.insert(crit.category.clone(), k);
+                cat_ids.push(crit.category.clone());
+                cat_max.push(Decimal::ZERO);
+                cat_bonus.push(false);
+                implicit.push(true);
+                k
+            }
+        };
+        crit_index.insert(crit.id.clone(), crit_ids.len());
+        crit_ids.push(crit.id.clone());
+        crit_max.push(sane(
+            crit.max,
+            LIMIT_MAX,
+            &format!("scheme: max of criterion \"{}\"", crit.id),
+            notes,
+        ));
+        crit_w.push(sane(
+            crit.weight,
+            LIMIT_WEIGHT,
+            &format!("scheme: weight of criterion \"{}\"", crit.id),
+            notes,
+        ));
+        crit_cat.push(cat);
+    }
+    for (c, &k) in crit_cat.iter().enumerate() {
+        if implicit[k] {
+            cat_max[k] += crit_max[c] * crit_w[c];
+        }
+    }
+    let total_max = sane(scheme.total_max, LIMIT_MAX, "scheme: total_max", notes);
+    let bonus_max: Decimal = cat_max
+        .iter()
+        .zip(&cat_bonus)
+        .filter(|(_, &b)| b)
+        .map(|(m, _)| *m)
+        .sum();
+    let mut tie = Vec::new();
+    for id in &scheme.tie_break {
+        if let Some(&c) = crit_index.get(id) {
+            tie.push(TieKey::Criterion(c));
+        } else if let Some(&k) = cat_index.get(id) {
+            tie.push(TieKey::Category(k));
+        } else {
+            notes.push(format!(
+                "scheme: tie-break id \"{id}\" is neither a criterion nor a category; ignored"
+            ));
+        }
+    }
+    let crit_w_one = crit_w.iter().map(|w| *w == Decimal::ONE).collect();
+    Ctx {
+        crit_ids,
+        crit_max,
+        crit_w,
+        crit_w_one,
+        crit_cat,
+        crit_index,
+        cat_ids,
+        cat_max,
+        cat_bonus,
+        total_max,
+        max_total: total_max + bonus_max,
+        tie,
+        method: s.method,
+        k: s.trim,
+        by: s.by,
+        digits: s.digits,
+        rounding: s.rounding,
+    }
+}
+
+/// One application with its valid experts' (clamped) values.
+pub(crate) struct AppWork {
+    pub(crate) id: String,
+    eligibility: Eligibility,
+    requested: Option<Decimal>,
+    /// Valid experts (table expert indices), sorted by expert id.
+    pub(crate) experts: Vec<u32>,
+    /// `experts.len() × nc`, clamped, unweighted.
+    pub(crate) values: Vec<Decimal>,
+    /// `experts.len() × ncat`, the experts' capped category subtotals.
+    pub(crate) cat_sub: Vec<Decimal>,
+    /// The experts' capped totals.
+    pub(crate) totals: Vec<Decimal>,
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DropIdx {
+    expert: u32,
+    criterion: Option<usize>,
+    value: Decimal,
+    side: Side,
+}
+
+/// A panel result for one application.
+#[derive(Debug, Clone)]
+pub(crate) struct Panel {
+    pub(crate) crit: Vec<Decimal>,
+    pub(crate) cat: Vec<Decimal>,
+    pub(crate) total: Decimal,
+    pub(crate) key: Vec<Decimal>,
+    pub(crate) dropped: Vec<DropIdx>,
+    pub(crate) notes: Vec<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct Scratch {
+    col: Vec<Decimal>,
+    order: Vec<usize>,
+}
+
+/// Caps categories (in place) and the total; returns the capped total.
+fn cap(ctx: &Ctx, cats: &mut [Decimal], who: &str, notes: &mut Vec<String>) -> Decimal {
+    let mut regular = Decimal::ZERO;
+    let mut bonus = Decimal::ZERO;
+    for (k, v) in cats.iter_mut().enumerate() {
+        if *v > ctx.cat_max[k] {
+            notes.push(format!(
+                "{who}: category {} {} capped at {}",
+                ctx.cat_ids[k], *v, ctx.cat_max[k]
+            ));
+            *v = ctx.cat_max[k];
+        }
+        if ctx.cat_bonus[k] {
+            bonus += *v;
+        } else {
+            regular += *v;
+        }
+    }
+    if regular > ctx.total_max {
+        notes.push(format!(
+            "{who}: total {regular} capped at {} (bonus categories added on top)",
+            ctx.total_max
+        ));
+        regular = ctx.total_max;
+    }
+    regular + bonus
+}
+
+/// Category subtotals, total and tie-break key from rounded weighted criterion values.
+pub(crate) fn finish_criteria(
+    ctx: &Ctx,
+    crit: Vec<Decimal>,
+    weighted: Vec<Decimal>,
+    dropped: Vec<DropIdx>,
+    mut notes: Vec<String>,
+) -> Panel {
+    let mut cat = vec![Decimal::ZERO; ctx.ncat()];
+    for (c, v) in weighted.iter().enumerate() {
+        cat[ctx.crit_cat[c]] += *v;
+    }
+    let total = cap(ctx, &mut cat, "panel", &mut notes);
+    let key = ctx
+        .tie
+        .iter()
+        .map(|t| match *t {
+            TieKey::Criterion(c) => weighted[c],
+            TieKey::Category(k) => cat[k],
+        })
+        .collect();
+    Panel {
+        crit,
+        cat,
+        total,
+        key,
+        dropped,
+        notes,
+    }
+}
+
+fn trim_note(ctx: &Ctx, n: usize, what: &str) -> Option<String> {
+    (ctx.method == Method::Trimmed && !trims(n, ctx.k)).then(|| {
+        format!(
+            "trimmed mean ({what}): {n} valid scores, trimming {k} high and {k} low needs at \
+             least {min}; plain mean used",
+            k = ctx.k,
+            min = ctx.k.saturating_mul(2).saturating_add(1)
+        )
+    })
+}
+
+fn push_dropped(
+    out: &mut Vec<DropIdx>,
+    k: usize,
+    order: &[usize],
+    values: &[Decimal],
+    experts: &[u32],
+    criterion: Option<usize>,
+) {
+    let n = order.len();
+    for &p in &order[..k] {
+        out.push(DropIdx {
+            expert: experts[p],
+            criterion,
+            value: values[p],
+            side: Side::Low,
+        });
+    }
+    for &p in order[n - k..].iter().rev() {
+        out.push(DropIdx {
+            expert: experts[p],
+            criterion,
+            value: values[p],
+            side: Side::High,
+        });
+    }
+}
+
+/// `By::Criterion` with a per-set method (mean, trimmed, median).
+fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Option<Panel> {
+    let n = w.experts.len();
+    let nc = ctx.nc();
+    if n == 0 {
+        return None;
+    }
+    let mut crit = Vec::with_capacity(nc);
+    let mut weighted = Vec::with_capacity(nc);
+    let mut dropped = Vec::new();
+    for c in 0..nc {
+        sc.col.clear();
+        sc.col.extend((0..n).map(|i| w.values[i * nc + c]));
+        let comb = combine(ctx.method, ctx.k, &sc.col, &mut sc.order)?;
+        if comb.trimmed {
+            push_dropped(&mut dropped, ctx.k, &sc.order, &sc.col, &w.experts, Some(c));
+        }
+        let r = ctx.round(comb.value);
+        crit.push(r);
+        weighted.push(ctx.weighted(c, r));
+    }
+    let notes = trim_note(ctx, n, "per criterion").into_iter().collect();
+    Some(finish_criteria(ctx, crit, weighted, dropped, notes))
+}
+
+/// `By::Total` with `method` (the official one, or `Mean` for the normalized display).
+pub(crate) fn panel_by_total(
+    ctx: &Ctx,
+    w: &AppWork,
+    method: Method,
+    sc: &mut Scratch,
+) -> Option<Panel> {
+    let n = w.experts.len();
+    let nc = ctx.nc();
+    let ncat = ctx.ncat();
+    if n == 0 {
+        return None;
+    }
+    let comb = combine(method, ctx.k, &w.totals, &mut sc.order)?;
+    let mut dropped = Vec::new();
+    if comb.trimmed {
+        push_dropped(&mut dropped, ctx.k, &sc.order, &w.totals, &w.experts, None);
+    }
+    let total = ctx.round(comb.value);
+    let mut crit = Vec::with_capacity(nc);
+    for c in 0..nc {
+        let m = mean((0..n).map(|i| w.values[i * nc + c])).unwrap_or_default();
+        crit.push(ctx.round(m));
+    }
+    let mut cat = Vec::with_capacity(ncat);
+    for k in 0..ncat {
+        sc.col.clear();
+        sc.col.extend((0..n).map(|i| w.cat_sub[i * ncat + k]));
+        let v = combine(method, ctx.k, &sc.col, &mut sc.order).map_or(Decimal::ZERO, |c| c.value);
+        cat.push(ctx.round(v));
+    }
+    let mut key = Vec::with_capacity(ctx.tie.len());
+    for t in &ctx.tie {
+        key.push(match *t {
+            TieKey::Criterion(c) => {
+                sc.col.clear();
+                sc.col
+                    .extend((0..n).map(|i| ctx.weighted_exact(c, w.values[i * nc + c])));
+                let v = combine(method, ctx.k, &sc.col, &mut sc.order)
+                    .map_or(Decimal::ZERO, |c| c.value);
+                ctx.round(v)
+            }
+            TieKey::Category(k) => cat[k],
+        });
+    }
+    let notes = if method == ctx.method {
+        trim_note(ctx, n, "expert totals").into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    Some(Panel {
+        crit,
+        cat,
+        total,
+        key,
+        dropped,
+        notes,
+    })
+}
+
+fn flags(ctx: &Ctx, s: &Settings, w: &AppWork, expert_names: &[String]) -> Vec<String> {
+    let n = w.experts.len();
+    let nc = ctx.nc();
+    let mut out = Vec::new();
+    if n < 2 {
+        return out;
+    }
+    for c in 0..nc {
+        let mut lo = w.values[c];
+        let mut hi = w.values[c];
+        for i in 1..n {
+            let v = w.values[i * nc + c];
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        if hi - lo > s.disagreement_range_share * ctx.crit_max[c] {
+            out.push(format!("{FLAG_DISAGREEMENT}{}", ctx.crit_ids[c]));
+        }
+    }
+    // |T_i − (S − T_i)/(n − 1)| > share × total_max, multiplied through by (n − 1).
+    let sum: Decimal = w.totals.iter().sum();
+    let others = Decimal::from(n - 1);
+    let limit = s.outlier_total_share * ctx.total_max * others;
+    for (i, t) in w.totals.iter().enumerate() {
+        if (*t * others - (sum - *t)).abs() > limit {
+            out.push(format!(
+                "{FLAG_OUTLIER}{}",
+                expert_names[w.experts[i] as usize]
+            ));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Ranked,
+    Incomplete,
+    Ineligible,
+    Below,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Ranked => STATUS_RANKED,
+            Status::Incomplete => STATUS_INCOMPLETE,
+            Status::Ineligible => STATUS_INELIGIBLE,
+            Status::Below => STATUS_BELOW_THRESHOLD,
+        }
+    }
+
+    fn group(self) -> u8 {
+        match self {
+            Status::Ranked => 0,
+            Status::Incomplete => 1,
+            Status::Ineligible => 2,
+            Status::Below => 3,
+        }
+    }
+}
+
+struct Decision {
+    status: Vec<Status>,
+    rank: Vec<Option<usize>>,
+    shortlisted: Vec<bool>,
+    funding: Vec<Option<Decimal>>,
+    tie_at_cut: Vec<bool>,
+    budget_exhausted: Vec<bool>,
+    order: Vec<usize>,
+    budget_used: Option<Decimal>,
+}
+
+/// Total descending (none last), then tie-break subtotals descending.
+fn cmp_panels(a: &Option<Panel>, b: &Option<Panel>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.total.cmp(&a.total).then_with(|| b.key.cmp(&a.key)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn recommendation(requested: Option<Decimal>, cap: Option<Decimal>) -> Option<Decimal> {
+    let requested = requested.map(|r| r.max(Decimal::ZERO));
+    let cap = cap.map(|c| c.max(Decimal::ZERO));
+    match (requested, cap) {
+        (Some(r), Some(c)) => Some(r.min(c)),
+        (Some(r), None) => Some(r),
+        (None, Some(c)) => Some(c),
+        (None, None) => None,
+    }
+}
+
+fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision {
+    let n = works.len();
+    let status: Vec<Status> = (0..n)
+        .map(|i| {
+            if matches!(works[i].eligibility, Eligibility::Ineligible(_)) {
+                return Status::Ineligible;
+            }
+            match &panels[i] {
+                None => Status::Incomplete,
+                Some(_) if works[i].experts.len() < s.quorum => Status::Incomplete,
+                Some(p) if p.total < s.threshold => Status::Below,
+                Some(_) => Status::Ranked,
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        status[a]
+            .group()
+            .cmp(&status[b].group())
+            .then_with(|| cmp_panels(&panels[a], &panels[b]))
+            .then_with(|| works[a].id.cmp(&works[b].id))
+    });
+    let ranked: Vec<usize> = order
+        .iter()
+        .copied()
+        .take_while(|&i| status[i] == Status::Ranked)
+        .collect();
+    let mut rank = vec![None; n];
+    for (pos, &i) in ranked.iter().enumerate() {
+        rank[i] = match pos {
+            0 => Some(1),
+            _ => {
+                let prev = ranked[pos - 1];
+                if cmp_panels(&panels[prev], &panels[i]) == Ordering::Equal {
+                    rank[prev]
+                } else {
+                    Some(pos + 1)
+                }
+            }
+        };
+    }
+    let mut tie_at_cut = vec![false; n];
+    let mut budget_exhausted = vec![false; n];
+    let mut shortlisted = vec![false; n];
+    let mut funding = vec![None; n];
+
+    // Pass 1: quota, in whole rank groups.
+    let mut candidates: Vec<&[usize]> = Vec::new();
+    let mut count = 0usize;
+    for group in ranked.chunk_by(|&a, &b| rank[a] == rank[b]) {
+        if let Some(q) = s.quota {
+            if count >= q {
+                break;
+            }
+            if count + group.len() > q {
+                for &i in group {
+                    tie_at_cut[i] = true;
+                }
+                break;
+            }
+        }
+        count += group.len();
+        candidates.push(group);
+    }
+
+    // Pass 2: budget, in rank order.
+    let mut remaining = s.budget_wan.map(|b| b.max(Decimal::ZERO));
+    let mut stopped = false;
+    for group in candidates {
+        if stopped {
+            for &i in group {
+                budget_exhausted[i] = true;
+            }
+            continue;
+        }
+        let recs: Vec<Option<Decimal>> = group
+            .iter()
+            .map(|&i| recommendation(works[i].requested, s.per_award_cap_wan))
+            .collect();
+        match remaining {
+            None => {
+                for (&i, r) in group.iter().zip(&recs) {
+                    shortlisted[i] = true;
+                    funding[i] = *r;
+                }
+            }
+            Some(rem) => {
+                let needed: Decimal = recs.iter().flatten().sum();
+                if needed <= rem {
+                    for (&i, r) in group.iter().zip(&recs) {
+                        shortlisted[i] = true;
+                        funding[i] = *r;
+                    }
+                    remaining = Some(rem - needed);
+                } else if group.len() == 1 && rem > Decimal::ZERO {
+                    let i = group[0];
+                    shortlisted[i] = true;
+                    funding[i] = Some(rem);
+                    budget_exhausted[i] = true;
+                    remaining = Some(Decimal::ZERO);
+                    stopped = true;
+                } else {
+                    for &i in group {
+                        budget_exhausted[i] = true;
+                        if group.len() > 1 && rem > Decimal::ZERO {
+                            tie_at_cut[i] = true;
+                        }
+                    }
+                    stopped = true;
+                }
+            }
+        }
+    }
+    let any_funding = funding.iter().any(Option::is_some);
+    let budget_used = (any_funding || s.budget_wan.is_some())
+        .then(|| funding.iter().flatten().copied().sum::<Decimal>());
+    Decision {
+        status,
+        rank,
+        shortlisted,
+        funding,
+        tie_at_cut,
+        budget_exhausted,
+        order,
+        budget_used,
+    }
+}
+
+fn eligibility_str(e: &Eligibility) -> &'static str {
+    match e {
+        Eligibility::Eligible => "eligible",
+        Eligibility::Ineligible(_) => "ineligible",
+        Eligibility::Unchecked => "unchecked",
+    }
+}
+
+/// Reads the rows of every application into [`AppWork`]s (sorted by id).
+fn collect(
+    ctx: &Ctx,
+    apps: &[AppInfo],
+    conflicts: &[(String, String)],
+    table: &ScoreTable,
+    notes: &mut Vec<String>,
+) -> Vec<AppWork> {
+    // The universe of applications, sorted by id, each with its table index.
+    let mut entries: Vec<(String, Eligibility, Option<Decimal>, Option<u32>)> = Vec::new();
+    {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for a in apps {
+            if !seen.insert(a.id.as_str()) {
+                notes.push(format!(
+                    "application \"{}\" is listed twice; the first entry is used",
+                    a.id
+                ));
+                continue;
+            }
+            entries.push((
+                a.id.clone(),
+                a.eligibility.clone(),
+                a.requested_wan,
+                table.apps.get(&a.id),
+            ));
+        }
+        for (ti, name) in table.apps.names.iter().enumerate() {
+            if !seen.contains(name.as_str()) {
+                entries.push((name.clone(), Eligibility::Unchecked, None, Some(ti as u32)));
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let position: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.0.as_str(), i))
+        .collect();
+
+    // Conflicts.
+    let mut conflict_pairs: HashSet<(u32, u32), FxBuild> = HashSet::default();
+    let mut declared: Vec<Vec<&str>> = vec![Vec::new(); entries.len()];
+    for (a, e) in conflicts {
+        match position.get(a.as_str()) {
+            None => notes.push(format!(
+                "conflict of interest declared by expert \"{e}\" for unknown application \
+                 \"{a}\"; ignored"
+            )),
+            Some(&w) => {
+                declared[w].push(e.as_str());
+                if let (Some(ta), Some(te)) = (table.apps.get(a), table.experts.get(e)) {
+                    conflict_pairs.insert((ta, te));
+                }
+            }
+        }
+    }
+    drop(position);
+
+    // Rows bucketed by table application (counting sort, O(rows)).
+    let na = table.apps.len();
+    let mut start = vec![0u32; na + 1];
+    for r in &table.rows {
+        start[r.app as usize + 1] += 1;
+    }
+    for i in 0..na {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut bucket = vec![0u32; table.rows.len()];
+    for (ri, r) in table.rows.iter().enumerate() {
+        let slot = &mut fill[r.app as usize];
+        bucket[*slot as usize] = ri as u32;
+        *slot += 1;
+    }
+
+    let nc = ctx.nc();
+    let crit_map: Vec<Option<usize>> = table
+        .criteria
+        .names
+        .iter()
+        .map(|n| ctx.crit_index.get(n).copied())
+        .collect();
+    let expert_names = &table.experts.names;
+    let mut slot_of = vec![u32::MAX; table.experts.len()];
+    let mut local: Vec<u32> = Vec::new();
+    let mut cells: Vec<Option<Decimal>> = Vec::new();
+    let mut dup: Vec<Option<usize>> = Vec::new();
+    let mut excluded: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut unknown: BTreeMap<u32, usize> = BTreeMap::new();
+
+    let mut works = Vec::with_capacity(entries.len());
+    for (wi, (id, eligibility, requested, ta)) in entries.into_iter().enumerate() {
+        let mut w = AppWork {
+            id,
+            eligibility,
+            requested,
+            experts: Vec::new(),
+            values: Vec::new(),
+            cat_sub: Vec::new(),
+            totals: Vec::new(),
+            notes: Vec::new(),
+        };
+        local.clear();
+        cells.clear();
+        dup.clear();
+        excluded.clear();
+        unknown.clear();
+        if let Some(ta) = ta {
+            let rows = &bucket[start[ta as usize] as usize..start[ta as usize + 1] as usize];
+            for &ri in rows {
+                let r = &table.rows[ri as usize];
+                if !conflict_pairs.is_empty() && conflict_pairs.contains(&(r.app, r.expert)) {
+                    *excluded.entry(r.expert).or_default() += 1;
+                    continue;
+                }
+                let Some(c) = crit_map[r.criterion as usize] else {
+                    *unknown.entry(r.criterion).or_default() += 1;
+                    continue;
+                };
+                let mut sl = slot_of[r.expert as usize];
+                if sl == u32::MAX {
+                    sl = local.len() as u32;
+                    slot_of[r.expert as usize] = sl;
+                    local.push(r.expert);
+                    cells.resize(cells.len() + nc, None);
+                    dup.push(None);
+                }
+                let sl = sl as usize;
+                let cell = &mut cells[sl * nc + c];
+                match cell {
+                    None => *cell = Some(r.value),
+                    Some(v0) => {
+                        if *v0 != r.value && dup[sl].is_none() {
+                            dup[sl] = Some(c);
+                        }
+                    }
+                }
+            }
+            for &e in &local {
+                slot_of[e as usize] = u32::MAX;
+            }
+        }
+        let mut declared_here = std::mem::take(&mut declared[wi]);
+        declared_here.sort_unstable();
+        declared_here.dedup();
+        for e in declared_here {
+            let rows = table
+                .experts
+                .get(e)
+                .and_then(|te| excluded.get(&te))
+                .copied()
+                .unwrap_or(0);
+            w.notes.push(format!(
+                "conflict of interest declared by expert {e}: {rows} score rows excluded"
+            ));
+        }
+        for (c, count) in &unknown {
+            w.notes.push(format!(
+                "{count} score rows for criterion \"{}\", which the rubric does not define, \
+                 ignored",
+                table.criteria.names[*c as usize]
+            ));
+        }
+        let mut ord: Vec<usize> = (0..local.len()).collect();
+        ord.sort_by(|&a, &b| expert_names[local[a] as usize].cmp(&expert_names[local[b] as usize]));
+        for sl in ord {
+            let e = local[sl];
+            let name = &expert_names[e as usize];
+            if let Some(c) = dup[sl] {
+                w.notes.push(format!(
+                    "expert {name} excluded: two different values for criterion {}",
+                    ctx.crit_ids[c]
+                ));
+                continue;
+            }
+            let row = &cells[sl * nc..(sl + 1) * nc];
+            let missing: Vec<&str> = (0..nc)
+                .filter(|&c| row[c].is_none())
+                .map(|c| ctx.crit_ids[c].as_str())
+                .collect();
+            if !missing.is_empty() {
+                let shown: Vec<&str> = missing.iter().take(8).copied().collect();
+                let more = if missing.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                };
+                w.notes.push(format!(
+                    "expert {name} excluded: scored {} of {nc} criteria (missing {}{more})",
+                    nc - missing.len(),
+                    shown.join(", ")
+                ));
+                continue;
+            }
+            w.experts.push(e);
+            let base = w.values.len();
+            for (c, cell) in row.iter().enumerate() {
+                let v = cell.unwrap_or_default();
+                let clamped = if v < Decimal::ZERO {
+                    w.notes.push(format!(
+                        "expert {name} {}: {v} clamped to 0",
+                        ctx.crit_ids[c]
+                    ));
+                    Decimal::ZERO
+                } else if v > ctx.crit_max[c] {
+                    w.notes.push(format!(
+                        "expert {name} {}: {v} clamped to the criterion max {}",
+                        ctx.crit_ids[c], ctx.crit_max[c]
+                    ));
+                    ctx.crit_max[c]
+                } else {
+                    v
+                };
+                w.values.push(clamped);
+            }
+            let cbase = w.cat_sub.len();
+            w.cat_sub.resize(cbase + ctx.ncat(), Decimal::ZERO);
+            {
+                let cats = &mut w.cat_sub[cbase..];
+                for (c, v) in w.values[base..].iter().enumerate() {
+                    cats[ctx.crit_cat[c]] += ctx.weighted_exact(c, *v);
+                }
+            }
+            let total = cap(
+                ctx,
+                &mut w.cat_sub[cbase..],
+                &format!("expert {name}"),
+                &mut w.notes,
+            );
+            w.totals.push(total);
+        }
+        works.push(w);
+    }
+    works
+}
+
+fn describe(ctx: &Ctx, s: &Settings) -> Vec<String> {
+    let mut notes = vec![format!(
+        "official method: {} by {}; rounding {} at {} digits; quorum {}; threshold {}",
+        s.method, s.by, s.rounding, s.digits, s.quorum, s.threshold
+    )];
+    if s.method == Method::Trimmed {
+        notes.push(format!(
+            "trimmed mean: the {k} highest and {k} lowest values are dropped when there are at \
+             least {min} valid values, otherwise the plain mean is used; among tied extremes \
+             the low drop is the expert whose id sorts first, the high drop the expert whose id \
+             sorts last",
+            k = ctx.k,
+            min = ctx.k.saturating_mul(2).saturating_add(1)
+        ));
+    }
+    notes.push(
+        "calibration (normalized): each expert's values as z-scores over the applications they \
+         scored, mean z per application mapped back as panel mean + z × panel standard \
+         deviation of all raw values; shown beside the official total"
+            .to_string(),
+    );
+    if s.resamples > 0 {
+        notes.push(format!(
+            "p_shortlist: bootstrap over each application's valid experts' totals, {} draws, \
+             seed {}; quota and threshold only (budget ignored); advisory",
+            s.resamples, s.seed
+        ));
+    }
+    notes
+}
+
+pub(crate) fn run(
+    scheme: &Scheme,
+    apps: &[AppInfo],
+    conflicts: &[(String, String)],
+    table: &ScoreTable,
+    s: &Settings,
+) -> Results {
+    let mut notes = Vec::new();
+    let ctx = prepare(scheme, s, &mut notes);
+    let mut works = collect(&ctx, apps, conflicts, table, &mut notes);
+    let expert_names = &table.experts.names;
+
+    let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
+    let norm = normalize::normalized(&ctx, &works, table.experts.len(), want_norm_values);
+    let panels: Vec<Option<Panel>> = if s.method == Method::Normalized {
+        norm.panels.clone()
+    } else {
+        let mut sc = Scratch::default();
+        works
+            .iter()
+            .map(|w| match ctx.by {
+                By::Criterion => panel_by_criterion(&ctx, w, &mut sc),
+                By::Total => panel_by_total(&ctx, w, ctx.method, &mut sc),
+            })
+            .collect()
+    };
+    let mut flag_lists: Vec<Vec<String>> = works
+        .iter()
+        .map(|w| flags(&ctx, s, w, expert_names))
+        .collect();
+
+    let dec = decide(&works, &panels, s);
+    let calibration_changes = if s.method == Method::Normalized {
+        Vec::new()
+    } else {
+        let cal = decide(&works, &norm.panels, s);
+        let mut ids: Vec<String> = (0..works.len())
+            .filter(|&i| cal.shortlisted[i] != dec.shortlisted[i])
+            .map(|i| works[i].id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+
+    let mut p_short: Vec<Option<f64>> = vec![None; works.len()];
+    if s.resamples > 0 {
+        let idx: Vec<usize> = (0..works.len())
+            .filter(|&i| matches!(dec.status[i], Status::Ranked | Status::Below))
+            .collect();
+        let cands: Vec<Vec<f64>> = idx
+            .iter()
+            .map(|&i| {
+                if s.method == Method::Normalized {
+                    norm.expert_values[i].clone()
+                } else {
+                    works[i]
+                        .totals
+                        .iter()
+                        .map(|t| t.to_f64().unwrap_or(0.0))
+                        .collect()
+                }
+            })
+            .collect();
+        let cfg = BootConfig {
+            method: s.method,
+            k: s.trim,
+            digits: s.digits,
+            rounding: s.rounding,
+            threshold: s.threshold.to_f64().unwrap_or(0.0),
+            quota: s.quota,
+            resamples: s.resamples,
+            seed: s.seed,
+        };
+        let p = bootstrap::p_shortlist(&cands, &cfg);
+        for (j, &i) in idx.iter().enumerate() {
+            p_short[i] = Some(p[j]);
+        }
+    }
+
+    let mut applications = Vec::with_capacity(works.len());
+    let mut panels = panels;
+    for &i in &dec.order {
+        let w = &mut works[i];
+        let panel = panels[i].take();
+        let status = dec.status[i];
+        let mut flags = std::mem::take(&mut flag_lists[i]);
+        if dec.tie_at_cut[i] {
+            flags.push(FLAG_TIE_AT_CUT.to_string());
+        }
+        if dec.budget_exhausted[i] {
+            flags.push(FLAG_BUDGET_EXHAUSTED.to_string());
+        }
+        let mut app_notes = std::mem::take(&mut w.notes);
+        let (criteria, categories, total, dropped) = match panel {
+            Some(p) => {
+                app_notes.extend(p.notes);
+                let criteria = ctx.crit_ids.iter().cloned().zip(p.crit).collect();
+                let categories = ctx.cat_ids.iter().cloned().zip(p.cat).collect();
+                let dropped = p
+                    .dropped
+                    .iter()
+                    .map(|d| Dropped {
+                        expert: expert_names[d.expert as usize].clone(),
+                        criterion: d.criterion.map(|c| ctx.crit_ids[c].clone()),
+                        value: d.value,
+                        side: d.side,
+                    })
+                    .collect();
+                (criteria, categories, Some(p.total), dropped)
+            }
+            None => (BTreeMap::new(), BTreeMap::new(), None, Vec::new()),
+        };
+        if status == Status::Incomplete {
+            app_notes.push(format!(
+                "incomplete: {} valid experts, quorum {}",
+                w.experts.len(),
+                s.quorum
+            ));
+        }
+        if dec.shortlisted[i] && matches!(w.eligibility, Eligibility::Unchecked) {
+            app_notes.push("shortlisted with eligibility unchecked".to_string());
+        }
+        let expert_totals = w
+            .experts
+            .iter()
+            .zip(&w.totals)
+            .map(|(e, t)| (expert_names[*e as usize].clone(), *t))
+            .collect();
+        let ineligible_reasons = match &w.eligibility {
+            Eligibility::Ineligible(r) => r.clone(),
+            _ => Vec::new(),
+        };
+        applications.push(AppResult {
+            rank: dec.rank[i],
+            id: std::mem::take(&mut w.id),
+            status: status.as_str().to_string(),
+            eligibility: eligibility_str(&w.eligibility).to_string(),
+            ineligible_reasons,
+            total,
+            experts: w.experts.len(),
+            criteria,
+            categories,
+            expert_totals,
+            dropped,
+            calibrated_total: norm.panels[i].as_ref().map(|p| p.total),
+            p_shortlist: p_short[i],
+            shortlisted: dec.shortlisted[i],
+            funding_wan: dec.funding[i],
+            flags,
+            notes: app_notes,
+        });
+    }
+    let mut all_notes = describe(&ctx, s);
+    all_notes.extend(notes);
+    Results {
+        settings: SettingsEcho::from(s),
+        applications,
+        calibration_changes,
+        budget_used_wan: dec.budget_used,
+        notes: all_notes,
+    }
+}
