@@ -22,6 +22,32 @@ fn main() {
         let _ = writeln!(s, "    ({stem:?}, include_str!({:?})),", f.display().to_string());
     }
     s.push(']');
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_rubrics.rs");
-    std::fs::write(out, s).unwrap();
+    let out_dir = std::env::var("OUT_DIR").unwrap();
+    std::fs::write(Path::new(&out_dir).join("embedded_rubrics.rs"), s).unwrap();
+
+    // The demo panel: panel.json, bundles/ and sheets/ (never raw/ or invalid/).
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
+    println!("cargo:rerun-if-changed={}", demo.display());
+    let mut files = Vec::new();
+    for sub in ["", "bundles", "sheets"] {
+        let d = demo.join(sub);
+        println!("cargo:rerun-if-changed={}", d.display());
+        if let Ok(rd) = std::fs::read_dir(&d) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_file() && p.extension().is_some_and(|x| x == "json") {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    files.sort();
+    let mut s = String::from("&[\n");
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let rel = f.strip_prefix(&demo).unwrap().display().to_string();
+        let _ = writeln!(s, "    ({rel:?}, include_str!({:?})),", f.display().to_string());
+    }
+    s.push(']');
+    std::fs::write(Path::new(&out_dir).join("embedded_demo.rs"), s).unwrap();
 }
