@@ -826,11 +826,15 @@ fn collect(
                 "conflict of interest declared by expert {e}: {rows} score rows excluded"
             ));
         }
-        for (c, count) in &unknown {
+        let mut unknown_named: Vec<(&str, usize)> = unknown
+            .iter()
+            .map(|(c, n)| (table.criteria.names[*c as usize].as_str(), *n))
+            .collect();
+        unknown_named.sort_unstable();
+        for (name, count) in unknown_named {
             w.notes.push(format!(
-                "{count} score rows for criterion \"{}\", which the rubric does not define, \
-                 ignored",
-                table.criteria.names[*c as usize]
+                "{count} score rows for criterion \"{name}\", which the rubric does not define, \
+                 ignored"
             ));
         }
         let mut ord: Vec<usize> = (0..local.len()).collect();
