@@ -129,7 +129,17 @@ pub fn parse_facts(
     (facts, problems)
 }
 
+/// Largest magnitude accepted for any numeric fact (keeps every sum and
+/// product far from decimal overflow).
+pub const MAX_FACT_MAGNITUDE: i64 = 1_000_000_000_000;
+
 fn check_range(decl: &FactDecl, d: Decimal) -> Result<(), String> {
+    if d.abs() > Decimal::from(MAX_FACT_MAGNITUDE) {
+        return Err(format!(
+            "value {} is implausibly large (limit ±{MAX_FACT_MAGNITUDE}); check the unit (money is in 万元)",
+            d.normalize()
+        ));
+    }
     if let Some(min) = decl.min {
         if d < min {
             return Err(format!(
