@@ -19,7 +19,11 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let stem = f.file_stem().unwrap().to_string_lossy();
-        let _ = writeln!(s, "    ({stem:?}, include_str!({:?})),", f.display().to_string());
+        let _ = writeln!(
+            s,
+            "    ({stem:?}, include_str!({:?})),",
+            f.display().to_string()
+        );
     }
     s.push(']');
     let out_dir = std::env::var("OUT_DIR").unwrap();
@@ -46,7 +50,11 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f.strip_prefix(&demo).unwrap().display().to_string();
-        let _ = writeln!(s, "    ({rel:?}, include_str!({:?})),", f.display().to_string());
+        let _ = writeln!(
+            s,
+            "    ({rel:?}, include_str!({:?})),",
+            f.display().to_string()
+        );
     }
     s.push(']');
     std::fs::write(Path::new(&out_dir).join("embedded_demo.rs"), s).unwrap();

@@ -7,7 +7,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{json, Value};
 
-const T24: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rubrics/park-ip-trusteeship-2024.json");
+const T24: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/rubrics/park-ip-trusteeship-2024.json"
+);
 
 fn panel() -> Command {
     Command::cargo_bin("panel").unwrap()
@@ -50,17 +53,29 @@ fn all_shipped_rubrics_pass_with_only_documented_warnings() {
         .collect();
     files.sort();
     assert!(!files.is_empty());
-    let out = panel().args(["rubric", "check"]).args(&files).assert().code(0);
+    let out = panel()
+        .args(["rubric", "check"])
+        .args(&files)
+        .assert()
+        .code(0);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     // Every warning printed is one the file documents in `warnings`.
     for line in stderr.lines() {
         assert!(line.starts_with("warning: "), "unexpected output: {line}");
         let (file, text) = line["warning: ".len()..].split_once(": ").unwrap();
         let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        let documented: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+        let documented: Vec<&str> = v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
         assert!(documented.contains(&text), "undocumented warning {line}");
     }
-    assert!(stderr.contains("6个方面"), "the 6-vs-5 aspects inconsistency is reported");
+    assert!(
+        stderr.contains("6个方面"),
+        "the 6-vs-5 aspects inconsistency is reported"
+    );
 }
 
 #[test]
@@ -70,7 +85,9 @@ fn show_matches_seed_maxima() {
         .assert()
         .success()
         .stdout(predicate::str::contains("总分: 100  (= 30 + 50 + 20)"))
-        .stdout(predicate::str::contains("A3.2   [5] per_unit 0.2 × pct_applications (cap 5)"));
+        .stdout(predicate::str::contains(
+            "A3.2   [5] per_unit 0.2 × pct_applications (cap 5)",
+        ));
     let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/rubrics/ip-demo-park.json");
     if Path::new(demo).exists() {
         panel()
@@ -95,16 +112,39 @@ fn eval_json_shape_and_values() {
         "facts.json",
         &json!({"pct_applications": 30, "smes_with_valid_patents": 100, "industry_in_9x": true}),
     );
-    let out = panel().args(["rubric", "eval", T24]).arg(&f).arg("--json").assert().success();
+    let out = panel()
+        .args(["rubric", "eval", T24])
+        .arg(&f)
+        .arg("--json")
+        .assert()
+        .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["rubric"], "park-ip-trusteeship-2024");
-    let a3 = v["criteria"].as_array().unwrap().iter().find(|c| c["id"] == "A3").unwrap();
+    let a3 = v["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "A3")
+        .unwrap();
     assert_eq!(a3["max"], json!(14));
     assert_eq!(a3["auto"], json!(5));
     assert_eq!(a3["needs_expert"], json!(true));
-    assert!(a3["clamps"].as_array().unwrap().iter().any(|c| c == "A3.2: 30 × 0.2 = 6.0 → capped at 5"));
-    assert!(a3["missing_facts"].as_array().unwrap().iter().any(|c| c == "patent_licenses"));
-    let a1 = v["criteria"].as_array().unwrap().iter().find(|c| c["id"] == "A1").unwrap();
+    assert!(a3["clamps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "A3.2: 30 × 0.2 = 6.0 → capped at 5"));
+    assert!(a3["missing_facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "patent_licenses"));
+    let a1 = v["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "A1")
+        .unwrap();
     assert_eq!(a1["auto"], json!(3));
     assert_eq!(v["auto_total"], json!(8));
     // Human output explains.
@@ -175,7 +215,11 @@ fn gap_between_bands() {
 
 #[test]
 fn maxima_do_not_add_up() {
-    expect_error(|v| v["categories"][0]["max"] = json!(31), "categories[0].max", "add up to 30");
+    expect_error(
+        |v| v["categories"][0]["max"] = json!(31),
+        "categories[0].max",
+        "add up to 30",
+    );
     expect_error(|v| v["total_max"] = json!(90), "total_max", "add up to 100");
     expect_error(
         |v| v["categories"][0]["criteria"][0]["max"] = json!(7),
@@ -205,7 +249,11 @@ fn unknown_kind_and_unknown_field() {
         "categories[0].criteria[0]",
         "unknown field `colour`",
     );
-    expect_error(|v| v["aggregation"]["method"] = json!("vote"), "aggregation.method", "unknown method");
+    expect_error(
+        |v| v["aggregation"]["method"] = json!("vote"),
+        "aggregation.method",
+        "unknown method",
+    );
 }
 
 #[test]
@@ -213,9 +261,17 @@ fn bad_files_never_panic() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty.json", vec![]),
-        ("truncated.json", std::fs::read(T24).unwrap()[..5000].to_vec()),
+        (
+            "truncated.json",
+            std::fs::read(T24).unwrap()[..5000].to_vec(),
+        ),
         ("latin1.json", b"{\"id\": \"caf\xe9\"}".to_vec()),
-        ("garbage.json", (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect()),
+        (
+            "garbage.json",
+            (0..4096u32)
+                .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                .collect(),
+        ),
         ("array.json", b"[1,2,3]".to_vec()),
     ];
     for (name, bytes) in cases {

@@ -31,7 +31,11 @@ fn facts_for(r: &rubric::Rubric, seed: &[u32]) -> Map<String, Value> {
             continue; // missing
         }
         let big = (s % 5) == 0;
-        let n = if big { (s % 100_000) as i64 } else { (s % 60) as i64 };
+        let n = if big {
+            (s % 100_000) as i64
+        } else {
+            (s % 60) as i64
+        };
         let v = match f.ty {
             FactType::Int => json!(n),
             FactType::Number => json!(n as f64 + (s % 100) as f64 / 100.0),
@@ -43,7 +47,11 @@ fn facts_for(r: &rubric::Rubric, seed: &[u32]) -> Map<String, Value> {
             }
             FactType::Text => json!("文本"),
         };
-        let v = if f.nullable && s % 13 == 0 { Value::Null } else { v };
+        let v = if f.nullable && s % 13 == 0 {
+            Value::Null
+        } else {
+            v
+        };
         m.insert(f.key.clone(), v);
     }
     m

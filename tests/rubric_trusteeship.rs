@@ -37,7 +37,10 @@ fn eval_with(changes: &[(&str, Value)]) -> Evaluation {
     let l = loaded();
     let mut v = base();
     for (k, x) in changes {
-        if x.is_null() && *k != "target_pct_applications" && *k != "target_high_value_patent_growth_pct" {
+        if x.is_null()
+            && *k != "target_pct_applications"
+            && *k != "target_high_value_patent_growth_pct"
+        {
             v.as_object_mut().unwrap().remove(*k);
         } else {
             v[*k] = x.clone();
@@ -58,7 +61,14 @@ fn item(e: &Evaluation, id: &str) -> Decimal {
 
 #[test]
 fn a1_2_smes_bands_79_80_99_100() {
-    for (n, want) in [(0, "0"), (79, "0"), (80, "1"), (99, "1"), (100, "2"), (5000, "2")] {
+    for (n, want) in [
+        (0, "0"),
+        (79, "0"),
+        (80, "1"),
+        (99, "1"),
+        (100, "2"),
+        (5000, "2"),
+    ] {
         let e = eval_with(&[("smes_with_valid_patents", json!(n))]);
         assert_eq!(item(&e, "A1.2"), d(want), "smes = {n}");
     }
@@ -76,7 +86,12 @@ fn a1_3_per_unit_cap_3() {
         ("district_ip_pilot_demo_units", json!(3)),
     ]);
     assert_eq!(item(&e, "A1.3"), d("3"));
-    assert!(e.criterion("A1").unwrap().clamps.iter().any(|c| c.contains("capped at 3")));
+    assert!(e
+        .criterion("A1")
+        .unwrap()
+        .clamps
+        .iter()
+        .any(|c| c.contains("capped at 3")));
     // exactly 3: 0 + 2×0.5 + 10×0.2 = 3.0, no clamp
     let e = eval_with(&[
         ("national_ip_advantage_demo_firms", json!(0)),
@@ -89,7 +104,11 @@ fn a1_3_per_unit_cap_3() {
 
 #[test]
 fn a2_office_staff_and_system() {
-    for (v, want) in [("independent", "2"), ("non_independent", "1"), ("none", "0")] {
+    for (v, want) in [
+        ("independent", "2"),
+        ("non_independent", "1"),
+        ("none", "0"),
+    ] {
         let e = eval_with(&[("ip_office", json!(v))]);
         assert_eq!(item(&e, "A2.2"), d(want));
     }
@@ -104,12 +123,12 @@ fn a2_office_staff_and_system() {
 #[test]
 fn a2_5_budget_every_year_10_and_20() {
     for (years, want) in [
-        (json!([9.99, 50, 50]), "0"),  // 不足10万 in one year → 0
-        (json!([10, 10, 10]), "1"),    // 10 included (以上/10-20)
-        (json!([19.9, 30, 30]), "1"),  // minimum 19.9 → 10–20
-        (json!([20, 20, 20]), "2"),    // 20 in both bands, no （含）: higher wins
+        (json!([9.99, 50, 50]), "0"), // 不足10万 in one year → 0
+        (json!([10, 10, 10]), "1"),   // 10 included (以上/10-20)
+        (json!([19.9, 30, 30]), "1"), // minimum 19.9 → 10–20
+        (json!([20, 20, 20]), "2"),   // 20 in both bands, no （含）: higher wins
         (json!([20, 25, 100]), "2"),
-        (json!([30, 30, 19]), "1"),    // every year must meet 20
+        (json!([30, 30, 19]), "1"), // every year must meet 20
     ] {
         let e = eval_with(&[("ip_budget_wan", years.clone())]);
         assert_eq!(item(&e, "A2.5"), d(want), "budget {years}");
@@ -118,15 +137,28 @@ fn a2_5_budget_every_year_10_and_20() {
 
 #[test]
 fn a3_2_pct_24_25_26_capped_at_5() {
-    for (n, want) in [(0, "0"), (1, "0.2"), (24, "4.8"), (25, "5"), (26, "5"), (30, "5")] {
+    for (n, want) in [
+        (0, "0"),
+        (1, "0.2"),
+        (24, "4.8"),
+        (25, "5"),
+        (26, "5"),
+        (30, "5"),
+    ] {
         let e = eval_with(&[("pct_applications", json!(n))]);
         assert_eq!(item(&e, "A3.2"), d(want), "pct {n}");
     }
     let e = eval_with(&[("pct_applications", json!(30))]);
     let clamps = &e.item("A3.2").unwrap().clamps;
-    assert_eq!(clamps, &vec!["A3.2: 30 × 0.2 = 6.0 → capped at 5".to_string()]);
+    assert_eq!(
+        clamps,
+        &vec!["A3.2: 30 × 0.2 = 6.0 → capped at 5".to_string()]
+    );
     let e = eval_with(&[("pct_applications", json!(25))]);
-    assert!(e.item("A3.2").unwrap().clamps.is_empty(), "25 × 0.2 = 5 is not a clamp");
+    assert!(
+        e.item("A3.2").unwrap().clamps.is_empty(),
+        "25 × 0.2 = 5 is not a clamp"
+    );
 }
 
 #[test]
@@ -162,7 +194,13 @@ fn a3_3_point_one_items_sum_past_7() {
 #[test]
 fn b2_all_or_nothing_clauses() {
     let full = eval_with(&[]);
-    for (id, want) in [("B2.1", "3"), ("B2.2", "3"), ("B2.3", "5"), ("B2.4", "6"), ("B2.5", "3")] {
+    for (id, want) in [
+        ("B2.1", "3"),
+        ("B2.2", "3"),
+        ("B2.3", "5"),
+        ("B2.4", "6"),
+        ("B2.5", "3"),
+    ] {
         assert_eq!(item(&full, id), d(want), "{id}");
     }
     assert_eq!(full.criterion("B2").unwrap().auto, d("20"));
@@ -183,7 +221,10 @@ fn b2_all_or_nothing_clauses() {
     // B2.3 needs BOTH targets quantified; null means not quantified.
     let e = eval_with(&[("target_pct_applications", Value::Null)]);
     assert_eq!(item(&e, "B2.3"), d("0"));
-    assert!(e.item("B2.3").unwrap().missing_facts.is_empty(), "null is not missing");
+    assert!(
+        e.item("B2.3").unwrap().missing_facts.is_empty(),
+        "null is not missing"
+    );
     let e = eval_with(&[("target_high_value_patent_growth_pct", Value::Null)]);
     assert_eq!(item(&e, "B2.3"), d("0"));
 }
@@ -197,8 +238,17 @@ fn c1_team_and_c2_self_funding() {
     let e = eval_with(&[("has_service_agency_cooperation", json!(false))]);
     assert_eq!(item(&e, "C1.1"), d("0"));
     // self ≥ 0.5 × fiscal
-    for (fiscal, own, want) in [(40.0, 20.0, "5"), (40.0, 19.99, "0"), (50.0, 25.0, "5"), (30.0, 15.0, "5"), (30.0, 14.0, "0")] {
-        let e = eval_with(&[("fiscal_funding_wan", json!(fiscal)), ("self_funding_wan", json!(own))]);
+    for (fiscal, own, want) in [
+        (40.0, 20.0, "5"),
+        (40.0, 19.99, "0"),
+        (50.0, 25.0, "5"),
+        (30.0, 15.0, "5"),
+        (30.0, 14.0, "0"),
+    ] {
+        let e = eval_with(&[
+            ("fiscal_funding_wan", json!(fiscal)),
+            ("self_funding_wan", json!(own)),
+        ]);
         assert_eq!(item(&e, "C2.2"), d(want), "fiscal {fiscal} self {own}");
     }
 }
@@ -210,7 +260,9 @@ fn missing_facts_earn_zero_and_are_listed() {
     let e = evaluate(&l.rubric, &facts);
     assert_eq!(e.auto_total, Decimal::ZERO);
     let a1 = e.criterion("A1").unwrap();
-    assert!(a1.missing_facts.contains(&"smes_with_valid_patents".to_string()));
+    assert!(a1
+        .missing_facts
+        .contains(&"smes_with_valid_patents".to_string()));
     assert!(a1.missing_facts.contains(&"industry_in_9x".to_string()));
     let b1 = e.criterion("B1").unwrap();
     assert!(b1.needs_expert && b1.missing_facts.is_empty());
@@ -243,10 +295,26 @@ fn wrong_type_names_key_and_type() {
             .unwrap(),
     );
     let msg: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-    assert!(msg.iter().any(|m| m.contains("team_size") && m.contains("expected int")), "{msg:?}");
-    assert!(msg.iter().any(|m| m.contains("ip_budget_wan") && m.contains("3 yearly values")), "{msg:?}");
-    assert!(msg.iter().any(|m| m.contains("ip_office") && m.contains("allowed values")), "{msg:?}");
-    assert!(msg.iter().any(|m| m.contains("pct_applications") && m.contains("expected int")), "{msg:?}");
+    assert!(
+        msg.iter()
+            .any(|m| m.contains("team_size") && m.contains("expected int")),
+        "{msg:?}"
+    );
+    assert!(
+        msg.iter()
+            .any(|m| m.contains("ip_budget_wan") && m.contains("3 yearly values")),
+        "{msg:?}"
+    );
+    assert!(
+        msg.iter()
+            .any(|m| m.contains("ip_office") && m.contains("allowed values")),
+        "{msg:?}"
+    );
+    assert!(
+        msg.iter()
+            .any(|m| m.contains("pct_applications") && m.contains("expected int")),
+        "{msg:?}"
+    );
 }
 
 #[test]
@@ -270,7 +338,12 @@ fn eligibility_gates() {
     assert_eq!(rubric::eligibility_summary(&g), "ineligible");
     // No service experience of any kind → E4 fails.
     v["prior_trusteeship_within_3y"] = json!(false);
-    for k in ["ip_pledge_financing_deals", "ip_insurance_policies", "patent_transfers", "patent_licenses"] {
+    for k in [
+        "ip_pledge_financing_deals",
+        "ip_insurance_policies",
+        "patent_transfers",
+        "patent_licenses",
+    ] {
         v[k] = json!(0);
     }
     v["high_value_patent_cultivation_experience"] = json!(false);
@@ -278,7 +351,9 @@ fn eligibility_gates() {
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
     assert_eq!(g.iter().find(|r| r.id == "E4").unwrap().outcome, "fail");
     // Unknown when a needed fact is missing.
-    v.as_object_mut().unwrap().remove("high_value_patent_cultivation_experience");
+    v.as_object_mut()
+        .unwrap()
+        .remove("high_value_patent_cultivation_experience");
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
     assert_eq!(g.iter().find(|r| r.id == "E4").unwrap().outcome, "unknown");
@@ -290,10 +365,31 @@ fn maxima_match_the_seed() {
     let r = &l.rubric;
     assert_eq!(r.total_max, d("100"));
     let cats: Vec<(String, Decimal)> = r.categories.iter().map(|c| (c.id.clone(), c.max)).collect();
-    assert_eq!(cats, vec![("A".into(), d("30")), ("B".into(), d("50")), ("C".into(), d("20"))]);
+    assert_eq!(
+        cats,
+        vec![
+            ("A".into(), d("30")),
+            ("B".into(), d("50")),
+            ("C".into(), d("20"))
+        ]
+    );
     let crits: Vec<(String, Decimal)> = r.criteria().map(|(_, k)| (k.id.clone(), k.max)).collect();
-    let want = [("A1", 6), ("A2", 10), ("A3", 14), ("B1", 20), ("B2", 20), ("B3", 10), ("C1", 10), ("C2", 10)];
-    assert_eq!(crits, want.iter().map(|(a, b)| (a.to_string(), Decimal::from(*b))).collect::<Vec<_>>());
+    let want = [
+        ("A1", 6),
+        ("A2", 10),
+        ("A3", 14),
+        ("B1", 20),
+        ("B2", 20),
+        ("B3", 10),
+        ("C1", 10),
+        ("C2", 10),
+    ];
+    assert_eq!(
+        crits,
+        want.iter()
+            .map(|(a, b)| (a.to_string(), Decimal::from(*b)))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(r.funding.quota, Some(3));
     assert_eq!(r.funding.per_award_cap_wan, Some(d("40")));
     assert_eq!(r.funding.self_funding_ratio, Some(d("0.5")));

@@ -97,11 +97,19 @@ fn rule_summary(rule: &Rule) -> String {
         Rule::AllOf { conditions, points } | Rule::AnyOf { conditions, points } => format!(
             "{} [{}] → {}",
             rule.kind_name(),
-            conditions.iter().map(cond_name).collect::<Vec<_>>().join("; "),
+            conditions
+                .iter()
+                .map(cond_name)
+                .collect::<Vec<_>>()
+                .join("; "),
             show(*points)
         ),
         Rule::Override { condition, points } => {
-            format!("override when {} → criterion = {}", cond_name(condition), show(*points))
+            format!(
+                "override when {} → criterion = {}",
+                cond_name(condition),
+                show(*points)
+            )
         }
     }
 }
@@ -113,7 +121,14 @@ fn expr_name(e: &rubric::NumExpr) -> String {
         Ratio { num, den } => format!("{num}/{den} %"),
         Per10k { num, den } => format!("{num}/{den} × 10000"),
         MinOver { fact, skip_first } => {
-            format!("min over years of {fact}{}", if *skip_first { " (base year excluded)" } else { "" })
+            format!(
+                "min over years of {fact}{}",
+                if *skip_first {
+                    " (base year excluded)"
+                } else {
+                    ""
+                }
+            )
         }
         Increases { fact } => format!("year-on-year increases of {fact}"),
         Sum(v) => v.join(" + "),
@@ -161,8 +176,16 @@ pub fn show_tree(r: &Rubric) -> String {
         s,
         "  version {} · {}{}",
         r.version,
-        if r.derived { "DERIVED (no official point table) / 派生评分表" } else { "official / 官方评分标准" },
-        if r.source.is_empty() { String::new() } else { format!(" · {}", r.source) }
+        if r.derived {
+            "DERIVED (no official point table) / 派生评分表"
+        } else {
+            "official / 官方评分标准"
+        },
+        if r.source.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", r.source)
+        }
     );
     let main: Vec<String> = r
         .categories
@@ -193,7 +216,14 @@ pub fn show_tree(r: &Rubric) -> String {
             if cat.bonus { " bonus / 附加分" } else { "" }
         );
         for k in &cat.criteria {
-            let _ = writeln!(s, "  {} {} {}  [{}]", k.id, k.title, k.title_en, show(k.max));
+            let _ = writeln!(
+                s,
+                "  {} {} {}  [{}]",
+                k.id,
+                k.title,
+                k.title_en,
+                show(k.max)
+            );
             if !k.requirement.is_empty() {
                 let _ = writeln!(s, "     要求: {}", k.requirement);
             }
@@ -212,7 +242,11 @@ pub fn show_tree(r: &Rubric) -> String {
                     let _ = writeln!(
                         s,
                         "            requires: {}",
-                        it.requires.iter().map(cond_name).collect::<Vec<_>>().join("; ")
+                        it.requires
+                            .iter()
+                            .map(cond_name)
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     );
                 }
             }
@@ -266,7 +300,11 @@ pub fn show_tree(r: &Rubric) -> String {
         );
     }
     if !r.tie_break.is_empty() {
-        let _ = writeln!(s, "Tie-break / 同分排序: {} → application id", r.tie_break.join(" → "));
+        let _ = writeln!(
+            s,
+            "Tie-break / 同分排序: {} → application id",
+            r.tie_break.join(" → ")
+        );
     }
     for w in &r.warnings {
         let _ = writeln!(s, "warning: {w}");
@@ -334,7 +372,11 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<(String,
             cat.title,
             show(ce.auto),
             show(ce.max),
-            if ce.needs_expert { "  + expert judgement" } else { "" },
+            if ce.needs_expert {
+                "  + expert judgement"
+            } else {
+                ""
+            },
             if ce.missing_facts.is_empty() {
                 String::new()
             } else {
@@ -355,9 +397,17 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<(String,
             let _ = writeln!(s, "  clamp: {c}");
         }
     }
-    let _ = writeln!(s, "\nauto total (rule items only, expert items count 0): {}", show(ev.auto_total));
+    let _ = writeln!(
+        s,
+        "\nauto total (rule items only, expert items count 0): {}",
+        show(ev.auto_total)
+    );
     if !gates.is_empty() {
-        let _ = writeln!(s, "\neligibility / 申报条件: {}", rubric::eligibility_summary(&gates));
+        let _ = writeln!(
+            s,
+            "\neligibility / 申报条件: {}",
+            rubric::eligibility_summary(&gates)
+        );
         for g in &gates {
             let _ = writeln!(s, "  {} {:<7} {}", g.id, g.outcome, g.detail.join("; "));
         }

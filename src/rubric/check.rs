@@ -138,7 +138,13 @@ impl<'a> Ctx<'a> {
 
 fn neg(ctx: &mut Ctx, path: &str, what: &str, d: Decimal) {
     if d < Decimal::ZERO {
-        ctx.err(path, format!("{what} is negative ({}); points are never negative", show(d)));
+        ctx.err(
+            path,
+            format!(
+                "{what} is negative ({}); points are never negative",
+                show(d)
+            ),
+        );
     }
 }
 
@@ -160,7 +166,10 @@ fn bands(ctx: &mut Ctx, path: &str, bands: &[Band]) {
             ctx.err(&bp, "only the first band may be open below (no `from`)");
         }
         if i + 1 < bands.len() && b.to.is_none() {
-            ctx.err(&bp, "only the last band may be open above (no `to`); order bands ascending");
+            ctx.err(
+                &bp,
+                "only the last band may be open above (no `to`); order bands ascending",
+            );
         }
     }
     for i in 1..bands.len() {
@@ -181,7 +190,14 @@ fn bands(ctx: &mut Ctx, path: &str, bands: &[Band]) {
                 ),
             );
         } else if bf < at {
-            ctx.err(&bp, format!("overlaps the previous band: {} and {}", a.interval(), b.interval()));
+            ctx.err(
+                &bp,
+                format!(
+                    "overlaps the previous band: {} and {}",
+                    a.interval(),
+                    b.interval()
+                ),
+            );
         } else if a.to_incl && b.from_incl {
             ctx.err(
                 &bp,
@@ -195,7 +211,12 @@ fn bands(ctx: &mut Ctx, path: &str, bands: &[Band]) {
         } else if !a.to_incl && !b.from_incl {
             ctx.err(
                 &bp,
-                format!("gap at {}: it belongs to neither {} nor {}", show(at), a.interval(), b.interval()),
+                format!(
+                    "gap at {}: it belongs to neither {} nor {}",
+                    show(at),
+                    a.interval(),
+                    b.interval()
+                ),
             );
         }
     }
@@ -221,7 +242,11 @@ fn item(ctx: &mut Ctx, path: &str, it: &Item, criterion_max: Decimal) {
             if step > Decimal::ZERO && (*max % step) != Decimal::ZERO {
                 ctx.err(
                     format!("{path}.max"),
-                    format!("max {} is not a multiple of the step {}", show(*max), show(step)),
+                    format!(
+                        "max {} is not a multiple of the step {}",
+                        show(*max),
+                        show(step)
+                    ),
                 );
             }
         }
@@ -241,7 +266,10 @@ fn item(ctx: &mut Ctx, path: &str, it: &Item, criterion_max: Decimal) {
                 }
                 if let Some(d) = decl {
                     if !d.values.contains(&o.value) {
-                        ctx.err(&op, format!("`{}` is not a declared value of fact `{fact}`", o.value));
+                        ctx.err(
+                            &op,
+                            format!("`{}` is not a declared value of fact `{fact}`", o.value),
+                        );
                     }
                 }
             }
@@ -315,25 +343,46 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     let mut sections = BTreeSet::new();
     for (i, s) in rubric.sections.iter().enumerate() {
         if !sections.insert(s.key.as_str()) {
-            ctx.err(format!("sections[{i}]"), format!("duplicate section key `{}`", s.key));
+            ctx.err(
+                format!("sections[{i}]"),
+                format!("duplicate section key `{}`", s.key),
+            );
         }
     }
     // Aggregation defaults.
     let a = &rubric.aggregation;
     if !["mean", "trimmed", "median", "normalized"].contains(&a.method.as_str()) {
-        ctx.err("aggregation.method", format!("unknown method `{}` (mean, trimmed, median, normalized)", a.method));
+        ctx.err(
+            "aggregation.method",
+            format!(
+                "unknown method `{}` (mean, trimmed, median, normalized)",
+                a.method
+            ),
+        );
     }
     if !["criterion", "total"].contains(&a.by.as_str()) {
-        ctx.err("aggregation.by", format!("unknown `{}` (criterion, total)", a.by));
+        ctx.err(
+            "aggregation.by",
+            format!("unknown `{}` (criterion, total)", a.by),
+        );
     }
     if !["half-up", "truncate", "none"].contains(&a.rounding.as_str()) {
-        ctx.err("aggregation.rounding", format!("unknown rounding `{}` (half-up, truncate, none)", a.rounding));
+        ctx.err(
+            "aggregation.rounding",
+            format!(
+                "unknown rounding `{}` (half-up, truncate, none)",
+                a.rounding
+            ),
+        );
     }
     if a.quorum == 0 {
         ctx.err("aggregation.quorum", "quorum must be at least 1");
     }
     // Gates.
-    for (name, gates) in [("eligibility", &rubric.eligibility), ("targets", &rubric.targets)] {
+    for (name, gates) in [
+        ("eligibility", &rubric.eligibility),
+        ("targets", &rubric.targets),
+    ] {
         let mut ids = BTreeSet::new();
         for (i, g) in gates.iter().enumerate() {
             let p = format!("{name}[{i}]");
@@ -351,12 +400,22 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
         }
     }
     if let Some(k) = &rubric.funding.requested_fact {
-        ctx.need_fact("funding.requested_fact", k, &[FactType::Int, FactType::Number]);
+        ctx.need_fact(
+            "funding.requested_fact",
+            k,
+            &[FactType::Int, FactType::Number],
+        );
     }
     for (name, v) in [
-        ("funding.per_award_cap_wan", rubric.funding.per_award_cap_wan),
+        (
+            "funding.per_award_cap_wan",
+            rubric.funding.per_award_cap_wan,
+        ),
         ("funding.budget_wan", rubric.funding.budget_wan),
-        ("funding.self_funding_ratio", rubric.funding.self_funding_ratio),
+        (
+            "funding.self_funding_ratio",
+            rubric.funding.self_funding_ratio,
+        ),
     ] {
         if let Some(v) = v {
             neg(&mut ctx, name, "amount", v);
@@ -379,7 +438,10 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
         }
         let mut crit_sum = Decimal::ZERO;
         if cat.criteria.is_empty() {
-            ctx.err(format!("{cp}.criteria"), "a category needs at least one criterion");
+            ctx.err(
+                format!("{cp}.criteria"),
+                "a category needs at least one criterion",
+            );
         }
         for (ki, k) in cat.criteria.iter().enumerate() {
             let kp = format!("{cp}.criteria[{ki}]");
@@ -455,7 +517,10 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     }
     for (i, t) in rubric.tie_break.iter().enumerate() {
         if !ids.contains_key(t) {
-            ctx.err(format!("tie_break[{i}]"), format!("unknown category or criterion id `{t}`"));
+            ctx.err(
+                format!("tie_break[{i}]"),
+                format!("unknown category or criterion id `{t}`"),
+            );
         }
     }
     let _ = ctx.rubric;

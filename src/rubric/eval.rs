@@ -288,7 +288,9 @@ impl Facts {
                 }
             }
             Some(FactValue::Num(d)) => Ok(vec![*d]),
-            Some(_) => Err(Num::Undefined(format!("{key} is not a list of yearly values"))),
+            Some(_) => Err(Num::Undefined(format!(
+                "{key} is not a list of yearly values"
+            ))),
         }
     }
 
@@ -394,7 +396,10 @@ impl Facts {
                 if !missing.is_empty() {
                     return Num::Missing(missing);
                 }
-                Num::Val(total, format!("{} = {}", parts.join(" + "), total.normalize()))
+                Num::Val(
+                    total,
+                    format!("{} = {}", parts.join(" + "), total.normalize()),
+                )
             }
         }
     }
@@ -497,7 +502,12 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
                         let s = if f == Decimal::ONE {
                             format!("{o} ({})", v.normalize())
                         } else {
-                            format!("{} × {o} ({}) = {}", f.normalize(), v.normalize(), num::show(r))
+                            format!(
+                                "{} × {o} ({}) = {}",
+                                f.normalize(),
+                                v.normalize(),
+                                num::show(r)
+                            )
                         };
                         (r, s)
                     }
@@ -630,25 +640,60 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
     let (raw, expl, missing): (Decimal, String, Vec<String>) = match &item.rule {
         Rule::Expert { .. } => unreachable!("handled above"),
         Rule::Flag { fact, points } => match facts.get(fact) {
-            None => (Decimal::ZERO, format!("fact missing: {fact} → 0"), vec![fact.clone()]),
-            Some(FactValue::Bool(true)) => (*points, format!("{fact} = true → {}", points.normalize()), vec![]),
-            Some(v) => (Decimal::ZERO, format!("{fact} = {} → 0", v.display()), vec![]),
+            None => (
+                Decimal::ZERO,
+                format!("fact missing: {fact} → 0"),
+                vec![fact.clone()],
+            ),
+            Some(FactValue::Bool(true)) => (
+                *points,
+                format!("{fact} = true → {}", points.normalize()),
+                vec![],
+            ),
+            Some(v) => (
+                Decimal::ZERO,
+                format!("{fact} = {} → 0", v.display()),
+                vec![],
+            ),
         },
         Rule::Choice { fact, options } => match facts.get(fact) {
-            None => (Decimal::ZERO, format!("fact missing: {fact} → 0"), vec![fact.clone()]),
+            None => (
+                Decimal::ZERO,
+                format!("fact missing: {fact} → 0"),
+                vec![fact.clone()],
+            ),
             Some(FactValue::Str(s)) => match options.iter().find(|o| &o.value == s) {
-                Some(o) => (o.points, format!("{fact} = {s} → {}", o.points.normalize()), vec![]),
-                None => (Decimal::ZERO, format!("{fact} = {s}: no option → 0"), vec![]),
+                Some(o) => (
+                    o.points,
+                    format!("{fact} = {s} → {}", o.points.normalize()),
+                    vec![],
+                ),
+                None => (
+                    Decimal::ZERO,
+                    format!("{fact} = {s}: no option → 0"),
+                    vec![],
+                ),
             },
-            Some(v) => (Decimal::ZERO, format!("{fact} = {} → 0", v.display()), vec![]),
+            Some(v) => (
+                Decimal::ZERO,
+                format!("{fact} = {} → 0", v.display()),
+                vec![],
+            ),
         },
         Rule::Bands { value, bands } => match facts.eval(value) {
-            Num::Missing(m) => (Decimal::ZERO, format!("fact missing: {} → 0", m.join(", ")), m),
+            Num::Missing(m) => (
+                Decimal::ZERO,
+                format!("fact missing: {} → 0", m.join(", ")),
+                m,
+            ),
             Num::Undefined(s) => (Decimal::ZERO, format!("{s} → 0"), vec![]),
             Num::Val(x, show) => {
                 // Bands are validated not to overlap; if several match anyway
                 // the higher band wins (convention 2).
-                let hit = bands.iter().filter(|b| b.contains(x)).max_by_key(|b| b.points);
+                let hit = bands
+                    .iter()
+                    .filter(|b| b.contains(x))
+                    .max_by_key(|b| b.points);
                 match hit {
                     Some(b) => (
                         b.points,
@@ -664,7 +709,11 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
                         ),
                         vec![],
                     ),
-                    None => (Decimal::ZERO, format!("{show}: below every band → 0"), vec![]),
+                    None => (
+                        Decimal::ZERO,
+                        format!("{show}: below every band → 0"),
+                        vec![],
+                    ),
                 }
             }
         },
@@ -687,7 +736,11 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
                     }
                 }
             }
-            (total, format!("{} = {}", parts.join(" + "), num::show_raw(total)), missing)
+            (
+                total,
+                format!("{} = {}", parts.join(" + "), num::show_raw(total)),
+                missing,
+            )
         }
         Rule::AllOf { conditions, points } | Rule::AnyOf { conditions, points } => {
             let any = matches!(item.rule, Rule::AnyOf { .. });
@@ -735,10 +788,18 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
         Rule::Override { condition, points } => match eval_condition(condition, facts) {
             Truth::True(s) => {
                 out.override_active = true;
-                (*points, format!("{s} → criterion becomes {}", points.normalize()), vec![])
+                (
+                    *points,
+                    format!("{s} → criterion becomes {}", points.normalize()),
+                    vec![],
+                )
             }
             Truth::False(s) => (Decimal::ZERO, format!("{s} → no override"), vec![]),
-            Truth::Missing(m) => (Decimal::ZERO, format!("fact missing: {} → no override", m.join(", ")), m),
+            Truth::Missing(m) => (
+                Decimal::ZERO,
+                format!("fact missing: {} → no override", m.join(", ")),
+                m,
+            ),
         },
     };
     let cap = item.max();
@@ -751,7 +812,8 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
         ));
         cap
     } else if raw < Decimal::ZERO {
-        out.clamps.push(format!("{}: {} → raised to 0", item.id, raw.normalize()));
+        out.clamps
+            .push(format!("{}: {} → raised to 0", item.id, raw.normalize()));
         Decimal::ZERO
     } else {
         raw
@@ -860,7 +922,12 @@ pub fn combine(rubric: &Rubric, item_values: &BTreeMap<String, Decimal>) -> Scor
                 let mut v = item_values.get(&it.id).copied().unwrap_or_default();
                 let max = it.max();
                 if v > max {
-                    kclamps.push(format!("{}: {} → capped at {}", it.id, num::show_raw(v), max.normalize()));
+                    kclamps.push(format!(
+                        "{}: {} → capped at {}",
+                        it.id,
+                        num::show_raw(v),
+                        max.normalize()
+                    ));
                     v = max;
                 } else if v < Decimal::ZERO {
                     kclamps.push(format!("{}: {} → raised to 0", it.id, num::show_raw(v)));

@@ -77,11 +77,17 @@ pub fn read_text(path: &Path) -> Result<String, RubricError> {
         file: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
 }
 
 /// Parse JSON text into `T`, reporting the JSON path of the first error.
-pub fn parse_json<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, RubricError> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, RubricError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let res: Result<T, _> = serde_path_to_error::deserialize(de);
     match res {
@@ -94,7 +100,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Re
                 path: if path.is_empty() { ".".into() } else { path },
                 line: inner.line(),
                 column: inner.column(),
-                message: inner.to_string().split(" at line ").next().unwrap_or("").to_string(),
+                message: inner
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
             })
         }
     }

@@ -374,7 +374,10 @@ pub enum Rule {
     /// A number maps to points by bands.
     Bands { value: NumExpr, bands: Vec<Band> },
     /// Σ rateᵢ × countᵢ, capped.
-    PerUnit { terms: Vec<PerUnitTerm>, cap: Decimal },
+    PerUnit {
+        terms: Vec<PerUnitTerm>,
+        cap: Decimal,
+    },
     /// Every condition must hold.
     AllOf {
         conditions: Vec<Condition>,
@@ -386,7 +389,10 @@ pub enum Rule {
         points: Decimal,
     },
     /// When the condition holds, the criterion's value becomes `points`.
-    Override { condition: Condition, points: Decimal },
+    Override {
+        condition: Condition,
+        points: Decimal,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -567,11 +573,9 @@ impl Rule {
         match self {
             Rule::Expert { max } => *max,
             Rule::Flag { points, .. } => *points,
-            Rule::Choice { options, .. } => options
-                .iter()
-                .map(|o| o.points)
-                .max()
-                .unwrap_or_default(),
+            Rule::Choice { options, .. } => {
+                options.iter().map(|o| o.points).max().unwrap_or_default()
+            }
             Rule::Bands { bands, .. } => bands.iter().map(|b| b.points).max().unwrap_or_default(),
             Rule::PerUnit { cap, .. } => *cap,
             Rule::AllOf { points, .. } | Rule::AnyOf { points, .. } => *points,
@@ -652,7 +656,11 @@ impl Band {
     pub fn interval(&self) -> String {
         let lo = match self.from {
             None => "(−∞".to_string(),
-            Some(f) => format!("{}{}", if self.from_incl { "[" } else { "(" }, f.normalize()),
+            Some(f) => format!(
+                "{}{}",
+                if self.from_incl { "[" } else { "(" },
+                f.normalize()
+            ),
         };
         let hi = match self.to {
             None => "+∞)".to_string(),
