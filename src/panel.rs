@@ -3,3 +3,329 @@
 /// The demo panel (`fixtures/park-ip-trusteeship-2024/`: panel.json,
 /// bundles/ and sheets/), embedded by `build.rs` as (relative path, content).
 pub const DEMO_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_demo.rs"));
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::{self, LoadedBundle};
+use crate::rubric::{self, RubricError};
+
+/// Schema identifier of `panel.json`.
+pub const SCHEMA: &str = "panel/1";
+
+/// Largest `panel.json` accepted (bytes).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// `panel.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PanelConfig {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Panel id (used in store and sheet names).
+    pub id: String,
+    pub title: String,
+    /// A rubric file path relative to the panel directory, or an embedded rubric id.
+    pub rubric: String,
+    /// Bundles directory relative to the panel directory (default `bundles`).
+    #[serde(default = "d_bundles")]
+    pub bundles: String,
+    pub experts: Vec<Expert>,
+    /// Expert id of the panel chair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chair: Option<String>,
+}
+
+fn d_bundles() -> String {
+    "bundles".into()
+}
+
+/// One expert of the roster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Expert {
+    /// Short id, unique in the panel (`E01`); letters, digits, `-`, `_`.
+    pub id: String,
+    pub name: String,
+    /// Ed25519 public key (hex), once the expert has one.
+    #[serde(default)]
+    pub public_key: Option<String>,
+}
+
+/// An opened panel: its configuration, rubric and bundles.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub dir: PathBuf,
+    pub config: PanelConfig,
+    pub rubric: rubric::Loaded,
+    /// Valid bundles, sorted by code.
+    pub bundles: Vec<LoadedBundle>,
+    /// Bundles that cannot be used, with the reason (file errors, problems,
+    /// duplicate codes), sorted by path.
+    pub invalid: Vec<(PathBuf, String)>,
+}
+
+/// Errors opening a panel directory.
+#[derive(Debug, thiserror::Error)]
+pub enum PanelError {
+    #[error("{file}: cannot read: {source}. Is this a panel directory (with panel.json)?")]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    File(#[from] bundle::BundleError),
+    #[error("{file}: {message}")]
+    Invalid { file: PathBuf, message: String },
+    #[error("{file}: rubric `{rubric}` is neither a file relative to the panel directory nor an embedded rubric (embedded: {known})")]
+    UnknownRubric {
+        file: PathBuf,
+        rubric: String,
+        known: String,
+    },
+    #[error("{file}: rubric: {source}")]
+    Rubric {
+        file: PathBuf,
+        #[source]
+        source: RubricError,
+    },
+}
+
+impl Panel {
+    /// Open a panel directory: read `panel.json`, resolve the rubric (a file
+    /// relative to the directory if it exists, else an embedded rubric id),
+    /// and load every `*.json` in the bundles directory (not recursive).
+    /// Invalid bundles and the second of two bundles with the same code go to
+    /// [`Panel::invalid`] with their reason; the rest stay usable.
+    pub fn open(dir: &Path) -> Result<Panel, PanelError> {
+        let file = dir.join("panel.json");
+        let (text, _) = bundle::read_json_text(&file, MAX_CONFIG_BYTES).map_err(|e| match e {
+            bundle::BundleError::Io { file, source } => PanelError::Io { file, source },
+            other => PanelError::File(other),
+        })?;
+        let config: PanelConfig = rubric::parse_json(&file, &text)
+            .map_err(|e| PanelError::File(bundle::BundleError::from(e)))?;
+        validate_config(&file, &config)?;
+
+        let rubric_path = dir.join(&config.rubric);
+        let rubric = if !config.rubric.is_empty() && rubric_path.is_file() {
+            rubric::load(&rubric_path).map_err(|source| PanelError::Rubric {
+                file: file.clone(),
+                source,
+            })?
+        } else {
+            rubric::embedded(&config.rubric).ok_or_else(|| PanelError::UnknownRubric {
+                file: file.clone(),
+                rubric: config.rubric.clone(),
+                known: rubric::EMBEDDED
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?
+        };
+
+        let bdir = dir.join(&config.bundles);
+        let rd = std::fs::read_dir(&bdir).map_err(|source| PanelError::Io {
+            file: bdir.clone(),
+            source,
+        })?;
+        let mut paths: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+
+        let mut bundles: Vec<LoadedBundle> = Vec::new();
+        let mut invalid = Vec::new();
+        let mut by_code: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for p in paths {
+            match bundle::load_bundle(&p, &rubric.rubric) {
+                Err(e) => invalid.push((p, e.to_string())),
+                Ok(b) if !b.is_valid() => {
+                    let reason = b.reason();
+                    invalid.push((p, reason));
+                }
+                Ok(b) => {
+                    if let Some(first) = by_code.get(&b.bundle.code) {
+                        invalid.push((
+                            p.clone(),
+                            format!(
+                                "duplicate code `{}`: also used by {}; give each bundle its own code",
+                                b.bundle.code,
+                                first.display()
+                            ),
+                        ));
+                    } else {
+                        by_code.insert(b.bundle.code.clone(), p);
+                        bundles.push(b);
+                    }
+                }
+            }
+        }
+        bundles.sort_by(|a, b| a.bundle.code.cmp(&b.bundle.code));
+        Ok(Panel {
+            dir: dir.to_path_buf(),
+            config,
+            rubric,
+            bundles,
+            invalid,
+        })
+    }
+
+    /// A valid bundle by code.
+    pub fn bundle(&self, code: &str) -> Option<&LoadedBundle> {
+        self.bundles.iter().find(|b| b.bundle.code == code)
+    }
+
+    /// An expert by id.
+    pub fn expert(&self, id: &str) -> Option<&Expert> {
+        self.config.experts.iter().find(|e| e.id == id)
+    }
+}
+
+fn id_ok(id: &str) -> bool {
+    bundle::code_ok(id)
+}
+
+fn validate_config(file: &Path, c: &PanelConfig) -> Result<(), PanelError> {
+    let bad = |message: String| PanelError::Invalid {
+        file: file.to_path_buf(),
+        message,
+    };
+    if c.schema != SCHEMA {
+        return Err(bad(format!(
+            "schema is `{}`, this version of panel reads `{SCHEMA}`",
+            c.schema
+        )));
+    }
+    if !id_ok(&c.id) {
+        return Err(bad(format!(
+            "`id` `{}` must be 1–40 ASCII letters, digits, `-` or `_`",
+            c.id
+        )));
+    }
+    if c.rubric.trim().is_empty() {
+        return Err(bad("`rubric` is empty; give a rubric id or file".into()));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, e) in c.experts.iter().enumerate() {
+        if !id_ok(&e.id) {
+            return Err(bad(format!(
+                "experts[{i}].id `{}` must be 1–40 ASCII letters, digits, `-` or `_`",
+                e.id
+            )));
+        }
+        if !seen.insert(e.id.as_str()) {
+            return Err(bad(format!(
+                "experts[{i}].id `{}` is used twice; expert ids must be unique",
+                e.id
+            )));
+        }
+    }
+    if let Some(ch) = &c.chair {
+        if !seen.contains(ch.as_str()) {
+            return Err(bad(format!(
+                "`chair` `{ch}` is not an expert id of the roster"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Write the embedded demo panel ([`DEMO_FILES`]) into `dir`, creating
+/// directories as needed. Existing files are never overwritten (so a demo
+/// directory in use keeps its sheets); missing ones are written.
+pub fn materialize_demo(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (rel, content) in DEMO_FILES {
+        let rel = Path::new(rel);
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            continue;
+        }
+        let path = dir.join(rel);
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, content)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(p: &Path, s: &str) {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, s).unwrap();
+    }
+
+    const CONFIG: &str = r#"{"schema":"panel/1","id":"t","title":"t","rubric":"park-ip-trusteeship-2024",
+        "experts":[{"id":"E01","name":"专家一"},{"id":"E02","name":"专家二"}],"chair":"E01"}"#;
+
+    #[test]
+    fn config_errors_name_the_file() {
+        let d = tempfile::tempdir().unwrap();
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("panel.json"), "{e}");
+        write(
+            &d.path().join("panel.json"),
+            &CONFIG.replace("\"E02\"", "\"E01\""),
+        );
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("used twice"), "{e}");
+        write(
+            &d.path().join("panel.json"),
+            &CONFIG.replace("\"chair\":\"E01\"", "\"chair\":\"E09\""),
+        );
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("chair"), "{e}");
+        write(
+            &d.path().join("panel.json"),
+            &CONFIG.replace("park-ip-trusteeship-2024", "nope"),
+        );
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("nope") && e.contains("embedded"), "{e}");
+        write(
+            &d.path().join("panel.json"),
+            &CONFIG.replace("\"title\"", "\"titel\""),
+        );
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("titel"), "{e}");
+        write(&d.path().join("panel.json"), CONFIG);
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("bundles"), "{e}");
+        std::fs::create_dir_all(d.path().join("bundles")).unwrap();
+        let p = Panel::open(d.path()).unwrap();
+        assert!(p.bundles.is_empty() && p.invalid.is_empty());
+        assert_eq!(p.expert("E02").map(|e| e.name.as_str()), Some("专家二"));
+    }
+
+    #[test]
+    fn demo_materializes_and_opens() {
+        if DEMO_FILES.is_empty() {
+            return; // fixtures not generated yet
+        }
+        let d = tempfile::tempdir().unwrap();
+        materialize_demo(d.path()).unwrap();
+        // Idempotent, never overwrites.
+        std::fs::write(d.path().join("panel.json.keep"), "x").unwrap();
+        materialize_demo(d.path()).unwrap();
+        let p = Panel::open(d.path()).unwrap();
+        assert!(p.invalid.is_empty(), "{:?}", p.invalid);
+        assert!(p.bundles.len() >= 8);
+        assert!(p.bundle("T24-001").is_some());
+    }
+}
