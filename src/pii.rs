@@ -1,1 +1,1368 @@
-//! Work in progress.
+//! Personal-data scan: finds resident ID numbers, unified social credit codes,
+//! mobile and landline numbers, e-mail addresses, bank card and account numbers,
+//! and literal names in free text.
+//!
+//! How it works:
+//! - The text is normalized char by char with NFKC (full-width digits and letters
+//!   become ASCII). Offsets reported in [`Finding`] are char offsets into the
+//!   ORIGINAL text; a byte → original-char map is kept whenever normalization
+//!   changed anything.
+//! - Each kind has its own regex, compiled once. The regex crate has no lookaround
+//!   and its Unicode `\b` does not separate digits from Chinese text, so every match
+//!   is checked against its neighbours by hand ([`digit_token_ok`]): a number glued
+//!   to more digits or ASCII letters, a decimal part, a currency sign or an amount
+//!   unit (元, 万, 亿, %) is not personal data.
+//! - Checksums decide where they exist (GB 11643, GB 32100 / GB 11714, Luhn).
+//! - Overlapping candidates are resolved: the longer one wins, then the one of
+//!   higher priority (resident ID > credit code (checked) > bank card > mobile >
+//!   landline > e-mail > name > account number > credit code (unchecked)).
+//!
+//! A [`Finding`] holds only a masked value, never the full one.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// The kinds of personal data the scan finds.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiKind {
+    /// 18-digit resident identity card number (GB 11643).
+    ResidentId,
+    /// Unified social credit code (GB 32100).
+    CreditCode,
+    /// Mainland mobile number.
+    Mobile,
+    /// Landline number with area code.
+    Landline,
+    /// E-mail address.
+    Email,
+    /// Bank card number (16–19 digits, Luhn).
+    BankCard,
+    /// Bank account number after a context word (账号, 开户行 …), no checksum.
+    AccountNumber,
+    /// A literal name from the raw application's identity fields.
+    Name,
+}
+
+impl PiiKind {
+    /// Stable snake_case identifier (same as the serde form).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PiiKind::ResidentId => "resident_id",
+            PiiKind::CreditCode => "credit_code",
+            PiiKind::Mobile => "mobile",
+            PiiKind::Landline => "landline",
+            PiiKind::Email => "email",
+            PiiKind::BankCard => "bank_card",
+            PiiKind::AccountNumber => "account_number",
+            PiiKind::Name => "name",
+        }
+    }
+
+    /// Chinese label, used in redactions and user-facing messages.
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            PiiKind::ResidentId => "身份证号",
+            PiiKind::CreditCode => "统一社会信用代码",
+            PiiKind::Mobile => "手机号",
+            PiiKind::Landline => "固定电话",
+            PiiKind::Email => "电子邮箱",
+            PiiKind::BankCard => "银行卡号",
+            PiiKind::AccountNumber => "银行账号",
+            PiiKind::Name => "姓名/名称",
+        }
+    }
+}
+
+/// How sure the scan is.
+///
+/// `High`: checksum verified (resident ID, credit code, bank card) or a pattern
+/// that is unambiguous on its own (mobile, landline, e-mail, literal name).
+/// `Medium`: a credit code whose structure holds but whose check character fails,
+/// and account numbers (found by context, no checksum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    High,
+    Medium,
+}
+
+/// One piece of personal data found in a text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Finding {
+    pub kind: PiiKind,
+    /// Char offset in the ORIGINAL text (inclusive).
+    pub start: usize,
+    /// Char offset in the ORIGINAL text (exclusive).
+    pub end: usize,
+    /// Masked value, e.g. "138****5678"; never the full value.
+    pub masked: String,
+    pub confidence: Confidence,
+}
+
+// ---------------------------------------------------------------------------
+// Checksums
+// ---------------------------------------------------------------------------
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: [u8; 11] = *b"10X98765432";
+
+/// GB 11643 (ISO 7064 MOD 11-2) check character of the first 17 digits of a
+/// resident ID. `None` unless `first17` is exactly 17 ASCII digits.
+pub fn resident_id_check_char(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = b
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    Some(ID_CHECK[(sum % 11) as usize] as char)
+}
+
+/// A resident ID is valid when it has 18 chars, the first digit (province) is
+/// 1–8, the birth date (chars 7–14) is a real calendar date in 1900..=2026 and
+/// the check char (digit or `X`/`x`) is right.
+pub fn is_valid_resident_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    if b.len() != 18 || !(b'1'..=b'8').contains(&b[0]) {
+        return false;
+    }
+    let Ok(first17) = std::str::from_utf8(&b[..17]) else {
+        return false;
+    };
+    let Some(check) = resident_id_check_char(first17) else {
+        return false;
+    };
+    if b[17].to_ascii_uppercase() != check as u8 {
+        return false;
+    }
+    let year = digits_value(&b[6..10]);
+    let month = digits_value(&b[10..12]);
+    let day = digits_value(&b[12..14]);
+    (1900..=2026).contains(&year) && is_calendar_date(year, month, day)
+}
+
+fn digits_value(b: &[u8]) -> u32 {
+    b.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
+}
+
+fn is_calendar_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// Shape of a resident ID (province digit, plausible century and month/day
+/// digits), regardless of the check digit and the exact date. Strings of this
+/// shape are never taken as bank cards or unchecked credit codes: a mistyped or
+/// fake ID number is not a card number.
+fn looks_like_resident_id(b: &[u8]) -> bool {
+    b.len() == 18
+        && (b'1'..=b'8').contains(&b[0])
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
+        && matches!(&b[6..8], b"18" | b"19" | b"20")
+        && (b'0'..=b'1').contains(&b[10])
+        && (b'0'..=b'3').contains(&b[12])
+}
+
+const CREDIT_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+fn credit_value(c: u8) -> Option<u32> {
+    CREDIT_CHARSET
+        .iter()
+        .position(|&x| x == c)
+        .map(|p| p as u32)
+}
+
+/// GB 32100 check character of the first 17 chars of a unified social credit
+/// code. `None` unless `first17` is 17 chars of the set 0-9 A-H J-N P-R T U W-Y.
+pub fn credit_code_check_char(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (&c, w) in b.iter().zip(CREDIT_WEIGHTS) {
+        sum += credit_value(c)? * w;
+    }
+    let idx = (31 - sum % 31) % 31;
+    Some(CREDIT_CHARSET[idx as usize] as char)
+}
+
+/// GB 11714 check char of the 8-char body of an organization code.
+fn org_code_check_char(body: &[u8]) -> Option<u8> {
+    const W: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    if body.len() != 8 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (&c, w) in body.iter().zip(W) {
+        let v = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'A'..=b'Z' => u32::from(c - b'A') + 10,
+            _ => return None,
+        };
+        sum += v * w;
+    }
+    Some(match 11 - sum % 11 {
+        10 => b'X',
+        11 => b'0',
+        d => b'0' + d as u8,
+    })
+}
+
+/// Structure of a credit code without its final check char: registration
+/// authority, category, region code (first digit 1–8) and a 9-char organization
+/// code whose own GB 11714 check char is right.
+fn credit_structure_ok(b: &[u8]) -> bool {
+    if b.len() != 18 || !b.iter().all(|&c| credit_value(c).is_some()) {
+        return false;
+    }
+    // Registration authority: 1-9 and A-G, N (agriculture), Y (other).
+    let authority_ok = matches!(b[0], b'1'..=b'9' | b'A'..=b'G' | b'N' | b'Y');
+    let category_ok = (b'1'..=b'9').contains(&b[1]);
+    let region_ok = (b'1'..=b'8').contains(&b[2]) && b[2..8].iter().all(u8::is_ascii_digit);
+    authority_ok && category_ok && region_ok && org_code_check_char(&b[8..16]) == Some(b[16])
+}
+
+/// A credit code is valid when its structure holds (authority, category, region,
+/// organization code with its own check char) and its GB 32100 check char is
+/// right. Upper case only.
+pub fn is_valid_credit_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    if !credit_structure_ok(b) {
+        return false;
+    }
+    match std::str::from_utf8(&b[..17])
+        .ok()
+        .and_then(credit_code_check_char)
+    {
+        Some(c) => c as u8 == b[17],
+        None => false,
+    }
+}
+
+/// Luhn (mod 10) validity. `digits` must be at least 2 ASCII digits and nothing
+/// else (strip separators first).
+pub fn luhn_valid(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    b.len() >= 2 && b.iter().all(u8::is_ascii_digit) && luhn_sum(b, false).is_multiple_of(10)
+}
+
+/// The digit that, appended to `partial`, makes a Luhn-valid number.
+/// `None` unless `partial` is at least one ASCII digit and nothing else.
+pub fn luhn_check_digit(partial: &str) -> Option<char> {
+    let b = partial.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum = luhn_sum(b, true);
+    Some((b'0' + ((10 - sum % 10) % 10) as u8) as char)
+}
+
+/// Luhn sum over `b` from the right; `double_first` says whether the rightmost
+/// digit is doubled (true when computing a check digit to append).
+fn luhn_sum(b: &[u8], double_first: bool) -> u32 {
+    b.iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &c)| {
+            let d = u32::from(c - b'0');
+            if (i % 2 == 0) == double_first {
+                let dd = d * 2;
+                if dd > 9 {
+                    dd - 9
+                } else {
+                    dd
+                }
+            } else {
+                d
+            }
+        })
+        .sum()
+}
+
+// ---------------------------------------------------------------------------
+// Masking and redaction
+// ---------------------------------------------------------------------------
+
+/// Masks a value: keeps the first 3 and the last 4 chars of values of 11 chars
+/// or more (last 2 for 7–10 chars), stars between; shorter values keep at most
+/// their first and last char. The full value is never returned for a non-empty
+/// input.
+pub fn mask(value: &str) -> String {
+    let n = value.chars().count();
+    let (head, tail) = match n {
+        0 => return String::new(),
+        1 => (0, 0),
+        2 | 3 => (1, 0),
+        4..=6 => (1, 1),
+        7..=10 => (3, 2),
+        _ => (3, 4),
+    };
+    let mut out = String::with_capacity(value.len());
+    for (i, c) in value.chars().enumerate() {
+        if i < head || i >= n - tail {
+            out.push(c);
+        } else {
+            out.push('*');
+        }
+    }
+    out
+}
+
+/// Replaces every finding in `text` by `[已隐去:<label_zh>]`. Findings are char
+/// offsets as returned by [`scan`]; out-of-range offsets are clamped and
+/// overlapping findings are merged, so this never panics.
+pub fn redact(text: &str, findings: &[Finding]) -> String {
+    let mut spans: Vec<(usize, usize, PiiKind)> = findings
+        .iter()
+        .filter(|f| f.start < f.end)
+        .map(|f| (f.start, f.end, f.kind))
+        .collect();
+    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+    let mut out = String::with_capacity(text.len());
+    let mut spans = spans.into_iter().peekable();
+    // `skip_until`: inside a replaced span, chars before this offset are dropped.
+    let mut skip_until = 0usize;
+    for (i, c) in text.chars().enumerate() {
+        while let Some(&(s, e, kind)) = spans.peek() {
+            if s > i {
+                break;
+            }
+            spans.next();
+            if e <= skip_until {
+                continue; // fully inside a span already replaced
+            }
+            if s >= skip_until {
+                out.push_str("[已隐去:");
+                out.push_str(kind.label_zh());
+                out.push(']');
+            }
+            skip_until = skip_until.max(e);
+        }
+        if i >= skip_until {
+            out.push(c);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Normalization with an offset map
+// ---------------------------------------------------------------------------
+
+/// The NFKC-normalized text (char by char) and a way back to original offsets.
+struct Normalized<'a> {
+    original: &'a str,
+    /// The normalized text; `None` when normalization changed nothing.
+    text: Option<String>,
+    /// One anchor per changed char, sorted; between anchors both texts are
+    /// byte-identical.
+    anchors: Vec<Anchor>,
+}
+
+/// A char whose normalized form differs from the original: it spans
+/// `norm..norm + norm_len` in the normalized text and `orig..orig + orig_len`
+/// in the original.
+#[derive(Debug, Clone, Copy)]
+struct Anchor {
+    norm: usize,
+    norm_len: usize,
+    orig: usize,
+    orig_len: usize,
+}
+
+/// Chars whose NFKC form is themselves, decided cheaply for the common cases.
+#[inline]
+fn is_stable_char(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        // Common CJK punctuation that NFKC keeps: 、。〈〉《》「」『』【】 — ‘ ’ “ ” ·
+        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2014}' | '\u{2018}'..='\u{201D}' | '\u{00B7}')
+        || (!('\u{FF01}'..='\u{FF5E}').contains(&c)
+            && c != '\u{3000}'
+            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+}
+
+impl<'a> Normalized<'a> {
+    fn new(original: &'a str) -> Self {
+        let mut text: Option<String> = None;
+        let mut anchors = Vec::new();
+        // Start of the stretch of stable chars not yet copied to `text`.
+        let mut copied = 0;
+        for (ob, c) in original.char_indices() {
+            if is_stable_char(c) {
+                continue;
+            }
+            let t = text.get_or_insert_with(|| String::with_capacity(original.len()));
+            t.push_str(&original[copied..ob]);
+            copied = ob + c.len_utf8();
+            let before = t.len();
+            if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+                // Full-width ASCII: NFKC maps it to the ASCII char 0xFEE0 below.
+                t.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+            } else if c == '\u{3000}' {
+                t.push(' ');
+            } else {
+                t.extend(std::iter::once(c).nfkc());
+            }
+            let norm_len = t.len() - before;
+            if norm_len != c.len_utf8() || t[before..].chars().ne(std::iter::once(c)) {
+                anchors.push(Anchor {
+                    norm: before,
+                    norm_len,
+                    orig: ob,
+                    orig_len: c.len_utf8(),
+                });
+            }
+        }
+        if let Some(t) = text.as_mut() {
+            t.push_str(&original[copied..]);
+        }
+        Normalized {
+            original,
+            text,
+            anchors,
+        }
+    }
+
+    fn text(&self) -> &str {
+        self.text.as_deref().unwrap_or(self.original)
+    }
+
+    /// The last anchor starting at or before normalized byte `n`.
+    fn anchor_before(&self, n: usize) -> Option<&Anchor> {
+        let i = self.anchors.partition_point(|a| a.norm <= n);
+        i.checked_sub(1).map(|i| &self.anchors[i])
+    }
+
+    /// Original byte offset where the char holding normalized byte `n` starts.
+    fn orig_start(&self, n: usize) -> usize {
+        match self.anchor_before(n) {
+            None => n,
+            Some(a) if n < a.norm + a.norm_len => a.orig,
+            Some(a) => a.orig + a.orig_len + (n - a.norm - a.norm_len),
+        }
+    }
+
+    /// Original byte offset where the char holding normalized byte `e - 1` ends.
+    fn orig_end(&self, e: usize) -> usize {
+        let n = e - 1;
+        match self.anchor_before(n) {
+            None => e,
+            Some(a) if n < a.norm + a.norm_len => a.orig + a.orig_len,
+            Some(a) => a.orig + a.orig_len + (n - a.norm - a.norm_len) + 1,
+        }
+    }
+}
+
+/// Converts sorted-or-not original byte offsets (on char boundaries) into char
+/// offsets, counting chars once across the text.
+fn byte_to_char_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_unstable_by_key(|&i| offsets[i]);
+    let mut out = vec![0; offsets.len()];
+    let (mut byte, mut chars) = (0usize, 0usize);
+    for i in order {
+        let b = offsets[i].min(text.len());
+        if b > byte {
+            chars += text.get(byte..b).map_or(0, |s| s.chars().count());
+            byte = b;
+        }
+        out[i] = chars;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Candidates
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    kind: PiiKind,
+    confidence: Confidence,
+    /// Byte offsets in the normalized text.
+    start: usize,
+    end: usize,
+}
+
+impl Candidate {
+    /// Lower is stronger, used only between candidates of equal length.
+    fn priority(&self) -> u8 {
+        match (self.kind, self.confidence) {
+            (PiiKind::ResidentId, _) => 0,
+            (PiiKind::CreditCode, Confidence::High) => 1,
+            (PiiKind::BankCard, _) => 2,
+            (PiiKind::Mobile, _) => 3,
+            (PiiKind::Landline, _) => 4,
+            (PiiKind::Email, _) => 5,
+            (PiiKind::Name, _) => 6,
+            (PiiKind::AccountNumber, _) => 7,
+            (PiiKind::CreditCode, Confidence::Medium) => 8,
+        }
+    }
+}
+
+static RE_CARD_GROUPED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[0-9]{4}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{4}"));
+static RE_CARD_TAIL: LazyLock<Regex> = LazyLock::new(|| re(r"\A[ -][0-9]{1,4}"));
+static RE_MOBILE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:\(\+?86\)[ -]?|\+86[ -]?|86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}")
+});
+static RE_LANDLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        // Area codes: 010, 02x, or four digits 03xx-09xx.
+        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?)",
+        r"[2-9][0-9]{2,3}[ -]?[0-9]{4}",
+        r"(?:(?:-|转|分机|ext\.? ?|[xX#])[0-9]{1,6})?"
+    ))
+});
+static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}",
+    )
+});
+static RE_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,12}?([0-9](?:[ -]?[0-9]){9,24})",
+    )
+});
+
+fn re(pattern: &str) -> Regex {
+    // The patterns are constants of this module; a failure is a programming error
+    // caught by the unit tests, not something user input can trigger.
+    Regex::new(pattern).expect("pii: built-in regex must compile")
+}
+
+#[inline]
+fn char_before(h: &str, i: usize) -> Option<char> {
+    h[..i].chars().next_back()
+}
+
+#[inline]
+fn char_after(h: &str, i: usize) -> Option<char> {
+    h[i..].chars().next()
+}
+
+/// Neighbour guard for number-like matches `h[s..e]`: the token must not be glued
+/// to ASCII letters or digits, must not be the integer or decimal part of a
+/// decimal number, and must not be an amount (currency sign before, unit after).
+fn digit_token_ok(h: &str, s: usize, e: usize) -> bool {
+    let is_digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    let is_alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let before = char_before(h, s);
+    if is_alnum(char_after(h, s))
+        && (is_alnum(before) || (before == Some('.') && is_digit(char_before(h, s - 1))))
+    {
+        return false;
+    }
+    if matches!(before, Some('¥' | '$' | '€' | '£')) {
+        return false;
+    }
+    let after = char_after(h, e);
+    if is_alnum(char_before(h, e))
+        && (is_alnum(after) || (after == Some('.') && is_digit(char_after(h, e + 1))))
+    {
+        return false;
+    }
+    let unit = h[e..].chars().find(|c| *c != ' ');
+    !matches!(unit, Some('元' | '万' | '亿' | '千' | '%' | '‰'))
+}
+
+/// For a match `h[s..e]` written in digit groups (it contains a space or hyphen):
+/// whether a short digit group (1-4 digits) sits right before or after it across
+/// one space or hyphen, i.e. the match is only part of a longer grouped number
+/// such as `9312 0351 2256 4573 602`.
+fn continues_grouped_number(h: &str, s: usize, e: usize) -> bool {
+    let m = &h.as_bytes()[s..e];
+    if !m.iter().any(|b| matches!(b, b' ' | b'-')) {
+        return false;
+    }
+    let bytes = h.as_bytes();
+    let before = s
+        .checked_sub(1)
+        .filter(|&i| matches!(bytes[i], b' ' | b'-'))
+        .map(|i| {
+            bytes[..i]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        });
+    let after = (e < bytes.len() && matches!(bytes[e], b' ' | b'-')).then(|| {
+        bytes[e + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    });
+    matches!(before, Some(1..=4)) || matches!(after, Some(1..=4))
+}
+
+/// After a rejected match starting at `s`, where to search next: past the ASCII
+/// alphanumeric run containing `s` (no token can start inside it), or past the
+/// char at `s`.
+fn skip_after_reject(h: &str, s: usize) -> usize {
+    let rest = &h[s..];
+    let run = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if run > 0 {
+        s + run
+    } else {
+        s + rest.chars().next().map_or(1, char::len_utf8)
+    }
+}
+
+/// Runs `re` over `h`; `check` returns `Some(candidate)` to accept a match (it
+/// may adjust its span) or `None` to reject it, after which the search resumes
+/// at [`skip_after_reject`].
+fn each_match(
+    re: &Regex,
+    h: &str,
+    out: &mut Vec<Candidate>,
+    mut check: impl FnMut(usize, usize) -> Option<Candidate>,
+) {
+    let mut pos = 0;
+    while pos <= h.len() {
+        let Some(m) = re.find_at(h, pos) else { break };
+        match check(m.start(), m.end()) {
+            Some(c) => {
+                out.push(c);
+                pos = m.end().max(m.start() + 1);
+                while pos < h.len() && !h.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+            None => pos = skip_after_reject(h, m.start()),
+        }
+    }
+}
+
+fn cand(kind: PiiKind, confidence: Confidence, start: usize, end: usize) -> Candidate {
+    Candidate {
+        kind,
+        confidence,
+        start,
+        end,
+    }
+}
+
+/// Resident IDs, credit codes and plain (ungrouped) card numbers are whole
+/// runs of ASCII letters and digits of 16–19 chars: one pass over the runs
+/// replaces three regex passes (a regex match with non-alphanumeric neighbours
+/// is exactly such a run).
+fn scan_alnum_runs(h: &str, out: &mut Vec<Candidate>) {
+    let b = h.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if (16..=19).contains(&(i - s)) && digit_token_ok(h, s, i) {
+            classify_run(&b[s..i], s, out);
+        }
+    }
+}
+
+fn classify_run(run: &[u8], s: usize, out: &mut Vec<Candidate>) {
+    let e = s + run.len();
+    let id_shaped = looks_like_resident_id(run);
+    if run.len() == 18 {
+        if id_shaped && std::str::from_utf8(run).is_ok_and(is_valid_resident_id) {
+            out.push(cand(PiiKind::ResidentId, Confidence::High, s, e));
+        }
+        if credit_structure_ok(run) {
+            if std::str::from_utf8(run).is_ok_and(is_valid_credit_code) {
+                out.push(cand(PiiKind::CreditCode, Confidence::High, s, e));
+            } else if !id_shaped {
+                out.push(cand(PiiKind::CreditCode, Confidence::Medium, s, e));
+            }
+        }
+    }
+    if !id_shaped && run.iter().all(u8::is_ascii_digit) && luhn_sum(run, false).is_multiple_of(10) {
+        out.push(cand(PiiKind::BankCard, Confidence::High, s, e));
+    }
+}
+
+/// Card numbers written in groups of four (`6222 0212 3456 7890 123`).
+fn scan_grouped_cards(h: &str, out: &mut Vec<Candidate>) {
+    let mut digits = String::with_capacity(19);
+    each_match(&RE_CARD_GROUPED, h, out, |s, mut e| {
+        // A group separator before: this is the middle of a longer grouped number.
+        if matches!(char_before(h, s), Some(' ' | '-'))
+            && char_before(h, s - 1).is_some_and(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        // A short last group (1-3 digits) belongs to the card; a fifth group of
+        // 4 means a number of 20 digits or more.
+        if let Some(t) = RE_CARD_TAIL.find(&h[e..]) {
+            if t.len() - 1 == 4 {
+                return None;
+            }
+            if !char_after(h, e + t.end()).is_some_and(|c| c.is_ascii_digit()) {
+                e += t.end();
+            }
+        }
+        if !digit_token_ok(h, s, e) {
+            return None;
+        }
+        digits.clear();
+        digits.extend(h[s..e].chars().filter(char::is_ascii_digit));
+        (!looks_like_resident_id(digits.as_bytes()) && luhn_valid(&digits))
+            .then(|| cand(PiiKind::BankCard, Confidence::High, s, e))
+    });
+}
+
+fn scan_mobiles(h: &str, out: &mut Vec<Candidate>) {
+    each_match(&RE_MOBILE, h, out, |s, e| {
+        (digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
+            .then(|| cand(PiiKind::Mobile, Confidence::High, s, e))
+    });
+}
+
+fn scan_landlines(h: &str, out: &mut Vec<Candidate>) {
+    each_match(&RE_LANDLINE, h, out, |s, e| {
+        (digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
+            .then(|| cand(PiiKind::Landline, Confidence::High, s, e))
+    });
+}
+
+fn scan_emails(h: &str, out: &mut Vec<Candidate>) {
+    each_match(&RE_EMAIL, h, out, |s, e| {
+        // Leading punctuation is not part of an address.
+        let lead = h.as_bytes()[s..e]
+            .iter()
+            .take_while(|b| matches!(b, b'.' | b'-' | b'+' | b'%'))
+            .count();
+        let s = s + lead;
+        (h.as_bytes()[s] != b'@').then(|| cand(PiiKind::Email, Confidence::High, s, e))
+    });
+}
+
+fn scan_accounts(h: &str, out: &mut Vec<Candidate>) {
+    let mut pos = 0;
+    while pos <= h.len() {
+        let Some(caps) = RE_ACCOUNT.captures_at(h, pos) else {
+            break;
+        };
+        let (Some(whole), Some(num)) = (caps.get(0), caps.get(1)) else {
+            break;
+        };
+        let (s, e) = (num.start(), num.end());
+        if digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e) {
+            out.push(cand(PiiKind::AccountNumber, Confidence::Medium, s, e));
+            pos = e;
+        } else {
+            // Resume after the context word (at least one char further).
+            pos = whole.start() + char_after(h, whole.start()).map_or(1, char::len_utf8);
+        }
+    }
+}
+
+fn scan_names(h: &str, names: &[String], out: &mut Vec<Candidate>) {
+    let mut pats: Vec<String> = Vec::new();
+    for name in names {
+        let normalized = Normalized::new(name.trim());
+        let n = normalized.text().trim();
+        // Empty names and single chars are ignored.
+        if n.chars().nth(1).is_some() && !pats.iter().any(|p| p == n) {
+            pats.push(n.to_string());
+        }
+    }
+    if pats.len() <= 2 {
+        for p in &pats {
+            for (s, m) in h.match_indices(p.as_str()) {
+                out.push(cand(PiiKind::Name, Confidence::High, s, s + m.len()));
+            }
+        }
+        return;
+    }
+    // Many names: one pass over the text, filtering positions by the first two
+    // bytes of the names (a 65,536-bit set), then by their exact first char.
+    let key = |b: &[u8]| (usize::from(b[0]) << 8) | usize::from(b[1]);
+    let mut bits = vec![0u64; 1024];
+    let mut by_first: Vec<(char, usize)> = Vec::with_capacity(pats.len());
+    for (i, p) in pats.iter().enumerate() {
+        let k = key(p.as_bytes());
+        bits[k >> 6] |= 1 << (k & 63);
+        if let Some(c) = p.chars().next() {
+            by_first.push((c, i));
+        }
+    }
+    by_first.sort_unstable();
+    let hb = h.as_bytes();
+    for i in 0..hb.len().saturating_sub(1) {
+        let k = key(&hb[i..]);
+        if bits[k >> 6] & (1 << (k & 63)) == 0 || !h.is_char_boundary(i) {
+            continue;
+        }
+        let Some(c) = h[i..].chars().next() else {
+            continue;
+        };
+        let from = by_first.partition_point(|&(f, _)| f < c);
+        for &(_, pi) in by_first[from..].iter().take_while(|&&(f, _)| f == c) {
+            let p = &pats[pi];
+            if hb[i..].starts_with(p.as_bytes()) {
+                out.push(cand(PiiKind::Name, Confidence::High, i, i + p.len()));
+            }
+        }
+    }
+}
+
+/// Scans one text. `names` are literal strings (applicant names, contact person
+/// names, org names) from the raw application's identity fields; empty names and
+/// names shorter than 2 chars are ignored. Returns findings sorted by start and
+/// non-overlapping (the longer, then the higher-priority finding wins). Char
+/// offsets refer to the original text.
+pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
+    let norm = Normalized::new(text);
+    let h = norm.text();
+    let mut cands: Vec<Candidate> = Vec::new();
+    if h.bytes().any(|b| b.is_ascii_digit()) {
+        scan_alnum_runs(h, &mut cands);
+        scan_grouped_cards(h, &mut cands);
+        scan_mobiles(h, &mut cands);
+        scan_landlines(h, &mut cands);
+        scan_accounts(h, &mut cands);
+    }
+    if h.contains('@') {
+        scan_emails(h, &mut cands);
+    }
+    scan_names(h, names, &mut cands);
+    if cands.is_empty() {
+        return Vec::new();
+    }
+
+    // To original byte offsets, then char offsets.
+    let mut bytes: Vec<usize> = Vec::with_capacity(cands.len() * 2);
+    for c in &cands {
+        bytes.push(norm.orig_start(c.start));
+        bytes.push(norm.orig_end(c.end));
+    }
+    let chars = byte_to_char_offsets(text, &bytes);
+
+    // Resolve overlaps: longer first, then priority, then earlier.
+    let span = |i: usize| (chars[2 * i], chars[2 * i + 1]);
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_by_key(|&i| {
+        let (s, e) = span(i);
+        (std::cmp::Reverse(e - s), cands[i].priority(), s)
+    });
+    let mut accepted: BTreeMap<usize, (usize, usize)> = BTreeMap::new(); // start -> (end, cand)
+    for i in order {
+        let (s, e) = span(i);
+        if s >= e {
+            continue;
+        }
+        let overlaps = accepted
+            .range(..e)
+            .next_back()
+            .is_some_and(|(_, &(pe, _))| pe > s);
+        if !overlaps {
+            accepted.insert(s, (e, i));
+        }
+    }
+
+    accepted
+        .into_iter()
+        .map(|(s, (e, i))| {
+            let c = cands[i];
+            let value = text.get(bytes[2 * i]..bytes[2 * i + 1]).unwrap_or("");
+            Finding {
+                kind: c.kind,
+                start: s,
+                end: e,
+                masked: mask(value),
+                confidence: c.confidence,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(PiiKind, usize, usize)> {
+        scan(text, &[])
+            .into_iter()
+            .map(|f| (f.kind, f.start, f.end))
+            .collect()
+    }
+
+    fn char_offset(text: &str, needle: &str) -> usize {
+        let b = text.find(needle).expect("needle in text");
+        text[..b].chars().count()
+    }
+
+    /// One finding of `kind` covering exactly `needle` in `text`.
+    fn assert_single(text: &str, needle: &str, kind: PiiKind) {
+        let s = char_offset(text, needle);
+        let e = s + needle.chars().count();
+        assert_eq!(kinds(text), vec![(kind, s, e)], "text: {text}");
+    }
+
+    fn assert_none(text: &str) {
+        assert_eq!(kinds(text), vec![], "text: {text}");
+    }
+
+    fn valid_id(first17: &str) -> String {
+        format!("{first17}{}", resident_id_check_char(first17).unwrap())
+    }
+
+    fn valid_card(partial: &str) -> String {
+        format!("{partial}{}", luhn_check_digit(partial).unwrap())
+    }
+
+    fn wrong_id(first17: &str) -> String {
+        let c = resident_id_check_char(first17).unwrap();
+        let w = if c == '0' { '1' } else { '0' };
+        format!("{first17}{w}")
+    }
+
+    #[test]
+    fn stable_fast_path_agrees_with_nfkc() {
+        for c in ['、', '。', '〈', '】', '—', '‘', '”', '·', '中', 'a', '9'] {
+            assert!(is_stable_char(c));
+            assert_eq!(std::iter::once(c).nfkc().collect::<String>(), c.to_string());
+        }
+        for c in ['，', '１', 'Ａ', '\u{3000}', '㎡', '①', '…'] {
+            assert!(!is_stable_char(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn regexes_compile() {
+        for r in [
+            &*RE_CARD_GROUPED,
+            &*RE_CARD_TAIL,
+            &*RE_MOBILE,
+            &*RE_LANDLINE,
+            &*RE_EMAIL,
+            &*RE_ACCOUNT,
+        ] {
+            assert!(!r.as_str().is_empty());
+        }
+    }
+
+    #[test]
+    fn kind_strings_and_labels() {
+        assert_eq!(PiiKind::ResidentId.as_str(), "resident_id");
+        assert_eq!(PiiKind::AccountNumber.as_str(), "account_number");
+        assert_eq!(PiiKind::Name.label_zh(), "姓名/名称");
+        assert_eq!(PiiKind::Landline.label_zh(), "固定电话");
+        let json = serde_json::to_string(&PiiKind::BankCard).unwrap();
+        assert_eq!(json, "\"bank_card\"");
+        let back: PiiKind = serde_json::from_str("\"credit_code\"").unwrap();
+        assert_eq!(back, PiiKind::CreditCode);
+        assert_eq!(
+            serde_json::to_string(&Confidence::Medium).unwrap(),
+            "\"medium\""
+        );
+    }
+
+    #[test]
+    fn resident_id_checksum_standard_example() {
+        // GB 11643-1999 example.
+        assert_eq!(resident_id_check_char("11010519491231002"), Some('X'));
+        assert!(is_valid_resident_id("11010519491231002X"));
+        assert!(is_valid_resident_id("11010519491231002x"));
+        assert!(!is_valid_resident_id("110105194912310021"));
+        // Another classic example: 440524188001010014.
+        assert_eq!(resident_id_check_char("44052418800101001"), Some('4'));
+        // ...but 1880 is before 1900.
+        assert!(!is_valid_resident_id("440524188001010014"));
+        assert_eq!(resident_id_check_char("1101051949123100"), None);
+        assert_eq!(resident_id_check_char("1101051949123100A"), None);
+        assert_eq!(
+            resident_id_check_char("１１０１０５１９４９１２３１００２"),
+            None
+        );
+    }
+
+    #[test]
+    fn resident_id_dates_and_region() {
+        assert!(is_valid_resident_id(&valid_id("31010420000229123"))); // leap day
+        assert!(!is_valid_resident_id(&valid_id("31010419000229123"))); // 1900 not leap
+        assert!(!is_valid_resident_id(&valid_id("31010419900230123"))); // Feb 30
+        assert!(!is_valid_resident_id(&valid_id("31010419901301123"))); // month 13
+        assert!(!is_valid_resident_id(&valid_id("31010419900100123"))); // day 0
+        assert!(!is_valid_resident_id(&valid_id("31010420270101123"))); // year 2027
+        assert!(is_valid_resident_id(&valid_id("31010420261231123")));
+        assert!(!is_valid_resident_id(&valid_id("91010419900101123"))); // region 9
+        assert!(!is_valid_resident_id(&valid_id("01010419900101123"))); // region 0
+        assert!(!is_valid_resident_id(""));
+        assert!(!is_valid_resident_id("身份证号码身份证"));
+    }
+
+    #[test]
+    fn credit_code_checksums_of_real_codes() {
+        // Publicly listed codes of well-known companies and the GB 32100 example.
+        for code in [
+            "91350100M000100Y43",
+            "914403001922038216",
+            "9144030071526726XG",
+            "91330100716105852F",
+        ] {
+            assert!(is_valid_credit_code(code), "{code}");
+            assert_eq!(
+                credit_code_check_char(&code[..17]),
+                Some(code.as_bytes()[17] as char)
+            );
+        }
+        assert!(!is_valid_credit_code("91350100M000100Y44"));
+        assert!(!is_valid_credit_code("91350100M000100Y4"));
+        assert!(!is_valid_credit_code("91350100m000100y43"));
+        assert_eq!(credit_code_check_char("91350100M000100YI"), None); // I not in set
+        assert_eq!(org_code_check_char(b"M000100Y"), Some(b'4'));
+        assert_eq!(org_code_check_char(b"71526726"), Some(b'X'));
+    }
+
+    #[test]
+    fn luhn() {
+        assert!(luhn_valid("4539578763621486"));
+        assert!(luhn_valid("79927398713"));
+        assert!(!luhn_valid("79927398710"));
+        assert!(!luhn_valid("7992 7398 713"));
+        assert!(!luhn_valid("7"));
+        assert!(!luhn_valid(""));
+        assert_eq!(luhn_check_digit("7992739871"), Some('3'));
+        assert_eq!(luhn_check_digit("453957876362148"), Some('6'));
+        assert_eq!(luhn_check_digit(""), None);
+        assert_eq!(luhn_check_digit("12a"), None);
+        for p in ["622202123456789012", "62220212345678", "4"] {
+            assert!(luhn_valid(&valid_card(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn mask_rules() {
+        assert_eq!(mask("13812345678"), "138****5678");
+        assert_eq!(mask("11010519491231002X"), "110***********002X");
+        assert_eq!(mask("张三"), "张*");
+        assert_eq!(mask("张三丰"), "张**");
+        assert_eq!(mask("上海某某"), "上**某");
+        assert_eq!(mask("2317042"), "231**42");
+        assert_eq!(mask("x"), "*");
+        assert_eq!(mask(""), "");
+        for v in ["ab", "abc", "abcd", "abcdefg", "a@b.cn", "13812345678"] {
+            assert_ne!(mask(v), v);
+        }
+    }
+
+    #[test]
+    fn resident_ids_glued_to_chinese() {
+        let id = valid_id("11010119900307123");
+        assert_single(&format!("身份证号{id}号"), &id, PiiKind::ResidentId);
+        let id = valid_id("11010519491231002"); // ends with X
+        assert_single(&format!("证件号码：{id}，"), &id, PiiKind::ResidentId);
+        let lower = id.to_lowercase();
+        assert_single(&format!("证件号码{lower}。"), &lower, PiiKind::ResidentId);
+    }
+
+    #[test]
+    fn resident_id_wrong_check_or_date_not_flagged() {
+        assert_none(&format!("身份证号{}号", wrong_id("11010119900307123")));
+        assert_none(&format!("身份证号{}号", valid_id("11010119900230123")));
+        assert_none(&format!("身份证号{}号", valid_id("11010119901301123")));
+        // 19 digits containing a valid ID.
+        let id = valid_id("11010119900307123");
+        assert_none(&format!("编号{id}5号"));
+        assert_none(&format!("编号5{id}号"));
+    }
+
+    #[test]
+    fn full_width_offsets_map_to_original() {
+        let id = valid_id("11010119900307123");
+        let fw: String = id
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        let text = format!("（全角）身份证号：{fw}，手机１３８－１２３４－５６７８。");
+        let f = scan(&text, &[]);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].kind, PiiKind::ResidentId);
+        assert_eq!(f[0].start, char_offset(&text, &fw));
+        assert_eq!(f[0].end, f[0].start + 18);
+        assert_eq!(f[1].kind, PiiKind::Mobile);
+        assert_eq!(f[1].start, char_offset(&text, "１３８"));
+        assert_eq!(f[1].end, f[1].start + 13);
+        assert_eq!(f[1].masked, "１３８******５６７８");
+        // An expanding compatibility char before the number shifts nothing.
+        let text = "面积50㎡，电话13812345678";
+        assert_single(text, "13812345678", PiiKind::Mobile);
+    }
+
+    #[test]
+    fn mobiles_in_formats() {
+        for m in [
+            "13812345678",
+            "138-1234-5678",
+            "138 1234 5678",
+            "+8613812345678",
+            "+86 138 1234 5678",
+            "86-13812345678",
+            "(+86)13812345678",
+            "19912345678",
+        ] {
+            assert_single(&format!("电话{m}，"), m, PiiKind::Mobile);
+            assert_single(&format!("联系人手机：{m}"), m, PiiKind::Mobile);
+        }
+        let text = "手机13812345678，13987654321、15011112222/17700001111";
+        assert_eq!(kinds(text).len(), 4);
+    }
+
+    #[test]
+    fn mobile_not_inside_longer_numbers() {
+        let id = valid_id("11013819900101234");
+        // A valid ID containing "13819900101" yields only the ID.
+        assert_single(&format!("身份证{id}"), &id, PiiKind::ResidentId);
+        assert_none(&format!("身份证{}", wrong_id("11013819900101234")));
+        assert_none("流水号2024061813812345678号");
+        assert_none("编号913812345678");
+        assert_none("编号138123456789");
+        assert_none("序列号A13812345678B");
+        assert_none("比例为0.13812345678");
+        // A Luhn-valid 19-digit card gives the card, not a mobile inside it.
+        let card = valid_card("621700138123456789");
+        assert_single(&format!("卡{card}"), &card, PiiKind::BankCard);
+    }
+
+    #[test]
+    fn landlines() {
+        for l in [
+            "021-23170420",
+            "(021)23170420",
+            "02123170420",
+            "0571-87654321",
+            "010-6275 1234",
+            "021-23170420-8001",
+            "021-23170420转8001",
+            "0755 8601 3388",
+        ] {
+            assert_single(&format!("电话{l}，"), l, PiiKind::Landline);
+        }
+        assert_single(
+            "电话（０２１）２３１７０４２０。",
+            "（０２１）２３１７０４２０",
+            PiiKind::Landline,
+        );
+    }
+
+    #[test]
+    fn emails() {
+        assert_single(
+            "邮箱zhang.san@sjtu.edu.cn。",
+            "zhang.san@sjtu.edu.cn",
+            PiiKind::Email,
+        );
+        assert_single(
+            "邮箱：13812345678@163.com",
+            "13812345678@163.com",
+            PiiKind::Email,
+        );
+        assert_single(
+            "Ｅ-mail：ｌｉｓｉ＠ｅｘａｍｐｌｅ．ｃｏｍ，",
+            "ｌｉｓｉ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+            PiiKind::Email,
+        );
+        assert_single(
+            "见附件.wang_w@x-corp.com.cn",
+            "wang_w@x-corp.com.cn",
+            PiiKind::Email,
+        );
+        assert_none("版本 v1.2@build");
+    }
+
+    #[test]
+    fn bank_cards_and_accounts() {
+        let card = valid_card("622202123456789012"); // 19 digits
+        assert_single(&format!("卡{card}"), &card, PiiKind::BankCard);
+        let c16 = valid_card("453957876362148");
+        let grouped = format!(
+            "{} {} {} {}",
+            &c16[..4],
+            &c16[4..8],
+            &c16[8..12],
+            &c16[12..]
+        );
+        assert_single(&format!("卡号：{grouped}。"), &grouped, PiiKind::BankCard);
+        let hyph = grouped.replace(' ', "-");
+        assert_single(&format!("卡号{hyph}"), &hyph, PiiKind::BankCard);
+        let g19 = format!(
+            "{} {} {} {} {}",
+            &card[..4],
+            &card[4..8],
+            &card[8..12],
+            &card[12..16],
+            &card[16..]
+        );
+        assert_single(&format!("卡号 {g19} 已核验"), &g19, PiiKind::BankCard);
+        // Non-Luhn 16 digits: nothing without context, an account with it.
+        let bad = format!(
+            "{}{}",
+            &c16[..15],
+            (b'0' + (c16.as_bytes()[15] - b'0' + 1) % 10) as char
+        );
+        assert_none(&format!("订单编号{bad}"));
+        assert_single(
+            &format!("开户行：工商银行上海分行，账号：{bad}"),
+            &bad,
+            PiiKind::AccountNumber,
+        );
+        assert_single(
+            "银行账户 3100 1234 5678 9012",
+            "3100 1234 5678 9012",
+            PiiKind::AccountNumber,
+        );
+        assert_none("账户余额12345678901元");
+        let f = scan("帐号1001234567890", &[]);
+        assert_eq!(f[0].confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn credit_codes() {
+        assert_single(
+            "统一社会信用代码：91350100M000100Y43。",
+            "91350100M000100Y43",
+            PiiKind::CreditCode,
+        );
+        let f = scan("代码9144030071526726XG号", &[]);
+        assert_eq!(f[0].confidence, Confidence::High);
+        // Structure holds, check char wrong: Medium.
+        let f = scan("信用代码91350100M000100Y44，", &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].kind, f[0].confidence),
+            (PiiKind::CreditCode, Confidence::Medium)
+        );
+        // Organization code check broken: not a credit code.
+        assert_none("信用代码91350100M000100Y53，");
+        // Glued to more letters.
+        assert_none("代码A91350100M000100Y43");
+    }
+
+    #[test]
+    fn look_alikes_not_flagged() {
+        for t in [
+            "总投资2000万元，其中财政资助5447.20万元，自筹1,234,567元。",
+            "于2024年5月31日前提交，2024-06-18截止，批次20240618。",
+            "2023年度营业收入增长12.5%，研发投入占比35%。",
+            "专利号ZL202310123456.7，申请号202310123456.7，公开号CN202310123456A。",
+            "PCT/CN2023/123456，ZL 2023 1 0123456.7",
+            "合同编号HT-2024-0618-001，订单号DD202406180001234。",
+            "资产总额13500000000元，折合￥13812345678。",
+            "项目周期2024—2026年，批准文号沪知局〔2024〕12号。",
+            "IP 192.168.100.200，版本 3.14159265358979",
+        ] {
+            assert_none(t);
+        }
+    }
+
+    #[test]
+    fn names_literal() {
+        let names = vec![
+            "张三".to_string(),
+            "上海某某科技有限公司".to_string(),
+            "王".to_string(),
+            "".to_string(),
+            "  ".to_string(),
+        ];
+        let text = "申请单位上海某某科技有限公司，联系人张三，王总负责。";
+        let f = scan(text, &names);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].kind, PiiKind::Name);
+        assert_eq!(f[0].start, char_offset(text, "上海"));
+        assert_eq!(f[0].end, f[0].start + 10);
+        assert_eq!(f[1].start, char_offset(text, "张三"));
+        assert_eq!(f[1].masked, "张*");
+        // Full-width name matches half-width text and vice versa.
+        let f = scan("联系人ＡＢＣ Ltd", &["ABC Ltd".to_string()]);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].start, f[0].end), (3, 10));
+    }
+
+    #[test]
+    fn overlaps_resolved() {
+        let names = vec!["张三".to_string(), "张三丰".to_string()];
+        let f = scan("张三丰和张三", &names);
+        assert_eq!(
+            f.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>(),
+            vec![(0, 3), (4, 6)]
+        );
+        // Mobile inside an e-mail: the e-mail wins.
+        let f = scan("13812345678@qq.com", &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, PiiKind::Email);
+    }
+
+    #[test]
+    fn redact_replaces_findings() {
+        let id = valid_id("31010419851020456");
+        let text = format!("张三，身份证{id}，电话021-23170420。");
+        let f = scan(&text, &["张三".to_string()]);
+        assert_eq!(f.len(), 3);
+        let r = redact(&text, &f);
+        assert_eq!(
+            r,
+            "[已隐去:姓名/名称]，身份证[已隐去:身份证号]，电话[已隐去:固定电话]。"
+        );
+        // Robust against foreign, overlapping or out-of-range findings.
+        let odd = vec![
+            Finding {
+                kind: PiiKind::Mobile,
+                start: 2,
+                end: 500,
+                masked: String::new(),
+                confidence: Confidence::High,
+            },
+            Finding {
+                kind: PiiKind::Email,
+                start: 0,
+                end: 3,
+                masked: String::new(),
+                confidence: Confidence::High,
+            },
+        ];
+        assert_eq!(redact("abcdef", &odd), "[已隐去:电子邮箱]");
+        assert_eq!(redact("abcdef", &[]), "abcdef");
+    }
+
+    #[test]
+    fn findings_never_hold_full_value() {
+        let id = valid_id("11010119900307123");
+        let text = format!("{id} 13812345678 zhang@example.com");
+        for f in scan(&text, &[]) {
+            let dbg = format!("{f:?}");
+            assert!(
+                !dbg.contains(&id)
+                    && !dbg.contains("13812345678")
+                    && !dbg.contains("zhang@example.com")
+            );
+        }
+    }
+}
