@@ -3,16 +3,22 @@
 //! and literal names in free text.
 //!
 //! How it works:
-//! - The text is normalized char by char with NFKC (full-width digits and letters
-//!   become ASCII). Offsets reported in [`Finding`] are char offsets into the
-//!   ORIGINAL text; a byte → original-char map is kept whenever normalization
-//!   changed anything.
-//! - Each kind has its own regex, compiled once. The regex crate has no lookaround
-//!   and its Unicode `\b` does not separate digits from Chinese text, so every match
-//!   is checked against its neighbours by hand ([`digit_token_ok`]): a number glued
-//!   to more digits or ASCII letters, a decimal part, a currency sign or an amount
-//!   unit (元, 万, 亿, %) is not personal data.
-//! - Checksums decide where they exist (GB 11643, GB 32100 / GB 11714, Luhn).
+//! - The text is normalized char by char with NFKC (full-width digits, letters and
+//!   punctuation become ASCII). Offsets reported in [`Finding`] are char offsets
+//!   into the ORIGINAL text: every char that normalization changed is recorded, so
+//!   offsets map back exactly even when a char expands (㎡ → m2).
+//! - Resident IDs, credit codes and plain card numbers are whole runs of 16–19
+//!   ASCII letters/digits, classified by one pass over such runs. Mobiles,
+//!   landlines, grouped cards, e-mails and account numbers (after 账号, 开户行 …)
+//!   have regexes, compiled once. The regex crate has no lookaround and its
+//!   Unicode `\b` does not separate digits from Chinese text, so every match is
+//!   checked against its neighbours by hand: a number glued to more digits or
+//!   ASCII letters, part of a decimal number, a currency sign before it or an
+//!   amount unit (元, 万, 亿, 千, %, ‰) after it is not personal data.
+//! - Checksums decide where they exist (GB 11643, GB 32100 with the GB 11714 check
+//!   of the embedded organization code, Luhn). An 18-digit string shaped like a
+//!   resident ID (province digit, 18xx/19xx/20xx, month/day digits) is never
+//!   taken as a card or an unchecked credit code: a mistyped ID is not a card.
 //! - Overlapping candidates are resolved: the longer one wins, then the one of
 //!   higher priority (resident ID > credit code (checked) > bank card > mobile >
 //!   landline > e-mail > name > account number > credit code (unchecked)).
