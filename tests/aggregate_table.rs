@@ -1306,3 +1306,66 @@ fn synthetic_rows(n: usize) -> Vec<ScoreRow> {
         })
         .collect()
 }
+
+#[test]
+fn extreme_inputs_do_not_panic() {
+    // Huge or negative values, maxima, requests and shares are clamped or saturate.
+    let scheme = Scheme {
+        criteria: vec![CriterionSpec::new("C", "K", Decimal::MAX)],
+        categories: vec![CategorySpec::new("K", Decimal::MAX)],
+        total_max: Decimal::MAX,
+        tie_break: vec!["C".into()],
+    };
+    let mut scores = col(
+        "A",
+        "C",
+        &[
+            ("E1", "-5"),
+            ("E2", "1e20"),
+            ("E3", "0.0000000000000000000000000001"),
+        ],
+    );
+    scores.extend(col(
+        "B",
+        "C",
+        &[
+            ("E1", "79228162514264337593543950335"),
+            ("E2", "3"),
+            ("E3", "4"),
+        ],
+    ));
+    let apps: Vec<AppInfo> = ["A", "B"]
+        .iter()
+        .map(|id| AppInfo {
+            id: id.to_string(),
+            eligibility: Eligibility::Eligible,
+            requested_wan: Some(Decimal::MAX),
+        })
+        .collect();
+    for method in [
+        Method::Mean,
+        Method::Trimmed,
+        Method::Median,
+        Method::Normalized,
+    ] {
+        let s = Settings {
+            method,
+            threshold: Decimal::MIN,
+            budget_wan: Some(Decimal::MAX),
+            disagreement_range_share: Decimal::MAX,
+            outlier_total_share: Decimal::MAX,
+            digits: 40,
+            resamples: 5,
+            ..Settings::default()
+        };
+        let r = run(&input(scheme.clone(), apps.clone(), scores.clone()), &s);
+        assert_eq!(r.applications.len(), 2);
+        // The maxima were clamped to the supported limit of 1,000,000 (noted).
+        assert!(r.notes.iter().any(|n| n.contains("supported limit")));
+        assert!(app(&r, "A")
+            .notes
+            .iter()
+            .any(|n| n.contains("-5 clamped to 0")));
+        assert!(serde_json::to_string(&r).is_ok());
+    }
+}

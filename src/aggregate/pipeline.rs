@@ -453,14 +453,22 @@ fn flags(ctx: &Ctx, s: &Settings, w: &AppWork, expert_names: &[String]) -> Vec<S
             lo = lo.min(v);
             hi = hi.max(v);
         }
-        if hi - lo > s.disagreement_range_share * ctx.crit_max[c] {
+        let limit = s
+            .disagreement_range_share
+            .checked_mul(ctx.crit_max[c])
+            .unwrap_or(Decimal::MAX);
+        if hi - lo > limit {
             out.push(format!("{FLAG_DISAGREEMENT}{}", ctx.crit_ids[c]));
         }
     }
     // |T_i − (S − T_i)/(n − 1)| > share × total_max, multiplied through by (n − 1).
     let sum: Decimal = w.totals.iter().sum();
     let others = Decimal::from(n - 1);
-    let limit = s.outlier_total_share * ctx.total_max * others;
+    let limit = s
+        .outlier_total_share
+        .checked_mul(ctx.total_max)
+        .and_then(|l| l.checked_mul(others))
+        .unwrap_or(Decimal::MAX);
     for (i, t) in w.totals.iter().enumerate() {
         if (*t * others - (sum - *t)).abs() > limit {
             out.push(format!(
@@ -620,7 +628,10 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
                 }
             }
             Some(rem) => {
-                let needed: Decimal = recs.iter().flatten().sum();
+                let needed = recs
+                    .iter()
+                    .flatten()
+                    .fold(Decimal::ZERO, |a, r| a.saturating_add(*r));
                 if needed <= rem {
                     for (&i, r) in group.iter().zip(&recs) {
                         shortlisted[i] = true;
@@ -647,8 +658,12 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
         }
     }
     let any_funding = funding.iter().any(Option::is_some);
-    let budget_used = (any_funding || s.budget_wan.is_some())
-        .then(|| funding.iter().flatten().copied().sum::<Decimal>());
+    let budget_used = (any_funding || s.budget_wan.is_some()).then(|| {
+        funding
+            .iter()
+            .flatten()
+            .fold(Decimal::ZERO, |a, f| a.saturating_add(*f))
+    });
     Decision {
         status,
         rank,
