@@ -345,6 +345,10 @@ pub fn program_prefix(program: &str) -> String {
         "ip-demo-park" => return "DP".into(),
         "ip-operation-cluster" => return "OC".into(),
         "ip-operation-promotion-center" => return "PC".into(),
+        "special-fund-2022" => return "SF".into(),
+        "special-fund-2022-medical-ops-center" => return "MED".into(),
+        "special-fund-2022-sme-capability" => return "SME".into(),
+        "special-fund-2022-high-value-upgrade" => return "HVU".into(),
         _ => {}
     }
     if let Some(rest) = program.strip_prefix("special-fund-2022-") {
@@ -917,7 +921,7 @@ pub fn read_results(path: &Path) -> Result<Vec<ResultRow>, AnonError> {
                     .iter()
                     .find_map(|k| o.get(*k).and_then(Value::as_array).map(|a| (a, *k)));
                 match found {
-                    Some((a, k)) => (a, format!("{k}")),
+                    Some((a, k)) => (a, k.to_string()),
                     None => {
                         return Err(bad(format!(
                             "JSON object without a list of applications (expected one of: {})",

@@ -28,6 +28,60 @@ enum Cmd {
         #[command(subcommand)]
         cmd: RubricCmd,
     },
+    /// Application bundles: check schema, facts, personal data / 申报材料包
+    Bundle {
+        #[command(subcommand)]
+        cmd: BundleCmd,
+    },
+    /// Raw applications → anonymized bundles + identity map / 匿名化
+    Anonymize {
+        /// Raw application files (panel-raw/1) or directories of them.
+        #[arg(required = true)]
+        raw: Vec<PathBuf>,
+        /// Directory for the bundles (handed to experts).
+        #[arg(long)]
+        out: PathBuf,
+        /// Identity map to write (secretariat only; never inside --out).
+        #[arg(long)]
+        identity_map: PathBuf,
+        /// Replace an existing identity map and bundles (codes are kept).
+        #[arg(long)]
+        force: bool,
+        /// Code prefix instead of the program's (T24, DP, OC, PC, SF…).
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Check against this rubric (file or id) instead of the program's.
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Join a results file or list of codes with the identity map / 揭示申报单位
+    Reveal {
+        /// Results (JSON from `panel results`, CSV, or one code per line).
+        results: PathBuf,
+        #[arg(long)]
+        identity_map: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BundleCmd {
+    /// Check bundle files or directories (recursive, raw/ skipped); exit 1 when any is invalid.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Check against this rubric (file or id) instead of each bundle's program.
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Also search the names held in this identity map.
+        #[arg(long)]
+        identity_map: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,6 +139,52 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 Ok(code)
             }
         },
+        Cmd::Bundle {
+            cmd:
+                BundleCmd::Check {
+                    paths,
+                    json,
+                    rubric,
+                    identity_map,
+                },
+        } => {
+            let opts = commands::bundle::CheckOptions {
+                json,
+                rubric,
+                identity_map,
+            };
+            let (out, err, code) = commands::bundle::check(&paths, &opts)?;
+            emit(&out, &err);
+            Ok(code)
+        }
+        Cmd::Anonymize {
+            raw,
+            out,
+            identity_map,
+            force,
+            prefix,
+            rubric,
+        } => {
+            let (o, e, code) = commands::bundle::anonymize_cmd(
+                &raw,
+                &out,
+                &identity_map,
+                force,
+                prefix,
+                rubric.as_deref(),
+            )?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Reveal {
+            results,
+            identity_map,
+            json,
+        } => {
+            let (o, e, code) = commands::bundle::reveal_cmd(&results, &identity_map, json)?;
+            emit(&o, &e);
+            Ok(code)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 //! Command implementations behind the CLI (the binary's edge: `anyhow`
 //! errors, text output). `src/main.rs` only parses and dispatches.
 
+pub mod bundle;
 pub mod rubric;

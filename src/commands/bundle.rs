@@ -1,0 +1,409 @@
+//! `panel bundle check`, `panel anonymize`, `panel reveal`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
+
+use crate::anonymize;
+use crate::bundle::{self, kind, BundleError, LoadedBundle, Problem};
+use crate::commands::rubric::load_arg;
+use crate::rubric;
+
+/// Options of `panel bundle check`.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Print JSON instead of text.
+    pub json: bool,
+    /// Check every bundle against this rubric (file or embedded id) instead of
+    /// the embedded rubric named by its `program`.
+    pub rubric: Option<PathBuf>,
+    /// Also search the names held in this identity map.
+    pub identity_map: Option<PathBuf>,
+}
+
+/// The outcome for one file.
+#[derive(Debug)]
+pub struct Checked {
+    pub path: PathBuf,
+    /// The bundle's code, when the file could be parsed.
+    pub id: Option<String>,
+    pub program: Option<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    pub fn valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Directories never walked: raw applications (identity data), VCS and build dirs.
+const SKIP_DIRS: [&str; 4] = ["raw", ".git", "target", "node_modules"];
+
+/// Files found under the given paths. Files named explicitly are always
+/// checked; in directories (walked recursively, `raw/` skipped) only `*.json`
+/// files other than `panel.json` are, and files whose `schema` names another
+/// panel format (`panel-raw/…`, `panel-identity/…`, `panel/…`, sheets …) are
+/// skipped and listed.
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut skipped);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, skipped)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, String)>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        skipped.push((dir.to_path_buf(), "directory cannot be read".into()));
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if p.is_dir() {
+            if SKIP_DIRS.contains(&name.as_str()) {
+                skipped.push((p, "raw applications / not bundles: not walked".into()));
+            } else if !p.is_symlink() {
+                walk(&p, files, skipped);
+            }
+        } else if p.extension().is_some_and(|x| x == "json") {
+            if name == "panel.json" {
+                continue;
+            }
+            match other_schema(&p) {
+                Some(s) => skipped.push((p, format!("not a bundle (schema `{s}`)"))),
+                None => files.push(p),
+            }
+        }
+    }
+}
+
+/// The `schema` of a JSON file when it names a panel format other than bundles.
+fn other_schema(p: &Path) -> Option<String> {
+    let (text, _) = bundle::read_json_text(p, bundle::MAX_BUNDLE_BYTES).ok()?;
+    let v: Value = serde_json::from_str(&text).ok()?;
+    let s = v.get("schema")?.as_str()?;
+    (s.starts_with("panel") && !s.starts_with("panel-bundle")).then(|| s.to_string())
+}
+
+/// Check bundle files (see [`collect`]); also flags the second of two bundles
+/// of one program with the same code.
+pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked>> {
+    let forced = match &opts.rubric {
+        Some(r) => Some(load_arg(r)?),
+        None => None,
+    };
+    let names = match &opts.identity_map {
+        Some(m) => anonymize::read_map(m)?.names(),
+        None => Vec::new(),
+    };
+    let mut cache: BTreeMap<String, Option<rubric::Loaded>> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut first: BTreeMap<(String, String), PathBuf> = BTreeMap::new();
+    for f in files {
+        let res: Result<LoadedBundle, BundleError> = (|| {
+            let (b, _) = bundle::read_bundle(f)?;
+            let loaded = match &forced {
+                Some(l) => l.clone(),
+                None => {
+                    let entry = cache
+                        .entry(b.program.clone())
+                        .or_insert_with(|| rubric::embedded(&b.program));
+                    match entry {
+                        Some(l) => l.clone(),
+                        None => return Err(bundle::rubric_for(f, &b.program).unwrap_err()),
+                    }
+                }
+            };
+            bundle::load_bundle_with_names(f, &loaded.rubric, &names)
+        })();
+        match res {
+            Ok(mut lb) => {
+                let key = (lb.bundle.program.clone(), lb.bundle.code.clone());
+                if let Some(p0) = first.get(&key) {
+                    lb.problems.push(Problem {
+                        kind: kind::DUPLICATE,
+                        detail: "duplicate_code".into(),
+                        location: "code".into(),
+                        offset: None,
+                        message: format!(
+                            "code `{}` is also used by {}; codes must be unique in a program",
+                            lb.bundle.code,
+                            p0.display()
+                        ),
+                    });
+                } else {
+                    first.insert(key, f.clone());
+                }
+                out.push(Checked {
+                    path: f.clone(),
+                    id: Some(lb.bundle.code.clone()),
+                    program: Some(lb.bundle.program.clone()),
+                    problems: lb.problems,
+                });
+            }
+            Err(e) => {
+                // Keep the code when the JSON is a bundle of an unknown program.
+                let (id, program) = match &e {
+                    BundleError::UnknownRubric { program, .. } => (
+                        bundle::read_bundle(f).ok().map(|(b, _)| b.code),
+                        Some(program.clone()),
+                    ),
+                    _ => (None, None),
+                };
+                out.push(Checked {
+                    path: f.clone(),
+                    id,
+                    program,
+                    problems: vec![e.problem()],
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `panel bundle check`: exit 0 when every bundle found is valid, 1 otherwise
+/// (also when no bundle was found).
+pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<(String, String, i32)> {
+    let (files, skipped) = collect(paths);
+    let results = check_files(&files, opts)?;
+    let invalid = results.iter().filter(|c| !c.valid()).count();
+    let mut out = String::new();
+    let mut err = String::new();
+    let code = if invalid > 0 || results.is_empty() {
+        1
+    } else {
+        0
+    };
+    if opts.json {
+        let v: Vec<Value> = results
+            .iter()
+            .map(|c| {
+                json!({
+                    "path": c.path.display().to_string(),
+                    "id": c.id,
+                    "program": c.program,
+                    "valid": c.valid(),
+                    "problems": c.problems,
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&v)? + "\n";
+    } else {
+        for c in &results {
+            if c.valid() {
+                let _ = writeln!(
+                    out,
+                    "ok    {}  {}  {}",
+                    c.path.display(),
+                    c.id.as_deref().unwrap_or("?"),
+                    c.program.as_deref().unwrap_or("")
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "FAIL  {}  {}  {} problem(s)",
+                    c.path.display(),
+                    c.id.as_deref().unwrap_or("-"),
+                    c.problems.len()
+                );
+                for p in &c.problems {
+                    let _ = writeln!(out, "        {p}");
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "checked {} bundle(s): {} valid, {} invalid{}",
+            results.len(),
+            results.len() - invalid,
+            invalid,
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; skipped {} path(s) that are not bundles", skipped.len())
+            }
+        );
+    }
+    if results.is_empty() {
+        let _ = writeln!(
+            err,
+            "error: no bundle found under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok((out, err, code))
+}
+
+/// `panel anonymize`.
+pub fn anonymize_cmd(
+    inputs: &[PathBuf],
+    out_dir: &Path,
+    identity_map: &Path,
+    force: bool,
+    prefix: Option<String>,
+    rubric_arg: Option<&Path>,
+) -> Result<(String, String, i32)> {
+    let opts = anonymize::Options {
+        out_dir: out_dir.to_path_buf(),
+        identity_map: identity_map.to_path_buf(),
+        force,
+        prefix,
+        rubric: match rubric_arg {
+            Some(r) => Some(load_arg(r)?),
+            None => None,
+        },
+    };
+    let report = anonymize::anonymize(inputs, &opts)?;
+    let mut out = String::new();
+    let mut err = String::new();
+    for w in &report.written {
+        let _ = writeln!(
+            out,
+            "{}  ← {}  redacted: {}{}{}",
+            w.bundle_path.display(),
+            w.raw_file.display(),
+            if w.redactions.total() == 0 {
+                "nothing".to_string()
+            } else {
+                w.redactions.summary()
+            },
+            if w.reused {
+                "  (code kept from the identity map)"
+            } else {
+                ""
+            },
+            if w.unchanged { "  (unchanged)" } else { "" }
+        );
+    }
+    for e in &report.errors {
+        let _ = writeln!(err, "error: {e}");
+    }
+    let _ = writeln!(
+        out,
+        "{} bundle(s) in {}; identity map {} ({} entries) — secretariat only, never give it to experts",
+        report.written.len(),
+        out_dir.display(),
+        identity_map.display(),
+        report.map_entries
+    );
+    let code = if report.errors.is_empty() && !report.written.is_empty() {
+        0
+    } else {
+        1
+    };
+    if report.written.is_empty() && report.errors.is_empty() {
+        let _ = writeln!(err, "error: no raw application given");
+    }
+    Ok((out, err, code))
+}
+
+/// `panel reveal`: join a results file with the identity map.
+pub fn reveal_cmd(
+    results: &Path,
+    identity_map: &Path,
+    as_json: bool,
+) -> Result<(String, String, i32)> {
+    let map = anonymize::read_map(identity_map)?;
+    let rows = anonymize::read_results(results)
+        .with_context(|| format!("reading results {}", results.display()))?;
+    let (joined, unknown) = anonymize::reveal(rows, &map);
+    let mut out = String::new();
+    let mut err = String::new();
+    if as_json {
+        let v: Vec<Value> = joined
+            .iter()
+            .map(|r| {
+                let id = &r.entry.identity;
+                json!({
+                    "code": r.row.code,
+                    "result": r.row.fields.iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect::<serde_json::Map<String, Value>>(),
+                    "program": r.entry.program,
+                    "title": r.entry.title,
+                    "applicant": id.applicant,
+                    "credit_code": id.credit_code,
+                    "contact_person": id.contact_person,
+                    "mobile": id.mobile,
+                    "landline": id.landline,
+                    "email": id.email,
+                    "raw_file": r.entry.raw_file,
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&v)? + "\n";
+    } else {
+        for r in &joined {
+            let id = &r.entry.identity;
+            let fields = r
+                .row
+                .fields
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join("  ");
+            let contact = [
+                id.contact_person.as_deref(),
+                id.mobile.as_deref(),
+                id.landline.as_deref(),
+                id.email.as_deref(),
+            ]
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+            let _ = writeln!(
+                out,
+                "{}{}  {}  统一社会信用代码 {}  联系人 {}  《{}》",
+                r.row.code,
+                if fields.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {fields}")
+                },
+                id.applicant,
+                id.credit_code.as_deref().unwrap_or("—"),
+                if contact.is_empty() { "—" } else { &contact },
+                r.entry.title
+            );
+        }
+    }
+    for c in &unknown {
+        let _ = writeln!(
+            err,
+            "error: {}: code `{c}` is not in the identity map {}",
+            results.display(),
+            identity_map.display()
+        );
+    }
+    let code = if unknown.is_empty() && !joined.is_empty() {
+        0
+    } else {
+        1
+    };
+    if joined.is_empty() && unknown.is_empty() {
+        let _ = writeln!(err, "error: {}: no codes found", results.display());
+    }
+    Ok((out, err, code))
+}
