@@ -839,3 +839,264 @@ fn panel_rubric_check_passes_every_file() {
     }
     assert!(stdout.contains("total 100 + 10 bonus"), "{stdout}");
 }
+
+// ---- The derived rubrics written alongside (seeds 001, 002, 003). ----
+
+fn gate_outcomes(
+    file: &str,
+    facts: Value,
+) -> (
+    Vec<(String, &'static str)>,
+    Vec<(String, &'static str)>,
+    &'static str,
+) {
+    use panel::rubric::{check_gates, eligibility_summary};
+    let l = load(&rubric_path(file)).unwrap_or_else(|e| panic!("{e}"));
+    let (facts, problems) = parse_facts(&l.rubric, facts.as_object().expect("object"));
+    assert!(problems.is_empty(), "{problems:?}");
+    let e = check_gates(&l.rubric.eligibility, &facts);
+    let t = check_gates(&l.rubric.targets, &facts);
+    let summary = eligibility_summary(&e);
+    (
+        e.into_iter().map(|g| (g.id, g.outcome)).collect(),
+        t.into_iter().map(|g| (g.id, g.outcome)).collect(),
+        summary,
+    )
+}
+
+fn outcome<'a>(v: &'a [(String, &'static str)], id: &str) -> &'a str {
+    v.iter()
+        .find(|(g, _)| g == id)
+        .unwrap_or_else(|| panic!("gate {id}"))
+        .1
+}
+
+#[test]
+fn derived_rubrics_are_marked_and_all_expert() {
+    for f in [
+        "ip-operation-cluster.json",
+        "ip-operation-promotion-center.json",
+        "special-fund-2022.json",
+        "special-fund-2022-sme-capability.json",
+        "special-fund-2022-high-value-upgrade.json",
+        "special-fund-2022-medical-ops-center.json",
+    ] {
+        let l = load(&rubric_path(f)).unwrap_or_else(|e| panic!("{e}"));
+        let r = &l.rubric;
+        assert!(r.derived, "{f} is derived");
+        assert!(r.notes[0].contains("DERIVED"), "{f} says so first");
+        assert_eq!(r.total_max, d("100"), "{f}");
+        assert_eq!(r.bonus_max(), d("0"), "{f}");
+        assert!(
+            r.items().all(|(_, _, i)| i.is_expert()),
+            "{f}: every item is expert"
+        );
+        assert!(
+            r.items().all(|(_, _, i)| i.step() == d("0.5")),
+            "{f}: step 0.5"
+        );
+    }
+    let c = load(&rubric_path("ip-operation-cluster.json"))
+        .expect("001")
+        .rubric;
+    assert_eq!(
+        c.criteria().count(),
+        8,
+        "one criterion per task of seed 001"
+    );
+    let p = load(&rubric_path("ip-operation-promotion-center.json"))
+        .expect("003")
+        .rubric;
+    assert_eq!(
+        p.criteria().count(),
+        9,
+        "one criterion per task of seed 003"
+    );
+}
+
+#[test]
+fn special_fund_tracks_quota_caps_and_budget() {
+    let r = load(&rubric_path("special-fund-2022.json"))
+        .expect("002")
+        .rubric;
+    assert_eq!(r.funding.budget_wan, Some(d("5447.20")));
+    assert_eq!(r.tracks.len(), 22);
+    let t = |id: &str| {
+        r.tracks
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("track {id}"))
+    };
+    let u = t("univ-ops-center");
+    assert_eq!(
+        (u.quota, u.quota_approx, u.per_award_cap_wan),
+        (Some(10), false, Some(d("80")))
+    );
+    let m = t("medical-ops-center");
+    assert_eq!((m.quota, m.per_award_cap_wan), (Some(10), Some(d("50"))));
+    let h = t("high-value-center");
+    assert_eq!(
+        (h.quota, h.quota_approx, h.per_award_cap_wan),
+        (Some(10), true, Some(d("80")))
+    );
+    let up = t("high-value-upgrade");
+    assert_eq!(
+        (up.quota, up.quota_approx, up.per_award_cap_wan),
+        (Some(15), true, Some(d("50")))
+    );
+    let s = t("sme-capability");
+    assert_eq!((s.quota, s.per_award_cap_wan), (None, Some(d("20"))));
+    assert_eq!(s.exclusions.len(), 4);
+    for (id, rate, budget) in [
+        ("academic-license-award", Some("1500"), "300"),
+        ("bank-pledge-award", Some("0.1"), "500"),
+        ("agency-trusteeship-award", None, "50"),
+        ("open-license-award", Some("3000"), "30"),
+    ] {
+        let tr = t(id);
+        assert_eq!(tr.mode, "per_unit", "{id}");
+        assert_eq!(tr.rate, rate.map(d), "{id}");
+        assert_eq!(tr.budget_wan, Some(d(budget)), "{id}");
+    }
+    assert_eq!(r.tracks.iter().filter(|t| t.mode == "panel").count(), 18);
+    // Every track rubric named exists in rubrics/.
+    for tr in &r.tracks {
+        if let Some(id) = &tr.rubric {
+            load(&rubric_path(&format!("{id}.json")))
+                .unwrap_or_else(|e| panic!("track {}: {e}", tr.id));
+        }
+    }
+}
+
+#[test]
+fn cluster_district_dependent_firm_counts() {
+    let base = |central: Value, ht: i64, smes: i64| {
+        json!({
+            "applicant_recognized_park": true, "located_central_or_chongming": central,
+            "high_tech_firms": ht, "smes": smes, "exchange_partner": true, "partner_banks": 2,
+            "partner_insurers": 1, "partner_service_agencies": 2,
+            "min_dual_certified_staff_per_agency": 2, "max_cluster_projects_per_agency": 2,
+            "bad_credit_record_3y": false, "mass_infringement_cases_3y": false
+        })
+    };
+    for (central, ht, smes, want) in [
+        (true, 20, 200, "pass"),
+        (true, 19, 500, "fail"),
+        (true, 50, 199, "fail"),
+        (false, 50, 300, "pass"),
+        (false, 49, 1000, "fail"),
+        (false, 50, 299, "fail"),
+        (false, 20, 200, "fail"),
+    ] {
+        let (e, _, _) = gate_outcomes("ip-operation-cluster.json", base(json!(central), ht, smes));
+        assert_eq!(
+            outcome(&e, "E1"),
+            want,
+            "central {central}, {ht} high-tech, {smes} SMEs"
+        );
+    }
+    let mut f = base(json!(true), 60, 400);
+    f.as_object_mut()
+        .expect("object")
+        .remove("located_central_or_chongming");
+    let (e, _, summary) = gate_outcomes("ip-operation-cluster.json", f);
+    assert_eq!(
+        outcome(&e, "E1"),
+        "unknown",
+        "district missing, both groups would hold"
+    );
+    assert_eq!(summary, "unchecked");
+    let mut f = base(json!(false), 60, 400);
+    f["partner_banks"] = json!(1);
+    f["max_cluster_projects_per_agency"] = json!(3);
+    let (e, _, summary) = gate_outcomes("ip-operation-cluster.json", f);
+    assert_eq!(outcome(&e, "E3"), "fail");
+    assert_eq!(outcome(&e, "E4"), "fail");
+    assert_eq!(outcome(&e, "E1b"), "manual");
+    assert_eq!(summary, "ineligible");
+}
+
+#[test]
+fn promotion_center_targets() {
+    let f = json!({
+        "applicant_type": "tech_transfer", "founded_by_listed_body": true,
+        "recommended_by_municipal_department": true,
+        "target_key_units": 50, "target_one_firm_one_file": true,
+        "target_supply_records": 2000, "target_demand_records": 500,
+        "target_license_transfer_growth_pct": 20, "target_equity_patents_growth_pct": 20,
+        "target_deal_amount_growth_pct": 25, "target_received_amount_growth_pct": 20,
+        "target_sme_academic_licensee_growth_pct": 20,
+        "target_annual_satisfaction_survey": true, "target_satisfaction_pct": 90
+    });
+    let (e, t, _) = gate_outcomes("ip-operation-promotion-center.json", f.clone());
+    for g in ["E1", "E2"] {
+        assert_eq!(outcome(&e, g), "pass", "{g}");
+    }
+    for g in ["T1", "T2", "T3", "T4", "T6"] {
+        assert_eq!(outcome(&t, g), "pass", "{g}");
+    }
+    assert_eq!(outcome(&t, "T5"), "manual");
+    for (k, v, gate) in [
+        ("target_key_units", json!(49), "T1"),
+        ("target_supply_records", json!(1999), "T2"),
+        ("target_demand_records", json!(499), "T2"),
+        ("target_received_amount_growth_pct", json!(19.9), "T3"),
+        ("target_deal_amount_growth_pct", Value::Null, "T3"),
+        ("target_satisfaction_pct", json!(89.9), "T6"),
+    ] {
+        let mut g = f.clone();
+        g[k] = v;
+        let (_, t, _) = gate_outcomes("ip-operation-promotion-center.json", g);
+        assert_eq!(outcome(&t, gate), "fail", "{k}");
+    }
+    let mut g = f.clone();
+    g["applicant_type"] = json!("other");
+    g["recommended_by_municipal_department"] = json!(false);
+    let (e, _, summary) = gate_outcomes("ip-operation-promotion-center.json", g);
+    assert_eq!(outcome(&e, "E1"), "fail");
+    assert_eq!(outcome(&e, "E2"), "fail");
+    assert_eq!(summary, "ineligible");
+}
+
+#[test]
+fn sme_capability_target_group_and_exclusion_rule() {
+    let f = json!({
+        "registered_in_shanghai": true, "operating_normally": true, "good_credit_record": true,
+        "disqualified_art26": false, "is_sme": true, "specialized_sme": false,
+        "livelihood_sector_sme": true, "national_ip_advantage_demo_unit": false,
+        "municipal_patent_pilot_demo_unit": false, "in_patent_navigation_project": false,
+        "in_high_value_patent_project": false, "requested_funding_wan": 20
+    });
+    let file = "special-fund-2022-sme-capability.json";
+    let (e, _, _) = gate_outcomes(file, f.clone());
+    for g in ["E1", "E3", "E4", "E9"] {
+        assert_eq!(outcome(&e, g), "pass", "{g}");
+    }
+    let mut g = f.clone();
+    g["livelihood_sector_sme"] = json!(false);
+    assert_eq!(
+        outcome(&gate_outcomes(file, g.clone()).0, "E3"),
+        "fail",
+        "neither group"
+    );
+    g["specialized_sme"] = json!(true);
+    assert_eq!(outcome(&gate_outcomes(file, g).0, "E3"), "pass", "专精特新");
+    for k in [
+        "national_ip_advantage_demo_unit",
+        "municipal_patent_pilot_demo_unit",
+        "in_patent_navigation_project",
+        "in_high_value_patent_project",
+    ] {
+        let mut g = f.clone();
+        g[k] = json!(true);
+        let (e, _, summary) = gate_outcomes(file, g);
+        assert_eq!(outcome(&e, "E4"), "fail", "{k} excludes");
+        assert_eq!(summary, "ineligible", "{k}");
+    }
+    let l = load(&rubric_path(file)).expect("sme");
+    assert_eq!(l.rubric.funding.per_award_cap_wan, Some(d("20")));
+    assert_eq!(
+        l.rubric.funding.requested_fact.as_deref(),
+        Some("requested_funding_wan")
+    );
+}
