@@ -842,14 +842,10 @@ fn panel_rubric_check_passes_every_file() {
 
 // ---- The derived rubrics written alongside (seeds 001, 002, 003). ----
 
-fn gate_outcomes(
-    file: &str,
-    facts: Value,
-) -> (
-    Vec<(String, &'static str)>,
-    Vec<(String, &'static str)>,
-    &'static str,
-) {
+/// Gate id and outcome, in file order.
+type Outcomes = Vec<(String, &'static str)>;
+
+fn gate_outcomes(file: &str, facts: Value) -> (Outcomes, Outcomes, &'static str) {
     use panel::rubric::{check_gates, eligibility_summary};
     let l = load(&rubric_path(file)).unwrap_or_else(|e| panic!("{e}"));
     let (facts, problems) = parse_facts(&l.rubric, facts.as_object().expect("object"));
