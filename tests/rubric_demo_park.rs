@@ -950,7 +950,8 @@ fn special_fund_tracks_quota_caps_and_budget() {
         ("open-license-award", Some("3000"), "30"),
     ] {
         let tr = t(id);
-        assert_eq!(tr.mode, "per_unit", "{id}");
+        let want_mode = if rate.is_some() { "per_unit" } else { "graded" };
+        assert_eq!(tr.mode, want_mode, "{id}");
         assert_eq!(tr.rate, rate.map(d), "{id}");
         assert_eq!(tr.budget_wan, Some(d(budget)), "{id}");
     }

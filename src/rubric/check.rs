@@ -393,9 +393,43 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 ctx.condition(&format!("{p}.all_of[{j}]"), c);
             }
             for (j, grp) in g.any_of.iter().enumerate() {
+                if grp.is_empty() {
+                    ctx.err(
+                        format!("{p}.any_of[{j}]"),
+                        "an empty option would always hold; give it at least one condition",
+                    );
+                }
                 for (k, c) in grp.iter().enumerate() {
                     ctx.condition(&format!("{p}.any_of[{j}][{k}]"), c);
                 }
+            }
+        }
+    }
+    let mut track_ids = BTreeSet::new();
+    for (i, t) in rubric.tracks.iter().enumerate() {
+        let p = format!("tracks[{i}]");
+        if !track_ids.insert(t.id.as_str()) {
+            ctx.err(&p, format!("duplicate track id `{}`", t.id));
+        }
+        match t.mode.as_str() {
+            "panel" | "graded" => {}
+            "per_unit" => {
+                if t.rate.is_none() {
+                    ctx.err(format!("{p}.rate"), "a per_unit track needs a `rate`");
+                }
+            }
+            other => ctx.err(
+                format!("{p}.mode"),
+                format!("unknown mode `{other}` (panel, per_unit, graded)"),
+            ),
+        }
+        for (name, v) in [
+            ("per_award_cap_wan", t.per_award_cap_wan),
+            ("budget_wan", t.budget_wan),
+            ("rate", t.rate),
+        ] {
+            if let Some(v) = v {
+                neg(&mut ctx, &format!("{p}.{name}"), name, v);
             }
         }
     }

@@ -1117,12 +1117,16 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
         .collect()
 }
 
-/// Overall eligibility from gate results: any fail → ineligible; any
-/// unknown/manual → unchecked; else eligible.
+/// Overall eligibility from gate results: any fail → `ineligible`; else any
+/// gate unknown (facts missing) or manual (checked by hand, no rule) →
+/// `unchecked`; else `eligible`.
 pub fn eligibility_summary(results: &[GateResult]) -> &'static str {
     if results.iter().any(|r| r.outcome == "fail") {
         "ineligible"
-    } else if results.iter().any(|r| r.outcome == "unknown") {
+    } else if results
+        .iter()
+        .any(|r| r.outcome == "unknown" || r.outcome == "manual")
+    {
         "unchecked"
     } else {
         "eligible"

@@ -256,7 +256,8 @@ pub struct Track {
     /// Article of the source (第X条).
     #[serde(default)]
     pub article: String,
-    /// "panel" (reviewed by an expert panel) or "per_unit" (formula award).
+    /// "panel" (reviewed by an expert panel), "per_unit" (rate × count
+    /// award) or "graded" (award by performance grade, no rate).
     pub mode: String,
     #[serde(default)]
     pub quota: Option<usize>,
