@@ -1,0 +1,223 @@
+//! Every user action of the expert screen.
+//!
+//! The doc comments of the keyed actions are the help text: the first doc
+//! line is English, the second Chinese, each as `short label: longer text`.
+//! The `actions!` macro keeps them as data ([`Action::help`]), so the help
+//! overlay and the bottom bar are generated from this one source.
+
+/// Defines [`Action`] from doc-commented variants (English line, then Chinese line).
+macro_rules! actions {
+    (
+        unit { $( #[doc = $en:literal] #[doc = $zh:literal] $name:ident, )* }
+        with_char { $( #[doc = $cen:literal] #[doc = $czh:literal] $cname:ident, )* }
+    ) => {
+        /// A user action; [`crate::tui::app::update`] applies it to the state.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $( #[doc = $en] #[doc = $zh] $name, )*
+            $( #[doc = $cen] #[doc = $czh] $cname(char), )*
+            /// Text typed into an editor overlay (any printable key there).
+            Char(char),
+            /// Mouse click at a cell (column, row).
+            Click { col: u16, row: u16 },
+            /// Mouse wheel at a cell; `down` scrolls towards the end.
+            Scroll { col: u16, row: u16, down: bool },
+            /// The terminal was resized to width × height.
+            Resize { w: u16, h: u16 },
+        }
+
+        impl Action {
+            /// Names of the actions the key map may bind (snake_case), unit actions first.
+            pub const UNIT_NAMES: &'static [&'static str] = &[ $( stringify!($name), )* ];
+            /// Names of the actions that take the key's character.
+            pub const CHAR_NAMES: &'static [&'static str] = &[ $( stringify!($cname), )* ];
+
+            /// The action bound to `name` in the key map (snake_case); `key` is
+            /// the key's character, needed by the actions that take one.
+            pub fn from_name(name: &str, key: Option<char>) -> Option<Action> {
+                $( if name == snake(stringify!($name)) { return Some(Action::$name); } )*
+                $( if name == snake(stringify!($cname)) { return key.map(Action::$cname); } )*
+                None
+            }
+
+            /// The key-map name of a keyed action (snake_case); `None` for the
+            /// unkeyed ones (typed text, mouse, resize).
+            pub fn name(&self) -> Option<String> {
+                match self {
+                    $( Action::$name => Some(snake(stringify!($name))), )*
+                    $( Action::$cname(_) => Some(snake(stringify!($cname))), )*
+                    _ => None,
+                }
+            }
+
+            /// Help text `(zh, en)` from the variant's doc comment.
+            pub fn help(&self) -> Option<(&'static str, &'static str)> {
+                match self {
+                    $( Action::$name => Some(($zh.trim(), $en.trim())), )*
+                    $( Action::$cname(_) => Some(($czh.trim(), $cen.trim())), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// `CamelCase` → `snake_case`.
+pub fn snake(camel: &str) -> String {
+    let mut s = String::with_capacity(camel.len() + 4);
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+actions! {
+    unit {
+        /// up: Move up one row (or scroll up)
+        /// 上移: 上移一行（或向上滚动）
+        Up,
+        /// down: Move down one row (or scroll down)
+        /// 下移: 下移一行（或向下滚动）
+        Down,
+        /// top: Go to the first row
+        /// 顶部: 跳到第一行
+        Top,
+        /// bottom: Go to the last row
+        /// 底部: 跳到最后一行
+        Bottom,
+        /// page up: Page up (in the criterion tree: scroll the evidence)
+        /// 上翻页: 向上翻页（在评分表中：滚动证据）
+        PageUp,
+        /// page down: Page down (in the criterion tree: scroll the evidence)
+        /// 下翻页: 向下翻页（在评分表中：滚动证据）
+        PageDown,
+        /// pane: Next pane (applications → criteria → evidence)
+        /// 切换: 下一个窗格（申报项目 → 评分表 → 证据）
+        NextPane,
+        /// pane back: Previous pane
+        /// 上一窗格: 上一个窗格
+        PrevPane,
+        /// open: Open the selected application's criteria
+        /// 打开: 打开所选项目的评分表
+        Open,
+        /// edit: Edit the value of the selected item
+        /// 编辑: 编辑所选评分项的分值
+        Edit,
+        /// save: Save / confirm
+        /// 保存: 保存／确认
+        Confirm,
+        /// back: Back: close, cancel, or go to the previous pane (never quits)
+        /// 返回: 返回：关闭、取消或回到上一窗格（不会退出）
+        Back,
+        /// delete: Delete the last character
+        /// 删除: 删除最后一个字符
+        Backspace,
+        /// clear: Clear the item's value (a rule item goes back to its suggestion)
+        /// 清除: 清除该项分值（规则项恢复为建议分）
+        Reset,
+        /// comment: Comment on the item (in the application list: on the application)
+        /// 评语: 为该项写评语（在项目列表中：为整个项目）
+        Comment,
+        /// conflict: Declare a conflict of interest (asks a reason, locks the application)
+        /// 回避: 声明利益冲突回避（需填写理由，锁定该项目）
+        Conflict,
+        /// submit: Submit the application's scores (checks completeness, asks to confirm)
+        /// 提交: 提交该项目评分（检查完整性并确认）
+        Submit,
+        /// search: Search the evidence
+        /// 搜索: 在证据中搜索
+        Search,
+        /// next: Next search match
+        /// 下一处: 下一个匹配
+        SearchNext,
+        /// previous: Previous search match
+        /// 上一处: 上一个匹配
+        SearchPrev,
+        /// yes: Yes
+        /// 是: 确认
+        Yes,
+        /// no: No
+        /// 否: 取消
+        No,
+        /// help: Show or close this help
+        /// 帮助: 显示或关闭帮助
+        Help,
+        /// quit: Quit (every saved score is already on disk)
+        /// 退出: 退出（已保存的分数均已写入磁盘）
+        Quit,
+        /// quit now: Quit at once, from anywhere
+        /// 立即退出: 任何时候立即退出
+        ForceQuit,
+    }
+    with_char {
+        /// score: Type a score (digits and .); Enter saves, Esc cancels
+        /// 打分: 输入分数（数字与小数点）；Enter 保存，Esc 取消
+        Type,
+    }
+}
+
+impl Action {
+    /// Whether the bottom bar lists this action (plain navigation is left out).
+    pub fn in_bar(&self) -> bool {
+        !matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::Top
+                | Action::Bottom
+                | Action::PageUp
+                | Action::PageDown
+                | Action::PrevPane
+                | Action::SearchPrev
+                | Action::ForceQuit
+        )
+    }
+
+    /// Short label for the bottom bar.
+    pub fn short(&self, zh: bool) -> Option<&'static str> {
+        let (z, e) = self.help()?;
+        let s = if zh { z } else { e };
+        Some(s.split_once(':').map(|(a, _)| a.trim()).unwrap_or(s))
+    }
+
+    /// Long text for the help overlay.
+    pub fn long(&self, zh: bool) -> Option<&'static str> {
+        let (z, e) = self.help()?;
+        let s = if zh { z } else { e };
+        Some(s.split_once(':').map(|(_, b)| b.trim()).unwrap_or(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_every_keyed_action_has_help() {
+        for n in Action::UNIT_NAMES {
+            let a = Action::from_name(&snake(n), None).expect(n);
+            assert_eq!(a.name().as_deref(), Some(snake(n).as_str()));
+            let (zh, en) = a.help().expect("help");
+            assert!(zh.contains(':') && en.contains(':'), "{n}: {zh} / {en}");
+            assert!(!a.short(true).unwrap().is_empty());
+            assert!(!a.long(false).unwrap().is_empty());
+        }
+        assert_eq!(
+            Action::from_name("type", Some('4')),
+            Some(Action::Type('4'))
+        );
+        assert_eq!(Action::from_name("type", None), None);
+        assert_eq!(Action::from_name("no_such", None), None);
+        assert_eq!(snake("SearchNext"), "search_next");
+        assert_eq!(Action::Down.short(false), Some("down"));
+        assert_eq!(Action::Down.long(true), Some("下移一行（或向下滚动）"));
+        assert!(Action::Char('x').help().is_none());
+    }
+}

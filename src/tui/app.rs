@@ -1,0 +1,1619 @@
+//! The expert screen's state and its pure `update`.
+//!
+//! [`update`] applies one [`Action`] to an [`App`]. It does no terminal I/O;
+//! it commits to the store through [`Persist`] (the store is part of the
+//! state), and only after the commit returned `Ok` does the screen say saved.
+
+use std::cell::{Ref, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::str::FromStr;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rust_decimal::Decimal;
+
+use super::action::Action;
+use super::i18n::Lang;
+use super::keys::{self, Context, Keymap};
+use super::layout::{self, Pane, Panes};
+use super::text;
+use crate::rubric::num::show;
+use crate::rubric::{self, Evaluation, Facts, ItemEval, Rubric, Scored};
+use crate::store::{AppStatus, Op, Store};
+
+// ---------------------------------------------------------------------------------------------
+// Input data and persistence
+// ---------------------------------------------------------------------------------------------
+
+/// A text section of an application, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionText {
+    pub key: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// One application as the expert sees it (from an anonymized bundle).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppInput {
+    pub code: String,
+    pub title: String,
+    pub requested_wan: Option<Decimal>,
+    pub facts: Facts,
+    pub sections: Vec<SectionText>,
+    /// Attachment names.
+    pub attachments: Vec<String>,
+}
+
+/// Everything the expert screen shows, besides the expert's own scores.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub panel_id: String,
+    pub panel_title: String,
+    pub expert_id: String,
+    pub expert_name: String,
+    pub rubric: Rubric,
+    pub apps: Vec<AppInput>,
+}
+
+/// The expert's sheet for one application, as committed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sheet {
+    /// Explicit values: item → (value, override reason).
+    pub values: BTreeMap<String, (Decimal, Option<String>)>,
+    /// Comments: item (`""` for the application) → text.
+    pub comments: BTreeMap<String, String>,
+    pub status: Option<AppStatus>,
+    pub status_reason: Option<String>,
+}
+
+/// Where commits go: the real [`Store`], or a double in tests.
+pub trait Persist {
+    /// Commit atomically and durably; `Err` means nothing was written.
+    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String>;
+}
+
+impl Persist for Store {
+    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String> {
+        Store::commit(self, ops)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// An in-memory [`Persist`] for tests: records every commit; can be told to fail.
+#[derive(Debug, Clone, Default)]
+pub struct MemPersist {
+    pub log: Rc<RefCell<Vec<Vec<Op>>>>,
+    pub fail: Rc<RefCell<Option<String>>>,
+}
+
+impl Persist for MemPersist {
+    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String> {
+        if let Some(e) = self.fail.borrow().clone() {
+            return Err(e);
+        }
+        self.log.borrow_mut().push(ops);
+        Ok(())
+    }
+}
+
+/// The sheets of `expert` in `store`, one per code (empty when nothing is stored).
+pub fn load_sheets(store: &Store, expert: &str, codes: &[String]) -> Vec<Sheet> {
+    let mut map: BTreeMap<&str, Sheet> = codes
+        .iter()
+        .map(|c| (c.as_str(), Sheet::default()))
+        .collect();
+    for (app, item, e) in store.scores_for(expert) {
+        if let Some(s) = map.get_mut(app.as_str()) {
+            s.values.insert(item, (e.value, e.reason));
+        }
+    }
+    for (app, item, text) in store.comments_for(expert) {
+        if let Some(s) = map.get_mut(app.as_str()) {
+            s.comments.insert(item, text);
+        }
+    }
+    for (app, st, reason) in store.statuses_for(expert) {
+        if let Some(s) = map.get_mut(app.as_str()) {
+            s.status = Some(st);
+            s.status_reason = reason;
+        }
+    }
+    codes
+        .iter()
+        .map(|c| map.remove(c.as_str()).unwrap_or_default())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+/// One application with its evaluation, the expert's sheet and running scores.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub input: AppInput,
+    pub eval: Evaluation,
+    pub sheet: Sheet,
+    /// `combine` of the effective item values (kept current after every commit).
+    pub scored: Scored,
+}
+
+/// Progress of one application for this expert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Untouched,
+    Partial,
+    Submitted,
+    Conflict,
+}
+
+impl Progress {
+    pub fn mark(self) -> &'static str {
+        match self {
+            Progress::Untouched => "○",
+            Progress::Partial => "●",
+            Progress::Submitted => "✓",
+            Progress::Conflict => "✗",
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        let t = lang.t();
+        match self {
+            Progress::Untouched => t.untouched,
+            Progress::Partial => t.partial,
+            Progress::Submitted => t.submitted,
+            Progress::Conflict => t.conflict,
+        }
+    }
+
+    /// Stable machine name (for `panel status --json`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Progress::Untouched => "untouched",
+            Progress::Partial => "in_progress",
+            Progress::Submitted => "submitted",
+            Progress::Conflict => "conflict",
+        }
+    }
+}
+
+/// A row of the criterion tree: indices of category, criterion, item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Cat(usize),
+    Crit(usize, usize),
+    Item(usize, usize, usize),
+}
+
+/// What an editor overlay edits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditKind {
+    /// The reason for overriding a rule suggestion with `value`.
+    Reason {
+        app: usize,
+        item: String,
+        value: Decimal,
+    },
+    /// A comment on an item (`""`: the application).
+    Comment { app: usize, item: String },
+    /// The reason for a conflict of interest.
+    Conflict { app: usize },
+    /// The evidence search.
+    Search,
+}
+
+/// Overlays, on a stack that sees keys first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    /// Confirm submitting `app`.
+    Confirm {
+        app: usize,
+        lines: Vec<String>,
+    },
+    Editor {
+        kind: EditKind,
+        prompt: String,
+        buf: String,
+    },
+    Message {
+        title: String,
+        lines: Vec<String>,
+    },
+}
+
+/// Severity of the status-line note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Saved,
+    Info,
+    Error,
+}
+
+/// The status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub level: Level,
+    pub text: String,
+}
+
+/// Kind of an evidence line (for styling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Heading,
+    Text,
+    Fact,
+    Warn,
+    Detail,
+}
+
+/// One wrapped line of the evidence pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvLine {
+    pub text: String,
+    pub kind: LineKind,
+}
+
+impl EvLine {
+    fn new(text: impl Into<String>, kind: LineKind) -> EvLine {
+        EvLine {
+            text: text.into(),
+            kind,
+        }
+    }
+}
+
+/// A search match: line of the evidence body, byte range.
+pub type Hit = (usize, usize, usize);
+
+/// The facts and sections of one criterion of one application, wrapped to
+/// a width (can be large: kept between frames).
+#[derive(Debug, Clone)]
+pub struct TailCache {
+    key: (usize, usize, u16, Lang),
+    pub lines: Vec<EvLine>,
+    hits_for: Option<String>,
+    pub hits: Vec<Hit>,
+}
+
+/// The evidence pane's content for the current selection.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// The scoring standard, wrapped (the pinned block shows its first rows).
+    pub standard: Vec<EvLine>,
+    /// Rows of the pinned block (heading included).
+    pub pinned: u16,
+    /// Item details (and the full standard when the pinned block cut it).
+    pub head: Vec<EvLine>,
+    pub head_hits: Vec<Hit>,
+    /// Inner size of the scrollable body.
+    pub body_w: u16,
+    pub body_h: u16,
+}
+
+/// The expert screen's state.
+pub struct App {
+    pub lang: Lang,
+    /// False under `NO_COLOR`.
+    pub color: bool,
+    pub keymap: Keymap,
+    pub panel_id: String,
+    pub panel_title: String,
+    pub expert: String,
+    pub expert_name: String,
+    pub rubric: Rubric,
+    pub apps: Vec<AppState>,
+    pub rows: Vec<Row>,
+    /// Indices into `rows` of the item rows (the selectable ones).
+    pub item_rows: Vec<usize>,
+    pub focus: Pane,
+    pub app_sel: usize,
+    pub app_scroll: usize,
+    /// Index into `item_rows`.
+    pub item_sel: usize,
+    /// First visible row of the tree.
+    pub tree_scroll: usize,
+    /// First visible line of the evidence body.
+    pub ev_scroll: usize,
+    pub search: Option<String>,
+    /// Index of the current match in the combined hit list.
+    pub hit: Option<usize>,
+    /// The inline score entry buffer, when typing.
+    pub entry: Option<String>,
+    pub overlays: Vec<Overlay>,
+    pub note: Option<Note>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    persist: Box<dyn Persist>,
+    tail: RefCell<Option<TailCache>>,
+}
+
+impl App {
+    /// A new screen on `session` with the stored `sheets` (one per application,
+    /// same order; missing ones are empty).
+    pub fn new(
+        session: Session,
+        sheets: Vec<Sheet>,
+        persist: Box<dyn Persist>,
+        lang: Lang,
+        color: bool,
+        size: (u16, u16),
+    ) -> App {
+        let Session {
+            panel_id,
+            panel_title,
+            expert_id,
+            expert_name,
+            rubric,
+            apps,
+        } = session;
+        let mut sheets = sheets.into_iter();
+        let apps: Vec<AppState> = apps
+            .into_iter()
+            .map(|input| {
+                let eval = rubric::evaluate(&rubric, &input.facts);
+                let sheet = sheets.next().unwrap_or_default();
+                let scored = rubric::combine(&rubric, &effective_values(&rubric, &eval, &sheet));
+                AppState {
+                    input,
+                    eval,
+                    sheet,
+                    scored,
+                }
+            })
+            .collect();
+        let mut rows = Vec::new();
+        let mut item_rows = Vec::new();
+        for (ci, cat) in rubric.categories.iter().enumerate() {
+            rows.push(Row::Cat(ci));
+            for (ki, k) in cat.criteria.iter().enumerate() {
+                rows.push(Row::Crit(ci, ki));
+                for ii in 0..k.items.len() {
+                    item_rows.push(rows.len());
+                    rows.push(Row::Item(ci, ki, ii));
+                }
+            }
+        }
+        let mut app = App {
+            lang,
+            color,
+            keymap: Keymap::default_map(),
+            panel_id,
+            panel_title,
+            expert: expert_id,
+            expert_name,
+            rubric,
+            apps,
+            rows,
+            item_rows,
+            focus: Pane::Apps,
+            app_sel: 0,
+            app_scroll: 0,
+            item_sel: 0,
+            tree_scroll: 0,
+            ev_scroll: 0,
+            search: None,
+            hit: None,
+            entry: None,
+            overlays: Vec::new(),
+            note: None,
+            size,
+            quit: false,
+            persist,
+            tail: RefCell::new(None),
+        };
+        app.ensure_visible();
+        app
+    }
+
+    pub fn panes(&self) -> Panes {
+        layout::layout(self.size.0, self.size.1, self.focus)
+    }
+
+    pub fn cur(&self) -> Option<&AppState> {
+        self.apps.get(self.app_sel)
+    }
+
+    /// The selected row (an item row).
+    pub fn sel_row(&self) -> Option<Row> {
+        self.item_rows.get(self.item_sel).map(|&r| self.rows[r])
+    }
+
+    /// Indices (category, criterion, item) of the selected item.
+    pub fn sel_idx(&self) -> Option<(usize, usize, usize)> {
+        match self.sel_row()? {
+            Row::Item(c, k, i) => Some((c, k, i)),
+            _ => None,
+        }
+    }
+
+    pub fn sel_item(&self) -> Option<&rubric::Item> {
+        let (c, k, i) = self.sel_idx()?;
+        Some(&self.rubric.categories[c].criteria[k].items[i])
+    }
+
+    pub fn sel_criterion(&self) -> Option<&rubric::Criterion> {
+        let (c, k, _) = self.sel_idx()?;
+        Some(&self.rubric.categories[c].criteria[k])
+    }
+
+    /// Whether the application is locked for this expert (submitted or conflict).
+    pub fn read_only(&self, ai: usize) -> bool {
+        matches!(
+            self.apps.get(ai).and_then(|a| a.sheet.status),
+            Some(AppStatus::Submitted) | Some(AppStatus::Conflict)
+        )
+    }
+
+    pub fn progress(&self, ai: usize) -> Progress {
+        let Some(a) = self.apps.get(ai) else {
+            return Progress::Untouched;
+        };
+        match a.sheet.status {
+            Some(AppStatus::Submitted) => Progress::Submitted,
+            Some(AppStatus::Conflict) => Progress::Conflict,
+            _ if a.sheet.values.is_empty() && a.sheet.comments.is_empty() => Progress::Untouched,
+            _ => Progress::Partial,
+        }
+    }
+
+    /// The suggestion of a rule item (`None` for expert items).
+    pub fn suggestion(&self, ai: usize, item: &str) -> Option<Decimal> {
+        self.item_eval(ai, item).and_then(|e| e.auto)
+    }
+
+    pub fn item_eval(&self, ai: usize, item: &str) -> Option<&ItemEval> {
+        self.apps.get(ai)?.eval.item(item)
+    }
+
+    /// The value an item counts with: the expert's, else the rule's suggestion.
+    pub fn effective(&self, ai: usize, item: &str) -> Option<Decimal> {
+        let a = self.apps.get(ai)?;
+        a.sheet
+            .values
+            .get(item)
+            .map(|(v, _)| *v)
+            .or_else(|| a.eval.item(item).and_then(|e| e.auto))
+    }
+
+    /// What blocks submitting: (item id, message), in rubric order.
+    pub fn problems(&self, ai: usize) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let Some(a) = self.apps.get(ai) else {
+            return out;
+        };
+        for (_, _, it) in self.rubric.items() {
+            let explicit = a.sheet.values.get(&it.id);
+            if it.is_expert() {
+                if explicit.is_none() {
+                    out.push((it.id.clone(), self.lang.unscored(&it.id)));
+                }
+            } else if let Some((v, reason)) = explicit {
+                let sugg = a.eval.item(&it.id).and_then(|e| e.auto).unwrap_or_default();
+                if *v != sugg && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                    out.push((it.id.clone(), self.lang.no_reason(&it.id)));
+                }
+            }
+        }
+        out
+    }
+
+    /// Contexts in which keys are looked up now, first match wins.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.overlays.last() {
+            Some(Overlay::Help { .. }) => return vec![Context::Help],
+            Some(Overlay::Confirm { .. }) => return vec![Context::Confirm],
+            Some(Overlay::Editor { .. }) => return vec![Context::Editor],
+            Some(Overlay::Message { .. }) => return vec![Context::Message],
+            None => {}
+        }
+        if self.entry.is_some() {
+            return vec![Context::Entry, Context::Global];
+        }
+        let pane = match self.focus {
+            Pane::Apps => Context::Apps,
+            Pane::Tree => Context::Tree,
+            Pane::Evidence => Context::Evidence,
+        };
+        vec![pane, Context::Global]
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Evidence
+    // -----------------------------------------------------------------------------------------
+
+    /// The evidence pane's inner size, when the pane is shown.
+    fn ev_inner(&self) -> Option<(u16, u16)> {
+        let p = self.panes();
+        let r = layout::inner(p.evidence?);
+        Some((r.width, r.height))
+    }
+
+    fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En && !en.is_empty() {
+            en
+        } else {
+            zh
+        }
+    }
+
+    /// The evidence for the current selection, when the pane is shown.
+    pub fn evidence(&self) -> Option<Evidence> {
+        let (w, h) = self.ev_inner()?;
+        let a = self.cur()?;
+        let (c, k, i) = self.sel_idx()?;
+        let crit = &self.rubric.categories[c].criteria[k];
+        let item = &crit.items[i];
+        let t = self.lang.t();
+        let tw = w as usize;
+        let standard: Vec<EvLine> = text::wrap(self.pick(&crit.standard, &crit.standard_en), tw)
+            .into_iter()
+            .map(|l| EvLine::new(l, LineKind::Text))
+            .collect();
+        let pinned = layout::standard_rows(standard.len(), h);
+        let mut head = Vec::new();
+        if standard.len() + 1 > pinned as usize {
+            head.push(EvLine::new(
+                format!("── {} ──", t.standard),
+                LineKind::Heading,
+            ));
+            head.extend(standard.iter().cloned());
+        }
+        let wrap_into = |out: &mut Vec<EvLine>, s: &str, kind: LineKind| {
+            for l in text::wrap(s, tw) {
+                out.push(EvLine::new(l, kind));
+            }
+        };
+        let ie = a.eval.item(&item.id);
+        wrap_into(
+            &mut head,
+            &format!(
+                "▶ {} {} ({} {} · {})",
+                item.id,
+                self.pick(&item.text, &item.text_en),
+                t.col_max,
+                show(item.max()),
+                item.kind_name()
+            ),
+            LineKind::Heading,
+        );
+        match ie.and_then(|e| e.auto) {
+            Some(s) => {
+                let ex = ie.map(|e| e.explanation.as_str()).unwrap_or("");
+                wrap_into(
+                    &mut head,
+                    &format!("{} {}: {ex}", t.suggestion, show(s)),
+                    LineKind::Detail,
+                );
+            }
+            None => wrap_into(&mut head, t.expert_item, LineKind::Detail),
+        }
+        if let Some(e) = ie {
+            for cl in &e.clamps {
+                wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
+            }
+            for m in &e.missing_facts {
+                let label = self
+                    .rubric
+                    .fact(m)
+                    .map(|f| self.pick(&f.label, &f.label_en).to_string())
+                    .unwrap_or_default();
+                wrap_into(
+                    &mut head,
+                    &format!("⚠ {}: {m} {label}", t.missing),
+                    LineKind::Warn,
+                );
+            }
+        }
+        if let Some(cs) = a.scored.criteria.get(&crit.id) {
+            for cl in &cs.clamps {
+                wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
+            }
+        }
+        if let Some((v, Some(r))) = a.sheet.values.get(&item.id) {
+            wrap_into(
+                &mut head,
+                &format!("R {} {}: {r}", show(*v), t.reason),
+                LineKind::Detail,
+            );
+        }
+        if let Some(cm) = a.sheet.comments.get(&item.id) {
+            wrap_into(
+                &mut head,
+                &format!("✎ {}: {cm}", t.comment),
+                LineKind::Detail,
+            );
+        }
+        if !crit.requirement.is_empty() {
+            wrap_into(
+                &mut head,
+                &format!("{}: {}", t.requirement, crit.requirement),
+                LineKind::Detail,
+            );
+        }
+        let head_hits = match &self.search {
+            Some(q) => hits_in(&head, q, 0),
+            None => Vec::new(),
+        };
+        Some(Evidence {
+            standard,
+            pinned,
+            head,
+            head_hits,
+            body_w: w,
+            body_h: h.saturating_sub(pinned),
+        })
+    }
+
+    /// The wrapped facts and sections of the selected criterion (cached).
+    pub fn tail(&self) -> Option<Ref<'_, TailCache>> {
+        let (w, _) = self.ev_inner()?;
+        let (c, k, _) = self.sel_idx()?;
+        let ai = self.app_sel;
+        self.cur()?;
+        let crit_index = self.rubric.categories[..c]
+            .iter()
+            .map(|x| x.criteria.len())
+            .sum::<usize>()
+            + k;
+        let key = (ai, crit_index, w, self.lang);
+        let stale = self.tail.borrow().as_ref().is_none_or(|t| t.key != key);
+        if stale {
+            let lines = self.build_tail(ai, c, k, w as usize);
+            *self.tail.borrow_mut() = Some(TailCache {
+                key,
+                lines,
+                hits_for: None,
+                hits: Vec::new(),
+            });
+        }
+        let q = self.search.clone();
+        let need = self.tail.borrow().as_ref().is_some_and(|t| t.hits_for != q);
+        if need {
+            let mut b = self.tail.borrow_mut();
+            if let Some(t) = b.as_mut() {
+                t.hits = match &q {
+                    Some(q) => hits_in(&t.lines, q, 0),
+                    None => Vec::new(),
+                };
+                t.hits_for = q;
+            }
+        }
+        Ref::filter_map(self.tail.borrow(), |t| t.as_ref()).ok()
+    }
+
+    fn build_tail(&self, ai: usize, c: usize, k: usize, w: usize) -> Vec<EvLine> {
+        let t = self.lang.t();
+        let a = &self.apps[ai];
+        let crit = &self.rubric.categories[c].criteria[k];
+        let mut out = Vec::new();
+        let mut push = |s: &str, kind: LineKind| {
+            for l in text::wrap(s, w) {
+                out.push(EvLine::new(l, kind));
+            }
+        };
+        if crit.evidence.facts.is_empty() && crit.evidence.sections.is_empty() {
+            push(t.no_evidence, LineKind::Detail);
+        }
+        if !crit.evidence.facts.is_empty() {
+            push(&format!("── {} ──", t.facts), LineKind::Heading);
+            for key in &crit.evidence.facts {
+                let decl = self.rubric.fact(key);
+                let label = decl
+                    .map(|f| self.pick(&f.label, &f.label_en).to_string())
+                    .unwrap_or_else(|| key.clone());
+                let unit = decl.map(|f| f.unit.as_str()).unwrap_or("");
+                let (val, kind) = match a.input.facts.get(key) {
+                    Some(v) => {
+                        let d = v.display();
+                        let with_unit = if unit.is_empty()
+                            || matches!(v, rubric::FactValue::Bool(_) | rubric::FactValue::Null)
+                        {
+                            d
+                        } else {
+                            format!("{d} {unit}")
+                        };
+                        (with_unit, LineKind::Fact)
+                    }
+                    None => (format!("— ({})", t.missing), LineKind::Warn),
+                };
+                let form = decl
+                    .map(|f| f.form_ref.as_str())
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("  〔{s}〕"))
+                    .unwrap_or_default();
+                push(&format!("· {label}: {val}{form}"), kind);
+            }
+        }
+        for key in &crit.evidence.sections {
+            let sec = a.input.sections.iter().find(|s| &s.key == key);
+            let title = match sec {
+                Some(s) if !s.title.is_empty() => s.title.clone(),
+                _ => self
+                    .rubric
+                    .section(key)
+                    .map(|d| self.pick(&d.title, &d.title_en).to_string())
+                    .unwrap_or_else(|| key.clone()),
+            };
+            push(&format!("── {title} ──"), LineKind::Heading);
+            match sec {
+                Some(s) => push(&s.text, LineKind::Text),
+                None => push(&format!("({}: {key})", t.missing), LineKind::Warn),
+            }
+        }
+        out
+    }
+
+    /// All matches: head first, then tail (line numbers of the whole body).
+    fn all_hits(&self) -> Vec<Hit> {
+        let Some(ev) = self.evidence() else {
+            return Vec::new();
+        };
+        let mut v = ev.head_hits.clone();
+        if let Some(t) = self.tail() {
+            let off = ev.head.len();
+            v.extend(t.hits.iter().map(|(l, s, e)| (l + off, *s, *e)));
+        }
+        v
+    }
+
+    /// Lines of the evidence body and the rows it shows.
+    fn ev_body_len(&self) -> (usize, usize) {
+        let Some(ev) = self.evidence() else {
+            return (0, 0);
+        };
+        let tail = self.tail().map(|t| t.lines.len()).unwrap_or(0);
+        (ev.head.len() + tail, ev.body_h as usize)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Scrolling
+    // -----------------------------------------------------------------------------------------
+
+    /// Keep the selections visible and the scroll offsets in range.
+    pub fn ensure_visible(&mut self) {
+        let p = self.panes();
+        if let Some(r) = p.apps {
+            let h = layout::inner(r).height as usize;
+            self.app_scroll = keep_in_view(self.app_sel, self.app_scroll, h, self.apps.len());
+        }
+        if let Some(r) = p.tree {
+            let h = layout::tree_list(r).height as usize;
+            if let Some(&row) = self.item_rows.get(self.item_sel) {
+                // the header rows right above the item (its criterion, its category)
+                let mut top = row;
+                while top > 0 && !matches!(self.rows[top - 1], Row::Item(..)) && row - (top - 1) < h
+                {
+                    top -= 1;
+                }
+                if top < self.tree_scroll {
+                    self.tree_scroll = top;
+                } else if h > 0 && row >= self.tree_scroll + h {
+                    self.tree_scroll = row + 1 - h;
+                }
+                self.tree_scroll = self.tree_scroll.min(self.rows.len().saturating_sub(h));
+            }
+        }
+        let (len, h) = self.ev_body_len();
+        self.ev_scroll = self.ev_scroll.min(len.saturating_sub(h.max(1)));
+    }
+
+    fn scroll_evidence(&mut self, delta: isize) {
+        let (len, h) = self.ev_body_len();
+        let max = len.saturating_sub(h.max(1));
+        self.ev_scroll = (self.ev_scroll as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    fn page(&self, pane: Pane) -> usize {
+        let p = self.panes();
+        let h = match pane {
+            Pane::Apps => p.apps.map(|r| layout::inner(r).height),
+            Pane::Tree => p.tree.map(|r| layout::tree_list(r).height),
+            Pane::Evidence => self.evidence().map(|e| e.body_h),
+        };
+        (h.unwrap_or(10) as usize).saturating_sub(1).max(1)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Commits
+    // -----------------------------------------------------------------------------------------
+
+    fn commit(&mut self, ai: usize, ops: Vec<Op>) -> bool {
+        match self.persist.commit(ops.clone()) {
+            Ok(()) => {
+                let rubric = &self.rubric;
+                let a = &mut self.apps[ai];
+                for op in ops {
+                    match op {
+                        Op::SetScore {
+                            item,
+                            value,
+                            reason,
+                            ..
+                        } => {
+                            a.sheet.values.insert(item, (value, reason));
+                        }
+                        Op::ClearScore { item, .. } => {
+                            a.sheet.values.remove(&item);
+                        }
+                        Op::SetComment { item, text, .. } => {
+                            if text.is_empty() {
+                                a.sheet.comments.remove(&item);
+                            } else {
+                                a.sheet.comments.insert(item, text);
+                            }
+                        }
+                        Op::SetStatus { status, reason, .. } => {
+                            a.sheet.status = Some(status);
+                            a.sheet.status_reason = reason;
+                        }
+                        Op::Meta { .. } | Op::Audit { .. } => {}
+                    }
+                }
+                a.scored = rubric::combine(rubric, &effective_values(rubric, &a.eval, &a.sheet));
+                true
+            }
+            Err(e) => {
+                let msg = self.lang.not_saved(&e);
+                self.note = Some(Note {
+                    level: Level::Error,
+                    text: msg.clone(),
+                });
+                let title = if self.lang.is_zh() {
+                    "未保存"
+                } else {
+                    "NOT saved"
+                };
+                self.overlays.push(Overlay::Message {
+                    title: title.into(),
+                    lines: vec![msg],
+                });
+                false
+            }
+        }
+    }
+
+    fn saved(&mut self, text: String) {
+        self.note = Some(Note {
+            level: Level::Saved,
+            text,
+        });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.note = Some(Note {
+            level: Level::Info,
+            text: text.into(),
+        });
+    }
+
+    fn refuse(&mut self, text: impl Into<String>) {
+        self.note = Some(Note {
+            level: Level::Error,
+            text: text.into(),
+        });
+    }
+
+    /// Refuse with the read-only message when the current application is locked.
+    fn locked(&mut self) -> bool {
+        let ai = self.app_sel;
+        if self.read_only(ai) {
+            let code = self.apps[ai].input.code.clone();
+            let conflict = self.apps[ai].sheet.status == Some(AppStatus::Conflict);
+            self.refuse(self.lang.read_only(&code, conflict));
+            return true;
+        }
+        false
+    }
+
+    fn set_score(&mut self, ai: usize, item: &str, value: Decimal, reason: Option<String>) {
+        let code = self.apps[ai].input.code.clone();
+        let op = Op::SetScore {
+            expert: self.expert.clone(),
+            app: code.clone(),
+            item: item.to_string(),
+            value,
+            reason: reason.clone(),
+        };
+        if self.commit(ai, vec![op]) {
+            let msg = match (reason, self.suggestion(ai, item)) {
+                (Some(_), Some(s)) => self.lang.saved_override(&code, item, value, s),
+                _ => self.lang.saved(&code, item, value),
+            };
+            self.saved(msg);
+        }
+    }
+
+    /// Validate the entry buffer and commit it (or ask for a reason).
+    fn commit_entry(&mut self) {
+        let Some(buf) = self.entry.clone() else {
+            return;
+        };
+        let ai = self.app_sel;
+        let Some(item) = self.sel_item().cloned() else {
+            return;
+        };
+        if buf.is_empty() {
+            self.entry = None;
+            self.info(self.lang.t().entry_cancelled);
+            return;
+        }
+        let Ok(v) = Decimal::from_str(&buf) else {
+            self.refuse(self.lang.not_number(&buf));
+            return;
+        };
+        if v < Decimal::ZERO || v > item.max() {
+            self.refuse(self.lang.out_of_range(&buf, item.max()));
+            return;
+        }
+        let step = item.step();
+        if step > Decimal::ZERO && (v % step) != Decimal::ZERO {
+            self.refuse(self.lang.off_step(&buf, step));
+            return;
+        }
+        self.entry = None;
+        match self.suggestion(ai, &item.id) {
+            Some(s) if v != s => {
+                let old = self.apps[ai]
+                    .sheet
+                    .values
+                    .get(&item.id)
+                    .and_then(|(_, r)| r.clone())
+                    .unwrap_or_default();
+                self.overlays.push(Overlay::Editor {
+                    prompt: self.lang.reason_prompt(&item.id, v, s),
+                    kind: EditKind::Reason {
+                        app: ai,
+                        item: item.id.clone(),
+                        value: v,
+                    },
+                    buf: old,
+                });
+            }
+            _ => self.set_score(ai, &item.id, v, None),
+        }
+    }
+
+    fn start_submit(&mut self) {
+        let ai = self.app_sel;
+        let problems = self.problems(ai);
+        let code = self.apps[ai].input.code.clone();
+        if let Some((first, _)) = problems.first() {
+            if let Some(pos) = self.item_rows.iter().position(|&r| match self.rows[r] {
+                Row::Item(c, k, i) => &self.rubric.categories[c].criteria[k].items[i].id == first,
+                _ => false,
+            }) {
+                self.item_sel = pos;
+                self.ev_scroll = 0;
+            }
+            let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();
+            lines.insert(0, self.lang.incomplete(&code));
+            self.refuse(lines[0].clone());
+            self.overlays.push(Overlay::Message {
+                title: self.lang.t().submitted.to_string(),
+                lines,
+            });
+            return;
+        }
+        let filled = self
+            .rubric
+            .items()
+            .filter(|(_, _, it)| {
+                !it.is_expert() && !self.apps[ai].sheet.values.contains_key(&it.id)
+            })
+            .count();
+        let total = self.apps[ai].scored.total;
+        self.overlays.push(Overlay::Confirm {
+            app: ai,
+            lines: self.lang.confirm_submit(&code, total, filled),
+        });
+    }
+
+    fn do_submit(&mut self, ai: usize) {
+        let code = self.apps[ai].input.code.clone();
+        let mut ops = Vec::new();
+        for (_, _, it) in self.rubric.items() {
+            if it.is_expert() || self.apps[ai].sheet.values.contains_key(&it.id) {
+                continue;
+            }
+            ops.push(Op::SetScore {
+                expert: self.expert.clone(),
+                app: code.clone(),
+                item: it.id.clone(),
+                value: self.apps[ai]
+                    .eval
+                    .item(&it.id)
+                    .and_then(|e| e.auto)
+                    .unwrap_or_default(),
+                reason: None,
+            });
+        }
+        ops.push(Op::SetStatus {
+            expert: self.expert.clone(),
+            app: code.clone(),
+            status: AppStatus::Submitted,
+            reason: None,
+        });
+        if self.commit(ai, ops) {
+            let total = self.apps[ai].scored.total;
+            self.saved(self.lang.submitted(&code, total));
+        }
+    }
+
+    fn search_step(&mut self, forward: bool) {
+        let Some(q) = self.search.clone() else {
+            self.info(self.lang.t().no_search);
+            return;
+        };
+        let hits = self.all_hits();
+        if hits.is_empty() {
+            self.hit = None;
+            self.refuse(self.lang.no_match(&q));
+            return;
+        }
+        let n = hits.len();
+        let next = match self.hit {
+            Some(i) if i < n => {
+                if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }
+            }
+            _ => {
+                let from = self.ev_scroll;
+                if forward {
+                    hits.iter().position(|h| h.0 >= from).unwrap_or(0)
+                } else {
+                    hits.iter().rposition(|h| h.0 < from).unwrap_or(n - 1)
+                }
+            }
+        };
+        self.hit = Some(next);
+        let line = hits[next].0;
+        let (_, h) = self.ev_body_len();
+        if line < self.ev_scroll || line >= self.ev_scroll + h.max(1) {
+            self.ev_scroll = line.saturating_sub(h / 3);
+        }
+        self.info(self.lang.hit(&q, next + 1, n));
+    }
+
+    fn select_app(&mut self, i: usize) {
+        if self.apps.is_empty() {
+            return;
+        }
+        let i = i.min(self.apps.len() - 1);
+        if i != self.app_sel {
+            self.app_sel = i;
+            self.ev_scroll = 0;
+            self.hit = None;
+        }
+    }
+
+    fn select_item(&mut self, i: usize) {
+        if self.item_rows.is_empty() {
+            return;
+        }
+        let i = i.min(self.item_rows.len() - 1);
+        if i != self.item_sel {
+            let old = self.sel_idx().map(|(c, k, _)| (c, k));
+            self.item_sel = i;
+            if self.sel_idx().map(|(c, k, _)| (c, k)) != old {
+                self.ev_scroll = 0;
+            }
+            self.hit = None;
+        }
+    }
+
+    fn move_sel(&mut self, pane: Pane, delta: isize) {
+        match pane {
+            Pane::Apps => {
+                let n = self.apps.len() as isize;
+                if n > 0 {
+                    self.select_app((self.app_sel as isize + delta).clamp(0, n - 1) as usize);
+                }
+            }
+            Pane::Tree => {
+                let n = self.item_rows.len() as isize;
+                if n > 0 {
+                    self.select_item((self.item_sel as isize + delta).clamp(0, n - 1) as usize);
+                }
+            }
+            Pane::Evidence => self.scroll_evidence(delta),
+        }
+    }
+
+    fn click(&mut self, col: u16, row: u16) {
+        let p = self.panes();
+        let inside = |r: Option<ratatui::layout::Rect>| {
+            r.is_some_and(|r| col >= r.x && col < r.right() && row >= r.y && row < r.bottom())
+        };
+        if inside(p.apps) {
+            self.focus = Pane::Apps;
+            let r = layout::inner(p.apps.unwrap_or_default());
+            if row >= r.y && row < r.bottom() {
+                let i = self.app_scroll + (row - r.y) as usize;
+                if i < self.apps.len() {
+                    self.select_app(i);
+                }
+            }
+        } else if inside(p.tree) {
+            self.focus = Pane::Tree;
+            let r = layout::tree_list(p.tree.unwrap_or_default());
+            if row >= r.y && row < r.bottom() {
+                let ri = self.tree_scroll + (row - r.y) as usize;
+                // a header row selects its first item
+                if let Some(pos) = self.item_rows.iter().position(|&x| x >= ri) {
+                    if ri < self.rows.len() {
+                        self.select_item(pos);
+                    }
+                }
+            }
+        } else if inside(p.evidence) {
+            self.focus = Pane::Evidence;
+        }
+    }
+
+    fn wheel(&mut self, col: u16, row: u16, down: bool) {
+        let p = self.panes();
+        let inside = |r: Option<ratatui::layout::Rect>| {
+            r.is_some_and(|r| col >= r.x && col < r.right() && row >= r.y && row < r.bottom())
+        };
+        let d = if down { 1 } else { -1 };
+        if inside(p.apps) {
+            self.move_sel(Pane::Apps, d);
+        } else if inside(p.tree) {
+            self.move_sel(Pane::Tree, d);
+        } else if inside(p.evidence) {
+            self.scroll_evidence(3 * d);
+        }
+    }
+}
+
+/// The item values that count: explicit values, else rule suggestions.
+pub fn effective_values(
+    rubric: &Rubric,
+    eval: &Evaluation,
+    sheet: &Sheet,
+) -> BTreeMap<String, Decimal> {
+    let mut m = BTreeMap::new();
+    for (_, _, it) in rubric.items() {
+        if let Some((v, _)) = sheet.values.get(&it.id) {
+            m.insert(it.id.clone(), *v);
+        } else if let Some(s) = eval.item(&it.id).and_then(|e| e.auto) {
+            m.insert(it.id.clone(), s);
+        }
+    }
+    m
+}
+
+fn keep_in_view(sel: usize, scroll: usize, h: usize, len: usize) -> usize {
+    if h == 0 {
+        return 0;
+    }
+    let mut s = scroll;
+    if sel < s {
+        s = sel;
+    } else if sel >= s + h {
+        s = sel + 1 - h;
+    }
+    s.min(len.saturating_sub(h))
+}
+
+fn hits_in(lines: &[EvLine], q: &str, off: usize) -> Vec<Hit> {
+    let mut v = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        for (s, e) in text::find_all(&l.text, q) {
+            v.push((i + off, s, e));
+        }
+    }
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and update
+// ---------------------------------------------------------------------------------------------
+
+/// Translate a key event into an action and apply it.
+pub fn handle_key(app: &mut App, ev: KeyEvent) {
+    let Some(name) = keys::key_name(&ev) else {
+        return;
+    };
+    if app.keymap.lookup(&[Context::Global], &name) == Some(Action::ForceQuit) {
+        update(app, Action::ForceQuit);
+        return;
+    }
+    let ctxs = app.contexts();
+    match app.keymap.lookup(&ctxs, &name) {
+        Some(a) => update(app, a),
+        None => match app.overlays.last() {
+            Some(Overlay::Editor { .. }) => {
+                if let KeyCode::Char(c) = ev.code {
+                    if !ev
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    {
+                        update(app, Action::Char(c));
+                    }
+                }
+            }
+            Some(Overlay::Message { .. }) => update(app, Action::Back),
+            _ => {}
+        },
+    }
+}
+
+/// Feed space-separated key names (`"j j 4 . 5 enter"`); `text:` prefixes
+/// literal text for editors (`"text:理由"`). For tests and scripted input.
+pub fn feed(app: &mut App, keys_str: &str) {
+    for k in keys_str.split(' ').filter(|s| !s.is_empty()) {
+        if let Some(t) = k.strip_prefix("text:") {
+            for c in t.chars() {
+                let c = if c == '_' { ' ' } else { c };
+                handle_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            }
+        } else if let Some(ev) = keys::key_event(k) {
+            handle_key(app, ev);
+        } else {
+            panic!("feed: unknown key name `{k}`");
+        }
+    }
+}
+
+/// Apply one action. No terminal I/O; commits go through the store.
+pub fn update(app: &mut App, action: Action) {
+    match action {
+        Action::ForceQuit => {
+            app.quit = true;
+            return;
+        }
+        Action::Resize { w, h } => {
+            app.size = (w, h);
+            app.ensure_visible();
+            return;
+        }
+        Action::Scroll { .. } => {}
+        _ => app.note = None,
+    }
+    if !app.overlays.is_empty() {
+        overlay_update(app, action);
+    } else if app.entry.is_some() {
+        entry_update(app, action);
+    } else {
+        main_update(app, action);
+    }
+    app.ensure_visible();
+}
+
+fn overlay_update(app: &mut App, action: Action) {
+    let Some(top) = app.overlays.last_mut() else {
+        return;
+    };
+    match top {
+        Overlay::Help { scroll } => match action {
+            Action::Back | Action::Help | Action::Quit => {
+                app.overlays.pop();
+            }
+            Action::Down => *scroll += 1,
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::PageDown => *scroll += 10,
+            Action::PageUp => *scroll = scroll.saturating_sub(10),
+            Action::Top => *scroll = 0,
+            Action::Bottom => *scroll = usize::MAX / 2,
+            Action::Scroll { down, .. } => {
+                *scroll = if down {
+                    *scroll + 3
+                } else {
+                    scroll.saturating_sub(3)
+                }
+            }
+            Action::Click { .. } => {
+                app.overlays.pop();
+            }
+            _ => {}
+        },
+        Overlay::Message { .. } => match action {
+            Action::Scroll { .. } => {}
+            _ => {
+                app.overlays.pop();
+            }
+        },
+        Overlay::Confirm { app: ai, .. } => {
+            let ai = *ai;
+            match action {
+                Action::Yes => {
+                    app.overlays.pop();
+                    app.do_submit(ai);
+                }
+                Action::No | Action::Back => {
+                    app.overlays.pop();
+                    app.info(if app.lang.is_zh() {
+                        "未提交"
+                    } else {
+                        "not submitted"
+                    });
+                }
+                _ => {}
+            }
+        }
+        Overlay::Editor { buf, .. } => match action {
+            Action::Char(c) if buf.chars().count() < 2000 && !c.is_control() => buf.push(c),
+            Action::Backspace => {
+                buf.pop();
+            }
+            Action::Back => {
+                let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
+                    return;
+                };
+                let t = app.lang.t();
+                match kind {
+                    EditKind::Reason { .. } => app.info(t.override_cancelled),
+                    EditKind::Search => {}
+                    _ => app.info(if app.lang.is_zh() {
+                        "已取消，未保存"
+                    } else {
+                        "cancelled; not saved"
+                    }),
+                }
+            }
+            Action::Confirm => editor_confirm(app),
+            _ => {}
+        },
+    }
+}
+
+fn editor_confirm(app: &mut App) {
+    let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
+        return;
+    };
+    let text = buf.trim().to_string();
+    let expert = app.expert.clone();
+    match kind {
+        EditKind::Reason {
+            app: ai,
+            item,
+            value,
+        } => {
+            if text.is_empty() {
+                app.refuse(app.lang.t().reason_required);
+                return;
+            }
+            app.overlays.pop();
+            app.set_score(ai, &item, value, Some(text));
+        }
+        EditKind::Comment { app: ai, item } => {
+            app.overlays.pop();
+            let code = app.apps[ai].input.code.clone();
+            let removed = text.is_empty();
+            let op = Op::SetComment {
+                expert,
+                app: code.clone(),
+                item: item.clone(),
+                text,
+            };
+            if app.commit(ai, vec![op]) {
+                app.saved(app.lang.comment_saved(&code, &item, removed));
+            }
+        }
+        EditKind::Conflict { app: ai } => {
+            if text.is_empty() {
+                app.refuse(app.lang.t().reason_required);
+                return;
+            }
+            app.overlays.pop();
+            let code = app.apps[ai].input.code.clone();
+            let op = Op::SetStatus {
+                expert,
+                app: code.clone(),
+                status: AppStatus::Conflict,
+                reason: Some(text),
+            };
+            if app.commit(ai, vec![op]) {
+                app.saved(app.lang.conflict_saved(&code));
+            }
+        }
+        EditKind::Search => {
+            app.overlays.pop();
+            app.hit = None;
+            if text.is_empty() {
+                app.search = None;
+                return;
+            }
+            app.search = Some(buf);
+            if app.focus == Pane::Apps {
+                app.focus = Pane::Tree;
+            }
+            app.search_step(true);
+        }
+    }
+}
+
+fn entry_update(app: &mut App, action: Action) {
+    match action {
+        Action::Type(c) => {
+            if let Some(b) = app.entry.as_mut() {
+                if b.len() < 12 {
+                    b.push(c);
+                }
+            }
+        }
+        Action::Backspace => {
+            if let Some(b) = app.entry.as_mut() {
+                b.pop();
+            }
+        }
+        Action::Confirm => app.commit_entry(),
+        Action::Back => {
+            app.entry = None;
+            app.info(app.lang.t().entry_cancelled);
+        }
+        Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Action::Scroll { .. } => {}
+        _ => app.info(app.lang.t().entry_pending),
+    }
+}
+
+fn main_update(app: &mut App, action: Action) {
+    let focus = app.focus;
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Action::NextPane => {
+            app.focus = match focus {
+                Pane::Apps => Pane::Tree,
+                Pane::Tree => Pane::Evidence,
+                Pane::Evidence => Pane::Apps,
+            }
+        }
+        Action::PrevPane => {
+            app.focus = match focus {
+                Pane::Apps => Pane::Evidence,
+                Pane::Tree => Pane::Apps,
+                Pane::Evidence => Pane::Tree,
+            }
+        }
+        Action::Back => match focus {
+            Pane::Evidence if app.search.is_some() => {
+                app.search = None;
+                app.hit = None;
+            }
+            Pane::Evidence => app.focus = Pane::Tree,
+            Pane::Tree => app.focus = Pane::Apps,
+            Pane::Apps => {}
+        },
+        Action::Open => {
+            if !app.apps.is_empty() {
+                app.focus = Pane::Tree;
+            }
+        }
+        Action::Up => app.move_sel(focus, -1),
+        Action::Down => app.move_sel(focus, 1),
+        Action::Top => match focus {
+            Pane::Apps => app.select_app(0),
+            Pane::Tree => app.select_item(0),
+            Pane::Evidence => app.ev_scroll = 0,
+        },
+        Action::Bottom => match focus {
+            Pane::Apps => app.select_app(usize::MAX),
+            Pane::Tree => app.select_item(usize::MAX),
+            Pane::Evidence => app.scroll_evidence(isize::MAX / 2),
+        },
+        Action::PageUp | Action::PageDown => {
+            let d = if action == Action::PageDown { 1 } else { -1 };
+            match focus {
+                Pane::Tree => {
+                    let page = app.page(Pane::Evidence) as isize;
+                    app.scroll_evidence(d * page)
+                }
+                pane => {
+                    let page = app.page(pane) as isize;
+                    app.move_sel(pane, d * page)
+                }
+            }
+        }
+        Action::Type(c) => {
+            if app.cur().is_none() || app.sel_item().is_none() || app.locked() {
+                return;
+            }
+            app.entry = Some(c.to_string());
+        }
+        Action::Edit => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            let ai = app.app_sel;
+            let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
+                return;
+            };
+            let cur = app.apps[ai].sheet.values.get(&id).map(|(v, _)| show(*v));
+            app.entry = Some(cur.unwrap_or_default());
+        }
+        Action::Reset => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            let ai = app.app_sel;
+            let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
+                return;
+            };
+            if !app.apps[ai].sheet.values.contains_key(&id) {
+                app.info(app.lang.t().nothing_to_clear);
+                return;
+            }
+            let code = app.apps[ai].input.code.clone();
+            let op = Op::ClearScore {
+                expert: app.expert.clone(),
+                app: code.clone(),
+                item: id.clone(),
+            };
+            if app.commit(ai, vec![op]) {
+                let s = app.suggestion(ai, &id);
+                app.saved(app.lang.cleared(&code, &id, s));
+            }
+        }
+        Action::Comment => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            let ai = app.app_sel;
+            let item = if focus == Pane::Apps {
+                String::new()
+            } else {
+                app.sel_item().map(|i| i.id.clone()).unwrap_or_default()
+            };
+            let code = app.apps[ai].input.code.clone();
+            let old = app.apps[ai]
+                .sheet
+                .comments
+                .get(&item)
+                .cloned()
+                .unwrap_or_default();
+            app.overlays.push(Overlay::Editor {
+                prompt: app.lang.comment_prompt(&code, &item),
+                kind: EditKind::Comment { app: ai, item },
+                buf: old,
+            });
+        }
+        Action::Conflict => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            let ai = app.app_sel;
+            let code = app.apps[ai].input.code.clone();
+            app.overlays.push(Overlay::Editor {
+                prompt: app.lang.conflict_prompt(&code),
+                kind: EditKind::Conflict { app: ai },
+                buf: String::new(),
+            });
+        }
+        Action::Submit => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            app.start_submit();
+        }
+        Action::Search => {
+            app.overlays.push(Overlay::Editor {
+                prompt: app.lang.t().search.to_string(),
+                kind: EditKind::Search,
+                buf: app.search.clone().unwrap_or_default(),
+            });
+        }
+        Action::SearchNext => app.search_step(true),
+        Action::SearchPrev => app.search_step(false),
+        Action::Click { col, row } => app.click(col, row),
+        Action::Scroll { col, row, down } => app.wheel(col, row, down),
+        Action::Confirm
+        | Action::Backspace
+        | Action::Yes
+        | Action::No
+        | Action::Char(_)
+        | Action::ForceQuit
+        | Action::Resize { .. } => {}
+    }
+}

@@ -1,0 +1,953 @@
+//! Views: widgets that only read the [`App`].
+//!
+//! Meaning is never carried by colour alone: marks (○ ● ✓ ✗ ⚠ R ✎),
+//! brackets around the focused pane's title, reverse video for the
+//! selection. Under `NO_COLOR` no colour is used at all.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
+use ratatui::Frame;
+use rust_decimal::Decimal;
+
+use super::action::Action;
+use super::app::{App, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
+use super::keys::{self, Context};
+use super::layout::{self, Pane};
+use super::text::{pad_left, pad_right, truncate, width, wrap};
+use crate::rubric::num::show;
+use crate::store::AppStatus;
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    frame.render_widget(Screen(app), frame.area());
+}
+
+/// The whole expert screen as a widget.
+pub struct Screen<'a>(pub &'a App);
+
+/// Styles, with or without colour.
+#[derive(Clone, Copy)]
+struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    fn pick(self, color: Style, mono: Style) -> Style {
+        if self.color {
+            color
+        } else {
+            mono
+        }
+    }
+    fn title_bar(self) -> Style {
+        self.pick(
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        )
+    }
+    fn border(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            (true, false) => Style::new().add_modifier(Modifier::BOLD),
+            (false, true) => Style::new().fg(Color::DarkGray),
+            (false, false) => Style::new(),
+        }
+    }
+    fn selected(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            (true, false) => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            (false, true) => Style::new()
+                .bg(Color::DarkGray)
+                .add_modifier(Modifier::BOLD),
+            (false, false) => Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+        }
+    }
+    fn heading(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+    fn warn(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::LightRed),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+    fn saved(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+    fn error(self) -> Style {
+        self.pick(
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        )
+    }
+    fn dim(self) -> Style {
+        self.pick(Style::new().fg(Color::DarkGray), Style::new())
+    }
+    fn fact(self) -> Style {
+        self.pick(Style::new().fg(Color::Cyan), Style::new())
+    }
+    fn hit(self, current: bool) -> Style {
+        match (current, self.color) {
+            (true, true) => Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            (false, true) => Style::new().fg(Color::Black).bg(Color::LightYellow),
+            (true, false) => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            (false, false) => Style::new().add_modifier(Modifier::UNDERLINED),
+        }
+    }
+    fn key(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Black).bg(Color::Gray),
+            Style::new().add_modifier(Modifier::REVERSED),
+        )
+    }
+}
+
+/// A pane's block: bold brackets around the focused pane's title.
+fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'a> {
+    let t = if focused {
+        format!("[ {title} ]")
+    } else {
+        format!("  {title}  ")
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(th.border(focused))
+        .title(Span::styled(t, th.border(focused)))
+}
+
+fn set(buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style) {
+    buf.set_stringn(x, y, s, w as usize, style);
+}
+
+impl Widget for Screen<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.0;
+        let th = Theme { color: app.color };
+        let p = layout::layout(area.width, area.height, app.focus);
+        if p.too_small {
+            let msg = app.lang.too_small(area.width, area.height);
+            for (i, l) in wrap(&msg, area.width.max(1) as usize).iter().enumerate() {
+                if (i as u16) < area.height {
+                    set(buf, area.x, area.y + i as u16, l, area.width, Style::new());
+                }
+            }
+            return;
+        }
+        title_bar(app, p.title, buf, th);
+        if let Some(r) = p.apps {
+            apps_pane(app, r, buf, th);
+        }
+        if let Some(r) = p.tree {
+            tree_pane(app, r, buf, th);
+        }
+        if let Some(r) = p.evidence {
+            evidence_pane(app, r, buf, th);
+        }
+        status_line(app, p.status, buf, th);
+        bottom_bar(app, p.bar, buf, th);
+        for o in &app.overlays {
+            overlay(app, o, area, buf, th);
+        }
+    }
+}
+
+fn total_str(app: &App, ai: usize) -> String {
+    match app.progress(ai) {
+        Progress::Conflict => "—".into(),
+        _ => show(app.apps[ai].scored.total),
+    }
+}
+
+fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let t = app.lang.t();
+    let left = format!(
+        " panel · {} │ {} {} {}",
+        app.panel_title, t.expert, app.expert, app.expert_name
+    );
+    let right = match app.cur() {
+        Some(a) => {
+            let pr = app.progress(app.app_sel);
+            format!(
+                " {} {} ({}/{}) {} {} {} ",
+                pr.mark(),
+                a.input.code,
+                app.app_sel + 1,
+                app.apps.len(),
+                pr.name(app.lang),
+                t.total,
+                total_str(app, app.app_sel)
+            )
+        }
+        None => String::new(),
+    };
+    let w = r.width as usize;
+    let rw = width(&right).min(w);
+    let line = format!("{}{}", pad_right(&left, w - rw), truncate(&right, rw));
+    set(buf, r.x, r.y, &line, r.width, th.title_bar());
+}
+
+fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let focused = app.focus == Pane::Apps;
+    let t = app.lang.t();
+    let done = (0..app.apps.len())
+        .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
+        .count();
+    let title = format!("{} {done}/{}", t.apps, app.apps.len());
+    let block = pane_block(title, focused, th);
+    let inner = block.inner(r);
+    block.render(r, buf);
+    if app.apps.is_empty() {
+        set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
+        return;
+    }
+    let w = inner.width as usize;
+    for row in 0..inner.height as usize {
+        let i = app.app_scroll + row;
+        let Some(a) = app.apps.get(i) else {
+            break;
+        };
+        let pr = app.progress(i);
+        let total = pad_left(&total_str(app, i), 6);
+        let left = format!("{} {} {}", pr.mark(), a.input.code, a.input.title);
+        let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
+        let style = if i == app.app_sel {
+            th.selected(focused)
+        } else {
+            Style::new()
+        };
+        set(
+            buf,
+            inner.x,
+            inner.y + row as u16,
+            &line,
+            inner.width,
+            style,
+        );
+    }
+}
+
+const W_MAX: usize = 5;
+const W_SUGG: usize = 6;
+const W_VAL: usize = 7;
+const W_MARK: usize = 3;
+
+fn tree_cols(w: usize) -> usize {
+    w.saturating_sub(W_MAX + W_SUGG + W_VAL + W_MARK)
+}
+
+fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let focused = app.focus == Pane::Tree;
+    let t = app.lang.t();
+    let title = match app.cur() {
+        Some(a) => format!("{} · {} {}", t.tree, a.input.code, a.input.title),
+        None => t.tree.to_string(),
+    };
+    let block = pane_block(
+        truncate(&title, r.width.saturating_sub(8) as usize),
+        focused,
+        th,
+    );
+    let inner = block.inner(r);
+    block.render(r, buf);
+    let w = inner.width as usize;
+    let lw = tree_cols(w);
+    // header
+    let head = format!(
+        "{}{}{}{}",
+        pad_right(t.col_item, lw),
+        pad_left(t.col_max, W_MAX),
+        pad_left(t.col_sugg, W_SUGG),
+        pad_left(t.col_value, W_VAL)
+    );
+    set(
+        buf,
+        inner.x,
+        inner.y,
+        &head,
+        inner.width,
+        th.heading().add_modifier(Modifier::UNDERLINED),
+    );
+    let Some(a) = app.cur() else {
+        return;
+    };
+    let ai = app.app_sel;
+    let list = layout::tree_list(r);
+    let sel_row = app.item_rows.get(app.item_sel).copied();
+    for k in 0..list.height as usize {
+        let ri = app.tree_scroll + k;
+        let Some(row) = app.rows.get(ri) else {
+            break;
+        };
+        let y = list.y + k as u16;
+        let (label, max, sugg, val, marks, style) = match *row {
+            Row::Cat(c) => {
+                let cat = &app.rubric.categories[c];
+                let v = a
+                    .scored
+                    .categories
+                    .get(&cat.id)
+                    .copied()
+                    .unwrap_or_default();
+                let raw: Decimal = cat
+                    .criteria
+                    .iter()
+                    .filter_map(|k| a.scored.criteria.get(&k.id))
+                    .map(|s| s.value)
+                    .sum();
+                let title = app_pick(app, &cat.title, &cat.title_en);
+                let bonus = if cat.bonus {
+                    format!(" ({})", t.bonus)
+                } else {
+                    String::new()
+                };
+                (
+                    format!("{} {title}{bonus}", cat.id),
+                    show(cat.max),
+                    String::new(),
+                    show(v),
+                    if raw > cat.max {
+                        "⚠".to_string()
+                    } else {
+                        String::new()
+                    },
+                    th.heading(),
+                )
+            }
+            Row::Crit(c, k) => {
+                let crit = &app.rubric.categories[c].criteria[k];
+                let s = a.scored.criteria.get(&crit.id);
+                let clamped = s.is_some_and(|s| !s.clamps.is_empty());
+                let missing = a
+                    .eval
+                    .criterion(&crit.id)
+                    .is_some_and(|e| !e.missing_facts.is_empty());
+                (
+                    format!(
+                        "  {} {}",
+                        crit.id,
+                        app_pick(app, &crit.title, &crit.title_en)
+                    ),
+                    show(crit.max),
+                    String::new(),
+                    s.map(|s| show(s.value)).unwrap_or_default(),
+                    if clamped || missing {
+                        "⚠".into()
+                    } else {
+                        String::new()
+                    },
+                    Style::new().add_modifier(Modifier::BOLD),
+                )
+            }
+            Row::Item(c, k, i) => {
+                let it = &app.rubric.categories[c].criteria[k].items[i];
+                let ie = a.eval.item(&it.id);
+                let sugg = ie.and_then(|e| e.auto);
+                let explicit = a.sheet.values.get(&it.id);
+                let is_sel = Some(ri) == sel_row;
+                let val = match (&app.entry, explicit, sugg) {
+                    (Some(b), _, _) if is_sel => format!("{b}▏"),
+                    (_, Some((v, _)), _) => show(*v),
+                    (_, None, Some(s)) => format!("={}", show(s)),
+                    (_, None, None) => "_".into(),
+                };
+                let mut marks = String::new();
+                if let (Some((v, _)), Some(s)) = (explicit, sugg) {
+                    if *v != s {
+                        marks.push('R');
+                    }
+                }
+                if a.sheet.comments.contains_key(&it.id) {
+                    marks.push('✎');
+                }
+                if ie.is_some_and(|e| !e.clamps.is_empty() || !e.missing_facts.is_empty()) {
+                    marks.push('⚠');
+                }
+                let style = if is_sel {
+                    th.selected(focused || app.focus == Pane::Evidence)
+                } else {
+                    Style::new()
+                };
+                (
+                    format!("    {} {}", it.id, app_pick(app, &it.text, &it.text_en)),
+                    show(it.max()),
+                    sugg.map(show).unwrap_or_else(|| "—".into()),
+                    val,
+                    marks,
+                    style,
+                )
+            }
+        };
+        let line = format!(
+            "{}{}{}{} {}",
+            pad_right(&label, lw),
+            pad_left(&max, W_MAX),
+            pad_left(&sugg, W_SUGG),
+            pad_left(&val, W_VAL),
+            pad_right(&marks, W_MARK - 1)
+        );
+        set(buf, inner.x, y, &line, inner.width, style);
+        if matches!(row, Row::Item(..)) && Some(ri) == sel_row && app.entry.is_some() {
+            // the entry buffer stands out even in mono
+            let x = inner.x + (lw + W_MAX + W_SUGG) as u16;
+            set(
+                buf,
+                x,
+                y,
+                &pad_left(&val, W_VAL),
+                W_VAL as u16,
+                th.key().add_modifier(Modifier::BOLD),
+            );
+        }
+    }
+    // footer: total = category subtotals; status or caps
+    let fy = inner.y + inner.height.saturating_sub(2);
+    if inner.height >= 3 {
+        let mut main_parts = Vec::new();
+        let mut bonus_parts = Vec::new();
+        for cat in &app.rubric.categories {
+            let v = a
+                .scored
+                .categories
+                .get(&cat.id)
+                .copied()
+                .unwrap_or_default();
+            if cat.bonus {
+                bonus_parts.push(format!("{} {}", cat.id, show(v)));
+            } else {
+                main_parts.push(format!("{} {}", cat.id, show(v)));
+            }
+        }
+        let mut s = format!(
+            "{} {} / {} = {}",
+            t.total,
+            show(a.scored.total),
+            show(app.rubric.total_max + app.rubric.bonus_max()),
+            main_parts.join(" + ")
+        );
+        if !bonus_parts.is_empty() {
+            s.push_str(&format!(" + {} ({})", bonus_parts.join(" + "), t.bonus));
+        }
+        let raw_main: Decimal = app
+            .rubric
+            .categories
+            .iter()
+            .filter(|c| !c.bonus)
+            .filter_map(|c| a.scored.categories.get(&c.id))
+            .sum();
+        if raw_main > app.rubric.total_max {
+            s.push_str(&format!(" ⚠ → {}", show(app.rubric.total_max)));
+        }
+        set(
+            buf,
+            inner.x,
+            fy,
+            &s,
+            inner.width,
+            Style::new().add_modifier(Modifier::BOLD),
+        );
+        let caps: usize = a
+            .scored
+            .criteria
+            .values()
+            .map(|c| c.clamps.len())
+            .sum::<usize>()
+            + a.scored.clamps.len();
+        let pr = app.progress(ai);
+        let mut s2 = format!("{} {}", pr.mark(), pr.name(app.lang));
+        if a.sheet.status == Some(AppStatus::Conflict) {
+            if let Some(r) = &a.sheet.status_reason {
+                s2.push_str(&format!(": {r}"));
+            }
+        }
+        if let Some(c) = a.sheet.comments.get("") {
+            s2.push_str(&format!(" │ ✎ {c}"));
+        }
+        if caps > 0 {
+            s2.push_str(&format!(" │ ⚠ {} {caps}", t.caps));
+        }
+        set(buf, inner.x, fy + 1, &s2, inner.width, th.dim());
+    }
+}
+
+fn app_pick<'a>(app: &App, zh: &'a str, en: &'a str) -> &'a str {
+    if !app.lang.is_zh() && !en.is_empty() {
+        en
+    } else {
+        zh
+    }
+}
+
+fn line_style(kind: LineKind, th: Theme) -> Style {
+    match kind {
+        LineKind::Heading => th.heading(),
+        LineKind::Text => Style::new(),
+        LineKind::Fact => th.fact(),
+        LineKind::Warn => th.warn(),
+        LineKind::Detail => Style::new(),
+    }
+}
+
+/// One evidence line with its search matches highlighted.
+fn hit_line<'a>(
+    l: &'a EvLine,
+    hits: &[Hit],
+    line_no: usize,
+    current: Option<Hit>,
+    th: Theme,
+) -> Line<'a> {
+    let base = line_style(l.kind, th);
+    let mine: Vec<&Hit> = hits.iter().filter(|h| h.0 == line_no).collect();
+    if mine.is_empty() {
+        return Line::from(Span::styled(l.text.as_str(), base));
+    }
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for h in mine {
+        if h.1 < at || h.2 > l.text.len() {
+            continue;
+        }
+        if h.1 > at {
+            spans.push(Span::styled(&l.text[at..h.1], base));
+        }
+        spans.push(Span::styled(&l.text[h.1..h.2], th.hit(Some(*h) == current)));
+        at = h.2;
+    }
+    if at < l.text.len() {
+        spans.push(Span::styled(&l.text[at..], base));
+    }
+    Line::from(spans)
+}
+
+fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let focused = app.focus == Pane::Evidence;
+    let t = app.lang.t();
+    let title = match app.sel_criterion() {
+        Some(k) => format!(
+            "{} · {} {}",
+            t.evidence,
+            k.id,
+            app_pick(app, &k.title, &k.title_en)
+        ),
+        None => t.evidence.to_string(),
+    };
+    let mut block = pane_block(
+        truncate(&title, r.width.saturating_sub(8) as usize),
+        focused,
+        th,
+    );
+    let (Some(ev), Some(tail)) = (app.evidence(), app.tail()) else {
+        block.render(r, buf);
+        return;
+    };
+    let total = ev.head.len() + tail.lines.len();
+    let shown_to = (app.ev_scroll + ev.body_h as usize).min(total);
+    let pos = format!(
+        " {}–{}/{} ",
+        (app.ev_scroll + 1).min(total),
+        shown_to,
+        total
+    );
+    let pos = match &app.search {
+        Some(q) => format!(" /{} {}", truncate(q, 12), pos.trim_start()),
+        None => pos,
+    };
+    block = block.title_bottom(Line::from(pos).right_aligned());
+    let inner = block.inner(r);
+    block.render(r, buf);
+    // pinned scoring standard
+    if ev.pinned > 0 {
+        let crit = app.sel_criterion();
+        let head = format!(
+            "■ {} ({} {})",
+            t.standard,
+            t.col_max,
+            crit.map(|k| show(k.max)).unwrap_or_default()
+        );
+        set(buf, inner.x, inner.y, &head, inner.width, th.heading());
+        let rows = ev.pinned as usize - 1;
+        for (i, l) in ev.standard.iter().take(rows).enumerate() {
+            let cut = i + 1 == rows && ev.standard.len() > rows;
+            let s = if cut {
+                format!(
+                    "{} …↓",
+                    truncate(&l.text, inner.width.saturating_sub(3) as usize)
+                )
+            } else {
+                l.text.clone()
+            };
+            set(
+                buf,
+                inner.x,
+                inner.y + 1 + i as u16,
+                &s,
+                inner.width,
+                Style::new(),
+            );
+        }
+    }
+    let body = Rect::new(
+        inner.x,
+        inner.y + ev.pinned,
+        inner.width,
+        inner.height.saturating_sub(ev.pinned),
+    );
+    let off = ev.head.len();
+    let tail_hits: Vec<Hit> = tail
+        .hits
+        .iter()
+        .map(|(l, s, e)| (l + off, *s, *e))
+        .collect();
+    let current = app.hit.and_then(|i| {
+        if i < ev.head_hits.len() {
+            ev.head_hits.get(i).copied()
+        } else {
+            tail_hits.get(i - ev.head_hits.len()).copied()
+        }
+    });
+    for k in 0..body.height as usize {
+        let n = app.ev_scroll + k;
+        let (l, hits): (&EvLine, &[Hit]) = if n < off {
+            (&ev.head[n], &ev.head_hits)
+        } else if let Some(l) = tail.lines.get(n - off) {
+            (l, visible_hits(&tail_hits, n))
+        } else {
+            break;
+        };
+        let line = hit_line(l, hits, n, current, th);
+        buf.set_line(body.x, body.y + k as u16, &line, body.width);
+    }
+}
+
+/// The hits on line `n` (hits are sorted by line).
+fn visible_hits(hits: &[Hit], n: usize) -> &[Hit] {
+    let start = hits.partition_point(|h| h.0 < n);
+    let end = hits.partition_point(|h| h.0 <= n);
+    &hits[start..end]
+}
+
+fn status_line(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let (s, style) = match &app.note {
+        Some(n) => match n.level {
+            Level::Saved => (format!(" ✓ {}", n.text), th.saved()),
+            Level::Error => (format!(" ✗ {}", n.text), th.error()),
+            Level::Info => (format!(" ℹ {}", n.text), Style::new()),
+        },
+        None => {
+            let hint = match (app.cur(), app.sel_item()) {
+                (Some(_), Some(it)) => {
+                    let step = show(it.step());
+                    if app.lang.is_zh() {
+                        format!(" {} 分值 0–{}，步长 {step}", it.id, show(it.max()))
+                    } else {
+                        format!(" {}: 0–{}, step {step}", it.id, show(it.max()))
+                    }
+                }
+                _ => String::new(),
+            };
+            (hint, th.dim())
+        }
+    };
+    set(
+        buf,
+        r.x,
+        r.y,
+        &pad_right(&s, r.width as usize),
+        r.width,
+        style,
+    );
+}
+
+/// The keys that work here, from the key map.
+pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
+    let zh = app.lang.is_zh();
+    let ctxs = app.contexts();
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut seen: Vec<Action> = Vec::new();
+    for (i, ctx) in ctxs.iter().enumerate() {
+        for (a, ks) in app.keymap.actions(*ctx) {
+            let global = *ctx == Context::Global && i > 0;
+            if !a.in_bar() || seen.iter().any(|s| keys::same_kind(*s, a)) {
+                continue;
+            }
+            if global && !matches!(a, Action::NextPane | Action::Help | Action::Quit) {
+                continue;
+            }
+            // keys shadowed by an earlier context are not shown for this one
+            let ks: Vec<&str> = ks
+                .into_iter()
+                .filter(|k| {
+                    ctxs[..i]
+                        .iter()
+                        .all(|c| app.keymap.lookup(&[*c], k).is_none())
+                })
+                .collect();
+            if ks.is_empty() {
+                continue;
+            }
+            seen.push(a);
+            let shown: Vec<&str> = if matches!(a, Action::Type(_)) {
+                ks
+            } else {
+                ks.into_iter().take(1).collect()
+            };
+            out.push((keys::show_keys(&shown), a.short(zh).unwrap_or("")));
+        }
+    }
+    if matches!(app.overlays.last(), Some(Overlay::Message { .. })) {
+        out.clear();
+        out.push((String::new(), app.lang.t().any_key));
+    }
+    out
+}
+
+fn bottom_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let mut x = r.x;
+    let end = r.x + r.width;
+    for (k, label) in bar_items(app) {
+        let need = (width(&k) + width(label) + 3) as u16;
+        if x + need > end {
+            break;
+        }
+        if !k.is_empty() {
+            set(buf, x, r.y, &format!(" {k} "), need, th.key());
+            x += width(&k) as u16 + 2;
+        }
+        set(buf, x, r.y, &format!("{label} "), end - x, Style::new());
+        x += width(label) as u16 + 1;
+    }
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2)).max(10.min(area.width));
+    let h = h.min(area.height.saturating_sub(2)).max(3.min(area.height));
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// The help overlay's lines: every context's actions with their keys, then the legend.
+pub fn help_lines(app: &App) -> Vec<(String, bool)> {
+    let zh = app.lang.is_zh();
+    let t = app.lang.t();
+    let mut out = Vec::new();
+    for ctx in [
+        Context::Global,
+        Context::Apps,
+        Context::Tree,
+        Context::Evidence,
+        Context::Entry,
+        Context::Editor,
+        Context::Confirm,
+    ] {
+        out.push((format!("── {} ──", t.ctx_names[ctx as usize]), true));
+        for (a, ks) in app.keymap.actions(ctx) {
+            let k = keys::show_keys(&ks);
+            out.push((
+                format!("  {}  {}", pad_right(&k, 14), a.long(zh).unwrap_or("")),
+                false,
+            ));
+        }
+    }
+    out.push((format!("── {} ──", t.legend), true));
+    for l in t.legend_lines {
+        out.push((format!("  {l}"), false));
+    }
+    out.push((String::new(), false));
+    out.push((
+        if zh {
+            "  鼠标：单击选择窗格或行，滚轮滚动。".into()
+        } else {
+            "  Mouse: click to focus a pane or row; the wheel scrolls.".into()
+        },
+        false,
+    ));
+    out
+}
+
+fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
+    let t = app.lang.t();
+    match o {
+        Overlay::Help { scroll } => {
+            let lines = help_lines(app);
+            let r = centered(area, 96, area.height.saturating_sub(2));
+            Clear.render(r, buf);
+            let block = pane_block(format!("{} · ? / Esc", t.help), true, th);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            let max = lines.len().saturating_sub(inner.height as usize);
+            let s = (*scroll).min(max);
+            for (k, (l, head)) in lines.iter().skip(s).take(inner.height as usize).enumerate() {
+                let style = if *head { th.heading() } else { Style::new() };
+                set(buf, inner.x, inner.y + k as u16, l, inner.width, style);
+            }
+        }
+        Overlay::Confirm { lines, .. } => {
+            let w = 64u16;
+            let mut body: Vec<String> = Vec::new();
+            for l in lines {
+                body.extend(wrap(l, (w - 4) as usize));
+            }
+            body.push(String::new());
+            body.push(t.yes_no.to_string());
+            let r = centered(area, w, body.len() as u16 + 2);
+            Clear.render(r, buf);
+            let title = if app.lang.is_zh() {
+                "确认提交"
+            } else {
+                "Confirm submit"
+            };
+            let block = pane_block(title.into(), true, th);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            for (k, l) in body.iter().take(inner.height as usize).enumerate() {
+                let style = if k + 1 == body.len() {
+                    th.heading()
+                } else {
+                    Style::new()
+                };
+                set(
+                    buf,
+                    inner.x + 1,
+                    inner.y + k as u16,
+                    l,
+                    inner.width.saturating_sub(1),
+                    style,
+                );
+            }
+        }
+        Overlay::Editor {
+            prompt,
+            buf: text_buf,
+            ..
+        } => {
+            let w = 70u16.min(area.width.saturating_sub(4));
+            let iw = w.saturating_sub(4) as usize;
+            let prompt_lines = wrap(prompt, iw);
+            let h = prompt_lines.len() as u16 + 5;
+            let r = centered(area, w, h);
+            Clear.render(r, buf);
+            let block = pane_block(editor_title(app, o), true, th);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            for (k, l) in prompt_lines.iter().enumerate() {
+                set(
+                    buf,
+                    inner.x + 1,
+                    inner.y + k as u16,
+                    l,
+                    inner.width.saturating_sub(1),
+                    Style::new(),
+                );
+            }
+            let y = inner.y + prompt_lines.len() as u16 + 1;
+            // show the end of the text when it is wider than the field
+            let mut shown = text_buf.clone();
+            while width(&shown) + 1 > iw && !shown.is_empty() {
+                shown.remove(0);
+            }
+            let field = format!("{}▏", shown);
+            set(
+                buf,
+                inner.x + 1,
+                y,
+                &pad_right(&field, iw),
+                iw as u16,
+                th.selected(false),
+            );
+            set(
+                buf,
+                inner.x + 1,
+                y + 2,
+                t.editor_keys,
+                inner.width.saturating_sub(1),
+                th.dim(),
+            );
+        }
+        Overlay::Message { title, lines } => {
+            let w = 70u16.min(area.width.saturating_sub(4));
+            let mut body: Vec<String> = Vec::new();
+            for l in lines {
+                body.extend(wrap(l, (w - 4) as usize));
+            }
+            body.push(String::new());
+            body.push(t.any_key.to_string());
+            let r = centered(area, w, body.len() as u16 + 2);
+            Clear.render(r, buf);
+            let block = pane_block(title.clone(), true, th);
+            let inner = block.inner(r);
+            block.render(r, buf);
+            for (k, l) in body.iter().take(inner.height as usize).enumerate() {
+                let style = if k + 1 == body.len() {
+                    th.dim()
+                } else {
+                    Style::new()
+                };
+                set(
+                    buf,
+                    inner.x + 1,
+                    inner.y + k as u16,
+                    l,
+                    inner.width.saturating_sub(1),
+                    style,
+                );
+            }
+        }
+    }
+}
+
+fn editor_title(app: &App, o: &Overlay) -> String {
+    let zh = app.lang.is_zh();
+    let t = app.lang.t();
+    match o {
+        Overlay::Editor { kind, .. } => match kind {
+            super::app::EditKind::Reason { .. } => {
+                if zh {
+                    "改动理由".into()
+                } else {
+                    "Override reason".into()
+                }
+            }
+            super::app::EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
+            super::app::EditKind::Comment { .. } => t.comment.into(),
+            super::app::EditKind::Conflict { .. } => {
+                if zh {
+                    "声明回避".into()
+                } else {
+                    "Conflict of interest".into()
+                }
+            }
+            super::app::EditKind::Search => t.search.into(),
+        },
+        _ => String::new(),
+    }
+}
