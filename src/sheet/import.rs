@@ -1,0 +1,528 @@
+//! `panel import`: raw scores from paper forms as CSV, validated like a sheet, committed in
+//! one commit (all or nothing).
+//!
+//! Columns (header required, exact names): `application,expert,criterion,value[,comment]`.
+//! `criterion` names an item id, or the criterion id of a criterion with a single item. Each
+//! (application, expert) pair in the file is submitted: rule items without a row take their
+//! computed suggestion, every other item needs a row. A rule item whose value departs from
+//! its suggestion needs the row's `comment` as the written reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::merge::{Change, ExpertState};
+use super::verify::check_value;
+use super::{
+    dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError, MAX_SHEET_BYTES,
+};
+use crate::store::{AppStatus, Op, Store};
+
+/// One problem of a CSV file, 1-based line (the header is line 1) and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvProblem {
+    pub line: u64,
+    pub column: usize,
+    pub message: String,
+}
+
+/// One valid row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    pub line: u64,
+    pub application: String,
+    pub expert: String,
+    /// The item id (a single-item criterion id is resolved to its item).
+    pub item: String,
+    pub value: Decimal,
+    pub comment: Option<String>,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub file: PathBuf,
+    pub sha256: String,
+    pub rows: usize,
+    /// (expert, application) pairs submitted by the file.
+    pub pairs: Vec<(String, String)>,
+    /// (expert, change).
+    pub changed: Vec<(String, Change)>,
+    /// Values filled in from rule suggestions.
+    pub filled: usize,
+    /// Chair journal commit, `None` in a dry run.
+    pub chair_seq: Option<u64>,
+}
+
+const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
+const MAX_PROBLEMS: usize = 50;
+
+fn plain_decimal(s: &str) -> Result<Decimal, String> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if s.contains(',') {
+        return Err(format!(
+            "value {s:?} uses a comma; write decimals with a dot, e.g. \"4.5\""
+        ));
+    }
+    if body.is_empty()
+        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || body.bytes().filter(|b| *b == b'.').count() > 1
+        || body.starts_with('.')
+        || body.ends_with('.')
+    {
+        return Err(format!(
+            "value {s:?} is not a number; write a plain decimal such as \"4.5\""
+        ));
+    }
+    Decimal::from_str_exact(s).map_err(|e| format!("value {s:?} is not a decimal ({e})"))
+}
+
+/// Parses and validates a CSV file's bytes against the panel. Returns every valid row, or
+/// all problems found (up to 50), each with its line and column.
+pub fn parse_csv(
+    view: &PanelView,
+    file: &Path,
+    bytes: &[u8],
+) -> Result<Vec<ImportRow>, SheetError> {
+    let mut problems = Vec::new();
+    let fail = |problems: Vec<CsvProblem>| SheetError::Csv {
+        file: file.to_path_buf(),
+        problems,
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let col_start = bytes[..at]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&bytes[col_start..at])
+                .chars()
+                .count()
+                + 1;
+            return Err(fail(vec![CsvProblem {
+                line,
+                column,
+                message: "not valid UTF-8; save the file as UTF-8 (with or without BOM)".into(),
+            }]));
+        }
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
+        Err(e) => {
+            return Err(fail(vec![CsvProblem {
+                line: 1,
+                column: 1,
+                message: format!("cannot read the header ({e})"),
+            }]))
+        }
+    };
+    let expected = "application,expert,criterion,value[,comment]";
+    if header.len() < 4 || header.len() > 5 {
+        return Err(fail(vec![CsvProblem {
+            line: 1,
+            column: 1,
+            message: format!(
+                "the header has {} column(s); it must be exactly {expected}",
+                header.len()
+            ),
+        }]));
+    }
+    for (i, h) in header.iter().enumerate() {
+        if h != HEADER[i] {
+            return Err(fail(vec![CsvProblem {
+                line: 1,
+                column: i + 1,
+                message: format!(
+                    "column {} is named {h:?} but must be {:?}; the header must be exactly \
+                     {expected}",
+                    i + 1,
+                    HEADER[i]
+                ),
+            }]));
+        }
+    }
+    let ncols = header.len();
+    let r = &view.rubric.rubric;
+    let mut rows: Vec<ImportRow> = Vec::new();
+    let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for rec in rdr.records() {
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(CsvProblem {
+                    line,
+                    column: 1,
+                    message: format!("cannot read this row ({e})"),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(str::is_empty) {
+            continue; // blank line
+        }
+        if rec.len() != ncols {
+            problems.push(CsvProblem {
+                line,
+                column: rec.len().min(ncols) + 1,
+                message: format!(
+                    "{} field(s), the header has {ncols}; quote fields that contain commas",
+                    rec.len()
+                ),
+            });
+            continue;
+        }
+        let mut p = |column: usize, message: String| {
+            problems.push(CsvProblem {
+                line,
+                column,
+                message,
+            })
+        };
+        let app = rec.get(0).unwrap_or("").to_string();
+        let expert = rec.get(1).unwrap_or("").to_string();
+        let crit = rec.get(2).unwrap_or("").to_string();
+        let value_text = rec.get(3).unwrap_or("");
+        let comment = rec.get(4).filter(|c| !c.is_empty()).map(str::to_string);
+        let mut ok = true;
+        let info = view.apps.get(&app);
+        if info.is_none() {
+            ok = false;
+            p(
+                1,
+                format!(
+                    "application {app:?} is not in panel {} (applications: {})",
+                    view.id,
+                    view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        if view.expert(&expert).is_none() {
+            ok = false;
+            p(
+                2,
+                format!(
+                    "expert {expert:?} is not in the roster ({}); add the expert to panel.json \
+                     or correct the id",
+                    view.roster_ids()
+                ),
+            );
+        }
+        let item = match r.item(&crit) {
+            Some((_, _, it)) => Some(it),
+            None => match r.criterion(&crit) {
+                Some(k) if k.items.len() == 1 => k.items.first(),
+                Some(k) => {
+                    ok = false;
+                    p(
+                        3,
+                        format!(
+                            "criterion {crit} has {} items ({}); name the item",
+                            k.items.len(),
+                            k.items
+                                .iter()
+                                .map(|i| i.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    ok = false;
+                    p(
+                        3,
+                        format!(
+                            "rubric {} has no item or criterion {crit:?}",
+                            view.rubric.rubric.id
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let value = match plain_decimal(value_text) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                ok = false;
+                p(4, m);
+                None
+            }
+        };
+        if let (Some(info), Some(item), Some(value)) = (info, item, value) {
+            if let Err((_, m)) = check_value(
+                item,
+                value,
+                comment.as_deref(),
+                info.suggestions.get(&item.id).copied(),
+            ) {
+                ok = false;
+                let m = m.replace(
+                    "an override needs a written reason",
+                    "write the reason in the comment column",
+                );
+                p(4, format!("item {}: {m}", item.id));
+            }
+        }
+        if let (true, Some(item), Some(value)) = (ok, item, value) {
+            let key = (expert.clone(), app.clone(), item.id.clone());
+            if let Some(first) = seen.get(&key) {
+                p(
+                    3,
+                    format!(
+                        "item {} of {app} for {expert} is already given at line {first}; \
+                         keep one row",
+                        item.id
+                    ),
+                );
+                continue;
+            }
+            seen.insert(key, line);
+            rows.push(ImportRow {
+                line,
+                application: app,
+                expert,
+                item: item.id.clone(),
+                value,
+                comment,
+            });
+        }
+    }
+    // Completeness of every (expert, application) pair.
+    let mut first_line: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut given: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for row in &rows {
+        let k = (row.expert.clone(), row.application.clone());
+        first_line.entry(k.clone()).or_insert(row.line);
+        given.entry(k).or_default().insert(row.item.clone());
+    }
+    for ((expert, app), items) in &given {
+        let sugg = view.apps.get(app).map(|i| &i.suggestions);
+        let missing: Vec<&str> = r
+            .items()
+            .map(|(_, _, it)| it.id.as_str())
+            .filter(|id| !items.contains(*id) && !sugg.is_some_and(|s| s.contains_key(*id)))
+            .collect();
+        if !missing.is_empty() && problems.len() < MAX_PROBLEMS {
+            problems.push(CsvProblem {
+                line: first_line[&(expert.clone(), app.clone())],
+                column: 3,
+                message: format!(
+                    "application {app} for expert {expert} lacks items {} (rows from this \
+                     line on); add a row for each",
+                    missing.join(", ")
+                ),
+            });
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(CsvProblem {
+            line: 2,
+            column: 1,
+            message: "the file has no rows below the header".into(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        problems.sort_by_key(|p| (p.line, p.column));
+        Err(fail(problems))
+    }
+}
+
+/// Imports a CSV file into the chair `store` in one commit (nothing when `dry_run`). With
+/// `store == None` (no chair database yet) only a dry run is possible.
+pub fn import_csv_view(
+    view: &PanelView,
+    store: Option<&mut Store>,
+    path: &Path,
+    dry_run: bool,
+) -> Result<ImportReport, SheetError> {
+    let bytes = read_limited(path)?;
+    debug_assert!(bytes.len() as u64 <= MAX_SHEET_BYTES);
+    let rows = parse_csv(view, path, &bytes)?;
+    let sha256 = sha256_hex(&bytes);
+    // Target per (expert, app): item → (value, reason, comment).
+    type Target = BTreeMap<String, (Decimal, Option<String>, Option<String>)>;
+    let mut targets: BTreeMap<(String, String), Target> = BTreeMap::new();
+    for row in &rows {
+        let info = &view.apps[&row.application];
+        let sugg = info.suggestions.get(&row.item).copied();
+        let is_override = sugg.is_some_and(|s| s != row.value);
+        targets
+            .entry((row.expert.clone(), row.application.clone()))
+            .or_default()
+            .insert(
+                row.item.clone(),
+                (
+                    row.value,
+                    if is_override {
+                        row.comment.clone()
+                    } else {
+                        None
+                    },
+                    row.comment.clone(),
+                ),
+            );
+    }
+    let mut filled = 0;
+    for ((_, app), t) in targets.iter_mut() {
+        for (id, s) in &view.apps[app].suggestions {
+            if !t.contains_key(id) {
+                t.insert(id.clone(), (*s, None, None));
+                filled += 1;
+            }
+        }
+    }
+    let mut states: BTreeMap<String, ExpertState> = BTreeMap::new();
+    for (expert, _) in targets.keys() {
+        if !states.contains_key(expert) {
+            let st = match store.as_deref() {
+                Some(s) => ExpertState::from_store(s, expert)?,
+                None => ExpertState::default(),
+            };
+            states.insert(expert.clone(), st);
+        }
+    }
+    let mut ops = Vec::new();
+    let mut changed = Vec::new();
+    for ((expert, app), t) in &targets {
+        let st = &states[expert];
+        let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| a == app).collect();
+        for (a, item) in &held {
+            if !t.contains_key(item) {
+                ops.push(Op::ClearScore {
+                    expert: expert.clone(),
+                    app: a.clone(),
+                    item: item.clone(),
+                });
+                changed.push((
+                    expert.clone(),
+                    Change {
+                        app: a.clone(),
+                        item: item.clone(),
+                        before: st.scores.get(&(a.clone(), item.clone())).map(|x| x.0),
+                        after: None,
+                    },
+                ));
+            }
+        }
+        for (item, (value, reason, _)) in t {
+            ops.push(Op::SetScore {
+                expert: expert.clone(),
+                app: app.clone(),
+                item: item.clone(),
+                value: *value,
+                reason: reason.clone(),
+            });
+            let before = st.scores.get(&(app.clone(), item.clone())).map(|x| x.0);
+            if before.map(dec_text) != Some(dec_text(*value)) {
+                changed.push((
+                    expert.clone(),
+                    Change {
+                        app: app.clone(),
+                        item: item.clone(),
+                        before,
+                        after: Some(*value),
+                    },
+                ));
+            }
+        }
+        for ((a, item), _) in st
+            .comments
+            .iter()
+            .filter(|((a, i), _)| a == app && !i.is_empty())
+        {
+            if t.get(item).and_then(|x| x.2.as_ref()).is_none() {
+                ops.push(Op::SetComment {
+                    expert: expert.clone(),
+                    app: a.clone(),
+                    item: item.clone(),
+                    text: String::new(),
+                });
+            }
+        }
+        for (item, (_, _, comment)) in t {
+            if let Some(c) = comment {
+                ops.push(Op::SetComment {
+                    expert: expert.clone(),
+                    app: app.clone(),
+                    item: item.clone(),
+                    text: c.clone(),
+                });
+            }
+        }
+        ops.push(Op::SetStatus {
+            expert: expert.clone(),
+            app: app.clone(),
+            status: AppStatus::Submitted,
+            reason: None,
+        });
+    }
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    ops.push(Op::Audit {
+        kind: "import".into(),
+        detail: json!({
+            "file": file_name,
+            "rows": rows.len(),
+            "sha256": sha256,
+            "filled_from_rules": filled,
+            "pairs": targets.keys().map(|(e, a)| json!({"expert": e, "app": a})).collect::<Vec<_>>(),
+            "changed": changed.iter().map(|(e, c)| json!({
+                "expert": e, "app": c.app, "item": c.item,
+                "before": c.before.map(dec_text), "after": c.after.map(dec_text)
+            })).collect::<Vec<_>>(),
+        }),
+    });
+    let chair_seq = if dry_run {
+        None
+    } else {
+        let Some(store) = store else {
+            return Err(SheetError::Invalid {
+                path: path.to_path_buf(),
+                message: "no chair database to import into; pass --db".into(),
+            });
+        };
+        let receipt = store.commit(ops).map_err(store_err(format!(
+            "{}: import refused by the chair database, nothing was written",
+            path.display()
+        )))?;
+        Some(receipt.seq)
+    };
+    Ok(ImportReport {
+        file: path.to_path_buf(),
+        sha256,
+        rows: rows.len(),
+        pairs: targets.keys().cloned().collect(),
+        changed,
+        filled,
+        chair_seq,
+    })
+}
+
+/// [`import_csv_view`] for an opened panel, committing into `store`.
+pub fn import_csv(
+    panel: &crate::panel::Panel,
+    store: &mut Store,
+    path: &Path,
+) -> Result<ImportReport, SheetError> {
+    import_csv_view(&PanelView::from_panel(panel), Some(store), path, false)
+}

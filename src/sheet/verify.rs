@@ -1,0 +1,384 @@
+//! Verification of a sheet: format, digest, roster, signature, panel, rubric, applications,
+//! item values. Pure: reads nothing but the given bytes and the panel view.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use super::{
+    keys, read_limited, refused, sha256_hex, sig_path, PanelView, Refusal, Sheet, SheetError,
+    SHEET_SCHEMA,
+};
+use crate::rubric::{num::show, Item};
+use crate::store::AppStatus;
+
+/// What was found about the signature of a verified sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureState {
+    /// The roster holds the expert's key and the signature verified over the file bytes.
+    Verified,
+    /// The roster holds no key for the expert and there is no signature file.
+    Unsigned,
+    /// A signature file exists but the roster holds no key to check it with.
+    NotCheckable,
+}
+
+/// A sheet that passed [`verify_sheet`].
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub file: PathBuf,
+    pub sheet: Sheet,
+    /// sha256 of the file bytes.
+    pub sha256: String,
+    pub signature: SignatureState,
+}
+
+/// Reads a sheet file and its `<file>.sig`, if any.
+pub fn read_sheet_file(path: &Path) -> Result<(Vec<u8>, Option<String>), SheetError> {
+    let bytes = read_limited(path)?;
+    let sp = sig_path(path);
+    let sig = match std::fs::read(&sp) {
+        Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(super::io_err("cannot read signature", &sp)(e)),
+    };
+    Ok((bytes, sig))
+}
+
+/// Parses the sheet JSON, naming the JSON path, line and column of the first problem.
+pub(crate) fn parse_sheet(file: &Path, bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        refused(
+            file,
+            Refusal::Malformed,
+            "",
+            format!(
+                "not valid UTF-8 at byte {}; a sheet is written by `panel sheet export`, \
+                 export it again",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let res: Result<Sheet, _> = serde_path_to_error::deserialize(de);
+    res.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or("").to_string();
+        refused(
+            file,
+            Refusal::Malformed,
+            format!(
+                "line {}, column {}, at `{path}`: ",
+                inner.line(),
+                inner.column()
+            ),
+            format!("{msg}; this is not a sheet written by `panel sheet export`"),
+        )
+    })
+}
+
+/// Verifies a sheet's bytes (and signature text) against the panel: everything except the
+/// revision chain, which depends on the chair database (see `plan_merge`).
+pub fn verify_sheet(
+    view: &PanelView,
+    file: &Path,
+    bytes: &[u8],
+    sig: Option<&str>,
+) -> Result<Verified, SheetError> {
+    let sheet = parse_sheet(file, bytes)?;
+    if sheet.schema != SHEET_SCHEMA {
+        return Err(refused(
+            file,
+            Refusal::Malformed,
+            "schema: ",
+            format!(
+                "{:?} is not {SHEET_SCHEMA:?}; this sheet was written by another version of \
+                 panel",
+                sheet.schema
+            ),
+        ));
+    }
+    let computed = sheet.compute_digest();
+    if computed != sheet.digest {
+        return Err(refused(
+            file,
+            Refusal::Digest,
+            "digest: ",
+            format!(
+                "the content does not match its digest (stated {}, computed {}): the sheet \
+                 was changed after export. Ask expert {} to export the sheet again; never \
+                 edit a sheet by hand",
+                short(&sheet.digest),
+                short(&computed),
+                sheet.expert
+            ),
+        ));
+    }
+    let Some(entry) = view.expert(&sheet.expert) else {
+        return Err(refused(
+            file,
+            Refusal::UnknownExpert,
+            "expert: ",
+            format!(
+                "{:?} is not in the roster of panel {} ({}: {}); add the expert to the roster \
+                 or check where the sheet came from",
+                sheet.expert,
+                view.id,
+                view.config_file().display(),
+                view.roster_ids()
+            ),
+        ));
+    };
+    let signature = match (&entry.public_key, sig) {
+        (Some(pk), sig) => {
+            let key = keys::parse_public_key(pk).map_err(|m| SheetError::Invalid {
+                path: view.config_file(),
+                message: format!("experts[{}].public_key: {m}", sheet.expert),
+            })?;
+            let Some(sig) = sig else {
+                return Err(refused(
+                    file,
+                    Refusal::SignatureMissing,
+                    "",
+                    format!(
+                        "no signature file {}, but the roster holds a key for expert {}; \
+                         copy the .sig file that `panel sheet export` wrote beside the sheet",
+                        sig_path(file).display(),
+                        sheet.expert
+                    ),
+                ));
+            };
+            keys::verify(bytes, sig, &key).map_err(|m| {
+                refused(
+                    file,
+                    Refusal::SignatureBad,
+                    "",
+                    format!(
+                        "bad signature ({}): {m}. The sheet was changed after signing or \
+                         signed with another key; ask expert {} to export again",
+                        sig_path(file).display(),
+                        sheet.expert
+                    ),
+                )
+            })?;
+            SignatureState::Verified
+        }
+        (None, Some(_)) => SignatureState::NotCheckable,
+        (None, None) => SignatureState::Unsigned,
+    };
+    verify_content(view, file, &sheet)?;
+    Ok(Verified {
+        file: file.to_path_buf(),
+        sheet,
+        sha256: sha256_hex(bytes),
+        signature,
+    })
+}
+
+pub(crate) fn short(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
+}
+
+/// Checks a value for `item`: range, step (a rule item may also carry its computed
+/// suggestion exactly), and the override reason of a rule item that departs from its
+/// suggestion. Returns the refusal kind and a message.
+pub(crate) fn check_value(
+    item: &Item,
+    value: Decimal,
+    reason: Option<&str>,
+    suggestion: Option<Decimal>,
+) -> Result<(), (Refusal, String)> {
+    let max = item.max();
+    if value < Decimal::ZERO || value > max {
+        return Err((
+            Refusal::OutOfRange,
+            format!(
+                "value {} is outside the item's range 0–{}; enter a value in range",
+                value,
+                show(max)
+            ),
+        ));
+    }
+    let is_rule = !item.is_expert();
+    if is_rule && suggestion == Some(value) {
+        return Ok(());
+    }
+    let step = item.step();
+    if step > Decimal::ZERO && !(value % step).is_zero() {
+        return Err((
+            Refusal::OffStep,
+            format!(
+                "value {} is not a multiple of the item's step {}; round it to the step",
+                value,
+                show(step)
+            ),
+        ));
+    }
+    if is_rule {
+        if let Some(s) = suggestion {
+            if reason.map(str::trim).unwrap_or("").is_empty() {
+                return Err((
+                    Refusal::OverrideWithoutReason,
+                    format!(
+                        "value {} overrides the computed suggestion {} without a reason; an \
+                         override needs a written reason",
+                        value,
+                        show(s)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks a parsed sheet against the panel: panel id, rubric, applications, items, values,
+/// conflicts and completeness.
+pub fn verify_content(view: &PanelView, file: &Path, sheet: &Sheet) -> Result<(), SheetError> {
+    if sheet.panel != view.id {
+        return Err(refused(
+            file,
+            Refusal::ForeignPanel,
+            "panel: ",
+            format!(
+                "the sheet is for panel {:?}, not {:?} ({}); merge it into its own panel",
+                sheet.panel,
+                view.id,
+                view.config_file().display()
+            ),
+        ));
+    }
+    let r = &view.rubric;
+    if sheet.rubric != r.rubric.id || sheet.rubric_sha256 != r.sha256 {
+        return Err(refused(
+            file,
+            Refusal::ForeignRubric,
+            "rubric_sha256: ",
+            format!(
+                "the sheet was scored against rubric {} ({}), but the panel uses {} ({}); the \
+                 rubric changed after scoring. Have the expert open the panel with the \
+                 current rubric, re-check the scores and export again",
+                sheet.rubric,
+                short(&sheet.rubric_sha256),
+                r.rubric.id,
+                short(&r.sha256)
+            ),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, app) in sheet.applications.iter().enumerate() {
+        let place = format!("applications[{i}] ({}) ", app.code);
+        let Some(info) = view.apps.get(&app.code) else {
+            return Err(refused(
+                file,
+                Refusal::UnknownApplication,
+                format!("applications[{i}].code: "),
+                format!(
+                    "application {:?} is not in panel {} (applications: {}); was the sheet \
+                     made for another panel?",
+                    app.code,
+                    view.id,
+                    view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        };
+        if !seen.insert(app.code.as_str()) {
+            return Err(refused(
+                file,
+                Refusal::DuplicateApplication,
+                place,
+                "the application appears twice; export the sheet again",
+            ));
+        }
+        if app.bundle_sha256 != info.bundle_sha256 {
+            return Err(refused(
+                file,
+                Refusal::BundleMismatch,
+                format!("{place}bundle_sha256: "),
+                format!(
+                    "the expert scored bundle {} but the panel's bundle is {}; the bundle \
+                     changed after scoring. Have the expert reload the panel, re-check this \
+                     application and export again",
+                    short(&app.bundle_sha256),
+                    short(&info.bundle_sha256)
+                ),
+            ));
+        }
+        if app.status != AppStatus::Conflict && app.conflict_reason.is_some() {
+            return Err(refused(
+                file,
+                Refusal::Malformed,
+                format!("{place}conflict_reason: "),
+                "a conflict reason on an application that is not in conflict; export again",
+            ));
+        }
+        if app.status == AppStatus::Conflict {
+            let valued: Vec<&str> = app
+                .items
+                .iter()
+                .filter(|(_, v)| v.value.is_some())
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if !valued.is_empty() {
+                return Err(refused(
+                    file,
+                    Refusal::ConflictWithScores,
+                    place,
+                    format!(
+                        "the expert declared a conflict of interest but the sheet carries \
+                         values for {}; a conflicted application is not scored. Clear the \
+                         values or withdraw the conflict, then export again",
+                        valued.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (id, it) in &app.items {
+            let Some((_, _, item)) = r.rubric.item(id) else {
+                return Err(refused(
+                    file,
+                    Refusal::UnknownItem,
+                    format!("{place}items.{id}: "),
+                    format!(
+                        "rubric {} has no item {id:?}; the sheet was made for another rubric",
+                        r.rubric.id
+                    ),
+                ));
+            };
+            if let Some(v) = it.value {
+                check_value(
+                    item,
+                    v,
+                    it.reason.as_deref(),
+                    info.suggestions.get(id).copied(),
+                )
+                .map_err(|(kind, m)| refused(file, kind, format!("{place}items.{id}: "), m))?;
+            }
+        }
+        if app.status == AppStatus::Submitted {
+            let missing: Vec<&str> = r
+                .rubric
+                .items()
+                .map(|(_, _, it)| it.id.as_str())
+                .filter(|id| app.items.get(*id).and_then(|v| v.value).is_none())
+                .collect();
+            if !missing.is_empty() {
+                return Err(refused(
+                    file,
+                    Refusal::Incomplete,
+                    place,
+                    format!(
+                        "submitted without values for {}; score every item before \
+                         submitting, or leave the application as a draft",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
