@@ -3,3 +3,4 @@
 
 pub mod bundle;
 pub mod rubric;
+pub mod sheet;
