@@ -64,6 +64,86 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Make an expert's Ed25519 key pair; prints the public key for panel.json / 生成专家密钥
+    Keygen {
+        /// Expert id (as in panel.json).
+        #[arg(long)]
+        expert: String,
+        /// Key directory (default: $PANEL_KEY_DIR, else the user's data directory/keys).
+        #[arg(long)]
+        key_dir: Option<PathBuf>,
+        /// Replace an existing key.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Score sheets / 评分表
+    Sheet {
+        #[command(subcommand)]
+        cmd: SheetCmd,
+    },
+    /// Verify and merge expert sheets into the chair database / 合并评分表
+    Merge {
+        /// The panel directory (with panel.json).
+        panel_dir: PathBuf,
+        /// Sheet files (their .sig files are read from beside them).
+        #[arg(required = true)]
+        sheets: Vec<PathBuf>,
+        /// Chair database (default: the user's data directory/<panel id>-chair).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import paper-form scores from CSV (application,expert,criterion,value[,comment]) / 导入纸质评分
+    Import {
+        /// The panel directory (with panel.json).
+        panel_dir: PathBuf,
+        /// The CSV file (UTF-8, with or without BOM).
+        csv: PathBuf,
+        /// Chair database (default: the user's data directory/<panel id>-chair).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Reopen one application for one expert / 退回重评
+    Reopen {
+        /// The panel directory (with panel.json).
+        panel_dir: PathBuf,
+        #[arg(long)]
+        expert: String,
+        /// Application code.
+        #[arg(long)]
+        application: String,
+        /// Why (shown to the expert, kept in the audit log).
+        #[arg(long)]
+        reason: String,
+        /// Chair database (default: the user's data directory/<panel id>-chair).
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SheetCmd {
+    /// Export an expert's sheet (signed when the expert has a key).
+    Export {
+        /// The panel directory (with panel.json).
+        panel_dir: PathBuf,
+        #[arg(long)]
+        expert: String,
+        /// The expert's database (default: the user's data directory/<panel id>-expert-<ID>).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Output sheet file; the signature goes to <FILE>.sig.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Key directory (default: $PANEL_KEY_DIR, else the user's data directory/keys).
+        #[arg(long)]
+        key_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -173,6 +253,67 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 prefix,
                 rubric.as_deref(),
             )?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Keygen {
+            expert,
+            key_dir,
+            force,
+        } => {
+            let (o, e, code) = commands::sheet::keygen(&expert, key_dir.as_deref(), force)?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Sheet {
+            cmd:
+                SheetCmd::Export {
+                    panel_dir,
+                    expert,
+                    db,
+                    output,
+                    key_dir,
+                },
+        } => {
+            let (o, e, code) = commands::sheet::export(
+                &panel_dir,
+                &expert,
+                db.as_deref(),
+                &output,
+                key_dir.as_deref(),
+            )?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Merge {
+            panel_dir,
+            sheets,
+            db,
+            dry_run,
+        } => {
+            let (o, e, code) = commands::sheet::merge(&panel_dir, &sheets, db.as_deref(), dry_run)?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Import {
+            panel_dir,
+            csv,
+            db,
+            dry_run,
+        } => {
+            let (o, e, code) = commands::sheet::import(&panel_dir, &csv, db.as_deref(), dry_run)?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Reopen {
+            panel_dir,
+            expert,
+            application,
+            reason,
+            db,
+        } => {
+            let (o, e, code) =
+                commands::sheet::reopen(&panel_dir, &expert, &application, &reason, db.as_deref())?;
             emit(&o, &e);
             Ok(code)
         }
