@@ -103,6 +103,105 @@ pub(crate) fn combine(
     }
 }
 
+/// `10^n` as `i128` (`n ≤ 38`).
+pub(crate) fn pow10(n: u32) -> i128 {
+    10i128.pow(n.min(38))
+}
+
+/// `a / b` rounded half away from zero (`b > 0`).
+pub(crate) fn div_round(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    let r = (a % b).abs();
+    if r >= b - r {
+        q + a.signum()
+    } else {
+        q
+    }
+}
+
+/// The decimal `v × 10^-scale`: exact when it fits in a `Decimal`, otherwise with fewer
+/// decimal places (half away from zero), saturating at `Decimal::MAX`/`MIN`.
+pub(crate) fn dec_from_i128(v: i128, scale: u32) -> Decimal {
+    let (mut v, mut scale) = (v, scale);
+    while scale > 28 {
+        v = div_round(v, 10);
+        scale -= 1;
+    }
+    loop {
+        if let Ok(d) = Decimal::try_from_i128_with_scale(v, scale) {
+            return d;
+        }
+        if scale == 0 {
+            return if v < 0 { Decimal::MIN } else { Decimal::MAX };
+        }
+        v = div_round(v, 10);
+        scale -= 1;
+    }
+}
+
+/// `v` in units of `10^-scale`, when `v` has at most `scale` decimal places and fits an `i64`.
+pub(crate) fn to_units(v: Decimal, scale: u32) -> Option<i64> {
+    let s = v.scale();
+    if s > scale {
+        return None;
+    }
+    v.mantissa()
+        .checked_mul(pow10(scale - s))
+        .and_then(|m| i64::try_from(m).ok())
+}
+
+/// [`combine`] over fixed-point values (units of `10^-scale`): sums are exact integers, the
+/// division happens once, in decimal.
+pub(crate) fn combine_units(
+    method: Method,
+    k: usize,
+    values: &[i64],
+    scale: u32,
+    order: &mut Vec<usize>,
+) -> Option<Combined> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    order.clear();
+    order.extend(0..n);
+    let mean_of = |sum: i128, count: usize| dec_from_i128(sum, scale) / Decimal::from(count);
+    match method {
+        Method::Mean | Method::Normalized => Some(Combined {
+            value: mean_of(values.iter().map(|&v| i128::from(v)).sum(), n),
+            trimmed: false,
+        }),
+        Method::Trimmed => {
+            if trims(n, k) {
+                order.sort_unstable_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
+                let sum = order[k..n - k].iter().map(|&i| i128::from(values[i])).sum();
+                Some(Combined {
+                    value: mean_of(sum, n - 2 * k),
+                    trimmed: true,
+                })
+            } else {
+                Some(Combined {
+                    value: mean_of(values.iter().map(|&v| i128::from(v)).sum(), n),
+                    trimmed: false,
+                })
+            }
+        }
+        Method::Median => {
+            order.sort_unstable_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
+            let value = if n % 2 == 1 {
+                dec_from_i128(i128::from(values[order[n / 2]]), scale)
+            } else {
+                let two = i128::from(values[order[n / 2 - 1]]) + i128::from(values[order[n / 2]]);
+                dec_from_i128(two, scale) / Decimal::TWO
+            };
+            Some(Combined {
+                value,
+                trimmed: false,
+            })
+        }
+    }
+}
+
 /// `f64` version of [`combine`] for the bootstrap; sorts `values` in place.
 pub(crate) fn combine_f64(method: Method, k: usize, values: &mut [f64]) -> f64 {
     let n = values.len();
@@ -202,6 +301,26 @@ mod tests {
         let r = sqrt(d("2"));
         assert!((r * r - d("2")).abs() < d("0.0000000000000000000001"));
         assert_eq!(sqrt(d("-1")), Decimal::ZERO);
+    }
+
+    #[test]
+    fn fixed_point_helpers() {
+        assert_eq!(div_round(5, 2), 3);
+        assert_eq!(div_round(-5, 2), -3);
+        assert_eq!(div_round(4, 3), 1);
+        assert_eq!(div_round(-4, 3), -1);
+        assert_eq!(to_units(d("2.5"), 2), Some(250));
+        assert_eq!(to_units(d("2.55"), 1), None);
+        assert_eq!(dec_from_i128(250, 2), d("2.5"));
+        assert_eq!(dec_from_i128(i128::MAX, 0), Decimal::MAX);
+        let mut order = Vec::new();
+        let v = [50, 50, 60, 90, 90];
+        let c = combine_units(Method::Trimmed, 1, &v, 0, &mut order).unwrap();
+        assert!(c.trimmed);
+        assert_eq!(c.value.round_dp(2), d("66.67"));
+        assert_eq!((order[0], order[4]), (0, 4));
+        let c = combine_units(Method::Median, 1, &[5, 1, 2, 4], 1, &mut order).unwrap();
+        assert_eq!(c.value, d("0.3"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::method::sqrt;
+use super::method::{dec_from_i128, div_round, pow10, sqrt, to_units};
 use super::pipeline::{finish_criteria, panel_by_total, AppWork, Ctx, Panel, Scratch};
 use super::{By, Method};
 
@@ -91,9 +91,67 @@ pub(crate) fn normalized(
     }
 }
 
+/// Fixed-point accumulator of one expert's values of one criterion (units of `10^-sv`).
+#[derive(Debug, Clone, Copy, Default)]
+struct AccU {
+    n: u64,
+    s1: i128,
+    s2: i128,
+}
+
+impl AccU {
+    fn add(&mut self, x: i64) {
+        let x = i128::from(x);
+        self.n += 1;
+        self.s1 = self.s1.saturating_add(x);
+        self.s2 = self.s2.saturating_add(x * x);
+    }
+
+    fn merge(&mut self, o: &AccU) {
+        self.n += o.n;
+        self.s1 = self.s1.saturating_add(o.s1);
+        self.s2 = self.s2.saturating_add(o.s2);
+    }
+
+    /// n² × variance in units² (scale 2·sv), exact.
+    fn var_num(&self) -> i128 {
+        let n = i128::from(self.n);
+        n.saturating_mul(self.s2)
+            .saturating_sub(self.s1.saturating_mul(self.s1))
+    }
+
+    /// (mean, population sd) as decimals.
+    fn mean_sd(&self, sv: u32) -> (Decimal, Decimal) {
+        if self.n == 0 {
+            return (Decimal::ZERO, Decimal::ZERO);
+        }
+        let n = Decimal::from(self.n);
+        let var = dec_from_i128(self.var_num(), 2 * sv);
+        (dec_from_i128(self.s1, sv) / n, sqrt(var) / n)
+    }
+
+    /// (mean, 1/σ), both rounded to 12 decimal places, in units of 10^-12; 1/σ = 0 when σ = 0.
+    fn z_params(&self, sv: u32) -> (i128, i128) {
+        if self.n == 0 {
+            return (0, 0);
+        }
+        let n = i128::from(self.n);
+        let m12 = div_round(self.s1.saturating_mul(pow10(Z_DIGITS - sv)), n);
+        let var_num = self.var_num();
+        if var_num <= 0 {
+            return (m12, 0);
+        }
+        // 1/σ = n × 10^sv / √var_num.
+        let root = sqrt(dec_from_i128(var_num, 2 * sv));
+        let inv = round12(Decimal::from(self.n) / root);
+        (m12, to_units(inv, Z_DIGITS).map_or(0, i128::from))
+    }
+}
+
 fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -> Norm {
     let nc = ctx.nc();
-    let mut acc = vec![Acc::default(); n_experts * nc];
+    let sv = ctx.sv.min(Z_DIGITS);
+    let mut acc = vec![AccU::default(); n_experts * nc];
     for w in works {
         for (i, &e) in w.experts.iter().enumerate() {
             let row = &w.values[i * nc..(i + 1) * nc];
@@ -103,18 +161,23 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
             }
         }
     }
-    let mut glob = vec![Acc::default(); nc];
+    let mut glob = vec![AccU::default(); nc];
     for e in 0..n_experts {
         for c in 0..nc {
             glob[c].merge(&acc[e * nc + c]);
         }
     }
-    let params: Vec<(Decimal, Decimal)> = acc.iter().map(Acc::z_params).collect();
+    let params: Vec<(i128, i128)> = acc.iter().map(|a| a.z_params(sv)).collect();
     drop(acc);
-    let scale: Vec<(Decimal, Decimal)> = glob.iter().map(Acc::mean_sd).collect();
+    let scale: Vec<(Decimal, Decimal)> = glob.iter().map(|a| a.mean_sd(sv)).collect();
+    let to12 = pow10(Z_DIGITS - sv);
     let (params_f, scale_f): (Vec<PairF>, Vec<PairF>) = if want_values {
+        let p12 = pow10(Z_DIGITS) as f64;
         (
-            params.iter().map(|(m, i)| (f(*m), f(*i))).collect(),
+            params
+                .iter()
+                .map(|(m, i)| (*m as f64 / p12, *i as f64 / p12))
+                .collect(),
             scale.iter().map(|(m, s)| (f(*m), f(*s))).collect(),
         )
     } else {
@@ -132,19 +195,21 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
             }
             continue;
         }
-        let nd = Decimal::from(n);
         let mut crit = Vec::with_capacity(nc);
         let mut weighted = Vec::with_capacity(nc);
         for c in 0..nc {
-            let mut sum_z = Decimal::ZERO;
+            // Σ z in units of 10^-24: (x − m) at scale 12 times 1/σ at scale 12; |z| ≤ √n.
+            let mut sum_z: i128 = 0;
             for (i, &e) in w.experts.iter().enumerate() {
                 let (m, inv) = params[e as usize * nc + c];
-                if !inv.is_zero() {
-                    sum_z += (w.values[i * nc + c] - m) * inv;
+                if inv != 0 {
+                    let x = i128::from(w.values[i * nc + c]) * to12;
+                    sum_z = sum_z.saturating_add((x - m).saturating_mul(inv));
                 }
             }
+            let zbar = dec_from_i128(div_round(sum_z, n as i128), 2 * Z_DIGITS);
             let (mu, sd) = scale[c];
-            let cal = (mu + sum_z / nd * sd).clamp(Decimal::ZERO, ctx.crit_max[c]);
+            let cal = (mu + zbar * sd).clamp(Decimal::ZERO, ctx.crit_max[c]);
             let r = ctx.round(cal);
             crit.push(r);
             weighted.push(ctx.weighted(c, r));
@@ -157,6 +222,7 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
             Vec::new(),
         )));
         if want_values {
+            let unit = pow10(sv) as f64;
             let vals = w
                 .experts
                 .iter()
@@ -166,7 +232,7 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
                         .map(|c| {
                             let (m, inv) = params_f[e as usize * nc + c];
                             let (mu, sd) = scale_f[c];
-                            let x = f(w.values[i * nc + c]);
+                            let x = w.values[i * nc + c] as f64 / unit;
                             f(ctx.crit_w[c]) * (mu + (x - m) * inv * sd)
                         })
                         .sum::<f64>()

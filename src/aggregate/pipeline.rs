@@ -4,10 +4,10 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::bootstrap::{self, BootConfig};
-use super::method::{combine, mean, round_value, trims};
+use super::method::{combine, combine_units, dec_from_i128, round_value, to_units, trims};
 use super::normalize;
 use super::table::{FxBuild, ScoreTable};
 use super::{
@@ -17,10 +17,14 @@ use super::{
 };
 
 /// Largest criterion/category/total max accepted (larger values are clamped, with a note),
-/// so that no sum, square or product of the pipeline can overflow a `Decimal`.
-const LIMIT_MAX: i64 = 1_000_000;
+/// so that no sum, square or product of the pipeline can overflow.
+const LIMIT_MAX: i64 = 10_000;
 /// Largest criterion weight accepted.
-const LIMIT_WEIGHT: i64 = 1_000;
+const LIMIT_WEIGHT: i64 = 100;
+/// Decimal places kept of expert values and maxima (finer digits are rounded, with a note).
+const MAX_VALUE_DIGITS: u32 = 6;
+/// Decimal places kept of weights.
+const MAX_WEIGHT_DIGITS: u32 = 4;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TieKey {
@@ -34,6 +38,16 @@ pub(crate) struct Ctx {
     pub(crate) crit_max: Vec<Decimal>,
     pub(crate) crit_w: Vec<Decimal>,
     crit_w_one: Vec<bool>,
+    /// Expert values are held as integers in units of `10^-sv` (exact fixed point).
+    pub(crate) sv: u32,
+    /// Scale of weighted values: `sv` + the weights' decimal places.
+    pub(crate) swv: u32,
+    /// Criterion maxima in units of `10^-sv`.
+    pub(crate) max_units: Vec<i64>,
+    /// Weights in units of `10^-(swv - sv)`.
+    pub(crate) w_units: Vec<i64>,
+    /// `disagreement_range_share × criterion max`.
+    disagree_limit: Vec<Decimal>,
     pub(crate) crit_cat: Vec<usize>,
     crit_index: HashMap<String, usize>,
     pub(crate) cat_ids: Vec<String>,
@@ -72,13 +86,14 @@ impl Ctx {
         }
     }
 
-    /// `weight × v`, exact.
-    fn weighted_exact(&self, c: usize, v: Decimal) -> Decimal {
-        if self.crit_w_one[c] {
-            v
-        } else {
-            self.crit_w[c] * v
-        }
+    /// `weight × v` in units of `10^-swv`, exact.
+    fn weighted_units(&self, c: usize, v: i64) -> i64 {
+        v * self.w_units[c]
+    }
+
+    /// A value in units of `10^-sv` as a decimal.
+    pub(crate) fn dec(&self, v: i64) -> Decimal {
+        dec_from_i128(i128::from(v), self.sv)
     }
 }
 
@@ -97,7 +112,21 @@ fn sane(v: Decimal, limit: i64, what: &str, notes: &mut Vec<String>) -> Decimal 
     }
 }
 
-fn prepare(scheme: &Scheme, s: &Settings, notes: &mut Vec<String>) -> Ctx {
+/// Rounds `v` to `digits` decimal places when it has more (noted).
+fn limit_digits(v: Decimal, digits: u32, what: &str, notes: &mut Vec<String>) -> Decimal {
+    if v.scale() > digits {
+        let r = v.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
+        notes.push(format!(
+            "{what}: {v} rounded to {r} ({digits} decimal places)"
+        ));
+        r
+    } else {
+        v
+    }
+}
+
+/// `row_scale`: the largest number of decimal places among the score values.
+fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String>) -> Ctx {
     let mut cat_index: HashMap<String, usize> = HashMap::new();
     let mut cat_ids = Vec::new();
     let mut cat_max = Vec::new();
@@ -155,18 +184,12 @@ fn prepare(scheme: &Scheme, s: &Settings, notes: &mut Vec<String>) -> Ctx {
         };
         crit_index.insert(crit.id.clone(), crit_ids.len());
         crit_ids.push(crit.id.clone());
-        crit_max.push(sane(
-            crit.max,
-            LIMIT_MAX,
-            &format!("scheme: max of criterion \"{}\"", crit.id),
-            notes,
-        ));
-        crit_w.push(sane(
-            crit.weight,
-            LIMIT_WEIGHT,
-            &format!("scheme: weight of criterion \"{}\"", crit.id),
-            notes,
-        ));
+        let what = format!("scheme: max of criterion \"{}\"", crit.id);
+        let max = sane(crit.max, LIMIT_MAX, &what, notes);
+        crit_max.push(limit_digits(max, MAX_VALUE_DIGITS, &what, notes));
+        let what = format!("scheme: weight of criterion \"{}\"", crit.id);
+        let weight = sane(crit.weight, LIMIT_WEIGHT, &what, notes);
+        crit_w.push(limit_digits(weight, MAX_WEIGHT_DIGITS, &what, notes));
         crit_cat.push(cat);
     }
     for (c, &k) in crit_cat.iter().enumerate() {
@@ -194,11 +217,40 @@ fn prepare(scheme: &Scheme, s: &Settings, notes: &mut Vec<String>) -> Ctx {
         }
     }
     let crit_w_one = crit_w.iter().map(|w| *w == Decimal::ONE).collect();
+    let sv = crit_max
+        .iter()
+        .map(Decimal::scale)
+        .chain([row_scale.min(MAX_VALUE_DIGITS)])
+        .max()
+        .unwrap_or(0);
+    let sw = crit_w.iter().map(Decimal::scale).max().unwrap_or(0);
+    // Scales and magnitudes are bounded above, so these conversions cannot fail.
+    let max_units = crit_max
+        .iter()
+        .map(|m| to_units(*m, sv).unwrap_or(i64::MAX))
+        .collect();
+    let w_units = crit_w
+        .iter()
+        .map(|w| to_units(*w, sw).unwrap_or(0))
+        .collect();
+    let disagree_limit = crit_max
+        .iter()
+        .map(|m| {
+            s.disagreement_range_share
+                .checked_mul(*m)
+                .unwrap_or(Decimal::MAX)
+        })
+        .collect();
     Ctx {
         crit_ids,
         crit_max,
         crit_w,
         crit_w_one,
+        sv,
+        swv: sv + sw,
+        max_units,
+        w_units,
+        disagree_limit,
         crit_cat,
         crit_index,
         cat_ids,
@@ -222,8 +274,8 @@ pub(crate) struct AppWork {
     requested: Option<Decimal>,
     /// Valid experts (table expert indices), sorted by expert id.
     pub(crate) experts: Vec<u32>,
-    /// `experts.len() × nc`, clamped, unweighted.
-    pub(crate) values: Vec<Decimal>,
+    /// `experts.len() × nc`, clamped, unweighted, in units of `10^-sv`.
+    pub(crate) values: Vec<i64>,
     /// `experts.len() × ncat`, the experts' capped category subtotals.
     pub(crate) cat_sub: Vec<Decimal>,
     /// The experts' capped totals.
@@ -253,6 +305,7 @@ pub(crate) struct Panel {
 #[derive(Default)]
 pub(crate) struct Scratch {
     col: Vec<Decimal>,
+    units: Vec<i64>,
     order: Vec<usize>,
 }
 
@@ -330,7 +383,7 @@ fn push_dropped(
     out: &mut Vec<DropIdx>,
     k: usize,
     order: &[usize],
-    values: &[Decimal],
+    value: impl Fn(usize) -> Decimal,
     experts: &[u32],
     criterion: Option<usize>,
 ) {
@@ -339,7 +392,7 @@ fn push_dropped(
         out.push(DropIdx {
             expert: experts[p],
             criterion,
-            value: values[p],
+            value: value(p),
             side: Side::Low,
         });
     }
@@ -347,7 +400,7 @@ fn push_dropped(
         out.push(DropIdx {
             expert: experts[p],
             criterion,
-            value: values[p],
+            value: value(p),
             side: Side::High,
         });
     }
@@ -364,11 +417,13 @@ fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Option<Panel>
     let mut weighted = Vec::with_capacity(nc);
     let mut dropped = Vec::new();
     for c in 0..nc {
-        sc.col.clear();
-        sc.col.extend((0..n).map(|i| w.values[i * nc + c]));
-        let comb = combine(ctx.method, ctx.k, &sc.col, &mut sc.order)?;
+        sc.units.clear();
+        sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
+        let comb = combine_units(ctx.method, ctx.k, &sc.units, ctx.sv, &mut sc.order)?;
         if comb.trimmed {
-            push_dropped(&mut dropped, ctx.k, &sc.order, &sc.col, &w.experts, Some(c));
+            let units = &sc.units;
+            let value = |p: usize| ctx.dec(units[p]);
+            push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, Some(c));
         }
         let r = ctx.round(comb.value);
         crit.push(r);
@@ -394,12 +449,16 @@ pub(crate) fn panel_by_total(
     let comb = combine(method, ctx.k, &w.totals, &mut sc.order)?;
     let mut dropped = Vec::new();
     if comb.trimmed {
-        push_dropped(&mut dropped, ctx.k, &sc.order, &w.totals, &w.experts, None);
+        let value = |p: usize| w.totals[p];
+        push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
     }
     let total = ctx.round(comb.value);
     let mut crit = Vec::with_capacity(nc);
     for c in 0..nc {
-        let m = mean((0..n).map(|i| w.values[i * nc + c])).unwrap_or_default();
+        sc.units.clear();
+        sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
+        let m = combine_units(Method::Mean, 0, &sc.units, ctx.sv, &mut sc.order)
+            .map_or(Decimal::ZERO, |c| c.value);
         crit.push(ctx.round(m));
     }
     let mut cat = Vec::with_capacity(ncat);
@@ -413,10 +472,10 @@ pub(crate) fn panel_by_total(
     for t in &ctx.tie {
         key.push(match *t {
             TieKey::Criterion(c) => {
-                sc.col.clear();
-                sc.col
-                    .extend((0..n).map(|i| ctx.weighted_exact(c, w.values[i * nc + c])));
-                let v = combine(method, ctx.k, &sc.col, &mut sc.order)
+                sc.units.clear();
+                sc.units
+                    .extend((0..n).map(|i| ctx.weighted_units(c, w.values[i * nc + c])));
+                let v = combine_units(method, ctx.k, &sc.units, ctx.swv, &mut sc.order)
                     .map_or(Decimal::ZERO, |c| c.value);
                 ctx.round(v)
             }
@@ -453,11 +512,7 @@ fn flags(ctx: &Ctx, s: &Settings, w: &AppWork, expert_names: &[String]) -> Vec<S
             lo = lo.min(v);
             hi = hi.max(v);
         }
-        let limit = s
-            .disagreement_range_share
-            .checked_mul(ctx.crit_max[c])
-            .unwrap_or(Decimal::MAX);
-        if hi - lo > limit {
+        if ctx.dec(hi - lo) > ctx.disagree_limit[c] {
             out.push(format!("{FLAG_DISAGREEMENT}{}", ctx.crit_ids[c]));
         }
     }
@@ -773,6 +828,7 @@ fn collect(
     let mut cells: Vec<Option<Decimal>> = Vec::new();
     let mut dup: Vec<Option<usize>> = Vec::new();
     let mut excluded: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut cat_units: Vec<i128> = Vec::new();
     let mut unknown: BTreeMap<u32, usize> = BTreeMap::new();
 
     let mut works = Vec::with_capacity(entries.len());
@@ -884,34 +940,44 @@ fn collect(
                 continue;
             }
             w.experts.push(e);
-            let base = w.values.len();
+            cat_units.clear();
+            cat_units.resize(ctx.ncat(), 0);
             for (c, cell) in row.iter().enumerate() {
-                let v = cell.unwrap_or_default();
-                let clamped = if v < Decimal::ZERO {
+                let raw = cell.unwrap_or_default();
+                let v = if raw.scale() > ctx.sv {
+                    let r = round_value(raw, ctx.sv, Rounding::HalfUp);
+                    w.notes.push(format!(
+                        "expert {name} {}: {raw} rounded to {r} ({} decimal places)",
+                        ctx.crit_ids[c], ctx.sv
+                    ));
+                    r
+                } else {
+                    raw
+                };
+                let units = if v.is_sign_negative() && !v.is_zero() {
                     w.notes.push(format!(
                         "expert {name} {}: {v} clamped to 0",
                         ctx.crit_ids[c]
                     ));
-                    Decimal::ZERO
-                } else if v > ctx.crit_max[c] {
-                    w.notes.push(format!(
-                        "expert {name} {}: {v} clamped to the criterion max {}",
-                        ctx.crit_ids[c], ctx.crit_max[c]
-                    ));
-                    ctx.crit_max[c]
+                    0
                 } else {
-                    v
+                    match to_units(v, ctx.sv) {
+                        Some(u) if u <= ctx.max_units[c] => u,
+                        _ => {
+                            w.notes.push(format!(
+                                "expert {name} {}: {v} clamped to the criterion max {}",
+                                ctx.crit_ids[c], ctx.crit_max[c]
+                            ));
+                            ctx.max_units[c]
+                        }
+                    }
                 };
-                w.values.push(clamped);
+                w.values.push(units);
+                cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
             }
-            let cbase = w.cat_sub.len();
-            w.cat_sub.resize(cbase + ctx.ncat(), Decimal::ZERO);
-            {
-                let cats = &mut w.cat_sub[cbase..];
-                for (c, v) in w.values[base..].iter().enumerate() {
-                    cats[ctx.crit_cat[c]] += ctx.weighted_exact(c, *v);
-                }
-            }
+            w.cat_sub
+                .extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
+            let cbase = w.cat_sub.len() - ctx.ncat();
             let total = cap(
                 ctx,
                 &mut w.cat_sub[cbase..],
@@ -964,7 +1030,13 @@ pub(crate) fn run(
     s: &Settings,
 ) -> Results {
     let mut notes = Vec::new();
-    let ctx = prepare(scheme, s, &mut notes);
+    let row_scale = table
+        .rows
+        .iter()
+        .map(|r| r.value.scale())
+        .max()
+        .unwrap_or(0);
+    let ctx = prepare(scheme, s, row_scale, &mut notes);
     let mut works = collect(&ctx, apps, conflicts, table, &mut notes);
     let expert_names = &table.experts.names;
 
