@@ -190,18 +190,34 @@ impl Identity {
         v
     }
 
-    /// Literal strings redacted before the scan, with their label: addresses and
-    /// bank names cannot be recognized by pattern.
+    /// Literal strings redacted before the scan, with their label: addresses,
+    /// postcodes and bank names cannot be recognized by pattern, and the
+    /// identity's numbers are removed even when mistyped (a wrong check digit
+    /// would escape the scan).
     fn literals(&self) -> Vec<(String, &'static str)> {
-        let mut v = Vec::new();
-        if let Some(a) = &self.address {
-            v.push((a.clone(), "地址"));
+        let mut v: Vec<(String, &'static str)> = Vec::new();
+        let mut add = |s: &Option<String>, label: &'static str| {
+            if let Some(s) = s {
+                v.push((s.clone(), label));
+            }
+        };
+        add(&self.address, "地址");
+        add(&self.postcode, "邮编");
+        add(&self.bank, "开户银行");
+        add(&self.bank_account, "银行账号");
+        add(&self.credit_code, "统一社会信用代码");
+        add(&self.legal_rep_phone, "固定电话");
+        add(&self.landline, "固定电话");
+        add(&self.mobile, "手机号");
+        add(&self.email, "电子邮箱");
+        for p in self.project_lead.iter().chain(self.team.iter()) {
+            add(&p.id_number, "身份证号");
+            add(&p.mobile, "手机号");
+            add(&p.landline, "固定电话");
+            add(&p.email, "电子邮箱");
         }
-        if let Some(b) = &self.bank {
-            v.push((b.clone(), "开户银行"));
-        }
-        if let Some(a) = &self.bank_account {
-            v.push((a.clone(), "银行账号"));
+        for p in &self.partners {
+            add(&p.credit_code, "统一社会信用代码");
         }
         v.retain(|(s, _)| s.trim().chars().count() >= 4);
         v.iter_mut().for_each(|(s, _)| *s = s.trim().to_string());
@@ -266,15 +282,14 @@ impl Default for IdentityMap {
 /// Errors of anonymize and reveal.
 #[derive(Debug, thiserror::Error)]
 pub enum AnonError {
-    #[error("{0}")]
+    #[error(transparent)]
     File(#[from] BundleError),
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
-    #[error("{file}: cannot write: {source}")]
+    #[error("{file}: cannot write: {cause}")]
     Write {
         file: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{file}: identity map already exists; pass --force to replace it (codes it holds for the same raw files are kept)")]
     MapExists { file: PathBuf },
@@ -585,9 +600,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, AnonError> {
     let mut out = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            let rd = std::fs::read_dir(p).map_err(|source| BundleError::Io {
+            let rd = std::fs::read_dir(p).map_err(|cause| BundleError::Io {
                 file: p.clone(),
-                source,
+                cause,
             })?;
             let mut v: Vec<PathBuf> = rd
                 .filter_map(|e| e.ok())
@@ -631,9 +646,9 @@ fn inside(child: &Path, dir: &Path) -> bool {
 /// Write `content` to `path` atomically (temporary file in the same
 /// directory, then rename).
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), AnonError> {
-    let err = |source| AnonError::Write {
+    let err = |cause| AnonError::Write {
         file: path.to_path_buf(),
-        source,
+        cause,
     };
     let dir = path
         .parent()
@@ -671,9 +686,9 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
     } else {
         IdentityMap::new()
     };
-    std::fs::create_dir_all(&opts.out_dir).map_err(|source| AnonError::Write {
+    std::fs::create_dir_all(&opts.out_dir).map_err(|cause| AnonError::Write {
         file: opts.out_dir.clone(),
-        source,
+        cause,
     })?;
     if inside(map_path, &opts.out_dir) {
         return Err(AnonError::Invalid {
@@ -834,9 +849,9 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
     if !map.entries.is_empty() || !pending.is_empty() {
         let text = serde_json::to_string_pretty(&map).unwrap_or_default() + "\n";
         if let Some(parent) = map_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| AnonError::Write {
+            std::fs::create_dir_all(parent).map_err(|cause| AnonError::Write {
                 file: parent.to_path_buf(),
-                source,
+                cause,
             })?;
         }
         write_atomic(map_path, text.as_bytes())?;

@@ -177,11 +177,10 @@ impl LoadedBundle {
 /// The file cannot be used as a bundle at all.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    #[error("{file}: cannot read: {source}. Check the path and permissions.")]
+    #[error("{file}: cannot read: {cause}. Check the path and permissions.")]
     Io {
         file: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{file}: file is {size} bytes, more than the {max} a bundle may have; split long texts into attachments or shorten them")]
     TooLarge { file: PathBuf, size: u64, max: u64 },
@@ -250,7 +249,10 @@ impl BundleError {
 impl From<RubricError> for BundleError {
     fn from(e: RubricError) -> Self {
         match e {
-            RubricError::Io { file, source } => BundleError::Io { file, source },
+            RubricError::Io { file, source } => BundleError::Io {
+                file,
+                cause: source,
+            },
             RubricError::TooLarge { file, size, max } => BundleError::TooLarge { file, size, max },
             RubricError::NotUtf8 { file, offset } => BundleError::NotUtf8 { file, offset },
             RubricError::Parse {
@@ -286,13 +288,13 @@ impl From<RubricError> for BundleError {
 pub fn read_json_text(path: &Path, max: u64) -> Result<(String, String), BundleError> {
     let io = |e| BundleError::Io {
         file: path.to_path_buf(),
-        source: e,
+        cause: e,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(BundleError::Io {
             file: path.to_path_buf(),
-            source: std::io::Error::other("is a directory"),
+            cause: std::io::Error::other("is a directory"),
         });
     }
     if meta.len() > max {

@@ -70,13 +70,12 @@ pub struct Panel {
 /// Errors opening a panel directory.
 #[derive(Debug, thiserror::Error)]
 pub enum PanelError {
-    #[error("{file}: cannot read: {source}. Is this a panel directory (with panel.json)?")]
+    #[error("{file}: cannot read: {cause}. Is this a panel directory (with panel.json)?")]
     Io {
         file: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     File(#[from] bundle::BundleError),
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
@@ -86,12 +85,8 @@ pub enum PanelError {
         rubric: String,
         known: String,
     },
-    #[error("{file}: rubric: {source}")]
-    Rubric {
-        file: PathBuf,
-        #[source]
-        source: RubricError,
-    },
+    #[error("{file}: rubric: {cause}")]
+    Rubric { file: PathBuf, cause: RubricError },
 }
 
 impl Panel {
@@ -103,7 +98,7 @@ impl Panel {
     pub fn open(dir: &Path) -> Result<Panel, PanelError> {
         let file = dir.join("panel.json");
         let (text, _) = bundle::read_json_text(&file, MAX_CONFIG_BYTES).map_err(|e| match e {
-            bundle::BundleError::Io { file, source } => PanelError::Io { file, source },
+            bundle::BundleError::Io { file, cause } => PanelError::Io { file, cause },
             other => PanelError::File(other),
         })?;
         let config: PanelConfig = rubric::parse_json(&file, &text)
@@ -112,9 +107,9 @@ impl Panel {
 
         let rubric_path = dir.join(&config.rubric);
         let rubric = if !config.rubric.is_empty() && rubric_path.is_file() {
-            rubric::load(&rubric_path).map_err(|source| PanelError::Rubric {
+            rubric::load(&rubric_path).map_err(|cause| PanelError::Rubric {
                 file: file.clone(),
-                source,
+                cause,
             })?
         } else {
             rubric::embedded(&config.rubric).ok_or_else(|| PanelError::UnknownRubric {
@@ -129,9 +124,9 @@ impl Panel {
         };
 
         let bdir = dir.join(&config.bundles);
-        let rd = std::fs::read_dir(&bdir).map_err(|source| PanelError::Io {
+        let rd = std::fs::read_dir(&bdir).map_err(|cause| PanelError::Io {
             file: bdir.clone(),
-            source,
+            cause,
         })?;
         let mut paths: Vec<PathBuf> = rd
             .filter_map(|e| e.ok())
