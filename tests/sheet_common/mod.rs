@@ -37,112 +37,20 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn facts(i: usize, complete: bool) -> Value {
-    let office = ["independent", "non_independent", "none"][i % 3];
-    let mut f = json!({
-        "industry_in_9x": true,
-        "smes_with_valid_patents": 100 + 30 * i,
-        "national_ip_advantage_demo_firms": i,
-        "municipal_patent_pilot_demo_units": 1 + i,
-        "district_ip_pilot_demo_units": 2 + 2 * i,
-        "ip_office": office,
-        "ip_professional_staff": 1 + i,
-        "has_ip_management_system": i.is_multiple_of(2),
-        "ip_budget_wan": [10 + i, 12, 15],
-        "pct_applications": 3 * i,
-        "ip_pledge_financing_deals": i,
-        "ip_insurance_policies": 1,
-        "patent_transfers": 4 + i,
-        "patent_licenses": 2,
-        "target_procedure_document": true,
-        "target_firms_surveyed": 50,
-        "target_trust_agreements": 30,
-        "target_high_value_patent_growth_pct": 10,
-        "target_pct_applications": 5,
-        "target_license_transfers": 5,
-        "target_pledge_financing_wan": 500,
-        "target_product_filing_firms": 5,
-        "target_trainings": 6,
-        "target_trainee_visits": 300,
-        "target_new_professionals": 10,
-        "target_satisfaction_pct": 90,
-        "team_size": 6,
-        "has_service_agency_cooperation": true,
-        "fiscal_funding_wan": 40,
-        "self_funding_wan": 40,
-        "applicant_is_park_body": true,
-        "has_ip_coordination_mechanism": true,
-        "high_value_patent_cultivation_experience": i != 1,
-        "prior_trusteeship_within_3y": false
-    });
-    if !complete {
-        let m = f.as_object_mut().unwrap();
-        m.remove("smes_with_valid_patents");
-        m.remove("pct_applications");
-    }
-    f
-}
-
-fn write_minimal_panel(dir: &Path) {
-    let bdir = dir.join("bundles");
-    std::fs::create_dir_all(&bdir).unwrap();
-    let sections = [
-        ("basic_info", "一、基本情况（匿名）"),
-        ("work_foundation", "二、工作基础"),
-        ("work_plan", "三、项目工作方案"),
-        ("implementation_plan", "四、项目实施计划"),
-        ("expected_targets", "五、项目预期目标及成果形式"),
-        ("personnel", "六、项目参与人员（仅列角色）"),
-        ("budget", "七、经费预算"),
-    ];
-    for i in 0..3 {
-        let code = format!("T24-00{}", i + 1);
-        let b = json!({
-            "schema": "panel-bundle/1",
-            "program": "park-ip-trusteeship-2024",
-            "code": code,
-            "title": format!("园区知识产权集中托管项目 {}", ["甲", "乙", "丙"][i]),
-            "requested_wan": 40,
-            "facts": facts(i, i != 2),
-            "sections": sections.iter().map(|(k, t)| json!({
-                "key": k, "title": t, "text": format!("{t}：按申报书填写的内容摘要。")
-            })).collect::<Vec<_>>(),
-            "attachments": []
-        });
-        std::fs::write(
-            bdir.join(format!("{code}.json")),
-            serde_json::to_string_pretty(&b).unwrap(),
-        )
-        .unwrap();
-    }
-    let cfg = json!({
-        "schema": "panel/1",
-        "id": "demo-t24-2024",
-        "title": "2024 园区知识产权集中托管项目 评审（测试）",
-        "rubric": "park-ip-trusteeship-2024",
-        "bundles": "bundles",
-        "experts": []
-    });
-    std::fs::write(
-        dir.join("panel.json"),
-        serde_json::to_string_pretty(&cfg).unwrap(),
-    )
-    .unwrap();
-}
-
-/// A panel directory with experts E01–E03; `keyed` experts get a key (in `key_dir`) and
+/// A copy of the demo panel (panel.json and bundles/) with experts E01–E03; `keyed` experts get a key (in `key_dir`) and
 /// their public key in the roster.
 pub fn test_panel(keyed: &[&str]) -> TestPanel {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("panel");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
-    if fixture.join("panel.json").is_file() && fixture.join("bundles").is_dir() {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-        copy_dir(&fixture.join("bundles"), &dir.join("bundles"));
-    } else {
-        write_minimal_panel(&dir);
-    }
+    assert!(
+        fixture.join("bundles").is_dir(),
+        "the demo panel {} is missing",
+        fixture.display()
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
+    copy_dir(&fixture.join("bundles"), &dir.join("bundles"));
     let key_dir = tmp.path().join("keys");
     let mut cfg: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("panel.json")).unwrap()).unwrap();

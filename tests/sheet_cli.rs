@@ -1,0 +1,179 @@
+//! The commands end to end: keygen, sheet export, merge (dry run, merge, already merged,
+//! refused), import, reopen.
+
+mod sheet_common;
+
+use assert_cmd::Command;
+use panel::store::AppStatus;
+use sheet_common::*;
+
+fn panel_cmd(tp: &TestPanel) -> Command {
+    let mut c = Command::cargo_bin("panel").unwrap();
+    c.env("PANEL_KEY_DIR", &tp.key_dir)
+        .env("HOME", tp.tmp.path())
+        .env("XDG_DATA_HOME", tp.tmp.path().join("xdg"));
+    c
+}
+
+fn run(tp: &TestPanel, args: &[&str]) -> (String, String, i32) {
+    let o = panel_cmd(tp).args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn keygen_export_merge_import_reopen() {
+    let tp = test_panel(&[]);
+    let p = tp.dir.to_str().unwrap().to_string();
+
+    // keygen through $PANEL_KEY_DIR; the public key goes into the roster
+    let (out, err, code) = run(&tp, &["keygen", "--expert", "E01"]);
+    assert_eq!(code, 0, "{err}");
+    let pk = out.trim().to_string();
+    assert!(pk.starts_with("ed25519:") && pk.len() == 8 + 64, "{out}");
+    assert!(err.contains("created the key of expert E01"), "{err}");
+    assert!(tp.key_dir.join("E01.ed25519").is_file());
+    let (out2, err2, _) = run(&tp, &["keygen", "--expert", "E01"]);
+    assert_eq!(out2.trim(), pk);
+    assert!(err2.contains("already has a key"), "{err2}");
+    let cfg_path = tp.dir.join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg["experts"][0]["public_key"] = pk.clone().into();
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+
+    // the expert scores (through the library), then exports with the command
+    let view = tp.view();
+    let apps: Vec<String> = view.apps.keys().cloned().collect();
+    {
+        let mut s = tp.expert_store("E01");
+        for (i, a) in apps.iter().enumerate() {
+            score_app(&mut s, &view, "E01", a, i as u64, AppStatus::Submitted);
+        }
+    }
+    let db = tp.tmp.path().join("db-E01");
+    let sheet_file = tp.tmp.path().join("E01.sheet.json");
+    let (out, err, code) = run(
+        &tp,
+        &[
+            "sheet",
+            "export",
+            &p,
+            "--expert",
+            "E01",
+            "--db",
+            db.to_str().unwrap(),
+            "-o",
+            sheet_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote") && out.contains("seq 1"), "{out}");
+    assert!(out.contains(&format!("{} submitted", apps.len())), "{out}");
+    assert!(out.contains("signed"), "{out}");
+
+    let chair = tp.chair_path();
+    let chair_s = chair.to_str().unwrap();
+    let sf = sheet_file.to_str().unwrap();
+
+    // dry run: reports, writes nothing (not even the database)
+    let (out, err, code) = run(&tp, &["merge", &p, sf, "--db", chair_s, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("would merge"), "{out}");
+    assert!(out.contains("E01 ") && out.contains(" → "), "{out}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!chair.exists());
+
+    let (out, err, code) = run(&tp, &["merge", &p, sf, "--db", chair_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("merged (chair commit"), "{out}");
+    assert!(out.contains("signature verified"), "{out}");
+    let (out, _, code) = run(&tp, &["merge", &p, sf, "--db", chair_s]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("already merged"), "{out}");
+
+    // a tampered copy: refused, exit 1, the good sheet in the same batch still reported
+    let bad = tp.tmp.path().join("bad.sheet.json");
+    let text = std::fs::read_to_string(&sheet_file).unwrap();
+    std::fs::write(&bad, text.replacen("\"seq\": 1", "\"seq\": 7", 1)).unwrap();
+    std::fs::copy(
+        panel::sheet::sig_path(&sheet_file),
+        panel::sheet::sig_path(&bad),
+    )
+    .unwrap();
+    let (out, _, code) = run(
+        &tp,
+        &["merge", &p, sf, bad.to_str().unwrap(), "--db", chair_s],
+    );
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("already merged"), "{out}");
+    assert!(
+        lines[1].starts_with("refused ") && lines[1].contains("bad.sheet.json: digest"),
+        "{out}"
+    );
+
+    // import: errors name file:line:column, exit 1
+    let csv = tp.tmp.path().join("paper.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "application,expert,criterion,value\n{},E02,B1.1,99\n",
+            apps[0]
+        ),
+    )
+    .unwrap();
+    let (_, err, code) = run(&tp, &["import", &p, csv.to_str().unwrap(), "--db", chair_s]);
+    assert_eq!(code, 1);
+    assert!(err.contains("paper.csv:2:4: item B1.1: value 99"), "{err}");
+
+    // reopen
+    let (out, err, code) = run(
+        &tp,
+        &[
+            "reopen",
+            &p,
+            "--expert",
+            "E01",
+            "--application",
+            &apps[0],
+            "--reason",
+            "请复核",
+            "--db",
+            chair_s,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!("reopened {} for expert E01", apps[0])),
+        "{out}"
+    );
+    assert!(out.contains("status was submitted"), "{out}");
+    assert!(out.contains("values before: "), "{out}");
+    assert!(tp
+        .dir
+        .join("reopen")
+        .join(format!("E01--{}.json", apps[0]))
+        .is_file());
+
+    // export without the expert's database: a clear error
+    let (_, err, code) = run(
+        &tp,
+        &[
+            "sheet",
+            "export",
+            &p,
+            "--expert",
+            "E02",
+            "--db",
+            tp.tmp.path().join("nope").to_str().unwrap(),
+            "-o",
+            "x.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no database of expert E02"), "{err}");
+}
