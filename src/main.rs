@@ -23,6 +23,40 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
+    /// Try the expert screen on the embedded demo panel (a fresh temporary database) / 演示
+    Demo {
+        /// Interface language: zh or en (default from LANG).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Open the expert screen: score applications criterion by criterion / 专家评分
+    Score {
+        /// Panel directory (with panel.json).
+        panel_dir: PathBuf,
+        /// Expert id (as in panel.json).
+        #[arg(long)]
+        expert: String,
+        /// Database directory (default: the user's data directory/<panel>-expert-<id>).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Interface language: zh or en (default from LANG).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// What an expert has scored and submitted, per application / 评分进度
+    Status {
+        /// Panel directory (with panel.json).
+        panel_dir: PathBuf,
+        /// Expert id (as in panel.json).
+        #[arg(long)]
+        expert: String,
+        /// Database directory (default as for `panel score`).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Rubric files: check, show, evaluate against facts / 评分标准文件
     Rubric {
         #[command(subcommand)]
@@ -197,6 +231,25 @@ fn emit(out: &str, err: &str) {
 fn run(cli: Cli) -> anyhow::Result<i32> {
     use panel::commands;
     match cli.cmd {
+        Cmd::Demo { lang } => commands::score::demo(lang.as_deref()),
+        Cmd::Score {
+            panel_dir,
+            expert,
+            db,
+            lang,
+        } => commands::score::score(&panel_dir, &expert, db.as_deref(), lang.as_deref()),
+        Cmd::Status {
+            panel_dir,
+            expert,
+            db,
+            json,
+        } => {
+            emit(
+                &commands::score::status(&panel_dir, &expert, db.as_deref(), json)?,
+                "",
+            );
+            Ok(0)
+        }
         Cmd::Rubric { cmd } => match cmd {
             RubricCmd::Check { files } => {
                 let (mut out, mut err) = (String::new(), String::new());

@@ -536,3 +536,16 @@ fn real_store_keeps_scores_across_sessions() {
     assert_eq!(app.progress(2), Progress::Untouched);
     assert!(app.read_only(1));
 }
+
+#[test]
+fn test_panel_directory_opens_with_valid_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    tui_support::write_panel(dir.path());
+    let p = panel::panel::Panel::open(dir.path()).unwrap();
+    assert!(p.invalid.is_empty(), "{:?}", p.invalid);
+    assert_eq!(p.bundles.len(), 2);
+    let ex = p.expert("E01").unwrap().clone();
+    let s = panel::commands::score::session(&p, &ex);
+    assert_eq!(s.apps[0].code, "T24-001");
+    assert_eq!(s.apps[0].facts, tui_support::session().apps[0].facts);
+}

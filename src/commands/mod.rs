@@ -3,4 +3,5 @@
 
 pub mod bundle;
 pub mod rubric;
+pub mod score;
 pub mod sheet;

@@ -451,15 +451,10 @@ impl App {
     }
 
     pub fn progress(&self, ai: usize) -> Progress {
-        let Some(a) = self.apps.get(ai) else {
-            return Progress::Untouched;
-        };
-        match a.sheet.status {
-            Some(AppStatus::Submitted) => Progress::Submitted,
-            Some(AppStatus::Conflict) => Progress::Conflict,
-            _ if a.sheet.values.is_empty() && a.sheet.comments.is_empty() => Progress::Untouched,
-            _ => Progress::Partial,
-        }
+        self.apps
+            .get(ai)
+            .map(|a| progress_of(&a.sheet))
+            .unwrap_or(Progress::Untouched)
     }
 
     /// The suggestion of a rule item (`None` for expert items).
@@ -557,7 +552,7 @@ impl App {
             .collect();
         let pinned = layout::standard_rows(standard.len(), h);
         let mut head = Vec::new();
-        if standard.len() + 1 > pinned as usize {
+        if pinned == 0 && !standard.is_empty() {
             head.push(EvLine::new(
                 format!("── {} ──", t.standard),
                 LineKind::Heading,
@@ -569,6 +564,17 @@ impl App {
                 out.push(EvLine::new(l, kind));
             }
         };
+        if a.sheet.status == Some(AppStatus::Conflict) {
+            let r = a.sheet.status_reason.as_deref().unwrap_or("");
+            wrap_into(&mut head, &format!("✗ {}: {r}", t.conflict), LineKind::Warn);
+        }
+        if let Some(cm) = a.sheet.comments.get("") {
+            wrap_into(
+                &mut head,
+                &format!("✎ {}: {cm}", t.app_comment),
+                LineKind::Detail,
+            );
+        }
         let ie = a.eval.item(&item.id);
         wrap_into(
             &mut head,
@@ -995,7 +1001,7 @@ impl App {
             lines.insert(0, self.lang.incomplete(&code));
             self.refuse(lines[0].clone());
             self.overlays.push(Overlay::Message {
-                title: self.lang.t().submitted.to_string(),
+                title: self.lang.t().cannot_submit.to_string(),
                 lines,
             });
             return;
@@ -1172,6 +1178,17 @@ impl App {
         } else if inside(p.evidence) {
             self.scroll_evidence(3 * d);
         }
+    }
+}
+
+/// Progress of a sheet: submitted, conflict, partly scored (any value or
+/// comment stored) or untouched.
+pub fn progress_of(sheet: &Sheet) -> Progress {
+    match sheet.status {
+        Some(AppStatus::Submitted) => Progress::Submitted,
+        Some(AppStatus::Conflict) => Progress::Conflict,
+        _ if sheet.values.is_empty() && sheet.comments.is_empty() => Progress::Untouched,
+        _ => Progress::Partial,
     }
 }
 

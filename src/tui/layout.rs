@@ -19,9 +19,9 @@ pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 16;
 
 /// Rows of the tree pane's inner area that are not list rows: the column
-/// header on top, the totals (two lines) at the bottom.
+/// header on top, the totals line at the bottom.
 pub const TREE_HEADER: u16 = 1;
-pub const TREE_FOOTER: u16 = 2;
+pub const TREE_FOOTER: u16 = 1;
 
 /// The screen's areas. A pane is `None` when it is collapsed at this size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,9 +117,14 @@ pub fn standard_rows(std_lines: usize, inner_h: u16) -> u16 {
     if std_lines == 0 {
         return 0;
     }
-    let cap = (inner_h / 3).max(2);
-    // one row for the heading, one for the separator line
-    ((std_lines as u16) + 1).min(cap)
+    let cap = (inner_h / 3).max(2) as usize;
+    // one row for the heading; a standard that does not fit is not pinned
+    // but shown in full at the top of the scrollable body instead
+    if std_lines < cap {
+        (std_lines + 1) as u16
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]

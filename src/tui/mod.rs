@@ -13,6 +13,7 @@ pub mod app;
 pub mod i18n;
 pub mod keys;
 pub mod layout;
+pub mod term;
 pub mod text;
 pub mod view;
 

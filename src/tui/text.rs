@@ -78,9 +78,14 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
                     last_space = None;
                     continue;
                 }
-                let word_char = c.is_ascii_alphanumeric() || c.is_ascii_punctuation();
+                // a narrow non-space character continues a word of narrow characters
+                let word_char = x == 1;
                 match last_space {
-                    Some(at) if word_char && at < line.len() && line[at..].is_ascii() => {
+                    Some(at)
+                        if word_char
+                            && at < line.len()
+                            && line[at..].chars().all(|c| cw(c) == 1) =>
+                    {
                         let tail = line[at..].to_string();
                         line.truncate(at);
                         out.push(line.trim_end().to_string());

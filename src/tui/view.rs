@@ -18,7 +18,28 @@ use super::keys::{self, Context};
 use super::layout::{self, Pane};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
 use crate::rubric::num::show;
-use crate::store::AppStatus;
+
+/// A buffer as text, one line per row, wide characters once, trailing
+/// spaces trimmed (for snapshots and text captures).
+pub fn buffer_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in buf.area.y..buf.area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in buf.area.x..buf.area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
 
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -395,7 +416,12 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                     Style::new()
                 };
                 (
-                    format!("    {} {}", it.id, app_pick(app, &it.text, &it.text_en)),
+                    format!(
+                        "  {} {} {}",
+                        if is_sel { "▶" } else { " " },
+                        it.id,
+                        app_pick(app, &it.text, &it.text_en)
+                    ),
                     show(it.max()),
                     sugg.map(show).unwrap_or_else(|| "—".into()),
                     val,
@@ -426,9 +452,9 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             );
         }
     }
-    // footer: total = category subtotals; status or caps
-    let fy = inner.y + inner.height.saturating_sub(2);
+    // footer: the total = the category subtotals, and the number of caps applied
     if inner.height >= 3 {
+        let fy = inner.y + inner.height - 1;
         let mut main_parts = Vec::new();
         let mut bonus_parts = Vec::new();
         for cat in &app.rubric.categories {
@@ -438,10 +464,11 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                 .get(&cat.id)
                 .copied()
                 .unwrap_or_default();
+            let part = format!("{} {}", cat.id, show(v));
             if cat.bonus {
-                bonus_parts.push(format!("{} {}", cat.id, show(v)));
+                bonus_parts.push(part);
             } else {
-                main_parts.push(format!("{} {}", cat.id, show(v)));
+                main_parts.push(part);
             }
         }
         let mut s = format!(
@@ -464,6 +491,10 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         if raw_main > app.rubric.total_max {
             s.push_str(&format!(" ⚠ → {}", show(app.rubric.total_max)));
         }
+        let caps = caps_applied(app, ai);
+        if caps > 0 {
+            s.push_str(&format!("   ⚠ {} {caps}", t.caps));
+        }
         set(
             buf,
             inner.x,
@@ -472,28 +503,28 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             inner.width,
             Style::new().add_modifier(Modifier::BOLD),
         );
-        let caps: usize = a
-            .scored
+    }
+}
+
+/// Number of caps applied to the application's current values: item caps of
+/// the suggestions in effect, criterion, category and total caps.
+pub fn caps_applied(app: &App, ai: usize) -> usize {
+    let a = &app.apps[ai];
+    let items = a
+        .eval
+        .criteria
+        .iter()
+        .flat_map(|c| c.items.iter())
+        .filter(|e| !a.sheet.values.contains_key(&e.id))
+        .map(|e| e.clamps.len())
+        .sum::<usize>();
+    items
+        + a.scored
             .criteria
             .values()
             .map(|c| c.clamps.len())
             .sum::<usize>()
-            + a.scored.clamps.len();
-        let pr = app.progress(ai);
-        let mut s2 = format!("{} {}", pr.mark(), pr.name(app.lang));
-        if a.sheet.status == Some(AppStatus::Conflict) {
-            if let Some(r) = &a.sheet.status_reason {
-                s2.push_str(&format!(": {r}"));
-            }
-        }
-        if let Some(c) = a.sheet.comments.get("") {
-            s2.push_str(&format!(" │ ✎ {c}"));
-        }
-        if caps > 0 {
-            s2.push_str(&format!(" │ ⚠ {} {caps}", t.caps));
-        }
-        set(buf, inner.x, fy + 1, &s2, inner.width, th.dim());
-    }
+        + a.scored.clamps.len()
 }
 
 fn app_pick<'a>(app: &App, zh: &'a str, en: &'a str) -> &'a str {
@@ -685,10 +716,10 @@ fn status_line(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
 }
 
 /// The keys that work here, from the key map.
-pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
+pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
     let zh = app.lang.is_zh();
     let ctxs = app.contexts();
-    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut out: Vec<(String, &'static str, Option<Action>)> = Vec::new();
     let mut seen: Vec<Action> = Vec::new();
     for (i, ctx) in ctxs.iter().enumerate() {
         for (a, ks) in app.keymap.actions(*ctx) {
@@ -696,6 +727,14 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
             if !a.in_bar() || seen.iter().any(|s| keys::same_kind(*s, a)) {
                 continue;
             }
+            if a == Action::SearchNext && app.search.is_none() {
+                continue;
+            }
+            // an action that also has a global key is shown with that key
+            let ks = match app.keymap.keys_for(Context::Global, a) {
+                g if !g.is_empty() && ctxs.contains(&Context::Global) => g,
+                _ => ks,
+            };
             if global && !matches!(a, Action::NextPane | Action::Help | Action::Quit) {
                 continue;
             }
@@ -717,30 +756,53 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
             } else {
                 ks.into_iter().take(1).collect()
             };
-            out.push((keys::show_keys(&shown), a.short(zh).unwrap_or("")));
+            out.push((keys::show_keys(&shown), a.short(zh).unwrap_or(""), Some(a)));
         }
     }
     if matches!(app.overlays.last(), Some(Overlay::Message { .. })) {
         out.clear();
-        out.push((String::new(), app.lang.t().any_key));
+        out.push((String::new(), app.lang.t().any_key, None));
     }
     out
 }
 
 fn bottom_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    let items = bar_items(app);
+    // help and quit keep their place at the right end; the rest fill from the left
+    let (right, left): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, _, a)| {
+        matches!(
+            a,
+            Some(Action::NextPane) | Some(Action::Help) | Some(Action::Quit)
+        )
+    });
+    let cell = |k: &str, label: &str| (width(k) + width(label) + 3) as u16;
+    let right_w: u16 = right.iter().map(|(k, l, _)| cell(k, l)).sum();
     let mut x = r.x;
     let end = r.x + r.width;
-    for (k, label) in bar_items(app) {
-        let need = (width(&k) + width(label) + 3) as u16;
-        if x + need > end {
-            break;
+    let left_end = end.saturating_sub(right_w);
+    let mut put = |x: &mut u16, k: &str, label: &str, limit: u16| -> bool {
+        let need = cell(k, label);
+        if *x + need > limit {
+            return false;
         }
         if !k.is_empty() {
-            set(buf, x, r.y, &format!(" {k} "), need, th.key());
-            x += width(&k) as u16 + 2;
+            set(buf, *x, r.y, &format!(" {k} "), need, th.key());
+            *x += width(k) as u16 + 2;
+        } else {
+            *x += 1;
         }
-        set(buf, x, r.y, &format!("{label} "), end - x, Style::new());
-        x += width(label) as u16 + 1;
+        set(buf, *x, r.y, &format!("{label} "), limit - *x, Style::new());
+        *x += width(label) as u16 + 1;
+        true
+    };
+    for (k, l, _) in &left {
+        if !put(&mut x, k, l, left_end) {
+            break;
+        }
+    }
+    let mut x = left_end.max(x);
+    for (k, l, _) in &right {
+        put(&mut x, k, l, end);
     }
 }
 
@@ -755,11 +817,20 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-/// The help overlay's lines: every context's actions with their keys, then the legend.
-pub fn help_lines(app: &App) -> Vec<(String, bool)> {
+/// The help overlay's lines, wrapped to `width`: every context's actions
+/// with their keys (from the key map and the actions' doc comments), then
+/// the legend. `true` marks a heading.
+pub fn help_lines(app: &App, width: usize) -> Vec<(String, bool)> {
     let zh = app.lang.is_zh();
     let t = app.lang.t();
     let mut out = Vec::new();
+    const KEYS: usize = 14;
+    let text_w = width.saturating_sub(KEYS + 4).max(10);
+    let plain = |out: &mut Vec<(String, bool)>, s: &str| {
+        for l in wrap(s, width.saturating_sub(2).max(10)) {
+            out.push((format!("  {l}"), false));
+        }
+    };
     for ctx in [
         Context::Global,
         Context::Apps,
@@ -772,35 +843,56 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
         out.push((format!("── {} ──", t.ctx_names[ctx as usize]), true));
         for (a, ks) in app.keymap.actions(ctx) {
             let k = keys::show_keys(&ks);
-            out.push((
-                format!("  {}  {}", pad_right(&k, 14), a.long(zh).unwrap_or("")),
-                false,
-            ));
+            for (i, l) in wrap(a.long(zh).unwrap_or(""), text_w)
+                .into_iter()
+                .enumerate()
+            {
+                let key = if i == 0 { k.as_str() } else { "" };
+                out.push((format!("  {}  {l}", pad_right(key, KEYS)), false));
+            }
         }
     }
     out.push((format!("── {} ──", t.legend), true));
     for l in t.legend_lines {
-        out.push((format!("  {l}"), false));
+        plain(&mut out, l);
     }
-    out.push((String::new(), false));
-    out.push((
+    plain(
+        &mut out,
         if zh {
-            "  鼠标：单击选择窗格或行，滚轮滚动。".into()
+            "鼠标：单击选择窗格或行，滚轮滚动。"
         } else {
-            "  Mouse: click to focus a pane or row; the wheel scrolls.".into()
+            "Mouse: click to focus a pane or row; the wheel scrolls."
         },
-        false,
-    ));
+    );
     out
+}
+
+/// Blank a wide character just left of `r` whose right half would lie under
+/// the overlay (the terminal would otherwise draw half a glyph).
+fn clear_wide_left_edge(r: Rect, buf: &mut Buffer) {
+    if r.x == 0 {
+        return;
+    }
+    for y in r.y..r.bottom() {
+        let x = r.x - 1;
+        if width(buf[(x, y)].symbol()) > 1 {
+            buf[(x, y)].set_symbol(" ");
+        }
+    }
+}
+
+fn clear(r: Rect, buf: &mut Buffer) {
+    clear_wide_left_edge(r, buf);
+    Clear.render(r, buf);
 }
 
 fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
     let t = app.lang.t();
     match o {
         Overlay::Help { scroll } => {
-            let lines = help_lines(app);
             let r = centered(area, 96, area.height.saturating_sub(2));
-            Clear.render(r, buf);
+            let lines = help_lines(app, r.width.saturating_sub(2) as usize);
+            clear(r, buf);
             let block = pane_block(format!("{} · ? / Esc", t.help), true, th);
             let inner = block.inner(r);
             block.render(r, buf);
@@ -820,7 +912,7 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
             body.push(String::new());
             body.push(t.yes_no.to_string());
             let r = centered(area, w, body.len() as u16 + 2);
-            Clear.render(r, buf);
+            clear(r, buf);
             let title = if app.lang.is_zh() {
                 "确认提交"
             } else {
@@ -853,9 +945,9 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
             let w = 70u16.min(area.width.saturating_sub(4));
             let iw = w.saturating_sub(4) as usize;
             let prompt_lines = wrap(prompt, iw);
-            let h = prompt_lines.len() as u16 + 5;
+            let h = prompt_lines.len() as u16 + 6;
             let r = centered(area, w, h);
-            Clear.render(r, buf);
+            clear(r, buf);
             let block = pane_block(editor_title(app, o), true, th);
             let inner = block.inner(r);
             block.render(r, buf);
@@ -902,7 +994,7 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
             body.push(String::new());
             body.push(t.any_key.to_string());
             let r = centered(area, w, body.len() as u16 + 2);
-            Clear.render(r, buf);
+            clear(r, buf);
             let block = pane_block(title.clone(), true, th);
             let inner = block.inner(r);
             block.render(r, buf);

@@ -29,6 +29,53 @@ pub const FOUNDATION: &str = "园区位于本市重点产业集聚区，主导�
 
 pub const PLAN: &str = "一、完善制度体系：制定《园区知识产权托管工作规程》，明确服务范围、工作流程及绩效管理。\n二、签订入托协议：实地调研属地企业不少于160家，形成调研报告，与不少于55家企业签订入托协议。\n三、提升创造质量：入托企业高价值专利申请增长15%，PCT专利申请不少于12件。\n四、推动高效运营：完成专利许可转让6次，达成质押融资2500万元。\n五、开展专业辅导：举办培训6次，累计220人次，培养知识产权专业人才12人。";
 
+pub fn facts_001() -> serde_json::Value {
+    serde_json::json!({
+        "industry_in_9x": true,
+        "smes_with_valid_patents": 120,
+        "national_ip_advantage_demo_firms": 2,
+        "municipal_patent_pilot_demo_units": 4,
+        "district_ip_pilot_demo_units": 10,
+        "ip_office": "independent",
+        "ip_professional_staff": 3,
+        "has_ip_management_system": true,
+        "ip_budget_wan": [18, 22, 25],
+        "pct_applications": 30,
+        "ip_pledge_financing_deals": 4,
+        "ip_insurance_policies": 2,
+        "patent_transfers": 15,
+        "patent_licenses": 8,
+        "target_procedure_document": true,
+        "target_firms_surveyed": 160,
+        "target_trust_agreements": 55,
+        "target_high_value_patent_growth_pct": 15,
+        "target_pct_applications": 12,
+        "target_license_transfers": 6,
+        "target_pledge_financing_wan": 2500,
+        "target_product_filing_firms": 12,
+        "target_trainings": 6,
+        "target_trainee_visits": 220,
+        "target_new_professionals": 12,
+        "team_size": 6,
+        "has_service_agency_cooperation": true,
+        "fiscal_funding_wan": 40,
+        "self_funding_wan": 25
+    })
+}
+
+pub fn facts_002() -> serde_json::Value {
+    serde_json::json!({
+        "industry_in_9x": true,
+        "smes_with_valid_patents": 85,
+        "ip_office": "non_independent",
+        "ip_professional_staff": 1,
+        "pct_applications": 4,
+        "team_size": 4,
+        "fiscal_funding_wan": 35,
+        "self_funding_wan": 10
+    })
+}
+
 pub fn session() -> Session {
     let l = rubric::embedded(RUBRIC).expect("embedded rubric");
     let r = l.rubric;
@@ -36,37 +83,7 @@ pub fn session() -> Session {
         code: "T24-001".into(),
         title: "园区知识产权集中托管项目".into(),
         requested_wan: Some(Decimal::from(40)),
-        facts: facts(&r, serde_json::json!({
-            "industry_in_9x": true,
-            "smes_with_valid_patents": 120,
-            "national_ip_advantage_demo_firms": 2,
-            "municipal_patent_pilot_demo_units": 4,
-            "district_ip_pilot_demo_units": 10,
-            "ip_office": "independent",
-            "ip_professional_staff": 3,
-            "has_ip_management_system": true,
-            "ip_budget_wan": [18, 22, 25],
-            "pct_applications": 30,
-            "ip_pledge_financing_deals": 4,
-            "ip_insurance_policies": 2,
-            "patent_transfers": 15,
-            "patent_licenses": 8,
-            "target_procedure_document": true,
-            "target_firms_surveyed": 160,
-            "target_trust_agreements": 55,
-            "target_high_value_patent_growth_pct": 15,
-            "target_pct_applications": 12,
-            "target_license_transfers": 6,
-            "target_pledge_financing_wan": 2500,
-            "target_product_filing_firms": 12,
-            "target_trainings": 6,
-            "target_trainee_visits": 220,
-            "target_new_professionals": 12,
-            "team_size": 6,
-            "has_service_agency_cooperation": true,
-            "fiscal_funding_wan": 40,
-            "self_funding_wan": 25
-        })),
+        facts: facts(&r, facts_001()),
         sections: vec![
             sec("work_foundation", "二、工作基础", FOUNDATION),
             sec("work_plan", "三、项目工作方案", PLAN),
@@ -81,19 +98,7 @@ pub fn session() -> Session {
         code: "T24-002".into(),
         title: "科技园知识产权托管服务".into(),
         requested_wan: Some(Decimal::from(35)),
-        facts: facts(
-            &r,
-            serde_json::json!({
-                "industry_in_9x": true,
-                "smes_with_valid_patents": 85,
-                "ip_office": "non_independent",
-                "ip_professional_staff": 1,
-                "pct_applications": 4,
-                "team_size": 4,
-                "fiscal_funding_wan": 35,
-                "self_funding_wan": 10
-            }),
-        ),
+        facts: facts(&r, facts_002()),
         sections: vec![sec(
             "work_foundation",
             "二、工作基础",
@@ -116,6 +121,62 @@ pub fn session() -> Session {
         expert_name: "专家一 Expert 1".into(),
         rubric: r,
         apps: vec![a1, a2, a3],
+    }
+}
+
+/// Write a panel directory (panel.json + one valid bundle per application
+/// T24-001 and T24-002; sections an application lacks are written as "无").
+pub fn write_panel(dir: &std::path::Path) {
+    let s = session();
+    std::fs::create_dir_all(dir.join("bundles")).unwrap();
+    let panel = serde_json::json!({
+        "schema": "panel/1",
+        "id": s.panel_id,
+        "title": s.panel_title,
+        "rubric": RUBRIC,
+        "bundles": "bundles",
+        "experts": [
+            {"id": "E01", "name": s.expert_name, "public_key": null},
+            {"id": "E02", "name": "专家二 Expert 2", "public_key": null}
+        ],
+        "chair": "E01"
+    });
+    std::fs::write(
+        dir.join("panel.json"),
+        serde_json::to_string_pretty(&panel).unwrap(),
+    )
+    .unwrap();
+    for (code, facts) in [("T24-001", facts_001()), ("T24-002", facts_002())] {
+        let app = s.apps.iter().find(|a| a.code == code).unwrap();
+        let sections: Vec<serde_json::Value> = s
+            .rubric
+            .sections
+            .iter()
+            .map(|d| {
+                let text = app
+                    .sections
+                    .iter()
+                    .find(|x| x.key == d.key)
+                    .map(|x| x.text.clone())
+                    .unwrap_or_else(|| "无".into());
+                serde_json::json!({"key": d.key, "title": d.title, "text": text})
+            })
+            .collect();
+        let b = serde_json::json!({
+            "schema": "panel-bundle/1",
+            "program": RUBRIC,
+            "code": code,
+            "title": app.title,
+            "requested_wan": app.requested_wan.map(|d| d.to_string()).and_then(|d| d.parse::<f64>().ok()),
+            "facts": facts,
+            "sections": sections,
+            "attachments": []
+        });
+        std::fs::write(
+            dir.join("bundles").join(format!("{code}.json")),
+            serde_json::to_string_pretty(&b).unwrap(),
+        )
+        .unwrap();
     }
 }
 

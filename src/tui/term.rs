@@ -1,0 +1,132 @@
+//! The terminal loop: synchronous, redraws after each event. The terminal
+//! (raw mode, alternate screen, mouse capture) is restored on every exit
+//! path: normal quit, Ctrl-C (a key in raw mode), an error (the guard's
+//! `Drop`) and a panic (a hook that restores, then runs the previous hook).
+
+use std::io::{self, Stdout};
+use std::sync::Once;
+
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use super::action::Action;
+use super::app::{handle_key, update, App, Overlay};
+use super::view;
+
+/// Put the terminal back: leave raw mode, the alternate screen and mouse
+/// capture, show the cursor. Safe to call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped (every return and `?` path).
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+static HOOK: Once = Once::new();
+
+/// Restore the terminal before any panic message is printed.
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            prev(info);
+        }));
+    });
+}
+
+/// Enter raw mode, the alternate screen and mouse capture. The returned
+/// guard restores them when dropped.
+pub fn enter() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
+    install_panic_hook();
+    let guard = Guard;
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// Translate one terminal event into actions.
+pub fn on_event(app: &mut App, ev: Event) {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => handle_key(app, k),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => update(
+                app,
+                Action::Click {
+                    col: m.column,
+                    row: m.row,
+                },
+            ),
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => update(
+                app,
+                Action::Scroll {
+                    col: m.column,
+                    row: m.row,
+                    down: m.kind == MouseEventKind::ScrollDown,
+                },
+            ),
+            _ => {}
+        },
+        Event::Resize(w, h) => update(app, Action::Resize { w, h }),
+        Event::Paste(s) => {
+            if matches!(app.overlays.last(), Some(Overlay::Editor { .. })) {
+                for c in s.chars().filter(|c| !c.is_control()) {
+                    update(app, Action::Char(c));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Run the expert screen until the user quits. The terminal is restored
+/// before this returns, whatever happened.
+///
+/// Fault injection for the end-to-end test: with `PANEL_DEBUG_PANIC_AFTER_DRAW`
+/// set, the loop panics after the first frame (the terminal must come back).
+pub fn run(app: &mut App) -> io::Result<()> {
+    let panic_after_draw =
+        std::env::var_os("PANEL_DEBUG_PANIC_AFTER_DRAW").is_some_and(|v| !v.is_empty());
+    let (mut terminal, _guard) = enter()?;
+    loop {
+        let size = terminal.size()?;
+        if (size.width, size.height) != app.size {
+            update(
+                app,
+                Action::Resize {
+                    w: size.width,
+                    h: size.height,
+                },
+            );
+        }
+        terminal.draw(|f| view::draw(f, app))?;
+        if panic_after_draw {
+            panic!("PANEL_DEBUG_PANIC_AFTER_DRAW is set: deliberate panic to test the terminal restore");
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let ev = event::read()?;
+        on_event(app, ev);
+    }
+}

@@ -1,0 +1,194 @@
+//! Snapshots of the expert screen on ratatui's TestBackend (text only;
+//! styles are checked separately for NO_COLOR).
+
+mod tui_support;
+
+use panel::tui::view::{buffer_text, draw};
+use panel::tui::{feed, update, Action, App, Lang, MemPersist};
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+fn app(lang: Lang, w: u16, h: u16) -> App {
+    App::new(
+        tui_support::session(),
+        vec![],
+        Box::new(MemPersist::default()),
+        lang,
+        false,
+        (w, h),
+    )
+}
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| draw(f, app)).unwrap();
+    t
+}
+
+fn snap(app: &App) -> String {
+    buffer_text(render(app).backend().buffer())
+}
+
+fn goto(app: &mut App, item: &str) {
+    if app.focus == panel::tui::Pane::Apps {
+        feed(app, "tab");
+    }
+    feed(app, "g");
+    for _ in 0..40 {
+        if app.sel_item().map(|i| i.id.as_str()) == Some(item) {
+            return;
+        }
+        feed(app, "j");
+    }
+    panic!("item {item} not reachable");
+}
+
+#[test]
+fn list_focused_80x24() {
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A2.1");
+    feed(&mut a, "1 . 5 enter esc");
+    insta::assert_snapshot!("zh_80x24_list", snap(&a));
+    let mut a = app(Lang::En, 80, 24);
+    feed(&mut a, "j");
+    insta::assert_snapshot!("en_80x24_list", snap(&a));
+}
+
+#[test]
+fn tree_and_evidence_80x24() {
+    for (lang, name) in [(Lang::Zh, "zh_80x24_tree"), (Lang::En, "en_80x24_tree")] {
+        let mut a = app(lang, 80, 24);
+        goto(&mut a, "A1.2");
+        insta::assert_snapshot!(name, snap(&a));
+    }
+}
+
+#[test]
+fn wide_160x48_with_cjk_evidence() {
+    for (lang, name) in [(Lang::Zh, "zh_160x48"), (Lang::En, "en_160x48")] {
+        let mut a = app(lang, 160, 48);
+        goto(&mut a, "A3.2");
+        feed(&mut a, "4 enter text:PCT_申请中有部分为同族专利 enter");
+        goto(&mut a, "A3.1");
+        feed(&mut a, "2 enter c text:服务制度完善 enter");
+        insta::assert_snapshot!(name, snap(&a));
+    }
+}
+
+#[test]
+fn evidence_focused_with_search_80x24() {
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A1.3");
+    feed(&mut a, "tab / text:示范 enter n");
+    insta::assert_snapshot!("zh_80x24_evidence_search", snap(&a));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = app(Lang::En, 80, 24);
+    feed(&mut a, "tab ?");
+    insta::assert_snapshot!("en_80x24_help", snap(&a));
+    let mut a = app(Lang::Zh, 160, 48);
+    feed(&mut a, "?");
+    insta::assert_snapshot!("zh_160x48_help", snap(&a));
+}
+
+#[test]
+fn override_prompt() {
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A1.2");
+    feed(&mut a, "1 enter text:部分企业专利已失效");
+    insta::assert_snapshot!("zh_80x24_override_prompt", snap(&a));
+    let mut a = app(Lang::En, 160, 48);
+    goto(&mut a, "A1.2");
+    feed(&mut a, "1 enter");
+    insta::assert_snapshot!("en_160x48_override_prompt", snap(&a));
+}
+
+#[test]
+fn out_of_range_refusal() {
+    let mut a = app(Lang::En, 80, 24);
+    goto(&mut a, "A2.1");
+    feed(&mut a, "3 enter");
+    insta::assert_snapshot!("en_80x24_out_of_range", snap(&a));
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A2.1");
+    feed(&mut a, "1 . 2 enter");
+    insta::assert_snapshot!("zh_80x24_off_step", snap(&a));
+}
+
+#[test]
+fn submit_confirm_and_incomplete() {
+    let mut a = app(Lang::Zh, 80, 24);
+    feed(&mut a, "G s");
+    insta::assert_snapshot!("zh_80x24_submit_incomplete", snap(&a));
+    let mut a = app(Lang::En, 80, 24);
+    for id in [
+        "A2.1", "A3.1", "B1.1", "B1.2", "B1.3", "B3.1", "B3.2", "C1.2", "C2.1",
+    ] {
+        goto(&mut a, id);
+        feed(&mut a, "1 enter");
+    }
+    feed(&mut a, "s");
+    insta::assert_snapshot!("en_80x24_submit_confirm", snap(&a));
+    feed(&mut a, "y");
+    insta::assert_snapshot!("en_80x24_submitted", snap(&a));
+}
+
+#[test]
+fn conflict_locked_and_too_small() {
+    let mut a = app(Lang::Zh, 100, 30);
+    feed(&mut a, "j x text:曾为该园区提供咨询服务 enter");
+    insta::assert_snapshot!("zh_100x30_conflict", snap(&a));
+    update(&mut a, Action::Resize { w: 50, h: 12 });
+    insta::assert_snapshot!("zh_50x12_too_small", snap(&a));
+}
+
+#[test]
+fn no_color_means_no_colour_and_colour_otherwise() {
+    let mut a = app(Lang::Zh, 160, 48);
+    goto(&mut a, "A1.2");
+    feed(&mut a, "tab / text:专利 enter");
+    let t = render(&a);
+    let colored = |t: &Terminal<TestBackend>| {
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count()
+    };
+    assert_eq!(colored(&t), 0, "NO_COLOR: no cell may carry a colour");
+    a.color = true;
+    assert!(colored(&render(&a)) > 100);
+}
+
+#[test]
+fn cjk_cells_align_in_the_tree() {
+    // every tree row has its max column at the same display column
+    let mut a = app(Lang::Zh, 160, 48);
+    feed(&mut a, "tab");
+    let text = snap(&a);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .filter(|l| l.contains("A1.") || l.contains("A2."))
+        .collect();
+    assert!(rows.len() >= 8);
+    let col_of_sugg = |l: &str| {
+        // display column where the "│" right border of the tree pane is
+        let mut col = 0;
+        for ch in l.chars() {
+            if (ch == '┃' || ch == '│') && col > 30 {
+                return col;
+            }
+            col += unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        }
+        col
+    };
+    let first = col_of_sugg(rows[0]);
+    for r in &rows {
+        assert_eq!(col_of_sugg(r), first, "{r}");
+    }
+}
