@@ -167,7 +167,7 @@ pub fn export_sheet_view(
         rubric: view.rubric.rubric.id.clone(),
         rubric_sha256: view.rubric.sha256.clone(),
         expert: expert.to_string(),
-        seq: last_seq + 1,
+        seq: last_seq.saturating_add(1),
         prev_sha256: if last_seq == 0 {
             None
         } else {

@@ -201,7 +201,9 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
                 ),
             ));
         }
-        if sheet.seq == m.seq + 1 && sheet.prev_sha256.as_deref() != Some(m.sha256.as_str()) {
+        if sheet.seq == m.seq.saturating_add(1)
+            && sheet.prev_sha256.as_deref() != Some(m.sha256.as_str())
+        {
             return Err(refused(
                 file,
                 Refusal::BrokenChain,
@@ -218,10 +220,10 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
                 ),
             ));
         }
-        if sheet.seq > m.seq + 1 {
+        if sheet.seq > m.seq.saturating_add(1) {
             notes.push(format!(
                 "revision(s) {}–{} of expert {expert} were exported but never merged",
-                m.seq + 1,
+                m.seq.saturating_add(1),
                 sheet.seq - 1
             ));
         }

@@ -102,6 +102,14 @@ pub fn verify_sheet(
             ),
         ));
     }
+    if sheet.seq == 0 {
+        return Err(refused(
+            file,
+            Refusal::Malformed,
+            "seq: ",
+            "revisions start at 1; this is not a sheet written by `panel sheet export`",
+        ));
+    }
     let computed = sheet.compute_digest();
     if computed != sheet.digest {
         return Err(refused(
