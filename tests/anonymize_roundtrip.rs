@@ -1,0 +1,369 @@
+//! Round trip: `panel anonymize` on every raw fixture gives the committed
+//! bundles, they pass `panel bundle check` (also against the identity map's
+//! names), and `panel reveal` restores the applicants. Plus the rules around
+//! the identity map (--force, stable codes, never inside the bundles dir).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn programs() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("raw").is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+struct Run {
+    out: String,
+    err: String,
+    code: i32,
+}
+
+fn panel(args: &[&str], paths: &[&Path]) -> Run {
+    let o = Command::cargo_bin("panel")
+        .unwrap()
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap();
+    Run {
+        out: String::from_utf8_lossy(&o.stdout).into_owned(),
+        err: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().expect("exit code"),
+    }
+}
+
+fn anonymize(raws: &[&Path], out: &Path, map: &Path, force: bool) -> Run {
+    let mut args: Vec<&Path> = raws.to_vec();
+    args.extend([Path::new("--out"), out, Path::new("--identity-map"), map]);
+    if force {
+        args.push(Path::new("--force"));
+    }
+    panel(&["anonymize"], &args)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn applicant(raw: &Path) -> String {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(raw).unwrap()).unwrap();
+    v["identity"]["applicant"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn every_raw_fixture_round_trips() {
+    let mut total = 0;
+    for p in programs() {
+        let d = tempfile::tempdir().unwrap();
+        let raw = d.path().join("raw");
+        copy_dir(&p.join("raw"), &raw);
+        let out = d.path().join("bundles");
+        let map = d.path().join("secret/identity-map.json");
+        let r = anonymize(&[&raw], &out, &map, false);
+        assert_eq!(r.code, 0, "{}: {}{}", p.display(), r.out, r.err);
+
+        // Same bundles as committed: anonymization is deterministic.
+        let mut codes = Vec::new();
+        for e in std::fs::read_dir(p.join("bundles")).unwrap().flatten() {
+            let mine = std::fs::read(out.join(e.file_name()))
+                .unwrap_or_else(|_| panic!("{:?} not produced", e.file_name()));
+            assert_eq!(mine, std::fs::read(e.path()).unwrap(), "{:?}", e.path());
+            codes.push(e.path().file_stem().unwrap().to_string_lossy().into_owned());
+        }
+        codes.sort();
+
+        // The bundles pass the check, also against the identity map's names.
+        let c = panel(
+            &["bundle", "check"],
+            &[&out, Path::new("--identity-map"), &map],
+        );
+        assert_eq!(c.code, 0, "{}", c.out);
+
+        // Reveal restores every applicant, code by code.
+        let list = d.path().join("codes.txt");
+        std::fs::write(&list, codes.join("\n") + "\n").unwrap();
+        let rv = panel(&["reveal"], &[&list, Path::new("--identity-map"), &map]);
+        assert_eq!(rv.code, 0, "{}", rv.err);
+        let m = panel::anonymize::read_map(&map).unwrap();
+        for e in std::fs::read_dir(&raw).unwrap().flatten() {
+            let name = applicant(&e.path());
+            assert!(rv.out.contains(&name), "{name} not revealed:\n{}", rv.out);
+            let entry = m
+                .entries
+                .iter()
+                .find(|x| x.identity.applicant == name)
+                .unwrap();
+            let line = rv.out.lines().find(|l| l.starts_with(&entry.code)).unwrap();
+            assert!(line.contains(&name), "{line}");
+            if let Some(cc) = &entry.identity.credit_code {
+                assert!(line.contains(cc.as_str()), "{line}");
+            }
+        }
+        // Bundles never hold the applicant's name.
+        for e in std::fs::read_dir(&out).unwrap().flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            for entry in &m.entries {
+                assert!(!text.contains(&entry.identity.applicant));
+            }
+        }
+        total += codes.len();
+    }
+    assert!(total >= 28);
+}
+
+fn t24_raw() -> PathBuf {
+    root().join("fixtures/park-ip-trusteeship-2024/raw")
+}
+
+#[test]
+fn identity_map_is_never_overwritten_without_force_and_codes_are_stable() {
+    let d = tempfile::tempdir().unwrap();
+    let raw = d.path().join("raw");
+    copy_dir(&t24_raw(), &raw);
+    let out = d.path().join("bundles");
+    let map = d.path().join("map.json");
+    assert_eq!(anonymize(&[&raw], &out, &map, false).code, 0);
+    let map_before = std::fs::read(&map).unwrap();
+
+    // Again without --force: refused, nothing changed.
+    let r = anonymize(&[&raw], &out, &map, false);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.err.contains("--force") && r.err.contains("map.json"),
+        "{}",
+        r.err
+    );
+    assert_eq!(std::fs::read(&map).unwrap(), map_before);
+
+    // With --force: every code kept.
+    let r = anonymize(&[&raw], &out, &map, true);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("code kept"), "{}", r.out);
+    let m1 = panel::anonymize::read_map(&map).unwrap();
+    let m0: panel::anonymize::IdentityMap = serde_json::from_slice(&map_before).unwrap();
+    for e in &m0.entries {
+        let now = m1
+            .entries
+            .iter()
+            .find(|x| x.raw_sha256 == e.raw_sha256)
+            .unwrap();
+        assert_eq!(now.code, e.code);
+    }
+
+    // A corrected raw file (same name, new content) keeps its code; a new raw
+    // file gets the next free code; the others do not move.
+    let f = raw.join("SQ2024-011.json");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(
+        &f,
+        text.replacen(
+            "园区以转发政策通知为主",
+            "园区以转发政策通知为主（已更正）",
+            1,
+        ),
+    )
+    .unwrap();
+    let extra = raw.join("SQ2024-030.json");
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(raw.join("SQ2024-003.json")).unwrap())
+            .unwrap();
+    v["identity"]["applicant"] = Value::String("上海晴岚新兴产业园区管理有限公司".into());
+    v["title"] = Value::String("晴岚园区知识产权集中托管项目".into());
+    v["identity"]["aliases"] = serde_json::json!(["晴岚园区"]);
+    std::fs::write(&extra, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let r = anonymize(&[&raw], &out, &map, true);
+    assert_eq!(r.code, 0, "{}", r.err);
+    let m2 = panel::anonymize::read_map(&map).unwrap();
+    let code_of = |m: &panel::anonymize::IdentityMap, file: &str| {
+        m.entries
+            .iter()
+            .find(|e| e.raw_file.ends_with(file))
+            .map(|e| e.code.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        code_of(&m2, "SQ2024-011.json"),
+        code_of(&m0, "SQ2024-011.json")
+    );
+    assert_eq!(code_of(&m2, "SQ2024-030.json"), "T24-011");
+    assert_eq!(code_of(&m2, "SQ2024-003.json"), "T24-001");
+    assert_eq!(m2.entries.len(), 11);
+    let b: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("T24-011.json")).unwrap()).unwrap();
+    assert_eq!(b["title"], "[已隐去:姓名/名称]知识产权集中托管项目");
+}
+
+#[test]
+fn codes_follow_the_order_given_not_the_names() {
+    let d = tempfile::tempdir().unwrap();
+    let a = t24_raw().join("SQ2024-003.json");
+    let b = t24_raw().join("SQ2024-005.json");
+    let out = d.path().join("o");
+    let map = d.path().join("m.json");
+    assert_eq!(anonymize(&[&b, &a], &out, &map, false).code, 0);
+    let m = panel::anonymize::read_map(&map).unwrap();
+    let code = |file: &str| {
+        m.entries
+            .iter()
+            .find(|e| e.raw_file.ends_with(file))
+            .unwrap()
+            .code
+            .clone()
+    };
+    assert_eq!(code("SQ2024-005.json"), "T24-001");
+    assert_eq!(code("SQ2024-003.json"), "T24-002");
+    // A prefix can be forced.
+    let out2 = d.path().join("o2");
+    let map2 = d.path().join("m2.json");
+    let r = panel(
+        &["anonymize", "--prefix", "X24"],
+        &[
+            &a,
+            Path::new("--out"),
+            &out2,
+            Path::new("--identity-map"),
+            &map2,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(out2.join("X24-001.json").is_file());
+}
+
+#[test]
+fn identity_map_inside_the_bundles_dir_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("bundles");
+    let map = out.join("identity.json");
+    let r = anonymize(&[&t24_raw()], &out, &map, false);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.err
+            .contains("must not be written into the bundles directory"),
+        "{}",
+        r.err
+    );
+    assert!(!map.exists());
+    assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0);
+}
+
+#[test]
+fn stray_personal_data_is_redacted_and_bad_raw_files_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let raw = d.path().join("raw");
+    std::fs::create_dir_all(&raw).unwrap();
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(t24_raw().join("SQ2024-003.json")).unwrap())
+            .unwrap();
+    // Personal data not in the identity fields: a third party's phone and e-mail.
+    let plan = v["sections"][2]["text"].as_str().unwrap().to_string();
+    v["sections"][2]["text"] =
+        Value::String(plan + "\n合作银行客户经理电话13761234567，邮箱banker01@example.net。");
+    std::fs::write(raw.join("a.json"), serde_json::to_string(&v).unwrap()).unwrap();
+    // A raw file with a wrong fact is refused with the fact named.
+    v["facts"]["team_size"] = Value::String("七人".into());
+    v["title"] = Value::String("另一个项目".into());
+    std::fs::write(raw.join("b.json"), serde_json::to_string(&v).unwrap()).unwrap();
+    // And one that is not a raw application at all.
+    std::fs::copy(
+        root().join("fixtures/park-ip-trusteeship-2024/bundles/T24-002.json"),
+        raw.join("c.json"),
+    )
+    .unwrap();
+    let out = d.path().join("bundles");
+    let map = d.path().join("map.json");
+    let r = anonymize(&[&raw], &out, &map, false);
+    assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+    assert!(
+        r.err.contains("b.json") && r.err.contains("team_size"),
+        "{}",
+        r.err
+    );
+    assert!(r.err.contains("c.json"), "{}", r.err);
+    let text = std::fs::read_to_string(out.join("T24-001.json")).unwrap();
+    assert!(!text.contains("13761234567") && !text.contains("banker01"));
+    assert!(text.contains("[已隐去:手机号]") && text.contains("[已隐去:电子邮箱]"));
+    assert!(
+        !out.join("T24-002.json").exists(),
+        "refused bundle not written"
+    );
+    let m = panel::anonymize::read_map(&map).unwrap();
+    assert_eq!(m.entries.len(), 1);
+}
+
+#[test]
+fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
+    let map = root().join("fixtures/park-ip-trusteeship-2024/secretariat/identity-map.json");
+    let m = panel::anonymize::read_map(&map).unwrap();
+    let name = |code: &str| m.entry(code).unwrap().identity.applicant.clone();
+    let d = tempfile::tempdir().unwrap();
+
+    let results = d.path().join("results.json");
+    std::fs::write(
+        &results,
+        r#"{"settings":{},"applications":[
+            {"rank":1,"id":"T24-005","status":"ranked","total":91.5,"shortlisted":true},
+            {"rank":2,"id":"T24-001","status":"ranked","total":90.25,"shortlisted":true}]}"#,
+    )
+    .unwrap();
+    let r = panel(&["reveal"], &[&results, Path::new("--identity-map"), &map]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    let lines: Vec<&str> = r.out.lines().collect();
+    assert!(lines[0].starts_with("T24-005") && lines[0].contains(&name("T24-005")));
+    assert!(
+        lines[0].contains("total 91.5") && lines[0].contains("rank 1"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains(&name("T24-001")));
+
+    let r = panel(
+        &["reveal", "--json"],
+        &[&results, Path::new("--identity-map"), &map],
+    );
+    let v: Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v[0]["code"], "T24-005");
+    assert_eq!(v[0]["applicant"], name("T24-005"));
+    assert_eq!(v[0]["result"]["rank"], "1");
+    assert!(v[0]["credit_code"].is_string());
+    assert!(v[0]["contact_person"].is_string());
+
+    let csv = d.path().join("shortlist.csv");
+    std::fs::write(&csv, "rank,application,total\n1,T24-003,88\n2,T24-099,80\n").unwrap();
+    let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &map]);
+    assert_eq!(r.code, 1);
+    assert!(r.out.contains(&name("T24-003")));
+    assert!(
+        r.err.contains("T24-099") && r.err.contains("not in the identity map"),
+        "{}",
+        r.err
+    );
+
+    let bad = d.path().join("bad.csv");
+    std::fs::write(&bad, "rank,total\n1,2\n").unwrap();
+    let r = panel(&["reveal"], &[&bad, Path::new("--identity-map"), &map]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("bad.csv") && r.err.contains("column"),
+        "{}",
+        r.err
+    );
+
+    // Not an identity map.
+    let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &results]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("results.json"), "{}", r.err);
+}
