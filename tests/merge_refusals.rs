@@ -193,6 +193,18 @@ fn another_panel_or_rubric_is_refused() {
     let p = write(&f.tp, s, "panel.sheet.json", true);
     refuse(&mut f, &p, Refusal::ForeignPanel, "other-panel");
 
+    // a signed sheet of another panel is named as such, not as a bad signature
+    let mut s = load(&f.e01);
+    s.panel = "other-panel".into();
+    let p = write(&f.tp, s, "panel-signed.sheet.json", true);
+    std::fs::copy(sig_path(&f.e01), sig_path(&p)).unwrap();
+    refuse(
+        &mut f,
+        &p,
+        Refusal::ForeignPanel,
+        "merge it into its own panel",
+    );
+
     let mut s = load(&f.e03);
     s.rubric_sha256 = "ab".repeat(32);
     let p = write(&f.tp, s, "rubric.sheet.json", true);

@@ -126,6 +126,7 @@ pub fn verify_sheet(
             ),
         ));
     }
+    check_identity(view, file, &sheet)?;
     let Some(entry) = view.expert(&sheet.expert) else {
         return Err(refused(
             file,
@@ -244,9 +245,8 @@ pub(crate) fn check_value(
     Ok(())
 }
 
-/// Checks a parsed sheet against the panel: panel id, rubric, applications, items, values,
-/// conflicts and completeness.
-pub fn verify_content(view: &PanelView, file: &Path, sheet: &Sheet) -> Result<(), SheetError> {
+/// The sheet's panel id and rubric (id and canonical sha256) are the panel's.
+fn check_identity(view: &PanelView, file: &Path, sheet: &Sheet) -> Result<(), SheetError> {
     if sheet.panel != view.id {
         return Err(refused(
             file,
@@ -277,6 +277,14 @@ pub fn verify_content(view: &PanelView, file: &Path, sheet: &Sheet) -> Result<()
             ),
         ));
     }
+    Ok(())
+}
+
+/// Checks a parsed sheet against the panel: panel id, rubric, applications, items, values,
+/// conflicts and completeness.
+pub fn verify_content(view: &PanelView, file: &Path, sheet: &Sheet) -> Result<(), SheetError> {
+    check_identity(view, file, sheet)?;
+    let r = &view.rubric;
     let mut seen = BTreeSet::new();
     for (i, app) in sheet.applications.iter().enumerate() {
         let place = format!("applications[{i}] ({}) ", app.code);
