@@ -309,6 +309,31 @@ mod tests {
     }
 
     #[test]
+    fn rubric_file_and_invalid_bundles() {
+        let d = tempfile::tempdir().unwrap();
+        let (_, text) = rubric::EMBEDDED
+            .iter()
+            .find(|(id, _)| *id == "park-ip-trusteeship-2024")
+            .unwrap();
+        write(&d.path().join("rules/r.json"), text);
+        write(
+            &d.path().join("panel.json"),
+            &CONFIG.replace("\"park-ip-trusteeship-2024\"", "\"rules/r.json\""),
+        );
+        write(&d.path().join("bundles/bad.json"), "{\"schema\": 1}");
+        write(&d.path().join("bundles/notes.txt"), "ignored");
+        let p = Panel::open(d.path()).unwrap();
+        assert!(p.rubric.path.ends_with("rules/r.json"));
+        assert_eq!(p.invalid.len(), 1);
+        assert!(p.invalid[0].0.ends_with("bad.json"));
+        assert!(p.invalid[0].1.contains("bad.json"), "{}", p.invalid[0].1);
+        // A broken rubric file is an error naming panel.json and the rubric.
+        write(&d.path().join("rules/r.json"), "{");
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("panel.json") && e.contains("r.json"), "{e}");
+    }
+
+    #[test]
     fn demo_materializes_and_opens() {
         if DEMO_FILES.is_empty() {
             return; // fixtures not generated yet
