@@ -27,10 +27,10 @@ fn facts_for(r: &rubric::Rubric, seed: &[u32]) -> Map<String, Value> {
     let mut m = Map::new();
     for (i, f) in r.facts.iter().enumerate() {
         let s = seed[i % seed.len()].wrapping_add(i as u32 * 7919);
-        if s % 11 == 0 {
+        if s.is_multiple_of(11) {
             continue; // missing
         }
-        let big = (s % 5) == 0;
+        let big = s.is_multiple_of(5);
         let n = if big {
             (s % 100_000) as i64
         } else {
@@ -39,7 +39,7 @@ fn facts_for(r: &rubric::Rubric, seed: &[u32]) -> Map<String, Value> {
         let v = match f.ty {
             FactType::Int => json!(n),
             FactType::Number => json!(n as f64 + (s % 100) as f64 / 100.0),
-            FactType::Bool => json!(s % 2 == 0),
+            FactType::Bool => json!(s.is_multiple_of(2)),
             FactType::Enum => json!(f.values[(s as usize) % f.values.len()]),
             FactType::Years => {
                 let k = if f.years.is_empty() { 3 } else { f.years.len() };
@@ -47,7 +47,7 @@ fn facts_for(r: &rubric::Rubric, seed: &[u32]) -> Map<String, Value> {
             }
             FactType::Text => json!("文本"),
         };
-        let v = if f.nullable && s % 13 == 0 {
+        let v = if f.nullable && s.is_multiple_of(13) {
             Value::Null
         } else {
             v
