@@ -1072,7 +1072,7 @@ fn open_and_check(
         sled,
         Some(format!(
             "sled index {} was behind the journal (commit {applied} of {n}): applied the {} \
-             missing commit(s) from the journal (normal after an interrupted commit)",
+             missing commit(s) from the journal (expected after a crash or kill)",
             dir.display(),
             n - applied
         )),
@@ -1162,6 +1162,8 @@ fn take_lock(db: &Path) -> Result<File, StoreError> {
             let holder = holder.trim();
             let holder = if holder.is_empty() {
                 String::new()
+            } else if holder == format!("pid {}", std::process::id()) {
+                format!(" ({holder}: this very process holds another handle to it)")
             } else {
                 format!(" ({holder})")
             };
@@ -1936,6 +1938,30 @@ mod tests {
         assert_eq!(rep.repaired.len(), 1, "{rep:?}");
         assert!(rep.repaired[0].contains("failing their digest"), "{rep:?}");
         assert_eq!(s.score("E", "A", "1").unwrap().value, dec("7"));
+    }
+
+    #[test]
+    fn silently_dropped_record_is_restored_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (mut s, _) = Store::open(dir.path(), &ident()).unwrap();
+            s.commit(vec![set("E", "A", "1", "7"), set("E", "A", "2", "8")])
+                .unwrap();
+            s.commit(vec![set("E", "B", "1", "9")]).unwrap();
+            // sled "loses" one record while its meta still says it is up to date.
+            s.sled.trees[TreeId::Scores as usize]
+                .remove(keys::score("E", "A", "2"))
+                .unwrap();
+        }
+        let (s, rep) = Store::open(dir.path(), &ident()).unwrap();
+        assert_eq!(rep.repaired.len(), 1, "{rep:?}");
+        assert!(
+            rep.repaired[0].contains("tree scores: 1 missing"),
+            "{rep:?}"
+        );
+        assert!(rep.repaired[0].contains("sled.damaged-"), "{rep:?}");
+        assert_eq!(s.score("E", "A", "2").unwrap().value, dec("8"));
+        assert_eq!(s.all_scores().len(), 3);
     }
 
     fn journal_with_lines(n: usize) -> (tempfile::TempDir, PathBuf) {

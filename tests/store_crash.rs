@@ -118,6 +118,7 @@ struct Outcome {
     checks: usize,
     lost: Vec<(Key, Decimal, Option<Decimal>)>,
     repaired_opens: usize,
+    damaged_rebuilds: usize,
     torn_tails: usize,
     early_kills: usize,
 }
@@ -134,6 +135,7 @@ fn run_cycles(mode: &str, cycles: u32, seed: u64) -> Outcome {
         checks: 0,
         lost: Vec::new(),
         repaired_opens: 0,
+        damaged_rebuilds: 0,
         torn_tails: 0,
         early_kills: 0,
     };
@@ -190,6 +192,9 @@ fn run_cycles(mode: &str, cycles: u32, seed: u64) -> Outcome {
         if !report.repaired.is_empty() {
             out.repaired_opens += 1;
         }
+        if report.repaired.iter().any(|r| r.contains("was damaged")) {
+            out.damaged_rebuilds += 1;
+        }
         out.torn_tails += report
             .warnings
             .iter()
@@ -233,12 +238,13 @@ fn kill9_never_loses_an_acknowledged_score() {
     let o = run_cycles("ack_after", cycles, seed);
     println!(
         "crash test: {} cycles, {} acknowledged scores checked ({} checks over all reopens; \
-         {} reopens repaired the sled index, {} torn journal tails moved aside, {} kills \
-         before the first ack) in {:.1?}, seed {seed}",
+         {} reopens caught the sled index up, {} of them rebuilt a damaged index, {} torn \
+         journal tails moved aside, {} kills before the first ack) in {:.1?}, seed {seed}",
         o.cycles,
         o.acknowledged,
         o.checks,
         o.repaired_opens,
+        o.damaged_rebuilds,
         o.torn_tails,
         o.early_kills,
         t.elapsed()
