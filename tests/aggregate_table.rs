@@ -1252,12 +1252,19 @@ fn scale_10k_apps_15_experts_30_criteria() {
             resamples: 0,
             ..Settings::default()
         };
-        let t = Instant::now();
-        let r = run_table(&scheme, &apps, &[], &table, &s);
-        let el = t.elapsed();
+        // Best of three: the machine is shared.
+        let mut best = std::time::Duration::MAX;
+        let mut r = None;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let res = run_table(&scheme, &apps, &[], &table, &s);
+            best = best.min(t.elapsed());
+            r = Some(res); // the previous result is dropped outside the timing
+        }
+        let r = r.expect("ran");
         println!(
-            "{method:?} by {by:?}: {:?} for {} apps ({} shortlisted)",
-            el,
+            "{method:?} by {by:?}: best of 3 {:?} for {} apps ({} shortlisted)",
+            best,
             r.applications.len(),
             r.shortlist().count()
         );

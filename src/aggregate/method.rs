@@ -139,49 +139,108 @@ pub(crate) fn dec_from_i128(v: i128, scale: u32) -> Decimal {
     }
 }
 
+const POW10_I64: [i64; 19] = {
+    let mut t = [1i64; 19];
+    let mut i = 1;
+    while i < 19 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// `v` in units of `10^-scale`, when `v` has at most `scale` decimal places and fits an `i64`.
 pub(crate) fn to_units(v: Decimal, scale: u32) -> Option<i64> {
     let s = v.scale();
     if s > scale {
         return None;
     }
-    v.mantissa()
-        .checked_mul(pow10(scale - s))
-        .and_then(|m| i64::try_from(m).ok())
+    let factor = *POW10_I64.get((scale - s) as usize)?;
+    i64::try_from(v.mantissa()).ok()?.checked_mul(factor)
 }
 
-/// [`combine`] over fixed-point values (units of `10^-scale`): sums are exact integers, the
-/// division happens once, in decimal.
+/// The exact fraction `num / (den × 10^scale)` (`den > 0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ratio {
+    pub(crate) num: i128,
+    pub(crate) den: i128,
+    pub(crate) scale: u32,
+}
+
+impl Ratio {
+    /// The value as a decimal (28 significant digits when it does not terminate).
+    pub(crate) fn to_decimal(self) -> Decimal {
+        dec_from_i128(self.num, self.scale) / dec_from_i128(self.den, 0)
+    }
+}
+
+/// Rounds a [`Ratio`] exactly (one rounding step, integer arithmetic) to `digits` places;
+/// the same result as [`round_value`] of the exact value.
+pub(crate) fn round_ratio(r: Ratio, digits: u32, rounding: Rounding) -> Decimal {
+    if matches!(rounding, Rounding::None) || digits > 28 {
+        return round_value(r.to_decimal(), digits, rounding);
+    }
+    let (n, m) = if digits >= r.scale {
+        (r.num.checked_mul(pow10(digits - r.scale)), Some(r.den))
+    } else {
+        (Some(r.num), r.den.checked_mul(pow10(r.scale - digits)))
+    };
+    match (n, m) {
+        (Some(n), Some(m)) => {
+            let q = match rounding {
+                Rounding::HalfUp => div_round(n, m),
+                _ => n / m,
+            };
+            dec_from_i128(q, digits)
+        }
+        _ => round_value(r.to_decimal(), digits, rounding),
+    }
+}
+
+/// Result of [`combine_units`]: the exact value and whether values were trimmed (see
+/// [`Combined`]).
+pub(crate) struct CombinedU {
+    pub(crate) value: Ratio,
+    pub(crate) trimmed: bool,
+}
+
+/// [`combine`] over fixed-point values (units of `10^-scale`): exact integer sums; the value
+/// is returned as an exact fraction, rounded later by [`round_ratio`].
 pub(crate) fn combine_units(
     method: Method,
     k: usize,
     values: &[i64],
     scale: u32,
     order: &mut Vec<usize>,
-) -> Option<Combined> {
+) -> Option<CombinedU> {
     let n = values.len();
     if n == 0 {
         return None;
     }
     order.clear();
     order.extend(0..n);
-    let mean_of = |sum: i128, count: usize| dec_from_i128(sum, scale) / Decimal::from(count);
+    let ratio = |num: i128, den: usize| Ratio {
+        num,
+        den: den as i128,
+        scale,
+    };
+    let sum_all = || values.iter().map(|&v| i128::from(v)).sum::<i128>();
     match method {
-        Method::Mean | Method::Normalized => Some(Combined {
-            value: mean_of(values.iter().map(|&v| i128::from(v)).sum(), n),
+        Method::Mean | Method::Normalized => Some(CombinedU {
+            value: ratio(sum_all(), n),
             trimmed: false,
         }),
         Method::Trimmed => {
             if trims(n, k) {
                 order.sort_unstable_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
                 let sum = order[k..n - k].iter().map(|&i| i128::from(values[i])).sum();
-                Some(Combined {
-                    value: mean_of(sum, n - 2 * k),
+                Some(CombinedU {
+                    value: ratio(sum, n - 2 * k),
                     trimmed: true,
                 })
             } else {
-                Some(Combined {
-                    value: mean_of(values.iter().map(|&v| i128::from(v)).sum(), n),
+                Some(CombinedU {
+                    value: ratio(sum_all(), n),
                     trimmed: false,
                 })
             }
@@ -189,12 +248,12 @@ pub(crate) fn combine_units(
         Method::Median => {
             order.sort_unstable_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
             let value = if n % 2 == 1 {
-                dec_from_i128(i128::from(values[order[n / 2]]), scale)
+                ratio(i128::from(values[order[n / 2]]), 1)
             } else {
                 let two = i128::from(values[order[n / 2 - 1]]) + i128::from(values[order[n / 2]]);
-                dec_from_i128(two, scale) / Decimal::TWO
+                ratio(two, 2)
             };
-            Some(Combined {
+            Some(CombinedU {
                 value,
                 trimmed: false,
             })
@@ -317,10 +376,40 @@ mod tests {
         let v = [50, 50, 60, 90, 90];
         let c = combine_units(Method::Trimmed, 1, &v, 0, &mut order).unwrap();
         assert!(c.trimmed);
-        assert_eq!(c.value.round_dp(2), d("66.67"));
+        assert_eq!(round_ratio(c.value, 2, Rounding::HalfUp), d("66.67"));
+        assert_eq!(round_ratio(c.value, 2, Rounding::Truncate), d("66.66"));
         assert_eq!((order[0], order[4]), (0, 4));
         let c = combine_units(Method::Median, 1, &[5, 1, 2, 4], 1, &mut order).unwrap();
-        assert_eq!(c.value, d("0.3"));
+        assert_eq!(c.value.to_decimal(), d("0.3"));
+        // 85.005 exactly (units of 0.01: 17001 / 2).
+        let r = Ratio {
+            num: 17001,
+            den: 2,
+            scale: 2,
+        };
+        assert_eq!(round_ratio(r, 2, Rounding::HalfUp), d("85.01"));
+        assert_eq!(round_ratio(r, 2, Rounding::Truncate), d("85.00"));
+        assert_eq!(round_ratio(r, 2, Rounding::None), d("85.005"));
+        assert_eq!(round_ratio(r, 0, Rounding::HalfUp), d("85"));
+        let neg = Ratio {
+            num: -17001,
+            den: 2,
+            scale: 2,
+        };
+        assert_eq!(round_ratio(neg, 2, Rounding::HalfUp), d("-85.01"));
+        assert_eq!(round_ratio(neg, 2, Rounding::Truncate), d("-85.00"));
+        // Agrees with rounding the decimal value.
+        for num in -300i128..300 {
+            for den in 1i128..8 {
+                let r = Ratio { num, den, scale: 1 };
+                for mode in [Rounding::HalfUp, Rounding::Truncate] {
+                    assert_eq!(
+                        round_ratio(r, 2, mode),
+                        round_value(r.to_decimal(), 2, mode)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,8 +2,13 @@
 //!
 //! No store, no terminal, no file I/O: callers build an [`Input`] (or stream rows into a
 //! [`ScoreTable`]) and get [`Results`] back. Every value that decides a status or a rank is
-//! computed with exact decimal arithmetic ([`rust_decimal`]); `f64` is used only for the
-//! advisory bootstrap (`p_shortlist`) and when serializing numbers to JSON.
+//! computed exactly, never through `f64`: expert values are held as integers in units of
+//! `10^-s` (`s` = the most decimal places among the values and criterion maxima, at most 6;
+//! finer digits are rounded half-up, with a note), sums are exact integers, and a mean or
+//! median is an exact fraction rounded once ([`round_value`] semantics); totals and caps are
+//! [`rust_decimal`] decimals. `f64` is used only for the advisory bootstrap (`p_shortlist`)
+//! and when serializing numbers to JSON. Supported ranges (larger values are clamped, with a
+//! note in [`Results::notes`]): maxima ≤ 10,000 points, weights ≤ 100 with ≤ 4 decimals.
 //!
 //! # Pipeline
 //!
@@ -67,11 +72,12 @@
 //! For each expert, over all applications they validly scored, each raw value `x` (expert
 //! total for `By::Total`, criterion value per criterion for `By::Criterion`) becomes
 //! `z = (x − μₑ) / σₑ` (population σ; `z = 0` when σ = 0 or the expert scored a single
-//! application). `μₑ` and `1/σₑ` are rounded to 12 decimal places, so all sums are exact
-//! and independent of input order. Per application the mean `z̄` over its valid experts is
-//! mapped back onto the panel's scale as `μ + z̄ × σ`, where `μ` and `σ` are the mean and
-//! population standard deviation of ALL valid raw values of the panel (every expert ×
-//! application pair), clamped to `[0, max]`, then rounded and summed as in step 2.
+//! application). Per application the mean `z̄` over its valid experts is mapped back onto
+//! the panel's scale as `μ + z̄ × σ`, where `μ` and `σ` are the mean and population standard
+//! deviation of ALL valid raw values of the panel (every expert × application pair), clamped
+//! to `[0, max]`, then rounded and summed as in step 2. `μₑ`, `1/σₑ`, `μ`, `σ` and `z̄` are
+//! rounded to 12 decimal places, so every sum is an exact integer and independent of the
+//! input order.
 //!
 //! # Bootstrap (`p_shortlist`)
 //!

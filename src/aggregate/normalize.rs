@@ -3,7 +3,7 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::method::{dec_from_i128, div_round, pow10, sqrt, to_units};
+use super::method::{dec_from_i128, div_round, pow10, sqrt, to_units, Ratio};
 use super::pipeline::{finish_criteria, panel_by_total, AppWork, Ctx, Panel, Scratch};
 use super::{By, Method};
 
@@ -120,14 +120,16 @@ impl AccU {
             .saturating_sub(self.s1.saturating_mul(self.s1))
     }
 
-    /// (mean, population sd) as decimals.
-    fn mean_sd(&self, sv: u32) -> (Decimal, Decimal) {
+    /// (mean, population sd), both rounded to 12 decimal places, in units of 10^-12.
+    fn mean_sd(&self, sv: u32) -> (i128, i128) {
         if self.n == 0 {
-            return (Decimal::ZERO, Decimal::ZERO);
+            return (0, 0);
         }
-        let n = Decimal::from(self.n);
+        let n = i128::from(self.n);
+        let m12 = div_round(self.s1.saturating_mul(pow10(Z_DIGITS - sv)), n);
         let var = dec_from_i128(self.var_num(), 2 * sv);
-        (dec_from_i128(self.s1, sv) / n, sqrt(var) / n)
+        let sd = round12(sqrt(var) / Decimal::from(self.n));
+        (m12, to_units(sd, Z_DIGITS).map_or(0, i128::from))
     }
 
     /// (mean, 1/σ), both rounded to 12 decimal places, in units of 10^-12; 1/σ = 0 when σ = 0.
@@ -169,16 +171,20 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
     }
     let params: Vec<(i128, i128)> = acc.iter().map(|a| a.z_params(sv)).collect();
     drop(acc);
-    let scale: Vec<(Decimal, Decimal)> = glob.iter().map(|a| a.mean_sd(sv)).collect();
+    let scale: Vec<(i128, i128)> = glob.iter().map(|a| a.mean_sd(sv)).collect();
     let to12 = pow10(Z_DIGITS - sv);
+    let p12 = pow10(Z_DIGITS);
     let (params_f, scale_f): (Vec<PairF>, Vec<PairF>) = if want_values {
-        let p12 = pow10(Z_DIGITS) as f64;
+        let p = p12 as f64;
         (
             params
                 .iter()
-                .map(|(m, i)| (*m as f64 / p12, *i as f64 / p12))
+                .map(|(m, i)| (*m as f64 / p, *i as f64 / p))
                 .collect(),
-            scale.iter().map(|(m, s)| (f(*m), f(*s))).collect(),
+            scale
+                .iter()
+                .map(|(m, s)| (*m as f64 / p, *s as f64 / p))
+                .collect(),
         )
     } else {
         (Vec::new(), Vec::new())
@@ -203,14 +209,25 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
             for (i, &e) in w.experts.iter().enumerate() {
                 let (m, inv) = params[e as usize * nc + c];
                 if inv != 0 {
+                    // No overflow: |x − m| ≤ 10^16 and |(x − m) × inv| ≈ |z| × 10^24 with
+                    // |z| ≤ √n; wrapping ops keep the hot loop free of overflow checks.
                     let x = i128::from(w.values[i * nc + c]) * to12;
-                    sum_z = sum_z.saturating_add((x - m).saturating_mul(inv));
+                    sum_z = sum_z.wrapping_add((x - m).wrapping_mul(inv));
                 }
             }
-            let zbar = dec_from_i128(div_round(sum_z, n as i128), 2 * Z_DIGITS);
+            // z̄ to 12 places; calibrated = μ + z̄ × σ in units of 10^-24, clamped to [0, max].
+            let zbar = div_round(sum_z, (n as i128).saturating_mul(p12));
             let (mu, sd) = scale[c];
-            let cal = (mu + zbar * sd).clamp(Decimal::ZERO, ctx.crit_max[c]);
-            let r = ctx.round(cal);
+            let max24 = i128::from(ctx.max_units[c]).saturating_mul(pow10(2 * Z_DIGITS - sv));
+            let cal = mu
+                .saturating_mul(p12)
+                .saturating_add(zbar.saturating_mul(sd))
+                .clamp(0, max24);
+            let r = ctx.round_ratio(Ratio {
+                num: cal,
+                den: 1,
+                scale: 2 * Z_DIGITS,
+            });
             crit.push(r);
             weighted.push(ctx.weighted(c, r));
         }

@@ -7,7 +7,9 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::bootstrap::{self, BootConfig};
-use super::method::{combine, combine_units, dec_from_i128, round_value, to_units, trims};
+use super::method::{
+    combine, combine_units, dec_from_i128, round_ratio, round_value, to_units, trims, Ratio,
+};
 use super::normalize;
 use super::table::{FxBuild, ScoreTable};
 use super::{
@@ -75,6 +77,11 @@ impl Ctx {
 
     pub(crate) fn round(&self, v: Decimal) -> Decimal {
         round_value(v, self.digits, self.rounding)
+    }
+
+    /// Rounds an exact fraction (integer arithmetic).
+    pub(crate) fn round_ratio(&self, r: Ratio) -> Decimal {
+        round_ratio(r, self.digits, self.rounding)
     }
 
     /// `round(weight × v)`.
@@ -310,7 +317,12 @@ pub(crate) struct Scratch {
 }
 
 /// Caps categories (in place) and the total; returns the capped total.
-fn cap(ctx: &Ctx, cats: &mut [Decimal], who: &str, notes: &mut Vec<String>) -> Decimal {
+fn cap(
+    ctx: &Ctx,
+    cats: &mut [Decimal],
+    who: &dyn std::fmt::Display,
+    notes: &mut Vec<String>,
+) -> Decimal {
     let mut regular = Decimal::ZERO;
     let mut bonus = Decimal::ZERO;
     for (k, v) in cats.iter_mut().enumerate() {
@@ -349,7 +361,7 @@ pub(crate) fn finish_criteria(
     for (c, v) in weighted.iter().enumerate() {
         cat[ctx.crit_cat[c]] += *v;
     }
-    let total = cap(ctx, &mut cat, "panel", &mut notes);
+    let total = cap(ctx, &mut cat, &"panel", &mut notes);
     let key = ctx
         .tie
         .iter()
@@ -425,7 +437,7 @@ fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Option<Panel>
             let value = |p: usize| ctx.dec(units[p]);
             push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, Some(c));
         }
-        let r = ctx.round(comb.value);
+        let r = ctx.round_ratio(comb.value);
         crit.push(r);
         weighted.push(ctx.weighted(c, r));
     }
@@ -458,8 +470,8 @@ pub(crate) fn panel_by_total(
         sc.units.clear();
         sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
         let m = combine_units(Method::Mean, 0, &sc.units, ctx.sv, &mut sc.order)
-            .map_or(Decimal::ZERO, |c| c.value);
-        crit.push(ctx.round(m));
+            .map_or(Decimal::ZERO, |c| ctx.round_ratio(c.value));
+        crit.push(m);
     }
     let mut cat = Vec::with_capacity(ncat);
     for k in 0..ncat {
@@ -475,9 +487,8 @@ pub(crate) fn panel_by_total(
                 sc.units.clear();
                 sc.units
                     .extend((0..n).map(|i| ctx.weighted_units(c, w.values[i * nc + c])));
-                let v = combine_units(method, ctx.k, &sc.units, ctx.swv, &mut sc.order)
-                    .map_or(Decimal::ZERO, |c| c.value);
-                ctx.round(v)
+                combine_units(method, ctx.k, &sc.units, ctx.swv, &mut sc.order)
+                    .map_or(Decimal::ZERO, |c| ctx.round_ratio(c.value))
             }
             TieKey::Category(k) => cat[k],
         });
@@ -981,7 +992,7 @@ fn collect(
             let total = cap(
                 ctx,
                 &mut w.cat_sub[cbase..],
-                &format!("expert {name}"),
+                &format_args!("expert {name}"),
                 &mut w.notes,
             );
             w.totals.push(total);
