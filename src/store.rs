@@ -1144,7 +1144,6 @@ impl Drop for Store {
     }
 }
 
-#[allow(clippy::incompatible_msrv)] // File::try_lock: Rust 1.89; the toolchain is 1.95.
 fn take_lock(db: &Path) -> Result<File, StoreError> {
     let lock_path = db.join(LOCK_FILE);
     let mut lock = OpenOptions::new()
