@@ -272,14 +272,43 @@ impl EvLine {
 pub type Hit = (usize, usize, usize);
 
 /// The facts and sections of one criterion of one application, wrapped to
-/// a width (can be large: kept between frames).
+/// a width. Sections (which can be large, and are shared by several
+/// criteria) are wrapped once per application and width and kept; this
+/// view only strings them together.
 #[derive(Debug, Clone)]
 pub struct TailCache {
     key: (usize, usize, u16, Lang),
-    pub lines: Vec<EvLine>,
+    segments: Vec<Rc<Vec<EvLine>>>,
+    /// First line of each segment.
+    starts: Vec<usize>,
+    len: usize,
     hits_for: Option<String>,
+    /// Matches of the current search, sorted by line.
     pub hits: Vec<Hit>,
 }
+
+impl TailCache {
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Line `n`.
+    pub fn line(&self, n: usize) -> Option<&EvLine> {
+        if n >= self.len {
+            return None;
+        }
+        let seg = self.starts.partition_point(|&s| s <= n) - 1;
+        self.segments[seg].get(n - self.starts[seg])
+    }
+}
+
+/// Wrapped sections: (application, section key, width, language) → lines.
+type SectionKey = (usize, String, u16, Lang);
 
 /// The evidence pane's content for the current selection.
 #[derive(Debug, Clone)]
@@ -331,6 +360,7 @@ pub struct App {
     pub quit: bool,
     persist: Box<dyn Persist>,
     tail: RefCell<Option<TailCache>>,
+    sections: RefCell<std::collections::HashMap<SectionKey, Rc<Vec<EvLine>>>>,
 }
 
 impl App {
@@ -406,6 +436,7 @@ impl App {
             quit: false,
             persist,
             tail: RefCell::new(None),
+            sections: RefCell::new(Default::default()),
         };
         app.ensure_visible();
         app
@@ -670,10 +701,18 @@ impl App {
         let key = (ai, crit_index, w, self.lang);
         let stale = self.tail.borrow().as_ref().is_none_or(|t| t.key != key);
         if stale {
-            let lines = self.build_tail(ai, c, k, w as usize);
+            let segments = self.build_tail(ai, c, k, w);
+            let mut starts = Vec::with_capacity(segments.len());
+            let mut len = 0;
+            for sg in &segments {
+                starts.push(len);
+                len += sg.len();
+            }
             *self.tail.borrow_mut() = Some(TailCache {
                 key,
-                lines,
+                segments,
+                starts,
+                len,
                 hits_for: None,
                 hits: Vec::new(),
             });
@@ -684,7 +723,12 @@ impl App {
             let mut b = self.tail.borrow_mut();
             if let Some(t) = b.as_mut() {
                 t.hits = match &q {
-                    Some(q) => hits_in(&t.lines, q, 0),
+                    Some(q) => t
+                        .segments
+                        .iter()
+                        .zip(&t.starts)
+                        .flat_map(|(sg, &st)| hits_in(sg, q, st))
+                        .collect(),
                     None => Vec::new(),
                 };
                 t.hits_for = q;
@@ -693,13 +737,50 @@ impl App {
         Ref::filter_map(self.tail.borrow(), |t| t.as_ref()).ok()
     }
 
-    fn build_tail(&self, ai: usize, c: usize, k: usize, w: usize) -> Vec<EvLine> {
+    /// A section of an application wrapped to `w` (cached).
+    fn section_lines(&self, ai: usize, key: &str, w: u16) -> Rc<Vec<EvLine>> {
+        let ck: SectionKey = (ai, key.to_string(), w, self.lang);
+        if let Some(v) = self.sections.borrow().get(&ck) {
+            return v.clone();
+        }
+        let t = self.lang.t();
+        let sec = self.apps[ai].input.sections.iter().find(|s| s.key == key);
+        let title = match sec {
+            Some(s) if !s.title.is_empty() => s.title.clone(),
+            _ => self
+                .rubric
+                .section(key)
+                .map(|d| self.pick(&d.title, &d.title_en).to_string())
+                .unwrap_or_else(|| key.to_string()),
+        };
+        let mut out = Vec::new();
+        let wu = w as usize;
+        for l in text::wrap(&format!("── {title} ──"), wu) {
+            out.push(EvLine::new(l, LineKind::Heading));
+        }
+        let (body, kind) = match sec {
+            Some(s) => (s.text.clone(), LineKind::Text),
+            None => (format!("({}: {key})", t.missing), LineKind::Warn),
+        };
+        for l in text::wrap(&body, wu) {
+            out.push(EvLine::new(l, kind));
+        }
+        let v = Rc::new(out);
+        let mut cache = self.sections.borrow_mut();
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(ck, v.clone());
+        v
+    }
+
+    fn build_tail(&self, ai: usize, c: usize, k: usize, w: u16) -> Vec<Rc<Vec<EvLine>>> {
         let t = self.lang.t();
         let a = &self.apps[ai];
         let crit = &self.rubric.categories[c].criteria[k];
         let mut out = Vec::new();
         let mut push = |s: &str, kind: LineKind| {
-            for l in text::wrap(s, w) {
+            for l in text::wrap(s, w as usize) {
                 out.push(EvLine::new(l, kind));
             }
         };
@@ -736,23 +817,11 @@ impl App {
                 push(&format!("· {label}: {val}{form}"), kind);
             }
         }
+        let mut segments = vec![Rc::new(out)];
         for key in &crit.evidence.sections {
-            let sec = a.input.sections.iter().find(|s| &s.key == key);
-            let title = match sec {
-                Some(s) if !s.title.is_empty() => s.title.clone(),
-                _ => self
-                    .rubric
-                    .section(key)
-                    .map(|d| self.pick(&d.title, &d.title_en).to_string())
-                    .unwrap_or_else(|| key.clone()),
-            };
-            push(&format!("── {title} ──"), LineKind::Heading);
-            match sec {
-                Some(s) => push(&s.text, LineKind::Text),
-                None => push(&format!("({}: {key})", t.missing), LineKind::Warn),
-            }
+            segments.push(self.section_lines(ai, key, w));
         }
-        out
+        segments
     }
 
     /// All matches: head first, then tail (line numbers of the whole body).
@@ -773,7 +842,7 @@ impl App {
         let Some(ev) = self.evidence() else {
             return (0, 0);
         };
-        let tail = self.tail().map(|t| t.lines.len()).unwrap_or(0);
+        let tail = self.tail().map(|t| t.len()).unwrap_or(0);
         (ev.head.len() + tail, ev.body_h as usize)
     }
 
@@ -949,7 +1018,7 @@ impl App {
             self.info(self.lang.t().entry_cancelled);
             return;
         }
-        let Ok(v) = Decimal::from_str(&buf) else {
+        let Ok(v) = Decimal::from_str(&buf).map(|d| d.normalize()) else {
             self.refuse(self.lang.not_number(&buf));
             return;
         };

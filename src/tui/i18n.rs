@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::rubric::num::show;
 
 /// Interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Zh,
     En,

@@ -1,5 +1,5 @@
 //! The terminal loop: synchronous, redraws after each event. The terminal
-//! (raw mode, alternate screen, mouse capture) is restored on every exit
+//! (raw mode, alternate screen, mouse capture, bracketed paste) is restored on every exit
 //! path: normal quit, Ctrl-C (a key in raw mode), an error (the guard's
 //! `Drop`) and a panic (a hook that restores, then runs the previous hook).
 
@@ -7,7 +7,8 @@ use std::io::{self, Stdout};
 use std::sync::Once;
 
 use crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -26,6 +27,7 @@ pub fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -60,7 +62,12 @@ pub fn enter() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
     install_panic_hook();
     let guard = Guard;
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
     let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((terminal, guard))
 }

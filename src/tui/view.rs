@@ -597,7 +597,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         block.render(r, buf);
         return;
     };
-    let total = ev.head.len() + tail.lines.len();
+    let total = ev.head.len() + tail.len();
     let shown_to = (app.ev_scroll + ev.body_h as usize).min(total);
     let pos = format!(
         " {}–{}/{} ",
@@ -666,7 +666,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         let n = app.ev_scroll + k;
         let (l, hits): (&EvLine, &[Hit]) = if n < off {
             (&ev.head[n], &ev.head_hits)
-        } else if let Some(l) = tail.lines.get(n - off) {
+        } else if let Some(l) = tail.line(n - off) {
             (l, visible_hits(&tail_hits, n))
         } else {
             break;
@@ -735,7 +735,12 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
                 g if !g.is_empty() && ctxs.contains(&Context::Global) => g,
                 _ => ks,
             };
-            if global && !matches!(a, Action::NextPane | Action::Help | Action::Quit) {
+            // while typing a score only help works besides the entry keys
+            let typing = ctxs.first() == Some(&Context::Entry);
+            if global
+                && !(matches!(a, Action::Help)
+                    || !typing && matches!(a, Action::NextPane | Action::Quit))
+            {
                 continue;
             }
             // keys shadowed by an earlier context are not shown for this one
@@ -769,12 +774,18 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
 fn bottom_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let items = bar_items(app);
     // help and quit keep their place at the right end; the rest fill from the left
-    let (right, left): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, _, a)| {
+    let (mut right, left): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, _, a)| {
         matches!(
             a,
             Some(Action::NextPane) | Some(Action::Help) | Some(Action::Quit)
         )
     });
+    let rank = |a: &Option<Action>| match a {
+        Some(Action::NextPane) => 0,
+        Some(Action::Quit) => 1,
+        _ => 2,
+    };
+    right.sort_by_key(|(_, _, a)| rank(a));
     let cell = |k: &str, label: &str| (width(k) + width(label) + 3) as u16;
     let right_w: u16 = right.iter().map(|(k, l, _)| cell(k, l)).sum();
     let mut x = r.x;
