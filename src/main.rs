@@ -142,6 +142,8 @@ enum Cmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Rank, shortlist and export: JSON, CSV, XLSX, Markdown, 评审汇总表, 评分表 / 评审结果
+    Results(Box<panel::commands::results::ResultsArgs>),
     /// Reopen one application for one expert / 退回重评
     Reopen {
         /// The panel directory (with panel.json).
@@ -368,6 +370,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let (o, e, code) =
                 commands::sheet::reopen(&panel_dir, &expert, &application, &reason, db.as_deref())?;
             emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Results(args) => {
+            let (o, e, code) = commands::results::results(&args)?;
+            let _ = std::io::stdout().write_all(&o);
+            emit("", &e);
             Ok(code)
         }
         Cmd::Reveal {

@@ -1,0 +1,172 @@
+//! `panel results <PANEL_DIR> [--db CHAIR_DB | --scores CSV] [settings] [--format F] [-o FILE]`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rust_decimal::Decimal;
+
+use crate::aggregate::{By, Method, Rounding};
+use crate::export::{self, source, ExportError, Format, Overrides, Report};
+use crate::panel::Panel;
+use crate::sheet;
+
+/// Arguments of `panel results`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ResultsArgs {
+    /// Panel directory (with panel.json).
+    pub panel_dir: PathBuf,
+    /// Chair database (default: the user's data directory/<panel id>-chair).
+    #[arg(long, conflicts_with = "scores")]
+    pub db: Option<PathBuf>,
+    /// Compute from a raw-score CSV (application,expert,criterion,value[,comment]; criterion
+    /// or item ids) instead of the chair database.
+    #[arg(long)]
+    pub scores: Option<PathBuf>,
+    /// Panel value: mean, trimmed, median or normalized (default: the rubric's).
+    #[arg(long)]
+    pub method: Option<Method>,
+    /// k of the trimmed mean: drop the k highest and k lowest values.
+    #[arg(long)]
+    pub trim: Option<usize>,
+    /// Apply the method per criterion or to the experts' totals.
+    #[arg(long)]
+    pub by: Option<By>,
+    /// Decimal places kept.
+    #[arg(long = "round", value_name = "DIGITS")]
+    pub round: Option<u32>,
+    /// Rounding mode: half-up, truncate or none.
+    #[arg(long)]
+    pub rounding: Option<Rounding>,
+    /// Minimum number of valid experts per application.
+    #[arg(long)]
+    pub quorum: Option<usize>,
+    /// Minimum total for the shortlist.
+    #[arg(long)]
+    pub threshold: Option<Decimal>,
+    /// Maximum number of shortlisted applications.
+    #[arg(long)]
+    pub quota: Option<usize>,
+    /// Total budget in 万元.
+    #[arg(long, value_name = "WAN")]
+    pub budget: Option<Decimal>,
+    /// Cap per award in 万元.
+    #[arg(long, value_name = "WAN")]
+    pub cap: Option<Decimal>,
+    /// Bootstrap draws for p_shortlist (0 disables; default 1000).
+    #[arg(long)]
+    pub resamples: Option<usize>,
+    /// Seed of the bootstrap (default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output format: json, csv, xlsx, md, summary-md (评审汇总表), sheet-md (评分表, with
+    /// --expert). Default: from the -o extension, else md.
+    #[arg(long)]
+    pub format: Option<Format>,
+    /// Expert whose 评分表 to print (--format sheet-md).
+    #[arg(long)]
+    pub expert: Option<String>,
+    /// Write to this file instead of stdout (required for xlsx).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl ResultsArgs {
+    /// The settings given on the command line.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            method: self.method,
+            trim: self.trim,
+            by: self.by,
+            digits: self.round,
+            rounding: self.rounding,
+            quorum: self.quorum,
+            threshold: self.threshold,
+            quota: self.quota,
+            budget_wan: self.budget,
+            per_award_cap_wan: self.cap,
+            resamples: self.resamples,
+            seed: self.seed,
+        }
+    }
+
+    /// The output format: `--format`, else from the `-o` extension, else Markdown.
+    pub fn resolved_format(&self) -> Format {
+        self.format
+            .or_else(|| self.output.as_deref().and_then(Format::from_extension))
+            .unwrap_or(Format::Md)
+    }
+}
+
+/// Computes the report (without rendering it).
+pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
+    let panel = Panel::open(&a.panel_dir)?;
+    let o = a.overrides();
+    let rep = match &a.scores {
+        Some(csv) => export::build_from_csv(&panel, csv, &o, format.needs_detail())?,
+        None => {
+            let db = match &a.db {
+                Some(p) => p.clone(),
+                None => sheet::default_db_path(&panel.config.id, "chair")?,
+            };
+            let store = source::open_chair(&panel, &db)?;
+            export::build_from_store(&panel, &store, &db, &o)?
+        }
+    };
+    Ok(rep)
+}
+
+/// Writes `bytes` to `path` atomically (temporary file + rename).
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".panel-results-")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        // A results file is an ordinary document (the temporary file is private).
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// `panel results`: returns (stdout, stderr, exit code); with `-o` the output goes to the
+/// file and stdout stays empty.
+pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
+    let format = a.resolved_format();
+    if format == Format::Xlsx && a.output.is_none() {
+        return Err(ExportError::Usage(
+            "--format xlsx writes a binary workbook; pass -o <FILE>.xlsx".into(),
+        )
+        .into());
+    }
+    if format == Format::SheetMd && a.expert.is_none() {
+        return Err(ExportError::Usage(
+            "--format sheet-md prints one expert's 评分表; pass --expert <ID>".into(),
+        )
+        .into());
+    }
+    let rep = report(a, format)?;
+    let bytes = rep.render(format, a.expert.as_deref())?;
+    let mut err = format!("{}\n", rep.summary_line());
+    match &a.output {
+        Some(path) => {
+            write_file(path, &bytes)?;
+            err.push_str(&format!("wrote {} ({format})\n", path.display()));
+            Ok((Vec::new(), err, 0))
+        }
+        None => Ok((bytes, err, 0)),
+    }
+}

@@ -1,0 +1,343 @@
+//! Results of a panel: the pipeline's input built from a panel and its scores, and the
+//! exports (JSON, CSV, XLSX, Markdown, and the printable 评审汇总表 / 评分表).
+//!
+//! [`source`] turns a [`Panel`](crate::panel::Panel) plus either the chair database or a raw
+//! score CSV into an [`aggregate`] run and returns a [`Report`]: the pipeline's
+//! [`Results`] with the context every export needs (panel, rubric, roster, settings and where
+//! they came from, per-expert values). The format modules only read a `Report`.
+//!
+//! Conventions (also in `docs/results.md`):
+//! - only applications an expert has **submitted** count (drafts never do); a declared
+//!   conflict of interest excludes the expert from that application;
+//! - item values become criterion values through [`rubric::combine`](crate::rubric::combine)
+//!   (item caps, overrides, criterion caps); a rule item without a value takes the rubric's
+//!   computed suggestion; a criterion with an item that has no value (and no suggestion) is
+//!   left unscored, so that expert does not count for that application (never a silent 0);
+//! - every number that decides a status or a rank comes from the pipeline's exact decimal
+//!   arithmetic; exports only format them.
+
+mod csv_out;
+mod json;
+mod md;
+pub mod source;
+mod xlsx;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::aggregate::{AppResult, Results, Settings};
+use crate::rubric::Rubric;
+use crate::sheet::CsvProblem;
+use crate::store::{AuditRecord, StoreError};
+
+pub use csv_out::{neutralize, to_csv};
+pub use json::to_json;
+pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
+pub use source::{build_from_csv, build_from_store, scheme_of, settings_for, CsvScores, Overrides};
+pub use xlsx::{to_xlsx, XLSX_SHEETS};
+
+/// Errors building or writing results. Every message names the file and the place in it.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{}: {} problem(s), no results computed:\n{}", file.display(), problems.len(),
+        problems.iter().map(|p| format!("  {}:{}:{}: {}", file.display(), p.line, p.column, p.message)).collect::<Vec<_>>().join("\n"))]
+    Csv {
+        file: PathBuf,
+        problems: Vec<CsvProblem>,
+    },
+    #[error("{action} {}: {source}. Check the path and its permissions.", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: aggregation setting `{field}`: {message}", file.display())]
+    Setting {
+        file: PathBuf,
+        field: &'static str,
+        message: String,
+    },
+    #[error("chair database {}: {source}", path.display())]
+    Store {
+        path: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Output formats of `panel results`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+    Md,
+    /// The printable panel 评审汇总表.
+    SummaryMd,
+    /// One expert's printable 评分表.
+    SheetMd,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Md => "md",
+            Format::SummaryMd => "summary-md",
+            Format::SheetMd => "sheet-md",
+        }
+    }
+
+    /// Whether the format shows each expert's per-criterion values (kept for every
+    /// (application, expert) pair only then).
+    pub fn needs_detail(self) -> bool {
+        matches!(self, Format::Xlsx | Format::SheetMd)
+    }
+
+    /// From an output file's extension (`.json`, `.csv`, `.xlsx`, `.md`).
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "md" | "markdown" => Some(Format::Md),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            "md" | "markdown" => Ok(Format::Md),
+            "summary-md" | "summary" => Ok(Format::SummaryMd),
+            "sheet-md" | "sheet" => Ok(Format::SheetMd),
+            _ => Err(format!(
+                "unknown format \"{s}\": expected one of json, csv, xlsx, md, summary-md, sheet-md"
+            )),
+        }
+    }
+}
+
+/// The panel, as named in the results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelInfo {
+    pub id: String,
+    pub title: String,
+    pub rubric_id: String,
+    pub rubric_title: String,
+    pub rubric_version: String,
+    /// Canonical sha256 of the rubric.
+    pub rubric_sha256: String,
+}
+
+/// One expert: the roster's, or one named only by the scores file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpertInfo {
+    pub id: String,
+    pub name: String,
+    pub in_roster: bool,
+}
+
+/// Where the scores came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceInfo {
+    /// The chair database.
+    Db {
+        path: PathBuf,
+        journal_seq: u64,
+        journal_head: String,
+        audit: Vec<AuditRecord>,
+    },
+    /// A raw-score CSV (`--scores`).
+    Csv {
+        path: PathBuf,
+        sha256: String,
+        /// Data rows read (blank lines excluded).
+        rows: u64,
+    },
+}
+
+/// How an expert stands on one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairState {
+    /// Submitted (chair database): counts.
+    Submitted,
+    /// Started, not submitted: never counts.
+    Draft,
+    /// Declared a conflict of interest (with the reason).
+    Conflict(Option<String>),
+    /// Rows in a scores CSV: counts.
+    Scored,
+}
+
+impl PairState {
+    /// Chinese label for the printable forms.
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            PairState::Submitted | PairState::Scored => "已提交",
+            PairState::Draft => "未提交",
+            PairState::Conflict(_) => "回避",
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PairState::Submitted => "submitted",
+            PairState::Draft => "draft",
+            PairState::Conflict(_) => "conflict",
+            PairState::Scored => "scored",
+        }
+    }
+}
+
+/// One expert's values for one application (as entered, before the pipeline's clamps).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairDetail {
+    pub state: PairState,
+    /// Criterion id → value (only the criteria the expert completed).
+    pub criteria: BTreeMap<String, Decimal>,
+}
+
+/// Everything an export needs.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub panel: PanelInfo,
+    pub rubric: Rubric,
+    /// Roster order, then experts named only by the scores (sorted).
+    pub experts: Vec<ExpertInfo>,
+    /// Application id → anonymous project title (from its bundle).
+    pub titles: BTreeMap<String, String>,
+    /// Application id → requested funding in 万元 (from its bundle).
+    pub requested_wan: BTreeMap<String, Decimal>,
+    pub settings: Settings,
+    /// Settings given on the command line (the others are the rubric's defaults).
+    pub overridden: Vec<&'static str>,
+    pub results: Results,
+    pub source: SourceInfo,
+    /// (application, expert) → detail; filled for the chair database always, for a scores
+    /// CSV only when the format needs it ([`Format::needs_detail`]).
+    pub pairs: BTreeMap<(String, String), PairDetail>,
+    /// Notes of the input stage (invalid bundles, experts outside the roster, …).
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Number of shortlisted applications.
+    pub fn shortlisted(&self) -> usize {
+        self.results.shortlist().count()
+    }
+
+    /// The display name of expert `id`.
+    pub fn expert_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.experts
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.name.as_str())
+            .unwrap_or(id)
+    }
+
+    /// Renders the report in `format` (text formats as UTF-8 bytes).
+    pub fn render(&self, format: Format, expert: Option<&str>) -> Result<Vec<u8>, ExportError> {
+        Ok(match format {
+            Format::Json => to_json(self).into_bytes(),
+            Format::Csv => to_csv(self),
+            Format::Md => to_markdown(self).into_bytes(),
+            Format::SummaryMd => to_summary_markdown(self).into_bytes(),
+            Format::SheetMd => {
+                let Some(e) = expert else {
+                    return Err(ExportError::Usage(
+                        "--format sheet-md needs --expert <ID> (whose 评分表 to print)".into(),
+                    ));
+                };
+                to_sheet_markdown(self, e)?.into_bytes()
+            }
+            Format::Xlsx => to_xlsx(self)?,
+        })
+    }
+
+    /// One line for the terminal: shortlisted count, budget, calibration changes.
+    pub fn summary_line(&self) -> String {
+        let r = &self.results;
+        let count = |s: &str| r.applications.iter().filter(|a| a.status == s).count();
+        let mut s = format!(
+            "{} applications: {} ranked, {} incomplete, {} ineligible, {} below threshold; {} \
+             shortlisted",
+            r.applications.len(),
+            count(crate::aggregate::STATUS_RANKED),
+            count(crate::aggregate::STATUS_INCOMPLETE),
+            count(crate::aggregate::STATUS_INELIGIBLE),
+            count(crate::aggregate::STATUS_BELOW_THRESHOLD),
+            self.shortlisted()
+        );
+        if let Some(b) = r.budget_used_wan {
+            s.push_str(&format!(
+                ", {} 万元 recommended",
+                crate::rubric::num::show(b)
+            ));
+        }
+        if !r.calibration_changes.is_empty() {
+            s.push_str(&format!(
+                "; calibration would change the shortlist for {}",
+                r.calibration_changes.join(", ")
+            ));
+        }
+        s
+    }
+}
+
+/// Text of one trimmed-away value: `E03 B1 2 (low)` / `E03 61.5 (high)`.
+pub fn dropped_text(d: &crate::aggregate::Dropped) -> String {
+    let side = match d.side {
+        crate::aggregate::Side::High => "high",
+        crate::aggregate::Side::Low => "low",
+    };
+    match &d.criterion {
+        Some(c) => format!(
+            "{} {c} {} ({side})",
+            d.expert,
+            crate::rubric::num::show(d.value)
+        ),
+        None => format!(
+            "{} {} ({side})",
+            d.expert,
+            crate::rubric::num::show(d.value)
+        ),
+    }
+}
+
+/// `p_shortlist` as text with three decimals, or empty.
+pub(crate) fn p_text(p: Option<f64>) -> String {
+    p.map(|p| format!("{p:.3}")).unwrap_or_default()
+}
+
+/// An optional decimal as display text, or empty.
+pub(crate) fn opt_show(d: Option<Decimal>) -> String {
+    d.map(crate::rubric::num::show).unwrap_or_default()
+}
+
+/// The shortlisted flag of `app` under calibration (the official flag flipped when the
+/// application is in `calibration_changes`).
+pub(crate) fn calibrated_shortlisted(r: &Results, app: &AppResult) -> bool {
+    app.shortlisted ^ r.calibration_changes.binary_search(&app.id).is_ok()
+}

@@ -1,0 +1,1098 @@
+//! The pipeline's input, built from a panel and its scores (the chair database, or a raw
+//! score CSV), and the run itself.
+//!
+//! - **Scheme**: the rubric's criteria (category, max, weight), categories (max, bonus),
+//!   `total_max` and `tie_break` ([`scheme_of`]).
+//! - **Applications**: the panel's valid bundles; eligibility from the rubric's gates
+//!   ([`crate::rubric::check_gates`] → `eligible` / `ineligible` with the failed gates /
+//!   `unchecked` when a gate is manual or its facts are missing); the requested amount is the
+//!   bundle's `requested_wan`, else the rubric's `funding.requested_fact`. Applications that
+//!   only the scores name are ranked with eligibility `unchecked`.
+//! - **Scores** per (application, expert): item values → criterion values with
+//!   [`crate::rubric::combine`]. From the chair database only `submitted` pairs count;
+//!   `conflict` pairs are declared conflicts; drafts are listed in the notes and never
+//!   counted. From a CSV every pair counts.
+//! - **Settings**: the rubric's `aggregation` and `funding` defaults, overridden by
+//!   [`Overrides`] ([`settings_for`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use super::{ExpertInfo, ExportError, PairDetail, PairState, PanelInfo, Report, SourceInfo};
+use crate::aggregate::{
+    self, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme,
+    ScoreTable, Settings,
+};
+use crate::panel::Panel;
+use crate::rubric::{self, FactValue, Item, Rubric};
+use crate::sheet::CsvProblem;
+use crate::store::{AppStatus, Store, StoreIdentity};
+
+/// Settings given on the command line; `None` keeps the rubric's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub method: Option<Method>,
+    pub trim: Option<usize>,
+    pub by: Option<By>,
+    pub digits: Option<u32>,
+    pub rounding: Option<Rounding>,
+    pub quorum: Option<usize>,
+    pub threshold: Option<Decimal>,
+    pub quota: Option<usize>,
+    pub budget_wan: Option<Decimal>,
+    pub per_award_cap_wan: Option<Decimal>,
+    pub resamples: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+/// Largest `--round` accepted.
+pub const MAX_DIGITS: u32 = 6;
+/// Largest `--resamples` accepted.
+pub const MAX_RESAMPLES: usize = 100_000;
+
+/// The pipeline settings: the rubric's `aggregation` and `funding` defaults, then the
+/// command line's overrides. Returns the settings and the names of the overridden ones.
+pub fn settings_for(
+    loaded: &rubric::Loaded,
+    o: &Overrides,
+) -> Result<(Settings, Vec<&'static str>), ExportError> {
+    let r = &loaded.rubric;
+    let a = &r.aggregation;
+    let bad = |field: &'static str, message: String| ExportError::Setting {
+        file: loaded.path.clone(),
+        field,
+        message,
+    };
+    let mut s = Settings {
+        method: Method::from_str(&a.method)
+            .map_err(|e| bad("aggregation.method", e.to_string()))?,
+        trim: a.trim,
+        by: By::from_str(&a.by).map_err(|e| bad("aggregation.by", e.to_string()))?,
+        digits: a.digits,
+        rounding: Rounding::from_str(&a.rounding)
+            .map_err(|e| bad("aggregation.rounding", e.to_string()))?,
+        quorum: a.quorum,
+        threshold: a.threshold,
+        quota: r.funding.quota,
+        budget_wan: r.funding.budget_wan,
+        per_award_cap_wan: r.funding.per_award_cap_wan,
+        disagreement_range_share: a.disagreement_range_share,
+        outlier_total_share: a.outlier_total_share,
+        ..Settings::default()
+    };
+    let mut over = Vec::new();
+    macro_rules! set {
+        ($field:ident, $name:literal) => {
+            if let Some(v) = o.$field {
+                s.$field = v;
+                over.push($name);
+            }
+        };
+    }
+    set!(method, "method");
+    set!(trim, "trim");
+    set!(by, "by");
+    set!(digits, "round");
+    set!(rounding, "rounding");
+    set!(quorum, "quorum");
+    set!(threshold, "threshold");
+    set!(resamples, "resamples");
+    set!(seed, "seed");
+    if let Some(q) = o.quota {
+        s.quota = Some(q);
+        over.push("quota");
+    }
+    if let Some(b) = o.budget_wan {
+        s.budget_wan = Some(b);
+        over.push("budget");
+    }
+    if let Some(c) = o.per_award_cap_wan {
+        s.per_award_cap_wan = Some(c);
+        over.push("cap");
+    }
+    if s.digits > MAX_DIGITS {
+        return Err(ExportError::Usage(format!(
+            "--round {}: at most {MAX_DIGITS} decimal places are supported",
+            s.digits
+        )));
+    }
+    if s.resamples > MAX_RESAMPLES {
+        return Err(ExportError::Usage(format!(
+            "--resamples {}: at most {MAX_RESAMPLES} draws are supported",
+            s.resamples
+        )));
+    }
+    for (name, v) in [
+        ("--threshold", Some(s.threshold)),
+        ("--budget", s.budget_wan),
+        ("--cap", s.per_award_cap_wan),
+    ] {
+        if v.is_some_and(|v| v.is_sign_negative() && !v.is_zero()) {
+            return Err(ExportError::Usage(format!("{name} must not be negative")));
+        }
+    }
+    Ok((s, over))
+}
+
+/// The pipeline's scheme of a rubric.
+pub fn scheme_of(r: &Rubric) -> Scheme {
+    Scheme {
+        criteria: r
+            .criteria()
+            .map(|(cat, k)| CriterionSpec {
+                id: k.id.clone(),
+                category: cat.id.clone(),
+                max: k.max,
+                weight: k.weight,
+            })
+            .collect(),
+        categories: r
+            .categories
+            .iter()
+            .map(|c| CategorySpec {
+                id: c.id.clone(),
+                max: c.max,
+                bonus: c.bonus,
+            })
+            .collect(),
+        total_max: r.total_max,
+        tie_break: r.tie_break.clone(),
+    }
+}
+
+/// The rubric in index form: criteria and items by position.
+pub(crate) struct RubricIndex<'r> {
+    pub(crate) rubric: &'r Rubric,
+    pub(crate) crit_ids: Vec<&'r str>,
+    /// Item positions of each criterion.
+    crit_items: Vec<Vec<usize>>,
+    items: Vec<&'r Item>,
+    /// Criterion or item id → target.
+    lookup: HashMap<Box<[u8]>, Target, FnvBuild>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Criterion(u32),
+    Item(u32),
+}
+
+impl<'r> RubricIndex<'r> {
+    pub(crate) fn new(rubric: &'r Rubric) -> Self {
+        let mut crit_ids = Vec::new();
+        let mut crit_items = Vec::new();
+        let mut items = Vec::new();
+        let mut lookup: HashMap<Box<[u8]>, Target, FnvBuild> = HashMap::default();
+        for (_, k) in rubric.criteria() {
+            let c = crit_ids.len();
+            crit_ids.push(k.id.as_str());
+            let mut mine = Vec::new();
+            for it in &k.items {
+                mine.push(items.len());
+                lookup
+                    .entry(it.id.as_bytes().into())
+                    .or_insert(Target::Item(items.len() as u32));
+                items.push(it);
+            }
+            crit_items.push(mine);
+            // A criterion id wins over an item id of the same spelling.
+            lookup.insert(k.id.as_bytes().into(), Target::Criterion(c as u32));
+        }
+        RubricIndex {
+            rubric,
+            crit_ids,
+            crit_items,
+            items,
+            lookup,
+        }
+    }
+
+    fn nc(&self) -> usize {
+        self.crit_ids.len()
+    }
+}
+
+/// Criterion values of one (application, expert) pair from its item values.
+///
+/// Rule items without a value take `suggestions` (the rubric's computed value for the
+/// application's facts). A criterion some of whose items still have no value is not scored
+/// (listed in `notes`, prefixed with `who`); `skip(c)` criteria are given otherwise and left
+/// out. The values are [`rubric::combine`]'s (item caps, overrides, criterion caps).
+pub(crate) fn pair_criteria(
+    ix: &RubricIndex<'_>,
+    given: &BTreeMap<String, Decimal>,
+    suggestions: Option<&BTreeMap<String, Decimal>>,
+    skip: &dyn Fn(usize) -> bool,
+    who: &str,
+    notes: &mut Vec<String>,
+) -> Vec<(usize, Decimal)> {
+    let mut full = given.clone();
+    if let Some(sugg) = suggestions {
+        for it in &ix.items {
+            if !it.is_expert() && !full.contains_key(&it.id) {
+                if let Some(v) = sugg.get(&it.id) {
+                    full.insert(it.id.clone(), *v);
+                }
+            }
+        }
+    }
+    let scored = rubric::combine(ix.rubric, &full);
+    let mut out = Vec::with_capacity(ix.nc());
+    let mut unscored = Vec::new();
+    let mut missing_items = Vec::new();
+    for c in 0..ix.nc() {
+        if skip(c) {
+            continue;
+        }
+        let missing: Vec<&str> = ix.crit_items[c]
+            .iter()
+            .map(|&i| ix.items[i].id.as_str())
+            .filter(|id| !full.contains_key(*id))
+            .collect();
+        if missing.is_empty() {
+            if let Some(cs) = scored.criteria.get(ix.crit_ids[c]) {
+                out.push((c, cs.value));
+            }
+        } else {
+            unscored.push(ix.crit_ids[c]);
+            missing_items.extend(missing);
+        }
+    }
+    if !unscored.is_empty() {
+        notes.push(format!(
+            "{who}: criteria {} not scored (no value for item(s) {}; a rule item needs a \
+             value when its facts are missing or the application has no bundle)",
+            unscored.join(", "),
+            missing_items.join(", ")
+        ));
+    }
+    out
+}
+
+/// What the pipeline needs of the panel's bundles.
+pub(crate) struct PanelApps {
+    pub(crate) apps: Vec<AppInfo>,
+    pub(crate) titles: BTreeMap<String, String>,
+    /// Rule item suggestions per application.
+    pub(crate) suggestions: BTreeMap<String, BTreeMap<String, Decimal>>,
+    /// Input notes per application.
+    pub(crate) notes: BTreeMap<String, Vec<String>>,
+}
+
+pub(crate) fn panel_apps(panel: &Panel) -> PanelApps {
+    let r = &panel.rubric.rubric;
+    let mut out = PanelApps {
+        apps: Vec::new(),
+        titles: BTreeMap::new(),
+        suggestions: BTreeMap::new(),
+        notes: BTreeMap::new(),
+    };
+    for b in &panel.bundles {
+        let code = b.bundle.code.clone();
+        let gates = rubric::check_gates(&r.eligibility, &b.facts);
+        let eligibility = match rubric::eligibility_summary(&gates) {
+            "eligible" => Eligibility::Eligible,
+            "ineligible" => Eligibility::Ineligible(
+                gates
+                    .iter()
+                    .filter(|g| g.outcome == "fail")
+                    .map(|g| format!("{} {}", g.id, g.text))
+                    .collect(),
+            ),
+            _ => {
+                let open: Vec<String> = gates
+                    .iter()
+                    .filter(|g| g.outcome == "unknown" || g.outcome == "manual")
+                    .map(|g| {
+                        if g.outcome == "manual" {
+                            format!("{} (checked by hand)", g.id)
+                        } else {
+                            format!("{} (missing {})", g.id, g.missing_facts.join(", "))
+                        }
+                    })
+                    .collect();
+                out.notes
+                    .entry(code.clone())
+                    .or_default()
+                    .push(format!("eligibility unchecked: {}", open.join("; ")));
+                Eligibility::Unchecked
+            }
+        };
+        let requested_wan = b.bundle.requested_wan.or_else(|| {
+            let key = r.funding.requested_fact.as_deref()?;
+            match b.facts.get(key) {
+                Some(FactValue::Num(d)) => Some(*d),
+                _ => None,
+            }
+        });
+        let ev = rubric::evaluate(r, &b.facts);
+        let sugg = ev
+            .criteria
+            .iter()
+            .flat_map(|c| c.items.iter())
+            .filter_map(|i| i.auto.map(|a| (i.id.clone(), a)))
+            .collect();
+        out.suggestions.insert(code.clone(), sugg);
+        out.titles.insert(code.clone(), b.bundle.title.clone());
+        out.apps.push(AppInfo {
+            id: code,
+            eligibility,
+            requested_wan,
+        });
+    }
+    out
+}
+
+fn panel_info(panel: &Panel) -> PanelInfo {
+    let r = &panel.rubric.rubric;
+    PanelInfo {
+        id: panel.config.id.clone(),
+        title: panel.config.title.clone(),
+        rubric_id: r.id.clone(),
+        rubric_title: r.title.clone(),
+        rubric_version: r.version.clone(),
+        rubric_sha256: panel.rubric.sha256.clone(),
+    }
+}
+
+fn experts_of(panel: &Panel, seen: impl IntoIterator<Item = String>) -> Vec<ExpertInfo> {
+    let mut out: Vec<ExpertInfo> = panel
+        .config
+        .experts
+        .iter()
+        .map(|e| ExpertInfo {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            in_roster: true,
+        })
+        .collect();
+    let extra: BTreeSet<String> = seen
+        .into_iter()
+        .filter(|id| panel.expert(id).is_none())
+        .collect();
+    out.extend(extra.into_iter().map(|id| ExpertInfo {
+        name: id.clone(),
+        id,
+        in_roster: false,
+    }));
+    out
+}
+
+fn global_notes(panel: &Panel, experts: &[ExpertInfo]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (path, reason) in &panel.invalid {
+        notes.push(format!(
+            "bundle {} is not used: {reason}",
+            path.strip_prefix(&panel.dir).unwrap_or(path).display()
+        ));
+    }
+    let extra: Vec<&str> = experts
+        .iter()
+        .filter(|e| !e.in_roster)
+        .map(|e| e.id.as_str())
+        .collect();
+    if !extra.is_empty() {
+        notes.push(format!(
+            "experts not in the roster of panel.json: {}",
+            extra.join(", ")
+        ));
+    }
+    notes
+}
+
+/// Runs the pipeline and wraps the results with their context.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    panel: &Panel,
+    o: &Overrides,
+    table: ScoreTable,
+    pa: PanelApps,
+    conflicts: Vec<(String, String)>,
+    source: SourceInfo,
+    pairs: BTreeMap<(String, String), PairDetail>,
+    experts: Vec<ExpertInfo>,
+) -> Result<Report, ExportError> {
+    let (settings, overridden) = settings_for(&panel.rubric, o)?;
+    let scheme = scheme_of(&panel.rubric.rubric);
+    let mut results = aggregate::run_table(&scheme, &pa.apps, &conflicts, &table, &settings);
+    drop(table);
+    let mut notes_by_app = pa.notes;
+    for app in &mut results.applications {
+        if let Some(mut n) = notes_by_app.remove(&app.id) {
+            n.append(&mut app.notes);
+            app.notes = n;
+        }
+    }
+    let notes = global_notes(panel, &experts);
+    let requested_wan = pa
+        .apps
+        .iter()
+        .filter_map(|a| a.requested_wan.map(|r| (a.id.clone(), r)))
+        .collect();
+    Ok(Report {
+        requested_wan,
+        panel: panel_info(panel),
+        rubric: panel.rubric.rubric.clone(),
+        experts,
+        titles: pa.titles,
+        settings,
+        overridden,
+        results,
+        source,
+        pairs,
+        notes,
+    })
+}
+
+/// Opens the chair database at `path` (which must exist: results never create one).
+pub fn open_chair(panel: &Panel, path: &Path) -> Result<Store, ExportError> {
+    if !path.exists() {
+        return Err(ExportError::Usage(format!(
+            "no chair database at {}: merge the experts' sheets (`panel merge`) or import \
+             paper forms (`panel import`) first, pass --db <PATH>, or compute from a CSV with \
+             --scores <CSV>",
+            path.display()
+        )));
+    }
+    let ident = StoreIdentity {
+        panel_id: panel.config.id.clone(),
+        rubric_sha256: panel.rubric.sha256.clone(),
+        role: "chair".into(),
+    };
+    let (store, _report) = Store::open(path, &ident).map_err(|source| ExportError::Store {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(store)
+}
+
+/// Results from the chair database: submitted pairs count, conflicts exclude, drafts are
+/// noted.
+pub fn build_from_store(
+    panel: &Panel,
+    store: &Store,
+    db_path: &Path,
+    o: &Overrides,
+) -> Result<Report, ExportError> {
+    let ix = RubricIndex::new(&panel.rubric.rubric);
+    let mut pa = panel_apps(panel);
+    // (app, expert) → item values.
+    let mut given: BTreeMap<(String, String), BTreeMap<String, Decimal>> = BTreeMap::new();
+    for (expert, app, item, entry) in store.all_scores() {
+        given
+            .entry((app, expert))
+            .or_default()
+            .insert(item, entry.value);
+    }
+    let mut states: BTreeMap<(String, String), PairState> = BTreeMap::new();
+    for (expert, app, status, reason) in store.all_statuses() {
+        let st = match status {
+            AppStatus::Submitted => PairState::Submitted,
+            AppStatus::Draft => PairState::Draft,
+            AppStatus::Conflict => PairState::Conflict(reason),
+        };
+        states.insert((app, expert), st);
+    }
+    for k in given.keys() {
+        states.entry(k.clone()).or_insert(PairState::Draft);
+    }
+    let empty = BTreeMap::new();
+    let mut table = ScoreTable::new();
+    let mut conflicts = Vec::new();
+    let mut pairs = BTreeMap::new();
+    let mut seen_experts = BTreeSet::new();
+    for ((app, expert), state) in states {
+        seen_experts.insert(expert.clone());
+        let items = given.get(&(app.clone(), expert.clone())).unwrap_or(&empty);
+        let mut pair_notes = Vec::new();
+        let values = pair_criteria(
+            &ix,
+            items,
+            pa.suggestions.get(&app),
+            &|_| false,
+            &format!("expert {expert}"),
+            &mut pair_notes,
+        );
+        let app_notes = pa.notes.entry(app.clone()).or_default();
+        match &state {
+            PairState::Submitted | PairState::Scored => {
+                app_notes.append(&mut pair_notes);
+                for (c, v) in &values {
+                    table.push(&app, &expert, ix.crit_ids[*c], *v);
+                }
+            }
+            PairState::Draft => app_notes.push(format!(
+                "expert {expert}: draft, not submitted; not counted"
+            )),
+            PairState::Conflict(_) => conflicts.push((app.clone(), expert.clone())),
+        }
+        pairs.insert(
+            (app, expert),
+            PairDetail {
+                state,
+                criteria: values
+                    .into_iter()
+                    .map(|(c, v)| (ix.crit_ids[c].to_string(), v))
+                    .collect(),
+            },
+        );
+    }
+    pa.notes.retain(|_, v| !v.is_empty());
+    let experts = experts_of(panel, seen_experts);
+    let source = SourceInfo::Db {
+        path: db_path.to_path_buf(),
+        journal_seq: store.seq(),
+        journal_head: store.head().to_string(),
+        audit: store.audit_records(),
+    };
+    finish(panel, o, table, pa, conflicts, source, pairs, experts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw-score CSV
+// ---------------------------------------------------------------------------------------------
+
+/// FNV-1a, for the short ids of the CSV reader (local data: no flooding concern).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        // Mix the high bits down (bucket selection uses the low bits).
+        let h = self.0;
+        h ^ (h >> 29) ^ (h >> 47)
+    }
+}
+
+pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
+
+/// Byte strings ↔ dense indices, with a one-entry cache for sorted input.
+#[derive(Default)]
+struct Ids {
+    map: HashMap<Box<[u8]>, u32, FnvBuild>,
+    names: Vec<String>,
+    last: Option<u32>,
+}
+
+impl Ids {
+    /// `s` must be valid UTF-8 (checked by the caller).
+    fn intern(&mut self, s: &[u8]) -> u32 {
+        if let Some(l) = self.last {
+            if self.names[l as usize].as_bytes() == s {
+                return l;
+            }
+        }
+        let id = match self.map.get(s) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(String::from_utf8_lossy(s).into_owned());
+                self.map.insert(s.into(), id);
+                id
+            }
+        };
+        self.last = Some(id);
+        id
+    }
+}
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
+const MAX_PROBLEMS: usize = 50;
+
+fn trim(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\t'))
+        .map_or(start, |p| p + 1);
+    &b[start..end]
+}
+
+/// A plain decimal (`4.5`, `-1`, `10`): digits with at most one dot inside; no exponent,
+/// no comma, no sign other than a leading `-`.
+pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
+    let text = || String::from_utf8_lossy(b).into_owned();
+    let (neg, body) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if b.contains(&b',') {
+        return Err(format!(
+            "value {:?} uses a comma; write decimals with a dot, e.g. \"4.5\"",
+            text()
+        ));
+    }
+    let bad = || {
+        format!(
+            "value {:?} is not a number; write a plain decimal such as \"4.5\"",
+            text()
+        )
+    };
+    if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' {
+        return Err(bad());
+    }
+    let mut mant: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut dot = false;
+    let mut digits = 0u32;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 18 {
+                    // Too long for the fast path: exact parse.
+                    return std::str::from_utf8(b)
+                        .ok()
+                        .and_then(|s| Decimal::from_str_exact(s).ok())
+                        .ok_or_else(bad);
+                }
+                mant = mant * 10 + i64::from(c - b'0');
+                if dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return Err(bad()),
+        }
+    }
+    Ok(Decimal::new(if neg { -mant } else { mant }, scale))
+}
+
+/// Scores read from a raw-score CSV.
+pub struct CsvScores {
+    pub table: ScoreTable,
+    pub rows: u64,
+    pub sha256: String,
+    /// Expert ids named by the file (sorted).
+    pub experts: Vec<String>,
+    /// Notes per application.
+    pub notes: BTreeMap<String, Vec<String>>,
+    /// (application, expert) → values, when asked for.
+    pub pairs: BTreeMap<(String, String), PairDetail>,
+}
+
+struct ItemRow {
+    pair: u32,
+    item: u32,
+    value: Decimal,
+    line: u64,
+}
+
+/// Reads a raw-score CSV (`application,expert,criterion,value[,comment]`, UTF-8 with or
+/// without BOM) in one streaming pass. `criterion` names a criterion id (the value is the
+/// criterion's) or an item id (items are combined per (application, expert) with
+/// [`rubric::combine`]; rule items without a row take `suggestions`). The comment column is
+/// ignored. All problems (up to 50) are reported with line and column.
+pub fn read_scores_csv(
+    path: &Path,
+    rubric: &Rubric,
+    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
+    want_detail: bool,
+) -> Result<CsvScores, ExportError> {
+    let file = std::fs::File::open(path).map_err(|source| ExportError::Io {
+        action: "cannot read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 17)
+        .from_reader(Hashing {
+            inner: file,
+            hasher: Sha256::new(),
+        });
+    let fail = |problems: Vec<CsvProblem>| ExportError::Csv {
+        file: path.to_path_buf(),
+        problems,
+    };
+    let read_err = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::Io(io) => format!("cannot read the file ({io})"),
+            _ => format!("cannot read this row ({e})"),
+        };
+        CsvProblem {
+            line,
+            column: 1,
+            message,
+        }
+    };
+    let mut rec = csv::ByteRecord::new();
+    // Header.
+    let expected = "application,expert,criterion,value[,comment]";
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(fail(vec![CsvProblem {
+                line: 1,
+                column: 1,
+                message: format!("the file is empty; the first line must be {expected}"),
+            }]))
+        }
+        Err(e) => return Err(fail(vec![read_err(e)])),
+    }
+    let ncols = rec.len();
+    if !(4..=5).contains(&ncols) {
+        return Err(fail(vec![CsvProblem {
+            line: 1,
+            column: 1,
+            message: format!("the header has {ncols} column(s); it must be exactly {expected}"),
+        }]));
+    }
+    for (i, h) in rec.iter().enumerate() {
+        let h = if i == 0 {
+            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
+        } else {
+            h
+        };
+        if trim(h) != HEADER[i].as_bytes() {
+            return Err(fail(vec![CsvProblem {
+                line: 1,
+                column: i + 1,
+                message: format!(
+                    "column {} is named {:?} but must be {:?}; the header must be exactly \
+                     {expected}",
+                    i + 1,
+                    String::from_utf8_lossy(h),
+                    HEADER[i]
+                ),
+            }]));
+        }
+    }
+
+    let ix = RubricIndex::new(rubric);
+    let nc = ix.nc();
+    let words = nc.div_ceil(64).max(1);
+    let mut table = ScoreTable::with_capacity(((size / 24) as usize).min(1 << 26));
+    let mut apps = Ids::default();
+    let mut experts = Ids::default();
+    let mut pair_index: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+    let mut pair_keys: Vec<(u32, u32)> = Vec::new();
+    // Per pair: criteria given by criterion rows (bit set).
+    let mut crit_bits: Vec<u64> = Vec::new();
+    let mut last_pair: Option<((u32, u32), u32)> = None;
+    let mut item_rows: Vec<ItemRow> = Vec::new();
+    let mut detail_rows: Vec<(u32, u32, Decimal)> = Vec::new();
+    let mut problems: Vec<CsvProblem> = Vec::new();
+    let mut rows: u64 = 0;
+
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                problems.push(read_err(e));
+                if problems.len() >= MAX_PROBLEMS {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|f| trim(f).is_empty()) {
+            continue;
+        }
+        rows += 1;
+        let mut problem = |column: usize, message: String| {
+            problems.push(CsvProblem {
+                line,
+                column,
+                message,
+            })
+        };
+        if rec.len() != ncols {
+            problem(
+                rec.len().min(ncols) + 1,
+                format!(
+                    "{} field(s), the header has {ncols}; quote fields that contain commas",
+                    rec.len()
+                ),
+            );
+        } else {
+            let app_b = trim(&rec[0]);
+            let expert_b = trim(&rec[1]);
+            let id_b = trim(&rec[2]);
+            let mut ok = true;
+            for (col, f, what) in [(1, app_b, "application"), (2, expert_b, "expert")] {
+                if f.is_empty() {
+                    ok = false;
+                    problem(col, format!("the {what} is empty"));
+                } else if std::str::from_utf8(f).is_err() {
+                    ok = false;
+                    problem(
+                        col,
+                        "not valid UTF-8; save the file as UTF-8 (with or without BOM)".into(),
+                    );
+                }
+            }
+            let target = ix.lookup.get(id_b).copied();
+            if target.is_none() {
+                ok = false;
+                problem(
+                    3,
+                    format!(
+                        "rubric {} has no criterion or item {:?}",
+                        rubric.id,
+                        String::from_utf8_lossy(id_b)
+                    ),
+                );
+            }
+            let value = match parse_value(trim(&rec[3])) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    ok = false;
+                    problem(4, m);
+                    None
+                }
+            };
+            if let (true, Some(target), Some(value)) = (ok, target, value) {
+                let a = apps.intern(app_b);
+                let e = experts.intern(expert_b);
+                let p = match last_pair {
+                    Some((k, p)) if k == (a, e) => p,
+                    _ => {
+                        let next = pair_keys.len() as u32;
+                        let p = *pair_index.entry((a, e)).or_insert(next);
+                        if p == next {
+                            pair_keys.push((a, e));
+                            crit_bits.resize(crit_bits.len() + words, 0);
+                        }
+                        last_pair = Some(((a, e), p));
+                        p
+                    }
+                };
+                match target {
+                    Target::Criterion(c) => {
+                        let c = c as usize;
+                        crit_bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
+                        table.push(
+                            &apps.names[a as usize],
+                            &experts.names[e as usize],
+                            ix.crit_ids[c],
+                            value,
+                        );
+                        if want_detail {
+                            detail_rows.push((p, c as u32, value));
+                        }
+                    }
+                    Target::Item(i) => item_rows.push(ItemRow {
+                        pair: p,
+                        item: i,
+                        value,
+                        line,
+                    }),
+                }
+            }
+        }
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
+    }
+    let sha256 = hex::encode(rdr.into_inner().hasher.finalize());
+
+    // Item rows: per pair, combined into criterion values.
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    item_rows.sort_by_key(|r| (r.pair, r.item, r.line));
+    let mut i = 0;
+    while i < item_rows.len() && problems.len() < MAX_PROBLEMS {
+        let p = item_rows[i].pair;
+        let mut j = i;
+        let mut given: BTreeMap<String, Decimal> = BTreeMap::new();
+        while j < item_rows.len() && item_rows[j].pair == p {
+            let r = &item_rows[j];
+            if j > i && item_rows[j - 1].item == r.item {
+                problems.push(CsvProblem {
+                    line: r.line,
+                    column: 3,
+                    message: format!(
+                        "item {} of {} for {} is already given at line {}; keep one row",
+                        ix.items[r.item as usize].id,
+                        apps.names[pair_keys[p as usize].0 as usize],
+                        experts.names[pair_keys[p as usize].1 as usize],
+                        item_rows[j - 1].line
+                    ),
+                });
+            }
+            given.insert(ix.items[r.item as usize].id.clone(), r.value);
+            j += 1;
+        }
+        let (a, e) = pair_keys[p as usize];
+        let app = &apps.names[a as usize];
+        let expert = &experts.names[e as usize];
+        let bits = &crit_bits[p as usize * words..(p as usize + 1) * words];
+        let mut pair_notes = Vec::new();
+        let values = pair_criteria(
+            &ix,
+            &given,
+            suggestions.get(app),
+            &|c| bits[c / 64] & (1u64 << (c % 64)) != 0,
+            &format!("expert {expert}"),
+            &mut pair_notes,
+        );
+        if !pair_notes.is_empty() {
+            notes.entry(app.clone()).or_default().extend(pair_notes);
+        }
+        for (c, v) in values {
+            table.push(app, expert, ix.crit_ids[c], v);
+            if want_detail {
+                detail_rows.push((p, c as u32, v));
+            }
+        }
+        i = j;
+    }
+    if rows == 0 && problems.is_empty() {
+        problems.push(CsvProblem {
+            line: 2,
+            column: 1,
+            message: "the file has no rows below the header".into(),
+        });
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| (p.line, p.column));
+        problems.truncate(MAX_PROBLEMS);
+        return Err(fail(problems));
+    }
+    let mut pairs = BTreeMap::new();
+    if want_detail {
+        for (p, c, v) in detail_rows {
+            let (a, e) = pair_keys[p as usize];
+            pairs
+                .entry((
+                    apps.names[a as usize].clone(),
+                    experts.names[e as usize].clone(),
+                ))
+                .or_insert_with(|| PairDetail {
+                    state: PairState::Scored,
+                    criteria: BTreeMap::new(),
+                })
+                .criteria
+                .insert(ix.crit_ids[c as usize].to_string(), v);
+        }
+    }
+    let mut expert_ids = experts.names;
+    expert_ids.sort();
+    Ok(CsvScores {
+        table,
+        rows,
+        sha256,
+        experts: expert_ids,
+        notes,
+        pairs,
+    })
+}
+
+/// Results straight from a raw-score CSV (no database). `want_detail` keeps each expert's
+/// criterion values (for the XLSX and the 评分表).
+pub fn build_from_csv(
+    panel: &Panel,
+    path: &Path,
+    o: &Overrides,
+    want_detail: bool,
+) -> Result<Report, ExportError> {
+    // Settings first: a bad setting is reported before reading a large file.
+    settings_for(&panel.rubric, o)?;
+    let mut pa = panel_apps(panel);
+    let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, want_detail)?;
+    for (app, mut n) in cs.notes {
+        pa.notes.entry(app).or_default().append(&mut n);
+    }
+    let experts = experts_of(panel, cs.experts);
+    let source = SourceInfo::Csv {
+        path: PathBuf::from(path),
+        sha256: cs.sha256,
+        rows: cs.rows,
+    };
+    finish(
+        panel,
+        o,
+        cs.table,
+        pa,
+        Vec::new(),
+        source,
+        cs.pairs,
+        experts,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_values() {
+        assert_eq!(parse_value(b"4.5").unwrap(), d("4.5"));
+        assert_eq!(parse_value(b"10").unwrap(), d("10"));
+        assert_eq!(parse_value(b"-0.25").unwrap(), d("-0.25"));
+        assert_eq!(parse_value(b"0.10").unwrap().to_string(), "0.10");
+        assert_eq!(
+            parse_value(b"12345678901234567890.5").unwrap(),
+            d("12345678901234567890.5")
+        );
+        for bad in [
+            &b""[..],
+            b".5",
+            b"5.",
+            b"1e3",
+            b"4,5",
+            b"+4",
+            b"1.2.3",
+            b"--1",
+            b"x",
+        ] {
+            assert!(
+                parse_value(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(parse_value(b"4,5").unwrap_err().contains("comma"));
+    }
+
+    #[test]
+    fn trim_bytes() {
+        assert_eq!(trim(b"  a b \t"), b"a b");
+        assert_eq!(trim(b"   "), b"");
+        assert_eq!(trim(b""), b"");
+    }
+}

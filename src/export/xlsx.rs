@@ -1,0 +1,418 @@
+//! XLSX export (rust_xlsxwriter): sheets `ranking`, `per criterion`, `per expert`,
+//! `disagreements`, `audit`. Text is written as text cells (never as formulas); numbers as
+//! numbers (display only: the decisions were made in exact decimals).
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::csv_out::CSV_COLUMNS;
+use super::{dropped_text, ExportError, PairState, Report, SourceInfo};
+use crate::aggregate::{self, AppResult};
+use crate::rubric::num::show;
+
+/// The worksheet names, in order.
+pub const XLSX_SHEETS: [&str; 5] = [
+    "ranking",
+    "per criterion",
+    "per expert",
+    "disagreements",
+    "audit",
+];
+
+/// Excel's limit on the characters of a cell.
+const MAX_CELL_CHARS: usize = 32_767;
+
+struct Sheet {
+    ws: Worksheet,
+    row: u32,
+    bold: Format,
+}
+
+enum Cell {
+    Text(String),
+    Num(Decimal),
+    Float(f64),
+    Int(u64),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+fn opt_num(d: Option<Decimal>) -> Cell {
+    d.map(Cell::Num).unwrap_or(Cell::Empty)
+}
+
+impl Sheet {
+    fn new(name: &str) -> Result<Sheet, XlsxError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws,
+            row: 0,
+            bold: Format::new().set_bold(),
+        })
+    }
+
+    fn header(&mut self, cells: &[String]) -> Result<(), XlsxError> {
+        for (c, h) in cells.iter().enumerate() {
+            self.ws
+                .write_string_with_format(self.row, c as u16, h, &self.bold)?;
+        }
+        self.ws.set_freeze_panes(self.row + 1, 0)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn row(&mut self, cells: Vec<Cell>) -> Result<(), XlsxError> {
+        for (c, v) in cells.into_iter().enumerate() {
+            let c = c as u16;
+            match v {
+                Cell::Text(s) => {
+                    if !s.is_empty() {
+                        let s = if s.chars().count() > MAX_CELL_CHARS {
+                            s.chars().take(MAX_CELL_CHARS - 1).collect::<String>() + "…"
+                        } else {
+                            s
+                        };
+                        self.ws.write_string(self.row, c, s)?;
+                    }
+                }
+                Cell::Num(d) => {
+                    self.ws
+                        .write_number(self.row, c, d.to_f64().unwrap_or(f64::NAN))?;
+                }
+                Cell::Float(f) => {
+                    self.ws.write_number(self.row, c, f)?;
+                }
+                Cell::Int(i) => {
+                    self.ws.write_number(self.row, c, i as f64)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+        self.row += 1;
+        Ok(())
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn ranking(rep: &Report, crit_ids: &[&str]) -> Result<Sheet, XlsxError> {
+    let mut sh = Sheet::new(XLSX_SHEETS[0])?;
+    let mut head = strings(&CSV_COLUMNS);
+    head.insert(2, "title".into());
+    head.push("calibrated_shortlisted".into());
+    head.extend(crit_ids.iter().map(|s| s.to_string()));
+    head.push("ineligible_reasons".into());
+    sh.header(&head)?;
+    for a in &rep.results.applications {
+        let mut cells = vec![
+            a.rank.map(|r| Cell::Int(r as u64)).unwrap_or(Cell::Empty),
+            a.id.as_str().into(),
+            rep.titles.get(&a.id).cloned().unwrap_or_default().into(),
+            a.status.as_str().into(),
+            a.eligibility.as_str().into(),
+            opt_num(a.total),
+            Cell::Int(a.experts as u64),
+            opt_num(a.calibrated_total),
+            a.p_shortlist.map(Cell::Float).unwrap_or(Cell::Empty),
+            if a.shortlisted { "yes" } else { "no" }.into(),
+            opt_num(a.funding_wan),
+            a.flags.join("; ").into(),
+            a.dropped
+                .iter()
+                .map(dropped_text)
+                .collect::<Vec<_>>()
+                .join("; ")
+                .into(),
+            if super::calibrated_shortlisted(&rep.results, a) {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
+        ];
+        cells.extend(
+            crit_ids
+                .iter()
+                .map(|c| opt_num(a.criteria.get(*c).copied())),
+        );
+        cells.push(a.ineligible_reasons.join("; ").into());
+        sh.row(cells)?;
+    }
+    Ok(sh)
+}
+
+fn state_text(rep: &Report, a: &AppResult, expert: &str) -> Option<&'static str> {
+    let p = rep.pairs.get(&(a.id.clone(), expert.to_string()))?;
+    Some(match p.state {
+        PairState::Conflict(_) => "conflict",
+        PairState::Draft => "draft",
+        _ if a.expert_totals.contains_key(expert) => "counted",
+        _ => "excluded",
+    })
+}
+
+fn per_criterion(rep: &Report) -> Result<Sheet, XlsxError> {
+    let mut sh = Sheet::new(XLSX_SHEETS[1])?;
+    let mut head = strings(&["id", "criterion", "title", "max", "panel value"]);
+    head.extend(rep.experts.iter().map(|e| e.id.clone()));
+    head.extend(strings(&[
+        "min (counted)",
+        "max (counted)",
+        "range",
+        "flag",
+    ]));
+    sh.header(&head)?;
+    for a in &rep.results.applications {
+        for (_, k) in rep.rubric.criteria() {
+            let mut cells = vec![
+                a.id.as_str().into(),
+                k.id.as_str().into(),
+                k.title.as_str().into(),
+                Cell::Num(k.max),
+                opt_num(a.criteria.get(&k.id).copied()),
+            ];
+            let mut counted = Vec::new();
+            for e in &rep.experts {
+                let p = rep.pairs.get(&(a.id.clone(), e.id.clone()));
+                let v = p.and_then(|p| p.criteria.get(&k.id).copied());
+                match (state_text(rep, a, &e.id), v) {
+                    (Some("counted"), Some(v)) => {
+                        counted.push(v.min(k.max).max(Decimal::ZERO));
+                        cells.push(Cell::Num(v));
+                    }
+                    (Some("conflict"), _) => cells.push("conflict".into()),
+                    (Some(_), Some(v)) => cells.push(format!("{} (not counted)", show(v)).into()),
+                    _ => cells.push(Cell::Empty),
+                }
+            }
+            let lo = counted.iter().min().copied();
+            let hi = counted.iter().max().copied();
+            cells.push(opt_num(lo));
+            cells.push(opt_num(hi));
+            cells.push(opt_num(lo.zip(hi).map(|(l, h)| h - l)));
+            let flag = format!("{}{}", aggregate::FLAG_DISAGREEMENT, k.id);
+            cells.push(
+                if a.flags.contains(&flag) {
+                    flag
+                } else {
+                    String::new()
+                }
+                .into(),
+            );
+            sh.row(cells)?;
+        }
+    }
+    Ok(sh)
+}
+
+fn per_expert(rep: &Report, crit_ids: &[&str]) -> Result<Sheet, XlsxError> {
+    let mut sh = Sheet::new(XLSX_SHEETS[2])?;
+    let mut head = strings(&["id", "expert", "name", "state", "total"]);
+    head.extend(crit_ids.iter().map(|s| s.to_string()));
+    head.push("flag".into());
+    sh.header(&head)?;
+    for a in &rep.results.applications {
+        for e in &rep.experts {
+            let Some(state) = state_text(rep, a, &e.id) else {
+                continue;
+            };
+            let p = rep.pairs.get(&(a.id.clone(), e.id.clone()));
+            let mut cells = vec![
+                a.id.as_str().into(),
+                e.id.as_str().into(),
+                e.name.as_str().into(),
+                state.into(),
+                opt_num(a.expert_totals.get(&e.id).copied()),
+            ];
+            cells.extend(
+                crit_ids
+                    .iter()
+                    .map(|c| opt_num(p.and_then(|p| p.criteria.get(*c).copied()))),
+            );
+            let flag = format!("{}{}", aggregate::FLAG_OUTLIER, e.id);
+            cells.push(
+                if a.flags.contains(&flag) {
+                    flag
+                } else {
+                    String::new()
+                }
+                .into(),
+            );
+            sh.row(cells)?;
+        }
+    }
+    Ok(sh)
+}
+
+fn disagreements(rep: &Report) -> Result<Sheet, XlsxError> {
+    let mut sh = Sheet::new(XLSX_SHEETS[3])?;
+    sh.header(&strings(&[
+        "id",
+        "kind",
+        "criterion / expert",
+        "values",
+        "rule",
+    ]))?;
+    let s = &rep.settings;
+    for a in &rep.results.applications {
+        for f in &a.flags {
+            if let Some(c) = f.strip_prefix(aggregate::FLAG_DISAGREEMENT) {
+                let max = rep.rubric.criterion(c).map(|k| k.max);
+                let values: Vec<String> = a
+                    .expert_totals
+                    .keys()
+                    .filter_map(|e| {
+                        let v = rep.pairs.get(&(a.id.clone(), e.clone()))?.criteria.get(c)?;
+                        Some(format!("{e} {}", show(*v)))
+                    })
+                    .collect();
+                sh.row(vec![
+                    a.id.as_str().into(),
+                    "disagreement".into(),
+                    c.into(),
+                    values.join(", ").into(),
+                    format!(
+                        "range > {} × max {}",
+                        show(s.disagreement_range_share),
+                        max.map(show).unwrap_or_default()
+                    )
+                    .into(),
+                ])?;
+            } else if let Some(e) = f.strip_prefix(aggregate::FLAG_OUTLIER) {
+                let values: Vec<String> = a
+                    .expert_totals
+                    .iter()
+                    .map(|(x, t)| format!("{x} {}", show(*t)))
+                    .collect();
+                sh.row(vec![
+                    a.id.as_str().into(),
+                    "outlier".into(),
+                    e.into(),
+                    values.join(", ").into(),
+                    format!(
+                        "|total − mean of the others| > {} × {}",
+                        show(s.outlier_total_share),
+                        show(rep.rubric.total_max)
+                    )
+                    .into(),
+                ])?;
+            }
+        }
+    }
+    Ok(sh)
+}
+
+fn audit(rep: &Report) -> Result<Sheet, XlsxError> {
+    let mut sh = Sheet::new(XLSX_SHEETS[4])?;
+    sh.header(&strings(&["key", "value", "", "", ""]))?;
+    let kv = |k: &str, v: String| vec![Cell::from(k), Cell::Text(v)];
+    sh.row(kv("panel", format!("{} {}", rep.panel.id, rep.panel.title)))?;
+    sh.row(kv(
+        "rubric",
+        format!(
+            "{} {} (sha256 {})",
+            rep.panel.rubric_id, rep.panel.rubric_version, rep.panel.rubric_sha256
+        ),
+    ))?;
+    let s = &rep.settings;
+    let settings = [
+        ("method", s.method.to_string()),
+        ("trim", s.trim.to_string()),
+        ("by", s.by.to_string()),
+        ("round", s.digits.to_string()),
+        ("rounding", s.rounding.to_string()),
+        ("quorum", s.quorum.to_string()),
+        ("threshold", show(s.threshold)),
+        (
+            "quota",
+            s.quota.map(|q| q.to_string()).unwrap_or("none".into()),
+        ),
+        (
+            "budget_wan",
+            s.budget_wan.map(show).unwrap_or("none".into()),
+        ),
+        (
+            "per_award_cap_wan",
+            s.per_award_cap_wan.map(show).unwrap_or("none".into()),
+        ),
+        ("resamples", s.resamples.to_string()),
+        ("seed", s.seed.to_string()),
+    ];
+    for (k, v) in settings {
+        sh.row(kv(&format!("setting {k}"), v))?;
+    }
+    sh.row(kv(
+        "overridden on the command line",
+        rep.overridden.join(", "),
+    ))?;
+    match &rep.source {
+        SourceInfo::Csv { path, sha256, rows } => {
+            sh.row(kv("scores file", super::json::file_name(path)))?;
+            sh.row(kv("scores file sha256", sha256.clone()))?;
+            sh.row(kv("scores file rows", rows.to_string()))?;
+        }
+        SourceInfo::Db {
+            journal_seq,
+            journal_head,
+            audit,
+            ..
+        } => {
+            sh.row(kv("chair journal seq", journal_seq.to_string()))?;
+            sh.row(kv("chair journal head", journal_head.clone()))?;
+            sh.row(vec![])?;
+            for (c, h) in ["seq", "index", "time", "kind", "detail"]
+                .iter()
+                .enumerate()
+            {
+                sh.ws
+                    .write_string_with_format(sh.row, c as u16, *h, &sh.bold)?;
+            }
+            sh.row += 1;
+            for rec in audit {
+                sh.row(vec![
+                    Cell::Int(rec.seq),
+                    Cell::Int(u64::from(rec.index)),
+                    rec.ts.as_str().into(),
+                    rec.kind.as_str().into(),
+                    rec.detail.to_string().into(),
+                ])?;
+            }
+        }
+    }
+    Ok(sh)
+}
+
+fn build(rep: &Report) -> Result<Vec<u8>, XlsxError> {
+    let crit_ids: Vec<&str> = rep.rubric.criteria().map(|(_, k)| k.id.as_str()).collect();
+    let mut wb = Workbook::new();
+    for sh in [
+        ranking(rep, &crit_ids)?,
+        per_criterion(rep)?,
+        per_expert(rep, &crit_ids)?,
+        disagreements(rep)?,
+        audit(rep)?,
+    ] {
+        wb.push_worksheet(sh.ws);
+    }
+    wb.save_to_buffer()
+}
+
+/// The report as an XLSX workbook.
+pub fn to_xlsx(rep: &Report) -> Result<Vec<u8>, ExportError> {
+    build(rep).map_err(|e| ExportError::Usage(format!("cannot build the workbook: {e}")))
+}
