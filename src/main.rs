@@ -23,6 +23,11 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
+    /// Audit log: verify a database's hash-chained journal / 审计日志
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
     /// Try the expert screen on the embedded demo panel (a fresh temporary database) / 演示
     Demo {
         /// Interface language: zh or en (default from LANG).
@@ -144,6 +149,36 @@ enum Cmd {
     },
     /// Rank, shortlist and export: JSON, CSV, XLSX, Markdown, 评审汇总表, 评分表 / 评审结果
     Results(Box<panel::commands::results::ResultsArgs>),
+    /// Write a synthetic panel (rubric, bundles, scores CSV) for benchmarks / 生成合成评审数据
+    Synth {
+        /// Number of applications.
+        #[arg(long)]
+        apps: usize,
+        /// Number of experts in the roster.
+        #[arg(long)]
+        experts: usize,
+        /// Number of criteria (single-item expert criteria K01…, maxima adding up to 100).
+        #[arg(long)]
+        criteria: usize,
+        /// Experts scoring each application (default: min(3, experts)).
+        #[arg(long)]
+        per_app: Option<usize>,
+        /// Seed; the same seed gives the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write no bundles (scores, rubric and panel.json only).
+        #[arg(long)]
+        no_bundles: bool,
+        /// Approximate bytes of section text per bundle.
+        #[arg(long, default_value_t = 4096)]
+        text_bytes: usize,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace a panel already in --out.
+        #[arg(long)]
+        force: bool,
+    },
     /// Reopen one application for one expert / 退回重评
     Reopen {
         /// The panel directory (with panel.json).
@@ -201,6 +236,15 @@ enum BundleCmd {
 }
 
 #[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Check every line of the journal (hash chain, sequence); exit 1 when damaged.
+    Verify {
+        /// Database directory (holding journal.jsonl), or the journal file itself.
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum RubricCmd {
     /// Validate rubric files; exit 0 when valid (warnings allowed), 1 otherwise.
     Check {
@@ -249,6 +293,35 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             emit(
                 &commands::score::status(&panel_dir, &expert, db.as_deref(), json)?,
                 "",
+            );
+            Ok(0)
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { db },
+        } => {
+            let journal = if db.is_dir() {
+                db.join("journal.jsonl")
+            } else {
+                db
+            };
+            let s = panel::store::verify_journal(&journal)?;
+            println!(
+                "ok {}: {} commit(s), chain intact, head {}{}{}",
+                journal.display(),
+                s.lines,
+                &s.head_hash[..s.head_hash.len().min(16)],
+                match (&s.first_ts, &s.last_ts) {
+                    (Some(a), Some(b)) => format!(", {a} … {b}"),
+                    _ => String::new(),
+                },
+                if s.torn_tail_bytes > 0 {
+                    format!(
+                        "; {} byte(s) of an interrupted, never acknowledged append at the end (moved aside at the next open)",
+                        s.torn_tail_bytes
+                    )
+                } else {
+                    String::new()
+                }
             );
             Ok(0)
         }
@@ -376,6 +449,30 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let (o, e, code) = commands::results::results(&args)?;
             let _ = std::io::stdout().write_all(&o);
             emit("", &e);
+            Ok(code)
+        }
+        Cmd::Synth {
+            apps,
+            experts,
+            criteria,
+            per_app,
+            seed,
+            no_bundles,
+            text_bytes,
+            out,
+            force,
+        } => {
+            let spec = panel::synth::Spec {
+                apps,
+                experts,
+                criteria,
+                per_app: per_app.unwrap_or(experts.min(3)),
+                seed,
+                bundles: !no_bundles,
+                text_bytes,
+            };
+            let (o, e, code) = commands::synth::synth(&spec, &out, force)?;
+            emit(&o, &e);
             Ok(code)
         }
         Cmd::Reveal {
