@@ -23,4 +23,5 @@ pub mod pii;
 pub mod rubric;
 pub mod sheet;
 pub mod store;
+pub mod synth;
 pub mod tui;

@@ -6,3 +6,4 @@ pub mod results;
 pub mod rubric;
 pub mod score;
 pub mod sheet;
+pub mod synth;
