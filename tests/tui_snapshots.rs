@@ -192,3 +192,21 @@ fn cjk_cells_align_in_the_tree() {
         assert_eq!(col_of_sugg(r), first, "{r}");
     }
 }
+
+#[test]
+fn editor_puts_the_terminal_cursor_after_the_text() {
+    use ratatui::backend::Backend;
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A2.1");
+    feed(&mut a, "c text:论证充分");
+    let mut t = render(&a);
+    let text = snap(&a);
+    let (row, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("论证充分▏"))
+        .expect("the editor field");
+    let col = unicode_width::UnicodeWidthStr::width(&line[..line.find('▏').unwrap()]);
+    let pos = t.backend_mut().get_cursor_position().unwrap();
+    assert_eq!((pos.x as usize, pos.y as usize), (col, row));
+}

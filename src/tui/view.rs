@@ -41,9 +41,55 @@ pub fn buffer_text(buf: &Buffer) -> String {
     out
 }
 
-/// Draw the whole screen.
+/// Draw the whole screen. With an editor open, the terminal cursor sits at
+/// the end of its text, where input methods (e.g. Chinese IMEs) show their
+/// candidate window.
 pub fn draw(frame: &mut Frame, app: &App) {
-    frame.render_widget(Screen(app), frame.area());
+    let area = frame.area();
+    frame.render_widget(Screen(app), area);
+    if let Some(Overlay::Editor { prompt, buf, .. }) = app.overlays.last() {
+        let p = layout::layout(area.width, area.height, app.focus);
+        if !p.too_small {
+            let g = editor_geometry(prompt, buf, area);
+            let x = g.field.x + width(&g.shown) as u16;
+            frame.set_cursor_position((x.min(g.field.right().saturating_sub(1)), g.field.y));
+        }
+    }
+}
+
+/// Where an editor overlay goes.
+struct EditorGeometry {
+    rect: Rect,
+    prompt: Vec<String>,
+    /// The input line.
+    field: Rect,
+    /// The end of the text that fits in the field.
+    shown: String,
+}
+
+fn editor_geometry(prompt: &str, text: &str, area: Rect) -> EditorGeometry {
+    let w = 70u16.min(area.width.saturating_sub(4));
+    let iw = w.saturating_sub(4) as usize;
+    let prompt_lines = wrap(prompt, iw);
+    let h = prompt_lines.len() as u16 + 6;
+    let rect = centered(area, w, h);
+    let field = Rect::new(
+        rect.x + 2,
+        rect.y + 1 + prompt_lines.len() as u16 + 1,
+        iw as u16,
+        1,
+    );
+    // show the end of the text when it is wider than the field
+    let mut shown = text.to_string();
+    while width(&shown) + 1 > iw && !shown.is_empty() {
+        shown.remove(0);
+    }
+    EditorGeometry {
+        rect,
+        prompt: prompt_lines,
+        field,
+        shown,
+    }
 }
 
 /// The whole expert screen as a widget.
@@ -953,46 +999,35 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
             buf: text_buf,
             ..
         } => {
-            let w = 70u16.min(area.width.saturating_sub(4));
-            let iw = w.saturating_sub(4) as usize;
-            let prompt_lines = wrap(prompt, iw);
-            let h = prompt_lines.len() as u16 + 6;
-            let r = centered(area, w, h);
-            clear(r, buf);
+            let g = editor_geometry(prompt, text_buf, area);
+            clear(g.rect, buf);
             let block = pane_block(editor_title(app, o), true, th);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            for (k, l) in prompt_lines.iter().enumerate() {
+            block.render(g.rect, buf);
+            for (k, l) in g.prompt.iter().enumerate() {
                 set(
                     buf,
-                    inner.x + 1,
-                    inner.y + k as u16,
+                    g.field.x,
+                    g.rect.y + 1 + k as u16,
                     l,
-                    inner.width.saturating_sub(1),
+                    g.field.width,
                     Style::new(),
                 );
             }
-            let y = inner.y + prompt_lines.len() as u16 + 1;
-            // show the end of the text when it is wider than the field
-            let mut shown = text_buf.clone();
-            while width(&shown) + 1 > iw && !shown.is_empty() {
-                shown.remove(0);
-            }
-            let field = format!("{}▏", shown);
+            let field = format!("{}▏", g.shown);
             set(
                 buf,
-                inner.x + 1,
-                y,
-                &pad_right(&field, iw),
-                iw as u16,
+                g.field.x,
+                g.field.y,
+                &pad_right(&field, g.field.width as usize),
+                g.field.width,
                 th.selected(false),
             );
             set(
                 buf,
-                inner.x + 1,
-                y + 2,
+                g.field.x,
+                g.field.y + 2,
                 t.editor_keys,
-                inner.width.saturating_sub(1),
+                g.field.width,
                 th.dim(),
             );
         }
