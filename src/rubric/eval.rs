@@ -329,11 +329,13 @@ impl Facts {
                         Num::Val(
                             v,
                             format!(
-                                "{} / {} × {} = {}{unit}",
+                                "{} / {} × {} = {}{}{unit}",
                                 a.normalize(),
                                 b.normalize(),
                                 scale,
-                                num::show(v)
+                                // Shown to 4 places; compared exactly.
+                                if v.round_dp(4) == v { "" } else { "≈" },
+                                num::show(v.round_dp(4))
                             ),
                         )
                     }
