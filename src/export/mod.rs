@@ -296,10 +296,17 @@ impl Report {
                 crate::rubric::num::show(b)
             ));
         }
-        if !r.calibration_changes.is_empty() {
+        let changes = &r.calibration_changes;
+        if !changes.is_empty() {
+            let shown: Vec<&str> = changes.iter().take(10).map(String::as_str).collect();
             s.push_str(&format!(
-                "; calibration would change the shortlist for {}",
-                r.calibration_changes.join(", ")
+                "; calibration would change the shortlist for {}{}",
+                shown.join(", "),
+                if changes.len() > shown.len() {
+                    format!(" and {} more", changes.len() - shown.len())
+                } else {
+                    String::new()
+                }
             ));
         }
         s

@@ -424,7 +424,14 @@ fn finish(
     drop(table);
     let mut notes_by_app = pa.notes;
     for app in &mut results.applications {
-        if let Some(mut n) = notes_by_app.remove(&app.id) {
+        let mut n = notes_by_app.remove(&app.id).unwrap_or_default();
+        if !pa.titles.contains_key(&app.id) {
+            n.insert(
+                0,
+                "no bundle in the panel: eligibility not checked, no requested amount".into(),
+            );
+        }
+        if !n.is_empty() {
             n.append(&mut app.notes);
             app.notes = n;
         }
@@ -593,38 +600,176 @@ struct Ids {
 }
 
 impl Ids {
-    /// `s` must be valid UTF-8 (checked by the caller).
-    fn intern(&mut self, s: &[u8]) -> u32 {
+    /// The index of `s`; `None` when `s` is not valid UTF-8 (checked only for new ids).
+    fn intern(&mut self, s: &[u8]) -> Option<u32> {
         if let Some(l) = self.last {
             if self.names[l as usize].as_bytes() == s {
-                return l;
+                return Some(l);
             }
         }
         let id = match self.map.get(s) {
             Some(&id) => id,
             None => {
+                let name = std::str::from_utf8(s).ok()?.to_owned();
                 let id = self.names.len() as u32;
-                self.names.push(String::from_utf8_lossy(s).into_owned());
+                self.names.push(name);
                 self.map.insert(s.into(), id);
                 id
             }
         };
         self.last = Some(id);
-        id
+        Some(id)
     }
 }
 
-/// A reader that hashes what it reads.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
+/// Hands the blocks of the reader thread to the CSV parser.
+struct ChannelReader {
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    cur: Vec<u8>,
+    pos: usize,
 }
 
-impl<R: Read> Read for Hashing<R> {
+impl Read for ChannelReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
+        loop {
+            if self.pos < self.cur.len() {
+                let n = buf.len().min(self.cur.len() - self.pos);
+                buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    self.cur = block;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+    }
+}
+
+/// The reader thread: blocks of `file` into `tx`; returns the sha256 of what it read.
+fn read_blocks(
+    mut file: std::fs::File,
+    tx: std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>,
+) -> String {
+    let mut hasher = Sha256::new();
+    loop {
+        let mut block = vec![0u8; 1 << 20];
+        let n = match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                break;
+            }
+        };
+        block.truncate(n);
+        hasher.update(&block);
+        if tx.send(Ok(block)).is_err() {
+            break; // the parser stopped early
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Valid rows of the parser, handed to the builder thread in batches.
+#[derive(Default)]
+struct Batch {
+    /// Application and expert ids of the rows, back to back.
+    bytes: Vec<u8>,
+    rows: Vec<BatchRow>,
+}
+
+struct BatchRow {
+    app_end: u32,
+    expert_end: u32,
+    target: Target,
+    value: Decimal,
+    line: u64,
+}
+
+const BATCH_ROWS: usize = 1 << 15;
+
+/// The builder thread's state: interned ids, the score table, item rows.
+struct Builder<'a> {
+    ix: &'a RubricIndex<'a>,
+    want_detail: bool,
+    words: usize,
+    table: ScoreTable,
+    apps: Ids,
+    experts: Ids,
+    pair_index: HashMap<(u32, u32), u32, FnvBuild>,
+    pair_keys: Vec<(u32, u32)>,
+    /// Per pair: the criteria given by criterion rows (bit set).
+    crit_bits: Vec<u64>,
+    last_pair: Option<((u32, u32), u32)>,
+    item_rows: Vec<ItemRow>,
+    detail_rows: Vec<(u32, u32, Decimal)>,
+    problems: Vec<CsvProblem>,
+}
+
+impl Builder<'_> {
+    fn batch(&mut self, b: &Batch) {
+        let mut start = 0usize;
+        for r in &b.rows {
+            let app = &b.bytes[start..r.app_end as usize];
+            let expert = &b.bytes[r.app_end as usize..r.expert_end as usize];
+            start = r.expert_end as usize;
+            self.row(app, expert, r.target, r.value, r.line);
+        }
+    }
+
+    fn row(&mut self, app: &[u8], expert: &[u8], target: Target, value: Decimal, line: u64) {
+        let a = self.apps.intern(app);
+        let e = self.experts.intern(expert);
+        let (Some(a), Some(e)) = (a, e) else {
+            if self.problems.len() < MAX_PROBLEMS {
+                self.problems.push(CsvProblem {
+                    line,
+                    column: if a.is_none() { 1 } else { 2 },
+                    message: "not valid UTF-8; save the file as UTF-8 (with or without BOM)".into(),
+                });
+            }
+            return;
+        };
+        let p = match self.last_pair {
+            Some((k, p)) if k == (a, e) => p,
+            _ => {
+                let next = self.pair_keys.len() as u32;
+                let p = *self.pair_index.entry((a, e)).or_insert(next);
+                if p == next {
+                    self.pair_keys.push((a, e));
+                    self.crit_bits.resize(self.crit_bits.len() + self.words, 0);
+                }
+                self.last_pair = Some(((a, e), p));
+                p
+            }
+        };
+        match target {
+            Target::Criterion(c) => {
+                let c = c as usize;
+                self.crit_bits[p as usize * self.words + c / 64] |= 1u64 << (c % 64);
+                self.table.push(
+                    &self.apps.names[a as usize],
+                    &self.experts.names[e as usize],
+                    self.ix.crit_ids[c],
+                    value,
+                );
+                if self.want_detail {
+                    self.detail_rows.push((p, c as u32, value));
+                }
+            }
+            Target::Item(i) => self.item_rows.push(ItemRow {
+                pair: p,
+                item: i,
+                value,
+                line,
+            }),
+        }
     }
 }
 
@@ -718,6 +863,9 @@ struct ItemRow {
 /// criterion's) or an item id (items are combined per (application, expert) with
 /// [`rubric::combine`]; rule items without a row take `suggestions`). The comment column is
 /// ignored. All problems (up to 50) are reported with line and column.
+///
+/// Three threads share the work: one reads and hashes the file, one parses and checks the
+/// rows (the caller's), one interns the ids and fills the score table.
 pub fn read_scores_csv(
     path: &Path,
     rubric: &Rubric,
@@ -730,209 +878,77 @@ pub fn read_scores_csv(
         source,
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 17)
-        .from_reader(Hashing {
-            inner: file,
-            hasher: Sha256::new(),
-        });
+    let ix = RubricIndex::new(rubric);
+    let nc = ix.nc();
+    let words = nc.div_ceil(64).max(1);
     let fail = |problems: Vec<CsvProblem>| ExportError::Csv {
         file: path.to_path_buf(),
         problems,
     };
-    let read_err = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
-        let message = match e.kind() {
-            csv::ErrorKind::Io(io) => format!("cannot read the file ({io})"),
-            _ => format!("cannot read this row ({e})"),
-        };
-        CsvProblem {
-            line,
-            column: 1,
-            message,
-        }
-    };
-    let mut rec = csv::ByteRecord::new();
-    // Header.
-    let expected = "application,expert,criterion,value[,comment]";
-    match rdr.read_byte_record(&mut rec) {
-        Ok(true) => {}
-        Ok(false) => {
-            return Err(fail(vec![CsvProblem {
-                line: 1,
-                column: 1,
-                message: format!("the file is empty; the first line must be {expected}"),
-            }]))
-        }
-        Err(e) => return Err(fail(vec![read_err(e)])),
-    }
-    let ncols = rec.len();
-    if !(4..=5).contains(&ncols) {
-        return Err(fail(vec![CsvProblem {
-            line: 1,
-            column: 1,
-            message: format!("the header has {ncols} column(s); it must be exactly {expected}"),
-        }]));
-    }
-    for (i, h) in rec.iter().enumerate() {
-        let h = if i == 0 {
-            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
-        } else {
-            h
-        };
-        if trim(h) != HEADER[i].as_bytes() {
-            return Err(fail(vec![CsvProblem {
-                line: 1,
-                column: i + 1,
-                message: format!(
-                    "column {} is named {:?} but must be {:?}; the header must be exactly \
-                     {expected}",
-                    i + 1,
-                    String::from_utf8_lossy(h),
-                    HEADER[i]
-                ),
-            }]));
-        }
-    }
 
-    let ix = RubricIndex::new(rubric);
-    let nc = ix.nc();
-    let words = nc.div_ceil(64).max(1);
-    let mut table = ScoreTable::with_capacity(((size / 24) as usize).min(1 << 26));
-    let mut apps = Ids::default();
-    let mut experts = Ids::default();
-    let mut pair_index: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
-    let mut pair_keys: Vec<(u32, u32)> = Vec::new();
-    // Per pair: criteria given by criterion rows (bit set).
-    let mut crit_bits: Vec<u64> = Vec::new();
-    let mut last_pair: Option<((u32, u32), u32)> = None;
-    let mut item_rows: Vec<ItemRow> = Vec::new();
-    let mut detail_rows: Vec<(u32, u32, Decimal)> = Vec::new();
-    let mut problems: Vec<CsvProblem> = Vec::new();
-    let mut rows: u64 = 0;
-
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                problems.push(read_err(e));
-                if problems.len() >= MAX_PROBLEMS {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|f| trim(f).is_empty()) {
-            continue;
-        }
-        rows += 1;
-        let mut problem = |column: usize, message: String| {
-            problems.push(CsvProblem {
-                line,
-                column,
-                message,
-            })
-        };
-        if rec.len() != ncols {
-            problem(
-                rec.len().min(ncols) + 1,
-                format!(
-                    "{} field(s), the header has {ncols}; quote fields that contain commas",
-                    rec.len()
-                ),
-            );
-        } else {
-            let app_b = trim(&rec[0]);
-            let expert_b = trim(&rec[1]);
-            let id_b = trim(&rec[2]);
-            let mut ok = true;
-            for (col, f, what) in [(1, app_b, "application"), (2, expert_b, "expert")] {
-                if f.is_empty() {
-                    ok = false;
-                    problem(col, format!("the {what} is empty"));
-                } else if std::str::from_utf8(f).is_err() {
-                    ok = false;
-                    problem(
-                        col,
-                        "not valid UTF-8; save the file as UTF-8 (with or without BOM)".into(),
-                    );
-                }
-            }
-            let target = ix.lookup.get(id_b).copied();
-            if target.is_none() {
-                ok = false;
-                problem(
-                    3,
-                    format!(
-                        "rubric {} has no criterion or item {:?}",
-                        rubric.id,
-                        String::from_utf8_lossy(id_b)
-                    ),
-                );
-            }
-            let value = match parse_value(trim(&rec[3])) {
-                Ok(v) => Some(v),
-                Err(m) => {
-                    ok = false;
-                    problem(4, m);
-                    None
-                }
+    let (block_tx, block_rx) = std::sync::mpsc::sync_channel(4);
+    let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let (parsed, builder, sha256) = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_blocks(file, block_tx));
+        let ix = &ix;
+        let building = scope.spawn(move || {
+            let mut b = Builder {
+                ix,
+                want_detail,
+                words,
+                // Untouched capacity costs no resident memory; a regrowth would copy it all.
+                table: ScoreTable::with_capacity(((size / 12) as usize).min(1 << 27)),
+                apps: Ids::default(),
+                experts: Ids::default(),
+                pair_index: HashMap::default(),
+                pair_keys: Vec::new(),
+                crit_bits: Vec::new(),
+                last_pair: None,
+                item_rows: Vec::new(),
+                detail_rows: Vec::new(),
+                problems: Vec::new(),
             };
-            if let (true, Some(target), Some(value)) = (ok, target, value) {
-                let a = apps.intern(app_b);
-                let e = experts.intern(expert_b);
-                let p = match last_pair {
-                    Some((k, p)) if k == (a, e) => p,
-                    _ => {
-                        let next = pair_keys.len() as u32;
-                        let p = *pair_index.entry((a, e)).or_insert(next);
-                        if p == next {
-                            pair_keys.push((a, e));
-                            crit_bits.resize(crit_bits.len() + words, 0);
-                        }
-                        last_pair = Some(((a, e), p));
-                        p
-                    }
-                };
-                match target {
-                    Target::Criterion(c) => {
-                        let c = c as usize;
-                        crit_bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
-                        table.push(
-                            &apps.names[a as usize],
-                            &experts.names[e as usize],
-                            ix.crit_ids[c],
-                            value,
-                        );
-                        if want_detail {
-                            detail_rows.push((p, c as u32, value));
-                        }
-                    }
-                    Target::Item(i) => item_rows.push(ItemRow {
-                        pair: p,
-                        item: i,
-                        value,
-                        line,
-                    }),
-                }
+            for batch in batch_rx {
+                b.batch(&batch);
             }
-        }
-        if problems.len() >= MAX_PROBLEMS {
-            break;
-        }
+            b
+        });
+        let src = ChannelReader {
+            rx: block_rx,
+            cur: Vec::new(),
+            pos: 0,
+        };
+        let parsed = parse_rows(src, &ix.lookup, &rubric.id, batch_tx);
+        // The parser's channels are closed: both threads finish.
+        let builder = building.join();
+        let sha = reader.join();
+        (parsed, builder, sha)
+    });
+    let (rows, mut problems) = parsed;
+    let sha256 = sha256.unwrap_or_default();
+    let Ok(mut b) = builder else {
+        return Err(ExportError::Usage(format!(
+            "{}: reading the scores failed unexpectedly",
+            path.display()
+        )));
+    };
+    problems.append(&mut b.problems);
+    if problems.first().is_some_and(|p| p.line <= 1) {
+        // The header is wrong: nothing else is worth reporting.
+        problems.truncate(1);
+        return Err(fail(problems));
     }
-    let sha256 = hex::encode(rdr.into_inner().hasher.finalize());
 
     // Item rows: per pair, combined into criterion values.
     let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut item_rows = std::mem::take(&mut b.item_rows);
     item_rows.sort_by_key(|r| (r.pair, r.item, r.line));
     let mut i = 0;
     while i < item_rows.len() && problems.len() < MAX_PROBLEMS {
         let p = item_rows[i].pair;
+        let (a, e) = b.pair_keys[p as usize];
+        let app = b.apps.names[a as usize].clone();
+        let expert = b.experts.names[e as usize].clone();
         let mut j = i;
         let mut given: BTreeMap<String, Decimal> = BTreeMap::new();
         while j < item_rows.len() && item_rows[j].pair == p {
@@ -942,10 +958,8 @@ pub fn read_scores_csv(
                     line: r.line,
                     column: 3,
                     message: format!(
-                        "item {} of {} for {} is already given at line {}; keep one row",
+                        "item {} of {app} for {expert} is already given at line {}; keep one row",
                         ix.items[r.item as usize].id,
-                        apps.names[pair_keys[p as usize].0 as usize],
-                        experts.names[pair_keys[p as usize].1 as usize],
                         item_rows[j - 1].line
                     ),
                 });
@@ -953,15 +967,12 @@ pub fn read_scores_csv(
             given.insert(ix.items[r.item as usize].id.clone(), r.value);
             j += 1;
         }
-        let (a, e) = pair_keys[p as usize];
-        let app = &apps.names[a as usize];
-        let expert = &experts.names[e as usize];
-        let bits = &crit_bits[p as usize * words..(p as usize + 1) * words];
+        let bits = &b.crit_bits[p as usize * words..(p as usize + 1) * words];
         let mut pair_notes = Vec::new();
         let values = pair_criteria(
             &ix,
             &given,
-            suggestions.get(app),
+            suggestions.get(&app),
             &|c| bits[c / 64] & (1u64 << (c % 64)) != 0,
             &format!("expert {expert}"),
             &mut pair_notes,
@@ -970,9 +981,9 @@ pub fn read_scores_csv(
             notes.entry(app.clone()).or_default().extend(pair_notes);
         }
         for (c, v) in values {
-            table.push(app, expert, ix.crit_ids[c], v);
+            b.table.push(&app, &expert, ix.crit_ids[c], v);
             if want_detail {
-                detail_rows.push((p, c as u32, v));
+                b.detail_rows.push((p, c as u32, v));
             }
         }
         i = j;
@@ -991,12 +1002,12 @@ pub fn read_scores_csv(
     }
     let mut pairs = BTreeMap::new();
     if want_detail {
-        for (p, c, v) in detail_rows {
-            let (a, e) = pair_keys[p as usize];
+        for &(p, c, v) in &b.detail_rows {
+            let (a, e) = b.pair_keys[p as usize];
             pairs
                 .entry((
-                    apps.names[a as usize].clone(),
-                    experts.names[e as usize].clone(),
+                    b.apps.names[a as usize].clone(),
+                    b.experts.names[e as usize].clone(),
                 ))
                 .or_insert_with(|| PairDetail {
                     state: PairState::Scored,
@@ -1006,16 +1017,206 @@ pub fn read_scores_csv(
                 .insert(ix.crit_ids[c as usize].to_string(), v);
         }
     }
-    let mut expert_ids = experts.names;
+    let mut expert_ids = std::mem::take(&mut b.experts.names);
     expert_ids.sort();
     Ok(CsvScores {
-        table,
+        table: b.table,
         rows,
         sha256,
         experts: expert_ids,
         notes,
         pairs,
     })
+}
+
+/// The parser: header check, then every row checked; valid rows go to `out` in batches.
+/// Returns the number of data rows and the problems (a header problem is the only one).
+fn parse_rows(
+    src: ChannelReader,
+    lookup: &HashMap<Box<[u8]>, Target, FnvBuild>,
+    rubric_id: &str,
+    out: std::sync::mpsc::SyncSender<Batch>,
+) -> (u64, Vec<CsvProblem>) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(src);
+    let read_err = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::Io(io) => format!("cannot read the file ({io})"),
+            _ => format!("cannot read this row ({e})"),
+        };
+        CsvProblem {
+            line,
+            column: 1,
+            message,
+        }
+    };
+    let header_problem = |column: usize, message: String| {
+        (
+            0,
+            vec![CsvProblem {
+                line: 1,
+                column,
+                message,
+            }],
+        )
+    };
+    let mut rec = csv::ByteRecord::new();
+    let expected = "application,expert,criterion,value[,comment]";
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => {
+            return header_problem(
+                1,
+                format!("the file is empty; the first line must be {expected}"),
+            )
+        }
+        Err(e) => {
+            let mut p = read_err(e);
+            p.line = 1;
+            return (0, vec![p]);
+        }
+    }
+    let ncols = rec.len();
+    if !(4..=5).contains(&ncols) {
+        return header_problem(
+            1,
+            format!("the header has {ncols} column(s); it must be exactly {expected}"),
+        );
+    }
+    for (i, h) in rec.iter().enumerate() {
+        let h = if i == 0 {
+            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
+        } else {
+            h
+        };
+        if trim(h) != HEADER[i].as_bytes() {
+            return header_problem(
+                i + 1,
+                format!(
+                    "column {} is named {:?} but must be {:?}; the header must be exactly \
+                     {expected}",
+                    i + 1,
+                    String::from_utf8_lossy(h),
+                    HEADER[i]
+                ),
+            );
+        }
+    }
+
+    let mut problems: Vec<CsvProblem> = Vec::new();
+    let mut rows: u64 = 0;
+    let mut batch = Batch::default();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                problems.push(read_err(e));
+                if io || problems.len() >= MAX_PROBLEMS {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != ncols {
+            if rec.iter().all(|f| trim(f).is_empty()) {
+                continue; // blank line
+            }
+            rows += 1;
+            problems.push(CsvProblem {
+                line,
+                column: rec.len().min(ncols) + 1,
+                message: format!(
+                    "{} field(s), the header has {ncols}; quote fields that contain commas",
+                    rec.len()
+                ),
+            });
+        } else {
+            let app = trim(&rec[0]);
+            let expert = trim(&rec[1]);
+            let id = trim(&rec[2]);
+            let value = trim(&rec[3]);
+            if app.is_empty()
+                && expert.is_empty()
+                && id.is_empty()
+                && value.is_empty()
+                && rec.get(4).is_none_or(|c| trim(c).is_empty())
+            {
+                continue; // blank line
+            }
+            rows += 1;
+            let mut problem = |column: usize, message: String| {
+                problems.push(CsvProblem {
+                    line,
+                    column,
+                    message,
+                })
+            };
+            let mut ok = true;
+            if app.is_empty() {
+                ok = false;
+                problem(1, "the application is empty".into());
+            }
+            if expert.is_empty() {
+                ok = false;
+                problem(2, "the expert is empty".into());
+            }
+            let target = lookup.get(id).copied();
+            if target.is_none() {
+                ok = false;
+                problem(
+                    3,
+                    format!(
+                        "rubric {rubric_id} has no criterion or item {:?}",
+                        String::from_utf8_lossy(id)
+                    ),
+                );
+            }
+            let value = match parse_value(value) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    ok = false;
+                    problem(4, m);
+                    None
+                }
+            };
+            if let (true, Some(target), Some(value)) = (ok, target, value) {
+                batch.bytes.extend_from_slice(app);
+                let app_end = batch.bytes.len() as u32;
+                batch.bytes.extend_from_slice(expert);
+                batch.rows.push(BatchRow {
+                    app_end,
+                    expert_end: batch.bytes.len() as u32,
+                    target,
+                    value,
+                    line,
+                });
+                if batch.rows.len() >= BATCH_ROWS {
+                    let full = std::mem::replace(
+                        &mut batch,
+                        Batch {
+                            bytes: Vec::with_capacity(BATCH_ROWS * 16),
+                            rows: Vec::with_capacity(BATCH_ROWS),
+                        },
+                    );
+                    if out.send(full).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
+    }
+    let _ = out.send(batch);
+    (rows, problems)
 }
 
 /// Results straight from a raw-score CSV (no database). `want_detail` keeps each expert's

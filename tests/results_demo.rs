@@ -1,0 +1,526 @@
+//! `panel results` end to end on the seed-000 demo panel (park IP trusteeship 2024): paper
+//! forms imported into a chair database with `panel import`, and the same scores computed
+//! straight from a CSV with `--scores`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use assert_cmd::Command;
+use panel::panel::Panel;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
+const EXPERTS: [&str; 5] = ["E01", "E02", "E03", "E04", "E05"];
+
+struct Demo {
+    tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A copy of the demo panel (panel.json with experts E01–E05, bundles/).
+fn demo() -> Demo {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("panel");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
+    copy_dir(&fixture.join("bundles"), &dir.join("bundles"));
+    Demo { tmp, dir }
+}
+
+impl Demo {
+    fn path(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> (Vec<u8>, String, i32) {
+        let o = Command::cargo_bin("panel")
+            .unwrap()
+            .env("HOME", self.tmp.path())
+            .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.stdout,
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            o.status.code().unwrap_or(-1),
+        )
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (out, err, code) = self.run(args);
+        assert_eq!(code, 0, "panel {args:?} failed: {err}");
+        String::from_utf8(out).unwrap()
+    }
+
+    fn dir(&self) -> &str {
+        self.dir.to_str().unwrap()
+    }
+}
+
+/// Quality of each demo application (share of the maximum an average expert gives).
+fn quality(app: &str) -> f64 {
+    match app {
+        "T24-001" => 0.92,
+        "T24-002" => 0.55,
+        "T24-003" => 0.86,
+        "T24-004" => 0.50,
+        "T24-005" => 0.90,
+        "T24-006" => 0.95,
+        "T24-007" => 0.70,
+        "T24-008" => 0.62,
+        "T24-009" => 0.80,
+        _ => 0.75,
+    }
+}
+
+/// A realistic value for an expert item: the application's quality ± the expert's lean,
+/// a multiple of 0.5 in [0, max].
+fn expert_value(app: &str, expert: usize, item: usize, max: Decimal) -> Decimal {
+    let lean = [0.0, 0.06, -0.05, 0.03, -0.08][expert % 5];
+    let wobble = (((expert * 7 + item * 3 + app.len()) % 5) as f64 - 2.0) * 0.02;
+    let m: f64 = max.to_string().parse().unwrap();
+    let v = ((quality(app) + lean + wobble).clamp(0.0, 1.0) * m * 2.0).round() / 2.0;
+    Decimal::from_str(&format!("{v}")).unwrap()
+}
+
+/// Paper-form rows (`panel import` format): every expert item of every application by every
+/// expert; rule items are left to their computed suggestions.
+fn paper_csv(panel: &Panel) -> String {
+    let r = &panel.rubric.rubric;
+    let mut out = String::from("application,expert,criterion,value,comment\n");
+    for b in &panel.bundles {
+        for (e, expert) in EXPERTS.iter().enumerate() {
+            for (i, (_, _, item)) in r.items().enumerate() {
+                if item.is_expert() {
+                    let v = expert_value(&b.bundle.code, e, i, item.max());
+                    out.push_str(&format!("{},{expert},{},{v},\n", b.bundle.code, item.id));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+fn app<'a>(j: &'a Value, id: &str) -> &'a Value {
+    j["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+}
+
+fn check_demo_results(j: &Value) {
+    let apps = j["applications"].as_array().unwrap();
+    assert_eq!(apps.len(), 10);
+    // The gates exclude the applicant that had a trusteeship project within three years
+    // (E5) and the one with fewer than 100 SMEs holding patents (E2), however well scored.
+    let t6 = app(j, "T24-006");
+    assert_eq!(t6["status"], "ineligible");
+    assert_eq!(t6["eligibility"], "ineligible");
+    assert!(t6["ineligible_reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("E5"));
+    assert_eq!(t6["rank"], Value::Null);
+    assert_eq!(t6["shortlisted"], false);
+    assert_eq!(app(j, "T24-009")["status"], "ineligible");
+    // The over-cap request (50 万元) is cut to the 40 万元 cap.
+    let t3 = app(j, "T24-003");
+    assert_eq!(t3["shortlisted"], true, "{t3}");
+    assert_eq!(t3["funding_wan"], 40);
+    // At most 3 (the call's quota), in rank order.
+    let short: Vec<&Value> = apps.iter().filter(|a| a["shortlisted"] == true).collect();
+    assert_eq!(short.len(), 3);
+    for (i, a) in short.iter().enumerate() {
+        assert_eq!(a["rank"], i as u64 + 1);
+        assert!(a["funding_wan"].as_f64().unwrap() <= 40.0);
+    }
+    assert_eq!(j["budget_used_wan"], 120);
+    // Every application was scored by all five experts.
+    for a in apps {
+        assert_eq!(a["experts"], 5, "{a}");
+        assert_eq!(a["expert_totals"].as_object().unwrap().len(), 5);
+        assert!(a["calibrated_total"].is_number());
+        let p = &a["p_shortlist"];
+        if a["status"] == "ineligible" {
+            assert!(p.is_null());
+        } else {
+            let p = p.as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p));
+        }
+    }
+    assert_eq!(j["settings"]["quota"], 3);
+    assert_eq!(j["settings"]["per_award_cap_wan"], 40);
+    assert_eq!(j["settings"]["method"], "mean");
+    assert_eq!(j["settings"]["by"], "total");
+    assert!(j["calibration_changes"].is_array());
+}
+
+#[test]
+fn demo_panel_from_the_chair_database() {
+    let d = demo();
+    let panel = Panel::open(&d.dir).unwrap();
+    let csv = d.path("paper.csv");
+    std::fs::write(&csv, paper_csv(&panel)).unwrap();
+    let db = d.path("chair");
+    let db_s = db.to_str().unwrap();
+    d.ok(&["import", d.dir(), csv.to_str().unwrap(), "--db", db_s]);
+
+    let j = json(&d.ok(&["results", d.dir(), "--db", db_s, "--format", "json"]));
+    check_demo_results(&j);
+    assert_eq!(j["source"]["kind"], "db");
+
+    // The 评审汇总表 lists every expert's total of every application.
+    let summary = d.ok(&["results", d.dir(), "--db", db_s, "--format", "summary-md"]);
+    assert!(summary.contains("## 评审汇总表"), "{summary}");
+    assert!(summary.contains("| 序号 | 申报编号 | 项目名称 | 专家1 | 专家2 | 专家3 | 专家4 | 专家5 | 平均分 | 最终得分 | 排名 | 是否入围 | 建议资助金额（万元） | 备注 |"), "{summary}");
+    assert!(summary.contains("评审组长签字："));
+    for a in j["applications"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        let line = summary
+            .lines()
+            .find(|l| l.contains(&format!("| {id} |")))
+            .unwrap_or_else(|| panic!("{id} not in the summary"));
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        for (k, e) in EXPERTS.iter().enumerate() {
+            let t = a["expert_totals"][e].as_f64().unwrap();
+            let cell: f64 = cells[4 + k].parse().unwrap();
+            assert_eq!(cell, t, "{id} {e}: {line}");
+        }
+        let total = a["total"].as_f64().unwrap();
+        assert_eq!(cells[10].parse::<f64>().unwrap(), total, "{line}");
+    }
+    let t6 = summary.lines().find(|l| l.contains("| T24-006 |")).unwrap();
+    assert!(
+        t6.contains("不符合申报条件（E5）") && t6.contains("| 否 |"),
+        "{t6}"
+    );
+    let t3 = summary.lines().find(|l| l.contains("| T24-003 |")).unwrap();
+    assert!(t3.contains("申请50万元，核定40万元"), "{t3}");
+
+    // One expert's 评分表 in the official wording.
+    let sheet = d.ok(&[
+        "results",
+        d.dir(),
+        "--db",
+        db_s,
+        "--format",
+        "sheet-md",
+        "--expert",
+        "E02",
+    ]);
+    assert!(sheet.contains("| 一级指标 | 二级指标 | 分值 | 要求 | 评分标准 | 得分 |"));
+    assert!(sheet.contains("评审专家：专家二 Expert 2（E02）"));
+    assert_eq!(sheet.matches("评审专家签字：").count(), 10);
+    let t1_total = app(&j, "T24-001")["expert_totals"]["E02"].as_f64().unwrap();
+    let t1 = &sheet[sheet.find("### 申报编号：T24-001").unwrap()..];
+    let total_line = t1.lines().find(|l| l.starts_with("| 合计 |")).unwrap();
+    assert!(
+        total_line.ends_with(&format!("| {t1_total} |")),
+        "{total_line}"
+    );
+
+    // The other formats.
+    let md = d.ok(&["results", d.dir(), "--db", db_s]);
+    assert!(md.contains("## 排名 Ranking") && md.contains("## 校准 Calibration"));
+    let csv_out = d.ok(&["results", d.dir(), "--db", db_s, "--format", "csv"]);
+    assert!(csv_out.starts_with('\u{feff}'));
+    let xlsx = d.path("results.xlsx");
+    let (_, err, code) = d.run(&[
+        "results",
+        d.dir(),
+        "--db",
+        db_s,
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 shortlisted"), "{err}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
+
+    // `panel reveal` reads the JSON results.
+    let res = d.path("results.json");
+    d.ok(&[
+        "results",
+        d.dir(),
+        "--db",
+        db_s,
+        "-o",
+        res.to_str().unwrap(),
+    ]);
+    assert!(json(&std::fs::read_to_string(&res).unwrap())["applications"].is_array());
+}
+
+#[test]
+fn demo_panel_straight_from_a_scores_csv() {
+    let d = demo();
+    let panel = Panel::open(&d.dir).unwrap();
+    let csv = d.path("paper.csv");
+    // Item rows, exactly the paper forms: rule items take their computed suggestions.
+    std::fs::write(&csv, paper_csv(&panel)).unwrap();
+    let j = json(&d.ok(&[
+        "results",
+        d.dir(),
+        "--scores",
+        csv.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    check_demo_results(&j);
+    assert_eq!(j["source"]["kind"], "csv");
+    assert_eq!(j["source"]["file"], "paper.csv");
+
+    // The chair database gives the same numbers.
+    let db = d.path("chair");
+    d.ok(&[
+        "import",
+        d.dir(),
+        csv.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let from_db = json(&d.ok(&[
+        "results",
+        d.dir(),
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(from_db["applications"], j["applications"]);
+}
+
+#[test]
+fn applications_without_a_bundle_are_ranked_unchecked() {
+    let d = demo();
+    let csv = d.path("scores.csv");
+    let mut text = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        for (c, v) in [
+            ("A1", "5"),
+            ("A2", "9"),
+            ("A3", "12"),
+            ("B1", "18"),
+            ("B2", "18"),
+            ("B3", "9"),
+            ("C1", "9"),
+            ("C2", "9"),
+        ] {
+            text.push_str(&format!("X-NEW,{e},{c},{v}\n"));
+        }
+    }
+    std::fs::write(&csv, text).unwrap();
+    let j = json(&d.ok(&[
+        "results",
+        d.dir(),
+        "--scores",
+        csv.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let x = app(&j, "X-NEW");
+    assert_eq!(x["eligibility"], "unchecked");
+    assert_eq!(x["status"], "ranked");
+    assert_eq!(x["rank"], 1);
+    assert_eq!(x["total"], 89);
+    assert_eq!(x["shortlisted"], true);
+    assert!(x["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("eligibility unchecked")));
+    // The demo bundles without scores are incomplete, not ranked.
+    let t1 = app(&j, "T24-001");
+    assert_eq!(t1["status"], "incomplete");
+    assert_eq!(t1["experts"], 0);
+}
+
+#[test]
+fn bad_scores_csv_is_refused_with_file_line_and_column() {
+    let d = demo();
+    let csv = d.path("bad.csv");
+    std::fs::write(
+        &csv,
+        "application,expert,criterion,value\nT24-001,E01,A1,5\nT24-001,E01,Z9,5\n\
+         T24-001,E01,A2,4,5\nT24-001,E01,A3,1e3\n",
+    )
+    .unwrap();
+    let (out, err, code) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    let f = csv.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{f}:3:3: rubric park-ip-trusteeship-2024 has no criterion or item \"Z9\""
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{f}:4:5: 5 field(s), the header has 4")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{f}:5:4: value \"1e3\" is not a number")),
+        "{err}"
+    );
+
+    std::fs::write(&csv, "app,expert,criterion,value\n").unwrap();
+    let (_, err, code) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(
+            "{f}:1:1: column 1 is named \"app\" but must be \"application\""
+        )),
+        "{err}"
+    );
+
+    // A duplicated item row names both lines.
+    std::fs::write(
+        &csv,
+        "application,expert,criterion,value\nT24-001,E01,B1.1,8\nT24-001,E01,B1.1,9\n",
+    )
+    .unwrap();
+    let (_, err, _) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert!(
+        err.contains(&format!(
+            "{f}:3:3: item B1.1 of T24-001 for E01 is already given at line 2"
+        )),
+        "{err}"
+    );
+
+    // Usage errors.
+    let (_, err, code) = d.run(&[
+        "results",
+        d.dir(),
+        "--scores",
+        csv.to_str().unwrap(),
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("pass -o"), "{err}");
+    let (_, err, code) = d.run(&[
+        "results",
+        d.dir(),
+        "--format",
+        "sheet-md",
+        "--scores",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--expert"), "{err}");
+    let (_, err, code) = d.run(&[
+        "results",
+        d.dir(),
+        "--db",
+        d.path("nowhere").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no chair database at"), "{err}");
+    let (_, err, code) = d.run(&["results", d.dir(), "--method", "mode"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown aggregation method"), "{err}");
+}
+
+/// Three experts, one application: per-criterion trimming drops a different expert per
+/// criterion, so `--method trimmed --by criterion` differs from the mean and from trimming
+/// the totals.
+#[test]
+fn flags_override_the_rubric_defaults() {
+    let d = demo();
+    let csv = d.path("scores.csv");
+    let rows: BTreeMap<&str, [&str; 3]> = [
+        ("A1", ["6", "3", "4"]),
+        ("A2", ["2", "10", "7"]),
+        ("A3", ["14", "7", "8"]),
+        ("B1", ["20", "9", "15"]),
+        ("B2", ["10", "20", "16"]),
+        ("B3", ["10", "3", "4"]),
+        ("C1", ["1", "10", "6"]),
+        ("C2", ["10", "5", "2"]),
+    ]
+    .into_iter()
+    .collect();
+    let mut text = String::from("application,expert,criterion,value\n");
+    for (c, vals) in &rows {
+        for (e, v) in ["E01", "E02", "E03"].iter().zip(vals) {
+            text.push_str(&format!("T24-001,{e},{c},{v}\n"));
+        }
+    }
+    std::fs::write(&csv, text).unwrap();
+    let total = |extra: &[&str]| -> (f64, Value) {
+        let mut args = vec![
+            "results",
+            d.dir(),
+            "--scores",
+            csv.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let j = json(&d.ok(&args));
+        (app(&j, "T24-001")["total"].as_f64().unwrap(), j)
+    };
+    // E01 73, E02 67, E03 62 → mean 67.33.
+    let (mean, j) = total(&[]);
+    assert_eq!(mean, 67.33);
+    assert!(j["settings"]["overridden"].as_array().unwrap().is_empty());
+    let (by_total, _) = total(&["--method", "trimmed"]);
+    assert_eq!(by_total, 67.0);
+    let (by_crit, j) = total(&["--method", "trimmed", "--by", "criterion"]);
+    // Middle values: 4 + 7 + 8 + 15 + 16 + 4 + 6 + 5 = 65.
+    assert_eq!(by_crit, 65.0);
+    assert_eq!(
+        j["settings"]["overridden"],
+        serde_json::json!(["method", "by"])
+    );
+    let t1 = app(&j, "T24-001");
+    assert_eq!(t1["dropped"].as_array().unwrap().len(), 16, "{t1}");
+    assert_eq!(
+        t1["dropped"][0],
+        serde_json::json!({"expert": "E02", "criterion": "A1", "value": 3, "side": "low"})
+    );
+    let (median, _) = total(&["--method", "median", "--by", "criterion"]);
+    assert_eq!(median, 65.0);
+    let (trunc, _) = total(&["--round", "0", "--rounding", "truncate"]);
+    assert_eq!(trunc, 67.0);
+    let (none, _) = total(&["--rounding", "none"]);
+    assert!((none - 67.333_333).abs() < 1e-5, "{none}");
+    // Quorum, threshold, quota, budget and cap.
+    let (_, j) = total(&["--quorum", "4"]);
+    assert_eq!(app(&j, "T24-001")["status"], "incomplete");
+    let (_, j) = total(&["--threshold", "70"]);
+    assert_eq!(app(&j, "T24-001")["status"], "below_threshold");
+    let (_, j) = total(&["--quota", "0"]);
+    assert_eq!(app(&j, "T24-001")["shortlisted"], false);
+    let (_, j) = total(&["--cap", "30", "--budget", "25"]);
+    let t1 = app(&j, "T24-001");
+    assert_eq!(t1["funding_wan"], 25);
+    assert!(t1["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "budget_exhausted"));
+    assert_eq!(j["settings"]["budget_wan"], 25);
+    let (_, j) = total(&["--resamples", "0"]);
+    assert!(app(&j, "T24-001")["p_shortlist"].is_null());
+}

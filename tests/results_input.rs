@@ -1,0 +1,325 @@
+//! How scores become the pipeline's input: only submitted pairs of the chair database count,
+//! conflicts exclude, drafts are noted; item rows of a scores CSV are combined with the
+//! rubric (rule items from their suggestions, caps), incomplete criteria never count as 0.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use panel::export::{self, Format, Overrides, PairState};
+use panel::panel::Panel;
+use panel::rubric::Rule;
+use panel::store::{AppStatus, Op, Store, StoreIdentity};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn demo_dir(tmp: &Path) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
+    let dir = tmp.join("panel");
+    std::fs::create_dir_all(dir.join("bundles")).unwrap();
+    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
+    for e in std::fs::read_dir(fixture.join("bundles")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join("bundles").join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+fn chair(panel: &Panel, path: &Path) -> Store {
+    let ident = StoreIdentity {
+        panel_id: panel.config.id.clone(),
+        rubric_sha256: panel.rubric.sha256.clone(),
+        role: "chair".into(),
+    };
+    Store::open(path, &ident).unwrap().0
+}
+
+/// Every item of `app` for `expert`: expert items at `share` of their max (step 0.5), rule
+/// items at their suggestion.
+fn score(panel: &Panel, store: &mut Store, expert: &str, app: &str, share: &str, st: AppStatus) {
+    let b = panel.bundle(app).unwrap();
+    let ev = panel::rubric::evaluate(&panel.rubric.rubric, &b.facts);
+    let mut ops = Vec::new();
+    for (_, _, item) in panel.rubric.rubric.items() {
+        let value = match item.rule {
+            Rule::Expert { max } => ((max * d(share)) * d("2")).round() / d("2"),
+            _ => ev.item(&item.id).and_then(|i| i.auto).unwrap_or_default(),
+        };
+        ops.push(Op::SetScore {
+            expert: expert.into(),
+            app: app.into(),
+            item: item.id.clone(),
+            value,
+            reason: None,
+        });
+    }
+    ops.push(Op::SetStatus {
+        expert: expert.into(),
+        app: app.into(),
+        status: st,
+        reason: (st == AppStatus::Conflict).then(|| "former employer".to_string()),
+    });
+    store.commit(ops).unwrap();
+}
+
+#[test]
+fn only_submitted_pairs_count_and_conflicts_exclude() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let panel = Panel::open(&dir).unwrap();
+    let db = tmp.path().join("chair");
+    {
+        let mut s = chair(&panel, &db);
+        for (e, share) in [("E01", "0.9"), ("E02", "0.8"), ("E03", "0.7")] {
+            score(&panel, &mut s, e, "T24-001", share, AppStatus::Submitted);
+        }
+        // A draft never counts, however high.
+        score(&panel, &mut s, "E04", "T24-001", "1", AppStatus::Draft);
+        // A conflicted expert's stored scores never count either.
+        score(&panel, &mut s, "E05", "T24-001", "1", AppStatus::Conflict);
+        s.commit(vec![Op::Audit {
+            kind: "test".into(),
+            detail: serde_json::json!({"note": "audit trail"}),
+        }])
+        .unwrap();
+    }
+    let store = chair(&panel, &db);
+    let rep = export::build_from_store(&panel, &store, &db, &Overrides::default()).unwrap();
+    let a = rep.results.app("T24-001").unwrap();
+    assert_eq!(a.experts, 3, "{a:?}");
+    assert_eq!(
+        a.expert_totals.keys().collect::<Vec<_>>(),
+        ["E01", "E02", "E03"]
+    );
+    assert!(a
+        .notes
+        .iter()
+        .any(|n| n == "expert E04: draft, not submitted; not counted"));
+    assert!(a
+        .notes
+        .iter()
+        .any(|n| n.contains("conflict of interest declared by expert E05")));
+    assert_eq!(
+        rep.pairs[&("T24-001".to_string(), "E05".to_string())].state,
+        PairState::Conflict(Some("former employer".into()))
+    );
+    // The per-expert total equals the rubric's own combination of the stored items.
+    let items: std::collections::BTreeMap<String, Decimal> = store
+        .scores_for("E01")
+        .into_iter()
+        .filter(|(app, _, _)| app == "T24-001")
+        .map(|(_, item, e)| (item, e.value))
+        .collect();
+    let scored = panel::rubric::combine(&panel.rubric.rubric, &items);
+    assert_eq!(a.expert_totals["E01"], scored.total);
+
+    let summary = String::from_utf8(rep.render(Format::SummaryMd, None).unwrap()).unwrap();
+    let line = summary.lines().find(|l| l.contains("| T24-001 |")).unwrap();
+    assert!(line.contains("| 未提交 | 回避 |"), "{line}");
+    let sheet = String::from_utf8(rep.render(Format::SheetMd, Some("E05")).unwrap()).unwrap();
+    assert!(
+        sheet.contains("评分状态：回避（利益冲突：former employer）"),
+        "{sheet}"
+    );
+    // The audit records of the chair journal are in the workbook's audit sheet.
+    match &rep.source {
+        export::SourceInfo::Db { audit, .. } => {
+            assert!(audit.iter().any(|r| r.kind == "test"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn csv_report(tmp: &Path, csv: &str) -> Result<export::Report, export::ExportError> {
+    let dir = demo_dir(tmp);
+    let panel = Panel::open(&dir).unwrap();
+    let path = tmp.join("s.csv");
+    std::fs::write(&path, csv).unwrap();
+    export::build_from_csv(&panel, &path, &Overrides::default(), true)
+}
+
+const EXPERT_ITEMS: [(&str, &str); 9] = [
+    ("A2.1", "2"),
+    ("A3.1", "2"),
+    ("B1.1", "10"),
+    ("B1.2", "5"),
+    ("B1.3", "5"),
+    ("B3.1", "6"),
+    ("B3.2", "4"),
+    ("C1.2", "5"),
+    ("C2.1", "5"),
+];
+
+#[test]
+fn item_rows_take_rule_suggestions_and_caps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        for (item, v) in EXPERT_ITEMS {
+            csv.push_str(&format!("T24-001,{e},{item},{v}\n"));
+        }
+    }
+    // E03 overrides a rule item above its cap: combine caps it at the item max (2).
+    csv.push_str("T24-001,E03,A2.5,7\n");
+    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let a = rep.results.app("T24-001").unwrap();
+    assert_eq!(a.experts, 3);
+    // T24-001's facts give every rule item its maximum, so each expert scores 100.
+    assert_eq!(a.expert_totals["E01"], d("100"));
+    assert_eq!(a.expert_totals["E03"], d("100"));
+    let e3 = &rep.pairs[&("T24-001".to_string(), "E03".to_string())];
+    assert_eq!(e3.criteria["A2"], d("10"));
+}
+
+#[test]
+fn a_missing_expert_item_leaves_the_criterion_unscored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        for (item, v) in EXPERT_ITEMS {
+            if e == "E02" && item == "B1.3" {
+                continue;
+            }
+            csv.push_str(&format!("T24-001,{e},{item},{v}\n"));
+        }
+    }
+    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let a = rep.results.app("T24-001").unwrap();
+    assert_eq!(a.experts, 2, "{a:?}");
+    assert_eq!(a.status, "incomplete");
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.starts_with("expert E02: criteria B1 not scored (no value for item(s) B1.3")),
+        "{:?}",
+        a.notes
+    );
+}
+
+#[test]
+fn rule_items_without_a_bundle_need_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        for (item, v) in EXPERT_ITEMS {
+            csv.push_str(&format!("NEW-1,{e},{item},{v}\n"));
+        }
+    }
+    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let a = rep.results.app("NEW-1").unwrap();
+    assert_eq!(a.eligibility, "unchecked");
+    assert_eq!(a.experts, 0, "no rule values: no expert is complete");
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.contains("criteria A1, A2, A3, B2, C1, C2 not scored")),
+        "{:?}",
+        a.notes
+    );
+}
+
+#[test]
+fn criterion_and_item_rows_mix_per_pair() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        // Criterion values for A, B and C1 …
+        for (c, v) in [
+            ("A1", "5"),
+            ("A2", "8"),
+            ("A3", "12"),
+            ("B1", "15"),
+            ("B2", "18"),
+            ("B3", "9"),
+            ("C1", "9"),
+        ] {
+            csv.push_str(&format!("NEW-2,{e},{c},{v}\n"));
+        }
+        // … and the items of C2 (the rule item C2.2 given explicitly, no bundle).
+        csv.push_str(&format!("NEW-2,{e},C2.1,4\nNEW-2,{e},C2.2,5\n"));
+    }
+    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let a = rep.results.app("NEW-2").unwrap();
+    assert_eq!(a.experts, 3, "{:?}", a.notes);
+    assert_eq!(a.total, Some(d("85")));
+    assert_eq!(a.criteria["C2"], d("9"));
+    assert!(
+        a.notes.iter().all(|n| !n.contains("not scored")),
+        "{:?}",
+        a.notes
+    );
+}
+
+#[test]
+fn values_over_the_criterion_max_are_clamped_by_the_pipeline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        for (c, v) in [
+            ("A1", "9"),
+            ("A2", "8"),
+            ("A3", "12"),
+            ("B1", "15"),
+            ("B2", "18"),
+            ("B3", "9"),
+            ("C1", "9"),
+            ("C2", "9"),
+        ] {
+            csv.push_str(&format!("T24-001,{e},{c},{v}\n"));
+        }
+    }
+    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let a = rep.results.app("T24-001").unwrap();
+    assert_eq!(a.criteria["A1"], d("6"));
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.contains("clamped to the criterion max 6")),
+        "{:?}",
+        a.notes
+    );
+}
+
+#[test]
+fn blank_lines_bom_and_spaces_are_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("\u{feff}application, expert ,criterion,value,comment\r\n\r\n");
+    for e in ["E01", "E02", "E03"] {
+        for (c, v) in [
+            ("A1", "5"),
+            ("A2", "8"),
+            ("A3", "12"),
+            ("B1", "15"),
+            ("B2", "18"),
+            ("B3", "9"),
+            ("C1", "9"),
+            ("C2", "9"),
+        ] {
+            csv.push_str(&format!(" T24-001 ,{e}, {c},{v} ,\"a, comment\"\r\n"));
+        }
+    }
+    csv.push_str(",,,,\n");
+    let rep = csv_report(tmp.path(), &csv).unwrap();
+    assert_eq!(rep.results.app("T24-001").unwrap().total, Some(d("85")));
+    match &rep.source {
+        export::SourceInfo::Csv { rows, .. } => assert_eq!(*rows, 24),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn invalid_utf8_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let panel = Panel::open(&dir).unwrap();
+    let path = tmp.path().join("s.csv");
+    let mut bytes = b"application,expert,criterion,value\nT24-001,E01,A1,5\n".to_vec();
+    bytes.extend_from_slice(b"T24-\xff01,E01,A1,5\n");
+    std::fs::write(&path, bytes).unwrap();
+    let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("s.csv:3:1: not valid UTF-8"), "{err}");
+}
