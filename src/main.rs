@@ -28,7 +28,21 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
-    /// Try the expert screen on the embedded demo panel (a fresh temporary database) / 演示
+    /// The chair's screen: ranking, details, progress, expert lean; reopen, export / 评审组长
+    Chair {
+        /// Panel directory (with panel.json).
+        panel_dir: PathBuf,
+        /// Chair database (default: the user's data directory/<panel id>-chair).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Merge new sheets from <PANEL_DIR>/sheets/ as they arrive (polls every second).
+        #[arg(long)]
+        watch: bool,
+        /// Interface language: zh or en (default from LANG).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Try the expert and chair screens on the embedded demo panel (F2 switches; a fresh temporary database) / 演示
     Demo {
         /// Interface language: zh or en (default from LANG).
         #[arg(long)]
@@ -284,6 +298,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             db,
             lang,
         } => commands::score::score(&panel_dir, &expert, db.as_deref(), lang.as_deref()),
+        Cmd::Chair {
+            panel_dir,
+            db,
+            watch,
+            lang,
+        } => commands::chair::chair(&panel_dir, db.as_deref(), watch, lang.as_deref()),
         Cmd::Status {
             panel_dir,
             expert,

@@ -2,6 +2,7 @@
 //! errors, text output). `src/main.rs` only parses and dispatches.
 
 pub mod bundle;
+pub mod chair;
 pub mod results;
 pub mod rubric;
 pub mod score;

@@ -10,8 +10,11 @@ use serde_json::json;
 
 use crate::panel::{self, Panel};
 use crate::rubric::{self, num};
-use crate::store::{OpenReport, Store, StoreIdentity};
-use crate::tui::app::{effective_values, load_sheets, progress_of, Level, Note};
+use crate::sheet::{self as sheets, PanelView};
+use crate::store::{Op, OpenReport, Store, StoreIdentity};
+use crate::tui::app::{
+    effective_values, load_sheets, progress_of, Level, Note, Persist, Refreshed,
+};
 use crate::tui::{self, App, AppInput, Lang, SectionText, Session, Sheet};
 
 /// The store identity of an expert of a panel.
@@ -92,7 +95,7 @@ pub fn session(panel: &Panel, expert: &panel::Expert) -> Session {
     }
 }
 
-fn open_panel(dir: &Path) -> Result<Panel> {
+pub(crate) fn open_panel(dir: &Path) -> Result<Panel> {
     let p = Panel::open(dir)?;
     for (path, reason) in &p.invalid {
         eprintln!("warning: {}: skipped: {reason}", path.display());
@@ -100,7 +103,7 @@ fn open_panel(dir: &Path) -> Result<Panel> {
     Ok(p)
 }
 
-fn report_open(rep: &OpenReport) -> Option<Note> {
+pub(crate) fn report_open(rep: &OpenReport) -> Option<Note> {
     for r in &rep.repaired {
         eprintln!("repaired: {r}");
     }
@@ -116,33 +119,125 @@ fn report_open(rep: &OpenReport) -> Option<Note> {
     })
 }
 
+/// The expert screen's persistence: the expert's store, and the panel for the sheet
+/// autosave and the chair's reopen notes.
+pub struct ExpertBackend {
+    pub store: Store,
+    pub view: PanelView,
+    pub expert: String,
+    /// Key directory for signing the autosaved sheet (`None`: `$PANEL_KEY_DIR`, else the
+    /// user's data directory).
+    pub key_dir: Option<PathBuf>,
+}
+
+impl Persist for ExpertBackend {
+    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String> {
+        self.store
+            .commit(ops)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// `sheet::autosave`: `<panel>/sheets/<expert>.sheet.json` (+ `.sig` with a key).
+    fn export_sheet(&mut self) -> Option<Result<String, String>> {
+        let r = sheets::autosave_view(
+            &self.view,
+            &mut self.store,
+            &self.expert,
+            self.key_dir.as_deref(),
+        );
+        Some(
+            r.map(|p| {
+                p.strip_prefix(&self.view.dir)
+                    .unwrap_or(&p)
+                    .display()
+                    .to_string()
+            })
+            .map_err(|e| e.to_string()),
+        )
+    }
+
+    /// `sheet::apply_reopens`, then the sheets afresh when a note was applied.
+    fn refresh(&mut self, codes: &[String]) -> Result<Option<Refreshed>, String> {
+        let notes = sheets::apply_reopens(&mut self.store, &self.view.dir, &self.expert)
+            .map_err(|e| e.to_string())?;
+        if notes.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((notes, load_sheets(&self.store, &self.expert, codes))))
+    }
+}
+
+/// The expert screen of `expert` on `panel` over the expert's `store`: the chair's reopen
+/// notes are applied first (`sheet::apply_reopens`) and shown; every submit (and conflict)
+/// then writes the sheet for the chair (`sheet::autosave`).
+pub fn expert_app(
+    panel: &Panel,
+    store: Store,
+    expert: &str,
+    key_dir: Option<PathBuf>,
+    lang: Lang,
+    color: bool,
+    size: (u16, u16),
+) -> Result<App> {
+    let ex = check_expert(panel, expert)?.clone();
+    let mut backend = ExpertBackend {
+        store,
+        view: PanelView::from_panel(panel),
+        expert: expert.to_string(),
+        key_dir,
+    };
+    let reopened = sheets::apply_reopens(&mut backend.store, &panel.dir, expert);
+    let session = session(panel, &ex);
+    let codes: Vec<String> = session.apps.iter().map(|a| a.code.clone()).collect();
+    let sheets = load_sheets(&backend.store, expert, &codes);
+    let mut app = App::new(session, sheets, Box::new(backend), lang, color, size);
+    match reopened {
+        Ok(notes) => app.show_reopens(&notes),
+        Err(e) => {
+            app.note = Some(Note {
+                level: Level::Error,
+                text: e.to_string(),
+            })
+        }
+    }
+    Ok(app)
+}
+
+pub(crate) fn need_terminal(what: &str, hint: String) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("the {what} needs an interactive terminal (stdin and stdout); {hint}");
+    }
+    Ok(())
+}
+
 /// Open the store and the screen, run it, and return the database path.
 /// The store is opened (and a lock conflict reported) before the terminal
 /// is touched.
 fn run_screen(panel: &Panel, expert: &str, db: &Path, lang: Lang) -> Result<()> {
-    let ex = check_expert(panel, expert)?.clone();
+    check_expert(panel, expert)?;
     let (store, rep) = Store::open(db, &identity(panel, expert))?;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        bail!(
-            "the expert screen needs an interactive terminal (stdin and stdout); \
-             use `panel status {} --expert {expert}` for a text summary",
+    need_terminal(
+        "expert screen",
+        format!(
+            "use `panel status {} --expert {expert}` for a text summary",
             panel.dir.display()
-        );
-    }
+        ),
+    )?;
     let note = report_open(&rep);
-    let session = session(panel, &ex);
-    let codes: Vec<String> = session.apps.iter().map(|a| a.code.clone()).collect();
-    let sheets = load_sheets(&store, expert, &codes);
     let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
-    let mut app = App::new(
-        session,
-        sheets,
-        Box::new(store),
+    let mut app = expert_app(
+        panel,
+        store,
+        expert,
+        None,
         lang,
         tui::color_enabled(),
         (w, h),
-    );
-    app.note = note;
+    )?;
+    if app.note.is_none() {
+        app.note = note;
+    }
     tui::term::run(&mut app).context("terminal error")?;
     Ok(())
 }
@@ -161,7 +256,9 @@ pub fn score(dir: &Path, expert: &str, db: Option<&Path>, lang: Option<&str>) ->
 }
 
 /// `panel demo [--lang zh|en]`: the embedded demo panel in a new temporary
-/// directory, scored by expert E01 in a fresh database there.
+/// directory, scored by expert E01 in a fresh database there; the switch-view key (F2)
+/// opens the chair's view, with a chair database there made by merging the demo's sheets
+/// (experts E02–E05) and, as they arrive, E01's.
 pub fn demo(lang: Option<&str>) -> Result<i32> {
     let lang = lang_arg(lang)?;
     let root = tempfile::Builder::new()
@@ -173,6 +270,7 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
     panel::materialize_demo(&dir)
         .with_context(|| format!("cannot write the demo panel to {}", dir.display()))?;
     let db = root.join("db-E01");
+    let chair_db = root.join("db-chair");
     eprintln!("demo panel / 演示评审: {}", dir.display());
     eprintln!("database / 数据库: {}", db.display());
     let panel = open_panel(&dir)?;
@@ -182,13 +280,31 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
         .first()
         .map(|e| e.id.clone())
         .unwrap_or_else(|| "E01".into());
-    run_screen(&panel, &expert, &db, lang)?;
+    check_expert(&panel, &expert)?;
+    let (store, _) = Store::open(&db, &identity(&panel, &expert))?;
+    need_terminal("demo", "run it in a terminal".into())?;
+    let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+    let color = tui::color_enabled();
+    // the demo's expert signs nothing: keys of a real installation are never used
+    let keys = root.join("keys");
+    let app = expert_app(&panel, store, &expert, Some(keys), lang, color, (w, h))?;
+    let mut chair = super::chair::chair_app(&panel, &chair_db, true, lang, color, (w, h))?;
+    // the demo's sheets (E02–E05) are merged now; E01's as they are submitted
+    tui::chair::tick(&mut chair);
+    let mut demo = tui::demo::Demo::new(app, chair);
+    tui::term::run_screen(&mut demo).context("terminal error")?;
     println!("demo panel / 演示评审: {}", dir.display());
     println!("database / 数据库: {}", db.display());
+    println!("chair database / 组长数据库: {}", chair_db.display());
     println!(
         "reopen / 再次打开: panel score {} --expert {expert} --db {}",
         dir.display(),
         db.display()
+    );
+    println!(
+        "chair / 组长视图: panel chair {} --db {} --watch",
+        dir.display(),
+        chair_db.display()
     );
     Ok(0)
 }

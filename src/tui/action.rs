@@ -155,6 +155,48 @@ actions! {
         /// quit now: Quit at once, from anywhere
         /// 立即退出: 任何时候立即退出
         ForceQuit,
+        /// switch view: Switch between the expert's and the chair's screen (demo)
+        /// 切换视图: 在专家评分与组长汇总之间切换（演示）
+        SwitchView,
+        /// left: Move left one column
+        /// 左移: 左移一列
+        Left,
+        /// right: Move right one column
+        /// 右移: 右移一列
+        Right,
+        /// details: Open the application: experts × criteria, comments, overrides
+        /// 详情: 打开该项目：专家×指标评分矩阵、评语、改动理由
+        Drill,
+        /// view: Next view (ranking → progress → experts)
+        /// 视图: 下一个视图（排名 → 进度 → 专家）
+        NextView,
+        /// view back: Previous view
+        /// 上一视图: 上一个视图
+        PrevView,
+        /// next app: Next application (in ranking order)
+        /// 下一项: 下一个项目（按排名顺序）
+        NextApp,
+        /// previous app: Previous application
+        /// 上一项: 上一个项目
+        PrevApp,
+        /// method: Switch the panel method (mean → trimmed → median → normalized); the official result stays beside it
+        /// 方法: 切换汇总方法（均值 → 截尾均值 → 中位数 → 标准化）；官方结果始终并列显示
+        CycleMethod,
+        /// by: Apply the method per criterion or to the expert totals
+        /// 口径: 按指标或按专家总分汇总
+        ToggleBy,
+        /// reopen: Reopen the application for the selected expert (asks a reason; the expert sees it at the next start)
+        /// 退回: 退回所选专家重评该项目（须填写理由；专家下次启动时看到）
+        Reopen,
+        /// export: Write the results (JSON, CSV, XLSX, Markdown, 评审汇总表) to results/ in the panel folder
+        /// 导出: 将结果（JSON、CSV、XLSX、Markdown、评审汇总表）写入评审目录下的 results/
+        Export,
+        /// watch: Merge new score sheets from sheets/ as they arrive (on/off)
+        /// 监听: 自动合并 sheets/ 中新到的评分表（开/关）
+        ToggleWatch,
+        /// find: Find an application by code or title
+        /// 查找: 按编号或名称查找项目
+        Find,
     }
     with_char {
         /// score: Type a score (digits and .); Enter saves, Esc cancels
@@ -177,6 +219,10 @@ impl Action {
                 | Action::PrevPane
                 | Action::SearchPrev
                 | Action::ForceQuit
+                | Action::Left
+                | Action::Right
+                | Action::PrevView
+                | Action::PrevApp
         )
     }
 

@@ -19,6 +19,7 @@ use super::layout::{self, Pane, Panes};
 use super::text;
 use crate::rubric::num::show;
 use crate::rubric::{self, Evaluation, Facts, ItemEval, Rubric, Scored};
+use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store};
 
 // ---------------------------------------------------------------------------------------------
@@ -67,10 +68,27 @@ pub struct Sheet {
     pub status_reason: Option<String>,
 }
 
+/// What [`Persist::refresh`] found: the reopen notes applied, the sheets afresh.
+pub type Refreshed = (Vec<ReopenNote>, Vec<Sheet>);
+
 /// Where commits go: the real [`Store`], or a double in tests.
 pub trait Persist {
     /// Commit atomically and durably; `Err` means nothing was written.
     fn commit(&mut self, ops: Vec<Op>) -> Result<(), String>;
+
+    /// Called after an application was submitted (or declared a conflict) and the commit
+    /// is durable: write the expert's sheet for the chair. Returns where it went, or why
+    /// it could not be written; `None` when there is nowhere to write one (a bare store,
+    /// tests).
+    fn export_sheet(&mut self) -> Option<Result<String, String>> {
+        None
+    }
+
+    /// Pick up what changed outside the screen (the chair's reopen notes): the notes
+    /// applied now and the sheets of `codes` afresh; `Ok(None)` when nothing changed.
+    fn refresh(&mut self, _codes: &[String]) -> Result<Option<Refreshed>, String> {
+        Ok(None)
+    }
 }
 
 impl Persist for Store {
@@ -203,6 +221,10 @@ pub enum EditKind {
     Conflict { app: usize },
     /// The evidence search.
     Search,
+    /// The chair's reason for reopening `app` for `expert` (chair screen).
+    Reopen { expert: String, app: String },
+    /// Find an application by code or title (chair screen).
+    Find,
 }
 
 /// Overlays, on a stack that sees keys first.
@@ -358,6 +380,10 @@ pub struct App {
     pub note: Option<Note>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The switch-view key works (`panel demo`: expert ↔ chair).
+    pub can_switch: bool,
+    /// Set by the switch-view key; the demo loop switches and clears it.
+    pub switch_requested: bool,
     persist: Box<dyn Persist>,
     tail: RefCell<Option<TailCache>>,
     sections: RefCell<std::collections::HashMap<SectionKey, Rc<Vec<EvLine>>>>,
@@ -434,6 +460,8 @@ impl App {
             note: None,
             size,
             quit: false,
+            can_switch: false,
+            switch_requested: false,
             persist,
             tail: RefCell::new(None),
             sections: RefCell::new(Default::default()),
@@ -1117,7 +1145,87 @@ impl App {
         if self.commit(ai, ops) {
             let total = self.apps[ai].scored.total;
             self.saved(self.lang.submitted(&code, total));
+            self.export_after_lock();
         }
+    }
+
+    /// After a durable submit or conflict: write the sheet for the chair and say where;
+    /// when that fails, say that the scores are safe in the database all the same.
+    fn export_after_lock(&mut self) {
+        match self.persist.export_sheet() {
+            None => {}
+            Some(Ok(path)) => {
+                if let Some(n) = self.note.as_mut() {
+                    n.text = self.lang.with_sheet_written(&n.text, &path);
+                }
+            }
+            Some(Err(e)) => {
+                let msg = self.lang.sheet_not_written(&e);
+                self.note = Some(Note {
+                    level: Level::Error,
+                    text: msg.clone(),
+                });
+                let title = if self.lang.is_zh() {
+                    "评分表未导出（评分已保存）"
+                } else {
+                    "Sheet not written (scores are saved)"
+                };
+                self.overlays.push(Overlay::Message {
+                    title: title.into(),
+                    lines: vec![msg],
+                });
+            }
+        }
+    }
+
+    /// Pick up the chair's reopen notes (see [`Persist::refresh`]); shows what was
+    /// reopened. Returns whether anything changed.
+    pub fn refresh(&mut self) -> bool {
+        let codes: Vec<String> = self.apps.iter().map(|a| a.input.code.clone()).collect();
+        match self.persist.refresh(&codes) {
+            Ok(None) => false,
+            Ok(Some((notes, sheets))) => {
+                for (a, sh) in self.apps.iter_mut().zip(sheets) {
+                    a.sheet = sh;
+                    a.scored = rubric::combine(
+                        &self.rubric,
+                        &effective_values(&self.rubric, &a.eval, &a.sheet),
+                    );
+                }
+                self.show_reopens(&notes);
+                true
+            }
+            Err(e) => {
+                self.refuse(e);
+                false
+            }
+        }
+    }
+
+    /// Tell the expert which applications the chair reopened, and why.
+    pub fn show_reopens(&mut self, notes: &[ReopenNote]) {
+        if notes.is_empty() {
+            return;
+        }
+        let mut lines: Vec<String> = notes
+            .iter()
+            .map(|n| self.lang.reopened(&n.application, &n.reason))
+            .collect();
+        self.note = Some(Note {
+            level: Level::Info,
+            text: lines.join("; "),
+        });
+        lines.push(String::new());
+        lines.push(self.lang.reopened_hint().to_string());
+        let title = if self.lang.is_zh() {
+            "组长退回重评"
+        } else {
+            "Reopened by the chair"
+        };
+        self.overlays.push(Overlay::Message {
+            title: title.into(),
+            lines,
+        });
     }
 
     fn search_step(&mut self, forward: bool) {
@@ -1501,7 +1609,11 @@ fn editor_confirm(app: &mut App) {
             };
             if app.commit(ai, vec![op]) {
                 app.saved(app.lang.conflict_saved(&code));
+                app.export_after_lock();
             }
+        }
+        EditKind::Reopen { .. } | EditKind::Find => {
+            app.overlays.pop();
         }
         EditKind::Search => {
             app.overlays.pop();
@@ -1694,12 +1806,30 @@ fn main_update(app: &mut App, action: Action) {
         Action::SearchPrev => app.search_step(false),
         Action::Click { col, row } => app.click(col, row),
         Action::Scroll { col, row, down } => app.wheel(col, row, down),
+        Action::SwitchView => {
+            if app.can_switch {
+                app.switch_requested = true;
+            }
+        }
         Action::Confirm
         | Action::Backspace
         | Action::Yes
         | Action::No
         | Action::Char(_)
         | Action::ForceQuit
-        | Action::Resize { .. } => {}
+        | Action::Resize { .. }
+        | Action::Left
+        | Action::Right
+        | Action::Drill
+        | Action::NextView
+        | Action::PrevView
+        | Action::NextApp
+        | Action::PrevApp
+        | Action::CycleMethod
+        | Action::ToggleBy
+        | Action::Reopen
+        | Action::Export
+        | Action::ToggleWatch
+        | Action::Find => {}
     }
 }

@@ -135,6 +135,40 @@ impl Lang {
         )
     }
 
+    pub fn with_sheet_written(self, msg: &str, path: &str) -> String {
+        self.pick(
+            format!("{msg}；评分表已写入 {path}"),
+            format!("{msg}; sheet written to {path}"),
+        )
+    }
+
+    pub fn sheet_not_written(self, err: &str) -> String {
+        self.pick(
+            format!(
+                "已提交并保存到数据库（评分不会丢失），但评分表文件未能写出：{err}。\
+                 可稍后用 `panel sheet export` 导出。"
+            ),
+            format!(
+                "submitted and saved in the database (no score is lost), but the sheet file \
+                 could not be written: {err}. Export it later with `panel sheet export`."
+            ),
+        )
+    }
+
+    pub fn reopened(self, code: &str, reason: &str) -> String {
+        self.pick(
+            format!("组长已退回 {code} 重评：{reason}"),
+            format!("{code} reopened by the chair: {reason}"),
+        )
+    }
+
+    pub fn reopened_hint(self) -> &'static str {
+        match self {
+            Lang::Zh => "该项目已恢复为可编辑；修改后请再次提交。",
+            Lang::En => "It can be edited again; submit it again when done.",
+        }
+    }
+
     pub fn not_saved(self, err: &str) -> String {
         self.pick(format!("未保存！{err}"), format!("NOT saved! {err}"))
     }
@@ -305,7 +339,7 @@ pub struct Text {
     pub help: &'static str,
     pub legend: &'static str,
     pub legend_lines: [&'static str; 7],
-    pub ctx_names: [&'static str; 9],
+    pub ctx_names: [&'static str; 13],
     pub reason: &'static str,
     pub search: &'static str,
     pub reason_required: &'static str,
@@ -369,6 +403,10 @@ pub static ZH: Text = Text {
         "确认框",
         "帮助",
         "消息",
+        "排名表",
+        "项目详情",
+        "进度表",
+        "专家倾向",
     ],
     reason: "理由",
     search: "搜索证据",
@@ -433,6 +471,10 @@ pub static EN: Text = Text {
         "confirmation",
         "help",
         "message",
+        "ranking",
+        "application details",
+        "progress grid",
+        "experts",
     ],
     reason: "Reason",
     search: "Search the evidence",
@@ -451,6 +493,359 @@ pub static EN: Text = Text {
     requested: "requested funding",
     attachments: "attachments",
 };
+
+// ---------------------------------------------------------------------------------------------
+// The chair screen
+// ---------------------------------------------------------------------------------------------
+
+/// Fixed strings of the chair screen.
+pub struct ChairText {
+    pub chair: &'static str,
+    pub views: [&'static str; 4],
+    pub col_rank: &'static str,
+    pub col_delta: &'static str,
+    pub col_code: &'static str,
+    pub col_title: &'static str,
+    pub col_total: &'static str,
+    pub col_official: &'static str,
+    pub col_calibrated: &'static str,
+    pub col_p: &'static str,
+    pub col_n: &'static str,
+    pub col_status: &'static str,
+    pub col_funding: &'static str,
+    pub col_flags: &'static str,
+    pub col_expert: &'static str,
+    pub official: &'static str,
+    pub threshold: &'static str,
+    pub quota: &'static str,
+    pub cap: &'static str,
+    pub budget: &'static str,
+    pub recommended: &'static str,
+    pub shortlisted: &'static str,
+    pub watching: &'static str,
+    pub not_watching: &'static str,
+    pub wan: &'static str,
+    pub panel_row: &'static str,
+    pub calibrated: &'static str,
+    pub p_shortlist: &'static str,
+    pub requested: &'static str,
+    pub funding: &'static str,
+    pub eligibility: &'static str,
+    pub flags: &'static str,
+    pub none: &'static str,
+    pub spread: &'static str,
+    pub overrides: &'static str,
+    pub comments: &'static str,
+    pub conflicts: &'static str,
+    pub notes: &'static str,
+    pub ineligible_reasons: &'static str,
+    pub suggestion: &'static str,
+    pub valid: &'static str,
+    pub scored: &'static str,
+    pub mean_total: &'static str,
+    pub lean: &'static str,
+    pub distribution: &'static str,
+    pub range: &'static str,
+    pub no_apps: &'static str,
+    pub no_totals: &'static str,
+    pub reopen_where: &'static str,
+    pub draft_not_counted: &'static str,
+    pub legend: &'static str,
+    pub legend_lines: [&'static str; 7],
+    pub lean_help: &'static str,
+    pub exported: &'static str,
+    pub not_exported: &'static str,
+    pub merge_refused: &'static str,
+    pub reopened_title: &'static str,
+    pub find_prompt: &'static str,
+    pub progress_legend: &'static str,
+    pub sheet_seq: &'static str,
+    pub no_sheet: &'static str,
+}
+
+pub static CHAIR_ZH: ChairText = ChairText {
+    chair: "评审组长",
+    views: ["排名", "项目详情", "进度", "专家倾向"],
+    col_rank: "排名",
+    col_delta: "变化",
+    col_code: "编号",
+    col_title: "项目名称",
+    col_total: "总分",
+    col_official: "官方",
+    col_calibrated: "校准",
+    col_p: "入围率",
+    col_n: "人",
+    col_status: "状态",
+    col_funding: "资助",
+    col_flags: "提示",
+    col_expert: "专家",
+    official: "官方",
+    threshold: "门槛",
+    quota: "名额",
+    cap: "每项上限",
+    budget: "预算",
+    recommended: "推荐资助",
+    shortlisted: "入围",
+    watching: "◉ 监听 sheets/",
+    not_watching: "○ 未监听",
+    wan: "万",
+    panel_row: "小组",
+    calibrated: "校准总分",
+    p_shortlist: "入围概率",
+    requested: "申请",
+    funding: "推荐资助",
+    eligibility: "资格",
+    flags: "提示",
+    none: "无",
+    spread: "总分分布",
+    overrides: "改动建议分（理由）",
+    comments: "评语",
+    conflicts: "回避",
+    notes: "说明",
+    ineligible_reasons: "不符合资格",
+    suggestion: "建议",
+    valid: "有效",
+    scored: "已评",
+    mean_total: "平均总分",
+    lean: "倾向（相对其他专家）",
+    distribution: "总分分布",
+    range: "范围",
+    no_apps: "（没有申报项目）",
+    no_totals: "（尚无已提交的评分）",
+    reopen_where: "退回重评：先按 Enter 打开项目，再选中专家所在行按 r（或在进度表中选中格子）",
+    draft_not_counted: "未提交，不计入",
+    legend: "标记",
+    legend_lines: [
+        "★ 入围   40←50 申请 50 万元，按每项上限核定 40 万元",
+        "≠B1 该指标专家评分极差超过满分的 40%   !E03 该专家总分偏离其他专家均值超过 30 分",
+        "=cut 并列跨越入围线，均不入围   $ 预算用尽   ? 资格未核验",
+        "矩阵：[4.5] 截尾时去掉的分   4.5! 分歧指标的最高/最低分   ! 偏离的总分",
+        "进度：· 未评   ● 评分中（草稿）   ✓ 已提交   ✗ 回避",
+        "官方结果按评分标准规定的方法计算；切换方法（m/b）只作对照，校准总分与入围概率始终并列显示。",
+        "只有已提交的评分计入；回避的专家不计入该项目。",
+    ],
+    lean_help: "倾向 = 该专家总分减去同一项目其他专家平均总分，再对其评过的项目取平均；◀ 偏严 ▶ 偏宽。",
+    exported: "已导出结果",
+    not_exported: "导出失败",
+    merge_refused: "评分表被拒收",
+    reopened_title: "已退回重评",
+    find_prompt: "查找项目：输入编号或名称的一部分",
+    progress_legend: "· 未评  ● 草稿  ✓ 已提交  ✗ 回避",
+    sheet_seq: "版",
+    no_sheet: "未收到",
+};
+
+pub static CHAIR_EN: ChairText = ChairText {
+    chair: "Chair",
+    views: ["Ranking", "Application", "Progress", "Experts"],
+    col_rank: "rank",
+    col_delta: "Δ",
+    col_code: "code",
+    col_title: "title",
+    col_total: "total",
+    col_official: "offic.",
+    col_calibrated: "calib.",
+    col_p: "p(list)",
+    col_n: "n",
+    col_status: "status",
+    col_funding: "fund",
+    col_flags: "flags",
+    col_expert: "expert",
+    official: "official",
+    threshold: "threshold",
+    quota: "quota",
+    cap: "cap",
+    budget: "budget",
+    recommended: "recommended",
+    shortlisted: "shortlisted",
+    watching: "◉ watching sheets/",
+    not_watching: "○ not watching",
+    wan: "万",
+    panel_row: "panel",
+    calibrated: "calibrated total",
+    p_shortlist: "p(shortlist)",
+    requested: "requested",
+    funding: "recommended funding",
+    eligibility: "eligibility",
+    flags: "flags",
+    none: "none",
+    spread: "totals",
+    overrides: "Overrides of a suggestion (reasons)",
+    comments: "Comments",
+    conflicts: "Conflicts of interest",
+    notes: "Notes",
+    ineligible_reasons: "Not eligible",
+    suggestion: "suggestion",
+    valid: "valid",
+    scored: "scored",
+    mean_total: "mean total",
+    lean: "lean (vs the other experts)",
+    distribution: "distribution of totals",
+    range: "range",
+    no_apps: "(no applications)",
+    no_totals: "(no submitted scores yet)",
+    reopen_where: "to reopen: open an application (Enter), select the expert's row and press r (or pick a cell in the progress grid)",
+    draft_not_counted: "not submitted; not counted",
+    legend: "Marks",
+    legend_lines: [
+        "★ shortlisted   40←50 requested 50 万, recommended 40 万 (the per-award cap)",
+        "≠B1 the experts' range on B1 exceeds 40% of its max   !E03 that expert's total is over 30 points from the others' mean",
+        "=cut a shared rank straddles the cut (none of it is shortlisted)   $ budget exhausted   ? eligibility unchecked",
+        "Matrix: [4.5] dropped by the trimmed mean   4.5! highest/lowest of a disagreement criterion   ! outlying total",
+        "Progress: · unscored   ● draft   ✓ submitted   ✗ conflict",
+        "The official result uses the rubric's method; other methods (m/b) are shown for comparison; calibrated totals and p(shortlist) are always beside it.",
+        "Only submitted scores count; an expert with a conflict does not count for that application.",
+    ],
+    lean_help: "lean = the expert's total minus the mean of the other experts' totals on the same application, averaged over the applications they scored; ◀ stricter ▶ more generous.",
+    exported: "Results exported",
+    not_exported: "Export failed",
+    merge_refused: "Sheet refused",
+    reopened_title: "Reopened",
+    find_prompt: "Find an application: part of its code or title",
+    progress_legend: "· unscored  ● draft  ✓ submitted  ✗ conflict",
+    sheet_seq: "seq",
+    no_sheet: "no sheet",
+};
+
+impl Lang {
+    /// The chair screen's fixed strings.
+    pub fn c(self) -> &'static ChairText {
+        match self {
+            Lang::Zh => &CHAIR_ZH,
+            Lang::En => &CHAIR_EN,
+        }
+    }
+
+    pub fn method_name(self, m: crate::aggregate::Method) -> &'static str {
+        use crate::aggregate::Method;
+        match (self, m) {
+            (Lang::Zh, Method::Mean) => "均值",
+            (Lang::Zh, Method::Trimmed) => "截尾均值",
+            (Lang::Zh, Method::Median) => "中位数",
+            (Lang::Zh, Method::Normalized) => "标准化",
+            (Lang::En, Method::Mean) => "mean",
+            (Lang::En, Method::Trimmed) => "trimmed mean",
+            (Lang::En, Method::Median) => "median",
+            (Lang::En, Method::Normalized) => "normalized",
+        }
+    }
+
+    pub fn by_name(self, b: crate::aggregate::By) -> &'static str {
+        use crate::aggregate::By;
+        match (self, b) {
+            (Lang::Zh, By::Criterion) => "按指标",
+            (Lang::Zh, By::Total) => "按总分",
+            (Lang::En, By::Criterion) => "per criterion",
+            (Lang::En, By::Total) => "of totals",
+        }
+    }
+
+    /// Short status of an application in the ranking.
+    pub fn app_status(self, status: &str, threshold: Decimal) -> String {
+        use crate::aggregate::{
+            STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
+        };
+        let zh = self.is_zh();
+        match status {
+            STATUS_RANKED => (if zh { "排名" } else { "ranked" }).into(),
+            STATUS_INCOMPLETE => (if zh { "人数不足" } else { "incomplete" }).into(),
+            STATUS_INELIGIBLE => (if zh { "不合格" } else { "ineligible" }).into(),
+            STATUS_BELOW_THRESHOLD => {
+                if zh {
+                    format!("低于{}", show(threshold))
+                } else {
+                    format!("below {}", show(threshold))
+                }
+            }
+            other => other.into(),
+        }
+    }
+
+    pub fn method_switched(self, method: &str, entering: &[String], leaving: &[String]) -> String {
+        if entering.is_empty() && leaving.is_empty() {
+            return self.pick(
+                format!("对照方法：{method}；入围名单与官方相同"),
+                format!("comparing {method}: same shortlist as the official result"),
+            );
+        }
+        let plus: Vec<String> = entering.iter().map(|c| format!("+{c}")).collect();
+        let minus: Vec<String> = leaving.iter().map(|c| format!("−{c}")).collect();
+        let ch = [plus, minus].concat().join(" ");
+        self.pick(
+            format!("对照方法：{method}；入围变化 {ch}（官方结果不变）"),
+            format!("comparing {method}: shortlist would change {ch} (the official result stands)"),
+        )
+    }
+
+    pub fn back_to_official(self, method: &str) -> String {
+        self.pick(
+            format!("回到官方方法：{method}"),
+            format!("back to the official method: {method}"),
+        )
+    }
+
+    pub fn merged_sheet(self, expert: &str, seq: u64, changed: usize) -> String {
+        self.pick(
+            format!("已合并 {expert} 的评分表（第 {seq} 版，{changed} 处变化）"),
+            format!("merged the sheet of {expert} (seq {seq}, {changed} change(s))"),
+        )
+    }
+
+    pub fn reopen_prompt(self, expert: &str, code: &str) -> String {
+        self.pick(
+            format!("退回 {code} 给 {expert} 重评：请填写理由（必填；专家将看到，并记入审计日志）"),
+            format!("Reopen {code} for {expert}: give a reason (required; the expert sees it, and it is kept in the audit log)"),
+        )
+    }
+
+    pub fn reopen_not_submitted(self, expert: &str, code: &str) -> String {
+        self.pick(
+            format!("{expert} 尚未提交 {code}，无需退回"),
+            format!("{expert} has not submitted {code}; nothing to reopen"),
+        )
+    }
+
+    pub fn reopen_done(self, expert: &str, code: &str, note: &str) -> String {
+        self.pick(
+            format!("已保存：{code} 已退回 {expert} 重评，理由已记录；通知文件 {note}"),
+            format!("saved: {code} reopened for {expert}, reason recorded; note {note}"),
+        )
+    }
+
+    pub fn exported_to(self, dir: &str, method: &str) -> String {
+        self.pick(
+            format!("已写入 {dir}（方法：{method}）"),
+            format!("written to {dir} (method: {method})"),
+        )
+    }
+
+    pub fn watch_state(self, on: bool) -> String {
+        match (self, on) {
+            (Lang::Zh, true) => "开始监听 sheets/：新评分表到达即合并".into(),
+            (Lang::Zh, false) => "已停止监听 sheets/".into(),
+            (Lang::En, true) => "watching sheets/: new sheets are merged as they arrive".into(),
+            (Lang::En, false) => "stopped watching sheets/".into(),
+        }
+    }
+
+    pub fn found(self, q: &str, i: usize, n: usize) -> String {
+        self.pick(
+            format!("“{q}” 第 {i}/{n} 个项目"),
+            format!("“{q}”: application {i} of {n}"),
+        )
+    }
+
+    pub fn not_found(self, q: &str) -> String {
+        self.pick(
+            format!("没有编号或名称含 “{q}” 的项目"),
+            format!("no application code or title contains “{q}”"),
+        )
+    }
+
+    pub fn chair_too_small(self, w: u16, h: u16) -> String {
+        self.too_small(w, h)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -28,10 +28,18 @@ pub enum Context {
     Confirm,
     Help,
     Message,
+    /// Chair screen: the ranking table.
+    Ranking,
+    /// Chair screen: one application's experts × criteria matrix.
+    Detail,
+    /// Chair screen: the progress grid (expert × application).
+    Progress,
+    /// Chair screen: per-expert lean and score distributions.
+    Experts,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Apps,
         Context::Tree,
@@ -41,6 +49,10 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Message,
+        Context::Ranking,
+        Context::Detail,
+        Context::Progress,
+        Context::Experts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +66,10 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Message => "message",
+            Context::Ranking => "ranking",
+            Context::Detail => "detail",
+            Context::Progress => "progress",
+            Context::Experts => "experts",
         }
     }
 

@@ -3,6 +3,8 @@
 //! - [`action`]: every user action; its doc comments are the help text;
 //! - [`keys`]: the key map (data: `keys.json`), key names, lookup by context;
 //! - [`app`]: the expert screen's state and the pure `update`;
+//! - [`chair`], [`chair_view`]: the chair's screen (ranking, details, progress, experts);
+//! - [`demo`]: the chair screen in the terminal loop and `panel demo`'s pair of screens;
 //! - [`layout`]: pane geometry shared by views and `update`;
 //! - [`view`]: widgets that only read the state;
 //! - [`term`]: the terminal loop, restored on every exit path;
@@ -10,6 +12,9 @@
 
 pub mod action;
 pub mod app;
+pub mod chair;
+pub mod chair_view;
+pub mod demo;
 pub mod i18n;
 pub mod keys;
 pub mod layout;
@@ -21,6 +26,7 @@ pub use action::Action;
 pub use app::{
     feed, handle_key, update, App, AppInput, MemPersist, Persist, SectionText, Session, Sheet,
 };
+pub use chair::ChairApp;
 pub use i18n::Lang;
 pub use layout::Pane;
 

@@ -5,6 +5,7 @@
 
 use std::io::{self, Stdout};
 use std::sync::Once;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -106,34 +107,85 @@ pub fn on_event(app: &mut App, ev: Event) {
     }
 }
 
+/// A screen the terminal loop can run: the expert screen, the chair screen, or the
+/// demo's pair of them.
+pub trait Screen {
+    /// The size the screen was last laid out for.
+    fn size(&self) -> (u16, u16);
+    /// Apply one terminal event (keys, mouse, resize, paste).
+    fn on_event(&mut self, ev: Event);
+    /// Draw the whole screen.
+    fn draw(&self, frame: &mut ratatui::Frame);
+    /// The user asked to quit.
+    fn quit(&self) -> bool;
+    /// How often [`Screen::tick`] wants to run while no event arrives (`None`: never).
+    fn tick_every(&self) -> Option<Duration> {
+        None
+    }
+    /// Periodic work (e.g. the chair's `--watch` of the sheets folder).
+    fn tick(&mut self) {}
+}
+
+impl Screen for App {
+    fn size(&self) -> (u16, u16) {
+        self.size
+    }
+    fn on_event(&mut self, ev: Event) {
+        on_event(self, ev)
+    }
+    fn draw(&self, frame: &mut ratatui::Frame) {
+        view::draw(frame, self)
+    }
+    fn quit(&self) -> bool {
+        self.quit
+    }
+}
+
 /// Run the expert screen until the user quits. The terminal is restored
 /// before this returns, whatever happened.
 ///
 /// Fault injection for the end-to-end test: with `PANEL_DEBUG_PANIC_AFTER_DRAW`
 /// set, the loop panics after the first frame (the terminal must come back).
 pub fn run(app: &mut App) -> io::Result<()> {
+    run_screen(app)
+}
+
+/// Run any [`Screen`] until it quits; between events, [`Screen::tick`] runs every
+/// [`Screen::tick_every`] (the loop waits with `event::poll`). The terminal is restored
+/// before this returns, whatever happened.
+pub fn run_screen(screen: &mut dyn Screen) -> io::Result<()> {
     let panic_after_draw =
         std::env::var_os("PANEL_DEBUG_PANIC_AFTER_DRAW").is_some_and(|v| !v.is_empty());
     let (mut terminal, _guard) = enter()?;
+    let mut last_tick = Instant::now();
     loop {
         let size = terminal.size()?;
-        if (size.width, size.height) != app.size {
-            update(
-                app,
-                Action::Resize {
-                    w: size.width,
-                    h: size.height,
-                },
-            );
+        if (size.width, size.height) != screen.size() {
+            screen.on_event(Event::Resize(size.width, size.height));
         }
-        terminal.draw(|f| view::draw(f, app))?;
+        terminal.draw(|f| screen.draw(f))?;
         if panic_after_draw {
             panic!("PANEL_DEBUG_PANIC_AFTER_DRAW is set: deliberate panic to test the terminal restore");
         }
-        if app.quit {
+        if screen.quit() {
             return Ok(());
         }
-        let ev = event::read()?;
-        on_event(app, ev);
+        match screen.tick_every() {
+            None => {
+                let ev = event::read()?;
+                screen.on_event(ev);
+            }
+            Some(every) => {
+                let wait = every.saturating_sub(last_tick.elapsed());
+                if event::poll(wait)? {
+                    let ev = event::read()?;
+                    screen.on_event(ev);
+                }
+                if last_tick.elapsed() >= every {
+                    screen.tick();
+                    last_tick = Instant::now();
+                }
+            }
+        }
     }
 }

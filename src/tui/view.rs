@@ -13,7 +13,8 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::app::{App, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
+use super::app::{App, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
+use super::i18n::Lang;
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
@@ -58,16 +59,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 /// Where an editor overlay goes.
-struct EditorGeometry {
-    rect: Rect,
-    prompt: Vec<String>,
+pub(crate) struct EditorGeometry {
+    pub(crate) rect: Rect,
+    pub(crate) prompt: Vec<String>,
     /// The input line.
-    field: Rect,
+    pub(crate) field: Rect,
     /// The end of the text that fits in the field.
-    shown: String,
+    pub(crate) shown: String,
 }
 
-fn editor_geometry(prompt: &str, text: &str, area: Rect) -> EditorGeometry {
+pub(crate) fn editor_geometry(prompt: &str, text: &str, area: Rect) -> EditorGeometry {
     let w = 70u16.min(area.width.saturating_sub(4));
     let iw = w.saturating_sub(4) as usize;
     let prompt_lines = wrap(prompt, iw);
@@ -97,19 +98,19 @@ pub struct Screen<'a>(pub &'a App);
 
 /// Styles, with or without colour.
 #[derive(Clone, Copy)]
-struct Theme {
-    color: bool,
+pub(crate) struct Theme {
+    pub(crate) color: bool,
 }
 
 impl Theme {
-    fn pick(self, color: Style, mono: Style) -> Style {
+    pub(crate) fn pick(self, color: Style, mono: Style) -> Style {
         if self.color {
             color
         } else {
             mono
         }
     }
-    fn title_bar(self) -> Style {
+    pub(crate) fn title_bar(self) -> Style {
         self.pick(
             Style::new()
                 .fg(Color::White)
@@ -118,7 +119,7 @@ impl Theme {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         )
     }
-    fn border(self, focused: bool) -> Style {
+    pub(crate) fn border(self, focused: bool) -> Style {
         match (focused, self.color) {
             (true, true) => Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             (true, false) => Style::new().add_modifier(Modifier::BOLD),
@@ -126,7 +127,7 @@ impl Theme {
             (false, false) => Style::new(),
         }
     }
-    fn selected(self, focused: bool) -> Style {
+    pub(crate) fn selected(self, focused: bool) -> Style {
         match (focused, self.color) {
             (true, true) => Style::new()
                 .fg(Color::Black)
@@ -139,25 +140,25 @@ impl Theme {
             (false, false) => Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
         }
     }
-    fn heading(self) -> Style {
+    pub(crate) fn heading(self) -> Style {
         self.pick(
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
-    fn warn(self) -> Style {
+    pub(crate) fn warn(self) -> Style {
         self.pick(
             Style::new().fg(Color::LightRed),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
-    fn saved(self) -> Style {
+    pub(crate) fn saved(self) -> Style {
         self.pick(
             Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
-    fn error(self) -> Style {
+    pub(crate) fn error(self) -> Style {
         self.pick(
             Style::new()
                 .fg(Color::White)
@@ -166,13 +167,13 @@ impl Theme {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         )
     }
-    fn dim(self) -> Style {
+    pub(crate) fn dim(self) -> Style {
         self.pick(Style::new().fg(Color::DarkGray), Style::new())
     }
-    fn fact(self) -> Style {
+    pub(crate) fn fact(self) -> Style {
         self.pick(Style::new().fg(Color::Cyan), Style::new())
     }
-    fn hit(self, current: bool) -> Style {
+    pub(crate) fn hit(self, current: bool) -> Style {
         match (current, self.color) {
             (true, true) => Style::new()
                 .fg(Color::Black)
@@ -183,7 +184,7 @@ impl Theme {
             (false, false) => Style::new().add_modifier(Modifier::UNDERLINED),
         }
     }
-    fn key(self) -> Style {
+    pub(crate) fn key(self) -> Style {
         self.pick(
             Style::new().fg(Color::Black).bg(Color::Gray),
             Style::new().add_modifier(Modifier::REVERSED),
@@ -192,7 +193,7 @@ impl Theme {
 }
 
 /// A pane's block: bold brackets around the focused pane's title.
-fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'a> {
+pub(crate) fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'a> {
     let t = if focused {
         format!("[ {title} ]")
     } else {
@@ -209,7 +210,7 @@ fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'a> {
         .title(Span::styled(t, th.border(focused)))
 }
 
-fn set(buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style) {
+pub(crate) fn set(buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style) {
     buf.set_stringn(x, y, s, w as usize, style);
 }
 
@@ -776,6 +777,9 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
             if a == Action::SearchNext && app.search.is_none() {
                 continue;
             }
+            if a == Action::SwitchView && !app.can_switch {
+                continue;
+            }
             // an action that also has a global key is shown with that key
             let ks = match app.keymap.keys_for(Context::Global, a) {
                 g if !g.is_empty() && ctxs.contains(&Context::Global) => g,
@@ -785,7 +789,8 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
             let typing = ctxs.first() == Some(&Context::Entry);
             if global
                 && !(matches!(a, Action::Help)
-                    || !typing && matches!(a, Action::NextPane | Action::Quit))
+                    || !typing && matches!(a, Action::NextPane | Action::Quit)
+                    || !typing && app.can_switch && a == Action::SwitchView)
             {
                 continue;
             }
@@ -818,18 +823,33 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
 }
 
 fn bottom_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
-    let items = bar_items(app);
+    draw_bar(bar_items(app), r, buf, th);
+}
+
+/// Draw a bottom bar: key cells filling from the left; switch view, next pane or view,
+/// quit and help keep their place at the right end.
+pub(crate) fn draw_bar(
+    items: Vec<(String, &'static str, Option<Action>)>,
+    r: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+) {
     // help and quit keep their place at the right end; the rest fill from the left
     let (mut right, left): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, _, a)| {
         matches!(
             a,
-            Some(Action::NextPane) | Some(Action::Help) | Some(Action::Quit)
+            Some(Action::NextPane)
+                | Some(Action::NextView)
+                | Some(Action::SwitchView)
+                | Some(Action::Help)
+                | Some(Action::Quit)
         )
     });
     let rank = |a: &Option<Action>| match a {
-        Some(Action::NextPane) => 0,
-        Some(Action::Quit) => 1,
-        _ => 2,
+        Some(Action::SwitchView) => 0,
+        Some(Action::NextPane) | Some(Action::NextView) => 1,
+        Some(Action::Quit) => 2,
+        _ => 3,
     };
     right.sort_by_key(|(_, _, a)| rank(a));
     let cell = |k: &str, label: &str| (width(k) + width(label) + 3) as u16;
@@ -863,7 +883,7 @@ fn bottom_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     }
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width.saturating_sub(2)).max(10.min(area.width));
     let h = h.min(area.height.saturating_sub(2)).max(3.min(area.height));
     Rect::new(
@@ -899,6 +919,9 @@ pub fn help_lines(app: &App, width: usize) -> Vec<(String, bool)> {
     ] {
         out.push((format!("── {} ──", t.ctx_names[ctx as usize]), true));
         for (a, ks) in app.keymap.actions(ctx) {
+            if a == Action::SwitchView && !app.can_switch {
+                continue;
+            }
             let k = keys::show_keys(&ks);
             for (i, l) in wrap(a.long(zh).unwrap_or(""), text_w)
                 .into_iter()
@@ -938,17 +961,29 @@ fn clear_wide_left_edge(r: Rect, buf: &mut Buffer) {
     }
 }
 
-fn clear(r: Rect, buf: &mut Buffer) {
+pub(crate) fn clear(r: Rect, buf: &mut Buffer) {
     clear_wide_left_edge(r, buf);
     Clear.render(r, buf);
 }
 
 fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
-    let t = app.lang.t();
+    draw_overlay(app.lang, o, area, buf, th, &|w| help_lines(app, w));
+}
+
+/// Draw one overlay; `help` gives the help overlay's lines for a width.
+pub(crate) fn draw_overlay(
+    lang: Lang,
+    o: &Overlay,
+    area: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+    help: &dyn Fn(usize) -> Vec<(String, bool)>,
+) {
+    let t = lang.t();
     match o {
         Overlay::Help { scroll } => {
             let r = centered(area, 96, area.height.saturating_sub(2));
-            let lines = help_lines(app, r.width.saturating_sub(2) as usize);
+            let lines = help(r.width.saturating_sub(2) as usize);
             clear(r, buf);
             let block = pane_block(format!("{} · ? / Esc", t.help), true, th);
             let inner = block.inner(r);
@@ -970,7 +1005,7 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
             body.push(t.yes_no.to_string());
             let r = centered(area, w, body.len() as u16 + 2);
             clear(r, buf);
-            let title = if app.lang.is_zh() {
+            let title = if lang.is_zh() {
                 "确认提交"
             } else {
                 "Confirm submit"
@@ -1001,7 +1036,7 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
         } => {
             let g = editor_geometry(prompt, text_buf, area);
             clear(g.rect, buf);
-            let block = pane_block(editor_title(app, o), true, th);
+            let block = pane_block(editor_title(lang, o), true, th);
             block.render(g.rect, buf);
             for (k, l) in g.prompt.iter().enumerate() {
                 set(
@@ -1063,28 +1098,42 @@ fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
     }
 }
 
-fn editor_title(app: &App, o: &Overlay) -> String {
-    let zh = app.lang.is_zh();
-    let t = app.lang.t();
+fn editor_title(lang: Lang, o: &Overlay) -> String {
+    let zh = lang.is_zh();
+    let t = lang.t();
     match o {
         Overlay::Editor { kind, .. } => match kind {
-            super::app::EditKind::Reason { .. } => {
+            EditKind::Reason { .. } => {
                 if zh {
                     "改动理由".into()
                 } else {
                     "Override reason".into()
                 }
             }
-            super::app::EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
-            super::app::EditKind::Comment { .. } => t.comment.into(),
-            super::app::EditKind::Conflict { .. } => {
+            EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
+            EditKind::Comment { .. } => t.comment.into(),
+            EditKind::Conflict { .. } => {
                 if zh {
                     "声明回避".into()
                 } else {
                     "Conflict of interest".into()
                 }
             }
-            super::app::EditKind::Search => t.search.into(),
+            EditKind::Search => t.search.into(),
+            EditKind::Reopen { .. } => {
+                if zh {
+                    "退回重评".into()
+                } else {
+                    "Reopen for the expert".into()
+                }
+            }
+            EditKind::Find => {
+                if zh {
+                    "查找项目".into()
+                } else {
+                    "Find an application".into()
+                }
+            }
         },
         _ => String::new(),
     }

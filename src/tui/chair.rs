@@ -1,0 +1,1923 @@
+//! The chair's screen: ranking with the quota cut line, one application's experts ×
+//! criteria matrix, the progress grid, per-expert lean and distributions.
+//!
+//! [`update`] applies one [`Action`] to a [`ChairApp`]. It does no terminal I/O. The
+//! chair database is part of the state: a reopen commits to it (through
+//! [`sheet::reopen_view`]), and [`tick`] (the `--watch` poll) merges new sheets into it
+//! (through [`sheet::merge_sheet_view`]); the results shown are recomputed from it with the
+//! export module's adapter ([`export::build_from_store`]) after every change.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rust_decimal::Decimal;
+
+use super::action::Action;
+use super::app::{EditKind, Level, Note, Overlay};
+use super::i18n::Lang;
+use super::keys::{self, Context, Keymap};
+use super::text;
+use crate::aggregate::{AppResult, By, Method};
+use crate::export::{self, Format, Overrides, Report};
+use crate::panel::Panel;
+use crate::rubric::num::show;
+use crate::sheet::{self, MergeKind, PanelView};
+use crate::store::{AppStatus, Store};
+
+/// The chair screen's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Ranking,
+    /// One application (the code is [`ChairApp::detail`]).
+    Detail,
+    Progress,
+    Experts,
+}
+
+impl View {
+    fn index(self) -> usize {
+        match self {
+            View::Ranking => 0,
+            View::Detail => 1,
+            View::Progress => 2,
+            View::Experts => 3,
+        }
+    }
+
+    /// The key-map context of the view.
+    pub fn context(self) -> Context {
+        match self {
+            View::Ranking => Context::Ranking,
+            View::Detail => Context::Detail,
+            View::Progress => Context::Progress,
+            View::Experts => Context::Experts,
+        }
+    }
+
+    /// Name shown in the title bar.
+    pub fn name(self, lang: Lang) -> &'static str {
+        lang.c().views[self.index()]
+    }
+}
+
+/// Where one expert stands on one application, in the chair database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Unscored,
+    Draft,
+    Submitted,
+    Conflict,
+}
+
+impl Cell {
+    pub fn mark(self) -> &'static str {
+        match self {
+            Cell::Unscored => "·",
+            Cell::Draft => "●",
+            Cell::Submitted => "✓",
+            Cell::Conflict => "✗",
+        }
+    }
+}
+
+/// A rule item's value that departs from the computed suggestion, or any value given with
+/// a reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverrideRow {
+    pub expert: String,
+    pub app: String,
+    pub item: String,
+    pub value: Decimal,
+    pub suggestion: Option<Decimal>,
+    pub reason: Option<String>,
+}
+
+/// Size and modification time of a sheet and its signature, to notice a changed file.
+type Stamp = (u64, Option<SystemTime>, Option<(u64, Option<SystemTime>)>);
+
+/// The chair screen's state.
+pub struct ChairApp {
+    pub lang: Lang,
+    pub color: bool,
+    pub keymap: Keymap,
+    pub panel: Panel,
+    /// The panel as the sheet module sees it (suggestions, bundle hashes).
+    pub pview: PanelView,
+    store: Store,
+    /// The chair database's directory.
+    pub db: PathBuf,
+    /// Results with the rubric's settings.
+    pub official: Report,
+    /// Results with the method and level chosen on screen (a copy of `official` when the
+    /// same).
+    pub shown: Report,
+    pub method: Method,
+    pub by: By,
+    pub view: View,
+    /// Where Esc from the application details goes back to.
+    pub back: View,
+    /// Selected row of the ranking (index into `shown.results.applications`).
+    pub sel: usize,
+    /// First visible row of the ranking (rows include the cut line).
+    pub scroll: usize,
+    /// The application shown in the details.
+    pub detail: Option<String>,
+    /// Selected expert row of the details (index into [`ChairApp::experts`]).
+    pub detail_expert: usize,
+    /// First visible line of the details.
+    pub detail_scroll: usize,
+    /// Selected cell of the progress grid: (expert index, application index).
+    pub grid: (usize, usize),
+    /// First visible application column of the grid.
+    pub grid_scroll: usize,
+    /// First visible line of the experts view.
+    pub experts_scroll: usize,
+    pub search: Option<String>,
+    pub overlays: Vec<Overlay>,
+    pub note: Option<Note>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Merge new sheets of `<panel>/sheets/` on every [`tick`].
+    pub watch: bool,
+    /// Sheets seen by [`tick`], with the stamp they had.
+    pub seen: BTreeMap<PathBuf, Stamp>,
+    /// What [`tick`] merged or refused, newest last.
+    pub log: Vec<String>,
+    /// The switch-view key works (`panel demo`).
+    pub can_switch: bool,
+    pub switch_requested: bool,
+    /// (application, expert) → state in the chair database.
+    pub cells: BTreeMap<(String, String), Cell>,
+    /// (application, expert) → (status reason).
+    pub reasons: BTreeMap<(String, String), String>,
+    /// (application, expert, item) → comment (`""` item: on the application).
+    pub comments: BTreeMap<(String, String, String), String>,
+    pub overrides: Vec<OverrideRow>,
+    /// Expert → seq of the last merged sheet.
+    pub merged: BTreeMap<String, u64>,
+}
+
+fn err_text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+impl ChairApp {
+    /// A chair screen over `panel` and its chair database `store` (at `db`).
+    pub fn new(
+        panel: Panel,
+        store: Store,
+        db: &Path,
+        lang: Lang,
+        color: bool,
+        size: (u16, u16),
+    ) -> Result<ChairApp, String> {
+        let official = export::build_from_store(&panel, &store, db, &Overrides::default())
+            .map_err(err_text)?;
+        let pview = PanelView::from_panel(&panel);
+        let mut app = ChairApp {
+            lang,
+            color,
+            keymap: Keymap::default_map(),
+            method: official.settings.method,
+            by: official.settings.by,
+            shown: official.clone(),
+            official,
+            panel,
+            pview,
+            store,
+            db: db.to_path_buf(),
+            view: View::Ranking,
+            back: View::Ranking,
+            sel: 0,
+            scroll: 0,
+            detail: None,
+            detail_expert: 0,
+            detail_scroll: 0,
+            grid: (0, 0),
+            grid_scroll: 0,
+            experts_scroll: 0,
+            search: None,
+            overlays: Vec::new(),
+            note: None,
+            size,
+            quit: false,
+            watch: false,
+            seen: BTreeMap::new(),
+            log: Vec::new(),
+            can_switch: false,
+            switch_requested: false,
+            cells: BTreeMap::new(),
+            reasons: BTreeMap::new(),
+            comments: BTreeMap::new(),
+            overrides: Vec::new(),
+            merged: BTreeMap::new(),
+        };
+        app.read_store();
+        app.ensure_visible();
+        Ok(app)
+    }
+
+    /// The chair database (read only).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Experts in the matrix and the grid: the roster, then experts only the scores name.
+    pub fn experts(&self) -> &[export::ExpertInfo] {
+        &self.official.experts
+    }
+
+    /// Application codes of the panel, in bundle order (the grid's columns).
+    pub fn codes(&self) -> Vec<&str> {
+        self.panel
+            .bundles
+            .iter()
+            .map(|b| b.bundle.code.as_str())
+            .collect()
+    }
+
+    /// The rows of the ranking, in order.
+    pub fn rows(&self) -> &[AppResult] {
+        &self.shown.results.applications
+    }
+
+    /// The selected application of the ranking.
+    pub fn selected(&self) -> Option<&AppResult> {
+        self.rows().get(self.sel)
+    }
+
+    /// Whether the method on screen is the official one.
+    pub fn is_official(&self) -> bool {
+        self.method == self.official.settings.method && self.by == self.official.settings.by
+    }
+
+    /// "mean of totals" etc. for the method on screen.
+    pub fn method_label(&self, method: Method, by: By) -> String {
+        let sep = if self.lang.is_zh() { "·" } else { " " };
+        format!(
+            "{}{sep}{}",
+            self.lang.method_name(method),
+            self.lang.by_name(by)
+        )
+    }
+
+    /// The state of (application, expert).
+    pub fn cell(&self, app: &str, expert: &str) -> Cell {
+        self.cells
+            .get(&(app.to_string(), expert.to_string()))
+            .copied()
+            .unwrap_or(Cell::Unscored)
+    }
+
+    /// Rank rows with the cut line: `Some(i)` is application `i`, `None` the cut line
+    /// (after the last shortlisted application).
+    pub fn table_rows(&self) -> Vec<Option<usize>> {
+        let rows = self.rows();
+        let last = rows.iter().rposition(|a| a.shortlisted);
+        let mut out = Vec::with_capacity(rows.len() + 1);
+        for i in 0..rows.len() {
+            out.push(Some(i));
+            if Some(i) == last {
+                out.push(None);
+            }
+        }
+        if last.is_none() && !rows.is_empty() {
+            out.insert(0, None);
+        }
+        out
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Data
+    // -----------------------------------------------------------------------------------------
+
+    /// Read statuses, comments, overrides and merged sheets from the store.
+    fn read_store(&mut self) {
+        let mut values: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut overrides = Vec::new();
+        for (expert, app, item, e) in self.store.all_scores() {
+            values.insert((app.clone(), expert.clone()));
+            let sugg = self
+                .pview
+                .apps
+                .get(&app)
+                .and_then(|a| a.suggestions.get(&item))
+                .copied();
+            let differs = sugg.is_some_and(|s| s != e.value);
+            let reason = e.reason.filter(|r| !r.trim().is_empty());
+            if differs || reason.is_some() {
+                overrides.push(OverrideRow {
+                    expert,
+                    app,
+                    item,
+                    value: e.value,
+                    suggestion: sugg,
+                    reason,
+                });
+            }
+        }
+        let mut comments = BTreeMap::new();
+        for (expert, app, item, text) in self.store.all_comments() {
+            values.insert((app.clone(), expert.clone()));
+            comments.insert((app, expert, item), text);
+        }
+        let mut cells = BTreeMap::new();
+        let mut reasons = BTreeMap::new();
+        for (expert, app, status, reason) in self.store.all_statuses() {
+            let key = (app, expert);
+            let c = match status {
+                AppStatus::Submitted => Cell::Submitted,
+                AppStatus::Conflict => Cell::Conflict,
+                AppStatus::Draft if values.contains(&key) => Cell::Draft,
+                AppStatus::Draft => Cell::Unscored,
+            };
+            if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
+                reasons.insert(key.clone(), r);
+            }
+            cells.insert(key, c);
+        }
+        for key in values {
+            cells.entry(key).or_insert(Cell::Draft);
+        }
+        let mut merged = BTreeMap::new();
+        for e in &self.official.experts {
+            if let Ok(st) = sheet::ExpertState::from_store(&self.store, &e.id) {
+                if let Some(m) = st.merged {
+                    merged.insert(e.id.clone(), m.seq);
+                }
+            }
+        }
+        self.cells = cells;
+        self.reasons = reasons;
+        self.comments = comments;
+        self.overrides = overrides;
+        self.merged = merged;
+    }
+
+    /// Recompute everything from the store (after a merge or a reopen); keeps the
+    /// selection on the same application.
+    pub fn reload(&mut self) -> Result<(), String> {
+        let code = self.selected().map(|a| a.id.clone());
+        self.official =
+            export::build_from_store(&self.panel, &self.store, &self.db, &Overrides::default())
+                .map_err(err_text)?;
+        self.recompute_shown()?;
+        self.read_store();
+        if let Some(c) = code {
+            if let Some(i) = self.rows().iter().position(|a| a.id == c) {
+                self.sel = i;
+            }
+        }
+        self.ensure_visible();
+        Ok(())
+    }
+
+    fn recompute_shown(&mut self) -> Result<(), String> {
+        self.shown = if self.is_official() {
+            self.official.clone()
+        } else {
+            let o = Overrides {
+                method: Some(self.method),
+                by: Some(self.by),
+                ..Overrides::default()
+            };
+            export::build_from_store(&self.panel, &self.store, &self.db, &o).map_err(err_text)?
+        };
+        Ok(())
+    }
+
+    /// Switch the method or level on screen; says how the shortlist would change.
+    fn set_method(&mut self, method: Method, by: By) {
+        let code = self.selected().map(|a| a.id.clone());
+        let (old_m, old_b) = (self.method, self.by);
+        self.method = method;
+        self.by = by;
+        if let Err(e) = self.recompute_shown() {
+            self.method = old_m;
+            self.by = old_b;
+            self.refuse(e);
+            return;
+        }
+        if let Some(c) = code {
+            if let Some(i) = self.rows().iter().position(|a| a.id == c) {
+                self.sel = i;
+            }
+        }
+        let label = self.method_label(method, by);
+        if self.is_official() {
+            self.info(self.lang.back_to_official(&label));
+            return;
+        }
+        let off: BTreeSet<&str> = self
+            .official
+            .results
+            .shortlist()
+            .map(|a| a.id.as_str())
+            .collect();
+        let now: BTreeSet<&str> = self
+            .shown
+            .results
+            .shortlist()
+            .map(|a| a.id.as_str())
+            .collect();
+        let entering: Vec<String> = now.difference(&off).map(|s| s.to_string()).collect();
+        let leaving: Vec<String> = off.difference(&now).map(|s| s.to_string()).collect();
+        self.info(self.lang.method_switched(&label, &entering, &leaving));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Notes
+    // -----------------------------------------------------------------------------------------
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.note = Some(Note {
+            level: Level::Info,
+            text: text.into(),
+        });
+    }
+
+    fn saved(&mut self, text: impl Into<String>) {
+        self.note = Some(Note {
+            level: Level::Saved,
+            text: text.into(),
+        });
+    }
+
+    fn refuse(&mut self, text: impl Into<String>) {
+        self.note = Some(Note {
+            level: Level::Error,
+            text: text.into(),
+        });
+    }
+
+    fn message(&mut self, title: &str, lines: Vec<String>) {
+        self.overlays.push(Overlay::Message {
+            title: title.to_string(),
+            lines,
+        });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Geometry
+    // -----------------------------------------------------------------------------------------
+
+    /// Rows of the body (between the title and info lines and the status and key bars).
+    pub fn body_height(&self) -> usize {
+        self.size.1.saturating_sub(4) as usize
+    }
+
+    /// Visible rows of the ranking list (the body less its header row).
+    pub fn list_height(&self) -> usize {
+        self.body_height().saturating_sub(1)
+    }
+
+    /// Visible lines of the details (the body).
+    pub fn detail_height(&self) -> usize {
+        self.body_height()
+    }
+
+    /// Keep the selections visible and the scroll offsets in range.
+    pub fn ensure_visible(&mut self) {
+        let n = self.rows().len();
+        if n == 0 {
+            self.sel = 0;
+        } else if self.sel >= n {
+            self.sel = n - 1;
+        }
+        let rows = self.table_rows();
+        let h = self.list_height().max(1);
+        if let Some(pos) = rows.iter().position(|r| *r == Some(self.sel)) {
+            // keep the cut line right below the selection in view when there is room
+            let want_end = match rows.get(pos + 1) {
+                Some(None) => pos + 1,
+                _ => pos,
+            };
+            if pos < self.scroll {
+                self.scroll = pos;
+            } else if want_end >= self.scroll + h {
+                self.scroll = (want_end + 1).saturating_sub(h).min(pos);
+            }
+        }
+        self.scroll = self.scroll.min(rows.len().saturating_sub(h));
+        let ne = self.experts().len();
+        if ne > 0 && self.detail_expert >= ne {
+            self.detail_expert = ne - 1;
+        }
+        let na = self.panel.bundles.len();
+        if ne > 0 && self.grid.0 >= ne {
+            self.grid.0 = ne - 1;
+        }
+        if na > 0 && self.grid.1 >= na {
+            self.grid.1 = na - 1;
+        }
+        let cols = self.grid_cols();
+        if self.grid.1 < self.grid_scroll {
+            self.grid_scroll = self.grid.1;
+        } else if cols > 0 && self.grid.1 >= self.grid_scroll + cols {
+            self.grid_scroll = self.grid.1 + 1 - cols;
+        }
+        self.grid_scroll = self.grid_scroll.min(na.saturating_sub(cols.max(1)));
+        if self.view == View::Detail {
+            let len = self.detail_lines().len();
+            let h = self.detail_height().max(1);
+            self.detail_scroll = self.detail_scroll.min(len.saturating_sub(h));
+        }
+        let len = self.expert_lines().len();
+        let h = self.body_height().max(1);
+        self.experts_scroll = self.experts_scroll.min(len.saturating_sub(h));
+    }
+
+    /// Application columns the progress grid shows at this width.
+    pub fn grid_cols(&self) -> usize {
+        let w = self.size.0 as usize;
+        w.saturating_sub(GRID_LABEL + GRID_SUMMARY) / GRID_CELL
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Details
+    // -----------------------------------------------------------------------------------------
+
+    /// The lines of the application details at the current width.
+    pub fn detail_lines(&self) -> Vec<DLine> {
+        let Some(code) = self.detail.clone() else {
+            return Vec::new();
+        };
+        detail_lines(self, &code, self.size.0 as usize)
+    }
+
+    /// The lines of the experts view at the current width.
+    pub fn expert_lines(&self) -> Vec<DLine> {
+        expert_lines(self, self.size.0 as usize)
+    }
+
+    /// Per expert: (application, expert total, mean of the other valid experts' totals)
+    /// over the applications where the expert is valid (official results).
+    pub fn lean_data(&self) -> BTreeMap<String, Vec<(String, Decimal, Option<Decimal>)>> {
+        let mut out: BTreeMap<String, Vec<(String, Decimal, Option<Decimal>)>> = BTreeMap::new();
+        for a in &self.official.results.applications {
+            for (e, t) in &a.expert_totals {
+                let others: Vec<Decimal> = a
+                    .expert_totals
+                    .iter()
+                    .filter(|(x, _)| *x != e)
+                    .map(|(_, v)| *v)
+                    .collect();
+                let mean = (!others.is_empty())
+                    .then(|| others.iter().copied().sum::<Decimal>() / Decimal::from(others.len()));
+                out.entry(e.clone())
+                    .or_default()
+                    .push((a.id.clone(), *t, mean));
+            }
+        }
+        out
+    }
+
+    fn open_detail(&mut self, code: String, expert: Option<usize>, back: View) {
+        self.detail = Some(code);
+        self.back = back;
+        self.view = View::Detail;
+        self.detail_scroll = 0;
+        if let Some(e) = expert {
+            self.detail_expert = e;
+        }
+        self.keep_expert_row_visible();
+    }
+
+    /// Scroll the details so that the selected expert's row is visible.
+    fn keep_expert_row_visible(&mut self) {
+        let lines = self.detail_lines();
+        let h = self.detail_height().max(1);
+        if let Some(pos) = lines
+            .iter()
+            .position(|l| l.kind == DKind::Row(self.detail_expert))
+        {
+            if pos < self.detail_scroll {
+                self.detail_scroll = pos;
+            } else if pos >= self.detail_scroll + h {
+                self.detail_scroll = pos + 1 - h;
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Commands
+    // -----------------------------------------------------------------------------------------
+
+    /// Ask for the reason to reopen `code` for the expert at `ei`.
+    fn start_reopen(&mut self, code: &str, ei: usize) {
+        let Some(expert) = self.experts().get(ei).map(|e| e.id.clone()) else {
+            return;
+        };
+        match self.cell(code, &expert) {
+            Cell::Submitted | Cell::Conflict => {
+                self.overlays.push(Overlay::Editor {
+                    prompt: self.lang.reopen_prompt(&expert, code),
+                    kind: EditKind::Reopen {
+                        expert,
+                        app: code.to_string(),
+                    },
+                    buf: String::new(),
+                });
+            }
+            _ => self.refuse(self.lang.reopen_not_submitted(&expert, code)),
+        }
+    }
+
+    fn do_reopen(&mut self, expert: &str, code: &str, reason: &str) {
+        match sheet::reopen_view(&self.pview, &mut self.store, expert, code, reason) {
+            Ok(rep) => {
+                let note = rep
+                    .note
+                    .strip_prefix(&self.panel.dir)
+                    .unwrap_or(&rep.note)
+                    .display()
+                    .to_string();
+                if let Err(e) = self.reload() {
+                    self.refuse(e);
+                    return;
+                }
+                self.saved(self.lang.reopen_done(expert, code, &note));
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                self.refuse(msg.clone());
+                let title = self.lang.c().reopened_title;
+                self.message(title, vec![msg]);
+            }
+        }
+    }
+
+    /// Write the results on screen (JSON, CSV, XLSX, Markdown, 评审汇总表) to
+    /// `<panel>/results/`. Returns the files written.
+    pub fn export(&mut self) -> Result<Vec<PathBuf>, String> {
+        let dir = self.panel.dir.join("results");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let mut written = Vec::new();
+        for (fmt, name) in [
+            (Format::Json, "results.json"),
+            (Format::Csv, "results.csv"),
+            (Format::Xlsx, "results.xlsx"),
+            (Format::Md, "results.md"),
+            (Format::SummaryMd, "summary.md"),
+        ] {
+            let bytes = self.shown.render(fmt, None).map_err(err_text)?;
+            let path = dir.join(name);
+            write_atomic(&path, &bytes)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    fn do_export(&mut self) {
+        let c = self.lang.c();
+        let label = self.method_label(self.method, self.by);
+        match self.export() {
+            Ok(files) => {
+                let dir = self.panel.dir.join("results");
+                let mut lines = vec![self.lang.exported_to(&dir.display().to_string(), &label)];
+                for f in &files {
+                    if let Some(n) = f.file_name() {
+                        lines.push(format!("  {}", n.to_string_lossy()));
+                    }
+                }
+                self.saved(lines[0].clone());
+                self.message(c.exported, lines);
+            }
+            Err(e) => {
+                self.refuse(e.clone());
+                self.message(c.not_exported, vec![e]);
+            }
+        }
+    }
+
+    fn find(&mut self, how: Find) {
+        let Some(q) = self.search.clone() else {
+            self.info(self.lang.t().no_search);
+            return;
+        };
+        let ql = q.to_lowercase();
+        let hits: Vec<usize> = self
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                a.id.to_lowercase().contains(&ql)
+                    || self
+                        .official
+                        .titles
+                        .get(&a.id)
+                        .is_some_and(|t| t.to_lowercase().contains(&ql))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if hits.is_empty() {
+            self.refuse(self.lang.not_found(&q));
+            return;
+        }
+        let n = hits.len();
+        let k = match how {
+            Find::First => 0,
+            Find::Next => hits.iter().position(|&i| i > self.sel).unwrap_or(0),
+            Find::Prev => hits.iter().rposition(|&i| i < self.sel).unwrap_or(n - 1),
+        };
+        self.sel = hits[k];
+        self.info(self.lang.found(&q, k + 1, n));
+    }
+
+    /// Contexts in which keys are looked up now, first match wins.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.overlays.last() {
+            Some(Overlay::Help { .. }) => return vec![Context::Help],
+            Some(Overlay::Confirm { .. }) => return vec![Context::Confirm],
+            Some(Overlay::Editor { .. }) => return vec![Context::Editor],
+            Some(Overlay::Message { .. }) => return vec![Context::Message],
+            None => {}
+        }
+        vec![self.view.context(), Context::Global]
+    }
+}
+
+/// Which match [`ChairApp::find`] selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Find {
+    First,
+    Next,
+    Prev,
+}
+
+/// Width of the progress grid's expert column.
+pub const GRID_LABEL: usize = 14;
+/// Width of one application column of the grid.
+pub const GRID_CELL: usize = 5;
+/// Width of the grid's summary column.
+pub const GRID_SUMMARY: usize = 22;
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".panel-results-")
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path)
+        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document lines (details, experts)
+// ---------------------------------------------------------------------------------------------
+
+/// Kind of a line of the details or the experts view (for styling and selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DKind {
+    Heading,
+    Text,
+    Dim,
+    Warn,
+    /// The column header of the matrix.
+    Header,
+    /// The matrix row of expert `i` (index into [`ChairApp::experts`]).
+    Row(usize),
+    /// The panel's row of the matrix.
+    Panel,
+}
+
+/// One line of a document view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DLine {
+    pub text: String,
+    pub kind: DKind,
+}
+
+impl DLine {
+    fn new(text: impl Into<String>, kind: DKind) -> DLine {
+        DLine {
+            text: text.into(),
+            kind,
+        }
+    }
+}
+
+fn wrap_into(out: &mut Vec<DLine>, s: &str, w: usize, kind: DKind, indent: usize) {
+    let pad = " ".repeat(indent);
+    for l in text::wrap(s, w.saturating_sub(indent).max(10)) {
+        out.push(DLine::new(format!("{pad}{l}"), kind));
+    }
+}
+
+/// Width of a matrix cell.
+pub const MCELL: usize = 7;
+/// Width of the matrix's expert column.
+pub const MLABEL: usize = 9;
+
+/// "40" or "40←50" when the request was cut.
+pub fn funding_text(app: &ChairApp, a: &AppResult) -> String {
+    let req = app.shown.requested_wan.get(&a.id).copied();
+    match (a.funding_wan, req) {
+        (Some(f), Some(r)) if r > f => format!("{}←{}", show(f), show(r)),
+        (Some(f), _) => show(f),
+        _ => String::new(),
+    }
+}
+
+/// The flags of an application as short marks (`≠B1 !E03 =cut $ ?`).
+pub fn flag_marks(a: &AppResult) -> String {
+    let mut v = Vec::new();
+    for f in &a.flags {
+        if let Some(c) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) {
+            v.push(format!("≠{c}"));
+        } else if let Some(e) = f.strip_prefix(crate::aggregate::FLAG_OUTLIER) {
+            v.push(format!("!{e}"));
+        } else if f == crate::aggregate::FLAG_TIE_AT_CUT {
+            v.push("=cut".into());
+        } else if f == crate::aggregate::FLAG_BUDGET_EXHAUSTED {
+            v.push("$".into());
+        } else {
+            v.push(f.clone());
+        }
+    }
+    if a.eligibility == "unchecked" {
+        v.push("?".into());
+    }
+    v.join(" ")
+}
+
+fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
+    let lang = app.lang;
+    let c = lang.c();
+    let zh = lang.is_zh();
+    let mut out = Vec::new();
+    let rubric = &app.panel.rubric.rubric;
+    let Some(a) = app.shown.results.app(code) else {
+        out.push(DLine::new(format!("{code}: —"), DKind::Warn));
+        return out;
+    };
+    let off = app.official.results.app(code);
+    let title = app.official.titles.get(code).cloned().unwrap_or_default();
+    out.push(DLine::new(
+        format!("{}{} {title}", if a.shortlisted { "★ " } else { "" }, a.id),
+        DKind::Heading,
+    ));
+    // status line
+    let status = lang.app_status(&a.status, app.shown.settings.threshold);
+    let rank = a
+        .rank
+        .map(|r| format!("#{r}"))
+        .unwrap_or_else(|| "—".into());
+    let mut s = format!(
+        "{}: {status} {rank} · {} {} · {}",
+        c.col_status,
+        c.col_total,
+        a.total.map(show).unwrap_or_else(|| "—".into()),
+        app.method_label(app.method, app.by)
+    );
+    if !app.is_official() {
+        if let Some(o) = off {
+            s.push_str(&format!(
+                " · {} {} ({})",
+                c.official,
+                o.total.map(show).unwrap_or_else(|| "—".into()),
+                app.method_label(app.official.settings.method, app.official.settings.by)
+            ));
+        }
+    }
+    wrap_into(&mut out, &s, w, DKind::Text, 0);
+    let mut s = format!(
+        "{} {} · {} {}",
+        c.calibrated,
+        a.calibrated_total.map(show).unwrap_or_else(|| "—".into()),
+        c.p_shortlist,
+        a.p_shortlist
+            .map(|p| format!("{:.0}%", p * 100.0))
+            .unwrap_or_else(|| "—".into())
+    );
+    let req = app.shown.requested_wan.get(code).copied();
+    s.push_str(&format!(
+        " · {} {}{} · {} {}{}",
+        c.requested,
+        req.map(show).unwrap_or_else(|| "—".into()),
+        c.wan,
+        c.funding,
+        a.funding_wan.map(show).unwrap_or_else(|| "—".into()),
+        c.wan
+    ));
+    if let (Some(r), Some(f)) = (req, a.funding_wan) {
+        if r > f {
+            s.push_str(if zh {
+                "（按每项上限核减）"
+            } else {
+                " (cut to the per-award cap)"
+            });
+        }
+    }
+    wrap_into(&mut out, &s, w, DKind::Text, 0);
+    let elig = match a.eligibility.as_str() {
+        "eligible" => (if zh { "符合" } else { "eligible" }).to_string(),
+        "ineligible" => (if zh { "不符合" } else { "NOT eligible" }).to_string(),
+        _ => (if zh { "未核验" } else { "unchecked" }).to_string(),
+    };
+    let flags = flag_marks(a);
+    wrap_into(
+        &mut out,
+        &format!(
+            "{}: {elig} · {}: {}",
+            c.eligibility,
+            c.flags,
+            if flags.is_empty() { c.none } else { &flags }
+        ),
+        w,
+        if a.eligibility == "ineligible" || !a.flags.is_empty() {
+            DKind::Warn
+        } else {
+            DKind::Text
+        },
+        0,
+    );
+    for r in &a.ineligible_reasons {
+        wrap_into(
+            &mut out,
+            &format!("✗ {}: {r}", c.ineligible_reasons),
+            w,
+            DKind::Warn,
+            2,
+        );
+    }
+    out.push(DLine::new("", DKind::Text));
+
+    // matrix
+    let crits: Vec<(String, Decimal)> = rubric
+        .criteria()
+        .map(|(_, k)| (k.id.clone(), k.max))
+        .collect();
+    let mut head = text::pad_right(c.col_expert, MLABEL);
+    for (id, max) in &crits {
+        let disagree = a
+            .flags
+            .iter()
+            .any(|f| f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) == Some(id.as_str()));
+        let h = format!("{}{id}/{}", if disagree { "≠" } else { "" }, show(*max));
+        head.push_str(&text::pad_left(&h, MCELL));
+    }
+    head.push_str(&text::pad_left(c.col_total, MCELL + 1));
+    out.push(DLine::new(head, DKind::Header));
+    // extremes of disagreement criteria among the valid experts
+    let valid: BTreeSet<&str> = a.expert_totals.keys().map(|s| s.as_str()).collect();
+    let mut extremes: BTreeSet<(String, String)> = BTreeSet::new();
+    for f in &a.flags {
+        let Some(cid) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) else {
+            continue;
+        };
+        let vals: Vec<(&str, Decimal)> = valid
+            .iter()
+            .filter_map(|e| {
+                app.shown
+                    .pairs
+                    .get(&(code.to_string(), e.to_string()))
+                    .and_then(|p| p.criteria.get(cid))
+                    .map(|v| (*e, *v))
+            })
+            .collect();
+        if let (Some(lo), Some(hi)) = (
+            vals.iter().map(|x| x.1).min(),
+            vals.iter().map(|x| x.1).max(),
+        ) {
+            for (e, v) in &vals {
+                if *v == lo || *v == hi {
+                    extremes.insert((e.to_string(), cid.to_string()));
+                }
+            }
+        }
+    }
+    let outliers: BTreeSet<&str> = a
+        .flags
+        .iter()
+        .filter_map(|f| f.strip_prefix(crate::aggregate::FLAG_OUTLIER))
+        .collect();
+    for (ei, e) in app.experts().iter().enumerate() {
+        let cell = app.cell(code, &e.id);
+        let mut line = text::pad_right(&format!("{} {}", cell.mark(), e.id), MLABEL);
+        let pair = app.shown.pairs.get(&(code.to_string(), e.id.clone()));
+        match cell {
+            Cell::Conflict => {
+                line.push_str(&format!(
+                    "  {}",
+                    if zh {
+                        "回避（不计入）"
+                    } else {
+                        "conflict of interest (not counted)"
+                    }
+                ));
+            }
+            Cell::Unscored if pair.is_none_or(|p| p.criteria.is_empty()) => {
+                line.push_str(&format!("  {}", if zh { "未评" } else { "not scored" }));
+            }
+            _ => {
+                for (id, _) in &crits {
+                    let v = pair.and_then(|p| p.criteria.get(id)).copied();
+                    let dropped = a
+                        .dropped
+                        .iter()
+                        .any(|d| d.expert == e.id && d.criterion.as_deref() == Some(id.as_str()));
+                    let ext = extremes.contains(&(e.id.clone(), id.clone()));
+                    let s = match v {
+                        None => "—".to_string(),
+                        Some(v) if dropped => format!("[{}]", show(v)),
+                        Some(v) => show(v),
+                    };
+                    let s = if ext {
+                        format!("{s}!")
+                    } else {
+                        format!("{s} ")
+                    };
+                    line.push_str(&text::pad_left(&s, MCELL));
+                }
+                let t = a.expert_totals.get(&e.id).copied();
+                let total_dropped = a
+                    .dropped
+                    .iter()
+                    .any(|d| d.expert == e.id && d.criterion.is_none());
+                let s = match t {
+                    Some(t) if total_dropped => format!("[{}]", show(t)),
+                    Some(t) => show(t),
+                    None if cell == Cell::Draft => {
+                        if zh {
+                            "草稿".into()
+                        } else {
+                            "draft".into()
+                        }
+                    }
+                    None => "—".into(),
+                };
+                let s = if outliers.contains(e.id.as_str()) {
+                    format!("{s}!")
+                } else {
+                    format!("{s} ")
+                };
+                line.push_str(&text::pad_left(&s, MCELL + 1));
+            }
+        }
+        out.push(DLine::new(line, DKind::Row(ei)));
+    }
+    let mut line = text::pad_right(&format!("= {}", c.panel_row), MLABEL);
+    for (id, _) in &crits {
+        let v = a.criteria.get(id).map(|v| format!("{} ", show(*v)));
+        line.push_str(&text::pad_left(&v.unwrap_or_else(|| "— ".into()), MCELL));
+    }
+    line.push_str(&text::pad_left(
+        &format!("{} ", a.total.map(show).unwrap_or_else(|| "—".into())),
+        MCELL + 1,
+    ));
+    out.push(DLine::new(line, DKind::Panel));
+    if app.by == By::Total && !a.criteria.is_empty() {
+        wrap_into(
+            &mut out,
+            if zh {
+                "（按总分汇总：指标行为各专家的算术平均，仅供参考）"
+            } else {
+                "(method of totals: the criterion row is the plain mean, for reference)"
+            },
+            w,
+            DKind::Dim,
+            0,
+        );
+    }
+    // strip of the expert totals
+    if !a.expert_totals.is_empty() {
+        let scale_max = rubric.total_max + rubric.bonus_max();
+        let label = format!("{} 0 ", c.spread);
+        let tail = format!(" {}", show(scale_max));
+        let sw = w
+            .saturating_sub(text::width(&label) + text::width(&tail))
+            .clamp(10, 60);
+        let mut strip: Vec<char> = vec!['·'; sw];
+        let pos = |v: Decimal| -> usize {
+            if scale_max <= Decimal::ZERO {
+                return 0;
+            }
+            let f = (v / scale_max * Decimal::from(sw - 1)).round();
+            usize::try_from(f.mantissa() / 10i128.pow(f.scale()))
+                .unwrap_or(0)
+                .min(sw - 1)
+        };
+        if let Some(t) = a.total {
+            strip[pos(t)] = '│';
+        }
+        for (e, t) in &a.expert_totals {
+            let ch = e.chars().last().unwrap_or('*');
+            let p = pos(*t);
+            strip[p] = if strip[p] == '·' || strip[p] == '│' {
+                ch
+            } else {
+                '*'
+            };
+        }
+        out.push(DLine::new(
+            format!("{label}{}{tail}", strip.into_iter().collect::<String>()),
+            DKind::Text,
+        ));
+        wrap_into(
+            &mut out,
+            if zh {
+                "（数字 = 专家编号末位，│ = 小组总分，* = 重叠）"
+            } else {
+                "(digit = last digit of the expert id, │ = panel total, * = overlap)"
+            },
+            w,
+            DKind::Dim,
+            0,
+        );
+    }
+    // overrides, comments, conflicts, notes
+    let ov: Vec<&OverrideRow> = app.overrides.iter().filter(|o| o.app == code).collect();
+    if !ov.is_empty() {
+        out.push(DLine::new("", DKind::Text));
+        out.push(DLine::new(format!("── {} ──", c.overrides), DKind::Heading));
+        for o in ov {
+            let sugg = o
+                .suggestion
+                .map(|s| format!(" ({} {})", c.suggestion, show(s)))
+                .unwrap_or_default();
+            let reason = o.reason.as_deref().unwrap_or("—");
+            wrap_into(
+                &mut out,
+                &format!(
+                    "R {} {} = {}{sugg}: {reason}",
+                    o.expert,
+                    o.item,
+                    show(o.value)
+                ),
+                w,
+                DKind::Text,
+                2,
+            );
+        }
+    }
+    let cm: Vec<(&(String, String, String), &String)> = app
+        .comments
+        .iter()
+        .filter(|((ap, _, _), _)| ap == code)
+        .collect();
+    if !cm.is_empty() {
+        out.push(DLine::new("", DKind::Text));
+        out.push(DLine::new(format!("── {} ──", c.comments), DKind::Heading));
+        for ((_, e, item), t) in cm {
+            let at = if item.is_empty() {
+                e.clone()
+            } else {
+                format!("{e} {item}")
+            };
+            wrap_into(&mut out, &format!("✎ {at}: {t}"), w, DKind::Text, 2);
+        }
+    }
+    let cf: Vec<(&String, Option<&String>)> = app
+        .experts()
+        .iter()
+        .filter(|e| app.cell(code, &e.id) == Cell::Conflict)
+        .map(|e| (&e.id, app.reasons.get(&(code.to_string(), e.id.clone()))))
+        .collect();
+    if !cf.is_empty() {
+        out.push(DLine::new("", DKind::Text));
+        out.push(DLine::new(format!("── {} ──", c.conflicts), DKind::Heading));
+        for (e, r) in cf {
+            wrap_into(
+                &mut out,
+                &format!("✗ {e}: {}", r.map(|s| s.as_str()).unwrap_or("—")),
+                w,
+                DKind::Text,
+                2,
+            );
+        }
+    }
+    let mut notes: Vec<String> = a.notes.clone();
+    for e in app.experts() {
+        if app.cell(code, &e.id) == Cell::Draft {
+            if let Some(r) = app.reasons.get(&(code.to_string(), e.id.clone())) {
+                notes.push(format!("{}: {r}", e.id));
+            }
+        }
+    }
+    if !notes.is_empty() {
+        out.push(DLine::new("", DKind::Text));
+        out.push(DLine::new(format!("── {} ──", c.notes), DKind::Heading));
+        for n in notes {
+            wrap_into(&mut out, &format!("· {n}"), w, DKind::Dim, 2);
+        }
+    }
+    out
+}
+
+/// Sparkline levels.
+const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A sparkline of `values` in `bins` equal bins over `[0, max]` (a space for an empty bin).
+pub fn sparkline(values: &[Decimal], max: Decimal, bins: usize) -> String {
+    if bins == 0 || max <= Decimal::ZERO {
+        return String::new();
+    }
+    let mut counts = vec![0usize; bins];
+    for v in values {
+        let f = (*v / max * Decimal::from(bins)).floor();
+        let i = usize::try_from(f.mantissa() / 10i128.pow(f.scale())).unwrap_or(0);
+        counts[i.min(bins - 1)] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&n| {
+            if n == 0 || top == 0 {
+                ' '
+            } else {
+                SPARK[((n * 8).div_ceil(top)).clamp(1, 8) - 1]
+            }
+        })
+        .collect()
+}
+
+/// A lean bar: `half` columns on each side of `│`, ◀ for negative, ▶ for positive;
+/// `scale` points per column.
+pub fn lean_bar(lean: Decimal, scale: Decimal, half: usize) -> String {
+    let n = if scale > Decimal::ZERO {
+        let f = (lean.abs() / scale).round();
+        usize::try_from(f.mantissa() / 10i128.pow(f.scale()))
+            .unwrap_or(0)
+            .min(half)
+    } else {
+        0
+    };
+    let (l, r) = if lean < Decimal::ZERO {
+        (
+            format!("{}{}", " ".repeat(half - n), "◀".repeat(n)),
+            " ".repeat(half),
+        )
+    } else {
+        (
+            " ".repeat(half),
+            format!("{}{}", "▶".repeat(n), " ".repeat(half - n)),
+        )
+    };
+    format!("{l}│{r}")
+}
+
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", show(d))
+    } else if d < Decimal::ZERO {
+        format!("−{}", show(-d))
+    } else {
+        "0".into()
+    }
+}
+
+fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
+    let lang = app.lang;
+    let c = lang.c();
+    let rubric = &app.panel.rubric.rubric;
+    let max = rubric.total_max + rubric.bonus_max();
+    let data = app.lean_data();
+    let mut out = Vec::new();
+    const BINS: usize = 10;
+    const HALF: usize = 8;
+    // expert, scored, mean, lean, bar, distribution, range
+    let name_w = 12usize;
+    let range_head = format!(
+        "0{}{}",
+        text::pad_left(&show(max), BINS - 1),
+        if w > 80 {
+            format!("  {}", c.range)
+        } else {
+            String::new()
+        }
+    );
+    let head = format!(
+        "{}{}{}{}  {}  {}",
+        text::pad_right(c.col_expert, name_w),
+        text::pad_left(c.scored, 5),
+        text::pad_left(c.mean_total, 9),
+        text::pad_left(if lang.is_zh() { "倾向" } else { "lean" }, 8),
+        text::pad_right("◀ │ ▶", HALF * 2 + 1),
+        range_head,
+    );
+    out.push(DLine::new(head, DKind::Header));
+    // scale of the bar: the largest |lean|, at least 5 points over the half width
+    let leans: BTreeMap<&str, Decimal> = data
+        .iter()
+        .filter_map(|(e, rows)| {
+            let d: Vec<Decimal> = rows
+                .iter()
+                .filter_map(|(_, t, m)| m.map(|m| *t - m))
+                .collect();
+            (!d.is_empty()).then(|| {
+                (
+                    e.as_str(),
+                    (d.iter().copied().sum::<Decimal>() / Decimal::from(d.len())).round_dp(1),
+                )
+            })
+        })
+        .collect();
+    let biggest = leans
+        .values()
+        .map(|d| d.abs())
+        .max()
+        .unwrap_or_default()
+        .max(Decimal::from(5));
+    let scale = biggest / Decimal::from(HALF as u64);
+    for (ei, e) in app.experts().iter().enumerate() {
+        let rows = data.get(&e.id);
+        let totals: Vec<Decimal> = rows
+            .map(|r| r.iter().map(|x| x.1).collect())
+            .unwrap_or_default();
+        let label = text::pad_right(&format!("{} {}", e.id, short_name(&e.name)), name_w);
+        if totals.is_empty() {
+            out.push(DLine::new(
+                format!("{label}{}  {}", text::pad_left("0", 5), c.no_totals),
+                DKind::Row(ei),
+            ));
+            continue;
+        }
+        let mean =
+            (totals.iter().copied().sum::<Decimal>() / Decimal::from(totals.len())).round_dp(1);
+        let lean = leans.get(e.id.as_str()).copied();
+        let lo = totals.iter().copied().min().unwrap_or_default();
+        let hi = totals.iter().copied().max().unwrap_or_default();
+        let range = if w > 80 {
+            format!("  {}–{}", show(lo), show(hi))
+        } else {
+            String::new()
+        };
+        out.push(DLine::new(
+            format!(
+                "{label}{}{}{}  {}  {}{range}",
+                text::pad_left(&totals.len().to_string(), 5),
+                text::pad_left(&show(mean), 9),
+                text::pad_left(&lean.map(signed).unwrap_or_else(|| "—".into()), 8),
+                lean.map(|l| lean_bar(l, scale, HALF))
+                    .unwrap_or_else(|| " ".repeat(HALF * 2 + 1)),
+                text::pad_right(&sparkline(&totals, max, BINS), BINS),
+            ),
+            DKind::Row(ei),
+        ));
+    }
+    // all experts together
+    let all: Vec<Decimal> = data.values().flatten().map(|x| x.1).collect();
+    if !all.is_empty() {
+        out.push(DLine::new(
+            format!(
+                "{}{}{}{}  {}  {}",
+                text::pad_right(if lang.is_zh() { "全体" } else { "all" }, name_w),
+                text::pad_left(&all.len().to_string(), 5),
+                text::pad_left(
+                    &show(
+                        (all.iter().copied().sum::<Decimal>() / Decimal::from(all.len()))
+                            .round_dp(1)
+                    ),
+                    9
+                ),
+                text::pad_left("", 8),
+                " ".repeat(HALF * 2 + 1),
+                sparkline(&all, max, BINS),
+            ),
+            DKind::Panel,
+        ));
+    }
+    out.push(DLine::new("", DKind::Text));
+    wrap_into(&mut out, c.lean_help, w, DKind::Dim, 0);
+    wrap_into(
+        &mut out,
+        &format!(
+            "{}: {} {} ({})",
+            c.distribution,
+            if lang.is_zh() { "每格" } else { "bins of" },
+            show(max / Decimal::from(BINS as u64)),
+            if lang.is_zh() {
+                "▁ 少 … █ 多"
+            } else {
+                "▁ few … █ many"
+            }
+        ),
+        w,
+        DKind::Dim,
+        0,
+    );
+    // per expert, per application: the deviations
+    out.push(DLine::new("", DKind::Text));
+    out.push(DLine::new(
+        format!(
+            "── {} ──",
+            if lang.is_zh() {
+                "各项目的偏差（专家总分 − 其他专家平均）"
+            } else {
+                "deviation per application (expert total − others' mean)"
+            }
+        ),
+        DKind::Heading,
+    ));
+    for e in app.experts() {
+        let Some(rows) = data.get(&e.id) else {
+            continue;
+        };
+        let parts: Vec<String> = rows
+            .iter()
+            .filter_map(|(a, t, m)| {
+                m.map(|m| format!("{} {}", short_code(a), signed((*t - m).round_dp(1))))
+            })
+            .collect();
+        wrap_into(
+            &mut out,
+            &format!("{}: {}", e.id, parts.join("  ")),
+            w,
+            DKind::Text,
+            0,
+        );
+    }
+    out
+}
+
+/// The part of a display name before a space (`专家一 Expert 1` → `专家一`).
+fn short_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+/// The last dash-separated part of a code (`T24-003` → `003`).
+pub fn short_code(code: &str) -> &str {
+    code.rsplit('-').next().unwrap_or(code)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watch
+// ---------------------------------------------------------------------------------------------
+
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    let sig = std::fs::metadata(sheet::sig_path(path))
+        .ok()
+        .map(|s| (s.len(), s.modified().ok()));
+    Some((m.len(), m.modified().ok(), sig))
+}
+
+/// One poll of `<panel>/sheets/` (when [`ChairApp::watch`] is on): every `*.sheet.json`
+/// that is new or changed since the last poll is verified and merged into the chair
+/// database ([`sheet::merge_sheet_view`]); refusals are shown as messages (and not retried
+/// until the file changes); the results are recomputed. Returns whether anything was
+/// merged.
+pub fn tick(app: &mut ChairApp) -> bool {
+    if !app.watch {
+        return false;
+    }
+    let dir = app.panel.dir.join("sheets");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with(".sheet.json") && !n.starts_with('.'))
+            })
+            .collect(),
+        Err(_) => return false,
+    };
+    files.sort();
+    let mut merged = Vec::new();
+    let mut refused = Vec::new();
+    for p in files {
+        let Some(st) = stamp_of(&p) else {
+            continue;
+        };
+        if app.seen.get(&p) == Some(&st) {
+            continue;
+        }
+        app.seen.insert(p.clone(), st);
+        match sheet::merge_sheet_view(&app.pview, &mut app.store, &p) {
+            Ok(r) => {
+                if let MergeKind::Merged { .. } = r.kind {
+                    let n = r.changed.len() + r.status_changes.len();
+                    merged.push(app.lang.merged_sheet(&r.expert, r.seq, n));
+                }
+            }
+            Err(e) => refused.push(e.to_string()),
+        }
+    }
+    let changed = !merged.is_empty();
+    if changed {
+        if let Err(e) = app.reload() {
+            refused.push(e);
+        }
+        app.log.extend(merged.iter().cloned());
+        app.saved(merged.join("; "));
+    }
+    if !refused.is_empty() {
+        app.log.extend(refused.iter().cloned());
+        app.refuse(refused.join("; "));
+        let title = app.lang.c().merge_refused;
+        app.message(title, refused);
+    }
+    changed
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and update
+// ---------------------------------------------------------------------------------------------
+
+/// Translate a key event into an action and apply it.
+pub fn handle_key(app: &mut ChairApp, ev: KeyEvent) {
+    let Some(name) = keys::key_name(&ev) else {
+        return;
+    };
+    if app.keymap.lookup(&[Context::Global], &name) == Some(Action::ForceQuit) {
+        update(app, Action::ForceQuit);
+        return;
+    }
+    let ctxs = app.contexts();
+    match app.keymap.lookup(&ctxs, &name) {
+        Some(a) => update(app, a),
+        None => match app.overlays.last() {
+            Some(Overlay::Editor { .. }) => {
+                if let KeyCode::Char(c) = ev.code {
+                    if !ev
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    {
+                        update(app, Action::Char(c));
+                    }
+                }
+            }
+            Some(Overlay::Message { .. }) => update(app, Action::Back),
+            _ => {}
+        },
+    }
+}
+
+/// Feed space-separated key names, like [`crate::tui::feed`] (`text:` for editor text,
+/// `_` for a space). For tests and scripted input.
+pub fn feed(app: &mut ChairApp, keys_str: &str) {
+    for k in keys_str.split(' ').filter(|s| !s.is_empty()) {
+        if let Some(t) = k.strip_prefix("text:") {
+            for c in t.chars() {
+                let c = if c == '_' { ' ' } else { c };
+                handle_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            }
+        } else if let Some(ev) = keys::key_event(k) {
+            handle_key(app, ev);
+        } else {
+            panic!("feed: unknown key name `{k}`");
+        }
+    }
+}
+
+/// Apply one action.
+pub fn update(app: &mut ChairApp, action: Action) {
+    match action {
+        Action::ForceQuit => {
+            app.quit = true;
+            return;
+        }
+        Action::Resize { w, h } => {
+            app.size = (w, h);
+            app.ensure_visible();
+            return;
+        }
+        Action::Scroll { .. } => {}
+        _ => app.note = None,
+    }
+    if !app.overlays.is_empty() {
+        overlay_update(app, action);
+    } else {
+        main_update(app, action);
+    }
+    app.ensure_visible();
+}
+
+fn overlay_update(app: &mut ChairApp, action: Action) {
+    let Some(top) = app.overlays.last_mut() else {
+        return;
+    };
+    match top {
+        Overlay::Help { scroll } => match action {
+            Action::Back | Action::Help | Action::Quit | Action::Click { .. } => {
+                app.overlays.pop();
+            }
+            Action::Down => *scroll += 1,
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::PageDown => *scroll += 10,
+            Action::PageUp => *scroll = scroll.saturating_sub(10),
+            Action::Top => *scroll = 0,
+            Action::Bottom => *scroll = usize::MAX / 2,
+            Action::Scroll { down, .. } => {
+                *scroll = if down {
+                    *scroll + 3
+                } else {
+                    scroll.saturating_sub(3)
+                }
+            }
+            _ => {}
+        },
+        Overlay::Message { .. } | Overlay::Confirm { .. } => match action {
+            Action::Scroll { .. } => {}
+            _ => {
+                app.overlays.pop();
+            }
+        },
+        Overlay::Editor { buf, .. } => match action {
+            Action::Char(c) if buf.chars().count() < 2000 && !c.is_control() => buf.push(c),
+            Action::Backspace => {
+                buf.pop();
+            }
+            Action::Back => {
+                if let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() {
+                    if matches!(kind, EditKind::Reopen { .. }) {
+                        app.info(if app.lang.is_zh() {
+                            "已取消，未退回"
+                        } else {
+                            "cancelled; nothing reopened"
+                        });
+                    }
+                }
+            }
+            Action::Confirm => editor_confirm(app),
+            _ => {}
+        },
+    }
+}
+
+fn editor_confirm(app: &mut ChairApp) {
+    let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
+        return;
+    };
+    let text = buf.trim().to_string();
+    match kind {
+        EditKind::Reopen { expert, app: code } => {
+            if text.is_empty() {
+                app.refuse(app.lang.t().reason_required);
+                return;
+            }
+            app.overlays.pop();
+            app.do_reopen(&expert, &code, &text);
+        }
+        EditKind::Find => {
+            app.overlays.pop();
+            if text.is_empty() {
+                app.search = None;
+                return;
+            }
+            app.search = Some(text);
+            app.find(Find::First);
+        }
+        _ => {
+            app.overlays.pop();
+        }
+    }
+}
+
+fn cycle(m: Method) -> Method {
+    match m {
+        Method::Mean => Method::Trimmed,
+        Method::Trimmed => Method::Median,
+        Method::Median => Method::Normalized,
+        Method::Normalized => Method::Mean,
+    }
+}
+
+fn next_view(v: View, forward: bool) -> View {
+    let order = [View::Ranking, View::Progress, View::Experts];
+    let i = order.iter().position(|x| *x == v).unwrap_or(0);
+    let n = order.len();
+    order[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
+}
+
+fn main_update(app: &mut ChairApp, action: Action) {
+    // actions that work the same in every view
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            return;
+        }
+        Action::Help => {
+            app.overlays.push(Overlay::Help { scroll: 0 });
+            return;
+        }
+        Action::SwitchView => {
+            if app.can_switch {
+                app.switch_requested = true;
+            }
+            return;
+        }
+        Action::CycleMethod => {
+            let m = cycle(app.method);
+            app.set_method(m, app.by);
+            return;
+        }
+        Action::ToggleBy => {
+            let b = match app.by {
+                By::Criterion => By::Total,
+                By::Total => By::Criterion,
+            };
+            app.set_method(app.method, b);
+            return;
+        }
+        Action::Export => {
+            app.do_export();
+            return;
+        }
+        Action::ToggleWatch => {
+            app.watch = !app.watch;
+            app.info(app.lang.watch_state(app.watch));
+            if app.watch {
+                tick(app);
+            }
+            return;
+        }
+        Action::NextView | Action::PrevView => {
+            let from = if app.view == View::Detail {
+                app.back
+            } else {
+                app.view
+            };
+            app.view = next_view(from, action == Action::NextView);
+            return;
+        }
+        _ => {}
+    }
+    match app.view {
+        View::Ranking => ranking_update(app, action),
+        View::Detail => detail_update(app, action),
+        View::Progress => progress_update(app, action),
+        View::Experts => experts_update(app, action),
+    }
+}
+
+fn ranking_update(app: &mut ChairApp, action: Action) {
+    let n = app.rows().len();
+    let page = app.list_height().saturating_sub(1).max(1);
+    match action {
+        Action::Up => app.sel = app.sel.saturating_sub(1),
+        Action::Down => app.sel = (app.sel + 1).min(n.saturating_sub(1)),
+        Action::Top => app.sel = 0,
+        Action::Bottom => app.sel = n.saturating_sub(1),
+        Action::PageUp => app.sel = app.sel.saturating_sub(page),
+        Action::PageDown => app.sel = (app.sel + page).min(n.saturating_sub(1)),
+        Action::Drill => {
+            if let Some(code) = app.selected().map(|a| a.id.clone()) {
+                app.open_detail(code, None, View::Ranking);
+            }
+        }
+        Action::Reopen => app.info(app.lang.c().reopen_where),
+        Action::Find => app.overlays.push(Overlay::Editor {
+            kind: EditKind::Find,
+            prompt: app.lang.c().find_prompt.to_string(),
+            buf: app.search.clone().unwrap_or_default(),
+        }),
+        Action::SearchNext => app.find(Find::Next),
+        Action::SearchPrev => app.find(Find::Prev),
+        Action::Back if app.search.take().is_some() => {
+            app.info(if app.lang.is_zh() {
+                "已清除查找"
+            } else {
+                "search cleared"
+            });
+        }
+        Action::Click { row, .. } => {
+            // the list starts below the title, info and header rows
+            let y = row as usize;
+            if y >= 3 {
+                let rows = app.table_rows();
+                if let Some(Some(i)) = rows.get(app.scroll + y - 3) {
+                    app.sel = *i;
+                }
+            }
+        }
+        Action::Scroll { down, .. } => {
+            app.sel = if down {
+                (app.sel + 1).min(n.saturating_sub(1))
+            } else {
+                app.sel.saturating_sub(1)
+            }
+        }
+        _ => {}
+    }
+}
+
+fn detail_update(app: &mut ChairApp, action: Action) {
+    let ne = app.experts().len();
+    let h = app.detail_height().max(1);
+    match action {
+        Action::Up => {
+            app.detail_expert = app.detail_expert.saturating_sub(1);
+            app.keep_expert_row_visible();
+        }
+        Action::Down => {
+            app.detail_expert = (app.detail_expert + 1).min(ne.saturating_sub(1));
+            app.keep_expert_row_visible();
+        }
+        Action::PageDown => app.detail_scroll += h.saturating_sub(1).max(1),
+        Action::PageUp => {
+            app.detail_scroll = app.detail_scroll.saturating_sub(h.saturating_sub(1).max(1))
+        }
+        Action::Top => app.detail_scroll = 0,
+        Action::Bottom => app.detail_scroll = usize::MAX / 2,
+        Action::Scroll { down, .. } => {
+            app.detail_scroll = if down {
+                app.detail_scroll + 3
+            } else {
+                app.detail_scroll.saturating_sub(3)
+            }
+        }
+        Action::Back => app.view = app.back,
+        Action::NextApp | Action::PrevApp => {
+            let rows: Vec<String> = app.rows().iter().map(|a| a.id.clone()).collect();
+            if rows.is_empty() {
+                return;
+            }
+            let cur = app
+                .detail
+                .as_ref()
+                .and_then(|c| rows.iter().position(|x| x == c))
+                .unwrap_or(0);
+            let n = rows.len();
+            let next = if action == Action::NextApp {
+                (cur + 1) % n
+            } else {
+                (cur + n - 1) % n
+            };
+            app.sel = next;
+            app.detail = Some(rows[next].clone());
+            app.detail_scroll = 0;
+        }
+        Action::Reopen => {
+            if let Some(code) = app.detail.clone() {
+                let ei = app.detail_expert;
+                app.start_reopen(&code, ei);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn progress_update(app: &mut ChairApp, action: Action) {
+    let ne = app.experts().len();
+    let na = app.panel.bundles.len();
+    match action {
+        Action::Up => app.grid.0 = app.grid.0.saturating_sub(1),
+        Action::Down => app.grid.0 = (app.grid.0 + 1).min(ne.saturating_sub(1)),
+        Action::Left => app.grid.1 = app.grid.1.saturating_sub(1),
+        Action::Right => app.grid.1 = (app.grid.1 + 1).min(na.saturating_sub(1)),
+        Action::Top => app.grid.0 = 0,
+        Action::Bottom => app.grid.0 = ne.saturating_sub(1),
+        Action::Drill => {
+            if let Some(code) = app.codes().get(app.grid.1).map(|s| s.to_string()) {
+                if let Some(i) = app.rows().iter().position(|a| a.id == code) {
+                    app.sel = i;
+                }
+                let e = app.grid.0;
+                app.open_detail(code, Some(e), View::Progress);
+            }
+        }
+        Action::Reopen => {
+            if let Some(code) = app.codes().get(app.grid.1).map(|s| s.to_string()) {
+                let e = app.grid.0;
+                app.start_reopen(&code, e);
+            }
+        }
+        Action::Back => app.view = View::Ranking,
+        _ => {}
+    }
+}
+
+fn experts_update(app: &mut ChairApp, action: Action) {
+    let h = app.body_height().max(1);
+    match action {
+        Action::Up => app.experts_scroll = app.experts_scroll.saturating_sub(1),
+        Action::Down => app.experts_scroll += 1,
+        Action::PageUp => app.experts_scroll = app.experts_scroll.saturating_sub(h),
+        Action::PageDown => app.experts_scroll += h,
+        Action::Top => app.experts_scroll = 0,
+        Action::Bottom => app.experts_scroll = usize::MAX / 2,
+        Action::Scroll { down, .. } => {
+            app.experts_scroll = if down {
+                app.experts_scroll + 3
+            } else {
+                app.experts_scroll.saturating_sub(3)
+            }
+        }
+        Action::Back => app.view = View::Ranking,
+        _ => {}
+    }
+}
