@@ -158,12 +158,16 @@ pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
         )
         .into());
     }
+    let t0 = std::time::Instant::now();
     let rep = report(a, format)?;
+    let t1 = std::time::Instant::now();
     let bytes = rep.render(format, a.expert.as_deref())?;
+    source::timing(&format!("render {format}"), t1);
     let mut err = format!("{}\n", rep.summary_line());
     match &a.output {
         Some(path) => {
             write_file(path, &bytes)?;
+            source::timing("total", t0);
             err.push_str(&format!("wrote {} ({format})\n", path.display()));
             Ok((Vec::new(), err, 0))
         }

@@ -406,6 +406,13 @@ fn global_notes(panel: &Panel, experts: &[ExpertInfo]) -> Vec<String> {
     notes
 }
 
+/// With `PANEL_TIMING` set, the duration of a phase on stderr (for benchmarks).
+pub fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("PANEL_TIMING").is_some() {
+        eprintln!("timing: {phase}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 /// Runs the pipeline and wraps the results with their context.
 #[allow(clippy::too_many_arguments)]
 fn finish(
@@ -420,7 +427,9 @@ fn finish(
 ) -> Result<Report, ExportError> {
     let (settings, overridden) = settings_for(&panel.rubric, o)?;
     let scheme = scheme_of(&panel.rubric.rubric);
+    let t0 = std::time::Instant::now();
     let mut results = aggregate::run_table(&scheme, &pa.apps, &conflicts, &table, &settings);
+    timing("pipeline", t0);
     drop(table);
     let mut notes_by_app = pa.notes;
     for app in &mut results.applications {
@@ -1230,7 +1239,9 @@ pub fn build_from_csv(
     // Settings first: a bad setting is reported before reading a large file.
     settings_for(&panel.rubric, o)?;
     let mut pa = panel_apps(panel);
+    let t0 = std::time::Instant::now();
     let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, want_detail)?;
+    timing("read scores CSV", t0);
     for (app, mut n) in cs.notes {
         pa.notes.entry(app).or_default().append(&mut n);
     }
