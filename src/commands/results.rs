@@ -103,7 +103,14 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
     let panel = Panel::open(&a.panel_dir)?;
     let o = a.overrides();
     let rep = match &a.scores {
-        Some(csv) => export::build_from_csv(&panel, csv, &o, format.needs_detail())?,
+        Some(csv) => {
+            let detail = match (format, &a.expert) {
+                (Format::SheetMd, Some(e)) => export::Detail::Expert(e.clone()),
+                (Format::Xlsx, _) => export::Detail::All,
+                _ => export::Detail::None,
+            };
+            export::build_from_csv_detail(&panel, csv, &o, &detail)?
+        }
         None => {
             let db = match &a.db {
                 Some(p) => p.clone(),

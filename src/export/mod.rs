@@ -37,7 +37,10 @@ use crate::store::{AuditRecord, StoreError};
 pub use csv_out::{neutralize, to_csv};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
-pub use source::{build_from_csv, build_from_store, scheme_of, settings_for, CsvScores, Overrides};
+pub use source::{
+    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, CsvScores,
+    Detail, Overrides,
+};
 pub use xlsx::{to_xlsx, XLSX_SHEETS};
 
 /// Errors building or writing results. Every message names the file and the place in it.

@@ -706,7 +706,7 @@ const BATCH_ROWS: usize = 1 << 15;
 /// The builder thread's state: interned ids, the score table, item rows.
 struct Builder<'a> {
     ix: &'a RubricIndex<'a>,
-    want_detail: bool,
+    detail: &'a Detail,
     words: usize,
     table: ScoreTable,
     apps: Ids,
@@ -768,7 +768,7 @@ impl Builder<'_> {
                     self.ix.crit_ids[c],
                     value,
                 );
-                if self.want_detail {
+                if self.detail.keeps(&self.experts.names[e as usize]) {
                     self.detail_rows.push((p, c as u32, value));
                 }
             }
@@ -847,6 +847,26 @@ pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
     Ok(Decimal::new(if neg { -mant } else { mant }, scale))
 }
 
+/// Which (application, expert) details a CSV read keeps (they cost memory at scale).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    None,
+    /// Every pair (XLSX).
+    All,
+    /// The pairs of one expert (that expert's 评分表).
+    Expert(String),
+}
+
+impl Detail {
+    fn keeps(&self, expert: &str) -> bool {
+        match self {
+            Detail::None => false,
+            Detail::All => true,
+            Detail::Expert(e) => e == expert,
+        }
+    }
+}
+
 /// Scores read from a raw-score CSV.
 pub struct CsvScores {
     pub table: ScoreTable,
@@ -879,7 +899,7 @@ pub fn read_scores_csv(
     path: &Path,
     rubric: &Rubric,
     suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
-    want_detail: bool,
+    detail: &Detail,
 ) -> Result<CsvScores, ExportError> {
     let file = std::fs::File::open(path).map_err(|source| ExportError::Io {
         action: "cannot read",
@@ -903,7 +923,7 @@ pub fn read_scores_csv(
         let building = scope.spawn(move || {
             let mut b = Builder {
                 ix,
-                want_detail,
+                detail,
                 words,
                 // Untouched capacity costs no resident memory; a regrowth would copy it all.
                 table: ScoreTable::with_capacity(((size / 12) as usize).min(1 << 27)),
@@ -991,7 +1011,7 @@ pub fn read_scores_csv(
         }
         for (c, v) in values {
             b.table.push(&app, &expert, ix.crit_ids[c], v);
-            if want_detail {
+            if detail.keeps(&expert) {
                 b.detail_rows.push((p, c as u32, v));
             }
         }
@@ -1010,7 +1030,7 @@ pub fn read_scores_csv(
         return Err(fail(problems));
     }
     let mut pairs = BTreeMap::new();
-    if want_detail {
+    if *detail != Detail::None {
         for &(p, c, v) in &b.detail_rows {
             let (a, e) = b.pair_keys[p as usize];
             pairs
@@ -1228,19 +1248,34 @@ fn parse_rows(
     (rows, problems)
 }
 
-/// Results straight from a raw-score CSV (no database). `want_detail` keeps each expert's
-/// criterion values (for the XLSX and the 评分表).
+/// Results straight from a raw-score CSV (no database). `want_detail` keeps every expert's
+/// criterion values (for the XLSX and the 评分表; see [`build_from_csv_detail`]).
 pub fn build_from_csv(
     panel: &Panel,
     path: &Path,
     o: &Overrides,
     want_detail: bool,
 ) -> Result<Report, ExportError> {
+    let detail = if want_detail {
+        Detail::All
+    } else {
+        Detail::None
+    };
+    build_from_csv_detail(panel, path, o, &detail)
+}
+
+/// [`build_from_csv`] keeping the per-expert values that `detail` names.
+pub fn build_from_csv_detail(
+    panel: &Panel,
+    path: &Path,
+    o: &Overrides,
+    detail: &Detail,
+) -> Result<Report, ExportError> {
     // Settings first: a bad setting is reported before reading a large file.
     settings_for(&panel.rubric, o)?;
     let mut pa = panel_apps(panel);
     let t0 = std::time::Instant::now();
-    let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, want_detail)?;
+    let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail)?;
     timing("read scores CSV", t0);
     for (app, mut n) in cs.notes {
         pa.notes.entry(app).or_default().append(&mut n);
