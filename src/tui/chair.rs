@@ -544,12 +544,12 @@ impl ChairApp {
         let Some(code) = self.detail.clone() else {
             return Vec::new();
         };
-        detail_lines(self, &code, self.size.0 as usize)
+        detail_lines(self, &code, (self.size.0 as usize).saturating_sub(2))
     }
 
     /// The lines of the experts view at the current width.
     pub fn expert_lines(&self) -> Vec<DLine> {
-        expert_lines(self, self.size.0 as usize)
+        expert_lines(self, (self.size.0 as usize).saturating_sub(2))
     }
 
     /// Per expert: (application, expert total, mean of the other valid experts' totals)
@@ -751,9 +751,9 @@ enum Find {
 /// Width of the progress grid's expert column.
 pub const GRID_LABEL: usize = 14;
 /// Width of one application column of the grid.
-pub const GRID_CELL: usize = 5;
+pub const GRID_CELL: usize = 4;
 /// Width of the grid's summary column.
-pub const GRID_SUMMARY: usize = 22;
+pub const GRID_SUMMARY: usize = 20;
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
@@ -874,12 +874,9 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
     ));
     // status line
     let status = lang.app_status(&a.status, app.shown.settings.threshold);
-    let rank = a
-        .rank
-        .map(|r| format!("#{r}"))
-        .unwrap_or_else(|| "—".into());
+    let rank = a.rank.map(|r| format!(" #{r}")).unwrap_or_default();
     let mut s = format!(
-        "{}: {status} {rank} · {} {} · {}",
+        "{}: {status}{rank} · {} {} · {}",
         c.col_status,
         c.col_total,
         a.total.map(show).unwrap_or_else(|| "—".into()),
@@ -906,14 +903,16 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
             .unwrap_or_else(|| "—".into())
     );
     let req = app.shown.requested_wan.get(code).copied();
+    let wan = |d: Option<Decimal>| {
+        d.map(|d| format!("{}{}", show(d), c.wan))
+            .unwrap_or_else(|| "—".into())
+    };
     s.push_str(&format!(
-        " · {} {}{} · {} {}{}",
+        " · {} {} · {} {}",
         c.requested,
-        req.map(show).unwrap_or_else(|| "—".into()),
-        c.wan,
+        wan(req),
         c.funding,
-        a.funding_wan.map(show).unwrap_or_else(|| "—".into()),
-        c.wan
+        wan(a.funding_wan)
     ));
     if let (Some(r), Some(f)) = (req, a.funding_wan) {
         if r > f {
@@ -1305,8 +1304,8 @@ fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
     let head = format!(
         "{}{}{}{}  {}  {}",
         text::pad_right(c.col_expert, name_w),
-        text::pad_left(c.scored, 5),
-        text::pad_left(c.mean_total, 9),
+        text::pad_left(c.scored, 7),
+        text::pad_left(c.mean_total, 11),
         text::pad_left(if lang.is_zh() { "倾向" } else { "lean" }, 8),
         text::pad_right("◀ │ ▶", HALF * 2 + 1),
         range_head,
@@ -1343,7 +1342,7 @@ fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
         let label = text::pad_right(&format!("{} {}", e.id, short_name(&e.name)), name_w);
         if totals.is_empty() {
             out.push(DLine::new(
-                format!("{label}{}  {}", text::pad_left("0", 5), c.no_totals),
+                format!("{label}{}  {}", text::pad_left("0", 7), c.no_totals),
                 DKind::Row(ei),
             ));
             continue;
@@ -1361,8 +1360,8 @@ fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
         out.push(DLine::new(
             format!(
                 "{label}{}{}{}  {}  {}{range}",
-                text::pad_left(&totals.len().to_string(), 5),
-                text::pad_left(&show(mean), 9),
+                text::pad_left(&totals.len().to_string(), 7),
+                text::pad_left(&show(mean), 11),
                 text::pad_left(&lean.map(signed).unwrap_or_else(|| "—".into()), 8),
                 lean.map(|l| lean_bar(l, scale, HALF))
                     .unwrap_or_else(|| " ".repeat(HALF * 2 + 1)),
@@ -1378,13 +1377,13 @@ fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
             format!(
                 "{}{}{}{}  {}  {}",
                 text::pad_right(if lang.is_zh() { "全体" } else { "all" }, name_w),
-                text::pad_left(&all.len().to_string(), 5),
+                text::pad_left(&all.len().to_string(), 7),
                 text::pad_left(
                     &show(
                         (all.iter().copied().sum::<Decimal>() / Decimal::from(all.len()))
                             .round_dp(1)
                     ),
-                    9
+                    11
                 ),
                 text::pad_left("", 8),
                 " ".repeat(HALF * 2 + 1),
@@ -1432,7 +1431,8 @@ fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
         let parts: Vec<String> = rows
             .iter()
             .filter_map(|(a, t, m)| {
-                m.map(|m| format!("{} {}", short_code(a), signed((*t - m).round_dp(1))))
+                // a no-break space keeps the code and its value on one line
+                m.map(|m| format!("{}\u{a0}{}", short_code(a), signed((*t - m).round_dp(1))))
             })
             .collect();
         wrap_into(

@@ -84,7 +84,7 @@ fn title_bar(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
             }
         })
         .collect();
-    let left = format!(" panel · {} │ {} ", app.panel.config.title, c.chair);
+    let left = format!(" panel · {} · {} ", c.chair, app.panel.config.title);
     let right = match (&app.view, &app.detail) {
         (View::Detail, Some(code)) => format!(" {} › {code} ", tabs.join(" ")),
         _ => format!(" {} ", tabs.join(" ")),
@@ -110,37 +110,54 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         )
     };
     let zh = app.lang.is_zh();
-    let mut parts = vec![
-        format!("{} {method}", if zh { "方法" } else { "method" }),
-        format!("{} {}", c.threshold, show(s.threshold)),
+    // (priority, text): the lowest priorities go first when the line is too long
+    let mut parts: Vec<(u8, String)> = vec![
+        (
+            0,
+            format!("{} {method}", if zh { "方法" } else { "method" }),
+        ),
+        (6, format!("{} {}", c.threshold, show(s.threshold))),
     ];
     if let Some(q) = s.quota {
-        parts.push(format!("{} {q}", c.quota));
+        parts.push((4, format!("{} {q}", c.quota)));
     }
     if let Some(cap) = s.per_award_cap_wan {
-        parts.push(format!("{} {}{}", c.cap, show(cap), c.wan));
+        parts.push((5, format!("{} {}{}", c.cap, show(cap), c.wan)));
     }
     let used = app.shown.results.budget_used_wan.map(show);
-    match (used, s.budget_wan) {
-        (Some(u), Some(b)) => parts.push(format!("{} {u}/{}{}", c.recommended, show(b), c.wan)),
-        (Some(u), None) => parts.push(format!("{} {u}{}", c.recommended, c.wan)),
-        (None, Some(b)) => parts.push(format!("{} {}{}", c.budget, show(b), c.wan)),
-        (None, None) => {}
+    let money = match (used, s.budget_wan) {
+        (Some(u), Some(b)) => Some(format!("{} {u}/{}{}", c.recommended, show(b), c.wan)),
+        (Some(u), None) => Some(format!("{} {u}{}", c.recommended, c.wan)),
+        (None, Some(b)) => Some(format!("{} {}{}", c.budget, show(b), c.wan)),
+        (None, None) => None,
+    };
+    if let Some(m) = money {
+        parts.push((3, m));
     }
-    parts.push(format!(
-        "{} {}",
-        c.shortlisted,
-        app.shown.results.shortlist().count()
-    ));
-    parts.push(
-        if app.watch {
-            c.watching
-        } else {
-            c.not_watching
-        }
-        .to_string(),
-    );
-    let line = parts.join("  ");
+    let n = app.shown.results.shortlist().count();
+    parts.push((2, format!("{} {n}", c.shortlisted)));
+    let watch = if app.watch {
+        c.watching
+    } else {
+        c.not_watching
+    };
+    parts.push((1, watch.to_string()));
+    let joined = |p: &[(u8, String)]| {
+        p.iter()
+            .map(|x| x.1.as_str())
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    while width(&joined(&parts)) + 1 >= r.width as usize && parts.len() > 1 {
+        let worst = parts
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, p)| p.0)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        parts.remove(worst);
+    }
+    let line = joined(&parts);
     let style = if app.is_official() {
         Style::new().add_modifier(Modifier::BOLD)
     } else {
@@ -179,7 +196,7 @@ fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
     let official = app.is_official();
     let mut cols: Vec<(Col, usize)> = vec![(Col::Mark, 1), (Col::Rank, 4)];
     if !official {
-        cols.push((Col::Delta, 3));
+        cols.push((Col::Delta, 4));
     }
     cols.push((Col::Code, 8));
     cols.push((Col::Title, 0));
@@ -191,7 +208,7 @@ fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
         (Col::Calibrated, 6),
         (Col::P, 7),
         (Col::N, 2),
-        (Col::Status, 9),
+        (Col::Status, 10),
         (Col::Funding, 6),
         (Col::Flags, 0),
     ]);
@@ -200,7 +217,7 @@ fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
     let rest = w.saturating_sub(fixed);
     let flags_min = 8usize;
     let title = rest.saturating_sub(flags_min).min(34);
-    let (title, flags) = if title < 6 {
+    let (title, flags) = if title < 14 {
         (0, rest)
     } else {
         (title, rest - title)
@@ -362,7 +379,8 @@ fn ranking(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
             }
             Some(i) => {
                 let a = &app.rows()[*i];
-                let line = format!(" {}", join_cells(&cols, |c| cell_text(app, a, c)));
+                let lead = if *i == app.sel { "▶" } else { " " };
+                let line = format!("{lead}{}", join_cells(&cols, |c| cell_text(app, a, c)));
                 let style = if *i == app.sel {
                     th.selected(true)
                 } else if a.status == crate::aggregate::STATUS_INELIGIBLE {
@@ -395,10 +413,14 @@ fn document(app: &ChairApp, lines: &[DLine], scroll: usize, r: Rect, buf: &mut B
     let s = scroll.min(lines.len().saturating_sub(h));
     for (k, l) in lines.iter().skip(s).take(h).enumerate() {
         let style = dline_style(l, app, th);
+        let lead = match l.kind {
+            DKind::Row(i) if app.view == View::Detail && i == app.detail_expert => "▶",
+            _ => " ",
+        };
         let text = if matches!(l.kind, DKind::Row(_) | DKind::Panel | DKind::Header) {
-            pad_right(&format!(" {}", l.text), r.width as usize)
+            pad_right(&format!("{lead}{}", l.text), r.width as usize)
         } else {
-            format!(" {}", l.text)
+            format!("{lead}{}", l.text)
         };
         set(buf, r.x, r.y + k as u16, &text, r.width, style);
     }
@@ -434,7 +456,7 @@ fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         head.push(' ');
     }
     head.push_str(&format!(
-        "{} ✓  ●  ✗  ·  {}",
+        "{}  ✓  ●  ✗  ·  {}",
         if more_right { "▶" } else { " " },
         if zh { "评分表" } else { "sheet" }
     ));
@@ -458,13 +480,14 @@ fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         let mut x = r.x + GRID_LABEL as u16;
         for (ai, code) in &visible {
             let cell = app.cell(code, &e.id);
-            let s = pad_left(cell.mark(), GRID_CELL / 2 + 1);
-            let s = pad_right(&s, GRID_CELL - 1);
-            let style = if (ei, *ai) == app.grid {
-                th.selected(true)
+            let sel = (ei, *ai) == app.grid;
+            let s = if sel {
+                format!("[{}]", cell.mark())
             } else {
-                Style::new()
+                format!(" {} ", cell.mark())
             };
+            let s = pad_right(&s, GRID_CELL - 1);
+            let style = if sel { th.selected(true) } else { Style::new() };
             set(buf, x, y, &s, (GRID_CELL - 1) as u16, style);
             x += GRID_CELL as u16;
         }
@@ -483,7 +506,7 @@ fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
             })
             .unwrap_or_else(|| c.no_sheet.to_string());
         let summary = format!(
-            "  {:>2} {:>2} {:>2} {:>2}  {seq}",
+            "{:>3}{:>3}{:>3}{:>3}  {seq}",
             count(Cell::Submitted),
             count(Cell::Draft),
             count(Cell::Conflict),

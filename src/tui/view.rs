@@ -964,6 +964,21 @@ fn clear_wide_left_edge(r: Rect, buf: &mut Buffer) {
 pub(crate) fn clear(r: Rect, buf: &mut Buffer) {
     clear_wide_left_edge(r, buf);
     Clear.render(r, buf);
+    clear_wide_right_edge(r, buf);
+}
+
+/// Blank the right half of a wide character that started under the overlay's last
+/// column (the overlay erased its left half; a lone right half would shift the row).
+fn clear_wide_right_edge(r: Rect, buf: &mut Buffer) {
+    let x = r.right();
+    if x >= buf.area.right() {
+        return;
+    }
+    for y in r.y..r.bottom() {
+        if buf[(x, y)].symbol().is_empty() {
+            buf[(x, y)].set_symbol(" ");
+        }
+    }
 }
 
 fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
