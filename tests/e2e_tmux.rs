@@ -262,3 +262,75 @@ fn score_quit_restart_and_a_second_process() {
     let cols: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cols.get(1..3), Some(&["in_progress", "1/9"][..]), "{out}");
 }
+
+#[test]
+fn demo_switches_to_the_chair_view_and_chair_watches() {
+    if !Tmux::available() {
+        eprintln!(
+            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Tmux::new(tmp.path());
+
+    // 1. `panel demo`: the expert screen, F2 to the chair's ranking, Tab to the grid, quit
+    let stty1 = tmp.path().join("stty1");
+    t.start(
+        "demo",
+        &script(
+            bin,
+            "demo --lang en",
+            &format!("NO_COLOR=1 TMPDIR={}", sh_quote(tmp.path())),
+            &stty1,
+        ),
+    );
+    let c = t.wait_for("demo", "Applications", 10);
+    assert!(c.contains("F2"), "the switch key is in the bar:\n{c}");
+    t.keys("demo", &["F2"]);
+    let c = t.wait_for("demo", "cut line", 10);
+    for needle in ["T24-003", "40←50", "ineligible", "≠B1", "[Ranking]"] {
+        assert!(c.contains(needle), "{needle}:\n{c}");
+    }
+    t.keys("demo", &["Tab"]);
+    let c = t.wait_for("demo", "[Progress]", 5);
+    assert!(c.contains("seq 1") && c.contains("no sheet"), "{c}");
+    t.keys("demo", &["F2"]);
+    t.wait_for("demo", "Applications", 5);
+    t.keys("demo", &["q"]);
+    let c = t.wait_for("demo", "EXIT=", 10);
+    assert!(c.contains("EXIT=0"), "{c}");
+    assert!(c.contains("chair database"), "{c}");
+    assert_sane(&t, "demo", &stty1);
+
+    // 2. `panel chair` without a database and without --watch: a clear error, at once
+    let panel_dir = tmp.path().join("panel");
+    panel::panel::materialize_demo(&panel_dir).unwrap();
+    let db = tmp.path().join("chair-db");
+    let o = Command::new(bin)
+        .arg("chair")
+        .arg(&panel_dir)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no chair database") && err.contains("--watch"), "{err}");
+
+    // 3. `panel chair --watch`: the sheets already there are merged at start
+    let stty2 = tmp.path().join("stty2");
+    let args = format!(
+        "chair {} --db {} --watch --lang en",
+        sh_quote(&panel_dir),
+        sh_quote(&db)
+    );
+    t.start("chair", &script(bin, &args, "NO_COLOR=1", &stty2));
+    let c = t.wait_for("chair", "cut line", 10);
+    assert!(c.contains("watching sheets/"), "{c}");
+    t.keys("chair", &["q"]);
+    let c = t.wait_for("chair", "EXIT=", 10);
+    assert!(c.contains("EXIT=0"), "{c}");
+    assert_sane(&t, "chair", &stty2);
+}
