@@ -524,9 +524,11 @@ impl ChairApp {
             let h = self.detail_height().max(1);
             self.detail_scroll = self.detail_scroll.min(len.saturating_sub(h));
         }
-        let len = self.expert_lines().len();
-        let h = self.body_height().max(1);
-        self.experts_scroll = self.experts_scroll.min(len.saturating_sub(h));
+        if self.view == View::Experts {
+            let len = self.expert_lines().len();
+            let h = self.body_height().max(1);
+            self.experts_scroll = self.experts_scroll.min(len.saturating_sub(h));
+        }
     }
 
     /// Application columns the progress grid shows at this width.

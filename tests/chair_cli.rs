@@ -1,0 +1,77 @@
+//! `panel chair` on the command line, without a terminal: the database is checked (and
+//! locked) before the terminal is needed, and every refusal says what to do.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn panel() -> Command {
+    Command::cargo_bin("panel").unwrap()
+}
+
+#[test]
+fn chair_needs_a_database_or_watch_and_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("panel");
+    panel::panel::materialize_demo(&dir).unwrap();
+    let db = tmp.path().join("chair");
+    // no database, no --watch: says how to make one
+    panel()
+        .arg("chair")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stderr(contains("no chair database at"))
+        .stderr(contains(db.display().to_string()))
+        .stderr(contains("panel merge"))
+        .stderr(contains("--watch"));
+    assert!(!db.exists(), "nothing created");
+    // --watch creates it; without a terminal the screen refuses with a text alternative
+    panel()
+        .arg("chair")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .arg("--watch")
+        .assert()
+        .code(1)
+        .stderr(contains("the chair screen needs an interactive terminal"))
+        .stderr(contains("panel results"));
+    assert!(db.is_dir());
+    // the database is in use by another process: a clear error naming it
+    let p = panel::panel::Panel::open(&dir).unwrap();
+    let _held = panel::store::Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
+    panel()
+        .arg("chair")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stderr(contains(db.display().to_string()));
+    // a bad language
+    panel()
+        .arg("chair")
+        .arg(&dir)
+        .args(["--lang", "fr"])
+        .assert()
+        .code(1)
+        .stderr(contains("--lang fr: use zh or en"));
+}
+
+#[test]
+fn chair_is_listed_in_the_help() {
+    panel()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("chair"))
+        .stdout(contains("评审组长"));
+    panel()
+        .args(["chair", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--watch"))
+        .stdout(contains("--db"));
+}
