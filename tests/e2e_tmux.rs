@@ -317,7 +317,10 @@ fn demo_switches_to_the_chair_view_and_chair_watches() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("no chair database") && err.contains("--watch"), "{err}");
+    assert!(
+        err.contains("no chair database") && err.contains("--watch"),
+        "{err}"
+    );
 
     // 3. `panel chair --watch`: the sheets already there are merged at start
     let stty2 = tmp.path().join("stty2");
