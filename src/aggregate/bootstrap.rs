@@ -3,7 +3,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::method::{combine_f64, round_f64};
+use super::method::{combine_f64, round_f64, trims};
 use super::{Method, Rounding};
 
 pub(crate) struct BootConfig {
@@ -20,13 +20,42 @@ pub(crate) struct BootConfig {
 /// For each candidate (its experts' totals, candidates in application id order), the share
 /// of draws in which it made the shortlist (threshold, then top `quota` by total, ties by
 /// candidate order).
+///
+/// Methods that sort the resample (`Trimmed` with enough values, `Median`) get it already
+/// sorted, in O(n) instead of a sort per candidate and draw: each candidate's values are
+/// sorted once, a draw counts its index's sorted position, and the resample is written out
+/// in sorted order. The draws, and so the random stream, are the same as drawing the values
+/// and sorting them, and so is the sorted resample (values equal under `total_cmp` are
+/// bit-identical), so `combine_f64` computes exactly the same numbers.
 pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
     if cfg.resamples == 0 {
         return vec![0.0; cands.len()];
     }
+    let sorts = |n: usize| match cfg.method {
+        Method::Trimmed => trims(n, cfg.k),
+        Method::Median => true,
+        Method::Mean | Method::Normalized => false,
+    };
+    // Per candidate that sorts: its values in sorted order, and the sorted position of each
+    // original index.
+    let sorted: Vec<Option<(Vec<f64>, Vec<u32>)>> = cands
+        .iter()
+        .map(|vals| {
+            sorts(vals.len()).then(|| {
+                let mut order: Vec<u32> = (0..vals.len() as u32).collect();
+                order.sort_by(|&a, &b| vals[a as usize].total_cmp(&vals[b as usize]));
+                let mut pos = vec![0u32; vals.len()];
+                for (p, &i) in order.iter().enumerate() {
+                    pos[i as usize] = p as u32;
+                }
+                (order.iter().map(|&i| vals[i as usize]).collect(), pos)
+            })
+        })
+        .collect();
     let mut rng = StdRng::seed_from_u64(cfg.seed);
     let mut hits = vec![0u64; cands.len()];
     let mut buf: Vec<f64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
     let mut passing: Vec<(f64, usize)> = Vec::with_capacity(cands.len());
     let threshold = cfg.threshold - 1e-9;
     for _ in 0..cfg.resamples {
@@ -37,8 +66,24 @@ pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
                 continue;
             }
             buf.clear();
-            for _ in 0..n {
-                buf.push(vals[rng.gen_range(0..n)]);
+            match &sorted[ci] {
+                Some((sv, pos)) => {
+                    counts.clear();
+                    counts.resize(n, 0);
+                    for _ in 0..n {
+                        counts[pos[rng.gen_range(0..n)] as usize] += 1;
+                    }
+                    for (p, &c) in counts.iter().enumerate() {
+                        for _ in 0..c {
+                            buf.push(sv[p]);
+                        }
+                    }
+                }
+                None => {
+                    for _ in 0..n {
+                        buf.push(vals[rng.gen_range(0..n)]);
+                    }
+                }
             }
             let t = round_f64(
                 combine_f64(cfg.method, cfg.k, &mut buf),
@@ -66,4 +111,102 @@ pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
     hits.iter()
         .map(|&h| h as f64 / cfg.resamples as f64)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain version: draw the values, let `combine_f64` sort them.
+    fn reference(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
+        let mut rng = StdRng::seed_from_u64(cfg.seed);
+        let mut hits = vec![0u64; cands.len()];
+        let mut buf: Vec<f64> = Vec::new();
+        let mut passing: Vec<(f64, usize)> = Vec::new();
+        let threshold = cfg.threshold - 1e-9;
+        for _ in 0..cfg.resamples {
+            passing.clear();
+            for (ci, vals) in cands.iter().enumerate() {
+                let n = vals.len();
+                if n == 0 {
+                    continue;
+                }
+                buf.clear();
+                for _ in 0..n {
+                    buf.push(vals[rng.gen_range(0..n)]);
+                }
+                let t = round_f64(
+                    combine_f64(cfg.method, cfg.k, &mut buf),
+                    cfg.digits,
+                    cfg.rounding,
+                );
+                if t >= threshold {
+                    passing.push((t, ci));
+                }
+            }
+            if let Some(q) = cfg.quota {
+                if passing.len() > q {
+                    if q > 0 {
+                        passing.select_nth_unstable_by(q - 1, |a, b| {
+                            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                        });
+                    }
+                    passing.truncate(q);
+                }
+            }
+            for &(_, ci) in &passing {
+                hits[ci] += 1;
+            }
+        }
+        hits.iter()
+            .map(|&h| h as f64 / cfg.resamples as f64)
+            .collect()
+    }
+
+    #[test]
+    fn same_shares_as_drawing_and_sorting() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for round in 0..40 {
+            // inexact binary fractions, ties, -0.0 and 0.0, empty and single candidates
+            let cands: Vec<Vec<f64>> = (0..25)
+                .map(|_| {
+                    let n = rng.gen_range(0..9);
+                    (0..n)
+                        .map(|_| match rng.gen_range(0..6) {
+                            0 => 0.0,
+                            1 => -0.0,
+                            2 => 60.0,
+                            _ => f64::from(rng.gen_range(0..10_000)) / 100.0 + 0.1,
+                        })
+                        .collect()
+                })
+                .collect();
+            for method in [
+                Method::Mean,
+                Method::Trimmed,
+                Method::Median,
+                Method::Normalized,
+            ] {
+                let cfg = BootConfig {
+                    method,
+                    k: round % 3,
+                    digits: 2,
+                    rounding: if round % 2 == 0 {
+                        Rounding::HalfUp
+                    } else {
+                        Rounding::Truncate
+                    },
+                    threshold: 45.0,
+                    quota: [None, Some(0), Some(3), Some(10)][round % 4],
+                    resamples: 60,
+                    seed: round as u64,
+                };
+                assert_eq!(
+                    p_shortlist(&cands, &cfg),
+                    reference(&cands, &cfg),
+                    "round {round}, {method:?}"
+                );
+            }
+        }
+    }
 }
