@@ -178,6 +178,72 @@ fn rubric_bundles_and_csv_pass_the_panels_checks() {
     assert!(out.contains("imported"), "{out}");
     let lines = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
     assert!(out.contains(&format!("{lines} rows")), "{out}");
+
+    // the same CSV computes: every application gets a result, the rubric's quota holds
+    let (out, err, code) = run(
+        h,
+        &[
+            "results",
+            ds,
+            "--scores",
+            csv.to_str().unwrap(),
+            "--resamples",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let apps = find_applications(&v).expect("an applications array in the JSON");
+    assert_eq!(apps.len(), 60, "{err}");
+    let shortlisted = apps
+        .iter()
+        .filter(|a| a["shortlisted"] == serde_json::Value::Bool(true))
+        .count();
+    assert!(
+        (1..=synth::quota(60)).contains(&shortlisted),
+        "{shortlisted} shortlisted"
+    );
+    // and the chair database written by the import gives the same totals
+    let (out2, err, code) = run(
+        h,
+        &[
+            "results",
+            ds,
+            "--db",
+            db.to_str().unwrap(),
+            "--resamples",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v2: serde_json::Value = serde_json::from_str(&out2).unwrap();
+    let totals = |apps: &[serde_json::Value]| -> Vec<(String, String)> {
+        apps.iter()
+            .map(|a| (a["id"].to_string(), a["total"].to_string()))
+            .collect()
+    };
+    assert_eq!(
+        totals(apps),
+        totals(find_applications(&v2).unwrap()),
+        "CSV and imported database rank alike"
+    );
+}
+
+/// The results' `applications` array, wherever the JSON nests it.
+fn find_applications(v: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::Array(a)) = m.get("applications") {
+                return Some(a);
+            }
+            m.values().find_map(find_applications)
+        }
+        _ => None,
+    }
 }
 
 #[test]
