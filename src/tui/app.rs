@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::str::FromStr;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use rust_decimal::Decimal;
 
 use super::action::Action;
@@ -1415,47 +1415,28 @@ fn hits_in(lines: &[EvLine], q: &str, off: usize) -> Vec<Hit> {
 
 /// Translate a key event into an action and apply it.
 pub fn handle_key(app: &mut App, ev: KeyEvent) {
-    let Some(name) = keys::key_name(&ev) else {
-        return;
-    };
-    if app.keymap.lookup(&[Context::Global], &name) == Some(Action::ForceQuit) {
-        update(app, Action::ForceQuit);
-        return;
-    }
-    let ctxs = app.contexts();
-    match app.keymap.lookup(&ctxs, &name) {
-        Some(a) => update(app, a),
-        None => match app.overlays.last() {
-            Some(Overlay::Editor { .. }) => {
-                if let KeyCode::Char(c) = ev.code {
-                    if !ev
-                        .modifiers
-                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    {
-                        update(app, Action::Char(c));
-                    }
-                }
-            }
-            Some(Overlay::Message { .. }) => update(app, Action::Back),
-            _ => {}
-        },
-    }
+    keys::dispatch(app, ev);
 }
 
 /// Feed space-separated key names (`"j j 4 . 5 enter"`); `text:` prefixes
-/// literal text for editors (`"text:理由"`). For tests and scripted input.
+/// literal text for editors (`"text:理由"`, `_` for a space). For tests and
+/// scripted input.
 pub fn feed(app: &mut App, keys_str: &str) {
-    for k in keys_str.split(' ').filter(|s| !s.is_empty()) {
-        if let Some(t) = k.strip_prefix("text:") {
-            for c in t.chars() {
-                let c = if c == '_' { ' ' } else { c };
-                handle_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            }
-        } else if let Some(ev) = keys::key_event(k) {
-            handle_key(app, ev);
-        } else {
-            panic!("feed: unknown key name `{k}`");
-        }
+    keys::feed(app, keys_str);
+}
+
+impl keys::KeyTarget for App {
+    fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+    fn contexts(&self) -> Vec<Context> {
+        App::contexts(self)
+    }
+    fn top_overlay(&self) -> Option<&Overlay> {
+        self.overlays.last()
+    }
+    fn apply(&mut self, action: Action) {
+        update(self, action);
     }
 }
 
