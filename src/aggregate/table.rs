@@ -153,6 +153,43 @@ impl ScoreTable {
         self.rows.push(row);
     }
 
+    /// The index of application `id` in this table (interned on first use), for
+    /// [`ScoreTable::push_indexed`].
+    pub fn app_index(&mut self, id: &str) -> u32 {
+        self.apps.intern(id)
+    }
+
+    /// The index of expert `id` in this table (interned on first use).
+    pub fn expert_index(&mut self, id: &str) -> u32 {
+        self.experts.intern(id)
+    }
+
+    /// The index of criterion `id` in this table (interned on first use).
+    pub fn criterion_index(&mut self, id: &str) -> u32 {
+        self.criteria.intern(id)
+    }
+
+    /// Adds one row by indices from [`ScoreTable::app_index`], [`ScoreTable::expert_index`]
+    /// and [`ScoreTable::criterion_index`] of this table: the same as [`ScoreTable::push`]
+    /// with the ids, without looking them up again (for readers that intern ids themselves).
+    ///
+    /// # Panics
+    /// When an index was not returned by this table (a programming error).
+    pub fn push_indexed(&mut self, app: u32, expert: u32, criterion: u32, value: Decimal) {
+        assert!(
+            (app as usize) < self.apps.len()
+                && (expert as usize) < self.experts.len()
+                && (criterion as usize) < self.criteria.len(),
+            "ScoreTable::push_indexed: index not from this table"
+        );
+        self.rows.push(Row {
+            app,
+            expert,
+            criterion,
+            value,
+        });
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -170,5 +207,39 @@ impl ScoreTable {
             table.push(&r.app, &r.expert, &r.criterion, r.value);
         }
         table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_indexed_is_push_without_the_lookup() {
+        let rows = [
+            ("A2", "E1", "K1", 3),
+            ("A1", "E2", "K2", 4),
+            ("A2", "E2", "K1", 5),
+        ];
+        let mut by_name = ScoreTable::new();
+        let mut by_index = ScoreTable::new();
+        for (a, e, c, v) in rows {
+            by_name.push(a, e, c, Decimal::from(v));
+            let (a, e, c) = (
+                by_index.app_index(a),
+                by_index.expert_index(e),
+                by_index.criterion_index(c),
+            );
+            by_index.push_indexed(a, e, c, Decimal::from(v));
+        }
+        assert_eq!(format!("{by_name:?}"), format!("{by_index:?}"));
+    }
+
+    #[test]
+    #[should_panic(expected = "index not from this table")]
+    fn push_indexed_refuses_foreign_indices() {
+        let mut t = ScoreTable::new();
+        t.app_index("A1");
+        t.push_indexed(0, 0, 0, Decimal::ONE);
     }
 }
