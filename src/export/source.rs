@@ -719,6 +719,11 @@ struct Builder<'a> {
     item_rows: Vec<ItemRow>,
     detail_rows: Vec<(u32, u32, Decimal)>,
     problems: Vec<CsvProblem>,
+    /// The table's index of each application, expert and criterion (`u32::MAX`: not yet),
+    /// so that criterion rows go to the table without a second lookup by name.
+    table_apps: Vec<u32>,
+    table_experts: Vec<u32>,
+    table_crits: Vec<u32>,
 }
 
 impl Builder<'_> {
@@ -730,6 +735,30 @@ impl Builder<'_> {
             start = r.expert_end as usize;
             self.row(app, expert, r.target, r.value, r.line);
         }
+    }
+
+    /// The table's indices of application `a`, expert `e` (builder indices) and criterion `c`.
+    fn table_ids(&mut self, a: u32, e: u32, c: usize) -> (u32, u32, u32) {
+        fn get(map: &mut Vec<u32>, i: usize, intern: impl FnOnce() -> u32) -> u32 {
+            if map.len() <= i {
+                map.resize(i + 1, u32::MAX);
+            }
+            if map[i] == u32::MAX {
+                map[i] = intern();
+            }
+            map[i]
+        }
+        let table = &mut self.table;
+        let ta = get(&mut self.table_apps, a as usize, || {
+            table.app_index(&self.apps.names[a as usize])
+        });
+        let te = get(&mut self.table_experts, e as usize, || {
+            table.expert_index(&self.experts.names[e as usize])
+        });
+        let tc = get(&mut self.table_crits, c, || {
+            table.criterion_index(self.ix.crit_ids[c])
+        });
+        (ta, te, tc)
     }
 
     fn row(&mut self, app: &[u8], expert: &[u8], target: Target, value: Decimal, line: u64) {
@@ -762,12 +791,8 @@ impl Builder<'_> {
             Target::Criterion(c) => {
                 let c = c as usize;
                 self.crit_bits[p as usize * self.words + c / 64] |= 1u64 << (c % 64);
-                self.table.push(
-                    &self.apps.names[a as usize],
-                    &self.experts.names[e as usize],
-                    self.ix.crit_ids[c],
-                    value,
-                );
+                let (ta, te, tc) = self.table_ids(a, e, c);
+                self.table.push_indexed(ta, te, tc, value);
                 if self.detail.keeps(&self.experts.names[e as usize]) {
                     self.detail_rows.push((p, c as u32, value));
                 }
@@ -936,6 +961,9 @@ pub fn read_scores_csv(
                 item_rows: Vec::new(),
                 detail_rows: Vec::new(),
                 problems: Vec::new(),
+                table_apps: Vec::new(),
+                table_experts: Vec::new(),
+                table_crits: Vec::new(),
             };
             for batch in batch_rx {
                 b.batch(&batch);
