@@ -478,6 +478,67 @@ pub fn show_keys(keys: &[&str]) -> String {
     parts.join("/")
 }
 
+/// What key dispatch needs of a screen (the expert and the chair screens).
+pub(crate) trait KeyTarget {
+    fn keymap(&self) -> &Keymap;
+    fn contexts(&self) -> Vec<Context>;
+    /// The overlay on top of the stack, which sees keys first.
+    fn top_overlay(&self) -> Option<&super::app::Overlay>;
+    /// Apply an action (the screen's pure `update`).
+    fn apply(&mut self, action: Action);
+}
+
+/// Translate a key event into an action for `target` and apply it: Ctrl-C
+/// (ForceQuit) always wins; unbound characters go to an open editor; any
+/// unbound key closes a message.
+pub(crate) fn dispatch<T: KeyTarget>(target: &mut T, ev: KeyEvent) {
+    use super::app::Overlay;
+    let Some(name) = key_name(&ev) else {
+        return;
+    };
+    if target.keymap().lookup(&[Context::Global], &name) == Some(Action::ForceQuit) {
+        target.apply(Action::ForceQuit);
+        return;
+    }
+    let ctxs = target.contexts();
+    if let Some(a) = target.keymap().lookup(&ctxs, &name) {
+        target.apply(a);
+        return;
+    }
+    match target.top_overlay() {
+        Some(Overlay::Editor { .. }) => {
+            if let KeyCode::Char(c) = ev.code {
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    target.apply(Action::Char(c));
+                }
+            }
+        }
+        Some(Overlay::Message { .. }) => target.apply(Action::Back),
+        _ => {}
+    }
+}
+
+/// Feed space-separated key names (`"j j 4 . 5 enter"`) to `target`;
+/// `text:` prefixes literal editor text (`"text:理由"`, `_` for a space).
+/// For tests and scripted input.
+pub(crate) fn feed<T: KeyTarget>(target: &mut T, keys_str: &str) {
+    for k in keys_str.split(' ').filter(|s| !s.is_empty()) {
+        if let Some(t) = k.strip_prefix("text:") {
+            for c in t.chars() {
+                let c = if c == '_' { ' ' } else { c };
+                dispatch(target, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            }
+        } else if let Some(ev) = key_event(k) {
+            dispatch(target, ev);
+        } else {
+            panic!("feed: unknown key name `{k}`");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,66 +640,5 @@ mod tests {
             "0-9/."
         );
         assert_eq!(show_keys(&["j", "down"]), "j/↓");
-    }
-}
-
-/// What key dispatch needs of a screen (the expert and the chair screens).
-pub(crate) trait KeyTarget {
-    fn keymap(&self) -> &Keymap;
-    fn contexts(&self) -> Vec<Context>;
-    /// The overlay on top of the stack, which sees keys first.
-    fn top_overlay(&self) -> Option<&super::app::Overlay>;
-    /// Apply an action (the screen's pure `update`).
-    fn apply(&mut self, action: Action);
-}
-
-/// Translate a key event into an action for `target` and apply it: Ctrl-C
-/// (ForceQuit) always wins; unbound characters go to an open editor; any
-/// unbound key closes a message.
-pub(crate) fn dispatch<T: KeyTarget>(target: &mut T, ev: KeyEvent) {
-    use super::app::Overlay;
-    let Some(name) = key_name(&ev) else {
-        return;
-    };
-    if target.keymap().lookup(&[Context::Global], &name) == Some(Action::ForceQuit) {
-        target.apply(Action::ForceQuit);
-        return;
-    }
-    let ctxs = target.contexts();
-    if let Some(a) = target.keymap().lookup(&ctxs, &name) {
-        target.apply(a);
-        return;
-    }
-    match target.top_overlay() {
-        Some(Overlay::Editor { .. }) => {
-            if let KeyCode::Char(c) = ev.code {
-                if !ev
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                {
-                    target.apply(Action::Char(c));
-                }
-            }
-        }
-        Some(Overlay::Message { .. }) => target.apply(Action::Back),
-        _ => {}
-    }
-}
-
-/// Feed space-separated key names (`"j j 4 . 5 enter"`) to `target`;
-/// `text:` prefixes literal editor text (`"text:理由"`, `_` for a space).
-/// For tests and scripted input.
-pub(crate) fn feed<T: KeyTarget>(target: &mut T, keys_str: &str) {
-    for k in keys_str.split(' ').filter(|s| !s.is_empty()) {
-        if let Some(t) = k.strip_prefix("text:") {
-            for c in t.chars() {
-                let c = if c == '_' { ' ' } else { c };
-                dispatch(target, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            }
-        } else if let Some(ev) = key_event(k) {
-            dispatch(target, ev);
-        } else {
-            panic!("feed: unknown key name `{k}`");
-        }
     }
 }
