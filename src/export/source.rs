@@ -413,6 +413,20 @@ pub fn timing(phase: &str, since: std::time::Instant) {
     }
 }
 
+/// Draws × scores allowed for the default bootstrap (about half a second on
+/// this project's 2-core machine).
+pub const BOOTSTRAP_BUDGET: usize = 1_000_000_000;
+
+/// The default number of bootstrap draws for a panel of `scores` scores:
+/// `wanted`, reduced so that draws × scores stays within
+/// [`BOOTSTRAP_BUDGET`], never below 100.
+pub fn default_resamples(wanted: usize, scores: usize) -> usize {
+    if wanted == 0 || scores == 0 {
+        return wanted;
+    }
+    wanted.min((BOOTSTRAP_BUDGET / scores).max(100))
+}
+
 /// Runs the pipeline and wraps the results with their context.
 #[allow(clippy::too_many_arguments)]
 fn finish(
@@ -425,7 +439,21 @@ fn finish(
     pairs: BTreeMap<(String, String), PairDetail>,
     experts: Vec<ExpertInfo>,
 ) -> Result<Report, ExportError> {
-    let (settings, overridden) = settings_for(&panel.rubric, o)?;
+    let (mut settings, overridden) = settings_for(&panel.rubric, o)?;
+    let mut notes = global_notes(panel, &experts);
+    // The bootstrap costs draws × scores; on very large panels the default
+    // number of draws is reduced (never when --resamples is given) and said.
+    if o.resamples.is_none() {
+        let draws = default_resamples(settings.resamples, table.len());
+        if draws < settings.resamples {
+            notes.push(format!(
+                "p_shortlist from {draws} bootstrap draws instead of {} for a panel of {} scores (keeps the run fast); pass --resamples N to choose",
+                settings.resamples,
+                table.len()
+            ));
+            settings.resamples = draws;
+        }
+    }
     let scheme = scheme_of(&panel.rubric.rubric);
     let t0 = std::time::Instant::now();
     let mut results = aggregate::run_table(&scheme, &pa.apps, &conflicts, &table, &settings);
@@ -445,7 +473,6 @@ fn finish(
             app.notes = n;
         }
     }
-    let notes = global_notes(panel, &experts);
     let requested_wan = pa
         .apps
         .iter()
@@ -1328,6 +1355,17 @@ pub fn build_from_csv_detail(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn default_resamples_shrink_only_for_large_panels() {
+        use super::default_resamples;
+        assert_eq!(default_resamples(1000, 0), 1000);
+        assert_eq!(default_resamples(1000, 500), 1000);
+        assert_eq!(default_resamples(1000, 1_000_000), 1000);
+        assert_eq!(default_resamples(1000, 4_500_000), 222);
+        assert_eq!(default_resamples(1000, 100_000_000), 100);
+        assert_eq!(default_resamples(0, 4_500_000), 0);
+    }
     use super::*;
 
     fn d(s: &str) -> Decimal {
