@@ -644,12 +644,19 @@ fn inside(child: &Path, dir: &Path) -> bool {
 }
 
 /// Write `content` to `path` atomically (temporary file in the same
-/// directory, then rename).
+/// directory, then rename). A path that exists and is not a regular file
+/// (`/dev/null`, a FIFO) is refused: renaming over it would replace the
+/// device, and an identity map or bundle must be a real file.
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), AnonError> {
     let err = |cause| AnonError::Write {
         file: path.to_path_buf(),
         cause,
     };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(err(std::io::Error::other(
+            "exists and is not a regular file; choose a file path",
+        )));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

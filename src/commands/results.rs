@@ -123,8 +123,18 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
     Ok(rep)
 }
 
-/// Writes `bytes` to `path` atomically (temporary file + rename).
+/// Writes `bytes` to `path` atomically (temporary file + rename). A path that
+/// exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is
+/// written in place: renaming over it would replace the device.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(());
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

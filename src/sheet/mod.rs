@@ -477,7 +477,16 @@ pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, SheetError> {
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync,
 /// rename over `path`, fsync of the directory. Readers see the old or the new file, whole.
+/// A path that exists and is not a regular file (`/dev/null`, a FIFO) is written in place:
+/// renaming over it would replace the device.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SheetError> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(io_err("cannot write", path));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -1,0 +1,46 @@
+//! `-o` onto a path that is not a regular file (a FIFO here, standing in for
+//! /dev/null or /dev/stdout) is written in place, never replaced by a rename.
+
+#![cfg(unix)]
+
+use std::os::unix::fs::FileTypeExt;
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+
+#[test]
+fn results_output_to_a_fifo_keeps_the_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.fifo");
+    let ok = StdCommand::new("mkfifo").arg(&fifo).status();
+    if !ok.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: mkfifo not available");
+        return;
+    }
+    let csv = dir.path().join("scores.csv");
+    std::fs::write(&csv, "application,expert,criterion,value\nX-1,E01,B1.1,8\n").unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+    };
+    let panel = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/park-ip-trusteeship-2024"
+    );
+    Command::cargo_bin("panel")
+        .unwrap()
+        .args(["results", panel, "--scores"])
+        .arg(&csv)
+        .args(["--format", "csv", "-o"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    let got = reader.join().unwrap();
+    assert!(!got.is_empty(), "the FIFO's reader got the CSV");
+    let ft = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(
+        ft.is_fifo(),
+        "the FIFO is still a FIFO, not replaced by a file"
+    );
+}
