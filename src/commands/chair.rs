@@ -62,7 +62,7 @@ pub fn chair(dir: &Path, db: Option<&Path>, watch: bool, lang: Option<&str>) -> 
         Some(p) => p.to_path_buf(),
         None => default_db(&panel)?,
     };
-    let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+    let (w, h) = tui::term::terminal_size();
     let mut app = chair_app(&panel, &db, watch, lang, tui::color_enabled(), (w, h))?;
     need_terminal(
         "chair screen",

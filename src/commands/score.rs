@@ -225,7 +225,7 @@ fn run_screen(panel: &Panel, expert: &str, db: &Path, lang: Lang) -> Result<()> 
         ),
     )?;
     let note = report_open(&rep);
-    let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+    let (w, h) = tui::term::terminal_size();
     let mut app = expert_app(
         panel,
         store,
@@ -283,7 +283,7 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
     check_expert(&panel, &expert)?;
     let (store, _) = Store::open(&db, &identity(&panel, &expert))?;
     need_terminal("demo", "run it in a terminal".into())?;
-    let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+    let (w, h) = tui::term::terminal_size();
     let color = tui::color_enabled();
     // the demo's expert signs nothing: keys of a real installation are never used
     let keys = root.join("keys");

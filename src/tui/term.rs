@@ -189,3 +189,8 @@ pub fn run_screen(screen: &mut dyn Screen) -> io::Result<()> {
         }
     }
 }
+
+/// The terminal's size in columns and rows, 80×24 when it cannot be read.
+pub fn terminal_size() -> (u16, u16) {
+    crossterm::terminal::size().unwrap_or((80, 24))
+}
