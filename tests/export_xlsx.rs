@@ -284,7 +284,15 @@ fn xlsx_has_the_five_sheets_and_the_data() {
     for i in 1..=5 {
         assert!(files.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
     }
-    let strings = String::from_utf8(files["xl/sharedStrings.xml"].clone()).unwrap();
+    // Text lives in the shared-string table or inline in the worksheets
+    // (constant-memory mode writes inline strings).
+    let strings: String = files
+        .iter()
+        .filter(|(k, _)| {
+            k.as_str() == "xl/sharedStrings.xml" || k.starts_with("xl/worksheets/sheet")
+        })
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .collect();
     for s in [
         "T24-001",
         "ineligible",

@@ -23,8 +23,8 @@ pub const XLSX_SHEETS: [&str; 5] = [
 /// Excel's limit on the characters of a cell.
 const MAX_CELL_CHARS: usize = 32_767;
 
-struct Sheet {
-    ws: Worksheet,
+struct Sheet<'a> {
+    ws: &'a mut Worksheet,
     row: u32,
     bold: Format,
 }
@@ -53,9 +53,12 @@ fn opt_num(d: Option<Decimal>) -> Cell {
     d.map(Cell::Num).unwrap_or(Cell::Empty)
 }
 
-impl Sheet {
-    fn new(name: &str) -> Result<Sheet, XlsxError> {
-        let mut ws = Worksheet::new();
+impl<'a> Sheet<'a> {
+    /// A worksheet in constant-memory mode: rows are written in order and
+    /// flushed to a temporary file, so a 10,000-application workbook does not
+    /// hold millions of cells in memory.
+    fn new(wb: &'a mut Workbook, name: &str) -> Result<Sheet<'a>, XlsxError> {
+        let ws = wb.add_worksheet_with_constant_memory();
         ws.set_name(name)?;
         Ok(Sheet {
             ws,
@@ -110,8 +113,8 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-fn ranking(rep: &Report, crit_ids: &[&str]) -> Result<Sheet, XlsxError> {
-    let mut sh = Sheet::new(XLSX_SHEETS[0])?;
+fn ranking(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[0])?;
     let mut head = strings(&CSV_COLUMNS);
     head.insert(2, "title".into());
     head.push("calibrated_shortlisted".into());
@@ -153,7 +156,7 @@ fn ranking(rep: &Report, crit_ids: &[&str]) -> Result<Sheet, XlsxError> {
         cells.push(a.ineligible_reasons.join("; ").into());
         sh.row(cells)?;
     }
-    Ok(sh)
+    Ok(())
 }
 
 fn state_text(rep: &Report, a: &AppResult, expert: &str) -> Option<&'static str> {
@@ -166,8 +169,8 @@ fn state_text(rep: &Report, a: &AppResult, expert: &str) -> Option<&'static str>
     })
 }
 
-fn per_criterion(rep: &Report) -> Result<Sheet, XlsxError> {
-    let mut sh = Sheet::new(XLSX_SHEETS[1])?;
+fn per_criterion(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[1])?;
     let mut head = strings(&["id", "criterion", "title", "max", "panel value"]);
     head.extend(rep.experts.iter().map(|e| e.id.clone()));
     head.extend(strings(&[
@@ -217,11 +220,11 @@ fn per_criterion(rep: &Report) -> Result<Sheet, XlsxError> {
             sh.row(cells)?;
         }
     }
-    Ok(sh)
+    Ok(())
 }
 
-fn per_expert(rep: &Report, crit_ids: &[&str]) -> Result<Sheet, XlsxError> {
-    let mut sh = Sheet::new(XLSX_SHEETS[2])?;
+fn per_expert(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[2])?;
     let mut head = strings(&["id", "expert", "name", "state", "total"]);
     head.extend(crit_ids.iter().map(|s| s.to_string()));
     head.push("flag".into());
@@ -256,11 +259,11 @@ fn per_expert(rep: &Report, crit_ids: &[&str]) -> Result<Sheet, XlsxError> {
             sh.row(cells)?;
         }
     }
-    Ok(sh)
+    Ok(())
 }
 
-fn disagreements(rep: &Report) -> Result<Sheet, XlsxError> {
-    let mut sh = Sheet::new(XLSX_SHEETS[3])?;
+fn disagreements(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[3])?;
     sh.header(&strings(&[
         "id",
         "kind",
@@ -314,11 +317,11 @@ fn disagreements(rep: &Report) -> Result<Sheet, XlsxError> {
             }
         }
     }
-    Ok(sh)
+    Ok(())
 }
 
-fn audit(rep: &Report) -> Result<Sheet, XlsxError> {
-    let mut sh = Sheet::new(XLSX_SHEETS[4])?;
+fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[4])?;
     sh.header(&strings(&["key", "value", "", "", ""]))?;
     let kv = |k: &str, v: String| vec![Cell::from(k), Cell::Text(v)];
     sh.row(kv("panel", format!("{} {}", rep.panel.id, rep.panel.title)))?;
@@ -394,21 +397,17 @@ fn audit(rep: &Report) -> Result<Sheet, XlsxError> {
             }
         }
     }
-    Ok(sh)
+    Ok(())
 }
 
 fn build(rep: &Report) -> Result<Vec<u8>, XlsxError> {
     let crit_ids: Vec<&str> = rep.rubric.criteria().map(|(_, k)| k.id.as_str()).collect();
     let mut wb = Workbook::new();
-    for sh in [
-        ranking(rep, &crit_ids)?,
-        per_criterion(rep)?,
-        per_expert(rep, &crit_ids)?,
-        disagreements(rep)?,
-        audit(rep)?,
-    ] {
-        wb.push_worksheet(sh.ws);
-    }
+    ranking(&mut wb, rep, &crit_ids)?;
+    per_criterion(&mut wb, rep)?;
+    per_expert(&mut wb, rep, &crit_ids)?;
+    disagreements(&mut wb, rep)?;
+    audit(&mut wb, rep)?;
     wb.save_to_buffer()
 }
 
