@@ -302,3 +302,28 @@ fn bad_files_never_panic() {
         .code(1)
         .stderr(predicate::str::contains("/nonexistent/x.json"));
 }
+
+#[test]
+fn empty_any_of_option_and_bad_track() {
+    expect_error(
+        |v| {
+            v["eligibility"][1]["any_of"] = json!([[]]);
+        },
+        "eligibility[1].any_of[0]",
+        "empty option",
+    );
+    expect_error(
+        |v| {
+            v["tracks"] = json!([{"id": "t", "title": "x", "mode": "lottery"}]);
+        },
+        "tracks[0].mode",
+        "unknown mode `lottery`",
+    );
+    expect_error(
+        |v| {
+            v["tracks"] = json!([{"id": "t", "title": "x", "mode": "per_unit"}]);
+        },
+        "tracks[0].rate",
+        "needs a `rate`",
+    );
+}
