@@ -337,3 +337,40 @@ fn demo_switches_to_the_chair_view_and_chair_watches() {
     assert!(c.contains("EXIT=0"), "{c}");
     assert_sane(&t, "chair", &stty2);
 }
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !Tmux::available() {
+        eprintln!(
+            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Tmux::new(tmp.path());
+    let stty = tmp.path().join("stty");
+    t.start(
+        "term",
+        &script(
+            bin,
+            "demo --lang en",
+            &format!("NO_COLOR=1 TMPDIR={}", sh_quote(tmp.path())),
+            &stty,
+        ),
+    );
+    t.wait_for("term", "Applications", 10);
+    assert_eq!(t.flag("term", "#{alternate_on}"), "1");
+    // The pane's shell runs `panel` as its child: send it SIGTERM.
+    let shell = t.flag("term", "#{pane_pid}");
+    let out = Command::new("pgrep")
+        .args(["-P", &shell, "-x", "panel"])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "panel runs under the pane's shell {shell}");
+    let st = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(st.success());
+    assert_sane(&t, "term", &stty);
+    assert!(t.capture("term").contains("EXIT=143"), "exit 128 + SIGTERM");
+}

@@ -1,7 +1,8 @@
 //! The terminal loop: synchronous, redraws after each event. The terminal
 //! (raw mode, alternate screen, mouse capture, bracketed paste) is restored on every exit
 //! path: normal quit, Ctrl-C (a key in raw mode), an error (the guard's
-//! `Drop`) and a panic (a hook that restores, then runs the previous hook).
+//! `Drop`), a panic (a hook that restores, then runs the previous hook) and
+//! SIGTERM/SIGHUP/SIGQUIT (a thread that restores, then exits).
 
 use std::io::{self, Stdout};
 use std::sync::Once;
@@ -57,10 +58,32 @@ fn install_panic_hook() {
     });
 }
 
+static SIGNALS: Once = Once::new();
+
+/// On SIGTERM, SIGHUP or SIGQUIT (a closed window, `kill`), put the terminal
+/// back and exit with 128 + the signal number. Every score the screen called
+/// saved is already durable (journal first), so nothing acknowledged is lost.
+fn install_signal_handlers() {
+    SIGNALS.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGQUIT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGQUIT]) {
+            let _ = std::thread::Builder::new()
+                .name("panel-signals".into())
+                .spawn(move || {
+                    if let Some(sig) = signals.forever().next() {
+                        restore();
+                        std::process::exit(128 + sig);
+                    }
+                });
+        }
+    });
+}
+
 /// Enter raw mode, the alternate screen and mouse capture. The returned
 /// guard restores them when dropped.
 pub fn enter() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
     install_panic_hook();
+    install_signal_handlers();
     let guard = Guard;
     enable_raw_mode()?;
     execute!(
