@@ -809,7 +809,7 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
         out.clamps.push(format!(
             "{}: {} → capped at {}",
             item.id,
-            expl_tail(&expl),
+            expl,
             cap.normalize()
         ));
         cap
@@ -828,11 +828,6 @@ fn eval_item(item: &Item, facts: &Facts) -> ItemEval {
     };
     out.missing_facts = missing;
     out
-}
-
-/// The arithmetic part of an explanation ("30 × 0.2 = 6.0").
-fn expl_tail(expl: &str) -> String {
-    expl.to_string()
 }
 
 /// Evaluate the rubric's rule items against the facts.
