@@ -351,29 +351,18 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     }
     // Aggregation defaults.
     let a = &rubric.aggregation;
-    if !["mean", "trimmed", "median", "normalized"].contains(&a.method.as_str()) {
-        ctx.err(
-            "aggregation.method",
-            format!(
-                "unknown method `{}` (mean, trimmed, median, normalized)",
-                a.method
-            ),
-        );
+    // The same parsers `panel results` uses, so a rubric that passes check
+    // always yields valid settings.
+    use crate::aggregate::{By, Method, Rounding};
+    use std::str::FromStr;
+    if let Err(e) = Method::from_str(&a.method) {
+        ctx.err("aggregation.method", format!("unknown method: {e}"));
     }
-    if !["criterion", "total"].contains(&a.by.as_str()) {
-        ctx.err(
-            "aggregation.by",
-            format!("unknown `{}` (criterion, total)", a.by),
-        );
+    if let Err(e) = By::from_str(&a.by) {
+        ctx.err("aggregation.by", e.to_string());
     }
-    if !["half-up", "truncate", "none"].contains(&a.rounding.as_str()) {
-        ctx.err(
-            "aggregation.rounding",
-            format!(
-                "unknown rounding `{}` (half-up, truncate, none)",
-                a.rounding
-            ),
-        );
+    if let Err(e) = Rounding::from_str(&a.rounding) {
+        ctx.err("aggregation.rounding", e.to_string());
     }
     if a.quorum == 0 {
         ctx.err("aggregation.quorum", "quorum must be at least 1");
