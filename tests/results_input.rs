@@ -323,3 +323,32 @@ fn invalid_utf8_is_refused() {
         .to_string();
     assert!(err.contains("s.csv:3:1: not valid UTF-8"), "{err}");
 }
+
+/// Problems name the line the row is on, whatever the line endings, blank lines or quoted
+/// line breaks before it (the `csv` crate's own positions would say 3 for the CRLF file).
+#[test]
+fn problems_name_the_real_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let panel = Panel::open(&dir).unwrap();
+    let path = tmp.path().join("s.csv");
+    let cases: [(&str, &str); 4] = [
+        ("plain", "application,expert,criterion,value\nT24-001,E01,A1,5\n\nT24-001,E01,A2,x\n"),
+        ("crlf", "application,expert,criterion,value\r\nT24-001,E01,A1,5\r\n\r\nT24-001,E01,A2,x\r\n"),
+        (
+            "quoted",
+            "application,expert,criterion,value,comment\r\nT24-001,E01,A1,5,\"two\r\nlines\"\r\nT24-001,E01,A2,x,\r\n",
+        ),
+        ("bom", "\u{feff}\napplication,expert,criterion,value\n\nT24-001,E01,A2,x\n"),
+    ];
+    for (name, csv) in cases {
+        std::fs::write(&path, csv).unwrap();
+        let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("s.csv:4:4: value \"x\" is not a number"),
+            "{name}: {err}"
+        );
+    }
+}

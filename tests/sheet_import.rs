@@ -271,6 +271,11 @@ fn header_encoding_and_override_rules() {
     latin1.extend_from_slice(&[0xe9, b'\n']);
     let col = format!("{a},E01,B1.1,1,caf").chars().count() + 1;
     check(&mut chair, "latin1.csv", &latin1, 2, col, "UTF-8");
+    // CRLF, a blank line and a quoted line break: the line named is the row's own.
+    let crlf = format!(
+        "application,expert,criterion,value,comment\r\n\r\n{a},E01,B1.1,1,\"two\r\nlines\"\r\n{a},E01,B1.2,x,\r\n"
+    );
+    check(&mut chair, "crlf.csv", crlf.as_bytes(), 5, 4, "");
 
     // a rule item off its suggestion: the comment is the reason
     let (rid, _) = view.apps[&a]

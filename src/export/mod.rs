@@ -16,6 +16,7 @@
 //! - every number that decides a status or a rank comes from the pipeline's exact decimal
 //!   arithmetic; exports only format them.
 
+pub(crate) mod csv_lines;
 mod csv_out;
 mod json;
 mod md;

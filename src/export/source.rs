@@ -173,8 +173,10 @@ pub(crate) struct RubricIndex<'r> {
     /// Item positions of each criterion.
     crit_items: Vec<Vec<usize>>,
     items: Vec<&'r Item>,
-    /// Criterion or item id → target.
-    lookup: HashMap<Box<[u8]>, Target, FnvBuild>,
+    /// Criterion or item id → its position in `lookup_keys`.
+    lookup: HashMap<Box<[u8]>, u32, FnvBuild>,
+    /// Ids and targets in the rubric's order: each criterion, then its items.
+    lookup_keys: Vec<(Box<[u8]>, Target)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,28 +190,42 @@ impl<'r> RubricIndex<'r> {
         let mut crit_ids = Vec::new();
         let mut crit_items = Vec::new();
         let mut items = Vec::new();
-        let mut lookup: HashMap<Box<[u8]>, Target, FnvBuild> = HashMap::default();
+        let mut targets: HashMap<&'r str, Target> = HashMap::new();
+        let mut order: Vec<&'r str> = Vec::new();
         for (_, k) in rubric.criteria() {
             let c = crit_ids.len();
             crit_ids.push(k.id.as_str());
+            // A criterion id wins over an item id of the same spelling.
+            if targets.insert(&k.id, Target::Criterion(c as u32)).is_none() {
+                order.push(&k.id);
+            }
             let mut mine = Vec::new();
             for it in &k.items {
                 mine.push(items.len());
-                lookup
-                    .entry(it.id.as_bytes().into())
-                    .or_insert(Target::Item(items.len() as u32));
+                if !targets.contains_key(it.id.as_str()) {
+                    targets.insert(&it.id, Target::Item(items.len() as u32));
+                    order.push(&it.id);
+                }
                 items.push(it);
             }
             crit_items.push(mine);
-            // A criterion id wins over an item id of the same spelling.
-            lookup.insert(k.id.as_bytes().into(), Target::Criterion(c as u32));
         }
+        let lookup_keys: Vec<(Box<[u8]>, Target)> = order
+            .iter()
+            .map(|id| (id.as_bytes().into(), targets[id]))
+            .collect();
+        let lookup = lookup_keys
+            .iter()
+            .enumerate()
+            .map(|(p, (k, _))| (k.clone(), p as u32))
+            .collect();
         RubricIndex {
             rubric,
             crit_ids,
             crit_items,
             items,
             lookup,
+            lookup_keys,
         }
     }
 
@@ -658,34 +674,6 @@ impl Ids {
     }
 }
 
-/// Hands the blocks of the reader thread to the CSV parser.
-struct ChannelReader {
-    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
-    cur: Vec<u8>,
-    pos: usize,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            if self.pos < self.cur.len() {
-                let n = buf.len().min(self.cur.len() - self.pos);
-                buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
-                self.pos += n;
-                return Ok(n);
-            }
-            match self.rx.recv() {
-                Ok(Ok(block)) => {
-                    self.cur = block;
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0),
-            }
-        }
-    }
-}
-
 /// The reader thread: blocks of `file` into `tx`; returns the sha256 of what it read.
 fn read_blocks(
     mut file: std::fs::File,
@@ -939,39 +927,39 @@ struct ItemRow {
     line: u64,
 }
 
-/// Reads a raw-score CSV (`application,expert,criterion,value[,comment]`, UTF-8 with or
-/// without BOM) in one streaming pass. `criterion` names a criterion id (the value is the
-/// criterion's) or an item id (items are combined per (application, expert) with
-/// [`rubric::combine`]; rule items without a row take `suggestions`). The comment column is
-/// ignored. All problems (up to 50) are reported with line and column.
-///
-/// Three threads share the work: one reads and hashes the file, one parses and checks the
-/// rows (the caller's), one interns the ids and fills the score table.
-pub fn read_scores_csv(
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parser {
+    /// [`parse_rows_fast`]; gives up on quotes and lone carriage returns.
+    Fast,
+    /// [`parse_rows_general`]: any CSV.
+    General,
+}
+
+type Pass<'a> = (
+    Parsed,
+    std::thread::Result<Builder<'a>>,
+    std::thread::Result<String>,
+);
+
+/// One pass over the file: `None` when the fast parser gave up (nothing of it is used).
+fn read_pass<'a>(
     path: &Path,
-    rubric: &Rubric,
-    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
-    detail: &Detail,
-) -> Result<CsvScores, ExportError> {
+    ix: &'a RubricIndex<'a>,
+    detail: &'a Detail,
+    words: usize,
+    parser: Parser,
+) -> Result<Option<Pass<'a>>, ExportError> {
     let file = std::fs::File::open(path).map_err(|source| ExportError::Io {
         action: "cannot read",
         path: path.to_path_buf(),
         source,
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let ix = RubricIndex::new(rubric);
-    let nc = ix.nc();
-    let words = nc.div_ceil(64).max(1);
-    let fail = |problems: Vec<CsvProblem>| ExportError::Csv {
-        file: path.to_path_buf(),
-        problems,
-    };
-
     let (block_tx, block_rx) = std::sync::mpsc::sync_channel(4);
     let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-    let (parsed, builder, sha256) = std::thread::scope(|scope| {
+    let (spare_tx, spare_rx) = std::sync::mpsc::sync_channel::<Batch>(8);
+    let pass = std::thread::scope(|scope| {
         let reader = scope.spawn(move || read_blocks(file, block_tx));
-        let ix = &ix;
         let building = scope.spawn(move || {
             let mut b = Builder {
                 ix,
@@ -992,22 +980,67 @@ pub fn read_scores_csv(
                 table_experts: Vec::new(),
                 table_crits: Vec::new(),
             };
-            for batch in batch_rx {
+            for mut batch in batch_rx {
                 b.batch(&batch);
+                // Hand the buffers back: no fresh pages for every batch.
+                batch.bytes.clear();
+                batch.rows.clear();
+                let _ = spare_tx.try_send(batch);
             }
             b
         });
-        let src = ChannelReader {
-            rx: block_rx,
-            cur: Vec::new(),
-            pos: 0,
+        let sink = RowSink {
+            lookup: &ix.lookup,
+            lookup_keys: &ix.lookup_keys,
+            last_key: usize::MAX - 1,
+            rubric_id: &ix.rubric.id,
+            out: batch_tx,
+            spare: spare_rx,
+            ncols: None,
+            rows: 0,
+            problems: Vec::new(),
+            batch: Batch::default(),
         };
-        let parsed = parse_rows(src, &ix.lookup, &rubric.id, batch_tx);
-        // The parser's channels are closed: both threads finish.
+        let parsed = match parser {
+            Parser::Fast => parse_rows_fast(block_rx, sink),
+            Parser::General => Some(parse_rows_general(block_rx, sink)),
+        };
+        // The parser's channels are closed (dropped): both threads finish.
         let builder = building.join();
         let sha = reader.join();
-        (parsed, builder, sha)
+        parsed.map(|parsed| (parsed, builder, sha))
     });
+    Ok(pass)
+}
+
+/// Reads a raw-score CSV (`application,expert,criterion,value[,comment]`, UTF-8 with or
+/// without BOM) in one streaming pass. `criterion` names a criterion id (the value is the
+/// criterion's) or an item id (items are combined per (application, expert) with
+/// [`rubric::combine`]; rule items without a row take `suggestions`). The comment column is
+/// ignored. All problems (up to 50) are reported with line and column.
+///
+/// Three threads share the work: one reads and hashes the file, one parses and checks the
+/// rows (the caller's), one interns the ids and fills the score table.
+pub fn read_scores_csv(
+    path: &Path,
+    rubric: &Rubric,
+    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
+    detail: &Detail,
+) -> Result<CsvScores, ExportError> {
+    let ix = RubricIndex::new(rubric);
+    let nc = ix.nc();
+    let words = nc.div_ceil(64).max(1);
+    let fail = |problems: Vec<CsvProblem>| ExportError::Csv {
+        file: path.to_path_buf(),
+        problems,
+    };
+    let pass = match read_pass(path, &ix, detail, words, Parser::Fast)? {
+        Some(pass) => pass,
+        // Quotes or lone carriage returns: read it again with the general parser.
+        None => read_pass(path, &ix, detail, words, Parser::General)?
+            .expect("the general parser reads any input"),
+    };
+    let (parsed, builder, sha256) = pass;
     let (rows, mut problems) = parsed;
     let sha256 = sha256.unwrap_or_default();
     let Ok(mut b) = builder else {
@@ -1113,194 +1146,262 @@ pub fn read_scores_csv(
     })
 }
 
-/// The parser: header check, then every row checked; valid rows go to `out` in batches.
-/// Returns the number of data rows and the problems (a header problem is the only one).
-fn parse_rows(
-    src: ChannelReader,
-    lookup: &HashMap<Box<[u8]>, Target, FnvBuild>,
-    rubric_id: &str,
-    out: std::sync::mpsc::SyncSender<Batch>,
-) -> (u64, Vec<CsvProblem>) {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(src);
-    let read_err = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
-        let message = match e.kind() {
-            csv::ErrorKind::Io(io) => format!("cannot read the file ({io})"),
-            _ => format!("cannot read this row ({e})"),
-        };
-        CsvProblem {
-            line,
-            column: 1,
-            message,
-        }
+const EXPECTED_HEADER: &str = "application,expert,criterion,value[,comment]";
+
+/// Checks the header's fields; returns the number of columns.
+fn check_header(fields: &[&[u8]], len: usize) -> Result<usize, CsvProblem> {
+    let problem = |column: usize, message: String| CsvProblem {
+        line: 1,
+        column,
+        message,
     };
-    let header_problem = |column: usize, message: String| {
-        (
-            0,
-            vec![CsvProblem {
-                line: 1,
-                column,
-                message,
-            }],
-        )
-    };
-    let mut rec = csv::ByteRecord::new();
-    let expected = "application,expert,criterion,value[,comment]";
-    match rdr.read_byte_record(&mut rec) {
-        Ok(true) => {}
-        Ok(false) => {
-            return header_problem(
-                1,
-                format!("the file is empty; the first line must be {expected}"),
-            )
-        }
-        Err(e) => {
-            let mut p = read_err(e);
-            p.line = 1;
-            return (0, vec![p]);
-        }
-    }
-    let ncols = rec.len();
-    if !(4..=5).contains(&ncols) {
-        return header_problem(
+    if !(4..=5).contains(&len) {
+        return Err(problem(
             1,
-            format!("the header has {ncols} column(s); it must be exactly {expected}"),
-        );
+            format!("the header has {len} column(s); it must be exactly {EXPECTED_HEADER}"),
+        ));
     }
-    for (i, h) in rec.iter().enumerate() {
+    for (i, h) in fields.iter().enumerate() {
         let h = if i == 0 {
             h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
         } else {
             h
         };
         if trim(h) != HEADER[i].as_bytes() {
-            return header_problem(
+            return Err(problem(
                 i + 1,
                 format!(
                     "column {} is named {:?} but must be {:?}; the header must be exactly \
-                     {expected}",
+                     {EXPECTED_HEADER}",
                     i + 1,
                     String::from_utf8_lossy(h),
                     HEADER[i]
                 ),
-            );
+            ));
         }
     }
+    Ok(len)
+}
 
-    let mut problems: Vec<CsvProblem> = Vec::new();
-    let mut rows: u64 = 0;
-    let mut batch = Batch::default();
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                problems.push(read_err(e));
-                if io || problems.len() >= MAX_PROBLEMS {
-                    break;
+fn empty_file_problem() -> CsvProblem {
+    CsvProblem {
+        line: 1,
+        column: 1,
+        message: format!("the file is empty; the first line must be {EXPECTED_HEADER}"),
+    }
+}
+
+/// What the parser found: data rows, problems (a header problem is the only one).
+type Parsed = (u64, Vec<CsvProblem>);
+
+/// The row checks shared by both parsers; valid rows go to the builder in batches.
+struct RowSink<'a> {
+    lookup: &'a HashMap<Box<[u8]>, u32, FnvBuild>,
+    /// Ids and targets in the rubric's order (criteria, each followed by its items).
+    lookup_keys: &'a [(Box<[u8]>, Target)],
+    rubric_id: &'a str,
+    out: std::sync::mpsc::SyncSender<Batch>,
+    /// Emptied batches coming back from the builder.
+    spare: std::sync::mpsc::Receiver<Batch>,
+    /// The position in `lookup_keys` of the last criterion/item id (rows usually list a
+    /// pair's criteria in the rubric's order: the next one is tried first).
+    last_key: usize,
+    /// Columns of the header; `None` until the header is read.
+    ncols: Option<usize>,
+    rows: u64,
+    problems: Vec<CsvProblem>,
+    batch: Batch,
+}
+
+impl RowSink<'_> {
+    /// One record (`fields` = its first fields, `len` = its field count, `rest_blank` =
+    /// whether fields beyond `fields` are all blank). Returns `false` to stop.
+    fn record(&mut self, line: u64, fields: &[&[u8]], len: usize, rest_blank: bool) -> bool {
+        let Some(ncols) = self.ncols else {
+            match check_header(fields, len) {
+                Ok(n) => {
+                    self.ncols = Some(n);
+                    return true;
                 }
-                continue;
+                Err(p) => {
+                    self.problems.push(p);
+                    return false;
+                }
             }
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.len() != ncols {
-            if rec.iter().all(|f| trim(f).is_empty()) {
-                continue; // blank line
+        };
+        if len != ncols {
+            if rest_blank && fields.iter().all(|f| trim(f).is_empty()) {
+                return true; // blank line
             }
-            rows += 1;
-            problems.push(CsvProblem {
+            self.rows += 1;
+            self.problems.push(CsvProblem {
                 line,
-                column: rec.len().min(ncols) + 1,
+                column: len.min(ncols) + 1,
                 message: format!(
-                    "{} field(s), the header has {ncols}; quote fields that contain commas",
-                    rec.len()
+                    "{len} field(s), the header has {ncols}; quote fields that contain commas"
                 ),
             });
-        } else {
-            let app = trim(&rec[0]);
-            let expert = trim(&rec[1]);
-            let id = trim(&rec[2]);
-            let value = trim(&rec[3]);
-            if app.is_empty()
-                && expert.is_empty()
-                && id.is_empty()
-                && value.is_empty()
-                && rec.get(4).is_none_or(|c| trim(c).is_empty())
-            {
-                continue; // blank line
-            }
-            rows += 1;
-            let mut problem = |column: usize, message: String| {
-                problems.push(CsvProblem {
-                    line,
-                    column,
-                    message,
-                })
-            };
-            let mut ok = true;
-            if app.is_empty() {
+            return self.problems.len() < MAX_PROBLEMS;
+        }
+        let app = trim(fields[0]);
+        let expert = trim(fields[1]);
+        let id = trim(fields[2]);
+        let value = trim(fields[3]);
+        if app.is_empty()
+            && expert.is_empty()
+            && id.is_empty()
+            && value.is_empty()
+            && fields.get(4).is_none_or(|c| trim(c).is_empty())
+        {
+            return true; // blank line
+        }
+        self.rows += 1;
+        let mut ok = true;
+        if app.is_empty() {
+            ok = false;
+            self.problem(line, 1, "the application is empty".into());
+        }
+        if expert.is_empty() {
+            ok = false;
+            self.problem(line, 2, "the expert is empty".into());
+        }
+        let target = self.target(id);
+        if target.is_none() {
+            ok = false;
+            let m = format!(
+                "rubric {} has no criterion or item {:?}",
+                self.rubric_id,
+                String::from_utf8_lossy(id)
+            );
+            self.problem(line, 3, m);
+        }
+        let value = match parse_value(value) {
+            Ok(v) => Some(v),
+            Err(m) => {
                 ok = false;
-                problem(1, "the application is empty".into());
+                self.problem(line, 4, m);
+                None
             }
-            if expert.is_empty() {
-                ok = false;
-                problem(2, "the expert is empty".into());
-            }
-            let target = lookup.get(id).copied();
-            if target.is_none() {
-                ok = false;
-                problem(
-                    3,
-                    format!(
-                        "rubric {rubric_id} has no criterion or item {:?}",
-                        String::from_utf8_lossy(id)
-                    ),
-                );
-            }
-            let value = match parse_value(value) {
-                Ok(v) => Some(v),
-                Err(m) => {
-                    ok = false;
-                    problem(4, m);
-                    None
-                }
-            };
-            if let (true, Some(target), Some(value)) = (ok, target, value) {
-                batch.bytes.extend_from_slice(app);
-                let app_end = batch.bytes.len() as u32;
-                batch.bytes.extend_from_slice(expert);
-                batch.rows.push(BatchRow {
-                    app_end,
-                    expert_end: batch.bytes.len() as u32,
-                    target,
-                    value,
-                    line,
+        };
+        if let (true, Some(target), Some(value)) = (ok, target, value) {
+            let batch = &mut self.batch;
+            batch.bytes.extend_from_slice(app);
+            let app_end = batch.bytes.len() as u32;
+            batch.bytes.extend_from_slice(expert);
+            batch.rows.push(BatchRow {
+                app_end,
+                expert_end: batch.bytes.len() as u32,
+                target,
+                value,
+                line,
+            });
+            if batch.rows.len() >= BATCH_ROWS {
+                let fresh = self.spare.try_recv().unwrap_or_else(|_| Batch {
+                    bytes: Vec::with_capacity(BATCH_ROWS * 16),
+                    rows: Vec::with_capacity(BATCH_ROWS),
                 });
-                if batch.rows.len() >= BATCH_ROWS {
-                    let full = std::mem::replace(
-                        &mut batch,
-                        Batch {
-                            bytes: Vec::with_capacity(BATCH_ROWS * 16),
-                            rows: Vec::with_capacity(BATCH_ROWS),
-                        },
-                    );
-                    if out.send(full).is_err() {
-                        break;
-                    }
+                let full = std::mem::replace(batch, fresh);
+                if self.out.send(full).is_err() {
+                    return false;
                 }
             }
         }
-        if problems.len() >= MAX_PROBLEMS {
-            break;
+        self.problems.len() < MAX_PROBLEMS
+    }
+
+    /// The criterion or item `id` names: the one after the last first, then a lookup.
+    #[inline]
+    fn target(&mut self, id: &[u8]) -> Option<Target> {
+        let keys = &self.lookup_keys;
+        for p in [self.last_key + 1, 0] {
+            if let Some((k, t)) = keys.get(p) {
+                if **k == *id {
+                    self.last_key = p;
+                    return Some(*t);
+                }
+            }
+        }
+        let p = *self.lookup.get(id)? as usize;
+        self.last_key = p;
+        Some(keys[p].1)
+    }
+
+    fn problem(&mut self, line: u64, column: usize, message: String) {
+        self.problems.push(CsvProblem {
+            line,
+            column,
+            message,
+        });
+    }
+
+    /// Sends the last batch; the rows and problems.
+    fn finish(mut self) -> Parsed {
+        if self.ncols.is_none() && self.problems.is_empty() {
+            self.problems.push(empty_file_problem());
+        }
+        let _ = self.out.send(std::mem::take(&mut self.batch));
+        (self.rows, self.problems)
+    }
+}
+
+/// The fast parser ([`csv_lines`](super::csv_lines)): `None` when the input needs the `csv`
+/// crate (a quote or a lone carriage return), and nothing may be used of what was sent.
+fn parse_rows_fast(
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    mut sink: RowSink<'_>,
+) -> Option<Parsed> {
+    use super::csv_lines::{Record, Splitter};
+    let mut splitter = Splitter::default();
+    let mut f = |r: &Record<'_>| sink.record(r.line, r.held(), r.len, r.extra_blank);
+    for block in rx {
+        match block {
+            Ok(block) => match splitter.feed(&block, &mut f) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => return None,
+            },
+            Err(e) => {
+                let line = splitter.line();
+                drop(f);
+                sink.problem(line, 1, format!("cannot read the file ({e})"));
+                return Some(sink.finish());
+            }
         }
     }
-    let _ = out.send(batch);
-    (rows, problems)
+    if splitter.finish(&mut f).is_err() {
+        return None;
+    }
+    drop(f);
+    Some(sink.finish())
+}
+
+/// The general parser ([`CoreSplitter`](super::csv_lines::CoreSplitter): quotes, quoted line
+/// breaks, lone carriage returns), with the same row checks.
+fn parse_rows_general(
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    mut sink: RowSink<'_>,
+) -> Parsed {
+    use super::csv_lines::{CoreSplitter, Record};
+    let mut splitter = CoreSplitter::default();
+    let mut f = |r: &Record<'_>| sink.record(r.line, r.held(), r.len, r.extra_blank);
+    for block in rx {
+        match block {
+            Ok(block) => {
+                if !splitter.feed(&block, &mut f) {
+                    break;
+                }
+            }
+            Err(e) => {
+                let line = splitter.line();
+                drop(f);
+                sink.problem(line, 1, format!("cannot read the file ({e})"));
+                return sink.finish();
+            }
+        }
+    }
+    splitter.finish(&mut f);
+    drop(f);
+    sink.finish()
 }
 
 /// Results straight from a raw-score CSV (no database). `want_detail` keeps every expert's

@@ -112,29 +112,26 @@ pub fn parse_csv(
             }]));
         }
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(e) => {
-            return Err(fail(vec![CsvProblem {
-                line: 1,
-                column: 1,
-                message: format!("cannot read the header ({e})"),
-            }]))
-        }
+    // Records with the line each starts on (also after CRLF, blank lines and quoted
+    // line breaks); fields trimmed like the csv crate's `Trim::All`.
+    let mut records = crate::export::csv_lines::records(text.as_bytes()).into_iter();
+    let field_strs = |r: &crate::export::csv_lines::OwnedRecord| -> Vec<String> {
+        r.fields
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect()
+    };
+    let (header, header_len): (Vec<String>, usize) = match records.next() {
+        Some(r) => (field_strs(&r), r.len),
+        None => (Vec::new(), 0),
     };
     let expected = "application,expert,criterion,value[,comment]";
-    if header.len() < 4 || header.len() > 5 {
+    if !(4..=5).contains(&header_len) {
         return Err(fail(vec![CsvProblem {
             line: 1,
             column: 1,
             message: format!(
-                "the header has {} column(s); it must be exactly {expected}",
-                header.len()
+                "the header has {header_len} column(s); it must be exactly {expected}"
             ),
         }]));
     }
@@ -156,33 +153,22 @@ pub fn parse_csv(
     let r = &view.rubric.rubric;
     let mut rows: Vec<ImportRow> = Vec::new();
     let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
-    for rec in rdr.records() {
+    for record in records {
         if problems.len() >= MAX_PROBLEMS {
             break;
         }
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(CsvProblem {
-                    line,
-                    column: 1,
-                    message: format!("cannot read this row ({e})"),
-                });
-                continue;
-            }
-        };
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(str::is_empty) {
+        let line = record.line;
+        let rec = field_strs(&record);
+        if record.extra_blank && rec.iter().all(String::is_empty) {
             continue; // blank line
         }
-        if rec.len() != ncols {
+        if record.len != ncols {
             problems.push(CsvProblem {
                 line,
-                column: rec.len().min(ncols) + 1,
+                column: record.len.min(ncols) + 1,
                 message: format!(
                     "{} field(s), the header has {ncols}; quote fields that contain commas",
-                    rec.len()
+                    record.len
                 ),
             });
             continue;
@@ -194,11 +180,12 @@ pub fn parse_csv(
                 message,
             })
         };
-        let app = rec.get(0).unwrap_or("").to_string();
-        let expert = rec.get(1).unwrap_or("").to_string();
-        let crit = rec.get(2).unwrap_or("").to_string();
-        let value_text = rec.get(3).unwrap_or("");
-        let comment = rec.get(4).filter(|c| !c.is_empty()).map(str::to_string);
+        let get = |i: usize| rec.get(i).map_or("", String::as_str);
+        let app = get(0).to_string();
+        let expert = get(1).to_string();
+        let crit = get(2).to_string();
+        let value_text = get(3);
+        let comment = Some(get(4)).filter(|c| !c.is_empty()).map(str::to_string);
         let mut ok = true;
         let info = view.apps.get(&app);
         if info.is_none() {
