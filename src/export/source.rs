@@ -1362,7 +1362,6 @@ fn parse_rows_fast(
             },
             Err(e) => {
                 let line = splitter.line();
-                drop(f);
                 sink.problem(line, 1, format!("cannot read the file ({e})"));
                 return Some(sink.finish());
             }
@@ -1371,7 +1370,6 @@ fn parse_rows_fast(
     if splitter.finish(&mut f).is_err() {
         return None;
     }
-    drop(f);
     Some(sink.finish())
 }
 
@@ -1393,14 +1391,12 @@ fn parse_rows_general(
             }
             Err(e) => {
                 let line = splitter.line();
-                drop(f);
                 sink.problem(line, 1, format!("cannot read the file ({e})"));
                 return sink.finish();
             }
         }
     }
     splitter.finish(&mut f);
-    drop(f);
     sink.finish()
 }
 
