@@ -4,7 +4,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::method::{dec_from_i128, div_round, pow10, sqrt, to_units, Ratio};
-use super::pipeline::{finish_criteria, panel_by_total, AppWork, Ctx, Panel, Scratch};
+use super::pipeline::{finish_criteria, panel_by_total, par_map, AppWork, Ctx, Panel, Scratch};
 use super::{By, Method};
 
 /// Decimal places kept for each expert's mean and 1/σ, so that every z-score sum is exact.
@@ -190,73 +190,71 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
         (Vec::new(), Vec::new())
     };
 
-    let mut panels = Vec::with_capacity(works.len());
-    let mut expert_values = Vec::new();
-    for w in works {
-        let n = w.experts.len();
-        if n == 0 {
-            panels.push(None);
-            if want_values {
-                expert_values.push(Vec::new());
+    let per_app = par_map(
+        works.iter().collect(),
+        ctx.parallel,
+        |w: &AppWork, _: &mut ()| {
+            let n = w.experts.len();
+            if n == 0 {
+                return (None, Vec::new());
             }
-            continue;
-        }
-        let mut crit = Vec::with_capacity(nc);
-        let mut weighted = Vec::with_capacity(nc);
-        for c in 0..nc {
-            // Σ z in units of 10^-24: (x − m) at scale 12 times 1/σ at scale 12; |z| ≤ √n.
-            let mut sum_z: i128 = 0;
-            for (i, &e) in w.experts.iter().enumerate() {
-                let (m, inv) = params[e as usize * nc + c];
-                if inv != 0 {
-                    // No overflow: |x − m| ≤ 10^16 and |(x − m) × inv| ≈ |z| × 10^24 with
-                    // |z| ≤ √n; wrapping ops keep the hot loop free of overflow checks.
-                    let x = i128::from(w.values[i * nc + c]) * to12;
-                    sum_z = sum_z.wrapping_add((x - m).wrapping_mul(inv));
+            let mut crit = Vec::with_capacity(nc);
+            let mut weighted = Vec::with_capacity(nc);
+            for c in 0..nc {
+                // Σ z in units of 10^-24: (x − m) at scale 12 times 1/σ at scale 12; |z| ≤ √n.
+                let mut sum_z: i128 = 0;
+                for (i, &e) in w.experts.iter().enumerate() {
+                    let (m, inv) = params[e as usize * nc + c];
+                    if inv != 0 {
+                        // No overflow: |x − m| ≤ 10^16 and |(x − m) × inv| ≈ |z| × 10^24 with
+                        // |z| ≤ √n; wrapping ops keep the hot loop free of overflow checks.
+                        let x = i128::from(w.values[i * nc + c]) * to12;
+                        sum_z = sum_z.wrapping_add((x - m).wrapping_mul(inv));
+                    }
                 }
+                // z̄ to 12 places; calibrated = μ + z̄ × σ in units of 10^-24, clamped to [0, max].
+                let zbar = div_round(sum_z, (n as i128).saturating_mul(p12));
+                let (mu, sd) = scale[c];
+                let max24 = i128::from(ctx.max_units[c]).saturating_mul(pow10(2 * Z_DIGITS - sv));
+                let cal = mu
+                    .saturating_mul(p12)
+                    .saturating_add(zbar.saturating_mul(sd))
+                    .clamp(0, max24);
+                let r = ctx.round_ratio(Ratio {
+                    num: cal,
+                    den: 1,
+                    scale: 2 * Z_DIGITS,
+                });
+                crit.push(r);
+                weighted.push(ctx.weighted(c, r));
             }
-            // z̄ to 12 places; calibrated = μ + z̄ × σ in units of 10^-24, clamped to [0, max].
-            let zbar = div_round(sum_z, (n as i128).saturating_mul(p12));
-            let (mu, sd) = scale[c];
-            let max24 = i128::from(ctx.max_units[c]).saturating_mul(pow10(2 * Z_DIGITS - sv));
-            let cal = mu
-                .saturating_mul(p12)
-                .saturating_add(zbar.saturating_mul(sd))
-                .clamp(0, max24);
-            let r = ctx.round_ratio(Ratio {
-                num: cal,
-                den: 1,
-                scale: 2 * Z_DIGITS,
-            });
-            crit.push(r);
-            weighted.push(ctx.weighted(c, r));
-        }
-        panels.push(Some(finish_criteria(
-            ctx,
-            crit,
-            weighted,
-            Vec::new(),
-            Vec::new(),
-        )));
-        if want_values {
-            let unit = pow10(sv) as f64;
-            let vals = w
-                .experts
-                .iter()
-                .enumerate()
-                .map(|(i, &e)| {
-                    (0..nc)
-                        .map(|c| {
-                            let (m, inv) = params_f[e as usize * nc + c];
-                            let (mu, sd) = scale_f[c];
-                            let x = w.values[i * nc + c] as f64 / unit;
-                            f(ctx.crit_w[c]) * (mu + (x - m) * inv * sd)
-                        })
-                        .sum::<f64>()
-                })
-                .collect();
-            expert_values.push(vals);
-        }
+            let panel = finish_criteria(ctx, crit, weighted, Vec::new(), Vec::new());
+            let mut vals = Vec::new();
+            if want_values {
+                let unit = pow10(sv) as f64;
+                vals = w
+                    .experts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &e)| {
+                        (0..nc)
+                            .map(|c| {
+                                let (m, inv) = params_f[e as usize * nc + c];
+                                let (mu, sd) = scale_f[c];
+                                let x = w.values[i * nc + c] as f64 / unit;
+                                f(ctx.crit_w[c]) * (mu + (x - m) * inv * sd)
+                            })
+                            .sum::<f64>()
+                    })
+                    .collect();
+            }
+            (Some(panel), vals)
+        },
+    );
+    let (panels, mut expert_values): (Vec<Option<Panel>>, Vec<Vec<f64>>) =
+        per_app.into_iter().unzip();
+    if !want_values {
+        expert_values = Vec::new();
     }
     Norm {
         panels,
@@ -277,40 +275,39 @@ fn by_total(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -
     }
     let params: Vec<(Decimal, Decimal)> = acc.iter().map(Acc::z_params).collect();
     let (mu, sd) = glob.mean_sd();
-    let mut panels = Vec::with_capacity(works.len());
-    let mut expert_values = Vec::new();
-    let mut sc = Scratch::default();
-    for w in works {
-        let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, &mut sc) else {
-            panels.push(None);
-            if want_values {
-                expert_values.push(Vec::new());
-            }
-            continue;
-        };
-        let n = Decimal::from(w.experts.len());
-        let mut sum_z = Decimal::ZERO;
-        let mut zs = Vec::new();
-        for (i, &e) in w.experts.iter().enumerate() {
-            let (m, inv) = params[e as usize];
-            let z = if inv.is_zero() {
-                Decimal::ZERO
-            } else {
-                (w.totals[i] - m) * inv
+    let per_app = par_map(
+        works.iter().collect(),
+        ctx.parallel,
+        |w: &AppWork, sc: &mut Scratch| {
+            let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, sc) else {
+                return (None, Vec::new());
             };
-            sum_z += z;
-            if want_values {
-                zs.push(f(mu) + f(z) * f(sd));
+            let n = Decimal::from(w.experts.len());
+            let mut sum_z = Decimal::ZERO;
+            let mut zs = Vec::new();
+            for (i, &e) in w.experts.iter().enumerate() {
+                let (m, inv) = params[e as usize];
+                let z = if inv.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    (w.totals[i] - m) * inv
+                };
+                sum_z += z;
+                if want_values {
+                    zs.push(f(mu) + f(z) * f(sd));
+                }
             }
-        }
-        let cal = (mu + sum_z / n * sd).clamp(Decimal::ZERO, ctx.max_total);
-        panel.total = ctx.round(cal);
-        panel.dropped.clear();
-        panel.notes.clear();
-        panels.push(Some(panel));
-        if want_values {
-            expert_values.push(zs);
-        }
+            let cal = (mu + sum_z / n * sd).clamp(Decimal::ZERO, ctx.max_total);
+            panel.total = ctx.round(cal);
+            panel.dropped.clear();
+            panel.notes.clear();
+            (Some(panel), zs)
+        },
+    );
+    let (panels, mut expert_values): (Vec<Option<Panel>>, Vec<Vec<f64>>) =
+        per_app.into_iter().unzip();
+    if !want_values {
+        expert_values = Vec::new();
     }
     Norm {
         panels,

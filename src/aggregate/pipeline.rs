@@ -64,6 +64,8 @@ pub(crate) struct Ctx {
     pub(crate) by: By,
     digits: u32,
     rounding: Rounding,
+    /// Share the per-application work between two threads (large panels).
+    pub(crate) parallel: bool,
 }
 
 impl Ctx {
@@ -271,6 +273,7 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         by: s.by,
         digits: s.digits,
         rounding: s.rounding,
+        parallel: false,
     }
 }
 
@@ -809,7 +812,9 @@ fn collect(
     }
     drop(position);
 
-    // Rows bucketed by table application (counting sort, O(rows)).
+    // Rows by table application: as they are when the table is grouped by application
+    // (ids are interned in first-seen order, so grouped rows have non-decreasing indices),
+    // else bucketed by a counting sort (O(rows)).
     let na = table.apps.len();
     let mut start = vec![0u32; na + 1];
     for r in &table.rows {
@@ -818,188 +823,284 @@ fn collect(
     for i in 0..na {
         start[i + 1] += start[i];
     }
-    let mut fill = start.clone();
-    let mut bucket = vec![0u32; table.rows.len()];
-    for (ri, r) in table.rows.iter().enumerate() {
-        let slot = &mut fill[r.app as usize];
-        bucket[*slot as usize] = ri as u32;
-        *slot += 1;
-    }
+    let grouped = table.rows.windows(2).all(|w| w[0].app <= w[1].app);
+    let bucket: Option<Vec<u32>> = (!grouped).then(|| {
+        let mut fill = start.clone();
+        let mut bucket = vec![0u32; table.rows.len()];
+        for (ri, r) in table.rows.iter().enumerate() {
+            let slot = &mut fill[r.app as usize];
+            bucket[*slot as usize] = ri as u32;
+            *slot += 1;
+        }
+        bucket
+    });
 
-    let nc = ctx.nc();
     let crit_map: Vec<Option<usize>> = table
         .criteria
         .names
         .iter()
         .map(|n| ctx.crit_index.get(n).copied())
         .collect();
-    let expert_names = &table.experts.names;
-    let mut slot_of = vec![u32::MAX; table.experts.len()];
-    let mut local: Vec<u32> = Vec::new();
-    let mut cells: Vec<Option<Decimal>> = Vec::new();
-    let mut dup: Vec<Option<usize>> = Vec::new();
-    let mut excluded: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut cat_units: Vec<i128> = Vec::new();
-    let mut unknown: BTreeMap<u32, usize> = BTreeMap::new();
+    let src = Rows {
+        table,
+        start,
+        bucket,
+        crit_map,
+        conflict_pairs,
+    };
+    let jobs: Vec<(Entry, Vec<&str>)> = entries.into_iter().zip(declared).collect();
+    par_map(
+        jobs,
+        ctx.parallel,
+        |(entry, declared), sc: &mut CollectScratch| collect_one(ctx, &src, entry, declared, sc),
+    )
+}
 
-    let mut works = Vec::with_capacity(entries.len());
-    for (wi, (id, eligibility, requested, ta)) in entries.into_iter().enumerate() {
-        let mut w = AppWork {
-            id,
-            eligibility,
-            requested,
-            experts: Vec::new(),
-            values: Vec::new(),
-            cat_sub: Vec::new(),
-            totals: Vec::new(),
-            notes: Vec::new(),
-        };
-        local.clear();
-        cells.clear();
-        dup.clear();
-        excluded.clear();
-        unknown.clear();
-        if let Some(ta) = ta {
-            let rows = &bucket[start[ta as usize] as usize..start[ta as usize + 1] as usize];
-            for &ri in rows {
-                let r = &table.rows[ri as usize];
-                if !conflict_pairs.is_empty() && conflict_pairs.contains(&(r.app, r.expert)) {
-                    *excluded.entry(r.expert).or_default() += 1;
-                    continue;
-                }
-                let Some(c) = crit_map[r.criterion as usize] else {
-                    *unknown.entry(r.criterion).or_default() += 1;
-                    continue;
-                };
-                let mut sl = slot_of[r.expert as usize];
-                if sl == u32::MAX {
-                    sl = local.len() as u32;
-                    slot_of[r.expert as usize] = sl;
-                    local.push(r.expert);
-                    cells.resize(cells.len() + nc, None);
-                    dup.push(None);
-                }
-                let sl = sl as usize;
-                let cell = &mut cells[sl * nc + c];
-                match cell {
-                    None => *cell = Some(r.value),
-                    Some(v0) => {
-                        if *v0 != r.value && dup[sl].is_none() {
-                            dup[sl] = Some(c);
-                        }
+/// An application to collect: id, eligibility, requested amount, table index.
+type Entry = (String, Eligibility, Option<Decimal>, Option<u32>);
+
+/// What [`collect_one`] reads: the table, its rows by application, the criteria map.
+struct Rows<'t> {
+    table: &'t ScoreTable,
+    /// Rows of table application `a`: positions `start[a]..start[a + 1]` (of `bucket`, or of
+    /// the table itself when it is grouped by application).
+    start: Vec<u32>,
+    bucket: Option<Vec<u32>>,
+    /// Table criterion → scheme criterion.
+    crit_map: Vec<Option<usize>>,
+    conflict_pairs: HashSet<(u32, u32), FxBuild>,
+}
+
+/// Buffers reused from one application to the next.
+#[derive(Default)]
+struct CollectScratch {
+    slot_of: Vec<u32>,
+    local: Vec<u32>,
+    cells: Vec<Option<Decimal>>,
+    dup: Vec<Option<usize>>,
+    excluded: BTreeMap<u32, usize>,
+    cat_units: Vec<i128>,
+    unknown: BTreeMap<u32, usize>,
+}
+
+/// Rows at least this many before the per-application work is shared between threads.
+const PARALLEL_ROWS: usize = 200_000;
+
+/// `f` over `items` in order, on two threads when `parallel` (the results are the same
+/// either way: each item is computed on its own, with its own scratch `S`).
+pub(crate) fn par_map<T: Send, R: Send, S: Default>(
+    items: Vec<T>,
+    parallel: bool,
+    f: impl Fn(T, &mut S) -> R + Sync,
+) -> Vec<R> {
+    if !parallel || items.len() < 2 {
+        let mut sc = S::default();
+        return items.into_iter().map(|t| f(t, &mut sc)).collect();
+    }
+    let mut items = items;
+    let second = items.split_off(items.len() / 2);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || {
+            let mut sc = S::default();
+            second
+                .into_iter()
+                .map(|t| f(t, &mut sc))
+                .collect::<Vec<R>>()
+        });
+        let mut sc = S::default();
+        let mut out: Vec<R> = items.into_iter().map(|t| f(t, &mut sc)).collect();
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            Err(e) => std::panic::resume_unwind(e),
+        }
+        out
+    })
+}
+
+fn collect_one(
+    ctx: &Ctx,
+    src: &Rows<'_>,
+    (id, eligibility, requested, ta): Entry,
+    mut declared_here: Vec<&str>,
+    sc: &mut CollectScratch,
+) -> AppWork {
+    let table = src.table;
+    let nc = ctx.nc();
+    let expert_names = &table.experts.names;
+    if sc.slot_of.len() < table.experts.len() {
+        sc.slot_of.resize(table.experts.len(), u32::MAX);
+    }
+    let CollectScratch {
+        slot_of,
+        local,
+        cells,
+        dup,
+        excluded,
+        cat_units,
+        unknown,
+    } = sc;
+    let mut w = AppWork {
+        id,
+        eligibility,
+        requested,
+        experts: Vec::new(),
+        values: Vec::new(),
+        cat_sub: Vec::new(),
+        totals: Vec::new(),
+        notes: Vec::new(),
+    };
+    local.clear();
+    cells.clear();
+    dup.clear();
+    excluded.clear();
+    unknown.clear();
+    if let Some(ta) = ta {
+        let (lo, hi) = (
+            src.start[ta as usize] as usize,
+            src.start[ta as usize + 1] as usize,
+        );
+        let mut row = |r: &super::table::Row| {
+            if !src.conflict_pairs.is_empty() && src.conflict_pairs.contains(&(r.app, r.expert)) {
+                *excluded.entry(r.expert).or_default() += 1;
+                return;
+            }
+            let Some(c) = src.crit_map[r.criterion as usize] else {
+                *unknown.entry(r.criterion).or_default() += 1;
+                return;
+            };
+            let mut sl = slot_of[r.expert as usize];
+            if sl == u32::MAX {
+                sl = local.len() as u32;
+                slot_of[r.expert as usize] = sl;
+                local.push(r.expert);
+                cells.resize(cells.len() + nc, None);
+                dup.push(None);
+            }
+            let sl = sl as usize;
+            let cell = &mut cells[sl * nc + c];
+            match cell {
+                None => *cell = Some(r.value),
+                Some(v0) => {
+                    if *v0 != r.value && dup[sl].is_none() {
+                        dup[sl] = Some(c);
                     }
                 }
             }
-            for &e in &local {
-                slot_of[e as usize] = u32::MAX;
-            }
+        };
+        match &src.bucket {
+            None => table.rows[lo..hi].iter().for_each(&mut row),
+            Some(bucket) => bucket[lo..hi]
+                .iter()
+                .for_each(|&ri| row(&table.rows[ri as usize])),
         }
-        let mut declared_here = std::mem::take(&mut declared[wi]);
-        declared_here.sort_unstable();
-        declared_here.dedup();
-        for e in declared_here {
-            let rows = table
-                .experts
-                .get(e)
-                .and_then(|te| excluded.get(&te))
-                .copied()
-                .unwrap_or(0);
+        for &e in local.iter() {
+            slot_of[e as usize] = u32::MAX;
+        }
+    }
+    declared_here.sort_unstable();
+    declared_here.dedup();
+    for e in declared_here {
+        let rows = table
+            .experts
+            .get(e)
+            .and_then(|te| excluded.get(&te))
+            .copied()
+            .unwrap_or(0);
+        w.notes.push(format!(
+            "conflict of interest declared by expert {e}: {rows} score rows excluded"
+        ));
+    }
+    let mut unknown_named: Vec<(&str, usize)> = unknown
+        .iter()
+        .map(|(c, n)| (table.criteria.names[*c as usize].as_str(), *n))
+        .collect();
+    unknown_named.sort_unstable();
+    for (name, count) in unknown_named {
+        w.notes.push(format!(
+            "{count} score rows for criterion \"{name}\", which the rubric does not define, \
+             ignored"
+        ));
+    }
+    let mut ord: Vec<usize> = (0..local.len()).collect();
+    ord.sort_by(|&a, &b| expert_names[local[a] as usize].cmp(&expert_names[local[b] as usize]));
+    for sl in ord {
+        let e = local[sl];
+        let name = &expert_names[e as usize];
+        if let Some(c) = dup[sl] {
             w.notes.push(format!(
-                "conflict of interest declared by expert {e}: {rows} score rows excluded"
+                "expert {name} excluded: two different values for criterion {}",
+                ctx.crit_ids[c]
             ));
+            continue;
         }
-        let mut unknown_named: Vec<(&str, usize)> = unknown
-            .iter()
-            .map(|(c, n)| (table.criteria.names[*c as usize].as_str(), *n))
+        let row = &cells[sl * nc..(sl + 1) * nc];
+        let missing: Vec<&str> = (0..nc)
+            .filter(|&c| row[c].is_none())
+            .map(|c| ctx.crit_ids[c].as_str())
             .collect();
-        unknown_named.sort_unstable();
-        for (name, count) in unknown_named {
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(8).copied().collect();
+            let more = if missing.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
             w.notes.push(format!(
-                "{count} score rows for criterion \"{name}\", which the rubric does not define, \
-                 ignored"
+                "expert {name} excluded: scored {} of {nc} criteria (missing {}{more})",
+                nc - missing.len(),
+                shown.join(", ")
             ));
+            continue;
         }
-        let mut ord: Vec<usize> = (0..local.len()).collect();
-        ord.sort_by(|&a, &b| expert_names[local[a] as usize].cmp(&expert_names[local[b] as usize]));
-        for sl in ord {
-            let e = local[sl];
-            let name = &expert_names[e as usize];
-            if let Some(c) = dup[sl] {
+        w.experts.push(e);
+        cat_units.clear();
+        cat_units.resize(ctx.ncat(), 0);
+        for (c, cell) in row.iter().enumerate() {
+            let raw = cell.unwrap_or_default();
+            let v = if raw.scale() > ctx.sv {
+                let r = round_value(raw, ctx.sv, Rounding::HalfUp);
                 w.notes.push(format!(
-                    "expert {name} excluded: two different values for criterion {}",
+                    "expert {name} {}: {raw} rounded to {r} ({} decimal places)",
+                    ctx.crit_ids[c], ctx.sv
+                ));
+                r
+            } else {
+                raw
+            };
+            let units = if v.is_sign_negative() && !v.is_zero() {
+                w.notes.push(format!(
+                    "expert {name} {}: {v} clamped to 0",
                     ctx.crit_ids[c]
                 ));
-                continue;
-            }
-            let row = &cells[sl * nc..(sl + 1) * nc];
-            let missing: Vec<&str> = (0..nc)
-                .filter(|&c| row[c].is_none())
-                .map(|c| ctx.crit_ids[c].as_str())
-                .collect();
-            if !missing.is_empty() {
-                let shown: Vec<&str> = missing.iter().take(8).copied().collect();
-                let more = if missing.len() > shown.len() {
-                    ", …"
-                } else {
-                    ""
-                };
-                w.notes.push(format!(
-                    "expert {name} excluded: scored {} of {nc} criteria (missing {}{more})",
-                    nc - missing.len(),
-                    shown.join(", ")
-                ));
-                continue;
-            }
-            w.experts.push(e);
-            cat_units.clear();
-            cat_units.resize(ctx.ncat(), 0);
-            for (c, cell) in row.iter().enumerate() {
-                let raw = cell.unwrap_or_default();
-                let v = if raw.scale() > ctx.sv {
-                    let r = round_value(raw, ctx.sv, Rounding::HalfUp);
-                    w.notes.push(format!(
-                        "expert {name} {}: {raw} rounded to {r} ({} decimal places)",
-                        ctx.crit_ids[c], ctx.sv
-                    ));
-                    r
-                } else {
-                    raw
-                };
-                let units = if v.is_sign_negative() && !v.is_zero() {
-                    w.notes.push(format!(
-                        "expert {name} {}: {v} clamped to 0",
-                        ctx.crit_ids[c]
-                    ));
-                    0
-                } else {
-                    match to_units(v, ctx.sv) {
-                        Some(u) if u <= ctx.max_units[c] => u,
-                        _ => {
-                            w.notes.push(format!(
-                                "expert {name} {}: {v} clamped to the criterion max {}",
-                                ctx.crit_ids[c], ctx.crit_max[c]
-                            ));
-                            ctx.max_units[c]
-                        }
+                0
+            } else {
+                match to_units(v, ctx.sv) {
+                    Some(u) if u <= ctx.max_units[c] => u,
+                    _ => {
+                        w.notes.push(format!(
+                            "expert {name} {}: {v} clamped to the criterion max {}",
+                            ctx.crit_ids[c], ctx.crit_max[c]
+                        ));
+                        ctx.max_units[c]
                     }
-                };
-                w.values.push(units);
-                cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
-            }
-            w.cat_sub
-                .extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
-            let cbase = w.cat_sub.len() - ctx.ncat();
-            let total = cap(
-                ctx,
-                &mut w.cat_sub[cbase..],
-                &format_args!("expert {name}"),
-                &mut w.notes,
-            );
-            w.totals.push(total);
+                }
+            };
+            w.values.push(units);
+            cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
         }
-        works.push(w);
+        w.cat_sub
+            .extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
+        let cbase = w.cat_sub.len() - ctx.ncat();
+        let total = cap(
+            ctx,
+            &mut w.cat_sub[cbase..],
+            &format_args!("expert {name}"),
+            &mut w.notes,
+        );
+        w.totals.push(total);
     }
-    works
+    w
 }
 
 fn describe(ctx: &Ctx, s: &Settings) -> Vec<String> {
@@ -1040,6 +1141,20 @@ pub(crate) fn run(
     table: &ScoreTable,
     s: &Settings,
 ) -> Results {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parallel = threads >= 2 && table.rows.len() >= PARALLEL_ROWS;
+    run_with(scheme, apps, conflicts, table, s, parallel)
+}
+
+/// [`run`], sharing the per-application work between two threads or not.
+pub(crate) fn run_with(
+    scheme: &Scheme,
+    apps: &[AppInfo],
+    conflicts: &[(String, String)],
+    table: &ScoreTable,
+    s: &Settings,
+    parallel: bool,
+) -> Results {
     let mut notes = Vec::new();
     let row_scale = table
         .rows
@@ -1047,29 +1162,31 @@ pub(crate) fn run(
         .map(|r| r.value.scale())
         .max()
         .unwrap_or(0);
-    let ctx = prepare(scheme, s, row_scale, &mut notes);
-    let mut works = collect(&ctx, apps, conflicts, table, &mut notes);
+    let mut ctx = prepare(scheme, s, row_scale, &mut notes);
+    ctx.parallel = parallel;
+    let works = collect(&ctx, apps, conflicts, table, &mut notes);
     let expert_names = &table.experts.names;
 
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &works, table.experts.len(), want_norm_values);
-    let panels: Vec<Option<Panel>> = if s.method == Method::Normalized {
-        norm.panels.clone()
-    } else {
-        let mut sc = Scratch::default();
-        works
-            .iter()
-            .map(|w| match ctx.by {
-                By::Criterion => panel_by_criterion(&ctx, w, &mut sc),
-                By::Total => panel_by_total(&ctx, w, ctx.method, &mut sc),
+    let official = s.method != Method::Normalized;
+    let idx: Vec<usize> = (0..works.len()).collect();
+    let per_app = par_map(idx, ctx.parallel, |i, sc: &mut Scratch| {
+        let w = &works[i];
+        let panel = official
+            .then(|| match ctx.by {
+                By::Criterion => panel_by_criterion(&ctx, w, sc),
+                By::Total => panel_by_total(&ctx, w, ctx.method, sc),
             })
-            .collect()
+            .flatten();
+        (panel, flags(&ctx, s, w, expert_names))
+    });
+    let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<String>>) = per_app.into_iter().unzip();
+    let panels = if official {
+        panels
+    } else {
+        norm.panels.clone()
     };
-    let mut flag_lists: Vec<Vec<String>> = works
-        .iter()
-        .map(|w| flags(&ctx, s, w, expert_names))
-        .collect();
-
     let dec = decide(&works, &panels, s);
     let calibration_changes = if s.method == Method::Normalized {
         Vec::new()
@@ -1118,79 +1235,87 @@ pub(crate) fn run(
         }
     }
 
-    let mut applications = Vec::with_capacity(works.len());
-    let mut panels = panels;
-    for &i in &dec.order {
-        let w = &mut works[i];
-        let panel = panels[i].take();
-        let status = dec.status[i];
-        let mut flags = std::mem::take(&mut flag_lists[i]);
-        if dec.tie_at_cut[i] {
-            flags.push(FLAG_TIE_AT_CUT.to_string());
-        }
-        if dec.budget_exhausted[i] {
-            flags.push(FLAG_BUDGET_EXHAUSTED.to_string());
-        }
-        let mut app_notes = std::mem::take(&mut w.notes);
-        let (criteria, categories, total, dropped) = match panel {
-            Some(p) => {
-                app_notes.extend(p.notes);
-                let criteria = ctx.crit_ids.iter().cloned().zip(p.crit).collect();
-                let categories = ctx.cat_ids.iter().cloned().zip(p.cat).collect();
-                let dropped = p
-                    .dropped
-                    .iter()
-                    .map(|d| Dropped {
-                        expert: expert_names[d.expert as usize].clone(),
-                        criterion: d.criterion.map(|c| ctx.crit_ids[c].clone()),
-                        value: d.value,
-                        side: d.side,
-                    })
-                    .collect();
-                (criteria, categories, Some(p.total), dropped)
+    let items: Vec<(usize, AppWork, Option<Panel>, Vec<String>)> = works
+        .into_iter()
+        .zip(panels)
+        .zip(flag_lists)
+        .enumerate()
+        .map(|(i, ((w, p), f))| (i, w, p, f))
+        .collect();
+    let built = par_map(
+        items,
+        ctx.parallel,
+        |(i, mut w, panel, mut flags), _: &mut ()| {
+            let status = dec.status[i];
+            if dec.tie_at_cut[i] {
+                flags.push(FLAG_TIE_AT_CUT.to_string());
             }
-            None => (BTreeMap::new(), BTreeMap::new(), None, Vec::new()),
-        };
-        if status == Status::Incomplete {
-            app_notes.push(format!(
-                "incomplete: {} valid experts, quorum {}",
-                w.experts.len(),
-                s.quorum
-            ));
-        }
-        if dec.shortlisted[i] && matches!(w.eligibility, Eligibility::Unchecked) {
-            app_notes.push("shortlisted with eligibility unchecked".to_string());
-        }
-        let expert_totals = w
-            .experts
-            .iter()
-            .zip(&w.totals)
-            .map(|(e, t)| (expert_names[*e as usize].clone(), *t))
-            .collect();
-        let ineligible_reasons = match &w.eligibility {
-            Eligibility::Ineligible(r) => r.clone(),
-            _ => Vec::new(),
-        };
-        applications.push(AppResult {
-            rank: dec.rank[i],
-            id: std::mem::take(&mut w.id),
-            status: status.as_str().to_string(),
-            eligibility: eligibility_str(&w.eligibility).to_string(),
-            ineligible_reasons,
-            total,
-            experts: w.experts.len(),
-            criteria,
-            categories,
-            expert_totals,
-            dropped,
-            calibrated_total: norm.panels[i].as_ref().map(|p| p.total),
-            p_shortlist: p_short[i],
-            shortlisted: dec.shortlisted[i],
-            funding_wan: dec.funding[i],
-            flags,
-            notes: app_notes,
-        });
-    }
+            if dec.budget_exhausted[i] {
+                flags.push(FLAG_BUDGET_EXHAUSTED.to_string());
+            }
+            let mut app_notes = std::mem::take(&mut w.notes);
+            let (criteria, categories, total, dropped) = match panel {
+                Some(p) => {
+                    app_notes.extend(p.notes);
+                    let criteria = ctx.crit_ids.iter().cloned().zip(p.crit).collect();
+                    let categories = ctx.cat_ids.iter().cloned().zip(p.cat).collect();
+                    let dropped = p
+                        .dropped
+                        .iter()
+                        .map(|d| Dropped {
+                            expert: expert_names[d.expert as usize].clone(),
+                            criterion: d.criterion.map(|c| ctx.crit_ids[c].clone()),
+                            value: d.value,
+                            side: d.side,
+                        })
+                        .collect();
+                    (criteria, categories, Some(p.total), dropped)
+                }
+                None => (BTreeMap::new(), BTreeMap::new(), None, Vec::new()),
+            };
+            if status == Status::Incomplete {
+                app_notes.push(format!(
+                    "incomplete: {} valid experts, quorum {}",
+                    w.experts.len(),
+                    s.quorum
+                ));
+            }
+            if dec.shortlisted[i] && matches!(w.eligibility, Eligibility::Unchecked) {
+                app_notes.push("shortlisted with eligibility unchecked".to_string());
+            }
+            let expert_totals = w
+                .experts
+                .iter()
+                .zip(&w.totals)
+                .map(|(e, t)| (expert_names[*e as usize].clone(), *t))
+                .collect();
+            let ineligible_reasons = match &w.eligibility {
+                Eligibility::Ineligible(r) => r.clone(),
+                _ => Vec::new(),
+            };
+            Some(AppResult {
+                rank: dec.rank[i],
+                id: std::mem::take(&mut w.id),
+                status: status.as_str().to_string(),
+                eligibility: eligibility_str(&w.eligibility).to_string(),
+                ineligible_reasons,
+                total,
+                experts: w.experts.len(),
+                criteria,
+                categories,
+                expert_totals,
+                dropped,
+                calibrated_total: norm.panels[i].as_ref().map(|p| p.total),
+                p_shortlist: p_short[i],
+                shortlisted: dec.shortlisted[i],
+                funding_wan: dec.funding[i],
+                flags,
+                notes: app_notes,
+            })
+        },
+    );
+    let mut built = built;
+    let applications: Vec<AppResult> = dec.order.iter().filter_map(|&i| built[i].take()).collect();
     let mut all_notes = describe(&ctx, s);
     all_notes.extend(notes);
     Results {
@@ -1199,5 +1324,87 @@ pub(crate) fn run(
         calibration_changes,
         budget_used_wan: dec.budget_used,
         notes: all_notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::{CategorySpec, CriterionSpec};
+    use proptest::prelude::*;
+
+    fn scheme() -> Scheme {
+        Scheme {
+            criteria: vec![
+                CriterionSpec::new("A1", "A", Decimal::from(10)),
+                CriterionSpec {
+                    weight: Decimal::new(15, 1),
+                    ..CriterionSpec::new("A2", "A", Decimal::from(20))
+                },
+                CriterionSpec::new("B1", "B", Decimal::new(55, 1)),
+                CriterionSpec::new("X1", "X", Decimal::from(5)),
+            ],
+            categories: vec![
+                CategorySpec::new("A", Decimal::from(35)),
+                CategorySpec::new("B", Decimal::from(5)),
+                CategorySpec::bonus("X", Decimal::from(3)),
+            ],
+            total_max: Decimal::from(40),
+            tie_break: vec!["A".into(), "B1".into()],
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Sharing the per-application work between threads changes nothing.
+        #[test]
+        fn parallel_and_sequential_runs_agree(
+            rows in prop::collection::vec(
+                (0u8..12, 0u8..6, 0u8..5, -4i64..240, 0u32..3),
+                0..400,
+            ),
+            conflicts in prop::collection::vec((0u8..12, 0u8..6), 0..4),
+            method in 0usize..4,
+            by_total in any::<bool>(),
+            quota in 0usize..6,
+        ) {
+            let crits = ["A1", "A2", "B1", "X1", "Z9"];
+            let mut table = ScoreTable::new();
+            for (a, e, c, v, scale) in rows {
+                table.push(
+                    &format!("P{a:02}"),
+                    &format!("E{e}"),
+                    crits[c as usize],
+                    Decimal::new(v, scale),
+                );
+            }
+            let apps: Vec<AppInfo> = (0..8)
+                .map(|i| AppInfo {
+                    id: format!("P{i:02}"),
+                    eligibility: if i == 3 {
+                        Eligibility::Ineligible(vec!["gate".into()])
+                    } else {
+                        Eligibility::Eligible
+                    },
+                    requested_wan: Some(Decimal::from(10 + i)),
+                })
+                .collect();
+            let conflicts: Vec<(String, String)> = conflicts
+                .into_iter()
+                .map(|(a, e)| (format!("P{a:02}"), format!("E{e}")))
+                .collect();
+            let settings = Settings {
+                method: [Method::Mean, Method::Trimmed, Method::Median, Method::Normalized][method],
+                by: if by_total { By::Total } else { By::Criterion },
+                quorum: 2,
+                quota: Some(quota),
+                budget_wan: Some(Decimal::from(40)),
+                resamples: 20,
+                ..Settings::default()
+            };
+            let seq = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
+            let par = run_with(&scheme(), &apps, &conflicts, &table, &settings, true);
+            prop_assert_eq!(seq, par);
+        }
     }
 }
