@@ -466,9 +466,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(code)
         }
         Cmd::Results(args) => {
-            let (o, e, code) = commands::results::results(&args)?;
+            let (o, e, code, report) = commands::results::results_keeping(&args)?;
             let _ = std::io::stdout().write_all(&o);
             emit("", &e);
+            // The process ends right after this: the operating system takes the report's
+            // memory back at once, freeing it piece by piece would only cost time.
+            std::mem::forget(report);
             Ok(code)
         }
         Cmd::Synth {

@@ -162,6 +162,13 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `panel results`: returns (stdout, stderr, exit code); with `-o` the output goes to the
 /// file and stdout stays empty.
 pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
+    results_keeping(a).map(|(o, e, code, _report)| (o, e, code))
+}
+
+/// [`results`], also handing back the report, so that a process about to exit can leave
+/// it to the operating system instead of freeing it piece by piece (tens of milliseconds
+/// for a panel of millions of scores).
+pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)> {
     let format = a.resolved_format();
     if format == Format::Xlsx && a.output.is_none() {
         return Err(ExportError::Usage(
@@ -186,8 +193,8 @@ pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
             write_file(path, &bytes)?;
             source::timing("total", t0);
             err.push_str(&format!("wrote {} ({format})\n", path.display()));
-            Ok((Vec::new(), err, 0))
+            Ok((Vec::new(), err, 0, rep))
         }
-        None => Ok((bytes, err, 0)),
+        None => Ok((bytes, err, 0, rep)),
     }
 }

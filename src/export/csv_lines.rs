@@ -43,6 +43,10 @@ pub(crate) struct Splitter {
     stopped: bool,
     /// Byte order marks still to look for ([`BOMS`]).
     boms: u8,
+    /// Bytes fed before the current block.
+    fed: usize,
+    /// Bytes of the input up to the end of the last line handed on.
+    consumed: usize,
 }
 
 impl Default for Splitter {
@@ -53,6 +57,8 @@ impl Default for Splitter {
             pending_cr: false,
             stopped: false,
             boms: BOMS,
+            fed: 0,
+            consumed: 0,
         }
     }
 }
@@ -71,6 +77,20 @@ fn is_blank(b: &[u8]) -> bool {
 }
 
 impl Splitter {
+    /// A splitter for input that continues a file after a line break (no byte order mark
+    /// to look for); lines are counted from 1.
+    pub(crate) fn continuing() -> Self {
+        Splitter {
+            boms: 0,
+            ..Splitter::default()
+        }
+    }
+
+    /// Bytes of the input up to the end of the last line handed on (after its `\n`).
+    pub(crate) fn consumed(&self) -> usize {
+        self.consumed
+    }
+
     /// Feeds the next block. Returns `Err(Unsupported)` at the first quote or lone `\r`;
     /// `Ok(false)` when `f` asked to stop.
     pub(crate) fn feed(
@@ -100,32 +120,37 @@ impl Splitter {
         }
         let Some(first_nl) = memchr::memchr(b'\n', block) else {
             self.carry.extend_from_slice(block);
+            self.fed += block.len();
             return Ok(true);
         };
+        let fed = self.fed;
+        self.fed += block.len();
         // The carried line, completed by this block's first line.
-        let mut rest = if self.carry.is_empty() {
-            block
-        } else {
+        let mut at = 0;
+        if !self.carry.is_empty() {
             let mut carry = std::mem::take(&mut self.carry);
             carry.extend_from_slice(&block[..first_nl]);
             let go = self.line_done(&carry, f);
             carry.clear();
             self.carry = carry;
+            self.consumed = fed + first_nl + 1;
             if !go {
                 return Ok(false);
             }
-            &block[first_nl + 1..]
-        };
+            at = first_nl + 1;
+        }
         loop {
-            match memchr::memchr(b'\n', rest) {
+            match memchr::memchr(b'\n', &block[at..]) {
                 Some(nl) => {
-                    if !self.line_done(&rest[..nl], f) {
+                    let go = self.line_done(&block[at..at + nl], f);
+                    at += nl + 1;
+                    self.consumed = fed + at;
+                    if !go {
                         return Ok(false);
                     }
-                    rest = &rest[nl + 1..];
                 }
                 None => {
-                    self.carry.extend_from_slice(rest);
+                    self.carry.extend_from_slice(&block[at..]);
                     return Ok(true);
                 }
             }
@@ -146,6 +171,7 @@ impl Splitter {
             return Ok(false);
         }
         let carry = std::mem::take(&mut self.carry);
+        self.consumed = self.fed;
         Ok(carry.is_empty() || self.line_done(&carry, f))
     }
 

@@ -3,8 +3,11 @@
 
 use std::borrow::Cow;
 
-use super::{dropped_text, opt_show, p_text, Report};
-use crate::rubric::num::show;
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::{dropped_text, p_text, Report};
 
 /// Columns before the per-criterion columns.
 pub const CSV_COLUMNS: [&str; 12] = [
@@ -39,38 +42,70 @@ pub fn to_csv(rep: &Report) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        let mut row: Vec<String> = CSV_COLUMNS.iter().map(|s| s.to_string()).collect();
-        row.extend(crit_ids.iter().map(|s| s.to_string()));
-        let _ = w.write_record(row.iter().map(|c| neutralize(c).into_owned()));
+        // Writing into a Vec cannot fail.
+        for c in CSV_COLUMNS.iter().chain(&crit_ids) {
+            let _ = w.write_field(neutralize(c).as_bytes());
+        }
+        let _ = w.write_record(None::<&[u8]>);
+        // One buffer for every cell: no allocation per cell.
+        let mut cell = String::new();
+        let field = |w: &mut csv::Writer<&mut Vec<u8>>, cell: &mut String| {
+            let _ = w.write_field(neutralize(cell).as_bytes());
+            cell.clear();
+        };
         for a in &rep.results.applications {
-            row.clear();
-            row.push(a.rank.map(|r| r.to_string()).unwrap_or_default());
-            row.push(a.id.clone());
-            row.push(a.status.clone());
-            row.push(a.eligibility.clone());
-            row.push(opt_show(a.total));
-            row.push(a.experts.to_string());
-            row.push(opt_show(a.calibrated_total));
-            row.push(p_text(a.p_shortlist));
-            row.push(a.shortlisted.to_string());
-            row.push(opt_show(a.funding_wan));
-            row.push(a.flags.join("; "));
-            row.push(
-                a.dropped
-                    .iter()
-                    .map(dropped_text)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
-            for c in &crit_ids {
-                row.push(a.criteria.get(*c).map(|v| show(*v)).unwrap_or_default());
+            if let Some(r) = a.rank {
+                let _ = write!(cell, "{r}");
             }
-            // Writing into a Vec cannot fail.
-            let _ = w.write_record(row.iter().map(|c| neutralize(c).into_owned()));
+            field(&mut w, &mut cell);
+            cell.push_str(&a.id);
+            field(&mut w, &mut cell);
+            cell.push_str(&a.status);
+            field(&mut w, &mut cell);
+            cell.push_str(&a.eligibility);
+            field(&mut w, &mut cell);
+            show_into(&mut cell, a.total);
+            field(&mut w, &mut cell);
+            let _ = write!(cell, "{}", a.experts);
+            field(&mut w, &mut cell);
+            show_into(&mut cell, a.calibrated_total);
+            field(&mut w, &mut cell);
+            cell.push_str(&p_text(a.p_shortlist));
+            field(&mut w, &mut cell);
+            let _ = write!(cell, "{}", a.shortlisted);
+            field(&mut w, &mut cell);
+            show_into(&mut cell, a.funding_wan);
+            field(&mut w, &mut cell);
+            for (i, f) in a.flags.iter().enumerate() {
+                if i > 0 {
+                    cell.push_str("; ");
+                }
+                cell.push_str(f);
+            }
+            field(&mut w, &mut cell);
+            for (i, d) in a.dropped.iter().enumerate() {
+                if i > 0 {
+                    cell.push_str("; ");
+                }
+                cell.push_str(&dropped_text(d));
+            }
+            field(&mut w, &mut cell);
+            for c in &crit_ids {
+                show_into(&mut cell, a.criteria.get(*c).copied());
+                field(&mut w, &mut cell);
+            }
+            let _ = w.write_record(None::<&[u8]>);
         }
         let _ = w.flush();
     }
     out
+}
+
+/// `show(d)` appended to `cell` (nothing for `None`).
+fn show_into(cell: &mut String, d: Option<Decimal>) {
+    if let Some(d) = d {
+        let _ = write!(cell, "{}", d.normalize());
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub(crate) mod csv_lines;
 mod csv_out;
 mod json;
 mod md;
+mod scores_csv;
 pub mod source;
 mod xlsx;
 
@@ -38,9 +39,9 @@ use crate::store::{AuditRecord, StoreError};
 pub use csv_out::{neutralize, to_csv};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
+pub use scores_csv::{read_scores_csv, CsvScores, Detail};
 pub use source::{
-    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, CsvScores,
-    Detail, Overrides,
+    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, Overrides,
 };
 pub use xlsx::{to_xlsx, XLSX_SHEETS};
 

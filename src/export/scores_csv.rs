@@ -1,0 +1,1072 @@
+//! Reading a raw-score CSV (`application,expert,criterion,value[,comment]`) into a
+//! [`ScoreTable`], for `panel results --scores`.
+//!
+//! # Two paths, one set of rules
+//!
+//! - **Fast** (the usual file: no `"` and no lone `\r`): a reader thread reads the file,
+//!   hashes it (sha256), reads the header and cuts the rest into blocks of whole lines; two
+//!   worker threads check and parse blocks ([`Splitter`]) into block-local rows; the calling
+//!   thread merges the blocks in file order (block-local ids → file ids → table indices), so
+//!   that everything is interned in first-seen order, as a sequential read would.
+//! - **General** (any CSV: quotes, quoted line breaks, lone carriage returns): when a block
+//!   holds a `"` or a lone `\r`, the file is read again, sequentially, with [`CoreSplitter`]
+//!   (`csv_core`, the `csv` crate's dialect).
+//!
+//! Both feed the same row checks ([`BlockParser::record`]); a record's line is where it
+//! starts in the file. Problems (at most [`MAX_PROBLEMS`], sorted by position) name line and
+//! column; a header problem is reported alone.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use super::csv_lines::{CoreSplitter, Record, Splitter};
+use super::source::{pair_criteria, FnvBuild, RubricIndex, Target};
+use super::{ExportError, PairDetail, PairState};
+use crate::aggregate::ScoreTable;
+use crate::rubric::Rubric;
+use crate::sheet::CsvProblem;
+
+const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
+const EXPECTED_HEADER: &str = "application,expert,criterion,value[,comment]";
+/// Problems reported at most.
+pub(crate) const MAX_PROBLEMS: usize = 50;
+/// Bytes per block (a block holds whole lines: more when a line is longer).
+const BLOCK: usize = 1 << 20;
+const UTF8_MESSAGE: &str = "not valid UTF-8; save the file as UTF-8 (with or without BOM)";
+
+/// Which (application, expert) details a CSV read keeps (they cost memory at scale).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    None,
+    /// Every pair (XLSX).
+    All,
+    /// The pairs of one expert (that expert's 评分表).
+    Expert(String),
+}
+
+impl Detail {
+    fn keeps(&self, expert: &str) -> bool {
+        match self {
+            Detail::None => false,
+            Detail::All => true,
+            Detail::Expert(e) => e == expert,
+        }
+    }
+}
+
+/// Scores read from a raw-score CSV.
+pub struct CsvScores {
+    pub table: ScoreTable,
+    pub rows: u64,
+    pub sha256: String,
+    /// Expert ids named by the file (sorted).
+    pub experts: Vec<String>,
+    /// Notes per application.
+    pub notes: BTreeMap<String, Vec<String>>,
+    /// (application, expert) → values, when asked for.
+    pub pairs: BTreeMap<(String, String), PairDetail>,
+}
+
+pub(crate) fn trim(b: &[u8]) -> &[u8] {
+    let blank = |c: &u8| matches!(c, b' ' | b'\t');
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if !blank(f) && !blank(l) => b,
+        _ => {
+            let start = b.iter().position(|c| !blank(c)).unwrap_or(b.len());
+            let end = b.iter().rposition(|c| !blank(c)).map_or(start, |p| p + 1);
+            &b[start..end]
+        }
+    }
+}
+
+/// A plain decimal (`4.5`, `-1`, `10`): digits with at most one dot inside; no exponent,
+/// no comma, no sign other than a leading `-`.
+pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
+    let text = || String::from_utf8_lossy(b).into_owned();
+    let (neg, body) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if b.contains(&b',') {
+        return Err(format!(
+            "value {:?} uses a comma; write decimals with a dot, e.g. \"4.5\"",
+            text()
+        ));
+    }
+    let bad = || {
+        format!(
+            "value {:?} is not a number; write a plain decimal such as \"4.5\"",
+            text()
+        )
+    };
+    if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' {
+        return Err(bad());
+    }
+    let mut mant: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut dot = false;
+    let mut digits = 0u32;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 18 {
+                    // Too long for the fast path: exact parse.
+                    return std::str::from_utf8(b)
+                        .ok()
+                        .and_then(|s| Decimal::from_str_exact(s).ok())
+                        .ok_or_else(bad);
+                }
+                mant = mant * 10 + i64::from(c - b'0');
+                if dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return Err(bad()),
+        }
+    }
+    Ok(Decimal::new(if neg { -mant } else { mant }, scale))
+}
+
+/// Checks the header's fields; returns the number of columns.
+fn check_header(fields: &[&[u8]], len: usize) -> Result<usize, CsvProblem> {
+    let problem = |column: usize, message: String| CsvProblem {
+        line: 1,
+        column,
+        message,
+    };
+    if !(4..=5).contains(&len) {
+        return Err(problem(
+            1,
+            format!("the header has {len} column(s); it must be exactly {EXPECTED_HEADER}"),
+        ));
+    }
+    for (i, h) in fields.iter().enumerate() {
+        let h = if i == 0 {
+            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
+        } else {
+            h
+        };
+        if trim(h) != HEADER[i].as_bytes() {
+            return Err(problem(
+                i + 1,
+                format!(
+                    "column {} is named {:?} but must be {:?}; the header must be exactly \
+                     {EXPECTED_HEADER}",
+                    i + 1,
+                    String::from_utf8_lossy(h),
+                    HEADER[i]
+                ),
+            ));
+        }
+    }
+    Ok(len)
+}
+
+fn empty_file_problem() -> CsvProblem {
+    CsvProblem {
+        line: 1,
+        column: 1,
+        message: format!("the file is empty; the first line must be {EXPECTED_HEADER}"),
+    }
+}
+
+fn read_problem(line: u64, e: &std::io::Error) -> CsvProblem {
+    CsvProblem {
+        line,
+        column: 1,
+        message: format!("cannot read the file ({e})"),
+    }
+}
+
+/// Byte strings ↔ dense indices (first-seen order), with a one-entry cache for sorted input.
+#[derive(Default)]
+struct Ids {
+    map: HashMap<Box<[u8]>, u32, FnvBuild>,
+    names: Vec<String>,
+    last: Option<u32>,
+}
+
+impl Ids {
+    /// The index of `s`; `None` when `s` is not valid UTF-8 (checked only for new ids).
+    #[inline]
+    fn intern(&mut self, s: &[u8]) -> Option<u32> {
+        if let Some(l) = self.last {
+            if self.names[l as usize].as_bytes() == s {
+                return Some(l);
+            }
+        }
+        let id = match self.map.get(s) {
+            Some(&id) => id,
+            None => {
+                let name = std::str::from_utf8(s).ok()?.to_owned();
+                let id = self.names.len() as u32;
+                self.names.push(name);
+                self.map.insert(s.into(), id);
+                id
+            }
+        };
+        self.last = Some(id);
+        Some(id)
+    }
+}
+
+/// A criterion row, with the block's own application and expert indices.
+struct CritRow {
+    app: u32,
+    expert: u32,
+    crit: u32,
+    value: Decimal,
+}
+
+/// An item row, with the block's own indices and line.
+struct LocalItem {
+    app: u32,
+    expert: u32,
+    item: u32,
+    value: Decimal,
+    line: u64,
+}
+
+/// What one block (or, on the general path, the whole file) holds; lines are the block's
+/// own (1 = its first line).
+#[derive(Default)]
+struct Part {
+    apps: Ids,
+    experts: Ids,
+    rows: Vec<CritRow>,
+    items: Vec<LocalItem>,
+    /// (application, expert) pairs in first-seen order.
+    pairs: Vec<(u32, u32)>,
+    pair_seen: HashSet<(u32, u32), FnvBuild>,
+    last_pair: Option<(u32, u32)>,
+    problems: Vec<CsvProblem>,
+    /// Data rows (not blank).
+    data_rows: u64,
+    /// Newlines in the block.
+    newlines: u64,
+    /// The block needs the general parser.
+    unsupported: bool,
+}
+
+/// The row checks, shared by both paths.
+struct BlockParser<'a> {
+    ix: &'a RubricIndex<'a>,
+    /// Columns of the header; `None` until the header is read (general path).
+    ncols: Option<usize>,
+    /// The position in `ix.lookup_keys` of the last criterion/item id.
+    last_key: usize,
+    part: Part,
+}
+
+impl<'a> BlockParser<'a> {
+    fn new(ix: &'a RubricIndex<'a>, ncols: Option<usize>) -> Self {
+        BlockParser {
+            ix,
+            ncols,
+            last_key: usize::MAX - 1,
+            part: Part::default(),
+        }
+    }
+
+    /// The criterion or item `id` names: the key after the last one first (rows usually
+    /// list a pair's criteria in the rubric's order), then a lookup.
+    #[inline]
+    fn target(&mut self, id: &[u8]) -> Option<Target> {
+        let keys = &self.ix.lookup_keys;
+        for p in [self.last_key.wrapping_add(1), 0] {
+            if let Some((k, t)) = keys.get(p) {
+                if **k == *id {
+                    self.last_key = p;
+                    return Some(*t);
+                }
+            }
+        }
+        let p = *self.ix.lookup.get(id)? as usize;
+        self.last_key = p;
+        Some(keys[p].1)
+    }
+
+    fn problem(&mut self, line: u64, column: usize, message: String) {
+        self.part.problems.push(CsvProblem {
+            line,
+            column,
+            message,
+        });
+    }
+
+    /// One record (`fields` = its first fields, `len` = its field count, `rest_blank` =
+    /// whether fields beyond `fields` are all blank). Returns `false` to stop.
+    fn record(&mut self, line: u64, fields: &[&[u8]], len: usize, rest_blank: bool) -> bool {
+        let Some(ncols) = self.ncols else {
+            return match check_header(fields, len) {
+                Ok(n) => {
+                    self.ncols = Some(n);
+                    true
+                }
+                Err(p) => {
+                    self.part.problems.push(p);
+                    false
+                }
+            };
+        };
+        if len != ncols {
+            if rest_blank && fields.iter().all(|f| trim(f).is_empty()) {
+                return true; // blank line
+            }
+            self.part.data_rows += 1;
+            self.problem(
+                line,
+                len.min(ncols) + 1,
+                format!("{len} field(s), the header has {ncols}; quote fields that contain commas"),
+            );
+            return self.part.problems.len() < MAX_PROBLEMS;
+        }
+        let app = trim(fields[0]);
+        let expert = trim(fields[1]);
+        let id = trim(fields[2]);
+        let value = trim(fields[3]);
+        if app.is_empty()
+            && expert.is_empty()
+            && id.is_empty()
+            && value.is_empty()
+            && fields.get(4).is_none_or(|c| trim(c).is_empty())
+        {
+            return true; // blank line
+        }
+        self.part.data_rows += 1;
+        let mut ok = true;
+        if app.is_empty() {
+            ok = false;
+            self.problem(line, 1, "the application is empty".into());
+        }
+        if expert.is_empty() {
+            ok = false;
+            self.problem(line, 2, "the expert is empty".into());
+        }
+        let target = self.target(id);
+        if target.is_none() {
+            ok = false;
+            let m = format!(
+                "rubric {} has no criterion or item {:?}",
+                self.ix.rubric.id,
+                String::from_utf8_lossy(id)
+            );
+            self.problem(line, 3, m);
+        }
+        let value = match parse_value(value) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                ok = false;
+                self.problem(line, 4, m);
+                None
+            }
+        };
+        if let (true, Some(target), Some(value)) = (ok, target, value) {
+            let part = &mut self.part;
+            let a = part.apps.intern(app);
+            let e = part.experts.intern(expert);
+            let (Some(a), Some(e)) = (a, e) else {
+                let column = if a.is_none() { 1 } else { 2 };
+                self.problem(line, column, UTF8_MESSAGE.into());
+                return self.part.problems.len() < MAX_PROBLEMS;
+            };
+            if part.last_pair != Some((a, e)) {
+                part.last_pair = Some((a, e));
+                if part.pair_seen.insert((a, e)) {
+                    part.pairs.push((a, e));
+                }
+            }
+            match target {
+                Target::Criterion(crit) => part.rows.push(CritRow {
+                    app: a,
+                    expert: e,
+                    crit,
+                    value,
+                }),
+                Target::Item(item) => part.items.push(LocalItem {
+                    app: a,
+                    expert: e,
+                    item,
+                    value,
+                    line,
+                }),
+            }
+        }
+        self.part.problems.len() < MAX_PROBLEMS
+    }
+}
+
+/// An item row with file-wide pair index and line.
+struct ItemRow {
+    pair: u32,
+    item: u32,
+    value: Decimal,
+    line: u64,
+}
+
+/// The blocks merged in file order: file-wide ids, the score table, item rows, problems.
+struct Merger<'a> {
+    ix: &'a RubricIndex<'a>,
+    apps: Ids,
+    experts: Ids,
+    pair_index: HashMap<(u32, u32), u32, FnvBuild>,
+    pair_keys: Vec<(u32, u32)>,
+    table: ScoreTable,
+    /// The table's index of each file application / expert / rubric criterion
+    /// (`u32::MAX`: not yet): only criterion rows enter the table.
+    table_apps: Vec<u32>,
+    table_experts: Vec<u32>,
+    table_crits: Vec<u32>,
+    items: Vec<ItemRow>,
+    problems: Vec<CsvProblem>,
+    rows: u64,
+}
+
+impl<'a> Merger<'a> {
+    fn new(ix: &'a RubricIndex<'a>, rows_hint: usize) -> Self {
+        Merger {
+            ix,
+            apps: Ids::default(),
+            experts: Ids::default(),
+            pair_index: HashMap::default(),
+            pair_keys: Vec::new(),
+            // Untouched capacity costs no resident memory; a regrowth would copy it all.
+            table: ScoreTable::with_capacity(rows_hint.min(1 << 27)),
+            table_apps: Vec::new(),
+            table_experts: Vec::new(),
+            table_crits: vec![u32::MAX; ix.crit_ids.len()],
+            items: Vec::new(),
+            problems: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    /// Adds a block whose first line is line `base` of the file.
+    fn merge(&mut self, part: Part, base: u64) {
+        let at = |line: u64| base + line - 1;
+        for mut p in part.problems {
+            p.line = at(p.line);
+            self.problems.push(p);
+        }
+        self.rows += part.data_rows;
+        // Block ids → file ids (already valid UTF-8).
+        let amap: Vec<u32> = part
+            .apps
+            .names
+            .iter()
+            .map(|n| self.apps.intern(n.as_bytes()).unwrap_or(u32::MAX))
+            .collect();
+        let emap: Vec<u32> = part
+            .experts
+            .names
+            .iter()
+            .map(|n| self.experts.intern(n.as_bytes()).unwrap_or(u32::MAX))
+            .collect();
+        self.table_apps.resize(self.apps.names.len(), u32::MAX);
+        self.table_experts
+            .resize(self.experts.names.len(), u32::MAX);
+        for (a, e) in part.pairs {
+            let key = (amap[a as usize], emap[e as usize]);
+            let next = self.pair_keys.len() as u32;
+            if *self.pair_index.entry(key).or_insert(next) == next {
+                self.pair_keys.push(key);
+            }
+        }
+        let table = &mut self.table;
+        for r in &part.rows {
+            let fa = amap[r.app as usize] as usize;
+            let fe = emap[r.expert as usize] as usize;
+            let mut ta = self.table_apps[fa];
+            if ta == u32::MAX {
+                ta = table.app_index(&self.apps.names[fa]);
+                self.table_apps[fa] = ta;
+            }
+            let mut te = self.table_experts[fe];
+            if te == u32::MAX {
+                te = table.expert_index(&self.experts.names[fe]);
+                self.table_experts[fe] = te;
+            }
+            let c = r.crit as usize;
+            let mut tc = self.table_crits[c];
+            if tc == u32::MAX {
+                tc = table.criterion_index(self.ix.crit_ids[c]);
+                self.table_crits[c] = tc;
+            }
+            table.push_indexed(ta, te, tc, r.value);
+        }
+        for it in part.items {
+            let key = (amap[it.app as usize], emap[it.expert as usize]);
+            let pair = self.pair_index[&key];
+            self.items.push(ItemRow {
+                pair,
+                item: it.item,
+                value: it.value,
+                line: at(it.line),
+            });
+        }
+    }
+}
+
+/// The header as the fast path sees it.
+enum HeaderScan {
+    /// Columns, the line where the data starts, the bytes of `buf` up to there.
+    Ok(usize, u64, usize),
+    /// A header problem (reported alone).
+    Problem(CsvProblem),
+    /// The header needs the general parser.
+    Unsupported,
+}
+
+/// Appends up to `want` bytes of `file` to `buf` (hashing them); `Ok(0)` at the end.
+fn read_more(
+    file: &mut std::fs::File,
+    hasher: &mut Sha256,
+    buf: &mut Vec<u8>,
+    want: usize,
+) -> std::io::Result<usize> {
+    let old = buf.len();
+    buf.resize(old + want, 0);
+    loop {
+        match file.read(&mut buf[old..]) {
+            Ok(n) => {
+                buf.truncate(old + n);
+                hasher.update(&buf[old..]);
+                return Ok(n);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// Reads until the header (the first record, with the splitter's rules for blank lines and
+/// byte order marks) is complete. Sets `eof` when the file ended.
+fn scan_header(
+    file: &mut std::fs::File,
+    hasher: &mut Sha256,
+    buf: &mut Vec<u8>,
+    eof: &mut bool,
+    block: usize,
+) -> HeaderScan {
+    let mut header: Option<Result<usize, CsvProblem>> = None;
+    let mut sp = Splitter::default();
+    let mut fed = 0usize;
+    while header.is_none() && !*eof {
+        match read_more(file, hasher, buf, block) {
+            Ok(0) => *eof = true,
+            Ok(_) => {}
+            Err(e) => return HeaderScan::Problem(read_problem(sp.line(), &e)),
+        }
+        let mut f = |r: &Record<'_>| {
+            header = Some(check_header(r.held(), r.len));
+            false
+        };
+        let mut outcome = sp.feed(&buf[fed..], &mut f);
+        if *eof {
+            outcome = outcome.and_then(|go| if go { sp.finish(&mut f) } else { Ok(false) });
+        }
+        fed = buf.len();
+        if outcome.is_err() {
+            return HeaderScan::Unsupported;
+        }
+    }
+    match header {
+        None => HeaderScan::Problem(empty_file_problem()),
+        Some(Err(p)) => HeaderScan::Problem(p),
+        Some(Ok(n)) => HeaderScan::Ok(n, sp.line(), sp.consumed()),
+    }
+}
+
+/// A block of whole lines for a worker, with its index.
+type Job = (usize, Vec<u8>);
+
+/// The fast path's reader thread: the rest of the file (`buf` holds its start) in blocks of
+/// whole lines, to the workers in turn; returns the sha256 of the whole file and the read
+/// error that ended it early, if any.
+fn reader_thread(
+    mut file: std::fs::File,
+    mut hasher: Sha256,
+    mut buf: Vec<u8>,
+    mut eof: bool,
+    workers: [SyncSender<Job>; 2],
+    spare: Receiver<Vec<u8>>,
+    block: usize,
+) -> (String, Option<std::io::Error>) {
+    let mut error = None;
+    let mut index = 0usize;
+    loop {
+        // Fill the buffer to a block (more when one line is longer than a block).
+        while !eof && error.is_none() && (buf.len() < block || !buf.contains(&b'\n')) {
+            let want = block.saturating_sub(buf.len()).max(block / 4).max(1);
+            match read_more(&mut file, &mut hasher, &mut buf, want) {
+                Ok(0) => eof = true,
+                Ok(_) => {}
+                Err(e) => error = Some(e),
+            }
+        }
+        let last = eof || error.is_some();
+        let cut = if last {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', &buf).map_or(buf.len(), |nl| nl + 1)
+        };
+        if cut == 0 {
+            break;
+        }
+        let mut next = spare.try_recv().unwrap_or_default();
+        next.clear();
+        next.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
+        let block = std::mem::replace(&mut buf, next);
+        if workers[index % 2].send((index, block)).is_err() {
+            break;
+        }
+        index += 1;
+        if last {
+            break;
+        }
+    }
+    (hex::encode(hasher.finalize()), error)
+}
+
+/// A worker: parses the blocks it gets; sends (index, part) back.
+fn worker(
+    ix: &RubricIndex<'_>,
+    ncols: usize,
+    jobs: Receiver<Job>,
+    parts: SyncSender<(usize, Part)>,
+    spare: SyncSender<Vec<u8>>,
+) {
+    for (index, block) in jobs {
+        let mut p = BlockParser::new(ix, Some(ncols));
+        let mut sp = Splitter::continuing();
+        let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
+        let ok = sp
+            .feed(&block, &mut f)
+            .and_then(|go| if go { sp.finish(&mut f) } else { Ok(false) });
+        p.part.unsupported = ok.is_err();
+        p.part.newlines = sp.line() - 1;
+        let _ = spare.try_send(block);
+        if parts.send((index, p.part)).is_err() {
+            break;
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<std::fs::File, ExportError> {
+    std::fs::File::open(path).map_err(|source| ExportError::Io {
+        action: "cannot read",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The fast path: `Ok(None)` when the file needs the general parser.
+fn read_fast<'a>(
+    path: &Path,
+    ix: &'a RubricIndex<'a>,
+    block: usize,
+) -> Result<Option<(Merger<'a>, String)>, ExportError> {
+    let mut file = open(path)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut hasher = Sha256::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(block + block / 4);
+    let mut eof = false;
+    let (ncols, start_line) = match scan_header(&mut file, &mut hasher, &mut buf, &mut eof, block) {
+        HeaderScan::Ok(n, line, consumed) => {
+            buf.drain(..consumed);
+            (n, line)
+        }
+        HeaderScan::Problem(p) => {
+            return Err(ExportError::Csv {
+                file: path.to_path_buf(),
+                problems: vec![p],
+            })
+        }
+        HeaderScan::Unsupported => return Ok(None),
+    };
+    let mut merger = Merger::new(ix, (size / 12) as usize);
+    let (job0_tx, job0_rx) = sync_channel::<Job>(2);
+    let (job1_tx, job1_rx) = sync_channel::<Job>(2);
+    let (part_tx, part_rx) = sync_channel::<(usize, Part)>(4);
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(4);
+    let (unsupported, end_line, read) = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            reader_thread(file, hasher, buf, eof, [job0_tx, job1_tx], spare_rx, block)
+        });
+        for jobs in [job0_rx, job1_rx] {
+            let parts = part_tx.clone();
+            let spare = spare_tx.clone();
+            scope.spawn(move || worker(ix, ncols, jobs, parts, spare));
+        }
+        drop(part_tx);
+        drop(spare_tx);
+        // Merge in file order as the parts come.
+        let mut pending: BTreeMap<usize, Part> = BTreeMap::new();
+        let mut next = 0usize;
+        let mut base = start_line;
+        let mut unsupported = false;
+        for (i, part) in part_rx {
+            pending.insert(i, part);
+            while let Some(part) = pending.remove(&next) {
+                next += 1;
+                unsupported |= part.unsupported;
+                if unsupported {
+                    continue; // drain: the general parser reads it all again
+                }
+                let newlines = part.newlines;
+                merger.merge(part, base);
+                base += newlines;
+            }
+        }
+        (unsupported, base, reader.join())
+    });
+    if unsupported {
+        return Ok(None);
+    }
+    let Ok((sha, error)) = read else {
+        return Err(ExportError::Usage(format!(
+            "{}: reading the scores failed unexpectedly",
+            path.display()
+        )));
+    };
+    if let Some(e) = error {
+        merger.problems.push(read_problem(end_line, &e));
+    }
+    Ok(Some((merger, sha)))
+}
+
+/// The general path: the whole file, sequentially, with [`CoreSplitter`].
+fn read_general<'a>(
+    path: &Path,
+    ix: &'a RubricIndex<'a>,
+) -> Result<(Merger<'a>, String), ExportError> {
+    let mut file = open(path)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut hasher = Sha256::new();
+    let mut p = BlockParser::new(ix, None);
+    let mut sp = CoreSplitter::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut error = None;
+    {
+        let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
+        loop {
+            buf.clear();
+            match read_more(&mut file, &mut hasher, &mut buf, BLOCK) {
+                Ok(0) => {
+                    sp.finish(&mut f);
+                    break;
+                }
+                Ok(_) => {
+                    if !sp.feed(&buf, &mut f) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(e) = error {
+        p.part.problems.push(read_problem(sp.line(), &e));
+    }
+    if p.ncols.is_none() {
+        // No header: an empty file, or the header's own problem.
+        let problem = p.part.problems.pop().unwrap_or_else(empty_file_problem);
+        return Err(ExportError::Csv {
+            file: path.to_path_buf(),
+            problems: vec![problem],
+        });
+    }
+    let mut merger = Merger::new(ix, (size / 12) as usize);
+    merger.merge(p.part, 1);
+    Ok((merger, hex::encode(hasher.finalize())))
+}
+
+/// Reads a raw-score CSV (`application,expert,criterion,value[,comment]`, UTF-8 with or
+/// without BOM). `criterion` names a criterion id (the value is the criterion's) or an item
+/// id (items are combined per (application, expert) with [`crate::rubric::combine`]; rule
+/// items without a row take `suggestions`). The comment column is ignored. Problems (up to
+/// 50) are reported with line and column.
+pub fn read_scores_csv(
+    path: &Path,
+    rubric: &Rubric,
+    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
+    detail: &Detail,
+) -> Result<CsvScores, ExportError> {
+    let ix = RubricIndex::new(rubric);
+    let (m, sha256) = match read_fast(path, &ix, BLOCK)? {
+        Some(done) => done,
+        // Quotes or lone carriage returns: read it again with the general parser.
+        None => read_general(path, &ix)?,
+    };
+    finish_read(path, &ix, m, sha256, suggestions, detail)
+}
+
+/// Item rows combined into criterion values, the checks that need the whole file, details.
+fn finish_read(
+    path: &Path,
+    ix: &RubricIndex<'_>,
+    mut m: Merger<'_>,
+    sha256: String,
+    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
+    detail: &Detail,
+) -> Result<CsvScores, ExportError> {
+    let nc = ix.crit_ids.len();
+    let words = nc.div_ceil(64).max(1);
+    let mut problems = std::mem::take(&mut m.problems);
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if !m.items.is_empty() {
+        // Per pair with item rows: the criteria its criterion rows gave.
+        let mut bits = vec![0u64; m.pair_keys.len() * words];
+        let mut by_table: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        for it in &m.items {
+            let (fa, fe) = m.pair_keys[it.pair as usize];
+            let (ta, te) = (m.table_apps[fa as usize], m.table_experts[fe as usize]);
+            if ta != u32::MAX && te != u32::MAX {
+                by_table.insert((ta, te), it.pair);
+            }
+        }
+        let mut crit_of_table = vec![usize::MAX; m.table.criteria.len()];
+        for (c, &tc) in m.table_crits.iter().enumerate() {
+            if tc != u32::MAX {
+                crit_of_table[tc as usize] = c;
+            }
+        }
+        if !by_table.is_empty() {
+            for r in &m.table.rows {
+                if let Some(&p) = by_table.get(&(r.app, r.expert)) {
+                    let c = crit_of_table[r.criterion as usize];
+                    bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
+                }
+            }
+        }
+        let mut item_rows = std::mem::take(&mut m.items);
+        item_rows.sort_by_key(|r| (r.pair, r.item, r.line));
+        let mut i = 0;
+        while i < item_rows.len() && problems.len() < MAX_PROBLEMS {
+            let p = item_rows[i].pair;
+            let (a, e) = m.pair_keys[p as usize];
+            let app = m.apps.names[a as usize].clone();
+            let expert = m.experts.names[e as usize].clone();
+            let mut j = i;
+            let mut given: BTreeMap<String, Decimal> = BTreeMap::new();
+            while j < item_rows.len() && item_rows[j].pair == p {
+                let r = &item_rows[j];
+                if j > i && item_rows[j - 1].item == r.item {
+                    problems.push(CsvProblem {
+                        line: r.line,
+                        column: 3,
+                        message: format!(
+                            "item {} of {app} for {expert} is already given at line {}; keep \
+                             one row",
+                            ix.items[r.item as usize].id,
+                            item_rows[j - 1].line
+                        ),
+                    });
+                }
+                given.insert(ix.items[r.item as usize].id.clone(), r.value);
+                j += 1;
+            }
+            let pb = &bits[p as usize * words..(p as usize + 1) * words];
+            let mut pair_notes = Vec::new();
+            let values = pair_criteria(
+                ix,
+                &given,
+                suggestions.get(&app),
+                &|c| pb[c / 64] & (1u64 << (c % 64)) != 0,
+                &format!("expert {expert}"),
+                &mut pair_notes,
+            );
+            if !pair_notes.is_empty() {
+                notes.entry(app.clone()).or_default().extend(pair_notes);
+            }
+            for (c, v) in values {
+                m.table.push(&app, &expert, ix.crit_ids[c], v);
+            }
+            i = j;
+        }
+    }
+    if m.rows == 0 && problems.is_empty() {
+        problems.push(CsvProblem {
+            line: 2,
+            column: 1,
+            message: "the file has no rows below the header".into(),
+        });
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| (p.line, p.column));
+        problems.truncate(MAX_PROBLEMS);
+        return Err(ExportError::Csv {
+            file: path.to_path_buf(),
+            problems,
+        });
+    }
+    let mut pairs = BTreeMap::new();
+    if *detail != Detail::None {
+        let t = &m.table;
+        for r in &t.rows {
+            let expert = &t.experts.names[r.expert as usize];
+            if !detail.keeps(expert) {
+                continue;
+            }
+            pairs
+                .entry((t.apps.names[r.app as usize].clone(), expert.clone()))
+                .or_insert_with(|| PairDetail {
+                    state: PairState::Scored,
+                    criteria: BTreeMap::new(),
+                })
+                .criteria
+                .insert(t.criteria.names[r.criterion as usize].clone(), r.value);
+        }
+    }
+    let mut experts = std::mem::take(&mut m.experts.names);
+    experts.sort();
+    Ok(CsvScores {
+        table: m.table,
+        rows: m.rows,
+        sha256,
+        experts,
+        notes,
+        pairs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_values() {
+        assert_eq!(parse_value(b"4.5").unwrap(), d("4.5"));
+        assert_eq!(parse_value(b"10").unwrap(), d("10"));
+        assert_eq!(parse_value(b"-0.25").unwrap(), d("-0.25"));
+        assert_eq!(parse_value(b"0.10").unwrap().to_string(), "0.10");
+        assert_eq!(
+            parse_value(b"12345678901234567890.5").unwrap(),
+            d("12345678901234567890.5")
+        );
+        for bad in [
+            &b""[..],
+            b".5",
+            b"5.",
+            b"1e3",
+            b"4,5",
+            b"+4",
+            b"1.2.3",
+            b"--1",
+            b"x",
+        ] {
+            assert!(
+                parse_value(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(parse_value(b"4,5").unwrap_err().contains("comma"));
+    }
+
+    #[test]
+    fn trim_bytes() {
+        assert_eq!(trim(b"  a b \t"), b"a b");
+        assert_eq!(trim(b"a b"), b"a b");
+        assert_eq!(trim(b"   "), b"");
+        assert_eq!(trim(b""), b"");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The outcome of a read, comparable: the table, counts, notes, details, or the
+        /// problems.
+        fn outcome(r: Result<CsvScores, ExportError>) -> String {
+            match r {
+                Ok(c) => format!(
+                    "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}",
+                    c.table, c.rows, c.sha256, c.experts, c.notes, c.pairs
+                ),
+                Err(e) => format!("{e}"),
+            }
+        }
+
+        fn read_with(
+            path: &Path,
+            rubric: &Rubric,
+            block: Option<usize>,
+            detail: &Detail,
+        ) -> Result<CsvScores, ExportError> {
+            let ix = RubricIndex::new(rubric);
+            let (m, sha) = match block {
+                Some(b) => match read_fast(path, &ix, b)? {
+                    Some(done) => done,
+                    None => return Err(ExportError::Usage("unsupported".into())),
+                },
+                None => read_general(path, &ix)?,
+            };
+            finish_read(path, &ix, m, sha, &BTreeMap::new(), detail)
+        }
+
+        fn line() -> impl Strategy<Value = String> {
+            let app = prop::sample::select(vec!["T1", "T2", " T3 ", "T\u{4e2d}", "", "T1"]);
+            let expert = prop::sample::select(vec!["E01", "E02", "E03 ", "", "E01"]);
+            let crit = prop::sample::select(vec![
+                "A1", "A2", "B1", "B2", "C1", "A1.1", "A1.2", "B1.1", "Q9", "A1",
+            ]);
+            let value = prop::sample::select(vec!["1", "2.5", "10", "0", "-1", "x", "4,5", "3.25"]);
+            prop_oneof![
+                8 => (app, expert, crit, value, any::<bool>()).prop_map(|(a, e, c, v, cm)| {
+                    if cm { format!("{a},{e},{c},{v},note") } else { format!("{a},{e},{c},{v},") }
+                }),
+                1 => Just(String::new()),
+                1 => Just(",,,,".to_string()),
+                1 => Just("T1,E01,A1".to_string()),
+                1 => Just("T1,E01,A1,1,,extra".to_string()),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(96))]
+            /// Blocks, workers and the merge give what one sequential read gives.
+            #[test]
+            fn fast_blocks_match_the_general_reader(
+                lines in prop::collection::vec(line(), 0..120),
+                crlf in any::<bool>(),
+                block in 1usize..300,
+                all in any::<bool>(),
+            ) {
+                let rubric = crate::rubric::embedded("park-ip-trusteeship-2024").unwrap().rubric;
+                let tmp = tempfile::tempdir().unwrap();
+                let path = tmp.path().join("s.csv");
+                let eol = if crlf { "\r\n" } else { "\n" };
+                let mut text = format!("application,expert,criterion,value,comment{eol}");
+                for l in &lines {
+                    text.push_str(l);
+                    text.push_str(eol);
+                }
+                std::fs::write(&path, &text).unwrap();
+                let detail = if all { Detail::All } else { Detail::Expert("E02".into()) };
+                let general = outcome(read_with(&path, &rubric, None, &detail));
+                let fast = outcome(read_with(&path, &rubric, Some(block), &detail));
+                prop_assert_eq!(fast, general);
+            }
+        }
+    }
+}
