@@ -510,6 +510,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// mimalloc: the allocations of the multi-threaded results pipeline (and their frees on
+/// other threads) are much cheaper than with the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

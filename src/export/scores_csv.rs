@@ -194,6 +194,12 @@ struct Ids {
 }
 
 impl Ids {
+    fn clear(&mut self) {
+        self.map.clear();
+        self.names.clear();
+        self.last = None;
+    }
+
     /// The index of `s`; `None` when `s` is not valid UTF-8 (checked only for new ids).
     #[inline]
     fn intern(&mut self, s: &[u8]) -> Option<u32> {
@@ -255,6 +261,23 @@ struct Part {
     unsupported: bool,
 }
 
+impl Part {
+    /// Empty, keeping the buffers' capacity (parts go back to the workers).
+    fn reset(&mut self) {
+        self.apps.clear();
+        self.experts.clear();
+        self.rows.clear();
+        self.items.clear();
+        self.pairs.clear();
+        self.pair_seen.clear();
+        self.last_pair = None;
+        self.problems.clear();
+        self.data_rows = 0;
+        self.newlines = 0;
+        self.unsupported = false;
+    }
+}
+
 /// The row checks, shared by both paths.
 struct BlockParser<'a> {
     ix: &'a RubricIndex<'a>,
@@ -266,12 +289,12 @@ struct BlockParser<'a> {
 }
 
 impl<'a> BlockParser<'a> {
-    fn new(ix: &'a RubricIndex<'a>, ncols: Option<usize>) -> Self {
+    fn new(ix: &'a RubricIndex<'a>, ncols: Option<usize>, part: Part) -> Self {
         BlockParser {
             ix,
             ncols,
             last_key: usize::MAX - 1,
-            part: Part::default(),
+            part,
         }
     }
 
@@ -449,9 +472,9 @@ impl<'a> Merger<'a> {
     }
 
     /// Adds a block whose first line is line `base` of the file.
-    fn merge(&mut self, part: Part, base: u64) {
+    fn merge(&mut self, part: &mut Part, base: u64) {
         let at = |line: u64| base + line - 1;
-        for mut p in part.problems {
+        for mut p in part.problems.drain(..) {
             p.line = at(p.line);
             self.problems.push(p);
         }
@@ -472,7 +495,7 @@ impl<'a> Merger<'a> {
         self.table_apps.resize(self.apps.names.len(), u32::MAX);
         self.table_experts
             .resize(self.experts.names.len(), u32::MAX);
-        for (a, e) in part.pairs {
+        for &(a, e) in &part.pairs {
             let key = (amap[a as usize], emap[e as usize]);
             let next = self.pair_keys.len() as u32;
             if *self.pair_index.entry(key).or_insert(next) == next {
@@ -501,7 +524,7 @@ impl<'a> Merger<'a> {
             }
             table.push_indexed(ta, te, tc, r.value);
         }
-        for it in part.items {
+        for it in part.items.drain(..) {
             let key = (amap[it.app as usize], emap[it.expert as usize]);
             let pair = self.pair_index[&key];
             self.items.push(ItemRow {
@@ -646,9 +669,18 @@ fn worker(
     jobs: Receiver<Job>,
     parts: SyncSender<(usize, Part)>,
     spare: SyncSender<Vec<u8>>,
+    spare_parts: &std::sync::Mutex<Receiver<Part>>,
 ) {
     for (index, block) in jobs {
-        let mut p = BlockParser::new(ix, Some(ncols));
+        let mut part = spare_parts
+            .lock()
+            .ok()
+            .and_then(|rx| rx.try_recv().ok())
+            .unwrap_or_default();
+        part.reset();
+        // About 19 bytes a row: room for the block's rows at once.
+        part.rows.reserve(block.len() / 16);
+        let mut p = BlockParser::new(ix, Some(ncols), part);
         let mut sp = Splitter::continuing();
         let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
         let ok = sp
@@ -700,6 +732,9 @@ fn read_fast<'a>(
     let (job1_tx, job1_rx) = sync_channel::<Job>(2);
     let (part_tx, part_rx) = sync_channel::<(usize, Part)>(4);
     let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(4);
+    let (part_back_tx, part_back_rx) = sync_channel::<Part>(4);
+    let part_back_rx = std::sync::Mutex::new(part_back_rx);
+    let part_back_rx = &part_back_rx;
     let (unsupported, end_line, read) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             reader_thread(file, hasher, buf, eof, [job0_tx, job1_tx], spare_rx, block)
@@ -707,7 +742,7 @@ fn read_fast<'a>(
         for jobs in [job0_rx, job1_rx] {
             let parts = part_tx.clone();
             let spare = spare_tx.clone();
-            scope.spawn(move || worker(ix, ncols, jobs, parts, spare));
+            scope.spawn(move || worker(ix, ncols, jobs, parts, spare, part_back_rx));
         }
         drop(part_tx);
         drop(spare_tx);
@@ -718,15 +753,16 @@ fn read_fast<'a>(
         let mut unsupported = false;
         for (i, part) in part_rx {
             pending.insert(i, part);
-            while let Some(part) = pending.remove(&next) {
+            while let Some(mut part) = pending.remove(&next) {
                 next += 1;
                 unsupported |= part.unsupported;
                 if unsupported {
                     continue; // drain: the general parser reads it all again
                 }
-                let newlines = part.newlines;
-                merger.merge(part, base);
-                base += newlines;
+                merger.merge(&mut part, base);
+                base += part.newlines;
+                // Back to the workers: no fresh memory for every block.
+                let _ = part_back_tx.try_send(part);
             }
         }
         (unsupported, base, reader.join())
@@ -754,7 +790,7 @@ fn read_general<'a>(
     let mut file = open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut hasher = Sha256::new();
-    let mut p = BlockParser::new(ix, None);
+    let mut p = BlockParser::new(ix, None, Part::default());
     let mut sp = CoreSplitter::default();
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
     let mut error = None;
@@ -791,7 +827,7 @@ fn read_general<'a>(
         });
     }
     let mut merger = Merger::new(ix, (size / 12) as usize);
-    merger.merge(p.part, 1);
+    merger.merge(&mut p.part, 1);
     Ok((merger, hex::encode(hasher.finalize())))
 }
 
