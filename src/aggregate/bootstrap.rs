@@ -15,6 +15,21 @@ pub(crate) struct BootConfig {
     pub(crate) quota: Option<usize>,
     pub(crate) resamples: usize,
     pub(crate) seed: u64,
+    /// Share the draws between two threads (the shares are the same either way).
+    pub(crate) parallel: bool,
+}
+
+/// The random stream of draw `d`: `StdRng` seeded with a SplitMix64 mix of the seed and the
+/// draw's number, so that draws can be computed in any order, on any thread.
+pub(crate) fn draw_rng(seed: u64, d: usize) -> StdRng {
+    let mut z = seed.wrapping_add(
+        (d as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    StdRng::seed_from_u64(z ^ (z >> 31))
 }
 
 /// For each candidate (its experts' totals, candidates in application id order), the share
@@ -52,62 +67,81 @@ pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
             })
         })
         .collect();
-    let mut rng = StdRng::seed_from_u64(cfg.seed);
-    let mut hits = vec![0u64; cands.len()];
-    let mut buf: Vec<f64> = Vec::new();
-    let mut counts: Vec<u32> = Vec::new();
-    let mut passing: Vec<(f64, usize)> = Vec::with_capacity(cands.len());
-    let threshold = cfg.threshold - 1e-9;
-    for _ in 0..cfg.resamples {
-        passing.clear();
-        for (ci, vals) in cands.iter().enumerate() {
-            let n = vals.len();
-            if n == 0 {
-                continue;
-            }
-            buf.clear();
-            match &sorted[ci] {
-                Some((sv, pos)) => {
-                    counts.clear();
-                    counts.resize(n, 0);
-                    for _ in 0..n {
-                        counts[pos[rng.gen_range(0..n)] as usize] += 1;
+    let sorted = &sorted;
+    // Hits of draws `range`, each with its own stream.
+    let run = |range: std::ops::Range<usize>| -> Vec<u64> {
+        let mut hits = vec![0u64; cands.len()];
+        let mut buf: Vec<f64> = Vec::new();
+        let mut counts: Vec<u32> = Vec::new();
+        let mut passing: Vec<(f64, usize)> = Vec::with_capacity(cands.len());
+        let threshold = cfg.threshold - 1e-9;
+        for d in range {
+            let mut rng = draw_rng(cfg.seed, d);
+            passing.clear();
+            for (ci, vals) in cands.iter().enumerate() {
+                let n = vals.len();
+                if n == 0 {
+                    continue;
+                }
+                buf.clear();
+                match &sorted[ci] {
+                    Some((sv, pos)) => {
+                        counts.clear();
+                        counts.resize(n, 0);
+                        for _ in 0..n {
+                            counts[pos[rng.gen_range(0..n)] as usize] += 1;
+                        }
+                        for (p, &c) in counts.iter().enumerate() {
+                            for _ in 0..c {
+                                buf.push(sv[p]);
+                            }
+                        }
                     }
-                    for (p, &c) in counts.iter().enumerate() {
-                        for _ in 0..c {
-                            buf.push(sv[p]);
+                    None => {
+                        for _ in 0..n {
+                            buf.push(vals[rng.gen_range(0..n)]);
                         }
                     }
                 }
-                None => {
-                    for _ in 0..n {
-                        buf.push(vals[rng.gen_range(0..n)]);
+                let t = round_f64(
+                    combine_f64(cfg.method, cfg.k, &mut buf),
+                    cfg.digits,
+                    cfg.rounding,
+                );
+                if t >= threshold {
+                    passing.push((t, ci));
+                }
+            }
+            if let Some(q) = cfg.quota {
+                if passing.len() > q {
+                    if q > 0 {
+                        passing.select_nth_unstable_by(q - 1, |a, b| {
+                            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                        });
                     }
+                    passing.truncate(q);
                 }
             }
-            let t = round_f64(
-                combine_f64(cfg.method, cfg.k, &mut buf),
-                cfg.digits,
-                cfg.rounding,
-            );
-            if t >= threshold {
-                passing.push((t, ci));
+            for &(_, ci) in &passing {
+                hits[ci] += 1;
             }
         }
-        if let Some(q) = cfg.quota {
-            if passing.len() > q {
-                if q > 0 {
-                    passing.select_nth_unstable_by(q - 1, |a, b| {
-                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-                    });
-                }
-                passing.truncate(q);
+        hits
+    };
+    let hits = if cfg.parallel && cfg.resamples >= 2 {
+        let half = cfg.resamples / 2;
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| run(half..cfg.resamples));
+            let mut hits = run(0..half);
+            match other.join() {
+                Ok(more) => hits.iter_mut().zip(more).for_each(|(h, m)| *h += m),
+                Err(e) => std::panic::resume_unwind(e),
             }
-        }
-        for &(_, ci) in &passing {
-            hits[ci] += 1;
-        }
-    }
+            hits
+        })
+    } else {
+        run(0..cfg.resamples)
+    };
     hits.iter()
         .map(|&h| h as f64 / cfg.resamples as f64)
         .collect()
@@ -119,12 +153,12 @@ mod tests {
 
     /// The plain version: draw the values, let `combine_f64` sort them.
     fn reference(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
-        let mut rng = StdRng::seed_from_u64(cfg.seed);
         let mut hits = vec![0u64; cands.len()];
         let mut buf: Vec<f64> = Vec::new();
         let mut passing: Vec<(f64, usize)> = Vec::new();
         let threshold = cfg.threshold - 1e-9;
-        for _ in 0..cfg.resamples {
+        for d in 0..cfg.resamples {
+            let mut rng = draw_rng(cfg.seed, d);
             passing.clear();
             for (ci, vals) in cands.iter().enumerate() {
                 let n = vals.len();
@@ -200,6 +234,7 @@ mod tests {
                     quota: [None, Some(0), Some(3), Some(10)][round % 4],
                     resamples: 60,
                     seed: round as u64,
+                    parallel: round % 2 == 1,
                 };
                 assert_eq!(
                     p_shortlist(&cands, &cfg),

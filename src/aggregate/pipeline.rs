@@ -1228,6 +1228,7 @@ pub(crate) fn run_with(
             quota: s.quota,
             resamples: s.resamples,
             seed: s.seed,
+            parallel: ctx.parallel,
         };
         let p = bootstrap::p_shortlist(&cands, &cfg);
         for (j, &i) in idx.iter().enumerate() {

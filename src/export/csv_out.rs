@@ -90,9 +90,19 @@ pub fn to_csv(rep: &Report) -> Vec<u8> {
                 cell.push_str(&dropped_text(d));
             }
             field(&mut w, &mut cell);
-            for c in &crit_ids {
-                show_into(&mut cell, a.criteria.get(*c).copied());
-                field(&mut w, &mut cell);
+            // The map iterates in id order, the columns follow the rubric: often the same.
+            let same = a.criteria.len() == crit_ids.len()
+                && a.criteria.keys().zip(&crit_ids).all(|(k, c)| k == c);
+            if same {
+                for (_, v) in a.criteria.iter() {
+                    show_into(&mut cell, Some(*v));
+                    field(&mut w, &mut cell);
+                }
+            } else {
+                for c in &crit_ids {
+                    show_into(&mut cell, a.criteria.get(*c).copied());
+                    field(&mut w, &mut cell);
+                }
             }
             let _ = w.write_record(None::<&[u8]>);
         }
@@ -104,7 +114,7 @@ pub fn to_csv(rep: &Report) -> Vec<u8> {
 /// `show(d)` appended to `cell` (nothing for `None`).
 fn show_into(cell: &mut String, d: Option<Decimal>) {
     if let Some(d) = d {
-        let _ = write!(cell, "{}", d.normalize());
+        crate::rubric::num::show_to(cell, d);
     }
 }
 

@@ -11,6 +11,44 @@ pub fn show(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// [`show`] appended to `out`, without allocating (for exports of many numbers).
+pub fn show_to(out: &mut String, d: Decimal) {
+    let mut m = d.mantissa();
+    let mut scale = d.scale();
+    if m == 0 {
+        out.push('0');
+        return;
+    }
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    if m < 0 {
+        out.push('-');
+    }
+    // |m| < 2^96: at most 29 digits.
+    let mut digits = [0u8; 40];
+    let mut n = m.unsigned_abs();
+    let mut len = 0;
+    while n > 0 {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    let scale = scale as usize;
+    if len <= scale {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - len));
+        out.extend(digits[..len].iter().rev().map(|&b| b as char));
+    } else {
+        out.extend(digits[scale..len].iter().rev().map(|&b| b as char));
+        if scale > 0 {
+            out.push('.');
+            out.extend(digits[..scale].iter().rev().map(|&b| b as char));
+        }
+    }
+}
+
 /// Display keeping the computed scale: `30 × 0.2 = 6.0`.
 pub fn show_raw(d: Decimal) -> String {
     d.to_string()
@@ -71,5 +109,46 @@ pub mod map {
             map.serialize_entry(k, &super::to_json(*v))?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn show_to_is_show(m in any::<i64>(), wide in any::<i64>(), scale in 0u32..=28) {
+            let mut out = String::from("x");
+            for d in [
+                Decimal::new(m, scale.min(18)),
+                Decimal::from_i128_with_scale(i128::from(m) * i128::from(wide >> 33), scale),
+                Decimal::new(m % 1000, scale),
+            ] {
+                out.truncate(1);
+                show_to(&mut out, d);
+                prop_assert_eq!(&out[1..], show(d));
+            }
+        }
+    }
+
+    #[test]
+    fn show_to_examples() {
+        for (m, s, want) in [
+            (0, 3, "0"),
+            (-0, 0, "0"),
+            (60, 1, "6"),
+            (45, 1, "4.5"),
+            (-5, 3, "-0.005"),
+            (100, 0, "100"),
+        ] {
+            let mut out = String::new();
+            show_to(&mut out, Decimal::new(m, s));
+            assert_eq!(out, want);
+        }
+        let mut out = String::new();
+        show_to(&mut out, Decimal::MAX);
+        assert_eq!(out, show(Decimal::MAX));
     }
 }
