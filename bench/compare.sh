@@ -123,6 +123,6 @@ print(f"| command | median wall | median peak RSS | runs (wall s) |")
 print(f"|---|---|---|---|")
 print(f"| panel results --resamples 0 | {pw:.3f} s | {pm:.0f} MB | {' '.join(f'{x[0]:.2f}' for x in pv)} |")
 print(f"| pandas_rank.py | {dw:.3f} s | {dm:.0f} MB | {' '.join(f'{x[0]:.2f}' for x in dv)} |")
-print(f"| panel results (default: + 1000 bootstrap draws) | {bw:.3f} s | {bm:.0f} MB | {' '.join(f'{x[0]:.2f}' for x in bv)} |")
+print(f"| panel results (default: + bootstrap p_shortlist, draws reduced on large panels) | {bw:.3f} s | {bm:.0f} MB | {' '.join(f'{x[0]:.2f}' for x in bv)} |")
 print(f"speed-up (pandas wall / panel wall): {dw / pw:.2f}×; memory (pandas / panel): {dm / pm:.2f}×")
 EOF

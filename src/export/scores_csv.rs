@@ -24,7 +24,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::csv_lines::{CoreSplitter, Record, Splitter};
+use super::csv_lines::{same, CoreSplitter, Record, Splitter};
 use super::source::{pair_criteria, FnvBuild, RubricIndex, Target};
 use super::{ExportError, PairDetail, PairState};
 use crate::aggregate::ScoreTable;
@@ -204,7 +204,7 @@ impl Ids {
     #[inline]
     fn intern(&mut self, s: &[u8]) -> Option<u32> {
         if let Some(l) = self.last {
-            if self.names[l as usize].as_bytes() == s {
+            if same(self.names[l as usize].as_bytes(), s) {
                 return Some(l);
             }
         }
@@ -305,7 +305,7 @@ impl<'a> BlockParser<'a> {
         let keys = &self.ix.lookup_keys;
         for p in [self.last_key.wrapping_add(1), 0] {
             if let Some((k, t)) = keys.get(p) {
-                if **k == *id {
+                if same(k, id) {
                     self.last_key = p;
                     return Some(*t);
                 }
@@ -503,19 +503,28 @@ impl<'a> Merger<'a> {
             }
         }
         let table = &mut self.table;
+        // Rows come grouped by pair: the last pair's table indices first.
+        let mut last: Option<((u32, u32), (u32, u32))> = None;
         for r in &part.rows {
-            let fa = amap[r.app as usize] as usize;
-            let fe = emap[r.expert as usize] as usize;
-            let mut ta = self.table_apps[fa];
-            if ta == u32::MAX {
-                ta = table.app_index(&self.apps.names[fa]);
-                self.table_apps[fa] = ta;
-            }
-            let mut te = self.table_experts[fe];
-            if te == u32::MAX {
-                te = table.expert_index(&self.experts.names[fe]);
-                self.table_experts[fe] = te;
-            }
+            let (ta, te) = match last {
+                Some((key, t)) if key == (r.app, r.expert) => t,
+                _ => {
+                    let fa = amap[r.app as usize] as usize;
+                    let fe = emap[r.expert as usize] as usize;
+                    let mut ta = self.table_apps[fa];
+                    if ta == u32::MAX {
+                        ta = table.app_index(&self.apps.names[fa]);
+                        self.table_apps[fa] = ta;
+                    }
+                    let mut te = self.table_experts[fe];
+                    if te == u32::MAX {
+                        te = table.expert_index(&self.experts.names[fe]);
+                        self.table_experts[fe] = te;
+                    }
+                    last = Some(((r.app, r.expert), (ta, te)));
+                    (ta, te)
+                }
+            };
             let c = r.crit as usize;
             let mut tc = self.table_crits[c];
             if tc == u32::MAX {
