@@ -87,22 +87,17 @@ pub(crate) fn trim(b: &[u8]) -> &[u8] {
 /// A plain decimal (`4.5`, `-1`, `10`): digits with at most one dot inside; no exponent,
 /// no comma, no sign other than a leading `-`.
 pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
-    let text = || String::from_utf8_lossy(b).into_owned();
+    let bad = || {
+        let text = String::from_utf8_lossy(b);
+        if b.contains(&b',') {
+            format!("value {text:?} uses a comma; write decimals with a dot, e.g. \"4.5\"")
+        } else {
+            format!("value {text:?} is not a number; write a plain decimal such as \"4.5\"")
+        }
+    };
     let (neg, body) = match b.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, b),
-    };
-    if b.contains(&b',') {
-        return Err(format!(
-            "value {:?} uses a comma; write decimals with a dot, e.g. \"4.5\"",
-            text()
-        ));
-    }
-    let bad = || {
-        format!(
-            "value {:?} is not a number; write a plain decimal such as \"4.5\"",
-            text()
-        )
     };
     if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' {
         return Err(bad());
@@ -132,6 +127,33 @@ pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
         }
     }
     Ok(Decimal::new(if neg { -mant } else { mant }, scale))
+}
+
+/// [`parse_value`]'s usual case (digits, one dot inside, a leading `-`, at most 18 digits)
+/// without building an error: `None` for anything else.
+#[inline]
+fn parse_plain(b: &[u8]) -> Option<Decimal> {
+    let (neg, body) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if body.is_empty() || body.len() > 18 || body[0] == b'.' || body[body.len() - 1] == b'.' {
+        return None;
+    }
+    let mut mant: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut dot = false;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                mant = mant * 10 + i64::from(c - b'0');
+                scale += u32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    Some(Decimal::new(if neg { -mant } else { mant }, scale))
 }
 
 /// Checks the header's fields; returns the number of columns.
@@ -326,7 +348,59 @@ impl<'a> BlockParser<'a> {
 
     /// One record (`fields` = its first fields, `len` = its field count, `rest_blank` =
     /// whether fields beyond `fields` are all blank). Returns `false` to stop.
+    #[inline]
     fn record(&mut self, line: u64, fields: &[&[u8]], len: usize, rest_blank: bool) -> bool {
+        if Some(len) == self.ncols && self.good_row(fields) {
+            return true;
+        }
+        self.record_checked(line, fields, len, rest_blank)
+    }
+
+    /// The usual row, all good, in few steps: `false` (and nothing done) when anything is
+    /// off, for [`BlockParser::record_checked`] to report.
+    #[inline]
+    fn good_row(&mut self, fields: &[&[u8]]) -> bool {
+        let app = trim(fields[0]);
+        let expert = trim(fields[1]);
+        if app.is_empty() || expert.is_empty() {
+            return false;
+        }
+        // Item rows need their line ("already given at line …"): the checked path.
+        let Some(Target::Criterion(crit)) = self.target(trim(fields[2])) else {
+            return false;
+        };
+        let Some(value) = parse_plain(trim(fields[3])) else {
+            return false;
+        };
+        let part = &mut self.part;
+        let (Some(a), Some(e)) = (part.apps.intern(app), part.experts.intern(expert)) else {
+            return false;
+        };
+        part.data_rows += 1;
+        if part.last_pair != Some((a, e)) {
+            part.last_pair = Some((a, e));
+            if part.pair_seen.insert((a, e)) {
+                part.pairs.push((a, e));
+            }
+        }
+        part.rows.push(CritRow {
+            app: a,
+            expert: e,
+            crit,
+            value,
+        });
+        true
+    }
+
+    /// Every check, with problems; the rows [`BlockParser::good_row`] passes on.
+    #[inline(never)]
+    fn record_checked(
+        &mut self,
+        line: u64,
+        fields: &[&[u8]],
+        len: usize,
+        rest_blank: bool,
+    ) -> bool {
         let Some(ncols) = self.ncols else {
             return match check_header(fields, len) {
                 Ok(n) => {
@@ -1112,6 +1186,58 @@ mod tests {
                 let fast = outcome(read_with(&path, &rubric, Some(block), &detail));
                 prop_assert_eq!(fast, general);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+
+    /// Manual: `PANEL_CSV=…/scores.csv cargo test --release --lib -- --ignored parse_speed
+    /// --nocapture` times the worker's loop on one thread.
+    #[test]
+    #[ignore]
+    fn parse_speed() {
+        let Some(path) = std::env::var_os("PANEL_CSV") else {
+            return;
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let rubric_path = std::env::var("PANEL_RUBRIC").unwrap();
+        let rubric = crate::rubric::load(Path::new(&rubric_path)).unwrap().rubric;
+        let ix = RubricIndex::new(&rubric);
+        let start = memchr::memchr(b'\n', &bytes).unwrap() + 1;
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            let mut part = Part::default();
+            part.rows.reserve(bytes.len() / 16);
+            let mut p = BlockParser::new(&ix, Some(4), part);
+            let mut sp = Splitter::continuing();
+            let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
+            for chunk in bytes[start..].chunks(1 << 20) {
+                sp.feed(chunk, &mut f).unwrap();
+            }
+            sp.finish(&mut f).unwrap();
+            let split_only = {
+                let t2 = std::time::Instant::now();
+                let mut sp = Splitter::continuing();
+                let mut n = 0usize;
+                let mut g = |r: &Record<'_>| {
+                    n += r.len;
+                    true
+                };
+                for chunk in bytes[start..].chunks(1 << 20) {
+                    sp.feed(chunk, &mut g).unwrap();
+                }
+                t2.elapsed()
+            };
+            eprintln!(
+                "rows {} problems {}: {:?} (split alone {:?})",
+                p.part.rows.len(),
+                p.part.problems.len(),
+                t.elapsed(),
+                split_only
+            );
         }
     }
 }
