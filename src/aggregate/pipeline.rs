@@ -66,6 +66,10 @@ pub(crate) struct Ctx {
     rounding: Rounding,
     /// Share the per-application work between two threads (large panels).
     pub(crate) parallel: bool,
+    /// Category maxima and `total_max` in units of `10^-swv`, when exact (and rounding is
+    /// not `none`): the experts' capped subtotals and totals are then also kept as integers
+    /// and combined as exact fractions (the same numbers as the decimal path, faster).
+    units_caps: Option<(Vec<i64>, i64)>,
 }
 
 impl Ctx {
@@ -226,6 +230,8 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         }
     }
     let crit_w_one = crit_w.iter().map(|w| *w == Decimal::ONE).collect();
+    // Computed below with the scales; declared here for the struct.
+    let units_caps;
     let sv = crit_max
         .iter()
         .map(Decimal::scale)
@@ -242,6 +248,13 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         .iter()
         .map(|w| to_units(*w, sw).unwrap_or(0))
         .collect();
+    let swv = sv + sw;
+    units_caps = if matches!(s.rounding, Rounding::None) || tests::no_units() {
+        None
+    } else {
+        let caps: Option<Vec<i64>> = cat_max.iter().map(|m| to_units(*m, swv)).collect();
+        caps.zip(to_units(total_max, swv))
+    };
     let disagree_limit = crit_max
         .iter()
         .map(|m| {
@@ -274,6 +287,7 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         digits: s.digits,
         rounding: s.rounding,
         parallel: false,
+        units_caps,
     }
 }
 
@@ -290,6 +304,9 @@ pub(crate) struct AppWork {
     pub(crate) cat_sub: Vec<Decimal>,
     /// The experts' capped totals.
     pub(crate) totals: Vec<Decimal>,
+    /// `cat_sub` and `totals` in units of `10^-swv` (when `Ctx::units_caps`; else empty).
+    cat_u: Vec<i64>,
+    totals_u: Vec<i64>,
     notes: Vec<String>,
 }
 
@@ -461,13 +478,23 @@ pub(crate) fn panel_by_total(
     if n == 0 {
         return None;
     }
-    let comb = combine(method, ctx.k, &w.totals, &mut sc.order)?;
+    let units = ctx.units_caps.is_some() && w.totals_u.len() == n;
     let mut dropped = Vec::new();
-    if comb.trimmed {
-        let value = |p: usize| w.totals[p];
-        push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
-    }
-    let total = ctx.round(comb.value);
+    let total = if units {
+        let comb = combine_units(method, ctx.k, &w.totals_u, ctx.swv, &mut sc.order)?;
+        if comb.trimmed {
+            let value = |p: usize| w.totals[p];
+            push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
+        }
+        ctx.round_ratio(comb.value)
+    } else {
+        let comb = combine(method, ctx.k, &w.totals, &mut sc.order)?;
+        if comb.trimmed {
+            let value = |p: usize| w.totals[p];
+            push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
+        }
+        ctx.round(comb.value)
+    };
     let mut crit = Vec::with_capacity(nc);
     for c in 0..nc {
         sc.units.clear();
@@ -478,10 +505,19 @@ pub(crate) fn panel_by_total(
     }
     let mut cat = Vec::with_capacity(ncat);
     for k in 0..ncat {
-        sc.col.clear();
-        sc.col.extend((0..n).map(|i| w.cat_sub[i * ncat + k]));
-        let v = combine(method, ctx.k, &sc.col, &mut sc.order).map_or(Decimal::ZERO, |c| c.value);
-        cat.push(ctx.round(v));
+        if units {
+            sc.units.clear();
+            sc.units.extend((0..n).map(|i| w.cat_u[i * ncat + k]));
+            let v = combine_units(method, ctx.k, &sc.units, ctx.swv, &mut sc.order)
+                .map_or(Decimal::ZERO, |c| ctx.round_ratio(c.value));
+            cat.push(v);
+        } else {
+            sc.col.clear();
+            sc.col.extend((0..n).map(|i| w.cat_sub[i * ncat + k]));
+            let v =
+                combine(method, ctx.k, &sc.col, &mut sc.order).map_or(Decimal::ZERO, |c| c.value);
+            cat.push(ctx.round(v));
+        }
     }
     let mut key = Vec::with_capacity(ctx.tie.len());
     for t in &ctx.tie {
@@ -948,6 +984,8 @@ fn collect_one(
         values: Vec::new(),
         cat_sub: Vec::new(),
         totals: Vec::new(),
+        cat_u: Vec::new(),
+        totals_u: Vec::new(),
         notes: Vec::new(),
     };
     local.clear();
@@ -1088,6 +1126,20 @@ fn collect_one(
             };
             w.values.push(units);
             cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
+        }
+        if let Some((caps, total_cap)) = &ctx.units_caps {
+            // The same caps as `cap` below, in units (exact: the caps are whole units).
+            let (mut regular, mut bonus) = (0i64, 0i64);
+            for (k, &u) in cat_units.iter().enumerate() {
+                let v = i64::try_from(u).unwrap_or(i64::MAX).min(caps[k]);
+                w.cat_u.push(v);
+                if ctx.cat_bonus[k] {
+                    bonus += v;
+                } else {
+                    regular += v;
+                }
+            }
+            w.totals_u.push(regular.min(*total_cap) + bonus);
         }
         w.cat_sub
             .extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
@@ -1328,11 +1380,29 @@ pub(crate) fn run_with(
     }
 }
 
+#[cfg(not(test))]
+mod tests {
+    /// Outside tests the integer path is always taken when it is exact.
+    pub(super) fn no_units() -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::aggregate::{CategorySpec, CriterionSpec};
     use proptest::prelude::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static NO_UNITS: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Tests turn the integer path off to compare it with the decimal one.
+    pub(super) fn no_units() -> bool {
+        NO_UNITS.with(Cell::get)
+    }
 
     fn scheme() -> Scheme {
         Scheme {
@@ -1356,8 +1426,9 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-        /// Sharing the per-application work between threads changes nothing.
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Sharing the per-application work between threads changes nothing; nor does the
+        /// integer path.
         #[test]
         fn parallel_and_sequential_runs_agree(
             rows in prop::collection::vec(
@@ -1405,7 +1476,12 @@ mod tests {
             };
             let seq = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
             let par = run_with(&scheme(), &apps, &conflicts, &table, &settings, true);
-            prop_assert_eq!(seq, par);
+            prop_assert_eq!(&seq, &par);
+            // The integer path for subtotals and totals gives the decimal path's numbers.
+            NO_UNITS.with(|c| c.set(true));
+            let dec = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
+            NO_UNITS.with(|c| c.set(false));
+            prop_assert_eq!(&seq, &dec);
         }
     }
 }
