@@ -230,8 +230,6 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         }
     }
     let crit_w_one = crit_w.iter().map(|w| *w == Decimal::ONE).collect();
-    // Computed below with the scales; declared here for the struct.
-    let units_caps;
     let sv = crit_max
         .iter()
         .map(Decimal::scale)
@@ -249,7 +247,7 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         .map(|w| to_units(*w, sw).unwrap_or(0))
         .collect();
     let swv = sv + sw;
-    units_caps = if matches!(s.rounding, Rounding::None) || tests::no_units() {
+    let units_caps = if matches!(s.rounding, Rounding::None) || tests::no_units() {
         None
     } else {
         let caps: Option<Vec<i64>> = cat_max.iter().map(|m| to_units(*m, swv)).collect();
