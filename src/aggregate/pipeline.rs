@@ -857,7 +857,7 @@ fn collect(
     for i in 0..na {
         start[i + 1] += start[i];
     }
-    let grouped = table.rows.windows(2).all(|w| w[0].app <= w[1].app);
+    let grouped = !table.ungrouped;
     let bucket: Option<Vec<u32>> = (!grouped).then(|| {
         let mut fill = start.clone();
         let mut bucket = vec![0u32; table.rows.len()];
@@ -1206,12 +1206,7 @@ pub(crate) fn run_with(
     parallel: bool,
 ) -> Results {
     let mut notes = Vec::new();
-    let row_scale = table
-        .rows
-        .iter()
-        .map(|r| r.value.scale())
-        .max()
-        .unwrap_or(0);
+    let row_scale = table.max_scale;
     let mut ctx = prepare(scheme, s, row_scale, &mut notes);
     ctx.parallel = parallel;
     let works = collect(&ctx, apps, conflicts, table, &mut notes);

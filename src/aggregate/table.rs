@@ -126,6 +126,11 @@ pub struct ScoreTable {
     pub(crate) experts: Interner,
     pub(crate) criteria: Interner,
     pub(crate) rows: Vec<Row>,
+    /// The most decimal places among the values.
+    pub(crate) max_scale: u32,
+    /// Whether some row's application index is smaller than the row's before (the rows are
+    /// then not grouped by application).
+    pub(crate) ungrouped: bool,
 }
 
 impl ScoreTable {
@@ -150,7 +155,16 @@ impl ScoreTable {
             criterion: self.criteria.intern(criterion),
             value,
         };
+        self.note(&row);
         self.rows.push(row);
+    }
+
+    #[inline]
+    fn note(&mut self, row: &Row) {
+        self.max_scale = self.max_scale.max(row.value.scale());
+        if let Some(last) = self.rows.last() {
+            self.ungrouped |= row.app < last.app;
+        }
     }
 
     /// The index of application `id` in this table (interned on first use), for
@@ -182,12 +196,14 @@ impl ScoreTable {
                 && (criterion as usize) < self.criteria.len(),
             "ScoreTable::push_indexed: index not from this table"
         );
-        self.rows.push(Row {
+        let row = Row {
             app,
             expert,
             criterion,
             value,
-        });
+        };
+        self.note(&row);
+        self.rows.push(row);
     }
 
     /// Number of rows.

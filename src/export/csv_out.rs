@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{dropped_text, p_text, Report};
+use crate::aggregate::AppResult;
 
 /// Columns before the per-criterion columns.
 pub const CSV_COLUMNS: [&str; 12] = [
@@ -47,68 +48,93 @@ pub fn to_csv(rep: &Report) -> Vec<u8> {
             let _ = w.write_field(neutralize(c).as_bytes());
         }
         let _ = w.write_record(None::<&[u8]>);
-        // One buffer for every cell: no allocation per cell.
-        let mut cell = String::new();
-        let field = |w: &mut csv::Writer<&mut Vec<u8>>, cell: &mut String| {
-            let _ = w.write_field(neutralize(cell).as_bytes());
-            cell.clear();
-        };
-        for a in &rep.results.applications {
-            if let Some(r) = a.rank {
-                let _ = write!(cell, "{r}");
-            }
-            field(&mut w, &mut cell);
-            cell.push_str(&a.id);
-            field(&mut w, &mut cell);
-            cell.push_str(&a.status);
-            field(&mut w, &mut cell);
-            cell.push_str(&a.eligibility);
-            field(&mut w, &mut cell);
-            show_into(&mut cell, a.total);
-            field(&mut w, &mut cell);
-            let _ = write!(cell, "{}", a.experts);
-            field(&mut w, &mut cell);
-            show_into(&mut cell, a.calibrated_total);
-            field(&mut w, &mut cell);
-            cell.push_str(&p_text(a.p_shortlist));
-            field(&mut w, &mut cell);
-            let _ = write!(cell, "{}", a.shortlisted);
-            field(&mut w, &mut cell);
-            show_into(&mut cell, a.funding_wan);
-            field(&mut w, &mut cell);
-            for (i, f) in a.flags.iter().enumerate() {
-                if i > 0 {
-                    cell.push_str("; ");
-                }
-                cell.push_str(f);
-            }
-            field(&mut w, &mut cell);
-            for (i, d) in a.dropped.iter().enumerate() {
-                if i > 0 {
-                    cell.push_str("; ");
-                }
-                cell.push_str(&dropped_text(d));
-            }
-            field(&mut w, &mut cell);
-            // The map iterates in id order, the columns follow the rubric: often the same.
-            let same = a.criteria.len() == crit_ids.len()
-                && a.criteria.keys().zip(&crit_ids).all(|(k, c)| k == c);
-            if same {
-                for (_, v) in a.criteria.iter() {
-                    show_into(&mut cell, Some(*v));
-                    field(&mut w, &mut cell);
-                }
-            } else {
-                for c in &crit_ids {
-                    show_into(&mut cell, a.criteria.get(*c).copied());
-                    field(&mut w, &mut cell);
-                }
-            }
-            let _ = w.write_record(None::<&[u8]>);
-        }
         let _ = w.flush();
     }
+    let apps = &rep.results.applications;
+    if apps.len() < 2_000 {
+        rows_csv(apps, &crit_ids, &mut out);
+        return out;
+    }
+    // A large ranking: both halves at once, then joined (each row stands on its own).
+    let (first, second) = apps.split_at(apps.len() / 2);
+    let mut rest = Vec::new();
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| rows_csv(second, &crit_ids, &mut rest));
+        rows_csv(first, &crit_ids, &mut out);
+        if let Err(e) = other.join() {
+            std::panic::resume_unwind(e);
+        }
+    });
+    out.extend_from_slice(&rest);
     out
+}
+
+/// The rows of `apps`, appended to `out`.
+fn rows_csv(apps: &[AppResult], crit_ids: &[&str], out: &mut Vec<u8>) {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    // One buffer for every cell: no allocation per cell.
+    let mut cell = String::new();
+    let field = |w: &mut csv::Writer<&mut Vec<u8>>, cell: &mut String| {
+        let _ = w.write_field(neutralize(cell).as_bytes());
+        cell.clear();
+    };
+
+    for a in apps {
+        if let Some(r) = a.rank {
+            let _ = write!(cell, "{r}");
+        }
+        field(&mut w, &mut cell);
+        cell.push_str(&a.id);
+        field(&mut w, &mut cell);
+        cell.push_str(&a.status);
+        field(&mut w, &mut cell);
+        cell.push_str(&a.eligibility);
+        field(&mut w, &mut cell);
+        show_into(&mut cell, a.total);
+        field(&mut w, &mut cell);
+        let _ = write!(cell, "{}", a.experts);
+        field(&mut w, &mut cell);
+        show_into(&mut cell, a.calibrated_total);
+        field(&mut w, &mut cell);
+        cell.push_str(&p_text(a.p_shortlist));
+        field(&mut w, &mut cell);
+        let _ = write!(cell, "{}", a.shortlisted);
+        field(&mut w, &mut cell);
+        show_into(&mut cell, a.funding_wan);
+        field(&mut w, &mut cell);
+        for (i, f) in a.flags.iter().enumerate() {
+            if i > 0 {
+                cell.push_str("; ");
+            }
+            cell.push_str(f);
+        }
+        field(&mut w, &mut cell);
+        for (i, d) in a.dropped.iter().enumerate() {
+            if i > 0 {
+                cell.push_str("; ");
+            }
+            cell.push_str(&dropped_text(d));
+        }
+        field(&mut w, &mut cell);
+        // The map iterates in id order, the columns follow the rubric: often the same.
+        let same = a.criteria.len() == crit_ids.len()
+            && a.criteria.keys().zip(crit_ids).all(|(k, c)| k == c);
+        if same {
+            for (_, v) in a.criteria.iter() {
+                show_into(&mut cell, Some(*v));
+                field(&mut w, &mut cell);
+            }
+        } else {
+            for c in crit_ids {
+                show_into(&mut cell, a.criteria.get(*c).copied());
+                field(&mut w, &mut cell);
+            }
+        }
+        let _ = w.write_record(None::<&[u8]>);
+    }
+    let _ = w.flush();
 }
 
 /// `show(d)` appended to `cell` (nothing for `None`).
