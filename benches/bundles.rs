@@ -10,6 +10,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use panel::panel::Panel;
 use panel::synth::{self, Spec};
 
+/// The binary's allocator, so that the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::create_dir_all(&base).expect("target dir");

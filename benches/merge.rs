@@ -23,6 +23,10 @@ use panel::sheet::{
 use panel::store::{AppStatus, Store, StoreIdentity};
 use panel::synth::{self, Spec};
 
+/// The binary's allocator, so that the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TS: &str = "2026-11-23T08:00:00.000Z";
 
 fn bundle_sha(code: &str) -> String {

@@ -25,6 +25,10 @@ use panel::tui::{App, Lang};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
+/// The binary's allocator, so that the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn script_available() -> bool {
     Command::new("script")
         .args(["-qec", "true", "/dev/null"])

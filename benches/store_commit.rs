@@ -18,6 +18,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use panel::store::{Op, Store, StoreIdentity};
 use rust_decimal::Decimal;
 
+/// The binary's allocator, so that the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench_dir() -> tempfile::TempDir {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::create_dir_all(&base).expect("target dir");

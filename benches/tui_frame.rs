@@ -14,6 +14,10 @@ use panel::tui::{feed, App, AppInput, Lang, MemPersist, SectionText, Session};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
+/// The binary's allocator, so that the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EVIDENCE_BYTES: usize = 1 << 20;
 
 /// The section key cited by the most criteria.
