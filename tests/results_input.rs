@@ -352,3 +352,33 @@ fn problems_name_the_real_line() {
         );
     }
 }
+
+/// A file that is not a CSV of scores (one endless line, an unclosed quote) is refused with
+/// a message naming the line, without reading it all into memory.
+#[test]
+fn endless_lines_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let panel = Panel::open(&dir).unwrap();
+    let path = tmp.path().join("s.csv");
+    let long = "a".repeat(17 << 20);
+    let header = "application,expert,criterion,value,comment\n";
+    let cases = [
+        (long.clone(), "s.csv:1:1: no header in the first 16 MB"),
+        (
+            format!("{header}T24-001,E01,A1,5,\n{long}\nT24-001,E01,A2,5,\n"),
+            "s.csv:3:1: cannot read the file (a line longer than 16 MB",
+        ),
+        (
+            format!("{header}T24-001,E01,A1,5,\"{long}"),
+            "s.csv:2:1: a record longer than 16 MB (an unclosed quote?)",
+        ),
+    ];
+    for (csv, want) in cases {
+        std::fs::write(&path, csv).unwrap();
+        let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}");
+    }
+}

@@ -367,6 +367,9 @@ pub(crate) struct CoreSplitter {
     /// terminators (csv_core only looks for a BOM in a first input of 3 bytes or more).
     head: Vec<u8>,
     done: bool,
+    /// The largest record (its fields' bytes) accepted; longer stops the splitter.
+    limit: usize,
+    too_long: bool,
 }
 
 impl Default for CoreSplitter {
@@ -382,11 +385,26 @@ impl Default for CoreSplitter {
             boms: BOMS,
             head: Vec::new(),
             done: false,
+            limit: usize::MAX,
+            too_long: false,
         }
     }
 }
 
 impl CoreSplitter {
+    /// A splitter that stops at a record of more than `limit` bytes ([`CoreSplitter::too_long`]).
+    pub(crate) fn with_limit(limit: usize) -> Self {
+        CoreSplitter {
+            limit,
+            ..CoreSplitter::default()
+        }
+    }
+
+    /// Whether it stopped at a record longer than its limit.
+    pub(crate) fn too_long(&self) -> bool {
+        self.too_long
+    }
+
     /// The line number where the next line starts.
     pub(crate) fn line(&self) -> u64 {
         self.line
@@ -469,6 +487,11 @@ impl CoreSplitter {
             match res {
                 R::InputEmpty => return true,
                 R::OutputFull => {
+                    if self.out.len() >= self.limit {
+                        self.too_long = true;
+                        self.done = true;
+                        return false;
+                    }
                     let n = self.out.len() * 2;
                     self.out.resize(n, 0);
                 }

@@ -37,6 +37,8 @@ const EXPECTED_HEADER: &str = "application,expert,criterion,value[,comment]";
 pub(crate) const MAX_PROBLEMS: usize = 50;
 /// Bytes per block (a block holds whole lines: more when a line is longer).
 const BLOCK: usize = 1 << 20;
+/// The longest line (and, quoted, field) accepted: a score row is a few dozen bytes.
+const MAX_LINE: usize = 16 << 20;
 const UTF8_MESSAGE: &str = "not valid UTF-8; save the file as UTF-8 (with or without BOM)";
 
 /// Which (application, expert) details a CSV read keeps (they cost memory at scale).
@@ -668,6 +670,17 @@ fn scan_header(
     let mut sp = Splitter::default();
     let mut fed = 0usize;
     while header.is_none() && !*eof {
+        if buf.len() > MAX_LINE {
+            return HeaderScan::Problem(CsvProblem {
+                line: sp.line(),
+                column: 1,
+                message: format!(
+                    "no header in the first {} MB (a line that long is not a CSV of scores); \
+                     the first line must be {EXPECTED_HEADER}",
+                    MAX_LINE >> 20
+                ),
+            });
+        }
         match read_more(file, hasher, buf, block) {
             Ok(0) => *eof = true,
             Ok(_) => {}
@@ -712,12 +725,32 @@ fn reader_thread(
     let mut index = 0usize;
     loop {
         // Fill the buffer to a block (more when one line is longer than a block).
-        while !eof && error.is_none() && (buf.len() < block || !buf.contains(&b'\n')) {
+        let mut has_nl = memchr::memchr(b'\n', &buf).is_some();
+        while !eof && error.is_none() && (buf.len() < block || !has_nl) {
+            if !has_nl && buf.len() > MAX_LINE {
+                error = Some(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a line longer than {} MB: this is not a CSV of scores",
+                        MAX_LINE >> 20
+                    ),
+                ));
+                break;
+            }
             let want = block.saturating_sub(buf.len()).max(block / 4).max(1);
+            let old = buf.len();
             match read_more(&mut file, &mut hasher, &mut buf, want) {
                 Ok(0) => eof = true,
-                Ok(_) => {}
+                Ok(_) => has_nl = has_nl || memchr::memchr(b'\n', &buf[old..]).is_some(),
                 Err(e) => error = Some(e),
+            }
+        }
+        if error.is_some() && !eof {
+            // Only whole lines are parsed: the rest is where the reading stopped.
+            if let Some(nl) = memchr::memrchr(b'\n', &buf) {
+                buf.truncate(nl + 1);
+            } else {
+                break;
             }
         }
         let last = eof || error.is_some();
@@ -874,7 +907,7 @@ fn read_general<'a>(
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut hasher = Sha256::new();
     let mut p = BlockParser::new(ix, None, Part::default());
-    let mut sp = CoreSplitter::default();
+    let mut sp = CoreSplitter::with_limit(MAX_LINE);
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
     let mut error = None;
     {
@@ -900,6 +933,16 @@ fn read_general<'a>(
     }
     if let Some(e) = error {
         p.part.problems.push(read_problem(sp.line(), &e));
+    }
+    if sp.too_long() {
+        p.part.problems.push(CsvProblem {
+            line: sp.line(),
+            column: 1,
+            message: format!(
+                "a record longer than {} MB (an unclosed quote?): this is not a CSV of scores",
+                MAX_LINE >> 20
+            ),
+        });
     }
     if p.ncols.is_none() {
         // No header: an empty file, or the header's own problem.
