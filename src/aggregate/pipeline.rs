@@ -247,7 +247,7 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         .map(|w| to_units(*w, sw).unwrap_or(0))
         .collect();
     let swv = sv + sw;
-    let units_caps = if matches!(s.rounding, Rounding::None) || tests::no_units() {
+    let units_caps = if matches!(s.rounding, Rounding::None) || units_off() {
         None
     } else {
         let caps: Option<Vec<i64>> = cat_max.iter().map(|m| to_units(*m, swv)).collect();
@@ -477,22 +477,18 @@ pub(crate) fn panel_by_total(
         return None;
     }
     let units = ctx.units_caps.is_some() && w.totals_u.len() == n;
-    let mut dropped = Vec::new();
-    let total = if units {
+    let (total, trimmed) = if units {
         let comb = combine_units(method, ctx.k, &w.totals_u, ctx.swv, &mut sc.order)?;
-        if comb.trimmed {
-            let value = |p: usize| w.totals[p];
-            push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
-        }
-        ctx.round_ratio(comb.value)
+        (ctx.round_ratio(comb.value), comb.trimmed)
     } else {
         let comb = combine(method, ctx.k, &w.totals, &mut sc.order)?;
-        if comb.trimmed {
-            let value = |p: usize| w.totals[p];
-            push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
-        }
-        ctx.round(comb.value)
+        (ctx.round(comb.value), comb.trimmed)
     };
+    let mut dropped = Vec::new();
+    if trimmed {
+        let value = |p: usize| w.totals[p];
+        push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
+    }
     let mut crit = Vec::with_capacity(nc);
     for c in 0..nc {
         sc.units.clear();
@@ -1373,12 +1369,18 @@ pub(crate) fn run_with(
     }
 }
 
-#[cfg(not(test))]
-mod tests {
-    /// Outside tests the integer path is always taken when it is exact.
-    pub(super) fn no_units() -> bool {
-        false
-    }
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the integer path off to compare it with the decimal one.
+    static UNITS_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the integer path for subtotals and totals is off (only ever in tests).
+fn units_off() -> bool {
+    #[cfg(test)]
+    return UNITS_OFF.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
 }
 
 #[cfg(test)]
@@ -1386,16 +1388,6 @@ mod tests {
     use super::*;
     use crate::aggregate::{CategorySpec, CriterionSpec};
     use proptest::prelude::*;
-    use std::cell::Cell;
-
-    thread_local! {
-        static NO_UNITS: Cell<bool> = const { Cell::new(false) };
-    }
-
-    /// Tests turn the integer path off to compare it with the decimal one.
-    pub(super) fn no_units() -> bool {
-        NO_UNITS.with(Cell::get)
-    }
 
     fn scheme() -> Scheme {
         Scheme {
@@ -1471,9 +1463,9 @@ mod tests {
             let par = run_with(&scheme(), &apps, &conflicts, &table, &settings, true);
             prop_assert_eq!(&seq, &par);
             // The integer path for subtotals and totals gives the decimal path's numbers.
-            NO_UNITS.with(|c| c.set(true));
+            UNITS_OFF.with(|c| c.set(true));
             let dec = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
-            NO_UNITS.with(|c| c.set(false));
+            UNITS_OFF.with(|c| c.set(false));
             prop_assert_eq!(&seq, &dec);
         }
     }

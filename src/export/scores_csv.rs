@@ -286,6 +286,32 @@ struct Part {
 }
 
 impl Part {
+    /// A valid row of application `a`, expert `e` (this part's indices) at `line`.
+    #[inline]
+    fn accept(&mut self, a: u32, e: u32, target: Target, value: Decimal, line: u64) {
+        if self.last_pair != Some((a, e)) {
+            self.last_pair = Some((a, e));
+            if self.pair_seen.insert((a, e)) {
+                self.pairs.push((a, e));
+            }
+        }
+        match target {
+            Target::Criterion(crit) => self.rows.push(CritRow {
+                app: a,
+                expert: e,
+                crit,
+                value,
+            }),
+            Target::Item(item) => self.items.push(LocalItem {
+                app: a,
+                expert: e,
+                item,
+                value,
+                line,
+            }),
+        }
+    }
+
     /// Empty, keeping the buffers' capacity (parts go back to the workers).
     fn reset(&mut self) {
         self.apps.clear();
@@ -379,18 +405,7 @@ impl<'a> BlockParser<'a> {
             return false;
         };
         part.data_rows += 1;
-        if part.last_pair != Some((a, e)) {
-            part.last_pair = Some((a, e));
-            if part.pair_seen.insert((a, e)) {
-                part.pairs.push((a, e));
-            }
-        }
-        part.rows.push(CritRow {
-            app: a,
-            expert: e,
-            crit,
-            value,
-        });
+        part.accept(a, e, Target::Criterion(crit), value, 0);
         true
     }
 
@@ -476,27 +491,7 @@ impl<'a> BlockParser<'a> {
                 self.problem(line, column, UTF8_MESSAGE.into());
                 return self.part.problems.len() < MAX_PROBLEMS;
             };
-            if part.last_pair != Some((a, e)) {
-                part.last_pair = Some((a, e));
-                if part.pair_seen.insert((a, e)) {
-                    part.pairs.push((a, e));
-                }
-            }
-            match target {
-                Target::Criterion(crit) => part.rows.push(CritRow {
-                    app: a,
-                    expert: e,
-                    crit,
-                    value,
-                }),
-                Target::Item(item) => part.items.push(LocalItem {
-                    app: a,
-                    expert: e,
-                    item,
-                    value,
-                    line,
-                }),
-            }
+            part.accept(a, e, target, value, line);
         }
         self.part.problems.len() < MAX_PROBLEMS
     }
@@ -1229,58 +1224,6 @@ mod tests {
                 let fast = outcome(read_with(&path, &rubric, Some(block), &detail));
                 prop_assert_eq!(fast, general);
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod speed {
-    use super::*;
-
-    /// Manual: `PANEL_CSV=…/scores.csv cargo test --release --lib -- --ignored parse_speed
-    /// --nocapture` times the worker's loop on one thread.
-    #[test]
-    #[ignore]
-    fn parse_speed() {
-        let Some(path) = std::env::var_os("PANEL_CSV") else {
-            return;
-        };
-        let bytes = std::fs::read(path).unwrap();
-        let rubric_path = std::env::var("PANEL_RUBRIC").unwrap();
-        let rubric = crate::rubric::load(Path::new(&rubric_path)).unwrap().rubric;
-        let ix = RubricIndex::new(&rubric);
-        let start = memchr::memchr(b'\n', &bytes).unwrap() + 1;
-        for _ in 0..3 {
-            let t = std::time::Instant::now();
-            let mut part = Part::default();
-            part.rows.reserve(bytes.len() / 16);
-            let mut p = BlockParser::new(&ix, Some(4), part);
-            let mut sp = Splitter::continuing();
-            let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
-            for chunk in bytes[start..].chunks(1 << 20) {
-                sp.feed(chunk, &mut f).unwrap();
-            }
-            sp.finish(&mut f).unwrap();
-            let split_only = {
-                let t2 = std::time::Instant::now();
-                let mut sp = Splitter::continuing();
-                let mut n = 0usize;
-                let mut g = |r: &Record<'_>| {
-                    n += r.len;
-                    true
-                };
-                for chunk in bytes[start..].chunks(1 << 20) {
-                    sp.feed(chunk, &mut g).unwrap();
-                }
-                t2.elapsed()
-            };
-            eprintln!(
-                "rows {} problems {}: {:?} (split alone {:?})",
-                p.part.rows.len(),
-                p.part.problems.len(),
-                t.elapsed(),
-                split_only
-            );
         }
     }
 }
