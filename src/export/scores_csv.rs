@@ -1074,19 +1074,31 @@ fn finish_read(
     let mut pairs = BTreeMap::new();
     if *detail != Detail::None {
         let t = &m.table;
-        for r in &t.rows {
-            let expert = &t.experts.names[r.expert as usize];
+        // Rows come in runs of one pair: one lookup per run.
+        for run in t
+            .rows
+            .chunk_by(|a, b| (a.app, a.expert) == (b.app, b.expert))
+        {
+            let expert = &t.experts.names[run[0].expert as usize];
             if !detail.keeps(expert) {
                 continue;
             }
-            pairs
-                .entry((t.apps.names[r.app as usize].clone(), expert.clone()))
-                .or_insert_with(|| PairDetail {
-                    state: PairState::Scored,
-                    criteria: BTreeMap::new(),
-                })
-                .criteria
-                .insert(t.criteria.names[r.criterion as usize].clone(), r.value);
+            let values = run
+                .iter()
+                .map(|r| (t.criteria.names[r.criterion as usize].clone(), r.value));
+            let key = (t.apps.names[run[0].app as usize].clone(), expert.clone());
+            match pairs.entry(key) {
+                // Built at once (a later value of the same criterion wins, as with insert).
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(PairDetail {
+                        state: PairState::Scored,
+                        criteria: values.collect(),
+                    });
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    o.get_mut().criteria.extend(values);
+                }
+            }
         }
     }
     let mut experts = std::mem::take(&mut m.experts.names);
@@ -1138,6 +1150,23 @@ mod tests {
             );
         }
         assert!(parse_value(b"4,5").unwrap_err().contains("comma"));
+    }
+
+    #[test]
+    fn details_keep_the_last_value_of_a_repeated_criterion() {
+        let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
+            .unwrap()
+            .rubric;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.csv");
+        let rows = "application,expert,criterion,value\nT1,E01,A1,5\nT1,E01,A2,3\nT1,E01,A1,6\n\
+                    T1,E02,A1,1\nT1,E01,A2,4\n";
+        std::fs::write(&path, rows).unwrap();
+        let c = read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All).unwrap();
+        let e01 = &c.pairs[&("T1".to_string(), "E01".to_string())].criteria;
+        assert_eq!(e01["A1"], d("6"));
+        assert_eq!(e01["A2"], d("4"));
+        assert_eq!(c.pairs.len(), 2);
     }
 
     #[test]
