@@ -283,6 +283,8 @@ struct Part {
     newlines: u64,
     /// The block needs the general parser.
     unsupported: bool,
+    /// The block's bytes (to be hashed in order, then reused).
+    block: Vec<u8>,
 }
 
 impl Part {
@@ -627,10 +629,11 @@ enum HeaderScan {
     Unsupported,
 }
 
-/// Appends up to `want` bytes of `file` to `buf` (hashing them); `Ok(0)` at the end.
+/// Appends up to `want` bytes of `file` to `buf` (hashing them when given a hasher);
+/// `Ok(0)` at the end.
 fn read_more(
     file: &mut std::fs::File,
-    hasher: &mut Sha256,
+    hasher: Option<&mut Sha256>,
     buf: &mut Vec<u8>,
     want: usize,
 ) -> std::io::Result<usize> {
@@ -640,7 +643,9 @@ fn read_more(
         match file.read(&mut buf[old..]) {
             Ok(n) => {
                 buf.truncate(old + n);
-                hasher.update(&buf[old..]);
+                if let Some(h) = hasher {
+                    h.update(&buf[old..]);
+                }
                 return Ok(n);
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -656,7 +661,6 @@ fn read_more(
 /// byte order marks) is complete. Sets `eof` when the file ended.
 fn scan_header(
     file: &mut std::fs::File,
-    hasher: &mut Sha256,
     buf: &mut Vec<u8>,
     eof: &mut bool,
     block: usize,
@@ -676,7 +680,7 @@ fn scan_header(
                 ),
             });
         }
-        match read_more(file, hasher, buf, block) {
+        match read_more(file, None, buf, block) {
             Ok(0) => *eof = true,
             Ok(_) => {}
             Err(e) => return HeaderScan::Problem(read_problem(sp.line(), &e)),
@@ -705,17 +709,17 @@ fn scan_header(
 type Job = (usize, Vec<u8>);
 
 /// The fast path's reader thread: the rest of the file (`buf` holds its start) in blocks of
-/// whole lines, to the workers in turn; returns the sha256 of the whole file and the read
-/// error that ended it early, if any.
+/// whole lines, to the workers in turn; returns the read error that ended it early, if
+/// any. (The blocks come back through the parts, and are hashed in order as they are
+/// merged.)
 fn reader_thread(
     mut file: std::fs::File,
-    mut hasher: Sha256,
     mut buf: Vec<u8>,
     mut eof: bool,
     workers: [SyncSender<Job>; 2],
     spare: Receiver<Vec<u8>>,
     block: usize,
-) -> (String, Option<std::io::Error>) {
+) -> Option<std::io::Error> {
     let mut error = None;
     let mut index = 0usize;
     loop {
@@ -734,7 +738,7 @@ fn reader_thread(
             }
             let want = block.saturating_sub(buf.len()).max(block / 4).max(1);
             let old = buf.len();
-            match read_more(&mut file, &mut hasher, &mut buf, want) {
+            match read_more(&mut file, None, &mut buf, want) {
                 Ok(0) => eof = true,
                 Ok(_) => has_nl = has_nl || memchr::memchr(b'\n', &buf[old..]).is_some(),
                 Err(e) => error = Some(e),
@@ -770,7 +774,7 @@ fn reader_thread(
             break;
         }
     }
-    (hex::encode(hasher.finalize()), error)
+    error
 }
 
 /// A worker: parses the blocks it gets; sends (index, part) back.
@@ -779,7 +783,6 @@ fn worker(
     ncols: usize,
     jobs: Receiver<Job>,
     parts: SyncSender<(usize, Part)>,
-    spare: SyncSender<Vec<u8>>,
     spare_parts: &std::sync::Mutex<Receiver<Part>>,
 ) {
     for (index, block) in jobs {
@@ -799,7 +802,7 @@ fn worker(
             .and_then(|go| if go { sp.finish(&mut f) } else { Ok(false) });
         p.part.unsupported = ok.is_err();
         p.part.newlines = sp.line() - 1;
-        let _ = spare.try_send(block);
+        p.part.block = block;
         if parts.send((index, p.part)).is_err() {
             break;
         }
@@ -822,11 +825,12 @@ fn read_fast<'a>(
 ) -> Result<Option<(Merger<'a>, String)>, ExportError> {
     let mut file = open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut hasher = Sha256::new();
     let mut buf: Vec<u8> = Vec::with_capacity(block + block / 4);
     let mut eof = false;
-    let (ncols, start_line) = match scan_header(&mut file, &mut hasher, &mut buf, &mut eof, block) {
+    let mut hasher = Sha256::new();
+    let (ncols, start_line) = match scan_header(&mut file, &mut buf, &mut eof, block) {
         HeaderScan::Ok(n, line, consumed) => {
+            hasher.update(&buf[..consumed]);
             buf.drain(..consumed);
             (n, line)
         }
@@ -847,17 +851,15 @@ fn read_fast<'a>(
     let part_back_rx = std::sync::Mutex::new(part_back_rx);
     let part_back_rx = &part_back_rx;
     let (unsupported, end_line, read) = std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            reader_thread(file, hasher, buf, eof, [job0_tx, job1_tx], spare_rx, block)
-        });
+        let reader =
+            scope.spawn(move || reader_thread(file, buf, eof, [job0_tx, job1_tx], spare_rx, block));
         for jobs in [job0_rx, job1_rx] {
             let parts = part_tx.clone();
-            let spare = spare_tx.clone();
-            scope.spawn(move || worker(ix, ncols, jobs, parts, spare, part_back_rx));
+            scope.spawn(move || worker(ix, ncols, jobs, parts, part_back_rx));
         }
         drop(part_tx);
-        drop(spare_tx);
-        // Merge in file order as the parts come.
+        // Merge in file order as the parts come; hash their bytes in the same order (the
+        // reader thread only reads: this thread has time between parts).
         let mut pending: BTreeMap<usize, Part> = BTreeMap::new();
         let mut next = 0usize;
         let mut base = start_line;
@@ -866,6 +868,8 @@ fn read_fast<'a>(
             pending.insert(i, part);
             while let Some(mut part) = pending.remove(&next) {
                 next += 1;
+                hasher.update(&part.block);
+                let _ = spare_tx.try_send(std::mem::take(&mut part.block));
                 unsupported |= part.unsupported;
                 if unsupported {
                     continue; // drain: the general parser reads it all again
@@ -881,7 +885,7 @@ fn read_fast<'a>(
     if unsupported {
         return Ok(None);
     }
-    let Ok((sha, error)) = read else {
+    let Ok(error) = read else {
         return Err(ExportError::Usage(format!(
             "{}: reading the scores failed unexpectedly",
             path.display()
@@ -890,7 +894,7 @@ fn read_fast<'a>(
     if let Some(e) = error {
         merger.problems.push(read_problem(end_line, &e));
     }
-    Ok(Some((merger, sha)))
+    Ok(Some((merger, hex::encode(hasher.finalize()))))
 }
 
 /// The general path: the whole file, sequentially, with [`CoreSplitter`].
@@ -909,7 +913,7 @@ fn read_general<'a>(
         let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
         loop {
             buf.clear();
-            match read_more(&mut file, &mut hasher, &mut buf, BLOCK) {
+            match read_more(&mut file, Some(&mut hasher), &mut buf, BLOCK) {
                 Ok(0) => {
                     sp.finish(&mut f);
                     break;
