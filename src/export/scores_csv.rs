@@ -3,11 +3,12 @@
 //!
 //! # Two paths, one set of rules
 //!
-//! - **Fast** (the usual file: no `"` and no lone `\r`): a reader thread reads the file,
-//!   hashes it (sha256), reads the header and cuts the rest into blocks of whole lines; two
-//!   worker threads check and parse blocks ([`Splitter`]) into block-local rows; the calling
-//!   thread merges the blocks in file order (block-local ids → file ids → table indices), so
-//!   that everything is interned in first-seen order, as a sequential read would.
+//! - **Fast** (the usual file: no `"` and no lone `\r`): the header is read first; a reader
+//!   thread reads the rest and cuts it into blocks of whole lines; two worker threads check
+//!   and parse blocks ([`Splitter`]) into block-local rows; the calling thread hashes the
+//!   blocks (sha256) and merges them in file order (block-local ids → file ids → table
+//!   indices), so that everything is interned in first-seen order, as a sequential read
+//!   would.
 //! - **General** (any CSV: quotes, quoted line breaks, lone carriage returns): when a block
 //!   holds a `"` or a lone `\r`, the file is read again, sequentially, with [`CoreSplitter`]
 //!   (`csv_core`, the `csv` crate's dialect).
