@@ -802,7 +802,12 @@ fn worker(
             .feed(&block, &mut f)
             .and_then(|go| if go { sp.finish(&mut f) } else { Ok(false) });
         p.part.unsupported = ok.is_err();
-        p.part.newlines = sp.line() - 1;
+        p.part.newlines = match ok {
+            Ok(true) => sp.line() - 1,
+            // Stopped early (enough problems): the lines after still count for the next
+            // blocks' line numbers.
+            _ => memchr::memchr_iter(b'\n', &block).count() as u64,
+        };
         p.part.block = block;
         if parts.send((index, p.part)).is_err() {
             break;
@@ -1231,6 +1236,29 @@ mod tests {
                 1 => Just("T1,E01,A1".to_string()),
                 1 => Just("T1,E01,A1,1,,extra".to_string()),
             ]
+        }
+
+        /// Blocks that stop at the problem limit: the problems reported are still the
+        /// file's first 50, at their own lines, as the sequential reader reports them.
+        #[test]
+        fn a_block_full_of_problems_keeps_later_lines_right() {
+            let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
+                .unwrap()
+                .rubric;
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("s.csv");
+            let mut text = String::from("application,expert,criterion,value\n");
+            for i in 0..400 {
+                let v = if i % 3 == 0 { "x" } else { "1" };
+                text.push_str(&format!("T{},E01,A1,{v}\n", i % 7));
+            }
+            std::fs::write(&path, &text).unwrap();
+            let general = outcome(read_with(&path, &rubric, None, &Detail::None));
+            assert!(general.contains("s.csv:149:4"), "{general}");
+            for block in [40, 200, 1000, 3000] {
+                let fast = outcome(read_with(&path, &rubric, Some(block), &Detail::None));
+                assert_eq!(fast, general, "block {block}");
+            }
         }
 
         proptest! {
