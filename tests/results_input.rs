@@ -382,3 +382,22 @@ fn endless_lines_are_refused() {
         assert!(err.contains(want), "{err}");
     }
 }
+
+/// A UTF-16 file (a spreadsheet's "Unicode text") is named as such, not as a wrong header.
+#[test]
+fn utf16_files_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let panel = Panel::open(&dir).unwrap();
+    let path = tmp.path().join("s.csv");
+    let text = "application,expert,criterion,value\nT24-001,E01,A1,5\n";
+    for bom in [&[0xFF, 0xFE][..], &[]] {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(&path, bytes).unwrap();
+        let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("s.csv:1:1: the file is UTF-16"), "{err}");
+    }
+}

@@ -166,6 +166,19 @@ fn check_header(fields: &[&[u8]], len: usize) -> Result<usize, CsvProblem> {
         column,
         message,
     };
+    let first = fields.first().copied().unwrap_or_default();
+    // A UTF-16 byte order mark, or ASCII text with a zero byte beside every character.
+    let utf16 = first.starts_with(b"\xFF\xFE")
+        || first.starts_with(b"\xFE\xFF")
+        || (first.len() >= 4 && (first[1] == 0 && first[3] == 0 || first[0] == 0 && first[2] == 0));
+    if utf16 {
+        return Err(problem(
+            1,
+            "the file is UTF-16 (as spreadsheet programs save “Unicode text”); save it as \
+             CSV UTF-8"
+                .into(),
+        ));
+    }
     if !(4..=5).contains(&len) {
         return Err(problem(
             1,
