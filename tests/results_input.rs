@@ -140,6 +140,34 @@ fn csv_report(tmp: &Path, csv: &str) -> Result<export::Report, export::ExportErr
     export::build_from_csv(&panel, &path, &Overrides::default(), true)
 }
 
+/// The demo panel and a scores file `s.csv` in a temporary directory, for refusals.
+struct Refusals {
+    _tmp: tempfile::TempDir,
+    panel: Panel,
+    path: PathBuf,
+}
+
+impl Refusals {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let panel = Panel::open(&demo_dir(tmp.path())).unwrap();
+        let path = tmp.path().join("s.csv");
+        Refusals {
+            _tmp: tmp,
+            panel,
+            path,
+        }
+    }
+
+    /// The error of reading `bytes` as the scores CSV (it must be refused).
+    fn of(&self, bytes: impl AsRef<[u8]>) -> String {
+        std::fs::write(&self.path, bytes).unwrap();
+        export::build_from_csv(&self.panel, &self.path, &Overrides::default(), false)
+            .unwrap_err()
+            .to_string()
+    }
+}
+
 const EXPERT_ITEMS: [(&str, &str); 9] = [
     ("A2.1", "2"),
     ("A3.1", "2"),
@@ -311,16 +339,9 @@ fn blank_lines_bom_and_spaces_are_accepted() {
 
 #[test]
 fn invalid_utf8_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
-    let panel = Panel::open(&dir).unwrap();
-    let path = tmp.path().join("s.csv");
     let mut bytes = b"application,expert,criterion,value\nT24-001,E01,A1,5\n".to_vec();
     bytes.extend_from_slice(b"T24-\xff01,E01,A1,5\n");
-    std::fs::write(&path, bytes).unwrap();
-    let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
-        .unwrap_err()
-        .to_string();
+    let err = Refusals::new().of(bytes);
     assert!(err.contains("s.csv:3:1: not valid UTF-8"), "{err}");
 }
 
@@ -328,10 +349,7 @@ fn invalid_utf8_is_refused() {
 /// line breaks before it (the `csv` crate's own positions would say 3 for the CRLF file).
 #[test]
 fn problems_name_the_real_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
-    let panel = Panel::open(&dir).unwrap();
-    let path = tmp.path().join("s.csv");
+    let refusals = Refusals::new();
     let cases: [(&str, &str); 4] = [
         ("plain", "application,expert,criterion,value\nT24-001,E01,A1,5\n\nT24-001,E01,A2,x\n"),
         ("crlf", "application,expert,criterion,value\r\nT24-001,E01,A1,5\r\n\r\nT24-001,E01,A2,x\r\n"),
@@ -342,10 +360,7 @@ fn problems_name_the_real_line() {
         ("bom", "\u{feff}\napplication,expert,criterion,value\n\nT24-001,E01,A2,x\n"),
     ];
     for (name, csv) in cases {
-        std::fs::write(&path, csv).unwrap();
-        let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
-            .unwrap_err()
-            .to_string();
+        let err = refusals.of(csv);
         assert!(
             err.contains("s.csv:4:4: value \"x\" is not a number"),
             "{name}: {err}"
@@ -357,10 +372,7 @@ fn problems_name_the_real_line() {
 /// a message naming the line, without reading it all into memory.
 #[test]
 fn endless_lines_are_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
-    let panel = Panel::open(&dir).unwrap();
-    let path = tmp.path().join("s.csv");
+    let refusals = Refusals::new();
     let long = "a".repeat(17 << 20);
     let header = "application,expert,criterion,value,comment\n";
     let cases = [
@@ -375,10 +387,7 @@ fn endless_lines_are_refused() {
         ),
     ];
     for (csv, want) in cases {
-        std::fs::write(&path, csv).unwrap();
-        let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
-            .unwrap_err()
-            .to_string();
+        let err = refusals.of(csv);
         assert!(err.contains(want), "{err}");
     }
 }
@@ -386,18 +395,12 @@ fn endless_lines_are_refused() {
 /// A UTF-16 file (a spreadsheet's "Unicode text") is named as such, not as a wrong header.
 #[test]
 fn utf16_files_are_named() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
-    let panel = Panel::open(&dir).unwrap();
-    let path = tmp.path().join("s.csv");
+    let refusals = Refusals::new();
     let text = "application,expert,criterion,value\nT24-001,E01,A1,5\n";
     for bom in [&[0xFF, 0xFE][..], &[]] {
         let mut bytes = bom.to_vec();
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        std::fs::write(&path, bytes).unwrap();
-        let err = export::build_from_csv(&panel, &path, &Overrides::default(), false)
-            .unwrap_err()
-            .to_string();
+        let err = refusals.of(bytes);
         assert!(err.contains("s.csv:1:1: the file is UTF-16"), "{err}");
     }
 }
