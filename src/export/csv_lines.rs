@@ -240,11 +240,7 @@ impl Splitter {
             start = c - base + 1;
         }
         rec.fields[commas.len()] = &line[start..];
-        let go = f(&rec);
-        if !go {
-            self.stopped = true;
-        }
-        go
+        self.emit(&rec, f)
     }
 
     /// The line number of the next line to start.
@@ -286,30 +282,22 @@ impl Splitter {
             fields: [&[]; MAX_FIELDS],
             extra_blank: true,
         };
-        // Commas eight bytes at a time.
+        // The rare lines (carried over a block edge, a BOM, many fields): byte by byte.
         let mut start = 0;
-        let mut i = 0;
-        while i + 8 <= line.len() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(&line[i..i + 8]);
-            let mut hits = zero_bytes(u64::from_le_bytes(word) ^ COMMAS);
-            while hits != 0 {
-                let j = i + (hits.trailing_zeros() / 8) as usize;
-                self.push(&mut rec, &line[start..j]);
-                start = j + 1;
-                hits &= hits - 1;
-            }
-            i += 8;
-        }
-        for (k, &b) in line[i..].iter().enumerate() {
+        for (j, &b) in line.iter().enumerate() {
             if b == b',' {
-                let j = i + k;
                 self.push(&mut rec, &line[start..j]);
                 start = j + 1;
             }
         }
         self.push(&mut rec, &line[start..]);
-        let go = f(&rec);
+        self.emit(&rec, f)
+    }
+
+    /// Hands `rec` on; remembers when `f` asks to stop.
+    #[inline]
+    fn emit(&mut self, rec: &Record<'_>, f: &mut impl FnMut(&Record<'_>) -> bool) -> bool {
+        let go = f(rec);
         if !go {
             self.stopped = true;
         }
