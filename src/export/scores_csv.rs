@@ -1254,7 +1254,7 @@ mod tests {
         /// Blocks that stop at the problem limit: the problems reported are still the
         /// file's first 50, at their own lines, as the sequential reader reports them.
         #[test]
-        fn a_block_full_of_problems_keeps_later_lines_right() {
+        fn blocks_at_the_problem_limit_report_the_first_fifty() {
             let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
                 .unwrap()
                 .rubric;
