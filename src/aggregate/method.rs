@@ -139,7 +139,7 @@ pub(crate) fn dec_from_i128(v: i128, scale: u32) -> Decimal {
     }
 }
 
-const POW10_I64: [i64; 19] = {
+pub(crate) const POW10_I64: [i64; 19] = {
     let mut t = [1i64; 19];
     let mut i = 1;
     while i < 19 {

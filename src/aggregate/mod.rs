@@ -102,7 +102,7 @@ mod method;
 mod normalize;
 mod pipeline;
 mod ser;
-mod table;
+pub(crate) mod table;
 
 use std::collections::BTreeMap;
 use std::fmt;

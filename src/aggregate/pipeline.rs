@@ -9,9 +9,13 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::bootstrap::{self, BootConfig};
 use super::method::{
     combine, combine_units, dec_from_i128, round_ratio, round_value, to_units, trims, Ratio,
+    POW10_I64,
 };
 use super::normalize;
-use super::table::{FxBuild, ScoreTable};
+use super::table::{unpack, FxBuild, ScoreTable, Val};
+
+/// No value (in a [`CollectScratch`]'s cells): never a packed value.
+const EMPTY: u32 = u32::MAX;
 use super::{
     AppInfo, AppResult, By, Dropped, Eligibility, Method, Results, Rounding, Scheme, Settings,
     SettingsEcho, Side, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
@@ -842,12 +846,12 @@ fn collect(
     }
     drop(position);
 
-    // Rows by table application: as they are when the table is grouped by application
-    // (ids are interned in first-seen order, so grouped rows have non-decreasing indices),
-    // else bucketed by a counting sort (O(rows)).
+    // Runs by table application: as they are when the table is grouped by application
+    // (ids are interned in first-seen order, so grouped runs have non-decreasing indices),
+    // else bucketed by a counting sort (O(runs)).
     let na = table.apps.len();
     let mut start = vec![0u32; na + 1];
-    for r in &table.rows {
+    for r in &table.runs {
         start[r.app as usize + 1] += 1;
     }
     for i in 0..na {
@@ -856,8 +860,8 @@ fn collect(
     let grouped = !table.ungrouped;
     let bucket: Option<Vec<u32>> = (!grouped).then(|| {
         let mut fill = start.clone();
-        let mut bucket = vec![0u32; table.rows.len()];
-        for (ri, r) in table.rows.iter().enumerate() {
+        let mut bucket = vec![0u32; table.runs.len()];
+        for (ri, r) in table.runs.iter().enumerate() {
             let slot = &mut fill[r.app as usize];
             bucket[*slot as usize] = ri as u32;
             *slot += 1;
@@ -892,8 +896,8 @@ type Entry = (String, Eligibility, Option<Decimal>, Option<u32>);
 /// What [`collect_one`] reads: the table, its rows by application, the criteria map.
 struct Rows<'t> {
     table: &'t ScoreTable,
-    /// Rows of table application `a`: positions `start[a]..start[a + 1]` (of `bucket`, or of
-    /// the table itself when it is grouped by application).
+    /// Runs of table application `a`: positions `start[a]..start[a + 1]` (of `bucket`, or
+    /// of the table's runs themselves when they are grouped by application).
     start: Vec<u32>,
     bucket: Option<Vec<u32>>,
     /// Table criterion → scheme criterion.
@@ -906,7 +910,8 @@ struct Rows<'t> {
 struct CollectScratch {
     slot_of: Vec<u32>,
     local: Vec<u32>,
-    cells: Vec<Option<Decimal>>,
+    /// Packed values ([`EMPTY`]: none) by (expert slot, criterion).
+    cells: Vec<u32>,
     dup: Vec<Option<usize>>,
     excluded: BTreeMap<u32, usize>,
     cat_units: Vec<i128>,
@@ -992,39 +997,41 @@ fn collect_one(
             src.start[ta as usize] as usize,
             src.start[ta as usize + 1] as usize,
         );
-        let mut row = |r: &super::table::Row| {
+        let mut run = |ri: usize| {
+            let r = table.runs[ri];
+            let run_cells = table.run_cells(ri);
             if !src.conflict_pairs.is_empty() && src.conflict_pairs.contains(&(r.app, r.expert)) {
-                *excluded.entry(r.expert).or_default() += 1;
+                *excluded.entry(r.expert).or_default() += run_cells.len();
                 return;
             }
-            let Some(c) = src.crit_map[r.criterion as usize] else {
-                *unknown.entry(r.criterion).or_default() += 1;
-                return;
-            };
             let mut sl = slot_of[r.expert as usize];
-            if sl == u32::MAX {
-                sl = local.len() as u32;
-                slot_of[r.expert as usize] = sl;
-                local.push(r.expert);
-                cells.resize(cells.len() + nc, None);
-                dup.push(None);
-            }
-            let sl = sl as usize;
-            let cell = &mut cells[sl * nc + c];
-            match cell {
-                None => *cell = Some(r.value),
-                Some(v0) => {
-                    if *v0 != r.value && dup[sl].is_none() {
-                        dup[sl] = Some(c);
-                    }
+            for cell in run_cells {
+                let Some(c) = src.crit_map[cell.crit as usize] else {
+                    *unknown.entry(cell.crit).or_default() += 1;
+                    continue;
+                };
+                if sl == u32::MAX {
+                    sl = local.len() as u32;
+                    slot_of[r.expert as usize] = sl;
+                    local.push(r.expert);
+                    cells.resize(cells.len() + nc, EMPTY);
+                    dup.push(None);
+                }
+                let s = sl as usize;
+                let slot = &mut cells[s * nc + c];
+                if *slot == EMPTY {
+                    *slot = cell.v;
+                } else if *slot != cell.v
+                    && dup[s].is_none()
+                    && table.value(*slot) != table.value(cell.v)
+                {
+                    dup[s] = Some(c);
                 }
             }
         };
         match &src.bucket {
-            None => table.rows[lo..hi].iter().for_each(&mut row),
-            Some(bucket) => bucket[lo..hi]
-                .iter()
-                .for_each(|&ri| row(&table.rows[ri as usize])),
+            None => (lo..hi).for_each(&mut run),
+            Some(bucket) => bucket[lo..hi].iter().for_each(|&ri| run(ri as usize)),
         }
         for &e in local.iter() {
             slot_of[e as usize] = u32::MAX;
@@ -1068,7 +1075,7 @@ fn collect_one(
         }
         let row = &cells[sl * nc..(sl + 1) * nc];
         let missing: Vec<&str> = (0..nc)
-            .filter(|&c| row[c].is_none())
+            .filter(|&c| row[c] == EMPTY)
             .map(|c| ctx.crit_ids[c].as_str())
             .collect();
         if !missing.is_empty() {
@@ -1088,35 +1095,18 @@ fn collect_one(
         w.experts.push(e);
         cat_units.clear();
         cat_units.resize(ctx.ncat(), 0);
-        for (c, cell) in row.iter().enumerate() {
-            let raw = cell.unwrap_or_default();
-            let v = if raw.scale() > ctx.sv {
-                let r = round_value(raw, ctx.sv, Rounding::HalfUp);
-                w.notes.push(format!(
-                    "expert {name} {}: {raw} rounded to {r} ({} decimal places)",
-                    ctx.crit_ids[c], ctx.sv
-                ));
-                r
-            } else {
-                raw
+        for (c, &packed) in row.iter().enumerate() {
+            // The usual value: a small non-negative decimal within the criterion's max.
+            let fast = match unpack(packed) {
+                Val::Small { mant, scale } if mant >= 0 && scale <= ctx.sv => POW10_I64
+                    .get((ctx.sv - scale) as usize)
+                    .and_then(|f| mant.checked_mul(*f))
+                    .filter(|u| *u <= ctx.max_units[c]),
+                _ => None,
             };
-            let units = if v.is_sign_negative() && !v.is_zero() {
-                w.notes.push(format!(
-                    "expert {name} {}: {v} clamped to 0",
-                    ctx.crit_ids[c]
-                ));
-                0
-            } else {
-                match to_units(v, ctx.sv) {
-                    Some(u) if u <= ctx.max_units[c] => u,
-                    _ => {
-                        w.notes.push(format!(
-                            "expert {name} {}: {v} clamped to the criterion max {}",
-                            ctx.crit_ids[c], ctx.crit_max[c]
-                        ));
-                        ctx.max_units[c]
-                    }
-                }
+            let units = match fast {
+                Some(u) => u,
+                None => slow_units(ctx, c, table.value(packed), name, &mut w.notes),
             };
             w.values.push(units);
             cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
@@ -1147,6 +1137,40 @@ fn collect_one(
         w.totals.push(total);
     }
     w
+}
+
+/// An expert's value for criterion `c` in units of `10^-sv`: rounded to `sv` decimal
+/// places, negatives clamped to 0, values above the criterion's max clamped to it, each
+/// with a note.
+fn slow_units(ctx: &Ctx, c: usize, raw: Decimal, name: &str, notes: &mut Vec<String>) -> i64 {
+    let v = if raw.scale() > ctx.sv {
+        let r = round_value(raw, ctx.sv, Rounding::HalfUp);
+        notes.push(format!(
+            "expert {name} {}: {raw} rounded to {r} ({} decimal places)",
+            ctx.crit_ids[c], ctx.sv
+        ));
+        r
+    } else {
+        raw
+    };
+    if v.is_sign_negative() && !v.is_zero() {
+        notes.push(format!(
+            "expert {name} {}: {v} clamped to 0",
+            ctx.crit_ids[c]
+        ));
+        0
+    } else {
+        match to_units(v, ctx.sv) {
+            Some(u) if u <= ctx.max_units[c] => u,
+            _ => {
+                notes.push(format!(
+                    "expert {name} {}: {v} clamped to the criterion max {}",
+                    ctx.crit_ids[c], ctx.crit_max[c]
+                ));
+                ctx.max_units[c]
+            }
+        }
+    }
 }
 
 fn describe(ctx: &Ctx, s: &Settings) -> Vec<String> {
@@ -1188,7 +1212,7 @@ pub(crate) fn run(
     s: &Settings,
 ) -> Results {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parallel = threads >= 2 && table.rows.len() >= PARALLEL_ROWS;
+    let parallel = threads >= 2 && table.len() >= PARALLEL_ROWS;
     run_with(scheme, apps, conflicts, table, s, parallel)
 }
 

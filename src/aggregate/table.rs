@@ -110,6 +110,85 @@ impl Interner {
     }
 }
 
+/// A run of rows of one (application, expert) pair: `cells[start..]` up to the next run's
+/// start (or the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub(crate) app: u32,
+    pub(crate) expert: u32,
+    pub(crate) start: u32,
+}
+
+/// One row's criterion and value ([`Val`], packed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub(crate) crit: u32,
+    pub(crate) v: u32,
+}
+
+/// Set in a packed value that is an index into the table's exact decimals.
+const BIG: u32 = 0x8000_0000;
+/// Bits of a packed value's mantissa (signed); the 5 bits above hold the scale.
+const MANT_BITS: u32 = 26;
+const MANT_MASK: u32 = (1 << MANT_BITS) - 1;
+/// Mantissas in `-MANT_LIMIT..MANT_LIMIT` are packed.
+pub(crate) const MANT_LIMIT: i64 = 1 << (MANT_BITS - 1);
+
+/// A value as a row holds it: a small decimal packed with its scale (exact), or a
+/// [`Decimal`] kept beside the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Val {
+    /// `mant × 10^-scale`.
+    Small { mant: i64, scale: u32 },
+    /// Index into the table's decimals.
+    Big(usize),
+}
+
+/// `mant × 10^-scale` packed, when it fits (`|mant| < MANT_LIMIT`, `scale ≤ 28`).
+#[inline]
+pub(crate) fn pack_small(mant: i64, scale: u32) -> Option<u32> {
+    ((-MANT_LIMIT..MANT_LIMIT).contains(&mant) && scale <= 28)
+        .then(|| (scale << MANT_BITS) | (mant as u32 & MANT_MASK))
+}
+
+/// A packed value of [`pack_small`] or a big index.
+#[inline]
+pub(crate) fn unpack(v: u32) -> Val {
+    if v & BIG != 0 {
+        Val::Big((v & !BIG) as usize)
+    } else {
+        // Sign-extend the mantissa's 26 bits.
+        let mant = (((v & MANT_MASK) << (32 - MANT_BITS)) as i32) >> (32 - MANT_BITS);
+        Val::Small {
+            mant: i64::from(mant),
+            scale: v >> MANT_BITS,
+        }
+    }
+}
+
+/// The packed form of `big` index `i` (never `u32::MAX`, which readers may use as "none").
+#[inline]
+pub(crate) fn pack_big(i: usize) -> u32 {
+    assert!(
+        i < (BIG - 1) as usize,
+        "more than 2^31 score values that are not small decimals"
+    );
+    i as u32 | BIG
+}
+
+/// `value` packed when it is small (and not a negative zero, whose sign a packed value
+/// would lose); `None` when it must be kept as a [`Decimal`].
+#[inline]
+pub(crate) fn pack_decimal(value: Decimal) -> Option<u32> {
+    let m = value.mantissa();
+    if m == 0 && value.is_sign_negative() {
+        return None;
+    }
+    pack_small(i64::try_from(m).ok()?, value.scale())
+}
+
+/// One row, unpacked (tests read the whole table so).
+#[cfg(test)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Row {
     pub(crate) app: u32,
@@ -120,12 +199,19 @@ pub(crate) struct Row {
 
 /// Score rows with interned ids: build it row by row while reading a CSV or sheets, then
 /// call [`run_table`](super::run_table). Equivalent to a `Vec<ScoreRow>` in any order.
+///
+/// Rows are kept in runs of one (application, expert) pair, each row as 8 bytes (criterion
+/// and packed value): a raw-score CSV of millions of rows fits in a fraction of the memory
+/// of one struct per row.
 #[derive(Debug, Default, Clone)]
 pub struct ScoreTable {
     pub(crate) apps: Interner,
     pub(crate) experts: Interner,
     pub(crate) criteria: Interner,
-    pub(crate) rows: Vec<Row>,
+    pub(crate) runs: Vec<Run>,
+    pub(crate) cells: Vec<Cell>,
+    /// Values that do not pack (see [`pack_decimal`]).
+    pub(crate) big: Vec<Decimal>,
     /// The most decimal places among the values.
     pub(crate) max_scale: u32,
     /// Whether some row's application index is smaller than the row's before (the rows are
@@ -142,28 +228,80 @@ impl ScoreTable {
     /// An empty table with room for `rows` rows.
     pub fn with_capacity(rows: usize) -> Self {
         ScoreTable {
-            rows: Vec::with_capacity(rows),
+            cells: Vec::with_capacity(rows),
             ..Self::default()
         }
     }
 
     /// Adds one expert's value for one criterion of one application.
     pub fn push(&mut self, app: &str, expert: &str, criterion: &str, value: Decimal) {
-        let row = Row {
-            app: self.apps.intern(app),
-            expert: self.experts.intern(expert),
-            criterion: self.criteria.intern(criterion),
-            value,
-        };
-        self.note(&row);
-        self.rows.push(row);
+        let app = self.apps.intern(app);
+        let expert = self.experts.intern(expert);
+        let criterion = self.criteria.intern(criterion);
+        self.push_row(app, expert, criterion, value);
     }
 
+    fn push_row(&mut self, app: u32, expert: u32, crit: u32, value: Decimal) {
+        self.max_scale = self.max_scale.max(value.scale());
+        let v = match pack_decimal(value) {
+            Some(v) => v,
+            None => {
+                self.big.push(value);
+                pack_big(self.big.len() - 1)
+            }
+        };
+        self.start_run(app, expert);
+        self.cells.push(Cell { crit, v });
+    }
+
+    /// Starts a run of `app`, `expert` unless the last run is theirs.
     #[inline]
-    fn note(&mut self, row: &Row) {
-        self.max_scale = self.max_scale.max(row.value.scale());
-        if let Some(last) = self.rows.last() {
-            self.ungrouped |= row.app < last.app;
+    fn start_run(&mut self, app: u32, expert: u32) {
+        match self.runs.last() {
+            Some(r) if r.app == app && r.expert == expert => {}
+            last => {
+                if let Some(r) = last {
+                    self.ungrouped |= app < r.app;
+                }
+                let start =
+                    u32::try_from(self.cells.len()).expect("a score table holds at most 2^32 rows");
+                self.runs.push(Run { app, expert, start });
+            }
+        }
+    }
+
+    /// Appends rows of one pair whose values are already packed (for readers that pack
+    /// values themselves): `cells`' big indices point into `big`, and `scale` is the most
+    /// decimal places among the values.
+    pub(crate) fn push_cells(
+        &mut self,
+        app: u32,
+        expert: u32,
+        cells: &[Cell],
+        big: &[Decimal],
+        scale: u32,
+    ) {
+        assert!(
+            (app as usize) < self.apps.len() && (expert as usize) < self.experts.len(),
+            "ScoreTable::push_cells: index not from this table"
+        );
+        if cells.is_empty() {
+            return;
+        }
+        self.max_scale = self.max_scale.max(scale);
+        self.start_run(app, expert);
+        let nc = self.criteria.len();
+        let at = self.cells.len();
+        self.cells.extend_from_slice(cells);
+        for c in &mut self.cells[at..] {
+            assert!(
+                (c.crit as usize) < nc,
+                "ScoreTable::push_cells: index not from this table"
+            );
+            if let Val::Big(i) = unpack(c.v) {
+                c.v = pack_big(self.big.len());
+                self.big.push(big[i]);
+            }
         }
     }
 
@@ -196,24 +334,51 @@ impl ScoreTable {
                 && (criterion as usize) < self.criteria.len(),
             "ScoreTable::push_indexed: index not from this table"
         );
-        let row = Row {
-            app,
-            expert,
-            criterion,
-            value,
-        };
-        self.note(&row);
-        self.rows.push(row);
+        self.push_row(app, expert, criterion, value);
     }
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.cells.len()
     }
 
     /// Whether there is no row.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.cells.is_empty()
+    }
+
+    /// The value a packed `v` of this table stands for.
+    #[inline]
+    pub(crate) fn value(&self, v: u32) -> Decimal {
+        match unpack(v) {
+            Val::Small { mant, scale } => Decimal::new(mant, scale),
+            Val::Big(i) => self.big[i],
+        }
+    }
+
+    /// The cells of run `i`.
+    #[inline]
+    pub(crate) fn run_cells(&self, i: usize) -> &[Cell] {
+        let start = self.runs[i].start as usize;
+        let end = self
+            .runs
+            .get(i + 1)
+            .map_or(self.cells.len(), |r| r.start as usize);
+        &self.cells[start..end]
+    }
+
+    /// Every row, in the order they were added.
+    #[cfg(test)]
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        (0..self.runs.len()).flat_map(move |i| {
+            let r = self.runs[i];
+            self.run_cells(i).iter().map(move |c| Row {
+                app: r.app,
+                expert: r.expert,
+                criterion: c.crit,
+                value: self.value(c.v),
+            })
+        })
     }
 
     /// A table holding `rows`.
@@ -249,6 +414,58 @@ mod tests {
             by_index.push_indexed(a, e, c, Decimal::from(v));
         }
         assert_eq!(format!("{by_name:?}"), format!("{by_index:?}"));
+    }
+
+    /// Every decimal comes back exactly as it went in (value, scale and sign), packed or
+    /// kept beside the rows.
+    #[test]
+    fn values_come_back_exactly() {
+        let mut cases: Vec<Decimal> = vec![
+            Decimal::ZERO,
+            Decimal::new(-0, 3),
+            -Decimal::new(0, 2),
+            Decimal::new(250, 2),
+            Decimal::new(MANT_LIMIT - 1, 0),
+            Decimal::new(MANT_LIMIT, 0),
+            Decimal::new(-MANT_LIMIT, 0),
+            Decimal::new(-MANT_LIMIT - 1, 0),
+            Decimal::new(1, 28),
+            Decimal::MAX,
+            Decimal::MIN,
+        ];
+        cases
+            .extend((-40..40).map(|m| Decimal::new(m * 1_234_567, (m.unsigned_abs() % 29) as u32)));
+        let mut t = ScoreTable::new();
+        for (i, v) in cases.iter().enumerate() {
+            t.push(&format!("A{}", i % 3), "E1", "K1", *v);
+        }
+        let back: Vec<Decimal> = t.rows().map(|r| r.value).collect();
+        assert_eq!(back.len(), cases.len());
+        for (a, b) in cases.iter().zip(&back) {
+            assert_eq!(a.to_string(), b.to_string());
+            assert_eq!(a.is_sign_negative(), b.is_sign_negative(), "{a}");
+        }
+        assert!(!t.big.is_empty() && t.big.len() < cases.len());
+        assert_eq!(t.max_scale, 28);
+    }
+
+    #[test]
+    fn runs_follow_pairs_and_grouping() {
+        let mut t = ScoreTable::new();
+        for (a, e) in [
+            ("A1", "E1"),
+            ("A1", "E1"),
+            ("A1", "E2"),
+            ("A2", "E1"),
+            ("A2", "E1"),
+        ] {
+            t.push(a, e, "K1", Decimal::ONE);
+        }
+        assert_eq!(t.runs.len(), 3);
+        assert_eq!(t.len(), 5);
+        assert!(!t.ungrouped);
+        t.push("A1", "E3", "K1", Decimal::ONE);
+        assert!(t.ungrouped);
     }
 
     #[test]

@@ -243,6 +243,25 @@ impl Splitter {
         self.emit(&rec, f)
     }
 
+    /// One whole line (without its `\n`) of input the caller splits into lines itself, handed
+    /// on as [`Splitter::feed`] would (the caller checks for quotes and lone `\r` first).
+    pub(crate) fn one_line(
+        &mut self,
+        line: &[u8],
+        f: &mut impl FnMut(&Record<'_>) -> bool,
+    ) -> bool {
+        if self.stopped {
+            return false;
+        }
+        self.line_done(line, f)
+    }
+
+    /// A line the caller handled itself.
+    #[inline]
+    pub(crate) fn count_line(&mut self) {
+        self.line += 1;
+    }
+
     /// The line number of the next line to start.
     pub(crate) fn line(&self) -> u64 {
         self.line

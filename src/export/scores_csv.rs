@@ -17,7 +17,7 @@
 //! starts in the file. Problems (at most [`MAX_PROBLEMS`], sorted by position) name line and
 //! column; a header problem is reported alone.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -28,6 +28,7 @@ use sha2::{Digest, Sha256};
 use super::csv_lines::{same, CoreSplitter, Record, Splitter};
 use super::source::{pair_criteria, FnvBuild, RubricIndex, Target};
 use super::{ExportError, PairDetail, PairState};
+use crate::aggregate::table::{pack_big, pack_decimal, pack_small, Cell};
 use crate::aggregate::ScoreTable;
 use crate::rubric::Rubric;
 use crate::sheet::CsvProblem;
@@ -132,15 +133,16 @@ pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
     Ok(Decimal::new(if neg { -mant } else { mant }, scale))
 }
 
-/// [`parse_value`]'s usual case (digits, one dot inside, a leading `-`, at most 18 digits)
-/// without building an error: `None` for anything else.
+/// [`parse_value`]'s usual case (digits, one dot inside, a leading `-`, a value that packs
+/// into a [`ScoreTable`] row) without building an error: the packed value and its decimal
+/// places, `None` for anything else.
 #[inline]
-fn parse_plain(b: &[u8]) -> Option<Decimal> {
+fn parse_packed(b: &[u8]) -> Option<(u32, u32)> {
     let (neg, body) = match b.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, b),
     };
-    if body.is_empty() || body.len() > 18 || body[0] == b'.' || body[body.len() - 1] == b'.' {
+    if body.is_empty() || body.len() > 12 || body[0] == b'.' || body[body.len() - 1] == b'.' {
         return None;
     }
     let mut mant: i64 = 0;
@@ -156,7 +158,10 @@ fn parse_plain(b: &[u8]) -> Option<Decimal> {
             _ => return None,
         }
     }
-    Some(Decimal::new(if neg { -mant } else { mant }, scale))
+    if neg && mant == 0 {
+        return None; // a negative zero keeps its sign as a Decimal
+    }
+    Some((pack_small(if neg { -mant } else { mant }, scale)?, scale))
 }
 
 /// Checks the header's fields; returns the number of columns.
@@ -261,14 +266,6 @@ impl Ids {
     }
 }
 
-/// A criterion row, with the block's own application and expert indices.
-struct CritRow {
-    app: u32,
-    expert: u32,
-    crit: u32,
-    value: Decimal,
-}
-
 /// An item row, with the block's own indices and line.
 struct LocalItem {
     app: u32,
@@ -284,11 +281,17 @@ struct LocalItem {
 struct Part {
     apps: Ids,
     experts: Ids,
-    rows: Vec<CritRow>,
+    /// Criterion rows in runs of one pair: (application, expert, first cell).
+    runs: Vec<(u32, u32, u32)>,
+    /// Criterion rows: the rubric criterion and the packed value (see [`ScoreTable`]).
+    cells: Vec<Cell>,
+    /// The values that do not pack.
+    big: Vec<Decimal>,
+    /// The most decimal places among the criterion rows' values.
+    max_scale: u32,
     items: Vec<LocalItem>,
-    /// (application, expert) pairs in first-seen order.
+    /// (application, expert) of the rows, each time it changes (criterion and item rows).
     pairs: Vec<(u32, u32)>,
-    pair_seen: HashSet<(u32, u32), FnvBuild>,
     last_pair: Option<(u32, u32)>,
     problems: Vec<CsvProblem>,
     /// Data rows (not blank).
@@ -302,29 +305,50 @@ struct Part {
 }
 
 impl Part {
-    /// A valid row of application `a`, expert `e` (this part's indices) at `line`.
+    /// Notes the pair of the next row; a new run of criterion rows starts when `crit` and
+    /// the pair changed.
     #[inline]
-    fn accept(&mut self, a: u32, e: u32, target: Target, value: Decimal, line: u64) {
+    fn pair(&mut self, a: u32, e: u32, crit: bool) {
         if self.last_pair != Some((a, e)) {
             self.last_pair = Some((a, e));
-            if self.pair_seen.insert((a, e)) {
-                self.pairs.push((a, e));
-            }
+            self.pairs.push((a, e));
         }
+        if crit && self.runs.last().is_none_or(|r| (r.0, r.1) != (a, e)) {
+            self.runs.push((a, e, self.cells.len() as u32));
+        }
+    }
+
+    /// A valid criterion row whose value is packed (`scale`: its decimal places).
+    #[inline]
+    fn accept_packed(&mut self, a: u32, e: u32, crit: u32, v: u32, scale: u32) {
+        self.pair(a, e, true);
+        self.max_scale = self.max_scale.max(scale);
+        self.cells.push(Cell { crit, v });
+    }
+
+    /// A valid row of application `a`, expert `e` (this part's indices) at `line`.
+    fn accept(&mut self, a: u32, e: u32, target: Target, value: Decimal, line: u64) {
         match target {
-            Target::Criterion(crit) => self.rows.push(CritRow {
-                app: a,
-                expert: e,
-                crit,
-                value,
-            }),
-            Target::Item(item) => self.items.push(LocalItem {
-                app: a,
-                expert: e,
-                item,
-                value,
-                line,
-            }),
+            Target::Criterion(crit) => {
+                let v = match pack_decimal(value) {
+                    Some(v) => v,
+                    None => {
+                        self.big.push(value);
+                        pack_big(self.big.len() - 1)
+                    }
+                };
+                self.accept_packed(a, e, crit, v, value.scale());
+            }
+            Target::Item(item) => {
+                self.pair(a, e, false);
+                self.items.push(LocalItem {
+                    app: a,
+                    expert: e,
+                    item,
+                    value,
+                    line,
+                });
+            }
         }
     }
 
@@ -332,10 +356,12 @@ impl Part {
     fn reset(&mut self) {
         self.apps.clear();
         self.experts.clear();
-        self.rows.clear();
+        self.runs.clear();
+        self.cells.clear();
+        self.big.clear();
+        self.max_scale = 0;
         self.items.clear();
         self.pairs.clear();
-        self.pair_seen.clear();
         self.last_pair = None;
         self.problems.clear();
         self.data_rows = 0;
@@ -413,7 +439,7 @@ impl<'a> BlockParser<'a> {
         let Some(Target::Criterion(crit)) = self.target(trim(fields[2])) else {
             return false;
         };
-        let Some(value) = parse_plain(trim(fields[3])) else {
+        let Some((v, scale)) = parse_packed(trim(fields[3])) else {
             return false;
         };
         let part = &mut self.part;
@@ -421,7 +447,7 @@ impl<'a> BlockParser<'a> {
             return false;
         };
         part.data_rows += 1;
-        part.accept(a, e, Target::Criterion(crit), value, 0);
+        part.accept_packed(a, e, crit, v, scale);
         true
     }
 
@@ -513,45 +539,48 @@ impl<'a> BlockParser<'a> {
     }
 }
 
-/// An item row with file-wide pair index and line.
+/// An item row with file-wide application and expert, and line.
 struct ItemRow {
-    pair: u32,
+    pair: (u32, u32),
     item: u32,
     value: Decimal,
     line: u64,
 }
 
 /// The blocks merged in file order: file-wide ids, the score table, item rows, problems.
-struct Merger<'a> {
-    ix: &'a RubricIndex<'a>,
+struct Merger {
     apps: Ids,
     experts: Ids,
-    pair_index: HashMap<(u32, u32), u32, FnvBuild>,
-    pair_keys: Vec<(u32, u32)>,
+    /// File (application, expert) of the rows, each time it changes: the pairs'
+    /// first-seen order, for item rows.
+    pair_log: Vec<(u32, u32)>,
+    /// The table: its criteria are the rubric's, in the rubric's order (so a rubric
+    /// criterion's index is its table index).
     table: ScoreTable,
-    /// The table's index of each file application / expert / rubric criterion
-    /// (`u32::MAX`: not yet): only criterion rows enter the table.
+    /// The table's index of each file application / expert (`u32::MAX`: not yet): only
+    /// criterion rows enter the table.
     table_apps: Vec<u32>,
     table_experts: Vec<u32>,
-    table_crits: Vec<u32>,
     items: Vec<ItemRow>,
     problems: Vec<CsvProblem>,
     rows: u64,
 }
 
-impl<'a> Merger<'a> {
-    fn new(ix: &'a RubricIndex<'a>, rows_hint: usize) -> Self {
+impl Merger {
+    fn new(ix: &RubricIndex<'_>, rows_hint: usize) -> Self {
+        // Untouched capacity costs no resident memory; a regrowth would copy it all.
+        let mut table = ScoreTable::with_capacity(rows_hint.min(1 << 28));
+        for (c, id) in ix.crit_ids.iter().enumerate() {
+            let tc = table.criterion_index(id);
+            debug_assert_eq!(tc as usize, c);
+        }
         Merger {
-            ix,
             apps: Ids::default(),
             experts: Ids::default(),
-            pair_index: HashMap::default(),
-            pair_keys: Vec::new(),
-            // Untouched capacity costs no resident memory; a regrowth would copy it all.
-            table: ScoreTable::with_capacity(rows_hint.min(1 << 27)),
+            pair_log: Vec::new(),
+            table,
             table_apps: Vec::new(),
             table_experts: Vec::new(),
-            table_crits: vec![u32::MAX; ix.crit_ids.len()],
             items: Vec::new(),
             problems: Vec::new(),
             rows: 0,
@@ -582,49 +611,35 @@ impl<'a> Merger<'a> {
         self.table_apps.resize(self.apps.names.len(), u32::MAX);
         self.table_experts
             .resize(self.experts.names.len(), u32::MAX);
-        for &(a, e) in &part.pairs {
-            let key = (amap[a as usize], emap[e as usize]);
-            let next = self.pair_keys.len() as u32;
-            if *self.pair_index.entry(key).or_insert(next) == next {
-                self.pair_keys.push(key);
+        self.pair_log.extend(
+            part.pairs
+                .iter()
+                .map(|&(a, e)| (amap[a as usize], emap[e as usize])),
+        );
+        for (ri, &(a, e, start)) in part.runs.iter().enumerate() {
+            let fa = amap[a as usize] as usize;
+            let fe = emap[e as usize] as usize;
+            let mut ta = self.table_apps[fa];
+            if ta == u32::MAX {
+                ta = self.table.app_index(&self.apps.names[fa]);
+                self.table_apps[fa] = ta;
             }
-        }
-        let table = &mut self.table;
-        // Rows come grouped by pair: the last pair's table indices first.
-        let mut last: Option<((u32, u32), (u32, u32))> = None;
-        for r in &part.rows {
-            let (ta, te) = match last {
-                Some((key, t)) if key == (r.app, r.expert) => t,
-                _ => {
-                    let fa = amap[r.app as usize] as usize;
-                    let fe = emap[r.expert as usize] as usize;
-                    let mut ta = self.table_apps[fa];
-                    if ta == u32::MAX {
-                        ta = table.app_index(&self.apps.names[fa]);
-                        self.table_apps[fa] = ta;
-                    }
-                    let mut te = self.table_experts[fe];
-                    if te == u32::MAX {
-                        te = table.expert_index(&self.experts.names[fe]);
-                        self.table_experts[fe] = te;
-                    }
-                    last = Some(((r.app, r.expert), (ta, te)));
-                    (ta, te)
-                }
-            };
-            let c = r.crit as usize;
-            let mut tc = self.table_crits[c];
-            if tc == u32::MAX {
-                tc = table.criterion_index(self.ix.crit_ids[c]);
-                self.table_crits[c] = tc;
+            let mut te = self.table_experts[fe];
+            if te == u32::MAX {
+                te = self.table.expert_index(&self.experts.names[fe]);
+                self.table_experts[fe] = te;
             }
-            table.push_indexed(ta, te, tc, r.value);
+            let end = part
+                .runs
+                .get(ri + 1)
+                .map_or(part.cells.len(), |r| r.2 as usize);
+            let cells = &part.cells[start as usize..end];
+            self.table
+                .push_cells(ta, te, cells, &part.big, part.max_scale);
         }
         for it in part.items.drain(..) {
-            let key = (amap[it.app as usize], emap[it.expert as usize]);
-            let pair = self.pair_index[&key];
             self.items.push(ItemRow {
-                pair,
+                pair: (amap[it.app as usize], emap[it.expert as usize]),
                 item: it.item,
                 value: it.value,
                 line: at(it.line),
@@ -791,6 +806,133 @@ fn reader_thread(
     error
 }
 
+#[inline]
+fn blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t')
+}
+
+/// A field of a fast line: not empty, nothing to trim.
+#[inline]
+fn plain_field(f: &[u8]) -> bool {
+    matches!((f.first(), f.last()), (Some(&a), Some(&b)) if !blank(a) && !blank(b))
+}
+
+/// [`Splitter::feed`] and [`Splitter::finish`] of a whole block of a four-column file, with
+/// the usual line read in one pass by [`fast_line`]; any other line goes through the
+/// splitter and the full checks, exactly as `feed` would hand it on.
+fn feed_four(
+    p: &mut BlockParser<'_>,
+    sp: &mut Splitter,
+    block: &[u8],
+) -> Result<bool, super::csv_lines::Unsupported> {
+    // What `feed` refuses: quotes, and a `\r` not ending a line.
+    if memchr::memchr(b'"', block).is_some() {
+        return Err(super::csv_lines::Unsupported);
+    }
+    for at in memchr::memchr_iter(b'\r', block) {
+        if block.get(at + 1).is_some_and(|&c| c != b'\n') {
+            return Err(super::csv_lines::Unsupported);
+        }
+    }
+    let n = block.len();
+    let mut pos = 0;
+    let mut prev = Prev::default();
+    while pos < n {
+        match fast_line(p, block, pos, &mut prev) {
+            Some(next) => {
+                sp.count_line();
+                pos = next;
+            }
+            None => {
+                let end = memchr::memchr(b'\n', &block[pos..]).map_or(n, |i| pos + i);
+                let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
+                if !sp.one_line(&block[pos..end], &mut f) {
+                    return Ok(false);
+                }
+                pos = end + 1;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// The last fast line's `application,expert,` (position and length in the block; length 0:
+/// none yet) and their ids.
+#[derive(Default)]
+struct Prev {
+    at: usize,
+    len: usize,
+    ids: (u32, u32),
+}
+
+/// The usual line at `pos` (`application,expert,criterion,value\n`: no blanks to trim, a
+/// rubric criterion, a value [`parse_packed`] takes, a line break after it) taken as
+/// [`BlockParser::good_row`] would; the position after its `\n`, or `None` (nothing done)
+/// for any other line. A line starting with the last fast line's `application,expert,`
+/// reuses its ids.
+#[inline]
+fn fast_line(p: &mut BlockParser<'_>, b: &[u8], pos: usize, prev: &mut Prev) -> Option<usize> {
+    let n = b.len();
+    let comma = |from: usize| -> Option<usize> {
+        let i = from + b[from..].iter().position(|&c| c == b',' || c == b'\n')?;
+        (b[i] == b',').then_some(i)
+    };
+    let (a, e, mut i) = if prev.len > 0
+        && pos + prev.len <= n
+        && same(&b[pos..pos + prev.len], &b[prev.at..prev.at + prev.len])
+    {
+        (prev.ids.0, prev.ids.1, pos + prev.len)
+    } else {
+        let c0 = comma(pos)?;
+        let c1 = comma(c0 + 1)?;
+        let (app, expert) = (&b[pos..c0], &b[c0 + 1..c1]);
+        if !plain_field(app) || !plain_field(expert) {
+            return None;
+        }
+        let a = p.part.apps.intern(app)?;
+        let e = p.part.experts.intern(expert)?;
+        *prev = Prev {
+            at: pos,
+            len: c1 + 1 - pos,
+            ids: (a, e),
+        };
+        (a, e, c1 + 1)
+    };
+    // The criterion: the key after the last one, else a lookup.
+    let keys = &p.ix.lookup_keys;
+    let k = p.last_key.wrapping_add(1);
+    let crit = match keys.get(k) {
+        Some((key, Target::Criterion(c)))
+            if b.len() > i + key.len()
+                && b[i + key.len()] == b','
+                && same(&b[i..i + key.len()], key) =>
+        {
+            p.last_key = k;
+            i += key.len() + 1;
+            *c
+        }
+        _ => {
+            let c2 = comma(i)?;
+            let id = &b[i..c2];
+            if !plain_field(id) {
+                return None;
+            }
+            let Some(Target::Criterion(c)) = p.target(id) else {
+                return None;
+            };
+            i = c2 + 1;
+            c
+        }
+    };
+    // The value, up to the line break.
+    let end = i + b[i..].iter().take(16).position(|&c| c == b'\n')?;
+    let value = b[i..end].strip_suffix(b"\r").unwrap_or(&b[i..end]);
+    let (v, scale) = parse_packed(value)?;
+    p.part.data_rows += 1;
+    p.part.accept_packed(a, e, crit, v, scale);
+    Some(end + 1)
+}
+
 /// A worker: parses the blocks it gets; sends (index, part) back.
 fn worker(
     ix: &RubricIndex<'_>,
@@ -807,13 +949,16 @@ fn worker(
             .unwrap_or_default();
         part.reset();
         // About 19 bytes a row: room for the block's rows at once.
-        part.rows.reserve(block.len() / 16);
+        part.cells.reserve(block.len() / 16);
         let mut p = BlockParser::new(ix, Some(ncols), part);
         let mut sp = Splitter::continuing();
-        let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
-        let ok = sp
-            .feed(&block, &mut f)
-            .and_then(|go| if go { sp.finish(&mut f) } else { Ok(false) });
+        let ok = if ncols == 4 {
+            feed_four(&mut p, &mut sp, &block)
+        } else {
+            let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
+            sp.feed(&block, &mut f)
+                .and_then(|go| if go { sp.finish(&mut f) } else { Ok(false) })
+        };
         p.part.unsupported = ok.is_err();
         p.part.newlines = match ok {
             Ok(true) => sp.line() - 1,
@@ -841,7 +986,7 @@ fn read_fast<'a>(
     path: &Path,
     ix: &'a RubricIndex<'a>,
     block: usize,
-) -> Result<Option<(Merger<'a>, String)>, ExportError> {
+) -> Result<Option<(Merger, String)>, ExportError> {
     let mut file = open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut buf: Vec<u8> = Vec::with_capacity(block + block / 4);
@@ -917,10 +1062,7 @@ fn read_fast<'a>(
 }
 
 /// The general path: the whole file, sequentially, with [`CoreSplitter`].
-fn read_general<'a>(
-    path: &Path,
-    ix: &'a RubricIndex<'a>,
-) -> Result<(Merger<'a>, String), ExportError> {
+fn read_general<'a>(path: &Path, ix: &'a RubricIndex<'a>) -> Result<(Merger, String), ExportError> {
     let mut file = open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut hasher = Sha256::new();
@@ -999,7 +1141,7 @@ pub fn read_scores_csv(
 fn finish_read(
     path: &Path,
     ix: &RubricIndex<'_>,
-    mut m: Merger<'_>,
+    mut m: Merger,
     sha256: String,
     suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
     detail: &Detail,
@@ -1009,43 +1151,52 @@ fn finish_read(
     let mut problems = std::mem::take(&mut m.problems);
     let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if !m.items.is_empty() {
-        // Per pair with item rows: the criteria its criterion rows gave.
-        let mut bits = vec![0u64; m.pair_keys.len() * words];
-        let mut by_table: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
-        for it in &m.items {
-            let (fa, fe) = m.pair_keys[it.pair as usize];
-            let (ta, te) = (m.table_apps[fa as usize], m.table_experts[fe as usize]);
-            if ta != u32::MAX && te != u32::MAX {
-                by_table.insert((ta, te), it.pair);
+        // Pairs in first-seen order (of all rows), item rows by pair.
+        let mut pair_index: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        let mut pair_keys: Vec<(u32, u32)> = Vec::new();
+        for &key in &m.pair_log {
+            let next = pair_keys.len() as u32;
+            if *pair_index.entry(key).or_insert(next) == next {
+                pair_keys.push(key);
             }
         }
-        let mut crit_of_table = vec![usize::MAX; m.table.criteria.len()];
-        for (c, &tc) in m.table_crits.iter().enumerate() {
-            if tc != u32::MAX {
-                crit_of_table[tc as usize] = c;
+        // Per pair with item rows: the criteria its criterion rows gave.
+        let mut bits = vec![0u64; pair_keys.len() * words];
+        let mut by_table: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        for it in &m.items {
+            let (fa, fe) = it.pair;
+            let (ta, te) = (m.table_apps[fa as usize], m.table_experts[fe as usize]);
+            if ta != u32::MAX && te != u32::MAX {
+                by_table.insert((ta, te), pair_index[&it.pair]);
             }
         }
         if !by_table.is_empty() {
-            for r in &m.table.rows {
-                if let Some(&p) = by_table.get(&(r.app, r.expert)) {
-                    let c = crit_of_table[r.criterion as usize];
-                    bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
+            for (ri, run) in m.table.runs.iter().enumerate() {
+                if let Some(&p) = by_table.get(&(run.app, run.expert)) {
+                    // Table criteria are the rubric's, in its order.
+                    for cell in m.table.run_cells(ri) {
+                        let c = cell.crit as usize;
+                        bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
+                    }
                 }
             }
         }
-        let mut item_rows = std::mem::take(&mut m.items);
-        item_rows.sort_by_key(|r| (r.pair, r.item, r.line));
+        let mut item_rows: Vec<(u32, ItemRow)> = std::mem::take(&mut m.items)
+            .into_iter()
+            .map(|r| (pair_index[&r.pair], r))
+            .collect();
+        item_rows.sort_by_key(|(p, r)| (*p, r.item, r.line));
         let mut i = 0;
         while i < item_rows.len() && problems.len() < MAX_PROBLEMS {
-            let p = item_rows[i].pair;
-            let (a, e) = m.pair_keys[p as usize];
+            let p = item_rows[i].0;
+            let (a, e) = pair_keys[p as usize];
             let app = m.apps.names[a as usize].clone();
             let expert = m.experts.names[e as usize].clone();
             let mut j = i;
             let mut given: BTreeMap<String, Decimal> = BTreeMap::new();
-            while j < item_rows.len() && item_rows[j].pair == p {
-                let r = &item_rows[j];
-                if j > i && item_rows[j - 1].item == r.item {
+            while j < item_rows.len() && item_rows[j].0 == p {
+                let r = &item_rows[j].1;
+                if j > i && item_rows[j - 1].1.item == r.item {
                     problems.push(CsvProblem {
                         line: r.line,
                         column: 3,
@@ -1053,7 +1204,7 @@ fn finish_read(
                             "item {} of {app} for {expert} is already given at line {}; keep \
                              one row",
                             ix.items[r.item as usize].id,
-                            item_rows[j - 1].line
+                            item_rows[j - 1].1.line
                         ),
                     });
                 }
@@ -1098,18 +1249,16 @@ fn finish_read(
     if *detail != Detail::None {
         let t = &m.table;
         // Rows come in runs of one pair: one lookup per run.
-        for run in t
-            .rows
-            .chunk_by(|a, b| (a.app, a.expert) == (b.app, b.expert))
-        {
-            let expert = &t.experts.names[run[0].expert as usize];
+        for (ri, run) in t.runs.iter().enumerate() {
+            let expert = &t.experts.names[run.expert as usize];
             if !detail.keeps(expert) {
                 continue;
             }
-            let values = run
+            let values = t
+                .run_cells(ri)
                 .iter()
-                .map(|r| (t.criteria.names[r.criterion as usize].clone(), r.value));
-            let key = (t.apps.names[run[0].app as usize].clone(), expert.clone());
+                .map(|c| (t.criteria.names[c.crit as usize].clone(), t.value(c.v)));
+            let key = (t.apps.names[run.app as usize].clone(), expert.clone());
             match pairs.entry(key) {
                 // Built at once (a later value of the same criterion wins, as with insert).
                 std::collections::btree_map::Entry::Vacant(v) => {

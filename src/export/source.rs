@@ -430,7 +430,16 @@ fn global_notes(panel: &Panel, experts: &[ExpertInfo]) -> Vec<String> {
 /// With `PANEL_TIMING` set, the duration of a phase on stderr (for benchmarks).
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("PANEL_TIMING").is_some() {
-        eprintln!("timing: {phase}: {:.3} s", since.elapsed().as_secs_f64());
+        // Resident memory now (Linux), to see which phase grows it.
+        let rss = std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map(|pages| format!(", {} MB resident", pages * 4096 >> 20))
+            .unwrap_or_default();
+        eprintln!(
+            "timing: {phase}: {:.3} s{rss}",
+            since.elapsed().as_secs_f64()
+        );
     }
 }
 
