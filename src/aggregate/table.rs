@@ -148,7 +148,7 @@ pub(crate) enum Val {
 #[inline]
 pub(crate) fn pack_small(mant: i64, scale: u32) -> Option<u32> {
     ((-MANT_LIMIT..MANT_LIMIT).contains(&mant) && scale <= 28)
-        .then(|| (scale << MANT_BITS) | (mant as u32 & MANT_MASK))
+        .then_some((scale << MANT_BITS) | (mant as u32 & MANT_MASK))
 }
 
 /// A packed value of [`pack_small`] or a big index.
@@ -439,7 +439,12 @@ mod tests {
         for (i, v) in cases.iter().enumerate() {
             t.push(&format!("A{}", i % 3), "E1", "K1", *v);
         }
-        let back: Vec<Decimal> = t.rows().map(|r| r.value).collect();
+        let rows: Vec<Row> = t.rows().collect();
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(t.apps.names[r.app as usize], format!("A{}", i % 3));
+            assert_eq!((r.expert, r.criterion), (0, 0));
+        }
+        let back: Vec<Decimal> = rows.iter().map(|r| r.value).collect();
         assert_eq!(back.len(), cases.len());
         for (a, b) in cases.iter().zip(&back) {
             assert_eq!(a.to_string(), b.to_string());

@@ -434,7 +434,7 @@ pub fn timing(phase: &str, since: std::time::Instant) {
         let rss = std::fs::read_to_string("/proc/self/statm")
             .ok()
             .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-            .map(|pages| format!(", {} MB resident", pages * 4096 >> 20))
+            .map(|pages| format!(", {} MB resident", (pages * 4096) >> 20))
             .unwrap_or_default();
         eprintln!(
             "timing: {phase}: {:.3} s{rss}",
