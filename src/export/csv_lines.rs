@@ -88,10 +88,21 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    if a.len() > 16 {
-        return a == b;
+    let n = a.len();
+    match n {
+        // Two overlapping eight-byte words.
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
     }
-    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The eight bytes of `s` at `at` as a word.
+#[inline]
+fn word(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[at..at + 8]);
+    u64::from_le_bytes(w)
 }
 
 #[inline]
@@ -573,6 +584,21 @@ pub(crate) fn records(bytes: &[u8]) -> Vec<OwnedRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `same` is slice equality at every length and for a difference at every position.
+    #[test]
+    fn same_is_equality() {
+        for n in 0..40usize {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'A' + i % 26).collect();
+            assert!(same(&a, &a.clone()));
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same(&a, &b), "length {n}, difference at {at}");
+            }
+        }
+    }
 
     fn split(blocks: &[&[u8]]) -> Result<Vec<(u64, Vec<String>)>, Unsupported> {
         let mut out = Vec::new();
