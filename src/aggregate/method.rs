@@ -110,6 +110,12 @@ pub(crate) fn pow10(n: u32) -> i128 {
 
 /// `a / b` rounded half away from zero (`b > 0`).
 pub(crate) fn div_round(a: i128, b: i128) -> i128 {
+    // The usual sizes in 64-bit arithmetic (a 128-bit division is a library call).
+    if let (Ok(a), Ok(b)) = (i64::try_from(a), i64::try_from(b)) {
+        let q = a / b;
+        let r = (a % b).abs();
+        return i128::from(if r >= b - r { q + a.signum() } else { q });
+    }
     let q = a / b;
     let r = (a % b).abs();
     if r >= b - r {

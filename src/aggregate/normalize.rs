@@ -279,7 +279,8 @@ fn by_total(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -
         works.iter().collect(),
         ctx.parallel,
         |w: &AppWork, sc: &mut Scratch| {
-            let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, sc) else {
+            let official = ctx.method == Method::Normalized;
+            let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, official, sc) else {
                 return (None, Vec::new());
             };
             let n = Decimal::from(w.experts.len());

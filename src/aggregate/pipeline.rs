@@ -467,11 +467,14 @@ fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Option<Panel>
     Some(finish_criteria(ctx, crit, weighted, dropped, notes))
 }
 
-/// `By::Total` with `method` (the official one, or `Mean` for the normalized display).
+/// `By::Total` with `method` (the official one, or `Mean` for the normalized display);
+/// the per-criterion means only `with_crit` (else `crit` is empty: a calibration pass
+/// that is not the official one needs only the total, the categories and the key).
 pub(crate) fn panel_by_total(
     ctx: &Ctx,
     w: &AppWork,
     method: Method,
+    with_crit: bool,
     sc: &mut Scratch,
 ) -> Option<Panel> {
     let n = w.experts.len();
@@ -493,8 +496,8 @@ pub(crate) fn panel_by_total(
         let value = |p: usize| w.totals[p];
         push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
     }
-    let mut crit = Vec::with_capacity(nc);
-    for c in 0..nc {
+    let mut crit = Vec::with_capacity(if with_crit { nc } else { 0 });
+    for c in (0..nc).filter(|_| with_crit) {
         sc.units.clear();
         sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
         let m = combine_units(Method::Mean, 0, &sc.units, ctx.sv, &mut sc.order)
@@ -1061,6 +1064,17 @@ fn collect_one(
              ignored"
         ));
     }
+    // Room for every expert at once: growing these by doubling, for thousands of
+    // applications, costs more in fresh memory than the values themselves.
+    let ne = local.len();
+    w.experts.reserve_exact(ne);
+    w.values.reserve_exact(ne * nc);
+    w.cat_sub.reserve_exact(ne * ctx.ncat());
+    w.totals.reserve_exact(ne);
+    if ctx.units_caps.is_some() {
+        w.cat_u.reserve_exact(ne * ctx.ncat());
+        w.totals_u.reserve_exact(ne);
+    }
     let mut ord: Vec<usize> = (0..local.len()).collect();
     ord.sort_by(|&a, &b| expert_names[local[a] as usize].cmp(&expert_names[local[b] as usize]));
     for sl in ord {
@@ -1111,11 +1125,15 @@ fn collect_one(
             w.values.push(units);
             cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
         }
+        let mut uncapped: Option<i64> = None;
         if let Some((caps, total_cap)) = &ctx.units_caps {
             // The same caps as `cap` below, in units (exact: the caps are whole units).
             let (mut regular, mut bonus) = (0i64, 0i64);
+            let mut capped = false;
             for (k, &u) in cat_units.iter().enumerate() {
-                let v = i64::try_from(u).unwrap_or(i64::MAX).min(caps[k]);
+                let u = i64::try_from(u).unwrap_or(i64::MAX);
+                let v = u.min(caps[k]);
+                capped |= v < u;
                 w.cat_u.push(v);
                 if ctx.cat_bonus[k] {
                     bonus += v;
@@ -1123,17 +1141,27 @@ fn collect_one(
                     regular += v;
                 }
             }
+            capped |= regular > *total_cap;
             w.totals_u.push(regular.min(*total_cap) + bonus);
+            if !capped && ctx.ncat() > 0 {
+                uncapped = Some(regular + bonus);
+            }
         }
         w.cat_sub
             .extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
-        let cbase = w.cat_sub.len() - ctx.ncat();
-        let total = cap(
-            ctx,
-            &mut w.cat_sub[cbase..],
-            &format_args!("expert {name}"),
-            &mut w.notes,
-        );
+        let total = match uncapped {
+            // Nothing capped: `cap` would only add the subtotals up (all at scale `swv`).
+            Some(t) => dec_from_i128(i128::from(t), ctx.swv),
+            None => {
+                let cbase = w.cat_sub.len() - ctx.ncat();
+                cap(
+                    ctx,
+                    &mut w.cat_sub[cbase..],
+                    &format_args!("expert {name}"),
+                    &mut w.notes,
+                )
+            }
+        };
         w.totals.push(total);
     }
     w
@@ -1229,11 +1257,14 @@ pub(crate) fn run_with(
     let row_scale = table.max_scale;
     let mut ctx = prepare(scheme, s, row_scale, &mut notes);
     ctx.parallel = parallel;
+    let tt = std::time::Instant::now();
     let works = collect(&ctx, apps, conflicts, table, &mut notes);
+    crate::export::source::timing("  collect", tt);
     let expert_names = &table.experts.names;
 
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &works, table.experts.len(), want_norm_values);
+    crate::export::source::timing("  normalize", tt);
     let official = s.method != Method::Normalized;
     let idx: Vec<usize> = (0..works.len()).collect();
     let per_app = par_map(idx, ctx.parallel, |i, sc: &mut Scratch| {
@@ -1241,7 +1272,7 @@ pub(crate) fn run_with(
         let panel = official
             .then(|| match ctx.by {
                 By::Criterion => panel_by_criterion(&ctx, w, sc),
-                By::Total => panel_by_total(&ctx, w, ctx.method, sc),
+                By::Total => panel_by_total(&ctx, w, ctx.method, true, sc),
             })
             .flatten();
         (panel, flags(&ctx, s, w, expert_names))
@@ -1252,6 +1283,7 @@ pub(crate) fn run_with(
     } else {
         norm.panels.clone()
     };
+    crate::export::source::timing("  panels", tt);
     let dec = decide(&works, &panels, s);
     let calibration_changes = if s.method == Method::Normalized {
         Vec::new()
@@ -1265,6 +1297,7 @@ pub(crate) fn run_with(
         ids
     };
 
+    crate::export::source::timing("  decide", tt);
     let mut p_short: Vec<Option<f64>> = vec![None; works.len()];
     if s.resamples > 0 {
         let idx: Vec<usize> = (0..works.len())
@@ -1380,6 +1413,7 @@ pub(crate) fn run_with(
             })
         },
     );
+    crate::export::source::timing("  built", tt);
     let mut built = built;
     let applications: Vec<AppResult> = dec.order.iter().filter_map(|&i| built[i].take()).collect();
     let mut all_notes = describe(&ctx, s);
