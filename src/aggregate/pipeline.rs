@@ -1257,14 +1257,11 @@ pub(crate) fn run_with(
     let row_scale = table.max_scale;
     let mut ctx = prepare(scheme, s, row_scale, &mut notes);
     ctx.parallel = parallel;
-    let tt = std::time::Instant::now();
     let works = collect(&ctx, apps, conflicts, table, &mut notes);
-    crate::export::source::timing("  collect", tt);
     let expert_names = &table.experts.names;
 
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &works, table.experts.len(), want_norm_values);
-    crate::export::source::timing("  normalize", tt);
     let official = s.method != Method::Normalized;
     let idx: Vec<usize> = (0..works.len()).collect();
     let per_app = par_map(idx, ctx.parallel, |i, sc: &mut Scratch| {
@@ -1283,7 +1280,6 @@ pub(crate) fn run_with(
     } else {
         norm.panels.clone()
     };
-    crate::export::source::timing("  panels", tt);
     let dec = decide(&works, &panels, s);
     let calibration_changes = if s.method == Method::Normalized {
         Vec::new()
@@ -1297,7 +1293,6 @@ pub(crate) fn run_with(
         ids
     };
 
-    crate::export::source::timing("  decide", tt);
     let mut p_short: Vec<Option<f64>> = vec![None; works.len()];
     if s.resamples > 0 {
         let idx: Vec<usize> = (0..works.len())
@@ -1413,7 +1408,6 @@ pub(crate) fn run_with(
             })
         },
     );
-    crate::export::source::timing("  built", tt);
     let mut built = built;
     let applications: Vec<AppResult> = dec.order.iter().filter_map(|&i| built[i].take()).collect();
     let mut all_notes = describe(&ctx, s);
