@@ -187,6 +187,15 @@ pub(crate) fn pack_decimal(value: Decimal) -> Option<u32> {
     pack_small(i64::try_from(m).ok()?, value.scale())
 }
 
+/// `value` packed, or kept at the end of `big` (the packed form then points there).
+#[inline]
+pub(crate) fn pack_or_keep(value: Decimal, big: &mut Vec<Decimal>) -> u32 {
+    pack_decimal(value).unwrap_or_else(|| {
+        big.push(value);
+        pack_big(big.len() - 1)
+    })
+}
+
 /// One row, unpacked (tests read the whole table so).
 #[cfg(test)]
 #[derive(Debug, Clone, Copy)]
@@ -243,13 +252,7 @@ impl ScoreTable {
 
     fn push_row(&mut self, app: u32, expert: u32, crit: u32, value: Decimal) {
         self.max_scale = self.max_scale.max(value.scale());
-        let v = match pack_decimal(value) {
-            Some(v) => v,
-            None => {
-                self.big.push(value);
-                pack_big(self.big.len() - 1)
-            }
-        };
+        let v = pack_or_keep(value, &mut self.big);
         self.start_run(app, expert);
         self.cells.push(Cell { crit, v });
     }

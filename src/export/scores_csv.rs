@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use super::csv_lines::{same, CoreSplitter, Record, Splitter};
 use super::source::{pair_criteria, FnvBuild, RubricIndex, Target};
 use super::{ExportError, PairDetail, PairState};
-use crate::aggregate::table::{pack_big, pack_decimal, pack_small, Cell};
+use crate::aggregate::table::{pack_or_keep, pack_small, Cell};
 use crate::aggregate::ScoreTable;
 use crate::rubric::Rubric;
 use crate::sheet::CsvProblem;
@@ -330,13 +330,7 @@ impl Part {
     fn accept(&mut self, a: u32, e: u32, target: Target, value: Decimal, line: u64) {
         match target {
             Target::Criterion(crit) => {
-                let v = match pack_decimal(value) {
-                    Some(v) => v,
-                    None => {
-                        self.big.push(value);
-                        pack_big(self.big.len() - 1)
-                    }
-                };
+                let v = pack_or_keep(value, &mut self.big);
                 self.accept_packed(a, e, crit, v, value.scale());
             }
             Target::Item(item) => {
