@@ -1,5 +1,6 @@
 //! The per-set methods (mean, trimmed mean, median) and rounding, in exact decimals.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Method, Rounding};
@@ -143,6 +144,33 @@ pub(crate) fn dec_from_i128(v: i128, scale: u32) -> Decimal {
         v = div_round(v, 10);
         scale -= 1;
     }
+}
+
+/// The largest integer `f` with `f × 10^-scale ≤ limit`, for comparing a count of units
+/// `x ≥ 0` with a decimal limit: `x × 10^-scale > limit` exactly when
+/// `x > floor_units(limit, scale)`. A negative limit gives `-1` (every such `x` exceeds
+/// it); a limit of `2^90` units or more gives `i128::MAX` (none does). `scale ≤ 28`.
+pub(crate) fn floor_units(limit: Decimal, scale: u32) -> i128 {
+    const BIG: i128 = 1 << 90;
+    if limit < Decimal::ZERO {
+        return -1;
+    }
+    if limit >= dec_from_i128(BIG, scale) {
+        return i128::MAX;
+    }
+    // Below 2^90 units the product fits: a rounding of its last digits can move the floor
+    // by at most one, which the exact comparisons below correct.
+    let pow = Decimal::from_i128_with_scale(10i128.pow(scale), 0);
+    let Some(mut f) = limit.checked_mul(pow).and_then(|p| p.floor().to_i128()) else {
+        return i128::MAX;
+    };
+    while f < BIG && dec_from_i128(f + 1, scale) <= limit {
+        f += 1;
+    }
+    while f >= 0 && dec_from_i128(f, scale) > limit {
+        f -= 1;
+    }
+    f
 }
 
 pub(crate) const POW10_I64: [i64; 19] = {
@@ -310,7 +338,7 @@ pub(crate) fn round_f64(x: f64, digits: u32, rounding: Rounding) -> f64 {
 
 /// Square root of a non-negative decimal (Newton from an `f64` guess; 0 for v ≤ 0).
 pub(crate) fn sqrt(v: Decimal) -> Decimal {
-    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    use rust_decimal::prelude::FromPrimitive;
     if v <= Decimal::ZERO {
         return Decimal::ZERO;
     }
@@ -333,9 +361,42 @@ pub(crate) fn sqrt(v: Decimal) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn floor_units_table() {
+        assert_eq!(floor_units(d("3.75"), 2), 375);
+        assert_eq!(floor_units(d("3.755"), 2), 375);
+        assert_eq!(floor_units(d("3.7"), 0), 3);
+        assert_eq!(floor_units(d("0"), 3), 0);
+        assert_eq!(floor_units(d("-0.1"), 3), -1);
+        assert_eq!(floor_units(Decimal::MAX, 6), i128::MAX);
+        assert_eq!(floor_units(d("0.9999999999999999999999999999"), 6), 999_999);
+    }
+
+    proptest! {
+        /// `x` units exceed the limit exactly when `x > floor_units(limit)`.
+        #[test]
+        fn floor_units_compares_exactly(
+            m in any::<i64>(),
+            ls in 0u32..=28,
+            scale in 0u32..=10,
+            x in 0i64..=1_000_000_000_000,
+        ) {
+            let limit = Decimal::new(m, ls);
+            let f = floor_units(limit, scale);
+            let x = i128::from(x);
+            prop_assert_eq!(x > f, dec_from_i128(x, scale) > limit);
+            // Tight: the floor's own units do not exceed the limit, one more does.
+            if (0..1 << 90).contains(&f) {
+                prop_assert!(dec_from_i128(f, scale) <= limit);
+                prop_assert!(dec_from_i128(f + 1, scale) > limit);
+            }
+        }
     }
 
     #[test]

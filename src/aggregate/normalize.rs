@@ -81,7 +81,7 @@ fn f(v: Decimal) -> f64 {
 
 pub(crate) fn normalized(
     ctx: &Ctx,
-    works: &[AppWork],
+    works: &mut [AppWork],
     n_experts: usize,
     want_values: bool,
 ) -> Norm {
@@ -262,9 +262,9 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
     }
 }
 
-fn by_total(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -> Norm {
+fn by_total(ctx: &Ctx, works: &mut [AppWork], n_experts: usize, want_values: bool) -> Norm {
     let mut acc = vec![Acc::default(); n_experts];
-    for w in works {
+    for w in works.iter() {
         for (i, &e) in w.experts.iter().enumerate() {
             acc[e as usize].add(w.totals[i]);
         }
@@ -276,11 +276,16 @@ fn by_total(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: bool) -
     let params: Vec<(Decimal, Decimal)> = acc.iter().map(Acc::z_params).collect();
     let (mu, sd) = glob.mean_sd();
     let per_app = par_map(
-        works.iter().collect(),
+        works.iter_mut().collect(),
         ctx.parallel,
-        |w: &AppWork, sc: &mut Scratch| {
+        |w: &mut AppWork, sc: &mut Scratch| {
             let official = ctx.method == Method::Normalized;
-            let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, official, sc) else {
+            // Computed as the application was collected, or now.
+            let base = match w.pre.as_mut() {
+                Some(pre) => pre.cal.take(),
+                None => panel_by_total(ctx, w, Method::Mean, official, sc),
+            };
+            let Some(mut panel) = base else {
                 return (None, Vec::new());
             };
             let n = Decimal::from(w.experts.len());

@@ -8,8 +8,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::bootstrap::{self, BootConfig};
 use super::method::{
-    combine, combine_units, dec_from_i128, round_ratio, round_value, to_units, trims, Ratio,
-    POW10_I64,
+    combine, combine_units, dec_from_i128, floor_units, round_ratio, round_value, to_units, trims,
+    Ratio, POW10_I64,
 };
 use super::normalize;
 use super::table::{unpack, FxBuild, ScoreTable, Val};
@@ -53,7 +53,11 @@ pub(crate) struct Ctx {
     /// Weights in units of `10^-(swv - sv)`.
     pub(crate) w_units: Vec<i64>,
     /// `disagreement_range_share × criterion max`.
-    disagree_limit: Vec<Decimal>,
+    /// The disagreement limits (`disagreement_range_share × max`) as [`floor_units`] of
+    /// `10^-sv`: a range of `x` units exceeds the limit exactly when `x > disagree_units`.
+    disagree_units: Vec<i128>,
+    /// `outlier_total_share`.
+    outlier_share: Decimal,
     pub(crate) crit_cat: Vec<usize>,
     crit_index: HashMap<String, usize>,
     pub(crate) cat_ids: Vec<String>,
@@ -70,6 +74,10 @@ pub(crate) struct Ctx {
     rounding: Rounding,
     /// Share the per-application work between two threads (large panels).
     pub(crate) parallel: bool,
+    /// The official panel values, flags and the calibration pass's base are computed as
+    /// each application is collected, and its values are not kept (`By::Total` with an
+    /// official method that is not `Normalized`: nothing later needs them).
+    fused: bool,
     /// Category maxima and `total_max` in units of `10^-swv`, when exact (and rounding is
     /// not `none`): the experts' capped subtotals and totals are then also kept as integers
     /// and combined as exact fractions (the same numbers as the decimal path, faster).
@@ -257,12 +265,14 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         let caps: Option<Vec<i64>> = cat_max.iter().map(|m| to_units(*m, swv)).collect();
         caps.zip(to_units(total_max, swv))
     };
-    let disagree_limit = crit_max
+    let disagree_units = crit_max
         .iter()
         .map(|m| {
-            s.disagreement_range_share
+            let limit = s
+                .disagreement_range_share
                 .checked_mul(*m)
-                .unwrap_or(Decimal::MAX)
+                .unwrap_or(Decimal::MAX);
+            floor_units(limit, sv)
         })
         .collect();
     Ctx {
@@ -274,7 +284,8 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         swv: sv + sw,
         max_units,
         w_units,
-        disagree_limit,
+        disagree_units,
+        outlier_share: s.outlier_total_share,
         crit_cat,
         crit_index,
         cat_ids,
@@ -289,6 +300,7 @@ fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String
         digits: s.digits,
         rounding: s.rounding,
         parallel: false,
+        fused: s.by == By::Total && s.method != Method::Normalized && !fused_off(),
         units_caps,
     }
 }
@@ -310,6 +322,17 @@ pub(crate) struct AppWork {
     cat_u: Vec<i64>,
     totals_u: Vec<i64>,
     notes: Vec<String>,
+    /// With [`Ctx::fused`]: what was computed as it was collected (`values` is then empty).
+    pub(crate) pre: Option<Pre>,
+}
+
+/// An application's panel values, flags and calibration base, computed as it is collected.
+pub(crate) struct Pre {
+    panel: Option<Panel>,
+    flags: Vec<String>,
+    /// [`panel_by_total`] with `Method::Mean` and no per-criterion means: the base of the
+    /// calibration pass.
+    pub(crate) cal: Option<Panel>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -548,7 +571,7 @@ pub(crate) fn panel_by_total(
     })
 }
 
-fn flags(ctx: &Ctx, s: &Settings, w: &AppWork, expert_names: &[String]) -> Vec<String> {
+fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
     let n = w.experts.len();
     let nc = ctx.nc();
     let mut out = Vec::new();
@@ -563,24 +586,39 @@ fn flags(ctx: &Ctx, s: &Settings, w: &AppWork, expert_names: &[String]) -> Vec<S
             lo = lo.min(v);
             hi = hi.max(v);
         }
-        if ctx.dec(hi - lo) > ctx.disagree_limit[c] {
+        if i128::from(hi - lo) > ctx.disagree_units[c] {
             out.push(format!("{FLAG_DISAGREEMENT}{}", ctx.crit_ids[c]));
         }
     }
     // |T_i − (S − T_i)/(n − 1)| > share × total_max, multiplied through by (n − 1).
-    let sum: Decimal = w.totals.iter().sum();
     let others = Decimal::from(n - 1);
-    let limit = s
-        .outlier_total_share
+    let limit = ctx
+        .outlier_share
         .checked_mul(ctx.total_max)
         .and_then(|l| l.checked_mul(others))
         .unwrap_or(Decimal::MAX);
-    for (i, t) in w.totals.iter().enumerate() {
-        if (*t * others - (sum - *t)).abs() > limit {
-            out.push(format!(
-                "{FLAG_OUTLIER}{}",
-                expert_names[w.experts[i] as usize]
-            ));
+    let mut outlier = |i: usize| {
+        out.push(format!(
+            "{FLAG_OUTLIER}{}",
+            expert_names[w.experts[i] as usize]
+        ))
+    };
+    if ctx.units_caps.is_some() && w.totals_u.len() == n {
+        // The same test in units of `10^-swv`: |n × T_i − S| > limit.
+        let limit = floor_units(limit, ctx.swv);
+        let sum: i128 = w.totals_u.iter().map(|&t| i128::from(t)).sum();
+        let n = n as i128;
+        for (i, &t) in w.totals_u.iter().enumerate() {
+            if (n * i128::from(t) - sum).abs() > limit {
+                outlier(i);
+            }
+        }
+    } else {
+        let sum: Decimal = w.totals.iter().sum();
+        for (i, t) in w.totals.iter().enumerate() {
+            if (*t * others - (sum - *t)).abs() > limit {
+                outlier(i);
+            }
         }
     }
     out
@@ -919,6 +957,9 @@ struct CollectScratch {
     excluded: BTreeMap<u32, usize>,
     cat_units: Vec<i128>,
     unknown: BTreeMap<u32, usize>,
+    /// The values buffer, when they are not kept ([`Ctx::fused`]).
+    values: Vec<i64>,
+    panel: Scratch,
 }
 
 /// Rows at least this many before the per-application work is shared between threads.
@@ -977,6 +1018,8 @@ fn collect_one(
         excluded,
         cat_units,
         unknown,
+        values,
+        panel: panel_scratch,
     } = sc;
     let mut w = AppWork {
         id,
@@ -989,6 +1032,7 @@ fn collect_one(
         cat_u: Vec::new(),
         totals_u: Vec::new(),
         notes: Vec::new(),
+        pre: None,
     };
     local.clear();
     cells.clear();
@@ -1067,6 +1111,10 @@ fn collect_one(
     // Room for every expert at once: growing these by doubling, for thousands of
     // applications, costs more in fresh memory than the values themselves.
     let ne = local.len();
+    if ctx.fused {
+        w.values = std::mem::take(values);
+        w.values.clear();
+    }
     w.experts.reserve_exact(ne);
     w.values.reserve_exact(ne * nc);
     w.cat_sub.reserve_exact(ne * ctx.ncat());
@@ -1164,6 +1212,14 @@ fn collect_one(
         };
         w.totals.push(total);
     }
+    if ctx.fused {
+        let panel = panel_by_total(ctx, &w, ctx.method, true, panel_scratch);
+        let flags = flags(ctx, &w, expert_names);
+        let cal = panel_by_total(ctx, &w, Method::Mean, false, panel_scratch);
+        w.pre = Some(Pre { panel, flags, cal });
+        // Not kept: the next application reuses the buffer.
+        *values = std::mem::take(&mut w.values);
+    }
     w
 }
 
@@ -1257,23 +1313,33 @@ pub(crate) fn run_with(
     let row_scale = table.max_scale;
     let mut ctx = prepare(scheme, s, row_scale, &mut notes);
     ctx.parallel = parallel;
-    let works = collect(&ctx, apps, conflicts, table, &mut notes);
+    let mut works = collect(&ctx, apps, conflicts, table, &mut notes);
     let expert_names = &table.experts.names;
 
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
-    let norm = normalize::normalized(&ctx, &works, table.experts.len(), want_norm_values);
+    let norm = normalize::normalized(&ctx, &mut works, table.experts.len(), want_norm_values);
     let official = s.method != Method::Normalized;
-    let idx: Vec<usize> = (0..works.len()).collect();
-    let per_app = par_map(idx, ctx.parallel, |i, sc: &mut Scratch| {
-        let w = &works[i];
-        let panel = official
-            .then(|| match ctx.by {
-                By::Criterion => panel_by_criterion(&ctx, w, sc),
-                By::Total => panel_by_total(&ctx, w, ctx.method, true, sc),
+    let per_app: Vec<(Option<Panel>, Vec<String>)> = if ctx.fused {
+        works
+            .iter_mut()
+            .map(|w| match w.pre.take() {
+                Some(pre) => (pre.panel, pre.flags),
+                None => (None, Vec::new()),
             })
-            .flatten();
-        (panel, flags(&ctx, s, w, expert_names))
-    });
+            .collect()
+    } else {
+        let idx: Vec<usize> = (0..works.len()).collect();
+        par_map(idx, ctx.parallel, |i, sc: &mut Scratch| {
+            let w = &works[i];
+            let panel = official
+                .then(|| match ctx.by {
+                    By::Criterion => panel_by_criterion(&ctx, w, sc),
+                    By::Total => panel_by_total(&ctx, w, ctx.method, true, sc),
+                })
+                .flatten();
+            (panel, flags(&ctx, w, expert_names))
+        })
+    };
     let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<String>>) = per_app.into_iter().unzip();
     let panels = if official {
         panels
@@ -1427,6 +1493,20 @@ thread_local! {
     static UNITS_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the fused collect off to compare it with the separate passes.
+    static FUSED_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the fused collect is off (only ever in tests).
+fn fused_off() -> bool {
+    #[cfg(test)]
+    return FUSED_OFF.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
+
 /// Whether the integer path for subtotals and totals is off (only ever in tests).
 fn units_off() -> bool {
     #[cfg(test)]
@@ -1462,6 +1542,15 @@ mod tests {
         }
     }
 
+    /// Disagreement and outlier shares: whole, fractional, zero, above one.
+    const SHARES: [Decimal; 5] = [
+        Decimal::from_parts(3, 0, 0, false, 1),
+        Decimal::from_parts(333, 0, 0, false, 3),
+        Decimal::ZERO,
+        Decimal::from_parts(105, 0, 0, false, 2),
+        Decimal::from_parts(15, 0, 0, false, 2),
+    ];
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
         /// Sharing the per-application work between threads changes nothing; nor does the
@@ -1476,6 +1565,7 @@ mod tests {
             method in 0usize..4,
             by_total in any::<bool>(),
             quota in 0usize..6,
+            shares in (0usize..5, 0usize..5),
         ) {
             let crits = ["A1", "A2", "B1", "X1", "Z9"];
             let mut table = ScoreTable::new();
@@ -1509,6 +1599,8 @@ mod tests {
                 quota: Some(quota),
                 budget_wan: Some(Decimal::from(40)),
                 resamples: 20,
+                disagreement_range_share: SHARES[shares.0],
+                outlier_total_share: SHARES[shares.1],
                 ..Settings::default()
             };
             let seq = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
@@ -1519,6 +1611,12 @@ mod tests {
             let dec = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
             UNITS_OFF.with(|c| c.set(false));
             prop_assert_eq!(&seq, &dec);
+            // Computing panel values and flags as each application is collected gives the
+            // separate passes' results.
+            FUSED_OFF.with(|c| c.set(true));
+            let apart = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
+            FUSED_OFF.with(|c| c.set(false));
+            prop_assert_eq!(&seq, &apart);
         }
     }
 }
