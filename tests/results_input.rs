@@ -404,3 +404,63 @@ fn utf16_files_are_named() {
         assert!(err.contains("s.csv:1:1: the file is UTF-16"), "{err}");
     }
 }
+
+/// The scores file is hashed for the outputs that show its sha256 (JSON, Markdown, XLSX),
+/// with the hash of the bytes read (fast and general readers alike), and not for the
+/// others; the results do not depend on it.
+#[test]
+fn the_file_is_hashed_when_the_output_shows_it() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let panel = Panel::open(&demo_dir(tmp.path())).unwrap();
+    let mut plain = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        for (item, v) in EXPERT_ITEMS {
+            plain.push_str(&format!("T24-001,{e},{item},{v}\n"));
+        }
+    }
+    // Quotes send the file to the general reader.
+    let quoted = plain.replace("T24-001,E02", "\"T24-001\",E02");
+    for csv in [plain, quoted] {
+        let path = tmp.path().join("s.csv");
+        std::fs::write(&path, &csv).unwrap();
+        let want = hex::encode(Sha256::digest(csv.as_bytes()));
+        let mut results = Vec::new();
+        for format in [
+            Format::Json,
+            Format::Md,
+            Format::Xlsx,
+            Format::Csv,
+            Format::SummaryMd,
+            Format::SheetMd,
+        ] {
+            let hash = format.shows_source_hash();
+            let rep = export::build_from_csv_detail(
+                &panel,
+                &path,
+                &Overrides::default(),
+                &export::Detail::None,
+                hash,
+            )
+            .unwrap();
+            let export::SourceInfo::Csv { sha256, .. } = &rep.source else {
+                panic!("{:?}", rep.source);
+            };
+            assert_eq!(
+                hash,
+                matches!(format, Format::Json | Format::Md | Format::Xlsx)
+            );
+            assert_eq!(
+                sha256.as_deref(),
+                hash.then_some(want.as_str()),
+                "{format:?}"
+            );
+            if format == Format::Json {
+                let json = String::from_utf8(rep.render(format, None).unwrap()).unwrap();
+                assert!(json.contains(&want), "{json}");
+            }
+            results.push(rep.results);
+        }
+        assert!(results.windows(2).all(|w| w[0] == w[1]));
+    }
+}

@@ -109,7 +109,7 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
                 (Format::Xlsx, _) => export::Detail::All,
                 _ => export::Detail::None,
             };
-            export::build_from_csv_detail(&panel, csv, &o, &detail)?
+            export::build_from_csv_detail(&panel, csv, &o, &detail, format.shows_source_hash())?
         }
         None => {
             let db = match &a.db {
@@ -183,6 +183,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
         .into());
     }
     let t0 = std::time::Instant::now();
+    source::timing("start", t0);
     let rep = report(a, format)?;
     let t1 = std::time::Instant::now();
     let bytes = rep.render(format, a.expert.as_deref())?;

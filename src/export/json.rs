@@ -131,7 +131,7 @@ enum JSource<'a> {
     },
     Csv {
         file: String,
-        sha256: &'a str,
+        sha256: Option<&'a str>,
         rows: u64,
     },
 }
@@ -188,7 +188,7 @@ pub fn to_json(rep: &Report) -> String {
         },
         SourceInfo::Csv { path, sha256, rows } => JSource::Csv {
             file: file_name(path),
-            sha256,
+            sha256: sha256.as_deref(),
             rows: *rows,
         },
     };

@@ -59,7 +59,7 @@ fn source_line(rep: &Report) -> String {
         SourceInfo::Csv { path, sha256, rows } => format!(
             "评分文件 scores file `{}` ({rows} rows, sha256 {}…)",
             super::json::file_name(path),
-            short_hash(sha256)
+            sha256.as_deref().map_or("not computed", short_hash)
         ),
     }
 }

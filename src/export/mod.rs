@@ -91,6 +91,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether the output shows the scores file's sha256 (its provenance): JSON, Markdown
+    /// and the XLSX audit sheet do; the CSV table and the printed forms do not, so for
+    /// them the file is not hashed.
+    pub fn shows_source_hash(self) -> bool {
+        matches!(self, Format::Json | Format::Md | Format::Xlsx)
+    }
+}
+
+impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -177,7 +186,9 @@ pub enum SourceInfo {
     /// A raw-score CSV (`--scores`).
     Csv {
         path: PathBuf,
-        sha256: String,
+        /// sha256 of the bytes read, when the output shows it (see
+        /// [`Format::shows_source_hash`]; `None`: not computed).
+        sha256: Option<String>,
         /// Data rows read (blank lines excluded).
         rows: u64,
     },

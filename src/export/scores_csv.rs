@@ -67,7 +67,8 @@ impl Detail {
 pub struct CsvScores {
     pub table: ScoreTable,
     pub rows: u64,
-    pub sha256: String,
+    /// sha256 of the bytes read, when asked for.
+    pub sha256: Option<String>,
     /// Expert ids named by the file (sorted).
     pub experts: Vec<String>,
     /// Notes per application.
@@ -980,15 +981,18 @@ fn read_fast<'a>(
     path: &Path,
     ix: &'a RubricIndex<'a>,
     block: usize,
-) -> Result<Option<(Merger, String)>, ExportError> {
+    hash: bool,
+) -> Result<Option<(Merger, Option<String>)>, ExportError> {
     let mut file = open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut buf: Vec<u8> = Vec::with_capacity(block + block / 4);
     let mut eof = false;
-    let mut hasher = Sha256::new();
+    let mut hasher = hash.then(Sha256::new);
     let (ncols, start_line) = match scan_header(&mut file, &mut buf, &mut eof, block) {
         HeaderScan::Ok(n, line, consumed) => {
-            hasher.update(&buf[..consumed]);
+            if let Some(h) = hasher.as_mut() {
+                h.update(&buf[..consumed]);
+            }
             buf.drain(..consumed);
             (n, line)
         }
@@ -1026,7 +1030,9 @@ fn read_fast<'a>(
             pending.insert(i, part);
             while let Some(mut part) = pending.remove(&next) {
                 next += 1;
-                hasher.update(&part.block);
+                if let Some(h) = hasher.as_mut() {
+                    h.update(&part.block);
+                }
                 let _ = spare_tx.try_send(std::mem::take(&mut part.block));
                 unsupported |= part.unsupported;
                 if unsupported {
@@ -1052,14 +1058,18 @@ fn read_fast<'a>(
     if let Some(e) = error {
         merger.problems.push(read_problem(end_line, &e));
     }
-    Ok(Some((merger, hex::encode(hasher.finalize()))))
+    Ok(Some((merger, hasher.map(|h| hex::encode(h.finalize())))))
 }
 
 /// The general path: the whole file, sequentially, with [`CoreSplitter`].
-fn read_general<'a>(path: &Path, ix: &'a RubricIndex<'a>) -> Result<(Merger, String), ExportError> {
+fn read_general<'a>(
+    path: &Path,
+    ix: &'a RubricIndex<'a>,
+    hash: bool,
+) -> Result<(Merger, Option<String>), ExportError> {
     let mut file = open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut hasher = Sha256::new();
+    let mut hasher = hash.then(Sha256::new);
     let mut p = BlockParser::new(ix, None, Part::default());
     let mut sp = CoreSplitter::with_limit(MAX_LINE);
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
@@ -1068,7 +1078,7 @@ fn read_general<'a>(path: &Path, ix: &'a RubricIndex<'a>) -> Result<(Merger, Str
         let mut f = |r: &Record<'_>| p.record(r.line, r.held(), r.len, r.extra_blank);
         loop {
             buf.clear();
-            match read_more(&mut file, Some(&mut hasher), &mut buf, BLOCK) {
+            match read_more(&mut file, hasher.as_mut(), &mut buf, BLOCK) {
                 Ok(0) => {
                     sp.finish(&mut f);
                     break;
@@ -1108,7 +1118,7 @@ fn read_general<'a>(path: &Path, ix: &'a RubricIndex<'a>) -> Result<(Merger, Str
     }
     let mut merger = Merger::new(ix, (size / 12) as usize);
     merger.merge(&mut p.part, 1);
-    Ok((merger, hex::encode(hasher.finalize())))
+    Ok((merger, hasher.map(|h| hex::encode(h.finalize()))))
 }
 
 /// Reads a raw-score CSV (`application,expert,criterion,value[,comment]`, UTF-8 with or
@@ -1121,12 +1131,13 @@ pub fn read_scores_csv(
     rubric: &Rubric,
     suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
     detail: &Detail,
+    hash: bool,
 ) -> Result<CsvScores, ExportError> {
     let ix = RubricIndex::new(rubric);
-    let (m, sha256) = match read_fast(path, &ix, BLOCK)? {
+    let (m, sha256) = match read_fast(path, &ix, BLOCK, hash)? {
         Some(done) => done,
         // Quotes or lone carriage returns: read it again with the general parser.
-        None => read_general(path, &ix)?,
+        None => read_general(path, &ix, hash)?,
     };
     finish_read(path, &ix, m, sha256, suggestions, detail)
 }
@@ -1136,7 +1147,7 @@ fn finish_read(
     path: &Path,
     ix: &RubricIndex<'_>,
     mut m: Merger,
-    sha256: String,
+    sha256: Option<String>,
     suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
     detail: &Detail,
 ) -> Result<CsvScores, ExportError> {
@@ -1328,7 +1339,7 @@ mod tests {
         let rows = "application,expert,criterion,value\nT1,E01,A1,5\nT1,E01,A2,3\nT1,E01,A1,6\n\
                     T1,E02,A1,1\nT1,E01,A2,4\n";
         std::fs::write(&path, rows).unwrap();
-        let c = read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All).unwrap();
+        let c = read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All, true).unwrap();
         let e01 = &c.pairs[&("T1".to_string(), "E01".to_string())].criteria;
         assert_eq!(e01["A1"], d("6"));
         assert_eq!(e01["A2"], d("4"));
@@ -1353,7 +1364,12 @@ mod tests {
             match r {
                 Ok(c) => format!(
                     "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}",
-                    c.table, c.rows, c.sha256, c.experts, c.notes, c.pairs
+                    c.table,
+                    c.rows,
+                    c.sha256.as_deref().unwrap_or("-"),
+                    c.experts,
+                    c.notes,
+                    c.pairs
                 ),
                 Err(e) => format!("{e}"),
             }
@@ -1367,11 +1383,11 @@ mod tests {
         ) -> Result<CsvScores, ExportError> {
             let ix = RubricIndex::new(rubric);
             let (m, sha) = match block {
-                Some(b) => match read_fast(path, &ix, b)? {
+                Some(b) => match read_fast(path, &ix, b, true)? {
                     Some(done) => done,
                     None => return Err(ExportError::Usage("unsupported".into())),
                 },
-                None => read_general(path, &ix)?,
+                None => read_general(path, &ix, true)?,
             };
             finish_read(path, &ix, m, sha, &BTreeMap::new(), detail)
         }

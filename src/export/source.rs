@@ -670,21 +670,23 @@ pub fn build_from_csv(
     } else {
         Detail::None
     };
-    build_from_csv_detail(panel, path, o, &detail)
+    build_from_csv_detail(panel, path, o, &detail, true)
 }
 
-/// [`build_from_csv`] keeping the per-expert values that `detail` names.
+/// [`build_from_csv`] keeping the per-expert values that `detail` names; the file's sha256
+/// only when `hash` (outputs that do not show it need not pay for it).
 pub fn build_from_csv_detail(
     panel: &Panel,
     path: &Path,
     o: &Overrides,
     detail: &Detail,
+    hash: bool,
 ) -> Result<Report, ExportError> {
     // Settings first: a bad setting is reported before reading a large file.
     settings_for(&panel.rubric, o)?;
     let mut pa = panel_apps(panel);
     let t0 = std::time::Instant::now();
-    let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail)?;
+    let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail, hash)?;
     timing("read scores CSV", t0);
     for (app, mut n) in cs.notes {
         pa.notes.entry(app).or_default().append(&mut n);

@@ -366,7 +366,10 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     match &rep.source {
         SourceInfo::Csv { path, sha256, rows } => {
             sh.row(kv("scores file", super::json::file_name(path)))?;
-            sh.row(kv("scores file sha256", sha256.clone()))?;
+            sh.row(kv(
+                "scores file sha256",
+                sha256.clone().unwrap_or_else(|| "not computed".into()),
+            ))?;
             sh.row(kv("scores file rows", rows.to_string()))?;
         }
         SourceInfo::Db {
