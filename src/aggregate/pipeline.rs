@@ -916,12 +916,20 @@ fn collect(
         .iter()
         .map(|n| ctx.crit_index.get(n).copied())
         .collect();
+    // Each table expert's place in id order (byte order, as `String`'s `Ord`).
+    let mut by_name: Vec<u32> = (0..table.experts.len() as u32).collect();
+    by_name.sort_by(|&a, &b| table.experts.names[a as usize].cmp(&table.experts.names[b as usize]));
+    let mut expert_rank = vec![0u32; by_name.len()];
+    for (r, &e) in by_name.iter().enumerate() {
+        expert_rank[e as usize] = r as u32;
+    }
     let src = Rows {
         table,
         start,
         bucket,
         crit_map,
         conflict_pairs,
+        expert_rank,
     };
     let jobs: Vec<(Entry, Vec<&str>)> = entries.into_iter().zip(declared).collect();
     par_map(
@@ -944,6 +952,8 @@ struct Rows<'t> {
     /// Table criterion → scheme criterion.
     crit_map: Vec<Option<usize>>,
     conflict_pairs: HashSet<(u32, u32), FxBuild>,
+    /// Table expert → its place among the table's experts sorted by id.
+    expert_rank: Vec<u32>,
 }
 
 /// Buffers reused from one application to the next.
@@ -1124,7 +1134,7 @@ fn collect_one(
         w.totals_u.reserve_exact(ne);
     }
     let mut ord: Vec<usize> = (0..local.len()).collect();
-    ord.sort_by(|&a, &b| expert_names[local[a] as usize].cmp(&expert_names[local[b] as usize]));
+    ord.sort_unstable_by_key(|&sl| src.expert_rank[local[sl] as usize]);
     for sl in ord {
         let e = local[sl];
         let name = &expert_names[e as usize];
