@@ -986,8 +986,9 @@ pub(crate) fn par_map<T: Send, R: Send, S: Default>(
         let mut sc = S::default();
         return items.into_iter().map(|t| f(t, &mut sc)).collect();
     }
+    let n = items.len();
     let mut items = items;
-    let second = items.split_off(items.len() / 2);
+    let second = items.split_off(n / 2);
     let f = &f;
     std::thread::scope(|scope| {
         let other = scope.spawn(move || {
@@ -998,7 +999,9 @@ pub(crate) fn par_map<T: Send, R: Send, S: Default>(
                 .collect::<Vec<R>>()
         });
         let mut sc = S::default();
-        let mut out: Vec<R> = items.into_iter().map(|t| f(t, &mut sc)).collect();
+        // Room for both halves: the second is appended without a regrowth.
+        let mut out: Vec<R> = Vec::with_capacity(n);
+        out.extend(items.into_iter().map(|t| f(t, &mut sc)));
         match other.join() {
             Ok(rest) => out.extend(rest),
             Err(e) => std::panic::resume_unwind(e),
