@@ -1326,14 +1326,11 @@ pub(crate) fn run_with(
     let row_scale = table.max_scale;
     let mut ctx = prepare(scheme, s, row_scale, &mut notes);
     ctx.parallel = parallel;
-    let tq = std::time::Instant::now();
     let mut works = collect(&ctx, apps, conflicts, table, &mut notes);
-    crate::export::source::timing("  collect", tq);
     let expert_names = &table.experts.names;
 
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &mut works, table.experts.len(), want_norm_values);
-    crate::export::source::timing("  normalize", tq);
     let official = s.method != Method::Normalized;
     let per_app: Vec<(Option<Panel>, Vec<String>)> = if ctx.fused {
         works
@@ -1362,7 +1359,6 @@ pub(crate) fn run_with(
     } else {
         norm.panels.clone()
     };
-    crate::export::source::timing("  panels", tq);
     let dec = decide(&works, &panels, s);
     let calibration_changes = if s.method == Method::Normalized {
         Vec::new()
@@ -1412,7 +1408,6 @@ pub(crate) fn run_with(
         }
     }
 
-    crate::export::source::timing("  decide", tq);
     let items: Vec<(usize, AppWork, Option<Panel>, Vec<String>)> = works
         .into_iter()
         .zip(panels)
@@ -1492,7 +1487,6 @@ pub(crate) fn run_with(
             })
         },
     );
-    crate::export::source::timing("  built", tq);
     let mut built = built;
     let applications: Vec<AppResult> = dec.order.iter().filter_map(|&i| built[i].take()).collect();
     let mut all_notes = describe(&ctx, s);

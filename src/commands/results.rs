@@ -183,7 +183,6 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
         .into());
     }
     let t0 = std::time::Instant::now();
-    source::timing("start", t0);
     let rep = report(a, format)?;
     let t1 = std::time::Instant::now();
     let bytes = rep.render(format, a.expert.as_deref())?;
