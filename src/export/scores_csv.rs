@@ -165,6 +165,51 @@ fn parse_packed(b: &[u8]) -> Option<(u32, u32)> {
     Some((pack_small(if neg { -mant } else { mant }, scale)?, scale))
 }
 
+/// [`parse_packed`] of the value that starts `b` and ends its line (`\n` or `\r\n`), in one
+/// pass: the packed value, its decimal places and the position of the `\n`; `None` when
+/// [`parse_packed`] would refuse the value, or the line does not end right after it.
+#[inline]
+fn packed_to_line_end(b: &[u8]) -> Option<(u32, u32, usize)> {
+    let neg = b.first() == Some(&b'-');
+    let start = usize::from(neg);
+    let mut mant: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut dot = false;
+    let mut j = start;
+    loop {
+        let c = *b.get(j)?;
+        match c {
+            b'0'..=b'9' => {
+                mant = mant * 10 + i64::from(c - b'0');
+                scale += u32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            b'\n' | b'\r' => break,
+            _ => return None,
+        }
+        j += 1;
+        if j - start > 12 {
+            return None;
+        }
+    }
+    let body = &b[start..j];
+    if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' || (neg && mant == 0) {
+        return None; // (a negative zero keeps its sign as a Decimal)
+    }
+    let nl = if b[j] == b'\n' {
+        j
+    } else if b.get(j + 1) == Some(&b'\n') {
+        j + 1
+    } else {
+        return None;
+    };
+    Some((
+        pack_small(if neg { -mant } else { mant }, scale)?,
+        scale,
+        nl,
+    ))
+}
+
 /// Checks the header's fields; returns the number of columns.
 fn check_header(fields: &[&[u8]], len: usize) -> Result<usize, CsvProblem> {
     let problem = |column: usize, message: String| CsvProblem {
@@ -920,9 +965,8 @@ fn fast_line(p: &mut BlockParser<'_>, b: &[u8], pos: usize, prev: &mut Prev) -> 
         }
     };
     // The value, up to the line break.
-    let end = i + b[i..].iter().take(16).position(|&c| c == b'\n')?;
-    let value = b[i..end].strip_suffix(b"\r").unwrap_or(&b[i..end]);
-    let (v, scale) = parse_packed(value)?;
+    let (v, scale, end) = packed_to_line_end(&b[i..])?;
+    let end = i + end;
     p.part.data_rows += 1;
     p.part.accept_packed(a, e, crit, v, scale);
     Some(end + 1)
@@ -1430,6 +1474,63 @@ mod tests {
             for block in [40, 200, 1000, 3000] {
                 let fast = outcome(read_with(&path, &rubric, Some(block), &Detail::None));
                 assert_eq!(fast, general, "block {block}");
+            }
+        }
+
+        #[test]
+        fn packed_to_line_end_table() {
+            let cases: [(&[u8], Option<(u32, usize)>); 17] = [
+                (b"5\n", Some((0, 1))),
+                (b"5\r\n", Some((0, 2))),
+                (b"2.5\nK", Some((1, 3))),
+                (b"-1.25\n", Some((2, 5))),
+                (b"000000000005\n", Some((0, 12))),
+                (b"0000000000.1\n", Some((1, 12))),
+                (b"0000000000005\n", None),
+                (b"99999999\n", None),
+                (b"-0\n", None),
+                (b".5\n", None),
+                (b"5.\n", None),
+                (b"1.2.3\n", None),
+                (b"\n", None),
+                (b"-\n", None),
+                (b"5\r", None),
+                (b"5\rx\n", None),
+                (b"5", None),
+            ];
+            for (line, want) in cases {
+                let got = packed_to_line_end(line).map(|(_, scale, nl)| (scale, nl));
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(line));
+                if let Some((v, scale, nl)) = packed_to_line_end(line) {
+                    let value = line[..nl].strip_suffix(b"\r").unwrap_or(&line[..nl]);
+                    assert_eq!(parse_packed(value), Some((v, scale)));
+                }
+            }
+        }
+
+        proptest! {
+            /// The one-pass value of a fast line is `parse_packed` of the line's value.
+            #[test]
+            fn packed_to_line_end_is_parse_packed(
+                head in prop::collection::vec(
+                    prop::sample::select(b"0123456789.-\r\n,x ".to_vec()),
+                    0..18,
+                ),
+                tail in prop::collection::vec(any::<u8>(), 0..4),
+            ) {
+                let mut b = head.clone();
+                b.extend_from_slice(&tail);
+                let got = packed_to_line_end(&b);
+                // The reference: the value up to the first `\n`, one `\r` stripped.
+                let want = b.iter().position(|&c| c == b'\n').and_then(|nl| {
+                    let value = b[..nl].strip_suffix(b"\r").unwrap_or(&b[..nl]);
+                    // A `\r` inside the value is not a line end for either.
+                    if value.contains(&b'\r') {
+                        return None;
+                    }
+                    parse_packed(value).map(|(v, scale)| (v, scale, nl))
+                });
+                prop_assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
             }
         }
 
