@@ -1479,7 +1479,9 @@ mod tests {
 
         #[test]
         fn packed_to_line_end_table() {
-            let cases: [(&[u8], Option<(u32, usize)>); 17] = [
+            // A line, and the decimal places and line-end position wanted.
+            type Case = (&'static [u8], Option<(u32, usize)>);
+            let cases: [Case; 17] = [
                 (b"5\n", Some((0, 1))),
                 (b"5\r\n", Some((0, 2))),
                 (b"2.5\nK", Some((1, 3))),
