@@ -52,7 +52,6 @@ pub(crate) struct Ctx {
     pub(crate) max_units: Vec<i64>,
     /// Weights in units of `10^-(swv - sv)`.
     pub(crate) w_units: Vec<i64>,
-    /// `disagreement_range_share × criterion max`.
     /// The disagreement limits (`disagreement_range_share × max`) as [`floor_units`] of
     /// `10^-sv`: a range of `x` units exceeds the limit exactly when `x > disagree_units`.
     disagree_units: Vec<i128>,
