@@ -1,5 +1,8 @@
 //! Display-width text helpers (CJK characters are two columns wide).
 
+use ratatui::buffer::Buffer;
+use ratatui::style::Style;
+use ratatui::text::Line;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Display width of a string.
@@ -128,9 +131,182 @@ pub fn find_all(s: &str, q: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A char that is a grapheme cluster by itself next to any other such char (Unicode
+/// grapheme break property `Other`, no emoji), with its terminal width: printable ASCII
+/// (1), CJK unified ideographs, CJK punctuation `、。〃` and brackets `〈〉《》「」『』【】`,
+/// fullwidth ASCII variants (2). `None` for any other char.
+#[inline]
+fn plain_width(c: char) -> Option<u16> {
+    match c {
+        ' '..='~' => Some(1),
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3001}'..='\u{3003}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{FF01}'..='\u{FF5E}' => Some(2),
+        _ => None,
+    }
+}
+
+/// [`Buffer::set_stringn`], cell for cell, without its grapheme segmentation when every
+/// char of `s` is [`plain_width`] (the usual Chinese and ASCII text of the panes); any other
+/// text goes through `set_stringn` itself. Returns where the text ended.
+pub fn set_text(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    s: &str,
+    max_width: usize,
+    style: Style,
+) -> (u16, u16) {
+    if !s.chars().all(|c| plain_width(c).is_some()) {
+        return buf.set_stringn(x, y, s, max_width, style);
+    }
+    let max_width = u16::try_from(max_width).unwrap_or(u16::MAX);
+    let mut remaining = buf.area.right().saturating_sub(x).min(max_width);
+    let mut x = x;
+    for c in s.chars() {
+        let w = plain_width(c).unwrap_or(1);
+        let Some(r) = remaining.checked_sub(w) else {
+            break;
+        };
+        remaining = r;
+        buf[(x, y)].set_char(c).set_style(style);
+        let next = x + w;
+        x += 1;
+        // The cell a wide char covers is reset, as `set_stringn` does.
+        while x < next {
+            buf[(x, y)].reset();
+            x += 1;
+        }
+    }
+    (x, y)
+}
+
+/// [`Buffer::set_line`] with [`set_text`] for each span.
+pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) -> (u16, u16) {
+    let mut remaining = max_width;
+    let mut x = x;
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let pos = set_text(
+            buf,
+            x,
+            y,
+            span.content.as_ref(),
+            remaining as usize,
+            line.style.patch(span.style),
+        );
+        let w = pos.0.saturating_sub(x);
+        x = pos.0;
+        remaining = remaining.saturating_sub(w);
+    }
+    (x, y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::Span;
+
+    /// `set_text` and `set_stringn` on two copies of a part-filled buffer.
+    fn both(s: &str, x: u16, max: usize) -> (Buffer, Buffer) {
+        let area = Rect::new(2, 1, 12, 2);
+        let mut a = Buffer::empty(area);
+        a.set_string(2, 1, "0123456789ab", Style::new().fg(Color::Red));
+        let mut b = a.clone();
+        let st = Style::new().add_modifier(Modifier::BOLD);
+        let pa = set_text(&mut a, x, 1, s, max, st);
+        let pb = b.set_stringn(x, 1, s, max, st);
+        assert_eq!(pa, pb, "{s:?} at {x}, max {max}");
+        (a, b)
+    }
+
+    /// Every plain char, between others, at every width limit: the same cells as
+    /// `set_stringn` (so also the same graphemes and widths).
+    #[test]
+    fn set_text_is_set_stringn_for_every_plain_char() {
+        let plain = (' '..='~')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{3001}'..='\u{3003}')
+            .chain('\u{3008}'..='\u{3011}')
+            .chain('\u{FF01}'..='\u{FF5E}');
+        for c in plain {
+            let s = format!("a{c}中{c}b");
+            for max in [3, 4, 9] {
+                let (a, b) = both(&s, 3, max);
+                assert_eq!(a, b, "{c:?} max {max}");
+            }
+        }
+    }
+
+    /// Chars that join their neighbours, have other widths or are controls, next to plain
+    /// ones: the same cells as `set_stringn`.
+    #[test]
+    fn set_text_is_set_stringn_next_to_odd_chars() {
+        for c in ODD {
+            for s in [format!("中{c}x"), format!("{c}中"), format!("a{c}")] {
+                for max in [1, 2, 3, 9] {
+                    let (a, b) = both(&s, 3, max);
+                    assert_eq!(a, b, "{s:?} max {max}");
+                }
+            }
+        }
+    }
+
+    /// Not plain: combining marks, joiners, halfwidth sound marks, emoji, controls, others.
+    const ODD: [char; 14] = [
+        '\u{301}',
+        '\u{200D}',
+        '\u{FF9E}',
+        '\u{FF9F}',
+        '\u{3099}',
+        '\u{FE0F}',
+        '\u{20E3}',
+        '\u{1F600}',
+        '\t',
+        '\u{7F}',
+        '\u{AD}',
+        'é',
+        '한',
+        '\u{FF61}',
+    ];
+
+    proptest! {
+        /// Plain text with up to one odd char anywhere, any start and limit: the same cells
+        /// as `set_stringn`, and the same lines as `Buffer::set_line`.
+        #[test]
+        fn set_text_is_set_stringn(
+            chars in prop::collection::vec(
+                prop::sample::select(vec!['a', ' ', '~', '中', '。', '【', 'Ａ', '文']),
+                0..14,
+            ),
+            odd in prop::option::of((prop::sample::select(ODD.to_vec()), 0usize..14)),
+            x in 2u16..15,
+            max in 0usize..16,
+        ) {
+            let mut chars = chars;
+            if let Some((c, at)) = odd {
+                chars.insert(at.min(chars.len()), c);
+            }
+            let s: String = chars.into_iter().collect();
+            let (a, b) = both(&s, x.min(13), max);
+            prop_assert_eq!(a, b);
+            let line = Line::from(vec![
+                Span::styled(s.clone(), Style::new().fg(Color::Blue)),
+                Span::raw("中x"),
+            ]);
+            let area = Rect::new(0, 0, 10, 1);
+            let (mut p, mut q) = (Buffer::empty(area), Buffer::empty(area));
+            let w = max.min(10) as u16;
+            prop_assert_eq!(set_line(&mut p, 1, 0, &line, w), q.set_line(1, 0, &line, w));
+            prop_assert_eq!(p, q);
+        }
+    }
 
     #[test]
     fn cjk_is_two_columns() {

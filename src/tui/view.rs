@@ -211,7 +211,7 @@ pub(crate) fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'
 }
 
 pub(crate) fn set(buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style) {
-    buf.set_stringn(x, y, s, w as usize, style);
+    crate::tui::text::set_text(buf, x, y, s, w as usize, style);
 }
 
 impl Widget for Screen<'_> {
@@ -719,7 +719,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             break;
         };
         let line = hit_line(l, hits, n, current, th);
-        buf.set_line(body.x, body.y + k as u16, &line, body.width);
+        crate::tui::text::set_line(buf, body.x, body.y + k as u16, &line, body.width);
     }
 }
 
