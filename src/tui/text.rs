@@ -132,13 +132,14 @@ pub fn find_all(s: &str, q: &str) -> Vec<(usize, usize)> {
 }
 
 /// A char that is a grapheme cluster by itself next to any other such char (Unicode
-/// grapheme break property `Other`, no emoji), with its terminal width: printable ASCII
-/// (1), CJK unified ideographs, CJK punctuation `、。〃` and brackets `〈〉《》「」『』【】`,
-/// fullwidth ASCII variants (2). `None` for any other char.
+/// grapheme break property `Other`), with its terminal width: printable ASCII and the
+/// [`PLAIN_NARROW`] signs (1), CJK unified ideographs, CJK punctuation `、。〃` and brackets
+/// `〈〉《》「」『』【】`, fullwidth ASCII variants (2). `None` for any other char.
 #[inline]
 fn plain_width(c: char) -> Option<u16> {
     match c {
         ' '..='~' => Some(1),
+        c if PLAIN_NARROW.contains(&c) => Some(1),
         '\u{4E00}'..='\u{9FFF}'
         | '\u{3001}'..='\u{3003}'
         | '\u{3008}'..='\u{3011}'
@@ -146,6 +147,13 @@ fn plain_width(c: char) -> Option<u16> {
         _ => None,
     }
 }
+
+/// Signs the panes use often, one column wide: `·×–—“”…←↑→↓−≠─│■●○✓✗`.
+const PLAIN_NARROW: [char; 20] = [
+    '\u{B7}', '\u{D7}', '\u{2013}', '\u{2014}', '\u{201C}', '\u{201D}', '\u{2026}', '\u{2190}',
+    '\u{2191}', '\u{2192}', '\u{2193}', '\u{2212}', '\u{2260}', '\u{2500}', '\u{2502}', '\u{25A0}',
+    '\u{25CF}', '\u{25CB}', '\u{2713}', '\u{2717}',
+];
 
 /// [`Buffer::set_stringn`], cell for cell, without its grapheme segmentation when every
 /// char of `s` is [`plain_width`] (the usual Chinese and ASCII text of the panes); any other
@@ -234,7 +242,8 @@ mod tests {
             .chain('\u{4E00}'..='\u{9FFF}')
             .chain('\u{3001}'..='\u{3003}')
             .chain('\u{3008}'..='\u{3011}')
-            .chain('\u{FF01}'..='\u{FF5E}');
+            .chain('\u{FF01}'..='\u{FF5E}')
+            .chain(PLAIN_NARROW);
         for c in plain {
             let s = format!("a{c}中{c}b");
             for max in [3, 4, 9] {
@@ -282,7 +291,7 @@ mod tests {
         #[test]
         fn set_text_is_set_stringn(
             chars in prop::collection::vec(
-                prop::sample::select(vec!['a', ' ', '~', '中', '。', '【', 'Ａ', '文']),
+                prop::sample::select(vec!['a', ' ', '~', '中', '。', '【', 'Ａ', '文', '…', '·']),
                 0..14,
             ),
             odd in prop::option::of((prop::sample::select(ODD.to_vec()), 0usize..14)),
