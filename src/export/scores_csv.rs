@@ -139,30 +139,8 @@ pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
 /// places, `None` for anything else.
 #[inline]
 fn parse_packed(b: &[u8]) -> Option<(u32, u32)> {
-    let (neg, body) = match b.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, b),
-    };
-    if body.is_empty() || body.len() > 12 || body[0] == b'.' || body[body.len() - 1] == b'.' {
-        return None;
-    }
-    let mut mant: i64 = 0;
-    let mut scale: u32 = 0;
-    let mut dot = false;
-    for &c in body {
-        match c {
-            b'0'..=b'9' => {
-                mant = mant * 10 + i64::from(c - b'0');
-                scale += u32::from(dot);
-            }
-            b'.' if !dot => dot = true,
-            _ => return None,
-        }
-    }
-    if neg && mant == 0 {
-        return None; // a negative zero keeps its sign as a Decimal
-    }
-    Some((pack_small(if neg { -mant } else { mant }, scale)?, scale))
+    let (v, scale, end) = packed_prefix(b)?;
+    (end == b.len()).then_some((v, scale))
 }
 
 /// [`parse_packed`] of the value that starts `b` and ends its line (`\n` or `\r\n`), in one
@@ -170,22 +148,34 @@ fn parse_packed(b: &[u8]) -> Option<(u32, u32)> {
 /// [`parse_packed`] would refuse the value, or the line does not end right after it.
 #[inline]
 fn packed_to_line_end(b: &[u8]) -> Option<(u32, u32, usize)> {
+    let (v, scale, end) = packed_prefix(b)?;
+    let nl = match (b.get(end), b.get(end + 1)) {
+        (Some(b'\n'), _) => end,
+        (Some(b'\r'), Some(b'\n')) => end + 1,
+        _ => return None,
+    };
+    Some((v, scale, nl))
+}
+
+/// The value [`parse_packed`] takes at the start of `b`, up to the first byte that is
+/// neither a digit nor the value's one dot: the packed value, its decimal places and where
+/// it ended. `None` when that value is not one `parse_packed` takes.
+#[inline]
+fn packed_prefix(b: &[u8]) -> Option<(u32, u32, usize)> {
     let neg = b.first() == Some(&b'-');
     let start = usize::from(neg);
     let mut mant: i64 = 0;
     let mut scale: u32 = 0;
     let mut dot = false;
     let mut j = start;
-    loop {
-        let c = *b.get(j)?;
+    while let Some(&c) = b.get(j) {
         match c {
             b'0'..=b'9' => {
                 mant = mant * 10 + i64::from(c - b'0');
                 scale += u32::from(dot);
             }
             b'.' if !dot => dot = true,
-            b'\n' | b'\r' => break,
-            _ => return None,
+            _ => break,
         }
         j += 1;
         if j - start > 12 {
@@ -196,18 +186,7 @@ fn packed_to_line_end(b: &[u8]) -> Option<(u32, u32, usize)> {
     if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' || (neg && mant == 0) {
         return None; // (a negative zero keeps its sign as a Decimal)
     }
-    let nl = if b[j] == b'\n' {
-        j
-    } else if b.get(j + 1) == Some(&b'\n') {
-        j + 1
-    } else {
-        return None;
-    };
-    Some((
-        pack_small(if neg { -mant } else { mant }, scale)?,
-        scale,
-        nl,
-    ))
+    Some((pack_small(if neg { -mant } else { mant }, scale)?, scale, j))
 }
 
 /// Checks the header's fields; returns the number of columns.
