@@ -97,9 +97,7 @@ impl Format {
     pub fn shows_source_hash(self) -> bool {
         matches!(self, Format::Json | Format::Md | Format::Xlsx)
     }
-}
 
-impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Json => "json",
