@@ -88,10 +88,38 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     file: &Path,
     text: &str,
 ) -> Result<T, RubricError> {
+    if let Some(offset) = escaped_nul(text) {
+        let (line, column) = line_column(text, offset);
+        return Err(RubricError::Parse {
+            file: file.to_path_buf(),
+            path: ".".into(),
+            line,
+            column,
+            message: format!(
+                "a \\u0000 (NUL) escape at byte {offset}: text may not hold NUL characters; \
+                 remove it and check where the file came from"
+            ),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_str(text);
-    let res: Result<T, _> = serde_path_to_error::deserialize(de);
+    let res: Result<T, _> = serde_path_to_error::deserialize(&mut *de);
     match res {
-        Ok(v) => Ok(v),
+        Ok(v) => match de.end() {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                let offset = byte_offset(text, e.line(), e.column());
+                Err(RubricError::Parse {
+                    file: file.to_path_buf(),
+                    path: ".".into(),
+                    line: e.line(),
+                    column: e.column(),
+                    message: format!(
+                        "trailing content at byte {offset} after the JSON value: a file holds \
+                         exactly one JSON value; remove what follows the closing brace"
+                    ),
+                })
+            }
+        },
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
@@ -109,6 +137,46 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
             })
         }
     }
+}
+
+/// The byte offset of the first `\u0000` escape inside a JSON text (a backslash that is
+/// not itself escaped, then `u0000`), if any.
+fn escaped_nul(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if b[i + 1..].starts_with(b"u0000") {
+                return Some(i);
+            }
+            i += 2; // the escaped character, whatever it is
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// 1-based line and column (in characters, as serde_json counts bytes of the line) of
+/// a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    (line, offset - start + 1)
+}
+
+/// The byte offset of serde_json's 1-based line and column (bytes into the line).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 /// Parse and validate rubric text.
@@ -184,4 +252,51 @@ pub fn facts_object(
         });
     }
     Ok(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<serde_json::Value, RubricError> {
+        parse_json(Path::new("b.json"), text)
+    }
+
+    fn message(e: RubricError) -> String {
+        match e {
+            RubricError::Parse { message, .. } => message,
+            other => panic!("not a parse error: {other}"),
+        }
+    }
+
+    #[test]
+    fn one_value_is_accepted() {
+        assert!(parse("{\"a\": 1}\n").is_ok());
+        assert!(parse("  {\"a\": \"\\\\u0000\"}  \r\n\n").is_ok());
+    }
+
+    #[test]
+    fn trailing_content_is_refused_with_its_offset() {
+        let cases = [
+            ("{\"a\": 1} x", 9),
+            ("{\"a\": 1}\n{\"b\": 2}", 9),
+            ("{\"a\": 1}\n\n联系人手机 13812345678", 10),
+            ("{\"a\":\n 1}\n]", 10),
+        ];
+        for (text, offset) in cases {
+            let m = message(parse(text).unwrap_err());
+            assert!(
+                m.contains(&format!("trailing content at byte {offset} ")),
+                "{text:?}: {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn nul_escape_is_refused_with_its_offset() {
+        let m = message(parse("{\"a\": \"x\\u0000y\"}").unwrap_err());
+        assert!(m.contains("at byte 8:"), "{m}");
+        // An escaped backslash before u0000 is plain text, not a NUL.
+        assert!(parse("{\"a\": \"x\\\\u0000y\"}").is_ok());
+    }
 }
