@@ -327,3 +327,23 @@ fn empty_any_of_option_and_bad_track() {
         "needs a `rate`",
     );
 }
+
+#[test]
+fn a_funding_requirement_no_gate_enforces_is_refused() {
+    let drop_gate = |id: &'static str| {
+        move |v: &mut Value| {
+            let gates = v["eligibility"].as_array_mut().unwrap();
+            gates.retain(|g| g["id"] != id);
+        }
+    };
+    expect_error(
+        drop_gate("E6"),
+        "funding.min_team",
+        "no eligibility gate enforces the minimum team of 5",
+    );
+    expect_error(
+        drop_gate("E7"),
+        "funding.self_funding_ratio",
+        "no eligibility gate enforces self-funding ≥ 0.5",
+    );
+}

@@ -444,6 +444,40 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
             neg(&mut ctx, name, "amount", v);
         }
     }
+    // A stated requirement must be enforced: an eligibility gate carries it.
+    let gate_conditions = || {
+        rubric
+            .eligibility
+            .iter()
+            .flat_map(|g| g.all_of.iter().chain(g.any_of.iter().flatten()))
+    };
+    if let Some(t) = rubric.funding.min_team {
+        let enforced = gate_conditions()
+            .any(|c| c.op == Op::Ge && c.other.is_none() && c.value == Some(Decimal::from(t)));
+        if !enforced {
+            ctx.err(
+                "funding.min_team",
+                format!(
+                    "no eligibility gate enforces the minimum team of {t}: add a gate condition \
+                     {{\"fact\": <team fact>, \"op\": \"ge\", \"value\": {t}}} or remove the key"
+                ),
+            );
+        }
+    }
+    if let Some(r) = rubric.funding.self_funding_ratio {
+        let enforced = gate_conditions()
+            .any(|c| c.op == Op::Ge && c.other.is_some() && c.factor.unwrap_or(Decimal::ONE) == r);
+        if !enforced {
+            ctx.err(
+                "funding.self_funding_ratio",
+                format!(
+                    "no eligibility gate enforces self-funding ≥ {r} × fiscal funding: add a gate \
+                     condition {{\"fact\": <self>, \"op\": \"ge\", \"other\": <fiscal>, \"factor\": {r}}} \
+                     or remove the key"
+                ),
+            );
+        }
+    }
     // Categories, criteria, items.
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let mut main_sum = Decimal::ZERO;
