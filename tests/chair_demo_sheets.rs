@@ -292,10 +292,12 @@ fn demo_sheets_give_the_demo_outcome() {
     let r = &rep.results;
     let app = |c: &str| r.app(c).unwrap();
     // eligibility
-    for c in ["T24-006", "T24-009"] {
+    // T24-004 (team of 4, self-funding 10 of 40) and T24-008 (16 of 40) fail the call's
+    // requirements (gates E6 and E7).
+    for c in ["T24-004", "T24-006", "T24-008", "T24-009"] {
         assert_eq!(app(c).status, STATUS_INELIGIBLE, "{c}");
     }
-    for c in ["T24-002", "T24-004"] {
+    for c in ["T24-002"] {
         assert_eq!(app(c).status, STATUS_BELOW_THRESHOLD, "{c}");
     }
     // quorum with a conflict and a draft: still 3 valid experts

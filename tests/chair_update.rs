@@ -41,7 +41,7 @@ fn ranking_is_the_official_result_with_cut_line_and_funding() {
     assert_eq!((app.method, app.by), (Method::Mean, By::Total));
     assert_eq!(
         &order(&app)[..6],
-        ["T24-001", "T24-003", "T24-005", "T24-010", "T24-007", "T24-008"]
+        ["T24-001", "T24-003", "T24-005", "T24-010", "T24-007", "T24-006"]
     );
     assert_eq!(shortlist(&app), ["T24-001", "T24-003", "T24-005"]);
     // the cut line sits right after the third row
@@ -55,7 +55,7 @@ fn ranking_is_the_official_result_with_cut_line_and_funding() {
         "40←50",
         "the over-cap request is cut to the cap"
     );
-    for c in ["T24-006", "T24-009"] {
+    for c in ["T24-004", "T24-006", "T24-008", "T24-009"] {
         assert_eq!(app.shown.results.app(c).unwrap().status, "ineligible");
     }
     // the progress grid knows every state
