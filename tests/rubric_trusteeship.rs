@@ -395,3 +395,85 @@ fn maxima_match_the_seed() {
     assert_eq!(r.funding.self_funding_ratio, Some(d("0.5")));
     assert_eq!(r.funding.min_team, Some(5));
 }
+
+/// The call's requirements (gate E6: joint application, team ≥ 5; gate E7: self-funding
+/// ≥ 0.5 × fiscal) at their boundaries, in 万元 with decimals; a missing fact leaves the
+/// gate `unknown`, never `pass`.
+#[test]
+fn call_requirements_at_their_boundaries() {
+    let l = loaded();
+    let outcome = |changes: &[(&str, Value)], gate: &str| {
+        let mut v = base();
+        v["applicant_is_park_body"] = json!(true);
+        v["has_ip_coordination_mechanism"] = json!(true);
+        v["prior_trusteeship_within_3y"] = json!(false);
+        for (k, x) in changes {
+            if x.is_null() {
+                v.as_object_mut().unwrap().remove(*k);
+            } else {
+                v[*k] = x.clone();
+            }
+        }
+        let (facts, problems) = parse_facts(&l.rubric, v.as_object().unwrap());
+        assert!(problems.is_empty(), "{problems:?}");
+        let g = rubric::check_gates(&l.rubric.eligibility, &facts);
+        let o = g.iter().find(|r| r.id == gate).unwrap().outcome;
+        (o, rubric::eligibility_summary(&g))
+    };
+    let cases: Vec<(Vec<(&str, Value)>, &str, &str, &str)> = vec![
+        (vec![("team_size", json!(5))], "E6", "pass", "eligible"),
+        (vec![("team_size", json!(4))], "E6", "fail", "ineligible"),
+        (
+            vec![("team_size", Value::Null)],
+            "E6",
+            "unknown",
+            "unchecked",
+        ),
+        (
+            vec![("has_service_agency_cooperation", json!(false))],
+            "E6",
+            "fail",
+            "ineligible",
+        ),
+        (
+            vec![("self_funding_wan", json!(20))],
+            "E7",
+            "pass",
+            "eligible",
+        ),
+        (
+            vec![("self_funding_wan", json!(19.99999))],
+            "E7",
+            "fail",
+            "ineligible",
+        ),
+        (
+            vec![
+                ("fiscal_funding_wan", json!(39.99998)),
+                ("self_funding_wan", json!(19.99999)),
+            ],
+            "E7",
+            "pass",
+            "eligible",
+        ),
+        (
+            vec![
+                ("fiscal_funding_wan", json!(39.99998)),
+                ("self_funding_wan", json!(19.99998)),
+            ],
+            "E7",
+            "fail",
+            "ineligible",
+        ),
+        (
+            vec![("self_funding_wan", Value::Null)],
+            "E7",
+            "unknown",
+            "unchecked",
+        ),
+    ];
+    for (changes, gate, want, summary) in cases {
+        let got = outcome(&changes, gate);
+        assert_eq!(got, (want, summary), "{changes:?}");
+    }
+}
