@@ -420,7 +420,14 @@ fn call_requirements_at_their_boundaries() {
         let o = g.iter().find(|r| r.id == gate).unwrap().outcome;
         (o, rubric::eligibility_summary(&g))
     };
-    let cases: Vec<(Vec<(&str, Value)>, &str, &str, &str)> = vec![
+    // (changed facts, gate, its outcome, the application's eligibility)
+    type Case = (
+        Vec<(&'static str, Value)>,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
         (vec![("team_size", json!(5))], "E6", "pass", "eligible"),
         (vec![("team_size", json!(4))], "E6", "fail", "ineligible"),
         (
