@@ -106,6 +106,16 @@ impl Panel {
         validate_config(&file, &config)?;
 
         let rubric_path = dir.join(&config.rubric);
+        let outside = |key: &str, value: &str| PanelError::Invalid {
+            file: file.clone(),
+            message: format!(
+                "`{key}` `{value}` resolves (through a symbolic link) outside the panel \
+                 directory; copy the files into the panel directory"
+            ),
+        };
+        if rubric_path.exists() && !resolves_inside(dir, &rubric_path) {
+            return Err(outside("rubric", &config.rubric));
+        }
         let rubric = if !config.rubric.is_empty() && rubric_path.is_file() {
             rubric::load(&rubric_path).map_err(|cause| PanelError::Rubric {
                 file: file.clone(),
@@ -124,6 +134,9 @@ impl Panel {
         };
 
         let bdir = dir.join(&config.bundles);
+        if bdir.exists() && !resolves_inside(dir, &bdir) {
+            return Err(outside("bundles", &config.bundles));
+        }
         let rd = std::fs::read_dir(&bdir).map_err(|cause| PanelError::Io {
             file: bdir.clone(),
             cause,
@@ -134,6 +147,18 @@ impl Panel {
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
+        if paths.is_empty() && !rubric.rubric.eligibility.is_empty() {
+            return Err(PanelError::Invalid {
+                file: file.clone(),
+                message: format!(
+                    "the bundles folder {} holds no bundle (*.json), but rubric `{}` has \
+                     eligibility gates that are checked from the bundles; put the bundles \
+                     there or correct `bundles` in panel.json",
+                    bdir.display(),
+                    rubric.rubric.id
+                ),
+            });
+        }
 
         let mut bundles: Vec<LoadedBundle> = Vec::new();
         let mut invalid = Vec::new();
@@ -187,6 +212,24 @@ fn id_ok(id: &str) -> bool {
     bundle::code_ok(id)
 }
 
+/// A path written in `panel.json` that stays inside the panel directory by its words:
+/// relative, with no `..`, no root and no drive prefix.
+fn stays_inside(path: &str) -> bool {
+    use std::path::Component;
+    !path.trim().is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// `path` (which exists) resolves, through any symbolic links, inside `dir`.
+fn resolves_inside(dir: &Path, path: &Path) -> bool {
+    match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(d), Ok(p)) => p.starts_with(d),
+        _ => false,
+    }
+}
+
 fn validate_config(file: &Path, c: &PanelConfig) -> Result<(), PanelError> {
     let bad = |message: String| PanelError::Invalid {
         file: file.to_path_buf(),
@@ -206,6 +249,15 @@ fn validate_config(file: &Path, c: &PanelConfig) -> Result<(), PanelError> {
     }
     if c.rubric.trim().is_empty() {
         return Err(bad("`rubric` is empty; give a rubric id or file".into()));
+    }
+    for (key, value) in [("rubric", &c.rubric), ("bundles", &c.bundles)] {
+        if !stays_inside(value) {
+            return Err(bad(format!(
+                "`{key}` `{value}` leads outside the panel directory; give a path relative to \
+                 the panel directory without `..` (or, for `rubric`, an embedded rubric id), and \
+                 copy the files into the panel directory"
+            )));
+        }
     }
     let mut seen = BTreeSet::new();
     for (i, e) in c.experts.iter().enumerate() {
@@ -303,9 +355,54 @@ mod tests {
         let e = Panel::open(d.path()).unwrap_err().to_string();
         assert!(e.contains("bundles"), "{e}");
         std::fs::create_dir_all(d.path().join("bundles")).unwrap();
+        // The rubric has eligibility gates: an empty bundles folder is an error.
+        let e = Panel::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("holds no bundle"), "{e}");
+        write(&d.path().join("bundles/bad.json"), "{}");
         let p = Panel::open(d.path()).unwrap();
-        assert!(p.bundles.is_empty() && p.invalid.is_empty());
+        assert!(p.bundles.is_empty() && p.invalid.len() == 1);
         assert_eq!(p.expert("E02").map(|e| e.name.as_str()), Some("专家二"));
+    }
+
+    #[test]
+    fn paths_stay_inside_the_panel_directory() {
+        let d = tempfile::tempdir().unwrap();
+        write(&d.path().join("bundles/b.json"), "{}");
+        for (key, value) in [
+            ("bundles", "/etc"),
+            ("bundles", "../../../../etc"),
+            ("bundles", "/dev"),
+            ("bundles", "bundles/../.."),
+            ("rubric", "../../../../etc/passwd"),
+            ("rubric", "/etc/passwd"),
+        ] {
+            let config = if key == "bundles" {
+                CONFIG.replace("\"chair\"", &format!("\"bundles\":\"{value}\",\"chair\""))
+            } else {
+                CONFIG.replace("park-ip-trusteeship-2024", value)
+            };
+            write(&d.path().join("panel.json"), &config);
+            let e = Panel::open(d.path()).unwrap_err().to_string();
+            assert!(
+                e.contains("panel.json") && e.contains("outside the panel directory"),
+                "{key} {value}: {e}"
+            );
+        }
+        // A symbolic link inside the directory that leads out of it.
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            write(&outside.path().join("b.json"), "{}");
+            std::os::unix::fs::symlink(outside.path(), d.path().join("elsewhere")).unwrap();
+            write(
+                &d.path().join("panel.json"),
+                &CONFIG.replace("\"chair\"", "\"bundles\":\"elsewhere\",\"chair\""),
+            );
+            let e = Panel::open(d.path()).unwrap_err().to_string();
+            assert!(e.contains("symbolic link"), "{e}");
+        }
+        write(&d.path().join("panel.json"), CONFIG);
+        assert!(Panel::open(d.path()).is_ok());
     }
 
     #[test]
