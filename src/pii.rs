@@ -90,7 +90,8 @@ impl PiiKind {
 /// `High`: checksum verified (resident ID, credit code, bank card) or a pattern
 /// that is unambiguous on its own (mobile, landline, e-mail, literal name).
 /// `Medium`: a credit code whose structure holds but whose check character fails,
-/// and account numbers (found by context, no checksum).
+/// account numbers (found by context, no checksum), and a resident ID or credit code of
+/// the right shape right after its label whose check character fails (a typo).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
@@ -789,6 +790,41 @@ fn scan_accounts(h: &str, out: &mut Vec<Candidate>) {
     }
 }
 
+/// A resident ID right after its label (身份证号码：…), whatever its check character:
+/// the label makes a mistyped ID personal data all the same.
+static RE_LABELLED_ID: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:公民身份号码|身份证件号码|身份证号码|身份证号|身份证|证件号码|证件号)[\s:：为是]{0,4}([0-9]{17}[0-9Xx])",
+    )
+});
+/// A credit code right after its label (统一社会信用代码：…), whatever its check
+/// character and case.
+static RE_LABELLED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:统一社会信用代码|社会信用代码|信用代码|组织机构代码)[\s:：为是]{0,4}([0-9A-Za-z]{18})")
+});
+
+/// Identifiers of identifier shape right after their label (medium confidence: the
+/// checksum may fail, a typo still identifies the person or the firm).
+fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
+    for (regex, kind) in [
+        (&*RE_LABELLED_ID, PiiKind::ResidentId),
+        (&*RE_LABELLED_CREDIT, PiiKind::CreditCode),
+    ] {
+        for caps in regex.captures_iter(h) {
+            if let Some(m) = caps.get(1) {
+                let (s, e) = (m.start(), m.end());
+                let glued = h[e..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                if !glued {
+                    out.push(cand(kind, Confidence::Medium, s, e));
+                }
+            }
+        }
+    }
+}
+
 fn scan_names(h: &str, names: &[String], out: &mut Vec<Candidate>) {
     let mut pats: Vec<String> = Vec::new();
     for name in names {
@@ -854,6 +890,7 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
         scan_mobiles(h, &mut cands);
         scan_landlines(h, &mut cands);
         scan_accounts(h, &mut cands);
+        scan_labelled(h, &mut cands);
     }
     if h.contains('@') {
         scan_emails(h, &mut cands);
@@ -1090,11 +1127,48 @@ mod tests {
         assert_single(&format!("证件号码{lower}。"), &lower, PiiKind::ResidentId);
     }
 
+    /// Right after its label, an identifier of the right shape is personal data whatever
+    /// its check character: a mistyped ID still identifies the person.
+    #[test]
+    fn labelled_identifiers_with_a_typo_are_found() {
+        let bad = wrong_id("11010119900307123");
+        for label in [
+            "身份证号码：",
+            "身份证号",
+            "公民身份号码 ",
+            "证件号码:",
+            "身份证",
+        ] {
+            let text = format!("联系人{label}{bad}，");
+            assert_single(&text, &bad, PiiKind::ResidentId);
+            let f = scan(&text, &[]);
+            assert_eq!(f[0].confidence, Confidence::Medium);
+        }
+        let lower = bad.to_lowercase();
+        assert_single(&format!("身份证号码：{lower}"), &lower, PiiKind::ResidentId);
+        for (label, code) in [
+            ("统一社会信用代码：", "91350100M000100Y53"),
+            ("信用代码", "91350100M000100Y53"),
+            ("统一社会信用代码 ", "91350100m000100y53"),
+            ("组织机构代码：", "91310000AAAAAAAAAA"),
+        ] {
+            let text = format!("单位{label}{code}。");
+            assert_single(&text, code, PiiKind::CreditCode);
+        }
+        // A longer run after the label is not an identifier of that shape.
+        let longer = format!("身份证号{bad}5号");
+        assert!(
+            kinds(&longer).iter().all(|k| k.0 != PiiKind::ResidentId),
+            "{longer}"
+        );
+    }
+
     #[test]
     fn resident_id_wrong_check_or_date_not_flagged() {
-        assert_none(&format!("身份证号{}号", wrong_id("11010119900307123")));
-        assert_none(&format!("身份证号{}号", valid_id("11010119900230123")));
-        assert_none(&format!("身份证号{}号", valid_id("11010119901301123")));
+        // Without a label, a failed check or an impossible date is not an ID.
+        assert_none(&format!("编号{}号", wrong_id("11010119900307123")));
+        assert_none(&format!("编号{}号", valid_id("11010119900230123")));
+        assert_none(&format!("编号{}号", valid_id("11010119901301123")));
         // 19 digits containing a valid ID.
         let id = valid_id("11010119900307123");
         assert_none(&format!("编号{id}5号"));
@@ -1147,7 +1221,7 @@ mod tests {
         let id = valid_id("11013819900101234");
         // A valid ID containing "13819900101" yields only the ID.
         assert_single(&format!("身份证{id}"), &id, PiiKind::ResidentId);
-        assert_none(&format!("身份证{}", wrong_id("11013819900101234")));
+        assert_none(&format!("编号{}", wrong_id("11013819900101234")));
         assert_none("流水号2024061813812345678号");
         assert_none("编号913812345678");
         assert_none("编号138123456789");
@@ -1266,8 +1340,8 @@ mod tests {
             (f[0].kind, f[0].confidence),
             (PiiKind::CreditCode, Confidence::Medium)
         );
-        // Organization code check broken: not a credit code.
-        assert_none("信用代码91350100M000100Y53，");
+        // Organization code check broken: not a credit code, unless its label says it is.
+        assert_none("编号91350100M000100Y53，");
         // Glued to more letters.
         assert_none("代码A91350100M000100Y43");
     }
