@@ -598,7 +598,9 @@ fn gen_look_alike(rng: &mut StdRng) -> (&'static str, String) {
                     break id;
                 }
             };
-            ("bad_resident_id", format!("身份证号{value}号"))
+            // Unlabelled: right after 身份证号 it is personal data whatever its check
+            // character (a typo still identifies the person; see the pii unit tests).
+            ("bad_resident_id", format!("档案编号{value}号"))
         }
         7 | 8 => {
             let len = *[16usize, 17, 19].choose(rng).unwrap();
