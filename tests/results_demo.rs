@@ -211,7 +211,8 @@ fn demo_panel_from_the_chair_database() {
     }
     let t6 = summary.lines().find(|l| l.contains("| T24-006 |")).unwrap();
     assert!(
-        t6.contains("不符合申报条件（E5）") && t6.contains("| 否 |"),
+        t6.contains("不符合申报条件：E5 已承担知识产权集中托管项目的单位自立项起三年内不再申报")
+            && t6.contains("| 否 |"),
         "{t6}"
     );
     let t3 = summary.lines().find(|l| l.contains("| T24-003 |")).unwrap();

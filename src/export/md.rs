@@ -309,12 +309,13 @@ fn status_zh(a: &AppResult) -> Vec<String> {
     let mut v = Vec::new();
     match a.status.as_str() {
         aggregate::STATUS_INELIGIBLE => {
-            let gates: Vec<&str> = a
+            // The failed gates in full (id and the call's own words), not only their codes.
+            let reasons: Vec<String> = a
                 .ineligible_reasons
                 .iter()
-                .map(|r| r.split(' ').next().unwrap_or(r))
+                .map(|r| r.trim_end_matches('。').replace('|', "／"))
                 .collect();
-            v.push(format!("不符合申报条件（{}）", gates.join("、")));
+            v.push(format!("不符合申报条件：{}", reasons.join("；")));
         }
         aggregate::STATUS_INCOMPLETE => v.push(format!("有效评分{}份，评分不完整", a.experts)),
         aggregate::STATUS_BELOW_THRESHOLD => v.push("低于入围分数线".to_string()),
