@@ -297,6 +297,15 @@ pub fn read_json_text(path: &Path, max: u64) -> Result<(String, String), BundleE
             cause: std::io::Error::other("is a directory"),
         });
     }
+    if !meta.is_file() {
+        // A FIFO would block the read until some writer appears; a device never ends.
+        return Err(BundleError::Io {
+            file: path.to_path_buf(),
+            cause: std::io::Error::other(
+                "not a regular file (a FIFO, device or socket); give the path of a JSON file",
+            ),
+        });
+    }
     if meta.len() > max {
         return Err(BundleError::TooLarge {
             file: path.to_path_buf(),

@@ -44,3 +44,47 @@ fn results_output_to_a_fifo_keeps_the_fifo() {
         "the FIFO is still a FIFO, not replaced by a file"
     );
 }
+
+/// A FIFO among the bundles is skipped with a note, and one named explicitly is refused:
+/// reading it would wait for a writer forever.
+#[test]
+fn bundle_check_never_waits_on_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("x.json");
+    let ok = StdCommand::new("mkfifo").arg(&fifo).status();
+    if !ok.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: mkfifo not available");
+        return;
+    }
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/park-ip-trusteeship-2024/bundles/T24-001.json"
+        ),
+        dir.path().join("T24-001.json"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("panel")
+        .unwrap()
+        .args(["bundle", "check"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("1 valid, 0 invalid; skipped 1 path(s)"),
+        "{text}"
+    );
+    Command::cargo_bin("panel")
+        .unwrap()
+        .args(["bundle", "check"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("not a regular file"));
+}

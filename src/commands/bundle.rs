@@ -83,6 +83,14 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, String
             if name == "panel.json" {
                 continue;
             }
+            if !p.is_file() {
+                // Reading a FIFO would wait for a writer forever; a device is no bundle.
+                skipped.push((
+                    p,
+                    "not a regular file (a FIFO, device or socket): not read".into(),
+                ));
+                continue;
+            }
             match other_schema(&p) {
                 Some(s) => skipped.push((p, format!("not a bundle (schema `{s}`)"))),
                 None => files.push(p),
