@@ -812,13 +812,8 @@ fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
     ] {
         for caps in regex.captures_iter(h) {
             if let Some(m) = caps.get(1) {
-                let (s, e) = (m.start(), m.end());
-                let glued = h[e..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
-                if !glued {
-                    out.push(cand(kind, Confidence::Medium, s, e));
+                if digit_token_ok(h, m.start(), m.end()) {
+                    out.push(cand(kind, Confidence::Medium, m.start(), m.end()));
                 }
             }
         }

@@ -309,11 +309,12 @@ fn status_zh(a: &AppResult) -> Vec<String> {
     let mut v = Vec::new();
     match a.status.as_str() {
         aggregate::STATUS_INELIGIBLE => {
-            // The failed gates in full (id and the call's own words), not only their codes.
-            let reasons: Vec<String> = a
+            // The failed gates in full (id and the call's own words), not only their codes;
+            // `row` escapes the cell.
+            let reasons: Vec<&str> = a
                 .ineligible_reasons
                 .iter()
-                .map(|r| r.trim_end_matches('。').replace('|', "／"))
+                .map(|r| r.trim_end_matches('。'))
                 .collect();
             v.push(format!("不符合申报条件：{}", reasons.join("；")));
         }

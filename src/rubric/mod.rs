@@ -157,8 +157,7 @@ fn escaped_nul(text: &str) -> Option<usize> {
     None
 }
 
-/// 1-based line and column (in characters, as serde_json counts bytes of the line) of
-/// a byte offset.
+/// 1-based line and column (in bytes, as serde_json counts them) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
@@ -282,6 +281,8 @@ mod tests {
             ("{\"a\": 1}\n{\"b\": 2}", 9),
             ("{\"a\": 1}\n\n联系人手机 13812345678", 10),
             ("{\"a\":\n 1}\n]", 10),
+            // Multi-byte text before it on the same line: still the byte offset.
+            ("{\"a\": \"中文\"} x", 16),
         ];
         for (text, offset) in cases {
             let m = message(parse(text).unwrap_err());
