@@ -111,7 +111,7 @@ fn submit_writes_the_sheet_for_the_chair() {
     assert_eq!(sh.app("T24-001").unwrap().status, AppStatus::Draft);
     // a conflict declaration writes the next revision
     select_app(&mut app, "T24-004");
-    feed(&mut app, "x text:曾为该园区提供咨询 enter");
+    feed(&mut app, "x text:曾为该园区提供咨询 enter y");
     assert!(note(&app).1.contains("sheet written"), "{:?}", app.note);
     let sh: sheet::Sheet =
         serde_json::from_str(&std::fs::read_to_string(&sheet_file).unwrap()).unwrap();

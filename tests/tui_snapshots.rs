@@ -48,7 +48,9 @@ fn goto(app: &mut App, item: &str) {
 fn list_focused_80x24() {
     let mut a = app(Lang::Zh, 80, 24);
     goto(&mut a, "A2.1");
-    feed(&mut a, "1 . 5 enter esc");
+    feed(&mut a, "1 . 5 enter");
+    goto(&mut a, "A2.1");
+    feed(&mut a, "esc");
     insta::assert_snapshot!("zh_80x24_list", snap(&a));
     let mut a = app(Lang::En, 80, 24);
     feed(&mut a, "j");
@@ -71,7 +73,9 @@ fn wide_160x48_with_cjk_evidence() {
         goto(&mut a, "A3.2");
         feed(&mut a, "4 enter text:PCT_申请中有部分为同族专利 enter");
         goto(&mut a, "A3.1");
-        feed(&mut a, "2 enter c text:服务制度完善 enter");
+        feed(&mut a, "2 enter");
+        goto(&mut a, "A3.1");
+        feed(&mut a, "c text:服务制度完善 enter");
         insta::assert_snapshot!(name, snap(&a));
     }
 }
@@ -139,7 +143,7 @@ fn submit_confirm_and_incomplete() {
 #[test]
 fn conflict_locked_and_too_small() {
     let mut a = app(Lang::Zh, 100, 30);
-    feed(&mut a, "j x text:曾为该园区提供咨询服务 enter");
+    feed(&mut a, "j x text:曾为该园区提供咨询服务 enter y");
     insta::assert_snapshot!("zh_100x30_conflict", snap(&a));
     update(&mut a, Action::Resize { w: 50, h: 12 });
     insta::assert_snapshot!("zh_50x12_too_small", snap(&a));

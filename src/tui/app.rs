@@ -217,8 +217,8 @@ pub enum EditKind {
     },
     /// A comment on an item (`""`: the application).
     Comment { app: usize, item: String },
-    /// The reason for a conflict of interest.
-    Conflict { app: usize },
+    /// The reason for declaring a conflict of interest (`withdraw`: for withdrawing one).
+    Conflict { app: usize, withdraw: bool },
     /// The evidence search.
     Search,
     /// The chair's reason for reopening `app` for `expert` (chair screen).
@@ -227,15 +227,29 @@ pub enum EditKind {
     Find,
 }
 
+/// An item's value as the expert set it, with the override reason.
+type ItemValue = (Decimal, Option<String>);
+
+/// What a confirmation overlay confirms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    Submit,
+    /// Declaring a conflict of interest, with its reason.
+    Conflict(String),
+    /// Withdrawing a declared conflict, with the reason for withdrawing.
+    Withdraw(String),
+}
+
 /// Overlays, on a stack that sees keys first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help {
         scroll: usize,
     },
-    /// Confirm submitting `app`.
+    /// Confirm `what` for `app` (y/n).
     Confirm {
         app: usize,
+        what: Confirmed,
         lines: Vec<String>,
     },
     Editor {
@@ -376,6 +390,12 @@ pub struct App {
     pub hit: Option<usize>,
     /// The inline score entry buffer, when typing.
     pub entry: Option<String>,
+    /// The entry shows the item's current value (Enter on the row): the first character
+    /// typed replaces it; Backspace edits it instead.
+    pub entry_fresh: bool,
+    /// Score changes of this session, newest last: (application, item, the value before).
+    /// `u` takes back the newest one of the current application.
+    undo: Vec<(usize, String, Option<ItemValue>)>,
     pub overlays: Vec<Overlay>,
     pub note: Option<Note>,
     pub size: (u16, u16),
@@ -456,6 +476,8 @@ impl App {
             search: None,
             hit: None,
             entry: None,
+            entry_fresh: false,
+            undo: Vec::new(),
             overlays: Vec::new(),
             note: None,
             size,
@@ -1014,8 +1036,9 @@ impl App {
         false
     }
 
-    fn set_score(&mut self, ai: usize, item: &str, value: Decimal, reason: Option<String>) {
+    fn set_score(&mut self, ai: usize, item: &str, value: Decimal, reason: Option<String>) -> bool {
         let code = self.apps[ai].input.code.clone();
+        let before = self.apps[ai].sheet.values.get(item).cloned();
         let op = Op::SetScore {
             expert: self.expert.clone(),
             app: code.clone(),
@@ -1023,12 +1046,165 @@ impl App {
             value,
             reason: reason.clone(),
         };
-        if self.commit(ai, vec![op]) {
-            let msg = match (reason, self.suggestion(ai, item)) {
-                (Some(_), Some(s)) => self.lang.saved_override(&code, item, value, s),
-                _ => self.lang.saved(&code, item, value),
+        if !self.commit(ai, vec![op]) {
+            return false;
+        }
+        self.undo.push((ai, item.to_string(), before));
+        let msg = match (reason, self.suggestion(ai, item)) {
+            (Some(_), Some(s)) => self.lang.saved_override(&code, item, value, s),
+            _ => self.lang.saved(&code, item, value),
+        };
+        self.saved(msg);
+        true
+    }
+
+    /// Items of application `ai` that need the expert, in tree order (indices into
+    /// `item_rows`): first the expert items without a value and the rule items whose facts
+    /// give no suggestion, then the rule items the expert has not confirmed.
+    fn todo(&self, ai: usize) -> (Vec<usize>, Vec<usize>) {
+        let (mut must, mut confirm) = (Vec::new(), Vec::new());
+        let Some(a) = self.apps.get(ai) else {
+            return (must, confirm);
+        };
+        for (n, &r) in self.item_rows.iter().enumerate() {
+            let Row::Item(c, k, i) = self.rows[r] else {
+                continue;
             };
-            self.saved(msg);
+            let it = &self.rubric.categories[c].criteria[k].items[i];
+            if a.sheet.values.contains_key(&it.id) {
+                continue;
+            }
+            if it.is_expert() || self.suggestion(ai, &it.id).is_none() {
+                must.push(n);
+            } else {
+                confirm.push(n);
+            }
+        }
+        (must, confirm)
+    }
+
+    /// Moves to the next (or previous) item that needs the expert, wrapping around; the
+    /// unscored items come before the unconfirmed rule items. Says so when none is left.
+    fn goto_todo(&mut self, forward: bool) -> bool {
+        let ai = self.app_sel;
+        let (must, confirm) = self.todo(ai);
+        let cur = self.item_sel;
+        let pick = |list: &[usize]| -> Option<usize> {
+            if forward {
+                list.iter().find(|&&n| n > cur).or(list.first()).copied()
+            } else {
+                list.iter()
+                    .rev()
+                    .find(|&&n| n < cur)
+                    .or(list.last())
+                    .copied()
+            }
+        };
+        let target = pick(&must).or_else(|| pick(&confirm));
+        match target {
+            Some(n) => {
+                self.focus = Pane::Tree;
+                self.select_item(n);
+                self.ensure_visible();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `u`: takes back the newest score change of the current application made in this
+    /// session, as a new journaled value (or clears an item that had none).
+    fn undo_last(&mut self) {
+        let ai = self.app_sel;
+        let Some(pos) = self.undo.iter().rposition(|(a, _, _)| *a == ai) else {
+            self.info(if self.lang.is_zh() {
+                "本次会话中该项目没有可撤销的改分"
+            } else {
+                "nothing to undo for this application in this session"
+            });
+            return;
+        };
+        let (_, item, before) = self.undo.remove(pos);
+        let code = self.apps[ai].input.code.clone();
+        let op = match &before {
+            Some((v, r)) => Op::SetScore {
+                expert: self.expert.clone(),
+                app: code.clone(),
+                item: item.clone(),
+                value: *v,
+                reason: r.clone(),
+            },
+            None => Op::ClearScore {
+                expert: self.expert.clone(),
+                app: code.clone(),
+                item: item.clone(),
+            },
+        };
+        if self.commit(ai, vec![op]) {
+            if let Some(n) = self.item_rows.iter().position(|&r| match self.rows[r] {
+                Row::Item(c, k, i) => self.rubric.categories[c].criteria[k].items[i].id == item,
+                _ => false,
+            }) {
+                self.focus = Pane::Tree;
+                self.select_item(n);
+                self.ensure_visible();
+            }
+            let was = match before {
+                Some((v, _)) => show(v),
+                None => "—".into(),
+            };
+            self.saved(if self.lang.is_zh() {
+                format!("已撤销：{code} {item} 恢复为 {was}")
+            } else {
+                format!("undone: {code} {item} back to {was}")
+            });
+        } else {
+            self.undo.insert(pos, (ai, item, before));
+        }
+    }
+
+    /// Declares (or withdraws) a conflict of interest for `ai` with `reason`, journaled, and
+    /// writes the sheet for the chair. A withdrawn application is a draft again, with its
+    /// scores as they were.
+    fn set_conflict(&mut self, ai: usize, reason: String, withdraw: bool) {
+        let code = self.apps[ai].input.code.clone();
+        let op = Op::SetStatus {
+            expert: self.expert.clone(),
+            app: code.clone(),
+            status: if withdraw {
+                AppStatus::Draft
+            } else {
+                AppStatus::Conflict
+            },
+            reason: Some(if withdraw {
+                format!("conflict withdrawn: {reason}")
+            } else {
+                reason
+            }),
+        };
+        if self.commit(ai, vec![op]) {
+            self.saved(if withdraw {
+                self.lang.conflict_withdrawn(&code)
+            } else {
+                self.lang.conflict_saved(&code)
+            });
+            self.export_after_lock();
+        }
+    }
+
+    /// After a value saved from the entry: on to the next item that needs the expert, or
+    /// say that the application is ready to submit.
+    fn after_entry_saved(&mut self) {
+        let (must, _) = self.todo(self.app_sel);
+        self.goto_todo(true);
+        if must.is_empty() {
+            if let Some(n) = self.note.as_mut() {
+                n.text.push_str(if self.lang.is_zh() {
+                    " · 必评项均已评分，按 s 提交（未确认的规则项按建议分）"
+                } else {
+                    " · every required item is scored; s submits (unconfirmed rule items at their suggestion)"
+                });
+            }
         }
     }
 
@@ -1078,7 +1254,11 @@ impl App {
                     buf: old,
                 });
             }
-            _ => self.set_score(ai, &item.id, v, None),
+            _ => {
+                if self.set_score(ai, &item.id, v, None) {
+                    self.after_entry_saved();
+                }
+            }
         }
     }
 
@@ -1113,6 +1293,7 @@ impl App {
         let total = self.apps[ai].scored.total;
         self.overlays.push(Overlay::Confirm {
             app: ai,
+            what: Confirmed::Submit,
             lines: self.lang.confirm_submit(&code, total, filled),
         });
     }
@@ -1498,19 +1679,27 @@ fn overlay_update(app: &mut App, action: Action) {
                 app.overlays.pop();
             }
         },
-        Overlay::Confirm { app: ai, .. } => {
-            let ai = *ai;
+        Overlay::Confirm { app: ai, what, .. } => {
+            let (ai, what) = (*ai, what.clone());
             match action {
                 Action::Yes => {
                     app.overlays.pop();
-                    app.do_submit(ai);
+                    match what {
+                        Confirmed::Submit => app.do_submit(ai),
+                        Confirmed::Conflict(reason) => app.set_conflict(ai, reason, false),
+                        Confirmed::Withdraw(reason) => app.set_conflict(ai, reason, true),
+                    }
                 }
                 Action::No | Action::Back => {
                     app.overlays.pop();
-                    app.info(if app.lang.is_zh() {
-                        "未提交"
-                    } else {
-                        "not submitted"
+                    let zh = app.lang.is_zh();
+                    app.info(match (what, zh) {
+                        (Confirmed::Submit, true) => "未提交",
+                        (Confirmed::Submit, false) => "not submitted",
+                        (Confirmed::Conflict(_), true) => "未声明回避，未保存",
+                        (Confirmed::Conflict(_), false) => "no conflict declared; nothing saved",
+                        (Confirmed::Withdraw(_), true) => "回避声明未撤回",
+                        (Confirmed::Withdraw(_), false) => "the conflict stays declared",
                     });
                 }
                 _ => {}
@@ -1559,7 +1748,9 @@ fn editor_confirm(app: &mut App) {
                 return;
             }
             app.overlays.pop();
-            app.set_score(ai, &item, value, Some(text));
+            if app.set_score(ai, &item, value, Some(text)) {
+                app.after_entry_saved();
+            }
         }
         EditKind::Comment { app: ai, item } => {
             app.overlays.pop();
@@ -1575,23 +1766,30 @@ fn editor_confirm(app: &mut App) {
                 app.saved(app.lang.comment_saved(&code, &item, removed));
             }
         }
-        EditKind::Conflict { app: ai } => {
+        EditKind::Conflict { app: ai, withdraw } => {
             if text.is_empty() {
                 app.refuse(app.lang.t().reason_required);
                 return;
             }
             app.overlays.pop();
             let code = app.apps[ai].input.code.clone();
-            let op = Op::SetStatus {
-                expert,
-                app: code.clone(),
-                status: AppStatus::Conflict,
-                reason: Some(text),
+            let (what, lines) = if withdraw {
+                (
+                    Confirmed::Withdraw(text.clone()),
+                    app.lang.confirm_withdraw(&code, &text),
+                )
+            } else {
+                (
+                    Confirmed::Conflict(text.clone()),
+                    app.lang.confirm_conflict(&code, &text),
+                )
             };
-            if app.commit(ai, vec![op]) {
-                app.saved(app.lang.conflict_saved(&code));
-                app.export_after_lock();
-            }
+            let _ = expert;
+            app.overlays.push(Overlay::Confirm {
+                app: ai,
+                what,
+                lines,
+            });
         }
         EditKind::Reopen { .. } | EditKind::Find => {
             app.overlays.pop();
@@ -1616,12 +1814,16 @@ fn entry_update(app: &mut App, action: Action) {
     match action {
         Action::Type(c) => {
             if let Some(b) = app.entry.as_mut() {
+                if std::mem::take(&mut app.entry_fresh) {
+                    b.clear();
+                }
                 if b.len() < 12 {
                     b.push(c);
                 }
             }
         }
         Action::Backspace => {
+            app.entry_fresh = false;
             if let Some(b) = app.entry.as_mut() {
                 b.pop();
             }
@@ -1700,6 +1902,7 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             }
             app.entry = Some(c.to_string());
+            app.entry_fresh = false;
         }
         Action::Edit => {
             if app.cur().is_none() || app.locked() {
@@ -1710,6 +1913,8 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             };
             let cur = app.apps[ai].sheet.values.get(&id).map(|(v, _)| show(*v));
+            let cur = cur.or_else(|| app.suggestion(ai, &id).map(show));
+            app.entry_fresh = cur.is_some();
             app.entry = Some(cur.unwrap_or_default());
         }
         Action::Reset => {
@@ -1725,12 +1930,14 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             }
             let code = app.apps[ai].input.code.clone();
+            let before = app.apps[ai].sheet.values.get(&id).cloned();
             let op = Op::ClearScore {
                 expert: app.expert.clone(),
                 app: code.clone(),
                 item: id.clone(),
             };
             if app.commit(ai, vec![op]) {
+                app.undo.push((ai, id.clone(), before));
                 let s = app.suggestion(ai, &id);
                 app.saved(app.lang.cleared(&code, &id, s));
             }
@@ -1759,14 +1966,23 @@ fn main_update(app: &mut App, action: Action) {
             });
         }
         Action::Conflict => {
-            if app.cur().is_none() || app.locked() {
+            if app.cur().is_none() {
                 return;
             }
             let ai = app.app_sel;
             let code = app.apps[ai].input.code.clone();
+            // a declared conflict can be withdrawn until the application is submitted
+            let withdraw = app.apps[ai].sheet.status == Some(AppStatus::Conflict);
+            if !withdraw && app.locked() {
+                return;
+            }
             app.overlays.push(Overlay::Editor {
-                prompt: app.lang.conflict_prompt(&code),
-                kind: EditKind::Conflict { app: ai },
+                prompt: if withdraw {
+                    app.lang.withdraw_prompt(&code)
+                } else {
+                    app.lang.conflict_prompt(&code)
+                },
+                kind: EditKind::Conflict { app: ai, withdraw },
                 buf: String::new(),
             });
         }
@@ -1785,6 +2001,24 @@ fn main_update(app: &mut App, action: Action) {
         }
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
+        Action::NextTodo | Action::PrevTodo => {
+            let forward = action == Action::NextTodo;
+            if app.search.is_some() && focus != Pane::Apps {
+                app.search_step(forward);
+            } else if app.cur().is_some() && !app.goto_todo(forward) {
+                app.info(if app.lang.is_zh() {
+                    "该项目各项均已评分或确认"
+                } else {
+                    "nothing left to score or confirm in this application"
+                });
+            }
+        }
+        Action::Undo => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            app.undo_last();
+        }
         Action::Click { col, row } => app.click(col, row),
         Action::Scroll { col, row, down } => app.wheel(col, row, down),
         Action::SwitchView => {

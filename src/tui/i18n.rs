@@ -248,8 +248,50 @@ impl Lang {
 
     pub fn conflict_prompt(self, code: &str) -> String {
         self.pick(
-            format!("声明回避 {code}：请填写理由（必填）。保存后该项目对你锁定。"),
-            format!("Conflict of interest for {code}: give a reason (required). The application is then locked for you."),
+            format!("声明回避 {code}：请填写理由（必填），Enter 后再确认。声明后该项目对你锁定，你的评分不计入汇总，评审组长会看到理由；提交前可撤回。"),
+            format!("Declare a conflict of interest for {code}: give a reason (required), then confirm. The application is then locked for you, your scores do not count, the chair sees the reason; you can withdraw it until you submit."),
+        )
+    }
+
+    pub fn withdraw_prompt(self, code: &str) -> String {
+        self.pick(
+            format!("撤回 {code} 的回避声明：请填写理由（必填），Enter 后再确认。撤回后项目恢复为未提交，原有评分保留。"),
+            format!("Withdraw the conflict of interest declared for {code}: give a reason (required), then confirm. The application becomes a draft again with its scores as they were."),
+        )
+    }
+
+    pub fn confirm_conflict(self, code: &str, reason: &str) -> Vec<String> {
+        vec![
+            self.pick(
+                format!("对 {code} 声明回避？"),
+                format!("Declare a conflict of interest for {code}?"),
+            ),
+            self.pick(format!("理由：{reason}"), format!("Reason: {reason}")),
+            self.pick(
+                "该项目将对你锁定，你的评分不计入汇总；评分表随即写出，评审组长会看到理由。".into(),
+                "The application is locked for you and your scores do not count; the sheet is written at once and the chair sees the reason.".into(),
+            ),
+        ]
+    }
+
+    pub fn confirm_withdraw(self, code: &str, reason: &str) -> Vec<String> {
+        vec![
+            self.pick(
+                format!("撤回对 {code} 的回避声明？"),
+                format!("Withdraw the conflict of interest for {code}?"),
+            ),
+            self.pick(format!("理由：{reason}"), format!("Reason: {reason}")),
+            self.pick(
+                "项目恢复为未提交，可继续评分；撤回及理由记入日志。".into(),
+                "The application becomes a draft you can score; the withdrawal and its reason are journaled.".into(),
+            ),
+        ]
+    }
+
+    pub fn conflict_withdrawn(self, code: &str) -> String {
+        self.pick(
+            format!("已保存：{code} 的回避声明已撤回，可继续评分"),
+            format!("saved: conflict of interest for {code} withdrawn; you can score it"),
         )
     }
 

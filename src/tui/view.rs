@@ -13,7 +13,7 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::app::{App, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
+use super::app::{App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
 use super::i18n::Lang;
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
@@ -1010,7 +1010,7 @@ pub(crate) fn draw_overlay(
                 set(buf, inner.x, inner.y + k as u16, l, inner.width, style);
             }
         }
-        Overlay::Confirm { lines, .. } => {
+        Overlay::Confirm { lines, what, .. } => {
             let w = 64u16;
             let mut body: Vec<String> = Vec::new();
             for l in lines {
@@ -1020,10 +1020,13 @@ pub(crate) fn draw_overlay(
             body.push(t.yes_no.to_string());
             let r = centered(area, w, body.len() as u16 + 2);
             clear(r, buf);
-            let title = if lang.is_zh() {
-                "确认提交"
-            } else {
-                "Confirm submit"
+            let title = match (what, lang.is_zh()) {
+                (Confirmed::Submit, true) => "确认提交",
+                (Confirmed::Submit, false) => "Confirm submit",
+                (Confirmed::Conflict(_), true) => "确认声明回避",
+                (Confirmed::Conflict(_), false) => "Confirm conflict of interest",
+                (Confirmed::Withdraw(_), true) => "确认撤回回避",
+                (Confirmed::Withdraw(_), false) => "Confirm withdrawal",
             };
             let block = pane_block(title.into(), true, th);
             let inner = block.inner(r);
@@ -1127,11 +1130,20 @@ fn editor_title(lang: Lang, o: &Overlay) -> String {
             }
             EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
             EditKind::Comment { .. } => t.comment.into(),
-            EditKind::Conflict { .. } => {
+            EditKind::Conflict {
+                withdraw: false, ..
+            } => {
                 if zh {
                     "声明回避".into()
                 } else {
                     "Conflict of interest".into()
+                }
+            }
+            EditKind::Conflict { withdraw: true, .. } => {
+                if zh {
+                    "撤回回避".into()
+                } else {
+                    "Withdraw conflict".into()
                 }
             }
             EditKind::Search => t.search.into(),
