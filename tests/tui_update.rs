@@ -721,3 +721,55 @@ fn one_application_start_to_submit_in_twenty_keys() {
     assert!(keys <= 20, "{keys} keys besides the values ({typed:?})");
     assert!(m.log.borrow().len() == typed.len() + 1);
 }
+
+/// The list: `/` filters by code, title or status, Esc clears; `o` cycles the sort; an
+/// untouched application shows no total; titles skip redaction markers.
+#[test]
+fn the_list_filters_sorts_and_shows_no_total_before_work() {
+    use panel::tui::view::list_title;
+    assert_eq!(
+        list_title("[已隐去:姓名/名称]中小企业知识产权集中托管项目"),
+        "中小企业知识产权集中托管项目"
+    );
+    assert_eq!(list_title("[已隐去:姓名/名称]"), "[已隐去:姓名/名称]");
+    assert_eq!(list_title("A 园区[已隐去:地址]，托管"), "A 园区，托管");
+    assert_eq!(list_title("[已隐去:地址]，托管"), "托管");
+
+    let (mut app, _m) = mem_app(Lang::En, (100, 30));
+    assert_eq!(app.order, vec![0, 1, 2]);
+    feed(&mut app, "/ text:科技园 enter");
+    assert_eq!(app.order, vec![1]);
+    assert_eq!(app.cur().unwrap().input.code, "T24-002");
+    assert!(note(&app).1.contains("1 application"), "{:?}", app.note);
+    feed(&mut app, "j k g G");
+    assert_eq!(app.cur().unwrap().input.code, "T24-002");
+    feed(&mut app, "esc");
+    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.cur().unwrap().input.code, "T24-002");
+    // by status: score T24-003 partly, it comes first (work in progress)
+    feed(&mut app, "j");
+    goto(&mut app, "A2.1");
+    feed(&mut app, "1 enter esc");
+    feed(&mut app, "o");
+    assert_eq!(app.order[0], 2, "{:?}", app.order);
+    assert!(note(&app).1.contains("sorted by status"));
+    feed(&mut app, "/ text:in_progress enter");
+    assert_eq!(app.order, vec![2]);
+    feed(&mut app, "esc o");
+    assert!(note(&app).1.contains("suggested total"));
+    let totals: Vec<Decimal> = app
+        .order
+        .iter()
+        .map(|&i| app.apps[i].scored.total)
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    feed(&mut app, "o");
+    assert_eq!(app.order, vec![0, 1, 2]);
+    // nothing matches: said, and the list says how to get back
+    feed(&mut app, "/ text:zzz enter");
+    assert!(app.order.is_empty());
+    assert_eq!(note(&app).0, Level::Error);
+    feed(&mut app, "j g G");
+    feed(&mut app, "esc");
+    assert_eq!(app.order.len(), 3);
+}

@@ -203,6 +203,9 @@ actions! {
         /// to do back: Previous item that needs you; while a search is active, the previous match
         /// 上一待评: 跳到上一个需要你评分的项；搜索时为上一个匹配
         PrevTodo,
+        /// sort: Sort the application list: code → status → suggested total
+        /// 排序: 项目列表排序：编号 → 状态 → 建议总分
+        Sort,
         /// undo: Undo your last score change of this application in this session (saved as a new value; the journal keeps every value)
         /// 撤销: 撤销本次会话中对该项目的最后一次改分（作为新值保存，日志保留每个值）
         Undo,

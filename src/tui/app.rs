@@ -177,6 +177,16 @@ impl Progress {
         }
     }
 
+    /// Sort rank by work left: in progress, untouched, submitted, conflict.
+    pub fn rank(self) -> u8 {
+        match self {
+            Progress::Partial => 0,
+            Progress::Untouched => 1,
+            Progress::Submitted => 2,
+            Progress::Conflict => 3,
+        }
+    }
+
     pub fn name(self, lang: Lang) -> &'static str {
         let t = lang.t();
         match self {
@@ -225,6 +235,37 @@ pub enum EditKind {
     Reopen { expert: String, app: String },
     /// Find an application by code or title (chair screen).
     Find,
+}
+
+/// Order of the application list (`o` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSort {
+    Code,
+    /// Work left first: in progress, untouched, then submitted and conflict.
+    Status,
+    /// Suggested total, highest first.
+    Total,
+}
+
+impl ListSort {
+    pub fn next(self) -> ListSort {
+        match self {
+            ListSort::Code => ListSort::Status,
+            ListSort::Status => ListSort::Total,
+            ListSort::Total => ListSort::Code,
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang.is_zh()) {
+            (ListSort::Code, true) => "编号",
+            (ListSort::Code, false) => "code",
+            (ListSort::Status, true) => "状态",
+            (ListSort::Status, false) => "status",
+            (ListSort::Total, true) => "建议总分",
+            (ListSort::Total, false) => "suggested total",
+        }
+    }
 }
 
 /// An item's value as the expert set it, with the override reason.
@@ -379,6 +420,11 @@ pub struct App {
     pub focus: Pane,
     pub app_sel: usize,
     pub app_scroll: usize,
+    /// The applications the list shows, in its order (filter and sort applied).
+    pub order: Vec<usize>,
+    /// The list filter (`/` in the list): code, title or status contains it.
+    pub list_filter: Option<String>,
+    pub list_sort: ListSort,
     /// Index into `item_rows`.
     pub item_sel: usize,
     /// First visible row of the tree.
@@ -470,6 +516,9 @@ impl App {
             focus: Pane::Apps,
             app_sel: 0,
             app_scroll: 0,
+            order: Vec::new(),
+            list_filter: None,
+            list_sort: ListSort::Code,
             item_sel: 0,
             tree_scroll: 0,
             ev_scroll: 0,
@@ -488,8 +537,57 @@ impl App {
             tail: RefCell::new(None),
             sections: RefCell::new(Default::default()),
         };
+        app.refresh_order();
         app.ensure_visible();
         app
+    }
+
+    /// Recomputes the list order from the filter and the sort; the selection stays on its
+    /// application when it is still shown, else moves to the first one shown.
+    pub fn refresh_order(&mut self) {
+        let q = self
+            .list_filter
+            .as_deref()
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+        let mut order: Vec<usize> = (0..self.apps.len())
+            .filter(|&i| {
+                let Some(q) = &q else {
+                    return true;
+                };
+                let a = &self.apps[i].input;
+                let pr = self.progress(i);
+                [
+                    a.code.to_lowercase(),
+                    a.title.to_lowercase(),
+                    pr.name(Lang::Zh).to_string(),
+                    pr.name(Lang::En).to_lowercase(),
+                ]
+                .iter()
+                .any(|s| s.contains(q.as_str()))
+            })
+            .collect();
+        match self.list_sort {
+            ListSort::Code => {}
+            ListSort::Status => order.sort_by_key(|&i| self.progress(i).rank()),
+            ListSort::Total => {
+                order.sort_by(|&a, &b| self.apps[b].scored.total.cmp(&self.apps[a].scored.total))
+            }
+        }
+        if !order.is_empty() && !order.contains(&self.app_sel) {
+            self.app_sel = order[0];
+            self.ev_scroll = 0;
+            self.hit = None;
+        }
+        self.order = order;
+    }
+
+    /// Position of the selected application in the list (0 when it is filtered out).
+    pub fn list_pos(&self) -> usize {
+        self.order
+            .iter()
+            .position(|&i| i == self.app_sel)
+            .unwrap_or(0)
     }
 
     pub fn panes(&self) -> Panes {
@@ -905,7 +1003,7 @@ impl App {
         let p = self.panes();
         if let Some(r) = p.apps {
             let h = layout::inner(r).height as usize;
-            self.app_scroll = keep_in_view(self.app_sel, self.app_scroll, h, self.apps.len());
+            self.app_scroll = keep_in_view(self.list_pos(), self.app_scroll, h, self.order.len());
         }
         if let Some(r) = p.tree {
             let h = layout::tree_list(r).height as usize;
@@ -981,6 +1079,7 @@ impl App {
                     }
                 }
                 a.scored = rubric::combine(rubric, &effective_values(rubric, &a.eval, &a.sheet));
+                self.refresh_order();
                 true
             }
             Err(e) => {
@@ -1373,6 +1472,7 @@ impl App {
                         &effective_values(&self.rubric, &a.eval, &a.sheet),
                     );
                 }
+                self.refresh_order();
                 self.show_reopens(&notes);
                 true
             }
@@ -1477,9 +1577,10 @@ impl App {
     fn move_sel(&mut self, pane: Pane, delta: isize) {
         match pane {
             Pane::Apps => {
-                let n = self.apps.len() as isize;
+                let n = self.order.len() as isize;
                 if n > 0 {
-                    self.select_app((self.app_sel as isize + delta).clamp(0, n - 1) as usize);
+                    let pos = (self.list_pos() as isize + delta).clamp(0, n - 1) as usize;
+                    self.select_app(self.order[pos]);
                 }
             }
             Pane::Tree => {
@@ -1501,8 +1602,8 @@ impl App {
             self.focus = Pane::Apps;
             let r = layout::inner(p.apps.unwrap_or_default());
             if row >= r.y && row < r.bottom() {
-                let i = self.app_scroll + (row - r.y) as usize;
-                if i < self.apps.len() {
+                let pos = self.app_scroll + (row - r.y) as usize;
+                if let Some(&i) = self.order.get(pos) {
                     self.select_app(i);
                 }
             }
@@ -1791,8 +1892,33 @@ fn editor_confirm(app: &mut App) {
                 lines,
             });
         }
-        EditKind::Reopen { .. } | EditKind::Find => {
+        EditKind::Reopen { .. } => {
             app.overlays.pop();
+        }
+        EditKind::Find => {
+            app.overlays.pop();
+            app.list_filter = (!text.is_empty()).then_some(text);
+            app.refresh_order();
+            app.focus = Pane::Apps;
+            let zh = app.lang.is_zh();
+            match (&app.list_filter, app.order.len()) {
+                (None, _) => app.info(if zh {
+                    "已清除筛选"
+                } else {
+                    "filter cleared"
+                }),
+                (Some(q), 0) => app.refuse(if zh {
+                    format!("没有项目符合“{q}”；Esc 清除筛选")
+                } else {
+                    format!("no application matches “{q}”; Esc clears the filter")
+                }),
+                (Some(q), n) => app.info(if zh {
+                    format!("筛选“{q}”：{n} 个项目；Esc 清除")
+                } else {
+                    format!("filter “{q}”: {n} application(s); Esc clears it")
+                }),
+            }
+            app.ensure_visible();
         }
         EditKind::Search => {
             app.overlays.pop();
@@ -1865,6 +1991,15 @@ fn main_update(app: &mut App, action: Action) {
             }
             Pane::Evidence => app.focus = Pane::Tree,
             Pane::Tree => app.focus = Pane::Apps,
+            Pane::Apps if app.list_filter.is_some() => {
+                app.list_filter = None;
+                app.refresh_order();
+                app.info(if app.lang.is_zh() {
+                    "已清除筛选"
+                } else {
+                    "filter cleared"
+                });
+            }
             Pane::Apps => {}
         },
         Action::Open => {
@@ -1875,12 +2010,20 @@ fn main_update(app: &mut App, action: Action) {
         Action::Up => app.move_sel(focus, -1),
         Action::Down => app.move_sel(focus, 1),
         Action::Top => match focus {
-            Pane::Apps => app.select_app(0),
+            Pane::Apps => {
+                if let Some(&i) = app.order.first() {
+                    app.select_app(i)
+                }
+            }
             Pane::Tree => app.select_item(0),
             Pane::Evidence => app.ev_scroll = 0,
         },
         Action::Bottom => match focus {
-            Pane::Apps => app.select_app(usize::MAX),
+            Pane::Apps => {
+                if let Some(&i) = app.order.last() {
+                    app.select_app(i)
+                }
+            }
             Pane::Tree => app.select_item(usize::MAX),
             Pane::Evidence => app.scroll_evidence(isize::MAX / 2),
         },
@@ -2001,6 +2144,26 @@ fn main_update(app: &mut App, action: Action) {
         }
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
+        Action::Find => app.overlays.push(Overlay::Editor {
+            kind: EditKind::Find,
+            prompt: if app.lang.is_zh() {
+                "筛选项目：编号、名称或状态（未开始/进行中/已提交/回避）；留空清除".into()
+            } else {
+                "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
+            },
+            buf: app.list_filter.clone().unwrap_or_default(),
+        }),
+        Action::Sort => {
+            app.list_sort = app.list_sort.next();
+            app.refresh_order();
+            app.ensure_visible();
+            let name = app.list_sort.name(app.lang);
+            app.info(if app.lang.is_zh() {
+                format!("列表按{name}排序")
+            } else {
+                format!("list sorted by {name}")
+            });
+        }
         Action::NextTodo | Action::PrevTodo => {
             let forward = action == Action::NextTodo;
             if app.search.is_some() && focus != Pane::Apps {
@@ -2045,6 +2208,6 @@ fn main_update(app: &mut App, action: Action) {
         | Action::Reopen
         | Action::Export
         | Action::ToggleWatch
-        | Action::Find => {}
+        => {}
     }
 }

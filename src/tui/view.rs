@@ -13,7 +13,9 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::app::{App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
+use super::app::{
+    App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, ListSort, Overlay, Progress, Row,
+};
 use super::i18n::Lang;
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
@@ -246,10 +248,35 @@ impl Widget for Screen<'_> {
     }
 }
 
+/// The total shown for an application: none for a conflict or an application the expert
+/// has not touched (its prefilled rule suggestions are not a score).
 fn total_str(app: &App, ai: usize) -> String {
     match app.progress(ai) {
-        Progress::Conflict => "—".into(),
+        Progress::Conflict | Progress::Untouched => "—".into(),
         _ => show(app.apps[ai].scored.total),
+    }
+}
+
+/// A title as the list shows it: redaction markers (`[已隐去:…]`) left out, so the first
+/// meaningful words come first; the marker stays when nothing else is left.
+pub fn list_title(title: &str) -> String {
+    let mut out = String::new();
+    let mut rest = title;
+    while let Some(start) = rest.find("[已隐去:") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find(']') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let t = out.trim_matches(|c: char| c.is_whitespace() || "，,、；;:：".contains(c));
+    if t.is_empty() {
+        title.to_string()
+    } else {
+        t.to_string()
     }
 }
 
@@ -262,6 +289,18 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let right = match app.cur() {
         Some(a) => {
             let pr = app.progress(app.app_sel);
+            let total = match pr {
+                Progress::Untouched => format!(
+                    "— ({} {})",
+                    if app.lang.is_zh() {
+                        "建议"
+                    } else {
+                        "suggested"
+                    },
+                    show(a.scored.total)
+                ),
+                _ => total_str(app, app.app_sel),
+            };
             format!(
                 " {} {} ({}/{}) {} {} {} ",
                 pr.mark(),
@@ -270,7 +309,7 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                 app.apps.len(),
                 pr.name(app.lang),
                 t.total,
-                total_str(app, app.app_sel)
+                total
             )
         }
         None => String::new(),
@@ -287,7 +326,13 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let done = (0..app.apps.len())
         .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
         .count();
-    let title = format!("{} {done}/{}", t.apps, app.apps.len());
+    let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
+    if let Some(q) = &app.list_filter {
+        title.push_str(&format!(" /{q} ({})", app.order.len()));
+    }
+    if app.list_sort != ListSort::Code {
+        title.push_str(&format!(" ↕{}", app.list_sort.name(app.lang)));
+    }
     let block = pane_block(title, focused, th);
     let inner = block.inner(r);
     block.render(r, buf);
@@ -295,15 +340,29 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
         return;
     }
+    if app.order.is_empty() {
+        let msg = if app.lang.is_zh() {
+            "无匹配项目；Esc 清除筛选"
+        } else {
+            "no match; Esc clears the filter"
+        };
+        set(buf, inner.x, inner.y, msg, inner.width, th.dim());
+        return;
+    }
     let w = inner.width as usize;
     for row in 0..inner.height as usize {
-        let i = app.app_scroll + row;
-        let Some(a) = app.apps.get(i) else {
+        let Some(&i) = app.order.get(app.app_scroll + row) else {
             break;
         };
+        let a = &app.apps[i];
         let pr = app.progress(i);
         let total = pad_left(&total_str(app, i), 6);
-        let left = format!("{} {} {}", pr.mark(), a.input.code, a.input.title);
+        let left = format!(
+            "{} {} {}",
+            pr.mark(),
+            a.input.code,
+            list_title(&a.input.title)
+        );
         let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
         let style = if i == app.app_sel {
             th.selected(focused)
