@@ -773,3 +773,14 @@ fn the_list_filters_sorts_and_shows_no_total_before_work() {
     feed(&mut app, "esc");
     assert_eq!(app.order.len(), 3);
 }
+
+/// Scrolled panes say how many rows are hidden above and below.
+#[test]
+fn more_rows_are_announced() {
+    use panel::tui::view::more_hint;
+    assert_eq!(more_hint(0, 10, 10), None);
+    assert_eq!(more_hint(0, 10, 3), None);
+    assert_eq!(more_hint(0, 10, 25).as_deref(), Some(" ▼15 "));
+    assert_eq!(more_hint(5, 10, 25).as_deref(), Some(" ▲5 ▼10 "));
+    assert_eq!(more_hint(15, 10, 25).as_deref(), Some(" ▲15 "));
+}

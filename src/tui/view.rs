@@ -212,6 +212,24 @@ pub(crate) fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'
         .title(Span::styled(t, th.border(focused)))
 }
 
+/// The "more" hint of a scrolled pane's bottom border: `▲3 ▼12` (rows hidden above and
+/// below), or nothing when every row is shown.
+pub fn more_hint(first: usize, shown: usize, total: usize) -> Option<String> {
+    let above = first.min(total);
+    let below = total.saturating_sub(first + shown);
+    if above == 0 && below == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("▲{above}"));
+    }
+    if below > 0 {
+        parts.push(format!("▼{below}"));
+    }
+    Some(format!(" {} ", parts.join(" ")))
+}
+
 pub(crate) fn set(buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style) {
     crate::tui::text::set_text(buf, x, y, s, w as usize, style);
 }
@@ -333,7 +351,11 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     if app.list_sort != ListSort::Code {
         title.push_str(&format!(" ↕{}", app.list_sort.name(app.lang)));
     }
-    let block = pane_block(title, focused, th);
+    let mut block = pane_block(title, focused, th);
+    let h = block.inner(r).height as usize;
+    if let Some(hint) = more_hint(app.app_scroll, h, app.order.len()) {
+        block = block.title_bottom(Line::from(hint).right_aligned());
+    }
     let inner = block.inner(r);
     block.render(r, buf);
     if app.apps.is_empty() {
@@ -396,11 +418,17 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         Some(a) => format!("{} · {} {}", t.tree, a.input.code, a.input.title),
         None => t.tree.to_string(),
     };
-    let block = pane_block(
+    let mut block = pane_block(
         truncate(&title, r.width.saturating_sub(8) as usize),
         focused,
         th,
     );
+    if app.cur().is_some() {
+        let h = layout::tree_list(r).height as usize;
+        if let Some(hint) = more_hint(app.tree_scroll, h, app.rows.len()) {
+            block = block.title_bottom(Line::from(hint).right_aligned());
+        }
+    }
     let inner = block.inner(r);
     block.render(r, buf);
     let w = inner.width as usize;
