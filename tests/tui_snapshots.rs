@@ -208,9 +208,30 @@ fn editor_puts_the_terminal_cursor_after_the_text() {
     let (row, line) = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("论证充分▏"))
+        .find(|(_, l)| l.contains("论证充分"))
         .expect("the editor field");
-    let col = unicode_width::UnicodeWidthStr::width(&line[..line.find('▏').unwrap()]);
+    let end = line.find("论证充分").unwrap() + "论证充分".len();
+    let col = unicode_width::UnicodeWidthStr::width(&line[..end]);
     let pos = t.backend_mut().get_cursor_position().unwrap();
     assert_eq!((pos.x as usize, pos.y as usize), (col, row));
+}
+
+/// A long multi-line comment in the editor: wrapped by display width, the cursor line in
+/// view, moved with the cursor keys.
+#[test]
+fn long_multi_line_comment() {
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A2.1");
+    feed(
+        &mut a,
+        "c text:一、管理机制：园区设立独立的知识产权服务中心，配备专职人员三名，制度文件齐全。",
+    );
+    feed(&mut a, "alt-enter text:二、不足：经费投入逐年增加但绩效考核办法尚未出台，建议在托管协议中明确考核指标与时间节点。");
+    feed(&mut a, "alt-enter text:三、结论：同意推荐。");
+    feed(&mut a, "up home text:（补）");
+    insta::assert_snapshot!("zh_80x24_long_comment", snap(&a));
+    feed(&mut a, "enter");
+    let c = &a.apps[0].sheet.comments["A2.1"];
+    assert_eq!(c.lines().count(), 3, "{c}");
+    assert!(c.contains("\n（补）二、不足："), "{c}");
 }

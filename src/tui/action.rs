@@ -18,6 +18,9 @@ macro_rules! actions {
             $( #[doc = $cen] #[doc = $czh] $cname(char), )*
             /// Text typed into an editor overlay (any printable key there).
             Char(char),
+            /// An editing key for the editor overlay's text box (moves, deletes, line
+            /// breaks), passed on as it came.
+            EditKey(crossterm::event::KeyEvent),
             /// Mouse click at a cell (column, row).
             Click { col: u16, row: u16 },
             /// Mouse wheel at a cell; `down` scrolls towards the end.

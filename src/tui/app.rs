@@ -17,6 +17,7 @@ use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::layout::{self, Pane, Panes};
 use super::text;
+use super::textbox::TextBox;
 use crate::rubric::num::show;
 use crate::rubric::{self, Evaluation, Facts, ItemEval, Rubric, Scored};
 use crate::sheet::ReopenNote;
@@ -296,7 +297,7 @@ pub enum Overlay {
     Editor {
         kind: EditKind,
         prompt: String,
-        buf: String,
+        buf: TextBox,
     },
     Message {
         title: String,
@@ -1350,7 +1351,7 @@ impl App {
                         item: item.id.clone(),
                         value: v,
                     },
-                    buf: old,
+                    buf: TextBox::multi(&old),
                 });
             }
             _ => {
@@ -1807,10 +1808,11 @@ fn overlay_update(app: &mut App, action: Action) {
             }
         }
         Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) if buf.chars().count() < 2000 && !c.is_control() => buf.push(c),
-            Action::Backspace => {
-                buf.pop();
+            Action::Char(c) => buf.type_char(c),
+            Action::EditKey(ev) => {
+                buf.key(ev);
             }
+            Action::Backspace => buf.backspace(),
             Action::Back => {
                 let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
                     return;
@@ -1836,7 +1838,7 @@ fn editor_confirm(app: &mut App) {
     let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
         return;
     };
-    let text = buf.trim().to_string();
+    let text = buf.text().trim().to_string();
     let expert = app.expert.clone();
     match kind {
         EditKind::Reason {
@@ -1927,7 +1929,7 @@ fn editor_confirm(app: &mut App) {
                 app.search = None;
                 return;
             }
-            app.search = Some(buf);
+            app.search = Some(buf.text());
             if app.focus == Pane::Apps {
                 app.focus = Pane::Tree;
             }
@@ -2105,7 +2107,7 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.comment_prompt(&code, &item),
                 kind: EditKind::Comment { app: ai, item },
-                buf: old,
+                buf: TextBox::multi(&old),
             });
         }
         Action::Conflict => {
@@ -2126,7 +2128,7 @@ fn main_update(app: &mut App, action: Action) {
                     app.lang.conflict_prompt(&code)
                 },
                 kind: EditKind::Conflict { app: ai, withdraw },
-                buf: String::new(),
+                buf: TextBox::multi(""),
             });
         }
         Action::Submit => {
@@ -2139,7 +2141,7 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.t().search.to_string(),
                 kind: EditKind::Search,
-                buf: app.search.clone().unwrap_or_default(),
+                buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
             });
         }
         Action::SearchNext => app.search_step(true),
@@ -2151,7 +2153,7 @@ fn main_update(app: &mut App, action: Action) {
             } else {
                 "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
             },
-            buf: app.list_filter.clone().unwrap_or_default(),
+            buf: TextBox::single(app.list_filter.as_deref().unwrap_or_default()),
         }),
         Action::Sort => {
             app.list_sort = app.list_sort.next();
@@ -2194,6 +2196,7 @@ fn main_update(app: &mut App, action: Action) {
         | Action::Yes
         | Action::No
         | Action::Char(_)
+        | Action::EditKey(_)
         | Action::ForceQuit
         | Action::Resize { .. }
         | Action::Left

@@ -19,6 +19,7 @@ use super::app::{EditKind, Level, Note, Overlay};
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::text;
+use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::{self, Format, Overrides, Report};
 use crate::panel::Panel;
@@ -620,7 +621,7 @@ impl ChairApp {
                         expert,
                         app: code.to_string(),
                     },
-                    buf: String::new(),
+                    buf: TextBox::multi(""),
                 });
             }
             _ => self.refuse(self.lang.reopen_not_submitted(&expert, code)),
@@ -1616,10 +1617,11 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
             }
         },
         Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) if buf.chars().count() < 2000 && !c.is_control() => buf.push(c),
-            Action::Backspace => {
-                buf.pop();
+            Action::Char(c) => buf.type_char(c),
+            Action::EditKey(ev) => {
+                buf.key(ev);
             }
+            Action::Backspace => buf.backspace(),
             Action::Back => {
                 if let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() {
                     if matches!(kind, EditKind::Reopen { .. }) {
@@ -1641,7 +1643,7 @@ fn editor_confirm(app: &mut ChairApp) {
     let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
         return;
     };
-    let text = buf.trim().to_string();
+    let text = buf.text().trim().to_string();
     match kind {
         EditKind::Reopen { expert, app: code } => {
             if text.is_empty() {
@@ -1766,7 +1768,7 @@ fn ranking_update(app: &mut ChairApp, action: Action) {
         Action::Find => app.overlays.push(Overlay::Editor {
             kind: EditKind::Find,
             prompt: app.lang.c().find_prompt.to_string(),
-            buf: app.search.clone().unwrap_or_default(),
+            buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
         }),
         Action::SearchNext => app.find(Find::Next),
         Action::SearchPrev => app.find(Find::Prev),

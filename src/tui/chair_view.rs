@@ -30,8 +30,7 @@ pub fn draw(frame: &mut Frame, app: &ChairApp) {
     if let Some(Overlay::Editor { prompt, buf, .. }) = app.overlays.last() {
         if area.width >= MIN_W && area.height >= MIN_H {
             let g = editor_geometry(prompt, buf, area);
-            let x = g.field.x + width(&g.shown) as u16;
-            frame.set_cursor_position((x.min(g.field.right().saturating_sub(1)), g.field.y));
+            frame.set_cursor_position(buf.cursor_in(g.field));
         }
     }
 }

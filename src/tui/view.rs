@@ -20,6 +20,7 @@ use super::i18n::Lang;
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
+use super::textbox::TextBox;
 use crate::rubric::num::show;
 
 /// A buffer as text, one line per row, wide characters once, trailing
@@ -54,8 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         let p = layout::layout(area.width, area.height, app.focus);
         if !p.too_small {
             let g = editor_geometry(prompt, buf, area);
-            let x = g.field.x + width(&g.shown) as u16;
-            frame.set_cursor_position((x.min(g.field.right().saturating_sub(1)), g.field.y));
+            frame.set_cursor_position(buf.cursor_in(g.field));
         }
     }
 }
@@ -64,34 +64,32 @@ pub fn draw(frame: &mut Frame, app: &App) {
 pub(crate) struct EditorGeometry {
     pub(crate) rect: Rect,
     pub(crate) prompt: Vec<String>,
-    /// The input line.
+    /// The text box: one row, or up to six for a multi-line box on a tall enough screen.
     pub(crate) field: Rect,
-    /// The end of the text that fits in the field.
-    pub(crate) shown: String,
 }
 
-pub(crate) fn editor_geometry(prompt: &str, text: &str, area: Rect) -> EditorGeometry {
+pub(crate) fn editor_geometry(prompt: &str, text: &TextBox, area: Rect) -> EditorGeometry {
     let w = 70u16.min(area.width.saturating_sub(4));
     let iw = w.saturating_sub(4) as usize;
     let prompt_lines = wrap(prompt, iw);
-    let h = prompt_lines.len() as u16 + 6;
+    // prompt, a blank, the box, a blank, the keys, and the borders
+    let room = area
+        .height
+        .saturating_sub(prompt_lines.len() as u16 + 6)
+        .max(1);
+    let rows = if text.is_multiline() { room.min(6) } else { 1 };
+    let h = prompt_lines.len() as u16 + 5 + rows;
     let rect = centered(area, w, h);
     let field = Rect::new(
         rect.x + 2,
         rect.y + 1 + prompt_lines.len() as u16 + 1,
         iw as u16,
-        1,
+        rows,
     );
-    // show the end of the text when it is wider than the field
-    let mut shown = text.to_string();
-    while width(&shown) + 1 > iw && !shown.is_empty() {
-        shown.remove(0);
-    }
     EditorGeometry {
         rect,
         prompt: prompt_lines,
         field,
-        shown,
     }
 }
 
@@ -1153,20 +1151,17 @@ pub(crate) fn draw_overlay(
                     Style::new(),
                 );
             }
-            let field = format!("{}▏", g.shown);
+            text_buf.render(g.field, buf, th.selected(false));
+            let keys = if text_buf.is_multiline() {
+                t.editor_keys_multi
+            } else {
+                t.editor_keys
+            };
             set(
                 buf,
                 g.field.x,
-                g.field.y,
-                &pad_right(&field, g.field.width as usize),
-                g.field.width,
-                th.selected(false),
-            );
-            set(
-                buf,
-                g.field.x,
-                g.field.y + 2,
-                t.editor_keys,
+                g.field.bottom() + 1,
+                keys,
                 g.field.width,
                 th.dim(),
             );
