@@ -235,3 +235,89 @@ fn long_multi_line_comment() {
     assert_eq!(c.lines().count(), 3, "{c}");
     assert!(c.contains("\n（补）二、不足："), "{c}");
 }
+
+/// English words of `text`: runs of two or more ASCII letters, not part of a code (a token
+/// with a digit or an underscore, such as `T24-001`, `A2.1` or `self_funding_wan`).
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .flat_map(|tok| {
+            tok.split(['-', '.'])
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect()
+}
+
+/// Every Chinese screen speaks Chinese: no English word outside codes, numbers, key names
+/// and what the applicants and the rubric wrote themselves (shown as written).
+#[test]
+fn chinese_screens_hold_no_english_words() {
+    let session = tui_support::session();
+    let mut data = String::new();
+    data.push_str(&format!("{} {} ", session.panel_title, session.expert_name));
+    for a in &session.apps {
+        data.push_str(&format!("{} ", a.title));
+        for s in &a.sections {
+            data.push_str(&format!("{} {} ", s.title, s.text));
+        }
+        for n in &a.attachments {
+            data.push_str(&format!("{n} "));
+        }
+    }
+    let keys = [
+        "Enter", "Esc", "Tab", "Home", "End", "Bksp", "Alt", "PgUp", "PgDn", "Ctrl", "S", "F",
+        "panel", "PCT",
+    ];
+    let allowed: std::collections::BTreeSet<String> = english_words(&data)
+        .into_iter()
+        .chain(keys.iter().map(|k| k.to_string()))
+        .collect();
+    let mut screens = Vec::new();
+    for size in [(80, 24), (160, 48)] {
+        let mut a = app(Lang::Zh, size.0, size.1);
+        for ai in 0..3 {
+            feed(&mut a, "esc esc g");
+            for _ in 0..ai {
+                feed(&mut a, "j");
+            }
+            screens.push(snap(&a));
+            feed(&mut a, "tab g");
+            for _ in 0..26 {
+                screens.push(snap(&a));
+                feed(&mut a, "j");
+            }
+        }
+        feed(&mut a, "?");
+        screens.push(snap(&a));
+        feed(&mut a, "esc esc g tab");
+        goto(&mut a, "A1.2");
+        feed(&mut a, "1 enter");
+        screens.push(snap(&a));
+        feed(&mut a, "esc x");
+        screens.push(snap(&a));
+        feed(&mut a, "text:理由 enter");
+        screens.push(snap(&a));
+        feed(&mut a, "n esc s");
+        screens.push(snap(&a));
+        feed(&mut a, "esc tab / text:专利 enter");
+        screens.push(snap(&a));
+    }
+    let mut found = std::collections::BTreeMap::new();
+    for s in &screens {
+        for w in english_words(s) {
+            if !allowed.contains(&w) {
+                found.entry(w.clone()).or_insert_with(|| {
+                    s.lines()
+                        .find(|l| l.contains(w.as_str()))
+                        .unwrap_or("")
+                        .to_string()
+                });
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English on the Chinese screens: {found:#?}"
+    );
+}

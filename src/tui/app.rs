@@ -709,6 +709,36 @@ impl App {
         Some((r.width, r.height))
     }
 
+    /// A rule explanation in the screen's language ([`Lang::explain`]); in Chinese an
+    /// enumerated fact value reads as the rubric's option label (`ip_office = 独立`).
+    fn explain(&self, s: &str) -> String {
+        let mut out = self.lang.explain(s);
+        if self.lang.is_zh() {
+            for (_, _, it) in self.rubric.items() {
+                if let rubric::Rule::Choice { fact, options } = &it.rule {
+                    for o in options.iter().filter(|o| !o.label.is_empty()) {
+                        out = out.replace(
+                            &format!("{fact} = {} ", o.value),
+                            &format!("{fact} = {} ", o.label),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The label a choice item of the rubric gives `value` of fact `key`, if any.
+    fn choice_label(&self, key: &str, value: &str) -> Option<&str> {
+        self.rubric.items().find_map(|(_, _, it)| match &it.rule {
+            rubric::Rule::Choice { fact, options } if fact == key => options
+                .iter()
+                .find(|o| o.value == value && !o.label.is_empty())
+                .map(|o| o.label.as_str()),
+            _ => None,
+        })
+    }
+
     fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         if self.lang == Lang::En && !en.is_empty() {
             en
@@ -764,13 +794,13 @@ impl App {
                 self.pick(&item.text, &item.text_en),
                 t.col_max,
                 show(item.max()),
-                item.kind_name()
+                self.lang.item_kind(item.kind_name())
             ),
             LineKind::Heading,
         );
         match ie.and_then(|e| e.auto) {
             Some(s) => {
-                let ex = ie.map(|e| e.explanation.as_str()).unwrap_or("");
+                let ex = self.explain(ie.map(|e| e.explanation.as_str()).unwrap_or(""));
                 wrap_into(
                     &mut head,
                     &format!("{} {}: {ex}", t.suggestion, show(s)),
@@ -781,6 +811,7 @@ impl App {
         }
         if let Some(e) = ie {
             for cl in &e.clamps {
+                let cl = self.explain(cl);
                 wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
             }
             for m in &e.missing_facts {
@@ -798,6 +829,7 @@ impl App {
         }
         if let Some(cs) = a.scored.criteria.get(&crit.id) {
             for cl in &cs.clamps {
+                let cl = self.explain(cl);
                 wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
             }
         }
@@ -909,7 +941,14 @@ impl App {
         }
         let (body, kind) = match sec {
             Some(s) => (s.text.clone(), LineKind::Text),
-            None => (format!("({}: {key})", t.missing), LineKind::Warn),
+            None => (
+                if self.lang.is_zh() {
+                    "（申报书缺少此部分）".to_string()
+                } else {
+                    format!("({}: {key})", t.missing)
+                },
+                LineKind::Warn,
+            ),
         };
         for l in text::wrap(&body, wu) {
             out.push(EvLine::new(l, kind));
@@ -946,7 +985,14 @@ impl App {
                 let unit = decl.map(|f| f.unit.as_str()).unwrap_or("");
                 let (val, kind) = match a.input.facts.get(key) {
                     Some(v) => {
-                        let d = v.display();
+                        let d = match v {
+                            // an enumerated value reads as its option label in Chinese
+                            rubric::FactValue::Str(s) if self.lang.is_zh() => self
+                                .choice_label(key, s)
+                                .map(str::to_string)
+                                .unwrap_or_else(|| s.clone()),
+                            _ => self.lang.explain(&v.display()),
+                        };
                         let with_unit = if unit.is_empty()
                             || matches!(v, rubric::FactValue::Bool(_) | rubric::FactValue::Null)
                         {

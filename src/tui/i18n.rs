@@ -64,6 +64,71 @@ impl Lang {
         }
     }
 
+    /// A rule's explanation or cap note as the rubric evaluation writes it (arithmetic with
+    /// English connecting words, fact keys as codes), in this language: the connecting words
+    /// translated, the numbers and codes kept.
+    pub fn explain(self, s: &str) -> String {
+        const ZH: &[(&str, &str)] = &[
+            ("是 yes", "是"),
+            ("否 no", "否"),
+            ("→ capped at", "→ 封顶"),
+            ("→ raised to 0", "→ 提高到 0"),
+            ("all of: ", "全部满足："),
+            ("any of: ", "任一满足："),
+            ("fact missing: ", "缺少事实："),
+            ("requirement not met: ", "未满足要求："),
+            ("→ criterion becomes", "→ 该指标改为"),
+            ("→ no override", "→ 不改判"),
+            ("below every band", "低于各档"),
+            (": no option", "：无对应选项"),
+            (" (not quantified)", "（未量化）"),
+            (" is not a number", " 不是数字"),
+            (" is not a bool", " 不是“是/否”"),
+            (" is null", " 为空"),
+            (" is 0", " 为 0"),
+            (" undefined]", " 未定义]"),
+            (" missing]", " 缺失]"),
+            (" missing", " 缺失"),
+            (" in [", " ∈ ["),
+            ("option ", "选项 "),
+            ("year #", "年份 #"),
+            ("total: ", "总分："),
+            (" = true", " = 是"),
+            (" = false", " = 否"),
+            (" not ", " 不满足 "),
+            ("min(", "最小值("),
+        ];
+        const EN: &[(&str, &str)] = &[("是 yes", "yes"), ("否 no", "no")];
+        let table = match self {
+            Lang::Zh => ZH,
+            Lang::En => EN,
+        };
+        let mut out = s.to_string();
+        for (from, to) in table {
+            out = out.replace(from, to);
+        }
+        out
+    }
+
+    /// The kind of a rubric item, as the evidence pane names it.
+    pub fn item_kind(self, kind: &str) -> String {
+        let zh = match kind {
+            "expert" => "专家评分",
+            "flag" => "是否项",
+            "choice" => "选项",
+            "bands" => "分档",
+            "per_unit" => "按数量计分",
+            "all_of" => "全部满足",
+            "any_of" => "任一满足",
+            "override" => "改判",
+            other => other,
+        };
+        match self {
+            Lang::Zh => zh.to_string(),
+            Lang::En => kind.replace('_', " "),
+        }
+    }
+
     pub fn saved(self, code: &str, item: &str, v: Decimal) -> String {
         self.pick(
             format!("已保存 {code} {item} = {}", show(v)),
