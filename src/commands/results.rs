@@ -60,12 +60,19 @@ pub struct ResultsArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Output format: json, csv, xlsx, md, summary-md (评审汇总表), sheet-md (评分表, with
-    /// --expert). Default: from the -o extension, else md.
+    /// --expert), docx (评审汇总表 as Word), sheet-docx (评分表 as Word, with --expert).
+    /// Default: from the -o extension, else md.
     #[arg(long)]
     pub format: Option<Format>,
-    /// Expert whose 评分表 to print (--format sheet-md).
+    /// Expert whose 评分表 to print (--format sheet-md or sheet-docx).
     #[arg(long)]
     pub expert: Option<String>,
+    /// Meeting date printed on the 评审汇总表 (overrides panel.json `meeting.date`).
+    #[arg(long, value_name = "DATE")]
+    pub meeting_date: Option<String>,
+    /// Meeting place printed on the 评审汇总表 (overrides panel.json `meeting.place`).
+    #[arg(long, value_name = "PLACE")]
+    pub meeting_place: Option<String>,
     /// Write to this file instead of stdout (required for xlsx).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -105,7 +112,9 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
     let rep = match &a.scores {
         Some(csv) => {
             let detail = match (format, &a.expert) {
-                (Format::SheetMd, Some(e)) => export::Detail::Expert(e.clone()),
+                (Format::SheetMd | Format::SheetDocx, Some(e)) => {
+                    export::Detail::Expert(e.clone())
+                }
                 (Format::Xlsx, _) => export::Detail::All,
                 _ => export::Detail::None,
             };
@@ -159,6 +168,29 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an output file whose extension does not fit `format` (`-o out.docx` with
+/// `--format md` would put Markdown into a file Word cannot open). A path without an
+/// extension (`/dev/stdout`, a FIFO) is accepted.
+fn check_extension(path: &Path, format: Format) -> Result<(), ExportError> {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(());
+    };
+    let ext = ext.to_ascii_lowercase();
+    if format.extensions().contains(&ext.as_str()) {
+        return Ok(());
+    }
+    let suggest = Format::from_extension(path)
+        .map(|f| format!(", or --format {f} for a .{ext} file"))
+        .unwrap_or_default();
+    Err(ExportError::Usage(format!(
+        "-o {}: the extension .{ext} does not fit --format {format} (which writes .{}); \
+         name the file .{}{suggest}",
+        path.display(),
+        format.extensions()[0],
+        format.extensions()[0],
+    )))
+}
+
 /// `panel results`: returns (stdout, stderr, exit code); with `-o` the output goes to the
 /// file and stdout stays empty.
 pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
@@ -170,20 +202,30 @@ pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
 /// for a panel of millions of scores).
 pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)> {
     let format = a.resolved_format();
-    if format == Format::Xlsx && a.output.is_none() {
-        return Err(ExportError::Usage(
-            "--format xlsx writes a binary workbook; pass -o <FILE>.xlsx".into(),
-        )
+    if format.is_binary() && a.output.is_none() {
+        return Err(ExportError::Usage(format!(
+            "--format {format} writes a binary file; pass -o <FILE>.{}",
+            format.extensions()[0]
+        ))
         .into());
     }
-    if format == Format::SheetMd && a.expert.is_none() {
-        return Err(ExportError::Usage(
-            "--format sheet-md prints one expert's 评分表; pass --expert <ID>".into(),
-        )
+    if format.is_sheet() && a.expert.is_none() {
+        return Err(ExportError::Usage(format!(
+            "--format {format} prints one expert's 评分表; pass --expert <ID>"
+        ))
         .into());
+    }
+    if let Some(path) = &a.output {
+        check_extension(path, format)?;
     }
     let t0 = std::time::Instant::now();
-    let rep = report(a, format)?;
+    let mut rep = report(a, format)?;
+    if let Some(d) = &a.meeting_date {
+        rep.meeting.date = Some(d.clone());
+    }
+    if let Some(p) = &a.meeting_place {
+        rep.meeting.place = Some(p.clone());
+    }
     let t1 = std::time::Instant::now();
     let bytes = rep.render(format, a.expert.as_deref())?;
     source::timing(&format!("render {format}"), t1);
