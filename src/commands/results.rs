@@ -73,6 +73,10 @@ pub struct ResultsArgs {
     /// Meeting place printed on the 评审汇总表 (overrides panel.json `meeting.place`).
     #[arg(long, value_name = "PLACE")]
     pub meeting_place: Option<String>,
+    /// Language of the CSV column names: zh or en (default: from the environment, as the
+    /// screens).
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Write to this file instead of stdout (required for xlsx).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -218,6 +222,11 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
     if let Some(path) = &a.output {
         check_extension(path, format)?;
     }
+    let lang = match super::score::lang_arg(a.lang.as_deref())? {
+        crate::tui::Lang::Zh => export::HeaderLang::Zh,
+        crate::tui::Lang::En => export::HeaderLang::En,
+    };
+
     let t0 = std::time::Instant::now();
     let mut rep = report(a, format)?;
     if let Some(d) = &a.meeting_date {
@@ -227,7 +236,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
         rep.meeting.place = Some(p.clone());
     }
     let t1 = std::time::Instant::now();
-    let bytes = rep.render(format, a.expert.as_deref())?;
+    let bytes = rep.render_in(format, a.expert.as_deref(), lang)?;
     source::timing(&format!("render {format}"), t1);
     let mut err = format!("{}\n", rep.summary_line());
     match &a.output {

@@ -38,7 +38,7 @@ use crate::rubric::Rubric;
 use crate::sheet::CsvProblem;
 use crate::store::{AuditRecord, StoreError};
 
-pub use csv_out::{neutralize, to_csv};
+pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
 pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
@@ -46,7 +46,7 @@ pub use scores_csv::{read_scores_csv, CsvScores, Detail};
 pub use source::{
     build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, Overrides,
 };
-pub use xlsx::{to_xlsx, XLSX_SHEETS};
+pub use xlsx::{to_xlsx, SUMMARY_SHEET, XLSX_SHEETS};
 
 /// Errors building or writing results. Every message names the file and the place in it.
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +185,14 @@ impl FromStr for Format {
     }
 }
 
+/// The language of column names in the CSV export (`--lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeaderLang {
+    #[default]
+    En,
+    Zh,
+}
+
 /// The panel, as named in the results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelInfo {
@@ -309,9 +317,19 @@ impl Report {
 
     /// Renders the report in `format` (text formats as UTF-8 bytes).
     pub fn render(&self, format: Format, expert: Option<&str>) -> Result<Vec<u8>, ExportError> {
+        self.render_in(format, expert, HeaderLang::En)
+    }
+
+    /// [`Report::render`] with the CSV's column names in `lang`.
+    pub fn render_in(
+        &self,
+        format: Format,
+        expert: Option<&str>,
+        lang: HeaderLang,
+    ) -> Result<Vec<u8>, ExportError> {
         Ok(match format {
             Format::Json => to_json(self).into_bytes(),
-            Format::Csv => to_csv(self),
+            Format::Csv => to_csv_in(self, lang),
             Format::Md => to_markdown(self).into_bytes(),
             Format::SummaryMd => to_summary_markdown(self).into_bytes(),
             Format::SheetMd => {
