@@ -148,6 +148,9 @@ pub enum Block {
     TeamTable { rows: usize },
     /// 经费预算: header and `rows` empty rows.
     BudgetTable { rows: usize },
+    /// 附件材料清单: 序号 | 附件名称, `rows` empty rows (files named here and found beside
+    /// the filled form are hashed into the raw application).
+    AttachmentTable { rows: usize },
 }
 
 /// A program's form.
@@ -515,6 +518,10 @@ fn trusteeship(r: &Rubric) -> FormLayout {
         vec![label("承担单位（签章）"), value(Slot::Note("承担单位".into()), 1)],
         vec![label("参加单位（签章）"), value(Slot::Id(IdField::Partner), 1)],
     ]));
+    b.push(Block::Para(
+        "附件材料清单（与申报书电子版放在同一文件夹，文件名与下表一致）：".into(),
+    ));
+    b.push(Block::AttachmentTable { rows: 5 });
     FormLayout {
         program: r.id.clone(),
         title: "上海市园区知识产权集中托管项目申报书".into(),

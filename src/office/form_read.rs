@@ -166,7 +166,11 @@ fn headings(l: &FormLayout) -> Vec<(String, Option<String>, String)> {
 
 /// Which heading `text` is (its first line), if any.
 fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usize> {
-    let first = text.lines().next().unwrap_or("");
+    let first = text.lines().next().unwrap_or("").trim();
+    // `经费预算：` introduces a table; a heading has no colon.
+    if first.ends_with([':', '：']) {
+        return None;
+    }
     let n = norm_bare(first);
     let n = match n.find('、') {
         Some(i) if n[..i].chars().count() <= 3 => n[i + '、'.len_utf8()..].to_string(),
@@ -414,6 +418,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         let key = &f.key;
         let value: Result<Option<Value>, String> = match f.ty {
             FactType::Int | FactType::Number => match texts.get(&Slot::Fact(key.clone())) {
+                Some((v, _, _)) if f.nullable && norm(v) == "无" => Ok(Some(Value::Null)),
                 Some((v, path, place)) => {
                     let unit = if f.unit.is_empty() { "" } else { f.unit.as_str() };
                     match parse_number(v, unit) {

@@ -28,6 +28,8 @@ pub struct FormFill {
     pub team: Vec<Vec<String>>,
     /// Rows of the 经费预算 table (one cell per [`BUDGET_COLUMNS`] column).
     pub budget: Vec<Vec<String>>,
+    /// Names in the 附件材料清单.
+    pub attachments: Vec<String>,
 }
 
 const WIDTH: usize = 9_000;
@@ -206,6 +208,16 @@ pub fn form_docx(rubric: &Rubric, layout: &FormLayout, fill: &FormFill) -> Resul
                     trs.push(r);
                 }
                 doc.add_table(grid_table(trs, TEAM_COLUMNS.len() + 1))
+            }
+            Block::AttachmentTable { rows } => {
+                let mut trs = vec![vec![("序号".to_string(), 1), ("附件名称".to_string(), 3)]];
+                for i in 0..(*rows).max(fill.attachments.len()) {
+                    trs.push(vec![
+                        ((i + 1).to_string(), 1),
+                        (fill.attachments.get(i).cloned().unwrap_or_default(), 3),
+                    ]);
+                }
+                doc.add_table(grid_table(trs, 4))
             }
             Block::BudgetTable { rows } => {
                 let mut trs = vec![BUDGET_COLUMNS
