@@ -347,11 +347,18 @@ fn xlsx_summary_sheet_has_chinese_headers_values_and_print_setup() {
     // Every application's row of the Markdown 汇总表 is in the sheet (id and final score).
     for a in &rep.results.applications {
         assert!(sheet.contains(&a.id), "{} missing", a.id);
-        let line = md.lines().find(|l| l.contains(&format!("| {} |", a.id))).unwrap();
+        let line = md
+            .lines()
+            .find(|l| l.contains(&format!("| {} |", a.id)))
+            .unwrap();
         if let Some(t) = a.total {
             let t = panel::rubric::num::show(t);
             assert!(line.contains(&t), "{line}");
-            assert!(sheet.contains(&format!("<v>{t}</v>")), "total {t} of {}", a.id);
+            assert!(
+                sheet.contains(&format!("<v>{t}</v>")),
+                "total {t} of {}",
+                a.id
+            );
         }
     }
     assert!(sheet.contains("orientation=\"landscape\""), "not landscape");
@@ -359,5 +366,8 @@ fn xlsx_summary_sheet_has_chinese_headers_values_and_print_setup() {
     assert!(sheet.contains("fitToHeight=\"0\""), "not fitted to width");
     assert!(sheet.contains("fitToPage=\"1\""), "no fit-to-page");
     let wb = String::from_utf8(files["xl/workbook.xml"].clone()).unwrap();
-    assert!(wb.contains("_xlnm.Print_Titles"), "header row not repeated: {wb}");
+    assert!(
+        wb.contains("_xlnm.Print_Titles"),
+        "header row not repeated: {wb}"
+    );
 }

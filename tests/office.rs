@@ -90,7 +90,11 @@ fn check_package(bytes: &[u8]) -> (BTreeMap<String, Vec<u8>>, Vec<DocBlock>) {
         "word/_rels/document.xml.rels",
         "word/styles.xml",
     ] {
-        assert!(files.contains_key(part), "{part} missing: {:?}", files.keys());
+        assert!(
+            files.contains_key(part),
+            "{part} missing: {:?}",
+            files.keys()
+        );
     }
     let blocks = office::read_docx_bytes(Path::new("out.docx"), bytes).expect("well-formed");
     (files, blocks)
@@ -173,15 +177,18 @@ fn summary_docx_is_valid_ooxml_with_tables_signatures_and_page_numbers() {
     let signatures = text.lines().filter(|l| l.contains("签字：")).count();
     let members = rep.experts.iter().filter(|e| e.in_roster).count();
     assert_eq!(signatures, members, "{text}");
-    assert!(text.contains("评审组长 专家一 Expert 1（E01）　签字："), "{text}");
+    assert!(
+        text.contains("评审组长 专家一 Expert 1（E01）　签字："),
+        "{text}"
+    );
     for a in &rep.results.applications {
         assert!(text.contains(&format!("| {} |", a.id)), "{} missing", a.id);
     }
     assert!(text.contains("评审时间：2024年9月12日"));
     assert!(text.contains("评审地点：上海市知识产权局第一会议室"));
-    assert!(text.contains(
-        "不符合申报条件：E5 已承担知识产权集中托管项目的单位自立项起三年内不再申报"
-    ));
+    assert!(
+        text.contains("不符合申报条件：E5 已承担知识产权集中托管项目的单位自立项起三年内不再申报")
+    );
     insta::assert_snapshot!("summary_docx_text", text);
 }
 
@@ -200,7 +207,10 @@ fn sheet_docx_has_a_page_per_application_with_items_scores_and_signature() {
         text.matches("评审专家签字：").count(),
         rep.results.applications.len()
     );
-    assert_eq!(text.matches("评审意见：").count(), rep.results.applications.len());
+    assert_eq!(
+        text.matches("评审意见：").count(),
+        rep.results.applications.len()
+    );
     assert!(text.contains("| 一级指标 | 二级指标 | 分值 | 要求 | 评分标准 | 得分 |"));
     assert!(rep.render(Format::SheetDocx, Some("E99")).is_err());
     assert!(rep.render(Format::SheetDocx, None).is_err());
@@ -249,7 +259,10 @@ fn every_rubric_has_a_form_that_its_ingest_recognises() {
             assert!(text.contains(head), "{stem}: section {} missing", s.title);
         }
         if !layout.from_seed {
-            assert!(text.contains("说明："), "{stem}: the form must say how it was built");
+            assert!(
+                text.contains("说明："),
+                "{stem}: the form must say how it was built"
+            );
         }
     }
 }
@@ -445,7 +458,10 @@ fn round_trip_form_fill_ingest_gives_back_the_facts_and_identity() {
     let r = rubric();
     let layout = office::layout(&r);
     for receipt in ["SQ2024-019", "SQ2024-021", "SQ2024-022", "SQ2024-025"] {
-        let path = root().join(FIXTURE).join("raw").join(format!("{receipt}.json"));
+        let path = root()
+            .join(FIXTURE)
+            .join("raw")
+            .join(format!("{receipt}.json"));
         let raw: RawApplication =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let (fill, identity) = fill_from(&raw, &r);
@@ -577,7 +593,11 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
     std::fs::write(d.join("old.docx"), &doc).unwrap();
     let mut enc = ole.to_vec();
     enc.extend_from_slice(&[0u8; 64]);
-    enc.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
+    enc.extend(
+        "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
     std::fs::write(d.join("locked.docx"), &enc).unwrap();
     let good = std::fs::read(&form_files()[0]).unwrap();
     std::fs::write(d.join("cut.docx"), &good[..good.len() / 2]).unwrap();
@@ -593,7 +613,10 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
         ("locked.docx", "password-protected"),
         ("cut.docx", "damaged"),
         ("text.docx", "not a zip package"),
-        ("demo.docx", "not a 申报书 of program park-ip-trusteeship-2024"),
+        (
+            "demo.docx",
+            "not a 申报书 of program park-ip-trusteeship-2024",
+        ),
     ];
     for (name, what) in cases {
         let a = panel_cmd()
@@ -605,7 +628,10 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
             .code(1);
         let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
         assert!(err.contains(what), "{name}: {err}");
-        assert!(err.contains(name), "{name}: the message names the file: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the message names the file: {err}"
+        );
     }
     let a = panel_cmd()
         .arg("ingest")
@@ -660,7 +686,11 @@ fn cli_results_refuses_an_extension_that_does_not_fit_the_format() {
         .success();
     let out = &a.get_output().stdout;
     assert!(out.starts_with(b"\xEF\xBB\xBF"));
-    let head = String::from_utf8_lossy(&out[3..]).lines().next().unwrap().to_string();
+    let head = String::from_utf8_lossy(&out[3..])
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
     assert!(head.starts_with("排名,申报编号,状态"), "{head}");
     let a = panel_cmd()
         .arg("results")

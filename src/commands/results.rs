@@ -116,9 +116,7 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
     let rep = match &a.scores {
         Some(csv) => {
             let detail = match (format, &a.expert) {
-                (Format::SheetMd | Format::SheetDocx, Some(e)) => {
-                    export::Detail::Expert(e.clone())
-                }
+                (Format::SheetMd | Format::SheetDocx, Some(e)) => export::Detail::Expert(e.clone()),
                 (Format::Xlsx, _) => export::Detail::All,
                 _ => export::Detail::None,
             };

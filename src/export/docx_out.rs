@@ -94,7 +94,9 @@ fn page_footer() -> Footer {
 fn pack(doc: Docx) -> Result<Vec<u8>, ExportError> {
     let mut buf = Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| {
-        ExportError::Usage(format!("cannot build the Word document: {e} (a bug: report it)"))
+        ExportError::Usage(format!(
+            "cannot build the Word document: {e} (a bug: report it)"
+        ))
     })?;
     Ok(buf.into_inner())
 }
@@ -127,7 +129,7 @@ fn summary_widths(header: &[String], total: usize) -> Vec<usize> {
 /// The 评审汇总表 as a .docx (A4 landscape).
 pub fn summary_docx(rep: &Report) -> Result<Vec<u8>, ExportError> {
     let f = forms::summary_form(rep, &rep.meeting);
-    Ok(pack(summary_doc(&f))?)
+    pack(summary_doc(&f))
 }
 
 fn summary_doc(f: &SummaryForm) -> Docx {

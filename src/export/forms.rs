@@ -295,7 +295,10 @@ fn provisional(rep: &Report) -> Option<String> {
     if incomplete > 0 {
         why.push(format!("{incomplete}项评分不完整"));
     }
-    Some(format!("【暂定结果】{}，入围名单尚未确定。", why.join("，")))
+    Some(format!(
+        "【暂定结果】{}，入围名单尚未确定。",
+        why.join("，")
+    ))
 }
 
 /// One expert's 评分表: for each application (id order) the rubric's rows with the

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{
-    calibrated_shortlisted, dropped_text, forms, opt_show, p_text, ExportError, Report,
-    SourceInfo,
+    calibrated_shortlisted, dropped_text, forms, opt_show, p_text, ExportError, Report, SourceInfo,
 };
 use crate::aggregate::{By, Method, Settings};
 use crate::rubric::num::show;

@@ -416,8 +416,12 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     let mut sh = Sheet::new(wb, SUMMARY_SHEET)?;
     let title = Format::new().set_bold().set_font_size(16);
     sh.ws.write_string_with_format(0, 0, &f.title, &title)?;
-    sh.ws
-        .write_string_with_format(1, 0, "评审汇总表", &Format::new().set_bold().set_font_size(14))?;
+    sh.ws.write_string_with_format(
+        1,
+        0,
+        "评审汇总表",
+        &Format::new().set_bold().set_font_size(14),
+    )?;
     sh.row = 2;
     if let Some(p) = &f.provisional {
         sh.row(vec![p.as_str().into()])?;
@@ -432,7 +436,8 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     }
     sh.row += 1;
     let numeric = |h: &str| {
-        h.starts_with("专家") || matches!(h, "序号" | "平均分" | "最终得分" | "排名")
+        h.starts_with("专家")
+            || matches!(h, "序号" | "平均分" | "最终得分" | "排名")
             || h.starts_with("建议资助金额")
     };
     for r in &f.rows {

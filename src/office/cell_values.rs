@@ -36,7 +36,8 @@ pub fn norm_bare(s: &str) -> String {
 /// Whether cell text `cell` is label `label`.
 pub fn is_label(cell: &str, label: &str) -> bool {
     let (c, l) = (norm(cell), norm(label));
-    !l.is_empty() && (c == l || (!norm_bare(label).is_empty() && norm_bare(cell) == norm_bare(label)))
+    !l.is_empty()
+        && (c == l || (!norm_bare(label).is_empty() && norm_bare(cell) == norm_bare(label)))
 }
 
 /// `拥有有效专利企业：412家` → `Some("412家")` when the cell starts with `label` and a
@@ -155,7 +156,9 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
             if before && after {
                 continue;
             }
-            return Err(format!("\"{text}\" is not a number (a comma in the wrong place)"));
+            return Err(format!(
+                "\"{text}\" is not a number (a comma in the wrong place)"
+            ));
         }
         cleaned.push(*c);
     }
@@ -256,7 +259,10 @@ mod tests {
     #[test]
     fn labels_compare_loosely() {
         assert!(is_label("PCT 专利申请", "PCT专利申请"));
-        assert!(is_label("知识产权工作经费\n（万元）", "知识产权工作经费（万元）"));
+        assert!(is_label(
+            "知识产权工作经费\n（万元）",
+            "知识产权工作经费（万元）"
+        ));
         assert!(is_label("所在部\n门", "所在部门"));
         assert!(is_label("E－mail：", "E-mail"));
         assert!(!is_label("其中中小微企业", "拥有有效专利企业"));

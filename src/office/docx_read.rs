@@ -264,9 +264,10 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                         }
                     }
                     b"sym" => {
-                        if let (Some(p), Some(c)) =
-                            (paras.last_mut(), attr(&e, b"char").and_then(|c| sym_char(&c)))
-                        {
+                        if let (Some(p), Some(c)) = (
+                            paras.last_mut(),
+                            attr(&e, b"char").and_then(|c| sym_char(&c)),
+                        ) {
                             p.push(c);
                         }
                     }
@@ -339,40 +340,36 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                if in_text && skip == 0 {
-                    if let Some(p) = paras.last_mut() {
-                        let s = t.decode().map_err(|e| (reader.error_position(), e.to_string()))?;
-                        p.push_str(&s);
-                    }
+            Event::Text(t) if in_text && skip == 0 => {
+                if let Some(p) = paras.last_mut() {
+                    let s = t
+                        .decode()
+                        .map_err(|e| (reader.error_position(), e.to_string()))?;
+                    p.push_str(&s);
                 }
             }
-            Event::CData(t) => {
-                if in_text && skip == 0 {
-                    if let Some(p) = paras.last_mut() {
-                        p.push_str(&String::from_utf8_lossy(&t));
-                    }
+            Event::CData(t) if in_text && skip == 0 => {
+                if let Some(p) = paras.last_mut() {
+                    p.push_str(&String::from_utf8_lossy(&t));
                 }
             }
-            Event::GeneralRef(r) => {
-                if in_text && skip == 0 {
-                    if let Some(p) = paras.last_mut() {
-                        let c = if r.is_char_ref() {
-                            r.resolve_char_ref()
-                                .map_err(|e| (reader.error_position(), e.to_string()))?
-                        } else {
-                            match r.decode().as_deref() {
-                                Ok("amp") => Some('&'),
-                                Ok("lt") => Some('<'),
-                                Ok("gt") => Some('>'),
-                                Ok("quot") => Some('"'),
-                                Ok("apos") => Some('\''),
-                                _ => None,
-                            }
-                        };
-                        if let Some(c) = c {
-                            p.push(c);
+            Event::GeneralRef(r) if in_text && skip == 0 => {
+                if let Some(p) = paras.last_mut() {
+                    let c = if r.is_char_ref() {
+                        r.resolve_char_ref()
+                            .map_err(|e| (reader.error_position(), e.to_string()))?
+                    } else {
+                        match r.decode().as_deref() {
+                            Ok("amp") => Some('&'),
+                            Ok("lt") => Some('<'),
+                            Ok("gt") => Some('>'),
+                            Ok("quot") => Some('"'),
+                            Ok("apos") => Some('\''),
+                            _ => None,
                         }
+                    };
+                    if let Some(c) = c {
+                        p.push(c);
                     }
                 }
             }
@@ -381,7 +378,10 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
         }
     }
     if !tables.is_empty() || !paras.is_empty() {
-        return Err((xml.len() as u64, "the document ends inside a table or paragraph".into()));
+        return Err((
+            xml.len() as u64,
+            "the document ends inside a table or paragraph".into(),
+        ));
     }
     Ok(blocks)
 }

@@ -143,14 +143,23 @@ pub enum Block {
     },
     Table(Vec<Row>),
     /// A box for a free-text section (a one-cell table), with the form's hint.
-    TextBox { section: String, hint: String },
+    TextBox {
+        section: String,
+        hint: String,
+    },
     /// 项目主要人员: header and `rows` empty rows.
-    TeamTable { rows: usize },
+    TeamTable {
+        rows: usize,
+    },
     /// 经费预算: header and `rows` empty rows.
-    BudgetTable { rows: usize },
+    BudgetTable {
+        rows: usize,
+    },
     /// 附件材料清单: 序号 | 附件名称, `rows` empty rows (files named here and found beside
     /// the filled form are hashed into the raw application).
-    AttachmentTable { rows: usize },
+    AttachmentTable {
+        rows: usize,
+    },
 }
 
 /// A program's form.
@@ -428,7 +437,11 @@ fn trusteeship(r: &Rubric) -> FormLayout {
             "三、项目工作方案",
             "（项目目的意义、工作内容、保障措施等）",
         ),
-        ("implementation_plan", "四、项目实施计划", "（按照月度计划填写）"),
+        (
+            "implementation_plan",
+            "四、项目实施计划",
+            "（按照月度计划填写）",
+        ),
         (
             "expected_targets",
             "五、项目预期目标及成果形式",
@@ -515,8 +528,14 @@ fn trusteeship(r: &Rubric) -> FormLayout {
             label("园区管理机构与知识产权服务机构建立协同工作机制（共同申报）"),
             value(check("has_service_agency_cooperation"), 1),
         ],
-        vec![label("承担单位（签章）"), value(Slot::Note("承担单位".into()), 1)],
-        vec![label("参加单位（签章）"), value(Slot::Id(IdField::Partner), 1)],
+        vec![
+            label("承担单位（签章）"),
+            value(Slot::Note("承担单位".into()), 1),
+        ],
+        vec![
+            label("参加单位（签章）"),
+            value(Slot::Id(IdField::Partner), 1),
+        ],
     ]));
     b.push(Block::Para(
         "附件材料清单（与申报书电子版放在同一文件夹，文件名与下表一致）：".into(),
@@ -568,7 +587,8 @@ fn generic(r: &Rubric) -> FormLayout {
         Block::Para(if r.derived {
             "说明：本申报书由评审规则推导（derived）：通知未附申报书格式，各栏目按评分标准所需事实和通知的工作任务列出；栏目名称以通知原文为准。".into()
         } else {
-            "说明：通知未附申报书格式，各栏目按评分标准所需的事实（form_ref）和申报材料章节列出。".into()
+            "说明：通知未附申报书格式，各栏目按评分标准所需的事实（form_ref）和申报材料章节列出。"
+                .into()
         }),
         Block::Table(vec![
             vec![label("项目名称"), value(Slot::Title, 3)],

@@ -79,9 +79,10 @@ fn find(
         return Found::NoLabel;
     };
     for (ti, (t, r, row)) in all.iter().enumerate() {
-        let Some(first_at) = row.iter().position(|c| {
-            is_label(&c.text, &path[0]) || inline_value(&c.text, &path[0]).is_some()
-        }) else {
+        let Some(first_at) = row
+            .iter()
+            .position(|c| is_label(&c.text, &path[0]) || inline_value(&c.text, &path[0]).is_some())
+        else {
             continue;
         };
         let at = if path.len() > 1 {
@@ -120,7 +121,11 @@ fn find(
                 if is_known(&c.text) {
                     continue;
                 }
-                let text = if unit_only(&c.text) { "" } else { c.text.as_str() };
+                let text = if unit_only(&c.text) {
+                    ""
+                } else {
+                    c.text.as_str()
+                };
                 return Found::Value(text.to_string(), place);
             }
             _ => {
@@ -309,7 +314,12 @@ fn attachment_names(blocks: &[DocBlock]) -> Vec<String> {
         let mut col = None;
         for row in rs {
             match col {
-                None => col = row.iter().find(|c| is_label(&c.text, "附件名称")).map(|c| c.col),
+                None => {
+                    col = row
+                        .iter()
+                        .find(|c| is_label(&c.text, "附件名称"))
+                        .map(|c| c.col)
+                }
                 Some(k) => {
                     if let Some(c) = row.iter().find(|c| c.col == k) {
                         let t = c.text.trim();
@@ -410,7 +420,12 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             )
         }
     };
-    let text_of = |slot: &Slot| texts.get(slot).map(|(v, _, _)| v.clone()).unwrap_or_default();
+    let text_of = |slot: &Slot| {
+        texts
+            .get(slot)
+            .map(|(v, _, _)| v.clone())
+            .unwrap_or_default()
+    };
 
     // Facts.
     let mut facts = Map::new();
@@ -420,14 +435,15 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             FactType::Int | FactType::Number => match texts.get(&Slot::Fact(key.clone())) {
                 Some((v, _, _)) if f.nullable && norm(v) == "无" => Ok(Some(Value::Null)),
                 Some((v, path, place)) => {
-                    let unit = if f.unit.is_empty() { "" } else { f.unit.as_str() };
+                    let unit = if f.unit.is_empty() {
+                        ""
+                    } else {
+                        f.unit.as_str()
+                    };
                     match parse_number(v, unit) {
-                        Ok(d) if f.ty == FactType::Int && !d.fract().is_zero() => Err(describe(
-                            path,
-                            place,
-                            v,
-                            "is not a whole number",
-                        )),
+                        Ok(d) if f.ty == FactType::Int && !d.fract().is_zero() => {
+                            Err(describe(path, place, v, "is not a whole number"))
+                        }
                         Ok(d) => Ok(Some(num_value(d))),
                         Err(e) if v.is_empty() => Err(describe(path, place, v, &e)),
                         Err(_) => Err(describe(path, place, v, "is not a number")),
@@ -492,9 +508,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                 None => Ok(None),
             },
             FactType::Text => match texts.get(&Slot::Fact(key.clone())) {
-                Some((v, path, place)) if v.is_empty() => {
-                    Err(describe(path, place, v, "is empty"))
-                }
+                Some((v, path, place)) if v.is_empty() => Err(describe(path, place, v, "is empty")),
                 Some((v, _, _)) => Ok(Some(Value::String(v.clone()))),
                 None => Ok(None),
             },

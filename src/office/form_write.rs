@@ -10,9 +10,7 @@ use docx_rs::{
     TableCell, TableLayoutType, TableRow, WidthType,
 };
 
-use super::form_layout::{
-    check_options, Block, Cell, FormLayout, BUDGET_COLUMNS, TEAM_COLUMNS,
-};
+use super::form_layout::{check_options, Block, Cell, FormLayout, BUDGET_COLUMNS, TEAM_COLUMNS};
 use super::OfficeError;
 use crate::rubric::Rubric;
 
@@ -97,7 +95,11 @@ fn grid_table(rows: Vec<Vec<(String, usize)>>, cols: usize) -> Table {
 }
 
 /// The form as .docx bytes.
-pub fn form_docx(rubric: &Rubric, layout: &FormLayout, fill: &FormFill) -> Result<Vec<u8>, OfficeError> {
+pub fn form_docx(
+    rubric: &Rubric,
+    layout: &FormLayout,
+    fill: &FormFill,
+) -> Result<Vec<u8>, OfficeError> {
     let facts: BTreeMap<&str, &crate::rubric::FactDecl> =
         rubric.facts.iter().map(|f| (f.key.as_str(), f)).collect();
     let mut doc = Docx::new()
@@ -109,11 +111,13 @@ pub fn form_docx(rubric: &Rubric, layout: &FormLayout, fill: &FormFill) -> Resul
                 .left(1_440)
                 .right(1_440),
         )
-        .footer(Footer::new().add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_page_num(PageNum::new()),
-        ));
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_page_num(PageNum::new()),
+            ),
+        );
     for b in &layout.blocks {
         doc = match b {
             Block::Title(s) => doc.add_paragraph(
@@ -150,7 +154,11 @@ pub fn form_docx(rubric: &Rubric, layout: &FormLayout, fill: &FormFill) -> Resul
                             .enumerate()
                             .map(|(i, (c, span))| {
                                 // The last cell takes what the row leaves of the grid.
-                                let span = if i + 1 == n { span + cols - used } else { *span };
+                                let span = if i + 1 == n {
+                                    span + cols - used
+                                } else {
+                                    *span
+                                };
                                 let text = match c {
                                     Cell::Label(s) | Cell::Unit(s) => s.clone(),
                                     Cell::Value(slot) => {
