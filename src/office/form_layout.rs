@@ -584,12 +584,7 @@ fn generic(r: &Rubric) -> FormLayout {
     let mut b = vec![
         Block::Title(r.title.clone()),
         Block::Title("申报书".into()),
-        Block::Para(if r.derived {
-            "说明：本申报书由评审规则推导（derived）：通知未附申报书格式，各栏目按评分标准所需事实和通知的工作任务列出；栏目名称以通知原文为准。".into()
-        } else {
-            "说明：通知未附申报书格式，各栏目按评分标准所需的事实（form_ref）和申报材料章节列出。"
-                .into()
-        }),
+        Block::Para(generic_note(r)),
         Block::Table(vec![
             vec![label("项目名称"), value(Slot::Title, 3)],
             vec![label("起止时间"), value(Slot::Period, 3)],
@@ -632,7 +627,8 @@ fn generic(r: &Rubric) -> FormLayout {
         let mut rows: Vec<Row> = Vec::new();
         for (i, f) in r.facts.iter().enumerate() {
             let first = f.form_ref.split(['/', '；']).next().unwrap_or("").trim();
-            if !used[i] && !first.is_empty() && strip_numbering(first) == head {
+            let part = strip_numbering(first);
+            if !used[i] && !part.is_empty() && (head.contains(&part) || part.contains(&head)) {
                 used[i] = true;
                 rows.push(fact_row(f, 1));
             }
@@ -667,9 +663,33 @@ fn generic(r: &Rubric) -> FormLayout {
     }
 }
 
-/// `三、项目工作方案` → `项目工作方案`; parentheses dropped.
+/// What a form without a seed layout says about where its parts come from.
+fn generic_note(r: &Rubric) -> String {
+    let seed_form = r.source.contains("申报书");
+    let rules = if r.derived {
+        "评审规则（派生，非通知原文的评分表）"
+    } else {
+        "评审规则"
+    };
+    if seed_form {
+        format!(
+            "说明：本申报书的章节取自通知所附申报书；各章节下的数据栏是{rules}所需的事实，通知所附申报书未逐项规定，填写时以通知原文为准。"
+        )
+    } else {
+        format!(
+            "说明：通知未附申报书格式；本申报书的章节和数据栏由{rules}所需的申报材料章节和事实生成，填写时以通知原文为准。"
+        )
+    }
+}
+
+/// `申报书 三、项目工作方案（…）` → `项目工作方案`: the document name, the numbering and
+/// parenthesised parts dropped.
 fn strip_numbering(s: &str) -> String {
-    let s = s.trim();
+    let s = s
+        .trim()
+        .trim_start_matches("申报书")
+        .trim_start_matches("申报材料")
+        .trim();
     let s = match s.find('、') {
         Some(i) if s[..i].chars().count() <= 3 => &s[i + '、'.len_utf8()..],
         _ => s,
