@@ -9,7 +9,8 @@
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
 //! - [`sheet`]: score sheets, signatures and merge;
 //! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
-//! - [`export`]: CSV, XLSX, Markdown and JSON outputs.
+//! - [`export`]: CSV, XLSX, Markdown, JSON and Word outputs;
+//! - [`office`]: the program's 申报书 as Word, and filled 申报书 read into raw applications.
 //!
 //! `tui` is a thin layer over these modules.
 
@@ -18,6 +19,7 @@ pub mod anonymize;
 pub mod bundle;
 pub mod commands;
 pub mod export;
+pub mod office;
 pub mod panel;
 pub mod pii;
 pub mod rubric;

@@ -107,6 +107,35 @@ enum Cmd {
         #[arg(long)]
         rubric: Option<PathBuf>,
     },
+    /// A program's blank 申报书 as a Word document / 申报书模板
+    Form {
+        /// Rubric file or embedded rubric id (e.g. park-ip-trusteeship-2024).
+        rubric: PathBuf,
+        /// The .docx to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Filled 申报书 (.docx) → raw applications (panel-raw/1) / 读取申报书
+    Ingest {
+        /// Filled forms (.docx).
+        #[arg(required = true)]
+        docx: Vec<PathBuf>,
+        /// Program: rubric file or embedded rubric id.
+        #[arg(long)]
+        program: PathBuf,
+        /// Directory for the raw applications.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write a per-file JSON report (what was read, what is missing, refusals).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Write a raw application even when values are missing (they stay missing).
+        #[arg(long)]
+        allow_missing: bool,
+    },
     /// Join a results file or list of codes with the identity map / 揭示申报单位
     Reveal {
         /// Results (JSON from `panel results`, CSV, or one code per line).
@@ -495,6 +524,27 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 text_bytes,
             };
             let (o, e, code) = commands::synth::synth(&spec, &out, force)?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Form {
+            rubric,
+            output,
+            force,
+        } => {
+            let (o, e, code) = commands::form::form(&rubric, &output, force)?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Ingest {
+            docx,
+            program,
+            out,
+            report,
+            allow_missing,
+        } => {
+            let (o, e, code) =
+                commands::ingest::ingest(&docx, &program, &out, report.as_deref(), allow_missing)?;
             emit(&o, &e);
             Ok(code)
         }

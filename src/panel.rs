@@ -36,6 +36,19 @@ pub struct PanelConfig {
     /// Expert id of the panel chair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chair: Option<String>,
+    /// The review meeting (date and place, as printed on the 评审汇总表).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<MeetingConfig>,
+}
+
+/// `meeting` of `panel.json`: `{"date": "2024年9月12日", "place": "…"}` (both optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 fn d_bundles() -> String {

@@ -1,5 +1,5 @@
-//! The XLSX export opens: a zip whose `xl/workbook.xml` names the five sheets, with the
-//! ranking in the shared strings. The zip is read by a small inflater below (no unzip tool
+//! The XLSX export opens: a zip whose `xl/workbook.xml` names the six sheets (the
+//! 评审汇总表 first), with the ranking in the shared strings. The zip is read by a small inflater below (no unzip tool
 //! and no zip crate needed).
 
 use std::collections::BTreeMap;
@@ -269,7 +269,7 @@ fn inflater_reads_stored_and_fixed_blocks() {
 }
 
 #[test]
-fn xlsx_has_the_five_sheets_and_the_data() {
+fn xlsx_has_the_six_sheets_and_the_data() {
     let (rep, _t) = demo_report();
     let bytes = rep.render(Format::Xlsx, None).unwrap();
     assert!(bytes.starts_with(b"PK\x03\x04"));
@@ -281,7 +281,7 @@ fn xlsx_has_the_five_sheets_and_the_data() {
         .map(|s| s.split('"').next().unwrap())
         .collect();
     assert_eq!(names, XLSX_SHEETS);
-    for i in 1..=5 {
+    for i in 1..=6 {
         assert!(files.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
     }
     // Text lives in the shared-string table or inline in the worksheets
@@ -310,6 +310,64 @@ fn xlsx_has_the_five_sheets_and_the_data() {
     };
     assert!(strings.contains(sha256.as_deref().expect("hashed for the XLSX")));
     // Numbers are numbers: T24-003 was cut to the cap of 40.
-    let ranking = String::from_utf8(files["xl/worksheets/sheet1.xml"].clone()).unwrap();
+    let ranking = String::from_utf8(files["xl/worksheets/sheet2.xml"].clone()).unwrap();
     assert!(ranking.contains("<v>40</v>"), "{ranking}");
+}
+
+/// The first sheet is the printable 评审汇总表: Chinese headers, the values of the
+/// Markdown 汇总表, the ineligibility reason in full, signature lines, and the print setup
+/// (A4 landscape, fit to width, header row repeated).
+#[test]
+fn xlsx_summary_sheet_has_chinese_headers_values_and_print_setup() {
+    let (rep, _t) = demo_report();
+    let bytes = rep.render(Format::Xlsx, None).unwrap();
+    let files = unzip(&bytes);
+    let sheet = String::from_utf8(files["xl/worksheets/sheet1.xml"].clone()).unwrap();
+    let md = rep.render(Format::SummaryMd, None).unwrap();
+    let md = String::from_utf8(md).unwrap();
+    for s in [
+        "评审汇总表",
+        "序号",
+        "申报编号",
+        "项目名称",
+        "专家1",
+        "平均分",
+        "最终得分",
+        "排名",
+        "是否入围",
+        "建议资助金额（万元）",
+        "备注",
+        "不符合申报条件：E5 已承担知识产权集中托管项目的单位自立项起三年内不再申报",
+        "评审组长",
+        "签字：",
+        "评审时间：",
+    ] {
+        assert!(sheet.contains(s), "{s} not in the 评审汇总表 sheet");
+    }
+    // Every application's row of the Markdown 汇总表 is in the sheet (id and final score).
+    for a in &rep.results.applications {
+        assert!(sheet.contains(&a.id), "{} missing", a.id);
+        let line = md
+            .lines()
+            .find(|l| l.contains(&format!("| {} |", a.id)))
+            .unwrap();
+        if let Some(t) = a.total {
+            let t = panel::rubric::num::show(t);
+            assert!(line.contains(&t), "{line}");
+            assert!(
+                sheet.contains(&format!("<v>{t}</v>")),
+                "total {t} of {}",
+                a.id
+            );
+        }
+    }
+    assert!(sheet.contains("orientation=\"landscape\""), "not landscape");
+    assert!(sheet.contains("paperSize=\"9\""), "not A4");
+    assert!(sheet.contains("fitToHeight=\"0\""), "not fitted to width");
+    assert!(sheet.contains("fitToPage=\"1\""), "no fit-to-page");
+    let wb = String::from_utf8(files["xl/workbook.xml"].clone()).unwrap();
+    assert!(
+        wb.contains("_xlnm.Print_Titles"),
+        "header row not repeated: {wb}"
+    );
 }

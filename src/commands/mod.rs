@@ -4,6 +4,8 @@
 pub mod args;
 pub mod bundle;
 pub mod chair;
+pub mod form;
+pub mod ingest;
 pub mod results;
 pub mod rubric;
 pub mod score;

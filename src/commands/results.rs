@@ -61,12 +61,23 @@ pub struct ResultsArgs {
     #[arg(long, value_parser = args::whole::<u64>)]
     pub seed: Option<u64>,
     /// Output format: json, csv, xlsx, md, summary-md (评审汇总表), sheet-md (评分表, with
-    /// --expert). Default: from the -o extension, else md.
+    /// --expert), docx (评审汇总表 as Word), sheet-docx (评分表 as Word, with --expert).
+    /// Default: from the -o extension, else md.
     #[arg(long)]
     pub format: Option<Format>,
-    /// Expert whose 评分表 to print (--format sheet-md).
+    /// Expert whose 评分表 to print (--format sheet-md or sheet-docx).
     #[arg(long)]
     pub expert: Option<String>,
+    /// Meeting date printed on the 评审汇总表 (overrides panel.json `meeting.date`).
+    #[arg(long, value_name = "DATE")]
+    pub meeting_date: Option<String>,
+    /// Meeting place printed on the 评审汇总表 (overrides panel.json `meeting.place`).
+    #[arg(long, value_name = "PLACE")]
+    pub meeting_place: Option<String>,
+    /// Language of the CSV column names: zh or en (default: from the environment, as the
+    /// screens).
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Write to this file instead of stdout (required for xlsx).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -106,7 +117,7 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
     let rep = match &a.scores {
         Some(csv) => {
             let detail = match (format, &a.expert) {
-                (Format::SheetMd, Some(e)) => export::Detail::Expert(e.clone()),
+                (Format::SheetMd | Format::SheetDocx, Some(e)) => export::Detail::Expert(e.clone()),
                 (Format::Xlsx, _) => export::Detail::All,
                 _ => export::Detail::None,
             };
@@ -160,6 +171,33 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an output file whose extension does not fit `format` (`-o out.docx` with
+/// `--format md` would put Markdown into a file Word cannot open). A path without an
+/// extension (`/dev/stdout`) or naming an existing special file (a FIFO, a device) is
+/// accepted: it is a stream, not a document.
+fn check_extension(path: &Path, format: Format) -> Result<(), ExportError> {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(());
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(());
+    }
+    let ext = ext.to_ascii_lowercase();
+    if format.extensions().contains(&ext.as_str()) {
+        return Ok(());
+    }
+    let suggest = Format::from_extension(path)
+        .map(|f| format!(", or --format {f} for a .{ext} file"))
+        .unwrap_or_default();
+    Err(ExportError::Usage(format!(
+        "-o {}: the extension .{ext} does not fit --format {format} (which writes .{}); \
+         name the file .{}{suggest}",
+        path.display(),
+        format.extensions()[0],
+        format.extensions()[0],
+    )))
+}
+
 /// `panel results`: returns (stdout, stderr, exit code); with `-o` the output goes to the
 /// file and stdout stays empty.
 pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
@@ -171,22 +209,37 @@ pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
 /// for a panel of millions of scores).
 pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)> {
     let format = a.resolved_format();
-    if format == Format::Xlsx && a.output.is_none() {
-        return Err(ExportError::Usage(
-            "--format xlsx writes a binary workbook; pass -o <FILE>.xlsx".into(),
-        )
+    if format.is_binary() && a.output.is_none() {
+        return Err(ExportError::Usage(format!(
+            "--format {format} writes a binary file; pass -o <FILE>.{}",
+            format.extensions()[0]
+        ))
         .into());
     }
-    if format == Format::SheetMd && a.expert.is_none() {
-        return Err(ExportError::Usage(
-            "--format sheet-md prints one expert's 评分表; pass --expert <ID>".into(),
-        )
+    if format.is_sheet() && a.expert.is_none() {
+        return Err(ExportError::Usage(format!(
+            "--format {format} prints one expert's 评分表; pass --expert <ID>"
+        ))
         .into());
     }
+    if let Some(path) = &a.output {
+        check_extension(path, format)?;
+    }
+    let lang = match super::score::lang_arg(a.lang.as_deref())? {
+        crate::tui::Lang::Zh => export::HeaderLang::Zh,
+        crate::tui::Lang::En => export::HeaderLang::En,
+    };
+
     let t0 = std::time::Instant::now();
-    let rep = report(a, format)?;
+    let mut rep = report(a, format)?;
+    if let Some(d) = &a.meeting_date {
+        rep.meeting.date = Some(d.clone());
+    }
+    if let Some(p) = &a.meeting_place {
+        rep.meeting.place = Some(p.clone());
+    }
     let t1 = std::time::Instant::now();
-    let bytes = rep.render(format, a.expert.as_deref())?;
+    let bytes = rep.render_in(format, a.expert.as_deref(), lang)?;
     source::timing(&format!("render {format}"), t1);
     let mut err = format!("{}\n", rep.summary_line());
     match &a.output {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::{dropped_text, p_text, Report};
+use super::{dropped_text, p_text, HeaderLang, Report};
 use crate::aggregate::AppResult;
 
 /// Columns before the per-criterion columns.
@@ -26,6 +26,22 @@ pub const CSV_COLUMNS: [&str; 12] = [
     "dropped",
 ];
 
+/// [`CSV_COLUMNS`] in Chinese (`--lang zh`).
+pub const CSV_COLUMNS_ZH: [&str; 12] = [
+    "排名",
+    "申报编号",
+    "状态",
+    "资格审查",
+    "最终得分",
+    "有效专家数",
+    "校准得分",
+    "入围概率",
+    "是否入围",
+    "建议资助金额（万元）",
+    "标记",
+    "去掉的分数",
+];
+
 /// A cell made safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return is prefixed with `'` so it is never evaluated as a formula.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
@@ -35,8 +51,19 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// The ranking as CSV bytes (BOM first; one row per application in output order).
+/// The ranking as CSV bytes (BOM first; one row per application in output order), with
+/// English column names.
 pub fn to_csv(rep: &Report) -> Vec<u8> {
+    to_csv_in(rep, HeaderLang::En)
+}
+
+/// [`to_csv`] with the column names in `lang` (the criterion ids stay as the rubric has
+/// them; the values are the same in both).
+pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
+    let columns = match lang {
+        HeaderLang::En => CSV_COLUMNS,
+        HeaderLang::Zh => CSV_COLUMNS_ZH,
+    };
     let mut out = b"\xEF\xBB\xBF".to_vec();
     let crit_ids: Vec<&str> = rep.rubric.criteria().map(|(_, k)| k.id.as_str()).collect();
     {
@@ -44,7 +71,7 @@ pub fn to_csv(rep: &Report) -> Vec<u8> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         // Writing into a Vec cannot fail.
-        for c in CSV_COLUMNS.iter().chain(&crit_ids) {
+        for c in columns.iter().chain(&crit_ids) {
             let _ = w.write_field(neutralize(c).as_bytes());
         }
         let _ = w.write_record(None::<&[u8]>);

@@ -6,10 +6,9 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{
-    calibrated_shortlisted, dropped_text, opt_show, p_text, ExportError, PairState, Report,
-    SourceInfo,
+    calibrated_shortlisted, dropped_text, forms, opt_show, p_text, ExportError, Report, SourceInfo,
 };
-use crate::aggregate::{self, AppResult, By, Method, Rounding, Settings};
+use crate::aggregate::{By, Method, Settings};
 use crate::rubric::num::show;
 
 /// A table cell: `|` escaped, line breaks as `<br>`.
@@ -282,78 +281,6 @@ pub fn to_markdown(rep: &Report) -> String {
     o
 }
 
-fn method_zh(s: &Settings) -> String {
-    let m = match s.method {
-        Method::Mean => "算术平均".to_string(),
-        Method::Trimmed => format!(
-            "去掉{k}个最高分和{k}个最低分后取算术平均（有效评分不少于{}份时；否则取算术平均）",
-            2 * s.trim + 1,
-            k = s.trim
-        ),
-        Method::Median => "中位数".to_string(),
-        Method::Normalized => "标准化（各专家评分换算为标准分后映射回百分制）".to_string(),
-    };
-    let by = match s.by {
-        By::Total => "对各专家总分",
-        By::Criterion => "对各项指标分别",
-    };
-    let rounding = match s.rounding {
-        Rounding::HalfUp => format!("保留{}位小数（四舍五入）", s.digits),
-        Rounding::Truncate => format!("保留{}位小数（截断）", s.digits),
-        Rounding::None => "不舍入".to_string(),
-    };
-    format!("{by}取{m}，{rounding}")
-}
-
-fn status_zh(a: &AppResult) -> Vec<String> {
-    let mut v = Vec::new();
-    match a.status.as_str() {
-        aggregate::STATUS_INELIGIBLE => {
-            // The failed gates in full (id and the call's own words), not only their codes;
-            // `row` escapes the cell.
-            let reasons: Vec<&str> = a
-                .ineligible_reasons
-                .iter()
-                .map(|r| r.trim_end_matches('。'))
-                .collect();
-            v.push(format!("不符合申报条件：{}", reasons.join("；")));
-        }
-        aggregate::STATUS_INCOMPLETE => v.push(format!("有效评分{}份，评分不完整", a.experts)),
-        aggregate::STATUS_BELOW_THRESHOLD => v.push("低于入围分数线".to_string()),
-        _ => {}
-    }
-    if a.eligibility == "unchecked" {
-        v.push("申报条件待人工核验".to_string());
-    }
-    for f in &a.flags {
-        if f == aggregate::FLAG_TIE_AT_CUT {
-            v.push("入围线处同分，需评审组议定".to_string());
-        } else if f == aggregate::FLAG_BUDGET_EXHAUSTED {
-            v.push("预算不足".to_string());
-        } else if let Some(c) = f.strip_prefix(aggregate::FLAG_DISAGREEMENT) {
-            v.push(format!("{c}评分分歧较大"));
-        } else if let Some(e) = f.strip_prefix(aggregate::FLAG_OUTLIER) {
-            v.push(format!("{e}总分偏离"));
-        }
-    }
-    v
-}
-
-/// The cell of `expert` for application `a` in the summary table.
-fn expert_cell(rep: &Report, a: &AppResult, expert: &str) -> String {
-    if let Some(t) = a.expert_totals.get(expert) {
-        return show(*t);
-    }
-    match rep.pairs.get(&(a.id.clone(), expert.to_string())) {
-        Some(p) => match p.state {
-            PairState::Conflict(_) => "回避".into(),
-            PairState::Draft => "未提交".into(),
-            PairState::Submitted | PairState::Scored => "不完整".into(),
-        },
-        None => "—".into(),
-    }
-}
-
 fn signature(o: &mut String, who: &str) {
     let _ = writeln!(
         o,
@@ -364,93 +291,22 @@ fn signature(o: &mut String, who: &str) {
 /// The panel 评审汇总表: every application with each expert's total, the average, the final
 /// score, rank, shortlist and recommended funding; signature lines for the panel leader.
 pub fn to_summary_markdown(rep: &Report) -> String {
-    let r = &rep.results;
-    let s = &rep.settings;
+    let f = forms::summary_form(rep, &forms::Meeting::default());
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", rep.rubric.title);
+    let _ = writeln!(o, "# {}\n", f.title);
     o.push_str("## 评审汇总表\n\n");
-    let _ = writeln!(o, "评审组：{}（{}）\n", rep.panel.title, rep.panel.id);
-    let _ = writeln!(
-        o,
-        "计分方法：{}；有效评分不少于{}份；入围分数线{}分；入围名额{}；单项资助上限{}。\n",
-        method_zh(s),
-        s.quorum,
-        show(s.threshold),
-        s.quota
-            .map(|q| format!("不超过{q}项"))
-            .unwrap_or_else(|| "不限".into()),
-        s.per_award_cap_wan
-            .map(|c| format!("{}万元", show(c)))
-            .unwrap_or_else(|| "无".into()),
-    );
-    let mut head: Vec<String> = vec!["序号".into(), "申报编号".into(), "项目名称".into()];
-    head.extend((1..=rep.experts.len()).map(|i| format!("专家{i}")));
-    head.extend(
-        [
-            "平均分",
-            "最终得分",
-            "排名",
-            "是否入围",
-            "建议资助金额（万元）",
-            "备注",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
+    let _ = writeln!(o, "{}\n", f.panel_line);
+    let _ = writeln!(o, "{}\n", f.method_line);
+    let head_refs: Vec<&str> = f.header.iter().map(String::as_str).collect();
     header(&mut o, &head_refs);
-    for (i, a) in r.applications.iter().enumerate() {
-        let mut cells = vec![
-            (i + 1).to_string(),
-            a.id.clone(),
-            rep.titles.get(&a.id).cloned().unwrap_or_default(),
-        ];
-        cells.extend(rep.experts.iter().map(|e| expert_cell(rep, a, &e.id)));
-        let mean = if a.expert_totals.is_empty() {
-            None
-        } else {
-            let sum: Decimal = a.expert_totals.values().copied().sum();
-            Some(aggregate::round_value(
-                sum / Decimal::from(a.expert_totals.len()),
-                s.digits,
-                Rounding::HalfUp,
-            ))
-        };
-        cells.push(opt_text(mean.map(show), "—"));
-        cells.push(opt_text(a.total.map(show), "—"));
-        cells.push(opt_text(a.rank, "—"));
-        cells.push(if a.shortlisted { "是" } else { "否" }.into());
-        cells.push(if a.shortlisted {
-            opt_show(a.funding_wan)
-        } else {
-            String::new()
-        });
-        let mut remarks = status_zh(a);
-        if let (true, Some(req), Some(f)) =
-            (a.shortlisted, rep.requested_wan.get(&a.id), a.funding_wan)
-        {
-            if f < *req {
-                remarks.push(format!("申请{}万元，核定{}万元", show(*req), show(f)));
-            }
-        }
-        cells.push(remarks.join("；"));
-        row(&mut o, &cells);
+    for cells in &f.rows {
+        row(&mut o, cells);
     }
     o.push('\n');
-    let names: Vec<String> = rep
-        .experts
-        .iter()
-        .enumerate()
-        .map(|(i, e)| format!("专家{} {}（{}）", i + 1, e.name, e.id))
-        .collect();
-    let _ = writeln!(o, "评审专家：{}。\n", names.join("；"));
-    o.push_str(
-        "说明：专家栏为各专家评分合计；“回避”为利益冲突回避，“未提交”为评分未提交，\
-         “不完整”为评分项目不全，“—”为未评分，均不计入。平均分为计入专家总分的算术平均；\
-         最终得分按上述计分方法计算。\n",
-    );
-    if let Some(b) = r.budget_used_wan {
-        let _ = writeln!(o, "\n建议资助金额合计：{}万元。", show(b));
+    let _ = writeln!(o, "{}\n", f.experts_line);
+    let _ = writeln!(o, "{}", f.explanation);
+    if let Some(line) = &f.funding_line {
+        let _ = writeln!(o, "\n{line}");
     }
     signature(&mut o, "评审组长");
     o
@@ -459,108 +315,24 @@ pub fn to_summary_markdown(rep: &Report) -> String {
 /// One expert's 评分表: for each application the rubric's 一级指标 / 二级指标 / 分值 / 要求 /
 /// 评分标准 with the expert's 得分, the total and a signature line.
 pub fn to_sheet_markdown(rep: &Report, expert: &str) -> Result<String, ExportError> {
-    let Some(info) = rep.experts.iter().find(|e| e.id == expert) else {
-        return Err(ExportError::Usage(format!(
-            "--expert {expert}: no such expert in panel {} (experts: {})",
-            rep.panel.id,
-            rep.experts
-                .iter()
-                .map(|e| e.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    };
-    let mut ids: Vec<&str> = rep
-        .results
-        .applications
-        .iter()
-        .map(|a| a.id.as_str())
-        .collect();
-    ids.sort_unstable();
+    let f = forms::sheet_form(rep, expert)?;
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", rep.rubric.title);
+    let _ = writeln!(o, "# {}\n", f.title);
     o.push_str("## 专家评分表\n\n");
-    let _ = writeln!(o, "评审组：{}（{}）\n", rep.panel.title, rep.panel.id);
-    let _ = writeln!(o, "评审专家：{}（{}）\n", info.name, info.id);
-    for id in ids {
-        let Some(a) = rep.results.app(id) else {
-            continue;
-        };
-        let pair = rep.pairs.get(&(id.to_string(), expert.to_string()));
+    let _ = writeln!(o, "{}\n", f.panel_line);
+    let _ = writeln!(o, "{}\n", f.expert_line);
+    for a in &f.apps {
         o.push_str("---\n\n");
-        let _ = write!(o, "### 申报编号：{id}");
-        if let Some(t) = rep.titles.get(id) {
+        let _ = write!(o, "### 申报编号：{}", a.id);
+        if let Some(t) = &a.title {
             let _ = write!(o, "　项目名称：{t}");
         }
         o.push_str("\n\n");
-        let state = match pair.map(|p| &p.state) {
-            None => "未评分".to_string(),
-            Some(PairState::Conflict(reason)) => format!(
-                "回避（利益冲突{}）",
-                reason
-                    .as_deref()
-                    .map(|r| format!("：{r}"))
-                    .unwrap_or_default()
-            ),
-            Some(s) => s.label_zh().to_string(),
-        };
-        let _ = writeln!(o, "评分状态：{state}\n");
-        header(
-            &mut o,
-            &["一级指标", "二级指标", "分值", "要求", "评分标准", "得分"],
-        );
-        for cat in &rep.rubric.categories {
-            for (j, k) in cat.criteria.iter().enumerate() {
-                let first = if j == 0 {
-                    format!(
-                        "{}（{}分）{}",
-                        cat.title,
-                        show(cat.max),
-                        if cat.bonus { "（加分项）" } else { "" }
-                    )
-                } else {
-                    String::new()
-                };
-                let score = pair
-                    .filter(|p| !matches!(p.state, PairState::Conflict(_)))
-                    .and_then(|p| p.criteria.get(&k.id))
-                    .map(|v| show(*v))
-                    .unwrap_or_default();
-                row(
-                    &mut o,
-                    &[
-                        first,
-                        k.title.clone(),
-                        show(k.max),
-                        k.requirement.clone(),
-                        k.standard.clone(),
-                        score,
-                    ],
-                );
-            }
+        let _ = writeln!(o, "评分状态：{}\n", a.state);
+        header(&mut o, &forms::SHEET_HEADER);
+        for r in a.rows.iter().chain(std::iter::once(&a.total_row)) {
+            row(&mut o, r);
         }
-        let bonus = rep.rubric.bonus_max();
-        let max_text = if bonus.is_zero() {
-            show(rep.rubric.total_max)
-        } else {
-            format!("{}+{}", show(rep.rubric.total_max), show(bonus))
-        };
-        let total = a
-            .expert_totals
-            .get(expert)
-            .map(|t| show(*t))
-            .unwrap_or_else(|| "—".into());
-        row(
-            &mut o,
-            &[
-                "合计".into(),
-                String::new(),
-                max_text,
-                String::new(),
-                String::new(),
-                total,
-            ],
-        );
         signature(&mut o, "评审专家");
         o.push('\n');
     }

@@ -18,6 +18,8 @@
 
 pub(crate) mod csv_lines;
 mod csv_out;
+mod docx_out;
+pub mod forms;
 mod json;
 mod md;
 mod scores_csv;
@@ -36,14 +38,15 @@ use crate::rubric::Rubric;
 use crate::sheet::CsvProblem;
 use crate::store::{AuditRecord, StoreError};
 
-pub use csv_out::{neutralize, to_csv};
+pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
+pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
 pub use scores_csv::{read_scores_csv, CsvScores, Detail};
 pub use source::{
     build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, Overrides,
 };
-pub use xlsx::{to_xlsx, XLSX_SHEETS};
+pub use xlsx::{to_xlsx, SUMMARY_SHEET, XLSX_SHEETS};
 
 /// Errors building or writing results. Every message names the file and the place in it.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +91,10 @@ pub enum Format {
     SummaryMd,
     /// One expert's printable 评分表.
     SheetMd,
+    /// The 评审汇总表 as a Word document (A4 landscape).
+    Docx,
+    /// One expert's 评分表 as a Word document.
+    SheetDocx,
 }
 
 impl Format {
@@ -106,13 +113,36 @@ impl Format {
             Format::Md => "md",
             Format::SummaryMd => "summary-md",
             Format::SheetMd => "sheet-md",
+            Format::Docx => "docx",
+            Format::SheetDocx => "sheet-docx",
         }
     }
 
     /// Whether the format shows each expert's per-criterion values (kept for every
     /// (application, expert) pair only then).
     pub fn needs_detail(self) -> bool {
-        matches!(self, Format::Xlsx | Format::SheetMd)
+        matches!(self, Format::Xlsx | Format::SheetMd | Format::SheetDocx)
+    }
+
+    /// Whether the format is one expert's 评分表 (needs `--expert`).
+    pub fn is_sheet(self) -> bool {
+        matches!(self, Format::SheetMd | Format::SheetDocx)
+    }
+
+    /// Whether the output is a binary file (written only with `-o`).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Docx | Format::SheetDocx)
+    }
+
+    /// The output file extensions that fit the format.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Format::Json => &["json"],
+            Format::Csv => &["csv"],
+            Format::Xlsx => &["xlsx"],
+            Format::Md | Format::SummaryMd | Format::SheetMd => &["md", "markdown", "txt"],
+            Format::Docx | Format::SheetDocx => &["docx"],
+        }
     }
 
     /// From an output file's extension (`.json`, `.csv`, `.xlsx`, `.md`).
@@ -123,6 +153,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "xlsx" => Some(Format::Xlsx),
             "md" | "markdown" => Some(Format::Md),
+            "docx" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -144,11 +175,22 @@ impl FromStr for Format {
             "md" | "markdown" => Ok(Format::Md),
             "summary-md" | "summary" => Ok(Format::SummaryMd),
             "sheet-md" | "sheet" => Ok(Format::SheetMd),
+            "docx" | "summary-docx" => Ok(Format::Docx),
+            "sheet-docx" => Ok(Format::SheetDocx),
             _ => Err(format!(
-                "unknown format \"{s}\": expected one of json, csv, xlsx, md, summary-md, sheet-md"
+                "unknown format \"{s}\": expected one of json, csv, xlsx, md, summary-md, \
+                 sheet-md, docx, sheet-docx"
             )),
         }
     }
+}
+
+/// The language of column names in the CSV export (`--lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeaderLang {
+    #[default]
+    En,
+    Zh,
 }
 
 /// The panel, as named in the results.
@@ -254,6 +296,8 @@ pub struct Report {
     pub pairs: BTreeMap<(String, String), PairDetail>,
     /// Notes of the input stage (invalid bundles, experts outside the roster, …).
     pub notes: Vec<String>,
+    /// The meeting (date, place, chair) the printed forms name.
+    pub meeting: forms::Meeting,
 }
 
 impl Report {
@@ -273,9 +317,19 @@ impl Report {
 
     /// Renders the report in `format` (text formats as UTF-8 bytes).
     pub fn render(&self, format: Format, expert: Option<&str>) -> Result<Vec<u8>, ExportError> {
+        self.render_in(format, expert, HeaderLang::En)
+    }
+
+    /// [`Report::render`] with the CSV's column names in `lang`.
+    pub fn render_in(
+        &self,
+        format: Format,
+        expert: Option<&str>,
+        lang: HeaderLang,
+    ) -> Result<Vec<u8>, ExportError> {
         Ok(match format {
             Format::Json => to_json(self).into_bytes(),
-            Format::Csv => to_csv(self),
+            Format::Csv => to_csv_in(self, lang),
             Format::Md => to_markdown(self).into_bytes(),
             Format::SummaryMd => to_summary_markdown(self).into_bytes(),
             Format::SheetMd => {
@@ -287,6 +341,15 @@ impl Report {
                 to_sheet_markdown(self, e)?.into_bytes()
             }
             Format::Xlsx => to_xlsx(self)?,
+            Format::Docx => docx_out::summary_docx(self)?,
+            Format::SheetDocx => {
+                let Some(e) = expert else {
+                    return Err(ExportError::Usage(
+                        "--format sheet-docx needs --expert <ID> (whose 评分表 to print)".into(),
+                    ));
+                };
+                docx_out::sheet_docx(self, e)?
+            }
         })
     }
 

@@ -520,6 +520,11 @@ fn finish(
         source,
         pairs,
         notes,
+        meeting: super::forms::Meeting {
+            date: panel.config.meeting.as_ref().and_then(|m| m.date.clone()),
+            place: panel.config.meeting.as_ref().and_then(|m| m.place.clone()),
+            chair: panel.config.chair.clone(),
+        },
     })
 }
 

@@ -1,4 +1,5 @@
-//! XLSX export (rust_xlsxwriter): sheets `ranking`, `per criterion`, `per expert`,
+//! XLSX export (rust_xlsxwriter): sheets `评审汇总表` (the printable panel summary, Chinese
+//! headers, set up to print on A4 landscape), `ranking`, `per criterion`, `per expert`,
 //! `disagreements`, `audit`. Text is written as text cells (never as formulas); numbers as
 //! numbers (display only: the decisions were made in exact decimals).
 
@@ -12,13 +13,17 @@ use crate::aggregate::{self, AppResult};
 use crate::rubric::num::show;
 
 /// The worksheet names, in order.
-pub const XLSX_SHEETS: [&str; 5] = [
+pub const XLSX_SHEETS: [&str; 6] = [
+    SUMMARY_SHEET,
     "ranking",
     "per criterion",
     "per expert",
     "disagreements",
     "audit",
 ];
+
+/// The first sheet: the 评审汇总表.
+pub const SUMMARY_SHEET: &str = "评审汇总表";
 
 /// Excel's limit on the characters of a cell.
 const MAX_CELL_CHARS: usize = 32_767;
@@ -114,7 +119,7 @@ fn strings(v: &[&str]) -> Vec<String> {
 }
 
 fn ranking(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), XlsxError> {
-    let mut sh = Sheet::new(wb, XLSX_SHEETS[0])?;
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[1])?;
     let mut head = strings(&CSV_COLUMNS);
     head.insert(2, "title".into());
     head.push("calibrated_shortlisted".into());
@@ -170,7 +175,7 @@ fn state_text(rep: &Report, a: &AppResult, expert: &str) -> Option<&'static str>
 }
 
 fn per_criterion(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
-    let mut sh = Sheet::new(wb, XLSX_SHEETS[1])?;
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[2])?;
     let mut head = strings(&["id", "criterion", "title", "max", "panel value"]);
     head.extend(rep.experts.iter().map(|e| e.id.clone()));
     head.extend(strings(&[
@@ -224,7 +229,7 @@ fn per_criterion(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
 }
 
 fn per_expert(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), XlsxError> {
-    let mut sh = Sheet::new(wb, XLSX_SHEETS[2])?;
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[3])?;
     let mut head = strings(&["id", "expert", "name", "state", "total"]);
     head.extend(crit_ids.iter().map(|s| s.to_string()));
     head.push("flag".into());
@@ -263,7 +268,7 @@ fn per_expert(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), 
 }
 
 fn disagreements(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
-    let mut sh = Sheet::new(wb, XLSX_SHEETS[3])?;
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[4])?;
     sh.header(&strings(&[
         "id",
         "kind",
@@ -321,7 +326,7 @@ fn disagreements(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
 }
 
 fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
-    let mut sh = Sheet::new(wb, XLSX_SHEETS[4])?;
+    let mut sh = Sheet::new(wb, XLSX_SHEETS[5])?;
     sh.header(&strings(&["key", "value", "", "", ""]))?;
     let kv = |k: &str, v: String| vec![Cell::from(k), Cell::Text(v)];
     sh.row(kv("panel", format!("{} {}", rep.panel.id, rep.panel.title)))?;
@@ -403,9 +408,82 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// The 评审汇总表 sheet: title lines, the table with Chinese headers (numbers as numbers),
+/// the remarks and signature lines; prints on A4 landscape, fitted to the page width, with
+/// the header row repeated on every page.
+fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
+    let f = super::forms::summary_form(rep, &rep.meeting);
+    let mut sh = Sheet::new(wb, SUMMARY_SHEET)?;
+    let title = Format::new().set_bold().set_font_size(16);
+    sh.ws.write_string_with_format(0, 0, &f.title, &title)?;
+    sh.ws.write_string_with_format(
+        1,
+        0,
+        "评审汇总表",
+        &Format::new().set_bold().set_font_size(14),
+    )?;
+    sh.row = 2;
+    if let Some(p) = &f.provisional {
+        sh.row(vec![p.as_str().into()])?;
+    }
+    for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line] {
+        sh.row(vec![line.as_str().into()])?;
+    }
+    let head_row = sh.row;
+    for (c, h) in f.header.iter().enumerate() {
+        sh.ws
+            .write_string_with_format(sh.row, c as u16, h, &sh.bold)?;
+    }
+    sh.row += 1;
+    let numeric = |h: &str| {
+        h.starts_with("专家")
+            || matches!(h, "序号" | "平均分" | "最终得分" | "排名")
+            || h.starts_with("建议资助金额")
+    };
+    for r in &f.rows {
+        let cells = r
+            .iter()
+            .zip(&f.header)
+            .map(|(v, h)| match v.parse::<Decimal>() {
+                Ok(d) if numeric(h) => Cell::Num(d),
+                _ => Cell::Text(v.clone()),
+            })
+            .collect();
+        sh.row(cells)?;
+    }
+    sh.row(vec![])?;
+    for line in [&f.budget_line, &f.funding_line].into_iter().flatten() {
+        sh.row(vec![line.as_str().into()])?;
+    }
+    sh.row(vec![f.experts_line.as_str().into()])?;
+    sh.row(vec![f.explanation.as_str().into()])?;
+    sh.row(vec![])?;
+    for s in &f.signers {
+        sh.row(vec![format!("{s}　{}", super::SIGNATURE_BLANK).into()])?;
+    }
+    for (c, h) in f.header.iter().enumerate() {
+        let w = match h.as_str() {
+            "项目名称" => 30.0,
+            "备注" => 40.0,
+            "建议资助金额（万元）" => 12.0,
+            "申报编号" => 12.0,
+            _ => 8.0,
+        };
+        sh.ws.set_column_width(c as u16, w)?;
+    }
+    sh.ws
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    sh.ws.set_repeat_rows(head_row, head_row)?;
+    sh.ws.set_footer("&C第 &P 页 共 &N 页");
+    Ok(())
+}
+
 fn build(rep: &Report) -> Result<Vec<u8>, XlsxError> {
     let crit_ids: Vec<&str> = rep.rubric.criteria().map(|(_, k)| k.id.as_str()).collect();
     let mut wb = Workbook::new();
+    summary(&mut wb, rep)?;
     ranking(&mut wb, rep, &crit_ids)?;
     per_criterion(&mut wb, rep)?;
     per_expert(&mut wb, rep, &crit_ids)?;

@@ -1,0 +1,51 @@
+//! `panel form <RUBRIC> -o 申报书.docx`: the program's blank 申报书 as a Word document.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use super::rubric::load_arg;
+use crate::office::{self, FormFill};
+
+/// Writes the blank form of `rubric_arg` (file or embedded id) to `out`; returns
+/// (stdout, stderr, exit code).
+pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<(String, String, i32)> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref() != Some("docx") {
+        bail!(
+            "-o {}: the form is a Word document; name the file .docx (e.g. 申报书.docx)",
+            out.display()
+        );
+    }
+    if out.exists() && !force {
+        bail!(
+            "{} exists; pass --force to replace it, or choose another -o",
+            out.display()
+        );
+    }
+    let loaded = load_arg(rubric_arg)?;
+    let rubric = &loaded.rubric;
+    let layout = office::layout(rubric);
+    let bytes = office::form_docx(rubric, &layout, &FormFill::default())?;
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    let how = if layout.from_seed {
+        "laid out like the call's own form"
+    } else if rubric.derived {
+        "the call prints no form: built from the derived rubric's sections and facts, and says so"
+    } else {
+        "the call prints no form: built from the rubric's sections and facts, and says so"
+    };
+    Ok((
+        String::new(),
+        format!(
+            "wrote {} ({}, {} bytes; {how})\n",
+            out.display(),
+            layout.title,
+            bytes.len()
+        ),
+        0,
+    ))
+}

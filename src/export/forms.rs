@@ -1,0 +1,402 @@
+//! The printable forms' content, computed once from a [`Report`]: the panel 评审汇总表 and
+//! one expert's 评分表 as title lines, table header and rows, remarks and signature lines.
+//! The Markdown and the Word renderers ([`super::md`], [`super::docx_out`]) only lay them out.
+
+use rust_decimal::Decimal;
+
+use super::{ExportError, PairState, Report};
+use crate::aggregate::{self, AppResult, By, Method, Rounding, Settings};
+use crate::rubric::num::show;
+
+/// The meeting a results document belongs to (from `panel.json` or the command line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meeting {
+    /// 评审日期, as written (e.g. `2024年9月12日`).
+    pub date: Option<String>,
+    /// 评审地点.
+    pub place: Option<String>,
+    /// Expert id of the panel chair (评审组长).
+    pub chair: Option<String>,
+}
+
+/// The panel 评审汇总表.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryForm {
+    /// The call's title (the rubric's official title).
+    pub title: String,
+    /// `评审组：… （id）`.
+    pub panel_line: String,
+    /// The call and track: `申报类别：… （rubric id，version）；依据：source`.
+    pub call_line: String,
+    /// `评审时间：…；评审地点：…` (blank lines to fill in when not known).
+    pub meeting_line: String,
+    /// `计分方法：…`.
+    pub method_line: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// `评审专家：…。`
+    pub experts_line: String,
+    /// `说明：…`
+    pub explanation: String,
+    /// `建议资助金额合计：X万元。` when the results recommend funding.
+    pub funding_line: Option<String>,
+    /// `预算总额X万元，建议资助合计Y万元。` when a budget is set.
+    pub budget_line: Option<String>,
+    /// The provisional marker, when the shortlist is not final.
+    pub provisional: Option<String>,
+    /// Who signs: every panel member (`评审专家 name（id）`), then the chair (`评审组长 …`).
+    pub signers: Vec<String>,
+}
+
+/// One application of an expert's 评分表.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetApp {
+    pub id: String,
+    pub title: Option<String>,
+    /// `评分状态` text.
+    pub state: String,
+    /// 一级指标, 二级指标, 分值, 要求, 评分标准, 得分.
+    pub rows: Vec<[String; 6]>,
+    /// The 合计 row.
+    pub total_row: [String; 6],
+}
+
+/// One expert's 评分表.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetForm {
+    pub title: String,
+    pub panel_line: String,
+    /// `评审专家：name（id）`.
+    pub expert_line: String,
+    pub apps: Vec<SheetApp>,
+}
+
+/// The 评分表's column heads.
+pub const SHEET_HEADER: [&str; 6] = ["一级指标", "二级指标", "分值", "要求", "评分标准", "得分"];
+
+pub(crate) fn method_zh(s: &Settings) -> String {
+    let m = match s.method {
+        Method::Mean => "算术平均".to_string(),
+        Method::Trimmed => format!(
+            "去掉{k}个最高分和{k}个最低分后取算术平均（有效评分不少于{}份时；否则取算术平均）",
+            2 * s.trim + 1,
+            k = s.trim
+        ),
+        Method::Median => "中位数".to_string(),
+        Method::Normalized => "标准化（各专家评分换算为标准分后映射回百分制）".to_string(),
+    };
+    let by = match s.by {
+        By::Total => "对各专家总分",
+        By::Criterion => "对各项指标分别",
+    };
+    let rounding = match s.rounding {
+        Rounding::HalfUp => format!("保留{}位小数（四舍五入）", s.digits),
+        Rounding::Truncate => format!("保留{}位小数（截断）", s.digits),
+        Rounding::None => "不舍入".to_string(),
+    };
+    format!("{by}取{m}，{rounding}")
+}
+
+/// The remarks of application `a` (status, unchecked eligibility, flags), in Chinese; an
+/// ineligible application gives each failed gate in full (id and the call's own words).
+pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
+    let mut v = Vec::new();
+    match a.status.as_str() {
+        aggregate::STATUS_INELIGIBLE => {
+            let reasons: Vec<&str> = a
+                .ineligible_reasons
+                .iter()
+                .map(|r| r.trim_end_matches('。'))
+                .collect();
+            v.push(format!("不符合申报条件：{}", reasons.join("；")));
+        }
+        aggregate::STATUS_INCOMPLETE => v.push(format!("有效评分{}份，评分不完整", a.experts)),
+        aggregate::STATUS_BELOW_THRESHOLD => v.push("低于入围分数线".to_string()),
+        _ => {}
+    }
+    if a.eligibility == "unchecked" {
+        v.push("申报条件待人工核验".to_string());
+    }
+    for f in &a.flags {
+        if f == aggregate::FLAG_TIE_AT_CUT {
+            v.push("入围线处同分，需评审组议定".to_string());
+        } else if f == aggregate::FLAG_BUDGET_EXHAUSTED {
+            v.push("预算不足".to_string());
+        } else if let Some(c) = f.strip_prefix(aggregate::FLAG_DISAGREEMENT) {
+            v.push(format!("{c}评分分歧较大"));
+        } else if let Some(e) = f.strip_prefix(aggregate::FLAG_OUTLIER) {
+            v.push(format!("{e}总分偏离"));
+        }
+    }
+    v
+}
+
+/// The cell of `expert` for application `a` in the summary table.
+fn expert_cell(rep: &Report, a: &AppResult, expert: &str) -> String {
+    if let Some(t) = a.expert_totals.get(expert) {
+        return show(*t);
+    }
+    match rep.pairs.get(&(a.id.clone(), expert.to_string())) {
+        Some(p) => match p.state {
+            PairState::Conflict(_) => "回避".into(),
+            PairState::Draft => "未提交".into(),
+            PairState::Submitted | PairState::Scored => "不完整".into(),
+        },
+        None => "—".into(),
+    }
+}
+
+fn or_blank(v: Option<&str>, blank: &str) -> String {
+    v.map(str::to_string).unwrap_or_else(|| blank.to_string())
+}
+
+/// The 评审汇总表 of `rep` for `meeting`.
+pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
+    let r = &rep.results;
+    let s = &rep.settings;
+    let mut header: Vec<String> = vec!["序号".into(), "申报编号".into(), "项目名称".into()];
+    header.extend((1..=rep.experts.len()).map(|i| format!("专家{i}")));
+    header.extend(
+        [
+            "平均分",
+            "最终得分",
+            "排名",
+            "是否入围",
+            "建议资助金额（万元）",
+            "备注",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let mut rows = Vec::with_capacity(r.applications.len());
+    for (i, a) in r.applications.iter().enumerate() {
+        let mut cells = vec![
+            (i + 1).to_string(),
+            a.id.clone(),
+            rep.titles.get(&a.id).cloned().unwrap_or_default(),
+        ];
+        cells.extend(rep.experts.iter().map(|e| expert_cell(rep, a, &e.id)));
+        let mean = if a.expert_totals.is_empty() {
+            None
+        } else {
+            let sum: Decimal = a.expert_totals.values().copied().sum();
+            Some(aggregate::round_value(
+                sum / Decimal::from(a.expert_totals.len()),
+                s.digits,
+                Rounding::HalfUp,
+            ))
+        };
+        cells.push(mean.map(show).unwrap_or_else(|| "—".into()));
+        cells.push(a.total.map(show).unwrap_or_else(|| "—".into()));
+        cells.push(a.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()));
+        cells.push(if a.shortlisted { "是" } else { "否" }.into());
+        cells.push(if a.shortlisted {
+            a.funding_wan.map(show).unwrap_or_default()
+        } else {
+            String::new()
+        });
+        let mut remarks = status_zh(a);
+        if let (true, Some(req), Some(f)) =
+            (a.shortlisted, rep.requested_wan.get(&a.id), a.funding_wan)
+        {
+            if f < *req {
+                remarks.push(format!("申请{}万元，核定{}万元", show(*req), show(f)));
+            }
+        }
+        cells.push(remarks.join("；"));
+        rows.push(cells);
+    }
+    let names: Vec<String> = rep
+        .experts
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("专家{} {}（{}）", i + 1, e.name, e.id))
+        .collect();
+    let mut signers: Vec<String> = rep
+        .experts
+        .iter()
+        .filter(|e| e.in_roster && meeting.chair.as_deref() != Some(e.id.as_str()))
+        .map(|e| format!("评审专家 {}（{}）", e.name, e.id))
+        .collect();
+    signers.push(match &meeting.chair {
+        Some(c) => format!("评审组长 {}（{}）", rep.expert_name(c), c),
+        None => "评审组长".to_string(),
+    });
+    let rubric = &rep.rubric;
+    SummaryForm {
+        title: rubric.title.clone(),
+        panel_line: format!("评审组：{}（{}）", rep.panel.title, rep.panel.id),
+        call_line: format!(
+            "申报类别：{}（{}，{}）{}",
+            rubric.title,
+            rubric.id,
+            rubric.version,
+            if rubric.source.is_empty() {
+                String::new()
+            } else {
+                format!("；依据：{}", rubric.source)
+            }
+        ),
+        meeting_line: format!(
+            "评审时间：{}　　评审地点：{}",
+            or_blank(meeting.date.as_deref(), "________年____月____日"),
+            or_blank(meeting.place.as_deref(), "______________________")
+        ),
+        method_line: format!(
+            "计分方法：{}；有效评分不少于{}份；入围分数线{}分；入围名额{}；单项资助上限{}。",
+            method_zh(s),
+            s.quorum,
+            show(s.threshold),
+            s.quota
+                .map(|q| format!("不超过{q}项"))
+                .unwrap_or_else(|| "不限".into()),
+            s.per_award_cap_wan
+                .map(|c| format!("{}万元", show(c)))
+                .unwrap_or_else(|| "无".into()),
+        ),
+        header,
+        rows,
+        experts_line: format!("评审专家：{}。", names.join("；")),
+        explanation: "说明：专家栏为各专家评分合计；“回避”为利益冲突回避，“未提交”为评分未提交，\
+                      “不完整”为评分项目不全，“—”为未评分，均不计入。平均分为计入专家总分的算术平均；\
+                      最终得分按上述计分方法计算。"
+            .to_string(),
+        funding_line: r
+            .budget_used_wan
+            .map(|b| format!("建议资助金额合计：{}万元。", show(b))),
+        budget_line: s.budget_wan.map(|b| {
+            format!(
+                "预算总额{}万元，建议资助合计{}万元。",
+                show(b),
+                show(r.budget_used_wan.unwrap_or_default())
+            )
+        }),
+        provisional: provisional(rep),
+        signers,
+    }
+}
+
+/// The provisional marker: the shortlist is not final while an application's eligibility
+/// is unchecked or an application is incomplete.
+fn provisional(rep: &Report) -> Option<String> {
+    let apps = &rep.results.applications;
+    let unchecked = apps.iter().filter(|a| a.eligibility == "unchecked").count();
+    let incomplete = apps
+        .iter()
+        .filter(|a| a.status == aggregate::STATUS_INCOMPLETE)
+        .count();
+    if unchecked == 0 && incomplete == 0 {
+        return None;
+    }
+    let mut why = Vec::new();
+    if unchecked > 0 {
+        why.push(format!("{unchecked}项申报条件待人工核验"));
+    }
+    if incomplete > 0 {
+        why.push(format!("{incomplete}项评分不完整"));
+    }
+    Some(format!(
+        "【暂定结果】{}，入围名单尚未确定。",
+        why.join("，")
+    ))
+}
+
+/// One expert's 评分表: for each application (id order) the rubric's rows with the
+/// expert's 得分 and the total.
+pub fn sheet_form(rep: &Report, expert: &str) -> Result<SheetForm, ExportError> {
+    let Some(info) = rep.experts.iter().find(|e| e.id == expert) else {
+        return Err(ExportError::Usage(format!(
+            "--expert {expert}: no such expert in panel {} (experts: {})",
+            rep.panel.id,
+            rep.experts
+                .iter()
+                .map(|e| e.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let mut ids: Vec<&str> = rep
+        .results
+        .applications
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    let bonus = rep.rubric.bonus_max();
+    let max_text = if bonus.is_zero() {
+        show(rep.rubric.total_max)
+    } else {
+        format!("{}+{}", show(rep.rubric.total_max), show(bonus))
+    };
+    let mut apps = Vec::new();
+    for id in ids {
+        let Some(a) = rep.results.app(id) else {
+            continue;
+        };
+        let pair = rep.pairs.get(&(id.to_string(), expert.to_string()));
+        let state = match pair.map(|p| &p.state) {
+            None => "未评分".to_string(),
+            Some(PairState::Conflict(reason)) => format!(
+                "回避（利益冲突{}）",
+                reason
+                    .as_deref()
+                    .map(|r| format!("：{r}"))
+                    .unwrap_or_default()
+            ),
+            Some(s) => s.label_zh().to_string(),
+        };
+        let mut rows = Vec::new();
+        for cat in &rep.rubric.categories {
+            for (j, k) in cat.criteria.iter().enumerate() {
+                let first = if j == 0 {
+                    format!(
+                        "{}（{}分）{}",
+                        cat.title,
+                        show(cat.max),
+                        if cat.bonus { "（加分项）" } else { "" }
+                    )
+                } else {
+                    String::new()
+                };
+                let score = pair
+                    .filter(|p| !matches!(p.state, PairState::Conflict(_)))
+                    .and_then(|p| p.criteria.get(&k.id))
+                    .map(|v| show(*v))
+                    .unwrap_or_default();
+                rows.push([
+                    first,
+                    k.title.clone(),
+                    show(k.max),
+                    k.requirement.clone(),
+                    k.standard.clone(),
+                    score,
+                ]);
+            }
+        }
+        let total = a
+            .expert_totals
+            .get(expert)
+            .map(|t| show(*t))
+            .unwrap_or_else(|| "—".into());
+        apps.push(SheetApp {
+            id: id.to_string(),
+            title: rep.titles.get(id).cloned(),
+            state,
+            rows,
+            total_row: [
+                "合计".into(),
+                String::new(),
+                max_text.clone(),
+                String::new(),
+                String::new(),
+                total,
+            ],
+        });
+    }
+    Ok(SheetForm {
+        title: rep.rubric.title.clone(),
+        panel_line: format!("评审组：{}（{}）", rep.panel.title, rep.panel.id),
+        expert_line: format!("评审专家：{}（{}）", info.name, info.id),
+        apps,
+    })
+}

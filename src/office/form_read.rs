@@ -1,0 +1,733 @@
+//! Reads a filled 申报书 (paragraphs and tables from [`super::docx_read`]) into a raw
+//! application (`panel-raw/1`), finding every value by its label as the program's form
+//! ([`super::form_layout`]) prints it. A value that cannot be read is listed with the cell
+//! looked at and never guessed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::cell_values::{inline_value, is_label, norm, norm_bare, parse_number, ticked};
+use super::docx_read::{DocBlock, DocCell};
+use super::form_layout::{
+    check_options, slot_paths, Block, FormLayout, IdField, Slot, LEAD_FIELDS, TEAM_COLUMNS,
+};
+use crate::anonymize::{Identity, Partner, Person, RawApplication, RAW_SCHEMA};
+use crate::bundle::{Attachment, Section};
+use crate::rubric::{FactType, Rubric};
+
+/// A value the form did not give.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Missing {
+    /// Fact key, identity field (`identity.applicant`), `title` or `sections.<key>`.
+    pub key: String,
+    /// What was looked at and why it is not a value.
+    pub message: String,
+}
+
+/// The result of reading one form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingested {
+    pub raw: RawApplication,
+    pub missing: Vec<Missing>,
+    /// Attachments the form names that are not beside it.
+    pub absent_attachments: Vec<String>,
+}
+
+/// What the reader found for one slot.
+enum Found {
+    /// The label was found; the value cell's text (maybe empty) and where.
+    Value(String, String),
+    /// No row holds the labels.
+    NoLabel,
+}
+
+/// All table rows in document order, with their table number (1-based).
+fn rows(blocks: &[DocBlock]) -> Vec<(usize, usize, &Vec<DocCell>)> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    for b in blocks {
+        if let DocBlock::Table(rs) = b {
+            t += 1;
+            for (i, r) in rs.iter().enumerate() {
+                out.push((t, i + 1, r));
+            }
+        }
+    }
+    out
+}
+
+fn unit_only(s: &str) -> bool {
+    let n = norm(s);
+    matches!(
+        n.as_str(),
+        "家" | "件" | "人" | "万元" | "次" | "笔" | "%" | "人次" | "元" | "个" | "项"
+    )
+}
+
+/// Finds the value after `path` (row label, then the label just before the value).
+fn find(
+    all: &[(usize, usize, &Vec<DocCell>)],
+    path: &[String],
+    labels: &[String],
+    year: bool,
+) -> Found {
+    let Some(last) = path.last() else {
+        return Found::NoLabel;
+    };
+    for (ti, (t, r, row)) in all.iter().enumerate() {
+        let Some(first_at) = row
+            .iter()
+            .position(|c| is_label(&c.text, &path[0]) || inline_value(&c.text, &path[0]).is_some())
+        else {
+            continue;
+        };
+        let at = if path.len() > 1 {
+            match row
+                .iter()
+                .enumerate()
+                .skip(first_at + 1)
+                .find(|(_, c)| is_label(&c.text, last) || inline_value(&c.text, last).is_some())
+            {
+                Some((i, _)) => i,
+                None => continue,
+            }
+        } else {
+            first_at
+        };
+        let place = format!("table {t} row {r}");
+        if let Some(v) = inline_value(&row[at].text, last) {
+            return Found::Value(v, place);
+        }
+        let is_known = |s: &str| labels.iter().any(|l| is_label(s, l));
+        match row.get(at + 1) {
+            Some(c) if !c.merged || c.text != row[at].text => {
+                if year && (is_known(&c.text) || c.text.trim().is_empty()) {
+                    // Years as a header row: the value is below, same column.
+                    if let Some((nt, nr, next)) = all.get(ti + 1) {
+                        if nt == t {
+                            if let Some(below) = next.iter().find(|b| b.col == row[at].col) {
+                                return Found::Value(
+                                    below.text.clone(),
+                                    format!("table {nt} row {nr}"),
+                                );
+                            }
+                        }
+                    }
+                }
+                if is_known(&c.text) {
+                    continue;
+                }
+                let text = if unit_only(&c.text) {
+                    ""
+                } else {
+                    c.text.as_str()
+                };
+                return Found::Value(text.to_string(), place);
+            }
+            _ => {
+                if year {
+                    if let Some((nt, nr, next)) = all.get(ti + 1) {
+                        if nt == t {
+                            if let Some(below) = next.iter().find(|b| b.col == row[at].col) {
+                                return Found::Value(
+                                    below.text.clone(),
+                                    format!("table {nt} row {nr}"),
+                                );
+                            }
+                        }
+                    }
+                }
+                return Found::Value(String::new(), place);
+            }
+        }
+    }
+    Found::NoLabel
+}
+
+fn cell_note(path: &[String]) -> String {
+    path.last().cloned().unwrap_or_default()
+}
+
+/// The part headings of the layout: (normalized heading, section key).
+fn headings(l: &FormLayout) -> Vec<(String, Option<String>, String)> {
+    l.blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { text, section } => {
+                let bare = match text.find('、') {
+                    Some(i) => &text[i + '、'.len_utf8()..],
+                    None => text.as_str(),
+                };
+                Some((norm_bare(bare), section.clone(), text.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Which heading `text` is (its first line), if any.
+fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usize> {
+    let first = text.lines().next().unwrap_or("").trim();
+    // `经费预算：` introduces a table; a heading has no colon.
+    if first.ends_with([':', '：']) {
+        return None;
+    }
+    let n = norm_bare(first);
+    let n = match n.find('、') {
+        Some(i) if n[..i].chars().count() <= 3 => n[i + '、'.len_utf8()..].to_string(),
+        _ => n,
+    };
+    if n.is_empty() {
+        return None;
+    }
+    hs.iter().position(|(h, _, _)| *h == n)
+}
+
+/// The section texts: what follows each heading up to the next (paragraphs kept; a table
+/// row as its cells joined by `　`), without the form's hint line.
+fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String> {
+    let hs = headings(l);
+    let hints: Vec<String> = l
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::TextBox { hint, .. } if !hint.is_empty() => Some(norm(hint)),
+            _ => None,
+        })
+        .collect();
+    let mut cur: Option<String> = None;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let push = |cur: &Option<String>, line: &str, out: &mut BTreeMap<String, Vec<String>>| {
+        if let Some(k) = cur {
+            if !hints.contains(&norm(line)) {
+                out.entry(k.clone()).or_default().push(line.to_string());
+            }
+        }
+    };
+    for b in blocks {
+        match b {
+            DocBlock::Para(p) => {
+                if let Some(i) = heading_of(p, &hs) {
+                    cur = hs[i].1.clone();
+                    continue;
+                }
+                push(&cur, p, &mut out);
+            }
+            DocBlock::Table(rs) => {
+                for row in rs {
+                    let cells: Vec<&DocCell> = row.iter().filter(|c| !c.merged).collect();
+                    // A heading typed into a table row (a form kept as one big table).
+                    if let Some(first) = cells.first() {
+                        if let Some(i) = heading_of(&first.text, &hs) {
+                            cur = hs[i].1.clone();
+                            let rest: Vec<&str> = first.text.lines().skip(1).collect();
+                            for line in rest {
+                                push(&cur, line, &mut out);
+                            }
+                            for c in cells.iter().skip(1) {
+                                for line in c.text.lines() {
+                                    push(&cur, line, &mut out);
+                                }
+                            }
+                            continue;
+                        }
+                    }
+                    if cells.len() == 1 {
+                        for line in cells[0].text.lines() {
+                            push(&cur, line, &mut out);
+                        }
+                    } else {
+                        let line: Vec<String> = cells
+                            .iter()
+                            .map(|c| c.text.replace('\n', " ").trim().to_string())
+                            .filter(|t| !t.is_empty())
+                            .collect();
+                        if !line.is_empty() {
+                            push(&cur, &line.join("　"), &mut out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(k, lines)| {
+            // Trim blank lines at both ends, keep the paragraphs inside.
+            let text = lines.join("\n");
+            (k, text.trim().to_string())
+        })
+        .collect()
+}
+
+/// The 项目主要人员 table: rows under a header with 姓名, 性别 and 年龄.
+fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
+    let mut out = Vec::new();
+    for b in blocks {
+        let DocBlock::Table(rs) = b else { continue };
+        let mut cols: Option<Vec<(usize, &'static str)>> = None;
+        for row in rs {
+            if let Some(c) = &cols {
+                let mut p = BTreeMap::new();
+                for (col, key) in c {
+                    if let Some(cell) = row.iter().find(|x| x.col == *col) {
+                        let t = cell.text.trim();
+                        if !t.is_empty() {
+                            p.insert(*key, t.to_string());
+                        }
+                    }
+                }
+                if p.contains_key("name") {
+                    out.push(p);
+                }
+                continue;
+            }
+            let has = |l: &str| row.iter().any(|c| is_label(&c.text, l));
+            if has("姓名") && has("性别") && has("年龄") {
+                cols = Some(
+                    row.iter()
+                        .filter_map(|c| {
+                            TEAM_COLUMNS
+                                .iter()
+                                .find(|(l, _)| is_label(&c.text, l))
+                                .map(|(_, k)| (c.col, *k))
+                        })
+                        .collect(),
+                );
+            }
+        }
+        if cols.is_some() {
+            break;
+        }
+    }
+    out
+}
+
+/// The attachments the form lists (a table with a 附件名称 column).
+fn attachment_names(blocks: &[DocBlock]) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in blocks {
+        let DocBlock::Table(rs) = b else { continue };
+        let mut col = None;
+        for row in rs {
+            match col {
+                None => {
+                    col = row
+                        .iter()
+                        .find(|c| is_label(&c.text, "附件名称"))
+                        .map(|c| c.col)
+                }
+                Some(k) => {
+                    if let Some(c) = row.iter().find(|c| c.col == k) {
+                        let t = c.text.trim();
+                        if !t.is_empty() {
+                            out.push(t.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn person_from(p: &BTreeMap<&'static str, String>) -> Person {
+    let g = |k: &str| p.get(k).cloned();
+    Person {
+        name: p.get("name").cloned().unwrap_or_default(),
+        gender: g("gender"),
+        age: p.get("age").and_then(|a| {
+            parse_number(a, "岁")
+                .ok()
+                .and_then(|d| u32::try_from(d.trunc().mantissa()).ok())
+        }),
+        title: g("title"),
+        major: g("major"),
+        task: g("task"),
+        org: g("org"),
+        ..Person::default()
+    }
+}
+
+/// Whether the document is this program's form: its title (or, for a form without a
+/// seed layout, the rubric's title) appears in a paragraph or cell.
+pub fn is_form_of(blocks: &[DocBlock], l: &FormLayout) -> bool {
+    let want = norm(&l.title.replace("申报书", ""));
+    let mut text = String::new();
+    for b in blocks.iter().take(40) {
+        match b {
+            DocBlock::Para(p) => text.push_str(p),
+            DocBlock::Table(rs) => {
+                for r in rs.iter().take(5) {
+                    for c in r {
+                        text.push_str(&c.text);
+                    }
+                }
+            }
+        }
+    }
+    norm(&text).contains(&want)
+}
+
+/// Reads the form `blocks` of program `rubric` (file `path`, for attachments beside it).
+pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout) -> Ingested {
+    let all = rows(blocks);
+    let paths = slot_paths(l);
+    let labels: Vec<String> = l
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(rs) => Some(rs),
+            _ => None,
+        })
+        .flatten()
+        .flatten()
+        .filter_map(|(c, _)| match c {
+            super::form_layout::Cell::Label(s) => Some(s.clone()),
+            _ => None,
+        })
+        .chain(TEAM_COLUMNS.iter().map(|(l, _)| l.to_string()))
+        .collect();
+    let mut missing = Vec::new();
+    let mut texts: BTreeMap<Slot, (String, Vec<String>, String)> = BTreeMap::new();
+    for (slot, path) in &paths {
+        if texts.contains_key(slot) {
+            continue;
+        }
+        let year = matches!(slot, Slot::Year(..));
+        match find(&all, path, &labels, year) {
+            Found::Value(v, place) => {
+                texts.insert(slot.clone(), (v.trim().to_string(), path.clone(), place));
+            }
+            Found::NoLabel => {
+                texts.insert(slot.clone(), (String::new(), path.clone(), String::new()));
+            }
+        }
+    }
+    let describe = |path: &[String], place: &str, v: &str, why: &str| -> String {
+        if place.is_empty() {
+            format!(
+                "cell \"{}\" not found in any table ({why})",
+                path.join(" / ")
+            )
+        } else {
+            format!(
+                "cell \"{}\" found ({place}), value \"{v}\" {why}",
+                cell_note(path)
+            )
+        }
+    };
+    let text_of = |slot: &Slot| {
+        texts
+            .get(slot)
+            .map(|(v, _, _)| v.clone())
+            .unwrap_or_default()
+    };
+
+    // Facts.
+    let mut facts = Map::new();
+    for f in &rubric.facts {
+        let key = &f.key;
+        let value: Result<Option<Value>, String> = match f.ty {
+            FactType::Int | FactType::Number => match texts.get(&Slot::Fact(key.clone())) {
+                Some((v, _, _)) if f.nullable && norm(v) == "无" => Ok(Some(Value::Null)),
+                Some((v, path, place)) => {
+                    let unit = if f.unit.is_empty() {
+                        ""
+                    } else {
+                        f.unit.as_str()
+                    };
+                    match parse_number(v, unit) {
+                        Ok(d) if f.ty == FactType::Int && !d.fract().is_zero() => {
+                            Err(describe(path, place, v, "is not a whole number"))
+                        }
+                        Ok(d) => Ok(Some(num_value(d))),
+                        Err(e) if v.is_empty() => Err(describe(path, place, v, &e)),
+                        Err(_) => Err(describe(path, place, v, "is not a number")),
+                    }
+                }
+                None if key == "team_size" => Ok(None),
+                None => Ok(None),
+            },
+            FactType::Years => {
+                let mut ys = Vec::new();
+                let mut err = None;
+                for i in 0..f.years.len() {
+                    match texts.get(&Slot::Year(key.clone(), i)) {
+                        Some((v, path, place)) => match parse_number(v, &f.unit) {
+                            Ok(d) => ys.push(num_value(d)),
+                            Err(_) => {
+                                err = Some(describe(
+                                    path,
+                                    place,
+                                    v,
+                                    &format!("is not a number ({} 年)", f.years[i]),
+                                ));
+                                break;
+                            }
+                        },
+                        None => {
+                            err = None;
+                            ys.clear();
+                            break;
+                        }
+                    }
+                }
+                match err {
+                    Some(e) => Err(e),
+                    None if ys.len() == f.years.len() => Ok(Some(Value::Array(ys))),
+                    None => Ok(None),
+                }
+            }
+            FactType::Bool | FactType::Enum => match texts.get(&Slot::Check(key.clone())) {
+                Some((v, path, place)) => {
+                    let opts = check_options(f);
+                    let labels: Vec<String> = opts.iter().map(|(_, l)| l.clone()).collect();
+                    let mut extra = labels.clone();
+                    if f.ty == FactType::Bool {
+                        extra = vec!["是".into(), "否".into()];
+                    }
+                    match ticked(v, &extra).or_else(|e| {
+                        if f.ty == FactType::Bool {
+                            ticked(v, &["有".to_string(), "无".to_string()]).map_err(|_| e)
+                        } else {
+                            Err(e)
+                        }
+                    }) {
+                        Ok(i) => Ok(Some(opts[i].0.clone())),
+                        Err(e) => Err(if place.is_empty() {
+                            describe(path, place, v, "")
+                        } else {
+                            format!("cell \"{}\" found ({place}), {e}", cell_note(path))
+                        }),
+                    }
+                }
+                None => Ok(None),
+            },
+            FactType::Text => match texts.get(&Slot::Fact(key.clone())) {
+                Some((v, path, place)) if v.is_empty() => Err(describe(path, place, v, "is empty")),
+                Some((v, _, _)) => Ok(Some(Value::String(v.clone()))),
+                None => Ok(None),
+            },
+        };
+        match value {
+            Ok(Some(v)) => {
+                facts.insert(key.clone(), v);
+            }
+            Ok(None) => {}
+            Err(message) => missing.push(Missing {
+                key: key.clone(),
+                message,
+            }),
+        }
+    }
+
+    // People.
+    let team = team_rows(blocks);
+    let lead_name = text_of(&Slot::Lead("name"));
+    let mut lead = Person {
+        name: lead_name.clone(),
+        role: Some("项目负责人".into()),
+        ..Person::default()
+    };
+    for (_, k) in LEAD_FIELDS {
+        let v = text_of(&Slot::Lead(k));
+        if v.is_empty() || k == "name" {
+            continue;
+        }
+        match k {
+            "education" => lead.education = Some(v),
+            "id_number" => lead.id_number = Some(v),
+            "department" => lead.department = Some(v),
+            "title" => lead.title = Some(v),
+            "major" => lead.major = Some(v),
+            "mobile" => lead.mobile = Some(v),
+            "email" => lead.email = Some(v),
+            _ => {}
+        }
+    }
+    let mut members = Vec::new();
+    let mut lead_listed = false;
+    for p in &team {
+        let person = person_from(p);
+        if !lead_name.is_empty() && person.name == lead_name {
+            lead_listed = true;
+            lead.gender = lead.gender.or(person.gender);
+            lead.age = lead.age.or(person.age);
+            lead.task = lead.task.or(person.task);
+            lead.org = lead.org.or(person.org);
+            lead.title = lead.title.or(person.title);
+            lead.major = lead.major.or(person.major);
+        } else {
+            members.push(person);
+        }
+    }
+    if rubric.facts.iter().any(|f| f.key == "team_size") && !facts.contains_key("team_size") {
+        let n = members.len() + usize::from(!lead_name.is_empty());
+        if n == 0 {
+            missing.push(Missing {
+                key: "team_size".into(),
+                message: "the 项目参与人员 table (姓名 / 性别 / 年龄 …) has no named row and no 项目负责人 is given".into(),
+            });
+        } else {
+            facts.insert("team_size".into(), Value::from(n as u64));
+        }
+    }
+    let _ = lead_listed;
+
+    // Identity.
+    let id = |f: IdField| {
+        let v = text_of(&Slot::Id(f));
+        (!v.is_empty()).then_some(v)
+    };
+    let mut identity = Identity {
+        applicant: id(IdField::Applicant).unwrap_or_default(),
+        park_name: id(IdField::ParkName),
+        credit_code: id(IdField::CreditCode),
+        legal_rep: id(IdField::LegalRep),
+        legal_rep_phone: id(IdField::LegalRepPhone),
+        contact_person: id(IdField::ContactPerson),
+        mobile: id(IdField::Mobile),
+        landline: id(IdField::Landline),
+        email: id(IdField::Email),
+        address: id(IdField::Address),
+        bank: id(IdField::Bank),
+        bank_account: id(IdField::BankAccount),
+        recommender: id(IdField::Recommender),
+        project_lead: (!lead.name.is_empty()).then_some(lead),
+        team: members,
+        ..Identity::default()
+    };
+    if let Some(pa) = id(IdField::PostalAddress) {
+        let digits: String = pa
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if digits.len() == 6 {
+            identity.postcode = Some(digits);
+        }
+        if identity.address.is_none() {
+            let a = pa
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches([',', '，', ' ', '　', '、'])
+                .to_string();
+            if !a.is_empty() {
+                identity.address = Some(a);
+            }
+        }
+    }
+    if let Some(park) = &identity.park_name {
+        identity.aliases.push(park.clone());
+    }
+    if let Some(p) = id(IdField::Partner) {
+        for name in p.split(['；', ';', '\n', '、']) {
+            let name = name.trim();
+            if !name.is_empty() {
+                identity.partners.push(Partner {
+                    name: name.to_string(),
+                    role: Some("参加单位".into()),
+                    credit_code: None,
+                });
+            }
+        }
+    }
+    if identity.applicant.is_empty() {
+        let (_, path, place) = texts
+            .get(&Slot::Id(IdField::Applicant))
+            .cloned()
+            .unwrap_or_default();
+        missing.push(Missing {
+            key: "identity.applicant".into(),
+            message: describe(&path, &place, "", "is empty"),
+        });
+    }
+    let title = text_of(&Slot::Title);
+    if title.is_empty() {
+        let (_, path, place) = texts.get(&Slot::Title).cloned().unwrap_or_default();
+        missing.push(Missing {
+            key: "title".into(),
+            message: describe(&path, &place, "", "is empty"),
+        });
+    }
+
+    // Sections.
+    let found = section_texts(blocks, l);
+    let mut sections = Vec::new();
+    for s in &rubric.sections {
+        let text = found.get(&s.key).cloned().unwrap_or_default();
+        let text = if text.trim().is_empty() {
+            missing.push(Missing {
+                key: format!("sections.{}", s.key),
+                message: format!("nothing under the heading \"{}\"", s.title),
+            });
+            "无".to_string()
+        } else {
+            text
+        };
+        sections.push(Section {
+            key: s.key.clone(),
+            title: s.title.clone(),
+            text,
+        });
+    }
+
+    // Attachments beside the form.
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut attachments = Vec::new();
+    let mut absent = Vec::new();
+    for name in attachment_names(blocks) {
+        let p = dir.join(&name);
+        match std::fs::read(&p) {
+            Ok(bytes) if !name.contains(['/', '\\']) => attachments.push(Attachment {
+                name: name.clone(),
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                text: None,
+            }),
+            _ => absent.push(name),
+        }
+    }
+
+    let requested_wan = rubric
+        .funding
+        .requested_fact
+        .as_deref()
+        .and_then(|k| facts.get(k))
+        .and_then(|v| v.as_str().map(String::from).or_else(|| Some(v.to_string())))
+        .and_then(|s| s.parse::<Decimal>().ok());
+    Ingested {
+        raw: RawApplication {
+            schema: RAW_SCHEMA.into(),
+            program: rubric.id.clone(),
+            identity,
+            title: if title.is_empty() {
+                "（未填写项目名称）".into()
+            } else {
+                title
+            },
+            requested_wan,
+            facts,
+            sections,
+            attachments,
+        },
+        missing,
+        absent_attachments: absent,
+    }
+}
+
+/// A decimal as a JSON number (whole numbers without a fraction).
+fn num_value(d: Decimal) -> Value {
+    let d = d.normalize();
+    if d.fract().is_zero() {
+        if let Ok(i) = i64::try_from(d) {
+            return Value::from(i);
+        }
+    }
+    serde_json::from_str(&d.to_string()).unwrap_or(Value::Null)
+}

@@ -1,0 +1,705 @@
+//! Office documents: the Word 评审汇总表 / 评分表 / blank 申报书 are valid OOXML with the
+//! content they must carry (structure checks + insta snapshots of their text); filled
+//! 申报书 — the python-docx fixtures and `panel form` filled by a helper — ingest to the
+//! expected raw applications, and on through `panel anonymize` to bundles that pass
+//! `panel bundle check`; bad input is refused with what it is and what to do.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use panel::anonymize::{Identity, RawApplication};
+use panel::export::{self, Format, Overrides};
+use panel::office::{self, DocBlock, FormFill};
+use panel::panel::Panel;
+
+const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
+const PROGRAM: &str = "park-ip-trusteeship-2024";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn forms_dir() -> PathBuf {
+    root().join(FIXTURE).join("forms")
+}
+
+fn form_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(forms_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn rubric() -> panel::rubric::Rubric {
+    panel::rubric::embedded(PROGRAM).unwrap().rubric
+}
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+    let mut out = BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        out.insert(f.name().to_string(), b);
+    }
+    out
+}
+
+/// The document's text: paragraphs as lines, table rows as `| a | b |`.
+fn text_of(blocks: &[DocBlock]) -> String {
+    let mut s = String::new();
+    for b in blocks {
+        match b {
+            DocBlock::Para(p) => {
+                s.push_str(p);
+                s.push('\n');
+            }
+            DocBlock::Table(rows) => {
+                for r in rows {
+                    s.push('|');
+                    for c in r.iter().filter(|c| !c.merged) {
+                        s.push(' ');
+                        s.push_str(&c.text.replace('\n', "⏎"));
+                        s.push_str(" |");
+                    }
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Structural checks common to every .docx written: the package's parts, a well-formed
+/// document.xml (read back by the ingest reader, which refuses malformed XML), a footer.
+fn check_package(bytes: &[u8]) -> (BTreeMap<String, Vec<u8>>, Vec<DocBlock>) {
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let files = unzip(bytes);
+    for part in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/_rels/document.xml.rels",
+        "word/styles.xml",
+    ] {
+        assert!(
+            files.contains_key(part),
+            "{part} missing: {:?}",
+            files.keys()
+        );
+    }
+    let blocks = office::read_docx_bytes(Path::new("out.docx"), bytes).expect("well-formed");
+    (files, blocks)
+}
+
+fn demo_report() -> (export::Report, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = root().join(FIXTURE);
+    let dir = tmp.path().join("panel");
+    std::fs::create_dir_all(dir.join("bundles")).unwrap();
+    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
+    for code in ["T24-001", "T24-003", "T24-006"] {
+        let name = format!("{code}.json");
+        std::fs::copy(
+            fixture.join("bundles").join(&name),
+            dir.join("bundles").join(&name),
+        )
+        .unwrap();
+    }
+    let mut csv = String::from("application,expert,criterion,value\n");
+    let crits = [
+        ("A1", 6),
+        ("A2", 10),
+        ("A3", 14),
+        ("B1", 20),
+        ("B2", 20),
+        ("B3", 10),
+        ("C1", 10),
+        ("C2", 10),
+    ];
+    for (a, app) in ["T24-001", "T24-003", "T24-006"].iter().enumerate() {
+        for (e, expert) in ["E01", "E02", "E03"].iter().enumerate() {
+            for (c, (crit, max)) in crits.iter().enumerate() {
+                let v = max - ((a + e + c) % 3) as i32;
+                csv.push_str(&format!("{app},{expert},{crit},{v}\n"));
+            }
+        }
+    }
+    let path = tmp.path().join("s.csv");
+    std::fs::write(&path, csv).unwrap();
+    let panel = Panel::open(&dir).unwrap();
+    let mut rep = export::build_from_csv_detail(
+        &panel,
+        &path,
+        &Overrides::default(),
+        &export::Detail::All,
+        false,
+    )
+    .unwrap();
+    rep.meeting.date = Some("2024年9月12日".into());
+    rep.meeting.place = Some("上海市知识产权局第一会议室".into());
+    (rep, tmp)
+}
+
+// ------------------------------------------------------------------------------------------
+// Exports
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn summary_docx_is_valid_ooxml_with_tables_signatures_and_page_numbers() {
+    let (rep, _t) = demo_report();
+    let bytes = rep.render(Format::Docx, None).unwrap();
+    let (files, blocks) = check_package(&bytes);
+    let doc = String::from_utf8(files["word/document.xml"].clone()).unwrap();
+    assert!(doc.contains("w:orient=\"landscape\""), "not landscape");
+    assert!(doc.contains("w:w=\"16838\""), "not A4 landscape width");
+    let footer: String = files
+        .iter()
+        .filter(|(k, _)| k.starts_with("word/footer"))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    assert!(footer.contains("PAGE"), "no page number field: {footer}");
+    let tables = blocks
+        .iter()
+        .filter(|b| matches!(b, DocBlock::Table(_)))
+        .count();
+    assert_eq!(tables, 1);
+    let text = text_of(&blocks);
+    // One signature line per roster member and one for the chair.
+    let signatures = text.lines().filter(|l| l.contains("签字：")).count();
+    let members = rep.experts.iter().filter(|e| e.in_roster).count();
+    assert_eq!(signatures, members, "{text}");
+    assert!(
+        text.contains("评审组长 专家一 Expert 1（E01）　签字："),
+        "{text}"
+    );
+    for a in &rep.results.applications {
+        assert!(text.contains(&format!("| {} |", a.id)), "{} missing", a.id);
+    }
+    assert!(text.contains("评审时间：2024年9月12日"));
+    assert!(text.contains("评审地点：上海市知识产权局第一会议室"));
+    assert!(
+        text.contains("不符合申报条件：E5 已承担知识产权集中托管项目的单位自立项起三年内不再申报")
+    );
+    insta::assert_snapshot!("summary_docx_text", text);
+}
+
+#[test]
+fn sheet_docx_has_a_page_per_application_with_items_scores_and_signature() {
+    let (rep, _t) = demo_report();
+    let bytes = rep.render(Format::SheetDocx, Some("E02")).unwrap();
+    let (files, blocks) = check_package(&bytes);
+    let doc = String::from_utf8(files["word/document.xml"].clone()).unwrap();
+    assert_eq!(
+        doc.matches("<w:pageBreakBefore").count(),
+        rep.results.applications.len() - 1
+    );
+    let text = text_of(&blocks);
+    assert_eq!(
+        text.matches("评审专家签字：").count(),
+        rep.results.applications.len()
+    );
+    assert_eq!(
+        text.matches("评审意见：").count(),
+        rep.results.applications.len()
+    );
+    assert!(text.contains("| 一级指标 | 二级指标 | 分值 | 要求 | 评分标准 | 得分 |"));
+    assert!(rep.render(Format::SheetDocx, Some("E99")).is_err());
+    assert!(rep.render(Format::SheetDocx, None).is_err());
+    insta::assert_snapshot!("sheet_docx_e02_text", text);
+}
+
+#[test]
+fn blank_form_of_seed_000_follows_its_annex_2() {
+    let r = rubric();
+    let layout = office::layout(&r);
+    assert!(layout.from_seed);
+    let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+    let (_files, blocks) = check_package(&bytes);
+    let text = text_of(&blocks);
+    for part in [
+        "项目实施承诺书",
+        "一、基本情况",
+        "二、工作基础",
+        "三、项目工作方案",
+        "四、项目实施计划",
+        "五、项目预期目标及成果形式",
+        "六、项目参与人员",
+        "七、经费预算",
+        "八、单位意见",
+        "| 拥有有效专利企业 |  | 家 | 其中中小微企业 |  | 家 |",
+        "| 知识产权工作经费（万元） | 2021年 |  | 2022年 |  | 2023年 |  |",
+        "| 管理机构 | □独立设置　□非独立设置　□未设置 |",
+    ] {
+        assert!(text.contains(part), "{part} not in the form:\n{text}");
+    }
+    insta::assert_snapshot!("form_park_ip_trusteeship_2024_text", text);
+}
+
+#[test]
+fn every_rubric_has_a_form_that_its_ingest_recognises() {
+    for (stem, _) in panel::rubric::EMBEDDED {
+        let r = panel::rubric::embedded(stem).unwrap().rubric;
+        let layout = office::layout(&r);
+        let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+        let (_f, blocks) = check_package(&bytes);
+        assert!(office::is_form_of(&blocks, &layout), "{stem}");
+        let text = text_of(&blocks);
+        for s in &r.sections {
+            // The seed's headings carry no （匿名） / （仅列角色） of the bundle titles.
+            let head = s.title.split('（').next().unwrap();
+            assert!(text.contains(head), "{stem}: section {} missing", s.title);
+        }
+        if !layout.from_seed {
+            assert!(
+                text.contains("说明："),
+                "{stem}: the form must say how it was built"
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Ingest
+// ------------------------------------------------------------------------------------------
+
+fn ingest_file(path: &Path) -> office::Ingested {
+    let r = rubric();
+    let blocks = office::read_docx(path).unwrap();
+    office::ingest(path, &blocks, &r, &office::layout(&r))
+}
+
+#[test]
+fn python_docx_fixtures_ingest_to_their_expected_raw_json() {
+    let files = form_files();
+    assert!(files.len() >= 6, "{files:?}");
+    for f in files {
+        let got = ingest_file(&f);
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(f.with_extension("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let got_json = serde_json::to_value(&got.raw).unwrap();
+        let mut expected = expected;
+        if expected["attachments"] == Value::Array(vec![]) {
+            expected.as_object_mut().unwrap().remove("attachments");
+        }
+        let mut got_json = got_json;
+        if got_json["attachments"] == Value::Array(vec![]) {
+            got_json.as_object_mut().unwrap().remove("attachments");
+        }
+        assert_eq!(got_json, expected, "{}", f.display());
+        let name = f.file_name().unwrap().to_string_lossy();
+        if name == "SQ2024-011.docx" {
+            assert_eq!(got.missing.len(), 1, "{:?}", got.missing);
+            assert_eq!(got.missing[0].key, "smes_with_valid_patents");
+            assert!(
+                got.missing[0]
+                    .message
+                    .contains("cell \"其中中小微企业\" found")
+                    && got.missing[0]
+                        .message
+                        .contains("value \"若干\" is not a number"),
+                "{}",
+                got.missing[0].message
+            );
+        } else {
+            assert!(got.missing.is_empty(), "{name}: {:?}", got.missing);
+        }
+    }
+}
+
+/// Fills `panel form`'s own document from a raw application (the test helper of the round
+/// trip) and returns the identity the form carries.
+fn fill_from(raw: &RawApplication, r: &panel::rubric::Rubric) -> (FormFill, Identity) {
+    let mut fill = FormFill::default();
+    let v = &mut fill.values;
+    let id = &raw.identity;
+    v.insert("title".into(), raw.title.clone());
+    let mut put = |k: &str, s: &Option<String>| {
+        if let Some(s) = s {
+            v.insert(format!("id:{k}"), s.clone());
+        }
+    };
+    put("park_name", &id.park_name);
+    put("credit_code", &id.credit_code);
+    put("legal_rep", &id.legal_rep);
+    put("legal_rep_phone", &id.legal_rep_phone);
+    put("address", &id.address);
+    put("bank", &id.bank);
+    put("bank_account", &id.bank_account);
+    put("contact_person", &id.contact_person);
+    put("landline", &id.landline);
+    put("mobile", &id.mobile);
+    put("email", &id.email);
+    v.insert("id:applicant".into(), id.applicant.clone());
+    if let (Some(a), Some(p)) = (&id.address, &id.postcode) {
+        v.insert("id:postal_address".into(), format!("{a}，{p}"));
+    }
+    let partners: Vec<String> = id.partners.iter().map(|p| p.name.clone()).collect();
+    if !partners.is_empty() {
+        v.insert("id:partner".into(), partners.join("；"));
+    }
+    let lead = id.project_lead.clone().unwrap();
+    for (k, val) in [
+        ("name", Some(lead.name.clone())),
+        ("education", lead.education.clone()),
+        ("id_number", lead.id_number.clone()),
+        ("department", lead.department.clone()),
+        ("title", lead.title.clone()),
+        ("major", lead.major.clone()),
+        ("mobile", lead.mobile.clone()),
+        ("email", lead.email.clone()),
+    ] {
+        if let Some(val) = val {
+            v.insert(format!("lead:{k}"), val);
+        }
+    }
+    for f in &r.facts {
+        let Some(val) = raw.facts.get(&f.key) else {
+            continue;
+        };
+        match f.ty {
+            panel::rubric::FactType::Years => {
+                for (i, y) in val.as_array().unwrap().iter().enumerate() {
+                    v.insert(format!("year:{}:{i}", f.key), y.to_string());
+                }
+            }
+            panel::rubric::FactType::Bool | panel::rubric::FactType::Enum => {
+                let opts = office::form_layout::check_options(f);
+                let label = opts.iter().find(|(o, _)| o == val).unwrap().1.clone();
+                v.insert(format!("check:{}", f.key), label);
+            }
+            _ => {
+                let text = if val.is_null() {
+                    "无".to_string()
+                } else {
+                    val.to_string()
+                };
+                v.insert(format!("fact:{}", f.key), text);
+            }
+        }
+    }
+    for s in &raw.sections {
+        fill.sections.insert(s.key.clone(), s.text.clone());
+    }
+    let person = |p: &panel::anonymize::Person| {
+        vec![
+            p.name.clone(),
+            p.gender.clone().unwrap_or_default(),
+            p.age.map(|a| a.to_string()).unwrap_or_default(),
+            p.title.clone().unwrap_or_default(),
+            p.major.clone().unwrap_or_default(),
+            p.task.clone().unwrap_or_default(),
+            p.org.clone().unwrap_or_default(),
+        ]
+    };
+    fill.team.push(person(&lead));
+    fill.team.extend(id.team.iter().map(person));
+    // The identity the form carries.
+    let mut expected = Identity {
+        applicant: id.applicant.clone(),
+        park_name: id.park_name.clone(),
+        aliases: id.park_name.iter().cloned().collect(),
+        credit_code: id.credit_code.clone(),
+        legal_rep: id.legal_rep.clone(),
+        legal_rep_phone: id.legal_rep_phone.clone(),
+        contact_person: id.contact_person.clone(),
+        mobile: id.mobile.clone(),
+        landline: id.landline.clone(),
+        email: id.email.clone(),
+        address: id.address.clone(),
+        postcode: id.postcode.clone(),
+        bank: id.bank.clone(),
+        bank_account: id.bank_account.clone(),
+        project_lead: Some(lead),
+        team: id
+            .team
+            .iter()
+            .map(|p| panel::anonymize::Person {
+                name: p.name.clone(),
+                gender: p.gender.clone(),
+                age: p.age,
+                title: p.title.clone(),
+                major: p.major.clone(),
+                task: p.task.clone(),
+                org: p.org.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        partners: id
+            .partners
+            .iter()
+            .map(|p| panel::anonymize::Partner {
+                name: p.name.clone(),
+                role: Some("参加单位".into()),
+                credit_code: None,
+            })
+            .collect(),
+        ..Identity::default()
+    };
+    if let Some(l) = expected.project_lead.as_mut() {
+        l.role = Some("项目负责人".into());
+        l.landline = None;
+    }
+    (fill, expected)
+}
+
+#[test]
+fn round_trip_form_fill_ingest_gives_back_the_facts_and_identity() {
+    let r = rubric();
+    let layout = office::layout(&r);
+    for receipt in ["SQ2024-019", "SQ2024-021", "SQ2024-022", "SQ2024-025"] {
+        let path = root()
+            .join(FIXTURE)
+            .join("raw")
+            .join(format!("{receipt}.json"));
+        let raw: RawApplication =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let (fill, identity) = fill_from(&raw, &r);
+        let bytes = office::form_docx(&r, &layout, &fill).unwrap();
+        let blocks = office::read_docx_bytes(Path::new("filled.docx"), &bytes).unwrap();
+        let got = office::ingest(Path::new("filled.docx"), &blocks, &r, &layout);
+        assert!(got.missing.is_empty(), "{receipt}: {:?}", got.missing);
+        assert_eq!(got.raw.facts, raw.facts, "{receipt}: facts");
+        assert_eq!(got.raw.identity, identity, "{receipt}: identity");
+        assert_eq!(got.raw.title, raw.title);
+        assert_eq!(got.raw.requested_wan, raw.requested_wan);
+        for s in ["work_plan", "implementation_plan", "expected_targets"] {
+            let want = raw.sections.iter().find(|x| x.key == s).unwrap();
+            let have = got.raw.sections.iter().find(|x| x.key == s).unwrap();
+            assert!(
+                have.text.starts_with(want.text.trim()),
+                "{receipt} {s}:\n{}\n---\n{}",
+                have.text,
+                want.text
+            );
+        }
+    }
+}
+
+fn panel_cmd() -> Command {
+    Command::cargo_bin("panel").unwrap()
+}
+
+#[test]
+fn cli_ingest_anonymize_bundle_check_on_the_fixtures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    let report = tmp.path().join("report.json");
+    let mut cmd = panel_cmd();
+    cmd.arg("ingest")
+        .args(form_files())
+        .args(["--program", PROGRAM, "--allow-missing", "--out"])
+        .arg(&raw)
+        .arg("--report")
+        .arg(&report);
+    cmd.assert().success();
+    let rep: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(rep.as_array().unwrap().len(), form_files().len());
+    let bundles = tmp.path().join("bundles");
+    let map = tmp.path().join("identity-map.json");
+    panel_cmd()
+        .arg("anonymize")
+        .arg(&raw)
+        .arg("--out")
+        .arg(&bundles)
+        .arg("--identity-map")
+        .arg(&map)
+        .assert()
+        .success();
+    panel_cmd()
+        .arg("bundle")
+        .arg("check")
+        .arg(&bundles)
+        .assert()
+        .success();
+    // Every identifier of the forms is in the identity map and in no bundle.
+    let map_text = std::fs::read_to_string(&map).unwrap();
+    let mut all_bundles = String::new();
+    for e in std::fs::read_dir(&bundles).unwrap() {
+        all_bundles.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+    }
+    for f in form_files() {
+        let exp: RawApplication = serde_json::from_str(
+            &std::fs::read_to_string(f.with_extension("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let id = &exp.identity;
+        let lead = id.project_lead.as_ref().unwrap();
+        let mut ids: Vec<String> = vec![id.applicant.clone(), lead.name.clone()];
+        ids.extend(
+            [
+                &id.credit_code,
+                &id.mobile,
+                &id.landline,
+                &id.email,
+                &id.bank_account,
+                &id.legal_rep,
+                &id.contact_person,
+                &lead.id_number,
+                &lead.mobile,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned(),
+        );
+        ids.extend(id.team.iter().map(|p| p.name.clone()));
+        for s in ids {
+            assert!(map_text.contains(&s), "{s} not in the identity map");
+            assert!(!all_bundles.contains(&s), "{s} left in a bundle");
+        }
+    }
+}
+
+#[test]
+fn cli_ingest_refuses_an_incomplete_form_without_allow_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("raw");
+    let a = panel_cmd()
+        .arg("ingest")
+        .args(form_files())
+        .args(["--program", PROGRAM, "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains(
+            "smes_with_valid_patents: cell \"其中中小微企业\" found (table 4 row 5), value \"若干\" is not a number"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--allow-missing"), "{err}");
+    assert!(!out.join("SQ2024-011.json").exists());
+    assert!(out.join("SQ2024-003.json").exists());
+}
+
+#[test]
+fn cli_ingest_refuses_bad_input_saying_what_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let ole = [0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let mut doc = ole.to_vec();
+    doc.extend_from_slice(&[0u8; 512]);
+    std::fs::write(d.join("old.docx"), &doc).unwrap();
+    let mut enc = ole.to_vec();
+    enc.extend_from_slice(&[0u8; 64]);
+    enc.extend(
+        "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    std::fs::write(d.join("locked.docx"), &enc).unwrap();
+    let good = std::fs::read(&form_files()[0]).unwrap();
+    std::fs::write(d.join("cut.docx"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(d.join("text.docx"), "这不是Word文件").unwrap();
+    // Another program's form.
+    panel_cmd()
+        .args(["form", "ip-demo-park", "-o"])
+        .arg(d.join("demo.docx"))
+        .assert()
+        .success();
+    let cases = [
+        ("old.docx", "old binary Word document (.doc"),
+        ("locked.docx", "password-protected"),
+        ("cut.docx", "damaged"),
+        ("text.docx", "not a zip package"),
+        (
+            "demo.docx",
+            "not a 申报书 of program park-ip-trusteeship-2024",
+        ),
+    ];
+    for (name, what) in cases {
+        let a = panel_cmd()
+            .arg("ingest")
+            .arg(d.join(name))
+            .args(["--program", PROGRAM, "--out"])
+            .arg(d.join("raw"))
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(err.contains(what), "{name}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the message names the file: {err}"
+        );
+    }
+    let a = panel_cmd()
+        .arg("ingest")
+        .arg(d.join("demo.docx"))
+        .args(["--program", PROGRAM, "--out"])
+        .arg(d.join("raw"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("looks like the form of ip-demo-park"), "{err}");
+}
+
+#[test]
+fn cli_results_refuses_an_extension_that_does_not_fit_the_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_rep, t) = demo_report();
+    let panel_dir = t.path().join("panel");
+    let scores = t.path().join("s.csv");
+    let a = panel_cmd()
+        .arg("results")
+        .arg(&panel_dir)
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "md", "-o"])
+        .arg(tmp.path().join("out.docx"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("does not fit --format md"), "{err}");
+    assert!(!tmp.path().join("out.docx").exists());
+    // -o out.docx alone is the Word 评审汇总表.
+    panel_cmd()
+        .arg("results")
+        .arg(&panel_dir)
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--meeting-date", "2024年9月12日", "-o"])
+        .arg(tmp.path().join("汇总.docx"))
+        .assert()
+        .success();
+    let bytes = std::fs::read(tmp.path().join("汇总.docx")).unwrap();
+    let (_f, blocks) = check_package(&bytes);
+    assert!(text_of(&blocks).contains("评审时间：2024年9月12日"));
+    // CSV column names follow --lang; the BOM stays.
+    let a = panel_cmd()
+        .arg("results")
+        .arg(&panel_dir)
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "csv", "--lang", "zh"])
+        .assert()
+        .success();
+    let out = &a.get_output().stdout;
+    assert!(out.starts_with(b"\xEF\xBB\xBF"));
+    let head = String::from_utf8_lossy(&out[3..])
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(head.starts_with("排名,申报编号,状态"), "{head}");
+    let a = panel_cmd()
+        .arg("results")
+        .arg(&panel_dir)
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "csv", "--lang", "en"])
+        .assert()
+        .success();
+    let out = &a.get_output().stdout;
+    assert!(String::from_utf8_lossy(&out[3..]).starts_with("rank,id,status"));
+}
