@@ -381,6 +381,7 @@ pub fn rubric(spec: &Spec) -> Rubric {
             title_en: title_en.into(),
             max: half_points(cat_units),
             bonus: false,
+            capped: false,
             criteria,
         });
     }

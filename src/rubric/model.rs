@@ -294,6 +294,10 @@ pub struct Category {
     /// Bonus category (附加分): capped on its own, added on top of the total.
     #[serde(default)]
     pub bonus: bool,
+    /// The call caps the category below what its criteria reach (Σ weight × max);
+    /// without it `rubric check` requires `max` to equal that sum.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capped: bool,
     pub criteria: Vec<Criterion>,
 }
 
