@@ -134,7 +134,7 @@ fn loose(method: Method, by: By, trim: usize) -> Settings {
         by,
         trim,
         quorum: 1,
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     }
@@ -209,7 +209,7 @@ proptest! {
             by,
             quota,
             quorum: 2,
-            threshold: Decimal::ZERO,
+            threshold: Some(Decimal::ZERO),
             resamples: 10,
             ..Settings::default()
         };
@@ -280,7 +280,7 @@ proptest! {
             by,
             quota,
             quorum,
-            threshold,
+            threshold: Some(threshold),
             budget_wan: budget.map(Decimal::from),
             per_award_cap_wan: cap.map(Decimal::from),
             resamples: 0,
@@ -329,7 +329,7 @@ proptest! {
             by,
             quota: Some(2),
             quorum: 2,
-            threshold: Decimal::ZERO,
+            threshold: Some(Decimal::ZERO),
             resamples: 20,
             seed,
             ..Settings::default()

@@ -29,7 +29,7 @@ fn loose(method: Method) -> Settings {
     Settings {
         method,
         quorum: 1,
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     }
@@ -672,7 +672,7 @@ fn ranking_tie_break_and_shared_rank() {
     let s = Settings {
         quorum: 3,
         quota: Some(3),
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     };
@@ -730,7 +730,7 @@ fn tie_break_on_criterion_by_total() {
     let s = Settings {
         by: By::Total,
         quorum: 3,
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     };
@@ -756,6 +756,7 @@ fn output_order_and_statuses() {
         AppInfo::eligible("R1"),
     ];
     let s = Settings {
+        threshold: Some(d("60")),
         resamples: 0,
         ..Settings::default()
     };
@@ -821,6 +822,7 @@ fn funding_settings(quota: Option<usize>, budget: Option<&str>) -> Settings {
         quota,
         budget_wan: budget.map(d),
         per_award_cap_wan: Some(d("40")),
+        threshold: Some(d("60")),
         resamples: 0,
         ..Settings::default()
     }
@@ -958,7 +960,7 @@ fn calibrated_total_hand_computed() {
         let s = Settings {
             by,
             quorum: 2,
-            threshold: d("65"),
+            threshold: Some(d("65")),
             resamples: 0,
             ..Settings::default()
         };
@@ -1006,6 +1008,7 @@ fn bootstrap_is_deterministic_and_sensible() {
             &funding_input(),
             &Settings {
                 quota: Some(2),
+                threshold: Some(d("60")),
                 resamples: 200,
                 seed,
                 ..Settings::default()
@@ -1028,7 +1031,7 @@ fn bootstrap_is_deterministic_and_sensible() {
     let inp = input(one_crit("100"), vec![], scores);
     let s = Settings {
         quota: Some(1),
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 500,
         seed: 1,
         ..Settings::default()
@@ -1069,7 +1072,8 @@ fn settings_parse_and_error_messages() {
     assert_eq!(s.method, Method::Trimmed);
     assert_eq!(s.rounding, Rounding::Truncate);
     assert_eq!(s.quorum, 3);
-    assert_eq!(s.threshold, d("60"));
+    // No pass mark unless one is set: none of the calls states one.
+    assert_eq!(s.threshold, None);
 }
 
 #[test]
@@ -1248,7 +1252,7 @@ fn scale_10k_apps_15_experts_30_criteria() {
             quota: Some(100),
             budget_wan: Some(d("2000")),
             per_award_cap_wan: Some(d("40")),
-            threshold: d("40"),
+            threshold: Some(d("40")),
             resamples: 0,
             ..Settings::default()
         };
@@ -1272,7 +1276,7 @@ fn scale_10k_apps_15_experts_30_criteria() {
     }
     let s = Settings {
         quota: Some(100),
-        threshold: d("40"),
+        threshold: Some(d("40")),
         resamples: 100,
         ..Settings::default()
     };
@@ -1357,7 +1361,7 @@ fn extreme_inputs_do_not_panic() {
     ] {
         let s = Settings {
             method,
-            threshold: Decimal::MIN,
+            threshold: Some(Decimal::MIN),
             budget_wan: Some(Decimal::MAX),
             disagreement_range_share: Decimal::MAX,
             outlier_total_share: Decimal::MAX,
@@ -1375,4 +1379,24 @@ fn extreme_inputs_do_not_panic() {
             .any(|n| n.contains("-5 clamped to 0")));
         assert!(serde_json::to_string(&r).is_ok());
     }
+}
+
+#[test]
+fn no_pass_mark_unless_one_is_set() {
+    // L scores 10 of 100: without a threshold it is ranked (no call states a pass mark);
+    // with --threshold 60 it is below_threshold.
+    let scores = col("L", "C", &[("E1", "10")]);
+    let mut s = Settings {
+        quorum: 1,
+        resamples: 0,
+        ..Settings::default()
+    };
+    let r = run(&input(one_crit("100"), vec![], scores.clone()), &s);
+    assert_eq!(app(&r, "L").status, "ranked");
+    assert!(app(&r, "L").shortlisted);
+    assert!(r.notes.iter().any(|n| n.contains("threshold none")));
+    s.threshold = Some(d("60"));
+    let r = run(&input(one_crit("100"), vec![], scores), &s);
+    assert_eq!(app(&r, "L").status, "below_threshold");
+    assert!(!app(&r, "L").shortlisted);
 }

@@ -510,6 +510,51 @@ fn weighted_totals_are_sums_of_rounded_weighted_panel_values() {
     assert_eq!(num(&y["categories"]["A"]), 11.06);
     assert_eq!(num(&y["categories"]["B"]), 13.34);
     assert_eq!(num(&y["total"]), 24.4);
+    // No pass mark: none is set, and the output says so.
+    assert_eq!(v["settings"]["threshold"], Value::Null);
+    assert_eq!(v["settings"]["threshold_source"], "none");
+    assert_eq!(y["status"], "ranked");
+    // The chair sets one.
+    let out = panel()
+        .arg("results")
+        .arg(dir.path())
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "json", "--resamples", "0", "--threshold", "30"])
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(num(&v["settings"]["threshold"]), 30.0);
+    assert_eq!(v["settings"]["threshold_source"], "command_line");
+    let status = |id: &str| {
+        v["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("X"), "ranked");
+    assert_eq!(status("Y"), "below_threshold");
+    // The rubric gives one as a panel convention: the basis is named.
+    let mut r = weighted_rubric();
+    r["aggregation"]["threshold"] = json!(30);
+    r["aggregation"]["threshold_basis"] = json!("评审组惯例 panel convention (test)");
+    write(dir.path(), "w.json", &r);
+    let out = panel()
+        .arg("results")
+        .arg(dir.path())
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "summary-md", "--resamples", "0"])
+        .assert()
+        .code(0);
+    let md = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        md.contains("入围分数线30分（评审规则约定：评审组惯例 panel convention (test)）"),
+        "{md}"
+    );
 }
 
 /// One expert's own subtotal (what the expert screen shows): Σ weight × value,
@@ -543,4 +588,25 @@ fn combine_weights_an_experts_category_sum() {
     // A = 4 + 6 = 10; B = 8 + 4 = 12; no clamp.
     assert_eq!(s.total.normalize().to_string(), "22");
     assert!(s.clamps.is_empty());
+}
+
+#[test]
+fn a_pass_mark_needs_its_basis() {
+    expect_error(
+        |v| v["aggregation"]["threshold"] = json!(60),
+        "aggregation.threshold",
+        "no `threshold_basis`",
+    );
+    expect_error(
+        |v| v["aggregation"]["threshold_basis"] = json!("评审组惯例"),
+        "aggregation.threshold_basis",
+        "without a `threshold`",
+    );
+    // With its basis it passes, and results say where the pass mark came from.
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = weighted_rubric();
+    v["aggregation"]["threshold"] = json!(30);
+    v["aggregation"]["threshold_basis"] = json!("评审组惯例 panel convention (test)");
+    let f = write(dir.path(), "w.json", &v);
+    panel().args(["rubric", "check"]).arg(&f).assert().code(0);
 }

@@ -52,7 +52,7 @@
 //!    the ORDER only. Applications equal in total and in every tie-break subtotal share a
 //!    rank (competition ranking 1, 1, 3).
 //! 7. **Status**, first match wins: `ineligible` (eligibility check failed), `incomplete`,
-//!    `below_threshold` (total < threshold), `ranked`. Only `ranked` applications get a rank.
+//!    `below_threshold` (total < threshold, only when a threshold is set), `ranked`. Only `ranked` applications get a rank.
 //!    **Shortlist**: the ranked applications (eligible or unchecked; `eligibility` says
 //!    which) in rank order, up to `quota`. When a shared rank straddles the quota cut, none
 //!    of the tied applications is shortlisted (no silent pick) and all get `tie_at_cut`.
@@ -362,8 +362,9 @@ pub struct Settings {
     pub rounding: Rounding,
     /// Minimum number of valid experts (default 3).
     pub quorum: usize,
-    /// Minimum total for the shortlist (default 60).
-    pub threshold: Decimal,
+    /// Minimum total for the shortlist (pass mark); `None` = no pass mark (the default:
+    /// none of the calls states one; the chair or the rubric may set one).
+    pub threshold: Option<Decimal>,
     /// Maximum number of shortlisted applications; `None` = no limit.
     pub quota: Option<usize>,
     /// Total budget in 万元; `None` = no limit.
@@ -389,7 +390,7 @@ impl Default for Settings {
             digits: 2,
             rounding: Rounding::HalfUp,
             quorum: 3,
-            threshold: Decimal::from(60),
+            threshold: None,
             quota: None,
             budget_wan: None,
             per_award_cap_wan: None,
@@ -480,8 +481,8 @@ pub struct SettingsEcho {
     pub digits: u32,
     pub rounding: Rounding,
     pub quorum: usize,
-    #[serde(serialize_with = "ser::dec")]
-    pub threshold: Decimal,
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub threshold: Option<Decimal>,
     pub quota: Option<usize>,
     #[serde(serialize_with = "ser::opt_dec")]
     pub budget_wan: Option<Decimal>,

@@ -144,7 +144,12 @@ struct JSettings<'a> {
     round: u32,
     rounding: &'static str,
     quorum: usize,
-    threshold: Num,
+    threshold: OptNum,
+    /// `none`, `command_line` or `rubric`.
+    threshold_source: &'static str,
+    /// The rubric's `threshold_basis` when the pass mark is the rubric's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold_basis: Option<&'a str>,
     quota: Option<usize>,
     budget_wan: OptNum,
     per_award_cap_wan: OptNum,
@@ -209,7 +214,12 @@ pub fn to_json(rep: &Report) -> String {
             round: s.digits,
             rounding: s.rounding.as_str(),
             quorum: s.quorum,
-            threshold: Num(s.threshold),
+            threshold: OptNum(s.threshold),
+            threshold_source: rep.threshold_source().tag(),
+            threshold_basis: match rep.threshold_source() {
+                super::ThresholdSource::Rubric(b) => Some(b),
+                _ => None,
+            },
             quota: s.quota,
             budget_wan: OptNum(s.budget_wan),
             per_award_cap_wan: OptNum(s.per_award_cap_wan),

@@ -77,7 +77,11 @@ fn settings_rows(s: &Settings) -> Vec<(&'static str, String, &'static str)> {
         ("round", s.digits.to_string(), "round"),
         ("rounding", s.rounding.to_string(), "rounding"),
         ("quorum", s.quorum.to_string(), "quorum"),
-        ("threshold", show(s.threshold), "threshold"),
+        (
+            "threshold",
+            opt_text(s.threshold.map(show), "none"),
+            "threshold",
+        ),
         ("quota", opt_text(s.quota, "none"), "quota"),
         (
             "budget_wan",
@@ -131,6 +135,8 @@ pub fn to_markdown(rep: &Report) -> String {
     for (name, value, flag) in settings_rows(&rep.settings) {
         let from = if !flag.is_empty() && rep.overridden.contains(&flag) {
             format!("--{flag}")
+        } else if name == "threshold" {
+            rep.threshold_source().en()
         } else {
             "rubric".to_string()
         };
@@ -372,10 +378,13 @@ pub fn to_summary_markdown(rep: &Report) -> String {
     let _ = writeln!(o, "评审组：{}（{}）\n", rep.panel.title, rep.panel.id);
     let _ = writeln!(
         o,
-        "计分方法：{}；有效评分不少于{}份；入围分数线{}分；入围名额{}；单项资助上限{}。\n",
+        "计分方法：{}；有效评分不少于{}份；入围分数线{}；入围名额{}；单项资助上限{}。\n",
         method_zh(s),
         s.quorum,
-        show(s.threshold),
+        match s.threshold {
+            Some(t) => format!("{}分（{}）", show(t), rep.threshold_source().zh()),
+            None => rep.threshold_source().zh(),
+        },
         s.quota
             .map(|q| format!("不超过{q}项"))
             .unwrap_or_else(|| "不限".into()),

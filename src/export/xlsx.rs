@@ -340,7 +340,8 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
         ("round", s.digits.to_string()),
         ("rounding", s.rounding.to_string()),
         ("quorum", s.quorum.to_string()),
-        ("threshold", show(s.threshold)),
+        ("threshold", s.threshold.map(show).unwrap_or("none".into())),
+        ("threshold_source", rep.threshold_source().en()),
         (
             "quota",
             s.quota.map(|q| q.to_string()).unwrap_or("none".into()),

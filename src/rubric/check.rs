@@ -367,6 +367,23 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     if a.quorum == 0 {
         ctx.err("aggregation.quorum", "quorum must be at least 1");
     }
+    match (a.threshold, a.threshold_basis.trim().is_empty()) {
+        (Some(t), true) => ctx.err(
+            "aggregation.threshold",
+            format!(
+                "a pass mark of {} with no `threshold_basis`: the calls state no pass mark, so \
+                 say where it comes from (e.g. \"评审组惯例 panel convention: …\") or remove it \
+                 (the chair may still set one with --threshold)",
+                show(t)
+            ),
+        ),
+        (None, false) => ctx.err(
+            "aggregation.threshold_basis",
+            "`threshold_basis` without a `threshold`: give the pass mark or remove the basis",
+        ),
+        (Some(t), false) => neg(&mut ctx, "aggregation.threshold", "threshold", t),
+        (None, true) => {}
+    }
     // Gates.
     for (name, gates) in [
         ("eligibility", &rubric.eligibility),

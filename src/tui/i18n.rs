@@ -741,7 +741,7 @@ impl Lang {
     }
 
     /// Short status of an application in the ranking.
-    pub fn app_status(self, status: &str, threshold: Decimal) -> String {
+    pub fn app_status(self, status: &str, threshold: Option<Decimal>) -> String {
         use crate::aggregate::{
             STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
         };
@@ -751,10 +751,11 @@ impl Lang {
             STATUS_INCOMPLETE => (if zh { "人数不足" } else { "incomplete" }).into(),
             STATUS_INELIGIBLE => (if zh { "不合格" } else { "ineligible" }).into(),
             STATUS_BELOW_THRESHOLD => {
+                let t = threshold.map(show).unwrap_or_default();
                 if zh {
-                    format!("低于{}", show(threshold))
+                    format!("低于{t}")
                 } else {
-                    format!("below {}", show(threshold))
+                    format!("below {t}")
                 }
             }
             other => other.into(),
