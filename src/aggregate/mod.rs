@@ -63,7 +63,11 @@
 //!    shortlisted (`tie_at_cut` + `budget_exhausted`). The shortlist stops there: later
 //!    applications that quota alone would admit get `budget_exhausted` and are not
 //!    shortlisted.
-//! 8. **Beside the official result**: `calibrated_total` (normalized method, same `by`),
+//! 8. **Provisional**: [`Results::provisional`] lists why the shortlist could still change
+//!    (see `provisional.rs`): a shortlisted or tied-at-cut application with an undecided
+//!    gate (`unchecked`), or an incomplete application whose best possible total reaches
+//!    the cut.
+//! 9. **Beside the official result**: `calibrated_total` (normalized method, same `by`),
 //!    [`Results::calibration_changes`] (applications whose `shortlisted` would differ under
 //!    calibration, same shortlist rules), and `p_shortlist` (bootstrap, see below).
 //!
@@ -101,6 +105,7 @@ mod bootstrap;
 mod method;
 mod normalize;
 mod pipeline;
+mod provisional;
 mod ser;
 pub(crate) mod table;
 
@@ -112,6 +117,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use method::{round_value, trims};
+pub use provisional::ProvisionalReason;
 pub use table::ScoreTable;
 
 /// Status of an application that is ranked.
@@ -584,6 +590,9 @@ pub struct Results {
     /// Sum of the recommended funding of the shortlist.
     #[serde(serialize_with = "ser::opt_dec")]
     pub budget_used_wan: Option<Decimal>,
+    /// Why the shortlist is still provisional (暂定); empty when it is not (see
+    /// `provisional.rs` for the rule).
+    pub provisional: Vec<ProvisionalReason>,
     pub notes: Vec<String>,
 }
 
@@ -591,6 +600,12 @@ impl Results {
     /// The result of application `id`, if any.
     pub fn app(&self, id: &str) -> Option<&AppResult> {
         self.applications.iter().find(|a| a.id == id)
+    }
+
+    /// Whether the shortlist could still change (an undecided gate, or an incomplete
+    /// application that could still reach the cut).
+    pub fn is_provisional(&self) -> bool {
+        !self.provisional.is_empty()
     }
 
     /// The shortlisted applications, in rank order.

@@ -1497,11 +1497,13 @@ pub(crate) fn run_with(
     let applications: Vec<AppResult> = dec.order.iter().filter_map(|&i| built[i].take()).collect();
     let mut all_notes = describe(&ctx, s);
     all_notes.extend(notes);
+    let provisional = super::provisional::reasons(&applications, s, ctx.max_total);
     Results {
         settings: SettingsEcho::from(s),
         applications,
         calibration_changes,
         budget_used_wan: dec.budget_used,
+        provisional,
         notes: all_notes,
     }
 }

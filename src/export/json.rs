@@ -169,7 +169,18 @@ struct JReport<'a> {
     applications: Vec<JApp<'a>>,
     calibration_changes: &'a [String],
     budget_used_wan: OptNum,
+    /// True while the shortlist could still change (暂定); the reasons say why.
+    provisional: bool,
+    provisional_reasons: Vec<JReason<'a>>,
     notes: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JReason<'a> {
+    #[serde(flatten)]
+    reason: &'a crate::aggregate::ProvisionalReason,
+    text: String,
+    text_zh: String,
 }
 
 /// File name of a path (paths of temporary directories would make the output unstable).
@@ -237,6 +248,17 @@ pub fn to_json(rep: &Report) -> String {
             .collect(),
         calibration_changes: &rep.results.calibration_changes,
         budget_used_wan: OptNum(rep.results.budget_used_wan),
+        provisional: rep.results.is_provisional(),
+        provisional_reasons: rep
+            .results
+            .provisional
+            .iter()
+            .map(|r| JReason {
+                reason: r,
+                text: r.en(),
+                text_zh: r.zh(),
+            })
+            .collect(),
         notes: rep
             .notes
             .iter()

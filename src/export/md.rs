@@ -122,13 +122,22 @@ pub fn to_markdown(rep: &Report) -> String {
     let _ = writeln!(o, "- 数据来源 Source: {}", source_line(rep));
     let _ = writeln!(
         o,
-        "- 入围 Shortlisted: {} of {}{}\n",
+        "- 入围 Shortlisted: {} of {}{}{}",
         rep.shortlisted(),
         r.applications.len(),
         r.budget_used_wan
             .map(|b| format!("; 建议资助合计 funding recommended {} 万元", show(b)))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        if r.is_provisional() {
+            " — 暂定 PROVISIONAL: the shortlist could still change"
+        } else {
+            ""
+        }
     );
+    for p in &r.provisional {
+        let _ = writeln!(o, "  - {} / {}", p.zh(), p.en());
+    }
+    o.push('\n');
 
     o.push_str("## 计分规则 Settings\n\n");
     header(&mut o, &["设置 Setting", "值 Value", "来源 From"]);
@@ -374,8 +383,19 @@ pub fn to_summary_markdown(rep: &Report) -> String {
     let s = &rep.settings;
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", rep.rubric.title);
-    o.push_str("## 评审汇总表\n\n");
+    if r.is_provisional() {
+        o.push_str("## 评审汇总表（暂定）\n\n");
+    } else {
+        o.push_str("## 评审汇总表\n\n");
+    }
     let _ = writeln!(o, "评审组：{}（{}）\n", rep.panel.title, rep.panel.id);
+    if r.is_provisional() {
+        o.push_str("入围名单为暂定，在下列情况解决前仍可能变化：\n\n");
+        for p in &r.provisional {
+            let _ = writeln!(o, "- {}", cell(&p.zh()));
+        }
+        o.push('\n');
+    }
     let _ = writeln!(
         o,
         "计分方法：{}；有效评分不少于{}份；入围分数线{}；入围名额{}；单项资助上限{}。\n",

@@ -364,6 +364,20 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
         "overridden on the command line",
         rep.overridden.join(", "),
     ))?;
+    sh.row(kv(
+        "shortlist",
+        if rep.results.is_provisional() {
+            "暂定 provisional".to_string()
+        } else {
+            "final as far as the scores and gates go".to_string()
+        },
+    ))?;
+    for r in &rep.results.provisional {
+        sh.row(kv(
+            "provisional because",
+            format!("{} / {}", r.zh(), r.en()),
+        ))?;
+    }
     match &rep.source {
         SourceInfo::Csv { path, sha256, rows } => {
             sh.row(kv("scores file", super::json::file_name(path)))?;

@@ -135,7 +135,21 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         parts.push((3, m));
     }
     let n = app.shown.results.shortlist().count();
-    parts.push((2, format!("{} {n}", c.shortlisted)));
+    let reasons = app.shown.results.provisional.len();
+    if reasons > 0 {
+        // Never dropped for width: the shortlist could still change.
+        let text = if zh {
+            format!(
+                "{} {n}（{}：{reasons}项待定）",
+                c.shortlisted, c.provisional
+            )
+        } else {
+            format!("{} {n} ({}: {reasons} open)", c.shortlisted, c.provisional)
+        };
+        parts.insert(0, (0, text));
+    } else {
+        parts.push((2, format!("{} {n}", c.shortlisted)));
+    }
     let watch = if app.watch {
         c.watching
     } else {
