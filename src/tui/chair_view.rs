@@ -135,20 +135,17 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         parts.push((3, m));
     }
     let n = app.shown.results.shortlist().count();
+    parts.push((2, format!("{} {n}", c.shortlisted)));
     let reasons = app.shown.results.provisional.len();
     if reasons > 0 {
-        // Never dropped for width: the shortlist could still change.
+        // Kept like the method (priority 0): the shortlist could still change. Right after
+        // the method, so that only the method outlasts it on a very narrow screen.
         let text = if zh {
-            format!(
-                "{} {n}（{}：{reasons}项待定）",
-                c.shortlisted, c.provisional
-            )
+            format!("{}：{reasons}项待定", c.provisional)
         } else {
-            format!("{} {n} ({}: {reasons} open)", c.shortlisted, c.provisional)
+            format!("{}: {reasons} open", c.provisional)
         };
-        parts.insert(0, (0, text));
-    } else {
-        parts.push((2, format!("{} {n}", c.shortlisted)));
+        parts.insert(1, (0, text));
     }
     let watch = if app.watch {
         c.watching
