@@ -1400,3 +1400,179 @@ fn no_pass_mark_unless_one_is_set() {
     assert_eq!(app(&r, "L").status, "below_threshold");
     assert!(!app(&r, "L").shortlisted);
 }
+
+// ---------------------------------------------------------------- weights with a binding cap
+
+#[test]
+fn weights_08_12_16_20_with_a_category_cap_that_binds() {
+    // A (max 20 = 0.8 × 10 + 1.2 × 10): A1, A2; B (capped at 20 < 1.6 × 10 + 2.0 × 5 = 26):
+    // B1, B2; total_max 40.
+    let w = |id: &str, cat: &str, max: &str, weight: &str| {
+        let mut c = CriterionSpec::new(id, cat, d(max));
+        c.weight = d(weight);
+        c
+    };
+    let scheme = Scheme {
+        criteria: vec![
+            w("A1", "A", "10", "0.8"),
+            w("A2", "A", "10", "1.2"),
+            w("B1", "B", "10", "1.6"),
+            w("B2", "B", "5", "2.0"),
+        ],
+        categories: vec![
+            CategorySpec::new("A", d("20")),
+            CategorySpec::new("B", d("20")),
+        ],
+        total_max: d("40"),
+        tie_break: vec![],
+    };
+    let scores = grid(
+        "X",
+        &["A1", "A2", "B1", "B2"],
+        &[
+            ("E1", &["7", "9", "9", "4"]),
+            ("E2", &["8", "9", "10", "5"]),
+            ("E3", &["8", "8", "10", "4"]),
+        ],
+    );
+    // By criterion: A1 7.67 × 0.8 = 6.136 → 6.14; A2 8.67 × 1.2 = 10.404 → 10.40 (A 16.54);
+    // B1 9.67 × 1.6 = 15.472 → 15.47; B2 4.33 × 2 = 8.66; B 24.13 → capped at 20; 36.54.
+    let r = run(
+        &input(scheme.clone(), vec![], scores.clone()),
+        &loose(Method::Mean),
+    );
+    let a = app(&r, "X");
+    assert_eq!(a.categories["A"], d("16.54"));
+    assert_eq!(a.categories["B"], d("20"));
+    assert_eq!(a.total, Some(d("36.54")));
+    assert!(
+        a.notes.iter().any(|n| n.contains("category B")),
+        "{:?}",
+        a.notes
+    );
+    // Experts: E1 A = 5.6 + 10.8 = 16.4, B = 14.4 + 8 = 22.4 → 20: 36.4;
+    // E2 A = 6.4 + 10.8 = 17.2, B = 16 + 10 = 26 → 20: 37.2; E3 A = 6.4 + 9.6 = 16, B = 24 → 20: 36.
+    assert_eq!(a.expert_totals["E1"], d("36.4"));
+    assert_eq!(a.expert_totals["E2"], d("37.2"));
+    assert_eq!(a.expert_totals["E3"], d("36"));
+    // By total: (36.4 + 37.2 + 36) / 3 = 36.5333… → 36.53.
+    let r = run(
+        &input(scheme, vec![], scores),
+        &Settings {
+            by: By::Total,
+            ..loose(Method::Mean)
+        },
+    );
+    assert_eq!(total(&r, "X"), d("36.53"));
+}
+
+// ---------------------------------------------------------------- provisional shortlist
+
+/// A 90 (eligible), B 80 (unchecked), C 70, D 60 + 60 (2 experts), E 50 (1 expert),
+/// I 95 + 95 (ineligible, 2 experts); one criterion of max 100, quorum 3.
+fn provisional_input(b_eligible: bool) -> Input {
+    let mut scores = Vec::new();
+    for (app, vals) in [
+        ("A", &["90", "90", "90"][..]),
+        ("B", &["80", "80", "80"]),
+        ("C", &["70", "70", "70"]),
+        ("D", &["60", "60"]),
+        ("E", &["50"]),
+        ("I", &["95", "95"]),
+    ] {
+        for (i, v) in vals.iter().enumerate() {
+            scores.push(ScoreRow::new(app, format!("E{i}"), "C", d(v)));
+        }
+    }
+    let mut apps: Vec<AppInfo> = ["A", "C", "D", "E"]
+        .iter()
+        .map(|a| AppInfo::eligible(*a))
+        .collect();
+    apps.push(AppInfo {
+        id: "B".into(),
+        eligibility: if b_eligible {
+            Eligibility::Eligible
+        } else {
+            Eligibility::Unchecked
+        },
+        requested_wan: None,
+    });
+    apps.push(AppInfo {
+        id: "I".into(),
+        eligibility: Eligibility::Ineligible(vec!["E1 test".into()]),
+        requested_wan: None,
+    });
+    input(one_crit("100"), apps, scores)
+}
+
+#[test]
+fn provisional_shortlist_reasons() {
+    use panel::aggregate::ProvisionalReason as P;
+    let s = Settings {
+        quota: Some(2),
+        resamples: 0,
+        ..Settings::default()
+    };
+    // Shortlist A, B (cut 80). B is unchecked → provisional. D's best (60 + 60 + 100) / 3 =
+    // 73.33 < 80: it cannot reach the cut. E's best (50 + 100 + 100) / 3 = 83.33 ≥ 80: it can.
+    // I is ineligible: never a reason.
+    let r = run(&provisional_input(false), &s);
+    let short: Vec<&str> = r.shortlist().map(|a| a.id.as_str()).collect();
+    assert_eq!(short, ["A", "B"]);
+    assert_eq!(
+        r.provisional,
+        vec![
+            P::Unchecked {
+                application: "B".into(),
+                shortlisted: true
+            },
+            P::Incomplete {
+                application: "E".into(),
+                experts: 1,
+                quorum: 3,
+                best: d("83.33"),
+                cut: Some(d("80")),
+            },
+        ]
+    );
+    assert!(r.is_provisional());
+    assert!(r.provisional[1]
+        .zh()
+        .contains("最高可能得分83.33不低于入围线80"));
+    // B decided eligible, E gone: final.
+    let mut inp = provisional_input(true);
+    inp.scores.retain(|x| x.app != "E");
+    inp.apps.retain(|x| x.id != "E");
+    let r = run(&inp, &s);
+    assert_eq!(r.provisional, vec![]);
+    assert!(!r.is_provisional());
+    // Room on the shortlist (no quota): any incomplete application could join — unless a
+    // pass mark is set and its best possible total is below it.
+    let open = Settings {
+        quota: None,
+        ..s.clone()
+    };
+    let r = run(&inp, &open);
+    assert_eq!(
+        r.provisional,
+        vec![P::Incomplete {
+            application: "D".into(),
+            experts: 2,
+            quorum: 3,
+            best: d("73.33"),
+            cut: None,
+        }]
+    );
+    let r = run(
+        &inp,
+        &Settings {
+            threshold: Some(d("75")),
+            ..open
+        },
+    );
+    assert_eq!(r.provisional, vec![]);
+    // Serialized with its kind.
+    let v = serde_json::to_value(&run(&provisional_input(false), &s)).expect("json");
+    assert_eq!(v["provisional"][1]["kind"], "incomplete");
+    assert_eq!(v["provisional"][1]["best"], serde_json::json!(83.33));
+}

@@ -382,6 +382,13 @@ fn weighted_rubric_passes_check_and_category_max_is_the_weighted_sum() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "w.json", &weighted_rubric());
     panel().args(["rubric", "check"]).arg(&f).assert().code(0);
+    panel()
+        .args(["rubric", "show"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("A1 A1   [10 × 0.8]"))
+        .stdout(predicate::str::contains("[20] capped / 封顶"));
 
     // Figure-skating style: five criteria of max 10 with factor 1.2 reach 60, not 50.
     let mut v = weighted_rubric();
