@@ -467,6 +467,11 @@ pub fn rubric(spec: &Spec) -> Rubric {
             method: "trimmed".into(),
             trim: 1,
             by: "total".into(),
+            // The benchmark's pandas peer (bench/pandas_rank.py) applies a pass mark of 60.
+            threshold: Some(Decimal::from(60)),
+            threshold_basis: "synthetic benchmark panel: pass mark 60, as bench/pandas_rank.py \
+                              applies"
+                .into(),
             ..AggregationDefaults::default()
         },
         tie_break,
