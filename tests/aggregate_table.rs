@@ -1572,7 +1572,7 @@ fn provisional_shortlist_reasons() {
     );
     assert_eq!(r.provisional, vec![]);
     // Serialized with its kind.
-    let v = serde_json::to_value(&run(&provisional_input(false), &s)).expect("json");
+    let v = serde_json::to_value(run(&provisional_input(false), &s)).expect("json");
     assert_eq!(v["provisional"][1]["kind"], "incomplete");
     assert_eq!(v["provisional"][1]["best"], serde_json::json!(83.33));
 }
