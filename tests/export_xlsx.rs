@@ -301,6 +301,12 @@ fn xlsx_has_the_five_sheets_and_the_data() {
         "scores file sha256",
         "counted",
         "calibrated_total",
+        // The pass mark's source and the provisional shortlist (gate E2b undecided).
+        "threshold_source",
+        "none (no pass mark is stated by the call)",
+        "暂定 provisional",
+        "provisional because",
+        "T24-001已入围，但资格审查尚未完成（有条件未判定）",
     ] {
         assert!(strings.contains(s), "{s} not in the workbook");
     }
