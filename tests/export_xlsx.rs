@@ -306,7 +306,7 @@ fn xlsx_has_the_five_sheets_and_the_data() {
         "none (no pass mark is stated by the call)",
         "暂定 provisional",
         "provisional because",
-        "T24-001已入围，但资格审查尚未完成（有条件未判定）",
+        "T24-001已入围，但资格尚未核验完毕（有申报条件未判定或缺少申报材料）",
     ] {
         assert!(strings.contains(s), "{s} not in the workbook");
     }

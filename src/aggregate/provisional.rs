@@ -64,7 +64,7 @@ impl ProvisionalReason {
                 application,
                 shortlisted,
             } => format!(
-                "{application} is {} but its eligibility is unchecked (a gate is not decided yet)",
+                "{application} is {} but its eligibility is unchecked (a gate undecided, or no bundle)",
                 if *shortlisted {
                     "shortlisted"
                 } else {
@@ -100,7 +100,7 @@ impl ProvisionalReason {
                 application,
                 shortlisted,
             } => format!(
-                "{application}{}，但资格审查尚未完成（有条件未判定）",
+                "{application}{}，但资格尚未核验完毕（有申报条件未判定或缺少申报材料）",
                 if *shortlisted {
                     "已入围"
                 } else {
