@@ -958,6 +958,54 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
             2,
         );
     }
+    if a.eligibility == "unchecked" {
+        // The gates still open, in the call's words.
+        let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
+        if let Some(b) = bundle {
+            for g in crate::rubric::check_gates(&rubric.eligibility, &b.facts) {
+                let why = match g.outcome {
+                    "manual" => {
+                        if zh {
+                            "待人工判定".to_string()
+                        } else {
+                            "to be decided by hand".to_string()
+                        }
+                    }
+                    "unknown" => {
+                        if zh {
+                            format!("缺少 {}", g.missing_facts.join("、"))
+                        } else {
+                            format!("missing {}", g.missing_facts.join(", "))
+                        }
+                    }
+                    _ => continue,
+                };
+                wrap_into(
+                    &mut out,
+                    &format!("? {} {}（{why}）", g.id, g.text),
+                    w,
+                    DKind::Warn,
+                    2,
+                );
+            }
+        }
+    }
+    for p in app
+        .shown
+        .results
+        .provisional
+        .iter()
+        .filter(|p| p.application() == code)
+    {
+        let text = if zh { p.zh() } else { p.en() };
+        wrap_into(
+            &mut out,
+            &format!("{}: {text}", c.provisional),
+            w,
+            DKind::Warn,
+            2,
+        );
+    }
     out.push(DLine::new("", DKind::Text));
 
     // matrix

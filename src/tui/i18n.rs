@@ -632,6 +632,8 @@ pub struct ChairText {
     pub budget: &'static str,
     pub recommended: &'static str,
     pub shortlisted: &'static str,
+    /// The shortlist could still change (header mark).
+    pub provisional: &'static str,
     pub watching: &'static str,
     pub not_watching: &'static str,
     pub wan: &'static str,
@@ -696,6 +698,7 @@ pub static CHAIR_ZH: ChairText = ChairText {
     budget: "预算",
     recommended: "推荐资助",
     shortlisted: "入围",
+    provisional: "暂定",
     watching: "◉ 监听 sheets/",
     not_watching: "○ 未监听",
     wan: "万",
@@ -768,6 +771,7 @@ pub static CHAIR_EN: ChairText = ChairText {
     budget: "budget",
     recommended: "recommended",
     shortlisted: "shortlisted",
+    provisional: "PROVISIONAL",
     watching: "◉ watching sheets/",
     not_watching: "○ not watching",
     wan: "万",
@@ -851,7 +855,7 @@ impl Lang {
     }
 
     /// Short status of an application in the ranking.
-    pub fn app_status(self, status: &str, threshold: Decimal) -> String {
+    pub fn app_status(self, status: &str, threshold: Option<Decimal>) -> String {
         use crate::aggregate::{
             STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
         };
@@ -861,10 +865,11 @@ impl Lang {
             STATUS_INCOMPLETE => (if zh { "人数不足" } else { "incomplete" }).into(),
             STATUS_INELIGIBLE => (if zh { "不合格" } else { "ineligible" }).into(),
             STATUS_BELOW_THRESHOLD => {
+                let t = threshold.map(show).unwrap_or_default();
                 if zh {
-                    format!("低于{}", show(threshold))
+                    format!("低于{t}")
                 } else {
-                    format!("below {}", show(threshold))
+                    format!("below {t}")
                 }
             }
             other => other.into(),
