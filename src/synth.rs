@@ -665,6 +665,7 @@ pub fn panel_config(spec: &Spec) -> PanelConfig {
             })
             .collect(),
         chair: Some(spec.expert_id(0)),
+        track: None,
     }
 }
 

@@ -383,6 +383,16 @@ pub fn to_summary_markdown(rep: &Report) -> String {
             .map(|c| format!("{}万元", show(c)))
             .unwrap_or_else(|| "无".into()),
     );
+    if let Some(t) = &rep.track {
+        let mut parts = vec![format!("评审赛道：{} {}", t.article, t.title)];
+        if let Some(b) = t.budget_wan {
+            parts.push(format!("赛道总额不超过{}万元", show(b)));
+        }
+        if !t.targets.is_empty() {
+            parts.push(format!("赛道目标：{}", t.targets.join("；")));
+        }
+        let _ = writeln!(o, "{}。\n", parts.join("；"));
+    }
     let mut head: Vec<String> = vec!["序号".into(), "申报编号".into(), "项目名称".into()];
     head.extend((1..=rep.experts.len()).map(|i| format!("专家{i}")));
     head.extend(
@@ -426,6 +436,19 @@ pub fn to_summary_markdown(rep: &Report) -> String {
             String::new()
         });
         let mut remarks = status_zh(a);
+        // Gates decided to pass (a failed one is in the ineligibility reasons already).
+        remarks.extend(
+            rep.decisions
+                .iter()
+                .filter(|d| {
+                    d.application == a.id
+                        && matches!(
+                            d.decided,
+                            crate::decisions::Decided::Gate { pass: true, .. }
+                        )
+                })
+                .map(|d| d.describe_zh()),
+        );
         if let (true, Some(req), Some(f)) =
             (a.shortlisted, rep.requested_wan.get(&a.id), a.funding_wan)
         {

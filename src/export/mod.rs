@@ -41,7 +41,8 @@ pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
 pub use scores_csv::{read_scores_csv, CsvScores, Detail};
 pub use source::{
-    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, Overrides,
+    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for,
+    settings_for_track, Overrides,
 };
 pub use xlsx::{to_xlsx, XLSX_SHEETS};
 
@@ -237,6 +238,10 @@ pub struct PairDetail {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub panel: PanelInfo,
+    /// The track named by panel.json, when any (its quota, cap and total are in `settings`).
+    pub track: Option<crate::rubric::Track>,
+    /// The chair's decisions in force (manual gates, grades), from the chair database.
+    pub decisions: Vec<crate::decisions::Decision>,
     pub rubric: Rubric,
     /// Roster order, then experts named only by the scores (sorted).
     pub experts: Vec<ExpertInfo>,

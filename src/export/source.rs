@@ -28,8 +28,9 @@ use crate::aggregate::{
     self, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme,
     ScoreTable, Settings,
 };
+use crate::decisions::{self, Decision};
 use crate::panel::Panel;
-use crate::rubric::{self, FactValue, Item, Rubric};
+use crate::rubric::{self, FactValue, Item, Rubric, Track};
 use crate::store::{AppStatus, Store, StoreIdentity};
 
 /// Settings given on the command line; `None` keeps the rubric's default.
@@ -60,6 +61,18 @@ pub fn settings_for(
     loaded: &rubric::Loaded,
     o: &Overrides,
 ) -> Result<(Settings, Vec<&'static str>), ExportError> {
+    settings_for_track(loaded, None, o)
+}
+
+/// [`settings_for`] for a panel that reviews `track` (panel.json `track`): the track's quota,
+/// per-award cap and track total replace the rubric's `funding` values (a value the track
+/// does not state is no limit: the programme's whole fund is never one panel's budget);
+/// the command line still overrides them.
+pub fn settings_for_track(
+    loaded: &rubric::Loaded,
+    track: Option<&Track>,
+    o: &Overrides,
+) -> Result<(Settings, Vec<&'static str>), ExportError> {
     let r = &loaded.rubric;
     let a = &r.aggregation;
     let bad = |field: &'static str, message: String| ExportError::Setting {
@@ -84,6 +97,11 @@ pub fn settings_for(
         outlier_total_share: a.outlier_total_share,
         ..Settings::default()
     };
+    if let Some(t) = track {
+        s.quota = t.quota;
+        s.per_award_cap_wan = t.per_award_cap_wan;
+        s.budget_wan = t.budget_wan;
+    }
     let mut over = Vec::new();
     macro_rules! set {
         ($field:ident, $name:literal) => {
@@ -306,7 +324,10 @@ pub(crate) struct PanelApps {
     pub(crate) notes: BTreeMap<String, Vec<String>>,
 }
 
-pub(crate) fn panel_apps(panel: &Panel) -> PanelApps {
+/// The panel's applications: eligibility from the rubric's gates, with the chair's recorded
+/// decisions (`decisions`, those in force) deciding gates that are manual or lack facts.
+pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
+    let decided = decisions::gate_map(decisions);
     let r = &panel.rubric.rubric;
     let mut out = PanelApps {
         apps: Vec::new(),
@@ -316,7 +337,21 @@ pub(crate) fn panel_apps(panel: &Panel) -> PanelApps {
     };
     for b in &panel.bundles {
         let code = b.bundle.code.clone();
-        let gates = rubric::check_gates(&r.eligibility, &b.facts);
+        let mut gates = rubric::check_gates(&r.eligibility, &b.facts);
+        for g in &mut gates {
+            if g.outcome != "manual" && g.outcome != "unknown" {
+                continue;
+            }
+            if let Some(d) = decided.get(&(code.clone(), g.id.clone())) {
+                let pass = matches!(d.decided, decisions::Decided::Gate { pass: true, .. });
+                g.outcome = if pass { "pass" } else { "fail" };
+                g.text = format!("{}（{}）", g.text, d.describe_zh());
+                out.notes
+                    .entry(code.clone())
+                    .or_default()
+                    .push(d.describe());
+            }
+        }
         let eligibility = match rubric::eligibility_summary(&gates) {
             "eligible" => Eligibility::Eligible,
             "ineligible" => Eligibility::Ineligible(
@@ -427,6 +462,60 @@ fn global_notes(panel: &Panel, experts: &[ExpertInfo]) -> Vec<String> {
     notes
 }
 
+/// What the panel's track applies, and a reminder when a multi-track rubric is used without
+/// naming the track.
+fn track_notes(panel: &Panel) -> Vec<String> {
+    let r = &panel.rubric.rubric;
+    let Some(t) = &panel.track else {
+        if r.tracks.len() > 1 {
+            return vec![format!(
+                "rubric `{}` lists {} tracks and panel.json names none: no track quota, cap or \
+                 total applies; add \"track\": \"<id>\" to panel.json",
+                r.id,
+                r.tracks.len()
+            )];
+        }
+        return Vec::new();
+    };
+    let wan = |d: Decimal| format!("{}万元", rubric::num::show(d));
+    let mut rules = Vec::new();
+    match t.quota {
+        Some(q) if t.quota_approx => rules.push(format!(
+            "quota about {q} (左右: --quota sets the panel's number)"
+        )),
+        Some(q) => rules.push(format!("quota ≤ {q}")),
+        None => rules.push("no quota stated".into()),
+    }
+    rules.push(match t.per_award_cap_wan {
+        Some(c) => format!("≤ {} per award", wan(c)),
+        None => "no per-award cap stated".into(),
+    });
+    rules.push(match t.budget_wan {
+        Some(b) => format!("track total ≤ {}", wan(b)),
+        None => "no track total stated".into(),
+    });
+    let mut notes = vec![format!(
+        "track {} ({} {}): {}",
+        t.id,
+        t.article,
+        t.title,
+        rules.join(", ")
+    )];
+    for target in &t.targets {
+        notes.push(format!(
+            "track target ({}): {target} — the track's own target; check it against the plans",
+            t.article
+        ));
+    }
+    if t.mode != "panel" {
+        notes.push(format!(
+            "track {} is a formula award ({}), not reviewed by the panel: use `panel awards`",
+            t.id, t.mode
+        ));
+    }
+    notes
+}
+
 /// With `PANEL_TIMING` set, the duration of a phase on stderr (for benchmarks).
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("PANEL_TIMING").is_some() {
@@ -468,9 +557,11 @@ fn finish(
     source: SourceInfo,
     pairs: BTreeMap<(String, String), PairDetail>,
     experts: Vec<ExpertInfo>,
+    decisions: Vec<Decision>,
 ) -> Result<Report, ExportError> {
-    let (mut settings, overridden) = settings_for(&panel.rubric, o)?;
+    let (mut settings, overridden) = settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
     let mut notes = global_notes(panel, &experts);
+    notes.extend(track_notes(panel));
     // The bootstrap costs draws × scores; on very large panels the default
     // number of draws is reduced (never when --resamples is given) and said.
     if o.resamples.is_none() {
@@ -509,6 +600,8 @@ fn finish(
         .filter_map(|a| a.requested_wan.map(|r| (a.id.clone(), r)))
         .collect();
     Ok(Report {
+        track: panel.track.clone(),
+        decisions,
         requested_wan,
         panel: panel_info(panel),
         rubric: panel.rubric.rubric.clone(),
@@ -554,7 +647,8 @@ pub fn build_from_store(
     o: &Overrides,
 ) -> Result<Report, ExportError> {
     let ix = RubricIndex::new(&panel.rubric.rubric);
-    let mut pa = panel_apps(panel);
+    let decisions = decisions::in_force(&decisions::read(store));
+    let mut pa = panel_apps(panel, &decisions);
     // (app, expert) → item values.
     let mut given: BTreeMap<(String, String), BTreeMap<String, Decimal>> = BTreeMap::new();
     for (expert, app, item, entry) in store.all_scores() {
@@ -624,7 +718,9 @@ pub fn build_from_store(
         journal_head: store.head().to_string(),
         audit: store.audit_records(),
     };
-    finish(panel, o, table, pa, conflicts, source, pairs, experts)
+    finish(
+        panel, o, table, pa, conflicts, source, pairs, experts, decisions,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -683,8 +779,8 @@ pub fn build_from_csv_detail(
     hash: bool,
 ) -> Result<Report, ExportError> {
     // Settings first: a bad setting is reported before reading a large file.
-    settings_for(&panel.rubric, o)?;
-    let mut pa = panel_apps(panel);
+    settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
+    let mut pa = panel_apps(panel, &[]);
     let t0 = std::time::Instant::now();
     let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail, hash)?;
     timing("read scores CSV", t0);
@@ -706,6 +802,7 @@ pub fn build_from_csv_detail(
         source,
         cs.pairs,
         experts,
+        Vec::new(),
     )
 }
 
