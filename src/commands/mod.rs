@@ -1,8 +1,10 @@
 //! Command implementations behind the CLI (the binary's edge: `anyhow`
 //! errors, text output). `src/main.rs` only parses and dispatches.
 
+pub mod awards;
 pub mod bundle;
 pub mod chair;
+pub mod eligibility;
 pub mod results;
 pub mod rubric;
 pub mod score;

@@ -16,6 +16,8 @@
 //! - every number that decides a status or a rank comes from the pipeline's exact decimal
 //!   arithmetic; exports only format them.
 
+mod awards_out;
+pub mod awards_source;
 pub(crate) mod csv_lines;
 mod csv_out;
 mod json;
@@ -36,6 +38,8 @@ use crate::rubric::Rubric;
 use crate::sheet::CsvProblem;
 use crate::store::{AuditRecord, StoreError};
 
+pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx};
+pub use awards_source::{build_awards, AwardsReport};
 pub use csv_out::{neutralize, to_csv};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
