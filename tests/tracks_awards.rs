@@ -845,20 +845,20 @@ fn art19_oversubscribed_is_reduced_pro_rata_to_exactly_300_wan() {
     let dir = tmp.path().join("panel");
     copy_dir(&root().join(LIC_OVER), &dir);
     let db = tmp.path().join("chair");
-    decide_e2(&dir, &db, &["LIC-001", "LIC-002", "LIC-003", "LIC-004"]);
+    decide_e2(&dir, &db, &["LICO-001", "LICO-002", "LICO-003", "LICO-004"]);
     let j = awards_json(&dir, Some(&db));
     // Claims 900, 700, 500, 137 patents × 1500 = 1350000, 1050000, 750000, 205500 元,
     // Σ 3355500 > 3000000. Exact shares c × 3000000 / 3355500:
     //   1206973.6254, 938757.2642, 670540.9030, 183728.2074 (Σ 3000000);
-    // floors Σ 2999998, the 2 元 left go to the largest remainders .9030 (LIC-003) and
-    // .6254 (LIC-001).
+    // floors Σ 2999998, the 2 元 left go to the largest remainders .9030 (LICO-003) and
+    // .6254 (LICO-001).
     assert_eq!(
         amounts(&j),
         vec![
-            ("LIC-001".into(), d("1206974")),
-            ("LIC-002".into(), d("938757")),
-            ("LIC-003".into(), d("670541")),
-            ("LIC-004".into(), d("183728")),
+            ("LICO-001".into(), d("1206974")),
+            ("LICO-002".into(), d("938757")),
+            ("LICO-003".into(), d("670541")),
+            ("LICO-004".into(), d("183728")),
         ]
     );
     assert_eq!(dec(&j["awarded_yuan"]), d("3000000"));
@@ -885,7 +885,7 @@ fn art19_oversubscribed_is_reduced_pro_rata_to_exactly_300_wan() {
         "{csv}"
     );
     assert!(
-        csv.contains("LIC-003,") && csv.contains(",670541,false,"),
+        csv.contains("LICO-003,") && csv.contains(",670541,false,"),
         "{csv}"
     );
     let md = bin()
