@@ -761,6 +761,18 @@ fn a_manual_gate_decided_by_a_person_shows_in_every_output() {
         md.contains("理由：技术转移机构尚未设立，不具备运行能力"),
         "{md}"
     );
+    // The chair screen's detail of UNI-012 says who decided what and when.
+    let p = Panel::open(&dir).unwrap();
+    let (store, _) = Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
+    let mut app =
+        panel::tui::ChairApp::new(p, store, &db, panel::tui::i18n::Lang::En, false, (120, 40))
+            .unwrap();
+    app.sel = app.rows().iter().position(|a| a.id == "UNI-012").unwrap();
+    app.detail = Some("UNI-012".into());
+    let detail: Vec<String> = app.detail_lines().into_iter().map(|l| l.text).collect();
+    let detail = detail.join("\n");
+    assert!(detail.contains("E2 decided pass by E01"), "{detail}");
+    assert!(detail.contains("技术转移机构在运行"), "{detail}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -562,6 +562,18 @@ fn finish(
     let (mut settings, overridden) = settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
     let mut notes = global_notes(panel, &experts);
     notes.extend(track_notes(panel));
+    if matches!(source, SourceInfo::Csv { .. })
+        && pa
+            .apps
+            .iter()
+            .any(|a| matches!(a.eligibility, Eligibility::Unchecked))
+    {
+        notes.push(
+            "eligibility decisions (`panel eligibility`) live in the chair database; results \
+             from a scores CSV do not read them, so gates checked by hand stay unchecked"
+                .into(),
+        );
+    }
     // The bootstrap costs draws × scores; on very large panels the default
     // number of draws is reduced (never when --resamples is given) and said.
     if o.resamples.is_none() {
