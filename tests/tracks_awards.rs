@@ -1030,3 +1030,24 @@ fn awards_refuses_a_reviewed_track() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("use `panel results`"));
 }
+
+/// The award table as the chair prints it: undersubscribed 第十九条, no decision yet
+/// (provisional), every figure with its working.
+#[test]
+fn awards_markdown_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bin()
+        .arg("awards")
+        .arg(root().join(LIC))
+        .args(["--format", "md"])
+        .env("XDG_DATA_HOME", tmp.path())
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}

@@ -47,7 +47,7 @@ pub struct AwardApplicant {
     pub grade: Option<String>,
     /// `Some(reasons)` when ineligible.
     pub ineligible: Option<Vec<String>>,
-    /// Gates not yet decided (eligibility unchecked), with what is open.
+    /// Eligibility unchecked: the ids of the gates not decided yet (`E2、E3`).
     pub unchecked: Option<String>,
 }
 
@@ -171,9 +171,13 @@ pub fn compute(rule: &AwardRule, total_yuan: Decimal, apps: &[AwardApplicant]) -
         }
         if let Some(open) = &a.unchecked {
             line.provisional = true;
-            line.working
-                .push(format!("申报条件待人工核验（{open}），金额为暂定"));
-            reasons.push(format!("{}: eligibility unchecked ({open})", a.id));
+            line.working.push(format!(
+                "申报条件{open}待人工认定（panel eligibility），金额为暂定"
+            ));
+            reasons.push(format!(
+                "{}: eligibility gate {open} not decided (record it with `panel eligibility`)",
+                a.id
+            ));
         }
         match rule {
             AwardRule::PerUnit {
@@ -425,7 +429,7 @@ mod tests {
         let mut b = app("B", "5");
         b.ineligible = Some(vec!["E1 注册在本市".into()]);
         let mut c = app("C", "5");
-        c.unchecked = Some("E2 (checked by hand)".into());
+        c.unchecked = Some("E2".into());
         let mut e = app("E", "0");
         e.units = None;
         let a = compute(&per_unit("1500"), d("3000000"), &[app("A", "2"), b, c, e]);

@@ -97,6 +97,7 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
             },
             _ => None,
         };
+        // The open gates' ids, from the note `eligibility unchecked: E2 (checked by hand); …`.
         let unchecked = match &info.eligibility {
             Eligibility::Unchecked => Some(
                 pa.notes
@@ -105,8 +106,13 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
                         n.iter()
                             .find_map(|x| x.strip_prefix("eligibility unchecked: "))
                     })
-                    .unwrap_or("eligibility unchecked")
-                    .to_string(),
+                    .map(|open| {
+                        open.split("; ")
+                            .filter_map(|g| g.split(' ').next())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    })
+                    .unwrap_or_default(),
             ),
             _ => None,
         };

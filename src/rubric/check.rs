@@ -418,7 +418,7 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                          applicant's units (patents, contracts, loans)",
                     ),
                 }
-                if !t.yuan_per_unit.is_some_and(|y| y > Decimal::ZERO) {
+                if t.yuan_per_unit.is_none_or(|y| y <= Decimal::ZERO) {
                     ctx.err(
                         format!("{p}.yuan_per_unit"),
                         "a per_unit track needs `yuan_per_unit` > 0: the award in 元 per unit \
