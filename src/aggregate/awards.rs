@@ -390,6 +390,31 @@ mod tests {
     }
 
     #[test]
+    fn loans_in_wan_round_down_to_whole_yuan_and_a_cap_binds() {
+        // 第二十条: 0.1 % of 123.4567万元 = 1234.567元 → 1234元 (the rate is a maximum).
+        let rule = AwardRule::PerUnit {
+            yuan_per_unit: d("10"),
+            cap_yuan: Some(d("1000")),
+            unit: "万元".into(),
+        };
+        let a = compute(&rule, d("5000000"), &[app("A", "123.4567"), app("B", "50")]);
+        let got: Vec<Decimal> = a.lines.iter().map(|l| l.award_yuan).collect();
+        assert_eq!(got, vec![d("1000"), d("500")]);
+        assert!(a.lines[0]
+            .working
+            .iter()
+            .any(|w| w.contains("单户上限1000元")));
+        let rule = AwardRule::PerUnit {
+            yuan_per_unit: d("10"),
+            cap_yuan: None,
+            unit: "万元".into(),
+        };
+        let a = compute(&rule, d("5000000"), &[app("A", "123.4567")]);
+        assert_eq!(a.lines[0].award_yuan, d("1234"));
+        assert_eq!(a.lines[0].working[1], "取整到元：1234.567 → 1234元");
+    }
+
+    #[test]
     fn oversubscribed_is_reduced_uniformly_and_sums_to_the_total() {
         // Claims 1000, 1000, 1000 against 100: 33.33 each, one extra 元 to the first by id.
         let a = compute(
