@@ -1051,3 +1051,70 @@ fn awards_markdown_snapshot() {
     );
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+/// A gate whose facts are missing leaves the application unchecked (never silently
+/// eligible) until a person decides it.
+#[test]
+fn missing_facts_leave_the_gate_unchecked_until_decided() {
+    let (_t, dir, db) = merged(UNIV);
+    let f = dir.join("bundles/UNI-005.json");
+    let mut b: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    b["facts"]
+        .as_object_mut()
+        .unwrap()
+        .remove("good_credit_record");
+    std::fs::write(&f, serde_json::to_string_pretty(&b).unwrap()).unwrap();
+    let app = |j: &Value| {
+        j["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == "UNI-005")
+            .unwrap()
+            .clone()
+    };
+    // E2 (by hand) decided first, so that only E1's missing fact is open.
+    bin()
+        .arg("eligibility")
+        .arg(&dir)
+        .args([
+            "--application",
+            "UNI-005",
+            "--gate",
+            "E2",
+            "--pass",
+            "--reason",
+            "运行正常",
+            "--db",
+        ])
+        .arg(&db)
+        .assert()
+        .success();
+    let a = app(&results_json(&dir, &db, &[]));
+    assert_eq!(a["eligibility"], "unchecked");
+    assert!(
+        a["notes"]
+            .to_string()
+            .contains("E1 (missing good_credit_record)"),
+        "{a}"
+    );
+    bin()
+        .arg("eligibility")
+        .arg(&dir)
+        .args([
+            "--application",
+            "UNI-005",
+            "--gate",
+            "E1",
+            "--pass",
+            "--reason",
+            "信用中国查询无失信记录",
+            "--db",
+        ])
+        .arg(&db)
+        .assert()
+        .success();
+    let a = app(&results_json(&dir, &db, &[]));
+    assert_eq!(a["eligibility"], "eligible");
+    assert_eq!(a["decisions"].as_array().unwrap().len(), 2);
+}
