@@ -286,6 +286,19 @@ fn art16_the_track_total_of_50_wan_is_never_exceeded() {
         md.contains("评审赛道：第十六条 中小企业知识产权首席运营官培养；赛道总额不超过50万元；赛道目标：总培养人数不少于100人"),
         "{md}"
     );
+    // The chair screen says why CIPO-002 gets 20 of its 25万: the track total, not a cap.
+    let p = Panel::open(&dir).unwrap();
+    let (store, _) = Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
+    let mut app =
+        panel::tui::ChairApp::new(p, store, &db, panel::tui::i18n::Lang::En, false, (120, 40))
+            .unwrap();
+    app.detail = Some("CIPO-002".into());
+    let detail: Vec<String> = app.detail_lines().into_iter().map(|l| l.text).collect();
+    let detail = detail.join(" ");
+    assert!(
+        detail.contains("cut to what is left of the budget"),
+        "{detail}"
+    );
 }
 
 fn generic() -> rubric::Loaded {
