@@ -1130,4 +1130,16 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
     let a = app(&results_json(&dir, &db, &[]));
     assert_eq!(a["eligibility"], "eligible");
     assert_eq!(a["decisions"].as_array().unwrap().len(), 2);
+    // Once the fact is there, the facts decide the gate and the decision no longer applies.
+    b["facts"]["good_credit_record"] = Value::Bool(false);
+    std::fs::write(&f, serde_json::to_string_pretty(&b).unwrap()).unwrap();
+    let a = app(&results_json(&dir, &db, &[]));
+    assert_eq!(a["status"], "ineligible");
+    let gates: Vec<&str> = a["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["gate"].as_str().unwrap())
+        .collect();
+    assert_eq!(gates, ["E2"]);
 }

@@ -142,13 +142,10 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
     for n in &t.notes {
         notes.push(n.clone());
     }
-    let decisions: Vec<Decision> = in_force
-        .into_iter()
-        .filter(|d| match &d.decided {
-            Decided::Gate { .. } => true,
-            Decided::Grade { track, .. } => track == &t.id,
-        })
-        .collect();
+    // The gate decisions that decided a gate, and this track's grades in force.
+    let mut decisions: Vec<Decision> = pa.applied.clone();
+    decisions.extend(grades.values().cloned());
+    decisions.sort_by_key(|d| d.seq);
     let r = &panel.rubric.rubric;
     Ok(AwardsReport {
         panel: PanelInfo {

@@ -5,7 +5,8 @@
 //!   `total_max` and `tie_break` ([`scheme_of`]).
 //! - **Applications**: the panel's valid bundles; eligibility from the rubric's gates
 //!   ([`crate::rubric::check_gates`] → `eligible` / `ineligible` with the failed gates /
-//!   `unchecked` when a gate is manual or its facts are missing); the requested amount is the
+//!   `unchecked` when a gate is manual or its facts are missing, unless the chair database holds
+//!   a person's decision on that gate: [`crate::decisions`]); the requested amount is the
 //!   bundle's `requested_wan`, else the rubric's `funding.requested_fact`. Applications that
 //!   only the scores name are ranked with eligibility `unchecked`.
 //! - **Scores** per (application, expert): item values → criterion values with
@@ -322,6 +323,9 @@ pub(crate) struct PanelApps {
     pub(crate) suggestions: BTreeMap<String, BTreeMap<String, Decimal>>,
     /// Input notes per application.
     pub(crate) notes: BTreeMap<String, Vec<String>>,
+    /// The chair's gate decisions that decided a gate (manual or lacking facts), in commit
+    /// order; a decision on a gate that the facts now decide is not applied and not listed.
+    pub(crate) applied: Vec<Decision>,
 }
 
 /// The panel's applications: eligibility from the rubric's gates, with the chair's recorded
@@ -334,6 +338,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
         titles: BTreeMap::new(),
         suggestions: BTreeMap::new(),
         notes: BTreeMap::new(),
+        applied: Vec::new(),
     };
     for b in &panel.bundles {
         let code = b.bundle.code.clone();
@@ -350,6 +355,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                     .entry(code.clone())
                     .or_default()
                     .push(d.describe());
+                out.applied.push(d.clone());
             }
         }
         let eligibility = match rubric::eligibility_summary(&gates) {
@@ -557,7 +563,6 @@ fn finish(
     source: SourceInfo,
     pairs: BTreeMap<(String, String), PairDetail>,
     experts: Vec<ExpertInfo>,
-    decisions: Vec<Decision>,
 ) -> Result<Report, ExportError> {
     let (mut settings, overridden) = settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
     let mut notes = global_notes(panel, &experts);
@@ -613,7 +618,11 @@ fn finish(
         .collect();
     Ok(Report {
         track: panel.track.clone(),
-        decisions,
+        decisions: {
+            let mut d = pa.applied;
+            d.sort_by_key(|x| x.seq);
+            d
+        },
         requested_wan,
         panel: panel_info(panel),
         rubric: panel.rubric.rubric.clone(),
@@ -730,9 +739,7 @@ pub fn build_from_store(
         journal_head: store.head().to_string(),
         audit: store.audit_records(),
     };
-    finish(
-        panel, o, table, pa, conflicts, source, pairs, experts, decisions,
-    )
+    finish(panel, o, table, pa, conflicts, source, pairs, experts)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -814,7 +821,6 @@ pub fn build_from_csv_detail(
         source,
         cs.pairs,
         experts,
-        Vec::new(),
     )
 }
 
