@@ -32,8 +32,13 @@ fn yuan(wan: Decimal) -> Decimal {
     wan * Decimal::from(10_000)
 }
 
-/// The track's award rule, or why there is none.
-pub fn rule_of(t: &Track, file: &std::path::Path) -> Result<AwardRule, ExportError> {
+/// The track's award rule, or why there is none. `r` is the panel's rubric (for the unit of
+/// the track's `unit_fact`).
+pub fn rule_of(
+    t: &Track,
+    r: &crate::rubric::Rubric,
+    file: &std::path::Path,
+) -> Result<AwardRule, ExportError> {
     let bad = |m: String| ExportError::Usage(format!("{}: {m}", file.display()));
     match t.mode.as_str() {
         "per_unit" => Ok(AwardRule::PerUnit {
@@ -44,7 +49,7 @@ pub fn rule_of(t: &Track, file: &std::path::Path) -> Result<AwardRule, ExportErr
                 ))
             })?,
             cap_yuan: t.per_award_cap_wan.map(yuan),
-            unit: unit_label(t),
+            unit: unit_label(t, r),
         }),
         "graded" => Ok(AwardRule::Graded {
             grades: t.grades.iter().map(|g| (g.id.clone(), g.weight)).collect(),
@@ -57,11 +62,13 @@ pub fn rule_of(t: &Track, file: &std::path::Path) -> Result<AwardRule, ExportErr
     }
 }
 
-fn unit_label(t: &Track) -> String {
-    match t.unit_fact.as_deref() {
-        Some("pledge_loans_wan") => "万元".into(),
-        _ => "件".into(),
-    }
+/// The unit of the track's `unit_fact` as the rubric declares it (件, 万元 …).
+fn unit_label(t: &Track, r: &crate::rubric::Rubric) -> String {
+    t.unit_fact
+        .as_deref()
+        .and_then(|k| r.facts.iter().find(|f| f.key == k))
+        .map(|f| f.unit.clone())
+        .unwrap_or_default()
 }
 
 /// Builds the award report of `panel` (which must name a per-unit or graded track) with the
@@ -76,7 +83,7 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
             file.display()
         )));
     };
-    let rule = rule_of(&t, &file)?;
+    let rule = rule_of(&t, &panel.rubric.rubric, &file)?;
     let total = t.budget_wan.map(yuan).ok_or_else(|| {
         ExportError::Usage(format!(
             "{}: track `{}` states no total (`budget_wan`)",
