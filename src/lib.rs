@@ -8,6 +8,7 @@
 //! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
 //! - [`sheet`]: score sheets, signatures and merge;
+//! - [`decisions`]: the chair's recorded decisions (manual gates, award grades);
 //! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
 //! - [`export`]: CSV, XLSX, Markdown, JSON and Word outputs;
 //! - [`office`]: the program's 申报书 as Word, and filled 申报书 read into raw applications.
@@ -18,6 +19,7 @@ pub mod aggregate;
 pub mod anonymize;
 pub mod bundle;
 pub mod commands;
+pub mod decisions;
 pub mod export;
 pub mod office;
 pub mod panel;

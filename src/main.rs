@@ -192,6 +192,10 @@ enum Cmd {
     },
     /// Rank, shortlist and export: JSON, CSV, XLSX, Markdown, 评审汇总表, 评分表 / 评审结果
     Results(Box<panel::commands::results::ResultsArgs>),
+    /// Record a person's decision on a manual eligibility gate (journaled in the chair database) / 申报条件人工认定
+    Eligibility(Box<panel::commands::eligibility::EligibilityArgs>),
+    /// Formula awards of a per-unit or graded track (第十九条–第二十二条); --assign records a grade / 绩效奖补计算
+    Awards(Box<panel::commands::awards::AwardsArgs>),
     /// Write a synthetic panel (rubric, bundles, scores CSV) for benchmarks / 生成合成评审数据
     Synth {
         /// Number of applications.
@@ -501,6 +505,17 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             // The process ends right after this: the operating system takes the report's
             // memory back at once, freeing it piece by piece would only cost time.
             std::mem::forget(report);
+            Ok(code)
+        }
+        Cmd::Eligibility(args) => {
+            let (o, e, code) = commands::eligibility::eligibility(&args)?;
+            emit(&o, &e);
+            Ok(code)
+        }
+        Cmd::Awards(args) => {
+            let (o, e, code) = commands::awards::awards(&args)?;
+            let _ = std::io::stdout().write_all(&o);
+            emit("", &e);
             Ok(code)
         }
         Cmd::Synth {

@@ -36,6 +36,11 @@ pub struct PanelConfig {
     /// Expert id of the panel chair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chair: Option<String>,
+    /// The track of a multi-track programme that this panel reviews or awards (an id of the
+    /// rubric's `tracks`, or of the embedded programme rubric's, e.g. `univ-ops-center`):
+    /// its quota, per-award cap, track total and exclusions then apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
     /// The review meeting (date and place, as printed on the 评审汇总表).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting: Option<MeetingConfig>,
@@ -78,6 +83,8 @@ pub struct Panel {
     /// Bundles that cannot be used, with the reason (file errors, problems,
     /// duplicate codes), sorted by path.
     pub invalid: Vec<(PathBuf, String)>,
+    /// The track named by `panel.json` (`track`), resolved.
+    pub track: Option<rubric::Track>,
 }
 
 /// Errors opening a panel directory.
@@ -146,6 +153,11 @@ impl Panel {
             })?
         };
 
+        let track = match &config.track {
+            None => None,
+            Some(id) => Some(resolve_track(&file, id, &rubric.rubric)?),
+        };
+
         let bdir = dir.join(&config.bundles);
         if bdir.exists() && !resolves_inside(dir, &bdir) {
             return Err(outside("bundles", &config.bundles));
@@ -207,6 +219,7 @@ impl Panel {
             rubric,
             bundles,
             invalid,
+            track,
         })
     }
 
@@ -219,6 +232,54 @@ impl Panel {
     pub fn expert(&self, id: &str) -> Option<&Expert> {
         self.config.experts.iter().find(|e| e.id == id)
     }
+}
+
+/// The track `id` named by `panel.json`: from the panel's rubric's `tracks`, else from an
+/// embedded rubric's (the programme rubric lists every track). A reviewed track must be
+/// reviewed with the rubric it names.
+fn resolve_track(file: &Path, id: &str, r: &rubric::Rubric) -> Result<rubric::Track, PanelError> {
+    let found = r.tracks.iter().find(|t| t.id == id).cloned().or_else(|| {
+        rubric::EMBEDDED.iter().find_map(|(stem, _)| {
+            let l = rubric::embedded(stem)?;
+            l.rubric.tracks.into_iter().find(|t| t.id == id)
+        })
+    });
+    let Some(t) = found else {
+        let mut known: Vec<String> = r.tracks.iter().map(|t| t.id.clone()).collect();
+        if known.is_empty() {
+            known = rubric::EMBEDDED
+                .iter()
+                .filter_map(|(stem, _)| rubric::embedded(stem))
+                .flat_map(|l| l.rubric.tracks.into_iter().map(|t| t.id))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+        }
+        return Err(PanelError::Invalid {
+            file: file.to_path_buf(),
+            message: format!(
+                "`track` `{id}` is not a track of rubric `{}` nor of an embedded programme \
+                 rubric; give one of: {}",
+                r.id,
+                known.join(", ")
+            ),
+        });
+    };
+    if t.mode == "panel" {
+        if let Some(tr) = &t.rubric {
+            if tr != &r.id {
+                return Err(PanelError::Invalid {
+                    file: file.to_path_buf(),
+                    message: format!(
+                        "`track` `{id}` ({} {}) is reviewed with rubric `{tr}`, but `rubric` \
+                         is `{}`; set `rubric` to `{tr}`",
+                        t.article, t.title, r.id
+                    ),
+                });
+            }
+        }
+    }
+    Ok(t)
 }
 
 fn id_ok(id: &str) -> bool {

@@ -672,6 +672,7 @@ pub fn panel_config(spec: &Spec) -> PanelConfig {
             .collect(),
         chair: Some(spec.expert_id(0)),
         meeting: None,
+        track: None,
     }
 }
 

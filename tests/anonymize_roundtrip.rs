@@ -73,7 +73,27 @@ fn every_raw_fixture_round_trips() {
         copy_dir(&p.join("raw"), &raw);
         let out = d.path().join("bundles");
         let map = d.path().join("secret/identity-map.json");
-        let r = anonymize(&[&raw], &out, &map, false);
+        // The committed codes' prefix (a programme's panels with codes of their own, e.g. the
+        // seed 002 track panels LIC-… and LICO-…, were anonymized with --prefix).
+        let first = std::fs::read_dir(p.join("bundles"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path().file_stem().unwrap().to_string_lossy().into_owned())
+            .min()
+            .unwrap();
+        let prefix = first.rsplit_once('-').unwrap().0.to_string();
+        let r = panel(
+            &["anonymize"],
+            &[
+                raw.as_path(),
+                Path::new("--out"),
+                &out,
+                Path::new("--identity-map"),
+                &map,
+                Path::new("--prefix"),
+                Path::new(&prefix),
+            ],
+        );
         assert_eq!(r.code, 0, "{}: {}{}", p.display(), r.out, r.err);
 
         // Same bundles as committed: anonymization is deterministic.

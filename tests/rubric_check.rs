@@ -334,6 +334,66 @@ fn empty_any_of_option_and_bad_track() {
 }
 
 #[test]
+fn formula_award_tracks_need_their_units_grades_and_total() {
+    let per_unit =
+        json!({"id": "t", "title": "x", "mode": "per_unit", "rate": 1500, "budget_wan": 300});
+    expect_error(
+        |v| v["tracks"] = json!([per_unit.clone()]),
+        "tracks[0].unit_fact",
+        "needs `unit_fact`",
+    );
+    expect_error(
+        |v| {
+            let mut t = per_unit.clone();
+            t["unit_fact"] = json!("team_size");
+            v["tracks"] = json!([t]);
+        },
+        "tracks[0].yuan_per_unit",
+        "needs `yuan_per_unit` > 0",
+    );
+    expect_error(
+        |v| {
+            let mut t = per_unit.clone();
+            t["unit_fact"] = json!("no_such_fact");
+            t["yuan_per_unit"] = json!(1500);
+            v["tracks"] = json!([t]);
+        },
+        "tracks[0].unit_fact",
+        "unknown fact key `no_such_fact`",
+    );
+    expect_error(
+        |v| v["tracks"] = json!([{"id": "g", "title": "x", "mode": "graded", "budget_wan": 50}]),
+        "tracks[0].grades",
+        "needs `grades`",
+    );
+    expect_error(
+        |v| {
+            v["tracks"] = json!([{"id": "g", "title": "x", "mode": "graded", "budget_wan": 50,
+                "grades": [{"id": "一等", "weight": 3}, {"id": "一等", "weight": 0}]}])
+        },
+        "tracks[0].grades[1]",
+        "duplicate grade `一等`",
+    );
+    expect_error(
+        |v| {
+            v["tracks"] = json!([{"id": "g", "title": "x", "mode": "graded",
+                "grades": [{"id": "一等", "weight": 3}]}])
+        },
+        "tracks[0].budget_wan",
+        "needs its total",
+    );
+    // Exclusions need a rubric whose gates enforce them.
+    expect_error(
+        |v| {
+            v["tracks"] = json!([{"id": "p", "title": "x", "mode": "panel",
+                "exclusions": ["已获得认定的企业不参与本项目遴选。"]}])
+        },
+        "tracks[0].exclusions",
+        "needs a rubric of its own",
+    );
+}
+
+#[test]
 fn a_funding_requirement_no_gate_enforces_is_refused() {
     let drop_gate = |id: &'static str| {
         move |v: &mut Value| {

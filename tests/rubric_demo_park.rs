@@ -937,7 +937,10 @@ fn special_fund_tracks_quota_caps_and_budget() {
     let r = load(&rubric_path("special-fund-2022.json"))
         .expect("002")
         .rubric;
-    assert_eq!(r.funding.budget_wan, Some(d("5447.20")));
+    // The fund (5447.20万元, 第三条) is the programme's money, never one panel's budget: it is in
+    // the notes, and each track carries its own quota, cap and total.
+    assert_eq!(r.funding.budget_wan, None);
+    assert!(r.notes.iter().any(|n| n.contains("5447.20万元")));
     assert_eq!(r.tracks.len(), 22);
     let t = |id: &str| {
         r.tracks
@@ -962,6 +965,10 @@ fn special_fund_tracks_quota_caps_and_budget() {
         (up.quota, up.quota_approx, up.per_award_cap_wan),
         (Some(15), true, Some(d("50")))
     );
+    // 第十六条: 「一次性予以不超过50万元经费支持，总培养人数不少于100人」 — the track's total.
+    let c = t("sme-cipo-training");
+    assert_eq!((c.per_award_cap_wan, c.budget_wan), (None, Some(d("50"))));
+    assert_eq!(c.targets, ["总培养人数不少于100人"]);
     let s = t("sme-capability");
     assert_eq!((s.quota, s.per_award_cap_wan), (None, Some(d("20"))));
     assert_eq!(s.exclusions.len(), 4);

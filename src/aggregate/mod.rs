@@ -101,6 +101,7 @@
 //! `incomplete`, `ineligible`, `below_threshold`, each group by total descending (none
 //! last), tie-break subtotals, id.
 
+pub mod awards;
 mod bootstrap;
 mod method;
 mod normalize;

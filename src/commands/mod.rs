@@ -2,8 +2,10 @@
 //! errors, text output). `src/main.rs` only parses and dispatches.
 
 pub mod args;
+pub mod awards;
 pub mod bundle;
 pub mod chair;
+pub mod eligibility;
 pub mod form;
 pub mod ingest;
 pub mod results;

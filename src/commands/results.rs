@@ -138,7 +138,7 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
 /// Writes `bytes` to `path` atomically (temporary file + rename). A path that
 /// exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is
 /// written in place: renaming over it would replace the device.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         std::fs::OpenOptions::new()
             .write(true)

@@ -298,7 +298,7 @@ pub fn show_tree(r: &Rubric) -> String {
     for t in &r.tracks {
         let _ = writeln!(
             s,
-            "  track {} {} ({}){}{}",
+            "  track {} {} ({}){}{}{}{}{}",
             t.id,
             t.title,
             t.mode,
@@ -307,8 +307,30 @@ pub fn show_tree(r: &Rubric) -> String {
                 .unwrap_or_default(),
             t.per_award_cap_wan
                 .map(|c| format!(" ≤ {}万元", show(c)))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            t.budget_wan
+                .map(|b| format!(" total ≤ {}万元", show(b)))
+                .unwrap_or_default(),
+            match (&t.unit_fact, t.yuan_per_unit) {
+                (Some(f), Some(y)) => format!(" {}元 × {f}", show(y)),
+                _ => String::new(),
+            },
+            if t.grades.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " grades {}",
+                    t.grades
+                        .iter()
+                        .map(|g| format!("{}:{}", g.id, show(g.weight)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
         );
+        for target in &t.targets {
+            let _ = writeln!(s, "    target: {target}");
+        }
     }
     if !r.tie_break.is_empty() {
         let _ = writeln!(

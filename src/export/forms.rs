@@ -42,6 +42,8 @@ pub struct SummaryForm {
     pub funding_line: Option<String>,
     /// `预算总额X万元，建议资助合计Y万元。` when a budget is set.
     pub budget_line: Option<String>,
+    /// The track this panel reviews (article, title, track total, targets), if it names one.
+    pub track_line: Option<String>,
     /// The provisional marker, when the shortlist is not final.
     pub provisional: Option<String>,
     /// Why it is provisional (what could still change the shortlist).
@@ -198,6 +200,19 @@ pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
             String::new()
         });
         let mut remarks = status_zh(a);
+        // Gates decided to pass (a failed one is in the ineligibility reasons already).
+        remarks.extend(
+            rep.decisions
+                .iter()
+                .filter(|d| {
+                    d.application == a.id
+                        && matches!(
+                            d.decided,
+                            crate::decisions::Decided::Gate { pass: true, .. }
+                        )
+                })
+                .map(|d| d.describe_zh()),
+        );
         if let (true, Some(req), Some(f)) =
             (a.shortlisted, rep.requested_wan.get(&a.id), a.funding_wan)
         {
@@ -275,6 +290,16 @@ pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
                 show(b),
                 show(r.budget_used_wan.unwrap_or_default())
             )
+        }),
+        track_line: rep.track.as_ref().map(|t| {
+            let mut parts = vec![format!("评审赛道：{} {}", t.article, t.title)];
+            if let Some(b) = t.budget_wan {
+                parts.push(format!("赛道总额不超过{}万元", show(b)));
+            }
+            if !t.targets.is_empty() {
+                parts.push(format!("赛道目标：{}", t.targets.join("；")));
+            }
+            format!("{}。", parts.join("；"))
         }),
         provisional: r
             .is_provisional()

@@ -86,6 +86,9 @@ struct JApp<'a> {
     funding_wan: OptNum,
     flags: &'a [String],
     notes: &'a [String],
+    /// The chair's decisions in force for this application (who, what, when, why).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    decisions: Vec<&'a crate::decisions::Decision>,
 }
 
 fn japp<'a>(rep: &'a Report, a: &'a AppResult) -> JApp<'a> {
@@ -109,6 +112,11 @@ fn japp<'a>(rep: &'a Report, a: &'a AppResult) -> JApp<'a> {
         funding_wan: OptNum(a.funding_wan),
         flags: &a.flags,
         notes: &a.notes,
+        decisions: rep
+            .decisions
+            .iter()
+            .filter(|d| d.application == a.id)
+            .collect(),
     }
 }
 
@@ -120,6 +128,22 @@ struct JPanel<'a> {
     rubric_title: &'a str,
     rubric_version: &'a str,
     rubric_sha256: &'a str,
+    /// The track panel.json names: the rules that apply to this panel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    track: Option<JTrack<'a>>,
+}
+
+#[derive(Serialize)]
+struct JTrack<'a> {
+    id: &'a str,
+    article: &'a str,
+    title: &'a str,
+    mode: &'a str,
+    quota: Option<usize>,
+    quota_approx: bool,
+    per_award_cap_wan: OptNum,
+    budget_wan: OptNum,
+    targets: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -216,6 +240,17 @@ pub fn to_json(rep: &Report) -> String {
             rubric_title: &rep.panel.rubric_title,
             rubric_version: &rep.panel.rubric_version,
             rubric_sha256: &rep.panel.rubric_sha256,
+            track: rep.track.as_ref().map(|t| JTrack {
+                id: &t.id,
+                article: &t.article,
+                title: &t.title,
+                mode: &t.mode,
+                quota: t.quota,
+                quota_approx: t.quota_approx,
+                per_award_cap_wan: OptNum(t.per_award_cap_wan),
+                budget_wan: OptNum(t.budget_wan),
+                targets: &t.targets,
+            }),
         },
         source,
         settings: JSettings {

@@ -323,6 +323,9 @@ pub fn to_summary_markdown(rep: &Report) -> String {
         o.push('\n');
     }
     let _ = writeln!(o, "{}\n", f.method_line);
+    if let Some(t) = &f.track_line {
+        let _ = writeln!(o, "{t}\n");
+    }
     let head_refs: Vec<&str> = f.header.iter().map(String::as_str).collect();
     header(&mut o, &head_refs);
     for cells in &f.rows {

@@ -16,6 +16,8 @@
 //! - every number that decides a status or a rank comes from the pipeline's exact decimal
 //!   arithmetic; exports only format them.
 
+mod awards_out;
+pub mod awards_source;
 pub(crate) mod csv_lines;
 mod csv_out;
 mod docx_out;
@@ -38,13 +40,16 @@ use crate::rubric::Rubric;
 use crate::sheet::CsvProblem;
 use crate::store::{AuditRecord, StoreError};
 
+pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx};
+pub use awards_source::{build_awards, AwardsReport};
 pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
 pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
 pub use scores_csv::{read_scores_csv, CsvScores, Detail};
 pub use source::{
-    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for, Overrides,
+    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for,
+    settings_for_track, Overrides,
 };
 pub use xlsx::{to_xlsx, SUMMARY_SHEET, XLSX_SHEETS};
 
@@ -279,6 +284,10 @@ pub struct PairDetail {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub panel: PanelInfo,
+    /// The track named by panel.json, when any (its quota, cap and total are in `settings`).
+    pub track: Option<crate::rubric::Track>,
+    /// The chair's decisions in force (manual gates, grades), from the chair database.
+    pub decisions: Vec<crate::decisions::Decision>,
     pub rubric: Rubric,
     /// Roster order, then experts named only by the scores (sorted).
     pub experts: Vec<ExpertInfo>,

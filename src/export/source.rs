@@ -5,7 +5,8 @@
 //!   `total_max` and `tie_break` ([`scheme_of`]).
 //! - **Applications**: the panel's valid bundles; eligibility from the rubric's gates
 //!   ([`crate::rubric::check_gates`] → `eligible` / `ineligible` with the failed gates /
-//!   `unchecked` when a gate is manual or its facts are missing); the requested amount is the
+//!   `unchecked` when a gate is manual or its facts are missing, unless the chair database holds
+//!   a person's decision on that gate: [`crate::decisions`]); the requested amount is the
 //!   bundle's `requested_wan`, else the rubric's `funding.requested_fact`. Applications that
 //!   only the scores name are ranked with eligibility `unchecked`.
 //! - **Scores** per (application, expert): item values → criterion values with
@@ -28,8 +29,9 @@ use crate::aggregate::{
     self, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme,
     ScoreTable, Settings,
 };
+use crate::decisions::{self, Decision};
 use crate::panel::Panel;
-use crate::rubric::{self, FactValue, Item, Rubric};
+use crate::rubric::{self, FactValue, Item, Rubric, Track};
 use crate::store::{AppStatus, Store, StoreIdentity};
 
 /// Settings given on the command line; `None` keeps the rubric's default.
@@ -60,6 +62,18 @@ pub fn settings_for(
     loaded: &rubric::Loaded,
     o: &Overrides,
 ) -> Result<(Settings, Vec<&'static str>), ExportError> {
+    settings_for_track(loaded, None, o)
+}
+
+/// [`settings_for`] for a panel that reviews `track` (panel.json `track`): the track's quota,
+/// per-award cap and track total replace the rubric's `funding` values (a value the track
+/// does not state is no limit: the programme's whole fund is never one panel's budget);
+/// the command line still overrides them.
+pub fn settings_for_track(
+    loaded: &rubric::Loaded,
+    track: Option<&Track>,
+    o: &Overrides,
+) -> Result<(Settings, Vec<&'static str>), ExportError> {
     let r = &loaded.rubric;
     let a = &r.aggregation;
     let bad = |field: &'static str, message: String| ExportError::Setting {
@@ -84,6 +98,11 @@ pub fn settings_for(
         outlier_total_share: a.outlier_total_share,
         ..Settings::default()
     };
+    if let Some(t) = track {
+        s.quota = t.quota;
+        s.per_award_cap_wan = t.per_award_cap_wan;
+        s.budget_wan = t.budget_wan;
+    }
     let mut over = Vec::new();
     macro_rules! set {
         ($field:ident, $name:literal) => {
@@ -307,19 +326,41 @@ pub(crate) struct PanelApps {
     pub(crate) suggestions: BTreeMap<String, BTreeMap<String, Decimal>>,
     /// Input notes per application.
     pub(crate) notes: BTreeMap<String, Vec<String>>,
+    /// The chair's gate decisions that decided a gate (manual or lacking facts), in commit
+    /// order; a decision on a gate that the facts now decide is not applied and not listed.
+    pub(crate) applied: Vec<Decision>,
 }
 
-pub(crate) fn panel_apps(panel: &Panel) -> PanelApps {
+/// The panel's applications: eligibility from the rubric's gates, with the chair's recorded
+/// decisions (`decisions`, those in force) deciding gates that are manual or lack facts.
+pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
+    let decided = decisions::gate_map(decisions);
     let r = &panel.rubric.rubric;
     let mut out = PanelApps {
         apps: Vec::new(),
         titles: BTreeMap::new(),
         suggestions: BTreeMap::new(),
         notes: BTreeMap::new(),
+        applied: Vec::new(),
     };
     for b in &panel.bundles {
         let code = b.bundle.code.clone();
-        let gates = rubric::check_gates(&r.eligibility, &b.facts);
+        let mut gates = rubric::check_gates(&r.eligibility, &b.facts);
+        for g in &mut gates {
+            if g.outcome != "manual" && g.outcome != "unknown" {
+                continue;
+            }
+            if let Some(d) = decided.get(&(code.clone(), g.id.clone())) {
+                let pass = matches!(d.decided, decisions::Decided::Gate { pass: true, .. });
+                g.outcome = if pass { "pass" } else { "fail" };
+                g.text = format!("{}（{}）", g.text, d.describe_zh());
+                out.notes
+                    .entry(code.clone())
+                    .or_default()
+                    .push(d.describe());
+                out.applied.push(d.clone());
+            }
+        }
         let eligibility = match rubric::eligibility_summary(&gates) {
             "eligible" => Eligibility::Eligible,
             "ineligible" => Eligibility::Ineligible(
@@ -430,6 +471,60 @@ fn global_notes(panel: &Panel, experts: &[ExpertInfo]) -> Vec<String> {
     notes
 }
 
+/// What the panel's track applies, and a reminder when a multi-track rubric is used without
+/// naming the track.
+fn track_notes(panel: &Panel) -> Vec<String> {
+    let r = &panel.rubric.rubric;
+    let Some(t) = &panel.track else {
+        if r.tracks.len() > 1 {
+            return vec![format!(
+                "rubric `{}` lists {} tracks and panel.json names none: no track quota, cap or \
+                 total applies; add \"track\": \"<id>\" to panel.json",
+                r.id,
+                r.tracks.len()
+            )];
+        }
+        return Vec::new();
+    };
+    let wan = |d: Decimal| format!("{}万元", rubric::num::show(d));
+    let mut rules = Vec::new();
+    match t.quota {
+        Some(q) if t.quota_approx => rules.push(format!(
+            "quota about {q} (左右: --quota sets the panel's number)"
+        )),
+        Some(q) => rules.push(format!("quota ≤ {q}")),
+        None => rules.push("no quota stated".into()),
+    }
+    rules.push(match t.per_award_cap_wan {
+        Some(c) => format!("≤ {} per award", wan(c)),
+        None => "no per-award cap stated".into(),
+    });
+    rules.push(match t.budget_wan {
+        Some(b) => format!("track total ≤ {}", wan(b)),
+        None => "no track total stated".into(),
+    });
+    let mut notes = vec![format!(
+        "track {} ({} {}): {}",
+        t.id,
+        t.article,
+        t.title,
+        rules.join(", ")
+    )];
+    for target in &t.targets {
+        notes.push(format!(
+            "track target ({}): {target} — the track's own target; check it against the plans",
+            t.article
+        ));
+    }
+    if t.mode != "panel" {
+        notes.push(format!(
+            "track {} is a formula award ({}), not reviewed by the panel: use `panel awards`",
+            t.id, t.mode
+        ));
+    }
+    notes
+}
+
 /// With `PANEL_TIMING` set, the duration of a phase on stderr (for benchmarks).
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("PANEL_TIMING").is_some() {
@@ -472,8 +567,21 @@ fn finish(
     pairs: BTreeMap<(String, String), PairDetail>,
     experts: Vec<ExpertInfo>,
 ) -> Result<Report, ExportError> {
-    let (mut settings, overridden) = settings_for(&panel.rubric, o)?;
+    let (mut settings, overridden) = settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
     let mut notes = global_notes(panel, &experts);
+    notes.extend(track_notes(panel));
+    if matches!(source, SourceInfo::Csv { .. })
+        && pa
+            .apps
+            .iter()
+            .any(|a| matches!(a.eligibility, Eligibility::Unchecked))
+    {
+        notes.push(
+            "eligibility decisions (`panel eligibility`) live in the chair database; results \
+             from a scores CSV do not read them, so gates checked by hand stay unchecked"
+                .into(),
+        );
+    }
     // The bootstrap costs draws × scores; on very large panels the default
     // number of draws is reduced (never when --resamples is given) and said.
     if o.resamples.is_none() {
@@ -512,6 +620,12 @@ fn finish(
         .filter_map(|a| a.requested_wan.map(|r| (a.id.clone(), r)))
         .collect();
     Ok(Report {
+        track: panel.track.clone(),
+        decisions: {
+            let mut d = pa.applied;
+            d.sort_by_key(|x| x.seq);
+            d
+        },
         requested_wan,
         panel: panel_info(panel),
         rubric: panel.rubric.rubric.clone(),
@@ -562,7 +676,8 @@ pub fn build_from_store(
     o: &Overrides,
 ) -> Result<Report, ExportError> {
     let ix = RubricIndex::new(&panel.rubric.rubric);
-    let mut pa = panel_apps(panel);
+    let decisions = decisions::in_force(&decisions::read(store));
+    let mut pa = panel_apps(panel, &decisions);
     // (app, expert) → item values.
     let mut given: BTreeMap<(String, String), BTreeMap<String, Decimal>> = BTreeMap::new();
     for (expert, app, item, entry) in store.all_scores() {
@@ -691,8 +806,8 @@ pub fn build_from_csv_detail(
     hash: bool,
 ) -> Result<Report, ExportError> {
     // Settings first: a bad setting is reported before reading a large file.
-    settings_for(&panel.rubric, o)?;
-    let mut pa = panel_apps(panel);
+    settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
+    let mut pa = panel_apps(panel, &[]);
     let t0 = std::time::Instant::now();
     let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail, hash)?;
     timing("read scores CSV", t0);

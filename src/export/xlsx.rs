@@ -444,7 +444,10 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
             sh.row(vec![format!("· {reason}").into()])?;
         }
     }
-    for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line] {
+    for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line]
+        .into_iter()
+        .chain(&f.track_line)
+    {
         sh.row(vec![line.as_str().into()])?;
     }
     let head_row = sh.row;

@@ -423,11 +423,73 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 if t.rate.is_none() {
                     ctx.err(format!("{p}.rate"), "a per_unit track needs a `rate`");
                 }
+                match &t.unit_fact {
+                    Some(k) => ctx.need_fact(
+                        &format!("{p}.unit_fact"),
+                        k,
+                        &[FactType::Int, FactType::Number],
+                    ),
+                    None => ctx.err(
+                        format!("{p}.unit_fact"),
+                        "a per_unit track needs `unit_fact`: the fact that holds each \
+                         applicant's units (patents, contracts, loans)",
+                    ),
+                }
+                if t.yuan_per_unit.is_none_or(|y| y <= Decimal::ZERO) {
+                    ctx.err(
+                        format!("{p}.yuan_per_unit"),
+                        "a per_unit track needs `yuan_per_unit` > 0: the award in 元 per unit \
+                         of `unit_fact` (the rate converted to the fact's unit)",
+                    );
+                }
             }
             other => ctx.err(
                 format!("{p}.mode"),
                 format!("unknown mode `{other}` (panel, per_unit, graded)"),
             ),
+        }
+        if t.mode == "graded" {
+            if t.grades.is_empty() {
+                ctx.err(
+                    format!("{p}.grades"),
+                    "a graded track needs `grades` (id and weight of each 等次, best first)",
+                );
+            }
+            let mut seen = BTreeSet::new();
+            for (j, g) in t.grades.iter().enumerate() {
+                if !seen.insert(g.id.as_str()) {
+                    ctx.err(
+                        format!("{p}.grades[{j}].id"),
+                        format!("duplicate grade `{}`", g.id),
+                    );
+                }
+                if g.weight <= Decimal::ZERO {
+                    ctx.err(
+                        format!("{p}.grades[{j}].weight"),
+                        "a grade's weight must be greater than 0",
+                    );
+                }
+            }
+        }
+        if t.mode != "panel" && t.budget_wan.is_none() {
+            ctx.err(
+                format!("{p}.budget_wan"),
+                "a formula-award track needs its total (`budget_wan`, 奖补总额)",
+            );
+        }
+        // Exclusions are enforced by eligibility gates of the track's own rubric: in the
+        // track's own file a gate must carry the article's exclusion clause.
+        let own = t.rubric.as_deref() == Some(rubric.id.as_str());
+        let gated = rubric
+            .eligibility
+            .iter()
+            .any(|g| g.text.contains("不参与本项目遴选"));
+        if !t.exclusions.is_empty() && (t.rubric.is_none() || (own && !gated)) {
+            ctx.err(
+                format!("{p}.exclusions"),
+                "a track with exclusions needs a rubric of its own (`rubric`) with an \
+                 eligibility gate that enforces them (its text quoting 「不参与本项目遴选」)",
+            );
         }
         for (name, v) in [
             ("per_award_cap_wan", t.per_award_cap_wan),

@@ -301,3 +301,15 @@ mod tests {
         assert!(parse("{\"a\": \"x\\\\u0000y\"}").is_ok());
     }
 }
+#[cfg(test)]
+mod embedded_tests {
+    /// Every embedded rubric parses and validates (`embedded` would otherwise hide it).
+    #[test]
+    fn every_embedded_rubric_validates() {
+        for (stem, text) in super::EMBEDDED {
+            if let Err(e) = super::parse_rubric(std::path::Path::new(stem), text) {
+                panic!("{stem}: {e}");
+            }
+        }
+    }
+}

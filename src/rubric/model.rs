@@ -269,8 +269,26 @@ pub struct Track {
     pub quota_approx: bool,
     #[serde(default)]
     pub per_award_cap_wan: Option<Decimal>,
+    /// The track's total (奖补总额 / 一次性予以不超过… for the whole track) in 万元: the sum
+    /// of its awards never exceeds it.
     #[serde(default)]
     pub budget_wan: Option<Decimal>,
+    /// Targets the article states for the whole track (e.g. 「总培养人数不少于100人」), in
+    /// the article's words; shown with the results.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// For per-unit tracks: the fact of a bundle that holds the applicant's units
+    /// (patents, contracts, loans in 万元 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_fact: Option<String>,
+    /// For per-unit tracks: the award per unit of `unit_fact`, in 元 (the rate converted to
+    /// the fact's unit: 0.1 % of a loan in 万元 is 10 元 per 万元).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yuan_per_unit: Option<Decimal>,
+    /// For graded tracks: the grades, best first, with the weight of each in the split of
+    /// the track total (see `docs/awards.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grades: Vec<Grade>,
     /// For per-unit tracks: the rate and its unit, as written.
     #[serde(default)]
     pub rate: Option<Decimal>,
@@ -283,6 +301,16 @@ pub struct Track {
     pub exclusions: Vec<String>,
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// One grade (等次) of a graded award track.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    /// The grade's name as the chair assigns it (一等, 二等 …).
+    pub id: String,
+    /// Relative weight in the split of the track total (> 0).
+    pub weight: Decimal,
 }
 
 /// A category (一级指标).

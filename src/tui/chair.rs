@@ -919,10 +919,16 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
     ));
     if let (Some(r), Some(f)) = (req, a.funding_wan) {
         if r > f {
-            s.push_str(if zh {
-                "（按每项上限核减）"
-            } else {
-                " (cut to the per-award cap)"
+            // The remainder of the budget (track total), or the per-award cap.
+            let by_budget = a
+                .flags
+                .iter()
+                .any(|x| x == crate::aggregate::FLAG_BUDGET_EXHAUSTED);
+            s.push_str(match (by_budget, zh) {
+                (true, true) => "（预算余额不足，按余额核减）",
+                (true, false) => " (cut to what is left of the budget)",
+                (false, true) => "（按每项上限核减）",
+                (false, false) => " (cut to the per-award cap)",
             });
         }
     }

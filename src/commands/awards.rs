@@ -1,0 +1,209 @@
+//! `panel awards <PANEL_DIR> [--format json|csv|xlsx|md] [-o FILE] [--db CHAIR_DB]`: the
+//! formula awards of the panel's per-unit or graded track; and
+//! `panel awards <PANEL_DIR> --assign ID --grade GRADE --reason "…" [--by EXPERT]`: the chair
+//! records an applicant's grade (graded tracks), journaled in the chair database.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+
+use super::eligibility::{decider, open_chair};
+use crate::decisions::{self, Decided, Decision};
+use crate::export::{self, ExportError, Format};
+use crate::panel::Panel;
+use crate::sheet;
+use crate::store::{Store, StoreIdentity};
+
+/// Arguments of `panel awards`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct AwardsArgs {
+    /// Panel directory (with panel.json naming a per_unit or graded track).
+    pub panel_dir: PathBuf,
+    /// Chair database with the decisions (default: the user's data directory/<panel
+    /// id>-chair; without one, no gate is decided and no grade assigned).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Output format: json, csv, xlsx or md (default: from the -o extension, else md).
+    #[arg(long)]
+    pub format: Option<Format>,
+    /// Write to this file instead of stdout (required for xlsx).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Record a grade for this application (graded tracks) instead of computing.
+    #[arg(long, requires_all = ["grade", "reason"])]
+    pub assign: Option<String>,
+    /// The grade (等次) to assign, one of the track's grades (e.g. 一等).
+    #[arg(long, requires = "assign")]
+    pub grade: Option<String>,
+    /// Why this grade (shown with every output).
+    #[arg(long, requires = "assign")]
+    pub reason: Option<String>,
+    /// Expert id of the person deciding (default: the panel's chair).
+    #[arg(long, requires = "assign")]
+    pub by: Option<String>,
+}
+
+fn read_decisions(panel: &Panel, db: Option<&std::path::Path>) -> Result<Vec<Decision>> {
+    let path = match db {
+        Some(p) => p.to_path_buf(),
+        None => sheet::default_db_path(&panel.config.id, "chair")?,
+    };
+    if !path.exists() {
+        if db.is_some() {
+            bail!(
+                "--db {}: no chair database there; check the path",
+                path.display()
+            );
+        }
+        return Ok(Vec::new());
+    }
+    let ident = StoreIdentity {
+        panel_id: panel.config.id.clone(),
+        rubric_sha256: panel.rubric.sha256.clone(),
+        role: "chair".into(),
+    };
+    let (store, _) = Store::open(&path, &ident)?;
+    Ok(decisions::read(&store))
+}
+
+fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<(Vec<u8>, String, i32)> {
+    let file = panel.dir.join("panel.json");
+    let grade = a.grade.clone().unwrap_or_default();
+    let reason = a.reason.clone().unwrap_or_default();
+    let Some(t) = &panel.track else {
+        bail!(
+            "{}: no `track`; grades belong to a graded track",
+            file.display()
+        );
+    };
+    if t.mode != "graded" {
+        bail!(
+            "{}: track `{}` ({} {}) is `{}`, not graded: it takes no grades",
+            file.display(),
+            t.id,
+            t.article,
+            t.title,
+            t.mode
+        );
+    }
+    if !t.grades.iter().any(|g| g.id == grade) {
+        bail!(
+            "--grade {grade}: not a grade of track `{}`; give one of: {}",
+            t.id,
+            t.grades
+                .iter()
+                .map(|g| g.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if panel.bundle(app).is_none() {
+        bail!(
+            "--assign {app}: no valid bundle with this code in {}; give one of: {}",
+            panel.dir.join(&panel.config.bundles).display(),
+            panel
+                .bundles
+                .iter()
+                .map(|b| b.bundle.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if reason.trim().is_empty() {
+        bail!("--reason is empty: say why this grade (it is shown with every output)");
+    }
+    let (by, name) = decider(panel, a.by.as_deref())?;
+    let (mut store, path) = open_chair(panel, a.db.as_deref())?;
+    let d = Decision {
+        application: app.to_string(),
+        decided: Decided::Grade {
+            track: t.id.clone(),
+            grade,
+        },
+        reason: reason.trim().to_string(),
+        decided_by: by,
+        decided_by_name: name,
+        at: String::new(),
+        seq: 0,
+    };
+    let receipt = decisions::record(&mut store, &d)?;
+    let recorded = decisions::read(&store)
+        .into_iter()
+        .find(|x| x.seq == receipt.seq)
+        .unwrap_or(d);
+    let mut out = String::new();
+    let _ = writeln!(out, "recorded / 已记录: {app} {}", recorded.describe());
+    let _ = writeln!(out, "{}", recorded.describe_zh());
+    let err = format!(
+        "chair database {} (journal #{}); `panel awards` uses the grade\n",
+        path.display(),
+        receipt.seq
+    );
+    Ok((out.into_bytes(), err, 0))
+}
+
+/// `panel awards`: returns (stdout, stderr, exit code).
+pub fn awards(a: &AwardsArgs) -> Result<(Vec<u8>, String, i32)> {
+    let panel = Panel::open(&a.panel_dir)?;
+    if let Some(app) = &a.assign {
+        return assign(&panel, a, app);
+    }
+    let format = a
+        .format
+        .or_else(|| a.output.as_deref().and_then(Format::from_extension))
+        .unwrap_or(Format::Md);
+    let bytes_of = |rep: &export::AwardsReport| -> Result<Vec<u8>> {
+        Ok(match format {
+            Format::Json => export::awards_json(rep).into_bytes(),
+            Format::Csv => export::awards_csv(rep)?,
+            Format::Md => export::awards_md(rep).into_bytes(),
+            Format::Xlsx => {
+                if a.output.is_none() {
+                    return Err(ExportError::Usage(
+                        "--format xlsx writes a binary workbook; pass -o <FILE>.xlsx".into(),
+                    )
+                    .into());
+                }
+                export::awards_xlsx(rep)?
+            }
+            other => {
+                return Err(ExportError::Usage(format!(
+                    "--format {}: `panel awards` writes json, csv, xlsx or md",
+                    other.as_str()
+                ))
+                .into())
+            }
+        })
+    };
+    let decisions = read_decisions(&panel, a.db.as_deref())?;
+    let rep = export::build_awards(&panel, &decisions)?;
+    let bytes = bytes_of(&rep)?;
+    let aw = &rep.awards;
+    let mut err = format!(
+        "{} {}: {} applicant(s), awarded {} 元 of {} 元{}{}\n",
+        rep.track.article,
+        rep.track.id,
+        aw.lines.len(),
+        crate::rubric::num::show(aw.awarded_yuan),
+        crate::rubric::num::show(aw.total_yuan),
+        if aw.reduction_factor.is_some() {
+            " (oversubscribed: 按比例核减)"
+        } else {
+            ""
+        },
+        if aw.provisional {
+            "; PROVISIONAL (暂定)"
+        } else {
+            ""
+        }
+    );
+    match &a.output {
+        Some(path) => {
+            super::results::write_file(path, &bytes)?;
+            err.push_str(&format!("wrote {} ({format})\n", path.display()));
+            Ok((Vec::new(), err, 0))
+        }
+        None => Ok((bytes, err, 0)),
+    }
+}

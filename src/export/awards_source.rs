@@ -1,0 +1,172 @@
+//! Reading the input of a formula-award track (`panel awards`): the panel's track, each
+//! bundle's units (the track's `unit_fact`) and eligibility, and the chair's decisions
+//! (manual gates, grades); then the computation of [`crate::aggregate::awards`].
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::source::panel_apps;
+use super::{ExportError, PanelInfo};
+use crate::aggregate::awards::{self, AwardApplicant, AwardRule, Awards};
+use crate::aggregate::Eligibility;
+use crate::decisions::{self, Decided, Decision};
+use crate::panel::Panel;
+use crate::rubric::{FactValue, Track};
+
+/// Everything the award exports show.
+#[derive(Debug, Clone)]
+pub struct AwardsReport {
+    pub panel: PanelInfo,
+    pub track: Track,
+    pub awards: Awards,
+    /// Application id → anonymous title.
+    pub titles: BTreeMap<String, String>,
+    /// Decisions in force (gates and this track's grades).
+    pub decisions: Vec<Decision>,
+    pub notes: Vec<String>,
+}
+
+/// 万元 → 元.
+fn yuan(wan: Decimal) -> Decimal {
+    wan * Decimal::from(10_000)
+}
+
+/// The track's award rule, or why there is none. `r` is the panel's rubric (for the unit of
+/// the track's `unit_fact`).
+pub fn rule_of(
+    t: &Track,
+    r: &crate::rubric::Rubric,
+    file: &std::path::Path,
+) -> Result<AwardRule, ExportError> {
+    let bad = |m: String| ExportError::Usage(format!("{}: {m}", file.display()));
+    match t.mode.as_str() {
+        "per_unit" => Ok(AwardRule::PerUnit {
+            yuan_per_unit: t.yuan_per_unit.ok_or_else(|| {
+                bad(format!(
+                    "track `{}` has no `yuan_per_unit`; check the rubric (`panel rubric check`)",
+                    t.id
+                ))
+            })?,
+            cap_yuan: t.per_award_cap_wan.map(yuan),
+            unit: unit_label(t, r),
+        }),
+        "graded" => Ok(AwardRule::Graded {
+            grades: t.grades.iter().map(|g| (g.id.clone(), g.weight)).collect(),
+        }),
+        other => Err(bad(format!(
+            "track `{}` ({} {}) is `{other}`: it is reviewed by the panel, not a formula award; \
+             use `panel results`",
+            t.id, t.article, t.title
+        ))),
+    }
+}
+
+/// The unit of the track's `unit_fact` as the rubric declares it (件, 万元 …).
+fn unit_label(t: &Track, r: &crate::rubric::Rubric) -> String {
+    t.unit_fact
+        .as_deref()
+        .and_then(|k| r.facts.iter().find(|f| f.key == k))
+        .map(|f| f.unit.clone())
+        .unwrap_or_default()
+}
+
+/// Builds the award report of `panel` (which must name a per-unit or graded track) with the
+/// chair's `decisions` (all, as read from the store; those in force are used).
+pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsReport, ExportError> {
+    let file = panel.dir.join("panel.json");
+    let Some(t) = panel.track.clone() else {
+        return Err(ExportError::Usage(format!(
+            "{}: no `track`: `panel awards` computes a formula-award track; add \"track\": \
+             \"<id>\" (academic-license-award, bank-pledge-award, agency-trusteeship-award, \
+             open-license-award)",
+            file.display()
+        )));
+    };
+    let rule = rule_of(&t, &panel.rubric.rubric, &file)?;
+    let total = t.budget_wan.map(yuan).ok_or_else(|| {
+        ExportError::Usage(format!(
+            "{}: track `{}` states no total (`budget_wan`)",
+            file.display(),
+            t.id
+        ))
+    })?;
+    let in_force = decisions::in_force(decisions);
+    let grades = decisions::grade_map(&in_force, &t.id);
+    let pa = panel_apps(panel, &in_force);
+    let mut apps = Vec::new();
+    for info in &pa.apps {
+        let b = panel.bundle(&info.id);
+        let units = match (&t.unit_fact, b) {
+            (Some(k), Some(b)) => match b.facts.get(k) {
+                Some(FactValue::Num(d)) => Some(*d),
+                _ => None,
+            },
+            _ => None,
+        };
+        // The open gates' ids, from the note `eligibility unchecked: E2 (checked by hand); …`.
+        let unchecked = match &info.eligibility {
+            Eligibility::Unchecked => Some(
+                pa.notes
+                    .get(&info.id)
+                    .and_then(|n| {
+                        n.iter()
+                            .find_map(|x| x.strip_prefix("eligibility unchecked: "))
+                    })
+                    .map(|open| {
+                        open.split("; ")
+                            .filter_map(|g| g.split(' ').next())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    })
+                    .unwrap_or_default(),
+            ),
+            _ => None,
+        };
+        apps.push(AwardApplicant {
+            id: info.id.clone(),
+            units,
+            grade: grades.get(&info.id).and_then(|d| match &d.decided {
+                Decided::Grade { grade, .. } => Some(grade.clone()),
+                _ => None,
+            }),
+            ineligible: match &info.eligibility {
+                Eligibility::Ineligible(r) => Some(r.clone()),
+                _ => None,
+            },
+            unchecked,
+        });
+    }
+    apps.sort_by(|a, b| a.id.cmp(&b.id));
+    let awards = awards::compute(&rule, total, &apps);
+    let mut notes = Vec::new();
+    for (path, reason) in &panel.invalid {
+        notes.push(format!(
+            "bundle {} is not used: {reason}",
+            path.strip_prefix(&panel.dir).unwrap_or(path).display()
+        ));
+    }
+    for n in &t.notes {
+        notes.push(n.clone());
+    }
+    // The gate decisions that decided a gate, and this track's grades in force.
+    let mut decisions: Vec<Decision> = pa.applied.clone();
+    decisions.extend(grades.values().cloned());
+    decisions.sort_by_key(|d| d.seq);
+    let r = &panel.rubric.rubric;
+    Ok(AwardsReport {
+        panel: PanelInfo {
+            id: panel.config.id.clone(),
+            title: panel.config.title.clone(),
+            rubric_id: r.id.clone(),
+            rubric_title: r.title.clone(),
+            rubric_version: r.version.clone(),
+            rubric_sha256: panel.rubric.sha256.clone(),
+        },
+        track: t,
+        awards,
+        titles: pa.titles,
+        decisions,
+        notes,
+    })
+}
