@@ -602,6 +602,12 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
     let good = std::fs::read(&form_files()[0]).unwrap();
     std::fs::write(d.join("cut.docx"), &good[..good.len() / 2]).unwrap();
     std::fs::write(d.join("text.docx"), "这不是Word文件").unwrap();
+    let (rep, _t) = demo_report();
+    std::fs::write(
+        d.join("sheet.docx"),
+        rep.render(Format::Xlsx, None).unwrap(),
+    )
+    .unwrap();
     // Another program's form.
     panel_cmd()
         .args(["form", "ip-demo-park", "-o"])
@@ -613,6 +619,7 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
         ("locked.docx", "password-protected"),
         ("cut.docx", "damaged"),
         ("text.docx", "not a zip package"),
+        ("sheet.docx", "an Excel workbook (.xlsx)"),
         (
             "demo.docx",
             "not a 申报书 of program park-ip-trusteeship-2024",
