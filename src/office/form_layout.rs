@@ -193,6 +193,11 @@ fn enum_label(fact: &str, v: &str) -> String {
         ("ip_office", "independent") => "独立设置",
         ("ip_office", "non_independent") => "非独立设置",
         ("ip_office", "none") => "未设置",
+        // Seed 003's 申报对象.
+        ("applicant_type", "tech_transfer") => "科技成果转移转化机构",
+        ("applicant_type", "ip_public_service") => "知识产权公共服务机构",
+        ("applicant_type", "intl_tech_trade") => "国际技术贸易服务机构",
+        ("applicant_type", "other") => "其他",
         (_, "good") => "良好",
         (_, "fair") => "一般",
         (_, "none") => "无",
@@ -590,7 +595,7 @@ fn generic(r: &Rubric) -> FormLayout {
             vec![label("起止时间"), value(Slot::Period, 3)],
         ]),
         Block::Heading {
-            text: "申报单位基本信息".into(),
+            text: "申报单位及联系人".into(),
             section: None,
         },
         Block::Table(vec![

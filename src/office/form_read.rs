@@ -184,7 +184,11 @@ fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usi
     if n.is_empty() {
         return None;
     }
-    hs.iter().position(|(h, _, _)| *h == n)
+    // The full heading first (`一、申报单位基本信息（…）`), then without parentheses.
+    let full = norm(first);
+    hs.iter()
+        .position(|(_, _, text)| norm(text) == full)
+        .or_else(|| hs.iter().position(|(h, _, _)| *h == n))
 }
 
 /// The section texts: what follows each heading up to the next (paragraphs kept; a table
