@@ -505,6 +505,26 @@ fn cli_ingest_anonymize_bundle_check_on_the_fixtures() {
     cmd.assert().success();
     let rep: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(rep.as_array().unwrap().len(), form_files().len());
+    // A second run does not replace the raw applications without --force.
+    let first = std::fs::read(raw.join("SQ2024-003.json")).unwrap();
+    std::fs::write(raw.join("SQ2024-003.json"), b"{}").unwrap();
+    let a = panel_cmd()
+        .arg("ingest")
+        .arg(forms_dir().join("SQ2024-003.docx"))
+        .args(["--program", PROGRAM, "--out"])
+        .arg(&raw)
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("--force"));
+    assert_eq!(std::fs::read(raw.join("SQ2024-003.json")).unwrap(), b"{}");
+    panel_cmd()
+        .arg("ingest")
+        .arg(forms_dir().join("SQ2024-003.docx"))
+        .args(["--program", PROGRAM, "--force", "--out"])
+        .arg(&raw)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(raw.join("SQ2024-003.json")).unwrap(), first);
     let bundles = tmp.path().join("bundles");
     let map = tmp.path().join("identity-map.json");
     panel_cmd()
