@@ -344,9 +344,11 @@ fn person_from(p: &BTreeMap<&'static str, String>) -> Person {
         name: p.get("name").cloned().unwrap_or_default(),
         gender: g("gender"),
         age: p.get("age").and_then(|a| {
+            use rust_decimal::prelude::ToPrimitive;
             parse_number(a, "岁")
                 .ok()
-                .and_then(|d| u32::try_from(d.trunc().mantissa()).ok())
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| d.to_u32())
         }),
         title: g("title"),
         major: g("major"),
@@ -453,7 +455,6 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                         Err(_) => Err(describe(path, place, v, "is not a number")),
                     }
                 }
-                None if key == "team_size" => Ok(None),
                 None => Ok(None),
             },
             FactType::Years => {
@@ -554,11 +555,9 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         }
     }
     let mut members = Vec::new();
-    let mut lead_listed = false;
     for p in &team {
         let person = person_from(p);
         if !lead_name.is_empty() && person.name == lead_name {
-            lead_listed = true;
             lead.gender = lead.gender.or(person.gender);
             lead.age = lead.age.or(person.age);
             lead.task = lead.task.or(person.task);
@@ -580,7 +579,6 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             facts.insert("team_size".into(), Value::from(n as u64));
         }
     }
-    let _ = lead_listed;
 
     // Identity.
     let id = |f: IdField| {
