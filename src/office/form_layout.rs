@@ -466,7 +466,7 @@ fn trusteeship(r: &Rubric) -> FormLayout {
     let targets: Vec<Row> = r
         .facts
         .iter()
-        .filter(|f| f.form_ref.starts_with("五、"))
+        .filter(|f| is_target(f))
         .map(|f| fact_row(f, 3))
         .collect();
     if !targets.is_empty() {
@@ -546,12 +546,39 @@ fn trusteeship(r: &Rubric) -> FormLayout {
         "附件材料清单（与申报书电子版放在同一文件夹，文件名与下表一致）：".into(),
     ));
     b.push(Block::AttachmentTable { rows: 5 });
-    FormLayout {
+    let mut l = FormLayout {
         program: r.id.clone(),
         title: "上海市园区知识产权集中托管项目申报书".into(),
         from_seed: true,
         blocks: b,
+    };
+    // A fact the rows above do not hold (a rubric newer than this layout) still gets a row.
+    let placed: Vec<String> = slot_paths(&l)
+        .into_iter()
+        .filter_map(|(s, _)| match s {
+            Slot::Fact(k) | Slot::Check(k) | Slot::Year(k, _) => Some(k),
+            _ => None,
+        })
+        .collect();
+    let rest: Vec<Row> = r
+        .facts
+        .iter()
+        .filter(|f| f.key != "team_size" && !placed.contains(&f.key))
+        .map(|f| fact_row(f, 1))
+        .collect();
+    if !rest.is_empty() {
+        l.blocks.push(Block::Heading {
+            text: "附：评审所需的其他数据".into(),
+            section: None,
+        });
+        l.blocks.push(Block::Table(rest));
     }
+    l
+}
+
+/// A performance target of 附件1 (五、项目预期目标及成果形式).
+fn is_target(f: &FactDecl) -> bool {
+    f.form_ref.starts_with("五、") || f.form_ref.contains("绩效目标")
 }
 
 /// A label | value | unit row for one fact (checkboxes for bool and enum facts).
