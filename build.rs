@@ -4,7 +4,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics");
+    // read at run time, not baked in with env!: a build script compiled in one checkout
+    // and reused in another (a copied target directory) must still read its own files
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("rubrics");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -30,7 +33,7 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("embedded_rubrics.rs"), s).unwrap();
 
     // The demo panel: panel.json, bundles/ and sheets/ (never raw/ or invalid/).
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
+    let demo = Path::new(&manifest).join("fixtures/park-ip-trusteeship-2024");
     println!("cargo:rerun-if-changed={}", demo.display());
     let mut files = Vec::new();
     for sub in ["", "bundles", "sheets"] {

@@ -198,25 +198,25 @@ enum Cmd {
     /// Write a synthetic panel (rubric, bundles, scores CSV) for benchmarks / 生成合成评审数据
     Synth {
         /// Number of applications.
-        #[arg(long)]
+        #[arg(long, value_parser = panel::commands::args::whole::<usize>)]
         apps: usize,
         /// Number of experts in the roster.
-        #[arg(long)]
+        #[arg(long, value_parser = panel::commands::args::whole::<usize>)]
         experts: usize,
         /// Number of criteria (single-item expert criteria K01…, maxima adding up to 100).
-        #[arg(long)]
+        #[arg(long, value_parser = panel::commands::args::whole::<usize>)]
         criteria: usize,
         /// Experts scoring each application (default: min(3, experts)).
-        #[arg(long)]
+        #[arg(long, value_parser = panel::commands::args::whole::<usize>)]
         per_app: Option<usize>,
         /// Seed; the same seed gives the same bytes.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = panel::commands::args::whole::<u64>)]
         seed: u64,
         /// Write no bundles (scores, rubric and panel.json only).
         #[arg(long)]
         no_bundles: bool,
         /// Approximate bytes of section text per bundle.
-        #[arg(long, default_value_t = 4096)]
+        #[arg(long, default_value_t = 4096, value_parser = panel::commands::args::whole::<usize>)]
         text_bytes: usize,
         /// Output directory.
         #[arg(long)]

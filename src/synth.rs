@@ -381,6 +381,7 @@ pub fn rubric(spec: &Spec) -> Rubric {
             title_en: title_en.into(),
             max: half_points(cat_units),
             bonus: false,
+            capped: false,
             criteria,
         });
     }
@@ -466,6 +467,11 @@ pub fn rubric(spec: &Spec) -> Rubric {
             method: "trimmed".into(),
             trim: 1,
             by: "total".into(),
+            // The benchmark's pandas peer (bench/pandas_rank.py) applies a pass mark of 60.
+            threshold: Some(Decimal::from(60)),
+            threshold_basis: "synthetic benchmark panel: pass mark 60, as bench/pandas_rank.py \
+                              applies"
+                .into(),
             ..AggregationDefaults::default()
         },
         tie_break,

@@ -134,7 +134,7 @@ fn loose(method: Method, by: By, trim: usize) -> Settings {
         by,
         trim,
         quorum: 1,
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     }
@@ -209,7 +209,7 @@ proptest! {
             by,
             quota,
             quorum: 2,
-            threshold: Decimal::ZERO,
+            threshold: Some(Decimal::ZERO),
             resamples: 10,
             ..Settings::default()
         };
@@ -280,7 +280,7 @@ proptest! {
             by,
             quota,
             quorum,
-            threshold,
+            threshold: Some(threshold),
             budget_wan: budget.map(Decimal::from),
             per_award_cap_wan: cap.map(Decimal::from),
             resamples: 0,
@@ -329,7 +329,7 @@ proptest! {
             by,
             quota: Some(2),
             quorum: 2,
-            threshold: Decimal::ZERO,
+            threshold: Some(Decimal::ZERO),
             resamples: 20,
             seed,
             ..Settings::default()
@@ -342,5 +342,71 @@ proptest! {
             serde_json::to_string(&b).expect("json")
         );
         prop_assert_eq!(a, b);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    /// The provisional rule holds for the mean of totals: when the shortlist is not
+    /// provisional, giving every incomplete application the experts it lacks for the quorum,
+    /// each with full marks (its best case), leaves the shortlist as it was.
+    #[test]
+    fn not_provisional_means_completing_cannot_change_the_shortlist(
+        apps in prop::collection::vec(
+            (prop::collection::vec(0u32..=100, 0..4), prop::bool::weighted(0.2)),
+            1..8,
+        ),
+        quota in prop::option::of(1usize..4),
+        threshold in prop::option::of(0u32..90),
+    ) {
+        let scheme = Scheme {
+            criteria: vec![CriterionSpec::new("C", "K", Decimal::from(100))],
+            categories: vec![CategorySpec::new("K", Decimal::from(100))],
+            total_max: Decimal::from(100),
+            tie_break: vec![],
+        };
+        let quorum = 3;
+        let mut rows = Vec::new();
+        let mut infos = Vec::new();
+        for (a, (vals, unchecked)) in apps.iter().enumerate() {
+            for (e, v) in vals.iter().enumerate() {
+                rows.push(ScoreRow::new(format!("A{a}"), format!("E{e}"), "C", Decimal::from(*v)));
+            }
+            infos.push(AppInfo {
+                id: format!("A{a}"),
+                eligibility: if *unchecked { Eligibility::Unchecked } else { Eligibility::Eligible },
+                requested_wan: None,
+            });
+        }
+        let s = Settings {
+            quota,
+            quorum,
+            threshold: threshold.map(Decimal::from),
+            resamples: 0,
+            by: By::Total,
+            ..Settings::default()
+        };
+        let inp = Input { scheme: scheme.clone(), apps: infos.clone(), scores: rows.clone(), conflicts: vec![] };
+        let r = run(&inp, &s);
+        // Every shortlisted unchecked application is a reason.
+        for a in r.shortlist() {
+            if a.eligibility == "unchecked" {
+                prop_assert!(r.provisional.iter().any(|p| p.application() == a.id));
+            }
+        }
+        if r.is_provisional() {
+            return Ok(());
+        }
+        let before: Vec<String> = r.shortlist().map(|a| a.id.clone()).collect();
+        let mut completed = rows.clone();
+        for (a, (vals, _)) in apps.iter().enumerate() {
+            for e in vals.len()..quorum {
+                completed.push(ScoreRow::new(format!("A{a}"), format!("E{e}"), "C", Decimal::from(100)));
+            }
+        }
+        let inp = Input { scheme, apps: infos, scores: completed, conflicts: vec![] };
+        let after: Vec<String> = run(&inp, &s).shortlist().map(|a| a.id.clone()).collect();
+        prop_assert_eq!(before, after);
     }
 }

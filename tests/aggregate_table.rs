@@ -29,7 +29,7 @@ fn loose(method: Method) -> Settings {
     Settings {
         method,
         quorum: 1,
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     }
@@ -672,7 +672,7 @@ fn ranking_tie_break_and_shared_rank() {
     let s = Settings {
         quorum: 3,
         quota: Some(3),
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     };
@@ -730,7 +730,7 @@ fn tie_break_on_criterion_by_total() {
     let s = Settings {
         by: By::Total,
         quorum: 3,
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 0,
         ..Settings::default()
     };
@@ -756,6 +756,7 @@ fn output_order_and_statuses() {
         AppInfo::eligible("R1"),
     ];
     let s = Settings {
+        threshold: Some(d("60")),
         resamples: 0,
         ..Settings::default()
     };
@@ -821,6 +822,7 @@ fn funding_settings(quota: Option<usize>, budget: Option<&str>) -> Settings {
         quota,
         budget_wan: budget.map(d),
         per_award_cap_wan: Some(d("40")),
+        threshold: Some(d("60")),
         resamples: 0,
         ..Settings::default()
     }
@@ -958,7 +960,7 @@ fn calibrated_total_hand_computed() {
         let s = Settings {
             by,
             quorum: 2,
-            threshold: d("65"),
+            threshold: Some(d("65")),
             resamples: 0,
             ..Settings::default()
         };
@@ -1006,6 +1008,7 @@ fn bootstrap_is_deterministic_and_sensible() {
             &funding_input(),
             &Settings {
                 quota: Some(2),
+                threshold: Some(d("60")),
                 resamples: 200,
                 seed,
                 ..Settings::default()
@@ -1028,7 +1031,7 @@ fn bootstrap_is_deterministic_and_sensible() {
     let inp = input(one_crit("100"), vec![], scores);
     let s = Settings {
         quota: Some(1),
-        threshold: Decimal::ZERO,
+        threshold: Some(Decimal::ZERO),
         resamples: 500,
         seed: 1,
         ..Settings::default()
@@ -1069,7 +1072,8 @@ fn settings_parse_and_error_messages() {
     assert_eq!(s.method, Method::Trimmed);
     assert_eq!(s.rounding, Rounding::Truncate);
     assert_eq!(s.quorum, 3);
-    assert_eq!(s.threshold, d("60"));
+    // No pass mark unless one is set: none of the calls states one.
+    assert_eq!(s.threshold, None);
 }
 
 #[test]
@@ -1248,7 +1252,7 @@ fn scale_10k_apps_15_experts_30_criteria() {
             quota: Some(100),
             budget_wan: Some(d("2000")),
             per_award_cap_wan: Some(d("40")),
-            threshold: d("40"),
+            threshold: Some(d("40")),
             resamples: 0,
             ..Settings::default()
         };
@@ -1272,7 +1276,7 @@ fn scale_10k_apps_15_experts_30_criteria() {
     }
     let s = Settings {
         quota: Some(100),
-        threshold: d("40"),
+        threshold: Some(d("40")),
         resamples: 100,
         ..Settings::default()
     };
@@ -1357,7 +1361,7 @@ fn extreme_inputs_do_not_panic() {
     ] {
         let s = Settings {
             method,
-            threshold: Decimal::MIN,
+            threshold: Some(Decimal::MIN),
             budget_wan: Some(Decimal::MAX),
             disagreement_range_share: Decimal::MAX,
             outlier_total_share: Decimal::MAX,
@@ -1375,4 +1379,200 @@ fn extreme_inputs_do_not_panic() {
             .any(|n| n.contains("-5 clamped to 0")));
         assert!(serde_json::to_string(&r).is_ok());
     }
+}
+
+#[test]
+fn no_pass_mark_unless_one_is_set() {
+    // L scores 10 of 100: without a threshold it is ranked (no call states a pass mark);
+    // with --threshold 60 it is below_threshold.
+    let scores = col("L", "C", &[("E1", "10")]);
+    let mut s = Settings {
+        quorum: 1,
+        resamples: 0,
+        ..Settings::default()
+    };
+    let r = run(&input(one_crit("100"), vec![], scores.clone()), &s);
+    assert_eq!(app(&r, "L").status, "ranked");
+    assert!(app(&r, "L").shortlisted);
+    assert!(r.notes.iter().any(|n| n.contains("threshold none")));
+    s.threshold = Some(d("60"));
+    let r = run(&input(one_crit("100"), vec![], scores), &s);
+    assert_eq!(app(&r, "L").status, "below_threshold");
+    assert!(!app(&r, "L").shortlisted);
+}
+
+// ---------------------------------------------------------------- weights with a binding cap
+
+#[test]
+fn weights_08_12_16_20_with_a_category_cap_that_binds() {
+    // A (max 20 = 0.8 × 10 + 1.2 × 10): A1, A2; B (capped at 20 < 1.6 × 10 + 2.0 × 5 = 26):
+    // B1, B2; total_max 40.
+    let w = |id: &str, cat: &str, max: &str, weight: &str| {
+        let mut c = CriterionSpec::new(id, cat, d(max));
+        c.weight = d(weight);
+        c
+    };
+    let scheme = Scheme {
+        criteria: vec![
+            w("A1", "A", "10", "0.8"),
+            w("A2", "A", "10", "1.2"),
+            w("B1", "B", "10", "1.6"),
+            w("B2", "B", "5", "2.0"),
+        ],
+        categories: vec![
+            CategorySpec::new("A", d("20")),
+            CategorySpec::new("B", d("20")),
+        ],
+        total_max: d("40"),
+        tie_break: vec![],
+    };
+    let scores = grid(
+        "X",
+        &["A1", "A2", "B1", "B2"],
+        &[
+            ("E1", &["7", "9", "9", "4"]),
+            ("E2", &["8", "9", "10", "5"]),
+            ("E3", &["8", "8", "10", "4"]),
+        ],
+    );
+    // By criterion: A1 7.67 × 0.8 = 6.136 → 6.14; A2 8.67 × 1.2 = 10.404 → 10.40 (A 16.54);
+    // B1 9.67 × 1.6 = 15.472 → 15.47; B2 4.33 × 2 = 8.66; B 24.13 → capped at 20; 36.54.
+    let r = run(
+        &input(scheme.clone(), vec![], scores.clone()),
+        &loose(Method::Mean),
+    );
+    let a = app(&r, "X");
+    assert_eq!(a.categories["A"], d("16.54"));
+    assert_eq!(a.categories["B"], d("20"));
+    assert_eq!(a.total, Some(d("36.54")));
+    assert!(
+        a.notes.iter().any(|n| n.contains("category B")),
+        "{:?}",
+        a.notes
+    );
+    // Experts: E1 A = 5.6 + 10.8 = 16.4, B = 14.4 + 8 = 22.4 → 20: 36.4;
+    // E2 A = 6.4 + 10.8 = 17.2, B = 16 + 10 = 26 → 20: 37.2; E3 A = 6.4 + 9.6 = 16, B = 24 → 20: 36.
+    assert_eq!(a.expert_totals["E1"], d("36.4"));
+    assert_eq!(a.expert_totals["E2"], d("37.2"));
+    assert_eq!(a.expert_totals["E3"], d("36"));
+    // By total: (36.4 + 37.2 + 36) / 3 = 36.5333… → 36.53.
+    let r = run(
+        &input(scheme, vec![], scores),
+        &Settings {
+            by: By::Total,
+            ..loose(Method::Mean)
+        },
+    );
+    assert_eq!(total(&r, "X"), d("36.53"));
+}
+
+// ---------------------------------------------------------------- provisional shortlist
+
+/// A 90 (eligible), B 80 (unchecked), C 70, D 60 + 60 (2 experts), E 50 (1 expert),
+/// I 95 + 95 (ineligible, 2 experts); one criterion of max 100, quorum 3.
+fn provisional_input(b_eligible: bool) -> Input {
+    let mut scores = Vec::new();
+    for (app, vals) in [
+        ("A", &["90", "90", "90"][..]),
+        ("B", &["80", "80", "80"]),
+        ("C", &["70", "70", "70"]),
+        ("D", &["60", "60"]),
+        ("E", &["50"]),
+        ("I", &["95", "95"]),
+    ] {
+        for (i, v) in vals.iter().enumerate() {
+            scores.push(ScoreRow::new(app, format!("E{i}"), "C", d(v)));
+        }
+    }
+    let mut apps: Vec<AppInfo> = ["A", "C", "D", "E"]
+        .iter()
+        .map(|a| AppInfo::eligible(*a))
+        .collect();
+    apps.push(AppInfo {
+        id: "B".into(),
+        eligibility: if b_eligible {
+            Eligibility::Eligible
+        } else {
+            Eligibility::Unchecked
+        },
+        requested_wan: None,
+    });
+    apps.push(AppInfo {
+        id: "I".into(),
+        eligibility: Eligibility::Ineligible(vec!["E1 test".into()]),
+        requested_wan: None,
+    });
+    input(one_crit("100"), apps, scores)
+}
+
+#[test]
+fn provisional_shortlist_reasons() {
+    use panel::aggregate::ProvisionalReason as P;
+    let s = Settings {
+        quota: Some(2),
+        resamples: 0,
+        ..Settings::default()
+    };
+    // Shortlist A, B (cut 80). B is unchecked → provisional. D's best (60 + 60 + 100) / 3 =
+    // 73.33 < 80: it cannot reach the cut. E's best (50 + 100 + 100) / 3 = 83.33 ≥ 80: it can.
+    // I is ineligible: never a reason.
+    let r = run(&provisional_input(false), &s);
+    let short: Vec<&str> = r.shortlist().map(|a| a.id.as_str()).collect();
+    assert_eq!(short, ["A", "B"]);
+    assert_eq!(
+        r.provisional,
+        vec![
+            P::Unchecked {
+                application: "B".into(),
+                shortlisted: true
+            },
+            P::Incomplete {
+                application: "E".into(),
+                experts: 1,
+                quorum: 3,
+                best: d("83.33"),
+                cut: Some(d("80")),
+            },
+        ]
+    );
+    assert!(r.is_provisional());
+    assert!(r.provisional[1]
+        .zh()
+        .contains("最高可能得分83.33不低于入围线80"));
+    // B decided eligible, E gone: final.
+    let mut inp = provisional_input(true);
+    inp.scores.retain(|x| x.app != "E");
+    inp.apps.retain(|x| x.id != "E");
+    let r = run(&inp, &s);
+    assert_eq!(r.provisional, vec![]);
+    assert!(!r.is_provisional());
+    // Room on the shortlist (no quota): any incomplete application could join — unless a
+    // pass mark is set and its best possible total is below it.
+    let open = Settings {
+        quota: None,
+        ..s.clone()
+    };
+    let r = run(&inp, &open);
+    assert_eq!(
+        r.provisional,
+        vec![P::Incomplete {
+            application: "D".into(),
+            experts: 2,
+            quorum: 3,
+            best: d("73.33"),
+            cut: None,
+        }]
+    );
+    let r = run(
+        &inp,
+        &Settings {
+            threshold: Some(d("75")),
+            ..open
+        },
+    );
+    assert_eq!(r.provisional, vec![]);
+    // Serialized with its kind.
+    let v = serde_json::to_value(run(&provisional_input(false), &s)).expect("json");
+    assert_eq!(v["provisional"][1]["kind"], "incomplete");
+    assert_eq!(v["provisional"][1]["best"], serde_json::json!(83.33));
 }

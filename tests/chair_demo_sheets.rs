@@ -12,7 +12,9 @@
 //! - E02 and E03 disagree on T24-010 B1 (range 10 of 20) and E03 and E05 on T24-007 C2,
 //!   so disagreement flags appear, and the trimmed mean drops values;
 //! - T24-006 and T24-009 fail an eligibility gate, T24-003 requests 50 万 (cap 40),
-//!   T24-002 and T24-004 stay below the threshold; 3 are shortlisted (quota 3).
+//!   T24-002 is ranked last (the call states no pass mark); 3 are shortlisted (quota 3);
+//! - gate E2b (industry direction) is decided by hand, so until it is recorded every other
+//!   application is `unchecked` and the shortlist is provisional (暂定).
 //!
 //! Regenerate with `cargo test --test chair_demo_sheets -- --ignored regenerate`.
 
@@ -20,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use panel::aggregate::{STATUS_BELOW_THRESHOLD, STATUS_INELIGIBLE, STATUS_RANKED};
+use panel::aggregate::{ProvisionalReason, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED};
 use panel::panel::Panel;
 use panel::sheet::{self, MergeKind};
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
@@ -297,7 +299,10 @@ fn demo_sheets_give_the_demo_outcome() {
     for c in ["T24-004", "T24-006", "T24-008", "T24-009"] {
         assert_eq!(app(c).status, STATUS_INELIGIBLE, "{c}");
     }
-    assert_eq!(app("T24-002").status, STATUS_BELOW_THRESHOLD);
+    // No pass mark: T24-002 (55.23) is ranked, last, and not shortlisted.
+    assert_eq!(app("T24-002").status, STATUS_RANKED);
+    assert!(!app("T24-002").shortlisted);
+    assert_eq!(rep.settings.threshold, None);
     // quorum with a conflict and a draft: still 3 valid experts
     assert_eq!(app("T24-005").experts, 3);
     assert_eq!(app("T24-010").experts, 3);
@@ -338,6 +343,88 @@ fn demo_sheets_give_the_demo_outcome() {
     };
     let t = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
     assert!(!t.results.app("T24-001").unwrap().dropped.is_empty());
+    // provisional: the three shortlisted applications have gate E2b undecided
+    let want: Vec<ProvisionalReason> = short
+        .iter()
+        .map(|c| ProvisionalReason::Unchecked {
+            application: c.to_string(),
+            shortlisted: true,
+        })
+        .collect();
+    assert_eq!(r.provisional, want);
+    for c in &short {
+        assert_eq!(app(c).eligibility, "unchecked", "{c}");
+    }
+}
+
+/// The case: two strong applications lack the quorum (here: quorum 4, so T24-005
+/// and T24-010 with 3 valid experts each), drop to `incomplete`, and a weaker one (T24-007)
+/// takes their place; the shortlist says it is provisional, naming both with their best
+/// possible total against the cut.
+#[test]
+fn incomplete_strong_applications_make_the_shortlist_provisional() {
+    let (_tmp, panel, store, db) = merged();
+    let o = panel::export::Overrides {
+        quorum: Some(4),
+        ..Default::default()
+    };
+    let rep = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
+    let r = &rep.results;
+    for c in ["T24-005", "T24-010"] {
+        assert_eq!(r.app(c).unwrap().status, STATUS_INCOMPLETE, "{c}");
+    }
+    let short: Vec<&str> = r.shortlist().map(|a| a.id.as_str()).collect();
+    assert_eq!(short, ["T24-001", "T24-003", "T24-007"]);
+    let cut = r.app("T24-007").unwrap().total.unwrap();
+    let incomplete: Vec<(&str, Decimal, Option<Decimal>)> = r
+        .provisional
+        .iter()
+        .filter_map(|p| match p {
+            ProvisionalReason::Incomplete {
+                application,
+                best,
+                cut,
+                experts,
+                quorum,
+            } => {
+                assert_eq!((*experts, *quorum), (3, 4));
+                Some((application.as_str(), *best, *cut))
+            }
+            _ => None,
+        })
+        .collect();
+    // best = (Σ three expert totals + 1 × 100) / 4, each ≥ the cut.
+    let best = |c: &str| {
+        let a = r.app(c).unwrap();
+        let sum: Decimal = a.expert_totals.values().copied().sum();
+        ((sum + d("100")) / d("4")).round_dp(2)
+    };
+    assert_eq!(
+        incomplete,
+        vec![
+            ("T24-005", best("T24-005"), Some(cut)),
+            ("T24-010", best("T24-010"), Some(cut)),
+        ]
+    );
+    assert!(best("T24-005") >= cut && best("T24-010") >= cut);
+    // Every output says so.
+    let json = String::from_utf8(rep.render(panel::export::Format::Json, None).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["provisional"], true);
+    let kinds: Vec<&str> = v["provisional_reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"incomplete") && kinds.contains(&"unchecked"),
+        "{kinds:?}"
+    );
+    let md =
+        String::from_utf8(rep.render(panel::export::Format::SummaryMd, None).unwrap()).unwrap();
+    assert!(md.contains("## 评审汇总表（暂定）"), "{md}");
+    assert!(md.contains("T24-010有效评分不足（3/4份）"), "{md}");
 }
 
 #[test]

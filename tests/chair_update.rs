@@ -39,11 +39,16 @@ fn ranking_is_the_official_result_with_cut_line_and_funding() {
     let app = demo.app(Lang::En, 100, 30);
     assert!(app.is_official());
     assert_eq!((app.method, app.by), (Method::Mean, By::Total));
+    // No pass mark (the call states none): T24-002 is ranked 6th, before the ineligible.
     assert_eq!(
-        &order(&app)[..6],
-        ["T24-001", "T24-003", "T24-005", "T24-010", "T24-007", "T24-006"]
+        &order(&app)[..7],
+        ["T24-001", "T24-003", "T24-005", "T24-010", "T24-007", "T24-002", "T24-006"]
     );
     assert_eq!(shortlist(&app), ["T24-001", "T24-003", "T24-005"]);
+    // Gate E2b is not decided yet: the shortlist is provisional, and the header says so.
+    assert_eq!(app.shown.results.provisional.len(), 3);
+    let screen = chair_support::screen(&app);
+    assert!(screen.contains("PROVISIONAL: 3 open"), "{screen}");
     // the cut line sits right after the third row
     let rows = app.table_rows();
     assert_eq!(rows[3], None);

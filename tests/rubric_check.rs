@@ -218,6 +218,11 @@ fn maxima_do_not_add_up() {
     expect_error(
         |v| v["categories"][0]["max"] = json!(31),
         "categories[0].max",
+        "can reach only 30",
+    );
+    expect_error(
+        |v| v["categories"][0]["max"] = json!(29),
+        "categories[0].max",
         "add up to 30",
     );
     expect_error(|v| v["total_max"] = json!(90), "total_max", "add up to 100");
@@ -346,4 +351,269 @@ fn a_funding_requirement_no_gate_enforces_is_refused() {
         "funding.self_funding_ratio",
         "no eligibility gate enforces self-funding ≥ 0.5",
     );
+}
+
+// ------------------------------------------------------------------ weights
+
+/// A rubric with weights 0.8, 1.2, 1.6 and 2.0: category A reaches exactly
+/// 0.8 × 10 + 1.2 × 10 = 20; category B's criteria reach 1.6 × 10 + 2.0 × 5 = 26
+/// and the call caps it at 20 (`capped`), so that cap can bind. total_max 40.
+fn weighted_rubric() -> Value {
+    let crit = |id: &str, max: u32, w: &str| {
+        json!({
+            "id": id, "title": id, "max": max, "weight": w.parse::<f64>().unwrap(),
+            "items": [{"id": format!("{id}.1"), "text": id, "kind": "expert", "max": max}]
+        })
+    };
+    json!({
+        "id": "weighted-test", "title": "加权测试", "version": "1", "total_max": 40,
+        "aggregation": {"by": "criterion", "quorum": 3},
+        "categories": [
+            {"id": "A", "title": "A", "max": 20,
+             "criteria": [crit("A1", 10, "0.8"), crit("A2", 10, "1.2")]},
+            {"id": "B", "title": "B", "max": 20, "capped": true,
+             "criteria": [crit("B1", 10, "1.6"), crit("B2", 5, "2.0")]}
+        ]
+    })
+}
+
+#[test]
+fn weighted_rubric_passes_check_and_category_max_is_the_weighted_sum() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "w.json", &weighted_rubric());
+    panel().args(["rubric", "check"]).arg(&f).assert().code(0);
+    panel()
+        .args(["rubric", "show"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("A1 A1   [10 × 0.8]"))
+        .stdout(predicate::str::contains("[20] capped / 封顶"));
+
+    // Figure-skating style: five criteria of max 10 with factor 1.2 reach 60, not 50.
+    let mut v = weighted_rubric();
+    let five: Vec<Value> = (1..=5)
+        .map(|i| {
+            json!({"id": format!("P{i}"), "title": "p", "max": 10, "weight": 1.2,
+                   "items": [{"id": format!("P{i}.1"), "text": "p", "kind": "expert", "max": 10}]})
+        })
+        .collect();
+    v["categories"] = json!([{"id": "P", "title": "P", "max": 50, "criteria": five}]);
+    v["total_max"] = json!(50);
+    let f = write(dir.path(), "skate.json", &v);
+    panel()
+        .args(["rubric", "check"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("categories[0].max"))
+        .stderr(predicate::str::contains("Σ weight × max = 60"));
+    v["categories"][0]["max"] = json!(60);
+    v["total_max"] = json!(60);
+    let f = write(dir.path(), "skate.json", &v);
+    panel().args(["rubric", "check"]).arg(&f).assert().code(0);
+
+    // B below its weighted reach without `capped`: refused, naming the key to add.
+    let mut v = weighted_rubric();
+    v["categories"][1].as_object_mut().unwrap().remove("capped");
+    let f = write(dir.path(), "nocap.json", &v);
+    panel()
+        .args(["rubric", "check"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("categories[1].max"))
+        .stderr(predicate::str::contains("Σ weight × max = 26"))
+        .stderr(predicate::str::contains("\"capped\": true"));
+    // A max above what the criteria reach can never be reached.
+    let mut v = weighted_rubric();
+    v["categories"][0]["max"] = json!(21);
+    v["total_max"] = json!(41);
+    let f = write(dir.path(), "over.json", &v);
+    panel()
+        .args(["rubric", "check"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "can reach only Σ weight × max = 20",
+        ));
+    // `capped` on a category whose max is exactly its reach is a mistake.
+    let mut v = weighted_rubric();
+    v["categories"][0]["capped"] = json!(true);
+    let f = write(dir.path(), "cap.json", &v);
+    panel()
+        .args(["rubric", "check"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("categories[0].capped"));
+}
+
+/// Totals of `panel results` on the weighted rubric equal
+/// Σ round2(weight × round2(panel value)), with B's cap binding for X.
+#[test]
+fn weighted_totals_are_sums_of_rounded_weighted_panel_values() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "w.json", &weighted_rubric());
+    std::fs::create_dir(dir.path().join("bundles")).unwrap();
+    let cfg = json!({"schema": "panel/1", "id": "w", "title": "w", "rubric": "w.json",
+        "bundles": "bundles",
+        "experts": [{"id": "E1", "name": "e1", "public_key": null},
+                    {"id": "E2", "name": "e2", "public_key": null},
+                    {"id": "E3", "name": "e3", "public_key": null}],
+        "chair": "E1"});
+    write(dir.path(), "panel.json", &cfg);
+    // (app, expert, [A1, A2, B1, B2])
+    let rows: &[(&str, &str, [&str; 4])] = &[
+        ("X", "E1", ["7", "9", "9", "4"]),
+        ("X", "E2", ["8", "9", "10", "5"]),
+        ("X", "E3", ["8", "8", "10", "4"]),
+        ("Y", "E1", ["5", "5", "5", "2"]),
+        ("Y", "E2", ["5", "6", "5", "3"]),
+        ("Y", "E3", ["6", "6", "5", "3"]),
+    ];
+    let mut csv = String::from("application,expert,criterion,value\n");
+    for (a, e, vals) in rows {
+        for (c, v) in ["A1", "A2", "B1", "B2"].iter().zip(vals) {
+            csv.push_str(&format!("{a},{e},{c},{v}\n"));
+        }
+    }
+    let scores = dir.path().join("scores.csv");
+    std::fs::write(&scores, csv).unwrap();
+    let out = panel()
+        .arg("results")
+        .arg(dir.path())
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "json", "--resamples", "0"])
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let app = |id: &str| {
+        v["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let num = |x: &Value| x.as_f64().unwrap();
+    // X: A1 7.67 × 0.8 = 6.136 → 6.14; A2 8.67 × 1.2 = 10.404 → 10.40; A = 16.54.
+    //    B1 9.67 × 1.6 = 15.472 → 15.47; B2 4.33 × 2.0 = 8.66; B = 24.13 → capped at 20.
+    //    Total 36.54.
+    let x = app("X");
+    assert_eq!(num(&x["criteria"]["A1"]), 7.67);
+    assert_eq!(num(&x["criteria"]["B2"]), 4.33);
+    assert_eq!(num(&x["categories"]["A"]), 16.54);
+    assert_eq!(num(&x["categories"]["B"]), 20.0);
+    assert_eq!(num(&x["total"]), 36.54);
+    // Expert E1 of X: A = 0.8 × 7 + 1.2 × 9 = 16.4; B = 1.6 × 9 + 2 × 4 = 22.4 → 20; 36.4.
+    assert_eq!(num(&x["expert_totals"]["E1"]), 36.4);
+    // Y: A1 5.33 × 0.8 = 4.264 → 4.26; A2 5.67 × 1.2 = 6.804 → 6.80; A = 11.06.
+    //    B1 5 × 1.6 = 8; B2 2.67 × 2.0 = 5.34; B = 13.34 (the cap does not bind). 24.40.
+    let y = app("Y");
+    assert_eq!(num(&y["categories"]["A"]), 11.06);
+    assert_eq!(num(&y["categories"]["B"]), 13.34);
+    assert_eq!(num(&y["total"]), 24.4);
+    // No pass mark: none is set, and the output says so.
+    assert_eq!(v["settings"]["threshold"], Value::Null);
+    assert_eq!(v["settings"]["threshold_source"], "none");
+    assert_eq!(y["status"], "ranked");
+    // The chair sets one.
+    let out = panel()
+        .arg("results")
+        .arg(dir.path())
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "json", "--resamples", "0", "--threshold", "30"])
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(num(&v["settings"]["threshold"]), 30.0);
+    assert_eq!(v["settings"]["threshold_source"], "command_line");
+    let status = |id: &str| {
+        v["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("X"), "ranked");
+    assert_eq!(status("Y"), "below_threshold");
+    // The rubric gives one as a panel convention: the basis is named.
+    let mut r = weighted_rubric();
+    r["aggregation"]["threshold"] = json!(30);
+    r["aggregation"]["threshold_basis"] = json!("评审组惯例 panel convention (test)");
+    write(dir.path(), "w.json", &r);
+    let out = panel()
+        .arg("results")
+        .arg(dir.path())
+        .arg("--scores")
+        .arg(&scores)
+        .args(["--format", "summary-md", "--resamples", "0"])
+        .assert()
+        .code(0);
+    let md = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        md.contains("入围分数线30分（评审规则约定：评审组惯例 panel convention (test)）"),
+        "{md}"
+    );
+}
+
+/// One expert's own subtotal (what the expert screen shows): Σ weight × value,
+/// exact, with B's cap binding and the clamp named.
+#[test]
+fn combine_weights_an_experts_category_sum() {
+    let text = serde_json::to_string(&weighted_rubric()).unwrap();
+    let loaded = panel::rubric::parse_rubric(Path::new("w.json"), &text).unwrap();
+    let r = &loaded.rubric;
+    let vals = |v: [&str; 4]| {
+        ["A1.1", "A2.1", "B1.1", "B2.1"]
+            .iter()
+            .zip(v)
+            .map(|(k, x)| (k.to_string(), x.parse().unwrap()))
+            .collect()
+    };
+    let s = panel::rubric::combine(r, &vals(["7", "9", "9", "4"]));
+    // A = 0.8 × 7 + 1.2 × 9 = 16.4; B = 1.6 × 9 + 2.0 × 4 = 22.4 → 20.
+    assert_eq!(s.criteria["A1"].value.to_string(), "7");
+    assert_eq!(s.categories["A"].normalize().to_string(), "16.4");
+    assert_eq!(s.categories["B"].normalize().to_string(), "20");
+    assert_eq!(s.total.normalize().to_string(), "36.4");
+    assert!(
+        s.clamps
+            .iter()
+            .any(|c| c.contains("1.6×9 + 2×4 = 22.4 → capped at 20")),
+        "{:?}",
+        s.clamps
+    );
+    let s = panel::rubric::combine(r, &vals(["5", "5", "5", "2"]));
+    // A = 4 + 6 = 10; B = 8 + 4 = 12; no clamp.
+    assert_eq!(s.total.normalize().to_string(), "22");
+    assert!(s.clamps.is_empty());
+}
+
+#[test]
+fn a_pass_mark_needs_its_basis() {
+    expect_error(
+        |v| v["aggregation"]["threshold"] = json!(60),
+        "aggregation.threshold",
+        "no `threshold_basis`",
+    );
+    expect_error(
+        |v| v["aggregation"]["threshold_basis"] = json!("评审组惯例"),
+        "aggregation.threshold_basis",
+        "without a `threshold`",
+    );
+    // With its basis it passes, and results say where the pass mark came from.
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = weighted_rubric();
+    v["aggregation"]["threshold"] = json!(30);
+    v["aggregation"]["threshold_basis"] = json!("评审组惯例 panel convention (test)");
+    let f = write(dir.path(), "w.json", &v);
+    panel().args(["rubric", "check"]).arg(&f).assert().code(0);
 }

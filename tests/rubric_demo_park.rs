@@ -148,7 +148,8 @@ fn shape_ids_and_maxima() {
     assert!(r.eligibility.is_empty());
     assert_eq!(r.funding.quota, None);
     assert_eq!(r.aggregation.quorum, 3);
-    assert_eq!(r.aggregation.threshold, d("60"));
+    // Seed 004 states no pass mark, so the rubric gives none.
+    assert_eq!(r.aggregation.threshold, None);
     // Every criterion shows at least one evidence section.
     for (_, k) in r.criteria() {
         assert!(
@@ -561,6 +562,27 @@ fn checklists_cases_and_platform() {
         assert_eq!(crit(&ev, "18"), d(want), "18 with {cases} cases");
         let ev = eval_with(&l, &[("dispute_resolution_cases", json!(cases))], &[]);
         assert_eq!(crit(&ev, "19"), d(want), "19 with {cases} cases");
+    }
+    // 19: 「如果已建立，是否有相应的处理案例」 — cases count only under a mechanism.
+    for (mech, cases, want) in [
+        (true, 1, "4"),
+        (false, 1, "0"),
+        (false, 0, "0"),
+        (true, 0, "2"),
+    ] {
+        let ev = eval_with(
+            &l,
+            &[
+                ("diversified_dispute_mechanism", json!(mech)),
+                ("dispute_resolution_cases", json!(cases)),
+            ],
+            &[],
+        );
+        assert_eq!(
+            crit(&ev, "19"),
+            d(want),
+            "19: mechanism {mech}, {cases} cases"
+        );
     }
     let ev = eval_with(&l, &[("rights_assistance_center", json!(false))], &[]);
     assert_eq!(crit(&ev, "18"), d("2"));
@@ -1003,6 +1025,9 @@ fn cluster_district_dependent_firm_counts() {
         "district missing, both groups would hold"
     );
     assert_eq!(summary, "unchecked");
+    // 「成熟条件」 of 申报条件（三） is decided by hand (E3b), beside E3's partnerships.
+    assert_eq!(outcome(&e, "E3"), "pass");
+    assert_eq!(outcome(&e, "E3b"), "manual");
     let mut f = base(json!(false), 60, 400);
     f["partner_banks"] = json!(1);
     f["max_cluster_projects_per_agency"] = json!(3);

@@ -24,7 +24,8 @@ fn base() -> Value {
         "has_ip_management_system": true, "ip_budget_wan": [15, 15, 15], "pct_applications": 10,
         "ip_pledge_financing_deals": 1, "ip_insurance_policies": 1, "patent_transfers": 5,
         "patent_licenses": 5, "target_procedure_document": true, "target_firms_surveyed": 150,
-        "target_trust_agreements": 50, "target_high_value_patent_growth_pct": 5,
+        "target_trust_agreements": 50, "target_survey_report": true,
+        "target_high_value_patent_growth_pct": 5,
         "target_pct_applications": 10, "target_license_transfers": 5,
         "target_pledge_financing_wan": 2000, "target_product_filing_firms": 10,
         "target_trainings": 5, "target_trainee_visits": 200, "target_new_professionals": 10,
@@ -207,6 +208,10 @@ fn b2_all_or_nothing_clauses() {
     for (k, v, id) in [
         ("target_firms_surveyed", json!(149), "B2.2"),
         ("target_trust_agreements", json!(49), "B2.2"),
+        // 「形成调研报告」 is part of the clause.
+        ("target_survey_report", json!(false), "B2.2"),
+        // A target of 0 PCT applications is not a quantified target.
+        ("target_pct_applications", json!(0), "B2.3"),
         ("target_license_transfers", json!(4), "B2.4"),
         ("target_pledge_financing_wan", json!(1999.99), "B2.4"),
         ("target_product_filing_firms", json!(9), "B2.4"),
@@ -326,7 +331,42 @@ fn eligibility_gates() {
     v["prior_trusteeship_within_3y"] = json!(false);
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    assert_eq!(rubric::eligibility_summary(&g), "eligible", "{g:?}");
+    // Every rule passes; E2b (the industry-direction clause of 申报条件2) is decided by
+    // hand, so the application stays unchecked until it is.
+    assert_eq!(rubric::eligibility_summary(&g), "unchecked", "{g:?}");
+    let open: Vec<(&str, &str)> = g
+        .iter()
+        .filter(|r| r.outcome != "pass")
+        .map(|r| (r.id.as_str(), r.outcome))
+        .collect();
+    assert_eq!(open, vec![("E2b", "manual")]);
+    let e2b = g.iter().find(|r| r.id == "E2b").unwrap();
+    assert!(e2b
+        .text
+        .contains("园区主导产业符合本市战略性新兴产业和先导产业发展方向"));
+    // E3: 「具有一定的知识产权经费投入」 — a year without IP budget fails it.
+    let mut nb = v.clone();
+    nb["ip_budget_wan"] = json!([0, 15, 15]);
+    let (facts, _) = parse_facts(&l.rubric, nb.as_object().unwrap());
+    let g = rubric::check_gates(&l.rubric.eligibility, &facts);
+    assert_eq!(g.iter().find(|r| r.id == "E3").unwrap().outcome, "fail");
+    assert_eq!(rubric::eligibility_summary(&g), "ineligible");
+    // T5: a PCT target of 0 is not quantified; 1 is.
+    for (pct, want) in [
+        (json!(0), "fail"),
+        (json!(1), "pass"),
+        (Value::Null, "fail"),
+    ] {
+        let mut t = v.clone();
+        t["target_pct_applications"] = pct.clone();
+        let (facts, _) = parse_facts(&l.rubric, t.as_object().unwrap());
+        let g = rubric::check_gates(&l.rubric.targets, &facts);
+        assert_eq!(
+            g.iter().find(|r| r.id == "T5").unwrap().outcome,
+            want,
+            "{pct}"
+        );
+    }
     v["smes_with_valid_patents"] = json!(99);
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
@@ -428,7 +468,7 @@ fn call_requirements_at_their_boundaries() {
         &'static str,
     );
     let cases: Vec<Case> = vec![
-        (vec![("team_size", json!(5))], "E6", "pass", "eligible"),
+        (vec![("team_size", json!(5))], "E6", "pass", "unchecked"), // E2b is decided by hand
         (vec![("team_size", json!(4))], "E6", "fail", "ineligible"),
         (
             vec![("team_size", Value::Null)],
@@ -446,7 +486,7 @@ fn call_requirements_at_their_boundaries() {
             vec![("self_funding_wan", json!(20))],
             "E7",
             "pass",
-            "eligible",
+            "unchecked", // E2b is decided by hand
         ),
         (
             vec![("self_funding_wan", json!(19.99999))],
@@ -461,7 +501,7 @@ fn call_requirements_at_their_boundaries() {
             ],
             "E7",
             "pass",
-            "eligible",
+            "unchecked", // E2b is decided by hand
         ),
         (
             vec![

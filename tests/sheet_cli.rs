@@ -177,3 +177,78 @@ fn keygen_export_merge_import_reopen() {
     assert_eq!(code, 1);
     assert!(err.contains("no database of expert E02"), "{err}");
 }
+
+#[test]
+fn export_never_replaces_the_panel_sheet_of_another_database() {
+    let tp = test_panel(&[]);
+    let p = tp.dir.to_str().unwrap().to_string();
+    let view = tp.view();
+    let apps: Vec<String> = view.apps.keys().cloned().collect();
+    for (db, n) in [("db-E01", apps.len()), ("db-E01-b", 1)] {
+        let mut s = tp.open_store(db, "expert:E01");
+        for (i, a) in apps.iter().take(n).enumerate() {
+            score_app(&mut s, &view, "E01", a, i as u64, AppStatus::Submitted);
+        }
+    }
+    std::fs::create_dir_all(tp.dir.join("sheets")).unwrap();
+    let target = tp.dir.join("sheets").join("E01.sheet.json");
+    let export = |db: &str| {
+        let db = tp.tmp.path().join(db);
+        run(
+            &tp,
+            &[
+                "sheet",
+                "export",
+                &p,
+                "--expert",
+                "E01",
+                "--db",
+                db.to_str().unwrap(),
+                "-o",
+                target.to_str().unwrap(),
+            ],
+        )
+    };
+    let (_, err, code) = export("db-E01");
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read(&target).unwrap();
+    // the same database may write it again (it wrote it)
+    let (_, err, code) = export("db-E01");
+    assert_eq!(code, 0, "{err}");
+    let written = {
+        assert_ne!(std::fs::read(&target).unwrap(), written);
+        std::fs::read(&target).unwrap()
+    };
+    // another database of the same expert may not
+    let (out, err, code) = export("db-E01-b");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("E01.sheet.json")
+            && err.contains("written by another database")
+            && err.contains(&format!(
+                "{} of {} applications submitted",
+                apps.len(),
+                apps.len()
+            )),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), written);
+    // exporting elsewhere is the user's choice
+    let elsewhere = tp.tmp.path().join("b.sheet.json");
+    let db = tp.tmp.path().join("db-E01-b");
+    let (_, err, code) = run(
+        &tp,
+        &[
+            "sheet",
+            "export",
+            &p,
+            "--expert",
+            "E01",
+            "--db",
+            db.to_str().unwrap(),
+            "-o",
+            elsewhere.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}

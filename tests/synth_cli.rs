@@ -344,3 +344,55 @@ fn bad_specs_are_refused_with_the_flag_to_change() {
     }
     assert!(!out.join("panel.json").exists());
 }
+
+/// A wrong number on the command line is a usage error (exit code 2) that says what is
+/// expected, for `synth` and `results` alike.
+#[test]
+fn wrong_numbers_say_what_is_expected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/park-ip-trusteeship-2024"
+    );
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["results", fixture, "--quota", "abc"],
+            "expected a whole number",
+        ),
+        (
+            &["results", fixture, "--quorum", "1.5"],
+            "expected a whole number",
+        ),
+        (
+            &["results", fixture, "--budget=-5"],
+            "expected a number ≥ 0",
+        ),
+        (
+            &["results", fixture, "--threshold", "6O"],
+            "expected a number ≥ 0",
+        ),
+        (
+            &[
+                "synth",
+                "--apps",
+                "ten",
+                "--experts",
+                "3",
+                "--criteria",
+                "5",
+                "--out",
+                "x",
+            ],
+            "expected a whole number",
+        ),
+    ];
+    for (args, want) in cases {
+        let (out, err, code) = run(tmp.path(), args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains(want) && err.contains("应为"),
+            "{args:?}: {err}"
+        );
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+}

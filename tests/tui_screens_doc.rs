@@ -46,7 +46,7 @@ fn chair_screen(app: &panel::tui::ChairApp) -> String {
 
 const CHAIR_SHOTS: &[Shot] = &[
     Shot {
-        title: "The chair's ranking (`panel chair`, or F2 in `panel demo`; Chinese, 100×30): the quota cut line, recommended funding (T24-003 asked for 50 万, cut to the 40 万 cap), ineligible and below-threshold applications, the disagreement flags",
+        title: "The chair's ranking (`panel chair`, or F2 in `panel demo`; Chinese, 100×30): the quota cut line, recommended funding (T24-003 asked for 50 万, cut to the 40 万 cap), ineligible applications (no pass mark: none is stated by the call), the disagreement flags, the provisional mark (gate E2b not decided yet)",
         lang: Lang::Zh,
         size: (100, 30),
         keys: "",

@@ -111,7 +111,7 @@ fn submit_writes_the_sheet_for_the_chair() {
     assert_eq!(sh.app("T24-001").unwrap().status, AppStatus::Draft);
     // a conflict declaration writes the next revision
     select_app(&mut app, "T24-004");
-    feed(&mut app, "x text:曾为该园区提供咨询 enter");
+    feed(&mut app, "x text:曾为该园区提供咨询 enter y");
     assert!(note(&app).1.contains("sheet written"), "{:?}", app.note);
     let sh: sheet::Sheet =
         serde_json::from_str(&std::fs::read_to_string(&sheet_file).unwrap()).unwrap();
@@ -266,4 +266,48 @@ fn reopen_notes_are_applied_and_shown_at_start() {
         .1
         .contains("T24-002 reopened by the chair: please check C2"));
     assert!(!app.refresh(), "applied once");
+}
+
+#[test]
+fn a_sheet_another_database_wrote_is_never_replaced() {
+    let fx = Fixture::new();
+    let sheet_file = sheet::sheet_path(&fx.dir, "E02");
+    let shipped = std::fs::read(&sheet_file).expect("the demo ships E02's sheet");
+    // a fresh database for E02 (another computer, or a forgotten --db)
+    let mut app = fx.app("E02", Lang::En);
+    select_app(&mut app, "T24-002");
+    score_and_submit(&mut app);
+    assert_eq!(app.progress(app.app_sel), Progress::Submitted);
+    let (lvl, text) = note(&app);
+    assert_eq!(lvl, Level::Error, "{text}");
+    assert!(
+        text.contains("not replaced") && text.contains("written by another database"),
+        "{text}"
+    );
+    assert!(text.contains("expert E02's sheet seq"), "{text}");
+    drop(app);
+    assert_eq!(
+        std::fs::read(&sheet_file).unwrap(),
+        shipped,
+        "the sheet changed"
+    );
+    // the scores are safe in the database all the same
+    let store = fx.expert_store("E02");
+    assert_eq!(
+        store.status("E02", "T24-002").unwrap().0,
+        AppStatus::Submitted
+    );
+    drop(store);
+    // once the obsolete sheet is moved away, this database writes its own, and keeps
+    // replacing it (it wrote it)
+    std::fs::rename(&sheet_file, fx.tmp.path().join("E02.old.json")).unwrap();
+    let mut app = fx.app("E02", Lang::En);
+    select_app(&mut app, "T24-003");
+    score_and_submit(&mut app);
+    assert_eq!(note(&app).0, Level::Saved, "{:?}", app.note);
+    let first = std::fs::read(&sheet_file).unwrap();
+    select_app(&mut app, "T24-001");
+    score_and_submit(&mut app);
+    assert_eq!(note(&app).0, Level::Saved, "{:?}", app.note);
+    assert_ne!(std::fs::read(&sheet_file).unwrap(), first);
 }

@@ -48,7 +48,9 @@ fn goto(app: &mut App, item: &str) {
 fn list_focused_80x24() {
     let mut a = app(Lang::Zh, 80, 24);
     goto(&mut a, "A2.1");
-    feed(&mut a, "1 . 5 enter esc");
+    feed(&mut a, "1 . 5 enter");
+    goto(&mut a, "A2.1");
+    feed(&mut a, "esc");
     insta::assert_snapshot!("zh_80x24_list", snap(&a));
     let mut a = app(Lang::En, 80, 24);
     feed(&mut a, "j");
@@ -71,7 +73,9 @@ fn wide_160x48_with_cjk_evidence() {
         goto(&mut a, "A3.2");
         feed(&mut a, "4 enter text:PCT_申请中有部分为同族专利 enter");
         goto(&mut a, "A3.1");
-        feed(&mut a, "2 enter c text:服务制度完善 enter");
+        feed(&mut a, "2 enter");
+        goto(&mut a, "A3.1");
+        feed(&mut a, "c text:服务制度完善 enter");
         insta::assert_snapshot!(name, snap(&a));
     }
 }
@@ -139,7 +143,7 @@ fn submit_confirm_and_incomplete() {
 #[test]
 fn conflict_locked_and_too_small() {
     let mut a = app(Lang::Zh, 100, 30);
-    feed(&mut a, "j x text:曾为该园区提供咨询服务 enter");
+    feed(&mut a, "j x text:曾为该园区提供咨询服务 enter y");
     insta::assert_snapshot!("zh_100x30_conflict", snap(&a));
     update(&mut a, Action::Resize { w: 50, h: 12 });
     insta::assert_snapshot!("zh_50x12_too_small", snap(&a));
@@ -204,9 +208,116 @@ fn editor_puts_the_terminal_cursor_after_the_text() {
     let (row, line) = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("论证充分▏"))
+        .find(|(_, l)| l.contains("论证充分"))
         .expect("the editor field");
-    let col = unicode_width::UnicodeWidthStr::width(&line[..line.find('▏').unwrap()]);
+    let end = line.find("论证充分").unwrap() + "论证充分".len();
+    let col = unicode_width::UnicodeWidthStr::width(&line[..end]);
     let pos = t.backend_mut().get_cursor_position().unwrap();
     assert_eq!((pos.x as usize, pos.y as usize), (col, row));
+}
+
+/// A long multi-line comment in the editor: wrapped by display width, the cursor line in
+/// view, moved with the cursor keys.
+#[test]
+fn long_multi_line_comment() {
+    let mut a = app(Lang::Zh, 80, 24);
+    goto(&mut a, "A2.1");
+    feed(
+        &mut a,
+        "c text:一、管理机制：园区设立独立的知识产权服务中心，配备专职人员三名，制度文件齐全。",
+    );
+    feed(&mut a, "alt-enter text:二、不足：经费投入逐年增加但绩效考核办法尚未出台，建议在托管协议中明确考核指标与时间节点。");
+    feed(&mut a, "alt-enter text:三、结论：同意推荐。");
+    feed(&mut a, "up home text:（补）");
+    insta::assert_snapshot!("zh_80x24_long_comment", snap(&a));
+    feed(&mut a, "enter");
+    let c = &a.apps[0].sheet.comments["A2.1"];
+    assert_eq!(c.lines().count(), 3, "{c}");
+    assert!(c.contains("\n（补）二、不足："), "{c}");
+}
+
+/// English words of `text`: runs of two or more ASCII letters, not part of a code (a token
+/// with a digit or an underscore, such as `T24-001`, `A2.1` or `self_funding_wan`).
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .flat_map(|tok| {
+            tok.split(['-', '.'])
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect()
+}
+
+/// Every Chinese screen speaks Chinese: no English word outside codes, numbers, key names
+/// and what the applicants and the rubric wrote themselves (shown as written).
+#[test]
+fn chinese_screens_hold_no_english_words() {
+    let session = tui_support::session();
+    let mut data = String::new();
+    data.push_str(&format!("{} {} ", session.panel_title, session.expert_name));
+    for a in &session.apps {
+        data.push_str(&format!("{} ", a.title));
+        for s in &a.sections {
+            data.push_str(&format!("{} {} ", s.title, s.text));
+        }
+        for n in &a.attachments {
+            data.push_str(&format!("{n} "));
+        }
+    }
+    let keys = [
+        "Enter", "Esc", "Tab", "Home", "End", "Bksp", "Alt", "PgUp", "PgDn", "Ctrl", "S", "F",
+        "panel", "PCT",
+    ];
+    let allowed: std::collections::BTreeSet<String> = english_words(&data)
+        .into_iter()
+        .chain(keys.iter().map(|k| k.to_string()))
+        .collect();
+    let mut screens = Vec::new();
+    for size in [(80, 24), (160, 48)] {
+        let mut a = app(Lang::Zh, size.0, size.1);
+        for ai in 0..3 {
+            feed(&mut a, "esc esc g");
+            for _ in 0..ai {
+                feed(&mut a, "j");
+            }
+            screens.push(snap(&a));
+            feed(&mut a, "tab g");
+            for _ in 0..26 {
+                screens.push(snap(&a));
+                feed(&mut a, "j");
+            }
+        }
+        feed(&mut a, "?");
+        screens.push(snap(&a));
+        feed(&mut a, "esc esc g tab");
+        goto(&mut a, "A1.2");
+        feed(&mut a, "1 enter");
+        screens.push(snap(&a));
+        feed(&mut a, "esc x");
+        screens.push(snap(&a));
+        feed(&mut a, "text:理由 enter");
+        screens.push(snap(&a));
+        feed(&mut a, "n esc s");
+        screens.push(snap(&a));
+        feed(&mut a, "esc tab / text:专利 enter");
+        screens.push(snap(&a));
+    }
+    let mut found = std::collections::BTreeMap::new();
+    for s in &screens {
+        for w in english_words(s) {
+            if !allowed.contains(&w) {
+                found.entry(w.clone()).or_insert_with(|| {
+                    s.lines()
+                        .find(|l| l.contains(w.as_str()))
+                        .unwrap_or("")
+                        .to_string()
+                });
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English on the Chinese screens: {found:#?}"
+    );
 }

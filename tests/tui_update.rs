@@ -113,15 +113,26 @@ fn digits_score_the_focused_expert_item() {
     assert_eq!(lvl, Level::Saved);
     assert!(text.starts_with("已保存 T24-001 A2.1 = 1.5"), "{text}");
     assert_eq!(app.progress(0), Progress::Partial);
+    // Enter saved and moved on to the next item that needs the expert
+    assert_eq!(app.sel_item().unwrap().id, "A3.1");
     // Backspace edits; Esc cancels without storing
     feed(&mut app, "2 backspace 1 esc");
     assert_eq!(app.entry, None);
     assert_eq!(m.log.borrow().len(), 1);
-    // Enter edits the current value
+    // Enter shows the current value; a digit replaces it (never appends to it)
+    goto(&mut app, "A2.1");
     feed(&mut app, "enter");
     assert_eq!(app.entry.as_deref(), Some("1.5"));
-    feed(&mut app, "backspace backspace backspace 2 enter");
+    feed(&mut app, "2");
+    assert_eq!(app.entry.as_deref(), Some("2"));
+    feed(&mut app, "enter");
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("2"));
+    // Backspace first edits the shown value instead
+    goto(&mut app, "A2.1");
+    feed(&mut app, "enter backspace");
+    assert_eq!(app.entry.as_deref(), Some(""));
+    feed(&mut app, "1 enter");
+    assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
 
 #[test]
@@ -192,6 +203,7 @@ fn overriding_a_suggestion_requires_a_reason() {
     );
     assert!(note(&app).1.contains("overrides suggestion 2"));
     // Esc in the reason editor stores nothing
+    goto(&mut app, "A1.2");
     feed(&mut app, "0 enter esc");
     assert_eq!(m.log.borrow().len(), 1);
     assert_eq!(app.apps[0].sheet.values["A1.2"].0, d("1"));
@@ -200,6 +212,7 @@ fn overriding_a_suggestion_requires_a_reason() {
     assert!(app.overlays.is_empty());
     assert_eq!(app.apps[0].sheet.values["A1.2"], (d("2"), None));
     // r clears: back to the suggestion
+    goto(&mut app, "A1.2");
     feed(&mut app, "r");
     assert!(!app.apps[0].sheet.values.contains_key("A1.2"));
     assert!(matches!(
@@ -209,6 +222,29 @@ fn overriding_a_suggestion_requires_a_reason() {
     assert_eq!(app.effective(0, "A1.2"), Some(d("2")));
     feed(&mut app, "r");
     assert!(note(&app).1.contains("no value to clear"));
+    // u takes the changes back one by one, each as a new journaled value
+    let n = m.log.borrow().len();
+    feed(&mut app, "u");
+    assert_eq!(app.apps[0].sheet.values["A1.2"], (d("2"), None));
+    feed(&mut app, "u");
+    assert_eq!(
+        app.apps[0].sheet.values["A1.2"],
+        (d("1"), Some("q 材料显示部分企业专利已失效".into()))
+    );
+    feed(&mut app, "u");
+    assert!(!app.apps[0].sheet.values.contains_key("A1.2"));
+    assert!(
+        note(&app).1.contains("undone: T24-001 A1.2 back to —"),
+        "{:?}",
+        app.note
+    );
+    let log = m.log.borrow().clone();
+    assert_eq!(log.len(), n + 3, "every undo is a new commit");
+    assert!(matches!(&log[n][0], Op::SetScore { value, .. } if *value == d("2")));
+    assert!(matches!(&log[n + 2][0], Op::ClearScore { .. }));
+    feed(&mut app, "u");
+    assert!(note(&app).1.contains("nothing to undo"), "{:?}", app.note);
+    assert_eq!(m.log.borrow().len(), n + 3);
 }
 
 #[test]
@@ -247,10 +283,25 @@ fn comment_conflict_and_read_only() {
     // application-level comment from the list
     feed(&mut app, "esc c text:overall_fine enter");
     assert_eq!(app.apps[0].sheet.comments[""], "overall fine");
-    // conflict needs a reason and locks the application
+    // conflict needs a reason, then a confirmation, and locks the application
     feed(&mut app, "x enter");
     assert!(note(&app).1.contains("reason is required"));
+    let n = m.log.borrow().len();
     feed(&mut app, "text:曾为该园区提供咨询 enter");
+    match app.overlays.last() {
+        Some(Overlay::Confirm { lines, .. }) => {
+            assert!(lines[0].contains("Declare a conflict of interest for T24-001?"));
+            assert!(
+                lines.join(" ").contains("your scores do not count"),
+                "{lines:?}"
+            );
+        }
+        other => panic!("expected the confirmation, got {other:?}"),
+    }
+    feed(&mut app, "n");
+    assert!(app.overlays.is_empty() && app.apps[0].sheet.status.is_none());
+    assert_eq!(m.log.borrow().len(), n, "declined: nothing saved");
+    feed(&mut app, "x text:曾为该园区提供咨询 enter y");
     assert_eq!(app.apps[0].sheet.status, Some(AppStatus::Conflict));
     assert_eq!(app.progress(0), Progress::Conflict);
     assert!(matches!(
@@ -261,7 +312,7 @@ fn comment_conflict_and_read_only() {
         }
     ));
     let n = m.log.borrow().len();
-    feed(&mut app, "tab 1 c x s r");
+    feed(&mut app, "tab 1 c s r u");
     assert_eq!(
         m.log.borrow().len(),
         n,
@@ -273,6 +324,31 @@ fn comment_conflict_and_read_only() {
         "{:?}",
         app.note
     );
+    // the expert can withdraw the declaration (reason, confirmation), journaled
+    feed(&mut app, "x enter");
+    assert!(note(&app).1.contains("reason is required"));
+    feed(&mut app, "text:看错了项目 enter");
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Confirm { lines, .. })
+        if lines[0].contains("Withdraw"))
+    );
+    feed(&mut app, "y");
+    assert_eq!(app.apps[0].sheet.status, Some(AppStatus::Draft));
+    assert_eq!(
+        m.log.borrow().last().unwrap()[0],
+        Op::SetStatus {
+            expert: "E01".into(),
+            app: "T24-001".into(),
+            status: AppStatus::Draft,
+            reason: Some("conflict withdrawn: 看错了项目".into()),
+        }
+    );
+    assert!(note(&app).1.contains("withdrawn"), "{:?}", app.note);
+    // scores as they were, and scoring works again
+    assert_eq!(app.apps[0].sheet.comments["A2.1"], "论证充分");
+    goto(&mut app, "A2.1");
+    feed(&mut app, "1 enter");
+    assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
 
 #[test]
@@ -296,14 +372,12 @@ fn submit_checks_completeness_confirms_and_locks() {
         "A2.1", "A3.1", "B1.1", "B1.2", "B1.3", "B3.1", "B3.2", "C1.2", "C2.1",
     ] {
         goto(&mut app, id);
-        let max = app.sel_item().unwrap().max().normalize().to_string();
-        let keys: Vec<String> = max.chars().map(|c| c.to_string()).collect();
+        let max = app.sel_item().unwrap().max();
+        let text = max.normalize().to_string();
+        let keys: Vec<String> = text.chars().map(|c| c.to_string()).collect();
         feed(&mut app, &keys.join(" "));
         feed(&mut app, "enter");
-        assert_eq!(
-            app.apps[0].sheet.values[id].0,
-            app.sel_item().unwrap().max()
-        );
+        assert_eq!(app.apps[0].sheet.values[id].0, max);
     }
     let commits = m.log.borrow().len();
     feed(&mut app, "s");
@@ -500,8 +574,9 @@ fn real_store_keeps_scores_across_sessions() {
         feed(&mut app, "1 . 5 enter");
         goto(&mut app, "A1.2");
         feed(&mut app, "0 enter text:证据不足 enter");
+        goto(&mut app, "A1.2");
         feed(&mut app, "c text:需复核 enter");
-        feed(&mut app, "esc j x text:回避理由 enter");
+        feed(&mut app, "esc j x text:回避理由 enter y");
         assert_eq!(app.note.as_ref().unwrap().level, Level::Saved);
     } // the app (and the store's lock) is dropped here
     let (store, _) = Store::open(&db, &ident()).unwrap();
@@ -609,4 +684,103 @@ proptest::proptest! {
             }
         }
     }
+}
+
+/// One application of seed 000 from the list to submitted: `n` opens it at the first item
+/// that needs the expert, each `Enter` saves and moves on, `s y` submits. Counted: every
+/// key that is not part of a typed value; the bar is 20.
+#[test]
+fn one_application_start_to_submit_in_twenty_keys() {
+    let (mut app, m) = mem_app(Lang::Zh, (80, 24));
+    assert_eq!(app.focus, Pane::Apps);
+    let mut keys = 0;
+    feed(&mut app, "n");
+    keys += 1;
+    assert_eq!(app.focus, Pane::Tree);
+    let mut typed = Vec::new();
+    while !app.problems(0).is_empty() {
+        let item = app.sel_item().unwrap().clone();
+        assert!(
+            app.problems(0).iter().any(|(id, _)| *id == item.id),
+            "the selection is on {}, which needs nothing",
+            item.id
+        );
+        let v = item.max().normalize().to_string();
+        let ks: Vec<String> = v.chars().map(|c| c.to_string()).collect();
+        feed(&mut app, &ks.join(" "));
+        feed(&mut app, "enter");
+        keys += 1;
+        assert_eq!(app.apps[0].sheet.values[&item.id].0, item.max());
+        typed.push(item.id);
+        assert!(typed.len() <= 25, "no progress: {typed:?}");
+    }
+    assert!(note(&app).1.contains("按 s 提交"), "{:?}", app.note);
+    feed(&mut app, "s y");
+    keys += 2;
+    assert_eq!(app.progress(0), Progress::Submitted);
+    assert!(keys <= 20, "{keys} keys besides the values ({typed:?})");
+    assert!(m.log.borrow().len() == typed.len() + 1);
+}
+
+/// The list: `/` filters by code, title or status, Esc clears; `o` cycles the sort; an
+/// untouched application shows no total; titles skip redaction markers.
+#[test]
+fn the_list_filters_sorts_and_shows_no_total_before_work() {
+    use panel::tui::view::list_title;
+    assert_eq!(
+        list_title("[已隐去:姓名/名称]中小企业知识产权集中托管项目"),
+        "中小企业知识产权集中托管项目"
+    );
+    assert_eq!(list_title("[已隐去:姓名/名称]"), "[已隐去:姓名/名称]");
+    assert_eq!(list_title("A 园区[已隐去:地址]，托管"), "A 园区，托管");
+    assert_eq!(list_title("[已隐去:地址]，托管"), "托管");
+
+    let (mut app, _m) = mem_app(Lang::En, (100, 30));
+    assert_eq!(app.order, vec![0, 1, 2]);
+    feed(&mut app, "/ text:科技园 enter");
+    assert_eq!(app.order, vec![1]);
+    assert_eq!(app.cur().unwrap().input.code, "T24-002");
+    assert!(note(&app).1.contains("1 application"), "{:?}", app.note);
+    feed(&mut app, "j k g G");
+    assert_eq!(app.cur().unwrap().input.code, "T24-002");
+    feed(&mut app, "esc");
+    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.cur().unwrap().input.code, "T24-002");
+    // by status: score T24-003 partly, it comes first (work in progress)
+    feed(&mut app, "j");
+    goto(&mut app, "A2.1");
+    feed(&mut app, "1 enter esc");
+    feed(&mut app, "o");
+    assert_eq!(app.order[0], 2, "{:?}", app.order);
+    assert!(note(&app).1.contains("sorted by status"));
+    feed(&mut app, "/ text:in_progress enter");
+    assert_eq!(app.order, vec![2]);
+    feed(&mut app, "esc o");
+    assert!(note(&app).1.contains("suggested total"));
+    let totals: Vec<Decimal> = app
+        .order
+        .iter()
+        .map(|&i| app.apps[i].scored.total)
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    feed(&mut app, "o");
+    assert_eq!(app.order, vec![0, 1, 2]);
+    // nothing matches: said, and the list says how to get back
+    feed(&mut app, "/ text:zzz enter");
+    assert!(app.order.is_empty());
+    assert_eq!(note(&app).0, Level::Error);
+    feed(&mut app, "j g G");
+    feed(&mut app, "esc");
+    assert_eq!(app.order.len(), 3);
+}
+
+/// Scrolled panes say how many rows are hidden above and below.
+#[test]
+fn more_rows_are_announced() {
+    use panel::tui::view::more_hint;
+    assert_eq!(more_hint(0, 10, 10), None);
+    assert_eq!(more_hint(0, 10, 3), None);
+    assert_eq!(more_hint(0, 10, 25).as_deref(), Some(" ▼15 "));
+    assert_eq!(more_hint(5, 10, 25).as_deref(), Some(" ▲5 ▼10 "));
+    assert_eq!(more_hint(15, 10, 25).as_deref(), Some(" ▲15 "));
 }

@@ -52,7 +52,7 @@
 //!    the ORDER only. Applications equal in total and in every tie-break subtotal share a
 //!    rank (competition ranking 1, 1, 3).
 //! 7. **Status**, first match wins: `ineligible` (eligibility check failed), `incomplete`,
-//!    `below_threshold` (total < threshold), `ranked`. Only `ranked` applications get a rank.
+//!    `below_threshold` (total < threshold, only when a threshold is set), `ranked`. Only `ranked` applications get a rank.
 //!    **Shortlist**: the ranked applications (eligible or unchecked; `eligibility` says
 //!    which) in rank order, up to `quota`. When a shared rank straddles the quota cut, none
 //!    of the tied applications is shortlisted (no silent pick) and all get `tie_at_cut`.
@@ -63,7 +63,11 @@
 //!    shortlisted (`tie_at_cut` + `budget_exhausted`). The shortlist stops there: later
 //!    applications that quota alone would admit get `budget_exhausted` and are not
 //!    shortlisted.
-//! 8. **Beside the official result**: `calibrated_total` (normalized method, same `by`),
+//! 8. **Provisional**: [`Results::provisional`] lists why the shortlist could still change
+//!    (see `provisional.rs`): a shortlisted or tied-at-cut application with an undecided
+//!    gate (`unchecked`), or an incomplete application whose best possible total reaches
+//!    the cut.
+//! 9. **Beside the official result**: `calibrated_total` (normalized method, same `by`),
 //!    [`Results::calibration_changes`] (applications whose `shortlisted` would differ under
 //!    calibration, same shortlist rules), and `p_shortlist` (bootstrap, see below).
 //!
@@ -101,6 +105,7 @@ mod bootstrap;
 mod method;
 mod normalize;
 mod pipeline;
+mod provisional;
 mod ser;
 pub(crate) mod table;
 
@@ -112,6 +117,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use method::{round_value, trims};
+pub use provisional::ProvisionalReason;
 pub use table::ScoreTable;
 
 /// Status of an application that is ranked.
@@ -362,8 +368,9 @@ pub struct Settings {
     pub rounding: Rounding,
     /// Minimum number of valid experts (default 3).
     pub quorum: usize,
-    /// Minimum total for the shortlist (default 60).
-    pub threshold: Decimal,
+    /// Minimum total for the shortlist (pass mark); `None` = no pass mark (the default:
+    /// none of the calls states one; the chair or the rubric may set one).
+    pub threshold: Option<Decimal>,
     /// Maximum number of shortlisted applications; `None` = no limit.
     pub quota: Option<usize>,
     /// Total budget in 万元; `None` = no limit.
@@ -389,7 +396,7 @@ impl Default for Settings {
             digits: 2,
             rounding: Rounding::HalfUp,
             quorum: 3,
-            threshold: Decimal::from(60),
+            threshold: None,
             quota: None,
             budget_wan: None,
             per_award_cap_wan: None,
@@ -480,8 +487,8 @@ pub struct SettingsEcho {
     pub digits: u32,
     pub rounding: Rounding,
     pub quorum: usize,
-    #[serde(serialize_with = "ser::dec")]
-    pub threshold: Decimal,
+    #[serde(serialize_with = "ser::opt_dec")]
+    pub threshold: Option<Decimal>,
     pub quota: Option<usize>,
     #[serde(serialize_with = "ser::opt_dec")]
     pub budget_wan: Option<Decimal>,
@@ -583,6 +590,9 @@ pub struct Results {
     /// Sum of the recommended funding of the shortlist.
     #[serde(serialize_with = "ser::opt_dec")]
     pub budget_used_wan: Option<Decimal>,
+    /// Why the shortlist is still provisional (暂定); empty when it is not (see
+    /// `provisional.rs` for the rule).
+    pub provisional: Vec<ProvisionalReason>,
     pub notes: Vec<String>,
 }
 
@@ -590,6 +600,12 @@ impl Results {
     /// The result of application `id`, if any.
     pub fn app(&self, id: &str) -> Option<&AppResult> {
         self.applications.iter().find(|a| a.id == id)
+    }
+
+    /// Whether the shortlist could still change (an undecided gate, or an incomplete
+    /// application that could still reach the cut).
+    pub fn is_provisional(&self) -> bool {
+        !self.provisional.is_empty()
     }
 
     /// The shortlisted applications, in rank order.

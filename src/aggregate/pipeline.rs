@@ -693,7 +693,7 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
             match &panels[i] {
                 None => Status::Incomplete,
                 Some(_) if works[i].experts.len() < s.quorum => Status::Incomplete,
-                Some(p) if p.total < s.threshold => Status::Below,
+                Some(p) if s.threshold.is_some_and(|t| p.total < t) => Status::Below,
                 Some(_) => Status::Ranked,
             }
         })
@@ -1272,7 +1272,12 @@ fn slow_units(ctx: &Ctx, c: usize, raw: Decimal, name: &str, notes: &mut Vec<Str
 fn describe(ctx: &Ctx, s: &Settings) -> Vec<String> {
     let mut notes = vec![format!(
         "official method: {} by {}; rounding {} at {} digits; quorum {}; threshold {}",
-        s.method, s.by, s.rounding, s.digits, s.quorum, s.threshold
+        s.method,
+        s.by,
+        s.rounding,
+        s.digits,
+        s.quorum,
+        s.threshold.map_or("none".to_string(), |t| t.to_string())
     )];
     if s.method == Method::Trimmed {
         notes.push(format!(
@@ -1395,7 +1400,9 @@ pub(crate) fn run_with(
             k: s.trim,
             digits: s.digits,
             rounding: s.rounding,
-            threshold: s.threshold.to_f64().unwrap_or(0.0),
+            threshold: s
+                .threshold
+                .map_or(f64::NEG_INFINITY, |t| t.to_f64().unwrap_or(0.0)),
             quota: s.quota,
             resamples: s.resamples,
             seed: s.seed,
@@ -1490,11 +1497,13 @@ pub(crate) fn run_with(
     let applications: Vec<AppResult> = dec.order.iter().filter_map(|&i| built[i].take()).collect();
     let mut all_notes = describe(&ctx, s);
     all_notes.extend(notes);
+    let provisional = super::provisional::reasons(&applications, s, ctx.max_total);
     Results {
         settings: SettingsEcho::from(s),
         applications,
         calibration_changes,
         budget_used_wan: dec.budget_used,
+        provisional,
         notes: all_notes,
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 
+use super::args;
 use crate::aggregate::{By, Method, Rounding};
 use crate::export::{self, source, ExportError, Format, Overrides, Report};
 use crate::panel::Panel;
@@ -27,37 +28,37 @@ pub struct ResultsArgs {
     #[arg(long)]
     pub method: Option<Method>,
     /// k of the trimmed mean: drop the k highest and k lowest values.
-    #[arg(long)]
+    #[arg(long, value_parser = args::whole::<usize>)]
     pub trim: Option<usize>,
     /// Apply the method per criterion or to the experts' totals.
     #[arg(long)]
     pub by: Option<By>,
     /// Decimal places kept.
-    #[arg(long = "round", value_name = "DIGITS")]
+    #[arg(long = "round", value_name = "DIGITS", value_parser = args::whole::<u32>)]
     pub round: Option<u32>,
     /// Rounding mode: half-up, truncate or none.
     #[arg(long)]
     pub rounding: Option<Rounding>,
     /// Minimum number of valid experts per application.
-    #[arg(long)]
+    #[arg(long, value_parser = args::whole::<usize>)]
     pub quorum: Option<usize>,
     /// Minimum total for the shortlist.
-    #[arg(long)]
+    #[arg(long, value_parser = args::amount)]
     pub threshold: Option<Decimal>,
     /// Maximum number of shortlisted applications.
-    #[arg(long)]
+    #[arg(long, value_parser = args::whole::<usize>)]
     pub quota: Option<usize>,
     /// Total budget in 万元.
-    #[arg(long, value_name = "WAN")]
+    #[arg(long, value_name = "WAN", value_parser = args::amount)]
     pub budget: Option<Decimal>,
     /// Cap per award in 万元.
-    #[arg(long, value_name = "WAN")]
+    #[arg(long, value_name = "WAN", value_parser = args::amount)]
     pub cap: Option<Decimal>,
     /// Bootstrap draws for p_shortlist (0 disables; default 1000).
-    #[arg(long)]
+    #[arg(long, value_parser = args::whole::<usize>)]
     pub resamples: Option<usize>,
     /// Seed of the bootstrap (default 0).
-    #[arg(long)]
+    #[arg(long, value_parser = args::whole::<u64>)]
     pub seed: Option<u64>,
     /// Output format: json, csv, xlsx, md, summary-md (评审汇总表), sheet-md (评分表, with
     /// --expert), docx (评审汇总表 as Word), sheet-docx (评分表 as Word, with --expert).

@@ -213,12 +213,23 @@ pub fn show_tree(r: &Rubric) -> String {
             cat.title,
             cat.title_en,
             show(cat.max),
-            if cat.bonus { " bonus / 附加分" } else { "" }
+            match (cat.bonus, cat.capped) {
+                (true, true) => " bonus / 附加分, capped / 封顶",
+                (true, false) => " bonus / 附加分",
+                (false, true) => " capped / 封顶",
+                (false, false) => "",
+            }
         );
         for k in &cat.criteria {
+            // A weight other than 1: the category adds weight × value.
+            let weight = if k.weight == rust_decimal::Decimal::ONE {
+                String::new()
+            } else {
+                format!(" × {}", show(k.weight))
+            };
             let _ = writeln!(
                 s,
-                "  {} {} {}  [{}]",
+                "  {} {} {}  [{}{weight}]",
                 k.id,
                 k.title,
                 k.title_en,

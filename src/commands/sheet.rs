@@ -156,6 +156,17 @@ pub fn export(
         }
         (Some(_), None) => {}
     }
+    // The panel's own sheet file is what the chair merges: never replace one another
+    // database wrote (the screen's autosave keeps the same rule).
+    let panel_sheet = sheet::sheet_path(&panel.dir, expert);
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
+    {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if same(out_file, &panel_sheet) {
+        sheet::refuse_foreign_sheet(out_file, &store)?;
+    }
     let (bytes, sig) = sheet::export_sheet(&panel, &mut store, expert, key.as_ref())?;
     sheet::write_sheet_atomic(out_file, &bytes, sig.as_deref())?;
     let mut out = format!(

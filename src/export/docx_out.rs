@@ -147,6 +147,9 @@ fn summary_doc(f: &SummaryForm) -> Docx {
                 .align(AlignmentType::Center)
                 .add_run(text(p, 24).bold().color("C00000")),
         );
+        for reason in &f.provisional_reasons {
+            doc = doc.add_paragraph(Paragraph::new().add_run(text(&format!("· {reason}"), 21)));
+        }
     }
     for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line] {
         doc = doc.add_paragraph(para(line));

@@ -44,6 +44,8 @@ pub struct SummaryForm {
     pub budget_line: Option<String>,
     /// The provisional marker, when the shortlist is not final.
     pub provisional: Option<String>,
+    /// Why it is provisional (what could still change the shortlist).
+    pub provisional_reasons: Vec<String>,
     /// Who signs: every panel member (`评审专家 name（id）`), then the chair (`评审组长 …`).
     pub signers: Vec<String>,
 }
@@ -243,10 +245,13 @@ pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
             or_blank(meeting.place.as_deref(), "______________________")
         ),
         method_line: format!(
-            "计分方法：{}；有效评分不少于{}份；入围分数线{}分；入围名额{}；单项资助上限{}。",
+            "计分方法：{}；有效评分不少于{}份；入围分数线{}；入围名额{}；单项资助上限{}。",
             method_zh(s),
             s.quorum,
-            show(s.threshold),
+            match s.threshold {
+                Some(t) => format!("{}分（{}）", show(t), rep.threshold_source().zh()),
+                None => rep.threshold_source().zh(),
+            },
             s.quota
                 .map(|q| format!("不超过{q}项"))
                 .unwrap_or_else(|| "不限".into()),
@@ -271,34 +276,12 @@ pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
                 show(r.budget_used_wan.unwrap_or_default())
             )
         }),
-        provisional: provisional(rep),
+        provisional: r
+            .is_provisional()
+            .then(|| "【暂定结果】入围名单为暂定，在下列情况解决前仍可能变化：".to_string()),
+        provisional_reasons: r.provisional.iter().map(|p| p.zh()).collect(),
         signers,
     }
-}
-
-/// The provisional marker: the shortlist is not final while an application's eligibility
-/// is unchecked or an application is incomplete.
-fn provisional(rep: &Report) -> Option<String> {
-    let apps = &rep.results.applications;
-    let unchecked = apps.iter().filter(|a| a.eligibility == "unchecked").count();
-    let incomplete = apps
-        .iter()
-        .filter(|a| a.status == aggregate::STATUS_INCOMPLETE)
-        .count();
-    if unchecked == 0 && incomplete == 0 {
-        return None;
-    }
-    let mut why = Vec::new();
-    if unchecked > 0 {
-        why.push(format!("{unchecked}项申报条件待人工核验"));
-    }
-    if incomplete > 0 {
-        why.push(format!("{incomplete}项评分不完整"));
-    }
-    Some(format!(
-        "【暂定结果】{}，入围名单尚未确定。",
-        why.join("，")
-    ))
 }
 
 /// One expert's 评分表: for each application (id order) the rubric's rows with the

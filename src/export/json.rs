@@ -144,7 +144,12 @@ struct JSettings<'a> {
     round: u32,
     rounding: &'static str,
     quorum: usize,
-    threshold: Num,
+    threshold: OptNum,
+    /// `none`, `command_line` or `rubric`.
+    threshold_source: &'static str,
+    /// The rubric's `threshold_basis` when the pass mark is the rubric's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold_basis: Option<&'a str>,
     quota: Option<usize>,
     budget_wan: OptNum,
     per_award_cap_wan: OptNum,
@@ -164,7 +169,18 @@ struct JReport<'a> {
     applications: Vec<JApp<'a>>,
     calibration_changes: &'a [String],
     budget_used_wan: OptNum,
+    /// True while the shortlist could still change (暂定); the reasons say why.
+    provisional: bool,
+    provisional_reasons: Vec<JReason<'a>>,
     notes: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JReason<'a> {
+    #[serde(flatten)]
+    reason: &'a crate::aggregate::ProvisionalReason,
+    text: String,
+    text_zh: String,
 }
 
 /// File name of a path (paths of temporary directories would make the output unstable).
@@ -209,7 +225,12 @@ pub fn to_json(rep: &Report) -> String {
             round: s.digits,
             rounding: s.rounding.as_str(),
             quorum: s.quorum,
-            threshold: Num(s.threshold),
+            threshold: OptNum(s.threshold),
+            threshold_source: rep.threshold_source().tag(),
+            threshold_basis: match rep.threshold_source() {
+                super::ThresholdSource::Rubric(b) => Some(b),
+                _ => None,
+            },
             quota: s.quota,
             budget_wan: OptNum(s.budget_wan),
             per_award_cap_wan: OptNum(s.per_award_cap_wan),
@@ -227,6 +248,17 @@ pub fn to_json(rep: &Report) -> String {
             .collect(),
         calibration_changes: &rep.results.calibration_changes,
         budget_used_wan: OptNum(rep.results.budget_used_wan),
+        provisional: rep.results.is_provisional(),
+        provisional_reasons: rep
+            .results
+            .provisional
+            .iter()
+            .map(|r| JReason {
+                reason: r,
+                text: r.en(),
+                text_zh: r.zh(),
+            })
+            .collect(),
         notes: rep
             .notes
             .iter()

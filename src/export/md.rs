@@ -76,7 +76,11 @@ fn settings_rows(s: &Settings) -> Vec<(&'static str, String, &'static str)> {
         ("round", s.digits.to_string(), "round"),
         ("rounding", s.rounding.to_string(), "rounding"),
         ("quorum", s.quorum.to_string(), "quorum"),
-        ("threshold", show(s.threshold), "threshold"),
+        (
+            "threshold",
+            opt_text(s.threshold.map(show), "none"),
+            "threshold",
+        ),
         ("quota", opt_text(s.quota, "none"), "quota"),
         (
             "budget_wan",
@@ -117,19 +121,30 @@ pub fn to_markdown(rep: &Report) -> String {
     let _ = writeln!(o, "- 数据来源 Source: {}", source_line(rep));
     let _ = writeln!(
         o,
-        "- 入围 Shortlisted: {} of {}{}\n",
+        "- 入围 Shortlisted: {} of {}{}{}",
         rep.shortlisted(),
         r.applications.len(),
         r.budget_used_wan
             .map(|b| format!("; 建议资助合计 funding recommended {} 万元", show(b)))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        if r.is_provisional() {
+            " — 暂定 PROVISIONAL: the shortlist could still change"
+        } else {
+            ""
+        }
     );
+    for p in &r.provisional {
+        let _ = writeln!(o, "  - {} / {}", p.zh(), p.en());
+    }
+    o.push('\n');
 
     o.push_str("## 计分规则 Settings\n\n");
     header(&mut o, &["设置 Setting", "值 Value", "来源 From"]);
     for (name, value, flag) in settings_rows(&rep.settings) {
         let from = if !flag.is_empty() && rep.overridden.contains(&flag) {
             format!("--{flag}")
+        } else if name == "threshold" {
+            rep.threshold_source().en()
         } else {
             "rubric".to_string()
         };
@@ -294,8 +309,19 @@ pub fn to_summary_markdown(rep: &Report) -> String {
     let f = forms::summary_form(rep, &forms::Meeting::default());
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", f.title);
-    o.push_str("## 评审汇总表\n\n");
+    if f.provisional.is_some() {
+        o.push_str("## 评审汇总表（暂定）\n\n");
+    } else {
+        o.push_str("## 评审汇总表\n\n");
+    }
     let _ = writeln!(o, "{}\n", f.panel_line);
+    if let Some(p) = &f.provisional {
+        let _ = writeln!(o, "{p}\n");
+        for reason in &f.provisional_reasons {
+            let _ = writeln!(o, "- {}", cell(reason));
+        }
+        o.push('\n');
+    }
     let _ = writeln!(o, "{}\n", f.method_line);
     let head_refs: Vec<&str> = f.header.iter().map(String::as_str).collect();
     header(&mut o, &head_refs);

@@ -300,7 +300,58 @@ pub struct Report {
     pub meeting: forms::Meeting,
 }
 
+/// Where the pass mark (threshold) of a report comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThresholdSource<'a> {
+    /// No pass mark: no call states one and neither the chair nor the rubric set one.
+    None,
+    /// `--threshold` on the command line (the chair).
+    CommandLine,
+    /// The rubric's `aggregation.threshold`, with its `threshold_basis`.
+    Rubric(&'a str),
+}
+
+impl ThresholdSource<'_> {
+    /// Machine-readable tag (JSON `threshold_source`).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            ThresholdSource::None => "none",
+            ThresholdSource::CommandLine => "command_line",
+            ThresholdSource::Rubric(_) => "rubric",
+        }
+    }
+
+    /// In Chinese, for the printed forms.
+    pub fn zh(&self) -> String {
+        match self {
+            ThresholdSource::None => "不设（评审规则未规定入围分数线）".to_string(),
+            ThresholdSource::CommandLine => "由评审组长设定".to_string(),
+            ThresholdSource::Rubric(b) => format!("评审规则约定：{b}"),
+        }
+    }
+
+    /// In English.
+    pub fn en(&self) -> String {
+        match self {
+            ThresholdSource::None => "none (no pass mark is stated by the call)".to_string(),
+            ThresholdSource::CommandLine => "set by the chair (--threshold)".to_string(),
+            ThresholdSource::Rubric(b) => format!("rubric convention: {b}"),
+        }
+    }
+}
+
 impl Report {
+    /// Where the pass mark comes from.
+    pub fn threshold_source(&self) -> ThresholdSource<'_> {
+        if self.settings.threshold.is_none() {
+            ThresholdSource::None
+        } else if self.overridden.contains(&"threshold") {
+            ThresholdSource::CommandLine
+        } else {
+            ThresholdSource::Rubric(self.rubric.aggregation.threshold_basis.as_str())
+        }
+    }
+
     /// Number of shortlisted applications.
     pub fn shortlisted(&self) -> usize {
         self.results.shortlist().count()

@@ -99,7 +99,10 @@ pub fn settings_for(
     set!(digits, "round");
     set!(rounding, "rounding");
     set!(quorum, "quorum");
-    set!(threshold, "threshold");
+    if let Some(t) = o.threshold {
+        s.threshold = Some(t);
+        over.push("threshold");
+    }
     set!(resamples, "resamples");
     set!(seed, "seed");
     if let Some(q) = o.quota {
@@ -127,7 +130,7 @@ pub fn settings_for(
         )));
     }
     for (name, v) in [
-        ("--threshold", Some(s.threshold)),
+        ("--threshold", s.threshold),
         ("--budget", s.budget_wan),
         ("--cap", s.per_award_cap_wan),
     ] {

@@ -345,7 +345,8 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
         ("round", s.digits.to_string()),
         ("rounding", s.rounding.to_string()),
         ("quorum", s.quorum.to_string()),
-        ("threshold", show(s.threshold)),
+        ("threshold", s.threshold.map(show).unwrap_or("none".into())),
+        ("threshold_source", rep.threshold_source().en()),
         (
             "quota",
             s.quota.map(|q| q.to_string()).unwrap_or("none".into()),
@@ -368,6 +369,20 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
         "overridden on the command line",
         rep.overridden.join(", "),
     ))?;
+    sh.row(kv(
+        "shortlist",
+        if rep.results.is_provisional() {
+            "暂定 provisional".to_string()
+        } else {
+            "final as far as the scores and gates go".to_string()
+        },
+    ))?;
+    for r in &rep.results.provisional {
+        sh.row(kv(
+            "provisional because",
+            format!("{} / {}", r.zh(), r.en()),
+        ))?;
+    }
     match &rep.source {
         SourceInfo::Csv { path, sha256, rows } => {
             sh.row(kv("scores file", super::json::file_name(path)))?;
@@ -425,6 +440,9 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     sh.row = 2;
     if let Some(p) = &f.provisional {
         sh.row(vec![p.as_str().into()])?;
+        for reason in &f.provisional_reasons {
+            sh.row(vec![format!("· {reason}").into()])?;
+        }
     }
     for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line] {
         sh.row(vec![line.as_str().into()])?;

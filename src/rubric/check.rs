@@ -367,6 +367,23 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     if a.quorum == 0 {
         ctx.err("aggregation.quorum", "quorum must be at least 1");
     }
+    match (a.threshold, a.threshold_basis.trim().is_empty()) {
+        (Some(t), true) => ctx.err(
+            "aggregation.threshold",
+            format!(
+                "a pass mark of {} with no `threshold_basis`: the calls state no pass mark, so \
+                 say where it comes from (e.g. \"评审组惯例 panel convention: …\") or remove it \
+                 (the chair may still set one with --threshold)",
+                show(t)
+            ),
+        ),
+        (None, false) => ctx.err(
+            "aggregation.threshold_basis",
+            "`threshold_basis` without a `threshold`: give the pass mark or remove the basis",
+        ),
+        (Some(t), false) => neg(&mut ctx, "aggregation.threshold", "threshold", t),
+        (None, true) => {}
+    }
     // Gates.
     for (name, gates) in [
         ("eligibility", &rubric.eligibility),
@@ -509,7 +526,7 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
             if k.weight <= Decimal::ZERO {
                 ctx.err(format!("{kp}.weight"), "weight must be positive");
             }
-            crit_sum += k.max;
+            crit_sum += k.weight * k.max;
             for (si, s) in k.evidence.sections.iter().enumerate() {
                 if !sections.contains(s.as_str()) {
                     ctx.err(
@@ -550,14 +567,43 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 );
             }
         }
-        if crit_sum != cat.max {
+        // What the criteria can reach: Σ weight × max (weight 1: the plain sum).
+        let weighted = cat.criteria.iter().any(|k| k.weight != Decimal::ONE);
+        let reach = if weighted {
+            format!("Σ weight × max = {}", show(crit_sum))
+        } else {
+            show(crit_sum)
+        };
+        if cat.max > crit_sum {
             ctx.err(
                 format!("{cp}.max"),
                 format!(
-                    "category {} has max {} but its criteria add up to {}",
+                    "category {} has max {} but its criteria can reach only {reach}: set max \
+                     to {}",
                     cat.id,
                     show(cat.max),
                     show(crit_sum)
+                ),
+            );
+        } else if cat.max < crit_sum && !cat.capped {
+            ctx.err(
+                format!("{cp}.max"),
+                format!(
+                    "category {} has max {} but its criteria add up to {reach}: set max to {} \
+                     or, when the call caps the category below that, add \"capped\": true",
+                    cat.id,
+                    show(cat.max),
+                    show(crit_sum)
+                ),
+            );
+        } else if cat.max == crit_sum && cat.capped {
+            ctx.err(
+                format!("{cp}.capped"),
+                format!(
+                    "category {} is marked capped but its max {} is what its criteria reach: \
+                     remove \"capped\"",
+                    cat.id,
+                    show(cat.max)
                 ),
             );
         }

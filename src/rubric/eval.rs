@@ -900,7 +900,8 @@ pub struct Scored {
 
 /// Combine item values into criterion, category and total values, applying
 /// every cap in order. Items without a value count 0. An item value is first
-/// clamped to [0, item max].
+/// clamped to [0, item max]. A criterion's value is unweighted; its category
+/// adds `weight × value` (exact, no rounding: one expert's own subtotal).
 pub fn combine(rubric: &Rubric, item_values: &BTreeMap<String, Decimal>) -> Scored {
     let mut criteria = BTreeMap::new();
     let mut categories = BTreeMap::new();
@@ -967,8 +968,14 @@ pub fn combine(rubric: &Rubric, item_values: &BTreeMap<String, Decimal>) -> Scor
             } else {
                 raw
             };
-            cat_sum += value;
-            cat_parts.push(num::show(value));
+            // The category adds `weight × value` (the value itself stays unweighted).
+            if k.weight == Decimal::ONE {
+                cat_sum += value;
+                cat_parts.push(num::show(value));
+            } else {
+                cat_sum += k.weight * value;
+                cat_parts.push(format!("{}×{}", num::show(k.weight), num::show(value)));
+            }
             criteria.insert(
                 k.id.clone(),
                 CriterionScore {

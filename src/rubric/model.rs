@@ -193,8 +193,13 @@ pub struct AggregationDefaults {
     pub rounding: String,
     #[serde(default = "d_quorum")]
     pub quorum: usize,
-    #[serde(default = "d_threshold")]
-    pub threshold: Decimal,
+    /// Pass mark (minimum total for the shortlist). None of the calls states one, so
+    /// a rubric may give it only as a panel convention, said in `threshold_basis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<Decimal>,
+    /// Where the pass mark comes from (e.g. "评审组惯例：…"); required with `threshold`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub threshold_basis: String,
     #[serde(default = "d_range_share")]
     pub disagreement_range_share: Decimal,
     #[serde(default = "d_outlier_share")]
@@ -219,9 +224,6 @@ fn d_rounding() -> String {
 fn d_quorum() -> usize {
     3
 }
-fn d_threshold() -> Decimal {
-    Decimal::from(60)
-}
 fn d_range_share() -> Decimal {
     Decimal::new(40, 2)
 }
@@ -238,7 +240,8 @@ impl Default for AggregationDefaults {
             digits: d_digits(),
             rounding: d_rounding(),
             quorum: d_quorum(),
-            threshold: d_threshold(),
+            threshold: None,
+            threshold_basis: String::new(),
             disagreement_range_share: d_range_share(),
             outlier_total_share: d_outlier_share(),
         }
@@ -294,6 +297,10 @@ pub struct Category {
     /// Bonus category (附加分): capped on its own, added on top of the total.
     #[serde(default)]
     pub bonus: bool,
+    /// The call caps the category below what its criteria reach (Σ weight × max);
+    /// without it `rubric check` requires `max` to equal that sum.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capped: bool,
     pub criteria: Vec<Criterion>,
 }
 

@@ -233,10 +233,59 @@ pub fn autosave_view(
 ) -> Result<PathBuf, SheetError> {
     let dir = keys::key_dir(key_dir)?;
     let key = keys::load_signing_key(&dir, expert)?;
-    let (bytes, sig) = export_sheet_view(view, store, expert, key.as_ref())?;
     let path = sheet_path(&view.dir, expert);
+    refuse_foreign_sheet(&path, store)?;
+    let (bytes, sig) = export_sheet_view(view, store, expert, key.as_ref())?;
     write_sheet_atomic(&path, &bytes, sig.as_deref())?;
     Ok(path)
+}
+
+/// Refuses to replace a sheet file this database did not write: the file at `path` must be
+/// absent or byte-identical to the last export recorded in `store` (meta
+/// `sheet_export_sha256`). A sheet written by another database (another computer, a fresh
+/// `--db`, a shipped fixture) would otherwise be replaced by this database's shorter one and
+/// the chair would lose the other's scores at the next merge. Nothing is written on refusal;
+/// the scores stay in the database.
+pub fn refuse_foreign_sheet(path: &Path, store: &Store) -> Result<(), SheetError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err("cannot read the existing sheet", path)(e)),
+    };
+    if store.meta(META_EXPORT_SHA).as_deref() == Some(sha256_hex(&bytes).as_str()) {
+        return Ok(());
+    }
+    let whose = match serde_json::from_slice::<Sheet>(&bytes) {
+        Ok(s) => {
+            let submitted = s
+                .applications
+                .iter()
+                .filter(|a| a.status == AppStatus::Submitted)
+                .count();
+            format!(
+                "expert {}'s sheet seq {} exported at {}, {submitted} of {} applications \
+                 submitted / 专家 {} 的评分表（第 {} 版，已提交 {submitted} 份）",
+                s.expert,
+                s.seq,
+                s.exported_at,
+                s.applications.len(),
+                s.expert,
+                s.seq
+            )
+        }
+        Err(_) => "a file this database cannot read as a sheet / 无法识别的文件".to_string(),
+    };
+    Err(SheetError::Invalid {
+        path: path.to_path_buf(),
+        message: format!(
+            "not replaced: it holds {whose}, written by another database, not by {} — your \
+             scores are saved in that database. Open the database that wrote the sheet (--db), \
+             or move the file away if it is obsolete, or work in a copy of the panel without \
+             it / 未覆盖：该评分表由另一个数据库写入；您的评分已保存在数据库中。请用写入它的数据库\
+             （--db）继续，或确认其已作废后将其移走。",
+            store.path().display()
+        ),
+    })
 }
 
 /// [`export_sheet_view`] for an opened panel.

@@ -34,7 +34,8 @@ use crate::rubric;
 use crate::store::{AppStatus, StoreError};
 
 pub use export::{
-    autosave, autosave_view, export_sheet, export_sheet_view, sheet_path, write_sheet_atomic,
+    autosave, autosave_view, export_sheet, export_sheet_view, refuse_foreign_sheet, sheet_path,
+    write_sheet_atomic,
 };
 pub use import::{import_csv, import_csv_view, parse_csv, CsvProblem, ImportReport, ImportRow};
 pub use merge::{

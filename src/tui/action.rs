@@ -18,6 +18,9 @@ macro_rules! actions {
             $( #[doc = $cen] #[doc = $czh] $cname(char), )*
             /// Text typed into an editor overlay (any printable key there).
             Char(char),
+            /// An editing key for the editor overlay's text box (moves, deletes, line
+            /// breaks), passed on as it came.
+            EditKey(crossterm::event::KeyEvent),
             /// Mouse click at a cell (column, row).
             Click { col: u16, row: u16 },
             /// Mouse wheel at a cell; `down` scrolls towards the end.
@@ -197,6 +200,18 @@ actions! {
         /// find: Find an application by code or title
         /// 查找: 按编号或名称查找项目
         Find,
+        /// to do: Next item that needs you (unscored expert items first, then rule items you have not confirmed); while a search is active, the next match
+        /// 待评: 跳到下一个需要你评分的项（先未评的专家项，再未确认的规则项）；搜索时为下一个匹配
+        NextTodo,
+        /// to do back: Previous item that needs you; while a search is active, the previous match
+        /// 上一待评: 跳到上一个需要你评分的项；搜索时为上一个匹配
+        PrevTodo,
+        /// sort: Sort the application list: code → status → suggested total
+        /// 排序: 项目列表排序：编号 → 状态 → 建议总分
+        Sort,
+        /// undo: Undo your last score change of this application in this session (saved as a new value; the journal keeps every value)
+        /// 撤销: 撤销本次会话中对该项目的最后一次改分（作为新值保存，日志保留每个值）
+        Undo,
     }
     with_char {
         /// score: Type a score (digits and .); Enter saves, Esc cancels
@@ -218,6 +233,7 @@ impl Action {
                 | Action::PageDown
                 | Action::PrevPane
                 | Action::SearchPrev
+                | Action::PrevTodo
                 | Action::ForceQuit
                 | Action::Left
                 | Action::Right

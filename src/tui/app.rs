@@ -17,6 +17,7 @@ use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::layout::{self, Pane, Panes};
 use super::text;
+use super::textbox::TextBox;
 use crate::rubric::num::show;
 use crate::rubric::{self, Evaluation, Facts, ItemEval, Rubric, Scored};
 use crate::sheet::ReopenNote;
@@ -177,6 +178,16 @@ impl Progress {
         }
     }
 
+    /// Sort rank by work left: in progress, untouched, submitted, conflict.
+    pub fn rank(self) -> u8 {
+        match self {
+            Progress::Partial => 0,
+            Progress::Untouched => 1,
+            Progress::Submitted => 2,
+            Progress::Conflict => 3,
+        }
+    }
+
     pub fn name(self, lang: Lang) -> &'static str {
         let t = lang.t();
         match self {
@@ -217,8 +228,8 @@ pub enum EditKind {
     },
     /// A comment on an item (`""`: the application).
     Comment { app: usize, item: String },
-    /// The reason for a conflict of interest.
-    Conflict { app: usize },
+    /// The reason for declaring a conflict of interest (`withdraw`: for withdrawing one).
+    Conflict { app: usize, withdraw: bool },
     /// The evidence search.
     Search,
     /// The chair's reason for reopening `app` for `expert` (chair screen).
@@ -227,21 +238,66 @@ pub enum EditKind {
     Find,
 }
 
+/// Order of the application list (`o` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSort {
+    Code,
+    /// Work left first: in progress, untouched, then submitted and conflict.
+    Status,
+    /// Suggested total, highest first.
+    Total,
+}
+
+impl ListSort {
+    pub fn next(self) -> ListSort {
+        match self {
+            ListSort::Code => ListSort::Status,
+            ListSort::Status => ListSort::Total,
+            ListSort::Total => ListSort::Code,
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang.is_zh()) {
+            (ListSort::Code, true) => "编号",
+            (ListSort::Code, false) => "code",
+            (ListSort::Status, true) => "状态",
+            (ListSort::Status, false) => "status",
+            (ListSort::Total, true) => "建议总分",
+            (ListSort::Total, false) => "suggested total",
+        }
+    }
+}
+
+/// An item's value as the expert set it, with the override reason.
+type ItemValue = (Decimal, Option<String>);
+
+/// What a confirmation overlay confirms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    Submit,
+    /// Declaring a conflict of interest, with its reason.
+    Conflict(String),
+    /// Withdrawing a declared conflict, with the reason for withdrawing.
+    Withdraw(String),
+}
+
 /// Overlays, on a stack that sees keys first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help {
         scroll: usize,
     },
-    /// Confirm submitting `app`.
+    /// Confirm `what` for `app` (y/n).
     Confirm {
         app: usize,
+        what: Confirmed,
         lines: Vec<String>,
     },
     Editor {
         kind: EditKind,
         prompt: String,
-        buf: String,
+        buf: TextBox,
     },
     Message {
         title: String,
@@ -365,6 +421,11 @@ pub struct App {
     pub focus: Pane,
     pub app_sel: usize,
     pub app_scroll: usize,
+    /// The applications the list shows, in its order (filter and sort applied).
+    pub order: Vec<usize>,
+    /// The list filter (`/` in the list): code, title or status contains it.
+    pub list_filter: Option<String>,
+    pub list_sort: ListSort,
     /// Index into `item_rows`.
     pub item_sel: usize,
     /// First visible row of the tree.
@@ -376,6 +437,12 @@ pub struct App {
     pub hit: Option<usize>,
     /// The inline score entry buffer, when typing.
     pub entry: Option<String>,
+    /// The entry shows the item's current value (Enter on the row): the first character
+    /// typed replaces it; Backspace edits it instead.
+    pub entry_fresh: bool,
+    /// Score changes of this session, newest last: (application, item, the value before).
+    /// `u` takes back the newest one of the current application.
+    undo: Vec<(usize, String, Option<ItemValue>)>,
     pub overlays: Vec<Overlay>,
     pub note: Option<Note>,
     pub size: (u16, u16),
@@ -450,12 +517,17 @@ impl App {
             focus: Pane::Apps,
             app_sel: 0,
             app_scroll: 0,
+            order: Vec::new(),
+            list_filter: None,
+            list_sort: ListSort::Code,
             item_sel: 0,
             tree_scroll: 0,
             ev_scroll: 0,
             search: None,
             hit: None,
             entry: None,
+            entry_fresh: false,
+            undo: Vec::new(),
             overlays: Vec::new(),
             note: None,
             size,
@@ -466,8 +538,57 @@ impl App {
             tail: RefCell::new(None),
             sections: RefCell::new(Default::default()),
         };
+        app.refresh_order();
         app.ensure_visible();
         app
+    }
+
+    /// Recomputes the list order from the filter and the sort; the selection stays on its
+    /// application when it is still shown, else moves to the first one shown.
+    pub fn refresh_order(&mut self) {
+        let q = self
+            .list_filter
+            .as_deref()
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+        let mut order: Vec<usize> = (0..self.apps.len())
+            .filter(|&i| {
+                let Some(q) = &q else {
+                    return true;
+                };
+                let a = &self.apps[i].input;
+                let pr = self.progress(i);
+                [
+                    a.code.to_lowercase(),
+                    a.title.to_lowercase(),
+                    pr.name(Lang::Zh).to_string(),
+                    pr.name(Lang::En).to_lowercase(),
+                ]
+                .iter()
+                .any(|s| s.contains(q.as_str()))
+            })
+            .collect();
+        match self.list_sort {
+            ListSort::Code => {}
+            ListSort::Status => order.sort_by_key(|&i| self.progress(i).rank()),
+            ListSort::Total => {
+                order.sort_by(|&a, &b| self.apps[b].scored.total.cmp(&self.apps[a].scored.total))
+            }
+        }
+        if !order.is_empty() && !order.contains(&self.app_sel) {
+            self.app_sel = order[0];
+            self.ev_scroll = 0;
+            self.hit = None;
+        }
+        self.order = order;
+    }
+
+    /// Position of the selected application in the list (0 when it is filtered out).
+    pub fn list_pos(&self) -> usize {
+        self.order
+            .iter()
+            .position(|&i| i == self.app_sel)
+            .unwrap_or(0)
     }
 
     pub fn panes(&self) -> Panes {
@@ -588,6 +709,36 @@ impl App {
         Some((r.width, r.height))
     }
 
+    /// A rule explanation in the screen's language ([`Lang::explain`]); in Chinese an
+    /// enumerated fact value reads as the rubric's option label (`ip_office = 独立`).
+    fn explain(&self, s: &str) -> String {
+        let mut out = self.lang.explain(s);
+        if self.lang.is_zh() {
+            for (_, _, it) in self.rubric.items() {
+                if let rubric::Rule::Choice { fact, options } = &it.rule {
+                    for o in options.iter().filter(|o| !o.label.is_empty()) {
+                        out = out.replace(
+                            &format!("{fact} = {} ", o.value),
+                            &format!("{fact} = {} ", o.label),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The label a choice item of the rubric gives `value` of fact `key`, if any.
+    fn choice_label(&self, key: &str, value: &str) -> Option<&str> {
+        self.rubric.items().find_map(|(_, _, it)| match &it.rule {
+            rubric::Rule::Choice { fact, options } if fact == key => options
+                .iter()
+                .find(|o| o.value == value && !o.label.is_empty())
+                .map(|o| o.label.as_str()),
+            _ => None,
+        })
+    }
+
     fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         if self.lang == Lang::En && !en.is_empty() {
             en
@@ -643,13 +794,13 @@ impl App {
                 self.pick(&item.text, &item.text_en),
                 t.col_max,
                 show(item.max()),
-                item.kind_name()
+                self.lang.item_kind(item.kind_name())
             ),
             LineKind::Heading,
         );
         match ie.and_then(|e| e.auto) {
             Some(s) => {
-                let ex = ie.map(|e| e.explanation.as_str()).unwrap_or("");
+                let ex = self.explain(ie.map(|e| e.explanation.as_str()).unwrap_or(""));
                 wrap_into(
                     &mut head,
                     &format!("{} {}: {ex}", t.suggestion, show(s)),
@@ -660,6 +811,7 @@ impl App {
         }
         if let Some(e) = ie {
             for cl in &e.clamps {
+                let cl = self.explain(cl);
                 wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
             }
             for m in &e.missing_facts {
@@ -677,6 +829,7 @@ impl App {
         }
         if let Some(cs) = a.scored.criteria.get(&crit.id) {
             for cl in &cs.clamps {
+                let cl = self.explain(cl);
                 wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
             }
         }
@@ -788,7 +941,14 @@ impl App {
         }
         let (body, kind) = match sec {
             Some(s) => (s.text.clone(), LineKind::Text),
-            None => (format!("({}: {key})", t.missing), LineKind::Warn),
+            None => (
+                if self.lang.is_zh() {
+                    "（申报书缺少此部分）".to_string()
+                } else {
+                    format!("({}: {key})", t.missing)
+                },
+                LineKind::Warn,
+            ),
         };
         for l in text::wrap(&body, wu) {
             out.push(EvLine::new(l, kind));
@@ -825,7 +985,14 @@ impl App {
                 let unit = decl.map(|f| f.unit.as_str()).unwrap_or("");
                 let (val, kind) = match a.input.facts.get(key) {
                     Some(v) => {
-                        let d = v.display();
+                        let d = match v {
+                            // an enumerated value reads as its option label in Chinese
+                            rubric::FactValue::Str(s) if self.lang.is_zh() => self
+                                .choice_label(key, s)
+                                .map(str::to_string)
+                                .unwrap_or_else(|| s.clone()),
+                            _ => self.lang.explain(&v.display()),
+                        };
                         let with_unit = if unit.is_empty()
                             || matches!(v, rubric::FactValue::Bool(_) | rubric::FactValue::Null)
                         {
@@ -883,7 +1050,7 @@ impl App {
         let p = self.panes();
         if let Some(r) = p.apps {
             let h = layout::inner(r).height as usize;
-            self.app_scroll = keep_in_view(self.app_sel, self.app_scroll, h, self.apps.len());
+            self.app_scroll = keep_in_view(self.list_pos(), self.app_scroll, h, self.order.len());
         }
         if let Some(r) = p.tree {
             let h = layout::tree_list(r).height as usize;
@@ -959,6 +1126,7 @@ impl App {
                     }
                 }
                 a.scored = rubric::combine(rubric, &effective_values(rubric, &a.eval, &a.sheet));
+                self.refresh_order();
                 true
             }
             Err(e) => {
@@ -1014,8 +1182,9 @@ impl App {
         false
     }
 
-    fn set_score(&mut self, ai: usize, item: &str, value: Decimal, reason: Option<String>) {
+    fn set_score(&mut self, ai: usize, item: &str, value: Decimal, reason: Option<String>) -> bool {
         let code = self.apps[ai].input.code.clone();
+        let before = self.apps[ai].sheet.values.get(item).cloned();
         let op = Op::SetScore {
             expert: self.expert.clone(),
             app: code.clone(),
@@ -1023,12 +1192,165 @@ impl App {
             value,
             reason: reason.clone(),
         };
-        if self.commit(ai, vec![op]) {
-            let msg = match (reason, self.suggestion(ai, item)) {
-                (Some(_), Some(s)) => self.lang.saved_override(&code, item, value, s),
-                _ => self.lang.saved(&code, item, value),
+        if !self.commit(ai, vec![op]) {
+            return false;
+        }
+        self.undo.push((ai, item.to_string(), before));
+        let msg = match (reason, self.suggestion(ai, item)) {
+            (Some(_), Some(s)) => self.lang.saved_override(&code, item, value, s),
+            _ => self.lang.saved(&code, item, value),
+        };
+        self.saved(msg);
+        true
+    }
+
+    /// Items of application `ai` that need the expert, in tree order (indices into
+    /// `item_rows`): first the expert items without a value and the rule items whose facts
+    /// give no suggestion, then the rule items the expert has not confirmed.
+    fn todo(&self, ai: usize) -> (Vec<usize>, Vec<usize>) {
+        let (mut must, mut confirm) = (Vec::new(), Vec::new());
+        let Some(a) = self.apps.get(ai) else {
+            return (must, confirm);
+        };
+        for (n, &r) in self.item_rows.iter().enumerate() {
+            let Row::Item(c, k, i) = self.rows[r] else {
+                continue;
             };
-            self.saved(msg);
+            let it = &self.rubric.categories[c].criteria[k].items[i];
+            if a.sheet.values.contains_key(&it.id) {
+                continue;
+            }
+            if it.is_expert() || self.suggestion(ai, &it.id).is_none() {
+                must.push(n);
+            } else {
+                confirm.push(n);
+            }
+        }
+        (must, confirm)
+    }
+
+    /// Moves to the next (or previous) item that needs the expert, wrapping around; the
+    /// unscored items come before the unconfirmed rule items. Says so when none is left.
+    fn goto_todo(&mut self, forward: bool) -> bool {
+        let ai = self.app_sel;
+        let (must, confirm) = self.todo(ai);
+        let cur = self.item_sel;
+        let pick = |list: &[usize]| -> Option<usize> {
+            if forward {
+                list.iter().find(|&&n| n > cur).or(list.first()).copied()
+            } else {
+                list.iter()
+                    .rev()
+                    .find(|&&n| n < cur)
+                    .or(list.last())
+                    .copied()
+            }
+        };
+        let target = pick(&must).or_else(|| pick(&confirm));
+        match target {
+            Some(n) => {
+                self.focus = Pane::Tree;
+                self.select_item(n);
+                self.ensure_visible();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `u`: takes back the newest score change of the current application made in this
+    /// session, as a new journaled value (or clears an item that had none).
+    fn undo_last(&mut self) {
+        let ai = self.app_sel;
+        let Some(pos) = self.undo.iter().rposition(|(a, _, _)| *a == ai) else {
+            self.info(if self.lang.is_zh() {
+                "本次会话中该项目没有可撤销的改分"
+            } else {
+                "nothing to undo for this application in this session"
+            });
+            return;
+        };
+        let (_, item, before) = self.undo.remove(pos);
+        let code = self.apps[ai].input.code.clone();
+        let op = match &before {
+            Some((v, r)) => Op::SetScore {
+                expert: self.expert.clone(),
+                app: code.clone(),
+                item: item.clone(),
+                value: *v,
+                reason: r.clone(),
+            },
+            None => Op::ClearScore {
+                expert: self.expert.clone(),
+                app: code.clone(),
+                item: item.clone(),
+            },
+        };
+        if self.commit(ai, vec![op]) {
+            if let Some(n) = self.item_rows.iter().position(|&r| match self.rows[r] {
+                Row::Item(c, k, i) => self.rubric.categories[c].criteria[k].items[i].id == item,
+                _ => false,
+            }) {
+                self.focus = Pane::Tree;
+                self.select_item(n);
+                self.ensure_visible();
+            }
+            let was = match before {
+                Some((v, _)) => show(v),
+                None => "—".into(),
+            };
+            self.saved(if self.lang.is_zh() {
+                format!("已撤销：{code} {item} 恢复为 {was}")
+            } else {
+                format!("undone: {code} {item} back to {was}")
+            });
+        } else {
+            self.undo.insert(pos, (ai, item, before));
+        }
+    }
+
+    /// Declares (or withdraws) a conflict of interest for `ai` with `reason`, journaled, and
+    /// writes the sheet for the chair. A withdrawn application is a draft again, with its
+    /// scores as they were.
+    fn set_conflict(&mut self, ai: usize, reason: String, withdraw: bool) {
+        let code = self.apps[ai].input.code.clone();
+        let op = Op::SetStatus {
+            expert: self.expert.clone(),
+            app: code.clone(),
+            status: if withdraw {
+                AppStatus::Draft
+            } else {
+                AppStatus::Conflict
+            },
+            reason: Some(if withdraw {
+                format!("conflict withdrawn: {reason}")
+            } else {
+                reason
+            }),
+        };
+        if self.commit(ai, vec![op]) {
+            self.saved(if withdraw {
+                self.lang.conflict_withdrawn(&code)
+            } else {
+                self.lang.conflict_saved(&code)
+            });
+            self.export_after_lock();
+        }
+    }
+
+    /// After a value saved from the entry: on to the next item that needs the expert, or
+    /// say that the application is ready to submit.
+    fn after_entry_saved(&mut self) {
+        let (must, _) = self.todo(self.app_sel);
+        self.goto_todo(true);
+        if must.is_empty() {
+            if let Some(n) = self.note.as_mut() {
+                n.text.push_str(if self.lang.is_zh() {
+                    " · 必评项均已评分，按 s 提交（未确认的规则项按建议分）"
+                } else {
+                    " · every required item is scored; s submits (unconfirmed rule items at their suggestion)"
+                });
+            }
         }
     }
 
@@ -1075,10 +1397,14 @@ impl App {
                         item: item.id.clone(),
                         value: v,
                     },
-                    buf: old,
+                    buf: TextBox::multi(&old),
                 });
             }
-            _ => self.set_score(ai, &item.id, v, None),
+            _ => {
+                if self.set_score(ai, &item.id, v, None) {
+                    self.after_entry_saved();
+                }
+            }
         }
     }
 
@@ -1113,6 +1439,7 @@ impl App {
         let total = self.apps[ai].scored.total;
         self.overlays.push(Overlay::Confirm {
             app: ai,
+            what: Confirmed::Submit,
             lines: self.lang.confirm_submit(&code, total, filled),
         });
     }
@@ -1192,6 +1519,7 @@ impl App {
                         &effective_values(&self.rubric, &a.eval, &a.sheet),
                     );
                 }
+                self.refresh_order();
                 self.show_reopens(&notes);
                 true
             }
@@ -1296,9 +1624,10 @@ impl App {
     fn move_sel(&mut self, pane: Pane, delta: isize) {
         match pane {
             Pane::Apps => {
-                let n = self.apps.len() as isize;
+                let n = self.order.len() as isize;
                 if n > 0 {
-                    self.select_app((self.app_sel as isize + delta).clamp(0, n - 1) as usize);
+                    let pos = (self.list_pos() as isize + delta).clamp(0, n - 1) as usize;
+                    self.select_app(self.order[pos]);
                 }
             }
             Pane::Tree => {
@@ -1320,8 +1649,8 @@ impl App {
             self.focus = Pane::Apps;
             let r = layout::inner(p.apps.unwrap_or_default());
             if row >= r.y && row < r.bottom() {
-                let i = self.app_scroll + (row - r.y) as usize;
-                if i < self.apps.len() {
+                let pos = self.app_scroll + (row - r.y) as usize;
+                if let Some(&i) = self.order.get(pos) {
                     self.select_app(i);
                 }
             }
@@ -1498,29 +1827,38 @@ fn overlay_update(app: &mut App, action: Action) {
                 app.overlays.pop();
             }
         },
-        Overlay::Confirm { app: ai, .. } => {
-            let ai = *ai;
+        Overlay::Confirm { app: ai, what, .. } => {
+            let (ai, what) = (*ai, what.clone());
             match action {
                 Action::Yes => {
                     app.overlays.pop();
-                    app.do_submit(ai);
+                    match what {
+                        Confirmed::Submit => app.do_submit(ai),
+                        Confirmed::Conflict(reason) => app.set_conflict(ai, reason, false),
+                        Confirmed::Withdraw(reason) => app.set_conflict(ai, reason, true),
+                    }
                 }
                 Action::No | Action::Back => {
                     app.overlays.pop();
-                    app.info(if app.lang.is_zh() {
-                        "未提交"
-                    } else {
-                        "not submitted"
+                    let zh = app.lang.is_zh();
+                    app.info(match (what, zh) {
+                        (Confirmed::Submit, true) => "未提交",
+                        (Confirmed::Submit, false) => "not submitted",
+                        (Confirmed::Conflict(_), true) => "未声明回避，未保存",
+                        (Confirmed::Conflict(_), false) => "no conflict declared; nothing saved",
+                        (Confirmed::Withdraw(_), true) => "回避声明未撤回",
+                        (Confirmed::Withdraw(_), false) => "the conflict stays declared",
                     });
                 }
                 _ => {}
             }
         }
         Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) if buf.chars().count() < 2000 && !c.is_control() => buf.push(c),
-            Action::Backspace => {
-                buf.pop();
+            Action::Char(c) => buf.type_char(c),
+            Action::EditKey(ev) => {
+                buf.key(ev);
             }
+            Action::Backspace => buf.backspace(),
             Action::Back => {
                 let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
                     return;
@@ -1546,7 +1884,7 @@ fn editor_confirm(app: &mut App) {
     let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
         return;
     };
-    let text = buf.trim().to_string();
+    let text = buf.text().trim().to_string();
     let expert = app.expert.clone();
     match kind {
         EditKind::Reason {
@@ -1559,7 +1897,9 @@ fn editor_confirm(app: &mut App) {
                 return;
             }
             app.overlays.pop();
-            app.set_score(ai, &item, value, Some(text));
+            if app.set_score(ai, &item, value, Some(text)) {
+                app.after_entry_saved();
+            }
         }
         EditKind::Comment { app: ai, item } => {
             app.overlays.pop();
@@ -1575,26 +1915,58 @@ fn editor_confirm(app: &mut App) {
                 app.saved(app.lang.comment_saved(&code, &item, removed));
             }
         }
-        EditKind::Conflict { app: ai } => {
+        EditKind::Conflict { app: ai, withdraw } => {
             if text.is_empty() {
                 app.refuse(app.lang.t().reason_required);
                 return;
             }
             app.overlays.pop();
             let code = app.apps[ai].input.code.clone();
-            let op = Op::SetStatus {
-                expert,
-                app: code.clone(),
-                status: AppStatus::Conflict,
-                reason: Some(text),
+            let (what, lines) = if withdraw {
+                (
+                    Confirmed::Withdraw(text.clone()),
+                    app.lang.confirm_withdraw(&code, &text),
+                )
+            } else {
+                (
+                    Confirmed::Conflict(text.clone()),
+                    app.lang.confirm_conflict(&code, &text),
+                )
             };
-            if app.commit(ai, vec![op]) {
-                app.saved(app.lang.conflict_saved(&code));
-                app.export_after_lock();
-            }
+            let _ = expert;
+            app.overlays.push(Overlay::Confirm {
+                app: ai,
+                what,
+                lines,
+            });
         }
-        EditKind::Reopen { .. } | EditKind::Find => {
+        EditKind::Reopen { .. } => {
             app.overlays.pop();
+        }
+        EditKind::Find => {
+            app.overlays.pop();
+            app.list_filter = (!text.is_empty()).then_some(text);
+            app.refresh_order();
+            app.focus = Pane::Apps;
+            let zh = app.lang.is_zh();
+            match (&app.list_filter, app.order.len()) {
+                (None, _) => app.info(if zh {
+                    "已清除筛选"
+                } else {
+                    "filter cleared"
+                }),
+                (Some(q), 0) => app.refuse(if zh {
+                    format!("没有项目符合“{q}”；Esc 清除筛选")
+                } else {
+                    format!("no application matches “{q}”; Esc clears the filter")
+                }),
+                (Some(q), n) => app.info(if zh {
+                    format!("筛选“{q}”：{n} 个项目；Esc 清除")
+                } else {
+                    format!("filter “{q}”: {n} application(s); Esc clears it")
+                }),
+            }
+            app.ensure_visible();
         }
         EditKind::Search => {
             app.overlays.pop();
@@ -1603,7 +1975,7 @@ fn editor_confirm(app: &mut App) {
                 app.search = None;
                 return;
             }
-            app.search = Some(buf);
+            app.search = Some(buf.text());
             if app.focus == Pane::Apps {
                 app.focus = Pane::Tree;
             }
@@ -1616,12 +1988,16 @@ fn entry_update(app: &mut App, action: Action) {
     match action {
         Action::Type(c) => {
             if let Some(b) = app.entry.as_mut() {
+                if std::mem::take(&mut app.entry_fresh) {
+                    b.clear();
+                }
                 if b.len() < 12 {
                     b.push(c);
                 }
             }
         }
         Action::Backspace => {
+            app.entry_fresh = false;
             if let Some(b) = app.entry.as_mut() {
                 b.pop();
             }
@@ -1663,6 +2039,15 @@ fn main_update(app: &mut App, action: Action) {
             }
             Pane::Evidence => app.focus = Pane::Tree,
             Pane::Tree => app.focus = Pane::Apps,
+            Pane::Apps if app.list_filter.is_some() => {
+                app.list_filter = None;
+                app.refresh_order();
+                app.info(if app.lang.is_zh() {
+                    "已清除筛选"
+                } else {
+                    "filter cleared"
+                });
+            }
             Pane::Apps => {}
         },
         Action::Open => {
@@ -1673,12 +2058,20 @@ fn main_update(app: &mut App, action: Action) {
         Action::Up => app.move_sel(focus, -1),
         Action::Down => app.move_sel(focus, 1),
         Action::Top => match focus {
-            Pane::Apps => app.select_app(0),
+            Pane::Apps => {
+                if let Some(&i) = app.order.first() {
+                    app.select_app(i)
+                }
+            }
             Pane::Tree => app.select_item(0),
             Pane::Evidence => app.ev_scroll = 0,
         },
         Action::Bottom => match focus {
-            Pane::Apps => app.select_app(usize::MAX),
+            Pane::Apps => {
+                if let Some(&i) = app.order.last() {
+                    app.select_app(i)
+                }
+            }
             Pane::Tree => app.select_item(usize::MAX),
             Pane::Evidence => app.scroll_evidence(isize::MAX / 2),
         },
@@ -1700,6 +2093,7 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             }
             app.entry = Some(c.to_string());
+            app.entry_fresh = false;
         }
         Action::Edit => {
             if app.cur().is_none() || app.locked() {
@@ -1710,6 +2104,8 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             };
             let cur = app.apps[ai].sheet.values.get(&id).map(|(v, _)| show(*v));
+            let cur = cur.or_else(|| app.suggestion(ai, &id).map(show));
+            app.entry_fresh = cur.is_some();
             app.entry = Some(cur.unwrap_or_default());
         }
         Action::Reset => {
@@ -1725,12 +2121,14 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             }
             let code = app.apps[ai].input.code.clone();
+            let before = app.apps[ai].sheet.values.get(&id).cloned();
             let op = Op::ClearScore {
                 expert: app.expert.clone(),
                 app: code.clone(),
                 item: id.clone(),
             };
             if app.commit(ai, vec![op]) {
+                app.undo.push((ai, id.clone(), before));
                 let s = app.suggestion(ai, &id);
                 app.saved(app.lang.cleared(&code, &id, s));
             }
@@ -1755,19 +2153,28 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.comment_prompt(&code, &item),
                 kind: EditKind::Comment { app: ai, item },
-                buf: old,
+                buf: TextBox::multi(&old),
             });
         }
         Action::Conflict => {
-            if app.cur().is_none() || app.locked() {
+            if app.cur().is_none() {
                 return;
             }
             let ai = app.app_sel;
             let code = app.apps[ai].input.code.clone();
+            // a declared conflict can be withdrawn until the application is submitted
+            let withdraw = app.apps[ai].sheet.status == Some(AppStatus::Conflict);
+            if !withdraw && app.locked() {
+                return;
+            }
             app.overlays.push(Overlay::Editor {
-                prompt: app.lang.conflict_prompt(&code),
-                kind: EditKind::Conflict { app: ai },
-                buf: String::new(),
+                prompt: if withdraw {
+                    app.lang.withdraw_prompt(&code)
+                } else {
+                    app.lang.conflict_prompt(&code)
+                },
+                kind: EditKind::Conflict { app: ai, withdraw },
+                buf: TextBox::multi(""),
             });
         }
         Action::Submit => {
@@ -1780,11 +2187,49 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.t().search.to_string(),
                 kind: EditKind::Search,
-                buf: app.search.clone().unwrap_or_default(),
+                buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
             });
         }
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
+        Action::Find => app.overlays.push(Overlay::Editor {
+            kind: EditKind::Find,
+            prompt: if app.lang.is_zh() {
+                "筛选项目：编号、名称或状态（未开始/进行中/已提交/回避）；留空清除".into()
+            } else {
+                "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
+            },
+            buf: TextBox::single(app.list_filter.as_deref().unwrap_or_default()),
+        }),
+        Action::Sort => {
+            app.list_sort = app.list_sort.next();
+            app.refresh_order();
+            app.ensure_visible();
+            let name = app.list_sort.name(app.lang);
+            app.info(if app.lang.is_zh() {
+                format!("列表按{name}排序")
+            } else {
+                format!("list sorted by {name}")
+            });
+        }
+        Action::NextTodo | Action::PrevTodo => {
+            let forward = action == Action::NextTodo;
+            if app.search.is_some() && focus != Pane::Apps {
+                app.search_step(forward);
+            } else if app.cur().is_some() && !app.goto_todo(forward) {
+                app.info(if app.lang.is_zh() {
+                    "该项目各项均已评分或确认"
+                } else {
+                    "nothing left to score or confirm in this application"
+                });
+            }
+        }
+        Action::Undo => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            app.undo_last();
+        }
         Action::Click { col, row } => app.click(col, row),
         Action::Scroll { col, row, down } => app.wheel(col, row, down),
         Action::SwitchView => {
@@ -1797,6 +2242,7 @@ fn main_update(app: &mut App, action: Action) {
         | Action::Yes
         | Action::No
         | Action::Char(_)
+        | Action::EditKey(_)
         | Action::ForceQuit
         | Action::Resize { .. }
         | Action::Left
@@ -1811,6 +2257,6 @@ fn main_update(app: &mut App, action: Action) {
         | Action::Reopen
         | Action::Export
         | Action::ToggleWatch
-        | Action::Find => {}
+        => {}
     }
 }

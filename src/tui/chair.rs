@@ -19,6 +19,7 @@ use super::app::{EditKind, Level, Note, Overlay};
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::text;
+use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::{self, Format, Overrides, Report};
 use crate::panel::Panel;
@@ -620,7 +621,7 @@ impl ChairApp {
                         expert,
                         app: code.to_string(),
                     },
-                    buf: String::new(),
+                    buf: TextBox::multi(""),
                 });
             }
             _ => self.refuse(self.lang.reopen_not_submitted(&expert, code)),
@@ -952,6 +953,54 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
         wrap_into(
             &mut out,
             &format!("✗ {}: {r}", c.ineligible_reasons),
+            w,
+            DKind::Warn,
+            2,
+        );
+    }
+    if a.eligibility == "unchecked" {
+        // The gates still open, in the call's words.
+        let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
+        if let Some(b) = bundle {
+            for g in crate::rubric::check_gates(&rubric.eligibility, &b.facts) {
+                let why = match g.outcome {
+                    "manual" => {
+                        if zh {
+                            "待人工判定".to_string()
+                        } else {
+                            "to be decided by hand".to_string()
+                        }
+                    }
+                    "unknown" => {
+                        if zh {
+                            format!("缺少 {}", g.missing_facts.join("、"))
+                        } else {
+                            format!("missing {}", g.missing_facts.join(", "))
+                        }
+                    }
+                    _ => continue,
+                };
+                wrap_into(
+                    &mut out,
+                    &format!("? {} {}（{why}）", g.id, g.text),
+                    w,
+                    DKind::Warn,
+                    2,
+                );
+            }
+        }
+    }
+    for p in app
+        .shown
+        .results
+        .provisional
+        .iter()
+        .filter(|p| p.application() == code)
+    {
+        let text = if zh { p.zh() } else { p.en() };
+        wrap_into(
+            &mut out,
+            &format!("{}: {text}", c.provisional),
             w,
             DKind::Warn,
             2,
@@ -1616,10 +1665,11 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
             }
         },
         Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) if buf.chars().count() < 2000 && !c.is_control() => buf.push(c),
-            Action::Backspace => {
-                buf.pop();
+            Action::Char(c) => buf.type_char(c),
+            Action::EditKey(ev) => {
+                buf.key(ev);
             }
+            Action::Backspace => buf.backspace(),
             Action::Back => {
                 if let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() {
                     if matches!(kind, EditKind::Reopen { .. }) {
@@ -1641,7 +1691,7 @@ fn editor_confirm(app: &mut ChairApp) {
     let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
         return;
     };
-    let text = buf.trim().to_string();
+    let text = buf.text().trim().to_string();
     match kind {
         EditKind::Reopen { expert, app: code } => {
             if text.is_empty() {
@@ -1766,7 +1816,7 @@ fn ranking_update(app: &mut ChairApp, action: Action) {
         Action::Find => app.overlays.push(Overlay::Editor {
             kind: EditKind::Find,
             prompt: app.lang.c().find_prompt.to_string(),
-            buf: app.search.clone().unwrap_or_default(),
+            buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
         }),
         Action::SearchNext => app.find(Find::Next),
         Action::SearchPrev => app.find(Find::Prev),

@@ -30,8 +30,7 @@ pub fn draw(frame: &mut Frame, app: &ChairApp) {
     if let Some(Overlay::Editor { prompt, buf, .. }) = app.overlays.last() {
         if area.width >= MIN_W && area.height >= MIN_H {
             let g = editor_geometry(prompt, buf, area);
-            let x = g.field.x + width(&g.shown) as u16;
-            frame.set_cursor_position((x.min(g.field.right().saturating_sub(1)), g.field.y));
+            frame.set_cursor_position(buf.cursor_in(g.field));
         }
     }
 }
@@ -116,7 +115,7 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
             0,
             format!("{} {method}", if zh { "方法" } else { "method" }),
         ),
-        (6, format!("{} {}", c.threshold, show(s.threshold))),
+        (6, threshold_text(app, c)),
     ];
     if let Some(q) = s.quota {
         parts.push((4, format!("{} {q}", c.quota)));
@@ -136,6 +135,17 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     }
     let n = app.shown.results.shortlist().count();
     parts.push((2, format!("{} {n}", c.shortlisted)));
+    let reasons = app.shown.results.provisional.len();
+    if reasons > 0 {
+        // Kept like the method (priority 0): the shortlist could still change. Right after
+        // the method, so that only the method outlasts it on a very narrow screen.
+        let text = if zh {
+            format!("{}：{reasons}项待定", c.provisional)
+        } else {
+            format!("{}: {reasons} open", c.provisional)
+        };
+        parts.insert(1, (0, text));
+    }
     let watch = if app.watch {
         c.watching
     } else {
@@ -171,6 +181,33 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         r.width,
         style,
     );
+}
+
+/// The pass mark and where it comes from: `门槛 无` when none is set (no call states one),
+/// `门槛 60 (组长)` when the chair set it, `门槛 60 (规则)` when the rubric gives it.
+fn threshold_text(app: &ChairApp, c: &crate::tui::i18n::ChairText) -> String {
+    use crate::export::ThresholdSource;
+    let zh = app.lang.is_zh();
+    let Some(t) = app.shown.settings.threshold else {
+        return format!("{} {}", c.threshold, if zh { "无" } else { "none" });
+    };
+    let from = match app.shown.threshold_source() {
+        ThresholdSource::CommandLine => {
+            if zh {
+                "组长"
+            } else {
+                "chair"
+            }
+        }
+        _ => {
+            if zh {
+                "规则"
+            } else {
+                "rubric"
+            }
+        }
+    };
+    format!("{} {} ({from})", c.threshold, show(t))
 }
 
 /// A column of the ranking table.

@@ -39,7 +39,7 @@ pub fn on_chair_event(app: &mut ChairApp, ev: Event) {
         Event::Resize(w, h) => chair::update(app, Action::Resize { w, h }),
         Event::Paste(s) => {
             if matches!(app.overlays.last(), Some(Overlay::Editor { .. })) {
-                for c in s.chars().filter(|c| !c.is_control()) {
+                for c in s.chars().filter(|c| *c == '\n' || !c.is_control()) {
                     chair::update(app, Action::Char(c));
                 }
             }

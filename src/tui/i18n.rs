@@ -64,6 +64,71 @@ impl Lang {
         }
     }
 
+    /// A rule's explanation or cap note as the rubric evaluation writes it (arithmetic with
+    /// English connecting words, fact keys as codes), in this language: the connecting words
+    /// translated, the numbers and codes kept.
+    pub fn explain(self, s: &str) -> String {
+        const ZH: &[(&str, &str)] = &[
+            ("是 yes", "是"),
+            ("否 no", "否"),
+            ("→ capped at", "→ 封顶"),
+            ("→ raised to 0", "→ 提高到 0"),
+            ("all of: ", "全部满足："),
+            ("any of: ", "任一满足："),
+            ("fact missing: ", "缺少事实："),
+            ("requirement not met: ", "未满足要求："),
+            ("→ criterion becomes", "→ 该指标改为"),
+            ("→ no override", "→ 不改判"),
+            ("below every band", "低于各档"),
+            (": no option", "：无对应选项"),
+            (" (not quantified)", "（未量化）"),
+            (" is not a number", " 不是数字"),
+            (" is not a bool", " 不是“是/否”"),
+            (" is null", " 为空"),
+            (" is 0", " 为 0"),
+            (" undefined]", " 未定义]"),
+            (" missing]", " 缺失]"),
+            (" missing", " 缺失"),
+            (" in [", " ∈ ["),
+            ("option ", "选项 "),
+            ("year #", "年份 #"),
+            ("total: ", "总分："),
+            (" = true", " = 是"),
+            (" = false", " = 否"),
+            (" not ", " 不满足 "),
+            ("min(", "最小值("),
+        ];
+        const EN: &[(&str, &str)] = &[("是 yes", "yes"), ("否 no", "no")];
+        let table = match self {
+            Lang::Zh => ZH,
+            Lang::En => EN,
+        };
+        let mut out = s.to_string();
+        for (from, to) in table {
+            out = out.replace(from, to);
+        }
+        out
+    }
+
+    /// The kind of a rubric item, as the evidence pane names it.
+    pub fn item_kind(self, kind: &str) -> String {
+        let zh = match kind {
+            "expert" => "专家评分",
+            "flag" => "是否项",
+            "choice" => "选项",
+            "bands" => "分档",
+            "per_unit" => "按数量计分",
+            "all_of" => "全部满足",
+            "any_of" => "任一满足",
+            "override" => "改判",
+            other => other,
+        };
+        match self {
+            Lang::Zh => zh.to_string(),
+            Lang::En => kind.replace('_', " "),
+        }
+    }
+
     pub fn saved(self, code: &str, item: &str, v: Decimal) -> String {
         self.pick(
             format!("已保存 {code} {item} = {}", show(v)),
@@ -248,8 +313,50 @@ impl Lang {
 
     pub fn conflict_prompt(self, code: &str) -> String {
         self.pick(
-            format!("声明回避 {code}：请填写理由（必填）。保存后该项目对你锁定。"),
-            format!("Conflict of interest for {code}: give a reason (required). The application is then locked for you."),
+            format!("声明回避 {code}：请填写理由（必填），Enter 后再确认。声明后该项目对你锁定，你的评分不计入汇总，评审组长会看到理由；提交前可撤回。"),
+            format!("Declare a conflict of interest for {code}: give a reason (required), then confirm. The application is then locked for you, your scores do not count, the chair sees the reason; you can withdraw it until you submit."),
+        )
+    }
+
+    pub fn withdraw_prompt(self, code: &str) -> String {
+        self.pick(
+            format!("撤回 {code} 的回避声明：请填写理由（必填），Enter 后再确认。撤回后项目恢复为未提交，原有评分保留。"),
+            format!("Withdraw the conflict of interest declared for {code}: give a reason (required), then confirm. The application becomes a draft again with its scores as they were."),
+        )
+    }
+
+    pub fn confirm_conflict(self, code: &str, reason: &str) -> Vec<String> {
+        vec![
+            self.pick(
+                format!("对 {code} 声明回避？"),
+                format!("Declare a conflict of interest for {code}?"),
+            ),
+            self.pick(format!("理由：{reason}"), format!("Reason: {reason}")),
+            self.pick(
+                "该项目将对你锁定，你的评分不计入汇总；评分表随即写出，评审组长会看到理由。".into(),
+                "The application is locked for you and your scores do not count; the sheet is written at once and the chair sees the reason.".into(),
+            ),
+        ]
+    }
+
+    pub fn confirm_withdraw(self, code: &str, reason: &str) -> Vec<String> {
+        vec![
+            self.pick(
+                format!("撤回对 {code} 的回避声明？"),
+                format!("Withdraw the conflict of interest for {code}?"),
+            ),
+            self.pick(format!("理由：{reason}"), format!("Reason: {reason}")),
+            self.pick(
+                "项目恢复为未提交，可继续评分；撤回及理由记入日志。".into(),
+                "The application becomes a draft you can score; the withdrawal and its reason are journaled.".into(),
+            ),
+        ]
+    }
+
+    pub fn conflict_withdrawn(self, code: &str) -> String {
+        self.pick(
+            format!("已保存：{code} 的回避声明已撤回，可继续评分"),
+            format!("saved: conflict of interest for {code} withdrawn; you can score it"),
         )
     }
 
@@ -351,6 +458,7 @@ pub struct Text {
     pub no_apps: &'static str,
     pub yes_no: &'static str,
     pub editor_keys: &'static str,
+    pub editor_keys_multi: &'static str,
     pub any_key: &'static str,
     pub cannot_submit: &'static str,
     pub caps: &'static str,
@@ -419,6 +527,7 @@ pub static ZH: Text = Text {
     no_apps: "（没有申报项目）",
     yes_no: "[y/Enter] 提交   [n/Esc] 取消",
     editor_keys: "Enter 保存   Esc 取消   Backspace 删除",
+    editor_keys_multi: "Enter 保存  Esc 取消  Alt-Enter 换行  方向键 Home End 移动",
     any_key: "按任意键关闭",
     cannot_submit: "不能提交",
     caps: "封顶",
@@ -487,6 +596,7 @@ pub static EN: Text = Text {
     no_apps: "(no applications)",
     yes_no: "[y/Enter] submit   [n/Esc] cancel",
     editor_keys: "Enter saves   Esc cancels   Backspace deletes",
+    editor_keys_multi: "Enter saves  Esc cancels  Alt-Enter new line  arrows Home End move",
     any_key: "press any key to close",
     cannot_submit: "Cannot submit yet",
     caps: "caps",
@@ -522,6 +632,8 @@ pub struct ChairText {
     pub budget: &'static str,
     pub recommended: &'static str,
     pub shortlisted: &'static str,
+    /// The shortlist could still change (header mark).
+    pub provisional: &'static str,
     pub watching: &'static str,
     pub not_watching: &'static str,
     pub wan: &'static str,
@@ -586,6 +698,7 @@ pub static CHAIR_ZH: ChairText = ChairText {
     budget: "预算",
     recommended: "推荐资助",
     shortlisted: "入围",
+    provisional: "暂定",
     watching: "◉ 监听 sheets/",
     not_watching: "○ 未监听",
     wan: "万",
@@ -658,6 +771,7 @@ pub static CHAIR_EN: ChairText = ChairText {
     budget: "budget",
     recommended: "recommended",
     shortlisted: "shortlisted",
+    provisional: "PROVISIONAL",
     watching: "◉ watching sheets/",
     not_watching: "○ not watching",
     wan: "万",
@@ -741,7 +855,7 @@ impl Lang {
     }
 
     /// Short status of an application in the ranking.
-    pub fn app_status(self, status: &str, threshold: Decimal) -> String {
+    pub fn app_status(self, status: &str, threshold: Option<Decimal>) -> String {
         use crate::aggregate::{
             STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
         };
@@ -751,10 +865,11 @@ impl Lang {
             STATUS_INCOMPLETE => (if zh { "人数不足" } else { "incomplete" }).into(),
             STATUS_INELIGIBLE => (if zh { "不合格" } else { "ineligible" }).into(),
             STATUS_BELOW_THRESHOLD => {
+                let t = threshold.map(show).unwrap_or_default();
                 if zh {
-                    format!("低于{}", show(threshold))
+                    format!("低于{t}")
                 } else {
-                    format!("below {}", show(threshold))
+                    format!("below {t}")
                 }
             }
             other => other.into(),

@@ -500,6 +500,14 @@ pub(crate) fn dispatch<T: KeyTarget>(target: &mut T, ev: KeyEvent) {
         target.apply(Action::ForceQuit);
         return;
     }
+    // an editor's text box takes every key but Enter (save) and Esc (cancel) as it comes:
+    // cursor moves, word deletes, line breaks
+    if matches!(target.top_overlay(), Some(Overlay::Editor { .. }))
+        && !(ev.modifiers.is_empty() && matches!(ev.code, KeyCode::Enter | KeyCode::Esc))
+    {
+        target.apply(Action::EditKey(ev));
+        return;
+    }
     let ctxs = target.contexts();
     if let Some(a) = target.keymap().lookup(&ctxs, &name) {
         target.apply(a);
@@ -522,8 +530,8 @@ pub(crate) fn dispatch<T: KeyTarget>(target: &mut T, ev: KeyEvent) {
 }
 
 /// Feed space-separated key names (`"j j 4 . 5 enter"`) to `target`;
-/// `text:` prefixes literal editor text (`"text:理由"`, `_` for a space).
-/// For tests and scripted input.
+/// `text:` prefixes literal editor text (`"text:理由"`, `_` for a space); `alt-enter`
+/// breaks a line in an editor. For tests and scripted input.
 pub(crate) fn feed<T: KeyTarget>(target: &mut T, keys_str: &str) {
     for k in keys_str.split(' ').filter(|s| !s.is_empty()) {
         if let Some(t) = k.strip_prefix("text:") {
@@ -531,6 +539,8 @@ pub(crate) fn feed<T: KeyTarget>(target: &mut T, keys_str: &str) {
                 let c = if c == '_' { ' ' } else { c };
                 dispatch(target, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
             }
+        } else if k == "alt-enter" {
+            dispatch(target, KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
         } else if let Some(ev) = key_event(k) {
             dispatch(target, ev);
         } else {

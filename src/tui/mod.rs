@@ -20,6 +20,7 @@ pub mod keys;
 pub mod layout;
 pub mod term;
 pub mod text;
+pub mod textbox;
 pub mod view;
 
 pub use action::Action;

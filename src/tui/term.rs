@@ -121,7 +121,7 @@ pub fn on_event(app: &mut App, ev: Event) {
         Event::Resize(w, h) => update(app, Action::Resize { w, h }),
         Event::Paste(s) => {
             if matches!(app.overlays.last(), Some(Overlay::Editor { .. })) {
-                for c in s.chars().filter(|c| !c.is_control()) {
+                for c in s.chars().filter(|c| *c == '\n' || !c.is_control()) {
                     update(app, Action::Char(c));
                 }
             }

@@ -95,11 +95,21 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
                         lw = width(&tail);
                         line = tail;
                     }
-                    _ => {
-                        out.push(line.trim_end_matches(' ').to_string());
-                        line.clear();
-                        lw = 0;
-                    }
+                    _ => match number_tail(&line, c, w) {
+                        // a number is never split, nor parted from the unit after it
+                        Some(at) => {
+                            let tail = line[at..].to_string();
+                            line.truncate(at);
+                            out.push(line.trim_end_matches(' ').to_string());
+                            lw = width(&tail);
+                            line = tail;
+                        }
+                        None => {
+                            out.push(line.trim_end_matches(' ').to_string());
+                            line.clear();
+                            lw = 0;
+                        }
+                    },
                 }
                 last_space = None;
             }
@@ -112,6 +122,25 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+/// Where a line about to break before `next` should break instead so that a number stays
+/// whole and with its unit: the start of the number the line ends with, when `next`
+/// continues it (a digit, `.`, `%`) or is a wide character (a unit such as 家 or 万元), and the
+/// number is short enough to move to the next line.
+fn number_tail(line: &str, next: char, w: usize) -> Option<usize> {
+    let num = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
+    let continues = next.is_ascii_digit() || next == '.' || next == '%' || cw(next) == 2;
+    if !continues || !line.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let start = line
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| num(c))
+        .last()
+        .map(|(i, _)| i)?;
+    (start > 0 && width(&line[start..]) * 2 < w).then_some(start)
 }
 
 /// Byte ranges of the ASCII-case-insensitive matches of `q` in `s`.
@@ -346,6 +375,39 @@ mod tests {
         assert_eq!(lines, vec!["abcd", "工作"]);
         // long Latin word is broken
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn wrap_keeps_a_number_whole_and_with_its_unit() {
+        // "1 / 00家" was the old break
+        assert_eq!(
+            wrap("拥有有效专利企业100家", 18),
+            vec!["拥有有效专利企业", "100家"]
+        );
+        assert_eq!(wrap("经费共计12.5万元", 12), vec!["经费共计", "12.5万元"]);
+        assert_eq!(wrap("比例达到45%以上", 12), vec!["比例达到45%", "以上"]);
+        assert_eq!(wrap("比例达到45%以上", 10), vec!["比例达到", "45%以上"]);
+        // a number too long to move is broken as before
+        let lines = wrap("编号1234567890123", 10);
+        assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
+        for (text, w) in [
+            (
+                "园区内拥有有效专利的中小企业共120家，其中国家知识产权优势示范企业2家",
+                20,
+            ),
+            ("近三年知识产权工作经费分别为18万元、22万元、25万元", 13),
+        ] {
+            let lines = wrap(text, w);
+            assert_eq!(lines.concat(), text);
+            for pair in lines.windows(2) {
+                let (a, b) = (pair[0].chars().last(), pair[1].chars().next());
+                assert!(
+                    !(a.is_some_and(|c| c.is_ascii_digit())
+                        && b.is_some_and(|c| c.is_ascii_digit() || cw(c) == 2)),
+                    "{lines:?}"
+                );
+            }
+        }
     }
 
     #[test]

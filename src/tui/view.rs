@@ -13,11 +13,14 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::app::{App, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row};
+use super::app::{
+    App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, ListSort, Overlay, Progress, Row,
+};
 use super::i18n::Lang;
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
+use super::textbox::TextBox;
 use crate::rubric::num::show;
 
 /// A buffer as text, one line per row, wide characters once, trailing
@@ -52,8 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         let p = layout::layout(area.width, area.height, app.focus);
         if !p.too_small {
             let g = editor_geometry(prompt, buf, area);
-            let x = g.field.x + width(&g.shown) as u16;
-            frame.set_cursor_position((x.min(g.field.right().saturating_sub(1)), g.field.y));
+            frame.set_cursor_position(buf.cursor_in(g.field));
         }
     }
 }
@@ -62,34 +64,32 @@ pub fn draw(frame: &mut Frame, app: &App) {
 pub(crate) struct EditorGeometry {
     pub(crate) rect: Rect,
     pub(crate) prompt: Vec<String>,
-    /// The input line.
+    /// The text box: one row, or up to six for a multi-line box on a tall enough screen.
     pub(crate) field: Rect,
-    /// The end of the text that fits in the field.
-    pub(crate) shown: String,
 }
 
-pub(crate) fn editor_geometry(prompt: &str, text: &str, area: Rect) -> EditorGeometry {
+pub(crate) fn editor_geometry(prompt: &str, text: &TextBox, area: Rect) -> EditorGeometry {
     let w = 70u16.min(area.width.saturating_sub(4));
     let iw = w.saturating_sub(4) as usize;
     let prompt_lines = wrap(prompt, iw);
-    let h = prompt_lines.len() as u16 + 6;
+    // prompt, a blank, the box, a blank, the keys, and the borders
+    let room = area
+        .height
+        .saturating_sub(prompt_lines.len() as u16 + 6)
+        .max(1);
+    let rows = if text.is_multiline() { room.min(6) } else { 1 };
+    let h = prompt_lines.len() as u16 + 5 + rows;
     let rect = centered(area, w, h);
     let field = Rect::new(
         rect.x + 2,
         rect.y + 1 + prompt_lines.len() as u16 + 1,
         iw as u16,
-        1,
+        rows,
     );
-    // show the end of the text when it is wider than the field
-    let mut shown = text.to_string();
-    while width(&shown) + 1 > iw && !shown.is_empty() {
-        shown.remove(0);
-    }
     EditorGeometry {
         rect,
         prompt: prompt_lines,
         field,
-        shown,
     }
 }
 
@@ -210,6 +210,24 @@ pub(crate) fn pane_block<'a>(title: String, focused: bool, th: Theme) -> Block<'
         .title(Span::styled(t, th.border(focused)))
 }
 
+/// The "more" hint of a scrolled pane's bottom border: `▲3 ▼12` (rows hidden above and
+/// below), or nothing when every row is shown.
+pub fn more_hint(first: usize, shown: usize, total: usize) -> Option<String> {
+    let above = first.min(total);
+    let below = total.saturating_sub(first + shown);
+    if above == 0 && below == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("▲{above}"));
+    }
+    if below > 0 {
+        parts.push(format!("▼{below}"));
+    }
+    Some(format!(" {} ", parts.join(" ")))
+}
+
 pub(crate) fn set(buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style) {
     crate::tui::text::set_text(buf, x, y, s, w as usize, style);
 }
@@ -246,10 +264,35 @@ impl Widget for Screen<'_> {
     }
 }
 
+/// The total shown for an application: none for a conflict or an application the expert
+/// has not touched (its prefilled rule suggestions are not a score).
 fn total_str(app: &App, ai: usize) -> String {
     match app.progress(ai) {
-        Progress::Conflict => "—".into(),
+        Progress::Conflict | Progress::Untouched => "—".into(),
         _ => show(app.apps[ai].scored.total),
+    }
+}
+
+/// A title as the list shows it: redaction markers (`[已隐去:…]`) left out, so the first
+/// meaningful words come first; the marker stays when nothing else is left.
+pub fn list_title(title: &str) -> String {
+    let mut out = String::new();
+    let mut rest = title;
+    while let Some(start) = rest.find("[已隐去:") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find(']') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let t = out.trim_matches(|c: char| c.is_whitespace() || "，,、；;:：".contains(c));
+    if t.is_empty() {
+        title.to_string()
+    } else {
+        t.to_string()
     }
 }
 
@@ -262,6 +305,18 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let right = match app.cur() {
         Some(a) => {
             let pr = app.progress(app.app_sel);
+            let total = match pr {
+                Progress::Untouched => format!(
+                    "— ({} {})",
+                    if app.lang.is_zh() {
+                        "建议"
+                    } else {
+                        "suggested"
+                    },
+                    show(a.scored.total)
+                ),
+                _ => total_str(app, app.app_sel),
+            };
             format!(
                 " {} {} ({}/{}) {} {} {} ",
                 pr.mark(),
@@ -270,7 +325,7 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                 app.apps.len(),
                 pr.name(app.lang),
                 t.total,
-                total_str(app, app.app_sel)
+                total
             )
         }
         None => String::new(),
@@ -287,23 +342,47 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let done = (0..app.apps.len())
         .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
         .count();
-    let title = format!("{} {done}/{}", t.apps, app.apps.len());
-    let block = pane_block(title, focused, th);
+    let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
+    if let Some(q) = &app.list_filter {
+        title.push_str(&format!(" /{q} ({})", app.order.len()));
+    }
+    if app.list_sort != ListSort::Code {
+        title.push_str(&format!(" ↕{}", app.list_sort.name(app.lang)));
+    }
+    let mut block = pane_block(title, focused, th);
+    let h = block.inner(r).height as usize;
+    if let Some(hint) = more_hint(app.app_scroll, h, app.order.len()) {
+        block = block.title_bottom(Line::from(hint).right_aligned());
+    }
     let inner = block.inner(r);
     block.render(r, buf);
     if app.apps.is_empty() {
         set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
         return;
     }
+    if app.order.is_empty() {
+        let msg = if app.lang.is_zh() {
+            "无匹配项目；Esc 清除筛选"
+        } else {
+            "no match; Esc clears the filter"
+        };
+        set(buf, inner.x, inner.y, msg, inner.width, th.dim());
+        return;
+    }
     let w = inner.width as usize;
     for row in 0..inner.height as usize {
-        let i = app.app_scroll + row;
-        let Some(a) = app.apps.get(i) else {
+        let Some(&i) = app.order.get(app.app_scroll + row) else {
             break;
         };
+        let a = &app.apps[i];
         let pr = app.progress(i);
         let total = pad_left(&total_str(app, i), 6);
-        let left = format!("{} {} {}", pr.mark(), a.input.code, a.input.title);
+        let left = format!(
+            "{} {} {}",
+            pr.mark(),
+            a.input.code,
+            list_title(&a.input.title)
+        );
         let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
         let style = if i == app.app_sel {
             th.selected(focused)
@@ -337,11 +416,17 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         Some(a) => format!("{} · {} {}", t.tree, a.input.code, a.input.title),
         None => t.tree.to_string(),
     };
-    let block = pane_block(
+    let mut block = pane_block(
         truncate(&title, r.width.saturating_sub(8) as usize),
         focused,
         th,
     );
+    if app.cur().is_some() {
+        let h = layout::tree_list(r).height as usize;
+        if let Some(hint) = more_hint(app.tree_scroll, h, app.rows.len()) {
+            block = block.title_bottom(Line::from(hint).right_aligned());
+        }
+    }
     let inner = block.inner(r);
     block.render(r, buf);
     let w = inner.width as usize;
@@ -1010,7 +1095,7 @@ pub(crate) fn draw_overlay(
                 set(buf, inner.x, inner.y + k as u16, l, inner.width, style);
             }
         }
-        Overlay::Confirm { lines, .. } => {
+        Overlay::Confirm { lines, what, .. } => {
             let w = 64u16;
             let mut body: Vec<String> = Vec::new();
             for l in lines {
@@ -1020,10 +1105,13 @@ pub(crate) fn draw_overlay(
             body.push(t.yes_no.to_string());
             let r = centered(area, w, body.len() as u16 + 2);
             clear(r, buf);
-            let title = if lang.is_zh() {
-                "确认提交"
-            } else {
-                "Confirm submit"
+            let title = match (what, lang.is_zh()) {
+                (Confirmed::Submit, true) => "确认提交",
+                (Confirmed::Submit, false) => "Confirm submit",
+                (Confirmed::Conflict(_), true) => "确认声明回避",
+                (Confirmed::Conflict(_), false) => "Confirm conflict of interest",
+                (Confirmed::Withdraw(_), true) => "确认撤回回避",
+                (Confirmed::Withdraw(_), false) => "Confirm withdrawal",
             };
             let block = pane_block(title.into(), true, th);
             let inner = block.inner(r);
@@ -1063,20 +1151,17 @@ pub(crate) fn draw_overlay(
                     Style::new(),
                 );
             }
-            let field = format!("{}▏", g.shown);
+            text_buf.render(g.field, buf, th.selected(false));
+            let keys = if text_buf.is_multiline() {
+                t.editor_keys_multi
+            } else {
+                t.editor_keys
+            };
             set(
                 buf,
                 g.field.x,
-                g.field.y,
-                &pad_right(&field, g.field.width as usize),
-                g.field.width,
-                th.selected(false),
-            );
-            set(
-                buf,
-                g.field.x,
-                g.field.y + 2,
-                t.editor_keys,
+                g.field.bottom() + 1,
+                keys,
                 g.field.width,
                 th.dim(),
             );
@@ -1127,11 +1212,20 @@ fn editor_title(lang: Lang, o: &Overlay) -> String {
             }
             EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
             EditKind::Comment { .. } => t.comment.into(),
-            EditKind::Conflict { .. } => {
+            EditKind::Conflict {
+                withdraw: false, ..
+            } => {
                 if zh {
                     "声明回避".into()
                 } else {
                     "Conflict of interest".into()
+                }
+            }
+            EditKind::Conflict { withdraw: true, .. } => {
+                if zh {
+                    "撤回回避".into()
+                } else {
+                    "Withdraw conflict".into()
                 }
             }
             EditKind::Search => t.search.into(),

@@ -48,6 +48,7 @@ pub fn facts_001() -> serde_json::Value {
         "target_procedure_document": true,
         "target_firms_surveyed": 160,
         "target_trust_agreements": 55,
+        "target_survey_report": true,
         "target_high_value_patent_growth_pct": 15,
         "target_pct_applications": 12,
         "target_license_transfers": 6,
