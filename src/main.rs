@@ -135,6 +135,9 @@ enum Cmd {
         /// Write a raw application even when values are missing (they stay missing).
         #[arg(long)]
         allow_missing: bool,
+        /// Replace raw applications that already exist in --out.
+        #[arg(long)]
+        force: bool,
     },
     /// Join a results file or list of codes with the identity map / 揭示申报单位
     Reveal {
@@ -557,9 +560,16 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             out,
             report,
             allow_missing,
+            force,
         } => {
-            let (o, e, code) =
-                commands::ingest::ingest(&docx, &program, &out, report.as_deref(), allow_missing)?;
+            let (o, e, code) = commands::ingest::ingest(
+                &docx,
+                &program,
+                &out,
+                report.as_deref(),
+                allow_missing,
+                force,
+            )?;
             emit(&o, &e);
             Ok(code)
         }

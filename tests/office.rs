@@ -505,6 +505,26 @@ fn cli_ingest_anonymize_bundle_check_on_the_fixtures() {
     cmd.assert().success();
     let rep: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(rep.as_array().unwrap().len(), form_files().len());
+    // A second run does not replace the raw applications without --force.
+    let first = std::fs::read(raw.join("SQ2024-003.json")).unwrap();
+    std::fs::write(raw.join("SQ2024-003.json"), b"{}").unwrap();
+    let a = panel_cmd()
+        .arg("ingest")
+        .arg(forms_dir().join("SQ2024-003.docx"))
+        .args(["--program", PROGRAM, "--out"])
+        .arg(&raw)
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("--force"));
+    assert_eq!(std::fs::read(raw.join("SQ2024-003.json")).unwrap(), b"{}");
+    panel_cmd()
+        .arg("ingest")
+        .arg(forms_dir().join("SQ2024-003.docx"))
+        .args(["--program", PROGRAM, "--force", "--out"])
+        .arg(&raw)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(raw.join("SQ2024-003.json")).unwrap(), first);
     let bundles = tmp.path().join("bundles");
     let map = tmp.path().join("identity-map.json");
     panel_cmd()
@@ -602,6 +622,12 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
     let good = std::fs::read(&form_files()[0]).unwrap();
     std::fs::write(d.join("cut.docx"), &good[..good.len() / 2]).unwrap();
     std::fs::write(d.join("text.docx"), "这不是Word文件").unwrap();
+    let (rep, _t) = demo_report();
+    std::fs::write(
+        d.join("sheet.docx"),
+        rep.render(Format::Xlsx, None).unwrap(),
+    )
+    .unwrap();
     // Another program's form.
     panel_cmd()
         .args(["form", "ip-demo-park", "-o"])
@@ -613,6 +639,7 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
         ("locked.docx", "password-protected"),
         ("cut.docx", "damaged"),
         ("text.docx", "not a zip package"),
+        ("sheet.docx", "an Excel workbook (.xlsx)"),
         (
             "demo.docx",
             "not a 申报书 of program park-ip-trusteeship-2024",
@@ -702,4 +729,102 @@ fn cli_results_refuses_an_extension_that_does_not_fit_the_format() {
         .success();
     let out = &a.get_output().stdout;
     assert!(String::from_utf8_lossy(&out[3..]).starts_with("rank,id,status"));
+}
+
+/// Every rubric's form, filled with one value per fact, reads back to those facts.
+#[test]
+fn every_rubrics_form_round_trips_its_facts() {
+    use panel::rubric::FactType;
+    for (stem, _) in panel::rubric::EMBEDDED {
+        let r = panel::rubric::embedded(stem).unwrap().rubric;
+        let layout = office::layout(&r);
+        let mut fill = FormFill::default();
+        fill.values.insert("title".into(), "测试项目".into());
+        fill.values
+            .insert("id:applicant".into(), "上海某某有限公司".into());
+        let mut want = serde_json::Map::new();
+        for (i, f) in r.facts.iter().enumerate() {
+            let (text, value): (Vec<(String, String)>, Value) = match f.ty {
+                FactType::Int => (
+                    vec![(format!("fact:{}", f.key), format!("{}", i + 3))],
+                    Value::from(i as u64 + 3),
+                ),
+                FactType::Number => (
+                    vec![(format!("fact:{}", f.key), format!("{}.5", i + 1))],
+                    serde_json::from_str(&format!("{}.5", i + 1)).unwrap(),
+                ),
+                FactType::Bool => (
+                    vec![(format!("check:{}", f.key), "是".into())],
+                    Value::Bool(true),
+                ),
+                FactType::Enum => {
+                    let opts = office::form_layout::check_options(f);
+                    let (v, label) = opts.last().unwrap().clone();
+                    (vec![(format!("check:{}", f.key), label)], v)
+                }
+                FactType::Years => (
+                    f.years
+                        .iter()
+                        .enumerate()
+                        .map(|(j, _)| (format!("year:{}:{j}", f.key), format!("{}", 10 + j)))
+                        .collect(),
+                    Value::Array(
+                        (0..f.years.len())
+                            .map(|j| Value::from(10 + j as u64))
+                            .collect(),
+                    ),
+                ),
+                FactType::Text => (
+                    vec![(format!("fact:{}", f.key), "说明文字".into())],
+                    Value::String("说明文字".into()),
+                ),
+            };
+            // team_size is counted from the people table, not typed.
+            if f.key == "team_size" && !layout_has(&layout, &f.key) {
+                continue;
+            }
+            fill.values.extend(text);
+            want.insert(f.key.clone(), value);
+        }
+        for s in &r.sections {
+            fill.sections
+                .insert(s.key.clone(), format!("{}的内容。", s.title));
+        }
+        let bytes = office::form_docx(&r, &layout, &fill).unwrap();
+        let blocks = office::read_docx_bytes(Path::new("f.docx"), &bytes).unwrap();
+        let got = office::ingest(Path::new("f.docx"), &blocks, &r, &layout);
+        let mut facts = got.raw.facts.clone();
+        facts.remove("team_size");
+        want.remove("team_size");
+        assert_eq!(facts, want, "{stem}");
+        assert_eq!(got.raw.title, "测试项目");
+        assert_eq!(got.raw.identity.applicant, "上海某某有限公司");
+        // The free-text parts come back (the seed's table parts are read as rows).
+        for s in &got.raw.sections {
+            let boxed = layout.blocks.iter().any(|b| {
+                matches!(b, office::form_layout::Block::TextBox { section, .. } if *section == s.key)
+            });
+            if boxed {
+                assert!(
+                    s.text.contains("的内容。"),
+                    "{stem}: {} = {:?}",
+                    s.key,
+                    s.text
+                );
+            }
+        }
+        // (seed 000 counts team_size from the people table, left empty here)
+        let missing: Vec<_> = got
+            .missing
+            .iter()
+            .filter(|m| m.key != "team_size")
+            .collect();
+        assert!(missing.is_empty(), "{stem}: {missing:?}");
+    }
+}
+
+fn layout_has(l: &office::FormLayout, fact: &str) -> bool {
+    office::form_layout::slot_paths(l)
+        .iter()
+        .any(|(s, _)| matches!(s, office::Slot::Fact(k) if k == fact))
 }

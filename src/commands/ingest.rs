@@ -43,6 +43,7 @@ pub fn ingest(
     out_dir: &Path,
     report: Option<&Path>,
     allow_missing: bool,
+    force: bool,
 ) -> Result<(String, String, i32)> {
     let loaded = load_arg(program)?;
     let rubric = &loaded.rubric;
@@ -113,8 +114,20 @@ pub fn ingest(
         }
         rep.missing = got.missing.clone();
         rep.absent_attachments = got.absent_attachments.clone();
+        let path = out_dir.join(&name);
+        if path.exists() && !force {
+            let e = format!(
+                "{}: {} exists (maybe corrected by hand); not replaced. Pass --force to \
+                 replace it, or choose another --out",
+                file.display(),
+                path.display()
+            );
+            let _ = writeln!(err, "error: {e}");
+            rep.refused = Some(e);
+            reports.push(rep);
+            continue;
+        }
         if got.missing.is_empty() || allow_missing {
-            let path = out_dir.join(&name);
             let json = serde_json::to_string_pretty(&got.raw)? + "\n";
             std::fs::write(&path, json)
                 .with_context(|| format!("cannot write {}", path.display()))?;

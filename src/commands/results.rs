@@ -172,19 +172,27 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Refuses an output file whose extension does not fit `format` (`-o out.docx` with
-/// `--format md` would put Markdown into a file Word cannot open). A path without an
-/// extension (`/dev/stdout`) or naming an existing special file (a FIFO, a device) is
-/// accepted: it is a stream, not a document.
-fn check_extension(path: &Path, format: Format) -> Result<(), ExportError> {
+/// `--format md` would put Markdown into a file Word cannot open), or, without `--format`,
+/// an extension no format writes. A path without an extension (`/dev/stdout`) and an
+/// existing FIFO or device are accepted.
+fn check_extension(path: &Path, format: Format, explicit: bool) -> Result<(), ExportError> {
     let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
         return Ok(());
     };
+    // A FIFO or a device is written in place whatever its name (`out.fifo`).
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         return Ok(());
     }
     let ext = ext.to_ascii_lowercase();
     if format.extensions().contains(&ext.as_str()) {
         return Ok(());
+    }
+    if !explicit {
+        return Err(ExportError::Usage(format!(
+            "-o {}: no format writes .{ext} files; name the file .json, .csv, .xlsx, .md or \
+             .docx, or pass --format",
+            path.display()
+        )));
     }
     let suggest = Format::from_extension(path)
         .map(|f| format!(", or --format {f} for a .{ext} file"))
@@ -223,7 +231,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
         .into());
     }
     if let Some(path) = &a.output {
-        check_extension(path, format)?;
+        check_extension(path, format, a.format.is_some())?;
     }
     let lang = match super::score::lang_arg(a.lang.as_deref())? {
         crate::tui::Lang::Zh => export::HeaderLang::Zh,

@@ -52,8 +52,8 @@ pub fn inline_value(cell: &str, label: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
-const UNITS: [&str; 14] = [
-    "万元", "元", "人次", "家", "件", "人", "次", "笔", "%", "个", "项", "份", "名", "年",
+const UNITS: [&str; 15] = [
+    "万元", "元", "人次", "家", "件", "人", "次", "笔", "%", "个", "项", "份", "名", "年", "岁",
 ];
 
 fn chinese_digit(c: char) -> Option<u64> {

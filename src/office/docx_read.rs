@@ -213,6 +213,9 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
     // Depth inside elements whose content is skipped (mc:Fallback, w:del, w:instrText).
     let mut skip = 0usize;
     let mut in_body = false;
+    // Inside a run (`w:r`): only there are `w:tab`, `w:br` and `w:sym` text (a `w:tab`
+    // in `w:tabs` of paragraph properties is a tab stop).
+    let mut in_run = 0usize;
     loop {
         let ev = reader
             .read_event()
@@ -229,6 +232,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     b"body" => in_body = true,
                     b"Fallback" | b"del" | b"instrText" | b"delText" => skip = 1,
                     b"p" => paras.push(String::new()),
+                    b"r" => in_run += 1,
                     b"t" => in_text = true,
                     b"tbl" => tables.push(TableBuild::default()),
                     b"tr" => {
@@ -253,6 +257,12 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                 }
                 let name = e.local_name();
                 match name.as_ref() {
+                    b"br" | b"cr" | b"tab" | b"sym" | b"noBreakHyphen" if in_run == 0 => {}
+                    b"noBreakHyphen" => {
+                        if let Some(p) = paras.last_mut() {
+                            p.push('-');
+                        }
+                    }
                     b"br" | b"cr" => {
                         if let Some(p) = paras.last_mut() {
                             p.push('\n');
@@ -299,6 +309,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                 let name = e.local_name();
                 match name.as_ref() {
                     b"t" => in_text = false,
+                    b"r" => in_run = in_run.saturating_sub(1),
                     b"p" => {
                         let text = paras.pop().unwrap_or_default();
                         emit_para(text, &mut tables, &mut blocks, in_body);
@@ -429,6 +440,28 @@ mod tests {
         assert_eq!(rows[1][0].text, "经费");
         assert!(rows[1][0].merged);
         assert_eq!(rows[1][1].col, 1);
+    }
+
+    #[test]
+    fn tab_stops_are_not_text() {
+        let xml = doc(
+            r#"<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(
+            parse_document(&xml).unwrap(),
+            vec![DocBlock::Para("a b".into())]
+        );
+    }
+
+    #[test]
+    fn fallback_copies_and_deleted_text_are_skipped() {
+        let xml = doc(
+            r#"<w:p><w:r><w:t>x</w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del><mc:AlternateContent xmlns:mc="m"><mc:Choice><w:r><w:t>y</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>y</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>"#,
+        );
+        assert_eq!(
+            parse_document(&xml).unwrap(),
+            vec![DocBlock::Para("xy".into())]
+        );
     }
 
     #[test]

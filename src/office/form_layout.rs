@@ -193,6 +193,11 @@ fn enum_label(fact: &str, v: &str) -> String {
         ("ip_office", "independent") => "独立设置",
         ("ip_office", "non_independent") => "非独立设置",
         ("ip_office", "none") => "未设置",
+        // Seed 003's 申报对象.
+        ("applicant_type", "tech_transfer") => "科技成果转移转化机构",
+        ("applicant_type", "ip_public_service") => "知识产权公共服务机构",
+        ("applicant_type", "intl_tech_trade") => "国际技术贸易服务机构",
+        ("applicant_type", "other") => "其他",
         (_, "good") => "良好",
         (_, "fair") => "一般",
         (_, "none") => "无",
@@ -461,7 +466,7 @@ fn trusteeship(r: &Rubric) -> FormLayout {
     let targets: Vec<Row> = r
         .facts
         .iter()
-        .filter(|f| f.form_ref.starts_with("五、"))
+        .filter(|f| is_target(f))
         .map(|f| fact_row(f, 3))
         .collect();
     if !targets.is_empty() {
@@ -541,12 +546,39 @@ fn trusteeship(r: &Rubric) -> FormLayout {
         "附件材料清单（与申报书电子版放在同一文件夹，文件名与下表一致）：".into(),
     ));
     b.push(Block::AttachmentTable { rows: 5 });
-    FormLayout {
+    let mut l = FormLayout {
         program: r.id.clone(),
         title: "上海市园区知识产权集中托管项目申报书".into(),
         from_seed: true,
         blocks: b,
+    };
+    // A fact the rows above do not hold (a rubric newer than this layout) still gets a row.
+    let placed: Vec<String> = slot_paths(&l)
+        .into_iter()
+        .filter_map(|(s, _)| match s {
+            Slot::Fact(k) | Slot::Check(k) | Slot::Year(k, _) => Some(k),
+            _ => None,
+        })
+        .collect();
+    let rest: Vec<Row> = r
+        .facts
+        .iter()
+        .filter(|f| f.key != "team_size" && !placed.contains(&f.key))
+        .map(|f| fact_row(f, 1))
+        .collect();
+    if !rest.is_empty() {
+        l.blocks.push(Block::Heading {
+            text: "附：评审所需的其他数据".into(),
+            section: None,
+        });
+        l.blocks.push(Block::Table(rest));
     }
+    l
+}
+
+/// A performance target of 附件1 (五、项目预期目标及成果形式).
+fn is_target(f: &FactDecl) -> bool {
+    f.form_ref.starts_with("五、") || f.form_ref.contains("绩效目标")
 }
 
 /// A label | value | unit row for one fact (checkboxes for bool and enum facts).
@@ -590,7 +622,7 @@ fn generic(r: &Rubric) -> FormLayout {
             vec![label("起止时间"), value(Slot::Period, 3)],
         ]),
         Block::Heading {
-            text: "申报单位基本信息".into(),
+            text: "申报单位及联系人".into(),
             section: None,
         },
         Block::Table(vec![

@@ -184,7 +184,11 @@ fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usi
     if n.is_empty() {
         return None;
     }
-    hs.iter().position(|(h, _, _)| *h == n)
+    // The full heading first (`一、申报单位基本信息（…）`), then without parentheses.
+    let full = norm(first);
+    hs.iter()
+        .position(|(_, _, text)| norm(text) == full)
+        .or_else(|| hs.iter().position(|(h, _, _)| *h == n))
 }
 
 /// The section texts: what follows each heading up to the next (paragraphs kept; a table
@@ -340,9 +344,11 @@ fn person_from(p: &BTreeMap<&'static str, String>) -> Person {
         name: p.get("name").cloned().unwrap_or_default(),
         gender: g("gender"),
         age: p.get("age").and_then(|a| {
+            use rust_decimal::prelude::ToPrimitive;
             parse_number(a, "岁")
                 .ok()
-                .and_then(|d| u32::try_from(d.trunc().mantissa()).ok())
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| d.to_u32())
         }),
         title: g("title"),
         major: g("major"),
@@ -449,7 +455,6 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                         Err(_) => Err(describe(path, place, v, "is not a number")),
                     }
                 }
-                None if key == "team_size" => Ok(None),
                 None => Ok(None),
             },
             FactType::Years => {
@@ -550,11 +555,9 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         }
     }
     let mut members = Vec::new();
-    let mut lead_listed = false;
     for p in &team {
         let person = person_from(p);
         if !lead_name.is_empty() && person.name == lead_name {
-            lead_listed = true;
             lead.gender = lead.gender.or(person.gender);
             lead.age = lead.age.or(person.age);
             lead.task = lead.task.or(person.task);
@@ -576,7 +579,6 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             facts.insert("team_size".into(), Value::from(n as u64));
         }
     }
-    let _ = lead_listed;
 
     // Identity.
     let id = |f: IdField| {
