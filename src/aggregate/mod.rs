@@ -91,7 +91,7 @@
 //! approximation that keeps it O(draws × apps × experts)), rounds it, applies threshold
 //! and quota (ties by id; budget ignored), and counts. `p_shortlist` is the share of draws
 //! in which the application made the shortlist; `None` for ineligible or incomplete
-//! applications or when disabled. Deterministic: draw `d` has its own stream, `StdRng`
+//! applications or when disabled. Deterministic: draw `d` has its own stream, ChaCha8
 //! seeded with a SplitMix64 mix of `seed` and `d` (so draws may be shared between threads),
 //! applications in id order. Advisory only; computed in `f64`.
 //!
