@@ -252,3 +252,60 @@ fn export_never_replaces_the_panel_sheet_of_another_database() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+/// Every example of the README's "Examples on the shipped fixtures" block runs as written
+/// (with `/tmp/` moved into a temporary directory, `panel` the binary under test), except the
+/// interactive screens (`panel score`, `panel chair`), which the tmux tests drive.
+#[test]
+fn readme_examples_run_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("Examples on the shipped fixtures")
+        .expect("the README's examples");
+    let block = &readme[start..];
+    let block = &block[block.find("```sh\n").expect("a sh block") + 6..];
+    let block = &block[..block.find("```").unwrap()];
+    let tmp = tempfile::tempdir().unwrap();
+    let t = format!("{}/", tmp.path().display());
+    let mut script = String::from("set -eu\n");
+    let mut ran = 0;
+    for line in block.lines() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if l.starts_with("panel score ") || l.starts_with("panel chair ") {
+            continue;
+        }
+        script.push_str(&format!("echo '+ {}'\n", l.replace('\'', "")));
+        script.push_str(&l.replace("/tmp/", &t));
+        script.push('\n');
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} examples found");
+    let bin = assert_cmd::cargo::cargo_bin("panel");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(root)
+        .env("PATH", path)
+        .env("HOME", tmp.path())
+        .env("XDG_DATA_HOME", tmp.path().join("xdg"))
+        .env("PANEL_KEY_DIR", tmp.path().join("keys"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "a README example failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("评审汇总表"), "{stdout}");
+}
