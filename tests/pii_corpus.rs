@@ -1054,3 +1054,100 @@ proptest! {
         prop_assert!(!redacted.contains(value.as_str()), "{kind:?} {value:?} survived in {redacted:?}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Corpus files: every typed form of the issue, and look-alikes
+// ---------------------------------------------------------------------------
+
+/// `\n`, `\r`, `\t` and `\u{XXXX}` escapes of the corpus files.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        if let Some(t) = tail.strip_prefix("u{") {
+            let close = t.find('}').expect("closing brace of \\u{…}");
+            let c = u32::from_str_radix(&t[..close], 16).expect("hex in \\u{…}");
+            out.push(char::from_u32(c).expect("a char"));
+            rest = &t[close + 1..];
+        } else {
+            let (c, n) = match tail.chars().next() {
+                Some('n') => ('\n', 1),
+                Some('r') => ('\r', 1),
+                Some('t') => ('\t', 1),
+                Some('\\') => ('\\', 1),
+                other => panic!("unknown escape \\{other:?}"),
+            };
+            out.push(c);
+            rest = &tail[n..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn corpus_lines(name: &str) -> Vec<(usize, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/pii")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect()
+}
+
+/// Every positive of `fixtures/pii/positive.tsv` is redacted to exactly the expected
+/// text (so the original characters replaced are exactly the identifier's), and the
+/// label that decided is the one given in the third column (`-`: none).
+#[test]
+fn corpus_file_positives_redacted_exactly() {
+    let mut failures = Vec::new();
+    let lines = corpus_lines("positive.tsv");
+    assert!(lines.len() >= 80, "{} positives", lines.len());
+    for (n, line) in &lines {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(
+            cols.len() >= 2,
+            "positive.tsv:{n}: needs input<TAB>expected"
+        );
+        let (input, expected) = (unescape(cols[0]), unescape(cols[1]));
+        let findings = pii::scan(&input, &[]);
+        let got = pii::redact(&input, &findings);
+        if got != expected {
+            failures.push(format!(
+                "positive.tsv:{n}: {input:?}\n   expected {expected:?}\n   got      {got:?}\n   {findings:?}"
+            ));
+            continue;
+        }
+        if let Some(label) = cols.get(2) {
+            let want = (*label != "-").then_some(*label);
+            let labels: Vec<Option<&str>> = findings.iter().map(|f| f.label).collect();
+            if labels != vec![want] {
+                failures.push(format!(
+                    "positive.tsv:{n}: {input:?}: label {labels:?}, expected {want:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// No look-alike of `fixtures/pii/negative.txt` is flagged.
+#[test]
+fn corpus_file_look_alikes_stay_verbatim() {
+    let mut failures = Vec::new();
+    let lines = corpus_lines("negative.txt");
+    assert!(lines.len() >= 25, "{} look-alikes", lines.len());
+    for (n, line) in &lines {
+        let input = unescape(line);
+        let findings = pii::scan(&input, &[]);
+        if !findings.is_empty() {
+            failures.push(format!("negative.txt:{n}: {input:?}: {findings:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
