@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod pii_support;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -366,4 +368,103 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &results]);
     assert_eq!(r.code, 1);
     assert!(r.err.contains("results.json"), "{}", r.err);
+}
+
+/// Every typed form of `fixtures/pii/positive.tsv` (dots, dashes of every kind,
+/// zero-width and ideographic spaces, line breaks, Chinese numerals, letters glued on,
+/// obfuscated e-mails, labelled values with a bad checksum …) is redacted by
+/// `panel anonymize` to exactly the expected text in every place a bundle holds text,
+/// and reported by `panel bundle check` in each of those places when left in.
+#[test]
+fn every_typed_form_is_redacted_and_reported_in_every_text_place() {
+    const JOIN: &str = "\n。\n";
+    let pos = pii_support::positives();
+    let input: Vec<&str> = pos.iter().map(|p| p.1.as_str()).collect();
+    let expected: Vec<&str> = pos.iter().map(|p| p.2.as_str()).collect();
+    let (input, expected) = (input.join(JOIN), expected.join(JOIN));
+
+    let d = tempfile::tempdir().unwrap();
+    let raw_dir = d.path().join("raw");
+    std::fs::create_dir_all(&raw_dir).unwrap();
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(t24_raw().join("SQ2024-003.json")).unwrap())
+            .unwrap();
+    v["title"] = Value::String(format!("托管项目{JOIN}{input}"));
+    v["sections"][1]["title"] = Value::String(format!("二、工作基础{JOIN}{input}"));
+    v["sections"][2]["text"] = Value::String(format!("方案{JOIN}{input}"));
+    v["attachments"][0]["name"] = Value::String(format!("附件{JOIN}{input}"));
+    v["attachments"][0]["text"] = Value::String(format!("附件正文{JOIN}{input}"));
+    std::fs::write(raw_dir.join("a.json"), serde_json::to_string(&v).unwrap()).unwrap();
+    let out = d.path().join("bundles");
+    let map = d.path().join("map.json");
+    let r = anonymize(&[&raw_dir], &out, &map, false);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    let b: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("T24-001.json")).unwrap()).unwrap();
+    let places = [
+        ("title", &b["title"], "托管项目"),
+        (
+            "sections[1].title",
+            &b["sections"][1]["title"],
+            "二、工作基础",
+        ),
+        ("sections[2].text", &b["sections"][2]["text"], "方案"),
+        ("attachments[0].name", &b["attachments"][0]["name"], "附件"),
+        (
+            "attachments[0].text",
+            &b["attachments"][0]["text"],
+            "附件正文",
+        ),
+    ];
+    for (place, got, head) in places {
+        let got = got.as_str().unwrap();
+        let want = format!("{head}{JOIN}{expected}");
+        if got != want {
+            let (g, w): (Vec<&str>, Vec<&str>) =
+                (got.split(JOIN).collect(), want.split(JOIN).collect());
+            let diff: Vec<String> = g
+                .iter()
+                .zip(&w)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| format!("got {a:?}, want {b:?}"))
+                .collect();
+            panic!("{place}: {}", diff.join("\n"));
+        }
+    }
+
+    // The same texts left in a bundle (and in a string fact): `panel bundle check`
+    // reports every one, in every place.
+    let mut bad = b.clone();
+    bad["title"] = Value::String(input.clone());
+    bad["sections"][1]["title"] = Value::String(input.clone());
+    bad["sections"][2]["text"] = Value::String(input.clone());
+    bad["attachments"][0]["name"] = Value::String(input.clone());
+    bad["attachments"][0]["text"] = Value::String(input.clone());
+    bad["facts"]["remark"] = Value::String(input.clone());
+    let bad_dir = d.path().join("bad");
+    std::fs::create_dir_all(&bad_dir).unwrap();
+    std::fs::write(
+        bad_dir.join("T24-001.json"),
+        serde_json::to_string(&bad).unwrap(),
+    )
+    .unwrap();
+    let r = panel(&["bundle", "check", "--json"], &[&bad_dir]);
+    assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+    let report: Value = serde_json::from_str(&r.out).unwrap();
+    let problems = report[0]["problems"].as_array().unwrap();
+    let wanted = pos.len();
+    for place in [
+        "title",
+        "sections.work_foundation.title",
+        "sections.work_plan",
+        "attachments[0].name",
+        "attachments[0].text",
+        "facts.remark",
+    ] {
+        let n = problems
+            .iter()
+            .filter(|p| p["kind"] == "personal_data" && p["location"] == place)
+            .count();
+        assert_eq!(n, wanted, "{place}: {n} of {wanted} forms reported");
+    }
 }

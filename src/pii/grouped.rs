@@ -10,8 +10,8 @@
 //! - a resident ID (17 digits and a digit or `X`): any grouping, the checksum and
 //!   birth date decide;
 //! - a mobile (11 digits, `1[3-9]…`): only in the groupings people use for
-//!   phone numbers (11; 3-4-4; 3-8; 7-4; 4-3-4; one digit at a time), a line
-//!   break may split a group anywhere; a `86`/`+86` group before it is part of
+//!   phone numbers (see [`mobile_shape`]), a line break may split a group
+//!   anywhere; a `86`/`+86` group before it is part of
 //!   it; letters may be glued on (`编号A13912345678B`), digits may not;
 //! - a bank card (16–19 digits): groups of four and a last group of 1–4, Luhn.
 //!
@@ -128,9 +128,15 @@ fn merged_lengths(groups: &[Group], seps: &[Sep], i: usize, j: usize, out: &mut 
     }
 }
 
+/// Groupings people type mobiles in: one group; two to four groups of three
+/// digits or more (3-4-4, 4-4-3, 4-3-4, 3-8, 7-4 …); five or more groups of one
+/// or two digits (`1 3 9 1 2 …`, `13 91 23 …`).
 fn mobile_shape(lens: &[usize]) -> bool {
-    matches!(lens, [11] | [3, 4, 4] | [3, 8] | [7, 4] | [4, 3, 4])
-        || (lens.len() == 11 && lens.iter().all(|&l| l == 1))
+    match lens.len() {
+        1 => true,
+        2..=4 => lens.iter().all(|&l| l >= 3),
+        _ => lens.iter().all(|&l| l <= 2),
+    }
 }
 
 fn card_shape(groups: &[Group]) -> bool {
@@ -282,7 +288,10 @@ pub(super) fn scan_credit_groups(h: &str, out: &mut Vec<Candidate>) {
             starts.push((s, k));
             let mut j = k;
             let mut n = 0;
-            while n < MAX_SEP && j < b.len() && matches!(b[j], b' ' | b'-' | b'/' | b'.') {
+            while n < MAX_SEP
+                && j < b.len()
+                && matches!(b[j], b' ' | b'-' | b'/' | b'.' | b'\n' | b'\r' | b'\t')
+            {
                 j += 1;
                 n += 1;
             }
@@ -473,7 +482,10 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
                     ends.push((n, k));
                     let mut j = k;
                     let mut m = 0;
-                    while m < MAX_SEP && j < b.len() && matches!(b[j], b' ' | b'-' | b'/' | b'.') {
+                    while m < MAX_SEP
+                        && j < b.len()
+                        && matches!(b[j], b' ' | b'-' | b'/' | b'.' | b'\n' | b'\r' | b'\t')
+                    {
                         j += 1;
                         m += 1;
                     }
@@ -665,13 +677,17 @@ pub(super) fn scan_obfuscated_emails(h: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if let Some(hint) = RE_AT_HINT.captures(h).and_then(|c| c.get(1)) {
-        let at = hint.as_str();
+    // Every char the text asks to read as `@` (`#换成@` … `*替换为@`).
+    let hints: Vec<&str> = RE_AT_HINT
+        .captures_iter(h)
+        .filter_map(|c| c.get(1).map(|m| m.as_str()))
+        .collect();
+    if !hints.is_empty() {
         for caps in RE_EMAIL_HINTED.captures_iter(h) {
             let (Some(m), Some(c), Some(host)) = (caps.get(0), caps.get(2), caps.get(3)) else {
                 continue;
             };
-            if c.as_str() == at
+            if hints.contains(&c.as_str())
                 && host_ok(host.as_str())
                 && !b.get(m.end()).is_some_and(u8::is_ascii_alphanumeric)
             {
