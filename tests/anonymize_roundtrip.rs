@@ -98,8 +98,35 @@ fn every_raw_fixture_round_trips() {
         // Reveal restores every applicant, code by code.
         let list = d.path().join("codes.txt");
         std::fs::write(&list, codes.join("\n") + "\n").unwrap();
+        // Unsigned (no key in this test): reveal only with --unsigned, and says so;
+        // the bundles and raw files are reachable, so their sha256 are checked.
         let rv = panel(&["reveal"], &[&list, Path::new("--identity-map"), &map]);
+        assert_eq!(rv.code, 1, "{}", rv.out);
+        assert!(
+            rv.err.contains("not signed") && rv.err.contains("--unsigned"),
+            "{}",
+            rv.err
+        );
+        let rv = panel(
+            &["reveal", "--unsigned"],
+            &[
+                &list,
+                Path::new("--identity-map"),
+                &map,
+                Path::new("--bundles"),
+                &out,
+            ],
+        );
         assert_eq!(rv.code, 0, "{}", rv.err);
+        let n = codes.len();
+        assert!(
+            rv.out.starts_with("UNVERIFIED (--unsigned)")
+                && rv.out.contains(&format!(
+                    "sha256 checked for {n} bundle(s) and {n} raw file(s)"
+                )),
+            "{}",
+            rv.out
+        );
         let m = panel::anonymize::read_map(&map).unwrap();
         for e in std::fs::read_dir(&raw).unwrap().flatten() {
             let name = applicant(&e.path());
@@ -312,6 +339,8 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     let m = panel::anonymize::read_map(&map).unwrap();
     let name = |code: &str| m.entry(code).unwrap().identity.applicant.clone();
     let d = tempfile::tempdir().unwrap();
+    let kd = root().join("fixtures/keys");
+    let kd = kd.to_str().unwrap();
 
     let results = d.path().join("results.json");
     std::fs::write(
@@ -321,9 +350,22 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
             {"rank":2,"id":"T24-001","status":"ranked","total":90.25,"shortlisted":true}]}"#,
     )
     .unwrap();
-    let r = panel(&["reveal"], &[&results, Path::new("--identity-map"), &map]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&results, Path::new("--identity-map"), &map],
+    );
     assert_eq!(r.code, 0, "{}", r.err);
-    let lines: Vec<&str> = r.out.lines().collect();
+    assert!(
+        r.out.starts_with("identity map")
+            && r.out
+                .lines()
+                .next()
+                .unwrap()
+                .contains("verified: signature ok"),
+        "{}",
+        r.out
+    );
+    let lines: Vec<&str> = r.out.lines().skip(1).collect();
     assert!(lines[0].starts_with("T24-005") && lines[0].contains(&name("T24-005")));
     assert!(
         lines[0].contains("total 91.5") && lines[0].contains("rank 1"),
@@ -333,7 +375,7 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     assert!(lines[1].contains(&name("T24-001")));
 
     let r = panel(
-        &["reveal", "--json"],
+        &["reveal", "--json", "--key-dir", kd],
         &[&results, Path::new("--identity-map"), &map],
     );
     let v: Value = serde_json::from_str(&r.out).unwrap();
@@ -345,7 +387,10 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
 
     let csv = d.path().join("shortlist.csv");
     std::fs::write(&csv, "rank,application,total\n1,T24-003,88\n2,T24-099,80\n").unwrap();
-    let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &map]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&csv, Path::new("--identity-map"), &map],
+    );
     assert_eq!(r.code, 1);
     assert!(r.out.contains(&name("T24-003")));
     assert!(
@@ -356,7 +401,10 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
 
     let bad = d.path().join("bad.csv");
     std::fs::write(&bad, "rank,total\n1,2\n").unwrap();
-    let r = panel(&["reveal"], &[&bad, Path::new("--identity-map"), &map]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&bad, Path::new("--identity-map"), &map],
+    );
     assert_eq!(r.code, 1);
     assert!(
         r.err.contains("bad.csv") && r.err.contains("column"),
@@ -365,7 +413,10 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     );
 
     // Not an identity map.
-    let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &results]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&csv, Path::new("--identity-map"), &results],
+    );
     assert_eq!(r.code, 1);
     assert!(r.err.contains("results.json"), "{}", r.err);
 }
@@ -467,4 +518,140 @@ fn every_typed_form_is_redacted_and_reported_in_every_text_place() {
             .count();
         assert_eq!(n, wanted, "{place}: {n} of {wanted} forms reported");
     }
+}
+
+/// `panel reveal` refuses a map that is unsigned, signed by another key, or altered
+/// (codes swapped, an applicant, mobile or raw_sha256 edited), naming the file and
+/// the codes; with --unsigned it says the map is unverified, and the sha256 of
+/// reachable bundles and raw files still catch swapped codes and edited hashes.
+#[test]
+fn reveal_refuses_unsigned_swapped_and_edited_maps() {
+    let fx = root().join("fixtures/park-ip-trusteeship-2024");
+    let kd = root().join("fixtures/keys");
+    let kd = kd.to_str().unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let codes = d.path().join("codes.txt");
+    std::fs::write(&codes, "T24-001\nT24-002\nT24-003\n").unwrap();
+    let map = d.path().join("identity-map.json");
+    let sig = d.path().join("identity-map.json.sig");
+    let original: Value = serde_json::from_str(
+        &std::fs::read_to_string(fx.join("secretariat/identity-map.json")).unwrap(),
+    )
+    .unwrap();
+    let write = |v: &Value| {
+        std::fs::write(&map, serde_json::to_string_pretty(v).unwrap() + "\n").unwrap();
+        std::fs::copy(fx.join("secretariat/identity-map.json.sig"), &sig).unwrap();
+    };
+    let bundles = fx.join("bundles");
+    let reveal = |extra: &[&str]| {
+        let mut args = vec!["reveal", "--key-dir", kd];
+        args.extend(extra);
+        panel(
+            &args,
+            &[
+                &codes,
+                Path::new("--identity-map"),
+                &map,
+                Path::new("--bundles"),
+                &bundles,
+            ],
+        )
+    };
+
+    // The shipped map verifies, and so do its bundles and raw files.
+    write(&original);
+    let r = reveal(&[]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("verified: signature ok; sha256 checked for 3 bundle(s) and 3 raw file(s)"),
+        "{}",
+        r.out
+    );
+
+    // No signature file.
+    std::fs::remove_file(&sig).unwrap();
+    let r = reveal(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("identity-map.json") && r.err.contains("not signed"),
+        "{}",
+        r.err
+    );
+    let r = reveal(&["--unsigned"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.starts_with("UNVERIFIED (--unsigned)"), "{}", r.out);
+
+    // Another key.
+    write(&original);
+    let other = d.path().join("other-keys");
+    panel(
+        &[
+            "keygen",
+            "--expert",
+            "SECRETARIAT",
+            "--key-dir",
+            other.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let r = panel(
+        &["reveal", "--key-dir", other.to_str().unwrap()],
+        &[&codes, Path::new("--identity-map"), &map],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("identity-map.json.sig") && r.err.contains("does not match"),
+        "{}",
+        r.err
+    );
+
+    // Two codes swapped: both named; with --unsigned the bundles name them too.
+    let mut swapped = original.clone();
+    swapped["entries"][0]["code"] = Value::String("T24-002".into());
+    swapped["entries"][1]["code"] = Value::String("T24-001".into());
+    write(&swapped);
+    let r = reveal(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("T24-001, T24-002") && r.err.contains("altered"),
+        "{}",
+        r.err
+    );
+    assert!(r.out.is_empty(), "{}", r.out);
+    let r = reveal(&["--unsigned"]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("code T24-001: bundle")
+            && r.err.contains("code T24-002: bundle")
+            && r.err.contains("codes swapped"),
+        "{}",
+        r.err
+    );
+    assert!(r.out.is_empty(), "nothing revealed: {}", r.out);
+
+    // An edited applicant, mobile or raw_sha256: that code is named.
+    for (field, value) in [
+        ("/identity/applicant", "上海另一家公司"),
+        ("/identity/mobile", "13900000000"),
+        (
+            "/raw_sha256",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        ),
+    ] {
+        let mut edited = original.clone();
+        *edited["entries"][2].pointer_mut(field).unwrap() = Value::String(value.into());
+        write(&edited);
+        let r = reveal(&[]);
+        assert_eq!(r.code, 1, "{field}");
+        assert!(
+            r.err.contains("entry T24-003 altered"),
+            "{field}: {}",
+            r.err
+        );
+    }
+    // The edited raw_sha256 is caught by the raw file itself under --unsigned.
+    let r = reveal(&["--unsigned"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("code T24-003: raw file"), "{}", r.err);
 }
