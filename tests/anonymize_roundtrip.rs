@@ -655,3 +655,129 @@ fn reveal_refuses_unsigned_swapped_and_edited_maps() {
     assert_eq!(r.code, 1);
     assert!(r.err.contains("code T24-003: raw file"), "{}", r.err);
 }
+
+/// `panel anonymize --key` signs the map (and reveal verifies it with the public
+/// key); the key is also found as SECRETARIAT in --key-dir; without a key the map is
+/// written unsigned with a warning and a stale signature is removed; a public key
+/// given as --key is refused.
+#[test]
+fn anonymize_signs_the_identity_map() {
+    let d = tempfile::tempdir().unwrap();
+    let keys = d.path().join("keys");
+    let k = panel(
+        &[
+            "keygen",
+            "--expert",
+            "SECRETARIAT",
+            "--key-dir",
+            keys.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(k.code, 0, "{}", k.err);
+    let secret = keys.join("SECRETARIAT.ed25519");
+    let public = keys.join("SECRETARIAT.ed25519.pub");
+    let raw = t24_raw().join("SQ2024-003.json");
+    let out = d.path().join("bundles");
+    let map = d.path().join("secret/map.json");
+    let sig = d.path().join("secret/map.json.sig");
+    let r = panel(
+        &["anonymize"],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+            Path::new("--key"),
+            &secret,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("signed: ") && sig.is_file(), "{}", r.out);
+    let m = panel::anonymize::read_map(&map).unwrap();
+    let bundle_bytes = std::fs::read(out.join("T24-001.json")).unwrap();
+    assert_eq!(
+        m.entries[0].bundle_sha256.as_deref(),
+        Some(panel::anonymize::sha256_hex(&bundle_bytes).as_str())
+    );
+    let codes = d.path().join("codes.txt");
+    std::fs::write(&codes, "T24-001\n").unwrap();
+    let r = panel(
+        &["reveal", "--key", public.to_str().unwrap()],
+        &[
+            &codes,
+            Path::new("--identity-map"),
+            &map,
+            Path::new("--bundles"),
+            &out,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("signature ok; sha256 checked for 1 bundle(s) and 1 raw file(s)"),
+        "{}",
+        r.out
+    );
+    // The public key as a literal.
+    let pk = std::fs::read_to_string(&public).unwrap();
+    let r = panel(
+        &["reveal", "--key", pk.trim()],
+        &[&codes, Path::new("--identity-map"), &map],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+
+    // Found in --key-dir as SECRETARIAT.
+    let r = panel(
+        &["anonymize", "--force", "--key-dir", keys.to_str().unwrap()],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("signed: "), "{}", r.out);
+
+    // No key: unsigned, said on stderr, stale signature gone.
+    let empty = d.path().join("no-keys");
+    let r = panel(
+        &["anonymize", "--force", "--key-dir", empty.to_str().unwrap()],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("NOT signed") && r.err.contains("panel keygen --expert SECRETARIAT"),
+        "{}{}",
+        r.out,
+        r.err
+    );
+    assert!(!sig.exists());
+
+    // A public key is not a signing key.
+    let r = panel(
+        &["anonymize", "--force", "--key", public.to_str().unwrap()],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("SECRETARIAT.ed25519.pub") && r.err.contains("not a secret key"),
+        "{}",
+        r.err
+    );
+}

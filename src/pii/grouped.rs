@@ -13,6 +13,7 @@
 //!   phone numbers (see [`mobile_shape`]), a line break may split a group
 //!   anywhere; a `86`/`+86` group before it is part of
 //!   it; letters may be glued on (`编号A13912345678B`), digits may not;
+//! - a landline: an area code group, then 7 or 8 digits as one group, 3-4 or 4-4;
 //! - a bank card (16–19 digits): groups of four and a last group of 1–4, Luhn.
 //!
 //! A stretch is not personal data when it is the integer or fraction part of a
@@ -139,6 +140,26 @@ fn mobile_shape(lens: &[usize]) -> bool {
     }
 }
 
+/// An area code group (`010`, `02x`, `0[3-9]xx`), then a local number of 7 or 8
+/// digits starting with 2-9 in one group or as 3-4 / 4-4 (`021.2317.0420`).
+fn landline_shape(groups: &[Group], b: &[u8]) -> bool {
+    let Some((area, local)) = groups.split_first() else {
+        return false;
+    };
+    let a = &b[area.s..area.e];
+    let area_ok = match a {
+        [b'0', b'1', b'0'] => true,
+        [b'0', b'2', _] => !area.x,
+        [b'0', b'3'..=b'9', _, _] => !area.x,
+        _ => false,
+    };
+    let lens: Vec<usize> = local.iter().map(|g| g.digits).collect();
+    area_ok
+        && local.iter().all(|g| !g.x)
+        && (b'2'..=b'9').contains(&b[local[0].s])
+        && matches!(lens.as_slice(), [7] | [8] | [3, 4] | [4, 4])
+}
+
 fn card_shape(groups: &[Group]) -> bool {
     let (last, body) = match groups.split_last() {
         Some(x) => x,
@@ -250,6 +271,13 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                         }
                         out.push(cand(PiiKind::Mobile, Confidence::High, s, e));
                     }
+                }
+                if gj > gi
+                    && (10..=12).contains(&digits.len())
+                    && landline_shape(&groups[gi..=gj], b)
+                    && !continues(h, &groups, &seps, gi, gj)
+                {
+                    out.push(cand(PiiKind::Landline, Confidence::High, s, e));
                 }
                 if (16..=19).contains(&digits.len())
                     && gj > gi
