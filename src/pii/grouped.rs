@@ -461,6 +461,29 @@ fn looks_like_date(groups: &[Group], b: &[u8]) -> bool {
     (1900..=2100).contains(&y) && groups[1].digits <= 2 && is_calendar_date(y, m, d)
 }
 
+/// A measure word after a number makes it a count (`手机 1500000 部`), not a phone.
+fn count_after(h: &str, e: usize) -> bool {
+    let unit = h[e..].chars().find(|c| *c != ' ');
+    matches!(
+        unit,
+        Some(
+            '个' | '件'
+                | '台'
+                | '部'
+                | '家'
+                | '人'
+                | '次'
+                | '项'
+                | '位'
+                | '名'
+                | '套'
+                | '年'
+                | '月'
+                | '日'
+        )
+    )
+}
+
 fn labelled(kind: PiiKind, s: usize, e: usize, label: &'static str) -> Candidate {
     let mut c = cand(kind, Confidence::Medium, s, e);
     c.label = Some(label);
@@ -624,7 +647,12 @@ fn labelled_number(
                     out.push(labelled(PiiKind::Mobile, p, e, label));
                     return;
                 }
-                if last && (7..=16).contains(&n) && !g.x && !looks_like_date(groups, b) {
+                if last
+                    && (7..=16).contains(&n)
+                    && !g.x
+                    && !looks_like_date(groups, b)
+                    && !count_after(h, e)
+                {
                     let kind = if n == 11 && digits[0] == b'1' {
                         PiiKind::Mobile
                     } else {
@@ -721,6 +749,116 @@ pub(super) fn scan_obfuscated_emails(h: &str, out: &mut Vec<Candidate>) {
             {
                 out.push(cand(PiiKind::Email, Confidence::High, m.start(), m.end()));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{scan, Confidence, PiiKind};
+    use super::*;
+
+    #[test]
+    fn mobile_shapes() {
+        for ok in [
+            &[11][..],
+            &[3, 4, 4],
+            &[4, 4, 3],
+            &[4, 3, 4],
+            &[3, 8],
+            &[7, 4],
+            &[1; 11],
+            &[2, 2, 2, 2, 2, 1],
+        ] {
+            assert!(mobile_shape(ok), "{ok:?}");
+        }
+        for bad in [
+            &[3, 3, 3, 2][..],
+            &[2, 9],
+            &[1, 10],
+            &[5, 5, 1],
+            &[3, 4, 3, 1],
+        ] {
+            assert!(!mobile_shape(bad), "{bad:?}");
+        }
+    }
+
+    /// (text, kind, confidence, label) of the single finding.
+    #[test]
+    fn labelled_values_name_their_label() {
+        let cases: [(&str, PiiKind, Confidence, Option<&str>); 8] = [
+            (
+                "身份证号码（18位）：310115198506124538",
+                PiiKind::ResidentId,
+                Confidence::Medium,
+                Some("身份证号码"),
+            ),
+            (
+                "身份证号码：310115198506124537",
+                PiiKind::ResidentId,
+                Confidence::High,
+                None,
+            ),
+            (
+                "手机号为12912345678",
+                PiiKind::Mobile,
+                Confidence::Medium,
+                Some("手机号"),
+            ),
+            (
+                "传真：021 2317 042",
+                PiiKind::Landline,
+                Confidence::Medium,
+                Some("传真"),
+            ),
+            (
+                "微信号 zhangsan",
+                PiiKind::WeChat,
+                Confidence::Medium,
+                Some("微信号"),
+            ),
+            (
+                "开户账号：3100 1234 5678 9012 4",
+                PiiKind::AccountNumber,
+                Confidence::Medium,
+                Some("开户账号"),
+            ),
+            (
+                "Email: li.si(at)fudan点edu点cn",
+                PiiKind::Email,
+                Confidence::Medium,
+                Some("Email"),
+            ),
+            (
+                "组织机构代码 M000100Y-5",
+                PiiKind::CreditCode,
+                Confidence::Medium,
+                Some("组织机构代码"),
+            ),
+        ];
+        for (text, kind, conf, label) in cases {
+            let f = scan(text, &[]);
+            assert_eq!(f.len(), 1, "{text}: {f:?}");
+            assert_eq!(
+                (f[0].kind, f[0].confidence, f[0].label),
+                (kind, conf, label),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn labelled_look_alikes() {
+        for text in [
+            "联系电话：2024.06.18 起",
+            "手机 1500000 部",
+            "微信 WeChatPay",
+            "微信公众号 12345678",
+            "身份证号码：31011519850612453",
+            "账户余额12345678901元",
+            "邮箱服务器 mail.example.com",
+        ] {
+            assert!(scan(text, &[]).is_empty(), "{text}: {:?}", scan(text, &[]));
         }
     }
 }

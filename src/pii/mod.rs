@@ -58,6 +58,7 @@ pub enum PiiKind {
     /// A literal name from the raw application's identity fields.
     Name,
     /// A WeChat id right after its label (微信号：…).
+    #[serde(rename = "wechat")]
     WeChat,
 }
 
@@ -785,6 +786,7 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
             std::cmp::Reverse(e - s),
             c.priority(),
             c.confidence == Confidence::Medium,
+            c.label.is_none(),
             s,
         )
     });
@@ -884,6 +886,10 @@ mod tests {
         let json = serde_json::to_string(&PiiKind::BankCard).unwrap();
         assert_eq!(json, "\"bank_card\"");
         let back: PiiKind = serde_json::from_str("\"credit_code\"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&PiiKind::WeChat).unwrap(),
+            format!("\"{}\"", PiiKind::WeChat.as_str())
+        );
         assert_eq!(back, PiiKind::CreditCode);
         assert_eq!(
             serde_json::to_string(&Confidence::Medium).unwrap(),
