@@ -558,14 +558,14 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
                 }
             }
             Family::WeChat if b[p].is_ascii_alphabetic() => {
-                let colon = h[lab.end()..p].contains(':') || label == "微信号";
+                // After 微信号 any id; after 微信： one that is not a plain word
+                // (`微信：WeChatPay` is a product name, `微信：wx-lisi2024` an id).
+                let colon = h[lab.end()..p].contains(':');
                 if let Some(m) = RE_WECHAT_ID.find(&h[p..]) {
                     let e = p + m.end();
-                    let v = m.as_str();
-                    let plain_word = v.bytes().all(|c| c.is_ascii_alphabetic());
-                    if colon && !plain_word && !b.get(e).is_some_and(u8::is_ascii_alphanumeric) {
-                        out.push(labelled(PiiKind::WeChat, p, e, label));
-                    } else if colon && label == "微信号" {
+                    let plain_word = m.as_str().bytes().all(|c| c.is_ascii_alphabetic());
+                    let whole = !b.get(e).is_some_and(u8::is_ascii_alphanumeric);
+                    if whole && (label == "微信号" || (colon && !plain_word)) {
                         out.push(labelled(PiiKind::WeChat, p, e, label));
                     }
                 }
@@ -704,12 +704,10 @@ fn host_ok(host: &str) -> bool {
 
 pub(super) fn scan_obfuscated_emails(h: &str, out: &mut Vec<Candidate>) {
     let b = h.as_bytes();
-    let lower_has = |needle: &str| {
-        h.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    if lower_has("at") || h.contains('@') || h.contains("艾特") {
+    let has_at = ["at", "AT", "At", "aT", "@", "艾特"]
+        .iter()
+        .any(|n| h.contains(n));
+    if has_at {
         for caps in RE_EMAIL_OBF.captures_iter(h) {
             let (Some(m), Some(at), Some(host)) = (caps.get(0), caps.get(2), caps.get(3)) else {
                 continue;
@@ -806,7 +804,7 @@ mod tests {
                 Some("手机号"),
             ),
             (
-                "传真：021 2317 042",
+                "传真：021 6543 210",
                 PiiKind::Landline,
                 Confidence::Medium,
                 Some("传真"),

@@ -2,11 +2,12 @@
 //! mobile and landline numbers, e-mail addresses, bank card and account numbers,
 //! and literal names in free text.
 //!
-//! How it works:
-//! - The text is normalized char by char with NFKC (full-width digits, letters and
-//!   punctuation become ASCII). Offsets reported in [`Finding`] are char offsets
-//!   into the ORIGINAL text: every char that normalization changed is recorded, so
-//!   offsets map back exactly even when a char expands (㎡ → m2).
+//! How it works (details and examples: `docs/anonymization.md`):
+//! - The text is normalized first ([`normalize`]): NFKC, every Unicode dash and
+//!   space, zero-width and joiner chars removed, long runs of Chinese numerals as
+//!   digits. Offsets reported in [`Finding`] are char offsets into the ORIGINAL
+//!   text: every char that normalization changed is recorded, so offsets map back
+//!   exactly even when a char expands (㎡ → m2) or vanishes (a zero-width space).
 //! - Resident IDs, credit codes and plain card numbers are whole runs of 16–19
 //!   ASCII letters/digits, classified by one pass over such runs. Mobiles,
 //!   landlines, grouped cards, e-mails and account numbers (after 账号, 开户行 …)
@@ -15,13 +16,20 @@
 //!   checked against its neighbours by hand: a number glued to more digits or
 //!   ASCII letters, part of a decimal number, a currency sign before it or an
 //!   amount unit (元, 万, 亿, 千, %, ‰) after it is not personal data.
+//! - `grouped`: identifiers split by any separator (`139.1234.5678`,
+//!   `310115 19850612 4537`, `9135-0100-m000-100y-43`, a line break), mobiles with
+//!   letters glued on, disguised e-mails (`name [at] host`, `name AT host DOT cn`,
+//!   `name#host.cn（#换成@）`), and values of identifier shape right after their
+//!   label (身份证号码, 信用代码, 卡号, 账号, 手机, 电话, 微信, 邮箱 …) whatever their
+//!   checksum; a [`Finding`] names the label that decided.
 //! - Checksums decide where they exist (GB 11643, GB 32100 with the GB 11714 check
 //!   of the embedded organization code, Luhn). An 18-digit string shaped like a
 //!   resident ID (province digit, 18xx/19xx/20xx, month/day digits) is never
 //!   taken as a card or an unchecked credit code: a mistyped ID is not a card.
 //! - Overlapping candidates are resolved: the longer one wins, then the one of
 //!   higher priority (resident ID > credit code (checked) > bank card > mobile >
-//!   landline > e-mail > name > account number > credit code (unchecked)).
+//!   landline > e-mail > name > account number > credit code (unchecked)), then
+//!   the checked one over the one found by its label.
 //!
 //! A [`Finding`] holds only a masked value, never the full one.
 

@@ -157,6 +157,8 @@ fn numerals_to_convert(text: &str) -> Vec<usize> {
     for (i, c) in text.char_indices() {
         if numeral_digit(c).is_some() {
             run.push(i);
+        } else if run.is_empty() {
+            // Nothing to extend: skip the separator tests (most chars).
         } else if !(c.is_ascii_digit() || is_run_separator(c)) {
             flush(&mut run, &mut out);
         }
