@@ -412,8 +412,16 @@ const LABELS: &[(&str, Family)] = &[
     ("联系方式", Family::Phone),
     ("座机", Family::Phone),
     ("传真", Family::Phone),
+    ("Mobile", Family::Phone),
+    ("Phone", Family::Phone),
+    ("TEL", Family::Phone),
+    ("Tel", Family::Phone),
+    ("FAX", Family::Phone),
+    ("Fax", Family::Phone),
     ("微信号", Family::WeChat),
     ("微信", Family::WeChat),
+    ("WeChat", Family::WeChat),
+    ("Wechat", Family::WeChat),
     ("电子邮箱", Family::Email),
     ("电子邮件", Family::Email),
     ("邮箱地址", Family::Email),
@@ -426,12 +434,12 @@ const LABELS: &[(&str, Family)] = &[
     ("email", Family::Email),
 ];
 
-/// A label and what may sit between it and its value (`：`, `为`, spaces, a
-/// bracketed note such as `（18位）`).
+/// A label and what may sit between it and its value (`：`, `为`, spaces, a line
+/// break (a form's table cell), a bracketed note such as `（18位）`).
 static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = LABELS.iter().map(|(l, _)| regex::escape(l)).collect();
     re(&format!(
-        r"({})(?:\([^()\n]{{0,8}}\))?[ \t:=为是]{{0,4}}",
+        r"({})(?:\([^()\n]{{0,8}}\))?[ \t\r\n:=为是]{{0,4}}",
         alts.join("|")
     ))
 });
