@@ -259,9 +259,12 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                 }
                 if digits.len() == 11 && digits[0] == b'1' && (b'3'..=b'9').contains(&digits[1]) {
                     merged_lengths(&groups, &seps, gi, gj, &mut lens);
-                    let prefix =
-                        gi > 0 && matches!(&b[groups[gi - 1].s..groups[gi - 1].e], b"86" | b"0086");
-                    if mobile_shape(&lens) && (prefix || !continues(h, &groups, &seps, gi, gj)) {
+                    // `86`/`0086` before it is the country code when it opens the
+                    // cluster (`+86 139 1234 5678`), not when it is a group of a
+                    // longer number (`4402 0086 1663 7122 278`).
+                    let prefix = gi == 1 && matches!(&b[groups[0].s..groups[0].e], b"86" | b"0086");
+                    let from = if prefix { 0 } else { gi };
+                    if mobile_shape(&lens) && !continues(h, &groups, &seps, from, gj) {
                         let mut s = s;
                         if prefix {
                             s = groups[gi - 1].s;
