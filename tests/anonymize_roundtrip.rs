@@ -445,6 +445,13 @@ fn every_typed_form_is_redacted_and_reported_in_every_text_place() {
     v["sections"][2]["text"] = Value::String(format!("方案{JOIN}{input}"));
     v["attachments"][0]["name"] = Value::String(format!("附件{JOIN}{input}"));
     v["attachments"][0]["text"] = Value::String(format!("附件正文{JOIN}{input}"));
+    // And every look-alike of `fixtures/pii/negative.txt`, which must come out verbatim.
+    let negatives: Vec<String> = pii_support::corpus_lines("negative.txt")
+        .into_iter()
+        .map(|(_, l)| pii_support::unescape(&l))
+        .collect();
+    let negatives = negatives.join(JOIN);
+    v["sections"][3]["text"] = Value::String(negatives.clone());
     std::fs::write(raw_dir.join("a.json"), serde_json::to_string(&v).unwrap()).unwrap();
     let out = d.path().join("bundles");
     let map = d.path().join("map.json");
@@ -482,6 +489,12 @@ fn every_typed_form_is_redacted_and_reported_in_every_text_place() {
             panic!("{place}: {}", diff.join("\n"));
         }
     }
+
+    assert_eq!(
+        b["sections"][3]["text"].as_str().unwrap(),
+        negatives,
+        "look-alikes changed"
+    );
 
     // The same texts left in a bundle (and in a string fact): `panel bundle check`
     // reports every one, in every place.

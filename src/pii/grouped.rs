@@ -129,15 +129,24 @@ fn merged_lengths(groups: &[Group], seps: &[Sep], i: usize, j: usize, out: &mut 
     }
 }
 
-/// Groupings people type mobiles in: one group; two to four groups of three
-/// digits or more (3-4-4, 4-4-3, 4-3-4, 3-8, 7-4 …); five or more groups of one
-/// or two digits (`1 3 9 1 2 …`, `13 91 23 …`).
+/// Groupings people type mobiles in: one group; 3-4-4 and what a dropped
+/// separator makes of it (3-8, 7-4); 4-3-4 and 4-7; five or more groups of one
+/// or two digits (`1 3 9 1 2 …`, `13 91 23 …`). Not 4-4-3: that is how
+/// year-based contract numbers are written (`1994-1110-357`).
 fn mobile_shape(lens: &[usize]) -> bool {
     match lens.len() {
         1 => true,
-        2..=4 => lens.iter().all(|&l| l >= 3),
+        2..=4 => matches!(lens, [3, 4, 4] | [3, 8] | [7, 4] | [4, 3, 4] | [4, 7]),
         _ => lens.iter().all(|&l| l <= 2),
     }
+}
+
+/// The cluster follows letters and a `-`, `/` or `.` (`HT-1391-234-5678`): a
+/// structured code, not a phone number (for the groupings only this module
+/// reads; `139 1234 5678` is a mobile wherever it stands).
+fn code_prefix(h: &str, s: usize) -> bool {
+    let b = h.as_bytes();
+    s >= 2 && matches!(b[s - 1], b'-' | b'/' | b'.') && b[s - 2].is_ascii_alphabetic()
 }
 
 /// An area code group (`010`, `02x`, `0[3-9]xx`), then a local number of 7 or 8
@@ -264,7 +273,10 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                     // longer number (`4402 0086 1663 7122 278`).
                     let prefix = gi == 1 && matches!(&b[groups[0].s..groups[0].e], b"86" | b"0086");
                     let from = if prefix { 0 } else { gi };
-                    if mobile_shape(&lens) && !continues(h, &groups, &seps, from, gj) {
+                    if mobile_shape(&lens)
+                        && !continues(h, &groups, &seps, from, gj)
+                        && !(gj > gi && from == 0 && code_prefix(h, groups[0].s))
+                    {
                         let mut s = s;
                         if prefix {
                             s = groups[gi - 1].s;
@@ -279,6 +291,7 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                     && (10..=12).contains(&digits.len())
                     && landline_shape(&groups[gi..=gj], b)
                     && !continues(h, &groups, &seps, gi, gj)
+                    && !(gi == 0 && code_prefix(h, groups[0].s))
                 {
                     out.push(cand(PiiKind::Landline, Confidence::High, s, e));
                 }
@@ -459,8 +472,9 @@ static RE_LABELLED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 
 static RE_WECHAT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\A[A-Za-z][A-Za-z0-9_-]{5,19}"));
 
+/// The groups start with a date (`2024.06.18`, `2024-06-18 13:45`).
 fn looks_like_date(groups: &[Group], b: &[u8]) -> bool {
-    if groups.len() != 3 || groups[0].digits != 4 {
+    if groups.len() < 3 || groups[0].digits != 4 || groups[2].digits > 2 {
         return false;
     }
     let num = |g: &Group| {
@@ -600,7 +614,9 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
                     continue;
                 }
                 digit_cluster(h, q, &mut groups, &mut seps);
-                labelled_number(h, b, p, family, label, &groups, out);
+                if !looks_like_date(&groups, b) {
+                    labelled_number(h, b, p, family, label, &groups, out);
+                }
             }
         }
     }
@@ -772,10 +788,10 @@ mod tests {
         for ok in [
             &[11][..],
             &[3, 4, 4],
-            &[4, 4, 3],
             &[4, 3, 4],
             &[3, 8],
             &[7, 4],
+            &[4, 7],
             &[1; 11],
             &[2, 2, 2, 2, 2, 1],
         ] {
@@ -783,6 +799,7 @@ mod tests {
         }
         for bad in [
             &[3, 3, 3, 2][..],
+            &[4, 4, 3],
             &[2, 9],
             &[1, 10],
             &[5, 5, 1],
