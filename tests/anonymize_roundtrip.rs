@@ -794,3 +794,45 @@ fn anonymize_signs_the_identity_map() {
         r.err
     );
 }
+
+/// Every shipped identity map is signed with the demo secretariat key of
+/// `fixtures/keys`, and binds each code to its committed bundle and raw file.
+#[test]
+fn shipped_identity_maps_are_signed_and_bind_their_files() {
+    use panel::anonymize::{self, signature};
+    let pk = signature::load_public(
+        root()
+            .join("fixtures/keys/SECRETARIAT.ed25519.pub")
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut n = 0;
+    for p in programs() {
+        let map_path = p.join("secretariat/identity-map.json");
+        let bytes = std::fs::read(&map_path).unwrap();
+        let map = anonymize::read_map(&map_path).unwrap();
+        let sig = std::fs::read_to_string(signature::sig_path(&map_path)).unwrap();
+        signature::verify_map(&map_path, &bytes, &map, &sig, &pk).unwrap();
+        for e in &map.entries {
+            let bundle = std::fs::read(p.join("bundles").join(format!("{}.json", e.code))).unwrap();
+            assert_eq!(
+                e.bundle_sha256.as_deref(),
+                Some(anonymize::sha256_hex(&bundle).as_str()),
+                "{}",
+                e.code
+            );
+            let raw = p
+                .join("raw")
+                .join(Path::new(&e.raw_file).file_name().unwrap());
+            assert_eq!(
+                anonymize::sha256_hex(&std::fs::read(raw).unwrap()),
+                e.raw_sha256,
+                "{}",
+                e.code
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 28, "{n} entries");
+}
