@@ -680,12 +680,8 @@ fn labelled_number(
                     && !looks_like_date(groups, b)
                     && !count_after(h, e)
                 {
-                    let kind = if n == 11 && digits[0] == b'1' {
-                        PiiKind::Mobile
-                    } else {
-                        PiiKind::Landline
-                    };
-                    out.push(labelled(kind, p, e, label));
+                    // Not a mobile's 11 digits: a landline, or a mobile mistyped.
+                    out.push(labelled(PiiKind::Landline, p, e, label));
                 }
             }
             _ => return,
