@@ -495,6 +495,17 @@ fn every_typed_form_is_redacted_and_reported_in_every_text_place() {
         negatives,
         "look-alikes changed"
     );
+    // String facts (here one no rubric declares, so only the library's redaction
+    // is shown: the command would refuse the undeclared fact).
+    let mut with_fact = v.clone();
+    with_fact["facts"]["remark"] = Value::Array(vec![Value::String(input.clone())]);
+    let raw: panel::anonymize::RawApplication = serde_json::from_value(with_fact).unwrap();
+    let (fb, _) = panel::anonymize::make_bundle(&raw, "T24-001");
+    assert_eq!(
+        fb.facts["remark"][0].as_str().unwrap(),
+        expected,
+        "facts.remark[0]"
+    );
 
     // The same texts left in a bundle (and in a string fact): `panel bundle check`
     // reports every one, in every place.
