@@ -132,7 +132,19 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
                         .or_insert_with(|| rubric::embedded(&b.program));
                     match entry {
                         Some(l) => l.clone(),
-                        None => return Err(bundle::rubric_for(f, &b.program).unwrap_err()),
+                        // The error without `rubric_for`, which would parse every
+                        // embedded rubric again for each such file.
+                        None => {
+                            return Err(BundleError::UnknownRubric {
+                                file: f.clone(),
+                                program: b.program.clone(),
+                                known: rubric::EMBEDDED
+                                    .iter()
+                                    .map(|(id, _)| *id)
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            })
+                        }
                     }
                 }
             };
