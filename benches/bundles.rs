@@ -1,7 +1,9 @@
 //! 1,000 bundles loaded, validated and scanned for personal data (design.md §8: < 0.5 s):
 //! `Panel::open` on a synthetic panel (`panel synth`, about 4 KB of Chinese text per bundle,
 //! a few facts, an attachment) — reads every file, hashes it, parses it, checks schema,
-//! sections and facts against the rubric and runs the personal-data scan on every text.
+//! sections and facts against the rubric and runs the personal-data scan on every text;
+//! and what `panel bundle check` runs on the same 1,000 files (walk, the same checks, the
+//! report).
 
 use std::path::Path;
 use std::time::Duration;
@@ -43,6 +45,23 @@ fn bench(c: &mut Criterion) {
             let p = Panel::open(&dir).expect("open");
             assert_eq!(p.bundles.len(), 1000);
             p
+        })
+    });
+    // What `panel bundle check <dir>/bundles --rubric <dir>/rubric.json` runs, in-process:
+    // walk the directory, read, hash, parse, check and scan every bundle, render the report.
+    let opts = panel::commands::bundle::CheckOptions {
+        json: false,
+        rubric: Some(dir.join("rubric.json")),
+        identity_map: None,
+    };
+    let paths = vec![dir.join("bundles")];
+    let (out, _, code) = panel::commands::bundle::check(&paths, &opts).expect("check");
+    assert_eq!(code, 0, "{}", out.lines().next().unwrap_or(""));
+    g.bench_function("bundle_check_1000_bundles_4KB", |b| {
+        b.iter(|| {
+            let (out, _, code) = panel::commands::bundle::check(&paths, &opts).expect("check");
+            assert_eq!(code, 0);
+            out
         })
     });
     g.finish();

@@ -462,10 +462,13 @@ pub fn scan_bundle(bundle: &Bundle, names: &[String]) -> Vec<Problem> {
                 detail: f.kind.as_str().to_string(),
                 offset: Some(f.start),
                 message: format!(
-                    "{} {} found at char {}; remove it or run `panel anonymize` on the raw application",
+                    "{} {} found at char {}{}; remove it or run `panel anonymize` on the raw application",
                     f.kind.label_zh(),
                     f.masked,
-                    f.start
+                    f.start,
+                    f.label
+                        .map(|l| format!(" (after the label 「{l}」)"))
+                        .unwrap_or_default()
                 ),
                 location: loc.clone(),
             });

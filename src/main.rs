@@ -106,6 +106,13 @@ enum Cmd {
         /// Check against this rubric (file or id) instead of the program's.
         #[arg(long)]
         rubric: Option<PathBuf>,
+        /// The secretariat's secret key file that signs the identity map (default:
+        /// SECRETARIAT.ed25519 in the key directory, from `panel keygen --expert SECRETARIAT`).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Key directory (default: $PANEL_KEY_DIR, else the user's data directory/keys).
+        #[arg(long)]
+        key_dir: Option<PathBuf>,
     },
     /// A program's blank 申报书 as a Word document / 申报书模板
     Form {
@@ -148,6 +155,19 @@ enum Cmd {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// The secretariat's public key (`ed25519:<hex>` or a .pub file; default:
+        /// SECRETARIAT.ed25519.pub in the key directory).
+        #[arg(long)]
+        key: Option<String>,
+        /// Key directory (default: $PANEL_KEY_DIR, else the user's data directory/keys).
+        #[arg(long)]
+        key_dir: Option<PathBuf>,
+        /// Reveal from an unsigned or altered identity map anyway (the output says so).
+        #[arg(long)]
+        unsigned: bool,
+        /// Bundles directory: each revealed code's bundle must have the map's sha256.
+        #[arg(long)]
+        bundles: Option<PathBuf>,
     },
     /// Make an expert's Ed25519 key pair; prints the public key for panel.json / 生成专家密钥
     Keygen {
@@ -428,7 +448,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             force,
             prefix,
             rubric,
+            key,
+            key_dir,
         } => {
+            let keys = commands::bundle::KeyArgs {
+                key: key.map(|k| k.display().to_string()),
+                key_dir,
+            };
             let (o, e, code) = commands::bundle::anonymize_cmd(
                 &raw,
                 &out,
@@ -436,6 +462,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 force,
                 prefix,
                 rubric.as_deref(),
+                &keys,
             )?;
             emit(&o, &e);
             Ok(code)
@@ -577,8 +604,18 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             results,
             identity_map,
             json,
+            key,
+            key_dir,
+            unsigned,
+            bundles,
         } => {
-            let (o, e, code) = commands::bundle::reveal_cmd(&results, &identity_map, json)?;
+            let opts = commands::bundle::RevealOpts {
+                as_json: json,
+                keys: commands::bundle::KeyArgs { key, key_dir },
+                unsigned,
+                bundles,
+            };
+            let (o, e, code) = commands::bundle::reveal_cmd(&results, &identity_map, &opts)?;
             emit(&o, &e);
             Ok(code)
         }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod pii_support;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -116,8 +118,35 @@ fn every_raw_fixture_round_trips() {
         // Reveal restores every applicant, code by code.
         let list = d.path().join("codes.txt");
         std::fs::write(&list, codes.join("\n") + "\n").unwrap();
+        // Unsigned (no key in this test): reveal only with --unsigned, and says so;
+        // the bundles and raw files are reachable, so their sha256 are checked.
         let rv = panel(&["reveal"], &[&list, Path::new("--identity-map"), &map]);
+        assert_eq!(rv.code, 1, "{}", rv.out);
+        assert!(
+            rv.err.contains("not signed") && rv.err.contains("--unsigned"),
+            "{}",
+            rv.err
+        );
+        let rv = panel(
+            &["reveal", "--unsigned"],
+            &[
+                &list,
+                Path::new("--identity-map"),
+                &map,
+                Path::new("--bundles"),
+                &out,
+            ],
+        );
         assert_eq!(rv.code, 0, "{}", rv.err);
+        let n = codes.len();
+        assert!(
+            rv.out.starts_with("UNVERIFIED (--unsigned)")
+                && rv.out.contains(&format!(
+                    "sha256 checked for {n} bundle(s) and {n} raw file(s)"
+                )),
+            "{}",
+            rv.out
+        );
         let m = panel::anonymize::read_map(&map).unwrap();
         for e in std::fs::read_dir(&raw).unwrap().flatten() {
             let name = applicant(&e.path());
@@ -330,6 +359,8 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     let m = panel::anonymize::read_map(&map).unwrap();
     let name = |code: &str| m.entry(code).unwrap().identity.applicant.clone();
     let d = tempfile::tempdir().unwrap();
+    let kd = root().join("fixtures/keys");
+    let kd = kd.to_str().unwrap();
 
     let results = d.path().join("results.json");
     std::fs::write(
@@ -339,9 +370,22 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
             {"rank":2,"id":"T24-001","status":"ranked","total":90.25,"shortlisted":true}]}"#,
     )
     .unwrap();
-    let r = panel(&["reveal"], &[&results, Path::new("--identity-map"), &map]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&results, Path::new("--identity-map"), &map],
+    );
     assert_eq!(r.code, 0, "{}", r.err);
-    let lines: Vec<&str> = r.out.lines().collect();
+    assert!(
+        r.out.starts_with("identity map")
+            && r.out
+                .lines()
+                .next()
+                .unwrap()
+                .contains("verified: signature ok"),
+        "{}",
+        r.out
+    );
+    let lines: Vec<&str> = r.out.lines().skip(1).collect();
     assert!(lines[0].starts_with("T24-005") && lines[0].contains(&name("T24-005")));
     assert!(
         lines[0].contains("total 91.5") && lines[0].contains("rank 1"),
@@ -351,7 +395,7 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     assert!(lines[1].contains(&name("T24-001")));
 
     let r = panel(
-        &["reveal", "--json"],
+        &["reveal", "--json", "--key-dir", kd],
         &[&results, Path::new("--identity-map"), &map],
     );
     let v: Value = serde_json::from_str(&r.out).unwrap();
@@ -363,7 +407,10 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
 
     let csv = d.path().join("shortlist.csv");
     std::fs::write(&csv, "rank,application,total\n1,T24-003,88\n2,T24-099,80\n").unwrap();
-    let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &map]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&csv, Path::new("--identity-map"), &map],
+    );
     assert_eq!(r.code, 1);
     assert!(r.out.contains(&name("T24-003")));
     assert!(
@@ -374,7 +421,10 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
 
     let bad = d.path().join("bad.csv");
     std::fs::write(&bad, "rank,total\n1,2\n").unwrap();
-    let r = panel(&["reveal"], &[&bad, Path::new("--identity-map"), &map]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&bad, Path::new("--identity-map"), &map],
+    );
     assert_eq!(r.code, 1);
     assert!(
         r.err.contains("bad.csv") && r.err.contains("column"),
@@ -383,7 +433,437 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     );
 
     // Not an identity map.
-    let r = panel(&["reveal"], &[&csv, Path::new("--identity-map"), &results]);
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&csv, Path::new("--identity-map"), &results],
+    );
     assert_eq!(r.code, 1);
     assert!(r.err.contains("results.json"), "{}", r.err);
+}
+
+/// Every typed form of `fixtures/pii/positive.tsv` (dots, dashes of every kind,
+/// zero-width and ideographic spaces, line breaks, Chinese numerals, letters glued on,
+/// obfuscated e-mails, labelled values with a bad checksum …) is redacted by
+/// `panel anonymize` to exactly the expected text in every place a bundle holds text,
+/// and reported by `panel bundle check` in each of those places when left in.
+#[test]
+fn every_typed_form_is_redacted_and_reported_in_every_text_place() {
+    const JOIN: &str = "\n。\n";
+    let pos = pii_support::positives();
+    let input: Vec<&str> = pos.iter().map(|p| p.1.as_str()).collect();
+    let expected: Vec<&str> = pos.iter().map(|p| p.2.as_str()).collect();
+    let (input, expected) = (input.join(JOIN), expected.join(JOIN));
+
+    let d = tempfile::tempdir().unwrap();
+    let raw_dir = d.path().join("raw");
+    std::fs::create_dir_all(&raw_dir).unwrap();
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(t24_raw().join("SQ2024-003.json")).unwrap())
+            .unwrap();
+    v["title"] = Value::String(format!("托管项目{JOIN}{input}"));
+    v["sections"][1]["title"] = Value::String(format!("二、工作基础{JOIN}{input}"));
+    v["sections"][2]["text"] = Value::String(format!("方案{JOIN}{input}"));
+    v["attachments"][0]["name"] = Value::String(format!("附件{JOIN}{input}"));
+    v["attachments"][0]["text"] = Value::String(format!("附件正文{JOIN}{input}"));
+    // And every look-alike of `fixtures/pii/negative.txt`, which must come out verbatim.
+    let negatives: Vec<String> = pii_support::corpus_lines("negative.txt")
+        .into_iter()
+        .map(|(_, l)| pii_support::unescape(&l))
+        .collect();
+    let negatives = negatives.join(JOIN);
+    v["sections"][3]["text"] = Value::String(negatives.clone());
+    std::fs::write(raw_dir.join("a.json"), serde_json::to_string(&v).unwrap()).unwrap();
+    let out = d.path().join("bundles");
+    let map = d.path().join("map.json");
+    let r = anonymize(&[&raw_dir], &out, &map, false);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    let b: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("T24-001.json")).unwrap()).unwrap();
+    let places = [
+        ("title", &b["title"], "托管项目"),
+        (
+            "sections[1].title",
+            &b["sections"][1]["title"],
+            "二、工作基础",
+        ),
+        ("sections[2].text", &b["sections"][2]["text"], "方案"),
+        ("attachments[0].name", &b["attachments"][0]["name"], "附件"),
+        (
+            "attachments[0].text",
+            &b["attachments"][0]["text"],
+            "附件正文",
+        ),
+    ];
+    for (place, got, head) in places {
+        let got = got.as_str().unwrap();
+        let want = format!("{head}{JOIN}{expected}");
+        if got != want {
+            let (g, w): (Vec<&str>, Vec<&str>) =
+                (got.split(JOIN).collect(), want.split(JOIN).collect());
+            let diff: Vec<String> = g
+                .iter()
+                .zip(&w)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| format!("got {a:?}, want {b:?}"))
+                .collect();
+            panic!("{place}: {}", diff.join("\n"));
+        }
+    }
+
+    assert_eq!(
+        b["sections"][3]["text"].as_str().unwrap(),
+        negatives,
+        "look-alikes changed"
+    );
+    // String facts (here one no rubric declares, so only the library's redaction
+    // is shown: the command would refuse the undeclared fact).
+    let mut with_fact = v.clone();
+    with_fact["facts"]["remark"] = Value::Array(vec![Value::String(input.clone())]);
+    let raw: panel::anonymize::RawApplication = serde_json::from_value(with_fact).unwrap();
+    let (fb, _) = panel::anonymize::make_bundle(&raw, "T24-001");
+    assert_eq!(
+        fb.facts["remark"][0].as_str().unwrap(),
+        expected,
+        "facts.remark[0]"
+    );
+
+    // The same texts left in a bundle (and in a string fact): `panel bundle check`
+    // reports every one, in every place.
+    let mut bad = b.clone();
+    bad["title"] = Value::String(input.clone());
+    bad["sections"][1]["title"] = Value::String(input.clone());
+    bad["sections"][2]["text"] = Value::String(input.clone());
+    bad["attachments"][0]["name"] = Value::String(input.clone());
+    bad["attachments"][0]["text"] = Value::String(input.clone());
+    bad["facts"]["remark"] = Value::String(input.clone());
+    let bad_dir = d.path().join("bad");
+    std::fs::create_dir_all(&bad_dir).unwrap();
+    std::fs::write(
+        bad_dir.join("T24-001.json"),
+        serde_json::to_string(&bad).unwrap(),
+    )
+    .unwrap();
+    let r = panel(&["bundle", "check", "--json"], &[&bad_dir]);
+    assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+    let report: Value = serde_json::from_str(&r.out).unwrap();
+    let problems = report[0]["problems"].as_array().unwrap();
+    let wanted = pos.len();
+    for place in [
+        "title",
+        "sections.work_foundation.title",
+        "sections.work_plan",
+        "attachments[0].name",
+        "attachments[0].text",
+        "facts.remark",
+    ] {
+        let n = problems
+            .iter()
+            .filter(|p| p["kind"] == "personal_data" && p["location"] == place)
+            .count();
+        assert_eq!(n, wanted, "{place}: {n} of {wanted} forms reported");
+    }
+}
+
+/// `panel reveal` refuses a map that is unsigned, signed by another key, or altered
+/// (codes swapped, an applicant, mobile or raw_sha256 edited), naming the file and
+/// the codes; with --unsigned it says the map is unverified, and the sha256 of
+/// reachable bundles and raw files still catch swapped codes and edited hashes.
+#[test]
+fn reveal_refuses_unsigned_swapped_and_edited_maps() {
+    let fx = root().join("fixtures/park-ip-trusteeship-2024");
+    let kd = root().join("fixtures/keys");
+    let kd = kd.to_str().unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let codes = d.path().join("codes.txt");
+    std::fs::write(&codes, "T24-001\nT24-002\nT24-003\n").unwrap();
+    let map = d.path().join("identity-map.json");
+    let sig = d.path().join("identity-map.json.sig");
+    let original: Value = serde_json::from_str(
+        &std::fs::read_to_string(fx.join("secretariat/identity-map.json")).unwrap(),
+    )
+    .unwrap();
+    let write = |v: &Value| {
+        std::fs::write(&map, serde_json::to_string_pretty(v).unwrap() + "\n").unwrap();
+        std::fs::copy(fx.join("secretariat/identity-map.json.sig"), &sig).unwrap();
+    };
+    let bundles = fx.join("bundles");
+    let reveal = |extra: &[&str]| {
+        let mut args = vec!["reveal", "--key-dir", kd];
+        args.extend(extra);
+        panel(
+            &args,
+            &[
+                &codes,
+                Path::new("--identity-map"),
+                &map,
+                Path::new("--bundles"),
+                &bundles,
+            ],
+        )
+    };
+
+    // The shipped map verifies, and so do its bundles and raw files.
+    write(&original);
+    let r = reveal(&[]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("verified: signature ok; sha256 checked for 3 bundle(s) and 3 raw file(s)"),
+        "{}",
+        r.out
+    );
+
+    // No signature file.
+    std::fs::remove_file(&sig).unwrap();
+    let r = reveal(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("identity-map.json") && r.err.contains("not signed"),
+        "{}",
+        r.err
+    );
+    let r = reveal(&["--unsigned"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.starts_with("UNVERIFIED (--unsigned)"), "{}", r.out);
+
+    // Another key.
+    write(&original);
+    let other = d.path().join("other-keys");
+    panel(
+        &[
+            "keygen",
+            "--expert",
+            "SECRETARIAT",
+            "--key-dir",
+            other.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let r = panel(
+        &["reveal", "--key-dir", other.to_str().unwrap()],
+        &[&codes, Path::new("--identity-map"), &map],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("identity-map.json.sig") && r.err.contains("does not match"),
+        "{}",
+        r.err
+    );
+
+    // Two codes swapped: both named; with --unsigned the bundles name them too.
+    let mut swapped = original.clone();
+    swapped["entries"][0]["code"] = Value::String("T24-002".into());
+    swapped["entries"][1]["code"] = Value::String("T24-001".into());
+    write(&swapped);
+    let r = reveal(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("T24-001, T24-002") && r.err.contains("altered"),
+        "{}",
+        r.err
+    );
+    assert!(r.out.is_empty(), "{}", r.out);
+    let r = reveal(&["--unsigned"]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("code T24-001: bundle")
+            && r.err.contains("code T24-002: bundle")
+            && r.err.contains("codes swapped"),
+        "{}",
+        r.err
+    );
+    assert!(r.out.is_empty(), "nothing revealed: {}", r.out);
+
+    // An edited applicant, mobile or raw_sha256: that code is named.
+    for (field, value) in [
+        ("/identity/applicant", "上海另一家公司"),
+        ("/identity/mobile", "13900000000"),
+        (
+            "/raw_sha256",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        ),
+    ] {
+        let mut edited = original.clone();
+        *edited["entries"][2].pointer_mut(field).unwrap() = Value::String(value.into());
+        write(&edited);
+        let r = reveal(&[]);
+        assert_eq!(r.code, 1, "{field}");
+        assert!(
+            r.err.contains("entry T24-003 altered"),
+            "{field}: {}",
+            r.err
+        );
+    }
+    // The edited raw_sha256 is caught by the raw file itself under --unsigned.
+    let r = reveal(&["--unsigned"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("code T24-003: raw file"), "{}", r.err);
+}
+
+/// `panel anonymize --key` signs the map (and reveal verifies it with the public
+/// key); the key is also found as SECRETARIAT in --key-dir; without a key the map is
+/// written unsigned with a warning and a stale signature is removed; a public key
+/// given as --key is refused.
+#[test]
+fn anonymize_signs_the_identity_map() {
+    let d = tempfile::tempdir().unwrap();
+    let keys = d.path().join("keys");
+    let k = panel(
+        &[
+            "keygen",
+            "--expert",
+            "SECRETARIAT",
+            "--key-dir",
+            keys.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(k.code, 0, "{}", k.err);
+    let secret = keys.join("SECRETARIAT.ed25519");
+    let public = keys.join("SECRETARIAT.ed25519.pub");
+    let raw = t24_raw().join("SQ2024-003.json");
+    let out = d.path().join("bundles");
+    let map = d.path().join("secret/map.json");
+    let sig = d.path().join("secret/map.json.sig");
+    let r = panel(
+        &["anonymize"],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+            Path::new("--key"),
+            &secret,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("signed: ") && sig.is_file(), "{}", r.out);
+    let m = panel::anonymize::read_map(&map).unwrap();
+    let bundle_bytes = std::fs::read(out.join("T24-001.json")).unwrap();
+    assert_eq!(
+        m.entries[0].bundle_sha256.as_deref(),
+        Some(panel::anonymize::sha256_hex(&bundle_bytes).as_str())
+    );
+    let codes = d.path().join("codes.txt");
+    std::fs::write(&codes, "T24-001\n").unwrap();
+    let r = panel(
+        &["reveal", "--key", public.to_str().unwrap()],
+        &[
+            &codes,
+            Path::new("--identity-map"),
+            &map,
+            Path::new("--bundles"),
+            &out,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("signature ok; sha256 checked for 1 bundle(s) and 1 raw file(s)"),
+        "{}",
+        r.out
+    );
+    // The public key as a literal.
+    let pk = std::fs::read_to_string(&public).unwrap();
+    let r = panel(
+        &["reveal", "--key", pk.trim()],
+        &[&codes, Path::new("--identity-map"), &map],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+
+    // Found in --key-dir as SECRETARIAT.
+    let r = panel(
+        &["anonymize", "--force", "--key-dir", keys.to_str().unwrap()],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("signed: "), "{}", r.out);
+
+    // No key: unsigned, said on stderr, stale signature gone.
+    let empty = d.path().join("no-keys");
+    let r = panel(
+        &["anonymize", "--force", "--key-dir", empty.to_str().unwrap()],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("NOT signed") && r.err.contains("panel keygen --expert SECRETARIAT"),
+        "{}{}",
+        r.out,
+        r.err
+    );
+    assert!(!sig.exists());
+
+    // A public key is not a signing key.
+    let r = panel(
+        &["anonymize", "--force", "--key", public.to_str().unwrap()],
+        &[
+            &raw,
+            Path::new("--out"),
+            &out,
+            Path::new("--identity-map"),
+            &map,
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("SECRETARIAT.ed25519.pub") && r.err.contains("not a secret key"),
+        "{}",
+        r.err
+    );
+}
+
+/// Every shipped identity map is signed with the demo secretariat key of
+/// `fixtures/keys`, and binds each code to its committed bundle and raw file.
+#[test]
+fn shipped_identity_maps_are_signed_and_bind_their_files() {
+    use panel::anonymize::{self, signature};
+    let pk = signature::load_public(
+        root()
+            .join("fixtures/keys/SECRETARIAT.ed25519.pub")
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut n = 0;
+    for p in programs() {
+        let map_path = p.join("secretariat/identity-map.json");
+        let bytes = std::fs::read(&map_path).unwrap();
+        let map = anonymize::read_map(&map_path).unwrap();
+        let sig = std::fs::read_to_string(signature::sig_path(&map_path)).unwrap();
+        signature::verify_map(&map_path, &bytes, &map, &sig, &pk).unwrap();
+        for e in &map.entries {
+            let bundle = std::fs::read(p.join("bundles").join(format!("{}.json", e.code))).unwrap();
+            assert_eq!(
+                e.bundle_sha256.as_deref(),
+                Some(anonymize::sha256_hex(&bundle).as_str()),
+                "{}",
+                e.code
+            );
+            let raw = p
+                .join("raw")
+                .join(Path::new(&e.raw_file).file_name().unwrap());
+            assert_eq!(
+                anonymize::sha256_hex(&std::fs::read(raw).unwrap()),
+                e.raw_sha256,
+                "{}",
+                e.code
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 28, "{n} entries");
 }

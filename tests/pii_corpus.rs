@@ -18,6 +18,9 @@ use std::time::Instant;
 
 use panel::pii::{self, Confidence, PiiKind};
 use proptest::prelude::*;
+
+mod pii_support;
+use pii_support::{corpus_lines, unescape};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -1052,5 +1055,337 @@ proptest! {
         check_findings(&text, &findings)?;
         let redacted = pii::redact(&text, &findings);
         prop_assert!(!redacted.contains(value.as_str()), "{kind:?} {value:?} survived in {redacted:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Corpus files: every typed form of the issue, and look-alikes
+// ---------------------------------------------------------------------------
+
+/// Every positive of `fixtures/pii/positive.tsv` is redacted to exactly the expected
+/// text (so the original characters replaced are exactly the identifier's), and the
+/// label that decided is the one given in the third column (`-`: none).
+#[test]
+fn corpus_file_positives_redacted_exactly() {
+    let mut failures = Vec::new();
+    let lines = corpus_lines("positive.tsv");
+    assert!(lines.len() >= 80, "{} positives", lines.len());
+    for (n, line) in &lines {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(
+            cols.len() >= 2,
+            "positive.tsv:{n}: needs input<TAB>expected"
+        );
+        let (input, expected) = (unescape(cols[0]), unescape(cols[1]));
+        let findings = pii::scan(&input, &[]);
+        let got = pii::redact(&input, &findings);
+        if got != expected {
+            failures.push(format!(
+                "positive.tsv:{n}: {input:?}\n   expected {expected:?}\n   got      {got:?}\n   {findings:?}"
+            ));
+            continue;
+        }
+        if let Some(label) = cols.get(2) {
+            let want = (*label != "-").then_some(*label);
+            let labels: Vec<Option<&str>> = findings.iter().map(|f| f.label).collect();
+            if labels != vec![want] {
+                failures.push(format!(
+                    "positive.tsv:{n}: {input:?}: label {labels:?}, expected {want:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// No look-alike of `fixtures/pii/negative.txt` is flagged.
+#[test]
+fn corpus_file_look_alikes_stay_verbatim() {
+    let mut failures = Vec::new();
+    let lines = corpus_lines("negative.txt");
+    assert!(lines.len() >= 25, "{} look-alikes", lines.len());
+    for (n, line) in &lines {
+        let input = unescape(line);
+        let findings = pii::scan(&input, &[]);
+        if !findings.is_empty() {
+            failures.push(format!("negative.txt:{n}: {input:?}: {findings:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------
+// Random identifiers with random separators in fixture text, through anonymize
+// ---------------------------------------------------------------------------
+
+/// Evidence texts of the shipped bundles (section texts and attachment extracts).
+fn fixture_texts() -> &'static [String] {
+    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut out = Vec::new();
+        let mut dirs: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path().join("bundles"))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            let mut files: Vec<_> = std::fs::read_dir(d)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            files.sort();
+            for f in files {
+                let v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+                for s in v["sections"].as_array().into_iter().flatten() {
+                    if let Some(t) = s["text"].as_str() {
+                        out.push(t.to_string());
+                    }
+                }
+            }
+        }
+        assert!(out.len() > 50, "{} fixture texts", out.len());
+        out
+    })
+}
+
+/// Separators people put between digit groups (ASCII and Unicode dashes and
+/// spaces, dots, slashes, middle dots, zero-width chars).
+const SEPS: [&str; 16] = [
+    " ", "-", ".", "/", "·", "—", "–", "‒", "―", "－", "\u{200B}", "\u{200D}", "\u{3000}",
+    "\u{00A0}", " - ", "",
+];
+const CN: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+#[derive(Debug, Clone)]
+struct Typed {
+    /// The identifier as typed.
+    text: String,
+    /// Its letters and digits, upper case (what must not survive).
+    core: String,
+}
+
+fn split(value: &str, lens: &[usize], seps: &[usize], newline: Option<usize>) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = String::new();
+    let mut at = 0;
+    for (k, &l) in lens.iter().enumerate() {
+        if k > 0 {
+            if newline == Some(k) {
+                out.push('\n');
+            } else {
+                out.push_str(SEPS[seps[k % seps.len()] % SEPS.len()]);
+            }
+        }
+        out.extend(&chars[at..at + l]);
+        at += l;
+    }
+    out
+}
+
+fn typed_identifier() -> impl Strategy<Value = Typed> {
+    (
+        any::<u64>(),
+        0..4usize,
+        proptest::collection::vec(0..SEPS.len(), 1..20),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(seed, which, seps, chinese, wrap)| {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let (value, lens): (String, Vec<usize>) = match which {
+                0 => {
+                    let m = gen_mobile(&mut rng)
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect::<String>();
+                    let m = m.trim_start_matches("86").to_string();
+                    let m = if m.len() == 11 {
+                        m
+                    } else {
+                        format!("139{}", digits(&mut rng, 8))
+                    };
+                    let shapes: [&[usize]; 6] =
+                        [&[11], &[3, 4, 4], &[3, 8], &[7, 4], &[4, 3, 4], &[1; 11]];
+                    (m, shapes.choose(&mut rng).unwrap().to_vec())
+                }
+                1 => {
+                    let id = gen_resident_id(&mut rng);
+                    let shapes: [&[usize]; 5] = [
+                        &[18],
+                        &[6, 8, 4],
+                        &[4, 4, 4, 4, 2],
+                        &[6, 4, 4, 4],
+                        &[3, 3, 4, 4, 4],
+                    ];
+                    (id, shapes.choose(&mut rng).unwrap().to_vec())
+                }
+                2 => {
+                    let code = loop {
+                        let (c, conf) = gen_credit_code(&mut rng);
+                        if conf == Confidence::High {
+                            break c;
+                        }
+                    };
+                    let code = if rng.gen_bool(0.5) {
+                        code.to_lowercase()
+                    } else {
+                        code
+                    };
+                    let shapes: [&[usize]; 4] = [&[18], &[8, 8, 2], &[4, 4, 4, 4, 2], &[6, 6, 6]];
+                    (code, shapes.choose(&mut rng).unwrap().to_vec())
+                }
+                _ => {
+                    let card = loop {
+                        let c = gen_card(&mut rng)
+                            .chars()
+                            .filter(char::is_ascii_digit)
+                            .collect::<String>();
+                        if luhn_ok(&c) && !id_shaped(&c) {
+                            break c;
+                        }
+                    };
+                    let mut lens = vec![4; card.len() / 4];
+                    if card.len() % 4 > 0 {
+                        lens.push(card.len() % 4);
+                    }
+                    (card, lens)
+                }
+            };
+            // Credit codes take ASCII separators only after normalization (no dots
+            // between letters, no middle dots); others any.
+            let seps: Vec<usize> = if which == 2 {
+                seps.into_iter()
+                    .filter(|&s| !matches!(SEPS[s], "·"))
+                    .collect::<Vec<_>>()
+            } else {
+                seps
+            };
+            let seps = if seps.is_empty() { vec![0] } else { seps };
+            // One-digit groups and card groups of four take one visible separator
+            // throughout (a mix with invisible ones regroups the digits into shapes
+            // nobody types); a line break may replace one separator elsewhere.
+            let uniform = lens.len() == 11 || which == 3;
+            let seps = if uniform {
+                let s = seps[0] % 10; // " ", "-", ".", "/", "·", dashes, "－"
+                vec![if which == 3 && s == 4 { 0 } else { s }]
+            } else {
+                seps
+            };
+            let newline = (wrap && !uniform && lens.len() > 1)
+                .then(|| 1 + (seed as usize) % (lens.len() - 1));
+            let mut text = split(&value, &lens, &seps, newline);
+            if chinese && which <= 1 {
+                text = text
+                    .chars()
+                    .map(|c| c.to_digit(10).map_or(c, |d| CN[d as usize]))
+                    .collect();
+            }
+            Typed {
+                text,
+                core: value.to_uppercase(),
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A random identifier typed with random separators (and sometimes Chinese
+    /// numerals or a line break), inserted into a random fixture text, never survives
+    /// anonymize: the bundle text holds neither the typed form nor its digits.
+    #[test]
+    fn typed_identifiers_never_survive_anonymize(
+        t in typed_identifier(),
+        text_i in any::<usize>(),
+        at in any::<usize>(),
+        // Non-separator neighbours: a space or line break next to a number of the
+        // fixture text would make one longer grouped number of both.
+        before in prop::sample::select(vec!["，", "：", "联系人", "（", "号码", "\n联系人"]),
+        after in prop::sample::select(vec!["。", "，", "）", "等", "。\n"]),
+    ) {
+        let texts = fixture_texts();
+        let base = &texts[text_i % texts.len()];
+        let cut: Vec<usize> = base.char_indices().map(|(i, _)| i).chain([base.len()]).collect();
+        let at = cut[at % cut.len()];
+        let text = format!("{}{before}{}{after}{}", &base[..at], t.text, &base[at..]);
+        let mut r = panel::anonymize::Redactions::default();
+        let out = panel::anonymize::redact_text(&text, &[], &[], &mut r);
+        prop_assert!(!out.contains(&t.text), "{:?} survived: {out:?}", t.text);
+        let flat: String = out
+            .chars()
+            .filter_map(|c| {
+                let c = CN.iter().position(|&n| n == c).map_or(c, |d| (b'0' + d as u8) as char);
+                c.is_ascii_alphanumeric().then(|| c.to_ascii_uppercase())
+            })
+            .collect();
+        prop_assert!(!flat.contains(&t.core), "{:?} ({}) survived: {out:?}", t.text, t.core);
+        prop_assert!(r.total() >= 1);
+        // The rest of the fixture text is untouched.
+        prop_assert!(out.starts_with(&base[..at]) || r.total() > 1, "{out:?}");
+    }
+}
+
+/// Dashes and separators people put into look-alikes.
+const LOOK_SEPS: [&str; 9] = ["-", "—", "–", "－", "―", "/", ".", " ", "·"];
+
+fn look_alike() -> impl Strategy<Value = String> {
+    (any::<u64>(), 0..LOOK_SEPS.len(), 0..6usize).prop_map(|(seed, si, which)| {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let sep = LOOK_SEPS[si];
+        let y = rng.gen_range(1990..=2030u32);
+        let m = rng.gen_range(1..=12u32);
+        let d = rng.gen_range(1..=28u32);
+        match which {
+            0 => format!("{y}{sep}{}年", y + rng.gen_range(1..=5)),
+            1 => format!("{y}{sep}{m:02}{sep}{d:02}"),
+            2 => format!(
+                "{}.{:02}万元",
+                rng.gen_range(1..99_999),
+                rng.gen_range(0..100)
+            ),
+            3 => format!(
+                "ZL{y}{sep}{}{sep}{}.{}",
+                rng.gen_range(1..=3),
+                digits(&mut rng, 7),
+                rng.gen_range(0..10)
+            ),
+            4 => format!("HT{sep}{y}{sep}{m:02}{d:02}{sep}{}", digits(&mut rng, 3)),
+            _ => format!(
+                "{y}{sep}{m:02}{sep}{d:02} {:02}:{:02}",
+                rng.gen_range(0..24),
+                rng.gen_range(0..60)
+            ),
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Year ranges, dates, amounts, patent and contract numbers written with any dash
+    /// or separator, inserted into a fixture text, come out of anonymize unchanged.
+    #[test]
+    fn look_alikes_with_any_separator_stay_verbatim(
+        l in look_alike(),
+        text_i in any::<usize>(),
+        at in any::<usize>(),
+    ) {
+        let texts = fixture_texts();
+        let base = &texts[text_i % texts.len()];
+        let cut: Vec<usize> = base.char_indices().map(|(i, _)| i).chain([base.len()]).collect();
+        let at = cut[at % cut.len()];
+        // Not inside a number of the text, and on a line of its own: right after a
+        // label (`银行账号，…`) a number is the label's value, whatever it looks like.
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        prop_assume!(!digit(base[..at].chars().next_back()) && !digit(base[at..].chars().next()));
+        let text = format!("{}\n{l}，{}", &base[..at], &base[at..]);
+        let mut r = panel::anonymize::Redactions::default();
+        let out = panel::anonymize::redact_text(&text, &[], &[], &mut r);
+        prop_assert_eq!(out, text, "{:?} changed", l);
     }
 }

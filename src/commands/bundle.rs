@@ -132,7 +132,19 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
                         .or_insert_with(|| rubric::embedded(&b.program));
                     match entry {
                         Some(l) => l.clone(),
-                        None => return Err(bundle::rubric_for(f, &b.program).unwrap_err()),
+                        // The error without `rubric_for`, which would parse every
+                        // embedded rubric again for each such file.
+                        None => {
+                            return Err(BundleError::UnknownRubric {
+                                file: f.clone(),
+                                program: b.program.clone(),
+                                known: rubric::EMBEDDED
+                                    .iter()
+                                    .map(|(id, _)| *id)
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            })
+                        }
                     }
                 }
             };
@@ -261,6 +273,38 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<(String, String, 
     Ok((out, err, code))
 }
 
+/// How `panel anonymize` finds the secretariat's key.
+#[derive(Debug, Clone, Default)]
+pub struct KeyArgs {
+    /// `--key`: the secret key file (anonymize) or the public key (reveal).
+    pub key: Option<String>,
+    /// `--key-dir`: where `SECRETARIAT.ed25519` is looked for without `--key`.
+    pub key_dir: Option<PathBuf>,
+}
+
+/// The signing key: `--key FILE`, else `SECRETARIAT.ed25519` in the key
+/// directory, else none (the map is written unsigned, with a warning).
+fn signing_key(k: &KeyArgs) -> Result<(Option<ed25519_dalek::SigningKey>, Option<String>)> {
+    if let Some(f) = &k.key {
+        let key =
+            anonymize::signature::load_secret_file(Path::new(f)).map_err(anyhow::Error::msg)?;
+        return Ok((Some(key), None));
+    }
+    let dir = crate::sheet::keys::key_dir(k.key_dir.as_deref())?;
+    match crate::sheet::keys::load_signing_key(&dir, anonymize::signature::SECRETARIAT)? {
+        Some(key) => Ok((Some(key), None)),
+        None => Ok((
+            None,
+            Some(format!(
+                "warning: the identity map is NOT signed: no --key and no {} key in {}; `panel reveal` refuses an unsigned map unless --unsigned is given. Make the key once with `panel keygen --expert {}`, then anonymize again with --force",
+                anonymize::signature::SECRETARIAT,
+                dir.display(),
+                anonymize::signature::SECRETARIAT
+            )),
+        )),
+    }
+}
+
 /// `panel anonymize`.
 pub fn anonymize_cmd(
     inputs: &[PathBuf],
@@ -269,8 +313,11 @@ pub fn anonymize_cmd(
     force: bool,
     prefix: Option<String>,
     rubric_arg: Option<&Path>,
+    keys: &KeyArgs,
 ) -> Result<(String, String, i32)> {
+    let (key, unsigned_warning) = signing_key(keys)?;
     let opts = anonymize::Options {
+        key,
         out_dir: out_dir.to_path_buf(),
         identity_map: identity_map.to_path_buf(),
         force,
@@ -307,12 +354,21 @@ pub fn anonymize_cmd(
     }
     let _ = writeln!(
         out,
-        "{} bundle(s) in {}; identity map {} ({} entries) — secretariat only, never give it to experts",
+        "{} bundle(s) in {}; identity map {} ({} entries{}) — secretariat only, never give it to experts",
         report.written.len(),
         out_dir.display(),
         identity_map.display(),
-        report.map_entries
+        report.map_entries,
+        match &report.signature {
+            Some(sig) => format!(", signed: {}", sig.display()),
+            None => ", NOT signed".to_string(),
+        }
     );
+    if report.signature.is_none() && report.map_entries > 0 {
+        if let Some(w) = unsigned_warning {
+            let _ = writeln!(err, "{w}");
+        }
+    }
     let code = if report.errors.is_empty() && !report.written.is_empty() {
         0
     } else {
@@ -324,18 +380,127 @@ pub fn anonymize_cmd(
     Ok((out, err, code))
 }
 
-/// `panel reveal`: join a results file with the identity map.
+/// Options of `panel reveal`.
+#[derive(Debug, Clone, Default)]
+pub struct RevealOpts {
+    pub as_json: bool,
+    pub keys: KeyArgs,
+    /// Reveal from a map without (or with a failing) signature; the output says so.
+    pub unsigned: bool,
+    /// Where the bundles are, to check their sha256 against the map.
+    pub bundles: Option<PathBuf>,
+}
+
+/// Verifies the identity map's signature; `Ok(false)` when `--unsigned` let an
+/// unverified map through.
+fn verify_signature(
+    identity_map: &Path,
+    map: &anonymize::IdentityMap,
+    o: &RevealOpts,
+) -> Result<bool> {
+    use anonymize::signature;
+    let refuse = |why: String| -> Result<bool> {
+        if o.unsigned {
+            Ok(false)
+        } else {
+            Err(anyhow::anyhow!("{why}; pass --unsigned to reveal from it anyway (the output then says it is unverified)"))
+        }
+    };
+    let sig_file = signature::sig_path(identity_map);
+    let sig_text = match std::fs::read_to_string(&sig_file) {
+        Ok(t) => t,
+        Err(_) => {
+            return refuse(format!(
+                "{}: the identity map is not signed (no {}); reveal refuses a map whose codes and applicants nobody vouches for",
+                identity_map.display(),
+                sig_file.display()
+            ))
+        }
+    };
+    let public = match &o.keys.key {
+        Some(k) => signature::load_public(k).map_err(anyhow::Error::msg)?,
+        None => {
+            let dir = crate::sheet::keys::key_dir(o.keys.key_dir.as_deref())?;
+            let p = crate::sheet::keys::public_key_path(&dir, signature::SECRETARIAT);
+            match std::fs::read_to_string(&p) {
+                Ok(t) => crate::sheet::keys::parse_public_key(&t)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+                Err(_) => {
+                    return refuse(format!(
+                        "{}: no public key to verify it: give --key <{}.ed25519.pub or ed25519:hex> or --key-dir (looked for {})",
+                        identity_map.display(),
+                        signature::SECRETARIAT,
+                        p.display()
+                    ))
+                }
+            }
+        }
+    };
+    let (text, _) = bundle::read_json_text(identity_map, anonymize::MAX_RAW_BYTES)?;
+    match signature::verify_map(identity_map, text.as_bytes(), map, &sig_text, &public) {
+        Ok(()) => Ok(true),
+        Err(e) => refuse(e),
+    }
+}
+
+/// `panel reveal`: join a results file with the identity map, after verifying
+/// the map's signature and, where reachable, the bundles' and raw files' sha256.
 pub fn reveal_cmd(
     results: &Path,
     identity_map: &Path,
-    as_json: bool,
+    o: &RevealOpts,
 ) -> Result<(String, String, i32)> {
+    let as_json = o.as_json;
     let map = anonymize::read_map(identity_map)?;
+    let verified = verify_signature(identity_map, &map, o)?;
     let rows = anonymize::read_results(results)
         .with_context(|| format!("reading results {}", results.display()))?;
     let (joined, unknown) = anonymize::reveal(rows, &map);
     let mut out = String::new();
     let mut err = String::new();
+    // Files reachable from here must be the ones the map was made from.
+    let mut mismatches = Vec::new();
+    let mut checked = (0usize, 0usize);
+    for r in &joined {
+        let (b, raw) = anonymize::check_files(r.entry, o.bundles.as_deref());
+        for (c, n) in [(b, &mut checked.0), (raw, &mut checked.1)] {
+            match c {
+                anonymize::FileCheck::Matches => *n += 1,
+                anonymize::FileCheck::Mismatch(m) => mismatches.push(m),
+                _ => {}
+            }
+        }
+    }
+    if !mismatches.is_empty() {
+        for m in &mismatches {
+            let _ = writeln!(err, "error: {}: {m}", identity_map.display());
+        }
+        let _ = writeln!(
+            err,
+            "error: nothing revealed: the identity map does not match the files it was made from"
+        );
+        return Ok((String::new(), err, 1));
+    }
+    let notice = if verified {
+        format!(
+            "identity map {} verified: signature ok; sha256 checked for {} bundle(s) and {} raw file(s)",
+            identity_map.display(),
+            checked.0,
+            checked.1
+        )
+    } else {
+        format!(
+            "UNVERIFIED (--unsigned): identity map {} has no valid signature; codes and applicants below are not vouched for; sha256 checked for {} bundle(s) and {} raw file(s)",
+            identity_map.display(),
+            checked.0,
+            checked.1
+        )
+    };
+    if !as_json {
+        let _ = writeln!(out, "{notice}");
+    } else {
+        let _ = writeln!(err, "{notice}");
+    }
     if as_json {
         let v: Vec<Value> = joined
             .iter()
@@ -355,6 +520,7 @@ pub fn reveal_cmd(
                     "landline": id.landline,
                     "email": id.email,
                     "raw_file": r.entry.raw_file,
+                    "verified": verified,
                 })
             })
             .collect();

@@ -29,6 +29,8 @@ use crate::bundle::{self, Attachment, Bundle, BundleError, Section};
 use crate::pii;
 use crate::rubric::{self, num};
 
+pub mod signature;
+
 /// Schema identifier of raw applications.
 pub const RAW_SCHEMA: &str = "panel-raw/1";
 /// Schema identifier of identity maps.
@@ -246,6 +248,10 @@ pub struct MapEntry {
     pub raw_file: String,
     /// sha256 (hex) of the raw file's bytes.
     pub raw_sha256: String,
+    /// sha256 (hex) of the bundle file written for this code (maps written before
+    /// bundles were bound have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_sha256: Option<String>,
     /// The project title as written.
     pub title: String,
     pub identity: Identity,
@@ -570,6 +576,9 @@ pub struct Options {
     pub prefix: Option<String>,
     /// Rubric to check against instead of the embedded one named by `program`.
     pub rubric: Option<rubric::Loaded>,
+    /// The secretariat's key: the identity map is signed (`<map>.sig`). Without
+    /// it the map is written unsigned and any old signature file is removed.
+    pub key: Option<ed25519_dalek::SigningKey>,
 }
 
 /// One bundle written (or unchanged).
@@ -592,6 +601,8 @@ pub struct Report {
     /// Raw files that gave no bundle, with the reason.
     pub errors: Vec<AnonError>,
     pub map_entries: usize,
+    /// The signature file written, when a key was given.
+    pub signature: Option<PathBuf>,
 }
 
 /// Expand files and directories (their `*.json`, sorted, not recursive) in
@@ -826,6 +837,7 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
             program: raw.program.clone(),
             raw_file: raw_file.clone(),
             raw_sha256: sha,
+            bundle_sha256: Some(sha256_hex(content.as_bytes())),
             title: raw.title.clone(),
             identity: raw.identity.clone(),
         });
@@ -863,6 +875,23 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
         }
         write_atomic(map_path, text.as_bytes())?;
         restrict_permissions(map_path);
+        let sig = signature::sig_path(map_path);
+        match &opts.key {
+            Some(key) => {
+                write_atomic(
+                    &sig,
+                    signature::sign_map(text.as_bytes(), &map, key).as_bytes(),
+                )?;
+                report.signature = Some(sig);
+            }
+            None => {
+                // A stale signature would make the new map look tampered with.
+                if std::fs::symlink_metadata(&sig).is_ok() {
+                    std::fs::remove_file(&sig)
+                        .map_err(|cause| AnonError::Write { file: sig, cause })?;
+                }
+            }
+        }
     }
     for (path, content, w) in pending {
         if !w.unchanged {
@@ -871,6 +900,12 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
         report.written.push(w);
     }
     Ok(report)
+}
+
+/// sha256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[cfg(unix)]
@@ -1067,6 +1102,61 @@ pub fn reveal(rows: Vec<ResultRow>, map: &IdentityMap) -> (Vec<Revealed<'_>>, Ve
         }
     }
     (out, unknown)
+}
+
+/// What [`check_files`] found for one code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileCheck {
+    /// The file is there and its sha256 is the map's.
+    Matches,
+    /// Not reachable from here (not given, or no such file).
+    NotReachable,
+    /// The map holds no sha256 for it (a map written before bundles were bound).
+    NoHash,
+    /// Differs: the message names the code and the file.
+    Mismatch(String),
+}
+
+/// Checks the bundle (`<bundles_dir>/<code>.json`: its sha256 and its `code`) and
+/// the raw file (as the map names it: its sha256) of `entry`.
+pub fn check_files(entry: &MapEntry, bundles_dir: Option<&Path>) -> (FileCheck, FileCheck) {
+    let code = &entry.code;
+    let bundle = match bundles_dir.map(|d| d.join(format!("{code}.json"))) {
+        None => FileCheck::NotReachable,
+        Some(p) => match std::fs::read(&p) {
+            Err(_) => FileCheck::NotReachable,
+            Ok(bytes) => {
+                let inner = serde_json::from_slice::<Value>(&bytes)
+                    .ok()
+                    .and_then(|v| v.get("code").and_then(Value::as_str).map(str::to_string));
+                if inner.as_deref().is_some_and(|c| c != code) {
+                    FileCheck::Mismatch(format!(
+                        "code {code}: bundle {} is the bundle of {} (codes swapped in the identity map?)",
+                        p.display(),
+                        inner.unwrap_or_default()
+                    ))
+                } else {
+                    match &entry.bundle_sha256 {
+                        None => FileCheck::NoHash,
+                        Some(h) if *h == sha256_hex(&bytes) => FileCheck::Matches,
+                        Some(_) => FileCheck::Mismatch(format!(
+                            "code {code}: bundle {} does not have the sha256 the identity map holds (edited bundle, edited map, or codes swapped)",
+                            p.display()
+                        )),
+                    }
+                }
+            }
+        },
+    };
+    let raw = match std::fs::read(&entry.raw_file) {
+        Err(_) => FileCheck::NotReachable,
+        Ok(bytes) if sha256_hex(&bytes) == entry.raw_sha256 => FileCheck::Matches,
+        Ok(_) => FileCheck::Mismatch(format!(
+            "code {code}: raw file {} does not have the sha256 the identity map holds (edited raw file, edited raw_sha256, or codes swapped)",
+            entry.raw_file
+        )),
+    };
+    (bundle, raw)
 }
 
 #[cfg(test)]

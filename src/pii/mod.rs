@@ -2,11 +2,12 @@
 //! mobile and landline numbers, e-mail addresses, bank card and account numbers,
 //! and literal names in free text.
 //!
-//! How it works:
-//! - The text is normalized char by char with NFKC (full-width digits, letters and
-//!   punctuation become ASCII). Offsets reported in [`Finding`] are char offsets
-//!   into the ORIGINAL text: every char that normalization changed is recorded, so
-//!   offsets map back exactly even when a char expands (㎡ → m2).
+//! How it works (details and examples: `docs/anonymization.md`):
+//! - The text is normalized first ([`normalize`]): NFKC, every Unicode dash and
+//!   space, zero-width and joiner chars removed, long runs of Chinese numerals as
+//!   digits. Offsets reported in [`Finding`] are char offsets into the ORIGINAL
+//!   text: every char that normalization changed is recorded, so offsets map back
+//!   exactly even when a char expands (㎡ → m2) or vanishes (a zero-width space).
 //! - Resident IDs, credit codes and plain card numbers are whole runs of 16–19
 //!   ASCII letters/digits, classified by one pass over such runs. Mobiles,
 //!   landlines, grouped cards, e-mails and account numbers (after 账号, 开户行 …)
@@ -15,13 +16,20 @@
 //!   checked against its neighbours by hand: a number glued to more digits or
 //!   ASCII letters, part of a decimal number, a currency sign before it or an
 //!   amount unit (元, 万, 亿, 千, %, ‰) after it is not personal data.
+//! - `grouped`: identifiers split by any separator (`139.1234.5678`,
+//!   `310115 19850612 4537`, `9135-0100-m000-100y-43`, a line break), mobiles with
+//!   letters glued on, disguised e-mails (`name [at] host`, `name AT host DOT cn`,
+//!   `name#host.cn（#换成@）`), and values of identifier shape right after their
+//!   label (身份证号码, 信用代码, 卡号, 账号, 手机, 电话, 微信, 邮箱 …) whatever their
+//!   checksum; a [`Finding`] names the label that decided.
 //! - Checksums decide where they exist (GB 11643, GB 32100 with the GB 11714 check
 //!   of the embedded organization code, Luhn). An 18-digit string shaped like a
 //!   resident ID (province digit, 18xx/19xx/20xx, month/day digits) is never
 //!   taken as a card or an unchecked credit code: a mistyped ID is not a card.
 //! - Overlapping candidates are resolved: the longer one wins, then the one of
 //!   higher priority (resident ID > credit code (checked) > bank card > mobile >
-//!   landline > e-mail > name > account number > credit code (unchecked)).
+//!   landline > e-mail > name > account number > credit code (unchecked)), then
+//!   the checked one over the one found by its label.
 //!
 //! A [`Finding`] holds only a masked value, never the full one.
 
@@ -29,7 +37,11 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+mod grouped;
+pub mod normalize;
+
+use normalize::{byte_to_char_offsets, Normalized};
 
 /// The kinds of personal data the scan finds.
 #[derive(
@@ -53,6 +65,9 @@ pub enum PiiKind {
     AccountNumber,
     /// A literal name from the raw application's identity fields.
     Name,
+    /// A WeChat id right after its label (微信号：…).
+    #[serde(rename = "wechat")]
+    WeChat,
 }
 
 impl PiiKind {
@@ -67,6 +82,7 @@ impl PiiKind {
             PiiKind::BankCard => "bank_card",
             PiiKind::AccountNumber => "account_number",
             PiiKind::Name => "name",
+            PiiKind::WeChat => "wechat",
         }
     }
 
@@ -81,6 +97,7 @@ impl PiiKind {
             PiiKind::BankCard => "银行卡号",
             PiiKind::AccountNumber => "银行账号",
             PiiKind::Name => "姓名/名称",
+            PiiKind::WeChat => "微信号",
         }
     }
 }
@@ -110,6 +127,11 @@ pub struct Finding {
     /// Masked value, e.g. "138****5678"; never the full value.
     pub masked: String,
     pub confidence: Confidence,
+    /// The label right before the value that made it personal data (`身份证号码`,
+    /// `手机`, `邮箱` …), when a label decided; `None` when the value's form alone
+    /// did (checksum, pattern, literal name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'static str>,
 }
 
 // ---------------------------------------------------------------------------
@@ -374,133 +396,6 @@ pub fn redact(text: &str, findings: &[Finding]) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Normalization with an offset map
-// ---------------------------------------------------------------------------
-
-/// The NFKC-normalized text (char by char) and a way back to original offsets.
-struct Normalized<'a> {
-    original: &'a str,
-    /// The normalized text; `None` when normalization changed nothing.
-    text: Option<String>,
-    /// One anchor per changed char, sorted; between anchors both texts are
-    /// byte-identical.
-    anchors: Vec<Anchor>,
-}
-
-/// A char whose normalized form differs from the original: it spans
-/// `norm..norm + norm_len` in the normalized text and `orig..orig + orig_len`
-/// in the original.
-#[derive(Debug, Clone, Copy)]
-struct Anchor {
-    norm: usize,
-    norm_len: usize,
-    orig: usize,
-    orig_len: usize,
-}
-
-/// Chars whose NFKC form is themselves, decided cheaply for the common cases.
-#[inline]
-fn is_stable_char(c: char) -> bool {
-    c.is_ascii()
-        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
-        // Common CJK punctuation that NFKC keeps: 、。〈〉《》「」『』【】 — ‘ ’ “ ” ·
-        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2014}' | '\u{2018}'..='\u{201D}' | '\u{00B7}')
-        || (!('\u{FF01}'..='\u{FF5E}').contains(&c)
-            && c != '\u{3000}'
-            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
-}
-
-impl<'a> Normalized<'a> {
-    fn new(original: &'a str) -> Self {
-        let mut text: Option<String> = None;
-        let mut anchors = Vec::new();
-        // Start of the stretch of stable chars not yet copied to `text`.
-        let mut copied = 0;
-        for (ob, c) in original.char_indices() {
-            if is_stable_char(c) {
-                continue;
-            }
-            let t = text.get_or_insert_with(|| String::with_capacity(original.len()));
-            t.push_str(&original[copied..ob]);
-            copied = ob + c.len_utf8();
-            let before = t.len();
-            if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
-                // Full-width ASCII: NFKC maps it to the ASCII char 0xFEE0 below.
-                t.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
-            } else if c == '\u{3000}' {
-                t.push(' ');
-            } else {
-                t.extend(std::iter::once(c).nfkc());
-            }
-            let norm_len = t.len() - before;
-            if norm_len != c.len_utf8() || t[before..].chars().ne(std::iter::once(c)) {
-                anchors.push(Anchor {
-                    norm: before,
-                    norm_len,
-                    orig: ob,
-                    orig_len: c.len_utf8(),
-                });
-            }
-        }
-        if let Some(t) = text.as_mut() {
-            t.push_str(&original[copied..]);
-        }
-        Normalized {
-            original,
-            text,
-            anchors,
-        }
-    }
-
-    fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or(self.original)
-    }
-
-    /// The last anchor starting at or before normalized byte `n`.
-    fn anchor_before(&self, n: usize) -> Option<&Anchor> {
-        let i = self.anchors.partition_point(|a| a.norm <= n);
-        i.checked_sub(1).map(|i| &self.anchors[i])
-    }
-
-    /// Original byte offset where the char holding normalized byte `n` starts.
-    fn orig_start(&self, n: usize) -> usize {
-        match self.anchor_before(n) {
-            None => n,
-            Some(a) if n < a.norm + a.norm_len => a.orig,
-            Some(a) => a.orig + a.orig_len + (n - a.norm - a.norm_len),
-        }
-    }
-
-    /// Original byte offset where the char holding normalized byte `e - 1` ends.
-    fn orig_end(&self, e: usize) -> usize {
-        let n = e - 1;
-        match self.anchor_before(n) {
-            None => e,
-            Some(a) if n < a.norm + a.norm_len => a.orig + a.orig_len,
-            Some(a) => a.orig + a.orig_len + (n - a.norm - a.norm_len) + 1,
-        }
-    }
-}
-
-/// Converts sorted-or-not original byte offsets (on char boundaries) into char
-/// offsets, counting chars once across the text.
-fn byte_to_char_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..offsets.len()).collect();
-    order.sort_unstable_by_key(|&i| offsets[i]);
-    let mut out = vec![0; offsets.len()];
-    let (mut byte, mut chars) = (0usize, 0usize);
-    for i in order {
-        let b = offsets[i].min(text.len());
-        if b > byte {
-            chars += text.get(byte..b).map_or(0, |s| s.chars().count());
-            byte = b;
-        }
-        out[i] = chars;
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------
 // Candidates
 // ---------------------------------------------------------------------------
 
@@ -508,6 +403,8 @@ fn byte_to_char_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
 struct Candidate {
     kind: PiiKind,
     confidence: Confidence,
+    /// The label that made it personal data.
+    label: Option<&'static str>,
     /// Byte offsets in the normalized text.
     start: usize,
     end: usize,
@@ -525,6 +422,7 @@ impl Candidate {
             (PiiKind::Email, _) => 5,
             (PiiKind::Name, _) => 6,
             (PiiKind::AccountNumber, _) => 7,
+            (PiiKind::WeChat, _) => 7,
             (PiiKind::CreditCode, Confidence::Medium) => 8,
         }
     }
@@ -667,6 +565,7 @@ fn cand(kind: PiiKind, confidence: Confidence, start: usize, end: usize) -> Cand
     Candidate {
         kind,
         confidence,
+        label: None,
         start,
         end,
     }
@@ -706,6 +605,12 @@ fn classify_run(run: &[u8], s: usize, out: &mut Vec<Candidate>) {
                 out.push(cand(PiiKind::CreditCode, Confidence::High, s, e));
             } else if !id_shaped {
                 out.push(cand(PiiKind::CreditCode, Confidence::Medium, s, e));
+            }
+        } else if run.iter().any(u8::is_ascii_lowercase) {
+            // Case folding: a credit code typed in lower case is still one.
+            let upper = run.to_ascii_uppercase();
+            if std::str::from_utf8(&upper).is_ok_and(is_valid_credit_code) {
+                out.push(cand(PiiKind::CreditCode, Confidence::High, s, e));
             }
         }
     }
@@ -790,36 +695,6 @@ fn scan_accounts(h: &str, out: &mut Vec<Candidate>) {
     }
 }
 
-/// A resident ID right after its label (身份证号码：…), whatever its check character:
-/// the label makes a mistyped ID personal data all the same.
-static RE_LABELLED_ID: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:公民身份号码|身份证件号码|身份证号码|身份证号|身份证|证件号码|证件号)[\s:：为是]{0,4}([0-9]{17}[0-9Xx])",
-    )
-});
-/// A credit code right after its label (统一社会信用代码：…), whatever its check
-/// character and case.
-static RE_LABELLED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:统一社会信用代码|社会信用代码|信用代码|组织机构代码)[\s:：为是]{0,4}([0-9A-Za-z]{18})")
-});
-
-/// Identifiers of identifier shape right after their label (medium confidence: the
-/// checksum may fail, a typo still identifies the person or the firm).
-fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
-    for (regex, kind) in [
-        (&*RE_LABELLED_ID, PiiKind::ResidentId),
-        (&*RE_LABELLED_CREDIT, PiiKind::CreditCode),
-    ] {
-        for caps in regex.captures_iter(h) {
-            if let Some(m) = caps.get(1) {
-                if digit_token_ok(h, m.start(), m.end()) {
-                    out.push(cand(kind, Confidence::Medium, m.start(), m.end()));
-                }
-            }
-        }
-    }
-}
-
 fn scan_names(h: &str, names: &[String], out: &mut Vec<Candidate>) {
     let mut pats: Vec<String> = Vec::new();
     for name in names {
@@ -885,7 +760,12 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
         scan_mobiles(h, &mut cands);
         scan_landlines(h, &mut cands);
         scan_accounts(h, &mut cands);
-        scan_labelled(h, &mut cands);
+        grouped::scan_digit_groups(h, &mut cands);
+    }
+    if h.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        grouped::scan_credit_groups(h, &mut cands);
+        grouped::scan_labelled(h, &mut cands);
+        grouped::scan_obfuscated_emails(h, &mut cands);
     }
     if h.contains('@') {
         scan_emails(h, &mut cands);
@@ -908,7 +788,15 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
     let mut order: Vec<usize> = (0..cands.len()).collect();
     order.sort_by_key(|&i| {
         let (s, e) = span(i);
-        (std::cmp::Reverse(e - s), cands[i].priority(), s)
+        let c = &cands[i];
+        // A checked or unambiguous value wins over the same value found by its label.
+        (
+            std::cmp::Reverse(e - s),
+            c.priority(),
+            c.confidence == Confidence::Medium,
+            c.label.is_none(),
+            s,
+        )
     });
     let mut accepted: BTreeMap<usize, (usize, usize)> = BTreeMap::new(); // start -> (end, cand)
     for i in order {
@@ -936,6 +824,7 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
                 end: e,
                 masked: mask(value),
                 confidence: c.confidence,
+                label: c.label,
             }
         })
         .collect()
@@ -983,17 +872,6 @@ mod tests {
     }
 
     #[test]
-    fn stable_fast_path_agrees_with_nfkc() {
-        for c in ['、', '。', '〈', '】', '—', '‘', '”', '·', '中', 'a', '9'] {
-            assert!(is_stable_char(c));
-            assert_eq!(std::iter::once(c).nfkc().collect::<String>(), c.to_string());
-        }
-        for c in ['，', '１', 'Ａ', '\u{3000}', '㎡', '①', '…'] {
-            assert!(!is_stable_char(c), "{c}");
-        }
-    }
-
-    #[test]
     fn regexes_compile() {
         for r in [
             &*RE_CARD_GROUPED,
@@ -1016,6 +894,10 @@ mod tests {
         let json = serde_json::to_string(&PiiKind::BankCard).unwrap();
         assert_eq!(json, "\"bank_card\"");
         let back: PiiKind = serde_json::from_str("\"credit_code\"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&PiiKind::WeChat).unwrap(),
+            format!("\"{}\"", PiiKind::WeChat.as_str())
+        );
         assert_eq!(back, PiiKind::CreditCode);
         assert_eq!(
             serde_json::to_string(&Confidence::Medium).unwrap(),
@@ -1220,7 +1102,8 @@ mod tests {
         assert_none("流水号2024061813812345678号");
         assert_none("编号913812345678");
         assert_none("编号138123456789");
-        assert_none("序列号A13812345678B");
+        // Letters glued on do not hide a mobile (编号A13912345678B); digits do.
+        assert_single("序列号A13812345678B", "13812345678", PiiKind::Mobile);
         assert_none("比例为0.13812345678");
         // A Luhn-valid 19-digit card gives the card, not a mobile inside it.
         let card = valid_card("621700138123456789");
@@ -1414,6 +1297,7 @@ mod tests {
                 end: 500,
                 masked: String::new(),
                 confidence: Confidence::High,
+                label: None,
             },
             Finding {
                 kind: PiiKind::Email,
@@ -1421,6 +1305,7 @@ mod tests {
                 end: 3,
                 masked: String::new(),
                 confidence: Confidence::High,
+                label: None,
             },
         ];
         assert_eq!(redact("abcdef", &odd), "[已隐去:电子邮箱]");

@@ -1,0 +1,341 @@
+//! Normalization in front of every detector, with an offset map back to the
+//! original text.
+//!
+//! Char by char:
+//! - NFKC (full-width digits, letters and punctuation become ASCII, `㎡` → `m2`);
+//! - every Unicode dash (‐ ‑ ‒ – — ― − ﹘ ﹣ － ⁃ ー …) becomes `-`;
+//! - every Unicode space (no-break, en/em/thin/hair, ideographic …) becomes ` `,
+//!   line and paragraph separators become `\n`;
+//! - zero-width spaces, joiners, soft hyphens, word joiners and bidi marks are
+//!   removed (they normalize to nothing);
+//! - Chinese numerals (〇零一幺二三四五六七八九 and 壹贰叁肆伍陆柒捌玖) become ASCII
+//!   digits when they stand in a run long enough to be an identifier: at least
+//!   [`MIN_NUMERAL_RUN`] numerals, counting ASCII digits and separators between
+//!   them as part of the run. `两` is left alone: nobody reads a number digit by
+//!   digit with it (`幺` is the spoken 1 of phone numbers), and it is common in
+//!   counts (`两年`, `两项`).
+//!
+//! Case folding is left to the detectors (credit codes compare upper case, e-mail
+//! patterns accept both cases), so the normalized text keeps the original case.
+//!
+//! Offsets: every char whose normalized form differs is recorded as an
+//! [`Anchor`]; between anchors both texts are byte-identical, so a byte offset of
+//! the normalized text maps back to the original exactly, even when a char
+//! expands (`㎡`) or vanishes (a zero-width space).
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// Chinese numerals in a run shorter than this stay as written (`二〇二四年`).
+pub const MIN_NUMERAL_RUN: usize = 7;
+
+/// The normalized text and a way back to original offsets.
+pub(crate) struct Normalized<'a> {
+    original: &'a str,
+    /// The normalized text; `None` when normalization changed nothing.
+    text: Option<String>,
+    /// One anchor per changed char, sorted; between anchors both texts are
+    /// byte-identical.
+    anchors: Vec<Anchor>,
+}
+
+/// A char whose normalized form differs from the original: it spans
+/// `norm..norm + norm_len` in the normalized text (`norm_len` 0: removed) and
+/// `orig..orig + orig_len` in the original.
+#[derive(Debug, Clone, Copy)]
+struct Anchor {
+    norm: usize,
+    norm_len: usize,
+    orig: usize,
+    orig_len: usize,
+}
+
+/// Chars removed by normalization: zero-width space/non-joiner/joiner, word
+/// joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator,
+/// directional marks and embeddings.
+#[inline]
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Dashes of every kind (hyphens, en/em dashes, minus signs, the small and
+/// full-width hyphen-minus, the katakana prolonged sound mark an IME types for
+/// a dash).
+#[inline]
+pub fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2043}'
+                | '\u{2212}'
+                | '\u{2E3A}'
+                | '\u{2E3B}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\u{FF0D}'
+                | '\u{30FC}'
+                | '\u{FF70}'
+    )
+}
+
+/// Space chars other than ASCII space, tab and line breaks.
+#[inline]
+pub fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// The digit a Chinese numeral stands for.
+#[inline]
+pub fn numeral_digit(c: char) -> Option<u8> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '幺' | '壹' => 1,
+        '二' | '贰' | '貳' => 2,
+        '三' | '叁' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
+}
+
+/// Chars that may sit between the digits of one identifier: ASCII and Unicode
+/// spaces and dashes, `.`, `/`, middle dots, line breaks, invisible chars.
+#[inline]
+fn is_run_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '-' | '.' | '/' | '·' | '•' | '・' | '．' | '／' | '\u{2028}'
+    ) || is_dash(c)
+        || is_space(c)
+        || is_invisible(c)
+}
+
+/// Chars whose normalized form is themselves, decided cheaply for the common
+/// cases.
+#[inline]
+fn is_stable_char(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        // Common CJK punctuation that NFKC keeps: 、。〈〉《》「」『』【】 ‘ ’ “ ” ·
+        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{201D}' | '\u{00B7}')
+        || (!('\u{FF01}'..='\u{FF5E}').contains(&c)
+            && !is_dash(c)
+            && !is_space(c)
+            && !is_invisible(c)
+            && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{0085}')
+            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+}
+
+/// Byte offsets of the Chinese numerals that stand in a run of at least
+/// [`MIN_NUMERAL_RUN`] numerals (ASCII digits and separators may sit between
+/// them), sorted.
+fn numerals_to_convert(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    let flush = |run: &mut Vec<usize>, out: &mut Vec<usize>| {
+        if run.len() >= MIN_NUMERAL_RUN {
+            out.append(run);
+        }
+        run.clear();
+    };
+    for (i, c) in text.char_indices() {
+        if numeral_digit(c).is_some() {
+            run.push(i);
+        } else if run.is_empty() {
+            // Nothing to extend: skip the separator tests (most chars).
+        } else if !(c.is_ascii_digit() || is_run_separator(c)) {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+impl<'a> Normalized<'a> {
+    pub(crate) fn new(original: &'a str) -> Self {
+        let mut text: Option<String> = None;
+        let mut anchors = Vec::new();
+        let numerals = if original.is_ascii() {
+            Vec::new()
+        } else {
+            numerals_to_convert(original)
+        };
+        let mut next_numeral = numerals.iter().copied().peekable();
+        // Start of the stretch of stable chars not yet copied to `text`.
+        let mut copied = 0;
+        for (ob, c) in original.char_indices() {
+            let numeral = if next_numeral.peek() == Some(&ob) {
+                next_numeral.next();
+                numeral_digit(c)
+            } else {
+                None
+            };
+            if numeral.is_none() && is_stable_char(c) {
+                continue;
+            }
+            let t = text.get_or_insert_with(|| String::with_capacity(original.len()));
+            t.push_str(&original[copied..ob]);
+            copied = ob + c.len_utf8();
+            let before = t.len();
+            if let Some(d) = numeral {
+                t.push((b'0' + d) as char);
+            } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+                // Full-width ASCII: NFKC maps it to the ASCII char 0xFEE0 below.
+                t.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+            } else if is_dash(c) {
+                t.push('-');
+            } else if is_space(c) {
+                t.push(' ');
+            } else if matches!(c, '\u{2028}' | '\u{2029}' | '\u{0085}') {
+                t.push('\n');
+            } else if is_invisible(c) {
+                // Removed.
+            } else {
+                t.extend(std::iter::once(c).nfkc());
+            }
+            let norm_len = t.len() - before;
+            if norm_len != c.len_utf8() || t[before..].chars().ne(std::iter::once(c)) {
+                anchors.push(Anchor {
+                    norm: before,
+                    norm_len,
+                    orig: ob,
+                    orig_len: c.len_utf8(),
+                });
+            }
+        }
+        if let Some(t) = text.as_mut() {
+            t.push_str(&original[copied..]);
+        }
+        Normalized {
+            original,
+            text,
+            anchors,
+        }
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        self.text.as_deref().unwrap_or(self.original)
+    }
+
+    /// The last anchor starting at or before normalized byte `n` that covers
+    /// it or ends before it.
+    fn anchor_before(&self, n: usize) -> Option<&Anchor> {
+        let i = self.anchors.partition_point(|a| a.norm <= n);
+        i.checked_sub(1).map(|i| &self.anchors[i])
+    }
+
+    /// Original byte offset where the char holding normalized byte `n` starts.
+    pub(crate) fn orig_start(&self, n: usize) -> usize {
+        match self.anchor_before(n) {
+            None => n,
+            Some(a) if n < a.norm + a.norm_len => a.orig,
+            Some(a) => a.orig + a.orig_len + (n - a.norm - a.norm_len),
+        }
+    }
+
+    /// Original byte offset where the char holding normalized byte `e - 1` ends.
+    pub(crate) fn orig_end(&self, e: usize) -> usize {
+        let n = e - 1;
+        // Anchors of removed chars at `e` or later are outside the span; a
+        // removed char right before byte `n` is inside it.
+        match self.anchor_before(n) {
+            None => e,
+            Some(a) if n < a.norm + a.norm_len => a.orig + a.orig_len,
+            Some(a) => a.orig + a.orig_len + (n - a.norm - a.norm_len) + 1,
+        }
+    }
+}
+
+/// Converts sorted-or-not original byte offsets (on char boundaries) into char
+/// offsets, counting chars once across the text.
+pub(crate) fn byte_to_char_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_unstable_by_key(|&i| offsets[i]);
+    let mut out = vec![0; offsets.len()];
+    let (mut byte, mut chars) = (0usize, 0usize);
+    for i in order {
+        let b = offsets[i].min(text.len());
+        if b > byte {
+            chars += text.get(byte..b).map_or(0, |s| s.chars().count());
+            byte = b;
+        }
+        out[i] = chars;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        Normalized::new(s).text().to_string()
+    }
+
+    #[test]
+    fn stable_fast_path_agrees_with_nfkc() {
+        for c in ['、', '。', '〈', '】', '‘', '”', '·', '中', 'a', '9'] {
+            assert!(is_stable_char(c));
+            assert_eq!(std::iter::once(c).nfkc().collect::<String>(), c.to_string());
+        }
+        for c in [
+            '，', '１', 'Ａ', '\u{3000}', '㎡', '①', '…', '—', '\u{200B}',
+        ] {
+            assert!(!is_stable_char(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn forms() {
+        assert_eq!(norm("139—1234–5678"), "139-1234-5678");
+        assert_eq!(norm("139‒1234―5678－1"), "139-1234-5678-1");
+        assert_eq!(norm("139\u{200B}1234\u{200D}5678"), "13912345678");
+        assert_eq!(norm("139\u{3000}1234\u{00A0}5678"), "139 1234 5678");
+        assert_eq!(norm("一三九一二三四五六七八"), "13912345678");
+        assert_eq!(norm("幺三九 〇一二三 四五六七"), "139 0123 4567");
+        assert_eq!(norm("一三九1234五六七八"), "13912345678");
+        // Short runs stay: years, ordinals, counts.
+        assert_eq!(norm("二〇二四年，一二三等奖"), "二〇二四年,一二三等奖");
+        assert_eq!(norm("两两一组"), "两两一组");
+        assert_eq!(norm("２０２１—２０２３年"), "2021-2023年");
+    }
+
+    #[test]
+    fn offsets_map_back_across_removed_and_expanded_chars() {
+        let text = "a\u{200B}b㎡c—d";
+        let n = Normalized::new(text);
+        assert_eq!(n.text(), "abm2c-d");
+        // "b" in the normalized text (byte 1) is "b" in the original (byte 4).
+        assert_eq!(n.orig_start(1), 4);
+        assert_eq!(n.orig_end(2), 5);
+        // "m2" maps to the whole "㎡".
+        assert_eq!((n.orig_start(2), n.orig_end(4)), (5, 8));
+        // "a..b" spans the zero-width space.
+        assert_eq!((n.orig_start(0), n.orig_end(2)), (0, 5));
+        // "-" maps to "—".
+        assert_eq!((n.orig_start(5), n.orig_end(6)), (9, 12));
+        assert_eq!(n.orig_end(7), 13);
+    }
+
+    #[test]
+    fn byte_to_char() {
+        let t = "中a文";
+        assert_eq!(byte_to_char_offsets(t, &[4, 0, 3, 7]), vec![2, 0, 1, 3]);
+    }
+}
