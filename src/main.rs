@@ -251,9 +251,20 @@ enum BundleCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// Check every line of the journal (hash chain, sequence); exit 1 when damaged.
+    /// Check the journal (hash chain, sequence) against the sled index and, with --head, a
+    /// head printed earlier; read-only. Exit 1 when damaged, disagreeing or rewritten.
     Verify {
         /// Database directory (holding journal.jsonl), or the journal file itself.
+        db: PathBuf,
+        /// A journal head printed earlier (at least its first 16 hex digits): it must be the
+        /// hash of one of the journal's lines.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Explicit repair: move a torn journal tail and a damaged or disagreeing sled index
+    /// aside (kept, named in the output) and rebuild the index from the journal as it is.
+    Repair {
+        /// Database directory (holding journal.jsonl).
         db: PathBuf,
     },
 }
@@ -316,34 +327,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             );
             Ok(0)
         }
-        Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
-        } => {
-            let journal = if db.is_dir() {
-                db.join("journal.jsonl")
-            } else {
-                db
+        Cmd::Audit { cmd } => {
+            let (o, e, code) = match cmd {
+                AuditCmd::Verify { db, head } => commands::audit::verify(&db, head.as_deref())?,
+                AuditCmd::Repair { db } => commands::audit::repair(&db)?,
             };
-            let s = panel::store::verify_journal(&journal)?;
-            println!(
-                "ok {}: {} commit(s), chain intact, head {}{}{}",
-                journal.display(),
-                s.lines,
-                &s.head_hash[..s.head_hash.len().min(16)],
-                match (&s.first_ts, &s.last_ts) {
-                    (Some(a), Some(b)) => format!(", {a} … {b}"),
-                    _ => String::new(),
-                },
-                if s.torn_tail_bytes > 0 {
-                    format!(
-                        "; {} byte(s) of an interrupted, never acknowledged append at the end (moved aside at the next open)",
-                        s.torn_tail_bytes
-                    )
-                } else {
-                    String::new()
-                }
-            );
-            Ok(0)
+            emit(&o, &e);
+            Ok(code)
         }
         Cmd::Rubric { cmd } => match cmd {
             RubricCmd::Check { files } => {

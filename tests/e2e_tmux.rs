@@ -118,6 +118,28 @@ impl Drop for Tmux {
     }
 }
 
+/// Every file under `dir` (relative path → sha256), to show a command left it unchanged.
+fn hash_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+    use sha2::Digest;
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    hex::encode(sha2::Sha256::digest(&bytes)),
+                );
+            }
+        }
+    }
+    out
+}
+
 fn sh_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
@@ -200,8 +222,15 @@ fn score_quit_restart_and_a_second_process() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("is in use by another panel process") && err.contains("--db"),
+        err.contains("is open for changes in another panel process")
+            && err.contains("`panel status`")
+            && err.contains("`panel results`"),
         "{err}"
+    );
+    assert_eq!(
+        err.matches("open for changes").count(),
+        1,
+        "the lock message is printed once: {err}"
     );
     assert!(
         err.contains(&db.display().to_string()),
@@ -211,6 +240,31 @@ fn score_quit_restart_and_a_second_process() {
         !String::from_utf8_lossy(&o.stdout).contains("\u{1b}[?1049h"),
         "no alternate screen"
     );
+
+    // 2b. reading needs no lock: `panel status` works while the screen is open, and
+    // leaves every byte of the database as it was (after sled's background flush, at most
+    // 500 ms after the last save, so that only a reader could change a byte)
+    std::thread::sleep(Duration::from_millis(1200));
+    let before = hash_tree(&db);
+    let o = Command::new(bin)
+        .arg("status")
+        .arg(&panel_dir)
+        .args(["--expert", "E01", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let row = out.lines().find(|l| l.starts_with("T24-001")).unwrap_or("");
+    assert!(
+        row.contains("1/9"),
+        "the screen's saved score is seen: {out}"
+    );
+    assert_eq!(hash_tree(&db), before, "status changed the database");
 
     t.keys("one", &["q"]);
     let c = t.wait_for("one", "EXIT=", 10);

@@ -100,6 +100,12 @@ impl ResultsArgs {
 
 /// Computes the report (without rendering it).
 pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
+    report_with_notes(a, format).map(|(r, _)| r)
+}
+
+/// [`report`] with the warnings of opening the chair database (read-only snapshot).
+fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<String>)> {
+    let mut notes = Vec::new();
     let panel = Panel::open(&a.panel_dir)?;
     let o = a.overrides();
     let rep = match &a.scores {
@@ -116,11 +122,12 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
                 Some(p) => p.clone(),
                 None => sheet::default_db_path(&panel.config.id, "chair")?,
             };
-            let store = source::open_chair(&panel, &db)?;
+            let (store, warnings) = source::open_chair(&panel, &db)?;
+            notes = warnings;
             export::build_from_store(&panel, &store, &db, &o)?
         }
     };
-    Ok(rep)
+    Ok((rep, notes))
 }
 
 /// Writes `bytes` to `path` atomically (temporary file + rename). A path that
@@ -183,11 +190,15 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
         .into());
     }
     let t0 = std::time::Instant::now();
-    let rep = report(a, format)?;
+    let (rep, notes) = report_with_notes(a, format)?;
     let t1 = std::time::Instant::now();
     let bytes = rep.render(format, a.expert.as_deref())?;
     source::timing(&format!("render {format}"), t1);
-    let mut err = format!("{}\n", rep.summary_line());
+    let mut err = String::new();
+    for n in notes {
+        err.push_str(&format!("warning: {n}\n"));
+    }
+    err.push_str(&format!("{}\n", rep.summary_line()));
     match &a.output {
         Some(path) => {
             write_file(path, &bytes)?;

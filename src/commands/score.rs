@@ -375,7 +375,7 @@ pub fn status(dir: &Path, expert: &str, db: Option<&Path>, json_out: bool) -> Re
         .map(|b| b.bundle.code.clone())
         .collect();
     let (sheets, exists) = if db.exists() {
-        let (store, rep) = Store::open(&db, &identity(&panel, expert))?;
+        let (store, rep) = Store::open_read_only(&db, &identity(&panel, expert))?;
         report_open(&rep);
         (load_sheets(&store, expert, &codes), true)
     } else {

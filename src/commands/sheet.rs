@@ -116,7 +116,9 @@ pub fn export(
         rubric_sha256: panel.rubric.sha256.clone(),
         role,
     };
-    let (mut store, rep) = Store::open(&db_path, &ident)?;
+    // Reading never writes: a snapshot, without the lock, so it works while the expert's
+    // screen is open, and the export is not recorded in the database.
+    let (mut store, rep) = Store::open_read_only(&db_path, &ident)?;
     report_open(&db_path, &rep, &mut err);
     let kdir = keys::key_dir(key_dir)?;
     let key = keys::load_signing_key(&kdir, expert)?;

@@ -523,8 +523,9 @@ fn finish(
     })
 }
 
-/// Opens the chair database at `path` (which must exist: results never create one).
-pub fn open_chair(panel: &Panel, path: &Path) -> Result<Store, ExportError> {
+/// Opens a read-only snapshot of the chair database at `path` (which must exist: results
+/// never create one), with the findings to show (torn journal tail, unreadable index).
+pub fn open_chair(panel: &Panel, path: &Path) -> Result<(Store, Vec<String>), ExportError> {
     if !path.exists() {
         return Err(ExportError::Usage(format!(
             "no chair database at {}: merge the experts' sheets (`panel merge`) or import \
@@ -538,11 +539,12 @@ pub fn open_chair(panel: &Panel, path: &Path) -> Result<Store, ExportError> {
         rubric_sha256: panel.rubric.sha256.clone(),
         role: "chair".into(),
     };
-    let (store, _report) = Store::open(path, &ident).map_err(|source| ExportError::Store {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(store)
+    let (store, report) =
+        Store::open_read_only(path, &ident).map_err(|error| ExportError::Store {
+            path: path.to_path_buf(),
+            error,
+        })?;
+    Ok((store, report.warnings))
 }
 
 /// Results from the chair database: submitted pairs count, conflicts exclude, drafts are
