@@ -212,7 +212,12 @@ fn damaged_copies(db: &Path, tmp: &Path) -> Vec<(&'static str, PathBuf)> {
         .unwrap();
     out.push(("journal without its last newline", p));
     let p = copy("forged");
-    forge(&journal(&p), 2, "\"value\":\"3\"", "\"value\":\"1\"");
+    forge(
+        &journal(&p),
+        1,
+        "\"value\":\"panel ",
+        "\"value\":\"forged panel ",
+    );
     out.push(("forged and rechained", p));
     let p = copy("torn-extra");
     let mut j = std::fs::OpenOptions::new()
@@ -506,4 +511,63 @@ fn lock_message_is_printed_once_and_names_the_read_only_commands() {
         .assert()
         .success();
     assert_eq!(hash_tree(&db), before);
+}
+
+#[test]
+fn status_and_sheet_export_read_without_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture_panel(tmp.path());
+    let panel = panel::panel::Panel::open(&dir).unwrap();
+    let db = tmp.path().join("e02");
+    {
+        let (mut st, _) =
+            Store::open(&db, &panel::commands::score::identity(&panel, "E02")).unwrap();
+        st.commit(vec![Op::SetScore {
+            expert: "E02".into(),
+            app: "T24-001".into(),
+            item: "A1.1".into(),
+            value: Decimal::from(1),
+            reason: None,
+        }])
+        .unwrap();
+    }
+    let keys = tmp.path().join("keys");
+    for (what, copy) in damaged_copies(&db, tmp.path()) {
+        let before = hash_tree(&copy);
+        let o = panel_cmd()
+            .arg("status")
+            .arg(&dir)
+            .args(["--expert", "E02", "--db"])
+            .arg(&copy)
+            .output()
+            .unwrap();
+        // refusing (exit 1: loss or tampering) is allowed, writing is not
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = panel_cmd()
+            .args(["sheet", "export"])
+            .arg(&dir)
+            .args(["--expert", "E02", "--db"])
+            .arg(&copy)
+            .arg("-o")
+            .arg(tmp.path().join("E02.sheet.json"))
+            .arg("--key-dir")
+            .arg(&keys)
+            .output()
+            .unwrap();
+        // refusing (exit 1: loss or tampering) is allowed, writing is not
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            hash_tree(&copy),
+            before,
+            "{what}: status or sheet export wrote"
+        );
+    }
 }
