@@ -260,6 +260,10 @@ enum AuditCmd {
         /// hash of one of the journal's lines.
         #[arg(long)]
         head: Option<String>,
+        /// The panel directory: check every line's signature against the key its roster
+        /// gives the database's owner (the expert, or panel.json `chair`).
+        #[arg(long)]
+        panel: Option<PathBuf>,
     },
     /// Explicit repair: move a torn journal tail and a damaged or disagreeing sled index
     /// aside (kept, named in the output) and rebuild the index from the journal as it is.
@@ -329,7 +333,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Cmd::Audit { cmd } => {
             let (o, e, code) = match cmd {
-                AuditCmd::Verify { db, head } => commands::audit::verify(&db, head.as_deref())?,
+                AuditCmd::Verify { db, head, panel } => {
+                    commands::audit::verify(&db, head.as_deref(), panel.as_deref())?
+                }
                 AuditCmd::Repair { db } => commands::audit::repair(&db)?,
             };
             emit(&o, &e);

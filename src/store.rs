@@ -149,7 +149,15 @@ pub struct JournalEntry {
     pub ts: String,
     pub ops: Vec<Op>,
     pub hash: String,
+    /// The owner's Ed25519 signature over `hash` (`ed25519:<hex>`), when the database's
+    /// owner has a key (see [`Signer`]). Not part of the hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
+
+/// Signs a commit's hash (its lowercase hex, as bytes) and returns the signature text
+/// `ed25519:<hex>`. The store does not know keys; callers pass `sheet::keys::sign`.
+pub type Signer = Box<dyn Fn(&[u8]) -> String + Send + Sync>;
 
 /// What [`Store::open`] found and did. Nothing is repaired or moved silently.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -648,6 +656,8 @@ struct RawLine {
     ts: String,
     ops: Vec<Value>,
     hash: String,
+    #[serde(default)]
+    sig: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -664,6 +674,8 @@ struct LineOut<'a> {
     ts: &'a str,
     ops: &'a [Value],
     hash: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sig: Option<&'a str>,
 }
 
 /// `hash = sha256(prev ++ canonical JSON of {seq, ts, ops})`, lowercase hex.
@@ -674,19 +686,27 @@ fn line_hash(prev: &str, seq: u64, ts: &str, ops: &[Value]) -> Result<String, St
 }
 
 /// Builds the journal line (with its trailing newline) for a commit.
-fn encode_line(seq: u64, prev: &str, ts: &str, ops: &[Op]) -> Result<(String, String), String> {
+fn encode_line(
+    seq: u64,
+    prev: &str,
+    ts: &str,
+    ops: &[Op],
+    signer: Option<&Signer>,
+) -> Result<(String, String), String> {
     let values: Vec<Value> = ops
         .iter()
         .map(serde_json::to_value)
         .collect::<Result<_, _>>()
         .map_err(|e| format!("cannot encode: {e}"))?;
     let hash = line_hash(prev, seq, ts, &values)?;
+    let sig = signer.map(|sign| sign(hash.as_bytes()).trim().to_string());
     let mut line = serde_json::to_string(&LineOut {
         seq,
         prev,
         ts,
         ops: &values,
         hash: &hash,
+        sig: sig.as_deref(),
     })
     .map_err(|e| format!("cannot encode: {e}"))?;
     line.push('\n');
@@ -819,6 +839,7 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
             ts: raw.ts,
             ops,
             hash: raw.hash,
+            sig: raw.sig,
         });
     }
     Ok(JournalScan {
@@ -1209,6 +1230,8 @@ pub struct Store {
     path: PathBuf,
     journal_path: PathBuf,
     fault: Mutex<Option<String>>,
+    /// Signs every commit's hash when the owner has a key.
+    signer: Option<Signer>,
     /// `None` for a read-only snapshot, which never takes the lock.
     _lock: Option<File>,
 }
@@ -1574,7 +1597,18 @@ impl Store {
     /// between the index and the journal (tampering or loss) is refused with
     /// [`StoreError::Disagree`].
     pub fn open(db: &Path, expect: &StoreIdentity) -> Result<(Store, OpenReport), StoreError> {
-        Self::open_writer(db, Some(expect), false)
+        Self::open_writer(db, Some(expect), false, None)
+    }
+
+    /// [`Store::open`] for an owner with a key: every commit line (the first one included)
+    /// carries `signer`'s signature over its hash, checked by `panel audit verify --panel`
+    /// and `panel results`.
+    pub fn open_signed(
+        db: &Path,
+        expect: &StoreIdentity,
+        signer: Option<Signer>,
+    ) -> Result<(Store, OpenReport), StoreError> {
+        Self::open_writer(db, Some(expect), false, signer)
     }
 
     /// `panel audit repair`: takes the lock and repairs what [`Store::open`] repairs, and
@@ -1588,7 +1622,7 @@ impl Store {
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no journal.jsonl"),
             });
         }
-        let (_store, report) = Self::open_writer(db, None, true)?;
+        let (_store, report) = Self::open_writer(db, None, true, None)?;
         Ok(report)
     }
 
@@ -1629,6 +1663,7 @@ impl Store {
             path: db.to_path_buf(),
             journal_path: ins.journal_path,
             fault: Mutex::new(None),
+            signer: None,
             _lock: None,
         };
         Ok((store, report))
@@ -1638,6 +1673,7 @@ impl Store {
         db: &Path,
         expect: Option<&StoreIdentity>,
         accept_journal: bool,
+        signer: Option<Signer>,
     ) -> Result<(Store, OpenReport), StoreError> {
         let mut report = OpenReport::default();
         if !db.exists() {
@@ -1808,6 +1844,7 @@ impl Store {
             path: db.to_path_buf(),
             journal_path,
             fault: Mutex::new(None),
+            signer,
             _lock: Some(lock),
         };
         drop(entries);
@@ -1896,7 +1933,8 @@ impl Store {
         }
         let seq = self.seq + 1;
         let ts = now_ts();
-        let (line, hash) = encode_line(seq, &self.head, &ts, &ops).map_err(invalid)?;
+        let (line, hash) =
+            encode_line(seq, &self.head, &ts, &ops, self.signer.as_ref()).map_err(invalid)?;
         // Self-check: the line must verify exactly as it will at the next open, and sled gets
         // the values derived from the parsed line (so replay reproduces them byte for byte).
         let raw = check_line(&line.as_bytes()[..line.len() - 1], seq, &self.head).map_err(|r| {
@@ -1911,6 +1949,7 @@ impl Store {
             ts: raw.ts.clone(),
             ops: typed_ops(&raw).map_err(invalid)?,
             hash: hash.clone(),
+            sig: raw.sig.clone(),
         };
         let effects = effects_of(&entry).map_err(invalid)?;
 
@@ -2504,6 +2543,7 @@ mod tests {
             ts,
             ops: &ops,
             hash: &hash,
+            sig: None,
         })
         .unwrap();
         std::fs::write(&p, line + "\n").unwrap();
@@ -2553,7 +2593,7 @@ mod tests {
         // Simulate a crash after the journal append, before sled: append a valid line directly.
         let scan = scan_journal(&dir.path().join(JOURNAL_FILE)).unwrap();
         let head = scan.entries.last().unwrap().hash.clone();
-        let (line, _) = encode_line(3, &head, &now_ts(), &[set("E", "A", "2", "6")]).unwrap();
+        let (line, _) = encode_line(3, &head, &now_ts(), &[set("E", "A", "2", "6")], None).unwrap();
         let mut f = OpenOptions::new()
             .append(true)
             .open(dir.path().join(JOURNAL_FILE))
@@ -2579,6 +2619,43 @@ mod tests {
         std::fs::remove_file(dir.path().join(JOURNAL_FILE)).unwrap();
         let e = Store::open(dir.path(), &ident()).unwrap_err();
         assert!(matches!(e, StoreError::JournalMissing { .. }), "{e}");
+    }
+
+    #[test]
+    fn signed_commits_carry_the_owners_signature_over_their_hash() {
+        use ed25519_dalek::{Signer as _, Verifier as _};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let public = key.verifying_key();
+        let signer: Signer =
+            Box::new(move |b: &[u8]| format!("ed25519:{}", hex::encode(key.sign(b).to_bytes())));
+        {
+            let (mut s, _) = Store::open_signed(&db, &ident(), Some(signer)).unwrap();
+            s.commit(vec![set("E01", "A1", "1.1", "3")]).unwrap();
+        }
+        let (snap, _) = Store::open_read_only(&db, &ident()).unwrap();
+        let entries = snap.audit_entries().unwrap();
+        assert_eq!(entries.len(), 2, "the creation commit is signed too");
+        for e in &entries {
+            let sig = e.sig.as_deref().expect("signed line");
+            let raw: [u8; 64] = hex::decode(sig.strip_prefix("ed25519:").unwrap())
+                .unwrap()
+                .try_into()
+                .unwrap();
+            let sig = ed25519_dalek::Signature::from_bytes(&raw);
+            assert!(
+                public.verify(e.hash.as_bytes(), &sig).is_ok(),
+                "line {}",
+                e.seq
+            );
+            assert!(public.verify(e.prev.as_bytes(), &sig).is_err());
+        }
+        // an unsigned writer appends unsigned lines; the chain still verifies
+        drop(snap);
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        s.commit(vec![set("E01", "A1", "1.2", "4")]).unwrap();
+        assert!(s.audit_entries().unwrap()[2].sig.is_none());
     }
 
     #[test]

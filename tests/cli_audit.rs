@@ -147,8 +147,13 @@ fn forge(journal: &Path, line: usize, from: &str, to: &str) {
         let (seq, ts, ops) = (&v["seq"], &v["ts"], &v["ops"]);
         let body = format!("{{\"seq\":{seq},\"ts\":{ts},\"ops\":{ops}}}");
         let hash = hex::encode(sha2::Sha256::digest(format!("{prev}{body}").as_bytes()));
+        // a signature, if any, is kept: the forger cannot make a new one
+        let sig = match v.get("sig") {
+            Some(sig) => format!(",\"sig\":{sig}"),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "{{\"seq\":{seq},\"prev\":\"{prev}\",\"ts\":{ts},\"ops\":{ops},\"hash\":\"{hash}\"}}\n"
+            "{{\"seq\":{seq},\"prev\":\"{prev}\",\"ts\":{ts},\"ops\":{ops},\"hash\":\"{hash}\"{sig}}}\n"
         ));
         prev = hash;
     }
@@ -570,4 +575,135 @@ fn status_and_sheet_export_read_without_writing() {
             "{what}: status or sheet export wrote"
         );
     }
+}
+
+/// The fixture panel with a key for the chair (E01): the chair database is signed.
+fn keyed_chair(tmp: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = fixture_panel(tmp);
+    let keys = tmp.join("keys");
+    let (pk, _, _) = panel::sheet::keys::keygen(&keys, "E01", false).unwrap();
+    let cfg_path = dir.join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    assert_eq!(cfg["chair"], "E01");
+    for e in cfg["experts"].as_array_mut().unwrap() {
+        if e["id"] == "E01" {
+            e["public_key"] = panel::sheet::keys::public_key_string(&pk).into();
+        }
+    }
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    let db = tmp.join("chair");
+    let mut sheets: Vec<PathBuf> = std::fs::read_dir(dir.join("sheets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".sheet.json"))
+        .collect();
+    sheets.sort();
+    // without the chair's key the chair database is not written at all
+    panel_cmd()
+        .arg("merge")
+        .arg(&dir)
+        .args(&sheets)
+        .arg("--db")
+        .arg(&db)
+        .env("PANEL_KEY_DIR", tmp.join("no-keys"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no secret key of E01"));
+    assert!(!db.exists());
+    panel_cmd()
+        .arg("merge")
+        .arg(&dir)
+        .args(&sheets)
+        .arg("--db")
+        .arg(&db)
+        .env("PANEL_KEY_DIR", &keys)
+        .assert()
+        .success();
+    (dir, db, keys)
+}
+
+#[test]
+fn signed_chair_journal_forged_and_rechained_fails_naming_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, db, _keys) = keyed_chair(tmp.path());
+    let text = std::fs::read_to_string(db.join("journal.jsonl")).unwrap();
+    assert!(
+        text.lines().all(|l| l.contains("\"sig\":\"ed25519:")),
+        "{text}"
+    );
+    panel_cmd()
+        .args(["audit", "verify"])
+        .arg(&db)
+        .arg("--panel")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("every line signed by E01"));
+    panel_cmd()
+        .arg("results")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .success();
+    // rewrite line 2 and rechain, and delete the index that would also tell
+    forge(
+        &db.join("journal.jsonl"),
+        2,
+        "\"value\":\"3\"",
+        "\"value\":\"1\"",
+    );
+    std::fs::remove_dir_all(db.join("sled")).unwrap();
+    let before = hash_tree(&db);
+    panel_cmd()
+        .args(["audit", "verify"])
+        .arg(&db)
+        .arg("--panel")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "line 2: the signature does not match",
+        ));
+    panel_cmd()
+        .arg("results")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "line 2: the signature does not match",
+        ));
+    assert_eq!(hash_tree(&db), before);
+}
+
+#[test]
+fn summary_shows_the_journal_head_that_audit_verify_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, db) = merged_chair(tmp.path());
+    let head = head_of(&db.join("journal.jsonl"));
+    let o = panel_cmd()
+        .arg("results")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .args(["--format", "summary-md"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains(&format!("**数据锚点 Journal head：`{head}`**")),
+        "{md}"
+    );
+    panel_cmd()
+        .args(["audit", "verify"])
+        .arg(&db)
+        .args(["--head", &head])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is line 5 of 5"));
 }

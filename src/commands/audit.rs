@@ -41,9 +41,18 @@ fn find_head(entries: &[store::JournalEntry], given: &str) -> Result<Option<u64>
         .map(|e| e.seq))
 }
 
-/// `panel audit verify <DB> [--head HASH]`: read-only; exit 1 when the journal is damaged,
-/// disagrees with the sled index, or does not contain the given head.
-pub fn verify(db: &Path, head: Option<&str>) -> Result<Output> {
+/// The role recorded in the journal's first commit.
+fn journal_role(entries: &[store::JournalEntry]) -> Option<String> {
+    entries.first()?.ops.iter().rev().find_map(|op| match op {
+        store::Op::Meta { key, value } if key == "role" => Some(value.clone()),
+        _ => None,
+    })
+}
+
+/// `panel audit verify <DB> [--head HASH] [--panel DIR]`: read-only; exit 1 when the journal
+/// is damaged, disagrees with the sled index, does not contain the given head, or (with the
+/// panel) is not signed throughout by an owner who has a key.
+pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result<Output> {
     let dir = db_dir(db);
     let journal = dir.join("journal.jsonl");
     if !journal.is_file() {
@@ -78,6 +87,43 @@ pub fn verify(db: &Path, head: Option<&str>) -> Result<Output> {
         return Ok((out, err, 1));
     }
     let mut code = 0;
+    let signed = ins.entries.iter().filter(|e| e.sig.is_some()).count();
+    let signatures = match panel_dir {
+        None if signed == 0 => "no line is signed".to_string(),
+        None => format!(
+            "{signed} of {n} line(s) carry a signature, not checked (pass --panel <PANEL_DIR> \
+             to check them against the owner's key)"
+        ),
+        Some(pd) => {
+            let panel = crate::panel::Panel::open(pd)?;
+            let role = journal_role(&ins.entries).unwrap_or_default();
+            match crate::sheet::keys::owner_key(&panel, &role).map_err(|e| anyhow::anyhow!(e))? {
+                None => format!(
+                    "the owner of this {role} database has no public_key in {}: nothing to \
+                     check signatures against (anchor it with --head)",
+                    pd.join("panel.json").display()
+                ),
+                Some((owner, key)) => {
+                    match crate::sheet::keys::check_journal_signatures(&ins.entries, &key) {
+                        Ok(()) => format!("every line signed by {owner}"),
+                        Err((line, reason)) => {
+                            let _ = writeln!(
+                                err,
+                                "FAILED {}: line {line}: {reason}. The roster gives {owner} (the \
+                                 owner of this {role} database) a public_key, so every line \
+                                 carries {owner}'s signature over its hash: the journal was \
+                                 rewritten from line {line} on (or written without the key). \
+                                 Restore it from a backup.",
+                                journal.display()
+                            );
+                            code = 1;
+                            format!("signature check failed at line {line}")
+                        }
+                    }
+                }
+            }
+        }
+    };
     if let Some(h) = head {
         match find_head(&ins.entries, h)? {
             Some(line) => {
@@ -108,7 +154,7 @@ pub fn verify(db: &Path, head: Option<&str>) -> Result<Output> {
     }
     let _ = writeln!(
         out,
-        "{} {}: {n} commit(s), chain intact, head {}{}; {evidence}",
+        "{} {}: {n} commit(s), chain intact, head {}{}; {evidence}; {signatures}",
         if code == 0 { "ok" } else { "checked" },
         journal.display(),
         ins.head(),

@@ -98,6 +98,32 @@ impl ResultsArgs {
     }
 }
 
+/// When the roster gives the chair (panel.json `chair`) a key, every commit of the chair
+/// database must carry the chair's signature over its hash: a rewritten journal fails here,
+/// naming its first bad line.
+fn check_chair_signatures(panel: &Panel, store: &crate::store::Store, db: &Path) -> Result<()> {
+    let Some((chair, key)) =
+        sheet::keys::owner_key(panel, "chair").map_err(|e| anyhow::anyhow!(e))?
+    else {
+        return Ok(());
+    };
+    let entries = store.audit_entries()?;
+    if let Err((line, reason)) = sheet::keys::check_journal_signatures(&entries, &key) {
+        anyhow::bail!(
+            "chair database {}: journal {} line {line}: {reason}. panel.json gives the chair \
+             {chair} a public_key, so every commit of the chair database carries {chair}'s \
+             signature: this journal was rewritten (or written without the chair's key). \
+             Nothing was read from it; `panel audit verify {} --panel {}` shows the evidence. \
+             Restore the database from a backup.",
+            db.display(),
+            store.journal_path().display(),
+            db.display(),
+            panel.dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// Computes the report (without rendering it).
 pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
     report_with_notes(a, format).map(|(r, _)| r)
@@ -124,6 +150,7 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
             };
             let (store, warnings) = source::open_chair(&panel, &db)?;
             notes = warnings;
+            check_chair_signatures(&panel, &store, &db)?;
             export::build_from_store(&panel, &store, &db, &o)?
         }
     };

@@ -38,7 +38,8 @@ fn open_chair(panel: &Panel, db: Option<&Path>, err: &mut String) -> Result<Stor
         rubric_sha256: panel.rubric.sha256.clone(),
         role: "chair".into(),
     };
-    let (store, rep) = Store::open(&path, &ident)?;
+    let signer = super::chair::chair_signer(panel, None)?;
+    let (store, rep) = Store::open_signed(&path, &ident, signer)?;
     report_open(&path, &rep, err);
     Ok(store)
 }

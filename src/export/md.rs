@@ -64,6 +64,27 @@ fn source_line(rep: &Report) -> String {
     }
 }
 
+/// The 评审汇总表's anchor, in full and in bold: the chair journal's head (checked later with
+/// `panel audit verify <DB> --head <HASH>`), or the scores file's sha256.
+fn anchor_line(rep: &Report) -> String {
+    match &rep.source {
+        SourceInfo::Db {
+            journal_seq,
+            journal_head,
+            ..
+        } => format!(
+            "**数据锚点 Journal head：`{journal_head}`**（组长数据库第 {journal_seq} 次提交 chair \
+             journal commit {journal_seq}；核对 verify：`panel audit verify <DB> --head \
+             {journal_head}`）\n\n"
+        ),
+        SourceInfo::Csv { path, sha256, .. } => format!(
+            "**数据锚点 Scores file：`{}` sha256 `{}`**\n\n",
+            super::json::file_name(path),
+            sha256.as_deref().unwrap_or("not computed")
+        ),
+    }
+}
+
 fn opt_text<T: ToString>(v: Option<T>, none: &str) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| none.to_string())
 }
@@ -370,6 +391,7 @@ pub fn to_summary_markdown(rep: &Report) -> String {
     let _ = writeln!(o, "# {}\n", rep.rubric.title);
     o.push_str("## 评审汇总表\n\n");
     let _ = writeln!(o, "评审组：{}（{}）\n", rep.panel.title, rep.panel.id);
+    o.push_str(&anchor_line(rep));
     let _ = writeln!(
         o,
         "计分方法：{}；有效评分不少于{}份；入围分数线{}分；入围名额{}；单项资助上限{}。\n",
