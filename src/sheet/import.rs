@@ -18,6 +18,7 @@ use super::verify::check_value;
 use super::{
     dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError, MAX_SHEET_BYTES,
 };
+use crate::rubric::value_check;
 use crate::store::{AppStatus, Op, Store};
 
 /// One problem of a CSV file, 1-based line (the header is line 1) and column.
@@ -58,26 +59,6 @@ pub struct ImportReport {
 
 const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
 const MAX_PROBLEMS: usize = 50;
-
-fn plain_decimal(s: &str) -> Result<Decimal, String> {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    if s.contains(',') {
-        return Err(format!(
-            "value {s:?} uses a comma; write decimals with a dot, e.g. \"4.5\""
-        ));
-    }
-    if body.is_empty()
-        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        || body.bytes().filter(|b| *b == b'.').count() > 1
-        || body.starts_with('.')
-        || body.ends_with('.')
-    {
-        return Err(format!(
-            "value {s:?} is not a number; write a plain decimal such as \"4.5\""
-        ));
-    }
-    Decimal::from_str_exact(s).map_err(|e| format!("value {s:?} is not a decimal ({e})"))
-}
 
 /// Parses and validates a CSV file's bytes against the panel. Returns every valid row, or
 /// all problems found (up to 50), each with its line and column.
@@ -243,11 +224,16 @@ pub fn parse_csv(
                 }
             },
         };
-        let value = match plain_decimal(value_text) {
+        // The written form here, range, decimal places and step in `check_value`: the one
+        // value check (`rubric::value_check`).
+        let value = match value_check::parse_score(value_text).and_then(|v| match item {
+            Some(it) => value_check::check_places(v, it.max(), it.step()).map(|()| v),
+            None => Ok(v),
+        }) {
             Ok(v) => Some(v),
-            Err(m) => {
+            Err(problem) => {
                 ok = false;
-                p(4, m);
+                p(4, problem.message);
                 None
             }
         };

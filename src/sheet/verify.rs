@@ -10,6 +10,7 @@ use super::{
     keys, read_limited, refused, sha256_hex, sig_path, PanelView, Refusal, Sheet, SheetError,
     SHEET_SCHEMA,
 };
+use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{num::show, Item};
 use crate::store::AppStatus;
 
@@ -201,31 +202,21 @@ pub(crate) fn check_value(
     reason: Option<&str>,
     suggestion: Option<Decimal>,
 ) -> Result<(), (Refusal, String)> {
-    let max = item.max();
-    if value < Decimal::ZERO || value > max {
-        return Err((
-            Refusal::OutOfRange,
-            format!(
-                "value {} is outside the item's range 0–{}; enter a value in range",
-                value,
-                show(max)
-            ),
-        ));
-    }
+    // The one value check (range, decimal places, step); a rule item may also carry its
+    // computed suggestion exactly.
     let is_rule = !item.is_expert();
+    // A sheet's value is a stored decimal, not typed text: its form (decimal places) is
+    // checked where text comes in (`import`, the screen, `--scores`).
+    if let Err(p) = value_check::check_score(value.normalize(), item.max(), item.step()) {
+        let exact_suggestion = is_rule && suggestion == Some(value);
+        match p.fault {
+            ValueFault::OutOfRange => return Err((Refusal::OutOfRange, p.message)),
+            _ if exact_suggestion => return Ok(()),
+            _ => return Err((Refusal::OffStep, p.message)),
+        }
+    }
     if is_rule && suggestion == Some(value) {
         return Ok(());
-    }
-    let step = item.step();
-    if step > Decimal::ZERO && !(value % step).is_zero() {
-        return Err((
-            Refusal::OffStep,
-            format!(
-                "value {} is not a multiple of the item's step {}; round it to the step",
-                value,
-                show(step)
-            ),
-        ));
     }
     if is_rule {
         if let Some(s) = suggestion {
