@@ -141,12 +141,15 @@ impl Panel {
             file: bdir.clone(),
             cause,
         })?;
-        let mut paths: Vec<PathBuf> = rd
+        let mut candidates: Vec<PathBuf> = rd
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.is_dir())
             .collect();
-        paths.sort();
+        candidates.sort();
+        // Symlinks only inside the folder and never a second path to a bundle; FIFOs and
+        // devices never read.
+        let (paths, skipped) = bundle::select_entries(&candidates, &bdir);
         if paths.is_empty() && !rubric.rubric.eligibility.is_empty() {
             return Err(PanelError::Invalid {
                 file: file.clone(),
@@ -161,7 +164,7 @@ impl Panel {
         }
 
         let mut bundles: Vec<LoadedBundle> = Vec::new();
-        let mut invalid = Vec::new();
+        let mut invalid = skipped;
         let mut by_code: BTreeMap<String, PathBuf> = BTreeMap::new();
         for p in paths {
             match bundle::load_bundle(&p, &rubric.rubric) {
@@ -188,6 +191,7 @@ impl Panel {
             }
         }
         bundles.sort_by(|a, b| a.bundle.code.cmp(&b.bundle.code));
+        invalid.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Panel {
             dir: dir.to_path_buf(),
             config,
