@@ -36,6 +36,18 @@ pub struct PanelConfig {
     /// Expert id of the panel chair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chair: Option<String>,
+    /// `"required"` (the default): every roster expert's sheet must be signed, so an expert
+    /// without `public_key` is refused at merge; `"optional"`: unsigned sheets of experts
+    /// without a key are accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<String>,
+}
+
+impl PanelConfig {
+    /// Whether sheets must be signed (`signatures` absent or `"required"`).
+    pub fn signatures_required(&self) -> bool {
+        self.signatures.as_deref() != Some("optional")
+    }
 }
 
 fn d_bundles() -> String {
@@ -282,6 +294,13 @@ fn validate_config(file: &Path, c: &PanelConfig) -> Result<(), PanelError> {
         if !seen.contains(ch.as_str()) {
             return Err(bad(format!(
                 "`chair` `{ch}` is not an expert id of the roster"
+            )));
+        }
+    }
+    if let Some(s) = &c.signatures {
+        if s != "required" && s != "optional" {
+            return Err(bad(format!(
+                "`signatures` is {s:?}; write \"required\" (the default) or \"optional\""
             )));
         }
     }

@@ -83,8 +83,14 @@ fn fixture_panel(tmp: &Path) -> PathBuf {
     dir
 }
 
+/// `panel` with the demo panel's keys (the chair, E01, signs the chair database).
 fn panel_cmd() -> Command {
-    Command::cargo_bin("panel").unwrap()
+    let mut c = Command::cargo_bin("panel").unwrap();
+    c.env(
+        "PANEL_KEY_DIR",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024/keys"),
+    );
+    c
 }
 
 /// The fixture's four sheets merged into a chair database by `panel merge`.
@@ -599,17 +605,42 @@ fn keyed_chair(tmp: &Path) -> (PathBuf, PathBuf, PathBuf) {
         .filter(|p| p.to_string_lossy().ends_with(".sheet.json"))
         .collect();
     sheets.sort();
-    // without the chair's key the chair database is not written at all
+    // without the chair's key the chair database is written unsigned, with a warning, and
+    // `results` refuses it
+    let unsigned = tmp.join("unsigned");
+    panel_cmd()
+        .arg("merge")
+        .arg(&dir)
+        .args(&sheets)
+        .arg("--db")
+        .arg(&unsigned)
+        .env("PANEL_KEY_DIR", tmp.join("no-keys"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no secret key of E01"));
+    panel_cmd()
+        .arg("results")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&unsigned)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 1: the line is not signed"));
+    // with another key than the roster's, nothing is written
+    let other = tmp.join("other-keys");
+    panel::sheet::keys::keygen(&other, "E01", false).unwrap();
     panel_cmd()
         .arg("merge")
         .arg(&dir)
         .args(&sheets)
         .arg("--db")
         .arg(&db)
-        .env("PANEL_KEY_DIR", tmp.join("no-keys"))
+        .env("PANEL_KEY_DIR", &other)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("no secret key of E01"));
+        .stderr(predicate::str::contains(
+            "is not the public_key the roster gives",
+        ));
     assert!(!db.exists());
     panel_cmd()
         .arg("merge")

@@ -186,6 +186,38 @@ fn valid_sheet_without_its_signature_is_refused() {
 }
 
 #[test]
+fn unsigned_sheet_of_an_expert_without_a_key_is_refused_unless_signatures_are_optional() {
+    let mut f = fixture();
+    let p = f.tp.export(&mut f.e03_store, "E03", "E03-2.sheet.json");
+    // the default (panel.json without "signatures"): required
+    let cfg_path = f.tp.dir.join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg.as_object_mut().unwrap().remove("signatures");
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    assert!(f.tp.view().signatures_required);
+    let msg = refuse(
+        &mut f,
+        &p,
+        Refusal::SignatureMissing,
+        "expert E03 has no public_key",
+    );
+    assert!(msg.contains("\"signatures\": \"optional\""), "{msg}");
+    // explicitly optional: merged
+    cfg["signatures"] = "optional".into();
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    assert!(!f.tp.view().signatures_required);
+    sheet::merge_sheet_view(&f.tp.view(), &mut f.chair, &p).unwrap();
+    // any other value is refused when the panel is opened
+    cfg["signatures"] = "sometimes".into();
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    let e = panel::panel::Panel::open(&f.tp.dir)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`signatures`"), "{e}");
+}
+
+#[test]
 fn another_panel_or_rubric_is_refused() {
     let mut f = fixture();
     let mut s = load(&f.e03);

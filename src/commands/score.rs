@@ -288,18 +288,20 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
     need_terminal("demo", "run it in a terminal".into())?;
     let (w, h) = tui::term::terminal_size();
     let color = tui::color_enabled();
-    // the demo's expert signs nothing: keys of a real installation are never used
-    let keys = root.join("keys");
-    let app = expert_app(&panel, store, &expert, Some(keys), lang, color, (w, h))?;
-    let mut chair = super::chair::chair_app_keyed(
+    // the demo signs with its own demo keys (materialized in <demo>/keys/, the roster holds
+    // their public keys): keys of a real installation are never used
+    let keys = dir.join("keys");
+    let app = expert_app(
         &panel,
-        &chair_db,
-        true,
+        store,
+        &expert,
+        Some(keys.clone()),
         lang,
         color,
         (w, h),
-        Some(&root.join("keys")),
     )?;
+    let mut chair =
+        super::chair::chair_app_keyed(&panel, &chair_db, true, lang, color, (w, h), Some(&keys))?;
     // the demo's sheets (E02–E05) are merged now; E01's as they are submitted
     tui::chair::tick(&mut chair);
     let mut demo = tui::demo::Demo::new(app, chair);

@@ -235,6 +235,9 @@ pub struct PanelView {
     pub rubric: rubric::Loaded,
     pub experts: Vec<RosterEntry>,
     pub apps: BTreeMap<String, AppInfo>,
+    /// panel.json `signatures` is not `"optional"`: a roster expert without a key is
+    /// refused at merge ([`PanelView::new`] starts with `true`).
+    pub signatures_required: bool,
 }
 
 impl PanelView {
@@ -270,12 +273,13 @@ impl PanelView {
             rubric,
             experts,
             apps: map,
+            signatures_required: true,
         }
     }
 
     /// The view of an opened panel (its valid bundles only).
     pub fn from_panel(panel: &Panel) -> PanelView {
-        PanelView::new(
+        let mut view = PanelView::new(
             &panel.dir,
             &panel.config.id,
             panel.rubric.clone(),
@@ -292,7 +296,9 @@ impl PanelView {
                 .bundles
                 .iter()
                 .map(|b| (b.bundle.code.clone(), b.sha256.clone(), &b.facts)),
-        )
+        );
+        view.signatures_required = panel.config.signatures_required();
+        view
     }
 
     pub fn expert(&self, id: &str) -> Option<&RosterEntry> {

@@ -177,6 +177,23 @@ pub fn verify_sheet(
             })?;
             SignatureState::Verified
         }
+        (None, _) if view.signatures_required => {
+            return Err(refused(
+                file,
+                Refusal::SignatureMissing,
+                "",
+                format!(
+                    "expert {} has no public_key in {}, and signatures are required: without \
+                     a key anyone could write this expert's sheet. Have the expert run `panel \
+                     keygen --expert {}` and put the printed public key in the roster (then \
+                     export again, signed), or set \"signatures\": \"optional\" in panel.json \
+                     to accept unsigned sheets",
+                    sheet.expert,
+                    view.config_file().display(),
+                    sheet.expert
+                ),
+            ));
+        }
         (None, Some(_)) => SignatureState::NotCheckable,
         (None, None) => SignatureState::Unsigned,
     };
