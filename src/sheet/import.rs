@@ -372,9 +372,11 @@ pub fn import_csv_view(
             states.insert(expert.clone(), st);
         }
     }
-    let mut ops = Vec::new();
+    // The operations of each (expert, application) pair stay in one commit.
+    let mut groups: Vec<Vec<Op>> = Vec::with_capacity(targets.len());
     let mut changed = Vec::new();
     for ((expert, app), t) in &targets {
+        let mut ops = Vec::new();
         let st = &states[expert];
         let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| a == app).collect();
         for (a, item) in &held {
@@ -446,12 +448,14 @@ pub fn import_csv_view(
             status: AppStatus::Submitted,
             reason: None,
         });
+        groups.push(ops);
     }
+    drop(states);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    ops.push(Op::Audit {
+    let audit = Op::Audit {
         kind: "import".into(),
         detail: json!({
             "file": file_name,
@@ -464,7 +468,7 @@ pub fn import_csv_view(
                 "before": c.before.map(dec_text), "after": c.after.map(dec_text)
             })).collect::<Vec<_>>(),
         }),
-    });
+    };
     let chair_seq = if dry_run {
         None
     } else {
@@ -474,11 +478,13 @@ pub fn import_csv_view(
                 message: "no chair database to import into; pass --db".into(),
             });
         };
-        let receipt = store.commit(ops).map_err(store_err(format!(
-            "{}: import refused by the chair database, nothing was written",
-            path.display()
-        )))?;
-        Some(receipt.seq)
+        Some(commit_in_batches(
+            store,
+            groups,
+            audit,
+            path,
+            IMPORT_BATCH_OPS,
+        )?)
     };
     Ok(ImportReport {
         file: path.to_path_buf(),
@@ -491,6 +497,52 @@ pub fn import_csv_view(
     })
 }
 
+/// Operations per commit of an import (a pair's operations are never split): bounded
+/// memory and journal lines for imports of hundreds of thousands of rows.
+pub const IMPORT_BATCH_OPS: usize = 20_000;
+
+/// Commits the pairs' operations in batches of about [`IMPORT_BATCH_OPS`], the import's
+/// one audit record in the last. Every row was checked before the first commit, so only a
+/// failure of the disk can stop it midway: the error then says which commits were written
+/// (importing the same file again completes it: an import sets values, it does not add).
+fn commit_in_batches(
+    store: &mut Store,
+    groups: Vec<Vec<Op>>,
+    audit: Op,
+    path: &Path,
+    batch_ops: usize,
+) -> Result<u64, SheetError> {
+    let mut batches: Vec<Vec<Op>> = vec![Vec::new()];
+    for g in groups {
+        let last = batches.last_mut().expect("one batch");
+        if !last.is_empty() && last.len() + g.len() > batch_ops {
+            batches.push(g);
+        } else {
+            last.extend(g);
+        }
+    }
+    batches.last_mut().expect("one batch").push(audit);
+    let n = batches.len();
+    let first_seq = store.seq() + 1;
+    let mut seq = store.seq();
+    for (i, ops) in batches.into_iter().enumerate() {
+        let written = if i == 0 {
+            "nothing was written".to_string()
+        } else {
+            format!(
+                "commits {first_seq}–{seq} ({i} of {n} batches) were written and the import \
+                 is incomplete; import the same file again to complete it"
+            )
+        };
+        let receipt = store.commit(ops).map_err(store_err(format!(
+            "{}: import refused by the chair database, {written}",
+            path.display()
+        )))?;
+        seq = receipt.seq;
+    }
+    Ok(seq)
+}
+
 /// [`import_csv_view`] for an opened panel, committing into `store`.
 pub fn import_csv(
     panel: &crate::panel::Panel,
@@ -498,4 +550,58 @@ pub fn import_csv(
     path: &Path,
 ) -> Result<ImportReport, SheetError> {
     import_csv_view(&PanelView::from_panel(panel), Some(store), path, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreIdentity};
+
+    #[test]
+    fn batches_keep_pairs_whole_and_the_audit_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let ident = StoreIdentity {
+            panel_id: "p".into(),
+            rubric_sha256: "0".repeat(64),
+            role: "chair".into(),
+        };
+        let (mut store, _) = Store::open(&dir.path().join("db"), &ident).unwrap();
+        let pair = |app: &str, n: usize| -> Vec<Op> {
+            let mut v: Vec<Op> = (0..n)
+                .map(|i| Op::SetScore {
+                    expert: "E01".into(),
+                    app: app.into(),
+                    item: format!("I{i}"),
+                    value: Decimal::from(1),
+                    reason: None,
+                })
+                .collect();
+            v.push(Op::SetStatus {
+                expert: "E01".into(),
+                app: app.into(),
+                status: AppStatus::Submitted,
+                reason: None,
+            });
+            v
+        };
+        // pairs of 4, 4, 4 and 2 operations; batches of at most 8: [4+4], [4+2+audit]
+        let groups = vec![pair("A", 3), pair("B", 3), pair("C", 3), pair("D", 1)];
+        let audit = Op::Audit {
+            kind: "import".into(),
+            detail: serde_json::json!({"rows": 10}),
+        };
+        let before = store.seq();
+        let last = commit_in_batches(&mut store, groups, audit, Path::new("x.csv"), 8).unwrap();
+        assert_eq!(last, before + 2);
+        let entries = store.audit_entries().unwrap();
+        let sizes: Vec<usize> = entries[before as usize..]
+            .iter()
+            .map(|e| e.ops.len())
+            .collect();
+        assert_eq!(sizes, vec![8, 7]);
+        let audits = store.audit_records();
+        assert_eq!(audits.len(), 1, "one audit record for the whole import");
+        assert_eq!(audits[0].seq, last);
+        assert_eq!(store.statuses_for("E01").len(), 4);
+    }
 }
