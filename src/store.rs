@@ -34,6 +34,8 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 const LOCK_FILE: &str = "LOCK";
 const JOURNAL_FILE: &str = "journal.jsonl";
 const SLED_DIR: &str = "sled";
+/// sled's page cache (its default is 1 GiB).
+const SLED_CACHE_BYTES: u64 = 32 << 20;
 
 /// Meta keys maintained by the store itself; `Op::Meta` may not set them.
 pub const RESERVED_META_KEYS: [&str; 7] = [
@@ -960,14 +962,20 @@ enum SledFailure {
 }
 
 fn open_sled(dir: &Path) -> Result<Sled, SledFailure> {
-    let db = sled::Config::new().path(dir).open().map_err(|e| {
-        let text = e.to_string();
-        if text.contains("could not acquire lock") {
-            SledFailure::Locked(text)
-        } else {
-            SledFailure::Broken(format!("sled could not open it: {text}"))
-        }
-    })?;
+    // sled's page cache defaults to 1 GiB; the index is rebuilt from the journal anyway, so
+    // a small cache bounds the memory of large imports and merges.
+    let db = sled::Config::new()
+        .path(dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .map_err(|e| {
+            let text = e.to_string();
+            if text.contains("could not acquire lock") {
+                SledFailure::Locked(text)
+            } else {
+                SledFailure::Broken(format!("sled could not open it: {text}"))
+            }
+        })?;
     let mut trees = Vec::with_capacity(keys::TREES.len());
     for name in keys::TREES {
         trees.push(

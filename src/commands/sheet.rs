@@ -335,12 +335,19 @@ pub fn import(panel_dir: &Path, csv: &Path, db: Option<&Path>, dry_run: bool) ->
                 r.rows,
                 r.pairs.len(),
                 experts.len(),
-                r.changed.len(),
+                r.changed_count,
                 r.filled
             );
             if dry_run {
                 for (e, c) in &r.changed {
                     change_lines(&mut out, e, std::slice::from_ref(c));
+                }
+                if r.changed_count > r.changed.len() {
+                    let _ = writeln!(
+                        out,
+                        "    … and {} more change(s)",
+                        r.changed_count - r.changed.len()
+                    );
                 }
                 let _ = writeln!(err, "dry run: nothing was written");
             }

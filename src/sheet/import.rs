@@ -49,8 +49,10 @@ pub struct ImportReport {
     pub rows: usize,
     /// (expert, application) pairs submitted by the file.
     pub pairs: Vec<(String, String)>,
-    /// (expert, change).
+    /// (expert, change), the first [`AUDIT_CHANGES_MAX`] of them.
     pub changed: Vec<(String, Change)>,
+    /// Number of changes (also beyond those listed in `changed`).
+    pub changed_count: usize,
     /// Values filled in from rule suggestions.
     pub filled: usize,
     /// Chair journal commit, `None` in a dry run.
@@ -330,28 +332,25 @@ pub fn import_csv_view(
     debug_assert!(bytes.len() as u64 <= MAX_SHEET_BYTES);
     let rows = parse_csv(view, path, &bytes)?;
     let sha256 = sha256_hex(&bytes);
+    drop(bytes);
     // Target per (expert, app): item → (value, reason, comment).
     type Target = BTreeMap<String, (Decimal, Option<String>, Option<String>)>;
     let mut targets: BTreeMap<(String, String), Target> = BTreeMap::new();
-    for row in &rows {
+    let n_rows = rows.len();
+    // The rows are consumed (their strings move into the targets): one copy in memory.
+    for row in rows {
         let info = &view.apps[&row.application];
         let sugg = info.suggestions.get(&row.item).copied();
         let is_override = sugg.is_some_and(|s| s != row.value);
+        let reason = if is_override {
+            row.comment.clone()
+        } else {
+            None
+        };
         targets
-            .entry((row.expert.clone(), row.application.clone()))
+            .entry((row.expert, row.application))
             .or_default()
-            .insert(
-                row.item.clone(),
-                (
-                    row.value,
-                    if is_override {
-                        row.comment.clone()
-                    } else {
-                        None
-                    },
-                    row.comment.clone(),
-                ),
-            );
+            .insert(row.item, (row.value, reason, row.comment));
     }
     let mut filled = 0;
     for ((_, app), t) in targets.iter_mut() {
@@ -372,13 +371,33 @@ pub fn import_csv_view(
             states.insert(expert.clone(), st);
         }
     }
-    // The operations of each (expert, application) pair stay in one commit.
-    let mut groups: Vec<Vec<Op>> = Vec::with_capacity(targets.len());
+    let mut store = match (dry_run, store) {
+        (true, _) => None,
+        (false, Some(s)) => Some(s),
+        (false, None) => {
+            return Err(SheetError::Invalid {
+                path: path.to_path_buf(),
+                message: "no chair database to import into; pass --db".into(),
+            })
+        }
+    };
+    let pairs: Vec<(String, String)> = targets.keys().cloned().collect();
+    // Every row was checked: the pairs' operations are committed as they are built, in
+    // batches of about IMPORT_BATCH_OPS (a pair's operations never split), the import's one
+    // audit record in the last (see `Batches`).
+    let mut batches = Batches::new(path, IMPORT_BATCH_OPS);
     let mut changed = Vec::new();
-    for ((expert, app), t) in &targets {
+    let mut changed_count = 0usize;
+    let mut note_change = |expert: &str, c: Change| {
+        changed_count += 1;
+        if changed.len() < AUDIT_CHANGES_MAX {
+            changed.push((expert.to_string(), c));
+        }
+    };
+    for ((expert, app), t) in targets {
         let mut ops = Vec::new();
-        let st = &states[expert];
-        let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| a == app).collect();
+        let st = &states[&expert];
+        let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| *a == app).collect();
         for (a, item) in &held {
             if !t.contains_key(item) {
                 ops.push(Op::ClearScore {
@@ -386,18 +405,30 @@ pub fn import_csv_view(
                     app: a.clone(),
                     item: item.clone(),
                 });
-                changed.push((
-                    expert.clone(),
+                note_change(
+                    &expert,
                     Change {
                         app: a.clone(),
                         item: item.clone(),
                         before: st.scores.get(&(a.clone(), item.clone())).map(|x| x.0),
                         after: None,
                     },
-                ));
+                );
             }
         }
-        for (item, (value, reason, _)) in t {
+        for (item, (value, reason, _)) in &t {
+            let before = st.scores.get(&(app.clone(), item.clone())).map(|x| x.0);
+            if before.map(dec_text) != Some(dec_text(*value)) {
+                note_change(
+                    &expert,
+                    Change {
+                        app: app.clone(),
+                        item: item.clone(),
+                        before,
+                        after: Some(*value),
+                    },
+                );
+            }
             ops.push(Op::SetScore {
                 expert: expert.clone(),
                 app: app.clone(),
@@ -405,23 +436,11 @@ pub fn import_csv_view(
                 value: *value,
                 reason: reason.clone(),
             });
-            let before = st.scores.get(&(app.clone(), item.clone())).map(|x| x.0);
-            if before.map(dec_text) != Some(dec_text(*value)) {
-                changed.push((
-                    expert.clone(),
-                    Change {
-                        app: app.clone(),
-                        item: item.clone(),
-                        before,
-                        after: Some(*value),
-                    },
-                ));
-            }
         }
         for ((a, item), _) in st
             .comments
             .iter()
-            .filter(|((a, i), _)| a == app && !i.is_empty())
+            .filter(|((a, i), _)| *a == app && !i.is_empty())
         {
             if t.get(item).and_then(|x| x.2.as_ref()).is_none() {
                 ops.push(Op::SetComment {
@@ -437,110 +456,69 @@ pub fn import_csv_view(
                 ops.push(Op::SetComment {
                     expert: expert.clone(),
                     app: app.clone(),
-                    item: item.clone(),
-                    text: c.clone(),
+                    item,
+                    text: c,
                 });
             }
         }
         ops.push(Op::SetStatus {
-            expert: expert.clone(),
-            app: app.clone(),
+            expert,
+            app,
             status: AppStatus::Submitted,
             reason: None,
         });
-        groups.push(ops);
+        batches.add(store.as_deref_mut(), ops)?;
     }
     drop(states);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
+    let mut detail = json!({
+        "file": file_name,
+        "rows": n_rows,
+        "sha256": sha256,
+        "filled_from_rules": filled,
+        "pairs": pairs.iter().map(|(e, a)| json!({"expert": e, "app": a})).collect::<Vec<_>>(),
+        "changed_count": changed_count,
+    });
+    if changed_count <= AUDIT_CHANGES_MAX {
+        detail["changed"] = changed
+            .iter()
+            .map(|(e, c)| {
+                json!({
+                    "expert": e, "app": c.app, "item": c.item,
+                    "before": c.before.map(dec_text), "after": c.after.map(dec_text)
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
+    } else {
+        // Hundreds of thousands of changes would make one audit line of hundreds of MB (and
+        // ten times that in memory); every new value is in the import's set_score
+        // operations, every old one in the journal before them.
+        detail["changed_note"] = format!(
+            "{changed_count} changes, not listed here: the import's set_score/clear_score \
+             operations (this commit and the ones before it, back to the first of this \
+             import) hold every new value, the journal before them every old one"
+        )
+        .into();
+    }
     let audit = Op::Audit {
         kind: "import".into(),
-        detail: json!({
-            "file": file_name,
-            "rows": rows.len(),
-            "sha256": sha256,
-            "filled_from_rules": filled,
-            "pairs": targets.keys().map(|(e, a)| json!({"expert": e, "app": a})).collect::<Vec<_>>(),
-            "changed": changed.iter().map(|(e, c)| json!({
-                "expert": e, "app": c.app, "item": c.item,
-                "before": c.before.map(dec_text), "after": c.after.map(dec_text)
-            })).collect::<Vec<_>>(),
-        }),
+        detail,
     };
-    let chair_seq = if dry_run {
-        None
-    } else {
-        let Some(store) = store else {
-            return Err(SheetError::Invalid {
-                path: path.to_path_buf(),
-                message: "no chair database to import into; pass --db".into(),
-            });
-        };
-        Some(commit_in_batches(
-            store,
-            groups,
-            audit,
-            path,
-            IMPORT_BATCH_OPS,
-        )?)
-    };
+    let chair_seq = batches.finish(store, audit)?;
     Ok(ImportReport {
         file: path.to_path_buf(),
         sha256,
-        rows: rows.len(),
-        pairs: targets.keys().cloned().collect(),
+        rows: n_rows,
+        pairs,
         changed,
+        changed_count,
         filled,
         chair_seq,
     })
-}
-
-/// Operations per commit of an import (a pair's operations are never split): bounded
-/// memory and journal lines for imports of hundreds of thousands of rows.
-pub const IMPORT_BATCH_OPS: usize = 20_000;
-
-/// Commits the pairs' operations in batches of about [`IMPORT_BATCH_OPS`], the import's
-/// one audit record in the last. Every row was checked before the first commit, so only a
-/// failure of the disk can stop it midway: the error then says which commits were written
-/// (importing the same file again completes it: an import sets values, it does not add).
-fn commit_in_batches(
-    store: &mut Store,
-    groups: Vec<Vec<Op>>,
-    audit: Op,
-    path: &Path,
-    batch_ops: usize,
-) -> Result<u64, SheetError> {
-    let mut batches: Vec<Vec<Op>> = vec![Vec::new()];
-    for g in groups {
-        let last = batches.last_mut().expect("one batch");
-        if !last.is_empty() && last.len() + g.len() > batch_ops {
-            batches.push(g);
-        } else {
-            last.extend(g);
-        }
-    }
-    batches.last_mut().expect("one batch").push(audit);
-    let n = batches.len();
-    let first_seq = store.seq() + 1;
-    let mut seq = store.seq();
-    for (i, ops) in batches.into_iter().enumerate() {
-        let written = if i == 0 {
-            "nothing was written".to_string()
-        } else {
-            format!(
-                "commits {first_seq}–{seq} ({i} of {n} batches) were written and the import \
-                 is incomplete; import the same file again to complete it"
-            )
-        };
-        let receipt = store.commit(ops).map_err(store_err(format!(
-            "{}: import refused by the chair database, {written}",
-            path.display()
-        )))?;
-        seq = receipt.seq;
-    }
-    Ok(seq)
 }
 
 /// [`import_csv_view`] for an opened panel, committing into `store`.
@@ -550,6 +528,74 @@ pub fn import_csv(
     path: &Path,
 ) -> Result<ImportReport, SheetError> {
     import_csv_view(&PanelView::from_panel(panel), Some(store), path, false)
+}
+
+/// Changes listed one by one in the import's audit record at most (beyond, a count).
+pub const AUDIT_CHANGES_MAX: usize = 2_000;
+
+/// Operations per commit of an import (a pair's operations are never split): bounded
+/// memory and journal lines for imports of hundreds of thousands of rows.
+pub const IMPORT_BATCH_OPS: usize = 20_000;
+
+/// The batches of an import: a pair's operations are added whole; when the batch would
+/// exceed its size it is committed first. Every row was checked before the first commit, so
+/// only a failure of the disk can stop it midway: the error then says which commits were
+/// written (importing the same file again completes it: an import sets values, it does not
+/// add). Without a store (dry run) nothing is committed.
+struct Batches<'a> {
+    path: &'a Path,
+    batch_ops: usize,
+    ops: Vec<Op>,
+    /// First and last chair commit written so far.
+    written: Option<(u64, u64)>,
+}
+
+impl<'a> Batches<'a> {
+    fn new(path: &'a Path, batch_ops: usize) -> Self {
+        Batches {
+            path,
+            batch_ops,
+            ops: Vec::new(),
+            written: None,
+        }
+    }
+
+    fn commit(&mut self, store: &mut Store) -> Result<u64, SheetError> {
+        let ops = std::mem::take(&mut self.ops);
+        let written = match self.written {
+            None => "nothing was written".to_string(),
+            Some((a, b)) => format!(
+                "commits {a}–{b} of this import were written and it is incomplete; import the \
+                 same file again to complete it"
+            ),
+        };
+        let receipt = store.commit(ops).map_err(store_err(format!(
+            "{}: import refused by the chair database, {written}",
+            self.path.display()
+        )))?;
+        self.written = Some((self.written.map_or(receipt.seq, |w| w.0), receipt.seq));
+        Ok(receipt.seq)
+    }
+
+    fn add(&mut self, store: Option<&mut Store>, group: Vec<Op>) -> Result<(), SheetError> {
+        let Some(store) = store else {
+            return Ok(()); // dry run
+        };
+        if !self.ops.is_empty() && self.ops.len() + group.len() > self.batch_ops {
+            self.commit(store)?;
+        }
+        self.ops.extend(group);
+        Ok(())
+    }
+
+    /// Commits the last batch with the audit record; the last commit's seq.
+    fn finish(mut self, store: Option<&mut Store>, audit: Op) -> Result<Option<u64>, SheetError> {
+        let Some(store) = store else {
+            return Ok(None);
+        };
+        self.ops.push(audit);
+        self.commit(store).map(Some)
+    }
 }
 
 #[cfg(test)]
@@ -591,7 +637,11 @@ mod tests {
             detail: serde_json::json!({"rows": 10}),
         };
         let before = store.seq();
-        let last = commit_in_batches(&mut store, groups, audit, Path::new("x.csv"), 8).unwrap();
+        let mut b = Batches::new(Path::new("x.csv"), 8);
+        for g in groups {
+            b.add(Some(&mut store), g).unwrap();
+        }
+        let last = b.finish(Some(&mut store), audit).unwrap().unwrap();
         assert_eq!(last, before + 2);
         let entries = store.audit_entries().unwrap();
         let sizes: Vec<usize> = entries[before as usize..]
