@@ -40,7 +40,7 @@ fn view(spec: &Spec, dir: &Path) -> PanelView {
     let loaded = rubric::parse_rubric(&dir.join("rubric.json"), &text).expect("rubric");
     let facts = Facts::default();
     let codes: Vec<String> = (0..spec.apps).map(|i| spec.app_code(i)).collect();
-    PanelView::new(
+    let mut v = PanelView::new(
         dir,
         &spec.panel_id(),
         loaded,
@@ -51,7 +51,10 @@ fn view(spec: &Spec, dir: &Path) -> PanelView {
             })
             .collect(),
         codes.iter().map(|c| (c.clone(), bundle_sha(c), &facts)),
-    )
+    );
+    // synthetic experts have no keys (as `panel synth`'s panel.json: signatures optional)
+    v.signatures_required = false;
+    v
 }
 
 /// One sheet per expert from the synthetic scores; conflicts as conflict applications.
