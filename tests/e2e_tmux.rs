@@ -428,3 +428,94 @@ fn sigterm_restores_the_terminal() {
     assert_sane(&t, "term", &stty);
     assert!(t.capture("term").contains("EXIT=143"), "exit 128 + SIGTERM");
 }
+
+/// Reading needs no lock: while the chair's screen holds the chair database, `panel results`
+/// and `panel audit verify` work on it and leave every byte as it was.
+#[test]
+fn results_and_audit_verify_while_the_chair_screen_is_open() {
+    if !Tmux::available() {
+        eprintln!(
+            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let tmp = tempfile::tempdir().unwrap();
+    let panel_dir = tmp.path().join("panel");
+    panel::panel::materialize_demo(&panel_dir).unwrap();
+    let keys = panel_dir.join("keys");
+    let db = tmp.path().join("chair");
+    let mut sheets: Vec<PathBuf> = std::fs::read_dir(panel_dir.join("sheets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".sheet.json"))
+        .collect();
+    sheets.sort();
+    let o = Command::new(bin)
+        .arg("merge")
+        .arg(&panel_dir)
+        .args(&sheets)
+        .arg("--db")
+        .arg(&db)
+        .env("PANEL_KEY_DIR", &keys)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let t = Tmux::new(tmp.path());
+    let stty = tmp.path().join("stty");
+    let args = format!(
+        "chair {} --db {} --lang en",
+        sh_quote(&panel_dir),
+        sh_quote(&db)
+    );
+    let env = format!("NO_COLOR=1 PANEL_KEY_DIR={}", sh_quote(&keys));
+    t.start("chair", &script(bin, &args, &env, &stty));
+    t.wait_for("chair", "T24-003", 10);
+    assert_eq!(
+        t.flag("chair", "#{alternate_on}"),
+        "1",
+        "the screen is open"
+    );
+
+    // the holder's background flush settles first (sled flushes at most every 500 ms)
+    let mut before = hash_tree(&db);
+    for _ in 0..10 {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = hash_tree(&db);
+        if now == before {
+            break;
+        }
+        before = now;
+    }
+    let o = Command::new(bin)
+        .arg("results")
+        .arg(&panel_dir)
+        .arg("--db")
+        .arg(&db)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("T24-003"));
+    let o = Command::new(bin)
+        .args(["audit", "verify"])
+        .arg(&db)
+        .arg("--panel")
+        .arg(&panel_dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("every line signed by E01"), "{out}");
+    assert_eq!(hash_tree(&db), before, "a reader changed the database");
+
+    t.keys("chair", &["q"]);
+    let c = t.wait_for("chair", "EXIT=", 10);
+    assert!(c.contains("EXIT=0"), "{c}");
+    assert_sane(&t, "chair", &stty);
+}
