@@ -498,3 +498,34 @@ fn a_refused_sheet_in_a_batch_leaves_the_others_merged() {
     assert!(matches!(r.kind, sheet::MergeKind::Merged { .. }));
     assert_eq!(r.replaced_seq, Some(1));
 }
+
+#[test]
+fn the_sheet_limit_grows_with_the_panel() {
+    let mut f = fixture();
+    let small = f.tp.view();
+    assert_eq!(small.sheet_limit(), sheet::MAX_SHEET_BYTES);
+    // a file just above the base limit is refused by a small panel, for its size
+    let p = f.tp.dir.join("big.sheet.json");
+    std::fs::write(&p, vec![b' '; sheet::MAX_SHEET_BYTES as usize + 1]).unwrap();
+    let e = sheet::merge_sheet_view(&small, &mut f.chair, &p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("more than the 16777216 allowed"), "{e}");
+    // a panel of 10,000 applications accepts a sheet of all of them (34.4 MB measured)
+    let mut big = f.tp.view();
+    let info = big.apps.values().next().unwrap().clone();
+    for i in 0..10_000 {
+        big.apps.insert(format!("X{i:05}"), info.clone());
+    }
+    let items = big.rubric.rubric.items().count() as u64;
+    assert_eq!(
+        big.sheet_limit(),
+        big.apps.len() as u64 * items * sheet::SHEET_BYTES_PER_ITEM
+    );
+    assert!(big.sheet_limit() > 34_444_003);
+    // the same file is now read (and refused for what it is, not for its size)
+    let e = sheet::merge_sheet_view(&big, &mut f.chair, &p)
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("allowed"), "{e}");
+}

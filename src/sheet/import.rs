@@ -15,9 +15,7 @@ use serde_json::json;
 
 use super::merge::{Change, ExpertState};
 use super::verify::check_value;
-use super::{
-    dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError, MAX_SHEET_BYTES,
-};
+use super::{dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError};
 use crate::rubric::value_check;
 use crate::store::{AppStatus, Op, Store};
 
@@ -328,8 +326,7 @@ pub fn import_csv_view(
     path: &Path,
     dry_run: bool,
 ) -> Result<ImportReport, SheetError> {
-    let bytes = read_limited(path)?;
-    debug_assert!(bytes.len() as u64 <= MAX_SHEET_BYTES);
+    let bytes = read_limited(path, view.sheet_limit())?;
     let rows = parse_csv(view, path, &bytes)?;
     let sha256 = sha256_hex(&bytes);
     drop(bytes);

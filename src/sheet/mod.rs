@@ -44,7 +44,10 @@ pub use merge::{
 pub use reopen::{
     apply_reopens, pending_reopens, reopen, reopen_note_path, reopen_view, ReopenNote, ReopenReport,
 };
-pub use verify::{read_sheet_file, verify_content, verify_sheet, SignatureState, Verified};
+pub use verify::{
+    read_sheet_file, read_sheet_file_limited, verify_content, verify_sheet, SignatureState,
+    Verified,
+};
 
 /// `schema` of a sheet file.
 pub const SHEET_SCHEMA: &str = "panel-sheet/1";
@@ -301,6 +304,18 @@ impl PanelView {
         view
     }
 
+    /// The largest sheet or import file accepted: [`MAX_SHEET_BYTES`], or more for a large
+    /// panel ([`SHEET_BYTES_PER_ITEM`] per application and rubric item), so that an expert
+    /// of 10,000 applications can export and be merged.
+    pub fn sheet_limit(&self) -> u64 {
+        let items = self.rubric.rubric.items().count() as u64;
+        MAX_SHEET_BYTES.max(
+            (self.apps.len() as u64)
+                .saturating_mul(items)
+                .saturating_mul(SHEET_BYTES_PER_ITEM),
+        )
+    }
+
     pub fn expert(&self, id: &str) -> Option<&RosterEntry> {
         self.experts.iter().find(|e| e.id == id)
     }
@@ -465,15 +480,20 @@ pub fn sig_path(file: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Reads a file of at most [`MAX_SHEET_BYTES`].
-pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, SheetError> {
+/// Bytes a sheet or import file may take per (application, rubric item) of the panel: a
+/// sheet item with its comment takes about 115 (a 10,000-application × 30-item sheet is
+/// 34.4 MB).
+pub const SHEET_BYTES_PER_ITEM: u64 = 256;
+
+/// Reads a file of at most `limit` bytes (see [`PanelView::sheet_limit`]).
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SheetError> {
     let meta = std::fs::metadata(path).map_err(io_err("cannot read", path))?;
-    if meta.len() > MAX_SHEET_BYTES {
+    if meta.len() > limit {
         return Err(SheetError::Invalid {
             path: path.to_path_buf(),
             message: format!(
-                "file is {} bytes, more than the {MAX_SHEET_BYTES} allowed; is this the right \
-                 file?",
+                "file is {} bytes, more than the {limit} allowed for this panel; is this the \
+                 right file?",
                 meta.len()
             ),
         });

@@ -35,9 +35,18 @@ pub struct Verified {
     pub signature: SignatureState,
 }
 
-/// Reads a sheet file and its `<file>.sig`, if any.
+/// Reads a sheet file (of at most [`MAX_SHEET_BYTES`](super::MAX_SHEET_BYTES)) and its
+/// `<file>.sig`, if any.
 pub fn read_sheet_file(path: &Path) -> Result<(Vec<u8>, Option<String>), SheetError> {
-    let bytes = read_limited(path)?;
+    read_sheet_file_limited(path, super::MAX_SHEET_BYTES)
+}
+
+/// [`read_sheet_file`] with the limit of a panel ([`PanelView::sheet_limit`]).
+pub fn read_sheet_file_limited(
+    path: &Path,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<String>), SheetError> {
+    let bytes = read_limited(path, limit)?;
     let sp = sig_path(path);
     let sig = match std::fs::read(&sp) {
         Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
