@@ -32,17 +32,25 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap();
     std::fs::write(Path::new(&out_dir).join("embedded_rubrics.rs"), s).unwrap();
 
-    // The demo panel: panel.json, bundles/ and sheets/ (never raw/ or invalid/).
+    // The demo panel: panel.json, bundles/, sheets/ (with their signatures) and keys/ (the
+    // demo experts' keys, so that the demo signs and verifies like a real panel); never raw/
+    // or invalid/.
     let demo = Path::new(&manifest).join("fixtures/park-ip-trusteeship-2024");
     println!("cargo:rerun-if-changed={}", demo.display());
     let mut files = Vec::new();
-    for sub in ["", "bundles", "sheets"] {
+    for sub in ["", "bundles", "sheets", "keys"] {
         let d = demo.join(sub);
         println!("cargo:rerun-if-changed={}", d.display());
         if let Ok(rd) = std::fs::read_dir(&d) {
             for e in rd.flatten() {
                 let p = e.path();
-                if p.is_file() && p.extension().is_some_and(|x| x == "json") {
+                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+                let wanted = match sub {
+                    "sheets" => ext == "json" || ext == "sig",
+                    "keys" => ext == "ed25519" || ext == "pub",
+                    _ => ext == "json",
+                };
+                if p.is_file() && wanted {
                     files.push(p);
                 }
             }

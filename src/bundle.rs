@@ -283,6 +283,61 @@ impl From<RubricError> for BundleError {
     }
 }
 
+/// Which of the candidate files of a bundles folder are read: regular files, and symlinks
+/// whose target is a regular file inside `root` that no other candidate already reaches
+/// (real files are taken before symlinks, so a symlinked copy never shadows the real one).
+/// Returns the files read (in the given order) and the skipped ones with the reason.
+pub fn select_entries(
+    candidates: &[PathBuf],
+    root: &Path,
+) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut seen: std::collections::HashMap<PathBuf, PathBuf> = std::collections::HashMap::new();
+    let mut take = vec![false; candidates.len()];
+    let mut skipped = Vec::new();
+    for symlinks in [false, true] {
+        for (i, p) in candidates.iter().enumerate() {
+            let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+            if is_link != symlinks {
+                continue;
+            }
+            let reason = (|| {
+                let target = std::fs::canonicalize(p)
+                    .map_err(|_| "a symlink whose target does not exist: not read".to_string())?;
+                if is_link && !target.starts_with(&root) {
+                    return Err(format!(
+                        "a symlink to {}, outside {}: not followed",
+                        target.display(),
+                        root.display()
+                    ));
+                }
+                if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+                    return Err("not a regular file (a FIFO, device or socket): not read".into());
+                }
+                if let Some(first) = seen.get(&target) {
+                    return Err(format!(
+                        "a second path to {}, already read: skipped",
+                        first.display()
+                    ));
+                }
+                seen.insert(target, p.clone());
+                Ok(())
+            })();
+            match reason {
+                Ok(()) => take[i] = true,
+                Err(r) => skipped.push((p.clone(), r)),
+            }
+        }
+    }
+    let files = candidates
+        .iter()
+        .zip(take)
+        .filter(|(_, t)| *t)
+        .map(|(p, _)| p.clone())
+        .collect();
+    (files, skipped)
+}
+
 /// Read a JSON text file with the size, binary and UTF-8 checks; returns the
 /// text (BOM stripped) and the sha256 of the bytes.
 pub fn read_json_text(path: &Path, max: u64) -> Result<(String, String), BundleError> {

@@ -284,6 +284,10 @@ enum SheetCmd {
         /// Key directory (default: $PANEL_KEY_DIR, else the user's data directory/keys).
         #[arg(long)]
         key_dir: Option<PathBuf>,
+        /// Replace the panel's own sheet file (sheets/<EXPERT>.sheet.json) even when this
+        /// database's screen did not write it (it may hold another database's scores).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -307,9 +311,24 @@ enum BundleCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// Check every line of the journal (hash chain, sequence); exit 1 when damaged.
+    /// Check the journal (hash chain, sequence) against the sled index and, with --head, a
+    /// head printed earlier; read-only. Exit 1 when damaged, disagreeing or rewritten.
     Verify {
         /// Database directory (holding journal.jsonl), or the journal file itself.
+        db: PathBuf,
+        /// A journal head printed earlier (at least its first 16 hex digits): it must be the
+        /// hash of one of the journal's lines.
+        #[arg(long)]
+        head: Option<String>,
+        /// The panel directory: check every line's signature against the key its roster
+        /// gives the database's owner (the expert, or panel.json `chair`).
+        #[arg(long)]
+        panel: Option<PathBuf>,
+    },
+    /// Explicit repair: move a torn journal tail and a damaged or disagreeing sled index
+    /// aside (kept, named in the output) and rebuild the index from the journal as it is.
+    Repair {
+        /// Database directory (holding journal.jsonl).
         db: PathBuf,
     },
 }
@@ -372,34 +391,15 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             );
             Ok(0)
         }
-        Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
-        } => {
-            let journal = if db.is_dir() {
-                db.join("journal.jsonl")
-            } else {
-                db
-            };
-            let s = panel::store::verify_journal(&journal)?;
-            println!(
-                "ok {}: {} commit(s), chain intact, head {}{}{}",
-                journal.display(),
-                s.lines,
-                &s.head_hash[..s.head_hash.len().min(16)],
-                match (&s.first_ts, &s.last_ts) {
-                    (Some(a), Some(b)) => format!(", {a} … {b}"),
-                    _ => String::new(),
-                },
-                if s.torn_tail_bytes > 0 {
-                    format!(
-                        "; {} byte(s) of an interrupted, never acknowledged append at the end (moved aside at the next open)",
-                        s.torn_tail_bytes
-                    )
-                } else {
-                    String::new()
+        Cmd::Audit { cmd } => {
+            let (o, e, code) = match cmd {
+                AuditCmd::Verify { db, head, panel } => {
+                    commands::audit::verify(&db, head.as_deref(), panel.as_deref())?
                 }
-            );
-            Ok(0)
+                AuditCmd::Repair { db } => commands::audit::repair(&db)?,
+            };
+            emit(&o, &e);
+            Ok(code)
         }
         Cmd::Rubric { cmd } => match cmd {
             RubricCmd::Check { files } => {
@@ -484,6 +484,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     db,
                     output,
                     key_dir,
+                    force,
                 },
         } => {
             let (o, e, code) = commands::sheet::export(
@@ -492,6 +493,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 db.as_deref(),
                 &output,
                 key_dir.as_deref(),
+                force,
             )?;
             emit(&o, &e);
             Ok(code)

@@ -44,6 +44,18 @@ pub struct PanelConfig {
     /// The review meeting (date and place, as printed on the 评审汇总表).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting: Option<MeetingConfig>,
+    /// `"required"` (the default): every roster expert's sheet must be signed, so an expert
+    /// without `public_key` is refused at merge; `"optional"`: unsigned sheets of experts
+    /// without a key are accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<String>,
+}
+
+impl PanelConfig {
+    /// Whether sheets must be signed (`signatures` absent or `"required"`).
+    pub fn signatures_required(&self) -> bool {
+        self.signatures.as_deref() != Some("optional")
+    }
 }
 
 /// `meeting` of `panel.json`: `{"date": "2024年9月12日", "place": "…"}` (both optional).
@@ -166,12 +178,15 @@ impl Panel {
             file: bdir.clone(),
             cause,
         })?;
-        let mut paths: Vec<PathBuf> = rd
+        let mut candidates: Vec<PathBuf> = rd
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.is_dir())
             .collect();
-        paths.sort();
+        candidates.sort();
+        // Symlinks only inside the folder and never a second path to a bundle; FIFOs and
+        // devices never read.
+        let (paths, skipped) = bundle::select_entries(&candidates, &bdir);
         if paths.is_empty() && !rubric.rubric.eligibility.is_empty() {
             return Err(PanelError::Invalid {
                 file: file.clone(),
@@ -186,7 +201,7 @@ impl Panel {
         }
 
         let mut bundles: Vec<LoadedBundle> = Vec::new();
-        let mut invalid = Vec::new();
+        let mut invalid = skipped;
         let mut by_code: BTreeMap<String, PathBuf> = BTreeMap::new();
         for p in paths {
             match bundle::load_bundle(&p, &rubric.rubric) {
@@ -213,6 +228,7 @@ impl Panel {
             }
         }
         bundles.sort_by(|a, b| a.bundle.code.cmp(&b.bundle.code));
+        invalid.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Panel {
             dir: dir.to_path_buf(),
             config,
@@ -352,6 +368,13 @@ fn validate_config(file: &Path, c: &PanelConfig) -> Result<(), PanelError> {
         if !seen.contains(ch.as_str()) {
             return Err(bad(format!(
                 "`chair` `{ch}` is not an expert id of the roster"
+            )));
+        }
+    }
+    if let Some(s) = &c.signatures {
+        if s != "required" && s != "optional" {
+            return Err(bad(format!(
+                "`signatures` is {s:?}; write \"required\" (the default) or \"optional\""
             )));
         }
     }

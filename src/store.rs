@@ -34,6 +34,8 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 const LOCK_FILE: &str = "LOCK";
 const JOURNAL_FILE: &str = "journal.jsonl";
 const SLED_DIR: &str = "sled";
+/// sled's page cache (its default is 1 GiB).
+const SLED_CACHE_BYTES: u64 = 32 << 20;
 
 /// Meta keys maintained by the store itself; `Op::Meta` may not set them.
 pub const RESERVED_META_KEYS: [&str; 7] = [
@@ -149,7 +151,15 @@ pub struct JournalEntry {
     pub ts: String,
     pub ops: Vec<Op>,
     pub hash: String,
+    /// The owner's Ed25519 signature over `hash` (`ed25519:<hex>`), when the database's
+    /// owner has a key (see [`Signer`]). Not part of the hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
+
+/// Signs a commit's hash (its lowercase hex, as bytes) and returns the signature text
+/// `ed25519:<hex>`. The store does not know keys; callers pass `sheet::keys::sign`.
+pub type Signer = Box<dyn Fn(&[u8]) -> String + Send + Sync>;
 
 /// What [`Store::open`] found and did. Nothing is repaired or moved silently.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -179,12 +189,34 @@ pub struct JournalSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "database {} is in use by another panel process{holder} (lock {}). Close the other \
-         panel, or pass --db <OTHER_PATH> to use a separate database.",
+        "database {} is open for changes in another panel process{holder} (lock {}); one \
+         process at a time may change it. Reading needs no lock: `panel results`, `panel \
+         status`, `panel sheet export` and `panel audit verify` work on it now. To change it, \
+         close the other panel first.",
         path.display(),
         path.join(LOCK_FILE).display()
     )]
     Locked { path: PathBuf, holder: String },
+
+    #[error(
+        "database {} was opened read-only (a snapshot of its journal); nothing can be \
+         committed through it",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf },
+
+    #[error(
+        "database {}: the sled index and the journal {} disagree: {detail}. This is tampering \
+         or loss, not an accident the store may repair on its own; nothing was changed. \
+         Restore the journal (or the whole directory) from a backup. `panel audit verify {}` \
+         shows the evidence; only if you accept the journal as it is, `panel audit repair {}` \
+         moves the index aside (kept, named in its output) and rebuilds it from the journal.",
+        path.display(),
+        path.join(JOURNAL_FILE).display(),
+        path.display(),
+        path.display()
+    )]
+    Disagree { path: PathBuf, detail: String },
 
     #[error(
         "journal {} line {line}: {reason}. The journal is the audit log and is never \
@@ -228,21 +260,6 @@ pub enum StoreError {
         path.join(JOURNAL_FILE).display()
     )]
     JournalMissing { path: PathBuf, sled_commits: u64 },
-
-    #[error(
-        "database {}: the sled index has applied {sled_commits} commits but the journal {} \
-         holds only {journal_commits}; the journal may have been replaced by an older copy. \
-         Restore the complete journal, or move {} aside to rebuild the index from the \
-         journal as it is.",
-        path.display(),
-        path.join(JOURNAL_FILE).display(),
-        path.join(SLED_DIR).display()
-    )]
-    JournalBehind {
-        path: PathBuf,
-        journal_commits: u64,
-        sled_commits: u64,
-    },
 
     #[error(
         "commit to {} refused, nothing was written: operation {index}: {reason}",
@@ -641,6 +658,8 @@ struct RawLine {
     ts: String,
     ops: Vec<Value>,
     hash: String,
+    #[serde(default)]
+    sig: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -657,6 +676,8 @@ struct LineOut<'a> {
     ts: &'a str,
     ops: &'a [Value],
     hash: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sig: Option<&'a str>,
 }
 
 /// `hash = sha256(prev ++ canonical JSON of {seq, ts, ops})`, lowercase hex.
@@ -667,19 +688,27 @@ fn line_hash(prev: &str, seq: u64, ts: &str, ops: &[Value]) -> Result<String, St
 }
 
 /// Builds the journal line (with its trailing newline) for a commit.
-fn encode_line(seq: u64, prev: &str, ts: &str, ops: &[Op]) -> Result<(String, String), String> {
+fn encode_line(
+    seq: u64,
+    prev: &str,
+    ts: &str,
+    ops: &[Op],
+    signer: Option<&Signer>,
+) -> Result<(String, String), String> {
     let values: Vec<Value> = ops
         .iter()
         .map(serde_json::to_value)
         .collect::<Result<_, _>>()
         .map_err(|e| format!("cannot encode: {e}"))?;
     let hash = line_hash(prev, seq, ts, &values)?;
+    let sig = signer.map(|sign| sign(hash.as_bytes()).trim().to_string());
     let mut line = serde_json::to_string(&LineOut {
         seq,
         prev,
         ts,
         ops: &values,
         hash: &hash,
+        sig: sig.as_deref(),
     })
     .map_err(|e| format!("cannot encode: {e}"))?;
     line.push('\n');
@@ -740,8 +769,11 @@ struct JournalScan {
     entries: Vec<JournalEntry>,
     /// Length up to and including the last newline.
     complete_len: u64,
-    /// Bytes after the last newline (torn append).
+    /// Bytes after the last newline (torn append), unless they verify as the next line.
     torn: Vec<u8>,
+    /// The bytes after the last newline were a complete line that verifies as the next
+    /// commit, lacking only its newline: it is the last of `entries`.
+    unterminated: bool,
 }
 
 fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
@@ -765,6 +797,17 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
             let raw = check_line(text, line, &prev).map_err(|r| damaged(line, r))?;
             prev = raw.hash.clone();
             raws.push(raw);
+        }
+    }
+    // A last line that verifies but lacks its newline is a commit: keep it (dropping it would
+    // trust the shorter side; it may have been acknowledged).
+    let mut torn = torn;
+    let mut unterminated = false;
+    if !torn.is_empty() {
+        if let Ok(raw) = check_line(&torn, raws.len() as u64 + 1, &prev) {
+            raws.push(raw);
+            torn.clear();
+            unterminated = true;
         }
     }
     // Schema check on the generic ops, before typed parsing (a newer schema may hold ops this
@@ -798,12 +841,14 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
             ts: raw.ts,
             ops,
             hash: raw.hash,
+            sig: raw.sig,
         });
     }
     Ok(JournalScan {
         entries,
         complete_len: complete_len as u64,
         torn,
+        unterminated,
     })
 }
 
@@ -917,14 +962,20 @@ enum SledFailure {
 }
 
 fn open_sled(dir: &Path) -> Result<Sled, SledFailure> {
-    let db = sled::Config::new().path(dir).open().map_err(|e| {
-        let text = e.to_string();
-        if text.contains("could not acquire lock") {
-            SledFailure::Locked(text)
-        } else {
-            SledFailure::Broken(format!("sled could not open it: {text}"))
-        }
-    })?;
+    // sled's page cache defaults to 1 GiB; the index is rebuilt from the journal anyway, so
+    // a small cache bounds the memory of large imports and merges.
+    let db = sled::Config::new()
+        .path(dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .map_err(|e| {
+            let text = e.to_string();
+            if text.contains("could not acquire lock") {
+                SledFailure::Locked(text)
+            } else {
+                SledFailure::Broken(format!("sled could not open it: {text}"))
+            }
+        })?;
     let mut trees = Vec::with_capacity(keys::TREES.len());
     for name in keys::TREES {
         trees.push(
@@ -986,6 +1037,65 @@ fn read_meta_u64(sled: &Sled, key: &str) -> Result<Option<(u64, String)>, String
     Ok(Some((n, rec.value)))
 }
 
+/// `meta/journal_seq` and `meta/journal_head` of a sled index (digest-checked).
+fn read_sled_head(sled: &Sled) -> Result<(u64, Option<String>), String> {
+    let applied = read_meta_u64(sled, "journal_seq")?.map_or(0, |(k, _)| k);
+    let k = keys::meta("journal_head");
+    let head = match sled.trees[TreeId::Meta as usize]
+        .get(&k)
+        .map_err(|e| format!("cannot read meta/journal_head: {e}"))?
+    {
+        None => None,
+        Some(v) => Some(
+            decode_value::<MetaRecord>(&k, &v)
+                .map_err(|e| format!("meta/journal_head: {e}"))?
+                .value,
+        ),
+    };
+    if applied > 0 && head.is_none() {
+        return Err(format!(
+            "meta/journal_seq is {applied} but meta/journal_head is missing"
+        ));
+    }
+    Ok((applied, head))
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(16)]
+}
+
+/// Whether an index that has applied `applied` commits with head `head` contradicts the
+/// journal `entries`: it has applied more than the journal holds, or its head is not the
+/// journal's hash at that commit. `None` when they agree (the index may be behind).
+fn disagreement(entries: &[JournalEntry], applied: u64, head: Option<&str>) -> Option<String> {
+    let n = entries.len() as u64;
+    let journal_head = entries.last().map_or(GENESIS_HASH, |e| e.hash.as_str());
+    if applied > n {
+        return Some(format!(
+            "the index has applied {applied} commits (head {}) but the journal holds only {n} \
+             complete commits (head {}): commits {}–{applied} were applied, so acknowledged, \
+             and are missing from the journal (cut short, or replaced by an older or rewritten \
+             copy)",
+            short(head.unwrap_or("?")),
+            short(journal_head),
+            n + 1
+        ));
+    }
+    if applied == 0 {
+        return None;
+    }
+    let at = &entries[applied as usize - 1].hash;
+    match head {
+        Some(h) if h == at => None,
+        h => Some(format!(
+            "the index records commit {applied} with hash {}, but line {applied} of the journal \
+             has hash {}: the journal (or the index) was rewritten",
+            h.unwrap_or("(none)"),
+            at
+        )),
+    }
+}
+
 fn apply_in_transaction(sled: &Sled, effects: &[Effect]) -> Result<(), String> {
     let r: sled::transaction::TransactionResult<(), ()> = sled.trees[..].transaction(|tx| {
         for e in effects {
@@ -1005,30 +1115,33 @@ fn apply_in_transaction(sled: &Sled, effects: &[Effect]) -> Result<(), String> {
 }
 
 /// Opens an existing sled index and brings it in line with the journal.
-/// Returns the open index and a note when it had to catch up.
+/// Returns the open index and a note when it had to catch up. A disagreement between the
+/// index's recorded head and the journal is fatal unless `accept_journal` (explicit repair),
+/// which treats it as damage.
 fn open_and_check(
     db_path: &Path,
     dir: &Path,
     entries: &[JournalEntry],
+    accept_journal: bool,
 ) -> Result<(Sled, Option<String>), SledFailure> {
     let sled = open_sled(dir)?;
     let n = entries.len() as u64;
-    let applied = read_meta_u64(&sled, "journal_seq")
-        .map_err(SledFailure::Broken)?
-        .map_or(0, |(k, _)| k);
-    if applied > n {
-        return Err(SledFailure::Fatal(if n == 0 {
-            StoreError::JournalMissing {
-                path: db_path.to_path_buf(),
-                sled_commits: applied,
-            }
-        } else {
-            StoreError::JournalBehind {
-                path: db_path.to_path_buf(),
-                journal_commits: n,
-                sled_commits: applied,
-            }
+    let (applied, head) = read_sled_head(&sled).map_err(SledFailure::Broken)?;
+    if applied > 0 && n == 0 {
+        return Err(SledFailure::Fatal(StoreError::JournalMissing {
+            path: db_path.to_path_buf(),
+            sled_commits: applied,
         }));
+    }
+    if let Some(detail) = disagreement(entries, applied, head.as_deref()) {
+        return Err(if accept_journal {
+            SledFailure::Broken(format!("it disagrees with the journal: {detail}"))
+        } else {
+            SledFailure::Fatal(StoreError::Disagree {
+                path: db_path.to_path_buf(),
+                detail,
+            })
+        });
     }
     if n == 0 {
         // A new database: the index must be empty too.
@@ -1116,15 +1229,58 @@ fn rebuild(dir: &Path, entries: &[JournalEntry]) -> Result<Sled, String> {
 /// An open database. Holds the lock until dropped.
 pub struct Store {
     // Field order is drop order: sled and the journal close before the lock is released.
-    sled: Sled,
-    journal: File,
+    index: Index,
+    /// `None` for a read-only snapshot ([`Store::open_read_only`]): commits are refused.
+    journal: Option<File>,
     journal_len: u64,
     seq: u64,
     head: String,
     path: PathBuf,
     journal_path: PathBuf,
     fault: Mutex<Option<String>>,
-    _lock: File,
+    /// Signs every commit's hash when the owner has a key.
+    signer: Option<Signer>,
+    /// `None` for a read-only snapshot, which never takes the lock.
+    _lock: Option<File>,
+}
+
+/// A stored key and value.
+type KeyValue = (Vec<u8>, Vec<u8>);
+
+/// Where queries read from: the sled index of a writer, or the in-memory replay of a
+/// read-only snapshot (the same bytes sled would hold).
+enum Index {
+    Sled(Sled),
+    Memory(Box<Replay>),
+}
+
+impl Index {
+    fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+        match self {
+            Index::Sled(s) => s.trees[tree as usize]
+                .get(key)
+                .map(|v| v.map(|v| v.to_vec()))
+                .map_err(|e| e.to_string()),
+            Index::Memory(r) => Ok(r.trees[tree as usize].get(key).cloned()),
+        }
+    }
+
+    fn scan_prefix(&self, tree: TreeId, prefix: &[u8]) -> Vec<Result<KeyValue, String>> {
+        match self {
+            Index::Sled(s) => s.trees[tree as usize]
+                .scan_prefix(prefix)
+                .map(|r| {
+                    r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                        .map_err(|e| e.to_string())
+                })
+                .collect(),
+            Index::Memory(r) => r.trees[tree as usize]
+                .range(prefix.to_vec()..)
+                .take_while(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| Ok((k.clone(), v.clone())))
+                .collect(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -1140,7 +1296,9 @@ impl std::fmt::Debug for Store {
 impl Drop for Store {
     fn drop(&mut self) {
         // Not the durability point (the journal is); this only saves replay work.
-        let _ = quietly(|| self.sled.db.flush());
+        if let Index::Sled(sled) = &self.index {
+            let _ = quietly(|| sled.db.flush());
+        }
     }
 }
 
@@ -1226,10 +1384,305 @@ fn validate_op(op: &Op) -> Result<(), String> {
     }
 }
 
+/// Refuses a database of another panel or rubric; warns about another role.
+fn check_identity(
+    db: &Path,
+    entries: &[JournalEntry],
+    expect: &StoreIdentity,
+    report: &mut OpenReport,
+) -> Result<(), StoreError> {
+    let Some(first) = entries.first() else {
+        return Ok(());
+    };
+    let meta = |k: &str| {
+        first.ops.iter().rev().find_map(|op| match op {
+            Op::Meta { key, value } if key == k => Some(value.clone()),
+            _ => None,
+        })
+    };
+    let panel = meta("panel_id").unwrap_or_default();
+    let rubric = meta("rubric_sha256").unwrap_or_default();
+    if panel != expect.panel_id || rubric != expect.rubric_sha256 {
+        return Err(StoreError::Foreign {
+            path: db.to_path_buf(),
+            found: format!("panel {panel:?} with rubric sha256 {rubric}"),
+            expected: format!(
+                "panel {:?} with rubric sha256 {}",
+                expect.panel_id, expect.rubric_sha256
+            ),
+        });
+    }
+    let role = meta("role").unwrap_or_default();
+    if role != expect.role {
+        report.warnings.push(format!(
+            "database {} was created for role {role:?}, now opened as {:?}",
+            db.display(),
+            expect.role
+        ));
+    }
+    Ok(())
+}
+
+/// What a sled index says it has applied, read from a private copy (never the original).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SledEvidence {
+    /// No `<db>/sled` directory.
+    Absent,
+    /// The copy could not be opened or read (damaged, or copied in the middle of a write).
+    Unreadable(String),
+    /// The index has applied `seq` commits, the last with hash `head`.
+    Applied { seq: u64, head: Option<String> },
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let ty = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if ty.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else if ty.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads the applied commit count and head of `<db>/sled` from a copy in a temporary
+/// directory: opening sled writes to its directory, and a writer may hold it.
+pub fn sled_evidence(db: &Path) -> SledEvidence {
+    let dir = db.join(SLED_DIR);
+    if !dir.is_dir() {
+        return SledEvidence::Absent;
+    }
+    let tmp = match tempfile::Builder::new()
+        .prefix("panel-sled-copy-")
+        .tempdir()
+    {
+        Ok(t) => t,
+        Err(e) => return SledEvidence::Unreadable(format!("cannot make a temporary copy: {e}")),
+    };
+    let copy = tmp.path().join(SLED_DIR);
+    if let Err(e) = copy_dir(&dir, &copy) {
+        return SledEvidence::Unreadable(format!("cannot copy it: {e}"));
+    }
+    let read = quietly(|| match open_sled(&copy) {
+        Ok(sled) => read_sled_head(&sled),
+        Err(SledFailure::Broken(r) | SledFailure::Locked(r)) => Err(r),
+        Err(SledFailure::Fatal(e)) => Err(e.to_string()),
+    });
+    match read {
+        Ok(Ok((seq, head))) => SledEvidence::Applied { seq, head },
+        Ok(Err(r)) => SledEvidence::Unreadable(r),
+        Err(panic) => SledEvidence::Unreadable(format!("sled panicked reading it: {panic}")),
+    }
+}
+
+/// A database examined without changing a byte: the journal's complete verified lines, its
+/// torn tail, and what the sled index says (see [`sled_evidence`]).
+#[derive(Debug)]
+pub struct Inspection {
+    pub path: PathBuf,
+    pub journal_path: PathBuf,
+    pub entries: Vec<JournalEntry>,
+    /// Length of the journal up to and including its last newline.
+    pub complete_len: u64,
+    /// Bytes after the last newline that do not form a verified line.
+    pub torn: Vec<u8>,
+    /// The last line verifies as a commit but lacks its newline; it is the last of
+    /// `entries` (kept: it may have been acknowledged).
+    pub unterminated: bool,
+    pub sled: SledEvidence,
+}
+
+/// Examines the database directory `db` read-only. The sled evidence is taken before the
+/// journal is read, so a writer appending meanwhile never makes the index look ahead.
+pub fn inspect(db: &Path) -> Result<Inspection, StoreError> {
+    if !db.is_dir() {
+        return Err(StoreError::Io {
+            action: "cannot read database directory",
+            path: db.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+        });
+    }
+    let sled = sled_evidence(db);
+    let journal_path = db.join(JOURNAL_FILE);
+    let scan = scan_journal(&journal_path)?;
+    Ok(Inspection {
+        path: db.to_path_buf(),
+        journal_path,
+        entries: scan.entries,
+        complete_len: scan.complete_len,
+        torn: scan.torn,
+        unterminated: scan.unterminated,
+        sled,
+    })
+}
+
+impl Inspection {
+    /// Hash of the last complete line (the genesis hash for an empty journal).
+    pub fn head(&self) -> &str {
+        self.entries
+            .last()
+            .map_or(GENESIS_HASH, |e| e.hash.as_str())
+    }
+
+    /// The disagreement between the sled index and the journal, if any.
+    pub fn disagreement(&self) -> Option<String> {
+        match &self.sled {
+            SledEvidence::Applied { seq, head } => {
+                disagreement(&self.entries, *seq, head.as_deref())
+            }
+            _ => None,
+        }
+    }
+
+    /// Why a reader must refuse this database: the index has applied commits of an empty
+    /// journal, or disagrees with it.
+    pub fn refusal(&self) -> Option<StoreError> {
+        if let SledEvidence::Applied { seq, .. } = &self.sled {
+            if *seq > 0 && self.entries.is_empty() {
+                return Some(StoreError::JournalMissing {
+                    path: self.path.clone(),
+                    sled_commits: *seq,
+                });
+            }
+        }
+        self.disagreement().map(|detail| StoreError::Disagree {
+            path: self.path.clone(),
+            detail,
+        })
+    }
+
+    /// Findings a reader shows (a torn tail, an unreadable index), none of them a refusal.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let n = self.entries.len();
+        if self.unterminated {
+            out.push(format!(
+                "journal {}: its last line, commit {n}, is complete and verifies but lacks its \
+                 line end (an interrupted write, or a journal cut short); it is read as a \
+                 commit. Left as it is (the next open for changes adds the line end).",
+                self.journal_path.display()
+            ));
+        }
+        if !self.torn.is_empty() {
+            let what = "an incomplete line";
+            let evidence = match &self.sled {
+                SledEvidence::Applied { seq, .. } if *seq == n as u64 => format!(
+                    "the sled index has applied exactly the {n} complete commits, so no \
+                     applied commit is missing"
+                ),
+                _ => "no readable sled index tells whether it was acknowledged; compare \
+                      with a head printed earlier (`panel audit verify <DB> --head <HASH>`)"
+                    .to_string(),
+            };
+            out.push(format!(
+                "journal {} ends with {} byte(s) after its last complete line ({what}): an \
+                 append interrupted before its acknowledgement, or a journal cut short. Read \
+                 as its {n} complete commits; {evidence}. Left as it is (the next `panel \
+                 score`/`chair`/`merge` or `panel audit repair` moves the bytes aside).",
+                self.journal_path.display(),
+                self.torn.len()
+            ));
+        }
+        if let SledEvidence::Unreadable(r) = &self.sled {
+            out.push(format!(
+                "the sled index {} could not be read for comparison ({r}); read from the \
+                 journal, which verifies",
+                self.path.join(SLED_DIR).display()
+            ));
+        }
+        out
+    }
+}
+
 impl Store {
-    /// Opens (or creates) the database directory `db`. See the module docs and
-    /// `docs/store.md` for the algorithm. Never waits for a lock.
+    /// Opens (or creates) the database directory `db` for changes. See the module docs and
+    /// `docs/store.md` for the algorithm. Never waits for a lock. Accidents (a torn last
+    /// append, a damaged or lagging sled index) are repaired and reported; a disagreement
+    /// between the index and the journal (tampering or loss) is refused with
+    /// [`StoreError::Disagree`].
     pub fn open(db: &Path, expect: &StoreIdentity) -> Result<(Store, OpenReport), StoreError> {
+        Self::open_writer(db, Some(expect), false, None)
+    }
+
+    /// [`Store::open`] for an owner with a key: every commit line (the first one included)
+    /// carries `signer`'s signature over its hash, checked by `panel audit verify --panel`
+    /// and `panel results`.
+    pub fn open_signed(
+        db: &Path,
+        expect: &StoreIdentity,
+        signer: Option<Signer>,
+    ) -> Result<(Store, OpenReport), StoreError> {
+        Self::open_writer(db, Some(expect), false, signer)
+    }
+
+    /// `panel audit repair`: takes the lock and repairs what [`Store::open`] repairs, and
+    /// also a disagreement, by accepting the journal as it is (the disagreeing index is
+    /// moved aside and kept). Every move is reported with its source and destination.
+    pub fn repair(db: &Path) -> Result<OpenReport, StoreError> {
+        if !db.join(JOURNAL_FILE).is_file() {
+            return Err(StoreError::Io {
+                action: "cannot repair: no journal in",
+                path: db.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no journal.jsonl"),
+            });
+        }
+        let (_store, report) = Self::open_writer(db, None, true, None)?;
+        Ok(report)
+    }
+
+    /// Opens a consistent read-only snapshot of the database `db`: the journal up to its
+    /// last complete, verified line, replayed in memory. Takes no lock (works while a
+    /// screen has the database open), creates, moves and changes nothing, even on a damaged
+    /// database. The sled index is read from a private copy only as evidence: if it
+    /// disagrees with the journal the open fails with [`StoreError::Disagree`]. A torn last
+    /// line or an unreadable index is reported in `OpenReport.warnings`.
+    pub fn open_read_only(
+        db: &Path,
+        expect: &StoreIdentity,
+    ) -> Result<(Store, OpenReport), StoreError> {
+        let mut report = OpenReport::default();
+        let ins = inspect(db)?;
+        if let Some(e) = ins.refusal() {
+            return Err(e);
+        }
+        check_identity(db, &ins.entries, expect, &mut report)?;
+        report.warnings.extend(ins.notes());
+        let mut replay = Replay::default();
+        for e in &ins.entries {
+            replay
+                .apply(e)
+                .map_err(|reason| StoreError::JournalDamaged {
+                    path: ins.journal_path.clone(),
+                    line: e.seq,
+                    reason,
+                })?;
+        }
+        report.journal_commits = ins.entries.len() as u64;
+        let store = Store {
+            index: Index::Memory(Box::new(replay)),
+            journal: None,
+            journal_len: ins.complete_len,
+            seq: ins.entries.len() as u64,
+            head: ins.head().to_string(),
+            path: db.to_path_buf(),
+            journal_path: ins.journal_path,
+            fault: Mutex::new(None),
+            signer: None,
+            _lock: None,
+        };
+        Ok((store, report))
+    }
+
+    fn open_writer(
+        db: &Path,
+        expect: Option<&StoreIdentity>,
+        accept_journal: bool,
+        signer: Option<Signer>,
+    ) -> Result<(Store, OpenReport), StoreError> {
         let mut report = OpenReport::default();
         if !db.exists() {
             std::fs::create_dir_all(db).map_err(io_err("cannot create database directory", db))?;
@@ -1243,62 +1696,16 @@ impl Store {
         // 2. The journal.
         let journal_path = db.join(JOURNAL_FILE);
         let scan = scan_journal(&journal_path)?;
-        if !scan.torn.is_empty() {
-            let torn_path = aside_path(db, "journal.torn");
-            std::fs::write(&torn_path, &scan.torn)
-                .map_err(io_err("cannot save the torn journal tail to", &torn_path))?;
-            File::open(&torn_path)
-                .and_then(|f| f.sync_all())
-                .map_err(io_err("cannot sync", &torn_path))?;
-            sync_dir(db)?;
-            let f = OpenOptions::new()
-                .write(true)
-                .open(&journal_path)
-                .map_err(io_err("cannot open journal", &journal_path))?;
-            f.set_len(scan.complete_len)
-                .and_then(|_| f.sync_all())
-                .map_err(io_err(
-                    "cannot truncate the torn tail of journal",
-                    &journal_path,
-                ))?;
-            report.warnings.push(format!(
-                "journal {} ended with an incomplete line ({} bytes) from an interrupted write \
-                 that was never acknowledged; moved it to {}",
-                journal_path.display(),
-                scan.torn.len(),
-                torn_path.display()
-            ));
-        }
-        let entries = scan.entries;
+        let JournalScan {
+            entries,
+            complete_len,
+            torn,
+            unterminated,
+        } = scan;
 
         // Identity.
-        if let Some(first) = entries.first() {
-            let meta = |k: &str| {
-                first.ops.iter().rev().find_map(|op| match op {
-                    Op::Meta { key, value } if key == k => Some(value.clone()),
-                    _ => None,
-                })
-            };
-            let panel = meta("panel_id").unwrap_or_default();
-            let rubric = meta("rubric_sha256").unwrap_or_default();
-            if panel != expect.panel_id || rubric != expect.rubric_sha256 {
-                return Err(StoreError::Foreign {
-                    path: db.to_path_buf(),
-                    found: format!("panel {panel:?} with rubric sha256 {rubric}"),
-                    expected: format!(
-                        "panel {:?} with rubric sha256 {}",
-                        expect.panel_id, expect.rubric_sha256
-                    ),
-                });
-            }
-            let role = meta("role").unwrap_or_default();
-            if role != expect.role {
-                report.warnings.push(format!(
-                    "database {} was created for role {role:?}, now opened as {:?}",
-                    db.display(),
-                    expect.role
-                ));
-            }
+        if let Some(expect) = expect {
+            check_identity(db, &entries, expect, &mut report)?;
         }
 
         // 3 + 4. sled, checked against the journal.
@@ -1306,7 +1713,7 @@ impl Store {
         let sled_existed = sled_dir.exists();
         let deadline = Instant::now() + Duration::from_secs(2);
         let sled = loop {
-            let attempt = quietly(|| open_and_check(db, &sled_dir, &entries));
+            let attempt = quietly(|| open_and_check(db, &sled_dir, &entries, accept_journal));
             let broken = match attempt {
                 Ok(Ok((sled, note))) => {
                     if let Some(note) = note {
@@ -1368,6 +1775,53 @@ impl Store {
             break sled;
         };
 
+        // The journal's tail, only now that the index has not been refused: a torn
+        // append is moved aside, a verified line lacking its newline completed.
+        if !torn.is_empty() {
+            let torn_path = aside_path(db, "journal.torn");
+            std::fs::write(&torn_path, &torn)
+                .map_err(io_err("cannot save the torn journal tail to", &torn_path))?;
+            File::open(&torn_path)
+                .and_then(|f| f.sync_all())
+                .map_err(io_err("cannot sync", &torn_path))?;
+            sync_dir(db)?;
+            let f = OpenOptions::new()
+                .write(true)
+                .open(&journal_path)
+                .map_err(io_err("cannot open journal", &journal_path))?;
+            f.set_len(complete_len)
+                .and_then(|_| f.sync_all())
+                .map_err(io_err(
+                    "cannot truncate the torn tail of journal",
+                    &journal_path,
+                ))?;
+            report.warnings.push(format!(
+                "journal {} ended with an incomplete line ({} bytes) from an interrupted write; \
+                 moved those bytes to {} and cut the journal back to its {} complete commits",
+                journal_path.display(),
+                torn.len(),
+                torn_path.display(),
+                entries.len()
+            ));
+        }
+        if unterminated {
+            let mut f = OpenOptions::new()
+                .append(true)
+                .open(&journal_path)
+                .map_err(io_err("cannot open journal", &journal_path))?;
+            f.write_all(b"\n")
+                .and_then(|_| f.sync_all())
+                .map_err(io_err(
+                    "cannot complete the last line of journal",
+                    &journal_path,
+                ))?;
+            report.warnings.push(format!(
+                "journal {} ended with commit {} complete and verified but without its line \
+                 end (an interrupted write, or a cut journal); kept it and added the line end",
+                journal_path.display(),
+                entries.len()
+            ));
+        }
         // The journal, for appending.
         let existed = journal_path.exists();
         let journal = OpenOptions::new()
@@ -1388,8 +1842,8 @@ impl Store {
             .len();
 
         let mut store = Store {
-            sled,
-            journal,
+            index: Index::Sled(sled),
+            journal: Some(journal),
             journal_len,
             seq: entries.len() as u64,
             head: entries
@@ -1398,12 +1852,13 @@ impl Store {
             path: db.to_path_buf(),
             journal_path,
             fault: Mutex::new(None),
-            _lock: lock,
+            signer,
+            _lock: Some(lock),
         };
         drop(entries);
 
         // 5. A new database records its schema and identity in its first commit.
-        if store.seq == 0 {
+        if let (0, Some(expect)) = (store.seq, expect) {
             let ops = vec![
                 Op::Meta {
                     key: "schema_version".into(),
@@ -1479,9 +1934,15 @@ impl Store {
             index: 0,
             reason,
         };
+        if self.journal.is_none() {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
         let seq = self.seq + 1;
         let ts = now_ts();
-        let (line, hash) = encode_line(seq, &self.head, &ts, &ops).map_err(invalid)?;
+        let (line, hash) =
+            encode_line(seq, &self.head, &ts, &ops, self.signer.as_ref()).map_err(invalid)?;
         // Self-check: the line must verify exactly as it will at the next open, and sled gets
         // the values derived from the parsed line (so replay reproduces them byte for byte).
         let raw = check_line(&line.as_bytes()[..line.len() - 1], seq, &self.head).map_err(|r| {
@@ -1496,17 +1957,23 @@ impl Store {
             ts: raw.ts.clone(),
             ops: typed_ops(&raw).map_err(invalid)?,
             hash: hash.clone(),
+            sig: raw.sig.clone(),
         };
         let effects = effects_of(&entry).map_err(invalid)?;
 
         // Durability point: the complete line, fdatasync'ed.
-        if let Err(e) = self.journal.write_all(line.as_bytes()) {
-            if self.journal.set_len(self.journal_len).is_err() {
+        let (Some(journal), Index::Sled(sled)) = (self.journal.as_mut(), &self.index) else {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        };
+        if let Err(e) = journal.write_all(line.as_bytes()) {
+            if journal.set_len(self.journal_len).is_err() {
                 self.set_fault(format!("a failed append left the journal unrepaired ({e})"));
             }
             return Err(io_err("cannot append to journal", &self.journal_path)(e));
         }
-        if let Err(e) = self.journal.sync_data() {
+        if let Err(e) = journal.sync_data() {
             self.set_fault(format!("fdatasync of the journal failed ({e})"));
             return Err(io_err("cannot sync journal", &self.journal_path)(e));
         }
@@ -1516,7 +1983,6 @@ impl Store {
 
         // The index. Failure here loses nothing (the journal has the commit), but queries
         // would be stale, so the store refuses further commits until reopened.
-        let sled = &self.sled;
         match quietly(|| apply_in_transaction(sled, &effects)) {
             Ok(Ok(())) => {}
             Ok(Err(reason)) | Err(reason) => {
@@ -1536,7 +2002,7 @@ impl Store {
     // --- queries -------------------------------------------------------------------------
 
     fn get<R: DeserializeOwned>(&self, tree: TreeId, key: &[u8]) -> Option<R> {
-        match self.sled.trees[tree as usize].get(key) {
+        match self.index.get(tree, key) {
             Ok(Some(v)) => match decode_value(key, &v) {
                 Ok(r) => Some(r),
                 Err(e) => {
@@ -1557,7 +2023,7 @@ impl Store {
 
     fn scan<R: DeserializeOwned>(&self, tree: TreeId, prefix: &[u8]) -> Vec<(Vec<u8>, R)> {
         let mut out = Vec::new();
-        for item in self.sled.trees[tree as usize].scan_prefix(prefix) {
+        for item in self.index.scan_prefix(tree, prefix) {
             match item {
                 Ok((k, v)) => match decode_value::<R>(&k, &v) {
                     Ok(r) => out.push((k.to_vec(), r)),
@@ -1683,8 +2149,11 @@ impl Store {
     }
 
     /// The whole journal, verified: the audit trail of every commit.
+    /// For a read-only snapshot: the lines of the snapshot, not those appended since.
     pub fn audit_entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
-        Ok(scan_journal(&self.journal_path)?.entries)
+        let mut entries = scan_journal(&self.journal_path)?.entries;
+        entries.truncate(self.seq as usize);
+        Ok(entries)
     }
 
     /// Sequence number of the last commit.
@@ -1695,6 +2164,19 @@ impl Store {
     /// Hash of the last journal line (the chain head).
     pub fn head(&self) -> &str {
         &self.head
+    }
+
+    #[cfg(test)]
+    fn sled_index(&self) -> &Sled {
+        match &self.index {
+            Index::Sled(s) => s,
+            Index::Memory(_) => panic!("a read-only snapshot has no sled index"),
+        }
+    }
+
+    /// Opened with [`Store::open_read_only`]: commits are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.journal.is_none()
     }
 
     /// The database directory.
@@ -1918,14 +2400,14 @@ mod tests {
             s.commit(vec![set("E", "A", "1", "7")]).unwrap();
             // Tamper with the value behind the store's back (same process, test only).
             let key = keys::score("E", "A", "1");
-            let mut v = s.sled.trees[TreeId::Scores as usize]
+            let mut v = s.sled_index().trees[TreeId::Scores as usize]
                 .get(&key)
                 .unwrap()
                 .unwrap()
                 .to_vec();
             let pos = v.windows(3).position(|w| w == b"\"7\"").unwrap();
             v[pos + 1] = b'9';
-            s.sled.trees[TreeId::Scores as usize]
+            s.sled_index().trees[TreeId::Scores as usize]
                 .insert(&key, v)
                 .unwrap();
             assert!(s.score("E", "A", "1").is_none());
@@ -1948,7 +2430,7 @@ mod tests {
                 .unwrap();
             s.commit(vec![set("E", "B", "1", "9")]).unwrap();
             // sled "loses" one record while its meta still says it is up to date.
-            s.sled.trees[TreeId::Scores as usize]
+            s.sled_index().trees[TreeId::Scores as usize]
                 .remove(keys::score("E", "A", "2"))
                 .unwrap();
         }
@@ -2069,6 +2551,7 @@ mod tests {
             ts,
             ops: &ops,
             hash: &hash,
+            sig: None,
         })
         .unwrap();
         std::fs::write(&p, line + "\n").unwrap();
@@ -2118,7 +2601,7 @@ mod tests {
         // Simulate a crash after the journal append, before sled: append a valid line directly.
         let scan = scan_journal(&dir.path().join(JOURNAL_FILE)).unwrap();
         let head = scan.entries.last().unwrap().hash.clone();
-        let (line, _) = encode_line(3, &head, &now_ts(), &[set("E", "A", "2", "6")]).unwrap();
+        let (line, _) = encode_line(3, &head, &now_ts(), &[set("E", "A", "2", "6")], None).unwrap();
         let mut f = OpenOptions::new()
             .append(true)
             .open(dir.path().join(JOURNAL_FILE))
@@ -2144,6 +2627,43 @@ mod tests {
         std::fs::remove_file(dir.path().join(JOURNAL_FILE)).unwrap();
         let e = Store::open(dir.path(), &ident()).unwrap_err();
         assert!(matches!(e, StoreError::JournalMissing { .. }), "{e}");
+    }
+
+    #[test]
+    fn signed_commits_carry_the_owners_signature_over_their_hash() {
+        use ed25519_dalek::{Signer as _, Verifier as _};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let public = key.verifying_key();
+        let signer: Signer =
+            Box::new(move |b: &[u8]| format!("ed25519:{}", hex::encode(key.sign(b).to_bytes())));
+        {
+            let (mut s, _) = Store::open_signed(&db, &ident(), Some(signer)).unwrap();
+            s.commit(vec![set("E01", "A1", "1.1", "3")]).unwrap();
+        }
+        let (snap, _) = Store::open_read_only(&db, &ident()).unwrap();
+        let entries = snap.audit_entries().unwrap();
+        assert_eq!(entries.len(), 2, "the creation commit is signed too");
+        for e in &entries {
+            let sig = e.sig.as_deref().expect("signed line");
+            let raw: [u8; 64] = hex::decode(sig.strip_prefix("ed25519:").unwrap())
+                .unwrap()
+                .try_into()
+                .unwrap();
+            let sig = ed25519_dalek::Signature::from_bytes(&raw);
+            assert!(
+                public.verify(e.hash.as_bytes(), &sig).is_ok(),
+                "line {}",
+                e.seq
+            );
+            assert!(public.verify(e.prev.as_bytes(), &sig).is_err());
+        }
+        // an unsigned writer appends unsigned lines; the chain still verifies
+        drop(snap);
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        s.commit(vec![set("E01", "A1", "1.2", "4")]).unwrap();
+        assert!(s.audit_entries().unwrap()[2].sig.is_none());
     }
 
     #[test]

@@ -229,11 +229,28 @@ fn walk_skips_raw_and_other_panel_files() {
     let (out, _, code) = check(&[d.path()], true);
     assert_eq!(code, 0, "{out}");
     let rows = problems(&out);
-    assert_eq!(rows.len(), 1);
+    // the bundle first, then every path found but not read, with its reason
+    assert_eq!(rows.len(), 3, "{out}");
     assert!(rows[0]["path"]
         .as_str()
         .unwrap()
         .ends_with("deep/er/T24-001.json"));
+    let skipped: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| format!("{} {}", r["path"], r["skipped"]))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("/raw") && s.contains("not walked")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("misplaced-raw.json") && s.contains("not a bundle")),
+        "{skipped:?}"
+    );
     // Named explicitly, a raw file is checked (and fails: it is not a bundle).
     let (out, _, code) = check(&[&d.path().join("raw/a.json")], false);
     assert_eq!(code, 1, "{out}");

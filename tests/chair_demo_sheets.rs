@@ -2,8 +2,10 @@
 //!
 //! They are generated through the library, as an expert's screen would make them: each
 //! expert's scores are committed to a fresh expert store (`Store` + `Op`), then exported
-//! with `sheet::export_sheet` (unsigned). Only the timestamps are then fixed (and the
-//! digest recomputed), so that the files are reproducible.
+//! with `sheet::export_sheet`. Only the timestamps are then fixed (and the digest
+//! recomputed), so that the files are reproducible; each sheet is signed with its expert's
+//! demo key (`keys/`, derived from a fixed seed: signatures are required by default, and
+//! the demo ships its keys so that its walkthrough signs and verifies like a real panel).
 //!
 //! The demo runs the expert screen as E01 with an empty database; the chair sees E02–E05:
 //! - every application scored by E02, E03 and E04, and by E05 except T24-010 (a draft);
@@ -203,7 +205,47 @@ fn ops_for(panel: &Panel, expert: &str) -> Vec<Op> {
     ops
 }
 
-/// The sheets, as (file name, bytes).
+/// The demo key of an expert: the secret is sha256 of a fixed phrase (a demo, not a secret).
+fn demo_key(expert: &str) -> ed25519_dalek::SigningKey {
+    use sha2::Digest;
+    let seed: [u8; 32] = sha2::Sha256::digest(format!("panel demo key {expert}")).into();
+    ed25519_dalek::SigningKey::from_bytes(&seed)
+}
+
+const ALL_EXPERTS: [&str; 5] = ["E01", "E02", "E03", "E04", "E05"];
+
+/// The demo panel's key files (`keys/<E>.ed25519`, `keys/<E>.ed25519.pub`) and panel.json
+/// with every expert's public key, as (relative path, bytes).
+fn key_files() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let cfg_path = fixture().join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    for e in ALL_EXPERTS {
+        let k = demo_key(e);
+        let public = sheet::keys::public_key_string(&k.verifying_key());
+        out.push((
+            format!("keys/{e}.ed25519"),
+            format!("{}\n", hex::encode(k.to_bytes())).into_bytes(),
+        ));
+        out.push((
+            format!("keys/{e}.ed25519.pub"),
+            format!("{public}\n").into_bytes(),
+        ));
+        for x in cfg["experts"].as_array_mut().unwrap() {
+            if x["id"] == e {
+                x["public_key"] = public.clone().into();
+            }
+        }
+    }
+    out.push((
+        "panel.json".into(),
+        (serde_json::to_string_pretty(&cfg).unwrap() + "\n").into_bytes(),
+    ));
+    out
+}
+
+/// The sheets and their signatures, as (file name, bytes).
 fn build() -> Vec<(String, Vec<u8>)> {
     let panel = Panel::open(&fixture()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -216,8 +258,9 @@ fn build() -> Vec<(String, Vec<u8>)> {
         };
         let (mut store, _) = Store::open(&tmp.path().join(expert), &ident).unwrap();
         store.commit(ops_for(&panel, expert)).unwrap();
-        let (bytes, sig) = sheet::export_sheet(&panel, &mut store, expert, None).unwrap();
-        assert!(sig.is_none());
+        let key = demo_key(expert);
+        let (bytes, sig) = sheet::export_sheet(&panel, &mut store, expert, Some(&key)).unwrap();
+        assert!(sig.is_some());
         // fixed timestamps, so that the files are reproducible
         let mut sh: sheet::Sheet = serde_json::from_slice(&bytes).unwrap();
         sh.exported_at = format!("2024-07-{:02}T18:00:00.000Z", 15 + k);
@@ -232,7 +275,10 @@ fn build() -> Vec<(String, Vec<u8>)> {
             }
         }
         sh.digest = sh.compute_digest();
-        out.push((format!("{expert}.sheet.json"), sh.to_file_bytes()));
+        let bytes = sh.to_file_bytes();
+        let sig = sheet::keys::sign(&bytes, &key);
+        out.push((format!("{expert}.sheet.json"), bytes));
+        out.push((format!("{expert}.sheet.json.sig"), sig.into_bytes()));
     }
     out
 }
@@ -240,6 +286,11 @@ fn build() -> Vec<(String, Vec<u8>)> {
 #[test]
 #[ignore = "writes the fixture files; run explicitly to regenerate them"]
 fn regenerate() {
+    for (rel, bytes) in key_files() {
+        let path = fixture().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
     let dir = fixture().join("sheets");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, bytes) in build() {
@@ -249,6 +300,14 @@ fn regenerate() {
 
 #[test]
 fn committed_sheets_are_current() {
+    for (rel, bytes) in key_files() {
+        let on_disk = std::fs::read(fixture().join(&rel)).unwrap_or_default();
+        assert!(
+            on_disk == bytes,
+            "{rel} is out of date; regenerate with \
+             `cargo test --test chair_demo_sheets -- --ignored regenerate`"
+        );
+    }
     let dir = fixture().join("sheets");
     for (name, bytes) in build() {
         let on_disk = std::fs::read(dir.join(&name)).unwrap_or_default();

@@ -45,19 +45,20 @@ fn build(tmp: &std::path::Path, lang: Lang) -> Demo {
     panel::panel::materialize_demo(&dir).unwrap();
     let p = Panel::open(&dir).unwrap();
     let (store, _) = Store::open(&tmp.join("db-E01"), &identity(&p, "E01")).unwrap();
-    let app = expert_app(
+    // as `panel demo`: the demo's own keys (materialized in <demo>/keys/) sign E01's sheets
+    // and the chair database
+    let keys = dir.join("keys");
+    let app = expert_app(&p, store, "E01", Some(keys.clone()), lang, false, (100, 30)).unwrap();
+    let mut chair = panel::commands::chair::chair_app_keyed(
         &p,
-        store,
-        "E01",
-        Some(tmp.join("keys")),
+        &tmp.join("db-chair"),
+        true,
         lang,
         false,
         (100, 30),
+        Some(&keys),
     )
     .unwrap();
-    let mut chair =
-        panel::commands::chair::chair_app(&p, &tmp.join("db-chair"), true, lang, false, (100, 30))
-            .unwrap();
     panel::tui::chair::tick(&mut chair);
     Demo::new(app, chair)
 }

@@ -35,6 +35,13 @@ fn e01_submits(panel: &Panel, store: &mut Store, app: &str) {
     store.commit(ops).unwrap();
 }
 
+/// A sheet arrives in `<panel>/sheets/` with its signature (the signature first).
+fn arrive(aside: &std::path::Path, panel_dir: &std::path::Path, name: &str) {
+    let sig = format!("{name}.sig");
+    std::fs::copy(aside.join(&sig), panel_dir.join("sheets").join(&sig)).unwrap();
+    std::fs::copy(aside.join(name), panel_dir.join("sheets").join(name)).unwrap();
+}
+
 #[test]
 fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     let mut demo = chair_support::Demo::new();
@@ -53,8 +60,7 @@ fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     // two sheets appear
     std::fs::create_dir_all(demo.dir.join("sheets")).unwrap();
     for e in ["E02", "E03"] {
-        let name = format!("{e}.sheet.json");
-        std::fs::copy(aside.join(&name), demo.dir.join("sheets").join(&name)).unwrap();
+        arrive(&aside, &demo.dir, &format!("{e}.sheet.json"));
     }
     assert!(tick(&mut app), "merged on the next tick");
     let (lvl, text) = {
@@ -77,11 +83,7 @@ fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     assert!(!tick(&mut app));
 
     // the third sheet makes the quorum
-    std::fs::copy(
-        aside.join("E04.sheet.json"),
-        demo.dir.join("sheets/E04.sheet.json"),
-    )
-    .unwrap();
+    arrive(&aside, &demo.dir, "E04.sheet.json");
     assert!(tick(&mut app));
     assert_eq!(app.shown.results.app("T24-001").unwrap().status, "ranked");
     assert!(app.shown.results.shortlist().count() > 0);
@@ -109,11 +111,7 @@ fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     );
     assert_eq!(app.cell("T24-001", "E05"), Cell::Unscored);
     // the right file replaces it: merged
-    std::fs::copy(
-        aside.join("E05.sheet.json"),
-        demo.dir.join("sheets/E05.sheet.json"),
-    )
-    .unwrap();
+    arrive(&aside, &demo.dir, "E05.sheet.json");
     assert!(tick(&mut app));
     assert_eq!(app.cell("T24-010", "E05"), Cell::Draft);
 
@@ -122,7 +120,8 @@ fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     let panel = demo.panel();
     let ident = panel::commands::score::identity(&panel, "E01");
     let (mut store, _) = Store::open(&demo.tmp.path().join("e01"), &ident).unwrap();
-    let keys = demo.tmp.path().join("keys");
+    // the demo's keys (signatures are required; the demo ships its experts' keys)
+    let keys = demo.dir.join("keys");
     e01_submits(&panel, &mut store, "T24-002");
     sheet::autosave_view(&app.pview, &mut store, "E01", Some(&keys)).unwrap();
     assert!(tick(&mut app));

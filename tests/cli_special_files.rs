@@ -88,3 +88,111 @@ fn bundle_check_never_waits_on_a_fifo() {
         .code(1)
         .stdout(predicates::str::contains("not a regular file"));
 }
+
+/// Symlinks among the bundles: followed only when they stay inside the folder and are not
+/// a second path to a bundle already read; the skipped ones are listed in `--json`, and a
+/// panel never lets a symlinked copy shadow the real bundle.
+#[cfg(unix)]
+#[test]
+fn symlinks_in_the_bundles_folder() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
+    let dir = tmp.path().join("panel");
+    let bundles = dir.join("bundles");
+    std::fs::create_dir_all(&bundles).unwrap();
+    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
+    for e in std::fs::read_dir(fixture.join("bundles")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), bundles.join(e.file_name())).unwrap();
+    }
+    // outside: an altered copy of T24-006 (would change its eligibility) linked in under a
+    // name that sorts first
+    let outside = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    let t6 = std::fs::read_to_string(bundles.join("T24-006.json")).unwrap();
+    std::fs::write(outside.join("T24-006.json"), t6).unwrap();
+    symlink(outside.join("T24-006.json"), bundles.join("A-T24-006.json")).unwrap();
+    // inside: a second path to T24-001, sorting first
+    symlink(bundles.join("T24-001.json"), bundles.join("0-copy.json")).unwrap();
+    // inside, relative, to a file of a subfolder: followed
+    std::fs::create_dir_all(bundles.join("extra")).unwrap();
+    std::fs::rename(
+        bundles.join("T24-002.json"),
+        bundles.join("extra/T24-002.json"),
+    )
+    .unwrap();
+    symlink("extra/T24-002.json", bundles.join("T24-002.json")).unwrap();
+    // dangling
+    symlink(tmp.path().join("missing.json"), bundles.join("gone.json")).unwrap();
+
+    let p = panel::panel::Panel::open(&dir).unwrap();
+    let codes: Vec<&str> = p.bundles.iter().map(|b| b.bundle.code.as_str()).collect();
+    assert!(codes.contains(&"T24-001") && codes.contains(&"T24-002") && codes.contains(&"T24-006"));
+    let path_of = |code: &str| {
+        p.bundles
+            .iter()
+            .find(|b| b.bundle.code == code)
+            .map(|b| b.path.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        path_of("T24-001"),
+        bundles.join("T24-001.json"),
+        "the real file, not the copy"
+    );
+    assert_eq!(path_of("T24-006"), bundles.join("T24-006.json"));
+    let invalid: Vec<String> = p
+        .invalid
+        .iter()
+        .map(|(p, r)| format!("{}: {r}", p.display()))
+        .collect();
+    let joined = invalid.join("\n");
+    assert!(joined.contains("0-copy.json: a second path to"), "{joined}");
+    assert!(
+        joined.contains("A-T24-006.json: a symlink to") && joined.contains("not followed"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("gone.json: a symlink whose target does not exist"),
+        "{joined}"
+    );
+    assert!(!joined.contains("T24-002"), "{joined}");
+
+    let out = Command::cargo_bin("panel")
+        .unwrap()
+        .args(["bundle", "check", "--json"])
+        .arg(&bundles)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    let skipped: Vec<(&str, &str)> = rows
+        .iter()
+        .filter_map(|r| Some((r["path"].as_str()?, r.get("skipped")?.as_str()?)))
+        .collect();
+    for name in ["0-copy.json", "A-T24-006.json", "gone.json"] {
+        assert!(
+            skipped.iter().any(|(p, _)| p.ends_with(name)),
+            "{name} not in the skipped list: {skipped:?}"
+        );
+    }
+    let read: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.get("skipped").is_none())
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    // the walk is recursive here: the real file is read, the symlink is its second path
+    assert!(
+        read.iter().any(|p| p.ends_with("extra/T24-002.json")),
+        "{read:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| p.ends_with("bundles/T24-002.json") && r.contains("second path")),
+        "{skipped:?}"
+    );
+}

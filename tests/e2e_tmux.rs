@@ -118,6 +118,28 @@ impl Drop for Tmux {
     }
 }
 
+/// Every file under `dir` (relative path → sha256), to show a command left it unchanged.
+fn hash_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+    use sha2::Digest;
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    hex::encode(sha2::Sha256::digest(&bytes)),
+                );
+            }
+        }
+    }
+    out
+}
+
 fn sh_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
@@ -200,8 +222,15 @@ fn score_quit_restart_and_a_second_process() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("is in use by another panel process") && err.contains("--db"),
+        err.contains("is open for changes in another panel process")
+            && err.contains("`panel status`")
+            && err.contains("`panel results`"),
         "{err}"
+    );
+    assert_eq!(
+        err.matches("open for changes").count(),
+        1,
+        "the lock message is printed once: {err}"
     );
     assert!(
         err.contains(&db.display().to_string()),
@@ -211,6 +240,31 @@ fn score_quit_restart_and_a_second_process() {
         !String::from_utf8_lossy(&o.stdout).contains("\u{1b}[?1049h"),
         "no alternate screen"
     );
+
+    // 2b. reading needs no lock: `panel status` works while the screen is open, and
+    // leaves every byte of the database as it was (after sled's background flush, at most
+    // 500 ms after the last save, so that only a reader could change a byte)
+    std::thread::sleep(Duration::from_millis(1200));
+    let before = hash_tree(&db);
+    let o = Command::new(bin)
+        .arg("status")
+        .arg(&panel_dir)
+        .args(["--expert", "E01", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let row = out.lines().find(|l| l.starts_with("T24-001")).unwrap_or("");
+    assert!(
+        row.contains("1/9"),
+        "the screen's saved score is seen: {out}"
+    );
+    assert_eq!(hash_tree(&db), before, "status changed the database");
 
     t.keys("one", &["q"]);
     let c = t.wait_for("one", "EXIT=", 10);
@@ -373,4 +427,95 @@ fn sigterm_restores_the_terminal() {
     assert!(st.success());
     assert_sane(&t, "term", &stty);
     assert!(t.capture("term").contains("EXIT=143"), "exit 128 + SIGTERM");
+}
+
+/// Reading needs no lock: while the chair's screen holds the chair database, `panel results`
+/// and `panel audit verify` work on it and leave every byte as it was.
+#[test]
+fn results_and_audit_verify_while_the_chair_screen_is_open() {
+    if !Tmux::available() {
+        eprintln!(
+            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let tmp = tempfile::tempdir().unwrap();
+    let panel_dir = tmp.path().join("panel");
+    panel::panel::materialize_demo(&panel_dir).unwrap();
+    let keys = panel_dir.join("keys");
+    let db = tmp.path().join("chair");
+    let mut sheets: Vec<PathBuf> = std::fs::read_dir(panel_dir.join("sheets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".sheet.json"))
+        .collect();
+    sheets.sort();
+    let o = Command::new(bin)
+        .arg("merge")
+        .arg(&panel_dir)
+        .args(&sheets)
+        .arg("--db")
+        .arg(&db)
+        .env("PANEL_KEY_DIR", &keys)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let t = Tmux::new(tmp.path());
+    let stty = tmp.path().join("stty");
+    let args = format!(
+        "chair {} --db {} --lang en",
+        sh_quote(&panel_dir),
+        sh_quote(&db)
+    );
+    let env = format!("NO_COLOR=1 PANEL_KEY_DIR={}", sh_quote(&keys));
+    t.start("chair", &script(bin, &args, &env, &stty));
+    t.wait_for("chair", "T24-003", 10);
+    assert_eq!(
+        t.flag("chair", "#{alternate_on}"),
+        "1",
+        "the screen is open"
+    );
+
+    // the holder's background flush settles first (sled flushes at most every 500 ms)
+    let mut before = hash_tree(&db);
+    for _ in 0..10 {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = hash_tree(&db);
+        if now == before {
+            break;
+        }
+        before = now;
+    }
+    let o = Command::new(bin)
+        .arg("results")
+        .arg(&panel_dir)
+        .arg("--db")
+        .arg(&db)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("T24-003"));
+    let o = Command::new(bin)
+        .args(["audit", "verify"])
+        .arg(&db)
+        .arg("--panel")
+        .arg(&panel_dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("every line signed by E01"), "{out}");
+    assert_eq!(hash_tree(&db), before, "a reader changed the database");
+
+    t.keys("chair", &["q"]);
+    let c = t.wait_for("chair", "EXIT=", 10);
+    assert!(c.contains("EXIT=0"), "{c}");
+    assert_sane(&t, "chair", &stty);
 }

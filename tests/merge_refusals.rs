@@ -186,6 +186,38 @@ fn valid_sheet_without_its_signature_is_refused() {
 }
 
 #[test]
+fn unsigned_sheet_of_an_expert_without_a_key_is_refused_unless_signatures_are_optional() {
+    let mut f = fixture();
+    let p = f.tp.export(&mut f.e03_store, "E03", "E03-2.sheet.json");
+    // the default (panel.json without "signatures"): required
+    let cfg_path = f.tp.dir.join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg.as_object_mut().unwrap().remove("signatures");
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    assert!(f.tp.view().signatures_required);
+    let msg = refuse(
+        &mut f,
+        &p,
+        Refusal::SignatureMissing,
+        "expert E03 has no public_key",
+    );
+    assert!(msg.contains("\"signatures\": \"optional\""), "{msg}");
+    // explicitly optional: merged
+    cfg["signatures"] = "optional".into();
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    assert!(!f.tp.view().signatures_required);
+    sheet::merge_sheet_view(&f.tp.view(), &mut f.chair, &p).unwrap();
+    // any other value is refused when the panel is opened
+    cfg["signatures"] = "sometimes".into();
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+    let e = panel::panel::Panel::open(&f.tp.dir)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`signatures`"), "{e}");
+}
+
+#[test]
 fn another_panel_or_rubric_is_refused() {
     let mut f = fixture();
     let mut s = load(&f.e03);
@@ -465,4 +497,35 @@ fn a_refused_sheet_in_a_batch_leaves_the_others_merged() {
     let r = sheet::merge_sheet_view(&view, &mut f.chair, &p2).unwrap();
     assert!(matches!(r.kind, sheet::MergeKind::Merged { .. }));
     assert_eq!(r.replaced_seq, Some(1));
+}
+
+#[test]
+fn the_sheet_limit_grows_with_the_panel() {
+    let mut f = fixture();
+    let small = f.tp.view();
+    assert_eq!(small.sheet_limit(), sheet::MAX_SHEET_BYTES);
+    // a file just above the base limit is refused by a small panel, for its size
+    let p = f.tp.dir.join("big.sheet.json");
+    std::fs::write(&p, vec![b' '; sheet::MAX_SHEET_BYTES as usize + 1]).unwrap();
+    let e = sheet::merge_sheet_view(&small, &mut f.chair, &p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("more than the 16777216 allowed"), "{e}");
+    // a panel of 10,000 applications accepts a sheet of all of them (34.4 MB measured)
+    let mut big = f.tp.view();
+    let info = big.apps.values().next().unwrap().clone();
+    for i in 0..10_000 {
+        big.apps.insert(format!("X{i:05}"), info.clone());
+    }
+    let items = big.rubric.rubric.items().count() as u64;
+    assert_eq!(
+        big.sheet_limit(),
+        big.apps.len() as u64 * items * sheet::SHEET_BYTES_PER_ITEM
+    );
+    assert!(big.sheet_limit() > 34_444_003);
+    // the same file is now read (and refused for what it is, not for its size)
+    let e = sheet::merge_sheet_view(&big, &mut f.chair, &p)
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("allowed"), "{e}");
 }

@@ -50,6 +50,14 @@ impl Demo {
             .unwrap()
             .env("HOME", self.tmp.path())
             .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
+            // the chair (E01) has a key in the demo roster: the chair database is signed
+            // with the demo's key
+            .env(
+                "PANEL_KEY_DIR",
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(FIXTURE)
+                    .join("keys"),
+            )
             .args(args)
             .output()
             .unwrap();

@@ -189,8 +189,18 @@ fn item_rows_take_rule_suggestions_and_caps() {
             csv.push_str(&format!("T24-001,{e},{item},{v}\n"));
         }
     }
-    // E03 overrides a rule item above its cap: combine caps it at the item max (2).
-    csv.push_str("T24-001,E03,A2.5,7\n");
+    // A rule item above its maximum (2) is refused like `import` refuses it, naming
+    // file:line:column, never clamped.
+    let e = match csv_report(tmp.path(), &format!("{csv}T24-001,E03,A2.5,7\n")) {
+        Ok(_) => panic!("a value above the item's maximum must be refused"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        e.contains("s.csv:29:4: item A2.5: value 7 is outside the item's range 0–2"),
+        "{e}"
+    );
+    // E03 gives the rule item explicitly, at its maximum.
+    csv.push_str("T24-001,E03,A2.5,2\n");
     let rep = csv_report(tmp.path(), &csv).unwrap();
     let a = rep.results.app("T24-001").unwrap();
     assert_eq!(a.experts, 3);
@@ -281,33 +291,56 @@ fn criterion_and_item_rows_mix_per_pair() {
 }
 
 #[test]
-fn values_over_the_criterion_max_are_clamped_by_the_pipeline() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut csv = String::from("application,expert,criterion,value\n");
-    for e in ["E01", "E02", "E03"] {
-        for (c, v) in [
-            ("A1", "9"),
-            ("A2", "8"),
-            ("A3", "12"),
-            ("B1", "15"),
-            ("B2", "18"),
-            ("B3", "9"),
-            ("C1", "9"),
-            ("C2", "9"),
-        ] {
-            csv.push_str(&format!("T24-001,{e},{c},{v}\n"));
-        }
+fn values_out_of_range_off_step_or_in_a_refused_form_are_refused_like_import() {
+    let r = Refusals::new();
+    let head = "application,expert,criterion,value\n";
+    // (row, what the refusal says, at line 2 column 4 unless given)
+    let cases: [(&str, &str); 9] = [
+        (
+            "T24-001,E01,A1,9",
+            "criterion A1: value 9 is outside the criterion's range 0–6",
+        ),
+        (
+            "T24-001,E01,A2.1,-1",
+            "item A2.1: value -1 is outside the item's range 0–2",
+        ),
+        (
+            "T24-001,E01,A2.1,1000",
+            "item A2.1: value 1000 is outside the item's range 0–2",
+        ),
+        (
+            "T24-001,E01,A2.1,0.25",
+            "item A2.1: value 0.25 is not a multiple of the item's step 0.5",
+        ),
+        (
+            "T24-001,E01,A2.1,08",
+            "value \"08\" has a leading zero; write \"8\"",
+        ),
+        ("T24-001,E01,A2.1,-0", "value \"-0\" is a negative zero"),
+        (
+            "T24-001,E01,A2.1,1.000",
+            "item A2.1: value 1.000 has 3 decimal places",
+        ),
+        ("T24-001,E01,A1,08", "value \"08\" has a leading zero"),
+        (
+            "T24-001,E01,A1,5.000",
+            "criterion A1: value 5.000 has 3 decimal places",
+        ),
+    ];
+    for (row, want) in cases {
+        let e = r.of(format!("{head}{row}\n"));
+        assert!(e.contains(&format!("s.csv:2:4: {want}")), "{row}: {e}");
     }
-    let rep = csv_report(tmp.path(), &csv).unwrap();
-    let a = rep.results.app("T24-001").unwrap();
-    assert_eq!(a.criteria["A1"], d("6"));
+    // ids: printable (a NUL is refused at its column)
+    let e = r.of(format!("{head}T24-001\0,E01,A1,5\n"));
     assert!(
-        a.notes
-            .iter()
-            .any(|n| n.contains("clamped to the criterion max 6")),
-        "{:?}",
-        a.notes
+        e.contains(
+            "s.csv:2:1: the application \"T24-001\\0\" contains the control character U+0000"
+        ),
+        "{e}"
     );
+    let e = r.of(format!("{head}T24-001,E01\u{7},A1,5\n"));
+    assert!(e.contains("s.csv:2:2: the expert"), "{e}");
 }
 
 #[test]

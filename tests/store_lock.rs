@@ -1,5 +1,6 @@
 //! One process per database: a second open fails at once with `Locked`, naming the path and
-//! suggesting `--db`; it never waits and never touches the data.
+//! the read-only commands; it never waits and never touches the data. A read-only snapshot
+//! needs no lock.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -54,7 +55,12 @@ fn assert_locked_fast(db: &Path) -> String {
         msg.contains(&db.join("LOCK").display().to_string()),
         "{msg}"
     );
-    assert!(msg.contains("--db"), "{msg}");
+    // it points to the commands that read without the lock, not to another (empty) --db
+    assert!(
+        msg.contains("`panel results`") && msg.contains("`panel status`"),
+        "{msg}"
+    );
+    assert!(!msg.contains("--db <OTHER_PATH>"), "{msg}");
     println!("second open refused in {took:?}: {msg}");
     msg
 }
@@ -101,6 +107,17 @@ fn second_open_from_another_process_fails_fast() {
     }
     let msg = assert_locked_fast(&db);
     assert!(msg.contains(&format!("pid {}", child.id())), "{msg}");
+
+    // A read-only snapshot needs no lock: it sees the holder's acknowledged commit.
+    let (snap, report) = Store::open_read_only(&db, &ident()).expect("read-only open");
+    assert!(report.warnings.is_empty(), "{report:?}");
+    assert_eq!(snap.seq(), 2);
+    assert_eq!(
+        snap.score("E01", "A1", "1").map(|e| e.value),
+        Some(Decimal::from(4))
+    );
+    assert!(snap.is_read_only());
+    drop(snap);
 
     // A holder killed with SIGKILL releases the lock (the kernel drops it with the process).
     child.kill().expect("kill child");

@@ -30,8 +30,9 @@ impl Fixture {
     fn db(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)
     }
+    /// The demo's own keys (materialized with the panel; signatures are required).
     fn keys(&self) -> PathBuf {
-        self.tmp.path().join("keys")
+        self.dir.join("keys")
     }
     fn expert_store(&self, expert: &str) -> Store {
         let p = self.panel();

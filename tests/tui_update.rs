@@ -145,6 +145,9 @@ fn out_of_range_and_off_step_values_are_refused_never_stored() {
         ("1.2", "multiple of 0.5"),
         ("1..", "not a number"),
         (".", "not a number"),
+        // the one value check of every input (`rubric::value_check`): the written form
+        ("01", "no leading zero"),
+        ("1.00", "no more decimal places than the step 0.5"),
     ] {
         let keys: Vec<String> = typed.chars().map(|c| c.to_string()).collect();
         feed(&mut app, &keys.join(" "));

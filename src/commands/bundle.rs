@@ -53,14 +53,28 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut skipped = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut files, &mut skipped);
+            let mut candidates = Vec::new();
+            walk(p, &mut candidates, &mut skipped);
+            // Symlinks only inside the folder given and never a second path to a bundle
+            // already read; FIFOs, devices and sockets never read.
+            let (regular, skip) = bundle::select_entries(&candidates, p);
+            skipped.extend(skip);
+            for f in regular {
+                match other_schema(&f) {
+                    Some(s) => skipped.push((f, format!("not a bundle (schema `{s}`)"))),
+                    None => files.push(f),
+                }
+            }
         } else {
             files.push(p.clone());
         }
     }
+    skipped.sort();
     (files, skipped)
 }
 
+/// The `*.json` files under `dir` other than `panel.json` (recursively; `raw/` and
+/// symlinked directories not walked).
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, String)>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         skipped.push((dir.to_path_buf(), "directory cannot be read".into()));
@@ -76,25 +90,13 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, String
         if p.is_dir() {
             if SKIP_DIRS.contains(&name.as_str()) {
                 skipped.push((p, "raw applications / not bundles: not walked".into()));
-            } else if !p.is_symlink() {
+            } else if p.is_symlink() {
+                skipped.push((p, "a symlinked directory: not walked".into()));
+            } else {
                 walk(&p, files, skipped);
             }
-        } else if p.extension().is_some_and(|x| x == "json") {
-            if name == "panel.json" {
-                continue;
-            }
-            if !p.is_file() {
-                // Reading a FIFO would wait for a writer forever; a device is no bundle.
-                skipped.push((
-                    p,
-                    "not a regular file (a FIFO, device or socket): not read".into(),
-                ));
-                continue;
-            }
-            match other_schema(&p) {
-                Some(s) => skipped.push((p, format!("not a bundle (schema `{s}`)"))),
-                None => files.push(p),
-            }
+        } else if p.extension().is_some_and(|x| x == "json") && name != "panel.json" {
+            files.push(p);
         }
     }
 }
@@ -210,7 +212,7 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<(String, String, 
         0
     };
     if opts.json {
-        let v: Vec<Value> = results
+        let mut v: Vec<Value> = results
             .iter()
             .map(|c| {
                 json!({
@@ -222,6 +224,12 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<(String, String, 
                 })
             })
             .collect();
+        // After the bundles: every path found but not read, with the reason.
+        v.extend(
+            skipped
+                .iter()
+                .map(|(p, reason)| json!({"path": p.display().to_string(), "skipped": reason})),
+        );
         out = serde_json::to_string_pretty(&v)? + "\n";
     } else {
         for c in &results {

@@ -6,8 +6,8 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use super::score::{lang_arg, need_terminal, open_panel, report_open};
 use crate::panel::Panel;
-use crate::sheet;
-use crate::store::{Store, StoreIdentity};
+use crate::sheet::{self, keys};
+use crate::store::{Signer, Store, StoreIdentity};
 use crate::tui::{self, ChairApp, Lang};
 
 /// The store identity of a panel's chair.
@@ -16,6 +16,46 @@ pub fn identity(panel: &Panel) -> StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
         role: "chair".into(),
+    }
+}
+
+/// The signer of the chair database: the secret key of panel.json's `chair` in the key
+/// directory (`key_dir`, else `$PANEL_KEY_DIR`, else the data directory). When the roster
+/// gives the chair a public key, a different secret key is refused, and a missing one is a
+/// warning (the database is written unsigned; `panel results` refuses it).
+pub fn chair_signer(panel: &Panel, key_dir: Option<&Path>) -> Result<Option<Signer>> {
+    let Some(chair) = panel.config.chair.clone() else {
+        return Ok(None);
+    };
+    let dir = keys::key_dir(key_dir)?;
+    let secret = keys::load_signing_key(&dir, &chair)?;
+    let roster = keys::owner_key(panel, "chair").map_err(|e| anyhow!(e))?;
+    match (secret, roster) {
+        (Some(k), Some((_, public))) if k.verifying_key() == public => {
+            Ok(Some(keys::store_signer(k)))
+        }
+        (Some(_), Some(_)) => bail!(
+            "{}: the key of the chair {chair} in {} is not the public_key the roster gives \
+             {chair}; every commit of the chair database is signed with the chair's key. Use \
+             the right key directory (--key-dir or ${}) or correct panel.json",
+            panel.dir.join("panel.json").display(),
+            dir.display(),
+            keys::KEY_DIR_ENV
+        ),
+        (None, Some(_)) => {
+            // Written unsigned, and `panel results` will refuse the database: say so now.
+            eprintln!(
+                "warning: {}: the roster gives the chair {chair} a public_key, but there is no \
+                 secret key of {chair} in {}; the chair database is written unsigned and \
+                 `panel results` will refuse it. Set ${} to the chair's key directory",
+                panel.dir.join("panel.json").display(),
+                dir.display(),
+                keys::KEY_DIR_ENV
+            );
+            Ok(None)
+        }
+        (Some(k), None) => Ok(Some(keys::store_signer(k))),
+        (None, None) => Ok(None),
     }
 }
 
@@ -35,6 +75,19 @@ pub fn chair_app(
     color: bool,
     size: (u16, u16),
 ) -> Result<ChairApp> {
+    chair_app_keyed(panel, db, watch, lang, color, size, None)
+}
+
+/// [`chair_app`] with the chair's key looked up in `key_dir` (see [`chair_signer`]).
+pub fn chair_app_keyed(
+    panel: &Panel,
+    db: &Path,
+    watch: bool,
+    lang: Lang,
+    color: bool,
+    size: (u16, u16),
+    key_dir: Option<&Path>,
+) -> Result<ChairApp> {
     if !watch && !db.exists() {
         bail!(
             "no chair database at {}: merge the experts' sheets first (`panel merge {} \
@@ -45,7 +98,8 @@ pub fn chair_app(
             panel.dir.join("sheets").display()
         );
     }
-    let (store, rep) = Store::open(db, &identity(panel))?;
+    let signer = chair_signer(panel, key_dir)?;
+    let (store, rep) = Store::open_signed(db, &identity(panel), signer)?;
     let note = report_open(&rep);
     let mut app =
         ChairApp::new(panel.clone(), store, db, lang, color, size).map_err(|e| anyhow!("{e}"))?;

@@ -2,6 +2,7 @@
 //! errors, text output). `src/main.rs` only parses and dispatches.
 
 pub mod args;
+pub mod audit;
 pub mod awards;
 pub mod bundle;
 pub mod chair;

@@ -110,8 +110,40 @@ impl ResultsArgs {
     }
 }
 
+/// When the roster gives the chair (panel.json `chair`) a key, every commit of the chair
+/// database must carry the chair's signature over its hash: a rewritten journal fails here,
+/// naming its first bad line.
+fn check_chair_signatures(panel: &Panel, store: &crate::store::Store, db: &Path) -> Result<()> {
+    let Some((chair, key)) =
+        sheet::keys::owner_key(panel, "chair").map_err(|e| anyhow::anyhow!(e))?
+    else {
+        return Ok(());
+    };
+    let entries = store.audit_entries()?;
+    if let Err((line, reason)) = sheet::keys::check_journal_signatures(&entries, &key) {
+        anyhow::bail!(
+            "chair database {}: journal {} line {line}: {reason}. panel.json gives the chair \
+             {chair} a public_key, so every commit of the chair database carries {chair}'s \
+             signature: this journal was rewritten (or written without the chair's key). \
+             Nothing was read from it; `panel audit verify {} --panel {}` shows the evidence. \
+             Restore the database from a backup.",
+            db.display(),
+            store.journal_path().display(),
+            db.display(),
+            panel.dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// Computes the report (without rendering it).
 pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
+    report_with_notes(a, format).map(|(r, _)| r)
+}
+
+/// [`report`] with the warnings of opening the chair database (read-only snapshot).
+fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<String>)> {
+    let mut notes = Vec::new();
     let panel = Panel::open(&a.panel_dir)?;
     let o = a.overrides();
     let rep = match &a.scores {
@@ -128,11 +160,13 @@ pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
                 Some(p) => p.clone(),
                 None => sheet::default_db_path(&panel.config.id, "chair")?,
             };
-            let store = source::open_chair(&panel, &db)?;
+            let (store, warnings) = source::open_chair(&panel, &db)?;
+            notes = warnings;
+            check_chair_signatures(&panel, &store, &db)?;
             export::build_from_store(&panel, &store, &db, &o)?
         }
     };
-    Ok(rep)
+    Ok((rep, notes))
 }
 
 /// Writes `bytes` to `path` atomically (temporary file + rename). A path that
@@ -239,7 +273,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
     };
 
     let t0 = std::time::Instant::now();
-    let mut rep = report(a, format)?;
+    let (mut rep, notes) = report_with_notes(a, format)?;
     if let Some(d) = &a.meeting_date {
         rep.meeting.date = Some(d.clone());
     }
@@ -249,7 +283,11 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
     let t1 = std::time::Instant::now();
     let bytes = rep.render_in(format, a.expert.as_deref(), lang)?;
     source::timing(&format!("render {format}"), t1);
-    let mut err = format!("{}\n", rep.summary_line());
+    let mut err = String::new();
+    for n in notes {
+        err.push_str(&format!("warning: {n}\n"));
+    }
+    err.push_str(&format!("{}\n", rep.summary_line()));
     match &a.output {
         Some(path) => {
             write_file(path, &bytes)?;

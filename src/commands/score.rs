@@ -216,7 +216,10 @@ pub(crate) fn need_terminal(what: &str, hint: String) -> Result<()> {
 /// is touched.
 fn run_screen(panel: &Panel, expert: &str, db: &Path, lang: Lang) -> Result<()> {
     check_expert(panel, expert)?;
-    let (store, rep) = Store::open(db, &identity(panel, expert))?;
+    // The expert's key, when there is one, signs every commit of the expert's database.
+    let signer = sheets::keys::load_signing_key(&sheets::keys::key_dir(None)?, expert)?
+        .map(sheets::keys::store_signer);
+    let (store, rep) = Store::open_signed(db, &identity(panel, expert), signer)?;
     need_terminal(
         "expert screen",
         format!(
@@ -285,10 +288,20 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
     need_terminal("demo", "run it in a terminal".into())?;
     let (w, h) = tui::term::terminal_size();
     let color = tui::color_enabled();
-    // the demo's expert signs nothing: keys of a real installation are never used
-    let keys = root.join("keys");
-    let app = expert_app(&panel, store, &expert, Some(keys), lang, color, (w, h))?;
-    let mut chair = super::chair::chair_app(&panel, &chair_db, true, lang, color, (w, h))?;
+    // the demo signs with its own demo keys (materialized in <demo>/keys/, the roster holds
+    // their public keys): keys of a real installation are never used
+    let keys = dir.join("keys");
+    let app = expert_app(
+        &panel,
+        store,
+        &expert,
+        Some(keys.clone()),
+        lang,
+        color,
+        (w, h),
+    )?;
+    let mut chair =
+        super::chair::chair_app_keyed(&panel, &chair_db, true, lang, color, (w, h), Some(&keys))?;
     // the demo's sheets (E02–E05) are merged now; E01's as they are submitted
     tui::chair::tick(&mut chair);
     let mut demo = tui::demo::Demo::new(app, chair);
@@ -375,7 +388,7 @@ pub fn status(dir: &Path, expert: &str, db: Option<&Path>, json_out: bool) -> Re
         .map(|b| b.bundle.code.clone())
         .collect();
     let (sheets, exists) = if db.exists() {
-        let (store, rep) = Store::open(&db, &identity(&panel, expert))?;
+        let (store, rep) = Store::open_read_only(&db, &identity(&panel, expert))?;
         report_open(&rep);
         (load_sheets(&store, expert, &codes), true)
     } else {

@@ -38,7 +38,8 @@ fn open_chair(panel: &Panel, db: Option<&Path>, err: &mut String) -> Result<Stor
         rubric_sha256: panel.rubric.sha256.clone(),
         role: "chair".into(),
     };
-    let (store, rep) = Store::open(&path, &ident)?;
+    let signer = super::chair::chair_signer(panel, None)?;
+    let (store, rep) = Store::open_signed(&path, &ident, signer)?;
     report_open(&path, &rep, err);
     Ok(store)
 }
@@ -96,6 +97,7 @@ pub fn export(
     db: Option<&Path>,
     out_file: &Path,
     key_dir: Option<&Path>,
+    force: bool,
 ) -> Result<Output> {
     let panel = open_panel(panel_dir)?;
     let mut err = String::new();
@@ -116,7 +118,9 @@ pub fn export(
         rubric_sha256: panel.rubric.sha256.clone(),
         role,
     };
-    let (mut store, rep) = Store::open(&db_path, &ident)?;
+    // Reading never writes: a snapshot, without the lock, so it works while the expert's
+    // screen is open, and the export is not recorded in the database.
+    let (mut store, rep) = Store::open_read_only(&db_path, &ident)?;
     report_open(&db_path, &rep, &mut err);
     let kdir = keys::key_dir(key_dir)?;
     let key = keys::load_signing_key(&kdir, expert)?;
@@ -164,8 +168,14 @@ pub fn export(
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     };
-    if same(out_file, &panel_sheet) {
-        sheet::refuse_foreign_sheet(out_file, &store)?;
+    if same(out_file, &panel_sheet) && !force {
+        // the command reads the database without writing, so it records no export: only
+        // the screen's own last autosave counts as "this database wrote it"
+        sheet::refuse_foreign_sheet(out_file, &store).map_err(|e| {
+            anyhow::anyhow!(
+                "{e}\n(to replace it with this database's sheet all the same, pass --force)"
+            )
+        })?;
     }
     let (bytes, sig) = sheet::export_sheet(&panel, &mut store, expert, key.as_ref())?;
     sheet::write_sheet_atomic(out_file, &bytes, sig.as_deref())?;
@@ -343,12 +353,19 @@ pub fn import(panel_dir: &Path, csv: &Path, db: Option<&Path>, dry_run: bool) ->
                 r.rows,
                 r.pairs.len(),
                 experts.len(),
-                r.changed.len(),
+                r.changed_count,
                 r.filled
             );
             if dry_run {
                 for (e, c) in &r.changed {
                     change_lines(&mut out, e, std::slice::from_ref(c));
+                }
+                if r.changed_count > r.changed.len() {
+                    let _ = writeln!(
+                        out,
+                        "    … and {} more change(s)",
+                        r.changed_count - r.changed.len()
+                    );
                 }
                 let _ = writeln!(err, "dry run: nothing was written");
             }

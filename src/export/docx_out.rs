@@ -151,9 +151,15 @@ fn summary_doc(f: &SummaryForm) -> Docx {
             doc = doc.add_paragraph(Paragraph::new().add_run(text(&format!("· {reason}"), 21)));
         }
     }
-    for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line]
-        .into_iter()
-        .chain(&f.track_line)
+    for line in [
+        &f.call_line,
+        &f.panel_line,
+        &f.meeting_line,
+        &f.method_line,
+        &f.anchor_line,
+    ]
+    .into_iter()
+    .chain(&f.track_line)
     {
         doc = doc.add_paragraph(para(line));
     }

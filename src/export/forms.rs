@@ -42,6 +42,9 @@ pub struct SummaryForm {
     pub funding_line: Option<String>,
     /// `预算总额X万元，建议资助合计Y万元。` when a budget is set.
     pub budget_line: Option<String>,
+    /// The data anchor: the chair journal's head (checked with `panel audit verify --head`),
+    /// or the scores file's sha256.
+    pub anchor_line: String,
     /// The track this panel reviews (article, title, track total, targets), if it names one.
     pub track_line: Option<String>,
     /// The provisional marker, when the shortlist is not final.
@@ -291,6 +294,20 @@ pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
                 show(r.budget_used_wan.unwrap_or_default())
             )
         }),
+        anchor_line: match &rep.source {
+            super::SourceInfo::Db {
+                journal_seq,
+                journal_head,
+                ..
+            } => format!(
+                "数据锚点（组长数据库第 {journal_seq} 次提交）：{journal_head}；核对：panel audit verify <数据库> --head {journal_head}"
+            ),
+            super::SourceInfo::Csv { path, sha256, .. } => format!(
+                "数据锚点（评分文件 {}）：sha256 {}",
+                super::json::file_name(path),
+                sha256.as_deref().unwrap_or("未计算")
+            ),
+        },
         track_line: rep.track.as_ref().map(|t| {
             let mut parts = vec![format!("评审赛道：{} {}", t.article, t.title)];
             if let Some(b) = t.budget_wan {

@@ -63,6 +63,27 @@ fn source_line(rep: &Report) -> String {
     }
 }
 
+/// The 评审汇总表's anchor, in full and in bold: the chair journal's head (checked later with
+/// `panel audit verify <DB> --head <HASH>`), or the scores file's sha256.
+fn anchor_line(rep: &Report) -> String {
+    match &rep.source {
+        SourceInfo::Db {
+            journal_seq,
+            journal_head,
+            ..
+        } => format!(
+            "**数据锚点 Journal head：`{journal_head}`**（组长数据库第 {journal_seq} 次提交 chair \
+             journal commit {journal_seq}；核对 verify：`panel audit verify <DB> --head \
+             {journal_head}`）\n\n"
+        ),
+        SourceInfo::Csv { path, sha256, .. } => format!(
+            "**数据锚点 Scores file：`{}` sha256 `{}`**\n\n",
+            super::json::file_name(path),
+            sha256.as_deref().unwrap_or("not computed")
+        ),
+    }
+}
+
 fn opt_text<T: ToString>(v: Option<T>, none: &str) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| none.to_string())
 }
@@ -315,6 +336,7 @@ pub fn to_summary_markdown(rep: &Report) -> String {
         o.push_str("## 评审汇总表\n\n");
     }
     let _ = writeln!(o, "{}\n", f.panel_line);
+    o.push_str(&anchor_line(rep));
     if let Some(p) = &f.provisional {
         let _ = writeln!(o, "{p}\n");
         for reason in &f.provisional_reasons {

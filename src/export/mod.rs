@@ -75,12 +75,10 @@ pub enum ExportError {
         field: &'static str,
         message: String,
     },
-    #[error("chair database {}: {source}", path.display())]
-    Store {
-        path: PathBuf,
-        #[source]
-        source: StoreError,
-    },
+    /// The store's message already names the database; `error` is not a `#[source]` so
+    /// that `{:#}` prints it once.
+    #[error("chair database {}: {error}", path.display())]
+    Store { path: PathBuf, error: StoreError },
     #[error("{0}")]
     Usage(String),
 }

@@ -90,7 +90,9 @@ pub(crate) fn trim(b: &[u8]) -> &[u8] {
 }
 
 /// A plain decimal (`4.5`, `-1`, `10`): digits with at most one dot inside; no exponent,
-/// no comma, no sign other than a leading `-`.
+/// no comma, no sign other than a leading `-`. The reference of the packed parsers' tests;
+/// rows are checked by `rubric::value_check` (which also refuses `08` and `-0`).
+#[cfg(test)]
 pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
     let bad = || {
         let text = String::from_utf8_lossy(b);
@@ -183,8 +185,14 @@ fn packed_prefix(b: &[u8]) -> Option<(u32, u32, usize)> {
         }
     }
     let body = &b[start..j];
-    if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' || (neg && mant == 0) {
-        return None; // (a negative zero keeps its sign as a Decimal)
+    if body.is_empty()
+        || body[0] == b'.'
+        || body[body.len() - 1] == b'.'
+        || (neg && mant == 0)
+        || (body.len() > 1 && body[0] == b'0' && body[1] != b'.')
+    {
+        // (a negative zero and a leading zero are refused by the checked path)
+        return None;
     }
     Some((pack_small(if neg { -mant } else { mant }, scale)?, scale, j))
 }
@@ -279,7 +287,12 @@ impl Ids {
         let id = match self.map.get(s) {
             Some(&id) => id,
             None => {
-                let name = std::str::from_utf8(s).ok()?.to_owned();
+                let name = std::str::from_utf8(s).ok()?;
+                // Not printable or not trimmed: the checked path reports it.
+                if crate::rubric::value_check::check_id("id", name).is_err() {
+                    return None;
+                }
+                let name = name.to_owned();
                 let id = self.names.len() as u32;
                 self.names.push(name);
                 self.map.insert(s.into(), id);
@@ -461,6 +474,9 @@ impl<'a> BlockParser<'a> {
         let Some((v, scale)) = parse_packed(trim(fields[3])) else {
             return false;
         };
+        if !self.ix.crit_packed_ok(crit, v, scale) {
+            return false;
+        }
         let part = &mut self.part;
         let (Some(a), Some(e)) = (part.apps.intern(app), part.experts.intern(expert)) else {
             return false;
@@ -517,13 +533,13 @@ impl<'a> BlockParser<'a> {
         }
         self.part.data_rows += 1;
         let mut ok = true;
-        if app.is_empty() {
-            ok = false;
-            self.problem(line, 1, "the application is empty".into());
-        }
-        if expert.is_empty() {
-            ok = false;
-            self.problem(line, 2, "the expert is empty".into());
+        for (column, what, id) in [(1, "application", app), (2, "expert", expert)] {
+            if let Ok(text) = std::str::from_utf8(id) {
+                if let Err(m) = crate::rubric::value_check::check_id(what, text) {
+                    ok = false;
+                    self.problem(line, column, m);
+                }
+            }
         }
         let target = self.target(id);
         if target.is_none() {
@@ -535,7 +551,12 @@ impl<'a> BlockParser<'a> {
             );
             self.problem(line, 3, m);
         }
-        let value = match parse_value(value) {
+        // The one value check (`rubric::value_check`): form, then range, decimal places
+        // and step of the item or criterion the row names.
+        let value = match std::str::from_utf8(value)
+            .map_err(|_| format!("value {:?} is not a number", String::from_utf8_lossy(value)))
+            .and_then(|t| crate::rubric::value_check::parse_score(t).map_err(|p| p.message))
+        {
             Ok(v) => Some(v),
             Err(m) => {
                 ok = false;
@@ -543,6 +564,12 @@ impl<'a> BlockParser<'a> {
                 None
             }
         };
+        if let (Some(t), Some(v)) = (target, value) {
+            if let Err(m) = self.ix.check_target_value(t, v) {
+                ok = false;
+                self.problem(line, 4, m);
+            }
+        }
         if let (true, Some(target), Some(value)) = (ok, target, value) {
             let part = &mut self.part;
             let a = part.apps.intern(app);
@@ -945,6 +972,9 @@ fn fast_line(p: &mut BlockParser<'_>, b: &[u8], pos: usize, prev: &mut Prev) -> 
     };
     // The value, up to the line break.
     let (v, scale, end) = packed_to_line_end(&b[i..])?;
+    if !p.ix.crit_packed_ok(crit, v, scale) {
+        return None;
+    }
     let end = i + end;
     p.part.data_rows += 1;
     p.part.accept_packed(a, e, crit, v, scale);
@@ -1460,13 +1490,16 @@ mod tests {
         fn packed_to_line_end_table() {
             // A line, and the decimal places and line-end position wanted.
             type Case = (&'static [u8], Option<(u32, usize)>);
-            let cases: [Case; 17] = [
+            let cases: [Case; 19] = [
                 (b"5\n", Some((0, 1))),
                 (b"5\r\n", Some((0, 2))),
                 (b"2.5\nK", Some((1, 3))),
                 (b"-1.25\n", Some((2, 5))),
-                (b"000000000005\n", Some((0, 12))),
-                (b"0000000000.1\n", Some((1, 12))),
+                // leading zeros: refused by the value check, so not the fast path's
+                (b"000000000005\n", None),
+                (b"0000000000.1\n", None),
+                (b"0.1\n", Some((1, 3))),
+                (b"05\n", None),
                 (b"0000000000005\n", None),
                 (b"99999999\n", None),
                 (b"-0\n", None),

@@ -197,6 +197,19 @@ pub(crate) struct RubricIndex<'r> {
     pub(crate) lookup: HashMap<Box<[u8]>, u32, FnvBuild>,
     /// Ids and targets: the criteria in the rubric's order, then the items.
     pub(crate) lookup_keys: Vec<(Box<[u8]>, Target)>,
+    /// Per criterion: the value check of a criterion row (max, smallest item step), and the
+    /// same in integers for the fast paths.
+    crit_limits: Vec<CritLimit>,
+}
+
+/// A criterion row's limits: `max` and `step` (the smallest step of its items); `max_m` and
+/// `step_m` are them at `places` decimal places.
+struct CritLimit {
+    max: Decimal,
+    step: Decimal,
+    places: u32,
+    max_m: i64,
+    step_m: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,6 +259,31 @@ impl<'r> RubricIndex<'r> {
             .enumerate()
             .map(|(p, (k, _))| (k.clone(), p as u32))
             .collect();
+        let crit_limits = rubric
+            .criteria()
+            .map(|(_, k)| {
+                let step = k
+                    .items
+                    .iter()
+                    .map(|i| i.step())
+                    .filter(|s| *s > Decimal::ZERO)
+                    .min()
+                    .unwrap_or(Decimal::ZERO);
+                let places = step.normalize().scale().max(k.max.normalize().scale());
+                let at = |d: Decimal| {
+                    let mut d = d;
+                    d.rescale(places);
+                    i64::try_from(d.mantissa()).unwrap_or(i64::MAX)
+                };
+                CritLimit {
+                    max: k.max,
+                    step,
+                    places,
+                    max_m: at(k.max),
+                    step_m: at(step),
+                }
+            })
+            .collect();
         RubricIndex {
             rubric,
             crit_ids,
@@ -253,7 +291,48 @@ impl<'r> RubricIndex<'r> {
             items,
             lookup,
             lookup_keys,
+            crit_limits,
         }
+    }
+
+    /// The value check of a row naming `target` (`rubric::value_check::check_score` with the
+    /// item's max and step, or the criterion's max and its items' smallest step).
+    pub(crate) fn check_target_value(&self, target: Target, value: Decimal) -> Result<(), String> {
+        let (what, id, max, step) = match target {
+            Target::Item(i) => {
+                let it = self.items[i as usize];
+                ("item", it.id.as_str(), it.max(), it.step())
+            }
+            Target::Criterion(c) => {
+                let l = &self.crit_limits[c as usize];
+                ("criterion", self.crit_ids[c as usize], l.max, l.step)
+            }
+        };
+        crate::rubric::value_check::check_score(value, max, step).map_err(|p| {
+            format!(
+                "{what} {id}: {}",
+                p.message.replace("the item's", &format!("the {what}'s"))
+            )
+        })
+    }
+
+    /// [`RubricIndex::check_target_value`] of a criterion row's packed value, in integers
+    /// (the fast paths): `false` sends the row to the checked path, which reports it.
+    #[inline]
+    pub(crate) fn crit_packed_ok(&self, crit: u32, v: u32, scale: u32) -> bool {
+        let l = &self.crit_limits[crit as usize];
+        if scale > l.places {
+            return false;
+        }
+        let crate::aggregate::table::Val::Small { mant, .. } = crate::aggregate::table::unpack(v)
+        else {
+            return false;
+        };
+        if mant < 0 {
+            return false;
+        }
+        let m = mant * 10i64.pow(l.places - scale);
+        m <= l.max_m && (l.step_m == 0 || m % l.step_m == 0)
     }
 
     fn nc(&self) -> usize {
@@ -645,8 +724,9 @@ fn finish(
     })
 }
 
-/// Opens the chair database at `path` (which must exist: results never create one).
-pub fn open_chair(panel: &Panel, path: &Path) -> Result<Store, ExportError> {
+/// Opens a read-only snapshot of the chair database at `path` (which must exist: results
+/// never create one), with the findings to show (torn journal tail, unreadable index).
+pub fn open_chair(panel: &Panel, path: &Path) -> Result<(Store, Vec<String>), ExportError> {
     if !path.exists() {
         return Err(ExportError::Usage(format!(
             "no chair database at {}: merge the experts' sheets (`panel merge`) or import \
@@ -660,11 +740,12 @@ pub fn open_chair(panel: &Panel, path: &Path) -> Result<Store, ExportError> {
         rubric_sha256: panel.rubric.sha256.clone(),
         role: "chair".into(),
     };
-    let (store, _report) = Store::open(path, &ident).map_err(|source| ExportError::Store {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(store)
+    let (store, report) =
+        Store::open_read_only(path, &ident).map_err(|error| ExportError::Store {
+            path: path.to_path_buf(),
+            error,
+        })?;
+    Ok((store, report.warnings))
 }
 
 /// Results from the chair database: submitted pairs count, conflicts exclude, drafts are

@@ -329,6 +329,32 @@ fn audit(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     let mut sh = Sheet::new(wb, XLSX_SHEETS[5])?;
     sh.header(&strings(&["key", "value", "", "", ""]))?;
     let kv = |k: &str, v: String| vec![Cell::from(k), Cell::Text(v)];
+    // The anchor first: the chair journal's head (check it later with `panel audit verify
+    // <DB> --head <HASH>`), or the scores file's sha256.
+    match &rep.source {
+        SourceInfo::Db {
+            journal_seq,
+            journal_head,
+            ..
+        } => {
+            sh.ws
+                .write_string_with_format(sh.row, 0, "JOURNAL HEAD (anchor)", &sh.bold)?;
+            sh.ws
+                .write_string_with_format(sh.row, 1, journal_head, &sh.bold)?;
+            sh.row += 1;
+            sh.row(kv(
+                "check with",
+                format!("panel audit verify <DB> --head {journal_head} (commit {journal_seq})"),
+            ))?;
+        }
+        SourceInfo::Csv { sha256, .. } => {
+            let v = sha256.clone().unwrap_or_else(|| "not computed".into());
+            sh.ws
+                .write_string_with_format(sh.row, 0, "SCORES FILE SHA256 (anchor)", &sh.bold)?;
+            sh.ws.write_string_with_format(sh.row, 1, &v, &sh.bold)?;
+            sh.row += 1;
+        }
+    }
     sh.row(kv("panel", format!("{} {}", rep.panel.id, rep.panel.title)))?;
     sh.row(kv(
         "rubric",
@@ -444,9 +470,15 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
             sh.row(vec![format!("· {reason}").into()])?;
         }
     }
-    for line in [&f.call_line, &f.panel_line, &f.meeting_line, &f.method_line]
-        .into_iter()
-        .chain(&f.track_line)
+    for line in [
+        &f.call_line,
+        &f.panel_line,
+        &f.meeting_line,
+        &f.method_line,
+        &f.anchor_line,
+    ]
+    .into_iter()
+    .chain(&f.track_line)
     {
         sh.row(vec![line.as_str().into()])?;
     }

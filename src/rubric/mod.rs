@@ -5,6 +5,7 @@ pub mod check;
 pub mod eval;
 pub mod model;
 pub mod num;
+pub mod value_check;
 
 use std::path::{Path, PathBuf};
 

@@ -182,6 +182,10 @@ pub fn export_sheet_view(
     let bytes = sheet.to_file_bytes();
     let sha = sha256_hex(&bytes);
     let sig = key.map(|k| keys::sign(&bytes, k));
+    if store.is_read_only() {
+        // `panel sheet export` reads a snapshot and records nothing.
+        return Ok((bytes, sig));
+    }
     store
         .commit(vec![
             Op::Meta {

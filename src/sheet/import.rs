@@ -15,9 +15,8 @@ use serde_json::json;
 
 use super::merge::{Change, ExpertState};
 use super::verify::check_value;
-use super::{
-    dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError, MAX_SHEET_BYTES,
-};
+use super::{dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError};
+use crate::rubric::value_check;
 use crate::store::{AppStatus, Op, Store};
 
 /// One problem of a CSV file, 1-based line (the header is line 1) and column.
@@ -48,8 +47,10 @@ pub struct ImportReport {
     pub rows: usize,
     /// (expert, application) pairs submitted by the file.
     pub pairs: Vec<(String, String)>,
-    /// (expert, change).
+    /// (expert, change), the first [`AUDIT_CHANGES_MAX`] of them.
     pub changed: Vec<(String, Change)>,
+    /// Number of changes (also beyond those listed in `changed`).
+    pub changed_count: usize,
     /// Values filled in from rule suggestions.
     pub filled: usize,
     /// Chair journal commit, `None` in a dry run.
@@ -58,26 +59,6 @@ pub struct ImportReport {
 
 const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
 const MAX_PROBLEMS: usize = 50;
-
-fn plain_decimal(s: &str) -> Result<Decimal, String> {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    if s.contains(',') {
-        return Err(format!(
-            "value {s:?} uses a comma; write decimals with a dot, e.g. \"4.5\""
-        ));
-    }
-    if body.is_empty()
-        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        || body.bytes().filter(|b| *b == b'.').count() > 1
-        || body.starts_with('.')
-        || body.ends_with('.')
-    {
-        return Err(format!(
-            "value {s:?} is not a number; write a plain decimal such as \"4.5\""
-        ));
-    }
-    Decimal::from_str_exact(s).map_err(|e| format!("value {s:?} is not a decimal ({e})"))
-}
 
 /// Parses and validates a CSV file's bytes against the panel. Returns every valid row, or
 /// all problems found (up to 50), each with its line and column.
@@ -243,11 +224,16 @@ pub fn parse_csv(
                 }
             },
         };
-        let value = match plain_decimal(value_text) {
+        // The written form here, range, decimal places and step in `check_value`: the one
+        // value check (`rubric::value_check`).
+        let value = match value_check::parse_score(value_text).and_then(|v| match item {
+            Some(it) => value_check::check_places(v, it.max(), it.step()).map(|()| v),
+            None => Ok(v),
+        }) {
             Ok(v) => Some(v),
-            Err(m) => {
+            Err(problem) => {
                 ok = false;
-                p(4, m);
+                p(4, problem.message);
                 None
             }
         };
@@ -340,32 +326,28 @@ pub fn import_csv_view(
     path: &Path,
     dry_run: bool,
 ) -> Result<ImportReport, SheetError> {
-    let bytes = read_limited(path)?;
-    debug_assert!(bytes.len() as u64 <= MAX_SHEET_BYTES);
+    let bytes = read_limited(path, view.sheet_limit())?;
     let rows = parse_csv(view, path, &bytes)?;
     let sha256 = sha256_hex(&bytes);
+    drop(bytes);
     // Target per (expert, app): item → (value, reason, comment).
     type Target = BTreeMap<String, (Decimal, Option<String>, Option<String>)>;
     let mut targets: BTreeMap<(String, String), Target> = BTreeMap::new();
-    for row in &rows {
+    let n_rows = rows.len();
+    // The rows are consumed (their strings move into the targets): one copy in memory.
+    for row in rows {
         let info = &view.apps[&row.application];
         let sugg = info.suggestions.get(&row.item).copied();
         let is_override = sugg.is_some_and(|s| s != row.value);
+        let reason = if is_override {
+            row.comment.clone()
+        } else {
+            None
+        };
         targets
-            .entry((row.expert.clone(), row.application.clone()))
+            .entry((row.expert, row.application))
             .or_default()
-            .insert(
-                row.item.clone(),
-                (
-                    row.value,
-                    if is_override {
-                        row.comment.clone()
-                    } else {
-                        None
-                    },
-                    row.comment.clone(),
-                ),
-            );
+            .insert(row.item, (row.value, reason, row.comment));
     }
     let mut filled = 0;
     for ((_, app), t) in targets.iter_mut() {
@@ -386,11 +368,33 @@ pub fn import_csv_view(
             states.insert(expert.clone(), st);
         }
     }
-    let mut ops = Vec::new();
+    let mut store = match (dry_run, store) {
+        (true, _) => None,
+        (false, Some(s)) => Some(s),
+        (false, None) => {
+            return Err(SheetError::Invalid {
+                path: path.to_path_buf(),
+                message: "no chair database to import into; pass --db".into(),
+            })
+        }
+    };
+    let pairs: Vec<(String, String)> = targets.keys().cloned().collect();
+    // Every row was checked: the pairs' operations are committed as they are built, in
+    // batches of about IMPORT_BATCH_OPS (a pair's operations never split), the import's one
+    // audit record in the last (see `Batches`).
+    let mut batches = Batches::new(path, IMPORT_BATCH_OPS);
     let mut changed = Vec::new();
-    for ((expert, app), t) in &targets {
-        let st = &states[expert];
-        let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| a == app).collect();
+    let mut changed_count = 0usize;
+    let mut note_change = |expert: &str, c: Change| {
+        changed_count += 1;
+        if changed.len() < AUDIT_CHANGES_MAX {
+            changed.push((expert.to_string(), c));
+        }
+    };
+    for ((expert, app), t) in targets {
+        let mut ops = Vec::new();
+        let st = &states[&expert];
+        let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| *a == app).collect();
         for (a, item) in &held {
             if !t.contains_key(item) {
                 ops.push(Op::ClearScore {
@@ -398,18 +402,30 @@ pub fn import_csv_view(
                     app: a.clone(),
                     item: item.clone(),
                 });
-                changed.push((
-                    expert.clone(),
+                note_change(
+                    &expert,
                     Change {
                         app: a.clone(),
                         item: item.clone(),
                         before: st.scores.get(&(a.clone(), item.clone())).map(|x| x.0),
                         after: None,
                     },
-                ));
+                );
             }
         }
-        for (item, (value, reason, _)) in t {
+        for (item, (value, reason, _)) in &t {
+            let before = st.scores.get(&(app.clone(), item.clone())).map(|x| x.0);
+            if before.map(dec_text) != Some(dec_text(*value)) {
+                note_change(
+                    &expert,
+                    Change {
+                        app: app.clone(),
+                        item: item.clone(),
+                        before,
+                        after: Some(*value),
+                    },
+                );
+            }
             ops.push(Op::SetScore {
                 expert: expert.clone(),
                 app: app.clone(),
@@ -417,23 +433,11 @@ pub fn import_csv_view(
                 value: *value,
                 reason: reason.clone(),
             });
-            let before = st.scores.get(&(app.clone(), item.clone())).map(|x| x.0);
-            if before.map(dec_text) != Some(dec_text(*value)) {
-                changed.push((
-                    expert.clone(),
-                    Change {
-                        app: app.clone(),
-                        item: item.clone(),
-                        before,
-                        after: Some(*value),
-                    },
-                ));
-            }
         }
         for ((a, item), _) in st
             .comments
             .iter()
-            .filter(|((a, i), _)| a == app && !i.is_empty())
+            .filter(|((a, i), _)| *a == app && !i.is_empty())
         {
             if t.get(item).and_then(|x| x.2.as_ref()).is_none() {
                 ops.push(Op::SetComment {
@@ -449,57 +453,66 @@ pub fn import_csv_view(
                 ops.push(Op::SetComment {
                     expert: expert.clone(),
                     app: app.clone(),
-                    item: item.clone(),
-                    text: c.clone(),
+                    item,
+                    text: c,
                 });
             }
         }
         ops.push(Op::SetStatus {
-            expert: expert.clone(),
-            app: app.clone(),
+            expert,
+            app,
             status: AppStatus::Submitted,
             reason: None,
         });
+        batches.add(store.as_deref_mut(), ops)?;
     }
+    drop(states);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    ops.push(Op::Audit {
-        kind: "import".into(),
-        detail: json!({
-            "file": file_name,
-            "rows": rows.len(),
-            "sha256": sha256,
-            "filled_from_rules": filled,
-            "pairs": targets.keys().map(|(e, a)| json!({"expert": e, "app": a})).collect::<Vec<_>>(),
-            "changed": changed.iter().map(|(e, c)| json!({
-                "expert": e, "app": c.app, "item": c.item,
-                "before": c.before.map(dec_text), "after": c.after.map(dec_text)
-            })).collect::<Vec<_>>(),
-        }),
+    let mut detail = json!({
+        "file": file_name,
+        "rows": n_rows,
+        "sha256": sha256,
+        "filled_from_rules": filled,
+        "pairs": pairs.iter().map(|(e, a)| json!({"expert": e, "app": a})).collect::<Vec<_>>(),
+        "changed_count": changed_count,
     });
-    let chair_seq = if dry_run {
-        None
+    if changed_count <= AUDIT_CHANGES_MAX {
+        detail["changed"] = changed
+            .iter()
+            .map(|(e, c)| {
+                json!({
+                    "expert": e, "app": c.app, "item": c.item,
+                    "before": c.before.map(dec_text), "after": c.after.map(dec_text)
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
     } else {
-        let Some(store) = store else {
-            return Err(SheetError::Invalid {
-                path: path.to_path_buf(),
-                message: "no chair database to import into; pass --db".into(),
-            });
-        };
-        let receipt = store.commit(ops).map_err(store_err(format!(
-            "{}: import refused by the chair database, nothing was written",
-            path.display()
-        )))?;
-        Some(receipt.seq)
+        // Hundreds of thousands of changes would make one audit line of hundreds of MB (and
+        // ten times that in memory); every new value is in the import's set_score
+        // operations, every old one in the journal before them.
+        detail["changed_note"] = format!(
+            "{changed_count} changes, not listed here: the import's set_score/clear_score \
+             operations (this commit and the ones before it, back to the first of this \
+             import) hold every new value, the journal before them every old one"
+        )
+        .into();
+    }
+    let audit = Op::Audit {
+        kind: "import".into(),
+        detail,
     };
+    let chair_seq = batches.finish(store, audit)?;
     Ok(ImportReport {
         file: path.to_path_buf(),
         sha256,
-        rows: rows.len(),
-        pairs: targets.keys().cloned().collect(),
+        rows: n_rows,
+        pairs,
         changed,
+        changed_count,
         filled,
         chair_seq,
     })
@@ -512,4 +525,130 @@ pub fn import_csv(
     path: &Path,
 ) -> Result<ImportReport, SheetError> {
     import_csv_view(&PanelView::from_panel(panel), Some(store), path, false)
+}
+
+/// Changes listed one by one in the import's audit record at most (beyond, a count).
+pub const AUDIT_CHANGES_MAX: usize = 2_000;
+
+/// Operations per commit of an import (a pair's operations are never split): bounded
+/// memory and journal lines for imports of hundreds of thousands of rows.
+pub const IMPORT_BATCH_OPS: usize = 20_000;
+
+/// The batches of an import: a pair's operations are added whole; when the batch would
+/// exceed its size it is committed first. Every row was checked before the first commit, so
+/// only a failure of the disk can stop it midway: the error then says which commits were
+/// written (importing the same file again completes it: an import sets values, it does not
+/// add). Without a store (dry run) nothing is committed.
+struct Batches<'a> {
+    path: &'a Path,
+    batch_ops: usize,
+    ops: Vec<Op>,
+    /// First and last chair commit written so far.
+    written: Option<(u64, u64)>,
+}
+
+impl<'a> Batches<'a> {
+    fn new(path: &'a Path, batch_ops: usize) -> Self {
+        Batches {
+            path,
+            batch_ops,
+            ops: Vec::new(),
+            written: None,
+        }
+    }
+
+    fn commit(&mut self, store: &mut Store) -> Result<u64, SheetError> {
+        let ops = std::mem::take(&mut self.ops);
+        let written = match self.written {
+            None => "nothing was written".to_string(),
+            Some((a, b)) => format!(
+                "commits {a}–{b} of this import were written and it is incomplete; import the \
+                 same file again to complete it"
+            ),
+        };
+        let receipt = store.commit(ops).map_err(store_err(format!(
+            "{}: import refused by the chair database, {written}",
+            self.path.display()
+        )))?;
+        self.written = Some((self.written.map_or(receipt.seq, |w| w.0), receipt.seq));
+        Ok(receipt.seq)
+    }
+
+    fn add(&mut self, store: Option<&mut Store>, group: Vec<Op>) -> Result<(), SheetError> {
+        let Some(store) = store else {
+            return Ok(()); // dry run
+        };
+        if !self.ops.is_empty() && self.ops.len() + group.len() > self.batch_ops {
+            self.commit(store)?;
+        }
+        self.ops.extend(group);
+        Ok(())
+    }
+
+    /// Commits the last batch with the audit record; the last commit's seq.
+    fn finish(mut self, store: Option<&mut Store>, audit: Op) -> Result<Option<u64>, SheetError> {
+        let Some(store) = store else {
+            return Ok(None);
+        };
+        self.ops.push(audit);
+        self.commit(store).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreIdentity};
+
+    #[test]
+    fn batches_keep_pairs_whole_and_the_audit_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let ident = StoreIdentity {
+            panel_id: "p".into(),
+            rubric_sha256: "0".repeat(64),
+            role: "chair".into(),
+        };
+        let (mut store, _) = Store::open(&dir.path().join("db"), &ident).unwrap();
+        let pair = |app: &str, n: usize| -> Vec<Op> {
+            let mut v: Vec<Op> = (0..n)
+                .map(|i| Op::SetScore {
+                    expert: "E01".into(),
+                    app: app.into(),
+                    item: format!("I{i}"),
+                    value: Decimal::from(1),
+                    reason: None,
+                })
+                .collect();
+            v.push(Op::SetStatus {
+                expert: "E01".into(),
+                app: app.into(),
+                status: AppStatus::Submitted,
+                reason: None,
+            });
+            v
+        };
+        // pairs of 4, 4, 4 and 2 operations; batches of at most 8: [4+4], [4+2+audit]
+        let groups = vec![pair("A", 3), pair("B", 3), pair("C", 3), pair("D", 1)];
+        let audit = Op::Audit {
+            kind: "import".into(),
+            detail: serde_json::json!({"rows": 10}),
+        };
+        let before = store.seq();
+        let mut b = Batches::new(Path::new("x.csv"), 8);
+        for g in groups {
+            b.add(Some(&mut store), g).unwrap();
+        }
+        let last = b.finish(Some(&mut store), audit).unwrap().unwrap();
+        assert_eq!(last, before + 2);
+        let entries = store.audit_entries().unwrap();
+        let sizes: Vec<usize> = entries[before as usize..]
+            .iter()
+            .map(|e| e.ops.len())
+            .collect();
+        assert_eq!(sizes, vec![8, 7]);
+        let audits = store.audit_records();
+        assert_eq!(audits.len(), 1, "one audit record for the whole import");
+        assert_eq!(audits[0].seq, last);
+        assert_eq!(store.statuses_for("E01").len(), 4);
+    }
 }

@@ -170,6 +170,65 @@ pub fn verify(bytes: &[u8], sig_text: &str, key: &VerifyingKey) -> Result<(), St
         .map_err(|_| "the signature does not match the file and the roster's key".to_string())
 }
 
+/// A store [`Signer`](crate::store::Signer) for `key`: every commit line of the owner's
+/// database carries `sign(hash)` (see `docs/store.md`, "Signed journal").
+pub fn store_signer(key: SigningKey) -> crate::store::Signer {
+    Box::new(move |bytes| sign(bytes, &key))
+}
+
+/// The owner of a database with role `role` (`"chair"` or `"expert:<id>"`) and the owner's
+/// key from the roster: the chair is panel.json's `chair`. `None` when the owner has no key.
+pub fn owner_key(
+    panel: &crate::panel::Panel,
+    role: &str,
+) -> Result<Option<(String, VerifyingKey)>, String> {
+    let owner = match role.strip_prefix("expert:") {
+        Some(id) => id.to_string(),
+        None if role == "chair" => match &panel.config.chair {
+            Some(c) => c.clone(),
+            None => return Ok(None),
+        },
+        None => return Ok(None),
+    };
+    let Some(text) = panel
+        .expert(&owner)
+        .and_then(|e| e.public_key.clone())
+        .filter(|k| !k.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let key = parse_public_key(&text).map_err(|e| {
+        format!(
+            "{}: public_key of {owner}: {e}",
+            panel.dir.join("panel.json").display()
+        )
+    })?;
+    Ok(Some((owner, key)))
+}
+
+/// Checks that every journal line carries a valid signature of `key` over its hash.
+/// `Err((line, reason))` names the first line that does not.
+pub fn check_journal_signatures(
+    entries: &[crate::store::JournalEntry],
+    key: &VerifyingKey,
+) -> Result<(), (u64, String)> {
+    for e in entries {
+        match &e.sig {
+            None => return Err((e.seq, "the line is not signed".to_string())),
+            Some(sig) => verify(e.hash.as_bytes(), sig, key).map_err(|r| {
+                (
+                    e.seq,
+                    r.replace(
+                        "the file and the roster's key",
+                        "the line's hash and the owner's key",
+                    ),
+                )
+            })?,
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::verify::short;
 use super::{
-    dec_text, merged_meta_key, read_sheet_file, refused, store_err, verify_sheet, PanelView,
-    Refusal, SheetError, SignatureState, Verified,
+    dec_text, merged_meta_key, read_sheet_file_limited, refused, store_err, verify_sheet,
+    PanelView, Refusal, SheetError, SignatureState, Verified,
 };
 use crate::store::{AppStatus, Op, Store};
 
@@ -414,7 +414,7 @@ pub fn merge_sheet_view(
     store: &mut Store,
     path: &Path,
 ) -> Result<MergeReport, SheetError> {
-    let (bytes, sig) = read_sheet_file(path)?;
+    let (bytes, sig) = read_sheet_file_limited(path, view.sheet_limit())?;
     let v = verify_sheet(view, path, &bytes, sig.as_deref())?;
     let st = ExpertState::from_store(store, &v.sheet.expert)?;
     match plan_merge(&v, &st)? {
@@ -444,7 +444,7 @@ pub fn dry_run_sheet(
     cache: &mut BTreeMap<String, ExpertState>,
     path: &Path,
 ) -> Result<MergeReport, SheetError> {
-    let (bytes, sig) = read_sheet_file(path)?;
+    let (bytes, sig) = read_sheet_file_limited(path, view.sheet_limit())?;
     let v = verify_sheet(view, path, &bytes, sig.as_deref())?;
     let expert = v.sheet.expert.clone();
     if !cache.contains_key(&expert) {

@@ -45,7 +45,10 @@ pub use merge::{
 pub use reopen::{
     apply_reopens, pending_reopens, reopen, reopen_note_path, reopen_view, ReopenNote, ReopenReport,
 };
-pub use verify::{read_sheet_file, verify_content, verify_sheet, SignatureState, Verified};
+pub use verify::{
+    read_sheet_file, read_sheet_file_limited, verify_content, verify_sheet, SignatureState,
+    Verified,
+};
 
 /// `schema` of a sheet file.
 pub const SHEET_SCHEMA: &str = "panel-sheet/1";
@@ -236,6 +239,9 @@ pub struct PanelView {
     pub rubric: rubric::Loaded,
     pub experts: Vec<RosterEntry>,
     pub apps: BTreeMap<String, AppInfo>,
+    /// panel.json `signatures` is not `"optional"`: a roster expert without a key is
+    /// refused at merge ([`PanelView::new`] starts with `true`).
+    pub signatures_required: bool,
 }
 
 impl PanelView {
@@ -271,12 +277,13 @@ impl PanelView {
             rubric,
             experts,
             apps: map,
+            signatures_required: true,
         }
     }
 
     /// The view of an opened panel (its valid bundles only).
     pub fn from_panel(panel: &Panel) -> PanelView {
-        PanelView::new(
+        let mut view = PanelView::new(
             &panel.dir,
             &panel.config.id,
             panel.rubric.clone(),
@@ -293,6 +300,20 @@ impl PanelView {
                 .bundles
                 .iter()
                 .map(|b| (b.bundle.code.clone(), b.sha256.clone(), &b.facts)),
+        );
+        view.signatures_required = panel.config.signatures_required();
+        view
+    }
+
+    /// The largest sheet or import file accepted: [`MAX_SHEET_BYTES`], or more for a large
+    /// panel ([`SHEET_BYTES_PER_ITEM`] per application and rubric item), so that an expert
+    /// of 10,000 applications can export and be merged.
+    pub fn sheet_limit(&self) -> u64 {
+        let items = self.rubric.rubric.items().count() as u64;
+        MAX_SHEET_BYTES.max(
+            (self.apps.len() as u64)
+                .saturating_mul(items)
+                .saturating_mul(SHEET_BYTES_PER_ITEM),
         )
     }
 
@@ -460,15 +481,20 @@ pub fn sig_path(file: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Reads a file of at most [`MAX_SHEET_BYTES`].
-pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, SheetError> {
+/// Bytes a sheet or import file may take per (application, rubric item) of the panel: a
+/// sheet item with its comment takes about 115 (a 10,000-application × 30-item sheet is
+/// 34.4 MB).
+pub const SHEET_BYTES_PER_ITEM: u64 = 256;
+
+/// Reads a file of at most `limit` bytes (see [`PanelView::sheet_limit`]).
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SheetError> {
     let meta = std::fs::metadata(path).map_err(io_err("cannot read", path))?;
-    if meta.len() > MAX_SHEET_BYTES {
+    if meta.len() > limit {
         return Err(SheetError::Invalid {
             path: path.to_path_buf(),
             message: format!(
-                "file is {} bytes, more than the {MAX_SHEET_BYTES} allowed; is this the right \
-                 file?",
+                "file is {} bytes, more than the {limit} allowed for this panel; is this the \
+                 right file?",
                 meta.len()
             ),
         });

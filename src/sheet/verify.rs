@@ -10,6 +10,7 @@ use super::{
     keys, read_limited, refused, sha256_hex, sig_path, PanelView, Refusal, Sheet, SheetError,
     SHEET_SCHEMA,
 };
+use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{num::show, Item};
 use crate::store::AppStatus;
 
@@ -34,9 +35,18 @@ pub struct Verified {
     pub signature: SignatureState,
 }
 
-/// Reads a sheet file and its `<file>.sig`, if any.
+/// Reads a sheet file (of at most [`MAX_SHEET_BYTES`](super::MAX_SHEET_BYTES)) and its
+/// `<file>.sig`, if any.
 pub fn read_sheet_file(path: &Path) -> Result<(Vec<u8>, Option<String>), SheetError> {
-    let bytes = read_limited(path)?;
+    read_sheet_file_limited(path, super::MAX_SHEET_BYTES)
+}
+
+/// [`read_sheet_file`] with the limit of a panel ([`PanelView::sheet_limit`]).
+pub fn read_sheet_file_limited(
+    path: &Path,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<String>), SheetError> {
+    let bytes = read_limited(path, limit)?;
     let sp = sig_path(path);
     let sig = match std::fs::read(&sp) {
         Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
@@ -176,6 +186,23 @@ pub fn verify_sheet(
             })?;
             SignatureState::Verified
         }
+        (None, _) if view.signatures_required => {
+            return Err(refused(
+                file,
+                Refusal::SignatureMissing,
+                "",
+                format!(
+                    "expert {} has no public_key in {}, and signatures are required: without \
+                     a key anyone could write this expert's sheet. Have the expert run `panel \
+                     keygen --expert {}` and put the printed public key in the roster (then \
+                     export again, signed), or set \"signatures\": \"optional\" in panel.json \
+                     to accept unsigned sheets",
+                    sheet.expert,
+                    view.config_file().display(),
+                    sheet.expert
+                ),
+            ));
+        }
         (None, Some(_)) => SignatureState::NotCheckable,
         (None, None) => SignatureState::Unsigned,
     };
@@ -201,31 +228,21 @@ pub(crate) fn check_value(
     reason: Option<&str>,
     suggestion: Option<Decimal>,
 ) -> Result<(), (Refusal, String)> {
-    let max = item.max();
-    if value < Decimal::ZERO || value > max {
-        return Err((
-            Refusal::OutOfRange,
-            format!(
-                "value {} is outside the item's range 0–{}; enter a value in range",
-                value,
-                show(max)
-            ),
-        ));
-    }
+    // The one value check (range, decimal places, step); a rule item may also carry its
+    // computed suggestion exactly.
     let is_rule = !item.is_expert();
+    // A sheet's value is a stored decimal, not typed text: its form (decimal places) is
+    // checked where text comes in (`import`, the screen, `--scores`).
+    if let Err(p) = value_check::check_score(value.normalize(), item.max(), item.step()) {
+        let exact_suggestion = is_rule && suggestion == Some(value);
+        match p.fault {
+            ValueFault::OutOfRange => return Err((Refusal::OutOfRange, p.message)),
+            _ if exact_suggestion => return Ok(()),
+            _ => return Err((Refusal::OffStep, p.message)),
+        }
+    }
     if is_rule && suggestion == Some(value) {
         return Ok(());
-    }
-    let step = item.step();
-    if step > Decimal::ZERO && !(value % step).is_zero() {
-        return Err((
-            Refusal::OffStep,
-            format!(
-                "value {} is not a multiple of the item's step {}; round it to the step",
-                value,
-                show(step)
-            ),
-        ));
     }
     if is_rule {
         if let Some(s) = suggestion {

@@ -7,7 +7,6 @@
 use std::cell::{Ref, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::str::FromStr;
 
 use crossterm::event::KeyEvent;
 use rust_decimal::Decimal;
@@ -19,6 +18,7 @@ use super::layout::{self, Pane, Panes};
 use super::text;
 use super::textbox::TextBox;
 use crate::rubric::num::show;
+use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{self, Evaluation, Facts, ItemEval, Rubric, Scored};
 use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store};
@@ -1368,19 +1368,20 @@ impl App {
             self.info(self.lang.t().entry_cancelled);
             return;
         }
-        let Ok(v) = Decimal::from_str(&buf).map(|d| d.normalize()) else {
-            self.refuse(self.lang.not_number(&buf));
-            return;
+        // The one value check of every way scores come in (`rubric::value_check`).
+        let v = match value_check::check_score_text(&buf, item.max(), item.step()) {
+            Ok(v) => v.normalize(),
+            Err(p) => {
+                let msg = match p.fault {
+                    ValueFault::NotNumber => self.lang.not_number(&buf),
+                    ValueFault::OutOfRange => self.lang.out_of_range(&buf, item.max()),
+                    ValueFault::OffStep => self.lang.off_step(&buf, item.step()),
+                    ValueFault::Form => self.lang.bad_form(&buf, item.step()),
+                };
+                self.refuse(msg);
+                return;
+            }
         };
-        if v < Decimal::ZERO || v > item.max() {
-            self.refuse(self.lang.out_of_range(&buf, item.max()));
-            return;
-        }
-        let step = item.step();
-        if step > Decimal::ZERO && (v % step) != Decimal::ZERO {
-            self.refuse(self.lang.off_step(&buf, step));
-            return;
-        }
         self.entry = None;
         match self.suggestion(ai, &item.id) {
             Some(s) if v != s => {

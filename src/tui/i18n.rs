@@ -261,6 +261,21 @@ impl Lang {
         )
     }
 
+    /// A number written in a refused form: `08`, `-0`, more decimal places than the step.
+    pub fn bad_form(self, typed: &str, step: Decimal) -> String {
+        self.pick(
+            format!(
+                "拒绝 “{typed}”：请按常规写法输入（不加前导零、不写 -0、小数位不超过步长 {}），未保存",
+                show(step)
+            ),
+            format!(
+                "refused “{typed}”: write the number plainly (no leading zero, no -0, no more \
+                 decimal places than the step {}); not saved",
+                show(step)
+            ),
+        )
+    }
+
     pub fn not_number(self, typed: &str) -> String {
         self.pick(
             format!("拒绝 “{typed}”：不是数字，未保存"),

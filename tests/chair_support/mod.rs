@@ -56,6 +56,7 @@ impl Demo {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.join("sheets"))
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".sheet.json"))
             .collect();
         files.sort();
         for f in files {

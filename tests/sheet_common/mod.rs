@@ -66,6 +66,9 @@ pub fn test_panel(keyed: &[&str]) -> TestPanel {
         .collect();
     cfg["experts"] = Value::Array(experts);
     cfg.as_object_mut().unwrap().remove("chair");
+    // experts without a key are part of these tests: their unsigned sheets are accepted
+    // (tests/merge_refusals.rs checks the default, signatures required)
+    cfg["signatures"] = json!("optional");
     std::fs::write(
         dir.join("panel.json"),
         serde_json::to_string_pretty(&cfg).unwrap(),

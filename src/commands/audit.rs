@@ -1,0 +1,194 @@
+//! `panel audit verify | repair`: the journal checked against its chain, the sled index, a
+//! head printed earlier and the owner's signatures; the explicit repair.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use crate::store::{self, SledEvidence};
+
+type Output = (String, String, i32);
+
+/// A database directory, or its `journal.jsonl`.
+fn db_dir(db: &Path) -> PathBuf {
+    if db.is_file() {
+        match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        db.to_path_buf()
+    }
+}
+
+/// Checks a head given by the user (at least 16 hex digits, as printed) against the
+/// journal: Ok(line) when some line has that hash.
+fn find_head(entries: &[store::JournalEntry], given: &str) -> Result<Option<u64>> {
+    let g = given.trim().to_ascii_lowercase();
+    if g.len() < 16 || g.len() > 64 || !g.bytes().all(|b| b.is_ascii_hexdigit()) {
+        bail!(
+            "--head {given:?}: give the journal head as printed (at least 16 hexadecimal \
+             digits, e.g. from `panel audit verify` or the 评审汇总表)"
+        );
+    }
+    if g == store::GENESIS_HASH[..g.len()] && entries.is_empty() {
+        return Ok(Some(0));
+    }
+    Ok(entries
+        .iter()
+        .find(|e| e.hash.starts_with(&g))
+        .map(|e| e.seq))
+}
+
+/// The role recorded in the journal's first commit.
+fn journal_role(entries: &[store::JournalEntry]) -> Option<String> {
+    entries.first()?.ops.iter().rev().find_map(|op| match op {
+        store::Op::Meta { key, value } if key == "role" => Some(value.clone()),
+        _ => None,
+    })
+}
+
+/// `panel audit verify <DB> [--head HASH] [--panel DIR]`: read-only; exit 1 when the journal
+/// is damaged, disagrees with the sled index, does not contain the given head, or (with the
+/// panel) is not signed throughout by an owner who has a key.
+pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result<Output> {
+    let dir = db_dir(db);
+    let journal = dir.join("journal.jsonl");
+    if !journal.is_file() {
+        bail!(
+            "{}: no journal here; pass the database directory (holding journal.jsonl) or the \
+             journal file itself",
+            journal.display()
+        );
+    }
+    let ins = store::inspect(&dir)?;
+    let (mut out, mut err) = (String::new(), String::new());
+    let n = ins.entries.len();
+    let evidence = match &ins.sled {
+        SledEvidence::Absent => "no sled index to compare with".to_string(),
+        SledEvidence::Unreadable(r) => format!("sled index not compared: unreadable ({r})"),
+        SledEvidence::Applied { seq, .. } if *seq == n as u64 => {
+            format!("sled index agrees (commit {seq}, same hash)")
+        }
+        SledEvidence::Applied { seq, .. } => format!(
+            "sled index agrees up to commit {seq} (it applies the remaining {} at the next \
+             open for changes)",
+            n as u64 - seq.min(&(n as u64))
+        ),
+    };
+    if let Some(e) = ins.refusal() {
+        let _ = writeln!(
+            err,
+            "FAILED {}: {n} complete commit(s), chain intact, head {}; but {e}",
+            journal.display(),
+            ins.head()
+        );
+        return Ok((out, err, 1));
+    }
+    let mut code = 0;
+    let signed = ins.entries.iter().filter(|e| e.sig.is_some()).count();
+    let signatures = match panel_dir {
+        None if signed == 0 => "no line is signed".to_string(),
+        None => format!(
+            "{signed} of {n} line(s) carry a signature, not checked (pass --panel <PANEL_DIR> \
+             to check them against the owner's key)"
+        ),
+        Some(pd) => {
+            let panel = crate::panel::Panel::open(pd)?;
+            let role = journal_role(&ins.entries).unwrap_or_default();
+            match crate::sheet::keys::owner_key(&panel, &role).map_err(|e| anyhow::anyhow!(e))? {
+                None => format!(
+                    "the owner of this {role} database has no public_key in {}: nothing to \
+                     check signatures against (anchor it with --head)",
+                    pd.join("panel.json").display()
+                ),
+                Some((owner, key)) => {
+                    match crate::sheet::keys::check_journal_signatures(&ins.entries, &key) {
+                        Ok(()) => format!("every line signed by {owner}"),
+                        Err((line, reason)) => {
+                            let _ = writeln!(
+                                err,
+                                "FAILED {}: line {line}: {reason}. The roster gives {owner} (the \
+                                 owner of this {role} database) a public_key, so every line \
+                                 carries {owner}'s signature over its hash: the journal was \
+                                 rewritten from line {line} on (or written without the key). \
+                                 Restore it from a backup.",
+                                journal.display()
+                            );
+                            code = 1;
+                            format!("signature check failed at line {line}")
+                        }
+                    }
+                }
+            }
+        }
+    };
+    if let Some(h) = head {
+        match find_head(&ins.entries, h)? {
+            Some(line) => {
+                let _ = writeln!(
+                    out,
+                    "head {h} is line {line} of {n}: the journal up to it is the one that \
+                     head was printed for{}",
+                    if line as usize == n {
+                        String::new()
+                    } else {
+                        format!(" ({} commit(s) since)", n - line as usize)
+                    }
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    err,
+                    "FAILED {}: head {h} printed earlier is the hash of no line of this \
+                     journal ({n} commit(s), head {}): the journal was rewritten at or before \
+                     the commit that head named, or it is another database. Restore it from a \
+                     backup.",
+                    journal.display(),
+                    ins.head()
+                );
+                code = 1;
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} {}: {n} commit(s), chain intact, head {}{}; {evidence}; {signatures}",
+        if code == 0 { "ok" } else { "checked" },
+        journal.display(),
+        ins.head(),
+        match (ins.entries.first(), ins.entries.last()) {
+            (Some(a), Some(b)) => format!(", {} … {}", a.ts, b.ts),
+            _ => String::new(),
+        },
+    );
+    for note in ins.notes() {
+        let _ = writeln!(err, "warning: {note}");
+    }
+    Ok((out, err, code))
+}
+
+/// `panel audit repair <DB>`: takes the lock, moves a torn journal tail and a damaged or
+/// disagreeing sled index aside (kept, named) and rebuilds the index from the journal.
+pub fn repair(db: &Path) -> Result<Output> {
+    let dir = db_dir(db);
+    let rep = store::Store::repair(&dir)?;
+    let mut out = String::new();
+    for w in &rep.warnings {
+        let _ = writeln!(out, "repaired: {w}");
+    }
+    for r in &rep.repaired {
+        let _ = writeln!(out, "repaired: {r}");
+    }
+    if out.is_empty() {
+        let _ = writeln!(
+            out,
+            "nothing to repair in {}: the journal ({} commit(s)) is complete and the sled \
+             index agrees with it; nothing was moved",
+            dir.display(),
+            rep.journal_commits
+        );
+    }
+    Ok((out, String::new(), 0))
+}

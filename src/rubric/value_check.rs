@@ -1,0 +1,243 @@
+//! The one value check for every way a score comes in — the expert screen, a sheet, a
+//! paper-form import and `panel results --scores`: the written form (a plain decimal, no
+//! leading zeros, no `-0`, no more decimal places than the item's step has), the range
+//! `0–max` and the step. Also the check of ids (application, expert) read from files:
+//! printable and trimmed. Computing only; each caller words the refusal its own way.
+
+use rust_decimal::Decimal;
+
+use super::num::show;
+
+/// Why a score was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueFault {
+    /// Not a plain decimal (letters, comma, exponent, sign other than a leading `-`, …).
+    NotNumber,
+    /// A number in a form that is refused: leading zeros (`08`), negative zero (`-0`),
+    /// more decimal places than the step has (`8.000` for a step of 0.5).
+    Form,
+    /// Below 0 or above the maximum.
+    OutOfRange,
+    /// Not a multiple of the step.
+    OffStep,
+}
+
+/// A refusal: its kind and an English message naming the value and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueProblem {
+    pub fault: ValueFault,
+    pub message: String,
+}
+
+fn problem(fault: ValueFault, message: String) -> ValueProblem {
+    ValueProblem { fault, message }
+}
+
+/// Parses the written form of a score: an optional leading `-`, digits with at most one
+/// dot inside; no leading zero before another digit (`08`, `00.5`), no negative zero.
+/// Returns the value with the scale as written (`8.0` has scale 1).
+pub fn parse_score(text: &str) -> Result<Decimal, ValueProblem> {
+    if text.contains(',') {
+        return Err(problem(
+            ValueFault::NotNumber,
+            format!("value {text:?} uses a comma; write decimals with a dot, e.g. \"4.5\""),
+        ));
+    }
+    let body = text.strip_prefix('-').unwrap_or(text);
+    if body.is_empty()
+        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || body.bytes().filter(|b| *b == b'.').count() > 1
+        || body.starts_with('.')
+        || body.ends_with('.')
+    {
+        return Err(problem(
+            ValueFault::NotNumber,
+            format!("value {text:?} is not a number; write a plain decimal such as \"4.5\""),
+        ));
+    }
+    let b = body.as_bytes();
+    if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() {
+        return Err(problem(
+            ValueFault::Form,
+            format!(
+                "value {text:?} has a leading zero; write {:?}",
+                body.trim_start_matches('0').strip_prefix('.').map_or_else(
+                    || body.trim_start_matches('0').to_string(),
+                    |r| format!("0.{r}")
+                )
+            ),
+        ));
+    }
+    let value = Decimal::from_str_exact(text).map_err(|e| {
+        problem(
+            ValueFault::NotNumber,
+            format!("value {text:?} is not a decimal ({e})"),
+        )
+    })?;
+    if text.starts_with('-') && value.is_zero() {
+        return Err(problem(
+            ValueFault::Form,
+            format!("value {text:?} is a negative zero; write \"0\""),
+        ));
+    }
+    Ok(value)
+}
+
+/// Checks a value against an item's `max` and `step`: decimal places (as written) no more
+/// than the step's, `0 <= value <= max`, a multiple of the step.
+pub fn check_score(value: Decimal, max: Decimal, step: Decimal) -> Result<(), ValueProblem> {
+    if value < Decimal::ZERO || value > max {
+        return Err(problem(
+            ValueFault::OutOfRange,
+            format!(
+                "value {value} is outside the item's range 0–{}; enter a value in range",
+                show(max)
+            ),
+        ));
+    }
+    check_places(value, max, step)?;
+    if step > Decimal::ZERO && !(value % step).is_zero() {
+        return Err(problem(
+            ValueFault::OffStep,
+            format!(
+                "value {value} is not a multiple of the item's step {}; round it to the step",
+                show(step)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The decimal places of a value as written: no more than the step's (or the maximum's),
+/// unless they are only trailing zeros of a value that is off the step anyway (reported as
+/// off-step by [`check_score`]). `8.000` for a step of 0.5 is refused here.
+pub fn check_places(value: Decimal, max: Decimal, step: Decimal) -> Result<(), ValueProblem> {
+    let places = step.normalize().scale().max(max.normalize().scale());
+    if value.scale() > places && value.normalize().scale() <= places {
+        return Err(problem(
+            ValueFault::Form,
+            format!(
+                "value {value} has {} decimal places, more than the item's step {} allows; \
+                 write {}",
+                value.scale(),
+                show(step),
+                show(value)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// [`parse_score`] then [`check_score`]: the check of a typed or written score.
+pub fn check_score_text(text: &str, max: Decimal, step: Decimal) -> Result<Decimal, ValueProblem> {
+    let v = parse_score(text)?;
+    check_score(v, max, step)?;
+    Ok(v)
+}
+
+/// An id read from a file or typed (application, expert): not empty, no control
+/// characters (NUL, line breaks, …), no white space at either end.
+pub fn check_id(what: &str, id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err(format!("the {what} is empty"));
+    }
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the {what} {id:?} contains the control character U+{:04X}; ids are printable",
+            c as u32
+        ));
+    }
+    if id.trim() != id {
+        return Err(format!(
+            "the {what} {id:?} has white space at its start or end; write {:?}",
+            id.trim()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn forms_ranges_steps_table() {
+        // (text, max, step, Ok(value as written) or the fault)
+        let cases: &[(&str, &str, &str, Result<&str, ValueFault>)] = &[
+            ("8", "10", "0.5", Ok("8")),
+            ("8.5", "10", "0.5", Ok("8.5")),
+            ("8.0", "10", "0.5", Ok("8.0")),
+            ("0", "10", "0.5", Ok("0")),
+            ("0.5", "10", "0.5", Ok("0.5")),
+            ("10", "10", "0.5", Ok("10")),
+            ("0.25", "1", "0.25", Ok("0.25")),
+            ("08", "10", "0.5", Err(ValueFault::Form)),
+            ("00.5", "10", "0.5", Err(ValueFault::Form)),
+            ("-0", "10", "0.5", Err(ValueFault::Form)),
+            ("-0.0", "10", "0.5", Err(ValueFault::Form)),
+            ("8.000", "10", "0.5", Err(ValueFault::Form)),
+            ("8.00", "10", "0.5", Err(ValueFault::Form)),
+            ("8.0", "10", "1", Err(ValueFault::Form)),
+            ("-1", "10", "0.5", Err(ValueFault::OutOfRange)),
+            ("1000", "1", "0.5", Err(ValueFault::OutOfRange)),
+            ("10.5", "10", "0.5", Err(ValueFault::OutOfRange)),
+            ("0.25", "10", "0.5", Err(ValueFault::OffStep)),
+            ("0.50", "10", "0.5", Err(ValueFault::Form)),
+            ("0.3", "10", "0.5", Err(ValueFault::OffStep)),
+            ("4,5", "10", "0.5", Err(ValueFault::NotNumber)),
+            ("1e1", "10", "0.5", Err(ValueFault::NotNumber)),
+            ("+1", "10", "0.5", Err(ValueFault::NotNumber)),
+            (" 1", "10", "0.5", Err(ValueFault::NotNumber)),
+            ("", "10", "0.5", Err(ValueFault::NotNumber)),
+            (".5", "10", "0.5", Err(ValueFault::NotNumber)),
+            ("5.", "10", "0.5", Err(ValueFault::NotNumber)),
+        ];
+        for (text, max, step, want) in cases {
+            let got = check_score_text(text, d(max), d(step));
+            match (want, got) {
+                (Ok(v), Ok(g)) => assert_eq!(g.to_string(), *v, "{text}"),
+                (Err(f), Err(p)) => assert_eq!(&p.fault, f, "{text}: {}", p.message),
+                (w, g) => panic!("{text} (max {max}, step {step}): want {w:?}, got {g:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn leading_zero_message_says_what_to_write() {
+        let p = parse_score("08").unwrap_err();
+        assert!(p.message.contains("write \"8\""), "{}", p.message);
+        let p = parse_score("00.5").unwrap_err();
+        assert!(p.message.contains("write \"0.5\""), "{}", p.message);
+    }
+
+    #[test]
+    fn ids_are_printable_and_trimmed() {
+        assert!(check_id("application", "T24-001").is_ok());
+        assert!(check_id("application", "T24-001\0")
+            .unwrap_err()
+            .contains("U+0000"));
+        assert!(check_id("application", "T24\n001").is_err());
+        assert!(check_id("application", "T24-001\u{3000}")
+            .unwrap_err()
+            .contains("white space"));
+        assert!(check_id("expert", "").is_err());
+    }
+
+    proptest::proptest! {
+        /// Every value on the step in range, written plainly, passes; one step more does not.
+        #[test]
+        fn on_step_values_pass(k in 0u32..=40, half in proptest::bool::ANY) {
+            let step = if half { d("0.5") } else { d("1") };
+            let max = d("20");
+            let v = Decimal::from(k) * step;
+            let text = crate::rubric::num::show(v);
+            let ok = v <= max;
+            proptest::prop_assert_eq!(check_score_text(&text, max, step).is_ok(), ok, "{}", text);
+        }
+    }
+}
