@@ -116,19 +116,29 @@ fn eligibility_cells(rep: &Report, lang: HeaderLang) -> BTreeMap<&str, [String; 
             a.ineligible_reasons.join("; ")
         } else {
             // The gates still open, as noted by the input stage.
-            let open = a
-                .notes
-                .iter()
-                .filter_map(|n| n.strip_prefix("eligibility unchecked: "))
-                .collect::<Vec<_>>()
-                .join("; ");
             match lang {
-                HeaderLang::En => open,
-                HeaderLang::Zh => open
-                    .replace(" (checked by hand)", "（待人工判定）")
-                    .replace(" (missing ", "（缺少 ")
-                    .replace(')', "）"),
+                HeaderLang::En => super::forms::open_gates(a).join("; "),
+                HeaderLang::Zh => super::forms::open_gates_zh(a)
+                    .iter()
+                    .map(|g| {
+                        if g.contains("缺少") {
+                            g.clone()
+                        } else {
+                            format!("{g}待人工判定")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；"),
             }
+        };
+        let reasons = if reasons.is_empty() && a.eligibility == "unchecked" {
+            // No gate to name: the application has no bundle in the panel.
+            match lang {
+                HeaderLang::En => "not checked (no bundle in the panel)".to_string(),
+                HeaderLang::Zh => "未核验（评审组中无该申报材料）".to_string(),
+            }
+        } else {
+            reasons
         };
         if !reasons.is_empty() {
             m.entry(a.id.as_str()).or_default()[0] = reasons;
