@@ -392,6 +392,17 @@ fn a_fully_decided_demo_gives_a_final_shortlist() {
         .map(|a| a["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(after, before);
+    // A failed requirement with several clauses says which are not met, in the call's words;
+    // a one-clause requirement is its own reason.
+    let t4 = app(&j, "T24-004");
+    assert_eq!(
+        t4["ineligible_reasons"],
+        serde_json::json!([
+            "E6 申报单位应与知识产权服务机构共同申报本项目，项目服务团队人员不低于5名。\
+             （未满足：与知识产权服务机构共同申报；项目服务团队人员不低于5名）",
+            "E7 自筹资金与财政资金的比例不低于0.5：1（园区配套经费不低于市级财政经费50%）。"
+        ])
+    );
     let t1 = app(&j, "T24-001");
     assert_eq!(t1["eligibility"], "eligible");
     assert_eq!(t1["decisions"].as_array().unwrap().len(), 2, "{t1}");

@@ -367,7 +367,19 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                 gates
                     .iter()
                     .filter(|g| g.outcome == "fail")
-                    .map(|g| format!("{} {}", g.id, g.text))
+                    .map(|g| {
+                        if g.failed_clauses.is_empty() {
+                            format!("{} {}", g.id, g.text)
+                        } else {
+                            // Which clause of a requirement with several is not met.
+                            format!(
+                                "{} {}（未满足：{}）",
+                                g.id,
+                                g.text,
+                                g.failed_clauses.join("；")
+                            )
+                        }
+                    })
                     .collect(),
             ),
             _ => {
