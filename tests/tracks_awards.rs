@@ -1136,6 +1136,8 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
         let detail = detail.join("\n");
         assert!(detail.contains(decided), "{detail}");
         assert!(detail.contains("运行正常"), "{detail}");
+        // Once, with the eligibility, not again among the notes.
+        assert_eq!(detail.matches("运行正常").count(), 1, "{detail}");
         assert!(detail.contains(open_e1), "{detail}");
         assert!(!detail.contains(open_e2), "{detail}");
     }

@@ -1292,7 +1292,18 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
             );
         }
     }
-    let mut notes: Vec<String> = a.notes.clone();
+    // A gate decision is shown with the eligibility above, not again among the notes.
+    let mut notes: Vec<String> = a
+        .notes
+        .iter()
+        .filter(|n| {
+            !app.shown
+                .decisions
+                .iter()
+                .any(|d| d.application == code && d.describe() == **n)
+        })
+        .cloned()
+        .collect();
     for e in app.experts() {
         if app.cell(code, &e.id) == Cell::Draft {
             if let Some(r) = app.reasons.get(&(code.to_string(), e.id.clone())) {
