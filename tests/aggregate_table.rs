@@ -1524,7 +1524,8 @@ fn provisional_shortlist_reasons() {
         vec![
             P::Unchecked {
                 application: "B".into(),
-                shortlisted: true
+                shortlisted: true,
+                gates: vec![],
             },
             P::Incomplete {
                 application: "E".into(),

@@ -259,9 +259,11 @@ fn trusteeship_hand_checked() {
     assert_eq!(item_auto(&ev, "A1.3"), 3.0);
     assert_eq!(item_auto(&ev, "A3.3"), 7.0);
     assert_eq!(ev["auto_total"].as_f64(), Some(56.0));
-    // Every rule gate passes; E2b (industry direction) is decided by hand.
+    // Every rule gate passes; E2b (industry direction) and E3b (effective patent and
+    // trademark management work) are decided by hand.
     assert_eq!(ev["eligibility"], "unchecked");
     assert_eq!(gate(&ev, "E2b"), "manual");
+    assert_eq!(gate(&ev, "E3b"), "manual");
 
     // T24-002 (borderline): budget minimum 8 < 10 → 0; PCT target null → B2.3 0;
     // 8 new professionals < 10 → B2.5 0; 31.6 in all.

@@ -27,6 +27,18 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
         .stderr(contains("panel merge"))
         .stderr(contains("--watch"));
     assert!(!db.exists(), "nothing created");
+    // without the chair's key (the roster gives the chair one) nothing is written
+    panel()
+        .arg("chair")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .arg("--watch")
+        .env("PANEL_KEY_DIR", tmp.path().join("no-keys"))
+        .assert()
+        .code(1)
+        .stderr(contains("no secret key of E01"));
+    assert!(!db.exists(), "nothing created");
     // --watch creates it; without a terminal the screen refuses with a text alternative
     panel()
         .arg("chair")
@@ -34,6 +46,7 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
         .arg("--db")
         .arg(&db)
         .arg("--watch")
+        .env("PANEL_KEY_DIR", dir.join("keys"))
         .assert()
         .code(1)
         .stderr(contains("the chair screen needs an interactive terminal"))
@@ -47,6 +60,7 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
         .arg(&dir)
         .arg("--db")
         .arg(&db)
+        .env("PANEL_KEY_DIR", dir.join("keys"))
         .assert()
         .code(1)
         .stderr(contains(db.display().to_string()));

@@ -402,15 +402,24 @@ fn demo_sheets_give_the_demo_outcome() {
     };
     let t = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
     assert!(!t.results.app("T24-001").unwrap().dropped.is_empty());
-    // provisional: the three shortlisted applications have gate E2b undecided
+    // provisional: the three shortlisted applications have gates E2b and E3b undecided, and
+    // the reasons name them
     let want: Vec<ProvisionalReason> = short
         .iter()
         .map(|c| ProvisionalReason::Unchecked {
             application: c.to_string(),
             shortlisted: true,
+            gates: vec!["E2b".into(), "E3b".into()],
         })
         .collect();
     assert_eq!(r.provisional, want);
+    assert!(
+        r.provisional[0]
+            .zh()
+            .ends_with("已入围，但资格尚未核验完毕（申报条件E2b、E3b未判定）"),
+        "{}",
+        r.provisional[0].zh()
+    );
     for c in &short {
         assert_eq!(app(c).eligibility, "unchecked", "{c}");
     }

@@ -383,7 +383,12 @@ fn demo_switches_to_the_chair_view_and_chair_watches() {
         sh_quote(&panel_dir),
         sh_quote(&db)
     );
-    t.start("chair", &script(bin, &args, "NO_COLOR=1", &stty2));
+    // the demo's chair key (materialized with the panel) signs the chair database
+    let env = format!(
+        "NO_COLOR=1 PANEL_KEY_DIR={}",
+        sh_quote(&panel_dir.join("keys"))
+    );
+    t.start("chair", &script(bin, &args, &env, &stty2));
     let c = t.wait_for("chair", "cut line", 10);
     assert!(c.contains("watching sheets/"), "{c}");
     t.keys("chair", &["q"]);

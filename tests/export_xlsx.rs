@@ -301,12 +301,12 @@ fn xlsx_has_the_six_sheets_and_the_data() {
         "scores file sha256",
         "counted",
         "calibrated_total",
-        // The pass mark's source and the provisional shortlist (gate E2b undecided).
+        // The pass mark's source and the provisional shortlist (gates E2b and E3b undecided).
         "threshold_source",
         "none (no pass mark is stated by the call)",
         "暂定 provisional",
         "provisional because",
-        "T24-001已入围，但资格尚未核验完毕（有申报条件未判定或缺少申报材料）",
+        "T24-001已入围，但资格尚未核验完毕（申报条件E2b、E3b未判定）",
     ] {
         assert!(strings.contains(s), "{s} not in the workbook");
     }

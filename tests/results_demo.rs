@@ -318,6 +318,129 @@ fn demo_panel_straight_from_a_scores_csv() {
     assert_eq!(from_db["applications"], j["applications"]);
 }
 
+/// The demo's shortlist is provisional while the gates decided by hand (E2b, E3b) are open;
+/// once the chair has decided them for every application with `panel eligibility`, the
+/// shortlist is final: no `"provisional"` in JSON, no 「（暂定）」 in the 评审汇总表, and the
+/// CSV carries the decisions and the reasons.
+#[test]
+fn a_fully_decided_demo_gives_a_final_shortlist() {
+    let d = demo();
+    let panel = Panel::open(&d.dir).unwrap();
+    let csv = d.path("paper.csv");
+    std::fs::write(&csv, paper_csv(&panel)).unwrap();
+    let db = d.path("chair");
+    let db_s = db.to_str().unwrap();
+    d.ok(&["import", d.dir(), csv.to_str().unwrap(), "--db", db_s]);
+    let results = |format: &str| d.ok(&["results", d.dir(), "--db", db_s, "--format", format]);
+
+    let j = json(&results("json"));
+    assert_eq!(j["provisional"], true, "{}", j["provisional_reasons"]);
+    let before: Vec<String> = j["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["shortlisted"] == true)
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(before.len(), 3);
+    let summary = results("summary-md");
+    assert!(summary.contains("（暂定）"), "{summary}");
+    // The CSV says which gates are still open.
+    let csv_out = results("csv");
+    let header = csv_out.lines().next().unwrap();
+    assert!(
+        header.ends_with(",eligibility_reasons,gate_decisions"),
+        "{header}"
+    );
+    let t1 = csv_out.lines().find(|l| l.contains(",T24-001,")).unwrap();
+    assert!(
+        t1.contains("E2b (checked by hand); E3b (checked by hand)"),
+        "{t1}"
+    );
+
+    // The chair decides both gates for every application that is still unchecked.
+    let unchecked: Vec<String> = j["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["eligibility"] == "unchecked")
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(unchecked.len() >= 3, "{unchecked:?}");
+    for id in &unchecked {
+        for (gate, reason) in [
+            ("E2b", "主导产业为集成电路、生物医药，符合本市先导产业方向"),
+            ("E3b", "专利商标管理工作制度健全并有效运行"),
+        ] {
+            d.ok(&[
+                "eligibility",
+                d.dir(),
+                "--application",
+                id,
+                "--gate",
+                gate,
+                "--pass",
+                "--reason",
+                reason,
+                "--db",
+                db_s,
+            ]);
+        }
+    }
+    let j = json(&results("json"));
+    assert_eq!(j["provisional"], false, "{}", j["provisional_reasons"]);
+    for a in j["applications"].as_array().unwrap() {
+        assert_ne!(a["eligibility"], "unchecked", "{a}");
+    }
+    let after: Vec<String> = j["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["shortlisted"] == true)
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(after, before);
+    // A failed requirement with several clauses says which are not met, in the call's words;
+    // a one-clause requirement is its own reason.
+    let t4 = app(&j, "T24-004");
+    assert_eq!(
+        t4["ineligible_reasons"],
+        serde_json::json!([
+            "E6 申报单位应与知识产权服务机构共同申报本项目，项目服务团队人员不低于5名。\
+             （未满足：与知识产权服务机构共同申报；项目服务团队人员不低于5名）",
+            "E7 自筹资金与财政资金的比例不低于0.5：1（园区配套经费不低于市级财政经费50%）。"
+        ])
+    );
+    let t1 = app(&j, "T24-001");
+    assert_eq!(t1["eligibility"], "eligible");
+    assert_eq!(t1["decisions"].as_array().unwrap().len(), 2, "{t1}");
+    let summary = results("summary-md");
+    assert!(!summary.contains("暂定"), "{summary}");
+    assert!(summary.contains("E3b经人工认定符合"), "{summary}");
+    let csv_out = results("csv");
+    let t1 = csv_out.lines().find(|l| l.contains(",T24-001,")).unwrap();
+    assert!(t1.contains("E2b decided pass by E01"), "{t1}");
+    assert!(t1.contains("E3b decided pass by E01"), "{t1}");
+    // In Chinese, the decisions are said in Chinese.
+    let zh = d.ok(&[
+        "results",
+        d.dir(),
+        "--db",
+        db_s,
+        "--format",
+        "csv",
+        "--lang",
+        "zh",
+    ]);
+    assert!(zh
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",资格审查理由,资格人工认定"));
+    let t1 = zh.lines().find(|l| l.contains(",T24-001,")).unwrap();
+    assert!(t1.contains("E3b经人工认定符合"), "{t1}");
+}
+
 #[test]
 fn applications_without_a_bundle_are_ranked_unchecked() {
     let d = demo();

@@ -331,15 +331,18 @@ fn eligibility_gates() {
     v["prior_trusteeship_within_3y"] = json!(false);
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    // Every rule passes; E2b (the industry-direction clause of 申报条件2) is decided by
-    // hand, so the application stays unchecked until it is.
+    // Every rule passes; E2b (the industry-direction clause of 申报条件2) and E3b (申报条件3's
+    // 有效开展专利商标管理工作) are decided by hand, so the application stays unchecked until
+    // they are.
     assert_eq!(rubric::eligibility_summary(&g), "unchecked", "{g:?}");
     let open: Vec<(&str, &str)> = g
         .iter()
         .filter(|r| r.outcome != "pass")
         .map(|r| (r.id.as_str(), r.outcome))
         .collect();
-    assert_eq!(open, vec![("E2b", "manual")]);
+    assert_eq!(open, vec![("E2b", "manual"), ("E3b", "manual")]);
+    let e3b = g.iter().find(|r| r.id == "E3b").unwrap();
+    assert!(e3b.text.contains("有效开展专利商标管理工作"));
     let e2b = g.iter().find(|r| r.id == "E2b").unwrap();
     assert!(e2b
         .text
@@ -468,7 +471,7 @@ fn call_requirements_at_their_boundaries() {
         &'static str,
     );
     let cases: Vec<Case> = vec![
-        (vec![("team_size", json!(5))], "E6", "pass", "unchecked"), // E2b is decided by hand
+        (vec![("team_size", json!(5))], "E6", "pass", "unchecked"), // E2b and E3b are decided by hand
         (vec![("team_size", json!(4))], "E6", "fail", "ineligible"),
         (
             vec![("team_size", Value::Null)],
@@ -486,7 +489,7 @@ fn call_requirements_at_their_boundaries() {
             vec![("self_funding_wan", json!(20))],
             "E7",
             "pass",
-            "unchecked", // E2b is decided by hand
+            "unchecked", // E2b and E3b are decided by hand
         ),
         (
             vec![("self_funding_wan", json!(19.99999))],
@@ -501,7 +504,7 @@ fn call_requirements_at_their_boundaries() {
             ],
             "E7",
             "pass",
-            "unchecked", // E2b is decided by hand
+            "unchecked", // E2b and E3b are decided by hand
         ),
         (
             vec![
@@ -514,6 +517,32 @@ fn call_requirements_at_their_boundaries() {
         ),
         (
             vec![("self_funding_wan", Value::Null)],
+            "E7",
+            "unknown",
+            "unchecked",
+        ),
+        // The ratio exactly 0.49999 and exactly 0.5 of a fiscal request of 37.5万 (万元 with
+        // decimals: 18.749625 / 37.5 = 0.49999; 18.75 / 37.5 = 0.5).
+        (
+            vec![
+                ("fiscal_funding_wan", json!(37.5)),
+                ("self_funding_wan", json!(18.749625)),
+            ],
+            "E7",
+            "fail",
+            "ineligible",
+        ),
+        (
+            vec![
+                ("fiscal_funding_wan", json!(37.5)),
+                ("self_funding_wan", json!(18.75)),
+            ],
+            "E7",
+            "pass",
+            "unchecked", // E2b and E3b are decided by hand
+        ),
+        (
+            vec![("fiscal_funding_wan", Value::Null)],
             "E7",
             "unknown",
             "unchecked",

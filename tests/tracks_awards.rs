@@ -1107,6 +1107,36 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
             .contains("E1 (missing good_credit_record)"),
         "{a}"
     );
+    // The chair screen's detail shows the decision on E2 (who, what, when) and lists only E1
+    // as open: it does not re-check E2 from the facts.
+    for (lang, decided, open_e1, open_e2) in [
+        (
+            panel::tui::i18n::Lang::En,
+            "✓ E2 decided pass by E01",
+            "? E1 ",
+            "? E2 ",
+        ),
+        (
+            panel::tui::i18n::Lang::Zh,
+            "✓ E2经人工认定符合（专家一",
+            "? E1 ",
+            "? E2 ",
+        ),
+    ] {
+        let p = Panel::open(&dir).unwrap();
+        let (store, _) = Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
+        let mut chair = panel::tui::ChairApp::new(p, store, &db, lang, false, (120, 40)).unwrap();
+        chair.sel = chair.rows().iter().position(|a| a.id == "UNI-005").unwrap();
+        chair.detail = Some("UNI-005".into());
+        let detail: Vec<String> = chair.detail_lines().into_iter().map(|l| l.text).collect();
+        let detail = detail.join("\n");
+        assert!(detail.contains(decided), "{detail}");
+        assert!(detail.contains("运行正常"), "{detail}");
+        // Once, with the eligibility, not again among the notes.
+        assert_eq!(detail.matches("运行正常").count(), 1, "{detail}");
+        assert!(detail.contains(open_e1), "{detail}");
+        assert!(!detail.contains(open_e2), "{detail}");
+    }
     bin()
         .arg("eligibility")
         .arg(&dir)

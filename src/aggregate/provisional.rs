@@ -32,6 +32,10 @@ pub enum ProvisionalReason {
         application: String,
         /// Whether it is shortlisted now (else: tied at the cut).
         shortlisted: bool,
+        /// The gates still open (ids), when the caller knows them (the pipeline does not:
+        /// the export layer fills them from the bundle's gates).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        gates: Vec<String>,
     },
     /// An incomplete application whose best possible total reaches the cut.
     Incomplete {
@@ -63,12 +67,22 @@ impl ProvisionalReason {
             ProvisionalReason::Unchecked {
                 application,
                 shortlisted,
+                gates,
             } => format!(
-                "{application} is {} but its eligibility is unchecked (a gate undecided, or no bundle)",
+                "{application} is {} but its eligibility is unchecked ({})",
                 if *shortlisted {
                     "shortlisted"
                 } else {
                     "tied at the cut"
+                },
+                if gates.is_empty() {
+                    "a gate undecided, or no bundle".to_string()
+                } else {
+                    format!(
+                        "{} {} not decided",
+                        if gates.len() == 1 { "gate" } else { "gates" },
+                        gates.join(", ")
+                    )
                 }
             ),
             ProvisionalReason::Incomplete {
@@ -99,12 +113,18 @@ impl ProvisionalReason {
             ProvisionalReason::Unchecked {
                 application,
                 shortlisted,
+                gates,
             } => format!(
-                "{application}{}，但资格尚未核验完毕（有申报条件未判定或缺少申报材料）",
+                "{application}{}，但资格尚未核验完毕（{}）",
                 if *shortlisted {
                     "已入围"
                 } else {
                     "在入围线上并列"
+                },
+                if gates.is_empty() {
+                    "有申报条件未判定或缺少申报材料".to_string()
+                } else {
+                    format!("申报条件{}未判定", gates.join("、"))
                 }
             ),
             ProvisionalReason::Incomplete {
@@ -142,6 +162,7 @@ pub(crate) fn reasons(
             out.push(ProvisionalReason::Unchecked {
                 application: a.id.clone(),
                 shortlisted: a.shortlisted,
+                gates: Vec::new(),
             });
         }
     }

@@ -63,7 +63,8 @@ fn read_decisions(panel: &Panel, db: Option<&std::path::Path>) -> Result<Vec<Dec
         rubric_sha256: panel.rubric.sha256.clone(),
         role: "chair".into(),
     };
-    let (store, _) = Store::open(&path, &ident)?;
+    // reading only: a read-only snapshot, no lock, nothing written
+    let (store, _) = Store::open_read_only(&path, &ident)?;
     Ok(decisions::read(&store))
 }
 

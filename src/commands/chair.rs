@@ -21,8 +21,8 @@ pub fn identity(panel: &Panel) -> StoreIdentity {
 
 /// The signer of the chair database: the secret key of panel.json's `chair` in the key
 /// directory (`key_dir`, else `$PANEL_KEY_DIR`, else the data directory). When the roster
-/// gives the chair a public key, a different secret key is refused, and a missing one is a
-/// warning (the database is written unsigned; `panel results` refuses it).
+/// gives the chair a public key, a different or missing secret key is refused: nothing is
+/// written (an unsigned commit would make every later read refuse the database).
 pub fn chair_signer(panel: &Panel, key_dir: Option<&Path>) -> Result<Option<Signer>> {
     let Some(chair) = panel.config.chair.clone() else {
         return Ok(None);
@@ -42,18 +42,17 @@ pub fn chair_signer(panel: &Panel, key_dir: Option<&Path>) -> Result<Option<Sign
             dir.display(),
             keys::KEY_DIR_ENV
         ),
-        (None, Some(_)) => {
-            // Written unsigned, and `panel results` will refuse the database: say so now.
-            eprintln!(
-                "warning: {}: the roster gives the chair {chair} a public_key, but there is no \
-                 secret key of {chair} in {}; the chair database is written unsigned and \
-                 `panel results` will refuse it. Set ${} to the chair's key directory",
-                panel.dir.join("panel.json").display(),
-                dir.display(),
-                keys::KEY_DIR_ENV
-            );
-            Ok(None)
-        }
+        // An unsigned commit in a database whose owner has a key would make every later
+        // read refuse the whole database: write nothing.
+        (None, Some(_)) => bail!(
+            "{}: the roster gives the chair {chair} a public_key, but there is no secret key \
+             of {chair} in {}: every commit of the chair database is signed with the chair's \
+             key, and nothing is written without it. Set ${} (or --key-dir where the command \
+             has it) to the chair's key directory",
+            panel.dir.join("panel.json").display(),
+            dir.display(),
+            keys::KEY_DIR_ENV
+        ),
         (Some(k), None) => Ok(Some(keys::store_signer(k))),
         (None, None) => Ok(None),
     }

@@ -74,7 +74,8 @@ pub(crate) fn open_chair(panel: &Panel, db: Option<&Path>) -> Result<(Store, Pat
         Some(p) => p.to_path_buf(),
         None => sheet::default_db_path(&panel.config.id, "chair")?,
     };
-    let (store, _) = Store::open(&path, &crate::commands::chair::identity(panel))?;
+    let signer = crate::commands::chair::chair_signer(panel, None)?;
+    let (store, _) = Store::open_signed(&path, &crate::commands::chair::identity(panel), signer)?;
     Ok((store, path))
 }
 

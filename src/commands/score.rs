@@ -319,6 +319,12 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
         dir.display(),
         chair_db.display()
     );
+    println!(
+        "gates decided by hand / 人工认定资格条件 (E2b, E3b): panel eligibility {} \
+         --application T24-001 --gate E2b --pass --reason \"…\" --db {}",
+        dir.display(),
+        chair_db.display()
+    );
     Ok(0)
 }
 

@@ -2,6 +2,7 @@
 //! text), every cell that a spreadsheet would read as a formula neutralised.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use std::fmt::Write as _;
 
@@ -42,6 +43,14 @@ pub const CSV_COLUMNS_ZH: [&str; 12] = [
     "去掉的分数",
 ];
 
+/// Columns after the per-criterion columns: why an application is not (yet) eligible — the
+/// failed requirements in the call's words, or the gates still open — and the gate decisions
+/// recorded with `panel eligibility` (who decided what, when and why).
+pub const CSV_TRAILING: [&str; 2] = ["eligibility_reasons", "gate_decisions"];
+
+/// [`CSV_TRAILING`] in Chinese (`--lang zh`).
+pub const CSV_TRAILING_ZH: [&str; 2] = ["资格审查理由", "资格人工认定"];
+
 /// A cell made safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return is prefixed with `'` so it is never evaluated as a formula.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
@@ -60,10 +69,11 @@ pub fn to_csv(rep: &Report) -> Vec<u8> {
 /// [`to_csv`] with the column names in `lang` (the criterion ids stay as the rubric has
 /// them; the values are the same in both).
 pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
-    let columns = match lang {
-        HeaderLang::En => CSV_COLUMNS,
-        HeaderLang::Zh => CSV_COLUMNS_ZH,
+    let (columns, trailing) = match lang {
+        HeaderLang::En => (CSV_COLUMNS, CSV_TRAILING),
+        HeaderLang::Zh => (CSV_COLUMNS_ZH, CSV_TRAILING_ZH),
     };
+    let extra = eligibility_cells(rep, lang);
     let mut out = b"\xEF\xBB\xBF".to_vec();
     let crit_ids: Vec<&str> = rep.rubric.criteria().map(|(_, k)| k.id.as_str()).collect();
     {
@@ -71,7 +81,7 @@ pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         // Writing into a Vec cannot fail.
-        for c in columns.iter().chain(&crit_ids) {
+        for c in columns.iter().chain(&crit_ids).chain(&trailing) {
             let _ = w.write_field(neutralize(c).as_bytes());
         }
         let _ = w.write_record(None::<&[u8]>);
@@ -79,15 +89,15 @@ pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
     }
     let apps = &rep.results.applications;
     if apps.len() < 2_000 {
-        rows_csv(apps, &crit_ids, &mut out);
+        rows_csv(apps, &crit_ids, &extra, &mut out);
         return out;
     }
     // A large ranking: both halves at once, then joined (each row stands on its own).
     let (first, second) = apps.split_at(apps.len() / 2);
     let mut rest = Vec::new();
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| rows_csv(second, &crit_ids, &mut rest));
-        rows_csv(first, &crit_ids, &mut out);
+        let other = scope.spawn(|| rows_csv(second, &crit_ids, &extra, &mut rest));
+        rows_csv(first, &crit_ids, &extra, &mut out);
         if let Err(e) = other.join() {
             std::panic::resume_unwind(e);
         }
@@ -96,8 +106,70 @@ pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
     out
 }
 
+/// The [`CSV_TRAILING`] cells of the applications that have any: application id →
+/// (eligibility reasons, gate decisions). Decisions are said in `lang`; the requirements'
+/// and gates' own text is the call's (Chinese).
+fn eligibility_cells(rep: &Report, lang: HeaderLang) -> BTreeMap<&str, [String; 2]> {
+    let mut m: BTreeMap<&str, [String; 2]> = BTreeMap::new();
+    for a in &rep.results.applications {
+        let reasons = if a.eligibility == "ineligible" {
+            a.ineligible_reasons.join("; ")
+        } else {
+            // The gates still open, as noted by the input stage.
+            match lang {
+                HeaderLang::En => super::forms::open_gates(a).join("; "),
+                HeaderLang::Zh => super::forms::open_gates_zh(a)
+                    .iter()
+                    .map(|g| {
+                        if g.contains("缺少") {
+                            g.clone()
+                        } else {
+                            format!("{g}待人工判定")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            }
+        };
+        let reasons = if reasons.is_empty() && a.eligibility == "unchecked" {
+            // No gate to name: the application has no bundle in the panel.
+            match lang {
+                HeaderLang::En => "not checked (no bundle in the panel)".to_string(),
+                HeaderLang::Zh => "未核验（评审组中无该申报材料）".to_string(),
+            }
+        } else {
+            reasons
+        };
+        if !reasons.is_empty() {
+            m.entry(a.id.as_str()).or_default()[0] = reasons;
+        }
+    }
+    for d in &rep.decisions {
+        if !matches!(d.decided, crate::decisions::Decided::Gate { .. }) {
+            continue;
+        }
+        let Some(a) = rep.results.app(&d.application) else {
+            continue;
+        };
+        let cell = &mut m.entry(a.id.as_str()).or_default()[1];
+        if !cell.is_empty() {
+            cell.push_str("; ");
+        }
+        cell.push_str(&match lang {
+            HeaderLang::En => d.describe(),
+            HeaderLang::Zh => d.describe_zh(),
+        });
+    }
+    m
+}
+
 /// The rows of `apps`, appended to `out`.
-fn rows_csv(apps: &[AppResult], crit_ids: &[&str], out: &mut Vec<u8>) {
+fn rows_csv(
+    apps: &[AppResult],
+    crit_ids: &[&str],
+    extra: &BTreeMap<&str, [String; 2]>,
+    out: &mut Vec<u8>,
+) {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
@@ -156,6 +228,18 @@ fn rows_csv(apps: &[AppResult], crit_ids: &[&str], out: &mut Vec<u8>) {
         } else {
             for c in crit_ids {
                 show_into(&mut cell, a.criteria.get(*c).copied());
+                field(&mut w, &mut cell);
+            }
+        }
+        match extra.get(a.id.as_str()) {
+            Some(cells) => {
+                for c in cells {
+                    cell.push_str(c);
+                    field(&mut w, &mut cell);
+                }
+            }
+            None => {
+                field(&mut w, &mut cell);
                 field(&mut w, &mut cell);
             }
         }

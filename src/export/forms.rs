@@ -105,6 +105,32 @@ pub(crate) fn method_zh(s: &Settings) -> String {
 }
 
 /// The remarks of application `a` (status, unchecked eligibility, flags), in Chinese; an
+/// The gates still open of an `unchecked` application, as the input stage noted them
+/// (`E2b (checked by hand)`, `E1 (missing good_credit_record)`), in English.
+pub(crate) fn open_gates(a: &AppResult) -> Vec<&str> {
+    a.notes
+        .iter()
+        .filter_map(|n| n.strip_prefix("eligibility unchecked: "))
+        .flat_map(|n| n.split("; "))
+        .collect()
+}
+
+/// [`open_gates`] in Chinese: `E2b`, `E1缺少good_credit_record`.
+pub(crate) fn open_gates_zh(a: &AppResult) -> Vec<String> {
+    open_gates(a)
+        .into_iter()
+        .map(|g| {
+            if let Some(id) = g.strip_suffix(" (checked by hand)") {
+                id.to_string()
+            } else if let Some((id, rest)) = g.split_once(" (missing ") {
+                format!("{id}缺少{}", rest.trim_end_matches(')').replace(", ", "、"))
+            } else {
+                g.to_string()
+            }
+        })
+        .collect()
+}
+
 /// ineligible application gives each failed gate in full (id and the call's own words).
 pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
     let mut v = Vec::new();
@@ -122,7 +148,12 @@ pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
         _ => {}
     }
     if a.eligibility == "unchecked" {
-        v.push("申报条件待人工核验".to_string());
+        let open = open_gates_zh(a);
+        if open.is_empty() {
+            v.push("申报条件待人工核验".to_string());
+        } else {
+            v.push(format!("申报条件待人工核验（{}）", open.join("、")));
+        }
     }
     for f in &a.flags {
         if f == aggregate::FLAG_TIE_AT_CUT {

@@ -408,6 +408,9 @@ pub(crate) struct PanelApps {
     /// The chair's gate decisions that decided a gate (manual or lacking facts), in commit
     /// order; a decision on a gate that the facts now decide is not applied and not listed.
     pub(crate) applied: Vec<Decision>,
+    /// Per unchecked application, the ids of the gates still open (undecided manual gates and
+    /// gates lacking facts).
+    pub(crate) open_gates: BTreeMap<String, Vec<String>>,
 }
 
 /// The panel's applications: eligibility from the rubric's gates, with the chair's recorded
@@ -421,6 +424,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
         suggestions: BTreeMap::new(),
         notes: BTreeMap::new(),
         applied: Vec::new(),
+        open_gates: BTreeMap::new(),
     };
     for b in &panel.bundles {
         let code = b.bundle.code.clone();
@@ -446,7 +450,19 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                 gates
                     .iter()
                     .filter(|g| g.outcome == "fail")
-                    .map(|g| format!("{} {}", g.id, g.text))
+                    .map(|g| {
+                        if g.failed_clauses.is_empty() {
+                            format!("{} {}", g.id, g.text)
+                        } else {
+                            // Which clause of a requirement with several is not met.
+                            format!(
+                                "{} {}（未满足：{}）",
+                                g.id,
+                                g.text,
+                                g.failed_clauses.join("；")
+                            )
+                        }
+                    })
                     .collect(),
             ),
             _ => {
@@ -465,6 +481,14 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                     .entry(code.clone())
                     .or_default()
                     .push(format!("eligibility unchecked: {}", open.join("; ")));
+                out.open_gates.insert(
+                    code.clone(),
+                    gates
+                        .iter()
+                        .filter(|g| g.outcome == "unknown" || g.outcome == "manual")
+                        .map(|g| g.id.clone())
+                        .collect(),
+                );
                 Eligibility::Unchecked
             }
         };
@@ -679,6 +703,17 @@ fn finish(
     let mut results = aggregate::run_table(&scheme, &pa.apps, &conflicts, &table, &settings);
     timing("pipeline", t0);
     drop(table);
+    // The provisional reasons name the gates still open.
+    for r in &mut results.provisional {
+        if let aggregate::ProvisionalReason::Unchecked {
+            application, gates, ..
+        } = r
+        {
+            if let Some(g) = pa.open_gates.get(application.as_str()) {
+                gates.clone_from(g);
+            }
+        }
+    }
     let mut notes_by_app = pa.notes;
     for app in &mut results.applications {
         let mut n = notes_by_app.remove(&app.id).unwrap_or_default();

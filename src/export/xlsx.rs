@@ -125,6 +125,7 @@ fn ranking(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), Xls
     head.push("calibrated_shortlisted".into());
     head.extend(crit_ids.iter().map(|s| s.to_string()));
     head.push("ineligible_reasons".into());
+    head.push("gate_decisions".into());
     sh.header(&head)?;
     for a in &rep.results.applications {
         let mut cells = vec![
@@ -159,6 +160,18 @@ fn ranking(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), Xls
                 .map(|c| opt_num(a.criteria.get(*c).copied())),
         );
         cells.push(a.ineligible_reasons.join("; ").into());
+        cells.push(
+            rep.decisions
+                .iter()
+                .filter(|d| {
+                    d.application == a.id
+                        && matches!(d.decided, crate::decisions::Decided::Gate { .. })
+                })
+                .map(|d| d.describe())
+                .collect::<Vec<_>>()
+                .join("; ")
+                .into(),
+        );
         sh.row(cells)?;
     }
     Ok(())

@@ -1033,6 +1033,10 @@ pub struct GateResult {
     pub outcome: &'static str,
     pub detail: Vec<String>,
     pub missing_facts: Vec<String>,
+    /// The call's words of the `all_of` conditions that failed (those with a `text`), when
+    /// the gate has more than one condition: which clause of the requirement is not met.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_clauses: Vec<String>,
 }
 
 /// Check gates (eligibility or targets) against the facts.
@@ -1043,6 +1047,7 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
             let mut detail = Vec::new();
             let mut missing = Vec::new();
             let mut fail = false;
+            let mut failed_clauses = Vec::new();
             if g.all_of.is_empty() && g.any_of.is_empty() {
                 return GateResult {
                     id: g.id.clone(),
@@ -1050,6 +1055,7 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
                     outcome: "manual",
                     detail: vec!["checked by the secretariat / 由秘书处人工核验".into()],
                     missing_facts: vec![],
+                    failed_clauses: vec![],
                 };
             }
             for c in &g.all_of {
@@ -1057,6 +1063,9 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
                     Truth::True(s) => detail.push(format!("✓ {s}")),
                     Truth::False(s) => {
                         fail = true;
+                        if g.all_of.len() + g.any_of.len() > 1 && !c.text.is_empty() {
+                            failed_clauses.push(c.text.clone());
+                        }
                         detail.push(format!("✗ {s}"))
                     }
                     Truth::Missing(m) => {
@@ -1116,6 +1125,7 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
                 outcome,
                 detail,
                 missing_facts: missing,
+                failed_clauses,
             }
         })
         .collect()

@@ -964,11 +964,45 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
             2,
         );
     }
+    // The gates a person decided (`panel eligibility`): who decided what, when and why. A
+    // failed one that is already among the reasons above is not repeated.
+    let decided: Vec<&crate::decisions::Decision> = app
+        .shown
+        .decisions
+        .iter()
+        .filter(|d| d.application == code)
+        .collect();
+    for d in &decided {
+        let crate::decisions::Decided::Gate { gate, pass } = &d.decided else {
+            continue;
+        };
+        let said = !pass
+            && a.ineligible_reasons
+                .iter()
+                .any(|r| r.starts_with(&format!("{gate} ")));
+        if said {
+            continue;
+        }
+        let text = if zh { d.describe_zh() } else { d.describe() };
+        wrap_into(
+            &mut out,
+            &format!("{} {text}", if *pass { "✓" } else { "✗" }),
+            w,
+            if *pass { DKind::Text } else { DKind::Warn },
+            2,
+        );
+    }
     if a.eligibility == "unchecked" {
-        // The gates still open, in the call's words.
+        // The gates still open, in the call's words (a gate a person decided is not open).
         let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
         if let Some(b) = bundle {
             for g in crate::rubric::check_gates(&rubric.eligibility, &b.facts) {
+                let is_decided = decided.iter().any(|d| {
+                    matches!(&d.decided, crate::decisions::Decided::Gate { gate, .. } if *gate == g.id)
+                });
+                if is_decided {
+                    continue;
+                }
                 let why = match g.outcome {
                     "manual" => {
                         if zh {
@@ -1258,7 +1292,18 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
             );
         }
     }
-    let mut notes: Vec<String> = a.notes.clone();
+    // A gate decision is shown with the eligibility above, not again among the notes.
+    let mut notes: Vec<String> = a
+        .notes
+        .iter()
+        .filter(|n| {
+            !app.shown
+                .decisions
+                .iter()
+                .any(|d| d.application == code && d.describe() == **n)
+        })
+        .cloned()
+        .collect();
     for e in app.experts() {
         if app.cell(code, &e.id) == Cell::Draft {
             if let Some(r) = app.reasons.get(&(code.to_string(), e.id.clone())) {
