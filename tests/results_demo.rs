@@ -239,6 +239,28 @@ fn demo_panel_from_the_chair_database() {
         total_line.ends_with(&format!("| {t1_total} |")),
         "{total_line}"
     );
+    // the written opinion of the expert's sheet, above the signature line and the date
+    let shipped: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/park-ip-trusteeship-2024/sheets/E02.sheet.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let op = shipped["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "T24-001")
+        .unwrap()["opinion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t1_form = &t1[..t1.find("评审专家签字：").unwrap()];
+    assert!(t1_form.contains("专家评审意见："), "{t1_form}");
+    assert!(t1_form.contains(&format!("> {op}")), "{t1_form}");
+    assert!(t1.contains("日期：________年____月____日"), "{t1}");
 
     // The other formats.
     let md = d.ok(&["results", d.dir(), "--db", db_s]);

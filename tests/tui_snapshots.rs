@@ -236,6 +236,38 @@ fn long_multi_line_comment() {
     assert!(c.contains("\n（补）二、不足："), "{c}");
 }
 
+/// The written opinion (专家评审意见, seed 000 requires 20 characters): `w` opens a multi-line
+/// editor under the rubric's title; the evidence pane shows it; a short one is saved but still
+/// blocks submitting. Snapshots at 80×24, 120×40 and 200×60.
+#[test]
+fn written_opinion_editor_and_sizes() {
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 60)] {
+        let mut a = app(Lang::Zh, w, h);
+        goto(&mut a, "A2.1");
+        // the evidence says the opinion is missing
+        assert!(snap(&a).contains("专家评审意见: 未填写（w 撰写）"), "{}", snap(&a));
+        insta::assert_snapshot!(format!("zh_{w}x{h}_tree_sized"), snap(&a));
+        feed(&mut a, "w text:托管服务方案完整。");
+        insta::assert_snapshot!(format!("zh_{w}x{h}_opinion_editor"), snap(&a));
+        feed(&mut a, "enter");
+        // saved although short; the note and the submit check say what is missing
+        assert_eq!(
+            a.apps[0].sheet.comments[panel::store::OPINION_ITEM],
+            "托管服务方案完整。"
+        );
+        let p = a.opinion_problem(0).expect("too short");
+        assert!(p.contains("仅 9 字，至少需 20 字"), "{p}");
+        feed(&mut a, "w alt-enter text:绩效目标明确，配套经费落实，建议予以支持。 enter");
+        assert!(a.opinion_problem(0).is_none());
+        insta::assert_snapshot!(format!("zh_{w}x{h}_opinion_written"), snap(&a));
+        let mut e = app(Lang::En, w, h);
+        goto(&mut e, "A2.1");
+        insta::assert_snapshot!(format!("en_{w}x{h}_tree_sized"), snap(&e));
+        feed(&mut e, "esc");
+        insta::assert_snapshot!(format!("en_{w}x{h}_list_sized"), snap(&e));
+    }
+}
+
 /// English words of `text`: runs of two or more ASCII letters, not part of a code (a token
 /// with a digit or an underscore, such as `T24-001`, `A2.1` or `self_funding_wan`).
 fn english_words(text: &str) -> Vec<String> {

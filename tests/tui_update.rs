@@ -687,8 +687,9 @@ proptest::proptest! {
 }
 
 /// One application of seed 000 from the list to submitted: `n` opens it at the first item
-/// that needs the expert, each `Enter` saves and moves on, `s y` submits. Counted: every
-/// key that is not part of a typed value; the bar is 20.
+/// that needs the expert, each `Enter` saves and moves on, `w` opens the written opinion
+/// (专家评审意见, required by the rubric) and `Enter` saves it, `s y` submits. Counted: every
+/// key that is not part of a typed value or the opinion's text; the bar is 20.
 #[test]
 fn one_application_start_to_submit_in_twenty_keys() {
     let (mut app, m) = mem_app(Lang::Zh, (80, 24));
@@ -698,7 +699,13 @@ fn one_application_start_to_submit_in_twenty_keys() {
     keys += 1;
     assert_eq!(app.focus, Pane::Tree);
     let mut typed = Vec::new();
-    while !app.problems(0).is_empty() {
+    let item_problems = |app: &panel::tui::app::App| {
+        app.problems(0)
+            .into_iter()
+            .filter(|(id, _)| id != panel::store::OPINION_ITEM)
+            .count()
+    };
+    while item_problems(&app) > 0 {
         let item = app.sel_item().unwrap().clone();
         assert!(
             app.problems(0).iter().any(|(id, _)| *id == item.id),
@@ -714,12 +721,25 @@ fn one_application_start_to_submit_in_twenty_keys() {
         typed.push(item.id);
         assert!(typed.len() <= 25, "no progress: {typed:?}");
     }
-    assert!(note(&app).1.contains("按 s 提交"), "{:?}", app.note);
+    assert!(note(&app).1.contains("按 w 撰写专家评审意见"), "{:?}", app.note);
+    // submitting without the opinion is refused and lists it
+    feed(&mut app, "s");
+    keys += 1;
+    assert_ne!(app.progress(0), Progress::Submitted);
+    assert!(
+        app.problems(0).iter().any(|(id, m)| id == panel::store::OPINION_ITEM && m.contains("专家评审意见未填写")),
+        "{:?}",
+        app.problems(0)
+    );
+    feed(&mut app, "esc w text:托管服务方案完整，绩效目标明确，配套经费落实，建议予以支持。 enter");
+    keys += 3;
+    assert!(note(&app).1.contains("专家评审意见"), "{:?}", app.note);
     feed(&mut app, "s y");
     keys += 2;
     assert_eq!(app.progress(0), Progress::Submitted);
     assert!(keys <= 20, "{keys} keys besides the values ({typed:?})");
-    assert!(m.log.borrow().len() == typed.len() + 1);
+    // one commit per value, the opinion and the submission
+    assert!(m.log.borrow().len() == typed.len() + 2);
 }
 
 /// The list: `/` filters by code, title or status, Esc clears; `o` cycles the sort; an

@@ -311,6 +311,52 @@ impl Lang {
         }
     }
 
+    /// Prompt of the opinion editor; `title` is the rubric's (专家评审意见), `title_en` its
+    /// English title, `min` the fewest characters it takes (0: any).
+    pub fn opinion_prompt(self, code: &str, title: &str, title_en: &str, min: usize) -> String {
+        if min > 0 {
+            self.pick(
+                format!("{code} 的{title}（至少 {min} 个字，提交前必填；Alt+Enter 换行，Enter 保存）"),
+                format!("{title_en} on {code} (at least {min} characters, required before submitting; Alt+Enter breaks the line, Enter saves)"),
+            )
+        } else {
+            self.pick(
+                format!("{code} 的{title}（留空则删除）"),
+                format!("{title_en} on {code} (empty removes it)"),
+            )
+        }
+    }
+
+    /// The opinion was saved (or removed).
+    pub fn opinion_saved(self, code: &str, title: &str, title_en: &str, chars: usize) -> String {
+        if chars == 0 {
+            self.pick(
+                format!("已保存：删除 {code} 的{title}"),
+                format!("saved: {title_en} on {code} removed"),
+            )
+        } else {
+            self.pick(
+                format!("已保存 {code} 的{title}（{chars} 字）"),
+                format!("saved {title_en} on {code} ({chars} characters)"),
+            )
+        }
+    }
+
+    /// The opinion blocks submitting: missing (`have == 0`) or shorter than `min`.
+    pub fn opinion_missing(self, title: &str, title_en: &str, have: usize, min: usize) -> String {
+        if have == 0 {
+            self.pick(
+                format!("{title}未填写（按 w 撰写）"),
+                format!("{title_en} not written (press w)"),
+            )
+        } else {
+            self.pick(
+                format!("{title}仅 {have} 字，至少需 {min} 字（按 w 修改）"),
+                format!("{title_en} has {have} characters, at least {min} are needed (press w)"),
+            )
+        }
+    }
+
     pub fn conflict_prompt(self, code: &str) -> String {
         self.pick(
             format!("声明回避 {code}：请填写理由（必填），Enter 后再确认。声明后该项目对你锁定，你的评分不计入汇总，评审组长会看到理由；提交前可撤回。"),
