@@ -100,8 +100,11 @@ fn opinion(expert: &str, code: &str) -> String {
         "建议进一步明确年度考核节点。",
         "培训安排可增加面向中小企业的实务内容。",
     ];
-    let pick = (wobble(expert, code, "opinion") * Decimal::from(100)).abs();
-    let pick: usize = pick.to_string().parse::<usize>().unwrap_or(0) % REMARKS.len();
+    let pick = (wobble(expert, code, "opinion") * Decimal::from(100))
+        .round()
+        .abs()
+        .normalize();
+    let pick: usize = pick.to_string().parse::<usize>().unwrap() % REMARKS.len();
     format!("{verdict}{}", REMARKS[pick])
 }
 

@@ -227,8 +227,12 @@ fn chinese_chair_screens_hold_no_english_words() {
         data.push_str(&format!("{} {} {} ", k.title, it.text, k.standard));
     }
     let keys = [
-        "Enter", "Esc", "Tab", "Home", "End", "Bksp", "Alt", "PgUp", "PgDn", "Ctrl", "Shift",
-        "panel", "PCT", "CSV", "JSON", "XLSX", "Markdown", "NO_COLOR",
+        "Enter", "Esc", "Tab", "Home", "End", "Bksp", "Backspace", "Space", "Alt", "PgUp", "PgDn",
+        "Ctrl", "Shift", "panel", "PCT", "CSV", "JSON", "XLSX", "Markdown",
+        // folder names of the panel directory
+        "results", "sheets",
+        // the flag mark of a tie across the cut line (`=cut`), a mark like ≠B1 and !E03
+        "cut",
     ];
     let allowed: std::collections::BTreeSet<String> = english_words(&data)
         .into_iter()

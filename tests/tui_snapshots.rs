@@ -244,8 +244,6 @@ fn written_opinion_editor_and_sizes() {
     for (w, h) in [(80u16, 24u16), (120, 40), (200, 60)] {
         let mut a = app(Lang::Zh, w, h);
         goto(&mut a, "A2.1");
-        // the evidence says the opinion is missing
-        assert!(snap(&a).contains("专家评审意见: 未填写（w 撰写）"), "{}", snap(&a));
         insta::assert_snapshot!(format!("zh_{w}x{h}_tree_sized"), snap(&a));
         feed(&mut a, "w text:托管服务方案完整。");
         insta::assert_snapshot!(format!("zh_{w}x{h}_opinion_editor"), snap(&a));
@@ -259,6 +257,8 @@ fn written_opinion_editor_and_sizes() {
         assert!(p.contains("仅 9 字，至少需 20 字"), "{p}");
         feed(&mut a, "w alt-enter text:绩效目标明确，配套经费落实，建议予以支持。 enter");
         assert!(a.opinion_problem(0).is_none());
+        // the evidence pane shows it under the rubric's title
+        assert!(snap(&a).contains("✍ 专家评审意见 (31 字): 托管"), "{}", snap(&a));
         insta::assert_snapshot!(format!("zh_{w}x{h}_opinion_written"), snap(&a));
         let mut e = app(Lang::En, w, h);
         goto(&mut e, "A2.1");

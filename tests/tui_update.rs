@@ -360,7 +360,9 @@ fn submit_checks_completeness_confirms_and_locks() {
     match app.overlays.last() {
         Some(Overlay::Message { lines, .. }) => {
             assert!(lines[0].contains("cannot be submitted"));
-            assert_eq!(lines.len(), 1 + 9, "{lines:?}");
+            // nine unscored expert items and the written opinion
+            assert_eq!(lines.len(), 1 + 9 + 1, "{lines:?}");
+            assert!(lines[10].contains("Expert review opinion not written (press w)"));
         }
         other => panic!("{other:?}"),
     }
@@ -379,6 +381,25 @@ fn submit_checks_completeness_confirms_and_locks() {
         feed(&mut app, "enter");
         assert_eq!(app.apps[0].sheet.values[id].0, max);
     }
+    // every item scored: still refused, the written opinion is missing
+    feed(&mut app, "s");
+    match app.overlays.last() {
+        Some(Overlay::Message { lines, .. }) => {
+            assert_eq!(lines.len(), 2, "{lines:?}");
+            assert!(lines[1].contains("not written"), "{lines:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // too short (19 characters): saved, still refused, and the message says by how much
+    feed(&mut app, "esc w text:托管方案完整目标明确经费已落实建议支持 enter s");
+    match app.overlays.last() {
+        Some(Overlay::Message { lines, .. }) => {
+            assert!(lines[1].contains("has 19 characters, at least 20"), "{lines:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    feed(&mut app, "esc w text:。 enter");
+    assert!(app.opinion_problem(0).is_none());
     let commits = m.log.borrow().len();
     feed(&mut app, "s");
     assert!(matches!(app.overlays.last(), Some(Overlay::Confirm { .. })));

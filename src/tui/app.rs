@@ -807,28 +807,15 @@ impl App {
         if let Some(spec) = &self.rubric.opinion {
             let title = self.pick(&spec.title, &spec.title_en);
             match a.sheet.comments.get(OPINION_ITEM) {
+                // one line on every item (the whole text is in the editor, `w`)
                 Some(op) => {
-                    for (i, line) in op.lines().enumerate() {
-                        let s = if i == 0 {
-                            format!("✍ {title}: {line}")
-                        } else {
-                            format!("  {line}")
-                        };
-                        wrap_into(&mut head, &s, LineKind::Detail);
-                    }
+                    let n = OpinionSpec::count(op);
+                    let unit = if self.lang.is_zh() { "字" } else { "chars" };
+                    let flat: String = op.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let s = format!("✍ {title} ({n} {unit}): {flat}");
+                    head.push(EvLine::new(text::truncate(&s, tw), LineKind::Detail));
                 }
-                None if spec.required => wrap_into(
-                    &mut head,
-                    &format!(
-                        "✍ {title}: {}",
-                        if self.lang.is_zh() {
-                            "未填写（w 撰写）"
-                        } else {
-                            "not written (w)"
-                        }
-                    ),
-                    LineKind::Warn,
-                ),
+                // not written yet: the submit check and the note after the last value say so
                 None => {}
             }
         }

@@ -110,6 +110,35 @@ impl Lang {
         out
     }
 
+    /// A note of the results pipeline on an application (English as the pipeline writes it,
+    /// codes and numbers inside), in this language: the known phrases translated, codes,
+    /// ids and numbers kept. A note with no known phrase is shown as written.
+    pub fn note(self, s: &str) -> String {
+        const ZH: &[(&str, &str)] = &[
+            ("shortlisted with eligibility unchecked", "已入围，但资格尚未核验"),
+            ("eligibility unchecked: ", "资格未核验："),
+            (" (checked by hand)", "（需人工核验）"),
+            (" (missing ", "（缺少 "),
+            ("conflict of interest declared by expert ", "声明回避的专家 "),
+            (" score rows excluded", " 行评分不计入"),
+            (": draft, not submitted; not counted", "：草稿，未提交，不计入"),
+            ("incomplete: ", "不完整："),
+            (" valid experts, quorum ", " 位有效专家，法定人数 "),
+            ("absent from sheet revision ", "评分表修订版不含该项目，版本 "),
+            ("expert ", "专家 "),
+        ];
+        match self {
+            Lang::Zh => {
+                let mut out = s.to_string();
+                for (from, to) in ZH {
+                    out = out.replace(from, to);
+                }
+                out
+            }
+            Lang::En => s.to_string(),
+        }
+    }
+
     /// The kind of a rubric item, as the evidence pane names it.
     pub fn item_kind(self, kind: &str) -> String {
         let zh = match kind {
