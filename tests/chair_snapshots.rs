@@ -182,7 +182,8 @@ fn sizes_80x24_120x40_200x60() {
         .expect("a position mark");
     let row = lines[mark].trim();
     assert!(
-        row.chars().all(|c| c.is_ascii_digit() || "▲▼–/ ".contains(c)),
+        row.chars()
+            .all(|c| c.is_ascii_digit() || "▲▼–/ ".contains(c)),
         "the position mark row holds text: {row:?}\n{s}"
     );
     // scrolled to the end, the last line of the details is above the mark
@@ -227,10 +228,28 @@ fn chinese_chair_screens_hold_no_english_words() {
         data.push_str(&format!("{} {} {} ", k.title, it.text, k.standard));
     }
     let keys = [
-        "Enter", "Esc", "Tab", "Home", "End", "Bksp", "Backspace", "Space", "Alt", "PgUp", "PgDn",
-        "Ctrl", "Shift", "panel", "PCT", "CSV", "JSON", "XLSX", "Markdown",
+        "Enter",
+        "Esc",
+        "Tab",
+        "Home",
+        "End",
+        "Bksp",
+        "Backspace",
+        "Space",
+        "Alt",
+        "PgUp",
+        "PgDn",
+        "Ctrl",
+        "Shift",
+        "panel",
+        "PCT",
+        "CSV",
+        "JSON",
+        "XLSX",
+        "Markdown",
         // folder names of the panel directory
-        "results", "sheets",
+        "results",
+        "sheets",
         // the flag mark of a tie across the cut line (`=cut`), a mark like ≠B1 and !E03
         "cut",
     ];

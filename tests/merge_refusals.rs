@@ -476,7 +476,10 @@ fn opinion_is_in_the_digest_and_required_for_submitted() {
     let mut f = fixture();
     let s = load(&f.e03);
     let (i, _) = expert_item(&s);
-    let op = s.applications[i].opinion.clone().expect("exported with its opinion");
+    let op = s.applications[i]
+        .opinion
+        .clone()
+        .expect("exported with its opinion");
     assert!(op.contains("评审意见"), "{op}");
     // merged into the chair database
     let code = s.applications[i].code.clone();
@@ -511,15 +514,21 @@ fn opinion_is_in_the_digest_and_required_for_submitted() {
 fn a_sheet_without_the_opinion_key_reads_with_the_same_digest() {
     let f = fixture();
     let s = load(&f.e03);
-    assert!(String::from_utf8(s.canonical_body()).unwrap().contains("\"opinion\":"));
+    assert!(String::from_utf8(s.canonical_body())
+        .unwrap()
+        .contains("\"opinion\":"));
     let mut old = s.clone();
     for a in &mut old.applications {
         a.opinion = None;
     }
     old.digest = old.compute_digest();
     let bytes = old.to_file_bytes();
-    assert!(!String::from_utf8(bytes.clone()).unwrap().contains("opinion"));
-    assert!(!String::from_utf8(old.canonical_body()).unwrap().contains("opinion"));
+    assert!(!String::from_utf8(bytes.clone())
+        .unwrap()
+        .contains("opinion"));
+    assert!(!String::from_utf8(old.canonical_body())
+        .unwrap()
+        .contains("opinion"));
     let back: Sheet = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(back, old);
     assert_eq!(back.compute_digest(), old.digest);

@@ -233,7 +233,10 @@ fn sheet_forms_print_the_written_opinion_above_the_signature_and_date() {
     let text = text_of(&blocks);
     let first = &text[..text.find("评审专家签字：").unwrap()];
     let at = first.find("专家评审意见：").expect("opinion heading");
-    assert!(first[at..].contains("托管方案完整，绩效目标量化明确。"), "{text}");
+    assert!(
+        first[at..].contains("托管方案完整，绩效目标量化明确。"),
+        "{text}"
+    );
     assert!(first[at..].contains("建议予以支持。"), "{text}");
     assert!(
         text.contains("评审专家签字：______________________　　日期：2024年9月12日"),
@@ -249,7 +252,10 @@ fn sheet_forms_print_the_written_opinion_above_the_signature_and_date() {
         "{md}"
     );
     // the other applications: no opinion stored, the space says so
-    assert_eq!(md.matches("（未填写）").count(), rep.results.applications.len() - 1);
+    assert_eq!(
+        md.matches("（未填写）").count(),
+        rep.results.applications.len() - 1
+    );
     assert!(md.contains("日期：2024年9月12日"), "{md}");
 }
 

@@ -255,10 +255,17 @@ fn written_opinion_editor_and_sizes() {
         );
         let p = a.opinion_problem(0).expect("too short");
         assert!(p.contains("仅 9 字，至少需 20 字"), "{p}");
-        feed(&mut a, "w alt-enter text:绩效目标明确，配套经费落实，建议予以支持。 enter");
+        feed(
+            &mut a,
+            "w alt-enter text:绩效目标明确，配套经费落实，建议予以支持。 enter",
+        );
         assert!(a.opinion_problem(0).is_none());
         // the evidence pane shows it under the rubric's title
-        assert!(snap(&a).contains("✍ 专家评审意见 (31 字): 托管"), "{}", snap(&a));
+        assert!(
+            snap(&a).contains("✍ 专家评审意见 (31 字): 托管"),
+            "{}",
+            snap(&a)
+        );
         insta::assert_snapshot!(format!("zh_{w}x{h}_opinion_written"), snap(&a));
         let mut e = app(Lang::En, w, h);
         goto(&mut e, "A2.1");

@@ -391,10 +391,16 @@ fn submit_checks_completeness_confirms_and_locks() {
         other => panic!("{other:?}"),
     }
     // too short (19 characters): saved, still refused, and the message says by how much
-    feed(&mut app, "esc w text:托管方案完整目标明确经费已落实建议支持 enter s");
+    feed(
+        &mut app,
+        "esc w text:托管方案完整目标明确经费已落实建议支持 enter s",
+    );
     match app.overlays.last() {
         Some(Overlay::Message { lines, .. }) => {
-            assert!(lines[1].contains("has 19 characters, at least 20"), "{lines:?}");
+            assert!(
+                lines[1].contains("has 19 characters, at least 20"),
+                "{lines:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -742,17 +748,26 @@ fn one_application_start_to_submit_in_twenty_keys() {
         typed.push(item.id);
         assert!(typed.len() <= 25, "no progress: {typed:?}");
     }
-    assert!(note(&app).1.contains("按 w 撰写专家评审意见"), "{:?}", app.note);
+    assert!(
+        note(&app).1.contains("按 w 撰写专家评审意见"),
+        "{:?}",
+        app.note
+    );
     // submitting without the opinion is refused and lists it
     feed(&mut app, "s");
     keys += 1;
     assert_ne!(app.progress(0), Progress::Submitted);
     assert!(
-        app.problems(0).iter().any(|(id, m)| id == panel::store::OPINION_ITEM && m.contains("专家评审意见未填写")),
+        app.problems(0)
+            .iter()
+            .any(|(id, m)| id == panel::store::OPINION_ITEM && m.contains("专家评审意见未填写")),
         "{:?}",
         app.problems(0)
     );
-    feed(&mut app, "esc w text:托管服务方案完整，绩效目标明确，配套经费落实，建议予以支持。 enter");
+    feed(
+        &mut app,
+        "esc w text:托管服务方案完整，绩效目标明确，配套经费落实，建议予以支持。 enter",
+    );
     keys += 3;
     assert!(note(&app).1.contains("专家评审意见"), "{:?}", app.note);
     feed(&mut app, "s y");

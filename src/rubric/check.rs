@@ -613,7 +613,10 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 if it.id.starts_with('#') {
                     ctx.err(
                         &ip,
-                        format!("item id `{}` starts with `#`, which is reserved; rename it", it.id),
+                        format!(
+                            "item id `{}` starts with `#`, which is reserved; rename it",
+                            it.id
+                        ),
                     );
                 }
                 item(&mut ctx, &ip, it, k.max);
@@ -696,7 +699,10 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     }
     if let Some(op) = &rubric.opinion {
         if op.title.trim().is_empty() {
-            ctx.err("opinion.title", "the opinion's title is empty; write e.g. 专家评审意见");
+            ctx.err(
+                "opinion.title",
+                "the opinion's title is empty; write e.g. 专家评审意见",
+            );
         }
         if op.min_chars > 0 && !op.required {
             ctx.err(

@@ -804,20 +804,15 @@ impl App {
                 LineKind::Detail,
             );
         }
-        if let Some(spec) = &self.rubric.opinion {
+        // the written opinion, one line on every item (the whole text is in the editor, `w`);
+        // not written yet, the submit check and the note after the last value say so
+        if let (Some(spec), Some(op)) = (&self.rubric.opinion, a.sheet.comments.get(OPINION_ITEM)) {
             let title = self.pick(&spec.title, &spec.title_en);
-            match a.sheet.comments.get(OPINION_ITEM) {
-                // one line on every item (the whole text is in the editor, `w`)
-                Some(op) => {
-                    let n = OpinionSpec::count(op);
-                    let unit = if self.lang.is_zh() { "字" } else { "chars" };
-                    let flat: String = op.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let s = format!("✍ {title} ({n} {unit}): {flat}");
-                    head.push(EvLine::new(text::truncate(&s, tw), LineKind::Detail));
-                }
-                // not written yet: the submit check and the note after the last value say so
-                None => {}
-            }
+            let n = OpinionSpec::count(op);
+            let unit = if self.lang.is_zh() { "字" } else { "chars" };
+            let flat: String = op.split_whitespace().collect::<Vec<_>>().join(" ");
+            let s = format!("✍ {title} ({n} {unit}): {flat}");
+            head.push(EvLine::new(text::truncate(&s, tw), LineKind::Detail));
         }
         let ie = a.eval.item(&item.id);
         wrap_into(
@@ -1389,7 +1384,9 @@ impl App {
                 n.text.push_str(&if zh {
                     format!(" · 必评项均已评分，按 w 撰写{title}，再按 s 提交")
                 } else {
-                    format!(" · every required item is scored; w writes the {title}, then s submits")
+                    format!(
+                        " · every required item is scored; w writes the {title}, then s submits"
+                    )
                 });
             }
         } else if must.is_empty() {

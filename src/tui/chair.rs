@@ -1306,7 +1306,13 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
         out.push(DLine::new("", DKind::Text));
         out.push(DLine::new(format!("── {} ──", c.notes), DKind::Heading));
         for n in notes {
-            wrap_into(&mut out, &format!("· {}", app.lang.note(&n)), w, DKind::Dim, 2);
+            wrap_into(
+                &mut out,
+                &format!("· {}", app.lang.note(&n)),
+                w,
+                DKind::Dim,
+                2,
+            );
         }
     }
     out

@@ -115,16 +115,28 @@ impl Lang {
     /// ids and numbers kept. A note with no known phrase is shown as written.
     pub fn note(self, s: &str) -> String {
         const ZH: &[(&str, &str)] = &[
-            ("shortlisted with eligibility unchecked", "已入围，但资格尚未核验"),
+            (
+                "shortlisted with eligibility unchecked",
+                "已入围，但资格尚未核验",
+            ),
             ("eligibility unchecked: ", "资格未核验："),
             (" (checked by hand)", "（需人工核验）"),
             (" (missing ", "（缺少 "),
-            ("conflict of interest declared by expert ", "声明回避的专家 "),
+            (
+                "conflict of interest declared by expert ",
+                "声明回避的专家 ",
+            ),
             (" score rows excluded", " 行评分不计入"),
-            (": draft, not submitted; not counted", "：草稿，未提交，不计入"),
+            (
+                ": draft, not submitted; not counted",
+                "：草稿，未提交，不计入",
+            ),
             ("incomplete: ", "不完整："),
             (" valid experts, quorum ", " 位有效专家，法定人数 "),
-            ("absent from sheet revision ", "评分表修订版不含该项目，版本 "),
+            (
+                "absent from sheet revision ",
+                "评分表修订版不含该项目，版本 ",
+            ),
             ("expert ", "专家 "),
         ];
         match self {

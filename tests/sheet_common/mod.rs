@@ -164,7 +164,9 @@ pub fn score_app(
             expert: expert.into(),
             app: app.into(),
             item: panel::store::OPINION_ITEM.into(),
-            text: format!("{expert} 对 {app} 的评审意见：方案完整，目标明确，建议予以支持。#{seed}"),
+            text: format!(
+                "{expert} 对 {app} 的评审意见：方案完整，目标明确，建议予以支持。#{seed}"
+            ),
         });
     }
     ops.push(Op::SetStatus {
