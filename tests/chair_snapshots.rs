@@ -171,6 +171,15 @@ fn sizes_80x24_120x40_200x60() {
         let t = panel::tui::view::list_title(&b.bundle.title);
         assert!(s.contains(&t), "title {t:?} cut at 200×60:\n{s}");
     }
+    // the details list the experts' written opinions under the rubric's title
+    let mut a = demo.app(Lang::Zh, 200, 60);
+    feed(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("── 专家评审意见 ──"), "{s}");
+    for e in ["E02", "E03", "E04", "E05"] {
+        assert!(s.contains(&format!("✍ {e}: ")), "{e}:\n{s}");
+    }
+    assert!(!s.contains("#opinion"), "{s}");
     // 80×24 details: the last body row holds only the position mark
     let mut a = demo.app(Lang::Zh, 80, 24);
     feed(&mut a, "enter");
