@@ -74,6 +74,7 @@ fn sheets(spec: &Spec, v: &PanelView) -> Vec<Sheet> {
             updated_at: Some(TS.into()),
             items: BTreeMap::new(),
             comment: None,
+            opinion: None,
         }
     };
     let cell = std::cell::RefCell::new(&mut apps);

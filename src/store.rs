@@ -28,6 +28,11 @@ use sled::transaction::{ConflictableTransactionError, Transactional};
 /// Version of the journal and sled layout written by this build.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The reserved item id under which [`Op::SetComment`] stores an expert's written opinion
+/// (专家评审意见) on an application. Rubric item ids never start with `#`, so the key cannot
+/// meet a real item; the journal format is unchanged.
+pub const OPINION_ITEM: &str = "#opinion";
+
 /// The hash chain's `prev` for the first line.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -92,7 +97,7 @@ pub enum Op {
     SetComment {
         expert: String,
         app: String,
-        /// `""` for the application-level comment.
+        /// `""` for the application-level comment, [`OPINION_ITEM`] for the written opinion.
         item: String,
         /// Empty text removes the comment.
         text: String,

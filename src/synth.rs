@@ -477,6 +477,7 @@ pub fn rubric(spec: &Spec) -> Rubric {
         tie_break,
         tracks: vec![],
         categories,
+        opinion: None,
     }
 }
 

@@ -83,6 +83,33 @@ fn value(max: Decimal, share: Decimal) -> Decimal {
     v.clamp(Decimal::ZERO, max).normalize()
 }
 
+/// The written opinion (专家评审意见, required by the rubric) of `expert` on `code`: by the
+/// application's quality as this expert sees it, with one remark picked per pair.
+fn opinion(expert: &str, code: &str) -> String {
+    let q = quality(code) + lean(expert);
+    let verdict = if q >= d("0.8") {
+        "托管方案完整，绩效目标量化明确，服务机构分工清楚，配套经费落实，建议予以支持。"
+    } else if q >= d("0.62") {
+        "托管工作内容基本完整，绩效目标可考核，但特色服务和经费测算依据有待加强，建议完善后支持。"
+    } else if q >= d("0.5") {
+        "方案较为笼统，绩效目标与工作内容对应不足，预算测算依据不充分，建议谨慎支持。"
+    } else {
+        "申报材料不够完整，托管服务与园区企业需求结合不紧，绩效目标偏低，不建议支持。"
+    };
+    const REMARKS: [&str; 4] = [
+        "园区企业入托意愿调研较为扎实。",
+        "服务机构以往托管经验可作参考。",
+        "建议进一步明确年度考核节点。",
+        "培训安排可增加面向中小企业的实务内容。",
+    ];
+    let pick = (wobble(expert, code, "opinion") * Decimal::from(100))
+        .round()
+        .abs()
+        .normalize();
+    let pick: usize = pick.to_string().parse::<usize>().unwrap() % REMARKS.len();
+    format!("{verdict}{}", REMARKS[pick])
+}
+
 /// Values set by hand: (expert, application, item) → value.
 fn fixed() -> BTreeMap<(&'static str, &'static str, &'static str), Decimal> {
     let mut m = BTreeMap::new();
@@ -143,6 +170,12 @@ fn ops_for(panel: &Panel, expert: &str) -> Vec<Op> {
             });
         }
         if !draft {
+            ops.push(Op::SetComment {
+                expert: expert.into(),
+                app: code.into(),
+                item: panel::store::OPINION_ITEM.into(),
+                text: opinion(expert, code),
+            });
             ops.push(Op::SetStatus {
                 expert: expert.into(),
                 app: code.into(),

@@ -92,6 +92,11 @@ fn f2_switches_and_carries_submissions_and_reopens() {
         }
         feed(app, "2 enter");
     }
+    // the seed 000 rubric requires the written opinion (专家评审意见) before submitting
+    feed(
+        app,
+        "w text:托管方案完整，绩效目标明确，配套经费落实，建议予以支持。 enter",
+    );
     feed(app, "s y");
     assert_eq!(app.progress(1), Progress::Submitted);
 

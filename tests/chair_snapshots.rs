@@ -145,3 +145,177 @@ fn cjk_columns_line_up() {
     assert_eq!(ends.len(), 3, "{s}");
     assert!(ends.iter().all(|&c| c == ends[0]), "{ends:?}\n{s}");
 }
+
+/// The three sizes of issue #16 for the ranking and the details (with the experts' written
+/// opinions): the title column takes the spare width at 200×60, and at every size the
+/// position mark of a scrolled document has a row of its own (it never covers text).
+#[test]
+fn sizes_80x24_120x40_200x60() {
+    let mut demo = Demo::new();
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 60)] {
+        for lang in [Lang::Zh, Lang::En] {
+            let l = if lang == Lang::Zh { "zh" } else { "en" };
+            let a = demo.app(lang, w, h);
+            insta::assert_snapshot!(format!("{l}_{w}x{h}_ranking_sized"), screen(&a));
+            let mut a = demo.app(lang, w, h);
+            feed(&mut a, "enter");
+            let s = screen(&a);
+            insta::assert_snapshot!(format!("{l}_{w}x{h}_details_sized"), s);
+        }
+    }
+    // 200 wide: every title is shown whole (the demo titles are at most 60 cells)
+    let a = demo.app(Lang::Zh, 200, 60);
+    let s = screen(&a);
+    let p = demo.panel();
+    for b in &p.bundles {
+        let t = panel::tui::view::list_title(&b.bundle.title);
+        assert!(s.contains(&t), "title {t:?} cut at 200×60:\n{s}");
+    }
+    // the details list the experts' written opinions under the rubric's title
+    let mut a = demo.app(Lang::Zh, 200, 60);
+    feed(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("── 专家评审意见 ──"), "{s}");
+    for e in ["E02", "E03", "E04", "E05"] {
+        assert!(s.contains(&format!("✍ {e}: ")), "{e}:\n{s}");
+    }
+    assert!(!s.contains("#opinion"), "{s}");
+    // 80×24 details: the last body row holds only the position mark
+    let mut a = demo.app(Lang::Zh, 80, 24);
+    feed(&mut a, "enter");
+    let s = screen(&a);
+    let lines: Vec<&str> = s.lines().collect();
+    let mark = lines
+        .iter()
+        .rposition(|l| l.contains('/') && l.trim_end().ends_with(|c: char| c.is_ascii_digit()))
+        .expect("a position mark");
+    let row = lines[mark].trim();
+    assert!(
+        row.chars()
+            .all(|c| c.is_ascii_digit() || "▲▼–/ ".contains(c)),
+        "the position mark row holds text: {row:?}\n{s}"
+    );
+    // scrolled to the end, the last line of the details is above the mark
+    feed(&mut a, "G");
+    let s = screen(&a);
+    let last = a.detail_lines().last().unwrap().text.trim().to_string();
+    assert!(s.contains(&last), "{last:?} hidden:\n{s}");
+}
+
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .flat_map(|tok| {
+            tok.split(['-', '.'])
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect()
+}
+
+/// Every Chinese chair screen speaks Chinese (ranking, details of every application,
+/// progress, experts, help, the reopen prompt, the find prompt), at 80×24, 120×40 and
+/// 200×60: no English word outside key names and what the panel's data says as written
+/// (titles, expert names, comments, reasons, rubric texts).
+#[test]
+fn chinese_chair_screens_hold_no_english_words() {
+    let mut demo = Demo::new();
+    let p = demo.panel();
+    let mut data = format!("{} {} ", p.config.title, p.config.id);
+    for e in &p.config.experts {
+        data.push_str(&format!("{} {} ", e.id, e.name));
+    }
+    for b in &p.bundles {
+        data.push_str(&format!("{} ", b.bundle.title));
+    }
+    for f in std::fs::read_dir(demo.dir.join("sheets")).unwrap() {
+        data.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+    }
+    let r = &p.rubric.rubric;
+    data.push_str(&format!("{} {} ", r.title, r.source));
+    for (_, k, it) in r.items() {
+        data.push_str(&format!("{} {} {} ", k.title, it.text, k.standard));
+    }
+    let keys = [
+        "Enter",
+        "Esc",
+        "Tab",
+        "Home",
+        "End",
+        "Bksp",
+        "Backspace",
+        "Space",
+        "Alt",
+        "PgUp",
+        "PgDn",
+        "Ctrl",
+        "Shift",
+        "panel",
+        "PCT",
+        "CSV",
+        "JSON",
+        "XLSX",
+        "Markdown",
+        // folder names of the panel directory
+        "results",
+        "sheets",
+        // the flag mark of a tie across the cut line (`=cut`), a mark like ≠B1 and !E03
+        "cut",
+    ];
+    let allowed: std::collections::BTreeSet<String> = english_words(&data)
+        .into_iter()
+        .chain(keys.iter().map(|k| k.to_string()))
+        .collect();
+    let mut screens = Vec::new();
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 60)] {
+        let mut a = demo.app(Lang::Zh, w, h);
+        screens.push(screen(&a));
+        for m in ["m", "m", "m", "b"] {
+            feed(&mut a, m);
+            screens.push(screen(&a));
+        }
+        let mut a = demo.app(Lang::Zh, w, h);
+        feed(&mut a, "enter");
+        for _ in 0..p.bundles.len() {
+            screens.push(screen(&a));
+            feed(&mut a, "G");
+            screens.push(screen(&a));
+            feed(&mut a, "]");
+        }
+        feed(&mut a, "r");
+        screens.push(screen(&a));
+        let mut a = demo.app(Lang::Zh, w, h);
+        feed(&mut a, "tab");
+        screens.push(screen(&a));
+        feed(&mut a, "G l l l l");
+        screens.push(screen(&a));
+        feed(&mut a, "tab");
+        screens.push(screen(&a));
+        feed(&mut a, "G");
+        screens.push(screen(&a));
+        feed(&mut a, "?");
+        screens.push(screen(&a));
+        feed(&mut a, "G");
+        screens.push(screen(&a));
+        let mut a = demo.app(Lang::Zh, w, h);
+        feed(&mut a, "/");
+        screens.push(screen(&a));
+    }
+    let mut found = std::collections::BTreeMap::new();
+    for s in &screens {
+        for w in english_words(s) {
+            if !allowed.contains(&w) {
+                found.entry(w.clone()).or_insert_with(|| {
+                    s.lines()
+                        .find(|l| l.contains(w.as_str()))
+                        .unwrap_or("")
+                        .to_string()
+                });
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English on the Chinese chair screens: {found:#?}"
+    );
+}

@@ -26,6 +26,13 @@ fn e01_submits(panel: &Panel, store: &mut Store, app: &str) {
             });
         }
     }
+    // the seed 000 rubric requires the written opinion (专家评审意见)
+    ops.push(Op::SetComment {
+        expert: "E01".into(),
+        app: app.into(),
+        item: panel::store::OPINION_ITEM.into(),
+        text: "托管方案完整，绩效目标明确，配套经费落实，建议予以支持。".into(),
+    });
     ops.push(Op::SetStatus {
         expert: "E01".into(),
         app: app.into(),

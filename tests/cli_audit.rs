@@ -521,7 +521,15 @@ fn lock_message_is_printed_once_and_names_the_read_only_commands() {
         .arg(&db)
         .assert()
         .success();
-    assert_eq!(hash_tree(&db), before);
+    // sled/ belongs to the holder, whose own background flushes may rewrite it at any time
+    // (the byte-for-byte check of sled/ is in read_only_commands_leave_every_byte_even_on_
+    // damaged_copies, with no writer); everything else is unchanged
+    let outside_sled = |t: BTreeMap<PathBuf, String>| {
+        t.into_iter()
+            .filter(|(k, _)| !k.starts_with("sled"))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(outside_sled(hash_tree(&db)), outside_sled(before));
 }
 
 #[test]

@@ -517,7 +517,18 @@ fn results_and_audit_verify_while_the_chair_screen_is_open() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(out.contains("every line signed by E01"), "{out}");
-    assert_eq!(hash_tree(&db), before, "a reader changed the database");
+    // sled/ belongs to the screen, whose background flushes may rewrite it at any time (the
+    // byte-for-byte check of sled/ is in cli_audit, with no writer); the rest is unchanged
+    let outside_sled = |t: std::collections::BTreeMap<PathBuf, String>| {
+        t.into_iter()
+            .filter(|(k, _)| !k.starts_with("sled"))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(
+        outside_sled(hash_tree(&db)),
+        outside_sled(before),
+        "a reader changed the database"
+    );
 
     t.keys("chair", &["q"]);
     let c = t.wait_for("chair", "EXIT=", 10);

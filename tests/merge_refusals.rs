@@ -529,3 +529,70 @@ fn the_sheet_limit_grows_with_the_panel() {
         .to_string();
     assert!(!e.contains("allowed"), "{e}");
 }
+
+/// The written opinion (专家评审意见, required by the seed 000 rubric) is in the digest: an
+/// edited opinion is refused; a submitted application without one, or with one shorter than
+/// `min_chars`, is refused as incomplete even with a recomputed digest; merged, it is in the
+/// chair database under the reserved item.
+#[test]
+fn opinion_is_in_the_digest_and_required_for_submitted() {
+    let mut f = fixture();
+    let s = load(&f.e03);
+    let (i, _) = expert_item(&s);
+    let op = s.applications[i]
+        .opinion
+        .clone()
+        .expect("exported with its opinion");
+    assert!(op.contains("评审意见"), "{op}");
+    // merged into the chair database
+    let code = s.applications[i].code.clone();
+    assert_eq!(
+        f.chair.comment("E03", &code, panel::store::OPINION_ITEM),
+        Some(op.clone())
+    );
+
+    // tampered, digest left: refused
+    let mut t = s.clone();
+    t.applications[i].opinion = Some(format!("{op}（改）"));
+    let p = write(&f.tp, t, "E03-opinion-edited.sheet.json", false);
+    refuse(&mut f, &p, Refusal::Digest, "does not match its digest");
+
+    // removed, digest recomputed: incomplete
+    let mut t = s.clone();
+    t.applications[i].opinion = None;
+    let p = write(&f.tp, t, "E03-no-opinion.sheet.json", true);
+    refuse(&mut f, &p, Refusal::Incomplete, "专家评审意见");
+
+    // too short (19 characters with blanks around): incomplete
+    let mut t = s.clone();
+    t.applications[i].opinion = Some(format!("  {}  ", "好".repeat(19)));
+    let p = write(&f.tp, t, "E03-short-opinion.sheet.json", true);
+    let msg = refuse(&mut f, &p, Refusal::Incomplete, "at least 20");
+    assert!(msg.contains("19 characters"), "{msg}");
+}
+
+/// A sheet written before opinions existed (no `opinion` key) reads and keeps its digest:
+/// the field is left out of the file and of the canonical body when absent.
+#[test]
+fn a_sheet_without_the_opinion_key_reads_with_the_same_digest() {
+    let f = fixture();
+    let s = load(&f.e03);
+    assert!(String::from_utf8(s.canonical_body())
+        .unwrap()
+        .contains("\"opinion\":"));
+    let mut old = s.clone();
+    for a in &mut old.applications {
+        a.opinion = None;
+    }
+    old.digest = old.compute_digest();
+    let bytes = old.to_file_bytes();
+    assert!(!String::from_utf8(bytes.clone())
+        .unwrap()
+        .contains("opinion"));
+    assert!(!String::from_utf8(old.canonical_body())
+        .unwrap()
+        .contains("opinion"));
+    let back: Sheet = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(back, old);
+    assert_eq!(back.compute_digest(), old.digest);
+}

@@ -217,6 +217,48 @@ fn sheet_docx_has_a_page_per_application_with_items_scores_and_signature() {
     insta::assert_snapshot!("sheet_docx_e02_text", text);
 }
 
+/// The written opinion (专家评审意见) the chair database holds for a pair is printed in the
+/// 评分表 (Word and Markdown) under the rubric's title, above the expert's signature line with
+/// the meeting date; an application without one keeps the blank space.
+#[test]
+fn sheet_forms_print_the_written_opinion_above_the_signature_and_date() {
+    let (mut rep, _t) = demo_report();
+    let op = "托管方案完整，绩效目标量化明确。\n建议予以支持。";
+    rep.pairs
+        .get_mut(&("T24-001".to_string(), "E02".to_string()))
+        .unwrap()
+        .opinion = Some(op.into());
+    let bytes = rep.render(Format::SheetDocx, Some("E02")).unwrap();
+    let (_, blocks) = check_package(&bytes);
+    let text = text_of(&blocks);
+    let first = &text[..text.find("评审专家签字：").unwrap()];
+    let at = first.find("专家评审意见：").expect("opinion heading");
+    assert!(
+        first[at..].contains("托管方案完整，绩效目标量化明确。"),
+        "{text}"
+    );
+    assert!(first[at..].contains("建议予以支持。"), "{text}");
+    assert!(
+        text.contains("评审专家签字：______________________　　日期：2024年9月12日"),
+        "{text}"
+    );
+    assert_eq!(text.matches("建议予以支持").count(), 1);
+
+    let md = rep.render(Format::SheetMd, Some("E02")).unwrap();
+    let md = String::from_utf8(md).unwrap();
+    let first = &md[..md.find("评审专家签字：").unwrap()];
+    assert!(
+        first.contains("专家评审意见：\n\n> 托管方案完整，绩效目标量化明确。\n> 建议予以支持。\n"),
+        "{md}"
+    );
+    // the other applications: no opinion stored, the space says so
+    assert_eq!(
+        md.matches("（未填写）").count(),
+        rep.results.applications.len() - 1
+    );
+    assert!(md.contains("日期：2024年9月12日"), "{md}");
+}
+
 #[test]
 fn blank_form_of_seed_000_follows_its_annex_2() {
     let r = rubric();

@@ -247,6 +247,51 @@ fn demo_panel_from_the_chair_database() {
         total_line.ends_with(&format!("| {t1_total} |")),
         "{total_line}"
     );
+    // a paper import carries no written opinion: the space says so, above the signature
+    let t1_form = &t1[..t1.find("评审专家签字：").unwrap()];
+    assert!(
+        t1_form.contains("专家评审意见：\n\n（未填写）"),
+        "{t1_form}"
+    );
+    assert!(t1.contains("日期：________年____月____日"), "{t1}");
+    // merged from the expert's sheet, the opinion is printed
+    let sheet_file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/park-ip-trusteeship-2024/sheets/E02.sheet.json");
+    let shipped: Value = serde_json::from_slice(&std::fs::read(&sheet_file).unwrap()).unwrap();
+    let op = shipped["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "T24-001")
+        .unwrap()["opinion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let db2 = d.path("chair-sheets");
+    let db2_s = db2.to_str().unwrap();
+    d.ok(&[
+        "merge",
+        d.dir(),
+        sheet_file.to_str().unwrap(),
+        "--db",
+        db2_s,
+    ]);
+    let form = d.ok(&[
+        "results",
+        d.dir(),
+        "--db",
+        db2_s,
+        "--format",
+        "sheet-md",
+        "--expert",
+        "E02",
+    ]);
+    let t1 = &form[form.find("### 申报编号：T24-001").unwrap()..];
+    let t1_form = &t1[..t1.find("评审专家签字：").unwrap()];
+    assert!(
+        t1_form.contains(&format!("专家评审意见：\n\n> {op}\n")),
+        "{t1_form}"
+    );
 
     // The other formats.
     let md = d.ok(&["results", d.dir(), "--db", db_s]);

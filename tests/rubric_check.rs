@@ -180,6 +180,39 @@ fn duplicate_ids() {
     );
 }
 
+/// The written opinion's settings (`opinion`) and the reserved `#` item ids.
+#[test]
+fn opinion_settings_and_reserved_item_ids() {
+    assert_eq!(t24()["opinion"]["required"], json!(true));
+    assert_eq!(t24()["opinion"]["min_chars"], json!(20));
+    expect_error(
+        |v| v["opinion"]["required"] = json!(false),
+        "opinion.min_chars",
+        "min_chars is set but the opinion is not required",
+    );
+    expect_error(
+        |v| v["opinion"]["title"] = json!(" "),
+        "opinion.title",
+        "the opinion's title is empty",
+    );
+    expect_error(
+        |v| v["categories"][0]["criteria"][0]["items"][0]["id"] = json!("#opinion"),
+        "categories[0].criteria[0].items[0]",
+        "starts with `#`, which is reserved",
+    );
+    // a misspelt key is refused with its path
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = t24();
+    v["opinion"]["min_char"] = json!(5);
+    let f = write(dir.path(), "bad.json", &v);
+    panel()
+        .args(["rubric", "check"])
+        .arg(&f)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("min_char"));
+}
+
 #[test]
 fn unknown_fact_key() {
     expect_error(

@@ -102,6 +102,16 @@ fn paper_forms_import_with_bom_and_crlf() {
     } else {
         dec("0")
     };
+    // the expert's written opinion the chair holds (merged from a sheet) is kept: the CSV
+    // has no column for it
+    chair
+        .commit(vec![panel::store::Op::SetComment {
+            expert: "E02".into(),
+            app: apps[0].clone(),
+            item: panel::store::OPINION_ITEM.into(),
+            text: "托管方案完整，绩效目标明确，建议予以支持。".into(),
+        }])
+        .unwrap();
     let mut text2 = String::from("application,expert,criterion,value\n");
     for (item, v) in rows_for(&view, &apps[0], 10) {
         let v = if item == "B1.1" { after } else { v };
@@ -113,6 +123,12 @@ fn paper_forms_import_with_bom_and_crlf() {
     assert_eq!(r.changed[0].1.before, Some(before));
     assert_eq!(r.changed[0].1.after, Some(after));
     assert_eq!(chair.comment("E02", &apps[0], "B1.1"), None);
+    assert_eq!(
+        chair
+            .comment("E02", &apps[0], panel::store::OPINION_ITEM)
+            .as_deref(),
+        Some("托管方案完整，绩效目标明确，建议予以支持。")
+    );
 }
 
 #[test]

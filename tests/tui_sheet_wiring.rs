@@ -74,6 +74,11 @@ fn score_and_submit(app: &mut App) {
         goto(app, &it);
         feed(app, "1 enter");
     }
+    // the seed 000 rubric requires the written opinion (专家评审意见) before submitting
+    feed(
+        app,
+        "w text:托管方案完整，绩效目标明确，配套经费落实，建议予以支持。 enter",
+    );
     feed(app, "s y");
 }
 
@@ -185,6 +190,13 @@ fn submitted_in_store(fx: &Fixture, code: &str) {
             reason: None,
         })
         .collect();
+    // the seed 000 rubric requires the written opinion (专家评审意见)
+    ops.push(Op::SetComment {
+        expert: "E01".into(),
+        app: code.into(),
+        item: panel::store::OPINION_ITEM.into(),
+        text: "托管方案完整，绩效目标明确，配套经费落实，建议予以支持。".into(),
+    });
     ops.push(Op::SetStatus {
         expert: "E01".into(),
         app: code.into(),

@@ -363,7 +363,9 @@ fn submit_checks_completeness_confirms_and_locks() {
     match app.overlays.last() {
         Some(Overlay::Message { lines, .. }) => {
             assert!(lines[0].contains("cannot be submitted"));
-            assert_eq!(lines.len(), 1 + 9, "{lines:?}");
+            // nine unscored expert items and the written opinion
+            assert_eq!(lines.len(), 1 + 9 + 1, "{lines:?}");
+            assert!(lines[10].contains("Expert review opinion not written (press w)"));
         }
         other => panic!("{other:?}"),
     }
@@ -382,6 +384,31 @@ fn submit_checks_completeness_confirms_and_locks() {
         feed(&mut app, "enter");
         assert_eq!(app.apps[0].sheet.values[id].0, max);
     }
+    // every item scored: still refused, the written opinion is missing
+    feed(&mut app, "s");
+    match app.overlays.last() {
+        Some(Overlay::Message { lines, .. }) => {
+            assert_eq!(lines.len(), 2, "{lines:?}");
+            assert!(lines[1].contains("not written"), "{lines:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // too short (19 characters): saved, still refused, and the message says by how much
+    feed(
+        &mut app,
+        "esc w text:托管方案完整目标明确经费已落实建议支持 enter s",
+    );
+    match app.overlays.last() {
+        Some(Overlay::Message { lines, .. }) => {
+            assert!(
+                lines[1].contains("has 19 characters, at least 20"),
+                "{lines:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    feed(&mut app, "esc w text:。 enter");
+    assert!(app.opinion_problem(0).is_none());
     let commits = m.log.borrow().len();
     feed(&mut app, "s");
     assert!(matches!(app.overlays.last(), Some(Overlay::Confirm { .. })));
@@ -690,8 +717,9 @@ proptest::proptest! {
 }
 
 /// One application of seed 000 from the list to submitted: `n` opens it at the first item
-/// that needs the expert, each `Enter` saves and moves on, `s y` submits. Counted: every
-/// key that is not part of a typed value; the bar is 20.
+/// that needs the expert, each `Enter` saves and moves on, `w` opens the written opinion
+/// (专家评审意见, required by the rubric) and `Enter` saves it, `s y` submits. Counted: every
+/// key that is not part of a typed value or the opinion's text; the bar is 20.
 #[test]
 fn one_application_start_to_submit_in_twenty_keys() {
     let (mut app, m) = mem_app(Lang::Zh, (80, 24));
@@ -701,7 +729,13 @@ fn one_application_start_to_submit_in_twenty_keys() {
     keys += 1;
     assert_eq!(app.focus, Pane::Tree);
     let mut typed = Vec::new();
-    while !app.problems(0).is_empty() {
+    let item_problems = |app: &panel::tui::app::App| {
+        app.problems(0)
+            .into_iter()
+            .filter(|(id, _)| id != panel::store::OPINION_ITEM)
+            .count()
+    };
+    while item_problems(&app) > 0 {
         let item = app.sel_item().unwrap().clone();
         assert!(
             app.problems(0).iter().any(|(id, _)| *id == item.id),
@@ -717,12 +751,34 @@ fn one_application_start_to_submit_in_twenty_keys() {
         typed.push(item.id);
         assert!(typed.len() <= 25, "no progress: {typed:?}");
     }
-    assert!(note(&app).1.contains("按 s 提交"), "{:?}", app.note);
+    assert!(
+        note(&app).1.contains("按 w 撰写专家评审意见"),
+        "{:?}",
+        app.note
+    );
+    // submitting without the opinion is refused and lists it
+    feed(&mut app, "s");
+    keys += 1;
+    assert_ne!(app.progress(0), Progress::Submitted);
+    assert!(
+        app.problems(0)
+            .iter()
+            .any(|(id, m)| id == panel::store::OPINION_ITEM && m.contains("专家评审意见未填写")),
+        "{:?}",
+        app.problems(0)
+    );
+    feed(
+        &mut app,
+        "esc w text:托管服务方案完整，绩效目标明确，配套经费落实，建议予以支持。 enter",
+    );
+    keys += 3;
+    assert!(note(&app).1.contains("专家评审意见"), "{:?}", app.note);
     feed(&mut app, "s y");
     keys += 2;
     assert_eq!(app.progress(0), Progress::Submitted);
     assert!(keys <= 20, "{keys} keys besides the values ({typed:?})");
-    assert!(m.log.borrow().len() == typed.len() + 1);
+    // one commit per value, the opinion and the submission
+    assert!(m.log.borrow().len() == typed.len() + 2);
 }
 
 /// The list: `/` filters by code, title or status, Esc clears; `o` cycles the sort; an

@@ -229,10 +229,19 @@ fn sheet_doc(f: &SheetForm) -> Docx {
         doc = doc
             .add_table(table(&header, &rows, &widths, 16))
             .add_paragraph(para(""))
-            .add_paragraph(para("评审意见："))
+            .add_paragraph(para(&format!("{}：", f.opinion_title)));
+        match &a.opinion {
+            Some(text) => {
+                for line in text.trim().lines() {
+                    doc = doc.add_paragraph(para(line.trim_end()));
+                }
+            }
+            // blank lines for a handwritten opinion
+            None => doc = doc.add_paragraph(para("")).add_paragraph(para("")),
+        }
+        doc = doc
             .add_paragraph(para(""))
-            .add_paragraph(para(""))
-            .add_paragraph(para(&format!("评审专家{SIGNATURE_BLANK}")));
+            .add_paragraph(para(&forms::expert_signature_line(f.date.as_deref())));
     }
     doc
 }

@@ -66,6 +66,9 @@ pub struct SheetApp {
     pub rows: Vec<[String; 6]>,
     /// The 合计 row.
     pub total_row: [String; 6],
+    /// The expert's written opinion (the rubric's opinion title, e.g. 专家评审意见); `None`
+    /// when none is stored (the form then leaves the space blank for a handwritten one).
+    pub opinion: Option<String>,
 }
 
 /// One expert's 评分表.
@@ -75,7 +78,23 @@ pub struct SheetForm {
     pub panel_line: String,
     /// `评审专家：name（id）`.
     pub expert_line: String,
+    /// Heading of the opinion space: the rubric's opinion title, or 评审意见.
+    pub opinion_title: String,
+    /// The date on the expert's signature line: the meeting date when known
+    /// (`panel.json` `meeting.date`), else a blank to fill in by hand.
+    pub date: Option<String>,
     pub apps: Vec<SheetApp>,
+}
+
+/// The blank date of a signature line.
+pub const DATE_BLANK: &str = "________年____月____日";
+
+/// An expert's signature line with the date (`date`, or [`DATE_BLANK`]).
+pub fn expert_signature_line(date: Option<&str>) -> String {
+    format!(
+        "评审专家签字：______________________　　日期：{}",
+        date.unwrap_or(DATE_BLANK)
+    )
 }
 
 /// The 评分表's column heads.
@@ -447,12 +466,23 @@ pub fn sheet_form(rep: &Report, expert: &str) -> Result<SheetForm, ExportError> 
                 String::new(),
                 total,
             ],
+            opinion: pair
+                .filter(|p| !matches!(p.state, PairState::Conflict(_)))
+                .and_then(|p| p.opinion.clone())
+                .filter(|o| !o.trim().is_empty()),
         });
     }
     Ok(SheetForm {
         title: rep.rubric.title.clone(),
         panel_line: format!("评审组：{}（{}）", rep.panel.title, rep.panel.id),
         expert_line: format!("评审专家：{}（{}）", info.name, info.id),
+        opinion_title: rep
+            .rubric
+            .opinion
+            .as_ref()
+            .map(|o| o.title.clone())
+            .unwrap_or_else(|| "评审意见".to_string()),
+        date: rep.meeting.date.clone(),
         apps,
     })
 }

@@ -384,7 +384,16 @@ pub fn to_sheet_markdown(rep: &Report, expert: &str) -> Result<String, ExportErr
         for r in a.rows.iter().chain(std::iter::once(&a.total_row)) {
             row(&mut o, r);
         }
-        signature(&mut o, "评审专家");
+        let _ = writeln!(o, "\n{}：\n", f.opinion_title);
+        match &a.opinion {
+            Some(text) => {
+                for line in text.trim().lines() {
+                    let _ = writeln!(o, "> {}", line.trim_end());
+                }
+            }
+            None => o.push_str("（未填写）\n"),
+        }
+        let _ = writeln!(o, "\n{}", forms::expert_signature_line(f.date.as_deref()));
         o.push('\n');
     }
     Ok(o)

@@ -276,6 +276,8 @@ pub struct PairDetail {
     pub state: PairState,
     /// Criterion id → value (only the criteria the expert completed).
     pub criteria: BTreeMap<String, Decimal>,
+    /// The expert's written opinion (专家评审意见), when the chair database holds one.
+    pub opinion: Option<String>,
 }
 
 /// Everything an export needs.

@@ -1323,6 +1323,7 @@ fn finish_read(
                     v.insert(PairDetail {
                         state: PairState::Scored,
                         criteria: values.collect(),
+                        opinion: None,
                     });
                 }
                 std::collections::btree_map::Entry::Occupied(mut o) => {

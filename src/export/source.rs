@@ -32,7 +32,7 @@ use crate::aggregate::{
 use crate::decisions::{self, Decision};
 use crate::panel::Panel;
 use crate::rubric::{self, FactValue, Item, Rubric, Track};
-use crate::store::{AppStatus, Store, StoreIdentity};
+use crate::store::{AppStatus, Store, StoreIdentity, OPINION_ITEM};
 
 /// Settings given on the command line; `None` keeps the rubric's default.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -814,6 +814,12 @@ pub fn build_from_store(
     for k in given.keys() {
         states.entry(k.clone()).or_insert(PairState::Draft);
     }
+    let mut opinions: BTreeMap<(String, String), String> = store
+        .all_comments()
+        .into_iter()
+        .filter(|(_, _, item, _)| item == OPINION_ITEM)
+        .map(|(expert, app, _, text)| ((app, expert), text))
+        .collect();
     let empty = BTreeMap::new();
     let mut table = ScoreTable::new();
     let mut conflicts = Vec::new();
@@ -844,9 +850,11 @@ pub fn build_from_store(
             )),
             PairState::Conflict(_) => conflicts.push((app.clone(), expert.clone())),
         }
+        let opinion = opinions.remove(&(app.clone(), expert.clone()));
         pairs.insert(
             (app, expert),
             PairDetail {
+                opinion,
                 state,
                 criteria: values
                     .into_iter()

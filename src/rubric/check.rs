@@ -610,6 +610,15 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 if let Some(prev) = ids.insert(it.id.clone(), ip.clone()) {
                     ctx.err(&ip, format!("duplicate id `{}` (also at {prev})", it.id));
                 }
+                if it.id.starts_with('#') {
+                    ctx.err(
+                        &ip,
+                        format!(
+                            "item id `{}` starts with `#`, which is reserved; rename it",
+                            it.id
+                        ),
+                    );
+                }
                 item(&mut ctx, &ip, it, k.max);
                 if matches!(it.rule, Rule::Override { .. }) {
                     override_max = override_max.max(it.max());
@@ -686,6 +695,23 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 format!("tie_break[{i}]"),
                 format!("unknown category or criterion id `{t}`"),
             );
+        }
+    }
+    if let Some(op) = &rubric.opinion {
+        if op.title.trim().is_empty() {
+            ctx.err(
+                "opinion.title",
+                "the opinion's title is empty; write e.g. 专家评审意见",
+            );
+        }
+        if op.min_chars > 0 && !op.required {
+            ctx.err(
+                "opinion.min_chars",
+                "min_chars is set but the opinion is not required; set \"required\": true or drop min_chars",
+            );
+        }
+        if op.min_chars > 10_000 {
+            ctx.err("opinion.min_chars", "min_chars is above 10000 characters");
         }
     }
     let _ = ctx.rubric;

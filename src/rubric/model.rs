@@ -58,6 +58,49 @@ pub struct Rubric {
     #[serde(default)]
     pub tracks: Vec<Track>,
     pub categories: Vec<Category>,
+    /// The expert's written opinion (专家评审意见) per application; absent: none asked.
+    /// Skipped when absent so rubrics without it keep their canonical hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion: Option<OpinionSpec>,
+}
+
+/// The written opinion an expert gives on each application (`"opinion"` of a rubric).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionSpec {
+    /// Whether an application can be submitted only with the opinion written.
+    #[serde(default)]
+    pub required: bool,
+    /// Fewest characters (Unicode scalar values, surrounding blanks not counted) of an
+    /// opinion; 0: any non-empty text.
+    #[serde(default)]
+    pub min_chars: usize,
+    /// Title on the screen and in the 评分表.
+    #[serde(default = "OpinionSpec::default_title")]
+    pub title: String,
+    /// English title.
+    #[serde(default = "OpinionSpec::default_title_en")]
+    pub title_en: String,
+}
+
+impl OpinionSpec {
+    fn default_title() -> String {
+        "专家评审意见".to_string()
+    }
+    fn default_title_en() -> String {
+        "Expert review opinion".to_string()
+    }
+
+    /// Length of an opinion as counted against `min_chars`.
+    pub fn count(text: &str) -> usize {
+        text.trim().chars().count()
+    }
+
+    /// Whether `text` (absent: `None`) satisfies a required opinion.
+    pub fn satisfied_by(&self, text: Option<&str>) -> bool {
+        let n = text.map(Self::count).unwrap_or(0);
+        !self.required || (n > 0 && n >= self.min_chars)
+    }
 }
 
 /// A text section of the application form.

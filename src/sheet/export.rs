@@ -10,7 +10,7 @@ use super::{
     io_err, keys, now_rfc3339, sha256_hex, sig_path, store_err, verify, write_atomic, PanelView,
     Sheet, SheetApp, SheetError, SheetItem, META_EXPORT_SEQ, META_EXPORT_SHA, SHEET_SCHEMA,
 };
-use crate::store::{AppStatus, Op, Store};
+use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 
 /// `<panel>/sheets/<expert>.sheet.json`, where the expert screen saves the sheet.
 pub fn sheet_path(panel_dir: &Path, expert: &str) -> PathBuf {
@@ -96,6 +96,7 @@ pub fn export_sheet_view(
             .unwrap_or((AppStatus::Draft, None));
         let mut items: BTreeMap<String, SheetItem> = BTreeMap::new();
         let mut app_comment = None;
+        let mut opinion = None;
         let mut updated_at: Option<String> = None;
         for (item, e) in scores.get(code).into_iter().flatten() {
             if updated_at.as_deref().is_none_or(|u| e.ts.as_str() > u) {
@@ -113,6 +114,8 @@ pub fn export_sheet_view(
         for (item, text) in comments.get(code).into_iter().flatten() {
             if item.is_empty() {
                 app_comment = Some(text.clone());
+            } else if item == OPINION_ITEM {
+                opinion = Some(text.clone());
             } else {
                 items
                     .entry(item.clone())
@@ -151,6 +154,11 @@ pub fn export_sheet_view(
             updated_at,
             items,
             comment: app_comment,
+            opinion: if status == AppStatus::Conflict {
+                None
+            } else {
+                opinion
+            },
         });
     }
 

@@ -17,7 +17,7 @@ use super::merge::{Change, ExpertState};
 use super::verify::check_value;
 use super::{dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError};
 use crate::rubric::value_check;
-use crate::store::{AppStatus, Op, Store};
+use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 
 /// One problem of a CSV file, 1-based line (the header is line 1) and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -437,7 +437,7 @@ pub fn import_csv_view(
         for ((a, item), _) in st
             .comments
             .iter()
-            .filter(|((a, i), _)| *a == app && !i.is_empty())
+            .filter(|((a, i), _)| *a == app && !i.is_empty() && i != OPINION_ITEM)
         {
             if t.get(item).and_then(|x| x.2.as_ref()).is_none() {
                 ops.push(Op::SetComment {

@@ -13,7 +13,7 @@ use super::{
     dec_text, merged_meta_key, read_sheet_file_limited, refused, store_err, verify_sheet,
     PanelView, Refusal, SheetError, SignatureState, Verified,
 };
-use crate::store::{AppStatus, Op, Store};
+use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 
 /// The last merged sheet of an expert (chair meta `sheet:<expert>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +251,11 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
         }
         if let Some(c) = nonempty(&app.comment) {
             after.comments.insert((app.code.clone(), String::new()), c);
+        }
+        if let Some(c) = nonempty(&app.opinion) {
+            after
+                .comments
+                .insert((app.code.clone(), OPINION_ITEM.to_string()), c);
         }
         let reason = if app.status == AppStatus::Conflict {
             nonempty(&app.conflict_reason)

@@ -111,6 +111,11 @@ pub struct SheetApp {
     pub items: BTreeMap<String, SheetItem>,
     /// The application-level comment.
     pub comment: Option<String>,
+    /// The expert's written opinion (专家评审意见) when the rubric asks for one. Left out of
+    /// the file (and so of the digest) when absent: sheets written before it read and verify
+    /// unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion: Option<String>,
 }
 
 /// One item of an application in a sheet.

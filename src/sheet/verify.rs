@@ -11,7 +11,7 @@ use super::{
     SHEET_SCHEMA,
 };
 use crate::rubric::value_check::{self, ValueFault};
-use crate::rubric::{num::show, Item};
+use crate::rubric::{num::show, Item, OpinionSpec};
 use crate::store::AppStatus;
 
 /// What was found about the signature of a verified sheet.
@@ -410,6 +410,23 @@ pub fn verify_content(view: &PanelView, file: &Path, sheet: &Sheet) -> Result<()
                         missing.join(", ")
                     ),
                 ));
+            }
+            if let Some(spec) = &r.rubric.opinion {
+                if !spec.satisfied_by(app.opinion.as_deref()) {
+                    let n = app.opinion.as_deref().map(OpinionSpec::count).unwrap_or(0);
+                    return Err(refused(
+                        file,
+                        Refusal::Incomplete,
+                        format!("{place}opinion: "),
+                        format!(
+                            "submitted with {n} characters of {} where rubric {} asks for at \
+                             least {}; have the expert write the opinion and export again",
+                            spec.title,
+                            r.rubric.id,
+                            spec.min_chars.max(1)
+                        ),
+                    ));
+                }
             }
         }
     }

@@ -128,6 +128,9 @@ actions! {
         /// comment: Comment on the item (in the application list: on the application)
         /// 评语: 为该项写评语（在项目列表中：为整个项目）
         Comment,
+        /// opinion: Write the expert's opinion on the application (专家评审意见; required before submitting when the rubric asks for one)
+        /// 评审意见: 撰写该项目的专家评审意见（评分标准要求时，提交前必填）
+        Opinion,
         /// conflict: Declare a conflict of interest (asks a reason, locks the application)
         /// 回避: 声明利益冲突回避（需填写理由，锁定该项目）
         Conflict,

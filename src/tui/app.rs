@@ -19,9 +19,9 @@ use super::text;
 use super::textbox::TextBox;
 use crate::rubric::num::show;
 use crate::rubric::value_check::{self, ValueFault};
-use crate::rubric::{self, Evaluation, Facts, ItemEval, Rubric, Scored};
+use crate::rubric::{self, Evaluation, Facts, ItemEval, OpinionSpec, Rubric, Scored};
 use crate::sheet::ReopenNote;
-use crate::store::{AppStatus, Op, Store};
+use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 
 // ---------------------------------------------------------------------------------------------
 // Input data and persistence
@@ -228,6 +228,8 @@ pub enum EditKind {
     },
     /// A comment on an item (`""`: the application).
     Comment { app: usize, item: String },
+    /// The written opinion on the application; `title` is the rubric's (专家评审意见).
+    Opinion { app: usize, title: String },
     /// The reason for declaring a conflict of interest (`withdraw`: for withdrawing one).
     Conflict { app: usize, withdraw: bool },
     /// The evidence search.
@@ -675,7 +677,24 @@ impl App {
                 }
             }
         }
+        if let Some(m) = self.opinion_problem(ai) {
+            out.push((OPINION_ITEM.to_string(), m));
+        }
         out
+    }
+
+    /// Why the written opinion of application `ai` blocks submitting, if it does.
+    pub fn opinion_problem(&self, ai: usize) -> Option<String> {
+        let spec = self.rubric.opinion.as_ref()?;
+        let text = self.apps.get(ai)?.sheet.comments.get(OPINION_ITEM);
+        if spec.satisfied_by(text.map(String::as_str)) {
+            return None;
+        }
+        let have = text.map(|t| OpinionSpec::count(t)).unwrap_or(0);
+        Some(
+            self.lang
+                .opinion_missing(&spec.title, &spec.title_en, have, spec.min_chars.max(1)),
+        )
     }
 
     /// Contexts in which keys are looked up now, first match wins.
@@ -784,6 +803,16 @@ impl App {
                 &format!("✎ {}: {cm}", t.app_comment),
                 LineKind::Detail,
             );
+        }
+        // the written opinion, one line on every item (the whole text is in the editor, `w`);
+        // not written yet, the submit check and the note after the last value say so
+        if let (Some(spec), Some(op)) = (&self.rubric.opinion, a.sheet.comments.get(OPINION_ITEM)) {
+            let title = self.pick(&spec.title, &spec.title_en);
+            let n = OpinionSpec::count(op);
+            let unit = if self.lang.is_zh() { "字" } else { "chars" };
+            let flat: String = op.split_whitespace().collect::<Vec<_>>().join(" ");
+            let s = format!("✍ {title} ({n} {unit}): {flat}");
+            head.push(EvLine::new(text::truncate(&s, tw), LineKind::Detail));
         }
         let ie = a.eval.item(&item.id);
         wrap_into(
@@ -1343,7 +1372,24 @@ impl App {
     fn after_entry_saved(&mut self) {
         let (must, _) = self.todo(self.app_sel);
         self.goto_todo(true);
-        if must.is_empty() {
+        if must.is_empty() && self.opinion_problem(self.app_sel).is_some() {
+            let title = self
+                .rubric
+                .opinion
+                .as_ref()
+                .map(|o| self.pick(&o.title, &o.title_en).to_string())
+                .unwrap_or_default();
+            let zh = self.lang.is_zh();
+            if let Some(n) = self.note.as_mut() {
+                n.text.push_str(&if zh {
+                    format!(" · 必评项均已评分，按 w 撰写{title}，再按 s 提交")
+                } else {
+                    format!(
+                        " · every required item is scored; w writes the {title}, then s submits"
+                    )
+                });
+            }
+        } else if must.is_empty() {
             if let Some(n) = self.note.as_mut() {
                 n.text.push_str(if self.lang.is_zh() {
                     " · 必评项均已评分，按 s 提交（未确认的规则项按建议分）"
@@ -1916,6 +1962,31 @@ fn editor_confirm(app: &mut App) {
                 app.saved(app.lang.comment_saved(&code, &item, removed));
             }
         }
+        EditKind::Opinion { app: ai, .. } => {
+            app.overlays.pop();
+            let code = app.apps[ai].input.code.clone();
+            let chars = OpinionSpec::count(&text);
+            let op = Op::SetComment {
+                expert,
+                app: code.clone(),
+                item: OPINION_ITEM.to_string(),
+                text,
+            };
+            if app.commit(ai, vec![op]) {
+                let (title, title_en) = app
+                    .rubric
+                    .opinion
+                    .as_ref()
+                    .map(|o| (o.title.clone(), o.title_en.clone()))
+                    .unwrap_or_default();
+                let mut msg = app.lang.opinion_saved(&code, &title, &title_en, chars);
+                if let Some(p) = app.opinion_problem(ai) {
+                    msg.push_str(" · ");
+                    msg.push_str(&p);
+                }
+                app.saved(msg);
+            }
+        }
         EditKind::Conflict { app: ai, withdraw } => {
             if text.is_empty() {
                 app.refuse(app.lang.t().reason_required);
@@ -2154,6 +2225,42 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.comment_prompt(&code, &item),
                 kind: EditKind::Comment { app: ai, item },
+                buf: TextBox::multi(&old),
+            });
+        }
+        Action::Opinion => {
+            if app.cur().is_none() || app.locked() {
+                return;
+            }
+            let ai = app.app_sel;
+            let code = app.apps[ai].input.code.clone();
+            let Some(spec) = app.rubric.opinion.clone() else {
+                app.refuse(if app.lang.is_zh() {
+                    "该评分标准不要求专家评审意见；按 c 写评语"
+                } else {
+                    "this rubric asks for no written opinion; c writes a comment"
+                });
+                return;
+            };
+            let old = app.apps[ai]
+                .sheet
+                .comments
+                .get(OPINION_ITEM)
+                .cloned()
+                .unwrap_or_default();
+            let min = if spec.required {
+                spec.min_chars.max(1)
+            } else {
+                0
+            };
+            app.overlays.push(Overlay::Editor {
+                prompt: app
+                    .lang
+                    .opinion_prompt(&code, &spec.title, &spec.title_en, min),
+                kind: EditKind::Opinion {
+                    app: ai,
+                    title: app.pick(&spec.title, &spec.title_en).to_string(),
+                },
                 buf: TextBox::multi(&old),
             });
         }

@@ -25,7 +25,7 @@ use crate::export::{self, Format, Overrides, Report};
 use crate::panel::Panel;
 use crate::rubric::num::show;
 use crate::sheet::{self, MergeKind, PanelView};
-use crate::store::{AppStatus, Store};
+use crate::store::{AppStatus, Store, OPINION_ITEM};
 
 /// The chair screen's views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,9 +474,10 @@ impl ChairApp {
         self.body_height().saturating_sub(1)
     }
 
-    /// Visible lines of the details (the body).
+    /// Visible lines of the details and the experts view: the body less the row the position
+    /// mark takes when the document does not fit.
     pub fn detail_height(&self) -> usize {
-        self.body_height()
+        self.body_height().saturating_sub(1)
     }
 
     /// Keep the selections visible and the scroll offsets in range.
@@ -527,7 +528,7 @@ impl ChairApp {
         }
         if self.view == View::Experts {
             let len = self.expert_lines().len();
-            let h = self.body_height().max(1);
+            let h = self.detail_height().max(1);
             self.experts_scroll = self.experts_scroll.min(len.saturating_sub(h));
         }
     }
@@ -1256,10 +1257,45 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
             );
         }
     }
+    // the experts' written opinions (专家评审意见), under the rubric's title
+    let ops: Vec<(&String, &String)> = app
+        .comments
+        .iter()
+        .filter(|((ap, _, item), _)| ap == code && item == OPINION_ITEM)
+        .map(|((_, e, _), t)| (e, t))
+        .collect();
+    if !ops.is_empty() {
+        let title = app
+            .pview
+            .rubric
+            .rubric
+            .opinion
+            .as_ref()
+            .map(|o| {
+                if app.lang.is_zh() {
+                    o.title.clone()
+                } else {
+                    o.title_en.clone()
+                }
+            })
+            .unwrap_or_else(|| c.comments.to_string());
+        out.push(DLine::new("", DKind::Text));
+        out.push(DLine::new(format!("── {title} ──"), DKind::Heading));
+        for (e, t) in ops {
+            for (i, line) in t.lines().enumerate() {
+                let s = if i == 0 {
+                    format!("✍ {e}: {line}")
+                } else {
+                    format!("  {line}")
+                };
+                wrap_into(&mut out, &s, w, DKind::Text, 2);
+            }
+        }
+    }
     let cm: Vec<(&(String, String, String), &String)> = app
         .comments
         .iter()
-        .filter(|((ap, _, _), _)| ap == code)
+        .filter(|((ap, _, item), _)| ap == code && item != OPINION_ITEM)
         .collect();
     if !cm.is_empty() {
         out.push(DLine::new("", DKind::Text));
@@ -1315,7 +1351,13 @@ fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
         out.push(DLine::new("", DKind::Text));
         out.push(DLine::new(format!("── {} ──", c.notes), DKind::Heading));
         for n in notes {
-            wrap_into(&mut out, &format!("· {n}"), w, DKind::Dim, 2);
+            wrap_into(
+                &mut out,
+                &format!("· {}", app.lang.note(&n)),
+                w,
+                DKind::Dim,
+                2,
+            );
         }
     }
     out

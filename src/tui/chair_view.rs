@@ -18,7 +18,7 @@ use super::chair::{
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
-use super::view::{draw_bar, draw_overlay, editor_geometry, set, Theme};
+use super::view::{draw_bar, draw_overlay, editor_geometry, list_title, set, Theme};
 use crate::aggregate::AppResult;
 use crate::rubric::num::show;
 
@@ -253,7 +253,16 @@ fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
     let fixed: usize = cols.iter().map(|c| c.1).sum::<usize>() + cols.len() - 1;
     let rest = w.saturating_sub(fixed);
     let flags_min = 8usize;
-    let title = rest.saturating_sub(flags_min).min(34);
+    // the title column takes the spare width, up to the longest title (at least 34)
+    let longest = app
+        .official
+        .titles
+        .values()
+        .map(|t| width(&list_title(t)))
+        .max()
+        .unwrap_or(0)
+        .max(34);
+    let title = rest.saturating_sub(flags_min).min(longest);
     let (title, flags) = if title < 14 {
         (0, rest)
     } else {
@@ -319,7 +328,12 @@ fn cell_text(app: &ChairApp, a: &AppResult, c: Col) -> String {
             }
         }
         Col::Code => a.id.clone(),
-        Col::Title => app.official.titles.get(&a.id).cloned().unwrap_or_default(),
+        Col::Title => app
+            .official
+            .titles
+            .get(&a.id)
+            .map(|t| list_title(t))
+            .unwrap_or_default(),
         Col::Total => a.total.map(show).unwrap_or_else(dash),
         Col::Official => app
             .official
@@ -444,9 +458,12 @@ fn dline_style(l: &DLine, app: &ChairApp, th: Theme) -> Style {
     }
 }
 
-/// A scrollable document (details, experts) with a position mark at the bottom right.
+/// A scrollable document (details, experts). When it does not fit, its last row is kept for
+/// the position mark (`▲3 ▼12 4–21/36`, right-aligned), so the mark never covers text.
 fn document(app: &ChairApp, lines: &[DLine], scroll: usize, r: Rect, buf: &mut Buffer, th: Theme) {
-    let h = r.height as usize;
+    let rows = r.height as usize;
+    let over = lines.len() > rows && rows > 1;
+    let h = if over { rows - 1 } else { rows };
     let s = scroll.min(lines.len().saturating_sub(h));
     for (k, l) in lines.iter().skip(s).take(h).enumerate() {
         let style = dline_style(l, app, th);
@@ -461,10 +478,17 @@ fn document(app: &ChairApp, lines: &[DLine], scroll: usize, r: Rect, buf: &mut B
         };
         set(buf, r.x, r.y + k as u16, &text, r.width, style);
     }
-    if lines.len() > h && h > 0 {
-        let pos = format!(" {}–{}/{} ", s + 1, (s + h).min(lines.len()), lines.len());
-        let x = r.right().saturating_sub(width(&pos) as u16);
-        set(buf, x, r.bottom() - 1, &pos, width(&pos) as u16, th.key());
+    if over {
+        let more = super::view::more_hint(s, h, lines.len()).unwrap_or_default();
+        let pos = format!(
+            "{} {}–{}/{} ",
+            more.trim_end(),
+            s + 1,
+            (s + h).min(lines.len()),
+            lines.len()
+        );
+        let pos = pad_left(&pos, r.width as usize);
+        set(buf, r.x, r.bottom() - 1, &pos, r.width, th.key());
     }
 }
 

@@ -110,6 +110,47 @@ impl Lang {
         out
     }
 
+    /// A note of the results pipeline on an application (English as the pipeline writes it,
+    /// codes and numbers inside), in this language: the known phrases translated, codes,
+    /// ids and numbers kept. A note with no known phrase is shown as written.
+    pub fn note(self, s: &str) -> String {
+        const ZH: &[(&str, &str)] = &[
+            (
+                "shortlisted with eligibility unchecked",
+                "已入围，但资格尚未核验",
+            ),
+            ("eligibility unchecked: ", "资格未核验："),
+            (" (checked by hand)", "（需人工核验）"),
+            (" (missing ", "（缺少 "),
+            (
+                "conflict of interest declared by expert ",
+                "声明回避的专家 ",
+            ),
+            (" score rows excluded", " 行评分不计入"),
+            (
+                ": draft, not submitted; not counted",
+                "：草稿，未提交，不计入",
+            ),
+            ("incomplete: ", "不完整："),
+            (" valid experts, quorum ", " 位有效专家，法定人数 "),
+            (
+                "absent from sheet revision ",
+                "评分表修订版不含该项目，版本 ",
+            ),
+            ("expert ", "专家 "),
+        ];
+        match self {
+            Lang::Zh => {
+                let mut out = s.to_string();
+                for (from, to) in ZH {
+                    out = out.replace(from, to);
+                }
+                out
+            }
+            Lang::En => s.to_string(),
+        }
+    }
+
     /// The kind of a rubric item, as the evidence pane names it.
     pub fn item_kind(self, kind: &str) -> String {
         let zh = match kind {
@@ -322,6 +363,52 @@ impl Lang {
             self.pick(
                 format!("{code} {item} 的评语（留空则删除）"),
                 format!("Comment on {code} {item} (empty removes it)"),
+            )
+        }
+    }
+
+    /// Prompt of the opinion editor; `title` is the rubric's (专家评审意见), `title_en` its
+    /// English title, `min` the fewest characters it takes (0: any).
+    pub fn opinion_prompt(self, code: &str, title: &str, title_en: &str, min: usize) -> String {
+        if min > 0 {
+            self.pick(
+                format!("{code} 的{title}（至少 {min} 个字，提交前必填；Alt+Enter 换行，Enter 保存）"),
+                format!("{title_en} on {code} (at least {min} characters, required before submitting; Alt+Enter breaks the line, Enter saves)"),
+            )
+        } else {
+            self.pick(
+                format!("{code} 的{title}（留空则删除）"),
+                format!("{title_en} on {code} (empty removes it)"),
+            )
+        }
+    }
+
+    /// The opinion was saved (or removed).
+    pub fn opinion_saved(self, code: &str, title: &str, title_en: &str, chars: usize) -> String {
+        if chars == 0 {
+            self.pick(
+                format!("已保存：删除 {code} 的{title}"),
+                format!("saved: {title_en} on {code} removed"),
+            )
+        } else {
+            self.pick(
+                format!("已保存 {code} 的{title}（{chars} 字）"),
+                format!("saved {title_en} on {code} ({chars} characters)"),
+            )
+        }
+    }
+
+    /// The opinion blocks submitting: missing (`have == 0`) or shorter than `min`.
+    pub fn opinion_missing(self, title: &str, title_en: &str, have: usize, min: usize) -> String {
+        if have == 0 {
+            self.pick(
+                format!("{title}未填写（按 w 撰写）"),
+                format!("{title_en} not written (press w)"),
+            )
+        } else {
+            self.pick(
+                format!("{title}仅 {have} 字，至少需 {min} 字（按 w 修改）"),
+                format!("{title_en} has {have} characters, at least {min} are needed (press w)"),
             )
         }
     }

@@ -1212,6 +1212,7 @@ fn editor_title(lang: Lang, o: &Overlay) -> String {
             }
             EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
             EditKind::Comment { .. } => t.comment.into(),
+            EditKind::Opinion { title, .. } => title.clone(),
             EditKind::Conflict {
                 withdraw: false, ..
             } => {

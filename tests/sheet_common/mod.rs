@@ -162,6 +162,16 @@ pub fn score_app(
         item: String::new(),
         text: format!("{expert} 对 {app} 的总体意见 #{seed}"),
     });
+    if view.rubric.rubric.opinion.is_some() {
+        ops.push(Op::SetComment {
+            expert: expert.into(),
+            app: app.into(),
+            item: panel::store::OPINION_ITEM.into(),
+            text: format!(
+                "{expert} 对 {app} 的评审意见：方案完整，目标明确，建议予以支持。#{seed}"
+            ),
+        });
+    }
     ops.push(Op::SetStatus {
         expert: expert.into(),
         app: app.into(),
