@@ -737,6 +737,11 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         shown_to,
         total
     );
+    // ▲n ▼m: lines hidden above and below, as in the other panes
+    let pos = match more_hint(app.ev_scroll, shown_to.saturating_sub(app.ev_scroll), total) {
+        Some(h) => format!("{} ·{pos}", h.trim_end()),
+        None => pos,
+    };
     let pos = match &app.search {
         Some(q) => format!(" /{} {}", truncate(q, 12), pos.trim_start()),
         None => pos,
