@@ -151,16 +151,7 @@ fn summary_doc(f: &SummaryForm) -> Docx {
             doc = doc.add_paragraph(Paragraph::new().add_run(text(&format!("· {reason}"), 21)));
         }
     }
-    for line in [
-        &f.call_line,
-        &f.panel_line,
-        &f.meeting_line,
-        &f.method_line,
-        &f.anchor_line,
-    ]
-    .into_iter()
-    .chain(&f.track_line)
-    {
+    for line in f.heading_lines() {
         doc = doc.add_paragraph(para(line));
     }
     let widths = summary_widths(&f.header, width);

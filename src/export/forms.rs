@@ -55,6 +55,22 @@ pub struct SummaryForm {
     pub signers: Vec<String>,
 }
 
+impl SummaryForm {
+    /// The lines printed between the title and the table, in order: call, panel, meeting,
+    /// method, data anchor, and the track when the panel names one.
+    pub fn heading_lines(&self) -> impl Iterator<Item = &String> {
+        [
+            &self.call_line,
+            &self.panel_line,
+            &self.meeting_line,
+            &self.method_line,
+            &self.anchor_line,
+        ]
+        .into_iter()
+        .chain(&self.track_line)
+    }
+}
+
 /// One application of an expert's 评分表.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetApp {

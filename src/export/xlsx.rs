@@ -483,16 +483,7 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
             sh.row(vec![format!("· {reason}").into()])?;
         }
     }
-    for line in [
-        &f.call_line,
-        &f.panel_line,
-        &f.meeting_line,
-        &f.method_line,
-        &f.anchor_line,
-    ]
-    .into_iter()
-    .chain(&f.track_line)
-    {
+    for line in f.heading_lines() {
         sh.row(vec![line.as_str().into()])?;
     }
     let head_row = sh.row;
