@@ -366,7 +366,7 @@ fn emit(out: &str, err: &str) {
 fn run(cli: Cli) -> anyhow::Result<i32> {
     use panel::commands;
     match cli.cmd {
-        Cmd::Demo { lang } => commands::score::demo(lang.as_deref()),
+        Cmd::Demo { lang } => commands::demo::demo(lang.as_deref()),
         Cmd::Score {
             panel_dir,
             expert,
