@@ -658,12 +658,12 @@ fn inside(child: &Path, dir: &Path) -> bool {
 /// (`/dev/null`, a FIFO) is refused: renaming over it would replace the device, and an
 /// identity map or bundle must be a real file.
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), AnonError> {
-    crate::atomic_file::store(path, content, crate::atomic_file::Options::PRIVATE).map_err(
-        |e| AnonError::Write {
+    crate::atomic_file::store(path, content, crate::atomic_file::Options::PRIVATE).map_err(|e| {
+        AnonError::Write {
             file: path.to_path_buf(),
             cause: e.source,
-        },
-    )
+        }
+    })
 }
 
 /// Anonymize raw application files into `opts.out_dir`, writing the identity
@@ -893,7 +893,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(bytes))
 }
-
 
 // ---------------------------------------------------------------------------
 // reveal
