@@ -625,7 +625,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// mimalloc: the allocations of the multi-threaded results pipeline (and their frees on
-/// other threads) are much cheaper than with the system allocator.
+/// other threads) are cheaper than with the system allocator. Built with `no_thp`: with
+/// transparent huge pages allowed, system time swung from run to run (page clearing), see
+/// docs/benchmarks.md "Allocator".
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -712,12 +712,12 @@ pub(crate) fn run(
     table: &ScoreTable,
     s: &Settings,
 ) -> Results {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parallel = threads >= 2 && table.len() >= PARALLEL_ROWS;
+    let parallel = table.len() >= PARALLEL_ROWS && rayon::current_num_threads() >= 2;
     run_with(scheme, apps, conflicts, table, s, parallel)
 }
 
-/// [`run`], sharing the per-application work between two threads or not.
+/// [`run`], sharing the per-application work between rayon's threads or not (the results
+/// are the same either way).
 pub(crate) fn run_with(
     scheme: &Scheme,
     apps: &[AppInfo],
