@@ -1,8 +1,9 @@
 //! One application's panel values: the scheme in index form ([`Ctx`]), an application's
 //! valid experts' values ([`AppWork`]), and the panel values computed from them
-//! ([`panel_by_total`], [`panel_by_criterion`]), exact in fixed point where rounding decides
-//! ranks. Used by the official pipeline ([`super::pipeline`]) and the calibration
-//! ([`super::normalize`]).
+//! ([`panel_by_total`], [`panel_by_criterion`]): expert values as integers in units of
+//! `10^-sv`, combined as exact fractions and rounded once (see [`Ctx::units_caps`] for the
+//! one case that combines decimals). Used by the official pipeline ([`super::pipeline`])
+//! and the calibration ([`super::normalize`]).
 
 use std::collections::HashMap;
 
@@ -67,7 +68,9 @@ pub(crate) struct Ctx {
     pub(crate) parallel: bool,
     /// Category maxima and `total_max` in units of `10^-swv`, when exact (and rounding is
     /// not `none`): the experts' capped subtotals and totals are then also kept as integers
-    /// and combined as exact fractions (the same numbers as the decimal path, faster).
+    /// and combined as exact fractions, rounded once. Otherwise (a cap finer than the
+    /// values' scale, or rounding `none`) [`panel_by_total`] and the outlier flag combine
+    /// the decimal subtotals and totals instead.
     pub(crate) units_caps: Option<(Vec<i64>, i64)>,
 }
 
