@@ -297,4 +297,37 @@ mod tests {
             }
         }
     }
+
+    /// The draws are shared between however many threads rayon has: the shares do not
+    /// depend on it (one stream per draw, hits summed).
+    #[test]
+    fn same_shares_on_any_number_of_threads() {
+        let cands: Vec<Vec<f64>> = (0..40)
+            .map(|i| {
+                (0..(i % 7))
+                    .map(|j| f64::from((i * 13 + j * 7) % 100))
+                    .collect()
+            })
+            .collect();
+        let cfg = |parallel| BootConfig {
+            method: Method::Trimmed,
+            k: 1,
+            digits: 2,
+            rounding: Rounding::HalfUp,
+            threshold: 40.0,
+            quota: Some(8),
+            resamples: 97,
+            seed: 5,
+            parallel,
+        };
+        let alone = p_shortlist(&cands, &cfg(false));
+        for threads in [1, 2, 3, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let shared = pool.install(|| p_shortlist(&cands, &cfg(true)));
+            assert_eq!(shared, alone, "{threads} threads");
+        }
+    }
 }

@@ -990,6 +990,12 @@ mod tests {
             let seq = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
             let par = run_with(&scheme(), &apps, &conflicts, &table, &settings, true);
             prop_assert_eq!(&seq, &par);
+            // Nor does the number of threads.
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+            let par3 = pool.install(|| {
+                run_with(&scheme(), &apps, &conflicts, &table, &settings, true)
+            });
+            prop_assert_eq!(&seq, &par3);
         }
     }
 }
