@@ -11,7 +11,7 @@
 //! The checksums used to build fixtures are implemented here independently of the
 //! library and cross-checked against its public helpers.
 //!
-//! Run with `cargo test --test pii_corpus -- --nocapture` to see the counts.
+//! Run with `cargo test --test bundles pii_corpus:: -- --nocapture` to see the counts.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -911,7 +911,7 @@ fn corpus_all_positives_found_no_look_alike_flagged() {
 }
 
 /// The same corpus under 50 more seeds (about 140,000 cases); slow in debug
-/// builds, run it with `cargo test --release --test pii_corpus -- --ignored`.
+/// builds, run it with `cargo test --release --test bundles -- --ignored pii_corpus::`.
 #[test]
 #[ignore]
 fn corpus_many_seeds() {

@@ -18,7 +18,7 @@
 //! - gate E2b (industry direction) is decided by hand, so until it is recorded every other
 //!   application is `unchecked` and the shortlist is provisional (暂定).
 //!
-//! Regenerate with `cargo test --test chair_demo_sheets -- --ignored regenerate`.
+//! Regenerate with `cargo test --test chair -- --ignored chair_demo_sheets::regenerate`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -338,7 +338,7 @@ fn committed_sheets_are_current() {
         assert!(
             on_disk == bytes,
             "{rel} is out of date; regenerate with \
-             `cargo test --test chair_demo_sheets -- --ignored regenerate`"
+             `cargo test --test chair -- --ignored chair_demo_sheets::regenerate`"
         );
     }
     let dir = fixture().join("sheets");
@@ -347,7 +347,7 @@ fn committed_sheets_are_current() {
         assert!(
             on_disk == bytes,
             "{name} is out of date; regenerate with \
-             `cargo test --test chair_demo_sheets -- --ignored regenerate`"
+             `cargo test --test chair -- --ignored chair_demo_sheets::regenerate`"
         );
     }
     // and they are embedded in the binary for `panel demo`

@@ -1195,7 +1195,7 @@ fn score_table_equals_rows() {
 // ---------------------------------------------------------------- scale (manual timing)
 
 /// 10,000 applications × 15 experts × 30 criteria (4.5 M scores). Run with
-/// `cargo test --release --test aggregate_table -- --ignored --nocapture scale`.
+/// `cargo test --release --test results -- --ignored --nocapture aggregate_table::scale`.
 #[test]
 #[ignore]
 fn scale_10k_apps_15_experts_30_criteria() {

@@ -10,7 +10,7 @@
 //!
 //! The fixture panels' bundles come from `fixtures/tools/gen_tracks.py`; the sheets of the two
 //! reviewed panels are generated through the library (as chair_demo_sheets does):
-//! `cargo test --test tracks_awards -- --ignored regenerate`.
+//! `cargo test --test results -- --ignored tracks_awards::regenerate`.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -150,7 +150,7 @@ fn committed_sheets_are_current() {
             assert!(
                 on_disk == bytes,
                 "{p}/sheets/{name} is out of date; regenerate with \
-                 `cargo test --test tracks_awards -- --ignored regenerate`"
+                 `cargo test --test results -- --ignored tracks_awards::regenerate`"
             );
         }
     }

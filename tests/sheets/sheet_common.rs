@@ -67,7 +67,7 @@ pub fn test_panel(keyed: &[&str]) -> TestPanel {
     cfg["experts"] = Value::Array(experts);
     cfg.as_object_mut().unwrap().remove("chair");
     // experts without a key are part of these tests: their unsigned sheets are accepted
-    // (tests/merge_refusals.rs checks the default, signatures required)
+    // (tests/sheets/merge_refusals.rs checks the default, signatures required)
     cfg["signatures"] = json!("optional");
     std::fs::write(
         dir.join("panel.json"),

@@ -1,6 +1,6 @@
 //! Keystroke → frame time of the expert screen (design §8: median < 1 ms at
 //! 200×60 with 1 MB of evidence and 28 criteria). Run in release:
-//! `cargo test --release --test tui_perf -- --ignored --nocapture`.
+//! `cargo test --release --test terminal -- --ignored --nocapture tui_perf::`.
 //! The non-ignored test checks the same path with a loose bound in any build.
 
 use std::time::{Duration, Instant};
