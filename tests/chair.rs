@@ -7,6 +7,8 @@
 
 #[path = "chair/chair_support.rs"]
 mod chair_support;
+#[path = "common/english.rs"]
+mod english;
 
 #[path = "chair/chair_cli.rs"]
 mod chair_cli;

@@ -7,6 +7,8 @@
 //! databases right after closing them, so they take turns (`common/turns.rs`): a module's
 //! tests run beside each other, never beside another module's, as when each was a binary.
 
+#[path = "store/store_support.rs"]
+mod store_support;
 #[path = "common/turns.rs"]
 mod turns;
 

@@ -6,10 +6,10 @@
 //! (`common/turns.rs`), so the timing is never measured beside the tmux sessions, as when
 //! each was a binary.
 
-#[path = "common/turns.rs"]
-mod turns;
 #[path = "tui/tui_support.rs"]
 mod tui_support;
+#[path = "common/turns.rs"]
+mod turns;
 
 #[path = "terminal/e2e_tmux.rs"]
 mod e2e_tmux;

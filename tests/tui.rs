@@ -5,6 +5,8 @@
 //! One test binary of several, grouped by area; each module was a test file of its own:
 //! `cargo test --test tui tui_update::`. The timing test of the screen is in `terminal`.
 
+#[path = "common/english.rs"]
+mod english;
 #[path = "tui/tui_support.rs"]
 mod tui_support;
 

@@ -2,6 +2,7 @@
 //! panel's sheets; and its styles under NO_COLOR.
 
 use crate::chair_support;
+use crate::english::english_words;
 
 use chair_support::{buffer, screen, Demo};
 use panel::tui::chair::feed;
@@ -200,17 +201,6 @@ fn sizes_80x24_120x40_200x60() {
     let s = screen(&a);
     let last = a.detail_lines().last().unwrap().text.trim().to_string();
     assert!(s.contains(&last), "{last:?} hidden:\n{s}");
-}
-
-fn english_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .flat_map(|tok| {
-            tok.split(['-', '.'])
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
-        .collect()
 }
 
 /// Every Chinese chair screen speaks Chinese (ranking, details of every application,

@@ -35,15 +35,6 @@ fn ident() -> StoreIdentity {
     }
 }
 
-/// `child_entry`'s name as libtest knows it, for `--exact`: its module path without the
-/// test binary's name (`store_crash::child_entry` in the `store` binary).
-fn child_entry_name() -> String {
-    match module_path!().split_once("::") {
-        Some((_, module)) => format!("{module}::child_entry"),
-        None => "child_entry".into(),
-    }
-}
-
 /// The child: commits scores until killed. Returns at once in a normal test run.
 #[test]
 fn child_entry() {
@@ -150,7 +141,12 @@ fn run_cycles(mode: &str, cycles: u32, seed: u64) -> Outcome {
     };
     for cycle in 0..cycles {
         let mut child = Command::new(&exe)
-            .args(["--exact", child_entry_name().as_str(), "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                crate::store_support::test_name(module_path!(), "child_entry").as_str(),
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(ENV_DB, &db)
             .env(ENV_MODE, mode)
             .env(ENV_TAG, format!("c{cycle}"))

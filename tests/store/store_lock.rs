@@ -21,15 +21,6 @@ fn ident() -> StoreIdentity {
     }
 }
 
-/// `child_entry`'s name as libtest knows it, for `--exact`: its module path without the
-/// test binary's name (`store_lock::child_entry` in the `store` binary).
-fn child_entry_name() -> String {
-    match module_path!().split_once("::") {
-        Some((_, module)) => format!("{module}::child_entry"),
-        None => "child_entry".into(),
-    }
-}
-
 /// The child: opens the store, says "ready", holds it until stdin closes.
 #[test]
 fn child_entry() {
@@ -95,7 +86,12 @@ fn second_open_from_another_process_fails_fast() {
     let db = dir.path().join("db");
     let exe = std::env::current_exe().expect("current_exe");
     let mut child = Command::new(exe)
-        .args(["--exact", child_entry_name().as_str(), "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            crate::store_support::test_name(module_path!(), "child_entry").as_str(),
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(ENV_DB, &db)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

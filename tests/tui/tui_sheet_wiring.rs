@@ -10,7 +10,9 @@ use panel::panel::Panel;
 use panel::sheet;
 use panel::store::{AppStatus, Op, Store};
 use panel::tui::app::{Level, Overlay, Progress};
-use panel::tui::{feed, App, Lang, Pane};
+use panel::tui::{feed, App, Lang};
+
+use crate::tui_support::goto;
 
 struct Fixture {
     tmp: tempfile::TempDir,
@@ -45,21 +47,6 @@ impl Fixture {
         let store = self.expert_store(expert);
         expert_app(&p, store, expert, Some(self.keys()), lang, false, (100, 30)).unwrap()
     }
-}
-
-/// Select an item of the tree by pressing keys.
-fn goto(app: &mut App, item: &str) {
-    if app.focus == Pane::Apps {
-        feed(app, "tab");
-    }
-    feed(app, "g");
-    for _ in 0..40 {
-        if app.sel_item().map(|i| i.id.as_str()) == Some(item) {
-            return;
-        }
-        feed(app, "j");
-    }
-    panic!("item {item} not reachable");
 }
 
 /// Score every expert item of the selected application 1 and submit it, by keys.

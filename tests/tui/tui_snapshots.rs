@@ -1,7 +1,8 @@
 //! Snapshots of the expert screen on ratatui's TestBackend (text only;
 //! styles are checked separately for NO_COLOR).
 
-use crate::tui_support;
+use crate::english::english_words;
+use crate::tui_support::{self, goto};
 
 use panel::tui::view::{buffer_text, draw};
 use panel::tui::{feed, update, Action, App, Lang, MemPersist};
@@ -28,20 +29,6 @@ fn render(app: &App) -> Terminal<TestBackend> {
 
 fn snap(app: &App) -> String {
     buffer_text(render(app).backend().buffer())
-}
-
-fn goto(app: &mut App, item: &str) {
-    if app.focus == panel::tui::Pane::Apps {
-        feed(app, "tab");
-    }
-    feed(app, "g");
-    for _ in 0..40 {
-        if app.sel_item().map(|i| i.id.as_str()) == Some(item) {
-            return;
-        }
-        feed(app, "j");
-    }
-    panic!("item {item} not reachable");
 }
 
 #[test]
@@ -273,19 +260,6 @@ fn written_opinion_editor_and_sizes() {
         feed(&mut e, "esc");
         insta::assert_snapshot!(format!("en_{w}x{h}_list_sized"), snap(&e));
     }
-}
-
-/// English words of `text`: runs of two or more ASCII letters, not part of a code (a token
-/// with a digit or an underscore, such as `T24-001`, `A2.1` or `self_funding_wan`).
-fn english_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .flat_map(|tok| {
-            tok.split(['-', '.'])
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
-        .collect()
 }
 
 /// Every Chinese screen speaks Chinese: no English word outside codes, numbers, key names

@@ -184,3 +184,19 @@ pub fn write_panel(dir: &std::path::Path) {
 pub fn rubric_sha() -> String {
     rubric::embedded(RUBRIC).unwrap().sha256
 }
+
+/// Select an item of the tree by pressing keys (g, then j until it is selected).
+pub fn goto(app: &mut panel::tui::App, item: &str) {
+    use panel::tui::feed;
+    if app.focus == panel::tui::Pane::Apps {
+        feed(app, "tab");
+    }
+    feed(app, "g");
+    for _ in 0..40 {
+        if app.sel_item().map(|i| i.id.as_str()) == Some(item) {
+            return;
+        }
+        feed(app, "j");
+    }
+    panic!("item {item} not reachable");
+}

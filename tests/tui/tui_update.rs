@@ -1,7 +1,7 @@
 //! The expert screen without a terminal: key sequences drive `update()`, and
 //! the resulting state and store contents are asserted.
 
-use crate::tui_support;
+use crate::tui_support::{self, goto};
 
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
 use panel::tui::app::{load_sheets, Level, Overlay, Progress};
@@ -24,21 +24,6 @@ fn mem_app(lang: Lang, size: (u16, u16)) -> (App, MemPersist) {
         size,
     );
     (app, m)
-}
-
-/// Select an item of the tree by pressing keys (g, then j until it is selected).
-fn goto(app: &mut App, item: &str) {
-    if app.focus == Pane::Apps {
-        feed(app, "tab");
-    }
-    feed(app, "g");
-    for _ in 0..40 {
-        if app.sel_item().map(|i| i.id.as_str()) == Some(item) {
-            return;
-        }
-        feed(app, "j");
-    }
-    panic!("item {item} not reachable");
 }
 
 fn note(app: &App) -> (Level, String) {
