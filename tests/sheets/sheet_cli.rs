@@ -1,0 +1,312 @@
+//! The commands end to end: keygen, sheet export, merge (dry run, merge, already merged,
+//! refused), import, reopen.
+
+use crate::sheet_common;
+
+use assert_cmd::Command;
+use panel::store::AppStatus;
+use sheet_common::*;
+
+fn panel_cmd(tp: &TestPanel) -> Command {
+    let mut c = Command::cargo_bin("panel").unwrap();
+    c.env("PANEL_KEY_DIR", &tp.key_dir)
+        .env("HOME", tp.tmp.path())
+        .env("XDG_DATA_HOME", tp.tmp.path().join("xdg"));
+    c
+}
+
+fn run(tp: &TestPanel, args: &[&str]) -> (String, String, i32) {
+    let o = panel_cmd(tp).args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn keygen_export_merge_import_reopen() {
+    let tp = test_panel(&[]);
+    let p = tp.dir.to_str().unwrap().to_string();
+
+    // keygen through $PANEL_KEY_DIR; the public key goes into the roster
+    let (out, err, code) = run(&tp, &["keygen", "--expert", "E01"]);
+    assert_eq!(code, 0, "{err}");
+    let pk = out.trim().to_string();
+    assert!(pk.starts_with("ed25519:") && pk.len() == 8 + 64, "{out}");
+    assert!(err.contains("created the key of expert E01"), "{err}");
+    assert!(tp.key_dir.join("E01.ed25519").is_file());
+    let (out2, err2, _) = run(&tp, &["keygen", "--expert", "E01"]);
+    assert_eq!(out2.trim(), pk);
+    assert!(err2.contains("already has a key"), "{err2}");
+    let cfg_path = tp.dir.join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg["experts"][0]["public_key"] = pk.clone().into();
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).unwrap()).unwrap();
+
+    // the expert scores (through the library), then exports with the command
+    let view = tp.view();
+    let apps: Vec<String> = view.apps.keys().cloned().collect();
+    {
+        let mut s = tp.expert_store("E01");
+        for (i, a) in apps.iter().enumerate() {
+            score_app(&mut s, &view, "E01", a, i as u64, AppStatus::Submitted);
+        }
+    }
+    let db = tp.tmp.path().join("db-E01");
+    let sheet_file = tp.tmp.path().join("E01.sheet.json");
+    let (out, err, code) = run(
+        &tp,
+        &[
+            "sheet",
+            "export",
+            &p,
+            "--expert",
+            "E01",
+            "--db",
+            db.to_str().unwrap(),
+            "-o",
+            sheet_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote") && out.contains("seq 1"), "{out}");
+    assert!(out.contains(&format!("{} submitted", apps.len())), "{out}");
+    assert!(out.contains("signed"), "{out}");
+
+    let chair = tp.chair_path();
+    let chair_s = chair.to_str().unwrap();
+    let sf = sheet_file.to_str().unwrap();
+
+    // dry run: reports, writes nothing (not even the database)
+    let (out, err, code) = run(&tp, &["merge", &p, sf, "--db", chair_s, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("would merge"), "{out}");
+    assert!(out.contains("E01 ") && out.contains(" → "), "{out}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!chair.exists());
+
+    let (out, err, code) = run(&tp, &["merge", &p, sf, "--db", chair_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("merged (chair commit"), "{out}");
+    assert!(out.contains("signature verified"), "{out}");
+    let (out, _, code) = run(&tp, &["merge", &p, sf, "--db", chair_s]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("already merged"), "{out}");
+
+    // a tampered copy: refused, exit 1, the good sheet in the same batch still reported
+    let bad = tp.tmp.path().join("bad.sheet.json");
+    let text = std::fs::read_to_string(&sheet_file).unwrap();
+    std::fs::write(&bad, text.replacen("\"seq\": 1", "\"seq\": 7", 1)).unwrap();
+    std::fs::copy(
+        panel::sheet::sig_path(&sheet_file),
+        panel::sheet::sig_path(&bad),
+    )
+    .unwrap();
+    let (out, _, code) = run(
+        &tp,
+        &["merge", &p, sf, bad.to_str().unwrap(), "--db", chair_s],
+    );
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("already merged"), "{out}");
+    assert!(
+        lines[1].starts_with("refused ") && lines[1].contains("bad.sheet.json: digest"),
+        "{out}"
+    );
+
+    // import: errors name file:line:column, exit 1
+    let csv = tp.tmp.path().join("paper.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "application,expert,criterion,value\n{},E02,B1.1,99\n",
+            apps[0]
+        ),
+    )
+    .unwrap();
+    let (_, err, code) = run(&tp, &["import", &p, csv.to_str().unwrap(), "--db", chair_s]);
+    assert_eq!(code, 1);
+    assert!(err.contains("paper.csv:2:4: item B1.1: value 99"), "{err}");
+
+    // reopen
+    let (out, err, code) = run(
+        &tp,
+        &[
+            "reopen",
+            &p,
+            "--expert",
+            "E01",
+            "--application",
+            &apps[0],
+            "--reason",
+            "请复核",
+            "--db",
+            chair_s,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!("reopened {} for expert E01", apps[0])),
+        "{out}"
+    );
+    assert!(out.contains("status was submitted"), "{out}");
+    assert!(out.contains("values before: "), "{out}");
+    assert!(tp
+        .dir
+        .join("reopen")
+        .join(format!("E01--{}.json", apps[0]))
+        .is_file());
+
+    // export without the expert's database: a clear error
+    let (_, err, code) = run(
+        &tp,
+        &[
+            "sheet",
+            "export",
+            &p,
+            "--expert",
+            "E02",
+            "--db",
+            tp.tmp.path().join("nope").to_str().unwrap(),
+            "-o",
+            "x.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no database of expert E02"), "{err}");
+}
+
+#[test]
+fn export_never_replaces_the_panel_sheet_of_another_database() {
+    let tp = test_panel(&[]);
+    let p = tp.dir.to_str().unwrap().to_string();
+    let view = tp.view();
+    let apps: Vec<String> = view.apps.keys().cloned().collect();
+    for (db, n) in [("db-E01", apps.len()), ("db-E01-b", 1)] {
+        let mut s = tp.open_store(db, "expert:E01");
+        for (i, a) in apps.iter().take(n).enumerate() {
+            score_app(&mut s, &view, "E01", a, i as u64, AppStatus::Submitted);
+        }
+    }
+    std::fs::create_dir_all(tp.dir.join("sheets")).unwrap();
+    let target = tp.dir.join("sheets").join("E01.sheet.json");
+    let export = |db: &str, force: bool| {
+        let db = tp.tmp.path().join(db);
+        let mut args = vec![
+            "sheet".to_string(),
+            "export".into(),
+            p.clone(),
+            "--expert".into(),
+            "E01".into(),
+            "--db".into(),
+            db.to_str().unwrap().into(),
+            "-o".into(),
+            target.to_str().unwrap().into(),
+        ];
+        if force {
+            args.push("--force".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&tp, &args)
+    };
+    let (_, err, code) = export("db-E01", false);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read(&target).unwrap();
+    // the command reads the database without writing, so it cannot tell it wrote the file:
+    // another export to the panel's own sheet file needs --force, from any database
+    for db in ["db-E01", "db-E01-b"] {
+        let (out, err, code) = export(db, false);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(
+            err.contains("E01.sheet.json")
+                && err.contains("written by another database")
+                && err.contains(&format!(
+                    "{} of {} applications submitted",
+                    apps.len(),
+                    apps.len()
+                ))
+                && err.contains("--force"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), written);
+    }
+    let (_, err, code) = export("db-E01", true);
+    assert_eq!(code, 0, "{err}");
+    // exporting elsewhere is the user's choice
+    let elsewhere = tp.tmp.path().join("b.sheet.json");
+    let db = tp.tmp.path().join("db-E01-b");
+    let (_, err, code) = run(
+        &tp,
+        &[
+            "sheet",
+            "export",
+            &p,
+            "--expert",
+            "E01",
+            "--db",
+            db.to_str().unwrap(),
+            "-o",
+            elsewhere.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
+/// Every example of the README's "Examples on the shipped fixtures" block runs as written
+/// (with `/tmp/` moved into a temporary directory, `panel` the binary under test), except the
+/// interactive screens (`panel score`, `panel chair`), which the tmux tests drive.
+#[test]
+fn readme_examples_run_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("Examples on the shipped fixtures")
+        .expect("the README's examples");
+    let block = &readme[start..];
+    let block = &block[block.find("```sh\n").expect("a sh block") + 6..];
+    let block = &block[..block.find("```").unwrap()];
+    let tmp = tempfile::tempdir().unwrap();
+    let t = format!("{}/", tmp.path().display());
+    let mut script = String::from("set -eu\n");
+    let mut ran = 0;
+    for line in block.lines() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if l.contains("panel score ") || l.contains("panel chair ") {
+            continue;
+        }
+        script.push_str(&format!("echo '+ {}'\n", l.replace('\'', "")));
+        script.push_str(&l.replace("/tmp/", &t));
+        script.push('\n');
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} examples found");
+    let bin = assert_cmd::cargo::cargo_bin("panel");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(root)
+        .env("PATH", path)
+        .env("HOME", tmp.path())
+        .env("XDG_DATA_HOME", tmp.path().join("xdg"))
+        .env("PANEL_KEY_DIR", tmp.path().join("keys"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "a README example failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("评审汇总表"), "{stdout}");
+}
