@@ -7,6 +7,7 @@
 //! - [`anonymize`]: raw applications → bundles + identity map, and `reveal`;
 //! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
+//! - [`scores`]: the scores CSV read (for `import` and `results --scores`);
 //! - [`sheet`]: score sheets, signatures and merge;
 //! - [`decisions`]: the chair's recorded decisions (manual gates, award grades);
 //! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
@@ -25,6 +26,7 @@ pub mod office;
 pub mod panel;
 pub mod pii;
 pub mod rubric;
+pub mod scores;
 pub mod sheet;
 pub mod store;
 pub mod synth;
