@@ -348,35 +348,60 @@ impl<R: Read> RowReader<R> {
                     break;
                 }
             };
-            let rec = &self.rec;
-            if rec.iter().all(|field| trim(field).is_empty()) {
-                continue; // blank
-            }
-            self.rows += 1;
-            if std::str::from_utf8(rec.as_slice()).is_err() {
-                problems.push(line, utf8_column(rec), UTF8_MESSAGE.into());
-                continue;
-            }
-            let len = rec.len();
-            if len != ncols {
-                problems.push(
-                    line,
-                    len.min(ncols) + 1,
-                    format!(
-                        "{len} field(s), the header has {ncols}; quote fields that contain commas"
-                    ),
-                );
-                continue;
-            }
+            // One UTF-8 check of the whole record (the `csv` crate's own).
+            let rec = std::mem::take(&mut self.rec);
+            let srec = match csv::StringRecord::from_byte_record(rec) {
+                Ok(srec) => srec,
+                Err(e) => {
+                    let rec = e.into_byte_record();
+                    if !rec.iter().all(|field| trim(field).is_empty()) {
+                        self.rows += 1;
+                        problems.push(line, utf8_column(&rec), UTF8_MESSAGE.into());
+                    }
+                    self.rec = rec;
+                    continue;
+                }
+            };
             let mut fields = [""; 5];
-            for (slot, field) in fields.iter_mut().zip(rec.iter()) {
-                // Valid: the whole record is.
-                *slot = std::str::from_utf8(trim(field)).unwrap_or_default();
+            let mut blank = true;
+            for (i, field) in srec.iter().enumerate() {
+                let t = trim_str(field);
+                blank &= t.is_empty();
+                if let Some(slot) = fields.get_mut(i) {
+                    *slot = t;
+                }
             }
-            f(&Row { line, fields }, problems);
+            let len = srec.len();
+            if !blank {
+                self.rows += 1;
+                if len == ncols {
+                    f(&Row { line, fields }, problems);
+                } else {
+                    problems.push(
+                        line,
+                        len.min(ncols) + 1,
+                        format!(
+                            "{len} field(s), the header has {ncols}; quote fields that contain \
+                             commas"
+                        ),
+                    );
+                }
+            }
+            self.rec = srec.into_byte_record();
         }
     }
 }
+
+/// [`trim`] of a text field.
+#[inline]
+fn trim_str(s: &str) -> &str {
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if !blank(a) && !blank(b) => s,
+        _ => s.trim_matches(|c| c == ' ' || c == '\t'),
+    }
+}
+
 
 /// A read error at `line`.
 pub(crate) fn read_problem(line: u64, e: &std::io::Error) -> CsvProblem {

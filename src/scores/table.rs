@@ -160,6 +160,12 @@ fn packed_prefix(b: &[u8]) -> Option<(u32, u32, usize)> {
     Some((pack_small(if neg { -mant } else { mant }, scale)?, scale, j))
 }
 
+/// Equality of short byte strings (ids of a few bytes) without a call to `memcmp`.
+#[inline]
+fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Byte strings ↔ dense indices (first-seen order), with a one-entry cache for sorted input.
 #[derive(Default)]
 struct Ids {
@@ -174,7 +180,7 @@ impl Ids {
     #[inline]
     fn intern(&mut self, s: &str) -> Option<u32> {
         if let Some(l) = self.last {
-            if self.names[l as usize] == s {
+            if eq_short(self.names[l as usize].as_bytes(), s.as_bytes()) {
                 return Some(l);
             }
         }
@@ -286,9 +292,11 @@ impl<'a> RowParser<'a> {
         }
     }
 
-    /// Reads every row of `reader` into a part.
-    fn read<R: Read>(ix: &'a RubricIndex<'a>, reader: &mut RowReader<R>) -> Part {
+    /// Reads every row of `reader` into a part (`bytes`: about how many it holds).
+    fn read<R: Read>(ix: &'a RubricIndex<'a>, reader: &mut RowReader<R>, bytes: usize) -> Part {
         let mut p = RowParser::new(ix);
+        // About 19 bytes a row: room for the rows at once.
+        p.part.cells.reserve(bytes / 16);
         let mut problems = Problems::default();
         reader.rows(&mut problems, |row, problems| p.row(row, problems));
         p.part.problems = problems;
@@ -303,7 +311,7 @@ impl<'a> RowParser<'a> {
         let keys = &self.ix.lookup_keys;
         for p in [self.last_key.wrapping_add(1), 0] {
             if let Some((k, t)) = keys.get(p) {
-                if **k == *id {
+                if eq_short(k, id) {
                     self.last_key = p;
                     return Some(*t);
                 }
@@ -590,72 +598,91 @@ fn read_file(
         // One reader for the whole file.
         let mut reader = RowReader::new(std::io::Cursor::new(window).chain(file), hash);
         reader.header().map_err(csv_err)?;
-        merger.merge(RowParser::read(ix, &mut reader));
+        merger.merge(RowParser::read(ix, &mut reader, 0));
         return Ok((merger, reader.sha256()));
     }
     let ncols = head.header_columns();
-    let mut start = head.consumed() as usize;
+    let start = head.consumed() as usize;
     let mut line = 1 + memchr::memchr_iter(b'\n', &window[..start]).count() as u64;
     let mut hasher = hash.then(Sha256::new);
     if let Some(h) = hasher.as_mut() {
         h.update(&window[..start]);
     }
+    window.drain(..start);
     let mut eof = eof;
+    // Parts read but not yet merged: merged while the next window's parts are read.
+    let mut pending: Vec<Part> = Vec::new();
+    // The next window's buffer (two buffers in turn: no fresh memory for every window).
+    let mut spare: Vec<u8> = Vec::new();
     loop {
-        let body = &window[start..];
         let end = if eof {
-            body.len()
+            window.len()
         } else {
-            memchr::memrchr(b'\n', body).map_or(0, |p| p + 1)
+            memchr::memrchr(b'\n', &window).map_or(0, |p| p + 1)
         };
-        if memchr::memchr(b'"', body).is_some() || (end == 0 && body.len() > MAX_LINE) {
+        if memchr::memchr(b'"', &window).is_some() || (end == 0 && window.len() > MAX_LINE) {
             // A quote (a quoted field may hold a line break) or a runaway line: one reader
             // for the rest of the file.
-            let rest = std::io::Cursor::new(window.split_off(start)).chain(file);
+            for part in pending.drain(..) {
+                merger.merge(part);
+            }
+            let rest = std::io::Cursor::new(window).chain(file);
             let mut reader = RowReader::part(rest, line, ncols, hasher);
-            merger.merge(RowParser::read(ix, &mut reader));
+            merger.merge(RowParser::read(ix, &mut reader, 0));
             return Ok((merger, reader.sha256()));
         }
-        if end > 0 {
-            let (parts, newlines) = cut_parts(&body[..end], line, part_size);
-            let (parts, ()) = rayon::join(
-                || {
-                    parts
-                        .par_iter()
-                        .map(|&(from, to, first)| {
-                            let mut reader = RowReader::part(&body[from..to], first, ncols, None);
-                            RowParser::read(ix, &mut reader)
-                        })
-                        .collect::<Vec<Part>>()
-                },
-                || {
-                    if let Some(h) = hasher.as_mut() {
-                        h.update(&body[..end]);
-                    }
-                },
-            );
-            for part in parts {
-                merger.merge(part);
-                if merger.problems.full() {
-                    return Ok((merger, None));
+        let (body, tail) = window.split_at(end);
+        let (parts, newlines) = cut_parts(body, line, part_size);
+        // The window's parts at once; meanwhile the previous window's parts are merged,
+        // this window hashed and the next one read.
+        let (parts, next) = rayon::join(
+            || {
+                parts
+                    .par_iter()
+                    .map(|&(from, to, first)| {
+                        let mut reader = RowReader::part(&body[from..to], first, ncols, None);
+                        RowParser::read(ix, &mut reader, to - from)
+                    })
+                    .collect::<Vec<Part>>()
+            },
+            || {
+                for part in pending.drain(..) {
+                    merger.merge(part);
                 }
+                if let Some(h) = hasher.as_mut() {
+                    h.update(body);
+                }
+                if eof || merger.problems.full() {
+                    return Ok((Vec::new(), true));
+                }
+                let mut next = std::mem::take(&mut spare);
+                next.clear();
+                next.extend_from_slice(tail);
+                let want = next.len() + window_size;
+                fill(&mut file, &mut next, want).map(|eof| (next, eof))
+            },
+        );
+        pending = parts;
+        line += newlines;
+        match next {
+            Ok((next, next_eof)) => {
+                if eof || merger.problems.full() {
+                    break;
+                }
+                spare = std::mem::replace(&mut window, next);
+                eof = next_eof;
             }
-            line += newlines;
-            start += end;
-        }
-        if eof {
-            break;
-        }
-        window.drain(..start);
-        start = 0;
-        let want = window.len() + window_size;
-        eof = match fill(&mut file, &mut window, want) {
-            Ok(eof) => eof,
             Err(e) => {
+                for part in pending.drain(..) {
+                    merger.merge(part);
+                }
                 merger.problems.push_problem(super::read::read_problem(line, &e));
                 return Ok((merger, None));
             }
-        };
+        }
+    }
+    for part in pending {
+        merger.merge(part);
     }
     Ok((merger, hasher.map(|h| hex::encode(h.finalize()))))
 }
