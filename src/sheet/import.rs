@@ -572,8 +572,11 @@ pub fn import_csv(
 pub const AUDIT_CHANGES_MAX: usize = 2_000;
 
 /// Operations per commit of an import (a pair's operations are never split): bounded
-/// memory and journal lines for imports of hundreds of thousands of rows.
-pub const IMPORT_BATCH_OPS: usize = 20_000;
+/// memory and journal lines for imports of hundreds of thousands of rows. Measured on
+/// 443,190 rows (docs/benchmarks.md): 20,000 per commit peaked at 393 MB, 5,000 at about
+/// 270 MB, 2,000 at about 250 MB (sled holds less while applying a smaller batch) in about
+/// the same time.
+pub const IMPORT_BATCH_OPS: usize = 2_000;
 
 /// The batches of an import: a pair's operations are added whole; when the batch would
 /// exceed its size it is committed first. Every row was checked before the first commit, so
