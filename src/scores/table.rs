@@ -275,6 +275,28 @@ impl Part {
     }
 }
 
+impl Part {
+    /// Empty, keeping the buffers' capacity (parts are reused: no fresh memory for every
+    /// part of a large file).
+    fn clear(&mut self) {
+        self.apps.map.clear();
+        self.apps.names.clear();
+        self.apps.last = None;
+        self.experts.map.clear();
+        self.experts.names.clear();
+        self.experts.last = None;
+        self.runs.clear();
+        self.cells.clear();
+        self.big.clear();
+        self.max_scale = 0;
+        self.items.clear();
+        self.pairs.clear();
+        self.last_pair = None;
+        self.problems = Problems::default();
+        self.data_rows = 0;
+    }
+}
+
 /// The row checks of `results --scores`.
 struct RowParser<'a> {
     ix: &'a RubricIndex<'a>,
@@ -284,17 +306,22 @@ struct RowParser<'a> {
 }
 
 impl<'a> RowParser<'a> {
-    fn new(ix: &'a RubricIndex<'a>) -> Self {
+    fn new(ix: &'a RubricIndex<'a>, part: Part) -> Self {
         RowParser {
             ix,
             last_key: usize::MAX - 1,
-            part: Part::default(),
+            part,
         }
     }
 
-    /// Reads every row of `reader` into a part (`bytes`: about how many it holds).
-    fn read<R: Read>(ix: &'a RubricIndex<'a>, reader: &mut RowReader<R>, bytes: usize) -> Part {
-        let mut p = RowParser::new(ix);
+    /// Reads every row of `reader` into `part` (empty; `bytes`: about how many it holds).
+    fn read<R: Read>(
+        ix: &'a RubricIndex<'a>,
+        reader: &mut RowReader<R>,
+        bytes: usize,
+        part: Part,
+    ) -> Part {
+        let mut p = RowParser::new(ix, part);
         // About 19 bytes a row: room for the rows at once.
         p.part.cells.reserve(bytes / 16);
         let mut problems = Problems::default();
@@ -456,8 +483,9 @@ impl Merger {
     }
 
     /// Adds the next part of the file.
-    fn merge(&mut self, part: Part) {
-        self.problems.extend(part.problems);
+    /// Adds the next part of the file, and empties it.
+    fn merge(&mut self, part: &mut Part) {
+        self.problems.extend(std::mem::take(&mut part.problems));
         self.rows += part.data_rows;
         // Part ids → file ids (already checked).
         let amap: Vec<u32> = part
@@ -501,7 +529,7 @@ impl Merger {
             self.table
                 .push_cells(ta, te, cells, &part.big, part.max_scale);
         }
-        for it in part.items {
+        for it in part.items.drain(..) {
             self.items.push(ItemRow {
                 pair: (amap[it.app as usize], emap[it.expert as usize]),
                 item: it.item,
@@ -598,7 +626,7 @@ fn read_file(
         // One reader for the whole file.
         let mut reader = RowReader::new(std::io::Cursor::new(window).chain(file), hash);
         reader.header().map_err(csv_err)?;
-        merger.merge(RowParser::read(ix, &mut reader, 0));
+        merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
         return Ok((merger, reader.sha256()));
     }
     let ncols = head.header_columns();
@@ -614,6 +642,8 @@ fn read_file(
     let mut pending: Vec<Part> = Vec::new();
     // The next window's buffer (two buffers in turn: no fresh memory for every window).
     let mut spare: Vec<u8> = Vec::new();
+    // Parts merged and emptied, for the next window.
+    let mut spare_parts: Vec<Part> = Vec::new();
     loop {
         let end = if eof {
             window.len()
@@ -623,31 +653,36 @@ fn read_file(
         if memchr::memchr(b'"', &window).is_some() || (end == 0 && window.len() > MAX_LINE) {
             // A quote (a quoted field may hold a line break) or a runaway line: one reader
             // for the rest of the file.
-            for part in pending.drain(..) {
-                merger.merge(part);
+            for mut part in pending.drain(..) {
+                merger.merge(&mut part);
             }
             let rest = std::io::Cursor::new(window).chain(file);
             let mut reader = RowReader::part(rest, line, ncols, hasher);
-            merger.merge(RowParser::read(ix, &mut reader, 0));
+            merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
             return Ok((merger, reader.sha256()));
         }
         let (body, tail) = window.split_at(end);
         let (parts, newlines) = cut_parts(body, line, part_size);
+        let mut fresh: Vec<Part> = spare_parts.split_off(spare_parts.len().saturating_sub(parts.len()));
+        fresh.resize_with(parts.len(), Part::default);
         // The window's parts at once; meanwhile the previous window's parts are merged,
         // this window hashed and the next one read.
         let (parts, next) = rayon::join(
             || {
                 parts
                     .par_iter()
-                    .map(|&(from, to, first)| {
+                    .zip(fresh)
+                    .map(|(&(from, to, first), part)| {
                         let mut reader = RowReader::part(&body[from..to], first, ncols, None);
-                        RowParser::read(ix, &mut reader, to - from)
+                        RowParser::read(ix, &mut reader, to - from, part)
                     })
                     .collect::<Vec<Part>>()
             },
             || {
-                for part in pending.drain(..) {
-                    merger.merge(part);
+                for mut part in pending.drain(..) {
+                    merger.merge(&mut part);
+                    part.clear();
+                    spare_parts.push(part);
                 }
                 if let Some(h) = hasher.as_mut() {
                     h.update(body);
@@ -673,16 +708,16 @@ fn read_file(
                 eof = next_eof;
             }
             Err(e) => {
-                for part in pending.drain(..) {
-                    merger.merge(part);
+                for mut part in pending.drain(..) {
+                    merger.merge(&mut part);
                 }
                 merger.problems.push_problem(super::read::read_problem(line, &e));
                 return Ok((merger, None));
             }
         }
     }
-    for part in pending {
-        merger.merge(part);
+    for mut part in pending {
+        merger.merge(&mut part);
     }
     Ok((merger, hasher.map(|h| hex::encode(h.finalize()))))
 }
