@@ -38,13 +38,13 @@ use crate::rubric::Rubric;
 use crate::scores::{CsvProblem, ReadError};
 use crate::store::{AuditRecord, StoreError};
 
+pub use crate::scores::Detail;
 pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx};
 pub use awards_source::{build_awards, AwardsReport};
 pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
 pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
-pub use crate::scores::Detail;
 pub use source::{
     build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for,
     settings_for_track, Overrides,

@@ -719,16 +719,7 @@ pub fn build_from_csv_detail(
         sha256: cs.sha256,
         rows: cs.rows,
     };
-    finish(
-        panel,
-        o,
-        cs.table,
-        pa,
-        Vec::new(),
-        source,
-        pairs,
-        experts,
-    )
+    finish(panel, o, cs.table, pa, Vec::new(), source, pairs, experts)
 }
 
 #[cfg(test)]

@@ -85,7 +85,11 @@ mod tests {
         assert_eq!((p.line, p.column), (1, 3));
         assert!(p.message.contains("must be \"criterion\""), "{}", p.message);
         let p = check("application,expert").unwrap_err();
-        assert!(p.message.starts_with("the header has 2 column(s)"), "{}", p.message);
+        assert!(
+            p.message.starts_with("the header has 2 column(s)"),
+            "{}",
+            p.message
+        );
     }
 
     #[test]

@@ -100,7 +100,11 @@ struct TooLong {
 
 impl std::fmt::Display for TooLong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a line longer than {} MB: this is not a CSV of scores", MAX_LINE >> 20)
+        write!(
+            f,
+            "a line longer than {} MB: this is not a CSV of scores",
+            MAX_LINE >> 20
+        )
     }
 }
 
@@ -170,7 +174,7 @@ impl<R> Tracked<R> {
         }
         while let Some(&e) = self.ends.front() {
             let p = e >> 1;
-            if p < at || p == at {
+            if p <= at {
                 self.line += e & 1;
                 self.ends.pop_front();
                 if p == at {
@@ -402,7 +406,6 @@ fn trim_str(s: &str) -> &str {
     }
 }
 
-
 /// A read error at `line`.
 pub(crate) fn read_problem(line: u64, e: &std::io::Error) -> CsvProblem {
     CsvProblem {
@@ -443,10 +446,7 @@ mod tests {
         }
         let mut rows = Vec::new();
         r.rows(&mut problems, |row, _| {
-            rows.push((
-                row.line,
-                row.fields.iter().map(|f| f.to_string()).collect(),
-            ))
+            rows.push((row.line, row.fields.iter().map(|f| f.to_string()).collect()))
         });
         (rows, problems.into_sorted())
     }
@@ -480,7 +480,9 @@ mod tests {
         assert_eq!(rows[0].1[..4], ["a", "b", "c,d", "1"]);
         assert_eq!(problems.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (3, 3));
-        assert!(problems[0].message.starts_with("2 field(s), the header has 4"));
+        assert!(problems[0]
+            .message
+            .starts_with("2 field(s), the header has 4"));
     }
 
     #[test]

@@ -245,4 +245,3 @@ impl Hasher for Fnv {
 }
 
 pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
-

@@ -387,7 +387,12 @@ impl<'a> RowParser<'a> {
     #[inline(never)]
     fn row_checked(&mut self, row: &Row<'_>, problems: &mut Problems) {
         let line = row.line;
-        let (app, expert, id, value) = (row.application(), row.expert(), row.criterion(), row.value());
+        let (app, expert, id, value) = (
+            row.application(),
+            row.expert(),
+            row.criterion(),
+            row.value(),
+        );
         let mut ok = true;
         for (column, what, id) in [(1, "application", app), (2, "expert", expert)] {
             if let Err(m) = crate::rubric::value_check::check_id(what, id) {
@@ -663,7 +668,8 @@ fn read_file(
         }
         let (body, tail) = window.split_at(end);
         let (parts, newlines) = cut_parts(body, line, part_size);
-        let mut fresh: Vec<Part> = spare_parts.split_off(spare_parts.len().saturating_sub(parts.len()));
+        let mut fresh: Vec<Part> =
+            spare_parts.split_off(spare_parts.len().saturating_sub(parts.len()));
         fresh.resize_with(parts.len(), Part::default);
         // The window's parts at once; meanwhile the previous window's parts are merged,
         // this window hashed and the next one read.
@@ -711,7 +717,9 @@ fn read_file(
                 for mut part in pending.drain(..) {
                     merger.merge(&mut part);
                 }
-                merger.problems.push_problem(super::read::read_problem(line, &e));
+                merger
+                    .problems
+                    .push_problem(super::read::read_problem(line, &e));
                 return Ok((merger, None));
             }
         }
@@ -1024,7 +1032,12 @@ mod tests {
             let one = outcome(read_with(&path, &rubric, None, &Detail::None));
             assert!(one.contains("line: 149, column: 4"), "{one}");
             for part in [40, 200, 1000, 3000] {
-                let parts = outcome(read_with(&path, &rubric, Some((part * 3, part)), &Detail::None));
+                let parts = outcome(read_with(
+                    &path,
+                    &rubric,
+                    Some((part * 3, part)),
+                    &Detail::None,
+                ));
                 assert_eq!(parts, one, "part {part}");
             }
         }
