@@ -179,11 +179,15 @@ impl Ids {
     /// checked only for new ids, the checked path reports it).
     #[inline]
     fn intern(&mut self, s: &str) -> Option<u32> {
-        if let Some(l) = self.last {
-            if eq_short(self.names[l as usize].as_bytes(), s.as_bytes()) {
-                return Some(l);
-            }
+        match self.last {
+            // Rows come sorted: mostly the same id as the row before.
+            Some(l) if eq_short(self.names[l as usize].as_bytes(), s.as_bytes()) => Some(l),
+            _ => self.intern_new(s),
         }
+    }
+
+    #[inline(never)]
+    fn intern_new(&mut self, s: &str) -> Option<u32> {
         let id = match self.map.get(s.as_bytes()) {
             Some(&id) => id,
             None => {
