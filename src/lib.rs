@@ -7,6 +7,7 @@
 //! - [`anonymize`]: raw applications → bundles + identity map, and `reveal`;
 //! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
+//! - [`atomic_file`]: storing a file atomically (temporary file, fsync, rename, directory fsync);
 //! - [`scores`]: the scores CSV read (for `import` and `results --scores`);
 //! - [`sheet`]: score sheets, signatures and merge;
 //! - [`decisions`]: the chair's recorded decisions (manual gates, award grades);
@@ -18,6 +19,7 @@
 
 pub mod aggregate;
 pub mod anonymize;
+pub mod atomic_file;
 pub mod bundle;
 pub mod commands;
 pub mod decisions;

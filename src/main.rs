@@ -366,7 +366,7 @@ fn emit(out: &str, err: &str) {
 fn run(cli: Cli) -> anyhow::Result<i32> {
     use panel::commands;
     match cli.cmd {
-        Cmd::Demo { lang } => commands::score::demo(lang.as_deref()),
+        Cmd::Demo { lang } => commands::demo::demo(lang.as_deref()),
         Cmd::Score {
             panel_dir,
             expert,
@@ -625,7 +625,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// mimalloc: the allocations of the multi-threaded results pipeline (and their frees on
-/// other threads) are much cheaper than with the system allocator.
+/// other threads) are cheaper than with the system allocator. Built with `no_thp`: with
+/// transparent huge pages allowed, system time swung from run to run (page clearing), see
+/// docs/benchmarks.md "Allocator".
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

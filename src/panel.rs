@@ -402,6 +402,9 @@ pub fn materialize_demo(dir: &Path) -> std::io::Result<()> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        // A plain write, not `atomic_file`: these are copies of files embedded in the
+        // binary, and `panel demo` writes them into a fresh temporary directory each time;
+        // two fsyncs for each of them would weigh on the demo's start-up (bar: < 200 ms).
         std::fs::write(&path, content)?;
     }
     Ok(())

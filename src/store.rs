@@ -1784,12 +1784,13 @@ impl Store {
         // append is moved aside, a verified line lacking its newline completed.
         if !torn.is_empty() {
             let torn_path = aside_path(db, "journal.torn");
-            std::fs::write(&torn_path, &torn)
-                .map_err(io_err("cannot save the torn journal tail to", &torn_path))?;
-            File::open(&torn_path)
-                .and_then(|f| f.sync_all())
-                .map_err(io_err("cannot sync", &torn_path))?;
-            sync_dir(db)?;
+            let kept = crate::atomic_file::Options {
+                access: crate::atomic_file::Access::Everyone,
+                special: crate::atomic_file::Special::Refuse,
+            };
+            crate::atomic_file::store(&torn_path, &torn, kept).map_err(|e| {
+                io_err("cannot save the torn journal tail to", &torn_path)(e.source)
+            })?;
             let f = OpenOptions::new()
                 .write(true)
                 .open(&journal_path)

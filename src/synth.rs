@@ -26,14 +26,15 @@
 //! derived from the seed, and no file holds a timestamp. The same spec and seed give the
 //! same bytes, whether bundles are written or not.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::atomic_file::{self, Options};
 use crate::bundle::{self, Attachment, Bundle, Section};
 use crate::panel::{self, Expert, PanelConfig};
 use crate::rubric::{
@@ -161,6 +162,9 @@ pub enum SynthError {
         source: io::Error,
     },
 }
+
+/// Generated files are ordinary documents, stored atomically.
+const DOCUMENT: Options = Options::DOCUMENT;
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> SynthError + '_ {
     move |source| SynthError::Io {
@@ -897,20 +901,21 @@ pub fn generate(spec: &Spec, dir: &Path, force: bool) -> Result<Report, SynthErr
         for i in 0..spec.apps {
             let b = bundle(spec, i);
             let p = bdir.join(format!("{}.json", b.code));
-            fs::write(&p, bundle::to_json_pretty(&b)).map_err(io_at(&p))?;
+            atomic_file::store(&p, bundle::to_json_pretty(&b).as_bytes(), DOCUMENT)
+                .map_err(write_err)?;
             nb += 1;
         }
     }
 
     let scores = dir.join("scores.csv");
     let conflicts = dir.join("conflicts.csv");
-    let sf = File::create(&scores).map_err(io_at(&scores))?;
-    let cf = File::create(&conflicts).map_err(io_at(&conflicts))?;
-    let mut sw = BufWriter::with_capacity(1 << 16, sf);
-    let mut cw = BufWriter::new(cf);
-    let stats = write_scores(spec, &mut sw, &mut cw).map_err(io_at(&scores))?;
-    sw.flush().map_err(io_at(&scores))?;
-    cw.flush().map_err(io_at(&conflicts))?;
+    // The conflicts are a few lines: held in memory, stored after the scores.
+    let mut conflict_bytes = Vec::new();
+    let stats = atomic_file::store_with(&scores, DOCUMENT, |sw| {
+        write_scores(spec, sw, &mut conflict_bytes)
+    })
+    .map_err(write_err)?;
+    atomic_file::store(&conflicts, &conflict_bytes, DOCUMENT).map_err(write_err)?;
     let score_bytes = fs::metadata(&scores).map_err(io_at(&scores))?.len();
     Ok(Report {
         dir: dir.to_path_buf(),
@@ -930,7 +935,14 @@ fn write_json<T: serde::Serialize>(path: &Path, v: &T) -> Result<(), SynthError>
         source: io::Error::other(e),
     })?;
     s.push('\n');
-    fs::write(path, s).map_err(io_at(path))
+    atomic_file::store(path, s.as_bytes(), DOCUMENT).map_err(write_err)
+}
+
+fn write_err(e: atomic_file::WriteError) -> SynthError {
+    SynthError::Io {
+        path: e.path,
+        source: e.source,
+    }
 }
 
 #[cfg(test)]

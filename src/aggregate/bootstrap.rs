@@ -15,7 +15,7 @@ pub(crate) struct BootConfig {
     pub(crate) quota: Option<usize>,
     pub(crate) resamples: usize,
     pub(crate) seed: u64,
-    /// Share the draws between two threads (the shares are the same either way).
+    /// Share the draws between threads (the shares are the same either way).
     pub(crate) parallel: bool,
 }
 
@@ -143,17 +143,24 @@ pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
         }
         hits
     };
-    let hits = if cfg.parallel && cfg.resamples >= 2 {
-        let half = cfg.resamples / 2;
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| run(half..cfg.resamples));
-            let mut hits = run(0..half);
-            match other.join() {
-                Ok(more) => hits.iter_mut().zip(more).for_each(|(h, m)| *h += m),
-                Err(e) => std::panic::resume_unwind(e),
-            }
-            hits
-        })
+    let hits = if cfg.parallel {
+        // Blocks of draws on rayon's threads. Each draw has its own stream and the hits are
+        // sums, so they are the same however many threads share the blocks.
+        use rayon::prelude::*;
+        let block = cfg
+            .resamples
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1);
+        (0..cfg.resamples.div_ceil(block))
+            .into_par_iter()
+            .map(|b| run(b * block..((b + 1) * block).min(cfg.resamples)))
+            .reduce(
+                || vec![0u64; cands.len()],
+                |mut hits, more| {
+                    hits.iter_mut().zip(more).for_each(|(h, m)| *h += m);
+                    hits
+                },
+            )
     } else {
         run(0..cfg.resamples)
     };
@@ -288,6 +295,39 @@ mod tests {
                     "round {round}, {method:?}"
                 );
             }
+        }
+    }
+
+    /// The draws are shared between however many threads rayon has: the shares do not
+    /// depend on it (one stream per draw, hits summed).
+    #[test]
+    fn same_shares_on_any_number_of_threads() {
+        let cands: Vec<Vec<f64>> = (0..40)
+            .map(|i| {
+                (0..(i % 7))
+                    .map(|j| f64::from((i * 13 + j * 7) % 100))
+                    .collect()
+            })
+            .collect();
+        let cfg = |parallel| BootConfig {
+            method: Method::Trimmed,
+            k: 1,
+            digits: 2,
+            rounding: Rounding::HalfUp,
+            threshold: 40.0,
+            quota: Some(8),
+            resamples: 97,
+            seed: 5,
+            parallel,
+        };
+        let alone = p_shortlist(&cands, &cfg(false));
+        for threads in [1, 2, 3, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let shared = pool.install(|| p_shortlist(&cands, &cfg(true)));
+            assert_eq!(shared, alone, "{threads} threads");
         }
     }
 }

@@ -105,6 +105,7 @@ pub mod awards;
 mod bootstrap;
 mod method;
 mod normalize;
+mod panel_values;
 mod pipeline;
 mod provisional;
 mod ser;
@@ -637,4 +638,24 @@ pub fn run_table(
     settings: &Settings,
 ) -> Results {
     pipeline::run(scheme, apps, conflicts, table, settings)
+}
+
+/// `f` over `items` (one per application), results in order, each worker with its own
+/// scratch `S`: on rayon's threads when `parallel`, else on this one. Each item is computed on
+/// its own, so the results are the same either way.
+pub(crate) fn per_application<T: Send, R: Send, S: Default>(
+    items: Vec<T>,
+    parallel: bool,
+    f: impl Fn(T, &mut S) -> R + Sync + Send,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    if parallel {
+        items
+            .into_par_iter()
+            .map_init(S::default, |sc, t| f(t, sc))
+            .collect()
+    } else {
+        let mut sc = S::default();
+        items.into_iter().map(|t| f(t, &mut sc)).collect()
+    }
 }

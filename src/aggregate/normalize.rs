@@ -4,8 +4,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::method::{dec_from_i128, div_round, pow10, sqrt, to_units, Ratio};
-use super::pipeline::{finish_criteria, panel_by_total, par_map, AppWork, Ctx, Panel, Scratch};
-use super::{By, Method};
+use super::panel_values::{finish_criteria, panel_by_total, AppWork, Ctx, Panel, Scratch};
+use super::{per_application, By, Method};
 
 /// Decimal places kept for each expert's mean and 1/σ, so that every z-score sum is exact.
 const Z_DIGITS: u32 = 12;
@@ -190,7 +190,7 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
         (Vec::new(), Vec::new())
     };
 
-    let per_app = par_map(
+    let per_app = per_application(
         works.iter().collect(),
         ctx.parallel,
         |w: &AppWork, _: &mut ()| {
@@ -275,17 +275,12 @@ fn by_total(ctx: &Ctx, works: &mut [AppWork], n_experts: usize, want_values: boo
     }
     let params: Vec<(Decimal, Decimal)> = acc.iter().map(Acc::z_params).collect();
     let (mu, sd) = glob.mean_sd();
-    let per_app = par_map(
-        works.iter_mut().collect(),
+    let per_app = per_application(
+        works.iter().collect(),
         ctx.parallel,
-        |w: &mut AppWork, sc: &mut Scratch| {
+        |w: &AppWork, sc: &mut Scratch| {
             let official = ctx.method == Method::Normalized;
-            // Computed as the application was collected, or now.
-            let base = match w.pre.as_mut() {
-                Some(pre) => pre.cal.take(),
-                None => panel_by_total(ctx, w, Method::Mean, official, sc),
-            };
-            let Some(mut panel) = base else {
+            let Some(mut panel) = panel_by_total(ctx, w, Method::Mean, official, sc) else {
                 return (None, Vec::new());
             };
             let n = Decimal::from(w.experts.len());

@@ -4,571 +4,24 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::bootstrap::{self, BootConfig};
-use super::method::{
-    combine, combine_units, dec_from_i128, floor_units, round_ratio, round_value, to_units, trims,
-    Ratio, POW10_I64,
-};
+use super::method::{dec_from_i128, floor_units, round_value, to_units, POW10_I64};
 use super::normalize;
+use super::panel_values::{
+    cap, panel_by_criterion, panel_by_total, prepare, AppWork, Ctx, Panel, Scratch,
+};
+use super::per_application;
 use super::table::{unpack, FxBuild, ScoreTable, Val};
 
 /// No value (in a [`CollectScratch`]'s cells): never a packed value.
 const EMPTY: u32 = u32::MAX;
 use super::{
     AppInfo, AppResult, By, Dropped, Eligibility, Method, Results, Rounding, Scheme, Settings,
-    SettingsEcho, Side, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
+    SettingsEcho, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
     STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
 };
-
-/// Largest criterion/category/total max accepted (larger values are clamped, with a note),
-/// so that no sum, square or product of the pipeline can overflow.
-const LIMIT_MAX: i64 = 10_000;
-/// Largest criterion weight accepted.
-const LIMIT_WEIGHT: i64 = 100;
-/// Decimal places kept of expert values and maxima (finer digits are rounded, with a note).
-const MAX_VALUE_DIGITS: u32 = 6;
-/// Decimal places kept of weights.
-const MAX_WEIGHT_DIGITS: u32 = 4;
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum TieKey {
-    Criterion(usize),
-    Category(usize),
-}
-
-/// The scheme in index form, plus the settings the panel computations need.
-pub(crate) struct Ctx {
-    pub(crate) crit_ids: Vec<String>,
-    pub(crate) crit_max: Vec<Decimal>,
-    pub(crate) crit_w: Vec<Decimal>,
-    crit_w_one: Vec<bool>,
-    /// Expert values are held as integers in units of `10^-sv` (exact fixed point).
-    pub(crate) sv: u32,
-    /// Scale of weighted values: `sv` + the weights' decimal places.
-    pub(crate) swv: u32,
-    /// Criterion maxima in units of `10^-sv`.
-    pub(crate) max_units: Vec<i64>,
-    /// Weights in units of `10^-(swv - sv)`.
-    pub(crate) w_units: Vec<i64>,
-    /// The disagreement limits (`disagreement_range_share × max`) as [`floor_units`] of
-    /// `10^-sv`: a range of `x` units exceeds the limit exactly when `x > disagree_units`.
-    disagree_units: Vec<i128>,
-    /// `outlier_total_share`.
-    outlier_share: Decimal,
-    pub(crate) crit_cat: Vec<usize>,
-    crit_index: HashMap<String, usize>,
-    pub(crate) cat_ids: Vec<String>,
-    pub(crate) cat_max: Vec<Decimal>,
-    pub(crate) cat_bonus: Vec<bool>,
-    pub(crate) total_max: Decimal,
-    /// `total_max` + Σ bonus category maxima.
-    pub(crate) max_total: Decimal,
-    pub(crate) tie: Vec<TieKey>,
-    pub(crate) method: Method,
-    pub(crate) k: usize,
-    pub(crate) by: By,
-    digits: u32,
-    rounding: Rounding,
-    /// Share the per-application work between two threads (large panels).
-    pub(crate) parallel: bool,
-    /// The official panel values, flags and the calibration pass's base are computed as
-    /// each application is collected, and its values are not kept (`By::Total` with an
-    /// official method that is not `Normalized`: nothing later needs them).
-    fused: bool,
-    /// Category maxima and `total_max` in units of `10^-swv`, when exact (and rounding is
-    /// not `none`): the experts' capped subtotals and totals are then also kept as integers
-    /// and combined as exact fractions (the same numbers as the decimal path, faster).
-    units_caps: Option<(Vec<i64>, i64)>,
-}
-
-impl Ctx {
-    pub(crate) fn nc(&self) -> usize {
-        self.crit_ids.len()
-    }
-
-    pub(crate) fn ncat(&self) -> usize {
-        self.cat_ids.len()
-    }
-
-    pub(crate) fn round(&self, v: Decimal) -> Decimal {
-        round_value(v, self.digits, self.rounding)
-    }
-
-    /// Rounds an exact fraction (integer arithmetic).
-    pub(crate) fn round_ratio(&self, r: Ratio) -> Decimal {
-        round_ratio(r, self.digits, self.rounding)
-    }
-
-    /// `round(weight × v)`.
-    pub(crate) fn weighted(&self, c: usize, v: Decimal) -> Decimal {
-        if self.crit_w_one[c] {
-            v
-        } else {
-            self.round(self.crit_w[c] * v)
-        }
-    }
-
-    /// `weight × v` in units of `10^-swv`, exact.
-    fn weighted_units(&self, c: usize, v: i64) -> i64 {
-        v * self.w_units[c]
-    }
-
-    /// A value in units of `10^-sv` as a decimal.
-    pub(crate) fn dec(&self, v: i64) -> Decimal {
-        dec_from_i128(i128::from(v), self.sv)
-    }
-}
-
-fn sane(v: Decimal, limit: i64, what: &str, notes: &mut Vec<String>) -> Decimal {
-    let limit = Decimal::from(limit);
-    if v < Decimal::ZERO {
-        notes.push(format!("{what}: negative value {v} treated as 0"));
-        Decimal::ZERO
-    } else if v > limit {
-        notes.push(format!(
-            "{what}: {v} exceeds the supported limit {limit}; {limit} used"
-        ));
-        limit
-    } else {
-        v
-    }
-}
-
-/// Rounds `v` to `digits` decimal places when it has more (noted).
-fn limit_digits(v: Decimal, digits: u32, what: &str, notes: &mut Vec<String>) -> Decimal {
-    if v.scale() > digits {
-        let r = v.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
-        notes.push(format!(
-            "{what}: {v} rounded to {r} ({digits} decimal places)"
-        ));
-        r
-    } else {
-        v
-    }
-}
-
-/// `row_scale`: the largest number of decimal places among the score values.
-fn prepare(scheme: &Scheme, s: &Settings, row_scale: u32, notes: &mut Vec<String>) -> Ctx {
-    let mut cat_index: HashMap<String, usize> = HashMap::new();
-    let mut cat_ids = Vec::new();
-    let mut cat_max = Vec::new();
-    let mut cat_bonus = Vec::new();
-    let mut implicit = Vec::new();
-    for cat in &scheme.categories {
-        if cat_index.contains_key(&cat.id) {
-            notes.push(format!(
-                "scheme: category \"{}\" is listed twice; the first entry is used",
-                cat.id
-            ));
-            continue;
-        }
-        cat_index.insert(cat.id.clone(), cat_ids.len());
-        cat_ids.push(cat.id.clone());
-        cat_max.push(sane(
-            cat.max,
-            LIMIT_MAX,
-            &format!("scheme: max of category \"{}\"", cat.id),
-            notes,
-        ));
-        cat_bonus.push(cat.bonus);
-        implicit.push(false);
-    }
-    let mut crit_index: HashMap<String, usize> = HashMap::new();
-    let mut crit_ids = Vec::new();
-    let mut crit_max = Vec::new();
-    let mut crit_w = Vec::new();
-    let mut crit_cat = Vec::new();
-    for crit in &scheme.criteria {
-        if crit_index.contains_key(&crit.id) {
-            notes.push(format!(
-                "scheme: criterion \"{}\" is listed twice; the first entry is used",
-                crit.id
-            ));
-            continue;
-        }
-        let cat = match cat_index.get(&crit.category) {
-            Some(&k) => k,
-            None => {
-                notes.push(format!(
-                    "scheme: criterion \"{}\" names category \"{}\", which the scheme does not \
-                     define; it is treated as a non-bonus category capped at the sum of its \
-                     criteria",
-                    crit.id, crit.category
-                ));
-                let k = cat_ids.len();
-                cat_index.insert(crit.category.clone(), k);
-                cat_ids.push(crit.category.clone());
-                cat_max.push(Decimal::ZERO);
-                cat_bonus.push(false);
-                implicit.push(true);
-                k
-            }
-        };
-        crit_index.insert(crit.id.clone(), crit_ids.len());
-        crit_ids.push(crit.id.clone());
-        let what = format!("scheme: max of criterion \"{}\"", crit.id);
-        let max = sane(crit.max, LIMIT_MAX, &what, notes);
-        crit_max.push(limit_digits(max, MAX_VALUE_DIGITS, &what, notes));
-        let what = format!("scheme: weight of criterion \"{}\"", crit.id);
-        let weight = sane(crit.weight, LIMIT_WEIGHT, &what, notes);
-        crit_w.push(limit_digits(weight, MAX_WEIGHT_DIGITS, &what, notes));
-        crit_cat.push(cat);
-    }
-    for (c, &k) in crit_cat.iter().enumerate() {
-        if implicit[k] {
-            cat_max[k] += crit_max[c] * crit_w[c];
-        }
-    }
-    let total_max = sane(scheme.total_max, LIMIT_MAX, "scheme: total_max", notes);
-    let bonus_max: Decimal = cat_max
-        .iter()
-        .zip(&cat_bonus)
-        .filter(|(_, &b)| b)
-        .map(|(m, _)| *m)
-        .sum();
-    let mut tie = Vec::new();
-    for id in &scheme.tie_break {
-        if let Some(&c) = crit_index.get(id) {
-            tie.push(TieKey::Criterion(c));
-        } else if let Some(&k) = cat_index.get(id) {
-            tie.push(TieKey::Category(k));
-        } else {
-            notes.push(format!(
-                "scheme: tie-break id \"{id}\" is neither a criterion nor a category; ignored"
-            ));
-        }
-    }
-    let crit_w_one = crit_w.iter().map(|w| *w == Decimal::ONE).collect();
-    let sv = crit_max
-        .iter()
-        .map(Decimal::scale)
-        .chain([row_scale.min(MAX_VALUE_DIGITS)])
-        .max()
-        .unwrap_or(0);
-    let sw = crit_w.iter().map(Decimal::scale).max().unwrap_or(0);
-    // Scales and magnitudes are bounded above, so these conversions cannot fail.
-    let max_units = crit_max
-        .iter()
-        .map(|m| to_units(*m, sv).unwrap_or(i64::MAX))
-        .collect();
-    let w_units = crit_w
-        .iter()
-        .map(|w| to_units(*w, sw).unwrap_or(0))
-        .collect();
-    let swv = sv + sw;
-    let units_caps = if matches!(s.rounding, Rounding::None) || units_off() {
-        None
-    } else {
-        let caps: Option<Vec<i64>> = cat_max.iter().map(|m| to_units(*m, swv)).collect();
-        caps.zip(to_units(total_max, swv))
-    };
-    let disagree_units = crit_max
-        .iter()
-        .map(|m| {
-            let limit = s
-                .disagreement_range_share
-                .checked_mul(*m)
-                .unwrap_or(Decimal::MAX);
-            floor_units(limit, sv)
-        })
-        .collect();
-    Ctx {
-        crit_ids,
-        crit_max,
-        crit_w,
-        crit_w_one,
-        sv,
-        swv: sv + sw,
-        max_units,
-        w_units,
-        disagree_units,
-        outlier_share: s.outlier_total_share,
-        crit_cat,
-        crit_index,
-        cat_ids,
-        cat_max,
-        cat_bonus,
-        total_max,
-        max_total: total_max + bonus_max,
-        tie,
-        method: s.method,
-        k: s.trim,
-        by: s.by,
-        digits: s.digits,
-        rounding: s.rounding,
-        parallel: false,
-        fused: s.by == By::Total && s.method != Method::Normalized && !fused_off(),
-        units_caps,
-    }
-}
-
-/// One application with its valid experts' (clamped) values.
-pub(crate) struct AppWork {
-    pub(crate) id: String,
-    eligibility: Eligibility,
-    requested: Option<Decimal>,
-    /// Valid experts (table expert indices), sorted by expert id.
-    pub(crate) experts: Vec<u32>,
-    /// `experts.len() × nc`, clamped, unweighted, in units of `10^-sv`.
-    pub(crate) values: Vec<i64>,
-    /// `experts.len() × ncat`, the experts' capped category subtotals.
-    pub(crate) cat_sub: Vec<Decimal>,
-    /// The experts' capped totals.
-    pub(crate) totals: Vec<Decimal>,
-    /// `cat_sub` and `totals` in units of `10^-swv` (when `Ctx::units_caps`; else empty).
-    cat_u: Vec<i64>,
-    totals_u: Vec<i64>,
-    notes: Vec<String>,
-    /// With [`Ctx::fused`]: what was computed as it was collected (`values` is then empty).
-    pub(crate) pre: Option<Pre>,
-}
-
-/// An application's panel values, flags and calibration base, computed as it is collected.
-pub(crate) struct Pre {
-    panel: Option<Panel>,
-    flags: Vec<String>,
-    /// [`panel_by_total`] with `Method::Mean` and no per-criterion means: the base of the
-    /// calibration pass.
-    pub(crate) cal: Option<Panel>,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DropIdx {
-    expert: u32,
-    criterion: Option<usize>,
-    value: Decimal,
-    side: Side,
-}
-
-/// A panel result for one application.
-#[derive(Debug, Clone)]
-pub(crate) struct Panel {
-    pub(crate) crit: Vec<Decimal>,
-    pub(crate) cat: Vec<Decimal>,
-    pub(crate) total: Decimal,
-    pub(crate) key: Vec<Decimal>,
-    pub(crate) dropped: Vec<DropIdx>,
-    pub(crate) notes: Vec<String>,
-}
-
-#[derive(Default)]
-pub(crate) struct Scratch {
-    col: Vec<Decimal>,
-    units: Vec<i64>,
-    order: Vec<usize>,
-}
-
-/// Caps categories (in place) and the total; returns the capped total.
-fn cap(
-    ctx: &Ctx,
-    cats: &mut [Decimal],
-    who: &dyn std::fmt::Display,
-    notes: &mut Vec<String>,
-) -> Decimal {
-    let mut regular = Decimal::ZERO;
-    let mut bonus = Decimal::ZERO;
-    for (k, v) in cats.iter_mut().enumerate() {
-        if *v > ctx.cat_max[k] {
-            notes.push(format!(
-                "{who}: category {} {} capped at {}",
-                ctx.cat_ids[k], *v, ctx.cat_max[k]
-            ));
-            *v = ctx.cat_max[k];
-        }
-        if ctx.cat_bonus[k] {
-            bonus += *v;
-        } else {
-            regular += *v;
-        }
-    }
-    if regular > ctx.total_max {
-        notes.push(format!(
-            "{who}: total {regular} capped at {} (bonus categories added on top)",
-            ctx.total_max
-        ));
-        regular = ctx.total_max;
-    }
-    regular + bonus
-}
-
-/// Category subtotals, total and tie-break key from rounded weighted criterion values.
-pub(crate) fn finish_criteria(
-    ctx: &Ctx,
-    crit: Vec<Decimal>,
-    weighted: Vec<Decimal>,
-    dropped: Vec<DropIdx>,
-    mut notes: Vec<String>,
-) -> Panel {
-    let mut cat = vec![Decimal::ZERO; ctx.ncat()];
-    for (c, v) in weighted.iter().enumerate() {
-        cat[ctx.crit_cat[c]] += *v;
-    }
-    let total = cap(ctx, &mut cat, &"panel", &mut notes);
-    let key = ctx
-        .tie
-        .iter()
-        .map(|t| match *t {
-            TieKey::Criterion(c) => weighted[c],
-            TieKey::Category(k) => cat[k],
-        })
-        .collect();
-    Panel {
-        crit,
-        cat,
-        total,
-        key,
-        dropped,
-        notes,
-    }
-}
-
-fn trim_note(ctx: &Ctx, n: usize, what: &str) -> Option<String> {
-    (ctx.method == Method::Trimmed && !trims(n, ctx.k)).then(|| {
-        format!(
-            "trimmed mean ({what}): {n} valid scores, trimming {k} high and {k} low needs at \
-             least {min}; plain mean used",
-            k = ctx.k,
-            min = ctx.k.saturating_mul(2).saturating_add(1)
-        )
-    })
-}
-
-fn push_dropped(
-    out: &mut Vec<DropIdx>,
-    k: usize,
-    order: &[usize],
-    value: impl Fn(usize) -> Decimal,
-    experts: &[u32],
-    criterion: Option<usize>,
-) {
-    let n = order.len();
-    for &p in &order[..k] {
-        out.push(DropIdx {
-            expert: experts[p],
-            criterion,
-            value: value(p),
-            side: Side::Low,
-        });
-    }
-    for &p in order[n - k..].iter().rev() {
-        out.push(DropIdx {
-            expert: experts[p],
-            criterion,
-            value: value(p),
-            side: Side::High,
-        });
-    }
-}
-
-/// `By::Criterion` with a per-set method (mean, trimmed, median).
-fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Option<Panel> {
-    let n = w.experts.len();
-    let nc = ctx.nc();
-    if n == 0 {
-        return None;
-    }
-    let mut crit = Vec::with_capacity(nc);
-    let mut weighted = Vec::with_capacity(nc);
-    let mut dropped = Vec::new();
-    for c in 0..nc {
-        sc.units.clear();
-        sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
-        let comb = combine_units(ctx.method, ctx.k, &sc.units, ctx.sv, &mut sc.order)?;
-        if comb.trimmed {
-            let units = &sc.units;
-            let value = |p: usize| ctx.dec(units[p]);
-            push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, Some(c));
-        }
-        let r = ctx.round_ratio(comb.value);
-        crit.push(r);
-        weighted.push(ctx.weighted(c, r));
-    }
-    let notes = trim_note(ctx, n, "per criterion").into_iter().collect();
-    Some(finish_criteria(ctx, crit, weighted, dropped, notes))
-}
-
-/// `By::Total` with `method` (the official one, or `Mean` for the normalized display);
-/// the per-criterion means only `with_crit` (else `crit` is empty: a calibration pass
-/// that is not the official one needs only the total, the categories and the key).
-pub(crate) fn panel_by_total(
-    ctx: &Ctx,
-    w: &AppWork,
-    method: Method,
-    with_crit: bool,
-    sc: &mut Scratch,
-) -> Option<Panel> {
-    let n = w.experts.len();
-    let nc = ctx.nc();
-    let ncat = ctx.ncat();
-    if n == 0 {
-        return None;
-    }
-    let units = ctx.units_caps.is_some() && w.totals_u.len() == n;
-    let (total, trimmed) = if units {
-        let comb = combine_units(method, ctx.k, &w.totals_u, ctx.swv, &mut sc.order)?;
-        (ctx.round_ratio(comb.value), comb.trimmed)
-    } else {
-        let comb = combine(method, ctx.k, &w.totals, &mut sc.order)?;
-        (ctx.round(comb.value), comb.trimmed)
-    };
-    let mut dropped = Vec::new();
-    if trimmed {
-        let value = |p: usize| w.totals[p];
-        push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, None);
-    }
-    let mut crit = Vec::with_capacity(if with_crit { nc } else { 0 });
-    for c in (0..nc).filter(|_| with_crit) {
-        sc.units.clear();
-        sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
-        let m = combine_units(Method::Mean, 0, &sc.units, ctx.sv, &mut sc.order)
-            .map_or(Decimal::ZERO, |c| ctx.round_ratio(c.value));
-        crit.push(m);
-    }
-    let mut cat = Vec::with_capacity(ncat);
-    for k in 0..ncat {
-        if units {
-            sc.units.clear();
-            sc.units.extend((0..n).map(|i| w.cat_u[i * ncat + k]));
-            let v = combine_units(method, ctx.k, &sc.units, ctx.swv, &mut sc.order)
-                .map_or(Decimal::ZERO, |c| ctx.round_ratio(c.value));
-            cat.push(v);
-        } else {
-            sc.col.clear();
-            sc.col.extend((0..n).map(|i| w.cat_sub[i * ncat + k]));
-            let v =
-                combine(method, ctx.k, &sc.col, &mut sc.order).map_or(Decimal::ZERO, |c| c.value);
-            cat.push(ctx.round(v));
-        }
-    }
-    let mut key = Vec::with_capacity(ctx.tie.len());
-    for t in &ctx.tie {
-        key.push(match *t {
-            TieKey::Criterion(c) => {
-                sc.units.clear();
-                sc.units
-                    .extend((0..n).map(|i| ctx.weighted_units(c, w.values[i * nc + c])));
-                combine_units(method, ctx.k, &sc.units, ctx.swv, &mut sc.order)
-                    .map_or(Decimal::ZERO, |c| ctx.round_ratio(c.value))
-            }
-            TieKey::Category(k) => cat[k],
-        });
-    }
-    let notes = if method == ctx.method {
-        trim_note(ctx, n, "expert totals").into_iter().collect()
-    } else {
-        Vec::new()
-    };
-    Some(Panel {
-        crit,
-        cat,
-        total,
-        key,
-        dropped,
-        notes,
-    })
-}
 
 fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
     let n = w.experts.len();
@@ -931,7 +384,7 @@ fn collect(
         expert_rank,
     };
     let jobs: Vec<(Entry, Vec<&str>)> = entries.into_iter().zip(declared).collect();
-    par_map(
+    per_application(
         jobs,
         ctx.parallel,
         |(entry, declared), sc: &mut CollectScratch| collect_one(ctx, &src, entry, declared, sc),
@@ -966,48 +419,10 @@ struct CollectScratch {
     excluded: BTreeMap<u32, usize>,
     cat_units: Vec<i128>,
     unknown: BTreeMap<u32, usize>,
-    /// The values buffer, when they are not kept ([`Ctx::fused`]).
-    values: Vec<i64>,
-    panel: Scratch,
 }
 
 /// Rows at least this many before the per-application work is shared between threads.
 const PARALLEL_ROWS: usize = 200_000;
-
-/// `f` over `items` in order, on two threads when `parallel` (the results are the same
-/// either way: each item is computed on its own, with its own scratch `S`).
-pub(crate) fn par_map<T: Send, R: Send, S: Default>(
-    items: Vec<T>,
-    parallel: bool,
-    f: impl Fn(T, &mut S) -> R + Sync,
-) -> Vec<R> {
-    if !parallel || items.len() < 2 {
-        let mut sc = S::default();
-        return items.into_iter().map(|t| f(t, &mut sc)).collect();
-    }
-    let n = items.len();
-    let mut items = items;
-    let second = items.split_off(n / 2);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let other = scope.spawn(move || {
-            let mut sc = S::default();
-            second
-                .into_iter()
-                .map(|t| f(t, &mut sc))
-                .collect::<Vec<R>>()
-        });
-        let mut sc = S::default();
-        // Room for both halves: the second is appended without a regrowth.
-        let mut out: Vec<R> = Vec::with_capacity(n);
-        out.extend(items.into_iter().map(|t| f(t, &mut sc)));
-        match other.join() {
-            Ok(rest) => out.extend(rest),
-            Err(e) => std::panic::resume_unwind(e),
-        }
-        out
-    })
-}
 
 fn collect_one(
     ctx: &Ctx,
@@ -1030,8 +445,6 @@ fn collect_one(
         excluded,
         cat_units,
         unknown,
-        values,
-        panel: panel_scratch,
     } = sc;
     let mut w = AppWork {
         id,
@@ -1044,7 +457,6 @@ fn collect_one(
         cat_u: Vec::new(),
         totals_u: Vec::new(),
         notes: Vec::new(),
-        pre: None,
     };
     local.clear();
     cells.clear();
@@ -1123,10 +535,6 @@ fn collect_one(
     // Room for every expert at once: growing these by doubling, for thousands of
     // applications, costs more in fresh memory than the values themselves.
     let ne = local.len();
-    if ctx.fused {
-        w.values = std::mem::take(values);
-        w.values.clear();
-    }
     w.experts.reserve_exact(ne);
     w.values.reserve_exact(ne * nc);
     w.cat_sub.reserve_exact(ne * ctx.ncat());
@@ -1224,14 +632,6 @@ fn collect_one(
         };
         w.totals.push(total);
     }
-    if ctx.fused {
-        let panel = panel_by_total(ctx, &w, ctx.method, true, panel_scratch);
-        let flags = flags(ctx, &w, expert_names);
-        let cal = panel_by_total(ctx, &w, Method::Mean, false, panel_scratch);
-        w.pre = Some(Pre { panel, flags, cal });
-        // Not kept: the next application reuses the buffer.
-        *values = std::mem::take(&mut w.values);
-    }
     w
 }
 
@@ -1312,12 +712,12 @@ pub(crate) fn run(
     table: &ScoreTable,
     s: &Settings,
 ) -> Results {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parallel = threads >= 2 && table.len() >= PARALLEL_ROWS;
+    let parallel = table.len() >= PARALLEL_ROWS && rayon::current_num_threads() >= 2;
     run_with(scheme, apps, conflicts, table, s, parallel)
 }
 
-/// [`run`], sharing the per-application work between two threads or not.
+/// [`run`], sharing the per-application work between rayon's threads or not (the results
+/// are the same either way).
 pub(crate) fn run_with(
     scheme: &Scheme,
     apps: &[AppInfo],
@@ -1336,18 +736,10 @@ pub(crate) fn run_with(
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &mut works, table.experts.len(), want_norm_values);
     let official = s.method != Method::Normalized;
-    let per_app: Vec<(Option<Panel>, Vec<String>)> = if ctx.fused {
-        works
-            .iter_mut()
-            .map(|w| match w.pre.take() {
-                Some(pre) => (pre.panel, pre.flags),
-                None => (None, Vec::new()),
-            })
-            .collect()
-    } else {
-        let idx: Vec<usize> = (0..works.len()).collect();
-        par_map(idx, ctx.parallel, |i, sc: &mut Scratch| {
-            let w = &works[i];
+    let per_app: Vec<(Option<Panel>, Vec<String>)> = per_application(
+        works.iter().collect(),
+        ctx.parallel,
+        |w, sc: &mut Scratch| {
             let panel = official
                 .then(|| match ctx.by {
                     By::Criterion => panel_by_criterion(&ctx, w, sc),
@@ -1355,8 +747,8 @@ pub(crate) fn run_with(
                 })
                 .flatten();
             (panel, flags(&ctx, w, expert_names))
-        })
-    };
+        },
+    );
     let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<String>>) = per_app.into_iter().unzip();
     let panels = if official {
         panels
@@ -1421,7 +813,7 @@ pub(crate) fn run_with(
         .enumerate()
         .map(|(i, ((w, p), f))| (i, w, p, f))
         .collect();
-    let built = par_map(
+    let built = per_application(
         items,
         ctx.parallel,
         |(i, mut w, panel, mut flags), _: &mut ()| {
@@ -1509,34 +901,6 @@ pub(crate) fn run_with(
 }
 
 #[cfg(test)]
-thread_local! {
-    /// Tests turn the integer path off to compare it with the decimal one.
-    static UNITS_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-#[cfg(test)]
-thread_local! {
-    /// Tests turn the fused collect off to compare it with the separate passes.
-    static FUSED_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether the fused collect is off (only ever in tests).
-fn fused_off() -> bool {
-    #[cfg(test)]
-    return FUSED_OFF.with(std::cell::Cell::get);
-    #[cfg(not(test))]
-    false
-}
-
-/// Whether the integer path for subtotals and totals is off (only ever in tests).
-fn units_off() -> bool {
-    #[cfg(test)]
-    return UNITS_OFF.with(std::cell::Cell::get);
-    #[cfg(not(test))]
-    false
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::aggregate::{CategorySpec, CriterionSpec};
@@ -1574,8 +938,7 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
-        /// Sharing the per-application work between threads changes nothing; nor does the
-        /// integer path.
+        /// Sharing the per-application work between threads changes nothing.
         #[test]
         fn parallel_and_sequential_runs_agree(
             rows in prop::collection::vec(
@@ -1627,17 +990,12 @@ mod tests {
             let seq = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
             let par = run_with(&scheme(), &apps, &conflicts, &table, &settings, true);
             prop_assert_eq!(&seq, &par);
-            // The integer path for subtotals and totals gives the decimal path's numbers.
-            UNITS_OFF.with(|c| c.set(true));
-            let dec = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
-            UNITS_OFF.with(|c| c.set(false));
-            prop_assert_eq!(&seq, &dec);
-            // Computing panel values and flags as each application is collected gives the
-            // separate passes' results.
-            FUSED_OFF.with(|c| c.set(true));
-            let apart = run_with(&scheme(), &apps, &conflicts, &table, &settings, false);
-            FUSED_OFF.with(|c| c.set(false));
-            prop_assert_eq!(&seq, &apart);
+            // Nor does the number of threads.
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+            let par3 = pool.install(|| {
+                run_with(&scheme(), &apps, &conflicts, &table, &settings, true)
+            });
+            prop_assert_eq!(&seq, &par3);
         }
     }
 }

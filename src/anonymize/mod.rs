@@ -18,7 +18,6 @@
 //! from the applicant.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -654,29 +653,17 @@ fn inside(child: &Path, dir: &Path) -> bool {
     }
 }
 
-/// Write `content` to `path` atomically (temporary file in the same
-/// directory, then rename). A path that exists and is not a regular file
-/// (`/dev/null`, a FIFO) is refused: renaming over it would replace the
-/// device, and an identity map or bundle must be a real file.
+/// Write `content` to `path` with [`crate::atomic_file`], owner-only (an identity map is
+/// the key to the applicants' names). A path that exists and is not a regular file
+/// (`/dev/null`, a FIFO) is refused: renaming over it would replace the device, and an
+/// identity map or bundle must be a real file.
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), AnonError> {
-    let err = |cause| AnonError::Write {
-        file: path.to_path_buf(),
-        cause,
-    };
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return Err(err(std::io::Error::other(
-            "exists and is not a regular file; choose a file path",
-        )));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-    tmp.write_all(content).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    crate::atomic_file::store(path, content, crate::atomic_file::Options::PRIVATE).map_err(|e| {
+        AnonError::Write {
+            file: path.to_path_buf(),
+            cause: e.source,
+        }
+    })
 }
 
 /// Anonymize raw application files into `opts.out_dir`, writing the identity
@@ -874,7 +861,6 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
             })?;
         }
         write_atomic(map_path, text.as_bytes())?;
-        restrict_permissions(map_path);
         let sig = signature::sig_path(map_path);
         match &opts.key {
             Some(key) => {
@@ -907,15 +893,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(bytes))
 }
-
-#[cfg(unix)]
-fn restrict_permissions(p: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600));
-}
-
-#[cfg(not(unix))]
-fn restrict_permissions(_p: &Path) {}
 
 // ---------------------------------------------------------------------------
 // reveal

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use super::rubric::load_arg;
 use crate::office::{self, FormFill};
@@ -30,7 +30,7 @@ pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<(String, Strin
     let rubric = &loaded.rubric;
     let layout = office::layout(rubric);
     let bytes = office::form_docx(rubric, &layout, &FormFill::default())?;
-    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    super::results::write_file(out, &bytes)?;
     let how = if layout.from_seed {
         "laid out like the call's own form"
     } else if rubric.derived {

@@ -129,8 +129,7 @@ pub fn ingest(
         }
         if got.missing.is_empty() || allow_missing {
             let json = serde_json::to_string_pretty(&got.raw)? + "\n";
-            std::fs::write(&path, json)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            super::results::write_file(&path, json.as_bytes())?;
             let _ = writeln!(
                 out,
                 "{}  ← {}  {} fact(s){}",
@@ -174,5 +173,6 @@ pub fn ingest(
 }
 
 fn write_report(p: &Path, json: &str) -> Result<()> {
-    std::fs::write(p, json).with_context(|| format!("cannot write the report {}", p.display()))
+    super::results::write_file(p, json.as_bytes())
+        .with_context(|| format!("cannot write the report {}", p.display()))
 }

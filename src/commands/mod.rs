@@ -6,6 +6,7 @@ pub mod audit;
 pub mod awards;
 pub mod bundle;
 pub mod chair;
+pub mod demo;
 pub mod eligibility;
 pub mod form;
 pub mod ingest;

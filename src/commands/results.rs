@@ -1,9 +1,8 @@
 //! `panel results <PANEL_DIR> [--db CHAIR_DB | --scores CSV] [settings] [--format F] [-o FILE]`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_decimal::Decimal;
 
 use super::args;
@@ -169,39 +168,11 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
     Ok((rep, notes))
 }
 
-/// Writes `bytes` to `path` atomically (temporary file + rename). A path that
-/// exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is
-/// written in place: renaming over it would replace the device.
+/// Writes `bytes` to `path` with [`crate::atomic_file`] as an ordinary document (`0644`); a
+/// path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
+/// in place: renaming over it would replace the device.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(bytes))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        return Ok(());
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".panel-results-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        // A results file is an ordinary document (the temporary file is private).
-        use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::atomic_file::store(path, bytes, crate::atomic_file::Options::DOCUMENT)?;
     Ok(())
 }
 

@@ -92,17 +92,20 @@ pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
         rows_csv(apps, &crit_ids, &extra, &mut out);
         return out;
     }
-    // A large ranking: both halves at once, then joined (each row stands on its own).
-    let (first, second) = apps.split_at(apps.len() / 2);
-    let mut rest = Vec::new();
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| rows_csv(second, &crit_ids, &extra, &mut rest));
-        rows_csv(first, &crit_ids, &extra, &mut out);
-        if let Err(e) = other.join() {
-            std::panic::resume_unwind(e);
-        }
-    });
-    out.extend_from_slice(&rest);
+    // A large ranking: blocks of rows on rayon's threads, joined in order (each row stands
+    // on its own).
+    use rayon::prelude::*;
+    let blocks: Vec<Vec<u8>> = apps
+        .par_chunks(1_000)
+        .map(|block| {
+            let mut part = Vec::new();
+            rows_csv(block, &crit_ids, &extra, &mut part);
+            part
+        })
+        .collect();
+    for part in blocks {
+        out.extend_from_slice(&part);
+    }
     out
 }
 

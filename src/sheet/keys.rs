@@ -98,36 +98,10 @@ pub fn keygen(
     Ok((public, secret, true))
 }
 
-#[cfg(unix)]
+/// The secret key file: owner-only (`0600`), stored atomically, never into a device.
 fn write_secret(path: &Path, text: &str) -> Result<(), SheetError> {
-    use std::io::Write;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".panel-key-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io_err("cannot write secret key", path))
-}
-
-#[cfg(not(unix))]
-fn write_secret(path: &Path, text: &str) -> Result<(), SheetError> {
-    write_atomic(path, text.as_bytes())
+    crate::atomic_file::store(path, text.as_bytes(), crate::atomic_file::Options::PRIVATE)
+        .map_err(|e| io_err("cannot write secret key", path)(e.source))
 }
 
 /// The signing key of `expert` in `dir`, `None` when there is no key file.

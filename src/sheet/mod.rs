@@ -21,8 +21,6 @@ mod reopen;
 mod verify;
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -507,39 +505,25 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SheetErro
     std::fs::read(path).map_err(io_err("cannot read", path))
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync,
-/// rename over `path`, fsync of the directory. Readers see the old or the new file, whole.
-/// A path that exists and is not a regular file (`/dev/null`, a FIFO) is written in place:
-/// renaming over it would replace the device.
+/// Writes `bytes` to `path` with [`crate::atomic_file`] (owner-only; a device or FIFO is
+/// written in place), creating its directory first.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SheetError> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(bytes))
-            .map_err(io_err("cannot write", path));
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io_err("cannot create directory", dir))?;
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(io_err("cannot create directory", &dir))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".panel-tmp-")
-        .tempfile_in(&dir)
-        .map_err(io_err("cannot create a temporary file in", &dir))?;
-    tmp.write_all(bytes)
-        .map_err(io_err("cannot write temporary file for", path))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(io_err("cannot sync temporary file for", path))?;
-    tmp.persist(path)
-        .map_err(|e| io_err("cannot rename temporary file onto", path)(e.error))?;
-    // Make the rename durable; some file systems refuse to open a directory, which is fine.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::atomic_file::store(
+        path,
+        bytes,
+        crate::atomic_file::Options {
+            access: crate::atomic_file::Access::Owner,
+            special: crate::atomic_file::Special::WriteInPlace,
+        },
+    )
+    .map_err(|e| SheetError::Io {
+        action: e.action,
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// Default database path: the user's data directory / `<panel_id>-<role, ':' → '-'>`.
