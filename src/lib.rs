@@ -8,6 +8,7 @@
 //! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
 //! - [`atomic_file`]: storing a file atomically (temporary file, fsync, rename, directory fsync);
+//! - [`scores`]: the scores CSV read (for `import` and `results --scores`);
 //! - [`sheet`]: score sheets, signatures and merge;
 //! - [`decisions`]: the chair's recorded decisions (manual gates, award grades);
 //! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
@@ -27,6 +28,7 @@ pub mod office;
 pub mod panel;
 pub mod pii;
 pub mod rubric;
+pub mod scores;
 pub mod sheet;
 pub mod store;
 pub mod synth;

@@ -18,13 +18,11 @@
 
 mod awards_out;
 pub mod awards_source;
-pub(crate) mod csv_lines;
 mod csv_out;
 mod docx_out;
 pub mod forms;
 mod json;
 mod md;
-mod scores_csv;
 pub mod source;
 mod xlsx;
 
@@ -37,16 +35,16 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::{AppResult, Results, Settings};
 use crate::rubric::Rubric;
-use crate::sheet::CsvProblem;
+use crate::scores::{CsvProblem, ReadError};
 use crate::store::{AuditRecord, StoreError};
 
+pub use crate::scores::Detail;
 pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx};
 pub use awards_source::{build_awards, AwardsReport};
 pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
 pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
-pub use scores_csv::{read_scores_csv, CsvScores, Detail};
 pub use source::{
     build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for,
     settings_for_track, Overrides,
@@ -81,6 +79,19 @@ pub enum ExportError {
     Store { path: PathBuf, error: StoreError },
     #[error("{0}")]
     Usage(String),
+}
+
+impl From<ReadError> for ExportError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Csv { file, problems } => ExportError::Csv { file, problems },
+            ReadError::Io { path, source } => ExportError::Io {
+                action: "cannot read",
+                path,
+                source,
+            },
+        }
+    }
 }
 
 /// Output formats of `panel results`.

@@ -7,7 +7,8 @@
 //! computed suggestion, every other item needs a row. A rule item whose value departs from
 //! its suggestion needs the row's `comment` as the written reason.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -15,17 +16,11 @@ use serde_json::json;
 
 use super::merge::{Change, ExpertState};
 use super::verify::check_value;
-use super::{dec_text, read_limited, sha256_hex, store_err, PanelView, SheetError};
-use crate::rubric::value_check;
+use super::{dec_text, io_err, store_err, PanelView, SheetError};
+use crate::rubric::{value_check, Item};
+pub use crate::scores::CsvProblem;
+use crate::scores::{Problems, Row, RowReader, MAX_PROBLEMS};
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
-
-/// One problem of a CSV file, 1-based line (the header is line 1) and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvProblem {
-    pub line: u64,
-    pub column: usize,
-    pub message: String,
-}
 
 /// One valid row.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,118 +52,102 @@ pub struct ImportReport {
     pub chair_seq: Option<u64>,
 }
 
-const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
-const MAX_PROBLEMS: usize = 50;
+/// Strings ↔ dense indices, in first-seen order.
+#[derive(Default)]
+struct Names {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+}
 
-/// Parses and validates a CSV file's bytes against the panel. Returns every valid row, or
-/// all problems found (up to 50), each with its line and column.
-pub fn parse_csv(
-    view: &PanelView,
+impl Names {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_owned());
+        self.index.insert(s.to_owned(), i);
+        i
+    }
+}
+
+/// A valid row, compact (hundreds of thousands of them are held until every row is
+/// checked): its pair and item by index.
+struct Compact {
+    line: u64,
+    /// Index in [`Parsed::pairs`].
+    pair: u32,
+    /// Index in [`Parsed::items`].
+    item: u32,
+    value: Decimal,
+    comment: Option<Box<str>>,
+}
+
+/// Every valid row of a file, checked against the panel.
+struct Parsed<'v> {
+    experts: Names,
+    apps: Names,
+    /// (expert, application) indices of each pair, in first-seen order.
+    pairs: Vec<(u32, u32)>,
+    /// The rubric's items, in its order.
+    items: Vec<&'v Item>,
+    rows: Vec<Compact>,
+}
+
+impl Parsed<'_> {
+    fn expert(&self, pair: u32) -> &str {
+        &self.experts.names[self.pairs[pair as usize].0 as usize]
+    }
+    fn app(&self, pair: u32) -> &str {
+        &self.apps.names[self.pairs[pair as usize].1 as usize]
+    }
+    /// The pairs' indices sorted by (expert, application).
+    fn sorted_pairs(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.pairs.len() as u32).collect();
+        order.sort_by(|a, b| (self.expert(*a), self.app(*a)).cmp(&(self.expert(*b), self.app(*b))));
+        order
+    }
+}
+
+/// Reads and validates a CSV (any reader, streamed) against the panel: every valid row, or
+/// all problems found (up to 50), each with its line and column. The file's sha256 with
+/// the rows.
+fn parse_rows<'v>(
+    view: &'v PanelView,
     file: &Path,
-    bytes: &[u8],
-) -> Result<Vec<ImportRow>, SheetError> {
-    let mut problems = Vec::new();
+    input: impl Read,
+) -> Result<(Parsed<'v>, String), SheetError> {
     let fail = |problems: Vec<CsvProblem>| SheetError::Csv {
         file: file.to_path_buf(),
         problems,
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            let col_start = bytes[..at]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&bytes[col_start..at])
-                .chars()
-                .count()
-                + 1;
-            return Err(fail(vec![CsvProblem {
-                line,
-                column,
-                message: "not valid UTF-8; save the file as UTF-8 (with or without BOM)".into(),
-            }]));
-        }
-    };
-    // Records with the line each starts on (also after CRLF, blank lines and quoted
-    // line breaks); fields trimmed like the csv crate's `Trim::All`.
-    let mut records = crate::export::csv_lines::records(text.as_bytes()).into_iter();
-    let field_strs = |r: &crate::export::csv_lines::OwnedRecord| -> Vec<String> {
-        r.fields
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .collect()
-    };
-    let (header, header_len): (Vec<String>, usize) = match records.next() {
-        Some(r) => (field_strs(&r), r.len),
-        None => (Vec::new(), 0),
-    };
-    let expected = "application,expert,criterion,value[,comment]";
-    if !(4..=5).contains(&header_len) {
-        return Err(fail(vec![CsvProblem {
-            line: 1,
-            column: 1,
-            message: format!(
-                "the header has {header_len} column(s); it must be exactly {expected}"
-            ),
-        }]));
-    }
-    for (i, h) in header.iter().enumerate() {
-        if h != HEADER[i] {
-            return Err(fail(vec![CsvProblem {
-                line: 1,
-                column: i + 1,
-                message: format!(
-                    "column {} is named {h:?} but must be {:?}; the header must be exactly \
-                     {expected}",
-                    i + 1,
-                    HEADER[i]
-                ),
-            }]));
-        }
-    }
-    let ncols = header.len();
+    let mut reader = RowReader::new(input, true);
+    reader.header().map_err(|p| fail(vec![p]))?;
     let r = &view.rubric.rubric;
-    let mut rows: Vec<ImportRow> = Vec::new();
-    let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
-    for record in records {
-        if problems.len() >= MAX_PROBLEMS {
-            break;
-        }
-        let line = record.line;
-        let rec = field_strs(&record);
-        if record.extra_blank && rec.iter().all(String::is_empty) {
-            continue; // blank line
-        }
-        if record.len != ncols {
-            problems.push(CsvProblem {
-                line,
-                column: record.len.min(ncols) + 1,
-                message: format!(
-                    "{} field(s), the header has {ncols}; quote fields that contain commas",
-                    record.len
-                ),
-            });
-            continue;
-        }
-        let mut p = |column: usize, message: String| {
-            problems.push(CsvProblem {
-                line,
-                column,
-                message,
-            })
-        };
-        let get = |i: usize| rec.get(i).map_or("", String::as_str);
-        let app = get(0).to_string();
-        let expert = get(1).to_string();
-        let crit = get(2).to_string();
-        let value_text = get(3);
-        let comment = Some(get(4)).filter(|c| !c.is_empty()).map(str::to_string);
+    let items: Vec<&Item> = r.items().map(|(_, _, it)| it).collect();
+    let mut item_index: HashMap<&str, u32> = HashMap::new();
+    for (i, it) in items.iter().enumerate() {
+        item_index.entry(it.id.as_str()).or_insert(i as u32);
+    }
+    let mut parsed = Parsed {
+        experts: Names::default(),
+        apps: Names::default(),
+        pairs: Vec::new(),
+        items,
+        rows: Vec::new(),
+    };
+    let mut pair_index: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut seen: HashMap<(u32, u32), u64> = HashMap::new();
+    let mut problems = Problems::default();
+    reader.rows(&mut problems, |row: &Row<'_>, problems: &mut Problems| {
+        let line = row.line;
+        let mut p = |column: usize, message: String| problems.push(line, column, message);
+        let app = row.application();
+        let expert = row.expert();
+        let crit = row.criterion();
+        let comment = Some(row.comment()).filter(|c| !c.is_empty());
         let mut ok = true;
-        let info = view.apps.get(&app);
+        let info = view.apps.get(app);
         if info.is_none() {
             ok = false;
             p(
@@ -180,7 +159,7 @@ pub fn parse_csv(
                 ),
             );
         }
-        if view.expert(&expert).is_none() {
+        if view.expert(expert).is_none() {
             ok = false;
             p(
                 2,
@@ -191,10 +170,13 @@ pub fn parse_csv(
                 ),
             );
         }
-        let item = match r.item(&crit) {
-            Some((_, _, it)) => Some(it),
-            None => match r.criterion(&crit) {
-                Some(k) if k.items.len() == 1 => k.items.first(),
+        let item: Option<u32> = match item_index.get(crit) {
+            Some(&i) => Some(i),
+            None => match r.criterion(crit) {
+                Some(k) if k.items.len() == 1 => k
+                    .items
+                    .first()
+                    .and_then(|it| item_index.get(it.id.as_str()).copied()),
                 Some(k) => {
                     ok = false;
                     p(
@@ -224,9 +206,10 @@ pub fn parse_csv(
                 }
             },
         };
+        let item_ref = item.map(|i| parsed.items[i as usize]);
         // The written form here, range, decimal places and step in `check_value`: the one
         // value check (`rubric::value_check`).
-        let value = match value_check::parse_score(value_text).and_then(|v| match item {
+        let value = match value_check::parse_score(row.value()).and_then(|v| match item_ref {
             Some(it) => value_check::check_places(v, it.max(), it.step()).map(|()| v),
             None => Ok(v),
         }) {
@@ -237,11 +220,11 @@ pub fn parse_csv(
                 None
             }
         };
-        if let (Some(info), Some(item), Some(value)) = (info, item, value) {
+        if let (Some(info), Some(item), Some(value)) = (info, item_ref, value) {
             if let Err((_, m)) = check_value(
                 item,
                 value,
-                comment.as_deref(),
+                comment,
                 info.suggestions.get(&item.id).copied(),
             ) {
                 ok = false;
@@ -253,69 +236,102 @@ pub fn parse_csv(
             }
         }
         if let (true, Some(item), Some(value)) = (ok, item, value) {
-            let key = (expert.clone(), app.clone(), item.id.clone());
-            if let Some(first) = seen.get(&key) {
+            let key = (parsed.experts.intern(expert), parsed.apps.intern(app));
+            let next = parsed.pairs.len() as u32;
+            let pair = *pair_index.entry(key).or_insert(next);
+            if pair == next {
+                parsed.pairs.push(key);
+            }
+            if let Some(first) = seen.get(&(pair, item)) {
                 p(
                     3,
                     format!(
                         "item {} of {app} for {expert} is already given at line {first}; \
                          keep one row",
-                        item.id
+                        parsed.items[item as usize].id
                     ),
                 );
-                continue;
+                return;
             }
-            seen.insert(key, line);
-            rows.push(ImportRow {
+            seen.insert((pair, item), line);
+            parsed.rows.push(Compact {
                 line,
-                application: app,
-                expert,
-                item: item.id.clone(),
+                pair,
+                item,
                 value,
-                comment,
+                comment: comment.map(Into::into),
             });
         }
+    });
+    drop(seen);
+    // Completeness of every (expert, application) pair, in (expert, application) order.
+    let mut first_line = vec![u64::MAX; parsed.pairs.len()];
+    let nitems = parsed.items.len();
+    let mut given = vec![false; parsed.pairs.len() * nitems];
+    for row in &parsed.rows {
+        let p = row.pair as usize;
+        first_line[p] = first_line[p].min(row.line);
+        given[p * nitems + row.item as usize] = true;
     }
-    // Completeness of every (expert, application) pair.
-    let mut first_line: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let mut given: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for row in &rows {
-        let k = (row.expert.clone(), row.application.clone());
-        first_line.entry(k.clone()).or_insert(row.line);
-        given.entry(k).or_default().insert(row.item.clone());
-    }
-    for ((expert, app), items) in &given {
+    for pair in parsed.sorted_pairs() {
+        let (expert, app) = (parsed.expert(pair), parsed.app(pair));
         let sugg = view.apps.get(app).map(|i| &i.suggestions);
-        let missing: Vec<&str> = r
-            .items()
-            .map(|(_, _, it)| it.id.as_str())
-            .filter(|id| !items.contains(*id) && !sugg.is_some_and(|s| s.contains_key(*id)))
+        let has = &given[pair as usize * nitems..(pair as usize + 1) * nitems];
+        let given_ids: std::collections::HashSet<&str> = parsed
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| has[*i])
+            .map(|(_, it)| it.id.as_str())
+            .collect();
+        let missing: Vec<&str> = parsed
+            .items
+            .iter()
+            .map(|it| it.id.as_str())
+            .filter(|id| !given_ids.contains(id) && !sugg.is_some_and(|s| s.contains_key(*id)))
             .collect();
         if !missing.is_empty() && problems.len() < MAX_PROBLEMS {
-            problems.push(CsvProblem {
-                line: first_line[&(expert.clone(), app.clone())],
-                column: 3,
-                message: format!(
+            problems.push(
+                first_line[pair as usize],
+                3,
+                format!(
                     "application {app} for expert {expert} lacks items {} (rows from this \
                      line on); add a row for each",
                     missing.join(", ")
                 ),
-            });
+            );
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(CsvProblem {
-            line: 2,
-            column: 1,
-            message: "the file has no rows below the header".into(),
-        });
+    if parsed.rows.is_empty() && problems.is_empty() {
+        problems.push(2, 1, "the file has no rows below the header".into());
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        problems.sort_by_key(|p| (p.line, p.column));
-        Err(fail(problems))
+    if !problems.is_empty() {
+        return Err(fail(problems.into_sorted()));
     }
+    let sha256 = reader.sha256().unwrap_or_default();
+    Ok((parsed, sha256))
+}
+
+/// Parses and validates a CSV file's bytes against the panel. Returns every valid row, or
+/// all problems found (up to 50), each with its line and column.
+pub fn parse_csv(
+    view: &PanelView,
+    file: &Path,
+    bytes: &[u8],
+) -> Result<Vec<ImportRow>, SheetError> {
+    let (parsed, _) = parse_rows(view, file, bytes)?;
+    Ok(parsed
+        .rows
+        .iter()
+        .map(|r| ImportRow {
+            line: r.line,
+            application: parsed.app(r.pair).to_string(),
+            expert: parsed.expert(r.pair).to_string(),
+            item: parsed.items[r.item as usize].id.clone(),
+            value: r.value,
+            comment: r.comment.as_deref().map(str::to_string),
+        })
+        .collect())
 }
 
 /// Imports a CSV file into the chair `store` in one commit (nothing when `dry_run`). With
@@ -326,46 +342,44 @@ pub fn import_csv_view(
     path: &Path,
     dry_run: bool,
 ) -> Result<ImportReport, SheetError> {
-    let bytes = read_limited(path, view.sheet_limit())?;
-    let rows = parse_csv(view, path, &bytes)?;
-    let sha256 = sha256_hex(&bytes);
-    drop(bytes);
-    // Target per (expert, app): item → (value, reason, comment).
-    type Target = BTreeMap<String, (Decimal, Option<String>, Option<String>)>;
-    let mut targets: BTreeMap<(String, String), Target> = BTreeMap::new();
-    let n_rows = rows.len();
-    // The rows are consumed (their strings move into the targets): one copy in memory.
-    for row in rows {
-        let info = &view.apps[&row.application];
-        let sugg = info.suggestions.get(&row.item).copied();
-        let is_override = sugg.is_some_and(|s| s != row.value);
-        let reason = if is_override {
-            row.comment.clone()
-        } else {
-            None
-        };
-        targets
-            .entry((row.expert, row.application))
-            .or_default()
-            .insert(row.item, (row.value, reason, row.comment));
+    // The file is read as a stream: only its valid rows, compact, are held until every
+    // row is checked.
+    let meta = std::fs::metadata(path).map_err(io_err("cannot read", path))?;
+    let limit = view.sheet_limit();
+    if meta.len() > limit {
+        return Err(SheetError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "file is {} bytes, more than the {limit} allowed for this panel; is this the \
+                 right file?",
+                meta.len()
+            ),
+        });
     }
-    let mut filled = 0;
-    for ((_, app), t) in targets.iter_mut() {
-        for (id, s) in &view.apps[app].suggestions {
-            if !t.contains_key(id) {
-                t.insert(id.clone(), (*s, None, None));
-                filled += 1;
-            }
-        }
+    let file = std::fs::File::open(path).map_err(io_err("cannot read", path))?;
+    let (parsed, sha256) = parse_rows(view, path, file.take(limit))?;
+    let n_rows = parsed.rows.len();
+    // The rows by pair, pairs in (expert, application) order.
+    let order = parsed.sorted_pairs();
+    let mut rank = vec![0u32; parsed.pairs.len()];
+    for (r, &p) in order.iter().enumerate() {
+        rank[p as usize] = r as u32;
     }
+    let mut rows = parsed.rows;
+    rows.sort_by_key(|r| (rank[r.pair as usize], r.line));
+    let names = Parsed {
+        rows: Vec::new(),
+        ..parsed
+    };
     let mut states: BTreeMap<String, ExpertState> = BTreeMap::new();
-    for (expert, _) in targets.keys() {
+    for &p in &order {
+        let expert = names.expert(p);
         if !states.contains_key(expert) {
             let st = match store.as_deref() {
                 Some(s) => ExpertState::from_store(s, expert)?,
                 None => ExpertState::default(),
             };
-            states.insert(expert.clone(), st);
+            states.insert(expert.to_string(), st);
         }
     }
     let mut store = match (dry_run, store) {
@@ -378,7 +392,11 @@ pub fn import_csv_view(
             })
         }
     };
-    let pairs: Vec<(String, String)> = targets.keys().cloned().collect();
+    let pairs: Vec<(String, String)> = order
+        .iter()
+        .map(|&p| (names.expert(p).to_string(), names.app(p).to_string()))
+        .collect();
+    let mut filled = 0;
     // Every row was checked: the pairs' operations are committed as they are built, in
     // batches of about IMPORT_BATCH_OPS (a pair's operations never split), the import's one
     // audit record in the last (see `Batches`).
@@ -391,7 +409,30 @@ pub fn import_csv_view(
             changed.push((expert.to_string(), c));
         }
     };
-    for ((expert, app), t) in targets {
+    // Target per (expert, app), built pair by pair: item → (value, reason, comment).
+    type Target = BTreeMap<String, (Decimal, Option<String>, Option<String>)>;
+    let mut rows = rows.into_iter().peekable();
+    for &p in &order {
+        let (expert, app) = (names.expert(p).to_string(), names.app(p).to_string());
+        let info = &view.apps[&app];
+        let mut t = Target::new();
+        while let Some(row) = rows.next_if(|r| r.pair == p) {
+            let item = names.items[row.item as usize].id.clone();
+            let sugg = info.suggestions.get(&item).copied();
+            let comment = row.comment.map(String::from);
+            let reason = if sugg.is_some_and(|s| s != row.value) {
+                comment.clone()
+            } else {
+                None
+            };
+            t.insert(item, (row.value, reason, comment));
+        }
+        for (id, s) in &info.suggestions {
+            if !t.contains_key(id) {
+                t.insert(id.clone(), (*s, None, None));
+                filled += 1;
+            }
+        }
         let mut ops = Vec::new();
         let st = &states[&expert];
         let held: Vec<&(String, String)> = st.scores.keys().filter(|(a, _)| *a == app).collect();
@@ -531,8 +572,11 @@ pub fn import_csv(
 pub const AUDIT_CHANGES_MAX: usize = 2_000;
 
 /// Operations per commit of an import (a pair's operations are never split): bounded
-/// memory and journal lines for imports of hundreds of thousands of rows.
-pub const IMPORT_BATCH_OPS: usize = 20_000;
+/// memory and journal lines for imports of hundreds of thousands of rows. Measured on
+/// 443,190 rows (docs/benchmarks.md): 20,000 per commit peaked at 393 MB, 5,000 at about
+/// 270 MB, 2,000 at about 250 MB (sled holds less while applying a smaller batch) in about
+/// the same time.
+pub const IMPORT_BATCH_OPS: usize = 2_000;
 
 /// The batches of an import: a pair's operations are added whole; when the batch would
 /// exceed its size it is committed first. Every row was checked before the first commit, so

@@ -1,0 +1,1077 @@
+//! `panel results --scores`: the rows of a scores CSV ([`super::read`]) into a
+//! [`ScoreTable`].
+//!
+//! A row names a criterion (its value is the criterion's) or an item (items are combined
+//! per (application, expert) with [`crate::rubric::combine`]; rule items without a row take
+//! the application's suggestions). Values pass the one value check
+//! ([`crate::rubric::value_check`]). Ids are interned in first-seen order.
+//!
+//! Large files are read in parts at once: the file is read in windows of whole lines; a
+//! window without a quote is cut at line ends into parts that [`rayon`] reads in parallel
+//! (each with its own [`RowReader`] and its own ids), merged in file order ([`Merger`]). From
+//! the first window that holds a quote on (a quoted field may hold a line break), the rest
+//! of the file is read by one [`RowReader`]. Both give the same rows, lines and problems.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::Path;
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use super::read::{Problems, Row, RowReader, MAX_LINE, MAX_PROBLEMS, UTF8_MESSAGE};
+use super::rubric_index::{pair_criteria, FnvBuild, RubricIndex, Target};
+use super::{CsvProblem, ReadError};
+use crate::aggregate::table::{pack_or_keep, pack_small, Cell};
+use crate::aggregate::ScoreTable;
+use crate::rubric::Rubric;
+
+/// Bytes of a window of the file (whole lines: more when a line is longer).
+const WINDOW: usize = 8 << 20;
+/// Bytes of a part read by one task (whole lines).
+const PART: usize = 1 << 20;
+
+/// Which (application, expert) details a CSV read keeps (they cost memory at scale).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    None,
+    /// Every pair (XLSX).
+    All,
+    /// The pairs of one expert (that expert's 评分表).
+    Expert(String),
+}
+
+impl Detail {
+    fn keeps(&self, expert: &str) -> bool {
+        match self {
+            Detail::None => false,
+            Detail::All => true,
+            Detail::Expert(e) => e == expert,
+        }
+    }
+}
+
+/// Scores read from a raw-score CSV.
+pub struct CsvScores {
+    pub table: ScoreTable,
+    pub rows: u64,
+    /// sha256 of the bytes read, when asked for.
+    pub sha256: Option<String>,
+    /// Expert ids named by the file (sorted).
+    pub experts: Vec<String>,
+    /// Notes per application.
+    pub notes: BTreeMap<String, Vec<String>>,
+    /// (application, expert) → criterion values, when asked for.
+    pub pairs: BTreeMap<(String, String), BTreeMap<String, Decimal>>,
+}
+
+/// A plain decimal (`4.5`, `-1`, `10`): digits with at most one dot inside; no exponent,
+/// no comma, no sign other than a leading `-`. The reference of the packed parsers' tests;
+/// rows are checked by `rubric::value_check` (which also refuses `08` and `-0`).
+#[cfg(test)]
+pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
+    let bad = || {
+        let text = String::from_utf8_lossy(b);
+        if b.contains(&b',') {
+            format!("value {text:?} uses a comma; write decimals with a dot, e.g. \"4.5\"")
+        } else {
+            format!("value {text:?} is not a number; write a plain decimal such as \"4.5\"")
+        }
+    };
+    let (neg, body) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if body.is_empty() || body[0] == b'.' || body[body.len() - 1] == b'.' {
+        return Err(bad());
+    }
+    let mut mant: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut dot = false;
+    let mut digits = 0u32;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 18 {
+                    // Too long for the fast path: exact parse.
+                    return std::str::from_utf8(b)
+                        .ok()
+                        .and_then(|s| Decimal::from_str_exact(s).ok())
+                        .ok_or_else(bad);
+                }
+                mant = mant * 10 + i64::from(c - b'0');
+                if dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return Err(bad()),
+        }
+    }
+    Ok(Decimal::new(if neg { -mant } else { mant }, scale))
+}
+
+/// [`parse_value`]'s usual case (digits, one dot inside, a leading `-`, a value that packs
+/// into a [`ScoreTable`] row) without building an error: the packed value and its decimal
+/// places, `None` for anything else.
+#[inline]
+fn parse_packed(b: &[u8]) -> Option<(u32, u32)> {
+    let (v, scale, end) = packed_prefix(b)?;
+    (end == b.len()).then_some((v, scale))
+}
+
+/// The value [`parse_packed`] takes at the start of `b`, up to the first byte that is
+/// neither a digit nor the value's one dot: the packed value, its decimal places and where
+/// it ended. `None` when that value is not one `parse_packed` takes.
+#[inline]
+fn packed_prefix(b: &[u8]) -> Option<(u32, u32, usize)> {
+    let neg = b.first() == Some(&b'-');
+    let start = usize::from(neg);
+    let mut mant: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut dot = false;
+    let mut j = start;
+    while let Some(&c) = b.get(j) {
+        match c {
+            b'0'..=b'9' => {
+                mant = mant * 10 + i64::from(c - b'0');
+                scale += u32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => break,
+        }
+        j += 1;
+        if j - start > 12 {
+            return None;
+        }
+    }
+    let body = &b[start..j];
+    if body.is_empty()
+        || body[0] == b'.'
+        || body[body.len() - 1] == b'.'
+        || (neg && mant == 0)
+        || (body.len() > 1 && body[0] == b'0' && body[1] != b'.')
+    {
+        // (a negative zero and a leading zero are refused by the checked path)
+        return None;
+    }
+    Some((pack_small(if neg { -mant } else { mant }, scale)?, scale, j))
+}
+
+/// Equality of short byte strings (ids of a few bytes) without a call to `memcmp`.
+#[inline]
+fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Byte strings ↔ dense indices (first-seen order), with a one-entry cache for sorted input.
+#[derive(Default)]
+struct Ids {
+    map: HashMap<Box<[u8]>, u32, FnvBuild>,
+    names: Vec<String>,
+    last: Option<u32>,
+}
+
+impl Ids {
+    /// The index of `s`; `None` when `s` is not a valid id (not printable or not trimmed;
+    /// checked only for new ids, the checked path reports it).
+    #[inline]
+    fn intern(&mut self, s: &str) -> Option<u32> {
+        match self.last {
+            // Rows come sorted: mostly the same id as the row before.
+            Some(l) if eq_short(self.names[l as usize].as_bytes(), s.as_bytes()) => Some(l),
+            _ => self.intern_new(s),
+        }
+    }
+
+    #[inline(never)]
+    fn intern_new(&mut self, s: &str) -> Option<u32> {
+        let id = match self.map.get(s.as_bytes()) {
+            Some(&id) => id,
+            None => {
+                if crate::rubric::value_check::check_id("id", s).is_err() {
+                    return None;
+                }
+                let id = self.names.len() as u32;
+                self.names.push(s.to_owned());
+                self.map.insert(s.as_bytes().into(), id);
+                id
+            }
+        };
+        self.last = Some(id);
+        Some(id)
+    }
+}
+
+/// An item row, with the part's own indices and line.
+struct LocalItem {
+    app: u32,
+    expert: u32,
+    item: u32,
+    value: Decimal,
+    line: u64,
+}
+
+/// What one part of the file (or the whole file) holds, with its own ids.
+#[derive(Default)]
+struct Part {
+    apps: Ids,
+    experts: Ids,
+    /// Criterion rows in runs of one pair: (application, expert, first cell).
+    runs: Vec<(u32, u32, u32)>,
+    /// Criterion rows: the rubric criterion and the packed value (see [`ScoreTable`]).
+    cells: Vec<Cell>,
+    /// The values that do not pack.
+    big: Vec<Decimal>,
+    /// The most decimal places among the criterion rows' values.
+    max_scale: u32,
+    items: Vec<LocalItem>,
+    /// (application, expert) of the rows, each time it changes (criterion and item rows).
+    pairs: Vec<(u32, u32)>,
+    last_pair: Option<(u32, u32)>,
+    problems: Problems,
+    /// Data rows (not blank).
+    data_rows: u64,
+}
+
+impl Part {
+    /// Notes the pair of the next row; a new run of criterion rows starts when `crit` and
+    /// the pair changed.
+    #[inline]
+    fn pair(&mut self, a: u32, e: u32, crit: bool) {
+        if self.last_pair != Some((a, e)) {
+            self.last_pair = Some((a, e));
+            self.pairs.push((a, e));
+        }
+        if crit && self.runs.last().is_none_or(|r| (r.0, r.1) != (a, e)) {
+            self.runs.push((a, e, self.cells.len() as u32));
+        }
+    }
+
+    /// A valid criterion row whose value is packed (`scale`: its decimal places).
+    #[inline]
+    fn accept_packed(&mut self, a: u32, e: u32, crit: u32, v: u32, scale: u32) {
+        self.pair(a, e, true);
+        self.max_scale = self.max_scale.max(scale);
+        self.cells.push(Cell { crit, v });
+    }
+
+    /// A valid row of application `a`, expert `e` (this part's indices) at `line`.
+    fn accept(&mut self, a: u32, e: u32, target: Target, value: Decimal, line: u64) {
+        match target {
+            Target::Criterion(crit) => {
+                let v = pack_or_keep(value, &mut self.big);
+                self.accept_packed(a, e, crit, v, value.scale());
+            }
+            Target::Item(item) => {
+                self.pair(a, e, false);
+                self.items.push(LocalItem {
+                    app: a,
+                    expert: e,
+                    item,
+                    value,
+                    line,
+                });
+            }
+        }
+    }
+}
+
+impl Part {
+    /// Empty, keeping the buffers' capacity (parts are reused: no fresh memory for every
+    /// part of a large file).
+    fn clear(&mut self) {
+        self.apps.map.clear();
+        self.apps.names.clear();
+        self.apps.last = None;
+        self.experts.map.clear();
+        self.experts.names.clear();
+        self.experts.last = None;
+        self.runs.clear();
+        self.cells.clear();
+        self.big.clear();
+        self.max_scale = 0;
+        self.items.clear();
+        self.pairs.clear();
+        self.last_pair = None;
+        self.problems = Problems::default();
+        self.data_rows = 0;
+    }
+}
+
+/// The row checks of `results --scores`.
+struct RowParser<'a> {
+    ix: &'a RubricIndex<'a>,
+    /// The position in `ix.lookup_keys` of the last criterion/item id.
+    last_key: usize,
+    part: Part,
+}
+
+impl<'a> RowParser<'a> {
+    fn new(ix: &'a RubricIndex<'a>, part: Part) -> Self {
+        RowParser {
+            ix,
+            last_key: usize::MAX - 1,
+            part,
+        }
+    }
+
+    /// Reads every row of `reader` into `part` (empty; `bytes`: about how many it holds).
+    fn read<R: Read>(
+        ix: &'a RubricIndex<'a>,
+        reader: &mut RowReader<R>,
+        bytes: usize,
+        part: Part,
+    ) -> Part {
+        let mut p = RowParser::new(ix, part);
+        // About 19 bytes a row: room for the rows at once.
+        p.part.cells.reserve(bytes / 16);
+        let mut problems = Problems::default();
+        reader.rows(&mut problems, |row, problems| p.row(row, problems));
+        p.part.problems = problems;
+        p.part.data_rows = reader.data_rows();
+        p.part
+    }
+
+    /// The criterion or item `id` names: the key after the last one first (rows usually
+    /// list a pair's criteria in the rubric's order), then a lookup.
+    #[inline]
+    fn target(&mut self, id: &[u8]) -> Option<Target> {
+        let keys = &self.ix.lookup_keys;
+        for p in [self.last_key.wrapping_add(1), 0] {
+            if let Some((k, t)) = keys.get(p) {
+                if eq_short(k, id) {
+                    self.last_key = p;
+                    return Some(*t);
+                }
+            }
+        }
+        let p = *self.ix.lookup.get(id)? as usize;
+        self.last_key = p;
+        Some(keys[p].1)
+    }
+
+    /// One row: the usual good row in few steps, anything else with every check.
+    #[inline]
+    fn row(&mut self, row: &Row<'_>, problems: &mut Problems) {
+        if !self.good_row(row) {
+            self.row_checked(row, problems);
+        }
+    }
+
+    /// The usual row, all good, in few steps: `false` (and nothing done) when anything is
+    /// off, for [`RowParser::row_checked`] to report.
+    #[inline]
+    fn good_row(&mut self, row: &Row<'_>) -> bool {
+        let (app, expert) = (row.application(), row.expert());
+        if app.is_empty() || expert.is_empty() {
+            return false;
+        }
+        // Item rows need their line ("already given at line …"): the checked path.
+        let Some(Target::Criterion(crit)) = self.target(row.criterion().as_bytes()) else {
+            return false;
+        };
+        let Some((v, scale)) = parse_packed(row.value().as_bytes()) else {
+            return false;
+        };
+        if !self.ix.crit_packed_ok(crit, v, scale) {
+            return false;
+        }
+        let part = &mut self.part;
+        let (Some(a), Some(e)) = (part.apps.intern(app), part.experts.intern(expert)) else {
+            return false;
+        };
+        part.accept_packed(a, e, crit, v, scale);
+        true
+    }
+
+    /// Every check, with problems.
+    #[inline(never)]
+    fn row_checked(&mut self, row: &Row<'_>, problems: &mut Problems) {
+        let line = row.line;
+        let (app, expert, id, value) = (
+            row.application(),
+            row.expert(),
+            row.criterion(),
+            row.value(),
+        );
+        let mut ok = true;
+        for (column, what, id) in [(1, "application", app), (2, "expert", expert)] {
+            if let Err(m) = crate::rubric::value_check::check_id(what, id) {
+                ok = false;
+                problems.push(line, column, m);
+            }
+        }
+        let target = self.target(id.as_bytes());
+        if target.is_none() {
+            ok = false;
+            let m = format!(
+                "rubric {} has no criterion or item {id:?}",
+                self.ix.rubric.id,
+            );
+            problems.push(line, 3, m);
+        }
+        // The one value check (`rubric::value_check`): form, then range, decimal places
+        // and step of the item or criterion the row names.
+        let value = match crate::rubric::value_check::parse_score(value) {
+            Ok(v) => Some(v),
+            Err(p) => {
+                ok = false;
+                problems.push(line, 4, p.message);
+                None
+            }
+        };
+        if let (Some(t), Some(v)) = (target, value) {
+            if let Err(m) = self.ix.check_target_value(t, v) {
+                ok = false;
+                problems.push(line, 4, m);
+            }
+        }
+        if let (true, Some(target), Some(value)) = (ok, target, value) {
+            let part = &mut self.part;
+            let a = part.apps.intern(app);
+            let e = part.experts.intern(expert);
+            let (Some(a), Some(e)) = (a, e) else {
+                let column = if a.is_none() { 1 } else { 2 };
+                problems.push(line, column, UTF8_MESSAGE.into());
+                return;
+            };
+            part.accept(a, e, target, value, line);
+        }
+    }
+}
+
+/// An item row with file-wide application and expert, and line.
+struct ItemRow {
+    pair: (u32, u32),
+    item: u32,
+    value: Decimal,
+    line: u64,
+}
+
+/// The blocks merged in file order: file-wide ids, the score table, item rows, problems.
+struct Merger {
+    apps: Ids,
+    experts: Ids,
+    /// File (application, expert) of the rows, each time it changes: the pairs'
+    /// first-seen order, for item rows.
+    pair_log: Vec<(u32, u32)>,
+    /// The table: its criteria are the rubric's, in the rubric's order (so a rubric
+    /// criterion's index is its table index).
+    table: ScoreTable,
+    /// The table's index of each file application / expert (`u32::MAX`: not yet): only
+    /// criterion rows enter the table.
+    table_apps: Vec<u32>,
+    table_experts: Vec<u32>,
+    items: Vec<ItemRow>,
+    problems: Problems,
+    rows: u64,
+}
+
+impl Merger {
+    fn new(ix: &RubricIndex<'_>, rows_hint: usize) -> Self {
+        // Untouched capacity costs no resident memory; a regrowth would copy it all.
+        let mut table = ScoreTable::with_capacity(rows_hint.min(1 << 28));
+        for (c, id) in ix.crit_ids.iter().enumerate() {
+            let tc = table.criterion_index(id);
+            debug_assert_eq!(tc as usize, c);
+        }
+        Merger {
+            apps: Ids::default(),
+            experts: Ids::default(),
+            pair_log: Vec::new(),
+            table,
+            table_apps: Vec::new(),
+            table_experts: Vec::new(),
+            items: Vec::new(),
+            problems: Problems::default(),
+            rows: 0,
+        }
+    }
+
+    /// Adds the next part of the file.
+    /// Adds the next part of the file, and empties it.
+    fn merge(&mut self, part: &mut Part) {
+        self.problems.extend(std::mem::take(&mut part.problems));
+        self.rows += part.data_rows;
+        // Part ids → file ids (already checked).
+        let amap: Vec<u32> = part
+            .apps
+            .names
+            .iter()
+            .map(|n| self.apps.intern(n).unwrap_or(u32::MAX))
+            .collect();
+        let emap: Vec<u32> = part
+            .experts
+            .names
+            .iter()
+            .map(|n| self.experts.intern(n).unwrap_or(u32::MAX))
+            .collect();
+        self.table_apps.resize(self.apps.names.len(), u32::MAX);
+        self.table_experts
+            .resize(self.experts.names.len(), u32::MAX);
+        self.pair_log.extend(
+            part.pairs
+                .iter()
+                .map(|&(a, e)| (amap[a as usize], emap[e as usize])),
+        );
+        for (ri, &(a, e, start)) in part.runs.iter().enumerate() {
+            let fa = amap[a as usize] as usize;
+            let fe = emap[e as usize] as usize;
+            let mut ta = self.table_apps[fa];
+            if ta == u32::MAX {
+                ta = self.table.app_index(&self.apps.names[fa]);
+                self.table_apps[fa] = ta;
+            }
+            let mut te = self.table_experts[fe];
+            if te == u32::MAX {
+                te = self.table.expert_index(&self.experts.names[fe]);
+                self.table_experts[fe] = te;
+            }
+            let end = part
+                .runs
+                .get(ri + 1)
+                .map_or(part.cells.len(), |r| r.2 as usize);
+            let cells = &part.cells[start as usize..end];
+            self.table
+                .push_cells(ta, te, cells, &part.big, part.max_scale);
+        }
+        for it in part.items.drain(..) {
+            self.items.push(ItemRow {
+                pair: (amap[it.app as usize], emap[it.expert as usize]),
+                item: it.item,
+                value: it.value,
+                line: it.line,
+            });
+        }
+    }
+}
+
+/// Appends bytes of `file` to `buf` until it holds `want` bytes or the file ends; `true` at
+/// the end of the file.
+fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    while buf.len() < want {
+        let old = buf.len();
+        buf.resize(want, 0);
+        match file.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(old + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// `body` (whole lines, its first on line `line`) cut at line ends into parts of about
+/// [`PART`] bytes: (start, end, first line) each, and the line breaks in `body`.
+fn cut_parts(body: &[u8], line: u64, part: usize) -> (Vec<(usize, usize, u64)>, u64) {
+    let mut parts = Vec::new();
+    let (mut from, mut line) = (0, line);
+    let mut newlines = 0;
+    while from < body.len() {
+        let mut to = (from + part).min(body.len());
+        if to < body.len() {
+            // After the next line break; never a part starting with a byte order mark (the
+            // `csv` crate would drop it).
+            to = match memchr::memchr(b'\n', &body[to..]) {
+                Some(p) => to + p + 1,
+                None => body.len(),
+            };
+            while to < body.len() && body[to..].starts_with(b"\xEF\xBB\xBF") {
+                to = memchr::memchr(b'\n', &body[to..]).map_or(body.len(), |p| to + p + 1);
+            }
+        }
+        let n = memchr::memchr_iter(b'\n', &body[from..to]).count() as u64;
+        parts.push((from, to, line));
+        line += n;
+        newlines += n;
+        from = to;
+    }
+    (parts, newlines)
+}
+
+/// Reads the file at `path`: its header, then its rows, merged in file order (see the
+/// module's documentation); the sha256 of its bytes when `hash`.
+/// `sizes`: the window and part sizes; `None` reads the whole file with one reader.
+fn read_file(
+    path: &Path,
+    ix: &RubricIndex<'_>,
+    hash: bool,
+    sizes: Option<(usize, usize)>,
+) -> Result<(Merger, Option<String>), ReadError> {
+    let (window_size, part_size) = sizes.unwrap_or((0, 0));
+    let io_err = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let csv_err = |p: CsvProblem| ReadError::Csv {
+        file: path.to_path_buf(),
+        problems: vec![p],
+    };
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut merger = Merger::new(ix, (size / 12) as usize);
+    let mut window = Vec::new();
+    let eof = match fill(&mut file, &mut window, window_size) {
+        Ok(eof) => eof,
+        Err(e) => return Err(csv_err(super::read::read_problem(1, &e))),
+    };
+    // The header from the first window, when it holds the whole header and no quote.
+    let mut head = RowReader::new(&window[..], false);
+    let simple = sizes.is_some()
+        && memchr::memchr(b'"', &window).is_none()
+        && head.header().is_ok()
+        && (eof || head.consumed() < window.len() as u64);
+    if !simple {
+        // One reader for the whole file.
+        let mut reader = RowReader::new(std::io::Cursor::new(window).chain(file), hash);
+        reader.header().map_err(csv_err)?;
+        merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
+        return Ok((merger, reader.sha256()));
+    }
+    let ncols = head.header_columns();
+    let start = head.consumed() as usize;
+    let mut line = 1 + memchr::memchr_iter(b'\n', &window[..start]).count() as u64;
+    let mut hasher = hash.then(Sha256::new);
+    if let Some(h) = hasher.as_mut() {
+        h.update(&window[..start]);
+    }
+    window.drain(..start);
+    let mut eof = eof;
+    // Parts read but not yet merged: merged while the next window's parts are read.
+    let mut pending: Vec<Part> = Vec::new();
+    // The next window's buffer (two buffers in turn: no fresh memory for every window).
+    let mut spare: Vec<u8> = Vec::new();
+    // Parts merged and emptied, for the next window.
+    let mut spare_parts: Vec<Part> = Vec::new();
+    loop {
+        let end = if eof {
+            window.len()
+        } else {
+            memchr::memrchr(b'\n', &window).map_or(0, |p| p + 1)
+        };
+        if memchr::memchr(b'"', &window).is_some() || (end == 0 && window.len() > MAX_LINE) {
+            // A quote (a quoted field may hold a line break) or a runaway line: one reader
+            // for the rest of the file.
+            for mut part in pending.drain(..) {
+                merger.merge(&mut part);
+            }
+            let rest = std::io::Cursor::new(window).chain(file);
+            let mut reader = RowReader::part(rest, line, ncols, hasher);
+            merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
+            return Ok((merger, reader.sha256()));
+        }
+        let (body, tail) = window.split_at(end);
+        let (parts, newlines) = cut_parts(body, line, part_size);
+        let mut fresh: Vec<Part> =
+            spare_parts.split_off(spare_parts.len().saturating_sub(parts.len()));
+        fresh.resize_with(parts.len(), Part::default);
+        // The window's parts at once; meanwhile the previous window's parts are merged,
+        // this window hashed and the next one read.
+        let (parts, next) = rayon::join(
+            || {
+                parts
+                    .par_iter()
+                    .zip(fresh)
+                    .map(|(&(from, to, first), part)| {
+                        let mut reader = RowReader::part(&body[from..to], first, ncols, None);
+                        RowParser::read(ix, &mut reader, to - from, part)
+                    })
+                    .collect::<Vec<Part>>()
+            },
+            || {
+                for mut part in pending.drain(..) {
+                    merger.merge(&mut part);
+                    part.clear();
+                    spare_parts.push(part);
+                }
+                if let Some(h) = hasher.as_mut() {
+                    h.update(body);
+                }
+                if eof || merger.problems.full() {
+                    return Ok((Vec::new(), true));
+                }
+                let mut next = std::mem::take(&mut spare);
+                next.clear();
+                next.extend_from_slice(tail);
+                let want = next.len() + window_size;
+                fill(&mut file, &mut next, want).map(|eof| (next, eof))
+            },
+        );
+        pending = parts;
+        line += newlines;
+        match next {
+            Ok((next, next_eof)) => {
+                if eof || merger.problems.full() {
+                    break;
+                }
+                spare = std::mem::replace(&mut window, next);
+                eof = next_eof;
+            }
+            Err(e) => {
+                for mut part in pending.drain(..) {
+                    merger.merge(&mut part);
+                }
+                merger
+                    .problems
+                    .push_problem(super::read::read_problem(line, &e));
+                return Ok((merger, None));
+            }
+        }
+    }
+    for mut part in pending {
+        merger.merge(&mut part);
+    }
+    Ok((merger, hasher.map(|h| hex::encode(h.finalize()))))
+}
+
+/// Reads a raw-score CSV (`application,expert,criterion,value[,comment]`, UTF-8 with or
+/// without BOM). `criterion` names a criterion id (the value is the criterion's) or an item
+/// id (items are combined per (application, expert) with [`crate::rubric::combine`]; rule
+/// items without a row take `suggestions`). The comment column is ignored. Problems (up to
+/// 50) are reported with line and column.
+pub fn read_scores_csv(
+    path: &Path,
+    rubric: &Rubric,
+    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
+    detail: &Detail,
+    hash: bool,
+) -> Result<CsvScores, ReadError> {
+    let ix = RubricIndex::new(rubric);
+    let (m, sha256) = read_file(path, &ix, hash, Some((WINDOW, PART)))?;
+    finish_read(path, &ix, m, sha256, suggestions, detail)
+}
+
+/// Item rows combined into criterion values, the checks that need the whole file, details.
+fn finish_read(
+    path: &Path,
+    ix: &RubricIndex<'_>,
+    mut m: Merger,
+    sha256: Option<String>,
+    suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
+    detail: &Detail,
+) -> Result<CsvScores, ReadError> {
+    let nc = ix.crit_ids.len();
+    let words = nc.div_ceil(64).max(1);
+    let mut problems = std::mem::take(&mut m.problems);
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if !m.items.is_empty() {
+        // Pairs in first-seen order (of all rows), item rows by pair.
+        let mut pair_index: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        let mut pair_keys: Vec<(u32, u32)> = Vec::new();
+        for &key in &m.pair_log {
+            let next = pair_keys.len() as u32;
+            if *pair_index.entry(key).or_insert(next) == next {
+                pair_keys.push(key);
+            }
+        }
+        // Per pair with item rows: the criteria its criterion rows gave.
+        let mut bits = vec![0u64; pair_keys.len() * words];
+        let mut by_table: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        for it in &m.items {
+            let (fa, fe) = it.pair;
+            let (ta, te) = (m.table_apps[fa as usize], m.table_experts[fe as usize]);
+            if ta != u32::MAX && te != u32::MAX {
+                by_table.insert((ta, te), pair_index[&it.pair]);
+            }
+        }
+        if !by_table.is_empty() {
+            for (ri, run) in m.table.runs.iter().enumerate() {
+                if let Some(&p) = by_table.get(&(run.app, run.expert)) {
+                    // Table criteria are the rubric's, in its order.
+                    for cell in m.table.run_cells(ri) {
+                        let c = cell.crit as usize;
+                        bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
+                    }
+                }
+            }
+        }
+        let mut item_rows: Vec<(u32, ItemRow)> = std::mem::take(&mut m.items)
+            .into_iter()
+            .map(|r| (pair_index[&r.pair], r))
+            .collect();
+        item_rows.sort_by_key(|(p, r)| (*p, r.item, r.line));
+        let mut i = 0;
+        while i < item_rows.len() && problems.len() < MAX_PROBLEMS {
+            let p = item_rows[i].0;
+            let (a, e) = pair_keys[p as usize];
+            let app = m.apps.names[a as usize].clone();
+            let expert = m.experts.names[e as usize].clone();
+            let mut j = i;
+            let mut given: BTreeMap<String, Decimal> = BTreeMap::new();
+            while j < item_rows.len() && item_rows[j].0 == p {
+                let r = &item_rows[j].1;
+                if j > i && item_rows[j - 1].1.item == r.item {
+                    problems.push(
+                        r.line,
+                        3,
+                        format!(
+                            "item {} of {app} for {expert} is already given at line {}; keep \
+                             one row",
+                            ix.items[r.item as usize].id,
+                            item_rows[j - 1].1.line
+                        ),
+                    );
+                }
+                given.insert(ix.items[r.item as usize].id.clone(), r.value);
+                j += 1;
+            }
+            let pb = &bits[p as usize * words..(p as usize + 1) * words];
+            let mut pair_notes = Vec::new();
+            let values = pair_criteria(
+                ix,
+                &given,
+                suggestions.get(&app),
+                &|c| pb[c / 64] & (1u64 << (c % 64)) != 0,
+                &format!("expert {expert}"),
+                &mut pair_notes,
+            );
+            if !pair_notes.is_empty() {
+                notes.entry(app.clone()).or_default().extend(pair_notes);
+            }
+            for (c, v) in values {
+                m.table.push(&app, &expert, ix.crit_ids[c], v);
+            }
+            i = j;
+        }
+    }
+    if m.rows == 0 && problems.is_empty() {
+        problems.push(2, 1, "the file has no rows below the header".into());
+    }
+    if !problems.is_empty() {
+        let mut problems = problems.into_sorted();
+        problems.truncate(MAX_PROBLEMS);
+        return Err(ReadError::Csv {
+            file: path.to_path_buf(),
+            problems,
+        });
+    }
+    let mut pairs = BTreeMap::new();
+    if *detail != Detail::None {
+        let t = &m.table;
+        // Rows come in runs of one pair: one lookup per run.
+        for (ri, run) in t.runs.iter().enumerate() {
+            let expert = &t.experts.names[run.expert as usize];
+            if !detail.keeps(expert) {
+                continue;
+            }
+            let values = t
+                .run_cells(ri)
+                .iter()
+                .map(|c| (t.criteria.names[c.crit as usize].clone(), t.value(c.v)));
+            let key = (t.apps.names[run.app as usize].clone(), expert.clone());
+            match pairs.entry(key) {
+                // Built at once (a later value of the same criterion wins, as with insert).
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(values.collect::<BTreeMap<String, Decimal>>());
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    o.get_mut().extend(values);
+                }
+            }
+        }
+    }
+    let mut experts = std::mem::take(&mut m.experts.names);
+    experts.sort();
+    Ok(CsvScores {
+        table: m.table,
+        rows: m.rows,
+        sha256,
+        experts,
+        notes,
+        pairs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_values() {
+        assert_eq!(parse_value(b"4.5").unwrap(), d("4.5"));
+        assert_eq!(parse_value(b"10").unwrap(), d("10"));
+        assert_eq!(parse_value(b"-0.25").unwrap(), d("-0.25"));
+        assert_eq!(parse_value(b"0.10").unwrap().to_string(), "0.10");
+        assert_eq!(
+            parse_value(b"12345678901234567890.5").unwrap(),
+            d("12345678901234567890.5")
+        );
+        for bad in [
+            &b""[..],
+            b".5",
+            b"5.",
+            b"1e3",
+            b"4,5",
+            b"+4",
+            b"1.2.3",
+            b"--1",
+            b"x",
+        ] {
+            assert!(
+                parse_value(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(parse_value(b"4,5").unwrap_err().contains("comma"));
+    }
+
+    #[test]
+    fn packed_values_are_the_plain_ones_that_pack() {
+        for (text, want) in [
+            ("5", Some(0)),
+            ("2.5", Some(1)),
+            ("-1.25", Some(2)),
+            ("0.1", Some(1)),
+            ("05", None),
+            ("-0", None),
+            (".5", None),
+            ("5.", None),
+            ("1.2.3", None),
+            ("", None),
+            ("0000000000005", None),
+        ] {
+            assert_eq!(parse_packed(text.as_bytes()).map(|p| p.1), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn details_keep_the_last_value_of_a_repeated_criterion() {
+        let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
+            .unwrap()
+            .rubric;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.csv");
+        let rows = "application,expert,criterion,value\nT1,E01,A1,5\nT1,E01,A2,3\nT1,E01,A1,6\n\
+                    T1,E02,A1,1\nT1,E01,A2,4\n";
+        std::fs::write(&path, rows).unwrap();
+        let c = read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All, true).unwrap();
+        let e01 = &c.pairs[&("T1".to_string(), "E01".to_string())];
+        assert_eq!(e01["A1"], d("6"));
+        assert_eq!(e01["A2"], d("4"));
+        assert_eq!(c.pairs.len(), 2);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The outcome of a read, comparable: the table, counts, notes, details, or the
+        /// problems.
+        fn outcome(r: Result<CsvScores, ReadError>) -> String {
+            match r {
+                Ok(c) => format!(
+                    "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}",
+                    c.table,
+                    c.rows,
+                    c.sha256.as_deref().unwrap_or("-"),
+                    c.experts,
+                    c.notes,
+                    c.pairs
+                ),
+                Err(e) => format!("{e:?}"),
+            }
+        }
+
+        fn read_with(
+            path: &Path,
+            rubric: &Rubric,
+            sizes: Option<(usize, usize)>,
+            detail: &Detail,
+        ) -> Result<CsvScores, ReadError> {
+            let ix = RubricIndex::new(rubric);
+            let (m, sha) = read_file(path, &ix, true, sizes)?;
+            finish_read(path, &ix, m, sha, &BTreeMap::new(), detail)
+        }
+
+        fn line() -> impl Strategy<Value = String> {
+            let app = prop::sample::select(vec!["T1", "T2", " T3 ", "T\u{4e2d}", "", "T1"]);
+            let expert = prop::sample::select(vec!["E01", "E02", "E03 ", "", "E01"]);
+            let crit = prop::sample::select(vec![
+                "A1", "A2", "B1", "B2", "C1", "A1.1", "A1.2", "B1.1", "Q9", "A1",
+            ]);
+            let value = prop::sample::select(vec!["1", "2.5", "10", "0", "-1", "x", "4,5", "3.25"]);
+            prop_oneof![
+                8 => (app, expert, crit, value, any::<bool>()).prop_map(|(a, e, c, v, cm)| {
+                    if cm { format!("{a},{e},{c},{v},note") } else { format!("{a},{e},{c},{v},") }
+                }),
+                1 => Just(String::new()),
+                1 => Just(",,,,".to_string()),
+                1 => Just("T1,E01,A1".to_string()),
+                1 => Just("T1,E01,A1,1,,extra".to_string()),
+                1 => Just("T1,E01,A1,1,\"a\nquoted, comment\"".to_string()),
+            ]
+        }
+
+        /// Parts that stop at the problem limit: the problems reported are still the
+        /// file's first 50, at their own lines, as one reader reports them.
+        #[test]
+        fn parts_at_the_problem_limit_report_the_first_fifty() {
+            let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
+                .unwrap()
+                .rubric;
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("s.csv");
+            let mut text = String::from("application,expert,criterion,value\n");
+            for i in 0..400 {
+                let v = if i % 3 == 0 { "x" } else { "1" };
+                text.push_str(&format!("T{},E01,A1,{v}\n", i % 7));
+            }
+            std::fs::write(&path, &text).unwrap();
+            let one = outcome(read_with(&path, &rubric, None, &Detail::None));
+            assert!(one.contains("line: 149, column: 4"), "{one}");
+            for part in [40, 200, 1000, 3000] {
+                let parts = outcome(read_with(
+                    &path,
+                    &rubric,
+                    Some((part * 3, part)),
+                    &Detail::None,
+                ));
+                assert_eq!(parts, one, "part {part}");
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(96))]
+            /// Windows, parts and the merge give what one reader gives.
+            #[test]
+            fn parts_match_one_reader(
+                lines in prop::collection::vec(line(), 0..120),
+                crlf in any::<bool>(),
+                part in 1usize..300,
+                window in 1usize..1000,
+                all in any::<bool>(),
+            ) {
+                let rubric = crate::rubric::embedded("park-ip-trusteeship-2024").unwrap().rubric;
+                let tmp = tempfile::tempdir().unwrap();
+                let path = tmp.path().join("s.csv");
+                let eol = if crlf { "\r\n" } else { "\n" };
+                let mut text = format!("application,expert,criterion,value,comment{eol}");
+                for l in &lines {
+                    text.push_str(l);
+                    text.push_str(eol);
+                }
+                std::fs::write(&path, &text).unwrap();
+                let detail = if all { Detail::All } else { Detail::Expert("E02".into()) };
+                let one = outcome(read_with(&path, &rubric, None, &detail));
+                let parts = outcome(read_with(&path, &rubric, Some((window, part)), &detail));
+                prop_assert_eq!(parts, one);
+            }
+        }
+    }
+}
