@@ -353,7 +353,7 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
     let a = &rubric.aggregation;
     // The same parsers `panel results` uses, so a rubric that passes check
     // always yields valid settings.
-    use crate::aggregate::{By, Method, Rounding};
+    use super::aggregation::{By, Method, Rounding};
     use std::str::FromStr;
     if let Err(e) = Method::from_str(&a.method) {
         ctx.err("aggregation.method", format!("unknown method: {e}"));

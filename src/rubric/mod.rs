@@ -1,6 +1,7 @@
 //! Rubrics: the rules a panel applies, loaded from JSON files in `rubrics/`,
 //! validated, and evaluated exactly (decimal arithmetic, caps in order).
 
+pub mod aggregation;
 pub mod check;
 pub mod eval;
 pub mod model;

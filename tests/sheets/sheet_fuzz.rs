@@ -63,7 +63,7 @@ proptest! {
     }
 
     #[test]
-    fn csv_lines_never_panic(
+    fn scores_csv_reader_never_panics(
         rows in proptest::collection::vec(
             (
                 prop_oneof![Just("T24-001".to_string()), "[A-Z0-9-]{0,8}"],
