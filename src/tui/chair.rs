@@ -15,9 +15,9 @@ use crossterm::event::KeyEvent;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::app::{EditKind, Level, Note, Overlay};
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
+use super::overlay::{EditKind, Level, Note, Overlay};
 use super::text;
 use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};

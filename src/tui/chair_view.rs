@@ -11,7 +11,7 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{Level, Overlay};
+use super::overlay::{Level, Overlay};
 use super::chair::{
     flag_marks, funding_text, short_code, ChairApp, DKind, DLine, View, GRID_CELL, GRID_LABEL,
 };

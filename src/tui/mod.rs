@@ -6,6 +6,7 @@
 //! - [`chair`], [`chair_view`]: the chair's screen (ranking, details, progress, experts);
 //! - [`demo`]: the chair screen in the terminal loop and `panel demo`'s pair of screens;
 //! - [`layout`]: pane geometry shared by views and `update`;
+//! - [`overlay`]: the overlay stack's entries and the status note, shared by both screens;
 //! - [`view`]: widgets that only read the state;
 //! - [`term`]: the terminal loop, restored on every exit path;
 //! - [`i18n`]: interface strings (Chinese, English); [`text`]: display width.
@@ -18,6 +19,7 @@ pub mod demo;
 pub mod i18n;
 pub mod keys;
 pub mod layout;
+pub mod overlay;
 pub mod term;
 pub mod text;
 pub mod textbox;
