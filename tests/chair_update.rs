@@ -139,7 +139,7 @@ fn details_matrix_navigation_and_back() {
     let mut app = demo.app(Lang::En, 100, 40);
     feed(&mut app, "j j j enter");
     assert_eq!(app.view, View::Detail);
-    assert_eq!(app.detail.as_deref(), Some("T24-010"));
+    assert_eq!(app.detail().code(), Some("T24-010"));
     let lines = app.detail_lines();
     let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
     let all = text.join("\n");
@@ -151,12 +151,12 @@ fn details_matrix_navigation_and_back() {
     assert!(all.contains("E03 B1.1: 工作内容与往年"), "{all}");
     // the expert rows are selectable
     feed(&mut app, "j j");
-    assert_eq!(app.experts()[app.detail_expert].id, "E03");
+    assert_eq!(app.experts()[app.detail().expert()].id, "E03");
     // next application, previous, back to the ranking where we were
     feed(&mut app, "]");
-    assert_eq!(app.detail.as_deref(), Some("T24-007"));
+    assert_eq!(app.detail().code(), Some("T24-007"));
     feed(&mut app, "[ [");
-    assert_eq!(app.detail.as_deref(), Some("T24-005"));
+    assert_eq!(app.detail().code(), Some("T24-005"));
     feed(&mut app, "esc");
     assert_eq!(app.view, View::Ranking);
     assert_eq!(app.selected().unwrap().id, "T24-005");

@@ -11,12 +11,10 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::overlay::{Level, Overlay};
-use super::chair::{
-    flag_marks, funding_text, short_code, ChairApp, DKind, DLine, View, GRID_CELL, GRID_LABEL,
-};
+use super::chair::{flag_marks, funding_text, short_code, ChairApp, View, GRID_CELL, GRID_LABEL};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
+use super::overlay::{Level, Overlay};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
 use super::view::{draw_bar, draw_overlay, editor_geometry, list_title, set, Theme};
 use crate::aggregate::AppResult;
@@ -58,9 +56,9 @@ impl Widget for ChairScreen<'_> {
         let body = Rect::new(0, 2, w, h - 4);
         match app.view {
             View::Ranking => ranking(app, body, buf, th),
-            View::Detail => document(app, &app.detail_lines(), app.detail_scroll, body, buf, th),
+            View::Detail => app.detail().draw(app, body, buf, th),
             View::Progress => progress(app, body, buf, th),
-            View::Experts => document(app, &app.expert_lines(), app.experts_scroll, body, buf, th),
+            View::Experts => app.experts_view().draw(app, body, buf, th),
         }
         status_line(app, Rect::new(0, h - 2, w, 1), buf, th);
         draw_bar(bar_items(app), Rect::new(0, h - 1, w, 1), buf, th);
@@ -75,7 +73,7 @@ fn title_bar(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     let tabs: Vec<String> = [View::Ranking, View::Progress, View::Experts]
         .iter()
         .map(|v| {
-            let on = *v == app.view || (app.view == View::Detail && *v == app.back);
+            let on = *v == app.view || (app.view == View::Detail && *v == app.detail().back());
             if on {
                 format!("[{}]", v.name(app.lang))
             } else {
@@ -84,7 +82,7 @@ fn title_bar(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         })
         .collect();
     let left = format!(" panel · {} · {} ", c.chair, app.panel.config.title);
-    let right = match (&app.view, &app.detail) {
+    let right = match (&app.view, app.detail().code()) {
         (View::Detail, Some(code)) => format!(" {} › {code} ", tabs.join(" ")),
         _ => format!(" {} ", tabs.join(" ")),
     };
@@ -445,53 +443,6 @@ fn ranking(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     }
 }
 
-fn dline_style(l: &DLine, app: &ChairApp, th: Theme) -> Style {
-    match l.kind {
-        DKind::Heading => th.heading(),
-        DKind::Header => th.heading().add_modifier(Modifier::UNDERLINED),
-        DKind::Warn => th.warn(),
-        DKind::Dim => th.dim(),
-        DKind::Text => Style::new(),
-        DKind::Panel => Style::new().add_modifier(Modifier::BOLD),
-        DKind::Row(i) if app.view == View::Detail && i == app.detail_expert => th.selected(true),
-        DKind::Row(_) => Style::new(),
-    }
-}
-
-/// A scrollable document (details, experts). When it does not fit, its last row is kept for
-/// the position mark (`▲3 ▼12 4–21/36`, right-aligned), so the mark never covers text.
-fn document(app: &ChairApp, lines: &[DLine], scroll: usize, r: Rect, buf: &mut Buffer, th: Theme) {
-    let rows = r.height as usize;
-    let over = lines.len() > rows && rows > 1;
-    let h = if over { rows - 1 } else { rows };
-    let s = scroll.min(lines.len().saturating_sub(h));
-    for (k, l) in lines.iter().skip(s).take(h).enumerate() {
-        let style = dline_style(l, app, th);
-        let lead = match l.kind {
-            DKind::Row(i) if app.view == View::Detail && i == app.detail_expert => "▶",
-            _ => " ",
-        };
-        let text = if matches!(l.kind, DKind::Row(_) | DKind::Panel | DKind::Header) {
-            pad_right(&format!("{lead}{}", l.text), r.width as usize)
-        } else {
-            format!("{lead}{}", l.text)
-        };
-        set(buf, r.x, r.y + k as u16, &text, r.width, style);
-    }
-    if over {
-        let more = super::view::more_hint(s, h, lines.len()).unwrap_or_default();
-        let pos = format!(
-            "{} {}–{}/{} ",
-            more.trim_end(),
-            s + 1,
-            (s + h).min(lines.len()),
-            lines.len()
-        );
-        let pos = pad_left(&pos, r.width as usize);
-        set(buf, r.x, r.bottom() - 1, &pos, r.width, th.key());
-    }
-}
-
 fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     let c = app.lang.c();
     let zh = app.lang.is_zh();
@@ -707,7 +658,7 @@ fn status_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
                     .unwrap_or_default(),
                 View::Detail => app
                     .experts()
-                    .get(app.detail_expert)
+                    .get(app.detail().expert())
                     .map(|e| format!(" ▶ {} {}", e.id, e.name))
                     .unwrap_or_default(),
                 _ => String::new(),

@@ -31,7 +31,6 @@ pub enum EditKind {
     Find,
 }
 
-
 /// What a confirmation overlay confirms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
@@ -79,4 +78,3 @@ pub struct Note {
     pub level: Level,
     pub text: String,
 }
-

@@ -7,6 +7,10 @@
 //! (through [`sheet::merge_sheet_view`]); the results shown are recomputed from it with the
 //! export module's adapter ([`export::build_from_store`]) after every change.
 
+mod detail;
+mod doc;
+mod experts;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -18,20 +22,23 @@ use super::action::Action;
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::overlay::{EditKind, Level, Note, Overlay};
-use super::text;
 use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::{self, Format, Overrides, Report};
 use crate::panel::Panel;
-use crate::rubric::num::show;
 use crate::sheet::{self, MergeKind, PanelView};
-use crate::store::{AppStatus, Store, OPINION_ITEM};
+use crate::store::{AppStatus, Store};
+
+pub use detail::Detail;
+pub use doc::{flag_marks, funding_text, short_code, DKind, DLine};
+pub use experts::Experts;
 
 /// The chair screen's views.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {
+    #[default]
     Ranking,
-    /// One application (the code is [`ChairApp::detail`]).
+    /// One application (the code is [`Detail::code`]).
     Detail,
     Progress,
     Experts,
@@ -117,24 +124,18 @@ pub struct ChairApp {
     pub method: Method,
     pub by: By,
     pub view: View,
-    /// Where Esc from the application details goes back to.
-    pub back: View,
     /// Selected row of the ranking (index into `shown.results.applications`).
     pub sel: usize,
     /// First visible row of the ranking (rows include the cut line).
     pub scroll: usize,
-    /// The application shown in the details.
-    pub detail: Option<String>,
-    /// Selected expert row of the details (index into [`ChairApp::experts`]).
-    pub detail_expert: usize,
-    /// First visible line of the details.
-    pub detail_scroll: usize,
+    /// The application details (one application's matrix).
+    detail: Detail,
     /// Selected cell of the progress grid: (expert index, application index).
     pub grid: (usize, usize),
     /// First visible application column of the grid.
     pub grid_scroll: usize,
-    /// First visible line of the experts view.
-    pub experts_scroll: usize,
+    /// The experts view (lean and distributions).
+    experts_view: Experts,
     pub search: Option<String>,
     pub overlays: Vec<Overlay>,
     pub note: Option<Note>,
@@ -190,15 +191,12 @@ impl ChairApp {
             store,
             db: db.to_path_buf(),
             view: View::Ranking,
-            back: View::Ranking,
             sel: 0,
             scroll: 0,
-            detail: None,
-            detail_expert: 0,
-            detail_scroll: 0,
+            detail: Detail::default(),
             grid: (0, 0),
             grid_scroll: 0,
-            experts_scroll: 0,
+            experts_view: Experts::default(),
             search: None,
             overlays: Vec::new(),
             note: None,
@@ -223,6 +221,16 @@ impl ChairApp {
     /// The chair database (read only).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The application details' state.
+    pub fn detail(&self) -> &Detail {
+        &self.detail
+    }
+
+    /// The experts view's state.
+    pub(crate) fn experts_view(&self) -> &Experts {
+        &self.experts_view
     }
 
     /// Experts in the matrix and the grid: the roster, then experts only the scores name.
@@ -504,9 +512,6 @@ impl ChairApp {
         }
         self.scroll = self.scroll.min(rows.len().saturating_sub(h));
         let ne = self.experts().len();
-        if ne > 0 && self.detail_expert >= ne {
-            self.detail_expert = ne - 1;
-        }
         let na = self.panel.bundles.len();
         if ne > 0 && self.grid.0 >= ne {
             self.grid.0 = ne - 1;
@@ -521,15 +526,12 @@ impl ChairApp {
             self.grid_scroll = self.grid.1 + 1 - cols;
         }
         self.grid_scroll = self.grid_scroll.min(na.saturating_sub(cols.max(1)));
-        if self.view == View::Detail {
-            let len = self.detail_lines().len();
-            let h = self.detail_height().max(1);
-            self.detail_scroll = self.detail_scroll.min(len.saturating_sub(h));
-        }
+        let h = self.detail_height().max(1);
+        let len = (self.view == View::Detail).then(|| self.detail_lines().len());
+        self.detail.clamp(ne, len, h);
         if self.view == View::Experts {
             let len = self.expert_lines().len();
-            let h = self.detail_height().max(1);
-            self.experts_scroll = self.experts_scroll.min(len.saturating_sub(h));
+            self.experts_view.clamp(len, h);
         }
     }
 
@@ -545,15 +547,12 @@ impl ChairApp {
 
     /// The lines of the application details at the current width.
     pub fn detail_lines(&self) -> Vec<DLine> {
-        let Some(code) = self.detail.clone() else {
-            return Vec::new();
-        };
-        detail_lines(self, &code, (self.size.0 as usize).saturating_sub(2))
+        self.detail.lines(self)
     }
 
     /// The lines of the experts view at the current width.
     pub fn expert_lines(&self) -> Vec<DLine> {
-        expert_lines(self, (self.size.0 as usize).saturating_sub(2))
+        self.experts_view.lines(self)
     }
 
     /// Per expert: (application, expert total, mean of the other valid experts' totals)
@@ -578,31 +577,17 @@ impl ChairApp {
         out
     }
 
-    fn open_detail(&mut self, code: String, expert: Option<usize>, back: View) {
-        self.detail = Some(code);
-        self.back = back;
-        self.view = View::Detail;
-        self.detail_scroll = 0;
-        if let Some(e) = expert {
-            self.detail_expert = e;
-        }
-        self.keep_expert_row_visible();
+    /// Show the details of `code` (as Enter on its ranking row does).
+    pub fn open_details(&mut self, code: &str) {
+        self.open_detail(code.to_string(), None, View::Ranking);
     }
 
-    /// Scroll the details so that the selected expert's row is visible.
-    fn keep_expert_row_visible(&mut self) {
+    fn open_detail(&mut self, code: String, expert: Option<usize>, back: View) {
+        self.detail.open(code, expert, back);
+        self.view = View::Detail;
         let lines = self.detail_lines();
-        let h = self.detail_height().max(1);
-        if let Some(pos) = lines
-            .iter()
-            .position(|l| l.kind == DKind::Row(self.detail_expert))
-        {
-            if pos < self.detail_scroll {
-                self.detail_scroll = pos;
-            } else if pos >= self.detail_scroll + h {
-                self.detail_scroll = pos + 1 - h;
-            }
-        }
+        self.detail
+            .keep_row_visible(&lines, self.detail_height().max(1));
     }
 
     // -----------------------------------------------------------------------------------------
@@ -779,825 +764,6 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     tmp.persist(path)
         .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Document lines (details, experts)
-// ---------------------------------------------------------------------------------------------
-
-/// Kind of a line of the details or the experts view (for styling and selection).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DKind {
-    Heading,
-    Text,
-    Dim,
-    Warn,
-    /// The column header of the matrix.
-    Header,
-    /// The matrix row of expert `i` (index into [`ChairApp::experts`]).
-    Row(usize),
-    /// The panel's row of the matrix.
-    Panel,
-}
-
-/// One line of a document view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DLine {
-    pub text: String,
-    pub kind: DKind,
-}
-
-impl DLine {
-    fn new(text: impl Into<String>, kind: DKind) -> DLine {
-        DLine {
-            text: text.into(),
-            kind,
-        }
-    }
-}
-
-fn wrap_into(out: &mut Vec<DLine>, s: &str, w: usize, kind: DKind, indent: usize) {
-    let pad = " ".repeat(indent);
-    for l in text::wrap(s, w.saturating_sub(indent).max(10)) {
-        out.push(DLine::new(format!("{pad}{l}"), kind));
-    }
-}
-
-/// Width of a matrix cell.
-pub const MCELL: usize = 7;
-/// Width of the matrix's expert column.
-pub const MLABEL: usize = 9;
-
-/// "40" or "40←50" when the request was cut.
-pub fn funding_text(app: &ChairApp, a: &AppResult) -> String {
-    let req = app.shown.requested_wan.get(&a.id).copied();
-    match (a.funding_wan, req) {
-        (Some(f), Some(r)) if r > f => format!("{}←{}", show(f), show(r)),
-        (Some(f), _) => show(f),
-        _ => String::new(),
-    }
-}
-
-/// The flags of an application as short marks (`≠B1 !E03 =cut $ ?`).
-pub fn flag_marks(a: &AppResult) -> String {
-    let mut v = Vec::new();
-    for f in &a.flags {
-        if let Some(c) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) {
-            v.push(format!("≠{c}"));
-        } else if let Some(e) = f.strip_prefix(crate::aggregate::FLAG_OUTLIER) {
-            v.push(format!("!{e}"));
-        } else if f == crate::aggregate::FLAG_TIE_AT_CUT {
-            v.push("=cut".into());
-        } else if f == crate::aggregate::FLAG_BUDGET_EXHAUSTED {
-            v.push("$".into());
-        } else {
-            v.push(f.clone());
-        }
-    }
-    if a.eligibility == "unchecked" {
-        v.push("?".into());
-    }
-    v.join(" ")
-}
-
-fn detail_lines(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
-    let lang = app.lang;
-    let c = lang.c();
-    let zh = lang.is_zh();
-    let mut out = Vec::new();
-    let rubric = &app.panel.rubric.rubric;
-    let Some(a) = app.shown.results.app(code) else {
-        out.push(DLine::new(format!("{code}: —"), DKind::Warn));
-        return out;
-    };
-    let off = app.official.results.app(code);
-    let title = app.official.titles.get(code).cloned().unwrap_or_default();
-    out.push(DLine::new(
-        format!("{}{} {title}", if a.shortlisted { "★ " } else { "" }, a.id),
-        DKind::Heading,
-    ));
-    // status line
-    let status = lang.app_status(&a.status, app.shown.settings.threshold);
-    let rank = a.rank.map(|r| format!(" #{r}")).unwrap_or_default();
-    let mut s = format!(
-        "{}: {status}{rank} · {} {} · {}",
-        c.col_status,
-        c.col_total,
-        a.total.map(show).unwrap_or_else(|| "—".into()),
-        app.method_label(app.method, app.by)
-    );
-    if !app.is_official() {
-        if let Some(o) = off {
-            s.push_str(&format!(
-                " · {} {} ({})",
-                c.official,
-                o.total.map(show).unwrap_or_else(|| "—".into()),
-                app.method_label(app.official.settings.method, app.official.settings.by)
-            ));
-        }
-    }
-    wrap_into(&mut out, &s, w, DKind::Text, 0);
-    let mut s = format!(
-        "{} {} · {} {}",
-        c.calibrated,
-        a.calibrated_total.map(show).unwrap_or_else(|| "—".into()),
-        c.p_shortlist,
-        a.p_shortlist
-            .map(|p| format!("{:.0}%", p * 100.0))
-            .unwrap_or_else(|| "—".into())
-    );
-    let req = app.shown.requested_wan.get(code).copied();
-    let wan = |d: Option<Decimal>| {
-        d.map(|d| format!("{}{}", show(d), c.wan))
-            .unwrap_or_else(|| "—".into())
-    };
-    s.push_str(&format!(
-        " · {} {} · {} {}",
-        c.requested,
-        wan(req),
-        c.funding,
-        wan(a.funding_wan)
-    ));
-    if let (Some(r), Some(f)) = (req, a.funding_wan) {
-        if r > f {
-            // The remainder of the budget (track total), or the per-award cap.
-            let by_budget = a
-                .flags
-                .iter()
-                .any(|x| x == crate::aggregate::FLAG_BUDGET_EXHAUSTED);
-            s.push_str(match (by_budget, zh) {
-                (true, true) => "（预算余额不足，按余额核减）",
-                (true, false) => " (cut to what is left of the budget)",
-                (false, true) => "（按每项上限核减）",
-                (false, false) => " (cut to the per-award cap)",
-            });
-        }
-    }
-    wrap_into(&mut out, &s, w, DKind::Text, 0);
-    let elig = match a.eligibility.as_str() {
-        "eligible" => (if zh { "符合" } else { "eligible" }).to_string(),
-        "ineligible" => (if zh { "不符合" } else { "NOT eligible" }).to_string(),
-        _ => (if zh { "未核验" } else { "unchecked" }).to_string(),
-    };
-    let flags = flag_marks(a);
-    wrap_into(
-        &mut out,
-        &format!(
-            "{}: {elig} · {}: {}",
-            c.eligibility,
-            c.flags,
-            if flags.is_empty() { c.none } else { &flags }
-        ),
-        w,
-        if a.eligibility == "ineligible" || !a.flags.is_empty() {
-            DKind::Warn
-        } else {
-            DKind::Text
-        },
-        0,
-    );
-    for r in &a.ineligible_reasons {
-        wrap_into(
-            &mut out,
-            &format!("✗ {}: {r}", c.ineligible_reasons),
-            w,
-            DKind::Warn,
-            2,
-        );
-    }
-    // The gates a person decided (`panel eligibility`): who decided what, when and why. A
-    // failed one that is already among the reasons above is not repeated.
-    let decided: Vec<&crate::decisions::Decision> = app
-        .shown
-        .decisions
-        .iter()
-        .filter(|d| d.application == code)
-        .collect();
-    for d in &decided {
-        let crate::decisions::Decided::Gate { gate, pass } = &d.decided else {
-            continue;
-        };
-        let said = !pass
-            && a.ineligible_reasons
-                .iter()
-                .any(|r| r.starts_with(&format!("{gate} ")));
-        if said {
-            continue;
-        }
-        let text = if zh { d.describe_zh() } else { d.describe() };
-        wrap_into(
-            &mut out,
-            &format!("{} {text}", if *pass { "✓" } else { "✗" }),
-            w,
-            if *pass { DKind::Text } else { DKind::Warn },
-            2,
-        );
-    }
-    if a.eligibility == "unchecked" {
-        // The gates still open, in the call's words (a gate a person decided is not open).
-        let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
-        if let Some(b) = bundle {
-            for g in crate::rubric::check_gates(&rubric.eligibility, &b.facts) {
-                let is_decided = decided.iter().any(|d| {
-                    matches!(&d.decided, crate::decisions::Decided::Gate { gate, .. } if *gate == g.id)
-                });
-                if is_decided {
-                    continue;
-                }
-                let why = match g.outcome {
-                    "manual" => {
-                        if zh {
-                            "待人工判定".to_string()
-                        } else {
-                            "to be decided by hand".to_string()
-                        }
-                    }
-                    "unknown" => {
-                        if zh {
-                            format!("缺少 {}", g.missing_facts.join("、"))
-                        } else {
-                            format!("missing {}", g.missing_facts.join(", "))
-                        }
-                    }
-                    _ => continue,
-                };
-                wrap_into(
-                    &mut out,
-                    &format!("? {} {}（{why}）", g.id, g.text),
-                    w,
-                    DKind::Warn,
-                    2,
-                );
-            }
-        }
-    }
-    for p in app
-        .shown
-        .results
-        .provisional
-        .iter()
-        .filter(|p| p.application() == code)
-    {
-        let text = if zh { p.zh() } else { p.en() };
-        wrap_into(
-            &mut out,
-            &format!("{}: {text}", c.provisional),
-            w,
-            DKind::Warn,
-            2,
-        );
-    }
-    out.push(DLine::new("", DKind::Text));
-
-    // matrix
-    let crits: Vec<(String, Decimal)> = rubric
-        .criteria()
-        .map(|(_, k)| (k.id.clone(), k.max))
-        .collect();
-    let mut head = text::pad_right(c.col_expert, MLABEL);
-    for (id, max) in &crits {
-        let disagree = a
-            .flags
-            .iter()
-            .any(|f| f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) == Some(id.as_str()));
-        let h = format!("{}{id}/{}", if disagree { "≠" } else { "" }, show(*max));
-        head.push_str(&text::pad_left(&h, MCELL));
-    }
-    head.push_str(&text::pad_left(c.col_total, MCELL + 1));
-    out.push(DLine::new(head, DKind::Header));
-    // extremes of disagreement criteria among the valid experts
-    let valid: BTreeSet<&str> = a.expert_totals.keys().map(|s| s.as_str()).collect();
-    let mut extremes: BTreeSet<(String, String)> = BTreeSet::new();
-    for f in &a.flags {
-        let Some(cid) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) else {
-            continue;
-        };
-        let vals: Vec<(&str, Decimal)> = valid
-            .iter()
-            .filter_map(|e| {
-                app.shown
-                    .pairs
-                    .get(&(code.to_string(), e.to_string()))
-                    .and_then(|p| p.criteria.get(cid))
-                    .map(|v| (*e, *v))
-            })
-            .collect();
-        if let (Some(lo), Some(hi)) = (
-            vals.iter().map(|x| x.1).min(),
-            vals.iter().map(|x| x.1).max(),
-        ) {
-            for (e, v) in &vals {
-                if *v == lo || *v == hi {
-                    extremes.insert((e.to_string(), cid.to_string()));
-                }
-            }
-        }
-    }
-    let outliers: BTreeSet<&str> = a
-        .flags
-        .iter()
-        .filter_map(|f| f.strip_prefix(crate::aggregate::FLAG_OUTLIER))
-        .collect();
-    for (ei, e) in app.experts().iter().enumerate() {
-        let cell = app.cell(code, &e.id);
-        let mut line = text::pad_right(&format!("{} {}", cell.mark(), e.id), MLABEL);
-        let pair = app.shown.pairs.get(&(code.to_string(), e.id.clone()));
-        match cell {
-            Cell::Conflict => {
-                line.push_str(&format!(
-                    "  {}",
-                    if zh {
-                        "回避（不计入）"
-                    } else {
-                        "conflict of interest (not counted)"
-                    }
-                ));
-            }
-            Cell::Unscored if pair.is_none_or(|p| p.criteria.is_empty()) => {
-                line.push_str(&format!("  {}", if zh { "未评" } else { "not scored" }));
-            }
-            _ => {
-                for (id, _) in &crits {
-                    let v = pair.and_then(|p| p.criteria.get(id)).copied();
-                    let dropped = a
-                        .dropped
-                        .iter()
-                        .any(|d| d.expert == e.id && d.criterion.as_deref() == Some(id.as_str()));
-                    let ext = extremes.contains(&(e.id.clone(), id.clone()));
-                    let s = match v {
-                        None => "—".to_string(),
-                        Some(v) if dropped => format!("[{}]", show(v)),
-                        Some(v) => show(v),
-                    };
-                    let s = if ext {
-                        format!("{s}!")
-                    } else {
-                        format!("{s} ")
-                    };
-                    line.push_str(&text::pad_left(&s, MCELL));
-                }
-                let t = a.expert_totals.get(&e.id).copied();
-                let total_dropped = a
-                    .dropped
-                    .iter()
-                    .any(|d| d.expert == e.id && d.criterion.is_none());
-                let s = match t {
-                    Some(t) if total_dropped => format!("[{}]", show(t)),
-                    Some(t) => show(t),
-                    None if cell == Cell::Draft => {
-                        if zh {
-                            "草稿".into()
-                        } else {
-                            "draft".into()
-                        }
-                    }
-                    None => "—".into(),
-                };
-                let s = if outliers.contains(e.id.as_str()) {
-                    format!("{s}!")
-                } else {
-                    format!("{s} ")
-                };
-                line.push_str(&text::pad_left(&s, MCELL + 1));
-            }
-        }
-        out.push(DLine::new(line, DKind::Row(ei)));
-    }
-    let mut line = text::pad_right(&format!("= {}", c.panel_row), MLABEL);
-    for (id, _) in &crits {
-        let v = a.criteria.get(id).map(|v| format!("{} ", show(*v)));
-        line.push_str(&text::pad_left(&v.unwrap_or_else(|| "— ".into()), MCELL));
-    }
-    line.push_str(&text::pad_left(
-        &format!("{} ", a.total.map(show).unwrap_or_else(|| "—".into())),
-        MCELL + 1,
-    ));
-    out.push(DLine::new(line, DKind::Panel));
-    if app.by == By::Total && !a.criteria.is_empty() {
-        wrap_into(
-            &mut out,
-            if zh {
-                "（按总分汇总：指标行为各专家的算术平均，仅供参考）"
-            } else {
-                "(method of totals: the criterion row is the plain mean, for reference)"
-            },
-            w,
-            DKind::Dim,
-            0,
-        );
-    }
-    // strip of the expert totals
-    if !a.expert_totals.is_empty() {
-        let scale_max = rubric.total_max + rubric.bonus_max();
-        let label = format!("{} 0 ", c.spread);
-        let tail = format!(" {}", show(scale_max));
-        let sw = w
-            .saturating_sub(text::width(&label) + text::width(&tail))
-            .clamp(10, 60);
-        let mut strip: Vec<char> = vec!['·'; sw];
-        let pos = |v: Decimal| -> usize {
-            if scale_max <= Decimal::ZERO {
-                return 0;
-            }
-            let f = (v / scale_max * Decimal::from(sw - 1)).round();
-            usize::try_from(f.mantissa() / 10i128.pow(f.scale()))
-                .unwrap_or(0)
-                .min(sw - 1)
-        };
-        if let Some(t) = a.total {
-            strip[pos(t)] = '│';
-        }
-        for (e, t) in &a.expert_totals {
-            let ch = e.chars().last().unwrap_or('*');
-            let p = pos(*t);
-            strip[p] = if strip[p] == '·' || strip[p] == '│' {
-                ch
-            } else {
-                '*'
-            };
-        }
-        out.push(DLine::new(
-            format!("{label}{}{tail}", strip.into_iter().collect::<String>()),
-            DKind::Text,
-        ));
-        wrap_into(
-            &mut out,
-            if zh {
-                "（数字 = 专家编号末位，│ = 小组总分，* = 重叠）"
-            } else {
-                "(digit = last digit of the expert id, │ = panel total, * = overlap)"
-            },
-            w,
-            DKind::Dim,
-            0,
-        );
-    }
-    // overrides, comments, conflicts, notes
-    let ov: Vec<&OverrideRow> = app.overrides.iter().filter(|o| o.app == code).collect();
-    if !ov.is_empty() {
-        out.push(DLine::new("", DKind::Text));
-        out.push(DLine::new(format!("── {} ──", c.overrides), DKind::Heading));
-        for o in ov {
-            let sugg = o
-                .suggestion
-                .map(|s| format!(" ({} {})", c.suggestion, show(s)))
-                .unwrap_or_default();
-            let reason = o.reason.as_deref().unwrap_or("—");
-            wrap_into(
-                &mut out,
-                &format!(
-                    "R {} {} = {}{sugg}: {reason}",
-                    o.expert,
-                    o.item,
-                    show(o.value)
-                ),
-                w,
-                DKind::Text,
-                2,
-            );
-        }
-    }
-    // the experts' written opinions (专家评审意见), under the rubric's title
-    let ops: Vec<(&String, &String)> = app
-        .comments
-        .iter()
-        .filter(|((ap, _, item), _)| ap == code && item == OPINION_ITEM)
-        .map(|((_, e, _), t)| (e, t))
-        .collect();
-    if !ops.is_empty() {
-        let title = app
-            .pview
-            .rubric
-            .rubric
-            .opinion
-            .as_ref()
-            .map(|o| {
-                if app.lang.is_zh() {
-                    o.title.clone()
-                } else {
-                    o.title_en.clone()
-                }
-            })
-            .unwrap_or_else(|| c.comments.to_string());
-        out.push(DLine::new("", DKind::Text));
-        out.push(DLine::new(format!("── {title} ──"), DKind::Heading));
-        for (e, t) in ops {
-            for (i, line) in t.lines().enumerate() {
-                let s = if i == 0 {
-                    format!("✍ {e}: {line}")
-                } else {
-                    format!("  {line}")
-                };
-                wrap_into(&mut out, &s, w, DKind::Text, 2);
-            }
-        }
-    }
-    let cm: Vec<(&(String, String, String), &String)> = app
-        .comments
-        .iter()
-        .filter(|((ap, _, item), _)| ap == code && item != OPINION_ITEM)
-        .collect();
-    if !cm.is_empty() {
-        out.push(DLine::new("", DKind::Text));
-        out.push(DLine::new(format!("── {} ──", c.comments), DKind::Heading));
-        for ((_, e, item), t) in cm {
-            let at = if item.is_empty() {
-                e.clone()
-            } else {
-                format!("{e} {item}")
-            };
-            wrap_into(&mut out, &format!("✎ {at}: {t}"), w, DKind::Text, 2);
-        }
-    }
-    let cf: Vec<(&String, Option<&String>)> = app
-        .experts()
-        .iter()
-        .filter(|e| app.cell(code, &e.id) == Cell::Conflict)
-        .map(|e| (&e.id, app.reasons.get(&(code.to_string(), e.id.clone()))))
-        .collect();
-    if !cf.is_empty() {
-        out.push(DLine::new("", DKind::Text));
-        out.push(DLine::new(format!("── {} ──", c.conflicts), DKind::Heading));
-        for (e, r) in cf {
-            wrap_into(
-                &mut out,
-                &format!("✗ {e}: {}", r.map(|s| s.as_str()).unwrap_or("—")),
-                w,
-                DKind::Text,
-                2,
-            );
-        }
-    }
-    // A gate decision is shown with the eligibility above, not again among the notes.
-    let mut notes: Vec<String> = a
-        .notes
-        .iter()
-        .filter(|n| {
-            !app.shown
-                .decisions
-                .iter()
-                .any(|d| d.application == code && d.describe() == **n)
-        })
-        .cloned()
-        .collect();
-    for e in app.experts() {
-        if app.cell(code, &e.id) == Cell::Draft {
-            if let Some(r) = app.reasons.get(&(code.to_string(), e.id.clone())) {
-                notes.push(format!("{}: {r}", e.id));
-            }
-        }
-    }
-    if !notes.is_empty() {
-        out.push(DLine::new("", DKind::Text));
-        out.push(DLine::new(format!("── {} ──", c.notes), DKind::Heading));
-        for n in notes {
-            wrap_into(
-                &mut out,
-                &format!("· {}", app.lang.note(&n)),
-                w,
-                DKind::Dim,
-                2,
-            );
-        }
-    }
-    out
-}
-
-/// Sparkline levels.
-const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/// A sparkline of `values` in `bins` equal bins over `[0, max]` (a space for an empty bin).
-pub fn sparkline(values: &[Decimal], max: Decimal, bins: usize) -> String {
-    if bins == 0 || max <= Decimal::ZERO {
-        return String::new();
-    }
-    let mut counts = vec![0usize; bins];
-    for v in values {
-        let f = (*v / max * Decimal::from(bins)).floor();
-        let i = usize::try_from(f.mantissa() / 10i128.pow(f.scale())).unwrap_or(0);
-        counts[i.min(bins - 1)] += 1;
-    }
-    let top = counts.iter().copied().max().unwrap_or(0);
-    counts
-        .iter()
-        .map(|&n| {
-            if n == 0 || top == 0 {
-                ' '
-            } else {
-                SPARK[((n * 8).div_ceil(top)).clamp(1, 8) - 1]
-            }
-        })
-        .collect()
-}
-
-/// A lean bar: `half` columns on each side of `│`, ◀ for negative, ▶ for positive;
-/// `scale` points per column.
-pub fn lean_bar(lean: Decimal, scale: Decimal, half: usize) -> String {
-    let n = if scale > Decimal::ZERO {
-        let f = (lean.abs() / scale).round();
-        usize::try_from(f.mantissa() / 10i128.pow(f.scale()))
-            .unwrap_or(0)
-            .min(half)
-    } else {
-        0
-    };
-    let (l, r) = if lean < Decimal::ZERO {
-        (
-            format!("{}{}", " ".repeat(half - n), "◀".repeat(n)),
-            " ".repeat(half),
-        )
-    } else {
-        (
-            " ".repeat(half),
-            format!("{}{}", "▶".repeat(n), " ".repeat(half - n)),
-        )
-    };
-    format!("{l}│{r}")
-}
-
-fn signed(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", show(d))
-    } else if d < Decimal::ZERO {
-        format!("−{}", show(-d))
-    } else {
-        "0".into()
-    }
-}
-
-fn expert_lines(app: &ChairApp, w: usize) -> Vec<DLine> {
-    let lang = app.lang;
-    let c = lang.c();
-    let rubric = &app.panel.rubric.rubric;
-    let max = rubric.total_max + rubric.bonus_max();
-    let data = app.lean_data();
-    let mut out = Vec::new();
-    const BINS: usize = 10;
-    const HALF: usize = 8;
-    // expert, scored, mean, lean, bar, distribution, range
-    let name_w = 12usize;
-    let range_head = format!(
-        "0{}{}",
-        text::pad_left(&show(max), BINS - 1),
-        if w > 80 {
-            format!("  {}", c.range)
-        } else {
-            String::new()
-        }
-    );
-    let head = format!(
-        "{}{}{}{}  {}  {}",
-        text::pad_right(c.col_expert, name_w),
-        text::pad_left(c.scored, 7),
-        text::pad_left(c.mean_total, 11),
-        text::pad_left(if lang.is_zh() { "倾向" } else { "lean" }, 8),
-        text::pad_right("◀ │ ▶", HALF * 2 + 1),
-        range_head,
-    );
-    out.push(DLine::new(head, DKind::Header));
-    // scale of the bar: the largest |lean|, at least 5 points over the half width
-    let leans: BTreeMap<&str, Decimal> = data
-        .iter()
-        .filter_map(|(e, rows)| {
-            let d: Vec<Decimal> = rows
-                .iter()
-                .filter_map(|(_, t, m)| m.map(|m| *t - m))
-                .collect();
-            (!d.is_empty()).then(|| {
-                (
-                    e.as_str(),
-                    (d.iter().copied().sum::<Decimal>() / Decimal::from(d.len())).round_dp(1),
-                )
-            })
-        })
-        .collect();
-    let biggest = leans
-        .values()
-        .map(|d| d.abs())
-        .max()
-        .unwrap_or_default()
-        .max(Decimal::from(5));
-    let scale = biggest / Decimal::from(HALF as u64);
-    for (ei, e) in app.experts().iter().enumerate() {
-        let rows = data.get(&e.id);
-        let totals: Vec<Decimal> = rows
-            .map(|r| r.iter().map(|x| x.1).collect())
-            .unwrap_or_default();
-        let label = text::pad_right(&format!("{} {}", e.id, short_name(&e.name)), name_w);
-        if totals.is_empty() {
-            out.push(DLine::new(
-                format!("{label}{}  {}", text::pad_left("0", 7), c.no_totals),
-                DKind::Row(ei),
-            ));
-            continue;
-        }
-        let mean =
-            (totals.iter().copied().sum::<Decimal>() / Decimal::from(totals.len())).round_dp(1);
-        let lean = leans.get(e.id.as_str()).copied();
-        let lo = totals.iter().copied().min().unwrap_or_default();
-        let hi = totals.iter().copied().max().unwrap_or_default();
-        let range = if w > 80 {
-            format!("  {}–{}", show(lo), show(hi))
-        } else {
-            String::new()
-        };
-        out.push(DLine::new(
-            format!(
-                "{label}{}{}{}  {}  {}{range}",
-                text::pad_left(&totals.len().to_string(), 7),
-                text::pad_left(&show(mean), 11),
-                text::pad_left(&lean.map(signed).unwrap_or_else(|| "—".into()), 8),
-                lean.map(|l| lean_bar(l, scale, HALF))
-                    .unwrap_or_else(|| " ".repeat(HALF * 2 + 1)),
-                text::pad_right(&sparkline(&totals, max, BINS), BINS),
-            ),
-            DKind::Row(ei),
-        ));
-    }
-    // all experts together
-    let all: Vec<Decimal> = data.values().flatten().map(|x| x.1).collect();
-    if !all.is_empty() {
-        out.push(DLine::new(
-            format!(
-                "{}{}{}{}  {}  {}",
-                text::pad_right(if lang.is_zh() { "全体" } else { "all" }, name_w),
-                text::pad_left(&all.len().to_string(), 7),
-                text::pad_left(
-                    &show(
-                        (all.iter().copied().sum::<Decimal>() / Decimal::from(all.len()))
-                            .round_dp(1)
-                    ),
-                    11
-                ),
-                text::pad_left("", 8),
-                " ".repeat(HALF * 2 + 1),
-                sparkline(&all, max, BINS),
-            ),
-            DKind::Panel,
-        ));
-    }
-    out.push(DLine::new("", DKind::Text));
-    wrap_into(&mut out, c.lean_help, w, DKind::Dim, 0);
-    wrap_into(
-        &mut out,
-        &format!(
-            "{}: {} {} ({})",
-            c.distribution,
-            if lang.is_zh() { "每格" } else { "bins of" },
-            show(max / Decimal::from(BINS as u64)),
-            if lang.is_zh() {
-                "▁ 少 … █ 多"
-            } else {
-                "▁ few … █ many"
-            }
-        ),
-        w,
-        DKind::Dim,
-        0,
-    );
-    // per expert, per application: the deviations
-    out.push(DLine::new("", DKind::Text));
-    out.push(DLine::new(
-        format!(
-            "── {} ──",
-            if lang.is_zh() {
-                "各项目的偏差（专家总分 − 其他专家平均）"
-            } else {
-                "deviation per application (expert total − others' mean)"
-            }
-        ),
-        DKind::Heading,
-    ));
-    for e in app.experts() {
-        let Some(rows) = data.get(&e.id) else {
-            continue;
-        };
-        let parts: Vec<String> = rows
-            .iter()
-            .filter_map(|(a, t, m)| {
-                // a no-break space keeps the code and its value on one line
-                m.map(|m| format!("{}\u{a0}{}", short_code(a), signed((*t - m).round_dp(1))))
-            })
-            .collect();
-        wrap_into(
-            &mut out,
-            &format!("{}: {}", e.id, parts.join("  ")),
-            w,
-            DKind::Text,
-            0,
-        );
-    }
-    out
-}
-
-/// The part of a display name before a space (`专家一 Expert 1` → `专家一`).
-fn short_name(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
-}
-
-/// The last dash-separated part of a code (`T24-003` → `003`).
-pub fn short_code(code: &str) -> &str {
-    code.rsplit('-').next().unwrap_or(code)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1873,7 +1039,7 @@ fn main_update(app: &mut ChairApp, action: Action) {
         }
         Action::NextView | Action::PrevView => {
             let from = if app.view == View::Detail {
-                app.back
+                app.detail.back()
             } else {
                 app.view
             };
@@ -1942,58 +1108,14 @@ fn ranking_update(app: &mut ChairApp, action: Action) {
 }
 
 fn detail_update(app: &mut ChairApp, action: Action) {
-    let ne = app.experts().len();
-    let h = app.detail_height().max(1);
-    match action {
-        Action::Up => {
-            app.detail_expert = app.detail_expert.saturating_sub(1);
-            app.keep_expert_row_visible();
-        }
-        Action::Down => {
-            app.detail_expert = (app.detail_expert + 1).min(ne.saturating_sub(1));
-            app.keep_expert_row_visible();
-        }
-        Action::PageDown => app.detail_scroll += h.saturating_sub(1).max(1),
-        Action::PageUp => {
-            app.detail_scroll = app.detail_scroll.saturating_sub(h.saturating_sub(1).max(1))
-        }
-        Action::Top => app.detail_scroll = 0,
-        Action::Bottom => app.detail_scroll = usize::MAX / 2,
-        Action::Scroll { down, .. } => {
-            app.detail_scroll = if down {
-                app.detail_scroll + 3
-            } else {
-                app.detail_scroll.saturating_sub(3)
-            }
-        }
-        Action::Back => app.view = app.back,
-        Action::NextApp | Action::PrevApp => {
-            let rows: Vec<String> = app.rows().iter().map(|a| a.id.clone()).collect();
-            if rows.is_empty() {
-                return;
-            }
-            let cur = app
-                .detail
-                .as_ref()
-                .and_then(|c| rows.iter().position(|x| x == c))
-                .unwrap_or(0);
-            let n = rows.len();
-            let next = if action == Action::NextApp {
-                (cur + 1) % n
-            } else {
-                (cur + n - 1) % n
-            };
-            app.sel = next;
-            app.detail = Some(rows[next].clone());
-            app.detail_scroll = 0;
-        }
-        Action::Reopen => {
-            if let Some(code) = app.detail.clone() {
-                let ei = app.detail_expert;
-                app.start_reopen(&code, ei);
-            }
-        }
-        _ => {}
+    let mut d = std::mem::take(&mut app.detail);
+    let out = d.handle(action, app);
+    app.detail = d;
+    match out {
+        Some(detail::Outcome::Back) => app.view = app.detail.back(),
+        Some(detail::Outcome::Select(i)) => app.sel = i,
+        Some(detail::Outcome::Reopen { code, expert }) => app.start_reopen(&code, expert),
+        None => {}
     }
 }
 
@@ -2029,21 +1151,8 @@ fn progress_update(app: &mut ChairApp, action: Action) {
 
 fn experts_update(app: &mut ChairApp, action: Action) {
     let h = app.body_height().max(1);
-    match action {
-        Action::Up => app.experts_scroll = app.experts_scroll.saturating_sub(1),
-        Action::Down => app.experts_scroll += 1,
-        Action::PageUp => app.experts_scroll = app.experts_scroll.saturating_sub(h),
-        Action::PageDown => app.experts_scroll += h,
-        Action::Top => app.experts_scroll = 0,
-        Action::Bottom => app.experts_scroll = usize::MAX / 2,
-        Action::Scroll { down, .. } => {
-            app.experts_scroll = if down {
-                app.experts_scroll + 3
-            } else {
-                app.experts_scroll.saturating_sub(3)
-            }
-        }
-        Action::Back => app.view = View::Ranking,
-        _ => {}
+    match app.experts_view.handle(action, h) {
+        Some(experts::Outcome::Back) => app.view = View::Ranking,
+        None => {}
     }
 }
