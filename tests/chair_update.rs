@@ -130,7 +130,7 @@ fn method_switch_changes_order_and_totals_beside_the_official() {
     assert_eq!(app.selected().unwrap().id, "T24-005");
     feed(&mut app, "m");
     assert_eq!(app.selected().unwrap().id, "T24-005");
-    assert_eq!(app.sel, 3);
+    assert_eq!(app.sel(), 3);
 }
 
 #[test]
@@ -193,11 +193,11 @@ fn views_cycle_with_tab_and_find_selects() {
     feed(&mut app, "/ text:009 enter");
     assert_eq!(app.selected().unwrap().id, "T24-009");
     feed(&mut app, "/ backspace backspace backspace text:T24 enter");
-    assert_eq!(app.sel, 0, "the first match from the top");
+    assert_eq!(app.sel(), 0, "the first match from the top");
     feed(&mut app, "n n");
-    assert_eq!(app.sel, 2);
+    assert_eq!(app.sel(), 2);
     feed(&mut app, "N");
-    assert_eq!(app.sel, 1);
+    assert_eq!(app.sel(), 1);
     feed(
         &mut app,
         "/ backspace backspace backspace text:无此项 enter",
@@ -329,16 +329,16 @@ fn resize_help_and_force_quit() {
     update(&mut app, Action::Resize { w: 60, h: 16 });
     assert_eq!(app.size, (60, 16));
     feed(&mut app, "G");
-    assert_eq!(app.sel, app.rows().len() - 1);
+    assert_eq!(app.sel(), app.rows().len() - 1);
     let pos = app
         .table_rows()
         .iter()
-        .position(|r| *r == Some(app.sel))
+        .position(|r| *r == Some(app.sel()))
         .unwrap();
-    assert!(pos >= app.scroll && pos < app.scroll + app.list_height());
+    assert!(pos >= app.ranking().scroll() && pos < app.ranking().scroll() + app.list_height());
     update(&mut app, Action::Resize { w: 60, h: 16 });
     feed(&mut app, "g");
-    assert_eq!((app.sel, app.scroll), (0, 0));
+    assert_eq!((app.sel(), app.ranking().scroll()), (0, 0));
     // switch view does nothing outside the demo
     feed(&mut app, "f2");
     assert!(!app.switch_requested);

@@ -11,13 +11,12 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::chair::{flag_marks, funding_text, short_code, ChairApp, View, GRID_CELL, GRID_LABEL};
+use super::chair::{short_code, ChairApp, View, GRID_CELL, GRID_LABEL};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
 use super::overlay::{Level, Overlay};
 use super::text::{pad_left, pad_right, truncate, width, wrap};
-use super::view::{draw_bar, draw_overlay, editor_geometry, list_title, set, Theme};
-use crate::aggregate::AppResult;
+use super::view::{draw_bar, draw_overlay, editor_geometry, set, Theme};
 use crate::rubric::num::show;
 
 /// Draw the chair screen; with an editor open, the terminal cursor sits at the end of its
@@ -55,7 +54,7 @@ impl Widget for ChairScreen<'_> {
         info_line(app, Rect::new(0, 1, w, 1), buf, th);
         let body = Rect::new(0, 2, w, h - 4);
         match app.view {
-            View::Ranking => ranking(app, body, buf, th),
+            View::Ranking => app.ranking().draw(app, body, buf, th),
             View::Detail => app.detail().draw(app, body, buf, th),
             View::Progress => progress(app, body, buf, th),
             View::Experts => app.experts_view().draw(app, body, buf, th),
@@ -206,241 +205,6 @@ fn threshold_text(app: &ChairApp, c: &crate::tui::i18n::ChairText) -> String {
         }
     };
     format!("{} {} ({from})", c.threshold, show(t))
-}
-
-/// A column of the ranking table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Mark,
-    Rank,
-    Delta,
-    Code,
-    Title,
-    Total,
-    Official,
-    Calibrated,
-    P,
-    N,
-    Status,
-    Funding,
-    Flags,
-}
-
-/// The ranking's columns and their widths for a width `w`.
-fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
-    let official = app.is_official();
-    let mut cols: Vec<(Col, usize)> = vec![(Col::Mark, 1), (Col::Rank, 4)];
-    if !official {
-        cols.push((Col::Delta, 4));
-    }
-    cols.push((Col::Code, 8));
-    cols.push((Col::Title, 0));
-    cols.push((Col::Total, 6));
-    if !official {
-        cols.push((Col::Official, 6));
-    }
-    cols.extend([
-        (Col::Calibrated, 6),
-        (Col::P, 7),
-        (Col::N, 2),
-        (Col::Status, 10),
-        (Col::Funding, 6),
-        (Col::Flags, 0),
-    ]);
-    // one space between columns
-    let fixed: usize = cols.iter().map(|c| c.1).sum::<usize>() + cols.len() - 1;
-    let rest = w.saturating_sub(fixed);
-    let flags_min = 8usize;
-    // the title column takes the spare width, up to the longest title (at least 34)
-    let longest = app
-        .official
-        .titles
-        .values()
-        .map(|t| width(&list_title(t)))
-        .max()
-        .unwrap_or(0)
-        .max(34);
-    let title = rest.saturating_sub(flags_min).min(longest);
-    let (title, flags) = if title < 14 {
-        (0, rest)
-    } else {
-        (title, rest - title)
-    };
-    cols.iter_mut().for_each(|c| match c.0 {
-        Col::Title => c.1 = title,
-        Col::Flags => c.1 = flags,
-        _ => {}
-    });
-    if title == 0 {
-        cols.retain(|c| c.0 != Col::Title);
-    }
-    cols
-}
-
-fn right_aligned(c: Col) -> bool {
-    matches!(
-        c,
-        Col::Rank
-            | Col::Delta
-            | Col::Total
-            | Col::Official
-            | Col::Calibrated
-            | Col::P
-            | Col::N
-            | Col::Funding
-    )
-}
-
-fn header_text(app: &ChairApp, c: Col) -> &'static str {
-    let t = app.lang.c();
-    match c {
-        Col::Mark => "",
-        Col::Rank => t.col_rank,
-        Col::Delta => t.col_delta,
-        Col::Code => t.col_code,
-        Col::Title => t.col_title,
-        Col::Total => t.col_total,
-        Col::Official => t.col_official,
-        Col::Calibrated => t.col_calibrated,
-        Col::P => t.col_p,
-        Col::N => t.col_n,
-        Col::Status => t.col_status,
-        Col::Funding => t.col_funding,
-        Col::Flags => t.col_flags,
-    }
-}
-
-fn cell_text(app: &ChairApp, a: &AppResult, c: Col) -> String {
-    let dash = || "—".to_string();
-    match c {
-        Col::Mark => (if a.shortlisted { "★" } else { "" }).into(),
-        Col::Rank => a.rank.map(|r| r.to_string()).unwrap_or_else(dash),
-        Col::Delta => {
-            let off = app.official.results.app(&a.id).and_then(|o| o.rank);
-            match (a.rank, off) {
-                (Some(n), Some(o)) if n < o => format!("▲{}", o - n),
-                (Some(n), Some(o)) if n > o => format!("▼{}", n - o),
-                (Some(_), Some(_)) => "=".into(),
-                (Some(_), None) => "new".into(),
-                _ => String::new(),
-            }
-        }
-        Col::Code => a.id.clone(),
-        Col::Title => app
-            .official
-            .titles
-            .get(&a.id)
-            .map(|t| list_title(t))
-            .unwrap_or_default(),
-        Col::Total => a.total.map(show).unwrap_or_else(dash),
-        Col::Official => app
-            .official
-            .results
-            .app(&a.id)
-            .and_then(|o| o.total)
-            .map(show)
-            .unwrap_or_else(dash),
-        Col::Calibrated => a.calibrated_total.map(show).unwrap_or_else(dash),
-        Col::P => a
-            .p_shortlist
-            .map(|p| format!("{:.0}%", p * 100.0))
-            .unwrap_or_else(dash),
-        Col::N => a.experts.to_string(),
-        Col::Status => app.lang.app_status(&a.status, app.shown.settings.threshold),
-        Col::Funding => funding_text(app, a),
-        Col::Flags => flag_marks(a),
-    }
-}
-
-fn join_cells(cols: &[(Col, usize)], text: impl Fn(Col) -> String) -> String {
-    cols.iter()
-        .map(|(c, w)| {
-            let t = text(*c);
-            if right_aligned(*c) {
-                pad_left(&t, *w)
-            } else {
-                pad_right(&t, *w)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn ranking(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
-    let c = app.lang.c();
-    let w = r.width as usize;
-    let cols = columns(app, w.saturating_sub(1));
-    let head = format!(
-        " {}",
-        join_cells(&cols, |c| header_text(app, c).to_string())
-    );
-    set(
-        buf,
-        r.x,
-        r.y,
-        &head,
-        r.width,
-        th.heading().add_modifier(Modifier::UNDERLINED),
-    );
-    if app.rows().is_empty() {
-        set(buf, r.x + 1, r.y + 1, c.no_apps, r.width, th.dim());
-        return;
-    }
-    let rows = app.table_rows();
-    let list_h = r.height.saturating_sub(1) as usize;
-    for k in 0..list_h {
-        let Some(row) = rows.get(app.scroll + k) else {
-            break;
-        };
-        let y = r.y + 1 + k as u16;
-        match row {
-            None => {
-                let s = &app.shown.settings;
-                let zh = app.lang.is_zh();
-                let mut label = if zh {
-                    format!(
-                        " 入围线：{} {} · {} {} ",
-                        c.shortlisted,
-                        app.shown.results.shortlist().count(),
-                        c.quota,
-                        s.quota.map(|q| q.to_string()).unwrap_or_else(|| "—".into())
-                    )
-                } else {
-                    format!(
-                        " cut line: {} {} · {} {} ",
-                        app.shown.results.shortlist().count(),
-                        c.shortlisted,
-                        c.quota,
-                        s.quota.map(|q| q.to_string()).unwrap_or_else(|| "—".into())
-                    )
-                };
-                if let Some(u) = app.shown.results.budget_used_wan {
-                    label.push_str(&format!("· {} {}{} ", c.recommended, show(u), c.wan));
-                }
-                let lw = width(&label);
-                let left = 6usize.min(w.saturating_sub(lw));
-                let line = format!(
-                    "{}{label}{}",
-                    "─".repeat(left),
-                    "─".repeat(w.saturating_sub(left + lw))
-                );
-                set(buf, r.x, y, &line, r.width, th.heading());
-            }
-            Some(i) => {
-                let a = &app.rows()[*i];
-                let lead = if *i == app.sel { "▶" } else { " " };
-                let line = format!("{lead}{}", join_cells(&cols, |c| cell_text(app, a, c)));
-                let style = if *i == app.sel {
-                    th.selected(true)
-                } else if a.status == crate::aggregate::STATUS_INELIGIBLE {
-                    th.dim()
-                } else {
-                    Style::new()
-                };
-                set(buf, r.x, y, &pad_right(&line, w), r.width, style);
-            }
-        }
-    }
 }
 
 fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
@@ -701,7 +465,7 @@ pub fn bar_items(app: &ChairApp) -> Vec<(String, &'static str, Option<Action>)> 
             if a == Action::SwitchView && !app.can_switch {
                 continue;
             }
-            if a == Action::SearchNext && app.search.is_none() {
+            if a == Action::SearchNext && app.ranking().search().is_none() {
                 continue;
             }
             let ks: Vec<&str> = ks

@@ -5,9 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::ChairApp;
 use crate::aggregate::AppResult;
-use crate::rubric::num::show;
 use crate::tui::text::{self, pad_left, pad_right};
 use crate::tui::view::{self, set, Theme};
 
@@ -47,16 +45,6 @@ pub(super) fn wrap_into(out: &mut Vec<DLine>, s: &str, w: usize, kind: DKind, in
     let pad = " ".repeat(indent);
     for l in text::wrap(s, w.saturating_sub(indent).max(10)) {
         out.push(DLine::new(format!("{pad}{l}"), kind));
-    }
-}
-
-/// "40" or "40←50" when the request was cut.
-pub fn funding_text(app: &ChairApp, a: &AppResult) -> String {
-    let req = app.shown.requested_wan.get(&a.id).copied();
-    match (a.funding_wan, req) {
-        (Some(f), Some(r)) if r > f => format!("{}←{}", show(f), show(r)),
-        (Some(f), _) => show(f),
-        _ => String::new(),
     }
 }
 

@@ -10,6 +10,7 @@
 mod detail;
 mod doc;
 mod experts;
+mod ranking;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -28,10 +29,12 @@ use crate::export::{self, Format, Overrides, Report};
 use crate::panel::Panel;
 use crate::sheet::{self, MergeKind, PanelView};
 use crate::store::{AppStatus, Store};
+use ranking::Find;
 
 pub use detail::Detail;
-pub use doc::{flag_marks, funding_text, short_code, DKind, DLine};
+pub use doc::{flag_marks, short_code, DKind, DLine};
 pub use experts::Experts;
+pub use ranking::{funding_text, Ranking};
 
 /// The chair screen's views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,10 +127,8 @@ pub struct ChairApp {
     pub method: Method,
     pub by: By,
     pub view: View,
-    /// Selected row of the ranking (index into `shown.results.applications`).
-    pub sel: usize,
-    /// First visible row of the ranking (rows include the cut line).
-    pub scroll: usize,
+    /// The ranking table.
+    ranking: Ranking,
     /// The application details (one application's matrix).
     detail: Detail,
     /// Selected cell of the progress grid: (expert index, application index).
@@ -136,7 +137,6 @@ pub struct ChairApp {
     pub grid_scroll: usize,
     /// The experts view (lean and distributions).
     experts_view: Experts,
-    pub search: Option<String>,
     pub overlays: Vec<Overlay>,
     pub note: Option<Note>,
     pub size: (u16, u16),
@@ -191,13 +191,11 @@ impl ChairApp {
             store,
             db: db.to_path_buf(),
             view: View::Ranking,
-            sel: 0,
-            scroll: 0,
+            ranking: Ranking::default(),
             detail: Detail::default(),
             grid: (0, 0),
             grid_scroll: 0,
             experts_view: Experts::default(),
-            search: None,
             overlays: Vec::new(),
             note: None,
             size,
@@ -221,6 +219,16 @@ impl ChairApp {
     /// The chair database (read only).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The ranking's state.
+    pub fn ranking(&self) -> &Ranking {
+        &self.ranking
+    }
+
+    /// The selected row of the ranking (index into [`ChairApp::rows`]).
+    pub fn sel(&self) -> usize {
+        self.ranking.sel()
     }
 
     /// The application details' state.
@@ -254,7 +262,7 @@ impl ChairApp {
 
     /// The selected application of the ranking.
     pub fn selected(&self) -> Option<&AppResult> {
-        self.rows().get(self.sel)
+        self.rows().get(self.ranking.sel())
     }
 
     /// Whether the method on screen is the official one.
@@ -376,7 +384,7 @@ impl ChairApp {
         self.read_store();
         if let Some(c) = code {
             if let Some(i) = self.rows().iter().position(|a| a.id == c) {
-                self.sel = i;
+                self.ranking.select(i);
             }
         }
         self.ensure_visible();
@@ -411,7 +419,7 @@ impl ChairApp {
         }
         if let Some(c) = code {
             if let Some(i) = self.rows().iter().position(|a| a.id == c) {
-                self.sel = i;
+                self.ranking.select(i);
             }
         }
         let label = self.method_label(method, by);
@@ -491,26 +499,9 @@ impl ChairApp {
     /// Keep the selections visible and the scroll offsets in range.
     pub fn ensure_visible(&mut self) {
         let n = self.rows().len();
-        if n == 0 {
-            self.sel = 0;
-        } else if self.sel >= n {
-            self.sel = n - 1;
-        }
         let rows = self.table_rows();
         let h = self.list_height().max(1);
-        if let Some(pos) = rows.iter().position(|r| *r == Some(self.sel)) {
-            // keep the cut line right below the selection in view when there is room
-            let want_end = match rows.get(pos + 1) {
-                Some(None) => pos + 1,
-                _ => pos,
-            };
-            if pos < self.scroll {
-                self.scroll = pos;
-            } else if want_end >= self.scroll + h {
-                self.scroll = (want_end + 1).saturating_sub(h).min(pos);
-            }
-        }
-        self.scroll = self.scroll.min(rows.len().saturating_sub(h));
+        self.ranking.ensure_visible(n, &rows, h);
         let ne = self.experts().len();
         let na = self.panel.bundles.len();
         if ne > 0 && self.grid.0 >= ne {
@@ -579,6 +570,9 @@ impl ChairApp {
 
     /// Show the details of `code` (as Enter on its ranking row does).
     pub fn open_details(&mut self, code: &str) {
+        if let Some(i) = self.rows().iter().position(|a| a.id == code) {
+            self.ranking.select(i);
+        }
         self.open_detail(code.to_string(), None, View::Ranking);
     }
 
@@ -682,38 +676,26 @@ impl ChairApp {
         }
     }
 
+    /// Select a match of the find query ([`Ranking::find`]) and say which.
     fn find(&mut self, how: Find) {
-        let Some(q) = self.search.clone() else {
-            self.info(self.lang.t().no_search);
-            return;
-        };
-        let ql = q.to_lowercase();
-        let hits: Vec<usize> = self
-            .rows()
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| {
-                a.id.to_lowercase().contains(&ql)
-                    || self
-                        .official
-                        .titles
-                        .get(&a.id)
-                        .is_some_and(|t| t.to_lowercase().contains(&ql))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if hits.is_empty() {
-            self.refuse(self.lang.not_found(&q));
-            return;
+        let mut r = std::mem::take(&mut self.ranking);
+        let out = r.find(self, how);
+        self.ranking = r;
+        self.ranking_outcome(out);
+    }
+
+    /// Carry out what the ranking asked for.
+    fn ranking_outcome(&mut self, out: ranking::Outcome) {
+        match out {
+            ranking::Outcome::Drill(code) => self.open_detail(code, None, View::Ranking),
+            ranking::Outcome::AskFind(q) => self.overlays.push(Overlay::Editor {
+                kind: EditKind::Find,
+                prompt: self.lang.c().find_prompt.to_string(),
+                buf: TextBox::single(&q),
+            }),
+            ranking::Outcome::Info(t) => self.info(t),
+            ranking::Outcome::Refuse(t) => self.refuse(t),
         }
-        let n = hits.len();
-        let k = match how {
-            Find::First => 0,
-            Find::Next => hits.iter().position(|&i| i > self.sel).unwrap_or(0),
-            Find::Prev => hits.iter().rposition(|&i| i < self.sel).unwrap_or(n - 1),
-        };
-        self.sel = hits[k];
-        self.info(self.lang.found(&q, k + 1, n));
     }
 
     /// Contexts in which keys are looked up now, first match wins.
@@ -727,14 +709,6 @@ impl ChairApp {
         }
         vec![self.view.context(), Context::Global]
     }
-}
-
-/// Which match [`ChairApp::find`] selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Find {
-    First,
-    Next,
-    Prev,
 }
 
 /// Width of the progress grid's expert column.
@@ -963,10 +937,10 @@ fn editor_confirm(app: &mut ChairApp) {
         EditKind::Find => {
             app.overlays.pop();
             if text.is_empty() {
-                app.search = None;
+                app.ranking.set_search(None);
                 return;
             }
-            app.search = Some(text);
+            app.ranking.set_search(Some(text));
             app.find(Find::First);
         }
         _ => {
@@ -1057,53 +1031,11 @@ fn main_update(app: &mut ChairApp, action: Action) {
 }
 
 fn ranking_update(app: &mut ChairApp, action: Action) {
-    let n = app.rows().len();
-    let page = app.list_height().saturating_sub(1).max(1);
-    match action {
-        Action::Up => app.sel = app.sel.saturating_sub(1),
-        Action::Down => app.sel = (app.sel + 1).min(n.saturating_sub(1)),
-        Action::Top => app.sel = 0,
-        Action::Bottom => app.sel = n.saturating_sub(1),
-        Action::PageUp => app.sel = app.sel.saturating_sub(page),
-        Action::PageDown => app.sel = (app.sel + page).min(n.saturating_sub(1)),
-        Action::Drill => {
-            if let Some(code) = app.selected().map(|a| a.id.clone()) {
-                app.open_detail(code, None, View::Ranking);
-            }
-        }
-        Action::Reopen => app.info(app.lang.c().reopen_where),
-        Action::Find => app.overlays.push(Overlay::Editor {
-            kind: EditKind::Find,
-            prompt: app.lang.c().find_prompt.to_string(),
-            buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
-        }),
-        Action::SearchNext => app.find(Find::Next),
-        Action::SearchPrev => app.find(Find::Prev),
-        Action::Back if app.search.take().is_some() => {
-            app.info(if app.lang.is_zh() {
-                "已清除查找"
-            } else {
-                "search cleared"
-            });
-        }
-        Action::Click { row, .. } => {
-            // the list starts below the title, info and header rows
-            let y = row as usize;
-            if y >= 3 {
-                let rows = app.table_rows();
-                if let Some(Some(i)) = rows.get(app.scroll + y - 3) {
-                    app.sel = *i;
-                }
-            }
-        }
-        Action::Scroll { down, .. } => {
-            app.sel = if down {
-                (app.sel + 1).min(n.saturating_sub(1))
-            } else {
-                app.sel.saturating_sub(1)
-            }
-        }
-        _ => {}
+    let mut r = std::mem::take(&mut app.ranking);
+    let out = r.handle(action, app);
+    app.ranking = r;
+    if let Some(out) = out {
+        app.ranking_outcome(out);
     }
 }
 
@@ -1113,7 +1045,7 @@ fn detail_update(app: &mut ChairApp, action: Action) {
     app.detail = d;
     match out {
         Some(detail::Outcome::Back) => app.view = app.detail.back(),
-        Some(detail::Outcome::Select(i)) => app.sel = i,
+        Some(detail::Outcome::Select(i)) => app.ranking.select(i),
         Some(detail::Outcome::Reopen { code, expert }) => app.start_reopen(&code, expert),
         None => {}
     }
@@ -1132,7 +1064,7 @@ fn progress_update(app: &mut ChairApp, action: Action) {
         Action::Drill => {
             if let Some(code) = app.codes().get(app.grid.1).map(|s| s.to_string()) {
                 if let Some(i) = app.rows().iter().position(|a| a.id == code) {
-                    app.sel = i;
+                    app.ranking.select(i);
                 }
                 let e = app.grid.0;
                 app.open_detail(code, Some(e), View::Progress);
