@@ -223,7 +223,7 @@ fn reopen_writes_the_note_and_the_chair_database_records_it() {
     let mut app = demo.app(Lang::En, 100, 30);
     // progress grid: E03 × T24-001
     feed(&mut app, "tab j j");
-    assert_eq!(app.grid, (2, 0));
+    assert_eq!(app.grid(), (2, 0));
     feed(&mut app, "r");
     assert!(matches!(app.overlays.last(), Some(Overlay::Editor { .. })));
     // an empty reason is refused, the editor stays open
@@ -259,7 +259,7 @@ fn reopen_writes_the_note_and_the_chair_database_records_it() {
 
     // nothing to reopen for an expert who has not submitted (E01), no file written
     feed(&mut app, "k k r");
-    assert_eq!(app.grid, (0, 0));
+    assert_eq!(app.grid(), (0, 0));
     assert!(app.overlays.is_empty());
     let (lvl, text) = note(&app);
     assert_eq!(lvl, Level::Error);

@@ -11,11 +11,11 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::chair::{short_code, ChairApp, View, GRID_CELL, GRID_LABEL};
+use super::chair::{ChairApp, View};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
 use super::overlay::{Level, Overlay};
-use super::text::{pad_left, pad_right, truncate, width, wrap};
+use super::text::{pad_right, truncate, width, wrap};
 use super::view::{draw_bar, draw_overlay, editor_geometry, set, Theme};
 use crate::rubric::num::show;
 
@@ -56,7 +56,7 @@ impl Widget for ChairScreen<'_> {
         match app.view {
             View::Ranking => app.ranking().draw(app, body, buf, th),
             View::Detail => app.detail().draw(app, body, buf, th),
-            View::Progress => progress(app, body, buf, th),
+            View::Progress => app.progress().draw(app, body, buf, th),
             View::Experts => app.experts_view().draw(app, body, buf, th),
         }
         status_line(app, Rect::new(0, h - 2, w, 1), buf, th);
@@ -205,203 +205,6 @@ fn threshold_text(app: &ChairApp, c: &crate::tui::i18n::ChairText) -> String {
         }
     };
     format!("{} {} ({from})", c.threshold, show(t))
-}
-
-fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
-    let c = app.lang.c();
-    let zh = app.lang.is_zh();
-    let codes = app.codes();
-    let cols = app.grid_cols().max(1);
-    let first = app.grid_scroll;
-    let visible: Vec<(usize, &str)> = codes
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(cols)
-        .map(|(i, c)| (i, *c))
-        .collect();
-    let more_left = first > 0;
-    let more_right = first + visible.len() < codes.len();
-    // header
-    let mut head = pad_right(
-        &format!(" {}{}", c.col_expert, if more_left { " ◀" } else { "" }),
-        GRID_LABEL,
-    );
-    for (_, code) in &visible {
-        head.push_str(&pad_left(short_code(code), GRID_CELL - 1));
-        head.push(' ');
-    }
-    head.push_str(&format!(
-        "{}  ✓  ●  ✗  ·  {}",
-        if more_right { "▶" } else { " " },
-        if zh { "评分表" } else { "sheet" }
-    ));
-    set(
-        buf,
-        r.x,
-        r.y,
-        &head,
-        r.width,
-        th.heading().add_modifier(Modifier::UNDERLINED),
-    );
-    let experts = app.experts();
-    let mut y = r.y + 1;
-    let bottom = r.bottom();
-    for (ei, e) in experts.iter().enumerate() {
-        if y >= bottom {
-            break;
-        }
-        let label = pad_right(&format!(" {} {}", e.id, short(&e.name)), GRID_LABEL);
-        set(buf, r.x, y, &label, GRID_LABEL as u16, Style::new());
-        let mut x = r.x + GRID_LABEL as u16;
-        for (ai, code) in &visible {
-            let cell = app.cell(code, &e.id);
-            let sel = (ei, *ai) == app.grid;
-            let s = if sel {
-                format!("[{}]", cell.mark())
-            } else {
-                format!(" {} ", cell.mark())
-            };
-            let s = pad_right(&s, GRID_CELL - 1);
-            let style = if sel { th.selected(true) } else { Style::new() };
-            set(buf, x, y, &s, (GRID_CELL - 1) as u16, style);
-            x += GRID_CELL as u16;
-        }
-        let count =
-            |k: super::chair::Cell| codes.iter().filter(|a| app.cell(a, &e.id) == k).count();
-        use super::chair::Cell;
-        let seq = app
-            .merged
-            .get(&e.id)
-            .map(|s| {
-                if zh {
-                    format!("第{s}{}", c.sheet_seq)
-                } else {
-                    format!("{} {s}", c.sheet_seq)
-                }
-            })
-            .unwrap_or_else(|| c.no_sheet.to_string());
-        let summary = format!(
-            "{:>3}{:>3}{:>3}{:>3}  {seq}",
-            count(Cell::Submitted),
-            count(Cell::Draft),
-            count(Cell::Conflict),
-            count(Cell::Unscored)
-        );
-        set(
-            buf,
-            x,
-            y,
-            &summary,
-            r.right().saturating_sub(x),
-            Style::new(),
-        );
-        y += 1;
-    }
-    // valid experts per application (official results)
-    if y < bottom {
-        let quorum = app.official.settings.quorum;
-        let mut line = pad_right(
-            &format!(" {}", if zh { "有效/法定" } else { "valid/quorum" }),
-            GRID_LABEL,
-        );
-        for (_, code) in &visible {
-            let n = app
-                .official
-                .results
-                .app(code)
-                .map(|a| a.experts)
-                .unwrap_or(0);
-            let s = if n < quorum {
-                format!("{n}!")
-            } else {
-                format!("{n} ")
-            };
-            line.push_str(&pad_left(&s, GRID_CELL - 1));
-            line.push(' ');
-        }
-        line.push_str(&format!(
-            "  {}",
-            if zh {
-                format!("法定人数 {quorum}，! 不足")
-            } else {
-                format!("quorum {quorum}, ! short")
-            }
-        ));
-        set(
-            buf,
-            r.x,
-            y,
-            &line,
-            r.width,
-            Style::new().add_modifier(Modifier::BOLD),
-        );
-        y += 1;
-    }
-    // the selected cell, the legend
-    let mut foot: Vec<(String, Style)> = Vec::new();
-    if let (Some(e), Some(code)) = (experts.get(app.grid.0), codes.get(app.grid.1)) {
-        let cell = app.cell(code, &e.id);
-        let state = match cell {
-            super::chair::Cell::Unscored => {
-                if zh {
-                    "未评"
-                } else {
-                    "unscored"
-                }
-            }
-            super::chair::Cell::Draft => {
-                if zh {
-                    "草稿（未提交，不计入）"
-                } else {
-                    "draft (not submitted, not counted)"
-                }
-            }
-            super::chair::Cell::Submitted => {
-                if zh {
-                    "已提交"
-                } else {
-                    "submitted"
-                }
-            }
-            super::chair::Cell::Conflict => {
-                if zh {
-                    "回避"
-                } else {
-                    "conflict of interest"
-                }
-            }
-        };
-        let title = app.official.titles.get(*code).cloned().unwrap_or_default();
-        let mut s = format!("{} {} × {code} {title}: {state}", cell.mark(), e.id);
-        if let Some(reason) = app.reasons.get(&(code.to_string(), e.id.clone())) {
-            s.push_str(&format!(" — {reason}"));
-        }
-        if let Some(t) = app
-            .official
-            .results
-            .app(code)
-            .and_then(|a| a.expert_totals.get(&e.id))
-        {
-            s.push_str(&format!(" · {} {}", c.col_total, show(*t)));
-        }
-        for l in wrap(&s, r.width.saturating_sub(2) as usize) {
-            foot.push((l, Style::new().add_modifier(Modifier::BOLD)));
-        }
-    }
-    foot.push((c.progress_legend.to_string(), th.dim()));
-    let y = y + 1;
-    for (k, (l, st)) in foot.iter().enumerate() {
-        let yy = y + k as u16;
-        if yy >= bottom {
-            break;
-        }
-        set(buf, r.x + 1, yy, l, r.width.saturating_sub(1), *st);
-    }
-}
-
-fn short(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
 }
 
 fn status_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {

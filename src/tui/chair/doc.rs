@@ -70,6 +70,11 @@ pub fn flag_marks(a: &AppResult) -> String {
     v.join(" ")
 }
 
+/// The part of a display name before a space (`专家一 Expert 1` → `专家一`).
+pub(super) fn short_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
 /// The last dash-separated part of a code (`T24-003` → `003`).
 pub fn short_code(code: &str) -> &str {
     code.rsplit('-').next().unwrap_or(code)

@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
 
-use super::doc::{self, short_code, wrap_into, DKind, DLine};
+use super::doc::{self, short_code, short_name, wrap_into, DKind, DLine};
 use super::ChairApp;
 use crate::rubric::num::show;
 use crate::tui::action::Action;
@@ -293,9 +293,4 @@ fn lines_of(app: &ChairApp, w: usize) -> Vec<DLine> {
         );
     }
     out
-}
-
-/// The part of a display name before a space (`专家一 Expert 1` → `专家一`).
-fn short_name(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
 }

@@ -10,6 +10,7 @@
 mod detail;
 mod doc;
 mod experts;
+mod progress;
 mod ranking;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,6 +35,7 @@ use ranking::Find;
 pub use detail::Detail;
 pub use doc::{flag_marks, short_code, DKind, DLine};
 pub use experts::Experts;
+pub use progress::Progress;
 pub use ranking::{funding_text, Ranking};
 
 /// The chair screen's views.
@@ -131,10 +133,8 @@ pub struct ChairApp {
     ranking: Ranking,
     /// The application details (one application's matrix).
     detail: Detail,
-    /// Selected cell of the progress grid: (expert index, application index).
-    pub grid: (usize, usize),
-    /// First visible application column of the grid.
-    pub grid_scroll: usize,
+    /// The progress grid.
+    progress: Progress,
     /// The experts view (lean and distributions).
     experts_view: Experts,
     pub overlays: Vec<Overlay>,
@@ -193,8 +193,7 @@ impl ChairApp {
             view: View::Ranking,
             ranking: Ranking::default(),
             detail: Detail::default(),
-            grid: (0, 0),
-            grid_scroll: 0,
+            progress: Progress::default(),
             experts_view: Experts::default(),
             overlays: Vec::new(),
             note: None,
@@ -229,6 +228,16 @@ impl ChairApp {
     /// The selected row of the ranking (index into [`ChairApp::rows`]).
     pub fn sel(&self) -> usize {
         self.ranking.sel()
+    }
+
+    /// The progress grid's state.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// The selected cell of the progress grid: (expert index, application index).
+    pub fn grid(&self) -> (usize, usize) {
+        self.progress.cell()
     }
 
     /// The application details' state.
@@ -504,19 +513,8 @@ impl ChairApp {
         self.ranking.ensure_visible(n, &rows, h);
         let ne = self.experts().len();
         let na = self.panel.bundles.len();
-        if ne > 0 && self.grid.0 >= ne {
-            self.grid.0 = ne - 1;
-        }
-        if na > 0 && self.grid.1 >= na {
-            self.grid.1 = na - 1;
-        }
         let cols = self.grid_cols();
-        if self.grid.1 < self.grid_scroll {
-            self.grid_scroll = self.grid.1;
-        } else if cols > 0 && self.grid.1 >= self.grid_scroll + cols {
-            self.grid_scroll = self.grid.1 + 1 - cols;
-        }
-        self.grid_scroll = self.grid_scroll.min(na.saturating_sub(cols.max(1)));
+        self.progress.clamp(ne, na, cols);
         let h = self.detail_height().max(1);
         let len = (self.view == View::Detail).then(|| self.detail_lines().len());
         self.detail.clamp(ne, len, h);
@@ -1052,32 +1050,19 @@ fn detail_update(app: &mut ChairApp, action: Action) {
 }
 
 fn progress_update(app: &mut ChairApp, action: Action) {
-    let ne = app.experts().len();
-    let na = app.panel.bundles.len();
-    match action {
-        Action::Up => app.grid.0 = app.grid.0.saturating_sub(1),
-        Action::Down => app.grid.0 = (app.grid.0 + 1).min(ne.saturating_sub(1)),
-        Action::Left => app.grid.1 = app.grid.1.saturating_sub(1),
-        Action::Right => app.grid.1 = (app.grid.1 + 1).min(na.saturating_sub(1)),
-        Action::Top => app.grid.0 = 0,
-        Action::Bottom => app.grid.0 = ne.saturating_sub(1),
-        Action::Drill => {
-            if let Some(code) = app.codes().get(app.grid.1).map(|s| s.to_string()) {
-                if let Some(i) = app.rows().iter().position(|a| a.id == code) {
-                    app.ranking.select(i);
-                }
-                let e = app.grid.0;
-                app.open_detail(code, Some(e), View::Progress);
+    let mut p = std::mem::take(&mut app.progress);
+    let out = p.handle(action, app);
+    app.progress = p;
+    match out {
+        Some(progress::Outcome::Drill { code, expert }) => {
+            if let Some(i) = app.rows().iter().position(|a| a.id == code) {
+                app.ranking.select(i);
             }
+            app.open_detail(code, Some(expert), View::Progress);
         }
-        Action::Reopen => {
-            if let Some(code) = app.codes().get(app.grid.1).map(|s| s.to_string()) {
-                let e = app.grid.0;
-                app.start_reopen(&code, e);
-            }
-        }
-        Action::Back => app.view = View::Ranking,
-        _ => {}
+        Some(progress::Outcome::Reopen { code, expert }) => app.start_reopen(&code, expert),
+        Some(progress::Outcome::Back) => app.view = View::Ranking,
+        None => {}
     }
 }
 
