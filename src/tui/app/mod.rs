@@ -82,6 +82,10 @@ pub trait Persist {
     /// Commit atomically and durably; `Err` means nothing was written.
     fn commit(&mut self, ops: Vec<Op>) -> Result<(), String>;
 
+    /// The sheet of `expert` for application `code` as committed: after a commit the
+    /// screen shows this, so the store alone decides what an operation does.
+    fn sheet(&self, expert: &str, code: &str) -> Sheet;
+
     /// Called after an application was submitted (or declared a conflict) and the commit
     /// is durable: write the expert's sheet for the chair. Returns where it went, or why
     /// it could not be written; `None` when there is nowhere to write one (a bare store,
@@ -103,13 +107,27 @@ impl Persist for Store {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+
+    fn sheet(&self, expert: &str, code: &str) -> Sheet {
+        stored_sheet(self, expert, code)
+    }
 }
 
-/// An in-memory [`Persist`] for tests: records every commit; can be told to fail.
+/// The sheet of `expert` for `code` in `store` (empty when nothing is stored).
+pub fn stored_sheet(store: &Store, expert: &str, code: &str) -> Sheet {
+    load_sheets(store, expert, &[code.to_string()])
+        .pop()
+        .unwrap_or_default()
+}
+
+/// An in-memory [`Persist`] for tests: records every commit; can be told to fail. A fake
+/// of the store: it keeps the sheets as the store's operations would leave them.
 #[derive(Debug, Clone, Default)]
 pub struct MemPersist {
     pub log: Rc<RefCell<Vec<Vec<Op>>>>,
     pub fail: Rc<RefCell<Option<String>>>,
+    /// (expert, application) → sheet.
+    sheets: Rc<RefCell<BTreeMap<(String, String), Sheet>>>,
 }
 
 impl Persist for MemPersist {
@@ -117,8 +135,52 @@ impl Persist for MemPersist {
         if let Some(e) = self.fail.borrow().clone() {
             return Err(e);
         }
+        let mut sheets = self.sheets.borrow_mut();
+        for op in &ops {
+            let (expert, app) = match op {
+                Op::SetScore { expert, app, .. }
+                | Op::ClearScore { expert, app, .. }
+                | Op::SetComment { expert, app, .. }
+                | Op::SetStatus { expert, app, .. } => (expert.clone(), app.clone()),
+                Op::Meta { .. } | Op::Audit { .. } => continue,
+            };
+            let s = sheets.entry((expert, app)).or_default();
+            match op.clone() {
+                Op::SetScore {
+                    item,
+                    value,
+                    reason,
+                    ..
+                } => {
+                    s.values.insert(item, (value, reason));
+                }
+                Op::ClearScore { item, .. } => {
+                    s.values.remove(&item);
+                }
+                Op::SetComment { item, text, .. } if text.is_empty() => {
+                    s.comments.remove(&item);
+                }
+                Op::SetComment { item, text, .. } => {
+                    s.comments.insert(item, text);
+                }
+                Op::SetStatus { status, reason, .. } => {
+                    s.status = Some(status);
+                    s.status_reason = reason;
+                }
+                Op::Meta { .. } | Op::Audit { .. } => {}
+            }
+        }
+        drop(sheets);
         self.log.borrow_mut().push(ops);
         Ok(())
+    }
+
+    fn sheet(&self, expert: &str, code: &str) -> Sheet {
+        self.sheets
+            .borrow()
+            .get(&(expert.to_string(), code.to_string()))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -619,38 +681,14 @@ impl App {
     // Commits
     // -----------------------------------------------------------------------------------------
 
+    /// Commit `ops` (all on application `ai`); on success the application's sheet is read
+    /// back from the store, which alone says what the operations do.
     fn commit(&mut self, ai: usize, ops: Vec<Op>) -> bool {
-        match self.persist.commit(ops.clone()) {
+        match self.persist.commit(ops) {
             Ok(()) => {
                 let rubric = &self.rubric;
                 let a = &mut self.apps[ai];
-                for op in ops {
-                    match op {
-                        Op::SetScore {
-                            item,
-                            value,
-                            reason,
-                            ..
-                        } => {
-                            a.sheet.values.insert(item, (value, reason));
-                        }
-                        Op::ClearScore { item, .. } => {
-                            a.sheet.values.remove(&item);
-                        }
-                        Op::SetComment { item, text, .. } => {
-                            if text.is_empty() {
-                                a.sheet.comments.remove(&item);
-                            } else {
-                                a.sheet.comments.insert(item, text);
-                            }
-                        }
-                        Op::SetStatus { status, reason, .. } => {
-                            a.sheet.status = Some(status);
-                            a.sheet.status_reason = reason;
-                        }
-                        Op::Meta { .. } | Op::Audit { .. } => {}
-                    }
-                }
+                a.sheet = self.persist.sheet(&self.expert, &a.input.code);
                 a.scored = rubric::combine(rubric, &effective_values(rubric, &a.eval, &a.sheet));
                 self.refresh_order();
                 true
