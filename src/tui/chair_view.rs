@@ -1,4 +1,6 @@
-//! Views of the chair screen: widgets that only read the [`ChairApp`].
+//! The chair screen's frame: title bar, info line, status line, key bar and help, drawn
+//! around the current view's component (which draws its own body); it only reads the
+//! [`ChairApp`].
 //!
 //! Meaning is never carried by colour alone: ★ shortlisted, the cut line, `≠B1`
 //! disagreement, `!E03` outlier, `[4.5]` dropped by the trimmed mean, `4.5!` extreme

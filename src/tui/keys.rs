@@ -485,7 +485,7 @@ pub(crate) trait KeyTarget {
     fn contexts(&self) -> Vec<Context>;
     /// The overlay on top of the stack, which sees keys first.
     fn top_overlay(&self) -> Option<&Overlay>;
-    /// Apply an action (the screen's pure `update`).
+    /// Apply an action (the screen's `update`).
     fn apply(&mut self, action: Action);
 }
 

@@ -6,6 +6,7 @@
 
 use rust_decimal::Decimal;
 
+use super::action::Action;
 use super::textbox::TextBox;
 
 /// What an editor overlay edits.
@@ -77,4 +78,63 @@ pub enum Level {
 pub struct Note {
     pub level: Level,
     pub text: String,
+}
+
+/// What [`Overlay::handle_common`] did with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Common {
+    /// Handled (or ignored) here.
+    Done,
+    /// The overlay is to be closed.
+    Close,
+    /// A key the screen decides on (confirm, cancel, yes, no).
+    Screen,
+}
+
+impl Overlay {
+    /// The overlay keys both screens handle the same way: the help scrolls and closes, a
+    /// message closes on any key but the wheel, an editor's text box takes typing and
+    /// editing keys.
+    pub fn handle_common(&mut self, action: Action) -> Common {
+        match self {
+            Overlay::Help { scroll } => {
+                match action {
+                    Action::Back | Action::Help | Action::Quit | Action::Click { .. } => {
+                        return Common::Close
+                    }
+                    Action::Down => *scroll += 1,
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::PageDown => *scroll += 10,
+                    Action::PageUp => *scroll = scroll.saturating_sub(10),
+                    Action::Top => *scroll = 0,
+                    Action::Bottom => *scroll = usize::MAX / 2,
+                    Action::Scroll { down, .. } => {
+                        *scroll = if down {
+                            *scroll + 3
+                        } else {
+                            scroll.saturating_sub(3)
+                        }
+                    }
+                    _ => {}
+                }
+                Common::Done
+            }
+            Overlay::Message { .. } => match action {
+                Action::Scroll { .. } => Common::Done,
+                _ => Common::Close,
+            },
+            Overlay::Editor { buf, .. } => {
+                match action {
+                    Action::Char(c) => buf.type_char(c),
+                    Action::EditKey(ev) => {
+                        buf.key(ev);
+                    }
+                    Action::Backspace => buf.backspace(),
+                    _ => return Common::Screen,
+                }
+                Common::Done
+            }
+            Overlay::Confirm { .. } => Common::Screen,
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! The expert screen's state and its pure `update`.
+//! The expert screen's state and its `update` (which commits through [`Persist`]).
 //!
 //! [`update`] applies one [`Action`] to an [`App`]. It does no terminal I/O;
 //! it commits to the store through [`Persist`] (the store is part of the
@@ -15,6 +15,7 @@ use super::action::Action;
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::layout::{self, Pane, Panes};
+use super::overlay::Common;
 pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 
@@ -1370,35 +1371,15 @@ fn overlay_update(app: &mut App, action: Action) {
     let Some(top) = app.overlays.last_mut() else {
         return;
     };
+    match top.handle_common(action) {
+        Common::Done => return,
+        Common::Close => {
+            app.overlays.pop();
+            return;
+        }
+        Common::Screen => {}
+    }
     match top {
-        Overlay::Help { scroll } => match action {
-            Action::Back | Action::Help | Action::Quit => {
-                app.overlays.pop();
-            }
-            Action::Down => *scroll += 1,
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            Action::PageDown => *scroll += 10,
-            Action::PageUp => *scroll = scroll.saturating_sub(10),
-            Action::Top => *scroll = 0,
-            Action::Bottom => *scroll = usize::MAX / 2,
-            Action::Scroll { down, .. } => {
-                *scroll = if down {
-                    *scroll + 3
-                } else {
-                    scroll.saturating_sub(3)
-                }
-            }
-            Action::Click { .. } => {
-                app.overlays.pop();
-            }
-            _ => {}
-        },
-        Overlay::Message { .. } => match action {
-            Action::Scroll { .. } => {}
-            _ => {
-                app.overlays.pop();
-            }
-        },
         Overlay::Confirm { app: ai, what, .. } => {
             let (ai, what) = (*ai, what.clone());
             match action {
@@ -1425,12 +1406,7 @@ fn overlay_update(app: &mut App, action: Action) {
                 _ => {}
             }
         }
-        Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) => buf.type_char(c),
-            Action::EditKey(ev) => {
-                buf.key(ev);
-            }
-            Action::Backspace => buf.backspace(),
+        Overlay::Editor { .. } => match action {
             Action::Back => {
                 let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
                     return;
@@ -1449,6 +1425,7 @@ fn overlay_update(app: &mut App, action: Action) {
             Action::Confirm => editor_confirm(app),
             _ => {}
         },
+        Overlay::Help { .. } | Overlay::Message { .. } => {}
     }
 }
 

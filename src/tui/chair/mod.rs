@@ -6,6 +6,12 @@
 //! [`sheet::reopen_view`]), and [`tick`] (the `--watch` poll) merges new sheets into it
 //! (through [`sheet::merge_sheet_view`]); the results shown are recomputed from it with the
 //! export module's adapter ([`export::build_from_store`]) after every change.
+//!
+//! The screen is composed of components, each owning its private state, its text, its
+//! `draw` and its `handle` (which returns what it asks of the screen): [`Ranking`],
+//! [`Detail`], [`Progress`] and [`Experts`]. [`ChairApp`] holds the shared data (panel,
+//! results, the database's cells and comments), the overlays and the note, and routes each
+//! action to the component of the current view.
 
 mod detail;
 mod doc;
@@ -23,7 +29,7 @@ use rust_decimal::Decimal;
 use super::action::Action;
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
-use super::overlay::{EditKind, Level, Note, Overlay};
+use super::overlay::{Common, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::{self, Format, Overrides, Report};
@@ -869,39 +875,18 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
     let Some(top) = app.overlays.last_mut() else {
         return;
     };
-    match top {
-        Overlay::Help { scroll } => match action {
-            Action::Back | Action::Help | Action::Quit | Action::Click { .. } => {
+    match top.handle_common(action) {
+        Common::Done => {}
+        Common::Close => {
+            app.overlays.pop();
+        }
+        Common::Screen => match (top, action) {
+            // the chair asks for no confirmation; one would close like a message
+            (Overlay::Confirm { .. }, Action::Scroll { .. }) => {}
+            (Overlay::Confirm { .. }, _) => {
                 app.overlays.pop();
             }
-            Action::Down => *scroll += 1,
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            Action::PageDown => *scroll += 10,
-            Action::PageUp => *scroll = scroll.saturating_sub(10),
-            Action::Top => *scroll = 0,
-            Action::Bottom => *scroll = usize::MAX / 2,
-            Action::Scroll { down, .. } => {
-                *scroll = if down {
-                    *scroll + 3
-                } else {
-                    scroll.saturating_sub(3)
-                }
-            }
-            _ => {}
-        },
-        Overlay::Message { .. } | Overlay::Confirm { .. } => match action {
-            Action::Scroll { .. } => {}
-            _ => {
-                app.overlays.pop();
-            }
-        },
-        Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) => buf.type_char(c),
-            Action::EditKey(ev) => {
-                buf.key(ev);
-            }
-            Action::Backspace => buf.backspace(),
-            Action::Back => {
+            (Overlay::Editor { .. }, Action::Back) => {
                 if let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() {
                     if matches!(kind, EditKind::Reopen { .. }) {
                         app.info(if app.lang.is_zh() {
@@ -912,7 +897,7 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
                     }
                 }
             }
-            Action::Confirm => editor_confirm(app),
+            (Overlay::Editor { .. }, Action::Confirm) => editor_confirm(app),
             _ => {}
         },
     }
