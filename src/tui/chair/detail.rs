@@ -9,8 +9,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
 
+use super::data::{Cell, ChairData, OverrideRow, View};
 use super::doc::{self, flag_marks, wrap_into, DKind, DLine};
-use super::{Cell, ChairApp, OverrideRow, View};
 use crate::aggregate::By;
 use crate::rubric::num::show;
 use crate::store::OPINION_ITEM;
@@ -23,7 +23,7 @@ use crate::tui::view::Theme;
 pub struct Detail {
     /// The application shown.
     code: Option<String>,
-    /// Selected expert row (index into [`ChairApp::experts`]).
+    /// Selected expert row (index into [`ChairData::experts`]).
     expert: usize,
     /// First visible line.
     scroll: usize,
@@ -47,7 +47,7 @@ impl Detail {
         self.code.as_deref()
     }
 
-    /// The selected expert row (index into [`ChairApp::experts`]).
+    /// The selected expert row (index into [`ChairData::experts`]).
     pub fn expert(&self) -> usize {
         self.expert
     }
@@ -58,7 +58,7 @@ impl Detail {
     }
 
     /// The lines at the screen's width (none when no application is shown).
-    pub fn lines(&self, app: &ChairApp) -> Vec<DLine> {
+    pub fn lines(&self, app: &ChairData) -> Vec<DLine> {
         match &self.code {
             Some(code) => lines_of(app, code, (app.size.0 as usize).saturating_sub(2)),
             None => Vec::new(),
@@ -98,7 +98,7 @@ impl Detail {
     }
 
     /// Apply a key of the details view.
-    pub(super) fn handle(&mut self, action: Action, app: &ChairApp) -> Option<Outcome> {
+    pub(super) fn handle(&mut self, action: Action, app: &ChairData) -> Option<Outcome> {
         let ne = app.experts().len();
         let h = app.detail_height().max(1);
         match action {
@@ -156,7 +156,7 @@ impl Detail {
     }
 
     /// Draw the details into `r`.
-    pub(crate) fn draw(&self, app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(crate) fn draw(&self, app: &ChairData, r: Rect, buf: &mut Buffer, th: Theme) {
         doc::draw(&self.lines(app), self.scroll, Some(self.expert), r, buf, th);
     }
 }
@@ -167,7 +167,7 @@ const MCELL: usize = 7;
 const MLABEL: usize = 9;
 
 /// The lines of the details of `code` at width `w`.
-fn lines_of(app: &ChairApp, code: &str, w: usize) -> Vec<DLine> {
+fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     let lang = app.lang;
     let c = lang.c();
     let zh = lang.is_zh();

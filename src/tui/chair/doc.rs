@@ -18,7 +18,7 @@ pub enum DKind {
     Warn,
     /// The column header of the matrix.
     Header,
-    /// The matrix row of expert `i` (index into [`super::ChairApp::experts`]).
+    /// The matrix row of expert `i` (index into [`super::ChairData::experts`]).
     Row(usize),
     /// The panel's row of the matrix.
     Panel,

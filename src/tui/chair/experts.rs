@@ -8,8 +8,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
 
+use super::data::ChairData;
 use super::doc::{self, short_code, short_name, wrap_into, DKind, DLine};
-use super::ChairApp;
 use crate::rubric::num::show;
 use crate::tui::action::Action;
 use crate::tui::text;
@@ -30,7 +30,7 @@ pub(super) enum Outcome {
 
 impl Experts {
     /// The lines at the screen's width.
-    pub fn lines(&self, app: &ChairApp) -> Vec<DLine> {
+    pub fn lines(&self, app: &ChairData) -> Vec<DLine> {
         lines_of(app, (app.size.0 as usize).saturating_sub(2))
     }
 
@@ -62,7 +62,7 @@ impl Experts {
     }
 
     /// Draw the view into `r`.
-    pub(crate) fn draw(&self, app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(crate) fn draw(&self, app: &ChairData, r: Rect, buf: &mut Buffer, th: Theme) {
         doc::draw(&self.lines(app), self.scroll, None, r, buf, th);
     }
 }
@@ -130,7 +130,7 @@ fn signed(d: Decimal) -> String {
 }
 
 /// The lines of the experts view at width `w`.
-fn lines_of(app: &ChairApp, w: usize) -> Vec<DLine> {
+fn lines_of(app: &ChairData, w: usize) -> Vec<DLine> {
     let lang = app.lang;
     let c = lang.c();
     let rubric = &app.panel.rubric.rubric;

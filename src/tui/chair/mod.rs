@@ -9,10 +9,12 @@
 //!
 //! The screen is composed of components, each owning its private state, its text, its
 //! `draw` and its `handle` (which returns what it asks of the screen): [`Ranking`],
-//! [`Detail`], [`Progress`] and [`Experts`]. [`ChairApp`] holds the shared data (panel,
-//! results, the database's cells and comments), the overlays and the note, and routes each
-//! action to the component of the current view.
+//! [`Detail`], [`Progress`] and [`Experts`]. They read the shared [`ChairData`] (panel,
+//! results, the database's cells and comments) and never the screen itself. [`ChairApp`]
+//! holds the data, the components, the overlays and the note, and routes each action to
+//! the component of the current view.
 
+mod data;
 mod detail;
 mod doc;
 mod experts;
@@ -24,7 +26,6 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crossterm::event::KeyEvent;
-use rust_decimal::Decimal;
 
 use super::action::Action;
 use super::i18n::Lang;
@@ -32,108 +33,29 @@ use super::keys::{self, Context, Keymap};
 use super::overlay::{Common, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
-use crate::export::{self, Format, Overrides, Report};
+use crate::export::{self, Format, Overrides};
 use crate::panel::Panel;
 use crate::sheet::{self, MergeKind, PanelView};
-use crate::store::{AppStatus, Store};
+use crate::store::Store;
+use data::err_text;
 use ranking::Find;
 
+pub use data::{Cell, ChairData, OverrideRow, View, GRID_CELL, GRID_LABEL, GRID_SUMMARY};
 pub use detail::Detail;
 pub use doc::{flag_marks, short_code, DKind, DLine};
 pub use experts::Experts;
 pub use progress::Progress;
 pub use ranking::{funding_text, Ranking};
 
-/// The chair screen's views.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum View {
-    #[default]
-    Ranking,
-    /// One application (the code is [`Detail::code`]).
-    Detail,
-    Progress,
-    Experts,
-}
-
-impl View {
-    fn index(self) -> usize {
-        match self {
-            View::Ranking => 0,
-            View::Detail => 1,
-            View::Progress => 2,
-            View::Experts => 3,
-        }
-    }
-
-    /// The key-map context of the view.
-    pub fn context(self) -> Context {
-        match self {
-            View::Ranking => Context::Ranking,
-            View::Detail => Context::Detail,
-            View::Progress => Context::Progress,
-            View::Experts => Context::Experts,
-        }
-    }
-
-    /// Name shown in the title bar.
-    pub fn name(self, lang: Lang) -> &'static str {
-        lang.c().views[self.index()]
-    }
-}
-
-/// Where one expert stands on one application, in the chair database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    Unscored,
-    Draft,
-    Submitted,
-    Conflict,
-}
-
-impl Cell {
-    pub fn mark(self) -> &'static str {
-        match self {
-            Cell::Unscored => "·",
-            Cell::Draft => "●",
-            Cell::Submitted => "✓",
-            Cell::Conflict => "✗",
-        }
-    }
-}
-
-/// A rule item's value that departs from the computed suggestion, or any value given with
-/// a reason.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OverrideRow {
-    pub expert: String,
-    pub app: String,
-    pub item: String,
-    pub value: Decimal,
-    pub suggestion: Option<Decimal>,
-    pub reason: Option<String>,
-}
-
 /// Size and modification time of a sheet and its signature, to notice a changed file.
 type Stamp = (u64, Option<SystemTime>, Option<(u64, Option<SystemTime>)>);
 
-/// The chair screen's state.
+/// The chair screen's state: the shared [`ChairData`] (which it dereferences to, so
+/// `app.shown` reads the data), the components, the overlays and the note.
 pub struct ChairApp {
-    pub lang: Lang,
+    data: ChairData,
     pub color: bool,
     pub keymap: Keymap,
-    pub panel: Panel,
-    /// The panel as the sheet module sees it (suggestions, bundle hashes).
-    pub pview: PanelView,
-    store: Store,
-    /// The chair database's directory.
-    pub db: PathBuf,
-    /// Results with the rubric's settings.
-    pub official: Report,
-    /// Results with the method and level chosen on screen (a copy of `official` when the
-    /// same).
-    pub shown: Report,
-    pub method: Method,
-    pub by: By,
     pub view: View,
     /// The ranking table.
     ranking: Ranking,
@@ -145,7 +67,6 @@ pub struct ChairApp {
     experts_view: Experts,
     pub overlays: Vec<Overlay>,
     pub note: Option<Note>,
-    pub size: (u16, u16),
     pub quit: bool,
     /// Merge new sheets of `<panel>/sheets/` on every [`tick`].
     pub watch: bool,
@@ -156,19 +77,19 @@ pub struct ChairApp {
     /// The switch-view key works (`panel demo`).
     pub can_switch: bool,
     pub switch_requested: bool,
-    /// (application, expert) → state in the chair database.
-    pub cells: BTreeMap<(String, String), Cell>,
-    /// (application, expert) → (status reason).
-    pub reasons: BTreeMap<(String, String), String>,
-    /// (application, expert, item) → comment (`""` item: on the application).
-    pub comments: BTreeMap<(String, String, String), String>,
-    pub overrides: Vec<OverrideRow>,
-    /// Expert → seq of the last merged sheet.
-    pub merged: BTreeMap<String, u64>,
 }
 
-fn err_text(e: impl std::fmt::Display) -> String {
-    e.to_string()
+impl std::ops::Deref for ChairApp {
+    type Target = ChairData;
+    fn deref(&self) -> &ChairData {
+        &self.data
+    }
+}
+
+impl std::ops::DerefMut for ChairApp {
+    fn deref_mut(&mut self) -> &mut ChairData {
+        &mut self.data
+    }
 }
 
 impl ChairApp {
@@ -184,10 +105,8 @@ impl ChairApp {
         let official = export::build_from_store(&panel, &store, db, &Overrides::default())
             .map_err(err_text)?;
         let pview = PanelView::from_panel(&panel);
-        let mut app = ChairApp {
+        let data = ChairData {
             lang,
-            color,
-            keymap: Keymap::default_map(),
             method: official.settings.method,
             by: official.settings.by,
             shown: official.clone(),
@@ -196,6 +115,17 @@ impl ChairApp {
             pview,
             store,
             db: db.to_path_buf(),
+            size,
+            cells: BTreeMap::new(),
+            reasons: BTreeMap::new(),
+            comments: BTreeMap::new(),
+            overrides: Vec::new(),
+            merged: BTreeMap::new(),
+        };
+        let mut app = ChairApp {
+            data,
+            color,
+            keymap: Keymap::default_map(),
             view: View::Ranking,
             ranking: Ranking::default(),
             detail: Detail::default(),
@@ -203,27 +133,16 @@ impl ChairApp {
             experts_view: Experts::default(),
             overlays: Vec::new(),
             note: None,
-            size,
             quit: false,
             watch: false,
             seen: BTreeMap::new(),
             log: Vec::new(),
             can_switch: false,
             switch_requested: false,
-            cells: BTreeMap::new(),
-            reasons: BTreeMap::new(),
-            comments: BTreeMap::new(),
-            overrides: Vec::new(),
-            merged: BTreeMap::new(),
         };
         app.read_store();
         app.ensure_visible();
         Ok(app)
-    }
-
-    /// The chair database (read only).
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// The ranking's state.
@@ -256,137 +175,14 @@ impl ChairApp {
         &self.experts_view
     }
 
-    /// Experts in the matrix and the grid: the roster, then experts only the scores name.
-    pub fn experts(&self) -> &[export::ExpertInfo] {
-        &self.official.experts
-    }
-
-    /// Application codes of the panel, in bundle order (the grid's columns).
-    pub fn codes(&self) -> Vec<&str> {
-        self.panel
-            .bundles
-            .iter()
-            .map(|b| b.bundle.code.as_str())
-            .collect()
-    }
-
-    /// The rows of the ranking, in order.
-    pub fn rows(&self) -> &[AppResult] {
-        &self.shown.results.applications
-    }
-
     /// The selected application of the ranking.
     pub fn selected(&self) -> Option<&AppResult> {
         self.rows().get(self.ranking.sel())
     }
 
-    /// Whether the method on screen is the official one.
-    pub fn is_official(&self) -> bool {
-        self.method == self.official.settings.method && self.by == self.official.settings.by
-    }
-
-    /// "mean of totals" etc. for the method on screen.
-    pub fn method_label(&self, method: Method, by: By) -> String {
-        let sep = if self.lang.is_zh() { "·" } else { " " };
-        format!(
-            "{}{sep}{}",
-            self.lang.method_name(method),
-            self.lang.by_name(by)
-        )
-    }
-
-    /// The state of (application, expert).
-    pub fn cell(&self, app: &str, expert: &str) -> Cell {
-        self.cells
-            .get(&(app.to_string(), expert.to_string()))
-            .copied()
-            .unwrap_or(Cell::Unscored)
-    }
-
-    /// Rank rows with the cut line: `Some(i)` is application `i`, `None` the cut line
-    /// (after the last shortlisted application).
-    pub fn table_rows(&self) -> Vec<Option<usize>> {
-        let rows = self.rows();
-        let last = rows.iter().rposition(|a| a.shortlisted);
-        let mut out = Vec::with_capacity(rows.len() + 1);
-        for i in 0..rows.len() {
-            out.push(Some(i));
-            if Some(i) == last {
-                out.push(None);
-            }
-        }
-        if last.is_none() && !rows.is_empty() {
-            out.insert(0, None);
-        }
-        out
-    }
-
     // -----------------------------------------------------------------------------------------
     // Data
     // -----------------------------------------------------------------------------------------
-
-    /// Read statuses, comments, overrides and merged sheets from the store.
-    fn read_store(&mut self) {
-        let mut values: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut overrides = Vec::new();
-        for (expert, app, item, e) in self.store.all_scores() {
-            values.insert((app.clone(), expert.clone()));
-            let sugg = self
-                .pview
-                .apps
-                .get(&app)
-                .and_then(|a| a.suggestions.get(&item))
-                .copied();
-            let differs = sugg.is_some_and(|s| s != e.value);
-            let reason = e.reason.filter(|r| !r.trim().is_empty());
-            if differs || reason.is_some() {
-                overrides.push(OverrideRow {
-                    expert,
-                    app,
-                    item,
-                    value: e.value,
-                    suggestion: sugg,
-                    reason,
-                });
-            }
-        }
-        let mut comments = BTreeMap::new();
-        for (expert, app, item, text) in self.store.all_comments() {
-            values.insert((app.clone(), expert.clone()));
-            comments.insert((app, expert, item), text);
-        }
-        let mut cells = BTreeMap::new();
-        let mut reasons = BTreeMap::new();
-        for (expert, app, status, reason) in self.store.all_statuses() {
-            let key = (app, expert);
-            let c = match status {
-                AppStatus::Submitted => Cell::Submitted,
-                AppStatus::Conflict => Cell::Conflict,
-                AppStatus::Draft if values.contains(&key) => Cell::Draft,
-                AppStatus::Draft => Cell::Unscored,
-            };
-            if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
-                reasons.insert(key.clone(), r);
-            }
-            cells.insert(key, c);
-        }
-        for key in values {
-            cells.entry(key).or_insert(Cell::Draft);
-        }
-        let mut merged = BTreeMap::new();
-        for e in &self.official.experts {
-            if let Ok(st) = sheet::ExpertState::from_store(&self.store, &e.id) {
-                if let Some(m) = st.merged {
-                    merged.insert(e.id.clone(), m.seq);
-                }
-            }
-        }
-        self.cells = cells;
-        self.reasons = reasons;
-        self.comments = comments;
-        self.overrides = overrides;
-        self.merged = merged;
-    }
 
     /// Recompute everything from the store (after a merge or a reopen); keeps the
     /// selection on the same application.
@@ -403,20 +199,6 @@ impl ChairApp {
             }
         }
         self.ensure_visible();
-        Ok(())
-    }
-
-    fn recompute_shown(&mut self) -> Result<(), String> {
-        self.shown = if self.is_official() {
-            self.official.clone()
-        } else {
-            let o = Overrides {
-                method: Some(self.method),
-                by: Some(self.by),
-                ..Overrides::default()
-            };
-            export::build_from_store(&self.panel, &self.store, &self.db, &o).map_err(err_text)?
-        };
         Ok(())
     }
 
@@ -495,22 +277,6 @@ impl ChairApp {
     // Geometry
     // -----------------------------------------------------------------------------------------
 
-    /// Rows of the body (between the title and info lines and the status and key bars).
-    pub fn body_height(&self) -> usize {
-        self.size.1.saturating_sub(4) as usize
-    }
-
-    /// Visible rows of the ranking list (the body less its header row).
-    pub fn list_height(&self) -> usize {
-        self.body_height().saturating_sub(1)
-    }
-
-    /// Visible lines of the details and the experts view: the body less the row the position
-    /// mark takes when the document does not fit.
-    pub fn detail_height(&self) -> usize {
-        self.body_height().saturating_sub(1)
-    }
-
     /// Keep the selections visible and the scroll offsets in range.
     pub fn ensure_visible(&mut self) {
         let n = self.rows().len();
@@ -530,46 +296,18 @@ impl ChairApp {
         }
     }
 
-    /// Application columns the progress grid shows at this width.
-    pub fn grid_cols(&self) -> usize {
-        let w = self.size.0 as usize;
-        w.saturating_sub(GRID_LABEL + GRID_SUMMARY) / GRID_CELL
-    }
-
     // -----------------------------------------------------------------------------------------
     // Details
     // -----------------------------------------------------------------------------------------
 
     /// The lines of the application details at the current width.
     pub fn detail_lines(&self) -> Vec<DLine> {
-        self.detail.lines(self)
+        self.detail.lines(&self.data)
     }
 
     /// The lines of the experts view at the current width.
     pub fn expert_lines(&self) -> Vec<DLine> {
-        self.experts_view.lines(self)
-    }
-
-    /// Per expert: (application, expert total, mean of the other valid experts' totals)
-    /// over the applications where the expert is valid (official results).
-    pub fn lean_data(&self) -> BTreeMap<String, Vec<(String, Decimal, Option<Decimal>)>> {
-        let mut out: BTreeMap<String, Vec<(String, Decimal, Option<Decimal>)>> = BTreeMap::new();
-        for a in &self.official.results.applications {
-            for (e, t) in &a.expert_totals {
-                let others: Vec<Decimal> = a
-                    .expert_totals
-                    .iter()
-                    .filter(|(x, _)| *x != e)
-                    .map(|(_, v)| *v)
-                    .collect();
-                let mean = (!others.is_empty())
-                    .then(|| others.iter().copied().sum::<Decimal>() / Decimal::from(others.len()));
-                out.entry(e.clone())
-                    .or_default()
-                    .push((a.id.clone(), *t, mean));
-            }
-        }
-        out
+        self.experts_view.lines(&self.data)
     }
 
     /// Show the details of `code` (as Enter on its ranking row does).
@@ -613,7 +351,7 @@ impl ChairApp {
     }
 
     fn do_reopen(&mut self, expert: &str, code: &str, reason: &str) {
-        match sheet::reopen_view(&self.pview, &mut self.store, expert, code, reason) {
+        match sheet::reopen_view(&self.data.pview, &mut self.data.store, expert, code, reason) {
             Ok(rep) => {
                 let note = rep
                     .note
@@ -682,9 +420,7 @@ impl ChairApp {
 
     /// Select a match of the find query ([`Ranking::find`]) and say which.
     fn find(&mut self, how: Find) {
-        let mut r = std::mem::take(&mut self.ranking);
-        let out = r.find(self, how);
-        self.ranking = r;
+        let out = self.ranking.find(&self.data, how);
         self.ranking_outcome(out);
     }
 
@@ -714,13 +450,6 @@ impl ChairApp {
         vec![self.view.context(), Context::Global]
     }
 }
-
-/// Width of the progress grid's expert column.
-pub const GRID_LABEL: usize = 14;
-/// Width of one application column of the grid.
-pub const GRID_CELL: usize = 4;
-/// Width of the grid's summary column.
-pub const GRID_SUMMARY: usize = 20;
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
@@ -790,7 +519,7 @@ pub fn tick(app: &mut ChairApp) -> bool {
             continue;
         }
         app.seen.insert(p.clone(), st);
-        match sheet::merge_sheet_view(&app.pview, &mut app.store, &p) {
+        match sheet::merge_sheet_view(&app.data.pview, &mut app.data.store, &p) {
             Ok(r) => {
                 if let MergeKind::Merged { .. } = r.kind {
                     let n = r.changed.len() + r.status_changes.len();
@@ -1014,18 +743,14 @@ fn main_update(app: &mut ChairApp, action: Action) {
 }
 
 fn ranking_update(app: &mut ChairApp, action: Action) {
-    let mut r = std::mem::take(&mut app.ranking);
-    let out = r.handle(action, app);
-    app.ranking = r;
+    let out = app.ranking.handle(action, &app.data);
     if let Some(out) = out {
         app.ranking_outcome(out);
     }
 }
 
 fn detail_update(app: &mut ChairApp, action: Action) {
-    let mut d = std::mem::take(&mut app.detail);
-    let out = d.handle(action, app);
-    app.detail = d;
+    let out = app.detail.handle(action, &app.data);
     match out {
         Some(detail::Outcome::Back) => app.view = app.detail.back(),
         Some(detail::Outcome::Select(i)) => app.ranking.select(i),
@@ -1035,9 +760,7 @@ fn detail_update(app: &mut ChairApp, action: Action) {
 }
 
 fn progress_update(app: &mut ChairApp, action: Action) {
-    let mut p = std::mem::take(&mut app.progress);
-    let out = p.handle(action, app);
-    app.progress = p;
+    let out = app.progress.handle(action, &app.data);
     match out {
         Some(progress::Outcome::Drill { code, expert }) => {
             if let Some(i) = app.rows().iter().position(|a| a.id == code) {

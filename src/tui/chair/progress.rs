@@ -6,8 +6,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
+use super::data::{ChairData, GRID_CELL, GRID_LABEL};
 use super::doc::{short_code, short_name};
-use super::{ChairApp, GRID_CELL, GRID_LABEL};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
 use crate::tui::text::{pad_left, pad_right, wrap};
@@ -56,7 +56,7 @@ impl Progress {
     }
 
     /// Apply a key of the progress grid.
-    pub(super) fn handle(&mut self, action: Action, app: &ChairApp) -> Option<Outcome> {
+    pub(super) fn handle(&mut self, action: Action, app: &ChairData) -> Option<Outcome> {
         let ne = app.experts().len();
         let na = app.panel.bundles.len();
         match action {
@@ -89,12 +89,12 @@ impl Progress {
     }
 
     /// Draw the grid into `r`.
-    pub(crate) fn draw(&self, app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(crate) fn draw(&self, app: &ChairData, r: Rect, buf: &mut Buffer, th: Theme) {
         draw_grid(self, app, r, buf, th);
     }
 }
 
-fn draw_grid(pg: &Progress, app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
+fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Theme) {
     let c = app.lang.c();
     let zh = app.lang.is_zh();
     let codes = app.codes();

@@ -6,8 +6,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
+use super::data::ChairData;
 use super::doc::flag_marks;
-use super::ChairApp;
 use crate::aggregate::AppResult;
 use crate::rubric::num::show;
 use crate::tui::action::Action;
@@ -17,7 +17,7 @@ use crate::tui::view::{list_title, set, Theme};
 /// The ranking's state.
 #[derive(Debug, Clone, Default)]
 pub struct Ranking {
-    /// Selected row (index into [`ChairApp::rows`]).
+    /// Selected row (index into [`ChairData::rows`]).
     sel: usize,
     /// First visible row of the table (rows include the cut line).
     scroll: usize,
@@ -46,7 +46,7 @@ pub(super) enum Outcome {
 }
 
 impl Ranking {
-    /// The selected row (index into [`ChairApp::rows`]).
+    /// The selected row (index into [`ChairData::rows`]).
     pub fn sel(&self) -> usize {
         self.sel
     }
@@ -95,7 +95,7 @@ impl Ranking {
 
     /// Select the first, next or previous application whose code or title contains the
     /// query; returns the note to show.
-    pub(super) fn find(&mut self, app: &ChairApp, how: Find) -> Outcome {
+    pub(super) fn find(&mut self, app: &ChairData, how: Find) -> Outcome {
         let Some(q) = self.search.clone() else {
             return Outcome::Info(app.lang.t().no_search.to_string());
         };
@@ -128,7 +128,7 @@ impl Ranking {
     }
 
     /// Apply a key of the ranking.
-    pub(super) fn handle(&mut self, action: Action, app: &ChairApp) -> Option<Outcome> {
+    pub(super) fn handle(&mut self, action: Action, app: &ChairData) -> Option<Outcome> {
         let n = app.rows().len();
         let page = app.list_height().saturating_sub(1).max(1);
         match action {
@@ -180,13 +180,13 @@ impl Ranking {
     }
 
     /// Draw the table into `r`.
-    pub(crate) fn draw(&self, app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(crate) fn draw(&self, app: &ChairData, r: Rect, buf: &mut Buffer, th: Theme) {
         draw_table(self, app, r, buf, th);
     }
 }
 
 /// "40" or "40←50" when the request was cut.
-pub fn funding_text(app: &ChairApp, a: &AppResult) -> String {
+pub fn funding_text(app: &ChairData, a: &AppResult) -> String {
     let req = app.shown.requested_wan.get(&a.id).copied();
     match (a.funding_wan, req) {
         (Some(f), Some(r)) if r > f => format!("{}←{}", show(f), show(r)),
@@ -214,7 +214,7 @@ enum Col {
 }
 
 /// The ranking's columns and their widths for a width `w`.
-fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
+fn columns(app: &ChairData, w: usize) -> Vec<(Col, usize)> {
     let official = app.is_official();
     let mut cols: Vec<(Col, usize)> = vec![(Col::Mark, 1), (Col::Rank, 4)];
     if !official {
@@ -278,7 +278,7 @@ fn right_aligned(c: Col) -> bool {
     )
 }
 
-fn header_text(app: &ChairApp, c: Col) -> &'static str {
+fn header_text(app: &ChairData, c: Col) -> &'static str {
     let t = app.lang.c();
     match c {
         Col::Mark => "",
@@ -297,7 +297,7 @@ fn header_text(app: &ChairApp, c: Col) -> &'static str {
     }
 }
 
-fn cell_text(app: &ChairApp, a: &AppResult, c: Col) -> String {
+fn cell_text(app: &ChairData, a: &AppResult, c: Col) -> String {
     let dash = || "—".to_string();
     match c {
         Col::Mark => (if a.shortlisted { "★" } else { "" }).into(),
@@ -353,7 +353,7 @@ fn join_cells(cols: &[(Col, usize)], text: impl Fn(Col) -> String) -> String {
         .join(" ")
 }
 
-fn draw_table(rk: &Ranking, app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
+fn draw_table(rk: &Ranking, app: &ChairData, r: Rect, buf: &mut Buffer, th: Theme) {
     let c = app.lang.c();
     let w = r.width as usize;
     let cols = columns(app, w.saturating_sub(1));
