@@ -59,15 +59,15 @@ fn navigation_moves_between_panes_and_rows() {
     let (mut app, _) = mem_app(Lang::En, (160, 48));
     assert_eq!(app.focus, Pane::Apps);
     feed(&mut app, "j j");
-    assert_eq!(app.app_sel, 2);
+    assert_eq!(app.app_sel(), 2);
     feed(&mut app, "j");
-    assert_eq!(app.app_sel, 2, "stops at the last application");
+    assert_eq!(app.app_sel(), 2, "stops at the last application");
     feed(&mut app, "g");
-    assert_eq!(app.app_sel, 0);
+    assert_eq!(app.app_sel(), 0);
     feed(&mut app, "G");
-    assert_eq!(app.app_sel, 2);
+    assert_eq!(app.app_sel(), 2);
     feed(&mut app, "k enter");
-    assert_eq!((app.app_sel, app.focus), (1, Pane::Tree));
+    assert_eq!((app.app_sel(), app.focus), (1, Pane::Tree));
     assert_eq!(app.sel_item().unwrap().id, "A1.1");
     feed(&mut app, "j j j");
     assert_eq!(app.sel_item().unwrap().id, "A2.1");
@@ -525,7 +525,7 @@ fn mouse_clicks_focus_and_wheel_scrolls() {
             row: apps.y + 3,
         },
     );
-    assert_eq!((app.focus, app.app_sel), (Pane::Apps, 2));
+    assert_eq!((app.focus, app.app_sel()), (Pane::Apps, 2));
     // click a row of the tree: header row 0 is the category, 1 the criterion, 2 the first item
     let tree = panel::tui::layout::tree_list(p.tree.unwrap());
     update(
@@ -795,42 +795,42 @@ fn the_list_filters_sorts_and_shows_no_total_before_work() {
     assert_eq!(list_title("[已隐去:地址]，托管"), "托管");
 
     let (mut app, _m) = mem_app(Lang::En, (100, 30));
-    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.order(), vec![0, 1, 2]);
     feed(&mut app, "/ text:科技园 enter");
-    assert_eq!(app.order, vec![1]);
+    assert_eq!(app.order(), vec![1]);
     assert_eq!(app.cur().unwrap().input.code, "T24-002");
     assert!(note(&app).1.contains("1 application"), "{:?}", app.note);
     feed(&mut app, "j k g G");
     assert_eq!(app.cur().unwrap().input.code, "T24-002");
     feed(&mut app, "esc");
-    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.order(), vec![0, 1, 2]);
     assert_eq!(app.cur().unwrap().input.code, "T24-002");
     // by status: score T24-003 partly, it comes first (work in progress)
     feed(&mut app, "j");
     goto(&mut app, "A2.1");
     feed(&mut app, "1 enter esc");
     feed(&mut app, "o");
-    assert_eq!(app.order[0], 2, "{:?}", app.order);
+    assert_eq!(app.order()[0], 2, "{:?}", app.order());
     assert!(note(&app).1.contains("sorted by status"));
     feed(&mut app, "/ text:in_progress enter");
-    assert_eq!(app.order, vec![2]);
+    assert_eq!(app.order(), vec![2]);
     feed(&mut app, "esc o");
     assert!(note(&app).1.contains("suggested total"));
     let totals: Vec<Decimal> = app
-        .order
+        .order()
         .iter()
         .map(|&i| app.apps[i].scored.total)
         .collect();
     assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
     feed(&mut app, "o");
-    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.order(), vec![0, 1, 2]);
     // nothing matches: said, and the list says how to get back
     feed(&mut app, "/ text:zzz enter");
-    assert!(app.order.is_empty());
+    assert!(app.order().is_empty());
     assert_eq!(note(&app).0, Level::Error);
     feed(&mut app, "j g G");
     feed(&mut app, "esc");
-    assert_eq!(app.order.len(), 3);
+    assert_eq!(app.order().len(), 3);
 }
 
 /// Scrolled panes say how many rows are hidden above and below.

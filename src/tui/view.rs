@@ -304,7 +304,7 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     );
     let right = match app.cur() {
         Some(a) => {
-            let pr = app.progress(app.app_sel);
+            let pr = app.progress(app.app_sel());
             let total = match pr {
                 Progress::Untouched => format!(
                     "— ({} {})",
@@ -315,13 +315,13 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                     },
                     show(a.scored.total)
                 ),
-                _ => total_str(app, app.app_sel),
+                _ => total_str(app, app.app_sel()),
             };
             format!(
                 " {} {} ({}/{}) {} {} {} ",
                 pr.mark(),
                 a.input.code,
-                app.app_sel + 1,
+                app.app_sel() + 1,
                 app.apps.len(),
                 pr.name(app.lang),
                 t.total,
@@ -343,15 +343,15 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
         .count();
     let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
-    if let Some(q) = &app.list_filter {
-        title.push_str(&format!(" /{q} ({})", app.order.len()));
+    if let Some(q) = app.list().filter() {
+        title.push_str(&format!(" /{q} ({})", app.order().len()));
     }
-    if app.list_sort != ListSort::Code {
-        title.push_str(&format!(" ↕{}", app.list_sort.name(app.lang)));
+    if app.list().sort() != ListSort::Code {
+        title.push_str(&format!(" ↕{}", app.list().sort().name(app.lang)));
     }
     let mut block = pane_block(title, focused, th);
     let h = block.inner(r).height as usize;
-    if let Some(hint) = more_hint(app.app_scroll, h, app.order.len()) {
+    if let Some(hint) = more_hint(app.list().scroll(), h, app.order().len()) {
         block = block.title_bottom(Line::from(hint).right_aligned());
     }
     let inner = block.inner(r);
@@ -360,7 +360,7 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
         return;
     }
-    if app.order.is_empty() {
+    if app.order().is_empty() {
         let msg = if app.lang.is_zh() {
             "无匹配项目；Esc 清除筛选"
         } else {
@@ -371,7 +371,7 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     }
     let w = inner.width as usize;
     for row in 0..inner.height as usize {
-        let Some(&i) = app.order.get(app.app_scroll + row) else {
+        let Some(&i) = app.order().get(app.list().scroll() + row) else {
             break;
         };
         let a = &app.apps[i];
@@ -384,7 +384,7 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             list_title(&a.input.title)
         );
         let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
-        let style = if i == app.app_sel {
+        let style = if i == app.app_sel() {
             th.selected(focused)
         } else {
             Style::new()
@@ -450,7 +450,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let Some(a) = app.cur() else {
         return;
     };
-    let ai = app.app_sel;
+    let ai = app.app_sel();
     let list = layout::tree_list(r);
     let sel_row = app.item_rows.get(app.item_sel).copied();
     for k in 0..list.height as usize {

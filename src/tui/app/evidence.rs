@@ -287,7 +287,7 @@ impl App {
     pub fn tail(&self) -> Option<Ref<'_, TailCache>> {
         let (w, _) = self.ev_inner()?;
         let (c, k, _) = self.sel_idx()?;
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         self.cur()?;
         let crit_index = self.rubric.categories[..c]
             .iter()

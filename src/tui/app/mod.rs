@@ -20,6 +20,7 @@ pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 
 mod evidence;
+mod list;
 
 use crate::rubric::num::show;
 use crate::rubric::value_check::{self, ValueFault};
@@ -28,6 +29,7 @@ use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 use evidence::EvidenceCache;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
+pub use list::AppList;
 
 // ---------------------------------------------------------------------------------------------
 // Input data and persistence
@@ -335,13 +337,8 @@ pub struct App {
     /// Indices into `rows` of the item rows (the selectable ones).
     pub item_rows: Vec<usize>,
     pub focus: Pane,
-    pub app_sel: usize,
-    pub app_scroll: usize,
-    /// The applications the list shows, in its order (filter and sort applied).
-    pub order: Vec<usize>,
-    /// The list filter (`/` in the list): code, title or status contains it.
-    pub list_filter: Option<String>,
-    pub list_sort: ListSort,
+    /// The application list (its selection is the application on screen).
+    list: AppList,
     /// Index into `item_rows`.
     pub item_sel: usize,
     /// First visible row of the tree.
@@ -431,11 +428,7 @@ impl App {
             rows,
             item_rows,
             focus: Pane::Apps,
-            app_sel: 0,
-            app_scroll: 0,
-            order: Vec::new(),
-            list_filter: None,
-            list_sort: ListSort::Code,
+            list: AppList::default(),
             item_sel: 0,
             tree_scroll: 0,
             ev_scroll: 0,
@@ -462,8 +455,8 @@ impl App {
     /// application when it is still shown, else moves to the first one shown.
     pub fn refresh_order(&mut self) {
         let q = self
-            .list_filter
-            .as_deref()
+            .list
+            .filter()
             .map(|q| q.trim().to_lowercase())
             .filter(|q| !q.is_empty());
         let mut order: Vec<usize> = (0..self.apps.len())
@@ -483,27 +476,37 @@ impl App {
                 .any(|s| s.contains(q.as_str()))
             })
             .collect();
-        match self.list_sort {
+        match self.list.sort() {
             ListSort::Code => {}
             ListSort::Status => order.sort_by_key(|&i| self.progress(i).rank()),
             ListSort::Total => {
                 order.sort_by(|&a, &b| self.apps[b].scored.total.cmp(&self.apps[a].scored.total))
             }
         }
-        if !order.is_empty() && !order.contains(&self.app_sel) {
-            self.app_sel = order[0];
+        if self.list.set_order(order) {
             self.ev_scroll = 0;
             self.hit = None;
         }
-        self.order = order;
     }
 
     /// Position of the selected application in the list (0 when it is filtered out).
     pub fn list_pos(&self) -> usize {
-        self.order
-            .iter()
-            .position(|&i| i == self.app_sel)
-            .unwrap_or(0)
+        self.list.pos()
+    }
+
+    /// The application list's state.
+    pub fn list(&self) -> &AppList {
+        &self.list
+    }
+
+    /// The application on screen (index into [`App::apps`]).
+    pub fn app_sel(&self) -> usize {
+        self.list.sel()
+    }
+
+    /// The applications the list shows, in its order (filter and sort applied).
+    pub fn order(&self) -> &[usize] {
+        self.list.order()
     }
 
     pub fn panes(&self) -> Panes {
@@ -511,7 +514,7 @@ impl App {
     }
 
     pub fn cur(&self) -> Option<&AppState> {
-        self.apps.get(self.app_sel)
+        self.apps.get(self.list.sel())
     }
 
     /// The selected row (an item row).
@@ -639,7 +642,7 @@ impl App {
         let p = self.panes();
         if let Some(r) = p.apps {
             let h = layout::inner(r).height as usize;
-            self.app_scroll = keep_in_view(self.list_pos(), self.app_scroll, h, self.order.len());
+            self.list.keep_visible(h);
         }
         if let Some(r) = p.tree {
             let h = layout::tree_list(r).height as usize;
@@ -737,7 +740,7 @@ impl App {
 
     /// Refuse with the read-only message when the current application is locked.
     fn locked(&mut self) -> bool {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         if self.read_only(ai) {
             let code = self.apps[ai].input.code.clone();
             let conflict = self.apps[ai].sheet.status == Some(AppStatus::Conflict);
@@ -797,7 +800,7 @@ impl App {
     /// Moves to the next (or previous) item that needs the expert, wrapping around; the
     /// unscored items come before the unconfirmed rule items. Says so when none is left.
     fn goto_todo(&mut self, forward: bool) -> bool {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let (must, confirm) = self.todo(ai);
         let cur = self.item_sel;
         let pick = |list: &[usize]| -> Option<usize> {
@@ -826,7 +829,7 @@ impl App {
     /// `u`: takes back the newest score change of the current application made in this
     /// session, as a new journaled value (or clears an item that had none).
     fn undo_last(&mut self) {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let Some(pos) = self.undo.iter().rposition(|(a, _, _)| *a == ai) else {
             self.info(if self.lang.is_zh() {
                 "本次会话中该项目没有可撤销的改分"
@@ -906,9 +909,9 @@ impl App {
     /// After a value saved from the entry: on to the next item that needs the expert, or
     /// say that the application is ready to submit.
     fn after_entry_saved(&mut self) {
-        let (must, _) = self.todo(self.app_sel);
+        let (must, _) = self.todo(self.list.sel());
         self.goto_todo(true);
-        if must.is_empty() && self.opinion_problem(self.app_sel).is_some() {
+        if must.is_empty() && self.opinion_problem(self.list.sel()).is_some() {
             let title = self
                 .rubric
                 .opinion
@@ -941,7 +944,7 @@ impl App {
         let Some(buf) = self.entry.clone() else {
             return;
         };
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let Some(item) = self.sel_item().cloned() else {
             return;
         };
@@ -992,7 +995,7 @@ impl App {
     }
 
     fn start_submit(&mut self) {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let problems = self.problems(ai);
         let code = self.apps[ai].input.code.clone();
         if let Some((first, _)) = problems.first() {
@@ -1182,8 +1185,7 @@ impl App {
             return;
         }
         let i = i.min(self.apps.len() - 1);
-        if i != self.app_sel {
-            self.app_sel = i;
+        if self.list.select(i) {
             self.ev_scroll = 0;
             self.hit = None;
         }
@@ -1207,10 +1209,8 @@ impl App {
     fn move_sel(&mut self, pane: Pane, delta: isize) {
         match pane {
             Pane::Apps => {
-                let n = self.order.len() as isize;
-                if n > 0 {
-                    let pos = (self.list_pos() as isize + delta).clamp(0, n - 1) as usize;
-                    self.select_app(self.order[pos]);
+                if let Some(i) = self.list.step(delta) {
+                    self.select_app(i);
                 }
             }
             Pane::Tree => {
@@ -1232,8 +1232,7 @@ impl App {
             self.focus = Pane::Apps;
             let r = layout::inner(p.apps.unwrap_or_default());
             if row >= r.y && row < r.bottom() {
-                let pos = self.app_scroll + (row - r.y) as usize;
-                if let Some(&i) = self.order.get(pos) {
+                if let Some(i) = self.list.at_row((row - r.y) as usize) {
                     self.select_app(i);
                 }
             }
@@ -1519,11 +1518,11 @@ fn editor_confirm(app: &mut App) {
         }
         EditKind::Find => {
             app.overlays.pop();
-            app.list_filter = (!text.is_empty()).then_some(text);
+            app.list.set_filter((!text.is_empty()).then_some(text));
             app.refresh_order();
             app.focus = Pane::Apps;
             let zh = app.lang.is_zh();
-            match (&app.list_filter, app.order.len()) {
+            match (app.list.filter(), app.list.order().len()) {
                 (None, _) => app.info(if zh {
                     "已清除筛选"
                 } else {
@@ -1613,8 +1612,8 @@ fn main_update(app: &mut App, action: Action) {
             }
             Pane::Evidence => app.focus = Pane::Tree,
             Pane::Tree => app.focus = Pane::Apps,
-            Pane::Apps if app.list_filter.is_some() => {
-                app.list_filter = None;
+            Pane::Apps if app.list.filter().is_some() => {
+                app.list.set_filter(None);
                 app.refresh_order();
                 app.info(if app.lang.is_zh() {
                     "已清除筛选"
@@ -1633,7 +1632,7 @@ fn main_update(app: &mut App, action: Action) {
         Action::Down => app.move_sel(focus, 1),
         Action::Top => match focus {
             Pane::Apps => {
-                if let Some(&i) = app.order.first() {
+                if let Some(&i) = app.list.order().first() {
                     app.select_app(i)
                 }
             }
@@ -1642,7 +1641,7 @@ fn main_update(app: &mut App, action: Action) {
         },
         Action::Bottom => match focus {
             Pane::Apps => {
-                if let Some(&i) = app.order.last() {
+                if let Some(&i) = app.list.order().last() {
                     app.select_app(i)
                 }
             }
@@ -1673,7 +1672,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
                 return;
             };
@@ -1686,7 +1685,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
                 return;
             };
@@ -1711,7 +1710,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let item = if focus == Pane::Apps {
                 String::new()
             } else {
@@ -1734,7 +1733,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let code = app.apps[ai].input.code.clone();
             let Some(spec) = app.rubric.opinion.clone() else {
                 app.refuse(if app.lang.is_zh() {
@@ -1770,7 +1769,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let code = app.apps[ai].input.code.clone();
             // a declared conflict can be withdrawn until the application is submitted
             let withdraw = app.apps[ai].sheet.status == Some(AppStatus::Conflict);
@@ -1809,13 +1808,13 @@ fn main_update(app: &mut App, action: Action) {
             } else {
                 "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
             },
-            buf: TextBox::single(app.list_filter.as_deref().unwrap_or_default()),
+            buf: TextBox::single(app.list.filter().unwrap_or_default()),
         }),
         Action::Sort => {
-            app.list_sort = app.list_sort.next();
+            app.list.next_sort();
             app.refresh_order();
             app.ensure_visible();
-            let name = app.list_sort.name(app.lang);
+            let name = app.list.sort().name(app.lang);
             app.info(if app.lang.is_zh() {
                 format!("列表按{name}排序")
             } else {
