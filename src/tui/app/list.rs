@@ -3,7 +3,39 @@
 //! computes the order from its data ([`super::App::refresh_order`]); the list keeps it and
 //! the selection consistent.
 
-use super::ListSort;
+use crate::tui::i18n::Lang;
+use crate::tui::layout::keep_in_view;
+
+/// Order of the application list (`o` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSort {
+    Code,
+    /// Work left first: in progress, untouched, then submitted and conflict.
+    Status,
+    /// Suggested total, highest first.
+    Total,
+}
+
+impl ListSort {
+    pub fn next(self) -> ListSort {
+        match self {
+            ListSort::Code => ListSort::Status,
+            ListSort::Status => ListSort::Total,
+            ListSort::Total => ListSort::Code,
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang.is_zh()) {
+            (ListSort::Code, true) => "编号",
+            (ListSort::Code, false) => "code",
+            (ListSort::Status, true) => "状态",
+            (ListSort::Status, false) => "status",
+            (ListSort::Total, true) => "建议总分",
+            (ListSort::Total, false) => "suggested total",
+        }
+    }
+}
 
 /// The application list's state.
 #[derive(Debug, Clone)]
@@ -103,6 +135,6 @@ impl AppList {
 
     /// Keep the selection among the `h` visible rows.
     pub(super) fn keep_visible(&mut self, h: usize) {
-        self.scroll = super::keep_in_view(self.pos(), self.scroll, h, self.order.len());
+        self.scroll = keep_in_view(self.pos(), self.scroll, h, self.order.len());
     }
 }

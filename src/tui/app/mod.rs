@@ -29,7 +29,7 @@ use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 use evidence::EvidenceCache;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
-pub use list::AppList;
+pub use list::{AppList, ListSort};
 
 // ---------------------------------------------------------------------------------------------
 // Input data and persistence
@@ -285,37 +285,6 @@ pub enum Row {
     Cat(usize),
     Crit(usize, usize),
     Item(usize, usize, usize),
-}
-
-/// Order of the application list (`o` cycles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListSort {
-    Code,
-    /// Work left first: in progress, untouched, then submitted and conflict.
-    Status,
-    /// Suggested total, highest first.
-    Total,
-}
-
-impl ListSort {
-    pub fn next(self) -> ListSort {
-        match self {
-            ListSort::Code => ListSort::Status,
-            ListSort::Status => ListSort::Total,
-            ListSort::Total => ListSort::Code,
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang.is_zh()) {
-            (ListSort::Code, true) => "编号",
-            (ListSort::Code, false) => "code",
-            (ListSort::Status, true) => "状态",
-            (ListSort::Status, false) => "status",
-            (ListSort::Total, true) => "建议总分",
-            (ListSort::Total, false) => "suggested total",
-        }
-    }
 }
 
 /// An item's value as the expert set it, with the override reason.
@@ -1295,19 +1264,6 @@ pub fn effective_values(
         }
     }
     m
-}
-
-fn keep_in_view(sel: usize, scroll: usize, h: usize, len: usize) -> usize {
-    if h == 0 {
-        return 0;
-    }
-    let mut s = scroll;
-    if sel < s {
-        s = sel;
-    } else if sel >= s + h {
-        s = sel + 1 - h;
-    }
-    s.min(len.saturating_sub(h))
 }
 
 // ---------------------------------------------------------------------------------------------
