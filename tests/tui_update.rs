@@ -575,8 +575,8 @@ fn resize_keeps_the_selection_visible() {
     feed(&mut app, "tab G");
     update(&mut app, Action::Resize { w: 80, h: 24 });
     let list = panel::tui::layout::tree_list(app.panes().tree.unwrap());
-    let row = app.item_rows[app.item_sel];
-    assert!(row >= app.tree_scroll && row < app.tree_scroll + list.height as usize);
+    let row = app.tree().item_rows()[app.tree().sel()];
+    assert!(row >= app.tree().scroll() && row < app.tree().scroll() + list.height as usize);
     // narrow: the list collapses while the tree is focused
     assert!(app.panes().apps.is_none());
     feed(&mut app, "esc");

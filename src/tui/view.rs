@@ -423,7 +423,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     );
     if app.cur().is_some() {
         let h = layout::tree_list(r).height as usize;
-        if let Some(hint) = more_hint(app.tree_scroll, h, app.rows.len()) {
+        if let Some(hint) = more_hint(app.tree().scroll(), h, app.tree().rows().len()) {
             block = block.title_bottom(Line::from(hint).right_aligned());
         }
     }
@@ -452,10 +452,10 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     };
     let ai = app.app_sel();
     let list = layout::tree_list(r);
-    let sel_row = app.item_rows.get(app.item_sel).copied();
+    let sel_row = app.tree().item_rows().get(app.tree().sel()).copied();
     for k in 0..list.height as usize {
-        let ri = app.tree_scroll + k;
-        let Some(row) = app.rows.get(ri) else {
+        let ri = app.tree().scroll() + k;
+        let Some(row) = app.tree().rows().get(ri) else {
             break;
         };
         let y = list.y + k as u16;

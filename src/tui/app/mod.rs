@@ -21,6 +21,7 @@ use super::textbox::TextBox;
 
 mod evidence;
 mod list;
+mod tree;
 
 use crate::rubric::num::show;
 use crate::rubric::value_check::{self, ValueFault};
@@ -30,6 +31,7 @@ use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 use evidence::EvidenceCache;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
 pub use list::{AppList, ListSort};
+pub use tree::{CriteriaTree, Row};
 
 // ---------------------------------------------------------------------------------------------
 // Input data and persistence
@@ -279,14 +281,6 @@ impl Progress {
     }
 }
 
-/// A row of the criterion tree: indices of category, criterion, item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Row {
-    Cat(usize),
-    Crit(usize, usize),
-    Item(usize, usize, usize),
-}
-
 /// An item's value as the expert set it, with the override reason.
 type ItemValue = (Decimal, Option<String>);
 
@@ -302,16 +296,11 @@ pub struct App {
     pub expert_name: String,
     pub rubric: Rubric,
     pub apps: Vec<AppState>,
-    pub rows: Vec<Row>,
-    /// Indices into `rows` of the item rows (the selectable ones).
-    pub item_rows: Vec<usize>,
+    /// The criterion tree.
+    tree: CriteriaTree,
     pub focus: Pane,
     /// The application list (its selection is the application on screen).
     list: AppList,
-    /// Index into `item_rows`.
-    pub item_sel: usize,
-    /// First visible row of the tree.
-    pub tree_scroll: usize,
     /// First visible line of the evidence body.
     pub ev_scroll: usize,
     pub search: Option<String>,
@@ -372,18 +361,7 @@ impl App {
                 }
             })
             .collect();
-        let mut rows = Vec::new();
-        let mut item_rows = Vec::new();
-        for (ci, cat) in rubric.categories.iter().enumerate() {
-            rows.push(Row::Cat(ci));
-            for (ki, k) in cat.criteria.iter().enumerate() {
-                rows.push(Row::Crit(ci, ki));
-                for ii in 0..k.items.len() {
-                    item_rows.push(rows.len());
-                    rows.push(Row::Item(ci, ki, ii));
-                }
-            }
-        }
+        let tree = CriteriaTree::new(&rubric);
         let mut app = App {
             lang,
             color,
@@ -394,12 +372,9 @@ impl App {
             expert_name,
             rubric,
             apps,
-            rows,
-            item_rows,
+            tree,
             focus: Pane::Apps,
             list: AppList::default(),
-            item_sel: 0,
-            tree_scroll: 0,
             ev_scroll: 0,
             search: None,
             hit: None,
@@ -463,6 +438,11 @@ impl App {
         self.list.pos()
     }
 
+    /// The criterion tree's state.
+    pub fn tree(&self) -> &CriteriaTree {
+        &self.tree
+    }
+
     /// The application list's state.
     pub fn list(&self) -> &AppList {
         &self.list
@@ -488,7 +468,7 @@ impl App {
 
     /// The selected row (an item row).
     pub fn sel_row(&self) -> Option<Row> {
-        self.item_rows.get(self.item_sel).map(|&r| self.rows[r])
+        self.tree.sel_row()
     }
 
     /// Indices (category, criterion, item) of the selected item.
@@ -615,20 +595,7 @@ impl App {
         }
         if let Some(r) = p.tree {
             let h = layout::tree_list(r).height as usize;
-            if let Some(&row) = self.item_rows.get(self.item_sel) {
-                // the header rows right above the item (its criterion, its category)
-                let mut top = row;
-                while top > 0 && !matches!(self.rows[top - 1], Row::Item(..)) && row - (top - 1) < h
-                {
-                    top -= 1;
-                }
-                if top < self.tree_scroll {
-                    self.tree_scroll = top;
-                } else if h > 0 && row >= self.tree_scroll + h {
-                    self.tree_scroll = row + 1 - h;
-                }
-                self.tree_scroll = self.tree_scroll.min(self.rows.len().saturating_sub(h));
-            }
+            self.tree.keep_visible(h);
         }
         let (len, h) = self.ev_body_len();
         self.ev_scroll = self.ev_scroll.min(len.saturating_sub(h.max(1)));
@@ -749,10 +716,7 @@ impl App {
         let Some(a) = self.apps.get(ai) else {
             return (must, confirm);
         };
-        for (n, &r) in self.item_rows.iter().enumerate() {
-            let Row::Item(c, k, i) = self.rows[r] else {
-                continue;
-            };
+        for (n, c, k, i) in self.tree.item_indices() {
             let it = &self.rubric.categories[c].criteria[k].items[i];
             if a.sheet.values.contains_key(&it.id) {
                 continue;
@@ -771,7 +735,7 @@ impl App {
     fn goto_todo(&mut self, forward: bool) -> bool {
         let ai = self.list.sel();
         let (must, confirm) = self.todo(ai);
-        let cur = self.item_sel;
+        let cur = self.tree.sel();
         let pick = |list: &[usize]| -> Option<usize> {
             if forward {
                 list.iter().find(|&&n| n > cur).or(list.first()).copied()
@@ -824,10 +788,11 @@ impl App {
             },
         };
         if self.commit(ai, vec![op]) {
-            if let Some(n) = self.item_rows.iter().position(|&r| match self.rows[r] {
-                Row::Item(c, k, i) => self.rubric.categories[c].criteria[k].items[i].id == item,
-                _ => false,
-            }) {
+            let rubric = &self.rubric;
+            if let Some(n) = self
+                .tree
+                .find(|c, k, i| rubric.categories[c].criteria[k].items[i].id == item)
+            {
                 self.focus = Pane::Tree;
                 self.select_item(n);
                 self.ensure_visible();
@@ -968,11 +933,12 @@ impl App {
         let problems = self.problems(ai);
         let code = self.apps[ai].input.code.clone();
         if let Some((first, _)) = problems.first() {
-            if let Some(pos) = self.item_rows.iter().position(|&r| match self.rows[r] {
-                Row::Item(c, k, i) => &self.rubric.categories[c].criteria[k].items[i].id == first,
-                _ => false,
-            }) {
-                self.item_sel = pos;
+            let rubric = &self.rubric;
+            if let Some(pos) = self
+                .tree
+                .find(|c, k, i| &rubric.categories[c].criteria[k].items[i].id == first)
+            {
+                self.tree.set_sel(pos);
                 self.ev_scroll = 0;
             }
             let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();
@@ -1161,13 +1127,13 @@ impl App {
     }
 
     fn select_item(&mut self, i: usize) {
-        if self.item_rows.is_empty() {
+        if self.tree.items() == 0 {
             return;
         }
-        let i = i.min(self.item_rows.len() - 1);
-        if i != self.item_sel {
+        let i = i.min(self.tree.items() - 1);
+        if i != self.tree.sel() {
             let old = self.sel_idx().map(|(c, k, _)| (c, k));
-            self.item_sel = i;
+            self.tree.set_sel(i);
             if self.sel_idx().map(|(c, k, _)| (c, k)) != old {
                 self.ev_scroll = 0;
             }
@@ -1183,9 +1149,8 @@ impl App {
                 }
             }
             Pane::Tree => {
-                let n = self.item_rows.len() as isize;
-                if n > 0 {
-                    self.select_item((self.item_sel as isize + delta).clamp(0, n - 1) as usize);
+                if let Some(i) = self.tree.step(delta) {
+                    self.select_item(i);
                 }
             }
             Pane::Evidence => self.scroll_evidence(delta),
@@ -1209,12 +1174,9 @@ impl App {
             self.focus = Pane::Tree;
             let r = layout::tree_list(p.tree.unwrap_or_default());
             if row >= r.y && row < r.bottom() {
-                let ri = self.tree_scroll + (row - r.y) as usize;
                 // a header row selects its first item
-                if let Some(pos) = self.item_rows.iter().position(|&x| x >= ri) {
-                    if ri < self.rows.len() {
-                        self.select_item(pos);
-                    }
+                if let Some(pos) = self.tree.at_row((row - r.y) as usize) {
+                    self.select_item(pos);
                 }
             }
         } else if inside(p.evidence) {
