@@ -480,36 +480,36 @@ fn search_finds_and_cycles_through_evidence() {
     let (mut app, _) = mem_app(Lang::Zh, (160, 48));
     goto(&mut app, "A3.2");
     feed(&mut app, "/ text:PCT enter");
-    assert_eq!(app.search.as_deref(), Some("PCT"));
-    let first = app.hit.expect("a hit");
+    assert_eq!(app.search(), Some("PCT"));
+    let first = app.hit().expect("a hit");
     let n = note(&app).1;
     assert!(n.contains("第 1/"), "{n}");
     feed(&mut app, "n");
-    assert_eq!(app.hit, Some(first + 1));
+    assert_eq!(app.hit(), Some(first + 1));
     feed(&mut app, "N N");
-    assert!(app.hit.is_some());
+    assert!(app.hit().is_some());
     feed(
         &mut app,
         "/ backspace backspace backspace text:无此内容 enter",
     );
-    assert_eq!(app.hit, None);
+    assert_eq!(app.hit(), None);
     assert!(note(&app).1.contains("找不到"));
     // a long section scrolls to its match
     let (mut app, _) = mem_app(Lang::En, (80, 24));
     goto(&mut app, "B1.1");
     feed(&mut app, "tab / text:培训 enter");
-    assert!(app.hit.is_some());
+    assert!(app.hit().is_some());
     let ev = app.evidence().unwrap();
     let total = ev.head.len() + app.tail().unwrap().len();
     assert!(
         total > ev.body_h as usize,
         "the evidence must need scrolling here"
     );
-    assert!(app.ev_scroll > 0, "scrolled to the match");
+    assert!(app.ev_scroll() > 0, "scrolled to the match");
     feed(&mut app, "g");
-    assert_eq!(app.ev_scroll, 0);
+    assert_eq!(app.ev_scroll(), 0);
     feed(&mut app, "G");
-    assert_eq!(app.ev_scroll, total - ev.body_h as usize);
+    assert_eq!(app.ev_scroll(), total - ev.body_h as usize);
 }
 
 #[test]

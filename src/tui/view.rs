@@ -730,19 +730,23 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         return;
     };
     let total = ev.head.len() + tail.len();
-    let shown_to = (app.ev_scroll + ev.body_h as usize).min(total);
+    let shown_to = (app.ev_scroll() + ev.body_h as usize).min(total);
     let pos = format!(
         " {}–{}/{} ",
-        (app.ev_scroll + 1).min(total),
+        (app.ev_scroll() + 1).min(total),
         shown_to,
         total
     );
     // ▲n ▼m: lines hidden above and below, as in the other panes
-    let pos = match more_hint(app.ev_scroll, shown_to.saturating_sub(app.ev_scroll), total) {
+    let pos = match more_hint(
+        app.ev_scroll(),
+        shown_to.saturating_sub(app.ev_scroll()),
+        total,
+    ) {
         Some(h) => format!("{} ·{pos}", h.trim_end()),
         None => pos,
     };
-    let pos = match &app.search {
+    let pos = match app.search() {
         Some(q) => format!(" /{} {}", truncate(q, 12), pos.trim_start()),
         None => pos,
     };
@@ -792,7 +796,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         .iter()
         .map(|(l, s, e)| (l + off, *s, *e))
         .collect();
-    let current = app.hit.and_then(|i| {
+    let current = app.hit().and_then(|i| {
         if i < ev.head_hits.len() {
             ev.head_hits.get(i).copied()
         } else {
@@ -800,7 +804,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         }
     });
     for k in 0..body.height as usize {
-        let n = app.ev_scroll + k;
+        let n = app.ev_scroll() + k;
         let (l, hits): (&EvLine, &[Hit]) = if n < off {
             (&ev.head[n], &ev.head_hits)
         } else if let Some(l) = tail.line(n - off) {
@@ -864,7 +868,7 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
             if !a.in_bar() || seen.iter().any(|s| keys::same_kind(*s, a)) {
                 continue;
             }
-            if a == Action::SearchNext && app.search.is_none() {
+            if a == Action::SearchNext && app.search().is_none() {
                 continue;
             }
             if a == Action::SwitchView && !app.can_switch {

@@ -101,9 +101,93 @@ pub struct Evidence {
 /// The evidence pane's caches: the wrapped facts and sections of the selected criterion,
 /// and every wrapped section by application, key, width and language.
 #[derive(Debug, Default)]
-pub(super) struct EvidenceCache {
+struct EvidenceCache {
     tail: RefCell<Option<TailCache>>,
     sections: RefCell<HashMap<SectionKey, Rc<Vec<EvLine>>>>,
+}
+
+/// The evidence pane's state: the scroll of its body, the search and its current match,
+/// and the caches of its text.
+#[derive(Debug, Default)]
+pub(super) struct EvidencePane {
+    /// First visible line of the body.
+    scroll: usize,
+    search: Option<String>,
+    /// Index of the current match in the combined hit list.
+    hit: Option<usize>,
+    cache: EvidenceCache,
+}
+
+impl EvidencePane {
+    /// First visible line of the body.
+    pub(super) fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// The search, when one is set.
+    pub(super) fn search(&self) -> Option<&str> {
+        self.search.as_deref()
+    }
+
+    /// Index of the current match in the combined hit list.
+    pub(super) fn hit(&self) -> Option<usize> {
+        self.hit
+    }
+
+    /// Back to the top of the body.
+    pub(super) fn top(&mut self) {
+        self.scroll = 0;
+    }
+
+    /// No current match.
+    pub(super) fn forget_hit(&mut self) {
+        self.hit = None;
+    }
+
+    /// Set (or with `None` clear) the search.
+    pub(super) fn set_search(&mut self, q: Option<String>) {
+        self.search = q;
+    }
+
+    /// Keep the scroll in range for a body of `len` lines, `h` of them shown.
+    pub(super) fn clamp(&mut self, len: usize, h: usize) {
+        self.scroll = self.scroll.min(len.saturating_sub(h.max(1)));
+    }
+
+    /// Scroll by `delta` lines within a body of `len` lines, `h` of them shown.
+    pub(super) fn scroll_by(&mut self, delta: isize, len: usize, h: usize) {
+        let max = len.saturating_sub(h.max(1));
+        self.scroll = (self.scroll as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    /// Move to the next (or previous) of `hits` (not empty): from the current match, or
+    /// else from the top of the view; scroll it into the `h` lines shown. Returns its index.
+    pub(super) fn step(&mut self, hits: &[Hit], h: usize, forward: bool) -> usize {
+        let n = hits.len();
+        let next = match self.hit {
+            Some(i) if i < n => {
+                if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }
+            }
+            _ => {
+                let from = self.scroll;
+                if forward {
+                    hits.iter().position(|h| h.0 >= from).unwrap_or(0)
+                } else {
+                    hits.iter().rposition(|h| h.0 < from).unwrap_or(n - 1)
+                }
+            }
+        };
+        self.hit = Some(next);
+        let line = hits[next].0;
+        if line < self.scroll || line >= self.scroll + h.max(1) {
+            self.scroll = line.saturating_sub(h / 3);
+        }
+        next
+    }
 }
 
 impl App {
@@ -269,7 +353,7 @@ impl App {
                 LineKind::Detail,
             );
         }
-        let head_hits = match &self.search {
+        let head_hits = match self.ev.search() {
             Some(q) => hits_in(&head, q, 0),
             None => Vec::new(),
         };
@@ -296,7 +380,8 @@ impl App {
             + k;
         let key = (ai, crit_index, w, self.lang);
         let stale = self
-            .ev_cache
+            .ev
+            .cache
             .tail
             .borrow()
             .as_ref()
@@ -309,7 +394,7 @@ impl App {
                 starts.push(len);
                 len += sg.len();
             }
-            *self.ev_cache.tail.borrow_mut() = Some(TailCache {
+            *self.ev.cache.tail.borrow_mut() = Some(TailCache {
                 key,
                 segments,
                 starts,
@@ -318,15 +403,16 @@ impl App {
                 hits: Vec::new(),
             });
         }
-        let q = self.search.clone();
+        let q = self.ev.search.clone();
         let need = self
-            .ev_cache
+            .ev
+            .cache
             .tail
             .borrow()
             .as_ref()
             .is_some_and(|t| t.hits_for != q);
         if need {
-            let mut b = self.ev_cache.tail.borrow_mut();
+            let mut b = self.ev.cache.tail.borrow_mut();
             if let Some(t) = b.as_mut() {
                 t.hits = match &q {
                     Some(q) => t
@@ -340,13 +426,13 @@ impl App {
                 t.hits_for = q;
             }
         }
-        Ref::filter_map(self.ev_cache.tail.borrow(), |t| t.as_ref()).ok()
+        Ref::filter_map(self.ev.cache.tail.borrow(), |t| t.as_ref()).ok()
     }
 
     /// A section of an application wrapped to `w` (cached).
     fn section_lines(&self, ai: usize, key: &str, w: u16) -> Rc<Vec<EvLine>> {
         let ck: SectionKey = (ai, key.to_string(), w, self.lang);
-        if let Some(v) = self.ev_cache.sections.borrow().get(&ck) {
+        if let Some(v) = self.ev.cache.sections.borrow().get(&ck) {
             return v.clone();
         }
         let t = self.lang.t();
@@ -379,7 +465,7 @@ impl App {
             out.push(EvLine::new(l, kind));
         }
         let v = Rc::new(out);
-        let mut cache = self.ev_cache.sections.borrow_mut();
+        let mut cache = self.ev.cache.sections.borrow_mut();
         if cache.len() >= 64 {
             cache.clear();
         }

@@ -28,7 +28,7 @@ use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{self, Evaluation, Facts, ItemEval, OpinionSpec, Rubric, Scored};
 use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
-use evidence::EvidenceCache;
+use evidence::EvidencePane;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
 pub use list::{AppList, ListSort};
 pub use tree::{CriteriaTree, Row};
@@ -301,11 +301,6 @@ pub struct App {
     pub focus: Pane,
     /// The application list (its selection is the application on screen).
     list: AppList,
-    /// First visible line of the evidence body.
-    pub ev_scroll: usize,
-    pub search: Option<String>,
-    /// Index of the current match in the combined hit list.
-    pub hit: Option<usize>,
     /// The inline score entry buffer, when typing.
     pub entry: Option<String>,
     /// The entry shows the item's current value (Enter on the row): the first character
@@ -323,8 +318,8 @@ pub struct App {
     /// Set by the switch-view key; the demo loop switches and clears it.
     pub switch_requested: bool,
     persist: Box<dyn Persist>,
-    /// The evidence pane's wrapped text, cached per selection and width.
-    ev_cache: EvidenceCache,
+    /// The evidence pane (scroll, search, current match, cached text).
+    ev: EvidencePane,
 }
 
 impl App {
@@ -375,9 +370,6 @@ impl App {
             tree,
             focus: Pane::Apps,
             list: AppList::default(),
-            ev_scroll: 0,
-            search: None,
-            hit: None,
             entry: None,
             entry_fresh: false,
             undo: Vec::new(),
@@ -388,7 +380,7 @@ impl App {
             can_switch: false,
             switch_requested: false,
             persist,
-            ev_cache: EvidenceCache::default(),
+            ev: EvidencePane::default(),
         };
         app.refresh_order();
         app.ensure_visible();
@@ -428,14 +420,29 @@ impl App {
             }
         }
         if self.list.set_order(order) {
-            self.ev_scroll = 0;
-            self.hit = None;
+            self.ev.top();
+            self.ev.forget_hit();
         }
     }
 
     /// Position of the selected application in the list (0 when it is filtered out).
     pub fn list_pos(&self) -> usize {
         self.list.pos()
+    }
+
+    /// First visible line of the evidence body.
+    pub fn ev_scroll(&self) -> usize {
+        self.ev.scroll()
+    }
+
+    /// The evidence search, when one is set.
+    pub fn search(&self) -> Option<&str> {
+        self.ev.search()
+    }
+
+    /// Index of the current match in the combined hit list.
+    pub fn hit(&self) -> Option<usize> {
+        self.ev.hit()
     }
 
     /// The criterion tree's state.
@@ -598,13 +605,12 @@ impl App {
             self.tree.keep_visible(h);
         }
         let (len, h) = self.ev_body_len();
-        self.ev_scroll = self.ev_scroll.min(len.saturating_sub(h.max(1)));
+        self.ev.clamp(len, h);
     }
 
     fn scroll_evidence(&mut self, delta: isize) {
         let (len, h) = self.ev_body_len();
-        let max = len.saturating_sub(h.max(1));
-        self.ev_scroll = (self.ev_scroll as isize + delta).clamp(0, max as isize) as usize;
+        self.ev.scroll_by(delta, len, h);
     }
 
     fn page(&self, pane: Pane) -> usize {
@@ -939,7 +945,7 @@ impl App {
                 .find(|c, k, i| &rubric.categories[c].criteria[k].items[i].id == first)
             {
                 self.tree.set_sel(pos);
-                self.ev_scroll = 0;
+                self.ev.top();
             }
             let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();
             lines.insert(0, self.lang.incomplete(&code));
@@ -1078,41 +1084,19 @@ impl App {
     }
 
     fn search_step(&mut self, forward: bool) {
-        let Some(q) = self.search.clone() else {
+        let Some(q) = self.ev.search().map(str::to_string) else {
             self.info(self.lang.t().no_search);
             return;
         };
         let hits = self.all_hits();
         if hits.is_empty() {
-            self.hit = None;
+            self.ev.forget_hit();
             self.refuse(self.lang.no_match(&q));
             return;
         }
-        let n = hits.len();
-        let next = match self.hit {
-            Some(i) if i < n => {
-                if forward {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                }
-            }
-            _ => {
-                let from = self.ev_scroll;
-                if forward {
-                    hits.iter().position(|h| h.0 >= from).unwrap_or(0)
-                } else {
-                    hits.iter().rposition(|h| h.0 < from).unwrap_or(n - 1)
-                }
-            }
-        };
-        self.hit = Some(next);
-        let line = hits[next].0;
         let (_, h) = self.ev_body_len();
-        if line < self.ev_scroll || line >= self.ev_scroll + h.max(1) {
-            self.ev_scroll = line.saturating_sub(h / 3);
-        }
-        self.info(self.lang.hit(&q, next + 1, n));
+        let next = self.ev.step(&hits, h, forward);
+        self.info(self.lang.hit(&q, next + 1, hits.len()));
     }
 
     fn select_app(&mut self, i: usize) {
@@ -1121,8 +1105,8 @@ impl App {
         }
         let i = i.min(self.apps.len() - 1);
         if self.list.select(i) {
-            self.ev_scroll = 0;
-            self.hit = None;
+            self.ev.top();
+            self.ev.forget_hit();
         }
     }
 
@@ -1135,9 +1119,9 @@ impl App {
             let old = self.sel_idx().map(|(c, k, _)| (c, k));
             self.tree.set_sel(i);
             if self.sel_idx().map(|(c, k, _)| (c, k)) != old {
-                self.ev_scroll = 0;
+                self.ev.top();
             }
-            self.hit = None;
+            self.ev.forget_hit();
         }
     }
 
@@ -1461,12 +1445,12 @@ fn editor_confirm(app: &mut App) {
         }
         EditKind::Search => {
             app.overlays.pop();
-            app.hit = None;
+            app.ev.forget_hit();
             if text.is_empty() {
-                app.search = None;
+                app.ev.set_search(None);
                 return;
             }
-            app.search = Some(buf.text());
+            app.ev.set_search(Some(buf.text()));
             if app.focus == Pane::Apps {
                 app.focus = Pane::Tree;
             }
@@ -1524,9 +1508,9 @@ fn main_update(app: &mut App, action: Action) {
             }
         }
         Action::Back => match focus {
-            Pane::Evidence if app.search.is_some() => {
-                app.search = None;
-                app.hit = None;
+            Pane::Evidence if app.ev.search().is_some() => {
+                app.ev.set_search(None);
+                app.ev.forget_hit();
             }
             Pane::Evidence => app.focus = Pane::Tree,
             Pane::Tree => app.focus = Pane::Apps,
@@ -1555,7 +1539,7 @@ fn main_update(app: &mut App, action: Action) {
                 }
             }
             Pane::Tree => app.select_item(0),
-            Pane::Evidence => app.ev_scroll = 0,
+            Pane::Evidence => app.ev.top(),
         },
         Action::Bottom => match focus {
             Pane::Apps => {
@@ -1714,7 +1698,7 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.t().search.to_string(),
                 kind: EditKind::Search,
-                buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
+                buf: TextBox::single(app.ev.search().unwrap_or_default()),
             });
         }
         Action::SearchNext => app.search_step(true),
@@ -1741,7 +1725,7 @@ fn main_update(app: &mut App, action: Action) {
         }
         Action::NextTodo | Action::PrevTodo => {
             let forward = action == Action::NextTodo;
-            if app.search.is_some() && focus != Pane::Apps {
+            if app.ev.search().is_some() && focus != Pane::Apps {
                 app.search_step(forward);
             } else if app.cur().is_some() && !app.goto_todo(forward) {
                 app.info(if app.lang.is_zh() {
