@@ -93,10 +93,10 @@ fn digits_score_the_focused_expert_item() {
     let (mut app, m) = mem_app(Lang::Zh, (80, 24));
     goto(&mut app, "A2.1");
     feed(&mut app, "1 .");
-    assert_eq!(app.entry.as_deref(), Some("1."));
+    assert_eq!(app.entry(), Some("1."));
     assert!(m.log.borrow().is_empty(), "nothing is stored while typing");
     feed(&mut app, "5 enter");
-    assert_eq!(app.entry, None);
+    assert_eq!(app.entry(), None);
     let log = m.log.borrow().clone();
     assert_eq!(
         log,
@@ -117,20 +117,20 @@ fn digits_score_the_focused_expert_item() {
     assert_eq!(app.sel_item().unwrap().id, "A3.1");
     // Backspace edits; Esc cancels without storing
     feed(&mut app, "2 backspace 1 esc");
-    assert_eq!(app.entry, None);
+    assert_eq!(app.entry(), None);
     assert_eq!(m.log.borrow().len(), 1);
     // Enter shows the current value; a digit replaces it (never appends to it)
     goto(&mut app, "A2.1");
     feed(&mut app, "enter");
-    assert_eq!(app.entry.as_deref(), Some("1.5"));
+    assert_eq!(app.entry(), Some("1.5"));
     feed(&mut app, "2");
-    assert_eq!(app.entry.as_deref(), Some("2"));
+    assert_eq!(app.entry(), Some("2"));
     feed(&mut app, "enter");
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("2"));
     // Backspace first edits the shown value instead
     goto(&mut app, "A2.1");
     feed(&mut app, "enter backspace");
-    assert_eq!(app.entry.as_deref(), Some(""));
+    assert_eq!(app.entry(), Some(""));
     feed(&mut app, "1 enter");
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
@@ -159,7 +159,7 @@ fn out_of_range_and_off_step_values_are_refused_never_stored() {
             "{typed}: {text}"
         );
         // the entry stays open to be corrected
-        assert_eq!(app.entry.as_deref(), Some(typed));
+        assert_eq!(app.entry(), Some(typed));
         feed(&mut app, "esc");
     }
     assert!(m.log.borrow().is_empty());
@@ -321,7 +321,7 @@ fn comment_conflict_and_read_only() {
         n,
         "a locked application takes no changes"
     );
-    assert!(app.entry.is_none() && app.overlays.is_empty());
+    assert!(app.entry().is_none() && app.overlays.is_empty());
     assert!(
         note(&app).1.contains("only the chair can reopen"),
         "{:?}",
@@ -433,7 +433,7 @@ fn submit_checks_completeness_confirms_and_locks() {
     assert_eq!(app.progress(0), Progress::Submitted);
     assert!(note(&app).1.contains("submitted"));
     feed(&mut app, "1");
-    assert!(app.entry.is_none());
+    assert!(app.entry().is_none());
     assert!(note(&app).1.contains("only the chair can reopen"));
 }
 

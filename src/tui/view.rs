@@ -524,7 +524,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                 let sugg = ie.and_then(|e| e.auto);
                 let explicit = a.sheet.values.get(&it.id);
                 let is_sel = Some(ri) == sel_row;
-                let val = match (&app.entry, explicit, sugg) {
+                let val = match (app.entry(), explicit, sugg) {
                     (Some(b), _, _) if is_sel => format!("{b}▏"),
                     (_, Some((v, _)), _) => show(*v),
                     (_, None, Some(s)) => format!("={}", show(s)),
@@ -571,7 +571,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             pad_right(&marks, W_MARK - 1)
         );
         set(buf, inner.x, y, &line, inner.width, style);
-        if matches!(row, Row::Item(..)) && Some(ri) == sel_row && app.entry.is_some() {
+        if matches!(row, Row::Item(..)) && Some(ri) == sel_row && app.entry().is_some() {
             // the entry buffer stands out even in mono
             let x = inner.x + (lw + W_MAX + W_SUGG) as u16;
             set(

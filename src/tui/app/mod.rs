@@ -19,6 +19,7 @@ use super::overlay::Common;
 pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 
+mod entry;
 mod evidence;
 mod list;
 mod tree;
@@ -28,6 +29,7 @@ use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{self, Evaluation, Facts, ItemEval, OpinionSpec, Rubric, Scored};
 use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
+pub use entry::InlineEntry;
 use evidence::EvidencePane;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
 pub use list::{AppList, ListSort};
@@ -301,11 +303,8 @@ pub struct App {
     pub focus: Pane,
     /// The application list (its selection is the application on screen).
     list: AppList,
-    /// The inline score entry buffer, when typing.
-    pub entry: Option<String>,
-    /// The entry shows the item's current value (Enter on the row): the first character
-    /// typed replaces it; Backspace edits it instead.
-    pub entry_fresh: bool,
+    /// The inline score entry.
+    entry: InlineEntry,
     /// Score changes of this session, newest last: (application, item, the value before).
     /// `u` takes back the newest one of the current application.
     undo: Vec<(usize, String, Option<ItemValue>)>,
@@ -370,8 +369,7 @@ impl App {
             tree,
             focus: Pane::Apps,
             list: AppList::default(),
-            entry: None,
-            entry_fresh: false,
+            entry: InlineEntry::default(),
             undo: Vec::new(),
             overlays: Vec::new(),
             note: None,
@@ -428,6 +426,11 @@ impl App {
     /// Position of the selected application in the list (0 when it is filtered out).
     pub fn list_pos(&self) -> usize {
         self.list.pos()
+    }
+
+    /// The inline score entry's text, when it is open.
+    pub fn entry(&self) -> Option<&str> {
+        self.entry.text()
     }
 
     /// First visible line of the evidence body.
@@ -578,7 +581,7 @@ impl App {
             Some(Overlay::Message { .. }) => return vec![Context::Message],
             None => {}
         }
-        if self.entry.is_some() {
+        if self.entry.text().is_some() {
             return vec![Context::Entry, Context::Global];
         }
         let pane = match self.focus {
@@ -881,7 +884,7 @@ impl App {
 
     /// Validate the entry buffer and commit it (or ask for a reason).
     fn commit_entry(&mut self) {
-        let Some(buf) = self.entry.clone() else {
+        let Some(buf) = self.entry.text().map(str::to_string) else {
             return;
         };
         let ai = self.list.sel();
@@ -889,7 +892,7 @@ impl App {
             return;
         };
         if buf.is_empty() {
-            self.entry = None;
+            self.entry.close();
             self.info(self.lang.t().entry_cancelled);
             return;
         }
@@ -907,7 +910,7 @@ impl App {
                 return;
             }
         };
-        self.entry = None;
+        self.entry.close();
         match self.suggestion(ai, &item.id) {
             Some(s) if v != s => {
                 let old = self.apps[ai]
@@ -1260,7 +1263,7 @@ pub fn update(app: &mut App, action: Action) {
     }
     if !app.overlays.is_empty() {
         overlay_update(app, action);
-    } else if app.entry.is_some() {
+    } else if app.entry.text().is_some() {
         entry_update(app, action);
     } else {
         main_update(app, action);
@@ -1461,25 +1464,11 @@ fn editor_confirm(app: &mut App) {
 
 fn entry_update(app: &mut App, action: Action) {
     match action {
-        Action::Type(c) => {
-            if let Some(b) = app.entry.as_mut() {
-                if std::mem::take(&mut app.entry_fresh) {
-                    b.clear();
-                }
-                if b.len() < 12 {
-                    b.push(c);
-                }
-            }
-        }
-        Action::Backspace => {
-            app.entry_fresh = false;
-            if let Some(b) = app.entry.as_mut() {
-                b.pop();
-            }
-        }
+        Action::Type(c) => app.entry.type_char(c),
+        Action::Backspace => app.entry.backspace(),
         Action::Confirm => app.commit_entry(),
         Action::Back => {
-            app.entry = None;
+            app.entry.close();
             app.info(app.lang.t().entry_cancelled);
         }
         Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
@@ -1567,8 +1556,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.sel_item().is_none() || app.locked() {
                 return;
             }
-            app.entry = Some(c.to_string());
-            app.entry_fresh = false;
+            app.entry.start(c);
         }
         Action::Edit => {
             if app.cur().is_none() || app.locked() {
@@ -1580,8 +1568,7 @@ fn main_update(app: &mut App, action: Action) {
             };
             let cur = app.apps[ai].sheet.values.get(&id).map(|(v, _)| show(*v));
             let cur = cur.or_else(|| app.suggestion(ai, &id).map(show));
-            app.entry_fresh = cur.is_some();
-            app.entry = Some(cur.unwrap_or_default());
+            app.entry.edit(cur);
         }
         Action::Reset => {
             if app.cur().is_none() || app.locked() {
