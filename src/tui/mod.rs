@@ -5,7 +5,9 @@
 //! - [`overlay`]: the overlays (help, confirm, editor, message) on each screen's stack, and the
 //!   status note; key dispatch looks only at these, so [`keys`] imports neither screen;
 //! - [`app`]: the expert screen's state and `update` (it commits through `Persist` and reads
-//!   the sheet back from the store); `app::evidence` builds the evidence pane's text;
+//!   the sheet back from the store); its panes' state in components with private fields
+//!   ([`app::AppList`], [`app::CriteriaTree`], the evidence pane, [`app::InlineEntry`]);
+//!   `app::evidence` builds the evidence pane's text;
 //! - [`chair`]: the chair's screen, composed of components (`chair::ranking`, `detail`,
 //!   `progress`, `experts`), each owning its state, its text, its `draw` and its `handle`;
 //!   [`chair_view`]: the frame around them (title, info and status lines, key bar, help);

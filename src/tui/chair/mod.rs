@@ -150,7 +150,7 @@ impl ChairApp {
         &self.ranking
     }
 
-    /// The selected row of the ranking (index into [`ChairApp::rows`]).
+    /// The selected row of the ranking (index into [`ChairData::rows`]).
     pub fn sel(&self) -> usize {
         self.ranking.sel()
     }
