@@ -13,7 +13,7 @@ use crate::rubric::{self, num};
 use crate::sheet::{self as sheets, PanelView};
 use crate::store::{Op, OpenReport, Store, StoreIdentity};
 use crate::tui::app::{
-    effective_values, load_sheets, progress_of, Level, Note, Persist, Refreshed,
+    effective_values, load_sheets, progress_of, stored_sheet, Level, Note, Persist, Refreshed,
 };
 use crate::tui::{self, App, AppInput, Lang, SectionText, Session, Sheet};
 
@@ -136,6 +136,10 @@ impl Persist for ExpertBackend {
             .commit(ops)
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    fn sheet(&self, expert: &str, code: &str) -> Sheet {
+        stored_sheet(&self.store, expert, code)
     }
 
     /// `sheet::autosave`: `<panel>/sheets/<expert>.sheet.json` (+ `.sig` with a key).

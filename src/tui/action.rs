@@ -1,4 +1,4 @@
-//! Every user action of the expert screen.
+//! Every user action of the expert and the chair screens.
 //!
 //! The doc comments of the keyed actions are the help text: the first doc
 //! line is English, the second Chinese, each as `short label: longer text`.
@@ -11,7 +11,8 @@ macro_rules! actions {
         unit { $( #[doc = $en:literal] #[doc = $zh:literal] $name:ident, )* }
         with_char { $( #[doc = $cen:literal] #[doc = $czh:literal] $cname:ident, )* }
     ) => {
-        /// A user action; [`crate::tui::app::update`] applies it to the state.
+        /// A user action; each screen's `update` ([`crate::tui::app::update`],
+        /// [`crate::tui::chair::update`]) applies it to its state.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Action {
             $( #[doc = $en] #[doc = $zh] $name, )*

@@ -1,4 +1,6 @@
-//! Views of the chair screen: widgets that only read the [`ChairApp`].
+//! The chair screen's frame: title bar, info line, status line, key bar and help, drawn
+//! around the current view's component (which draws its own body); it only reads the
+//! [`ChairApp`].
 //!
 //! Meaning is never carried by colour alone: ★ shortlisted, the cut line, `≠B1`
 //! disagreement, `!E03` outlier, `[4.5]` dropped by the trimmed mean, `4.5!` extreme
@@ -11,15 +13,12 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{Level, Overlay};
-use super::chair::{
-    flag_marks, funding_text, short_code, ChairApp, DKind, DLine, View, GRID_CELL, GRID_LABEL,
-};
+use super::chair::{ChairApp, View};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
-use super::text::{pad_left, pad_right, truncate, width, wrap};
-use super::view::{draw_bar, draw_overlay, editor_geometry, list_title, set, Theme};
-use crate::aggregate::AppResult;
+use super::overlay::{Level, Overlay};
+use super::text::{pad_right, truncate, width, wrap};
+use super::view::{draw_bar, draw_overlay, editor_geometry, set, Theme};
 use crate::rubric::num::show;
 
 /// Draw the chair screen; with an editor open, the terminal cursor sits at the end of its
@@ -57,10 +56,10 @@ impl Widget for ChairScreen<'_> {
         info_line(app, Rect::new(0, 1, w, 1), buf, th);
         let body = Rect::new(0, 2, w, h - 4);
         match app.view {
-            View::Ranking => ranking(app, body, buf, th),
-            View::Detail => document(app, &app.detail_lines(), app.detail_scroll, body, buf, th),
-            View::Progress => progress(app, body, buf, th),
-            View::Experts => document(app, &app.expert_lines(), app.experts_scroll, body, buf, th),
+            View::Ranking => app.ranking().draw(app, body, buf, th),
+            View::Detail => app.detail().draw(app, body, buf, th),
+            View::Progress => app.progress().draw(app, body, buf, th),
+            View::Experts => app.experts_view().draw(app, body, buf, th),
         }
         status_line(app, Rect::new(0, h - 2, w, 1), buf, th);
         draw_bar(bar_items(app), Rect::new(0, h - 1, w, 1), buf, th);
@@ -75,7 +74,7 @@ fn title_bar(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     let tabs: Vec<String> = [View::Ranking, View::Progress, View::Experts]
         .iter()
         .map(|v| {
-            let on = *v == app.view || (app.view == View::Detail && *v == app.back);
+            let on = *v == app.view || (app.view == View::Detail && *v == app.detail().back());
             if on {
                 format!("[{}]", v.name(app.lang))
             } else {
@@ -84,7 +83,7 @@ fn title_bar(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
         })
         .collect();
     let left = format!(" panel · {} · {} ", c.chair, app.panel.config.title);
-    let right = match (&app.view, &app.detail) {
+    let right = match (&app.view, app.detail().code()) {
         (View::Detail, Some(code)) => format!(" {} › {code} ", tabs.join(" ")),
         _ => format!(" {} ", tabs.join(" ")),
     };
@@ -210,485 +209,6 @@ fn threshold_text(app: &ChairApp, c: &crate::tui::i18n::ChairText) -> String {
     format!("{} {} ({from})", c.threshold, show(t))
 }
 
-/// A column of the ranking table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Mark,
-    Rank,
-    Delta,
-    Code,
-    Title,
-    Total,
-    Official,
-    Calibrated,
-    P,
-    N,
-    Status,
-    Funding,
-    Flags,
-}
-
-/// The ranking's columns and their widths for a width `w`.
-fn columns(app: &ChairApp, w: usize) -> Vec<(Col, usize)> {
-    let official = app.is_official();
-    let mut cols: Vec<(Col, usize)> = vec![(Col::Mark, 1), (Col::Rank, 4)];
-    if !official {
-        cols.push((Col::Delta, 4));
-    }
-    cols.push((Col::Code, 8));
-    cols.push((Col::Title, 0));
-    cols.push((Col::Total, 6));
-    if !official {
-        cols.push((Col::Official, 6));
-    }
-    cols.extend([
-        (Col::Calibrated, 6),
-        (Col::P, 7),
-        (Col::N, 2),
-        (Col::Status, 10),
-        (Col::Funding, 6),
-        (Col::Flags, 0),
-    ]);
-    // one space between columns
-    let fixed: usize = cols.iter().map(|c| c.1).sum::<usize>() + cols.len() - 1;
-    let rest = w.saturating_sub(fixed);
-    let flags_min = 8usize;
-    // the title column takes the spare width, up to the longest title (at least 34)
-    let longest = app
-        .official
-        .titles
-        .values()
-        .map(|t| width(&list_title(t)))
-        .max()
-        .unwrap_or(0)
-        .max(34);
-    let title = rest.saturating_sub(flags_min).min(longest);
-    let (title, flags) = if title < 14 {
-        (0, rest)
-    } else {
-        (title, rest - title)
-    };
-    cols.iter_mut().for_each(|c| match c.0 {
-        Col::Title => c.1 = title,
-        Col::Flags => c.1 = flags,
-        _ => {}
-    });
-    if title == 0 {
-        cols.retain(|c| c.0 != Col::Title);
-    }
-    cols
-}
-
-fn right_aligned(c: Col) -> bool {
-    matches!(
-        c,
-        Col::Rank
-            | Col::Delta
-            | Col::Total
-            | Col::Official
-            | Col::Calibrated
-            | Col::P
-            | Col::N
-            | Col::Funding
-    )
-}
-
-fn header_text(app: &ChairApp, c: Col) -> &'static str {
-    let t = app.lang.c();
-    match c {
-        Col::Mark => "",
-        Col::Rank => t.col_rank,
-        Col::Delta => t.col_delta,
-        Col::Code => t.col_code,
-        Col::Title => t.col_title,
-        Col::Total => t.col_total,
-        Col::Official => t.col_official,
-        Col::Calibrated => t.col_calibrated,
-        Col::P => t.col_p,
-        Col::N => t.col_n,
-        Col::Status => t.col_status,
-        Col::Funding => t.col_funding,
-        Col::Flags => t.col_flags,
-    }
-}
-
-fn cell_text(app: &ChairApp, a: &AppResult, c: Col) -> String {
-    let dash = || "—".to_string();
-    match c {
-        Col::Mark => (if a.shortlisted { "★" } else { "" }).into(),
-        Col::Rank => a.rank.map(|r| r.to_string()).unwrap_or_else(dash),
-        Col::Delta => {
-            let off = app.official.results.app(&a.id).and_then(|o| o.rank);
-            match (a.rank, off) {
-                (Some(n), Some(o)) if n < o => format!("▲{}", o - n),
-                (Some(n), Some(o)) if n > o => format!("▼{}", n - o),
-                (Some(_), Some(_)) => "=".into(),
-                (Some(_), None) => "new".into(),
-                _ => String::new(),
-            }
-        }
-        Col::Code => a.id.clone(),
-        Col::Title => app
-            .official
-            .titles
-            .get(&a.id)
-            .map(|t| list_title(t))
-            .unwrap_or_default(),
-        Col::Total => a.total.map(show).unwrap_or_else(dash),
-        Col::Official => app
-            .official
-            .results
-            .app(&a.id)
-            .and_then(|o| o.total)
-            .map(show)
-            .unwrap_or_else(dash),
-        Col::Calibrated => a.calibrated_total.map(show).unwrap_or_else(dash),
-        Col::P => a
-            .p_shortlist
-            .map(|p| format!("{:.0}%", p * 100.0))
-            .unwrap_or_else(dash),
-        Col::N => a.experts.to_string(),
-        Col::Status => app.lang.app_status(&a.status, app.shown.settings.threshold),
-        Col::Funding => funding_text(app, a),
-        Col::Flags => flag_marks(a),
-    }
-}
-
-fn join_cells(cols: &[(Col, usize)], text: impl Fn(Col) -> String) -> String {
-    cols.iter()
-        .map(|(c, w)| {
-            let t = text(*c);
-            if right_aligned(*c) {
-                pad_left(&t, *w)
-            } else {
-                pad_right(&t, *w)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn ranking(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
-    let c = app.lang.c();
-    let w = r.width as usize;
-    let cols = columns(app, w.saturating_sub(1));
-    let head = format!(
-        " {}",
-        join_cells(&cols, |c| header_text(app, c).to_string())
-    );
-    set(
-        buf,
-        r.x,
-        r.y,
-        &head,
-        r.width,
-        th.heading().add_modifier(Modifier::UNDERLINED),
-    );
-    if app.rows().is_empty() {
-        set(buf, r.x + 1, r.y + 1, c.no_apps, r.width, th.dim());
-        return;
-    }
-    let rows = app.table_rows();
-    let list_h = r.height.saturating_sub(1) as usize;
-    for k in 0..list_h {
-        let Some(row) = rows.get(app.scroll + k) else {
-            break;
-        };
-        let y = r.y + 1 + k as u16;
-        match row {
-            None => {
-                let s = &app.shown.settings;
-                let zh = app.lang.is_zh();
-                let mut label = if zh {
-                    format!(
-                        " 入围线：{} {} · {} {} ",
-                        c.shortlisted,
-                        app.shown.results.shortlist().count(),
-                        c.quota,
-                        s.quota.map(|q| q.to_string()).unwrap_or_else(|| "—".into())
-                    )
-                } else {
-                    format!(
-                        " cut line: {} {} · {} {} ",
-                        app.shown.results.shortlist().count(),
-                        c.shortlisted,
-                        c.quota,
-                        s.quota.map(|q| q.to_string()).unwrap_or_else(|| "—".into())
-                    )
-                };
-                if let Some(u) = app.shown.results.budget_used_wan {
-                    label.push_str(&format!("· {} {}{} ", c.recommended, show(u), c.wan));
-                }
-                let lw = width(&label);
-                let left = 6usize.min(w.saturating_sub(lw));
-                let line = format!(
-                    "{}{label}{}",
-                    "─".repeat(left),
-                    "─".repeat(w.saturating_sub(left + lw))
-                );
-                set(buf, r.x, y, &line, r.width, th.heading());
-            }
-            Some(i) => {
-                let a = &app.rows()[*i];
-                let lead = if *i == app.sel { "▶" } else { " " };
-                let line = format!("{lead}{}", join_cells(&cols, |c| cell_text(app, a, c)));
-                let style = if *i == app.sel {
-                    th.selected(true)
-                } else if a.status == crate::aggregate::STATUS_INELIGIBLE {
-                    th.dim()
-                } else {
-                    Style::new()
-                };
-                set(buf, r.x, y, &pad_right(&line, w), r.width, style);
-            }
-        }
-    }
-}
-
-fn dline_style(l: &DLine, app: &ChairApp, th: Theme) -> Style {
-    match l.kind {
-        DKind::Heading => th.heading(),
-        DKind::Header => th.heading().add_modifier(Modifier::UNDERLINED),
-        DKind::Warn => th.warn(),
-        DKind::Dim => th.dim(),
-        DKind::Text => Style::new(),
-        DKind::Panel => Style::new().add_modifier(Modifier::BOLD),
-        DKind::Row(i) if app.view == View::Detail && i == app.detail_expert => th.selected(true),
-        DKind::Row(_) => Style::new(),
-    }
-}
-
-/// A scrollable document (details, experts). When it does not fit, its last row is kept for
-/// the position mark (`▲3 ▼12 4–21/36`, right-aligned), so the mark never covers text.
-fn document(app: &ChairApp, lines: &[DLine], scroll: usize, r: Rect, buf: &mut Buffer, th: Theme) {
-    let rows = r.height as usize;
-    let over = lines.len() > rows && rows > 1;
-    let h = if over { rows - 1 } else { rows };
-    let s = scroll.min(lines.len().saturating_sub(h));
-    for (k, l) in lines.iter().skip(s).take(h).enumerate() {
-        let style = dline_style(l, app, th);
-        let lead = match l.kind {
-            DKind::Row(i) if app.view == View::Detail && i == app.detail_expert => "▶",
-            _ => " ",
-        };
-        let text = if matches!(l.kind, DKind::Row(_) | DKind::Panel | DKind::Header) {
-            pad_right(&format!("{lead}{}", l.text), r.width as usize)
-        } else {
-            format!("{lead}{}", l.text)
-        };
-        set(buf, r.x, r.y + k as u16, &text, r.width, style);
-    }
-    if over {
-        let more = super::view::more_hint(s, h, lines.len()).unwrap_or_default();
-        let pos = format!(
-            "{} {}–{}/{} ",
-            more.trim_end(),
-            s + 1,
-            (s + h).min(lines.len()),
-            lines.len()
-        );
-        let pos = pad_left(&pos, r.width as usize);
-        set(buf, r.x, r.bottom() - 1, &pos, r.width, th.key());
-    }
-}
-
-fn progress(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
-    let c = app.lang.c();
-    let zh = app.lang.is_zh();
-    let codes = app.codes();
-    let cols = app.grid_cols().max(1);
-    let first = app.grid_scroll;
-    let visible: Vec<(usize, &str)> = codes
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(cols)
-        .map(|(i, c)| (i, *c))
-        .collect();
-    let more_left = first > 0;
-    let more_right = first + visible.len() < codes.len();
-    // header
-    let mut head = pad_right(
-        &format!(" {}{}", c.col_expert, if more_left { " ◀" } else { "" }),
-        GRID_LABEL,
-    );
-    for (_, code) in &visible {
-        head.push_str(&pad_left(short_code(code), GRID_CELL - 1));
-        head.push(' ');
-    }
-    head.push_str(&format!(
-        "{}  ✓  ●  ✗  ·  {}",
-        if more_right { "▶" } else { " " },
-        if zh { "评分表" } else { "sheet" }
-    ));
-    set(
-        buf,
-        r.x,
-        r.y,
-        &head,
-        r.width,
-        th.heading().add_modifier(Modifier::UNDERLINED),
-    );
-    let experts = app.experts();
-    let mut y = r.y + 1;
-    let bottom = r.bottom();
-    for (ei, e) in experts.iter().enumerate() {
-        if y >= bottom {
-            break;
-        }
-        let label = pad_right(&format!(" {} {}", e.id, short(&e.name)), GRID_LABEL);
-        set(buf, r.x, y, &label, GRID_LABEL as u16, Style::new());
-        let mut x = r.x + GRID_LABEL as u16;
-        for (ai, code) in &visible {
-            let cell = app.cell(code, &e.id);
-            let sel = (ei, *ai) == app.grid;
-            let s = if sel {
-                format!("[{}]", cell.mark())
-            } else {
-                format!(" {} ", cell.mark())
-            };
-            let s = pad_right(&s, GRID_CELL - 1);
-            let style = if sel { th.selected(true) } else { Style::new() };
-            set(buf, x, y, &s, (GRID_CELL - 1) as u16, style);
-            x += GRID_CELL as u16;
-        }
-        let count =
-            |k: super::chair::Cell| codes.iter().filter(|a| app.cell(a, &e.id) == k).count();
-        use super::chair::Cell;
-        let seq = app
-            .merged
-            .get(&e.id)
-            .map(|s| {
-                if zh {
-                    format!("第{s}{}", c.sheet_seq)
-                } else {
-                    format!("{} {s}", c.sheet_seq)
-                }
-            })
-            .unwrap_or_else(|| c.no_sheet.to_string());
-        let summary = format!(
-            "{:>3}{:>3}{:>3}{:>3}  {seq}",
-            count(Cell::Submitted),
-            count(Cell::Draft),
-            count(Cell::Conflict),
-            count(Cell::Unscored)
-        );
-        set(
-            buf,
-            x,
-            y,
-            &summary,
-            r.right().saturating_sub(x),
-            Style::new(),
-        );
-        y += 1;
-    }
-    // valid experts per application (official results)
-    if y < bottom {
-        let quorum = app.official.settings.quorum;
-        let mut line = pad_right(
-            &format!(" {}", if zh { "有效/法定" } else { "valid/quorum" }),
-            GRID_LABEL,
-        );
-        for (_, code) in &visible {
-            let n = app
-                .official
-                .results
-                .app(code)
-                .map(|a| a.experts)
-                .unwrap_or(0);
-            let s = if n < quorum {
-                format!("{n}!")
-            } else {
-                format!("{n} ")
-            };
-            line.push_str(&pad_left(&s, GRID_CELL - 1));
-            line.push(' ');
-        }
-        line.push_str(&format!(
-            "  {}",
-            if zh {
-                format!("法定人数 {quorum}，! 不足")
-            } else {
-                format!("quorum {quorum}, ! short")
-            }
-        ));
-        set(
-            buf,
-            r.x,
-            y,
-            &line,
-            r.width,
-            Style::new().add_modifier(Modifier::BOLD),
-        );
-        y += 1;
-    }
-    // the selected cell, the legend
-    let mut foot: Vec<(String, Style)> = Vec::new();
-    if let (Some(e), Some(code)) = (experts.get(app.grid.0), codes.get(app.grid.1)) {
-        let cell = app.cell(code, &e.id);
-        let state = match cell {
-            super::chair::Cell::Unscored => {
-                if zh {
-                    "未评"
-                } else {
-                    "unscored"
-                }
-            }
-            super::chair::Cell::Draft => {
-                if zh {
-                    "草稿（未提交，不计入）"
-                } else {
-                    "draft (not submitted, not counted)"
-                }
-            }
-            super::chair::Cell::Submitted => {
-                if zh {
-                    "已提交"
-                } else {
-                    "submitted"
-                }
-            }
-            super::chair::Cell::Conflict => {
-                if zh {
-                    "回避"
-                } else {
-                    "conflict of interest"
-                }
-            }
-        };
-        let title = app.official.titles.get(*code).cloned().unwrap_or_default();
-        let mut s = format!("{} {} × {code} {title}: {state}", cell.mark(), e.id);
-        if let Some(reason) = app.reasons.get(&(code.to_string(), e.id.clone())) {
-            s.push_str(&format!(" — {reason}"));
-        }
-        if let Some(t) = app
-            .official
-            .results
-            .app(code)
-            .and_then(|a| a.expert_totals.get(&e.id))
-        {
-            s.push_str(&format!(" · {} {}", c.col_total, show(*t)));
-        }
-        for l in wrap(&s, r.width.saturating_sub(2) as usize) {
-            foot.push((l, Style::new().add_modifier(Modifier::BOLD)));
-        }
-    }
-    foot.push((c.progress_legend.to_string(), th.dim()));
-    let y = y + 1;
-    for (k, (l, st)) in foot.iter().enumerate() {
-        let yy = y + k as u16;
-        if yy >= bottom {
-            break;
-        }
-        set(buf, r.x + 1, yy, l, r.width.saturating_sub(1), *st);
-    }
-}
-
-fn short(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
-}
-
 fn status_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     let (s, style) = match &app.note {
         Some(n) => match n.level {
@@ -707,7 +227,7 @@ fn status_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
                     .unwrap_or_default(),
                 View::Detail => app
                     .experts()
-                    .get(app.detail_expert)
+                    .get(app.detail().expert())
                     .map(|e| format!(" ▶ {} {}", e.id, e.name))
                     .unwrap_or_default(),
                 _ => String::new(),
@@ -750,7 +270,7 @@ pub fn bar_items(app: &ChairApp) -> Vec<(String, &'static str, Option<Action>)> 
             if a == Action::SwitchView && !app.can_switch {
                 continue;
             }
-            if a == Action::SearchNext && app.search.is_none() {
+            if a == Action::SearchNext && app.ranking().search().is_none() {
                 continue;
             }
             let ks: Vec<&str> = ks

@@ -12,6 +12,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::action::Action;
+use super::overlay::Overlay;
 
 /// The embedded default key map.
 pub const DEFAULT_KEYS: &str = include_str!("keys.json");
@@ -483,8 +484,8 @@ pub(crate) trait KeyTarget {
     fn keymap(&self) -> &Keymap;
     fn contexts(&self) -> Vec<Context>;
     /// The overlay on top of the stack, which sees keys first.
-    fn top_overlay(&self) -> Option<&super::app::Overlay>;
-    /// Apply an action (the screen's pure `update`).
+    fn top_overlay(&self) -> Option<&Overlay>;
+    /// Apply an action (the screen's `update`).
     fn apply(&mut self, action: Action);
 }
 
@@ -492,7 +493,6 @@ pub(crate) trait KeyTarget {
 /// (ForceQuit) always wins; unbound characters go to an open editor; any
 /// unbound key closes a message.
 pub(crate) fn dispatch<T: KeyTarget>(target: &mut T, ev: KeyEvent) {
-    use super::app::Overlay;
     let Some(name) = key_name(&ev) else {
         return;
     };

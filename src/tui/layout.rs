@@ -127,6 +127,21 @@ pub fn standard_rows(std_lines: usize, inner_h: u16) -> u16 {
     }
 }
 
+/// The first visible row that keeps row `sel` among `h` visible rows of `len`, moving
+/// `scroll` as little as possible.
+pub fn keep_in_view(sel: usize, scroll: usize, h: usize, len: usize) -> usize {
+    if h == 0 {
+        return 0;
+    }
+    let mut s = scroll;
+    if sel < s {
+        s = sel;
+    } else if sel >= s + h {
+        s = sel + 1 - h;
+    }
+    s.min(len.saturating_sub(h))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

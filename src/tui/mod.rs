@@ -2,8 +2,15 @@
 //!
 //! - [`action`]: every user action; its doc comments are the help text;
 //! - [`keys`]: the key map (data: `keys.json`), key names, lookup by context;
-//! - [`app`]: the expert screen's state and the pure `update`;
-//! - [`chair`], [`chair_view`]: the chair's screen (ranking, details, progress, experts);
+//! - [`overlay`]: the overlays (help, confirm, editor, message) on each screen's stack, and the
+//!   status note; key dispatch looks only at these, so [`keys`] imports neither screen;
+//! - [`app`]: the expert screen's state and `update` (it commits through `Persist` and reads
+//!   the sheet back from the store); its panes' state in components with private fields
+//!   ([`app::AppList`], [`app::CriteriaTree`], the evidence pane, [`app::InlineEntry`]);
+//!   `app::evidence` builds the evidence pane's text;
+//! - [`chair`]: the chair's screen, composed of components (`chair::ranking`, `detail`,
+//!   `progress`, `experts`), each owning its state, its text, its `draw` and its `handle`;
+//!   [`chair_view`]: the frame around them (title, info and status lines, key bar, help);
 //! - [`demo`]: the chair screen in the terminal loop and `panel demo`'s pair of screens;
 //! - [`layout`]: pane geometry shared by views and `update`;
 //! - [`view`]: widgets that only read the state;
@@ -18,6 +25,7 @@ pub mod demo;
 pub mod i18n;
 pub mod keys;
 pub mod layout;
+pub mod overlay;
 pub mod term;
 pub mod text;
 pub mod textbox;

@@ -304,7 +304,7 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     );
     let right = match app.cur() {
         Some(a) => {
-            let pr = app.progress(app.app_sel);
+            let pr = app.progress(app.app_sel());
             let total = match pr {
                 Progress::Untouched => format!(
                     "— ({} {})",
@@ -315,13 +315,13 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                     },
                     show(a.scored.total)
                 ),
-                _ => total_str(app, app.app_sel),
+                _ => total_str(app, app.app_sel()),
             };
             format!(
                 " {} {} ({}/{}) {} {} {} ",
                 pr.mark(),
                 a.input.code,
-                app.app_sel + 1,
+                app.app_sel() + 1,
                 app.apps.len(),
                 pr.name(app.lang),
                 t.total,
@@ -343,15 +343,15 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
         .count();
     let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
-    if let Some(q) = &app.list_filter {
-        title.push_str(&format!(" /{q} ({})", app.order.len()));
+    if let Some(q) = app.list().filter() {
+        title.push_str(&format!(" /{q} ({})", app.order().len()));
     }
-    if app.list_sort != ListSort::Code {
-        title.push_str(&format!(" ↕{}", app.list_sort.name(app.lang)));
+    if app.list().sort() != ListSort::Code {
+        title.push_str(&format!(" ↕{}", app.list().sort().name(app.lang)));
     }
     let mut block = pane_block(title, focused, th);
     let h = block.inner(r).height as usize;
-    if let Some(hint) = more_hint(app.app_scroll, h, app.order.len()) {
+    if let Some(hint) = more_hint(app.list().scroll(), h, app.order().len()) {
         block = block.title_bottom(Line::from(hint).right_aligned());
     }
     let inner = block.inner(r);
@@ -360,7 +360,7 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
         return;
     }
-    if app.order.is_empty() {
+    if app.order().is_empty() {
         let msg = if app.lang.is_zh() {
             "无匹配项目；Esc 清除筛选"
         } else {
@@ -371,7 +371,7 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     }
     let w = inner.width as usize;
     for row in 0..inner.height as usize {
-        let Some(&i) = app.order.get(app.app_scroll + row) else {
+        let Some(&i) = app.order().get(app.list().scroll() + row) else {
             break;
         };
         let a = &app.apps[i];
@@ -384,7 +384,7 @@ fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             list_title(&a.input.title)
         );
         let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
-        let style = if i == app.app_sel {
+        let style = if i == app.app_sel() {
             th.selected(focused)
         } else {
             Style::new()
@@ -423,7 +423,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     );
     if app.cur().is_some() {
         let h = layout::tree_list(r).height as usize;
-        if let Some(hint) = more_hint(app.tree_scroll, h, app.rows.len()) {
+        if let Some(hint) = more_hint(app.tree().scroll(), h, app.tree().rows().len()) {
             block = block.title_bottom(Line::from(hint).right_aligned());
         }
     }
@@ -450,12 +450,12 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let Some(a) = app.cur() else {
         return;
     };
-    let ai = app.app_sel;
+    let ai = app.app_sel();
     let list = layout::tree_list(r);
-    let sel_row = app.item_rows.get(app.item_sel).copied();
+    let sel_row = app.tree().item_rows().get(app.tree().sel()).copied();
     for k in 0..list.height as usize {
-        let ri = app.tree_scroll + k;
-        let Some(row) = app.rows.get(ri) else {
+        let ri = app.tree().scroll() + k;
+        let Some(row) = app.tree().rows().get(ri) else {
             break;
         };
         let y = list.y + k as u16;
@@ -524,7 +524,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                 let sugg = ie.and_then(|e| e.auto);
                 let explicit = a.sheet.values.get(&it.id);
                 let is_sel = Some(ri) == sel_row;
-                let val = match (&app.entry, explicit, sugg) {
+                let val = match (app.entry(), explicit, sugg) {
                     (Some(b), _, _) if is_sel => format!("{b}▏"),
                     (_, Some((v, _)), _) => show(*v),
                     (_, None, Some(s)) => format!("={}", show(s)),
@@ -571,7 +571,7 @@ fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             pad_right(&marks, W_MARK - 1)
         );
         set(buf, inner.x, y, &line, inner.width, style);
-        if matches!(row, Row::Item(..)) && Some(ri) == sel_row && app.entry.is_some() {
+        if matches!(row, Row::Item(..)) && Some(ri) == sel_row && app.entry().is_some() {
             // the entry buffer stands out even in mono
             let x = inner.x + (lw + W_MAX + W_SUGG) as u16;
             set(
@@ -730,19 +730,23 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         return;
     };
     let total = ev.head.len() + tail.len();
-    let shown_to = (app.ev_scroll + ev.body_h as usize).min(total);
+    let shown_to = (app.ev_scroll() + ev.body_h as usize).min(total);
     let pos = format!(
         " {}–{}/{} ",
-        (app.ev_scroll + 1).min(total),
+        (app.ev_scroll() + 1).min(total),
         shown_to,
         total
     );
     // ▲n ▼m: lines hidden above and below, as in the other panes
-    let pos = match more_hint(app.ev_scroll, shown_to.saturating_sub(app.ev_scroll), total) {
+    let pos = match more_hint(
+        app.ev_scroll(),
+        shown_to.saturating_sub(app.ev_scroll()),
+        total,
+    ) {
         Some(h) => format!("{} ·{pos}", h.trim_end()),
         None => pos,
     };
-    let pos = match &app.search {
+    let pos = match app.search() {
         Some(q) => format!(" /{} {}", truncate(q, 12), pos.trim_start()),
         None => pos,
     };
@@ -792,7 +796,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         .iter()
         .map(|(l, s, e)| (l + off, *s, *e))
         .collect();
-    let current = app.hit.and_then(|i| {
+    let current = app.hit().and_then(|i| {
         if i < ev.head_hits.len() {
             ev.head_hits.get(i).copied()
         } else {
@@ -800,7 +804,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         }
     });
     for k in 0..body.height as usize {
-        let n = app.ev_scroll + k;
+        let n = app.ev_scroll() + k;
         let (l, hits): (&EvLine, &[Hit]) = if n < off {
             (&ev.head[n], &ev.head_hits)
         } else if let Some(l) = tail.line(n - off) {
@@ -864,7 +868,7 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
             if !a.in_bar() || seen.iter().any(|s| keys::same_kind(*s, a)) {
                 continue;
             }
-            if a == Action::SearchNext && app.search.is_none() {
+            if a == Action::SearchNext && app.search().is_none() {
                 continue;
             }
             if a == Action::SwitchView && !app.can_switch {

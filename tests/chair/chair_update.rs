@@ -130,7 +130,7 @@ fn method_switch_changes_order_and_totals_beside_the_official() {
     assert_eq!(app.selected().unwrap().id, "T24-005");
     feed(&mut app, "m");
     assert_eq!(app.selected().unwrap().id, "T24-005");
-    assert_eq!(app.sel, 3);
+    assert_eq!(app.sel(), 3);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn details_matrix_navigation_and_back() {
     let mut app = demo.app(Lang::En, 100, 40);
     feed(&mut app, "j j j enter");
     assert_eq!(app.view, View::Detail);
-    assert_eq!(app.detail.as_deref(), Some("T24-010"));
+    assert_eq!(app.detail().code(), Some("T24-010"));
     let lines = app.detail_lines();
     let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
     let all = text.join("\n");
@@ -151,12 +151,12 @@ fn details_matrix_navigation_and_back() {
     assert!(all.contains("E03 B1.1: 工作内容与往年"), "{all}");
     // the expert rows are selectable
     feed(&mut app, "j j");
-    assert_eq!(app.experts()[app.detail_expert].id, "E03");
+    assert_eq!(app.experts()[app.detail().expert()].id, "E03");
     // next application, previous, back to the ranking where we were
     feed(&mut app, "]");
-    assert_eq!(app.detail.as_deref(), Some("T24-007"));
+    assert_eq!(app.detail().code(), Some("T24-007"));
     feed(&mut app, "[ [");
-    assert_eq!(app.detail.as_deref(), Some("T24-005"));
+    assert_eq!(app.detail().code(), Some("T24-005"));
     feed(&mut app, "esc");
     assert_eq!(app.view, View::Ranking);
     assert_eq!(app.selected().unwrap().id, "T24-005");
@@ -193,11 +193,11 @@ fn views_cycle_with_tab_and_find_selects() {
     feed(&mut app, "/ text:009 enter");
     assert_eq!(app.selected().unwrap().id, "T24-009");
     feed(&mut app, "/ backspace backspace backspace text:T24 enter");
-    assert_eq!(app.sel, 0, "the first match from the top");
+    assert_eq!(app.sel(), 0, "the first match from the top");
     feed(&mut app, "n n");
-    assert_eq!(app.sel, 2);
+    assert_eq!(app.sel(), 2);
     feed(&mut app, "N");
-    assert_eq!(app.sel, 1);
+    assert_eq!(app.sel(), 1);
     feed(
         &mut app,
         "/ backspace backspace backspace text:无此项 enter",
@@ -223,7 +223,7 @@ fn reopen_writes_the_note_and_the_chair_database_records_it() {
     let mut app = demo.app(Lang::En, 100, 30);
     // progress grid: E03 × T24-001
     feed(&mut app, "tab j j");
-    assert_eq!(app.grid, (2, 0));
+    assert_eq!(app.grid(), (2, 0));
     feed(&mut app, "r");
     assert!(matches!(app.overlays.last(), Some(Overlay::Editor { .. })));
     // an empty reason is refused, the editor stays open
@@ -259,7 +259,7 @@ fn reopen_writes_the_note_and_the_chair_database_records_it() {
 
     // nothing to reopen for an expert who has not submitted (E01), no file written
     feed(&mut app, "k k r");
-    assert_eq!(app.grid, (0, 0));
+    assert_eq!(app.grid(), (0, 0));
     assert!(app.overlays.is_empty());
     let (lvl, text) = note(&app);
     assert_eq!(lvl, Level::Error);
@@ -329,16 +329,16 @@ fn resize_help_and_force_quit() {
     update(&mut app, Action::Resize { w: 60, h: 16 });
     assert_eq!(app.size, (60, 16));
     feed(&mut app, "G");
-    assert_eq!(app.sel, app.rows().len() - 1);
+    assert_eq!(app.sel(), app.rows().len() - 1);
     let pos = app
         .table_rows()
         .iter()
-        .position(|r| *r == Some(app.sel))
+        .position(|r| *r == Some(app.sel()))
         .unwrap();
-    assert!(pos >= app.scroll && pos < app.scroll + app.list_height());
+    assert!(pos >= app.ranking().scroll() && pos < app.ranking().scroll() + app.list_height());
     update(&mut app, Action::Resize { w: 60, h: 16 });
     feed(&mut app, "g");
-    assert_eq!((app.sel, app.scroll), (0, 0));
+    assert_eq!((app.sel(), app.ranking().scroll()), (0, 0));
     // switch view does nothing outside the demo
     feed(&mut app, "f2");
     assert!(!app.switch_requested);

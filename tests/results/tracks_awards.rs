@@ -292,7 +292,7 @@ fn art16_the_track_total_of_50_wan_is_never_exceeded() {
     let mut app =
         panel::tui::ChairApp::new(p, store, &db, panel::tui::i18n::Lang::En, false, (120, 40))
             .unwrap();
-    app.detail = Some("CIPO-002".into());
+    app.open_details("CIPO-002");
     let detail: Vec<String> = app.detail_lines().into_iter().map(|l| l.text).collect();
     let detail = detail.join(" ");
     assert!(
@@ -776,8 +776,7 @@ fn a_manual_gate_decided_by_a_person_shows_in_every_output() {
     let mut app =
         panel::tui::ChairApp::new(p, store, &db, panel::tui::i18n::Lang::En, false, (120, 40))
             .unwrap();
-    app.sel = app.rows().iter().position(|a| a.id == "UNI-012").unwrap();
-    app.detail = Some("UNI-012".into());
+    app.open_details("UNI-012");
     let detail: Vec<String> = app.detail_lines().into_iter().map(|l| l.text).collect();
     let detail = detail.join("\n");
     assert!(detail.contains("E2 decided pass by E01"), "{detail}");
@@ -1126,8 +1125,7 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
         let p = Panel::open(&dir).unwrap();
         let (store, _) = Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
         let mut chair = panel::tui::ChairApp::new(p, store, &db, lang, false, (120, 40)).unwrap();
-        chair.sel = chair.rows().iter().position(|a| a.id == "UNI-005").unwrap();
-        chair.detail = Some("UNI-005".into());
+        chair.open_details("UNI-005");
         let detail: Vec<String> = chair.detail_lines().into_iter().map(|l| l.text).collect();
         let detail = detail.join("\n");
         assert!(detail.contains(decided), "{detail}");

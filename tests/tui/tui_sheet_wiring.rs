@@ -89,7 +89,7 @@ fn submit_writes_the_sheet_for_the_chair() {
     let mut app = fx.app("E01", Lang::En);
     select_app(&mut app, "T24-002");
     score_and_submit(&mut app);
-    assert_eq!(app.progress(app.app_sel), Progress::Submitted);
+    assert_eq!(app.progress(app.app_sel()), Progress::Submitted);
     let (lvl, text) = note(&app);
     assert_eq!(lvl, Level::Saved, "{text}");
     assert!(
@@ -138,7 +138,7 @@ fn a_sheet_that_cannot_be_written_says_the_scores_are_safe() {
         };
         select_app(&mut app, code);
         score_and_submit(&mut app);
-        assert_eq!(app.progress(app.app_sel), Progress::Submitted);
+        assert_eq!(app.progress(app.app_sel()), Progress::Submitted);
         let (lvl, text) = note(&app);
         assert_eq!(lvl, Level::Error);
         match lang {
@@ -277,7 +277,7 @@ fn a_sheet_another_database_wrote_is_never_replaced() {
     let mut app = fx.app("E02", Lang::En);
     select_app(&mut app, "T24-002");
     score_and_submit(&mut app);
-    assert_eq!(app.progress(app.app_sel), Progress::Submitted);
+    assert_eq!(app.progress(app.app_sel()), Progress::Submitted);
     let (lvl, text) = note(&app);
     assert_eq!(lvl, Level::Error, "{text}");
     assert!(

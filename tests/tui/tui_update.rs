@@ -44,15 +44,15 @@ fn navigation_moves_between_panes_and_rows() {
     let (mut app, _) = mem_app(Lang::En, (160, 48));
     assert_eq!(app.focus, Pane::Apps);
     feed(&mut app, "j j");
-    assert_eq!(app.app_sel, 2);
+    assert_eq!(app.app_sel(), 2);
     feed(&mut app, "j");
-    assert_eq!(app.app_sel, 2, "stops at the last application");
+    assert_eq!(app.app_sel(), 2, "stops at the last application");
     feed(&mut app, "g");
-    assert_eq!(app.app_sel, 0);
+    assert_eq!(app.app_sel(), 0);
     feed(&mut app, "G");
-    assert_eq!(app.app_sel, 2);
+    assert_eq!(app.app_sel(), 2);
     feed(&mut app, "k enter");
-    assert_eq!((app.app_sel, app.focus), (1, Pane::Tree));
+    assert_eq!((app.app_sel(), app.focus), (1, Pane::Tree));
     assert_eq!(app.sel_item().unwrap().id, "A1.1");
     feed(&mut app, "j j j");
     assert_eq!(app.sel_item().unwrap().id, "A2.1");
@@ -78,10 +78,10 @@ fn digits_score_the_focused_expert_item() {
     let (mut app, m) = mem_app(Lang::Zh, (80, 24));
     goto(&mut app, "A2.1");
     feed(&mut app, "1 .");
-    assert_eq!(app.entry.as_deref(), Some("1."));
+    assert_eq!(app.entry(), Some("1."));
     assert!(m.log.borrow().is_empty(), "nothing is stored while typing");
     feed(&mut app, "5 enter");
-    assert_eq!(app.entry, None);
+    assert_eq!(app.entry(), None);
     let log = m.log.borrow().clone();
     assert_eq!(
         log,
@@ -102,20 +102,20 @@ fn digits_score_the_focused_expert_item() {
     assert_eq!(app.sel_item().unwrap().id, "A3.1");
     // Backspace edits; Esc cancels without storing
     feed(&mut app, "2 backspace 1 esc");
-    assert_eq!(app.entry, None);
+    assert_eq!(app.entry(), None);
     assert_eq!(m.log.borrow().len(), 1);
     // Enter shows the current value; a digit replaces it (never appends to it)
     goto(&mut app, "A2.1");
     feed(&mut app, "enter");
-    assert_eq!(app.entry.as_deref(), Some("1.5"));
+    assert_eq!(app.entry(), Some("1.5"));
     feed(&mut app, "2");
-    assert_eq!(app.entry.as_deref(), Some("2"));
+    assert_eq!(app.entry(), Some("2"));
     feed(&mut app, "enter");
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("2"));
     // Backspace first edits the shown value instead
     goto(&mut app, "A2.1");
     feed(&mut app, "enter backspace");
-    assert_eq!(app.entry.as_deref(), Some(""));
+    assert_eq!(app.entry(), Some(""));
     feed(&mut app, "1 enter");
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
@@ -144,7 +144,7 @@ fn out_of_range_and_off_step_values_are_refused_never_stored() {
             "{typed}: {text}"
         );
         // the entry stays open to be corrected
-        assert_eq!(app.entry.as_deref(), Some(typed));
+        assert_eq!(app.entry(), Some(typed));
         feed(&mut app, "esc");
     }
     assert!(m.log.borrow().is_empty());
@@ -306,7 +306,7 @@ fn comment_conflict_and_read_only() {
         n,
         "a locked application takes no changes"
     );
-    assert!(app.entry.is_none() && app.overlays.is_empty());
+    assert!(app.entry().is_none() && app.overlays.is_empty());
     assert!(
         note(&app).1.contains("only the chair can reopen"),
         "{:?}",
@@ -418,7 +418,7 @@ fn submit_checks_completeness_confirms_and_locks() {
     assert_eq!(app.progress(0), Progress::Submitted);
     assert!(note(&app).1.contains("submitted"));
     feed(&mut app, "1");
-    assert!(app.entry.is_none());
+    assert!(app.entry().is_none());
     assert!(note(&app).1.contains("only the chair can reopen"));
 }
 
@@ -465,36 +465,36 @@ fn search_finds_and_cycles_through_evidence() {
     let (mut app, _) = mem_app(Lang::Zh, (160, 48));
     goto(&mut app, "A3.2");
     feed(&mut app, "/ text:PCT enter");
-    assert_eq!(app.search.as_deref(), Some("PCT"));
-    let first = app.hit.expect("a hit");
+    assert_eq!(app.search(), Some("PCT"));
+    let first = app.hit().expect("a hit");
     let n = note(&app).1;
     assert!(n.contains("第 1/"), "{n}");
     feed(&mut app, "n");
-    assert_eq!(app.hit, Some(first + 1));
+    assert_eq!(app.hit(), Some(first + 1));
     feed(&mut app, "N N");
-    assert!(app.hit.is_some());
+    assert!(app.hit().is_some());
     feed(
         &mut app,
         "/ backspace backspace backspace text:无此内容 enter",
     );
-    assert_eq!(app.hit, None);
+    assert_eq!(app.hit(), None);
     assert!(note(&app).1.contains("找不到"));
     // a long section scrolls to its match
     let (mut app, _) = mem_app(Lang::En, (80, 24));
     goto(&mut app, "B1.1");
     feed(&mut app, "tab / text:培训 enter");
-    assert!(app.hit.is_some());
+    assert!(app.hit().is_some());
     let ev = app.evidence().unwrap();
     let total = ev.head.len() + app.tail().unwrap().len();
     assert!(
         total > ev.body_h as usize,
         "the evidence must need scrolling here"
     );
-    assert!(app.ev_scroll > 0, "scrolled to the match");
+    assert!(app.ev_scroll() > 0, "scrolled to the match");
     feed(&mut app, "g");
-    assert_eq!(app.ev_scroll, 0);
+    assert_eq!(app.ev_scroll(), 0);
     feed(&mut app, "G");
-    assert_eq!(app.ev_scroll, total - ev.body_h as usize);
+    assert_eq!(app.ev_scroll(), total - ev.body_h as usize);
 }
 
 #[test]
@@ -510,7 +510,7 @@ fn mouse_clicks_focus_and_wheel_scrolls() {
             row: apps.y + 3,
         },
     );
-    assert_eq!((app.focus, app.app_sel), (Pane::Apps, 2));
+    assert_eq!((app.focus, app.app_sel()), (Pane::Apps, 2));
     // click a row of the tree: header row 0 is the category, 1 the criterion, 2 the first item
     let tree = panel::tui::layout::tree_list(p.tree.unwrap());
     update(
@@ -560,8 +560,8 @@ fn resize_keeps_the_selection_visible() {
     feed(&mut app, "tab G");
     update(&mut app, Action::Resize { w: 80, h: 24 });
     let list = panel::tui::layout::tree_list(app.panes().tree.unwrap());
-    let row = app.item_rows[app.item_sel];
-    assert!(row >= app.tree_scroll && row < app.tree_scroll + list.height as usize);
+    let row = app.tree().item_rows()[app.tree().sel()];
+    assert!(row >= app.tree().scroll() && row < app.tree().scroll() + list.height as usize);
     // narrow: the list collapses while the tree is focused
     assert!(app.panes().apps.is_none());
     feed(&mut app, "esc");
@@ -780,42 +780,42 @@ fn the_list_filters_sorts_and_shows_no_total_before_work() {
     assert_eq!(list_title("[已隐去:地址]，托管"), "托管");
 
     let (mut app, _m) = mem_app(Lang::En, (100, 30));
-    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.order(), vec![0, 1, 2]);
     feed(&mut app, "/ text:科技园 enter");
-    assert_eq!(app.order, vec![1]);
+    assert_eq!(app.order(), vec![1]);
     assert_eq!(app.cur().unwrap().input.code, "T24-002");
     assert!(note(&app).1.contains("1 application"), "{:?}", app.note);
     feed(&mut app, "j k g G");
     assert_eq!(app.cur().unwrap().input.code, "T24-002");
     feed(&mut app, "esc");
-    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.order(), vec![0, 1, 2]);
     assert_eq!(app.cur().unwrap().input.code, "T24-002");
     // by status: score T24-003 partly, it comes first (work in progress)
     feed(&mut app, "j");
     goto(&mut app, "A2.1");
     feed(&mut app, "1 enter esc");
     feed(&mut app, "o");
-    assert_eq!(app.order[0], 2, "{:?}", app.order);
+    assert_eq!(app.order()[0], 2, "{:?}", app.order());
     assert!(note(&app).1.contains("sorted by status"));
     feed(&mut app, "/ text:in_progress enter");
-    assert_eq!(app.order, vec![2]);
+    assert_eq!(app.order(), vec![2]);
     feed(&mut app, "esc o");
     assert!(note(&app).1.contains("suggested total"));
     let totals: Vec<Decimal> = app
-        .order
+        .order()
         .iter()
         .map(|&i| app.apps[i].scored.total)
         .collect();
     assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
     feed(&mut app, "o");
-    assert_eq!(app.order, vec![0, 1, 2]);
+    assert_eq!(app.order(), vec![0, 1, 2]);
     // nothing matches: said, and the list says how to get back
     feed(&mut app, "/ text:zzz enter");
-    assert!(app.order.is_empty());
+    assert!(app.order().is_empty());
     assert_eq!(note(&app).0, Level::Error);
     feed(&mut app, "j g G");
     feed(&mut app, "esc");
-    assert_eq!(app.order.len(), 3);
+    assert_eq!(app.order().len(), 3);
 }
 
 /// Scrolled panes say how many rows are hidden above and below.

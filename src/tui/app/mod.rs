@@ -1,10 +1,10 @@
-//! The expert screen's state and its pure `update`.
+//! The expert screen's state and its `update` (which commits through [`Persist`]).
 //!
 //! [`update`] applies one [`Action`] to an [`App`]. It does no terminal I/O;
 //! it commits to the store through [`Persist`] (the store is part of the
 //! state), and only after the commit returned `Ok` does the screen say saved.
 
-use std::cell::{Ref, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -15,13 +15,25 @@ use super::action::Action;
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::layout::{self, Pane, Panes};
-use super::text;
+use super::overlay::Common;
+pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
+
+mod entry;
+mod evidence;
+mod list;
+mod tree;
+
 use crate::rubric::num::show;
 use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{self, Evaluation, Facts, ItemEval, OpinionSpec, Rubric, Scored};
 use crate::sheet::ReopenNote;
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
+pub use entry::InlineEntry;
+use evidence::EvidencePane;
+pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
+pub use list::{AppList, ListSort};
+pub use tree::{CriteriaTree, Row};
 
 // ---------------------------------------------------------------------------------------------
 // Input data and persistence
@@ -77,6 +89,10 @@ pub trait Persist {
     /// Commit atomically and durably; `Err` means nothing was written.
     fn commit(&mut self, ops: Vec<Op>) -> Result<(), String>;
 
+    /// The sheet of `expert` for application `code` as committed: after a commit the
+    /// screen shows this, so the store alone decides what an operation does.
+    fn sheet(&self, expert: &str, code: &str) -> Sheet;
+
     /// Called after an application was submitted (or declared a conflict) and the commit
     /// is durable: write the expert's sheet for the chair. Returns where it went, or why
     /// it could not be written; `None` when there is nowhere to write one (a bare store,
@@ -98,13 +114,27 @@ impl Persist for Store {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+
+    fn sheet(&self, expert: &str, code: &str) -> Sheet {
+        stored_sheet(self, expert, code)
+    }
 }
 
-/// An in-memory [`Persist`] for tests: records every commit; can be told to fail.
+/// The sheet of `expert` for `code` in `store` (empty when nothing is stored).
+pub fn stored_sheet(store: &Store, expert: &str, code: &str) -> Sheet {
+    load_sheets(store, expert, &[code.to_string()])
+        .pop()
+        .unwrap_or_default()
+}
+
+/// An in-memory [`Persist`] for tests: records every commit; can be told to fail. A fake
+/// of the store: it keeps the sheets as the store's operations would leave them.
 #[derive(Debug, Clone, Default)]
 pub struct MemPersist {
     pub log: Rc<RefCell<Vec<Vec<Op>>>>,
     pub fail: Rc<RefCell<Option<String>>>,
+    /// (expert, application) → sheet.
+    sheets: Rc<RefCell<BTreeMap<(String, String), Sheet>>>,
 }
 
 impl Persist for MemPersist {
@@ -112,8 +142,52 @@ impl Persist for MemPersist {
         if let Some(e) = self.fail.borrow().clone() {
             return Err(e);
         }
+        let mut sheets = self.sheets.borrow_mut();
+        for op in &ops {
+            let (expert, app) = match op {
+                Op::SetScore { expert, app, .. }
+                | Op::ClearScore { expert, app, .. }
+                | Op::SetComment { expert, app, .. }
+                | Op::SetStatus { expert, app, .. } => (expert.clone(), app.clone()),
+                Op::Meta { .. } | Op::Audit { .. } => continue,
+            };
+            let s = sheets.entry((expert, app)).or_default();
+            match op.clone() {
+                Op::SetScore {
+                    item,
+                    value,
+                    reason,
+                    ..
+                } => {
+                    s.values.insert(item, (value, reason));
+                }
+                Op::ClearScore { item, .. } => {
+                    s.values.remove(&item);
+                }
+                Op::SetComment { item, text, .. } if text.is_empty() => {
+                    s.comments.remove(&item);
+                }
+                Op::SetComment { item, text, .. } => {
+                    s.comments.insert(item, text);
+                }
+                Op::SetStatus { status, reason, .. } => {
+                    s.status = Some(status);
+                    s.status_reason = reason;
+                }
+                Op::Meta { .. } | Op::Audit { .. } => {}
+            }
+        }
+        drop(sheets);
         self.log.borrow_mut().push(ops);
         Ok(())
+    }
+
+    fn sheet(&self, expert: &str, code: &str) -> Sheet {
+        self.sheets
+            .borrow()
+            .get(&(expert.to_string(), code.to_string()))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -209,201 +283,8 @@ impl Progress {
     }
 }
 
-/// A row of the criterion tree: indices of category, criterion, item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Row {
-    Cat(usize),
-    Crit(usize, usize),
-    Item(usize, usize, usize),
-}
-
-/// What an editor overlay edits.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EditKind {
-    /// The reason for overriding a rule suggestion with `value`.
-    Reason {
-        app: usize,
-        item: String,
-        value: Decimal,
-    },
-    /// A comment on an item (`""`: the application).
-    Comment { app: usize, item: String },
-    /// The written opinion on the application; `title` is the rubric's (专家评审意见).
-    Opinion { app: usize, title: String },
-    /// The reason for declaring a conflict of interest (`withdraw`: for withdrawing one).
-    Conflict { app: usize, withdraw: bool },
-    /// The evidence search.
-    Search,
-    /// The chair's reason for reopening `app` for `expert` (chair screen).
-    Reopen { expert: String, app: String },
-    /// Find an application by code or title (chair screen).
-    Find,
-}
-
-/// Order of the application list (`o` cycles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListSort {
-    Code,
-    /// Work left first: in progress, untouched, then submitted and conflict.
-    Status,
-    /// Suggested total, highest first.
-    Total,
-}
-
-impl ListSort {
-    pub fn next(self) -> ListSort {
-        match self {
-            ListSort::Code => ListSort::Status,
-            ListSort::Status => ListSort::Total,
-            ListSort::Total => ListSort::Code,
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang.is_zh()) {
-            (ListSort::Code, true) => "编号",
-            (ListSort::Code, false) => "code",
-            (ListSort::Status, true) => "状态",
-            (ListSort::Status, false) => "status",
-            (ListSort::Total, true) => "建议总分",
-            (ListSort::Total, false) => "suggested total",
-        }
-    }
-}
-
 /// An item's value as the expert set it, with the override reason.
 type ItemValue = (Decimal, Option<String>);
-
-/// What a confirmation overlay confirms.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Confirmed {
-    Submit,
-    /// Declaring a conflict of interest, with its reason.
-    Conflict(String),
-    /// Withdrawing a declared conflict, with the reason for withdrawing.
-    Withdraw(String),
-}
-
-/// Overlays, on a stack that sees keys first.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Overlay {
-    Help {
-        scroll: usize,
-    },
-    /// Confirm `what` for `app` (y/n).
-    Confirm {
-        app: usize,
-        what: Confirmed,
-        lines: Vec<String>,
-    },
-    Editor {
-        kind: EditKind,
-        prompt: String,
-        buf: TextBox,
-    },
-    Message {
-        title: String,
-        lines: Vec<String>,
-    },
-}
-
-/// Severity of the status-line note.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Saved,
-    Info,
-    Error,
-}
-
-/// The status line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Note {
-    pub level: Level,
-    pub text: String,
-}
-
-/// Kind of an evidence line (for styling).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineKind {
-    Heading,
-    Text,
-    Fact,
-    Warn,
-    Detail,
-}
-
-/// One wrapped line of the evidence pane.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvLine {
-    pub text: String,
-    pub kind: LineKind,
-}
-
-impl EvLine {
-    fn new(text: impl Into<String>, kind: LineKind) -> EvLine {
-        EvLine {
-            text: text.into(),
-            kind,
-        }
-    }
-}
-
-/// A search match: line of the evidence body, byte range.
-pub type Hit = (usize, usize, usize);
-
-/// The facts and sections of one criterion of one application, wrapped to
-/// a width. Sections (which can be large, and are shared by several
-/// criteria) are wrapped once per application and width and kept; this
-/// view only strings them together.
-#[derive(Debug, Clone)]
-pub struct TailCache {
-    key: (usize, usize, u16, Lang),
-    segments: Vec<Rc<Vec<EvLine>>>,
-    /// First line of each segment.
-    starts: Vec<usize>,
-    len: usize,
-    hits_for: Option<String>,
-    /// Matches of the current search, sorted by line.
-    pub hits: Vec<Hit>,
-}
-
-impl TailCache {
-    /// Number of lines.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Line `n`.
-    pub fn line(&self, n: usize) -> Option<&EvLine> {
-        if n >= self.len {
-            return None;
-        }
-        let seg = self.starts.partition_point(|&s| s <= n) - 1;
-        self.segments[seg].get(n - self.starts[seg])
-    }
-}
-
-/// Wrapped sections: (application, section key, width, language) → lines.
-type SectionKey = (usize, String, u16, Lang);
-
-/// The evidence pane's content for the current selection.
-#[derive(Debug, Clone)]
-pub struct Evidence {
-    /// The scoring standard, wrapped (the pinned block shows its first rows).
-    pub standard: Vec<EvLine>,
-    /// Rows of the pinned block (heading included).
-    pub pinned: u16,
-    /// Item details (and the full standard when the pinned block cut it).
-    pub head: Vec<EvLine>,
-    pub head_hits: Vec<Hit>,
-    /// Inner size of the scrollable body.
-    pub body_w: u16,
-    pub body_h: u16,
-}
 
 /// The expert screen's state.
 pub struct App {
@@ -417,31 +298,13 @@ pub struct App {
     pub expert_name: String,
     pub rubric: Rubric,
     pub apps: Vec<AppState>,
-    pub rows: Vec<Row>,
-    /// Indices into `rows` of the item rows (the selectable ones).
-    pub item_rows: Vec<usize>,
+    /// The criterion tree.
+    tree: CriteriaTree,
     pub focus: Pane,
-    pub app_sel: usize,
-    pub app_scroll: usize,
-    /// The applications the list shows, in its order (filter and sort applied).
-    pub order: Vec<usize>,
-    /// The list filter (`/` in the list): code, title or status contains it.
-    pub list_filter: Option<String>,
-    pub list_sort: ListSort,
-    /// Index into `item_rows`.
-    pub item_sel: usize,
-    /// First visible row of the tree.
-    pub tree_scroll: usize,
-    /// First visible line of the evidence body.
-    pub ev_scroll: usize,
-    pub search: Option<String>,
-    /// Index of the current match in the combined hit list.
-    pub hit: Option<usize>,
-    /// The inline score entry buffer, when typing.
-    pub entry: Option<String>,
-    /// The entry shows the item's current value (Enter on the row): the first character
-    /// typed replaces it; Backspace edits it instead.
-    pub entry_fresh: bool,
+    /// The application list (its selection is the application on screen).
+    list: AppList,
+    /// The inline score entry.
+    entry: InlineEntry,
     /// Score changes of this session, newest last: (application, item, the value before).
     /// `u` takes back the newest one of the current application.
     undo: Vec<(usize, String, Option<ItemValue>)>,
@@ -454,8 +317,8 @@ pub struct App {
     /// Set by the switch-view key; the demo loop switches and clears it.
     pub switch_requested: bool,
     persist: Box<dyn Persist>,
-    tail: RefCell<Option<TailCache>>,
-    sections: RefCell<std::collections::HashMap<SectionKey, Rc<Vec<EvLine>>>>,
+    /// The evidence pane (scroll, search, current match, cached text).
+    ev: EvidencePane,
 }
 
 impl App {
@@ -492,18 +355,7 @@ impl App {
                 }
             })
             .collect();
-        let mut rows = Vec::new();
-        let mut item_rows = Vec::new();
-        for (ci, cat) in rubric.categories.iter().enumerate() {
-            rows.push(Row::Cat(ci));
-            for (ki, k) in cat.criteria.iter().enumerate() {
-                rows.push(Row::Crit(ci, ki));
-                for ii in 0..k.items.len() {
-                    item_rows.push(rows.len());
-                    rows.push(Row::Item(ci, ki, ii));
-                }
-            }
-        }
+        let tree = CriteriaTree::new(&rubric);
         let mut app = App {
             lang,
             color,
@@ -514,21 +366,10 @@ impl App {
             expert_name,
             rubric,
             apps,
-            rows,
-            item_rows,
+            tree,
             focus: Pane::Apps,
-            app_sel: 0,
-            app_scroll: 0,
-            order: Vec::new(),
-            list_filter: None,
-            list_sort: ListSort::Code,
-            item_sel: 0,
-            tree_scroll: 0,
-            ev_scroll: 0,
-            search: None,
-            hit: None,
-            entry: None,
-            entry_fresh: false,
+            list: AppList::default(),
+            entry: InlineEntry::default(),
             undo: Vec::new(),
             overlays: Vec::new(),
             note: None,
@@ -537,8 +378,7 @@ impl App {
             can_switch: false,
             switch_requested: false,
             persist,
-            tail: RefCell::new(None),
-            sections: RefCell::new(Default::default()),
+            ev: EvidencePane::default(),
         };
         app.refresh_order();
         app.ensure_visible();
@@ -549,8 +389,8 @@ impl App {
     /// application when it is still shown, else moves to the first one shown.
     pub fn refresh_order(&mut self) {
         let q = self
-            .list_filter
-            .as_deref()
+            .list
+            .filter()
             .map(|q| q.trim().to_lowercase())
             .filter(|q| !q.is_empty());
         let mut order: Vec<usize> = (0..self.apps.len())
@@ -570,27 +410,62 @@ impl App {
                 .any(|s| s.contains(q.as_str()))
             })
             .collect();
-        match self.list_sort {
+        match self.list.sort() {
             ListSort::Code => {}
             ListSort::Status => order.sort_by_key(|&i| self.progress(i).rank()),
             ListSort::Total => {
                 order.sort_by(|&a, &b| self.apps[b].scored.total.cmp(&self.apps[a].scored.total))
             }
         }
-        if !order.is_empty() && !order.contains(&self.app_sel) {
-            self.app_sel = order[0];
-            self.ev_scroll = 0;
-            self.hit = None;
+        if self.list.set_order(order) {
+            self.ev.top();
+            self.ev.forget_hit();
         }
-        self.order = order;
     }
 
     /// Position of the selected application in the list (0 when it is filtered out).
     pub fn list_pos(&self) -> usize {
-        self.order
-            .iter()
-            .position(|&i| i == self.app_sel)
-            .unwrap_or(0)
+        self.list.pos()
+    }
+
+    /// The inline score entry's text, when it is open.
+    pub fn entry(&self) -> Option<&str> {
+        self.entry.text()
+    }
+
+    /// First visible line of the evidence body.
+    pub fn ev_scroll(&self) -> usize {
+        self.ev.scroll()
+    }
+
+    /// The evidence search, when one is set.
+    pub fn search(&self) -> Option<&str> {
+        self.ev.search()
+    }
+
+    /// Index of the current match in the combined hit list.
+    pub fn hit(&self) -> Option<usize> {
+        self.ev.hit()
+    }
+
+    /// The criterion tree's state.
+    pub fn tree(&self) -> &CriteriaTree {
+        &self.tree
+    }
+
+    /// The application list's state.
+    pub fn list(&self) -> &AppList {
+        &self.list
+    }
+
+    /// The application on screen (index into [`App::apps`]).
+    pub fn app_sel(&self) -> usize {
+        self.list.sel()
+    }
+
+    /// The applications the list shows, in its order (filter and sort applied).
+    pub fn order(&self) -> &[usize] {
+        self.list.order()
     }
 
     pub fn panes(&self) -> Panes {
@@ -598,12 +473,12 @@ impl App {
     }
 
     pub fn cur(&self) -> Option<&AppState> {
-        self.apps.get(self.app_sel)
+        self.apps.get(self.list.sel())
     }
 
     /// The selected row (an item row).
     pub fn sel_row(&self) -> Option<Row> {
-        self.item_rows.get(self.item_sel).map(|&r| self.rows[r])
+        self.tree.sel_row()
     }
 
     /// Indices (category, criterion, item) of the selected item.
@@ -706,7 +581,7 @@ impl App {
             Some(Overlay::Message { .. }) => return vec![Context::Message],
             None => {}
         }
-        if self.entry.is_some() {
+        if self.entry.text().is_some() {
             return vec![Context::Entry, Context::Global];
         }
         let pane = match self.focus {
@@ -718,359 +593,6 @@ impl App {
     }
 
     // -----------------------------------------------------------------------------------------
-    // Evidence
-    // -----------------------------------------------------------------------------------------
-
-    /// The evidence pane's inner size, when the pane is shown.
-    fn ev_inner(&self) -> Option<(u16, u16)> {
-        let p = self.panes();
-        let r = layout::inner(p.evidence?);
-        Some((r.width, r.height))
-    }
-
-    /// A rule explanation in the screen's language ([`Lang::explain`]); in Chinese an
-    /// enumerated fact value reads as the rubric's option label (`ip_office = 独立`).
-    fn explain(&self, s: &str) -> String {
-        let mut out = self.lang.explain(s);
-        if self.lang.is_zh() {
-            for (_, _, it) in self.rubric.items() {
-                if let rubric::Rule::Choice { fact, options } = &it.rule {
-                    for o in options.iter().filter(|o| !o.label.is_empty()) {
-                        out = out.replace(
-                            &format!("{fact} = {} ", o.value),
-                            &format!("{fact} = {} ", o.label),
-                        );
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// The label a choice item of the rubric gives `value` of fact `key`, if any.
-    fn choice_label(&self, key: &str, value: &str) -> Option<&str> {
-        self.rubric.items().find_map(|(_, _, it)| match &it.rule {
-            rubric::Rule::Choice { fact, options } if fact == key => options
-                .iter()
-                .find(|o| o.value == value && !o.label.is_empty())
-                .map(|o| o.label.as_str()),
-            _ => None,
-        })
-    }
-
-    fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        if self.lang == Lang::En && !en.is_empty() {
-            en
-        } else {
-            zh
-        }
-    }
-
-    /// The evidence for the current selection, when the pane is shown.
-    pub fn evidence(&self) -> Option<Evidence> {
-        let (w, h) = self.ev_inner()?;
-        let a = self.cur()?;
-        let (c, k, i) = self.sel_idx()?;
-        let crit = &self.rubric.categories[c].criteria[k];
-        let item = &crit.items[i];
-        let t = self.lang.t();
-        let tw = w as usize;
-        let standard: Vec<EvLine> = text::wrap(self.pick(&crit.standard, &crit.standard_en), tw)
-            .into_iter()
-            .map(|l| EvLine::new(l, LineKind::Text))
-            .collect();
-        let pinned = layout::standard_rows(standard.len(), h);
-        let mut head = Vec::new();
-        if pinned == 0 && !standard.is_empty() {
-            head.push(EvLine::new(
-                format!("── {} ──", t.standard),
-                LineKind::Heading,
-            ));
-            head.extend(standard.iter().cloned());
-        }
-        let wrap_into = |out: &mut Vec<EvLine>, s: &str, kind: LineKind| {
-            for l in text::wrap(s, tw) {
-                out.push(EvLine::new(l, kind));
-            }
-        };
-        if a.sheet.status == Some(AppStatus::Conflict) {
-            let r = a.sheet.status_reason.as_deref().unwrap_or("");
-            wrap_into(&mut head, &format!("✗ {}: {r}", t.conflict), LineKind::Warn);
-        }
-        if let Some(cm) = a.sheet.comments.get("") {
-            wrap_into(
-                &mut head,
-                &format!("✎ {}: {cm}", t.app_comment),
-                LineKind::Detail,
-            );
-        }
-        // the written opinion, one line on every item (the whole text is in the editor, `w`);
-        // not written yet, the submit check and the note after the last value say so
-        if let (Some(spec), Some(op)) = (&self.rubric.opinion, a.sheet.comments.get(OPINION_ITEM)) {
-            let title = self.pick(&spec.title, &spec.title_en);
-            let n = OpinionSpec::count(op);
-            let unit = if self.lang.is_zh() { "字" } else { "chars" };
-            let flat: String = op.split_whitespace().collect::<Vec<_>>().join(" ");
-            let s = format!("✍ {title} ({n} {unit}): {flat}");
-            head.push(EvLine::new(text::truncate(&s, tw), LineKind::Detail));
-        }
-        let ie = a.eval.item(&item.id);
-        wrap_into(
-            &mut head,
-            &format!(
-                "▶ {} {} ({} {} · {})",
-                item.id,
-                self.pick(&item.text, &item.text_en),
-                t.col_max,
-                show(item.max()),
-                self.lang.item_kind(item.kind_name())
-            ),
-            LineKind::Heading,
-        );
-        match ie.and_then(|e| e.auto) {
-            Some(s) => {
-                let ex = self.explain(ie.map(|e| e.explanation.as_str()).unwrap_or(""));
-                wrap_into(
-                    &mut head,
-                    &format!("{} {}: {ex}", t.suggestion, show(s)),
-                    LineKind::Detail,
-                );
-            }
-            None => wrap_into(&mut head, t.expert_item, LineKind::Detail),
-        }
-        if let Some(e) = ie {
-            for cl in &e.clamps {
-                let cl = self.explain(cl);
-                wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
-            }
-            for m in &e.missing_facts {
-                let label = self
-                    .rubric
-                    .fact(m)
-                    .map(|f| self.pick(&f.label, &f.label_en).to_string())
-                    .unwrap_or_default();
-                wrap_into(
-                    &mut head,
-                    &format!("⚠ {}: {m} {label}", t.missing),
-                    LineKind::Warn,
-                );
-            }
-        }
-        if let Some(cs) = a.scored.criteria.get(&crit.id) {
-            for cl in &cs.clamps {
-                let cl = self.explain(cl);
-                wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
-            }
-        }
-        if let Some((v, Some(r))) = a.sheet.values.get(&item.id) {
-            wrap_into(
-                &mut head,
-                &format!("R {} {}: {r}", show(*v), t.reason),
-                LineKind::Detail,
-            );
-        }
-        if let Some(cm) = a.sheet.comments.get(&item.id) {
-            wrap_into(
-                &mut head,
-                &format!("✎ {}: {cm}", t.comment),
-                LineKind::Detail,
-            );
-        }
-        if !crit.requirement.is_empty() {
-            wrap_into(
-                &mut head,
-                &format!("{}: {}", t.requirement, crit.requirement),
-                LineKind::Detail,
-            );
-        }
-        let head_hits = match &self.search {
-            Some(q) => hits_in(&head, q, 0),
-            None => Vec::new(),
-        };
-        Some(Evidence {
-            standard,
-            pinned,
-            head,
-            head_hits,
-            body_w: w,
-            body_h: h.saturating_sub(pinned),
-        })
-    }
-
-    /// The wrapped facts and sections of the selected criterion (cached).
-    pub fn tail(&self) -> Option<Ref<'_, TailCache>> {
-        let (w, _) = self.ev_inner()?;
-        let (c, k, _) = self.sel_idx()?;
-        let ai = self.app_sel;
-        self.cur()?;
-        let crit_index = self.rubric.categories[..c]
-            .iter()
-            .map(|x| x.criteria.len())
-            .sum::<usize>()
-            + k;
-        let key = (ai, crit_index, w, self.lang);
-        let stale = self.tail.borrow().as_ref().is_none_or(|t| t.key != key);
-        if stale {
-            let segments = self.build_tail(ai, c, k, w);
-            let mut starts = Vec::with_capacity(segments.len());
-            let mut len = 0;
-            for sg in &segments {
-                starts.push(len);
-                len += sg.len();
-            }
-            *self.tail.borrow_mut() = Some(TailCache {
-                key,
-                segments,
-                starts,
-                len,
-                hits_for: None,
-                hits: Vec::new(),
-            });
-        }
-        let q = self.search.clone();
-        let need = self.tail.borrow().as_ref().is_some_and(|t| t.hits_for != q);
-        if need {
-            let mut b = self.tail.borrow_mut();
-            if let Some(t) = b.as_mut() {
-                t.hits = match &q {
-                    Some(q) => t
-                        .segments
-                        .iter()
-                        .zip(&t.starts)
-                        .flat_map(|(sg, &st)| hits_in(sg, q, st))
-                        .collect(),
-                    None => Vec::new(),
-                };
-                t.hits_for = q;
-            }
-        }
-        Ref::filter_map(self.tail.borrow(), |t| t.as_ref()).ok()
-    }
-
-    /// A section of an application wrapped to `w` (cached).
-    fn section_lines(&self, ai: usize, key: &str, w: u16) -> Rc<Vec<EvLine>> {
-        let ck: SectionKey = (ai, key.to_string(), w, self.lang);
-        if let Some(v) = self.sections.borrow().get(&ck) {
-            return v.clone();
-        }
-        let t = self.lang.t();
-        let sec = self.apps[ai].input.sections.iter().find(|s| s.key == key);
-        let title = match sec {
-            Some(s) if !s.title.is_empty() => s.title.clone(),
-            _ => self
-                .rubric
-                .section(key)
-                .map(|d| self.pick(&d.title, &d.title_en).to_string())
-                .unwrap_or_else(|| key.to_string()),
-        };
-        let mut out = Vec::new();
-        let wu = w as usize;
-        for l in text::wrap(&format!("── {title} ──"), wu) {
-            out.push(EvLine::new(l, LineKind::Heading));
-        }
-        let (body, kind) = match sec {
-            Some(s) => (s.text.clone(), LineKind::Text),
-            None => (
-                if self.lang.is_zh() {
-                    "（申报书缺少此部分）".to_string()
-                } else {
-                    format!("({}: {key})", t.missing)
-                },
-                LineKind::Warn,
-            ),
-        };
-        for l in text::wrap(&body, wu) {
-            out.push(EvLine::new(l, kind));
-        }
-        let v = Rc::new(out);
-        let mut cache = self.sections.borrow_mut();
-        if cache.len() >= 64 {
-            cache.clear();
-        }
-        cache.insert(ck, v.clone());
-        v
-    }
-
-    fn build_tail(&self, ai: usize, c: usize, k: usize, w: u16) -> Vec<Rc<Vec<EvLine>>> {
-        let t = self.lang.t();
-        let a = &self.apps[ai];
-        let crit = &self.rubric.categories[c].criteria[k];
-        let mut out = Vec::new();
-        let mut push = |s: &str, kind: LineKind| {
-            for l in text::wrap(s, w as usize) {
-                out.push(EvLine::new(l, kind));
-            }
-        };
-        if crit.evidence.facts.is_empty() && crit.evidence.sections.is_empty() {
-            push(t.no_evidence, LineKind::Detail);
-        }
-        if !crit.evidence.facts.is_empty() {
-            push(&format!("── {} ──", t.facts), LineKind::Heading);
-            for key in &crit.evidence.facts {
-                let decl = self.rubric.fact(key);
-                let label = decl
-                    .map(|f| self.pick(&f.label, &f.label_en).to_string())
-                    .unwrap_or_else(|| key.clone());
-                let unit = decl.map(|f| f.unit.as_str()).unwrap_or("");
-                let (val, kind) = match a.input.facts.get(key) {
-                    Some(v) => {
-                        let d = match v {
-                            // an enumerated value reads as its option label in Chinese
-                            rubric::FactValue::Str(s) if self.lang.is_zh() => self
-                                .choice_label(key, s)
-                                .map(str::to_string)
-                                .unwrap_or_else(|| s.clone()),
-                            _ => self.lang.explain(&v.display()),
-                        };
-                        let with_unit = if unit.is_empty()
-                            || matches!(v, rubric::FactValue::Bool(_) | rubric::FactValue::Null)
-                        {
-                            d
-                        } else {
-                            format!("{d} {unit}")
-                        };
-                        (with_unit, LineKind::Fact)
-                    }
-                    None => (format!("— ({})", t.missing), LineKind::Warn),
-                };
-                let form = decl
-                    .map(|f| f.form_ref.as_str())
-                    .filter(|s| !s.is_empty())
-                    .map(|s| format!("  〔{s}〕"))
-                    .unwrap_or_default();
-                push(&format!("· {label}: {val}{form}"), kind);
-            }
-        }
-        let mut segments = vec![Rc::new(out)];
-        for key in &crit.evidence.sections {
-            segments.push(self.section_lines(ai, key, w));
-        }
-        segments
-    }
-
-    /// All matches: head first, then tail (line numbers of the whole body).
-    fn all_hits(&self) -> Vec<Hit> {
-        let Some(ev) = self.evidence() else {
-            return Vec::new();
-        };
-        let mut v = ev.head_hits.clone();
-        if let Some(t) = self.tail() {
-            let off = ev.head.len();
-            v.extend(t.hits.iter().map(|(l, s, e)| (l + off, *s, *e)));
-        }
-        v
-    }
-
-    /// Lines of the evidence body and the rows it shows.
-    fn ev_body_len(&self) -> (usize, usize) {
-        let Some(ev) = self.evidence() else {
-            return (0, 0);
-        };
-        let tail = self.tail().map(|t| t.len()).unwrap_or(0);
-        (ev.head.len() + tail, ev.body_h as usize)
-    }
-
-    // -----------------------------------------------------------------------------------------
     // Scrolling
     // -----------------------------------------------------------------------------------------
 
@@ -1079,33 +601,19 @@ impl App {
         let p = self.panes();
         if let Some(r) = p.apps {
             let h = layout::inner(r).height as usize;
-            self.app_scroll = keep_in_view(self.list_pos(), self.app_scroll, h, self.order.len());
+            self.list.keep_visible(h);
         }
         if let Some(r) = p.tree {
             let h = layout::tree_list(r).height as usize;
-            if let Some(&row) = self.item_rows.get(self.item_sel) {
-                // the header rows right above the item (its criterion, its category)
-                let mut top = row;
-                while top > 0 && !matches!(self.rows[top - 1], Row::Item(..)) && row - (top - 1) < h
-                {
-                    top -= 1;
-                }
-                if top < self.tree_scroll {
-                    self.tree_scroll = top;
-                } else if h > 0 && row >= self.tree_scroll + h {
-                    self.tree_scroll = row + 1 - h;
-                }
-                self.tree_scroll = self.tree_scroll.min(self.rows.len().saturating_sub(h));
-            }
+            self.tree.keep_visible(h);
         }
         let (len, h) = self.ev_body_len();
-        self.ev_scroll = self.ev_scroll.min(len.saturating_sub(h.max(1)));
+        self.ev.clamp(len, h);
     }
 
     fn scroll_evidence(&mut self, delta: isize) {
         let (len, h) = self.ev_body_len();
-        let max = len.saturating_sub(h.max(1));
-        self.ev_scroll = (self.ev_scroll as isize + delta).clamp(0, max as isize) as usize;
+        self.ev.scroll_by(delta, len, h);
     }
 
     fn page(&self, pane: Pane) -> usize {
@@ -1122,38 +630,14 @@ impl App {
     // Commits
     // -----------------------------------------------------------------------------------------
 
+    /// Commit `ops` (all on application `ai`); on success the application's sheet is read
+    /// back from the store, which alone says what the operations do.
     fn commit(&mut self, ai: usize, ops: Vec<Op>) -> bool {
-        match self.persist.commit(ops.clone()) {
+        match self.persist.commit(ops) {
             Ok(()) => {
                 let rubric = &self.rubric;
                 let a = &mut self.apps[ai];
-                for op in ops {
-                    match op {
-                        Op::SetScore {
-                            item,
-                            value,
-                            reason,
-                            ..
-                        } => {
-                            a.sheet.values.insert(item, (value, reason));
-                        }
-                        Op::ClearScore { item, .. } => {
-                            a.sheet.values.remove(&item);
-                        }
-                        Op::SetComment { item, text, .. } => {
-                            if text.is_empty() {
-                                a.sheet.comments.remove(&item);
-                            } else {
-                                a.sheet.comments.insert(item, text);
-                            }
-                        }
-                        Op::SetStatus { status, reason, .. } => {
-                            a.sheet.status = Some(status);
-                            a.sheet.status_reason = reason;
-                        }
-                        Op::Meta { .. } | Op::Audit { .. } => {}
-                    }
-                }
+                a.sheet = self.persist.sheet(&self.expert, &a.input.code);
                 a.scored = rubric::combine(rubric, &effective_values(rubric, &a.eval, &a.sheet));
                 self.refresh_order();
                 true
@@ -1201,7 +685,7 @@ impl App {
 
     /// Refuse with the read-only message when the current application is locked.
     fn locked(&mut self) -> bool {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         if self.read_only(ai) {
             let code = self.apps[ai].input.code.clone();
             let conflict = self.apps[ai].sheet.status == Some(AppStatus::Conflict);
@@ -1241,10 +725,7 @@ impl App {
         let Some(a) = self.apps.get(ai) else {
             return (must, confirm);
         };
-        for (n, &r) in self.item_rows.iter().enumerate() {
-            let Row::Item(c, k, i) = self.rows[r] else {
-                continue;
-            };
+        for (n, c, k, i) in self.tree.item_indices() {
             let it = &self.rubric.categories[c].criteria[k].items[i];
             if a.sheet.values.contains_key(&it.id) {
                 continue;
@@ -1261,9 +742,9 @@ impl App {
     /// Moves to the next (or previous) item that needs the expert, wrapping around; the
     /// unscored items come before the unconfirmed rule items. Says so when none is left.
     fn goto_todo(&mut self, forward: bool) -> bool {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let (must, confirm) = self.todo(ai);
-        let cur = self.item_sel;
+        let cur = self.tree.sel();
         let pick = |list: &[usize]| -> Option<usize> {
             if forward {
                 list.iter().find(|&&n| n > cur).or(list.first()).copied()
@@ -1290,7 +771,7 @@ impl App {
     /// `u`: takes back the newest score change of the current application made in this
     /// session, as a new journaled value (or clears an item that had none).
     fn undo_last(&mut self) {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let Some(pos) = self.undo.iter().rposition(|(a, _, _)| *a == ai) else {
             self.info(if self.lang.is_zh() {
                 "本次会话中该项目没有可撤销的改分"
@@ -1316,10 +797,11 @@ impl App {
             },
         };
         if self.commit(ai, vec![op]) {
-            if let Some(n) = self.item_rows.iter().position(|&r| match self.rows[r] {
-                Row::Item(c, k, i) => self.rubric.categories[c].criteria[k].items[i].id == item,
-                _ => false,
-            }) {
+            let rubric = &self.rubric;
+            if let Some(n) = self
+                .tree
+                .find(|c, k, i| rubric.categories[c].criteria[k].items[i].id == item)
+            {
                 self.focus = Pane::Tree;
                 self.select_item(n);
                 self.ensure_visible();
@@ -1370,9 +852,9 @@ impl App {
     /// After a value saved from the entry: on to the next item that needs the expert, or
     /// say that the application is ready to submit.
     fn after_entry_saved(&mut self) {
-        let (must, _) = self.todo(self.app_sel);
+        let (must, _) = self.todo(self.list.sel());
         self.goto_todo(true);
-        if must.is_empty() && self.opinion_problem(self.app_sel).is_some() {
+        if must.is_empty() && self.opinion_problem(self.list.sel()).is_some() {
             let title = self
                 .rubric
                 .opinion
@@ -1402,15 +884,15 @@ impl App {
 
     /// Validate the entry buffer and commit it (or ask for a reason).
     fn commit_entry(&mut self) {
-        let Some(buf) = self.entry.clone() else {
+        let Some(buf) = self.entry.text().map(str::to_string) else {
             return;
         };
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let Some(item) = self.sel_item().cloned() else {
             return;
         };
         if buf.is_empty() {
-            self.entry = None;
+            self.entry.close();
             self.info(self.lang.t().entry_cancelled);
             return;
         }
@@ -1428,7 +910,7 @@ impl App {
                 return;
             }
         };
-        self.entry = None;
+        self.entry.close();
         match self.suggestion(ai, &item.id) {
             Some(s) if v != s => {
                 let old = self.apps[ai]
@@ -1456,16 +938,17 @@ impl App {
     }
 
     fn start_submit(&mut self) {
-        let ai = self.app_sel;
+        let ai = self.list.sel();
         let problems = self.problems(ai);
         let code = self.apps[ai].input.code.clone();
         if let Some((first, _)) = problems.first() {
-            if let Some(pos) = self.item_rows.iter().position(|&r| match self.rows[r] {
-                Row::Item(c, k, i) => &self.rubric.categories[c].criteria[k].items[i].id == first,
-                _ => false,
-            }) {
-                self.item_sel = pos;
-                self.ev_scroll = 0;
+            let rubric = &self.rubric;
+            if let Some(pos) = self
+                .tree
+                .find(|c, k, i| &rubric.categories[c].criteria[k].items[i].id == first)
+            {
+                self.tree.set_sel(pos);
+                self.ev.top();
             }
             let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();
             lines.insert(0, self.lang.incomplete(&code));
@@ -1604,41 +1087,19 @@ impl App {
     }
 
     fn search_step(&mut self, forward: bool) {
-        let Some(q) = self.search.clone() else {
+        let Some(q) = self.ev.search().map(str::to_string) else {
             self.info(self.lang.t().no_search);
             return;
         };
         let hits = self.all_hits();
         if hits.is_empty() {
-            self.hit = None;
+            self.ev.forget_hit();
             self.refuse(self.lang.no_match(&q));
             return;
         }
-        let n = hits.len();
-        let next = match self.hit {
-            Some(i) if i < n => {
-                if forward {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                }
-            }
-            _ => {
-                let from = self.ev_scroll;
-                if forward {
-                    hits.iter().position(|h| h.0 >= from).unwrap_or(0)
-                } else {
-                    hits.iter().rposition(|h| h.0 < from).unwrap_or(n - 1)
-                }
-            }
-        };
-        self.hit = Some(next);
-        let line = hits[next].0;
         let (_, h) = self.ev_body_len();
-        if line < self.ev_scroll || line >= self.ev_scroll + h.max(1) {
-            self.ev_scroll = line.saturating_sub(h / 3);
-        }
-        self.info(self.lang.hit(&q, next + 1, n));
+        let next = self.ev.step(&hits, h, forward);
+        self.info(self.lang.hit(&q, next + 1, hits.len()));
     }
 
     fn select_app(&mut self, i: usize) {
@@ -1646,41 +1107,37 @@ impl App {
             return;
         }
         let i = i.min(self.apps.len() - 1);
-        if i != self.app_sel {
-            self.app_sel = i;
-            self.ev_scroll = 0;
-            self.hit = None;
+        if self.list.select(i) {
+            self.ev.top();
+            self.ev.forget_hit();
         }
     }
 
     fn select_item(&mut self, i: usize) {
-        if self.item_rows.is_empty() {
+        if self.tree.items() == 0 {
             return;
         }
-        let i = i.min(self.item_rows.len() - 1);
-        if i != self.item_sel {
+        let i = i.min(self.tree.items() - 1);
+        if i != self.tree.sel() {
             let old = self.sel_idx().map(|(c, k, _)| (c, k));
-            self.item_sel = i;
+            self.tree.set_sel(i);
             if self.sel_idx().map(|(c, k, _)| (c, k)) != old {
-                self.ev_scroll = 0;
+                self.ev.top();
             }
-            self.hit = None;
+            self.ev.forget_hit();
         }
     }
 
     fn move_sel(&mut self, pane: Pane, delta: isize) {
         match pane {
             Pane::Apps => {
-                let n = self.order.len() as isize;
-                if n > 0 {
-                    let pos = (self.list_pos() as isize + delta).clamp(0, n - 1) as usize;
-                    self.select_app(self.order[pos]);
+                if let Some(i) = self.list.step(delta) {
+                    self.select_app(i);
                 }
             }
             Pane::Tree => {
-                let n = self.item_rows.len() as isize;
-                if n > 0 {
-                    self.select_item((self.item_sel as isize + delta).clamp(0, n - 1) as usize);
+                if let Some(i) = self.tree.step(delta) {
+                    self.select_item(i);
                 }
             }
             Pane::Evidence => self.scroll_evidence(delta),
@@ -1696,8 +1153,7 @@ impl App {
             self.focus = Pane::Apps;
             let r = layout::inner(p.apps.unwrap_or_default());
             if row >= r.y && row < r.bottom() {
-                let pos = self.app_scroll + (row - r.y) as usize;
-                if let Some(&i) = self.order.get(pos) {
+                if let Some(i) = self.list.at_row((row - r.y) as usize) {
                     self.select_app(i);
                 }
             }
@@ -1705,12 +1161,9 @@ impl App {
             self.focus = Pane::Tree;
             let r = layout::tree_list(p.tree.unwrap_or_default());
             if row >= r.y && row < r.bottom() {
-                let ri = self.tree_scroll + (row - r.y) as usize;
                 // a header row selects its first item
-                if let Some(pos) = self.item_rows.iter().position(|&x| x >= ri) {
-                    if ri < self.rows.len() {
-                        self.select_item(pos);
-                    }
+                if let Some(pos) = self.tree.at_row((row - r.y) as usize) {
+                    self.select_item(pos);
                 }
             }
         } else if inside(p.evidence) {
@@ -1762,29 +1215,6 @@ pub fn effective_values(
     m
 }
 
-fn keep_in_view(sel: usize, scroll: usize, h: usize, len: usize) -> usize {
-    if h == 0 {
-        return 0;
-    }
-    let mut s = scroll;
-    if sel < s {
-        s = sel;
-    } else if sel >= s + h {
-        s = sel + 1 - h;
-    }
-    s.min(len.saturating_sub(h))
-}
-
-fn hits_in(lines: &[EvLine], q: &str, off: usize) -> Vec<Hit> {
-    let mut v = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
-        for (s, e) in text::find_all(&l.text, q) {
-            v.push((i + off, s, e));
-        }
-    }
-    v
-}
-
 // ---------------------------------------------------------------------------------------------
 // Keys and update
 // ---------------------------------------------------------------------------------------------
@@ -1833,7 +1263,7 @@ pub fn update(app: &mut App, action: Action) {
     }
     if !app.overlays.is_empty() {
         overlay_update(app, action);
-    } else if app.entry.is_some() {
+    } else if app.entry.text().is_some() {
         entry_update(app, action);
     } else {
         main_update(app, action);
@@ -1845,35 +1275,15 @@ fn overlay_update(app: &mut App, action: Action) {
     let Some(top) = app.overlays.last_mut() else {
         return;
     };
+    match top.handle_common(action) {
+        Common::Done => return,
+        Common::Close => {
+            app.overlays.pop();
+            return;
+        }
+        Common::Screen => {}
+    }
     match top {
-        Overlay::Help { scroll } => match action {
-            Action::Back | Action::Help | Action::Quit => {
-                app.overlays.pop();
-            }
-            Action::Down => *scroll += 1,
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            Action::PageDown => *scroll += 10,
-            Action::PageUp => *scroll = scroll.saturating_sub(10),
-            Action::Top => *scroll = 0,
-            Action::Bottom => *scroll = usize::MAX / 2,
-            Action::Scroll { down, .. } => {
-                *scroll = if down {
-                    *scroll + 3
-                } else {
-                    scroll.saturating_sub(3)
-                }
-            }
-            Action::Click { .. } => {
-                app.overlays.pop();
-            }
-            _ => {}
-        },
-        Overlay::Message { .. } => match action {
-            Action::Scroll { .. } => {}
-            _ => {
-                app.overlays.pop();
-            }
-        },
         Overlay::Confirm { app: ai, what, .. } => {
             let (ai, what) = (*ai, what.clone());
             match action {
@@ -1900,12 +1310,7 @@ fn overlay_update(app: &mut App, action: Action) {
                 _ => {}
             }
         }
-        Overlay::Editor { buf, .. } => match action {
-            Action::Char(c) => buf.type_char(c),
-            Action::EditKey(ev) => {
-                buf.key(ev);
-            }
-            Action::Backspace => buf.backspace(),
+        Overlay::Editor { .. } => match action {
             Action::Back => {
                 let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
                     return;
@@ -1924,6 +1329,7 @@ fn overlay_update(app: &mut App, action: Action) {
             Action::Confirm => editor_confirm(app),
             _ => {}
         },
+        Overlay::Help { .. } | Overlay::Message { .. } => {}
     }
 }
 
@@ -2017,11 +1423,11 @@ fn editor_confirm(app: &mut App) {
         }
         EditKind::Find => {
             app.overlays.pop();
-            app.list_filter = (!text.is_empty()).then_some(text);
+            app.list.set_filter((!text.is_empty()).then_some(text));
             app.refresh_order();
             app.focus = Pane::Apps;
             let zh = app.lang.is_zh();
-            match (&app.list_filter, app.order.len()) {
+            match (app.list.filter(), app.list.order().len()) {
                 (None, _) => app.info(if zh {
                     "已清除筛选"
                 } else {
@@ -2042,12 +1448,12 @@ fn editor_confirm(app: &mut App) {
         }
         EditKind::Search => {
             app.overlays.pop();
-            app.hit = None;
+            app.ev.forget_hit();
             if text.is_empty() {
-                app.search = None;
+                app.ev.set_search(None);
                 return;
             }
-            app.search = Some(buf.text());
+            app.ev.set_search(Some(buf.text()));
             if app.focus == Pane::Apps {
                 app.focus = Pane::Tree;
             }
@@ -2058,25 +1464,11 @@ fn editor_confirm(app: &mut App) {
 
 fn entry_update(app: &mut App, action: Action) {
     match action {
-        Action::Type(c) => {
-            if let Some(b) = app.entry.as_mut() {
-                if std::mem::take(&mut app.entry_fresh) {
-                    b.clear();
-                }
-                if b.len() < 12 {
-                    b.push(c);
-                }
-            }
-        }
-        Action::Backspace => {
-            app.entry_fresh = false;
-            if let Some(b) = app.entry.as_mut() {
-                b.pop();
-            }
-        }
+        Action::Type(c) => app.entry.type_char(c),
+        Action::Backspace => app.entry.backspace(),
         Action::Confirm => app.commit_entry(),
         Action::Back => {
-            app.entry = None;
+            app.entry.close();
             app.info(app.lang.t().entry_cancelled);
         }
         Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
@@ -2105,14 +1497,14 @@ fn main_update(app: &mut App, action: Action) {
             }
         }
         Action::Back => match focus {
-            Pane::Evidence if app.search.is_some() => {
-                app.search = None;
-                app.hit = None;
+            Pane::Evidence if app.ev.search().is_some() => {
+                app.ev.set_search(None);
+                app.ev.forget_hit();
             }
             Pane::Evidence => app.focus = Pane::Tree,
             Pane::Tree => app.focus = Pane::Apps,
-            Pane::Apps if app.list_filter.is_some() => {
-                app.list_filter = None;
+            Pane::Apps if app.list.filter().is_some() => {
+                app.list.set_filter(None);
                 app.refresh_order();
                 app.info(if app.lang.is_zh() {
                     "已清除筛选"
@@ -2131,16 +1523,16 @@ fn main_update(app: &mut App, action: Action) {
         Action::Down => app.move_sel(focus, 1),
         Action::Top => match focus {
             Pane::Apps => {
-                if let Some(&i) = app.order.first() {
+                if let Some(&i) = app.list.order().first() {
                     app.select_app(i)
                 }
             }
             Pane::Tree => app.select_item(0),
-            Pane::Evidence => app.ev_scroll = 0,
+            Pane::Evidence => app.ev.top(),
         },
         Action::Bottom => match focus {
             Pane::Apps => {
-                if let Some(&i) = app.order.last() {
+                if let Some(&i) = app.list.order().last() {
                     app.select_app(i)
                 }
             }
@@ -2164,27 +1556,25 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.sel_item().is_none() || app.locked() {
                 return;
             }
-            app.entry = Some(c.to_string());
-            app.entry_fresh = false;
+            app.entry.start(c);
         }
         Action::Edit => {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
                 return;
             };
             let cur = app.apps[ai].sheet.values.get(&id).map(|(v, _)| show(*v));
             let cur = cur.or_else(|| app.suggestion(ai, &id).map(show));
-            app.entry_fresh = cur.is_some();
-            app.entry = Some(cur.unwrap_or_default());
+            app.entry.edit(cur);
         }
         Action::Reset => {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
                 return;
             };
@@ -2209,7 +1599,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let item = if focus == Pane::Apps {
                 String::new()
             } else {
@@ -2232,7 +1622,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() || app.locked() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let code = app.apps[ai].input.code.clone();
             let Some(spec) = app.rubric.opinion.clone() else {
                 app.refuse(if app.lang.is_zh() {
@@ -2268,7 +1658,7 @@ fn main_update(app: &mut App, action: Action) {
             if app.cur().is_none() {
                 return;
             }
-            let ai = app.app_sel;
+            let ai = app.list.sel();
             let code = app.apps[ai].input.code.clone();
             // a declared conflict can be withdrawn until the application is submitted
             let withdraw = app.apps[ai].sheet.status == Some(AppStatus::Conflict);
@@ -2295,7 +1685,7 @@ fn main_update(app: &mut App, action: Action) {
             app.overlays.push(Overlay::Editor {
                 prompt: app.lang.t().search.to_string(),
                 kind: EditKind::Search,
-                buf: TextBox::single(app.search.as_deref().unwrap_or_default()),
+                buf: TextBox::single(app.ev.search().unwrap_or_default()),
             });
         }
         Action::SearchNext => app.search_step(true),
@@ -2307,13 +1697,13 @@ fn main_update(app: &mut App, action: Action) {
             } else {
                 "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
             },
-            buf: TextBox::single(app.list_filter.as_deref().unwrap_or_default()),
+            buf: TextBox::single(app.list.filter().unwrap_or_default()),
         }),
         Action::Sort => {
-            app.list_sort = app.list_sort.next();
+            app.list.next_sort();
             app.refresh_order();
             app.ensure_visible();
-            let name = app.list_sort.name(app.lang);
+            let name = app.list.sort().name(app.lang);
             app.info(if app.lang.is_zh() {
                 format!("列表按{name}排序")
             } else {
@@ -2322,7 +1712,7 @@ fn main_update(app: &mut App, action: Action) {
         }
         Action::NextTodo | Action::PrevTodo => {
             let forward = action == Action::NextTodo;
-            if app.search.is_some() && focus != Pane::Apps {
+            if app.ev.search().is_some() && focus != Pane::Apps {
                 app.search_step(forward);
             } else if app.cur().is_some() && !app.goto_todo(forward) {
                 app.info(if app.lang.is_zh() {

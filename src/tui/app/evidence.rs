@@ -1,0 +1,564 @@
+//! The expert screen's evidence pane as text: the scoring standard, the selected item's
+//! details, the criterion's facts and the application's sections, wrapped to the pane's
+//! width (sections cached per application and width), and the search's matches in them.
+//! The view draws these lines; `update` scrolls through them.
+
+use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::App;
+use crate::rubric::num::show;
+use crate::rubric::{self, OpinionSpec};
+use crate::store::{AppStatus, OPINION_ITEM};
+use crate::tui::i18n::Lang;
+use crate::tui::layout;
+use crate::tui::text;
+
+/// Kind of an evidence line (for styling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Heading,
+    Text,
+    Fact,
+    Warn,
+    Detail,
+}
+
+/// One wrapped line of the evidence pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvLine {
+    pub text: String,
+    pub kind: LineKind,
+}
+
+impl EvLine {
+    pub(super) fn new(text: impl Into<String>, kind: LineKind) -> EvLine {
+        EvLine {
+            text: text.into(),
+            kind,
+        }
+    }
+}
+
+/// A search match: line of the evidence body, byte range.
+pub type Hit = (usize, usize, usize);
+
+/// The facts and sections of one criterion of one application, wrapped to
+/// a width. Sections (which can be large, and are shared by several
+/// criteria) are wrapped once per application and width and kept; this
+/// view only strings them together.
+#[derive(Debug, Clone)]
+pub struct TailCache {
+    key: (usize, usize, u16, Lang),
+    segments: Vec<Rc<Vec<EvLine>>>,
+    /// First line of each segment.
+    starts: Vec<usize>,
+    len: usize,
+    hits_for: Option<String>,
+    /// Matches of the current search, sorted by line.
+    pub hits: Vec<Hit>,
+}
+
+impl TailCache {
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Line `n`.
+    pub fn line(&self, n: usize) -> Option<&EvLine> {
+        if n >= self.len {
+            return None;
+        }
+        let seg = self.starts.partition_point(|&s| s <= n) - 1;
+        self.segments[seg].get(n - self.starts[seg])
+    }
+}
+
+/// Wrapped sections: (application, section key, width, language) → lines.
+type SectionKey = (usize, String, u16, Lang);
+
+/// The evidence pane's content for the current selection.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// The scoring standard, wrapped (the pinned block shows its first rows).
+    pub standard: Vec<EvLine>,
+    /// Rows of the pinned block (heading included).
+    pub pinned: u16,
+    /// Item details (and the full standard when the pinned block cut it).
+    pub head: Vec<EvLine>,
+    pub head_hits: Vec<Hit>,
+    /// Inner size of the scrollable body.
+    pub body_w: u16,
+    pub body_h: u16,
+}
+
+/// The evidence pane's caches: the wrapped facts and sections of the selected criterion,
+/// and every wrapped section by application, key, width and language.
+#[derive(Debug, Default)]
+struct EvidenceCache {
+    tail: RefCell<Option<TailCache>>,
+    sections: RefCell<HashMap<SectionKey, Rc<Vec<EvLine>>>>,
+}
+
+/// The evidence pane's state: the scroll of its body, the search and its current match,
+/// and the caches of its text.
+#[derive(Debug, Default)]
+pub(super) struct EvidencePane {
+    /// First visible line of the body.
+    scroll: usize,
+    search: Option<String>,
+    /// Index of the current match in the combined hit list.
+    hit: Option<usize>,
+    cache: EvidenceCache,
+}
+
+impl EvidencePane {
+    /// First visible line of the body.
+    pub(super) fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// The search, when one is set.
+    pub(super) fn search(&self) -> Option<&str> {
+        self.search.as_deref()
+    }
+
+    /// Index of the current match in the combined hit list.
+    pub(super) fn hit(&self) -> Option<usize> {
+        self.hit
+    }
+
+    /// Back to the top of the body.
+    pub(super) fn top(&mut self) {
+        self.scroll = 0;
+    }
+
+    /// No current match.
+    pub(super) fn forget_hit(&mut self) {
+        self.hit = None;
+    }
+
+    /// Set (or with `None` clear) the search.
+    pub(super) fn set_search(&mut self, q: Option<String>) {
+        self.search = q;
+    }
+
+    /// Keep the scroll in range for a body of `len` lines, `h` of them shown.
+    pub(super) fn clamp(&mut self, len: usize, h: usize) {
+        self.scroll = self.scroll.min(len.saturating_sub(h.max(1)));
+    }
+
+    /// Scroll by `delta` lines within a body of `len` lines, `h` of them shown.
+    pub(super) fn scroll_by(&mut self, delta: isize, len: usize, h: usize) {
+        let max = len.saturating_sub(h.max(1));
+        self.scroll = (self.scroll as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    /// Move to the next (or previous) of `hits` (not empty): from the current match, or
+    /// else from the top of the view; scroll it into the `h` lines shown. Returns its index.
+    pub(super) fn step(&mut self, hits: &[Hit], h: usize, forward: bool) -> usize {
+        let n = hits.len();
+        let next = match self.hit {
+            Some(i) if i < n => {
+                if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }
+            }
+            _ => {
+                let from = self.scroll;
+                if forward {
+                    hits.iter().position(|h| h.0 >= from).unwrap_or(0)
+                } else {
+                    hits.iter().rposition(|h| h.0 < from).unwrap_or(n - 1)
+                }
+            }
+        };
+        self.hit = Some(next);
+        let line = hits[next].0;
+        if line < self.scroll || line >= self.scroll + h.max(1) {
+            self.scroll = line.saturating_sub(h / 3);
+        }
+        next
+    }
+}
+
+impl App {
+    /// The evidence pane's inner size, when the pane is shown.
+    fn ev_inner(&self) -> Option<(u16, u16)> {
+        let p = self.panes();
+        let r = layout::inner(p.evidence?);
+        Some((r.width, r.height))
+    }
+
+    /// A rule explanation in the screen's language ([`Lang::explain`]); in Chinese an
+    /// enumerated fact value reads as the rubric's option label (`ip_office = 独立`).
+    fn explain(&self, s: &str) -> String {
+        let mut out = self.lang.explain(s);
+        if self.lang.is_zh() {
+            for (_, _, it) in self.rubric.items() {
+                if let rubric::Rule::Choice { fact, options } = &it.rule {
+                    for o in options.iter().filter(|o| !o.label.is_empty()) {
+                        out = out.replace(
+                            &format!("{fact} = {} ", o.value),
+                            &format!("{fact} = {} ", o.label),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The label a choice item of the rubric gives `value` of fact `key`, if any.
+    fn choice_label(&self, key: &str, value: &str) -> Option<&str> {
+        self.rubric.items().find_map(|(_, _, it)| match &it.rule {
+            rubric::Rule::Choice { fact, options } if fact == key => options
+                .iter()
+                .find(|o| o.value == value && !o.label.is_empty())
+                .map(|o| o.label.as_str()),
+            _ => None,
+        })
+    }
+
+    pub(super) fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En && !en.is_empty() {
+            en
+        } else {
+            zh
+        }
+    }
+
+    /// The evidence for the current selection, when the pane is shown.
+    pub fn evidence(&self) -> Option<Evidence> {
+        let (w, h) = self.ev_inner()?;
+        let a = self.cur()?;
+        let (c, k, i) = self.sel_idx()?;
+        let crit = &self.rubric.categories[c].criteria[k];
+        let item = &crit.items[i];
+        let t = self.lang.t();
+        let tw = w as usize;
+        let standard: Vec<EvLine> = text::wrap(self.pick(&crit.standard, &crit.standard_en), tw)
+            .into_iter()
+            .map(|l| EvLine::new(l, LineKind::Text))
+            .collect();
+        let pinned = layout::standard_rows(standard.len(), h);
+        let mut head = Vec::new();
+        if pinned == 0 && !standard.is_empty() {
+            head.push(EvLine::new(
+                format!("── {} ──", t.standard),
+                LineKind::Heading,
+            ));
+            head.extend(standard.iter().cloned());
+        }
+        let wrap_into = |out: &mut Vec<EvLine>, s: &str, kind: LineKind| {
+            for l in text::wrap(s, tw) {
+                out.push(EvLine::new(l, kind));
+            }
+        };
+        if a.sheet.status == Some(AppStatus::Conflict) {
+            let r = a.sheet.status_reason.as_deref().unwrap_or("");
+            wrap_into(&mut head, &format!("✗ {}: {r}", t.conflict), LineKind::Warn);
+        }
+        if let Some(cm) = a.sheet.comments.get("") {
+            wrap_into(
+                &mut head,
+                &format!("✎ {}: {cm}", t.app_comment),
+                LineKind::Detail,
+            );
+        }
+        // the written opinion, one line on every item (the whole text is in the editor, `w`);
+        // not written yet, the submit check and the note after the last value say so
+        if let (Some(spec), Some(op)) = (&self.rubric.opinion, a.sheet.comments.get(OPINION_ITEM)) {
+            let title = self.pick(&spec.title, &spec.title_en);
+            let n = OpinionSpec::count(op);
+            let unit = if self.lang.is_zh() { "字" } else { "chars" };
+            let flat: String = op.split_whitespace().collect::<Vec<_>>().join(" ");
+            let s = format!("✍ {title} ({n} {unit}): {flat}");
+            head.push(EvLine::new(text::truncate(&s, tw), LineKind::Detail));
+        }
+        let ie = a.eval.item(&item.id);
+        wrap_into(
+            &mut head,
+            &format!(
+                "▶ {} {} ({} {} · {})",
+                item.id,
+                self.pick(&item.text, &item.text_en),
+                t.col_max,
+                show(item.max()),
+                self.lang.item_kind(item.kind_name())
+            ),
+            LineKind::Heading,
+        );
+        match ie.and_then(|e| e.auto) {
+            Some(s) => {
+                let ex = self.explain(ie.map(|e| e.explanation.as_str()).unwrap_or(""));
+                wrap_into(
+                    &mut head,
+                    &format!("{} {}: {ex}", t.suggestion, show(s)),
+                    LineKind::Detail,
+                );
+            }
+            None => wrap_into(&mut head, t.expert_item, LineKind::Detail),
+        }
+        if let Some(e) = ie {
+            for cl in &e.clamps {
+                let cl = self.explain(cl);
+                wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
+            }
+            for m in &e.missing_facts {
+                let label = self
+                    .rubric
+                    .fact(m)
+                    .map(|f| self.pick(&f.label, &f.label_en).to_string())
+                    .unwrap_or_default();
+                wrap_into(
+                    &mut head,
+                    &format!("⚠ {}: {m} {label}", t.missing),
+                    LineKind::Warn,
+                );
+            }
+        }
+        if let Some(cs) = a.scored.criteria.get(&crit.id) {
+            for cl in &cs.clamps {
+                let cl = self.explain(cl);
+                wrap_into(&mut head, &format!("⚠ {cl}"), LineKind::Warn);
+            }
+        }
+        if let Some((v, Some(r))) = a.sheet.values.get(&item.id) {
+            wrap_into(
+                &mut head,
+                &format!("R {} {}: {r}", show(*v), t.reason),
+                LineKind::Detail,
+            );
+        }
+        if let Some(cm) = a.sheet.comments.get(&item.id) {
+            wrap_into(
+                &mut head,
+                &format!("✎ {}: {cm}", t.comment),
+                LineKind::Detail,
+            );
+        }
+        if !crit.requirement.is_empty() {
+            wrap_into(
+                &mut head,
+                &format!("{}: {}", t.requirement, crit.requirement),
+                LineKind::Detail,
+            );
+        }
+        let head_hits = match self.ev.search() {
+            Some(q) => hits_in(&head, q, 0),
+            None => Vec::new(),
+        };
+        Some(Evidence {
+            standard,
+            pinned,
+            head,
+            head_hits,
+            body_w: w,
+            body_h: h.saturating_sub(pinned),
+        })
+    }
+
+    /// The wrapped facts and sections of the selected criterion (cached).
+    pub fn tail(&self) -> Option<Ref<'_, TailCache>> {
+        let (w, _) = self.ev_inner()?;
+        let (c, k, _) = self.sel_idx()?;
+        let ai = self.list.sel();
+        self.cur()?;
+        let crit_index = self.rubric.categories[..c]
+            .iter()
+            .map(|x| x.criteria.len())
+            .sum::<usize>()
+            + k;
+        let key = (ai, crit_index, w, self.lang);
+        let stale = self
+            .ev
+            .cache
+            .tail
+            .borrow()
+            .as_ref()
+            .is_none_or(|t| t.key != key);
+        if stale {
+            let segments = self.build_tail(ai, c, k, w);
+            let mut starts = Vec::with_capacity(segments.len());
+            let mut len = 0;
+            for sg in &segments {
+                starts.push(len);
+                len += sg.len();
+            }
+            *self.ev.cache.tail.borrow_mut() = Some(TailCache {
+                key,
+                segments,
+                starts,
+                len,
+                hits_for: None,
+                hits: Vec::new(),
+            });
+        }
+        let q = self.ev.search.clone();
+        let need = self
+            .ev
+            .cache
+            .tail
+            .borrow()
+            .as_ref()
+            .is_some_and(|t| t.hits_for != q);
+        if need {
+            let mut b = self.ev.cache.tail.borrow_mut();
+            if let Some(t) = b.as_mut() {
+                t.hits = match &q {
+                    Some(q) => t
+                        .segments
+                        .iter()
+                        .zip(&t.starts)
+                        .flat_map(|(sg, &st)| hits_in(sg, q, st))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                t.hits_for = q;
+            }
+        }
+        Ref::filter_map(self.ev.cache.tail.borrow(), |t| t.as_ref()).ok()
+    }
+
+    /// A section of an application wrapped to `w` (cached).
+    fn section_lines(&self, ai: usize, key: &str, w: u16) -> Rc<Vec<EvLine>> {
+        let ck: SectionKey = (ai, key.to_string(), w, self.lang);
+        if let Some(v) = self.ev.cache.sections.borrow().get(&ck) {
+            return v.clone();
+        }
+        let t = self.lang.t();
+        let sec = self.apps[ai].input.sections.iter().find(|s| s.key == key);
+        let title = match sec {
+            Some(s) if !s.title.is_empty() => s.title.clone(),
+            _ => self
+                .rubric
+                .section(key)
+                .map(|d| self.pick(&d.title, &d.title_en).to_string())
+                .unwrap_or_else(|| key.to_string()),
+        };
+        let mut out = Vec::new();
+        let wu = w as usize;
+        for l in text::wrap(&format!("── {title} ──"), wu) {
+            out.push(EvLine::new(l, LineKind::Heading));
+        }
+        let (body, kind) = match sec {
+            Some(s) => (s.text.clone(), LineKind::Text),
+            None => (
+                if self.lang.is_zh() {
+                    "（申报书缺少此部分）".to_string()
+                } else {
+                    format!("({}: {key})", t.missing)
+                },
+                LineKind::Warn,
+            ),
+        };
+        for l in text::wrap(&body, wu) {
+            out.push(EvLine::new(l, kind));
+        }
+        let v = Rc::new(out);
+        let mut cache = self.ev.cache.sections.borrow_mut();
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(ck, v.clone());
+        v
+    }
+
+    fn build_tail(&self, ai: usize, c: usize, k: usize, w: u16) -> Vec<Rc<Vec<EvLine>>> {
+        let t = self.lang.t();
+        let a = &self.apps[ai];
+        let crit = &self.rubric.categories[c].criteria[k];
+        let mut out = Vec::new();
+        let mut push = |s: &str, kind: LineKind| {
+            for l in text::wrap(s, w as usize) {
+                out.push(EvLine::new(l, kind));
+            }
+        };
+        if crit.evidence.facts.is_empty() && crit.evidence.sections.is_empty() {
+            push(t.no_evidence, LineKind::Detail);
+        }
+        if !crit.evidence.facts.is_empty() {
+            push(&format!("── {} ──", t.facts), LineKind::Heading);
+            for key in &crit.evidence.facts {
+                let decl = self.rubric.fact(key);
+                let label = decl
+                    .map(|f| self.pick(&f.label, &f.label_en).to_string())
+                    .unwrap_or_else(|| key.clone());
+                let unit = decl.map(|f| f.unit.as_str()).unwrap_or("");
+                let (val, kind) = match a.input.facts.get(key) {
+                    Some(v) => {
+                        let d = match v {
+                            // an enumerated value reads as its option label in Chinese
+                            rubric::FactValue::Str(s) if self.lang.is_zh() => self
+                                .choice_label(key, s)
+                                .map(str::to_string)
+                                .unwrap_or_else(|| s.clone()),
+                            _ => self.lang.explain(&v.display()),
+                        };
+                        let with_unit = if unit.is_empty()
+                            || matches!(v, rubric::FactValue::Bool(_) | rubric::FactValue::Null)
+                        {
+                            d
+                        } else {
+                            format!("{d} {unit}")
+                        };
+                        (with_unit, LineKind::Fact)
+                    }
+                    None => (format!("— ({})", t.missing), LineKind::Warn),
+                };
+                let form = decl
+                    .map(|f| f.form_ref.as_str())
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("  〔{s}〕"))
+                    .unwrap_or_default();
+                push(&format!("· {label}: {val}{form}"), kind);
+            }
+        }
+        let mut segments = vec![Rc::new(out)];
+        for key in &crit.evidence.sections {
+            segments.push(self.section_lines(ai, key, w));
+        }
+        segments
+    }
+
+    /// All matches: head first, then tail (line numbers of the whole body).
+    pub(super) fn all_hits(&self) -> Vec<Hit> {
+        let Some(ev) = self.evidence() else {
+            return Vec::new();
+        };
+        let mut v = ev.head_hits.clone();
+        if let Some(t) = self.tail() {
+            let off = ev.head.len();
+            v.extend(t.hits.iter().map(|(l, s, e)| (l + off, *s, *e)));
+        }
+        v
+    }
+
+    /// Lines of the evidence body and the rows it shows.
+    pub(super) fn ev_body_len(&self) -> (usize, usize) {
+        let Some(ev) = self.evidence() else {
+            return (0, 0);
+        };
+        let tail = self.tail().map(|t| t.len()).unwrap_or(0);
+        (ev.head.len() + tail, ev.body_h as usize)
+    }
+}
+
+fn hits_in(lines: &[EvLine], q: &str, off: usize) -> Vec<Hit> {
+    let mut v = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        for (s, e) in text::find_all(&l.text, q) {
+            v.push((i + off, s, e));
+        }
+    }
+    v
+}

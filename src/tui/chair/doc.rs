@@ -1,0 +1,136 @@
+//! The chair screen's documents (the application details, the experts view): their lines,
+//! the text helpers the chair's views share, and the drawing of a scrollable document.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+use crate::aggregate::AppResult;
+use crate::tui::text::{self, pad_left, pad_right};
+use crate::tui::view::{self, set, Theme};
+
+/// Kind of a line of the details or the experts view (for styling and selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DKind {
+    Heading,
+    Text,
+    Dim,
+    Warn,
+    /// The column header of the matrix.
+    Header,
+    /// The matrix row of expert `i` (index into [`super::ChairData::experts`]).
+    Row(usize),
+    /// The panel's row of the matrix.
+    Panel,
+}
+
+/// One line of a document view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DLine {
+    pub text: String,
+    pub kind: DKind,
+}
+
+impl DLine {
+    pub(super) fn new(text: impl Into<String>, kind: DKind) -> DLine {
+        DLine {
+            text: text.into(),
+            kind,
+        }
+    }
+}
+
+/// Wrap `s` to `w` columns into `out`, each line indented by `indent` spaces.
+pub(super) fn wrap_into(out: &mut Vec<DLine>, s: &str, w: usize, kind: DKind, indent: usize) {
+    let pad = " ".repeat(indent);
+    for l in text::wrap(s, w.saturating_sub(indent).max(10)) {
+        out.push(DLine::new(format!("{pad}{l}"), kind));
+    }
+}
+
+/// The flags of an application as short marks (`≠B1 !E03 =cut $ ?`).
+pub fn flag_marks(a: &AppResult) -> String {
+    let mut v = Vec::new();
+    for f in &a.flags {
+        if let Some(c) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) {
+            v.push(format!("≠{c}"));
+        } else if let Some(e) = f.strip_prefix(crate::aggregate::FLAG_OUTLIER) {
+            v.push(format!("!{e}"));
+        } else if f == crate::aggregate::FLAG_TIE_AT_CUT {
+            v.push("=cut".into());
+        } else if f == crate::aggregate::FLAG_BUDGET_EXHAUSTED {
+            v.push("$".into());
+        } else {
+            v.push(f.clone());
+        }
+    }
+    if a.eligibility == "unchecked" {
+        v.push("?".into());
+    }
+    v.join(" ")
+}
+
+/// The part of a display name before a space (`专家一 Expert 1` → `专家一`).
+pub(super) fn short_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+/// The last dash-separated part of a code (`T24-003` → `003`).
+pub fn short_code(code: &str) -> &str {
+    code.rsplit('-').next().unwrap_or(code)
+}
+
+fn dline_style(l: &DLine, selected: Option<usize>, th: Theme) -> Style {
+    match l.kind {
+        DKind::Heading => th.heading(),
+        DKind::Header => th.heading().add_modifier(Modifier::UNDERLINED),
+        DKind::Warn => th.warn(),
+        DKind::Dim => th.dim(),
+        DKind::Text => Style::new(),
+        DKind::Panel => Style::new().add_modifier(Modifier::BOLD),
+        DKind::Row(i) if Some(i) == selected => th.selected(true),
+        DKind::Row(_) => Style::new(),
+    }
+}
+
+/// Draw a scrollable document (details, experts); `selected` is the expert row shown
+/// selected (▶, reverse video). When it does not fit, its last row is kept for the position
+/// mark (`▲3 ▼12 4–21/36`, right-aligned), so the mark never covers text.
+pub(super) fn draw(
+    lines: &[DLine],
+    scroll: usize,
+    selected: Option<usize>,
+    r: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+) {
+    let rows = r.height as usize;
+    let over = lines.len() > rows && rows > 1;
+    let h = if over { rows - 1 } else { rows };
+    let s = scroll.min(lines.len().saturating_sub(h));
+    for (k, l) in lines.iter().skip(s).take(h).enumerate() {
+        let style = dline_style(l, selected, th);
+        let lead = match l.kind {
+            DKind::Row(i) if Some(i) == selected => "▶",
+            _ => " ",
+        };
+        let text = if matches!(l.kind, DKind::Row(_) | DKind::Panel | DKind::Header) {
+            pad_right(&format!("{lead}{}", l.text), r.width as usize)
+        } else {
+            format!("{lead}{}", l.text)
+        };
+        set(buf, r.x, r.y + k as u16, &text, r.width, style);
+    }
+    if over {
+        let more = view::more_hint(s, h, lines.len()).unwrap_or_default();
+        let pos = format!(
+            "{} {}–{}/{} ",
+            more.trim_end(),
+            s + 1,
+            (s + h).min(lines.len()),
+            lines.len()
+        );
+        let pos = pad_left(&pos, r.width as usize);
+        set(buf, r.x, r.bottom() - 1, &pos, r.width, th.key());
+    }
+}
