@@ -451,26 +451,11 @@ impl ChairApp {
     }
 }
 
+/// The results file the chair asked for, written with [`crate::atomic_file`] (readable by
+/// everyone, like every exported document).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".panel-results-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path)
-        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
+    crate::atomic_file::store(path, bytes, crate::atomic_file::Options::DOCUMENT)
+        .map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
