@@ -55,13 +55,19 @@ fn bench(c: &mut Criterion) {
         identity_map: None,
     };
     let paths = vec![dir.join("bundles")];
-    let (out, _, code) = panel::commands::bundle::check(&paths, &opts).expect("check");
-    assert_eq!(code, 0, "{}", out.lines().next().unwrap_or(""));
+    let o = panel::commands::bundle::check(&paths, &opts).expect("check");
+    let first = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.exit,
+        panel::commands::Exit::Success,
+        "{}",
+        first.lines().next().unwrap_or("")
+    );
     g.bench_function("bundle_check_1000_bundles_4KB", |b| {
         b.iter(|| {
-            let (out, _, code) = panel::commands::bundle::check(&paths, &opts).expect("check");
-            assert_eq!(code, 0);
-            out
+            let o = panel::commands::bundle::check(&paths, &opts).expect("check");
+            assert_eq!(o.exit, panel::commands::Exit::Success);
+            o.stdout
         })
     });
     g.finish();

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use panel::commands::{Exit, Outcome};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -358,70 +359,66 @@ enum RubricCmd {
     },
 }
 
-fn emit(out: &str, err: &str) {
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    let _ = std::io::stderr().write_all(err.as_bytes());
+/// Writes what the command produced and gives its exit code.
+fn emit(o: &Outcome) -> u8 {
+    let _ = std::io::stdout().write_all(&o.stdout);
+    let _ = std::io::stderr().write_all(o.stderr.as_bytes());
+    o.exit.code()
 }
 
-fn run(cli: Cli) -> anyhow::Result<i32> {
+/// Dispatches the parsed command line to its command.
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
     use panel::commands;
     match cli.cmd {
-        Cmd::Demo { lang } => commands::demo::demo(lang.as_deref()),
+        Cmd::Demo { lang } => screen(commands::demo::demo(lang.as_deref())),
         Cmd::Score {
             panel_dir,
             expert,
             db,
             lang,
-        } => commands::score::score(&panel_dir, &expert, db.as_deref(), lang.as_deref()),
+        } => screen(commands::score::score(
+            &panel_dir,
+            &expert,
+            db.as_deref(),
+            lang.as_deref(),
+        )),
         Cmd::Chair {
             panel_dir,
             db,
             watch,
             lang,
-        } => commands::chair::chair(&panel_dir, db.as_deref(), watch, lang.as_deref()),
+        } => screen(commands::chair::chair(
+            &panel_dir,
+            db.as_deref(),
+            watch,
+            lang.as_deref(),
+        )),
         Cmd::Status {
             panel_dir,
             expert,
             db,
             json,
-        } => {
-            emit(
-                &commands::score::status(&panel_dir, &expert, db.as_deref(), json)?,
-                "",
-            );
-            Ok(0)
-        }
-        Cmd::Audit { cmd } => {
-            let (o, e, code) = match cmd {
-                AuditCmd::Verify { db, head, panel } => {
-                    commands::audit::verify(&db, head.as_deref(), panel.as_deref())?
-                }
-                AuditCmd::Repair { db } => commands::audit::repair(&db)?,
-            };
-            emit(&o, &e);
-            Ok(code)
-        }
-        Cmd::Rubric { cmd } => match cmd {
-            RubricCmd::Check { files } => {
-                let (mut out, mut err) = (String::new(), String::new());
-                let code = commands::rubric::check(&files, &mut out, &mut err);
-                emit(&out, &err);
-                Ok(code)
+        } => Ok(Outcome::done(
+            commands::score::status(&panel_dir, &expert, db.as_deref(), json)?,
+            "",
+        )),
+        Cmd::Audit { cmd } => match cmd {
+            AuditCmd::Verify { db, head, panel } => {
+                commands::audit::verify(&db, head.as_deref(), panel.as_deref())
             }
+            AuditCmd::Repair { db } => commands::audit::repair(&db),
+        },
+        Cmd::Rubric { cmd } => match cmd {
+            RubricCmd::Check { files } => Ok(commands::rubric::check(&files)),
             RubricCmd::Show { file } => {
                 let l = commands::rubric::load_arg(&file)?;
-                emit(&commands::rubric::show_tree(&l.rubric), "");
-                Ok(0)
+                Ok(Outcome::done(commands::rubric::show_tree(&l.rubric), ""))
             }
             RubricCmd::Eval {
                 rubric,
                 facts,
                 json,
-            } => {
-                let (out, err, code) = commands::rubric::eval(&rubric, &facts, json)?;
-                emit(&out, &err);
-                Ok(code)
-            }
+            } => commands::rubric::eval(&rubric, &facts, json),
         },
         Cmd::Bundle {
             cmd:
@@ -437,9 +434,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 rubric,
                 identity_map,
             };
-            let (out, err, code) = commands::bundle::check(&paths, &opts)?;
-            emit(&out, &err);
-            Ok(code)
+            commands::bundle::check(&paths, &opts)
         }
         Cmd::Anonymize {
             raw,
@@ -455,7 +450,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 key: key.map(|k| k.display().to_string()),
                 key_dir,
             };
-            let (o, e, code) = commands::bundle::anonymize_cmd(
+            commands::bundle::anonymize_cmd(
                 &raw,
                 &out,
                 &identity_map,
@@ -463,19 +458,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 prefix,
                 rubric.as_deref(),
                 &keys,
-            )?;
-            emit(&o, &e);
-            Ok(code)
+            )
         }
         Cmd::Keygen {
             expert,
             key_dir,
             force,
-        } => {
-            let (o, e, code) = commands::sheet::keygen(&expert, key_dir.as_deref(), force)?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::sheet::keygen(&expert, key_dir.as_deref(), force),
         Cmd::Sheet {
             cmd:
                 SheetCmd::Export {
@@ -486,70 +475,42 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     key_dir,
                     force,
                 },
-        } => {
-            let (o, e, code) = commands::sheet::export(
-                &panel_dir,
-                &expert,
-                db.as_deref(),
-                &output,
-                key_dir.as_deref(),
-                force,
-            )?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::sheet::export(
+            &panel_dir,
+            &expert,
+            db.as_deref(),
+            &output,
+            key_dir.as_deref(),
+            force,
+        ),
         Cmd::Merge {
             panel_dir,
             sheets,
             db,
             dry_run,
-        } => {
-            let (o, e, code) = commands::sheet::merge(&panel_dir, &sheets, db.as_deref(), dry_run)?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::sheet::merge(&panel_dir, &sheets, db.as_deref(), dry_run),
         Cmd::Import {
             panel_dir,
             csv,
             db,
             dry_run,
-        } => {
-            let (o, e, code) = commands::sheet::import(&panel_dir, &csv, db.as_deref(), dry_run)?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::sheet::import(&panel_dir, &csv, db.as_deref(), dry_run),
         Cmd::Reopen {
             panel_dir,
             expert,
             application,
             reason,
             db,
-        } => {
-            let (o, e, code) =
-                commands::sheet::reopen(&panel_dir, &expert, &application, &reason, db.as_deref())?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::sheet::reopen(&panel_dir, &expert, &application, &reason, db.as_deref()),
         Cmd::Results(args) => {
-            let (o, e, code, report) = commands::results::results_keeping(&args)?;
-            let _ = std::io::stdout().write_all(&o);
-            emit("", &e);
+            let (outcome, report) = commands::results::results_keeping(&args)?;
             // The process ends right after this: the operating system takes the report's
             // memory back at once, freeing it piece by piece would only cost time.
             std::mem::forget(report);
-            Ok(code)
+            Ok(outcome)
         }
-        Cmd::Eligibility(args) => {
-            let (o, e, code) = commands::eligibility::eligibility(&args)?;
-            emit(&o, &e);
-            Ok(code)
-        }
-        Cmd::Awards(args) => {
-            let (o, e, code) = commands::awards::awards(&args)?;
-            let _ = std::io::stdout().write_all(&o);
-            emit("", &e);
-            Ok(code)
-        }
+        Cmd::Eligibility(args) => commands::eligibility::eligibility(&args),
+        Cmd::Awards(args) => commands::awards::awards(&args),
         Cmd::Synth {
             apps,
             experts,
@@ -570,19 +531,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 bundles: !no_bundles,
                 text_bytes,
             };
-            let (o, e, code) = commands::synth::synth(&spec, &out, force)?;
-            emit(&o, &e);
-            Ok(code)
+            commands::synth::synth(&spec, &out, force)
         }
         Cmd::Form {
             rubric,
             output,
             force,
-        } => {
-            let (o, e, code) = commands::form::form(&rubric, &output, force)?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::form::form(&rubric, &output, force),
         Cmd::Ingest {
             docx,
             program,
@@ -590,18 +545,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             report,
             allow_missing,
             force,
-        } => {
-            let (o, e, code) = commands::ingest::ingest(
-                &docx,
-                &program,
-                &out,
-                report.as_deref(),
-                allow_missing,
-                force,
-            )?;
-            emit(&o, &e);
-            Ok(code)
-        }
+        } => commands::ingest::ingest(
+            &docx,
+            &program,
+            &out,
+            report.as_deref(),
+            allow_missing,
+            force,
+        ),
         Cmd::Reveal {
             results,
             identity_map,
@@ -617,9 +568,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 unsigned,
                 bundles,
             };
-            let (o, e, code) = commands::bundle::reveal_cmd(&results, &identity_map, &opts)?;
-            emit(&o, &e);
-            Ok(code)
+            commands::bundle::reveal_cmd(&results, &identity_map, &opts)
         }
     }
 }
@@ -631,10 +580,15 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// A screen's ending as an outcome (a screen prints nothing after it closes).
+fn screen(r: anyhow::Result<Exit>) -> anyhow::Result<Outcome> {
+    r.map(|exit| Outcome::new(Vec::new(), String::new(), exit))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Ok(outcome) => ExitCode::from(emit(&outcome)),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)

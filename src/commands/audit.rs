@@ -1,6 +1,7 @@
 //! `panel audit verify | repair`: the journal checked against its chain, the sled index, a
 //! head printed earlier and the owner's signatures; the explicit repair.
 
+use super::{Exit, Outcome};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,7 @@ use anyhow::{bail, Result};
 
 use crate::store::{self, SledEvidence};
 
-type Output = (String, String, i32);
+type Output = Outcome;
 
 /// A database directory, or its `journal.jsonl`.
 fn db_dir(db: &Path) -> PathBuf {
@@ -84,9 +85,9 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
             journal.display(),
             ins.head()
         );
-        return Ok((out, err, 1));
+        return Ok(Outcome::refused(out, err));
     }
-    let mut code = 0;
+    let mut exit = Exit::Success;
     let signed = ins.entries.iter().filter(|e| e.sig.is_some()).count();
     let signatures = match panel_dir {
         None if signed == 0 => "no line is signed".to_string(),
@@ -116,7 +117,7 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
                                  Restore it from a backup.",
                                 journal.display()
                             );
-                            code = 1;
+                            exit = Exit::Refused;
                             format!("signature check failed at line {line}")
                         }
                     }
@@ -148,14 +149,18 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
                     journal.display(),
                     ins.head()
                 );
-                code = 1;
+                exit = Exit::Refused;
             }
         }
     }
     let _ = writeln!(
         out,
         "{} {}: {n} commit(s), chain intact, head {}{}; {evidence}; {signatures}",
-        if code == 0 { "ok" } else { "checked" },
+        if exit == Exit::Success {
+            "ok"
+        } else {
+            "checked"
+        },
         journal.display(),
         ins.head(),
         match (ins.entries.first(), ins.entries.last()) {
@@ -166,7 +171,7 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
     for note in ins.notes() {
         let _ = writeln!(err, "warning: {note}");
     }
-    Ok((out, err, code))
+    Ok(Outcome::new(out, err, exit))
 }
 
 /// `panel audit repair <DB>`: takes the lock, moves a torn journal tail and a damaged or
@@ -190,5 +195,5 @@ pub fn repair(db: &Path) -> Result<Output> {
             rep.journal_commits
         );
     }
-    Ok((out, String::new(), 0))
+    Ok(Outcome::done(out, String::new()))
 }

@@ -3,6 +3,7 @@
 //! `panel awards <PANEL_DIR> --assign ID --grade GRADE --reason "…" [--by EXPERT]`: the chair
 //! records an applicant's grade (graded tracks), journaled in the chair database.
 
+use super::Outcome;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -68,7 +69,7 @@ fn read_decisions(panel: &Panel, db: Option<&std::path::Path>) -> Result<Vec<Dec
     Ok(decisions::read(&store))
 }
 
-fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<(Vec<u8>, String, i32)> {
+fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<Outcome> {
     let file = panel.dir.join("panel.json");
     let grade = a.grade.clone().unwrap_or_default();
     let reason = a.reason.clone().unwrap_or_default();
@@ -141,11 +142,11 @@ fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<(Vec<u8>, String, 
         path.display(),
         receipt.seq
     );
-    Ok((out.into_bytes(), err, 0))
+    Ok(Outcome::done(out.into_bytes(), err))
 }
 
 /// `panel awards`: returns (stdout, stderr, exit code).
-pub fn awards(a: &AwardsArgs) -> Result<(Vec<u8>, String, i32)> {
+pub fn awards(a: &AwardsArgs) -> Result<Outcome> {
     let panel = Panel::open(&a.panel_dir)?;
     if let Some(app) = &a.assign {
         return assign(&panel, a, app);
@@ -203,8 +204,8 @@ pub fn awards(a: &AwardsArgs) -> Result<(Vec<u8>, String, i32)> {
         Some(path) => {
             super::results::write_file(path, &bytes)?;
             err.push_str(&format!("wrote {} ({format})\n", path.display()));
-            Ok((Vec::new(), err, 0))
+            Ok(Outcome::done(Vec::new(), err))
         }
-        None => Ok((bytes, err, 0)),
+        None => Ok(Outcome::done(bytes, err)),
     }
 }

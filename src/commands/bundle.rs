@@ -1,5 +1,6 @@
 //! `panel bundle check`, `panel anonymize`, `panel reveal`.
 
+use super::{Exit, Outcome};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -200,17 +201,13 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
 
 /// `panel bundle check`: exit 0 when every bundle found is valid, 1 otherwise
 /// (also when no bundle was found).
-pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<(String, String, i32)> {
+pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<Outcome> {
     let (files, skipped) = collect(paths);
     let results = check_files(&files, opts)?;
     let invalid = results.iter().filter(|c| !c.valid()).count();
     let mut out = String::new();
     let mut err = String::new();
-    let code = if invalid > 0 || results.is_empty() {
-        1
-    } else {
-        0
-    };
+    let exit = Exit::ok_if(!(invalid > 0 || results.is_empty()));
     if opts.json {
         let mut v: Vec<Value> = results
             .iter()
@@ -278,7 +275,7 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<(String, String, 
                 .join(", ")
         );
     }
-    Ok((out, err, code))
+    Ok(Outcome::new(out, err, exit))
 }
 
 /// How `panel anonymize` finds the secretariat's key.
@@ -322,7 +319,7 @@ pub fn anonymize_cmd(
     prefix: Option<String>,
     rubric_arg: Option<&Path>,
     keys: &KeyArgs,
-) -> Result<(String, String, i32)> {
+) -> Result<Outcome> {
     let (key, unsigned_warning) = signing_key(keys)?;
     let opts = anonymize::Options {
         key,
@@ -377,15 +374,11 @@ pub fn anonymize_cmd(
             let _ = writeln!(err, "{w}");
         }
     }
-    let code = if report.errors.is_empty() && !report.written.is_empty() {
-        0
-    } else {
-        1
-    };
+    let exit = Exit::ok_if(report.errors.is_empty() && !report.written.is_empty());
     if report.written.is_empty() && report.errors.is_empty() {
         let _ = writeln!(err, "error: no raw application given");
     }
-    Ok((out, err, code))
+    Ok(Outcome::new(out, err, exit))
 }
 
 /// Options of `panel reveal`.
@@ -453,11 +446,7 @@ fn verify_signature(
 
 /// `panel reveal`: join a results file with the identity map, after verifying
 /// the map's signature and, where reachable, the bundles' and raw files' sha256.
-pub fn reveal_cmd(
-    results: &Path,
-    identity_map: &Path,
-    o: &RevealOpts,
-) -> Result<(String, String, i32)> {
+pub fn reveal_cmd(results: &Path, identity_map: &Path, o: &RevealOpts) -> Result<Outcome> {
     let as_json = o.as_json;
     let map = anonymize::read_map(identity_map)?;
     let verified = verify_signature(identity_map, &map, o)?;
@@ -487,7 +476,7 @@ pub fn reveal_cmd(
             err,
             "error: nothing revealed: the identity map does not match the files it was made from"
         );
-        return Ok((String::new(), err, 1));
+        return Ok(Outcome::refused(String::new(), err));
     }
     let notice = if verified {
         format!(
@@ -579,13 +568,9 @@ pub fn reveal_cmd(
             identity_map.display()
         );
     }
-    let code = if unknown.is_empty() && !joined.is_empty() {
-        0
-    } else {
-        1
-    };
+    let exit = Exit::ok_if(unknown.is_empty() && !joined.is_empty());
     if joined.is_empty() && unknown.is_empty() {
         let _ = writeln!(err, "error: {}: no codes found", results.display());
     }
-    Ok((out, err, code))
+    Ok(Outcome::new(out, err, exit))
 }

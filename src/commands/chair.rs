@@ -1,5 +1,6 @@
 //! `panel chair <PANEL_DIR> [--db CHAIR_DB] [--watch] [--lang zh|en]`: the chair's screen.
 
+use super::Exit;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -108,7 +109,7 @@ pub fn chair_app_keyed(
 }
 
 /// `panel chair`.
-pub fn chair(dir: &Path, db: Option<&Path>, watch: bool, lang: Option<&str>) -> Result<i32> {
+pub fn chair(dir: &Path, db: Option<&Path>, watch: bool, lang: Option<&str>) -> Result<Exit> {
     let lang = lang_arg(lang)?;
     let panel = open_panel(dir)?;
     let db = match db {
@@ -130,5 +131,5 @@ pub fn chair(dir: &Path, db: Option<&Path>, watch: bool, lang: Option<&str>) -> 
     }
     tui::term::run_screen(&mut app).context("terminal error")?;
     println!("chair database / 组长数据库: {}", db.display());
-    Ok(0)
+    Ok(Exit::Success)
 }

@@ -2,6 +2,7 @@
 //! one key away. Built from the expert screen ([`super::score`]) and the chair screen
 //! ([`super::chair`]); neither of those depends on the other.
 
+use super::Exit;
 use anyhow::{Context, Result};
 
 use super::score::{check_expert, expert_app, identity, lang_arg, need_terminal, open_panel};
@@ -13,7 +14,7 @@ use crate::tui;
 /// directory, scored by expert E01 in a fresh database there; the switch-view key (F2)
 /// opens the chair's view, with a chair database there made by merging the demo's sheets
 /// (experts E02–E05) and, as they arrive, E01's.
-pub fn demo(lang: Option<&str>) -> Result<i32> {
+pub fn demo(lang: Option<&str>) -> Result<Exit> {
     let lang = lang_arg(lang)?;
     let root = tempfile::Builder::new()
         .prefix("panel-demo-")
@@ -76,5 +77,5 @@ pub fn demo(lang: Option<&str>) -> Result<i32> {
         dir.display(),
         chair_db.display()
     );
-    Ok(0)
+    Ok(Exit::Success)
 }

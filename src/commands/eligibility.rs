@@ -2,6 +2,7 @@
 //! [--by EXPERT] [--db CHAIR_DB]`: a person decides a manual (or fact-less) eligibility gate;
 //! the decision is recorded in the chair database (journaled) and used by every output.
 
+use super::Outcome;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -81,7 +82,7 @@ pub(crate) fn open_chair(panel: &Panel, db: Option<&Path>) -> Result<(Store, Pat
 
 /// `panel eligibility`: returns (stdout, stderr, exit code). A gate that the bundle's facts
 /// decide, an unknown application or gate, or an empty reason is refused (exit 1).
-pub fn eligibility(a: &EligibilityArgs) -> Result<(String, String, i32)> {
+pub fn eligibility(a: &EligibilityArgs) -> Result<Outcome> {
     let panel = Panel::open(&a.panel_dir)?;
     let r = &panel.rubric.rubric;
     let file = panel.dir.join("panel.json");
@@ -172,5 +173,5 @@ pub fn eligibility(a: &EligibilityArgs) -> Result<(String, String, i32)> {
         receipt.seq,
         file.display()
     );
-    Ok((out, err, 0))
+    Ok(Outcome::done(out, err))
 }

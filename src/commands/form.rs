@@ -1,5 +1,6 @@
 //! `panel form <RUBRIC> -o 申报书.docx`: the program's blank 申报书 as a Word document.
 
+use super::Outcome;
 use std::path::Path;
 
 use anyhow::{bail, Result};
@@ -9,7 +10,7 @@ use crate::office::{self, FormFill};
 
 /// Writes the blank form of `rubric_arg` (file or embedded id) to `out`; returns
 /// (stdout, stderr, exit code).
-pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<(String, String, i32)> {
+pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<Outcome> {
     let ext = out
         .extension()
         .and_then(|e| e.to_str())
@@ -38,7 +39,7 @@ pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<(String, Strin
     } else {
         "the call prints no form: built from the rubric's sections and facts, and says so"
     };
-    Ok((
+    Ok(Outcome::done(
         String::new(),
         format!(
             "wrote {} ({}, {} bytes; {how})\n",
@@ -46,6 +47,5 @@ pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<(String, Strin
             layout.title,
             bytes.len()
         ),
-        0,
     ))
 }

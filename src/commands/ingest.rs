@@ -1,6 +1,7 @@
 //! `panel ingest <DOCX>... --program <RUBRIC> --out <RAW_DIR> [--report FILE]
 //! [--allow-missing]`: filled 申报书 (.docx) → raw applications (`panel-raw/1`).
 
+use super::{Exit, Outcome};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +45,7 @@ pub fn ingest(
     report: Option<&Path>,
     allow_missing: bool,
     force: bool,
-) -> Result<(String, String, i32)> {
+) -> Result<Outcome> {
     let loaded = load_arg(program)?;
     let rubric = &loaded.rubric;
     let layout = office::layout(rubric);
@@ -169,7 +170,7 @@ pub fn ingest(
         let json = serde_json::to_string_pretty(&reports)? + "\n";
         write_report(p, &json)?;
     }
-    Ok((out, err, if clean { 0 } else { 1 }))
+    Ok(Outcome::new(out, err, Exit::ok_if(clean)))
 }
 
 fn write_report(p: &Path, json: &str) -> Result<()> {

@@ -15,3 +15,61 @@ pub mod rubric;
 pub mod score;
 pub mod sheet;
 pub mod synth;
+
+/// How a command ended: the process's exit code, as the README documents it (argument
+/// errors, code 2, are clap's and never reach a command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done.
+    Success,
+    /// 1: refused or invalid input, with the reason on stderr; nothing half done.
+    Refused,
+}
+
+impl Exit {
+    /// `Success` when `ok`, else `Refused`.
+    pub fn ok_if(ok: bool) -> Exit {
+        if ok {
+            Exit::Success
+        } else {
+            Exit::Refused
+        }
+    }
+
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Refused => 1,
+        }
+    }
+}
+
+/// What a command produced: its output (stdout), its messages (stderr) and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    pub exit: Exit,
+}
+
+impl Outcome {
+    /// An outcome with this output, these messages and this ending.
+    pub fn new(stdout: impl Into<Vec<u8>>, stderr: impl Into<String>, exit: Exit) -> Outcome {
+        Outcome {
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+            exit,
+        }
+    }
+
+    /// A command that did its job.
+    pub fn done(stdout: impl Into<Vec<u8>>, stderr: impl Into<String>) -> Outcome {
+        Outcome::new(stdout, stderr, Exit::Success)
+    }
+
+    /// A command that refused, saying why on stderr.
+    pub fn refused(stdout: impl Into<Vec<u8>>, stderr: impl Into<String>) -> Outcome {
+        Outcome::new(stdout, stderr, Exit::Refused)
+    }
+}

@@ -1,5 +1,6 @@
 //! `panel results <PANEL_DIR> [--db CHAIR_DB | --scores CSV] [settings] [--format F] [-o FILE]`.
 
+use super::Outcome;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -213,14 +214,14 @@ fn check_extension(path: &Path, format: Format, explicit: bool) -> Result<(), Ex
 
 /// `panel results`: returns (stdout, stderr, exit code); with `-o` the output goes to the
 /// file and stdout stays empty.
-pub fn results(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32)> {
-    results_keeping(a).map(|(o, e, code, _report)| (o, e, code))
+pub fn results(a: &ResultsArgs) -> Result<Outcome> {
+    results_keeping(a).map(|(outcome, _report)| outcome)
 }
 
 /// [`results`], also handing back the report, so that a process about to exit can leave
 /// it to the operating system instead of freeing it piece by piece (tens of milliseconds
 /// for a panel of millions of scores).
-pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)> {
+pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     let format = a.resolved_format();
     if format.is_binary() && a.output.is_none() {
         return Err(ExportError::Usage(format!(
@@ -264,8 +265,8 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Vec<u8>, String, i32, Report)
             write_file(path, &bytes)?;
             source::timing("total", t0);
             err.push_str(&format!("wrote {} ({format})\n", path.display()));
-            Ok((Vec::new(), err, 0, rep))
+            Ok((Outcome::done(Vec::new(), err), rep))
         }
-        None => Ok((bytes, err, 0, rep)),
+        None => Ok((Outcome::done(bytes, err), rep)),
     }
 }

@@ -1,5 +1,6 @@
 //! `panel rubric check | show | eval`.
 
+use super::{Exit, Outcome};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,9 +28,10 @@ pub fn load_arg(arg: &Path) -> Result<rubric::Loaded> {
     )
 }
 
-/// `panel rubric check`: 0 when every file is valid (warnings allowed), 1 otherwise.
-pub fn check(files: &[PathBuf], out: &mut String, err: &mut String) -> i32 {
-    let mut code = 0;
+/// `panel rubric check`: done when every file is valid (warnings allowed), refused otherwise.
+pub fn check(files: &[PathBuf]) -> Outcome {
+    let (mut out, mut err) = (String::new(), String::new());
+    let mut exit = Exit::Success;
     for f in files {
         match rubric::load(f) {
             Ok(l) => {
@@ -56,12 +58,12 @@ pub fn check(files: &[PathBuf], out: &mut String, err: &mut String) -> i32 {
                 }
             }
             Err(e) => {
-                code = 1;
+                exit = Exit::Refused;
                 let _ = writeln!(err, "error: {e}");
             }
         }
     }
-    code
+    Outcome::new(out, err, exit)
 }
 
 fn rule_summary(rule: &Rule) -> String {
@@ -346,29 +348,29 @@ pub fn show_tree(r: &Rubric) -> String {
 }
 
 /// `panel rubric eval`: evaluate a rubric against a facts file.
-pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<(String, String, i32)> {
+pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<Outcome> {
     let loaded = load_arg(rubric_arg)?;
     let r = &loaded.rubric;
     let text = rubric::read_text(facts_file)?;
     let obj = rubric::facts_object(facts_file, &text)?;
     let (facts, problems) = rubric::parse_facts(r, &obj);
     let mut err = String::new();
-    let mut code = 0;
+    let mut exit = Exit::Success;
     for p in &problems {
         if p.kind == "undeclared" {
             let _ = writeln!(err, "warning: {}: {p} (ignored)", facts_file.display());
         } else {
-            code = 1;
+            exit = Exit::Refused;
             let _ = writeln!(err, "error: {}: {p}", facts_file.display());
         }
     }
-    if code != 0 {
+    if exit != Exit::Success {
         let _ = writeln!(
             err,
             "{}: fix the facts above and run again; no evaluation was made.",
             facts_file.display()
         );
-        return Ok((String::new(), err, code));
+        return Ok(Outcome::new(String::new(), err, exit));
     }
     let ev = rubric::evaluate(r, &facts);
     let gates = rubric::check_gates(&r.eligibility, &facts);
@@ -390,7 +392,7 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<(String,
             "gates": gates,
             "targets": targets,
         });
-        return Ok((serde_json::to_string_pretty(&v)? + "\n", err, 0));
+        return Ok(Outcome::done(serde_json::to_string_pretty(&v)? + "\n", err));
     }
     let mut s = String::new();
     let _ = writeln!(s, "{} — {}", r.id, r.title);
@@ -451,5 +453,5 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<(String,
             let _ = writeln!(s, "  {} {:<7} {}", g.id, g.outcome, g.detail.join("; "));
         }
     }
-    Ok((s, err, 0))
+    Ok(Outcome::done(s, err))
 }

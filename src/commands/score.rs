@@ -1,6 +1,7 @@
 //! `panel score`, `panel demo` and `panel status`: the expert screen and
 //! the expert's progress.
 
+use super::Exit;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -250,7 +251,7 @@ fn run_screen(panel: &Panel, expert: &str, db: &Path, lang: Lang) -> Result<()> 
 }
 
 /// `panel score <PANEL_DIR> --expert <ID> [--db PATH] [--lang zh|en]`.
-pub fn score(dir: &Path, expert: &str, db: Option<&Path>, lang: Option<&str>) -> Result<i32> {
+pub fn score(dir: &Path, expert: &str, db: Option<&Path>, lang: Option<&str>) -> Result<Exit> {
     let lang = lang_arg(lang)?;
     let panel = open_panel(dir)?;
     let db = match db {
@@ -259,7 +260,7 @@ pub fn score(dir: &Path, expert: &str, db: Option<&Path>, lang: Option<&str>) ->
     };
     run_screen(&panel, expert, &db, lang)?;
     println!("scores saved in / 评分保存在: {}", db.display());
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 /// One application's progress for `panel status`.

@@ -1,6 +1,7 @@
 //! `panel keygen | sheet export | merge | import | reopen`. Each returns (stdout, stderr,
 //! exit code).
 
+use super::{Exit, Outcome};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use crate::sheet::{
 };
 use crate::store::{AppStatus, OpenReport, Store, StoreIdentity};
 
-type Output = (String, String, i32);
+type Output = Outcome;
 
 fn open_panel(dir: &Path) -> Result<Panel> {
     let p = Panel::open(dir)?;
@@ -72,7 +73,7 @@ pub fn keygen(expert: &str, key_dir: Option<&Path>, force: bool) -> Result<Outpu
             secret.display()
         )
     };
-    Ok((out, err, 0))
+    Ok(Outcome::done(out, err))
 }
 
 fn summarize_statuses(bytes: &[u8]) -> String {
@@ -188,7 +189,7 @@ pub fn export(
     if sig.is_some() {
         let _ = writeln!(out, "signed {}", sheet::sig_path(out_file).display());
     }
-    Ok((out, err, 0))
+    Ok(Outcome::done(out, err))
 }
 
 fn hex_sha(bytes: &[u8]) -> String {
@@ -284,7 +285,7 @@ pub fn merge(
     let panel = open_panel(panel_dir)?;
     let view = PanelView::from_panel(&panel);
     let (mut out, mut err) = (String::new(), String::new());
-    let mut code = 0;
+    let mut exit = Exit::Success;
     let refused = |e: &SheetError, out: &mut String| {
         let _ = writeln!(out, "refused {e}");
     };
@@ -305,7 +306,7 @@ pub fn merge(
             match sheet::dry_run_sheet(&view, store.as_ref(), &mut cache, s) {
                 Ok(r) => merge_line(&r, &mut out, true),
                 Err(e) => {
-                    code = 1;
+                    exit = Exit::Refused;
                     refused(&e, &mut out);
                 }
             }
@@ -317,13 +318,13 @@ pub fn merge(
             match sheet::merge_sheet_view(&view, &mut store, s) {
                 Ok(r) => merge_line(&r, &mut out, false),
                 Err(e) => {
-                    code = 1;
+                    exit = Exit::Refused;
                     refused(&e, &mut out);
                 }
             }
         }
     }
-    Ok((out, err, code))
+    Ok(Outcome::new(out, err, exit))
 }
 
 /// `panel import <PANEL_DIR> <CSV> [--db CHAIR_DB] [--dry-run]`.
@@ -369,11 +370,11 @@ pub fn import(panel_dir: &Path, csv: &Path, db: Option<&Path>, dry_run: bool) ->
                 }
                 let _ = writeln!(err, "dry run: nothing was written");
             }
-            Ok((out, err, 0))
+            Ok(Outcome::done(out, err))
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            Ok((out, err, 1))
+            Ok(Outcome::refused(out, err))
         }
     }
 }
@@ -414,5 +415,5 @@ pub fn reopen(
         "the expert's `panel score` picks the note up at start; merge the expert's next sheet \
          to record the values after"
     );
-    Ok((out, err, 0))
+    Ok(Outcome::done(out, err))
 }

@@ -1,5 +1,6 @@
 //! `panel synth`: write a synthetic panel directory (benchmarks, load tests, demos at scale).
 
+use super::Outcome;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -8,7 +9,7 @@ use anyhow::Result;
 use crate::synth::{self, Spec};
 
 /// Generates the panel described by `spec` into `out`; returns (stdout, stderr, exit code).
-pub fn synth(spec: &Spec, out: &Path, force: bool) -> Result<(String, String, i32)> {
+pub fn synth(spec: &Spec, out: &Path, force: bool) -> Result<Outcome> {
     let t = std::time::Instant::now();
     let r = synth::generate(spec, out, force)?;
     let ncat = synth::rubric(spec).categories.len();
@@ -57,5 +58,5 @@ pub fn synth(spec: &Spec, out: &Path, force: bool) -> Result<(String, String, i3
         r.dir.display(),
         r.scores.display()
     );
-    Ok((o, String::new(), 0))
+    Ok(Outcome::done(o, String::new()))
 }
