@@ -120,14 +120,45 @@ pub use method::{round_value, trims};
 pub use provisional::ProvisionalReason;
 pub use table::ScoreTable;
 
-/// Status of an application that is ranked.
-pub const STATUS_RANKED: &str = "ranked";
-/// Status of an application with fewer valid experts than the quorum.
-pub const STATUS_INCOMPLETE: &str = "incomplete";
-/// Status of an application that failed the eligibility check.
-pub const STATUS_INELIGIBLE: &str = "ineligible";
-/// Status of an application whose total is below the threshold.
-pub const STATUS_BELOW_THRESHOLD: &str = "below_threshold";
+/// Status of an application in the result. Serialized, displayed and parsed in snake_case
+/// (`ranked`, `incomplete`, `ineligible`, `below_threshold`); the variants are in output
+/// order (see the module documentation).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Status {
+    /// Ranked: eligible, complete and at or above the threshold.
+    Ranked,
+    /// Fewer valid experts than the quorum.
+    Incomplete,
+    /// Failed the eligibility check.
+    Ineligible,
+    /// Total below the threshold.
+    BelowThreshold,
+}
+
+impl Status {
+    /// The snake_case spelling (as in JSON, CSV and the other exports).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
 /// Flag: a shared rank straddles the quota or budget cut.
 pub const FLAG_TIE_AT_CUT: &str = "tie_at_cut";
 /// Flag: the budget ran out at or before this application.
@@ -402,8 +433,7 @@ pub struct AppResult {
     /// 1-based competition rank among `ranked` applications.
     pub rank: Option<usize>,
     pub id: String,
-    /// `"ranked" | "incomplete" | "ineligible" | "below_threshold"`.
-    pub status: String,
+    pub status: Status,
     /// `"eligible" | "ineligible" | "unchecked"`.
     pub eligibility: String,
     pub ineligible_reasons: Vec<String>,
@@ -509,5 +539,27 @@ pub(crate) fn per_application<T: Send, R: Send, S: Default>(
     } else {
         let mut sc = S::default();
         items.into_iter().map(|t| f(t, &mut sc)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+    use std::str::FromStr;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn status_spellings_agree_in_serde_display_and_from_str() {
+        let all: Vec<&str> = Status::iter().map(Status::as_str).collect();
+        assert_eq!(
+            all,
+            ["ranked", "incomplete", "ineligible", "below_threshold"]
+        );
+        for s in Status::iter() {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+            assert_eq!(s.to_string(), s.as_str());
+            assert_eq!(s.as_ref(), s.as_str());
+            assert_eq!(Status::from_str(s.as_str()).unwrap(), s);
+        }
     }
 }

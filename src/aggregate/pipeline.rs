@@ -19,8 +19,7 @@ use super::table::{unpack, FxBuild, ScoreTable, Val};
 const EMPTY: u32 = u32::MAX;
 use super::{
     AppInfo, AppResult, By, Dropped, Eligibility, Method, Results, Rounding, Scheme, Settings,
-    SettingsEcho, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
-    STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
+    SettingsEcho, Status, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
 };
 
 fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
@@ -76,34 +75,6 @@ fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
     out
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Ranked,
-    Incomplete,
-    Ineligible,
-    Below,
-}
-
-impl Status {
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Ranked => STATUS_RANKED,
-            Status::Incomplete => STATUS_INCOMPLETE,
-            Status::Ineligible => STATUS_INELIGIBLE,
-            Status::Below => STATUS_BELOW_THRESHOLD,
-        }
-    }
-
-    fn group(self) -> u8 {
-        match self {
-            Status::Ranked => 0,
-            Status::Incomplete => 1,
-            Status::Ineligible => 2,
-            Status::Below => 3,
-        }
-    }
-}
-
 struct Decision {
     status: Vec<Status>,
     rank: Vec<Option<usize>>,
@@ -146,16 +117,16 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
             match &panels[i] {
                 None => Status::Incomplete,
                 Some(_) if works[i].experts.len() < s.quorum => Status::Incomplete,
-                Some(p) if s.threshold.is_some_and(|t| p.total < t) => Status::Below,
+                Some(p) if s.threshold.is_some_and(|t| p.total < t) => Status::BelowThreshold,
                 Some(_) => Status::Ranked,
             }
         })
         .collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {
+        // Status order is output order (ranked, incomplete, ineligible, below_threshold).
         status[a]
-            .group()
-            .cmp(&status[b].group())
+            .cmp(&status[b])
             .then_with(|| cmp_panels(&panels[a], &panels[b]))
             .then_with(|| works[a].id.cmp(&works[b].id))
     });
@@ -771,7 +742,7 @@ pub(crate) fn run_with(
     let mut p_short: Vec<Option<f64>> = vec![None; works.len()];
     if s.resamples > 0 {
         let idx: Vec<usize> = (0..works.len())
-            .filter(|&i| matches!(dec.status[i], Status::Ranked | Status::Below))
+            .filter(|&i| matches!(dec.status[i], Status::Ranked | Status::BelowThreshold))
             .collect();
         let cands: Vec<Vec<f64>> = idx
             .iter()
@@ -867,7 +838,7 @@ pub(crate) fn run_with(
             Some(AppResult {
                 rank: dec.rank[i],
                 id: std::mem::take(&mut w.id),
-                status: status.as_str().to_string(),
+                status,
                 eligibility: eligibility_str(&w.eligibility).to_string(),
                 ineligible_reasons,
                 total,

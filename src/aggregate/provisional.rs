@@ -19,9 +19,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{
-    round_value, AppResult, Settings, FLAG_BUDGET_EXHAUSTED, FLAG_TIE_AT_CUT, STATUS_INCOMPLETE,
-};
+use super::{round_value, AppResult, Settings, Status, FLAG_BUDGET_EXHAUSTED, FLAG_TIE_AT_CUT};
 
 /// One reason why the shortlist is provisional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -180,7 +178,7 @@ pub(crate) fn reasons(
         s.threshold
     };
     for a in apps {
-        if a.status != STATUS_INCOMPLETE || a.eligibility == "ineligible" {
+        if a.status != Status::Incomplete || a.eligibility == "ineligible" {
             continue;
         }
         let n = a.expert_totals.len();

@@ -190,7 +190,7 @@ fn rows_csv(
         field(&mut w, &mut cell);
         cell.push_str(&a.id);
         field(&mut w, &mut cell);
-        cell.push_str(&a.status);
+        cell.push_str(a.status.as_str());
         field(&mut w, &mut cell);
         cell.push_str(&a.eligibility);
         field(&mut w, &mut cell);

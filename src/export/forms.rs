@@ -169,8 +169,8 @@ pub(crate) fn open_gates_zh(a: &AppResult) -> Vec<String> {
 /// ineligible application gives each failed gate in full (id and the call's own words).
 pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
     let mut v = Vec::new();
-    match a.status.as_str() {
-        aggregate::STATUS_INELIGIBLE => {
+    match a.status {
+        aggregate::Status::Ineligible => {
             let reasons: Vec<&str> = a
                 .ineligible_reasons
                 .iter()
@@ -178,9 +178,9 @@ pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
                 .collect();
             v.push(format!("不符合申报条件：{}", reasons.join("；")));
         }
-        aggregate::STATUS_INCOMPLETE => v.push(format!("有效评分{}份，评分不完整", a.experts)),
-        aggregate::STATUS_BELOW_THRESHOLD => v.push("低于入围分数线".to_string()),
-        _ => {}
+        aggregate::Status::Incomplete => v.push(format!("有效评分{}份，评分不完整", a.experts)),
+        aggregate::Status::BelowThreshold => v.push("低于入围分数线".to_string()),
+        aggregate::Status::Ranked => {}
     }
     if a.eligibility == "unchecked" {
         let open = open_gates_zh(a);

@@ -96,7 +96,7 @@ fn japp<'a>(rep: &'a Report, a: &'a AppResult) -> JApp<'a> {
         rank: a.rank,
         id: &a.id,
         title: rep.titles.get(&a.id).map(String::as_str),
-        status: &a.status,
+        status: a.status.as_str(),
         eligibility: &a.eligibility,
         ineligible_reasons: &a.ineligible_reasons,
         total: OptNum(a.total),

@@ -195,7 +195,7 @@ pub fn to_markdown(rep: &Report) -> String {
             &[
                 opt_text(a.rank, ""),
                 a.id.clone(),
-                a.status.clone(),
+                a.status.to_string(),
                 a.eligibility.clone(),
                 opt_show(a.total),
                 a.experts.to_string(),

@@ -427,15 +427,16 @@ impl Report {
     /// One line for the terminal: shortlisted count, budget, calibration changes.
     pub fn summary_line(&self) -> String {
         let r = &self.results;
-        let count = |s: &str| r.applications.iter().filter(|a| a.status == s).count();
+        let count =
+            |s: crate::aggregate::Status| r.applications.iter().filter(|a| a.status == s).count();
         let mut s = format!(
             "{} applications: {} ranked, {} incomplete, {} ineligible, {} below threshold; {} \
              shortlisted",
             r.applications.len(),
-            count(crate::aggregate::STATUS_RANKED),
-            count(crate::aggregate::STATUS_INCOMPLETE),
-            count(crate::aggregate::STATUS_INELIGIBLE),
-            count(crate::aggregate::STATUS_BELOW_THRESHOLD),
+            count(crate::aggregate::Status::Ranked),
+            count(crate::aggregate::Status::Incomplete),
+            count(crate::aggregate::Status::Ineligible),
+            count(crate::aggregate::Status::BelowThreshold),
             self.shortlisted()
         );
         if let Some(b) = r.budget_used_wan {

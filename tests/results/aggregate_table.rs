@@ -7,6 +7,7 @@ use std::time::Instant;
 use panel::aggregate::{
     run, run_table, trims, AppInfo, AppResult, By, CategorySpec, CriterionSpec, Dropped,
     Eligibility, Input, Method, Results, Rounding, Scheme, ScoreRow, ScoreTable, Settings, Side,
+    Status,
 };
 use rust_decimal::Decimal;
 
@@ -253,7 +254,7 @@ fn conflicted_expert_excluded_before_trimming() {
     assert_eq!(a.total, Some(d("80")));
     assert_eq!(a.experts, 3);
     assert!(!a.expert_totals.contains_key("E1"));
-    assert_eq!(a.status, "ranked");
+    assert_eq!(a.status, Status::Ranked);
     assert!(a
         .notes
         .iter()
@@ -273,7 +274,7 @@ fn conflicted_expert_excluded_before_trimming() {
             ..loose(Method::Trimmed)
         },
     );
-    assert_eq!(app(&r, "A").status, "incomplete");
+    assert_eq!(app(&r, "A").status, Status::Incomplete);
 }
 
 // ---------------------------------------------------------------- rounding
@@ -507,7 +508,7 @@ fn quorum_makes_incomplete_and_partial_experts_are_excluded() {
     };
     let r = run(&input(scheme, vec![AppInfo::eligible("A")], scores), &s);
     let a = app(&r, "A");
-    assert_eq!(a.status, "incomplete");
+    assert_eq!(a.status, Status::Incomplete);
     assert_eq!(a.rank, None);
     assert!(!a.shortlisted);
     assert_eq!(a.experts, 2);
@@ -856,8 +857,8 @@ fn shortlist_quota_threshold_eligibility_budget() {
         .iter()
         .any(|n| n.contains("eligibility unchecked")));
     assert!(!app(&r, "Q2").shortlisted);
-    assert_eq!(app(&r, "Q2").status, "ineligible");
-    assert_eq!(app(&r, "Q5").status, "below_threshold");
+    assert_eq!(app(&r, "Q2").status, Status::Ineligible);
+    assert_eq!(app(&r, "Q5").status, Status::BelowThreshold);
     assert!(!app(&r, "Q6").shortlisted);
     assert!(app(&r, "Q6").flags.is_empty());
     assert_eq!(r.budget_used_wan, Some(d("100")));
@@ -982,7 +983,7 @@ fn calibrated_total_hand_computed() {
             },
         );
         assert_eq!(total(&r, "A1"), d("64.19"));
-        assert_eq!(app(&r, "A1").status, "below_threshold");
+        assert_eq!(app(&r, "A1").status, Status::BelowThreshold);
         assert!(r.calibration_changes.is_empty());
     }
 }
@@ -1392,12 +1393,12 @@ fn no_pass_mark_unless_one_is_set() {
         ..Settings::default()
     };
     let r = run(&input(one_crit("100"), vec![], scores.clone()), &s);
-    assert_eq!(app(&r, "L").status, "ranked");
+    assert_eq!(app(&r, "L").status, Status::Ranked);
     assert!(app(&r, "L").shortlisted);
     assert!(r.notes.iter().any(|n| n.contains("threshold none")));
     s.threshold = Some(d("60"));
     let r = run(&input(one_crit("100"), vec![], scores), &s);
-    assert_eq!(app(&r, "L").status, "below_threshold");
+    assert_eq!(app(&r, "L").status, Status::BelowThreshold);
     assert!(!app(&r, "L").shortlisted);
 }
 

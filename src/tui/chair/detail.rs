@@ -184,7 +184,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         DKind::Heading,
     ));
     // status line
-    let status = lang.app_status(&a.status, app.shown.settings.threshold);
+    let status = lang.app_status(a.status, app.shown.settings.threshold);
     let rank = a.rank.map(|r| format!(" #{r}")).unwrap_or_default();
     let mut s = format!(
         "{}: {status}{rank} · {} {} · {}",
