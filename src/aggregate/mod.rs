@@ -239,6 +239,7 @@ pub struct Scheme {
 }
 
 pub use crate::rubric::aggregation::{By, Method, ParseSettingError, Rounding};
+pub use crate::rubric::EligibilityStatus;
 
 /// All settings of the pipeline (rubric defaults, overridable on the command line).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,6 +329,17 @@ pub enum Eligibility {
     Ineligible(Vec<String>),
     #[default]
     Unchecked,
+}
+
+impl Eligibility {
+    /// The verdict without the reasons.
+    pub fn status(&self) -> EligibilityStatus {
+        match self {
+            Eligibility::Eligible => EligibilityStatus::Eligible,
+            Eligibility::Ineligible(_) => EligibilityStatus::Ineligible,
+            Eligibility::Unchecked => EligibilityStatus::Unchecked,
+        }
+    }
 }
 
 /// What the pipeline needs to know about an application besides its scores.
@@ -434,8 +446,7 @@ pub struct AppResult {
     pub rank: Option<usize>,
     pub id: String,
     pub status: Status,
-    /// `"eligible" | "ineligible" | "unchecked"`.
-    pub eligibility: String,
+    pub eligibility: EligibilityStatus,
     pub ineligible_reasons: Vec<String>,
     /// Official panel total (rounded); `None` without any valid expert.
     #[serde(serialize_with = "ser::opt_dec")]
@@ -561,5 +572,28 @@ mod tests {
             assert_eq!(s.as_ref(), s.as_str());
             assert_eq!(Status::from_str(s.as_str()).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn eligibility_spellings_agree_in_serde_display_and_from_str() {
+        use super::{Eligibility, EligibilityStatus};
+        let all: Vec<&str> = EligibilityStatus::iter()
+            .map(EligibilityStatus::as_str)
+            .collect();
+        assert_eq!(all, ["eligible", "ineligible", "unchecked"]);
+        for s in EligibilityStatus::iter() {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+            assert_eq!(s.as_ref(), s.as_str());
+            assert_eq!(EligibilityStatus::from_str(s.as_str()).unwrap(), s);
+        }
+        assert_eq!(
+            Eligibility::Ineligible(vec!["x".into()]).status(),
+            EligibilityStatus::Ineligible
+        );
+        assert_eq!(
+            Eligibility::Unchecked.status(),
+            EligibilityStatus::Unchecked
+        );
+        assert_eq!(Eligibility::Eligible.status(), EligibilityStatus::Eligible);
     }
 }

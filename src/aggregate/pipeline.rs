@@ -243,14 +243,6 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
     }
 }
 
-fn eligibility_str(e: &Eligibility) -> &'static str {
-    match e {
-        Eligibility::Eligible => "eligible",
-        Eligibility::Ineligible(_) => "ineligible",
-        Eligibility::Unchecked => "unchecked",
-    }
-}
-
 /// Reads the rows of every application into [`AppWork`]s (sorted by id).
 fn collect(
     ctx: &Ctx,
@@ -839,7 +831,7 @@ pub(crate) fn run_with(
                 rank: dec.rank[i],
                 id: std::mem::take(&mut w.id),
                 status,
-                eligibility: eligibility_str(&w.eligibility).to_string(),
+                eligibility: w.eligibility.status(),
                 ineligible_reasons,
                 total,
                 experts: w.experts.len(),

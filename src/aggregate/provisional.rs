@@ -19,7 +19,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{round_value, AppResult, Settings, Status, FLAG_BUDGET_EXHAUSTED, FLAG_TIE_AT_CUT};
+use super::{
+    round_value, AppResult, EligibilityStatus, Settings, Status, FLAG_BUDGET_EXHAUSTED,
+    FLAG_TIE_AT_CUT,
+};
 
 /// One reason why the shortlist is provisional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,7 +159,7 @@ pub(crate) fn reasons(
     let mut out = Vec::new();
     let at_cut = |a: &AppResult| a.flags.iter().any(|f| f == FLAG_TIE_AT_CUT);
     for a in apps {
-        if a.eligibility == "unchecked" && (a.shortlisted || at_cut(a)) {
+        if a.eligibility == EligibilityStatus::Unchecked && (a.shortlisted || at_cut(a)) {
             out.push(ProvisionalReason::Unchecked {
                 application: a.id.clone(),
                 shortlisted: a.shortlisted,
@@ -178,7 +181,7 @@ pub(crate) fn reasons(
         s.threshold
     };
     for a in apps {
-        if a.status != Status::Incomplete || a.eligibility == "ineligible" {
+        if a.status != Status::Incomplete || a.eligibility == EligibilityStatus::Ineligible {
             continue;
         }
         let n = a.expert_totals.len();

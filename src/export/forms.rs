@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{ExportError, PairState, Report};
-use crate::aggregate::{self, AppResult, By, Method, Rounding, Settings};
+use crate::aggregate::{self, AppResult, By, EligibilityStatus, Method, Rounding, Settings};
 use crate::rubric::num::show;
 
 /// The meeting a results document belongs to (from `panel.json` or the command line).
@@ -182,7 +182,7 @@ pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
         aggregate::Status::BelowThreshold => v.push("低于入围分数线".to_string()),
         aggregate::Status::Ranked => {}
     }
-    if a.eligibility == "unchecked" {
+    if a.eligibility == EligibilityStatus::Unchecked {
         let open = open_gates_zh(a);
         if open.is_empty() {
             v.push("申报条件待人工核验".to_string());

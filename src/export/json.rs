@@ -97,7 +97,7 @@ fn japp<'a>(rep: &'a Report, a: &'a AppResult) -> JApp<'a> {
         id: &a.id,
         title: rep.titles.get(&a.id).map(String::as_str),
         status: a.status.as_str(),
-        eligibility: &a.eligibility,
+        eligibility: a.eligibility.as_str(),
         ineligible_reasons: &a.ineligible_reasons,
         total: OptNum(a.total),
         experts: a.experts,

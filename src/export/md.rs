@@ -196,7 +196,7 @@ pub fn to_markdown(rep: &Report) -> String {
                 opt_text(a.rank, ""),
                 a.id.clone(),
                 a.status.to_string(),
-                a.eligibility.clone(),
+                a.eligibility.to_string(),
                 opt_show(a.total),
                 a.experts.to_string(),
                 opt_show(a.calibrated_total),

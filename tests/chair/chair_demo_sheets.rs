@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use panel::aggregate::{ProvisionalReason, Status};
+use panel::aggregate::{EligibilityStatus, ProvisionalReason, Status};
 use panel::panel::Panel;
 use panel::sheet::{self, MergeKind};
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
@@ -457,7 +457,7 @@ fn demo_sheets_give_the_demo_outcome() {
         r.provisional[0].zh()
     );
     for c in &short {
-        assert_eq!(app(c).eligibility, "unchecked", "{c}");
+        assert_eq!(app(c).eligibility, EligibilityStatus::Unchecked, "{c}");
     }
 }
 

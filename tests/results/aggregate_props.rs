@@ -4,8 +4,8 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use panel::aggregate::{
-    run, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Input, Method, Results, Scheme,
-    ScoreRow, Settings, Status,
+    run, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, EligibilityStatus, Input, Method,
+    Results, Scheme, ScoreRow, Settings, Status,
 };
 use rust_decimal::Decimal;
 
@@ -302,7 +302,7 @@ proptest! {
         prop_assert_eq!(r.budget_used_wan.unwrap_or_default(), used);
         for a in &short {
             prop_assert_eq!(a.status, Status::Ranked);
-            prop_assert!(a.eligibility != "ineligible");
+            prop_assert!(a.eligibility != EligibilityStatus::Ineligible);
             prop_assert!(a.experts >= quorum);
             prop_assert!(a.total.expect("total") >= threshold);
             prop_assert!(a.rank.is_some());
@@ -391,7 +391,7 @@ proptest! {
         let r = run(&inp, &s);
         // Every shortlisted unchecked application is a reason.
         for a in r.shortlist() {
-            if a.eligibility == "unchecked" {
+            if a.eligibility == EligibilityStatus::Unchecked {
                 prop_assert!(r.provisional.iter().any(|p| p.application() == a.id));
             }
         }

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use panel::aggregate::{
     run, run_table, trims, AppInfo, AppResult, By, CategorySpec, CriterionSpec, Dropped,
-    Eligibility, Input, Method, Results, Rounding, Scheme, ScoreRow, ScoreTable, Settings, Side,
-    Status,
+    Eligibility, EligibilityStatus, Input, Method, Results, Rounding, Scheme, ScoreRow, ScoreTable,
+    Settings, Side, Status,
 };
 use rust_decimal::Decimal;
 
@@ -779,8 +779,8 @@ fn output_order_and_statuses() {
     assert_eq!(app(&r, "I1").total, Some(d("95")));
     assert_eq!(app(&r, "I1").rank, None);
     assert_eq!(app(&r, "I1").ineligible_reasons, vec!["team size 3 < 5"]);
-    assert_eq!(app(&r, "B1").eligibility, "unchecked");
-    assert_eq!(app(&r, "R1").eligibility, "eligible");
+    assert_eq!(app(&r, "B1").eligibility, EligibilityStatus::Unchecked);
+    assert_eq!(app(&r, "R1").eligibility, EligibilityStatus::Eligible);
     assert_eq!(app(&r, "B1").rank, None);
 }
 
@@ -851,7 +851,7 @@ fn shortlist_quota_threshold_eligibility_budget() {
         ]
     );
     assert_eq!(app(&r, "Q4").flags, vec!["budget_exhausted"]);
-    assert_eq!(app(&r, "Q3").eligibility, "unchecked");
+    assert_eq!(app(&r, "Q3").eligibility, EligibilityStatus::Unchecked);
     assert!(app(&r, "Q3")
         .notes
         .iter()

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use panel::aggregate::Status;
+use panel::aggregate::{EligibilityStatus, Status};
 use panel::export::{self, Format, Overrides, PairState};
 use panel::panel::Panel;
 use panel::rubric::Rule;
@@ -248,7 +248,7 @@ fn rule_items_without_a_bundle_need_rows() {
     }
     let rep = csv_report(tmp.path(), &csv).unwrap();
     let a = rep.results.app("NEW-1").unwrap();
-    assert_eq!(a.eligibility, "unchecked");
+    assert_eq!(a.eligibility, EligibilityStatus::Unchecked);
     assert_eq!(a.experts, 0, "no rule values: no expert is complete");
     assert!(
         a.notes

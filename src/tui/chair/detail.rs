@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::data::{Cell, ChairData, OverrideRow, View};
 use super::doc::{self, flag_marks, wrap_into, DKind, DLine};
-use crate::aggregate::By;
+use crate::aggregate::{By, EligibilityStatus};
 use crate::rubric::num::show;
 use crate::store::OPINION_ITEM;
 use crate::tui::action::Action;
@@ -241,10 +241,10 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         }
     }
     wrap_into(&mut out, &s, w, DKind::Text, 0);
-    let elig = match a.eligibility.as_str() {
-        "eligible" => (if zh { "符合" } else { "eligible" }).to_string(),
-        "ineligible" => (if zh { "不符合" } else { "NOT eligible" }).to_string(),
-        _ => (if zh { "未核验" } else { "unchecked" }).to_string(),
+    let elig = match a.eligibility {
+        EligibilityStatus::Eligible => (if zh { "符合" } else { "eligible" }).to_string(),
+        EligibilityStatus::Ineligible => (if zh { "不符合" } else { "NOT eligible" }).to_string(),
+        EligibilityStatus::Unchecked => (if zh { "未核验" } else { "unchecked" }).to_string(),
     };
     let flags = flag_marks(a);
     wrap_into(
@@ -256,7 +256,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
             if flags.is_empty() { c.none } else { &flags }
         ),
         w,
-        if a.eligibility == "ineligible" || !a.flags.is_empty() {
+        if a.eligibility == EligibilityStatus::Ineligible || !a.flags.is_empty() {
             DKind::Warn
         } else {
             DKind::Text
@@ -300,7 +300,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
             2,
         );
     }
-    if a.eligibility == "unchecked" {
+    if a.eligibility == EligibilityStatus::Unchecked {
         // The gates still open, in the call's words (a gate a person decided is not open).
         let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
         if let Some(b) = bundle {

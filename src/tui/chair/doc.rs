@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use crate::aggregate::AppResult;
+use crate::aggregate::{AppResult, EligibilityStatus};
 use crate::tui::text::{self, pad_left, pad_right};
 use crate::tui::view::{self, set, Theme};
 
@@ -64,7 +64,7 @@ pub fn flag_marks(a: &AppResult) -> String {
             v.push(f.clone());
         }
     }
-    if a.eligibility == "unchecked" {
+    if a.eligibility == EligibilityStatus::Unchecked {
         v.push("?".into());
     }
     v.join(" ")
