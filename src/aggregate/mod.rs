@@ -159,14 +159,85 @@ impl Status {
         self.into()
     }
 }
-/// Flag: a shared rank straddles the quota or budget cut.
-pub const FLAG_TIE_AT_CUT: &str = "tie_at_cut";
-/// Flag: the budget ran out at or before this application.
-pub const FLAG_BUDGET_EXHAUSTED: &str = "budget_exhausted";
-/// Flag prefix: `disagreement:<criterion>`.
-pub const FLAG_DISAGREEMENT: &str = "disagreement:";
-/// Flag prefix: `outlier:<expert>`.
-pub const FLAG_OUTLIER: &str = "outlier:";
+/// A flag on an application's result. Written (Display, serde, every export) as
+/// `disagreement:<criterion>`, `outlier:<expert>`, `tie_at_cut`, `budget_exhausted`.
+///
+/// Display, FromStr and Serialize are written by hand rather than derived with strum: two
+/// kinds carry an id after a `kind:` prefix, a form strum's derives do not parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// The experts' values of this criterion (id) are too far apart.
+    Disagreement(String),
+    /// This expert's (id) total is far from the other experts' mean.
+    Outlier(String),
+    /// A shared rank straddles the quota or budget cut.
+    TieAtCut,
+    /// The budget ran out at or before this application.
+    BudgetExhausted,
+}
+
+impl Flag {
+    const DISAGREEMENT: &'static str = "disagreement:";
+    const OUTLIER: &'static str = "outlier:";
+    const TIE_AT_CUT: &'static str = "tie_at_cut";
+    const BUDGET_EXHAUSTED: &'static str = "budget_exhausted";
+
+    /// The criterion id of a `disagreement` flag.
+    pub fn disagreement(&self) -> Option<&str> {
+        match self {
+            Flag::Disagreement(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The expert id of an `outlier` flag.
+    pub fn outlier(&self) -> Option<&str> {
+        match self {
+            Flag::Outlier(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Flag::Disagreement(c) => write!(f, "{}{c}", Flag::DISAGREEMENT),
+            Flag::Outlier(e) => write!(f, "{}{e}", Flag::OUTLIER),
+            Flag::TieAtCut => f.write_str(Flag::TIE_AT_CUT),
+            Flag::BudgetExhausted => f.write_str(Flag::BUDGET_EXHAUSTED),
+        }
+    }
+}
+
+/// A string that is not a [`Flag`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown flag {0:?}: expected disagreement:<criterion>, outlier:<expert>, tie_at_cut or budget_exhausted")]
+pub struct ParseFlagError(pub String);
+
+impl std::str::FromStr for Flag {
+    type Err = ParseFlagError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(c) = s.strip_prefix(Flag::DISAGREEMENT) {
+            Ok(Flag::Disagreement(c.to_string()))
+        } else if let Some(e) = s.strip_prefix(Flag::OUTLIER) {
+            Ok(Flag::Outlier(e.to_string()))
+        } else if s == Flag::TIE_AT_CUT {
+            Ok(Flag::TieAtCut)
+        } else if s == Flag::BUDGET_EXHAUSTED {
+            Ok(Flag::BudgetExhausted)
+        } else {
+            Err(ParseFlagError(s.to_string()))
+        }
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 fn one() -> Decimal {
     Decimal::ONE
@@ -470,7 +541,7 @@ pub struct AppResult {
     pub shortlisted: bool,
     #[serde(serialize_with = "ser::opt_dec")]
     pub funding_wan: Option<Decimal>,
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     pub notes: Vec<String>,
 }
 
@@ -595,5 +666,25 @@ mod tests {
             EligibilityStatus::Unchecked
         );
         assert_eq!(Eligibility::Eligible.status(), EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn flags_are_written_as_before_and_parse_back() {
+        use super::Flag;
+        let cases = [
+            (Flag::Disagreement("B1".into()), "disagreement:B1"),
+            (Flag::Outlier("E03".into()), "outlier:E03"),
+            (Flag::TieAtCut, "tie_at_cut"),
+            (Flag::BudgetExhausted, "budget_exhausted"),
+        ];
+        for (f, s) in cases {
+            assert_eq!(f.to_string(), s);
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{s}\""));
+            assert_eq!(Flag::from_str(s).unwrap(), f);
+        }
+        assert_eq!(Flag::Disagreement("B1".into()).disagreement(), Some("B1"));
+        assert_eq!(Flag::Outlier("E03".into()).outlier(), Some("E03"));
+        assert_eq!(Flag::TieAtCut.disagreement(), None);
+        assert!(Flag::from_str("tie").is_err());
     }
 }

@@ -18,11 +18,11 @@ use super::table::{unpack, FxBuild, ScoreTable, Val};
 /// No value (in a [`CollectScratch`]'s cells): never a packed value.
 const EMPTY: u32 = u32::MAX;
 use super::{
-    AppInfo, AppResult, By, Dropped, Eligibility, Method, Results, Rounding, Scheme, Settings,
-    SettingsEcho, Status, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
+    AppInfo, AppResult, By, Dropped, Eligibility, Flag, Method, Results, Rounding, Scheme,
+    Settings, SettingsEcho, Status,
 };
 
-fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
+fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<Flag> {
     let n = w.experts.len();
     let nc = ctx.nc();
     let mut out = Vec::new();
@@ -38,7 +38,7 @@ fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
             hi = hi.max(v);
         }
         if i128::from(hi - lo) > ctx.disagree_units[c] {
-            out.push(format!("{FLAG_DISAGREEMENT}{}", ctx.crit_ids[c]));
+            out.push(Flag::Disagreement(ctx.crit_ids[c].clone()));
         }
     }
     // |T_i − (S − T_i)/(n − 1)| > share × total_max, multiplied through by (n − 1).
@@ -48,12 +48,8 @@ fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
         .checked_mul(ctx.total_max)
         .and_then(|l| l.checked_mul(others))
         .unwrap_or(Decimal::MAX);
-    let mut outlier = |i: usize| {
-        out.push(format!(
-            "{FLAG_OUTLIER}{}",
-            expert_names[w.experts[i] as usize]
-        ))
-    };
+    let mut outlier =
+        |i: usize| out.push(Flag::Outlier(expert_names[w.experts[i] as usize].clone()));
     if ctx.units_caps.is_some() && w.totals_u.len() == n {
         // The same test in units of `10^-swv`: |n × T_i − S| > limit.
         let limit = floor_units(limit, ctx.swv);
@@ -699,7 +695,7 @@ pub(crate) fn run_with(
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &mut works, table.experts.len(), want_norm_values);
     let official = s.method != Method::Normalized;
-    let per_app: Vec<(Option<Panel>, Vec<String>)> = per_application(
+    let per_app: Vec<(Option<Panel>, Vec<Flag>)> = per_application(
         works.iter().collect(),
         ctx.parallel,
         |w, sc: &mut Scratch| {
@@ -712,7 +708,7 @@ pub(crate) fn run_with(
             (panel, flags(&ctx, w, expert_names))
         },
     );
-    let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<String>>) = per_app.into_iter().unzip();
+    let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<Flag>>) = per_app.into_iter().unzip();
     let panels = if official {
         panels
     } else {
@@ -769,7 +765,7 @@ pub(crate) fn run_with(
         }
     }
 
-    let items: Vec<(usize, AppWork, Option<Panel>, Vec<String>)> = works
+    let items: Vec<(usize, AppWork, Option<Panel>, Vec<Flag>)> = works
         .into_iter()
         .zip(panels)
         .zip(flag_lists)
@@ -782,10 +778,10 @@ pub(crate) fn run_with(
         |(i, mut w, panel, mut flags), _: &mut ()| {
             let status = dec.status[i];
             if dec.tie_at_cut[i] {
-                flags.push(FLAG_TIE_AT_CUT.to_string());
+                flags.push(Flag::TieAtCut);
             }
             if dec.budget_exhausted[i] {
-                flags.push(FLAG_BUDGET_EXHAUSTED.to_string());
+                flags.push(Flag::BudgetExhausted);
             }
             let mut app_notes = std::mem::take(&mut w.notes);
             let (criteria, categories, total, dropped) = match panel {

@@ -210,7 +210,7 @@ fn rows_csv(
             if i > 0 {
                 cell.push_str("; ");
             }
-            cell.push_str(f);
+            let _ = write!(cell, "{f}");
         }
         field(&mut w, &mut cell);
         for (i, d) in a.dropped.iter().enumerate() {

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{ExportError, PairState, Report};
-use crate::aggregate::{self, AppResult, By, EligibilityStatus, Method, Rounding, Settings};
+use crate::aggregate::{self, AppResult, By, EligibilityStatus, Flag, Method, Rounding, Settings};
 use crate::rubric::num::show;
 
 /// The meeting a results document belongs to (from `panel.json` or the command line).
@@ -191,15 +191,12 @@ pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
         }
     }
     for f in &a.flags {
-        if f == aggregate::FLAG_TIE_AT_CUT {
-            v.push("入围线处同分，需评审组议定".to_string());
-        } else if f == aggregate::FLAG_BUDGET_EXHAUSTED {
-            v.push("预算不足".to_string());
-        } else if let Some(c) = f.strip_prefix(aggregate::FLAG_DISAGREEMENT) {
-            v.push(format!("{c}评分分歧较大"));
-        } else if let Some(e) = f.strip_prefix(aggregate::FLAG_OUTLIER) {
-            v.push(format!("{e}总分偏离"));
-        }
+        v.push(match f {
+            Flag::TieAtCut => "入围线处同分，需评审组议定".to_string(),
+            Flag::BudgetExhausted => "预算不足".to_string(),
+            Flag::Disagreement(c) => format!("{c}评分分歧较大"),
+            Flag::Outlier(e) => format!("{e}总分偏离"),
+        });
     }
     v
 }

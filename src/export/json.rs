@@ -84,7 +84,7 @@ struct JApp<'a> {
     p_shortlist: Option<f64>,
     shortlisted: bool,
     funding_wan: OptNum,
-    flags: &'a [String],
+    flags: &'a [crate::aggregate::Flag],
     notes: &'a [String],
     /// The chair's decisions in force for this application (who, what, when, why).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -203,7 +203,7 @@ pub fn to_markdown(rep: &Report) -> String {
                 p_text(a.p_shortlist),
                 if a.shortlisted { "yes 是" } else { "no 否" }.to_string(),
                 opt_show(a.funding_wan),
-                a.flags.join(", "),
+                super::join_flags(&a.flags, ", "),
             ],
         );
     }

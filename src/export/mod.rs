@@ -483,6 +483,18 @@ pub fn dropped_text(d: &crate::aggregate::Dropped) -> String {
 }
 
 /// `p_shortlist` as text with three decimals, or empty.
+/// The flags of an application in their written form, joined by `sep`.
+pub(crate) fn join_flags(flags: &[crate::aggregate::Flag], sep: &str) -> String {
+    let mut s = String::new();
+    for (i, f) in flags.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        let _ = fmt::Write::write_fmt(&mut s, format_args!("{f}"));
+    }
+    s
+}
+
 pub(crate) fn p_text(p: Option<f64>) -> String {
     p.map(|p| format!("{p:.3}")).unwrap_or_default()
 }

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use panel::aggregate::{EligibilityStatus, ProvisionalReason, Status};
+use panel::aggregate::{EligibilityStatus, Flag, ProvisionalReason, Status};
 use panel::panel::Panel;
 use panel::sheet::{self, MergeKind};
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
@@ -419,10 +419,10 @@ fn demo_sheets_give_the_demo_outcome() {
     // disagreement flags
     assert!(app("T24-010")
         .flags
-        .contains(&"disagreement:B1".to_string()));
+        .contains(&Flag::Disagreement("B1".into())));
     assert!(app("T24-007")
         .flags
-        .contains(&"disagreement:C2".to_string()));
+        .contains(&Flag::Disagreement("C2".into())));
     // the override with its reason, the conflict with its reason
     let ov = store.score("E03", "T24-001", "A3.2").unwrap();
     assert_eq!(ov.value, d("4"));

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::data::{Cell, ChairData, OverrideRow, View};
 use super::doc::{self, flag_marks, wrap_into, DKind, DLine};
-use crate::aggregate::{By, EligibilityStatus};
+use crate::aggregate::{By, EligibilityStatus, Flag};
 use crate::rubric::num::show;
 use crate::store::OPINION_ITEM;
 use crate::tui::action::Action;
@@ -228,10 +228,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     if let (Some(r), Some(f)) = (req, a.funding_wan) {
         if r > f {
             // The remainder of the budget (track total), or the per-award cap.
-            let by_budget = a
-                .flags
-                .iter()
-                .any(|x| x == crate::aggregate::FLAG_BUDGET_EXHAUSTED);
+            let by_budget = a.flags.contains(&Flag::BudgetExhausted);
             s.push_str(match (by_budget, zh) {
                 (true, true) => "（预算余额不足，按余额核减）",
                 (true, false) => " (cut to what is left of the budget)",
@@ -366,7 +363,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         let disagree = a
             .flags
             .iter()
-            .any(|f| f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) == Some(id.as_str()));
+            .any(|f| f.disagreement() == Some(id.as_str()));
         let h = format!("{}{id}/{}", if disagree { "≠" } else { "" }, show(*max));
         head.push_str(&text::pad_left(&h, MCELL));
     }
@@ -376,7 +373,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     let valid: BTreeSet<&str> = a.expert_totals.keys().map(|s| s.as_str()).collect();
     let mut extremes: BTreeSet<(String, String)> = BTreeSet::new();
     for f in &a.flags {
-        let Some(cid) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) else {
+        let Some(cid) = f.disagreement() else {
             continue;
         };
         let vals: Vec<(&str, Decimal)> = valid
@@ -400,11 +397,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
             }
         }
     }
-    let outliers: BTreeSet<&str> = a
-        .flags
-        .iter()
-        .filter_map(|f| f.strip_prefix(crate::aggregate::FLAG_OUTLIER))
-        .collect();
+    let outliers: BTreeSet<&str> = a.flags.iter().filter_map(Flag::outlier).collect();
     for (ei, e) in app.experts().iter().enumerate() {
         let cell = app.cell(code, &e.id);
         let mut line = text::pad_right(&format!("{} {}", cell.mark(), e.id), MLABEL);
