@@ -51,13 +51,50 @@ pub struct AwardApplicant {
     pub unchecked: Option<String>,
 }
 
+/// Outcome of one applicant's award. Serialized, displayed and parsed in snake_case
+/// (`awarded`, `ineligible`, `no_units`, `no_grade`, `unknown_grade`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AwardStatus {
+    /// Takes part in the award.
+    Awarded,
+    /// Failed the eligibility check.
+    Ineligible,
+    /// The unit fact is missing (per-unit rule).
+    NoUnits,
+    /// Not graded yet (graded rule).
+    NoGrade,
+    /// The grade is not one of the track's grades.
+    UnknownGrade,
+}
+
+impl AwardStatus {
+    /// The snake_case spelling (as in JSON and CSV).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// The result for one applicant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AwardLine {
     pub id: String,
-    /// `awarded`, `ineligible`, `no_units` (fact missing), `no_grade` (not graded yet),
-    /// `unknown_grade`.
-    pub status: String,
+    pub status: AwardStatus,
     #[serde(serialize_with = "super::ser::opt_dec")]
     pub units: Option<Decimal>,
     pub grade: Option<String>,
@@ -154,7 +191,7 @@ pub fn compute(rule: &AwardRule, total_yuan: Decimal, apps: &[AwardApplicant]) -
     for a in apps {
         let mut line = AwardLine {
             id: a.id.clone(),
-            status: "awarded".into(),
+            status: AwardStatus::Awarded,
             units: a.units,
             grade: a.grade.clone(),
             claim_yuan: None,
@@ -163,7 +200,7 @@ pub fn compute(rule: &AwardRule, total_yuan: Decimal, apps: &[AwardApplicant]) -
             provisional: false,
         };
         if let Some(r) = &a.ineligible {
-            line.status = "ineligible".into();
+            line.status = AwardStatus::Ineligible;
             line.working
                 .push(format!("不符合申报条件，不予奖补：{}", r.join("；")));
             lines.push(line);
@@ -186,7 +223,7 @@ pub fn compute(rule: &AwardRule, total_yuan: Decimal, apps: &[AwardApplicant]) -
                 unit,
             } => match a.units {
                 None => {
-                    line.status = "no_units".into();
+                    line.status = AwardStatus::NoUnits;
                     line.working.push("缺少奖补计量事实，暂不计算".into());
                     reasons.push(format!("{}: the unit fact is missing", a.id));
                 }
@@ -211,13 +248,13 @@ pub fn compute(rule: &AwardRule, total_yuan: Decimal, apps: &[AwardApplicant]) -
             },
             AwardRule::Graded { grades } => match &a.grade {
                 None => {
-                    line.status = "no_grade".into();
+                    line.status = AwardStatus::NoGrade;
                     line.working.push("待评审组长评定等次".into());
                     reasons.push(format!("{}: no grade assigned yet", a.id));
                 }
                 Some(g) => match grades.iter().find(|(id, _)| id == g) {
                     None => {
-                        line.status = "unknown_grade".into();
+                        line.status = AwardStatus::UnknownGrade;
                         line.working
                             .push(format!("等次「{g}」不在评分标准所列等次中"));
                         reasons.push(format!("{}: grade {g} is not a grade of the track", a.id));

@@ -120,22 +120,124 @@ pub use method::{round_value, trims};
 pub use provisional::ProvisionalReason;
 pub use table::ScoreTable;
 
-/// Status of an application that is ranked.
-pub const STATUS_RANKED: &str = "ranked";
-/// Status of an application with fewer valid experts than the quorum.
-pub const STATUS_INCOMPLETE: &str = "incomplete";
-/// Status of an application that failed the eligibility check.
-pub const STATUS_INELIGIBLE: &str = "ineligible";
-/// Status of an application whose total is below the threshold.
-pub const STATUS_BELOW_THRESHOLD: &str = "below_threshold";
-/// Flag: a shared rank straddles the quota or budget cut.
-pub const FLAG_TIE_AT_CUT: &str = "tie_at_cut";
-/// Flag: the budget ran out at or before this application.
-pub const FLAG_BUDGET_EXHAUSTED: &str = "budget_exhausted";
-/// Flag prefix: `disagreement:<criterion>`.
-pub const FLAG_DISAGREEMENT: &str = "disagreement:";
-/// Flag prefix: `outlier:<expert>`.
-pub const FLAG_OUTLIER: &str = "outlier:";
+/// Status of an application in the result. Serialized, displayed and parsed in snake_case
+/// (`ranked`, `incomplete`, `ineligible`, `below_threshold`); the variants are in output
+/// order (see the module documentation).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Status {
+    /// Ranked: eligible, complete and at or above the threshold.
+    Ranked,
+    /// Fewer valid experts than the quorum.
+    Incomplete,
+    /// Failed the eligibility check.
+    Ineligible,
+    /// Total below the threshold.
+    BelowThreshold,
+}
+
+impl Status {
+    /// The snake_case spelling (as in JSON, CSV and the other exports).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+/// A flag on an application's result. Written (Display, serde, every export) as
+/// `disagreement:<criterion>`, `outlier:<expert>`, `tie_at_cut`, `budget_exhausted`.
+///
+/// Display, FromStr and Serialize are written by hand rather than derived with strum: two
+/// kinds carry an id after a `kind:` prefix, a form strum's derives do not parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// The experts' values of this criterion (id) are too far apart.
+    Disagreement(String),
+    /// This expert's (id) total is far from the other experts' mean.
+    Outlier(String),
+    /// A shared rank straddles the quota or budget cut.
+    TieAtCut,
+    /// The budget ran out at or before this application.
+    BudgetExhausted,
+}
+
+impl Flag {
+    const DISAGREEMENT: &'static str = "disagreement:";
+    const OUTLIER: &'static str = "outlier:";
+    const TIE_AT_CUT: &'static str = "tie_at_cut";
+    const BUDGET_EXHAUSTED: &'static str = "budget_exhausted";
+
+    /// The criterion id of a `disagreement` flag.
+    pub fn disagreement(&self) -> Option<&str> {
+        match self {
+            Flag::Disagreement(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The expert id of an `outlier` flag.
+    pub fn outlier(&self) -> Option<&str> {
+        match self {
+            Flag::Outlier(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Flag::Disagreement(c) => write!(f, "{}{c}", Flag::DISAGREEMENT),
+            Flag::Outlier(e) => write!(f, "{}{e}", Flag::OUTLIER),
+            Flag::TieAtCut => f.write_str(Flag::TIE_AT_CUT),
+            Flag::BudgetExhausted => f.write_str(Flag::BUDGET_EXHAUSTED),
+        }
+    }
+}
+
+/// A string that is not a [`Flag`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown flag {0:?}: expected disagreement:<criterion>, outlier:<expert>, tie_at_cut or budget_exhausted")]
+pub struct ParseFlagError(pub String);
+
+impl std::str::FromStr for Flag {
+    type Err = ParseFlagError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(c) = s.strip_prefix(Flag::DISAGREEMENT) {
+            Ok(Flag::Disagreement(c.to_string()))
+        } else if let Some(e) = s.strip_prefix(Flag::OUTLIER) {
+            Ok(Flag::Outlier(e.to_string()))
+        } else if s == Flag::TIE_AT_CUT {
+            Ok(Flag::TieAtCut)
+        } else if s == Flag::BUDGET_EXHAUSTED {
+            Ok(Flag::BudgetExhausted)
+        } else {
+            Err(ParseFlagError(s.to_string()))
+        }
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 fn one() -> Decimal {
     Decimal::ONE
@@ -208,6 +310,7 @@ pub struct Scheme {
 }
 
 pub use crate::rubric::aggregation::{By, Method, ParseSettingError, Rounding};
+pub use crate::rubric::EligibilityStatus;
 
 /// All settings of the pipeline (rubric defaults, overridable on the command line).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -297,6 +400,17 @@ pub enum Eligibility {
     Ineligible(Vec<String>),
     #[default]
     Unchecked,
+}
+
+impl Eligibility {
+    /// The verdict without the reasons.
+    pub fn status(&self) -> EligibilityStatus {
+        match self {
+            Eligibility::Eligible => EligibilityStatus::Eligible,
+            Eligibility::Ineligible(_) => EligibilityStatus::Ineligible,
+            Eligibility::Unchecked => EligibilityStatus::Unchecked,
+        }
+    }
 }
 
 /// What the pipeline needs to know about an application besides its scores.
@@ -402,10 +516,8 @@ pub struct AppResult {
     /// 1-based competition rank among `ranked` applications.
     pub rank: Option<usize>,
     pub id: String,
-    /// `"ranked" | "incomplete" | "ineligible" | "below_threshold"`.
-    pub status: String,
-    /// `"eligible" | "ineligible" | "unchecked"`.
-    pub eligibility: String,
+    pub status: Status,
+    pub eligibility: EligibilityStatus,
     pub ineligible_reasons: Vec<String>,
     /// Official panel total (rounded); `None` without any valid expert.
     #[serde(serialize_with = "ser::opt_dec")]
@@ -429,7 +541,7 @@ pub struct AppResult {
     pub shortlisted: bool,
     #[serde(serialize_with = "ser::opt_dec")]
     pub funding_wan: Option<Decimal>,
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     pub notes: Vec<String>,
 }
 
@@ -509,5 +621,70 @@ pub(crate) fn per_application<T: Send, R: Send, S: Default>(
     } else {
         let mut sc = S::default();
         items.into_iter().map(|t| f(t, &mut sc)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+    use std::str::FromStr;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn status_spellings_agree_in_serde_display_and_from_str() {
+        let all: Vec<&str> = Status::iter().map(Status::as_str).collect();
+        assert_eq!(
+            all,
+            ["ranked", "incomplete", "ineligible", "below_threshold"]
+        );
+        for s in Status::iter() {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+            assert_eq!(s.to_string(), s.as_str());
+            assert_eq!(s.as_ref(), s.as_str());
+            assert_eq!(Status::from_str(s.as_str()).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn eligibility_spellings_agree_in_serde_display_and_from_str() {
+        use super::{Eligibility, EligibilityStatus};
+        let all: Vec<&str> = EligibilityStatus::iter()
+            .map(EligibilityStatus::as_str)
+            .collect();
+        assert_eq!(all, ["eligible", "ineligible", "unchecked"]);
+        for s in EligibilityStatus::iter() {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+            assert_eq!(s.as_ref(), s.as_str());
+            assert_eq!(EligibilityStatus::from_str(s.as_str()).unwrap(), s);
+        }
+        assert_eq!(
+            Eligibility::Ineligible(vec!["x".into()]).status(),
+            EligibilityStatus::Ineligible
+        );
+        assert_eq!(
+            Eligibility::Unchecked.status(),
+            EligibilityStatus::Unchecked
+        );
+        assert_eq!(Eligibility::Eligible.status(), EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn flags_are_written_as_before_and_parse_back() {
+        use super::Flag;
+        let cases = [
+            (Flag::Disagreement("B1".into()), "disagreement:B1"),
+            (Flag::Outlier("E03".into()), "outlier:E03"),
+            (Flag::TieAtCut, "tie_at_cut"),
+            (Flag::BudgetExhausted, "budget_exhausted"),
+        ];
+        for (f, s) in cases {
+            assert_eq!(f.to_string(), s);
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{s}\""));
+            assert_eq!(Flag::from_str(s).unwrap(), f);
+        }
+        assert_eq!(Flag::Disagreement("B1".into()).disagreement(), Some("B1"));
+        assert_eq!(Flag::Outlier("E03".into()).outlier(), Some("E03"));
+        assert_eq!(Flag::TieAtCut.disagreement(), None);
+        assert!(Flag::from_str("tie").is_err());
     }
 }

@@ -18,12 +18,11 @@ use super::table::{unpack, FxBuild, ScoreTable, Val};
 /// No value (in a [`CollectScratch`]'s cells): never a packed value.
 const EMPTY: u32 = u32::MAX;
 use super::{
-    AppInfo, AppResult, By, Dropped, Eligibility, Method, Results, Rounding, Scheme, Settings,
-    SettingsEcho, FLAG_BUDGET_EXHAUSTED, FLAG_DISAGREEMENT, FLAG_OUTLIER, FLAG_TIE_AT_CUT,
-    STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
+    AppInfo, AppResult, By, Dropped, Eligibility, Flag, Method, Results, Rounding, Scheme,
+    Settings, SettingsEcho, Status,
 };
 
-fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
+fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<Flag> {
     let n = w.experts.len();
     let nc = ctx.nc();
     let mut out = Vec::new();
@@ -39,7 +38,7 @@ fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
             hi = hi.max(v);
         }
         if i128::from(hi - lo) > ctx.disagree_units[c] {
-            out.push(format!("{FLAG_DISAGREEMENT}{}", ctx.crit_ids[c]));
+            out.push(Flag::Disagreement(ctx.crit_ids[c].clone()));
         }
     }
     // |T_i − (S − T_i)/(n − 1)| > share × total_max, multiplied through by (n − 1).
@@ -49,12 +48,8 @@ fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
         .checked_mul(ctx.total_max)
         .and_then(|l| l.checked_mul(others))
         .unwrap_or(Decimal::MAX);
-    let mut outlier = |i: usize| {
-        out.push(format!(
-            "{FLAG_OUTLIER}{}",
-            expert_names[w.experts[i] as usize]
-        ))
-    };
+    let mut outlier =
+        |i: usize| out.push(Flag::Outlier(expert_names[w.experts[i] as usize].clone()));
     if ctx.units_caps.is_some() && w.totals_u.len() == n {
         // The same test in units of `10^-swv`: |n × T_i − S| > limit.
         let limit = floor_units(limit, ctx.swv);
@@ -74,34 +69,6 @@ fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<String> {
         }
     }
     out
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Ranked,
-    Incomplete,
-    Ineligible,
-    Below,
-}
-
-impl Status {
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Ranked => STATUS_RANKED,
-            Status::Incomplete => STATUS_INCOMPLETE,
-            Status::Ineligible => STATUS_INELIGIBLE,
-            Status::Below => STATUS_BELOW_THRESHOLD,
-        }
-    }
-
-    fn group(self) -> u8 {
-        match self {
-            Status::Ranked => 0,
-            Status::Incomplete => 1,
-            Status::Ineligible => 2,
-            Status::Below => 3,
-        }
-    }
 }
 
 struct Decision {
@@ -146,16 +113,16 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
             match &panels[i] {
                 None => Status::Incomplete,
                 Some(_) if works[i].experts.len() < s.quorum => Status::Incomplete,
-                Some(p) if s.threshold.is_some_and(|t| p.total < t) => Status::Below,
+                Some(p) if s.threshold.is_some_and(|t| p.total < t) => Status::BelowThreshold,
                 Some(_) => Status::Ranked,
             }
         })
         .collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {
+        // Status order is output order (ranked, incomplete, ineligible, below_threshold).
         status[a]
-            .group()
-            .cmp(&status[b].group())
+            .cmp(&status[b])
             .then_with(|| cmp_panels(&panels[a], &panels[b]))
             .then_with(|| works[a].id.cmp(&works[b].id))
     });
@@ -269,14 +236,6 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
         budget_exhausted,
         order,
         budget_used,
-    }
-}
-
-fn eligibility_str(e: &Eligibility) -> &'static str {
-    match e {
-        Eligibility::Eligible => "eligible",
-        Eligibility::Ineligible(_) => "ineligible",
-        Eligibility::Unchecked => "unchecked",
     }
 }
 
@@ -736,7 +695,7 @@ pub(crate) fn run_with(
     let want_norm_values = s.resamples > 0 && s.method == Method::Normalized;
     let norm = normalize::normalized(&ctx, &mut works, table.experts.len(), want_norm_values);
     let official = s.method != Method::Normalized;
-    let per_app: Vec<(Option<Panel>, Vec<String>)> = per_application(
+    let per_app: Vec<(Option<Panel>, Vec<Flag>)> = per_application(
         works.iter().collect(),
         ctx.parallel,
         |w, sc: &mut Scratch| {
@@ -749,7 +708,7 @@ pub(crate) fn run_with(
             (panel, flags(&ctx, w, expert_names))
         },
     );
-    let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<String>>) = per_app.into_iter().unzip();
+    let (panels, flag_lists): (Vec<Option<Panel>>, Vec<Vec<Flag>>) = per_app.into_iter().unzip();
     let panels = if official {
         panels
     } else {
@@ -771,7 +730,7 @@ pub(crate) fn run_with(
     let mut p_short: Vec<Option<f64>> = vec![None; works.len()];
     if s.resamples > 0 {
         let idx: Vec<usize> = (0..works.len())
-            .filter(|&i| matches!(dec.status[i], Status::Ranked | Status::Below))
+            .filter(|&i| matches!(dec.status[i], Status::Ranked | Status::BelowThreshold))
             .collect();
         let cands: Vec<Vec<f64>> = idx
             .iter()
@@ -806,7 +765,7 @@ pub(crate) fn run_with(
         }
     }
 
-    let items: Vec<(usize, AppWork, Option<Panel>, Vec<String>)> = works
+    let items: Vec<(usize, AppWork, Option<Panel>, Vec<Flag>)> = works
         .into_iter()
         .zip(panels)
         .zip(flag_lists)
@@ -819,10 +778,10 @@ pub(crate) fn run_with(
         |(i, mut w, panel, mut flags), _: &mut ()| {
             let status = dec.status[i];
             if dec.tie_at_cut[i] {
-                flags.push(FLAG_TIE_AT_CUT.to_string());
+                flags.push(Flag::TieAtCut);
             }
             if dec.budget_exhausted[i] {
-                flags.push(FLAG_BUDGET_EXHAUSTED.to_string());
+                flags.push(Flag::BudgetExhausted);
             }
             let mut app_notes = std::mem::take(&mut w.notes);
             let (criteria, categories, total, dropped) = match panel {
@@ -867,8 +826,8 @@ pub(crate) fn run_with(
             Some(AppResult {
                 rank: dec.rank[i],
                 id: std::mem::take(&mut w.id),
-                status: status.as_str().to_string(),
-                eligibility: eligibility_str(&w.eligibility).to_string(),
+                status,
+                eligibility: w.eligibility.status(),
                 ineligible_reasons,
                 total,
                 experts: w.experts.len(),

@@ -19,9 +19,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{
-    round_value, AppResult, Settings, FLAG_BUDGET_EXHAUSTED, FLAG_TIE_AT_CUT, STATUS_INCOMPLETE,
-};
+use super::{round_value, AppResult, EligibilityStatus, Flag, Settings, Status};
 
 /// One reason why the shortlist is provisional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,9 +154,9 @@ pub(crate) fn reasons(
     max_total: Decimal,
 ) -> Vec<ProvisionalReason> {
     let mut out = Vec::new();
-    let at_cut = |a: &AppResult| a.flags.iter().any(|f| f == FLAG_TIE_AT_CUT);
+    let at_cut = |a: &AppResult| a.flags.contains(&Flag::TieAtCut);
     for a in apps {
-        if a.eligibility == "unchecked" && (a.shortlisted || at_cut(a)) {
+        if a.eligibility == EligibilityStatus::Unchecked && (a.shortlisted || at_cut(a)) {
             out.push(ProvisionalReason::Unchecked {
                 application: a.id.clone(),
                 shortlisted: a.shortlisted,
@@ -170,7 +168,7 @@ pub(crate) fn reasons(
     let full = s.quota.is_some_and(|q| shortlisted >= q)
         || apps
             .iter()
-            .any(|a| at_cut(a) || a.flags.iter().any(|f| f == FLAG_BUDGET_EXHAUSTED));
+            .any(|a| at_cut(a) || a.flags.contains(&Flag::BudgetExhausted));
     let cut = if full {
         apps.iter()
             .filter(|a| a.shortlisted || at_cut(a))
@@ -180,7 +178,7 @@ pub(crate) fn reasons(
         s.threshold
     };
     for a in apps {
-        if a.status != STATUS_INCOMPLETE || a.eligibility == "ineligible" {
+        if a.status != Status::Incomplete || a.eligibility == EligibilityStatus::Ineligible {
             continue;
         }
         let n = a.expert_totals.len();

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::awards_source::AwardsReport;
 use super::{neutralize, ExportError};
-use crate::aggregate::awards::AwardRule;
+use crate::aggregate::awards::{AwardRule, AwardStatus};
 use crate::rubric::num;
 
 fn n(d: Decimal) -> Value {
@@ -25,14 +25,13 @@ fn show(d: Decimal) -> String {
 }
 
 /// Status in Chinese.
-fn status_zh(s: &str) -> &'static str {
+fn status_zh(s: AwardStatus) -> &'static str {
     match s {
-        "awarded" => "予以奖补",
-        "ineligible" => "不符合申报条件",
-        "no_units" => "缺少计量事实",
-        "no_grade" => "待评定等次",
-        "unknown_grade" => "等次不在所列等次中",
-        _ => "",
+        AwardStatus::Awarded => "予以奖补",
+        AwardStatus::Ineligible => "不符合申报条件",
+        AwardStatus::NoUnits => "缺少计量事实",
+        AwardStatus::NoGrade => "待评定等次",
+        AwardStatus::UnknownGrade => "等次不在所列等次中",
     }
 }
 
@@ -120,7 +119,7 @@ fn rows(rep: &AwardsReport) -> Vec<[String; 9]> {
             [
                 l.id.clone(),
                 rep.titles.get(&l.id).cloned().unwrap_or_default(),
-                l.status.clone(),
+                l.status.to_string(),
                 l.units.map(show).unwrap_or_default(),
                 l.grade.clone().unwrap_or_default(),
                 l.claim_yuan.map(show).unwrap_or_default(),
@@ -198,8 +197,8 @@ pub fn awards_md(rep: &AwardsReport) -> String {
             _ => "—".into(),
         };
         let mut work = l.working.clone();
-        if l.status != "awarded" {
-            work.insert(0, status_zh(&l.status).to_string());
+        if l.status != AwardStatus::Awarded {
+            work.insert(0, status_zh(l.status).to_string());
         }
         for d in rep.decisions.iter().filter(|d| d.application == l.id) {
             work.push(d.describe_zh());

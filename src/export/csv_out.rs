@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{dropped_text, p_text, HeaderLang, Report};
-use crate::aggregate::AppResult;
+use crate::aggregate::{AppResult, EligibilityStatus};
 
 /// Columns before the per-criterion columns.
 pub const CSV_COLUMNS: [&str; 12] = [
@@ -115,7 +115,7 @@ pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
 fn eligibility_cells(rep: &Report, lang: HeaderLang) -> BTreeMap<&str, [String; 2]> {
     let mut m: BTreeMap<&str, [String; 2]> = BTreeMap::new();
     for a in &rep.results.applications {
-        let reasons = if a.eligibility == "ineligible" {
+        let reasons = if a.eligibility == EligibilityStatus::Ineligible {
             a.ineligible_reasons.join("; ")
         } else {
             // The gates still open, as noted by the input stage.
@@ -134,7 +134,7 @@ fn eligibility_cells(rep: &Report, lang: HeaderLang) -> BTreeMap<&str, [String; 
                     .join("；"),
             }
         };
-        let reasons = if reasons.is_empty() && a.eligibility == "unchecked" {
+        let reasons = if reasons.is_empty() && a.eligibility == EligibilityStatus::Unchecked {
             // No gate to name: the application has no bundle in the panel.
             match lang {
                 HeaderLang::En => "not checked (no bundle in the panel)".to_string(),
@@ -190,9 +190,9 @@ fn rows_csv(
         field(&mut w, &mut cell);
         cell.push_str(&a.id);
         field(&mut w, &mut cell);
-        cell.push_str(&a.status);
+        cell.push_str(a.status.as_str());
         field(&mut w, &mut cell);
-        cell.push_str(&a.eligibility);
+        cell.push_str(a.eligibility.as_str());
         field(&mut w, &mut cell);
         show_into(&mut cell, a.total);
         field(&mut w, &mut cell);
@@ -210,7 +210,7 @@ fn rows_csv(
             if i > 0 {
                 cell.push_str("; ");
             }
-            cell.push_str(f);
+            let _ = write!(cell, "{f}");
         }
         field(&mut w, &mut cell);
         for (i, d) in a.dropped.iter().enumerate() {

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{ExportError, PairState, Report};
-use crate::aggregate::{self, AppResult, By, Method, Rounding, Settings};
+use crate::aggregate::{self, AppResult, By, EligibilityStatus, Flag, Method, Rounding, Settings};
 use crate::rubric::num::show;
 
 /// The meeting a results document belongs to (from `panel.json` or the command line).
@@ -169,8 +169,8 @@ pub(crate) fn open_gates_zh(a: &AppResult) -> Vec<String> {
 /// ineligible application gives each failed gate in full (id and the call's own words).
 pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
     let mut v = Vec::new();
-    match a.status.as_str() {
-        aggregate::STATUS_INELIGIBLE => {
+    match a.status {
+        aggregate::Status::Ineligible => {
             let reasons: Vec<&str> = a
                 .ineligible_reasons
                 .iter()
@@ -178,11 +178,11 @@ pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
                 .collect();
             v.push(format!("不符合申报条件：{}", reasons.join("；")));
         }
-        aggregate::STATUS_INCOMPLETE => v.push(format!("有效评分{}份，评分不完整", a.experts)),
-        aggregate::STATUS_BELOW_THRESHOLD => v.push("低于入围分数线".to_string()),
-        _ => {}
+        aggregate::Status::Incomplete => v.push(format!("有效评分{}份，评分不完整", a.experts)),
+        aggregate::Status::BelowThreshold => v.push("低于入围分数线".to_string()),
+        aggregate::Status::Ranked => {}
     }
-    if a.eligibility == "unchecked" {
+    if a.eligibility == EligibilityStatus::Unchecked {
         let open = open_gates_zh(a);
         if open.is_empty() {
             v.push("申报条件待人工核验".to_string());
@@ -191,15 +191,12 @@ pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
         }
     }
     for f in &a.flags {
-        if f == aggregate::FLAG_TIE_AT_CUT {
-            v.push("入围线处同分，需评审组议定".to_string());
-        } else if f == aggregate::FLAG_BUDGET_EXHAUSTED {
-            v.push("预算不足".to_string());
-        } else if let Some(c) = f.strip_prefix(aggregate::FLAG_DISAGREEMENT) {
-            v.push(format!("{c}评分分歧较大"));
-        } else if let Some(e) = f.strip_prefix(aggregate::FLAG_OUTLIER) {
-            v.push(format!("{e}总分偏离"));
-        }
+        v.push(match f {
+            Flag::TieAtCut => "入围线处同分，需评审组议定".to_string(),
+            Flag::BudgetExhausted => "预算不足".to_string(),
+            Flag::Disagreement(c) => format!("{c}评分分歧较大"),
+            Flag::Outlier(e) => format!("{e}总分偏离"),
+        });
     }
     v
 }

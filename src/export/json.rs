@@ -84,7 +84,7 @@ struct JApp<'a> {
     p_shortlist: Option<f64>,
     shortlisted: bool,
     funding_wan: OptNum,
-    flags: &'a [String],
+    flags: &'a [crate::aggregate::Flag],
     notes: &'a [String],
     /// The chair's decisions in force for this application (who, what, when, why).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -96,8 +96,8 @@ fn japp<'a>(rep: &'a Report, a: &'a AppResult) -> JApp<'a> {
         rank: a.rank,
         id: &a.id,
         title: rep.titles.get(&a.id).map(String::as_str),
-        status: &a.status,
-        eligibility: &a.eligibility,
+        status: a.status.as_str(),
+        eligibility: a.eligibility.as_str(),
         ineligible_reasons: &a.ineligible_reasons,
         total: OptNum(a.total),
         experts: a.experts,

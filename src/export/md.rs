@@ -195,15 +195,15 @@ pub fn to_markdown(rep: &Report) -> String {
             &[
                 opt_text(a.rank, ""),
                 a.id.clone(),
-                a.status.clone(),
-                a.eligibility.clone(),
+                a.status.to_string(),
+                a.eligibility.to_string(),
                 opt_show(a.total),
                 a.experts.to_string(),
                 opt_show(a.calibrated_total),
                 p_text(a.p_shortlist),
                 if a.shortlisted { "yes 是" } else { "no 否" }.to_string(),
                 opt_show(a.funding_wan),
-                a.flags.join(", "),
+                super::join_flags(&a.flags, ", "),
             ],
         );
     }

@@ -427,15 +427,16 @@ impl Report {
     /// One line for the terminal: shortlisted count, budget, calibration changes.
     pub fn summary_line(&self) -> String {
         let r = &self.results;
-        let count = |s: &str| r.applications.iter().filter(|a| a.status == s).count();
+        let count =
+            |s: crate::aggregate::Status| r.applications.iter().filter(|a| a.status == s).count();
         let mut s = format!(
             "{} applications: {} ranked, {} incomplete, {} ineligible, {} below threshold; {} \
              shortlisted",
             r.applications.len(),
-            count(crate::aggregate::STATUS_RANKED),
-            count(crate::aggregate::STATUS_INCOMPLETE),
-            count(crate::aggregate::STATUS_INELIGIBLE),
-            count(crate::aggregate::STATUS_BELOW_THRESHOLD),
+            count(crate::aggregate::Status::Ranked),
+            count(crate::aggregate::Status::Incomplete),
+            count(crate::aggregate::Status::Ineligible),
+            count(crate::aggregate::Status::BelowThreshold),
             self.shortlisted()
         );
         if let Some(b) = r.budget_used_wan {
@@ -482,6 +483,18 @@ pub fn dropped_text(d: &crate::aggregate::Dropped) -> String {
 }
 
 /// `p_shortlist` as text with three decimals, or empty.
+/// The flags of an application in their written form, joined by `sep`.
+pub(crate) fn join_flags(flags: &[crate::aggregate::Flag], sep: &str) -> String {
+    let mut s = String::new();
+    for (i, f) in flags.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        let _ = fmt::Write::write_fmt(&mut s, format_args!("{f}"));
+    }
+    s
+}
+
 pub(crate) fn p_text(p: Option<f64>) -> String {
     p.map(|p| format!("{p:.3}")).unwrap_or_default()
 }

@@ -29,7 +29,7 @@ use crate::aggregate::{
 };
 use crate::decisions::{self, Decision};
 use crate::panel::Panel;
-use crate::rubric::{self, FactValue, Rubric, Track};
+use crate::rubric::{self, EligibilityStatus, FactValue, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
 use crate::scores::{read_scores_csv, Detail};
 use crate::store::{AppStatus, Store, StoreIdentity, OPINION_ITEM};
@@ -234,8 +234,8 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
             }
         }
         let eligibility = match rubric::eligibility_summary(&gates) {
-            "eligible" => Eligibility::Eligible,
-            "ineligible" => Eligibility::Ineligible(
+            EligibilityStatus::Eligible => Eligibility::Eligible,
+            EligibilityStatus::Ineligible => Eligibility::Ineligible(
                 gates
                     .iter()
                     .filter(|g| g.outcome == "fail")
@@ -254,7 +254,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                     })
                     .collect(),
             ),
-            _ => {
+            EligibilityStatus::Unchecked => {
                 let open: Vec<String> = gates
                     .iter()
                     .filter(|g| g.outcome == "unknown" || g.outcome == "manual")

@@ -140,7 +140,7 @@ fn ranking(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), Xls
             a.p_shortlist.map(Cell::Float).unwrap_or(Cell::Empty),
             if a.shortlisted { "yes" } else { "no" }.into(),
             opt_num(a.funding_wan),
-            a.flags.join("; ").into(),
+            super::join_flags(&a.flags, "; ").into(),
             a.dropped
                 .iter()
                 .map(dropped_text)
@@ -226,10 +226,10 @@ fn per_criterion(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
             cells.push(opt_num(lo));
             cells.push(opt_num(hi));
             cells.push(opt_num(lo.zip(hi).map(|(l, h)| h - l)));
-            let flag = format!("{}{}", aggregate::FLAG_DISAGREEMENT, k.id);
+            let flag = aggregate::Flag::Disagreement(k.id.clone());
             cells.push(
                 if a.flags.contains(&flag) {
-                    flag
+                    flag.to_string()
                 } else {
                     String::new()
                 }
@@ -265,10 +265,10 @@ fn per_expert(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), 
                     .iter()
                     .map(|c| opt_num(p.and_then(|p| p.criteria.get(*c).copied()))),
             );
-            let flag = format!("{}{}", aggregate::FLAG_OUTLIER, e.id);
+            let flag = aggregate::Flag::Outlier(e.id.clone());
             cells.push(
                 if a.flags.contains(&flag) {
-                    flag
+                    flag.to_string()
                 } else {
                     String::new()
                 }
@@ -292,7 +292,7 @@ fn disagreements(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     let s = &rep.settings;
     for a in &rep.results.applications {
         for f in &a.flags {
-            if let Some(c) = f.strip_prefix(aggregate::FLAG_DISAGREEMENT) {
+            if let Some(c) = f.disagreement() {
                 let max = rep.rubric.criterion(c).map(|k| k.max);
                 let values: Vec<String> = a
                     .expert_totals
@@ -314,7 +314,7 @@ fn disagreements(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
                     )
                     .into(),
                 ])?;
-            } else if let Some(e) = f.strip_prefix(aggregate::FLAG_OUTLIER) {
+            } else if let Some(e) = f.outlier() {
                 let values: Vec<String> = a
                     .expert_totals
                     .iter()

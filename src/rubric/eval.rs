@@ -1131,18 +1131,53 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
         .collect()
 }
 
+/// Overall eligibility of an application: the verdict of its gates, without the reasons.
+/// Serialized, displayed and parsed in snake_case (`eligible`, `ineligible`, `unchecked`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum EligibilityStatus {
+    /// Every gate passed.
+    Eligible,
+    /// A gate failed.
+    Ineligible,
+    /// No gate failed, but some are undecided (facts missing or checked by hand).
+    Unchecked,
+}
+
+impl EligibilityStatus {
+    /// The snake_case spelling (as in JSON, CSV and the other exports).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// Overall eligibility from gate results: any fail → `ineligible`; else any
 /// gate unknown (facts missing) or manual (checked by hand, no rule) →
 /// `unchecked`; else `eligible`.
-pub fn eligibility_summary(results: &[GateResult]) -> &'static str {
+pub fn eligibility_summary(results: &[GateResult]) -> EligibilityStatus {
     if results.iter().any(|r| r.outcome == "fail") {
-        "ineligible"
+        EligibilityStatus::Ineligible
     } else if results
         .iter()
         .any(|r| r.outcome == "unknown" || r.outcome == "manual")
     {
-        "unchecked"
+        EligibilityStatus::Unchecked
     } else {
-        "eligible"
+        EligibilityStatus::Eligible
     }
 }

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::aggregate::Status;
 use crate::rubric::num::show;
 
 /// Interface language.
@@ -957,16 +958,13 @@ impl Lang {
     }
 
     /// Short status of an application in the ranking.
-    pub fn app_status(self, status: &str, threshold: Option<Decimal>) -> String {
-        use crate::aggregate::{
-            STATUS_BELOW_THRESHOLD, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED,
-        };
+    pub fn app_status(self, status: Status, threshold: Option<Decimal>) -> String {
         let zh = self.is_zh();
         match status {
-            STATUS_RANKED => (if zh { "排名" } else { "ranked" }).into(),
-            STATUS_INCOMPLETE => (if zh { "人数不足" } else { "incomplete" }).into(),
-            STATUS_INELIGIBLE => (if zh { "不合格" } else { "ineligible" }).into(),
-            STATUS_BELOW_THRESHOLD => {
+            Status::Ranked => (if zh { "排名" } else { "ranked" }).into(),
+            Status::Incomplete => (if zh { "人数不足" } else { "incomplete" }).into(),
+            Status::Ineligible => (if zh { "不合格" } else { "ineligible" }).into(),
+            Status::BelowThreshold => {
                 let t = threshold.map(show).unwrap_or_default();
                 if zh {
                     format!("低于{t}")
@@ -974,7 +972,6 @@ impl Lang {
                     format!("below {t}")
                 }
             }
-            other => other.into(),
         }
     }
 

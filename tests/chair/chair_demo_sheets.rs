@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use panel::aggregate::{ProvisionalReason, STATUS_INCOMPLETE, STATUS_INELIGIBLE, STATUS_RANKED};
+use panel::aggregate::{EligibilityStatus, Flag, ProvisionalReason, Status};
 use panel::panel::Panel;
 use panel::sheet::{self, MergeKind};
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
@@ -389,16 +389,19 @@ fn demo_sheets_give_the_demo_outcome() {
     // T24-004 (team of 4, self-funding 10 of 40) and T24-008 (16 of 40) fail the call's
     // requirements (gates E6 and E7).
     for c in ["T24-004", "T24-006", "T24-008", "T24-009"] {
-        assert_eq!(app(c).status, STATUS_INELIGIBLE, "{c}");
+        assert_eq!(app(c).status, Status::Ineligible, "{c}");
     }
     // No pass mark: T24-002 (55.23) is ranked, last, and not shortlisted.
-    assert_eq!(app("T24-002").status, STATUS_RANKED);
+    assert_eq!(app("T24-002").status, Status::Ranked);
     assert!(!app("T24-002").shortlisted);
     assert_eq!(rep.settings.threshold, None);
     // quorum with a conflict and a draft: still 3 valid experts
     assert_eq!(app("T24-005").experts, 3);
     assert_eq!(app("T24-010").experts, 3);
-    assert!(r.applications.iter().all(|a| a.status != "incomplete"));
+    assert!(r
+        .applications
+        .iter()
+        .all(|a| a.status != Status::Incomplete));
     // the shortlist: quota 3, the over-cap request cut to 40
     let short: Vec<&str> = r.shortlist().map(|a| a.id.as_str()).collect();
     assert_eq!(short.len(), 3, "{short:?}");
@@ -409,17 +412,17 @@ fn demo_sheets_give_the_demo_outcome() {
     assert!(
         r.applications
             .iter()
-            .filter(|a| a.status == STATUS_RANKED)
+            .filter(|a| a.status == Status::Ranked)
             .count()
             >= 5
     );
     // disagreement flags
     assert!(app("T24-010")
         .flags
-        .contains(&"disagreement:B1".to_string()));
+        .contains(&Flag::Disagreement("B1".into())));
     assert!(app("T24-007")
         .flags
-        .contains(&"disagreement:C2".to_string()));
+        .contains(&Flag::Disagreement("C2".into())));
     // the override with its reason, the conflict with its reason
     let ov = store.score("E03", "T24-001", "A3.2").unwrap();
     assert_eq!(ov.value, d("4"));
@@ -454,7 +457,7 @@ fn demo_sheets_give_the_demo_outcome() {
         r.provisional[0].zh()
     );
     for c in &short {
-        assert_eq!(app(c).eligibility, "unchecked", "{c}");
+        assert_eq!(app(c).eligibility, EligibilityStatus::Unchecked, "{c}");
     }
 }
 
@@ -472,7 +475,7 @@ fn incomplete_strong_applications_make_the_shortlist_provisional() {
     let rep = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
     let r = &rep.results;
     for c in ["T24-005", "T24-010"] {
-        assert_eq!(r.app(c).unwrap().status, STATUS_INCOMPLETE, "{c}");
+        assert_eq!(r.app(c).unwrap().status, Status::Incomplete, "{c}");
     }
     let short: Vec<&str> = r.shortlist().map(|a| a.id.as_str()).collect();
     assert_eq!(short, ["T24-001", "T24-003", "T24-007"]);

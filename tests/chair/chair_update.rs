@@ -4,7 +4,7 @@
 
 use crate::chair_support;
 
-use panel::aggregate::{By, Method};
+use panel::aggregate::{By, Method, Status};
 use panel::store::AppStatus;
 use panel::tui::app::{Level, Overlay};
 use panel::tui::chair::{feed, update, Cell, View};
@@ -61,7 +61,7 @@ fn ranking_is_the_official_result_with_cut_line_and_funding() {
         "the over-cap request is cut to the cap"
     );
     for c in ["T24-004", "T24-006", "T24-008", "T24-009"] {
-        assert_eq!(app.shown.results.app(c).unwrap().status, "ineligible");
+        assert_eq!(app.shown.results.app(c).unwrap().status, Status::Ineligible);
     }
     // the progress grid knows every state
     assert_eq!(app.cell("T24-005", "E04"), Cell::Conflict);

@@ -4,6 +4,7 @@
 
 use crate::chair_support;
 
+use panel::aggregate::Status;
 use panel::panel::Panel;
 use panel::sheet;
 use panel::store::{AppStatus, Op, Store};
@@ -84,7 +85,7 @@ fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     // two experts are below the quorum of 3: incomplete, nothing shortlisted
     assert_eq!(
         app.shown.results.app("T24-001").unwrap().status,
-        "incomplete"
+        Status::Incomplete
     );
     // nothing new: no merge, nothing recomputed
     assert!(!tick(&mut app));
@@ -92,7 +93,10 @@ fn watch_merges_new_and_changed_sheets_on_the_next_tick() {
     // the third sheet makes the quorum
     arrive(&aside, &demo.dir, "E04.sheet.json");
     assert!(tick(&mut app));
-    assert_eq!(app.shown.results.app("T24-001").unwrap().status, "ranked");
+    assert_eq!(
+        app.shown.results.app("T24-001").unwrap().status,
+        Status::Ranked
+    );
     assert!(app.shown.results.shortlist().count() > 0);
 
     // a tampered sheet is refused, shown once, nothing changes

@@ -4,8 +4,8 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use panel::aggregate::{
-    run, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Input, Method, Results, Scheme,
-    ScoreRow, Settings,
+    run, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, EligibilityStatus, Input, Method,
+    Results, Scheme, ScoreRow, Settings, Status,
 };
 use rust_decimal::Decimal;
 
@@ -301,19 +301,19 @@ proptest! {
         }
         prop_assert_eq!(r.budget_used_wan.unwrap_or_default(), used);
         for a in &short {
-            prop_assert_eq!(&a.status, "ranked");
-            prop_assert!(a.eligibility != "ineligible");
+            prop_assert_eq!(a.status, Status::Ranked);
+            prop_assert!(a.eligibility != EligibilityStatus::Ineligible);
             prop_assert!(a.experts >= quorum);
             prop_assert!(a.total.expect("total") >= threshold);
             prop_assert!(a.rank.is_some());
         }
         // Ranks are non-decreasing in output order, and the shortlist is a prefix of the ranked.
-        let ranked: Vec<_> = r.applications.iter().filter(|a| a.status == "ranked").collect();
+        let ranked: Vec<_> = r.applications.iter().filter(|a| a.status == Status::Ranked).collect();
         prop_assert!(ranked.windows(2).all(|w| w[0].rank <= w[1].rank));
         prop_assert!(ranked.windows(2).all(|w| w[0].total >= w[1].total));
         let first_out = ranked.iter().position(|a| !a.shortlisted).unwrap_or(ranked.len());
         prop_assert!(ranked[first_out..].iter().all(|a| !a.shortlisted));
-        prop_assert!(r.applications.iter().all(|a| a.status == "ranked" || a.rank.is_none()));
+        prop_assert!(r.applications.iter().all(|a| a.status == Status::Ranked || a.rank.is_none()));
     }
 
     /// Same input, same results (bootstrap included).
@@ -391,7 +391,7 @@ proptest! {
         let r = run(&inp, &s);
         // Every shortlisted unchecked application is a reason.
         for a in r.shortlist() {
-            if a.eligibility == "unchecked" {
+            if a.eligibility == EligibilityStatus::Unchecked {
                 prop_assert!(r.provisional.iter().any(|p| p.application() == a.id));
             }
         }

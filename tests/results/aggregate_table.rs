@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use panel::aggregate::{
     run, run_table, trims, AppInfo, AppResult, By, CategorySpec, CriterionSpec, Dropped,
-    Eligibility, Input, Method, Results, Rounding, Scheme, ScoreRow, ScoreTable, Settings, Side,
+    Eligibility, EligibilityStatus, Input, Method, Results, Rounding, Scheme, ScoreRow, ScoreTable,
+    Settings, Side, Status,
 };
 use rust_decimal::Decimal;
 
@@ -253,7 +254,7 @@ fn conflicted_expert_excluded_before_trimming() {
     assert_eq!(a.total, Some(d("80")));
     assert_eq!(a.experts, 3);
     assert!(!a.expert_totals.contains_key("E1"));
-    assert_eq!(a.status, "ranked");
+    assert_eq!(a.status, Status::Ranked);
     assert!(a
         .notes
         .iter()
@@ -273,7 +274,7 @@ fn conflicted_expert_excluded_before_trimming() {
             ..loose(Method::Trimmed)
         },
     );
-    assert_eq!(app(&r, "A").status, "incomplete");
+    assert_eq!(app(&r, "A").status, Status::Incomplete);
 }
 
 // ---------------------------------------------------------------- rounding
@@ -507,7 +508,7 @@ fn quorum_makes_incomplete_and_partial_experts_are_excluded() {
     };
     let r = run(&input(scheme, vec![AppInfo::eligible("A")], scores), &s);
     let a = app(&r, "A");
-    assert_eq!(a.status, "incomplete");
+    assert_eq!(a.status, Status::Incomplete);
     assert_eq!(a.rank, None);
     assert!(!a.shortlisted);
     assert_eq!(a.experts, 2);
@@ -614,8 +615,11 @@ fn disagreement_and_outlier_flags() {
         &input(one_crit("100"), vec![], scores),
         &loose(Method::Mean),
     );
-    assert_eq!(app(&r, "A").flags, vec!["disagreement:C", "outlier:E3"]);
-    assert_eq!(app(&r, "B").flags, vec!["outlier:E3"]);
+    assert_eq!(
+        flag_strs(app(&r, "A")),
+        vec!["disagreement:C", "outlier:E3"]
+    );
+    assert_eq!(flag_strs(app(&r, "B")), vec!["outlier:E3"]);
     assert!(app(&r, "C").flags.is_empty());
 }
 
@@ -690,8 +694,8 @@ fn ranking_tie_break_and_shared_rank() {
     // Quota 3: P2, P1 in; P3/P4 share rank 3 across the cut → neither, both tie_at_cut.
     let short: Vec<&str> = r.shortlist().map(|a| a.id.as_str()).collect();
     assert_eq!(short, vec!["P2", "P1"]);
-    assert_eq!(app(&r, "P3").flags, vec!["tie_at_cut"]);
-    assert_eq!(app(&r, "P4").flags, vec!["tie_at_cut"]);
+    assert_eq!(flag_strs(app(&r, "P3")), vec!["tie_at_cut"]);
+    assert_eq!(flag_strs(app(&r, "P4")), vec!["tie_at_cut"]);
     assert!(app(&r, "P5").flags.is_empty());
     // Quota 4: the tie fits.
     let r = run(
@@ -778,8 +782,8 @@ fn output_order_and_statuses() {
     assert_eq!(app(&r, "I1").total, Some(d("95")));
     assert_eq!(app(&r, "I1").rank, None);
     assert_eq!(app(&r, "I1").ineligible_reasons, vec!["team size 3 < 5"]);
-    assert_eq!(app(&r, "B1").eligibility, "unchecked");
-    assert_eq!(app(&r, "R1").eligibility, "eligible");
+    assert_eq!(app(&r, "B1").eligibility, EligibilityStatus::Unchecked);
+    assert_eq!(app(&r, "R1").eligibility, EligibilityStatus::Eligible);
     assert_eq!(app(&r, "B1").rank, None);
 }
 
@@ -849,15 +853,15 @@ fn shortlist_quota_threshold_eligibility_budget() {
             ("Q4".to_string(), Some(d("30")))
         ]
     );
-    assert_eq!(app(&r, "Q4").flags, vec!["budget_exhausted"]);
-    assert_eq!(app(&r, "Q3").eligibility, "unchecked");
+    assert_eq!(flag_strs(app(&r, "Q4")), vec!["budget_exhausted"]);
+    assert_eq!(app(&r, "Q3").eligibility, EligibilityStatus::Unchecked);
     assert!(app(&r, "Q3")
         .notes
         .iter()
         .any(|n| n.contains("eligibility unchecked")));
     assert!(!app(&r, "Q2").shortlisted);
-    assert_eq!(app(&r, "Q2").status, "ineligible");
-    assert_eq!(app(&r, "Q5").status, "below_threshold");
+    assert_eq!(app(&r, "Q2").status, Status::Ineligible);
+    assert_eq!(app(&r, "Q5").status, Status::BelowThreshold);
     assert!(!app(&r, "Q6").shortlisted);
     assert!(app(&r, "Q6").flags.is_empty());
     assert_eq!(r.budget_used_wan, Some(d("100")));
@@ -875,16 +879,16 @@ fn budget_exhaustion_stops_the_shortlist() {
             ("Q3".to_string(), Some(d("20")))
         ]
     );
-    assert_eq!(app(&r, "Q3").flags, vec!["budget_exhausted"]);
-    assert_eq!(app(&r, "Q4").flags, vec!["budget_exhausted"]);
+    assert_eq!(flag_strs(app(&r, "Q3")), vec!["budget_exhausted"]);
+    assert_eq!(flag_strs(app(&r, "Q4")), vec!["budget_exhausted"]);
     assert!(!app(&r, "Q4").shortlisted);
     assert!(app(&r, "Q6").flags.is_empty());
     assert_eq!(r.budget_used_wan, Some(d("60")));
     // Budget exactly 70 = 40 + 30: Q1, Q3 funded in full; Q4 gets nothing (0 left).
     let r = run(&funding_input(), &funding_settings(Some(3), Some("70")));
     assert_eq!(r.shortlist().count(), 2);
-    assert_eq!(app(&r, "Q3").flags, Vec::<String>::new());
-    assert_eq!(app(&r, "Q4").flags, vec!["budget_exhausted"]);
+    assert_eq!(flag_strs(app(&r, "Q3")), Vec::<String>::new());
+    assert_eq!(flag_strs(app(&r, "Q4")), vec!["budget_exhausted"]);
 }
 
 #[test]
@@ -935,8 +939,14 @@ fn tie_that_the_budget_cannot_cover_is_not_picked() {
     };
     let r = run(&input(one_crit("100"), apps, scores), &s);
     assert_eq!(funded(&r), vec![("Z".to_string(), Some(d("10")))]);
-    assert_eq!(app(&r, "T1").flags, vec!["tie_at_cut", "budget_exhausted"]);
-    assert_eq!(app(&r, "T2").flags, vec!["tie_at_cut", "budget_exhausted"]);
+    assert_eq!(
+        flag_strs(app(&r, "T1")),
+        vec!["tie_at_cut", "budget_exhausted"]
+    );
+    assert_eq!(
+        flag_strs(app(&r, "T2")),
+        vec!["tie_at_cut", "budget_exhausted"]
+    );
     assert_eq!(r.budget_used_wan, Some(d("10")));
 }
 
@@ -982,7 +992,7 @@ fn calibrated_total_hand_computed() {
             },
         );
         assert_eq!(total(&r, "A1"), d("64.19"));
-        assert_eq!(app(&r, "A1").status, "below_threshold");
+        assert_eq!(app(&r, "A1").status, Status::BelowThreshold);
         assert!(r.calibration_changes.is_empty());
     }
 }
@@ -1392,12 +1402,12 @@ fn no_pass_mark_unless_one_is_set() {
         ..Settings::default()
     };
     let r = run(&input(one_crit("100"), vec![], scores.clone()), &s);
-    assert_eq!(app(&r, "L").status, "ranked");
+    assert_eq!(app(&r, "L").status, Status::Ranked);
     assert!(app(&r, "L").shortlisted);
     assert!(r.notes.iter().any(|n| n.contains("threshold none")));
     s.threshold = Some(d("60"));
     let r = run(&input(one_crit("100"), vec![], scores), &s);
-    assert_eq!(app(&r, "L").status, "below_threshold");
+    assert_eq!(app(&r, "L").status, Status::BelowThreshold);
     assert!(!app(&r, "L").shortlisted);
 }
 
@@ -1576,4 +1586,9 @@ fn provisional_shortlist_reasons() {
     let v = serde_json::to_value(run(&provisional_input(false), &s)).expect("json");
     assert_eq!(v["provisional"][1]["kind"], "incomplete");
     assert_eq!(v["provisional"][1]["best"], serde_json::json!(83.33));
+}
+
+/// The flags of an application in their written form.
+fn flag_strs(a: &AppResult) -> Vec<String> {
+    a.flags.iter().map(ToString::to_string).collect()
 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use panel::aggregate::{EligibilityStatus, Status};
 use panel::export::{self, Format, Overrides, PairState};
 use panel::panel::Panel;
 use panel::rubric::Rule;
@@ -226,7 +227,7 @@ fn a_missing_expert_item_leaves_the_criterion_unscored() {
     let rep = csv_report(tmp.path(), &csv).unwrap();
     let a = rep.results.app("T24-001").unwrap();
     assert_eq!(a.experts, 2, "{a:?}");
-    assert_eq!(a.status, "incomplete");
+    assert_eq!(a.status, Status::Incomplete);
     assert!(
         a.notes
             .iter()
@@ -247,7 +248,7 @@ fn rule_items_without_a_bundle_need_rows() {
     }
     let rep = csv_report(tmp.path(), &csv).unwrap();
     let a = rep.results.app("NEW-1").unwrap();
-    assert_eq!(a.eligibility, "unchecked");
+    assert_eq!(a.eligibility, EligibilityStatus::Unchecked);
     assert_eq!(a.experts, 0, "no rule values: no expert is complete");
     assert!(
         a.notes

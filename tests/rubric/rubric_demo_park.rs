@@ -874,7 +874,7 @@ fn gate_outcomes(file: &str, facts: Value) -> (Outcomes, Outcomes, &'static str)
     assert!(problems.is_empty(), "{problems:?}");
     let e = check_gates(&l.rubric.eligibility, &facts);
     let t = check_gates(&l.rubric.targets, &facts);
-    let summary = eligibility_summary(&e);
+    let summary = eligibility_summary(&e).as_str();
     (
         e.into_iter().map(|g| (g.id, g.outcome)).collect(),
         t.into_iter().map(|g| (g.id, g.outcome)).collect(),

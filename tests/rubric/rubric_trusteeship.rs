@@ -334,7 +334,11 @@ fn eligibility_gates() {
     // Every rule passes; E2b (the industry-direction clause of 申报条件2) and E3b (申报条件3's
     // 有效开展专利商标管理工作) are decided by hand, so the application stays unchecked until
     // they are.
-    assert_eq!(rubric::eligibility_summary(&g), "unchecked", "{g:?}");
+    assert_eq!(
+        rubric::eligibility_summary(&g).as_str(),
+        "unchecked",
+        "{g:?}"
+    );
     let open: Vec<(&str, &str)> = g
         .iter()
         .filter(|r| r.outcome != "pass")
@@ -353,7 +357,7 @@ fn eligibility_gates() {
     let (facts, _) = parse_facts(&l.rubric, nb.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
     assert_eq!(g.iter().find(|r| r.id == "E3").unwrap().outcome, "fail");
-    assert_eq!(rubric::eligibility_summary(&g), "ineligible");
+    assert_eq!(rubric::eligibility_summary(&g).as_str(), "ineligible");
     // T5: a PCT target of 0 is not quantified; 1 is.
     for (pct, want) in [
         (json!(0), "fail"),
@@ -373,12 +377,12 @@ fn eligibility_gates() {
     v["smes_with_valid_patents"] = json!(99);
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    assert_eq!(rubric::eligibility_summary(&g), "ineligible");
+    assert_eq!(rubric::eligibility_summary(&g).as_str(), "ineligible");
     v["smes_with_valid_patents"] = json!(100);
     v["prior_trusteeship_within_3y"] = json!(true);
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    assert_eq!(rubric::eligibility_summary(&g), "ineligible");
+    assert_eq!(rubric::eligibility_summary(&g).as_str(), "ineligible");
     // No service experience of any kind → E4 fails.
     v["prior_trusteeship_within_3y"] = json!(false);
     for k in [
@@ -461,7 +465,7 @@ fn call_requirements_at_their_boundaries() {
         assert!(problems.is_empty(), "{problems:?}");
         let g = rubric::check_gates(&l.rubric.eligibility, &facts);
         let o = g.iter().find(|r| r.id == gate).unwrap().outcome;
-        (o, rubric::eligibility_summary(&g))
+        (o, rubric::eligibility_summary(&g).as_str())
     };
     // (changed facts, gate, its outcome, the application's eligibility)
     type Case = (

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::data::{Cell, ChairData, OverrideRow, View};
 use super::doc::{self, flag_marks, wrap_into, DKind, DLine};
-use crate::aggregate::By;
+use crate::aggregate::{By, EligibilityStatus, Flag};
 use crate::rubric::num::show;
 use crate::store::OPINION_ITEM;
 use crate::tui::action::Action;
@@ -184,7 +184,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         DKind::Heading,
     ));
     // status line
-    let status = lang.app_status(&a.status, app.shown.settings.threshold);
+    let status = lang.app_status(a.status, app.shown.settings.threshold);
     let rank = a.rank.map(|r| format!(" #{r}")).unwrap_or_default();
     let mut s = format!(
         "{}: {status}{rank} · {} {} · {}",
@@ -228,10 +228,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     if let (Some(r), Some(f)) = (req, a.funding_wan) {
         if r > f {
             // The remainder of the budget (track total), or the per-award cap.
-            let by_budget = a
-                .flags
-                .iter()
-                .any(|x| x == crate::aggregate::FLAG_BUDGET_EXHAUSTED);
+            let by_budget = a.flags.contains(&Flag::BudgetExhausted);
             s.push_str(match (by_budget, zh) {
                 (true, true) => "（预算余额不足，按余额核减）",
                 (true, false) => " (cut to what is left of the budget)",
@@ -241,10 +238,10 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         }
     }
     wrap_into(&mut out, &s, w, DKind::Text, 0);
-    let elig = match a.eligibility.as_str() {
-        "eligible" => (if zh { "符合" } else { "eligible" }).to_string(),
-        "ineligible" => (if zh { "不符合" } else { "NOT eligible" }).to_string(),
-        _ => (if zh { "未核验" } else { "unchecked" }).to_string(),
+    let elig = match a.eligibility {
+        EligibilityStatus::Eligible => (if zh { "符合" } else { "eligible" }).to_string(),
+        EligibilityStatus::Ineligible => (if zh { "不符合" } else { "NOT eligible" }).to_string(),
+        EligibilityStatus::Unchecked => (if zh { "未核验" } else { "unchecked" }).to_string(),
     };
     let flags = flag_marks(a);
     wrap_into(
@@ -256,7 +253,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
             if flags.is_empty() { c.none } else { &flags }
         ),
         w,
-        if a.eligibility == "ineligible" || !a.flags.is_empty() {
+        if a.eligibility == EligibilityStatus::Ineligible || !a.flags.is_empty() {
             DKind::Warn
         } else {
             DKind::Text
@@ -300,7 +297,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
             2,
         );
     }
-    if a.eligibility == "unchecked" {
+    if a.eligibility == EligibilityStatus::Unchecked {
         // The gates still open, in the call's words (a gate a person decided is not open).
         let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
         if let Some(b) = bundle {
@@ -366,7 +363,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         let disagree = a
             .flags
             .iter()
-            .any(|f| f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) == Some(id.as_str()));
+            .any(|f| f.disagreement() == Some(id.as_str()));
         let h = format!("{}{id}/{}", if disagree { "≠" } else { "" }, show(*max));
         head.push_str(&text::pad_left(&h, MCELL));
     }
@@ -376,7 +373,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     let valid: BTreeSet<&str> = a.expert_totals.keys().map(|s| s.as_str()).collect();
     let mut extremes: BTreeSet<(String, String)> = BTreeSet::new();
     for f in &a.flags {
-        let Some(cid) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) else {
+        let Some(cid) = f.disagreement() else {
             continue;
         };
         let vals: Vec<(&str, Decimal)> = valid
@@ -400,11 +397,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
             }
         }
     }
-    let outliers: BTreeSet<&str> = a
-        .flags
-        .iter()
-        .filter_map(|f| f.strip_prefix(crate::aggregate::FLAG_OUTLIER))
-        .collect();
+    let outliers: BTreeSet<&str> = a.flags.iter().filter_map(Flag::outlier).collect();
     for (ei, e) in app.experts().iter().enumerate() {
         let cell = app.cell(code, &e.id);
         let mut line = text::pad_right(&format!("{} {}", cell.mark(), e.id), MLABEL);

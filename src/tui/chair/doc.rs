@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use crate::aggregate::AppResult;
+use crate::aggregate::{AppResult, EligibilityStatus, Flag};
 use crate::tui::text::{self, pad_left, pad_right};
 use crate::tui::view::{self, set, Theme};
 
@@ -52,19 +52,14 @@ pub(super) fn wrap_into(out: &mut Vec<DLine>, s: &str, w: usize, kind: DKind, in
 pub fn flag_marks(a: &AppResult) -> String {
     let mut v = Vec::new();
     for f in &a.flags {
-        if let Some(c) = f.strip_prefix(crate::aggregate::FLAG_DISAGREEMENT) {
-            v.push(format!("≠{c}"));
-        } else if let Some(e) = f.strip_prefix(crate::aggregate::FLAG_OUTLIER) {
-            v.push(format!("!{e}"));
-        } else if f == crate::aggregate::FLAG_TIE_AT_CUT {
-            v.push("=cut".into());
-        } else if f == crate::aggregate::FLAG_BUDGET_EXHAUSTED {
-            v.push("$".into());
-        } else {
-            v.push(f.clone());
-        }
+        v.push(match f {
+            Flag::Disagreement(c) => format!("≠{c}"),
+            Flag::Outlier(e) => format!("!{e}"),
+            Flag::TieAtCut => "=cut".into(),
+            Flag::BudgetExhausted => "$".into(),
+        });
     }
-    if a.eligibility == "unchecked" {
+    if a.eligibility == EligibilityStatus::Unchecked {
         v.push("?".into());
     }
     v.join(" ")

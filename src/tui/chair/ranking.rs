@@ -333,7 +333,7 @@ fn cell_text(app: &ChairData, a: &AppResult, c: Col) -> String {
             .map(|p| format!("{:.0}%", p * 100.0))
             .unwrap_or_else(dash),
         Col::N => a.experts.to_string(),
-        Col::Status => app.lang.app_status(&a.status, app.shown.settings.threshold),
+        Col::Status => app.lang.app_status(a.status, app.shown.settings.threshold),
         Col::Funding => funding_text(app, a),
         Col::Flags => flag_marks(a),
     }
@@ -419,7 +419,7 @@ fn draw_table(rk: &Ranking, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
                 let line = format!("{lead}{}", join_cells(&cols, |c| cell_text(app, a, c)));
                 let style = if *i == rk.sel {
                     th.selected(true)
-                } else if a.status == crate::aggregate::STATUS_INELIGIBLE {
+                } else if a.status == crate::aggregate::Status::Ineligible {
                     th.dim()
                 } else {
                     Style::new()
