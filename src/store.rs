@@ -769,8 +769,7 @@ fn typed_ops(raw: &RawLine) -> Result<Vec<Op>, String> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            Op::deserialize(v)
-                .map_err(|e| format!("operation {} is not understood: {e}", i + 1))
+            Op::deserialize(v).map_err(|e| format!("operation {} is not understood: {e}", i + 1))
         })
         .collect()
 }
@@ -2581,7 +2580,10 @@ mod tests {
             ("2026-11-23T00:00:00.000Z\"", Some(&signer)),
         ] {
             let (line, hash) = encode_line(7, "ab".repeat(32).as_str(), ts, &ops, sig).unwrap();
-            let values: Vec<Value> = ops.iter().map(|o| serde_json::to_value(o).unwrap()).collect();
+            let values: Vec<Value> = ops
+                .iter()
+                .map(|o| serde_json::to_value(o).unwrap())
+                .collect();
             let want_hash = line_hash(&"ab".repeat(32), 7, ts, &values).unwrap();
             let want_sig = sig.map(|s| s(want_hash.as_bytes()).trim().to_string());
             let want = serde_json::to_string(&LineOut {
