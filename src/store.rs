@@ -674,6 +674,9 @@ struct HashedBody<'a> {
     ops: &'a [Value],
 }
 
+/// A journal line as serialized before `encode_line` spliced the operations in; kept for
+/// tests, which check that the splice gives the same bytes.
+#[cfg(test)]
 #[derive(Serialize)]
 struct LineOut<'a> {
     seq: u64,
@@ -692,6 +695,12 @@ fn line_hash(prev: &str, seq: u64, ts: &str, ops: &[Value]) -> Result<String, St
     Ok(sha256_hex(&[prev.as_bytes(), &body]))
 }
 
+/// The compact JSON of `{seq, ts, ops}` (as [`HashedBody`] serializes) from the compact JSON
+/// of the operation array, which a large commit then encodes once for the hash and the line.
+fn hashed_body_json(seq: u64, ts_json: &str, ops_json: &str) -> String {
+    format!("{{\"seq\":{seq},\"ts\":{ts_json},\"ops\":{ops_json}}}")
+}
+
 /// Builds the journal line (with its trailing newline) for a commit.
 fn encode_line(
     seq: u64,
@@ -700,23 +709,30 @@ fn encode_line(
     ops: &[Op],
     signer: Option<&Signer>,
 ) -> Result<(String, String), String> {
-    let values: Vec<Value> = ops
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot encode: {e}"))?;
-    let hash = line_hash(prev, seq, ts, &values)?;
+    // The operations are encoded once, straight from the typed ops (no generic JSON tree in
+    // between: with `preserve_order` the bytes are those of `serde_json::to_value` then
+    // serialize), and spliced into the hashed body and the line, which are exactly what
+    // serializing `HashedBody` and `LineOut` gives. The caller's self-check (`check_line`)
+    // parses the line back and recomputes the hash the generic way, so any difference would
+    // refuse the commit, never write a line that does not verify.
+    let enc = |e: serde_json::Error| format!("cannot encode: {e}");
+    let ops_json = serde_json::to_string(ops).map_err(enc)?;
+    let ts_json = serde_json::to_string(ts).map_err(enc)?;
+    let body = hashed_body_json(seq, &ts_json, &ops_json);
+    let hash = sha256_hex(&[prev.as_bytes(), body.as_bytes()]);
     let sig = signer.map(|sign| sign(hash.as_bytes()).trim().to_string());
-    let mut line = serde_json::to_string(&LineOut {
-        seq,
-        prev,
-        ts,
-        ops: &values,
-        hash: &hash,
-        sig: sig.as_deref(),
-    })
-    .map_err(|e| format!("cannot encode: {e}"))?;
-    line.push('\n');
+    let prev_json = serde_json::to_string(prev).map_err(enc)?;
+    let hash_json = serde_json::to_string(&hash).map_err(enc)?;
+    let sig_json = match sig.as_deref() {
+        Some(s) => format!(",\"sig\":{}", serde_json::to_string(s).map_err(enc)?),
+        None => String::new(),
+    };
+    let mut line = String::with_capacity(ops_json.len() + 256);
+    line.push_str(&format!(
+        "{{\"seq\":{seq},\"prev\":{prev_json},\"ts\":{ts_json},\"ops\":"
+    ));
+    line.push_str(&ops_json);
+    line.push_str(&format!(",\"hash\":{hash_json}{sig_json}}}\n"));
     Ok((line, hash))
 }
 
@@ -753,8 +769,7 @@ fn typed_ops(raw: &RawLine) -> Result<Vec<Op>, String> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            serde_json::from_value::<Op>(v.clone())
-                .map_err(|e| format!("operation {} is not understood: {e}", i + 1))
+            Op::deserialize(v).map_err(|e| format!("operation {} is not understood: {e}", i + 1))
         })
         .collect()
 }
@@ -2539,6 +2554,51 @@ mod tests {
         s.commit(vec![set("E", "B", "1", "1")]).unwrap();
         drop(s);
         assert_eq!(verify_journal(&p).unwrap().lines, 4);
+    }
+
+    /// `encode_line` splices the encoded operations into the line; the bytes and the hash are
+    /// those of serializing the generic JSON of the operations (the journal format).
+    #[test]
+    fn encode_line_is_the_generic_serialization() {
+        let ops = vec![
+            set("E01", "A1", "1.1", "3.5"),
+            Op::SetScore {
+                expert: "E01".into(),
+                app: "A\"2\\".into(),
+                item: "2.1".into(),
+                value: dec("-0.50"),
+                reason: Some("理由 \u{1} \n tab\t".into()),
+            },
+            Op::Audit {
+                kind: "merge".into(),
+                detail: serde_json::json!({"z": 1, "a": [true, null, "x"], "m": {"b": "c", "a": 2}}),
+            },
+        ];
+        let signer: Signer = Box::new(|b: &[u8]| format!("ed25519:{}\n", b.len()));
+        for (ts, sig) in [
+            ("2026-11-23T00:00:00.000Z", None),
+            ("2026-11-23T00:00:00.000Z\"", Some(&signer)),
+        ] {
+            let (line, hash) = encode_line(7, "ab".repeat(32).as_str(), ts, &ops, sig).unwrap();
+            let values: Vec<Value> = ops
+                .iter()
+                .map(|o| serde_json::to_value(o).unwrap())
+                .collect();
+            let want_hash = line_hash(&"ab".repeat(32), 7, ts, &values).unwrap();
+            let want_sig = sig.map(|s| s(want_hash.as_bytes()).trim().to_string());
+            let want = serde_json::to_string(&LineOut {
+                seq: 7,
+                prev: &"ab".repeat(32),
+                ts,
+                ops: &values,
+                hash: &want_hash,
+                sig: want_sig.as_deref(),
+            })
+            .unwrap()
+                + "\n";
+            assert_eq!(hash, want_hash);
+            assert_eq!(line, want);
+        }
     }
 
     #[test]

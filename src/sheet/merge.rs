@@ -424,8 +424,10 @@ pub fn merge_sheet_view(
     let st = ExpertState::from_store(store, &v.sheet.expert)?;
     match plan_merge(&v, &st)? {
         Planned::AlreadyMerged { .. } => Ok(report(&v, MergeKind::AlreadyMerged, None)),
-        Planned::Merge(plan) => {
-            let receipt = store.commit(plan.ops.clone()).map_err(store_err(format!(
+        Planned::Merge(mut plan) => {
+            // the operations go to the store; the report needs the rest of the plan
+            let ops = std::mem::take(&mut plan.ops);
+            let receipt = store.commit(ops).map_err(store_err(format!(
                 "{}: merge refused by the chair database, nothing was written",
                 path.display()
             )))?;

@@ -370,3 +370,114 @@ fn export_refuses_what_the_chair_would_refuse() {
     assert_eq!(a.conflict_reason.as_deref(), Some("亲属关系"));
     assert_eq!(sh.digest, sh.compute_digest());
 }
+
+/// Writes signed sheets of every roster expert into a panel made by `panel synth`, for timing
+/// `panel merge` as a user would (`bench/merge.sh`): keys are generated into `<DIR>/keys`,
+/// their public halves written into `panel.json` (signatures then required), and each
+/// expert's sheet (the synthetic scores, conflicts as conflict applications) signed into
+/// `<DIR>/sheets/<EXPERT>.sheet.json` + `.sig`. Ignored; run with
+/// `PANEL_SCALE_DIR=D PANEL_SCALE_SPEC=apps,experts,criteria,per_app,seed cargo test
+/// --release --test sheets write_scale_sheets -- --ignored`.
+#[test]
+#[ignore]
+fn write_scale_sheets() {
+    use panel::synth::{self, Spec};
+    let (Ok(dir), Ok(spec)) = (
+        std::env::var("PANEL_SCALE_DIR"),
+        std::env::var("PANEL_SCALE_SPEC"),
+    ) else {
+        eprintln!("PANEL_SCALE_DIR / PANEL_SCALE_SPEC not set: nothing written");
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let n: Vec<usize> = spec
+        .split(',')
+        .map(|x| x.trim().parse().expect("PANEL_SCALE_SPEC: numbers"))
+        .collect();
+    let spec = Spec {
+        per_app: n[3],
+        seed: n[4] as u64,
+        ..Spec::new(n[0], n[1], n[2])
+    };
+    // keys, public halves into panel.json, signatures required
+    let keys = dir.join("keys");
+    let cfg_path = dir.join("panel.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).expect("panel.json"))
+            .expect("panel.json json");
+    let mut signers = Vec::new();
+    for e in 0..spec.experts {
+        let id = spec.expert_id(e);
+        let (public, _, _) = sheet::keys::keygen(&keys, &id, true).expect("keygen");
+        cfg["experts"][e]["public_key"] = sheet::keys::public_key_string(&public).into();
+        signers.push(
+            sheet::keys::load_signing_key(&keys, &id)
+                .expect("key")
+                .expect("key"),
+        );
+    }
+    cfg.as_object_mut().expect("object").remove("signatures");
+    std::fs::write(&cfg_path, serde_json::to_string_pretty(&cfg).expect("json")).expect("write");
+    let p = panel::panel::Panel::open(&dir).expect("open panel");
+    let view = sheet::PanelView::from_panel(&p);
+    assert!(view.signatures_required);
+
+    const TS: &str = "2026-11-23T08:00:00.000Z";
+    let items: Vec<String> = (0..spec.criteria)
+        .map(|c| format!("{}.1", spec.criterion_id(c)))
+        .collect();
+    let new_app = |a: usize, status: AppStatus| {
+        let code = spec.app_code(a);
+        sheet::SheetApp {
+            bundle_sha256: view.apps[&code].bundle_sha256.clone(),
+            code,
+            status,
+            conflict_reason: (status == AppStatus::Conflict).then(|| "曾为该单位提供咨询".into()),
+            updated_at: Some(TS.into()),
+            items: BTreeMap::new(),
+            comment: None,
+            opinion: None,
+        }
+    };
+    let apps = std::cell::RefCell::new(vec![BTreeMap::new(); spec.experts]);
+    synth::for_each_score(
+        &spec,
+        |a, e, c, h| {
+            let mut apps = apps.borrow_mut();
+            let app = apps[e]
+                .entry(a)
+                .or_insert_with(|| new_app(a, AppStatus::Submitted));
+            app.items.insert(
+                items[c].clone(),
+                sheet::SheetItem {
+                    value: Some(synth::half_points(h)),
+                    reason: None,
+                    comment: None,
+                },
+            );
+        },
+        |a, e| {
+            apps.borrow_mut()[e].insert(a, new_app(a, AppStatus::Conflict));
+        },
+    );
+    std::fs::create_dir_all(dir.join("sheets")).expect("sheets dir");
+    for (e, m) in apps.into_inner().into_iter().enumerate() {
+        let mut s = sheet::Sheet {
+            schema: sheet::SHEET_SCHEMA.into(),
+            panel: view.id.clone(),
+            rubric: view.rubric.rubric.id.clone(),
+            rubric_sha256: view.rubric.sha256.clone(),
+            expert: spec.expert_id(e),
+            seq: 1,
+            prev_sha256: None,
+            exported_at: TS.into(),
+            applications: m.into_values().collect(),
+            digest: String::new(),
+        };
+        s.digest = s.compute_digest();
+        let bytes = s.to_file_bytes();
+        let sig = sheet::keys::sign(&bytes, &signers[e]);
+        let path = dir.join("sheets").join(format!("{}.sheet.json", s.expert));
+        sheet::write_sheet_atomic(&path, &bytes, Some(&sig)).expect("write sheet");
+    }
+}
