@@ -83,14 +83,26 @@ pub(crate) struct Interner {
 
 impl Interner {
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        self.intern_if(s, |_| true)
+            .expect("every id is accepted without a check")
+    }
+
+    /// [`Interner::intern`], `None` (and nothing added) when `s` is new and `valid(s)` is
+    /// false: a check paid once per distinct id, not once per row.
+    #[inline]
+    pub(crate) fn intern_if(&mut self, s: &str, valid: impl FnOnce(&str) -> bool) -> Option<u32> {
         if let Some(last) = self.last {
+            // Rows usually come sorted: mostly the same id as the row before.
             if self.names[last as usize] == s {
-                return last;
+                return Some(last);
             }
         }
         let id = match self.map.get(s) {
             Some(&id) => id,
             None => {
+                if !valid(s) {
+                    return None;
+                }
                 let id = self.names.len() as u32;
                 self.names.push(s.to_owned());
                 self.map.insert(s.into(), id);
@@ -98,7 +110,14 @@ impl Interner {
             }
         };
         self.last = Some(id);
-        id
+        Some(id)
+    }
+
+    /// Empty, keeping the buffers' capacity.
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+        self.names.clear();
+        self.last = None;
     }
 
     pub(crate) fn get(&self, s: &str) -> Option<u32> {

@@ -1,4 +1,4 @@
-//! `panel score`, `panel demo` and `panel status`: the expert screen and
+//! `panel score` and `panel status`: the expert screen and
 //! the expert's progress.
 
 use super::Exit;

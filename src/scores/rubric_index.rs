@@ -2,8 +2,8 @@
 //! criterion row), and one pair's item values turned into criterion values. Shared by the
 //! scores CSV ([`super::table`]) and the chair database (`export::source`).
 
+use crate::aggregate::table::FxBuild;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 
@@ -17,7 +17,7 @@ pub(crate) struct RubricIndex<'r> {
     crit_items: Vec<Vec<usize>>,
     pub(crate) items: Vec<&'r Item>,
     /// Criterion or item id → its position in `lookup_keys`.
-    pub(crate) lookup: HashMap<Box<[u8]>, u32, FnvBuild>,
+    pub(crate) lookup: HashMap<Box<[u8]>, u32, FxBuild>,
     /// Ids and targets: the criteria in the rubric's order, then the items.
     pub(crate) lookup_keys: Vec<(Box<[u8]>, Target)>,
     /// Per criterion: the value check of a criterion row (max, smallest item step), and the
@@ -219,29 +219,3 @@ pub(crate) fn pair_criteria(
     }
     out
 }
-
-/// FNV-1a, for the short ids of the CSV reader (local data: no flooding concern).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-    fn finish(&self) -> u64 {
-        // Mix the high bits down (bucket selection uses the low bits).
-        let h = self.0;
-        h ^ (h >> 29) ^ (h >> 47)
-    }
-}
-
-pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;

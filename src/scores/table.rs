@@ -21,9 +21,9 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use super::read::{Problems, Row, RowReader, MAX_LINE, MAX_PROBLEMS, UTF8_MESSAGE};
-use super::rubric_index::{pair_criteria, FnvBuild, RubricIndex, Target};
+use super::rubric_index::{pair_criteria, RubricIndex, Target};
 use super::{CsvProblem, ReadError};
-use crate::aggregate::table::{pack_or_keep, pack_small, Cell};
+use crate::aggregate::table::{pack_or_keep, pack_small, Cell, FxBuild, Interner};
 use crate::aggregate::ScoreTable;
 use crate::rubric::Rubric;
 
@@ -166,42 +166,20 @@ fn eq_short(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Byte strings ↔ dense indices (first-seen order), with a one-entry cache for sorted input.
+/// Ids ↔ dense indices (first-seen order); a new id must be a valid id (printable and
+/// trimmed; the checked path reports one that is not).
 #[derive(Default)]
-struct Ids {
-    map: HashMap<Box<[u8]>, u32, FnvBuild>,
-    names: Vec<String>,
-    last: Option<u32>,
-}
+struct Ids(Interner);
 
 impl Ids {
-    /// The index of `s`; `None` when `s` is not a valid id (not printable or not trimmed;
-    /// checked only for new ids, the checked path reports it).
     #[inline]
     fn intern(&mut self, s: &str) -> Option<u32> {
-        match self.last {
-            // Rows come sorted: mostly the same id as the row before.
-            Some(l) if eq_short(self.names[l as usize].as_bytes(), s.as_bytes()) => Some(l),
-            _ => self.intern_new(s),
-        }
+        self.0
+            .intern_if(s, |s| crate::rubric::value_check::check_id("id", s).is_ok())
     }
 
-    #[inline(never)]
-    fn intern_new(&mut self, s: &str) -> Option<u32> {
-        let id = match self.map.get(s.as_bytes()) {
-            Some(&id) => id,
-            None => {
-                if crate::rubric::value_check::check_id("id", s).is_err() {
-                    return None;
-                }
-                let id = self.names.len() as u32;
-                self.names.push(s.to_owned());
-                self.map.insert(s.as_bytes().into(), id);
-                id
-            }
-        };
-        self.last = Some(id);
-        Some(id)
+    fn names(&self) -> &[String] {
+        &self.0.names
     }
 }
 
@@ -283,12 +261,8 @@ impl Part {
     /// Empty, keeping the buffers' capacity (parts are reused: no fresh memory for every
     /// part of a large file).
     fn clear(&mut self) {
-        self.apps.map.clear();
-        self.apps.names.clear();
-        self.apps.last = None;
-        self.experts.map.clear();
-        self.experts.names.clear();
-        self.experts.last = None;
+        self.apps.0.clear();
+        self.experts.0.clear();
         self.runs.clear();
         self.cells.clear();
         self.big.clear();
@@ -499,19 +473,19 @@ impl Merger {
         // Part ids → file ids (already checked).
         let amap: Vec<u32> = part
             .apps
-            .names
+            .names()
             .iter()
             .map(|n| self.apps.intern(n).unwrap_or(u32::MAX))
             .collect();
         let emap: Vec<u32> = part
             .experts
-            .names
+            .names()
             .iter()
             .map(|n| self.experts.intern(n).unwrap_or(u32::MAX))
             .collect();
-        self.table_apps.resize(self.apps.names.len(), u32::MAX);
+        self.table_apps.resize(self.apps.names().len(), u32::MAX);
         self.table_experts
-            .resize(self.experts.names.len(), u32::MAX);
+            .resize(self.experts.names().len(), u32::MAX);
         self.pair_log.extend(
             part.pairs
                 .iter()
@@ -522,12 +496,12 @@ impl Merger {
             let fe = emap[e as usize] as usize;
             let mut ta = self.table_apps[fa];
             if ta == u32::MAX {
-                ta = self.table.app_index(&self.apps.names[fa]);
+                ta = self.table.app_index(&self.apps.names()[fa]);
                 self.table_apps[fa] = ta;
             }
             let mut te = self.table_experts[fe];
             if te == u32::MAX {
-                te = self.table.expert_index(&self.experts.names[fe]);
+                te = self.table.expert_index(&self.experts.names()[fe]);
                 self.table_experts[fe] = te;
             }
             let end = part
@@ -766,7 +740,7 @@ fn finish_read(
     let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if !m.items.is_empty() {
         // Pairs in first-seen order (of all rows), item rows by pair.
-        let mut pair_index: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        let mut pair_index: HashMap<(u32, u32), u32, FxBuild> = HashMap::default();
         let mut pair_keys: Vec<(u32, u32)> = Vec::new();
         for &key in &m.pair_log {
             let next = pair_keys.len() as u32;
@@ -776,7 +750,7 @@ fn finish_read(
         }
         // Per pair with item rows: the criteria its criterion rows gave.
         let mut bits = vec![0u64; pair_keys.len() * words];
-        let mut by_table: HashMap<(u32, u32), u32, FnvBuild> = HashMap::default();
+        let mut by_table: HashMap<(u32, u32), u32, FxBuild> = HashMap::default();
         for it in &m.items {
             let (fa, fe) = it.pair;
             let (ta, te) = (m.table_apps[fa as usize], m.table_experts[fe as usize]);
@@ -804,8 +778,8 @@ fn finish_read(
         while i < item_rows.len() && problems.len() < MAX_PROBLEMS {
             let p = item_rows[i].0;
             let (a, e) = pair_keys[p as usize];
-            let app = m.apps.names[a as usize].clone();
-            let expert = m.experts.names[e as usize].clone();
+            let app = m.apps.names()[a as usize].clone();
+            let expert = m.experts.names()[e as usize].clone();
             let mut j = i;
             let mut given: BTreeMap<String, Decimal> = BTreeMap::new();
             while j < item_rows.len() && item_rows[j].0 == p {
@@ -880,7 +854,7 @@ fn finish_read(
             }
         }
     }
-    let mut experts = std::mem::take(&mut m.experts.names);
+    let mut experts = std::mem::take(&mut m.experts.0.names);
     experts.sort();
     Ok(CsvScores {
         table: m.table,
