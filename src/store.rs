@@ -11,7 +11,7 @@
 //! sled 0.34.7 is not the durability point: its `flush()` uses `sync_file_range`, and a
 //! damaged sled file can panic `sled::open` or silently drop records. See `docs/store.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -353,9 +353,10 @@ pub mod keys {
         k
     }
 
-    /// `scores`: `expert \0 app \0 item`.
-    pub fn score(expert: &str, app: &str, item: &str) -> Vec<u8> {
-        join(&[expert, app, item])
+    /// `scores`: `expert \0 app`, one record holding every scored item of that expert and
+    /// application (a [`super::ScoreRecord`]).
+    pub fn scores(expert: &str, app: &str) -> Vec<u8> {
+        join(&[expert, app])
     }
 
     /// `comments`: `expert \0 app \0 item` (item `""` for the application comment).
@@ -500,9 +501,52 @@ struct Effect {
     value: Option<Vec<u8>>,
 }
 
-fn effects_of(entry: &JournalEntry) -> Result<Vec<Effect>, String> {
+/// The `scores` record of one expert and application: every scored item, by item id. One
+/// record (not one per item) keeps a sheet's merge to about one index write per application.
+type ScoreRecord = BTreeMap<String, ScoreEntry>;
+
+/// The stored bytes of a `scores` record as the index holds them before an entry applies
+/// (`None`: no record).
+type ScoresBefore<'a> = dyn Fn(&[u8]) -> Result<Option<Vec<u8>>, String> + 'a;
+
+/// The score records one entry touches, in order of first touch.
+#[derive(Default)]
+struct Touched {
+    records: Vec<(Vec<u8>, ScoreRecord)>,
+    at: HashMap<Vec<u8>, usize>,
+}
+
+impl Touched {
+    fn get(
+        &mut self,
+        expert: &str,
+        app: &str,
+        before: &ScoresBefore,
+    ) -> Result<&mut ScoreRecord, String> {
+        let key = keys::scores(expert, app);
+        let i = match self.at.get(&key) {
+            Some(&i) => i,
+            None => {
+                let rec = match before(&key)? {
+                    Some(bytes) => decode_value::<ScoreRecord>(&key, &bytes)
+                        .map_err(|e| format!("tree scores, record {expert}/{app}: {e}"))?,
+                    None => ScoreRecord::new(),
+                };
+                self.at.insert(key.clone(), self.records.len());
+                self.records.push((key, rec));
+                self.records.len() - 1
+            }
+        };
+        Ok(&mut self.records[i].1)
+    }
+}
+
+/// What `entry` does to the trees. Score operations change whole records, so the records the
+/// entry touches are read through `before`.
+fn effects_of(entry: &JournalEntry, before: &ScoresBefore) -> Result<Vec<Effect>, String> {
     let (seq, ts) = (entry.seq, entry.ts.clone());
     let mut out = Vec::with_capacity(entry.ops.len() + 2);
+    let mut records = Touched::default();
     for (index, op) in entry.ops.iter().enumerate() {
         let eff = match op {
             Op::SetScore {
@@ -512,25 +556,21 @@ fn effects_of(entry: &JournalEntry) -> Result<Vec<Effect>, String> {
                 value,
                 reason,
             } => {
-                let key = keys::score(expert, app, item);
-                let rec = ScoreEntry {
+                let entry = ScoreEntry {
                     value: *value,
                     reason: reason.clone(),
                     seq,
                     ts: ts.clone(),
                 };
-                let value = Some(encode_value(&key, &rec)?);
-                Effect {
-                    tree: TreeId::Scores,
-                    key,
-                    value,
-                }
+                records
+                    .get(expert, app, before)?
+                    .insert(item.clone(), entry);
+                continue;
             }
-            Op::ClearScore { expert, app, item } => Effect {
-                tree: TreeId::Scores,
-                key: keys::score(expert, app, item),
-                value: None,
-            },
+            Op::ClearScore { expert, app, item } => {
+                records.get(expert, app, before)?.remove(item);
+                continue;
+            }
             Op::SetComment {
                 expert,
                 app,
@@ -608,6 +648,18 @@ fn effects_of(entry: &JournalEntry) -> Result<Vec<Effect>, String> {
         };
         out.push(eff);
     }
+    for (key, rec) in records.records {
+        let value = if rec.is_empty() {
+            None
+        } else {
+            Some(encode_value(&key, &rec)?)
+        };
+        out.push(Effect {
+            tree: TreeId::Scores,
+            key,
+            value,
+        });
+    }
     for (k, v) in [
         ("journal_seq", seq.to_string()),
         ("journal_head", entry.hash.clone()),
@@ -636,7 +688,9 @@ struct Replay {
 
 impl Replay {
     fn apply(&mut self, entry: &JournalEntry) -> Result<(), String> {
-        for e in effects_of(entry)? {
+        let scores = &self.trees[TreeId::Scores as usize];
+        let effects = effects_of(entry, &|key| Ok(scores.get(key).cloned()))?;
+        for e in effects {
             let t = &mut self.trees[e.tree as usize];
             match e.value {
                 Some(v) => {
@@ -977,6 +1031,8 @@ enum SledFailure {
     Locked(String),
     /// Damaged or inconsistent: move aside and rebuild.
     Broken(String),
+    /// Written by an earlier version of panel in another layout: move aside and rebuild.
+    Outdated(String),
     /// Not repairable automatically.
     Fatal(StoreError),
 }
@@ -1172,6 +1228,18 @@ fn open_and_check(
             }));
         }
     }
+    // Earlier versions of panel kept one `scores` record per item (`expert \0 app \0 item`);
+    // it is now one per expert and application. Such an index is rebuilt, never read.
+    if let Some((key, _)) = sled.trees[TreeId::Scores as usize]
+        .first()
+        .map_err(|e| SledFailure::Broken(format!("cannot read tree scores: {e}")))?
+    {
+        if keys::split(&key, 3).is_some() {
+            return Err(SledFailure::Outdated(
+                "one record per scored item".to_string(),
+            ));
+        }
+    }
     let mut replay = Replay::default();
     for e in &entries[..applied as usize] {
         replay.apply(e).map_err(SledFailure::Broken)?;
@@ -1193,9 +1261,26 @@ fn open_and_check(
     if applied == n {
         return Ok((sled, None));
     }
-    let mut effects = Vec::new();
+    // The missing commits apply in one transaction; each sees the score records as the
+    // earlier ones left them.
+    let mut effects: Vec<Effect> = Vec::new();
+    let mut pending: HashMap<Vec<u8>, Option<Vec<u8>>> = HashMap::new();
+    let scores = &sled.trees[TreeId::Scores as usize];
     for e in &entries[applied as usize..] {
-        effects.extend(effects_of(e).map_err(SledFailure::Broken)?);
+        let before = |key: &[u8]| match pending.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => scores
+                .get(key)
+                .map(|v| v.map(|v| v.to_vec()))
+                .map_err(|e| format!("cannot read tree scores: {e}")),
+        };
+        let new = effects_of(e, &before).map_err(SledFailure::Broken)?;
+        for eff in &new {
+            if eff.tree == TreeId::Scores {
+                pending.insert(eff.key.clone(), eff.value.clone());
+            }
+        }
+        effects.extend(new);
     }
     apply_in_transaction(&sled, &effects).map_err(SledFailure::Broken)?;
     sled.db
@@ -1216,7 +1301,9 @@ fn open_and_check(
 fn rebuild(dir: &Path, entries: &[JournalEntry]) -> Result<Sled, String> {
     let sled = match open_sled(dir) {
         Ok(s) => s,
-        Err(SledFailure::Broken(r) | SledFailure::Locked(r)) => return Err(r),
+        Err(SledFailure::Broken(r) | SledFailure::Locked(r) | SledFailure::Outdated(r)) => {
+            return Err(r)
+        }
         Err(SledFailure::Fatal(e)) => return Err(e.to_string()),
     };
     let mut replay = Replay::default();
@@ -1489,7 +1576,7 @@ pub fn sled_evidence(db: &Path) -> SledEvidence {
     }
     let read = quietly(|| match open_sled(&copy) {
         Ok(sled) => read_sled_head(&sled),
-        Err(SledFailure::Broken(r) | SledFailure::Locked(r)) => Err(r),
+        Err(SledFailure::Broken(r) | SledFailure::Locked(r) | SledFailure::Outdated(r)) => Err(r),
         Err(SledFailure::Fatal(e)) => Err(e.to_string()),
     });
     match read {
@@ -1734,7 +1821,7 @@ impl Store {
         let deadline = Instant::now() + Duration::from_secs(2);
         let sled = loop {
             let attempt = quietly(|| open_and_check(db, &sled_dir, &entries, accept_journal));
-            let broken = match attempt {
+            let (stem, broken) = match attempt {
                 Ok(Ok((sled, note))) => {
                     if let Some(note) = note {
                         if sled_existed {
@@ -1761,14 +1848,21 @@ impl Store {
                         holder: format!(" (sled: {text})"),
                     });
                 }
-                Ok(Err(SledFailure::Broken(reason))) => reason,
-                Err(panic) => format!("sled panicked while opening or reading it: {panic}"),
+                Ok(Err(SledFailure::Broken(reason))) => {
+                    ("sled.damaged", format!("was damaged ({reason})"))
+                }
+                Ok(Err(SledFailure::Outdated(reason))) => (
+                    "sled.old",
+                    format!("was written by an earlier version of panel ({reason})"),
+                ),
+                Err(panic) => (
+                    "sled.damaged",
+                    format!("was damaged (sled panicked while opening or reading it: {panic})"),
+                ),
             };
-            let aside = aside_path(db, "sled.damaged");
-            std::fs::rename(&sled_dir, &aside).map_err(io_err(
-                "cannot move the damaged sled index aside",
-                &sled_dir,
-            ))?;
+            let aside = aside_path(db, stem);
+            std::fs::rename(&sled_dir, &aside)
+                .map_err(io_err("cannot move the sled index aside", &sled_dir))?;
             sync_dir(db)?;
             let sled = match quietly(|| rebuild(&sled_dir, &entries)) {
                 Ok(Ok(s)) => s,
@@ -1786,8 +1880,8 @@ impl Store {
                 }
             };
             report.repaired.push(format!(
-                "sled index {} was damaged ({broken}); moved it to {} and rebuilt it from the \
-                 journal ({} commits)",
+                "sled index {} {broken}; moved it to {} and rebuilt it from the journal ({} \
+                 commits)",
                 sled_dir.display(),
                 aside.display(),
                 entries.len()
@@ -1980,7 +2074,19 @@ impl Store {
             hash: hash.clone(),
             sig: raw.sig.clone(),
         };
-        let effects = effects_of(&entry).map_err(invalid)?;
+        let before = |key: &[u8]| self.index.get(TreeId::Scores, key);
+        let effects = match effects_of(&entry, &before) {
+            Ok(effects) => effects,
+            Err(e) => {
+                // The index cannot be read: nothing is written; a reopen checks and repairs it.
+                let reason = format!("cannot prepare commit {seq} for the sled index: {e}");
+                self.set_fault(reason.clone());
+                return Err(StoreError::NeedsReopen {
+                    path: self.path.clone(),
+                    reason,
+                });
+            }
+        };
 
         // Durability point: the complete line, fdatasync'ed.
         let (Some(journal), Index::Sled(sled)) = (self.journal.as_mut(), &self.index) else {
@@ -2064,32 +2170,36 @@ impl Store {
 
     /// The score of `expert` for `item` of application `app`.
     pub fn score(&self, expert: &str, app: &str, item: &str) -> Option<ScoreEntry> {
-        self.get(TreeId::Scores, &keys::score(expert, app, item))
+        self.get::<ScoreRecord>(TreeId::Scores, &keys::scores(expert, app))?
+            .remove(item)
     }
 
     /// All scores of one expert as `(app, item, entry)`, sorted by app then item (bytes).
     pub fn scores_for(&self, expert: &str) -> Vec<(String, String, ScoreEntry)> {
-        self.scan::<ScoreEntry>(TreeId::Scores, &keys::expert_prefix(expert))
+        self.scan::<ScoreRecord>(TreeId::Scores, &keys::expert_prefix(expert))
             .into_iter()
-            .filter_map(|(k, e)| {
-                let mut p = keys::split(&k, 3)?;
-                let item = p.pop()?;
+            .filter_map(|(k, rec)| {
+                let mut p = keys::split(&k, 2)?;
                 let app = p.pop()?;
-                Some((app, item, e))
+                Some((app, rec))
             })
+            .flat_map(|(app, rec)| rec.into_iter().map(move |(item, e)| (app.clone(), item, e)))
             .collect()
     }
 
     /// All scores as `(expert, app, item, entry)`, sorted by expert, app, item (bytes).
     pub fn all_scores(&self) -> Vec<(String, String, String, ScoreEntry)> {
-        self.scan::<ScoreEntry>(TreeId::Scores, b"")
+        self.scan::<ScoreRecord>(TreeId::Scores, b"")
             .into_iter()
-            .filter_map(|(k, e)| {
-                let mut p = keys::split(&k, 3)?;
-                let item = p.pop()?;
+            .filter_map(|(k, rec)| {
+                let mut p = keys::split(&k, 2)?;
                 let app = p.pop()?;
                 let expert = p.pop()?;
-                Some((expert, app, item, e))
+                Some((expert, app, rec))
+            })
+            .flat_map(|(expert, app, rec)| {
+                rec.into_iter()
+                    .map(move |(item, e)| (expert.clone(), app.clone(), item, e))
             })
             .collect()
     }
@@ -2376,7 +2486,7 @@ mod tests {
 
     #[test]
     fn key_layout() {
-        assert_eq!(keys::score("E1", "A2", "3.1"), b"E1\0A2\x003.1".to_vec());
+        assert_eq!(keys::scores("E1", "A2"), b"E1\0A2".to_vec());
         assert_eq!(keys::status("E1", "A2"), b"E1\0A2".to_vec());
         assert_eq!(keys::comment("E1", "A2", ""), b"E1\0A2\0".to_vec());
         assert_eq!(keys::audit(1, 2), vec![0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
@@ -2385,13 +2495,13 @@ mod tests {
             keys::split(&keys::comment("E1", "A2", ""), 3),
             Some(vec!["E1".into(), "A2".into(), "".into()])
         );
-        assert!(keys::score("E1", "A2", "x").starts_with(&keys::expert_prefix("E1")));
-        assert!(!keys::score("E10", "A2", "x").starts_with(&keys::expert_prefix("E1")));
+        assert!(keys::scores("E1", "A2").starts_with(&keys::expert_prefix("E1")));
+        assert!(!keys::scores("E10", "A2").starts_with(&keys::expert_prefix("E1")));
     }
 
     #[test]
     fn value_digest_verifies_and_detects_changes() {
-        let key = keys::score("E", "A", "1");
+        let key = keys::scores("E", "A");
         let rec = ScoreEntry {
             value: dec("4.50"),
             reason: None,
@@ -2403,7 +2513,7 @@ mod tests {
         assert_eq!(v["c"]["value"], "4.50");
         assert_eq!(decode_value::<ScoreEntry>(&key, &bytes).unwrap(), rec);
         // same value under another key: digest covers the key
-        assert!(verify_value(&keys::score("E", "A", "2"), &bytes).is_err());
+        assert!(verify_value(&keys::scores("E", "B"), &bytes).is_err());
         let mut changed = bytes.clone();
         let pos = changed.windows(4).position(|w| w == b"4.50").unwrap();
         changed[pos] = b'5';
@@ -2420,7 +2530,7 @@ mod tests {
             let (mut s, _) = Store::open(dir.path(), &ident()).unwrap();
             s.commit(vec![set("E", "A", "1", "7")]).unwrap();
             // Tamper with the value behind the store's back (same process, test only).
-            let key = keys::score("E", "A", "1");
+            let key = keys::scores("E", "A");
             let mut v = s.sled_index().trees[TreeId::Scores as usize]
                 .get(&key)
                 .unwrap()
@@ -2452,7 +2562,7 @@ mod tests {
             s.commit(vec![set("E", "B", "1", "9")]).unwrap();
             // sled "loses" one record while its meta still says it is up to date.
             s.sled_index().trees[TreeId::Scores as usize]
-                .remove(keys::score("E", "A", "2"))
+                .remove(keys::scores("E", "A"))
                 .unwrap();
         }
         let (s, rep) = Store::open(dir.path(), &ident()).unwrap();
@@ -2464,6 +2574,113 @@ mod tests {
         assert!(rep.repaired[0].contains("sled.damaged-"), "{rep:?}");
         assert_eq!(s.score("E", "A", "2").unwrap().value, dec("8"));
         assert_eq!(s.all_scores().len(), 3);
+    }
+
+    #[test]
+    fn score_records_group_items_and_vanish_when_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut s, _) = Store::open(dir.path(), &ident()).unwrap();
+        // Within one commit, later operations see earlier ones.
+        s.commit(vec![
+            set("E", "A", "1", "7"),
+            set("E", "A", "2", "8"),
+            Op::ClearScore {
+                expert: "E".into(),
+                app: "A".into(),
+                item: "1".into(),
+            },
+            set("E", "A", "1", "6"),
+            set("E", "B", "1", "5"),
+        ])
+        .unwrap();
+        s.commit(vec![set("E", "A", "3", "9")]).unwrap();
+        let scores = s.scores_for("E");
+        let got: Vec<(&str, &str, String, u64)> = scores
+            .iter()
+            .map(|(a, i, e)| (a.as_str(), i.as_str(), e.value.to_string(), e.seq))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A", "1", "6".to_string(), 2),
+                ("A", "2", "8".to_string(), 2),
+                ("A", "3", "9".to_string(), 3),
+                ("B", "1", "5".to_string(), 2),
+            ]
+        );
+        assert_eq!(s.score("E", "A", "2").unwrap().value, dec("8"));
+        assert!(s.score("E", "A", "4").is_none());
+        // Clearing every item removes the record.
+        let clear = |item: &str| Op::ClearScore {
+            expert: "E".into(),
+            app: "B".into(),
+            item: item.into(),
+        };
+        s.commit(vec![clear("1")]).unwrap();
+        let sled = s.sled_index();
+        assert!(sled.trees[TreeId::Scores as usize]
+            .get(keys::scores("E", "B"))
+            .unwrap()
+            .is_none());
+        assert_eq!(s.all_scores().len(), 3);
+        drop(s);
+        let (s, rep) = Store::open(dir.path(), &ident()).unwrap();
+        assert!(rep.repaired.is_empty(), "{rep:?}");
+        assert_eq!(s.all_scores().len(), 3);
+    }
+
+    #[test]
+    fn index_behind_catches_up_records_touched_by_several_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = tempfile::tempdir().unwrap();
+        {
+            let (mut s, _) = Store::open(dir.path(), &ident()).unwrap();
+            s.commit(vec![set("E", "A", "1", "7")]).unwrap();
+        }
+        copy_dir(&dir.path().join(SLED_DIR), &kept.path().join(SLED_DIR)).unwrap();
+        {
+            let (mut s, _) = Store::open(dir.path(), &ident()).unwrap();
+            s.commit(vec![set("E", "A", "2", "8")]).unwrap();
+            s.commit(vec![Op::ClearScore {
+                expert: "E".into(),
+                app: "A".into(),
+                item: "1".into(),
+            }])
+            .unwrap();
+            s.commit(vec![set("E", "A", "3", "9")]).unwrap();
+        }
+        // The index as it was after the first commits: three commits behind.
+        std::fs::remove_dir_all(dir.path().join(SLED_DIR)).unwrap();
+        copy_dir(&kept.path().join(SLED_DIR), &dir.path().join(SLED_DIR)).unwrap();
+        let (s, rep) = Store::open(dir.path(), &ident()).unwrap();
+        assert_eq!(rep.repaired.len(), 1, "{rep:?}");
+        assert!(rep.repaired[0].contains("was behind"), "{rep:?}");
+        let items: Vec<String> = s.scores_for("E").into_iter().map(|(_, i, _)| i).collect();
+        assert_eq!(items, ["2", "3"]);
+        drop(s);
+        let (_, rep) = Store::open(dir.path(), &ident()).unwrap();
+        assert!(rep.repaired.is_empty(), "{rep:?}");
+    }
+
+    #[test]
+    fn index_in_the_earlier_per_item_layout_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (mut s, _) = Store::open(dir.path(), &ident()).unwrap();
+            s.commit(vec![set("E", "A", "1", "7")]).unwrap();
+            // What an earlier version wrote: one record per item.
+            let scores = &s.sled_index().trees[TreeId::Scores as usize];
+            let record = scores.remove(keys::scores("E", "A")).unwrap().unwrap();
+            scores.insert(b"E\0A\x001", record).unwrap();
+        }
+        let (s, rep) = Store::open(dir.path(), &ident()).unwrap();
+        assert_eq!(rep.repaired.len(), 1, "{rep:?}");
+        assert!(
+            rep.repaired[0].contains("earlier version of panel (one record per scored item)"),
+            "{rep:?}"
+        );
+        assert!(rep.repaired[0].contains("sled.old-"), "{rep:?}");
+        assert_eq!(s.score("E", "A", "1").unwrap().value, dec("7"));
     }
 
     fn journal_with_lines(n: usize) -> (tempfile::TempDir, PathBuf) {
