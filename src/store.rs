@@ -2058,22 +2058,30 @@ impl Store {
         let ts = now_ts();
         let (line, hash) =
             encode_line(seq, &self.head, &ts, &ops, self.signer.as_ref()).map_err(invalid)?;
-        // Self-check: the line must verify exactly as it will at the next open, and sled gets
-        // the values derived from the parsed line (so replay reproduces them byte for byte).
-        let raw = check_line(&line.as_bytes()[..line.len() - 1], seq, &self.head).map_err(|r| {
+        // Self-check: the line, parsed back, must give exactly the commit's operations and
+        // fields, and sled gets the values derived from the parsed line (so replay reproduces
+        // them byte for byte). That the line also verifies the generic way at the next open
+        // (hash over the re-serialized JSON of the operations) holds because `encode_line`
+        // writes exactly that serialization: `encode_line_is_the_generic_serialization` and
+        // the proptest `committed_lines_verify_as_at_open` pin it.
+        let entry: JournalEntry = serde_json::from_str(&line[..line.len() - 1]).map_err(|e| {
             invalid(format!(
-                "the commit does not survive a JSON round trip ({r}); avoid non-integer \
-                 numbers in audit details"
+                "the commit does not survive a JSON round trip ({e})"
             ))
         })?;
-        let entry = JournalEntry {
-            seq,
-            prev: raw.prev.clone(),
-            ts: raw.ts.clone(),
-            ops: typed_ops(&raw).map_err(invalid)?,
-            hash: hash.clone(),
-            sig: raw.sig.clone(),
-        };
+        if entry.seq != seq
+            || entry.prev != self.head
+            || entry.ts != ts
+            || entry.hash != hash
+            || entry.ops != ops
+        {
+            return Err(invalid(
+                "the commit does not survive a JSON round trip; avoid non-integer numbers in \
+                 audit details"
+                    .to_string(),
+            ));
+        }
+        drop(ops);
         let before = |key: &[u8]| self.index.get(TreeId::Scores, key);
         let effects = match effects_of(&entry, &before) {
             Ok(effects) => effects,
@@ -2815,6 +2823,105 @@ mod tests {
                 + "\n";
             assert_eq!(hash, want_hash);
             assert_eq!(line, want);
+        }
+    }
+
+    mod round_trip {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[A-Za-z0-9._-]{1,8}",
+                "\\PC{0,12}",
+                Just("理由 \"引号\" \\ \u{1}\t\n".to_string()),
+            ]
+        }
+
+        fn decimal() -> impl Strategy<Value = Decimal> {
+            (any::<i64>(), 0u32..8).prop_map(|(m, scale)| Decimal::new(m, scale))
+        }
+
+        fn detail() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                (-1000i32..1000).prop_map(|i| Value::from(f64::from(i) / 8.0)),
+                text().prop_map(Value::from),
+            ];
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec((text(), inner), 0..4)
+                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                ]
+            })
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                (
+                    text(),
+                    text(),
+                    text(),
+                    decimal(),
+                    proptest::option::of(text())
+                )
+                    .prop_map(|(expert, app, item, value, reason)| Op::SetScore {
+                        expert,
+                        app,
+                        item,
+                        value,
+                        reason
+                    }),
+                (text(), text(), text()).prop_map(|(expert, app, item)| Op::ClearScore {
+                    expert,
+                    app,
+                    item
+                }),
+                (text(), text(), text(), text()).prop_map(|(expert, app, item, text)| {
+                    Op::SetComment {
+                        expert,
+                        app,
+                        item,
+                        text,
+                    }
+                }),
+                (text(), text(), proptest::option::of(text())).prop_map(|(expert, app, reason)| {
+                    Op::SetStatus {
+                        expert,
+                        app,
+                        status: AppStatus::Conflict,
+                        reason,
+                    }
+                }),
+                (text(), text()).prop_map(|(key, value)| Op::Meta { key, value }),
+                (text(), detail()).prop_map(|(kind, detail)| Op::Audit { kind, detail }),
+            ]
+        }
+
+        proptest! {
+            /// What a commit writes verifies the way every open verifies it (hash over the
+            /// re-serialized generic JSON) and parses back to the same operations: the
+            /// commit's own self-check compares the typed operations only.
+            #[test]
+            fn committed_lines_verify_as_at_open(
+                ops in prop::collection::vec(op(), 1..6),
+                signed in any::<bool>(),
+            ) {
+                let signer: Signer = Box::new(|b: &[u8]| format!("ed25519:{}", b.len()));
+                let prev = "cd".repeat(32);
+                let ts = now_ts();
+                let (line, hash) =
+                    encode_line(9, &prev, &ts, &ops, signed.then_some(&signer)).unwrap();
+                let raw = check_line(&line.as_bytes()[..line.len() - 1], 9, &prev).unwrap();
+                prop_assert_eq!(&raw.hash, &hash);
+                prop_assert_eq!(typed_ops(&raw).unwrap(), ops.clone());
+                let entry: JournalEntry = serde_json::from_str(&line).unwrap();
+                prop_assert_eq!(entry.ops, ops);
+            }
         }
     }
 
