@@ -766,9 +766,10 @@ fn encode_line(
     // The operations are encoded once, straight from the typed ops (no generic JSON tree in
     // between: with `preserve_order` the bytes are those of `serde_json::to_value` then
     // serialize), and spliced into the hashed body and the line, which are exactly what
-    // serializing `HashedBody` and `LineOut` gives. The caller's self-check (`check_line`)
-    // parses the line back and recomputes the hash the generic way, so any difference would
-    // refuse the commit, never write a line that does not verify.
+    // serializing `HashedBody` and `LineOut` gives (pinned by the tests
+    // `encode_line_is_the_generic_serialization` and `committed_lines_verify_as_at_open`).
+    // The caller's self-check parses the line back into typed operations and refuses the
+    // commit unless they equal what was committed.
     let enc = |e: serde_json::Error| format!("cannot encode: {e}");
     let ops_json = serde_json::to_string(ops).map_err(enc)?;
     let ts_json = serde_json::to_string(ts).map_err(enc)?;
