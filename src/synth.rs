@@ -891,21 +891,24 @@ pub fn generate(spec: &Spec, dir: &Path, force: bool) -> Result<Report, SynthErr
         }
     }
 
-    let r = rubric(spec);
-    let rubric_path = dir.join("rubric.json");
-    write_json(&rubric_path, &r)?;
-    write_json(&cfg_path, &panel_config(spec))?;
-
+    // The bundles are generated files in the panel's own output folder: written plainly (an
+    // fsync and rename per file made 1,000 bundles take 0.5 s instead of 0.06 s), before
+    // panel.json, which is written last and atomically with the rest: an interrupted run
+    // leaves no panel.json, so nothing reads its partial files as a panel, and running it
+    // again writes every file anew.
     let mut nb = 0;
     if spec.bundles {
         for i in 0..spec.apps {
             let b = bundle(spec, i);
             let p = bdir.join(format!("{}.json", b.code));
-            atomic_file::store(&p, bundle::to_json_pretty(&b).as_bytes(), DOCUMENT)
-                .map_err(write_err)?;
+            fs::write(&p, bundle::to_json_pretty(&b).as_bytes()).map_err(io_at(&p))?;
             nb += 1;
         }
     }
+
+    let r = rubric(spec);
+    let rubric_path = dir.join("rubric.json");
+    write_json(&rubric_path, &r)?;
 
     let scores = dir.join("scores.csv");
     let conflicts = dir.join("conflicts.csv");
@@ -916,6 +919,7 @@ pub fn generate(spec: &Spec, dir: &Path, force: bool) -> Result<Report, SynthErr
     })
     .map_err(write_err)?;
     atomic_file::store(&conflicts, &conflict_bytes, DOCUMENT).map_err(write_err)?;
+    write_json(&cfg_path, &panel_config(spec))?;
     let score_bytes = fs::metadata(&scores).map_err(io_at(&scores))?.len();
     Ok(Report {
         dir: dir.to_path_buf(),
