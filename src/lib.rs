@@ -6,6 +6,7 @@
 //! - [`bundle`]: anonymized application bundles and their loading/validation;
 //! - [`anonymize`]: raw applications → bundles + identity map, and `reveal`;
 //! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
+//! - [`role`]: who a database belongs to (`chair`, `expert:<id>`);
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
 //! - [`atomic_file`]: storing a file atomically (temporary file, fsync, rename, directory fsync);
 //! - [`scores`]: the scores CSV read (for `import` and `results --scores`);
@@ -27,6 +28,7 @@ pub mod export;
 pub mod office;
 pub mod panel;
 pub mod pii;
+pub mod role;
 pub mod rubric;
 pub mod scores;
 pub mod sheet;

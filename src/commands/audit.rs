@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
+use crate::role::Role;
 use crate::store::{self, SledEvidence};
 
 type Output = Outcome;
@@ -42,11 +43,25 @@ fn find_head(entries: &[store::JournalEntry], given: &str) -> Result<Option<u64>
         .map(|e| e.seq))
 }
 
-/// The role recorded in the journal's first commit.
-fn journal_role(entries: &[store::JournalEntry]) -> Option<String> {
-    entries.first()?.ops.iter().rev().find_map(|op| match op {
-        store::Op::Meta { key, value } if key == "role" => Some(value.clone()),
-        _ => None,
+/// The role recorded in the journal's first commit; an error (naming the journal) when it
+/// is missing or neither `chair` nor `expert:<id>`.
+fn journal_role(entries: &[store::JournalEntry], journal: &Path) -> Result<Role> {
+    let text = entries
+        .first()
+        .and_then(|e| {
+            e.ops.iter().rev().find_map(|op| match op {
+                store::Op::Meta { key, value } if key == "role" => Some(value.clone()),
+                _ => None,
+            })
+        })
+        .unwrap_or_default();
+    text.parse().map_err(|e| {
+        anyhow::anyhow!(
+            "{}: line 1 records no owner of this database ({e}), so there is no key to check \
+             its signatures against: pass a panel database (an expert's or the chair's), or \
+             anchor it with --head instead of --panel",
+            journal.display()
+        )
     })
 }
 
@@ -97,7 +112,7 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
         ),
         Some(pd) => {
             let panel = crate::panel::Panel::open(pd)?;
-            let role = journal_role(&ins.entries).unwrap_or_default();
+            let role = journal_role(&ins.entries, &journal)?;
             match crate::sheet::keys::owner_key(&panel, &role).map_err(|e| anyhow::anyhow!(e))? {
                 None => format!(
                     "the owner of this {role} database has no public_key in {}: nothing to \

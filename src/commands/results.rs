@@ -10,6 +10,7 @@ use super::args;
 use crate::aggregate::{By, Method, Rounding};
 use crate::export::{self, source, ExportError, Format, Overrides, Report};
 use crate::panel::Panel;
+use crate::role::Role;
 use crate::sheet;
 
 /// Arguments of `panel results`.
@@ -115,7 +116,7 @@ impl ResultsArgs {
 /// naming its first bad line.
 fn check_chair_signatures(panel: &Panel, store: &crate::store::Store, db: &Path) -> Result<()> {
     let Some((chair, key)) =
-        sheet::keys::owner_key(panel, "chair").map_err(|e| anyhow::anyhow!(e))?
+        sheet::keys::owner_key(panel, &Role::Chair).map_err(|e| anyhow::anyhow!(e))?
     else {
         return Ok(());
     };
@@ -158,7 +159,7 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
         None => {
             let db = match &a.db {
                 Some(p) => p.clone(),
-                None => sheet::default_db_path(&panel.config.id, "chair")?,
+                None => sheet::default_db_path(&panel.config.id, &Role::Chair)?,
             };
             let (store, warnings) = source::open_chair(&panel, &db)?;
             notes = warnings;

@@ -562,7 +562,7 @@ pub fn open_chair(panel: &Panel, path: &Path) -> Result<(Store, Vec<String>), Ex
     let ident = StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: crate::role::Role::Chair,
     };
     let (store, report) =
         Store::open_read_only(path, &ident).map_err(|error| ExportError::Store {

@@ -32,7 +32,7 @@ fn chair(panel: &Panel, path: &Path) -> Store {
     let ident = StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: panel::role::Role::Chair,
     };
     Store::open(path, &ident).unwrap().0
 }

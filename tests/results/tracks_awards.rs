@@ -105,7 +105,7 @@ fn build_sheets(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let ident = StoreIdentity {
             panel_id: panel.config.id.clone(),
             rubric_sha256: panel.rubric.sha256.clone(),
-            role: format!("expert:{expert}"),
+            role: panel::role::Role::expert(*expert),
         };
         let (mut store, _) = Store::open(&tmp.path().join(expert), &ident).unwrap();
         store.commit(ops_for(&panel, expert)).unwrap();
