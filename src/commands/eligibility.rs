@@ -114,7 +114,7 @@ pub fn eligibility(a: &EligibilityArgs) -> Result<Outcome> {
                 .join(", ")
         );
     };
-    if g.outcome == "pass" || g.outcome == "fail" {
+    if !g.outcome.is_open() {
         bail!(
             "gate {} of {} is decided by the bundle's facts ({}: {}); a person decides only a \
              gate checked by hand or whose facts are missing — correct the bundle instead",

@@ -29,7 +29,7 @@ use crate::aggregate::{
 };
 use crate::decisions::{self, Decision};
 use crate::panel::Panel;
-use crate::rubric::{self, EligibilityStatus, FactValue, Rubric, Track};
+use crate::rubric::{self, EligibilityStatus, FactValue, GateOutcome, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
 use crate::scores::{read_scores_csv, Detail};
 use crate::store::{AppStatus, Store, StoreIdentity, OPINION_ITEM};
@@ -219,12 +219,16 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
         let code = b.bundle.code.clone();
         let mut gates = rubric::check_gates(&r.eligibility, &b.facts);
         for g in &mut gates {
-            if g.outcome != "manual" && g.outcome != "unknown" {
+            if !g.outcome.is_open() {
                 continue;
             }
             if let Some(d) = decided.get(&(code.clone(), g.id.clone())) {
                 let pass = matches!(d.decided, decisions::Decided::Gate { pass: true, .. });
-                g.outcome = if pass { "pass" } else { "fail" };
+                g.outcome = if pass {
+                    GateOutcome::Pass
+                } else {
+                    GateOutcome::Fail
+                };
                 g.text = format!("{}（{}）", g.text, d.describe_zh());
                 out.notes
                     .entry(code.clone())
@@ -238,7 +242,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
             EligibilityStatus::Ineligible => Eligibility::Ineligible(
                 gates
                     .iter()
-                    .filter(|g| g.outcome == "fail")
+                    .filter(|g| g.outcome == GateOutcome::Fail)
                     .map(|g| {
                         if g.failed_clauses.is_empty() {
                             format!("{} {}", g.id, g.text)
@@ -257,13 +261,12 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
             EligibilityStatus::Unchecked => {
                 let open: Vec<String> = gates
                     .iter()
-                    .filter(|g| g.outcome == "unknown" || g.outcome == "manual")
-                    .map(|g| {
-                        if g.outcome == "manual" {
-                            format!("{} (checked by hand)", g.id)
-                        } else {
-                            format!("{} (missing {})", g.id, g.missing_facts.join(", "))
+                    .filter_map(|g| match g.outcome {
+                        GateOutcome::Manual => Some(format!("{} (checked by hand)", g.id)),
+                        GateOutcome::Unknown => {
+                            Some(format!("{} (missing {})", g.id, g.missing_facts.join(", ")))
                         }
+                        GateOutcome::Pass | GateOutcome::Fail => None,
                     })
                     .collect();
                 out.notes
@@ -274,7 +277,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                     code.clone(),
                     gates
                         .iter()
-                        .filter(|g| g.outcome == "unknown" || g.outcome == "manual")
+                        .filter(|g| g.outcome.is_open())
                         .map(|g| g.id.clone())
                         .collect(),
                 );
