@@ -13,6 +13,8 @@
 //! - [`sheet`]: score sheets, signatures and merge;
 //! - [`decisions`]: the chair's recorded decisions (manual gates, award grades);
 //! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
+//! - [`results_input`]: the results' input read from the panel and the chair database (or a
+//!   scores CSV), and the pipeline run on it;
 //! - [`export`]: CSV, XLSX, Markdown, JSON and Word outputs;
 //! - [`office`]: the program's 申报书 as Word, and filled 申报书 read into raw applications.
 //!
@@ -28,6 +30,7 @@ pub mod export;
 pub mod office;
 pub mod panel;
 pub mod pii;
+pub mod results_input;
 pub mod role;
 pub mod rubric;
 pub mod scores;

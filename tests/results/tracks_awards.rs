@@ -17,8 +17,8 @@ use std::str::FromStr;
 
 use assert_cmd::Command;
 use panel::aggregate::{self, AppInfo, Eligibility, ScoreRow};
-use panel::export::{self, Overrides};
 use panel::panel::Panel;
+use panel::results_input::{self, Overrides};
 use panel::rubric;
 use panel::sheet::{self, MergeKind};
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
@@ -618,9 +618,9 @@ proptest! {
         let panel_tracks: Vec<&rubric::Track> = g.rubric.tracks.iter().filter(|t| t.mode == "panel").collect();
         prop_assert_eq!(panel_tracks.len(), 18);
         let t = panel_tracks[track_ix];
-        let (settings, _) = export::settings_for_track(&g, Some(t), &Overrides { resamples: Some(0), ..Overrides::default() }).unwrap();
+        let (settings, _) = results_input::settings_for_track(&g, Some(t), &Overrides { resamples: Some(0), ..Overrides::default() }).unwrap();
         prop_assert_eq!(settings.quota, t.quota);
-        let scheme = export::scheme_of(&g.rubric);
+        let scheme = results_input::scheme_of(&g.rubric);
         let crit: Vec<(String, Decimal)> = g.rubric.criteria().map(|(_, c)| (c.id.clone(), c.max)).collect();
         let mut apps = Vec::new();
         let mut scores = Vec::new();

@@ -1,5 +1,7 @@
-//! The pipeline's input, built from a panel and its scores (the chair database, or a raw
-//! score CSV), and the run itself.
+//! Reading the input of the results: the pipeline's input, built from a panel and its scores
+//! (the chair database, or a raw score CSV), and the run itself, into the [`Report`] the
+//! exports ([`crate::export`]) and the chair screen show. [`awards`] does the same for a
+//! formula-award track.
 //!
 //! - **Scheme**: the rubric's criteria (category, max, weight), categories (max, bonus),
 //!   `total_max` and `tie_break` ([`scheme_of`]).
@@ -16,18 +18,24 @@
 //! - **Settings**: the rubric's `aggregation` and `funding` defaults, overridden by
 //!   [`Overrides`] ([`settings_for`]).
 
+pub mod awards;
+
+pub use awards::build_awards;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{ExpertInfo, ExportError, PairDetail, PairState, PanelInfo, Report, SourceInfo};
 use crate::aggregate::{
     self, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme,
     ScoreTable, Settings,
 };
 use crate::decisions::{self, Decision};
+use crate::export::{
+    ExpertInfo, ExportError, PairDetail, PairState, PanelInfo, Report, SourceInfo,
+};
 use crate::panel::Panel;
 use crate::rubric::{self, EligibilityStatus, FactValue, GateOutcome, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
@@ -543,7 +551,7 @@ fn finish(
         source,
         pairs,
         notes,
-        meeting: super::forms::Meeting {
+        meeting: crate::export::forms::Meeting {
             date: panel.config.meeting.as_ref().and_then(|m| m.date.clone()),
             place: panel.config.meeting.as_ref().and_then(|m| m.place.clone()),
             chair: panel.config.chair.clone(),
