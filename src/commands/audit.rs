@@ -212,3 +212,48 @@ pub fn repair(db: &Path) -> Result<Output> {
     }
     Ok(Outcome::done(out, String::new()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_line(role: Option<&str>) -> Vec<store::JournalEntry> {
+        let mut ops = vec![store::Op::Meta {
+            key: "panel_id".into(),
+            value: "p".into(),
+        }];
+        if let Some(r) = role {
+            ops.push(store::Op::Meta {
+                key: "role".into(),
+                value: r.into(),
+            });
+        }
+        vec![store::JournalEntry {
+            seq: 1,
+            prev: String::new(),
+            ts: String::new(),
+            ops,
+            hash: String::new(),
+            sig: None,
+        }]
+    }
+
+    #[test]
+    fn the_journal_role_is_parsed_once() {
+        let j = Path::new("/db/journal.jsonl");
+        assert_eq!(
+            journal_role(&first_line(Some("chair")), j).unwrap(),
+            Role::Chair
+        );
+        assert_eq!(
+            journal_role(&first_line(Some("expert:E01")), j).unwrap(),
+            Role::expert("E01")
+        );
+        for bad in [Some("boss"), Some(""), None] {
+            let e = journal_role(&first_line(bad), j).unwrap_err().to_string();
+            assert!(e.starts_with("/db/journal.jsonl: line 1"), "{e}");
+            assert!(e.contains("--head"), "{e}");
+        }
+        assert!(journal_role(&[], j).is_err());
+    }
+}
