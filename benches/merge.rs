@@ -123,7 +123,7 @@ fn chair(v: &PanelView, dir: &Path) -> Store {
     let id = StoreIdentity {
         panel_id: v.id.clone(),
         rubric_sha256: v.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: panel::role::Role::Chair,
     };
     Store::open(dir, &id).expect("chair store").0
 }

@@ -35,7 +35,7 @@ fn open_store(dir: &Path) -> Store {
     let id = StoreIdentity {
         panel_id: "bench".into(),
         rubric_sha256: "0".repeat(64),
-        role: "expert:E01".into(),
+        role: panel::role::Role::expert("E01"),
     };
     Store::open(&dir.join("db"), &id).expect("store").0
 }

@@ -182,7 +182,7 @@ mod tests {
         let ident = StoreIdentity {
             panel_id: "p".into(),
             rubric_sha256: "ab".repeat(32),
-            role: "chair".into(),
+            role: crate::role::Role::Chair,
         };
         let db = dir.path().join("chair");
         {

@@ -6,12 +6,15 @@
 //! - [`bundle`]: anonymized application bundles and their loading/validation;
 //! - [`anonymize`]: raw applications → bundles + identity map, and `reveal`;
 //! - [`panel`]: a panel directory (`panel.json`: rubric, bundles, expert roster);
+//! - [`role`]: who a database belongs to (`chair`, `expert:<id>`);
 //! - [`store`]: the only module that touches sled (journal + sled, lock, repair);
 //! - [`atomic_file`]: storing a file atomically (temporary file, fsync, rename, directory fsync);
 //! - [`scores`]: the scores CSV read (for `import` and `results --scores`);
 //! - [`sheet`]: score sheets, signatures and merge;
 //! - [`decisions`]: the chair's recorded decisions (manual gates, award grades);
 //! - [`aggregate`]: the aggregation, ranking and shortlist pipeline;
+//! - [`results_input`]: the results' input read from the panel and the chair database (or a
+//!   scores CSV), and the pipeline run on it;
 //! - [`export`]: CSV, XLSX, Markdown, JSON and Word outputs;
 //! - [`office`]: the program's 申报书 as Word, and filled 申报书 read into raw applications.
 //!
@@ -27,6 +30,8 @@ pub mod export;
 pub mod office;
 pub mod panel;
 pub mod pii;
+pub mod results_input;
+pub mod role;
 pub mod rubric;
 pub mod scores;
 pub mod sheet;

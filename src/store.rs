@@ -62,8 +62,8 @@ pub const RESERVED_META_KEYS: [&str; 7] = [
 pub struct StoreIdentity {
     pub panel_id: String,
     pub rubric_sha256: String,
-    /// `"expert:<id>"` or `"chair"`.
-    pub role: String,
+    /// Stored as `"expert:<id>"` or `"chair"`.
+    pub role: crate::role::Role,
 }
 
 /// Review status of one application for one expert.
@@ -1521,11 +1521,18 @@ fn check_identity(
         });
     }
     let role = meta("role").unwrap_or_default();
-    if role != expect.role {
+    let Ok(found) = role.parse::<crate::role::Role>() else {
+        return Err(StoreError::Foreign {
+            path: db.to_path_buf(),
+            found: format!("role {role:?} (neither \"chair\" nor \"expert:<id>\")"),
+            expected: format!("role \"{}\"", expect.role),
+        });
+    };
+    if found != expect.role {
         report.warnings.push(format!(
             "database {} was created for role {role:?}, now opened as {:?}",
             db.display(),
-            expect.role
+            expect.role.to_string()
         ));
     }
     Ok(())
@@ -1990,7 +1997,7 @@ impl Store {
                 },
                 Op::Meta {
                     key: "role".into(),
-                    value: expect.role.clone(),
+                    value: expect.role.to_string(),
                 },
                 Op::Meta {
                     key: "created_with".into(),
@@ -2343,7 +2350,7 @@ mod tests {
         StoreIdentity {
             panel_id: "P-2024-TG".into(),
             rubric_sha256: "ab".repeat(32),
-            role: "expert:E01".into(),
+            role: crate::role::Role::expert("E01"),
         }
     }
 
@@ -2978,7 +2985,7 @@ mod tests {
             StoreError::Foreign { .. }
         ));
         let mut chair = ident();
-        chair.role = "chair".into();
+        chair.role = crate::role::Role::Chair;
         let (_s, rep) = Store::open(dir.path(), &chair).unwrap();
         assert!(rep.warnings[0].contains("role"), "{rep:?}");
     }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
+use crate::role::Role;
 use crate::store::{self, SledEvidence};
 
 type Output = Outcome;
@@ -42,11 +43,25 @@ fn find_head(entries: &[store::JournalEntry], given: &str) -> Result<Option<u64>
         .map(|e| e.seq))
 }
 
-/// The role recorded in the journal's first commit.
-fn journal_role(entries: &[store::JournalEntry]) -> Option<String> {
-    entries.first()?.ops.iter().rev().find_map(|op| match op {
-        store::Op::Meta { key, value } if key == "role" => Some(value.clone()),
-        _ => None,
+/// The role recorded in the journal's first commit; an error (naming the journal) when it
+/// is missing or neither `chair` nor `expert:<id>`.
+fn journal_role(entries: &[store::JournalEntry], journal: &Path) -> Result<Role> {
+    let text = entries
+        .first()
+        .and_then(|e| {
+            e.ops.iter().rev().find_map(|op| match op {
+                store::Op::Meta { key, value } if key == "role" => Some(value.clone()),
+                _ => None,
+            })
+        })
+        .unwrap_or_default();
+    text.parse().map_err(|e| {
+        anyhow::anyhow!(
+            "{}: line 1 records no owner of this database ({e}), so there is no key to check \
+             its signatures against: pass a panel database (an expert's or the chair's), or \
+             anchor it with --head instead of --panel",
+            journal.display()
+        )
     })
 }
 
@@ -97,7 +112,7 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
         ),
         Some(pd) => {
             let panel = crate::panel::Panel::open(pd)?;
-            let role = journal_role(&ins.entries).unwrap_or_default();
+            let role = journal_role(&ins.entries, &journal)?;
             match crate::sheet::keys::owner_key(&panel, &role).map_err(|e| anyhow::anyhow!(e))? {
                 None => format!(
                     "the owner of this {role} database has no public_key in {}: nothing to \
@@ -196,4 +211,49 @@ pub fn repair(db: &Path) -> Result<Output> {
         );
     }
     Ok(Outcome::done(out, String::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_line(role: Option<&str>) -> Vec<store::JournalEntry> {
+        let mut ops = vec![store::Op::Meta {
+            key: "panel_id".into(),
+            value: "p".into(),
+        }];
+        if let Some(r) = role {
+            ops.push(store::Op::Meta {
+                key: "role".into(),
+                value: r.into(),
+            });
+        }
+        vec![store::JournalEntry {
+            seq: 1,
+            prev: String::new(),
+            ts: String::new(),
+            ops,
+            hash: String::new(),
+            sig: None,
+        }]
+    }
+
+    #[test]
+    fn the_journal_role_is_parsed_once() {
+        let j = Path::new("/db/journal.jsonl");
+        assert_eq!(
+            journal_role(&first_line(Some("chair")), j).unwrap(),
+            Role::Chair
+        );
+        assert_eq!(
+            journal_role(&first_line(Some("expert:E01")), j).unwrap(),
+            Role::expert("E01")
+        );
+        for bad in [Some("boss"), Some(""), None] {
+            let e = journal_role(&first_line(bad), j).unwrap_err().to_string();
+            assert!(e.starts_with("/db/journal.jsonl: line 1"), "{e}");
+            assert!(e.contains("--head"), "{e}");
+        }
+        assert!(journal_role(&[], j).is_err());
+    }
 }

@@ -13,6 +13,7 @@ use super::eligibility::{decider, open_chair};
 use crate::decisions::{self, Decided, Decision};
 use crate::export::{self, ExportError, Format};
 use crate::panel::Panel;
+use crate::role::Role;
 use crate::sheet;
 use crate::store::{Store, StoreIdentity};
 
@@ -48,7 +49,7 @@ pub struct AwardsArgs {
 fn read_decisions(panel: &Panel, db: Option<&std::path::Path>) -> Result<Vec<Decision>> {
     let path = match db {
         Some(p) => p.to_path_buf(),
-        None => sheet::default_db_path(&panel.config.id, "chair")?,
+        None => sheet::default_db_path(&panel.config.id, &Role::Chair)?,
     };
     if !path.exists() {
         if db.is_some() {
@@ -62,7 +63,7 @@ fn read_decisions(panel: &Panel, db: Option<&std::path::Path>) -> Result<Vec<Dec
     let ident = StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: Role::Chair,
     };
     // reading only: a read-only snapshot, no lock, nothing written
     let (store, _) = Store::open_read_only(&path, &ident)?;
@@ -179,7 +180,7 @@ pub fn awards(a: &AwardsArgs) -> Result<Outcome> {
         })
     };
     let decisions = read_decisions(&panel, a.db.as_deref())?;
-    let rep = export::build_awards(&panel, &decisions)?;
+    let rep = crate::results_input::build_awards(&panel, &decisions)?;
     let bytes = bytes_of(&rep)?;
     let aw = &rep.awards;
     let mut err = format!(

@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use super::score::{lang_arg, need_terminal, open_panel, report_open};
 use crate::panel::Panel;
+use crate::role::Role;
 use crate::sheet::{self, keys};
 use crate::store::{Signer, Store, StoreIdentity};
 use crate::tui::{self, ChairApp, Lang};
@@ -16,7 +17,7 @@ pub fn identity(panel: &Panel) -> StoreIdentity {
     StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: Role::Chair,
     }
 }
 
@@ -30,7 +31,7 @@ pub fn chair_signer(panel: &Panel, key_dir: Option<&Path>) -> Result<Option<Sign
     };
     let dir = keys::key_dir(key_dir)?;
     let secret = keys::load_signing_key(&dir, &chair)?;
-    let roster = keys::owner_key(panel, "chair").map_err(|e| anyhow!(e))?;
+    let roster = keys::owner_key(panel, &Role::Chair).map_err(|e| anyhow!(e))?;
     match (secret, roster) {
         (Some(k), Some((_, public))) if k.verifying_key() == public => {
             Ok(Some(keys::store_signer(k)))
@@ -61,7 +62,7 @@ pub fn chair_signer(panel: &Panel, key_dir: Option<&Path>) -> Result<Option<Sign
 
 /// Default chair database: `<data dir>/<panel id>-chair`.
 pub fn default_db(panel: &Panel) -> Result<PathBuf> {
-    Ok(sheet::default_db_path(&panel.config.id, "chair")?)
+    Ok(sheet::default_db_path(&panel.config.id, &Role::Chair)?)
 }
 
 /// The chair screen over the chair database `db`. Without `watch` the database must

@@ -10,6 +10,7 @@ use anyhow::{bail, Result};
 
 use crate::decisions::{self, Decided, Decision};
 use crate::panel::Panel;
+use crate::role::Role;
 use crate::rubric;
 use crate::sheet;
 use crate::store::Store;
@@ -73,7 +74,7 @@ pub(crate) fn decider(panel: &Panel, by: Option<&str>) -> Result<(String, String
 pub(crate) fn open_chair(panel: &Panel, db: Option<&Path>) -> Result<(Store, PathBuf)> {
     let path = match db {
         Some(p) => p.to_path_buf(),
-        None => sheet::default_db_path(&panel.config.id, "chair")?,
+        None => sheet::default_db_path(&panel.config.id, &Role::Chair)?,
     };
     let signer = crate::commands::chair::chair_signer(panel, None)?;
     let (store, _) = Store::open_signed(&path, &crate::commands::chair::identity(panel), signer)?;
@@ -113,7 +114,7 @@ pub fn eligibility(a: &EligibilityArgs) -> Result<Outcome> {
                 .join(", ")
         );
     };
-    if g.outcome == "pass" || g.outcome == "fail" {
+    if !g.outcome.is_open() {
         bail!(
             "gate {} of {} is decided by the bundle's facts ({}: {}); a person decides only a \
              gate checked by hand or whose facts are missing — correct the bundle instead",

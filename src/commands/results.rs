@@ -8,8 +8,10 @@ use rust_decimal::Decimal;
 
 use super::args;
 use crate::aggregate::{By, Method, Rounding};
-use crate::export::{self, source, ExportError, Format, Overrides, Report};
+use crate::export::{self, ExportError, Format, Report};
 use crate::panel::Panel;
+use crate::results_input::{self, Overrides};
+use crate::role::Role;
 use crate::sheet;
 
 /// Arguments of `panel results`.
@@ -115,7 +117,7 @@ impl ResultsArgs {
 /// naming its first bad line.
 fn check_chair_signatures(panel: &Panel, store: &crate::store::Store, db: &Path) -> Result<()> {
     let Some((chair, key)) =
-        sheet::keys::owner_key(panel, "chair").map_err(|e| anyhow::anyhow!(e))?
+        sheet::keys::owner_key(panel, &Role::Chair).map_err(|e| anyhow::anyhow!(e))?
     else {
         return Ok(());
     };
@@ -153,17 +155,23 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
                 (Format::Xlsx, _) => export::Detail::All,
                 _ => export::Detail::None,
             };
-            export::build_from_csv_detail(&panel, csv, &o, &detail, format.shows_source_hash())?
+            results_input::build_from_csv_detail(
+                &panel,
+                csv,
+                &o,
+                &detail,
+                format.shows_source_hash(),
+            )?
         }
         None => {
             let db = match &a.db {
                 Some(p) => p.clone(),
-                None => sheet::default_db_path(&panel.config.id, "chair")?,
+                None => sheet::default_db_path(&panel.config.id, &Role::Chair)?,
             };
-            let (store, warnings) = source::open_chair(&panel, &db)?;
+            let (store, warnings) = results_input::open_chair(&panel, &db)?;
             notes = warnings;
             check_chair_signatures(&panel, &store, &db)?;
-            export::build_from_store(&panel, &store, &db, &o)?
+            results_input::build_from_store(&panel, &store, &db, &o)?
         }
     };
     Ok((rep, notes))
@@ -254,7 +262,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     }
     let t1 = std::time::Instant::now();
     let bytes = rep.render_in(format, a.expert.as_deref(), lang)?;
-    source::timing(&format!("render {format}"), t1);
+    results_input::timing(&format!("render {format}"), t1);
     let mut err = String::new();
     for n in notes {
         err.push_str(&format!("warning: {n}\n"));
@@ -263,7 +271,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     match &a.output {
         Some(path) => {
             write_file(path, &bytes)?;
-            source::timing("total", t0);
+            results_input::timing("total", t0);
             err.push_str(&format!("wrote {} ({format})\n", path.display()));
             Ok((Outcome::done(Vec::new(), err), rep))
         }

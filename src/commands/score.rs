@@ -23,7 +23,7 @@ pub fn identity(panel: &Panel, expert: &str) -> StoreIdentity {
     StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: format!("expert:{expert}"),
+        role: crate::role::Role::expert(expert),
     }
 }
 

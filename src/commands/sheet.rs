@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::panel::Panel;
+use crate::role::Role;
 use crate::rubric::num::show;
 use crate::sheet::{
     self, keys, Change, MergeKind, MergeReport, PanelView, SheetError, SignatureState,
@@ -37,7 +38,7 @@ fn open_chair(panel: &Panel, db: Option<&Path>, err: &mut String) -> Result<Stor
     let ident = StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: Role::Chair,
     };
     let signer = super::chair::chair_signer(panel, None)?;
     let (store, rep) = Store::open_signed(&path, &ident, signer)?;
@@ -48,7 +49,7 @@ fn open_chair(panel: &Panel, db: Option<&Path>, err: &mut String) -> Result<Stor
 fn chair_db_path(panel: &Panel, db: Option<&Path>) -> Result<PathBuf> {
     Ok(match db {
         Some(p) => p.to_path_buf(),
-        None => sheet::default_db_path(&panel.config.id, "chair")?,
+        None => sheet::default_db_path(&panel.config.id, &Role::Chair)?,
     })
 }
 
@@ -102,7 +103,7 @@ pub fn export(
 ) -> Result<Output> {
     let panel = open_panel(panel_dir)?;
     let mut err = String::new();
-    let role = format!("expert:{expert}");
+    let role = Role::expert(expert);
     let db_path = match db {
         Some(p) => p.to_path_buf(),
         None => sheet::default_db_path(&panel.config.id, &role)?,

@@ -1,16 +1,30 @@
 //! Exporting formula awards (`panel awards`): JSON, CSV, Markdown and XLSX. Every figure is
 //! shown with its working; amounts are whole 元 from [`crate::aggregate::awards`].
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use serde_json::{json, Value};
 
-use super::awards_source::AwardsReport;
-use super::{neutralize, ExportError};
-use crate::aggregate::awards::{AwardRule, AwardStatus};
-use crate::rubric::num;
+use super::{neutralize, ExportError, PanelInfo};
+use crate::aggregate::awards::{AwardRule, AwardStatus, Awards};
+use crate::decisions::Decision;
+use crate::rubric::{num, Track};
+
+/// Everything the award exports show.
+#[derive(Debug, Clone)]
+pub struct AwardsReport {
+    pub panel: PanelInfo,
+    pub track: Track,
+    pub awards: Awards,
+    /// Application id → anonymous title.
+    pub titles: BTreeMap<String, String>,
+    /// Decisions in force (gates and this track's grades).
+    pub decisions: Vec<Decision>,
+    pub notes: Vec<String>,
+}
 
 fn n(d: Decimal) -> Value {
     num::to_json(d)

@@ -1,12 +1,13 @@
-//! Results of a panel: the pipeline's input built from a panel and its scores, and the
-//! exports (JSON, CSV, XLSX, Markdown, and the printable 评审汇总表 / 评分表).
+//! Results of a panel exported: JSON, CSV, XLSX, Markdown, and the printable 评审汇总表 /
+//! 评分表 (and the formula awards' exports).
 //!
-//! [`source`] turns a [`Panel`](crate::panel::Panel) plus either the chair database or a raw
-//! score CSV into an [`aggregate`] run and returns a [`Report`]: the pipeline's
-//! [`Results`] with the context every export needs (panel, rubric, roster, settings and where
-//! they came from, per-expert values). The format modules only read a `Report`.
+//! [`crate::results_input`] turns a [`Panel`](crate::panel::Panel) plus either the chair
+//! database or a raw score CSV into an [`aggregate`](crate::aggregate) run and returns a
+//! [`Report`]: the pipeline's [`Results`] with the context every export needs (panel, rubric,
+//! roster, settings and where they came from, per-expert values). The format modules only
+//! read a `Report` (or an [`AwardsReport`]); this module never reads the input itself.
 //!
-//! Conventions (also in `docs/results.md`):
+//! Conventions of the input (also in `docs/results.md`):
 //! - only applications an expert has **submitted** count (drafts never do); a declared
 //!   conflict of interest excludes the expert from that application;
 //! - item values become criterion values through [`rubric::combine`](crate::rubric::combine)
@@ -17,13 +18,11 @@
 //!   arithmetic; exports only format them.
 
 mod awards_out;
-pub mod awards_source;
 mod csv_out;
 mod docx_out;
 pub mod forms;
 mod json;
 mod md;
-pub mod source;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -39,16 +38,11 @@ use crate::scores::{CsvProblem, ReadError};
 use crate::store::{AuditRecord, StoreError};
 
 pub use crate::scores::Detail;
-pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx};
-pub use awards_source::{build_awards, AwardsReport};
+pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx, AwardsReport};
 pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
 pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
-pub use source::{
-    build_from_csv, build_from_csv_detail, build_from_store, scheme_of, settings_for,
-    settings_for_track, Overrides,
-};
 pub use xlsx::{to_xlsx, SUMMARY_SHEET, XLSX_SHEETS};
 
 /// Errors building or writing results. Every message names the file and the place in it.

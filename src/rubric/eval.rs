@@ -1023,14 +1023,54 @@ pub fn combine(rubric: &Rubric, item_values: &BTreeMap<String, Decimal>) -> Scor
     }
 }
 
+/// The outcome of one gate. Serialized, displayed and parsed in lowercase (`pass`, `fail`,
+/// `unknown`, `manual`), the spelling of every output.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum GateOutcome {
+    /// The facts meet the gate.
+    Pass,
+    /// The facts do not meet the gate.
+    Fail,
+    /// Facts the gate needs are missing.
+    Unknown,
+    /// No rule: the secretariat checks it by hand.
+    Manual,
+}
+
+impl GateOutcome {
+    /// The lowercase spelling (as in JSON and the other outputs).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Still open: facts missing or checked by hand (a person may decide it).
+    pub fn is_open(self) -> bool {
+        matches!(self, GateOutcome::Unknown | GateOutcome::Manual)
+    }
+}
+
 /// Outcome of one eligibility gate or target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GateResult {
     pub id: String,
     pub text: String,
-    /// "pass", "fail", "unknown" (facts missing) or "manual" (no rule: the
-    /// secretariat checks it by hand).
-    pub outcome: &'static str,
+    pub outcome: GateOutcome,
     pub detail: Vec<String>,
     pub missing_facts: Vec<String>,
     /// The call's words of the `all_of` conditions that failed (those with a `text`), when
@@ -1052,7 +1092,7 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
                 return GateResult {
                     id: g.id.clone(),
                     text: g.text.clone(),
-                    outcome: "manual",
+                    outcome: GateOutcome::Manual,
                     detail: vec!["checked by the secretariat / 由秘书处人工核验".into()],
                     missing_facts: vec![],
                     failed_clauses: vec![],
@@ -1113,11 +1153,11 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
             missing.sort();
             missing.dedup();
             let outcome = if fail {
-                "fail"
+                GateOutcome::Fail
             } else if !missing.is_empty() {
-                "unknown"
+                GateOutcome::Unknown
             } else {
-                "pass"
+                GateOutcome::Pass
             };
             GateResult {
                 id: g.id.clone(),
@@ -1170,14 +1210,37 @@ impl EligibilityStatus {
 /// gate unknown (facts missing) or manual (checked by hand, no rule) →
 /// `unchecked`; else `eligible`.
 pub fn eligibility_summary(results: &[GateResult]) -> EligibilityStatus {
-    if results.iter().any(|r| r.outcome == "fail") {
+    if results.iter().any(|r| r.outcome == GateOutcome::Fail) {
         EligibilityStatus::Ineligible
-    } else if results
-        .iter()
-        .any(|r| r.outcome == "unknown" || r.outcome == "manual")
-    {
+    } else if results.iter().any(|r| r.outcome.is_open()) {
         EligibilityStatus::Unchecked
     } else {
         EligibilityStatus::Eligible
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GateOutcome;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn gate_outcomes_keep_their_lowercase_spelling() {
+        let all: Vec<GateOutcome> = GateOutcome::iter().collect();
+        let spelled: Vec<&str> = all.iter().map(|o| o.as_str()).collect();
+        assert_eq!(spelled, ["pass", "fail", "unknown", "manual"]);
+        for o in all {
+            assert_eq!(o.to_string(), o.as_str());
+            assert_eq!(o.as_ref(), o.as_str());
+            assert_eq!(o.as_str().parse::<GateOutcome>().unwrap(), o);
+            let json = serde_json::to_string(&o).unwrap();
+            assert_eq!(json, format!("\"{}\"", o.as_str()));
+            assert_eq!(serde_json::from_str::<GateOutcome>(&json).unwrap(), o);
+            // `panel rubric eval` pads the outcome to a column: Display honours the width.
+            assert_eq!(format!("[{o:<7}]"), format!("[{:<7}]", o.as_str()));
+        }
+        assert!("Pass".parse::<GateOutcome>().is_err());
+        assert!(GateOutcome::Unknown.is_open() && GateOutcome::Manual.is_open());
+        assert!(!GateOutcome::Pass.is_open() && !GateOutcome::Fail.is_open());
     }
 }

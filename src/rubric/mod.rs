@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 pub use check::{validate, Issue};
 pub use eval::{
     check_gates, combine, eligibility_summary, eval_condition, evaluate, parse_facts,
-    CriterionEval, EligibilityStatus, Evaluation, FactProblem, FactValue, Facts, GateResult,
-    ItemEval, Scored,
+    CriterionEval, EligibilityStatus, Evaluation, FactProblem, FactValue, Facts, GateOutcome,
+    GateResult, ItemEval, Scored,
 };
 pub use model::*;
 

@@ -1,6 +1,6 @@
 //! The rubric by position (criteria, items, their ids as lookup keys and the limits of a
 //! criterion row), and one pair's item values turned into criterion values. Shared by the
-//! scores CSV ([`super::table`]) and the chair database (`export::source`).
+//! scores CSV ([`super::table`]) and the chair database (`crate::results_input`).
 
 use crate::aggregate::table::FxBuild;
 use std::collections::{BTreeMap, HashMap};

@@ -10,6 +10,7 @@ use super::{
     io_err, keys, now_rfc3339, sha256_hex, sig_path, store_err, verify, write_atomic, PanelView,
     Sheet, SheetApp, SheetError, SheetItem, META_EXPORT_SEQ, META_EXPORT_SHA, SHEET_SCHEMA,
 };
+use crate::role::Role;
 use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 
 /// `<panel>/sheets/<expert>.sheet.json`, where the expert screen saves the sheet.
@@ -44,13 +45,21 @@ pub fn export_sheet_view(
             ),
         });
     }
-    if let Some(role) = store.meta("role") {
-        if role != format!("expert:{expert}") {
+    if let Some(text) = store.meta("role") {
+        let role = text.parse::<Role>().map_err(|e| SheetError::Invalid {
+            path: db.clone(),
+            message: format!(
+                "{e}: this is not the database of expert {expert}; pass --db with expert \
+                 {expert}'s database"
+            ),
+        })?;
+        if role.expert_id() != Some(expert) {
             return Err(SheetError::Invalid {
                 path: db.clone(),
                 message: format!(
-                    "this database belongs to {role}, not to expert:{expert}; pass --db with \
-                     expert {expert}'s database"
+                    "this database belongs to {role}, not to {}; pass --db with expert \
+                     {expert}'s database",
+                    Role::expert(expert)
                 ),
             });
         }

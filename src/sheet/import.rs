@@ -650,7 +650,7 @@ mod tests {
         let ident = StoreIdentity {
             panel_id: "p".into(),
             rubric_sha256: "0".repeat(64),
-            role: "chair".into(),
+            role: crate::role::Role::Chair,
         };
         let (mut store, _) = Store::open(&dir.path().join("db"), &ident).unwrap();
         let pair = |app: &str, n: usize| -> Vec<Op> {

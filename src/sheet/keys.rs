@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use super::{io_err, is_safe_id, write_atomic, SheetError};
+use crate::role::Role;
 
 /// Environment variable overriding the key directory.
 pub const KEY_DIR_ENV: &str = "PANEL_KEY_DIR";
@@ -150,19 +151,18 @@ pub fn store_signer(key: SigningKey) -> crate::store::Signer {
     Box::new(move |bytes| sign(bytes, &key))
 }
 
-/// The owner of a database with role `role` (`"chair"` or `"expert:<id>"`) and the owner's
-/// key from the roster: the chair is panel.json's `chair`. `None` when the owner has no key.
+/// The owner of a database with role `role` and the owner's key from the roster: the chair
+/// is panel.json's `chair`. `None` when the owner has no key.
 pub fn owner_key(
     panel: &crate::panel::Panel,
-    role: &str,
+    role: &Role,
 ) -> Result<Option<(String, VerifyingKey)>, String> {
-    let owner = match role.strip_prefix("expert:") {
-        Some(id) => id.to_string(),
-        None if role == "chair" => match &panel.config.chair {
+    let owner = match role {
+        Role::Expert(id) => id.clone(),
+        Role::Chair => match &panel.config.chair {
             Some(c) => c.clone(),
             None => return Ok(None),
         },
-        None => return Ok(None),
     };
     let Some(text) = panel
         .expert(&owner)

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::panel::Panel;
+use crate::role::Role;
 use crate::rubric;
 use crate::store::{AppStatus, StoreError};
 
@@ -526,8 +527,9 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SheetError> 
     })
 }
 
-/// Default database path: the user's data directory / `<panel_id>-<role, ':' → '-'>`.
-pub fn default_db_path(panel_id: &str, role: &str) -> Result<PathBuf, SheetError> {
+/// Default database path: the user's data directory / `<panel_id>-<role, ':' → '-'>`
+/// ([`Role::dir_name`]).
+pub fn default_db_path(panel_id: &str, role: &Role) -> Result<PathBuf, SheetError> {
     let dirs =
         directories::ProjectDirs::from("", "", "panel").ok_or_else(|| SheetError::Invalid {
             path: PathBuf::from("~"),
@@ -535,7 +537,7 @@ pub fn default_db_path(panel_id: &str, role: &str) -> Result<PathBuf, SheetError
         })?;
     Ok(dirs
         .data_dir()
-        .join(format!("{panel_id}-{}", role.replace(':', "-"))))
+        .join(format!("{panel_id}-{}", role.dir_name())))
 }
 
 /// Text of a decimal as stored (exact, scale kept).

@@ -12,9 +12,10 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 use panel::anonymize::{Identity, RawApplication};
-use panel::export::{self, Format, Overrides};
+use panel::export::{self, Format};
 use panel::office::{self, DocBlock, FormFill};
 use panel::panel::Panel;
+use panel::results_input::{self, Overrides};
 
 const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
 const PROGRAM: &str = "park-ip-trusteeship-2024";
@@ -136,7 +137,7 @@ fn demo_report() -> (export::Report, tempfile::TempDir) {
     let path = tmp.path().join("s.csv");
     std::fs::write(&path, csv).unwrap();
     let panel = Panel::open(&dir).unwrap();
-    let mut rep = export::build_from_csv_detail(
+    let mut rep = results_input::build_from_csv_detail(
         &panel,
         &path,
         &Overrides::default(),

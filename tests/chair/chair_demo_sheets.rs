@@ -287,7 +287,7 @@ fn build() -> Vec<(String, Vec<u8>)> {
         let ident = StoreIdentity {
             panel_id: panel.config.id.clone(),
             rubric_sha256: panel.rubric.sha256.clone(),
-            role: format!("expert:{expert}"),
+            role: panel::role::Role::expert(*expert),
         };
         let (mut store, _) = Store::open(&tmp.path().join(expert), &ident).unwrap();
         store.commit(ops_for(&panel, expert)).unwrap();
@@ -382,7 +382,8 @@ fn merged() -> (tempfile::TempDir, Panel, Store, PathBuf) {
 #[test]
 fn demo_sheets_give_the_demo_outcome() {
     let (_tmp, panel, store, db) = merged();
-    let rep = panel::export::build_from_store(&panel, &store, &db, &Default::default()).unwrap();
+    let rep =
+        panel::results_input::build_from_store(&panel, &store, &db, &Default::default()).unwrap();
     let r = &rep.results;
     let app = |c: &str| r.app(c).unwrap();
     // eligibility
@@ -432,11 +433,11 @@ fn demo_sheets_give_the_demo_outcome() {
     assert!(reason.unwrap().contains("回避"));
     assert_eq!(store.status("E05", "T24-010").unwrap().0, AppStatus::Draft);
     // the trimmed mean drops values
-    let o = panel::export::Overrides {
+    let o = panel::results_input::Overrides {
         method: Some(panel::aggregate::Method::Trimmed),
         ..Default::default()
     };
-    let t = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
+    let t = panel::results_input::build_from_store(&panel, &store, &db, &o).unwrap();
     assert!(!t.results.app("T24-001").unwrap().dropped.is_empty());
     // provisional: the three shortlisted applications have gates E2b and E3b undecided, and
     // the reasons name them
@@ -468,11 +469,11 @@ fn demo_sheets_give_the_demo_outcome() {
 #[test]
 fn incomplete_strong_applications_make_the_shortlist_provisional() {
     let (_tmp, panel, store, db) = merged();
-    let o = panel::export::Overrides {
+    let o = panel::results_input::Overrides {
         quorum: Some(4),
         ..Default::default()
     };
-    let rep = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
+    let rep = panel::results_input::build_from_store(&panel, &store, &db, &o).unwrap();
     let r = &rep.results;
     for c in ["T24-005", "T24-010"] {
         assert_eq!(r.app(c).unwrap().status, Status::Incomplete, "{c}");
@@ -537,12 +538,12 @@ fn print_outcome() {
     let (_tmp, panel, store, db) = merged();
     for m in ["mean", "trimmed", "median", "normalized"] {
         for by in ["total", "criterion"] {
-            let o = panel::export::Overrides {
+            let o = panel::results_input::Overrides {
                 method: Some(m.parse().unwrap()),
                 by: Some(by.parse().unwrap()),
                 ..Default::default()
             };
-            let rep = panel::export::build_from_store(&panel, &store, &db, &o).unwrap();
+            let rep = panel::results_input::build_from_store(&panel, &store, &db, &o).unwrap();
             println!("== {m} {by}");
             for a in &rep.results.applications {
                 println!(

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use panel::export::{self, Format, Overrides, Report};
+use panel::export::{Format, Report};
 use panel::panel::Panel;
+use panel::results_input::{self, Overrides};
 
 const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
 
@@ -76,7 +77,7 @@ fn report(o: &Overrides) -> (Report, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, csv) = small_panel(tmp.path());
     let panel = Panel::open(&dir).unwrap();
-    let rep = export::build_from_csv(&panel, &csv, o, true).unwrap();
+    let rep = results_input::build_from_csv(&panel, &csv, o, true).unwrap();
     (rep, tmp)
 }
 

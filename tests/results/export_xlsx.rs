@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use panel::export::{self, Format, Overrides, XLSX_SHEETS};
+use panel::export::{self, Format, XLSX_SHEETS};
 use panel::panel::Panel;
+use panel::results_input::{self, Overrides};
 
 // ------------------------------------------------------------------------------------------
 // A minimal zip reader + DEFLATE decoder (RFC 1951), enough for rust_xlsxwriter's output.
@@ -254,7 +255,7 @@ fn demo_report() -> (export::Report, tempfile::TempDir) {
     let path = tmp.path().join("s.csv");
     std::fs::write(&path, csv).unwrap();
     let panel = Panel::open(&dir).unwrap();
-    let rep = export::build_from_csv(&panel, &path, &Overrides::default(), true).unwrap();
+    let rep = results_input::build_from_csv(&panel, &path, &Overrides::default(), true).unwrap();
     (rep, tmp)
 }
 

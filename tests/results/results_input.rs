@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use panel::aggregate::{EligibilityStatus, Status};
-use panel::export::{self, Format, Overrides, PairState};
+use panel::export::{self, Format, PairState};
 use panel::panel::Panel;
+use panel::results_input::{self, Overrides};
 use panel::rubric::Rule;
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
 use rust_decimal::Decimal;
@@ -32,7 +33,7 @@ fn chair(panel: &Panel, path: &Path) -> Store {
     let ident = StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: panel::role::Role::Chair,
     };
     Store::open(path, &ident).unwrap().0
 }
@@ -87,7 +88,7 @@ fn only_submitted_pairs_count_and_conflicts_exclude() {
         .unwrap();
     }
     let store = chair(&panel, &db);
-    let rep = export::build_from_store(&panel, &store, &db, &Overrides::default()).unwrap();
+    let rep = results_input::build_from_store(&panel, &store, &db, &Overrides::default()).unwrap();
     let a = rep.results.app("T24-001").unwrap();
     assert_eq!(a.experts, 3, "{a:?}");
     assert_eq!(
@@ -138,7 +139,7 @@ fn csv_report(tmp: &Path, csv: &str) -> Result<export::Report, export::ExportErr
     let panel = Panel::open(&dir).unwrap();
     let path = tmp.join("s.csv");
     std::fs::write(&path, csv).unwrap();
-    export::build_from_csv(&panel, &path, &Overrides::default(), true)
+    results_input::build_from_csv(&panel, &path, &Overrides::default(), true)
 }
 
 /// The demo panel and a scores file `s.csv` in a temporary directory, for refusals.
@@ -163,7 +164,7 @@ impl Refusals {
     /// The error of reading `bytes` as the scores CSV (it must be refused).
     fn of(&self, bytes: impl AsRef<[u8]>) -> String {
         std::fs::write(&self.path, bytes).unwrap();
-        export::build_from_csv(&self.panel, &self.path, &Overrides::default(), false)
+        results_input::build_from_csv(&self.panel, &self.path, &Overrides::default(), false)
             .unwrap_err()
             .to_string()
     }
@@ -470,7 +471,7 @@ fn the_file_is_hashed_when_the_output_shows_it() {
             Format::SheetMd,
         ] {
             let hash = format.shows_source_hash();
-            let rep = export::build_from_csv_detail(
+            let rep = results_input::build_from_csv_detail(
                 &panel,
                 &path,
                 &Overrides::default(),

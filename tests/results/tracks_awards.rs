@@ -17,8 +17,8 @@ use std::str::FromStr;
 
 use assert_cmd::Command;
 use panel::aggregate::{self, AppInfo, Eligibility, ScoreRow};
-use panel::export::{self, Overrides};
 use panel::panel::Panel;
+use panel::results_input::{self, Overrides};
 use panel::rubric;
 use panel::sheet::{self, MergeKind};
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
@@ -105,7 +105,7 @@ fn build_sheets(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let ident = StoreIdentity {
             panel_id: panel.config.id.clone(),
             rubric_sha256: panel.rubric.sha256.clone(),
-            role: format!("expert:{expert}"),
+            role: panel::role::Role::expert(*expert),
         };
         let (mut store, _) = Store::open(&tmp.path().join(expert), &ident).unwrap();
         store.commit(ops_for(&panel, expert)).unwrap();
@@ -618,9 +618,9 @@ proptest! {
         let panel_tracks: Vec<&rubric::Track> = g.rubric.tracks.iter().filter(|t| t.mode == "panel").collect();
         prop_assert_eq!(panel_tracks.len(), 18);
         let t = panel_tracks[track_ix];
-        let (settings, _) = export::settings_for_track(&g, Some(t), &Overrides { resamples: Some(0), ..Overrides::default() }).unwrap();
+        let (settings, _) = results_input::settings_for_track(&g, Some(t), &Overrides { resamples: Some(0), ..Overrides::default() }).unwrap();
         prop_assert_eq!(settings.quota, t.quota);
-        let scheme = export::scheme_of(&g.rubric);
+        let scheme = results_input::scheme_of(&g.rubric);
         let crit: Vec<(String, Decimal)> = g.rubric.criteria().map(|(_, c)| (c.id.clone(), c.max)).collect();
         let mut apps = Vec::new();
         let mut scores = Vec::new();

@@ -876,8 +876,8 @@ fn gate_outcomes(file: &str, facts: Value) -> (Outcomes, Outcomes, &'static str)
     let t = check_gates(&l.rubric.targets, &facts);
     let summary = eligibility_summary(&e).as_str();
     (
-        e.into_iter().map(|g| (g.id, g.outcome)).collect(),
-        t.into_iter().map(|g| (g.id, g.outcome)).collect(),
+        e.into_iter().map(|g| (g.id, g.outcome.as_str())).collect(),
+        t.into_iter().map(|g| (g.id, g.outcome.as_str())).collect(),
         summary,
     )
 }

@@ -341,8 +341,8 @@ fn eligibility_gates() {
     );
     let open: Vec<(&str, &str)> = g
         .iter()
-        .filter(|r| r.outcome != "pass")
-        .map(|r| (r.id.as_str(), r.outcome))
+        .filter(|r| r.outcome != rubric::GateOutcome::Pass)
+        .map(|r| (r.id.as_str(), r.outcome.as_str()))
         .collect();
     assert_eq!(open, vec![("E2b", "manual"), ("E3b", "manual")]);
     let e3b = g.iter().find(|r| r.id == "E3b").unwrap();
@@ -356,7 +356,10 @@ fn eligibility_gates() {
     nb["ip_budget_wan"] = json!([0, 15, 15]);
     let (facts, _) = parse_facts(&l.rubric, nb.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    assert_eq!(g.iter().find(|r| r.id == "E3").unwrap().outcome, "fail");
+    assert_eq!(
+        g.iter().find(|r| r.id == "E3").unwrap().outcome.as_str(),
+        "fail"
+    );
     assert_eq!(rubric::eligibility_summary(&g).as_str(), "ineligible");
     // T5: a PCT target of 0 is not quantified; 1 is.
     for (pct, want) in [
@@ -369,7 +372,7 @@ fn eligibility_gates() {
         let (facts, _) = parse_facts(&l.rubric, t.as_object().unwrap());
         let g = rubric::check_gates(&l.rubric.targets, &facts);
         assert_eq!(
-            g.iter().find(|r| r.id == "T5").unwrap().outcome,
+            g.iter().find(|r| r.id == "T5").unwrap().outcome.as_str(),
             want,
             "{pct}"
         );
@@ -396,14 +399,20 @@ fn eligibility_gates() {
     v["high_value_patent_cultivation_experience"] = json!(false);
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    assert_eq!(g.iter().find(|r| r.id == "E4").unwrap().outcome, "fail");
+    assert_eq!(
+        g.iter().find(|r| r.id == "E4").unwrap().outcome.as_str(),
+        "fail"
+    );
     // Unknown when a needed fact is missing.
     v.as_object_mut()
         .unwrap()
         .remove("high_value_patent_cultivation_experience");
     let (facts, _) = parse_facts(&l.rubric, v.as_object().unwrap());
     let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-    assert_eq!(g.iter().find(|r| r.id == "E4").unwrap().outcome, "unknown");
+    assert_eq!(
+        g.iter().find(|r| r.id == "E4").unwrap().outcome.as_str(),
+        "unknown"
+    );
 }
 
 #[test]
@@ -464,7 +473,7 @@ fn call_requirements_at_their_boundaries() {
         let (facts, problems) = parse_facts(&l.rubric, v.as_object().unwrap());
         assert!(problems.is_empty(), "{problems:?}");
         let g = rubric::check_gates(&l.rubric.eligibility, &facts);
-        let o = g.iter().find(|r| r.id == gate).unwrap().outcome;
+        let o = g.iter().find(|r| r.id == gate).unwrap().outcome.as_str();
         (o, rubric::eligibility_summary(&g).as_str())
     };
     // (changed facts, gate, its outcome, the application's eligibility)

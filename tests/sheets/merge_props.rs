@@ -112,7 +112,7 @@ fn open_chair(tp: &TestPanel, dir: &std::path::Path) -> Store {
     let ident = panel::store::StoreIdentity {
         panel_id: p.config.id.clone(),
         rubric_sha256: p.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: panel::role::Role::Chair,
     };
     Store::open(dir, &ident).unwrap().0
 }

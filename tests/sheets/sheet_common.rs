@@ -91,7 +91,7 @@ impl TestPanel {
         let ident = StoreIdentity {
             panel_id: p.config.id.clone(),
             rubric_sha256: p.rubric.sha256.clone(),
-            role: role.into(),
+            role: role.parse().expect("a role: chair or expert:<id>"),
         };
         Store::open(&self.tmp.path().join(name), &ident).unwrap().0
     }

@@ -158,7 +158,7 @@ fn single_item_criteria_may_be_named_by_criterion_id() {
     let ident = StoreIdentity {
         panel_id: "oc-test".into(),
         rubric_sha256: loaded.sha256.clone(),
-        role: "chair".into(),
+        role: panel::role::Role::Chair,
     };
     let (mut chair, _) = Store::open(&dir.path().join("db"), &ident).unwrap();
     sheet::import_csv_view(&view, Some(&mut chair), &csv, false).unwrap();

@@ -13,7 +13,7 @@ fn audit_verify_intact_and_tampered() {
     let id = StoreIdentity {
         panel_id: "p".into(),
         rubric_sha256: "0".repeat(64),
-        role: "expert:E01".into(),
+        role: panel::role::Role::expert("E01"),
     };
     {
         let (mut st, _) = Store::open(&db, &id).unwrap();

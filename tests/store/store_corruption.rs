@@ -14,7 +14,7 @@ fn ident() -> StoreIdentity {
     StoreIdentity {
         panel_id: "P-CORRUPT".into(),
         rubric_sha256: "c0".repeat(32),
-        role: "chair".into(),
+        role: panel::role::Role::Chair,
     }
 }
 

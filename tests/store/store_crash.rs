@@ -31,7 +31,7 @@ fn ident() -> StoreIdentity {
     StoreIdentity {
         panel_id: "P-CRASH".into(),
         rubric_sha256: "5e".repeat(32),
-        role: "expert:E01".into(),
+        role: panel::role::Role::expert("E01"),
     }
 }
 

@@ -17,7 +17,7 @@ fn ident() -> StoreIdentity {
     StoreIdentity {
         panel_id: "P-LOCK".into(),
         rubric_sha256: "10".repeat(32),
-        role: "expert:E01".into(),
+        role: panel::role::Role::expert("E01"),
     }
 }
 

@@ -11,7 +11,7 @@ fn ident() -> StoreIdentity {
     StoreIdentity {
         panel_id: "demo-t24-2024".into(),
         rubric_sha256: tui_support::rubric_sha(),
-        role: "expert:E01".into(),
+        role: panel::role::Role::expert("E01"),
     }
 }
 

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 
 use crate::aggregate::{AppResult, By, Method};
-use crate::export::{self, Overrides, Report};
+use crate::export::{self, Report};
 use crate::panel::Panel;
+use crate::results_input::{self, Overrides};
 use crate::sheet::{self, PanelView};
 use crate::store::{AppStatus, Store};
 use crate::tui::i18n::Lang;
@@ -262,7 +263,8 @@ impl ChairData {
                 by: Some(self.by),
                 ..Overrides::default()
             };
-            export::build_from_store(&self.panel, &self.store, &self.db, &o).map_err(err_text)?
+            results_input::build_from_store(&self.panel, &self.store, &self.db, &o)
+                .map_err(err_text)?
         };
         Ok(())
     }

@@ -13,6 +13,7 @@ use super::data::{Cell, ChairData, OverrideRow, View};
 use super::doc::{self, flag_marks, wrap_into, DKind, DLine};
 use crate::aggregate::{By, EligibilityStatus, Flag};
 use crate::rubric::num::show;
+use crate::rubric::GateOutcome;
 use crate::store::OPINION_ITEM;
 use crate::tui::action::Action;
 use crate::tui::text;
@@ -309,21 +310,21 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
                     continue;
                 }
                 let why = match g.outcome {
-                    "manual" => {
+                    GateOutcome::Manual => {
                         if zh {
                             "待人工判定".to_string()
                         } else {
                             "to be decided by hand".to_string()
                         }
                     }
-                    "unknown" => {
+                    GateOutcome::Unknown => {
                         if zh {
                             format!("缺少 {}", g.missing_facts.join("、"))
                         } else {
                             format!("missing {}", g.missing_facts.join(", "))
                         }
                     }
-                    _ => continue,
+                    GateOutcome::Pass | GateOutcome::Fail => continue,
                 };
                 wrap_into(
                     &mut out,

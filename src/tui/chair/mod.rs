@@ -5,7 +5,7 @@
 //! chair database is part of the state: a reopen commits to it (through
 //! [`sheet::reopen_view`]), and [`tick`] (the `--watch` poll) merges new sheets into it
 //! (through [`sheet::merge_sheet_view`]); the results shown are recomputed from it with the
-//! export module's adapter ([`export::build_from_store`]) after every change.
+//! results input's adapter ([`results_input::build_from_store`]) after every change.
 //!
 //! The screen is composed of components, each owning its private state, its text, its
 //! `draw` and its `handle` (which returns what it asks of the screen): [`Ranking`],
@@ -33,8 +33,9 @@ use super::keys::{self, Context, Keymap};
 use super::overlay::{Common, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
-use crate::export::{self, Format, Overrides};
+use crate::export::Format;
 use crate::panel::Panel;
+use crate::results_input::{self, Overrides};
 use crate::sheet::{self, MergeKind, PanelView};
 use crate::store::Store;
 use data::err_text;
@@ -102,7 +103,7 @@ impl ChairApp {
         color: bool,
         size: (u16, u16),
     ) -> Result<ChairApp, String> {
-        let official = export::build_from_store(&panel, &store, db, &Overrides::default())
+        let official = results_input::build_from_store(&panel, &store, db, &Overrides::default())
             .map_err(err_text)?;
         let pview = PanelView::from_panel(&panel);
         let data = ChairData {
@@ -188,9 +189,13 @@ impl ChairApp {
     /// selection on the same application.
     pub fn reload(&mut self) -> Result<(), String> {
         let code = self.selected().map(|a| a.id.clone());
-        self.official =
-            export::build_from_store(&self.panel, &self.store, &self.db, &Overrides::default())
-                .map_err(err_text)?;
+        self.official = results_input::build_from_store(
+            &self.panel,
+            &self.store,
+            &self.db,
+            &Overrides::default(),
+        )
+        .map_err(err_text)?;
         self.recompute_shown()?;
         self.read_store();
         if let Some(c) = code {

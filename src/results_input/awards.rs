@@ -2,30 +2,15 @@
 //! bundle's units (the track's `unit_fact`) and eligibility, and the chair's decisions
 //! (manual gates, grades); then the computation of [`crate::aggregate::awards`].
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 
-use super::source::panel_apps;
-use super::{ExportError, PanelInfo};
-use crate::aggregate::awards::{self, AwardApplicant, AwardRule, Awards};
+use super::panel_apps;
+use crate::aggregate::awards::{self, AwardApplicant, AwardRule};
 use crate::aggregate::Eligibility;
 use crate::decisions::{self, Decided, Decision};
+use crate::export::{AwardsReport, ExportError, PanelInfo};
 use crate::panel::Panel;
 use crate::rubric::{FactValue, Track};
-
-/// Everything the award exports show.
-#[derive(Debug, Clone)]
-pub struct AwardsReport {
-    pub panel: PanelInfo,
-    pub track: Track,
-    pub awards: Awards,
-    /// Application id → anonymous title.
-    pub titles: BTreeMap<String, String>,
-    /// Decisions in force (gates and this track's grades).
-    pub decisions: Vec<Decision>,
-    pub notes: Vec<String>,
-}
 
 /// 万元 → 元.
 fn yuan(wan: Decimal) -> Decimal {

@@ -1,5 +1,7 @@
-//! The pipeline's input, built from a panel and its scores (the chair database, or a raw
-//! score CSV), and the run itself.
+//! Reading the input of the results: the pipeline's input, built from a panel and its scores
+//! (the chair database, or a raw score CSV), and the run itself, into the [`Report`] the
+//! exports ([`crate::export`]) and the chair screen show. [`awards`] does the same for a
+//! formula-award track.
 //!
 //! - **Scheme**: the rubric's criteria (category, max, weight), categories (max, bonus),
 //!   `total_max` and `tie_break` ([`scheme_of`]).
@@ -16,20 +18,26 @@
 //! - **Settings**: the rubric's `aggregation` and `funding` defaults, overridden by
 //!   [`Overrides`] ([`settings_for`]).
 
+pub mod awards;
+
+pub use awards::build_awards;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{ExpertInfo, ExportError, PairDetail, PairState, PanelInfo, Report, SourceInfo};
 use crate::aggregate::{
     self, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme,
     ScoreTable, Settings,
 };
 use crate::decisions::{self, Decision};
+use crate::export::{
+    ExpertInfo, ExportError, PairDetail, PairState, PanelInfo, Report, SourceInfo,
+};
 use crate::panel::Panel;
-use crate::rubric::{self, EligibilityStatus, FactValue, Rubric, Track};
+use crate::rubric::{self, EligibilityStatus, FactValue, GateOutcome, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
 use crate::scores::{read_scores_csv, Detail};
 use crate::store::{AppStatus, Store, StoreIdentity, OPINION_ITEM};
@@ -219,12 +227,16 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
         let code = b.bundle.code.clone();
         let mut gates = rubric::check_gates(&r.eligibility, &b.facts);
         for g in &mut gates {
-            if g.outcome != "manual" && g.outcome != "unknown" {
+            if !g.outcome.is_open() {
                 continue;
             }
             if let Some(d) = decided.get(&(code.clone(), g.id.clone())) {
                 let pass = matches!(d.decided, decisions::Decided::Gate { pass: true, .. });
-                g.outcome = if pass { "pass" } else { "fail" };
+                g.outcome = if pass {
+                    GateOutcome::Pass
+                } else {
+                    GateOutcome::Fail
+                };
                 g.text = format!("{}（{}）", g.text, d.describe_zh());
                 out.notes
                     .entry(code.clone())
@@ -238,7 +250,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
             EligibilityStatus::Ineligible => Eligibility::Ineligible(
                 gates
                     .iter()
-                    .filter(|g| g.outcome == "fail")
+                    .filter(|g| g.outcome == GateOutcome::Fail)
                     .map(|g| {
                         if g.failed_clauses.is_empty() {
                             format!("{} {}", g.id, g.text)
@@ -257,13 +269,12 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
             EligibilityStatus::Unchecked => {
                 let open: Vec<String> = gates
                     .iter()
-                    .filter(|g| g.outcome == "unknown" || g.outcome == "manual")
-                    .map(|g| {
-                        if g.outcome == "manual" {
-                            format!("{} (checked by hand)", g.id)
-                        } else {
-                            format!("{} (missing {})", g.id, g.missing_facts.join(", "))
+                    .filter_map(|g| match g.outcome {
+                        GateOutcome::Manual => Some(format!("{} (checked by hand)", g.id)),
+                        GateOutcome::Unknown => {
+                            Some(format!("{} (missing {})", g.id, g.missing_facts.join(", ")))
                         }
+                        GateOutcome::Pass | GateOutcome::Fail => None,
                     })
                     .collect();
                 out.notes
@@ -274,7 +285,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                     code.clone(),
                     gates
                         .iter()
-                        .filter(|g| g.outcome == "unknown" || g.outcome == "manual")
+                        .filter(|g| g.outcome.is_open())
                         .map(|g| g.id.clone())
                         .collect(),
                 );
@@ -540,7 +551,7 @@ fn finish(
         source,
         pairs,
         notes,
-        meeting: super::forms::Meeting {
+        meeting: crate::export::forms::Meeting {
             date: panel.config.meeting.as_ref().and_then(|m| m.date.clone()),
             place: panel.config.meeting.as_ref().and_then(|m| m.place.clone()),
             chair: panel.config.chair.clone(),
@@ -562,7 +573,7 @@ pub fn open_chair(panel: &Panel, path: &Path) -> Result<(Store, Vec<String>), Ex
     let ident = StoreIdentity {
         panel_id: panel.config.id.clone(),
         rubric_sha256: panel.rubric.sha256.clone(),
-        role: "chair".into(),
+        role: crate::role::Role::Chair,
     };
     let (store, report) =
         Store::open_read_only(path, &ident).map_err(|error| ExportError::Store {
