@@ -7,16 +7,16 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::bootstrap::{self, BootConfig};
-use super::method::{dec_from_i128, floor_units, round_value, to_units, POW10_I64};
+use super::method::{dec_from_i128, floor_units, round_value, to_units};
 use super::normalize;
 use super::panel_values::{
     cap, panel_by_criterion, panel_by_total, prepare, AppWork, Ctx, Panel, Scratch,
 };
 use super::per_application;
-use super::table::{unpack, FxBuild, ScoreTable, Val};
+use super::table::{CellValue, FxBuild, ScoreTable};
 
-/// No value (in a [`CollectScratch`]'s cells): never a packed value.
-const EMPTY: u32 = u32::MAX;
+/// No value (in a [`CollectScratch`]'s cells).
+const EMPTY: CellValue = CellValue::NONE;
 use super::{
     AppInfo, AppResult, By, Dropped, Eligibility, Flag, Method, Results, Rounding, Scheme,
     Settings, SettingsEcho, Status,
@@ -303,18 +303,18 @@ fn collect(
     // else bucketed by a counting sort (O(runs)).
     let na = table.apps.len();
     let mut start = vec![0u32; na + 1];
-    for r in &table.runs {
-        start[r.app as usize + 1] += 1;
+    for (app, _) in table.run_pairs() {
+        start[app as usize + 1] += 1;
     }
     for i in 0..na {
         start[i + 1] += start[i];
     }
-    let grouped = !table.ungrouped;
+    let grouped = table.is_grouped();
     let bucket: Option<Vec<u32>> = (!grouped).then(|| {
         let mut fill = start.clone();
-        let mut bucket = vec![0u32; table.runs.len()];
-        for (ri, r) in table.runs.iter().enumerate() {
-            let slot = &mut fill[r.app as usize];
+        let mut bucket = vec![0u32; table.run_count()];
+        for (ri, (app, _)) in table.run_pairs().enumerate() {
+            let slot = &mut fill[app as usize];
             bucket[*slot as usize] = ri as u32;
             *slot += 1;
         }
@@ -372,8 +372,8 @@ struct Rows<'t> {
 struct CollectScratch {
     slot_of: Vec<u32>,
     local: Vec<u32>,
-    /// Packed values ([`EMPTY`]: none) by (expert slot, criterion).
-    cells: Vec<u32>,
+    /// Table values ([`EMPTY`]: none) by (expert slot, criterion).
+    cells: Vec<CellValue>,
     dup: Vec<Option<usize>>,
     excluded: BTreeMap<u32, usize>,
     cat_units: Vec<i128>,
@@ -428,33 +428,29 @@ fn collect_one(
             src.start[ta as usize + 1] as usize,
         );
         let mut run = |ri: usize| {
-            let r = table.runs[ri];
-            let run_cells = table.run_cells(ri);
-            if !src.conflict_pairs.is_empty() && src.conflict_pairs.contains(&(r.app, r.expert)) {
-                *excluded.entry(r.expert).or_default() += run_cells.len();
+            let (app, expert, run_cells) = table.run(ri);
+            if !src.conflict_pairs.is_empty() && src.conflict_pairs.contains(&(app, expert)) {
+                *excluded.entry(expert).or_default() += run_cells.len();
                 return;
             }
-            let mut sl = slot_of[r.expert as usize];
-            for cell in run_cells {
-                let Some(c) = src.crit_map[cell.crit as usize] else {
-                    *unknown.entry(cell.crit).or_default() += 1;
+            let mut sl = slot_of[expert as usize];
+            for (crit, v) in run_cells {
+                let Some(c) = src.crit_map[crit as usize] else {
+                    *unknown.entry(crit).or_default() += 1;
                     continue;
                 };
                 if sl == u32::MAX {
                     sl = local.len() as u32;
-                    slot_of[r.expert as usize] = sl;
-                    local.push(r.expert);
+                    slot_of[expert as usize] = sl;
+                    local.push(expert);
                     cells.resize(cells.len() + nc, EMPTY);
                     dup.push(None);
                 }
                 let s = sl as usize;
                 let slot = &mut cells[s * nc + c];
                 if *slot == EMPTY {
-                    *slot = cell.v;
-                } else if *slot != cell.v
-                    && dup[s].is_none()
-                    && table.value(*slot) != table.value(cell.v)
-                {
+                    *slot = v;
+                } else if *slot != v && dup[s].is_none() && table.value(*slot) != table.value(v) {
                     dup[s] = Some(c);
                 }
             }
@@ -536,18 +532,14 @@ fn collect_one(
         w.experts.push(e);
         cat_units.clear();
         cat_units.resize(ctx.ncat(), 0);
-        for (c, &packed) in row.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
             // The usual value: a small non-negative decimal within the criterion's max.
-            let fast = match unpack(packed) {
-                Val::Small { mant, scale } if mant >= 0 && scale <= ctx.sv => POW10_I64
-                    .get((ctx.sv - scale) as usize)
-                    .and_then(|f| mant.checked_mul(*f))
-                    .filter(|u| *u <= ctx.max_units[c]),
-                _ => None,
-            };
+            let fast = table
+                .scaled(v, ctx.sv)
+                .filter(|u| (0..=ctx.max_units[c]).contains(u));
             let units = match fast {
                 Some(u) => u,
-                None => slow_units(ctx, c, table.value(packed), name, &mut w.notes),
+                None => slow_units(ctx, c, table.value(v), name, &mut w.notes),
             };
             w.values.push(units);
             cat_units[ctx.crit_cat[c]] += i128::from(ctx.weighted_units(c, units));
@@ -686,7 +678,7 @@ pub(crate) fn run_with(
     parallel: bool,
 ) -> Results {
     let mut notes = Vec::new();
-    let row_scale = table.max_scale;
+    let row_scale = table.max_scale();
     let mut ctx = prepare(scheme, s, row_scale, &mut notes);
     ctx.parallel = parallel;
     let mut works = collect(&ctx, apps, conflicts, table, &mut notes);

@@ -5,6 +5,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 
+use super::method::POW10_I64;
 use super::ScoreRow;
 
 /// A small, fast, non-cryptographic hasher (FxHash word mixing with a murmur3 finalizer so
@@ -132,17 +133,28 @@ impl Interner {
 /// A run of rows of one (application, expert) pair: `cells[start..]` up to the next run's
 /// start (or the end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Run {
-    pub(crate) app: u32,
-    pub(crate) expert: u32,
-    pub(crate) start: u32,
+struct Run {
+    app: u32,
+    expert: u32,
+    start: u32,
 }
 
 /// One row's criterion and value ([`Val`], packed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cell {
-    pub(crate) crit: u32,
-    pub(crate) v: u32,
+struct Cell {
+    crit: u32,
+    v: CellValue,
+}
+
+/// A value as a table's row holds it: read it with [`ScoreTable::value`] or
+/// [`ScoreTable::scaled`] (the encoding is this module's own). Two equal cell values of
+/// one table stand for the same decimal; different ones may still be equal decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CellValue(u32);
+
+impl CellValue {
+    /// No value: never the value of a row (for callers' "not yet" slots).
+    pub(crate) const NONE: CellValue = CellValue(u32::MAX);
 }
 
 /// Set in a packed value that is an index into the table's exact decimals.
@@ -151,12 +163,12 @@ const BIG: u32 = 0x8000_0000;
 const MANT_BITS: u32 = 26;
 const MANT_MASK: u32 = (1 << MANT_BITS) - 1;
 /// Mantissas in `-MANT_LIMIT..MANT_LIMIT` are packed.
-pub(crate) const MANT_LIMIT: i64 = 1 << (MANT_BITS - 1);
+const MANT_LIMIT: i64 = 1 << (MANT_BITS - 1);
 
 /// A value as a row holds it: a small decimal packed with its scale (exact), or a
 /// [`Decimal`] kept beside the rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Val {
+enum Val {
     /// `mant × 10^-scale`.
     Small { mant: i64, scale: u32 },
     /// Index into the table's decimals.
@@ -165,14 +177,15 @@ pub(crate) enum Val {
 
 /// `mant × 10^-scale` packed, when it fits (`|mant| < MANT_LIMIT`, `scale ≤ 28`).
 #[inline]
-pub(crate) fn pack_small(mant: i64, scale: u32) -> Option<u32> {
+fn pack_small(mant: i64, scale: u32) -> Option<CellValue> {
     ((-MANT_LIMIT..MANT_LIMIT).contains(&mant) && scale <= 28)
-        .then_some((scale << MANT_BITS) | (mant as u32 & MANT_MASK))
+        .then_some(CellValue((scale << MANT_BITS) | (mant as u32 & MANT_MASK)))
 }
 
 /// A packed value of [`pack_small`] or a big index.
 #[inline]
-pub(crate) fn unpack(v: u32) -> Val {
+fn unpack(v: CellValue) -> Val {
+    let v = v.0;
     if v & BIG != 0 {
         Val::Big((v & !BIG) as usize)
     } else {
@@ -185,34 +198,25 @@ pub(crate) fn unpack(v: u32) -> Val {
     }
 }
 
-/// The packed form of `big` index `i` (never `u32::MAX`, which readers may use as "none").
+/// The packed form of `big` index `i` (never [`CellValue::NONE`]).
 #[inline]
-pub(crate) fn pack_big(i: usize) -> u32 {
+fn pack_big(i: usize) -> CellValue {
     assert!(
         i < (BIG - 1) as usize,
         "more than 2^31 score values that are not small decimals"
     );
-    i as u32 | BIG
+    CellValue(i as u32 | BIG)
 }
 
 /// `value` packed when it is small (and not a negative zero, whose sign a packed value
 /// would lose); `None` when it must be kept as a [`Decimal`].
 #[inline]
-pub(crate) fn pack_decimal(value: Decimal) -> Option<u32> {
+fn pack_decimal(value: Decimal) -> Option<CellValue> {
     let m = value.mantissa();
     if m == 0 && value.is_sign_negative() {
         return None;
     }
     pack_small(i64::try_from(m).ok()?, value.scale())
-}
-
-/// `value` packed, or kept at the end of `big` (the packed form then points there).
-#[inline]
-pub(crate) fn pack_or_keep(value: Decimal, big: &mut Vec<Decimal>) -> u32 {
-    pack_decimal(value).unwrap_or_else(|| {
-        big.push(value);
-        pack_big(big.len() - 1)
-    })
 }
 
 /// One row, unpacked (tests read the whole table so).
@@ -225,53 +229,68 @@ pub(crate) struct Row {
     pub(crate) value: Decimal,
 }
 
-/// Score rows with interned ids: build it row by row while reading a CSV or sheets, then
-/// call [`run_table`](super::run_table). Equivalent to a `Vec<ScoreRow>` in any order.
-///
-/// Rows are kept in runs of one (application, expert) pair, each row as 8 bytes (criterion
-/// and packed value): a raw-score CSV of millions of rows fits in a fraction of the memory
-/// of one struct per row.
+/// Score rows by index (application, expert, criterion: the caller's own indices), kept in
+/// runs of one (application, expert) pair, each row as 8 bytes (criterion and packed value).
+/// The body of a [`ScoreTable`]; readers that intern ids themselves fill one and append it
+/// to a table with [`ScoreTable::append`].
 #[derive(Debug, Default, Clone)]
-pub struct ScoreTable {
-    pub(crate) apps: Interner,
-    pub(crate) experts: Interner,
-    pub(crate) criteria: Interner,
-    pub(crate) runs: Vec<Run>,
-    pub(crate) cells: Vec<Cell>,
+pub(crate) struct TableRows {
+    runs: Vec<Run>,
+    cells: Vec<Cell>,
     /// Values that do not pack (see [`pack_decimal`]).
-    pub(crate) big: Vec<Decimal>,
+    big: Vec<Decimal>,
     /// The most decimal places among the values.
-    pub(crate) max_scale: u32,
+    max_scale: u32,
     /// Whether some row's application index is smaller than the row's before (the rows are
     /// then not grouped by application).
-    pub(crate) ungrouped: bool,
+    ungrouped: bool,
 }
 
-impl ScoreTable {
-    /// An empty table.
-    pub fn new() -> Self {
-        Self::default()
+impl TableRows {
+    /// Room for `rows` more rows.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.cells.reserve(rows);
     }
 
-    /// An empty table with room for `rows` rows.
-    pub fn with_capacity(rows: usize) -> Self {
-        ScoreTable {
-            cells: Vec::with_capacity(rows),
-            ..Self::default()
-        }
+    /// Empty, keeping the buffers' capacity.
+    pub(crate) fn clear(&mut self) {
+        self.runs.clear();
+        self.cells.clear();
+        self.big.clear();
+        self.max_scale = 0;
+        self.ungrouped = false;
     }
 
-    /// Adds one expert's value for one criterion of one application.
-    pub fn push(&mut self, app: &str, expert: &str, criterion: &str, value: Decimal) {
-        let app = self.apps.intern(app);
-        let expert = self.experts.intern(expert);
-        let criterion = self.criteria.intern(criterion);
-        self.push_row(app, expert, criterion, value);
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.cells.len()
     }
 
-    fn push_row(&mut self, app: u32, expert: u32, crit: u32, value: Decimal) {
-        self.max_scale = self.max_scale.max(value.scale());
-        let v = pack_or_keep(value, &mut self.big);
+    /// Adds one row.
+    #[inline]
+    pub(crate) fn push(&mut self, app: u32, expert: u32, crit: u32, value: Decimal) {
+        let v = pack_decimal(value).unwrap_or_else(|| self.keep(value));
+        self.push_cell(app, expert, crit, v, value.scale());
+    }
+
+    /// Adds one row whose value is `mant × 10^-scale` (`scale ≤ 28`): [`TableRows::push`]
+    /// of that decimal, without building it when it is small.
+    #[inline]
+    pub(crate) fn push_scaled(&mut self, app: u32, expert: u32, crit: u32, mant: i64, scale: u32) {
+        let v = pack_small(mant, scale).unwrap_or_else(|| self.keep(Decimal::new(mant, scale)));
+        self.push_cell(app, expert, crit, v, scale);
+    }
+
+    /// `value` kept beside the rows: the packed form points there.
+    #[inline(never)]
+    fn keep(&mut self, value: Decimal) -> CellValue {
+        self.big.push(value);
+        pack_big(self.big.len() - 1)
+    }
+
+    #[inline]
+    fn push_cell(&mut self, app: u32, expert: u32, crit: u32, v: CellValue, scale: u32) {
+        self.max_scale = self.max_scale.max(scale);
         self.start_run(app, expert);
         self.cells.push(Cell { crit, v });
     }
@@ -292,37 +311,91 @@ impl ScoreTable {
         }
     }
 
-    /// Appends rows of one pair whose values are already packed (for readers that pack
-    /// values themselves): `cells`' big indices point into `big`, and `scale` is the most
-    /// decimal places among the values.
-    pub(crate) fn push_cells(
-        &mut self,
-        app: u32,
-        expert: u32,
-        cells: &[Cell],
-        big: &[Decimal],
-        scale: u32,
-    ) {
-        assert!(
-            (app as usize) < self.apps.len() && (expert as usize) < self.experts.len(),
-            "ScoreTable::push_cells: index not from this table"
-        );
-        if cells.is_empty() {
+    /// The cells of run `i`.
+    #[inline]
+    fn run_cells(&self, i: usize) -> &[Cell] {
+        let start = self.runs[i].start as usize;
+        let end = self
+            .runs
+            .get(i + 1)
+            .map_or(self.cells.len(), |r| r.start as usize);
+        &self.cells[start..end]
+    }
+
+    /// (application, expert) of each run, in order (a pair may have several runs when its
+    /// rows are not together).
+    pub(crate) fn run_pairs(&self) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
+        self.runs.iter().map(|r| (r.app, r.expert))
+    }
+}
+
+/// Score rows with interned ids: build it row by row while reading a CSV or sheets, then
+/// call [`run_table`](super::run_table). Equivalent to a `Vec<ScoreRow>` in any order.
+///
+/// Rows are kept in runs of one (application, expert) pair, each row as 8 bytes (criterion
+/// and packed value): a raw-score CSV of millions of rows fits in a fraction of the memory
+/// of one struct per row.
+#[derive(Debug, Default, Clone)]
+pub struct ScoreTable {
+    pub(crate) apps: Interner,
+    pub(crate) experts: Interner,
+    pub(crate) criteria: Interner,
+    rows: TableRows,
+}
+
+impl ScoreTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty table with room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> Self {
+        let mut table = Self::default();
+        table.rows.reserve(rows);
+        table
+    }
+
+    /// Adds one expert's value for one criterion of one application.
+    pub fn push(&mut self, app: &str, expert: &str, criterion: &str, value: Decimal) {
+        let app = self.apps.intern(app);
+        let expert = self.experts.intern(expert);
+        let criterion = self.criteria.intern(criterion);
+        self.rows.push(app, expert, criterion, value);
+    }
+
+    /// Appends `rows`, whose application and expert indices are mapped to this table's by
+    /// `apps` and `experts` (for readers that intern ids themselves; their criterion indices
+    /// are this table's).
+    ///
+    /// # Panics
+    /// When an index is not mapped to one of this table (a programming error).
+    pub(crate) fn append(&mut self, rows: &TableRows, apps: &[u32], experts: &[u32]) {
+        let (na, ne, nc) = (self.apps.len(), self.experts.len(), self.criteria.len());
+        if rows.cells.is_empty() {
             return;
         }
-        self.max_scale = self.max_scale.max(scale);
-        self.start_run(app, expert);
-        let nc = self.criteria.len();
-        let at = self.cells.len();
-        self.cells.extend_from_slice(cells);
-        for c in &mut self.cells[at..] {
+        let me = &mut self.rows;
+        me.max_scale = me.max_scale.max(rows.max_scale);
+        for i in 0..rows.runs.len() {
+            let r = rows.runs[i];
+            let (app, expert) = (apps[r.app as usize], experts[r.expert as usize]);
             assert!(
-                (c.crit as usize) < nc,
-                "ScoreTable::push_cells: index not from this table"
+                (app as usize) < na && (expert as usize) < ne,
+                "ScoreTable::append: index not from this table"
             );
-            if let Val::Big(i) = unpack(c.v) {
-                c.v = pack_big(self.big.len());
-                self.big.push(big[i]);
+            me.start_run(app, expert);
+            let at = me.cells.len();
+            me.cells.extend_from_slice(rows.run_cells(i));
+            for c in &mut me.cells[at..] {
+                assert!(
+                    (c.crit as usize) < nc,
+                    "ScoreTable::append: index not from this table"
+                );
+                if let Val::Big(i) = unpack(c.v) {
+                    c.v = pack_big(me.big.len());
+                    me.big.push(rows.big[i]);
+                }
             }
         }
     }
@@ -356,49 +429,101 @@ impl ScoreTable {
                 && (criterion as usize) < self.criteria.len(),
             "ScoreTable::push_indexed: index not from this table"
         );
-        self.push_row(app, expert, criterion, value);
+        self.rows.push(app, expert, criterion, value);
     }
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.rows.len()
     }
 
     /// Whether there is no row.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.rows.len() == 0
     }
 
-    /// The value a packed `v` of this table stands for.
+    /// The most decimal places among the values.
+    pub(crate) fn max_scale(&self) -> u32 {
+        self.rows.max_scale
+    }
+
+    /// Whether the rows are grouped by application: no row's application index is smaller
+    /// than the row's before (ids are interned in first-seen order, so the runs then come
+    /// by application).
+    pub(crate) fn is_grouped(&self) -> bool {
+        !self.rows.ungrouped
+    }
+
+    /// The value `v` of this table stands for.
     #[inline]
-    pub(crate) fn value(&self, v: u32) -> Decimal {
+    pub(crate) fn value(&self, v: CellValue) -> Decimal {
         match unpack(v) {
             Val::Small { mant, scale } => Decimal::new(mant, scale),
-            Val::Big(i) => self.big[i],
+            Val::Big(i) => self.rows.big[i],
         }
     }
 
-    /// The cells of run `i`.
+    /// The value `v` of this table stands for in units of `10^-places`, when it is a small
+    /// decimal with at most `places` decimal places (exact; `None` otherwise: read it with
+    /// [`ScoreTable::value`]).
     #[inline]
-    pub(crate) fn run_cells(&self, i: usize) -> &[Cell] {
-        let start = self.runs[i].start as usize;
-        let end = self
-            .runs
-            .get(i + 1)
-            .map_or(self.cells.len(), |r| r.start as usize);
-        &self.cells[start..end]
+    pub(crate) fn scaled(&self, v: CellValue, places: u32) -> Option<i64> {
+        match unpack(v) {
+            Val::Small { mant, scale } if scale <= places => POW10_I64
+                .get((places - scale) as usize)
+                .and_then(|f| mant.checked_mul(*f)),
+            _ => None,
+        }
+    }
+
+    /// Number of runs (see [`ScoreTable::run`]).
+    pub(crate) fn run_count(&self) -> usize {
+        self.rows.runs.len()
+    }
+
+    /// (application, expert) of each run, in order.
+    pub(crate) fn run_pairs(&self) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
+        self.rows.run_pairs()
+    }
+
+    /// Run `i`: rows of one (application, expert) pair that were added one after the
+    /// other: the pair and the rows' (criterion, value).
+    #[inline]
+    pub(crate) fn run(
+        &self,
+        i: usize,
+    ) -> (
+        u32,
+        u32,
+        impl ExactSizeIterator<Item = (u32, CellValue)> + '_,
+    ) {
+        let r = self.rows.runs[i];
+        let cells = self.rows.run_cells(i).iter().map(|c| (c.crit, c.v));
+        (r.app, r.expert, cells)
+    }
+
+    /// Every run (see [`ScoreTable::run`]), in order.
+    pub(crate) fn runs(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            u32,
+            u32,
+            impl ExactSizeIterator<Item = (u32, CellValue)> + '_,
+        ),
+    > + '_ {
+        (0..self.run_count()).map(move |i| self.run(i))
     }
 
     /// Every row, in the order they were added.
     #[cfg(test)]
     pub(crate) fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-        (0..self.runs.len()).flat_map(move |i| {
-            let r = self.runs[i];
-            self.run_cells(i).iter().map(move |c| Row {
-                app: r.app,
-                expert: r.expert,
-                criterion: c.crit,
-                value: self.value(c.v),
+        self.runs().flat_map(move |(app, expert, cells)| {
+            cells.map(move |(criterion, v)| Row {
+                app,
+                expert,
+                criterion,
+                value: self.value(v),
             })
         })
     }
@@ -472,8 +597,8 @@ mod tests {
             assert_eq!(a.to_string(), b.to_string());
             assert_eq!(a.is_sign_negative(), b.is_sign_negative(), "{a}");
         }
-        assert!(!t.big.is_empty() && t.big.len() < cases.len());
-        assert_eq!(t.max_scale, 28);
+        assert!(!t.rows.big.is_empty() && t.rows.big.len() < cases.len());
+        assert_eq!(t.max_scale(), 28);
     }
 
     #[test]
@@ -488,11 +613,91 @@ mod tests {
         ] {
             t.push(a, e, "K1", Decimal::ONE);
         }
-        assert_eq!(t.runs.len(), 3);
+        assert_eq!(t.run_count(), 3);
         assert_eq!(t.len(), 5);
-        assert!(!t.ungrouped);
+        assert!(t.is_grouped());
         t.push("A1", "E3", "K1", Decimal::ONE);
-        assert!(t.ungrouped);
+        assert!(!t.is_grouped());
+    }
+
+    /// Rows built by index and appended give the table that pushing them by id gives:
+    /// runs continued across appends, big values moved, the most decimal places kept.
+    #[test]
+    fn appended_rows_are_pushed_rows() {
+        let big = Decimal::new(MANT_LIMIT * 3, 2);
+        let parts: [&[(u32, u32, u32, Decimal)]; 2] = [
+            &[
+                (0, 0, 0, Decimal::new(15, 1)),
+                (0, 0, 1, big),
+                (1, 0, 0, Decimal::new(-0, 2)),
+            ],
+            &[(0, 0, 1, Decimal::new(7, 0)), (1, 1, 0, big + Decimal::ONE)],
+        ];
+        // Part indices → ids (each part has its own).
+        let app_ids: [&[&str]; 2] = [&["A2", "A1"], &["A1", "A3"]];
+        let expert_ids: [&[&str]; 2] = [&["E1"], &["E1", "E2"]];
+        let crit_ids = ["K1", "K2"];
+        let mut pushed = ScoreTable::new();
+        let mut appended = ScoreTable::new();
+        for c in crit_ids {
+            appended.criterion_index(c);
+        }
+        for (p, part) in parts.iter().enumerate() {
+            let mut rows = TableRows::default();
+            for &(a, e, c, v) in *part {
+                pushed.push(
+                    app_ids[p][a as usize],
+                    expert_ids[p][e as usize],
+                    crit_ids[c as usize],
+                    v,
+                );
+                rows.push(a, e, c, v);
+            }
+            let apps: Vec<u32> = app_ids[p].iter().map(|a| appended.app_index(a)).collect();
+            let experts: Vec<u32> = expert_ids[p]
+                .iter()
+                .map(|e| appended.expert_index(e))
+                .collect();
+            appended.append(&rows, &apps, &experts);
+        }
+        pushed.criterion_index("K2");
+        assert_eq!(format!("{pushed:?}"), format!("{appended:?}"));
+        assert_eq!(appended.run_count(), 3);
+        assert_eq!(appended.rows.big.len(), 2);
+    }
+
+    /// `push_scaled` is `push` of the decimal, packed or not.
+    #[test]
+    fn push_scaled_is_push() {
+        let mut a = TableRows::default();
+        let mut b = TableRows::default();
+        for (m, s) in [
+            (45, 1),
+            (0, 0),
+            (-3, 2),
+            (MANT_LIMIT, 0),
+            (999_999_999_999, 12),
+        ] {
+            a.push_scaled(0, 0, 0, m, s);
+            b.push(0, 0, 0, Decimal::new(m, s));
+        }
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    /// The scaled query: small values in units of `10^-places`, `None` otherwise.
+    #[test]
+    fn scaled_values() {
+        let mut t = ScoreTable::new();
+        for v in [Decimal::new(45, 1), Decimal::new(-2, 0), Decimal::MAX] {
+            t.push("A1", "E1", "K1", v);
+        }
+        let vs: Vec<CellValue> = t.run(0).2.map(|(_, v)| v).collect();
+        assert_eq!(t.scaled(vs[0], 2), Some(450));
+        assert_eq!(t.scaled(vs[0], 0), None);
+        assert_eq!(t.scaled(vs[1], 3), Some(-2000));
+        assert_eq!(t.scaled(vs[2], 2), None);
+        assert_eq!(t.value(vs[2]), Decimal::MAX);
+        assert!(vs.iter().all(|v| *v != CellValue::NONE));
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! criterion row), and one pair's item values turned into criterion values. Shared by the
 //! scores CSV ([`super::table`]) and the chair database (`crate::results_input`).
 
-use crate::aggregate::table::FxBuild;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
+use crate::aggregate::table::FxBuild;
 use crate::rubric::{self, Item, Rubric};
 
 /// The rubric in index form: criteria and items by position.
@@ -139,22 +139,24 @@ impl<'r> RubricIndex<'r> {
         })
     }
 
-    /// [`RubricIndex::check_target_value`] of a criterion row's packed value, in integers
-    /// (the fast paths): `false` sends the row to the checked path, which reports it.
+    /// [`RubricIndex::check_target_value`] of a criterion row's value `mant × 10^-scale`, in
+    /// integers (the fast paths): `false` sends the row to the checked path, which reports
+    /// it.
     #[inline]
-    pub(crate) fn crit_packed_ok(&self, crit: u32, v: u32, scale: u32) -> bool {
+    pub(crate) fn crit_scaled_ok(&self, crit: u32, mant: i64, scale: u32) -> bool {
         let l = &self.crit_limits[crit as usize];
         if scale > l.places {
             return false;
         }
-        let crate::aggregate::table::Val::Small { mant, .. } = crate::aggregate::table::unpack(v)
-        else {
-            return false;
-        };
         if mant < 0 {
             return false;
         }
-        let m = mant * 10i64.pow(l.places - scale);
+        let Some(m) = 10i64
+            .checked_pow(l.places - scale)
+            .and_then(|f| mant.checked_mul(f))
+        else {
+            return false;
+        };
         m <= l.max_m && (l.step_m == 0 || m % l.step_m == 0)
     }
 

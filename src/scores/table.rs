@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use super::read::{Problems, Row, RowReader, MAX_LINE, MAX_PROBLEMS, UTF8_MESSAGE};
 use super::rubric_index::{pair_criteria, RubricIndex, Target};
 use super::{CsvProblem, ReadError};
-use crate::aggregate::table::{pack_or_keep, pack_small, Cell, FxBuild, Interner};
+use crate::aggregate::table::{FxBuild, Interner, TableRows};
 use crate::aggregate::ScoreTable;
 use crate::rubric::Rubric;
 
@@ -67,7 +67,7 @@ pub struct CsvScores {
 }
 
 /// A plain decimal (`4.5`, `-1`, `10`): digits with at most one dot inside; no exponent,
-/// no comma, no sign other than a leading `-`. The reference of the packed parsers' tests;
+/// no comma, no sign other than a leading `-`. The reference of the fast parser's tests;
 /// rows are checked by `rubric::value_check` (which also refuses `08` and `-0`).
 #[cfg(test)]
 pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
@@ -113,20 +113,20 @@ pub(crate) fn parse_value(b: &[u8]) -> Result<Decimal, String> {
     Ok(Decimal::new(if neg { -mant } else { mant }, scale))
 }
 
-/// [`parse_value`]'s usual case (digits, one dot inside, a leading `-`, a value that packs
-/// into a [`ScoreTable`] row) without building an error: the packed value and its decimal
-/// places, `None` for anything else.
+/// [`parse_value`]'s usual case (digits, one dot inside, a leading `-`, at most 12 bytes)
+/// without building an error: the value as `mant × 10^-scale`, `(mant, scale)`; `None` for
+/// anything else.
 #[inline]
-fn parse_packed(b: &[u8]) -> Option<(u32, u32)> {
-    let (v, scale, end) = packed_prefix(b)?;
-    (end == b.len()).then_some((v, scale))
+fn parse_scaled(b: &[u8]) -> Option<(i64, u32)> {
+    let (mant, scale, end) = scaled_prefix(b)?;
+    (end == b.len()).then_some((mant, scale))
 }
 
-/// The value [`parse_packed`] takes at the start of `b`, up to the first byte that is
-/// neither a digit nor the value's one dot: the packed value, its decimal places and where
-/// it ended. `None` when that value is not one `parse_packed` takes.
+/// The value [`parse_scaled`] takes at the start of `b`, up to the first byte that is
+/// neither a digit nor the value's one dot: its mantissa, its decimal places and where it
+/// ended. `None` when that value is not one `parse_scaled` takes.
 #[inline]
-fn packed_prefix(b: &[u8]) -> Option<(u32, u32, usize)> {
+fn scaled_prefix(b: &[u8]) -> Option<(i64, u32, usize)> {
     let neg = b.first() == Some(&b'-');
     let start = usize::from(neg);
     let mut mant: i64 = 0;
@@ -157,7 +157,7 @@ fn packed_prefix(b: &[u8]) -> Option<(u32, u32, usize)> {
         // (a negative zero and a leading zero are refused by the checked path)
         return None;
     }
-    Some((pack_small(if neg { -mant } else { mant }, scale)?, scale, j))
+    Some((if neg { -mant } else { mant }, scale, j))
 }
 
 /// Equality of short byte strings (ids of a few bytes) without a call to `memcmp`.
@@ -197,14 +197,8 @@ struct LocalItem {
 struct Part {
     apps: Ids,
     experts: Ids,
-    /// Criterion rows in runs of one pair: (application, expert, first cell).
-    runs: Vec<(u32, u32, u32)>,
-    /// Criterion rows: the rubric criterion and the packed value (see [`ScoreTable`]).
-    cells: Vec<Cell>,
-    /// The values that do not pack.
-    big: Vec<Decimal>,
-    /// The most decimal places among the criterion rows' values.
-    max_scale: u32,
+    /// Criterion rows by this part's application and expert and the rubric's criterion.
+    rows: TableRows,
     items: Vec<LocalItem>,
     /// (application, expert) of the rows, each time it changes (criterion and item rows).
     pairs: Vec<(u32, u32)>,
@@ -215,36 +209,31 @@ struct Part {
 }
 
 impl Part {
-    /// Notes the pair of the next row; a new run of criterion rows starts when `crit` and
-    /// the pair changed.
+    /// Notes the pair of the next row.
     #[inline]
-    fn pair(&mut self, a: u32, e: u32, crit: bool) {
+    fn pair(&mut self, a: u32, e: u32) {
         if self.last_pair != Some((a, e)) {
             self.last_pair = Some((a, e));
             self.pairs.push((a, e));
         }
-        if crit && self.runs.last().is_none_or(|r| (r.0, r.1) != (a, e)) {
-            self.runs.push((a, e, self.cells.len() as u32));
-        }
     }
 
-    /// A valid criterion row whose value is packed (`scale`: its decimal places).
+    /// A valid criterion row whose value is `mant × 10^-scale`.
     #[inline]
-    fn accept_packed(&mut self, a: u32, e: u32, crit: u32, v: u32, scale: u32) {
-        self.pair(a, e, true);
-        self.max_scale = self.max_scale.max(scale);
-        self.cells.push(Cell { crit, v });
+    fn accept_scaled(&mut self, a: u32, e: u32, crit: u32, mant: i64, scale: u32) {
+        self.pair(a, e);
+        self.rows.push_scaled(a, e, crit, mant, scale);
     }
 
     /// A valid row of application `a`, expert `e` (this part's indices) at `line`.
     fn accept(&mut self, a: u32, e: u32, target: Target, value: Decimal, line: u64) {
         match target {
             Target::Criterion(crit) => {
-                let v = pack_or_keep(value, &mut self.big);
-                self.accept_packed(a, e, crit, v, value.scale());
+                self.pair(a, e);
+                self.rows.push(a, e, crit, value);
             }
             Target::Item(item) => {
-                self.pair(a, e, false);
+                self.pair(a, e);
                 self.items.push(LocalItem {
                     app: a,
                     expert: e,
@@ -263,10 +252,7 @@ impl Part {
     fn clear(&mut self) {
         self.apps.0.clear();
         self.experts.0.clear();
-        self.runs.clear();
-        self.cells.clear();
-        self.big.clear();
-        self.max_scale = 0;
+        self.rows.clear();
         self.items.clear();
         self.pairs.clear();
         self.last_pair = None;
@@ -301,7 +287,7 @@ impl<'a> RowParser<'a> {
     ) -> Part {
         let mut p = RowParser::new(ix, part);
         // About 19 bytes a row: room for the rows at once.
-        p.part.cells.reserve(bytes / 16);
+        p.part.rows.reserve(bytes / 16);
         let mut problems = Problems::default();
         reader.rows(&mut problems, |row, problems| p.row(row, problems));
         p.part.problems = problems;
@@ -347,17 +333,17 @@ impl<'a> RowParser<'a> {
         let Some(Target::Criterion(crit)) = self.target(row.criterion().as_bytes()) else {
             return false;
         };
-        let Some((v, scale)) = parse_packed(row.value().as_bytes()) else {
+        let Some((mant, scale)) = parse_scaled(row.value().as_bytes()) else {
             return false;
         };
-        if !self.ix.crit_packed_ok(crit, v, scale) {
+        if !self.ix.crit_scaled_ok(crit, mant, scale) {
             return false;
         }
         let part = &mut self.part;
         let (Some(a), Some(e)) = (part.apps.intern(app), part.experts.intern(expert)) else {
             return false;
         };
-        part.accept_packed(a, e, crit, v, scale);
+        part.accept_scaled(a, e, crit, mant, scale);
         true
     }
 
@@ -491,27 +477,26 @@ impl Merger {
                 .iter()
                 .map(|&(a, e)| (amap[a as usize], emap[e as usize])),
         );
-        for (ri, &(a, e, start)) in part.runs.iter().enumerate() {
-            let fa = amap[a as usize] as usize;
-            let fe = emap[e as usize] as usize;
-            let mut ta = self.table_apps[fa];
-            if ta == u32::MAX {
-                ta = self.table.app_index(&self.apps.names()[fa]);
-                self.table_apps[fa] = ta;
+        // Part ids → table ids, interned in the order of the criterion rows' runs.
+        let mut tapps = vec![u32::MAX; amap.len()];
+        let mut texperts = vec![u32::MAX; emap.len()];
+        for (a, e) in part.rows.run_pairs() {
+            if tapps[a as usize] == u32::MAX {
+                let fa = amap[a as usize] as usize;
+                if self.table_apps[fa] == u32::MAX {
+                    self.table_apps[fa] = self.table.app_index(&self.apps.names()[fa]);
+                }
+                tapps[a as usize] = self.table_apps[fa];
             }
-            let mut te = self.table_experts[fe];
-            if te == u32::MAX {
-                te = self.table.expert_index(&self.experts.names()[fe]);
-                self.table_experts[fe] = te;
+            if texperts[e as usize] == u32::MAX {
+                let fe = emap[e as usize] as usize;
+                if self.table_experts[fe] == u32::MAX {
+                    self.table_experts[fe] = self.table.expert_index(&self.experts.names()[fe]);
+                }
+                texperts[e as usize] = self.table_experts[fe];
             }
-            let end = part
-                .runs
-                .get(ri + 1)
-                .map_or(part.cells.len(), |r| r.2 as usize);
-            let cells = &part.cells[start as usize..end];
-            self.table
-                .push_cells(ta, te, cells, &part.big, part.max_scale);
         }
+        self.table.append(&part.rows, &tapps, &texperts);
         for it in part.items.drain(..) {
             self.items.push(ItemRow {
                 pair: (amap[it.app as usize], emap[it.expert as usize]),
@@ -759,11 +744,11 @@ fn finish_read(
             }
         }
         if !by_table.is_empty() {
-            for (ri, run) in m.table.runs.iter().enumerate() {
-                if let Some(&p) = by_table.get(&(run.app, run.expert)) {
+            for (app, expert, cells) in m.table.runs() {
+                if let Some(&p) = by_table.get(&(app, expert)) {
                     // Table criteria are the rubric's, in its order.
-                    for cell in m.table.run_cells(ri) {
-                        let c = cell.crit as usize;
+                    for (crit, _) in cells {
+                        let c = crit as usize;
                         bits[p as usize * words + c / 64] |= 1u64 << (c % 64);
                     }
                 }
@@ -833,16 +818,14 @@ fn finish_read(
     if *detail != Detail::None {
         let t = &m.table;
         // Rows come in runs of one pair: one lookup per run.
-        for (ri, run) in t.runs.iter().enumerate() {
-            let expert = &t.experts.names[run.expert as usize];
+        for (app, expert, cells) in t.runs() {
+            let expert = &t.experts.names[expert as usize];
             if !detail.keeps(expert) {
                 continue;
             }
-            let values = t
-                .run_cells(ri)
-                .iter()
-                .map(|c| (t.criteria.names[c.crit as usize].clone(), t.value(c.v)));
-            let key = (t.apps.names[run.app as usize].clone(), expert.clone());
+            let values =
+                cells.map(|(crit, v)| (t.criteria.names[crit as usize].clone(), t.value(v)));
+            let key = (t.apps.names[app as usize].clone(), expert.clone());
             match pairs.entry(key) {
                 // Built at once (a later value of the same criterion wins, as with insert).
                 std::collections::btree_map::Entry::Vacant(v) => {
@@ -906,7 +889,7 @@ mod tests {
     }
 
     #[test]
-    fn packed_values_are_the_plain_ones_that_pack() {
+    fn scaled_values_are_the_short_plain_ones() {
         for (text, want) in [
             ("5", Some(0)),
             ("2.5", Some(1)),
@@ -920,7 +903,7 @@ mod tests {
             ("", None),
             ("0000000000005", None),
         ] {
-            assert_eq!(parse_packed(text.as_bytes()).map(|p| p.1), want, "{text:?}");
+            assert_eq!(parse_scaled(text.as_bytes()).map(|p| p.1), want, "{text:?}");
         }
     }
 
