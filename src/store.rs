@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -721,22 +721,22 @@ struct RawLine {
     sig: Option<String>,
 }
 
+/// What a line's hash covers. `O` is `[Value]` when a line is verified, and the operations
+/// already encoded (`RawValue`) when a commit is written.
 #[derive(Serialize)]
-struct HashedBody<'a> {
+struct HashedBody<'a, O: ?Sized + Serialize> {
     seq: u64,
     ts: &'a str,
-    ops: &'a [Value],
+    ops: &'a O,
 }
 
-/// A journal line as serialized before `encode_line` spliced the operations in; kept for
-/// tests, which check that the splice gives the same bytes.
-#[cfg(test)]
+/// A journal line as written (without its newline).
 #[derive(Serialize)]
-struct LineOut<'a> {
+struct LineOut<'a, O: ?Sized + Serialize> {
     seq: u64,
     prev: &'a str,
     ts: &'a str,
-    ops: &'a [Value],
+    ops: &'a O,
     hash: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     sig: Option<&'a str>,
@@ -749,12 +749,6 @@ fn line_hash(prev: &str, seq: u64, ts: &str, ops: &[Value]) -> Result<String, St
     Ok(sha256_hex(&[prev.as_bytes(), &body]))
 }
 
-/// The compact JSON of `{seq, ts, ops}` (as [`HashedBody`] serializes) from the compact JSON
-/// of the operation array, which a large commit then encodes once for the hash and the line.
-fn hashed_body_json(seq: u64, ts_json: &str, ops_json: &str) -> String {
-    format!("{{\"seq\":{seq},\"ts\":{ts_json},\"ops\":{ops_json}}}")
-}
-
 /// Builds the journal line (with its trailing newline) for a commit.
 fn encode_line(
     seq: u64,
@@ -765,29 +759,31 @@ fn encode_line(
 ) -> Result<(String, String), String> {
     // The operations are encoded once, straight from the typed ops (no generic JSON tree in
     // between: with `preserve_order` the bytes are those of `serde_json::to_value` then
-    // serialize), and spliced into the hashed body and the line, which are exactly what
-    // serializing `HashedBody` and `LineOut` gives (pinned by the tests
+    // serialize), and that encoding is embedded as a `RawValue` in the hashed body and the
+    // line, which are then exactly what verifying the line recomputes (pinned by the tests
     // `encode_line_is_the_generic_serialization` and `committed_lines_verify_as_at_open`).
     // The caller's self-check parses the line back into typed operations and refuses the
     // commit unless they equal what was committed.
     let enc = |e: serde_json::Error| format!("cannot encode: {e}");
-    let ops_json = serde_json::to_string(ops).map_err(enc)?;
-    let ts_json = serde_json::to_string(ts).map_err(enc)?;
-    let body = hashed_body_json(seq, &ts_json, &ops_json);
-    let hash = sha256_hex(&[prev.as_bytes(), body.as_bytes()]);
+    let ops = serde_json::value::to_raw_value(ops).map_err(enc)?;
+    let body = serde_json::to_vec(&HashedBody {
+        seq,
+        ts,
+        ops: &*ops,
+    })
+    .map_err(enc)?;
+    let hash = sha256_hex(&[prev.as_bytes(), &body]);
     let sig = signer.map(|sign| sign(hash.as_bytes()).trim().to_string());
-    let prev_json = serde_json::to_string(prev).map_err(enc)?;
-    let hash_json = serde_json::to_string(&hash).map_err(enc)?;
-    let sig_json = match sig.as_deref() {
-        Some(s) => format!(",\"sig\":{}", serde_json::to_string(s).map_err(enc)?),
-        None => String::new(),
-    };
-    let mut line = String::with_capacity(ops_json.len() + 256);
-    line.push_str(&format!(
-        "{{\"seq\":{seq},\"prev\":{prev_json},\"ts\":{ts_json},\"ops\":"
-    ));
-    line.push_str(&ops_json);
-    line.push_str(&format!(",\"hash\":{hash_json}{sig_json}}}\n"));
+    let mut line = serde_json::to_string(&LineOut {
+        seq,
+        prev,
+        ts,
+        ops: &*ops,
+        hash: &hash,
+        sig: sig.as_deref(),
+    })
+    .map_err(enc)?;
+    line.push('\n');
     Ok((line, hash))
 }
 
@@ -1419,7 +1415,28 @@ fn take_lock(db: &Path) -> Result<File, StoreError> {
         .truncate(false)
         .open(&lock_path)
         .map_err(io_err("cannot open lock file", &lock_path))?;
-    match lock.try_lock() {
+    // A lock that this very process took (the file names our pid) may still be held for a
+    // moment after its store closed: a child process spawned by another thread in between
+    // holds copies of our descriptors until it execs. Such a lock is retried briefly; any
+    // other holder is refused at once.
+    let own = format!("pid {}", std::process::id());
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let locked = loop {
+        match lock.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                let mut holder = String::new();
+                let _ = (&lock).seek(std::io::SeekFrom::Start(0));
+                let _ = lock.read_to_string(&mut holder);
+                if holder.trim() != own {
+                    break Err(std::fs::TryLockError::WouldBlock);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => break r,
+        }
+    };
+    let _ = (&lock).seek(std::io::SeekFrom::Start(0));
+    match locked {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();
@@ -1427,7 +1444,7 @@ fn take_lock(db: &Path) -> Result<File, StoreError> {
             let holder = holder.trim();
             let holder = if holder.is_empty() {
                 String::new()
-            } else if holder == format!("pid {}", std::process::id()) {
+            } else if holder == own {
                 format!(" ({holder}: this very process holds another handle to it)")
             } else {
                 format!(" ({holder})")

@@ -7,7 +7,9 @@
 //! but never beside a test of another module that takes turns. Why this matters for the
 //! store: while one test thread spawns a child process, the child holds a copy of the
 //! parent's descriptors until it execs, and with them the advisory lock of a database that
-//! another test thread has just closed; a reopen at that moment is refused as `Locked`.
+//! another test thread has just closed. The store now retries such a lock (one its own
+//! process took) for up to half a second, so a reopen at that moment waits instead of being
+//! refused as `Locked`; the turns stay for the modules that measure time or kill processes.
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
