@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::action::Action;
 use super::app::{
-    App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, ListSort, Overlay, Progress, Row,
+    total_str, App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row,
 };
 use super::i18n::Lang;
 use super::keys::{self, Context};
@@ -248,7 +248,7 @@ impl Widget for Screen<'_> {
         }
         title_bar(app, p.title, buf, th);
         if let Some(r) = p.apps {
-            apps_pane(app, r, buf, th);
+            app.list().draw(app, r, buf, th);
         }
         if let Some(r) = p.tree {
             tree_pane(app, r, buf, th);
@@ -261,15 +261,6 @@ impl Widget for Screen<'_> {
         for o in &app.overlays {
             overlay(app, o, area, buf, th);
         }
-    }
-}
-
-/// The total shown for an application: none for a conflict or an application the expert
-/// has not touched (its prefilled rule suggestions are not a score).
-fn total_str(app: &App, ai: usize) -> String {
-    match app.progress(ai) {
-        Progress::Conflict | Progress::Untouched => "—".into(),
-        _ => show(app.apps[ai].scored.total),
     }
 }
 
@@ -334,70 +325,6 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let rw = width(&right).min(w);
     let line = format!("{}{}", pad_right(&left, w - rw), truncate(&right, rw));
     set(buf, r.x, r.y, &line, r.width, th.title_bar());
-}
-
-fn apps_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
-    let focused = app.focus == Pane::Apps;
-    let t = app.lang.t();
-    let done = (0..app.apps.len())
-        .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
-        .count();
-    let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
-    if let Some(q) = app.list().filter() {
-        title.push_str(&format!(" /{q} ({})", app.order().len()));
-    }
-    if app.list().sort() != ListSort::Code {
-        title.push_str(&format!(" ↕{}", app.list().sort().name(app.lang)));
-    }
-    let mut block = pane_block(title, focused, th);
-    let h = block.inner(r).height as usize;
-    if let Some(hint) = more_hint(app.list().scroll(), h, app.order().len()) {
-        block = block.title_bottom(Line::from(hint).right_aligned());
-    }
-    let inner = block.inner(r);
-    block.render(r, buf);
-    if app.apps.is_empty() {
-        set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
-        return;
-    }
-    if app.order().is_empty() {
-        let msg = if app.lang.is_zh() {
-            "无匹配项目；Esc 清除筛选"
-        } else {
-            "no match; Esc clears the filter"
-        };
-        set(buf, inner.x, inner.y, msg, inner.width, th.dim());
-        return;
-    }
-    let w = inner.width as usize;
-    for row in 0..inner.height as usize {
-        let Some(&i) = app.order().get(app.list().scroll() + row) else {
-            break;
-        };
-        let a = &app.apps[i];
-        let pr = app.progress(i);
-        let total = pad_left(&total_str(app, i), 6);
-        let left = format!(
-            "{} {} {}",
-            pr.mark(),
-            a.input.code,
-            list_title(&a.input.title)
-        );
-        let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
-        let style = if i == app.app_sel() {
-            th.selected(focused)
-        } else {
-            Style::new()
-        };
-        set(
-            buf,
-            inner.x,
-            inner.y + row as u16,
-            &line,
-            inner.width,
-            style,
-        );
-    }
 }
 
 const W_MAX: usize = 5;

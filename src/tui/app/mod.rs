@@ -32,6 +32,7 @@ use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
 pub use entry::InlineEntry;
 use evidence::EvidencePane;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
+pub(crate) use list::total_str;
 pub use list::{AppList, ListSort};
 pub use tree::{CriteriaTree, Row};
 
@@ -1144,6 +1145,71 @@ impl App {
         }
     }
 
+    /// Carry out what the list asked for.
+    fn list_outcome(&mut self, out: list::Outcome) {
+        match out {
+            list::Outcome::Select(i) => self.select_app(i),
+            list::Outcome::Open => {
+                if !self.apps.is_empty() {
+                    self.focus = Pane::Tree;
+                }
+            }
+            list::Outcome::FilterCleared => {
+                self.refresh_order();
+                self.info(if self.lang.is_zh() {
+                    "已清除筛选"
+                } else {
+                    "filter cleared"
+                });
+            }
+            list::Outcome::Sorted => {
+                self.refresh_order();
+                self.ensure_visible();
+                let name = self.list.sort().name(self.lang);
+                self.info(if self.lang.is_zh() {
+                    format!("列表按{name}排序")
+                } else {
+                    format!("list sorted by {name}")
+                });
+            }
+            list::Outcome::AskFind(q) => self.overlays.push(Overlay::Editor {
+                kind: EditKind::Find,
+                prompt: if self.lang.is_zh() {
+                    "筛选项目：编号、名称或状态（未开始/进行中/已提交/回避）；留空清除".into()
+                } else {
+                    "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
+                },
+                buf: TextBox::single(&q),
+            }),
+            list::Outcome::CommentApp => self.ask_comment(true),
+        }
+    }
+
+    /// Open the comment editor on the application (`on_app`) or on the selected item.
+    fn ask_comment(&mut self, on_app: bool) {
+        if self.cur().is_none() || self.locked() {
+            return;
+        }
+        let ai = self.list.sel();
+        let item = if on_app {
+            String::new()
+        } else {
+            self.sel_item().map(|i| i.id.clone()).unwrap_or_default()
+        };
+        let code = self.apps[ai].input.code.clone();
+        let old = self.apps[ai]
+            .sheet
+            .comments
+            .get(&item)
+            .cloned()
+            .unwrap_or_default();
+        self.overlays.push(Overlay::Editor {
+            prompt: self.lang.comment_prompt(&code, &item),
+            kind: EditKind::Comment { app: ai, item },
+            buf: TextBox::multi(&old),
+        });
+    }
+
     fn click(&mut self, col: u16, row: u16) {
         let p = self.panes();
         let inside = |r: Option<ratatui::layout::Rect>| {
@@ -1477,7 +1543,25 @@ fn entry_update(app: &mut App, action: Action) {
     }
 }
 
+/// A key with no overlay and no entry open: the focused pane's own keys go to its component,
+/// the rest are the screen's.
 fn main_update(app: &mut App, action: Action) {
+    match app.focus {
+        Pane::Apps => {
+            let page = app.page(Pane::Apps);
+            if let Some(out) = app.list.handle(action, page) {
+                app.list_outcome(out);
+                return;
+            }
+        }
+        Pane::Tree | Pane::Evidence => {}
+    }
+    shared_update(app, action);
+}
+
+/// The keys that mean the same in every pane: quitting, help, focus, mouse, and the commands
+/// on the application and the item on screen.
+fn shared_update(app: &mut App, action: Action) {
     let focus = app.focus;
     match action {
         Action::Quit => app.quit = true,
@@ -1503,22 +1587,8 @@ fn main_update(app: &mut App, action: Action) {
             }
             Pane::Evidence => app.focus = Pane::Tree,
             Pane::Tree => app.focus = Pane::Apps,
-            Pane::Apps if app.list.filter().is_some() => {
-                app.list.set_filter(None);
-                app.refresh_order();
-                app.info(if app.lang.is_zh() {
-                    "已清除筛选"
-                } else {
-                    "filter cleared"
-                });
-            }
             Pane::Apps => {}
         },
-        Action::Open => {
-            if !app.apps.is_empty() {
-                app.focus = Pane::Tree;
-            }
-        }
         Action::Up => app.move_sel(focus, -1),
         Action::Down => app.move_sel(focus, 1),
         Action::Top => match focus {
@@ -1595,29 +1665,7 @@ fn main_update(app: &mut App, action: Action) {
                 app.saved(app.lang.cleared(&code, &id, s));
             }
         }
-        Action::Comment => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            let ai = app.list.sel();
-            let item = if focus == Pane::Apps {
-                String::new()
-            } else {
-                app.sel_item().map(|i| i.id.clone()).unwrap_or_default()
-            };
-            let code = app.apps[ai].input.code.clone();
-            let old = app.apps[ai]
-                .sheet
-                .comments
-                .get(&item)
-                .cloned()
-                .unwrap_or_default();
-            app.overlays.push(Overlay::Editor {
-                prompt: app.lang.comment_prompt(&code, &item),
-                kind: EditKind::Comment { app: ai, item },
-                buf: TextBox::multi(&old),
-            });
-        }
+        Action::Comment => app.ask_comment(false),
         Action::Opinion => {
             if app.cur().is_none() || app.locked() {
                 return;
@@ -1690,26 +1738,6 @@ fn main_update(app: &mut App, action: Action) {
         }
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
-        Action::Find => app.overlays.push(Overlay::Editor {
-            kind: EditKind::Find,
-            prompt: if app.lang.is_zh() {
-                "筛选项目：编号、名称或状态（未开始/进行中/已提交/回避）；留空清除".into()
-            } else {
-                "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
-            },
-            buf: TextBox::single(app.list.filter().unwrap_or_default()),
-        }),
-        Action::Sort => {
-            app.list.next_sort();
-            app.refresh_order();
-            app.ensure_visible();
-            let name = app.list.sort().name(app.lang);
-            app.info(if app.lang.is_zh() {
-                format!("列表按{name}排序")
-            } else {
-                format!("list sorted by {name}")
-            });
-        }
         Action::NextTodo | Action::PrevTodo => {
             let forward = action == Action::NextTodo;
             if app.ev.search().is_some() && focus != Pane::Apps {
@@ -1755,6 +1783,8 @@ fn main_update(app: &mut App, action: Action) {
         | Action::Reopen
         | Action::Export
         | Action::ToggleWatch
-        => {}
+        | Action::Open
+        | Action::Find
+        | Action::Sort => {}
     }
 }
