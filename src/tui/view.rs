@@ -10,16 +10,15 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 use ratatui::Frame;
-use rust_decimal::Decimal;
 
 use super::action::Action;
 use super::app::{
-    total_str, App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress, Row,
+    total_str, App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress,
 };
 use super::i18n::Lang;
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
-use super::text::{pad_left, pad_right, truncate, width, wrap};
+use super::text::{pad_right, truncate, width, wrap};
 use super::textbox::TextBox;
 use crate::rubric::num::show;
 
@@ -251,7 +250,7 @@ impl Widget for Screen<'_> {
             app.list().draw(app, r, buf, th);
         }
         if let Some(r) = p.tree {
-            tree_pane(app, r, buf, th);
+            app.tree().draw(app, r, buf, th);
         }
         if let Some(r) = p.evidence {
             evidence_pane(app, r, buf, th);
@@ -327,273 +326,6 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     set(buf, r.x, r.y, &line, r.width, th.title_bar());
 }
 
-const W_MAX: usize = 5;
-const W_SUGG: usize = 6;
-const W_VAL: usize = 7;
-const W_MARK: usize = 3;
-
-fn tree_cols(w: usize) -> usize {
-    w.saturating_sub(W_MAX + W_SUGG + W_VAL + W_MARK)
-}
-
-fn tree_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
-    let focused = app.focus == Pane::Tree;
-    let t = app.lang.t();
-    let title = match app.cur() {
-        Some(a) => format!("{} · {} {}", t.tree, a.input.code, a.input.title),
-        None => t.tree.to_string(),
-    };
-    let mut block = pane_block(
-        truncate(&title, r.width.saturating_sub(8) as usize),
-        focused,
-        th,
-    );
-    if app.cur().is_some() {
-        let h = layout::tree_list(r).height as usize;
-        if let Some(hint) = more_hint(app.tree().scroll(), h, app.tree().rows().len()) {
-            block = block.title_bottom(Line::from(hint).right_aligned());
-        }
-    }
-    let inner = block.inner(r);
-    block.render(r, buf);
-    let w = inner.width as usize;
-    let lw = tree_cols(w);
-    // header
-    let head = format!(
-        "{}{}{}{}",
-        pad_right(t.col_item, lw),
-        pad_left(t.col_max, W_MAX),
-        pad_left(t.col_sugg, W_SUGG),
-        pad_left(t.col_value, W_VAL)
-    );
-    set(
-        buf,
-        inner.x,
-        inner.y,
-        &head,
-        inner.width,
-        th.heading().add_modifier(Modifier::UNDERLINED),
-    );
-    let Some(a) = app.cur() else {
-        return;
-    };
-    let ai = app.app_sel();
-    let list = layout::tree_list(r);
-    let sel_row = app.tree().item_rows().get(app.tree().sel()).copied();
-    for k in 0..list.height as usize {
-        let ri = app.tree().scroll() + k;
-        let Some(row) = app.tree().rows().get(ri) else {
-            break;
-        };
-        let y = list.y + k as u16;
-        let (label, max, sugg, val, marks, style) = match *row {
-            Row::Cat(c) => {
-                let cat = &app.rubric.categories[c];
-                let v = a
-                    .scored
-                    .categories
-                    .get(&cat.id)
-                    .copied()
-                    .unwrap_or_default();
-                let raw: Decimal = cat
-                    .criteria
-                    .iter()
-                    .filter_map(|k| a.scored.criteria.get(&k.id))
-                    .map(|s| s.value)
-                    .sum();
-                let title = app_pick(app, &cat.title, &cat.title_en);
-                let bonus = if cat.bonus {
-                    format!(" ({})", t.bonus)
-                } else {
-                    String::new()
-                };
-                (
-                    format!("{} {title}{bonus}", cat.id),
-                    show(cat.max),
-                    String::new(),
-                    show(v),
-                    if raw > cat.max {
-                        "⚠".to_string()
-                    } else {
-                        String::new()
-                    },
-                    th.heading(),
-                )
-            }
-            Row::Crit(c, k) => {
-                let crit = &app.rubric.categories[c].criteria[k];
-                let s = a.scored.criteria.get(&crit.id);
-                let clamped = s.is_some_and(|s| !s.clamps.is_empty());
-                let missing = a
-                    .eval
-                    .criterion(&crit.id)
-                    .is_some_and(|e| !e.missing_facts.is_empty());
-                (
-                    format!(
-                        "  {} {}",
-                        crit.id,
-                        app_pick(app, &crit.title, &crit.title_en)
-                    ),
-                    show(crit.max),
-                    String::new(),
-                    s.map(|s| show(s.value)).unwrap_or_default(),
-                    if clamped || missing {
-                        "⚠".into()
-                    } else {
-                        String::new()
-                    },
-                    Style::new().add_modifier(Modifier::BOLD),
-                )
-            }
-            Row::Item(c, k, i) => {
-                let it = &app.rubric.categories[c].criteria[k].items[i];
-                let ie = a.eval.item(&it.id);
-                let sugg = ie.and_then(|e| e.auto);
-                let explicit = a.sheet.values.get(&it.id);
-                let is_sel = Some(ri) == sel_row;
-                let val = match (app.entry(), explicit, sugg) {
-                    (Some(b), _, _) if is_sel => format!("{b}▏"),
-                    (_, Some((v, _)), _) => show(*v),
-                    (_, None, Some(s)) => format!("={}", show(s)),
-                    (_, None, None) => "_".into(),
-                };
-                let mut marks = String::new();
-                if let (Some((v, _)), Some(s)) = (explicit, sugg) {
-                    if *v != s {
-                        marks.push('R');
-                    }
-                }
-                if a.sheet.comments.contains_key(&it.id) {
-                    marks.push('✎');
-                }
-                if ie.is_some_and(|e| !e.clamps.is_empty() || !e.missing_facts.is_empty()) {
-                    marks.push('⚠');
-                }
-                let style = if is_sel {
-                    th.selected(focused || app.focus == Pane::Evidence)
-                } else {
-                    Style::new()
-                };
-                (
-                    format!(
-                        "  {} {} {}",
-                        if is_sel { "▶" } else { " " },
-                        it.id,
-                        app_pick(app, &it.text, &it.text_en)
-                    ),
-                    show(it.max()),
-                    sugg.map(show).unwrap_or_else(|| "—".into()),
-                    val,
-                    marks,
-                    style,
-                )
-            }
-        };
-        let line = format!(
-            "{}{}{}{} {}",
-            pad_right(&label, lw),
-            pad_left(&max, W_MAX),
-            pad_left(&sugg, W_SUGG),
-            pad_left(&val, W_VAL),
-            pad_right(&marks, W_MARK - 1)
-        );
-        set(buf, inner.x, y, &line, inner.width, style);
-        if matches!(row, Row::Item(..)) && Some(ri) == sel_row && app.entry().is_some() {
-            // the entry buffer stands out even in mono
-            let x = inner.x + (lw + W_MAX + W_SUGG) as u16;
-            set(
-                buf,
-                x,
-                y,
-                &pad_left(&val, W_VAL),
-                W_VAL as u16,
-                th.key().add_modifier(Modifier::BOLD),
-            );
-        }
-    }
-    // footer: the total = the category subtotals, and the number of caps applied
-    if inner.height >= 3 {
-        let fy = inner.y + inner.height - 1;
-        let mut main_parts = Vec::new();
-        let mut bonus_parts = Vec::new();
-        for cat in &app.rubric.categories {
-            let v = a
-                .scored
-                .categories
-                .get(&cat.id)
-                .copied()
-                .unwrap_or_default();
-            let part = format!("{} {}", cat.id, show(v));
-            if cat.bonus {
-                bonus_parts.push(part);
-            } else {
-                main_parts.push(part);
-            }
-        }
-        let mut s = format!(
-            "{} {} / {} = {}",
-            t.total,
-            show(a.scored.total),
-            show(app.rubric.total_max + app.rubric.bonus_max()),
-            main_parts.join(" + ")
-        );
-        if !bonus_parts.is_empty() {
-            s.push_str(&format!(" + {} ({})", bonus_parts.join(" + "), t.bonus));
-        }
-        let raw_main: Decimal = app
-            .rubric
-            .categories
-            .iter()
-            .filter(|c| !c.bonus)
-            .filter_map(|c| a.scored.categories.get(&c.id))
-            .sum();
-        if raw_main > app.rubric.total_max {
-            s.push_str(&format!(" ⚠ → {}", show(app.rubric.total_max)));
-        }
-        let caps = caps_applied(app, ai);
-        if caps > 0 {
-            s.push_str(&format!("   ⚠ {} {caps}", t.caps));
-        }
-        set(
-            buf,
-            inner.x,
-            fy,
-            &s,
-            inner.width,
-            Style::new().add_modifier(Modifier::BOLD),
-        );
-    }
-}
-
-/// Number of caps applied to the application's current values: item caps of
-/// the suggestions in effect, criterion, category and total caps.
-pub fn caps_applied(app: &App, ai: usize) -> usize {
-    let a = &app.apps[ai];
-    let items = a
-        .eval
-        .criteria
-        .iter()
-        .flat_map(|c| c.items.iter())
-        .filter(|e| !a.sheet.values.contains_key(&e.id))
-        .map(|e| e.clamps.len())
-        .sum::<usize>();
-    items
-        + a.scored
-            .criteria
-            .values()
-            .map(|c| c.clamps.len())
-            .sum::<usize>()
-        + a.scored.clamps.len()
-}
-
-fn app_pick<'a>(app: &App, zh: &'a str, en: &'a str) -> &'a str {
-    if !app.lang.is_zh() && !en.is_empty() {
-        en
-    } else {
-        zh
-    }
-}
-
 fn line_style(kind: LineKind, th: Theme) -> Style {
     match kind {
         LineKind::Heading => th.heading(),
@@ -643,7 +375,7 @@ fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             "{} · {} {}",
             t.evidence,
             k.id,
-            app_pick(app, &k.title, &k.title_en)
+            app.pick(&k.title, &k.title_en)
         ),
         None => t.evidence.to_string(),
     };

@@ -228,7 +228,7 @@ impl App {
         })
     }
 
-    pub(super) fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+    pub(crate) fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         if self.lang == Lang::En && !en.is_empty() {
             en
         } else {

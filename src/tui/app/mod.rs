@@ -34,7 +34,7 @@ use evidence::EvidencePane;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
 pub(crate) use list::total_str;
 pub use list::{AppList, ListSort};
-pub use tree::{CriteriaTree, Row};
+pub use tree::{caps_applied, CriteriaTree, Row};
 
 // ---------------------------------------------------------------------------------------------
 // Input data and persistence
@@ -1185,6 +1185,18 @@ impl App {
         }
     }
 
+    /// Carry out what the tree asked for.
+    fn tree_outcome(&mut self, out: tree::Outcome) {
+        match out {
+            tree::Outcome::Select(i) => self.select_item(i),
+            tree::Outcome::PageEvidence(d) => {
+                let page = self.page(Pane::Evidence) as isize;
+                self.scroll_evidence(d * page)
+            }
+            tree::Outcome::Focus(pane) => self.focus = pane,
+        }
+    }
+
     /// Open the comment editor on the application (`on_app`) or on the selected item.
     fn ask_comment(&mut self, on_app: bool) {
         if self.cur().is_none() || self.locked() {
@@ -1528,18 +1540,14 @@ fn editor_confirm(app: &mut App) {
     }
 }
 
+/// A key while the score entry is open: the entry takes every key.
 fn entry_update(app: &mut App, action: Action) {
-    match action {
-        Action::Type(c) => app.entry.type_char(c),
-        Action::Backspace => app.entry.backspace(),
-        Action::Confirm => app.commit_entry(),
-        Action::Back => {
-            app.entry.close();
-            app.info(app.lang.t().entry_cancelled);
-        }
-        Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
-        Action::Scroll { .. } => {}
-        _ => app.info(app.lang.t().entry_pending),
+    match app.entry.handle(action) {
+        Some(entry::Outcome::Commit) => app.commit_entry(),
+        Some(entry::Outcome::Cancelled) => app.info(app.lang.t().entry_cancelled),
+        Some(entry::Outcome::Help) => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Some(entry::Outcome::Pending) => app.info(app.lang.t().entry_pending),
+        None => {}
     }
 }
 
@@ -1554,7 +1562,13 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             }
         }
-        Pane::Tree | Pane::Evidence => {}
+        Pane::Tree => {
+            if let Some(out) = app.tree.handle(action) {
+                app.tree_outcome(out);
+                return;
+            }
+        }
+        Pane::Evidence => {}
     }
     shared_update(app, action);
 }
@@ -1586,7 +1600,7 @@ fn shared_update(app: &mut App, action: Action) {
                 app.ev.forget_hit();
             }
             Pane::Evidence => app.focus = Pane::Tree,
-            Pane::Tree => app.focus = Pane::Apps,
+            Pane::Tree => {}
             Pane::Apps => {}
         },
         Action::Up => app.move_sel(focus, -1),
