@@ -7,17 +7,15 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{
-    total_str, App, Confirmed, EditKind, EvLine, Hit, Level, LineKind, Overlay, Progress,
-};
+use super::app::{total_str, App, Confirmed, EditKind, Level, Overlay, Progress};
 use super::i18n::Lang;
 use super::keys::{self, Context};
-use super::layout::{self, Pane};
+use super::layout;
 use super::text::{pad_right, truncate, width, wrap};
 use super::textbox::TextBox;
 use crate::rubric::num::show;
@@ -246,15 +244,7 @@ impl Widget for Screen<'_> {
             return;
         }
         title_bar(app, p.title, buf, th);
-        if let Some(r) = p.apps {
-            app.list().draw(app, r, buf, th);
-        }
-        if let Some(r) = p.tree {
-            app.tree().draw(app, r, buf, th);
-        }
-        if let Some(r) = p.evidence {
-            evidence_pane(app, r, buf, th);
-        }
+        app.draw_panes(&p, buf, th);
         status_line(app, p.status, buf, th);
         bottom_bar(app, p.bar, buf, th);
         for o in &app.overlays {
@@ -324,163 +314,6 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let rw = width(&right).min(w);
     let line = format!("{}{}", pad_right(&left, w - rw), truncate(&right, rw));
     set(buf, r.x, r.y, &line, r.width, th.title_bar());
-}
-
-fn line_style(kind: LineKind, th: Theme) -> Style {
-    match kind {
-        LineKind::Heading => th.heading(),
-        LineKind::Text => Style::new(),
-        LineKind::Fact => th.fact(),
-        LineKind::Warn => th.warn(),
-        LineKind::Detail => Style::new(),
-    }
-}
-
-/// One evidence line with its search matches highlighted.
-fn hit_line<'a>(
-    l: &'a EvLine,
-    hits: &[Hit],
-    line_no: usize,
-    current: Option<Hit>,
-    th: Theme,
-) -> Line<'a> {
-    let base = line_style(l.kind, th);
-    let mine: Vec<&Hit> = hits.iter().filter(|h| h.0 == line_no).collect();
-    if mine.is_empty() {
-        return Line::from(Span::styled(l.text.as_str(), base));
-    }
-    let mut spans = Vec::new();
-    let mut at = 0;
-    for h in mine {
-        if h.1 < at || h.2 > l.text.len() {
-            continue;
-        }
-        if h.1 > at {
-            spans.push(Span::styled(&l.text[at..h.1], base));
-        }
-        spans.push(Span::styled(&l.text[h.1..h.2], th.hit(Some(*h) == current)));
-        at = h.2;
-    }
-    if at < l.text.len() {
-        spans.push(Span::styled(&l.text[at..], base));
-    }
-    Line::from(spans)
-}
-
-fn evidence_pane(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
-    let focused = app.focus == Pane::Evidence;
-    let t = app.lang.t();
-    let title = match app.sel_criterion() {
-        Some(k) => format!(
-            "{} · {} {}",
-            t.evidence,
-            k.id,
-            app.pick(&k.title, &k.title_en)
-        ),
-        None => t.evidence.to_string(),
-    };
-    let mut block = pane_block(
-        truncate(&title, r.width.saturating_sub(8) as usize),
-        focused,
-        th,
-    );
-    let (Some(ev), Some(tail)) = (app.evidence(), app.tail()) else {
-        block.render(r, buf);
-        return;
-    };
-    let total = ev.head.len() + tail.len();
-    let shown_to = (app.ev_scroll() + ev.body_h as usize).min(total);
-    let pos = format!(
-        " {}–{}/{} ",
-        (app.ev_scroll() + 1).min(total),
-        shown_to,
-        total
-    );
-    // ▲n ▼m: lines hidden above and below, as in the other panes
-    let pos = match more_hint(
-        app.ev_scroll(),
-        shown_to.saturating_sub(app.ev_scroll()),
-        total,
-    ) {
-        Some(h) => format!("{} ·{pos}", h.trim_end()),
-        None => pos,
-    };
-    let pos = match app.search() {
-        Some(q) => format!(" /{} {}", truncate(q, 12), pos.trim_start()),
-        None => pos,
-    };
-    block = block.title_bottom(Line::from(pos).right_aligned());
-    let inner = block.inner(r);
-    block.render(r, buf);
-    // pinned scoring standard
-    if ev.pinned > 0 {
-        let crit = app.sel_criterion();
-        let head = format!(
-            "■ {} ({} {})",
-            t.standard,
-            t.col_max,
-            crit.map(|k| show(k.max)).unwrap_or_default()
-        );
-        set(buf, inner.x, inner.y, &head, inner.width, th.heading());
-        let rows = ev.pinned as usize - 1;
-        for (i, l) in ev.standard.iter().take(rows).enumerate() {
-            let cut = i + 1 == rows && ev.standard.len() > rows;
-            let s = if cut {
-                format!(
-                    "{} …↓",
-                    truncate(&l.text, inner.width.saturating_sub(3) as usize)
-                )
-            } else {
-                l.text.clone()
-            };
-            set(
-                buf,
-                inner.x,
-                inner.y + 1 + i as u16,
-                &s,
-                inner.width,
-                Style::new(),
-            );
-        }
-    }
-    let body = Rect::new(
-        inner.x,
-        inner.y + ev.pinned,
-        inner.width,
-        inner.height.saturating_sub(ev.pinned),
-    );
-    let off = ev.head.len();
-    let tail_hits: Vec<Hit> = tail
-        .hits
-        .iter()
-        .map(|(l, s, e)| (l + off, *s, *e))
-        .collect();
-    let current = app.hit().and_then(|i| {
-        if i < ev.head_hits.len() {
-            ev.head_hits.get(i).copied()
-        } else {
-            tail_hits.get(i - ev.head_hits.len()).copied()
-        }
-    });
-    for k in 0..body.height as usize {
-        let n = app.ev_scroll() + k;
-        let (l, hits): (&EvLine, &[Hit]) = if n < off {
-            (&ev.head[n], &ev.head_hits)
-        } else if let Some(l) = tail.line(n - off) {
-            (l, visible_hits(&tail_hits, n))
-        } else {
-            break;
-        };
-        let line = hit_line(l, hits, n, current, th);
-        crate::tui::text::set_line(buf, body.x, body.y + k as u16, &line, body.width);
-    }
-}
-
-/// The hits on line `n` (hits are sorted by line).
-fn visible_hits(hits: &[Hit], n: usize) -> &[Hit] {
-    let start = hits.partition_point(|h| h.0 < n);
-    let end = hits.partition_point(|h| h.0 <= n);
-    &hits[start..end]
 }
 
 fn status_line(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {

@@ -53,6 +53,8 @@ impl ListSort {
 pub(super) enum Outcome {
     /// Select application `i` (index into the screen's applications).
     Select(usize),
+    /// Move the selection a page up (`-1`) or down (`1`).
+    Page(isize),
     /// Open the selected application: focus its criteria.
     Open,
     /// The filter was cleared: show every application again and say so.
@@ -166,14 +168,14 @@ impl AppList {
         self.scroll = keep_in_view(self.pos(), self.scroll, h, self.order.len());
     }
 
-    /// Apply a key of the list (`page`: the rows of a page); `None` when the key is not the
-    /// list's own (the screen's shared keys) or asks nothing of the screen.
-    pub(super) fn handle(&mut self, action: Action, page: usize) -> Option<Outcome> {
+    /// Apply a key of the list; `None` when the key is not the list's own (the screen's
+    /// shared keys) or asks nothing of the screen.
+    pub(super) fn handle(&mut self, action: Action) -> Option<Outcome> {
         match action {
             Action::Up => self.step(-1).map(Outcome::Select),
             Action::Down => self.step(1).map(Outcome::Select),
-            Action::PageUp => self.step(-(page as isize)).map(Outcome::Select),
-            Action::PageDown => self.step(page as isize).map(Outcome::Select),
+            Action::PageUp => Some(Outcome::Page(-1)),
+            Action::PageDown => Some(Outcome::Page(1)),
             Action::Top => self.order.first().copied().map(Outcome::Select),
             Action::Bottom => self.order.last().copied().map(Outcome::Select),
             Action::Back if self.filter.is_some() => {

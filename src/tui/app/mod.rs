@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
 use rust_decimal::Decimal;
 
 use super::action::Action;
@@ -18,6 +19,7 @@ use super::layout::{self, Pane, Panes};
 use super::overlay::Common;
 pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
+use super::view::Theme;
 
 mod entry;
 mod evidence;
@@ -384,6 +386,19 @@ impl App {
         app.refresh_order();
         app.ensure_visible();
         app
+    }
+
+    /// Draw the panes shown at this size (`p`): each component draws itself.
+    pub(crate) fn draw_panes(&self, p: &Panes, buf: &mut Buffer, th: Theme) {
+        if let Some(r) = p.apps {
+            self.list.draw(self, r, buf, th);
+        }
+        if let Some(r) = p.tree {
+            self.tree.draw(self, r, buf, th);
+        }
+        if let Some(r) = p.evidence {
+            self.ev.draw(self, r, buf, th);
+        }
     }
 
     /// Recomputes the list order from the filter and the sort; the selection stays on its
@@ -1149,6 +1164,10 @@ impl App {
     fn list_outcome(&mut self, out: list::Outcome) {
         match out {
             list::Outcome::Select(i) => self.select_app(i),
+            list::Outcome::Page(d) => {
+                let page = self.page(Pane::Apps) as isize;
+                self.move_sel(Pane::Apps, d * page)
+            }
             list::Outcome::Open => {
                 if !self.apps.is_empty() {
                     self.focus = Pane::Tree;
@@ -1194,6 +1213,19 @@ impl App {
                 self.scroll_evidence(d * page)
             }
             tree::Outcome::Focus(pane) => self.focus = pane,
+        }
+    }
+
+    /// Carry out what the evidence pane asked for.
+    fn evidence_outcome(&mut self, out: evidence::Outcome) {
+        match out {
+            evidence::Outcome::Scroll(d) => self.scroll_evidence(d),
+            evidence::Outcome::Page(d) => {
+                let page = self.page(Pane::Evidence) as isize;
+                self.scroll_evidence(d * page)
+            }
+            evidence::Outcome::SearchStep(forward) => self.search_step(forward),
+            evidence::Outcome::Focus(pane) => self.focus = pane,
         }
     }
 
@@ -1551,13 +1583,12 @@ fn entry_update(app: &mut App, action: Action) {
     }
 }
 
-/// A key with no overlay and no entry open: the focused pane's own keys go to its component,
-/// the rest are the screen's.
+/// A key with no overlay and no entry open: the focused pane's component has it first (its
+/// own keys: moving, paging, Esc…); what it leaves goes to the keys shared by every pane.
 fn main_update(app: &mut App, action: Action) {
     match app.focus {
         Pane::Apps => {
-            let page = app.page(Pane::Apps);
-            if let Some(out) = app.list.handle(action, page) {
+            if let Some(out) = app.list.handle(action) {
                 app.list_outcome(out);
                 return;
             }
@@ -1568,7 +1599,12 @@ fn main_update(app: &mut App, action: Action) {
                 return;
             }
         }
-        Pane::Evidence => {}
+        Pane::Evidence => {
+            if let Some(out) = app.ev.handle(action) {
+                app.evidence_outcome(out);
+                return;
+            }
+        }
     }
     shared_update(app, action);
 }
@@ -1592,48 +1628,6 @@ fn shared_update(app: &mut App, action: Action) {
                 Pane::Apps => Pane::Evidence,
                 Pane::Tree => Pane::Apps,
                 Pane::Evidence => Pane::Tree,
-            }
-        }
-        Action::Back => match focus {
-            Pane::Evidence if app.ev.search().is_some() => {
-                app.ev.set_search(None);
-                app.ev.forget_hit();
-            }
-            Pane::Evidence => app.focus = Pane::Tree,
-            Pane::Tree => {}
-            Pane::Apps => {}
-        },
-        Action::Up => app.move_sel(focus, -1),
-        Action::Down => app.move_sel(focus, 1),
-        Action::Top => match focus {
-            Pane::Apps => {
-                if let Some(&i) = app.list.order().first() {
-                    app.select_app(i)
-                }
-            }
-            Pane::Tree => app.select_item(0),
-            Pane::Evidence => app.ev.top(),
-        },
-        Action::Bottom => match focus {
-            Pane::Apps => {
-                if let Some(&i) = app.list.order().last() {
-                    app.select_app(i)
-                }
-            }
-            Pane::Tree => app.select_item(usize::MAX),
-            Pane::Evidence => app.scroll_evidence(isize::MAX / 2),
-        },
-        Action::PageUp | Action::PageDown => {
-            let d = if action == Action::PageDown { 1 } else { -1 };
-            match focus {
-                Pane::Tree => {
-                    let page = app.page(Pane::Evidence) as isize;
-                    app.scroll_evidence(d * page)
-                }
-                pane => {
-                    let page = app.page(pane) as isize;
-                    app.move_sel(pane, d * page)
-                }
             }
         }
         Action::Type(c) => {
@@ -1750,8 +1744,6 @@ fn shared_update(app: &mut App, action: Action) {
                 buf: TextBox::single(app.ev.search().unwrap_or_default()),
             });
         }
-        Action::SearchNext => app.search_step(true),
-        Action::SearchPrev => app.search_step(false),
         Action::NextTodo | Action::PrevTodo => {
             let forward = action == Action::NextTodo;
             if app.ev.search().is_some() && focus != Pane::Apps {
@@ -1777,6 +1769,20 @@ fn shared_update(app: &mut App, action: Action) {
                 app.switch_requested = true;
             }
         }
+        // the panes' own keys: the focused component had them (see `main_update`)
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Back
+        | Action::Open
+        | Action::Find
+        | Action::Sort
+        | Action::SearchNext
+        | Action::SearchPrev => {}
+        // keys of the overlays, the entry and the chair screen
         Action::Confirm
         | Action::Backspace
         | Action::Yes
@@ -1796,9 +1802,6 @@ fn shared_update(app: &mut App, action: Action) {
         | Action::ToggleBy
         | Action::Reopen
         | Action::Export
-        | Action::ToggleWatch
-        | Action::Open
-        | Action::Find
-        | Action::Sort => {}
+        | Action::ToggleWatch => {}
     }
 }
