@@ -13,7 +13,10 @@
 //!   [`chair_view`]: the frame around them (title, info and status lines, key bar, help);
 //! - [`demo`]: the chair screen in the terminal loop and `panel demo`'s pair of screens;
 //! - [`layout`]: pane geometry shared by views and `update`;
-//! - [`view`]: widgets that only read the state;
+//! - [`draw`]: drawing helpers shared by both screens, their components and the overlays
+//!   (theme, pane blocks, the key bar, centred boxes);
+//! - [`view`]: the expert screen's frame (title, status line, key bar, help) around the
+//!   components, which draw themselves;
 //! - [`term`]: the terminal loop, restored on every exit path;
 //! - [`i18n`]: interface strings (Chinese, English); [`text`]: display width.
 
@@ -22,6 +25,7 @@ pub mod app;
 pub mod chair;
 pub mod chair_view;
 pub mod demo;
+pub mod draw;
 pub mod i18n;
 pub mod keys;
 pub mod layout;

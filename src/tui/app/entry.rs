@@ -6,8 +6,8 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
 
 use crate::tui::action::Action;
+use crate::tui::draw::{set, Theme};
 use crate::tui::text::pad_left;
-use crate::tui::view::{set, Theme};
 
 /// What a key in the open entry asks of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,11 +18,11 @@ use crate::rubric::num::show;
 use crate::rubric::{self, OpinionSpec};
 use crate::store::{AppStatus, OPINION_ITEM};
 use crate::tui::action::Action;
+use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::i18n::Lang;
 use crate::tui::layout;
 use crate::tui::layout::Pane;
 use crate::tui::text::{self, truncate};
-use crate::tui::view::{more_hint, pane_block, set, Theme};
 
 /// Kind of an evidence line (for styling).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

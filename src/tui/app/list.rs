@@ -12,10 +12,10 @@ use ratatui::widgets::Widget;
 use super::{App, Progress};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
+use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::i18n::Lang;
 use crate::tui::layout::{keep_in_view, Pane};
 use crate::tui::text::{pad_left, pad_right};
-use crate::tui::view::{list_title, more_hint, pane_block, set, Theme};
 
 /// Order of the application list (`o` cycles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,5 +267,28 @@ pub(crate) fn total_str(app: &App, ai: usize) -> String {
     match app.progress(ai) {
         Progress::Conflict | Progress::Untouched => "—".into(),
         _ => show(app.apps[ai].scored.total),
+    }
+}
+
+/// A title as the list shows it: redaction markers (`[已隐去:…]`) left out, so the first
+/// meaningful words come first; the marker stays when nothing else is left.
+pub fn list_title(title: &str) -> String {
+    let mut out = String::new();
+    let mut rest = title;
+    while let Some(start) = rest.find("[已隐去:") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find(']') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let t = out.trim_matches(|c: char| c.is_whitespace() || "，,、；;:：".contains(c));
+    if t.is_empty() {
+        title.to_string()
+    } else {
+        t.to_string()
     }
 }

@@ -13,13 +13,13 @@ use ratatui::buffer::Buffer;
 use rust_decimal::Decimal;
 
 use super::action::Action;
+use super::draw::Theme;
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
 use super::layout::{self, Pane, Panes};
 use super::overlay::Common;
 pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
-use super::view::Theme;
 
 mod entry;
 mod evidence;
@@ -35,7 +35,7 @@ pub use entry::InlineEntry;
 use evidence::EvidencePane;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
 pub(crate) use list::total_str;
-pub use list::{AppList, ListSort};
+pub use list::{list_title, AppList, ListSort};
 pub use tree::{caps_applied, CriteriaTree, Row};
 
 // ---------------------------------------------------------------------------------------------

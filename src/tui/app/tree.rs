@@ -13,9 +13,9 @@ use super::App;
 use crate::rubric::num::show;
 use crate::rubric::Rubric;
 use crate::tui::action::Action;
+use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::layout::{self, Pane};
 use crate::tui::text::{pad_left, pad_right, truncate};
-use crate::tui::view::{more_hint, pane_block, set, Theme};
 
 const W_MAX: usize = 5;
 const W_SUGG: usize = 6;
