@@ -12,17 +12,16 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{total_str, App, Confirmed, EditKind, Level, Overlay, Progress};
-use super::i18n::Lang;
+use super::app::{total_str, App, Level, Overlay, Progress};
 use super::keys::{self, Context};
 use super::layout;
 use super::text::{pad_right, truncate, width, wrap};
-use super::textbox::TextBox;
 use crate::rubric::num::show;
 
 pub use super::app::list_title;
 pub use super::draw::{buffer_text, more_hint};
-pub(crate) use super::draw::{centered, clear, draw_bar, pane_block, set, Theme};
+pub(crate) use super::draw::{draw_bar, set, Theme};
+pub(crate) use super::overlay::{draw_overlay, editor_geometry};
 
 /// Draw the whole screen. With an editor open, the terminal cursor sits at
 /// the end of its text, where input methods (e.g. Chinese IMEs) show their
@@ -30,45 +29,11 @@ pub(crate) use super::draw::{centered, clear, draw_bar, pane_block, set, Theme};
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(Screen(app), area);
-    if let Some(Overlay::Editor { prompt, buf, .. }) = app.overlays.last() {
+    if let Some(at) = app.overlays.last().and_then(|o| o.cursor(area)) {
         let p = layout::layout(area.width, area.height, app.focus);
         if !p.too_small {
-            let g = editor_geometry(prompt, buf, area);
-            frame.set_cursor_position(buf.cursor_in(g.field));
+            frame.set_cursor_position(at);
         }
-    }
-}
-
-/// Where an editor overlay goes.
-pub(crate) struct EditorGeometry {
-    pub(crate) rect: Rect,
-    pub(crate) prompt: Vec<String>,
-    /// The text box: one row, or up to six for a multi-line box on a tall enough screen.
-    pub(crate) field: Rect,
-}
-
-pub(crate) fn editor_geometry(prompt: &str, text: &TextBox, area: Rect) -> EditorGeometry {
-    let w = 70u16.min(area.width.saturating_sub(4));
-    let iw = w.saturating_sub(4) as usize;
-    let prompt_lines = wrap(prompt, iw);
-    // prompt, a blank, the box, a blank, the keys, and the borders
-    let room = area
-        .height
-        .saturating_sub(prompt_lines.len() as u16 + 6)
-        .max(1);
-    let rows = if text.is_multiline() { room.min(6) } else { 1 };
-    let h = prompt_lines.len() as u16 + 5 + rows;
-    let rect = centered(area, w, h);
-    let field = Rect::new(
-        rect.x + 2,
-        rect.y + 1 + prompt_lines.len() as u16 + 1,
-        iw as u16,
-        rows,
-    );
-    EditorGeometry {
-        rect,
-        prompt: prompt_lines,
-        field,
     }
 }
 
@@ -289,184 +254,5 @@ pub fn help_lines(app: &App, width: usize) -> Vec<(String, bool)> {
 }
 
 fn overlay(app: &App, o: &Overlay, area: Rect, buf: &mut Buffer, th: Theme) {
-    draw_overlay(app.lang, o, area, buf, th, &|w| help_lines(app, w));
-}
-
-/// Draw one overlay; `help` gives the help overlay's lines for a width.
-pub(crate) fn draw_overlay(
-    lang: Lang,
-    o: &Overlay,
-    area: Rect,
-    buf: &mut Buffer,
-    th: Theme,
-    help: &dyn Fn(usize) -> Vec<(String, bool)>,
-) {
-    let t = lang.t();
-    match o {
-        Overlay::Help { scroll } => {
-            let r = centered(area, 96, area.height.saturating_sub(2));
-            let lines = help(r.width.saturating_sub(2) as usize);
-            clear(r, buf);
-            let block = pane_block(format!("{} · ? / Esc", t.help), true, th);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            let max = lines.len().saturating_sub(inner.height as usize);
-            let s = (*scroll).min(max);
-            for (k, (l, head)) in lines.iter().skip(s).take(inner.height as usize).enumerate() {
-                let style = if *head { th.heading() } else { Style::new() };
-                set(buf, inner.x, inner.y + k as u16, l, inner.width, style);
-            }
-        }
-        Overlay::Confirm { lines, what, .. } => {
-            let w = 64u16;
-            let mut body: Vec<String> = Vec::new();
-            for l in lines {
-                body.extend(wrap(l, (w - 4) as usize));
-            }
-            body.push(String::new());
-            body.push(t.yes_no.to_string());
-            let r = centered(area, w, body.len() as u16 + 2);
-            clear(r, buf);
-            let title = match (what, lang.is_zh()) {
-                (Confirmed::Submit, true) => "确认提交",
-                (Confirmed::Submit, false) => "Confirm submit",
-                (Confirmed::Conflict(_), true) => "确认声明回避",
-                (Confirmed::Conflict(_), false) => "Confirm conflict of interest",
-                (Confirmed::Withdraw(_), true) => "确认撤回回避",
-                (Confirmed::Withdraw(_), false) => "Confirm withdrawal",
-            };
-            let block = pane_block(title.into(), true, th);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            for (k, l) in body.iter().take(inner.height as usize).enumerate() {
-                let style = if k + 1 == body.len() {
-                    th.heading()
-                } else {
-                    Style::new()
-                };
-                set(
-                    buf,
-                    inner.x + 1,
-                    inner.y + k as u16,
-                    l,
-                    inner.width.saturating_sub(1),
-                    style,
-                );
-            }
-        }
-        Overlay::Editor {
-            prompt,
-            buf: text_buf,
-            ..
-        } => {
-            let g = editor_geometry(prompt, text_buf, area);
-            clear(g.rect, buf);
-            let block = pane_block(editor_title(lang, o), true, th);
-            block.render(g.rect, buf);
-            for (k, l) in g.prompt.iter().enumerate() {
-                set(
-                    buf,
-                    g.field.x,
-                    g.rect.y + 1 + k as u16,
-                    l,
-                    g.field.width,
-                    Style::new(),
-                );
-            }
-            text_buf.render(g.field, buf, th.selected(false));
-            let keys = if text_buf.is_multiline() {
-                t.editor_keys_multi
-            } else {
-                t.editor_keys
-            };
-            set(
-                buf,
-                g.field.x,
-                g.field.bottom() + 1,
-                keys,
-                g.field.width,
-                th.dim(),
-            );
-        }
-        Overlay::Message { title, lines } => {
-            let w = 70u16.min(area.width.saturating_sub(4));
-            let mut body: Vec<String> = Vec::new();
-            for l in lines {
-                body.extend(wrap(l, (w - 4) as usize));
-            }
-            body.push(String::new());
-            body.push(t.any_key.to_string());
-            let r = centered(area, w, body.len() as u16 + 2);
-            clear(r, buf);
-            let block = pane_block(title.clone(), true, th);
-            let inner = block.inner(r);
-            block.render(r, buf);
-            for (k, l) in body.iter().take(inner.height as usize).enumerate() {
-                let style = if k + 1 == body.len() {
-                    th.dim()
-                } else {
-                    Style::new()
-                };
-                set(
-                    buf,
-                    inner.x + 1,
-                    inner.y + k as u16,
-                    l,
-                    inner.width.saturating_sub(1),
-                    style,
-                );
-            }
-        }
-    }
-}
-
-fn editor_title(lang: Lang, o: &Overlay) -> String {
-    let zh = lang.is_zh();
-    let t = lang.t();
-    match o {
-        Overlay::Editor { kind, .. } => match kind {
-            EditKind::Reason { .. } => {
-                if zh {
-                    "改动理由".into()
-                } else {
-                    "Override reason".into()
-                }
-            }
-            EditKind::Comment { item, .. } if item.is_empty() => t.app_comment.into(),
-            EditKind::Comment { .. } => t.comment.into(),
-            EditKind::Opinion { title, .. } => title.clone(),
-            EditKind::Conflict {
-                withdraw: false, ..
-            } => {
-                if zh {
-                    "声明回避".into()
-                } else {
-                    "Conflict of interest".into()
-                }
-            }
-            EditKind::Conflict { withdraw: true, .. } => {
-                if zh {
-                    "撤回回避".into()
-                } else {
-                    "Withdraw conflict".into()
-                }
-            }
-            EditKind::Search => t.search.into(),
-            EditKind::Reopen { .. } => {
-                if zh {
-                    "退回重评".into()
-                } else {
-                    "Reopen for the expert".into()
-                }
-            }
-            EditKind::Find => {
-                if zh {
-                    "查找项目".into()
-                } else {
-                    "Find an application".into()
-                }
-            }
-        },
-        _ => String::new(),
-    }
+    o.draw(app.lang, area, buf, th, &|w| help_lines(app, w));
 }

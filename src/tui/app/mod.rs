@@ -1407,15 +1407,7 @@ fn overlay_update(app: &mut App, action: Action) {
                 }
                 Action::No | Action::Back => {
                     app.overlays.pop();
-                    let zh = app.lang.is_zh();
-                    app.info(match (what, zh) {
-                        (Confirmed::Submit, true) => "未提交",
-                        (Confirmed::Submit, false) => "not submitted",
-                        (Confirmed::Conflict(_), true) => "未声明回避，未保存",
-                        (Confirmed::Conflict(_), false) => "no conflict declared; nothing saved",
-                        (Confirmed::Withdraw(_), true) => "回避声明未撤回",
-                        (Confirmed::Withdraw(_), false) => "the conflict stays declared",
-                    });
+                    app.info(what.declined(app.lang));
                 }
                 _ => {}
             }
