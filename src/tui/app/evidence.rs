@@ -240,7 +240,7 @@ impl EvidencePane {
     /// Draw the pane into `r`: the pinned scoring standard, then the body (the item's details,
     /// the facts and the sections) from the scroll, the search's matches highlighted, and the
     /// position and the search in the bottom border.
-    pub(crate) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(super) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         let focused = app.focus == Pane::Evidence;
         let t = app.lang.t();
         let title = match app.sel_criterion() {

@@ -196,7 +196,7 @@ impl AppList {
 
     /// Draw the list into `r`: its title (done, filter, sort), one row per application
     /// shown (progress mark, code, title, total), the selection and the "more" hint.
-    pub(crate) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(super) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         let focused = app.focus == Pane::Apps;
         let t = app.lang.t();
         let done = (0..app.apps.len())

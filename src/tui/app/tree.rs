@@ -182,7 +182,7 @@ impl CriteriaTree {
     /// Draw the tree into `r`: the column header, one row per category, criterion and item
     /// (maximum, suggestion, value, marks), the open score entry on the selected item, and
     /// the footer with the total and the caps applied.
-    pub(crate) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+    pub(super) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         let focused = app.focus == Pane::Tree;
         let t = app.lang.t();
         let title = match app.cur() {
@@ -196,7 +196,7 @@ impl CriteriaTree {
         );
         if app.cur().is_some() {
             let h = layout::tree_list(r).height as usize;
-            if let Some(hint) = more_hint(self.scroll(), h, self.rows().len()) {
+            if let Some(hint) = more_hint(self.scroll, h, self.rows.len()) {
                 block = block.title_bottom(Line::from(hint).right_aligned());
             }
         }
@@ -225,10 +225,10 @@ impl CriteriaTree {
         };
         let ai = app.app_sel();
         let list = layout::tree_list(r);
-        let sel_row = self.item_rows().get(self.sel()).copied();
+        let sel_row = self.item_rows.get(self.sel).copied();
         for k in 0..list.height as usize {
-            let ri = self.scroll() + k;
-            let Some(row) = self.rows().get(ri) else {
+            let ri = self.scroll + k;
+            let Some(row) = self.rows.get(ri) else {
                 break;
             };
             let y = list.y + k as u16;
