@@ -113,3 +113,25 @@ impl InlineEntry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_key_replaces_the_current_value_and_esc_closes() {
+        let mut e = InlineEntry::default();
+        e.edit(Some("3.5".into()));
+        assert_eq!(e.cell().as_deref(), Some("3.5▏"));
+        assert_eq!(e.handle(Action::Type('4')), None);
+        assert_eq!(e.text(), Some("4"));
+        assert_eq!(e.handle(Action::Backspace), None);
+        assert_eq!(e.text(), Some(""));
+        assert_eq!(e.handle(Action::Confirm), Some(Outcome::Commit));
+        assert_eq!(e.handle(Action::Help), Some(Outcome::Help));
+        assert_eq!(e.handle(Action::Submit), Some(Outcome::Pending));
+        assert_eq!(e.handle(Action::Back), Some(Outcome::Cancelled));
+        assert_eq!(e.text(), None);
+        assert_eq!(e.cell(), None);
+    }
+}

@@ -761,3 +761,25 @@ fn visible_hits(hits: &[Hit], n: usize) -> &[Hit] {
     let end = hits.partition_point(|h| h.0 <= n);
     &hits[start..end]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_clears_the_search_before_leaving_the_pane() {
+        let mut ev = EvidencePane::default();
+        ev.set_search(Some("园区".into()));
+        ev.step(&[(3, 0, 6)], 10, true);
+        assert_eq!(ev.hit(), Some(0));
+        assert_eq!(ev.handle(Action::Back), None);
+        assert_eq!((ev.search(), ev.hit()), (None, None));
+        assert_eq!(ev.handle(Action::Back), Some(Outcome::Focus(Pane::Tree)));
+        assert_eq!(
+            ev.handle(Action::SearchNext),
+            Some(Outcome::SearchStep(true))
+        );
+        assert_eq!(ev.handle(Action::PageUp), Some(Outcome::Page(-1)));
+        assert_eq!(ev.handle(Action::Comment), None);
+    }
+}

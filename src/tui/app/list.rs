@@ -292,3 +292,42 @@ pub fn list_title(title: &str) -> String {
         t.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(order: Vec<usize>) -> AppList {
+        let mut l = AppList::default();
+        l.set_order(order);
+        l
+    }
+
+    #[test]
+    fn moving_keys_select_within_the_order() {
+        // the selection (application 0) is second in the order
+        let mut l = list(vec![2, 0, 1]);
+        assert_eq!((l.sel(), l.pos()), (0, 1));
+        assert_eq!(l.handle(Action::Down), Some(Outcome::Select(1)));
+        assert_eq!(l.handle(Action::Up), Some(Outcome::Select(2)));
+        assert_eq!(l.handle(Action::Bottom), Some(Outcome::Select(1)));
+        assert_eq!(l.handle(Action::Top), Some(Outcome::Select(2)));
+        assert_eq!(l.handle(Action::PageDown), Some(Outcome::Page(1)));
+        assert_eq!(list(Vec::new()).handle(Action::Top), None);
+    }
+
+    #[test]
+    fn esc_clears_the_filter_once_and_sort_cycles() {
+        let mut l = list(vec![0, 1]);
+        l.set_filter(Some("x".into()));
+        assert_eq!(l.handle(Action::Find), Some(Outcome::AskFind("x".into())));
+        assert_eq!(l.handle(Action::Back), Some(Outcome::FilterCleared));
+        assert_eq!(l.filter(), None);
+        assert_eq!(l.handle(Action::Back), None);
+        assert_eq!(l.handle(Action::Sort), Some(Outcome::Sorted));
+        assert_eq!(l.sort(), ListSort::Status);
+        // the keys every pane shares are not the list's
+        assert_eq!(l.handle(Action::Submit), None);
+        assert_eq!(l.handle(Action::Help), None);
+    }
+}

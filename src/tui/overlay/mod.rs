@@ -129,3 +129,48 @@ pub(crate) fn draw_overlay(
 ) {
     o.draw(lang, area, buf, th, help);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_keys_scroll_and_close_the_help_and_messages_and_edit_text() {
+        let mut help = Overlay::Help { scroll: 0 };
+        assert_eq!(help.handle_common(Action::PageDown), Common::Done);
+        assert_eq!(help.handle_common(Action::Up), Common::Done);
+        assert_eq!(help, Overlay::Help { scroll: 9 });
+        assert_eq!(help.handle_common(Action::Back), Common::Close);
+        let mut msg = Overlay::Message {
+            title: "t".into(),
+            lines: Vec::new(),
+        };
+        let wheel = Action::Scroll {
+            col: 0,
+            row: 0,
+            down: true,
+        };
+        assert_eq!(msg.handle_common(wheel), Common::Done);
+        assert_eq!(msg.handle_common(Action::Yes), Common::Close);
+        let mut ed = Overlay::Editor {
+            kind: EditKind::Search,
+            prompt: "p".into(),
+            buf: TextBox::single(""),
+        };
+        assert_eq!(ed.handle_common(Action::Char('a')), Common::Done);
+        assert_eq!(ed.handle_common(Action::Confirm), Common::Screen);
+        assert_eq!(ed.handle_common(Action::Back), Common::Screen);
+        let Overlay::Editor { buf, .. } = &ed else {
+            unreachable!()
+        };
+        assert_eq!(buf.text(), "a");
+        let mut confirm = Overlay::Confirm {
+            app: 0,
+            what: Confirmed::Submit,
+            lines: Vec::new(),
+        };
+        assert_eq!(confirm.handle_common(Action::Yes), Common::Screen);
+        assert!(confirm.cursor(Rect::new(0, 0, 80, 24)).is_none());
+        assert!(ed.cursor(Rect::new(0, 0, 80, 24)).is_some());
+    }
+}
