@@ -2,12 +2,15 @@
 //!
 //! - [`action`]: every user action; its doc comments are the help text;
 //! - [`keys`]: the key map (data: `keys.json`), key names, lookup by context;
-//! - [`overlay`]: the overlays (help, confirm, editor, message) on each screen's stack, and the
-//!   status note; key dispatch looks only at these, so [`keys`] imports neither screen;
-//! - [`app`]: the expert screen's state and `update` (it commits through `Persist` and reads
-//!   the sheet back from the store); its panes' state in components with private fields
-//!   ([`app::AppList`], [`app::CriteriaTree`], the evidence pane, [`app::InlineEntry`]);
-//!   `app::evidence` builds the evidence pane's text;
+//! - [`overlay`]: the overlays on each screen's stack, each a component with its `draw` and
+//!   its `handle` (`overlay/help.rs`, `confirm.rs`, `editor.rs`, `message.rs`; the keys both
+//!   screens share in `Overlay::handle_common`), and the status note; key dispatch looks only
+//!   at these, so [`keys`] imports neither screen;
+//! - [`app`]: the expert screen: `App` composes its components, each owning its state (private
+//!   fields), its text, its `draw` and its `handle` ([`app::AppList`], [`app::CriteriaTree`],
+//!   the evidence pane, [`app::InlineEntry`]); `app/update.rs` dispatches keys to the focused
+//!   one and handles the keys every pane shares, once; commits go through `Persist`
+//!   (`app/data.rs`), and the sheet is read back from the store;
 //! - [`chair`]: the chair's screen, composed of components (`chair::ranking`, `detail`,
 //!   `progress`, `experts`), each owning its state, its text, its `draw` and its `handle`;
 //!   [`chair_view`]: the frame around them (title, info and status lines, key bar, help);

@@ -1,5 +1,5 @@
 //! The expert screen's frame: the title bar, the status line, the key bar, the help and the
-//! overlays around the panes, which draw themselves ([`App::draw_panes`]). It only reads the
+//! overlays around the panes, which draw themselves (`App::draw_panes`). It only reads the
 //! [`App`].
 //!
 //! The drawing helpers shared with the chair screen live in [`super::draw`] (re-exported
