@@ -56,6 +56,16 @@ impl Context {
         Context::Experts,
     ];
 
+    /// The context of an overlay's keys (an overlay on top has every key).
+    pub fn of_overlay(o: &Overlay) -> Context {
+        match o {
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Confirm { .. } => Context::Confirm,
+            Overlay::Editor { .. } => Context::Editor,
+            Overlay::Message { .. } => Context::Message,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",

@@ -7,13 +7,22 @@ use std::cell::{Ref, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
 use super::App;
 use crate::rubric::num::show;
 use crate::rubric::{self, OpinionSpec};
 use crate::store::{AppStatus, OPINION_ITEM};
+use crate::tui::action::Action;
+use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::i18n::Lang;
 use crate::tui::layout;
-use crate::tui::text;
+use crate::tui::layout::Pane;
+use crate::tui::text::{self, truncate};
 
 /// Kind of an evidence line (for styling).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +115,19 @@ struct EvidenceCache {
     sections: RefCell<HashMap<SectionKey, Rc<Vec<EvLine>>>>,
 }
 
+/// What a key in the evidence pane asks of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// Scroll the body by this many lines.
+    Scroll(isize),
+    /// Page through the body (`-1` up, `1` down).
+    Page(isize),
+    /// Move to the next (`true`) or the previous match of the search.
+    SearchStep(bool),
+    /// Focus this pane.
+    Focus(Pane),
+}
+
 /// The evidence pane's state: the scroll of its body, the search and its current match,
 /// and the caches of its text.
 #[derive(Debug, Default)]
@@ -187,6 +209,135 @@ impl EvidencePane {
             self.scroll = line.saturating_sub(h / 3);
         }
         next
+    }
+
+    /// Apply a key of the evidence pane; `None` when the key is not the pane's own (the
+    /// screen's shared keys: the item's value, comment, search…) or asks nothing of the screen.
+    pub(super) fn handle(&mut self, action: Action) -> Option<Outcome> {
+        match action {
+            Action::Up => Some(Outcome::Scroll(-1)),
+            Action::Down => Some(Outcome::Scroll(1)),
+            Action::Top => {
+                self.top();
+                None
+            }
+            Action::Bottom => Some(Outcome::Scroll(isize::MAX / 2)),
+            Action::PageUp => Some(Outcome::Page(-1)),
+            Action::PageDown => Some(Outcome::Page(1)),
+            Action::SearchNext => Some(Outcome::SearchStep(true)),
+            Action::SearchPrev => Some(Outcome::SearchStep(false)),
+            // Esc clears the search first
+            Action::Back if self.search.is_some() => {
+                self.search = None;
+                self.hit = None;
+                None
+            }
+            Action::Back => Some(Outcome::Focus(Pane::Tree)),
+            _ => None,
+        }
+    }
+
+    /// Draw the pane into `r`: the pinned scoring standard, then the body (the item's details,
+    /// the facts and the sections) from the scroll, the search's matches highlighted, and the
+    /// position and the search in the bottom border.
+    pub(super) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+        let focused = app.focus == Pane::Evidence;
+        let t = app.lang.t();
+        let title = match app.sel_criterion() {
+            Some(k) => format!(
+                "{} · {} {}",
+                t.evidence,
+                k.id,
+                app.pick(&k.title, &k.title_en)
+            ),
+            None => t.evidence.to_string(),
+        };
+        let mut block = pane_block(
+            truncate(&title, r.width.saturating_sub(8) as usize),
+            focused,
+            th,
+        );
+        let (Some(ev), Some(tail)) = (app.evidence(), app.tail()) else {
+            block.render(r, buf);
+            return;
+        };
+        let total = ev.head.len() + tail.len();
+        let shown_to = (self.scroll + ev.body_h as usize).min(total);
+        let pos = format!(" {}–{}/{} ", (self.scroll + 1).min(total), shown_to, total);
+        // ▲n ▼m: lines hidden above and below, as in the other panes
+        let pos = match more_hint(self.scroll, shown_to.saturating_sub(self.scroll), total) {
+            Some(h) => format!("{} ·{pos}", h.trim_end()),
+            None => pos,
+        };
+        let pos = match self.search() {
+            Some(q) => format!(" /{} {}", truncate(q, 12), pos.trim_start()),
+            None => pos,
+        };
+        block = block.title_bottom(Line::from(pos).right_aligned());
+        let inner = block.inner(r);
+        block.render(r, buf);
+        // pinned scoring standard
+        if ev.pinned > 0 {
+            let crit = app.sel_criterion();
+            let head = format!(
+                "■ {} ({} {})",
+                t.standard,
+                t.col_max,
+                crit.map(|k| show(k.max)).unwrap_or_default()
+            );
+            set(buf, inner.x, inner.y, &head, inner.width, th.heading());
+            let rows = ev.pinned as usize - 1;
+            for (i, l) in ev.standard.iter().take(rows).enumerate() {
+                let cut = i + 1 == rows && ev.standard.len() > rows;
+                let s = if cut {
+                    format!(
+                        "{} …↓",
+                        truncate(&l.text, inner.width.saturating_sub(3) as usize)
+                    )
+                } else {
+                    l.text.clone()
+                };
+                set(
+                    buf,
+                    inner.x,
+                    inner.y + 1 + i as u16,
+                    &s,
+                    inner.width,
+                    Style::new(),
+                );
+            }
+        }
+        let body = Rect::new(
+            inner.x,
+            inner.y + ev.pinned,
+            inner.width,
+            inner.height.saturating_sub(ev.pinned),
+        );
+        let off = ev.head.len();
+        let tail_hits: Vec<Hit> = tail
+            .hits
+            .iter()
+            .map(|(l, s, e)| (l + off, *s, *e))
+            .collect();
+        let current = self.hit.and_then(|i| {
+            if i < ev.head_hits.len() {
+                ev.head_hits.get(i).copied()
+            } else {
+                tail_hits.get(i - ev.head_hits.len()).copied()
+            }
+        });
+        for k in 0..body.height as usize {
+            let n = self.scroll + k;
+            let (l, hits): (&EvLine, &[Hit]) = if n < off {
+                (&ev.head[n], &ev.head_hits)
+            } else if let Some(l) = tail.line(n - off) {
+                (l, visible_hits(&tail_hits, n))
+            } else {
+                break;
+            };
+            let line = hit_line(l, hits, n, current, th);
+            crate::tui::text::set_line(buf, body.x, body.y + k as u16, &line, body.width);
+        }
     }
 }
 
@@ -561,4 +712,74 @@ fn hits_in(lines: &[EvLine], q: &str, off: usize) -> Vec<Hit> {
         }
     }
     v
+}
+
+fn line_style(kind: LineKind, th: Theme) -> Style {
+    match kind {
+        LineKind::Heading => th.heading(),
+        LineKind::Text => Style::new(),
+        LineKind::Fact => th.fact(),
+        LineKind::Warn => th.warn(),
+        LineKind::Detail => Style::new(),
+    }
+}
+
+/// One evidence line with its search matches highlighted.
+fn hit_line<'a>(
+    l: &'a EvLine,
+    hits: &[Hit],
+    line_no: usize,
+    current: Option<Hit>,
+    th: Theme,
+) -> Line<'a> {
+    let base = line_style(l.kind, th);
+    let mine: Vec<&Hit> = hits.iter().filter(|h| h.0 == line_no).collect();
+    if mine.is_empty() {
+        return Line::from(Span::styled(l.text.as_str(), base));
+    }
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for h in mine {
+        if h.1 < at || h.2 > l.text.len() {
+            continue;
+        }
+        if h.1 > at {
+            spans.push(Span::styled(&l.text[at..h.1], base));
+        }
+        spans.push(Span::styled(&l.text[h.1..h.2], th.hit(Some(*h) == current)));
+        at = h.2;
+    }
+    if at < l.text.len() {
+        spans.push(Span::styled(&l.text[at..], base));
+    }
+    Line::from(spans)
+}
+
+/// The hits on line `n` (hits are sorted by line).
+fn visible_hits(hits: &[Hit], n: usize) -> &[Hit] {
+    let start = hits.partition_point(|h| h.0 < n);
+    let end = hits.partition_point(|h| h.0 <= n);
+    &hits[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_clears_the_search_before_leaving_the_pane() {
+        let mut ev = EvidencePane::default();
+        ev.set_search(Some("园区".into()));
+        ev.step(&[(3, 0, 6)], 10, true);
+        assert_eq!(ev.hit(), Some(0));
+        assert_eq!(ev.handle(Action::Back), None);
+        assert_eq!((ev.search(), ev.hit()), (None, None));
+        assert_eq!(ev.handle(Action::Back), Some(Outcome::Focus(Pane::Tree)));
+        assert_eq!(
+            ev.handle(Action::SearchNext),
+            Some(Outcome::SearchStep(true))
+        );
+        assert_eq!(ev.handle(Action::PageUp), Some(Outcome::Page(-1)));
+        assert_eq!(ev.handle(Action::Comment), None);
+    }
 }

@@ -3,8 +3,19 @@
 //! computes the order from its data ([`super::App::refresh_order`]); the list keeps it and
 //! the selection consistent.
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+use super::{App, Progress};
+use crate::rubric::num::show;
+use crate::tui::action::Action;
+use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::i18n::Lang;
-use crate::tui::layout::keep_in_view;
+use crate::tui::layout::{keep_in_view, Pane};
+use crate::tui::text::{pad_left, pad_right};
 
 /// Order of the application list (`o` cycles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +46,25 @@ impl ListSort {
             (ListSort::Total, false) => "suggested total",
         }
     }
+}
+
+/// What a key in the list asks of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// Select application `i` (index into the screen's applications).
+    Select(usize),
+    /// Move the selection a page up (`-1`) or down (`1`).
+    Page(isize),
+    /// Open the selected application: focus its criteria.
+    Open,
+    /// The filter was cleared: show every application again and say so.
+    FilterCleared,
+    /// The next sort was chosen: reorder and say so.
+    Sorted,
+    /// Ask for the filter (an editor showing the current one).
+    AskFind(String),
+    /// Comment on the application as a whole.
+    CommentApp,
 }
 
 /// The application list's state.
@@ -136,5 +166,168 @@ impl AppList {
     /// Keep the selection among the `h` visible rows.
     pub(super) fn keep_visible(&mut self, h: usize) {
         self.scroll = keep_in_view(self.pos(), self.scroll, h, self.order.len());
+    }
+
+    /// Apply a key of the list; `None` when the key is not the list's own (the screen's
+    /// shared keys) or asks nothing of the screen.
+    pub(super) fn handle(&mut self, action: Action) -> Option<Outcome> {
+        match action {
+            Action::Up => self.step(-1).map(Outcome::Select),
+            Action::Down => self.step(1).map(Outcome::Select),
+            Action::PageUp => Some(Outcome::Page(-1)),
+            Action::PageDown => Some(Outcome::Page(1)),
+            Action::Top => self.order.first().copied().map(Outcome::Select),
+            Action::Bottom => self.order.last().copied().map(Outcome::Select),
+            Action::Back if self.filter.is_some() => {
+                self.set_filter(None);
+                Some(Outcome::FilterCleared)
+            }
+            Action::Back => None,
+            Action::Open => Some(Outcome::Open),
+            Action::Find => Some(Outcome::AskFind(self.filter.clone().unwrap_or_default())),
+            Action::Sort => {
+                self.next_sort();
+                Some(Outcome::Sorted)
+            }
+            Action::Comment => Some(Outcome::CommentApp),
+            _ => None,
+        }
+    }
+
+    /// Draw the list into `r`: its title (done, filter, sort), one row per application
+    /// shown (progress mark, code, title, total), the selection and the "more" hint.
+    pub(super) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
+        let focused = app.focus == Pane::Apps;
+        let t = app.lang.t();
+        let done = (0..app.apps.len())
+            .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
+            .count();
+        let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
+        if let Some(q) = self.filter.as_deref() {
+            title.push_str(&format!(" /{q} ({})", self.order.len()));
+        }
+        if self.sort != ListSort::Code {
+            title.push_str(&format!(" ↕{}", self.sort.name(app.lang)));
+        }
+        let mut block = pane_block(title, focused, th);
+        let h = block.inner(r).height as usize;
+        if let Some(hint) = more_hint(self.scroll, h, self.order.len()) {
+            block = block.title_bottom(Line::from(hint).right_aligned());
+        }
+        let inner = block.inner(r);
+        block.render(r, buf);
+        if app.apps.is_empty() {
+            set(buf, inner.x, inner.y, t.no_apps, inner.width, th.dim());
+            return;
+        }
+        if self.order.is_empty() {
+            let msg = if app.lang.is_zh() {
+                "无匹配项目；Esc 清除筛选"
+            } else {
+                "no match; Esc clears the filter"
+            };
+            set(buf, inner.x, inner.y, msg, inner.width, th.dim());
+            return;
+        }
+        let w = inner.width as usize;
+        for row in 0..inner.height as usize {
+            let Some(&i) = self.order.get(self.scroll + row) else {
+                break;
+            };
+            let a = &app.apps[i];
+            let pr = app.progress(i);
+            let total = pad_left(&total_str(app, i), 6);
+            let left = format!(
+                "{} {} {}",
+                pr.mark(),
+                a.input.code,
+                list_title(&a.input.title)
+            );
+            let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
+            let style = if i == self.sel {
+                th.selected(focused)
+            } else {
+                Style::new()
+            };
+            set(
+                buf,
+                inner.x,
+                inner.y + row as u16,
+                &line,
+                inner.width,
+                style,
+            );
+        }
+    }
+}
+
+/// The total shown for an application: none for a conflict or an application the expert
+/// has not touched (its prefilled rule suggestions are not a score).
+pub(crate) fn total_str(app: &App, ai: usize) -> String {
+    match app.progress(ai) {
+        Progress::Conflict | Progress::Untouched => "—".into(),
+        _ => show(app.apps[ai].scored.total),
+    }
+}
+
+/// A title as the list shows it: redaction markers (`[已隐去:…]`) left out, so the first
+/// meaningful words come first; the marker stays when nothing else is left.
+pub fn list_title(title: &str) -> String {
+    let mut out = String::new();
+    let mut rest = title;
+    while let Some(start) = rest.find("[已隐去:") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find(']') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let t = out.trim_matches(|c: char| c.is_whitespace() || "，,、；;:：".contains(c));
+    if t.is_empty() {
+        title.to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(order: Vec<usize>) -> AppList {
+        let mut l = AppList::default();
+        l.set_order(order);
+        l
+    }
+
+    #[test]
+    fn moving_keys_select_within_the_order() {
+        // the selection (application 0) is second in the order
+        let mut l = list(vec![2, 0, 1]);
+        assert_eq!((l.sel(), l.pos()), (0, 1));
+        assert_eq!(l.handle(Action::Down), Some(Outcome::Select(1)));
+        assert_eq!(l.handle(Action::Up), Some(Outcome::Select(2)));
+        assert_eq!(l.handle(Action::Bottom), Some(Outcome::Select(1)));
+        assert_eq!(l.handle(Action::Top), Some(Outcome::Select(2)));
+        assert_eq!(l.handle(Action::PageDown), Some(Outcome::Page(1)));
+        assert_eq!(list(Vec::new()).handle(Action::Top), None);
+    }
+
+    #[test]
+    fn esc_clears_the_filter_once_and_sort_cycles() {
+        let mut l = list(vec![0, 1]);
+        l.set_filter(Some("x".into()));
+        assert_eq!(l.handle(Action::Find), Some(Outcome::AskFind("x".into())));
+        assert_eq!(l.handle(Action::Back), Some(Outcome::FilterCleared));
+        assert_eq!(l.filter(), None);
+        assert_eq!(l.handle(Action::Back), None);
+        assert_eq!(l.handle(Action::Sort), Some(Outcome::Sorted));
+        assert_eq!(l.sort(), ListSort::Status);
+        // the keys every pane shares are not the list's
+        assert_eq!(l.handle(Action::Submit), None);
+        assert_eq!(l.handle(Action::Help), None);
     }
 }

@@ -1,223 +1,47 @@
-//! The expert screen's state and its `update` (which commits through [`Persist`]).
+//! The expert screen: [`App`] composes its components — the application list (`list.rs`),
+//! the criterion tree (`tree.rs`), the evidence pane (`evidence.rs`) and the inline score
+//! entry (`entry.rs`), each owning its state, its `draw` and its `handle` — over the
+//! session's data (`data.rs`), and commits through [`Persist`].
 //!
-//! [`update`] applies one [`Action`] to an [`App`]. It does no terminal I/O;
+//! [`update`] (`update.rs`) applies one action to an [`App`]. It does no terminal I/O;
 //! it commits to the store through [`Persist`] (the store is part of the
 //! state), and only after the commit returned `Ok` does the screen say saved.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
-use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
 use rust_decimal::Decimal;
 
-use super::action::Action;
+use super::draw::Theme;
 use super::i18n::Lang;
-use super::keys::{self, Context, Keymap};
+use super::keys::{Context, Keymap};
 use super::layout::{self, Pane, Panes};
-use super::overlay::Common;
 pub use super::overlay::{Confirmed, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 
+mod data;
 mod entry;
 mod evidence;
 mod list;
 mod tree;
+mod update;
 
 use crate::rubric::num::show;
 use crate::rubric::value_check::{self, ValueFault};
-use crate::rubric::{self, Evaluation, Facts, ItemEval, OpinionSpec, Rubric, Scored};
+use crate::rubric::{self, Evaluation, ItemEval, OpinionSpec, Rubric, Scored};
 use crate::sheet::ReopenNote;
-use crate::store::{AppStatus, Op, Store, OPINION_ITEM};
+use crate::store::{AppStatus, Op, OPINION_ITEM};
+pub use data::{
+    load_sheets, stored_sheet, AppInput, MemPersist, Persist, Refreshed, SectionText, Session,
+    Sheet,
+};
 pub use entry::InlineEntry;
 use evidence::EvidencePane;
 pub use evidence::{EvLine, Evidence, Hit, LineKind, TailCache};
-pub use list::{AppList, ListSort};
-pub use tree::{CriteriaTree, Row};
-
-// ---------------------------------------------------------------------------------------------
-// Input data and persistence
-// ---------------------------------------------------------------------------------------------
-
-/// A text section of an application, as written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SectionText {
-    pub key: String,
-    pub title: String,
-    pub text: String,
-}
-
-/// One application as the expert sees it (from an anonymized bundle).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppInput {
-    pub code: String,
-    pub title: String,
-    pub requested_wan: Option<Decimal>,
-    pub facts: Facts,
-    pub sections: Vec<SectionText>,
-    /// Attachment names.
-    pub attachments: Vec<String>,
-}
-
-/// Everything the expert screen shows, besides the expert's own scores.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub panel_id: String,
-    pub panel_title: String,
-    pub expert_id: String,
-    pub expert_name: String,
-    pub rubric: Rubric,
-    pub apps: Vec<AppInput>,
-}
-
-/// The expert's sheet for one application, as committed.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sheet {
-    /// Explicit values: item → (value, override reason).
-    pub values: BTreeMap<String, (Decimal, Option<String>)>,
-    /// Comments: item (`""` for the application) → text.
-    pub comments: BTreeMap<String, String>,
-    pub status: Option<AppStatus>,
-    pub status_reason: Option<String>,
-}
-
-/// What [`Persist::refresh`] found: the reopen notes applied, the sheets afresh.
-pub type Refreshed = (Vec<ReopenNote>, Vec<Sheet>);
-
-/// Where commits go: the real [`Store`], or a double in tests.
-pub trait Persist {
-    /// Commit atomically and durably; `Err` means nothing was written.
-    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String>;
-
-    /// The sheet of `expert` for application `code` as committed: after a commit the
-    /// screen shows this, so the store alone decides what an operation does.
-    fn sheet(&self, expert: &str, code: &str) -> Sheet;
-
-    /// Called after an application was submitted (or declared a conflict) and the commit
-    /// is durable: write the expert's sheet for the chair. Returns where it went, or why
-    /// it could not be written; `None` when there is nowhere to write one (a bare store,
-    /// tests).
-    fn export_sheet(&mut self) -> Option<Result<String, String>> {
-        None
-    }
-
-    /// Pick up what changed outside the screen (the chair's reopen notes): the notes
-    /// applied now and the sheets of `codes` afresh; `Ok(None)` when nothing changed.
-    fn refresh(&mut self, _codes: &[String]) -> Result<Option<Refreshed>, String> {
-        Ok(None)
-    }
-}
-
-impl Persist for Store {
-    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String> {
-        Store::commit(self, ops)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-
-    fn sheet(&self, expert: &str, code: &str) -> Sheet {
-        stored_sheet(self, expert, code)
-    }
-}
-
-/// The sheet of `expert` for `code` in `store` (empty when nothing is stored).
-pub fn stored_sheet(store: &Store, expert: &str, code: &str) -> Sheet {
-    load_sheets(store, expert, &[code.to_string()])
-        .pop()
-        .unwrap_or_default()
-}
-
-/// An in-memory [`Persist`] for tests: records every commit; can be told to fail. A fake
-/// of the store: it keeps the sheets as the store's operations would leave them.
-#[derive(Debug, Clone, Default)]
-pub struct MemPersist {
-    pub log: Rc<RefCell<Vec<Vec<Op>>>>,
-    pub fail: Rc<RefCell<Option<String>>>,
-    /// (expert, application) → sheet.
-    sheets: Rc<RefCell<BTreeMap<(String, String), Sheet>>>,
-}
-
-impl Persist for MemPersist {
-    fn commit(&mut self, ops: Vec<Op>) -> Result<(), String> {
-        if let Some(e) = self.fail.borrow().clone() {
-            return Err(e);
-        }
-        let mut sheets = self.sheets.borrow_mut();
-        for op in &ops {
-            let (expert, app) = match op {
-                Op::SetScore { expert, app, .. }
-                | Op::ClearScore { expert, app, .. }
-                | Op::SetComment { expert, app, .. }
-                | Op::SetStatus { expert, app, .. } => (expert.clone(), app.clone()),
-                Op::Meta { .. } | Op::Audit { .. } => continue,
-            };
-            let s = sheets.entry((expert, app)).or_default();
-            match op.clone() {
-                Op::SetScore {
-                    item,
-                    value,
-                    reason,
-                    ..
-                } => {
-                    s.values.insert(item, (value, reason));
-                }
-                Op::ClearScore { item, .. } => {
-                    s.values.remove(&item);
-                }
-                Op::SetComment { item, text, .. } if text.is_empty() => {
-                    s.comments.remove(&item);
-                }
-                Op::SetComment { item, text, .. } => {
-                    s.comments.insert(item, text);
-                }
-                Op::SetStatus { status, reason, .. } => {
-                    s.status = Some(status);
-                    s.status_reason = reason;
-                }
-                Op::Meta { .. } | Op::Audit { .. } => {}
-            }
-        }
-        drop(sheets);
-        self.log.borrow_mut().push(ops);
-        Ok(())
-    }
-
-    fn sheet(&self, expert: &str, code: &str) -> Sheet {
-        self.sheets
-            .borrow()
-            .get(&(expert.to_string(), code.to_string()))
-            .cloned()
-            .unwrap_or_default()
-    }
-}
-
-/// The sheets of `expert` in `store`, one per code (empty when nothing is stored).
-pub fn load_sheets(store: &Store, expert: &str, codes: &[String]) -> Vec<Sheet> {
-    let mut map: BTreeMap<&str, Sheet> = codes
-        .iter()
-        .map(|c| (c.as_str(), Sheet::default()))
-        .collect();
-    for (app, item, e) in store.scores_for(expert) {
-        if let Some(s) = map.get_mut(app.as_str()) {
-            s.values.insert(item, (e.value, e.reason));
-        }
-    }
-    for (app, item, text) in store.comments_for(expert) {
-        if let Some(s) = map.get_mut(app.as_str()) {
-            s.comments.insert(item, text);
-        }
-    }
-    for (app, st, reason) in store.statuses_for(expert) {
-        if let Some(s) = map.get_mut(app.as_str()) {
-            s.status = Some(st);
-            s.status_reason = reason;
-        }
-    }
-    codes
-        .iter()
-        .map(|c| map.remove(c.as_str()).unwrap_or_default())
-        .collect()
-}
+pub(crate) use list::total_str;
+pub use list::{list_title, AppList, ListSort};
+pub use tree::{caps_applied, CriteriaTree, Row};
+pub use update::{feed, handle_key, update};
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -383,6 +207,19 @@ impl App {
         app.refresh_order();
         app.ensure_visible();
         app
+    }
+
+    /// Draw the panes shown at this size (`p`): each component draws itself.
+    pub(crate) fn draw_panes(&self, p: &Panes, buf: &mut Buffer, th: Theme) {
+        if let Some(r) = p.apps {
+            self.list.draw(self, r, buf, th);
+        }
+        if let Some(r) = p.tree {
+            self.tree.draw(self, r, buf, th);
+        }
+        if let Some(r) = p.evidence {
+            self.ev.draw(self, r, buf, th);
+        }
     }
 
     /// Recomputes the list order from the filter and the sort; the selection stays on its
@@ -574,12 +411,8 @@ impl App {
 
     /// Contexts in which keys are looked up now, first match wins.
     pub fn contexts(&self) -> Vec<Context> {
-        match self.overlays.last() {
-            Some(Overlay::Help { .. }) => return vec![Context::Help],
-            Some(Overlay::Confirm { .. }) => return vec![Context::Confirm],
-            Some(Overlay::Editor { .. }) => return vec![Context::Editor],
-            Some(Overlay::Message { .. }) => return vec![Context::Message],
-            None => {}
+        if let Some(o) = self.overlays.last() {
+            return vec![Context::of_overlay(o)];
         }
         if self.entry.text().is_some() {
             return vec![Context::Entry, Context::Global];
@@ -1143,48 +976,6 @@ impl App {
             Pane::Evidence => self.scroll_evidence(delta),
         }
     }
-
-    fn click(&mut self, col: u16, row: u16) {
-        let p = self.panes();
-        let inside = |r: Option<ratatui::layout::Rect>| {
-            r.is_some_and(|r| col >= r.x && col < r.right() && row >= r.y && row < r.bottom())
-        };
-        if inside(p.apps) {
-            self.focus = Pane::Apps;
-            let r = layout::inner(p.apps.unwrap_or_default());
-            if row >= r.y && row < r.bottom() {
-                if let Some(i) = self.list.at_row((row - r.y) as usize) {
-                    self.select_app(i);
-                }
-            }
-        } else if inside(p.tree) {
-            self.focus = Pane::Tree;
-            let r = layout::tree_list(p.tree.unwrap_or_default());
-            if row >= r.y && row < r.bottom() {
-                // a header row selects its first item
-                if let Some(pos) = self.tree.at_row((row - r.y) as usize) {
-                    self.select_item(pos);
-                }
-            }
-        } else if inside(p.evidence) {
-            self.focus = Pane::Evidence;
-        }
-    }
-
-    fn wheel(&mut self, col: u16, row: u16, down: bool) {
-        let p = self.panes();
-        let inside = |r: Option<ratatui::layout::Rect>| {
-            r.is_some_and(|r| col >= r.x && col < r.right() && row >= r.y && row < r.bottom())
-        };
-        let d = if down { 1 } else { -1 };
-        if inside(p.apps) {
-            self.move_sel(Pane::Apps, d);
-        } else if inside(p.tree) {
-            self.move_sel(Pane::Tree, d);
-        } else if inside(p.evidence) {
-            self.scroll_evidence(3 * d);
-        }
-    }
 }
 
 /// Progress of a sheet: submitted, conflict, partly scored (any value or
@@ -1213,548 +1004,4 @@ pub fn effective_values(
         }
     }
     m
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keys and update
-// ---------------------------------------------------------------------------------------------
-
-/// Translate a key event into an action and apply it.
-pub fn handle_key(app: &mut App, ev: KeyEvent) {
-    keys::dispatch(app, ev);
-}
-
-/// Feed space-separated key names (`"j j 4 . 5 enter"`); `text:` prefixes
-/// literal text for editors (`"text:理由"`, `_` for a space). For tests and
-/// scripted input.
-pub fn feed(app: &mut App, keys_str: &str) {
-    keys::feed(app, keys_str);
-}
-
-impl keys::KeyTarget for App {
-    fn keymap(&self) -> &Keymap {
-        &self.keymap
-    }
-    fn contexts(&self) -> Vec<Context> {
-        App::contexts(self)
-    }
-    fn top_overlay(&self) -> Option<&Overlay> {
-        self.overlays.last()
-    }
-    fn apply(&mut self, action: Action) {
-        update(self, action);
-    }
-}
-
-/// Apply one action. No terminal I/O; commits go through the store.
-pub fn update(app: &mut App, action: Action) {
-    match action {
-        Action::ForceQuit => {
-            app.quit = true;
-            return;
-        }
-        Action::Resize { w, h } => {
-            app.size = (w, h);
-            app.ensure_visible();
-            return;
-        }
-        Action::Scroll { .. } => {}
-        _ => app.note = None,
-    }
-    if !app.overlays.is_empty() {
-        overlay_update(app, action);
-    } else if app.entry.text().is_some() {
-        entry_update(app, action);
-    } else {
-        main_update(app, action);
-    }
-    app.ensure_visible();
-}
-
-fn overlay_update(app: &mut App, action: Action) {
-    let Some(top) = app.overlays.last_mut() else {
-        return;
-    };
-    match top.handle_common(action) {
-        Common::Done => return,
-        Common::Close => {
-            app.overlays.pop();
-            return;
-        }
-        Common::Screen => {}
-    }
-    match top {
-        Overlay::Confirm { app: ai, what, .. } => {
-            let (ai, what) = (*ai, what.clone());
-            match action {
-                Action::Yes => {
-                    app.overlays.pop();
-                    match what {
-                        Confirmed::Submit => app.do_submit(ai),
-                        Confirmed::Conflict(reason) => app.set_conflict(ai, reason, false),
-                        Confirmed::Withdraw(reason) => app.set_conflict(ai, reason, true),
-                    }
-                }
-                Action::No | Action::Back => {
-                    app.overlays.pop();
-                    let zh = app.lang.is_zh();
-                    app.info(match (what, zh) {
-                        (Confirmed::Submit, true) => "未提交",
-                        (Confirmed::Submit, false) => "not submitted",
-                        (Confirmed::Conflict(_), true) => "未声明回避，未保存",
-                        (Confirmed::Conflict(_), false) => "no conflict declared; nothing saved",
-                        (Confirmed::Withdraw(_), true) => "回避声明未撤回",
-                        (Confirmed::Withdraw(_), false) => "the conflict stays declared",
-                    });
-                }
-                _ => {}
-            }
-        }
-        Overlay::Editor { .. } => match action {
-            Action::Back => {
-                let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
-                    return;
-                };
-                let t = app.lang.t();
-                match kind {
-                    EditKind::Reason { .. } => app.info(t.override_cancelled),
-                    EditKind::Search => {}
-                    _ => app.info(if app.lang.is_zh() {
-                        "已取消，未保存"
-                    } else {
-                        "cancelled; not saved"
-                    }),
-                }
-            }
-            Action::Confirm => editor_confirm(app),
-            _ => {}
-        },
-        Overlay::Help { .. } | Overlay::Message { .. } => {}
-    }
-}
-
-fn editor_confirm(app: &mut App) {
-    let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.last().cloned() else {
-        return;
-    };
-    let text = buf.text().trim().to_string();
-    let expert = app.expert.clone();
-    match kind {
-        EditKind::Reason {
-            app: ai,
-            item,
-            value,
-        } => {
-            if text.is_empty() {
-                app.refuse(app.lang.t().reason_required);
-                return;
-            }
-            app.overlays.pop();
-            if app.set_score(ai, &item, value, Some(text)) {
-                app.after_entry_saved();
-            }
-        }
-        EditKind::Comment { app: ai, item } => {
-            app.overlays.pop();
-            let code = app.apps[ai].input.code.clone();
-            let removed = text.is_empty();
-            let op = Op::SetComment {
-                expert,
-                app: code.clone(),
-                item: item.clone(),
-                text,
-            };
-            if app.commit(ai, vec![op]) {
-                app.saved(app.lang.comment_saved(&code, &item, removed));
-            }
-        }
-        EditKind::Opinion { app: ai, .. } => {
-            app.overlays.pop();
-            let code = app.apps[ai].input.code.clone();
-            let chars = OpinionSpec::count(&text);
-            let op = Op::SetComment {
-                expert,
-                app: code.clone(),
-                item: OPINION_ITEM.to_string(),
-                text,
-            };
-            if app.commit(ai, vec![op]) {
-                let (title, title_en) = app
-                    .rubric
-                    .opinion
-                    .as_ref()
-                    .map(|o| (o.title.clone(), o.title_en.clone()))
-                    .unwrap_or_default();
-                let mut msg = app.lang.opinion_saved(&code, &title, &title_en, chars);
-                if let Some(p) = app.opinion_problem(ai) {
-                    msg.push_str(" · ");
-                    msg.push_str(&p);
-                }
-                app.saved(msg);
-            }
-        }
-        EditKind::Conflict { app: ai, withdraw } => {
-            if text.is_empty() {
-                app.refuse(app.lang.t().reason_required);
-                return;
-            }
-            app.overlays.pop();
-            let code = app.apps[ai].input.code.clone();
-            let (what, lines) = if withdraw {
-                (
-                    Confirmed::Withdraw(text.clone()),
-                    app.lang.confirm_withdraw(&code, &text),
-                )
-            } else {
-                (
-                    Confirmed::Conflict(text.clone()),
-                    app.lang.confirm_conflict(&code, &text),
-                )
-            };
-            let _ = expert;
-            app.overlays.push(Overlay::Confirm {
-                app: ai,
-                what,
-                lines,
-            });
-        }
-        EditKind::Reopen { .. } => {
-            app.overlays.pop();
-        }
-        EditKind::Find => {
-            app.overlays.pop();
-            app.list.set_filter((!text.is_empty()).then_some(text));
-            app.refresh_order();
-            app.focus = Pane::Apps;
-            let zh = app.lang.is_zh();
-            match (app.list.filter(), app.list.order().len()) {
-                (None, _) => app.info(if zh {
-                    "已清除筛选"
-                } else {
-                    "filter cleared"
-                }),
-                (Some(q), 0) => app.refuse(if zh {
-                    format!("没有项目符合“{q}”；Esc 清除筛选")
-                } else {
-                    format!("no application matches “{q}”; Esc clears the filter")
-                }),
-                (Some(q), n) => app.info(if zh {
-                    format!("筛选“{q}”：{n} 个项目；Esc 清除")
-                } else {
-                    format!("filter “{q}”: {n} application(s); Esc clears it")
-                }),
-            }
-            app.ensure_visible();
-        }
-        EditKind::Search => {
-            app.overlays.pop();
-            app.ev.forget_hit();
-            if text.is_empty() {
-                app.ev.set_search(None);
-                return;
-            }
-            app.ev.set_search(Some(buf.text()));
-            if app.focus == Pane::Apps {
-                app.focus = Pane::Tree;
-            }
-            app.search_step(true);
-        }
-    }
-}
-
-fn entry_update(app: &mut App, action: Action) {
-    match action {
-        Action::Type(c) => app.entry.type_char(c),
-        Action::Backspace => app.entry.backspace(),
-        Action::Confirm => app.commit_entry(),
-        Action::Back => {
-            app.entry.close();
-            app.info(app.lang.t().entry_cancelled);
-        }
-        Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
-        Action::Scroll { .. } => {}
-        _ => app.info(app.lang.t().entry_pending),
-    }
-}
-
-fn main_update(app: &mut App, action: Action) {
-    let focus = app.focus;
-    match action {
-        Action::Quit => app.quit = true,
-        Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
-        Action::NextPane => {
-            app.focus = match focus {
-                Pane::Apps => Pane::Tree,
-                Pane::Tree => Pane::Evidence,
-                Pane::Evidence => Pane::Apps,
-            }
-        }
-        Action::PrevPane => {
-            app.focus = match focus {
-                Pane::Apps => Pane::Evidence,
-                Pane::Tree => Pane::Apps,
-                Pane::Evidence => Pane::Tree,
-            }
-        }
-        Action::Back => match focus {
-            Pane::Evidence if app.ev.search().is_some() => {
-                app.ev.set_search(None);
-                app.ev.forget_hit();
-            }
-            Pane::Evidence => app.focus = Pane::Tree,
-            Pane::Tree => app.focus = Pane::Apps,
-            Pane::Apps if app.list.filter().is_some() => {
-                app.list.set_filter(None);
-                app.refresh_order();
-                app.info(if app.lang.is_zh() {
-                    "已清除筛选"
-                } else {
-                    "filter cleared"
-                });
-            }
-            Pane::Apps => {}
-        },
-        Action::Open => {
-            if !app.apps.is_empty() {
-                app.focus = Pane::Tree;
-            }
-        }
-        Action::Up => app.move_sel(focus, -1),
-        Action::Down => app.move_sel(focus, 1),
-        Action::Top => match focus {
-            Pane::Apps => {
-                if let Some(&i) = app.list.order().first() {
-                    app.select_app(i)
-                }
-            }
-            Pane::Tree => app.select_item(0),
-            Pane::Evidence => app.ev.top(),
-        },
-        Action::Bottom => match focus {
-            Pane::Apps => {
-                if let Some(&i) = app.list.order().last() {
-                    app.select_app(i)
-                }
-            }
-            Pane::Tree => app.select_item(usize::MAX),
-            Pane::Evidence => app.scroll_evidence(isize::MAX / 2),
-        },
-        Action::PageUp | Action::PageDown => {
-            let d = if action == Action::PageDown { 1 } else { -1 };
-            match focus {
-                Pane::Tree => {
-                    let page = app.page(Pane::Evidence) as isize;
-                    app.scroll_evidence(d * page)
-                }
-                pane => {
-                    let page = app.page(pane) as isize;
-                    app.move_sel(pane, d * page)
-                }
-            }
-        }
-        Action::Type(c) => {
-            if app.cur().is_none() || app.sel_item().is_none() || app.locked() {
-                return;
-            }
-            app.entry.start(c);
-        }
-        Action::Edit => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            let ai = app.list.sel();
-            let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
-                return;
-            };
-            let cur = app.apps[ai].sheet.values.get(&id).map(|(v, _)| show(*v));
-            let cur = cur.or_else(|| app.suggestion(ai, &id).map(show));
-            app.entry.edit(cur);
-        }
-        Action::Reset => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            let ai = app.list.sel();
-            let Some(id) = app.sel_item().map(|i| i.id.clone()) else {
-                return;
-            };
-            if !app.apps[ai].sheet.values.contains_key(&id) {
-                app.info(app.lang.t().nothing_to_clear);
-                return;
-            }
-            let code = app.apps[ai].input.code.clone();
-            let before = app.apps[ai].sheet.values.get(&id).cloned();
-            let op = Op::ClearScore {
-                expert: app.expert.clone(),
-                app: code.clone(),
-                item: id.clone(),
-            };
-            if app.commit(ai, vec![op]) {
-                app.undo.push((ai, id.clone(), before));
-                let s = app.suggestion(ai, &id);
-                app.saved(app.lang.cleared(&code, &id, s));
-            }
-        }
-        Action::Comment => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            let ai = app.list.sel();
-            let item = if focus == Pane::Apps {
-                String::new()
-            } else {
-                app.sel_item().map(|i| i.id.clone()).unwrap_or_default()
-            };
-            let code = app.apps[ai].input.code.clone();
-            let old = app.apps[ai]
-                .sheet
-                .comments
-                .get(&item)
-                .cloned()
-                .unwrap_or_default();
-            app.overlays.push(Overlay::Editor {
-                prompt: app.lang.comment_prompt(&code, &item),
-                kind: EditKind::Comment { app: ai, item },
-                buf: TextBox::multi(&old),
-            });
-        }
-        Action::Opinion => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            let ai = app.list.sel();
-            let code = app.apps[ai].input.code.clone();
-            let Some(spec) = app.rubric.opinion.clone() else {
-                app.refuse(if app.lang.is_zh() {
-                    "该评分标准不要求专家评审意见；按 c 写评语"
-                } else {
-                    "this rubric asks for no written opinion; c writes a comment"
-                });
-                return;
-            };
-            let old = app.apps[ai]
-                .sheet
-                .comments
-                .get(OPINION_ITEM)
-                .cloned()
-                .unwrap_or_default();
-            let min = if spec.required {
-                spec.min_chars.max(1)
-            } else {
-                0
-            };
-            app.overlays.push(Overlay::Editor {
-                prompt: app
-                    .lang
-                    .opinion_prompt(&code, &spec.title, &spec.title_en, min),
-                kind: EditKind::Opinion {
-                    app: ai,
-                    title: app.pick(&spec.title, &spec.title_en).to_string(),
-                },
-                buf: TextBox::multi(&old),
-            });
-        }
-        Action::Conflict => {
-            if app.cur().is_none() {
-                return;
-            }
-            let ai = app.list.sel();
-            let code = app.apps[ai].input.code.clone();
-            // a declared conflict can be withdrawn until the application is submitted
-            let withdraw = app.apps[ai].sheet.status == Some(AppStatus::Conflict);
-            if !withdraw && app.locked() {
-                return;
-            }
-            app.overlays.push(Overlay::Editor {
-                prompt: if withdraw {
-                    app.lang.withdraw_prompt(&code)
-                } else {
-                    app.lang.conflict_prompt(&code)
-                },
-                kind: EditKind::Conflict { app: ai, withdraw },
-                buf: TextBox::multi(""),
-            });
-        }
-        Action::Submit => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            app.start_submit();
-        }
-        Action::Search => {
-            app.overlays.push(Overlay::Editor {
-                prompt: app.lang.t().search.to_string(),
-                kind: EditKind::Search,
-                buf: TextBox::single(app.ev.search().unwrap_or_default()),
-            });
-        }
-        Action::SearchNext => app.search_step(true),
-        Action::SearchPrev => app.search_step(false),
-        Action::Find => app.overlays.push(Overlay::Editor {
-            kind: EditKind::Find,
-            prompt: if app.lang.is_zh() {
-                "筛选项目：编号、名称或状态（未开始/进行中/已提交/回避）；留空清除".into()
-            } else {
-                "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
-            },
-            buf: TextBox::single(app.list.filter().unwrap_or_default()),
-        }),
-        Action::Sort => {
-            app.list.next_sort();
-            app.refresh_order();
-            app.ensure_visible();
-            let name = app.list.sort().name(app.lang);
-            app.info(if app.lang.is_zh() {
-                format!("列表按{name}排序")
-            } else {
-                format!("list sorted by {name}")
-            });
-        }
-        Action::NextTodo | Action::PrevTodo => {
-            let forward = action == Action::NextTodo;
-            if app.ev.search().is_some() && focus != Pane::Apps {
-                app.search_step(forward);
-            } else if app.cur().is_some() && !app.goto_todo(forward) {
-                app.info(if app.lang.is_zh() {
-                    "该项目各项均已评分或确认"
-                } else {
-                    "nothing left to score or confirm in this application"
-                });
-            }
-        }
-        Action::Undo => {
-            if app.cur().is_none() || app.locked() {
-                return;
-            }
-            app.undo_last();
-        }
-        Action::Click { col, row } => app.click(col, row),
-        Action::Scroll { col, row, down } => app.wheel(col, row, down),
-        Action::SwitchView => {
-            if app.can_switch {
-                app.switch_requested = true;
-            }
-        }
-        Action::Confirm
-        | Action::Backspace
-        | Action::Yes
-        | Action::No
-        | Action::Char(_)
-        | Action::EditKey(_)
-        | Action::ForceQuit
-        | Action::Resize { .. }
-        | Action::Left
-        | Action::Right
-        | Action::Drill
-        | Action::NextView
-        | Action::PrevView
-        | Action::NextApp
-        | Action::PrevApp
-        | Action::CycleMethod
-        | Action::ToggleBy
-        | Action::Reopen
-        | Action::Export
-        | Action::ToggleWatch
-        => {}
-    }
 }

@@ -445,12 +445,8 @@ impl ChairApp {
 
     /// Contexts in which keys are looked up now, first match wins.
     pub fn contexts(&self) -> Vec<Context> {
-        match self.overlays.last() {
-            Some(Overlay::Help { .. }) => return vec![Context::Help],
-            Some(Overlay::Confirm { .. }) => return vec![Context::Confirm],
-            Some(Overlay::Editor { .. }) => return vec![Context::Editor],
-            Some(Overlay::Message { .. }) => return vec![Context::Message],
-            None => {}
+        if let Some(o) = self.overlays.last() {
+            return vec![Context::of_overlay(o)];
         }
         vec![self.view.context(), Context::Global]
     }
