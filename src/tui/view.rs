@@ -21,7 +21,6 @@ use crate::rubric::num::show;
 pub use super::app::list_title;
 pub use super::draw::{buffer_text, more_hint};
 pub(crate) use super::draw::{draw_bar, set, Theme};
-pub(crate) use super::overlay::{draw_overlay, editor_geometry};
 
 /// Draw the whole screen. With an editor open, the terminal cursor sits at
 /// the end of its text, where input methods (e.g. Chinese IMEs) show their

@@ -17,7 +17,7 @@ use crate::rubric::GateOutcome;
 use crate::store::OPINION_ITEM;
 use crate::tui::action::Action;
 use crate::tui::text;
-use crate::tui::view::Theme;
+use crate::tui::draw::Theme;
 
 /// The details' state.
 #[derive(Debug, Clone, Default)]

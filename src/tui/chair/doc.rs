@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 
 use crate::aggregate::{AppResult, EligibilityStatus, Flag};
 use crate::tui::text::{self, pad_left, pad_right};
-use crate::tui::view::{self, set, Theme};
+use crate::tui::draw::{self, set, Theme};
 
 /// Kind of a line of the details or the experts view (for styling and selection).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,7 @@ pub(super) fn draw(
         set(buf, r.x, r.y + k as u16, &text, r.width, style);
     }
     if over {
-        let more = view::more_hint(s, h, lines.len()).unwrap_or_default();
+        let more = draw::more_hint(s, h, lines.len()).unwrap_or_default();
         let pos = format!(
             "{} {}–{}/{} ",
             more.trim_end(),

@@ -13,7 +13,7 @@ use super::doc::{self, short_code, short_name, wrap_into, DKind, DLine};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
 use crate::tui::text;
-use crate::tui::view::Theme;
+use crate::tui::draw::Theme;
 
 /// The experts view's state.
 #[derive(Debug, Clone, Default)]

@@ -11,7 +11,7 @@ use super::doc::{short_code, short_name};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
 use crate::tui::text::{pad_left, pad_right, wrap};
-use crate::tui::view::{set, Theme};
+use crate::tui::draw::{set, Theme};
 
 /// The progress grid's state.
 #[derive(Debug, Clone, Default)]

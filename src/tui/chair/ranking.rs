@@ -12,7 +12,8 @@ use crate::aggregate::AppResult;
 use crate::rubric::num::show;
 use crate::tui::action::Action;
 use crate::tui::text::{pad_left, pad_right, width};
-use crate::tui::view::{list_title, set, Theme};
+use crate::tui::app::list_title;
+use crate::tui::draw::{set, Theme};
 
 /// The ranking's state.
 #[derive(Debug, Clone, Default)]
