@@ -847,6 +847,30 @@ struct JournalScan {
     unterminated: bool,
 }
 
+/// The schema check on the first line's generic operations, before typed parsing (a newer
+/// schema may hold operations this build does not know).
+fn check_schema(path: &Path, first_ops: &[Value]) -> Result<(), StoreError> {
+    let damaged = |reason: &str| StoreError::JournalDamaged {
+        path: path.to_path_buf(),
+        line: 1,
+        reason: reason.to_string(),
+    };
+    let found = meta_in_raw(first_ops, "schema_version")
+        .ok_or_else(|| {
+            damaged("the first commit does not record schema_version; this is not a panel journal")
+        })?
+        .parse::<u32>()
+        .map_err(|_| damaged("schema_version is not a number"))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
 fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -860,14 +884,42 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
         line,
         reason,
     };
-    let mut raws = Vec::new();
+    // Each line is verified, then typed at once, so that only one line's generic JSON is held
+    // at a time. The errors keep their precedence: a broken chain anywhere is reported first,
+    // then a missing or newer schema (line 1), then the first operation this build cannot
+    // read; that is why the latter two are held until every line is verified.
+    let mut entries: Vec<JournalEntry> = Vec::new();
+    let mut schema_error: Option<StoreError> = None;
+    let mut typed_error: Option<StoreError> = None;
+    let mut take =
+        |raw: RawLine, entries: &mut Vec<JournalEntry>, schema_error: &mut Option<StoreError>| {
+            if raw.seq == 1 {
+                *schema_error = check_schema(path, &raw.ops).err();
+            }
+            if schema_error.is_some() || typed_error.is_some() {
+                return;
+            }
+            match typed_ops(&raw) {
+                Ok(ops) => entries.push(JournalEntry {
+                    seq: raw.seq,
+                    prev: raw.prev,
+                    ts: raw.ts,
+                    ops,
+                    hash: raw.hash,
+                    sig: raw.sig,
+                }),
+                Err(r) => typed_error = Some(damaged(raw.seq, r)),
+            }
+        };
     let mut prev = GENESIS_HASH.to_string();
+    let mut lines = 0u64;
     if complete_len > 0 {
         for (i, text) in bytes[..complete_len - 1].split(|b| *b == b'\n').enumerate() {
             let line = i as u64 + 1;
             let raw = check_line(text, line, &prev).map_err(|r| damaged(line, r))?;
-            prev = raw.hash.clone();
-            raws.push(raw);
+            prev.clone_from(&raw.hash);
+            lines = line;
+            take(raw, &mut entries, &mut schema_error);
         }
     }
     // A last line that verifies but lacks its newline is a commit: keep it (dropping it would
@@ -875,45 +927,14 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
     let mut torn = torn;
     let mut unterminated = false;
     if !torn.is_empty() {
-        if let Ok(raw) = check_line(&torn, raws.len() as u64 + 1, &prev) {
-            raws.push(raw);
+        if let Ok(raw) = check_line(&torn, lines + 1, &prev) {
+            take(raw, &mut entries, &mut schema_error);
             torn.clear();
             unterminated = true;
         }
     }
-    // Schema check on the generic ops, before typed parsing (a newer schema may hold ops this
-    // build does not know).
-    if let Some(first) = raws.first() {
-        let found = meta_in_raw(&first.ops, "schema_version")
-            .ok_or_else(|| {
-                damaged(
-                    1,
-                    "the first commit does not record schema_version; this is not a panel \
-                     journal"
-                        .to_string(),
-                )
-            })?
-            .parse::<u32>()
-            .map_err(|_| damaged(1, "schema_version is not a number".to_string()))?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema {
-                path: path.to_path_buf(),
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
-    }
-    let mut entries = Vec::with_capacity(raws.len());
-    for raw in raws {
-        let ops = typed_ops(&raw).map_err(|r| damaged(raw.seq, r))?;
-        entries.push(JournalEntry {
-            seq: raw.seq,
-            prev: raw.prev,
-            ts: raw.ts,
-            ops,
-            hash: raw.hash,
-            sig: raw.sig,
-        });
+    if let Some(e) = schema_error.or(typed_error) {
+        return Err(e);
     }
     Ok(JournalScan {
         entries,
@@ -2948,6 +2969,62 @@ mod tests {
                 prop_assert_eq!(entry.ops, ops);
             }
         }
+    }
+
+    /// Lines built by hand: `(ops, hash override)` per line, chained.
+    fn hand_journal(lines: &[(Vec<Value>, Option<&str>)]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(JOURNAL_FILE);
+        let ts = "2026-11-23T00:00:00.000Z";
+        let mut prev = GENESIS_HASH.to_string();
+        let mut text = String::new();
+        for (i, (ops, forced)) in lines.iter().enumerate() {
+            let seq = i as u64 + 1;
+            let real = line_hash(&prev, seq, ts, ops).unwrap();
+            let hash = forced.map_or(real, str::to_string);
+            text += &serde_json::to_string(&LineOut {
+                seq,
+                prev: &prev,
+                ts,
+                ops,
+                hash: &hash,
+                sig: None,
+            })
+            .unwrap();
+            text.push('\n');
+            prev = hash;
+        }
+        std::fs::write(&p, text).unwrap();
+        (dir, p)
+    }
+
+    /// Each line is typed as soon as it is verified, yet a broken chain further on is still
+    /// reported before an unreadable operation earlier, as when every line was verified first.
+    #[test]
+    fn a_broken_chain_is_reported_before_an_unknown_operation() {
+        let schema = serde_json::json!({"op":"meta","key":"schema_version","value":"1"});
+        let unknown = serde_json::json!({"op":"future_op","x":1});
+        let fine = serde_json::json!({"op":"meta","key":"k","value":"v"});
+        let (_d, p) = hand_journal(&[
+            (vec![schema.clone()], None),
+            (vec![unknown.clone()], None),
+            (vec![fine.clone()], Some(&"ab".repeat(32))),
+        ]);
+        let e = scan_journal(&p).unwrap_err();
+        assert!(
+            matches!(e, StoreError::JournalDamaged { line: 3, .. }),
+            "{e}"
+        );
+        let (_d, p) = hand_journal(&[
+            (vec![schema], None),
+            (vec![unknown], None),
+            (vec![fine], None),
+        ]);
+        let e = scan_journal(&p).unwrap_err();
+        assert!(
+            matches!(e, StoreError::JournalDamaged { line: 2, ref reason, .. } if reason.contains("not understood")),
+            "{e}"
+        );
     }
 
     #[test]

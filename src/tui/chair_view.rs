@@ -14,12 +14,12 @@ use ratatui::Frame;
 
 use super::action::Action;
 use super::chair::{ChairApp, View};
+use super::draw::{draw_bar, set, Theme};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
+use super::overlay::{draw_overlay, editor_geometry};
 use super::overlay::{Level, Overlay};
 use super::text::{pad_right, truncate, width, wrap};
-use super::draw::{draw_bar, set, Theme};
-use super::overlay::{draw_overlay, editor_geometry};
 use crate::rubric::num::show;
 
 /// Draw the chair screen; with an editor open, the terminal cursor sits at the end of its

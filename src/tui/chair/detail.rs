@@ -16,8 +16,8 @@ use crate::rubric::num::show;
 use crate::rubric::GateOutcome;
 use crate::store::OPINION_ITEM;
 use crate::tui::action::Action;
-use crate::tui::text;
 use crate::tui::draw::Theme;
+use crate::tui::text;
 
 /// The details' state.
 #[derive(Debug, Clone, Default)]

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use crate::aggregate::{AppResult, EligibilityStatus, Flag};
-use crate::tui::text::{self, pad_left, pad_right};
 use crate::tui::draw::{self, set, Theme};
+use crate::tui::text::{self, pad_left, pad_right};
 
 /// Kind of a line of the details or the experts view (for styling and selection).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

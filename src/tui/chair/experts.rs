@@ -12,8 +12,8 @@ use super::data::ChairData;
 use super::doc::{self, short_code, short_name, wrap_into, DKind, DLine};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
-use crate::tui::text;
 use crate::tui::draw::Theme;
+use crate::tui::text;
 
 /// The experts view's state.
 #[derive(Debug, Clone, Default)]

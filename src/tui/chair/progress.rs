@@ -10,8 +10,8 @@ use super::data::{ChairData, GRID_CELL, GRID_LABEL};
 use super::doc::{short_code, short_name};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
-use crate::tui::text::{pad_left, pad_right, wrap};
 use crate::tui::draw::{set, Theme};
+use crate::tui::text::{pad_left, pad_right, wrap};
 
 /// The progress grid's state.
 #[derive(Debug, Clone, Default)]

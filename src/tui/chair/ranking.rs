@@ -11,9 +11,9 @@ use super::doc::flag_marks;
 use crate::aggregate::AppResult;
 use crate::rubric::num::show;
 use crate::tui::action::Action;
-use crate::tui::text::{pad_left, pad_right, width};
 use crate::tui::app::list_title;
 use crate::tui::draw::{set, Theme};
+use crate::tui::text::{pad_left, pad_right, width};
 
 /// The ranking's state.
 #[derive(Debug, Clone, Default)]
