@@ -162,6 +162,24 @@ pub struct JournalEntry {
     pub sig: Option<String>,
 }
 
+/// A commit's sequence number, hash and signature, as its journal line holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seal {
+    pub seq: u64,
+    pub hash: String,
+    pub sig: Option<String>,
+}
+
+impl Seal {
+    pub fn of(e: &JournalEntry) -> Seal {
+        Seal {
+            seq: e.seq,
+            hash: e.hash.clone(),
+            sig: e.sig.clone(),
+        }
+    }
+}
+
 /// Signs a commit's hash (its lowercase hex, as bytes) and returns the signature text
 /// `ed25519:<hex>`. The store does not know keys; callers pass `sheet::keys::sign`.
 pub type Signer = Box<dyn Fn(&[u8]) -> String + Send + Sync>;
@@ -1365,6 +1383,8 @@ pub struct Store {
     fault: Mutex<Option<String>>,
     /// Signs every commit's hash when the owner has a key.
     signer: Option<Signer>,
+    /// A read-only snapshot's commits as verified at open: their hashes and signatures.
+    seals: Option<Vec<Seal>>,
     /// `None` for a read-only snapshot, which never takes the lock.
     _lock: Option<File>,
 }
@@ -1825,6 +1845,7 @@ impl Store {
             journal_path: ins.journal_path,
             fault: Mutex::new(None),
             signer: None,
+            seals: Some(ins.entries.iter().map(Seal::of).collect()),
             _lock: None,
         };
         Ok((store, report))
@@ -2014,6 +2035,7 @@ impl Store {
             journal_path,
             fault: Mutex::new(None),
             signer,
+            seals: None,
             _lock: Some(lock),
         };
         drop(entries);
@@ -2335,6 +2357,15 @@ impl Store {
 
     /// The whole journal, verified: the audit trail of every commit.
     /// For a read-only snapshot: the lines of the snapshot, not those appended since.
+    /// The hash and signature of every commit: for a read-only snapshot, those verified when
+    /// it was opened; for a writer, read again from the journal.
+    pub fn seals(&self) -> Result<Vec<Seal>, StoreError> {
+        match &self.seals {
+            Some(seals) => Ok(seals.clone()),
+            None => Ok(self.audit_entries()?.iter().map(Seal::of).collect()),
+        }
+    }
+
     pub fn audit_entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
         let mut entries = scan_journal(&self.journal_path)?.entries;
         entries.truncate(self.seq as usize);

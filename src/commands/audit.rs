@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use crate::role::Role;
-use crate::store::{self, SledEvidence};
+use crate::store::{self, Seal, SledEvidence};
 
 type Output = Outcome;
 
@@ -120,7 +120,10 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
                     pd.join("panel.json").display()
                 ),
                 Some((owner, key)) => {
-                    match crate::sheet::keys::check_journal_signatures(&ins.entries, &key) {
+                    match crate::sheet::keys::check_journal_signatures(
+                        &ins.entries.iter().map(Seal::of).collect::<Vec<_>>(),
+                        &key,
+                    ) {
                         Ok(()) => format!("every line signed by {owner}"),
                         Err((line, reason)) => {
                             let _ = writeln!(

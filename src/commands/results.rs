@@ -121,8 +121,8 @@ fn check_chair_signatures(panel: &Panel, store: &crate::store::Store, db: &Path)
     else {
         return Ok(());
     };
-    let entries = store.audit_entries()?;
-    if let Err((line, reason)) = sheet::keys::check_journal_signatures(&entries, &key) {
+    let seals = store.seals()?;
+    if let Err((line, reason)) = sheet::keys::check_journal_signatures(&seals, &key) {
         anyhow::bail!(
             "chair database {}: journal {} line {line}: {reason}. panel.json gives the chair \
              {chair} a public_key, so every commit of the chair database carries {chair}'s \

@@ -183,7 +183,7 @@ pub fn owner_key(
 /// Checks that every journal line carries a valid signature of `key` over its hash.
 /// `Err((line, reason))` names the first line that does not.
 pub fn check_journal_signatures(
-    entries: &[crate::store::JournalEntry],
+    entries: &[crate::store::Seal],
     key: &VerifyingKey,
 ) -> Result<(), (u64, String)> {
     for e in entries {
