@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::pii;
+use crate::rubric::eval::truncate;
 use crate::rubric::{self, num, Facts, Rubric, RubricError};
 
 /// Schema identifier of the bundle format.
@@ -711,16 +712,6 @@ fn check_len(p: &mut Vec<Problem>, loc: &str, text: &str) {
                 ),
             ));
         }
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
     }
 }
 

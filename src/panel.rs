@@ -248,6 +248,22 @@ impl Panel {
     pub fn expert(&self, id: &str) -> Option<&Expert> {
         self.config.experts.iter().find(|e| e.id == id)
     }
+
+    /// The valid bundles' codes, `, `-separated (for a message naming what may be given).
+    pub fn bundle_codes(&self) -> String {
+        let codes: Vec<&str> = self
+            .bundles
+            .iter()
+            .map(|b| b.bundle.code.as_str())
+            .collect();
+        codes.join(", ")
+    }
+
+    /// The roster's expert ids, `, `-separated (for a message naming what may be given).
+    pub fn expert_ids(&self) -> String {
+        let ids: Vec<&str> = self.config.experts.iter().map(|e| e.id.as_str()).collect();
+        ids.join(", ")
+    }
 }
 
 /// The track `id` named by `panel.json`: from the panel's rubric's `tracks`, else from an

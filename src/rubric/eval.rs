@@ -243,7 +243,9 @@ fn parse_one(decl: &FactDecl, v: &Value) -> Result<FactValue, String> {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
+/// `s` cut to its first `n` characters with `…` after them, when it is longer (for
+/// quoting a value in a message).
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -416,7 +418,8 @@ pub enum Truth {
     Missing(Vec<String>),
 }
 
-fn op_sym(op: Op) -> &'static str {
+/// An operator's symbol or words (`≥`, `is true`, `in`).
+pub(crate) fn op_sym(op: Op) -> &'static str {
     match op {
         Op::Ge => "≥",
         Op::Gt => ">",
