@@ -1026,42 +1026,23 @@ pub fn combine(rubric: &Rubric, item_values: &BTreeMap<String, Decimal>) -> Scor
     }
 }
 
-/// The outcome of one gate. Serialized, displayed and parsed in lowercase (`pass`, `fail`,
-/// `unknown`, `manual`), the spelling of every output.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum GateOutcome {
-    /// The facts meet the gate.
-    Pass,
-    /// The facts do not meet the gate.
-    Fail,
-    /// Facts the gate needs are missing.
-    Unknown,
-    /// No rule: the secretariat checks it by hand.
-    Manual,
+spelled_enum! {
+    "lowercase",
+    /// The outcome of one gate. Serialized, displayed and parsed in lowercase (`pass`, `fail`,
+    /// `unknown`, `manual`), the spelling of every output.
+    pub enum GateOutcome {
+        /// The facts meet the gate.
+        Pass,
+        /// The facts do not meet the gate.
+        Fail,
+        /// Facts the gate needs are missing.
+        Unknown,
+        /// No rule: the secretariat checks it by hand.
+        Manual,
+    }
 }
 
 impl GateOutcome {
-    /// The lowercase spelling (as in JSON and the other outputs).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// Still open: facts missing or checked by hand (a person may decide it).
     pub fn is_open(self) -> bool {
         matches!(self, GateOutcome::Unknown | GateOutcome::Manual)
@@ -1174,38 +1155,17 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
         .collect()
 }
 
-/// Overall eligibility of an application: the verdict of its gates, without the reasons.
-/// Serialized, displayed and parsed in snake_case (`eligible`, `ineligible`, `unchecked`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EligibilityStatus {
-    /// Every gate passed.
-    Eligible,
-    /// A gate failed.
-    Ineligible,
-    /// No gate failed, but some are undecided (facts missing or checked by hand).
-    Unchecked,
-}
-
-impl EligibilityStatus {
-    /// The snake_case spelling (as in JSON, CSV and the other exports).
-    pub fn as_str(self) -> &'static str {
-        self.into()
+spelled_enum! {
+    "snake_case",
+    /// Overall eligibility of an application: the verdict of its gates, without the reasons.
+    /// Serialized, displayed and parsed in snake_case (`eligible`, `ineligible`, `unchecked`).
+    pub enum EligibilityStatus {
+        /// Every gate passed.
+        Eligible,
+        /// A gate failed.
+        Ineligible,
+        /// No gate failed, but some are undecided (facts missing or checked by hand).
+        Unchecked,
     }
 }
 
