@@ -442,13 +442,15 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
         .or_else(|| c.expr.as_ref().map(|e| e.facts().join(",")))
         .unwrap_or_default();
     match c.op {
-        Op::IsTrue | Op::IsFalse => {
+        Op::IsTrue | Op::IsFalse | Op::Present | Op::In => {
             let Some(k) = &c.fact else {
                 return Truth::False("condition has no fact".into());
             };
-            match facts.get(k) {
-                None => Truth::Missing(vec![k.clone()]),
-                Some(FactValue::Bool(b)) => {
+            let Some(v) = facts.get(k) else {
+                return Truth::Missing(vec![k.clone()]);
+            };
+            match (c.op, v) {
+                (Op::IsTrue | Op::IsFalse, FactValue::Bool(b)) => {
                     let want = c.op == Op::IsTrue;
                     let s = format!("{k} = {b}");
                     if *b == want {
@@ -457,27 +459,16 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
                         Truth::False(s)
                     }
                 }
-                Some(FactValue::Null) => Truth::False(format!("{k} is null")),
-                Some(other) => Truth::False(format!("{k} = {} is not a bool", other.display())),
-            }
-        }
-        Op::Present => {
-            let Some(k) = &c.fact else {
-                return Truth::False("condition has no fact".into());
-            };
-            match facts.get(k) {
-                None => Truth::Missing(vec![k.clone()]),
-                Some(FactValue::Null) => Truth::False(format!("{k} is null (not quantified)")),
-                Some(v) => Truth::True(format!("{k} = {}", v.display())),
-            }
-        }
-        Op::In => {
-            let Some(k) = &c.fact else {
-                return Truth::False("condition has no fact".into());
-            };
-            match facts.get(k) {
-                None => Truth::Missing(vec![k.clone()]),
-                Some(FactValue::Str(s)) => {
+                (Op::IsTrue | Op::IsFalse, FactValue::Null) => Truth::False(format!("{k} is null")),
+                (Op::IsTrue | Op::IsFalse, other) => {
+                    Truth::False(format!("{k} = {} is not a bool", other.display()))
+                }
+                (Op::Present, FactValue::Null) => {
+                    Truth::False(format!("{k} is null (not quantified)"))
+                }
+                (Op::Present, v) => Truth::True(format!("{k} = {}", v.display())),
+                // The rest is `Op::In`.
+                (_, FactValue::Str(s)) => {
                     let t = format!("{k} = {s}");
                     if c.one_of.iter().any(|x| x == s) {
                         Truth::True(t)
@@ -485,7 +476,7 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
                         Truth::False(t)
                     }
                 }
-                Some(v) => Truth::False(format!("{k} = {}", v.display())),
+                (_, v) => Truth::False(format!("{k} = {}", v.display())),
             }
         }
         Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq | Op::Ne => {
