@@ -435,11 +435,7 @@ pub fn rubric_for(path: &Path, program: &str) -> Result<rubric::Loaded, BundleEr
     rubric::embedded(program).ok_or_else(|| BundleError::UnknownRubric {
         file: path.to_path_buf(),
         program: program.to_string(),
-        known: rubric::EMBEDDED
-            .iter()
-            .map(|(id, _)| *id)
-            .collect::<Vec<_>>()
-            .join(", "),
+        known: rubric::embedded_ids(),
     })
 }
 

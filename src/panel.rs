@@ -157,11 +157,7 @@ impl Panel {
             rubric::embedded(&config.rubric).ok_or_else(|| PanelError::UnknownRubric {
                 file: file.clone(),
                 rubric: config.rubric.clone(),
-                known: rubric::EMBEDDED
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: rubric::embedded_ids(),
             })?
         };
 

@@ -20,11 +20,7 @@ pub fn load_arg(arg: &Path) -> Result<rubric::Loaded> {
     bail!(
         "{}: no such file, and no embedded rubric has this id (embedded: {})",
         arg.display(),
-        rubric::EMBEDDED
-            .iter()
-            .map(|(id, _)| *id)
-            .collect::<Vec<_>>()
-            .join(", ")
+        rubric::embedded_ids()
     )
 }
 
