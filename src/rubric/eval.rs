@@ -599,6 +599,15 @@ impl Evaluation {
             .flat_map(|c| c.items.iter())
             .find(|i| i.id == id)
     }
+
+    /// The rule items' points by item id (expert items have none).
+    pub fn suggestions(&self) -> BTreeMap<String, Decimal> {
+        self.criteria
+            .iter()
+            .flat_map(|c| c.items.iter())
+            .filter_map(|i| i.auto.map(|a| (i.id.clone(), a)))
+            .collect()
+    }
 }
 
 fn eval_item(item: &Item, facts: &Facts) -> ItemEval {

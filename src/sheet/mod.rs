@@ -260,13 +260,7 @@ impl PanelView {
     ) -> PanelView {
         let mut map = BTreeMap::new();
         for (code, sha, facts) in apps {
-            let ev = rubric::evaluate(&rubric.rubric, facts);
-            let suggestions = ev
-                .criteria
-                .iter()
-                .flat_map(|c| c.items.iter())
-                .filter_map(|i| i.auto.map(|a| (i.id.clone(), a)))
-                .collect();
+            let suggestions = rubric::evaluate(&rubric.rubric, facts).suggestions();
             map.insert(
                 code,
                 AppInfo {
