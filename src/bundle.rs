@@ -718,6 +718,19 @@ pub fn to_json_pretty(bundle: &Bundle) -> String {
     s
 }
 
+/// For tests: one section per section of `r`, each holding `text`.
+#[cfg(test)]
+pub(crate) fn sections_saying(r: &Rubric, text: &str) -> Vec<Section> {
+    r.sections
+        .iter()
+        .map(|s| Section {
+            key: s.key.clone(),
+            title: s.title.clone(),
+            text: text.into(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,15 +750,7 @@ mod tests {
             requested_wan: Some(Decimal::from(40)),
             facts: serde_json::from_str(r#"{"fiscal_funding_wan": 40, "self_funding_wan": 20}"#)
                 .unwrap(),
-            sections: r
-                .sections
-                .iter()
-                .map(|s| Section {
-                    key: s.key.clone(),
-                    title: s.title.clone(),
-                    text: "无".into(),
-                })
-                .collect(),
+            sections: sections_saying(r, "无"),
             attachments: vec![Attachment {
                 name: "营业执照复印件.pdf".into(),
                 sha256: "a".repeat(64),
