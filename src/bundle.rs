@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::pii;
+use crate::rubric::eval::truncate;
 use crate::rubric::{self, num, Facts, Rubric, RubricError};
 
 /// Schema identifier of the bundle format.
@@ -434,11 +435,7 @@ pub fn rubric_for(path: &Path, program: &str) -> Result<rubric::Loaded, BundleEr
     rubric::embedded(program).ok_or_else(|| BundleError::UnknownRubric {
         file: path.to_path_buf(),
         program: program.to_string(),
-        known: rubric::EMBEDDED
-            .iter()
-            .map(|(id, _)| *id)
-            .collect::<Vec<_>>()
-            .join(", "),
+        known: rubric::embedded_ids(),
     })
 }
 
@@ -714,21 +711,24 @@ fn check_len(p: &mut Vec<Problem>, loc: &str, text: &str) {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// Serialize a bundle as pretty JSON (2-space indent, trailing newline).
 pub fn to_json_pretty(bundle: &Bundle) -> String {
     let mut s = serde_json::to_string_pretty(bundle).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// For tests: one section per section of `r`, each holding `text`.
+#[cfg(test)]
+pub(crate) fn sections_saying(r: &Rubric, text: &str) -> Vec<Section> {
+    r.sections
+        .iter()
+        .map(|s| Section {
+            key: s.key.clone(),
+            title: s.title.clone(),
+            text: text.into(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -750,15 +750,7 @@ mod tests {
             requested_wan: Some(Decimal::from(40)),
             facts: serde_json::from_str(r#"{"fiscal_funding_wan": 40, "self_funding_wan": 20}"#)
                 .unwrap(),
-            sections: r
-                .sections
-                .iter()
-                .map(|s| Section {
-                    key: s.key.clone(),
-                    title: s.title.clone(),
-                    text: "无".into(),
-                })
-                .collect(),
+            sections: sections_saying(r, "无"),
             attachments: vec![Attachment {
                 name: "营业执照复印件.pdf".into(),
                 sha256: "a".repeat(64),

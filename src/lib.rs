@@ -20,6 +20,40 @@
 //!
 //! `tui` is a thin layer over these modules.
 
+/// An enum of plain variants spelled the same way in every output: serialized, displayed
+/// and parsed (serde, strum) in one `$case` (`"snake_case"`, `"lowercase"`), iterable, with
+/// `as_str`. Further derives (e.g. `PartialOrd, Ord`) go in the enum's own attributes.
+macro_rules! spelled_enum {
+    ($case:tt, $(#[$meta:meta])* $vis:vis enum $name:ident $body:tt) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            strum::Display,
+            strum::EnumString,
+            strum::AsRefStr,
+            strum::IntoStaticStr,
+            strum::EnumIter,
+        )]
+        #[serde(rename_all = $case)]
+        #[strum(serialize_all = $case)]
+        $vis enum $name $body
+
+        impl $name {
+            #[doc = concat!("The ", $case, " spelling (as in JSON, CSV and the other outputs).")]
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    };
+}
+
 pub mod aggregate;
 pub mod anonymize;
 pub mod atomic_file;

@@ -157,11 +157,7 @@ impl Panel {
             rubric::embedded(&config.rubric).ok_or_else(|| PanelError::UnknownRubric {
                 file: file.clone(),
                 rubric: config.rubric.clone(),
-                known: rubric::EMBEDDED
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: rubric::embedded_ids(),
             })?
         };
 
@@ -247,6 +243,22 @@ impl Panel {
     /// An expert by id.
     pub fn expert(&self, id: &str) -> Option<&Expert> {
         self.config.experts.iter().find(|e| e.id == id)
+    }
+
+    /// The valid bundles' codes, `, `-separated (for a message naming what may be given).
+    pub fn bundle_codes(&self) -> String {
+        let codes: Vec<&str> = self
+            .bundles
+            .iter()
+            .map(|b| b.bundle.code.as_str())
+            .collect();
+        codes.join(", ")
+    }
+
+    /// The roster's expert ids, `, `-separated (for a message naming what may be given).
+    pub fn expert_ids(&self) -> String {
+        let ids: Vec<&str> = self.config.experts.iter().map(|e| e.id.as_str()).collect();
+        ids.join(", ")
     }
 }
 
@@ -427,32 +439,20 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let e = Panel::open(d.path()).unwrap_err().to_string();
         assert!(e.contains("panel.json"), "{e}");
-        write(
-            &d.path().join("panel.json"),
-            &CONFIG.replace("\"E02\"", "\"E01\""),
-        );
-        let e = Panel::open(d.path()).unwrap_err().to_string();
+        // The error of opening the panel with `config` as its panel.json.
+        let refused = |config: &str| {
+            write(&d.path().join("panel.json"), config);
+            Panel::open(d.path()).unwrap_err().to_string()
+        };
+        let e = refused(&CONFIG.replace("\"E02\"", "\"E01\""));
         assert!(e.contains("used twice"), "{e}");
-        write(
-            &d.path().join("panel.json"),
-            &CONFIG.replace("\"chair\":\"E01\"", "\"chair\":\"E09\""),
-        );
-        let e = Panel::open(d.path()).unwrap_err().to_string();
+        let e = refused(&CONFIG.replace("\"chair\":\"E01\"", "\"chair\":\"E09\""));
         assert!(e.contains("chair"), "{e}");
-        write(
-            &d.path().join("panel.json"),
-            &CONFIG.replace("park-ip-trusteeship-2024", "nope"),
-        );
-        let e = Panel::open(d.path()).unwrap_err().to_string();
+        let e = refused(&CONFIG.replace("park-ip-trusteeship-2024", "nope"));
         assert!(e.contains("nope") && e.contains("embedded"), "{e}");
-        write(
-            &d.path().join("panel.json"),
-            &CONFIG.replace("\"title\"", "\"titel\""),
-        );
-        let e = Panel::open(d.path()).unwrap_err().to_string();
+        let e = refused(&CONFIG.replace("\"title\"", "\"titel\""));
         assert!(e.contains("titel"), "{e}");
-        write(&d.path().join("panel.json"), CONFIG);
-        let e = Panel::open(d.path()).unwrap_err().to_string();
+        let e = refused(CONFIG);
         assert!(e.contains("bundles"), "{e}");
         std::fs::create_dir_all(d.path().join("bundles")).unwrap();
         // The rubric has eligibility gates: an empty bundles folder is an error.

@@ -133,16 +133,21 @@ mod stored {
     use crate::store::{Store, StoreError, StoreIdentity};
     use sha2::{Digest, Sha256};
 
+    /// The identity every test here opens its database with: a chair's.
+    fn chair_identity() -> StoreIdentity {
+        StoreIdentity {
+            panel_id: "p".into(),
+            rubric_sha256: "ab".repeat(32),
+            role: Role::Chair,
+        }
+    }
+
     /// A database whose first journal line records `role` (the chain re-hashed, the sled
     /// index removed so it is rebuilt from the journal).
     fn database_recording(role: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
-        let ident = StoreIdentity {
-            panel_id: "p".into(),
-            rubric_sha256: "ab".repeat(32),
-            role: Role::Chair,
-        };
+        let ident = chair_identity();
         drop(Store::open(&db, &ident).unwrap());
         let journal = db.join("journal.jsonl");
         let text = std::fs::read_to_string(&journal).unwrap();
@@ -169,11 +174,7 @@ mod stored {
     #[test]
     fn a_stored_role_that_does_not_parse_is_refused_naming_the_database() {
         let (_dir, db) = database_recording("boss");
-        let ident = StoreIdentity {
-            panel_id: "p".into(),
-            rubric_sha256: "ab".repeat(32),
-            role: Role::Chair,
-        };
+        let ident = chair_identity();
         let e = Store::open_read_only(&db, &ident).unwrap_err();
         assert!(matches!(e, StoreError::Foreign { .. }), "{e}");
         let msg = e.to_string();
@@ -190,11 +191,7 @@ mod stored {
     #[test]
     fn another_valid_role_only_warns_as_before() {
         let (_dir, db) = database_recording("expert:E01");
-        let ident = StoreIdentity {
-            panel_id: "p".into(),
-            rubric_sha256: "ab".repeat(32),
-            role: Role::Chair,
-        };
+        let ident = chair_identity();
         let (_s, rep) = Store::open_read_only(&db, &ident).unwrap();
         assert_eq!(
             rep.warnings,

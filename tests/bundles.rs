@@ -8,6 +8,8 @@
 //! per file); each module was a test file of its own, and its name is the first part of a
 //! test's path: `cargo test --test bundles pii_corpus::`.
 
+#[path = "common/demo_panel.rs"]
+mod demo_panel;
 #[path = "bundles/pii_support.rs"]
 mod pii_support;
 

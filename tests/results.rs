@@ -10,6 +10,8 @@
 mod aggregate_props;
 #[path = "results/aggregate_table.rs"]
 mod aggregate_table;
+#[path = "common/demo_panel.rs"]
+mod demo_panel;
 #[path = "results/export_snapshots.rs"]
 mod export_snapshots;
 #[path = "results/export_xlsx.rs"]

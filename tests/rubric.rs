@@ -5,6 +5,8 @@
 //! One test binary of several, grouped by area; each module was a test file of its own:
 //! `cargo test --test rubric rubric_props::`.
 
+#[path = "common/demo_panel.rs"]
+mod demo_panel;
 #[path = "rubric/rubric_check.rs"]
 mod rubric_check;
 #[path = "rubric/rubric_demo_park.rs"]

@@ -51,42 +51,21 @@ pub struct AwardApplicant {
     pub unchecked: Option<String>,
 }
 
-/// Outcome of one applicant's award. Serialized, displayed and parsed in snake_case
-/// (`awarded`, `ineligible`, `no_units`, `no_grade`, `unknown_grade`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AwardStatus {
-    /// Takes part in the award.
-    Awarded,
-    /// Failed the eligibility check.
-    Ineligible,
-    /// The unit fact is missing (per-unit rule).
-    NoUnits,
-    /// Not graded yet (graded rule).
-    NoGrade,
-    /// The grade is not one of the track's grades.
-    UnknownGrade,
-}
-
-impl AwardStatus {
-    /// The snake_case spelling (as in JSON and CSV).
-    pub fn as_str(self) -> &'static str {
-        self.into()
+spelled_enum! {
+    "snake_case",
+    /// Outcome of one applicant's award. Serialized, displayed and parsed in snake_case
+    /// (`awarded`, `ineligible`, `no_units`, `no_grade`, `unknown_grade`).
+    pub enum AwardStatus {
+        /// Takes part in the award.
+        Awarded,
+        /// Failed the eligibility check.
+        Ineligible,
+        /// The unit fact is missing (per-unit rule).
+        NoUnits,
+        /// Not graded yet (graded rule).
+        NoGrade,
+        /// The grade is not one of the track's grades.
+        UnknownGrade,
     }
 }
 

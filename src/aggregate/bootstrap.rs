@@ -19,6 +19,15 @@ pub(crate) struct BootConfig {
     pub(crate) parallel: bool,
 }
 
+impl BootConfig {
+    /// Per candidate, the share of the draws that shortlisted it.
+    fn shares(&self, hits: &[u64]) -> Vec<f64> {
+        hits.iter()
+            .map(|&h| h as f64 / self.resamples as f64)
+            .collect()
+    }
+}
+
 /// The random stream of draw `d`: ChaCha8 (whose output `rand_chacha` documents as stable
 /// across versions, unlike `StdRng`) seeded with a SplitMix64 mix of the seed and the
 /// draw's number, so that draws can be computed in any order, on any thread.
@@ -83,66 +92,7 @@ pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
         })
         .collect();
     let sorted = &sorted;
-    // Hits of draws `range`, each with its own stream.
-    let run = |range: std::ops::Range<usize>| -> Vec<u64> {
-        let mut hits = vec![0u64; cands.len()];
-        let mut buf: Vec<f64> = Vec::new();
-        let mut counts: Vec<u32> = Vec::new();
-        let mut passing: Vec<(f64, usize)> = Vec::with_capacity(cands.len());
-        let threshold = cfg.threshold - 1e-9;
-        for d in range {
-            let mut rng = draw_rng(cfg.seed, d);
-            passing.clear();
-            for (ci, vals) in cands.iter().enumerate() {
-                let n = vals.len();
-                if n == 0 {
-                    continue;
-                }
-                buf.clear();
-                match &sorted[ci] {
-                    Some((sv, pos)) => {
-                        counts.clear();
-                        counts.resize(n, 0);
-                        for _ in 0..n {
-                            counts[pos[index(&mut rng, n)] as usize] += 1;
-                        }
-                        for (p, &c) in counts.iter().enumerate() {
-                            for _ in 0..c {
-                                buf.push(sv[p]);
-                            }
-                        }
-                    }
-                    None => {
-                        for _ in 0..n {
-                            buf.push(vals[index(&mut rng, n)]);
-                        }
-                    }
-                }
-                let t = round_f64(
-                    combine_f64(cfg.method, cfg.k, &mut buf),
-                    cfg.digits,
-                    cfg.rounding,
-                );
-                if t >= threshold {
-                    passing.push((t, ci));
-                }
-            }
-            if let Some(q) = cfg.quota {
-                if passing.len() > q {
-                    if q > 0 {
-                        passing.select_nth_unstable_by(q - 1, |a, b| {
-                            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-                        });
-                    }
-                    passing.truncate(q);
-                }
-            }
-            for &(_, ci) in &passing {
-                hits[ci] += 1;
-            }
-        }
-        hits
-    };
+    let run = |range| draw_hits(cands, sorted, cfg, range);
     let hits = if cfg.parallel {
         // Blocks of draws on rayon's threads. Each draw has its own stream and the hits are
         // sums, so they are the same however many threads share the blocks.
@@ -164,9 +114,76 @@ pub(crate) fn p_shortlist(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
     } else {
         run(0..cfg.resamples)
     };
-    hits.iter()
-        .map(|&h| h as f64 / cfg.resamples as f64)
-        .collect()
+    cfg.shares(&hits)
+}
+
+/// Per candidate, in how many of the draws `range` (each with its own stream) it made the
+/// shortlist. `sorted[ci]`, for a method that sorts the resample: the candidate's values in
+/// sorted order and the sorted position of each original index (see [`p_shortlist`]);
+/// `None`: the drawn values as they come.
+fn draw_hits(
+    cands: &[Vec<f64>],
+    sorted: &[Option<(Vec<f64>, Vec<u32>)>],
+    cfg: &BootConfig,
+    range: std::ops::Range<usize>,
+) -> Vec<u64> {
+    let mut hits = vec![0u64; cands.len()];
+    let mut buf: Vec<f64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut passing: Vec<(f64, usize)> = Vec::with_capacity(cands.len());
+    let threshold = cfg.threshold - 1e-9;
+    for d in range {
+        let mut rng = draw_rng(cfg.seed, d);
+        passing.clear();
+        for (ci, vals) in cands.iter().enumerate() {
+            let n = vals.len();
+            if n == 0 {
+                continue;
+            }
+            buf.clear();
+            match &sorted[ci] {
+                Some((sv, pos)) => {
+                    counts.clear();
+                    counts.resize(n, 0);
+                    for _ in 0..n {
+                        counts[pos[index(&mut rng, n)] as usize] += 1;
+                    }
+                    for (p, &c) in counts.iter().enumerate() {
+                        for _ in 0..c {
+                            buf.push(sv[p]);
+                        }
+                    }
+                }
+                None => {
+                    for _ in 0..n {
+                        buf.push(vals[index(&mut rng, n)]);
+                    }
+                }
+            }
+            let t = round_f64(
+                combine_f64(cfg.method, cfg.k, &mut buf),
+                cfg.digits,
+                cfg.rounding,
+            );
+            if t >= threshold {
+                passing.push((t, ci));
+            }
+        }
+        if let Some(q) = cfg.quota {
+            if passing.len() > q {
+                if q > 0 {
+                    passing.select_nth_unstable_by(q - 1, |a, b| {
+                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                    });
+                }
+                passing.truncate(q);
+            }
+        }
+        for &(_, ci) in &passing {
+            hits[ci] += 1;
+        }
+    }
+    hits
 }
 
 #[cfg(test)]
@@ -206,48 +223,8 @@ mod tests {
 
     /// The plain version: draw the values, let `combine_f64` sort them.
     fn reference(cands: &[Vec<f64>], cfg: &BootConfig) -> Vec<f64> {
-        let mut hits = vec![0u64; cands.len()];
-        let mut buf: Vec<f64> = Vec::new();
-        let mut passing: Vec<(f64, usize)> = Vec::new();
-        let threshold = cfg.threshold - 1e-9;
-        for d in 0..cfg.resamples {
-            let mut rng = draw_rng(cfg.seed, d);
-            passing.clear();
-            for (ci, vals) in cands.iter().enumerate() {
-                let n = vals.len();
-                if n == 0 {
-                    continue;
-                }
-                buf.clear();
-                for _ in 0..n {
-                    buf.push(vals[index(&mut rng, n)]);
-                }
-                let t = round_f64(
-                    combine_f64(cfg.method, cfg.k, &mut buf),
-                    cfg.digits,
-                    cfg.rounding,
-                );
-                if t >= threshold {
-                    passing.push((t, ci));
-                }
-            }
-            if let Some(q) = cfg.quota {
-                if passing.len() > q {
-                    if q > 0 {
-                        passing.select_nth_unstable_by(q - 1, |a, b| {
-                            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-                        });
-                    }
-                    passing.truncate(q);
-                }
-            }
-            for &(_, ci) in &passing {
-                hits[ci] += 1;
-            }
-        }
-        hits.iter()
-            .map(|&h| h as f64 / cfg.resamples as f64)
-            .collect()
+        let unsorted = vec![None; cands.len()];
+        cfg.shares(&draw_hits(cands, &unsorted, cfg, 0..cfg.resamples))
     }
 
     #[test]

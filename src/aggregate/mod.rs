@@ -120,45 +120,24 @@ pub use method::{round_value, trims};
 pub use provisional::ProvisionalReason;
 pub use table::ScoreTable;
 
-/// Status of an application in the result. Serialized, displayed and parsed in snake_case
-/// (`ranked`, `incomplete`, `ineligible`, `below_threshold`); the variants are in output
-/// order (see the module documentation).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Status {
-    /// Ranked: eligible, complete and at or above the threshold.
-    Ranked,
-    /// Fewer valid experts than the quorum.
-    Incomplete,
-    /// Failed the eligibility check.
-    Ineligible,
-    /// Total below the threshold.
-    BelowThreshold,
-}
-
-impl Status {
-    /// The snake_case spelling (as in JSON, CSV and the other exports).
-    pub fn as_str(self) -> &'static str {
-        self.into()
+spelled_enum! {
+    "snake_case",
+    /// Status of an application in the result. Serialized, displayed and parsed in snake_case
+    /// (`ranked`, `incomplete`, `ineligible`, `below_threshold`); the variants are in output
+    /// order (see the module documentation).
+    #[derive(PartialOrd, Ord)]
+    pub enum Status {
+        /// Ranked: eligible, complete and at or above the threshold.
+        Ranked,
+        /// Fewer valid experts than the quorum.
+        Incomplete,
+        /// Failed the eligibility check.
+        Ineligible,
+        /// Total below the threshold.
+        BelowThreshold,
     }
 }
+
 /// A flag on an application's result. Written (Display, serde, every export) as
 /// `disagreement:<criterion>`, `outlier:<expert>`, `tie_at_cut`, `budget_exhausted`.
 ///

@@ -75,6 +75,21 @@ pub(crate) struct Norm {
     pub(crate) expert_values: Vec<Vec<f64>>,
 }
 
+impl Norm {
+    /// Each application's (panel, expert values), split; the values kept only when asked for.
+    fn from_per_app(per_app: Vec<(Option<Panel>, Vec<f64>)>, want_values: bool) -> Norm {
+        let (panels, mut expert_values): (Vec<Option<Panel>>, Vec<Vec<f64>>) =
+            per_app.into_iter().unzip();
+        if !want_values {
+            expert_values = Vec::new();
+        }
+        Norm {
+            panels,
+            expert_values,
+        }
+    }
+}
+
 fn f(v: Decimal) -> f64 {
     v.to_f64().unwrap_or(0.0)
 }
@@ -251,15 +266,7 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
             (Some(panel), vals)
         },
     );
-    let (panels, mut expert_values): (Vec<Option<Panel>>, Vec<Vec<f64>>) =
-        per_app.into_iter().unzip();
-    if !want_values {
-        expert_values = Vec::new();
-    }
-    Norm {
-        panels,
-        expert_values,
-    }
+    Norm::from_per_app(per_app, want_values)
 }
 
 fn by_total(ctx: &Ctx, works: &mut [AppWork], n_experts: usize, want_values: bool) -> Norm {
@@ -305,13 +312,5 @@ fn by_total(ctx: &Ctx, works: &mut [AppWork], n_experts: usize, want_values: boo
             (Some(panel), zs)
         },
     );
-    let (panels, mut expert_values): (Vec<Option<Panel>>, Vec<Vec<f64>>) =
-        per_app.into_iter().unzip();
-    if !want_values {
-        expert_values = Vec::new();
-    }
-    Norm {
-        panels,
-        expert_values,
-    }
+    Norm::from_per_app(per_app, want_values)
 }

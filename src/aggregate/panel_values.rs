@@ -140,6 +140,26 @@ fn limit_digits(v: Decimal, digits: u32, what: &str, notes: &mut Vec<String>) ->
     }
 }
 
+/// Gives `id` the next position in `ids` when it is not listed yet; a repeated `kind` id
+/// is noted (the first entry is used) and gets none.
+fn first_listing(
+    index: &mut HashMap<String, usize>,
+    ids: &mut Vec<String>,
+    kind: &str,
+    id: &str,
+    notes: &mut Vec<String>,
+) -> bool {
+    if index.contains_key(id) {
+        notes.push(format!(
+            "scheme: {kind} \"{id}\" is listed twice; the first entry is used"
+        ));
+        return false;
+    }
+    index.insert(id.to_string(), ids.len());
+    ids.push(id.to_string());
+    true
+}
+
 /// `row_scale`: the largest number of decimal places among the score values.
 pub(crate) fn prepare(
     scheme: &Scheme,
@@ -153,15 +173,9 @@ pub(crate) fn prepare(
     let mut cat_bonus = Vec::new();
     let mut implicit = Vec::new();
     for cat in &scheme.categories {
-        if cat_index.contains_key(&cat.id) {
-            notes.push(format!(
-                "scheme: category \"{}\" is listed twice; the first entry is used",
-                cat.id
-            ));
+        if !first_listing(&mut cat_index, &mut cat_ids, "category", &cat.id, notes) {
             continue;
         }
-        cat_index.insert(cat.id.clone(), cat_ids.len());
-        cat_ids.push(cat.id.clone());
         cat_max.push(sane(
             cat.max,
             LIMIT_MAX,
@@ -177,11 +191,7 @@ pub(crate) fn prepare(
     let mut crit_w = Vec::new();
     let mut crit_cat = Vec::new();
     for crit in &scheme.criteria {
-        if crit_index.contains_key(&crit.id) {
-            notes.push(format!(
-                "scheme: criterion \"{}\" is listed twice; the first entry is used",
-                crit.id
-            ));
+        if !first_listing(&mut crit_index, &mut crit_ids, "criterion", &crit.id, notes) {
             continue;
         }
         let cat = match cat_index.get(&crit.category) {
@@ -202,8 +212,6 @@ pub(crate) fn prepare(
                 k
             }
         };
-        crit_index.insert(crit.id.clone(), crit_ids.len());
-        crit_ids.push(crit.id.clone());
         let what = format!("scheme: max of criterion \"{}\"", crit.id);
         let max = sane(crit.max, LIMIT_MAX, &what, notes);
         crit_max.push(limit_digits(max, MAX_VALUE_DIGITS, &what, notes));

@@ -1156,15 +1156,10 @@ mod tests {
             requested_wan: Some(Decimal::from(40)),
             facts: serde_json::from_str(r#"{"fiscal_funding_wan": 40, "self_funding_wan": 20}"#)
                 .unwrap(),
-            sections: r
-                .sections
-                .iter()
-                .map(|s| Section {
-                    key: s.key.clone(),
-                    title: s.title.clone(),
-                    text: "联系人林晓燕，手机 13912345678，地址上海市青浦区青禾路88号。".into(),
-                })
-                .collect(),
+            sections: bundle::sections_saying(
+                &r,
+                "联系人林晓燕，手机 13912345678，地址上海市青浦区青禾路88号。",
+            ),
             attachments: vec![],
         }
     }

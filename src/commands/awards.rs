@@ -105,12 +105,7 @@ fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<Outcome> {
         bail!(
             "--assign {app}: no valid bundle with this code in {}; give one of: {}",
             panel.dir.join(&panel.config.bundles).display(),
-            panel
-                .bundles
-                .iter()
-                .map(|b| b.bundle.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            panel.bundle_codes()
         );
     }
     if reason.trim().is_empty() {

@@ -141,11 +141,7 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
                             return Err(BundleError::UnknownRubric {
                                 file: f.clone(),
                                 program: b.program.clone(),
-                                known: rubric::EMBEDDED
-                                    .iter()
-                                    .map(|(id, _)| *id)
-                                    .collect::<Vec<_>>()
-                                    .join(", "),
+                                known: rubric::embedded_ids(),
                             })
                         }
                     }

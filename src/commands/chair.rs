@@ -67,20 +67,9 @@ pub fn default_db(panel: &Panel) -> Result<PathBuf> {
 
 /// The chair screen over the chair database `db`. Without `watch` the database must
 /// exist (merge sheets first); with `watch` it is created, and sheets are merged into it
-/// as they appear in `<panel>/sheets/` (call [`tui::chair::tick`]).
+/// as they appear in `<panel>/sheets/` (call [`tui::chair::tick`]). The chair's key is
+/// looked up in `key_dir` (see [`chair_signer`]).
 pub fn chair_app(
-    panel: &Panel,
-    db: &Path,
-    watch: bool,
-    lang: Lang,
-    color: bool,
-    size: (u16, u16),
-) -> Result<ChairApp> {
-    chair_app_keyed(panel, db, watch, lang, color, size, None)
-}
-
-/// [`chair_app`] with the chair's key looked up in `key_dir` (see [`chair_signer`]).
-pub fn chair_app_keyed(
     panel: &Panel,
     db: &Path,
     watch: bool,
@@ -118,7 +107,7 @@ pub fn chair(dir: &Path, db: Option<&Path>, watch: bool, lang: Option<&str>) -> 
         None => default_db(&panel)?,
     };
     let (w, h) = tui::term::terminal_size();
-    let mut app = chair_app(&panel, &db, watch, lang, tui::color_enabled(), (w, h))?;
+    let mut app = chair_app(&panel, &db, watch, lang, tui::color_enabled(), (w, h), None)?;
     need_terminal(
         "chair screen",
         format!(

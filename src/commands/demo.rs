@@ -53,7 +53,7 @@ pub fn demo(lang: Option<&str>) -> Result<Exit> {
         (w, h),
     )?;
     let mut chair =
-        super::chair::chair_app_keyed(&panel, &chair_db, true, lang, color, (w, h), Some(&keys))?;
+        super::chair::chair_app(&panel, &chair_db, true, lang, color, (w, h), Some(&keys))?;
     // the demo's sheets (E02–E05) are merged now; E01's as they are submitted
     tui::chair::tick(&mut chair);
     let mut demo = tui::demo::Demo::new(app, chair);

@@ -59,13 +59,7 @@ pub(crate) fn decider(panel: &Panel, by: Option<&str>) -> Result<(String, String
         None => bail!(
             "--by {id}: not an expert of the roster in {}; give one of: {}",
             file.display(),
-            panel
-                .config
-                .experts
-                .iter()
-                .map(|e| e.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            panel.expert_ids()
         ),
     }
 }
@@ -92,12 +86,7 @@ pub fn eligibility(a: &EligibilityArgs) -> Result<Outcome> {
             "--application {}: no valid bundle with this code in {}; give one of: {}",
             a.application,
             panel.dir.join(&panel.config.bundles).display(),
-            panel
-                .bundles
-                .iter()
-                .map(|b| b.bundle.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            panel.bundle_codes()
         );
     };
     let gates = rubric::check_gates(&r.eligibility, &b.facts);

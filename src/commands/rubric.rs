@@ -20,11 +20,7 @@ pub fn load_arg(arg: &Path) -> Result<rubric::Loaded> {
     bail!(
         "{}: no such file, and no embedded rubric has this id (embedded: {})",
         arg.display(),
-        rubric::EMBEDDED
-            .iter()
-            .map(|(id, _)| *id)
-            .collect::<Vec<_>>()
-            .join(", ")
+        rubric::embedded_ids()
     )
 }
 
@@ -138,24 +134,19 @@ fn expr_name(e: &rubric::NumExpr) -> String {
 }
 
 fn cond_name(c: &rubric::Condition) -> String {
+    use rubric::eval::op_sym;
     use rubric::Op;
     let left = c
         .fact
         .clone()
         .or_else(|| c.expr.as_ref().map(expr_name))
         .unwrap_or_default();
-    let op = match c.op {
-        Op::Ge => "≥",
-        Op::Gt => ">",
-        Op::Le => "≤",
-        Op::Lt => "<",
-        Op::Eq => "=",
-        Op::Ne => "≠",
-        Op::IsTrue => return format!("{left} is true"),
-        Op::IsFalse => return format!("{left} is false"),
-        Op::Present => return format!("{left} is present"),
-        Op::In => return format!("{left} in {{{}}}", c.one_of.join(", ")),
-    };
+    let op = op_sym(c.op);
+    match c.op {
+        Op::IsTrue | Op::IsFalse | Op::Present => return format!("{left} {op}"),
+        Op::In => return format!("{left} {op} {{{}}}", c.one_of.join(", ")),
+        Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq | Op::Ne => {}
+    }
     let right = match (&c.other, c.value) {
         (Some(o), _) => match c.factor {
             Some(f) => format!("{} × {o}", show(f)),

@@ -47,13 +47,7 @@ pub(crate) fn check_expert<'a>(panel: &'a Panel, expert: &str) -> Result<&'a pan
         anyhow!(
             "{}: expert `{expert}` is not in the roster ({}); pass --expert with one of these ids",
             panel.dir.join("panel.json").display(),
-            panel
-                .config
-                .experts
-                .iter()
-                .map(|e| e.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            panel.expert_ids()
         )
     })
 }

@@ -5,11 +5,12 @@ use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, Docx, Footer, NumPages, PageMargin, PageNum, PageOrientationType, Paragraph,
-    Run, RunFonts, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use super::forms::{self, SheetForm, SummaryForm, SHEET_HEADER};
 use super::{ExportError, Report};
+use crate::office::form_write::run;
 
 /// A4 in twentieths of a point.
 const A4_SHORT: u32 = 11_906;
@@ -20,24 +21,13 @@ const MARGIN: i32 = 1_134;
 /// The signature line printed for every signer.
 pub const SIGNATURE_BLANK: &str = "签字：______________________　　日期：________年____月____日";
 
-fn fonts() -> RunFonts {
-    RunFonts::new()
-        .east_asia("宋体")
-        .ascii("Times New Roman")
-        .hi_ansi("Times New Roman")
-}
-
-fn text(s: &str, size: usize) -> Run {
-    Run::new().add_text(s).size(size).fonts(fonts())
-}
-
 fn para(s: &str) -> Paragraph {
-    Paragraph::new().add_run(text(s, 21))
+    Paragraph::new().add_run(run(s, 21))
 }
 
 fn title(s: &str, size: usize) -> Paragraph {
     Paragraph::new()
-        .add_run(text(s, size).bold())
+        .add_run(run(s, size).bold())
         .align(AlignmentType::Center)
 }
 
@@ -46,7 +36,7 @@ fn cell(s: &str, size: usize, bold: bool) -> TableCell {
     let mut c = TableCell::new();
     let lines: Vec<&str> = s.split('\n').collect();
     for line in lines {
-        let mut r = text(line, size);
+        let mut r = run(line, size);
         if bold {
             r = r.bold();
         }
@@ -83,11 +73,11 @@ fn page_footer() -> Footer {
     Footer::new().add_paragraph(
         Paragraph::new()
             .align(AlignmentType::Center)
-            .add_run(text("第 ", 18))
+            .add_run(run("第 ", 18))
             .add_page_num(PageNum::new())
-            .add_run(text(" 页 共 ", 18))
+            .add_run(run(" 页 共 ", 18))
             .add_num_pages(NumPages::new())
-            .add_run(text(" 页", 18)),
+            .add_run(run(" 页", 18)),
     )
 }
 
@@ -145,10 +135,10 @@ fn summary_doc(f: &SummaryForm) -> Docx {
         doc = doc.add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
-                .add_run(text(p, 24).bold().color("C00000")),
+                .add_run(run(p, 24).bold().color("C00000")),
         );
         for reason in &f.provisional_reasons {
-            doc = doc.add_paragraph(Paragraph::new().add_run(text(&format!("· {reason}"), 21)));
+            doc = doc.add_paragraph(Paragraph::new().add_run(run(&format!("· {reason}"), 21)));
         }
     }
     for line in f.heading_lines() {

@@ -54,6 +54,15 @@ impl From<String> for Cell {
     }
 }
 
+/// `flag` written out when the application has it, else an empty text.
+fn flag_cell(a: &AppResult, flag: aggregate::Flag) -> Cell {
+    if a.flags.contains(&flag) {
+        flag.to_string().into()
+    } else {
+        String::new().into()
+    }
+}
+
 fn opt_num(d: Option<Decimal>) -> Cell {
     d.map(Cell::Num).unwrap_or(Cell::Empty)
 }
@@ -226,15 +235,7 @@ fn per_criterion(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
             cells.push(opt_num(lo));
             cells.push(opt_num(hi));
             cells.push(opt_num(lo.zip(hi).map(|(l, h)| h - l)));
-            let flag = aggregate::Flag::Disagreement(k.id.clone());
-            cells.push(
-                if a.flags.contains(&flag) {
-                    flag.to_string()
-                } else {
-                    String::new()
-                }
-                .into(),
-            );
+            cells.push(flag_cell(a, aggregate::Flag::Disagreement(k.id.clone())));
             sh.row(cells)?;
         }
     }
@@ -265,15 +266,7 @@ fn per_expert(wb: &mut Workbook, rep: &Report, crit_ids: &[&str]) -> Result<(), 
                     .iter()
                     .map(|c| opt_num(p.and_then(|p| p.criteria.get(*c).copied()))),
             );
-            let flag = aggregate::Flag::Outlier(e.id.clone());
-            cells.push(
-                if a.flags.contains(&flag) {
-                    flag.to_string()
-                } else {
-                    String::new()
-                }
-                .into(),
-            );
+            cells.push(flag_cell(a, aggregate::Flag::Outlier(e.id.clone())));
             sh.row(cells)?;
         }
     }

@@ -221,6 +221,14 @@ fn value(s: Slot, span: usize) -> (Cell, usize) {
     (Cell::Value(s), span)
 }
 
+/// A row of label–value pairs, each one column wide.
+fn pairs<const N: usize>(cells: [(&str, Slot); N]) -> Row {
+    cells
+        .into_iter()
+        .flat_map(|(l, s)| [label(l), value(s, 1)])
+        .collect()
+}
+
 fn unit(s: &str) -> (Cell, usize) {
     (Cell::Unit(s.to_string()), 1)
 }
@@ -300,32 +308,24 @@ fn trusteeship(r: &Rubric) -> FormLayout {
             value(check("applicant_is_park_body"), 3),
         ],
         vec![label("统一社会信用代码"), value(Slot::Id(CreditCode), 3)],
-        vec![
-            label("法定代表人"),
-            value(Slot::Id(LegalRep), 1),
-            label("电话"),
-            value(Slot::Id(LegalRepPhone), 1),
-        ],
+        pairs([
+            ("法定代表人", Slot::Id(LegalRep)),
+            ("电话", Slot::Id(LegalRepPhone)),
+        ]),
         vec![label("注册地址"), value(Slot::Id(Address), 3)],
         vec![label("通讯地址及邮编"), value(Slot::Id(PostalAddress), 3)],
-        vec![
-            label("开户银行"),
-            value(Slot::Id(Bank), 1),
-            label("银行账号"),
-            value(Slot::Id(BankAccount), 1),
-        ],
-        vec![
-            label("项目联系人"),
-            value(Slot::Id(ContactPerson), 1),
-            label("联系人电话"),
-            value(Slot::Id(Landline), 1),
-        ],
-        vec![
-            label("联系人手机"),
-            value(Slot::Id(Mobile), 1),
-            label("E-mail"),
-            value(Slot::Id(Email), 1),
-        ],
+        pairs([
+            ("开户银行", Slot::Id(Bank)),
+            ("银行账号", Slot::Id(BankAccount)),
+        ]),
+        pairs([
+            ("项目联系人", Slot::Id(ContactPerson)),
+            ("联系人电话", Slot::Id(Landline)),
+        ]),
+        pairs([
+            ("联系人手机", Slot::Id(Mobile)),
+            ("E-mail", Slot::Id(Email)),
+        ]),
     ]));
     b.push(Block::Heading {
         text: "二、工作基础".into(),
@@ -479,22 +479,16 @@ fn trusteeship(r: &Rubric) -> FormLayout {
     });
     b.push(Block::Table(vec![
         vec![wide_label("项目负责人：　　　　（签字）", 6)],
-        vec![
-            label("姓名"),
-            value(Slot::Lead("name"), 1),
-            label("学历"),
-            value(Slot::Lead("education"), 1),
-            label("身份证号码"),
-            value(Slot::Lead("id_number"), 1),
-        ],
-        vec![
-            label("所在部门"),
-            value(Slot::Lead("department"), 1),
-            label("职务"),
-            value(Slot::Lead("title"), 1),
-            label("现从事专业"),
-            value(Slot::Lead("major"), 1),
-        ],
+        pairs([
+            ("姓名", Slot::Lead("name")),
+            ("学历", Slot::Lead("education")),
+            ("身份证号码", Slot::Lead("id_number")),
+        ]),
+        pairs([
+            ("所在部门", Slot::Lead("department")),
+            ("职务", Slot::Lead("title")),
+            ("现从事专业", Slot::Lead("major")),
+        ]),
         vec![
             label("手机"),
             value(Slot::Lead("mobile"), 1),
@@ -508,14 +502,11 @@ fn trusteeship(r: &Rubric) -> FormLayout {
         text: "七、经费预算".into(),
         section: Some("budget".into()),
     });
-    b.push(Block::Table(vec![vec![
-        label("项目总金额"),
-        value(Slot::Note("项目总金额".into()), 1),
-        label("财政资金"),
-        value(fact("fiscal_funding_wan"), 1),
-        label("自筹资金"),
-        value(fact("self_funding_wan"), 1),
-    ]]));
+    b.push(Block::Table(vec![pairs([
+        ("项目总金额", Slot::Note("项目总金额".into())),
+        ("财政资金", fact("fiscal_funding_wan")),
+        ("自筹资金", fact("self_funding_wan")),
+    ])]));
     b.push(Block::Para(
         "经费预算（明确区分财政资金与自筹资金，可续行）：".into(),
     ));
@@ -628,25 +619,19 @@ fn generic(r: &Rubric) -> FormLayout {
         Block::Table(vec![
             vec![label("申报单位"), value(Slot::Id(Applicant), 3)],
             vec![label("统一社会信用代码"), value(Slot::Id(CreditCode), 3)],
-            vec![
-                label("法定代表人"),
-                value(Slot::Id(LegalRep), 1),
-                label("电话"),
-                value(Slot::Id(LegalRepPhone), 1),
-            ],
+            pairs([
+                ("法定代表人", Slot::Id(LegalRep)),
+                ("电话", Slot::Id(LegalRepPhone)),
+            ]),
             vec![label("注册地址"), value(Slot::Id(Address), 3)],
-            vec![
-                label("项目联系人"),
-                value(Slot::Id(ContactPerson), 1),
-                label("联系人手机"),
-                value(Slot::Id(Mobile), 1),
-            ],
-            vec![
-                label("联系人电话"),
-                value(Slot::Id(Landline), 1),
-                label("E-mail"),
-                value(Slot::Id(Email), 1),
-            ],
+            pairs([
+                ("项目联系人", Slot::Id(ContactPerson)),
+                ("联系人手机", Slot::Id(Mobile)),
+            ]),
+            pairs([
+                ("联系人电话", Slot::Id(Landline)),
+                ("E-mail", Slot::Id(Email)),
+            ]),
         ]),
     ];
     let mut used = vec![false; r.facts.len()];

@@ -103,19 +103,20 @@ fn find(
             return Found::Value(v, place);
         }
         let is_known = |s: &str| labels.iter().any(|l| is_label(s, l));
+        // Years as a header row: the value is below, same column.
+        let below = || {
+            let (nt, nr, next) = all.get(ti + 1).filter(|(nt, _, _)| nt == t)?;
+            let below = next.iter().find(|b| b.col == row[at].col)?;
+            Some(Found::Value(
+                below.text.clone(),
+                format!("table {nt} row {nr}"),
+            ))
+        };
         match row.get(at + 1) {
             Some(c) if !c.merged || c.text != row[at].text => {
                 if year && (is_known(&c.text) || c.text.trim().is_empty()) {
-                    // Years as a header row: the value is below, same column.
-                    if let Some((nt, nr, next)) = all.get(ti + 1) {
-                        if nt == t {
-                            if let Some(below) = next.iter().find(|b| b.col == row[at].col) {
-                                return Found::Value(
-                                    below.text.clone(),
-                                    format!("table {nt} row {nr}"),
-                                );
-                            }
-                        }
+                    if let Some(v) = below() {
+                        return v;
                     }
                 }
                 if is_known(&c.text) {
@@ -130,15 +131,8 @@ fn find(
             }
             _ => {
                 if year {
-                    if let Some((nt, nr, next)) = all.get(ti + 1) {
-                        if nt == t {
-                            if let Some(below) = next.iter().find(|b| b.col == row[at].col) {
-                                return Found::Value(
-                                    below.text.clone(),
-                                    format!("table {nt} row {nr}"),
-                                );
-                            }
-                        }
+                    if let Some(v) = below() {
+                        return v;
                     }
                 }
                 return Found::Value(String::new(), place);

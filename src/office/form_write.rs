@@ -34,6 +34,7 @@ const WIDTH: usize = 9_000;
 const UNCHECKED: char = '□';
 const CHECKED: char = '☑';
 
+/// The fonts of every Word document written: 宋体 for Chinese, Times New Roman otherwise.
 fn fonts() -> RunFonts {
     RunFonts::new()
         .east_asia("宋体")
@@ -41,7 +42,8 @@ fn fonts() -> RunFonts {
         .hi_ansi("Times New Roman")
 }
 
-fn run(s: &str, size: usize) -> Run {
+/// A run of text at `size` half-points in the documents' fonts.
+pub(crate) fn run(s: &str, size: usize) -> Run {
     Run::new().add_text(s).size(size).fonts(fonts())
 }
 

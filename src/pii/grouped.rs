@@ -37,6 +37,28 @@ use super::{
 /// Longest separator run between two groups of one identifier (`" - "`, `"\r\n"`).
 pub const MAX_SEP: usize = 3;
 
+/// Where the run of ASCII letters and digits from `k` ends.
+fn alnum_end(b: &[u8], mut k: usize) -> usize {
+    while k < b.len() && b[k].is_ascii_alphanumeric() {
+        k += 1;
+    }
+    k
+}
+
+/// The ASCII separators from `j` (space, `-`, `/`, `.`, line break, tab), at most
+/// [`MAX_SEP`]: where they end and how many there are.
+fn ascii_separators(b: &[u8], mut j: usize) -> (usize, usize) {
+    let mut n = 0;
+    while n < MAX_SEP
+        && j < b.len()
+        && matches!(b[j], b' ' | b'-' | b'/' | b'.' | b'\n' | b'\r' | b'\t')
+    {
+        j += 1;
+        n += 1;
+    }
+    (j, n)
+}
+
 #[inline]
 fn sep_len(h: &str, i: usize) -> usize {
     match h[i..].chars().next() {
@@ -326,19 +348,9 @@ pub(super) fn scan_credit_groups(h: &str, out: &mut Vec<Candidate>) {
         let mut k = i;
         loop {
             let s = k;
-            while k < b.len() && b[k].is_ascii_alphanumeric() {
-                k += 1;
-            }
+            k = alnum_end(b, k);
             starts.push((s, k));
-            let mut j = k;
-            let mut n = 0;
-            while n < MAX_SEP
-                && j < b.len()
-                && matches!(b[j], b' ' | b'-' | b'/' | b'.' | b'\n' | b'\r' | b'\t')
-            {
-                j += 1;
-                n += 1;
-            }
+            let (j, n) = ascii_separators(b, k);
             if n == 0 || j >= b.len() || !b[j].is_ascii_alphanumeric() {
                 break;
             }
@@ -551,20 +563,10 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
                 let (mut k, mut n) = (p, 0);
                 loop {
                     let s = k;
-                    while k < b.len() && b[k].is_ascii_alphanumeric() {
-                        k += 1;
-                    }
+                    k = alnum_end(b, k);
                     n += k - s;
                     ends.push((n, k));
-                    let mut j = k;
-                    let mut m = 0;
-                    while m < MAX_SEP
-                        && j < b.len()
-                        && matches!(b[j], b' ' | b'-' | b'/' | b'.' | b'\n' | b'\r' | b'\t')
-                    {
-                        j += 1;
-                        m += 1;
-                    }
+                    let (j, m) = ascii_separators(b, k);
                     if n >= 18 || m == 0 || j >= b.len() || !b[j].is_ascii_alphanumeric() {
                         break;
                     }

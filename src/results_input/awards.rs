@@ -8,7 +8,7 @@ use super::panel_apps;
 use crate::aggregate::awards::{self, AwardApplicant, AwardRule};
 use crate::aggregate::Eligibility;
 use crate::decisions::{self, Decided, Decision};
-use crate::export::{AwardsReport, ExportError, PanelInfo};
+use crate::export::{AwardsReport, ExportError};
 use crate::panel::Panel;
 use crate::rubric::{FactValue, Track};
 
@@ -138,16 +138,8 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
     let mut decisions: Vec<Decision> = pa.applied.clone();
     decisions.extend(grades.values().cloned());
     decisions.sort_by_key(|d| d.seq);
-    let r = &panel.rubric.rubric;
     Ok(AwardsReport {
-        panel: PanelInfo {
-            id: panel.config.id.clone(),
-            title: panel.config.title.clone(),
-            rubric_id: r.id.clone(),
-            rubric_title: r.title.clone(),
-            rubric_version: r.version.clone(),
-            rubric_sha256: panel.rubric.sha256.clone(),
-        },
+        panel: super::panel_info(panel),
         track: t,
         awards,
         titles: pa.titles,

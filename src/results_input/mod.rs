@@ -299,13 +299,7 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                 _ => None,
             }
         });
-        let ev = rubric::evaluate(r, &b.facts);
-        let sugg = ev
-            .criteria
-            .iter()
-            .flat_map(|c| c.items.iter())
-            .filter_map(|i| i.auto.map(|a| (i.id.clone(), a)))
-            .collect();
+        let sugg = rubric::evaluate(r, &b.facts).suggestions();
         out.suggestions.insert(code.clone(), sugg);
         out.titles.insert(code.clone(), b.bundle.title.clone());
         out.apps.push(AppInfo {

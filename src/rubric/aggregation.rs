@@ -25,6 +25,44 @@ fn norm_token(s: &str) -> String {
     s.trim().to_ascii_lowercase().replace('_', "-")
 }
 
+/// `as_str`, `Display` and `FromStr` of a setting from its table of spellings (the CLI and
+/// serde spelling of each variant). `FromStr` takes any case, surrounding blanks and `_` for
+/// `-`; it refuses anything else naming the setting (`$what`) and the spellings.
+macro_rules! spellings {
+    ($ty:ident, $what:literal, { $first:ident => $first_word:literal, $($variant:ident => $word:literal,)* }) => {
+        impl $ty {
+            /// The CLI / serde spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $ty::$first => $first_word,
+                    $($ty::$variant => $word,)*
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = ParseSettingError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match norm_token(s).as_str() {
+                    $first_word => Ok($ty::$first),
+                    $($word => Ok($ty::$variant),)*
+                    _ => Err(ParseSettingError {
+                        what: $what,
+                        value: s.to_string(),
+                        expected: concat!($first_word $(, ", ", $word)*),
+                    }),
+                }
+            }
+        }
+    };
+}
+
 /// How the panel value is computed from the valid experts' values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,40 +74,12 @@ pub enum Method {
     Normalized,
 }
 
-impl Method {
-    /// The CLI / serde spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Mean => "mean",
-            Method::Trimmed => "trimmed",
-            Method::Median => "median",
-            Method::Normalized => "normalized",
-        }
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Method {
-    type Err = ParseSettingError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match norm_token(s).as_str() {
-            "mean" => Ok(Method::Mean),
-            "trimmed" => Ok(Method::Trimmed),
-            "median" => Ok(Method::Median),
-            "normalized" => Ok(Method::Normalized),
-            _ => Err(ParseSettingError {
-                what: "aggregation method",
-                value: s.to_string(),
-                expected: "mean, trimmed, median, normalized",
-            }),
-        }
-    }
-}
+spellings!(Method, "aggregation method", {
+    Mean => "mean",
+    Trimmed => "trimmed",
+    Median => "median",
+    Normalized => "normalized",
+});
 
 /// Whether the method is applied per criterion or to the expert totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -80,36 +90,10 @@ pub enum By {
     Total,
 }
 
-impl By {
-    /// The CLI / serde spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            By::Criterion => "criterion",
-            By::Total => "total",
-        }
-    }
-}
-
-impl fmt::Display for By {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for By {
-    type Err = ParseSettingError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match norm_token(s).as_str() {
-            "criterion" => Ok(By::Criterion),
-            "total" => Ok(By::Total),
-            _ => Err(ParseSettingError {
-                what: "aggregation level (--by)",
-                value: s.to_string(),
-                expected: "criterion, total",
-            }),
-        }
-    }
-}
+spellings!(By, "aggregation level (--by)", {
+    Criterion => "criterion",
+    Total => "total",
+});
 
 /// Rounding mode at `digits` decimal places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -124,35 +108,8 @@ pub enum Rounding {
     None,
 }
 
-impl Rounding {
-    /// The CLI / serde spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rounding::HalfUp => "half-up",
-            Rounding::Truncate => "truncate",
-            Rounding::None => "none",
-        }
-    }
-}
-
-impl fmt::Display for Rounding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Rounding {
-    type Err = ParseSettingError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match norm_token(s).as_str() {
-            "half-up" => Ok(Rounding::HalfUp),
-            "truncate" => Ok(Rounding::Truncate),
-            "none" => Ok(Rounding::None),
-            _ => Err(ParseSettingError {
-                what: "rounding mode",
-                value: s.to_string(),
-                expected: "half-up, truncate, none",
-            }),
-        }
-    }
-}
+spellings!(Rounding, "rounding mode", {
+    HalfUp => "half-up",
+    Truncate => "truncate",
+    None => "none",
+});

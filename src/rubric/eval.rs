@@ -243,7 +243,9 @@ fn parse_one(decl: &FactDecl, v: &Value) -> Result<FactValue, String> {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
+/// `s` cut to its first `n` characters with `…` after them, when it is longer (for
+/// quoting a value in a message).
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -416,7 +418,8 @@ pub enum Truth {
     Missing(Vec<String>),
 }
 
-fn op_sym(op: Op) -> &'static str {
+/// An operator's symbol or words (`≥`, `is true`, `in`).
+pub(crate) fn op_sym(op: Op) -> &'static str {
     match op {
         Op::Ge => "≥",
         Op::Gt => ">",
@@ -439,13 +442,15 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
         .or_else(|| c.expr.as_ref().map(|e| e.facts().join(",")))
         .unwrap_or_default();
     match c.op {
-        Op::IsTrue | Op::IsFalse => {
+        Op::IsTrue | Op::IsFalse | Op::Present | Op::In => {
             let Some(k) = &c.fact else {
                 return Truth::False("condition has no fact".into());
             };
-            match facts.get(k) {
-                None => Truth::Missing(vec![k.clone()]),
-                Some(FactValue::Bool(b)) => {
+            let Some(v) = facts.get(k) else {
+                return Truth::Missing(vec![k.clone()]);
+            };
+            match (c.op, v) {
+                (Op::IsTrue | Op::IsFalse, FactValue::Bool(b)) => {
                     let want = c.op == Op::IsTrue;
                     let s = format!("{k} = {b}");
                     if *b == want {
@@ -454,27 +459,16 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
                         Truth::False(s)
                     }
                 }
-                Some(FactValue::Null) => Truth::False(format!("{k} is null")),
-                Some(other) => Truth::False(format!("{k} = {} is not a bool", other.display())),
-            }
-        }
-        Op::Present => {
-            let Some(k) = &c.fact else {
-                return Truth::False("condition has no fact".into());
-            };
-            match facts.get(k) {
-                None => Truth::Missing(vec![k.clone()]),
-                Some(FactValue::Null) => Truth::False(format!("{k} is null (not quantified)")),
-                Some(v) => Truth::True(format!("{k} = {}", v.display())),
-            }
-        }
-        Op::In => {
-            let Some(k) = &c.fact else {
-                return Truth::False("condition has no fact".into());
-            };
-            match facts.get(k) {
-                None => Truth::Missing(vec![k.clone()]),
-                Some(FactValue::Str(s)) => {
+                (Op::IsTrue | Op::IsFalse, FactValue::Null) => Truth::False(format!("{k} is null")),
+                (Op::IsTrue | Op::IsFalse, other) => {
+                    Truth::False(format!("{k} = {} is not a bool", other.display()))
+                }
+                (Op::Present, FactValue::Null) => {
+                    Truth::False(format!("{k} is null (not quantified)"))
+                }
+                (Op::Present, v) => Truth::True(format!("{k} = {}", v.display())),
+                // The rest is `Op::In`.
+                (_, FactValue::Str(s)) => {
                     let t = format!("{k} = {s}");
                     if c.one_of.iter().any(|x| x == s) {
                         Truth::True(t)
@@ -482,7 +476,7 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
                         Truth::False(t)
                     }
                 }
-                Some(v) => Truth::False(format!("{k} = {}", v.display())),
+                (_, v) => Truth::False(format!("{k} = {}", v.display())),
             }
         }
         Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq | Op::Ne => {
@@ -604,6 +598,15 @@ impl Evaluation {
             .iter()
             .flat_map(|c| c.items.iter())
             .find(|i| i.id == id)
+    }
+
+    /// The rule items' points by item id (expert items have none).
+    pub fn suggestions(&self) -> BTreeMap<String, Decimal> {
+        self.criteria
+            .iter()
+            .flat_map(|c| c.items.iter())
+            .filter_map(|i| i.auto.map(|a| (i.id.clone(), a)))
+            .collect()
     }
 }
 
@@ -1023,42 +1026,23 @@ pub fn combine(rubric: &Rubric, item_values: &BTreeMap<String, Decimal>) -> Scor
     }
 }
 
-/// The outcome of one gate. Serialized, displayed and parsed in lowercase (`pass`, `fail`,
-/// `unknown`, `manual`), the spelling of every output.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum GateOutcome {
-    /// The facts meet the gate.
-    Pass,
-    /// The facts do not meet the gate.
-    Fail,
-    /// Facts the gate needs are missing.
-    Unknown,
-    /// No rule: the secretariat checks it by hand.
-    Manual,
+spelled_enum! {
+    "lowercase",
+    /// The outcome of one gate. Serialized, displayed and parsed in lowercase (`pass`, `fail`,
+    /// `unknown`, `manual`), the spelling of every output.
+    pub enum GateOutcome {
+        /// The facts meet the gate.
+        Pass,
+        /// The facts do not meet the gate.
+        Fail,
+        /// Facts the gate needs are missing.
+        Unknown,
+        /// No rule: the secretariat checks it by hand.
+        Manual,
+    }
 }
 
 impl GateOutcome {
-    /// The lowercase spelling (as in JSON and the other outputs).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// Still open: facts missing or checked by hand (a person may decide it).
     pub fn is_open(self) -> bool {
         matches!(self, GateOutcome::Unknown | GateOutcome::Manual)
@@ -1171,38 +1155,17 @@ pub fn check_gates(gates: &[Gate], facts: &Facts) -> Vec<GateResult> {
         .collect()
 }
 
-/// Overall eligibility of an application: the verdict of its gates, without the reasons.
-/// Serialized, displayed and parsed in snake_case (`eligible`, `ineligible`, `unchecked`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EligibilityStatus {
-    /// Every gate passed.
-    Eligible,
-    /// A gate failed.
-    Ineligible,
-    /// No gate failed, but some are undecided (facts missing or checked by hand).
-    Unchecked,
-}
-
-impl EligibilityStatus {
-    /// The snake_case spelling (as in JSON, CSV and the other exports).
-    pub fn as_str(self) -> &'static str {
-        self.into()
+spelled_enum! {
+    "snake_case",
+    /// Overall eligibility of an application: the verdict of its gates, without the reasons.
+    /// Serialized, displayed and parsed in snake_case (`eligible`, `ineligible`, `unchecked`).
+    pub enum EligibilityStatus {
+        /// Every gate passed.
+        Eligible,
+        /// A gate failed.
+        Ineligible,
+        /// No gate failed, but some are undecided (facts missing or checked by hand).
+        Unchecked,
     }
 }
 

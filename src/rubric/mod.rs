@@ -217,6 +217,13 @@ pub fn canonical_sha256(rubric: &Rubric) -> String {
 /// the binary by `build.rs` (no network, no files needed at run time).
 pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rubrics.rs"));
 
+/// The embedded rubrics' ids (file stems), `, `-separated (for a message naming what may
+/// be given).
+pub fn embedded_ids() -> String {
+    let ids: Vec<&str> = EMBEDDED.iter().map(|(id, _)| *id).collect();
+    ids.join(", ")
+}
+
 /// An embedded rubric by id (or file stem).
 pub fn embedded(id: &str) -> Option<Loaded> {
     EMBEDDED.iter().find_map(|(stem, text)| {

@@ -858,6 +858,17 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
+    /// The demo rubric, and a scores file holding `text` in a new temporary directory.
+    fn demo_csv(text: &str) -> (Rubric, tempfile::TempDir, std::path::PathBuf) {
+        let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
+            .unwrap()
+            .rubric;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.csv");
+        std::fs::write(&path, text).unwrap();
+        (rubric, tmp, path)
+    }
+
     #[test]
     fn plain_values() {
         assert_eq!(parse_value(b"4.5").unwrap(), d("4.5"));
@@ -909,14 +920,9 @@ mod tests {
 
     #[test]
     fn details_keep_the_last_value_of_a_repeated_criterion() {
-        let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
-            .unwrap()
-            .rubric;
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("s.csv");
         let rows = "application,expert,criterion,value\nT1,E01,A1,5\nT1,E01,A2,3\nT1,E01,A1,6\n\
                     T1,E02,A1,1\nT1,E01,A2,4\n";
-        std::fs::write(&path, rows).unwrap();
+        let (rubric, _tmp, path) = demo_csv(rows);
         let c = read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All, true).unwrap();
         let e01 = &c.pairs[&("T1".to_string(), "E01".to_string())];
         assert_eq!(e01["A1"], d("6"));
@@ -979,17 +985,12 @@ mod tests {
         /// file's first 50, at their own lines, as one reader reports them.
         #[test]
         fn parts_at_the_problem_limit_report_the_first_fifty() {
-            let rubric = crate::rubric::embedded("park-ip-trusteeship-2024")
-                .unwrap()
-                .rubric;
-            let tmp = tempfile::tempdir().unwrap();
-            let path = tmp.path().join("s.csv");
             let mut text = String::from("application,expert,criterion,value\n");
             for i in 0..400 {
                 let v = if i % 3 == 0 { "x" } else { "1" };
                 text.push_str(&format!("T{},E01,A1,{v}\n", i % 7));
             }
-            std::fs::write(&path, &text).unwrap();
+            let (rubric, _tmp, path) = demo_csv(&text);
             let one = outcome(read_with(&path, &rubric, None, &Detail::None));
             assert!(one.contains("line: 149, column: 4"), "{one}");
             for part in [40, 200, 1000, 3000] {
@@ -1014,16 +1015,13 @@ mod tests {
                 window in 1usize..1000,
                 all in any::<bool>(),
             ) {
-                let rubric = crate::rubric::embedded("park-ip-trusteeship-2024").unwrap().rubric;
-                let tmp = tempfile::tempdir().unwrap();
-                let path = tmp.path().join("s.csv");
                 let eol = if crlf { "\r\n" } else { "\n" };
                 let mut text = format!("application,expert,criterion,value,comment{eol}");
                 for l in &lines {
                     text.push_str(l);
                     text.push_str(eol);
                 }
-                std::fs::write(&path, &text).unwrap();
+                let (rubric, _tmp, path) = demo_csv(&text);
                 let detail = if all { Detail::All } else { Detail::Expert("E02".into()) };
                 let one = outcome(read_with(&path, &rubric, None, &detail));
                 let parts = outcome(read_with(&path, &rubric, Some((window, part)), &detail));

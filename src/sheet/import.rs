@@ -344,18 +344,8 @@ pub fn import_csv_view(
 ) -> Result<ImportReport, SheetError> {
     // The file is read as a stream: only its valid rows, compact, are held until every
     // row is checked.
-    let meta = std::fs::metadata(path).map_err(io_err("cannot read", path))?;
     let limit = view.sheet_limit();
-    if meta.len() > limit {
-        return Err(SheetError::Invalid {
-            path: path.to_path_buf(),
-            message: format!(
-                "file is {} bytes, more than the {limit} allowed for this panel; is this the \
-                 right file?",
-                meta.len()
-            ),
-        });
-    }
+    super::check_size(path, limit)?;
     let file = std::fs::File::open(path).map_err(io_err("cannot read", path))?;
     let (parsed, sha256) = parse_rows(view, path, file.take(limit))?;
     let n_rows = parsed.rows.len();

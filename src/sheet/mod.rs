@@ -260,13 +260,7 @@ impl PanelView {
     ) -> PanelView {
         let mut map = BTreeMap::new();
         for (code, sha, facts) in apps {
-            let ev = rubric::evaluate(&rubric.rubric, facts);
-            let suggestions = ev
-                .criteria
-                .iter()
-                .flat_map(|c| c.items.iter())
-                .filter_map(|i| i.auto.map(|a| (i.id.clone(), a)))
-                .collect();
+            let suggestions = rubric::evaluate(&rubric.rubric, facts).suggestions();
             map.insert(
                 code,
                 AppInfo {
@@ -492,6 +486,12 @@ pub const SHEET_BYTES_PER_ITEM: u64 = 256;
 
 /// Reads a file of at most `limit` bytes (see [`PanelView::sheet_limit`]).
 pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SheetError> {
+    check_size(path, limit)?;
+    std::fs::read(path).map_err(io_err("cannot read", path))
+}
+
+/// Refuses a file larger than `limit` bytes (see [`PanelView::sheet_limit`]).
+pub(crate) fn check_size(path: &Path, limit: u64) -> Result<(), SheetError> {
     let meta = std::fs::metadata(path).map_err(io_err("cannot read", path))?;
     if meta.len() > limit {
         return Err(SheetError::Invalid {
@@ -503,7 +503,7 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, SheetErro
             ),
         });
     }
-    std::fs::read(path).map_err(io_err("cannot read", path))
+    Ok(())
 }
 
 /// Writes `bytes` to `path` with [`crate::atomic_file`] (owner-only; a device or FIFO is

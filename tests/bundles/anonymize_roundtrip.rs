@@ -8,21 +8,12 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::bundle_fixtures::{programs_where, root};
 use crate::pii_support;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// The fixture programs with raw applications.
 fn programs() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.join("raw").is_dir())
-        .collect();
-    v.sort();
-    v
+    programs_where(|p| p.join("raw").is_dir())
 }
 
 struct Run {

@@ -7,19 +7,24 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn programs() -> Vec<PathBuf> {
+/// The folders of `fixtures/` that `keep` accepts, sorted.
+pub(crate) fn programs_where(keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.join("panel.json").is_file())
+        .filter(|p| keep(p))
         .collect();
     v.sort();
     v
+}
+
+fn programs() -> Vec<PathBuf> {
+    programs_where(|p| p.join("panel.json").is_file())
 }
 
 fn check_json(args: &[&Path]) -> (Vec<Value>, i32) {

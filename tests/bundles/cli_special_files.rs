@@ -97,16 +97,8 @@ fn bundle_check_never_waits_on_a_fifo() {
 fn symlinks_in_the_bundles_folder() {
     use std::os::unix::fs::symlink;
     let tmp = tempfile::tempdir().unwrap();
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
-    let dir = tmp.path().join("panel");
+    let dir = crate::demo_panel::copy_panel(tmp.path(), None);
     let bundles = dir.join("bundles");
-    std::fs::create_dir_all(&bundles).unwrap();
-    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-    for e in std::fs::read_dir(fixture.join("bundles")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), bundles.join(e.file_name())).unwrap();
-    }
     // outside: an altered copy of T24-006 (would change its eligibility) linked in under a
     // name that sorts first
     let outside = tmp.path().join("elsewhere");

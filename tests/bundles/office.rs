@@ -17,7 +17,8 @@ use panel::office::{self, DocBlock, FormFill};
 use panel::panel::Panel;
 use panel::results_input::{self, Overrides};
 
-const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
+use crate::demo_panel::{copy_panel, CRITERION_MAXIMA, FIXTURE};
+
 const PROGRAM: &str = "park-ip-trusteeship-2024";
 
 fn root() -> PathBuf {
@@ -103,29 +104,9 @@ fn check_package(bytes: &[u8]) -> (BTreeMap<String, Vec<u8>>, Vec<DocBlock>) {
 
 fn demo_report() -> (export::Report, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
-    let fixture = root().join(FIXTURE);
-    let dir = tmp.path().join("panel");
-    std::fs::create_dir_all(dir.join("bundles")).unwrap();
-    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-    for code in ["T24-001", "T24-003", "T24-006"] {
-        let name = format!("{code}.json");
-        std::fs::copy(
-            fixture.join("bundles").join(&name),
-            dir.join("bundles").join(&name),
-        )
-        .unwrap();
-    }
+    let dir = copy_panel(tmp.path(), Some(&["T24-001", "T24-003", "T24-006"]));
     let mut csv = String::from("application,expert,criterion,value\n");
-    let crits = [
-        ("A1", 6),
-        ("A2", 10),
-        ("A3", 14),
-        ("B1", 20),
-        ("B2", 20),
-        ("B3", 10),
-        ("C1", 10),
-        ("C2", 10),
-    ];
+    let crits = CRITERION_MAXIMA;
     for (a, app) in ["T24-001", "T24-003", "T24-006"].iter().enumerate() {
         for (e, expert) in ["E01", "E02", "E03"].iter().enumerate() {
             for (c, (crit, max)) in crits.iter().enumerate() {

@@ -14,12 +14,13 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
     let dir = tmp.path().join("panel");
     panel::panel::materialize_demo(&dir).unwrap();
     let db = tmp.path().join("chair");
+    let chair_on_db = || {
+        let mut c = panel();
+        c.arg("chair").arg(&dir).arg("--db").arg(&db);
+        c
+    };
     // no database, no --watch: says how to make one
-    panel()
-        .arg("chair")
-        .arg(&dir)
-        .arg("--db")
-        .arg(&db)
+    chair_on_db()
         .assert()
         .code(1)
         .stderr(contains("no chair database at"))
@@ -28,11 +29,7 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
         .stderr(contains("--watch"));
     assert!(!db.exists(), "nothing created");
     // without the chair's key (the roster gives the chair one) nothing is written
-    panel()
-        .arg("chair")
-        .arg(&dir)
-        .arg("--db")
-        .arg(&db)
+    chair_on_db()
         .arg("--watch")
         .env("PANEL_KEY_DIR", tmp.path().join("no-keys"))
         .assert()
@@ -40,11 +37,7 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
         .stderr(contains("no secret key of E01"));
     assert!(!db.exists(), "nothing created");
     // --watch creates it; without a terminal the screen refuses with a text alternative
-    panel()
-        .arg("chair")
-        .arg(&dir)
-        .arg("--db")
-        .arg(&db)
+    chair_on_db()
         .arg("--watch")
         .env("PANEL_KEY_DIR", dir.join("keys"))
         .assert()
@@ -55,11 +48,7 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
     // the database is in use by another process: a clear error naming it
     let p = panel::panel::Panel::open(&dir).unwrap();
     let _held = panel::store::Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
-    panel()
-        .arg("chair")
-        .arg(&dir)
-        .arg("--db")
-        .arg(&db)
+    chair_on_db()
         .env("PANEL_KEY_DIR", dir.join("keys"))
         .assert()
         .code(1)

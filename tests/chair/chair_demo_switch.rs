@@ -49,7 +49,7 @@ fn build(tmp: &std::path::Path, lang: Lang) -> Demo {
     // and the chair database
     let keys = dir.join("keys");
     let app = expert_app(&p, store, "E01", Some(keys.clone()), lang, false, (100, 30)).unwrap();
-    let mut chair = panel::commands::chair::chair_app_keyed(
+    let mut chair = panel::commands::chair::chair_app(
         &p,
         &tmp.join("db-chair"),
         true,

@@ -8,7 +8,7 @@ use panel::export::{Format, Report};
 use panel::panel::Panel;
 use panel::results_input::{self, Overrides};
 
-const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
+use crate::demo_panel::copy_panel;
 
 /// Criterion values of E01, E02, E03 per application.
 const SCORES: &[(&str, [[&str; 8]; 3])] = &[
@@ -48,18 +48,7 @@ const SCORES: &[(&str, [[&str; 8]; 3])] = &[
 const CRITERIA: [&str; 8] = ["A1", "A2", "A3", "B1", "B2", "B3", "C1", "C2"];
 
 fn small_panel(tmp: &Path) -> (PathBuf, PathBuf) {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
-    let dir = tmp.join("panel");
-    std::fs::create_dir_all(dir.join("bundles")).unwrap();
-    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-    for code in ["T24-001", "T24-003", "T24-006"] {
-        let name = format!("{code}.json");
-        std::fs::copy(
-            fixture.join("bundles").join(&name),
-            dir.join("bundles").join(&name),
-        )
-        .unwrap();
-    }
+    let dir = copy_panel(tmp, Some(&["T24-001", "T24-003", "T24-006"]));
     let mut csv = String::from("application,expert,criterion,value,comment\n");
     for (app, experts) in SCORES {
         for (e, vals) in ["E01", "E02", "E03"].iter().zip(experts) {

@@ -3,11 +3,12 @@
 //! and no zip crate needed).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use panel::export::{self, Format, XLSX_SHEETS};
 use panel::panel::Panel;
 use panel::results_input::{self, Overrides};
+
+use crate::demo_panel::{copy_panel, CRITERION_MAXIMA};
 
 // ------------------------------------------------------------------------------------------
 // A minimal zip reader + DEFLATE decoder (RFC 1951), enough for rust_xlsxwriter's output.
@@ -217,25 +218,9 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
 
 fn demo_report() -> (export::Report, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
-    let dir = tmp.path().join("panel");
-    std::fs::create_dir_all(dir.join("bundles")).unwrap();
-    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-    for e in std::fs::read_dir(fixture.join("bundles")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join("bundles").join(e.file_name())).unwrap();
-    }
+    let dir = copy_panel(tmp.path(), None);
     let mut csv = String::from("application,expert,criterion,value\n");
-    let crits = [
-        ("A1", 6),
-        ("A2", 10),
-        ("A3", 14),
-        ("B1", 20),
-        ("B2", 20),
-        ("B3", 10),
-        ("C1", 10),
-        ("C2", 10),
-    ];
+    let crits = CRITERION_MAXIMA;
     for (a, app) in ["T24-001", "T24-003", "T24-006", "T24-010"]
         .iter()
         .enumerate()

@@ -11,7 +11,8 @@ use panel::panel::Panel;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-const FIXTURE: &str = "fixtures/park-ip-trusteeship-2024";
+use crate::demo_panel::{copy_panel, FIXTURE};
+
 const EXPERTS: [&str; 5] = ["E01", "E02", "E03", "E04", "E05"];
 
 struct Demo {
@@ -19,24 +20,10 @@ struct Demo {
     dir: PathBuf,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// A copy of the demo panel (panel.json with experts E01–E05, bundles/).
 fn demo() -> Demo {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("panel");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-    copy_dir(&fixture.join("bundles"), &dir.join("bundles"));
+    let dir = copy_panel(tmp.path(), None);
     Demo { tmp, dir }
 }
 

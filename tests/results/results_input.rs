@@ -13,20 +13,14 @@ use panel::rubric::Rule;
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
 use rust_decimal::Decimal;
 
+use crate::demo_panel::copy_panel;
+
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
 fn demo_dir(tmp: &Path) -> PathBuf {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/park-ip-trusteeship-2024");
-    let dir = tmp.join("panel");
-    std::fs::create_dir_all(dir.join("bundles")).unwrap();
-    std::fs::copy(fixture.join("panel.json"), dir.join("panel.json")).unwrap();
-    for e in std::fs::read_dir(fixture.join("bundles")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join("bundles").join(e.file_name())).unwrap();
-    }
-    dir
+    copy_panel(tmp, None)
 }
 
 fn chair(panel: &Panel, path: &Path) -> Store {

@@ -1,6 +1,8 @@
 //! The commands end to end: keygen, sheet export, merge (dry run, merge, already merged,
 //! refused), import, reopen.
 
+use std::path::Path;
+
 use crate::sheet_common;
 
 use assert_cmd::Command;
@@ -22,6 +24,22 @@ fn run(tp: &TestPanel, args: &[&str]) -> (String, String, i32) {
         String::from_utf8_lossy(&o.stderr).into_owned(),
         o.status.code().unwrap_or(-1),
     )
+}
+
+/// `panel sheet export` of expert E01's database `db` to `out` (with `--force`).
+fn export_e01(tp: &TestPanel, db: &Path, out: &Path, force: bool) -> (String, String, i32) {
+    let (p, db, out) = (
+        tp.dir.to_str().unwrap(),
+        db.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let mut args = vec![
+        "sheet", "export", p, "--expert", "E01", "--db", db, "-o", out,
+    ];
+    if force {
+        args.push("--force");
+    }
+    run(tp, &args)
 }
 
 #[test]
@@ -56,20 +74,7 @@ fn keygen_export_merge_import_reopen() {
     }
     let db = tp.tmp.path().join("db-E01");
     let sheet_file = tp.tmp.path().join("E01.sheet.json");
-    let (out, err, code) = run(
-        &tp,
-        &[
-            "sheet",
-            "export",
-            &p,
-            "--expert",
-            "E01",
-            "--db",
-            db.to_str().unwrap(),
-            "-o",
-            sheet_file.to_str().unwrap(),
-        ],
-    );
+    let (out, err, code) = export_e01(&tp, &db, &sheet_file, false);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("wrote") && out.contains("seq 1"), "{out}");
     assert!(out.contains(&format!("{} submitted", apps.len())), "{out}");
@@ -181,7 +186,6 @@ fn keygen_export_merge_import_reopen() {
 #[test]
 fn export_never_replaces_the_panel_sheet_of_another_database() {
     let tp = test_panel(&[]);
-    let p = tp.dir.to_str().unwrap().to_string();
     let view = tp.view();
     let apps: Vec<String> = view.apps.keys().cloned().collect();
     for (db, n) in [("db-E01", apps.len()), ("db-E01-b", 1)] {
@@ -192,25 +196,7 @@ fn export_never_replaces_the_panel_sheet_of_another_database() {
     }
     std::fs::create_dir_all(tp.dir.join("sheets")).unwrap();
     let target = tp.dir.join("sheets").join("E01.sheet.json");
-    let export = |db: &str, force: bool| {
-        let db = tp.tmp.path().join(db);
-        let mut args = vec![
-            "sheet".to_string(),
-            "export".into(),
-            p.clone(),
-            "--expert".into(),
-            "E01".into(),
-            "--db".into(),
-            db.to_str().unwrap().into(),
-            "-o".into(),
-            target.to_str().unwrap().into(),
-        ];
-        if force {
-            args.push("--force".into());
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run(&tp, &args)
-    };
+    let export = |db: &str, force: bool| export_e01(&tp, &tp.tmp.path().join(db), &target, force);
     let (_, err, code) = export("db-E01", false);
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read(&target).unwrap();
@@ -237,20 +223,7 @@ fn export_never_replaces_the_panel_sheet_of_another_database() {
     // exporting elsewhere is the user's choice
     let elsewhere = tp.tmp.path().join("b.sheet.json");
     let db = tp.tmp.path().join("db-E01-b");
-    let (_, err, code) = run(
-        &tp,
-        &[
-            "sheet",
-            "export",
-            &p,
-            "--expert",
-            "E01",
-            "--db",
-            db.to_str().unwrap(),
-            "-o",
-            elsewhere.to_str().unwrap(),
-        ],
-    );
+    let (_, err, code) = export_e01(&tp, &db, &elsewhere, false);
     assert_eq!(code, 0, "{err}");
 }
 
