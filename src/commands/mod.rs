@@ -15,6 +15,7 @@ pub mod rubric;
 pub mod score;
 pub mod sheet;
 pub mod synth;
+pub mod value_parsers;
 
 /// How a command ended: the process's exit code, as the README documents it (argument
 /// errors, code 2, are clap's and never reach a command).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use rust_decimal::Decimal;
 
-use super::args;
+use super::value_parsers;
 use crate::aggregate::{By, Method, Rounding};
 use crate::export::{self, ExportError, Format, Report};
 use crate::panel::Panel;
@@ -30,37 +30,37 @@ pub struct ResultsArgs {
     #[arg(long)]
     pub method: Option<Method>,
     /// k of the trimmed mean: drop the k highest and k lowest values.
-    #[arg(long, value_parser = args::whole::<usize>)]
+    #[arg(long, value_parser = value_parsers::whole::<usize>)]
     pub trim: Option<usize>,
     /// Apply the method per criterion or to the experts' totals.
     #[arg(long)]
     pub by: Option<By>,
     /// Decimal places kept.
-    #[arg(long = "round", value_name = "DIGITS", value_parser = args::whole::<u32>)]
+    #[arg(long = "round", value_name = "DIGITS", value_parser = value_parsers::whole::<u32>)]
     pub round: Option<u32>,
     /// Rounding mode: half-up, truncate or none.
     #[arg(long)]
     pub rounding: Option<Rounding>,
     /// Minimum number of valid experts per application.
-    #[arg(long, value_parser = args::whole::<usize>)]
+    #[arg(long, value_parser = value_parsers::whole::<usize>)]
     pub quorum: Option<usize>,
     /// Minimum total for the shortlist.
-    #[arg(long, value_parser = args::amount)]
+    #[arg(long, value_parser = value_parsers::amount)]
     pub threshold: Option<Decimal>,
     /// Maximum number of shortlisted applications.
-    #[arg(long, value_parser = args::whole::<usize>)]
+    #[arg(long, value_parser = value_parsers::whole::<usize>)]
     pub quota: Option<usize>,
     /// Total budget in 万元.
-    #[arg(long, value_name = "WAN", value_parser = args::amount)]
+    #[arg(long, value_name = "WAN", value_parser = value_parsers::amount)]
     pub budget: Option<Decimal>,
     /// Cap per award in 万元.
-    #[arg(long, value_name = "WAN", value_parser = args::amount)]
+    #[arg(long, value_name = "WAN", value_parser = value_parsers::amount)]
     pub cap: Option<Decimal>,
     /// Bootstrap draws for p_shortlist (0 disables; default 1000).
-    #[arg(long, value_parser = args::whole::<usize>)]
+    #[arg(long, value_parser = value_parsers::whole::<usize>)]
     pub resamples: Option<usize>,
     /// Seed of the bootstrap (default 0).
-    #[arg(long, value_parser = args::whole::<u64>)]
+    #[arg(long, value_parser = value_parsers::whole::<u64>)]
     pub seed: Option<u64>,
     /// Output format: json, csv, xlsx, md, summary-md (评审汇总表), sheet-md (评分表, with
     /// --expert), docx (评审汇总表 as Word), sheet-docx (评分表 as Word, with --expert).
