@@ -293,7 +293,7 @@ fn resolve_track(file: &Path, id: &str, r: &rubric::Rubric) -> Result<rubric::Tr
             ),
         });
     };
-    if t.mode == "panel" {
+    if t.kind() == Some(crate::rubric::TrackMode::Panel) {
         if let Some(tr) = &t.rubric {
             if tr != &r.id {
                 return Err(PanelError::Invalid {

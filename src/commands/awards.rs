@@ -80,7 +80,7 @@ fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<Outcome> {
             file.display()
         );
     };
-    if t.mode != "graded" {
+    if t.kind() != Some(crate::rubric::TrackMode::Graded) {
         bail!(
             "{}: track `{}` ({} {}) is `{}`, not graded: it takes no grades",
             file.display(),

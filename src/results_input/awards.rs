@@ -10,7 +10,7 @@ use crate::aggregate::Eligibility;
 use crate::decisions::{self, Decided, Decision};
 use crate::export::{AwardsReport, ExportError};
 use crate::panel::Panel;
-use crate::rubric::{FactValue, Track};
+use crate::rubric::{FactValue, Track, TrackMode};
 
 /// 万元 → 元.
 fn yuan(wan: Decimal) -> Decimal {
@@ -25,8 +25,8 @@ pub fn rule_of(
     file: &std::path::Path,
 ) -> Result<AwardRule, ExportError> {
     let bad = |m: String| ExportError::Usage(format!("{}: {m}", file.display()));
-    match t.mode.as_str() {
-        "per_unit" => Ok(AwardRule::PerUnit {
+    match t.kind() {
+        Some(TrackMode::PerUnit) => Ok(AwardRule::PerUnit {
             yuan_per_unit: t.yuan_per_unit.ok_or_else(|| {
                 bad(format!(
                     "track `{}` has no `yuan_per_unit`; check the rubric (`panel rubric check`)",
@@ -36,13 +36,13 @@ pub fn rule_of(
             cap_yuan: t.per_award_cap_wan.map(yuan),
             unit: unit_label(t, r),
         }),
-        "graded" => Ok(AwardRule::Graded {
+        Some(TrackMode::Graded) => Ok(AwardRule::Graded {
             grades: t.grades.iter().map(|g| (g.id.clone(), g.weight)).collect(),
         }),
-        other => Err(bad(format!(
-            "track `{}` ({} {}) is `{other}`: it is reviewed by the panel, not a formula award; \
+        Some(TrackMode::Panel) | None => Err(bad(format!(
+            "track `{}` ({} {}) is `{}`: it is reviewed by the panel, not a formula award; \
              use `panel results`",
-            t.id, t.article, t.title
+            t.id, t.article, t.title, t.mode
         ))),
     }
 }

@@ -413,7 +413,7 @@ fn track_notes(panel: &Panel) -> Vec<String> {
             t.article
         ));
     }
-    if t.mode != "panel" {
+    if t.kind() != Some(crate::rubric::TrackMode::Panel) {
         notes.push(format!(
             "track {} is a formula award ({}), not reviewed by the panel: use `panel awards`",
             t.id, t.mode

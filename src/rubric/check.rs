@@ -417,9 +417,9 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
         if !track_ids.insert(t.id.as_str()) {
             ctx.err(&p, format!("duplicate track id `{}`", t.id));
         }
-        match t.mode.as_str() {
-            "panel" | "graded" => {}
-            "per_unit" => {
+        match t.kind() {
+            Some(TrackMode::Panel | TrackMode::Graded) => {}
+            Some(TrackMode::PerUnit) => {
                 if t.rate.is_none() {
                     ctx.err(format!("{p}.rate"), "a per_unit track needs a `rate`");
                 }
@@ -443,12 +443,12 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                     );
                 }
             }
-            other => ctx.err(
+            None => ctx.err(
                 format!("{p}.mode"),
-                format!("unknown mode `{other}` (panel, per_unit, graded)"),
+                format!("unknown mode `{}` (panel, per_unit, graded)", t.mode),
             ),
         }
-        if t.mode == "graded" {
+        if t.kind() == Some(TrackMode::Graded) {
             if t.grades.is_empty() {
                 ctx.err(
                     format!("{p}.grades"),
@@ -471,7 +471,7 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 }
             }
         }
-        if t.mode != "panel" && t.budget_wan.is_none() {
+        if t.kind() != Some(TrackMode::Panel) && t.budget_wan.is_none() {
             ctx.err(
                 format!("{p}.budget_wan"),
                 "a formula-award track needs its total (`budget_wan`, 奖补总额)",

@@ -291,6 +291,26 @@ impl Default for AggregationDefaults {
     }
 }
 
+/// How a track's awards are decided: the spellings of `Track::mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::AsRefStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum TrackMode {
+    /// Reviewed by an expert panel (ranked, quota, per-award cap).
+    Panel,
+    /// A formula award: rate × count (`panel awards`).
+    PerUnit,
+    /// A formula award by performance grade, no rate (`panel awards --assign`).
+    Graded,
+}
+
+impl Track {
+    /// The track's mode, `None` when `mode` is not one of the spellings (reported by
+    /// `panel rubric check`).
+    pub fn kind(&self) -> Option<TrackMode> {
+        self.mode.parse().ok()
+    }
+}
+
 /// One track of a multi-track program (seed 002).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -303,7 +323,8 @@ pub struct Track {
     #[serde(default)]
     pub article: String,
     /// "panel" (reviewed by an expert panel), "per_unit" (rate × count
-    /// award) or "graded" (award by performance grade, no rate).
+    /// award) or "graded" (award by performance grade, no rate): see [`Track::kind`]. Kept as
+    /// written so that `panel rubric check` names an unknown mode at its path.
     pub mode: String,
     #[serde(default)]
     pub quota: Option<usize>,
@@ -746,5 +767,31 @@ impl Band {
             Some(t) => format!("{}{}", t.normalize(), if self.to_incl { "]" } else { ")" }),
         };
         format!("{lo}, {hi}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn track_modes_keep_the_rubric_spellings() {
+        let track = |mode: &str| Track {
+            mode: mode.to_string(),
+            ..serde_json::from_str(r#"{"id":"t","title":"x","mode":"panel"}"#).unwrap()
+        };
+        for (mode, kind) in [
+            ("panel", Some(TrackMode::Panel)),
+            ("per_unit", Some(TrackMode::PerUnit)),
+            ("graded", Some(TrackMode::Graded)),
+            ("Graded", None),
+            ("per-unit", None),
+            ("", None),
+        ] {
+            assert_eq!(track(mode).kind(), kind, "{mode:?}");
+            if let Some(k) = kind {
+                assert_eq!(k.as_ref(), mode);
+            }
+        }
     }
 }
