@@ -274,3 +274,42 @@ fn clear_wide_right_edge(r: Rect, buf: &mut Buffer) {
         }
     }
 }
+
+/// A popup `w` columns wide, centred in `area`: `title` on its frame, `lines` wrapped, a blank
+/// line, then the footer (the keys that close it) in its style.
+pub(crate) fn popup(
+    area: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+    w: u16,
+    title: String,
+    lines: &[String],
+    (footer, footer_style): (&str, Style),
+) {
+    let mut body: Vec<String> = Vec::new();
+    for l in lines {
+        body.extend(crate::tui::text::wrap(l, (w - 4) as usize));
+    }
+    body.push(String::new());
+    body.push(footer.to_string());
+    let r = centered(area, w, body.len() as u16 + 2);
+    clear(r, buf);
+    let block = pane_block(title, true, th);
+    let inner = block.inner(r);
+    block.render(r, buf);
+    for (k, l) in body.iter().take(inner.height as usize).enumerate() {
+        let style = if k + 1 == body.len() {
+            footer_style
+        } else {
+            Style::new()
+        };
+        set(
+            buf,
+            inner.x + 1,
+            inner.y + k as u16,
+            l,
+            inner.width.saturating_sub(1),
+            style,
+        );
+    }
+}

@@ -3,13 +3,10 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::widgets::Widget;
 
 use super::Common;
-use crate::tui::draw::{centered, clear, pane_block, set, Theme};
+use crate::tui::draw::{popup, Theme};
 use crate::tui::i18n::Lang;
-use crate::tui::text::wrap;
 
 /// What a confirmation overlay confirms.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,32 +58,14 @@ pub(super) fn draw(
     buf: &mut Buffer,
     th: Theme,
 ) {
-    let t = lang.t();
-    let w = 64u16;
-    let mut body: Vec<String> = Vec::new();
-    for l in lines {
-        body.extend(wrap(l, (w - 4) as usize));
-    }
-    body.push(String::new());
-    body.push(t.yes_no.to_string());
-    let r = centered(area, w, body.len() as u16 + 2);
-    clear(r, buf);
-    let block = pane_block(what.title(lang).into(), true, th);
-    let inner = block.inner(r);
-    block.render(r, buf);
-    for (k, l) in body.iter().take(inner.height as usize).enumerate() {
-        let style = if k + 1 == body.len() {
-            th.heading()
-        } else {
-            Style::new()
-        };
-        set(
-            buf,
-            inner.x + 1,
-            inner.y + k as u16,
-            l,
-            inner.width.saturating_sub(1),
-            style,
-        );
-    }
+    let title = what.title(lang).into();
+    popup(
+        area,
+        buf,
+        th,
+        64,
+        title,
+        lines,
+        (lang.t().yes_no, th.heading()),
+    );
 }
