@@ -527,36 +527,24 @@ type ScoreRecord = BTreeMap<String, ScoreEntry>;
 /// (`None`: no record).
 type ScoresBefore<'a> = dyn Fn(&[u8]) -> Result<Option<Vec<u8>>, String> + 'a;
 
-/// The score records one entry touches, in order of first touch.
-#[derive(Default)]
-struct Touched {
-    records: Vec<(Vec<u8>, ScoreRecord)>,
-    at: HashMap<Vec<u8>, usize>,
-}
-
-impl Touched {
-    fn get(
-        &mut self,
-        expert: &str,
-        app: &str,
-        before: &ScoresBefore,
-    ) -> Result<&mut ScoreRecord, String> {
-        let key = keys::scores(expert, app);
-        let i = match self.at.get(&key) {
-            Some(&i) => i,
-            None => {
-                let rec = match before(&key)? {
-                    Some(bytes) => decode_value::<ScoreRecord>(&key, &bytes)
-                        .map_err(|e| format!("tree scores, record {expert}/{app}: {e}"))?,
-                    None => ScoreRecord::new(),
-                };
-                self.at.insert(key.clone(), self.records.len());
-                self.records.push((key, rec));
-                self.records.len() - 1
-            }
+/// The score record of `expert` and `app` in `records` (the records an entry has touched so
+/// far), read through `before` the first time.
+fn touched<'r>(
+    records: &'r mut BTreeMap<Vec<u8>, ScoreRecord>,
+    expert: &str,
+    app: &str,
+    before: &ScoresBefore,
+) -> Result<&'r mut ScoreRecord, String> {
+    let key = keys::scores(expert, app);
+    if !records.contains_key(&key) {
+        let rec = match before(&key)? {
+            Some(bytes) => decode_value::<ScoreRecord>(&key, &bytes)
+                .map_err(|e| format!("tree scores, record {expert}/{app}: {e}"))?,
+            None => ScoreRecord::new(),
         };
-        Ok(&mut self.records[i].1)
+        records.insert(key.clone(), rec);
     }
+    Ok(records.get_mut(&key).expect("inserted above"))
 }
 
 /// What `entry` does to the trees. Score operations change whole records, so the records the
@@ -564,7 +552,7 @@ impl Touched {
 fn effects_of(entry: &JournalEntry, before: &ScoresBefore) -> Result<Vec<Effect>, String> {
     let (seq, ts) = (entry.seq, entry.ts.clone());
     let mut out = Vec::with_capacity(entry.ops.len() + 2);
-    let mut records = Touched::default();
+    let mut records: BTreeMap<Vec<u8>, ScoreRecord> = BTreeMap::new();
     for (index, op) in entry.ops.iter().enumerate() {
         let eff = match op {
             Op::SetScore {
@@ -580,13 +568,11 @@ fn effects_of(entry: &JournalEntry, before: &ScoresBefore) -> Result<Vec<Effect>
                     seq,
                     ts: ts.clone(),
                 };
-                records
-                    .get(expert, app, before)?
-                    .insert(item.clone(), entry);
+                touched(&mut records, expert, app, before)?.insert(item.clone(), entry);
                 continue;
             }
             Op::ClearScore { expert, app, item } => {
-                records.get(expert, app, before)?.remove(item);
+                touched(&mut records, expert, app, before)?.remove(item);
                 continue;
             }
             Op::SetComment {
@@ -666,7 +652,7 @@ fn effects_of(entry: &JournalEntry, before: &ScoresBefore) -> Result<Vec<Effect>
         };
         out.push(eff);
     }
-    for (key, rec) in records.records {
+    for (key, rec) in records {
         let value = if rec.is_empty() {
             None
         } else {
@@ -909,26 +895,25 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
     let mut entries: Vec<JournalEntry> = Vec::new();
     let mut schema_error: Option<StoreError> = None;
     let mut typed_error: Option<StoreError> = None;
-    let mut take =
-        |raw: RawLine, entries: &mut Vec<JournalEntry>, schema_error: &mut Option<StoreError>| {
-            if raw.seq == 1 {
-                *schema_error = check_schema(path, &raw.ops).err();
-            }
-            if schema_error.is_some() || typed_error.is_some() {
-                return;
-            }
-            match typed_ops(&raw) {
-                Ok(ops) => entries.push(JournalEntry {
-                    seq: raw.seq,
-                    prev: raw.prev,
-                    ts: raw.ts,
-                    ops,
-                    hash: raw.hash,
-                    sig: raw.sig,
-                }),
-                Err(r) => typed_error = Some(damaged(raw.seq, r)),
-            }
-        };
+    let mut take = |raw: RawLine| {
+        if raw.seq == 1 {
+            schema_error = check_schema(path, &raw.ops).err();
+        }
+        if schema_error.is_some() || typed_error.is_some() {
+            return;
+        }
+        match typed_ops(&raw) {
+            Ok(ops) => entries.push(JournalEntry {
+                seq: raw.seq,
+                prev: raw.prev,
+                ts: raw.ts,
+                ops,
+                hash: raw.hash,
+                sig: raw.sig,
+            }),
+            Err(r) => typed_error = Some(damaged(raw.seq, r)),
+        }
+    };
     let mut prev = GENESIS_HASH.to_string();
     let mut lines = 0u64;
     if complete_len > 0 {
@@ -937,7 +922,7 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
             let raw = check_line(text, line, &prev).map_err(|r| damaged(line, r))?;
             prev.clone_from(&raw.hash);
             lines = line;
-            take(raw, &mut entries, &mut schema_error);
+            take(raw);
         }
     }
     // A last line that verifies but lacks its newline is a commit: keep it (dropping it would
@@ -946,7 +931,7 @@ fn scan_journal(path: &Path) -> Result<JournalScan, StoreError> {
     let mut unterminated = false;
     if !torn.is_empty() {
         if let Ok(raw) = check_line(&torn, lines + 1, &prev) {
-            take(raw, &mut entries, &mut schema_error);
+            take(raw);
             torn.clear();
             unterminated = true;
         }
