@@ -4,10 +4,10 @@
 //! `rubric check` validates a rubric's defaults with the same parsers `panel results` uses,
 //! without the rubric depending on the pipeline; `aggregate` re-exports them.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use strum::IntoEnumIterator;
 
 /// Error of the `FromStr` implementations of [`Method`], [`By`] and [`Rounding`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,54 +18,48 @@ pub struct ParseSettingError {
     /// The value given.
     pub value: String,
     /// The accepted values.
-    pub expected: &'static str,
+    pub expected: String,
 }
 
 fn norm_token(s: &str) -> String {
     s.trim().to_ascii_lowercase().replace('_', "-")
 }
 
-/// `as_str`, `Display` and `FromStr` of a setting from its table of spellings (the CLI and
-/// serde spelling of each variant). `FromStr` takes any case, surrounding blanks and `_` for
-/// `-`; it refuses anything else naming the setting (`$what`) and the spellings.
-macro_rules! spellings {
-    ($ty:ident, $what:literal, { $first:ident => $first_word:literal, $($variant:ident => $word:literal,)* }) => {
-        impl $ty {
-            /// The CLI / serde spelling.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $ty::$first => $first_word,
-                    $($ty::$variant => $word,)*
-                }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = ParseSettingError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match norm_token(s).as_str() {
-                    $first_word => Ok($ty::$first),
-                    $($word => Ok($ty::$variant),)*
-                    _ => Err(ParseSettingError {
-                        what: $what,
-                        value: s.to_string(),
-                        expected: concat!($first_word $(, ", ", $word)*),
-                    }),
-                }
-            }
-        }
-    };
+/// Parses a setting from its spellings (strum's, the same as serde's and the CLI's): any case,
+/// surrounding blanks and `_` for `-` are accepted; anything else is refused naming the
+/// setting (`what`) and every spelling.
+fn parse_setting<T>(s: &str, what: &'static str) -> Result<T, ParseSettingError>
+where
+    T: IntoEnumIterator + Into<&'static str> + Copy,
+{
+    let token = norm_token(s);
+    T::iter()
+        .find(|v| Into::<&'static str>::into(*v) == token)
+        .ok_or_else(|| ParseSettingError {
+            what,
+            value: s.to_string(),
+            expected: T::iter().map(Into::into).collect::<Vec<&str>>().join(", "),
+        })
 }
 
 /// How the panel value is computed from the valid experts' values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Method {
     #[default]
     Mean,
@@ -74,30 +68,62 @@ pub enum Method {
     Normalized,
 }
 
-spellings!(Method, "aggregation method", {
-    Mean => "mean",
-    Trimmed => "trimmed",
-    Median => "median",
-    Normalized => "normalized",
-});
+impl FromStr for Method {
+    type Err = ParseSettingError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_setting(s, "aggregation method")
+    }
+}
 
 /// Whether the method is applied per criterion or to the expert totals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum By {
     #[default]
     Criterion,
     Total,
 }
 
-spellings!(By, "aggregation level (--by)", {
-    Criterion => "criterion",
-    Total => "total",
-});
+impl FromStr for By {
+    type Err = ParseSettingError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_setting(s, "aggregation level (--by)")
+    }
+}
 
 /// Rounding mode at `digits` decimal places.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Rounding {
     /// Midpoint away from zero (四舍五入).
     #[default]
@@ -108,8 +134,9 @@ pub enum Rounding {
     None,
 }
 
-spellings!(Rounding, "rounding mode", {
-    HalfUp => "half-up",
-    Truncate => "truncate",
-    None => "none",
-});
+impl FromStr for Rounding {
+    type Err = ParseSettingError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_setting(s, "rounding mode")
+    }
+}
