@@ -3182,6 +3182,28 @@ mod tests {
         assert!(matches!(e, StoreError::Locked { .. }), "{e}");
     }
 
+    /// A lock this process holds a moment longer (as a forked child does until it execs) is
+    /// waited for; one held past the half second is refused.
+    #[test]
+    fn own_lock_released_within_the_wait_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Store::open(dir.path(), &ident()).unwrap();
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(150));
+            drop(s);
+        });
+        let start = Instant::now();
+        let (s2, _) = Store::open(dir.path(), &ident()).unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(100));
+        holder.join().unwrap();
+        drop(s2);
+        let (_s3, _) = Store::open(dir.path(), &ident()).unwrap();
+        let start = Instant::now();
+        let e = Store::open(dir.path(), &ident()).unwrap_err();
+        assert!(matches!(e, StoreError::Locked { .. }), "{e}");
+        assert!(start.elapsed() >= Duration::from_millis(400));
+    }
+
     /// Prints the median commit latency beside a bare 4 KB write + fsync on the same disk,
     /// interleaved so that both see the same background load.
     /// `cargo test --release --lib store::tests::measure_commit_latency -- --ignored --nocapture`
