@@ -45,7 +45,7 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<us
         ));
     }
     for (i, h) in fields.iter().enumerate() {
-        // A byte order mark the csv crate left (one after blank lines, a second one).
+        // A byte order mark the reader left: one after blank lines, or a second one.
         let h = if i == 0 {
             h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
         } else {

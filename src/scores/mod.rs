@@ -1,7 +1,7 @@
 //! Reading input: the raw-score CSV (`application,expert,criterion,value[,comment]`), the
 //! one format of paper forms (`panel import`) and of `panel results --scores`.
 //!
-//! - [`read`]: the one CSV reader, built on the `csv` crate's `ByteRecord` reader, streaming
+//! - [`read`]: the one CSV reader, built on the `csv` crate's parser (`csv_core`), streaming
 //!   rows (with the line each starts on) to a callback; blank rows, field counts, UTF-8 and
 //!   runaway lines are checked there, once.
 //! - [`header`]: the one header check.

@@ -1,17 +1,22 @@
-//! The one reader of a scores CSV, on the `csv` crate (`ByteRecord`, default dialect:
-//! quotes, quoted line breaks, `\n`, `\r\n` or `\r` line ends, a UTF-8 byte order mark at
-//! the start). Rows stream to a callback, one at a time; nothing holds the file.
+//! The one reader of a scores CSV, on the `csv` crate's own parser (`csv_core`, the
+//! engine of `csv::Reader`; default dialect: quotes, quoted line breaks, `\n`, `\r\n` or `\r`
+//! line ends, a UTF-8 byte order mark at the start). Rows stream to a callback, one at a
+//! time; nothing holds the file.
+//!
+//! `csv_core` is driven directly, not through `csv::Reader`, because the reader needs the
+//! bytes each record takes: a row's line is counted from them (`csv::Reader` hides them, and
+//! its own record positions count `\r\n` files and blank lines differently), and no second
+//! copy of the input is made.
 //!
 //! What it checks, once for every command: the header ([`super::header`]), blank rows
 //! (skipped), UTF-8, the number of fields, and a line or record that never ends (more than
 //! [`MAX_LINE`] bytes: not a CSV of scores). Each row comes with the line it starts on
-//! (1 + the line breaks before its first byte, whatever the line ends, blank lines or
-//! quoted line breaks before it; the `csv` crate's own positions count `\r\n` files
-//! differently), and its fields trimmed of spaces and tabs.
+//! (1 + the line breaks before its first byte: `\n`, `\r\n` or a lone `\r`, blank lines and
+//! quoted line breaks included), and its fields trimmed of spaces and tabs.
 
-use std::collections::VecDeque;
 use std::io::Read;
 
+use csv_core::ReadRecordResult;
 use sha2::{Digest, Sha256};
 
 use super::header::{check_header, trim, EXPECTED_HEADER};
@@ -23,6 +28,8 @@ pub const MAX_PROBLEMS: usize = 50;
 pub const MAX_LINE: usize = 16 << 20;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Bytes read from the input at a time.
+const CHUNK: usize = 1 << 16;
 
 /// The problems of a read, in the order found; full at [`MAX_PROBLEMS`].
 #[derive(Debug, Default)]
@@ -91,156 +98,165 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Raised by [`Tracked`] when a record runs past [`MAX_LINE`].
-#[derive(Debug)]
-struct TooLong {
-    /// A quote was seen in the record: an unclosed quote, most likely.
-    quoted: bool,
-}
-
-impl std::fmt::Display for TooLong {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "a line longer than {} MB: this is not a CSV of scores",
-            MAX_LINE >> 20
-        )
-    }
-}
-
-impl std::error::Error for TooLong {}
-
-/// The input as the `csv` crate reads it, noting where the line ends are (to name the
-/// line each record starts on), hashing the bytes when asked, and refusing a record longer
-/// than [`MAX_LINE`].
-struct Tracked<R> {
-    inner: R,
-    /// Bytes read.
-    pos: u64,
-    /// Positions of the `\r` and `\n` at or after `done` (`position << 1 | is_newline`).
-    ends: VecDeque<u64>,
-    /// Where the last record read ended.
-    done: u64,
-    /// The line of byte `done` (1 + the `\n` before it), kept up to date by [`Tracked::line_of`].
+/// Line breaks counted over bytes given in order: `\n`, `\r\n` and a lone `\r` are one each.
+/// The same count names the rows' lines and the parts' first lines
+/// ([`RowReader::part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lines {
+    /// The line of the next byte.
     line: u64,
-    /// Everything before `line_at` has been counted into `line`.
-    line_at: u64,
-    last_quote: Option<u64>,
-    bom_end: u64,
-    hasher: Option<Sha256>,
+    /// The last byte counted was `\r`: a break, unless a `\n` follows (then that is the break).
+    pending_cr: bool,
 }
 
-impl<R: Read> Read for Tracked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.pos - self.done > MAX_LINE as u64 {
-            let quoted = self.last_quote.is_some_and(|q| q >= self.done);
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                TooLong { quoted },
-            ));
+impl Lines {
+    /// At the start of line `line`.
+    pub fn at(line: u64) -> Self {
+        Lines {
+            line,
+            pending_cr: false,
         }
-        let n = loop {
-            match self.inner.read(buf) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => break other?,
-            }
+    }
+
+    #[inline]
+    pub fn count(&mut self, bytes: &[u8]) {
+        let Some(&first) = bytes.first() else {
+            return;
         };
-        let data = &buf[..n];
-        if self.pos == 0 && data.starts_with(BOM) {
-            self.bom_end = BOM.len() as u64;
+        if self.pending_cr && first != b'\n' {
+            self.line += 1;
         }
-        for i in memchr::memchr2_iter(b'\n', b'\r', data) {
-            self.ends
-                .push_back((self.pos + i as u64) << 1 | u64::from(data[i] == b'\n'));
+        self.pending_cr = false;
+        self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        for i in memchr::memchr_iter(b'\r', bytes) {
+            match bytes.get(i + 1) {
+                Some(b'\n') => {}
+                Some(_) => self.line += 1,
+                None => self.pending_cr = true,
+            }
         }
-        if let Some(q) = memchr::memrchr(b'"', data) {
-            self.last_quote = Some(self.pos + q as u64);
+    }
+
+    /// The line of the next byte, if it is not a `\n`.
+    pub fn next_line(&self) -> u64 {
+        self.line + u64::from(self.pending_cr)
+    }
+
+    /// The line of the byte that comes next, known not to be `\n`.
+    #[inline]
+    fn settle(&mut self) -> u64 {
+        if std::mem::take(&mut self.pending_cr) {
+            self.line += 1;
         }
-        if let Some(h) = self.hasher.as_mut() {
-            h.update(data);
-        }
-        self.pos += n as u64;
-        Ok(n)
+        self.line
     }
 }
 
-impl<R> Tracked<R> {
-    /// The line of the first byte at or after `at` that is not a line end (where a record
-    /// whose reading started at `at` really starts). `at` never goes back.
-    fn line_of(&mut self, at: u64) -> u64 {
-        let mut at = at.max(self.line_at);
-        if at < self.bom_end {
-            at = self.bom_end;
+/// The record being read: its fields' bytes, end to end, and where each field ends.
+struct Record {
+    bytes: Vec<u8>,
+    len: usize,
+    ends: Vec<usize>,
+    fields: usize,
+}
+
+impl Record {
+    fn new() -> Self {
+        Record {
+            bytes: vec![0; 1024],
+            len: 0,
+            ends: vec![0; 8],
+            fields: 0,
         }
-        while let Some(&e) = self.ends.front() {
-            let p = e >> 1;
-            if p <= at {
-                self.line += e & 1;
-                self.ends.pop_front();
-                if p == at {
-                    at += 1; // a line end before the record: skipped
-                }
-            } else {
-                break;
-            }
-        }
-        self.line_at = at;
-        self.line
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+        self.fields = 0;
+    }
+
+    fn ends(&self) -> &[usize] {
+        &self.ends[..self.fields]
+    }
+
+    /// Every field blank (spaces and tabs only).
+    fn blank(&self) -> bool {
+        self.raw_fields().all(|f| trim(f).is_empty())
+    }
+
+    fn raw_fields(&self) -> impl Iterator<Item = &[u8]> {
+        let mut from = 0;
+        self.ends().iter().map(move |&end| {
+            let field = &self.bytes[from..end];
+            from = end;
+            field
+        })
     }
 }
 
 /// Reads the rows of a scores CSV from any reader: the header first ([`RowReader::header`]),
 /// then the rows ([`RowReader::rows`]).
 pub struct RowReader<R: Read> {
-    rdr: csv::Reader<Tracked<R>>,
-    rec: csv::ByteRecord,
+    input: R,
+    /// Bytes read and not yet parsed: `buf[at..filled]`.
+    buf: Vec<u8>,
+    at: usize,
+    filled: usize,
+    /// The input has ended.
+    eof: bool,
+    /// Bytes of the input before `buf`.
+    buf_pos: u64,
+    core: csv_core::Reader,
+    rec: Record,
+    lines: Lines,
+    /// Where the record being read starts (the byte after its leading line breaks), its
+    /// line, and whether a quote was seen in it (checked only when a record runs long).
+    record: Option<(u64, u64)>,
+    quoted: bool,
+    /// Bytes of the input up to the end of the last record read.
+    consumed: u64,
+    hasher: Option<Sha256>,
     ncols: Option<usize>,
     rows: u64,
 }
 
-fn csv_reader<R: Read>(t: Tracked<R>) -> csv::Reader<Tracked<R>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(t)
-}
-
-fn tracked<R: Read>(inner: R, first_line: u64, hasher: Option<Sha256>) -> Tracked<R> {
-    Tracked {
-        inner,
-        pos: 0,
-        ends: VecDeque::new(),
-        done: 0,
-        line: first_line,
-        line_at: 0,
-        last_quote: None,
-        bom_end: 0,
-        hasher,
-    }
-}
-
 impl<R: Read> RowReader<R> {
+    fn with(input: R, lines: Lines, ncols: Option<usize>, hasher: Option<Sha256>) -> Self {
+        RowReader {
+            input,
+            buf: vec![0; CHUNK],
+            at: 0,
+            filled: 0,
+            eof: false,
+            buf_pos: 0,
+            core: csv_core::Reader::new(),
+            rec: Record::new(),
+            lines,
+            record: None,
+            quoted: false,
+            consumed: 0,
+            hasher,
+            ncols,
+            rows: 0,
+        }
+    }
+
     /// A whole file: header first; the bytes are hashed (sha256) when `hash`.
     pub fn new(input: R, hash: bool) -> Self {
-        RowReader {
-            rdr: csv_reader(tracked(input, 1, hash.then(Sha256::new))),
-            rec: csv::ByteRecord::new(),
-            ncols: None,
-            rows: 0,
-        }
+        Self::with(input, Lines::at(1), None, hash.then(Sha256::new))
     }
 
-    /// A part of a file after its header (`ncols` columns), starting at a line start of the
-    /// file's line `first_line` outside any quote; `hasher` (the file's hash so far) goes on
-    /// hashing the bytes read.
-    pub fn part(input: R, first_line: u64, ncols: usize, hasher: Option<Sha256>) -> Self {
-        RowReader {
-            rdr: csv_reader(tracked(input, first_line, hasher)),
-            rec: csv::ByteRecord::new(),
-            ncols: Some(ncols),
-            rows: 0,
-        }
+    /// A part of a file after its header (`ncols` columns), starting outside any quote
+    /// right after a record or a line break, where the line count stood at `lines`;
+    /// `hasher` (the file's hash so far) goes on hashing the bytes read.
+    pub fn part(input: R, lines: Lines, ncols: usize, hasher: Option<Sha256>) -> Self {
+        Self::with(input, lines, Some(ncols), hasher)
+    }
+
+    /// The line count after the bytes parsed so far (after [`RowReader::header`]: where
+    /// the rows' part starts, at [`RowReader::consumed`]).
+    pub fn lines(&self) -> Lines {
+        self.lines
     }
 
     /// The header's number of columns, once read.
@@ -255,69 +271,134 @@ impl<R: Read> RowReader<R> {
 
     /// Bytes of the input up to the end of the last record read.
     pub fn consumed(&self) -> u64 {
-        self.rdr.position().byte()
+        self.consumed
     }
 
     /// The hex sha256 of the bytes read (when asked for at [`RowReader::new`]); read the
     /// rows to the end first.
     pub fn sha256(self) -> Option<String> {
-        let h = self.rdr.into_inner().hasher?;
-        Some(hex::encode(h.finalize()))
+        Some(hex::encode(self.hasher?.finalize()))
     }
 
-    /// Reads the next record: `Ok(Some(line))`, `Ok(None)` at the end, or the problem that
-    /// stops the reading (a read error, a runaway line).
+    /// Position in the input of `buf[i]`.
+    fn pos(&self, i: usize) -> u64 {
+        self.buf_pos + i as u64
+    }
+
+    /// Reads more of the input into `buf` (everything before `at` is parsed and dropped);
+    /// at the start, enough to see a byte order mark, which is skipped.
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.buf_pos += self.filled as u64;
+        let start = self.buf_pos == 0;
+        self.at = 0;
+        self.filled = 0;
+        while !self.eof && (self.filled == 0 || start && self.filled < BOM.len()) {
+            match self.input.read(&mut self.buf[self.filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&self.buf[..self.filled]);
+        }
+        if start && self.buf[..self.filled].starts_with(BOM) {
+            self.at = BOM.len();
+        }
+        Ok(())
+    }
+
+    /// Reads the next record into `rec`: `Ok(Some(line))`, `Ok(None)` at the end, or the
+    /// problem that stops the reading (a read error, a runaway line).
     fn next_record(&mut self) -> Result<Option<u64>, CsvProblem> {
-        match self.rdr.read_byte_record(&mut self.rec) {
-            Ok(true) => {
-                let start = self.rec.position().map_or(0, |p| p.byte());
-                let end = self.rdr.position().byte();
-                let t = self.rdr.get_mut();
-                let line = t.line_of(start);
-                t.done = end;
-                Ok(Some(line))
+        loop {
+            if self.at == self.filled && !self.eof {
+                if let Err(e) = self.refill() {
+                    return Err(read_problem(self.lines.line, &e));
+                }
+                continue;
             }
-            Ok(false) => Ok(None),
-            Err(e) => {
-                let line = {
-                    let t = self.rdr.get_mut();
-                    let done = t.done;
-                    t.line_of(done)
-                };
-                let too_long = match e.kind() {
-                    csv::ErrorKind::Io(io) => io
-                        .get_ref()
-                        .and_then(|x| x.downcast_ref::<TooLong>())
-                        .map(|t| t.quoted),
-                    _ => None,
-                };
-                let message = match (too_long, self.ncols) {
-                    (Some(_), None) => format!(
-                        "no header in the first {} MB (a line that long is not a CSV of scores); \
-                         the first line must be {EXPECTED_HEADER}",
-                        MAX_LINE >> 20
-                    ),
-                    (Some(true), _) => format!(
-                        "a record longer than {} MB (an unclosed quote?): this is not a CSV of \
-                         scores",
-                        MAX_LINE >> 20
-                    ),
-                    (Some(false), _) => format!(
-                        "cannot read the file (a line longer than {} MB: this is not a CSV of \
-                         scores)",
-                        MAX_LINE >> 20
-                    ),
-                    (None, _) => match e.into_kind() {
-                        csv::ErrorKind::Io(io) => return Err(read_problem(line, &io)),
-                        other => format!("cannot read the file ({other:?})"),
-                    },
-                };
-                Err(CsvProblem {
-                    line,
-                    column: 1,
-                    message,
-                })
+            let (start, line) = match self.record {
+                Some(r) => r,
+                None => {
+                    // Line breaks before the record (blank lines, the `\n` of a `\r\n`).
+                    let data = &self.buf[self.at..self.filled];
+                    let skip = data
+                        .iter()
+                        .position(|&b| b != b'\n' && b != b'\r')
+                        .unwrap_or(data.len());
+                    self.lines.count(&data[..skip]);
+                    self.at += skip;
+                    if self.at == self.filled && !self.eof {
+                        continue;
+                    }
+                    let r = (self.pos(self.at), self.lines.settle());
+                    self.record = Some(r);
+                    self.rec.clear();
+                    self.quoted = false;
+                    r
+                }
+            };
+            let rec = &mut self.rec;
+            let data = &self.buf[self.at..self.filled];
+            let (result, read, written, ends) =
+                self.core
+                    .read_record(data, &mut rec.bytes[rec.len..], &mut rec.ends[rec.fields..]);
+            self.lines.count(&data[..read]);
+            self.at += read;
+            rec.len += written;
+            rec.fields += ends;
+            if !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
+                // The record goes on: note a quote in it, for the message if it runs long.
+                self.quoted |= memchr::memchr(b'"', &data[..read]).is_some();
             }
+            match result {
+                ReadRecordResult::Record => {
+                    self.record = None;
+                    self.consumed = self.pos(self.at);
+                    return Ok(Some(line));
+                }
+                ReadRecordResult::End => {
+                    self.record = None;
+                    return Ok(None);
+                }
+                ReadRecordResult::OutputFull => {
+                    let n = rec.bytes.len() * 2;
+                    rec.bytes.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = rec.ends.len() * 2;
+                    rec.ends.resize(n, 0);
+                }
+                ReadRecordResult::InputEmpty => {
+                    if self.pos(self.at) - start > MAX_LINE as u64 {
+                        return Err(self.too_long(line));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The problem of a record longer than [`MAX_LINE`].
+    fn too_long(&self, line: u64) -> CsvProblem {
+        let mb = MAX_LINE >> 20;
+        let message = match (self.ncols, self.quoted) {
+            (None, _) => format!(
+                "no header in the first {mb} MB (a line that long is not a CSV of scores); \
+                 the first line must be {EXPECTED_HEADER}"
+            ),
+            (Some(_), true) => format!(
+                "a record longer than {mb} MB (an unclosed quote?): this is not a CSV of scores"
+            ),
+            (Some(_), false) => format!(
+                "cannot read the file (a line longer than {mb} MB: this is not a CSV of scores)"
+            ),
+        };
+        CsvProblem {
+            line,
+            column: 1,
+            message,
         }
     }
 
@@ -331,7 +412,7 @@ impl<R: Read> RowReader<R> {
                 message: format!("the file is empty; the first line must be {EXPECTED_HEADER}"),
             }),
             Some(_) => {
-                let n = check_header(self.rec.iter())?;
+                let n = check_header(self.rec.raw_fields())?;
                 self.ncols = Some(n);
                 Ok(n)
             }
@@ -352,46 +433,43 @@ impl<R: Read> RowReader<R> {
                     break;
                 }
             };
-            // One UTF-8 check of the whole record (the `csv` crate's own).
-            let rec = std::mem::take(&mut self.rec);
-            let srec = match csv::StringRecord::from_byte_record(rec) {
-                Ok(srec) => srec,
-                Err(e) => {
-                    let rec = e.into_byte_record();
-                    if !rec.iter().all(|field| trim(field).is_empty()) {
-                        self.rows += 1;
-                        problems.push(line, utf8_column(&rec), UTF8_MESSAGE.into());
-                    }
-                    self.rec = rec;
-                    continue;
+            let rec = &self.rec;
+            // One UTF-8 check of the whole record: its fields are then whole UTF-8 too
+            // (they are cut at commas).
+            let Ok(text) = std::str::from_utf8(&rec.bytes[..rec.len]) else {
+                if !rec.blank() {
+                    self.rows += 1;
+                    problems.push(line, utf8_column(rec), UTF8_MESSAGE.into());
                 }
+                continue;
             };
             let mut fields = [""; 5];
             let mut blank = true;
-            for (i, field) in srec.iter().enumerate() {
-                let t = trim_str(field);
+            let mut from = 0;
+            for (i, &end) in rec.ends().iter().enumerate() {
+                let t = trim_str(&text[from..end]);
+                from = end;
                 blank &= t.is_empty();
                 if let Some(slot) = fields.get_mut(i) {
                     *slot = t;
                 }
             }
-            let len = srec.len();
-            if !blank {
-                self.rows += 1;
-                if len == ncols {
-                    f(&Row { line, fields }, problems);
-                } else {
-                    problems.push(
-                        line,
-                        len.min(ncols) + 1,
-                        format!(
-                            "{len} field(s), the header has {ncols}; quote fields that contain \
-                             commas"
-                        ),
-                    );
-                }
+            if blank {
+                continue;
             }
-            self.rec = srec.into_byte_record();
+            self.rows += 1;
+            let len = rec.fields;
+            if len == ncols {
+                f(&Row { line, fields }, problems);
+            } else {
+                problems.push(
+                    line,
+                    len.min(ncols) + 1,
+                    format!(
+                        "{len} field(s), the header has {ncols}; quote fields that contain commas"
+                    ),
+                );
+            }
         }
     }
 }
@@ -419,9 +497,9 @@ pub const UTF8_MESSAGE: &str = "not valid UTF-8; save the file as UTF-8 (with or
 
 /// The column (in characters, fields joined by commas) of a record's first byte that is not
 /// UTF-8.
-fn utf8_column(rec: &csv::ByteRecord) -> usize {
+fn utf8_column(rec: &Record) -> usize {
     let mut column = 1;
-    for field in rec.iter() {
+    for field in rec.raw_fields() {
         match std::str::from_utf8(field) {
             Ok(s) => column += s.chars().count() + 1,
             Err(e) => {
@@ -467,6 +545,9 @@ mod tests {
                 vec![2, 4],
             ),
             (format!("\u{feff}\n{HEAD}\na,b,c,1\n , ,,\nx,y,z,2"), vec![4, 6]),
+            // Lone `\r` line ends (old Mac spreadsheets), mixed with the others.
+            (format!("{}a,b,c,1\r\rd,e,f,2\r", HEAD.replace('\n', "\r")), vec![2, 4]),
+            (format!("{HEAD}a,b,c,1\r\n\rd,e,f,2\n\r\ng,h,i,3"), vec![2, 4, 6]),
         ] {
             let (rows, problems) = read(input.as_bytes());
             assert!(problems.is_empty(), "{problems:?}");
@@ -529,7 +610,7 @@ mod tests {
 
     #[test]
     fn parts_continue_the_line_count() {
-        let mut r = RowReader::part(&b"a,b,c,1\n\nd,e,f,2\n"[..], 10, 4, None);
+        let mut r = RowReader::part(&b"a,b,c,1\n\nd,e,f,2\n"[..], Lines::at(10), 4, None);
         let mut lines = Vec::new();
         r.rows(&mut Problems::default(), |row, _| lines.push(row.line));
         assert_eq!(lines, [10, 12]);

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::read::{Problems, Row, RowReader, MAX_LINE, MAX_PROBLEMS, UTF8_MESSAGE};
+use super::read::{Lines, Problems, Row, RowReader, MAX_LINE, MAX_PROBLEMS, UTF8_MESSAGE};
 use super::rubric_index::{pair_criteria, RubricIndex, Target};
 use super::{CsvProblem, ReadError};
 use crate::aggregate::table::{FxBuild, Interner, TableRows};
@@ -530,17 +530,16 @@ fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
     Ok(false)
 }
 
-/// `body` (whole lines, its first on line `line`) cut at line ends into parts of about
-/// [`PART`] bytes: (start, end, first line) each, and the line breaks in `body`.
-fn cut_parts(body: &[u8], line: u64, part: usize) -> (Vec<(usize, usize, u64)>, u64) {
+/// `body` (whole lines, the line count at its start `lines`) cut after line feeds into
+/// parts of about [`PART`] bytes: (start, end, line count at the start) each, and the line
+/// count at the end of `body`.
+fn cut_parts(body: &[u8], mut lines: Lines, part: usize) -> (Vec<(usize, usize, Lines)>, Lines) {
     let mut parts = Vec::new();
-    let (mut from, mut line) = (0, line);
-    let mut newlines = 0;
+    let mut from = 0;
     while from < body.len() {
         let mut to = (from + part).min(body.len());
         if to < body.len() {
-            // After the next line break; never a part starting with a byte order mark (the
-            // `csv` crate would drop it).
+            // After the next line feed; never a part starting with a byte order mark.
             to = match memchr::memchr(b'\n', &body[to..]) {
                 Some(p) => to + p + 1,
                 None => body.len(),
@@ -549,13 +548,11 @@ fn cut_parts(body: &[u8], line: u64, part: usize) -> (Vec<(usize, usize, u64)>, 
                 to = memchr::memchr(b'\n', &body[to..]).map_or(body.len(), |p| to + p + 1);
             }
         }
-        let n = memchr::memchr_iter(b'\n', &body[from..to]).count() as u64;
-        parts.push((from, to, line));
-        line += n;
-        newlines += n;
+        parts.push((from, to, lines));
+        lines.count(&body[from..to]);
         from = to;
     }
-    (parts, newlines)
+    (parts, lines)
 }
 
 /// Reads the file at `path`: its header, then its rows, merged in file order (see the
@@ -599,7 +596,7 @@ fn read_file(
     }
     let ncols = head.header_columns();
     let start = head.consumed() as usize;
-    let mut line = 1 + memchr::memchr_iter(b'\n', &window[..start]).count() as u64;
+    let mut lines = head.lines();
     let mut hasher = hash.then(Sha256::new);
     if let Some(h) = hasher.as_mut() {
         h.update(&window[..start]);
@@ -625,12 +622,12 @@ fn read_file(
                 merger.merge(&mut part);
             }
             let rest = std::io::Cursor::new(window).chain(file);
-            let mut reader = RowReader::part(rest, line, ncols, hasher);
+            let mut reader = RowReader::part(rest, lines, ncols, hasher);
             merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
             return Ok((merger, reader.sha256()));
         }
         let (body, tail) = window.split_at(end);
-        let (parts, newlines) = cut_parts(body, line, part_size);
+        let (parts, lines_after) = cut_parts(body, lines, part_size);
         let mut fresh: Vec<Part> =
             spare_parts.split_off(spare_parts.len().saturating_sub(parts.len()));
         fresh.resize_with(parts.len(), Part::default);
@@ -667,7 +664,7 @@ fn read_file(
             },
         );
         pending = parts;
-        line += newlines;
+        lines = lines_after;
         match next {
             Ok((next, next_eof)) => {
                 if eof || merger.problems.full() {
@@ -682,7 +679,7 @@ fn read_file(
                 }
                 merger
                     .problems
-                    .push_problem(super::read::read_problem(line, &e));
+                    .push_problem(super::read::read_problem(lines.next_line(), &e));
                 return Ok((merger, None));
             }
         }

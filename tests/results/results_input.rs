@@ -375,13 +375,16 @@ fn invalid_utf8_is_refused() {
     assert!(err.contains("s.csv:3:5: not valid UTF-8"), "{err}");
 }
 
-/// Problems name the line the row is on, whatever the line endings, blank lines or quoted
-/// line breaks before it (the `csv` crate's own positions would say 3 for the CRLF file).
+/// Problems name the line the row is on, whatever the line endings (`\n`, `\r\n`, a lone
+/// `\r`), blank lines or quoted line breaks before it (the `csv` crate's own positions would
+/// say 3 for the CRLF file, and 1 for the `\r` one).
 #[test]
 fn problems_name_the_real_line() {
     let refusals = Refusals::new();
-    let cases: [(&str, &str); 4] = [
+    let cases: [(&str, &str); 6] = [
         ("plain", "application,expert,criterion,value\nT24-001,E01,A1,5\n\nT24-001,E01,A2,x\n"),
+        ("cr", "application,expert,criterion,value\rT24-001,E01,A1,5\r\rT24-001,E01,A2,x\r"),
+        ("mixed", "application,expert,criterion,value\r\nT24-001,E01,A1,5\n\rT24-001,E01,A2,x\n"),
         ("crlf", "application,expert,criterion,value\r\nT24-001,E01,A1,5\r\n\r\nT24-001,E01,A2,x\r\n"),
         (
             "quoted",

@@ -292,6 +292,11 @@ fn header_encoding_and_override_rules() {
         "application,expert,criterion,value,comment\r\n\r\n{a},E01,B1.1,1,\"two\r\nlines\"\r\n{a},E01,B1.2,x,\r\n"
     );
     check(&mut chair, "crlf.csv", crlf.as_bytes(), 5, 4, "");
+    // Lone `\r` line ends (an old Mac spreadsheet's CSV): counted as line breaks too.
+    let cr = format!(
+        "application,expert,criterion,value,comment\r\r{a},E01,B1.1,1,\"two\rlines\"\r{a},E01,B1.2,x,\r"
+    );
+    check(&mut chair, "cr.csv", cr.as_bytes(), 5, 4, "");
 
     // a rule item off its suggestion: the comment is the reason
     let (rid, _) = view.apps[&a]
