@@ -12,7 +12,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::action::Action;
-use super::overlay::Overlay;
+use super::overlay::{Note, Overlay};
 
 /// The embedded default key map.
 pub const DEFAULT_KEYS: &str = include_str!("keys.json");
@@ -489,14 +489,45 @@ pub fn show_keys(keys: &[&str]) -> String {
     parts.join("/")
 }
 
+/// The state every screen keeps alike, as [`KeyTarget::apply`] updates it.
+pub(crate) struct Shared<'a> {
+    pub quit: &'a mut bool,
+    pub size: &'a mut (u16, u16),
+    /// The note on the status line.
+    pub note: &'a mut Option<Note>,
+}
+
 /// What key dispatch needs of a screen (the expert and the chair screens).
 pub(crate) trait KeyTarget {
     fn keymap(&self) -> &Keymap;
     fn contexts(&self) -> Vec<Context>;
     /// The overlay on top of the stack, which sees keys first.
     fn top_overlay(&self) -> Option<&Overlay>;
-    /// Apply an action (the screen's `update`).
-    fn apply(&mut self, action: Action);
+    fn shared(&mut self) -> Shared<'_>;
+    /// The screen's own handling of an action (its overlays first, then its panes).
+    fn handle(&mut self, action: Action);
+    /// Keeps the selection on screen (after every action).
+    fn keep_visible(&mut self);
+
+    /// Apply an action, the same way on every screen: Ctrl-C quits at once; a resize is
+    /// taken; any other action but the mouse wheel clears the last note, then goes to the
+    /// screen's own [`KeyTarget::handle`]. No terminal I/O.
+    fn apply(&mut self, action: Action) {
+        let shared = self.shared();
+        match action {
+            Action::ForceQuit => {
+                *shared.quit = true;
+                return;
+            }
+            Action::Resize { w, h } => *shared.size = (w, h),
+            Action::Scroll { .. } => self.handle(action),
+            _ => {
+                *shared.note = None;
+                self.handle(action);
+            }
+        }
+        self.keep_visible();
+    }
 }
 
 /// Translate a key event into an action for `target` and apply it: Ctrl-C

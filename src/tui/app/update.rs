@@ -177,34 +177,31 @@ impl keys::KeyTarget for App {
     fn top_overlay(&self) -> Option<&Overlay> {
         self.overlays.last()
     }
-    fn apply(&mut self, action: Action) {
-        update(self, action);
+    fn shared(&mut self) -> keys::Shared<'_> {
+        keys::Shared {
+            quit: &mut self.quit,
+            size: &mut self.size,
+            note: &mut self.note,
+        }
+    }
+    fn handle(&mut self, action: Action) {
+        if !self.overlays.is_empty() {
+            overlay_update(self, action);
+        } else if self.entry.text().is_some() {
+            entry_update(self, action);
+        } else {
+            main_update(self, action);
+        }
+    }
+    fn keep_visible(&mut self) {
+        self.ensure_visible();
     }
 }
 
-/// Apply one action. No terminal I/O; commits go through the store.
+/// Apply one action ([`keys::KeyTarget::apply`]). No terminal I/O; commits go through the
+/// store.
 pub fn update(app: &mut App, action: Action) {
-    match action {
-        Action::ForceQuit => {
-            app.quit = true;
-            return;
-        }
-        Action::Resize { w, h } => {
-            app.size = (w, h);
-            app.ensure_visible();
-            return;
-        }
-        Action::Scroll { .. } => {}
-        _ => app.note = None,
-    }
-    if !app.overlays.is_empty() {
-        overlay_update(app, action);
-    } else if app.entry.text().is_some() {
-        entry_update(app, action);
-    } else {
-        main_update(app, action);
-    }
-    app.ensure_visible();
+    keys::KeyTarget::apply(app, action);
 }
 
 fn overlay_update(app: &mut App, action: Action) {

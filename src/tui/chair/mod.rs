@@ -558,32 +558,28 @@ impl keys::KeyTarget for ChairApp {
     fn top_overlay(&self) -> Option<&Overlay> {
         self.overlays.last()
     }
-    fn apply(&mut self, action: Action) {
-        update(self, action);
+    fn shared(&mut self) -> keys::Shared<'_> {
+        keys::Shared {
+            quit: &mut self.quit,
+            size: &mut self.data.size,
+            note: &mut self.note,
+        }
+    }
+    fn handle(&mut self, action: Action) {
+        if !self.overlays.is_empty() {
+            overlay_update(self, action);
+        } else {
+            main_update(self, action);
+        }
+    }
+    fn keep_visible(&mut self) {
+        self.ensure_visible();
     }
 }
 
-/// Apply one action.
+/// Apply one action ([`keys::KeyTarget::apply`]).
 pub fn update(app: &mut ChairApp, action: Action) {
-    match action {
-        Action::ForceQuit => {
-            app.quit = true;
-            return;
-        }
-        Action::Resize { w, h } => {
-            app.size = (w, h);
-            app.ensure_visible();
-            return;
-        }
-        Action::Scroll { .. } => {}
-        _ => app.note = None,
-    }
-    if !app.overlays.is_empty() {
-        overlay_update(app, action);
-    } else {
-        main_update(app, action);
-    }
-    app.ensure_visible();
+    keys::KeyTarget::apply(app, action);
 }
 
 fn overlay_update(app: &mut ChairApp, action: Action) {
