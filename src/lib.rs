@@ -64,6 +64,7 @@ pub mod export;
 pub mod office;
 pub mod panel;
 pub mod pii;
+pub mod report;
 pub mod results_input;
 pub mod role;
 pub mod rubric;

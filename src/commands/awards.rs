@@ -175,7 +175,7 @@ pub fn awards(a: &AwardsArgs) -> Result<Outcome> {
         })
     };
     let decisions = read_decisions(&panel, a.db.as_deref())?;
-    let rep = crate::results_input::build_awards(&panel, &decisions)?;
+    let rep = crate::report::build_awards(&panel, &decisions)?;
     let bytes = bytes_of(&rep)?;
     let aw = &rep.awards;
     let mut err = format!(

@@ -10,6 +10,7 @@ use super::value_parsers;
 use crate::aggregate::{By, Method, Rounding};
 use crate::export::{self, ExportError, Format, Report};
 use crate::panel::Panel;
+use crate::report;
 use crate::results_input::{self, Overrides};
 use crate::role::Role;
 use crate::sheet;
@@ -155,13 +156,7 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
                 (Format::Xlsx, _) => export::Detail::All,
                 _ => export::Detail::None,
             };
-            results_input::build_from_csv_detail(
-                &panel,
-                csv,
-                &o,
-                &detail,
-                format.shows_source_hash(),
-            )?
+            report::build_from_csv_detail(&panel, csv, &o, &detail, format.shows_source_hash())?
         }
         None => {
             let db = match &a.db {
@@ -171,7 +166,7 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
             let (store, warnings) = results_input::open_chair(&panel, &db)?;
             notes = warnings;
             check_chair_signatures(&panel, &store, &db)?;
-            results_input::build_from_store(&panel, &store, &db, &o)?
+            report::build_from_store(&panel, &store, &db, &o)?
         }
     };
     Ok((rep, notes))

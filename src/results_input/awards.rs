@@ -1,14 +1,16 @@
-//! Reading the input of a formula-award track (`panel awards`): the panel's track, each
-//! bundle's units (the track's `unit_fact`) and eligibility, and the chair's decisions
-//! (manual gates, grades); then the computation of [`crate::aggregate::awards`].
+//! Reading the input of a formula-award track (`panel awards`): the panel's track and its
+//! rule, each bundle's units (the track's `unit_fact`) and eligibility, and the chair's
+//! decisions (manual gates, grades), for [`crate::report::build_awards`].
 
 use rust_decimal::Decimal;
 
 use super::panel_apps;
-use crate::aggregate::awards::{self, AwardApplicant, AwardRule};
+use std::collections::BTreeMap;
+
+use crate::aggregate::awards::{AwardApplicant, AwardRule};
 use crate::aggregate::Eligibility;
 use crate::decisions::{self, Decided, Decision};
-use crate::export::{AwardsReport, ExportError};
+use crate::export::ExportError;
 use crate::panel::Panel;
 use crate::rubric::{FactValue, Track, TrackMode};
 
@@ -56,9 +58,23 @@ fn unit_label(t: &Track, r: &crate::rubric::Rubric) -> String {
         .unwrap_or_default()
 }
 
-/// Builds the award report of `panel` (which must name a per-unit or graded track) with the
+/// What a formula-award track computes on.
+pub struct AwardInput {
+    pub track: Track,
+    pub rule: AwardRule,
+    /// The track's total, in 元.
+    pub total_yuan: Decimal,
+    /// Every valid bundle, by id.
+    pub applicants: Vec<AwardApplicant>,
+    pub titles: BTreeMap<String, String>,
+    /// The gate decisions that decided a gate, and this track's grades in force, in commit
+    /// order.
+    pub decisions: Vec<Decision>,
+}
+
+/// Reads the award input of `panel` (which must name a per-unit or graded track) with the
 /// chair's `decisions` (all, as read from the store; those in force are used).
-pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsReport, ExportError> {
+pub fn read_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardInput, ExportError> {
     let file = panel.dir.join("panel.json");
     let Some(t) = panel.track.clone() else {
         return Err(ExportError::Usage(format!(
@@ -69,7 +85,7 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
         )));
     };
     let rule = rule_of(&t, &panel.rubric.rubric, &file)?;
-    let total = t.budget_wan.map(yuan).ok_or_else(|| {
+    let total_yuan = t.budget_wan.map(yuan).ok_or_else(|| {
         ExportError::Usage(format!(
             "{}: track `{}` states no total (`budget_wan`)",
             file.display(),
@@ -79,7 +95,7 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
     let in_force = decisions::in_force(decisions);
     let grades = decisions::grade_map(&in_force, &t.id);
     let pa = panel_apps(panel, &in_force);
-    let mut apps = Vec::new();
+    let mut applicants = Vec::new();
     for info in &pa.apps {
         let b = panel.bundle(&info.id);
         let units = match (&t.unit_fact, b) {
@@ -89,26 +105,17 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
             },
             _ => None,
         };
-        // The open gates' ids, from the note `eligibility unchecked: E2 (checked by hand); …`.
+        // The gates still open, by id.
         let unchecked = match &info.eligibility {
             Eligibility::Unchecked => Some(
-                pa.notes
+                pa.open_gates
                     .get(&info.id)
-                    .and_then(|n| {
-                        n.iter()
-                            .find_map(|x| x.strip_prefix("eligibility unchecked: "))
-                    })
-                    .map(|open| {
-                        open.split("; ")
-                            .filter_map(|g| g.split(' ').next())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    })
+                    .map(|open| open.join("、"))
                     .unwrap_or_default(),
             ),
             _ => None,
         };
-        apps.push(AwardApplicant {
+        applicants.push(AwardApplicant {
             id: info.id.clone(),
             units,
             grade: grades.get(&info.id).and_then(|d| match &d.decided {
@@ -122,28 +129,16 @@ pub fn build_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardsRepor
             unchecked,
         });
     }
-    apps.sort_by(|a, b| a.id.cmp(&b.id));
-    let awards = awards::compute(&rule, total, &apps);
-    let mut notes = Vec::new();
-    for (path, reason) in &panel.invalid {
-        notes.push(format!(
-            "bundle {} is not used: {reason}",
-            path.strip_prefix(&panel.dir).unwrap_or(path).display()
-        ));
-    }
-    for n in &t.notes {
-        notes.push(n.clone());
-    }
-    // The gate decisions that decided a gate, and this track's grades in force.
+    applicants.sort_by(|a, b| a.id.cmp(&b.id));
     let mut decisions: Vec<Decision> = pa.applied.clone();
     decisions.extend(grades.values().cloned());
     decisions.sort_by_key(|d| d.seq);
-    Ok(AwardsReport {
-        panel: super::panel_info(panel),
+    Ok(AwardInput {
         track: t,
-        awards,
+        rule,
+        total_yuan,
+        applicants,
         titles: pa.titles,
         decisions,
-        notes,
     })
 }

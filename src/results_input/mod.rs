@@ -1,7 +1,7 @@
-//! Reading the input of the results: the pipeline's input, built from a panel and its scores
-//! (the chair database, or a raw score CSV), and the run itself, into the [`Report`] the
-//! exports ([`crate::export`]) and the chair screen show. [`awards`] does the same for a
-//! formula-award track.
+//! Reading the input of the results: the pipeline's input ([`Input`]), built from a panel and
+//! its scores (the chair database, or a raw score CSV), for [`crate::report`] to compute the
+//! report that the exports and the chair screen show. [`awards`] reads a formula-award
+//! track's.
 //!
 //! - **Scheme**: the rubric's criteria (category, max, weight), categories (max, bonus),
 //!   `total_max` and `tie_break` ([`scheme_of`]).
@@ -20,8 +20,6 @@
 
 pub mod awards;
 
-pub use awards::build_awards;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -29,13 +27,11 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::aggregate::{
-    self, AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme,
-    ScoreTable, Settings,
+    AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme, ScoreTable,
+    Settings,
 };
 use crate::decisions::{self, Decision};
-use crate::export::{
-    ExpertInfo, ExportError, PairDetail, PairState, PanelInfo, Report, SourceInfo,
-};
+use crate::export::{ExpertInfo, ExportError, PairDetail, PairState, SourceInfo};
 use crate::panel::Panel;
 use crate::rubric::{self, EligibilityStatus, FactValue, GateOutcome, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
@@ -194,6 +190,18 @@ pub fn scheme_of(r: &Rubric) -> Scheme {
     }
 }
 
+/// What the results are computed from ([`crate::report`]): the scores, the panel's
+/// applications, the declared conflicts, where the scores come from, every pair's state and
+/// values, the experts.
+pub struct Input {
+    pub(crate) table: ScoreTable,
+    pub(crate) apps: PanelApps,
+    pub(crate) conflicts: Vec<(String, String)>,
+    pub(crate) source: SourceInfo,
+    pub(crate) pairs: BTreeMap<(String, String), PairDetail>,
+    pub(crate) experts: Vec<ExpertInfo>,
+}
+
 /// What the pipeline needs of the panel's bundles.
 pub(crate) struct PanelApps {
     pub(crate) apps: Vec<AppInfo>,
@@ -311,18 +319,6 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
     out
 }
 
-fn panel_info(panel: &Panel) -> PanelInfo {
-    let r = &panel.rubric.rubric;
-    PanelInfo {
-        id: panel.config.id.clone(),
-        title: panel.config.title.clone(),
-        rubric_id: r.id.clone(),
-        rubric_title: r.title.clone(),
-        rubric_version: r.version.clone(),
-        rubric_sha256: panel.rubric.sha256.clone(),
-    }
-}
-
 fn experts_of(panel: &Panel, seen: impl IntoIterator<Item = String>) -> Vec<ExpertInfo> {
     let mut out: Vec<ExpertInfo> = panel
         .config
@@ -346,82 +342,6 @@ fn experts_of(panel: &Panel, seen: impl IntoIterator<Item = String>) -> Vec<Expe
     out
 }
 
-fn global_notes(panel: &Panel, experts: &[ExpertInfo]) -> Vec<String> {
-    let mut notes = Vec::new();
-    for (path, reason) in &panel.invalid {
-        notes.push(format!(
-            "bundle {} is not used: {reason}",
-            path.strip_prefix(&panel.dir).unwrap_or(path).display()
-        ));
-    }
-    let extra: Vec<&str> = experts
-        .iter()
-        .filter(|e| !e.in_roster)
-        .map(|e| e.id.as_str())
-        .collect();
-    if !extra.is_empty() {
-        notes.push(format!(
-            "experts not in the roster of panel.json: {}",
-            extra.join(", ")
-        ));
-    }
-    notes
-}
-
-/// What the panel's track applies, and a reminder when a multi-track rubric is used without
-/// naming the track.
-fn track_notes(panel: &Panel) -> Vec<String> {
-    let r = &panel.rubric.rubric;
-    let Some(t) = &panel.track else {
-        if r.tracks.len() > 1 {
-            return vec![format!(
-                "rubric `{}` lists {} tracks and panel.json names none: no track quota, cap or \
-                 total applies; add \"track\": \"<id>\" to panel.json",
-                r.id,
-                r.tracks.len()
-            )];
-        }
-        return Vec::new();
-    };
-    let wan = |d: Decimal| format!("{}万元", rubric::num::show(d));
-    let mut rules = Vec::new();
-    match t.quota {
-        Some(q) if t.quota_approx => rules.push(format!(
-            "quota about {q} (左右: --quota sets the panel's number)"
-        )),
-        Some(q) => rules.push(format!("quota ≤ {q}")),
-        None => rules.push("no quota stated".into()),
-    }
-    rules.push(match t.per_award_cap_wan {
-        Some(c) => format!("≤ {} per award", wan(c)),
-        None => "no per-award cap stated".into(),
-    });
-    rules.push(match t.budget_wan {
-        Some(b) => format!("track total ≤ {}", wan(b)),
-        None => "no track total stated".into(),
-    });
-    let mut notes = vec![format!(
-        "track {} ({} {}): {}",
-        t.id,
-        t.article,
-        t.title,
-        rules.join(", ")
-    )];
-    for target in &t.targets {
-        notes.push(format!(
-            "track target ({}): {target} — the track's own target; check it against the plans",
-            t.article
-        ));
-    }
-    if t.kind() != Some(crate::rubric::TrackMode::Panel) {
-        notes.push(format!(
-            "track {} is a formula award ({}), not reviewed by the panel: use `panel awards`",
-            t.id, t.mode
-        ));
-    }
-    notes
-}
-
 /// With `PANEL_TIMING` set, the duration of a phase on stderr (for benchmarks).
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("PANEL_TIMING").is_some() {
@@ -436,121 +356,6 @@ pub fn timing(phase: &str, since: std::time::Instant) {
             since.elapsed().as_secs_f64()
         );
     }
-}
-
-/// Draws × scores allowed for the default bootstrap (about half a second on
-/// this project's 2-core machine).
-pub const BOOTSTRAP_BUDGET: usize = 1_000_000_000;
-
-/// The default number of bootstrap draws for a panel of `scores` scores:
-/// `wanted`, reduced so that draws × scores stays within
-/// [`BOOTSTRAP_BUDGET`], never below 100.
-pub fn default_resamples(wanted: usize, scores: usize) -> usize {
-    if wanted == 0 || scores == 0 {
-        return wanted;
-    }
-    wanted.min((BOOTSTRAP_BUDGET / scores).max(100))
-}
-
-/// Runs the pipeline and wraps the results with their context.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    panel: &Panel,
-    o: &Overrides,
-    table: ScoreTable,
-    pa: PanelApps,
-    conflicts: Vec<(String, String)>,
-    source: SourceInfo,
-    pairs: BTreeMap<(String, String), PairDetail>,
-    experts: Vec<ExpertInfo>,
-) -> Result<Report, ExportError> {
-    let (mut settings, overridden) = settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
-    let mut notes = global_notes(panel, &experts);
-    notes.extend(track_notes(panel));
-    if matches!(source, SourceInfo::Csv { .. })
-        && pa
-            .apps
-            .iter()
-            .any(|a| matches!(a.eligibility, Eligibility::Unchecked))
-    {
-        notes.push(
-            "eligibility decisions (`panel eligibility`) live in the chair database; results \
-             from a scores CSV do not read them, so gates checked by hand stay unchecked"
-                .into(),
-        );
-    }
-    // The bootstrap costs draws × scores; on very large panels the default
-    // number of draws is reduced (never when --resamples is given) and said.
-    if o.resamples.is_none() {
-        let draws = default_resamples(settings.resamples, table.len());
-        if draws < settings.resamples {
-            notes.push(format!(
-                "p_shortlist from {draws} bootstrap draws instead of {} for a panel of {} scores (keeps the run fast); pass --resamples N to choose",
-                settings.resamples,
-                table.len()
-            ));
-            settings.resamples = draws;
-        }
-    }
-    let scheme = scheme_of(&panel.rubric.rubric);
-    let t0 = std::time::Instant::now();
-    let mut results = aggregate::run_table(&scheme, &pa.apps, &conflicts, &table, &settings);
-    timing("pipeline", t0);
-    drop(table);
-    // The provisional reasons name the gates still open.
-    for r in &mut results.provisional {
-        if let aggregate::ProvisionalReason::Unchecked {
-            application, gates, ..
-        } = r
-        {
-            if let Some(g) = pa.open_gates.get(application.as_str()) {
-                gates.clone_from(g);
-            }
-        }
-    }
-    let mut notes_by_app = pa.notes;
-    for app in &mut results.applications {
-        let mut n = notes_by_app.remove(&app.id).unwrap_or_default();
-        if !pa.titles.contains_key(&app.id) {
-            n.insert(
-                0,
-                "no bundle in the panel: eligibility not checked, no requested amount".into(),
-            );
-        }
-        if !n.is_empty() {
-            n.append(&mut app.notes);
-            app.notes = n;
-        }
-    }
-    let requested_wan = pa
-        .apps
-        .iter()
-        .filter_map(|a| a.requested_wan.map(|r| (a.id.clone(), r)))
-        .collect();
-    Ok(Report {
-        track: panel.track.clone(),
-        decisions: {
-            let mut d = pa.applied;
-            d.sort_by_key(|x| x.seq);
-            d
-        },
-        requested_wan,
-        panel: panel_info(panel),
-        rubric: panel.rubric.rubric.clone(),
-        experts,
-        titles: pa.titles,
-        settings,
-        overridden,
-        results,
-        source,
-        pairs,
-        notes,
-        meeting: crate::export::forms::Meeting {
-            date: panel.config.meeting.as_ref().and_then(|m| m.date.clone()),
-            place: panel.config.meeting.as_ref().and_then(|m| m.place.clone()),
-            chair: panel.config.chair.clone(),
-        },
-    })
 }
 
 /// Opens a read-only snapshot of the chair database at `path` (which must exist: results
@@ -577,14 +382,9 @@ pub fn open_chair(panel: &Panel, path: &Path) -> Result<(Store, Vec<String>), Ex
     Ok((store, report.warnings))
 }
 
-/// Results from the chair database: submitted pairs count, conflicts exclude, drafts are
-/// noted.
-pub fn build_from_store(
-    panel: &Panel,
-    store: &Store,
-    db_path: &Path,
-    o: &Overrides,
-) -> Result<Report, ExportError> {
+/// The results' input from the chair database: submitted pairs count, conflicts exclude,
+/// drafts are noted.
+pub fn read_store(panel: &Panel, store: &Store, db_path: &Path) -> Input {
     let ix = RubricIndex::new(&panel.rubric.rubric);
     let decisions = decisions::in_force(&decisions::read(store));
     let mut pa = panel_apps(panel, &decisions);
@@ -665,40 +465,29 @@ pub fn build_from_store(
         journal_head: store.head().to_string(),
         audit: store.audit_records(),
     };
-    finish(panel, o, table, pa, conflicts, source, pairs, experts)
+    Input {
+        table,
+        apps: pa,
+        conflicts,
+        source,
+        pairs,
+        experts,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Raw-score CSV
 // ---------------------------------------------------------------------------------------------
 
-/// Results straight from a raw-score CSV (no database). `want_detail` keeps every expert's
-/// criterion values (for the XLSX and the 评分表; see [`build_from_csv_detail`]).
-pub fn build_from_csv(
+/// The results' input from a raw-score CSV (no database): the per-expert values that
+/// `detail` names are kept; the file's sha256 only when `hash` (outputs that do not show it
+/// need not pay for it).
+pub fn read_csv(
     panel: &Panel,
     path: &Path,
-    o: &Overrides,
-    want_detail: bool,
-) -> Result<Report, ExportError> {
-    let detail = if want_detail {
-        Detail::All
-    } else {
-        Detail::None
-    };
-    build_from_csv_detail(panel, path, o, &detail, true)
-}
-
-/// [`build_from_csv`] keeping the per-expert values that `detail` names; the file's sha256
-/// only when `hash` (outputs that do not show it need not pay for it).
-pub fn build_from_csv_detail(
-    panel: &Panel,
-    path: &Path,
-    o: &Overrides,
     detail: &Detail,
     hash: bool,
-) -> Result<Report, ExportError> {
-    // Settings first: a bad setting is reported before reading a large file.
-    settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
+) -> Result<Input, ExportError> {
     let mut pa = panel_apps(panel, &[]);
     let t0 = std::time::Instant::now();
     let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail, hash)?;
@@ -724,20 +513,12 @@ pub fn build_from_csv_detail(
         sha256: cs.sha256,
         rows: cs.rows,
     };
-    finish(panel, o, cs.table, pa, Vec::new(), source, pairs, experts)
-}
-
-#[cfg(test)]
-mod tests {
-
-    #[test]
-    fn default_resamples_shrink_only_for_large_panels() {
-        use super::default_resamples;
-        assert_eq!(default_resamples(1000, 0), 1000);
-        assert_eq!(default_resamples(1000, 500), 1000);
-        assert_eq!(default_resamples(1000, 1_000_000), 1000);
-        assert_eq!(default_resamples(1000, 4_500_000), 222);
-        assert_eq!(default_resamples(1000, 100_000_000), 100);
-        assert_eq!(default_resamples(0, 4_500_000), 0);
-    }
+    Ok(Input {
+        table: cs.table,
+        apps: pa,
+        conflicts: Vec::new(),
+        source,
+        pairs,
+        experts,
+    })
 }

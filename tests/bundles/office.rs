@@ -15,7 +15,8 @@ use panel::anonymize::{Identity, RawApplication};
 use panel::export::{self, Format};
 use panel::office::{self, DocBlock, FormFill};
 use panel::panel::Panel;
-use panel::results_input::{self, Overrides};
+use panel::report;
+use panel::results_input::Overrides;
 
 use crate::demo_panel::{copy_panel, CRITERION_MAXIMA, FIXTURE};
 
@@ -118,7 +119,7 @@ fn demo_report() -> (export::Report, tempfile::TempDir) {
     let path = tmp.path().join("s.csv");
     std::fs::write(&path, csv).unwrap();
     let panel = Panel::open(&dir).unwrap();
-    let mut rep = results_input::build_from_csv_detail(
+    let mut rep = report::build_from_csv_detail(
         &panel,
         &path,
         &Overrides::default(),

@@ -382,8 +382,7 @@ fn merged() -> (tempfile::TempDir, Panel, Store, PathBuf) {
 #[test]
 fn demo_sheets_give_the_demo_outcome() {
     let (_tmp, panel, store, db) = merged();
-    let rep =
-        panel::results_input::build_from_store(&panel, &store, &db, &Default::default()).unwrap();
+    let rep = panel::report::build_from_store(&panel, &store, &db, &Default::default()).unwrap();
     let r = &rep.results;
     let app = |c: &str| r.app(c).unwrap();
     // eligibility
@@ -437,7 +436,7 @@ fn demo_sheets_give_the_demo_outcome() {
         method: Some(panel::aggregate::Method::Trimmed),
         ..Default::default()
     };
-    let t = panel::results_input::build_from_store(&panel, &store, &db, &o).unwrap();
+    let t = panel::report::build_from_store(&panel, &store, &db, &o).unwrap();
     assert!(!t.results.app("T24-001").unwrap().dropped.is_empty());
     // provisional: the three shortlisted applications have gates E2b and E3b undecided, and
     // the reasons name them
@@ -473,7 +472,7 @@ fn incomplete_strong_applications_make_the_shortlist_provisional() {
         quorum: Some(4),
         ..Default::default()
     };
-    let rep = panel::results_input::build_from_store(&panel, &store, &db, &o).unwrap();
+    let rep = panel::report::build_from_store(&panel, &store, &db, &o).unwrap();
     let r = &rep.results;
     for c in ["T24-005", "T24-010"] {
         assert_eq!(r.app(c).unwrap().status, Status::Incomplete, "{c}");
@@ -543,7 +542,7 @@ fn print_outcome() {
                 by: Some(by.parse().unwrap()),
                 ..Default::default()
             };
-            let rep = panel::results_input::build_from_store(&panel, &store, &db, &o).unwrap();
+            let rep = panel::report::build_from_store(&panel, &store, &db, &o).unwrap();
             println!("== {m} {by}");
             for a in &rep.results.applications {
                 println!(

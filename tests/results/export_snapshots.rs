@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use panel::export::{Format, Report};
 use panel::panel::Panel;
-use panel::results_input::{self, Overrides};
+use panel::report;
+use panel::results_input::Overrides;
 
 use crate::demo_panel::copy_panel;
 
@@ -66,7 +67,7 @@ fn report(o: &Overrides) -> (Report, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, csv) = small_panel(tmp.path());
     let panel = Panel::open(&dir).unwrap();
-    let rep = results_input::build_from_csv(&panel, &csv, o, true).unwrap();
+    let rep = report::build_from_csv(&panel, &csv, o, true).unwrap();
     (rep, tmp)
 }
 

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use panel::export::{self, Format, XLSX_SHEETS};
 use panel::panel::Panel;
-use panel::results_input::{self, Overrides};
+use panel::report;
+use panel::results_input::Overrides;
 
 use crate::demo_panel::{copy_panel, CRITERION_MAXIMA};
 
@@ -240,7 +241,7 @@ fn demo_report() -> (export::Report, tempfile::TempDir) {
     let path = tmp.path().join("s.csv");
     std::fs::write(&path, csv).unwrap();
     let panel = Panel::open(&dir).unwrap();
-    let rep = results_input::build_from_csv(&panel, &path, &Overrides::default(), true).unwrap();
+    let rep = report::build_from_csv(&panel, &path, &Overrides::default(), true).unwrap();
     (rep, tmp)
 }
 

@@ -8,7 +8,8 @@ use std::str::FromStr;
 use panel::aggregate::{EligibilityStatus, Status};
 use panel::export::{self, Format, PairState};
 use panel::panel::Panel;
-use panel::results_input::{self, Overrides};
+use panel::report;
+use panel::results_input::Overrides;
 use panel::rubric::Rule;
 use panel::store::{AppStatus, Op, Store, StoreIdentity};
 use rust_decimal::Decimal;
@@ -82,7 +83,7 @@ fn only_submitted_pairs_count_and_conflicts_exclude() {
         .unwrap();
     }
     let store = chair(&panel, &db);
-    let rep = results_input::build_from_store(&panel, &store, &db, &Overrides::default()).unwrap();
+    let rep = report::build_from_store(&panel, &store, &db, &Overrides::default()).unwrap();
     let a = rep.results.app("T24-001").unwrap();
     assert_eq!(a.experts, 3, "{a:?}");
     assert_eq!(
@@ -133,7 +134,7 @@ fn csv_report(tmp: &Path, csv: &str) -> Result<export::Report, export::ExportErr
     let panel = Panel::open(&dir).unwrap();
     let path = tmp.join("s.csv");
     std::fs::write(&path, csv).unwrap();
-    results_input::build_from_csv(&panel, &path, &Overrides::default(), true)
+    report::build_from_csv(&panel, &path, &Overrides::default(), true)
 }
 
 /// The demo panel and a scores file `s.csv` in a temporary directory, for refusals.
@@ -158,7 +159,7 @@ impl Refusals {
     /// The error of reading `bytes` as the scores CSV (it must be refused).
     fn of(&self, bytes: impl AsRef<[u8]>) -> String {
         std::fs::write(&self.path, bytes).unwrap();
-        results_input::build_from_csv(&self.panel, &self.path, &Overrides::default(), false)
+        report::build_from_csv(&self.panel, &self.path, &Overrides::default(), false)
             .unwrap_err()
             .to_string()
     }
@@ -468,7 +469,7 @@ fn the_file_is_hashed_when_the_output_shows_it() {
             Format::SheetMd,
         ] {
             let hash = format.shows_source_hash();
-            let rep = results_input::build_from_csv_detail(
+            let rep = report::build_from_csv_detail(
                 &panel,
                 &path,
                 &Overrides::default(),

@@ -11,7 +11,8 @@ use rust_decimal::Decimal;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::{self, Report};
 use crate::panel::Panel;
-use crate::results_input::{self, Overrides};
+use crate::report;
+use crate::results_input::Overrides;
 use crate::sheet::{self, PanelView};
 use crate::store::{AppStatus, Store};
 use crate::tui::i18n::Lang;
@@ -263,8 +264,7 @@ impl ChairData {
                 by: Some(self.by),
                 ..Overrides::default()
             };
-            results_input::build_from_store(&self.panel, &self.store, &self.db, &o)
-                .map_err(err_text)?
+            report::build_from_store(&self.panel, &self.store, &self.db, &o).map_err(err_text)?
         };
         Ok(())
     }

@@ -5,7 +5,7 @@
 //! chair database is part of the state: a reopen commits to it (through
 //! [`sheet::reopen_view`]), and [`tick`] (the `--watch` poll) merges new sheets into it
 //! (through [`sheet::merge_sheet_view`]); the results shown are recomputed from it with the
-//! results input's adapter ([`results_input::build_from_store`]) after every change.
+//! results report ([`crate::report::build_from_store`]) after every change.
 //!
 //! The screen is composed of components, each owning its private state, its text, its
 //! `draw` and its `handle` (which returns what it asks of the screen): [`Ranking`],
@@ -35,7 +35,8 @@ use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::Format;
 use crate::panel::Panel;
-use crate::results_input::{self, Overrides};
+use crate::report;
+use crate::results_input::Overrides;
 use crate::sheet::{self, MergeKind, PanelView};
 use crate::store::Store;
 use data::err_text;
@@ -103,7 +104,7 @@ impl ChairApp {
         color: bool,
         size: (u16, u16),
     ) -> Result<ChairApp, String> {
-        let official = results_input::build_from_store(&panel, &store, db, &Overrides::default())
+        let official = report::build_from_store(&panel, &store, db, &Overrides::default())
             .map_err(err_text)?;
         let pview = PanelView::from_panel(&panel);
         let data = ChairData {
@@ -189,13 +190,9 @@ impl ChairApp {
     /// selection on the same application.
     pub fn reload(&mut self) -> Result<(), String> {
         let code = self.selected().map(|a| a.id.clone());
-        self.official = results_input::build_from_store(
-            &self.panel,
-            &self.store,
-            &self.db,
-            &Overrides::default(),
-        )
-        .map_err(err_text)?;
+        self.official =
+            report::build_from_store(&self.panel, &self.store, &self.db, &Overrides::default())
+                .map_err(err_text)?;
         self.recompute_shown()?;
         self.read_store();
         if let Some(c) = code {
