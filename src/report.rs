@@ -142,12 +142,14 @@ fn run(panel: &Panel, o: &Overrides, input: Input) -> Result<Report, ExportError
         } = r
         {
             if let Some(g) = pa.open_gates.get(application.as_str()) {
-                gates.clone_from(g);
+                *gates = g.iter().map(|g| g.id().to_string()).collect();
             }
         }
     }
     let mut notes_by_app = pa.notes;
+    let mut open_gates = pa.open_gates;
     for app in &mut results.applications {
+        app.open_gates = open_gates.remove(&app.id).unwrap_or_default();
         let mut n = notes_by_app.remove(&app.id).unwrap_or_default();
         if !pa.titles.contains_key(&app.id) {
             n.insert(

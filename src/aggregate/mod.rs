@@ -489,6 +489,41 @@ pub struct Dropped {
     pub side: Side,
 }
 
+/// A gate of an `unchecked` application that is still open, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenGate {
+    /// A gate a person decides (`panel eligibility`), not decided yet.
+    Manual { gate: String },
+    /// A gate whose facts are missing from the bundle.
+    Missing { gate: String, facts: Vec<String> },
+}
+
+impl OpenGate {
+    pub fn id(&self) -> &str {
+        match self {
+            OpenGate::Manual { gate } | OpenGate::Missing { gate, .. } => gate,
+        }
+    }
+
+    /// In Chinese: `E2b`, `E1缺少good_credit_record`.
+    pub fn zh(&self) -> String {
+        match self {
+            OpenGate::Manual { gate } => gate.clone(),
+            OpenGate::Missing { gate, facts } => format!("{gate}缺少{}", facts.join("、")),
+        }
+    }
+}
+
+/// In English: `E2b (checked by hand)`, `E1 (missing good_credit_record)`.
+impl std::fmt::Display for OpenGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenGate::Manual { gate } => write!(f, "{gate} (checked by hand)"),
+            OpenGate::Missing { gate, facts } => write!(f, "{gate} (missing {})", facts.join(", ")),
+        }
+    }
+}
+
 /// The result for one application.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppResult {
@@ -522,6 +557,10 @@ pub struct AppResult {
     pub funding_wan: Option<Decimal>,
     pub flags: Vec<Flag>,
     pub notes: Vec<String>,
+    /// Eligibility `unchecked`: the gates still open (given by the caller that checked the
+    /// gates; the notes say the same in words).
+    #[serde(skip)]
+    pub open_gates: Vec<OpenGate>,
 }
 
 /// The full result of [`run`].

@@ -833,6 +833,7 @@ pub(crate) fn run_with(
                 funding_wan: dec.funding[i],
                 flags,
                 notes: app_notes,
+                open_gates: Vec::new(),
             })
         },
     );

@@ -5,7 +5,9 @@
 use rust_decimal::Decimal;
 
 use super::{ExportError, PairState, Report};
-use crate::aggregate::{self, AppResult, By, EligibilityStatus, Flag, Method, Rounding, Settings};
+use crate::aggregate::{
+    self, AppResult, By, EligibilityStatus, Flag, Method, OpenGate, Rounding, Settings,
+};
 use crate::rubric::num::show;
 
 /// The meeting a results document belongs to (from `panel.json` or the command line).
@@ -139,33 +141,18 @@ pub(crate) fn method_zh(s: &Settings) -> String {
     format!("{by}取{m}，{rounding}")
 }
 
-/// The remarks of application `a` (status, unchecked eligibility, flags), in Chinese; an
-/// The gates still open of an `unchecked` application, as the input stage noted them
-/// (`E2b (checked by hand)`, `E1 (missing good_credit_record)`), in English.
-pub(crate) fn open_gates(a: &AppResult) -> Vec<&str> {
-    a.notes
-        .iter()
-        .filter_map(|n| n.strip_prefix("eligibility unchecked: "))
-        .flat_map(|n| n.split("; "))
-        .collect()
+/// The gates still open of an `unchecked` application, in English (`E2b (checked by hand)`,
+/// `E1 (missing good_credit_record)`).
+pub(crate) fn open_gates(a: &AppResult) -> Vec<String> {
+    a.open_gates.iter().map(ToString::to_string).collect()
 }
 
 /// [`open_gates`] in Chinese: `E2b`, `E1缺少good_credit_record`.
 pub(crate) fn open_gates_zh(a: &AppResult) -> Vec<String> {
-    open_gates(a)
-        .into_iter()
-        .map(|g| {
-            if let Some(id) = g.strip_suffix(" (checked by hand)") {
-                id.to_string()
-            } else if let Some((id, rest)) = g.split_once(" (missing ") {
-                format!("{id}缺少{}", rest.trim_end_matches(')').replace(", ", "、"))
-            } else {
-                g.to_string()
-            }
-        })
-        .collect()
+    a.open_gates.iter().map(OpenGate::zh).collect()
 }
 
+/// The remarks of application `a` (status, unchecked eligibility, flags), in Chinese; an
 /// ineligible application gives each failed gate in full (id and the call's own words).
 pub(crate) fn status_zh(a: &AppResult) -> Vec<String> {
     let mut v = Vec::new();

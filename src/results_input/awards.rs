@@ -8,7 +8,7 @@ use super::panel_apps;
 use std::collections::BTreeMap;
 
 use crate::aggregate::awards::{AwardApplicant, AwardRule};
-use crate::aggregate::Eligibility;
+use crate::aggregate::{Eligibility, OpenGate};
 use crate::decisions::{self, Decided, Decision};
 use crate::export::ExportError;
 use crate::panel::Panel;
@@ -110,7 +110,7 @@ pub fn read_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardInput, 
             Eligibility::Unchecked => Some(
                 pa.open_gates
                     .get(&info.id)
-                    .map(|open| open.join("、"))
+                    .map(|open| open.iter().map(OpenGate::id).collect::<Vec<_>>().join("、"))
                     .unwrap_or_default(),
             ),
             _ => None,

@@ -27,8 +27,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::aggregate::{
-    AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, Rounding, Scheme, ScoreTable,
-    Settings,
+    AppInfo, By, CategorySpec, CriterionSpec, Eligibility, Method, OpenGate, Rounding, Scheme,
+    ScoreTable, Settings,
 };
 use crate::decisions::{self, Decision};
 use crate::export::{ExpertInfo, ExportError, PairDetail, PairState, SourceInfo};
@@ -213,9 +213,9 @@ pub(crate) struct PanelApps {
     /// The chair's gate decisions that decided a gate (manual or lacking facts), in commit
     /// order; a decision on a gate that the facts now decide is not applied and not listed.
     pub(crate) applied: Vec<Decision>,
-    /// Per unchecked application, the ids of the gates still open (undecided manual gates and
-    /// gates lacking facts).
-    pub(crate) open_gates: BTreeMap<String, Vec<String>>,
+    /// Per unchecked application, the gates still open (undecided manual gates and gates
+    /// lacking facts).
+    pub(crate) open_gates: BTreeMap<String, Vec<OpenGate>>,
 }
 
 /// The panel's applications: eligibility from the rubric's gates, with the chair's recorded
@@ -275,28 +275,23 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
                     .collect(),
             ),
             EligibilityStatus::Unchecked => {
-                let open: Vec<String> = gates
+                let open: Vec<OpenGate> = gates
                     .iter()
                     .filter_map(|g| match g.outcome {
-                        GateOutcome::Manual => Some(format!("{} (checked by hand)", g.id)),
-                        GateOutcome::Unknown => {
-                            Some(format!("{} (missing {})", g.id, g.missing_facts.join(", ")))
-                        }
+                        GateOutcome::Manual => Some(OpenGate::Manual { gate: g.id.clone() }),
+                        GateOutcome::Unknown => Some(OpenGate::Missing {
+                            gate: g.id.clone(),
+                            facts: g.missing_facts.clone(),
+                        }),
                         GateOutcome::Pass | GateOutcome::Fail => None,
                     })
                     .collect();
+                let words: Vec<String> = open.iter().map(OpenGate::to_string).collect();
                 out.notes
                     .entry(code.clone())
                     .or_default()
-                    .push(format!("eligibility unchecked: {}", open.join("; ")));
-                out.open_gates.insert(
-                    code.clone(),
-                    gates
-                        .iter()
-                        .filter(|g| g.outcome.is_open())
-                        .map(|g| g.id.clone())
-                        .collect(),
-                );
+                    .push(format!("eligibility unchecked: {}", words.join("; ")));
+                out.open_gates.insert(code.clone(), open);
                 Eligibility::Unchecked
             }
         };
