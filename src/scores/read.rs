@@ -14,7 +14,7 @@
 //! (1 + the line breaks before its first byte: `\n`, `\r\n` or a lone `\r`, blank lines and
 //! quoted line breaks included), and its fields trimmed of spaces and tabs.
 
-use std::io::Read;
+use std::io::BufRead;
 
 use csv_core::ReadRecordResult;
 use sha2::{Digest, Sha256};
@@ -28,8 +28,6 @@ pub const MAX_PROBLEMS: usize = 50;
 pub const MAX_LINE: usize = 16 << 20;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// Bytes read from the input at a time.
-const CHUNK: usize = 1 << 16;
 
 /// The problems of a read, in the order found; full at [`MAX_PROBLEMS`].
 #[derive(Debug, Default)]
@@ -127,12 +125,24 @@ impl Lines {
             self.line += 1;
         }
         self.pending_cr = false;
-        self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        for i in memchr::memchr_iter(b'\r', bytes) {
-            match bytes.get(i + 1) {
-                Some(b'\n') => {}
-                Some(_) => self.line += 1,
-                None => self.pending_cr = true,
+        // The `\n` counted at once (a record's few bytes in one pass, a part of a file with
+        // `memchr`); each `\r` looked at only when there is one.
+        let (newlines, cr) = if bytes.len() < 256 {
+            bytes.iter().fold((0, false), |(n, cr), &b| {
+                (n + u64::from(b == b'\n'), cr | (b == b'\r'))
+            })
+        } else {
+            let n = memchr::memchr_iter(b'\n', bytes).count() as u64;
+            (n, memchr::memchr(b'\r', bytes).is_some())
+        };
+        self.line += newlines;
+        if cr {
+            for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'\r') {
+                match bytes.get(i + 1) {
+                    Some(b'\n') => {}
+                    Some(_) => self.line += 1,
+                    None => self.pending_cr = true,
+                }
             }
         }
     }
@@ -194,24 +204,23 @@ impl Record {
     }
 }
 
-/// Reads the rows of a scores CSV from any reader: the header first ([`RowReader::header`]),
-/// then the rows ([`RowReader::rows`]).
-pub struct RowReader<R: Read> {
+/// Reads the rows of a scores CSV from any buffered reader (a byte slice is read in place):
+/// the header first ([`RowReader::header`]), then the rows ([`RowReader::rows`]).
+pub struct RowReader<R: BufRead> {
     input: R,
-    /// Bytes read and not yet parsed: `buf[at..filled]`.
-    buf: Vec<u8>,
-    at: usize,
-    filled: usize,
-    /// The input has ended.
-    eof: bool,
-    /// Bytes of the input before `buf`.
-    buf_pos: u64,
+    /// Bytes of the input parsed.
+    pos: u64,
+    /// The first `hashed` bytes of the input's buffer are hashed already.
+    hashed: usize,
+    /// The byte order mark at the start was looked for.
+    started: bool,
     core: csv_core::Reader,
     rec: Record,
     lines: Lines,
-    /// Where the record being read starts (the byte after its leading line breaks), its
-    /// line, and whether a quote was seen in it (checked only when a record runs long).
+    /// Where the record being read starts (the byte after its leading line breaks), and its
+    /// line.
     record: Option<(u64, u64)>,
+    /// A quote was seen in the record being read (looked for only when it runs on).
     quoted: bool,
     /// Bytes of the input up to the end of the last record read.
     consumed: u64,
@@ -220,15 +229,13 @@ pub struct RowReader<R: Read> {
     rows: u64,
 }
 
-impl<R: Read> RowReader<R> {
+impl<R: BufRead> RowReader<R> {
     fn with(input: R, lines: Lines, ncols: Option<usize>, hasher: Option<Sha256>) -> Self {
         RowReader {
             input,
-            buf: vec![0; CHUNK],
-            at: 0,
-            filled: 0,
-            eof: false,
-            buf_pos: 0,
+            pos: 0,
+            hashed: 0,
+            started: false,
             core: csv_core::Reader::new(),
             rec: Record::new(),
             lines,
@@ -280,83 +287,84 @@ impl<R: Read> RowReader<R> {
         Some(hex::encode(self.hasher?.finalize()))
     }
 
-    /// Position in the input of `buf[i]`.
-    fn pos(&self, i: usize) -> u64 {
-        self.buf_pos + i as u64
-    }
-
-    /// Reads more of the input into `buf` (everything before `at` is parsed and dropped);
-    /// at the start, enough to see a byte order mark, which is skipped.
-    fn refill(&mut self) -> std::io::Result<()> {
-        self.buf_pos += self.filled as u64;
-        let start = self.buf_pos == 0;
-        self.at = 0;
-        self.filled = 0;
-        while !self.eof && (self.filled == 0 || start && self.filled < BOM.len()) {
-            match self.input.read(&mut self.buf[self.filled..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.filled += n,
+    /// Fills the input's buffer (empty at the end) and hashes its new bytes when asked for.
+    fn fill(&mut self) -> std::io::Result<()> {
+        loop {
+            match self.input.fill_buf() {
+                Ok(data) => {
+                    if let Some(h) = self.hasher.as_mut() {
+                        if self.hashed < data.len() {
+                            h.update(&data[self.hashed..]);
+                        }
+                    }
+                    self.hashed = self.hashed.max(data.len());
+                    return Ok(());
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        if let Some(h) = self.hasher.as_mut() {
-            h.update(&self.buf[..self.filled]);
-        }
-        if start && self.buf[..self.filled].starts_with(BOM) {
-            self.at = BOM.len();
-        }
-        Ok(())
+    }
+
+    /// `n` bytes of the input parsed.
+    fn consume(&mut self, n: usize) {
+        self.input.consume(n);
+        self.pos += n as u64;
+        self.hashed -= n.min(self.hashed);
     }
 
     /// Reads the next record into `rec`: `Ok(Some(line))`, `Ok(None)` at the end, or the
     /// problem that stops the reading (a read error, a runaway line).
     fn next_record(&mut self) -> Result<Option<u64>, CsvProblem> {
-        loop {
-            if self.at == self.filled && !self.eof {
-                if let Err(e) = self.refill() {
-                    return Err(read_problem(self.lines.line, &e));
-                }
-                continue;
+        let io = |line: u64| move |e: std::io::Error| read_problem(line, &e);
+        if !self.started {
+            self.started = true;
+            self.fill().map_err(io(self.lines.line))?;
+            if self.input.fill_buf().map_err(io(1))?.starts_with(BOM) {
+                self.consume(BOM.len());
             }
-            let (start, line) = match self.record {
-                Some(r) => r,
-                None => {
-                    // Line breaks before the record (blank lines, the `\n` of a `\r\n`).
-                    let data = &self.buf[self.at..self.filled];
-                    let skip = data
-                        .iter()
-                        .position(|&b| b != b'\n' && b != b'\r')
-                        .unwrap_or(data.len());
+        }
+        loop {
+            let line = self.lines.next_line();
+            self.fill().map_err(io(line))?;
+            let data = self.input.fill_buf().map_err(io(line))?;
+            let end = data.is_empty();
+            if self.record.is_none() {
+                // Line breaks before the record (blank lines, the `\n` of a `\r\n`).
+                let skip = data
+                    .iter()
+                    .position(|&b| b != b'\n' && b != b'\r')
+                    .unwrap_or(data.len());
+                if skip > 0 {
                     self.lines.count(&data[..skip]);
-                    self.at += skip;
-                    if self.at == self.filled && !self.eof {
-                        continue;
-                    }
-                    let r = (self.pos(self.at), self.lines.settle());
-                    self.record = Some(r);
-                    self.rec.clear();
-                    self.quoted = false;
-                    r
+                    self.consume(skip);
+                    continue;
                 }
-            };
+                self.record = Some((self.pos, self.lines.settle()));
+                self.rec.clear();
+                self.quoted = false;
+            }
+            let (start, line) = self.record.expect("a record is being read");
             let rec = &mut self.rec;
-            let data = &self.buf[self.at..self.filled];
             let (result, read, written, ends) =
                 self.core
                     .read_record(data, &mut rec.bytes[rec.len..], &mut rec.ends[rec.fields..]);
             self.lines.count(&data[..read]);
-            self.at += read;
-            rec.len += written;
-            rec.fields += ends;
-            if !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
+            let too_long = self.pos + read as u64 - start > MAX_LINE as u64;
+            if too_long || !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
                 // The record goes on: note a quote in it, for the message if it runs long.
                 self.quoted |= memchr::memchr(b'"', &data[..read]).is_some();
+            }
+            rec.len += written;
+            rec.fields += ends;
+            self.consume(read);
+            if too_long {
+                return Err(self.too_long(line));
             }
             match result {
                 ReadRecordResult::Record => {
                     self.record = None;
-                    self.consumed = self.pos(self.at);
+                    self.consumed = self.pos;
                     return Ok(Some(line));
                 }
                 ReadRecordResult::End => {
@@ -364,18 +372,18 @@ impl<R: Read> RowReader<R> {
                     return Ok(None);
                 }
                 ReadRecordResult::OutputFull => {
-                    let n = rec.bytes.len() * 2;
-                    rec.bytes.resize(n, 0);
+                    let n = self.rec.bytes.len() * 2;
+                    self.rec.bytes.resize(n, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
-                    let n = rec.ends.len() * 2;
-                    rec.ends.resize(n, 0);
+                    let n = self.rec.ends.len() * 2;
+                    self.rec.ends.resize(n, 0);
                 }
-                ReadRecordResult::InputEmpty => {
-                    if self.pos(self.at) - start > MAX_LINE as u64 {
-                        return Err(self.too_long(line));
-                    }
+                ReadRecordResult::InputEmpty if end => {
+                    // csv_core takes an empty input as the end: never here.
+                    return Ok(None);
                 }
+                ReadRecordResult::InputEmpty => {}
             }
         }
     }
@@ -606,6 +614,37 @@ mod tests {
             r.sha256().unwrap(),
             hex::encode(Sha256::digest(text.as_bytes()))
         );
+    }
+
+    /// A record over [`MAX_LINE`] is refused whether the input comes in one piece (a byte
+    /// slice) or in chunks, and an unclosed quote is named as the likely cause.
+    #[test]
+    fn runaway_records_are_refused_in_one_piece_or_many() {
+        let long = "x".repeat(MAX_LINE + 10);
+        for (body, want) in [
+            (
+                format!("a,b,c,1\n{long}\nd,e,f,2\n"),
+                "a line longer than 16 MB",
+            ),
+            (format!("a,b,c,1\nd,e,f,\"{long}"), "an unclosed quote?"),
+        ] {
+            let text = format!("{HEAD}{body}");
+            let chunked = std::io::BufReader::with_capacity(1 << 16, text.as_bytes());
+            let mut one = RowReader::new(text.as_bytes(), false);
+            let mut many = RowReader::new(chunked, false);
+            for problems in [read_all(&mut one), read_all(&mut many)] {
+                assert_eq!(problems.len(), 1, "{problems:?}");
+                assert!(problems[0].message.contains(want), "{problems:?}");
+                assert_eq!(problems[0].line, 3);
+            }
+        }
+    }
+
+    fn read_all<R: BufRead>(r: &mut RowReader<R>) -> Vec<CsvProblem> {
+        r.header().unwrap();
+        let mut problems = Problems::default();
+        r.rows(&mut problems, |_, _| {});
+        problems.into_sorted()
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! of the file is read by one [`RowReader`]. Both give the same rows, lines and problems.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -279,7 +279,7 @@ impl<'a> RowParser<'a> {
     }
 
     /// Reads every row of `reader` into `part` (empty; `bytes`: about how many it holds).
-    fn read<R: Read>(
+    fn read<R: BufRead>(
         ix: &'a RubricIndex<'a>,
         reader: &mut RowReader<R>,
         bytes: usize,
@@ -589,7 +589,10 @@ fn read_file(
         && (eof || head.consumed() < window.len() as u64);
     if !simple {
         // One reader for the whole file.
-        let mut reader = RowReader::new(std::io::Cursor::new(window).chain(file), hash);
+        let mut reader = RowReader::new(
+            std::io::Cursor::new(window).chain(BufReader::with_capacity(1 << 16, file)),
+            hash,
+        );
         reader.header().map_err(csv_err)?;
         merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
         return Ok((merger, reader.sha256()));
@@ -621,7 +624,7 @@ fn read_file(
             for mut part in pending.drain(..) {
                 merger.merge(&mut part);
             }
-            let rest = std::io::Cursor::new(window).chain(file);
+            let rest = std::io::Cursor::new(window).chain(BufReader::with_capacity(1 << 16, file));
             let mut reader = RowReader::part(rest, lines, ncols, hasher);
             merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
             return Ok((merger, reader.sha256()));

@@ -121,7 +121,7 @@ fn parse_rows<'v>(
         file: file.to_path_buf(),
         problems,
     };
-    let mut reader = RowReader::new(input, true);
+    let mut reader = RowReader::new(std::io::BufReader::with_capacity(1 << 16, input), true);
     reader.header().map_err(|p| fail(vec![p]))?;
     let r = &view.rubric.rubric;
     let items: Vec<&Item> = r.items().map(|(_, _, it)| it).collect();
