@@ -116,6 +116,7 @@ impl Lines {
         }
     }
 
+    /// Counts the line breaks of `bytes`, the input's next bytes after those counted so far.
     #[inline]
     pub fn count(&mut self, bytes: &[u8]) {
         let Some(&first) = bytes.first() else {
