@@ -511,23 +511,10 @@ impl Merger {
 /// Appends bytes of `file` to `buf` until it holds `want` bytes or the file ends; `true` at
 /// the end of the file.
 fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    while buf.len() < want {
-        let old = buf.len();
-        buf.resize(want, 0);
-        match file.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    let missing = want.saturating_sub(buf.len());
+    buf.reserve(missing);
+    let read = file.take(missing as u64).read_to_end(buf)?;
+    Ok(read < missing)
 }
 
 /// `body` (whole lines, the line count at its start `lines`) cut after line feeds into
