@@ -39,9 +39,23 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<us
     }
     let len = fields.len();
     if !(4..=5).contains(&len) {
+        // Columns without a name at the end: a spreadsheet's unused columns, most likely.
+        let unnamed = fields
+            .iter()
+            .rev()
+            .take_while(|h| trim(h).is_empty())
+            .count();
+        let hint = if len > 5 && unnamed > 0 && unnamed < len {
+            format!(
+                ", {unnamed} at the end without a name (empty spreadsheet columns?): delete \
+                 them; the header"
+            )
+        } else {
+            "; it".to_string()
+        };
         return Err(problem(
             1,
-            format!("the header has {len} column(s); it must be exactly {EXPECTED_HEADER}"),
+            format!("the header has {len} column(s){hint} must be exactly {EXPECTED_HEADER}"),
         ));
     }
     for (i, h) in fields.iter().enumerate() {
@@ -84,6 +98,15 @@ mod tests {
         let p = check("application,expert,item,value").unwrap_err();
         assert_eq!((p.line, p.column), (1, 3));
         assert!(p.message.contains("must be \"criterion\""), "{}", p.message);
+        let p = check("application,expert,criterion,value,, ,").unwrap_err();
+        assert!(
+            p.message.starts_with(
+                "the header has 7 column(s), 3 at the end without a name (empty spreadsheet \
+                 columns?): delete them; the header must be exactly"
+            ),
+            "{}",
+            p.message
+        );
         let p = check("application,expert").unwrap_err();
         assert!(
             p.message.starts_with("the header has 2 column(s)"),

@@ -471,12 +471,20 @@ impl<R: BufRead> RowReader<R> {
             if len == ncols {
                 f(&Row { line, fields }, problems);
             } else {
+                let extra_blank =
+                    len > ncols && rec.raw_fields().skip(ncols).all(|f| trim(f).is_empty());
+                let hint = if extra_blank {
+                    format!(
+                        "the last {} are empty (empty spreadsheet columns?): delete them",
+                        len - ncols
+                    )
+                } else {
+                    "quote fields that contain commas".to_string()
+                };
                 problems.push(
                     line,
                     len.min(ncols) + 1,
-                    format!(
-                        "{len} field(s), the header has {ncols}; quote fields that contain commas"
-                    ),
+                    format!("{len} field(s), the header has {ncols}; {hint}"),
                 );
             }
         }
@@ -566,13 +574,18 @@ mod tests {
 
     #[test]
     fn fields_are_trimmed_and_counted() {
-        let (rows, problems) = read(format!("{HEAD} a ,b\t,\"c,d\",1\nx,y\n").as_bytes());
+        let (rows, problems) =
+            read(format!("{HEAD} a ,b\t,\"c,d\",1\nx,y\nx,y,z,1,, \n").as_bytes());
         assert_eq!(rows[0].1[..4], ["a", "b", "c,d", "1"]);
-        assert_eq!(problems.len(), 1);
+        assert_eq!(problems.len(), 2);
         assert_eq!((problems[0].line, problems[0].column), (3, 3));
         assert!(problems[0]
             .message
-            .starts_with("2 field(s), the header has 4"));
+            .starts_with("2 field(s), the header has 4; quote fields"));
+        assert_eq!((problems[1].line, problems[1].column), (4, 5));
+        assert!(problems[1]
+            .message
+            .ends_with("has 4; the last 2 are empty (empty spreadsheet columns?): delete them"));
     }
 
     #[test]
