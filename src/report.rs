@@ -94,18 +94,11 @@ pub fn default_resamples(wanted: usize, scores: usize) -> usize {
 
 /// Runs the pipeline on `input` and wraps the results with their context.
 fn run(panel: &Panel, o: &Overrides, input: Input) -> Result<Report, ExportError> {
-    let Input {
-        table,
-        apps: pa,
-        conflicts,
-        source,
-        pairs,
-        experts,
-    } = input;
+    let pa = input.apps;
     let (mut settings, overridden) = settings_for_track(&panel.rubric, panel.track.as_ref(), o)?;
-    let mut notes = global_notes(panel, &experts);
+    let mut notes = global_notes(panel, &input.experts);
     notes.extend(track_notes(panel));
-    if matches!(source, SourceInfo::Csv { .. })
+    if matches!(input.source, SourceInfo::Csv { .. })
         && pa
             .apps
             .iter()
@@ -120,21 +113,22 @@ fn run(panel: &Panel, o: &Overrides, input: Input) -> Result<Report, ExportError
     // The bootstrap costs draws × scores; on very large panels the default
     // number of draws is reduced (never when --resamples is given) and said.
     if o.resamples.is_none() {
-        let draws = default_resamples(settings.resamples, table.len());
+        let draws = default_resamples(settings.resamples, input.table.len());
         if draws < settings.resamples {
             notes.push(format!(
                 "p_shortlist from {draws} bootstrap draws instead of {} for a panel of {} scores (keeps the run fast); pass --resamples N to choose",
                 settings.resamples,
-                table.len()
+                input.table.len()
             ));
             settings.resamples = draws;
         }
     }
     let scheme = scheme_of(&panel.rubric.rubric);
     let t0 = std::time::Instant::now();
-    let mut results = aggregate::run_table(&scheme, &pa.apps, &conflicts, &table, &settings);
+    let mut results =
+        aggregate::run_table(&scheme, &pa.apps, &input.conflicts, &input.table, &settings);
     timing("pipeline", t0);
-    drop(table);
+    drop(input.table);
     // The provisional reasons name the gates still open.
     for r in &mut results.provisional {
         if let aggregate::ProvisionalReason::Unchecked {
@@ -177,13 +171,13 @@ fn run(panel: &Panel, o: &Overrides, input: Input) -> Result<Report, ExportError
         requested_wan,
         panel: panel_info(panel),
         rubric: panel.rubric.rubric.clone(),
-        experts,
+        experts: input.experts,
         titles: pa.titles,
         settings,
         overridden,
         results,
-        source,
-        pairs,
+        source: input.source,
+        pairs: input.pairs,
         notes,
         meeting: crate::export::forms::Meeting {
             date: panel.config.meeting.as_ref().and_then(|m| m.date.clone()),
