@@ -135,8 +135,23 @@ pub fn check_score_text(text: &str, max: Decimal, step: Decimal) -> Result<Decim
     Ok(v)
 }
 
+/// Characters that show nothing: a byte order mark, zero-width spaces and joiners,
+/// direction marks, the soft hyphen. In an id they make a second id that looks the same.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 /// An id read from a file or typed (application, expert): not empty, no control
-/// characters (NUL, line breaks, …), no white space at either end.
+/// characters (NUL, line breaks, …), no invisible characters (a byte order mark, a
+/// zero-width space), no white space at either end.
 pub fn check_id(what: &str, id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err(format!("the {what} is empty"));
@@ -144,6 +159,13 @@ pub fn check_id(what: &str, id: &str) -> Result<(), String> {
     if let Some(c) = id.chars().find(|c| c.is_control()) {
         return Err(format!(
             "the {what} {id:?} contains the control character U+{:04X}; ids are printable",
+            c as u32
+        ));
+    }
+    if let Some(c) = id.chars().find(|&c| invisible(c)) {
+        return Err(format!(
+            "the {what} {id:?} contains the invisible character U+{:04X} (a byte order mark or \
+             zero-width space pasted with it?); delete it",
             c as u32
         ));
     }
@@ -226,6 +248,11 @@ mod tests {
             .unwrap_err()
             .contains("white space"));
         assert!(check_id("expert", "").is_err());
+        for c in ['\u{FEFF}', '\u{200B}', '\u{200D}', '\u{2060}', '\u{00AD}'] {
+            let m = check_id("application", &format!("{c}T24-001")).unwrap_err();
+            assert!(m.contains("invisible character"), "{m}");
+        }
+        assert!(check_id("application", "园区-001").is_ok());
     }
 
     proptest::proptest! {

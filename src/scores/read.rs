@@ -213,8 +213,11 @@ pub struct RowReader<R: BufRead> {
     pos: u64,
     /// The first `hashed` bytes of the input's buffer are hashed already.
     hashed: usize,
-    /// The byte order mark at the start was looked for.
+    /// The byte order mark at the start of the file was looked for (or this is a part).
     started: bool,
+    /// `csv_core` drops a byte order mark at the start of its first input: a part gives it
+    /// its first byte alone, so that a mark there stays data, as for one reader of the file.
+    first_byte_alone: bool,
     core: csv_core::Reader,
     rec: Record,
     lines: Lines,
@@ -237,6 +240,7 @@ impl<R: BufRead> RowReader<R> {
             pos: 0,
             hashed: 0,
             started: false,
+            first_byte_alone: false,
             core: csv_core::Reader::new(),
             rec: Record::new(),
             lines,
@@ -258,7 +262,11 @@ impl<R: BufRead> RowReader<R> {
     /// right after a record or a line break, where the line count stood at `lines`;
     /// `hasher` (the file's hash so far) goes on hashing the bytes read.
     pub fn part(input: R, lines: Lines, ncols: usize, hasher: Option<Sha256>) -> Self {
-        Self::with(input, lines, Some(ncols), hasher)
+        let mut r = Self::with(input, lines, Some(ncols), hasher);
+        // A byte order mark is skipped at the start of a file only, as one reader would.
+        r.started = true;
+        r.first_byte_alone = true;
+        r
     }
 
     /// The line count after the bytes parsed so far (after [`RowReader::header`]: where
@@ -347,6 +355,11 @@ impl<R: BufRead> RowReader<R> {
             }
             let (start, line) = self.record.expect("a record is being read");
             let rec = &mut self.rec;
+            let data = if std::mem::take(&mut self.first_byte_alone) {
+                &data[..data.len().min(1)]
+            } else {
+                data
+            };
             let (result, read, written, ends) =
                 self.core
                     .read_record(data, &mut rec.bytes[rec.len..], &mut rec.ends[rec.fields..]);
