@@ -135,20 +135,6 @@ pub fn check_score_text(text: &str, max: Decimal, step: Decimal) -> Result<Decim
     Ok(v)
 }
 
-/// Characters that show nothing: a byte order mark, zero-width spaces and joiners,
-/// direction marks, the soft hyphen. In an id they make a second id that looks the same.
-fn invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
-}
-
 /// An id read from a file or typed (application, expert): not empty, no control
 /// characters (NUL, line breaks, …), no invisible characters (a byte order mark, a
 /// zero-width space), no white space at either end.
@@ -162,7 +148,7 @@ pub fn check_id(what: &str, id: &str) -> Result<(), String> {
             c as u32
         ));
     }
-    if let Some(c) = id.chars().find(|&c| invisible(c)) {
+    if let Some(c) = id.chars().find(|&c| crate::pii::normalize::is_invisible(c)) {
         return Err(format!(
             "the {what} {id:?} contains the invisible character U+{:04X} (a byte order mark or \
              zero-width space pasted with it?); delete it",
