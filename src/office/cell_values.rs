@@ -7,12 +7,16 @@ use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
 use super::docx_read::{CHECKED_MARKS, UNCHECKED_MARKS};
+use crate::pii::normalize::is_invisible;
 
-/// A label as compared: NFKC (full-width → ASCII), without white space, colons, hyphens
-/// or asterisks, ASCII lower case.
+/// A label as compared: NFKC (full-width → ASCII), without white space, invisible
+/// characters (zero-width spaces, a byte order mark), colons, hyphens or asterisks, ASCII
+/// lower case.
 pub fn norm(s: &str) -> String {
     s.nfkc()
-        .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '-' | '*' | '\u{3000}'))
+        .filter(|&c| {
+            !c.is_whitespace() && !is_invisible(c) && !matches!(c, ':' | '-' | '*' | '\u{3000}')
+        })
         .map(|c| c.to_ascii_lowercase())
         .collect()
 }
@@ -126,9 +130,11 @@ fn chinese_number(s: &str) -> Option<Decimal> {
 /// A number as typed, in `unit` (the fact's unit): `1,268家`, `３０万元`, `十`, `8%`,
 /// `300000元` for 万元 (→ 30). Errors quote why.
 pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
+    // White space and invisible characters (a zero-width space pasted from a web page)
+    // are not part of the number.
     let t: String = text
         .nfkc()
-        .filter(|c| !c.is_whitespace())
+        .filter(|&c| !c.is_whitespace() && !is_invisible(c))
         .collect::<String>();
     if t.is_empty() {
         return Err("is empty".into());
@@ -248,6 +254,8 @@ mod tests {
             (" 412 ", "家", "412"),
             ("2,500", "万元", "2500"),
             ("52.0", "万元", "52"),
+            ("1\u{200B}268家", "家", "1268"),
+            ("\u{FEFF}412", "家", "412"),
         ] {
             assert_eq!(parse_number(text, unit), Ok(d(want)), "{text}");
         }
@@ -265,6 +273,7 @@ mod tests {
         ));
         assert!(is_label("所在部\n门", "所在部门"));
         assert!(is_label("E－mail：", "E-mail"));
+        assert!(is_label("所在\u{200B}部门\u{FEFF}", "所在部门"));
         assert!(!is_label("其中中小微企业", "拥有有效专利企业"));
         assert_eq!(
             inline_value("拥有有效专利企业：412家", "拥有有效专利企业").as_deref(),
