@@ -150,25 +150,30 @@ fn parse_rows<'v>(
         let info = view.apps.get(app);
         if info.is_none() {
             ok = false;
-            p(
-                1,
-                format!(
-                    "application {app:?} is not in panel {} (applications: {})",
-                    view.id,
-                    view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            );
+            // An id that cannot be one (empty, an invisible character) says so first.
+            let m = value_check::check_id("application", app)
+                .err()
+                .unwrap_or_else(|| {
+                    format!(
+                        "application {app:?} is not in panel {} (applications: {})",
+                        view.id,
+                        view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                });
+            p(1, m);
         }
         if view.expert(expert).is_none() {
             ok = false;
-            p(
-                2,
-                format!(
+            let m = value_check::check_id("expert", expert)
+                .err()
+                .unwrap_or_else(|| {
+                    format!(
                     "expert {expert:?} is not in the roster ({}); add the expert to panel.json \
                      or correct the id",
                     view.roster_ids()
-                ),
-            );
+                )
+                });
+            p(2, m);
         }
         let item: Option<u32> = match item_index.get(crit) {
             Some(&i) => Some(i),
