@@ -299,7 +299,14 @@ fn header_encoding_and_override_rules() {
     check(&mut chair, "cr.csv", cr.as_bytes(), 5, 4, "");
     // An id with an invisible character pasted in: named as such, not as an unknown id.
     let zw = format!("application,expert,criterion,value\n{a},E01\u{200B},B1.1,1\n");
-    check(&mut chair, "zw.csv", zw.as_bytes(), 2, 2, "invisible character U+200B");
+    check(
+        &mut chair,
+        "zw.csv",
+        zw.as_bytes(),
+        2,
+        2,
+        "invisible character U+200B",
+    );
 
     // a rule item off its suggestion: the comment is the reason
     let (rid, _) = view.apps[&a]
