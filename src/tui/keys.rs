@@ -248,7 +248,11 @@ pub fn key_name(ev: &KeyEvent) -> Option<String> {
         return None;
     }
     let m = ev.modifiers;
-    let s = match ev.code {
+    let code = match ev.code {
+        KeyCode::Char(c) => KeyCode::Char(ascii_key(c)),
+        other => other,
+    };
+    let s = match code {
         KeyCode::Char(c) if m.contains(KeyModifiers::CONTROL) => {
             format!("ctrl-{}", c.to_ascii_lowercase())
         }
@@ -276,6 +280,18 @@ pub fn key_name(ev: &KeyEvent) -> Option<String> {
         _ => return None,
     };
     Some(s)
+}
+
+/// The key a character stands for when an input method types it in its full-width mode
+/// (`ｊ`, `４`, `．`, the ideographic space) or as Chinese punctuation (`。` for `.`): the keys
+/// then work the same with the input method on. Text typed into an editor is not changed.
+fn ascii_key(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '。' => '.',
+        _ => c,
+    }
 }
 
 /// A key event from a normalized name (tests and scripted input).
@@ -657,6 +673,24 @@ mod tests {
             Keymap::parse("k.json", "{").unwrap_err(),
             KeymapError::Json { .. }
         ));
+    }
+
+    #[test]
+    fn full_width_keys_name_their_ascii_key() {
+        for (c, want) in [
+            ('ｊ', "j"),
+            ('４', "4"),
+            ('．', "."),
+            ('。', "."),
+            ('？', "?"),
+        ] {
+            let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            assert_eq!(key_name(&ev).as_deref(), Some(want), "{c}");
+        }
+        let ev = KeyEvent::new(KeyCode::Char('\u{3000}'), KeyModifiers::NONE);
+        assert_eq!(key_name(&ev).as_deref(), Some("space"));
+        let ev = KeyEvent::new(KeyCode::Char('中'), KeyModifiers::NONE);
+        assert_eq!(key_name(&ev).as_deref(), Some("中"));
     }
 
     #[test]

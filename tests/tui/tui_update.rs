@@ -73,6 +73,26 @@ fn navigation_moves_between_panes_and_rows() {
     assert!(app.quit);
 }
 
+/// A Chinese input method left in full-width mode types `４．５` (or `。` for the dot): the
+/// score is 4.5, and an editor's text keeps what was typed.
+#[test]
+fn full_width_digits_score_like_ascii_ones() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use panel::tui::handle_key;
+    let (mut app, m) = mem_app(Lang::Zh, (80, 24));
+    goto(&mut app, "A2.1");
+    for c in ['１', '。', '５'] {
+        handle_key(
+            &mut app,
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        );
+    }
+    assert_eq!(app.entry(), Some("1.5"));
+    feed(&mut app, "enter");
+    assert_eq!(app.apps[0].sheet.values["A2.1"], (d("1.5"), None));
+    assert_eq!(m.log.borrow().len(), 1);
+}
+
 #[test]
 fn digits_score_the_focused_expert_item() {
     let (mut app, m) = mem_app(Lang::Zh, (80, 24));
