@@ -517,7 +517,16 @@ fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
     Ok(read < missing)
 }
 
-/// `body` (whole lines, the line count at its start `lines`) cut after line feeds into
+/// Where the line break at `p` (`\n`, `\r\n` or a lone `\r`) ends.
+fn after_break(b: &[u8], p: usize) -> usize {
+    if b[p] == b'\r' && b.get(p + 1) == Some(&b'\n') {
+        p + 2
+    } else {
+        p + 1
+    }
+}
+
+/// `body` (whole lines, the line count at its start `lines`) cut after line breaks into
 /// parts of about [`PART`] bytes: (start, end, line count at the start) each, and the line
 /// count at the end of `body`.
 fn cut_parts(body: &[u8], mut lines: Lines, part: usize) -> (Vec<(usize, usize, Lines)>, Lines) {
@@ -526,8 +535,9 @@ fn cut_parts(body: &[u8], mut lines: Lines, part: usize) -> (Vec<(usize, usize, 
     while from < body.len() {
         let mut to = (from + part).min(body.len());
         if to < body.len() {
-            // After the next line feed.
-            to = memchr::memchr(b'\n', &body[to..]).map_or(body.len(), |p| to + p + 1);
+            // After the next line break.
+            to = memchr::memchr2(b'\n', b'\r', &body[to..])
+                .map_or(body.len(), |p| after_break(body, to + p));
         }
         parts.push((from, to, lines));
         lines.count(&body[from..to]);
@@ -597,7 +607,7 @@ fn read_file(
         let end = if eof {
             window.len()
         } else {
-            memchr::memrchr(b'\n', &window).map_or(0, |p| p + 1)
+            memchr::memrchr2(b'\n', b'\r', &window).map_or(0, |p| after_break(&window, p))
         };
         if memchr::memchr(b'"', &window).is_some() || (end == 0 && window.len() > MAX_LINE) {
             // A quote (a quoted field may hold a line break) or a runaway line: one reader
@@ -1003,6 +1013,32 @@ mod tests {
             for part in 1..40 {
                 let parts = outcome(read_with(&path, &rubric, Some((64, part)), &Detail::None));
                 assert_eq!(parts, one, "part {part}");
+            }
+        }
+
+        /// Files with `\r` or `\r\n` line ends are cut into parts at their own line breaks
+        /// (a window may end between `\r` and `\n`): the same rows, lines and problems as one
+        /// reader, for every part size.
+        #[test]
+        fn parts_cut_at_every_kind_of_line_break() {
+            // `\n\r` is two breaks: a blank line after every row.
+            for (eol, first) in [("\r", 6), ("\r\n", 6), ("\n\r", 11)] {
+                let mut text = format!("application,expert,criterion,value{eol}");
+                for i in 0..60 {
+                    let v = if i % 9 == 4 { "x" } else { "1" };
+                    text.push_str(&format!("T{},E01,A1,{v}{eol}", i % 7));
+                }
+                let (rubric, _tmp, path) = demo_csv(&text);
+                let one = outcome(read_with(&path, &rubric, None, &Detail::None));
+                let want = format!("line: {first}, column: 4");
+                assert!(one.contains(&want), "{eol:?}: {one}");
+                for part in 1..40 {
+                    for window in [16, 17, 64] {
+                        let sizes = Some((window, part));
+                        let parts = outcome(read_with(&path, &rubric, sizes, &Detail::None));
+                        assert_eq!(parts, one, "{eol:?} part {part} window {window}");
+                    }
+                }
             }
         }
 
