@@ -16,6 +16,7 @@ use crate::tui::keys::{self, Context, Keymap};
 use crate::tui::layout::{self, Pane};
 use crate::tui::overlay::Common;
 use crate::tui::textbox::TextBox;
+use ratatui::layout::{Position, Rect};
 
 impl App {
     /// Carry out what the list asked for.
@@ -112,45 +113,52 @@ impl App {
         });
     }
 
-    fn click(&mut self, col: u16, row: u16) {
+    /// The pane under the mouse at (`col`, `row`), and its area.
+    fn pane_at(&self, col: u16, row: u16) -> Option<(Pane, Rect)> {
         let p = self.panes();
-        let inside = |r: Option<ratatui::layout::Rect>| {
-            r.is_some_and(|r| col >= r.x && col < r.right() && row >= r.y && row < r.bottom())
+        let at = Position::new(col, row);
+        [
+            (Pane::Apps, p.apps),
+            (Pane::Tree, p.tree),
+            (Pane::Evidence, p.evidence),
+        ]
+        .into_iter()
+        .find_map(|(pane, r)| r.filter(|r| r.contains(at)).map(|r| (pane, r)))
+    }
+
+    fn click(&mut self, col: u16, row: u16) {
+        let Some((pane, area)) = self.pane_at(col, row) else {
+            return;
         };
-        if inside(p.apps) {
-            self.focus = Pane::Apps;
-            let r = layout::inner(p.apps.unwrap_or_default());
-            if row >= r.y && row < r.bottom() {
-                if let Some(i) = self.list.at_row((row - r.y) as usize) {
-                    self.select_app(i);
+        self.focus = pane;
+        match pane {
+            Pane::Apps => {
+                let r = layout::inner(area);
+                if row >= r.y && row < r.bottom() {
+                    if let Some(i) = self.list.at_row((row - r.y) as usize) {
+                        self.select_app(i);
+                    }
                 }
             }
-        } else if inside(p.tree) {
-            self.focus = Pane::Tree;
-            let r = layout::tree_list(p.tree.unwrap_or_default());
-            if row >= r.y && row < r.bottom() {
-                // a header row selects its first item
-                if let Some(pos) = self.tree.at_row((row - r.y) as usize) {
-                    self.select_item(pos);
+            Pane::Tree => {
+                let r = layout::tree_list(area);
+                if row >= r.y && row < r.bottom() {
+                    // a header row selects its first item
+                    if let Some(pos) = self.tree.at_row((row - r.y) as usize) {
+                        self.select_item(pos);
+                    }
                 }
             }
-        } else if inside(p.evidence) {
-            self.focus = Pane::Evidence;
+            Pane::Evidence => {}
         }
     }
 
     fn wheel(&mut self, col: u16, row: u16, down: bool) {
-        let p = self.panes();
-        let inside = |r: Option<ratatui::layout::Rect>| {
-            r.is_some_and(|r| col >= r.x && col < r.right() && row >= r.y && row < r.bottom())
-        };
         let d = if down { 1 } else { -1 };
-        if inside(p.apps) {
-            self.move_sel(Pane::Apps, d);
-        } else if inside(p.tree) {
-            self.move_sel(Pane::Tree, d);
-        } else if inside(p.evidence) {
-            self.scroll_evidence(3 * d);
+        match self.pane_at(col, row) {
+            Some((Pane::Evidence, _)) => self.scroll_evidence(3 * d),
+            Some((pane, _)) => self.move_sel(pane, d),
+            None => {}
         }
     }
 }
