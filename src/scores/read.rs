@@ -59,6 +59,13 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// Lines counted from line `base` instead of 0 (the problems of a part of a file).
+    pub fn shift_lines(&mut self, base: u64) {
+        for p in &mut self.0 {
+            p.line += base;
+        }
+    }
+
     pub fn extend(&mut self, other: Problems) {
         self.0.extend(other.0);
     }
@@ -231,6 +238,8 @@ pub struct RowReader<R: BufRead> {
     hasher: Option<Sha256>,
     ncols: Option<usize>,
     rows: u64,
+    /// A problem ended the reading (a read error, a runaway line).
+    stopped: bool,
 }
 
 impl<R: BufRead> RowReader<R> {
@@ -250,6 +259,7 @@ impl<R: BufRead> RowReader<R> {
             hasher,
             ncols,
             rows: 0,
+            stopped: false,
         }
     }
 
@@ -283,6 +293,12 @@ impl<R: BufRead> RowReader<R> {
     /// Data rows read (blank rows excluded, rows with problems included).
     pub fn data_rows(&self) -> u64 {
         self.rows
+    }
+
+    /// Whether a problem ended [`RowReader::rows`] before the end of the input (a read
+    /// error, a runaway line).
+    pub fn stopped(&self) -> bool {
+        self.stopped
     }
 
     /// Bytes of the input up to the end of the last record read.
@@ -452,6 +468,7 @@ impl<R: BufRead> RowReader<R> {
                 Ok(None) => break,
                 Err(p) => {
                     problems.push_problem(p);
+                    self.stopped = true;
                     break;
                 }
             };

@@ -6,29 +6,32 @@
 //! the application's suggestions). Values pass the one value check
 //! ([`crate::rubric::value_check`]). Ids are interned in first-seen order.
 //!
-//! Large files are read in parts at once: the file is read in windows of whole lines; a
-//! window without a quote is cut at line ends into parts that [`rayon`] reads in parallel
-//! (each with its own [`RowReader`] and its own ids), merged in file order ([`Merger`]). From
-//! the first window that holds a quote on (a quoted field may hold a line break), the rest
-//! of the file is read by one [`RowReader`]. Both give the same rows, lines and problems.
+//! Large files are read in parts at once. A regular file is mapped into memory (no copy;
+//! anything else, such as a pipe, is read whole first). After the header, the file is cut at
+//! line breaks into parts that [`rayon`] reads in parallel, batch after batch, each with its
+//! own [`RowReader`], its own ids and lines counted from its own start; they are merged in
+//! file order ([`Merger`]). A part that holds a quote is not read that way (a quoted field may
+//! hold a line break, so a cut after it may fall inside a field): from the first such part
+//! on, one [`RowReader`] reads the rest of the file. Both give the same rows, lines and
+//! problems.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::read::{Lines, Problems, Row, RowReader, MAX_LINE, MAX_PROBLEMS, UTF8_MESSAGE};
+use super::read::{Lines, Problems, Row, RowReader, MAX_PROBLEMS, UTF8_MESSAGE};
 use super::rubric_index::{pair_criteria, RubricIndex, Target};
 use super::{CsvProblem, ReadError};
 use crate::aggregate::table::{FxBuild, Interner, TableRows};
 use crate::aggregate::ScoreTable;
 use crate::rubric::Rubric;
 
-/// Bytes of a window of the file (whole lines: more when a line is longer).
-const WINDOW: usize = 8 << 20;
+/// Bytes of a batch of parts (whole lines: more when a line is longer).
+const BATCH: usize = 8 << 20;
 /// Bytes of a part read by one task (whole lines).
 const PART: usize = 1 << 20;
 
@@ -206,6 +209,12 @@ struct Part {
     problems: Problems,
     /// Data rows (not blank).
     data_rows: u64,
+    /// A problem ended the reading (a runaway line): what follows is not read.
+    stopped: bool,
+    /// The part holds a quote: it was not read (see [`read_file`]).
+    quoted: bool,
+    /// Its line breaks (its rows' and problems' lines count from its start, 0).
+    lines: u64,
 }
 
 impl Part {
@@ -258,6 +267,9 @@ impl Part {
         self.last_pair = None;
         self.problems = Problems::default();
         self.data_rows = 0;
+        self.stopped = false;
+        self.quoted = false;
+        self.lines = 0;
     }
 }
 
@@ -292,6 +304,8 @@ impl<'a> RowParser<'a> {
         reader.rows(&mut problems, |row, problems| p.row(row, problems));
         p.part.problems = problems;
         p.part.data_rows = reader.data_rows();
+        p.part.stopped = reader.stopped();
+        p.part.lines = reader.lines().next_line();
         p.part
     }
 
@@ -428,6 +442,11 @@ struct Merger {
     items: Vec<ItemRow>,
     problems: Problems,
     rows: u64,
+    /// A part's reading was ended by a problem: the parts after it are not merged, as one
+    /// reader of the file stops there.
+    stopped: bool,
+    /// The line of the next part's first byte (a part's lines count from its start).
+    line: u64,
 }
 
 impl Merger {
@@ -448,13 +467,24 @@ impl Merger {
             items: Vec::new(),
             problems: Problems::default(),
             rows: 0,
+            stopped: false,
+            line: 0,
         }
     }
 
-    /// Adds the next part of the file.
-    /// Adds the next part of the file, and empties it.
+    /// Nothing more is read: enough problems, or a problem that ends the reading.
+    fn done(&self) -> bool {
+        self.stopped || self.problems.full()
+    }
+
+    /// Adds the next part of the file, and empties it. Merge no part after [`Merger::done`].
     fn merge(&mut self, part: &mut Part) {
-        self.problems.extend(std::mem::take(&mut part.problems));
+        self.stopped = part.stopped;
+        let base = self.line;
+        self.line += part.lines;
+        let mut problems = std::mem::take(&mut part.problems);
+        problems.shift_lines(base);
+        self.problems.extend(problems);
         self.rows += part.data_rows;
         // Part ids → file ids (already checked).
         let amap: Vec<u32> = part
@@ -502,19 +532,47 @@ impl Merger {
                 pair: (amap[it.app as usize], emap[it.expert as usize]),
                 item: it.item,
                 value: it.value,
-                line: it.line,
+                line: base + it.line,
             });
         }
     }
 }
 
-/// Appends bytes of `file` to `buf` until it holds `want` bytes or the file ends; `true` at
-/// the end of the file.
-fn fill(file: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    let missing = want.saturating_sub(buf.len());
-    buf.reserve(missing);
-    let read = file.take(missing as u64).read_to_end(buf)?;
-    Ok(read < missing)
+/// The bytes of a scores file. A regular file is mapped into memory: the parts are parsed
+/// where the operating system holds the file, with no copy and no buffer to fill. Anything
+/// else (a pipe, `/dev/stdin`, an empty file) is read whole.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
+impl FileBytes {
+    fn open(path: &Path) -> std::io::Result<FileBytes> {
+        let mut file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.len() > 0 {
+            // SAFETY: the map is only read, and lives no longer than this value. The file
+            // must not be shortened by another program while it is read (the process would
+            // end with SIGBUS, as any program reading a mapped file); `docs/results.md` says
+            // so.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(FileBytes::Mapped(map));
+            }
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
 }
 
 /// Where the line break at `p` (`\n`, `\r\n` or a lone `\r`) ends.
@@ -526,160 +584,119 @@ fn after_break(b: &[u8], p: usize) -> usize {
     }
 }
 
-/// `body` (whole lines, the line count at its start `lines`) cut after line breaks into
-/// parts of about [`PART`] bytes: (start, end, line count at the start) each, and the line
-/// count at the end of `body`.
-fn cut_parts(body: &[u8], mut lines: Lines, part: usize) -> (Vec<(usize, usize, Lines)>, Lines) {
-    let mut parts = Vec::new();
+/// `body` cut after line breaks into parts of about `size` bytes (start, end). A cut is
+/// never between the `\r` and `\n` of a `\r\n`: no part starts inside a line break.
+fn part_bounds(body: &[u8], size: usize) -> Vec<(usize, usize)> {
+    let mut bounds = Vec::new();
     let mut from = 0;
     while from < body.len() {
-        let mut to = (from + part).min(body.len());
+        let mut to = (from + size.max(1)).min(body.len());
         if to < body.len() {
             // After the next line break.
             to = memchr::memchr2(b'\n', b'\r', &body[to..])
                 .map_or(body.len(), |p| after_break(body, to + p));
         }
-        parts.push((from, to, lines));
-        lines.count(&body[from..to]);
+        bounds.push((from, to));
         from = to;
     }
-    (parts, lines)
+    bounds
 }
 
 /// Reads the file at `path`: its header, then its rows, merged in file order (see the
 /// module's documentation); the sha256 of its bytes when `hash`.
-/// `sizes`: the window and part sizes; `None` reads the whole file with one reader.
+/// `sizes`: the batch and part sizes; `None` reads the whole file with one reader.
 fn read_file(
     path: &Path,
     ix: &RubricIndex<'_>,
     hash: bool,
     sizes: Option<(usize, usize)>,
 ) -> Result<(Merger, Option<String>), ReadError> {
-    let (window_size, part_size) = sizes.unwrap_or((0, 0));
-    let io_err = |source| ReadError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
     let csv_err = |p: CsvProblem| ReadError::Csv {
         file: path.to_path_buf(),
         problems: vec![p],
     };
-    let mut file = std::fs::File::open(path).map_err(io_err)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut merger = Merger::new(ix, (size / 12) as usize);
-    let mut window = Vec::new();
-    let eof = match fill(&mut file, &mut window, window_size) {
-        Ok(eof) => eof,
-        Err(e) => return Err(csv_err(super::read::read_problem(1, &e))),
-    };
-    // The header from the first window, when it holds the whole header and no quote.
-    let mut head = RowReader::new(&window[..], false);
-    let simple = sizes.is_some()
-        && memchr::memchr(b'"', &window).is_none()
-        && head.header().is_ok()
-        && (eof || head.consumed() < window.len() as u64);
-    if !simple {
+    let bytes = FileBytes::open(path).map_err(|source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bytes: &[u8] = &bytes;
+    let mut merger = Merger::new(ix, bytes.len() / 12);
+    // The one-reader path hashes as it reads; parts are hashed as they are merged.
+    let mut head = RowReader::new(bytes, hash && sizes.is_none());
+    head.header().map_err(csv_err)?;
+    let Some((batch_size, part_size)) = sizes else {
         // One reader for the whole file.
-        let mut reader = RowReader::new(
-            std::io::Cursor::new(window).chain(BufReader::with_capacity(1 << 16, file)),
-            hash,
-        );
-        reader.header().map_err(csv_err)?;
-        merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
-        return Ok((merger, reader.sha256()));
-    }
+        merger.merge(&mut RowParser::read(ix, &mut head, 0, Part::default()));
+        return Ok((merger, head.sha256()));
+    };
     let ncols = head.header_columns();
-    let start = head.consumed() as usize;
+    let mut start = head.consumed() as usize;
     let mut lines = head.lines();
-    let mut hasher = hash.then(Sha256::new);
-    if let Some(h) = hasher.as_mut() {
-        h.update(&window[..start]);
+    if bytes.get(start) == Some(&b'\n') {
+        // The `\n` of the header's `\r\n`.
+        lines.count(b"\n");
+        start += 1;
     }
-    window.drain(..start);
-    let mut eof = eof;
-    // Parts read but not yet merged: merged while the next window's parts are read.
-    let mut pending: Vec<Part> = Vec::new();
-    // The next window's buffer (two buffers in turn: no fresh memory for every window).
-    let mut spare: Vec<u8> = Vec::new();
-    // Parts merged and emptied, for the next window.
-    let mut spare_parts: Vec<Part> = Vec::new();
-    loop {
-        let end = if eof {
-            window.len()
-        } else {
-            memchr::memrchr2(b'\n', b'\r', &window).map_or(0, |p| after_break(&window, p))
-        };
-        if memchr::memchr(b'"', &window).is_some() || (end == 0 && window.len() > MAX_LINE) {
-            // A quote (a quoted field may hold a line break) or a runaway line: one reader
-            // for the rest of the file.
-            for mut part in pending.drain(..) {
-                merger.merge(&mut part);
+    let mut hasher = hash.then(|| Sha256::new_with_prefix(&bytes[..start]));
+    let body = &bytes[start..];
+    merger.line = lines.next_line();
+    // Batch after batch: the parts of a batch are read at once (each counting its lines from
+    // its own start) while the previous batch's parts are merged and hashed. A part with a
+    // quote is not read: a quoted field may hold a line break, so that a part may start
+    // inside a field. From the first such part on, one reader reads the rest.
+    let bounds = part_bounds(body, part_size);
+    let mut pending: Vec<(Part, &[u8])> = Vec::new();
+    // Parts merged and emptied, for the next batch (no fresh memory for every part).
+    let mut spare: Vec<Part> = Vec::new();
+    let mut quoted: Option<usize> = None;
+    let mut merge = |merger: &mut Merger, pending: &mut Vec<(Part, &[u8])>, spare: &mut Vec<_>| {
+        for (mut part, text) in pending.drain(..) {
+            if quoted.is_some() || merger.done() {
+                continue;
             }
-            let rest = std::io::Cursor::new(window).chain(BufReader::with_capacity(1 << 16, file));
-            let mut reader = RowReader::part(rest, lines, ncols, hasher);
-            merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
-            return Ok((merger, reader.sha256()));
+            if part.quoted {
+                quoted = Some(text.as_ptr() as usize - body.as_ptr() as usize);
+                continue;
+            }
+            merger.merge(&mut part);
+            if let Some(h) = hasher.as_mut() {
+                h.update(text);
+            }
+            part.clear();
+            spare.push(part);
         }
-        let (body, tail) = window.split_at(end);
-        let (parts, lines_after) = cut_parts(body, lines, part_size);
-        let mut fresh: Vec<Part> =
-            spare_parts.split_off(spare_parts.len().saturating_sub(parts.len()));
-        fresh.resize_with(parts.len(), Part::default);
-        // The window's parts at once; meanwhile the previous window's parts are merged,
-        // this window hashed and the next one read.
-        let (parts, next) = rayon::join(
+    };
+    for batch in bounds.chunks((batch_size / part_size.max(1)).max(1)) {
+        let mut fresh: Vec<Part> = spare.split_off(spare.len().saturating_sub(batch.len()));
+        fresh.resize_with(batch.len(), Part::default);
+        let (read, ()) = rayon::join(
             || {
-                parts
+                batch
                     .par_iter()
                     .zip(fresh)
-                    .map(|(&(from, to, first), part)| {
-                        let mut reader = RowReader::part(&body[from..to], first, ncols, None);
-                        RowParser::read(ix, &mut reader, to - from, part)
+                    .map(|(&(from, to), mut part)| {
+                        let text = &body[from..to];
+                        if memchr::memchr(b'"', text).is_some() {
+                            part.quoted = true;
+                            return (part, text);
+                        }
+                        let mut reader = RowReader::part(text, Lines::at(0), ncols, None);
+                        (RowParser::read(ix, &mut reader, text.len(), part), text)
                     })
-                    .collect::<Vec<Part>>()
+                    .collect::<Vec<_>>()
             },
-            || {
-                for mut part in pending.drain(..) {
-                    merger.merge(&mut part);
-                    part.clear();
-                    spare_parts.push(part);
-                }
-                if let Some(h) = hasher.as_mut() {
-                    h.update(body);
-                }
-                if eof || merger.problems.full() {
-                    return Ok((Vec::new(), true));
-                }
-                let mut next = std::mem::take(&mut spare);
-                next.clear();
-                next.extend_from_slice(tail);
-                let want = next.len() + window_size;
-                fill(&mut file, &mut next, want).map(|eof| (next, eof))
-            },
+            || merge(&mut merger, &mut pending, &mut spare),
         );
-        pending = parts;
-        lines = lines_after;
-        match next {
-            Ok((next, next_eof)) => {
-                if eof || merger.problems.full() {
-                    break;
-                }
-                spare = std::mem::replace(&mut window, next);
-                eof = next_eof;
-            }
-            Err(e) => {
-                for mut part in pending.drain(..) {
-                    merger.merge(&mut part);
-                }
-                merger
-                    .problems
-                    .push_problem(super::read::read_problem(lines.next_line(), &e));
-                return Ok((merger, None));
-            }
+        pending = read;
+        if merger.done() || pending.iter().any(|(p, _)| p.quoted) {
+            break;
         }
     }
-    for mut part in pending {
-        merger.merge(&mut part);
+    merge(&mut merger, &mut pending, &mut spare);
+    if let (Some(from), false) = (quoted, merger.done()) {
+        let mut reader = RowReader::part(&body[from..], Lines::at(0), ncols, hasher);
+        merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
+        return Ok((merger, reader.sha256()));
     }
     Ok((merger, hasher.map(|h| hex::encode(h.finalize()))))
 }
@@ -697,7 +714,7 @@ pub fn read_scores_csv(
     hash: bool,
 ) -> Result<CsvScores, ReadError> {
     let ix = RubricIndex::new(rubric);
-    let (m, sha256) = read_file(path, &ix, hash, Some((WINDOW, PART)))?;
+    let (m, sha256) = read_file(path, &ix, hash, Some((BATCH, PART)))?;
     finish_read(path, &ix, m, sha256, suggestions, detail)
 }
 
@@ -1017,7 +1034,7 @@ mod tests {
         }
 
         /// Files with `\r` or `\r\n` line ends are cut into parts at their own line breaks
-        /// (a window may end between `\r` and `\n`): the same rows, lines and problems as one
+        /// (never between the `\r` and `\n` of a `\r\n`): the same rows, lines and problems as one
         /// reader, for every part size.
         #[test]
         fn parts_cut_at_every_kind_of_line_break() {
@@ -1033,24 +1050,49 @@ mod tests {
                 let want = format!("line: {first}, column: 4");
                 assert!(one.contains(&want), "{eol:?}: {one}");
                 for part in 1..40 {
-                    for window in [16, 17, 64] {
-                        let sizes = Some((window, part));
+                    for batch in [16, 17, 64] {
+                        let sizes = Some((batch, part));
                         let parts = outcome(read_with(&path, &rubric, sizes, &Detail::None));
-                        assert_eq!(parts, one, "{eol:?} part {part} window {window}");
+                        assert_eq!(parts, one, "{eol:?} part {part} batch {batch}");
                     }
                 }
             }
         }
 
+        /// A line longer than the reader takes ends the reading where it is, in parts as
+        /// with one reader: the problems after it are not reported.
+        #[test]
+        fn a_runaway_line_in_a_part_ends_the_reading_there() {
+            let mut text = String::from("application,expert,criterion,value\n");
+            let row = |i: usize, v: &str| format!("T{},E01,A1,{v}\n", i % 7);
+            for i in 0..40 {
+                text.push_str(&row(i, if i == 3 { "x" } else { "1" }));
+            }
+            text.push_str(&"y".repeat(crate::scores::read::MAX_LINE + 10));
+            text.push('\n');
+            for i in 0..40 {
+                text.push_str(&row(i, "x"));
+            }
+            let (rubric, _tmp, path) = demo_csv(&text);
+            let one = outcome(read_with(&path, &rubric, None, &Detail::None));
+            assert!(one.contains("line: 5, column: 4"), "{one}");
+            assert!(one.contains("line: 42, column: 1"), "{one}");
+            assert!(!one.contains("line: 43"), "{one}");
+            for sizes in [(1 << 20, 1 << 16), (1 << 10, 1 << 8), (64 << 20, 1 << 20)] {
+                let parts = outcome(read_with(&path, &rubric, Some(sizes), &Detail::None));
+                assert_eq!(parts, one, "{sizes:?}");
+            }
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(96))]
-            /// Windows, parts and the merge give what one reader gives.
+            /// Batches, parts and the merge give what one reader gives.
             #[test]
             fn parts_match_one_reader(
                 lines in prop::collection::vec(line(), 0..120),
                 eol in prop::sample::select(vec!["\n", "\r\n", "\r"]),
                 part in 1usize..300,
-                window in 1usize..1000,
+                batch in 1usize..1000,
                 all in any::<bool>(),
             ) {
                 let mut text = format!("application,expert,criterion,value,comment{eol}");
@@ -1061,7 +1103,7 @@ mod tests {
                 let (rubric, _tmp, path) = demo_csv(&text);
                 let detail = if all { Detail::All } else { Detail::Expert("E02".into()) };
                 let one = outcome(read_with(&path, &rubric, None, &detail));
-                let parts = outcome(read_with(&path, &rubric, Some((window, part)), &detail));
+                let parts = outcome(read_with(&path, &rubric, Some((batch, part)), &detail));
                 prop_assert_eq!(parts, one);
             }
         }

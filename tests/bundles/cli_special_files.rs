@@ -188,3 +188,58 @@ fn symlinks_in_the_bundles_folder() {
         "{skipped:?}"
     );
 }
+
+/// A scores file that cannot be mapped into memory (a pipe, here `/dev/stdin`) is read
+/// whole, with the same result as the same bytes in a regular file.
+#[test]
+fn results_read_scores_from_a_pipe_as_from_a_file() {
+    if !std::path::Path::new("/dev/stdin").exists() {
+        eprintln!("SKIPPED: no /dev/stdin");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = "application,expert,criterion,value\r\nX-1,E01,B1.1,8\r\nX-1,E02,B1.1,7\r\n";
+    let csv = dir.path().join("scores.csv");
+    std::fs::write(&csv, text).unwrap();
+    let panel = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/park-ip-trusteeship-2024"
+    );
+    let run = |scores: &std::path::Path, stdin: &str| {
+        let out = Command::cargo_bin("panel")
+            .unwrap()
+            .args(["results", panel, "--scores"])
+            .arg(scores)
+            .args(["--format", "csv", "--resamples", "0"])
+            .write_stdin(stdin)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        out.stdout
+    };
+    let from_file = run(&csv, "");
+    let from_pipe = run(std::path::Path::new("/dev/stdin"), text);
+    assert!(!from_file.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&from_pipe),
+        String::from_utf8_lossy(&from_file)
+    );
+    // A bad row is named at its line from a pipe too.
+    let bad = format!("{text}X-1,E03,B1.1,abc\r\n");
+    Command::cargo_bin("panel")
+        .unwrap()
+        .args([
+            "results",
+            panel,
+            "--scores",
+            "/dev/stdin",
+            "--format",
+            "csv",
+        ])
+        .write_stdin(bad)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("/dev/stdin:4:4:"));
+}
