@@ -13,22 +13,27 @@ pub fn show(d: Decimal) -> String {
 
 /// [`show`] appended to `out`, without allocating (for exports of many numbers).
 pub fn show_to(out: &mut String, d: Decimal) {
-    let mut m = d.mantissa();
-    let mut scale = d.scale();
-    if m == 0 {
+    // The usual mantissa fits 64 bits: digits in 64-bit arithmetic (a 128-bit division is
+    // a slow library call, and exports show hundreds of thousands of numbers). A wider one
+    // is shown by `show`.
+    let Ok(mut n) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        out.push_str(&show(d));
+        return;
+    };
+    if n == 0 {
         out.push('0');
         return;
     }
-    while scale > 0 && m % 10 == 0 {
-        m /= 10;
+    let mut scale = d.scale();
+    while scale > 0 && n % 10 == 0 {
+        n /= 10;
         scale -= 1;
     }
-    if m < 0 {
+    if d.is_sign_negative() {
         out.push('-');
     }
-    // |m| < 2^96: at most 29 digits.
-    let mut digits = [0u8; 40];
-    let mut n = m.unsigned_abs();
+    // At most 20 digits.
+    let mut digits = [0u8; 20];
     let mut len = 0;
     while n > 0 {
         digits[len] = b'0' + (n % 10) as u8;

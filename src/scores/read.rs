@@ -136,9 +136,11 @@ impl Lines {
         // The `\n` counted at once (a record's few bytes in one pass, a part of a file with
         // `memchr`); each `\r` looked at only when there is one.
         let (newlines, cr) = if bytes.len() < 256 {
-            bytes.iter().fold((0, false), |(n, cr), &b| {
-                (n + u64::from(b == b'\n'), cr | (b == b'\r'))
-            })
+            // (byte-wide counters: fewer than 256 bytes)
+            let (n, cr) = bytes.iter().fold((0u8, 0u8), |(n, cr), &b| {
+                (n + u8::from(b == b'\n'), cr | u8::from(b == b'\r'))
+            });
+            (u64::from(n), cr != 0)
         } else {
             let n = memchr::memchr_iter(b'\n', bytes).count() as u64;
             (n, memchr::memchr(b'\r', bytes).is_some())
