@@ -7,7 +7,7 @@
 //! ([`crate::rubric::value_check`]). Ids are interned in first-seen order.
 //!
 //! Large files are read in parts at once. A regular file is mapped into memory (no copy;
-//! anything else, such as a pipe, is read whole first). After the header, the file is cut at
+//! anything else, such as a pipe, is streamed by one reader). After the header, the file is cut at
 //! line breaks into parts that [`rayon`] reads in parallel, batch after batch, each with its
 //! own [`RowReader`], its own ids and lines counted from its own start; they are merged in
 //! file order ([`Merger`]). A part that holds a quote is not read that way (a quoted field may
@@ -16,7 +16,7 @@
 //! problems.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -538,41 +538,29 @@ impl Merger {
     }
 }
 
-/// The bytes of a scores file. A regular file is mapped into memory: the parts are parsed
-/// where the operating system holds the file, with no copy and no buffer to fill. Anything
-/// else (a pipe, `/dev/stdin`, an empty file) is read whole.
-enum FileBytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
+/// A regular file mapped into memory: its parts are parsed where the operating system holds
+/// the file, with no copy and no buffer to fill. `None` for what cannot be mapped (a pipe
+/// such as `/dev/stdin`, an empty file): that is streamed by one reader.
+fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() == 0 {
+        return None;
+    }
+    // SAFETY: the map is only read, and lives no longer than the read. The file must not be
+    // shortened by another program meanwhile (the process would end with SIGBUS, as any
+    // program reading a mapped file); `docs/results.md` says so.
+    unsafe { memmap2::Mmap::map(file) }.ok()
 }
 
-impl std::ops::Deref for FileBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            FileBytes::Mapped(m) => m,
-            FileBytes::Read(v) => v,
-        }
-    }
-}
-
-impl FileBytes {
-    fn open(path: &Path) -> std::io::Result<FileBytes> {
-        let mut file = std::fs::File::open(path)?;
-        let meta = file.metadata()?;
-        if meta.is_file() && meta.len() > 0 {
-            // SAFETY: the map is only read, and lives no longer than this value. The file
-            // must not be shortened by another program while it is read (the process would
-            // end with SIGBUS, as any program reading a mapped file); `docs/results.md` says
-            // so.
-            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-                return Ok(FileBytes::Mapped(map));
-            }
-        }
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)?;
-        Ok(FileBytes::Read(bytes))
-    }
+/// One reader for the whole input, from its header on.
+fn one_reader<R: BufRead>(
+    ix: &RubricIndex<'_>,
+    mut reader: RowReader<R>,
+    mut merger: Merger,
+) -> Result<(Merger, Option<String>), CsvProblem> {
+    reader.header()?;
+    merger.merge(&mut RowParser::read(ix, &mut reader, 0, Part::default()));
+    Ok((merger, reader.sha256()))
 }
 
 /// Where the line break at `p` (`\n`, `\r\n` or a lone `\r`) ends.
@@ -615,20 +603,23 @@ fn read_file(
         file: path.to_path_buf(),
         problems: vec![p],
     };
-    let bytes = FileBytes::open(path).map_err(|source| ReadError::Io {
+    let file = std::fs::File::open(path).map_err(|source| ReadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let bytes: &[u8] = &bytes;
-    let mut merger = Merger::new(ix, bytes.len() / 12);
-    // The one-reader path hashes as it reads; parts are hashed as they are merged.
-    let mut head = RowReader::new(bytes, hash && sizes.is_none());
-    head.header().map_err(csv_err)?;
-    let Some((batch_size, part_size)) = sizes else {
-        // One reader for the whole file.
-        merger.merge(&mut RowParser::read(ix, &mut head, 0, Part::default()));
-        return Ok((merger, head.sha256()));
+    let size = file.metadata().map_or(0, |m| m.len());
+    let merger = Merger::new(ix, (size / 12) as usize);
+    let Some(map) = map_file(&file) else {
+        let input = BufReader::with_capacity(1 << 16, file);
+        return one_reader(ix, RowReader::new(input, hash), merger).map_err(csv_err);
     };
+    let bytes: &[u8] = &map;
+    let Some((batch_size, part_size)) = sizes else {
+        return one_reader(ix, RowReader::new(bytes, hash), merger).map_err(csv_err);
+    };
+    let mut merger = merger;
+    let mut head = RowReader::new(bytes, false);
+    head.header().map_err(csv_err)?;
     let ncols = head.header_columns();
     let mut start = head.consumed() as usize;
     let mut lines = head.lines();
