@@ -32,8 +32,9 @@ use crate::rubric::Rubric;
 
 /// Bytes of a batch of parts (whole lines: more when a line is longer).
 const BATCH: usize = 8 << 20;
-/// Bytes of a part read by one task (whole lines).
-const PART: usize = 1 << 20;
+/// Bytes of a part read by one task (whole lines): 16 parts a batch keep both threads busy
+/// to the batch's end (256 KB–512 KB read 4–5 % faster than 1 MB on the 84 MB bench file).
+const PART: usize = 512 << 10;
 
 /// Which (application, expert) details a CSV read keeps (they cost memory at scale).
 #[derive(Debug, Clone, PartialEq, Eq)]
