@@ -609,7 +609,7 @@ fn read_file(
         source,
     })?;
     let size = file.metadata().map_or(0, |m| m.len());
-    let merger = Merger::new(ix, (size / 12) as usize);
+    let mut merger = Merger::new(ix, (size / 12) as usize);
     let Some(map) = map_file(&file) else {
         let input = BufReader::with_capacity(1 << 16, file);
         return one_reader(ix, RowReader::new(input, hash), merger).map_err(csv_err);
@@ -618,7 +618,6 @@ fn read_file(
     let Some((batch_size, part_size)) = sizes else {
         return one_reader(ix, RowReader::new(bytes, hash), merger).map_err(csv_err);
     };
-    let mut merger = merger;
     let mut head = RowReader::new(bytes, false);
     head.header().map_err(csv_err)?;
     let ncols = head.header_columns();
@@ -637,27 +636,29 @@ fn read_file(
     // quote is not read: a quoted field may hold a line break, so that a part may start
     // inside a field. From the first such part on, one reader reads the rest.
     let bounds = part_bounds(body, part_size);
-    let mut pending: Vec<(Part, &[u8])> = Vec::new();
+    // Parts read, not yet merged, with their bounds.
+    let mut pending: Vec<(Part, (usize, usize))> = Vec::new();
     // Parts merged and emptied, for the next batch (no fresh memory for every part).
     let mut spare: Vec<Part> = Vec::new();
     let mut quoted: Option<usize> = None;
-    let mut merge = |merger: &mut Merger, pending: &mut Vec<(Part, &[u8])>, spare: &mut Vec<_>| {
-        for (mut part, text) in pending.drain(..) {
-            if quoted.is_some() || merger.done() {
-                continue;
+    let mut merge =
+        |merger: &mut Merger, pending: &mut Vec<(Part, (usize, usize))>, spare: &mut Vec<_>| {
+            for (mut part, (from, to)) in pending.drain(..) {
+                if quoted.is_some() || merger.done() {
+                    continue;
+                }
+                if part.quoted {
+                    quoted = Some(from);
+                    continue;
+                }
+                merger.merge(&mut part);
+                if let Some(h) = hasher.as_mut() {
+                    h.update(&body[from..to]);
+                }
+                part.clear();
+                spare.push(part);
             }
-            if part.quoted {
-                quoted = Some(text.as_ptr() as usize - body.as_ptr() as usize);
-                continue;
-            }
-            merger.merge(&mut part);
-            if let Some(h) = hasher.as_mut() {
-                h.update(text);
-            }
-            part.clear();
-            spare.push(part);
-        }
-    };
+        };
     for batch in bounds.chunks((batch_size / part_size.max(1)).max(1)) {
         let mut fresh: Vec<Part> = spare.split_off(spare.len().saturating_sub(batch.len()));
         fresh.resize_with(batch.len(), Part::default);
@@ -666,14 +667,14 @@ fn read_file(
                 batch
                     .par_iter()
                     .zip(fresh)
-                    .map(|(&(from, to), mut part)| {
-                        let text = &body[from..to];
+                    .map(|(&bounds, mut part)| {
+                        let text = &body[bounds.0..bounds.1];
                         if memchr::memchr(b'"', text).is_some() {
                             part.quoted = true;
-                            return (part, text);
+                            return (part, bounds);
                         }
                         let mut reader = RowReader::part(text, Lines::at(0), ncols, None);
-                        (RowParser::read(ix, &mut reader, text.len(), part), text)
+                        (RowParser::read(ix, &mut reader, text.len(), part), bounds)
                     })
                     .collect::<Vec<_>>()
             },
@@ -1026,8 +1027,8 @@ mod tests {
         }
 
         /// Files with `\r` or `\r\n` line ends are cut into parts at their own line breaks
-        /// (never between the `\r` and `\n` of a `\r\n`): the same rows, lines and problems as one
-        /// reader, for every part size.
+        /// (never between the `\r` and `\n` of a `\r\n`): the same rows, lines and problems
+        /// as one reader, for every part size.
         #[test]
         fn parts_cut_at_every_kind_of_line_break() {
             // `\n\r` is two breaks: a blank line after every row.
