@@ -458,22 +458,24 @@ impl Report {
 
 /// Text of one trimmed-away value: `E03 B1 2 (low)` / `E03 61.5 (high)`.
 pub fn dropped_text(d: &crate::aggregate::Dropped) -> String {
-    let side = match d.side {
-        crate::aggregate::Side::High => "high",
-        crate::aggregate::Side::Low => "low",
-    };
-    match &d.criterion {
-        Some(c) => format!(
-            "{} {c} {} ({side})",
-            d.expert,
-            crate::rubric::num::show(d.value)
-        ),
-        None => format!(
-            "{} {} ({side})",
-            d.expert,
-            crate::rubric::num::show(d.value)
-        ),
+    let mut s = String::new();
+    dropped_to(&mut s, d);
+    s
+}
+
+/// [`dropped_text`] appended to `out` (the CSV export writes one per dropped value).
+pub(crate) fn dropped_to(out: &mut String, d: &crate::aggregate::Dropped) {
+    out.push_str(&d.expert);
+    out.push(' ');
+    if let Some(c) = &d.criterion {
+        out.push_str(c);
+        out.push(' ');
     }
+    crate::rubric::num::show_to(out, d.value);
+    out.push_str(match d.side {
+        crate::aggregate::Side::High => " (high)",
+        crate::aggregate::Side::Low => " (low)",
+    });
 }
 
 /// `p_shortlist` as text with three decimals, or empty.
@@ -502,4 +504,41 @@ pub(crate) fn opt_show(d: Option<Decimal>) -> String {
 /// application is in `calibration_changes`).
 pub(crate) fn calibrated_shortlisted(r: &Results, app: &AppResult) -> bool {
     app.shortlisted ^ r.calibration_changes.binary_search(&app.id).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dropped_text;
+    use crate::aggregate::{Dropped, Side};
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn dropped_values_are_written_as_expert_criterion_value_side() {
+        let d = |criterion: Option<&str>, value: Decimal, side| Dropped {
+            expert: "E03".into(),
+            criterion: criterion.map(String::from),
+            value,
+            side,
+        };
+        for (dropped, want) in [
+            (
+                d(None, Decimal::new(8250, 2), Side::High),
+                "E03 82.5 (high)",
+            ),
+            (
+                d(Some("A1"), Decimal::new(-5, 3), Side::Low),
+                "E03 A1 -0.005 (low)",
+            ),
+            (
+                d(Some("B2"), Decimal::new(400, 2), Side::High),
+                "E03 B2 4 (high)",
+            ),
+            (
+                d(None, Decimal::MAX, Side::Low),
+                "E03 79228162514264337593543950335 (low)",
+            ),
+        ] {
+            assert_eq!(dropped_text(&dropped), want);
+        }
+    }
 }
