@@ -36,12 +36,29 @@ fn emit(o: &Outcome) -> u8 {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The error and its causes, `: `-joined, each said once: a cause whose text is already in
+/// the message (the library's errors quote their I/O error and say what to do after it) is
+/// not repeated at the end.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.is_empty() {
+            out = text;
+        } else if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd.run() {
         Ok(outcome) => ExitCode::from(emit(&outcome)),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::from(1)
         }
     }

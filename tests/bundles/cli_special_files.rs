@@ -243,3 +243,28 @@ fn results_read_scores_from_a_pipe_as_from_a_file() {
         .failure()
         .stderr(predicates::str::contains("/dev/stdin:4:4:"));
 }
+
+/// A scores file that cannot be opened is named with the system's reason once, and what to
+/// do.
+#[test]
+fn results_name_a_missing_scores_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.csv");
+    let panel = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/park-ip-trusteeship-2024"
+    );
+    let out = Command::cargo_bin("panel")
+        .unwrap()
+        .args(["results", panel, "--scores"])
+        .arg(&missing)
+        .args(["--format", "csv"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&missing.display().to_string()), "{err}");
+    assert!(err.contains("Check the path and its permissions"), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+}
