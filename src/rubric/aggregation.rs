@@ -42,101 +42,75 @@ where
         })
 }
 
-/// How the panel value is computed from the valid experts' values.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Method {
-    #[default]
-    Mean,
-    Trimmed,
-    Median,
-    Normalized,
+/// A setting's enum: serialized, displayed and iterated in one `$case` (serde, strum), its
+/// first `#[default]` variant the default, parsed by [`parse_setting`] naming the setting
+/// (`$what`) when a value is refused.
+macro_rules! setting_enum {
+    ($case:tt, $what:literal, $(#[$meta:meta])* $vis:vis enum $name:ident $body:tt) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            Default,
+            Serialize,
+            Deserialize,
+            strum::Display,
+            strum::AsRefStr,
+            strum::IntoStaticStr,
+            strum::EnumIter,
+        )]
+        #[serde(rename_all = $case)]
+        #[strum(serialize_all = $case)]
+        $vis enum $name $body
+
+        impl FromStr for $name {
+            type Err = ParseSettingError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                parse_setting(s, $what)
+            }
+        }
+    };
 }
 
-impl FromStr for Method {
-    type Err = ParseSettingError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_setting(s, "aggregation method")
+setting_enum! {
+    "snake_case",
+    "aggregation method",
+    /// How the panel value is computed from the valid experts' values.
+    pub enum Method {
+        #[default]
+        Mean,
+        Trimmed,
+        Median,
+        Normalized,
     }
 }
 
-/// Whether the method is applied per criterion or to the expert totals.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum By {
-    #[default]
-    Criterion,
-    Total,
-}
-
-impl FromStr for By {
-    type Err = ParseSettingError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_setting(s, "aggregation level (--by)")
+setting_enum! {
+    "snake_case",
+    "aggregation level (--by)",
+    /// Whether the method is applied per criterion or to the expert totals.
+    pub enum By {
+        #[default]
+        Criterion,
+        Total,
     }
 }
 
-/// Rounding mode at `digits` decimal places.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::AsRefStr,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Rounding {
-    /// Midpoint away from zero (四舍五入).
-    #[default]
-    HalfUp,
-    /// Toward zero.
-    Truncate,
-    /// Full precision.
-    None,
-}
-
-impl FromStr for Rounding {
-    type Err = ParseSettingError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_setting(s, "rounding mode")
+setting_enum! {
+    "kebab-case",
+    "rounding mode",
+    /// Rounding mode at `digits` decimal places.
+    pub enum Rounding {
+        /// Midpoint away from zero (四舍五入).
+        #[default]
+        HalfUp,
+        /// Toward zero.
+        Truncate,
+        /// Full precision.
+        None,
     }
 }
