@@ -168,10 +168,10 @@ fn parse_rows<'v>(
                 .err()
                 .unwrap_or_else(|| {
                     format!(
-                    "expert {expert:?} is not in the roster ({}); add the expert to panel.json \
-                     or correct the id",
-                    view.roster_ids()
-                )
+                        "expert {expert:?} is not in the roster ({}); add the expert to \
+                         panel.json or correct the id",
+                        view.roster_ids()
+                    )
                 });
             p(2, m);
         }
