@@ -23,8 +23,10 @@
 /// An enum of plain variants spelled the same way in every output: serialized, displayed
 /// and parsed (serde, strum) in one `$case` (`"snake_case"`, `"lowercase"`), iterable, with
 /// `as_str`. Further derives (e.g. `PartialOrd, Ord`) go in the enum's own attributes.
+/// `spelled_enum!(@own_parse …)` leaves out strum's `FromStr`, for an enum that parses its
+/// own way (the aggregation settings).
 macro_rules! spelled_enum {
-    ($case:tt, $(#[$meta:meta])* $vis:vis enum $name:ident $body:tt) => {
+    (@own_parse $case:tt, $(#[$meta:meta])* $vis:vis enum $name:ident $body:tt) => {
         $(#[$meta])*
         #[derive(
             Debug,
@@ -36,7 +38,6 @@ macro_rules! spelled_enum {
             serde::Serialize,
             serde::Deserialize,
             strum::Display,
-            strum::EnumString,
             strum::AsRefStr,
             strum::IntoStaticStr,
             strum::EnumIter,
@@ -50,6 +51,14 @@ macro_rules! spelled_enum {
             pub fn as_str(self) -> &'static str {
                 self.into()
             }
+        }
+    };
+    ($case:tt, $(#[$meta:meta])* $vis:vis enum $name:ident $body:tt) => {
+        spelled_enum! {
+            @own_parse $case,
+            #[derive(strum::EnumString)]
+            $(#[$meta])*
+            $vis enum $name $body
         }
     };
 }

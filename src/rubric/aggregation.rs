@@ -6,7 +6,6 @@
 
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use strum::IntoEnumIterator;
 
 /// Error of the `FromStr` implementations of [`Method`], [`By`] and [`Rounding`].
@@ -42,30 +41,16 @@ where
         })
 }
 
-/// A setting's enum: serialized, displayed and iterated in one `$case` (serde, strum), its
-/// first `#[default]` variant the default, parsed by [`parse_setting`] naming the setting
-/// (`$what`) when a value is refused.
+/// A setting's enum ([`spelled_enum!`], its `#[default]` variant the default), parsed by
+/// [`parse_setting`] naming the setting (`$what`) when a value is refused.
 macro_rules! setting_enum {
     ($case:tt, $what:literal, $(#[$meta:meta])* $vis:vis enum $name:ident $body:tt) => {
-        $(#[$meta])*
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            Default,
-            Serialize,
-            Deserialize,
-            strum::Display,
-            strum::AsRefStr,
-            strum::IntoStaticStr,
-            strum::EnumIter,
-        )]
-        #[serde(rename_all = $case)]
-        #[strum(serialize_all = $case)]
-        $vis enum $name $body
+        spelled_enum! {
+            @own_parse $case,
+            #[derive(Default)]
+            $(#[$meta])*
+            $vis enum $name $body
+        }
 
         impl FromStr for $name {
             type Err = ParseSettingError;
