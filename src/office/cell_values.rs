@@ -60,6 +60,9 @@ const UNITS: [&str; 15] = [
     "万元", "元", "人次", "家", "件", "人", "次", "笔", "%", "个", "项", "份", "名", "年", "岁",
 ];
 
+/// Units of money: a sum typed where a count is asked for (or the reverse) is refused.
+const MONEY: [&str; 2] = ["万元", "元"];
+
 fn chinese_digit(c: char) -> Option<u64> {
     Some(match c {
         '零' | '〇' => 0,
@@ -76,59 +79,134 @@ fn chinese_digit(c: char) -> Option<u64> {
     })
 }
 
-/// A Chinese numeral (`十`, `三十二`, `一百零五`, `两万`, `一点五`).
-fn chinese_number(s: &str) -> Option<Decimal> {
-    if s.is_empty() {
-        return None;
+fn chinese_unit(c: char) -> Option<u64> {
+    Some(match c {
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' => 1000,
+        _ => return None,
+    })
+}
+
+/// A section of a Chinese numeral below 万 (`三千零五`, `十二`, `四百`), in the standard
+/// form: each unit (千, 百, 十) at most once and in that order, one digit before each
+/// (`十` alone only at the start of the numeral, `first`, or after `零`), `零` only before
+/// what follows a gap. `abbreviated`: a last digit after 百 or 千 counts one place lower,
+/// as said aloud (`三百八` = 380, `一千二` = 1200). `None` for anything else
+/// (`三百百`, `十十`, `三百八六`).
+fn chinese_section(s: &str, first: bool, abbreviated: bool) -> Option<u64> {
+    let mut value = 0u64;
+    // The last unit written (above 千 before the first).
+    let mut last_unit = 10_000u64;
+    let mut digit: Option<u64> = None;
+    let mut zero = false;
+    let mut start = first;
+    for c in s.chars() {
+        if let Some(d) = chinese_digit(c) {
+            if digit.is_some() || (d == 0 && (zero || start)) {
+                // Two digits in a row, `零零`, or a numeral that starts with `零`.
+                return None;
+            }
+            if d == 0 {
+                zero = true;
+            } else {
+                digit = Some(d);
+            }
+            start = false;
+            continue;
+        }
+        let unit = chinese_unit(c)?;
+        // Units in order; after `零` at least one place skipped (`一百零五十` is malformed).
+        if unit >= last_unit || (zero && unit * 10 >= last_unit) {
+            return None;
+        }
+        let d = match digit.take() {
+            Some(d) => d,
+            None if unit == 10 && (start || zero) => 1,
+            None => return None,
+        };
+        value += d * unit;
+        last_unit = unit;
+        zero = false;
+        start = false;
     }
+    match digit {
+        None if zero => None,
+        None => Some(value),
+        // `十零五`: no place skipped before the digit.
+        Some(_) if zero && last_unit < 100 => None,
+        Some(d) if zero || last_unit == 10_000 || last_unit == 10 => Some(value + d),
+        Some(d) if abbreviated => Some(value + d * last_unit / 10),
+        Some(_) => None,
+    }
+}
+
+/// A Chinese numeral: the standard form (`十`, `三十二`, `一百零五`, `两万`, `一万二千`,
+/// `一万零五`, and as said aloud `三百八`, `两万五`), digit by digit (`三八六`, `二〇二三`),
+/// with a fraction after `点` (`一点五`). `None` for anything else: a malformed numeral is
+/// never read as some other number.
+fn chinese_number(s: &str) -> Option<Decimal> {
     let (int_part, frac_part) = match s.split_once('点') {
         Some((a, b)) => (a, Some(b)),
         None => (s, None),
     };
-    let mut total: u64 = 0;
-    let mut section: u64 = 0;
-    let mut digit: Option<u64> = None;
-    for c in int_part.chars() {
-        if let Some(d) = chinese_digit(c) {
-            digit = Some(d);
-            continue;
-        }
-        let unit = match c {
-            '十' | '拾' => 10,
-            '百' | '佰' => 100,
-            '千' | '仟' => 1000,
-            '万' => {
-                section += digit.take().unwrap_or(0);
-                total += section * 10_000;
-                section = 0;
-                continue;
-            }
-            _ => return None,
-        };
-        section += digit.take().unwrap_or(1) * unit;
+    if int_part.is_empty() {
+        return None;
     }
-    section += digit.unwrap_or(0);
-    total += section;
-    let mut v = Decimal::from(total);
-    if let Some(f) = frac_part {
-        let mut scale = Decimal::new(1, 1);
-        for c in f.chars() {
-            let d = chinese_digit(c)?;
-            v += Decimal::from(d) * scale;
-            scale /= Decimal::from(10);
+    let whole: u64 = if int_part.chars().all(|c| chinese_digit(c).is_some()) {
+        // Digit by digit (a year, a count read out): `三八六` = 386.
+        int_part.chars().try_fold(0u64, |v, c| {
+            v.checked_mul(10)?.checked_add(chinese_digit(c)?)
+        })?
+    } else {
+        match int_part.split_once('万') {
+            None => chinese_section(int_part, true, true)?,
+            Some((high, low)) => {
+                if high.is_empty() || low.contains('万') {
+                    return None;
+                }
+                let high = chinese_section(high, true, false)?;
+                let low = if low.is_empty() {
+                    0
+                } else if let Some(rest) = low.strip_prefix(['零', '〇']) {
+                    // `一万零五`, `一万零三百`: below a thousand after 零.
+                    let v = chinese_section(rest, true, true)?;
+                    if v >= 1000 || v == 0 {
+                        return None;
+                    }
+                    v
+                } else if low.chars().count() == 1 {
+                    // `两万五` = 25000, as said aloud.
+                    chinese_digit(low.chars().next()?).filter(|&d| d > 0)? * 1000
+                } else {
+                    // `一万二千三百`: the thousands must be written.
+                    let v = chinese_section(low, false, true)?;
+                    if v < 1000 {
+                        return None;
+                    }
+                    v
+                };
+                high.checked_mul(10_000)?.checked_add(low)?
+            }
         }
+    };
+    let mut v = Decimal::from(whole);
+    if let Some(f) = frac_part {
         if f.is_empty() {
             return None;
         }
-    }
-    if int_part.is_empty() && frac_part.is_none() {
-        return None;
+        let mut scale = Decimal::new(1, 1);
+        for c in f.chars() {
+            v += Decimal::from(chinese_digit(c)?) * scale;
+            scale /= Decimal::from(10);
+        }
     }
     Some(v)
 }
 
 /// A number as typed, in `unit` (the fact's unit): `1,268家`, `３０万元`, `十`, `8%`,
-/// `300000元` for 万元 (→ 30). Errors quote why.
+/// `300000元`, `40万` or `四十万` for 万元 (→ 30, 40, 40). The error says why (to follow
+/// the quoted value: "is not a number").
 pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     // White space and invisible characters (a zero-width space pasted from a web page)
     // are not part of the number.
@@ -143,11 +221,24 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     let mut in_yuan = false;
     for u in UNITS {
         if let Some(rest) = s.strip_suffix(u) {
+            if MONEY.contains(&u) != MONEY.contains(&unit) && !unit.is_empty() {
+                return Err(if MONEY.contains(&unit) {
+                    format!("is not a sum of money (it counts {u}; the cell asks for {unit})")
+                } else {
+                    format!("is a sum of money ({u}); the cell asks for a number of {unit}")
+                });
+            }
             if u == "元" && unit == "万元" {
                 in_yuan = true;
             }
             s = rest;
             break;
+        }
+    }
+    if unit == "万元" && !in_yuan {
+        // `40万`, `四十万`: the 万 of 万元 without its 元.
+        if let Some(rest) = s.strip_suffix('万') {
+            s = rest;
         }
     }
     // Thousands separators: a comma between digits followed by three digits.
@@ -162,9 +253,7 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
             if before && after {
                 continue;
             }
-            return Err(format!(
-                "\"{text}\" is not a number (a comma in the wrong place)"
-            ));
+            return Err("is not a number (a comma in the wrong place)".into());
         }
         cleaned.push(*c);
     }
@@ -173,11 +262,11 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     {
         cleaned
             .parse::<Decimal>()
-            .map_err(|_| format!("\"{text}\" is not a number"))?
+            .map_err(|_| "is not a number".to_string())?
     } else if let Some(v) = chinese_number(&cleaned) {
         v
     } else {
-        return Err(format!("\"{text}\" is not a number"));
+        return Err("is not a number".into());
     };
     Ok(if in_yuan {
         v / Decimal::from(10_000)
@@ -186,39 +275,148 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     })
 }
 
-/// The option ticked in a checkbox cell: `☑独立设置 □非独立设置` → `Ok(Some(0))`. A cell
-/// holding exactly one option's label (typed, no boxes) counts as that option.
-pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
-    let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    let bare: String = t
-        .chars()
-        .filter(|c| !CHECKED_MARKS.contains(c) && !UNCHECKED_MARKS.contains(c))
-        .collect();
-    if let Some(i) = options.iter().position(|o| norm(o) == norm(&bare)) {
-        if !t.chars().any(|c| UNCHECKED_MARKS.contains(&c)) {
-            return Ok(i);
+/// A piece of a checkbox cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Piece {
+    /// A box or mark: ticked or not (`☑`, `√`, `(√)`; `□`, `( )`).
+    Mark(bool),
+    /// An option's label (its index).
+    Opt(usize),
+    /// Any other text.
+    Other,
+}
+
+/// The pieces of a checkbox cell (NFKC, white space dropped), each with whether white
+/// space came before it. Options are matched longest first, so that 非独立设置 is not read
+/// as 独立设置.
+fn pieces(text: &str, options: &[String]) -> Vec<(Piece, bool)> {
+    let mut chars: Vec<(char, bool)> = Vec::new();
+    let mut space = false;
+    for c in text.nfkc() {
+        if c.is_whitespace() || is_invisible(c) {
+            space = true;
+        } else {
+            chars.push((c, std::mem::take(&mut space)));
         }
     }
-    // Longest labels first, so that 非独立设置 is not read as 独立设置.
-    let mut order: Vec<usize> = (0..options.len()).collect();
-    order.sort_by_key(|i| std::cmp::Reverse(options[*i].chars().count()));
-    let mut found: Vec<usize> = Vec::new();
-    let mut taken = vec![false; t.len()];
-    for i in order {
-        let o: String = options[i].nfkc().filter(|c| !c.is_whitespace()).collect();
-        let mut from = 0;
-        while let Some(p) = t[from..].find(&o) {
-            let at = from + p;
-            from = at + o.len();
-            if taken[at] {
+    let labels: Vec<Vec<char>> = options
+        .iter()
+        .map(|o| {
+            o.nfkc()
+                .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+                .collect()
+        })
+        .collect();
+    let mut out: Vec<(Piece, bool)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (c, space) = chars[i];
+        if CHECKED_MARKS.contains(&c) || UNCHECKED_MARKS.contains(&c) {
+            out.push((Piece::Mark(CHECKED_MARKS.contains(&c)), space));
+            i += 1;
+            continue;
+        }
+        // A mark in brackets: `(√)`, `[√]`, `( )`, `()`.
+        if matches!(c, '(' | '[') {
+            let inner = chars.get(i + 1).map(|x| x.0);
+            let (mark, close) = match inner {
+                Some(m) if CHECKED_MARKS.contains(&m) || UNCHECKED_MARKS.contains(&m) => {
+                    (CHECKED_MARKS.contains(&m), i + 2)
+                }
+                _ => (false, i + 1),
+            };
+            if chars.get(close).is_some_and(|x| matches!(x.0, ')' | ']')) {
+                out.push((Piece::Mark(mark), space));
+                i = close + 1;
                 continue;
             }
-            for b in taken.iter_mut().skip(at).take(o.len()) {
-                *b = true;
+        }
+        let found = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                !l.is_empty()
+                    && chars.len() >= i + l.len()
+                    && chars[i..i + l.len()]
+                        .iter()
+                        .map(|x| x.0)
+                        .eq(l.iter().copied())
+            })
+            .max_by_key(|(_, l)| l.len());
+        match found {
+            Some((k, l)) => {
+                out.push((Piece::Opt(k), space));
+                i += l.len();
             }
-            let mark = t[..at].chars().next_back();
-            if mark.is_some_and(|m| CHECKED_MARKS.contains(&m)) {
-                found.push(i);
+            None => {
+                if out.last().is_none_or(|p| p.0 != Piece::Other || space) {
+                    out.push((Piece::Other, space));
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The option ticked in a checkbox cell: `☑独立设置 □非独立设置` → `Ok(0)`. A mark
+/// belongs to the option it stands before when the cell's boxes come first (`☑是 □否`),
+/// to the option it follows when they come last (`是☑ 否□`), and otherwise to the one
+/// option it touches (`是√　否`); a tick that could belong to either is an error, never a
+/// guess. A cell holding exactly one option's label (typed, no boxes) counts as that
+/// option.
+pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
+    let ps = pieces(text, options);
+    let has_marks = ps.iter().any(|p| matches!(p.0, Piece::Mark(_)));
+    if let ([(Piece::Opt(i), _)], false) = (ps.as_slice(), has_marks) {
+        return Ok(*i);
+    }
+    let ends: Vec<Piece> = ps
+        .iter()
+        .map(|p| p.0)
+        .filter(|p| *p != Piece::Other)
+        .collect();
+    let before = matches!(ends.first(), Some(Piece::Mark(_)));
+    let after = !before && matches!(ends.last(), Some(Piece::Mark(_)));
+    let mut found: Vec<usize> = Vec::new();
+    for (k, &(p, space)) in ps.iter().enumerate() {
+        if p != Piece::Mark(true) {
+            continue;
+        }
+        let prev = k.checked_sub(1).map(|j| ps[j].0);
+        let next = ps.get(k + 1).map(|n| (n.0, n.1));
+        let owner = if before {
+            match next {
+                Some((Piece::Opt(o), _)) => Some(o),
+                _ => None,
+            }
+        } else if after {
+            match prev {
+                Some(Piece::Opt(o)) => Some(o),
+                _ => None,
+            }
+        } else {
+            // Between options: the one it touches (no space between).
+            let left = match prev {
+                Some(Piece::Opt(o)) if !space => Some(o),
+                _ => None,
+            };
+            let right = match next {
+                Some((Piece::Opt(o), false)) => Some(o),
+                _ => None,
+            };
+            match (left, right) {
+                (Some(o), None) | (None, Some(o)) => Some(o),
+                _ => None,
+            }
+        };
+        match owner {
+            Some(o) => found.push(o),
+            None => {
+                return Err(format!(
+                    "\"{text}\": a tick that belongs to no single option; put the mark \
+                     right before the option it ticks (☑是 □否)"
+                ))
             }
         }
     }
@@ -256,12 +454,62 @@ mod tests {
             ("52.0", "万元", "52"),
             ("1\u{200B}268家", "家", "1268"),
             ("\u{FEFF}412", "家", "412"),
+            // Digit by digit, as a year or a count read out.
+            ("三八六", "家", "386"),
+            ("二〇二三", "年", "2023"),
+            ("九九", "件", "99"),
+            ("零", "件", "0"),
+            // The standard form, and as said aloud.
+            ("一千零五十", "件", "1050"),
+            ("一百一十", "件", "110"),
+            ("十五", "件", "15"),
+            ("三百八", "件", "380"),
+            ("一千二", "件", "1200"),
+            ("两万五", "人次", "25000"),
+            ("一万二千三百", "人次", "12300"),
+            ("一万零五", "人次", "10005"),
+            ("一万零三百", "人次", "10300"),
+            ("十万", "人次", "100000"),
+            ("一百零五万", "人次", "1050000"),
+            ("叁佰捌拾陆", "家", "386"),
+            // 万 typed for 万元 without its 元.
+            ("四十万", "万元", "40"),
+            ("三十八万", "万元", "38"),
+            ("40万", "万元", "40"),
+            ("四十万元", "万元", "40"),
+            ("400000元", "万元", "40"),
+            ("两万", "家", "20000"),
         ] {
             assert_eq!(parse_number(text, unit), Ok(d(want)), "{text}");
         }
-        for text in ["若干", "", "1,26", "约30", "30-40", "abc"] {
+        for text in [
+            "若干",
+            "",
+            "1,26",
+            "约30",
+            "30-40",
+            "abc",
+            "万",
+            "十十",
+            "三百百",
+            "五十五十",
+            "三百八六",
+            "一百零五十",
+            "十零五",
+            "一万五十",
+            "三千五万",
+            "一百零",
+            "点五",
+            "一点",
+            "40万",
+            "万万",
+        ] {
             assert!(parse_number(text, "家").is_err(), "{text}");
         }
+        // A sum of money where a count is asked for, and the reverse.
+        assert!(parse_number("40万元", "家").is_err());
+        assert!(parse_number("12家", "万元").is_err());
+        assert_eq!(parse_number("12", "万元"), Ok(d("12")));
     }
 
     #[test]
@@ -296,5 +544,21 @@ mod tests {
         let yn: Vec<String> = vec!["是".into(), "否".into()];
         assert_eq!(ticked("☑是　□否", &yn), Ok(0));
         assert_eq!(ticked("□是 ☒否", &yn), Ok(1));
+        // The mark after its option, when the cell's boxes come last.
+        assert_eq!(ticked("是☑　否□", &yn), Ok(0));
+        assert_eq!(ticked("是□　否☑", &yn), Ok(1));
+        assert_eq!(ticked("是 ☑　否 □", &yn), Ok(0));
+        // A mark between two options belongs to the one it touches.
+        assert_eq!(ticked("是√　否", &yn), Ok(0));
+        assert_eq!(ticked("是　√否", &yn), Ok(1));
+        // Marks in brackets.
+        assert_eq!(ticked("(√)是 ( )否", &yn), Ok(0));
+        assert_eq!(ticked("[ ]是 [√]否", &yn), Ok(1));
+        assert_eq!(ticked("（√）是　（　）否", &yn), Ok(0));
+        // Which option a tick belongs to cannot be told: an error, never a guess.
+        assert!(ticked("是 √　否", &yn).is_err());
+        assert!(ticked("是√否", &yn).is_err());
+        assert!(ticked("是 否", &yn).is_err());
+        assert_eq!(ticked("否", &yn), Ok(1));
     }
 }

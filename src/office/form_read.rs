@@ -445,8 +445,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                             Err(describe(path, place, v, "is not a whole number"))
                         }
                         Ok(d) => Ok(Some(num_value(d))),
-                        Err(e) if v.is_empty() => Err(describe(path, place, v, &e)),
-                        Err(_) => Err(describe(path, place, v, "is not a number")),
+                        Err(e) => Err(describe(path, place, v, &e)),
                     }
                 }
                 None => Ok(None),
@@ -458,12 +457,12 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                     match texts.get(&Slot::Year(key.clone(), i)) {
                         Some((v, path, place)) => match parse_number(v, &f.unit) {
                             Ok(d) => ys.push(num_value(d)),
-                            Err(_) => {
+                            Err(e) => {
                                 err = Some(describe(
                                     path,
                                     place,
                                     v,
-                                    &format!("is not a number ({} 年)", f.years[i]),
+                                    &format!("{e} ({} 年)", f.years[i]),
                                 ));
                                 break;
                             }

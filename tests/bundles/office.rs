@@ -342,6 +342,70 @@ fn python_docx_fixtures_ingest_to_their_expected_raw_json() {
     }
 }
 
+/// SQ2024-003's form with its document text changed by `edit`, ingested.
+fn ingest_edited(edit: impl Fn(&str) -> String) -> office::Ingested {
+    use std::io::Write;
+    let src = forms_dir().join("SQ2024-003.docx");
+    let parts = unzip(&std::fs::read(&src).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("SQ2024-003.docx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, bytes) in &parts {
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        if name == "word/document.xml" {
+            z.write_all(edit(std::str::from_utf8(bytes).unwrap()).as_bytes())
+                .unwrap();
+        } else {
+            z.write_all(bytes).unwrap();
+        }
+    }
+    z.finish().unwrap();
+    ingest_file(&path)
+}
+
+/// The cell after `label` whose text is `from`, changed to `to`.
+fn after_label(xml: &str, label: &str, from: &str, to: &str) -> String {
+    let at = xml.find(label).expect("the label");
+    let cell = at + xml[at..].find(&format!(">{from}<")).expect("the cell") + 1;
+    format!("{}{to}{}", &xml[..cell], &xml[cell + from.len()..])
+}
+
+/// A tick after its option, a tick that could belong to either option, and 万 typed
+/// without 元: read as written, or listed as unreadable, never read as something else.
+#[test]
+fn ingest_reads_ticks_after_options_and_wan_without_yuan() {
+    let fact = |got: &office::Ingested, key: &str| got.raw.facts.get(key).cloned();
+    for (cell, want) in [("是☑　否□", true), ("是□　否☑", false), ("是√　否", true)]
+    {
+        let got = ingest_edited(|x| after_label(x, "9+X", "☑是　□否", cell));
+        assert_eq!(
+            fact(&got, "industry_in_9x"),
+            Some(Value::Bool(want)),
+            "{cell}"
+        );
+        assert!(got.missing.is_empty(), "{cell}: {:?}", got.missing);
+    }
+    let got = ingest_edited(|x| after_label(x, "9+X", "☑是　□否", "是 √　否"));
+    assert_eq!(fact(&got, "industry_in_9x"), None);
+    assert!(got.missing[0]
+        .message
+        .contains("belongs to no single option"));
+    for (typed, want) in [("四十万", 40), ("40万", 40), ("400000元", 40)] {
+        let got = ingest_edited(|x| after_label(x, "财政资金", "40", typed));
+        assert_eq!(
+            fact(&got, "fiscal_funding_wan"),
+            Some(Value::from(want)),
+            "{typed}"
+        );
+    }
+    for typed in ["四十家", "三百百", "万"] {
+        let got = ingest_edited(|x| after_label(x, "财政资金", "40", typed));
+        assert_eq!(fact(&got, "fiscal_funding_wan"), None, "{typed}");
+        assert_eq!(got.missing[0].key, "fiscal_funding_wan", "{typed}");
+    }
+}
+
 /// Fills `panel form`'s own document from a raw application (the test helper of the round
 /// trip) and returns the identity the form carries.
 fn fill_from(raw: &RawApplication, r: &panel::rubric::Rubric) -> (FormFill, Identity) {
