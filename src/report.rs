@@ -254,6 +254,7 @@ fn track_notes(panel: &Panel) -> Vec<String> {
         None => rules.push("no quota stated".into()),
     }
     rules.push(match t.per_award_cap_wan {
+        Some(c) if t.fixed_award => format!("{} per award (a fixed sum)", wan(c)),
         Some(c) => format!("≤ {} per award", wan(c)),
         None => "no per-award cap stated".into(),
     });

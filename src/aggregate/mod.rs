@@ -313,6 +313,9 @@ pub struct Settings {
     pub budget_wan: Option<Decimal>,
     /// Cap per award in 万元.
     pub per_award_cap_wan: Option<Decimal>,
+    /// The cap is the award itself (a track's fixed sum, 「一次性给予30万元」): every
+    /// shortlisted application is recommended the cap, whatever it asked for.
+    pub fixed_award: bool,
     /// Disagreement flag share of the criterion max (default 0.40).
     pub disagreement_range_share: Decimal,
     /// Outlier flag share of `total_max` (default 0.30).
@@ -336,6 +339,7 @@ impl Default for Settings {
             quota: None,
             budget_wan: None,
             per_award_cap_wan: None,
+            fixed_award: false,
             disagreement_range_share: Decimal::new(40, 2),
             outlier_total_share: Decimal::new(30, 2),
             resamples: 1000,
@@ -441,6 +445,9 @@ pub struct SettingsEcho {
     pub budget_wan: Option<Decimal>,
     #[serde(serialize_with = "ser::opt_dec")]
     pub per_award_cap_wan: Option<Decimal>,
+    /// Written only when set (a fixed-sum track).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fixed_award: bool,
     #[serde(serialize_with = "ser::dec")]
     pub disagreement_range_share: Decimal,
     #[serde(serialize_with = "ser::dec")]
@@ -462,6 +469,7 @@ impl From<&Settings> for SettingsEcho {
             quota: s.quota,
             budget_wan: s.budget_wan,
             per_award_cap_wan: s.per_award_cap_wan,
+            fixed_award: s.fixed_award,
             disagreement_range_share: s.disagreement_range_share,
             outlier_total_share: s.outlier_total_share,
             resamples: s.resamples,

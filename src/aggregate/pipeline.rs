@@ -92,9 +92,14 @@ fn cmp_panels(a: &Option<Panel>, b: &Option<Panel>) -> Ordering {
     }
 }
 
-fn recommendation(requested: Option<Decimal>, cap: Option<Decimal>) -> Option<Decimal> {
+/// The sum recommended for an application that asked for `requested`: at most the cap, or
+/// the cap itself when the award is a fixed sum.
+fn recommendation(requested: Option<Decimal>, s: &Settings) -> Option<Decimal> {
     let requested = requested.map(|r| r.max(Decimal::ZERO));
-    let cap = cap.map(|c| c.max(Decimal::ZERO));
+    let cap = s.per_award_cap_wan.map(|c| c.max(Decimal::ZERO));
+    if s.fixed_award && cap.is_some() {
+        return cap;
+    }
     match (requested, cap) {
         (Some(r), Some(c)) => Some(r.min(c)),
         (Some(r), None) => Some(r),
@@ -181,7 +186,7 @@ fn decide(works: &[AppWork], panels: &[Option<Panel>], s: &Settings) -> Decision
         }
         let recs: Vec<Option<Decimal>> = group
             .iter()
-            .map(|&i| recommendation(works[i].requested, s.per_award_cap_wan))
+            .map(|&i| recommendation(works[i].requested, s))
             .collect();
         match remaining {
             None => {
@@ -801,6 +806,15 @@ pub(crate) fn run_with(
                     w.experts.len(),
                     s.quorum
                 ));
+            }
+            if let (true, true, Some(f)) = (dec.shortlisted[i], s.fixed_award, dec.funding[i]) {
+                if w.requested.is_some_and(|r| r != f) {
+                    app_notes.push(format!(
+                        "asked for {} 万元; the track's award is a fixed sum of {} 万元",
+                        w.requested.unwrap_or_default().normalize(),
+                        f.normalize()
+                    ));
+                }
             }
             if dec.shortlisted[i] && matches!(w.eligibility, Eligibility::Unchecked) {
                 app_notes.push("shortlisted with eligibility unchecked".to_string());

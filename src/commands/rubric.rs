@@ -299,7 +299,11 @@ pub fn show_tree(r: &Rubric) -> String {
                 .map(|q| format!(" quota {}{q}", if t.quota_approx { "≈" } else { "≤" }))
                 .unwrap_or_default(),
             t.per_award_cap_wan
-                .map(|c| format!(" ≤ {}万元", show(c)))
+                .map(|c| if t.fixed_award {
+                    format!(" = {}万元 each (fixed)", show(c))
+                } else {
+                    format!(" ≤ {}万元", show(c))
+                })
                 .unwrap_or_default(),
             t.budget_wan
                 .map(|b| format!(" total ≤ {}万元", show(b)))

@@ -142,6 +142,9 @@ struct JTrack<'a> {
     quota: Option<usize>,
     quota_approx: bool,
     per_award_cap_wan: OptNum,
+    /// The cap is the award itself (a fixed sum); written only then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fixed_award: bool,
     budget_wan: OptNum,
     targets: &'a [String],
 }
@@ -177,6 +180,9 @@ struct JSettings<'a> {
     quota: Option<usize>,
     budget_wan: OptNum,
     per_award_cap_wan: OptNum,
+    /// Every award is the cap (a fixed-sum track); written only then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fixed_award: bool,
     disagreement_range_share: Num,
     outlier_total_share: Num,
     resamples: usize,
@@ -248,6 +254,7 @@ pub fn to_json(rep: &Report) -> String {
                 quota: t.quota,
                 quota_approx: t.quota_approx,
                 per_award_cap_wan: OptNum(t.per_award_cap_wan),
+                fixed_award: t.fixed_award,
                 budget_wan: OptNum(t.budget_wan),
                 targets: &t.targets,
             }),
@@ -269,6 +276,7 @@ pub fn to_json(rep: &Report) -> String {
             quota: s.quota,
             budget_wan: OptNum(s.budget_wan),
             per_award_cap_wan: OptNum(s.per_award_cap_wan),
+            fixed_award: s.fixed_award,
             disagreement_range_share: Num(s.disagreement_range_share),
             outlier_total_share: Num(s.outlier_total_share),
             resamples: s.resamples,

@@ -105,6 +105,7 @@ pub fn settings_for_track(
     if let Some(t) = track {
         s.quota = t.quota;
         s.per_award_cap_wan = t.per_award_cap_wan;
+        s.fixed_award = t.fixed_award;
         s.budget_wan = t.budget_wan;
     }
     let mut over = Vec::new();

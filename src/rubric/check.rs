@@ -491,6 +491,12 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                  eligibility gate that enforces them (its text quoting 「不参与本项目遴选」)",
             );
         }
+        if t.fixed_award && t.per_award_cap_wan.is_none() {
+            ctx.err(
+                format!("{p}.fixed_award"),
+                "a fixed award (一次性给予 N 万元) needs its sum in `per_award_cap_wan`",
+            );
+        }
         for (name, v) in [
             ("per_award_cap_wan", t.per_award_cap_wan),
             ("budget_wan", t.budget_wan),

@@ -333,6 +333,10 @@ pub struct Track {
     pub quota_approx: bool,
     #[serde(default)]
     pub per_award_cap_wan: Option<Decimal>,
+    /// The per-award cap is the award itself (「一次性给予30万元」, a fixed sum, not 「不超过」):
+    /// every award of the track is that sum, whatever the application asked for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed_award: bool,
     /// The track's total (奖补总额 / 一次性予以不超过… for the whole track) in 万元: the sum
     /// of its awards never exceeds it.
     #[serde(default)]

@@ -867,6 +867,53 @@ fn shortlist_quota_threshold_eligibility_budget() {
     assert_eq!(r.budget_used_wan, Some(d("100")));
 }
 
+/// A fixed-sum track (seed 002 第十条: 「一次性给予30万元」): every award is the sum,
+/// whatever was asked for, and the budget counts it so.
+#[test]
+fn a_fixed_award_is_the_sum_whatever_was_asked() {
+    // Quota 4: Q1 (asked 50), Q3 (30), Q4 (nothing), Q6 (20).
+    let s = Settings {
+        per_award_cap_wan: Some(d("30")),
+        fixed_award: true,
+        ..funding_settings(Some(4), Some("200"))
+    };
+    let r = run(&funding_input(), &s);
+    let thirty = Some(d("30"));
+    assert_eq!(
+        funded(&r),
+        vec![
+            ("Q1".to_string(), thirty),
+            ("Q3".to_string(), thirty),
+            ("Q4".to_string(), thirty),
+            ("Q6".to_string(), thirty)
+        ]
+    );
+    assert_eq!(r.budget_used_wan, Some(d("120")));
+    for (id, asked) in [("Q1", "50"), ("Q6", "20")] {
+        let note = format!("asked for {asked} 万元; the track's award is a fixed sum of 30 万元");
+        assert!(
+            app(&r, id).notes.contains(&note),
+            "{id}: {:?}",
+            app(&r, id).notes
+        );
+    }
+    // Q3 asked for the sum, Q4 for nothing: no note.
+    for id in ["Q3", "Q4"] {
+        assert!(
+            !app(&r, id).notes.iter().any(|n| n.contains("fixed sum")),
+            "{id}"
+        );
+    }
+    // A cap, not a fixed sum: the usual min(asked, cap).
+    let capped = Settings {
+        fixed_award: false,
+        ..s.clone()
+    };
+    let r = run(&funding_input(), &capped);
+    assert_eq!(app(&r, "Q6").funding_wan, Some(d("20")));
+    assert_eq!(r.budget_used_wan, Some(d("110")));
+}
+
 #[test]
 fn budget_exhaustion_stops_the_shortlist() {
     // Budget 60: Q1 40 → 20 left; Q3 wants 30 > 20 → gets 20, budget_exhausted;

@@ -547,7 +547,21 @@ fn every_track_matches_the_seed_text() {
         assert_eq!(t.quota_approx, approx, "{id} quota_approx");
         assert_eq!(t.per_award_cap_wan, cap.map(d), "{id} cap");
         assert_eq!(t.budget_wan, total.map(d), "{id} total");
+        // 「一次性给予N万元」 (第十条) is a fixed sum; 「不超过」 is a cap.
+        let fixed = t
+            .notes
+            .iter()
+            .any(|n| n.contains("一次性给予") && !n.contains("不超过"));
+        assert_eq!(t.fixed_award, fixed, "{id} fixed_award");
     }
+    let fixed: Vec<&str> = g
+        .rubric
+        .tracks
+        .iter()
+        .filter(|t| t.fixed_award)
+        .map(|t| t.article.as_str())
+        .collect();
+    assert_eq!(fixed, ["第十条（一）", "第十条（二）", "第十条（三）"]);
     let rate = |id: &str| {
         let t = g.rubric.tracks.iter().find(|t| t.id == id).unwrap();
         (t.rate, t.yuan_per_unit)

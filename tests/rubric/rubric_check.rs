@@ -424,6 +424,12 @@ fn formula_award_tracks_need_their_units_grades_and_total() {
         "tracks[0].exclusions",
         "needs a rubric of its own",
     );
+    // A fixed sum (第十条 「一次性给予30万元」) needs the sum.
+    expect_error(
+        |v| v["tracks"] = json!([{"id": "p", "title": "x", "mode": "panel", "fixed_award": true}]),
+        "tracks[0].fixed_award",
+        "needs its sum in `per_award_cap_wan`",
+    );
 }
 
 #[test]
