@@ -252,6 +252,43 @@ pub enum StoreError {
         reason: String,
     },
 
+    #[error("{}", wrong_owner_message(path, owner, opener))]
+    WrongOwner {
+        path: PathBuf,
+        /// The role recorded in the database's first commit.
+        owner: crate::role::Role,
+        /// The role of the process that wanted to write.
+        opener: crate::role::Role,
+    },
+
+    #[error(
+        "journal {} line {line} carries no signature, although line {signed} before it does: \
+         its lines stop carrying signatures partway, which no panel process writes (a database \
+         whose owner has a key is signed on every line from its creation). The journal was \
+         most likely rewritten from line {line} on; nothing was written. No command writes \
+         into such a journal, and `panel audit repair` does not rebuild an index from it (it \
+         only repairs a torn tail or a damaged index). Check it with `panel audit verify {} \
+         --panel <PANEL_DIR>` and restore the journal (or the whole directory) from a backup.",
+        path.join(JOURNAL_FILE).display(),
+        path.display()
+    )]
+    SignatureGap {
+        path: PathBuf,
+        /// The first unsigned line after a signed one (1-based).
+        line: u64,
+        /// The last signed line before it.
+        signed: u64,
+    },
+
+    #[error(
+        "database {}: its journal is signed by its owner (every line through line {line}), but \
+         this process has no key to sign with; an unsigned line would break its signed audit \
+         log, so nothing was written. Set $PANEL_KEY_DIR (or pass --key-dir where the command \
+         has it) to the owner's key directory.",
+        path.display()
+    )]
+    NoSigner { path: PathBuf, line: u64 },
+
     #[error(
         "database {} was written with schema version {found}, newer than this panel build \
          supports ({supported}). Upgrade panel, or pass --db <OTHER_PATH> to use a separate \
@@ -315,6 +352,37 @@ pub enum StoreError {
         path.display()
     )]
     Sled { path: PathBuf, reason: String },
+}
+
+/// The message of [`StoreError::WrongOwner`]: who owns the database, who may not write
+/// into it, and which command or database to use instead.
+fn wrong_owner_message(path: &Path, owner: &crate::role::Role, opener: &crate::role::Role) -> String {
+    use crate::role::Role;
+    let db = path.display();
+    let instead = match opener {
+        Role::Chair => "the chair's commands (`panel merge`, `import`, `reopen`, `eligibility`, \
+             `awards --assign`, `chair`) write into the chair database: pass --db with the \
+             chair's database (without --db: <data dir>/<panel id>-chair), or a path that does \
+             not exist yet to create one"
+            .to_string(),
+        Role::Expert(id) => format!(
+            "`panel score --expert {id}` writes into expert {id}'s own database: pass --db \
+             with it (without --db: <data dir>/<panel id>-expert-{id}), or a path that does not \
+             exist yet to create one"
+        ),
+    };
+    let read = match owner {
+        Role::Chair => format!("`panel results <PANEL_DIR> --db {db}` reads it"),
+        Role::Expert(id) => format!(
+            "`panel status <PANEL_DIR> --expert {id} --db {db}` and `panel sheet export` read \
+             it; its sheet reaches the chair through `panel merge`"
+        ),
+    };
+    format!(
+        "database {db} belongs to {owner}, and {opener} may not write into it (its journal is \
+         its owner's signed audit log); nothing was written. Use the right command or \
+         database: {instead}. {read}."
+    )
 }
 
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -970,6 +1038,49 @@ pub fn verify_journal(path: &Path) -> Result<JournalSummary, StoreError> {
     })
 }
 
+/// The journal's first line, when it is complete and verifies as line 1 (else `None`: the
+/// full scan under the lock reports what is wrong). Read alone, without the lock: a line
+/// once written never changes.
+fn first_entry(path: &Path) -> Option<JournalEntry> {
+    use std::io::BufRead;
+    let file = File::open(path).ok()?;
+    let mut text = Vec::new();
+    std::io::BufReader::new(file.take(64 << 20))
+        .read_until(b'\n', &mut text)
+        .ok()?;
+    if text.pop() != Some(b'\n') {
+        return None;
+    }
+    let raw = check_line(&text, 1, GENESIS_HASH).ok()?;
+    let ops = typed_ops(&raw).ok()?;
+    Some(JournalEntry {
+        seq: raw.seq,
+        prev: raw.prev,
+        ts: raw.ts,
+        ops,
+        hash: raw.hash,
+        sig: raw.sig,
+    })
+}
+
+/// Where a journal's lines stop carrying signatures partway: the first unsigned line after
+/// a signed one, with the last signed line before it (both 1-based). A database is signed on
+/// every line from its creation when its owner has a key, and on none when not, so such a
+/// gap is a journal rewritten from that line on with the signatures that could not be
+/// forged dropped. A journal unsigned throughout, or unsigned lines before the first signed
+/// one, are not a gap.
+pub fn signature_gap(entries: &[JournalEntry]) -> Option<(u64, u64)> {
+    let mut signed = None;
+    for e in entries {
+        match (&e.sig, signed) {
+            (Some(_), _) => signed = Some(e.seq),
+            (None, Some(s)) => return Some((e.seq, s)),
+            (None, None) => {}
+        }
+    }
+    None
+}
+
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -1370,8 +1481,26 @@ pub struct Store {
     signer: Option<Signer>,
     /// A read-only snapshot's commits as verified at open: their hashes and signatures.
     seals: Option<Vec<Seal>>,
+    /// This open created the database (journal and index; the directory and the lock file
+    /// when they are marked): [`Store::discard_new`] may remove it again.
+    created: Option<Created>,
     /// `None` for a read-only snapshot, which never takes the lock.
     _lock: Option<File>,
+}
+
+/// What existed of a database directory before a writer opened it.
+struct Existed {
+    dir: bool,
+    lock: bool,
+    journal: bool,
+    sled: bool,
+}
+
+/// What an open that created a database created besides its journal and sled index.
+#[derive(Debug, Clone, Copy)]
+struct Created {
+    dir: bool,
+    lock: bool,
 }
 
 /// A stored key and value.
@@ -1535,11 +1664,14 @@ fn validate_op(op: &Op) -> Result<(), String> {
     }
 }
 
-/// Refuses a database of another panel or rubric; warns about another role.
+/// Refuses a database of another panel or rubric. Another role is refused to a writer
+/// (`write`: nothing may be written into a database another role owns) and only a warning
+/// to a reader.
 fn check_identity(
     db: &Path,
     entries: &[JournalEntry],
     expect: &StoreIdentity,
+    write: bool,
     report: &mut OpenReport,
 ) -> Result<(), StoreError> {
     let Some(first) = entries.first() else {
@@ -1571,6 +1703,13 @@ fn check_identity(
             expected: format!("role \"{}\"", expect.role),
         });
     };
+    if found != expect.role && write {
+        return Err(StoreError::WrongOwner {
+            path: db.to_path_buf(),
+            owner: found,
+            opener: expect.role.clone(),
+        });
+    }
     if found != expect.role {
         report.warnings.push(format!(
             "database {} was created for role {role:?}, now opened as {:?}",
@@ -1807,7 +1946,7 @@ impl Store {
         if let Some(e) = ins.refusal() {
             return Err(e);
         }
-        check_identity(db, &ins.entries, expect, &mut report)?;
+        check_identity(db, &ins.entries, expect, false, &mut report)?;
         report.warnings.extend(ins.notes());
         let mut replay = Replay::default();
         for e in &ins.entries {
@@ -1831,6 +1970,7 @@ impl Store {
             fault: Mutex::new(None),
             signer: None,
             seals: Some(ins.entries.iter().map(Seal::of).collect()),
+            created: None,
             _lock: None,
         };
         Ok((store, report))
@@ -1843,6 +1983,21 @@ impl Store {
         signer: Option<Signer>,
     ) -> Result<(Store, OpenReport), StoreError> {
         let mut report = OpenReport::default();
+        // A database of another panel, rubric or owner is refused before anything is written,
+        // not even the lock file: judged by its first journal line, which never changes.
+        if let Some(expect) = expect {
+            if let Some(first) = first_entry(&db.join(JOURNAL_FILE)) {
+                check_identity(db, &[first], expect, true, &mut OpenReport::default())?;
+            }
+        }
+        // What existed before this open: only what it creates may be removed again
+        // (`Store::discard_new`).
+        let before = Existed {
+            dir: db.exists(),
+            lock: db.join(LOCK_FILE).exists(),
+            journal: db.join(JOURNAL_FILE).exists(),
+            sled: db.join(SLED_DIR).exists(),
+        };
         if !db.exists() {
             std::fs::create_dir_all(db).map_err(io_err("cannot create database directory", db))?;
             if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -1864,7 +2019,25 @@ impl Store {
 
         // Identity.
         if let Some(expect) = expect {
-            check_identity(db, &entries, expect, &mut report)?;
+            check_identity(db, &entries, expect, true, &mut report)?;
+        }
+        // A journal whose lines stop carrying signatures partway was rewritten: nothing is
+        // written into it, and the explicit repair never rebuilds an index from it.
+        if let Some((line, signed)) = signature_gap(&entries) {
+            return Err(StoreError::SignatureGap {
+                path: db.to_path_buf(),
+                line,
+                signed,
+            });
+        }
+        // Nor does a writer without the key make such a gap: a signed journal stays signed.
+        if let (Some(_), None, Some(last)) = (expect, &signer, entries.last()) {
+            if last.sig.is_some() {
+                return Err(StoreError::NoSigner {
+                    path: db.to_path_buf(),
+                    line: last.seq,
+                });
+            }
         }
 
         // 3 + 4. sled, checked against the journal.
@@ -2021,6 +2194,7 @@ impl Store {
             fault: Mutex::new(None),
             signer,
             seals: None,
+            created: None,
             _lock: Some(lock),
         };
         drop(entries);
@@ -2051,6 +2225,12 @@ impl Store {
             ];
             store.commit_unchecked(ops)?;
             report.created = true;
+            if !before.journal && !before.sled {
+                store.created = Some(Created {
+                    dir: !before.dir,
+                    lock: !before.lock,
+                });
+            }
         }
         report.journal_commits = store.seq;
         Ok((store, report))
@@ -2075,6 +2255,49 @@ impl Store {
             })?;
         }
         self.commit_unchecked(ops)
+    }
+
+    /// Undoes the creation of a new database when the command that created it is refused:
+    /// if this open created the database (its journal and sled index did not exist) and
+    /// nothing was committed after its creation commit, closes it and removes what the
+    /// open created: the sled index, the journal, the lock file and the directory when the
+    /// open made them. Nothing that existed before is touched. Returns whether the database
+    /// was removed (`false`: it is kept, closed).
+    pub fn discard_new(mut self) -> Result<bool, StoreError> {
+        let Some(created) = self.created.take() else {
+            return Ok(false);
+        };
+        if self.seq != 1 || self.journal.is_none() {
+            return Ok(false);
+        }
+        // sled and the journal close before their files are removed; the lock is held until
+        // the last of them is gone.
+        drop(std::mem::replace(
+            &mut self.index,
+            Index::Memory(Box::default()),
+        ));
+        self.journal = None;
+        let sled_dir = self.path.join(SLED_DIR);
+        std::fs::remove_dir_all(&sled_dir)
+            .map_err(io_err("cannot remove the new sled index", &sled_dir))?;
+        std::fs::remove_file(&self.journal_path)
+            .map_err(io_err("cannot remove the new journal", &self.journal_path))?;
+        let lock_path = self.path.join(LOCK_FILE);
+        if created.lock {
+            std::fs::remove_file(&lock_path)
+                .map_err(io_err("cannot remove the new lock file", &lock_path))?;
+        }
+        drop(self._lock.take());
+        if created.dir {
+            // `remove_dir` removes only an empty directory: anything another process put
+            // there meanwhile stays.
+            std::fs::remove_dir(&self.path)
+                .map_err(io_err("cannot remove the new database directory", &self.path))?;
+        }
+        if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = sync_dir(parent);
+        }
+        Ok(true)
     }
 
     fn set_fault(&self, reason: String) {
