@@ -356,7 +356,11 @@ pub enum StoreError {
 
 /// The message of [`StoreError::WrongOwner`]: who owns the database, who may not write
 /// into it, and which command or database to use instead.
-fn wrong_owner_message(path: &Path, owner: &crate::role::Role, opener: &crate::role::Role) -> String {
+fn wrong_owner_message(
+    path: &Path,
+    owner: &crate::role::Role,
+    opener: &crate::role::Role,
+) -> String {
     use crate::role::Role;
     let db = path.display();
     let instead = match opener {
@@ -2291,8 +2295,10 @@ impl Store {
         if created.dir {
             // `remove_dir` removes only an empty directory: anything another process put
             // there meanwhile stays.
-            std::fs::remove_dir(&self.path)
-                .map_err(io_err("cannot remove the new database directory", &self.path))?;
+            std::fs::remove_dir(&self.path).map_err(io_err(
+                "cannot remove the new database directory",
+                &self.path,
+            ))?;
         }
         if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             let _ = sync_dir(parent);
@@ -3469,5 +3475,225 @@ mod tests {
             c,
             c.as_secs_f64() / b.as_secs_f64()
         );
+    }
+
+    /// Every file under `dir` (relative path → bytes).
+    fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else {
+                    let bytes = std::fs::read(&p).unwrap();
+                    out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+                }
+            }
+        }
+        out
+    }
+
+    fn chair() -> StoreIdentity {
+        StoreIdentity {
+            role: crate::role::Role::Chair,
+            ..ident()
+        }
+    }
+
+    /// A signer that the store cannot tell from a real one (it never verifies).
+    fn fake_signer() -> Option<Signer> {
+        Some(Box::new(|hash: &[u8]| {
+            format!("ed25519:{}", hex::encode(&hash[..8]))
+        }))
+    }
+
+    #[test]
+    fn a_writer_of_another_role_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let (mut s, _) = Store::open(&db, &ident()).unwrap();
+            s.commit(vec![set("E01", "A001", "1.1", "4")]).unwrap();
+        }
+        let before = files(&db);
+        let e = Store::open(&db, &chair()).unwrap_err();
+        assert!(matches!(e, StoreError::WrongOwner { .. }), "{e}");
+        let msg = e.to_string();
+        for part in [
+            format!(
+                "database {} belongs to expert:E01, and chair may not write",
+                db.display()
+            ),
+            "nothing was written".into(),
+            "pass --db with the chair's database".into(),
+        ] {
+            assert!(msg.contains(&part), "{part} in {msg}");
+        }
+        // not a byte changed, not even the lock file
+        assert_eq!(files(&db), before);
+        // the other direction too
+        let chair_db = dir.path().join("chair");
+        drop(Store::open(&chair_db, &chair()).unwrap());
+        let e = Store::open(&chair_db, &ident()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`panel score --expert E01` writes into expert E01's own database"),
+            "{e}"
+        );
+        // reading is not writing: a snapshot opens, with a warning
+        let (_s, rep) = Store::open_read_only(&db, &chair()).unwrap();
+        assert_eq!(rep.warnings.len(), 1, "{:?}", rep.warnings);
+        // the owner still writes
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        s.commit(vec![set("E01", "A001", "1.2", "2")]).unwrap();
+    }
+
+    #[test]
+    fn discard_new_removes_only_what_this_open_created() {
+        let dir = tempfile::tempdir().unwrap();
+        // a new database, nothing committed: removed whole
+        let db = dir.path().join("new");
+        let (s, rep) = Store::open(&db, &ident()).unwrap();
+        assert!(rep.created);
+        assert!(s.discard_new().unwrap());
+        assert!(!db.exists());
+        // a new database with a commit: kept
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        s.commit(vec![set("E01", "A001", "1.1", "4")]).unwrap();
+        assert!(!s.discard_new().unwrap());
+        let (s, rep) = Store::open(&db, &ident()).unwrap();
+        assert!(!rep.created);
+        assert_eq!(s.seq(), 2);
+        // an existing database: never removed
+        assert!(!s.discard_new().unwrap());
+        assert!(db.join(JOURNAL_FILE).is_file());
+        let (s, _) = Store::open(&db, &ident()).unwrap();
+        assert_eq!(s.seq(), 2);
+        drop(s);
+        // a directory that existed before stays (as it was: empty)
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let (s, _) = Store::open(&empty, &ident()).unwrap();
+        assert!(s.discard_new().unwrap());
+        assert!(empty.is_dir());
+        assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+        // … and so does a lock file that was there
+        std::fs::write(empty.join(LOCK_FILE), b"").unwrap();
+        let (s, _) = Store::open(&empty, &ident()).unwrap();
+        assert!(s.discard_new().unwrap());
+        assert_eq!(
+            std::fs::read_dir(&empty)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect::<Vec<_>>(),
+            [std::ffi::OsString::from(LOCK_FILE)]
+        );
+        // a read-only snapshot never removes anything
+        let (s, _) = Store::open_read_only(&db, &ident()).unwrap();
+        assert!(!s.discard_new().unwrap());
+        assert!(db.join(JOURNAL_FILE).is_file());
+    }
+
+    /// `journal.jsonl` with the `sig` of the 1-based lines in `lines` removed (not part of
+    /// the hash: the chain still verifies).
+    fn drop_sigs(db: &Path, lines: &[usize]) {
+        let path = db.join(JOURNAL_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        for (i, l) in text.lines().enumerate() {
+            match (lines.contains(&(i + 1)), l.find(",\"sig\":\"")) {
+                (true, Some(at)) => {
+                    out.push_str(&l[..at]);
+                    out.push('}');
+                }
+                _ => out.push_str(l),
+            }
+            out.push('\n');
+        }
+        std::fs::write(&path, out).unwrap();
+    }
+
+    #[test]
+    fn signatures_that_stop_partway_are_a_gap_and_refused_by_writers_and_repair() {
+        let entry = |seq: u64, signed: bool| JournalEntry {
+            seq,
+            prev: String::new(),
+            ts: String::new(),
+            ops: Vec::new(),
+            hash: String::new(),
+            sig: signed.then(|| "ed25519:00".to_string()),
+        };
+        let gap = |signed: &[bool]| {
+            let entries: Vec<JournalEntry> = signed
+                .iter()
+                .enumerate()
+                .map(|(i, s)| entry(i as u64 + 1, *s))
+                .collect();
+            signature_gap(&entries)
+        };
+        assert_eq!(gap(&[]), None);
+        assert_eq!(
+            gap(&[false, false, false]),
+            None,
+            "a database without a key"
+        );
+        assert_eq!(gap(&[true, true, true]), None);
+        assert_eq!(gap(&[false, true, true]), None, "signed from some line on");
+        assert_eq!(gap(&[true, true, false, false]), Some((3, 2)));
+        assert_eq!(gap(&[true, false, true]), Some((2, 1)));
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let (mut s, _) = Store::open_signed(&db, &ident(), fake_signer()).unwrap();
+            for i in 0..3 {
+                s.commit(vec![set("E01", "A001", &format!("1.{i}"), "4")])
+                    .unwrap();
+            }
+        }
+        // a signed database is not written into without the key
+        let e = Store::open(&db, &ident()).unwrap_err();
+        assert!(matches!(e, StoreError::NoSigner { line: 4, .. }), "{e}");
+        assert!(e.to_string().contains("PANEL_KEY_DIR"), "{e}");
+        // lines 3 and 4 lose their signatures (and the index that would disagree is gone)
+        drop_sigs(&db, &[3, 4]);
+        std::fs::remove_dir_all(db.join(SLED_DIR)).unwrap();
+        let before = files(&db);
+        for e in [
+            Store::open_signed(&db, &ident(), fake_signer()).unwrap_err(),
+            Store::repair(&db).unwrap_err(),
+        ] {
+            assert!(
+                matches!(
+                    e,
+                    StoreError::SignatureGap {
+                        line: 3,
+                        signed: 2,
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+            let msg = e.to_string();
+            assert!(msg.contains("line 3 carries no signature"), "{msg}");
+            assert!(msg.contains("does not rebuild an index"), "{msg}");
+            assert!(msg.contains("--panel"), "{msg}");
+        }
+        // no index rebuilt, the journal as it was (the lock file names the last opener)
+        assert!(!db.join(SLED_DIR).exists());
+        let mut after = files(&db);
+        let mut before = before;
+        before.remove(Path::new(LOCK_FILE));
+        after.remove(Path::new(LOCK_FILE));
+        assert_eq!(after, before);
+        // a database without a key (no line signed) opens and is written as before
+        let plain = dir.path().join("plain");
+        drop(Store::open(&plain, &ident()).unwrap());
+        let (mut s, _) = Store::open(&plain, &ident()).unwrap();
+        s.commit(vec![set("E01", "A001", "1.1", "4")]).unwrap();
+        drop(s);
+        Store::repair(&plain).unwrap();
     }
 }

@@ -406,7 +406,9 @@ pub fn import_csv_view(
                  rows of {expert} for {app} (from this line on), or have {expert} withdraw the \
                  conflict first (`x` on {app} again in {expert}'s `panel score`, then merge \
                  {expert}'s new sheet with `panel merge`) and import again",
-                db.as_deref().map(|d| d.display().to_string()).unwrap_or_default()
+                db.as_deref()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
             ),
         });
     }
