@@ -1488,6 +1488,9 @@ pub struct Store {
     /// This open created the database (journal and index; the directory and the lock file
     /// when they are marked): [`Store::discard_new`] may remove it again.
     created: Option<Created>,
+    /// The journal's last line is signed: a commit without a signer is refused
+    /// ([`StoreError::NoSigner`]), so an unsigned line never follows a signed one.
+    signed_head: bool,
     /// `None` for a read-only snapshot, which never takes the lock.
     _lock: Option<File>,
 }
@@ -1975,6 +1978,7 @@ impl Store {
             signer: None,
             seals: Some(ins.entries.iter().map(Seal::of).collect()),
             created: None,
+            signed_head: false,
             _lock: None,
         };
         Ok((store, report))
@@ -2033,15 +2037,6 @@ impl Store {
                 line,
                 signed,
             });
-        }
-        // Nor does a writer without the key make such a gap: a signed journal stays signed.
-        if let (Some(_), None, Some(last)) = (expect, &signer, entries.last()) {
-            if last.sig.is_some() {
-                return Err(StoreError::NoSigner {
-                    path: db.to_path_buf(),
-                    line: last.seq,
-                });
-            }
         }
 
         // 3 + 4. sled, checked against the journal.
@@ -2199,6 +2194,7 @@ impl Store {
             signer,
             seals: None,
             created: None,
+            signed_head: entries.last().is_some_and(|e| e.sig.is_some()),
             _lock: Some(lock),
         };
         drop(entries);
@@ -2336,6 +2332,12 @@ impl Store {
                 path: self.path.clone(),
             });
         }
+        if self.signed_head && self.signer.is_none() {
+            return Err(StoreError::NoSigner {
+                path: self.path.clone(),
+                line: self.seq,
+            });
+        }
         let seq = self.seq + 1;
         let ts = now_ts();
         let (line, hash) =
@@ -2397,6 +2399,7 @@ impl Store {
         self.journal_len += line.len() as u64;
         self.seq = seq;
         self.head = hash.clone();
+        self.signed_head = entry.sig.is_some();
 
         // The index. Failure here loses nothing (the journal has the commit), but queries
         // would be stale, so the store refuses further commits until reopened.
@@ -3325,7 +3328,12 @@ mod tests {
         ));
         let mut chair = ident();
         chair.role = crate::role::Role::Chair;
-        let (_s, rep) = Store::open(dir.path(), &chair).unwrap();
+        // another role may read (with a warning) but never write
+        assert!(matches!(
+            Store::open(dir.path(), &chair).unwrap_err(),
+            StoreError::WrongOwner { .. }
+        ));
+        let (_s, rep) = Store::open_read_only(dir.path(), &chair).unwrap();
         assert!(rep.warnings[0].contains("role"), "{rep:?}");
     }
 
@@ -3396,11 +3404,13 @@ mod tests {
             );
             assert!(public.verify(e.prev.as_bytes(), &sig).is_err());
         }
-        // an unsigned writer appends unsigned lines; the chain still verifies
+        // a writer without the key appends nothing: an unsigned line after signed ones
+        // would be a signature gap
         drop(snap);
         let (mut s, _) = Store::open(&db, &ident()).unwrap();
-        s.commit(vec![set("E01", "A1", "1.2", "4")]).unwrap();
-        assert!(s.audit_entries().unwrap()[2].sig.is_none());
+        let e = s.commit(vec![set("E01", "A1", "1.2", "4")]).unwrap_err();
+        assert!(matches!(e, StoreError::NoSigner { line: 2, .. }), "{e}");
+        assert_eq!(s.audit_entries().unwrap().len(), 2);
     }
 
     #[test]
@@ -3653,10 +3663,13 @@ mod tests {
                     .unwrap();
             }
         }
-        // a signed database is not written into without the key
-        let e = Store::open(&db, &ident()).unwrap_err();
+        // a signed database is not written into without the key (it opens, to be read)
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        let e = s.commit(vec![set("E01", "A001", "1.9", "1")]).unwrap_err();
         assert!(matches!(e, StoreError::NoSigner { line: 4, .. }), "{e}");
         assert!(e.to_string().contains("PANEL_KEY_DIR"), "{e}");
+        assert_eq!(s.seq(), 4);
+        drop(s);
         // lines 3 and 4 lose their signatures (and the index that would disagree is gone)
         drop_sigs(&db, &[3, 4]);
         std::fs::remove_dir_all(db.join(SLED_DIR)).unwrap();

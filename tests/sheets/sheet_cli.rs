@@ -350,6 +350,8 @@ fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs
             "--pass",
             "--reason",
             "符合",
+            "--by",
+            "E01",
             "--db",
             db,
         ],
@@ -470,16 +472,11 @@ fn a_refused_command_leaves_no_new_database() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("merged (chair commit 2)"), "{out}");
     assert!(Path::new(&n6).join("journal.jsonl").is_file());
-    // and a refused import leaves an existing database as it was (its lock file names the
-    // last process that opened it)
-    let without_lock = |dir: &str| {
-        let mut f = files(Path::new(dir));
-        f.remove(Path::new("LOCK"));
-        f
-    };
-    let before = without_lock(&n6);
+    // and a refused import leaves an existing database in place, its journal as it was
+    let journal = Path::new(&n6).join("journal.jsonl");
+    let before = std::fs::read(&journal).unwrap();
     let (_, err, code) = run(&tp, &["import", &p, bad_csv, "--db", &n6]);
     assert_eq!(code, 1, "{err}");
     assert!(!err.contains("removed the database"), "{err}");
-    assert_eq!(without_lock(&n6), before);
+    assert_eq!(std::fs::read(&journal).unwrap(), before);
 }
