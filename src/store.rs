@@ -252,6 +252,43 @@ pub enum StoreError {
         reason: String,
     },
 
+    #[error("{}", wrong_owner_message(path, owner, opener))]
+    WrongOwner {
+        path: PathBuf,
+        /// The role recorded in the database's first commit.
+        owner: crate::role::Role,
+        /// The role of the process that wanted to write.
+        opener: crate::role::Role,
+    },
+
+    #[error(
+        "journal {} line {line} carries no signature, although line {signed} before it does: \
+         its lines stop carrying signatures partway, which no panel process writes (a database \
+         whose owner has a key is signed on every line from its creation). The journal was \
+         most likely rewritten from line {line} on; nothing was written. No command writes \
+         into such a journal, and `panel audit repair` does not rebuild an index from it (it \
+         only repairs a torn tail or a damaged index). Check it with `panel audit verify {} \
+         --panel <PANEL_DIR>` and restore the journal (or the whole directory) from a backup.",
+        path.join(JOURNAL_FILE).display(),
+        path.display()
+    )]
+    SignatureGap {
+        path: PathBuf,
+        /// The first unsigned line after a signed one (1-based).
+        line: u64,
+        /// The last signed line before it.
+        signed: u64,
+    },
+
+    #[error(
+        "database {}: its journal is signed by its owner (every line through line {line}), but \
+         this process has no key to sign with; an unsigned line would break its signed audit \
+         log, so nothing was written. Set $PANEL_KEY_DIR (or pass --key-dir where the command \
+         has it) to the owner's key directory.",
+        path.display()
+    )]
+    NoSigner { path: PathBuf, line: u64 },
+
     #[error(
         "database {} was written with schema version {found}, newer than this panel build \
          supports ({supported}). Upgrade panel, or pass --db <OTHER_PATH> to use a separate \
@@ -315,6 +352,41 @@ pub enum StoreError {
         path.display()
     )]
     Sled { path: PathBuf, reason: String },
+}
+
+/// The message of [`StoreError::WrongOwner`]: who owns the database, who may not write
+/// into it, and which command or database to use instead.
+fn wrong_owner_message(
+    path: &Path,
+    owner: &crate::role::Role,
+    opener: &crate::role::Role,
+) -> String {
+    use crate::role::Role;
+    let db = path.display();
+    let instead = match opener {
+        Role::Chair => "the chair's commands (`panel merge`, `import`, `reopen`, `eligibility`, \
+             `awards --assign`, `chair`) write into the chair database: pass --db with the \
+             chair's database (without --db: <data dir>/<panel id>-chair), or a path that does \
+             not exist yet to create one"
+            .to_string(),
+        Role::Expert(id) => format!(
+            "`panel score --expert {id}` writes into expert {id}'s own database: pass --db \
+             with it (without --db: <data dir>/<panel id>-expert-{id}), or a path that does not \
+             exist yet to create one"
+        ),
+    };
+    let read = match owner {
+        Role::Chair => format!("`panel results <PANEL_DIR> --db {db}` reads it"),
+        Role::Expert(id) => format!(
+            "`panel status <PANEL_DIR> --expert {id} --db {db}` and `panel sheet export` read \
+             it; its sheet reaches the chair through `panel merge`"
+        ),
+    };
+    format!(
+        "database {db} belongs to {owner}, and {opener} may not write into it (its journal is \
+         its owner's signed audit log); nothing was written. Use the right command or \
+         database: {instead}. {read}."
+    )
 }
 
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -970,6 +1042,49 @@ pub fn verify_journal(path: &Path) -> Result<JournalSummary, StoreError> {
     })
 }
 
+/// The journal's first line, when it is complete and verifies as line 1 (else `None`: the
+/// full scan under the lock reports what is wrong). Read alone, without the lock: a line
+/// once written never changes.
+fn first_entry(path: &Path) -> Option<JournalEntry> {
+    use std::io::BufRead;
+    let file = File::open(path).ok()?;
+    let mut text = Vec::new();
+    std::io::BufReader::new(file.take(64 << 20))
+        .read_until(b'\n', &mut text)
+        .ok()?;
+    if text.pop() != Some(b'\n') {
+        return None;
+    }
+    let raw = check_line(&text, 1, GENESIS_HASH).ok()?;
+    let ops = typed_ops(&raw).ok()?;
+    Some(JournalEntry {
+        seq: raw.seq,
+        prev: raw.prev,
+        ts: raw.ts,
+        ops,
+        hash: raw.hash,
+        sig: raw.sig,
+    })
+}
+
+/// Where a journal's lines stop carrying signatures partway: the first unsigned line after
+/// a signed one, with the last signed line before it (both 1-based). A database is signed on
+/// every line from its creation when its owner has a key, and on none when not, so such a
+/// gap is a journal rewritten from that line on with the signatures that could not be
+/// forged dropped. A journal unsigned throughout, or unsigned lines before the first signed
+/// one, are not a gap.
+pub fn signature_gap(entries: &[JournalEntry]) -> Option<(u64, u64)> {
+    let mut signed = None;
+    for e in entries {
+        match (&e.sig, signed) {
+            (Some(_), _) => signed = Some(e.seq),
+            (None, Some(s)) => return Some((e.seq, s)),
+            (None, None) => {}
+        }
+    }
+    None
+}
+
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -1370,8 +1485,29 @@ pub struct Store {
     signer: Option<Signer>,
     /// A read-only snapshot's commits as verified at open: their hashes and signatures.
     seals: Option<Vec<Seal>>,
+    /// This open created the database (journal and index; the directory and the lock file
+    /// when they are marked): [`Store::discard_new`] may remove it again.
+    created: Option<Created>,
+    /// The journal's last line is signed: a commit without a signer is refused
+    /// ([`StoreError::NoSigner`]), so an unsigned line never follows a signed one.
+    signed_head: bool,
     /// `None` for a read-only snapshot, which never takes the lock.
     _lock: Option<File>,
+}
+
+/// What existed of a database directory before a writer opened it.
+struct Existed {
+    dir: bool,
+    lock: bool,
+    journal: bool,
+    sled: bool,
+}
+
+/// What an open that created a database created besides its journal and sled index.
+#[derive(Debug, Clone, Copy)]
+struct Created {
+    dir: bool,
+    lock: bool,
 }
 
 /// A stored key and value.
@@ -1535,11 +1671,14 @@ fn validate_op(op: &Op) -> Result<(), String> {
     }
 }
 
-/// Refuses a database of another panel or rubric; warns about another role.
+/// Refuses a database of another panel or rubric. Another role is refused to a writer
+/// (`write`: nothing may be written into a database another role owns) and only a warning
+/// to a reader.
 fn check_identity(
     db: &Path,
     entries: &[JournalEntry],
     expect: &StoreIdentity,
+    write: bool,
     report: &mut OpenReport,
 ) -> Result<(), StoreError> {
     let Some(first) = entries.first() else {
@@ -1571,6 +1710,13 @@ fn check_identity(
             expected: format!("role \"{}\"", expect.role),
         });
     };
+    if found != expect.role && write {
+        return Err(StoreError::WrongOwner {
+            path: db.to_path_buf(),
+            owner: found,
+            opener: expect.role.clone(),
+        });
+    }
     if found != expect.role {
         report.warnings.push(format!(
             "database {} was created for role {role:?}, now opened as {:?}",
@@ -1807,7 +1953,7 @@ impl Store {
         if let Some(e) = ins.refusal() {
             return Err(e);
         }
-        check_identity(db, &ins.entries, expect, &mut report)?;
+        check_identity(db, &ins.entries, expect, false, &mut report)?;
         report.warnings.extend(ins.notes());
         let mut replay = Replay::default();
         for e in &ins.entries {
@@ -1831,6 +1977,8 @@ impl Store {
             fault: Mutex::new(None),
             signer: None,
             seals: Some(ins.entries.iter().map(Seal::of).collect()),
+            created: None,
+            signed_head: false,
             _lock: None,
         };
         Ok((store, report))
@@ -1843,6 +1991,21 @@ impl Store {
         signer: Option<Signer>,
     ) -> Result<(Store, OpenReport), StoreError> {
         let mut report = OpenReport::default();
+        // A database of another panel, rubric or owner is refused before anything is written,
+        // not even the lock file: judged by its first journal line, which never changes.
+        if let Some(expect) = expect {
+            if let Some(first) = first_entry(&db.join(JOURNAL_FILE)) {
+                check_identity(db, &[first], expect, true, &mut OpenReport::default())?;
+            }
+        }
+        // What existed before this open: only what it creates may be removed again
+        // (`Store::discard_new`).
+        let before = Existed {
+            dir: db.exists(),
+            lock: db.join(LOCK_FILE).exists(),
+            journal: db.join(JOURNAL_FILE).exists(),
+            sled: db.join(SLED_DIR).exists(),
+        };
         if !db.exists() {
             std::fs::create_dir_all(db).map_err(io_err("cannot create database directory", db))?;
             if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -1864,7 +2027,16 @@ impl Store {
 
         // Identity.
         if let Some(expect) = expect {
-            check_identity(db, &entries, expect, &mut report)?;
+            check_identity(db, &entries, expect, true, &mut report)?;
+        }
+        // A journal whose lines stop carrying signatures partway was rewritten: nothing is
+        // written into it, and the explicit repair never rebuilds an index from it.
+        if let Some((line, signed)) = signature_gap(&entries) {
+            return Err(StoreError::SignatureGap {
+                path: db.to_path_buf(),
+                line,
+                signed,
+            });
         }
 
         // 3 + 4. sled, checked against the journal.
@@ -2021,6 +2193,8 @@ impl Store {
             fault: Mutex::new(None),
             signer,
             seals: None,
+            created: None,
+            signed_head: entries.last().is_some_and(|e| e.sig.is_some()),
             _lock: Some(lock),
         };
         drop(entries);
@@ -2051,6 +2225,12 @@ impl Store {
             ];
             store.commit_unchecked(ops)?;
             report.created = true;
+            if !before.journal && !before.sled {
+                store.created = Some(Created {
+                    dir: !before.dir,
+                    lock: !before.lock,
+                });
+            }
         }
         report.journal_commits = store.seq;
         Ok((store, report))
@@ -2075,6 +2255,51 @@ impl Store {
             })?;
         }
         self.commit_unchecked(ops)
+    }
+
+    /// Undoes the creation of a new database when the command that created it is refused:
+    /// if this open created the database (its journal and sled index did not exist) and
+    /// nothing was committed after its creation commit, closes it and removes what the
+    /// open created: the sled index, the journal, the lock file and the directory when the
+    /// open made them. Nothing that existed before is touched. Returns whether the database
+    /// was removed (`false`: it is kept, closed).
+    pub fn discard_new(mut self) -> Result<bool, StoreError> {
+        let Some(created) = self.created.take() else {
+            return Ok(false);
+        };
+        if self.seq != 1 || self.journal.is_none() {
+            return Ok(false);
+        }
+        // sled and the journal close before their files are removed; the lock is held until
+        // the last of them is gone.
+        drop(std::mem::replace(
+            &mut self.index,
+            Index::Memory(Box::default()),
+        ));
+        self.journal = None;
+        let sled_dir = self.path.join(SLED_DIR);
+        std::fs::remove_dir_all(&sled_dir)
+            .map_err(io_err("cannot remove the new sled index", &sled_dir))?;
+        std::fs::remove_file(&self.journal_path)
+            .map_err(io_err("cannot remove the new journal", &self.journal_path))?;
+        let lock_path = self.path.join(LOCK_FILE);
+        if created.lock {
+            std::fs::remove_file(&lock_path)
+                .map_err(io_err("cannot remove the new lock file", &lock_path))?;
+        }
+        drop(self._lock.take());
+        if created.dir {
+            // `remove_dir` removes only an empty directory: anything another process put
+            // there meanwhile stays.
+            std::fs::remove_dir(&self.path).map_err(io_err(
+                "cannot remove the new database directory",
+                &self.path,
+            ))?;
+        }
+        if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = sync_dir(parent);
+        }
+        Ok(true)
     }
 
     fn set_fault(&self, reason: String) {
@@ -2105,6 +2330,12 @@ impl Store {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly {
                 path: self.path.clone(),
+            });
+        }
+        if self.signed_head && self.signer.is_none() {
+            return Err(StoreError::NoSigner {
+                path: self.path.clone(),
+                line: self.seq,
             });
         }
         let seq = self.seq + 1;
@@ -2168,6 +2399,7 @@ impl Store {
         self.journal_len += line.len() as u64;
         self.seq = seq;
         self.head = hash.clone();
+        self.signed_head = entry.sig.is_some();
 
         // The index. Failure here loses nothing (the journal has the commit), but queries
         // would be stale, so the store refuses further commits until reopened.
@@ -3096,7 +3328,12 @@ mod tests {
         ));
         let mut chair = ident();
         chair.role = crate::role::Role::Chair;
-        let (_s, rep) = Store::open(dir.path(), &chair).unwrap();
+        // another role may read (with a warning) but never write
+        assert!(matches!(
+            Store::open(dir.path(), &chair).unwrap_err(),
+            StoreError::WrongOwner { .. }
+        ));
+        let (_s, rep) = Store::open_read_only(dir.path(), &chair).unwrap();
         assert!(rep.warnings[0].contains("role"), "{rep:?}");
     }
 
@@ -3167,11 +3404,13 @@ mod tests {
             );
             assert!(public.verify(e.prev.as_bytes(), &sig).is_err());
         }
-        // an unsigned writer appends unsigned lines; the chain still verifies
+        // a writer without the key appends nothing: an unsigned line after signed ones
+        // would be a signature gap
         drop(snap);
         let (mut s, _) = Store::open(&db, &ident()).unwrap();
-        s.commit(vec![set("E01", "A1", "1.2", "4")]).unwrap();
-        assert!(s.audit_entries().unwrap()[2].sig.is_none());
+        let e = s.commit(vec![set("E01", "A1", "1.2", "4")]).unwrap_err();
+        assert!(matches!(e, StoreError::NoSigner { line: 2, .. }), "{e}");
+        assert_eq!(s.audit_entries().unwrap().len(), 2);
     }
 
     #[test]
@@ -3246,5 +3485,228 @@ mod tests {
             c,
             c.as_secs_f64() / b.as_secs_f64()
         );
+    }
+
+    /// Every file under `dir` (relative path → bytes).
+    fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else {
+                    let bytes = std::fs::read(&p).unwrap();
+                    out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+                }
+            }
+        }
+        out
+    }
+
+    fn chair() -> StoreIdentity {
+        StoreIdentity {
+            role: crate::role::Role::Chair,
+            ..ident()
+        }
+    }
+
+    /// A signer that the store cannot tell from a real one (it never verifies).
+    fn fake_signer() -> Option<Signer> {
+        Some(Box::new(|hash: &[u8]| {
+            format!("ed25519:{}", hex::encode(&hash[..8]))
+        }))
+    }
+
+    #[test]
+    fn a_writer_of_another_role_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let (mut s, _) = Store::open(&db, &ident()).unwrap();
+            s.commit(vec![set("E01", "A001", "1.1", "4")]).unwrap();
+        }
+        let before = files(&db);
+        let e = Store::open(&db, &chair()).unwrap_err();
+        assert!(matches!(e, StoreError::WrongOwner { .. }), "{e}");
+        let msg = e.to_string();
+        for part in [
+            format!(
+                "database {} belongs to expert:E01, and chair may not write",
+                db.display()
+            ),
+            "nothing was written".into(),
+            "pass --db with the chair's database".into(),
+        ] {
+            assert!(msg.contains(&part), "{part} in {msg}");
+        }
+        // not a byte changed, not even the lock file
+        assert_eq!(files(&db), before);
+        // the other direction too
+        let chair_db = dir.path().join("chair");
+        drop(Store::open(&chair_db, &chair()).unwrap());
+        let e = Store::open(&chair_db, &ident()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`panel score --expert E01` writes into expert E01's own database"),
+            "{e}"
+        );
+        // reading is not writing: a snapshot opens, with a warning
+        let (_s, rep) = Store::open_read_only(&db, &chair()).unwrap();
+        assert_eq!(rep.warnings.len(), 1, "{:?}", rep.warnings);
+        // the owner still writes
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        s.commit(vec![set("E01", "A001", "1.2", "2")]).unwrap();
+    }
+
+    #[test]
+    fn discard_new_removes_only_what_this_open_created() {
+        let dir = tempfile::tempdir().unwrap();
+        // a new database, nothing committed: removed whole
+        let db = dir.path().join("new");
+        let (s, rep) = Store::open(&db, &ident()).unwrap();
+        assert!(rep.created);
+        assert!(s.discard_new().unwrap());
+        assert!(!db.exists());
+        // a new database with a commit: kept
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        s.commit(vec![set("E01", "A001", "1.1", "4")]).unwrap();
+        assert!(!s.discard_new().unwrap());
+        let (s, rep) = Store::open(&db, &ident()).unwrap();
+        assert!(!rep.created);
+        assert_eq!(s.seq(), 2);
+        // an existing database: never removed
+        assert!(!s.discard_new().unwrap());
+        assert!(db.join(JOURNAL_FILE).is_file());
+        let (s, _) = Store::open(&db, &ident()).unwrap();
+        assert_eq!(s.seq(), 2);
+        drop(s);
+        // a directory that existed before stays (as it was: empty)
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let (s, _) = Store::open(&empty, &ident()).unwrap();
+        assert!(s.discard_new().unwrap());
+        assert!(empty.is_dir());
+        assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+        // … and so does a lock file that was there
+        std::fs::write(empty.join(LOCK_FILE), b"").unwrap();
+        let (s, _) = Store::open(&empty, &ident()).unwrap();
+        assert!(s.discard_new().unwrap());
+        assert_eq!(
+            std::fs::read_dir(&empty)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect::<Vec<_>>(),
+            [std::ffi::OsString::from(LOCK_FILE)]
+        );
+        // a read-only snapshot never removes anything
+        let (s, _) = Store::open_read_only(&db, &ident()).unwrap();
+        assert!(!s.discard_new().unwrap());
+        assert!(db.join(JOURNAL_FILE).is_file());
+    }
+
+    /// `journal.jsonl` with the `sig` of the 1-based lines in `lines` removed (not part of
+    /// the hash: the chain still verifies).
+    fn drop_sigs(db: &Path, lines: &[usize]) {
+        let path = db.join(JOURNAL_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        for (i, l) in text.lines().enumerate() {
+            match (lines.contains(&(i + 1)), l.find(",\"sig\":\"")) {
+                (true, Some(at)) => {
+                    out.push_str(&l[..at]);
+                    out.push('}');
+                }
+                _ => out.push_str(l),
+            }
+            out.push('\n');
+        }
+        std::fs::write(&path, out).unwrap();
+    }
+
+    #[test]
+    fn signatures_that_stop_partway_are_a_gap_and_refused_by_writers_and_repair() {
+        let entry = |seq: u64, signed: bool| JournalEntry {
+            seq,
+            prev: String::new(),
+            ts: String::new(),
+            ops: Vec::new(),
+            hash: String::new(),
+            sig: signed.then(|| "ed25519:00".to_string()),
+        };
+        let gap = |signed: &[bool]| {
+            let entries: Vec<JournalEntry> = signed
+                .iter()
+                .enumerate()
+                .map(|(i, s)| entry(i as u64 + 1, *s))
+                .collect();
+            signature_gap(&entries)
+        };
+        assert_eq!(gap(&[]), None);
+        assert_eq!(
+            gap(&[false, false, false]),
+            None,
+            "a database without a key"
+        );
+        assert_eq!(gap(&[true, true, true]), None);
+        assert_eq!(gap(&[false, true, true]), None, "signed from some line on");
+        assert_eq!(gap(&[true, true, false, false]), Some((3, 2)));
+        assert_eq!(gap(&[true, false, true]), Some((2, 1)));
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let (mut s, _) = Store::open_signed(&db, &ident(), fake_signer()).unwrap();
+            for i in 0..3 {
+                s.commit(vec![set("E01", "A001", &format!("1.{i}"), "4")])
+                    .unwrap();
+            }
+        }
+        // a signed database is not written into without the key (it opens, to be read)
+        let (mut s, _) = Store::open(&db, &ident()).unwrap();
+        let e = s.commit(vec![set("E01", "A001", "1.9", "1")]).unwrap_err();
+        assert!(matches!(e, StoreError::NoSigner { line: 4, .. }), "{e}");
+        assert!(e.to_string().contains("PANEL_KEY_DIR"), "{e}");
+        assert_eq!(s.seq(), 4);
+        drop(s);
+        // lines 3 and 4 lose their signatures (and the index that would disagree is gone)
+        drop_sigs(&db, &[3, 4]);
+        std::fs::remove_dir_all(db.join(SLED_DIR)).unwrap();
+        let before = files(&db);
+        for e in [
+            Store::open_signed(&db, &ident(), fake_signer()).unwrap_err(),
+            Store::repair(&db).unwrap_err(),
+        ] {
+            assert!(
+                matches!(
+                    e,
+                    StoreError::SignatureGap {
+                        line: 3,
+                        signed: 2,
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+            let msg = e.to_string();
+            assert!(msg.contains("line 3 carries no signature"), "{msg}");
+            assert!(msg.contains("does not rebuild an index"), "{msg}");
+            assert!(msg.contains("--panel"), "{msg}");
+        }
+        // no index rebuilt, the journal as it was (the lock file names the last opener)
+        assert!(!db.join(SLED_DIR).exists());
+        let mut after = files(&db);
+        let mut before = before;
+        before.remove(Path::new(LOCK_FILE));
+        after.remove(Path::new(LOCK_FILE));
+        assert_eq!(after, before);
+        // a database without a key (no line signed) opens and is written as before
+        let plain = dir.path().join("plain");
+        drop(Store::open(&plain, &ident()).unwrap());
+        let (mut s, _) = Store::open(&plain, &ident()).unwrap();
+        s.commit(vec![set("E01", "A001", "1.1", "4")]).unwrap();
+        drop(s);
+        Store::repair(&plain).unwrap();
     }
 }

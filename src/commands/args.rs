@@ -580,7 +580,8 @@ impl BundleCmd {
 #[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Check the journal (hash chain, sequence) against the sled index and, with --head, a
-    /// head printed earlier; read-only. Exit 1 when damaged, disagreeing or rewritten.
+    /// head printed earlier; read-only. Exit 1 when damaged, disagreeing or rewritten (also
+    /// when its lines stop carrying signatures partway).
     Verify {
         /// Database directory (holding journal.jsonl), or the journal file itself.
         db: PathBuf,
@@ -595,6 +596,7 @@ pub enum AuditCmd {
     },
     /// Explicit repair: move a torn journal tail and a damaged or disagreeing sled index
     /// aside (kept, named in the output) and rebuild the index from the journal as it is.
+    /// Refused for a journal whose lines stop carrying signatures partway (rewritten).
     Repair {
         /// Database directory (holding journal.jsonl).
         db: PathBuf,

@@ -67,7 +67,8 @@ fn journal_role(entries: &[store::JournalEntry], journal: &Path) -> Result<Role>
 
 /// `panel audit verify <DB> [--head HASH] [--panel DIR]`: read-only; exit 1 when the journal
 /// is damaged, disagrees with the sled index, does not contain the given head, or (with the
-/// panel) is not signed throughout by an owner who has a key.
+/// panel) is not signed throughout by an owner who has a key, or (without it) its lines stop
+/// carrying signatures partway ([`store::signature_gap`]).
 pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result<Output> {
     let dir = db_dir(db);
     let journal = dir.join("journal.jsonl");
@@ -143,6 +144,27 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
             }
         }
     };
+    // Lines that stop carrying signatures partway are a rewritten journal, whatever the
+    // panel says (with --panel and an owner's key the check above has named it already).
+    let signatures = match store::signature_gap(&ins.entries) {
+        Some((line, signed_line)) if exit == Exit::Success => {
+            let _ = writeln!(
+                err,
+                "FAILED {}: line {line} carries no signature, although line {signed_line} \
+                 before it does: the lines stop carrying signatures partway, which no panel \
+                 process writes (a database whose owner has a key is signed on every line from \
+                 its creation, one without a key on none). The journal was most likely \
+                 rewritten from line {line} on, its unforgeable signatures dropped. Verify it \
+                 with `panel audit verify {} --panel <PANEL_DIR>` (the owner's key) and restore \
+                 it from a backup.",
+                journal.display(),
+                db.display()
+            );
+            exit = Exit::Refused;
+            format!("line {line} unsigned after signed line {signed_line}")
+        }
+        _ => signatures,
+    };
     if let Some(h) = head {
         match find_head(&ins.entries, h)? {
             Some(line) => {
@@ -193,7 +215,8 @@ pub fn verify(db: &Path, head: Option<&str>, panel_dir: Option<&Path>) -> Result
 }
 
 /// `panel audit repair <DB>`: takes the lock, moves a torn journal tail and a damaged or
-/// disagreeing sled index aside (kept, named) and rebuilds the index from the journal.
+/// disagreeing sled index aside (kept, named) and rebuilds the index from the journal;
+/// refuses a journal whose lines stop carrying signatures partway (`StoreError::SignatureGap`).
 pub fn repair(db: &Path) -> Result<Output> {
     let dir = db_dir(db);
     let rep = store::Store::repair(&dir)?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::panel::Panel;
 use crate::role::Role;
@@ -44,6 +44,33 @@ fn open_chair(panel: &Panel, db: Option<&Path>, err: &mut String) -> Result<Stor
     let (store, rep) = Store::open_signed(&path, &ident, signer)?;
     report_open(&path, &rep, err);
     Ok(store)
+}
+
+/// A refused command leaves no new database behind: when `store` was created by this
+/// command and holds nothing but its creation commit, it is removed again (never anything
+/// that existed before; see `Store::discard_new`). Says so on `err`.
+fn discard_if_new(store: Store, err: &mut String) {
+    let path = store.path().to_path_buf();
+    match store.discard_new() {
+        Ok(true) => {
+            let _ = writeln!(
+                err,
+                "note: removed the database {} this command had just created (nothing was \
+                 recorded in it)",
+                path.display()
+            );
+        }
+        Ok(false) => {}
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "warning: the database {} this command had just created could not be \
+                 removed: {e}; it holds nothing but its creation commit, remove the directory \
+                 by hand",
+                path.display()
+            );
+        }
+    }
 }
 
 fn chair_db_path(panel: &Panel, db: Option<&Path>) -> Result<PathBuf> {
@@ -324,6 +351,10 @@ pub fn merge(
                 }
             }
         }
+        if exit == Exit::Refused {
+            // every sheet refused into a database this command created: none is left
+            discard_if_new(store, &mut err);
+        }
     }
     Ok(Outcome::new(out, err, exit))
 }
@@ -375,6 +406,9 @@ pub fn import(panel_dir: &Path, csv: &Path, db: Option<&Path>, dry_run: bool) ->
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
+            if let Some(store) = store {
+                discard_if_new(store, &mut err);
+            }
             Ok(Outcome::refused(out, err))
         }
     }
@@ -391,8 +425,14 @@ pub fn reopen(
     let panel = open_panel(panel_dir)?;
     let mut err = String::new();
     let mut store = open_chair(&panel, db, &mut err)?;
-    let r = sheet::reopen(&panel, &mut store, expert, app, reason)
-        .with_context(|| format!("reopen of {app} for {expert}"))?;
+    let r = match sheet::reopen(&panel, &mut store, expert, app, reason) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "error: reopen of {app} for {expert}: {e}");
+            discard_if_new(store, &mut err);
+            return Ok(Outcome::refused(String::new(), err));
+        }
+    };
     let mut out = format!(
         "reopened {app} for expert {expert} (chair commit {}; status was {}); note for the \
          expert: {}\n",

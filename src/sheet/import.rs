@@ -377,6 +377,49 @@ pub fn import_csv_view(
             states.insert(expert.to_string(), st);
         }
     }
+    // A declared conflict of interest (回避) is never overridden by paper scores: the rows
+    // of such a pair are refused, all of them, before anything is written.
+    let db = store.as_deref().map(|s| s.path().to_path_buf());
+    let mut conflicts = Vec::new();
+    for &p in &order {
+        let (expert, app) = (names.expert(p), names.app(p));
+        let Some((AppStatus::Conflict, reason)) = states[expert].statuses.get(app) else {
+            continue;
+        };
+        let line = rows
+            .iter()
+            .filter(|r| r.pair == p)
+            .map(|r| r.line)
+            .min()
+            .unwrap_or(0);
+        let reason = reason
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        conflicts.push(CsvProblem {
+            line,
+            column: 2,
+            message: format!(
+                "expert {expert} declared a conflict of interest (回避) on {app}{reason} in the \
+                 chair database {}: a conflict is not overridden by imported scores. Remove the \
+                 rows of {expert} for {app} (from this line on), or have {expert} withdraw the \
+                 conflict first (`x` on {app} again in {expert}'s `panel score`, then merge \
+                 {expert}'s new sheet with `panel merge`) and import again",
+                db.as_deref()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    if !conflicts.is_empty() {
+        conflicts.sort_by_key(|c| c.line);
+        conflicts.truncate(MAX_PROBLEMS);
+        return Err(SheetError::Csv {
+            file: path.to_path_buf(),
+            problems: conflicts,
+        });
+    }
     let mut store = match (dry_run, store) {
         (true, _) => None,
         (false, Some(s)) => Some(s),

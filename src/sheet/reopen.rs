@@ -97,6 +97,17 @@ pub fn reopen_view(
         .map(|(_, i, e)| (i, e.value))
         .collect();
     let before_status = store.status(expert, app).map(|s| s.0);
+    if before_status.is_none() {
+        return Err(SheetError::Invalid {
+            path: store.path().to_path_buf(),
+            message: format!(
+                "nothing to reopen: {expert} has not submitted {app} (this chair database \
+                 holds no sheet or import of {expert} for it, so there is nothing to hand \
+                 back); nothing was recorded. Merge {expert}'s sheet first (`panel merge`), or \
+                 check --expert and --application"
+            ),
+        });
+    }
     let reason = reason.trim().to_string();
     let receipt = store
         .commit(vec![

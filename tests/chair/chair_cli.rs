@@ -47,7 +47,11 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
     assert!(db.is_dir());
     // the database is in use by another process: a clear error naming it
     let p = panel::panel::Panel::open(&dir).unwrap();
-    let _held = panel::store::Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
+    // (with the chair's key: the database is signed, and an unsigned writer is refused)
+    let signer = panel::commands::chair::chair_signer(&p, Some(&dir.join("keys"))).unwrap();
+    let _held =
+        panel::store::Store::open_signed(&db, &panel::commands::chair::identity(&p), signer)
+            .unwrap();
     chair_on_db()
         .env("PANEL_KEY_DIR", dir.join("keys"))
         .assert()

@@ -283,3 +283,200 @@ fn readme_examples_run_as_written() {
     );
     assert!(stdout.contains("评审汇总表"), "{stdout}");
 }
+
+/// Every file under `dir` (relative path → bytes).
+fn files(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs() {
+    let tp = test_panel(&[]);
+    let view = tp.view();
+    let p = tp.dir.to_str().unwrap().to_string();
+    let a = view.apps.keys().next().unwrap().clone();
+    let mut e2 = tp.expert_store("E02");
+    score_app(&mut e2, &view, "E02", &a, 1, AppStatus::Submitted);
+    let sheet = tp.export(&mut e2, "E02", "E02.sheet.json");
+    drop(e2);
+    let e2db = tp.tmp.path().join("db-E02");
+    let csv = tp.tmp.path().join("paper.csv");
+    std::fs::write(
+        &csv,
+        format!("application,expert,criterion,value\n{a},E01,B1.1,1\n"),
+    )
+    .unwrap();
+    let before = files(&e2db);
+    let (db, csv, sheet) = (
+        e2db.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        sheet.to_str().unwrap(),
+    );
+    for args in [
+        vec!["import", &p, csv, "--db", db],
+        vec!["merge", &p, sheet, "--db", db],
+        vec![
+            "reopen",
+            &p,
+            "--expert",
+            "E02",
+            "--application",
+            &a,
+            "--reason",
+            "复核",
+            "--db",
+            db,
+        ],
+        vec![
+            "eligibility",
+            &p,
+            "--application",
+            "T24-001",
+            "--gate",
+            "E2b",
+            "--pass",
+            "--reason",
+            "符合",
+            "--by",
+            "E01",
+            "--db",
+            db,
+        ],
+    ] {
+        let (out, err, code) = run(&tp, &args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        for needle in [
+            format!("database {db} belongs to expert:E02, and chair may not write into it"),
+            "nothing was written".into(),
+            "pass --db with the chair's database".into(),
+        ] {
+            assert!(err.contains(&needle), "{args:?}: {needle} in {err}");
+        }
+        assert_eq!(
+            files(&e2db),
+            before,
+            "{args:?} changed the expert's database"
+        );
+    }
+    // the expert screen refuses the chair's database the same way, before any terminal
+    let mut chair = tp.chair_store();
+    score_app(&mut chair, &view, "E03", &a, 2, AppStatus::Submitted);
+    drop(chair);
+    let chair_db = tp.chair_path();
+    let before = files(&chair_db);
+    let cdb = chair_db.to_str().unwrap();
+    let (out, err, code) = run(&tp, &["score", &p, "--expert", "E02", "--db", cdb]);
+    assert_eq!(code, 1, "{out}{err}");
+    for needle in [
+        format!("database {cdb} belongs to chair, and expert:E02 may not write into it"),
+        "`panel score --expert E02` writes into expert E02's own database".into(),
+    ] {
+        assert!(err.contains(&needle), "{needle} in {err}");
+    }
+    assert_eq!(files(&chair_db), before);
+}
+
+#[test]
+fn a_refused_command_leaves_no_new_database() {
+    let tp = test_panel(&[]);
+    let view = tp.view();
+    let p = tp.dir.to_str().unwrap().to_string();
+    let a = view.apps.keys().next().unwrap().clone();
+    let mut e2 = tp.expert_store("E02");
+    score_app(&mut e2, &view, "E02", &a, 1, AppStatus::Submitted);
+    let good = tp.export(&mut e2, "E02", "E02.sheet.json");
+    let text = std::fs::read_to_string(&good).unwrap();
+    assert!(text.contains("总体意见"), "{text}");
+    let tampered = tp.tmp.path().join("out").join("E02-tampered.sheet.json");
+    std::fs::write(&tampered, text.replacen("总体意见", "总体意见（改）", 1)).unwrap();
+    let bad_csv = tp.tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad_csv,
+        format!("application,expert,criterion,value\n{a},E01,B1.1,-1\n"),
+    )
+    .unwrap();
+    let (good, tampered, bad_csv) = (
+        good.to_str().unwrap(),
+        tampered.to_str().unwrap(),
+        bad_csv.to_str().unwrap(),
+    );
+    let new = |name: &str| tp.tmp.path().join(name).to_str().unwrap().to_string();
+    let (n1, n2, n3, n4) = (new("new1"), new("new2"), new("new3"), new("new4"));
+    for (args, needle) in [
+        (vec!["import", &p, bad_csv, "--db", &n1], "outside"),
+        (vec!["merge", &p, tampered, "--db", &n2], "refused"),
+        (
+            vec![
+                "reopen",
+                &p,
+                "--expert",
+                "E09",
+                "--application",
+                &a,
+                "--reason",
+                "x",
+                "--db",
+                &n3,
+            ],
+            "not in the roster",
+        ),
+        (
+            vec![
+                "reopen",
+                &p,
+                "--expert",
+                "E01",
+                "--application",
+                &a,
+                "--reason",
+                "x",
+                "--db",
+                &n4,
+            ],
+            "nothing to reopen: E01 has not submitted",
+        ),
+    ] {
+        let db = args.last().unwrap().to_string();
+        let (out, err, code) = run(&tp, &args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(
+            out.contains(needle) || err.contains(needle),
+            "{needle} in {out}{err}"
+        );
+        assert!(err.contains("removed the database"), "{err}");
+        assert!(!Path::new(&db).exists(), "{args:?} left {db} behind");
+    }
+    // a directory that existed before is kept (empty, as it was)
+    let n5 = new("new5");
+    std::fs::create_dir(&n5).unwrap();
+    let (_, err, code) = run(&tp, &["merge", &p, tampered, "--db", &n5]);
+    assert_eq!(code, 1, "{err}");
+    assert!(Path::new(&n5).is_dir());
+    assert_eq!(std::fs::read_dir(&n5).unwrap().count(), 0);
+    // a database with something merged into it stays, even when another sheet is refused
+    let n6 = new("new6");
+    let (out, err, code) = run(&tp, &["merge", &p, good, tampered, "--db", &n6]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("merged (chair commit 2)"), "{out}");
+    assert!(Path::new(&n6).join("journal.jsonl").is_file());
+    // and a refused import leaves an existing database in place, its journal as it was
+    let journal = Path::new(&n6).join("journal.jsonl");
+    let before = std::fs::read(&journal).unwrap();
+    let (_, err, code) = run(&tp, &["import", &p, bad_csv, "--db", &n6]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("removed the database"), "{err}");
+    assert_eq!(std::fs::read(&journal).unwrap(), before);
+}

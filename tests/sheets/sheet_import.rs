@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use panel::rubric::{self, Facts};
 use panel::sheet::{self, PanelView, RosterEntry, SheetError};
-use panel::store::{AppStatus, Store, StoreIdentity};
+use panel::store::{AppStatus, Op, Store, StoreIdentity};
 use rust_decimal::Decimal;
 use sheet_common::*;
 
@@ -229,6 +229,67 @@ fn every_problem_names_line_and_column_and_nothing_is_imported() {
     has(9, 3, "lacks items");
     assert!(msg.contains("nothing was imported"), "{msg}");
     assert_eq!(snapshot(&chair), before);
+}
+
+#[test]
+fn a_declared_conflict_is_not_overridden_by_an_import() {
+    let tp = test_panel(&[]);
+    let view = tp.view();
+    let apps: Vec<String> = view.apps.keys().cloned().collect();
+    let (a, b) = (&apps[0], &apps[1]);
+    let mut chair = tp.chair_store();
+    // E02 declared a conflict of interest on `a` (as a merged sheet records it)
+    chair
+        .commit(vec![Op::SetStatus {
+            expert: "E02".into(),
+            app: a.clone(),
+            status: AppStatus::Conflict,
+            reason: Some("曾为申报单位提供咨询服务".into()),
+        }])
+        .unwrap();
+    let before = snapshot(&chair);
+    // rows of E03 for `b` (fine) first, then E02 for `a` from line N on
+    let mut text = String::from("application,expert,criterion,value\n");
+    for (item, v) in rows_for(&view, b, 2) {
+        writeln!(text, "{b},E03,{item},{v}").unwrap();
+    }
+    let first = text.lines().count() as u64 + 1;
+    for (item, v) in rows_for(&view, a, 3) {
+        writeln!(text, "{a},E02,{item},{v}").unwrap();
+    }
+    let csv = write_csv(&tp, "conflict.csv", &text);
+    for dry_run in [true, false] {
+        let e = sheet::import_csv_view(&view, Some(&mut chair), &csv, dry_run).unwrap_err();
+        let msg = e.to_string();
+        let ps = problems(&e);
+        assert_eq!(ps.len(), 1, "{msg}");
+        assert_eq!((ps[0].0, ps[0].1), (first, 2), "{msg}");
+        for needle in [
+            format!("conflict.csv:{first}:2: "),
+            "E02 declared a conflict of interest (回避)".to_string(),
+            "曾为申报单位提供咨询服务".to_string(),
+            "panel merge".to_string(),
+            "nothing was imported".to_string(),
+        ] {
+            assert!(msg.contains(&needle), "{needle} in {msg}");
+        }
+        // all or nothing: E03's rows are not imported either
+        assert_eq!(snapshot(&chair), before);
+    }
+    // once the conflict is withdrawn (E02's next sheet merged: status draft), it imports
+    chair
+        .commit(vec![Op::SetStatus {
+            expert: "E02".into(),
+            app: a.clone(),
+            status: AppStatus::Draft,
+            reason: None,
+        }])
+        .unwrap();
+    sheet::import_csv_view(&view, Some(&mut chair), &csv, false).unwrap();
+    assert_eq!(
+        chair.status("E02", a).map(|s| s.0),
+        Some(AppStatus::Submitted)
+    );
 }
 
 #[test]

@@ -25,6 +25,13 @@ fn reopen_round_trip() {
         ("E02", a.as_str(), "  ", "needs a reason"),
         ("E09", a.as_str(), "x", "not in the roster"),
         ("E02", "T24-999", "x", "not in panel"),
+        // E01 has no status for `a`: nothing to hand back, nothing recorded
+        (
+            "E01",
+            a.as_str(),
+            "x",
+            "nothing to reopen: E01 has not submitted",
+        ),
     ] {
         let err = sheet::reopen_view(&view, &mut chair, e, app, reason).unwrap_err();
         assert!(err.to_string().contains(needle), "{err}");
@@ -113,6 +120,14 @@ fn notes_of_another_panel_are_refused() {
     let view = tp.view();
     let a = view.apps.keys().next().unwrap().clone();
     let mut chair = tp.chair_store();
+    chair
+        .commit(vec![Op::SetStatus {
+            expert: "E01".into(),
+            app: a.clone(),
+            status: AppStatus::Submitted,
+            reason: None,
+        }])
+        .unwrap();
     let r = sheet::reopen_view(&view, &mut chair, "E01", &a, "复核").unwrap();
     let mut note: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&r.note).unwrap()).unwrap();

@@ -749,3 +749,96 @@ fn summary_shows_the_journal_head_that_audit_verify_accepts() {
         .success()
         .stdout(predicate::str::contains("is line 5 of 5"));
 }
+
+/// Removes the `sig` of the 1-based lines `lines` of a journal (as a forger who cannot sign
+/// must); `sig` is not part of the hash, so the chain still verifies.
+fn drop_signatures(journal: &Path, lines: std::ops::RangeInclusive<usize>) {
+    let text = std::fs::read_to_string(journal).unwrap();
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        match (lines.contains(&(i + 1)), l.find(",\"sig\":\"")) {
+            (true, Some(at)) => {
+                out.push_str(&l[..at]);
+                out.push('}');
+            }
+            _ => out.push_str(l),
+        }
+        out.push('\n');
+    }
+    std::fs::write(journal, out).unwrap();
+}
+
+#[test]
+fn signatures_that_stop_partway_fail_verify_and_repair_even_without_the_panel() {
+    let _turn = crate::turns::take(module_path!());
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, db, keys) = keyed_chair(tmp.path());
+    let j = db.join("journal.jsonl");
+    let n = std::fs::read_to_string(&j).unwrap().lines().count();
+    assert!(n >= 4, "{n} lines");
+    // line 2 rewritten and rechained, the signatures that could not be forged dropped, the
+    // index that would disagree deleted
+    forge(&j, 2, "\"value\":\"3\"", "\"value\":\"1\"");
+    drop_signatures(&j, 2..=n);
+    std::fs::remove_dir_all(db.join("sled")).unwrap();
+    let without_lock = |db: &Path| {
+        let mut t = hash_tree(db);
+        t.remove(Path::new("LOCK"));
+        t
+    };
+    let before = without_lock(&db);
+    panel_cmd()
+        .args(["audit", "verify"])
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("checked").and(predicate::str::contains("ok ").not()))
+        .stderr(predicate::str::contains(
+            "line 2 carries no signature, although line 1 before it does",
+        ))
+        .stderr(predicate::str::contains("--panel"));
+    panel_cmd()
+        .args(["audit", "repair"])
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("line 2 carries no signature"))
+        .stderr(predicate::str::contains("does not rebuild an index"));
+    assert!(!db.join("sled").exists(), "no index rebuilt");
+    // nor does a command write into it
+    panel_cmd()
+        .arg("eligibility")
+        .arg(&dir)
+        .args(["--application", "T24-001", "--gate", "E2b", "--pass"])
+        .args(["--reason", "符合", "--db"])
+        .arg(&db)
+        .env("PANEL_KEY_DIR", &keys)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 2 carries no signature"));
+    assert_eq!(without_lock(&db), before);
+    assert!(!db.join("sled").exists());
+
+    // unsigned lines between signed ones: the chain intact, the index agreeing
+    let tmp2 = tempfile::tempdir().unwrap();
+    let (_, db2, _) = keyed_chair(tmp2.path());
+    drop_signatures(&db2.join("journal.jsonl"), 3..=3);
+    panel_cmd()
+        .args(["audit", "verify"])
+        .arg(&db2)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "line 3 carries no signature, although line 2 before it does",
+        ));
+    // a journal with no signature at all is what a database without a key holds: without
+    // --panel (or --head) nothing tells, as before
+    drop_signatures(&db2.join("journal.jsonl"), 1..=n);
+    panel_cmd()
+        .args(["audit", "verify"])
+        .arg(&db2)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no line is signed"));
+}

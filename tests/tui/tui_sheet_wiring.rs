@@ -197,6 +197,16 @@ fn chair_reopens(fx: &Fixture, code: &str, reason: &str) {
     let p = fx.panel();
     let (mut chair, _) =
         Store::open(&fx.db("chair"), &panel::commands::chair::identity(&p)).unwrap();
+    // the chair holds E01's submission (as a merge of E01's sheet records it): a reopen
+    // hands back only what the expert submitted
+    chair
+        .commit(vec![Op::SetStatus {
+            expert: "E01".into(),
+            app: code.into(),
+            status: AppStatus::Submitted,
+            reason: None,
+        }])
+        .unwrap();
     sheet::reopen(&p, &mut chair, "E01", code, reason).unwrap();
 }
 
