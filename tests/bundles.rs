@@ -1,6 +1,6 @@
 //! From applications to bundles, the secretariat's side: filled Word forms ingested
 //! (`office`), `anonymize` / `reveal` and the personal-data scan (`anonymize_roundtrip`,
-//! `pii_corpus`), bundle checks on good, bad and special files (`bundle_*`,
+//! `reveal_refusals`, `pii_corpus`), bundle checks on good, bad and special files (`bundle_*`,
 //! `cli_special_files`), rule items evaluated over every fixture bundle (`bundle_eval`), and
 //! synthetic panels (`synth_cli`).
 //!
@@ -27,5 +27,7 @@ mod cli_special_files;
 mod office;
 #[path = "bundles/pii_corpus.rs"]
 mod pii_corpus;
+#[path = "bundles/reveal_refusals.rs"]
+mod reveal_refusals;
 #[path = "bundles/synth_cli.rs"]
 mod synth_cli;

@@ -678,7 +678,8 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), AnonError> {
 ///
 /// The identity map is written before the bundles, so no bundle ever exists
 /// without its entry. Entries of the existing map that this run does not
-/// replace are kept.
+/// replace are kept. A run that gives no bundle writes nothing (the map and its
+/// signature stay as they were).
 pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError> {
     let map_path = &opts.identity_map;
     let old = if map_path.exists() {
@@ -852,7 +853,8 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
     map.entries.extend(new_entries);
     map.entries.sort_by(|a, b| a.code.cmp(&b.code));
     report.map_entries = map.entries.len();
-    if !map.entries.is_empty() || !pending.is_empty() {
+    // A run that gives no bundle leaves the map (and its signature) as it was.
+    if !pending.is_empty() {
         let text = serde_json::to_string_pretty(&map).unwrap_or_default() + "\n";
         if let Some(parent) = map_path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|cause| AnonError::Write {

@@ -5,9 +5,14 @@
 //! - `ed25519:<hex>`: the signature over the exact bytes of the identity map file;
 //! - `<code> ed25519:<hex>`: per entry, the signature over the entry's JSON
 //!   (`serde_json::to_vec`), so that a map whose file signature fails can say which
-//!   entries were altered, swapped, added or removed.
+//!   entries were altered, swapped, added or removed;
+//! - `signer: ed25519:<hex>`: the public key of the key that signed (maps signed before it
+//!   was written have no such line), so that a map checked with another key is reported as
+//!   signed by another key, not as altered.
 //!
-//! Only the file signature decides; the entry lines only name what changed.
+//! Only the file signature decides; the entry lines and the signer line only name what
+//! changed (they are not trusted: an edited signer line can only change the message of a
+//! refusal).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +24,10 @@ use crate::sheet::keys;
 
 /// The key id whose key signs identity maps.
 pub const SECRETARIAT: &str = "SECRETARIAT";
+
+/// The label of the signature file's line naming the signer's public key (not a code:
+/// codes never hold `:`).
+const SIGNER: &str = "signer:";
 
 /// The secret key in `path` (64 hex chars, as `panel keygen` writes it).
 pub fn load_secret_file(path: &Path) -> Result<SigningKey, String> {
@@ -65,7 +74,21 @@ pub fn sign_map(bytes: &[u8], map: &IdentityMap, key: &SigningKey) -> String {
         out.push(' ');
         out.push_str(&keys::sign(&entry_bytes(e), key));
     }
+    out.push_str(SIGNER);
+    out.push(' ');
+    out.push_str(&keys::public_key_string(&key.verifying_key()));
+    out.push('\n');
     out
+}
+
+/// The signer's public key a signature file records (`signer: ed25519:<hex>`), as written.
+pub fn recorded_signer(sig_text: &str) -> Option<String> {
+    sig_text.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(SIGNER)
+            .map(|k| k.trim().to_string())
+            .filter(|k| keys::parse_public_key(k).is_ok())
+    })
 }
 
 /// Why a map does not verify; each message names the map file and, where it can,
@@ -85,12 +108,48 @@ pub fn verify_map(
     if keys::verify(bytes, file_sig, key).is_ok() {
         return Ok(());
     }
+    let given = keys::public_key_string(key);
+    // Signed by another key: say so, not "altered".
+    if let Some(signer) = recorded_signer(sig_text) {
+        if keys::parse_public_key(&signer).ok().as_ref() != Some(key) {
+            return Err(format!(
+                "{}: the signature {} does not match the key given ({given}): signed by another \
+                 key ({signer}); give the public key of the secretariat that signed the map \
+                 (--key <SECRETARIAT.ed25519.pub> or --key-dir)",
+                map_file.display(),
+                sig_file.display()
+            ));
+        }
+    }
     // Which entries changed?
     let mut per_code: BTreeMap<&str, &str> = BTreeMap::new();
     for l in lines {
-        if let Some((code, sig)) = l.trim().split_once(' ') {
+        let l = l.trim();
+        if l.starts_with(SIGNER) {
+            continue;
+        }
+        if let Some((code, sig)) = l.split_once(' ') {
             per_code.insert(code, sig);
         }
+    }
+    // A signature file without a signer line (written before it existed): when not one of
+    // its entry signatures holds under this key, the key is most likely another one.
+    if recorded_signer(sig_text).is_none()
+        && !map.entries.is_empty()
+        && !map.entries.iter().any(|e| {
+            per_code
+                .get(e.code.as_str())
+                .is_some_and(|sig| keys::verify(&entry_bytes(e), sig, key).is_ok())
+        })
+    {
+        return Err(format!(
+            "{}: the signature {} does not match the key given ({given}): most likely signed \
+             by another key (not one of its entry signatures holds under this key; or every \
+             entry was changed); give the public key of the secretariat that signed the map \
+             (--key <SECRETARIAT.ed25519.pub> or --key-dir)",
+            map_file.display(),
+            sig_file.display()
+        ));
     }
     let mut altered = Vec::new();
     let mut added = Vec::new();
@@ -122,9 +181,7 @@ pub fn verify_map(
         what.push(format!("signed entries missing: {}", removed.join(", ")));
     }
     if what.is_empty() {
-        what.push(
-            "the file was changed outside its entries, or signed with another key".to_string(),
-        );
+        what.push("the file was changed outside its entries".to_string());
     }
     Err(format!(
         "{}: the signature {} does not match the file and the secretariat's key: {}; \
@@ -193,8 +250,30 @@ mod tests {
         b5.push(b'\n');
         let e = verify_map(f, &b5, &map, &sig, &pk).unwrap_err();
         assert!(e.contains("outside its entries"), "{e}");
+        // Another key: named as such, from the signer line, or (a signature file written
+        // before the signer line) because no entry signature holds; never "altered".
         let other = SigningKey::from_bytes(&[8; 32]).verifying_key();
-        assert!(verify_map(f, &bytes, &map, &sig, &other).is_err());
+        let e = verify_map(f, &bytes, &map, &sig, &other).unwrap_err();
+        assert!(
+            e.contains("signed by another key")
+                && e.contains(&keys::public_key_string(&pk))
+                && !e.contains("altered"),
+            "{e}"
+        );
+        let old_format: String = sig
+            .lines()
+            .filter(|l| !l.starts_with("signer:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(verify_map(f, &bytes, &map, &old_format, &pk).is_ok());
+        let e = verify_map(f, &bytes, &map, &old_format, &other).unwrap_err();
+        assert!(
+            e.contains("most likely signed by another key") && !e.contains("entries A-001"),
+            "{e}"
+        );
+        // The old format still names one altered entry among good ones.
+        let e = verify_map(f, &b3, &edited, &old_format, &pk).unwrap_err();
+        assert!(e.contains("entry A-002 altered"), "{e}");
         assert!(verify_map(f, &bytes, &map, "", &pk).is_err());
     }
 }

@@ -325,9 +325,13 @@ pub struct RevealArgs {
     /// Reveal from an unsigned or altered identity map anyway (the output says so).
     #[arg(long)]
     pub unsigned: bool,
-    /// Bundles directory: each revealed code's bundle must have the map's sha256.
+    /// Bundles directory: each revealed code's bundle must be there, with the map's sha256.
     #[arg(long)]
     pub bundles: Option<PathBuf>,
+    /// Reveal even when a raw file the map names cannot be found (looked for from the
+    /// map's folder, then the current folder); its sha256 is then not checked.
+    #[arg(long)]
+    pub allow_missing_raw: bool,
 }
 
 impl RevealArgs {
@@ -340,6 +344,7 @@ impl RevealArgs {
             },
             unsigned: self.unsigned,
             bundles: self.bundles,
+            allow_missing_raw: self.allow_missing_raw,
         };
         super::bundle::reveal_cmd(&self.results, &self.identity_map, &opts)
     }

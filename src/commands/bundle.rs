@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::anonymize;
@@ -198,12 +198,24 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
 /// `panel bundle check`: exit 0 when every bundle found is valid, 1 otherwise
 /// (also when no bundle was found).
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<Outcome> {
-    let (files, skipped) = collect(paths);
+    // A path that is not there is a mistyped argument, not an unreadable bundle.
+    let (missing, present): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| std::fs::symlink_metadata(p).is_err());
+    let (files, skipped) = collect(&present);
     let results = check_files(&files, opts)?;
     let invalid = results.iter().filter(|c| !c.valid()).count();
     let mut out = String::new();
     let mut err = String::new();
-    let exit = Exit::ok_if(!(invalid > 0 || results.is_empty()));
+    for p in &missing {
+        let _ = writeln!(
+            err,
+            "error: {}: no such file or folder; give bundle files or folders holding them",
+            p.display()
+        );
+    }
+    let exit = Exit::ok_if(!(invalid > 0 || results.is_empty() || !missing.is_empty()));
     if opts.json {
         let mut v: Vec<Value> = results
             .iter()
@@ -260,11 +272,11 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Result<Outcome> {
             }
         );
     }
-    if results.is_empty() {
+    if results.is_empty() && !present.is_empty() {
         let _ = writeln!(
             err,
             "error: no bundle found under {}",
-            paths
+            present
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
@@ -306,6 +318,29 @@ fn signing_key(k: &KeyArgs) -> Result<(Option<ed25519_dalek::SigningKey>, Option
     }
 }
 
+/// The folders `create_dir_all(dir)` would create, deepest first.
+fn missing_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    let mut d = Some(dir);
+    while let Some(p) = d.filter(|p| !p.as_os_str().is_empty()) {
+        if std::fs::symlink_metadata(p).is_ok() {
+            break;
+        }
+        v.push(p.to_path_buf());
+        d = p.parent();
+    }
+    v
+}
+
+/// Removes the folders of [`missing_dirs`] again, while they are empty.
+fn remove_created(dirs: &[PathBuf]) {
+    for d in dirs {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+    }
+}
+
 /// `panel anonymize`.
 pub fn anonymize_cmd(
     inputs: &[PathBuf],
@@ -316,6 +351,14 @@ pub fn anonymize_cmd(
     rubric_arg: Option<&Path>,
     keys: &KeyArgs,
 ) -> Result<Outcome> {
+    if identity_map.is_dir() {
+        anyhow::bail!(
+            "--identity-map {}: is a directory; give a file path for the identity map (e.g. {})",
+            identity_map.display(),
+            identity_map.join("identity-map.json").display()
+        );
+    }
+    super::check_out_dir(out_dir, "the bundles")?;
     let (key, unsigned_warning) = signing_key(keys)?;
     let opts = anonymize::Options {
         key,
@@ -328,7 +371,16 @@ pub fn anonymize_cmd(
             None => None,
         },
     };
-    let report = anonymize::anonymize(inputs, &opts)?;
+    let map_existed = identity_map.exists();
+    // Folders this run creates, removed again when it writes nothing into them.
+    let created = missing_dirs(out_dir);
+    let report = match anonymize::anonymize(inputs, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            remove_created(&created);
+            return Err(e.into());
+        }
+    };
     let mut out = String::new();
     let mut err = String::new();
     for w in &report.written {
@@ -353,6 +405,41 @@ pub fn anonymize_cmd(
     for e in &report.errors {
         let _ = writeln!(err, "error: {e}");
     }
+    if report.written.is_empty() {
+        remove_created(&created);
+        let why = if report.errors.is_empty() {
+            format!(
+                "no raw application (*.json) found in {}; give panel-raw/1 files or folders \
+                 holding them (`panel ingest` makes them from filled 申报书)",
+                inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!(
+                "none of the raw files could be anonymized ({} error(s) above); fix them and run \
+                 again",
+                report.errors.len()
+            )
+        };
+        let map_note = if map_existed {
+            format!(
+                "the identity map {} keeps its {} entries",
+                identity_map.display(),
+                report.map_entries
+            )
+        } else {
+            format!("no identity map written ({})", identity_map.display())
+        };
+        let _ = writeln!(
+            err,
+            "error: nothing written: {why}; no bundle written to {}, {map_note}",
+            out_dir.display()
+        );
+        return Ok(Outcome::refused(out, err));
+    }
     let _ = writeln!(
         out,
         "{} bundle(s) in {}; identity map {} ({} entries{}) — secretariat only, never give it to experts",
@@ -370,11 +457,11 @@ pub fn anonymize_cmd(
             let _ = writeln!(err, "{w}");
         }
     }
-    let exit = Exit::ok_if(report.errors.is_empty() && !report.written.is_empty());
-    if report.written.is_empty() && report.errors.is_empty() {
-        let _ = writeln!(err, "error: no raw application given");
-    }
-    Ok(Outcome::new(out, err, exit))
+    Ok(Outcome::new(
+        out,
+        err,
+        Exit::ok_if(report.errors.is_empty()),
+    ))
 }
 
 /// Options of `panel reveal`.
@@ -384,8 +471,49 @@ pub struct RevealOpts {
     pub keys: KeyArgs,
     /// Reveal from a map without (or with a failing) signature; the output says so.
     pub unsigned: bool,
-    /// Where the bundles are, to check their sha256 against the map.
+    /// Where the bundles are, to check their sha256 against the map: every revealed
+    /// code's bundle must be there.
     pub bundles: Option<PathBuf>,
+    /// Reveal even when a raw file the map names cannot be found (its sha256 is then not
+    /// checked, and the first line says so).
+    pub allow_missing_raw: bool,
+}
+
+/// When `--key` names a file holding a secret key (bare hex, as `panel keygen` writes
+/// `<ID>.ed25519`), the message saying so: the file is named `.ed25519`, or the public key
+/// derived from it is the one that signed the map.
+fn secret_key_given(arg: &str, map_bytes: &[u8], sig_text: &str) -> Option<String> {
+    if arg.trim().starts_with("ed25519:") {
+        return None;
+    }
+    let text = std::fs::read_to_string(arg).ok()?;
+    let t = text.trim();
+    if t.starts_with("ed25519:") {
+        return None;
+    }
+    let bytes: [u8; 32] = hex::decode(t).ok()?.try_into().ok()?;
+    let derived = ed25519_dalek::SigningKey::from_bytes(&bytes).verifying_key();
+    let signed_this = sig_text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|first| crate::sheet::keys::verify(map_bytes, first, &derived).is_ok());
+    (signed_this || arg.ends_with(".ed25519")).then(|| {
+        format!(
+            "--key {arg}: this is a secret key{}, not a public key; reveal checks the map with \
+             the public key: pass --key {}{}, and keep the secret key private",
+            if signed_this {
+                " (the one that signed this map)"
+            } else {
+                ""
+            },
+            crate::sheet::keys::public_key_string(&derived),
+            if arg.ends_with(".ed25519") {
+                format!(" (or the file {arg}.pub)")
+            } else {
+                String::new()
+            }
+        )
+    })
 }
 
 /// Verifies the identity map's signature; `Ok(false)` when `--unsigned` let an
@@ -403,16 +531,20 @@ fn verify_signature(
             Err(anyhow::anyhow!("{why}; pass --unsigned to reveal from it anyway (the output then says it is unverified)"))
         }
     };
+    let (text, _) = bundle::read_json_text(identity_map, anonymize::MAX_RAW_BYTES)?;
     let sig_file = signature::sig_path(identity_map);
-    let sig_text = match std::fs::read_to_string(&sig_file) {
-        Ok(t) => t,
-        Err(_) => {
-            return refuse(format!(
-                "{}: the identity map is not signed (no {}); reveal refuses a map whose codes and applicants nobody vouches for",
-                identity_map.display(),
-                sig_file.display()
-            ))
+    let sig_text = std::fs::read_to_string(&sig_file).ok();
+    if let (Some(k), Some(sig)) = (&o.keys.key, &sig_text) {
+        if let Some(msg) = secret_key_given(k, text.as_bytes(), sig) {
+            anyhow::bail!(msg);
         }
+    }
+    let Some(sig_text) = sig_text else {
+        return refuse(format!(
+            "{}: the identity map is not signed (no {}); reveal refuses a map whose codes and applicants nobody vouches for",
+            identity_map.display(),
+            sig_file.display()
+        ));
     };
     let public = match &o.keys.key {
         Some(k) => signature::load_public(k).map_err(anyhow::Error::msg)?,
@@ -433,57 +565,207 @@ fn verify_signature(
             }
         }
     };
-    let (text, _) = bundle::read_json_text(identity_map, anonymize::MAX_RAW_BYTES)?;
     match signature::verify_map(identity_map, text.as_bytes(), map, &sig_text, &public) {
         Ok(()) => Ok(true),
         Err(e) => refuse(e),
     }
 }
 
+/// Where a raw file the map records may be: an absolute path as it is; a relative one
+/// (maps record the path as given to `panel anonymize`) from the identity map's folder
+/// first, then from the current folder.
+fn raw_candidates(identity_map: &Path, raw_file: &str) -> Vec<PathBuf> {
+    let p = Path::new(raw_file);
+    if p.is_absolute() {
+        return vec![p.to_path_buf()];
+    }
+    let map_dir = identity_map
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut v = vec![map_dir.join(p)];
+    let here = p.to_path_buf();
+    let same = match (std::fs::canonicalize(map_dir), std::fs::canonicalize(".")) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => map_dir == Path::new("."),
+    };
+    if !same {
+        v.push(here);
+    }
+    v
+}
+
+/// The raw file of one revealed code.
+enum RawCheck {
+    Matches,
+    Mismatch(String),
+    Missing(String),
+}
+
+fn check_raw(identity_map: &Path, entry: &anonymize::MapEntry) -> RawCheck {
+    let candidates = raw_candidates(identity_map, &entry.raw_file);
+    let mut found = Vec::new();
+    for c in &candidates {
+        if let Ok(bytes) = std::fs::read(c) {
+            if anonymize::sha256_hex(&bytes) == entry.raw_sha256 {
+                return RawCheck::Matches;
+            }
+            found.push(c);
+        }
+    }
+    let code = &entry.code;
+    match found.first() {
+        Some(p) => RawCheck::Mismatch(format!(
+            "code {code}: raw file {} does not have the sha256 the identity map holds (edited raw file, edited raw_sha256, or codes swapped)",
+            p.display()
+        )),
+        None => RawCheck::Missing(format!(
+            "code {code}: raw file {} (as the identity map records it) not found: looked for {}; run reveal where the raw files are, or pass --allow-missing-raw to reveal without checking them",
+            entry.raw_file,
+            candidates
+                .iter()
+                .map(|c| c.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" (the identity map's folder) and ")
+                + if candidates.len() > 1 { " (the current folder)" } else { "" }
+        )),
+    }
+}
+
+/// `--bundles DIR` must be a folder.
+fn check_bundles_dir(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "--bundles {}: is a file, not a folder; give the folder `panel anonymize --out` wrote the bundles to (or leave --bundles out: the bundles are then not checked)",
+            dir.display()
+        ),
+        Err(_) => anyhow::bail!(
+            "--bundles {}: no such folder; give the folder `panel anonymize --out` wrote the bundles to (or leave --bundles out: the bundles are then not checked)",
+            dir.display()
+        ),
+    }
+}
+
+/// Codes as the map spells them: a code the map does not hold but holds in another case
+/// (`t24-002` for `T24-002`) is read as that code.
+fn map_spelling(rows: &mut [anonymize::ResultRow], map: &anonymize::IdentityMap) {
+    for r in rows.iter_mut() {
+        if map.entry(&r.code).is_some() {
+            continue;
+        }
+        let mut same = map
+            .entries
+            .iter()
+            .filter(|e| e.code.eq_ignore_ascii_case(&r.code));
+        if let (Some(e), None) = (same.next(), same.next()) {
+            r.code = e.code.clone();
+        }
+    }
+}
+
 /// `panel reveal`: join a results file with the identity map, after verifying
-/// the map's signature and, where reachable, the bundles' and raw files' sha256.
+/// the map's signature and the revealed codes' raw files' sha256 (and their bundles',
+/// with `--bundles`).
 pub fn reveal_cmd(results: &Path, identity_map: &Path, o: &RevealOpts) -> Result<Outcome> {
     let as_json = o.as_json;
+    if identity_map.is_dir() {
+        anyhow::bail!(
+            "--identity-map {}: is a directory; give the identity map file `panel anonymize` wrote",
+            identity_map.display()
+        );
+    }
+    if let Some(b) = &o.bundles {
+        check_bundles_dir(b)?;
+    }
     let map = anonymize::read_map(identity_map)?;
     let verified = verify_signature(identity_map, &map, o)?;
-    let rows = anonymize::read_results(results)
-        .with_context(|| format!("reading results {}", results.display()))?;
+    let mut rows = anonymize::read_results(results).map_err(|e| {
+        anyhow::anyhow!(
+            "{e}; RESULTS is the JSON `panel results --format json` writes, a CSV with an `id` (or `application`, `code`) column, or one code per line"
+        )
+    })?;
+    map_spelling(&mut rows, &map);
     let (joined, unknown) = anonymize::reveal(rows, &map);
     let mut out = String::new();
     let mut err = String::new();
-    // Files reachable from here must be the ones the map was made from.
-    let mut mismatches = Vec::new();
+    // The files the map was made from must be the ones found.
+    let mut problems = Vec::new();
     let mut checked = (0usize, 0usize);
+    let mut raw_missing = Vec::new();
+    let mut bundle_no_hash = Vec::new();
     for r in &joined {
-        let (b, raw) = anonymize::check_files(r.entry, o.bundles.as_deref());
-        for (c, n) in [(b, &mut checked.0), (raw, &mut checked.1)] {
-            match c {
-                anonymize::FileCheck::Matches => *n += 1,
-                anonymize::FileCheck::Mismatch(m) => mismatches.push(m),
-                _ => {}
+        let code = &r.entry.code;
+        if let Some(dir) = &o.bundles {
+            let p = dir.join(format!("{code}.json"));
+            if !p.is_file() {
+                problems.push(format!(
+                    "code {code}: no bundle {} in --bundles {}; give the folder `panel anonymize --out` wrote",
+                    p.display(),
+                    dir.display()
+                ));
+            } else {
+                match anonymize::check_files(r.entry, Some(dir)).0 {
+                    anonymize::FileCheck::Matches => checked.0 += 1,
+                    anonymize::FileCheck::Mismatch(m) => problems.push(m),
+                    anonymize::FileCheck::NoHash => bundle_no_hash.push(code.as_str()),
+                    anonymize::FileCheck::NotReachable => problems.push(format!(
+                        "code {code}: bundle {} cannot be read; check its permissions",
+                        p.display()
+                    )),
+                }
+            }
+        }
+        match check_raw(identity_map, r.entry) {
+            RawCheck::Matches => checked.1 += 1,
+            RawCheck::Mismatch(m) => problems.push(m),
+            RawCheck::Missing(m) => {
+                if o.allow_missing_raw {
+                    raw_missing.push(code.as_str());
+                } else {
+                    problems.push(m);
+                }
             }
         }
     }
-    if !mismatches.is_empty() {
-        for m in &mismatches {
+    if !problems.is_empty() {
+        for m in &problems {
             let _ = writeln!(err, "error: {}: {m}", identity_map.display());
         }
         let _ = writeln!(
             err,
-            "error: nothing revealed: the identity map does not match the files it was made from"
+            "error: nothing revealed: the files the identity map was made from must be found and match it"
         );
         return Ok(Outcome::refused(String::new(), err));
     }
+    let mut not_checked = String::new();
+    if o.bundles.is_none() && !joined.is_empty() {
+        not_checked.push_str("; bundles not checked (no --bundles)");
+    }
+    if !bundle_no_hash.is_empty() {
+        let _ = write!(
+            not_checked,
+            "; the map holds no bundle sha256 for {} (a map written before bundles were bound)",
+            bundle_no_hash.join(", ")
+        );
+    }
+    if !raw_missing.is_empty() {
+        let _ = write!(
+            not_checked,
+            "; raw file(s) of {} not found, not checked (--allow-missing-raw)",
+            raw_missing.join(", ")
+        );
+    }
     let notice = if verified {
         format!(
-            "identity map {} verified: signature ok; sha256 checked for {} bundle(s) and {} raw file(s)",
+            "identity map {} verified: signature ok; sha256 checked for {} bundle(s) and {} raw file(s){not_checked}",
             identity_map.display(),
             checked.0,
             checked.1
         )
     } else {
         format!(
-            "UNVERIFIED (--unsigned): identity map {} has no valid signature; codes and applicants below are not vouched for; sha256 checked for {} bundle(s) and {} raw file(s)",
+            "UNVERIFIED (--unsigned): identity map {} has no valid signature; codes and applicants below are not vouched for; sha256 checked for {} bundle(s) and {} raw file(s){not_checked}",
             identity_map.display(),
             checked.0,
             checked.1
@@ -559,9 +841,10 @@ pub fn reveal_cmd(results: &Path, identity_map: &Path, o: &RevealOpts) -> Result
     for c in &unknown {
         let _ = writeln!(
             err,
-            "error: {}: code `{c}` is not in the identity map {}",
+            "error: {}: code `{c}` is not in the identity map {} (codes look like {}; check the spelling)",
             results.display(),
-            identity_map.display()
+            identity_map.display(),
+            map.entries.first().map(|e| e.code.as_str()).unwrap_or("T24-001")
         );
     }
     let exit = Exit::ok_if(unknown.is_empty() && !joined.is_empty());

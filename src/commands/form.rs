@@ -27,6 +27,7 @@ pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<Outcome> {
             out.display()
         );
     }
+    super::check_parent_dir(out, "-o")?;
     let loaded = load_arg(rubric_arg)?;
     let rubric = &loaded.rubric;
     let layout = office::layout(rubric);

@@ -52,6 +52,7 @@ pub fn ingest(
     if files.is_empty() {
         bail!("no .docx given");
     }
+    super::check_out_dir(out_dir, "the raw applications")?;
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create the output directory {}", out_dir.display()))?;
     let mut reports = Vec::new();

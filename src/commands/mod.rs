@@ -74,3 +74,40 @@ impl Outcome {
         Outcome::new(stdout, stderr, Exit::Refused)
     }
 }
+
+/// Refuses, before anything is written, a file path whose folder does not exist or is not
+/// a folder (the atomic write would otherwise fail on its temporary file, naming that).
+/// `option` is how the user gave the path (`-o`, `--report`).
+pub(crate) fn check_parent_dir(path: &std::path::Path, option: &str) -> anyhow::Result<()> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "cannot write {}: {} is a file, not a folder; choose another {option}",
+            path.display(),
+            parent.display()
+        ),
+        Err(_) => anyhow::bail!(
+            "cannot write {}: the folder {} does not exist; create it first (mkdir -p {}) or \
+             choose another {option}",
+            path.display(),
+            parent.display(),
+            parent.display()
+        ),
+    }
+}
+
+/// Refuses an output folder (`--out`) that exists and is not a folder.
+/// `holds` says what the folder is for (`the bundles`).
+pub(crate) fn check_out_dir(dir: &std::path::Path, holds: &str) -> anyhow::Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => anyhow::bail!(
+            "--out {}: is a file, not a folder; --out takes the folder for {holds} (a new or \
+             existing folder)",
+            dir.display()
+        ),
+        _ => Ok(()),
+    }
+}

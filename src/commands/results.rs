@@ -176,6 +176,7 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
 /// path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
 /// in place: renaming over it would replace the device.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    super::check_parent_dir(path, "output path")?;
     crate::atomic_file::store(path, bytes, crate::atomic_file::Options::DOCUMENT)?;
     Ok(())
 }

@@ -86,20 +86,40 @@ pub fn keygen(expert: &str, key_dir: Option<&Path>, force: bool) -> Result<Outpu
     let (public, secret, created) = keys::keygen(&dir, expert, force)?;
     let pk = keys::public_key_string(&public);
     let out = format!("{pk}\n");
-    let err = if created {
-        format!(
+    let secretariat = expert == crate::anonymize::signature::SECRETARIAT;
+    let public_path = keys::public_key_path(&dir, expert);
+    let err = match (created, secretariat) {
+        (true, false) => format!(
             "created the key of expert {expert}: {} (secret, mode 0600; keep it private and \
              backed up) and {}.\nGive the public key above to the chair for panel.json: \
              \"experts\": [{{\"id\": \"{expert}\", …, \"public_key\": \"{pk}\"}}]\n",
             secret.display(),
-            keys::public_key_path(&dir, expert).display()
-        )
-    } else {
-        format!(
+            public_path.display()
+        ),
+        (true, true) => format!(
+            "created the secretariat's key: {} (secret, mode 0600; keep it private and backed \
+             up) and {}.\nIt signs identity maps: `panel anonymize` finds it in this key \
+             directory (or pass --key {}). `panel reveal` verifies a map with the public key \
+             above (--key {} or --key-dir {}); give that public key to whoever reveals. It does \
+             not go into panel.json.\n",
+            secret.display(),
+            public_path.display(),
+            secret.display(),
+            public_path.display(),
+            dir.display()
+        ),
+        (false, false) => format!(
             "expert {expert} already has a key ({}); its public key is above. Pass --force to \
              replace it (sheets signed with the old key will no longer verify).\n",
             secret.display()
-        )
+        ),
+        (false, true) => format!(
+            "the secretariat already has a key ({}); its public key is above. Pass --force to \
+             replace it (identity maps signed with the old key will no longer verify: `panel \
+             reveal` refuses them until they are anonymized again with --force and the new \
+             key).\n",
+            secret.display()
+        ),
     };
     Ok(Outcome::done(out, err))
 }

@@ -198,11 +198,12 @@ fn empty_missing_and_non_bundle_paths() {
     assert_eq!(code, 1);
     assert!(err.contains("no bundle found"), "{err}");
     let missing = d.path().join("nope.json");
-    let (out, _, code) = check(&[&missing], false);
+    // A missing path is a mistyped argument: said on stderr, not as an unreadable bundle.
+    let (out, err, code) = check(&[&missing], false);
     assert_eq!(code, 1);
     assert!(
-        out.contains("nope.json") && out.contains("cannot read"),
-        "{out}"
+        err.contains("nope.json: no such file or folder") && !out.contains("unreadable"),
+        "{out}{err}"
     );
     // A JSON array is not a bundle: the error names the path in the JSON.
     let f = d.path().join("arr.json");
