@@ -1243,6 +1243,65 @@ mod tests {
         assert!(e.contains("地址"), "{e}");
     }
 
+    /// The identity's values typed differently (findings of a new-user test) never
+    /// reach the bundle, and the bundle check refuses them.
+    #[test]
+    fn identity_values_typed_differently_are_redacted() {
+        let r = rubric::embedded("park-ip-trusteeship-2024").unwrap().rubric;
+        let mut raw = raw();
+        raw.identity.contact_person = Some("叶佳琪".into());
+        raw.identity.address = Some("上海市青浦区青禾路884号5幢".into());
+        raw.identity.postcode = Some("201395".into());
+        raw.identity.bank = Some("中国工商银行上海青禾支行".into());
+        raw.sections = bundle::sections_saying(&r, "项目由专人负责。");
+        // The abbreviation is defined in one section and used in another.
+        raw.sections[0].text =
+            "上海青禾 科技园区管理有限公司（以下简称“青禾公司”）负责运营。".into();
+        raw.sections[2].text = concat!(
+            "青禾公司联系人叶 佳 琪。地址：上海市青浦区青禾路８８４号５幢；",
+            "上海市青浦区青禾路884号；青浦区青禾路884号5幢。",
+            "邮编２０１３９５，开户银行：中国工商银行上海青禾支行。"
+        )
+        .into();
+        let (b, _) = make_bundle(&raw, "T24-001");
+        assert_eq!(
+            b.sections[0].text,
+            "[已隐去:姓名/名称]（以下简称“[已隐去:姓名/名称]”）负责运营。"
+        );
+        assert_eq!(
+            b.sections[2].text,
+            concat!(
+                "[已隐去:姓名/名称]联系人[已隐去:姓名/名称]。地址：[已隐去:地址]；",
+                "[已隐去:地址]；[已隐去:地址]。",
+                "邮编[已隐去:邮编]，开户银行：[已隐去:开户银行]。"
+            )
+        );
+        verify_bundle(Path::new("raw.json"), &b, &raw.identity, &r).unwrap();
+        // The same values left in a bundle: refused, with the kind and its label.
+        let mut left = b.clone();
+        left.sections[2].text =
+            "注册地址：上海市青浦区青禾路884号5幢，邮编201395，开户银行：中国工商银行上海青禾支行"
+                .into();
+        let e = verify_bundle(Path::new("raw.json"), &left, &raw.identity, &r)
+            .unwrap_err()
+            .to_string();
+        for want in ["address (地址)", "postcode (邮编)", "bank (开户银行)"] {
+            assert!(e.contains(want), "{want}: {e}");
+        }
+        // An abbreviation defined after a redacted name (a hand-edited bundle) is
+        // reported where it is defined and in every other text.
+        left.sections[0].text = "[已隐去:姓名/名称]（以下简称“青禾公司”）负责运营。".into();
+        left.sections[2].text = "青禾公司负责。".into();
+        let e = verify_bundle(Path::new("raw.json"), &left, &raw.identity, &r)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("(姓名/名称) at sections.basic_info")
+                && e.contains("(姓名/名称) at sections.work_plan"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn prefixes() {
         assert_eq!(program_prefix("park-ip-trusteeship-2024"), "T24");

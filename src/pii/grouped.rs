@@ -954,6 +954,88 @@ mod tests {
         }
     }
 
+    /// (text, the stretch found, kind, label): each escaped the scan before.
+    #[test]
+    fn labels_people_type_for_phones_qq_passports_registrations() {
+        let cases: [(&str, &str, PiiKind, Option<&str>); 9] = [
+            (
+                "固话：６２３４５６７８。",
+                "６２３４５６７８",
+                PiiKind::Landline,
+                Some("固话"),
+            ),
+            (
+                "固定电话 62345678",
+                "62345678",
+                PiiKind::Landline,
+                Some("固定电话"),
+            ),
+            ("QQ：123456789，", "123456789", PiiKind::Qq, Some("QQ")),
+            ("QQ群号 12345678", "12345678", PiiKind::Qq, Some("QQ群号")),
+            (
+                "护照号 E12345678",
+                "E12345678",
+                PiiKind::Passport,
+                Some("护照号"),
+            ),
+            (
+                "Passport No. EA1234567",
+                "EA1234567",
+                PiiKind::Passport,
+                Some("Passport No."),
+            ),
+            (
+                "营业执照注册号 310115000123456。",
+                "310115000123456",
+                PiiKind::RegistrationNumber,
+                Some("营业执照注册号"),
+            ),
+            (
+                "身份证号：310115850612453",
+                "310115850612453",
+                PiiKind::ResidentId,
+                Some("身份证号"),
+            ),
+            (
+                "邮箱zhangwei@example。com，",
+                "zhangwei@example。com",
+                PiiKind::Email,
+                None,
+            ),
+        ];
+        for (text, want, kind, label) in cases {
+            let f = scan(text, &[]);
+            let got: Vec<(PiiKind, String, Option<&str>)> = f
+                .iter()
+                .map(|f| {
+                    let v = text.chars().skip(f.start).take(f.end - f.start).collect();
+                    (f.kind, v, f.label)
+                })
+                .collect();
+            assert_eq!(got, [(kind, want.to_string(), label)], "{text}");
+        }
+    }
+
+    #[test]
+    fn new_label_look_alikes() {
+        for text in [
+            "商标注册号 12345678，注册号 12345678",
+            "商标注册号 310115000123456",
+            "QQ群 3 个，QQ 音乐，护照复印件 2 份",
+            "注册号：31011500012345（14位）",
+            "邮箱a@b.com。2024年",
+        ] {
+            let f: Vec<_> = scan(text, &[])
+                .into_iter()
+                .filter(|f| !(f.kind == PiiKind::Email && text.contains("a@b.com")))
+                .collect();
+            assert!(f.is_empty(), "{text}: {f:?}");
+        }
+        // The e-mail ends before the full stop that ends the sentence.
+        let f = scan("邮箱a@b.com。2024年", &[]);
+        assert_eq!((f.len(), f[0].end), (1, 9));
+    }
+
     #[test]
     fn labelled_look_alikes() {
         for text in [

@@ -537,4 +537,109 @@ mod tests {
         // Not after a known name.
         assert!(a("上海另一家公司(以下简称“另一家”)").is_empty());
     }
+
+    /// The identity of the fixture SQ2024-003.
+    fn qinghe() -> Known {
+        let mut k = Known::new();
+        for n in [
+            "上海青禾科技园区管理有限公司",
+            "青禾园区",
+            "叶佳琪",
+            "邹晓明",
+        ] {
+            k.add_name(n);
+        }
+        k.add_literal("上海市青浦区青禾路884号5幢", PiiKind::Address);
+        k.add_literal("201395", PiiKind::Postcode);
+        k.add_literal("中国工商银行上海青禾支行", PiiKind::Bank);
+        k.add_literal("6222020033076661934", PiiKind::AccountNumber);
+        k
+    }
+
+    /// (text, the stretch found, its kind): every one escaped the literal match.
+    #[test]
+    fn identity_values_typed_differently_are_found() {
+        let cases: [(&str, &str, PiiKind); 14] = [
+            (
+                "由上海青禾 科技园区管理有限公司负责",
+                "上海青禾 科技园区管理有限公司",
+                PiiKind::Name,
+            ),
+            ("联系人叶 佳 琪。", "叶 佳 琪", PiiKind::Name),
+            (
+                "联系人叶\u{3000}佳\u{200B}琪。",
+                "叶\u{3000}佳\u{200B}琪",
+                PiiKind::Name,
+            ),
+            ("青禾公司负责运营", "青禾公司", PiiKind::Name),
+            (
+                "地址：上海市青浦区青禾路８８４号５幢。",
+                "上海市青浦区青禾路８８４号５幢",
+                PiiKind::Address,
+            ),
+            (
+                "地址：上海市青浦区青禾路884号，",
+                "上海市青浦区青禾路884号",
+                PiiKind::Address,
+            ),
+            (
+                "位于青浦区青禾路884号5幢。",
+                "青浦区青禾路884号5幢",
+                PiiKind::Address,
+            ),
+            (
+                "位于青禾路 884 号 5 幢",
+                "青禾路 884 号 5 幢",
+                PiiKind::Address,
+            ),
+            ("位于青禾路884号50万元", "青禾路884号", PiiKind::Address),
+            ("邮编２０１３９５。", "２０１３９５", PiiKind::Postcode),
+            (
+                "开户银行：中国工商银行上海青禾支行，",
+                "中国工商银行上海青禾支行",
+                PiiKind::Bank,
+            ),
+            ("开户行工商银行青禾支行", "青禾支行", PiiKind::Bank),
+            (
+                "开户行：中国工商银行 上海青禾支行",
+                "中国工商银行 上海青禾支行",
+                PiiKind::Bank,
+            ),
+            (
+                "账号 6222 0200 3307 6661 934。",
+                "6222 0200 3307 6661 934",
+                PiiKind::AccountNumber,
+            ),
+        ];
+        let mut k = qinghe();
+        k.learn_abbreviations("上海青禾科技园区管理有限公司（以下简称“青禾公司”）");
+        for (text, want, kind) in cases {
+            let f = super::super::scan_known(text, &k);
+            let got: Vec<(PiiKind, String)> = f
+                .iter()
+                .map(|f| {
+                    (
+                        f.kind,
+                        text.chars().skip(f.start).take(f.end - f.start).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, [(kind, want.to_string())], "{text}");
+        }
+    }
+
+    #[test]
+    fn identity_look_alikes_stay() {
+        let k = qinghe();
+        for text in [
+            // A postcode's digits inside a longer number, a road without the number.
+            "编号2013950，合同2201395号，青禾路沿线企业",
+            // Another number on the same road, another branch of the bank.
+            "青禾路886号，工商银行浦东支行",
+            "以下简称“公司”",
+        ] {
+            let f = super::super::scan_known(text, &k);
+            assert!(f.is_empty(), "{text}: {f:?}");
+        }
+    }
 }
