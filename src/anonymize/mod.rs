@@ -5,12 +5,13 @@
 //! Anonymization:
 //! 1. identity fields move to the identity map, never into the bundle;
 //! 2. every text (title, sections, attachment names and extracts, string facts)
-//!    is redacted: literal addresses and bank names first, then everything
-//!    [`crate::pii::scan`] finds, with the identity names (applicant, park,
-//!    aliases, legal representative, contact, project lead, team, partners,
-//!    recommender) searched literally;
-//! 3. the bundle is checked like any loaded bundle ([`bundle::check_bundle`],
-//!    with the names); a bundle that still has a problem is never written.
+//!    is redacted: everything [`crate::pii::scan_known`] finds, with the
+//!    identity's names (applicant, park, aliases, legal representative, contact,
+//!    project lead, team, partners, recommender, and abbreviations the texts
+//!    define for them) and values (address, postcode, bank, account, codes,
+//!    phones, e-mails) matched after normalization ([`crate::pii::identity`]);
+//! 3. the bundle is checked like any loaded bundle ([`bundle::check_bundle_known`],
+//!    with the names and values); a bundle that still has a problem is never written.
 //!
 //! Codes are `<PREFIX>-<NNN>`: a prefix per program and a sequence in the
 //! order the raw files are given, or the code an existing identity map holds

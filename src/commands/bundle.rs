@@ -21,7 +21,8 @@ pub struct CheckOptions {
     /// Check every bundle against this rubric (file or embedded id) instead of
     /// the embedded rubric named by its `program`.
     pub rubric: Option<PathBuf>,
-    /// Also search the names held in this identity map.
+    /// Also search the names and identity values (address, postcode, bank,
+    /// numbers) held in this identity map.
     pub identity_map: Option<PathBuf>,
 }
 

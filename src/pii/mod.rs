@@ -1,6 +1,7 @@
 //! Personal-data scan: finds resident ID numbers, unified social credit codes,
 //! mobile and landline numbers, e-mail addresses, bank card and account numbers,
-//! and literal names in free text.
+//! web addresses, labelled QQ, passport and registration numbers, and the
+//! identity's own names and values ([`identity`]) in free text.
 //!
 //! How it works (details and examples: `docs/anonymization.md`):
 //! - The text is normalized first ([`normalize`]): NFKC, every Unicode dash and
