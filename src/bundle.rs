@@ -419,8 +419,18 @@ pub fn load_bundle_with_names(
     rubric: &Rubric,
     names: &[String],
 ) -> Result<LoadedBundle, BundleError> {
+    load_bundle_with_known(path, rubric, &pii::Known::with_names(names))
+}
+
+/// Load a bundle file and check it against `rubric`; the `known` names and
+/// identity values (from an identity map) are searched by the personal-data scan.
+pub fn load_bundle_with_known(
+    path: &Path,
+    rubric: &Rubric,
+    known: &pii::Known,
+) -> Result<LoadedBundle, BundleError> {
     let (bundle, sha256) = read_bundle(path)?;
-    let (facts, problems) = check_bundle(&bundle, rubric, names);
+    let (facts, problems) = check_bundle_known(&bundle, rubric, known);
     Ok(LoadedBundle {
         path: path.to_path_buf(),
         bundle,
@@ -506,9 +516,20 @@ fn section_loc(bundle: &Bundle, i: usize) -> String {
 
 /// Personal data found in the bundle's texts.
 pub fn scan_bundle(bundle: &Bundle, names: &[String]) -> Vec<Problem> {
+    scan_bundle_known(bundle, &pii::Known::with_names(names))
+}
+
+/// Personal data found in the bundle's texts, the `known` names and identity
+/// values included (and the abbreviations any text defines for a name).
+pub fn scan_bundle_known(bundle: &Bundle, known: &pii::Known) -> Vec<Problem> {
     let mut out = Vec::new();
-    for (loc, text) in texts(bundle) {
-        for f in pii::scan(text, names) {
+    let all = texts(bundle);
+    let mut known = known.clone();
+    for (_, text) in &all {
+        known.learn_abbreviations(text);
+    }
+    for (loc, text) in all {
+        for f in pii::scan_known(text, &known) {
             out.push(Problem {
                 kind: kind::PERSONAL_DATA,
                 detail: f.kind.as_str().to_string(),
@@ -533,6 +554,15 @@ pub fn scan_bundle(bundle: &Bundle, names: &[String]) -> Vec<Problem> {
 /// attachments, facts (types, ranges, declared keys) and personal data.
 /// Returns the typed facts and every problem found (empty: valid).
 pub fn check_bundle(bundle: &Bundle, rubric: &Rubric, names: &[String]) -> (Facts, Vec<Problem>) {
+    check_bundle_known(bundle, rubric, &pii::Known::with_names(names))
+}
+
+/// [`check_bundle`] with the names and identity values of `known` searched.
+pub fn check_bundle_known(
+    bundle: &Bundle,
+    rubric: &Rubric,
+    known: &pii::Known,
+) -> (Facts, Vec<Problem>) {
     let mut p = Vec::new();
     if bundle.schema != SCHEMA {
         p.push(Problem::new(
@@ -690,7 +720,7 @@ pub fn check_bundle(bundle: &Bundle, rubric: &Rubric, names: &[String]) -> (Fact
     }
 
     // Personal data.
-    p.extend(scan_bundle(bundle, names));
+    p.extend(scan_bundle_known(bundle, known));
     (facts, p)
 }
 

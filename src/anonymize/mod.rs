@@ -5,12 +5,13 @@
 //! Anonymization:
 //! 1. identity fields move to the identity map, never into the bundle;
 //! 2. every text (title, sections, attachment names and extracts, string facts)
-//!    is redacted: literal addresses and bank names first, then everything
-//!    [`crate::pii::scan`] finds, with the identity names (applicant, park,
-//!    aliases, legal representative, contact, project lead, team, partners,
-//!    recommender) searched literally;
-//! 3. the bundle is checked like any loaded bundle ([`bundle::check_bundle`],
-//!    with the names); a bundle that still has a problem is never written.
+//!    is redacted: everything [`crate::pii::scan_known`] finds, with the
+//!    identity's names (applicant, park, aliases, legal representative, contact,
+//!    project lead, team, partners, recommender, and abbreviations the texts
+//!    define for them) and values (address, postcode, bank, account, codes,
+//!    phones, e-mails) matched after normalization ([`crate::pii::identity`]);
+//! 3. the bundle is checked like any loaded bundle ([`bundle::check_bundle_known`],
+//!    with the names and values); a bundle that still has a problem is never written.
 //!
 //! Codes are `<PREFIX>-<NNN>`: a prefix per program and a sequence in the
 //! order the raw files are given, or the code an existing identity map holds
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::bundle::{self, Attachment, Bundle, BundleError, Section};
-use crate::pii;
+use crate::pii::{self, PiiKind};
 use crate::rubric::{self, num};
 
 pub mod signature;
@@ -191,40 +192,56 @@ impl Identity {
         v
     }
 
-    /// Literal strings redacted before the scan, with their label: addresses,
-    /// postcodes and bank names cannot be recognized by pattern, and the
-    /// identity's numbers are removed even when mistyped (a wrong check digit
-    /// would escape the scan).
-    fn literals(&self) -> Vec<(String, &'static str)> {
-        let mut v: Vec<(String, &'static str)> = Vec::new();
-        let mut add = |s: &Option<String>, label: &'static str| {
+    /// The identity's values redacted wherever they appear, with the kind they
+    /// are redacted as: addresses, postcodes and bank names cannot be recognized
+    /// by pattern, and the identity's numbers are removed even when mistyped (a
+    /// wrong check digit would escape the scan).
+    fn literals(&self) -> Vec<(String, PiiKind)> {
+        let mut v: Vec<(String, PiiKind)> = Vec::new();
+        let mut add = |s: &Option<String>, kind: PiiKind| {
             if let Some(s) = s {
-                v.push((s.clone(), label));
+                v.push((s.clone(), kind));
             }
         };
-        add(&self.address, "地址");
-        add(&self.postcode, "邮编");
-        add(&self.bank, "开户银行");
-        add(&self.bank_account, "银行账号");
-        add(&self.credit_code, "统一社会信用代码");
-        add(&self.legal_rep_phone, "固定电话");
-        add(&self.landline, "固定电话");
-        add(&self.mobile, "手机号");
-        add(&self.email, "电子邮箱");
+        add(&self.address, PiiKind::Address);
+        add(&self.postcode, PiiKind::Postcode);
+        add(&self.bank, PiiKind::Bank);
+        add(&self.bank_account, PiiKind::AccountNumber);
+        add(&self.credit_code, PiiKind::CreditCode);
+        add(&self.legal_rep_phone, PiiKind::Landline);
+        add(&self.landline, PiiKind::Landline);
+        add(&self.mobile, PiiKind::Mobile);
+        add(&self.email, PiiKind::Email);
         for p in self.project_lead.iter().chain(self.team.iter()) {
-            add(&p.id_number, "身份证号");
-            add(&p.mobile, "手机号");
-            add(&p.landline, "固定电话");
-            add(&p.email, "电子邮箱");
+            add(&p.id_number, PiiKind::ResidentId);
+            add(&p.mobile, PiiKind::Mobile);
+            add(&p.landline, PiiKind::Landline);
+            add(&p.email, PiiKind::Email);
         }
         for p in &self.partners {
-            add(&p.credit_code, "统一社会信用代码");
+            add(&p.credit_code, PiiKind::CreditCode);
         }
         v.retain(|(s, _)| s.trim().chars().count() >= 4);
         v.iter_mut().for_each(|(s, _)| *s = s.trim().to_string());
-        // Longest first, so a longer literal containing a shorter one wins.
-        v.sort_by_key(|(s, _)| std::cmp::Reverse(s.chars().count()));
         v
+    }
+
+    /// The names and values searched in every text (see [`pii::identity`]):
+    /// [`Identity::names`] and the identity's address, postcode, bank, account,
+    /// codes, phones and e-mails.
+    pub fn known(&self) -> pii::Known {
+        let mut k = pii::Known::new();
+        self.add_to(&mut k);
+        k
+    }
+
+    fn add_to(&self, k: &mut pii::Known) {
+        for n in self.names() {
+            k.add_name(&n);
+        }
+        for (v, kind) in self.literals() {
+            k.add_literal(&v, kind);
+        }
     }
 }
 
@@ -268,13 +285,23 @@ impl IdentityMap {
         self.entries.iter().find(|e| e.code == code)
     }
 
-    /// Every name of every entry (for `panel bundle check --identity-map`).
+    /// Every name of every entry.
     pub fn names(&self) -> Vec<String> {
         let mut set = BTreeSet::new();
         for e in &self.entries {
             set.extend(e.identity.names());
         }
         set.into_iter().collect()
+    }
+
+    /// Every name and identity value of every entry (for `panel bundle check
+    /// --identity-map`): addresses, postcodes, banks and accounts too.
+    pub fn known(&self) -> pii::Known {
+        let mut k = pii::Known::new();
+        for e in &self.entries {
+            e.identity.add_to(&mut k);
+        }
+        k
     }
 }
 
@@ -421,90 +448,116 @@ impl Redactions {
     }
 }
 
-/// Redact one text: identity literals first, then the personal-data scan.
+/// Redact one text: `literals` are identity values with the label they are
+/// redacted as (`地址`, `邮编`, `开户银行`, or a [`PiiKind`]'s label), `names` the
+/// identity's names. See [`redact_text_known`].
 pub fn redact_text(
     text: &str,
     literals: &[(String, &'static str)],
     names: &[String],
     r: &mut Redactions,
 ) -> String {
-    let mut t = text.to_string();
+    let mut known = pii::Known::with_names(names);
     for (lit, label) in literals {
-        let n = t.matches(lit.as_str()).count();
-        if n > 0 {
-            t = t.replace(lit.as_str(), &format!("[已隐去:{label}]"));
-            for _ in 0..n {
-                r.add(label);
-            }
+        if let Some(kind) = PiiKind::ALL.iter().find(|k| k.label_zh() == *label) {
+            known.add_literal(lit, *kind);
         }
     }
-    let findings = pii::scan(&t, names);
+    redact_text_known(text, &known, r)
+}
+
+/// Redact one text: everything [`pii::scan_known`] finds, the identity's names
+/// and values included.
+pub fn redact_text_known(text: &str, known: &pii::Known, r: &mut Redactions) -> String {
+    let findings = pii::scan_known(text, known);
     if findings.is_empty() {
-        return t;
+        return text.to_string();
     }
     for f in &findings {
         r.add(f.kind.label_zh());
     }
-    pii::redact(&t, &findings)
+    pii::redact(text, &findings)
 }
 
-fn redact_value(
-    v: &Value,
-    literals: &[(String, &'static str)],
-    names: &[String],
-    r: &mut Redactions,
-) -> Value {
+fn redact_value(v: &Value, known: &pii::Known, r: &mut Redactions) -> Value {
     match v {
-        Value::String(s) => Value::String(redact_text(s, literals, names, r)),
-        Value::Array(a) => Value::Array(
-            a.iter()
-                .map(|x| redact_value(x, literals, names, r))
-                .collect(),
-        ),
+        Value::String(s) => Value::String(redact_text_known(s, known, r)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| redact_value(x, known, r)).collect()),
         Value::Object(o) => Value::Object(
             o.iter()
-                .map(|(k, x)| (k.clone(), redact_value(x, literals, names, r)))
+                .map(|(k, x)| (k.clone(), redact_value(x, known, r)))
                 .collect(),
         ),
         other => other.clone(),
     }
 }
 
+/// Every string of a JSON value.
+fn value_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|x| value_strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| value_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// The identity's names and values, with the abbreviations any text of the raw
+/// application defines for a name (`（以下简称“青禾公司”）`): an abbreviation
+/// defined in one section is redacted in all of them.
+fn raw_known(raw: &RawApplication) -> pii::Known {
+    let mut known = raw.identity.known();
+    let mut texts: Vec<&str> = vec![raw.title.as_str()];
+    for s in &raw.sections {
+        texts.extend([s.title.as_str(), s.text.as_str()]);
+    }
+    for a in &raw.attachments {
+        texts.push(&a.name);
+        texts.extend(a.text.as_deref());
+    }
+    for v in raw.facts.values() {
+        value_strings(v, &mut texts);
+    }
+    for t in texts {
+        known.learn_abbreviations(t);
+    }
+    known
+}
+
 /// Build the anonymized bundle of a raw application under `code`.
 pub fn make_bundle(raw: &RawApplication, code: &str) -> (Bundle, Redactions) {
-    let names = raw.identity.names();
-    let lits = raw.identity.literals();
+    let known = raw_known(raw);
     let mut r = Redactions::default();
     let b = Bundle {
         schema: bundle::SCHEMA.into(),
         program: raw.program.clone(),
         code: code.to_string(),
-        title: redact_text(&raw.title, &lits, &names, &mut r),
+        title: redact_text_known(&raw.title, &known, &mut r),
         requested_wan: raw.requested_wan,
         facts: raw
             .facts
             .iter()
-            .map(|(k, v)| (k.clone(), redact_value(v, &lits, &names, &mut r)))
+            .map(|(k, v)| (k.clone(), redact_value(v, &known, &mut r)))
             .collect(),
         sections: raw
             .sections
             .iter()
             .map(|s| Section {
                 key: s.key.clone(),
-                title: redact_text(&s.title, &lits, &names, &mut r),
-                text: redact_text(&s.text, &lits, &names, &mut r),
+                title: redact_text_known(&s.title, &known, &mut r),
+                text: redact_text_known(&s.text, &known, &mut r),
             })
             .collect(),
         attachments: raw
             .attachments
             .iter()
             .map(|a| Attachment {
-                name: redact_text(&a.name, &lits, &names, &mut r),
+                name: redact_text_known(&a.name, &known, &mut r),
                 sha256: a.sha256.clone(),
                 text: a
                     .text
                     .as_ref()
-                    .map(|t| redact_text(t, &lits, &names, &mut r)),
+                    .map(|t| redact_text_known(t, &known, &mut r)),
             })
             .collect(),
     };
@@ -519,30 +572,24 @@ pub fn verify_bundle(
     identity: &Identity,
     rubric: &rubric::Rubric,
 ) -> Result<(), AnonError> {
-    let names = identity.names();
-    let (_, problems) = bundle::check_bundle(b, rubric, &names);
-    let mut personal: Vec<String> = problems
+    let (_, problems) = bundle::check_bundle_known(b, rubric, &identity.known());
+    let personal: Vec<String> = problems
         .iter()
         .filter(|p| p.kind == bundle::kind::PERSONAL_DATA)
         .map(|p| {
+            let label = PiiKind::ALL
+                .iter()
+                .find(|k| k.as_str() == p.detail)
+                .map(|k| format!(" ({})", k.label_zh()))
+                .unwrap_or_default();
             format!(
-                "{} at {} char {}",
+                "{}{label} at {} char {}",
                 p.detail,
                 p.location,
                 p.offset.unwrap_or(0)
             )
         })
         .collect();
-    for (loc, text) in bundle::texts(b) {
-        for (lit, label) in identity.literals() {
-            if let Some(pos) = text.find(&lit) {
-                personal.push(format!(
-                    "{label} at {loc} char {}",
-                    text[..pos].chars().count()
-                ));
-            }
-        }
-    }
     if !personal.is_empty() {
         return Err(AnonError::StillPersonal {
             raw: raw_path.to_path_buf(),
@@ -1197,6 +1244,65 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("地址"), "{e}");
+    }
+
+    /// The identity's values typed differently (findings of a new-user test) never
+    /// reach the bundle, and the bundle check refuses them.
+    #[test]
+    fn identity_values_typed_differently_are_redacted() {
+        let r = rubric::embedded("park-ip-trusteeship-2024").unwrap().rubric;
+        let mut raw = raw();
+        raw.identity.contact_person = Some("叶佳琪".into());
+        raw.identity.address = Some("上海市青浦区青禾路884号5幢".into());
+        raw.identity.postcode = Some("201395".into());
+        raw.identity.bank = Some("中国工商银行上海青禾支行".into());
+        raw.sections = bundle::sections_saying(&r, "项目由专人负责。");
+        // The abbreviation is defined in one section and used in another.
+        raw.sections[0].text =
+            "上海青禾 科技园区管理有限公司（以下简称“青禾公司”）负责运营。".into();
+        raw.sections[2].text = concat!(
+            "青禾公司联系人叶 佳 琪。地址：上海市青浦区青禾路８８４号５幢；",
+            "上海市青浦区青禾路884号；青浦区青禾路884号5幢。",
+            "邮编２０１３９５，开户银行：中国工商银行上海青禾支行。"
+        )
+        .into();
+        let (b, _) = make_bundle(&raw, "T24-001");
+        assert_eq!(
+            b.sections[0].text,
+            "[已隐去:姓名/名称]（以下简称“[已隐去:姓名/名称]”）负责运营。"
+        );
+        assert_eq!(
+            b.sections[2].text,
+            concat!(
+                "[已隐去:姓名/名称]联系人[已隐去:姓名/名称]。地址：[已隐去:地址]；",
+                "[已隐去:地址]；[已隐去:地址]。",
+                "邮编[已隐去:邮编]，开户银行：[已隐去:开户银行]。"
+            )
+        );
+        verify_bundle(Path::new("raw.json"), &b, &raw.identity, &r).unwrap();
+        // The same values left in a bundle: refused, with the kind and its label.
+        let mut left = b.clone();
+        left.sections[2].text =
+            "注册地址：上海市青浦区青禾路884号5幢，邮编201395，开户银行：中国工商银行上海青禾支行"
+                .into();
+        let e = verify_bundle(Path::new("raw.json"), &left, &raw.identity, &r)
+            .unwrap_err()
+            .to_string();
+        for want in ["address (地址)", "postcode (邮编)", "bank (开户银行)"] {
+            assert!(e.contains(want), "{want}: {e}");
+        }
+        // An abbreviation defined after a redacted name (a hand-edited bundle) is
+        // reported where it is defined and in every other text.
+        left.sections[0].text = "[已隐去:姓名/名称]（以下简称“青禾公司”）负责运营。".into();
+        left.sections[2].text = "青禾公司负责。".into();
+        let e = verify_bundle(Path::new("raw.json"), &left, &raw.identity, &r)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("(姓名/名称) at sections.basic_info")
+                && e.contains("(姓名/名称) at sections.work_plan"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -555,7 +555,8 @@ pub enum BundleCmd {
         /// Check against this rubric (file or id) instead of each bundle's program.
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Also search the names held in this identity map.
+        /// Also search the names and identity values (address, postcode, bank,
+        /// numbers) held in this identity map.
         #[arg(long)]
         identity_map: Option<PathBuf>,
     },

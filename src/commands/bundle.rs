@@ -21,7 +21,8 @@ pub struct CheckOptions {
     /// Check every bundle against this rubric (file or embedded id) instead of
     /// the embedded rubric named by its `program`.
     pub rubric: Option<PathBuf>,
-    /// Also search the names held in this identity map.
+    /// Also search the names and identity values (address, postcode, bank,
+    /// numbers) held in this identity map.
     pub identity_map: Option<PathBuf>,
 }
 
@@ -117,9 +118,9 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
         Some(r) => Some(load_arg(r)?),
         None => None,
     };
-    let names = match &opts.identity_map {
-        Some(m) => anonymize::read_map(m)?.names(),
-        None => Vec::new(),
+    let known = match &opts.identity_map {
+        Some(m) => anonymize::read_map(m)?.known(),
+        None => crate::pii::Known::new(),
     };
     let mut cache: BTreeMap<String, Option<rubric::Loaded>> = BTreeMap::new();
     let mut out = Vec::new();
@@ -147,7 +148,7 @@ pub fn check_files(files: &[PathBuf], opts: &CheckOptions) -> Result<Vec<Checked
                     }
                 }
             };
-            bundle::load_bundle_with_names(f, &loaded.rubric, &names)
+            bundle::load_bundle_with_known(f, &loaded.rubric, &known)
         })();
         match res {
             Ok(mut lb) => {

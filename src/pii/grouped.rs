@@ -402,6 +402,9 @@ enum Family {
     Phone,
     WeChat,
     Email,
+    Qq,
+    Passport,
+    RegNo,
 }
 
 /// Labels, longest first within a family where one contains another.
@@ -439,6 +442,8 @@ const LABELS: &[(&str, Family)] = &[
     ("电话", Family::Phone),
     ("联系方式", Family::Phone),
     ("座机", Family::Phone),
+    ("固定电话", Family::Phone),
+    ("固话", Family::Phone),
     ("传真", Family::Phone),
     ("Mobile", Family::Phone),
     ("Phone", Family::Phone),
@@ -450,6 +455,23 @@ const LABELS: &[(&str, Family)] = &[
     ("微信", Family::WeChat),
     ("WeChat", Family::WeChat),
     ("Wechat", Family::WeChat),
+    ("QQ号码", Family::Qq),
+    ("QQ号", Family::Qq),
+    ("QQ群号", Family::Qq),
+    ("QQ群", Family::Qq),
+    ("QQ", Family::Qq),
+    ("qq", Family::Qq),
+    ("护照号码", Family::Passport),
+    ("护照号", Family::Passport),
+    ("护照", Family::Passport),
+    ("通行证号码", Family::Passport),
+    ("通行证号", Family::Passport),
+    ("Passport No.", Family::Passport),
+    ("Passport", Family::Passport),
+    ("营业执照注册号", Family::RegNo),
+    ("工商注册号", Family::RegNo),
+    ("注册号码", Family::RegNo),
+    ("注册号", Family::RegNo),
     ("电子邮箱", Family::Email),
     ("电子邮件", Family::Email),
     ("邮箱地址", Family::Email),
@@ -478,11 +500,29 @@ static RE_LABELLED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         r"\A[A-Za-z0-9][A-Za-z0-9._%+-]*",
         r"(?:\s*(?:@|[\[<{【]\s*(?i:at)\s*[\]>}】]|\(\s*(?i:at)\s*\)|#|\*|艾特|圈a)\s*|\s+(?i:at)\s+)",
         r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?",
-        r"(?:(?:\s*[\[(<{【]\s*(?i:dot)\s*[\])>}】]\s*|\s+(?i:dot)\s+|\s*\.\s*|点)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+        r"(?:(?:\s*[\[(<{【]\s*(?i:dot)\s*[\])>}】]\s*|\s+(?i:dot)\s+|\s*\.\s*|点)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|。[a-z](?:[a-z0-9-]*[a-z0-9])?)+"
     ))
 });
 
 static RE_WECHAT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\A[A-Za-z][A-Za-z0-9_-]{5,19}"));
+
+/// A passport or travel-permit number: up to 2 letters, 6–10 digits, up to 2
+/// letters or digits (`E12345678`, `EA1234567`, `G12345678`, `123456789`).
+static RE_PASSPORT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\A[A-Za-z]{0,2}[0-9]{6,10}[A-Za-z0-9]{0,2}"));
+
+/// What may stand before `注册号` when it is not a business registration number.
+const NOT_BUSINESS_REGISTRATION: [&str; 9] = [
+    "商标",
+    "品牌",
+    "域名",
+    "作品",
+    "软件",
+    "著作权",
+    "版权",
+    "设计",
+    "登记",
+];
 
 /// The groups start with a date (`2024.06.18`, `2024-06-18 13:45`).
 fn looks_like_date(groups: &[Group], b: &[u8]) -> bool {
@@ -544,7 +584,27 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
         if p >= b.len() {
             continue;
         }
+        // `QQ` inside a word, `商标注册号`: not these labels.
+        if family == Family::Qq && h[..lab.start()].ends_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if family == Family::RegNo
+            && NOT_BUSINESS_REGISTRATION
+                .iter()
+                .any(|w| h[..lab.start()].ends_with(w))
+        {
+            continue;
+        }
         match family {
+            Family::Passport => {
+                if let Some(m) = RE_PASSPORT.find(&h[p..]) {
+                    let e = p + m.end();
+                    let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+                    if digits >= 6 && !b.get(e).is_some_and(u8::is_ascii_alphanumeric) {
+                        out.push(labelled(PiiKind::Passport, p, e, label));
+                    }
+                }
+            }
             Family::Email => {
                 if let Some(m) = RE_LABELLED_EMAIL.find(&h[p..]) {
                     let e = p + m.end();
@@ -647,6 +707,11 @@ fn labelled_number(
                     out.push(labelled(PiiKind::ResidentId, p, e, label));
                     return;
                 }
+                // The old 15-digit resident ID (before 1999), nothing after it.
+                if n == 15 && !g.x && k + 1 == groups.len() {
+                    out.push(labelled(PiiKind::ResidentId, p, e, label));
+                    return;
+                }
                 if n > 18 {
                     return;
                 }
@@ -686,6 +751,24 @@ fn labelled_number(
                     out.push(labelled(PiiKind::Landline, p, e, label));
                 }
             }
+            Family::Qq => {
+                // 5–12 digits, not starting with 0, the whole cluster.
+                if k + 1 == groups.len()
+                    && (5..=12).contains(&n)
+                    && !g.x
+                    && b[groups[0].s] != b'0'
+                    && !count_after(h, e)
+                {
+                    out.push(labelled(PiiKind::Qq, p, e, label));
+                }
+            }
+            Family::RegNo => {
+                // The 15-digit registration number of business licences before
+                // the unified social credit code.
+                if k + 1 == groups.len() && n == 15 && !g.x {
+                    out.push(labelled(PiiKind::RegistrationNumber, p, e, label));
+                }
+            }
             _ => return,
         }
     }
@@ -702,7 +785,7 @@ static RE_EMAIL_OBF: LazyLock<Regex> = LazyLock::new(|| {
         r"([A-Za-z0-9][A-Za-z0-9._%+-]*)",
         r"(\s*[\[<{【]\s*(?i:at)\s*[\]>}】]\s*|\s*\(\s*(?i:at)\s*\)\s*|\s+(?:AT|at|At)\s+|\s+@\s*|\s*@\s+|\s*艾特\s*)",
         r"([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?",
-        r"(?:(?:\s*[\[(<{【]\s*(?i:dot)\s*[\])>}】]\s*|\s+(?:DOT|dot|Dot)\s+|\.)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
+        r"(?:(?:\s*[\[(<{【]\s*(?i:dot)\s*[\])>}】]\s*|\s+(?:DOT|dot|Dot)\s+|\.)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|。[a-z](?:[a-z0-9-]*[a-z0-9])?)+)"
     ))
 });
 
@@ -713,14 +796,14 @@ static RE_AT_HINT: LazyLock<Regex> = LazyLock::new(|| {
 
 static RE_EMAIL_HINTED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"([A-Za-z0-9][A-Za-z0-9._%+-]*)([#*&$%~^!])([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)",
+        r"([A-Za-z0-9][A-Za-z0-9._%+-]*)([#*&$%~^!])([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|。[a-z](?:[a-z0-9-]*[a-z0-9])?)+)",
     )
 });
 
 fn host_ok(host: &str) -> bool {
     let tld = host
         .rsplit(|c: char| {
-            c == '.' || c.is_whitespace() || matches!(c, ']' | ')' | '>' | '}' | '】')
+            c == '.' || c == '。' || c.is_whitespace() || matches!(c, ']' | ')' | '>' | '}' | '】')
         })
         .next()
         .unwrap_or("");
@@ -869,6 +952,88 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// (text, the stretch found, kind, label): each escaped the scan before.
+    #[test]
+    fn labels_people_type_for_phones_qq_passports_registrations() {
+        let cases: [(&str, &str, PiiKind, Option<&str>); 9] = [
+            (
+                "固话：６２３４５６７８。",
+                "６２３４５６７８",
+                PiiKind::Landline,
+                Some("固话"),
+            ),
+            (
+                "固定电话 62345678",
+                "62345678",
+                PiiKind::Landline,
+                Some("固定电话"),
+            ),
+            ("QQ：123456789，", "123456789", PiiKind::Qq, Some("QQ")),
+            ("QQ群号 12345678", "12345678", PiiKind::Qq, Some("QQ群号")),
+            (
+                "护照号 E12345678",
+                "E12345678",
+                PiiKind::Passport,
+                Some("护照号"),
+            ),
+            (
+                "Passport No. EA1234567",
+                "EA1234567",
+                PiiKind::Passport,
+                Some("Passport No."),
+            ),
+            (
+                "营业执照注册号 310115000123456。",
+                "310115000123456",
+                PiiKind::RegistrationNumber,
+                Some("营业执照注册号"),
+            ),
+            (
+                "身份证号：310115850612453",
+                "310115850612453",
+                PiiKind::ResidentId,
+                Some("身份证号"),
+            ),
+            (
+                "邮箱zhangwei@example。com，",
+                "zhangwei@example。com",
+                PiiKind::Email,
+                None,
+            ),
+        ];
+        for (text, want, kind, label) in cases {
+            let f = scan(text, &[]);
+            let got: Vec<(PiiKind, String, Option<&str>)> = f
+                .iter()
+                .map(|f| {
+                    let v = text.chars().skip(f.start).take(f.end - f.start).collect();
+                    (f.kind, v, f.label)
+                })
+                .collect();
+            assert_eq!(got, [(kind, want.to_string(), label)], "{text}");
+        }
+    }
+
+    #[test]
+    fn new_label_look_alikes() {
+        for text in [
+            "商标注册号 12345678，注册号 12345678",
+            "商标注册号 310115000123456",
+            "QQ群 3 个，QQ 音乐，护照复印件 2 份",
+            "注册号：31011500012345（14位）",
+            "邮箱a@b.com。2024年",
+        ] {
+            let f: Vec<_> = scan(text, &[])
+                .into_iter()
+                .filter(|f| !(f.kind == PiiKind::Email && text.contains("a@b.com")))
+                .collect();
+            assert!(f.is_empty(), "{text}: {f:?}");
+        }
+        // The e-mail ends before the full stop that ends the sentence.
+        let f = scan("邮箱a@b.com。2024年", &[]);
+        assert_eq!((f.len(), f[0].end), (1, 9));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Personal-data scan: finds resident ID numbers, unified social credit codes,
 //! mobile and landline numbers, e-mail addresses, bank card and account numbers,
-//! and literal names in free text.
+//! web addresses, labelled QQ, passport and registration numbers, and the
+//! identity's own names and values ([`identity`]) in free text.
 //!
 //! How it works (details and examples: `docs/anonymization.md`):
 //! - The text is normalized first ([`normalize`]): NFKC, every Unicode dash and
@@ -39,7 +40,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 mod grouped;
+pub mod identity;
 pub mod normalize;
+mod web;
+
+pub use identity::Known;
 
 use normalize::{byte_to_char_offsets, Normalized};
 
@@ -68,9 +73,44 @@ pub enum PiiKind {
     /// A WeChat id right after its label (微信号：…).
     #[serde(rename = "wechat")]
     WeChat,
+    /// The identity's address, or its road-and-number core.
+    Address,
+    /// The identity's postcode.
+    Postcode,
+    /// The identity's bank (开户银行), or its branch.
+    Bank,
+    /// A web address (`http://…`, `www.…`, a domain with a common top-level
+    /// domain, or a host after 网址/网站/官网).
+    Url,
+    /// A QQ number right after its label.
+    Qq,
+    /// A passport (or travel permit) number right after its label.
+    Passport,
+    /// A 15-digit business registration number after 营业执照注册号/注册号.
+    RegistrationNumber,
 }
 
 impl PiiKind {
+    /// Every kind.
+    pub const ALL: [PiiKind; 16] = [
+        PiiKind::ResidentId,
+        PiiKind::CreditCode,
+        PiiKind::Mobile,
+        PiiKind::Landline,
+        PiiKind::Email,
+        PiiKind::BankCard,
+        PiiKind::AccountNumber,
+        PiiKind::Name,
+        PiiKind::WeChat,
+        PiiKind::Address,
+        PiiKind::Postcode,
+        PiiKind::Bank,
+        PiiKind::Url,
+        PiiKind::Qq,
+        PiiKind::Passport,
+        PiiKind::RegistrationNumber,
+    ];
+
     /// Stable snake_case identifier (same as the serde form).
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -83,6 +123,13 @@ impl PiiKind {
             PiiKind::AccountNumber => "account_number",
             PiiKind::Name => "name",
             PiiKind::WeChat => "wechat",
+            PiiKind::Address => "address",
+            PiiKind::Postcode => "postcode",
+            PiiKind::Bank => "bank",
+            PiiKind::Url => "url",
+            PiiKind::Qq => "qq",
+            PiiKind::Passport => "passport",
+            PiiKind::RegistrationNumber => "registration_number",
         }
     }
 
@@ -98,6 +145,13 @@ impl PiiKind {
             PiiKind::AccountNumber => "银行账号",
             PiiKind::Name => "姓名/名称",
             PiiKind::WeChat => "微信号",
+            PiiKind::Address => "地址",
+            PiiKind::Postcode => "邮编",
+            PiiKind::Bank => "开户银行",
+            PiiKind::Url => "网址",
+            PiiKind::Qq => "QQ号",
+            PiiKind::Passport => "护照号",
+            PiiKind::RegistrationNumber => "营业执照注册号",
         }
     }
 }
@@ -408,6 +462,9 @@ struct Candidate {
     /// Byte offsets in the normalized text.
     start: usize,
     end: usize,
+    /// A value of the identity (address, account …): wins over a detector's
+    /// candidate of the same span, so the redaction keeps the field's label.
+    identity: bool,
 }
 
 impl Candidate {
@@ -422,7 +479,10 @@ impl Candidate {
             (PiiKind::Email, _) => 5,
             (PiiKind::Name, _) => 6,
             (PiiKind::AccountNumber, _) => 7,
-            (PiiKind::WeChat, _) => 7,
+            (PiiKind::WeChat | PiiKind::Qq | PiiKind::Passport, _) => 7,
+            (PiiKind::RegistrationNumber, _) => 7,
+            (PiiKind::Address | PiiKind::Postcode | PiiKind::Bank, _) => 6,
+            (PiiKind::Url, _) => 5,
             (PiiKind::CreditCode, Confidence::Medium) => 8,
         }
     }
@@ -444,7 +504,9 @@ static RE_LANDLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}",
+        // A host label may follow an ideographic full stop `。` typed for `.` (in
+        // lower case: `a@b.com。Tel` ends the address at `com`).
+        r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|。[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?:\.[A-Za-z]{2,24}|。[a-z]{2,24})",
     )
 });
 static RE_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -568,6 +630,7 @@ fn cand(kind: PiiKind, confidence: Confidence, start: usize, end: usize) -> Cand
         label: None,
         start,
         end,
+        identity: false,
     }
 }
 
@@ -695,62 +758,19 @@ fn scan_accounts(h: &str, out: &mut Vec<Candidate>) {
     }
 }
 
-fn scan_names(h: &str, names: &[String], out: &mut Vec<Candidate>) {
-    let mut pats: Vec<String> = Vec::new();
-    for name in names {
-        let normalized = Normalized::new(name.trim());
-        let n = normalized.text().trim();
-        // Empty names and single chars are ignored.
-        if n.chars().nth(1).is_some() && !pats.iter().any(|p| p == n) {
-            pats.push(n.to_string());
-        }
-    }
-    if pats.len() <= 2 {
-        for p in &pats {
-            for (s, m) in h.match_indices(p.as_str()) {
-                out.push(cand(PiiKind::Name, Confidence::High, s, s + m.len()));
-            }
-        }
-        return;
-    }
-    // Many names: one pass over the text, filtering positions by the first two
-    // bytes of the names (a 65,536-bit set), then by their exact first char.
-    let key = |b: &[u8]| (usize::from(b[0]) << 8) | usize::from(b[1]);
-    let mut bits = vec![0u64; 1024];
-    let mut by_first: Vec<(char, usize)> = Vec::with_capacity(pats.len());
-    for (i, p) in pats.iter().enumerate() {
-        let k = key(p.as_bytes());
-        bits[k >> 6] |= 1 << (k & 63);
-        if let Some(c) = p.chars().next() {
-            by_first.push((c, i));
-        }
-    }
-    by_first.sort_unstable();
-    let hb = h.as_bytes();
-    for i in 0..hb.len().saturating_sub(1) {
-        let k = key(&hb[i..]);
-        if bits[k >> 6] & (1 << (k & 63)) == 0 || !h.is_char_boundary(i) {
-            continue;
-        }
-        let Some(c) = h[i..].chars().next() else {
-            continue;
-        };
-        let from = by_first.partition_point(|&(f, _)| f < c);
-        for &(_, pi) in by_first[from..].iter().take_while(|&&(f, _)| f == c) {
-            let p = &pats[pi];
-            if hb[i..].starts_with(p.as_bytes()) {
-                out.push(cand(PiiKind::Name, Confidence::High, i, i + p.len()));
-            }
-        }
-    }
-}
-
 /// Scans one text. `names` are literal strings (applicant names, contact person
 /// names, org names) from the raw application's identity fields; empty names and
 /// names shorter than 2 chars are ignored. Returns findings sorted by start and
 /// non-overlapping (the longer, then the higher-priority finding wins). Char
 /// offsets refer to the original text.
 pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
+    scan_known(text, &Known::with_names(names))
+}
+
+/// Scans one text for personal data and for the `known` names and identity
+/// values (matched after normalization, white space ignored; addresses by their
+/// road-and-number core, see [`identity`]). Same result shape as [`scan`].
+pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
     let norm = Normalized::new(text);
     let h = norm.text();
     let mut cands: Vec<Candidate> = Vec::new();
@@ -770,7 +790,10 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
     if h.contains('@') {
         scan_emails(h, &mut cands);
     }
-    scan_names(h, names, &mut cands);
+    if h.contains(['.', '。']) {
+        web::scan_urls(h, &mut cands);
+    }
+    identity::scan_known(h, known, &mut cands);
     if cands.is_empty() {
         return Vec::new();
     }
@@ -792,6 +815,7 @@ pub fn scan(text: &str, names: &[String]) -> Vec<Finding> {
         // A checked or unambiguous value wins over the same value found by its label.
         (
             std::cmp::Reverse(e - s),
+            !c.identity,
             c.priority(),
             c.confidence == Confidence::Medium,
             c.label.is_none(),

@@ -858,3 +858,51 @@ fn shipped_identity_maps_are_signed_and_bind_their_files() {
     }
     assert!(n >= 28, "{n} entries");
 }
+
+/// `panel bundle check --identity-map` reports the identity's address (also
+/// typed differently), postcode and bank, which anonymize redacts: before, only
+/// its names were searched and such a bundle passed.
+#[test]
+fn bundle_check_with_the_identity_map_reports_address_postcode_and_bank() {
+    let fx = root().join("fixtures/park-ip-trusteeship-2024");
+    let map = fx.join("secretariat/identity-map.json");
+    let m = panel::anonymize::read_map(&map).unwrap();
+    let entry = m
+        .entries
+        .iter()
+        .find(|e| e.identity.address.as_deref() == Some("上海市青浦区青禾路884号5幢"))
+        .expect("the SQ2024-003 entry");
+    let bundle = fx.join(format!("bundles/{}.json", entry.code));
+    let d = tempfile::tempdir().unwrap();
+    for (extra, want) in [
+        (
+            "注册地址：上海市青浦区青禾路884号5幢，邮编201395，开户银行：中国工商银行上海青禾支行",
+            &["address", "postcode", "bank"][..],
+        ),
+        ("位于青浦区青禾路８８４号。", &["address"][..]),
+    ] {
+        let mut v: Value =
+            serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+        let sections = v["sections"].as_array_mut().unwrap();
+        let text = sections[2]["text"].as_str().unwrap().to_string();
+        sections[2]["text"] = Value::String(format!("{text}{extra}"));
+        let f = d.path().join("b.json");
+        std::fs::write(&f, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        // Without the map the address cannot be known; with it, it is reported.
+        let r = panel(&["bundle", "check"], &[&f]);
+        assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+        let r = panel(
+            &["bundle", "check", "--json"],
+            &[&f, Path::new("--identity-map"), &map],
+        );
+        assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+        let out: Value = serde_json::from_str(&r.out).unwrap();
+        let details: Vec<&str> = out[0]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["detail"].as_str().unwrap())
+            .collect();
+        assert_eq!(details, want, "{extra}");
+    }
+}
