@@ -670,7 +670,31 @@ fn bad_scores_csv_is_refused_with_file_line_and_column() {
         "xlsx",
     ]);
     assert_eq!(code, 1);
-    assert!(err.contains("pass -o"), "{err}");
+    assert!(err.contains("write it to a file: -o results.xlsx"), "{err}");
+    // `-o -` is stdout: for a binary format refused the same way (no file named `-`), for
+    // text the output itself.
+    for format in ["xlsx", "docx"] {
+        let (out, err, code) = d.run(&[
+            "results",
+            d.dir(),
+            "--scores",
+            csv.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            "-",
+        ]);
+        assert_eq!(code, 1, "{err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!(
+                "--format {format} writes a binary file, not text for a terminal or a pipe: \
+                 write it to a file: -o results.{format}"
+            )),
+            "{err}"
+        );
+    }
+    assert!(!Path::new("-").exists());
     let (_, err, code) = d.run(&[
         "results",
         d.dir(),
