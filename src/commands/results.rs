@@ -37,13 +37,13 @@ pub struct ResultsArgs {
     #[arg(long)]
     pub by: Option<By>,
     /// Decimal places kept.
-    #[arg(long = "round", value_name = "DIGITS", value_parser = value_parsers::whole::<u32>)]
+    #[arg(long = "round", value_name = "DIGITS", value_parser = value_parsers::digits)]
     pub round: Option<u32>,
     /// Rounding mode: half-up, truncate or none.
     #[arg(long)]
     pub rounding: Option<Rounding>,
-    /// Minimum number of valid experts per application.
-    #[arg(long, value_parser = value_parsers::whole::<usize>)]
+    /// Minimum number of valid experts per application (at least 1).
+    #[arg(long, value_parser = value_parsers::at_least_one)]
     pub quorum: Option<usize>,
     /// Minimum total for the shortlist.
     #[arg(long, value_parser = value_parsers::amount)]
@@ -51,14 +51,14 @@ pub struct ResultsArgs {
     /// Maximum number of shortlisted applications.
     #[arg(long, value_parser = value_parsers::whole::<usize>)]
     pub quota: Option<usize>,
-    /// Total budget in 万元.
-    #[arg(long, value_name = "WAN", value_parser = value_parsers::amount)]
+    /// Total budget in 万元 (above 0; leave it out for no budget limit).
+    #[arg(long, value_name = "WAN", value_parser = value_parsers::positive_amount)]
     pub budget: Option<Decimal>,
-    /// Cap per award in 万元.
-    #[arg(long, value_name = "WAN", value_parser = value_parsers::amount)]
+    /// Cap per award in 万元 (above 0; leave it out for no cap).
+    #[arg(long, value_name = "WAN", value_parser = value_parsers::positive_amount)]
     pub cap: Option<Decimal>,
-    /// Bootstrap draws for p_shortlist (0 disables; default 1000).
-    #[arg(long, value_parser = value_parsers::whole::<usize>)]
+    /// Bootstrap draws for p_shortlist (0 disables; default 1000; at most 100000).
+    #[arg(long, value_parser = value_parsers::resamples)]
     pub resamples: Option<usize>,
     /// Seed of the bootstrap (default 0).
     #[arg(long, value_parser = value_parsers::whole::<u64>)]
@@ -79,7 +79,7 @@ pub struct ResultsArgs {
     pub meeting_place: Option<String>,
     /// Language of the CSV column names: zh or en (default: from the environment, as the
     /// screens).
-    #[arg(long)]
+    #[arg(long, value_parser = value_parsers::lang)]
     pub lang: Option<String>,
     /// Write to this file instead of stdout (required for xlsx).
     #[arg(short = 'o', long = "output", value_name = "FILE")]

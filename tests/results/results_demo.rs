@@ -801,3 +801,77 @@ fn flags_override_the_rubric_defaults() {
     let (_, j) = total(&["--resamples", "0"]);
     assert!(app(&j, "T24-001")["p_shortlist"].is_null());
 }
+
+/// Invalid values on the command line are clap's (exit 2, nothing read), like `--method foo`
+/// and `--quota abc`: a rounding beyond 6 places, a language other than zh/en, and a zero
+/// budget, cap or quorum (a budget of 0 funds nobody: a slip, not a setting).
+#[test]
+fn invalid_option_values_are_command_line_errors() {
+    let d = demo();
+    for (args, want) in [
+        (&["--round", "7"][..], "at most 6 decimal places"),
+        (&["--lang", "fr"], "expected zh or en"),
+        (&["--budget", "0"], "expected an amount above 0"),
+        (&["--cap", "0.0"], "expected an amount above 0"),
+        (&["--quorum", "0"], "at least 1"),
+        (&["--resamples", "100001"], "at most 100000 draws"),
+    ] {
+        let mut all = vec!["results", d.dir(), "--scores", "nowhere.csv"];
+        all.extend_from_slice(args);
+        let (out, err, code) = d.run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!("invalid value '{}' for '{}", args[1], args[0]))
+                && err.contains(want),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// The budget in rank order: the application where the money runs short gets what is left
+/// and `budget_exhausted`; the shortlist stops there, and an application the quota would
+/// have taken after it is not shortlisted and flagged `budget_exhausted` too (it says why).
+#[test]
+fn the_budget_stops_the_shortlist_where_it_runs_short() {
+    let d = demo();
+    let csv = d.path("scores.csv");
+    let mut text = String::from("application,expert,criterion,value\n");
+    for (app, b1) in [("T24-001", "18"), ("T24-002", "16"), ("T24-003", "14")] {
+        text.push_str(&rows_of(app).replace(",B1,18", &format!(",B1,{b1}")));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let j = json(&d.ok(&[
+        "results",
+        d.dir(),
+        "--scores",
+        csv.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quota",
+        "3",
+        "--cap",
+        "40",
+        "--budget",
+        "45",
+        "--resamples",
+        "0",
+    ]));
+    let flags = |id: &str| app(&j, id)["flags"].as_array().unwrap().clone();
+    let exhausted = serde_json::json!("budget_exhausted");
+    let first = app(&j, "T24-001");
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["shortlisted"], true);
+    assert!(!flags("T24-001").contains(&exhausted));
+    let funded = first["funding_wan"].as_f64().unwrap();
+    let second = app(&j, "T24-002");
+    assert_eq!(second["shortlisted"], true);
+    assert_eq!(second["funding_wan"].as_f64().unwrap(), 45.0 - funded);
+    assert!(flags("T24-002").contains(&exhausted));
+    let third = app(&j, "T24-003");
+    assert_eq!(third["rank"], 3);
+    assert_eq!(third["shortlisted"], false);
+    assert!(third["funding_wan"].is_null());
+    assert!(flags("T24-003").contains(&exhausted));
+    assert_eq!(j["budget_used_wan"], 45);
+}
