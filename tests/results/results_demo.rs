@@ -660,6 +660,30 @@ fn bad_scores_csv_is_refused_with_file_line_and_column() {
         "{err}"
     );
 
+    // A quote the file never closes is said to be one (not `"4.5\n" is not a number`), and
+    // full-width digits get the plain spelling to type.
+    std::fs::write(
+        &csv,
+        "application,expert,criterion,value\nT24-001,E01,B1.2,４．５\nT24-001,E01,B1.1,\"4.5",
+    )
+    .unwrap();
+    let (_, err, code) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(
+            "{f}:2:4: value \"４．５\" is typed in full-width characters; type 4.5"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{f}:3:4: a quote opens this field (\"4.5) and is never closed: the file ends \
+             inside it; add the closing quote (\") or remove the opening one"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("not a number"), "{err}");
+
     // Usage errors.
     let (_, err, code) = d.run(&[
         "results",
