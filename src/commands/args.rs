@@ -122,7 +122,7 @@ pub struct ChairArgs {
     #[arg(long)]
     pub watch: bool,
     /// Interface language: zh or en (default from LANG).
-    #[arg(long)]
+    #[arg(long, value_parser = super::value_parsers::lang)]
     pub lang: Option<String>,
 }
 
@@ -141,7 +141,7 @@ impl ChairArgs {
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Interface language: zh or en (default from LANG).
-    #[arg(long)]
+    #[arg(long, value_parser = super::value_parsers::lang)]
     pub lang: Option<String>,
 }
 
@@ -163,7 +163,7 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// Interface language: zh or en (default from LANG).
-    #[arg(long)]
+    #[arg(long, value_parser = super::value_parsers::lang)]
     pub lang: Option<String>,
 }
 

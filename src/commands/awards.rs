@@ -10,12 +10,16 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use super::eligibility::{decider, open_chair};
+use super::results::{output_target, Writes};
 use crate::decisions::{self, Decided, Decision};
 use crate::export::{self, ExportError, Format};
 use crate::panel::Panel;
 use crate::role::Role;
 use crate::sheet;
 use crate::store::{Store, StoreIdentity};
+
+/// The formats `panel awards` writes.
+const AWARDS_FORMATS: [Format; 4] = [Format::Json, Format::Csv, Format::Xlsx, Format::Md];
 
 /// Arguments of `panel awards`.
 #[derive(clap::Args, Debug, Clone)]
@@ -151,24 +155,22 @@ pub fn awards(a: &AwardsArgs) -> Result<Outcome> {
         .format
         .or_else(|| a.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Md);
+    let writes = Writes {
+        command: "awards",
+        formats: &AWARDS_FORMATS,
+        stem: "awards",
+    };
+    let output = output_target(a.output.as_deref(), format, a.format.is_some(), &writes)?;
     let bytes_of = |rep: &export::AwardsReport| -> Result<Vec<u8>> {
         Ok(match format {
             Format::Json => export::awards_json(rep).into_bytes(),
             Format::Csv => export::awards_csv(rep)?,
             Format::Md => export::awards_md(rep).into_bytes(),
-            Format::Xlsx => {
-                if a.output.is_none() {
-                    return Err(ExportError::Usage(
-                        "--format xlsx writes a binary workbook; pass -o <FILE>.xlsx".into(),
-                    )
-                    .into());
-                }
-                export::awards_xlsx(rep)?
-            }
+            Format::Xlsx => export::awards_xlsx(rep)?,
+            // refused by `output_target`
             other => {
                 return Err(ExportError::Usage(format!(
-                    "--format {}: `panel awards` writes json, csv, xlsx or md",
-                    other.as_str()
+                    "--format {other}: `panel awards` writes json, csv, xlsx or md"
                 ))
                 .into())
             }
@@ -196,7 +198,7 @@ pub fn awards(a: &AwardsArgs) -> Result<Outcome> {
             ""
         }
     );
-    match &a.output {
+    match output {
         Some(path) => {
             super::results::write_file(path, &bytes)?;
             err.push_str(&format!("wrote {} ({format})\n", path.display()));

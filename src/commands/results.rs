@@ -37,13 +37,13 @@ pub struct ResultsArgs {
     #[arg(long)]
     pub by: Option<By>,
     /// Decimal places kept.
-    #[arg(long = "round", value_name = "DIGITS", value_parser = value_parsers::whole::<u32>)]
+    #[arg(long = "round", value_name = "DIGITS", value_parser = value_parsers::digits)]
     pub round: Option<u32>,
     /// Rounding mode: half-up, truncate or none.
     #[arg(long)]
     pub rounding: Option<Rounding>,
-    /// Minimum number of valid experts per application.
-    #[arg(long, value_parser = value_parsers::whole::<usize>)]
+    /// Minimum number of valid experts per application (at least 1).
+    #[arg(long, value_parser = value_parsers::at_least_one)]
     pub quorum: Option<usize>,
     /// Minimum total for the shortlist.
     #[arg(long, value_parser = value_parsers::amount)]
@@ -51,14 +51,14 @@ pub struct ResultsArgs {
     /// Maximum number of shortlisted applications.
     #[arg(long, value_parser = value_parsers::whole::<usize>)]
     pub quota: Option<usize>,
-    /// Total budget in 万元.
-    #[arg(long, value_name = "WAN", value_parser = value_parsers::amount)]
+    /// Total budget in 万元 (above 0; leave it out for no budget limit).
+    #[arg(long, value_name = "WAN", value_parser = value_parsers::positive_amount)]
     pub budget: Option<Decimal>,
-    /// Cap per award in 万元.
-    #[arg(long, value_name = "WAN", value_parser = value_parsers::amount)]
+    /// Cap per award in 万元 (above 0; leave it out for no cap).
+    #[arg(long, value_name = "WAN", value_parser = value_parsers::positive_amount)]
     pub cap: Option<Decimal>,
-    /// Bootstrap draws for p_shortlist (0 disables; default 1000).
-    #[arg(long, value_parser = value_parsers::whole::<usize>)]
+    /// Bootstrap draws for p_shortlist (0 disables; default 1000; at most 100000).
+    #[arg(long, value_parser = value_parsers::resamples)]
     pub resamples: Option<usize>,
     /// Seed of the bootstrap (default 0).
     #[arg(long, value_parser = value_parsers::whole::<u64>)]
@@ -79,7 +79,7 @@ pub struct ResultsArgs {
     pub meeting_place: Option<String>,
     /// Language of the CSV column names: zh or en (default: from the environment, as the
     /// screens).
-    #[arg(long)]
+    #[arg(long, value_parser = value_parsers::lang)]
     pub lang: Option<String>,
     /// Write to this file instead of stdout (required for xlsx).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -181,38 +181,118 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Refuses an output file whose extension does not fit `format` (`-o out.docx` with
-/// `--format md` would put Markdown into a file Word cannot open), or, without `--format`,
-/// an extension no format writes. A path without an extension (`/dev/stdout`) and an
-/// existing FIFO or device are accepted.
-fn check_extension(path: &Path, format: Format, explicit: bool) -> Result<(), ExportError> {
-    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
-        return Ok(());
+/// The formats `panel results` writes.
+pub(crate) const RESULTS_FORMATS: [Format; 8] = [
+    Format::Json,
+    Format::Csv,
+    Format::Xlsx,
+    Format::Md,
+    Format::SummaryMd,
+    Format::SheetMd,
+    Format::Docx,
+    Format::SheetDocx,
+];
+
+/// What a command that renders to `--format` / `-o` writes: its name, its formats and the
+/// file stem of its example (`-o results.xlsx`).
+pub(crate) struct Writes<'a> {
+    pub command: &'a str,
+    pub formats: &'a [Format],
+    pub stem: &'a str,
+}
+
+impl Writes<'_> {
+    /// Each format's extension once, in words: `.json, .csv, .xlsx or .md`.
+    fn extensions(&self) -> String {
+        let mut exts: Vec<String> = Vec::new();
+        for f in self.formats {
+            let e = format!(".{}", f.extensions()[0]);
+            if !exts.contains(&e) {
+                exts.push(e);
+            }
+        }
+        one_of(&exts)
+    }
+
+    /// The formats in words: `json, csv, xlsx or md`.
+    fn names(&self) -> String {
+        let names: Vec<String> = self.formats.iter().map(|f| f.to_string()).collect();
+        one_of(&names)
+    }
+}
+
+/// `a, b or c`.
+fn one_of(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
+}
+
+/// Where the output of a command that writes `writes` goes, checked before anything is
+/// computed: `Some(file)` for `-o FILE`; `None` for stdout (no `-o`, or `-o -`). `explicit`:
+/// `format` was given with `--format` (else it came from the `-o` extension or the
+/// default).
+///
+/// - A binary format (xlsx, docx) is never written to stdout: a terminal or a pipe would
+///   get the bytes of a zip archive; the refusal names a file to write instead.
+/// - An `-o` extension that does not fit `format` is refused (`-o out.docx` with `--format
+///   md` would put Markdown into a file Word cannot open), and, without `--format`, an
+///   extension no format of the command writes. A path without an extension (`/dev/stdout`)
+///   and an existing FIFO or device are accepted.
+pub(crate) fn output_target<'p>(
+    output: Option<&'p Path>,
+    format: Format,
+    explicit: bool,
+    writes: &Writes<'_>,
+) -> Result<Option<&'p Path>, ExportError> {
+    let ext = format.extensions()[0];
+    if !writes.formats.contains(&format) && explicit {
+        return Err(ExportError::Usage(format!(
+            "--format {format}: `panel {}` writes {}",
+            writes.command,
+            writes.names()
+        )));
+    }
+    let path = output.filter(|p| p.as_os_str() != "-");
+    let Some(path) = path else {
+        if format.is_binary() && writes.formats.contains(&format) {
+            return Err(ExportError::Usage(format!(
+                "--format {format} writes a binary file, not text for a terminal or a pipe: \
+                 write it to a file: -o {}.{ext}",
+                writes.stem
+            )));
+        }
+        return Ok(None);
+    };
+    let Some(file_ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(Some(path));
     };
     // A FIFO or a device is written in place whatever its name (`out.fifo`).
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return Ok(());
+        return Ok(Some(path));
     }
-    let ext = ext.to_ascii_lowercase();
-    if format.extensions().contains(&ext.as_str()) {
-        return Ok(());
+    let file_ext = file_ext.to_ascii_lowercase();
+    if writes.formats.contains(&format) && format.extensions().contains(&file_ext.as_str()) {
+        return Ok(Some(path));
     }
     if !explicit {
         return Err(ExportError::Usage(format!(
-            "-o {}: no format writes .{ext} files; name the file .json, .csv, .xlsx, .md or \
-             .docx, or pass --format",
-            path.display()
+            "-o {}: no format of `panel {}` writes .{file_ext} files; name the file {}, or \
+             pass --format",
+            path.display(),
+            writes.command,
+            writes.extensions()
         )));
     }
     let suggest = Format::from_extension(path)
-        .map(|f| format!(", or --format {f} for a .{ext} file"))
+        .filter(|f| writes.formats.contains(f))
+        .map(|f| format!(", or --format {f} for a .{file_ext} file"))
         .unwrap_or_default();
     Err(ExportError::Usage(format!(
-        "-o {}: the extension .{ext} does not fit --format {format} (which writes .{}); \
-         name the file .{}{suggest}",
+        "-o {}: the extension .{file_ext} does not fit --format {format} (which writes \
+         .{ext}); name the file .{ext}{suggest}",
         path.display(),
-        format.extensions()[0],
-        format.extensions()[0],
     )))
 }
 
@@ -227,21 +307,17 @@ pub fn results(a: &ResultsArgs) -> Result<Outcome> {
 /// for a panel of millions of scores).
 pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     let format = a.resolved_format();
-    if format.is_binary() && a.output.is_none() {
-        return Err(ExportError::Usage(format!(
-            "--format {format} writes a binary file; pass -o <FILE>.{}",
-            format.extensions()[0]
-        ))
-        .into());
-    }
+    let writes = Writes {
+        command: "results",
+        formats: &RESULTS_FORMATS,
+        stem: "results",
+    };
+    let output = output_target(a.output.as_deref(), format, a.format.is_some(), &writes)?;
     if format.is_sheet() && a.expert.is_none() {
         return Err(ExportError::Usage(format!(
             "--format {format} prints one expert's 评分表; pass --expert <ID>"
         ))
         .into());
-    }
-    if let Some(path) = &a.output {
-        check_extension(path, format, a.format.is_some())?;
     }
     let lang = match super::score::lang_arg(a.lang.as_deref())? {
         crate::tui::Lang::Zh => export::HeaderLang::Zh,
@@ -264,7 +340,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
         err.push_str(&format!("warning: {n}\n"));
     }
     err.push_str(&format!("{}\n", rep.summary_line()));
-    match &a.output {
+    match output {
         Some(path) => {
             write_file(path, &bytes)?;
             results_input::timing("total", t0);

@@ -34,6 +34,65 @@ pub fn amount(s: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(t).map_err(|_| format!("{s:?} is too large / 数值过大"))
 }
 
+/// A whole number ≥ 1 (`--quorum`: a quorum of 0 would count an application that no expert
+/// scored as complete).
+pub fn at_least_one(s: &str) -> Result<usize, String> {
+    match whole::<usize>(s)? {
+        0 => Err(format!(
+            "expected a whole number of at least 1, not {s:?}: with 0, an application no \
+             expert scored would count as complete / 应至少为 1"
+        )),
+        n => Ok(n),
+    }
+}
+
+/// Decimal places kept (`--round`): a whole number from 0 to
+/// [`MAX_DIGITS`](crate::results_input::MAX_DIGITS).
+pub fn digits(s: &str) -> Result<u32, String> {
+    let max = crate::results_input::MAX_DIGITS;
+    let d = whole::<u32>(s)?;
+    if d > max {
+        return Err(format!(
+            "at most {max} decimal places are supported, not {s:?} / 最多保留 {max} 位小数"
+        ));
+    }
+    Ok(d)
+}
+
+/// Bootstrap draws (`--resamples`): a whole number from 0 (none) to
+/// [`MAX_RESAMPLES`](crate::results_input::MAX_RESAMPLES).
+pub fn resamples(s: &str) -> Result<usize, String> {
+    let max = crate::results_input::MAX_RESAMPLES;
+    let n = whole::<usize>(s)?;
+    if n > max {
+        return Err(format!(
+            "at most {max} draws are supported, not {s:?} / 最多 {max} 次"
+        ));
+    }
+    Ok(n)
+}
+
+/// An amount above 0 such as `120` or `12.5` (`--budget`, `--cap`): 0 would fund nothing;
+/// leaving the option out sets no limit.
+pub fn positive_amount(s: &str) -> Result<Decimal, String> {
+    let d = amount(s)?;
+    if d.is_zero() {
+        return Err(format!(
+            "expected an amount above 0 such as 120 or 12.5, not {s:?}: 0 would fund no \
+             application; leave the option out for no limit / 应大于 0；不设上限请省略此项"
+        ));
+    }
+    Ok(d)
+}
+
+/// An interface language (`--lang`): `zh` or `en` (also `zh_CN.UTF-8`, `en-US`, …).
+pub fn lang(s: &str) -> Result<String, String> {
+    match crate::tui::Lang::parse(s) {
+        Some(_) => Ok(s.to_string()),
+        None => Err(format!("expected zh or en, not {s:?} / 应为 zh 或 en")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +121,28 @@ mod tests {
             let e = amount(bad).unwrap_err();
             assert!(e.contains("expected a number"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn bounded_and_positive_values() {
+        assert_eq!(at_least_one("3"), Ok(3));
+        assert!(at_least_one("0").unwrap_err().contains("at least 1"));
+        assert_eq!(digits("6"), Ok(6));
+        assert!(digits("7")
+            .unwrap_err()
+            .contains("at most 6 decimal places"));
+        assert!(digits("x").unwrap_err().contains("expected a whole number"));
+        assert_eq!(resamples("0"), Ok(0));
+        assert!(resamples("100001")
+            .unwrap_err()
+            .contains("at most 100000 draws"));
+        assert_eq!(positive_amount("0.5"), Ok(Decimal::new(5, 1)));
+        for zero in ["0", "0.0", "00"] {
+            let e = positive_amount(zero).unwrap_err();
+            assert!(e.contains("expected an amount above 0"), "{zero}: {e}");
+        }
+        assert_eq!(lang("zh_CN.UTF-8"), Ok("zh_CN.UTF-8".to_string()));
+        assert_eq!(lang("en"), Ok("en".to_string()));
+        assert!(lang("fr").unwrap_err().contains("expected zh or en"));
     }
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use serde_json::{json, Value};
 
+use super::csv_out::{csv_writer, CSV_BOM};
 use super::{neutralize, ExportError, PanelInfo};
 use crate::aggregate::awards::{AwardRule, AwardStatus, Awards};
 use crate::decisions::Decision;
@@ -146,9 +147,10 @@ fn rows(rep: &AwardsReport) -> Vec<[String; 9]> {
 }
 
 /// The award table as CSV (one row per applicant; cells that a spreadsheet would read as a
-/// formula are neutralized).
+/// formula are neutralized), written as the results' CSV is: UTF-8 with a byte order mark,
+/// CRLF line ends.
 pub fn awards_csv(rep: &AwardsReport) -> Result<Vec<u8>, ExportError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv_writer(CSV_BOM.to_vec());
     let io = |e: csv::Error| ExportError::Usage(format!("cannot write the CSV: {e}"));
     w.write_record(CSV_HEAD).map_err(io)?;
     for r in rows(rep) {

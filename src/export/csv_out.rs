@@ -51,6 +51,18 @@ pub const CSV_TRAILING: [&str; 2] = ["eligibility_reasons", "gate_decisions"];
 /// [`CSV_TRAILING`] in Chinese (`--lang zh`).
 pub const CSV_TRAILING_ZH: [&str; 2] = ["资格审查理由", "资格人工认定"];
 
+/// The byte order mark every CSV export starts with: without it, spreadsheet programs
+/// (Excel) read the UTF-8 Chinese text as another encoding.
+pub(crate) const CSV_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A CSV writer with the exports' settings (CRLF line ends, as spreadsheet programs write).
+/// Every CSV export is [`CSV_BOM`] then rows written by one of these.
+pub(crate) fn csv_writer<W: std::io::Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w)
+}
+
 /// A cell made safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return is prefixed with `'` so it is never evaluated as a formula.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
@@ -74,12 +86,10 @@ pub fn to_csv_in(rep: &Report, lang: HeaderLang) -> Vec<u8> {
         HeaderLang::Zh => (CSV_COLUMNS_ZH, CSV_TRAILING_ZH),
     };
     let extra = eligibility_cells(rep, lang);
-    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut out = CSV_BOM.to_vec();
     let crit_ids: Vec<&str> = rep.rubric.criteria().map(|(_, k)| k.id.as_str()).collect();
     {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
+        let mut w = csv_writer(&mut out);
         // Writing into a Vec cannot fail.
         for c in columns.iter().chain(&crit_ids).chain(&trailing) {
             let _ = w.write_field(neutralize(c).as_bytes());
@@ -173,9 +183,7 @@ fn rows_csv(
     extra: &BTreeMap<&str, [String; 2]>,
     out: &mut Vec<u8>,
 ) {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    let mut w = csv_writer(out);
     // One buffer for every cell: no allocation per cell.
     let mut cell = String::new();
     let field = |w: &mut csv::Writer<&mut Vec<u8>>, cell: &mut String| {

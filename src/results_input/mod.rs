@@ -9,8 +9,9 @@
 //!   ([`crate::rubric::check_gates`] → `eligible` / `ineligible` with the failed gates /
 //!   `unchecked` when a gate is manual or its facts are missing, unless the chair database holds
 //!   a person's decision on that gate: [`crate::decisions`]); the requested amount is the
-//!   bundle's `requested_wan`, else the rubric's `funding.requested_fact`. Applications that
-//!   only the scores name are ranked with eligibility `unchecked`.
+//!   bundle's `requested_wan`, else the rubric's `funding.requested_fact`. A scores CSV naming
+//!   an application that a panel with bundles does not have is refused; in a panel without
+//!   any bundle, the applications the scores name are ranked with eligibility `unchecked`.
 //! - **Scores** per (application, expert): item values → criterion values with
 //!   [`crate::rubric::combine`]. From the chair database only `submitted` pairs count;
 //!   `conflict` pairs are declared conflicts; drafts are listed in the notes and never
@@ -35,6 +36,7 @@ use crate::export::{ExpertInfo, ExportError, PairDetail, PairState, SourceInfo};
 use crate::panel::Panel;
 use crate::rubric::{self, EligibilityStatus, FactValue, GateOutcome, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
+use crate::scores::table::UnknownApp;
 use crate::scores::{read_scores_csv, Detail};
 use crate::store::{AppStatus, Store, StoreIdentity, OPINION_ITEM};
 
@@ -475,6 +477,35 @@ pub fn read_store(panel: &Panel, store: &Store, db_path: &Path) -> Input {
 // Raw-score CSV
 // ---------------------------------------------------------------------------------------------
 
+/// The refusal of an application code that a panel with bundles does not have.
+fn unknown_app(panel: &Panel, code: &str) -> String {
+    const SHOWN: usize = 10;
+    let codes: Vec<&str> = panel
+        .bundles
+        .iter()
+        .map(|b| b.bundle.code.as_str())
+        .collect();
+    let list = if codes.len() > SHOWN {
+        format!("{}, … ({} in all)", codes[..SHOWN].join(", "), codes.len())
+    } else {
+        codes.join(", ")
+    };
+    let invalid = if panel.invalid.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} bundle file(s) there are invalid and not used (`panel bundle check`)",
+            panel.invalid.len()
+        )
+    };
+    format!(
+        "application {code:?} is not in panel {} (applications: {list}); correct the code, or \
+         add the application's bundle to {}{invalid}",
+        panel.config.id,
+        panel.dir.join(&panel.config.bundles).display(),
+    )
+}
+
 /// The results' input from a raw-score CSV (no database): the per-expert values that
 /// `detail` names are kept; the file's sha256 only when `hash` (outputs that do not show it
 /// need not pay for it).
@@ -486,7 +517,20 @@ pub fn read_csv(
 ) -> Result<Input, ExportError> {
     let mut pa = panel_apps(panel, &[]);
     let t0 = std::time::Instant::now();
-    let cs = read_scores_csv(path, &panel.rubric.rubric, &pa.suggestions, detail, hash)?;
+    // A panel with bundles lists its applications: a code outside them is a typo or a
+    // missing bundle, never an application to rank. (A panel without any bundle, such as
+    // `panel synth --no-bundles`, takes its applications from the scores.)
+    let has_bundles = !panel.bundles.is_empty() || !panel.invalid.is_empty();
+    let unknown = |code: &str| (!pa.titles.contains_key(code)).then(|| unknown_app(panel, code));
+    let check: Option<&UnknownApp<'_>> = has_bundles.then_some(&unknown);
+    let cs = read_scores_csv(
+        path,
+        &panel.rubric.rubric,
+        &pa.suggestions,
+        detail,
+        hash,
+        check,
+    )?;
     timing("read scores CSV", t0);
     let pairs = cs
         .pairs
@@ -501,6 +545,15 @@ pub fn read_csv(
         })
         .collect();
     for (app, mut n) in cs.notes {
+        if !pa.titles.contains_key(&app) {
+            // An application without a bundle whose experts left a criterion unscored (item
+            // rows only): listed, with the note, as a panel application would be, not dropped.
+            pa.apps.push(AppInfo {
+                id: app.clone(),
+                eligibility: Eligibility::Unchecked,
+                requested_wan: None,
+            });
+        }
         pa.notes.entry(app).or_default().append(&mut n);
     }
     let experts = experts_of(panel, cs.experts);

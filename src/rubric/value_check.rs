@@ -50,10 +50,7 @@ pub fn parse_score(text: &str) -> Result<Decimal, ValueProblem> {
         || body.starts_with('.')
         || body.ends_with('.')
     {
-        return Err(problem(
-            ValueFault::NotNumber,
-            format!("value {text:?} is not a number; write a plain decimal such as \"4.5\""),
-        ));
+        return Err(problem(ValueFault::NotNumber, not_a_number(text)));
     }
     let b = body.as_bytes();
     if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() {
@@ -81,6 +78,25 @@ pub fn parse_score(text: &str) -> Result<Decimal, ValueProblem> {
         ));
     }
     Ok(value)
+}
+
+/// The refusal of a text that is not a plain decimal; a number typed with an input method in
+/// full-width mode (`４．５`, `４。５`: the expert screen takes those keys as digits) gets the
+/// plain spelling to type instead.
+#[cold]
+fn not_a_number(text: &str) -> String {
+    let half: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '。' => '.',
+            _ => c,
+        })
+        .collect();
+    if half != text && half.is_ascii() && parse_score(&half).is_ok() {
+        return format!("value {text:?} is typed in full-width characters; type {half}");
+    }
+    format!("value {text:?} is not a number; write a plain decimal such as \"4.5\"")
 }
 
 /// Checks a value against an item's `max` and `step`: decimal places (as written) no more
@@ -171,6 +187,42 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    /// Full-width digits (an input method left in full-width mode) are refused with the
+    /// plain spelling to type; anything else that is not a number gets the general words.
+    #[test]
+    fn full_width_numbers_get_a_hint() {
+        for (text, want) in [
+            (
+                "４．５",
+                "value \"４．５\" is typed in full-width characters; type 4.5",
+            ),
+            (
+                "４。５",
+                "value \"４。５\" is typed in full-width characters; type 4.5",
+            ),
+            (
+                "１０",
+                "value \"１０\" is typed in full-width characters; type 10",
+            ),
+            (
+                "4．5",
+                "value \"4．5\" is typed in full-width characters; type 4.5",
+            ),
+            (
+                "４ｘ",
+                "value \"４ｘ\" is not a number; write a plain decimal such as \"4.5\"",
+            ),
+            (
+                "x",
+                "value \"x\" is not a number; write a plain decimal such as \"4.5\"",
+            ),
+        ] {
+            let p = parse_score(text).unwrap_err();
+            assert_eq!(p.fault, ValueFault::NotNumber, "{text}");
+            assert_eq!(p.message, want, "{text}");
+        }
     }
 
     #[test]

@@ -235,6 +235,11 @@ pub struct RowReader<R: BufRead> {
     record: Option<(u64, u64)>,
     /// A quote was seen in the record being read (looked for only when it runs on).
     quoted: bool,
+    /// An odd number of quotes in the bytes of the record being read counted so far (only
+    /// when it runs on: every byte of a record that ends at the end of the input).
+    quotes_odd: bool,
+    /// The last record read ended at the end of the input inside a quoted field.
+    unclosed: bool,
     /// Bytes of the input up to the end of the last record read.
     consumed: u64,
     hasher: Option<Sha256>,
@@ -257,6 +262,8 @@ impl<R: BufRead> RowReader<R> {
             lines,
             record: None,
             quoted: false,
+            quotes_odd: false,
+            unclosed: false,
             consumed: 0,
             hasher,
             ncols,
@@ -370,6 +377,7 @@ impl<R: BufRead> RowReader<R> {
                 self.record = Some((self.pos, self.lines.settle()));
                 self.rec.clear();
                 self.quoted = false;
+                self.quotes_odd = false;
             }
             let (start, line) = self.record.expect("a record is being read");
             let rec = &mut self.rec;
@@ -384,8 +392,11 @@ impl<R: BufRead> RowReader<R> {
             self.lines.count(&data[..read]);
             let too_long = self.pos + read as u64 - start > MAX_LINE as u64;
             if too_long || !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
-                // The record goes on: note a quote in it, for the message if it runs long.
-                self.quoted |= memchr::memchr(b'"', &data[..read]).is_some();
+                // The record goes on: note a quote in it, for the message if it runs long,
+                // and whether one is open, for a record that ends with the input.
+                let quotes = memchr::memchr_iter(b'"', &data[..read]).count();
+                self.quoted |= quotes > 0;
+                self.quotes_odd ^= quotes % 2 == 1;
             }
             rec.len += written;
             rec.fields += ends;
@@ -395,6 +406,11 @@ impl<R: BufRead> RowReader<R> {
             }
             match result {
                 ReadRecordResult::Record => {
+                    if end && self.quotes_odd {
+                        // The input ended inside a quoted field (csv_core ends the field
+                        // there): every byte of this record was counted above.
+                        self.unclosed = true;
+                    }
                     self.record = None;
                     self.consumed = self.pos;
                     return Ok(Some(line));
@@ -475,6 +491,13 @@ impl<R: BufRead> RowReader<R> {
                 }
             };
             let rec = &self.rec;
+            if std::mem::take(&mut self.unclosed) {
+                // Its last field runs from an opening quote to the end of the file: say so,
+                // not that the field (`"4.5\n`) is not a number.
+                self.rows += 1;
+                problems.push(line, rec.fields.max(1), unclosed_message(rec));
+                continue;
+            }
             // One UTF-8 check of the whole record: its fields are then whole UTF-8 too
             // (they are cut at commas).
             let Ok(text) = std::str::from_utf8(&rec.bytes[..rec.len]) else {
@@ -521,6 +544,22 @@ impl<R: BufRead> RowReader<R> {
             }
         }
     }
+}
+
+/// The problem of a record whose last field opens a quote that the file never closes.
+#[cold]
+fn unclosed_message(rec: &Record) -> String {
+    let last = rec.raw_fields().last().unwrap_or_default();
+    let text = String::from_utf8_lossy(last);
+    let text = text.trim();
+    // Its first line, at most 20 characters.
+    let first = text.split(['\n', '\r']).next().unwrap_or_default();
+    let shown: String = first.chars().take(20).collect();
+    let more = if shown.len() < text.len() { "…" } else { "" };
+    format!(
+        "a quote opens this field (\"{shown}{more}) and is never closed: the file ends inside \
+         it; add the closing quote (\") or remove the opening one"
+    )
 }
 
 /// [`trim`] of a text field.
@@ -683,6 +722,48 @@ mod tests {
                 assert!(problems[0].message.contains(want), "{problems:?}");
                 assert_eq!(problems[0].line, 3);
             }
+        }
+    }
+
+    /// A quote that the file never closes is named as such, at the record's line and its
+    /// last field, in one piece or in chunks of any size; closed quotes at the end of the
+    /// file are fine.
+    #[test]
+    fn an_unclosed_quote_at_the_end_of_the_file_is_named() {
+        for (body, want) in [
+            (
+                "T24-001,E01,B1.1,4\nT24-001,E01,B1.2,\"4.5",
+                Some((3, 4, "a quote opens this field (\"4.5) and is never closed")),
+            ),
+            (
+                "T24-001,E01,B1.1,4\nT24-001,E01,B1.2,\"4.5\n",
+                Some((3, 4, "a quote opens this field (\"4.5) and is never closed")),
+            ),
+            (
+                "T24-001,E01,B1.1,\"4\nT24-001,E01,B1.2,4.5\n",
+                Some((2, 4, "a quote opens this field (\"4…) and is never closed")),
+            ),
+            ("T24-001,E01,B1.1,\"4\"\nT24-001,E01,B1.2,\"4.5\"", None),
+            ("T24-001,E01,B1.1,\"4\"\"\"", None),
+        ] {
+            let text = format!("{HEAD}{body}");
+            for cap in [1, 2, 3, 7, 64, 1 << 16] {
+                let chunked = std::io::BufReader::with_capacity(cap, text.as_bytes());
+                let problems = read_all(&mut RowReader::new(chunked, false));
+                match want {
+                    Some((line, column, message)) => {
+                        assert_eq!(problems.len(), 1, "{body:?} {cap}: {problems:?}");
+                        let p = &problems[0];
+                        assert_eq!((p.line, p.column), (line, column), "{body:?} {cap}");
+                        assert!(p.message.starts_with(message), "{body:?} {cap}: {p:?}");
+                    }
+                    None => assert!(problems.is_empty(), "{body:?} {cap}: {problems:?}"),
+                }
+            }
+            assert_eq!(
+                read_all(&mut RowReader::new(text.as_bytes(), false)).len(),
+                want.map_or(0, |_| 1)
+            );
         }
     }
 

@@ -185,6 +185,19 @@ impl Ids {
     fn names(&self) -> &[String] {
         &self.0.names
     }
+
+    /// [`Ids::intern`] noting the `line` of a new id in `lines` (an application's first
+    /// row, for a message naming it): paid once per distinct id, not once per row.
+    #[inline]
+    fn intern_at(&mut self, s: &str, lines: &mut Vec<u64>, line: u64) -> Option<u32> {
+        self.0.intern_if(s, |s| {
+            let ok = crate::rubric::value_check::check_id("id", s).is_ok();
+            if ok {
+                lines.push(line);
+            }
+            ok
+        })
+    }
 }
 
 /// An item row, with the part's own indices and line.
@@ -200,6 +213,8 @@ struct LocalItem {
 #[derive(Default)]
 struct Part {
     apps: Ids,
+    /// The line of each application's first row (by this part's index).
+    app_lines: Vec<u64>,
     experts: Ids,
     /// Criterion rows by this part's application and expert and the rubric's criterion.
     rows: TableRows,
@@ -261,6 +276,7 @@ impl Part {
     /// part of a large file).
     fn clear(&mut self) {
         self.apps.0.clear();
+        self.app_lines.clear();
         self.experts.0.clear();
         self.rows.clear();
         self.items.clear();
@@ -355,7 +371,8 @@ impl<'a> RowParser<'a> {
             return false;
         }
         let part = &mut self.part;
-        let (Some(a), Some(e)) = (part.apps.intern(app), part.experts.intern(expert)) else {
+        let a = part.apps.intern_at(app, &mut part.app_lines, row.line);
+        let (Some(a), Some(e)) = (a, part.experts.intern(expert)) else {
             return false;
         };
         part.accept_scaled(a, e, crit, mant, scale);
@@ -406,7 +423,7 @@ impl<'a> RowParser<'a> {
         }
         if let (true, Some(target), Some(value)) = (ok, target, value) {
             let part = &mut self.part;
-            let a = part.apps.intern(app);
+            let a = part.apps.intern_at(app, &mut part.app_lines, line);
             let e = part.experts.intern(expert);
             let (Some(a), Some(e)) = (a, e) else {
                 let column = if a.is_none() { 1 } else { 2 };
@@ -429,6 +446,8 @@ struct ItemRow {
 /// The blocks merged in file order: file-wide ids, the score table, item rows, problems.
 struct Merger {
     apps: Ids,
+    /// The line of each file application's first row (by file index).
+    app_lines: Vec<u64>,
     experts: Ids,
     /// File (application, expert) of the rows, each time it changes: the pairs'
     /// first-seen order, for item rows.
@@ -460,6 +479,7 @@ impl Merger {
         }
         Merger {
             apps: Ids::default(),
+            app_lines: Vec::new(),
             experts: Ids::default(),
             pair_log: Vec::new(),
             table,
@@ -492,7 +512,15 @@ impl Merger {
             .apps
             .names()
             .iter()
-            .map(|n| self.apps.intern(n).unwrap_or(u32::MAX))
+            .zip(&part.app_lines)
+            .map(|(n, &line)| {
+                let known = self.apps.names().len();
+                let a = self.apps.intern(n).unwrap_or(u32::MAX);
+                if self.apps.names().len() > known {
+                    self.app_lines.push(base + line);
+                }
+                a
+            })
             .collect();
         let emap: Vec<u32> = part
             .experts
@@ -699,17 +727,26 @@ fn read_file(
 /// id (items are combined per (application, expert) with [`crate::rubric::combine`]; rule
 /// items without a row take `suggestions`). The comment column is ignored. Problems (up to
 /// 50) are reported with line and column.
+///
+/// `unknown_app`, when given, says why an application code may not be in the file (`None`:
+/// it may): each such code is a problem at its first row, column 1 (the panel's
+/// applications are known when it has bundles).
 pub fn read_scores_csv(
     path: &Path,
     rubric: &Rubric,
     suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
     detail: &Detail,
     hash: bool,
+    unknown_app: Option<&UnknownApp<'_>>,
 ) -> Result<CsvScores, ReadError> {
     let ix = RubricIndex::new(rubric);
     let (m, sha256) = read_file(path, &ix, hash, Some((BATCH, PART)))?;
-    finish_read(path, &ix, m, sha256, suggestions, detail)
+    finish_read(path, &ix, m, sha256, suggestions, detail, unknown_app)
 }
+
+/// Why an application code may not be in a scores file (`None`: it may); see
+/// [`read_scores_csv`].
+pub type UnknownApp<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Item rows combined into criterion values, the checks that need the whole file, details.
 fn finish_read(
@@ -719,10 +756,19 @@ fn finish_read(
     sha256: Option<String>,
     suggestions: &BTreeMap<String, BTreeMap<String, Decimal>>,
     detail: &Detail,
+    unknown_app: Option<&UnknownApp<'_>>,
 ) -> Result<CsvScores, ReadError> {
     let nc = ix.crit_ids.len();
     let words = nc.div_ceil(64).max(1);
     let mut problems = std::mem::take(&mut m.problems);
+    if let Some(unknown) = unknown_app {
+        // Once per distinct code, at its first row.
+        for (name, &line) in m.apps.names().iter().zip(&m.app_lines) {
+            if let Some(message) = unknown(name) {
+                problems.push(line, 1, message);
+            }
+        }
+    }
     let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if !m.items.is_empty() {
         // Pairs in first-seen order (of all rows), item rows by pair.
@@ -924,11 +970,57 @@ mod tests {
         let rows = "application,expert,criterion,value\nT1,E01,A1,5\nT1,E01,A2,3\nT1,E01,A1,6\n\
                     T1,E02,A1,1\nT1,E01,A2,4\n";
         let (rubric, _tmp, path) = demo_csv(rows);
-        let c = read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All, true).unwrap();
+        let c =
+            read_scores_csv(&path, &rubric, &BTreeMap::new(), &Detail::All, true, None).unwrap();
         let e01 = &c.pairs[&("T1".to_string(), "E01".to_string())];
         assert_eq!(e01["A1"], d("6"));
         assert_eq!(e01["A2"], d("4"));
         assert_eq!(c.pairs.len(), 2);
+    }
+
+    /// An application code that may not be in the file is named once, at its first row
+    /// (column 1), wherever the parts are cut; the rest of the file is still checked.
+    #[test]
+    fn an_unknown_application_is_named_at_its_first_row() {
+        let mut text = String::from("application,expert,criterion,value\n");
+        for i in 0..40 {
+            let app = if i >= 17 { "T9" } else { "T1" };
+            let v = if i == 30 { "x" } else { "1" };
+            text.push_str(&format!("{app},E0{},A1,{v}\n", i % 3 + 1));
+        }
+        let (rubric, _tmp, path) = demo_csv(&text);
+        let ix = RubricIndex::new(&rubric);
+        let unknown = |a: &str| (a == "T9").then(|| format!("application {a:?} is unknown"));
+        for sizes in [None, Some((64, 16)), Some((1 << 10, 100))] {
+            let (m, sha) = read_file(&path, &ix, false, sizes).unwrap();
+            let Err(ReadError::Csv { problems, .. }) = finish_read(
+                &path,
+                &ix,
+                m,
+                sha,
+                &BTreeMap::new(),
+                &Detail::None,
+                Some(&unknown),
+            ) else {
+                panic!("T9 accepted ({sizes:?})");
+            };
+            let places: Vec<(u64, usize, &str)> = problems
+                .iter()
+                .map(|p| (p.line, p.column, p.message.as_str()))
+                .collect();
+            assert_eq!(
+                places,
+                [
+                    (19, 1, "application \"T9\" is unknown"),
+                    (
+                        32,
+                        4,
+                        "value \"x\" is not a number; write a plain decimal such as \"4.5\""
+                    )
+                ],
+                "{sizes:?}"
+            );
+        }
     }
 
     mod props {
@@ -958,9 +1050,22 @@ mod tests {
             sizes: Option<(usize, usize)>,
             detail: &Detail,
         ) -> Result<CsvScores, ReadError> {
+            read_checking(path, rubric, sizes, detail, false)
+        }
+
+        /// [`read_with`], refusing application `T2` when `known` (named at its first row).
+        fn read_checking(
+            path: &Path,
+            rubric: &Rubric,
+            sizes: Option<(usize, usize)>,
+            detail: &Detail,
+            known: bool,
+        ) -> Result<CsvScores, ReadError> {
             let ix = RubricIndex::new(rubric);
             let (m, sha) = read_file(path, &ix, true, sizes)?;
-            finish_read(path, &ix, m, sha, &BTreeMap::new(), detail)
+            let unknown = |a: &str| (a == "T2").then(|| format!("{a} is unknown"));
+            let unknown: Option<&UnknownApp<'_>> = known.then_some(&unknown);
+            finish_read(path, &ix, m, sha, &BTreeMap::new(), detail, unknown)
         }
 
         fn line() -> impl Strategy<Value = String> {
@@ -1087,6 +1192,7 @@ mod tests {
                 part in 1usize..300,
                 batch in 1usize..1000,
                 all in any::<bool>(),
+                known in any::<bool>(),
             ) {
                 let mut text = format!("application,expert,criterion,value,comment{eol}");
                 for l in &lines {
@@ -1095,8 +1201,9 @@ mod tests {
                 }
                 let (rubric, _tmp, path) = demo_csv(&text);
                 let detail = if all { Detail::All } else { Detail::Expert("E02".into()) };
-                let one = outcome(read_with(&path, &rubric, None, &detail));
-                let parts = outcome(read_with(&path, &rubric, Some((batch, part)), &detail));
+                let one = outcome(read_checking(&path, &rubric, None, &detail, known));
+                let sizes = Some((batch, part));
+                let parts = outcome(read_checking(&path, &rubric, sizes, &detail, known));
                 prop_assert_eq!(parts, one);
             }
         }

@@ -18,7 +18,11 @@ fn results_output_to_a_fifo_keeps_the_fifo() {
         return;
     }
     let csv = dir.path().join("scores.csv");
-    std::fs::write(&csv, "application,expert,criterion,value\nX-1,E01,B1.1,8\n").unwrap();
+    std::fs::write(
+        &csv,
+        "application,expert,criterion,value\nT24-001,E01,B1.1,8\n",
+    )
+    .unwrap();
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(&fifo).unwrap())
@@ -198,7 +202,7 @@ fn results_read_scores_from_a_pipe_as_from_a_file() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let text = "application,expert,criterion,value\r\nX-1,E01,B1.1,8\r\nX-1,E02,B1.1,7\r\n";
+    let text = "application,expert,criterion,value\r\nT24-001,E01,B1.1,8\r\nT24-001,E02,B1.1,7\r\n";
     let csv = dir.path().join("scores.csv");
     std::fs::write(&csv, text).unwrap();
     let panel = concat!(
@@ -226,7 +230,7 @@ fn results_read_scores_from_a_pipe_as_from_a_file() {
         String::from_utf8_lossy(&from_file)
     );
     // A bad row is named at its line from a pipe too.
-    let bad = format!("{text}X-1,E03,B1.1,abc\r\n");
+    let bad = format!("{text}T24-001,E03,B1.1,abc\r\n");
     Command::cargo_bin("panel")
         .unwrap()
         .args([

@@ -57,14 +57,16 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
         .assert()
         .code(1)
         .stderr(contains(db.display().to_string()));
-    // a bad language
+    // a bad language: a command-line error (clap's value parser, exit 2)
     panel()
         .arg("chair")
         .arg(&dir)
         .args(["--lang", "fr"])
         .assert()
-        .code(1)
-        .stderr(contains("--lang fr: use zh or en"));
+        .code(2)
+        .stderr(contains(
+            "invalid value 'fr' for '--lang <LANG>': expected zh or en",
+        ));
 }
 
 #[test]

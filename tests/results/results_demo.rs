@@ -473,11 +473,9 @@ fn a_fully_decided_demo_gives_a_final_shortlist() {
     assert!(t1.contains("E3b经人工认定符合"), "{t1}");
 }
 
-#[test]
-fn applications_without_a_bundle_are_ranked_unchecked() {
-    let d = demo();
-    let csv = d.path("scores.csv");
-    let mut text = String::from("application,expert,criterion,value\n");
+/// Criterion rows of three experts for `app` (total 89), as a scores CSV body.
+fn rows_of(app: &str) -> String {
+    let mut text = String::new();
     for e in ["E01", "E02", "E03"] {
         for (c, v) in [
             ("A1", "5"),
@@ -489,33 +487,124 @@ fn applications_without_a_bundle_are_ranked_unchecked() {
             ("C1", "9"),
             ("C2", "9"),
         ] {
-            text.push_str(&format!("X-NEW,{e},{c},{v}\n"));
+            text.push_str(&format!("{app},{e},{c},{v}\n"));
         }
     }
+    text
+}
+
+/// The demo panel has bundles, so it knows its applications: a code it does not have (a
+/// typo, a missing bundle) is refused at its first row, as `panel import` refuses it, never
+/// ranked with the cap standing in for its requested amount.
+#[test]
+fn an_application_the_panel_does_not_have_is_refused() {
+    let d = demo();
+    let csv = d.path("scores.csv");
+    let text = format!(
+        "application,expert,criterion,value\n{}{}",
+        rows_of("T24-001"),
+        rows_of("T24-999")
+    );
+    std::fs::write(&csv, text).unwrap();
+    let (out, err, code) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    let f = csv.display().to_string();
+    let want = format!(
+        "{f}:26:1: application \"T24-999\" is not in panel demo-t24-2024 (applications: \
+         T24-001, T24-002, T24-003, T24-004, T24-005, T24-006, T24-007, T24-008, T24-009, \
+         T24-010); correct the code, or add the application's bundle to {}",
+        d.dir.join("bundles").display()
+    );
+    assert!(err.contains(&want), "{err}");
+    // Item rows only: refused the same way (it used to vanish from the output).
+    std::fs::write(
+        &csv,
+        "application,expert,criterion,value\nT24-001,E01,B1.1,4.5\nT24-999,E01,B1.1,4.5\n",
+    )
+    .unwrap();
+    let (_, err, code) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("{f}:3:1: application \"T24-999\" is not in panel")),
+        "{err}"
+    );
+}
+
+/// A panel without any bundle (`panel synth --no-bundles`) takes its applications from the
+/// scores: each is ranked with eligibility `unchecked` and the note `no bundle in the panel`;
+/// one with item rows that leave its criteria unscored is listed with the `not scored` note,
+/// as an application with a bundle is.
+#[test]
+fn applications_without_a_bundle_are_ranked_unchecked() {
+    let d = demo();
+    let dir = d.path("synth");
+    d.ok(&[
+        "synth",
+        "--apps",
+        "3",
+        "--experts",
+        "3",
+        "--criteria",
+        "2",
+        "--no-bundles",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    // K01 in two items (K01.1, K01.2): an item row alone leaves K01 unscored.
+    let rubric_path = dir.join("rubric.json");
+    let mut r: Value = json(&std::fs::read_to_string(&rubric_path).unwrap());
+    let k01 = &mut r["categories"][0]["criteria"][0];
+    let mut second = k01["items"][0].clone();
+    let max = Decimal::from_str(k01["max"].as_str().unwrap()).unwrap() / Decimal::from(2);
+    k01["items"][0]["max"] = Value::from(max.to_string());
+    second["id"] = Value::from("K01.2");
+    second["max"] = Value::from(max.to_string());
+    k01["items"].as_array_mut().unwrap().push(second);
+    std::fs::write(&rubric_path, serde_json::to_string_pretty(&r).unwrap()).unwrap();
+
+    let csv = d.path("scores.csv");
+    let mut text = String::from("application,expert,criterion,value\n");
+    for e in ["E01", "E02", "E03"] {
+        text.push_str(&format!("X-NEW,{e},K01,4\nX-NEW,{e},K02,4\n"));
+    }
+    text.push_str("X-ITEMS,E01,K01.1,2\n");
     std::fs::write(&csv, text).unwrap();
     let j = json(&d.ok(&[
         "results",
-        d.dir(),
+        dir.to_str().unwrap(),
         "--scores",
         csv.to_str().unwrap(),
         "--format",
         "json",
+        "--threshold",
+        "0",
     ]));
     let x = app(&j, "X-NEW");
     assert_eq!(x["eligibility"], "unchecked");
     assert_eq!(x["status"], "ranked");
     assert_eq!(x["rank"], 1);
-    assert_eq!(x["total"], 89);
-    assert_eq!(x["shortlisted"], true);
-    assert!(x["notes"]
+    assert_eq!(x["total"], 8);
+    assert!(x["notes"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no bundle in the panel"));
+    let items = app(&j, "X-ITEMS");
+    assert_eq!(items["status"], "incomplete");
+    assert_eq!(items["experts"], 0);
+    let notes: Vec<&str> = items["notes"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|n| n.as_str().unwrap().contains("eligibility unchecked")));
-    // The demo bundles without scores are incomplete, not ranked.
-    let t1 = app(&j, "T24-001");
-    assert_eq!(t1["status"], "incomplete");
-    assert_eq!(t1["experts"], 0);
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(notes[0].starts_with("no bundle in the panel"), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("expert E01: criteria K01, K02 not scored")),
+        "{notes:?}"
+    );
 }
 
 #[test]
@@ -571,6 +660,30 @@ fn bad_scores_csv_is_refused_with_file_line_and_column() {
         "{err}"
     );
 
+    // A quote the file never closes is said to be one (not `"4.5\n" is not a number`), and
+    // full-width digits get the plain spelling to type.
+    std::fs::write(
+        &csv,
+        "application,expert,criterion,value\nT24-001,E01,B1.2,４．５\nT24-001,E01,B1.1,\"4.5",
+    )
+    .unwrap();
+    let (_, err, code) = d.run(&["results", d.dir(), "--scores", csv.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(
+            "{f}:2:4: value \"４．５\" is typed in full-width characters; type 4.5"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{f}:3:4: a quote opens this field (\"4.5) and is never closed: the file ends \
+             inside it; add the closing quote (\") or remove the opening one"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("not a number"), "{err}");
+
     // Usage errors.
     let (_, err, code) = d.run(&[
         "results",
@@ -581,7 +694,31 @@ fn bad_scores_csv_is_refused_with_file_line_and_column() {
         "xlsx",
     ]);
     assert_eq!(code, 1);
-    assert!(err.contains("pass -o"), "{err}");
+    assert!(err.contains("write it to a file: -o results.xlsx"), "{err}");
+    // `-o -` is stdout: for a binary format refused the same way (no file named `-`), for
+    // text the output itself.
+    for format in ["xlsx", "docx"] {
+        let (out, err, code) = d.run(&[
+            "results",
+            d.dir(),
+            "--scores",
+            csv.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            "-",
+        ]);
+        assert_eq!(code, 1, "{err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!(
+                "--format {format} writes a binary file, not text for a terminal or a pipe: \
+                 write it to a file: -o results.{format}"
+            )),
+            "{err}"
+        );
+    }
+    assert!(!Path::new("-").exists());
     let (_, err, code) = d.run(&[
         "results",
         d.dir(),
@@ -687,4 +824,78 @@ fn flags_override_the_rubric_defaults() {
     assert_eq!(j["settings"]["budget_wan"], 25);
     let (_, j) = total(&["--resamples", "0"]);
     assert!(app(&j, "T24-001")["p_shortlist"].is_null());
+}
+
+/// Invalid values on the command line are clap's (exit 2, nothing read), like `--method foo`
+/// and `--quota abc`: a rounding beyond 6 places, a language other than zh/en, and a zero
+/// budget, cap or quorum (a budget of 0 funds nobody: a slip, not a setting).
+#[test]
+fn invalid_option_values_are_command_line_errors() {
+    let d = demo();
+    for (args, want) in [
+        (&["--round", "7"][..], "at most 6 decimal places"),
+        (&["--lang", "fr"], "expected zh or en"),
+        (&["--budget", "0"], "expected an amount above 0"),
+        (&["--cap", "0.0"], "expected an amount above 0"),
+        (&["--quorum", "0"], "at least 1"),
+        (&["--resamples", "100001"], "at most 100000 draws"),
+    ] {
+        let mut all = vec!["results", d.dir(), "--scores", "nowhere.csv"];
+        all.extend_from_slice(args);
+        let (out, err, code) = d.run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!("invalid value '{}' for '{}", args[1], args[0]))
+                && err.contains(want),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// The budget in rank order: the application where the money runs short gets what is left
+/// and `budget_exhausted`; the shortlist stops there, and an application the quota would
+/// have taken after it is not shortlisted and flagged `budget_exhausted` too (it says why).
+#[test]
+fn the_budget_stops_the_shortlist_where_it_runs_short() {
+    let d = demo();
+    let csv = d.path("scores.csv");
+    let mut text = String::from("application,expert,criterion,value\n");
+    for (app, b1) in [("T24-001", "18"), ("T24-002", "16"), ("T24-003", "14")] {
+        text.push_str(&rows_of(app).replace(",B1,18", &format!(",B1,{b1}")));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let j = json(&d.ok(&[
+        "results",
+        d.dir(),
+        "--scores",
+        csv.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quota",
+        "3",
+        "--cap",
+        "40",
+        "--budget",
+        "45",
+        "--resamples",
+        "0",
+    ]));
+    let flags = |id: &str| app(&j, id)["flags"].as_array().unwrap().clone();
+    let exhausted = serde_json::json!("budget_exhausted");
+    let first = app(&j, "T24-001");
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["shortlisted"], true);
+    assert!(!flags("T24-001").contains(&exhausted));
+    let funded = first["funding_wan"].as_f64().unwrap();
+    let second = app(&j, "T24-002");
+    assert_eq!(second["shortlisted"], true);
+    assert_eq!(second["funding_wan"].as_f64().unwrap(), 45.0 - funded);
+    assert!(flags("T24-002").contains(&exhausted));
+    let third = app(&j, "T24-003");
+    assert_eq!(third["rank"], 3);
+    assert_eq!(third["shortlisted"], false);
+    assert!(third["funding_wan"].is_null());
+    assert!(flags("T24-003").contains(&exhausted));
+    assert_eq!(j["budget_used_wan"], 45);
 }

@@ -129,6 +129,38 @@ fn only_submitted_pairs_count_and_conflicts_exclude() {
     }
 }
 
+/// A panel of the demo rubric without its eligibility gates and without any bundle: its
+/// applications are the ones the scores name (a panel with bundles refuses codes it does not
+/// have), so that rule items without a bundle can be tried.
+fn bundleless_dir(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("bundleless");
+    std::fs::create_dir_all(dir.join("bundles")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rubric = root.join("rubrics/park-ip-trusteeship-2024.json");
+    let mut r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rubric).unwrap()).unwrap();
+    r["eligibility"] = serde_json::json!([]);
+    // (the funding rules that only gates enforce go with them)
+    let funding = r["funding"].as_object_mut().unwrap();
+    funding.remove("min_team");
+    funding.remove("self_funding_ratio");
+    std::fs::write(dir.join("rubric.json"), r.to_string()).unwrap();
+    let panel_json = root.join(crate::demo_panel::FIXTURE).join("panel.json");
+    let mut p: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(panel_json).unwrap()).unwrap();
+    p["rubric"] = serde_json::json!("rubric.json");
+    std::fs::write(dir.join("panel.json"), p.to_string()).unwrap();
+    dir
+}
+
+/// [`csv_report`] on [`bundleless_dir`].
+fn bundleless_report(tmp: &Path, csv: &str) -> Result<export::Report, export::ExportError> {
+    let panel = Panel::open(&bundleless_dir(tmp)).unwrap();
+    let path = tmp.join("s.csv");
+    std::fs::write(&path, csv).unwrap();
+    report::build_from_csv(&panel, &path, &Overrides::default(), true)
+}
+
 fn csv_report(tmp: &Path, csv: &str) -> Result<export::Report, export::ExportError> {
     let dir = demo_dir(tmp);
     let panel = Panel::open(&dir).unwrap();
@@ -242,7 +274,7 @@ fn rule_items_without_a_bundle_need_rows() {
             csv.push_str(&format!("NEW-1,{e},{item},{v}\n"));
         }
     }
-    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let rep = bundleless_report(tmp.path(), &csv).unwrap();
     let a = rep.results.app("NEW-1").unwrap();
     assert_eq!(a.eligibility, EligibilityStatus::Unchecked);
     assert_eq!(a.experts, 0, "no rule values: no expert is complete");
@@ -275,7 +307,7 @@ fn criterion_and_item_rows_mix_per_pair() {
         // … and the items of C2 (the rule item C2.2 given explicitly, no bundle).
         csv.push_str(&format!("NEW-2,{e},C2.1,4\nNEW-2,{e},C2.2,5\n"));
     }
-    let rep = csv_report(tmp.path(), &csv).unwrap();
+    let rep = bundleless_report(tmp.path(), &csv).unwrap();
     let a = rep.results.app("NEW-2").unwrap();
     assert_eq!(a.experts, 3, "{:?}", a.notes);
     assert_eq!(a.total, Some(d("85")));

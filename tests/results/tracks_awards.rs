@@ -912,10 +912,17 @@ fn art19_oversubscribed_is_reduced_pro_rata_to_exactly_300_wan() {
         .output()
         .unwrap();
     let csv = String::from_utf8(csv.stdout).unwrap();
+    // As the results' CSV: a byte order mark (Excel reads the Chinese titles), CRLF.
     assert!(
         csv.starts_with(
-            "application,title,status,units,grade,claim_yuan,award_yuan,provisional,working\n"
+            "\u{feff}application,title,status,units,grade,claim_yuan,award_yuan,provisional,\
+             working\r\n"
         ),
+        "{csv}"
+    );
+    assert_eq!(
+        csv.matches('\n').count(),
+        csv.matches("\r\n").count(),
         "{csv}"
     );
     assert!(
@@ -946,6 +953,69 @@ fn art19_oversubscribed_is_reduced_pro_rata_to_exactly_300_wan() {
         .assert()
         .success();
     assert!(std::fs::read(&x).unwrap().starts_with(b"PK"));
+}
+
+/// `panel awards` checks `-o` as `panel results` does (the same check and words): an
+/// extension that does not fit the format, or that no format writes, is refused with nothing
+/// written; `-o -` is stdout for text and refused for the binary workbook.
+#[test]
+fn awards_output_files_are_checked_as_results_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("panel");
+    copy_dir(&root().join(LIC), &dir);
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let run = |args: &[&str]| {
+        let o = bin()
+            .arg("awards")
+            .arg(&dir)
+            .args(args)
+            .env("XDG_DATA_HOME", tmp.path())
+            .env("HOME", tmp.path())
+            .current_dir(&out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        (o.stdout, err, o.status.code().unwrap_or(-1))
+    };
+    for (args, want) in [
+        (
+            &["--format", "csv", "-o", "aw.json"][..],
+            "error: -o aw.json: the extension .json does not fit --format csv (which writes \
+             .csv); name the file .csv, or --format json for a .json file",
+        ),
+        (
+            &["--format", "md", "-o", "aw2.xlsx"],
+            "error: -o aw2.xlsx: the extension .xlsx does not fit --format md (which writes \
+             .md); name the file .md, or --format xlsx for a .xlsx file",
+        ),
+        (
+            &["-o", "aw3.pdf"],
+            "error: -o aw3.pdf: no format of `panel awards` writes .pdf files; name the file \
+             .json, .csv, .xlsx or .md, or pass --format",
+        ),
+        (
+            &["--format", "xlsx", "-o", "-"],
+            "error: --format xlsx writes a binary file, not text for a terminal or a pipe: \
+             write it to a file: -o awards.xlsx",
+        ),
+        (
+            &["--format", "docx", "-o", "aw.docx"],
+            "error: --format docx: `panel awards` writes json, csv, xlsx or md",
+        ),
+    ] {
+        let (stdout, err, code) = run(args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(err.starts_with(want), "{args:?}: {err}");
+    }
+    let names: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(names.is_empty(), "{names:?}");
+    // `-o -`: the Markdown on stdout, no file named `-`.
+    let (stdout, err, code) = run(&["-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(String::from_utf8(stdout).unwrap().starts_with("# 第十九条"));
+    assert!(!out.join("-").exists());
 }
 
 #[test]

@@ -181,13 +181,13 @@ fn helpful_errors() {
         .args(["--expert", "E01", "--lang", "fr", "--db"])
         .arg(&db)
         .assert()
-        .code(1)
+        .code(2)
         .get_output()
         .stderr
         .clone();
     assert!(String::from_utf8(err)
         .unwrap()
-        .contains("--lang fr: use zh or en"));
+        .contains("invalid value 'fr' for '--lang <LANG>': expected zh or en"));
     // without a terminal the screen refuses and points to `panel status`
     let err = panel_cmd()
         .arg("score")
