@@ -414,7 +414,8 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
                     }
                 ));
             }
-            Cell::Unscored if pair.is_none_or(|p| p.criteria.is_empty()) => {
+            // nothing given: never the rule suggestions as if the expert had scored
+            Cell::Unscored => {
                 line.push_str(&format!("  {}", if zh { "未评" } else { "not scored" }));
             }
             _ => {
