@@ -106,7 +106,11 @@ fn an_untouched_draft_is_not_scored_and_shows_no_suggestions() {
     assert_eq!(a.experts, 3, "{a:?}");
     assert!(!a.expert_totals.contains_key("E01"));
     let key = |e: &str| ("T24-010".to_string(), e.to_string());
-    assert!(!rep.pairs.contains_key(&key("E01")), "{:?}", rep.pairs.get(&key("E01")));
+    assert!(
+        !rep.pairs.contains_key(&key("E01")),
+        "{:?}",
+        rep.pairs.get(&key("E01"))
+    );
     assert!(!a.notes.iter().any(|n| n.contains("E01")), "{:?}", a.notes);
     assert_eq!(rep.pairs[&key("E05")].state, PairState::Draft);
     assert!(rep.experts.iter().any(|e| e.id == "E01"));
@@ -115,7 +119,11 @@ fn an_untouched_draft_is_not_scored_and_shows_no_suggestions() {
     let t010 = &md[md.find("T24-010").unwrap()..];
     let t010 = &t010[..t010.find("| 合计").unwrap()];
     assert!(t010.contains("评分状态：未评分"), "{t010}");
-    assert!(t010.lines().all(|l| !l.ends_with("| 6 |") && !l.ends_with("| 20 |")), "{t010}");
+    assert!(
+        t010.lines()
+            .all(|l| !l.ends_with("| 6 |") && !l.ends_with("| 20 |")),
+        "{t010}"
+    );
 }
 
 #[test]

@@ -61,7 +61,8 @@ pub(super) enum Outcome {
     FilterCleared,
     /// The next sort was chosen: reorder and say so.
     Sorted,
-    /// Ask for the filter (an editor showing the current one).
+    /// Ask for the filter (an empty editor, so what is typed replaces the filter; its
+    /// prompt names the current one).
     AskFind(String),
     /// Comment on the application as a whole.
     CommentApp,
