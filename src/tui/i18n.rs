@@ -304,7 +304,17 @@ impl Lang {
     }
 
     /// A number written in a refused form: `08`, `-0`, more decimal places than the step.
+    /// The plain way to write it first (short enough for an 80-column status line).
     pub fn bad_form(self, typed: &str, step: Decimal) -> String {
+        if let Ok(v) = typed.parse::<Decimal>() {
+            let plain = show(v.normalize());
+            if plain != typed {
+                return self.pick(
+                    format!("拒绝 “{typed}”：请写作 {plain}（不加多余的零），未保存"),
+                    format!("refused “{typed}”: write {plain} (no extra zeros); not saved"),
+                );
+            }
+        }
         self.pick(
             format!(
                 "拒绝 “{typed}”：请按常规写法输入（不加前导零、不写 -0、小数位不超过步长 {}），未保存",
@@ -437,6 +447,15 @@ impl Lang {
         }
     }
 
+    /// The opinion was saved but is shorter than `min`: the shortfall first, short enough
+    /// for an 80-column status line.
+    pub fn opinion_saved_short(self, code: &str, have: usize, min: usize) -> String {
+        self.pick(
+            format!("已保存 {code} 的意见，但仅 {have} 字，至少需 {min} 字（按 w 修改）"),
+            format!("saved {code} opinion, but {have} characters; {min} needed (w edits)"),
+        )
+    }
+
     /// The opinion blocks submitting: missing (`have == 0`) or shorter than `min`.
     pub fn opinion_missing(self, title: &str, title_en: &str, have: usize, min: usize) -> String {
         if have == 0 {
@@ -562,6 +581,8 @@ impl Lang {
 /// Fixed interface strings.
 pub struct Text {
     pub apps: &'static str,
+    /// [`Text::apps`] where a narrow pane has no room for it.
+    pub apps_short: &'static str,
     pub tree: &'static str,
     pub evidence: &'static str,
     pub standard: &'static str,
@@ -611,6 +632,7 @@ pub struct Text {
 
 pub static ZH: Text = Text {
     apps: "申报项目",
+    apps_short: "项目",
     tree: "评分表",
     evidence: "证据",
     standard: "评分标准",
@@ -681,6 +703,7 @@ pub static ZH: Text = Text {
 
 pub static EN: Text = Text {
     apps: "Applications",
+    apps_short: "Apps",
     tree: "Criteria",
     evidence: "Evidence",
     standard: "Scoring standard",

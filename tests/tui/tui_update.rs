@@ -153,8 +153,8 @@ fn out_of_range_and_off_step_values_are_refused_never_stored() {
         (".5", "write 0.5;"),
         (".", "not a number"),
         // the one value check of every input (`rubric::value_check`): the written form
-        ("01", "no leading zero"),
-        ("1.00", "no more decimal places than the step 0.5"),
+        ("01", "write 1 (no extra zeros)"),
+        ("1.00", "write 1 (no extra zeros)"),
     ] {
         let keys: Vec<String> = typed.chars().map(|c| c.to_string()).collect();
         feed(&mut app, &keys.join(" "));

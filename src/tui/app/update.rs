@@ -314,11 +314,18 @@ fn editor_confirm(app: &mut App) {
                     .as_ref()
                     .map(|o| (o.title.clone(), o.title_en.clone()))
                     .unwrap_or_default();
-                let mut msg = app.lang.opinion_saved(&code, &title, &title_en, chars);
-                if let Some(p) = app.opinion_problem(ai) {
-                    msg.push_str(" · ");
-                    msg.push_str(&p);
-                }
+                let min = app.rubric.opinion.as_ref().map_or(0, |o| o.min_chars);
+                let msg = if chars > 0 && app.opinion_problem(ai).is_some() {
+                    // the shortfall is the message: it comes first, and fits 80 columns
+                    app.lang.opinion_saved_short(&code, chars, min.max(1))
+                } else {
+                    let mut msg = app.lang.opinion_saved(&code, &title, &title_en, chars);
+                    if let Some(p) = app.opinion_problem(ai) {
+                        msg.push_str(" · ");
+                        msg.push_str(&p);
+                    }
+                    msg
+                };
                 app.saved(msg);
             }
         }
