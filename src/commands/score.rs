@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::panel::{self, Panel};
 use crate::rubric::{self, num};
 use crate::sheet::{self as sheets, PanelView};
-use crate::store::{Op, OpenReport, Store, StoreIdentity};
+use crate::store::{Op, OpenReport, Store, StoreError, StoreIdentity};
 use crate::tui::app::{
     effective_values, load_sheets, progress_of, stored_sheet, Level, Note, Persist, Refreshed,
 };
@@ -123,6 +123,8 @@ pub struct ExpertBackend {
     /// Key directory for signing the autosaved sheet (`None`: `$PANEL_KEY_DIR`, else the
     /// user's data directory).
     pub key_dir: Option<PathBuf>,
+    /// The screen's language, for the sheet errors that come in both languages.
+    pub lang: Lang,
 }
 
 impl Persist for ExpertBackend {
@@ -152,7 +154,7 @@ impl Persist for ExpertBackend {
                     .display()
                     .to_string()
             })
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.in_language(self.lang.is_zh())),
         )
     }
 
@@ -185,6 +187,7 @@ pub fn expert_app(
         view: PanelView::from_panel(panel),
         expert: expert.to_string(),
         key_dir,
+        lang,
     };
     let reopened = sheets::apply_reopens(&mut backend.store, &panel.dir, expert);
     let session = session(panel, &ex);
@@ -210,6 +213,32 @@ pub(crate) fn need_terminal(what: &str, hint: String) -> Result<()> {
     Ok(())
 }
 
+/// A database another process holds, said in the screen's language with what to do: close
+/// the other screen, or give another expert or panel its own database (`--db`). Any other
+/// error as the store says it.
+fn locked_in_language(e: StoreError, expert: &str, lang: Lang) -> anyhow::Error {
+    let StoreError::Locked { path, holder } = &e else {
+        return e.into();
+    };
+    let p = path.display();
+    if lang.is_zh() {
+        anyhow!(
+            "数据库 {p} 正被另一个 panel 进程{holder}打开修改，同一时间只能有一个进程修改它。\
+             请先关闭另一个评分界面（已保存的评分都在数据库中）。如果是另一位专家或另一个评审组\
+             在这台电脑上评分，请用 --db <路径> 为其指定自己的数据库；专家 {expert} 请始终使用同一个\
+             数据库。只读命令（`panel status`、`panel results`、`panel sheet export`）现在即可使用。"
+        )
+    } else {
+        anyhow!(
+            "database {p} is open for changes in another panel process{holder}; one process at \
+             a time may change it. Close the other screen first (every saved score is in the \
+             database). Another expert or another panel on this computer? Give it its own \
+             database with --db <PATH>; expert {expert} always uses the same one. Reading \
+             commands (`panel status`, `panel results`, `panel sheet export`) work on it now."
+        )
+    }
+}
+
 /// Open the store and the screen, run it, and return the database path.
 /// The store is opened (and a lock conflict reported) before the terminal
 /// is touched.
@@ -218,7 +247,8 @@ fn run_screen(panel: &Panel, expert: &str, db: &Path, lang: Lang) -> Result<()> 
     // The expert's key, when there is one, signs every commit of the expert's database.
     let signer = sheets::keys::load_signing_key(&sheets::keys::key_dir(None)?, expert)?
         .map(sheets::keys::store_signer);
-    let (store, rep) = Store::open_signed(db, &identity(panel, expert), signer)?;
+    let (store, rep) = Store::open_signed(db, &identity(panel, expert), signer)
+        .map_err(|e| locked_in_language(e, expert, lang))?;
     need_terminal(
         "expert screen",
         format!(

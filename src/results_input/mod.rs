@@ -406,8 +406,22 @@ pub fn read_store(panel: &Panel, store: &Store, db_path: &Path) -> Input {
     for k in given.keys() {
         states.entry(k.clone()).or_insert(PairState::Draft);
     }
-    let mut opinions: BTreeMap<(String, String), String> = store
-        .all_comments()
+    let comments = store.all_comments();
+    // A draft with nothing in it (no value, no comment) is an application the expert has
+    // not started: a merged sheet lists every application of the panel, untouched ones as
+    // drafts. It is left out like an application the expert has no row for, so that no
+    // view shows its rule suggestions as the expert's scores (drafts never count anyway).
+    let started: BTreeSet<(String, String)> = comments
+        .iter()
+        .map(|(expert, app, _, _)| (app.clone(), expert.clone()))
+        .chain(given.keys().cloned())
+        .collect();
+    let mut seen_experts = BTreeSet::new();
+    states.retain(|k, st| {
+        seen_experts.insert(k.1.clone());
+        *st != PairState::Draft || started.contains(k)
+    });
+    let mut opinions: BTreeMap<(String, String), String> = comments
         .into_iter()
         .filter(|(_, _, item, _)| item == OPINION_ITEM)
         .map(|(expert, app, _, text)| ((app, expert), text))
@@ -416,9 +430,7 @@ pub fn read_store(panel: &Panel, store: &Store, db_path: &Path) -> Input {
     let mut table = ScoreTable::new();
     let mut conflicts = Vec::new();
     let mut pairs = BTreeMap::new();
-    let mut seen_experts = BTreeSet::new();
     for ((app, expert), state) in states {
-        seen_experts.insert(expert.clone());
         let items = given.get(&(app.clone(), expert.clone())).unwrap_or(&empty);
         let mut pair_notes = Vec::new();
         let values = pair_criteria(

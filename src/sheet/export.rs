@@ -276,36 +276,23 @@ pub fn refuse_foreign_sheet(path: &Path, store: &Store) -> Result<(), SheetError
     if store.meta(META_EXPORT_SHA).as_deref() == Some(sha256_hex(&bytes).as_str()) {
         return Ok(());
     }
-    let whose = match serde_json::from_slice::<Sheet>(&bytes) {
-        Ok(s) => {
-            let submitted = s
+    let whose = serde_json::from_slice::<Sheet>(&bytes)
+        .ok()
+        .map(|s| super::ForeignSheet {
+            submitted: s
                 .applications
                 .iter()
                 .filter(|a| a.status == AppStatus::Submitted)
-                .count();
-            format!(
-                "expert {}'s sheet seq {} exported at {}, {submitted} of {} applications \
-                 submitted / 专家 {} 的评分表（第 {} 版，已提交 {submitted} 份）",
-                s.expert,
-                s.seq,
-                s.exported_at,
-                s.applications.len(),
-                s.expert,
-                s.seq
-            )
-        }
-        Err(_) => "a file this database cannot read as a sheet / 无法识别的文件".to_string(),
-    };
-    Err(SheetError::Invalid {
+                .count(),
+            applications: s.applications.len(),
+            expert: s.expert,
+            seq: s.seq,
+            exported_at: s.exported_at,
+        });
+    Err(SheetError::Foreign {
         path: path.to_path_buf(),
-        message: format!(
-            "not replaced: it holds {whose}, written by another database, not by {} — your \
-             scores are saved in that database. Open the database that wrote the sheet (--db), \
-             or move the file away if it is obsolete, or work in a copy of the panel without \
-             it / 未覆盖：该评分表由另一个数据库写入；您的评分已保存在数据库中。请用写入它的数据库\
-             （--db）继续，或确认其已作废后将其移走。",
-            store.path().display()
-        ),
+        whose,
+        db: store.path().to_path_buf(),
     })
 }
 

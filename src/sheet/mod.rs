@@ -401,9 +401,74 @@ pub enum SheetError {
 
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+
+    /// The sheet file at `path` was written by another database than `db`: not replaced.
+    /// Shown in both languages; [`SheetError::in_language`] gives one.
+    #[error("{}: {} / {}", path.display(), foreign_en(whose, db), foreign_zh(whose))]
+    Foreign {
+        path: PathBuf,
+        /// What the file holds (`None`: not readable as a sheet).
+        whose: Option<ForeignSheet>,
+        /// This database.
+        db: PathBuf,
+    },
+}
+
+/// What a sheet file written by another database holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignSheet {
+    pub expert: String,
+    pub seq: u64,
+    pub exported_at: String,
+    pub submitted: usize,
+    pub applications: usize,
+}
+
+fn foreign_en(whose: &Option<ForeignSheet>, db: &Path) -> String {
+    let what = match whose {
+        Some(w) => format!(
+            "expert {}'s sheet seq {} exported at {}, {} of {} applications submitted",
+            w.expert, w.seq, w.exported_at, w.submitted, w.applications
+        ),
+        None => "a file this database cannot read as a sheet".into(),
+    };
+    format!(
+        "not replaced: it holds {what}, written by another database, not by {} — your scores \
+         are saved in that database. Open the database that wrote the sheet (--db), or move the \
+         file away if it is obsolete, or work in a copy of the panel without it",
+        db.display()
+    )
+}
+
+fn foreign_zh(whose: &Option<ForeignSheet>) -> String {
+    let what = match whose {
+        Some(w) => format!(
+            "专家 {} 的评分表（第 {} 版，已提交 {} 份）",
+            w.expert, w.seq, w.submitted
+        ),
+        None => "无法识别的文件".into(),
+    };
+    format!(
+        "未覆盖：该文件为{what}，由另一个数据库写入；您的评分已保存在数据库中。请用写入它的数据库\
+         （--db）继续，或确认其已作废后将其移走。"
+    )
 }
 
 impl SheetError {
+    /// The message in one language (`zh`): the errors that carry both languages give the one
+    /// asked for; every other error is shown as it is.
+    pub fn in_language(&self, zh: bool) -> String {
+        match self {
+            SheetError::Foreign { path, whose, db } if zh => {
+                format!("{}：{}", path.display(), foreign_zh(whose))
+            }
+            SheetError::Foreign { path, whose, db } => {
+                format!("{}: {}", path.display(), foreign_en(whose, db))
+            }
+            e => e.to_string(),
+        }
+    }
+
     /// The refusal kind, for sheet refusals.
     pub fn refusal(&self) -> Option<Refusal> {
         match self {

@@ -304,7 +304,17 @@ impl Lang {
     }
 
     /// A number written in a refused form: `08`, `-0`, more decimal places than the step.
+    /// The plain way to write it first (short enough for an 80-column status line).
     pub fn bad_form(self, typed: &str, step: Decimal) -> String {
+        if let Ok(v) = typed.parse::<Decimal>() {
+            let plain = show(v.normalize());
+            if plain != typed {
+                return self.pick(
+                    format!("拒绝 “{typed}”：请写作 {plain}（不加多余的零），未保存"),
+                    format!("refused “{typed}”: write {plain} (no extra zeros); not saved"),
+                );
+            }
+        }
         self.pick(
             format!(
                 "拒绝 “{typed}”：请按常规写法输入（不加前导零、不写 -0、小数位不超过步长 {}），未保存",
@@ -318,7 +328,45 @@ impl Lang {
         )
     }
 
+    /// The list filter's prompt: the status labels as the list shows them, and the filter
+    /// in force (the box starts empty: what is typed replaces it).
+    pub fn filter_prompt(self, current: Option<&str>) -> String {
+        let t = self.t();
+        let now = current.filter(|q| !q.is_empty());
+        self.pick(
+            format!(
+                "筛选项目：编号、名称或状态（{}/{}/{}/{}）；留空清除{}",
+                t.untouched,
+                t.partial,
+                t.submitted,
+                t.conflict,
+                now.map(|q| format!("（当前：{q}）")).unwrap_or_default()
+            ),
+            format!(
+                "Filter applications: code, title or status ({}/{}/{}/{}); empty clears{}",
+                t.untouched,
+                t.partial,
+                t.submitted,
+                t.conflict,
+                now.map(|q| format!(" (now: {q})")).unwrap_or_default()
+            ),
+        )
+    }
+
     pub fn not_number(self, typed: &str) -> String {
+        // `.5` and `1.`: say how to write them (the one value check takes only `0.5`, `1`)
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let plain = match typed.split_once('.') {
+            Some(("", frac)) if digits(frac) => Some(format!("0.{frac}")),
+            Some((int, "")) if digits(int) => Some(int.to_string()),
+            _ => None,
+        };
+        if let Some(p) = plain {
+            return self.pick(
+                format!("拒绝 “{typed}”：请写作 {p}，未保存"),
+                format!("refused “{typed}”: write {p}; not saved"),
+            );
+        }
         self.pick(
             format!("拒绝 “{typed}”：不是数字，未保存"),
             format!("refused “{typed}”: not a number; not saved"),
@@ -397,6 +445,15 @@ impl Lang {
                 format!("saved {title_en} on {code} ({chars} characters)"),
             )
         }
+    }
+
+    /// The opinion was saved but is shorter than `min`: the shortfall first, short enough
+    /// for an 80-column status line.
+    pub fn opinion_saved_short(self, code: &str, have: usize, min: usize) -> String {
+        self.pick(
+            format!("已保存 {code} 的意见，但仅 {have} 字，至少需 {min} 字（按 w 修改）"),
+            format!("saved {code} opinion, but {have} characters; {min} needed (w edits)"),
+        )
     }
 
     /// The opinion blocks submitting: missing (`have == 0`) or shorter than `min`.
@@ -524,6 +581,8 @@ impl Lang {
 /// Fixed interface strings.
 pub struct Text {
     pub apps: &'static str,
+    /// [`Text::apps`] where a narrow pane has no room for it.
+    pub apps_short: &'static str,
     pub tree: &'static str,
     pub evidence: &'static str,
     pub standard: &'static str,
@@ -554,6 +613,8 @@ pub struct Text {
     pub search: &'static str,
     pub reason_required: &'static str,
     pub entry_pending: &'static str,
+    /// A second decimal point typed into the score entry (not taken).
+    pub second_dot: &'static str,
     pub entry_cancelled: &'static str,
     pub override_cancelled: &'static str,
     pub nothing_to_clear: &'static str,
@@ -571,6 +632,7 @@ pub struct Text {
 
 pub static ZH: Text = Text {
     apps: "申报项目",
+    apps_short: "项目",
     tree: "评分表",
     evidence: "证据",
     standard: "评分标准",
@@ -623,6 +685,7 @@ pub static ZH: Text = Text {
     search: "搜索证据",
     reason_required: "必须填写理由，未保存",
     entry_pending: "正在输入分数：Enter 保存，Esc 取消",
+    second_dot: "分数只能有一个小数点；第二个“.”未输入",
     entry_cancelled: "已取消输入，未保存",
     override_cancelled: "已取消改动，未保存",
     nothing_to_clear: "该项没有可清除的分值",
@@ -640,6 +703,7 @@ pub static ZH: Text = Text {
 
 pub static EN: Text = Text {
     apps: "Applications",
+    apps_short: "Apps",
     tree: "Criteria",
     evidence: "Evidence",
     standard: "Scoring standard",
@@ -692,6 +756,7 @@ pub static EN: Text = Text {
     search: "Search the evidence",
     reason_required: "a reason is required; not saved",
     entry_pending: "typing a score: Enter saves, Esc cancels",
+    second_dot: "a score has one decimal point; the second “.” was not taken",
     entry_cancelled: "entry cancelled; not saved",
     override_cancelled: "override cancelled; not saved",
     nothing_to_clear: "this item has no value to clear",

@@ -65,10 +65,6 @@ impl Widget for Screen<'_> {
 
 fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     let t = app.lang.t();
-    let left = format!(
-        " panel · {} │ {} {} {}",
-        app.panel_title, t.expert, app.expert, app.expert_name
-    );
     let right = match app.cur() {
         Some(a) => {
             let pr = app.progress(app.app_sel());
@@ -99,8 +95,33 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
     };
     let w = r.width as usize;
     let rw = width(&right).min(w);
+    let left = title_left(app, w - rw);
     let line = format!("{}{}", pad_right(&left, w - rw), truncate(&right, rw));
     set(buf, r.x, r.y, &line, r.width, th.title_bar());
+}
+
+/// The left of the title bar in `room` columns: the panel title and who is logged in. The
+/// expert id always stays: the panel title is shortened first, then the expert's name and
+/// the word "expert" are left out.
+fn title_left(app: &App, room: usize) -> String {
+    const HEAD: &str = " panel · ";
+    let t = app.lang.t();
+    // (who, the fewest title columns worth keeping beside it)
+    let whos = [
+        (
+            format!(" │ {} {} {}", t.expert, app.expert, app.expert_name),
+            20,
+        ),
+        (format!(" │ {} {}", t.expert, app.expert), 12),
+        (format!(" │ {}", app.expert), 1),
+    ];
+    for (who, min) in &whos {
+        let avail = room.saturating_sub(width(HEAD) + width(who));
+        if avail >= (*min).min(width(&app.panel_title)) {
+            return format!("{HEAD}{}{who}", truncate(&app.panel_title, avail));
+        }
+    }
+    format!(" {}", app.expert)
 }
 
 fn status_line(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {

@@ -309,3 +309,25 @@ fn chinese_chair_screens_hold_no_english_words() {
         "English on the Chinese chair screens: {found:#?}"
     );
 }
+
+/// The distribution line always shows the panel total: T24-010 under the trimmed mean of
+/// totals has its panel total (87.2) on E04's total (87.2), so the mark becomes `*`
+/// (overlap) instead of disappearing under E04's digit.
+#[test]
+fn the_panel_total_mark_survives_an_expert_on_it() {
+    let mut demo = Demo::new();
+    for (lang, label) in [(Lang::Zh, "总分分布"), (Lang::En, "totals")] {
+        let mut a = demo.app(lang, 100, 40);
+        feed(&mut a, "j j j enter m");
+        let s = screen(&a);
+        assert!(s.contains("T24-010"), "{s}");
+        let line = s
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no distribution line:\n{s}"));
+        assert!(line.contains('*') || line.contains('│'), "{line}");
+        // each of the three valid experts or the overlap mark is on the line
+        let marks = line.chars().filter(|c| "234*│".contains(*c)).count();
+        assert!(marks >= 3, "{line}");
+    }
+}

@@ -61,6 +61,71 @@ fn score(panel: &Panel, store: &mut Store, expert: &str, app: &str, share: &str,
     store.commit(ops).unwrap();
 }
 
+/// A merged sheet lists every application, untouched ones as drafts with no values: such a
+/// pair is "not scored", never the rule suggestions as if the expert had scored (the chair's
+/// drill-down and the per-expert 评分表 showed them), and it never counts.
+#[test]
+fn an_untouched_draft_is_not_scored_and_shows_no_suggestions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let panel = Panel::open(&dir).unwrap();
+    let db = tmp.path().join("chair");
+    {
+        let mut s = chair(&panel, &db);
+        for (e, share) in [("E02", "0.8"), ("E03", "0.7"), ("E04", "0.6")] {
+            score(&panel, &mut s, e, "T24-010", share, AppStatus::Submitted);
+        }
+        // E01's sheet as merged: T24-010 listed as a draft with nothing in it
+        s.commit(vec![Op::SetStatus {
+            expert: "E01".into(),
+            app: "T24-010".into(),
+            status: AppStatus::Draft,
+            reason: None,
+        }])
+        .unwrap();
+        // E05 started T24-010 (a comment, no value yet): a draft that is noted
+        s.commit(vec![
+            Op::SetComment {
+                expert: "E05".into(),
+                app: "T24-010".into(),
+                item: "A2.1".into(),
+                text: "to check".into(),
+            },
+            Op::SetStatus {
+                expert: "E05".into(),
+                app: "T24-010".into(),
+                status: AppStatus::Draft,
+                reason: None,
+            },
+        ])
+        .unwrap();
+    }
+    let store = chair(&panel, &db);
+    let rep = report::build_from_store(&panel, &store, &db, &Overrides::default()).unwrap();
+    let a = rep.results.app("T24-010").unwrap();
+    assert_eq!(a.experts, 3, "{a:?}");
+    assert!(!a.expert_totals.contains_key("E01"));
+    let key = |e: &str| ("T24-010".to_string(), e.to_string());
+    assert!(
+        !rep.pairs.contains_key(&key("E01")),
+        "{:?}",
+        rep.pairs.get(&key("E01"))
+    );
+    assert!(!a.notes.iter().any(|n| n.contains("E01")), "{:?}", a.notes);
+    assert_eq!(rep.pairs[&key("E05")].state, PairState::Draft);
+    assert!(rep.experts.iter().any(|e| e.id == "E01"));
+    // the per-expert 评分表 says not scored and shows no value
+    let md = String::from_utf8(rep.render(Format::SheetMd, Some("E01")).unwrap()).unwrap();
+    let t010 = &md[md.find("T24-010").unwrap()..];
+    let t010 = &t010[..t010.find("| 合计").unwrap()];
+    assert!(t010.contains("评分状态：未评分"), "{t010}");
+    assert!(
+        t010.lines()
+            .all(|l| !l.ends_with("| 6 |") && !l.ends_with("| 20 |")),
+        "{t010}"
+    );
+}
+
 #[test]
 fn only_submitted_pairs_count_and_conflicts_exclude() {
     let tmp = tempfile::tempdir().unwrap();

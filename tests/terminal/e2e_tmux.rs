@@ -204,7 +204,13 @@ fn score_quit_restart_and_a_second_process() {
     assert_eq!(t.flag("one", "#{mouse_any_flag}"), "1", "mouse capture on");
     t.keys("one", &["Tab", "j", "j", "j"]);
     t.wait_for("one", "A2.1: 0–2, step 0.5", 5);
-    t.keys("one", &["1", ".", "5", "Enter"]);
+    // a refused value stays shown; the next digits replace it (never "1.251.5"), and a
+    // second "." is not taken
+    t.keys("one", &["1", ".", "2", "5", "Enter"]);
+    t.wait_for("one", "multiple of 0.5", 5);
+    t.keys("one", &["1", ".", "."]);
+    t.wait_for("one", "one decimal point", 5);
+    t.keys("one", &["5", "Enter"]);
     t.wait_for("one", "saved T24-001 A2.1 = 1.5", 5);
 
     // 2. a second process on the same database fails fast, before touching the terminal

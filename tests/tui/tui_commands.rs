@@ -143,6 +143,24 @@ fn a_second_process_on_the_same_database_fails_fast() {
     assert_eq!(err.matches("open for changes").count(), 1, "{err}");
     assert!(err.contains(&db.display().to_string()), "{err}");
     assert!(err.contains("`panel status`"), "{err}");
+    assert!(err.contains("--db"), "suggests --db: {err}");
+    // in the language asked for, with the same advice
+    let zh = panel_cmd()
+        .arg("score")
+        .arg(tmp.path())
+        .args(["--expert", "E01", "--lang", "zh", "--db"])
+        .arg(&db)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let zh = String::from_utf8(zh.stderr).unwrap();
+    assert!(zh.contains("正被另一个 panel 进程"), "{zh}");
+    assert!(
+        zh.contains("--db") && zh.contains(&db.display().to_string()),
+        "{zh}"
+    );
+    assert!(!zh.contains("is open for changes"), "{zh}");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(!stdout.contains('\u{1b}'), "no terminal control output");
     // reading needs no lock: status works meanwhile

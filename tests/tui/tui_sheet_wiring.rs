@@ -295,6 +295,23 @@ fn a_sheet_another_database_wrote_is_never_replaced() {
         "{text}"
     );
     assert!(text.contains("expert E02's sheet seq"), "{text}");
+    // an English screen says it in English only, the dialog too
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    assert!(!cjk(&text), "{text}");
+    for o in &app.overlays {
+        if let panel::tui::app::Overlay::Message { lines, .. } = o {
+            assert!(lines.iter().all(|l| !cjk(l)), "{lines:?}");
+        }
+    }
+    drop(app);
+    // a Chinese screen in Chinese, with the same advice
+    let mut app = fx.app("E02", Lang::Zh);
+    select_app(&mut app, "T24-004");
+    score_and_submit(&mut app);
+    let (lvl, text) = note(&app);
+    assert_eq!(lvl, Level::Error, "{text}");
+    assert!(text.contains("未覆盖") && text.contains("--db"), "{text}");
+    assert!(!text.contains("written by another database"), "{text}");
     drop(app);
     assert_eq!(
         std::fs::read(&sheet_file).unwrap(),

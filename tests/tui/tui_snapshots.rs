@@ -356,3 +356,68 @@ fn chinese_screens_hold_no_english_words() {
         "English on the Chinese screens: {found:#?}"
     );
 }
+
+/// The demo session (10 applications, its long panel title, the opinion rule).
+fn demo(lang: Lang, w: u16, h: u16) -> App {
+    let tmp = tempfile::tempdir().unwrap();
+    panel::panel::materialize_demo(tmp.path()).unwrap();
+    let p = panel::panel::Panel::open(tmp.path()).unwrap();
+    let ex = p.expert("E01").unwrap().clone();
+    let s = panel::commands::score::session(&p, &ex);
+    App::new(
+        s,
+        vec![],
+        Box::new(MemPersist::default()),
+        lang,
+        false,
+        (w, h),
+    )
+}
+
+/// At 80 columns the list title keeps its count whole (the word is shortened first), the
+/// header keeps the logged-in expert's id (the panel title is shortened first), and status
+/// messages keep their key part.
+#[test]
+fn eighty_columns_keep_the_count_the_expert_and_the_reason() {
+    for lang in [Lang::Zh, Lang::En] {
+        let a = demo(lang, 80, 24);
+        let s = snap(&a);
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines[0].contains("E01"), "{lang:?} header: {}", lines[0]);
+        assert!(
+            lines[1].contains(" 0/10 "),
+            "{lang:?} list title: {}",
+            lines[1]
+        );
+        // 120 columns: the full header, name included
+        let wide = snap(&demo(lang, 120, 40));
+        assert!(
+            wide.lines().next().unwrap().contains("E01 专家一"),
+            "{wide}"
+        );
+    }
+    // an opinion saved too short: the shortfall is on the status line, whole
+    for (lang, needle) in [
+        (Lang::En, "20 needed (w edits)"),
+        (Lang::Zh, "至少需 20 字（按 w 修改）"),
+    ] {
+        let mut a = demo(lang, 80, 24);
+        feed(&mut a, "j j j w text:太短了的意见 enter");
+        let s = snap(&a);
+        let status = s.lines().nth(22).unwrap();
+        assert!(status.contains(needle), "{lang:?}: {status}");
+    }
+    // a number in a refused form: how to write it, whole
+    for (lang, needle) in [(Lang::En, "write 4.5"), (Lang::Zh, "请写作 4.5")] {
+        let mut a = demo(lang, 80, 24);
+        feed(&mut a, "tab");
+        goto(&mut a, "B1.1");
+        feed(&mut a, "4 . 5 0 enter");
+        let s = snap(&a);
+        let status = s.lines().nth(22).unwrap();
+        assert!(
+            status.contains(needle) && !status.contains('…'),
+            "{lang:?}: {status}"
+        );
+    }
+}

@@ -148,11 +148,13 @@ fn out_of_range_and_off_step_values_are_refused_never_stored() {
         ("3", "out of range"),
         ("2.5", "out of range"),
         ("1.2", "multiple of 0.5"),
-        ("1..", "not a number"),
+        // `1.` and `.5`: how to write them (a second `.` is never taken)
+        ("1.", "write 1;"),
+        (".5", "write 0.5;"),
         (".", "not a number"),
         // the one value check of every input (`rubric::value_check`): the written form
-        ("01", "no leading zero"),
-        ("1.00", "no more decimal places than the step 0.5"),
+        ("01", "write 1 (no extra zeros)"),
+        ("1.00", "write 1 (no extra zeros)"),
     ] {
         let keys: Vec<String> = typed.chars().map(|c| c.to_string()).collect();
         feed(&mut app, &keys.join(" "));
@@ -847,4 +849,82 @@ fn more_rows_are_announced() {
     assert_eq!(more_hint(0, 10, 25).as_deref(), Some(" ▼15 "));
     assert_eq!(more_hint(5, 10, 25).as_deref(), Some(" ▲5 ▼10 "));
     assert_eq!(more_hint(15, 10, 25).as_deref(), Some(" ▲15 "));
+}
+
+/// A refused score stays visible, and the next digit starts a new value instead of being
+/// appended to the refused text; a second decimal point is not taken.
+#[test]
+fn a_refused_score_is_replaced_by_the_next_digit() {
+    let (mut app, m) = mem_app(Lang::En, (80, 24));
+    feed(&mut app, "tab");
+    goto(&mut app, "A2.1");
+    // A2.1: 0–2, step 0.5
+    feed(&mut app, "1 . 2 5 enter");
+    assert_eq!(note(&app).0, Level::Error);
+    assert!(note(&app).1.contains("multiple of 0.5"), "{:?}", app.note);
+    assert_eq!(app.entry(), Some("1.25"), "the refused text stays visible");
+    feed(&mut app, "1 . 5 enter");
+    assert_eq!(app.entry(), None);
+    assert!(note(&app).1.contains("saved"), "{:?}", app.note);
+    let a = app.cur().unwrap();
+    assert_eq!(a.sheet.values.get("A2.1").map(|(v, _)| *v), Some(d("1.5")));
+    assert!(!m.log.borrow().is_empty());
+    // Enter, an out-of-range value, then a valid one: never "2.51"
+    goto(&mut app, "A3.1");
+    feed(&mut app, "enter 2 . 5 enter");
+    assert_eq!(app.entry(), Some("2.5"));
+    feed(&mut app, "1 enter");
+    assert_eq!(app.entry(), None, "{:?}", app.note);
+    // a second decimal point is refused at once and not taken
+    goto(&mut app, "B1.1");
+    feed(&mut app, "1 . .");
+    assert_eq!(note(&app).0, Level::Error);
+    assert!(note(&app).1.contains("one decimal point"), "{:?}", app.note);
+    feed(&mut app, "5");
+    assert_eq!(app.entry(), Some("1.5"));
+}
+
+/// The filter prompt lists the status labels the list shows, and the filter matches the
+/// status words in both languages (`进行中` as well as the label `评分中`); `/` starts empty.
+#[test]
+fn the_filter_prompt_names_the_shown_labels_and_matches_both_languages() {
+    let (mut app, _m) = mem_app(Lang::Zh, (100, 30));
+    feed(&mut app, "j");
+    goto(&mut app, "A2.1");
+    feed(&mut app, "1 enter esc");
+    assert_eq!(app.progress(1), Progress::Partial);
+    feed(&mut app, "/");
+    match app.overlays.last() {
+        Some(Overlay::Editor { prompt, buf, .. }) => {
+            assert!(
+                prompt.contains(Progress::Partial.name(Lang::Zh)),
+                "{prompt}"
+            );
+            assert!(
+                prompt.contains("评分中") && !prompt.contains("进行中"),
+                "{prompt}"
+            );
+            assert_eq!(buf.text(), "");
+        }
+        o => panic!("{o:?}"),
+    }
+    feed(&mut app, "esc");
+    for q in ["评分中", "进行中", "progress", "PROGRESS", "in_progress"] {
+        feed(&mut app, &format!("/ text:{q} enter"));
+        assert_eq!(app.order(), vec![1], "{q}");
+        feed(&mut app, "esc");
+    }
+    // `/` again starts empty; the prompt names the filter in force, and typing replaces it
+    feed(&mut app, "/ text:未开始 enter");
+    assert_eq!(app.order(), vec![0, 2]);
+    feed(&mut app, "/");
+    match app.overlays.last() {
+        Some(Overlay::Editor { prompt, buf, .. }) => {
+            assert!(prompt.contains("当前：未开始"), "{prompt}");
+            assert_eq!(buf.text(), "");
+        }
+        o => panic!("{o:?}"),
+    }
+    feed(&mut app, "text:T24-002 enter");
+    assert_eq!(app.order(), vec![1]);
 }

@@ -1,6 +1,6 @@
 //! The expert screen's inline score entry as a component: the text typed on an item row
-//! (at most 12 characters), and whether it still shows the item's current value, which the
-//! first character typed replaces.
+//! (at most 12 characters, one decimal point), and whether it still shows the item's current
+//! value or a refused text, which the first character typed replaces.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
@@ -8,6 +8,9 @@ use ratatui::style::Modifier;
 use crate::tui::action::Action;
 use crate::tui::draw::{set, Theme};
 use crate::tui::text::pad_left;
+
+/// The most characters the entry takes.
+const MAX_CHARS: usize = 12;
 
 /// What a key in the open entry asks of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub(super) enum Outcome {
     Cancelled,
     /// Show the help.
     Help,
+    /// A second decimal point was typed: it is not taken; say so.
+    SecondDot,
     /// Any other key: say that a value is being typed.
     Pending,
 }
@@ -27,8 +32,8 @@ pub(super) enum Outcome {
 pub struct InlineEntry {
     /// The text typed, when the entry is open.
     buf: Option<String>,
-    /// The entry shows the item's current value (Enter on the row): the first character
-    /// typed replaces it; Backspace edits it instead.
+    /// The entry shows the item's current value (Enter on the row) or a refused text: the
+    /// first character typed replaces it; Backspace edits it instead.
     fresh: bool,
 }
 
@@ -55,16 +60,30 @@ impl InlineEntry {
         self.buf = None;
     }
 
-    /// A character typed into the open entry.
-    pub(super) fn type_char(&mut self, c: char) {
-        if let Some(b) = self.buf.as_mut() {
-            if std::mem::take(&mut self.fresh) {
-                b.clear();
-            }
-            if b.len() < 12 {
-                b.push(c);
-            }
+    /// The text was refused: it stays visible, and the next character typed replaces it
+    /// (as after Enter on a row) instead of being appended to it.
+    pub(super) fn refused(&mut self) {
+        if self.buf.is_some() {
+            self.fresh = true;
         }
+    }
+
+    /// A character typed into the open entry; `false` when it is not taken (a second
+    /// decimal point).
+    pub(super) fn type_char(&mut self, c: char) -> bool {
+        let Some(b) = self.buf.as_mut() else {
+            return true;
+        };
+        if std::mem::take(&mut self.fresh) {
+            b.clear();
+        }
+        if c == '.' && b.contains('.') {
+            return false;
+        }
+        if b.chars().count() < MAX_CHARS {
+            b.push(c);
+        }
+        true
     }
 
     /// Backspace in the open entry.
@@ -79,7 +98,11 @@ impl InlineEntry {
     /// nothing to do.
     pub(super) fn handle(&mut self, action: Action) -> Option<Outcome> {
         match action {
-            Action::Type(c) => self.type_char(c),
+            Action::Type(c) => {
+                if !self.type_char(c) {
+                    return Some(Outcome::SecondDot);
+                }
+            }
             Action::Backspace => self.backspace(),
             Action::Confirm => return Some(Outcome::Commit),
             Action::Back => {
@@ -93,15 +116,25 @@ impl InlineEntry {
         None
     }
 
-    /// The value cell's text while the entry is open: the text typed and a cursor.
-    pub(super) fn cell(&self) -> Option<String> {
-        self.buf.as_ref().map(|b| format!("{b}▏"))
+    /// The value cell's text fitted into `w` columns, one column left blank before it so
+    /// that it never touches the suggestion column: the end of a longer text, after `…`.
+    pub(super) fn cell_fit(&self, w: usize) -> Option<String> {
+        let b = self.buf.as_ref()?;
+        let room = w.saturating_sub(2).max(1);
+        let n = b.chars().count();
+        let shown = if n <= room {
+            b.clone()
+        } else {
+            let tail: String = b.chars().skip(n + 1 - room).collect();
+            format!("…{tail}")
+        };
+        Some(format!("{shown}▏"))
     }
 
     /// Draw the open entry over the value cell at (`x`, `y`), `w` columns wide: it stands out
-    /// even in mono.
+    /// even in mono, and stays inside its column.
     pub(super) fn draw(&self, buf: &mut Buffer, x: u16, y: u16, w: usize, th: Theme) {
-        if let Some(cell) = self.cell() {
+        if let Some(cell) = self.cell_fit(w) {
             set(
                 buf,
                 x,
@@ -122,7 +155,7 @@ mod tests {
     fn the_first_key_replaces_the_current_value_and_esc_closes() {
         let mut e = InlineEntry::default();
         e.edit(Some("3.5".into()));
-        assert_eq!(e.cell().as_deref(), Some("3.5▏"));
+        assert_eq!(e.cell_fit(7).as_deref(), Some("3.5▏"));
         assert_eq!(e.handle(Action::Type('4')), None);
         assert_eq!(e.text(), Some("4"));
         assert_eq!(e.handle(Action::Backspace), None);
@@ -132,6 +165,49 @@ mod tests {
         assert_eq!(e.handle(Action::Submit), Some(Outcome::Pending));
         assert_eq!(e.handle(Action::Back), Some(Outcome::Cancelled));
         assert_eq!(e.text(), None);
-        assert_eq!(e.cell(), None);
+        assert_eq!(e.cell_fit(7), None);
+    }
+
+    #[test]
+    fn a_refused_text_stays_until_the_next_key_replaces_it() {
+        let mut e = InlineEntry::default();
+        e.start('1');
+        for c in ".25".chars() {
+            assert_eq!(e.handle(Action::Type(c)), None);
+        }
+        assert_eq!(e.handle(Action::Confirm), Some(Outcome::Commit));
+        e.refused();
+        // still shown
+        assert_eq!(e.text(), Some("1.25"));
+        // the next digit starts a new value, not "1.251"
+        assert_eq!(e.handle(Action::Type('1')), None);
+        assert_eq!(e.text(), Some("1"));
+        // Backspace after a refusal edits the refused text instead
+        e.refused();
+        assert_eq!(e.handle(Action::Backspace), None);
+        assert_eq!(e.text(), Some(""));
+    }
+
+    #[test]
+    fn a_second_decimal_point_is_not_taken() {
+        let mut e = InlineEntry::default();
+        e.start('1');
+        assert_eq!(e.handle(Action::Type('.')), None);
+        assert_eq!(e.handle(Action::Type('.')), Some(Outcome::SecondDot));
+        assert_eq!(e.handle(Action::Type('5')), None);
+        assert_eq!(e.text(), Some("1.5"));
+    }
+
+    #[test]
+    fn the_cell_never_grows_past_its_column() {
+        let mut e = InlineEntry::default();
+        e.start('1');
+        for c in "23456789012345".chars() {
+            e.handle(Action::Type(c));
+        }
+        assert_eq!(e.text().map(str::len), Some(MAX_CHARS));
+        let cell = e.cell_fit(7).unwrap();
+        assert_eq!(cell, "…9012▏");
+        assert!(crate::tui::text::width(&cell) < 7);
     }
 }

@@ -15,7 +15,7 @@ use crate::tui::action::Action;
 use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::i18n::Lang;
 use crate::tui::layout::{keep_in_view, Pane};
-use crate::tui::text::{pad_left, pad_right};
+use crate::tui::text::{pad_left, pad_right, width};
 
 /// Order of the application list (`o` cycles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,8 @@ pub(super) enum Outcome {
     FilterCleared,
     /// The next sort was chosen: reorder and say so.
     Sorted,
-    /// Ask for the filter (an editor showing the current one).
+    /// Ask for the filter (an empty editor, so what is typed replaces the filter; its
+    /// prompt names the current one).
     AskFind(String),
     /// Comment on the application as a whole.
     CommentApp,
@@ -202,13 +203,24 @@ impl AppList {
         let done = (0..app.apps.len())
             .filter(|&i| matches!(app.progress(i), Progress::Submitted | Progress::Conflict))
             .count();
-        let mut title = format!("{} {done}/{}", t.apps, app.apps.len());
+        let count = format!("{done}/{}", app.apps.len());
+        let mut extra = String::new();
         if let Some(q) = self.filter.as_deref() {
-            title.push_str(&format!(" /{q} ({})", self.order.len()));
+            extra.push_str(&format!(" /{q} ({})", self.order.len()));
         }
         if self.sort != ListSort::Code {
-            title.push_str(&format!(" ↕{}", self.sort.name(app.lang)));
+            extra.push_str(&format!(" ↕{}", self.sort.name(app.lang)));
         }
+        // the count stays whole: in a narrow pane the word is shortened, then left out
+        let room = (r.width as usize).saturating_sub(6);
+        let title = [
+            format!("{} {count}{extra}", t.apps),
+            format!("{} {count}{extra}", t.apps_short),
+            format!("{count}{extra}"),
+        ]
+        .into_iter()
+        .find(|s| width(s) <= room)
+        .unwrap_or(count);
         let mut block = pane_block(title, focused, th);
         let h = block.inner(r).height as usize;
         if let Some(hint) = more_hint(self.scroll, h, self.order.len()) {

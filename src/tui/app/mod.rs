@@ -96,6 +96,19 @@ impl Progress {
         }
     }
 
+    /// The words the list filter (`/`) matches for this status, in both languages: the
+    /// labels the screen shows, and the words a user may type for them (`进行中`).
+    pub fn words(self) -> Vec<&'static str> {
+        let mut w = vec![self.name(Lang::Zh), self.name(Lang::En), self.key()];
+        w.extend_from_slice(match self {
+            Progress::Untouched => &["未评"][..],
+            Progress::Partial => &["进行中", "草稿", "draft"][..],
+            Progress::Submitted => &["提交"][..],
+            Progress::Conflict => &["利益冲突"][..],
+        });
+        w
+    }
+
     /// Stable machine name (for `panel status --json`).
     pub fn key(self) -> &'static str {
         match self {
@@ -237,14 +250,13 @@ impl App {
                 };
                 let a = &self.apps[i].input;
                 let pr = self.progress(i);
-                [
-                    a.code.to_lowercase(),
-                    a.title.to_lowercase(),
-                    pr.name(Lang::Zh).to_string(),
-                    pr.name(Lang::En).to_lowercase(),
-                ]
-                .iter()
-                .any(|s| s.contains(q.as_str()))
+                [a.code.to_lowercase(), a.title.to_lowercase()]
+                    .iter()
+                    .any(|s| s.contains(q.as_str()))
+                    || pr
+                        .words()
+                        .iter()
+                        .any(|w| w.to_lowercase().contains(q.as_str()))
             })
             .collect();
         match self.list.sort() {
@@ -739,6 +751,7 @@ impl App {
                     ValueFault::OffStep => self.lang.off_step(&buf, item.step()),
                     ValueFault::Form => self.lang.bad_form(&buf, item.step()),
                 };
+                self.entry.refused();
                 self.refuse(msg);
                 return;
             }

@@ -293,7 +293,7 @@ impl CriteriaTree {
                     let sugg = ie.and_then(|e| e.auto);
                     let explicit = a.sheet.values.get(&it.id);
                     let is_sel = Some(ri) == sel_row;
-                    let val = match (app.entry.cell(), explicit, sugg) {
+                    let val = match (app.entry.cell_fit(W_VAL), explicit, sugg) {
                         (Some(b), _, _) if is_sel => b,
                         (_, Some((v, _)), _) => show(*v),
                         (_, None, Some(s)) => format!("={}", show(s)),

@@ -52,12 +52,8 @@ impl App {
             }
             list::Outcome::AskFind(q) => self.overlays.push(Overlay::Editor {
                 kind: EditKind::Find,
-                prompt: if self.lang.is_zh() {
-                    "筛选项目：编号、名称或状态（未开始/进行中/已提交/回避）；留空清除".into()
-                } else {
-                    "Filter applications: code, title or status (untouched/in progress/submitted/conflict); empty clears".into()
-                },
-                buf: TextBox::single(&q),
+                prompt: self.lang.filter_prompt(Some(&q)),
+                buf: TextBox::single(""),
             }),
             list::Outcome::CommentApp => self.ask_comment(true),
         }
@@ -318,11 +314,18 @@ fn editor_confirm(app: &mut App) {
                     .as_ref()
                     .map(|o| (o.title.clone(), o.title_en.clone()))
                     .unwrap_or_default();
-                let mut msg = app.lang.opinion_saved(&code, &title, &title_en, chars);
-                if let Some(p) = app.opinion_problem(ai) {
-                    msg.push_str(" · ");
-                    msg.push_str(&p);
-                }
+                let min = app.rubric.opinion.as_ref().map_or(0, |o| o.min_chars);
+                let msg = if chars > 0 && app.opinion_problem(ai).is_some() {
+                    // the shortfall is the message: it comes first, and fits 80 columns
+                    app.lang.opinion_saved_short(&code, chars, min.max(1))
+                } else {
+                    let mut msg = app.lang.opinion_saved(&code, &title, &title_en, chars);
+                    if let Some(p) = app.opinion_problem(ai) {
+                        msg.push_str(" · ");
+                        msg.push_str(&p);
+                    }
+                    msg
+                };
                 app.saved(msg);
             }
         }
@@ -402,6 +405,7 @@ fn entry_update(app: &mut App, action: Action) {
         Some(entry::Outcome::Cancelled) => app.info(app.lang.t().entry_cancelled),
         Some(entry::Outcome::Help) => app.overlays.push(Overlay::Help { scroll: 0 }),
         Some(entry::Outcome::Pending) => app.info(app.lang.t().entry_pending),
+        Some(entry::Outcome::SecondDot) => app.refuse(app.lang.t().second_dot),
         None => {}
     }
 }

@@ -414,7 +414,8 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
                     }
                 ));
             }
-            Cell::Unscored if pair.is_none_or(|p| p.criteria.is_empty()) => {
+            // nothing given: never the rule suggestions as if the expert had scored
+            Cell::Unscored => {
                 line.push_str(&format!("  {}", if zh { "未评" } else { "not scored" }));
             }
             _ => {
@@ -505,17 +506,15 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
                 .unwrap_or(0)
                 .min(sw - 1)
         };
+        // an expert's digit, or `*` where several marks meet: the panel total's `│` is never
+        // drawn over (it becomes `*` when an expert's total falls on it)
         if let Some(t) = a.total {
             strip[pos(t)] = '│';
         }
         for (e, t) in &a.expert_totals {
             let ch = e.chars().last().unwrap_or('*');
             let p = pos(*t);
-            strip[p] = if strip[p] == '·' || strip[p] == '│' {
-                ch
-            } else {
-                '*'
-            };
+            strip[p] = if strip[p] == '·' { ch } else { '*' };
         }
         out.push(DLine::new(
             format!("{label}{}{tail}", strip.into_iter().collect::<String>()),
