@@ -220,7 +220,8 @@ same "synth-md"
 both "synth-xlsx" results "$S" --scores "$S/scores.csv" --resamples 0 --format xlsx -o "$WORK/@TAG@/synth-xlsx.xlsx"
 same "synth-xlsx"
 SMALL="$WORK/shared/small"
-"$OLD" synth --apps 300 --experts 15 --criteria 30 --per-app 5 --seed 2 --no-bundles \
+# (with its bundles: `panel import` takes only the panel's applications)
+"$OLD" synth --apps 300 --experts 15 --criteria 30 --per-app 5 --seed 2 \
     --force --out "$SMALL" >/dev/null 2>&1
 both "small-import" import "$SMALL" "$SMALL/scores.csv" --db "$WORK/@TAG@/small-db"
 same "small-import" masked

@@ -154,11 +154,20 @@ fn parse_rows<'v>(
             let m = value_check::check_id("application", app)
                 .err()
                 .unwrap_or_else(|| {
-                    format!(
-                        "application {app:?} is not in panel {} (applications: {})",
-                        view.id,
-                        view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )
+                    if view.apps.is_empty() {
+                        format!(
+                            "application {app:?} is not in panel {}, which has no applications \
+                             (no bundles): add the applications' bundles to the panel before \
+                             importing their scores",
+                            view.id
+                        )
+                    } else {
+                        format!(
+                            "application {app:?} is not in panel {} (applications: {})",
+                            view.id,
+                            view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )
+                    }
                 });
             p(1, m);
         }

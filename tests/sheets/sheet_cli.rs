@@ -480,3 +480,46 @@ fn a_refused_command_leaves_no_new_database() {
     assert!(!err.contains("removed the database"), "{err}");
     assert_eq!(std::fs::read(&journal).unwrap(), before);
 }
+
+/// A panel without bundles has no applications to import into: the refusal says so and
+/// what to do, rather than listing no applications.
+#[test]
+fn import_into_a_panel_without_bundles_says_to_add_them() {
+    let tp = test_panel(&[]);
+    let dir = tp.tmp.path().join("nobundles");
+    let (_, err, rc) = run(
+        &tp,
+        &[
+            "synth",
+            "--apps",
+            "3",
+            "--experts",
+            "3",
+            "--criteria",
+            "2",
+            "--per-app",
+            "3",
+            "--no-bundles",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    let db = tp.tmp.path().join("nb-chair");
+    let (_, err, rc) = run(
+        &tp,
+        &[
+            "import",
+            dir.to_str().unwrap(),
+            dir.join("scores.csv").to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rc, 1, "{err}");
+    assert!(
+        err.contains("which has no applications (no bundles): add the applications' bundles"),
+        "{err}"
+    );
+    assert!(!db.exists(), "a refused import leaves no database");
+}
