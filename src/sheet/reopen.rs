@@ -96,7 +96,24 @@ pub fn reopen_view(
         .filter(|(a, _, _)| a == app)
         .map(|(_, i, e)| (i, e.value))
         .collect();
-    let before_status = store.status(expert, app).map(|s| s.0);
+    let held = store.status(expert, app);
+    if let Some((AppStatus::Conflict, why)) = &held {
+        // A reopen would turn the conflict into a draft the chair could then fill
+        // (`panel import`): only the expert withdraws a declared conflict.
+        return Err(SheetError::Invalid {
+            path: store.path().to_path_buf(),
+            message: format!(
+                "{expert} declared a conflict of interest (回避) on {app}{}: a reopen would \
+                 hand back an application the expert must not score; nothing was recorded. \
+                 Only {expert} withdraws a conflict (`x` again on {app} in `panel score`, then \
+                 the chair merges {expert}'s next sheet)",
+                why.as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    let before_status = held.map(|s| s.0);
     if before_status.is_none() {
         return Err(SheetError::Invalid {
             path: store.path().to_path_buf(),

@@ -39,6 +39,28 @@ fn reopen_round_trip() {
     assert_eq!(snapshot(&chair), before);
     assert!(sheet::pending_reopens(&tp.dir, "E02").is_empty());
 
+    // A declared conflict is not reopened (the chair could then import scores for it).
+    let c = apps[2].clone();
+    chair
+        .commit(vec![Op::SetStatus {
+            expert: "E03".into(),
+            app: c.clone(),
+            status: AppStatus::Conflict,
+            reason: Some("曾为申报单位提供咨询服务".into()),
+        }])
+        .unwrap();
+    let before = snapshot(&chair);
+    let err = sheet::reopen_view(&view, &mut chair, "E03", &c, "x").unwrap_err();
+    for needle in [
+        "E03 declared a conflict of interest (回避)",
+        "曾为申报单位提供咨询服务",
+        "nothing was recorded",
+    ] {
+        assert!(err.to_string().contains(needle), "{needle} in {err}");
+    }
+    assert_eq!(snapshot(&chair), before);
+    assert!(sheet::pending_reopens(&tp.dir, "E03").is_empty());
+
     let r = sheet::reopen_view(&view, &mut chair, "E02", &a, "请复核 B1.1 的评分依据").unwrap();
     assert_eq!(r.before_status, Some(AppStatus::Submitted));
     assert_eq!(r.before["B1.1"], set["B1.1"]);
