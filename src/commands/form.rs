@@ -33,12 +33,20 @@ pub fn form(rubric_arg: &Path, out: &Path, force: bool) -> Result<Outcome> {
     let layout = office::layout(rubric);
     let bytes = office::form_docx(rubric, &layout, &FormFill::default())?;
     super::results::write_file(out, &bytes)?;
-    let how = if layout.from_seed {
-        "laid out like the call's own form"
-    } else if rubric.derived {
-        "the call prints no form: built from the derived rubric's sections and facts, and says so"
+    let rules = if rubric.derived {
+        "the derived rubric's"
     } else {
-        "the call prints no form: built from the rubric's sections and facts, and says so"
+        "the rubric's"
+    };
+    let how = if layout.from_seed {
+        "laid out like the call's own form".to_string()
+    } else if office::call_prints_a_form(rubric) {
+        format!(
+            "the sections of the call's own 申报书, its tables not reproduced: the data fields \
+             are {rules} facts, and the form says so"
+        )
+    } else {
+        format!("the call prints no form: built from {rules} sections and facts, and says so")
     };
     Ok(Outcome::done(
         String::new(),

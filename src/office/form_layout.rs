@@ -680,9 +680,15 @@ fn generic(r: &Rubric) -> FormLayout {
     }
 }
 
+/// Whether the call prints a 申报书 of its own (its source names one), whose sections a form
+/// without a seed layout follows.
+pub fn call_prints_a_form(r: &Rubric) -> bool {
+    r.source.contains("申报书")
+}
+
 /// What a form without a seed layout says about where its parts come from.
 fn generic_note(r: &Rubric) -> String {
-    let seed_form = r.source.contains("申报书");
+    let seed_form = call_prints_a_form(r);
     let rules = if r.derived {
         "评审规则（派生，非通知原文的评分表）"
     } else {

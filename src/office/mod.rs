@@ -12,7 +12,7 @@ pub mod form_write;
 use std::path::PathBuf;
 
 pub use docx_read::{read_docx, read_docx_bytes, DocBlock, DocCell};
-pub use form_layout::{layout, FormLayout, Slot};
+pub use form_layout::{call_prints_a_form, layout, FormLayout, Slot};
 pub use form_read::{ingest, is_form_of, Ingested, Missing};
 pub use form_write::{form_docx, FormFill};
 

@@ -917,3 +917,40 @@ fn layout_has(l: &office::FormLayout, fact: &str) -> bool {
         .iter()
         .any(|(s, _)| matches!(s, office::Slot::Fact(k) if k == fact))
 }
+
+/// `panel form` says where a form without a seed layout comes from, as its cover does: seed
+/// 003's notice prints a 申报书 (its sections are followed), seed 004's prints none.
+#[test]
+fn cli_form_says_whether_the_call_prints_a_form() {
+    let dir = tempfile::tempdir().unwrap();
+    for (rubric, want, not) in [
+        (
+            "ip-operation-promotion-center",
+            "the sections of the call's own 申报书",
+            "prints no form",
+        ),
+        (
+            "ip-demo-park",
+            "the call prints no form",
+            "申报书, its tables",
+        ),
+        (
+            "park-ip-trusteeship-2024",
+            "laid out like the call's own form",
+            "prints no form",
+        ),
+    ] {
+        let out = dir.path().join(format!("{rubric}.docx"));
+        let o = panel_cmd()
+            .args(["form", rubric, "-o", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let text = format!("{}{err}", String::from_utf8_lossy(&o.stdout));
+        assert!(o.status.success(), "{rubric}: {err}");
+        assert!(
+            text.contains(want) && !text.contains(not),
+            "{rubric}: {text}"
+        );
+    }
+}
