@@ -4,6 +4,8 @@
 //! One test binary of several, grouped by area; each module was a test file of its own:
 //! `cargo test --test sheets merge_refusals::`.
 
+#[path = "common/files.rs"]
+mod files;
 #[path = "sheets/sheet_common.rs"]
 mod sheet_common;
 

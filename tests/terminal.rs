@@ -6,6 +6,8 @@
 //! (`common/turns.rs`), so the timing is never measured beside the tmux sessions, as when
 //! each was a binary.
 
+#[path = "common/files.rs"]
+mod files;
 #[path = "tui/tui_support.rs"]
 mod tui_support;
 #[path = "common/turns.rs"]

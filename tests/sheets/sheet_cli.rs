@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::sheet_common;
 
+use crate::files::file_tree;
 use assert_cmd::Command;
 use panel::store::AppStatus;
 use sheet_common::*;
@@ -284,24 +285,6 @@ fn readme_examples_run_as_written() {
     assert!(stdout.contains("评审汇总表"), "{stdout}");
 }
 
-/// Every file under `dir` (relative path → bytes).
-fn files(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                let bytes = std::fs::read(&p).unwrap();
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs() {
     let tp = test_panel(&[]);
@@ -319,7 +302,7 @@ fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs
         format!("application,expert,criterion,value\n{a},E01,B1.1,1\n"),
     )
     .unwrap();
-    let before = files(&e2db);
+    let before = file_tree(&e2db);
     let (db, csv, sheet) = (
         e2db.to_str().unwrap(),
         csv.to_str().unwrap(),
@@ -366,7 +349,7 @@ fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs
             assert!(err.contains(&needle), "{args:?}: {needle} in {err}");
         }
         assert_eq!(
-            files(&e2db),
+            file_tree(&e2db),
             before,
             "{args:?} changed the expert's database"
         );
@@ -376,7 +359,7 @@ fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs
     score_app(&mut chair, &view, "E03", &a, 2, AppStatus::Submitted);
     drop(chair);
     let chair_db = tp.chair_path();
-    let before = files(&chair_db);
+    let before = file_tree(&chair_db);
     let cdb = chair_db.to_str().unwrap();
     let (out, err, code) = run(&tp, &["score", &p, "--expert", "E02", "--db", cdb]);
     assert_eq!(code, 1, "{out}{err}");
@@ -386,7 +369,7 @@ fn the_chair_never_writes_into_an_experts_database_nor_an_expert_into_the_chairs
     ] {
         assert!(err.contains(&needle), "{needle} in {err}");
     }
-    assert_eq!(files(&chair_db), before);
+    assert_eq!(file_tree(&chair_db), before);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //!
 //! Skipped, with a message, when tmux is not installed (`.ci/run` installs it).
 
+use crate::files::hash_tree;
 use crate::tui_support;
 
 use std::path::{Path, PathBuf};
@@ -116,28 +117,6 @@ impl Drop for Tmux {
         // only the server of this test's own socket
         let _ = self.cmd(&["kill-server"]);
     }
-}
-
-/// Every file under `dir` (relative path → sha256), to show a command left it unchanged.
-fn hash_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
-    use sha2::Digest;
-    let mut out = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                let bytes = std::fs::read(&p).unwrap();
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    hex::encode(sha2::Sha256::digest(&bytes)),
-                );
-            }
-        }
-    }
-    out
 }
 
 fn sh_quote(p: &Path) -> String {

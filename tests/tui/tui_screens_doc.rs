@@ -2,26 +2,11 @@
 //! panel, rendered by the real views. This test fails when the captures are
 //! out of date; regenerate with `UPDATE_SCREENS=1 cargo test --test tui tui_screens_doc::`.
 
+use crate::tui_snapshots::demo as demo_app;
 use panel::tui::view::{buffer_text, draw};
-use panel::tui::{feed, App, Lang, MemPersist};
+use panel::tui::{feed, App, Lang};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-fn demo_app(lang: Lang, w: u16, h: u16) -> App {
-    let tmp = tempfile::tempdir().unwrap();
-    panel::panel::materialize_demo(tmp.path()).unwrap();
-    let p = panel::panel::Panel::open(tmp.path()).unwrap();
-    let ex = p.expert("E01").unwrap().clone();
-    let s = panel::commands::score::session(&p, &ex);
-    App::new(
-        s,
-        vec![],
-        Box::new(MemPersist::default()),
-        lang,
-        false,
-        (w, h),
-    )
-}
 
 /// The chair screen over the demo panel with its sheets (E02–E05) merged.
 fn chair_app(tmp: &std::path::Path, lang: Lang, w: u16, h: u16) -> panel::tui::ChairApp {

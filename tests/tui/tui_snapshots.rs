@@ -358,7 +358,7 @@ fn chinese_screens_hold_no_english_words() {
 }
 
 /// The demo session (10 applications, its long panel title, the opinion rule).
-fn demo(lang: Lang, w: u16, h: u16) -> App {
+pub(crate) fn demo(lang: Lang, w: u16, h: u16) -> App {
     let tmp = tempfile::tempdir().unwrap();
     panel::panel::materialize_demo(tmp.path()).unwrap();
     let p = panel::panel::Panel::open(tmp.path()).unwrap();
