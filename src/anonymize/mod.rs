@@ -260,7 +260,10 @@ pub struct IdentityMap {
 pub struct MapEntry {
     pub code: String,
     pub program: String,
-    /// The raw file as given on the command line.
+    /// The raw file: relative to the identity map's folder (`../raw/SQ2024-003.json`),
+    /// or absolute when there is no relative path (another drive); see
+    /// [`recorded_raw_path`]. Maps written before recorded it as given on the command
+    /// line (relative to the folder `panel anonymize` ran in).
     pub raw_file: String,
     /// sha256 (hex) of the raw file's bytes.
     pub raw_sha256: String,
@@ -682,6 +685,72 @@ fn file_name(p: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `path` absolute and clean: the deepest ancestor that exists canonicalized (symlinks
+/// resolved), the rest appended with `.` dropped and `..` applied; repeated separators
+/// are gone. `None` when there is no current folder.
+fn absolute_clean(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    for a in abs.ancestors() {
+        let Ok(mut out) = std::fs::canonicalize(a) else {
+            continue;
+        };
+        let rest = abs.strip_prefix(a).ok()?;
+        for c in rest.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::Normal(n) => out.push(n),
+                _ => {}
+            }
+        }
+        return Some(out);
+    }
+    Some(abs)
+}
+
+/// `target` relative to the folder `base` (both absolute and clean); `None` when they
+/// have different roots (another drive), so that no relative path exists.
+fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
+    let t: Vec<_> = target.components().collect();
+    let b: Vec<_> = base.components().collect();
+    if t.first() != b.first() {
+        return None;
+    }
+    let k = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in k..b.len() {
+        out.push("..");
+    }
+    for c in &t[k..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
+}
+
+/// The `raw_file` an identity map at `map_file` records for the raw file `raw` (as given):
+/// relative to the map's folder, from both paths made absolute and canonical
+/// (`../raw/SQ2024-003.json`), so that reveal finds it from any folder as long as the map
+/// and the raw files stay together; absolute when no relative path exists (another
+/// drive). The raw file's own name is kept (a symlink is not resolved), so that a rerun
+/// finds its code by file name.
+pub fn recorded_raw_path(raw: &Path, map_file: &Path) -> String {
+    let dir_of = |p: &Path| -> PathBuf {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    };
+    let raw_abs = raw
+        .file_name()
+        .and_then(|n| absolute_clean(&dir_of(raw)).map(|d| d.join(n)));
+    let Some(raw_abs) = raw_abs else {
+        return raw.display().to_string();
+    };
+    let rel = absolute_clean(&dir_of(map_file)).and_then(|m| relative_to(&raw_abs, &m));
+    rel.unwrap_or(raw_abs).display().to_string()
+}
+
 fn inside(child: &Path, dir: &Path) -> bool {
     let canon = |p: &Path| -> Option<PathBuf> {
         let parent = p.parent().filter(|q| !q.as_os_str().is_empty());
@@ -806,7 +875,7 @@ pub fn anonymize(inputs: &[PathBuf], opts: &Options) -> Result<Report, AnonError
                 },
             },
         };
-        let raw_file = f.display().to_string();
+        let raw_file = recorded_raw_path(&f, map_path);
         // Code: same sha256, else same file name, in the old map; else next free.
         let prior = old
             .entries
@@ -1143,9 +1212,38 @@ pub enum FileCheck {
     Mismatch(String),
 }
 
+/// Where a raw file the map at `identity_map` records may be: an absolute path as it is; a
+/// relative one from the identity map's folder first (maps record it so), then from the
+/// current folder (older maps recorded the path as given to `panel anonymize`).
+pub fn raw_candidates(identity_map: &Path, raw_file: &str) -> Vec<PathBuf> {
+    let p = Path::new(raw_file);
+    if p.is_absolute() {
+        return vec![p.to_path_buf()];
+    }
+    let map_dir = identity_map
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut v = vec![map_dir.join(p)];
+    let here = p.to_path_buf();
+    let same = match (std::fs::canonicalize(map_dir), std::fs::canonicalize(".")) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => map_dir == Path::new("."),
+    };
+    if !same {
+        v.push(here);
+    }
+    v
+}
+
 /// Checks the bundle (`<bundles_dir>/<code>.json`: its sha256 and its `code`) and
-/// the raw file (as the map names it: its sha256) of `entry`.
-pub fn check_files(entry: &MapEntry, bundles_dir: Option<&Path>) -> (FileCheck, FileCheck) {
+/// the raw file (as the map at `identity_map` names it, see [`raw_candidates`]: its
+/// sha256) of `entry`.
+pub fn check_files(
+    entry: &MapEntry,
+    bundles_dir: Option<&Path>,
+    identity_map: &Path,
+) -> (FileCheck, FileCheck) {
     let code = &entry.code;
     let bundle = match bundles_dir.map(|d| d.join(format!("{code}.json"))) {
         None => FileCheck::NotReachable,
@@ -1174,14 +1272,21 @@ pub fn check_files(entry: &MapEntry, bundles_dir: Option<&Path>) -> (FileCheck, 
             }
         },
     };
-    let raw = match std::fs::read(&entry.raw_file) {
-        Err(_) => FileCheck::NotReachable,
-        Ok(bytes) if sha256_hex(&bytes) == entry.raw_sha256 => FileCheck::Matches,
-        Ok(_) => FileCheck::Mismatch(format!(
-            "code {code}: raw file {} does not have the sha256 the identity map holds (edited raw file, edited raw_sha256, or codes swapped)",
-            entry.raw_file
-        )),
-    };
+    let mut raw = FileCheck::NotReachable;
+    for c in raw_candidates(identity_map, &entry.raw_file) {
+        if let Ok(bytes) = std::fs::read(&c) {
+            if sha256_hex(&bytes) == entry.raw_sha256 {
+                raw = FileCheck::Matches;
+                break;
+            }
+            if raw == FileCheck::NotReachable {
+                raw = FileCheck::Mismatch(format!(
+                    "code {code}: raw file {} does not have the sha256 the identity map holds (edited raw file, edited raw_sha256, or codes swapped)",
+                    c.display()
+                ));
+            }
+        }
+    }
     (bundle, raw)
 }
 
@@ -1314,6 +1419,46 @@ mod tests {
             "SFHVC"
         );
         assert_eq!(program_prefix("my-program"), "MP");
+    }
+
+    /// The recorded raw path is relative to the map's folder, clean whatever way the raw
+    /// file was typed (`//`, `./`, `..`), also for a map folder not made yet.
+    #[test]
+    fn raw_file_is_recorded_relative_to_the_map() {
+        let d = tempfile::tempdir().unwrap();
+        let raw_dir = d.path().join("raw");
+        std::fs::create_dir_all(raw_dir.join("sub")).unwrap();
+        std::fs::create_dir_all(d.path().join("sec")).unwrap();
+        std::fs::write(raw_dir.join("A.json"), "{}").unwrap();
+        let map = d.path().join("sec/m.json");
+        let sep = std::path::MAIN_SEPARATOR;
+        let want = format!("..{sep}raw{sep}A.json");
+        let top = d.path().display().to_string();
+        for given in [
+            format!("{top}/raw/A.json"),
+            format!("{top}//raw//A.json"),
+            format!("{top}/raw/./A.json"),
+            format!("{top}/raw/sub/../A.json"),
+            format!("{top}/sec/../raw/A.json"),
+        ] {
+            assert_eq!(recorded_raw_path(Path::new(&given), &map), want, "{given}");
+        }
+        let raw = raw_dir.join("A.json");
+        assert_eq!(recorded_raw_path(&raw, &raw_dir.join("m.json")), "A.json");
+        assert_eq!(
+            recorded_raw_path(&raw, &d.path().join("new/deeper/m.json")),
+            format!("..{sep}..{sep}raw{sep}A.json")
+        );
+        assert_eq!(
+            recorded_raw_path(&raw, &d.path().join("sec/../sec/./m.json")),
+            want
+        );
+        // No relative path between different roots: absolute.
+        assert_eq!(relative_to(Path::new("/a/b"), Path::new("c")), None);
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.json"), Path::new("/a/d")),
+            Some(PathBuf::from("../b/c.json"))
+        );
     }
 
     #[test]

@@ -572,30 +572,6 @@ fn verify_signature(
     }
 }
 
-/// Where a raw file the map records may be: an absolute path as it is; a relative one
-/// (maps record the path as given to `panel anonymize`) from the identity map's folder
-/// first, then from the current folder.
-fn raw_candidates(identity_map: &Path, raw_file: &str) -> Vec<PathBuf> {
-    let p = Path::new(raw_file);
-    if p.is_absolute() {
-        return vec![p.to_path_buf()];
-    }
-    let map_dir = identity_map
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut v = vec![map_dir.join(p)];
-    let here = p.to_path_buf();
-    let same = match (std::fs::canonicalize(map_dir), std::fs::canonicalize(".")) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => map_dir == Path::new("."),
-    };
-    if !same {
-        v.push(here);
-    }
-    v
-}
-
 /// The raw file of one revealed code.
 enum RawCheck {
     Matches,
@@ -604,7 +580,7 @@ enum RawCheck {
 }
 
 fn check_raw(identity_map: &Path, entry: &anonymize::MapEntry) -> RawCheck {
-    let candidates = raw_candidates(identity_map, &entry.raw_file);
+    let candidates = anonymize::raw_candidates(identity_map, &entry.raw_file);
     let mut found = Vec::new();
     for c in &candidates {
         if let Ok(bytes) = std::fs::read(c) {
@@ -706,7 +682,7 @@ pub fn reveal_cmd(results: &Path, identity_map: &Path, o: &RevealOpts) -> Result
                     dir.display()
                 ));
             } else {
-                match anonymize::check_files(r.entry, Some(dir)).0 {
+                match anonymize::check_files(r.entry, Some(dir), identity_map).0 {
                     anonymize::FileCheck::Matches => checked.0 += 1,
                     anonymize::FileCheck::Mismatch(m) => problems.push(m),
                     anonymize::FileCheck::NoHash => bundle_no_hash.push(code.as_str()),

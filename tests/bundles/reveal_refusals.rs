@@ -151,6 +151,104 @@ fn raw_file_is_checked_from_any_folder_and_a_missing_one_is_refused() {
     );
 }
 
+/// A map made by `panel anonymize` run in one folder, with the map in another, records the
+/// raw files relative to the map's folder (clean, whether the raw folder is typed with a
+/// trailing slash or a doubled one), so that reveal run from a third folder, at another
+/// depth, finds and checks them: it passes, and refuses once a raw file is edited. (Maps
+/// recorded the path as typed, relative to where anonymize ran: not found from there.)
+#[test]
+fn raw_files_are_recorded_relative_to_the_map_and_checked_from_a_third_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let case = d.path().join("case");
+    let raw = case.join("raw");
+    std::fs::create_dir_all(&raw).unwrap();
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(t24().join("raw")).unwrap().flatten() {
+        std::fs::copy(e.path(), raw.join(e.file_name())).unwrap();
+        names.push(e.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    let n = names.len();
+    assert!(n >= 2, "{names:?}");
+    let runner = d.path().join("runner");
+    let third = d.path().join("x/y/third");
+    std::fs::create_dir_all(&runner).unwrap();
+    std::fs::create_dir_all(&third).unwrap();
+    let kd = root().join("fixtures/keys");
+    // The raw folder as typed plainly, and with a doubled and a trailing slash.
+    let mut recorded_by_run = Vec::new();
+    for (given, map) in [("../case/raw", "m1.json"), ("../case//raw/", "m.json")] {
+        let map = format!("../case/secretariat/{map}");
+        let r = panel_in(
+            Some(&runner),
+            &[
+                "anonymize",
+                given,
+                "--out",
+                "../case/bundles",
+                "--identity-map",
+                &map,
+                "--key-dir",
+                s(&kd),
+            ],
+        );
+        assert_eq!(r.code, 0, "{given}: {}", r.err);
+        let m = panel::anonymize::read_map(&runner.join(&map)).unwrap();
+        let mut recorded: Vec<String> = m.entries.iter().map(|e| e.raw_file.clone()).collect();
+        recorded.sort();
+        recorded_by_run.push((given, recorded));
+    }
+    let codes = third.join("codes.txt");
+    let m = panel::anonymize::read_map(&case.join("secretariat/m.json")).unwrap();
+    let list: Vec<&str> = m.entries.iter().map(|e| e.code.as_str()).collect();
+    std::fs::write(&codes, list.join("\n") + "\n").unwrap();
+    let reveal = || {
+        panel_in(
+            Some(&third),
+            &[
+                "reveal",
+                "codes.txt",
+                "--identity-map",
+                "../../../case/secretariat/m.json",
+                "--bundles",
+                "../../../case/bundles",
+                "--key-dir",
+                s(&kd),
+            ],
+        )
+    };
+    let r = reveal();
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains(&format!(
+            "sha256 checked for {n} bundle(s) and {n} raw file(s)"
+        )),
+        "{}",
+        r.out
+    );
+    // Recorded relative to the map's folder, clean however the folder was typed.
+    let want: Vec<String> = names
+        .iter()
+        .map(|f| Path::new("..").join("raw").join(f).display().to_string())
+        .collect();
+    for (given, recorded) in &recorded_by_run {
+        assert_eq!(recorded, &want, "{given}");
+    }
+    // An edited raw file: refused, naming it.
+    let edited = raw.join(&names[1]);
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push(' ');
+    std::fs::write(&edited, &text).unwrap();
+    let r = reveal();
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("does not have the sha256") && r.err.contains(names[1].as_str()),
+        "{}",
+        r.err
+    );
+    assert!(r.out.is_empty(), "{}", r.out);
+}
+
 /// `--bundles` that does not exist, is a file, or lacks a revealed code's bundle: refused.
 #[test]
 fn bundles_option_must_name_a_folder_holding_every_revealed_bundle() {
