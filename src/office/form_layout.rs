@@ -29,6 +29,14 @@ pub enum IdField {
     /// 参加单位 (a partner institution's name).
     Partner,
     Recommender,
+    /// 单位性质 (seed 003).
+    UnitNature,
+    /// 单位法人's 身份证号码 and 电子邮箱 (seed 003's 人员信息): a `identity.team` person
+    /// with the role 单位法人.
+    LegalRepIdNumber,
+    LegalRepEmail,
+    /// 项目联系人's 身份证号码 (seed 003): a `identity.team` person with the role 项目联系人.
+    ContactIdNumber,
 }
 
 impl IdField {
@@ -49,12 +57,16 @@ impl IdField {
             IdField::Email => "email",
             IdField::Partner => "partner",
             IdField::Recommender => "recommender",
+            IdField::UnitNature => "unit_nature",
+            IdField::LegalRepIdNumber => "legal_rep_id_number",
+            IdField::LegalRepEmail => "legal_rep_email",
+            IdField::ContactIdNumber => "contact_id_number",
         }
     }
 }
 
-/// A field of the 项目负责人 table.
-pub const LEAD_FIELDS: [(&str, &str); 8] = [
+/// A field of the 项目负责人 table (性别 and 固定电话: seed 003 only).
+pub const LEAD_FIELDS: [(&str, &str); 10] = [
     ("姓名", "name"),
     ("学历", "education"),
     ("身份证号码", "id_number"),
@@ -63,6 +75,19 @@ pub const LEAD_FIELDS: [(&str, &str); 8] = [
     ("现从事专业", "major"),
     ("手机", "mobile"),
     ("电子邮箱", "email"),
+    ("性别", "gender"),
+    ("固定电话", "landline"),
+];
+
+/// The columns of seed 003's 项目组全部成员 table (after 序号).
+pub const MEMBER_COLUMNS: [(&str, &str); 7] = [
+    ("姓名", "name"),
+    ("身份证号码", "id_number"),
+    ("所在部门", "department"),
+    ("职务/职称", "title"),
+    ("学历", "education"),
+    ("现从事专业", "major"),
+    ("承担任务", "task"),
 ];
 
 /// The columns of the 项目主要人员 table.
@@ -151,6 +176,17 @@ pub enum Block {
     TeamTable {
         rows: usize,
     },
+    /// Seed 003's 项目组全部成员 ([`MEMBER_COLUMNS`]): header and `rows` numbered rows.
+    MemberTable {
+        rows: usize,
+    },
+    /// A table read by row label and column header (seed 003's 人员信息): the header row
+    /// (`corner`, then `columns`), then per row its label and one slot per column.
+    Grid {
+        corner: String,
+        columns: Vec<String>,
+        rows: Vec<(String, Vec<Slot>)>,
+    },
     /// 经费预算: header and `rows` empty rows.
     BudgetTable {
         rows: usize,
@@ -167,7 +203,8 @@ pub enum Block {
 pub struct FormLayout {
     pub program: String,
     pub title: String,
-    /// Whether the layout follows a form printed in the seed (seed 000's 附件2).
+    /// Whether the layout follows a form printed in the seed (seed 000's 附件2, seed 003's
+    /// 附件1 申报书).
     pub from_seed: bool,
     pub blocks: Vec<Block>,
 }
@@ -245,6 +282,8 @@ fn check(k: &str) -> Slot {
 pub fn layout(rubric: &Rubric) -> FormLayout {
     if rubric.id == "park-ip-trusteeship-2024" {
         trusteeship(rubric)
+    } else if rubric.id == "ip-operation-promotion-center" {
+        promotion_center(rubric)
     } else {
         generic(rubric)
     }
@@ -544,13 +583,7 @@ fn trusteeship(r: &Rubric) -> FormLayout {
         blocks: b,
     };
     // A fact the rows above do not hold (a rubric newer than this layout) still gets a row.
-    let placed: Vec<String> = slot_paths(&l)
-        .into_iter()
-        .filter_map(|(s, _)| match s {
-            Slot::Fact(k) | Slot::Check(k) | Slot::Year(k, _) => Some(k),
-            _ => None,
-        })
-        .collect();
+    let placed = placed_facts(&l);
     let rest: Vec<Row> = r
         .facts
         .iter()
@@ -565,6 +598,213 @@ fn trusteeship(r: &Rubric) -> FormLayout {
         l.blocks.push(Block::Table(rest));
     }
     l
+}
+
+/// The 填报说明 of seed 003's 申报书 (word for word).
+const PC_INSTRUCTIONS: &[&str] = &[
+    "1.申报书的内容将作为项目评审、签订任务书的重要依据，申报书的各项填报内容及附件材料必须实事求是、准确严谨、层次清晰。申报单位对申报材料的合法性、真实性、完整性负责。",
+    "2.封面中项目编号不需填写。",
+    "3.申报书各栏目不得空缺，无内容时填“无”。 各栏不够填写时，请自行加页。",
+    "4. 申报单位需准备的相关附件材料：营业执照复印件;相关认证、资质、荣誉等证书复印件；项目负责人和项目团队成员职称证、职业资格证等复印件；申报单位承担的相关项目任务书和成果证明材料复印件（篇幅较长的材料可以仅提供封面或目录及相关页）；其他需要提交的支撑材料。",
+    "5.申报书及相关材料一律采用 A4 纸张双面打印，并于左侧装订成册，打印一式两份（签名并加盖公章）。",
+];
+
+/// The undertaking printed in both opinions of seed 003's 五、单位意见.
+const PC_PLEDGE: &str = "所提交的资料真实有效，并自愿承担相应责任。同意申报。";
+
+/// Seed 003 (`ip-operation-promotion-center`): the 申报书 of its 附件1 as printed — 填报说明,
+/// 申报单位基本信息 with its hints and the 人员信息 grid, the two text parts with their
+/// hints, 四、项目组成员信息 (项目负责人 and 项目组全部成员), 五、单位意见 — then the
+/// rubric's facts, for which the notice's form has no row, in 附：评审所需数据. The notice
+/// numbers only 三 to 五; the first two parts are numbered 一、二 here as in the rubric.
+fn promotion_center(r: &Rubric) -> FormLayout {
+    use IdField::*;
+    let mut b = vec![
+        Block::Para("项目编号：".into()),
+        Block::Title("上海市知识产权运营促进中心项目".into()),
+        Block::Title("项目申报书".into()),
+        Block::Table(vec![vec![label("项目名称"), value(Slot::Title, 3)]]),
+        Block::Center("填报日期：　　年　　月　　日".into()),
+        Block::PageBreak,
+        Block::Title("填 报 说 明".into()),
+    ];
+    b.extend(PC_INSTRUCTIONS.iter().map(|s| Block::Para(s.to_string())));
+    b.push(Block::PageBreak);
+    b.push(Block::Heading {
+        text: "一、申报单位基本信息".into(),
+        section: Some("basic_info".into()),
+    });
+    b.push(Block::Table(vec![
+        vec![label("申报单位"), value(Slot::Id(Applicant), 1)],
+        vec![
+            label("单位性质（公益1类、2类、3类事业单位、科研机构、国有企业等）"),
+            value(Slot::Id(UnitNature), 1),
+        ],
+        vec![label("统一社会信用代码"), value(Slot::Id(CreditCode), 1)],
+        vec![
+            label("开户银行（公益1类事业单位不用填）"),
+            value(Slot::Id(Bank), 1),
+        ],
+        vec![
+            label("银行账号（公益1类事业单位不用填）"),
+            value(Slot::Id(BankAccount), 1),
+        ],
+        vec![
+            label("通信地址（邮政编码）"),
+            value(Slot::Id(PostalAddress), 1),
+        ],
+    ]));
+    b.push(Block::Grid {
+        corner: "人员信息".into(),
+        columns: ["姓名", "身份证号码", "电话（手机）", "电子邮箱"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![
+            (
+                "单位法人".into(),
+                vec![
+                    Slot::Id(LegalRep),
+                    Slot::Id(LegalRepIdNumber),
+                    Slot::Id(LegalRepPhone),
+                    Slot::Id(LegalRepEmail),
+                ],
+            ),
+            (
+                "项目负责人".into(),
+                vec![
+                    Slot::Lead("name"),
+                    Slot::Lead("id_number"),
+                    Slot::Lead("mobile"),
+                    Slot::Lead("email"),
+                ],
+            ),
+            (
+                "项目联系人".into(),
+                vec![
+                    Slot::Id(ContactPerson),
+                    Slot::Id(ContactIdNumber),
+                    Slot::Id(Mobile),
+                    Slot::Id(Email),
+                ],
+            ),
+        ],
+    });
+    b.push(Block::Table(vec![vec![
+        label("单位主营业务范围"),
+        value(Slot::Note("单位主营业务范围".into()), 1),
+    ]]));
+    for (key, text, hint) in [
+        (
+            "capability",
+            "二、申报单位承担项目能力基本情况",
+            "（申报单位简介；所在系统简介；项目人员构成；机构合作情况；知识产权运营能力条件简述；专利许可转让、作价入股、跨境交易等知识产权运营工作或科技成果转化工作实际开展状况和成效简述；所获荣誉奖项等，1000字以内，详细内容另外附页。）",
+        ),
+        (
+            "plan_targets",
+            "三、项目实施方案和绩效目标",
+            "（拟开展的工作计划、推进举措、资金安排和保障措施，预计2021-2023年完成的绩效成果产出等，1000字以内，详细方案另外附页。）",
+        ),
+    ] {
+        b.push(Block::Heading {
+            text: text.into(),
+            section: Some(key.into()),
+        });
+        b.push(Block::TextBox {
+            section: key.into(),
+            hint: hint.into(),
+        });
+    }
+    b.push(Block::Heading {
+        text: "四、项目组成员信息".into(),
+        section: Some("team".into()),
+    });
+    b.push(Block::Table(vec![
+        vec![wide_label("项目负责人", 6)],
+        pairs([
+            ("姓名", Slot::Lead("name")),
+            ("性别", Slot::Lead("gender")),
+            ("身份证号码", Slot::Lead("id_number")),
+        ]),
+        pairs([
+            ("学历", Slot::Lead("education")),
+            ("职务/职称", Slot::Lead("title")),
+            ("现从事专业", Slot::Lead("major")),
+        ]),
+        vec![
+            label("所在部门"),
+            value(Slot::Lead("department"), 1),
+            label("职务"),
+            value(Slot::Note("项目负责人职务".into()), 3),
+        ],
+        vec![
+            label("手机"),
+            value(Slot::Lead("mobile"), 1),
+            label("电子邮箱"),
+            value(Slot::Lead("email"), 3),
+        ],
+        vec![
+            label("固定电话"),
+            value(Slot::Lead("landline"), 1),
+            label("签名"),
+            value(Slot::Note("项目负责人签名".into()), 3),
+        ],
+    ]));
+    b.push(Block::Para("项目组全部成员".into()));
+    b.push(Block::MemberTable { rows: 4 });
+    b.push(Block::Heading {
+        text: "五、单位意见".into(),
+        section: Some("opinions".into()),
+    });
+    b.push(Block::Para("申报单位意见".into()));
+    b.push(Block::Table(vec![vec![
+        label("申报单位承诺及意见"),
+        label(PC_PLEDGE),
+    ]]));
+    b.push(Block::Para("单位签章：".into()));
+    b.push(Block::Para("年　　月　　日".into()));
+    b.push(Block::Para("推荐单位意见".into()));
+    b.push(Block::Table(vec![
+        vec![label("推荐单位意见"), label(PC_PLEDGE)],
+        vec![label("推荐单位名称"), value(Slot::Id(Recommender), 1)],
+    ]));
+    b.push(Block::Para("单位签章：".into()));
+    b.push(Block::Para("年　　月　　日".into()));
+    let mut l = FormLayout {
+        program: r.id.clone(),
+        title: "上海市知识产权运营促进中心项目申报书".into(),
+        from_seed: true,
+        blocks: b,
+    };
+    // The notice's form has no row for the rubric's facts: one row each, after the form.
+    let rest: Vec<Row> = r
+        .facts
+        .iter()
+        .filter(|f| !placed_facts(&l).contains(&f.key))
+        .map(|f| fact_row(f, 1))
+        .collect();
+    if !rest.is_empty() {
+        l.blocks.push(Block::Heading {
+            text: "附：评审所需数据".into(),
+            section: None,
+        });
+        l.blocks.push(Block::Para(
+            "说明：以下各栏为评审规则（派生，非通知原文的评分表）所需的事实，通知所附申报书未设此栏；请按申报书所填内容如实填写。"
+                .into(),
+        ));
+        l.blocks.push(Block::Table(rest));
+    }
+    l
+}
+
+/// The facts the layout already has a slot for.
+fn placed_facts(l: &FormLayout) -> Vec<String> {
+    slot_paths(l)
+        .into_iter()
+        .filter_map(|(s, _)| match s {
+            Slot::Fact(k) | Slot::Check(k) | Slot::Year(k, _) => Some(k),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A performance target of 附件1 (五、项目预期目标及成果形式).
@@ -720,11 +960,35 @@ fn strip_numbering(s: &str) -> String {
     s.split(['（', '(']).next().unwrap_or(s).trim().to_string()
 }
 
+/// The value cells of the layout's grids: (slot, row label, column header).
+pub fn grid_cells(l: &FormLayout) -> Vec<(Slot, String, String)> {
+    let mut out = Vec::new();
+    for b in &l.blocks {
+        if let Block::Grid { columns, rows, .. } = b {
+            for (label, slots) in rows {
+                for (col, slot) in columns.iter().zip(slots) {
+                    out.push((slot.clone(), label.clone(), col.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every value slot of the layout with the labels before it in its row (the row's first
-/// label, then the last label before the slot): the reader's search path.
+/// label, then the last label before the slot; in a grid, the row label and the column
+/// header): the reader's search path.
 pub fn slot_paths(l: &FormLayout) -> Vec<(Slot, Vec<String>)> {
     let mut out = Vec::new();
     for b in &l.blocks {
+        if let Block::Grid { columns, rows, .. } = b {
+            for (label, slots) in rows {
+                for (col, slot) in columns.iter().zip(slots) {
+                    out.push((slot.clone(), vec![label.clone(), col.clone()]));
+                }
+            }
+            continue;
+        }
         let Block::Table(rows) = b else { continue };
         for row in rows {
             let mut first: Option<&str> = None;

@@ -13,7 +13,8 @@ use sha2::{Digest, Sha256};
 use super::cell_values::{inline_value, is_label, norm, norm_bare, parse_number, ticked};
 use super::docx_read::{DocBlock, DocCell};
 use super::form_layout::{
-    check_options, slot_paths, Block, FormLayout, IdField, Slot, LEAD_FIELDS, TEAM_COLUMNS,
+    check_options, grid_cells, slot_paths, Block, FormLayout, IdField, Slot, LEAD_FIELDS,
+    MEMBER_COLUMNS, TEAM_COLUMNS,
 };
 use crate::anonymize::{Identity, Partner, Person, RawApplication, RAW_SCHEMA};
 use crate::bundle::{Attachment, Section};
@@ -142,6 +143,32 @@ fn find(
     Found::NoLabel
 }
 
+/// Finds the value of a grid cell (seed 003's 人员信息): the row whose first cell is
+/// `row_label`, in the column of the nearest row above it (same table) holding `column`.
+fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &str) -> Found {
+    for (i, (t, r, row)) in all.iter().enumerate() {
+        let Some(first) = row.first() else { continue };
+        if !is_label(&first.text, row_label) {
+            continue;
+        }
+        let header = all[..i]
+            .iter()
+            .rev()
+            .take_while(|(ht, _, _)| ht == t)
+            .find_map(|(_, _, h)| h.iter().find(|c| is_label(&c.text, column)));
+        let Some(head) = header else { continue };
+        let place = format!("table {t} row {r}");
+        let text = row
+            .iter()
+            .find(|c| c.col <= head.col && head.col < c.col + c.span.max(1))
+            .filter(|c| !c.merged && c.col != first.col)
+            .map(|c| c.text.clone())
+            .unwrap_or_default();
+        return Found::Value(text, place);
+    }
+    Found::NoLabel
+}
+
 fn cell_note(path: &[String]) -> String {
     path.last().cloned().unwrap_or_default()
 }
@@ -261,7 +288,8 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String
         .collect()
 }
 
-/// The 项目主要人员 table: rows under a header with 姓名, 性别 and 年龄.
+/// The 项目主要人员 table: rows under a header with 姓名, 性别 and 年龄 (or, seed 003's
+/// 项目组全部成员, 姓名, 身份证号码 and 承担任务).
 fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
     let mut out = Vec::new();
     for b in blocks {
@@ -284,18 +312,24 @@ fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
                 continue;
             }
             let has = |l: &str| row.iter().any(|c| is_label(&c.text, l));
-            if has("姓名") && has("性别") && has("年龄") {
-                cols = Some(
-                    row.iter()
-                        .filter_map(|c| {
-                            TEAM_COLUMNS
-                                .iter()
-                                .find(|(l, _)| is_label(&c.text, l))
-                                .map(|(_, k)| (c.col, *k))
-                        })
-                        .collect(),
-                );
-            }
+            let columns: &[(&str, &'static str)] = if has("姓名") && has("性别") && has("年龄")
+            {
+                &TEAM_COLUMNS
+            } else if has("姓名") && has("身份证号码") && has("承担任务") {
+                &MEMBER_COLUMNS
+            } else {
+                continue;
+            };
+            cols = Some(
+                row.iter()
+                    .filter_map(|c| {
+                        columns
+                            .iter()
+                            .find(|(l, _)| is_label(&c.text, l))
+                            .map(|(_, k)| (c.col, *k))
+                    })
+                    .collect(),
+            );
         }
         if cols.is_some() {
             break;
@@ -348,6 +382,9 @@ fn person_from(p: &BTreeMap<&'static str, String>) -> Person {
         major: g("major"),
         task: g("task"),
         org: g("org"),
+        id_number: g("id_number"),
+        department: g("department"),
+        education: g("education"),
         ..Person::default()
     }
 }
@@ -390,20 +427,45 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             _ => None,
         })
         .chain(TEAM_COLUMNS.iter().map(|(l, _)| l.to_string()))
+        .chain(MEMBER_COLUMNS.iter().map(|(l, _)| l.to_string()))
+        .chain(l.blocks.iter().flat_map(|b| {
+            match b {
+                Block::Grid {
+                    corner,
+                    columns,
+                    rows,
+                } => std::iter::once(corner.clone())
+                    .chain(columns.iter().cloned())
+                    .chain(rows.iter().map(|(r, _)| r.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        }))
         .collect();
+    let grid = grid_cells(l);
     let mut missing = Vec::new();
     let mut texts: BTreeMap<Slot, (String, Vec<String>, String)> = BTreeMap::new();
     for (slot, path) in &paths {
-        if texts.contains_key(slot) {
+        // A slot printed twice (seed 003's 项目负责人): the first value given.
+        if texts.get(slot).is_some_and(|(v, _, _)| !v.is_empty()) {
             continue;
         }
         let year = matches!(slot, Slot::Year(..));
-        match find(&all, path, &labels, year) {
+        let in_grid = grid
+            .iter()
+            .find(|(s, r, c)| s == slot && path.len() == 2 && path[0] == *r && path[1] == *c);
+        let found = match in_grid {
+            Some((_, r, c)) => find_grid(&all, r, c),
+            None => find(&all, path, &labels, year),
+        };
+        match found {
             Found::Value(v, place) => {
                 texts.insert(slot.clone(), (v.trim().to_string(), path.clone(), place));
             }
             Found::NoLabel => {
-                texts.insert(slot.clone(), (String::new(), path.clone(), String::new()));
+                texts
+                    .entry(slot.clone())
+                    .or_insert((String::new(), path.clone(), String::new()));
             }
         }
     }
@@ -544,6 +606,8 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             "major" => lead.major = Some(v),
             "mobile" => lead.mobile = Some(v),
             "email" => lead.email = Some(v),
+            "gender" => lead.gender = Some(v),
+            "landline" => lead.landline = Some(v),
             _ => {}
         }
     }
@@ -557,6 +621,9 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             lead.org = lead.org.or(person.org);
             lead.title = lead.title.or(person.title);
             lead.major = lead.major.or(person.major);
+            lead.id_number = lead.id_number.or(person.id_number);
+            lead.department = lead.department.or(person.department);
+            lead.education = lead.education.or(person.education);
         } else {
             members.push(person);
         }
@@ -592,11 +659,46 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         bank: id(IdField::Bank),
         bank_account: id(IdField::BankAccount),
         recommender: id(IdField::Recommender),
+        unit_nature: id(IdField::UnitNature),
         project_lead: (!lead.name.is_empty()).then_some(lead),
         team: members,
         ..Identity::default()
     };
+    // Seed 003's 人员信息: the 单位法人's and 项目联系人's ID number and e-mail, which the
+    // identity has no field for, as people of the team with that role.
+    for (role, name, id_number, email) in [
+        (
+            "单位法人",
+            IdField::LegalRep,
+            IdField::LegalRepIdNumber,
+            IdField::LegalRepEmail,
+        ),
+        (
+            "项目联系人",
+            IdField::ContactPerson,
+            IdField::ContactIdNumber,
+            IdField::Email,
+        ),
+    ] {
+        let id_number = id(id_number);
+        let email = if role == "单位法人" {
+            id(email)
+        } else {
+            None
+        };
+        if id_number.is_some() || email.is_some() {
+            identity.team.push(Person {
+                name: id(name).unwrap_or_default(),
+                role: Some(role.into()),
+                id_number,
+                email,
+                ..Person::default()
+            });
+        }
+    }
     if let Some(pa) = id(IdField::PostalAddress) {
+        // `地址（200000）` as 通信地址（邮政编码） asks.
+        let pa = pa.trim_end_matches([')', '）', ' ', '　']).to_string();
         let digits: String = pa
             .chars()
             .rev()
@@ -611,7 +713,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         if identity.address.is_none() {
             let a = pa
                 .trim_end_matches(|c: char| c.is_ascii_digit())
-                .trim_end_matches([',', '，', ' ', '　', '、'])
+                .trim_end_matches([',', '，', ' ', '　', '、', '(', '（'])
                 .to_string();
             if !a.is_empty() {
                 identity.address = Some(a);

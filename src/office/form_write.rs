@@ -10,7 +10,9 @@ use docx_rs::{
     TableCell, TableLayoutType, TableRow, WidthType,
 };
 
-use super::form_layout::{check_options, Block, Cell, FormLayout, BUDGET_COLUMNS, TEAM_COLUMNS};
+use super::form_layout::{
+    check_options, Block, Cell, FormLayout, BUDGET_COLUMNS, MEMBER_COLUMNS, TEAM_COLUMNS,
+};
 use super::OfficeError;
 use crate::rubric::Rubric;
 
@@ -22,7 +24,8 @@ pub struct FormFill {
     pub values: BTreeMap<String, String>,
     /// Section key → free text (paragraphs separated by `\n`).
     pub sections: BTreeMap<String, String>,
-    /// Rows of the 项目主要人员 table (one cell per [`TEAM_COLUMNS`] column).
+    /// Rows of the 项目主要人员 table (one cell per [`TEAM_COLUMNS`] column), or of seed
+    /// 003's 项目组全部成员 table (one cell per [`MEMBER_COLUMNS`] column).
     pub team: Vec<Vec<String>>,
     /// Rows of the 经费预算 table (one cell per [`BUDGET_COLUMNS`] column).
     pub budget: Vec<Vec<String>>,
@@ -218,6 +221,52 @@ pub fn form_docx(
                     trs.push(r);
                 }
                 doc.add_table(grid_table(trs, TEAM_COLUMNS.len() + 1))
+            }
+            Block::MemberTable { rows } => {
+                let mut trs = vec![std::iter::once("序号".to_string())
+                    .chain(MEMBER_COLUMNS.iter().map(|(l, _)| l.to_string()))
+                    .map(|t| (t, 1))
+                    .collect::<Vec<_>>()];
+                let n = (*rows).max(fill.team.len());
+                for i in 0..n {
+                    // The notice's last row is numbered …: more may follow.
+                    let no = if i + 1 == n && fill.team.len() < n {
+                        "…".to_string()
+                    } else {
+                        (i + 1).to_string()
+                    };
+                    let mut r = vec![(no, 1)];
+                    for c in 0..MEMBER_COLUMNS.len() {
+                        let v = fill
+                            .team
+                            .get(i)
+                            .and_then(|row| row.get(c))
+                            .cloned()
+                            .unwrap_or_default();
+                        r.push((v, 1));
+                    }
+                    trs.push(r);
+                }
+                doc.add_table(grid_table(trs, MEMBER_COLUMNS.len() + 1))
+            }
+            Block::Grid {
+                corner,
+                columns,
+                rows,
+            } => {
+                let mut trs = vec![std::iter::once(corner.clone())
+                    .chain(columns.iter().cloned())
+                    .map(|t| (t, 1))
+                    .collect::<Vec<_>>()];
+                for (label, slots) in rows {
+                    let mut r = vec![(label.clone(), 1)];
+                    for slot in slots {
+                        let v = fill.values.get(&slot.key()).cloned().unwrap_or_default();
+                        r.push((v, 1));
+                    }
+                    trs.push(r);
+                }
+                doc.add_table(grid_table(trs, columns.len() + 1))
             }
             Block::AttachmentTable { rows } => {
                 let mut trs = vec![vec![("序号".to_string(), 1), ("附件名称".to_string(), 3)]];

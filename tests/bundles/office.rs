@@ -918,15 +918,15 @@ fn layout_has(l: &office::FormLayout, fact: &str) -> bool {
         .any(|(s, _)| matches!(s, office::Slot::Fact(k) if k == fact))
 }
 
-/// `panel form` says where a form without a seed layout comes from, as its cover does: seed
-/// 003's notice prints a 申报书 (its sections are followed), seed 004's prints none.
+/// `panel form` says where a form comes from, as its cover does: seeds 000 and 003 are laid
+/// out like the 申报书 their notices print, seed 004's notice prints none.
 #[test]
 fn cli_form_says_whether_the_call_prints_a_form() {
     let dir = tempfile::tempdir().unwrap();
     for (rubric, want, not) in [
         (
             "ip-operation-promotion-center",
-            "the sections of the call's own 申报书",
+            "laid out like the call's own form",
             "prints no form",
         ),
         (
@@ -953,4 +953,262 @@ fn cli_form_says_whether_the_call_prints_a_form() {
             "{rubric}: {text}"
         );
     }
+}
+
+const PC: &str = "ip-operation-promotion-center";
+
+/// Seed 003's blank form follows the 申报书 of its 附件1: its parts and labels in the
+/// notice's order, the hints, the 人员信息 grid and the 项目组全部成员 columns; the rubric's
+/// facts follow in a table of their own.
+#[test]
+fn blank_form_of_seed_003_follows_its_notices_form() {
+    let r = panel::rubric::embedded(PC).unwrap().rubric;
+    let layout = office::layout(&r);
+    assert!(layout.from_seed);
+    let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+    let (_files, blocks) = check_package(&bytes);
+    let text = text_of(&blocks);
+    let mut at = 0;
+    for part in [
+        "项目编号：",
+        "上海市知识产权运营促进中心项目",
+        "项目申报书",
+        "| 项目名称 |",
+        "填 报 说 明",
+        "2.封面中项目编号不需填写。",
+        "申报单位基本信息",
+        "| 申报单位 |",
+        "| 单位性质（公益1类、2类、3类事业单位、科研机构、国有企业等） |",
+        "| 统一社会信用代码 |",
+        "| 开户银行（公益1类事业单位不用填） |",
+        "| 银行账号（公益1类事业单位不用填） |",
+        "| 通信地址（邮政编码） |",
+        "| 人员信息 | 姓名 | 身份证号码 | 电话（手机） | 电子邮箱 |",
+        "| 单位法人 |",
+        "| 项目负责人 |",
+        "| 项目联系人 |",
+        "| 单位主营业务范围 |",
+        "申报单位承担项目能力基本情况",
+        "（申报单位简介；所在系统简介；",
+        "三、项目实施方案和绩效目标",
+        "（拟开展的工作计划、推进举措、资金安排和保障措施",
+        "四、项目组成员信息",
+        "| 项目负责人 |",
+        "| 姓名 |  | 性别 |  | 身份证号码 |  |",
+        "| 学历 |  | 职务/职称 |  | 现从事专业 |  |",
+        "| 所在部门 |  | 职务 |  |",
+        "| 手机 |  | 电子邮箱 |  |",
+        "| 固定电话 |  | 签名 |  |",
+        "项目组全部成员",
+        "| 序号 | 姓名 | 身份证号码 | 所在部门 | 职务/职称 | 学历 | 现从事专业 | 承担任务 |",
+        "| … |",
+        "五、单位意见",
+        "申报单位意见",
+        "| 申报单位承诺及意见 | 所提交的资料真实有效，并自愿承担相应责任。同意申报。 |",
+        "推荐单位意见",
+        "| 推荐单位意见 | 所提交的资料真实有效，并自愿承担相应责任。同意申报。 |",
+        "附：评审所需数据",
+        "| 由所在系统的市级主管部门推荐申报 | □是　□否 |",
+        "| 目标：专利供给信息 |  | 条 |",
+    ] {
+        let Some(i) = text[at..].find(part) else {
+            panic!("{part} not in the form after byte {at}:\n{text}");
+        };
+        at += i + part.len();
+    }
+    for f in &r.facts {
+        let lab = f.label.trim_end_matches(&format!("（{}）", f.unit));
+        assert!(text.contains(lab), "fact {} has no row", f.key);
+    }
+}
+
+/// Seed 003's form filled from a raw application reads back to its facts, and every
+/// identifier typed into it (ID numbers, phones, e-mails, names) lands in the identity, so
+/// that the bundle made from it holds none of them.
+#[test]
+fn seed_003_form_round_trips_facts_and_identity() {
+    use panel::anonymize::Person;
+    let r = panel::rubric::embedded(PC).unwrap().rubric;
+    let layout = office::layout(&r);
+    let path = root()
+        .join("fixtures")
+        .join(PC)
+        .join("raw")
+        .join("CJZX-01.json");
+    let raw: RawApplication =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let id = &raw.identity;
+    let by_role = |role: &str| {
+        id.team
+            .iter()
+            .find(|p| p.role.as_deref() == Some(role))
+            .unwrap()
+    };
+    let (legal, contact) = (by_role("单位法人"), by_role("项目联系人"));
+    let lead = id.project_lead.clone().unwrap();
+    let mut fill = FormFill::default();
+    let o = |s: &Option<String>| s.clone().unwrap_or_default();
+    for (k, v) in [
+        ("title", raw.title.clone()),
+        ("id:applicant", id.applicant.clone()),
+        ("id:unit_nature", o(&id.unit_nature)),
+        ("id:credit_code", o(&id.credit_code)),
+        ("id:bank", "中国银行上海张江支行".into()),
+        ("id:bank_account", "6216610200001234567".into()),
+        (
+            "id:postal_address",
+            format!("{}（{}）", o(&id.address), o(&id.postcode)),
+        ),
+        ("id:legal_rep", o(&id.legal_rep)),
+        ("id:legal_rep_id_number", o(&legal.id_number)),
+        ("id:legal_rep_phone", o(&id.legal_rep_phone)),
+        ("id:legal_rep_email", "legal@example.org".into()),
+        ("id:contact_person", o(&id.contact_person)),
+        ("id:contact_id_number", o(&contact.id_number)),
+        ("id:mobile", o(&id.mobile)),
+        ("id:email", o(&id.email)),
+        ("id:recommender", o(&id.recommender)),
+        ("lead:name", lead.name.clone()),
+        ("lead:id_number", o(&lead.id_number)),
+        ("lead:mobile", o(&lead.mobile)),
+        ("lead:email", o(&lead.email)),
+        ("lead:gender", o(&lead.gender)),
+        ("lead:education", o(&lead.education)),
+        ("lead:title", o(&lead.title)),
+        ("lead:major", o(&lead.major)),
+        ("lead:department", o(&lead.department)),
+        ("lead:landline", "021-55501234".into()),
+        ("note:单位主营业务范围", "科技成果转移转化服务".into()),
+    ] {
+        fill.values.insert(k.into(), v);
+    }
+    for f in &r.facts {
+        let val = &raw.facts[&f.key];
+        let (k, text) = match f.ty {
+            panel::rubric::FactType::Bool | panel::rubric::FactType::Enum => {
+                let opts = office::form_layout::check_options(f);
+                let label = opts.iter().find(|(v, _)| v == val).unwrap().1.clone();
+                (format!("check:{}", f.key), label)
+            }
+            _ => (format!("fact:{}", f.key), val.to_string()),
+        };
+        fill.values.insert(k, text);
+    }
+    for s in &raw.sections {
+        fill.sections.insert(s.key.clone(), s.text.clone());
+    }
+    let members: Vec<&Person> = id
+        .team
+        .iter()
+        .filter(|p| !matches!(p.role.as_deref(), Some("单位法人" | "项目联系人")))
+        .collect();
+    let row = |p: &Person| {
+        vec![
+            p.name.clone(),
+            o(&p.id_number),
+            o(&p.department),
+            o(&p.title),
+            o(&p.education),
+            o(&p.major),
+            o(&p.task),
+        ]
+    };
+    fill.team.push(row(&lead));
+    fill.team.extend(members.iter().map(|p| row(p)));
+
+    let bytes = office::form_docx(&r, &layout, &fill).unwrap();
+    let blocks = office::read_docx_bytes(Path::new("CJZX-01.docx"), &bytes).unwrap();
+    assert!(office::is_form_of(&blocks, &layout));
+    let got = office::ingest(Path::new("CJZX-01.docx"), &blocks, &r, &layout);
+    assert!(got.missing.is_empty(), "{:?}", got.missing);
+    assert_eq!(got.raw.facts, raw.facts);
+    assert_eq!(got.raw.title, raw.title);
+    let g = &got.raw.identity;
+    assert_eq!(g.applicant, id.applicant);
+    assert_eq!(g.unit_nature, id.unit_nature);
+    assert_eq!(g.credit_code, id.credit_code);
+    assert_eq!(g.bank.as_deref(), Some("中国银行上海张江支行"));
+    assert_eq!(g.bank_account.as_deref(), Some("6216610200001234567"));
+    assert_eq!(g.address, id.address);
+    assert_eq!(g.postcode, id.postcode);
+    assert_eq!(g.legal_rep, id.legal_rep);
+    assert_eq!(g.legal_rep_phone, id.legal_rep_phone);
+    assert_eq!(g.contact_person, id.contact_person);
+    assert_eq!(g.mobile, id.mobile);
+    assert_eq!(g.email, id.email);
+    assert_eq!(g.recommender, id.recommender);
+    let gl = g.project_lead.as_ref().unwrap();
+    assert_eq!(gl.name, lead.name);
+    assert_eq!(gl.id_number, lead.id_number);
+    assert_eq!(gl.mobile, lead.mobile);
+    assert_eq!(gl.email, lead.email);
+    assert_eq!(gl.gender, lead.gender);
+    assert_eq!(gl.education, lead.education);
+    assert_eq!(gl.title, lead.title);
+    assert_eq!(gl.department, lead.department);
+    assert_eq!(gl.task, lead.task);
+    assert_eq!(gl.landline.as_deref(), Some("021-55501234"));
+    for m in &members {
+        let p = g.team.iter().find(|p| p.name == m.name).unwrap();
+        assert_eq!(p.id_number, m.id_number, "{}", m.name);
+        assert_eq!(p.department, m.department, "{}", m.name);
+        assert_eq!(p.task, m.task, "{}", m.name);
+    }
+    let gl = by_role_in(g, "单位法人");
+    assert_eq!(gl.name, o(&id.legal_rep));
+    assert_eq!(gl.id_number, legal.id_number);
+    assert_eq!(gl.email.as_deref(), Some("legal@example.org"));
+    let gc = by_role_in(g, "项目联系人");
+    assert_eq!(gc.name, o(&id.contact_person));
+    assert_eq!(gc.id_number, contact.id_number);
+    for s in ["capability", "plan_targets"] {
+        let want = raw.sections.iter().find(|x| x.key == s).unwrap();
+        let have = got.raw.sections.iter().find(|x| x.key == s).unwrap();
+        assert_eq!(have.text, want.text.trim(), "{s}");
+    }
+    // No identifier in the facts; none left in the bundle made from the raw application.
+    let facts = serde_json::to_string(&got.raw.facts).unwrap();
+    let (bundle, _) = panel::anonymize::make_bundle(&got.raw, "PC-901");
+    let bundle = serde_json::to_string(&bundle).unwrap();
+    let mut ids: Vec<String> = vec![
+        id.applicant.clone(),
+        lead.name.clone(),
+        "legal@example.org".into(),
+        "6216610200001234567".into(),
+        "021-55501234".into(),
+    ];
+    ids.extend(
+        [
+            &id.credit_code,
+            &id.legal_rep,
+            &id.legal_rep_phone,
+            &id.contact_person,
+            &id.mobile,
+            &id.email,
+            &id.postcode,
+            &legal.id_number,
+            &contact.id_number,
+            &lead.id_number,
+            &lead.mobile,
+            &lead.email,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
+    );
+    for m in &members {
+        ids.extend(m.id_number.clone());
+        ids.push(m.name.clone());
+    }
+    for s in ids {
+        assert!(!facts.contains(&s), "{s} in the facts");
+        assert!(!bundle.contains(&s), "{s} left in the bundle");
+    }
+}
+
+fn by_role_in<'a>(id: &'a Identity, role: &str) -> &'a panel::anonymize::Person {
+    id.team
+        .iter()
+        .find(|p| p.role.as_deref() == Some(role))
+        .unwrap_or_else(|| panic!("no {role} in {:?}", id.team))
 }
