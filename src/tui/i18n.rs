@@ -72,6 +72,7 @@ impl Lang {
         const ZH: &[(&str, &str)] = &[
             ("是 yes", "是"),
             ("否 no", "否"),
+            ("无 (null)", "无"),
             ("→ capped at", "→ 封顶"),
             ("→ raised to 0", "→ 提高到 0"),
             ("all of: ", "全部满足："),
@@ -99,7 +100,15 @@ impl Lang {
             (" not ", " 不满足 "),
             ("min(", "最小值("),
         ];
-        const EN: &[(&str, &str)] = &[("是 yes", "yes"), ("否 no", "no")];
+        // a yes/no fact reads with the same words wherever the evaluation wrote it (`= true`
+        // in a rule that holds, the value's display form `否 no` otherwise)
+        const EN: &[(&str, &str)] = &[
+            ("是 yes", "yes"),
+            ("否 no", "no"),
+            ("无 (null)", "none"),
+            (" = true", " = yes"),
+            (" = false", " = no"),
+        ];
         let table = match self {
             Lang::Zh => ZH,
             Lang::En => EN,
@@ -1138,6 +1147,28 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_no_facts_read_the_same_in_each_language() {
+        // a rule that holds writes `= true`, one that fails writes the value's display form
+        for (from, en, zh) in [
+            (
+                "industry_in_9x = true → 1",
+                "industry_in_9x = yes → 1",
+                "industry_in_9x = 是 → 1",
+            ),
+            (
+                "industry_in_9x = 否 no → 0",
+                "industry_in_9x = no → 0",
+                "industry_in_9x = 否 → 0",
+            ),
+            ("x = false", "x = no", "x = 否"),
+            ("x = 无 (null) → 0", "x = none → 0", "x = 无 → 0"),
+        ] {
+            assert_eq!(Lang::En.explain(from), en);
+            assert_eq!(Lang::Zh.explain(from), zh);
+        }
+    }
 
     #[test]
     fn language_from_environment() {
