@@ -605,7 +605,10 @@ fn demo_at_80x24_without_colour_reads_in_plain_text() {
     t.keys("demo", &["G"]);
     let c = t.wait_for("demo", "Mouse: click", 5);
     let bottom = c.lines().nth(22).unwrap_or("");
-    assert!(c.contains("✍ written opinion") && !bottom.contains('▼'), "{c}");
+    assert!(
+        c.contains("✍ written opinion") && !bottom.contains('▼'),
+        "{c}"
+    );
     t.keys("demo", &["k"]);
     let c = t.wait_for("demo", "▼1 · ", 5);
     let bottom = c.lines().nth(22).unwrap_or("");
