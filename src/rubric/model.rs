@@ -71,8 +71,8 @@ pub struct OpinionSpec {
     /// Whether an application can be submitted only with the opinion written.
     #[serde(default)]
     pub required: bool,
-    /// Fewest characters (Unicode scalar values, surrounding blanks not counted) of an
-    /// opinion; 0: any non-empty text.
+    /// Fewest characters of an opinion ([`OpinionSpec::count`]: Unicode scalar values, white
+    /// space such as blanks and line breaks not counted); 0: any non-empty text.
     #[serde(default)]
     pub min_chars: usize,
     /// Title on the screen and in the 评分表.
@@ -91,9 +91,11 @@ impl OpinionSpec {
         "Expert review opinion".to_string()
     }
 
-    /// Length of an opinion as counted against `min_chars`.
+    /// Length of an opinion as counted against `min_chars`: its characters (Unicode scalar
+    /// values) without white space, so blanks and line breaks anywhere do not count. The one
+    /// count the screen, the sheet export and the sheet verification all use.
     pub fn count(text: &str) -> usize {
-        text.trim().chars().count()
+        text.chars().filter(|c| !c.is_whitespace()).count()
     }
 
     /// Whether `text` (absent: `None`) satisfies a required opinion.
@@ -777,6 +779,24 @@ impl Band {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opinion_counts_its_characters_without_white_space() {
+        // two lines typed with Alt-Enter: the line break is not a character of the opinion
+        assert_eq!(OpinionSpec::count("很好\n第二行"), 5);
+        assert_eq!(OpinionSpec::count("  很 好\r\n\t第二行\u{3000} "), 5);
+        assert_eq!(OpinionSpec::count("good work"), 8);
+        assert_eq!(OpinionSpec::count(" \n "), 0);
+        let spec = OpinionSpec {
+            required: true,
+            min_chars: 6,
+            title: String::new(),
+            title_en: String::new(),
+        };
+        assert!(!spec.satisfied_by(Some("很好\n第二行")));
+        assert!(spec.satisfied_by(Some("很好\n第二行啊")));
+        assert!(!spec.satisfied_by(Some("\n\n")));
+    }
 
     #[test]
     fn track_modes_keep_the_rubric_spellings() {

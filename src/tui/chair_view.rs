@@ -17,7 +17,7 @@ use super::chair::{ChairApp, View};
 use super::draw::{draw_bar, set, Theme};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
-use super::overlay::{draw_overlay, editor_geometry};
+use super::overlay::{draw_overlay, editor_geometry, help_bar_items};
 use super::overlay::{Level, Overlay};
 use super::text::{pad_right, truncate, width, wrap};
 use crate::rubric::num::show;
@@ -288,6 +288,9 @@ pub fn bar_items(app: &ChairApp) -> Vec<(String, &'static str, Option<Action>)> 
             seen.push(a);
             out.push((keys::display(k), a.short(zh).unwrap_or(""), Some(a)));
         }
+    }
+    if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {
+        out.splice(0..0, help_bar_items(&app.keymap, app.lang));
     }
     out
 }

@@ -2,9 +2,9 @@
 //! (with or without colour), a pane's block, the "more" hint, text cells, the key bar,
 //! centred boxes and clearing under them, and a buffer as text.
 //!
-//! Meaning is never carried by colour alone: marks (○ ● ✓ ✗ ⚠ R ✎),
-//! brackets around the focused pane's title, reverse video for the
-//! selection. Under `NO_COLOR` no colour is used at all.
+//! Meaning is never carried by colour alone: marks (○ ● ✓ ✗ ⚠ R ✎ ✍), brackets around the
+//! focused pane's title, ▶ beside the selected row as well as reverse video, ▲ ▼ for rows
+//! hidden above and below. Under `NO_COLOR` no colour is used at all.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

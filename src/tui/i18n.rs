@@ -72,6 +72,7 @@ impl Lang {
         const ZH: &[(&str, &str)] = &[
             ("是 yes", "是"),
             ("否 no", "否"),
+            ("无 (null)", "无"),
             ("→ capped at", "→ 封顶"),
             ("→ raised to 0", "→ 提高到 0"),
             ("all of: ", "全部满足："),
@@ -99,7 +100,15 @@ impl Lang {
             (" not ", " 不满足 "),
             ("min(", "最小值("),
         ];
-        const EN: &[(&str, &str)] = &[("是 yes", "yes"), ("否 no", "no")];
+        // a yes/no fact reads with the same words wherever the evaluation wrote it (`= true`
+        // in a rule that holds, the value's display form `否 no` otherwise)
+        const EN: &[(&str, &str)] = &[
+            ("是 yes", "yes"),
+            ("否 no", "no"),
+            ("无 (null)", "none"),
+            (" = true", " = yes"),
+            (" = false", " = no"),
+        ];
         let table = match self {
             Lang::Zh => ZH,
             Lang::En => EN,
@@ -607,7 +616,7 @@ pub struct Text {
     pub no_evidence: &'static str,
     pub help: &'static str,
     pub legend: &'static str,
-    pub legend_lines: [&'static str; 7],
+    pub legend_lines: [&'static str; 8],
     pub ctx_names: [&'static str; 13],
     pub reason: &'static str,
     pub search: &'static str,
@@ -620,10 +629,13 @@ pub struct Text {
     pub nothing_to_clear: &'static str,
     pub no_search: &'static str,
     pub no_apps: &'static str,
-    pub yes_no: &'static str,
+    /// A confirmation's keys, naming what yes does: submit, declare a conflict, withdraw it.
+    pub yes_no: [&'static str; 3],
     pub editor_keys: &'static str,
     pub editor_keys_multi: &'static str,
     pub any_key: &'static str,
+    /// The help's scroll keys in the bar: a line, a page.
+    pub help_scroll: [&'static str; 2],
     pub cannot_submit: &'static str,
     pub caps: &'static str,
     pub requested: &'static str,
@@ -661,6 +673,7 @@ pub static ZH: Text = Text {
         "○ 未开始   ● 评分中   ✓ 已提交   ✗ 回避（锁定）",
         "评分列：4.5 专家已评   =2 采用建议分   _ 未评分",
         "R 改动建议分（有理由）   ✎ 有评语   ⚠ 封顶或缺少事实",
+        "▶ 所选行   ✍ 评审意见   ▲3 ▼12 上方、下方未显示的行数   ↕ 排序   ■ 评分标准",
         "分值须在 0 与满分之间，且为步长的整数倍（专家项 0.5，规则项 0.1）。",
         "规则项预填建议分；改动建议分必须填写理由。",
         "提交前每个专家项都须评分；提交后只读，只有评审组长可以重开。",
@@ -691,10 +704,15 @@ pub static ZH: Text = Text {
     nothing_to_clear: "该项没有可清除的分值",
     no_search: "尚未搜索：按 / 输入要找的文字",
     no_apps: "（没有申报项目）",
-    yes_no: "[y/Enter] 提交   [n/Esc] 取消",
+    yes_no: [
+        "[y/Enter] 提交   [n/Esc] 取消",
+        "[y/Enter] 声明回避   [n/Esc] 取消",
+        "[y/Enter] 撤回回避   [n/Esc] 取消",
+    ],
     editor_keys: "Enter 保存   Esc 取消   Backspace 删除",
     editor_keys_multi: "Enter 保存  Esc 取消  Alt-Enter 换行  方向键 Home End 移动",
     any_key: "按任意键关闭",
+    help_scroll: ["滚动", "翻页"],
     cannot_submit: "不能提交",
     caps: "封顶",
     requested: "申请资助",
@@ -732,6 +750,7 @@ pub static EN: Text = Text {
         "○ untouched   ● in progress   ✓ submitted   ✗ conflict (locked)",
         "score column: 4.5 scored   =2 the rule's suggestion   _ not scored",
         "R overrides the suggestion (reason given)   ✎ comment   ⚠ capped or fact missing",
+        "▶ selected row   ✍ written opinion   ▲3 ▼12 rows hidden above, below   ↕ sort order   ■ scoring standard",
         "Values lie in 0..max and are multiples of the step (expert items 0.5, rule items 0.1).",
         "Rule items are prefilled with their suggestion; overriding one requires a reason.",
         "Submit needs every expert item scored; then read-only until the chair reopens it.",
@@ -762,10 +781,15 @@ pub static EN: Text = Text {
     nothing_to_clear: "this item has no value to clear",
     no_search: "no search yet: press / and type the text",
     no_apps: "(no applications)",
-    yes_no: "[y/Enter] submit   [n/Esc] cancel",
+    yes_no: [
+        "[y/Enter] submit   [n/Esc] cancel",
+        "[y/Enter] declare the conflict   [n/Esc] cancel",
+        "[y/Enter] withdraw the declaration   [n/Esc] cancel",
+    ],
     editor_keys: "Enter saves   Esc cancels   Backspace deletes",
     editor_keys_multi: "Enter saves  Esc cancels  Alt-Enter new line  arrows Home End move",
     any_key: "press any key to close",
+    help_scroll: ["scroll", "page"],
     cannot_submit: "Cannot submit yet",
     caps: "caps",
     requested: "requested funding",
@@ -1129,6 +1153,28 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_no_facts_read_the_same_in_each_language() {
+        // a rule that holds writes `= true`, one that fails writes the value's display form
+        for (from, en, zh) in [
+            (
+                "industry_in_9x = true → 1",
+                "industry_in_9x = yes → 1",
+                "industry_in_9x = 是 → 1",
+            ),
+            (
+                "industry_in_9x = 否 no → 0",
+                "industry_in_9x = no → 0",
+                "industry_in_9x = 否 → 0",
+            ),
+            ("x = false", "x = no", "x = 否"),
+            ("x = 无 (null) → 0", "x = none → 0", "x = 无 → 0"),
+        ] {
+            assert_eq!(Lang::En.explain(from), en);
+            assert_eq!(Lang::Zh.explain(from), zh);
+        }
+    }
 
     #[test]
     fn language_from_environment() {

@@ -15,6 +15,7 @@ use super::action::Action;
 use super::app::{total_str, App, Level, Overlay, Progress};
 use super::keys::{self, Context};
 use super::layout;
+use super::overlay::help_bar_items;
 use super::text::{pad_right, truncate, width, wrap};
 use crate::rubric::num::show;
 
@@ -208,6 +209,9 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
             };
             out.push((keys::show_keys(&shown), a.short(zh).unwrap_or(""), Some(a)));
         }
+    }
+    if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {
+        out.splice(0..0, help_bar_items(&app.keymap, app.lang));
     }
     if matches!(app.overlays.last(), Some(Overlay::Message { .. })) {
         out.clear();

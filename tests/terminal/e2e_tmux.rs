@@ -42,6 +42,13 @@ impl Tmux {
 
     /// A new window running `sh -c script`, 100×30.
     fn start(&self, name: &str, script: &str) {
+        self.start_at(name, script, (100, 30));
+    }
+
+    /// A new window running `sh -c script`; the first window sets the size (width, height)
+    /// of every window of the test.
+    fn start_at(&self, name: &str, script: &str, (w, h): (u16, u16)) {
+        let (w, h) = (w.to_string(), h.to_string());
         let first = !self.cmd(&["has-session", "-t", "e2e"]).status.success();
         let out = if first {
             self.cmd(&[
@@ -52,9 +59,9 @@ impl Tmux {
                 "-n",
                 name,
                 "-x",
-                "100",
+                &w,
                 "-y",
-                "30",
+                &h,
                 "sh",
                 "-c",
                 script,
@@ -523,4 +530,98 @@ fn results_and_audit_verify_while_the_chair_screen_is_open() {
     let c = t.wait_for("chair", "EXIT=", 10);
     assert!(c.contains("EXIT=0"), "{c}");
     assert_sane(&t, "chair", &stty);
+}
+
+/// What a new user met at 80×24 without colour (`panel demo --lang en`, NO_COLOR): the
+/// selected application is marked with ▶, not only by reverse video; the help has one border,
+/// says how much is below and scrolls; the suggestion names the fact by its label with the
+/// screen's yes/no; the conflict confirmation says what yes does; the written opinion's
+/// length leaves out the line break.
+#[test]
+fn demo_at_80x24_without_colour_reads_in_plain_text() {
+    let _turn = crate::turns::take(module_path!());
+    if !Tmux::available() {
+        eprintln!(
+            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Tmux::new(tmp.path());
+    let stty = tmp.path().join("stty");
+    let env = format!("NO_COLOR=1 TMPDIR={}", sh_quote(tmp.path()));
+    t.start_at(
+        "demo",
+        &script(bin, "demo --lang en", &env, &stty),
+        (80, 24),
+    );
+    // 1. the selection in plain text: ▶ in the first column of the list, alone
+    let c = t.wait_for("demo", "Apps 0/10", 10);
+    assert!(c.contains("┃▶○ T24-001"), "{c}");
+    t.keys("demo", &["j"]);
+    let c = t.wait_for("demo", "┃▶○ T24-002", 5);
+    let marked = c.lines().filter(|l| l.starts_with("┃▶")).count();
+    assert_eq!(marked, 1, "one selected application:\n{c}");
+    assert!(c.contains("┃ ○ T24-001"), "{c}");
+
+    // 2. the help: one border, what is below, j/k/G scroll it
+    t.keys("demo", &["?"]);
+    let c = t.wait_for("demo", "Help · ? / Esc", 5);
+    let rows: Vec<&str> = c.lines().collect();
+    assert!(rows[1].starts_with("┏[ Help"), "{c}");
+    assert!(!c.contains("┏┏") && !c.contains("┃┃"), "{c}");
+    assert!(
+        rows[22].contains("▼") && rows[22].contains(" · 1–20/"),
+        "{c}"
+    );
+    assert!(
+        c.contains("j/k") && c.contains("scroll"),
+        "the bar names the keys:\n{c}"
+    );
+    t.keys("demo", &["j"]);
+    t.wait_for("demo", " · 2–21/", 5);
+    t.keys("demo", &["G"]);
+    let c = t.wait_for("demo", "Mouse: click", 5);
+    let bottom = c.lines().nth(22).unwrap_or("");
+    assert!(
+        c.contains("✍ written opinion") && !bottom.contains('▼'),
+        "{c}"
+    );
+    t.keys("demo", &["k"]);
+    let c = t.wait_for("demo", "▼1 · ", 5);
+    let bottom = c.lines().nth(22).unwrap_or("");
+    assert!(bottom.contains('▲'), "k scrolls back at once after G:\n{c}");
+    t.keys("demo", &["Escape"]);
+    t.wait_for("demo", "Apps 0/10", 5);
+
+    // 3. T24-004's A1.1: the fact's label and the screen's yes/no, never the raw key
+    t.keys("demo", &["j", "j", "Tab"]);
+    let c = t.wait_for("demo", "Suggestion 0:", 5);
+    assert!(c.contains("T24-004"), "{c}");
+    assert!(
+        c.contains("Leading industry") && c.contains("= no → 0"),
+        "{c}"
+    );
+    assert!(!c.contains("industry_in_9x"), "{c}");
+
+    // 4. the conflict confirmation says what yes does
+    t.keys("demo", &["x"]);
+    t.wait_for("demo", "give a reason", 5);
+    t.keys("demo", &["related", "Enter"]);
+    let c = t.wait_for("demo", "[y/Enter] declare the conflict", 5);
+    assert!(!c.contains("[y/Enter] submit"), "{c}");
+    t.keys("demo", &["n"]);
+    t.wait_for("demo", "no conflict declared", 5);
+
+    // 5. the written opinion: a line break is not a character
+    t.keys("demo", &["w"]);
+    t.wait_for("demo", "Alt+Enter", 5);
+    t.keys("demo", &["很好", "M-Enter", "第二行", "Enter"]);
+    t.wait_for("demo", "opinion, but 5 characters; 20 needed", 5);
+
+    t.keys("demo", &["q"]);
+    let c = t.wait_for("demo", "EXIT=", 10);
+    assert!(c.contains("EXIT=0"), "{c}");
+    assert_sane(&t, "demo", &stty);
 }

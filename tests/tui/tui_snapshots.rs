@@ -247,9 +247,10 @@ fn written_opinion_editor_and_sizes() {
             "w alt-enter text:绩效目标明确，配套经费落实，建议予以支持。 enter",
         );
         assert!(a.opinion_problem(0).is_none());
-        // the evidence pane shows it under the rubric's title
+        // the evidence pane shows it under the rubric's title; its length leaves out the
+        // line break (9 + 21 characters)
         assert!(
-            snap(&a).contains("✍ 专家评审意见 (31 字): 托管"),
+            snap(&a).contains("✍ 专家评审意见 (30 字): 托管"),
             "{}",
             snap(&a)
         );
@@ -419,5 +420,49 @@ fn eighty_columns_keep_the_count_the_expert_and_the_reason() {
             status.contains(needle) && !status.contains('…'),
             "{lang:?}: {status}"
         );
+    }
+}
+
+/// What a plain-text capture of the demo at 80×24 shows: the suggestion names the fact by
+/// its label with the screen's yes/no (never `industry_in_9x = true`), and the conflict
+/// confirmations say what yes does (declare, withdraw), not "submit".
+#[test]
+fn demo_suggestion_labels_and_conflict_buttons_80x24() {
+    for (lang, tag, yes, no, declare, withdraw) in [
+        (
+            Lang::En,
+            "en",
+            "= yes → 1",
+            "= no → 0",
+            "[y/Enter] declare the conflict",
+            "[y/Enter] withdraw",
+        ),
+        (
+            Lang::Zh,
+            "zh",
+            "= 是 → 1",
+            "= 否 → 0",
+            "[y/Enter] 声明回避",
+            "[y/Enter] 撤回回避",
+        ),
+    ] {
+        let mut a = demo(lang, 80, 24);
+        feed(&mut a, "tab");
+        let s = snap(&a);
+        assert!(s.contains(yes) && !s.contains("industry_in_9x"), "{s}");
+        feed(&mut a, "backtab j j j tab");
+        let s = snap(&a);
+        assert!(s.contains(no) && !s.contains("industry_in_9x"), "{s}");
+        insta::assert_snapshot!(format!("{tag}_80x24_demo_suggestion_label"), s);
+        feed(&mut a, "backtab x text:reason enter");
+        let s = snap(&a);
+        assert!(
+            s.contains(declare) && !s.contains("submit") && !s.contains("提交"),
+            "{s}"
+        );
+        insta::assert_snapshot!(format!("{tag}_80x24_demo_conflict_confirm"), s);
+        feed(&mut a, "y x text:reason enter");
+        let s = snap(&a);
+        assert!(s.contains(withdraw), "{s}");
     }
 }

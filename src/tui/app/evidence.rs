@@ -349,9 +349,10 @@ impl App {
         Some((r.width, r.height))
     }
 
-    /// A rule explanation in the screen's language ([`Lang::explain`]); in Chinese an
-    /// enumerated fact value reads as the rubric's option label (`ip_office = 独立`).
-    fn explain(&self, s: &str) -> String {
+    /// A rule explanation in the screen's language ([`Lang::explain`]): yes/no values in the
+    /// screen's words, in Chinese an enumerated fact value as the rubric's option label
+    /// (`ip_office = 独立`), and every fact key as the fact's label ([`App::fact_labels`]).
+    pub(super) fn explain(&self, s: &str) -> String {
         let mut out = self.lang.explain(s);
         if self.lang.is_zh() {
             for (_, _, it) in self.rubric.items() {
@@ -365,6 +366,30 @@ impl App {
                 }
             }
         }
+        self.fact_labels(&out)
+    }
+
+    /// `s` with each word that is a declared fact key (`industry_in_9x`) replaced by the
+    /// fact's label in the screen's language; other words are kept.
+    fn fact_labels(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            match self.rubric.fact(word) {
+                Some(f) if !f.label.is_empty() => out.push_str(self.pick(&f.label, &f.label_en)),
+                _ => out.push_str(word),
+            }
+            word.clear();
+        };
+        for c in s.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
         out
     }
 

@@ -196,7 +196,8 @@ impl AppList {
     }
 
     /// Draw the list into `r`: its title (done, filter, sort), one row per application
-    /// shown (progress mark, code, title, total), the selection and the "more" hint.
+    /// shown (selection mark ▶, progress mark, code, title, total), the selection's style and
+    /// the "more" hint.
     pub(super) fn draw(&self, app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         let focused = app.focus == Pane::Apps;
         let t = app.lang.t();
@@ -249,8 +250,11 @@ impl AppList {
             let a = &app.apps[i];
             let pr = app.progress(i);
             let total = pad_left(&total_str(app, i), 6);
+            // the selection is marked in the first column (▶), not only by its style, so a
+            // screen without colour or styles (a text capture) still shows it
             let left = format!(
-                "{} {} {}",
+                "{}{} {} {}",
+                if i == self.sel { "▶" } else { " " },
                 pr.mark(),
                 a.input.code,
                 list_title(&a.input.title)

@@ -14,7 +14,7 @@ use crate::store::{AppStatus, Op, OPINION_ITEM};
 use crate::tui::action::Action;
 use crate::tui::keys::{self, Context, Keymap};
 use crate::tui::layout::{self, Pane};
-use crate::tui::overlay::Common;
+use crate::tui::overlay::{help_max_scroll, Common};
 use crate::tui::textbox::TextBox;
 use ratatui::layout::{Position, Rect};
 
@@ -213,7 +213,15 @@ fn overlay_update(app: &mut App, action: Action) {
         return;
     };
     match top.handle_common(action) {
-        Common::Done => return,
+        Common::Done => {
+            if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {
+                let max = help_max_scroll(app.size, &|w| crate::tui::view::help_lines(app, w));
+                if let Some(o) = app.overlays.last_mut() {
+                    o.keep_help_scroll(max);
+                }
+            }
+            return;
+        }
         Common::Close => {
             app.overlays.pop();
             return;

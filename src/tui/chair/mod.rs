@@ -30,7 +30,7 @@ use crossterm::event::KeyEvent;
 use super::action::Action;
 use super::i18n::Lang;
 use super::keys::{self, Context, Keymap};
-use super::overlay::{Common, EditKind, Level, Note, Overlay};
+use super::overlay::{help_max_scroll, Common, EditKind, Level, Note, Overlay};
 use super::textbox::TextBox;
 use crate::aggregate::{AppResult, By, Method};
 use crate::export::Format;
@@ -584,7 +584,16 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
         return;
     };
     match top.handle_common(action) {
-        Common::Done => {}
+        Common::Done => {
+            if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {
+                let max = help_max_scroll(app.data.size, &|w| {
+                    crate::tui::chair_view::help_lines(app, w)
+                });
+                if let Some(o) = app.overlays.last_mut() {
+                    o.keep_help_scroll(max);
+                }
+            }
+        }
         Common::Close => {
             app.overlays.pop();
         }

@@ -31,6 +31,16 @@ impl Confirmed {
         }
     }
 
+    /// The popup's keys, naming what yes does (submit, declare the conflict, withdraw it).
+    pub fn yes_no(&self, lang: Lang) -> &'static str {
+        let keys = &lang.t().yes_no;
+        match self {
+            Confirmed::Submit => keys[0],
+            Confirmed::Conflict(_) => keys[1],
+            Confirmed::Withdraw(_) => keys[2],
+        }
+    }
+
     /// The status-line note when the answer is no.
     pub fn declined(&self, lang: Lang) -> &'static str {
         match (self, lang.is_zh()) {
@@ -66,6 +76,33 @@ pub(super) fn draw(
         64,
         title,
         lines,
-        (lang.t().yes_no, th.heading()),
+        (what.yes_no(lang), th.heading()),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_yes_key_says_what_it_does() {
+        let conflict = Confirmed::Conflict("r".into());
+        let withdraw = Confirmed::Withdraw("r".into());
+        assert!(Confirmed::Submit
+            .yes_no(Lang::En)
+            .contains("[y/Enter] submit"));
+        assert!(conflict
+            .yes_no(Lang::En)
+            .contains("[y/Enter] declare the conflict"));
+        assert!(withdraw.yes_no(Lang::En).contains("[y/Enter] withdraw"));
+        assert!(Confirmed::Submit
+            .yes_no(Lang::Zh)
+            .contains("[y/Enter] 提交"));
+        assert!(conflict.yes_no(Lang::Zh).contains("[y/Enter] 声明回避"));
+        assert!(withdraw.yes_no(Lang::Zh).contains("[y/Enter] 撤回"));
+        for what in [conflict, withdraw] {
+            assert!(!what.yes_no(Lang::En).contains("submit"));
+            assert!(!what.yes_no(Lang::Zh).contains("提交"));
+        }
+    }
 }

@@ -24,6 +24,7 @@ mod message;
 pub use confirm::Confirmed;
 pub(crate) use editor::editor_geometry;
 pub use editor::EditKind;
+pub(crate) use help::{bar_items as help_bar_items, max_scroll as help_max_scroll};
 
 /// Overlays, on a stack that sees keys first.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +85,14 @@ impl Overlay {
             Overlay::Message { .. } => message::handle(action),
             Overlay::Editor { buf, .. } => editor::handle(buf, action),
             Overlay::Confirm { .. } => confirm::handle(),
+        }
+    }
+
+    /// Keep an open help's scroll within `max` ([`help_max_scroll`]); other overlays are left
+    /// as they are.
+    pub(crate) fn keep_help_scroll(&mut self, max: usize) {
+        if let Overlay::Help { scroll } = self {
+            *scroll = (*scroll).min(max);
         }
     }
 
