@@ -65,7 +65,9 @@ impl Widget for ChairScreen<'_> {
         status_line(app, Rect::new(0, h - 2, w, 1), buf, th);
         draw_bar(bar_items(app), Rect::new(0, h - 1, w, 1), buf, th);
         for o in &app.overlays {
-            draw_overlay(app.lang, o, area, buf, th, &|w| help_lines(app, w));
+            draw_overlay(app.lang, o, area, buf, th, &|w| {
+                super::chair::help_lines(app, w)
+            });
         }
     }
 }
@@ -291,52 +293,6 @@ pub fn bar_items(app: &ChairApp) -> Vec<(String, &'static str, Option<Action>)> 
     }
     if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {
         out.splice(0..0, help_bar_items(&app.keymap, app.lang));
-    }
-    out
-}
-
-/// The help overlay's lines: every chair context's actions with their keys (from the key
-/// map and the actions' doc comments), then the legend.
-pub fn help_lines(app: &ChairApp, width: usize) -> Vec<(String, bool)> {
-    let zh = app.lang.is_zh();
-    let t = app.lang.t();
-    let c = app.lang.c();
-    let mut out = Vec::new();
-    const KEYS: usize = 14;
-    let text_w = width.saturating_sub(KEYS + 4).max(10);
-    for ctx in [
-        Context::Global,
-        Context::Ranking,
-        Context::Detail,
-        Context::Progress,
-        Context::Experts,
-        Context::Editor,
-    ] {
-        out.push((format!("── {} ──", t.ctx_names[ctx as usize]), true));
-        for (a, ks) in app.keymap.actions(ctx) {
-            if ctx == Context::Global
-                && !(matches!(
-                    a,
-                    Action::ForceQuit | Action::Quit | Action::Help | Action::Back
-                ) || app.can_switch && a == Action::SwitchView)
-            {
-                continue;
-            }
-            let k = keys::show_keys(&ks);
-            for (i, l) in wrap(a.long(zh).unwrap_or(""), text_w)
-                .into_iter()
-                .enumerate()
-            {
-                let key = if i == 0 { k.as_str() } else { "" };
-                out.push((format!("  {}  {l}", pad_right(key, KEYS)), false));
-            }
-        }
-    }
-    out.push((format!("── {} ──", c.legend), true));
-    for l in c.legend_lines {
-        for w in wrap(l, width.saturating_sub(2).max(10)) {
-            out.push((format!("  {w}"), false));
-        }
     }
     out
 }

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 
 use crate::aggregate::{AppResult, EligibilityStatus, Flag};
 use crate::tui::draw::{self, set, Theme};
+use crate::tui::keys;
 use crate::tui::text::{self, pad_left, pad_right};
 
 /// Kind of a line of the details or the experts view (for styling and selection).
@@ -128,4 +129,53 @@ pub(super) fn draw(
         let pos = pad_left(&pos, r.width as usize);
         set(buf, r.x, r.bottom() - 1, &pos, r.width, th.key());
     }
+}
+
+/// The help overlay's lines: every chair context's actions with their keys (from the key
+/// map and the actions' doc comments), then the legend.
+pub fn help_lines(app: &super::ChairApp, width: usize) -> Vec<(String, bool)> {
+    let zh = app.lang.is_zh();
+    let t = app.lang.t();
+    let c = app.lang.c();
+    let mut out = Vec::new();
+    const KEYS: usize = 14;
+    let text_w = width.saturating_sub(KEYS + 4).max(10);
+    for ctx in [
+        keys::Context::Global,
+        keys::Context::Ranking,
+        keys::Context::Detail,
+        keys::Context::Progress,
+        keys::Context::Experts,
+        keys::Context::Editor,
+    ] {
+        out.push((format!("── {} ──", t.ctx_names[ctx as usize]), true));
+        for (a, ks) in app.keymap.actions(ctx) {
+            if ctx == keys::Context::Global
+                && !(matches!(
+                    a,
+                    crate::tui::action::Action::ForceQuit
+                        | crate::tui::action::Action::Quit
+                        | crate::tui::action::Action::Help
+                        | crate::tui::action::Action::Back
+                ) || app.can_switch && a == crate::tui::action::Action::SwitchView)
+            {
+                continue;
+            }
+            let k = keys::show_keys(&ks);
+            for (i, l) in text::wrap(a.long(zh).unwrap_or(""), text_w)
+                .into_iter()
+                .enumerate()
+            {
+                let key = if i == 0 { k.as_str() } else { "" };
+                out.push((format!("  {}  {l}", text::pad_right(key, KEYS)), false));
+            }
+        }
+    }
+    out.push((format!("── {} ──", c.legend), true));
+    for l in c.legend_lines {
+        for w in text::wrap(l, width.saturating_sub(2).max(10)) {
+            out.push((format!("  {w}"), false));
+        }
+    }
+    out
 }

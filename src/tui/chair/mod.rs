@@ -17,6 +17,7 @@
 mod data;
 mod detail;
 mod doc;
+pub use doc::help_lines;
 mod experts;
 mod progress;
 mod ranking;
@@ -586,9 +587,7 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
     match top.handle_common(action) {
         Common::Done => {
             if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {
-                let max = help_max_scroll(app.data.size, &|w| {
-                    crate::tui::chair_view::help_lines(app, w)
-                });
+                let max = help_max_scroll(app.data.size, &|w| doc::help_lines(app, w));
                 if let Some(o) = app.overlays.last_mut() {
                     o.keep_help_scroll(max);
                 }
