@@ -81,6 +81,34 @@ fn checkbox_text(options: &[(serde_json::Value, String)], chosen: Option<&str>) 
         .join("　")
 }
 
+/// A numbered table of people: `序号` and `columns`, at least `rows` rows, filled from
+/// `team` (one cell per column); `more`: an unfilled last row is numbered `…`.
+fn people_table(columns: &[(&str, &str)], rows: usize, team: &[Vec<String>], more: bool) -> Table {
+    let mut trs = vec![std::iter::once("序号".to_string())
+        .chain(columns.iter().map(|(l, _)| l.to_string()))
+        .map(|t| (t, 1))
+        .collect::<Vec<_>>()];
+    let n = rows.max(team.len());
+    for i in 0..n {
+        let no = if more && i + 1 == n && team.len() < n {
+            "…".to_string()
+        } else {
+            (i + 1).to_string()
+        };
+        let mut r = vec![(no, 1)];
+        for c in 0..columns.len() {
+            let v = team
+                .get(i)
+                .and_then(|row| row.get(c))
+                .cloned()
+                .unwrap_or_default();
+            r.push((v, 1));
+        }
+        trs.push(r);
+    }
+    grid_table(trs, columns.len() + 1)
+}
+
 fn grid_table(rows: Vec<Vec<(String, usize)>>, cols: usize) -> Table {
     let col = WIDTH / cols.max(1);
     let trs = rows
@@ -202,52 +230,11 @@ pub fn form_docx(
                 doc.add_table(grid_table(vec![vec![(body, 1)]], 1))
             }
             Block::TeamTable { rows } => {
-                let mut trs = vec![std::iter::once("序号".to_string())
-                    .chain(TEAM_COLUMNS.iter().map(|(l, _)| l.to_string()))
-                    .map(|t| (t, 1))
-                    .collect::<Vec<_>>()];
-                let n = (*rows).max(fill.team.len());
-                for i in 0..n {
-                    let mut r = vec![((i + 1).to_string(), 1)];
-                    for c in 0..TEAM_COLUMNS.len() {
-                        let v = fill
-                            .team
-                            .get(i)
-                            .and_then(|row| row.get(c))
-                            .cloned()
-                            .unwrap_or_default();
-                        r.push((v, 1));
-                    }
-                    trs.push(r);
-                }
-                doc.add_table(grid_table(trs, TEAM_COLUMNS.len() + 1))
+                doc.add_table(people_table(&TEAM_COLUMNS, *rows, &fill.team, false))
             }
             Block::MemberTable { rows } => {
-                let mut trs = vec![std::iter::once("序号".to_string())
-                    .chain(MEMBER_COLUMNS.iter().map(|(l, _)| l.to_string()))
-                    .map(|t| (t, 1))
-                    .collect::<Vec<_>>()];
-                let n = (*rows).max(fill.team.len());
-                for i in 0..n {
-                    // The notice's last row is numbered …: more may follow.
-                    let no = if i + 1 == n && fill.team.len() < n {
-                        "…".to_string()
-                    } else {
-                        (i + 1).to_string()
-                    };
-                    let mut r = vec![(no, 1)];
-                    for c in 0..MEMBER_COLUMNS.len() {
-                        let v = fill
-                            .team
-                            .get(i)
-                            .and_then(|row| row.get(c))
-                            .cloned()
-                            .unwrap_or_default();
-                        r.push((v, 1));
-                    }
-                    trs.push(r);
-                }
-                doc.add_table(grid_table(trs, MEMBER_COLUMNS.len() + 1))
+                // The notice's last row is numbered …: more may follow.
+                doc.add_table(people_table(&MEMBER_COLUMNS, *rows, &fill.team, true))
             }
             Block::Grid {
                 corner,
