@@ -430,8 +430,8 @@ impl Lang {
     pub fn opinion_prompt(self, code: &str, title: &str, title_en: &str, min: usize) -> String {
         if min > 0 {
             self.pick(
-                format!("{code} 的{title}（至少 {min} 个字，提交前必填；Alt+Enter 换行，Enter 保存）"),
-                format!("{title_en} on {code} (at least {min} characters, required before submitting; Alt+Enter breaks the line, Enter saves)"),
+                format!("{code} 的{title}（至少 {min} 个字，不计空白，提交前必填；Alt+Enter 换行，Enter 保存）"),
+                format!("{title_en} on {code} (at least {min} characters, white space not counted, required before submitting; Alt+Enter breaks the line, Enter saves)"),
             )
         } else {
             self.pick(

@@ -51,7 +51,8 @@ pub fn pad_left(s: &str, w: usize) -> String {
 }
 
 /// Wrap text to lines of at most `w` columns. Paragraphs (`\n`) start new
-/// lines; Latin words are kept whole when they fit on a line; CJK text
+/// lines; Latin words (after a space or right after a CJK character, as in
+/// `必填；Alt+Enter`) are kept whole when they fit on a line; CJK text
 /// breaks between any two characters. Tabs become spaces and other control
 /// characters are dropped.
 pub fn wrap(text: &str, w: usize) -> Vec<String> {
@@ -65,7 +66,8 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
         }
         let mut line = String::new();
         let mut lw = 0usize;
-        // byte index in `line` just after the last space
+        // byte index in `line` where the word of narrow characters it ends with may start:
+        // just after the last space or wide character
         let mut last_space: Option<usize> = None;
         for c in para.chars() {
             let c = if c == '\t' { ' ' } else { c };
@@ -115,7 +117,7 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
             }
             line.push(c);
             lw += x;
-            if c == ' ' {
+            if c == ' ' || x == 2 {
                 last_space = Some(line.len());
             }
         }
@@ -375,6 +377,11 @@ mod tests {
         assert_eq!(lines, vec!["abcd", "工作"]);
         // long Latin word is broken
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        // a Latin word right after CJK text stays whole too
+        assert_eq!(
+            wrap("提交前必填；Alt+Enter 换行", 16),
+            vec!["提交前必填；", "Alt+Enter 换行"]
+        );
     }
 
     #[test]
