@@ -1212,3 +1212,41 @@ fn by_role_in<'a>(id: &'a Identity, role: &str) -> &'a panel::anonymize::Person 
         .find(|p| p.role.as_deref() == Some(role))
         .unwrap_or_else(|| panic!("no {role} in {:?}", id.team))
 }
+
+/// The 项目主要人员 table split across a page (two tables with a blank paragraph between,
+/// with or without the header repeated) or with its header typed again inside it: every
+/// member is read once and no header row becomes a person.
+#[test]
+fn ingest_reads_a_team_table_split_across_pages() {
+    let want = ingest_edited(|x| x.to_string());
+    assert_eq!(want.raw.facts["team_size"], Value::from(7));
+    let split = |x: &str, repeat_header: bool, new_table: bool| {
+        let header_at = x.find("<w:t>序号</w:t>").unwrap();
+        let header = &x[x[..header_at].rfind("<w:tr>").unwrap()
+            ..header_at + x[header_at..].find("</w:tr>").unwrap() + "</w:tr>".len()];
+        // The row of member 4.
+        let at = x[..header_at + x[header_at..].find("<w:t>4</w:t>").unwrap()]
+            .rfind("<w:tr>")
+            .unwrap();
+        let table_at = x[..at].rfind("<w:tbl>").unwrap();
+        let grid_end = table_at + x[table_at..].find("</w:tblGrid>").unwrap() + 12;
+        let mut mid = String::new();
+        if new_table {
+            mid.push_str("</w:tbl><w:p/><w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            mid.push_str(&x[table_at..grid_end]);
+        }
+        if repeat_header {
+            mid.push_str(header);
+        }
+        format!("{}{mid}{}", &x[..at], &x[at..])
+    };
+    for (repeat_header, new_table) in [(false, true), (true, true), (true, false)] {
+        let got = ingest_edited(|x| split(x, repeat_header, new_table));
+        assert_eq!(
+            got.raw.identity.team, want.raw.identity.team,
+            "header repeated: {repeat_header}, new table: {new_table}"
+        );
+        assert_eq!(got.raw.facts["team_size"], Value::from(7));
+        assert!(got.missing.is_empty(), "{:?}", got.missing);
+    }
+}
