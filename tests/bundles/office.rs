@@ -103,6 +103,40 @@ fn check_package(bytes: &[u8]) -> (BTreeMap<String, Vec<u8>>, Vec<DocBlock>) {
     (files, blocks)
 }
 
+/// The property elements Word reads strictly are in the schema's sequence: in every
+/// `w:rPr` the fonts (宋体 for Chinese) before bold and size, in `w:pPr` its `w:rPr` last,
+/// in `w:sectPr` the footer reference first (Word drops children out of sequence).
+fn assert_schema_order(part: &str) {
+    let segments = |tag: &str| -> Vec<String> {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        part.match_indices(&open)
+            .map(|(i, _)| {
+                let rest = &part[i..];
+                rest[..rest.find(&close).map_or(rest.len(), |e| e + close.len())].to_string()
+            })
+            .collect()
+    };
+    let before = |seg: &str, a: &str, b: &str| match (seg.find(a), seg.find(b)) {
+        (Some(x), Some(y)) => x < y,
+        _ => true,
+    };
+    let rprs = segments("w:rPr");
+    assert!(!rprs.is_empty());
+    for r in &rprs {
+        assert!(before(r, "<w:rFonts", "<w:b "), "{r}");
+        assert!(before(r, "<w:rFonts", "<w:sz "), "{r}");
+        assert!(before(r, "<w:b ", "<w:sz "), "{r}");
+    }
+    for p in segments("w:pPr") {
+        assert!(before(&p, "<w:jc", "<w:rPr"), "{p}");
+        assert!(before(&p, "<w:pageBreakBefore", "<w:jc"), "{p}");
+    }
+    for s in segments("w:sectPr") {
+        assert!(before(&s, "<w:footerReference", "<w:pgSz"), "{s}");
+    }
+}
+
 fn demo_report() -> (export::Report, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = copy_panel(tmp.path(), Some(&["T24-001", "T24-003", "T24-006"]));
@@ -143,6 +177,14 @@ fn summary_docx_is_valid_ooxml_with_tables_signatures_and_page_numbers() {
     let (files, blocks) = check_package(&bytes);
     let doc = String::from_utf8(files["word/document.xml"].clone()).unwrap();
     assert!(doc.contains("w:orient=\"landscape\""), "not landscape");
+    // The table's header row repeats on every page; no row is split across pages.
+    assert_eq!(doc.matches("<w:tblHeader/>").count(), 1);
+    assert_eq!(
+        doc.matches("<w:cantSplit />").count(),
+        rep.results.applications.len() + 1
+    );
+    assert_schema_order(&doc);
+    assert_schema_order(&String::from_utf8_lossy(&files["word/footer1.xml"]));
     assert!(doc.contains("w:w=\"16838\""), "not A4 landscape width");
     let footer: String = files
         .iter()
@@ -185,6 +227,11 @@ fn sheet_docx_has_a_page_per_application_with_items_scores_and_signature() {
         doc.matches("<w:pageBreakBefore").count(),
         rep.results.applications.len() - 1
     );
+    assert_eq!(
+        doc.matches("<w:tblHeader/>").count(),
+        rep.results.applications.len()
+    );
+    assert_schema_order(&doc);
     let text = text_of(&blocks);
     assert_eq!(
         text.matches("评审专家签字：").count(),
@@ -248,7 +295,8 @@ fn blank_form_of_seed_000_follows_its_annex_2() {
     let layout = office::layout(&r);
     assert!(layout.from_seed);
     let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
-    let (_files, blocks) = check_package(&bytes);
+    let (files, blocks) = check_package(&bytes);
+    assert_schema_order(&String::from_utf8_lossy(&files["word/document.xml"]));
     let text = text_of(&blocks);
     for part in [
         "项目实施承诺书",
