@@ -82,12 +82,84 @@ fn sniff(path: &Path, bytes: &[u8]) -> Option<OfficeError> {
         });
     }
     if !bytes.starts_with(b"PK") {
+        // Word's other "Save as" formats, often given a .doc or .docx name.
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_lowercase();
+        let what = if bytes.is_empty() {
+            "an empty file (0 bytes)"
+        } else if head.contains("mime-version:") {
+            "a single-file web page (.mht, saved by Word as 单个文件网页)"
+        } else if head.contains("<html") || head.contains("<!doctype html") {
+            "a web page (HTML, saved by Word as 网页)"
+        } else if head.contains("<w:worddocument") || head.contains("<pkg:package") {
+            "a Word XML document (Word 2003 XML or 单个文件 XML, not a zip package)"
+        } else {
+            "not a zip package (damaged, or not an Office document)"
+        };
         return Some(OfficeError::NotDocx {
             file: path.to_path_buf(),
-            what: "not a zip package (damaged, or not an Office document)".into(),
+            what: what.into(),
         });
     }
     None
+}
+
+/// A small XML part of the package as text (`None` if absent or unreadable).
+fn small_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let mut text = String::new();
+    zip.by_name(name)
+        .ok()?
+        .take(1024 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// Whether `[Content_Types].xml` gives `part` a WordprocessingML main document type
+/// (.docx, .docm, .dotx).
+fn is_word_main(content_types: &str, part: &str) -> bool {
+    let mut reader = Reader::from_str(content_types);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Override" => {
+                if attr(&e, b"PartName").as_deref() == Some(&format!("/{part}")) {
+                    return attr(&e, b"ContentType").is_some_and(|t| {
+                        t.contains("wordprocessingml") && t.contains(".main+xml")
+                    });
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+    }
+}
+
+/// The main document part named by the package's relationships (`_rels/.rels`, type
+/// officeDocument, with a Word content type): `word/document.xml` as Word and WPS write
+/// it, another name from some converters.
+fn main_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
+    const DEFAULT: &str = "word/document.xml";
+    let (Some(rels), Some(types)) = (
+        small_part(zip, "_rels/.rels"),
+        small_part(zip, "[Content_Types].xml"),
+    ) else {
+        return DEFAULT.into();
+    };
+    let mut reader = Reader::from_str(&rels);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let officedoc = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let Some(target) = attr(&e, b"Target").filter(|_| officedoc) {
+                    let target = target.trim_start_matches('/').to_string();
+                    if zip.index_for_name(&target).is_some() && is_word_main(&types, &target) {
+                        return target;
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return DEFAULT.into(),
+            _ => {}
+        }
+    }
 }
 
 /// Reads `path` into blocks.
@@ -112,14 +184,17 @@ pub fn read_docx_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<DocBlock>, Offic
         .map_err(|e| corrupt(format!("the zip package cannot be read ({e})")))?;
     let mut xml = String::new();
     let names: Vec<String> = zip.file_names().map(String::from).collect();
+    let main = main_part(&mut zip);
     {
-        let entry = match zip.by_name("word/document.xml") {
+        let entry = match zip.by_name(&main) {
             Ok(e) => e,
             Err(zip::result::ZipError::FileNotFound) => {
                 let what = if names.iter().any(|n| n.starts_with("xl/")) {
                     "an Excel workbook (.xlsx)".to_string()
                 } else if names.iter().any(|n| n.starts_with("ppt/")) {
                     "a PowerPoint presentation (.pptx)".to_string()
+                } else if names.iter().any(|n| n == "content.xml") {
+                    "an OpenDocument file (.odt, saved by WPS or LibreOffice as ODF)".to_string()
                 } else {
                     "a zip file without word/document.xml".to_string()
                 };
@@ -128,16 +203,16 @@ pub fn read_docx_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<DocBlock>, Offic
                     what,
                 });
             }
-            Err(e) => return Err(corrupt(format!("word/document.xml cannot be read ({e})"))),
+            Err(e) => return Err(corrupt(format!("{main} cannot be read ({e})"))),
         };
         entry
             .take(MAX_DOCUMENT_XML)
             .read_to_string(&mut xml)
-            .map_err(|e| corrupt(format!("word/document.xml cannot be read ({e})")))?;
+            .map_err(|e| corrupt(format!("{main} cannot be read ({e})")))?;
     }
     parse_document(&xml).map_err(|(pos, why)| {
         corrupt(format!(
-            "word/document.xml is not well-formed XML at byte {pos}: {why}"
+            "{main} is not well-formed XML at byte {pos}: {why}"
         ))
     })
 }

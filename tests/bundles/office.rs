@@ -759,6 +759,42 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
     let good = std::fs::read(&form_files()[0]).unwrap();
     std::fs::write(d.join("cut.docx"), &good[..good.len() / 2]).unwrap();
     std::fs::write(d.join("text.docx"), "这不是Word文件").unwrap();
+    // Word's other "Save as" formats under a .docx name, and a real encrypted one
+    // (fixtures/tools/gen_office.py).
+    std::fs::write(d.join("empty.docx"), "").unwrap();
+    std::fs::write(
+        d.join("page.docx"),
+        "<html xmlns:w=\"urn:schemas-microsoft-com:office:word\"><body><p>申报书</p></body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("mht.docx"),
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("xml2003.docx"),
+        "<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?><w:wordDocument xmlns:w=\"http://schemas.microsoft.com/office/word/2003/wordml\"/>",
+    )
+    .unwrap();
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::fs::File::create(d.join("odt.docx")).unwrap());
+        for (name, body) in [
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", "<office:document-content/>"),
+        ] {
+            z.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    std::fs::copy(
+        root().join("fixtures/office/encrypted.docx"),
+        d.join("encrypted.docx"),
+    )
+    .unwrap();
     let (rep, _t) = demo_report();
     std::fs::write(
         d.join("sheet.docx"),
@@ -776,6 +812,12 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
         ("locked.docx", "password-protected"),
         ("cut.docx", "damaged"),
         ("text.docx", "not a zip package"),
+        ("empty.docx", "an empty file"),
+        ("page.docx", "a web page (HTML"),
+        ("mht.docx", "a single-file web page (.mht"),
+        ("xml2003.docx", "a Word XML document"),
+        ("odt.docx", "an OpenDocument file (.odt"),
+        ("encrypted.docx", "password-protected"),
         ("sheet.docx", "an Excel workbook (.xlsx)"),
         (
             "demo.docx",
@@ -1297,4 +1339,41 @@ fn ingest_reads_a_team_table_split_across_pages() {
         assert_eq!(got.raw.facts["team_size"], Value::from(7));
         assert!(got.missing.is_empty(), "{:?}", got.missing);
     }
+}
+
+/// A package whose main part is not `word/document.xml` (some converters name it
+/// otherwise): found through `_rels/.rels` and read like any other.
+#[test]
+fn ingest_finds_the_main_part_through_the_package_relationships() {
+    use std::io::Write;
+    let src = forms_dir().join("SQ2024-003.docx");
+    let parts = unzip(&std::fs::read(&src).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("SQ2024-003.docx");
+    let attachment = "营业执照复印件-SQ2024-003.pdf";
+    std::fs::copy(forms_dir().join(attachment), dir.path().join(attachment)).unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, bytes) in &parts {
+        let (name, bytes) = match name.as_str() {
+            "word/document.xml" => ("word/main.xml".to_string(), bytes.clone()),
+            "word/_rels/document.xml.rels" => {
+                ("word/_rels/main.xml.rels".to_string(), bytes.clone())
+            }
+            "_rels/.rels" | "[Content_Types].xml" => (
+                name.clone(),
+                String::from_utf8_lossy(bytes)
+                    .replace("word/document.xml", "word/main.xml")
+                    .into_bytes(),
+            ),
+            _ => (name.clone(), bytes.clone()),
+        };
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(&bytes).unwrap();
+    }
+    z.finish().unwrap();
+    let got = ingest_file(&path);
+    let want = ingest_file(&src);
+    assert_eq!(got.raw, want.raw);
+    assert!(got.missing.is_empty(), "{:?}", got.missing);
 }
