@@ -117,15 +117,16 @@ fn small_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<St
 /// Whether `[Content_Types].xml` gives `part` a WordprocessingML main document type
 /// (.docx, .docm, .dotx).
 fn is_word_main(content_types: &str, part: &str) -> bool {
+    let name = format!("/{part}");
     let mut reader = Reader::from_str(content_types);
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Override" => {
-                if attr(&e, b"PartName").as_deref() == Some(&format!("/{part}")) {
-                    return attr(&e, b"ContentType").is_some_and(|t| {
-                        t.contains("wordprocessingml") && t.contains(".main+xml")
-                    });
-                }
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref() == b"Override"
+                    && attr(&e, b"PartName").as_deref() == Some(name.as_str()) =>
+            {
+                return attr(&e, b"ContentType")
+                    .is_some_and(|t| t.contains("wordprocessingml") && t.contains(".main+xml"));
             }
             Ok(Event::Eof) | Err(_) => return false,
             _ => {}
