@@ -1,8 +1,6 @@
 //! Word documents (.docx) of the printable forms: the panel 评审汇总表 (A4 landscape) and
 //! one expert's 评分表 (A4 portrait), written with `docx-rs` from [`super::forms`].
 
-use std::io::Cursor;
-
 use docx_rs::{
     AlignmentType, Docx, Footer, NumPages, PageMargin, PageNum, PageOrientationType, Paragraph,
     Table, TableCell, TableLayoutType, TableRow, WidthType,
@@ -45,7 +43,9 @@ fn cell(s: &str, size: usize, bold: bool) -> TableCell {
     c
 }
 
-/// A table with a bold header row; `widths` in twips (one per column).
+/// A table with a bold header row (repeated at the top of every page the table runs
+/// onto, see [`crate::office::docx_write`]); `widths` in twips (one per column). A row is not
+/// split across pages.
 fn table(header: &[String], rows: &[Vec<String>], widths: &[usize], size: usize) -> Table {
     let mut trs = vec![TableRow::new(
         header
@@ -53,14 +53,18 @@ fn table(header: &[String], rows: &[Vec<String>], widths: &[usize], size: usize)
             .zip(widths)
             .map(|(h, w)| cell(h, size, true).width(*w, WidthType::Dxa))
             .collect(),
-    )];
+    )
+    .cant_split()];
     for r in rows {
-        trs.push(TableRow::new(
-            r.iter()
-                .zip(widths)
-                .map(|(c, w)| cell(c, size, false).width(*w, WidthType::Dxa))
-                .collect(),
-        ));
+        trs.push(
+            TableRow::new(
+                r.iter()
+                    .zip(widths)
+                    .map(|(c, w)| cell(c, size, false).width(*w, WidthType::Dxa))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::new(trs)
         .set_grid(widths.to_vec())
@@ -82,13 +86,11 @@ fn page_footer() -> Footer {
 }
 
 fn pack(doc: Docx) -> Result<Vec<u8>, ExportError> {
-    let mut buf = Cursor::new(Vec::new());
-    doc.build().pack(&mut buf).map_err(|e| {
+    crate::office::docx_write::pack(doc, true).map_err(|e| {
         ExportError::Usage(format!(
             "cannot build the Word document: {e} (a bug: report it)"
         ))
-    })?;
-    Ok(buf.into_inner())
+    })
 }
 
 fn margin() -> PageMargin {
@@ -106,6 +108,8 @@ fn summary_widths(header: &[String], total: usize) -> Vec<usize> {
         .iter()
         .map(|h| match h.as_str() {
             "序号" | "排名" | "是否入围" => 2,
+            // a code such as SQ2024-003 on one line
+            "申报编号" => 5,
             "项目名称" => 6,
             "备注" => 8,
             "建议资助金额（万元）" => 3,
@@ -172,7 +176,9 @@ pub fn sheet_docx(rep: &Report, expert: &str) -> Result<Vec<u8>, ExportError> {
 
 fn sheet_doc(f: &SheetForm) -> Docx {
     let width = (A4_SHORT as i32 - 2 * MARGIN) as usize;
-    let weights = [3usize, 4, 1, 5, 5, 1];
+    // 一级指标, 二级指标, 分值, 要求, 评分标准, 得分: 分值 and 得分 wide enough for "100"
+    // and their two-character headings on one line
+    let weights = [3usize, 3, 2, 4, 6, 2];
     let sum: usize = weights.iter().sum();
     let widths: Vec<usize> = weights.iter().map(|w| width * w / sum).collect();
     let header: Vec<String> = SHEET_HEADER.iter().map(|s| s.to_string()).collect();

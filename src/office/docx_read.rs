@@ -7,9 +7,13 @@
 //! word processor put in the file.
 //!
 //! Tolerated: runs split anywhere (text is joined per paragraph), `w:br`/`w:cr` line
-//! breaks and tabs, symbol-font checkboxes (`w:sym`), content controls (`w:sdt`),
-//! nested tables (flattened into their cell), text boxes; `mc:Fallback` copies and
-//! deleted text are skipped. Refused, with what the file is: an old binary Word file
+//! breaks and tabs, symbol-font checkboxes (`w:sym`, or Wingdings glyphs typed as text),
+//! content controls (`w:sdt`; a checkbox control by its `w14:checked` state, an unfilled
+//! one showing its placeholder as empty), legacy FORMCHECKBOX fields (by `w:ffData`),
+//! nested tables (flattened into their cell), text boxes. Not read as content:
+//! `mc:Fallback` copies, tracked deletions and moves away (`w:del`, `w:moveFrom`, rows
+//! deleted), the former properties of tracked formatting changes, hidden text
+//! (`w:vanish`), ruby guides, field instructions. Refused, with what the file is: an old binary Word file
 //! (.doc), a password-protected document, anything that is not a zip with
 //! `word/document.xml`, malformed XML.
 
@@ -78,12 +82,85 @@ fn sniff(path: &Path, bytes: &[u8]) -> Option<OfficeError> {
         });
     }
     if !bytes.starts_with(b"PK") {
+        // Word's other "Save as" formats, often given a .doc or .docx name.
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_lowercase();
+        let what = if bytes.is_empty() {
+            "an empty file (0 bytes)"
+        } else if head.contains("mime-version:") {
+            "a single-file web page (.mht, saved by Word as 单个文件网页)"
+        } else if head.contains("<html") || head.contains("<!doctype html") {
+            "a web page (HTML, saved by Word as 网页)"
+        } else if head.contains("<w:worddocument") || head.contains("<pkg:package") {
+            "a Word XML document (Word 2003 XML or 单个文件 XML, not a zip package)"
+        } else {
+            "not a zip package (damaged, or not an Office document)"
+        };
         return Some(OfficeError::NotDocx {
             file: path.to_path_buf(),
-            what: "not a zip package (damaged, or not an Office document)".into(),
+            what: what.into(),
         });
     }
     None
+}
+
+/// A small XML part of the package as text (`None` if absent or unreadable).
+fn small_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let mut text = String::new();
+    zip.by_name(name)
+        .ok()?
+        .take(1024 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// Whether `[Content_Types].xml` gives `part` a WordprocessingML main document type
+/// (.docx, .docm, .dotx).
+fn is_word_main(content_types: &str, part: &str) -> bool {
+    let name = format!("/{part}");
+    let mut reader = Reader::from_str(content_types);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref() == b"Override"
+                    && attr(&e, b"PartName").as_deref() == Some(name.as_str()) =>
+            {
+                return attr(&e, b"ContentType")
+                    .is_some_and(|t| t.contains("wordprocessingml") && t.contains(".main+xml"));
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+    }
+}
+
+/// The main document part named by the package's relationships (`_rels/.rels`, type
+/// officeDocument, with a Word content type): `word/document.xml` as Word and WPS write
+/// it, another name from some converters.
+fn main_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
+    const DEFAULT: &str = "word/document.xml";
+    let (Some(rels), Some(types)) = (
+        small_part(zip, "_rels/.rels"),
+        small_part(zip, "[Content_Types].xml"),
+    ) else {
+        return DEFAULT.into();
+    };
+    let mut reader = Reader::from_str(&rels);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let officedoc = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let Some(target) = attr(&e, b"Target").filter(|_| officedoc) {
+                    let target = target.trim_start_matches('/').to_string();
+                    if zip.index_for_name(&target).is_some() && is_word_main(&types, &target) {
+                        return target;
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return DEFAULT.into(),
+            _ => {}
+        }
+    }
 }
 
 /// Reads `path` into blocks.
@@ -108,14 +185,17 @@ pub fn read_docx_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<DocBlock>, Offic
         .map_err(|e| corrupt(format!("the zip package cannot be read ({e})")))?;
     let mut xml = String::new();
     let names: Vec<String> = zip.file_names().map(String::from).collect();
+    let main = main_part(&mut zip);
     {
-        let entry = match zip.by_name("word/document.xml") {
+        let entry = match zip.by_name(&main) {
             Ok(e) => e,
             Err(zip::result::ZipError::FileNotFound) => {
                 let what = if names.iter().any(|n| n.starts_with("xl/")) {
                     "an Excel workbook (.xlsx)".to_string()
                 } else if names.iter().any(|n| n.starts_with("ppt/")) {
                     "a PowerPoint presentation (.pptx)".to_string()
+                } else if names.iter().any(|n| n == "content.xml") {
+                    "an OpenDocument file (.odt, saved by WPS or LibreOffice as ODF)".to_string()
                 } else {
                     "a zip file without word/document.xml".to_string()
                 };
@@ -124,16 +204,16 @@ pub fn read_docx_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<DocBlock>, Offic
                     what,
                 });
             }
-            Err(e) => return Err(corrupt(format!("word/document.xml cannot be read ({e})"))),
+            Err(e) => return Err(corrupt(format!("{main} cannot be read ({e})"))),
         };
         entry
             .take(MAX_DOCUMENT_XML)
             .read_to_string(&mut xml)
-            .map_err(|e| corrupt(format!("word/document.xml cannot be read ({e})")))?;
+            .map_err(|e| corrupt(format!("{main} cannot be read ({e})")))?;
     }
     parse_document(&xml).map_err(|(pos, why)| {
         corrupt(format!(
-            "word/document.xml is not well-formed XML at byte {pos}: {why}"
+            "{main} is not well-formed XML at byte {pos}: {why}"
         ))
     })
 }
@@ -160,16 +240,35 @@ fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
     })
 }
 
-/// A symbol-font character (`w:sym w:char="F0FE"`) as text: Wingdings / Wingdings 2
-/// boxes become ☑ / □.
-fn sym_char(code: &str) -> Option<char> {
-    let c = u32::from_str_radix(code.trim(), 16).ok()?;
-    let low = if c >= 0xF000 { c - 0xF000 } else { c };
+/// A symbol-font character (`w:sym w:font="Wingdings" w:char="F0FE"`, or the same code
+/// typed as text in a run of that font) as text: the Wingdings / Wingdings 2 boxes become
+/// ☑ / □, Symbol's radical sign √.
+fn sym_char(font: Option<&str>, code: u32) -> Option<char> {
+    let low = if code >= 0xF000 { code - 0xF000 } else { code };
+    let font = font.unwrap_or("").to_ascii_lowercase();
+    if font.starts_with("symbol") {
+        return match low {
+            0xD6 => Some('√'),
+            _ => char::from_u32(code).filter(|ch| !ch.is_control()),
+        };
+    }
     match low {
         0xFE | 0x52 | 0xFD | 0x53 | 0x78 | 0xFC => Some('☑'),
         0xA8 | 0xA3 | 0x6F | 0xA1 | 0x30 | 0x71 => Some('□'),
-        _ => char::from_u32(c).filter(|ch| !ch.is_control()),
+        _ => char::from_u32(code).filter(|ch| !ch.is_control()),
     }
+}
+
+/// Whether a font draws symbols at private-use code points (U+F020–U+F0FF).
+fn is_symbol_font(font: &str) -> bool {
+    let f = font.to_ascii_lowercase();
+    f.starts_with("wingdings") || f.starts_with("symbol") || f.starts_with("webdings")
+}
+
+/// An on/off property (`w:vanish`, `w14:checked`, `w:checked`): on unless its value says
+/// off.
+fn on_off(e: &BytesStart<'_>) -> bool {
+    !matches!(attr(e, b"val").as_deref(), Some("0" | "false" | "off"))
 }
 
 fn finish_table(t: TableBuild) -> Vec<Vec<DocCell>> {
@@ -202,6 +301,68 @@ fn finish_table(t: TableBuild) -> Vec<Vec<DocCell>> {
     out
 }
 
+/// A run being read: hidden (`w:vanish`) runs are not printed, and the run's font says
+/// whether private-use characters are symbol-font glyphs.
+#[derive(Default)]
+struct RunCtx {
+    hidden: bool,
+    font: Option<String>,
+}
+
+/// A content control (`w:sdt`) being read.
+#[derive(Default)]
+struct SdtCtx {
+    /// Inside its `w:sdtPr`.
+    in_pr: bool,
+    /// It shows its placeholder (`w:showingPlcHdr`): nothing was typed into it.
+    placeholder: bool,
+    /// A checkbox control (`w14:checkbox`) and whether it is checked (`w14:checked`).
+    checkbox: Option<bool>,
+    /// Its content's text is not read (a placeholder, or a checkbox read from its state).
+    suppress: bool,
+}
+
+/// A legacy form checkbox (`w:ffData/w:checkBox` of a FORMCHECKBOX field) being read.
+#[derive(Default)]
+struct FormCheckBox {
+    default: bool,
+    checked: Option<bool>,
+}
+
+fn mark(checked: bool) -> char {
+    if checked {
+        CHECKED_MARKS[0]
+    } else {
+        UNCHECKED_MARKS[0]
+    }
+}
+
+/// Elements whose whole content is not the document's text: fallback copies of drawings,
+/// tracked deletions and moves away, field instructions, ruby (phonetic) text, and the
+/// former properties kept by tracked formatting changes (a `w:tcPrChange` holds the old
+/// `w:gridSpan` / `w:vMerge`).
+fn skipped(local: &[u8]) -> bool {
+    matches!(
+        local,
+        b"Fallback"
+            | b"del"
+            | b"moveFrom"
+            | b"instrText"
+            | b"delText"
+            | b"delInstrText"
+            | b"rt"
+            | b"rPrChange"
+            | b"pPrChange"
+            | b"tcPrChange"
+            | b"trPrChange"
+            | b"tblPrChange"
+            | b"tblPrExChange"
+            | b"tblGridChange"
+            | b"sectPrChange"
+            | b"numberingChange"
+    )
+}
+
 /// Parses `word/document.xml`; an error gives the byte position and the reason.
 fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
     let mut reader = Reader::from_str(xml);
@@ -210,16 +371,25 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
     let mut tables: Vec<TableBuild> = Vec::new();
     let mut paras: Vec<String> = Vec::new();
     let mut in_text = false;
-    // Depth inside elements whose content is skipped (mc:Fallback, w:del, w:instrText).
+    // Depth inside elements whose content is skipped (see `skipped`).
     let mut skip = 0usize;
     let mut in_body = false;
-    // Inside a run (`w:r`): only there are `w:tab`, `w:br` and `w:sym` text (a `w:tab`
-    // in `w:tabs` of paragraph properties is a tab stop).
-    let mut in_run = 0usize;
+    // The runs (`w:r`) open: only there are `w:tab`, `w:br` and `w:sym` text (a `w:tab`
+    // in `w:tabs` of paragraph properties is a tab stop). A text box nests runs.
+    let mut runs: Vec<RunCtx> = Vec::new();
+    // Inside paragraph properties (whose `w:rPr` is the paragraph mark's, not a run's).
+    let mut in_ppr = 0usize;
+    // Inside a row's properties (`w:trPr`), and whether the row is a tracked deletion.
+    let mut in_trpr = false;
+    let mut row_deleted = false;
+    let mut sdts: Vec<SdtCtx> = Vec::new();
+    let mut form_box: Option<FormCheckBox> = None;
     loop {
         let ev = reader
             .read_event()
             .map_err(|e| (reader.error_position(), e.to_string()))?;
+        // Text of hidden runs and of content controls read otherwise is not printed.
+        let silent = runs.last().is_some_and(|r| r.hidden) || sdts.iter().any(|s| s.suppress);
         match ev {
             Event::Start(e) => {
                 let name = e.local_name();
@@ -228,18 +398,27 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     skip += 1;
                     continue;
                 }
+                if n == b"del" && in_trpr {
+                    row_deleted = true;
+                }
+                if skipped(n) {
+                    skip = 1;
+                    continue;
+                }
                 match n {
                     b"body" => in_body = true,
-                    b"Fallback" | b"del" | b"instrText" | b"delText" => skip = 1,
                     b"p" => paras.push(String::new()),
-                    b"r" => in_run += 1,
+                    b"pPr" => in_ppr += 1,
+                    b"r" => runs.push(RunCtx::default()),
                     b"t" => in_text = true,
                     b"tbl" => tables.push(TableBuild::default()),
                     b"tr" => {
                         if let Some(t) = tables.last_mut() {
                             t.row = Some(Vec::new());
                         }
+                        row_deleted = false;
                     }
+                    b"trPr" => in_trpr = true,
                     b"tc" => {
                         if let Some(t) = tables.last_mut() {
                             t.cell = Some(RawCell {
@@ -248,6 +427,31 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                             });
                         }
                     }
+                    b"sdt" => sdts.push(SdtCtx::default()),
+                    b"sdtPr" => {
+                        if let Some(s) = sdts.last_mut() {
+                            s.in_pr = true;
+                        }
+                    }
+                    b"checkbox" => {
+                        if let Some(s) = sdts.last_mut().filter(|s| s.in_pr) {
+                            s.checkbox = Some(false);
+                        }
+                    }
+                    b"sdtContent" => {
+                        if let Some(s) = sdts.last_mut() {
+                            match (s.checkbox, paras.last_mut()) {
+                                (Some(checked), Some(p)) => {
+                                    if !silent {
+                                        p.push(mark(checked));
+                                    }
+                                    s.suppress = true;
+                                }
+                                _ => s.suppress = s.placeholder,
+                            }
+                        }
+                    }
+                    b"checkBox" => form_box = Some(FormCheckBox::default()),
                     _ => {}
                 }
             }
@@ -256,8 +460,11 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     continue;
                 }
                 let name = e.local_name();
+                let in_run = !runs.is_empty();
                 match name.as_ref() {
-                    b"br" | b"cr" | b"tab" | b"sym" | b"noBreakHyphen" if in_run == 0 => {}
+                    b"del" if in_trpr => row_deleted = true,
+                    b"br" | b"cr" | b"tab" | b"ptab" | b"sym" | b"noBreakHyphen"
+                        if !in_run || silent => {}
                     b"noBreakHyphen" => {
                         if let Some(p) = paras.last_mut() {
                             p.push('-');
@@ -268,17 +475,56 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                             p.push('\n');
                         }
                     }
-                    b"tab" => {
+                    b"tab" | b"ptab" => {
                         if let Some(p) = paras.last_mut() {
                             p.push(' ');
                         }
                     }
                     b"sym" => {
+                        let code =
+                            attr(&e, b"char").and_then(|c| u32::from_str_radix(c.trim(), 16).ok());
+                        let font = attr(&e, b"font");
                         if let (Some(p), Some(c)) = (
                             paras.last_mut(),
-                            attr(&e, b"char").and_then(|c| sym_char(&c)),
+                            code.and_then(|c| sym_char(font.as_deref(), c)),
                         ) {
                             p.push(c);
+                        }
+                    }
+                    b"vanish" if in_ppr == 0 => {
+                        if let Some(r) = runs.last_mut() {
+                            r.hidden = on_off(&e);
+                        }
+                    }
+                    b"rFonts" if in_ppr == 0 => {
+                        if let Some(r) = runs.last_mut() {
+                            r.font = attr(&e, b"ascii")
+                                .or_else(|| attr(&e, b"hAnsi"))
+                                .or_else(|| attr(&e, b"eastAsia"));
+                        }
+                    }
+                    b"showingPlcHdr" => {
+                        if let Some(s) = sdts.last_mut().filter(|s| s.in_pr) {
+                            s.placeholder = on_off(&e);
+                        }
+                    }
+                    b"checkbox" => {
+                        if let Some(s) = sdts.last_mut().filter(|s| s.in_pr) {
+                            s.checkbox = Some(false);
+                        }
+                    }
+                    b"checked" => {
+                        if let Some(s) = sdts.last_mut().filter(|s| s.in_pr && s.checkbox.is_some())
+                        {
+                            s.checkbox = Some(on_off(&e));
+                        } else if let Some(b) = form_box.as_mut() {
+                            b.checked = Some(on_off(&e));
+                        }
+                    }
+                    b"default" => {
+                        if let Some(b) = form_box.as_mut() {
+                            b.default = attr(&e, b"val")
+                                .is_some_and(|v| v == "1" || v == "true" || v == "on");
                         }
                     }
                     b"gridSpan" => {
@@ -309,10 +555,34 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                 let name = e.local_name();
                 match name.as_ref() {
                     b"t" => in_text = false,
-                    b"r" => in_run = in_run.saturating_sub(1),
+                    b"r" => {
+                        runs.pop();
+                    }
+                    b"pPr" => in_ppr = in_ppr.saturating_sub(1),
+                    b"trPr" => in_trpr = false,
                     b"p" => {
                         let text = paras.pop().unwrap_or_default();
                         emit_para(text, &mut tables, &mut blocks, in_body);
+                    }
+                    b"sdtPr" => {
+                        if let Some(s) = sdts.last_mut() {
+                            s.in_pr = false;
+                        }
+                    }
+                    b"sdtContent" => {
+                        if let Some(s) = sdts.last_mut() {
+                            s.suppress = false;
+                        }
+                    }
+                    b"sdt" => {
+                        sdts.pop();
+                    }
+                    b"checkBox" => {
+                        if let (Some(b), Some(p)) = (form_box.take(), paras.last_mut()) {
+                            if !silent {
+                                p.push(mark(b.checked.unwrap_or(b.default)));
+                            }
+                        }
                     }
                     b"tc" => {
                         if let Some(t) = tables.last_mut() {
@@ -324,9 +594,13 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     b"tr" => {
                         if let Some(t) = tables.last_mut() {
                             if let Some(r) = t.row.take() {
-                                t.rows.push(r);
+                                // A row deleted with tracked changes on is not the form's.
+                                if !row_deleted {
+                                    t.rows.push(r);
+                                }
                             }
                         }
+                        row_deleted = false;
                     }
                     b"tbl" => {
                         if let Some(t) = tables.pop() {
@@ -351,20 +625,30 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     _ => {}
                 }
             }
-            Event::Text(t) if in_text && skip == 0 => {
+            Event::Text(t) if in_text && skip == 0 && !silent => {
                 if let Some(p) = paras.last_mut() {
                     let s = t
                         .decode()
                         .map_err(|e| (reader.error_position(), e.to_string()))?;
-                    p.push_str(&s);
+                    // A symbol font's glyph typed as text (U+F0FE in Wingdings).
+                    match runs.last().and_then(|r| r.font.as_deref()) {
+                        Some(font) if is_symbol_font(font) => p.extend(s.chars().filter_map(|c| {
+                            if ('\u{F020}'..='\u{F0FF}').contains(&c) {
+                                sym_char(Some(font), c as u32)
+                            } else {
+                                Some(c)
+                            }
+                        })),
+                        _ => p.push_str(&s),
+                    }
                 }
             }
-            Event::CData(t) if in_text && skip == 0 => {
+            Event::CData(t) if in_text && skip == 0 && !silent => {
                 if let Some(p) = paras.last_mut() {
                     p.push_str(&String::from_utf8_lossy(&t));
                 }
             }
-            Event::GeneralRef(r) if in_text && skip == 0 => {
+            Event::GeneralRef(r) if in_text && skip == 0 && !silent => {
                 if let Some(p) = paras.last_mut() {
                     let c = if r.is_char_ref() {
                         r.resolve_char_ref()
@@ -461,6 +745,124 @@ mod tests {
         assert_eq!(
             parse_document(&xml).unwrap(),
             vec![DocBlock::Para("xy".into())]
+        );
+    }
+
+    fn para_text(body: &str) -> String {
+        match parse_document(&doc(body)).unwrap().as_slice() {
+            [DocBlock::Para(p)] => p.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn moved_away_text_and_ruby_guides_are_not_content() {
+        // Tracked move: the text at its old place is not read; at its new place it is.
+        assert_eq!(
+            para_text(
+                r#"<w:p><w:moveFrom w:id="1"><w:r><w:t>400</w:t></w:r></w:moveFrom><w:moveTo w:id="2"><w:r><w:t>386</w:t></w:r></w:moveTo><w:ins w:id="3"><w:r><w:t>家</w:t></w:r></w:ins></w:p>"#
+            ),
+            "386家"
+        );
+        assert_eq!(
+            para_text(
+                r#"<w:p><w:r><w:t>法定</w:t></w:r><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>dai</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>代</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>表人</w:t></w:r></w:p>"#
+            ),
+            "法定代表人"
+        );
+    }
+
+    #[test]
+    fn hidden_runs_are_not_printed_text() {
+        assert_eq!(
+            para_text(
+                r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:rPr><w:vanish/></w:rPr><w:t>400</w:t></w:r><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>386</w:t></w:r></w:p>"#
+            ),
+            "386"
+        );
+    }
+
+    #[test]
+    fn former_cell_properties_of_a_tracked_change_are_ignored() {
+        let xml = doc(
+            r#"<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/><w:tcPrChange w:id="1"><w:tcPr><w:gridSpan w:val="1"/><w:vMerge/></w:tcPr></w:tcPrChange></w:tcPr><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
+        let b = parse_document(&xml).unwrap();
+        let DocBlock::Table(rows) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!((rows[0][0].span, rows[0][0].merged), (2, false));
+        assert_eq!(rows[0][1].col, 2);
+    }
+
+    #[test]
+    fn a_row_deleted_with_tracked_changes_is_dropped() {
+        let xml = doc(
+            r#"<w:tbl><w:tr><w:trPr><w:del w:id="1"/></w:trPr><w:tc><w:p><w:del w:id="2"><w:r><w:delText>old</w:delText></w:r></w:del></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>new</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
+        let b = parse_document(&xml).unwrap();
+        let DocBlock::Table(rows) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0][0].text, "new");
+    }
+
+    #[test]
+    fn content_controls_placeholders_and_checkboxes() {
+        // An unfilled control shows its placeholder: nothing was typed.
+        assert_eq!(
+            para_text(
+                r#"<w:p><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>单击或点击此处输入文字。</w:t></w:r></w:sdtContent></w:sdt></w:p>"#
+            ),
+            ""
+        );
+        assert_eq!(
+            para_text(
+                r#"<w:p><w:sdt><w:sdtPr><w:id w:val="1"/></w:sdtPr><w:sdtContent><w:r><w:t>386</w:t></w:r></w:sdtContent></w:sdt></w:p>"#
+            ),
+            "386"
+        );
+        // Checkbox controls read from w14:checked, whatever glyph (here Wingdings, typed
+        // as a private-use character) shows the state.
+        let cb = |checked: &str, glyph: char| {
+            format!(
+                r#"<w:sdt><w:sdtPr><w14:checkbox xmlns:w14="x"><w14:checked w14:val="{checked}"/><w14:checkedState w14:val="00FE" w14:font="Wingdings"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>"#
+            )
+        };
+        assert_eq!(
+            para_text(&format!(
+                "<w:p>{}<w:r><w:t>是　</w:t></w:r>{}<w:r><w:t>否</w:t></w:r></w:p>",
+                cb("1", '\u{F0A8}'),
+                cb("0", '\u{F0FE}')
+            )),
+            "☑是　□否"
+        );
+    }
+
+    #[test]
+    fn symbol_font_glyphs_and_legacy_form_checkboxes() {
+        // Wingdings glyphs typed as text; Symbol's √ inserted as a symbol.
+        assert_eq!(
+            para_text(
+                "<w:p><w:r><w:rPr><w:rFonts w:ascii=\"Wingdings\" w:hAnsi=\"Wingdings\"/></w:rPr><w:t>\u{F0FE}</w:t></w:r><w:r><w:t>是</w:t></w:r><w:r><w:t>否</w:t></w:r><w:r><w:sym w:font=\"Symbol\" w:char=\"F0D6\"/></w:r></w:p>"
+            ),
+            "☑是否√"
+        );
+        // FORMCHECKBOX fields have no text: their state is in w:ffData.
+        let ff = |inner: &str| {
+            format!(
+                r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:sizeAuto/>{inner}</w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+            )
+        };
+        assert_eq!(
+            para_text(&format!(
+                "<w:p>{}<w:r><w:t>是</w:t></w:r>{}<w:r><w:t>否</w:t></w:r>{}</w:p>",
+                ff(r#"<w:default w:val="0"/><w:checked/>"#),
+                ff(r#"<w:default w:val="1"/><w:checked w:val="0"/>"#),
+                ff(r#"<w:default w:val="1"/>"#)
+            )),
+            "☑是□否☑"
         );
     }
 

@@ -288,51 +288,79 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String
         .collect()
 }
 
+/// The columns of a header row of the 项目主要人员 table (姓名, 性别, 年龄 …) or of seed
+/// 003's 项目组全部成员 (姓名, 身份证号码, 承担任务 …): (grid column, key).
+fn team_header(row: &[DocCell]) -> Option<Vec<(usize, &'static str)>> {
+    let has = |l: &str| row.iter().any(|c| is_label(&c.text, l));
+    let columns: &[(&str, &'static str)] = if has("姓名") && has("性别") && has("年龄") {
+        &TEAM_COLUMNS
+    } else if has("姓名") && has("身份证号码") && has("承担任务") {
+        &MEMBER_COLUMNS
+    } else {
+        return None;
+    };
+    Some(
+        row.iter()
+            .filter_map(|c| {
+                columns
+                    .iter()
+                    .find(|(l, _)| is_label(&c.text, l))
+                    .map(|(_, k)| (c.col, *k))
+            })
+            .collect(),
+    )
+}
+
 /// The 项目主要人员 table: rows under a header with 姓名, 性别 and 年龄 (or, seed 003's
-/// 项目组全部成员, 姓名, 身份证号码 and 承担任务).
+/// 项目组全部成员, 姓名, 身份证号码 and 承担任务). A table split across pages counts as one:
+/// the tables that follow it with only blank paragraphs between and rows of the same
+/// columns continue it, and a header row repeated on the next page is not a person.
 fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
     let mut out = Vec::new();
+    let mut cols: Option<Vec<(usize, &'static str)>> = None;
+    // The header row's cell columns, which a continuation table's rows must have.
+    let mut shape: Vec<usize> = Vec::new();
     for b in blocks {
-        let DocBlock::Table(rs) = b else { continue };
-        let mut cols: Option<Vec<(usize, &'static str)>> = None;
-        for row in rs {
-            if let Some(c) = &cols {
-                let mut p = BTreeMap::new();
-                for (col, key) in c {
-                    if let Some(cell) = row.iter().find(|x| x.col == *col) {
-                        let t = cell.text.trim();
-                        if !t.is_empty() {
-                            p.insert(*key, t.to_string());
-                        }
-                    }
-                }
-                if p.contains_key("name") {
-                    out.push(p);
+        let rs = match b {
+            DocBlock::Table(rs) => rs,
+            DocBlock::Para(p) if p.trim().is_empty() => continue,
+            DocBlock::Para(_) => {
+                if cols.is_some() {
+                    break;
                 }
                 continue;
             }
-            let has = |l: &str| row.iter().any(|c| is_label(&c.text, l));
-            let columns: &[(&str, &'static str)] = if has("姓名") && has("性别") && has("年龄")
-            {
-                &TEAM_COLUMNS
-            } else if has("姓名") && has("身份证号码") && has("承担任务") {
-                &MEMBER_COLUMNS
-            } else {
-                continue;
-            };
-            cols = Some(
-                row.iter()
-                    .filter_map(|c| {
-                        columns
-                            .iter()
-                            .find(|(l, _)| is_label(&c.text, l))
-                            .map(|(_, k)| (c.col, *k))
-                    })
-                    .collect(),
-            );
-        }
+        };
         if cols.is_some() {
-            break;
+            let continues = rs.first().is_some_and(|first| {
+                team_header(first).is_some()
+                    || first.iter().map(|c| c.col).collect::<Vec<_>>() == shape
+            });
+            if !continues {
+                break;
+            }
+        }
+        for row in rs {
+            if let Some(header) = team_header(row) {
+                if cols.is_none() {
+                    shape = row.iter().map(|c| c.col).collect();
+                    cols = Some(header);
+                }
+                continue;
+            }
+            let Some(c) = &cols else { continue };
+            let mut p = BTreeMap::new();
+            for (col, key) in c {
+                if let Some(cell) = row.iter().find(|x| x.col == *col) {
+                    let t = cell.text.trim();
+                    if !t.is_empty() {
+                        p.insert(*key, t.to_string());
+                    }
+                }
+            }
+            if p.contains_key("name") {
+                out.push(p);
+            }
         }
     }
     out

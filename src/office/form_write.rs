@@ -3,7 +3,6 @@
 //! back what was written).
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, PageMargin, PageNum, Paragraph, Run, RunFonts, Table,
@@ -293,9 +292,5 @@ pub fn form_docx(
             }
         };
     }
-    let mut buf = Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut buf)
-        .map_err(|e| OfficeError::Write(e.to_string()))?;
-    Ok(buf.into_inner())
+    super::docx_write::pack(doc, false).map_err(OfficeError::Write)
 }

@@ -5,6 +5,7 @@
 
 pub mod cell_values;
 pub mod docx_read;
+pub mod docx_write;
 pub mod form_layout;
 pub mod form_read;
 pub mod form_write;

@@ -103,6 +103,40 @@ fn check_package(bytes: &[u8]) -> (BTreeMap<String, Vec<u8>>, Vec<DocBlock>) {
     (files, blocks)
 }
 
+/// The property elements Word reads strictly are in the schema's sequence: in every
+/// `w:rPr` the fonts (宋体 for Chinese) before bold and size, in `w:pPr` its `w:rPr` last,
+/// in `w:sectPr` the footer reference first (Word drops children out of sequence).
+fn assert_schema_order(part: &str) {
+    let segments = |tag: &str| -> Vec<String> {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        part.match_indices(&open)
+            .map(|(i, _)| {
+                let rest = &part[i..];
+                rest[..rest.find(&close).map_or(rest.len(), |e| e + close.len())].to_string()
+            })
+            .collect()
+    };
+    let before = |seg: &str, a: &str, b: &str| match (seg.find(a), seg.find(b)) {
+        (Some(x), Some(y)) => x < y,
+        _ => true,
+    };
+    let rprs = segments("w:rPr");
+    assert!(!rprs.is_empty());
+    for r in &rprs {
+        assert!(before(r, "<w:rFonts", "<w:b "), "{r}");
+        assert!(before(r, "<w:rFonts", "<w:sz "), "{r}");
+        assert!(before(r, "<w:b ", "<w:sz "), "{r}");
+    }
+    for p in segments("w:pPr") {
+        assert!(before(&p, "<w:jc", "<w:rPr"), "{p}");
+        assert!(before(&p, "<w:pageBreakBefore", "<w:jc"), "{p}");
+    }
+    for s in segments("w:sectPr") {
+        assert!(before(&s, "<w:footerReference", "<w:pgSz"), "{s}");
+    }
+}
+
 fn demo_report() -> (export::Report, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = copy_panel(tmp.path(), Some(&["T24-001", "T24-003", "T24-006"]));
@@ -143,6 +177,14 @@ fn summary_docx_is_valid_ooxml_with_tables_signatures_and_page_numbers() {
     let (files, blocks) = check_package(&bytes);
     let doc = String::from_utf8(files["word/document.xml"].clone()).unwrap();
     assert!(doc.contains("w:orient=\"landscape\""), "not landscape");
+    // The table's header row repeats on every page; no row is split across pages.
+    assert_eq!(doc.matches("<w:tblHeader/>").count(), 1);
+    assert_eq!(
+        doc.matches("<w:cantSplit />").count(),
+        rep.results.applications.len() + 1
+    );
+    assert_schema_order(&doc);
+    assert_schema_order(&String::from_utf8_lossy(&files["word/footer1.xml"]));
     assert!(doc.contains("w:w=\"16838\""), "not A4 landscape width");
     let footer: String = files
         .iter()
@@ -185,6 +227,11 @@ fn sheet_docx_has_a_page_per_application_with_items_scores_and_signature() {
         doc.matches("<w:pageBreakBefore").count(),
         rep.results.applications.len() - 1
     );
+    assert_eq!(
+        doc.matches("<w:tblHeader/>").count(),
+        rep.results.applications.len()
+    );
+    assert_schema_order(&doc);
     let text = text_of(&blocks);
     assert_eq!(
         text.matches("评审专家签字：").count(),
@@ -248,7 +295,8 @@ fn blank_form_of_seed_000_follows_its_annex_2() {
     let layout = office::layout(&r);
     assert!(layout.from_seed);
     let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
-    let (_files, blocks) = check_package(&bytes);
+    let (files, blocks) = check_package(&bytes);
+    assert_schema_order(&String::from_utf8_lossy(&files["word/document.xml"]));
     let text = text_of(&blocks);
     for part in [
         "项目实施承诺书",
@@ -711,6 +759,42 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
     let good = std::fs::read(&form_files()[0]).unwrap();
     std::fs::write(d.join("cut.docx"), &good[..good.len() / 2]).unwrap();
     std::fs::write(d.join("text.docx"), "这不是Word文件").unwrap();
+    // Word's other "Save as" formats under a .docx name, and a real encrypted one
+    // (fixtures/tools/gen_office.py).
+    std::fs::write(d.join("empty.docx"), "").unwrap();
+    std::fs::write(
+        d.join("page.docx"),
+        "<html xmlns:w=\"urn:schemas-microsoft-com:office:word\"><body><p>申报书</p></body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("mht.docx"),
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("xml2003.docx"),
+        "<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?><w:wordDocument xmlns:w=\"http://schemas.microsoft.com/office/word/2003/wordml\"/>",
+    )
+    .unwrap();
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::fs::File::create(d.join("odt.docx")).unwrap());
+        for (name, body) in [
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", "<office:document-content/>"),
+        ] {
+            z.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    std::fs::copy(
+        root().join("fixtures/office/encrypted.docx"),
+        d.join("encrypted.docx"),
+    )
+    .unwrap();
     let (rep, _t) = demo_report();
     std::fs::write(
         d.join("sheet.docx"),
@@ -728,6 +812,12 @@ fn cli_ingest_refuses_bad_input_saying_what_it_is() {
         ("locked.docx", "password-protected"),
         ("cut.docx", "damaged"),
         ("text.docx", "not a zip package"),
+        ("empty.docx", "an empty file"),
+        ("page.docx", "a web page (HTML"),
+        ("mht.docx", "a single-file web page (.mht"),
+        ("xml2003.docx", "a Word XML document"),
+        ("odt.docx", "an OpenDocument file (.odt"),
+        ("encrypted.docx", "password-protected"),
         ("sheet.docx", "an Excel workbook (.xlsx)"),
         (
             "demo.docx",
@@ -1211,4 +1301,79 @@ fn by_role_in<'a>(id: &'a Identity, role: &str) -> &'a panel::anonymize::Person 
         .iter()
         .find(|p| p.role.as_deref() == Some(role))
         .unwrap_or_else(|| panic!("no {role} in {:?}", id.team))
+}
+
+/// The 项目主要人员 table split across a page (two tables with a blank paragraph between,
+/// with or without the header repeated) or with its header typed again inside it: every
+/// member is read once and no header row becomes a person.
+#[test]
+fn ingest_reads_a_team_table_split_across_pages() {
+    let want = ingest_edited(|x| x.to_string());
+    assert_eq!(want.raw.facts["team_size"], Value::from(7));
+    let split = |x: &str, repeat_header: bool, new_table: bool| {
+        let header_at = x.find("<w:t>序号</w:t>").unwrap();
+        let header = &x[x[..header_at].rfind("<w:tr>").unwrap()
+            ..header_at + x[header_at..].find("</w:tr>").unwrap() + "</w:tr>".len()];
+        // The row of member 4.
+        let at = x[..header_at + x[header_at..].find("<w:t>4</w:t>").unwrap()]
+            .rfind("<w:tr>")
+            .unwrap();
+        let table_at = x[..at].rfind("<w:tbl>").unwrap();
+        let grid_end = table_at + x[table_at..].find("</w:tblGrid>").unwrap() + 12;
+        let mut mid = String::new();
+        if new_table {
+            mid.push_str("</w:tbl><w:p/><w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            mid.push_str(&x[table_at..grid_end]);
+        }
+        if repeat_header {
+            mid.push_str(header);
+        }
+        format!("{}{mid}{}", &x[..at], &x[at..])
+    };
+    for (repeat_header, new_table) in [(false, true), (true, true), (true, false)] {
+        let got = ingest_edited(|x| split(x, repeat_header, new_table));
+        assert_eq!(
+            got.raw.identity.team, want.raw.identity.team,
+            "header repeated: {repeat_header}, new table: {new_table}"
+        );
+        assert_eq!(got.raw.facts["team_size"], Value::from(7));
+        assert!(got.missing.is_empty(), "{:?}", got.missing);
+    }
+}
+
+/// A package whose main part is not `word/document.xml` (some converters name it
+/// otherwise): found through `_rels/.rels` and read like any other.
+#[test]
+fn ingest_finds_the_main_part_through_the_package_relationships() {
+    use std::io::Write;
+    let src = forms_dir().join("SQ2024-003.docx");
+    let parts = unzip(&std::fs::read(&src).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("SQ2024-003.docx");
+    let attachment = "营业执照复印件-SQ2024-003.pdf";
+    std::fs::copy(forms_dir().join(attachment), dir.path().join(attachment)).unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, bytes) in &parts {
+        let (name, bytes) = match name.as_str() {
+            "word/document.xml" => ("word/main.xml".to_string(), bytes.clone()),
+            "word/_rels/document.xml.rels" => {
+                ("word/_rels/main.xml.rels".to_string(), bytes.clone())
+            }
+            "_rels/.rels" | "[Content_Types].xml" => (
+                name.clone(),
+                String::from_utf8_lossy(bytes)
+                    .replace("word/document.xml", "word/main.xml")
+                    .into_bytes(),
+            ),
+            _ => (name.clone(), bytes.clone()),
+        };
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(&bytes).unwrap();
+    }
+    z.finish().unwrap();
+    let got = ingest_file(&path);
+    let want = ingest_file(&src);
+    assert_eq!(got.raw, want.raw);
+    assert!(got.missing.is_empty(), "{:?}", got.missing);
 }
