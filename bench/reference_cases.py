@@ -10,6 +10,7 @@ Exit 1 on any disagreement (each is printed with the command to reproduce it).
 
 import copy
 import csv
+import hashlib
 import json
 import os
 import random
@@ -25,6 +26,31 @@ PANEL = sys.argv[1]
 WORK = sys.argv[2]
 QUICK = "--quick" in sys.argv
 STATS = {"panels": 0, "runs": 0, "agreed": 0, "refusals": 0, "apps": 0}
+COVER = {}
+
+
+def cover(refres):
+    """Count what the compared results exercised (printed at the end)."""
+    def bump(k):
+        COVER[k] = COVER.get(k, 0) + 1
+    ranks = {}
+    for r in refres["applications"].values():
+        for f in r["flags"]:
+            bump(f.split(":")[0])
+        bump("status " + r["status"])
+        if r["total"] is None:
+            bump("no valid expert")
+        if r["dropped"]:
+            bump("values dropped")
+        if r["rank"] is not None:
+            ranks[r["rank"]] = ranks.get(r["rank"], 0) + 1
+        if r["shortlisted"]:
+            bump("shortlisted")
+    bump("shared ranks" if any(n > 1 for n in ranks.values()) else "no shared rank")
+    if refres["provisional"]:
+        bump("provisional")
+    for k, _ in refres["provisional_reasons"]:
+        bump("provisional " + k)
 FAILS = []
 CASE_LOG = []
 
@@ -131,8 +157,11 @@ def compare_csv(text, refres, settings):
     return problems
 
 
-def check(panel_dir, scores, settings, label, conflicts=(), csv_too=False):
-    args = ["results", panel_dir, "--scores", scores, "--resamples", "0", "--format", "json"]
+def check(panel_dir, scores, settings, label, conflicts=(), csv_too=False, db=None):
+    """Run panel on `scores` (or on the chair database `db`, the reference then reading
+    `scores`, the rows that database counts, and `conflicts`) and compare."""
+    source = ["--db", db] if db else ["--scores", scores]
+    args = ["results", panel_dir] + source + ["--resamples", "0", "--format", "json"]
     for k, v in settings.items():
         args += ["--" + k, str(v)]
     cmd = " ".join([os.path.basename(PANEL)] + args)
@@ -153,6 +182,7 @@ def check(panel_dir, scores, settings, label, conflicts=(), csv_too=False):
     else:
         problems += compare_json(json.loads(out), refres, settings, label, cmd)
         STATS["apps"] += len(refres["applications"])
+        cover(refres)
         if csv_too:
             args[args.index("json")] = "csv"
             rc2, out2, _ = run_panel(args)
@@ -222,6 +252,22 @@ def family_synth(rng):
             for j in range(4 if QUICK else 10):
                 s = random_settings(rng, a)
                 check(d, scores, s, "synth %s seed %d settings %s" % ((a, e, c, k), seed, s), csv_too=(j % 3 == 0))
+
+
+def family_large(rng):
+    """Larger synth panels: the pipeline's fixed-point and parallel paths."""
+    shapes = [(300, 15, 30, 15, 5), (1200, 12, 12, 5, 6)]
+    if QUICK:
+        shapes = shapes[:1]
+    for i, (a, e, c, k, seed) in enumerate(shapes):
+        d = os.path.join(WORK, "large-%d" % i)
+        synth(d, a, e, c, k, seed, no_bundles=(i == 1))
+        scores = os.path.join(d, "scores.csv")
+        for j in range(2 if QUICK else 6):
+            s = random_settings(rng, a)
+            if rng.random() < 0.5:
+                s["quota"] = rng.randint(1, a // 3)
+            check(d, scores, s, "large %s %s" % ((a, e, c, k), s), csv_too=(j == 0))
 
 
 # --- family B: hand-built rubric variants on a synth panel's bundles -----------------------
@@ -402,6 +448,101 @@ def family_variants(rng):
                 check(d, scores, s, "variant %s seed %d %s" % (sp["name"], seed, s), csv_too=(j % 4 == 0))
 
 
+# --- family D: sheets merged into a chair database: conflicts, drafts, revisions ---------
+
+def sheet_bytes(panel_dir, expert, seq, prev, status, values):
+    """A panel-sheet/1 file as docs/sheet-format.md defines it (unsigned).
+    status: code -> submitted | conflict | draft; values: (code, item id) -> value string."""
+    pj = load(os.path.join(panel_dir, "panel.json"))
+    rpath = os.path.join(panel_dir, pj["rubric"])
+    rub = load(rpath)
+    rsha = hashlib.sha256(json.dumps(rub, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    bdir = os.path.join(panel_dir, pj.get("bundles", "bundles"))
+    apps = []
+    for name in sorted(os.listdir(bdir)):
+        raw = open(os.path.join(bdir, name), "rb").read()
+        code = json.loads(raw)["code"]
+        st = status.get(code, "draft")
+        items = {}
+        if st != "conflict":
+            for (c, i), v in values.items():
+                if c == code:
+                    items[i] = {"value": v, "reason": None, "comment": None}
+        items = dict(sorted(items.items(), key=lambda kv: kv[0].encode()))
+        apps.append({"code": code, "bundle_sha256": hashlib.sha256(raw).hexdigest(), "status": st,
+                     "conflict_reason": "回避" if st == "conflict" else None,
+                     "updated_at": "2026-12-04T10:00:00.000Z" if items or st != "draft" else None,
+                     "items": items, "comment": None})
+    apps.sort(key=lambda a: a["code"].encode())
+    doc = {"schema": "panel-sheet/1", "panel": pj["id"], "rubric": rub["id"], "rubric_sha256": rsha,
+           "expert": expert, "seq": seq, "prev_sha256": prev,
+           "exported_at": "2026-12-04T10:00:%02d.000Z" % seq, "applications": apps}
+    doc["digest"] = hashlib.sha256(json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def family_sheets(rng):
+    for n, (a, e, c, k, seed) in enumerate([(8, 5, 4, 4, 3), (10, 6, 5, 5, 8), (6, 4, 3, 4, 13)]):
+        if QUICK and n:
+            break
+        d = os.path.join(WORK, "sheets-%d" % n)
+        synth(d, a, e, c, k, seed)
+        rows = list(csv.DictReader(open(os.path.join(d, "scores.csv"), encoding="utf-8")))
+        pj = load(os.path.join(d, "panel.json"))
+        experts = [x["id"] for x in pj["experts"]]
+        apps = sorted({r["application"] for r in rows})
+        conflicts = {(r["application"], r["expert"])
+                     for r in csv.DictReader(open(os.path.join(d, "conflicts.csv"), encoding="utf-8"))}
+        # every expert declares a conflict on the first application; one more conflict each
+        for x in experts:
+            conflicts.add((apps[0], x))
+        conflicts |= {(rng.choice(apps), x) for x in experts}
+        drafts = {(rng.choice(apps), x) for x in experts[:2]}
+        later_conflict = (apps[-1], experts[-1])
+        db = os.path.join(WORK, "sheets-%d.db" % n)
+        shutil.rmtree(db, ignore_errors=True)
+        counted = []
+        sheet_files = []
+        for x in experts:
+            vals = {(r["application"], r["criterion"] + ".1"): r["value"] for r in rows if r["expert"] == x}
+            status = {}
+            for app, _ in vals:
+                status[app] = "draft" if (app, x) in drafts else "submitted"
+            for app in apps:
+                if (app, x) in conflicts:
+                    status[app] = "conflict"
+            first = sheet_bytes(d, x, 1, None, status, vals)
+            p1 = os.path.join(d, "sheets", "%s.1.sheet.json" % x)
+            os.makedirs(os.path.dirname(p1), exist_ok=True)
+            open(p1, "wb").write(first)
+            sheet_files.append(p1)
+            if (later_conflict[1] == x) and status.get(later_conflict[0]) == "submitted":
+                # the expert submitted, then declared a conflict in a later revision
+                status2 = dict(status, **{later_conflict[0]: "conflict"})
+                p2 = os.path.join(d, "sheets", "%s.2.sheet.json" % x)
+                open(p2, "wb").write(sheet_bytes(d, x, 2, hashlib.sha256(first).hexdigest(), status2, vals))
+                sheet_files.append(p2)
+                status = status2
+            counted += [r for r in rows if r["expert"] == x and status.get(r["application"]) == "submitted"]
+        rc, _, err = run_panel(["merge", d] + sheet_files + ["--db", db])
+        if rc != 0:
+            FAILS.append(("merge sheets-%d" % n, "", [err[:400]]))
+            print("merge failed", err[:400])
+            continue
+        ref_scores = os.path.join(d, "counted.csv")
+        with open(ref_scores, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["application", "expert", "criterion", "value"])
+            # conflicted rows stay in the reference's input: its conflict rule must drop them
+            w.writerows([r["application"], r["expert"], r["criterion"], r["value"]] for r in counted)
+            w.writerows([r["application"], r["expert"], r["criterion"], r["value"]] for r in rows
+                        if (r["application"], r["expert"]) in conflicts)
+        check(d, ref_scores, {}, "sheets-%d defaults" % n, conflicts=conflicts, db=db, csv_too=True)
+        for j in range(4 if QUICK else 12):
+            s = random_settings(rng, a)
+            check(d, ref_scores, s, "sheets-%d %s" % (n, s), conflicts=conflicts, db=db)
+
+
 # --- family C: odd inputs on a small hand-written panel -----------------------------------
 
 def family_odd(rng):
@@ -462,7 +603,19 @@ def family_odd(rng):
         for e in ("E01", "E02", "E03"):
             rows += full("T-%d" % i, e, v1, v2, "3")
     cases["ties-at-cut"] = rows
-    settings_list = [{}, {"method": "trimmed", "by": "criterion"}, {"method": "trimmed", "by": "total"},
+    # totals equal as fractions whose criterion means do not terminate (rounding none)
+    rows = []
+    for app, per in (("N-P", [("1", "0", "3"), ("2", "0", "3"), ("2", "1", "3")]),
+                     ("N-Q", [("1", "1", "3")] * 3),
+                     ("N-R", [("1", "1", "1"), ("0", "0", "0"), ("0", "0", "0")]),
+                     ("N-S", [("1", "0", "0")] * 3)):
+        for e, (v1, v2, v3) in zip(("E01", "E02", "E03"), per):
+            rows += full(app, e, v1, v2, v3)
+    cases["none-thirds"] = rows
+    settings_list = [{}, {"rounding": "none", "by": "criterion"}, {"rounding": "none", "by": "total"},
+                     {"rounding": "none", "by": "criterion", "quota": 1},
+                     {"rounding": "none", "by": "criterion", "method": "mean", "threshold": 0},
+                     {"rounding": "none", "by": "criterion", "method": "mean", "threshold": 1, "quota": 3}, {"method": "trimmed", "by": "criterion"}, {"method": "trimmed", "by": "total"},
                      {"method": "median"}, {"quorum": 3}, {"quorum": 2, "quota": 2},
                      {"quota": 1}, {"quota": 3, "budget": 100}, {"quota": 4, "budget": 75},
                      {"threshold": 12}, {"rounding": "none"}, {"rounding": "truncate", "round": 0},
@@ -485,11 +638,14 @@ def main():
     rng = random.Random(20261204)
     os.makedirs(WORK, exist_ok=True)
     family_odd(rng)
+    family_sheets(rng)
     family_variants(rng)
     family_synth(rng)
+    family_large(rng)
     print("reference check: %d panels, %d runs of `panel results` (%d expected refusals), "
           "%d application results compared; %d runs agreed, %d disagreed"
           % (STATS["panels"], STATS["runs"], STATS["refusals"], STATS["apps"], STATS["agreed"], len(FAILS)))
+    print("exercised: " + ", ".join("%s %d" % kv for kv in sorted(COVER.items())))
     sys.exit(1 if FAILS else 0)
 
 

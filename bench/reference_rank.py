@@ -379,7 +379,19 @@ def compute(panel_dir, scores_path, args, conflicts=()):
                 tv, dr = method_value(st["method"], st["trim"], [(e, totals[e]) for e in experts])
                 total = rnd(tv)
                 dropped = [(e, None, v, side) for e, v, side in dr]
-            res.update(total=total, criteria=crit_vals, categories=cats, dropped=dropped)
+            # a criterion in the tie-break compares its weighted subtotal: by criterion
+            # round(weight x panel value); by total the method over the experts' weight x value
+            tie_crit = {}
+            for t in rubric.tie_break:
+                if t in rubric.criteria:
+                    w = rubric.criteria[t]["weight"]
+                    if st["by"] == "criterion":
+                        tie_crit[t] = rnd(w * crit_vals[t])
+                    else:
+                        tie_crit[t] = rnd(method_value(st["method"], st["trim"],
+                                                       [(e, w * valid[e][t]) for e in experts])[0])
+            res.update(total=total, criteria=crit_vals, categories=cats, dropped=dropped,
+                       tie_criteria=tie_crit)
             if n >= 2:
                 for c in rubric.crit_order:
                     vs = [valid[e][c] for e in experts]
@@ -406,7 +418,7 @@ def compute(panel_dir, scores_path, args, conflicts=()):
             if t in r["categories"]:
                 out.append(r["categories"][t])
             else:
-                out.append(r["criteria"][t])
+                out.append(r["tie_criteria"][t])
         return out
 
     ranked = [r for r in apps.values() if r["status"] == "ranked"]
