@@ -211,7 +211,7 @@ def random_settings(rng, napps, big=False):
     if rng.random() < 0.5:
         s["rounding"] = rng.choice(["half-up", "truncate", "none"])
     if rng.random() < 0.5:
-        s["round"] = rng.choice([0, 1, 2, 3])
+        s["round"] = rng.choice([0, 1, 2, 3, 6])
     if s["method"] == "trimmed" and rng.random() < 0.4:
         s["trim"] = rng.choice([0, 1, 2])
     if rng.random() < 0.5:
@@ -219,7 +219,7 @@ def random_settings(rng, napps, big=False):
     if rng.random() < 0.5:
         s["threshold"] = rng.choice([0, 40, 55.5, 60, 70, 75])
     if rng.random() < 0.5:
-        s["quota"] = rng.randint(1, max(1, napps))
+        s["quota"] = rng.randint(0, max(1, napps))
     if rng.random() < 0.4:
         s["budget"] = rng.choice([15, 30, 42, 60, 100, 1000])
     if rng.random() < 0.3:
@@ -313,6 +313,8 @@ def variant_rubric(base, rng, spec):
     r["funding"] = dict(r["funding"], **spec.get("funding", {}))
     agg = dict(r["aggregation"], **spec.get("aggregation", {}))
     r["aggregation"] = {k: v for k, v in agg.items() if v is not None}
+    if spec.get("eligibility"):
+        r["eligibility"] = spec["eligibility"]
     if spec.get("tracks"):
         r["tracks"] = spec["tracks"]
     return r
@@ -402,6 +404,11 @@ def family_variants(rng):
         ("A", False, None, [("A1", 7, "1", [(7, "1")]), ("A2", 3, "1", [(3, "1")])]),
         ("B", False, None, [("B1", 10, "1.25", [(10, "0.5")])]),
     ], "tie_break": ["A"], "funding": {"quota": 2, "per_award_cap_wan": "30", "budget_wan": None},
+        "eligibility": [
+            {"id": "E1", "text": "有效发明专利不少于200件", "all_of": [{"fact": "valid_patents", "op": "ge", "value": 200}],
+             "any_of": []},
+            {"id": "E2", "text": "设有知识产权管理机构或从业人员不少于500人", "all_of": [],
+             "any_of": [[{"fact": "has_ip_office", "op": "is_true"}], [{"fact": "employees", "op": "ge", "value": 500}]]}],
         "aggregation": {"method": "mean", "by": "criterion", "digits": 2, "rounding": "half-up",
                         "threshold": None, "threshold_basis": None}})
     specs.append({"name": "fixed-award-track", "categories": [

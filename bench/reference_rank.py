@@ -26,8 +26,10 @@ Implements:
     methods mean, trimmed (k highest and k lowest dropped when n >= 2k + 1; ties at an
     extreme: low drop = first expert id, high drop = last expert id), median;
   - rounding half-up (away from zero), truncate (toward zero), none;
-  - quorum, statuses (ineligible is never produced: the reference rubrics have no gates;
-    applications without a bundle are `unchecked`), threshold, ranking with tie-break
+  - eligibility gates with fact conditions (ge gt le lt eq ne is_true is_false; all_of,
+    any_of; a missing fact leaves the gate unknown, a gate without conditions is manual:
+    `unchecked`; applications without a bundle are `unchecked`);
+  - quorum, statuses, threshold, ranking with tie-break
     subtotals and shared ranks, application id in byte order for the order only;
   - shortlist by quota in whole rank groups (tie_at_cut), funding min(requested, cap) in
     rank order while the budget lasts (remainder and budget_exhausted), fixed_award;
@@ -35,7 +37,7 @@ Implements:
     the cut);
   - disagreement and outlier flags.
 
-Does not implement: eligibility gates and rule items (band, per_unit, ... suggestions),
+Does not implement: gate conditions with `other`/`factor`, gate decisions, rule items (band, per_unit, ... suggestions),
 overrides, the `normalized` method, calibrated totals, p_shortlist (bootstrap), the chair
 database (drafts, reopen, gate decisions), notes and their wording, any output format:
 it returns a plain dict that bench/reference_cases.py compares with panel's JSON and CSV.
@@ -284,8 +286,49 @@ def load_panel(panel_dir):
                 rf = (rdoc.get("funding") or {}).get("requested_fact")
                 if req is None and rf:
                     req = (b.get("facts") or {}).get(rf)
-                bundles[b["code"]] = dec(req)
+                bundles[b["code"]] = (dec(req), b.get("facts") or {})
     return pj, rdoc, track, bundles
+
+
+def condition(c, facts):
+    """True, False or None (fact missing). Ops: ge gt le lt eq ne (with `value`), is_true,
+    is_false."""
+    v = facts.get(c["fact"])
+    if v is None:
+        return None
+    op = c["op"]
+    if op == "is_true":
+        return v is True
+    if op == "is_false":
+        return v is False
+    x, y = dec(v), dec(c["value"])
+    return {"ge": x >= y, "gt": x > y, "le": x <= y, "lt": x < y, "eq": x == y, "ne": x != y}[op]
+
+
+def eligibility(rdoc, facts):
+    """eligible | ineligible | unchecked from the rubric's gates (docs/rubric-format.md)."""
+    outcomes = []
+    for g in rdoc.get("eligibility") or []:
+        all_of, any_of = g.get("all_of") or [], g.get("any_of") or []
+        if not all_of and not any_of:
+            outcomes.append("manual")
+            continue
+        parts = []
+        if all_of:
+            vals = [condition(c, facts) for c in all_of]
+            parts.append(False if False in vals else (None if None in vals else True))
+        if any_of:
+            groups = []
+            for grp in any_of:
+                vals = [condition(c, facts) for c in grp]
+                groups.append(False if False in vals else (None if None in vals else True))
+            parts.append(True if True in groups else (None if None in groups else False))
+        outcomes.append("fail" if False in parts else ("unknown" if None in parts else "pass"))
+    if "fail" in outcomes:
+        return "ineligible"
+    if "manual" in outcomes or "unknown" in outcomes:
+        return "unchecked"
+    return "eligible"
 
 
 def compute(panel_dir, scores_path, args, conflicts=()):
@@ -305,7 +348,7 @@ def compute(panel_dir, scores_path, args, conflicts=()):
     app_ids = set(bundles) if bundles else {a for a, _ in pairs}
     apps = {}
     for app in app_ids:
-        eligibility = "eligible" if bundles else "unchecked"
+        elig = eligibility(rdoc, bundles[app][1]) if bundles else "unchecked"
         valid = {}  # expert -> criterion values
         for (a, e), p in pairs.items():
             if a != app or (a, e) in conflicts:
@@ -336,9 +379,9 @@ def compute(panel_dir, scores_path, args, conflicts=()):
             totals[e] = rubric.expert_total(valid[e])[0]
         res = {
             "id": app,
-            "eligibility": eligibility,
+            "eligibility": elig,
             "experts": n,
-            "requested": bundles.get(app) if bundles else None,
+            "requested": bundles[app][0] if bundles else None,
             "expert_totals": totals,
             "flags": [],
             "dropped": [],
@@ -401,7 +444,9 @@ def compute(panel_dir, scores_path, args, conflicts=()):
                     others = [totals[o] for o in experts if o != e]
                     if abs(totals[e] - mean(others)) > st["out_share"] * rubric.total_max:
                         res["flags"].append("outlier:" + e)
-        if n < st["quorum"]:
+        if elig == "ineligible":
+            status = "ineligible"
+        elif n < st["quorum"]:
             status = "incomplete"
         elif st["threshold"] is not None and res["total"] < st["threshold"]:
             status = "below_threshold"
@@ -507,8 +552,9 @@ def compute(panel_dir, scores_path, args, conflicts=()):
             continue
         q = st["quorum"]
         best = rnd((sum(r["valid_totals"], F(0)) + (q - r["experts"]) * full_max) / q)
-        if full and at_cut:
-            could = best >= min(at_cut)
+        if full:
+            # a full shortlist without a cut is an empty one (quota 0): nothing can join
+            could = bool(at_cut) and best >= min(at_cut)
         elif st["threshold"] is not None:
             could = best >= st["threshold"]
         else:

@@ -1701,3 +1701,34 @@ fn rounding_none_sums_exact_fractions_by_criterion() {
     assert_eq!(app(&r, "T").status, Status::Ranked);
     assert_eq!(app(&r, "N").status, Status::BelowThreshold);
 }
+
+#[test]
+fn quota_zero_leaves_no_incomplete_application_a_way_onto_the_shortlist() {
+    // Quota 0: the shortlist is full and empty, so no incomplete application can reach it
+    // and the (empty) shortlist is final. R has quorum; I has 1 of 2 experts.
+    let mut scores = col("R", "C", &[("E1", "8"), ("E2", "9")]);
+    scores.extend(col("I", "C", &[("E1", "10")]));
+    let inp = input(
+        one_crit("10"),
+        vec![AppInfo::eligible("R"), AppInfo::eligible("I")],
+        scores,
+    );
+    let settings = Settings {
+        quorum: 2,
+        quota: Some(0),
+        ..loose(Method::Mean)
+    };
+    let r = run(&inp, &settings);
+    assert_eq!(app(&r, "I").status, Status::Incomplete);
+    assert!(!app(&r, "R").shortlisted);
+    assert!(!r.is_provisional(), "{:?}", r.provisional);
+    // With room on the shortlist the same application still could join.
+    let r = run(
+        &inp,
+        &Settings {
+            quota: Some(2),
+            ..settings
+        },
+    );
+    assert!(r.is_provisional());
+}
