@@ -455,6 +455,47 @@ def family_variants(rng):
                 check(d, scores, s, "variant %s seed %d %s" % (sp["name"], seed, s), csv_too=(j % 4 == 0))
 
 
+# --- family E: seed 002 tracks on the shipped special-fund fixture ---------------------
+
+def family_tracks(rng):
+    """The embedded special-fund-2022 rubric with several of its tracks: quota, cap, track
+    total, fixed sums (第十条), requested amounts below and above the cap."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                       "special-fund-2022-univ-ops-center")
+    rdoc = load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rubrics",
+                             "special-fund-2022.json"))
+    tracks = ["univ-ops-center", "finance-credit-center", "std-pre-filing-assessment",
+              "sme-cipo-training", "yrd-integration", "high-value-center"]
+    if QUICK:
+        tracks = tracks[:3]
+    for t in tracks:
+        d = os.path.join(WORK, "track-" + t)
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(os.path.join(src, "bundles"), os.path.join(d, "bundles"))
+        STATS["panels"] += 1
+        pj = load(os.path.join(src, "panel.json"))
+        pj["track"] = t
+        dump(pj, os.path.join(d, "panel.json"))
+        apps = sorted(f[:-5] for f in os.listdir(os.path.join(d, "bundles")))
+        for a in apps:
+            bp = os.path.join(d, "bundles", a + ".json")
+            b = load(bp)
+            amt = rng.choice([5, 8, 10, 12.5, 20, 25, 30, 50, 80, 100])
+            b["requested_wan"] = amt
+            b["facts"]["requested_funding_wan"] = amt
+            dump(b, bp)
+        experts = [x["id"] for x in pj["experts"]]
+        scores = os.path.join(d, "scores.csv")
+        gen_scores(rng, rdoc, apps, experts, min(len(experts), rng.choice([3, 4])), scores)
+        check(d, scores, {}, "track %s defaults" % t, csv_too=True)
+        for j in range(3 if QUICK else 10):
+            s = random_settings(rng, len(apps))
+            for k in ("budget", "cap", "quota"):
+                if rng.random() < 0.6:
+                    s.pop(k, None)  # mostly the track's own figures
+            check(d, scores, s, "track %s %s" % (t, s))
+
+
 # --- family D: sheets merged into a chair database: conflicts, drafts, revisions ---------
 
 def sheet_bytes(panel_dir, expert, seq, prev, status, values):
@@ -581,6 +622,13 @@ def family_odd(rng):
     cases["not-step-multiple"] = full("X-1", "E01", "0.3", "1", "1")
     cases["dup-item-equal"] = full("X-1", "E01", "1", "1", "1") + [["X-1", "E01", c1 + ".1", "2"], ["X-1", "E01", c1 + ".1", "2"]]
     cases["max-exact"] = full("X-1", "E01", ref.fmt(m1), ref.fmt(m2), ref.fmt(m3))
+    cases["one-place-for-half-step"] = full("X-1", "E01", "5.0", "1.5", "0")
+    cases["two-places-for-half-step"] = full("X-1", "E01", "5.50", "1", "1")
+    cases["unknown-criterion"] = full("X-1", "E01", "5", "1", "1") + [["X-1", "E01", "K99", "1"]]
+    # a criterion row and an item row of the same criterion: the criterion row counts
+    rows = full("X-1", "E01", "5", "4", "3") + [["X-1", "E01", c1 + ".1", "9"]]
+    rows += full("X-1", "E02", "6", "4", "3") + full("X-1", "E03", "7", "4", "3")
+    cases["criterion-and-item-row"] = rows
     # three experts, one of them with the same criterion twice (equal), one twice (different)
     rows = full("X-1", "E01", "5", "4", "3") + full("X-1", "E02", "6", "4", "3") + full("X-1", "E03", "7", "4", "3")
     rows += [["X-1", "E01", c1, "5"]]
@@ -627,6 +675,17 @@ def family_odd(rng):
                      {"quota": 1}, {"quota": 3, "budget": 100}, {"quota": 4, "budget": 75},
                      {"threshold": 12}, {"rounding": "none"}, {"rounding": "truncate", "round": 0},
                      {"method": "trimmed", "trim": 2}, {"budget": 50, "cap": 25}]
+    # a spreadsheet's export: BOM, CRLF, a comment column with a quoted comma, padded fields
+    p = os.path.join(d, "spreadsheet.csv")
+    with open(p, "w", encoding="utf-8-sig", newline="") as f:
+        f.write("application,expert,criterion,value,comment\r\n")
+        for i, app in enumerate(("S-1", "S-2", "S-3")):
+            for e in ("E01", "E02", "E03"):
+                for c, v in ((c1, 5 + i), (c2, 4), (c3, 3 + (e == "E02"))):
+                    f.write(' %s , %s,%s, %s ,"好，很好"\r\n' % (app, e, c, v))
+            f.write("\r\n")
+    for s in ({}, {"method": "mean", "threshold": 0}, {"by": "criterion", "quota": 1}):
+        check(d, p, s, "odd spreadsheet-export %s" % s, csv_too=True)
     for name, rows in cases.items():
         p = write(name, rows)
         for s in settings_list:
@@ -646,6 +705,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     family_odd(rng)
     family_sheets(rng)
+    family_tracks(rng)
     family_variants(rng)
     family_synth(rng)
     family_large(rng)

@@ -8,7 +8,8 @@ conventions" and "Scores CSV", docs/rubric-format.md "aggregation", "funding", "
 Python 3, standard library only; exact arithmetic with fractions.Fraction.
 
 Implements:
-  - reading panel.json (rubric path, bundles dir, expert roster), the rubric JSON
+  - reading panel.json (rubric path, or the id of a rubric shipped in rubrics/; bundles
+    dir, expert roster), the rubric JSON
     (categories: max, bonus, capped; criteria: max, weight; expert items: max, step;
     total_max; tie_break; funding quota / per_award_cap_wan / budget_wan / requested_fact;
     aggregation defaults; a track named by panel.json inside the panel's own rubric,
@@ -268,7 +269,12 @@ def read_scores(path, rubric, known_apps):
 
 def load_panel(panel_dir):
     pj = json.load(open(os.path.join(panel_dir, "panel.json"), encoding="utf-8"))
-    rdoc = json.load(open(os.path.join(panel_dir, pj["rubric"]), encoding="utf-8"))
+    rpath = os.path.join(panel_dir, pj["rubric"])
+    if not os.path.isfile(rpath):
+        # a rubric id: one of the rubrics shipped in the binary (rubrics/<id>.json)
+        rpath = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rubrics",
+                             pj["rubric"] + ".json")
+    rdoc = json.load(open(rpath, encoding="utf-8"))
     track = None
     if pj.get("track"):
         for t in rdoc.get("tracks") or []:
