@@ -667,6 +667,12 @@ def family_odd(rng):
         for e, (v1, v2, v3) in zip(("E01", "E02", "E03"), per):
             rows += full(app, e, v1, v2, v3)
     cases["none-thirds"] = rows
+    # by total: 200/3 from three experts and 400/6 from six must tie under rounding none
+    rows = full("M-3", "E01", "30", "20", "16") + full("M-3", "E02", "30", "20", "17")
+    rows += full("M-3", "E03", "30", "20", "17")
+    for e, v3 in zip(("E01", "E02", "E03", "E04", "E05", "E06"), ("16", "16", "17", "17", "17", "17")):
+        rows += full("M-6", e, "30", "20", v3)
+    cases["none-equal-fractions-by-total"] = rows
     settings_list = [{}, {"rounding": "none", "by": "criterion"}, {"rounding": "none", "by": "total"},
                      {"rounding": "none", "by": "criterion", "quota": 1},
                      {"rounding": "none", "by": "criterion", "method": "mean", "threshold": 0},
