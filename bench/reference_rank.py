@@ -30,18 +30,27 @@ Implements:
   - eligibility gates with fact conditions (ge gt le lt eq ne is_true is_false; all_of,
     any_of; a missing fact leaves the gate unknown, a gate without conditions is manual:
     `unchecked`; applications without a bundle are `unchecked`);
-  - quorum, statuses, threshold, ranking with tie-break
-    subtotals and shared ranks, application id in byte order for the order only;
+  - quorum, statuses, threshold, ranking with tie-break subtotals and shared ranks,
+    application id in byte order for the order only;
+  - readings where the documents were silent, settled with panel and now written in
+    docs/results.md: by total, a category subtotal is the method over the experts' capped
+    subtotals (rounded); a criterion in the tie-break compares its weighted subtotal (by
+    criterion round(weight x panel value), by total the method over weight x value);
+    rounding `none` is exact (fractions) here, and panel sums by-criterion totals exactly
+    (its criterion values carry 28 digits: compared within 1e-9); a full, empty shortlist
+    (quota 0) lets no incomplete application make it provisional;
   - shortlist by quota in whole rank groups (tie_at_cut), funding min(requested, cap) in
     rank order while the budget lasts (remainder and budget_exhausted), fixed_award;
   - the provisional rule (unchecked shortlisted / tie_at_cut, incomplete that could reach
     the cut);
   - disagreement and outlier flags.
 
-Does not implement: gate conditions with `other`/`factor`, gate decisions, rule items (band, per_unit, ... suggestions),
-overrides, the `normalized` method, calibrated totals, p_shortlist (bootstrap), the chair
-database (drafts, reopen, gate decisions), notes and their wording, any output format:
-it returns a plain dict that bench/reference_cases.py compares with panel's JSON and CSV.
+Does not implement: gate conditions with `other`/`factor`, gate decisions, rule items
+(bands, per_unit, ... suggestions) and overrides, the `normalized` method, calibrated
+totals, p_shortlist (bootstrap), the chair database itself (bench/reference_cases.py
+gives it the rows a database counts: submitted, not drafts, plus the conflicts), tracks
+of another rubric than the panel's, notes and their wording, any output format: it
+returns a plain dict that bench/reference_cases.py compares with panel's JSON and CSV.
 """
 
 import csv
