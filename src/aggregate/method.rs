@@ -208,6 +208,78 @@ impl Ratio {
     }
 }
 
+/// An exact fraction `num / den` (`den > 0`, reduced), so that sums of panel values that do
+/// not terminate (means of thirds, …) stay exact when rounding is `none`: 1/3 + 1/3 + 1/3
+/// is 1, not the 0.9999999999999999999999999999 of 28-digit decimals. Every operation is
+/// checked and gives `None` when it would leave `i128` (the caller then falls back to
+/// decimals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Frac {
+    num: i128,
+    den: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+impl Frac {
+    pub(crate) const ZERO: Frac = Frac { num: 0, den: 1 };
+
+    pub(crate) fn new(num: i128, den: i128) -> Option<Frac> {
+        if den <= 0 {
+            return None;
+        }
+        let g = gcd(num, den).max(1);
+        Some(Frac {
+            num: num / g,
+            den: den / g,
+        })
+    }
+
+    pub(crate) fn from_ratio(r: Ratio) -> Option<Frac> {
+        Frac::new(r.num, r.den.checked_mul(10i128.checked_pow(r.scale)?)?)
+    }
+
+    pub(crate) fn from_decimal(d: Decimal) -> Option<Frac> {
+        Frac::new(d.mantissa(), 10i128.checked_pow(d.scale())?)
+    }
+
+    /// `self × m / 10^scale` (a weight in fixed point).
+    pub(crate) fn scaled(self, m: i128, scale: u32) -> Option<Frac> {
+        Frac::new(
+            self.num.checked_mul(m)?,
+            self.den.checked_mul(10i128.checked_pow(scale)?)?,
+        )
+    }
+
+    pub(crate) fn add(self, o: Frac) -> Option<Frac> {
+        let g = gcd(self.den, o.den).max(1);
+        let num = self
+            .num
+            .checked_mul(o.den / g)?
+            .checked_add(o.num.checked_mul(self.den / g)?)?;
+        Frac::new(num, (self.den / g).checked_mul(o.den)?)
+    }
+
+    pub(crate) fn gt(self, o: Frac) -> Option<bool> {
+        Some(self.num.checked_mul(o.den)? > o.num.checked_mul(self.den)?)
+    }
+
+    /// The value as a decimal: exact when it terminates within 28 places, else rounded
+    /// once; equal fractions give equal decimals.
+    pub(crate) fn to_decimal(self) -> Option<Decimal> {
+        let num = Decimal::try_from_i128_with_scale(self.num, 0).ok()?;
+        let den = Decimal::try_from_i128_with_scale(self.den, 0).ok()?;
+        num.checked_div(den)
+    }
+}
+
 /// Rounds a [`Ratio`] exactly (one rounding step, integer arithmetic) to `digits` places;
 /// the same result as [`round_value`] of the exact value.
 pub(crate) fn round_ratio(r: Ratio, digits: u32, rounding: Rounding) -> Decimal {
@@ -376,6 +448,25 @@ mod tests {
         assert_eq!(floor_units(d("-0.1"), 3), -1);
         assert_eq!(floor_units(Decimal::MAX, 6), i128::MAX);
         assert_eq!(floor_units(d("0.9999999999999999999999999999"), 6), 999_999);
+    }
+
+    #[test]
+    fn fractions_sum_exactly() {
+        let third = Frac::new(1, 3).unwrap();
+        let sum = third.add(third).unwrap().add(third).unwrap();
+        assert_eq!(sum, Frac::new(1, 1).unwrap());
+        assert_eq!(sum.to_decimal(), Some(d("1")));
+        let five_thirds = Frac::from_ratio(Ratio {
+            num: 50,
+            den: 3,
+            scale: 1,
+        })
+        .unwrap();
+        assert_eq!(five_thirds.add(third).unwrap().to_decimal(), Some(d("2")));
+        assert_eq!(Frac::from_decimal(d("2.50")), Frac::new(5, 2));
+        assert_eq!(third.scaled(15, 1).unwrap(), Frac::new(1, 2).unwrap());
+        assert_eq!(third.gt(Frac::new(33, 100).unwrap()), Some(true));
+        assert_eq!(Frac::new(i128::MAX, 1).unwrap().add(third), None);
     }
 
     proptest! {

@@ -11,7 +11,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::method::{
     combine, combine_units, dec_from_i128, floor_units, round_ratio, round_value, to_units, trims,
-    Ratio,
+    Frac, Ratio,
 };
 use super::{By, Eligibility, Method, Rounding, Scheme, Settings, Side};
 
@@ -464,6 +464,8 @@ pub(crate) fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Op
     let mut crit = Vec::with_capacity(nc);
     let mut weighted = Vec::with_capacity(nc);
     let mut dropped = Vec::new();
+    // Rounding `none`: the weighted values also as exact fractions (see finish_criteria_exact).
+    let mut exact = matches!(ctx.rounding, Rounding::None).then(|| Vec::with_capacity(nc));
     for c in 0..nc {
         sc.units.clear();
         sc.units.extend((0..n).map(|i| w.values[i * nc + c]));
@@ -473,12 +475,91 @@ pub(crate) fn panel_by_criterion(ctx: &Ctx, w: &AppWork, sc: &mut Scratch) -> Op
             let value = |p: usize| ctx.dec(units[p]);
             push_dropped(&mut dropped, ctx.k, &sc.order, value, &w.experts, Some(c));
         }
+        if let Some(ex) = exact.as_mut() {
+            let w = Frac::from_ratio(comb.value)
+                .and_then(|f| f.scaled(i128::from(ctx.w_units[c]), ctx.swv - ctx.sv));
+            match w {
+                Some(w) => ex.push(w),
+                None => exact = None,
+            }
+        }
         let r = ctx.round_ratio(comb.value);
         crit.push(r);
         weighted.push(ctx.weighted(c, r));
     }
-    let notes = trim_note(ctx, n, "per criterion").into_iter().collect();
+    let notes: Vec<String> = trim_note(ctx, n, "per criterion").into_iter().collect();
+    if let Some(ex) = exact {
+        if let Some(p) = finish_criteria_exact(ctx, &crit, &ex, &dropped, &notes) {
+            return Some(p);
+        }
+    }
     Some(finish_criteria(ctx, crit, weighted, dropped, notes))
+}
+
+/// [`finish_criteria`] for rounding `none`: the weighted panel values as exact fractions,
+/// summed and capped exactly and turned into decimals once, so that a total that is a whole
+/// number as a fraction is that number (a sum of 28-digit thirds is not), and equal totals
+/// tie. `None` when a figure leaves `i128` (the caller then sums the decimals).
+fn finish_criteria_exact(
+    ctx: &Ctx,
+    crit: &[Decimal],
+    weighted: &[Frac],
+    dropped: &[DropIdx],
+    notes: &[String],
+) -> Option<Panel> {
+    let mut notes = notes.to_vec();
+    let mut sums = vec![Frac::ZERO; ctx.ncat()];
+    for (c, v) in weighted.iter().enumerate() {
+        let k = ctx.crit_cat[c];
+        sums[k] = sums[k].add(*v)?;
+    }
+    let mut cat = Vec::with_capacity(sums.len());
+    let mut regular = Frac::ZERO;
+    let mut bonus = Frac::ZERO;
+    for (k, mut v) in sums.into_iter().enumerate() {
+        let max = Frac::from_decimal(ctx.cat_max[k])?;
+        if v.gt(max)? {
+            notes.push(format!(
+                "panel: category {} {} capped at {}",
+                ctx.cat_ids[k],
+                v.to_decimal()?,
+                ctx.cat_max[k]
+            ));
+            v = max;
+        }
+        if ctx.cat_bonus[k] {
+            bonus = bonus.add(v)?;
+        } else {
+            regular = regular.add(v)?;
+        }
+        cat.push(v.to_decimal()?);
+    }
+    let total_max = Frac::from_decimal(ctx.total_max)?;
+    if regular.gt(total_max)? {
+        notes.push(format!(
+            "panel: total {} capped at {} (bonus categories added on top)",
+            regular.to_decimal()?,
+            ctx.total_max
+        ));
+        regular = total_max;
+    }
+    let total = regular.add(bonus)?.to_decimal()?;
+    let key = ctx
+        .tie
+        .iter()
+        .map(|t| match *t {
+            TieKey::Criterion(c) => weighted[c].to_decimal(),
+            TieKey::Category(k) => Some(cat[k]),
+        })
+        .collect::<Option<Vec<Decimal>>>()?;
+    Some(Panel {
+        crit: crit.to_vec(),
+        cat,
+        total,
+        key,
+        dropped: dropped.to_vec(),
+        notes,
+    })
 }
 
 /// `By::Total` with `method` (the official one, or `Mean` for the normalized display);

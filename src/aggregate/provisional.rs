@@ -13,8 +13,9 @@
 //!    the cut when that is at least the *cut*: the lowest total among the shortlisted and
 //!    tied-at-cut applications when the shortlist is full (the quota is reached, a tie
 //!    straddles the cut or the budget ran out); when there is still room on the shortlist,
-//!    the pass mark if one is set, else any incomplete application could join. An
-//!    ineligible application never counts.
+//!    the pass mark if one is set, else any incomplete application could join. A shortlist
+//!    that is full and empty (quota 0) has no cut, and nothing can join it. An ineligible
+//!    application never counts.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -192,7 +193,8 @@ pub(crate) fn reasons(
         );
         let reaches = match cut {
             Some(c) => best >= c,
-            None => true,
+            // A full shortlist without a cut is an empty one (quota 0): nothing can join.
+            None => !full,
         };
         if reaches {
             out.push(ProvisionalReason::Incomplete {

@@ -1639,3 +1639,96 @@ fn provisional_shortlist_reasons() {
 fn flag_strs(a: &AppResult) -> Vec<String> {
     a.flags.iter().map(ToString::to_string).collect()
 }
+
+#[test]
+fn rounding_none_sums_exact_fractions_by_criterion() {
+    // Rounding `none`, by criterion: three criteria whose panel values do not terminate.
+    // N: C1 = 1, 0, 0 → 1/3; C2 = 1/3; C3 = 1/3 → total exactly 1 (not 0.99…9).
+    // S: C1 = 1, 1, 1 → 1; C2 = C3 = 0 → total 1: a shared rank with N.
+    // P: C1 = 1, 2, 2 → 5/3; C2 = 0, 0, 1 → 1/3; C3 = 3 → total exactly 5
+    //    (1.66…67 + 0.33…33 would be 5.00…03 in 28-digit decimals): shares rank 1 with Q.
+    // T: 20/3 + 20/3 + 20/3 = exactly 20, at the pass mark 20: ranked, not below it.
+    let crits = ["C1", "C2", "C3"];
+    let scheme = Scheme {
+        criteria: crits
+            .iter()
+            .map(|c| CriterionSpec::new(*c, "K", d("10")))
+            .collect(),
+        categories: vec![CategorySpec::new("K", d("30"))],
+        total_max: d("30"),
+        tie_break: vec![],
+    };
+    let mut scores = Vec::new();
+    for (id, rows) in [
+        ("N", [["1", "1", "1"], ["0", "0", "0"], ["0", "0", "0"]]),
+        ("S", [["1", "0", "0"], ["1", "0", "0"], ["1", "0", "0"]]),
+        ("P", [["1", "0", "3"], ["2", "0", "3"], ["2", "1", "3"]]),
+        ("Q", [["1", "1", "3"], ["1", "1", "3"], ["1", "1", "3"]]),
+        ("T", [["6", "6", "6"], ["7", "7", "7"], ["7", "7", "7"]]),
+    ] {
+        let experts: Vec<(&str, &[&str])> = vec![
+            ("E1", &rows[0][..]),
+            ("E2", &rows[1][..]),
+            ("E3", &rows[2][..]),
+        ];
+        scores.extend(grid(id, &crits, &experts));
+    }
+    let inp = input(scheme, vec![], scores);
+    let settings = Settings {
+        rounding: Rounding::None,
+        threshold: None,
+        ..loose(Method::Mean)
+    };
+    let r = run(&inp, &settings);
+    assert_eq!(total(&r, "N"), d("1"));
+    assert_eq!(total(&r, "S"), d("1"));
+    assert_eq!(app(&r, "N").rank, app(&r, "S").rank);
+    assert_eq!(total(&r, "P"), d("5"));
+    assert_eq!(app(&r, "P").rank, app(&r, "Q").rank);
+    assert_eq!(total(&r, "T"), d("20"));
+    // The criterion values stay as they are (28 significant digits).
+    assert_eq!(
+        app(&r, "N").criteria["C1"],
+        d("0.3333333333333333333333333333")
+    );
+    let r = run(
+        &inp,
+        &Settings {
+            threshold: Some(d("20")),
+            ..settings
+        },
+    );
+    assert_eq!(app(&r, "T").status, Status::Ranked);
+    assert_eq!(app(&r, "N").status, Status::BelowThreshold);
+}
+
+#[test]
+fn quota_zero_leaves_no_incomplete_application_a_way_onto_the_shortlist() {
+    // Quota 0: the shortlist is full and empty, so no incomplete application can reach it
+    // and the (empty) shortlist is final. R has quorum; I has 1 of 2 experts.
+    let mut scores = col("R", "C", &[("E1", "8"), ("E2", "9")]);
+    scores.extend(col("I", "C", &[("E1", "10")]));
+    let inp = input(
+        one_crit("10"),
+        vec![AppInfo::eligible("R"), AppInfo::eligible("I")],
+        scores,
+    );
+    let settings = Settings {
+        quorum: 2,
+        quota: Some(0),
+        ..loose(Method::Mean)
+    };
+    let r = run(&inp, &settings);
+    assert_eq!(app(&r, "I").status, Status::Incomplete);
+    assert!(!app(&r, "R").shortlisted);
+    assert!(!r.is_provisional(), "{:?}", r.provisional);
+    // With room on the shortlist the same application still could join.
+    let r = run(
+        &inp,
+        &Settings {
+            quota: Some(2),
+            ..settings
+        },
+    );
+    assert!(r.is_provisional());
+}
