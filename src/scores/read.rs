@@ -386,10 +386,19 @@ impl<R: BufRead> RowReader<R> {
             } else {
                 data
             };
+            // The record's first bytes are read now.
+            let whole = self.pos == start;
             let (result, read, written, ends) =
                 self.core
                     .read_record(data, &mut rec.bytes[rec.len..], &mut rec.ends[rec.fields..]);
-            self.lines.count(&data[..read]);
+            if whole && result == ReadRecordResult::Record && read == written + ends {
+                // A whole record in which every byte read is a field's byte, a comma or the
+                // one line break that ends it: no quote was read (csv_core writes no quote
+                // out), so no field holds a line break. Only that last byte is counted.
+                self.lines.count(&data[read.saturating_sub(1)..read]);
+            } else {
+                self.lines.count(&data[..read]);
+            }
             let too_long = self.pos + read as u64 - start > MAX_LINE as u64;
             if too_long || !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
                 // The record goes on: note a quote in it, for the message if it runs long,
@@ -510,13 +519,25 @@ impl<R: BufRead> RowReader<R> {
             let mut fields = [""; 5];
             let mut blank = true;
             let mut from = 0;
+            let mut split = false;
             for (i, &end) in rec.ends().iter().enumerate() {
-                let t = trim_str(&text[from..end]);
+                // Fields written end to end may be UTF-8 together and not alone (a
+                // character's bytes cut by a comma in the file): such a field is no text.
+                let Some(field) = text.get(from..end) else {
+                    split = true;
+                    break;
+                };
+                let t = trim_str(field);
                 from = end;
                 blank &= t.is_empty();
                 if let Some(slot) = fields.get_mut(i) {
                     *slot = t;
                 }
+            }
+            if split {
+                self.rows += 1;
+                problems.push(line, utf8_column(rec), UTF8_MESSAGE.into());
+                continue;
             }
             if blank {
                 continue;
@@ -640,6 +661,16 @@ mod tests {
             let (rows, problems) = read(input.as_bytes());
             assert!(problems.is_empty(), "{problems:?}");
             assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), lines, "{input:?}");
+            // The same lines when records come in pieces (a record read in several calls
+            // has every byte counted, not only its last). (From 3 bytes: the byte order mark
+            // is looked for in the first piece.)
+            for cap in [3, 4, 7, 64] {
+                let mut r = RowReader::new(std::io::BufReader::with_capacity(cap, input.as_bytes()), false);
+                r.header().unwrap();
+                let mut got = Vec::new();
+                r.rows(&mut Problems::default(), |row, _| got.push(row.line));
+                assert_eq!(got, lines, "{input:?} in pieces of {cap}");
+            }
         }
     }
 
@@ -666,6 +697,19 @@ mod tests {
         let (rows, problems) = read(&bytes);
         assert_eq!(rows.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (3, 4));
+        assert!(problems[0].message.contains("not valid UTF-8"));
+    }
+
+    /// A character whose bytes a comma cuts in two is not UTF-8 (each field is checked),
+    /// even though the fields' bytes end to end are.
+    #[test]
+    fn a_character_cut_by_a_comma_is_not_utf8() {
+        let mut bytes = format!("{HEAD}a,b,c,1\n").into_bytes();
+        bytes.extend_from_slice(b"SY\xe4\xb8,\xad01,K02,3\n");
+        let (rows, problems) = read(&bytes);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (3, 3));
         assert!(problems[0].message.contains("not valid UTF-8"));
     }
 
