@@ -74,13 +74,6 @@ impl Hasher for FxHasher {
 
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Equality of short byte strings (ids of a few bytes) without a call to `memcmp`, which
-/// costs more than comparing such ids in place.
-#[inline]
-pub(crate) fn eq_short(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 /// String ids ↔ dense `u32` indices (first-seen order).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Interner {
@@ -101,7 +94,7 @@ impl Interner {
     pub(crate) fn intern_if(&mut self, s: &str, valid: impl FnOnce(&str) -> bool) -> Option<u32> {
         if let Some(last) = self.last {
             // Rows usually come sorted: mostly the same id as the row before.
-            if eq_short(self.names[last as usize].as_bytes(), s.as_bytes()) {
+            if self.names[last as usize] == s {
                 return Some(last);
             }
         }

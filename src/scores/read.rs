@@ -386,19 +386,10 @@ impl<R: BufRead> RowReader<R> {
             } else {
                 data
             };
-            // The record's first bytes are read now.
-            let whole = self.pos == start;
             let (result, read, written, ends) =
                 self.core
                     .read_record(data, &mut rec.bytes[rec.len..], &mut rec.ends[rec.fields..]);
-            if whole && result == ReadRecordResult::Record && read == written + ends {
-                // A whole record in which every byte read is a field's byte, a comma or the
-                // one line break that ends it: no quote was read (csv_core writes no quote
-                // out), so no field holds a line break. Only that last byte is counted.
-                self.lines.count(&data[read.saturating_sub(1)..read]);
-            } else {
-                self.lines.count(&data[..read]);
-            }
+            self.lines.count(&data[..read]);
             let too_long = self.pos + read as u64 - start > MAX_LINE as u64;
             if too_long || !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
                 // The record goes on: note a quote in it, for the message if it runs long,
@@ -661,9 +652,8 @@ mod tests {
             let (rows, problems) = read(input.as_bytes());
             assert!(problems.is_empty(), "{problems:?}");
             assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), lines, "{input:?}");
-            // The same lines when records come in pieces (a record read in several calls
-            // has every byte counted, not only its last). (From 3 bytes: the byte order mark
-            // is looked for in the first piece.)
+            // The same lines when records come in pieces (from 3 bytes: the byte order
+            // mark is looked for in the first piece).
             for cap in [3, 4, 7, 64] {
                 let mut r = RowReader::new(std::io::BufReader::with_capacity(cap, input.as_bytes()), false);
                 r.header().unwrap();

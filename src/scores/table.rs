@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use super::read::{Lines, Problems, Row, RowReader, MAX_PROBLEMS, UTF8_MESSAGE};
 use super::rubric_index::{pair_criteria, RubricIndex, Target};
 use super::{CsvProblem, ReadError};
-use crate::aggregate::table::{eq_short, FxBuild, Interner, TableRows};
+use crate::aggregate::table::{FxBuild, Interner, TableRows};
 use crate::aggregate::ScoreTable;
 use crate::rubric::Rubric;
 
@@ -162,6 +162,12 @@ fn scaled_prefix(b: &[u8]) -> Option<(i64, u32, usize)> {
         return None;
     }
     Some((if neg { -mant } else { mant }, scale, j))
+}
+
+/// Equality of short byte strings (ids of a few bytes) without a call to `memcmp`.
+#[inline]
+fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Ids ↔ dense indices (first-seen order); a new id must be a valid id (printable and
