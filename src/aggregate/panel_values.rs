@@ -316,7 +316,8 @@ pub(crate) struct AppWork {
     pub(crate) experts: Vec<u32>,
     /// `experts.len() × nc`, clamped, unweighted, in units of `10^-sv`.
     pub(crate) values: Vec<i64>,
-    /// `experts.len() × ncat`, the experts' capped category subtotals.
+    /// `experts.len() × ncat`, the experts' capped category subtotals; empty when
+    /// `Ctx::units_caps` (then `cat_u` holds them, and nothing reads the decimals).
     pub(crate) cat_sub: Vec<Decimal>,
     /// The experts' capped totals.
     pub(crate) totals: Vec<Decimal>,

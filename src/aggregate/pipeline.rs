@@ -382,6 +382,8 @@ struct CollectScratch {
     dup: Vec<Option<usize>>,
     excluded: BTreeMap<u32, usize>,
     cat_units: Vec<i128>,
+    /// One expert's decimal subtotals, when the work does not keep them.
+    cat_dec: Vec<Decimal>,
     unknown: BTreeMap<u32, usize>,
 }
 
@@ -408,6 +410,7 @@ fn collect_one(
         dup,
         excluded,
         cat_units,
+        cat_dec,
         unknown,
     } = sc;
     let mut w = AppWork {
@@ -497,11 +500,12 @@ fn collect_one(
     let ne = local.len();
     w.experts.reserve_exact(ne);
     w.values.reserve_exact(ne * nc);
-    w.cat_sub.reserve_exact(ne * ctx.ncat());
     w.totals.reserve_exact(ne);
     if ctx.units_caps.is_some() {
         w.cat_u.reserve_exact(ne * ctx.ncat());
         w.totals_u.reserve_exact(ne);
+    } else {
+        w.cat_sub.reserve_exact(ne * ctx.ncat());
     }
     let mut ord: Vec<usize> = (0..local.len()).collect();
     ord.sort_unstable_by_key(|&sl| src.expert_rank[local[sl] as usize]);
@@ -571,16 +575,24 @@ fn collect_one(
                 uncapped = Some(regular + bonus);
             }
         }
-        w.cat_sub
-            .extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
         let total = match uncapped {
             // Nothing capped: `cap` would only add the subtotals up (all at scale `swv`).
             Some(t) => dec_from_i128(i128::from(t), ctx.swv),
             None => {
-                let cbase = w.cat_sub.len() - ctx.ncat();
+                // The decimal subtotals, capped (with notes). The work keeps them only when
+                // `panel_by_total` combines them (no `units_caps`: it combines `cat_u`
+                // otherwise); else they are a scratch buffer's, for the capped total.
+                let subs = if ctx.units_caps.is_some() {
+                    cat_dec.clear();
+                    &mut *cat_dec
+                } else {
+                    &mut w.cat_sub
+                };
+                let base = subs.len();
+                subs.extend(cat_units.iter().map(|u| dec_from_i128(*u, ctx.swv)));
                 cap(
                     ctx,
-                    &mut w.cat_sub[cbase..],
+                    &mut subs[base..],
                     &format_args!("expert {name}"),
                     &mut w.notes,
                 )

@@ -510,13 +510,25 @@ impl<R: BufRead> RowReader<R> {
             let mut fields = [""; 5];
             let mut blank = true;
             let mut from = 0;
+            let mut split = false;
             for (i, &end) in rec.ends().iter().enumerate() {
-                let t = trim_str(&text[from..end]);
+                // Fields written end to end may be UTF-8 together and not alone (a
+                // character's bytes cut by a comma in the file): such a field is no text.
+                let Some(field) = text.get(from..end) else {
+                    split = true;
+                    break;
+                };
+                let t = trim_str(field);
                 from = end;
                 blank &= t.is_empty();
                 if let Some(slot) = fields.get_mut(i) {
                     *slot = t;
                 }
+            }
+            if split {
+                self.rows += 1;
+                problems.push(line, utf8_column(rec), UTF8_MESSAGE.into());
+                continue;
             }
             if blank {
                 continue;
@@ -640,6 +652,15 @@ mod tests {
             let (rows, problems) = read(input.as_bytes());
             assert!(problems.is_empty(), "{problems:?}");
             assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), lines, "{input:?}");
+            // The same lines when records come in pieces (from 3 bytes: the byte order
+            // mark is looked for in the first piece).
+            for cap in [3, 4, 7, 64] {
+                let mut r = RowReader::new(std::io::BufReader::with_capacity(cap, input.as_bytes()), false);
+                r.header().unwrap();
+                let mut got = Vec::new();
+                r.rows(&mut Problems::default(), |row, _| got.push(row.line));
+                assert_eq!(got, lines, "{input:?} in pieces of {cap}");
+            }
         }
     }
 
@@ -666,6 +687,19 @@ mod tests {
         let (rows, problems) = read(&bytes);
         assert_eq!(rows.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (3, 4));
+        assert!(problems[0].message.contains("not valid UTF-8"));
+    }
+
+    /// A character whose bytes a comma cuts in two is not UTF-8 (each field is checked),
+    /// even though the fields' bytes end to end are.
+    #[test]
+    fn a_character_cut_by_a_comma_is_not_utf8() {
+        let mut bytes = format!("{HEAD}a,b,c,1\n").into_bytes();
+        bytes.extend_from_slice(b"SY\xe4\xb8,\xad01,K02,3\n");
+        let (rows, problems) = read(&bytes);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (3, 3));
         assert!(problems[0].message.contains("not valid UTF-8"));
     }
 
