@@ -347,15 +347,45 @@ impl<R: BufRead> RowReader<R> {
         self.hashed -= n.min(self.hashed);
     }
 
+    /// Skips a UTF-8 byte order mark at the start of the input, also one that comes in
+    /// pieces (a pipe may hand over one byte at a time); `Ok(false)` when the input starts
+    /// with part of a mark and then something else (not UTF-8).
+    fn skip_bom(&mut self) -> std::io::Result<bool> {
+        let mut matched = 0;
+        while matched < BOM.len() {
+            self.fill()?;
+            let data = self.input.fill_buf()?;
+            let n = data
+                .iter()
+                .zip(&BOM[matched..])
+                .take_while(|(a, b)| a == b)
+                .count();
+            let piece_ends = n == data.len();
+            if n == 0 {
+                // No mark; or part of one, then other bytes or the end.
+                return Ok(matched == 0);
+            }
+            self.consume(n);
+            matched += n;
+            if !piece_ends && matched < BOM.len() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Reads the next record into `rec`: `Ok(Some(line))`, `Ok(None)` at the end, or the
     /// problem that stops the reading (a read error, a runaway line).
     fn next_record(&mut self) -> Result<Option<u64>, CsvProblem> {
         let io = |line: u64| move |e: std::io::Error| read_problem(line, &e);
         if !self.started {
             self.started = true;
-            self.fill().map_err(io(self.lines.line))?;
-            if self.input.fill_buf().map_err(io(1))?.starts_with(BOM) {
-                self.consume(BOM.len());
+            if !self.skip_bom().map_err(io(1))? {
+                return Err(CsvProblem {
+                    line: 1,
+                    column: 1,
+                    message: UTF8_MESSAGE.into(),
+                });
             }
         }
         loop {
@@ -652,14 +682,25 @@ mod tests {
             let (rows, problems) = read(input.as_bytes());
             assert!(problems.is_empty(), "{problems:?}");
             assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), lines, "{input:?}");
-            // The same lines when records come in pieces (from 3 bytes: the byte order
-            // mark is looked for in the first piece).
-            for cap in [3, 4, 7, 64] {
+            // The same lines when records come in pieces (the byte order mark too).
+            for cap in [1, 2, 3, 4, 7, 64] {
                 let mut r = RowReader::new(std::io::BufReader::with_capacity(cap, input.as_bytes()), false);
                 r.header().unwrap();
                 let mut got = Vec::new();
                 r.rows(&mut Problems::default(), |row, _| got.push(row.line));
                 assert_eq!(got, lines, "{input:?} in pieces of {cap}");
+            }
+        }
+    }
+
+    #[test]
+    fn part_of_a_byte_order_mark_is_not_utf8() {
+        for input in [&b"\xEF\xBBapplication"[..], b"\xEFapp", b"\xEF\xBB"] {
+            for cap in [1, 2, 64] {
+                let mut r = RowReader::new(std::io::BufReader::with_capacity(cap, input), false);
+                let p = r.header().unwrap_err();
+                assert_eq!((p.line, p.column), (1, 1), "{input:?} {cap}");
+                assert_eq!(p.message, UTF8_MESSAGE, "{input:?} {cap}");
             }
         }
     }
