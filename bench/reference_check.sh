@@ -2,7 +2,7 @@
 # panel results vs an independent reference of the aggregation pipeline.
 #
 # bench/reference_rank.py re-implements the pipeline from the documents only (docs/results.md,
-# docs/rubric-format.md, README.md, design brief section 6), in Python with exact fractions;
+# docs/rubric-format.md, README.md, the product brief's pipeline), in Python with exact fractions;
 # bench/reference_cases.py builds small panels (panel synth with several shapes and seeds,
 # hand-built rubric variants: weights != 1, capped and bonus categories, tie-break orders,
 # eligibility gates, a fixed-award track, quota / budget / cap / requested amounts; sheets

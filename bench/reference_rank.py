@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference of `panel results --scores` (the aggregation pipeline).
 
-Written from the documents only (design.md section 6, docs/results.md "The pipeline's
+Written from the documents only (the product brief's pipeline, docs/results.md "The pipeline's
 conventions" and "Scores CSV", docs/rubric-format.md "aggregation", "funding", "tracks",
 "Evaluation and caps", README.md), never from src/aggregate, so that a disagreement with
 `panel` points at one of the two or at an ambiguity of the documents.

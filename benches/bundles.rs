@@ -1,4 +1,4 @@
-//! 1,000 bundles loaded, validated and scanned for personal data (design.md §8: < 0.5 s):
+//! 1,000 bundles loaded, validated and scanned for personal data (bar: < 0.5 s):
 //! `Panel::open` on a synthetic panel (`panel synth`, about 4 KB of Chinese text per bundle,
 //! a few facts, an attachment) — reads every file, hashes it, parses it, checks schema,
 //! sections and facts against the rubric and runs the personal-data scan on every text;

@@ -1,5 +1,5 @@
 //! `panel results --scores` on 10,000 applications × 15 experts × 30 criteria (4.5 M scores;
-//! design.md §8: CSV to ranked shortlist < 2 s), and the XLSX export of its 10,000 rows.
+//! bar: CSV to ranked shortlist < 2 s), and the XLSX export of its 10,000 rows.
 //!
 //! The panel is `panel synth --apps 10000 --experts 15 --criteria 30 --per-app 15
 //! --no-bundles` (about 4.43 M rows after conflicts and gaps, 84 MB). Each iteration runs

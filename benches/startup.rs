@@ -1,4 +1,4 @@
-//! `panel demo` to first frame (design.md §8: < 200 ms).
+//! `panel demo` to first frame (bar: < 200 ms).
 //!
 //! 1. The real thing: the release binary runs `panel demo` in a pseudo-terminal made by
 //!    `script(1)`, with `PANEL_DEBUG_PANIC_AFTER_DRAW=1` (the terminal loop panics right

@@ -1,5 +1,5 @@
 //! Durable score commit vs a bare 4 KB write + fsync on the same file system, in the same run
-//! (design.md §8: commit median ≤ 1.5 × bare). Both files live in one temporary directory
+//! (bar: commit median ≤ 1.5 × bare). Both files live in one temporary directory
 //! under `target/` (the disk the work tree is on, not a tmpfs).
 //!
 //! Criterion measures each separately, back to back. Before and after that, a paired loop

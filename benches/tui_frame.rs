@@ -1,4 +1,4 @@
-//! Keystroke → frame of the expert screen (design.md §8: median < 1 ms): `update` + `draw`
+//! Keystroke → frame of the expert screen (bar: median < 1 ms): `update` + `draw`
 //! at 200×60 on ratatui's `TestBackend`, the 28-criterion ip-demo-park rubric, and an
 //! application whose most-cited evidence section holds 1 MB of Chinese text (the other
 //! sections a few KB). Each iteration is one key of a cycle that moves through every item

@@ -8,7 +8,7 @@ use super::{Method, Rounding};
 /// Whether the trimmed mean with `k` drops anything from `n` values.
 ///
 /// Rule: the `k` highest and `k` lowest values are dropped only when `n ≥ 2k + 1`, so that
-/// at least one value remains (design.md §6 "only when at least 2k + 1 values remain" read
+/// at least one value remains (the brief's "only when at least 2k + 1 values remain" read
 /// as "when the valid values number at least 2k + 1", the conventional
 /// 去掉一个最高分和一个最低分 with three or more scores). With `k = 1`: 2 values → plain
 /// mean, 3 → the middle one, 5 → mean of the middle three. `k = 0` never trims.

@@ -1,4 +1,4 @@
-//! Aggregation, ranking and shortlist (design.md §6): a pure pipeline over plain data.
+//! Aggregation, ranking and shortlist (docs/results.md): a pure pipeline over plain data.
 //!
 //! No store, no terminal, no file I/O: callers build an [`Input`] (or stream rows into a
 //! [`ScoreTable`]) and get [`Results`] back. Every value that decides a status or a rank is

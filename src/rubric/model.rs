@@ -222,7 +222,7 @@ pub struct Funding {
     pub notes: Vec<String>,
 }
 
-/// Aggregation defaults (design.md §6); the command line may override them.
+/// Aggregation defaults (docs/results.md); the command line may override them.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AggregationDefaults {

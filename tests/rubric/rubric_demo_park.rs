@@ -1,6 +1,6 @@
 //! Table tests of `rubrics/ip-demo-park.json` (seed 004, 附件4) through the
 //! library: every band boundary, cap and override of the official rubric, the
-//! interpretation conventions of design.md §3, and `panel rubric check` over
+//! interpretation conventions (docs/rubric-format.md), and `panel rubric check` over
 //! every file in `rubrics/`.
 
 use std::collections::BTreeMap;
