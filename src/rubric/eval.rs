@@ -487,7 +487,19 @@ pub fn eval_condition(c: &Condition, facts: &Facts) -> Truth {
             };
             let (l, lshow) = match left {
                 Num::Val(v, s) => (v, s),
-                Num::Missing(m) => return Truth::Missing(m),
+                Num::Missing(mut m) => {
+                    // List the right side's missing fact too (e.g. self_funding_wan ≥
+                    // 0.5 × fiscal_funding_wan with both absent), so every fact the
+                    // comparison needs is shown as missing.
+                    if let Some(Num::Missing(r)) = c.other.as_ref().map(|o| facts.num(o)) {
+                        for k in r {
+                            if !m.contains(&k) {
+                                m.push(k);
+                            }
+                        }
+                    }
+                    return Truth::Missing(m);
+                }
                 Num::Undefined(s) => return Truth::False(s),
             };
             let (r, rshow) = match (&c.other, c.value) {

@@ -273,6 +273,30 @@ fn missing_facts_earn_zero_and_are_listed() {
     assert!(b1.needs_expert && b1.missing_facts.is_empty());
 }
 
+/// C2.2 compares two facts (配套经费不得低于财政经费50%): when both are missing, both are
+/// listed, not only the left one (found by bench/rules_reference.py).
+#[test]
+fn a_comparison_of_two_missing_facts_lists_both() {
+    for (gone, want) in [
+        (
+            &["fiscal_funding_wan", "self_funding_wan"][..],
+            &["fiscal_funding_wan", "self_funding_wan"][..],
+        ),
+        (&["self_funding_wan"][..], &["self_funding_wan"][..]),
+        (&["fiscal_funding_wan"][..], &["fiscal_funding_wan"][..]),
+    ] {
+        let changes: Vec<(&str, Value)> = gone.iter().map(|k| (*k, Value::Null)).collect();
+        let e = eval_with(&changes);
+        assert_eq!(item(&e, "C2.2"), d("0"), "{gone:?}");
+        let mut listed = e.item("C2.2").unwrap().missing_facts.clone();
+        listed.sort();
+        assert_eq!(listed, want, "item, missing {gone:?}");
+        let mut listed = e.criterion("C2").unwrap().missing_facts.clone();
+        listed.sort();
+        assert_eq!(listed, want, "criterion, missing {gone:?}");
+    }
+}
+
 #[test]
 fn full_marks_rule_total_and_expert_share() {
     // Max facts: every rule item at its max.
