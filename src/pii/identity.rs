@@ -26,6 +26,7 @@ use std::sync::{LazyLock, OnceLock};
 use regex::Regex;
 
 use super::normalize::Normalized;
+use super::trade_name::trade_name;
 use super::{cand, re, Candidate, Confidence, PiiKind};
 
 /// Names and identity values searched in every text.
@@ -49,6 +50,9 @@ struct Pattern {
     literal: bool,
     /// Only digits: not matched glued to more digits.
     numeric: bool,
+    /// A trade name (see [`super::trade_name`]): matched only where one of
+    /// these words follows it. Empty: matched anywhere.
+    followers: Vec<String>,
 }
 
 impl Known {
@@ -106,6 +110,9 @@ impl Known {
             for n in &self.names {
                 v.extend(name_pattern(n));
             }
+            for n in &self.names {
+                v.extend(trade_name_pattern(n).filter(|t| !v.iter().any(|p| p.core == t.core)));
+            }
             for (value, kind) in &self.literals {
                 v.extend(literal_patterns(value, *kind));
             }
@@ -132,6 +139,22 @@ fn name_pattern(name: &str) -> Option<Pattern> {
         tail: String::new(),
         kind: PiiKind::Name,
         literal: false,
+        followers: Vec::new(),
+    })
+}
+
+/// The trade name of an enterprise name, matched before its industry and
+/// organisation words (`青禾公司` for `上海青禾科技园区管理有限公司`).
+fn trade_name_pattern(name: &str) -> Option<Pattern> {
+    let (core, followers) = trade_name(&compact_value(name))?;
+    Some(Pattern {
+        numeric: false,
+        core,
+        prefix_units: Vec::new(),
+        tail: String::new(),
+        kind: PiiKind::Name,
+        literal: false,
+        followers,
     })
 }
 
@@ -147,6 +170,7 @@ fn literal_patterns(value: &str, kind: PiiKind) -> Vec<Pattern> {
         tail: String::new(),
         kind,
         literal: true,
+        followers: Vec::new(),
     };
     let split = match kind {
         PiiKind::Address => address_parts(&whole),
@@ -161,6 +185,7 @@ fn literal_patterns(value: &str, kind: PiiKind) -> Vec<Pattern> {
             tail,
             kind,
             literal: true,
+            followers: Vec::new(),
         }],
         None => vec![plain(whole)],
     }
@@ -380,6 +405,9 @@ pub(super) fn scan_known(h: &str, known: &Known, out: &mut Vec<Candidate>) {
     let hb = hay.as_bytes();
     for (s, e, pi) in find_cores(hay, pats) {
         let p = &pats[pi];
+        if !p.followers.is_empty() && !p.followers.iter().any(|f| hay[e..].starts_with(f)) {
+            continue;
+        }
         if p.numeric
             && (s > 0 && hb[s - 1].is_ascii_digit() || hb.get(e).is_some_and(u8::is_ascii_digit))
         {
@@ -447,7 +475,7 @@ fn abbreviations(h: &str, pats: &[Pattern]) -> Vec<String> {
     let mut ends: Vec<usize> = Vec::new();
     let names: Vec<Pattern> = pats
         .iter()
-        .filter(|p| p.kind == PiiKind::Name)
+        .filter(|p| p.kind == PiiKind::Name && p.followers.is_empty())
         .cloned()
         .collect();
     let compact = Compact::new(h);

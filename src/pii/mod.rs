@@ -42,6 +42,7 @@ use regex::Regex;
 mod grouped;
 pub mod identity;
 pub mod normalize;
+pub mod trade_name;
 mod web;
 
 pub use identity::Known;
@@ -88,11 +89,14 @@ pub enum PiiKind {
     Passport,
     /// A 15-digit business registration number after 营业执照注册号/注册号.
     RegistrationNumber,
+    /// A 400/800 service number (`400-820-8820`): an organisation's own hotline
+    /// names the applicant as surely as its landline.
+    Hotline,
 }
 
 impl PiiKind {
     /// Every kind.
-    pub const ALL: [PiiKind; 16] = [
+    pub const ALL: [PiiKind; 17] = [
         PiiKind::ResidentId,
         PiiKind::CreditCode,
         PiiKind::Mobile,
@@ -109,6 +113,7 @@ impl PiiKind {
         PiiKind::Qq,
         PiiKind::Passport,
         PiiKind::RegistrationNumber,
+        PiiKind::Hotline,
     ];
 
     /// Stable snake_case identifier (same as the serde form).
@@ -130,6 +135,7 @@ impl PiiKind {
             PiiKind::Qq => "qq",
             PiiKind::Passport => "passport",
             PiiKind::RegistrationNumber => "registration_number",
+            PiiKind::Hotline => "hotline",
         }
     }
 
@@ -152,6 +158,7 @@ impl PiiKind {
             PiiKind::Qq => "QQ号",
             PiiKind::Passport => "护照号",
             PiiKind::RegistrationNumber => "营业执照注册号",
+            PiiKind::Hotline => "服务热线",
         }
     }
 }
@@ -247,6 +254,35 @@ fn is_calendar_date(year: u32, month: u32, day: u32) -> bool {
         _ => return false,
     };
     (1..=days).contains(&day)
+}
+
+/// A card number as issuers hand them out: 16–19 digits whose first digit is a
+/// major industry identifier of banking and cards (3 travel and entertainment,
+/// 4 and 5 Visa and Mastercard, 6 UnionPay, 9 the older domestic cards such as
+/// `9558…`), not of resident-ID shape, passing the Luhn check. Numbers opening
+/// with 1, 2, 7 or 8 are registration and serial numbers that begin with a year
+/// (`2024310104931515`, a technical contract's registration number) even when
+/// their digits happen to pass the Luhn check (one in ten does).
+fn looks_like_card(digits: &[u8]) -> bool {
+    (16..=19).contains(&digits.len())
+        && matches!(digits[0], b'3'..=b'6' | b'9')
+        && digits.iter().all(u8::is_ascii_digit)
+        && !looks_like_resident_id(digits)
+        && luhn_sum(digits, false).is_multiple_of(10)
+}
+
+/// A unit right after a number (spaces skipped): an amount (元, 万, 亿, 千, %,
+/// ‰) or a count (次, 人次, 件, 篇, 笔): `13912345678次` is how often a page was
+/// read, not a phone. Only measure words that seldom open the next word of a
+/// form: not 户 (`帐号 … 户名`), 家 (`家庭住址`), 个 (`个人`), 张/名/位 (a name or
+/// 名称 may follow a number).
+fn unit_after(h: &str, e: usize) -> bool {
+    let rest = h[e..].trim_start_matches(' ');
+    rest.starts_with("人次")
+        || matches!(
+            rest.chars().next(),
+            Some('元' | '万' | '亿' | '千' | '%' | '‰' | '次' | '件' | '篇' | '笔')
+        )
 }
 
 /// Shape of a resident ID (province digit, plausible century and month/day
@@ -475,7 +511,7 @@ impl Candidate {
             (PiiKind::CreditCode, Confidence::High) => 1,
             (PiiKind::BankCard, _) => 2,
             (PiiKind::Mobile, _) => 3,
-            (PiiKind::Landline, _) => 4,
+            (PiiKind::Landline | PiiKind::Hotline, _) => 4,
             (PiiKind::Email, _) => 5,
             (PiiKind::Name, _) => 6,
             (PiiKind::AccountNumber, _) => 7,
@@ -496,12 +532,20 @@ static RE_MOBILE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_LANDLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        // Area codes: 010, 02x, or four digits 03xx-09xx.
-        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?)",
+        // Area codes: 010, 02x, or four digits 03xx-09xx; after the country code
+        // (`+86`, `0086`, `86`) the area code drops its 0 (`86-21-6487 1234`).
+        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?",
+        r"|(?:\+86|0086|86)[ -]?(?:\(0?(?:10|2[0-9]|[3-9][0-9]{2})\)|(?:10|2[0-9]|[3-9][0-9]{2}))[ -]?)",
         r"[2-9][0-9]{2,3}[ -]?[0-9]{4}",
-        r"(?:(?:-|转|分机|ext\.? ?|[xX#])[0-9]{1,6})?"
+        r"(?:(?:[ -]?(?:转|分机|ext\.?)[ ]?|-|[xX#])[0-9]{1,6})?"
     ))
 });
+/// Another local number of the same switchboard after a landline
+/// (`021-6459 5173、8757 0187`).
+static RE_LANDLINE_MORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\A ?(?:、|/|,|;|或|及|和) ?([2-9][0-9]{2,3}[ -]?[0-9]{4})"));
+/// A 400/800 service number: 10 digits in at most three groups.
+static RE_HOTLINE: LazyLock<Regex> = LazyLock::new(|| re(r"[48]00[ -]?[0-9]{1,4}[ -]?[0-9]{3,7}"));
 static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(
         // A host label may follow an ideographic full stop `。` typed for `.` (in
@@ -511,7 +555,7 @@ static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,12}?([0-9](?:[ -]?[0-9]){9,24})",
+        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,12}?([0-9](?:(?:[ -]|\r?\n)?[0-9]){9,24})",
     )
 });
 
@@ -552,8 +596,7 @@ fn digit_token_ok(h: &str, s: usize, e: usize) -> bool {
     {
         return false;
     }
-    let unit = h[e..].chars().find(|c| *c != ' ');
-    !matches!(unit, Some('元' | '万' | '亿' | '千' | '%' | '‰'))
+    !unit_after(h, e)
 }
 
 /// For a match `h[s..e]` written in digit groups (it contains a space or hyphen):
@@ -677,7 +720,7 @@ fn classify_run(run: &[u8], s: usize, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if !id_shaped && run.iter().all(u8::is_ascii_digit) && luhn_sum(run, false).is_multiple_of(10) {
+    if looks_like_card(run) {
         out.push(cand(PiiKind::BankCard, Confidence::High, s, e));
     }
 }
@@ -707,8 +750,7 @@ fn scan_grouped_cards(h: &str, out: &mut Vec<Candidate>) {
         }
         digits.clear();
         digits.extend(h[s..e].chars().filter(char::is_ascii_digit));
-        (!looks_like_resident_id(digits.as_bytes()) && luhn_valid(&digits))
-            .then(|| cand(PiiKind::BankCard, Confidence::High, s, e))
+        looks_like_card(digits.as_bytes()).then(|| cand(PiiKind::BankCard, Confidence::High, s, e))
     });
 }
 
@@ -720,9 +762,33 @@ fn scan_mobiles(h: &str, out: &mut Vec<Candidate>) {
 }
 
 fn scan_landlines(h: &str, out: &mut Vec<Candidate>) {
+    let mut more = Vec::new();
     each_match(&RE_LANDLINE, h, out, |s, e| {
-        (digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
-            .then(|| cand(PiiKind::Landline, Confidence::High, s, e))
+        if !digit_token_ok(h, s, e) || continues_grouped_number(h, s, e) {
+            return None;
+        }
+        // The other numbers of a list written after it without their area code.
+        let mut at = e;
+        while let Some(m) = RE_LANDLINE_MORE.captures(&h[at..]).and_then(|c| c.get(1)) {
+            let (ms, me) = (at + m.start(), at + m.end());
+            if !digit_token_ok(h, ms, me) || continues_grouped_number(h, ms, me) {
+                break;
+            }
+            more.push(cand(PiiKind::Landline, Confidence::High, ms, me));
+            at = me;
+        }
+        Some(cand(PiiKind::Landline, Confidence::High, s, e))
+    });
+    out.append(&mut more);
+}
+
+/// 400/800 service numbers (`400-820-8820`, `800 810 8888`, `4008208820`):
+/// 10 digits in one to three groups.
+fn scan_hotlines(h: &str, out: &mut Vec<Candidate>) {
+    each_match(&RE_HOTLINE, h, out, |s, e| {
+        let digits = h[s..e].bytes().filter(u8::is_ascii_digit).count();
+        (digits == 10 && digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
+            .then(|| cand(PiiKind::Hotline, Confidence::High, s, e))
     });
 }
 
@@ -779,6 +845,7 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
         scan_grouped_cards(h, &mut cands);
         scan_mobiles(h, &mut cands);
         scan_landlines(h, &mut cands);
+        scan_hotlines(h, &mut cands);
         scan_accounts(h, &mut cands);
         grouped::scan_digit_groups(h, &mut cands);
     }
@@ -902,6 +969,8 @@ mod tests {
             &*RE_CARD_TAIL,
             &*RE_MOBILE,
             &*RE_LANDLINE,
+            &*RE_LANDLINE_MORE,
+            &*RE_HOTLINE,
             &*RE_EMAIL,
             &*RE_ACCOUNT,
         ] {
