@@ -31,7 +31,7 @@ use regex::Regex;
 
 use super::{
     cand, is_calendar_date, is_valid_credit_code, is_valid_resident_id, looks_like_card,
-    looks_like_resident_id, re, unit_after, Candidate, Confidence, PiiKind,
+    looks_like_resident_id, re, round_figures, unit_after, Candidate, Confidence, PiiKind,
 };
 
 /// Longest separator run between two groups of one identifier (`" - "`, `"\r\n"`).
@@ -316,6 +316,7 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                     && gj > gi
                     && card_shape(&groups[gi..=gj])
                     && looks_like_card(&digits)
+                    && !round_figures(groups[gi..=gj].iter().map(|g| &b[g.s..g.e]))
                     && !continues(h, &groups, &seps, gi, gj)
                     && !b.get(e).is_some_and(u8::is_ascii_alphabetic)
                     && !(s > 0 && b[s - 1].is_ascii_alphabetic())

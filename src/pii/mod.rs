@@ -285,6 +285,17 @@ fn unit_after(h: &str, e: usize) -> bool {
         )
 }
 
+/// A row of round figures (`3200 5200 2200 6000`, a budget table's line): two
+/// or more of its groups of four end in `00`. The groups of a card number are
+/// random digits (one in a hundred ends in `00`), so a card is never refused
+/// for this.
+fn round_figures<'g>(groups: impl Iterator<Item = &'g [u8]>) -> bool {
+    groups
+        .filter(|g| g.len() == 4 && g.ends_with(b"00"))
+        .count()
+        >= 2
+}
+
 /// Shape of a resident ID (province digit, plausible century and month/day
 /// digits), regardless of the check digit and the exact date. Strings of this
 /// shape are never taken as bank cards or unchecked credit codes: a mistyped or
@@ -750,7 +761,9 @@ fn scan_grouped_cards(h: &str, out: &mut Vec<Candidate>) {
         }
         digits.clear();
         digits.extend(h[s..e].chars().filter(char::is_ascii_digit));
-        looks_like_card(digits.as_bytes()).then(|| cand(PiiKind::BankCard, Confidence::High, s, e))
+        let groups = h[s..e].split([' ', '-']).map(str::as_bytes);
+        (looks_like_card(digits.as_bytes()) && !round_figures(groups))
+            .then(|| cand(PiiKind::BankCard, Confidence::High, s, e))
     });
 }
 
