@@ -421,6 +421,44 @@ pub(super) fn scan_known(h: &str, known: &Known, out: &mut Vec<Candidate>) {
     }
 }
 
+/// First chars of the words that commonly follow a person's name: titles
+/// (教授, 博士, 老师, 主任 …), roles and verbs (负责, 担任, 牵头 …), conjunctions and
+/// particles (和, 与, 等, 的 …), table cells (男, 女, 出生 …).
+const NAME_FOLLOWERS: &str = "教博老先女士同主经总董院所处部局工研律代专负担牵为是的等和与及在于任作从现已将参组带领硕副讲助男女出生统协具获曾毕自对向也都亦还说表指介提开完撰编申联手电邮身性年职学本分共各两三兼";
+
+/// Last chars of the words that commonly stand before a person's name: roles
+/// (负责人, 成员, 主任, 教授 …), prepositions and verbs (由, 请, 向, 经 …),
+/// conjunctions (和, 与, 及 …).
+const NAME_PRECEDERS: &str =
+    "由及和与同请向对给让将把被为是人员长任师授士生理总主经者导表代系名叫称即派推荐邀委聘指安排托";
+
+/// Where a person's name of the identity stands glued to a char that does not
+/// usually follow or precede a name: it may be part of a longer word (`高峰` in
+/// `知识产权高峰论坛`, `高峰期`) and is redacted there too. `(name, char offset)`
+/// of each such place in `text`, for the secretariat to check; `names` are the
+/// persons' names (2–4 chars).
+pub fn names_inside_words(text: &str, names: &[String]) -> Vec<(String, usize)> {
+    let cjk = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let mut out = Vec::new();
+    for name in names {
+        let name = name.trim();
+        if !(2..=4).contains(&name.chars().count()) {
+            continue;
+        }
+        for (b, _) in text.match_indices(name) {
+            let before = text[..b].chars().next_back();
+            let after = text[b + name.len()..].chars().next();
+            let odd_after = after.is_some_and(|c| cjk(c) && !NAME_FOLLOWERS.contains(c));
+            let odd_before = before.is_some_and(|c| cjk(c) && !NAME_PRECEDERS.contains(c));
+            if odd_after || odd_before {
+                out.push((name.to_string(), text[..b].chars().count()));
+            }
+        }
+    }
+    out.sort_by_key(|(_, at)| *at);
+    out
+}
+
 /// `（以下简称“青禾公司”）` right after a name: the abbreviation.
 static RE_ABBREV: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
@@ -508,6 +546,23 @@ fn abbreviations(h: &str, pats: &[Pattern]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_may_stand_inside_a_longer_word() {
+        let names = vec!["高峰".to_string(), "李娜".to_string()];
+        let t =
+            "举办知识产权高峰论坛2场，业务量达到高峰期。由高峰负责，成员高峰、李娜等，李娜教授。";
+        let found = names_inside_words(t, &names);
+        let at = |needle: &str| t[..t.find(needle).unwrap()].chars().count();
+        assert_eq!(
+            found,
+            vec![
+                ("高峰".to_string(), at("高峰论坛")),
+                ("高峰".to_string(), at("高峰期")),
+            ]
+        );
+        assert!(names_inside_words("项目负责人：高峰（教授）", &names).is_empty());
+    }
 
     #[test]
     fn address_core_and_units() {

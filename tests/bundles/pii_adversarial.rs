@@ -13,6 +13,9 @@
 //! or the name without spaces) and every word of `keep` survives; a look-alike
 //! passes when it comes out unchanged. Recall and false positives per kind are
 //! printed (`cargo test --test bundles pii_adversarial:: -- --nocapture`).
+//! Cases of kind `name_in_word` (a team member's name that is also a common
+//! word, `高峰` in `高峰论坛`) are redacted and `panel anonymize` must list them
+//! in its warning.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -261,5 +264,21 @@ fn adversarial_corpus_through_panel_anonymize() {
         .map(|a| a["text"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(outs.len(), all.len());
+    // A name that is also a common word (高峰 in 高峰论坛) is redacted, and the
+    // warning lists where, by attachment number.
+    for (i, c) in all.iter().enumerate() {
+        if c.kind == "name_in_word" {
+            let place = format!("{} at attachment {},", c.secret, i + 1);
+            assert!(
+                stderr.contains(&place),
+                "{}: no warning `{place}` in stderr:\n{stderr}",
+                c.id
+            );
+        }
+    }
+    assert!(
+        stderr.contains("姓名可能是普通词语的一部分"),
+        "warning text:\n{stderr}"
+    );
     report(judge("anonymize", &all, &outs));
 }
