@@ -795,12 +795,35 @@ fn scan_landlines(h: &str, out: &mut Vec<Candidate>) {
     out.append(&mut more);
 }
 
+/// Words that say a number is to be dialled (`服务热线`, `请拨打`, `Tel`).
+const DIAL_WORDS: [&str; 10] = [
+    "热线", "电话", "客服", "咨询", "拨打", "致电", "联系", "呼叫", "Tel", "TEL",
+];
+
 /// 400/800 service numbers (`400-820-8820`, `800 810 8888`, `4008208820`):
-/// 10 digits in one to three groups.
+/// 10 digits in one to three groups. Written as one run of digits it needs a
+/// word of [`DIAL_WORDS`] in the 10 chars before it (`项目编号4003633225` is a
+/// code); in groups, not all groups after `400` may be round figures
+/// (`400 800 1200`, a row of a table).
 fn scan_hotlines(h: &str, out: &mut Vec<Candidate>) {
     each_match(&RE_HOTLINE, h, out, |s, e| {
-        let digits = h[s..e].bytes().filter(u8::is_ascii_digit).count();
-        (digits == 10 && digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
+        let m = &h[s..e];
+        let digits = m.bytes().filter(u8::is_ascii_digit).count();
+        let groups: Vec<&str> = m.split([' ', '-']).collect();
+        let shaped = if groups.len() == 1 {
+            let before: String = h[..s]
+                .chars()
+                .rev()
+                .take(10)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            DIAL_WORDS.iter().any(|w| before.contains(w))
+        } else {
+            !groups[1..].iter().all(|g| g.ends_with("00"))
+        };
+        (digits == 10 && shaped && digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
             .then(|| cand(PiiKind::Hotline, Confidence::High, s, e))
     });
 }
@@ -973,6 +996,94 @@ mod tests {
         let c = resident_id_check_char(first17).unwrap();
         let w = if c == '0' { '1' } else { '0' };
         format!("{first17}{w}")
+    }
+
+    #[test]
+    fn landlines_after_the_country_code_and_lists_of_local_numbers() {
+        assert_single(
+            "固话 86-571-2494 8151-5938；",
+            "86-571-2494 8151-5938",
+            PiiKind::Landline,
+        );
+        assert_single(
+            "Tel: +86 21 6487 1234",
+            "+86 21 6487 1234",
+            PiiKind::Landline,
+        );
+        let t = "电话：021-64595173、87570187";
+        let s = char_offset(t, "021");
+        let m = char_offset(t, "8757");
+        assert_eq!(
+            kinds(t),
+            vec![
+                (PiiKind::Landline, s, s + 12),
+                (PiiKind::Landline, m, m + 8)
+            ]
+        );
+        // A list of figures after a landline is not a list of numbers to dial.
+        assert_eq!(kinds("电话021-64595173，87570187元").len(), 1);
+    }
+
+    #[test]
+    fn hotlines_400_800() {
+        for (t, v) in [
+            ("服务热线：400-820-8820。", "400-820-8820"),
+            ("客服 800 810 8888", "800 810 8888"),
+            ("请拨打4008208820咨询", "4008208820"),
+            ("咨询热线 400-8765-323。", "400-8765-323"),
+        ] {
+            assert_single(t, v, PiiKind::Hotline);
+        }
+        assert_none("项目编号4003633225，档案号8215831734。");
+        assert_none("分三年 400 800 1200");
+        assert_none("资金4008208820元，800人次");
+    }
+
+    #[test]
+    fn card_look_alikes_year_led_numbers_and_round_figures() {
+        // Luhn-valid, but a year-led registration number and a row of figures.
+        assert!(luhn_valid("2024310104931515"));
+        assert_none("技术合同登记号：2024310104931515，登记日期2024年5月。");
+        assert!(luhn_valid("3200520022006000"));
+        assert_none("年度经费（万元） 3200 5200 2200 6000");
+        // Real cards stay found, labelled ones in any grouping.
+        let card = valid_card("622202003307666193");
+        assert_single(&format!("卡号 {card}"), &card, PiiKind::BankCard);
+        let t = format!("工资卡{} {}", &card[..6], &card[6..]);
+        assert_eq!(kinds(&t).len(), 1, "{t}");
+        assert_eq!(kinds(&t)[0].0, PiiKind::BankCard);
+    }
+
+    #[test]
+    fn counts_after_a_number_make_it_no_phone() {
+        assert_none("平台点击量13912345678次，访问量15800000000人次。");
+        assert_none("专利13912345678件");
+        // A name or a form's next field may follow a phone.
+        assert_single("手机13912345678张伟", "13912345678", PiiKind::Mobile);
+        assert_single(
+            "帐号 6222020033076 户名见附件",
+            "6222020033076",
+            PiiKind::AccountNumber,
+        );
+    }
+
+    #[test]
+    fn at_sign_in_brackets() {
+        assert_single(
+            "联系邮箱：ZhangWei(#)126.com；",
+            "ZhangWei(#)126.com",
+            PiiKind::Email,
+        );
+        assert_single("邮箱：li.na[@]163.com", "li.na[@]163.com", PiiKind::Email);
+    }
+
+    #[test]
+    fn times_sign_typed_for_the_check_character() {
+        let id = valid_id("11010519491231002");
+        assert!(id.ends_with('X'));
+        let t = format!("身份证号码：{}×。", &id[..17]);
+        let s = char_offset(&t, "1101");
+        assert_eq!(kinds(&t), vec![(PiiKind::ResidentId, s, s + 18)]);
     }
 
     #[test]

@@ -217,7 +217,12 @@ fn leading_district(s: &str) -> Option<usize> {
 pub fn trade_name(name: &str) -> Option<(String, Vec<String>)> {
     let form = ENTERPRISE_FORMS.iter().find(|f| name.ends_with(*f))?;
     let mut rest = &name[..name.len() - form.len()];
+    let mut followers: Vec<String> = Vec::new();
     if let Some(n) = leading_region(rest) {
+        // `青禾(上海)公司` for `上海青禾…`: the region moved behind the trade name.
+        if let Some(r) = REGIONS.iter().find(|r| rest.starts_with(*r)) {
+            followers.push(format!("({r})"));
+        }
         rest = &rest[n..];
         if let Some(d) = leading_district(rest) {
             // `上海市青浦区青禾…`: a district right after the city.
@@ -228,11 +233,12 @@ pub fn trade_name(name: &str) -> Option<(String, Vec<String>)> {
         }
     }
     // `青禾(上海)科技`: the region in brackets.
-    let mut followers: Vec<String> = Vec::new();
     let mut body = rest.to_string();
     if let (Some(o), Some(c)) = (rest.find('('), rest.find(')')) {
         if o < c && rest[o + 1..c].chars().count() <= 4 {
-            followers.push(rest[o..c + 1].to_string());
+            if !followers.iter().any(|f| f == &rest[o..c + 1]) {
+                followers.push(rest[o..c + 1].to_string());
+            }
             body = format!("{}{}", &rest[..o], &rest[c + 1..]);
         }
     }
@@ -298,6 +304,8 @@ mod tests {
             assert!(f.iter().any(|x| x == w), "{w} in {f:?}");
         }
         let (_, f) = trade_name("青禾(上海)科技有限公司").unwrap();
+        assert!(f.iter().any(|x| x == "(上海)"), "{f:?}");
+        let (_, f) = trade_name("上海青禾科技有限公司").unwrap();
         assert!(f.iter().any(|x| x == "(上海)"), "{f:?}");
     }
 
