@@ -784,7 +784,10 @@ fn scan_landlines(h: &str, out: &mut Vec<Candidate>) {
         let mut at = e;
         while let Some(m) = RE_LANDLINE_MORE.captures(&h[at..]).and_then(|c| c.get(1)) {
             let (ms, me) = (at + m.start(), at + m.end());
-            if !digit_token_ok(h, ms, me) || continues_grouped_number(h, ms, me) {
+            if !digit_token_ok(h, ms, me)
+                || continues_grouped_number(h, ms, me)
+                || compact_date(m.as_str())
+            {
                 break;
             }
             more.push(cand(PiiKind::Landline, Confidence::High, ms, me));
@@ -799,6 +802,19 @@ fn scan_landlines(h: &str, out: &mut Vec<Candidate>) {
 const DIAL_WORDS: [&str; 10] = [
     "热线", "电话", "客服", "咨询", "拨打", "致电", "联系", "呼叫", "Tel", "TEL",
 ];
+
+/// Eight digits that read as a date `yyyymmdd` (`20231231`), 1900–2100.
+fn compact_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8 && b.iter().all(u8::is_ascii_digit) && {
+        let (y, m, d) = (
+            digits_value(&b[..4]),
+            digits_value(&b[4..6]),
+            digits_value(&b[6..]),
+        );
+        (1900..=2100).contains(&y) && is_calendar_date(y, m, d)
+    }
+}
 
 /// 400/800 service numbers (`400-820-8820`, `800 810 8888`, `4008208820`):
 /// 10 digits in one to three groups. Written as one run of digits it needs a
@@ -1020,8 +1036,10 @@ mod tests {
                 (PiiKind::Landline, m, m + 8)
             ]
         );
-        // A list of figures after a landline is not a list of numbers to dial.
+        // A list of figures after a landline is not a list of numbers to dial,
+        // nor is a date.
         assert_eq!(kinds("电话021-64595173，87570187元").len(), 1);
+        assert_eq!(kinds("电话：021-64595173；20231231截止").len(), 1);
     }
 
     #[test]
