@@ -25,6 +25,8 @@ mod bundle_fixtures;
 mod cli_special_files;
 #[path = "bundles/office.rs"]
 mod office;
+#[path = "bundles/pii_adversarial.rs"]
+mod pii_adversarial;
 #[path = "bundles/pii_corpus.rs"]
 mod pii_corpus;
 #[path = "bundles/reveal_refusals.rs"]

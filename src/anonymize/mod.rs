@@ -192,6 +192,18 @@ impl Identity {
         v
     }
 
+    /// The persons' names: legal representative, contact, project lead, team.
+    pub fn person_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        v.extend(self.legal_rep.clone());
+        v.extend(self.contact_person.clone());
+        v.extend(self.project_lead.as_ref().map(|p| p.name.clone()));
+        v.extend(self.team.iter().map(|p| p.name.clone()));
+        let mut seen = BTreeSet::new();
+        v.retain(|s| seen.insert(s.trim().to_string()));
+        v
+    }
+
     /// The identity's values redacted wherever they appear, with the kind they
     /// are redacted as: addresses, postcodes and bank names cannot be recognized
     /// by pattern, and the identity's numbers are removed even when mistyped (a
@@ -430,6 +442,10 @@ pub fn program_prefix(program: &str) -> String {
 pub struct Redactions {
     /// Count per label (手机号, 姓名/名称, 地址 …).
     pub by_label: BTreeMap<String, usize>,
+    /// Places where a person's name was redacted glued to chars that may make
+    /// it part of a longer word (`高峰` in `高峰论坛`): `title char 3: 「…高峰论坛…」`,
+    /// for the secretariat to check.
+    pub names_in_words: Vec<String>,
 }
 
 impl Redactions {
@@ -527,10 +543,49 @@ fn raw_known(raw: &RawApplication) -> pii::Known {
     known
 }
 
+/// The places of `text` (called `place`) where a person's name stands inside
+/// what may be a longer word, with a few chars around it.
+fn names_in_words(place: &str, text: &str, persons: &[String], r: &mut Redactions) {
+    for (name, at) in pii::identity::names_inside_words(text, persons) {
+        let chars: Vec<char> = text.chars().collect();
+        let from = at.saturating_sub(6);
+        let to = (at + name.chars().count() + 6).min(chars.len());
+        let around: String = chars[from..to]
+            .iter()
+            .map(|&c| if c == '\n' { ' ' } else { c })
+            .collect();
+        r.names_in_words.push(format!(
+            "{name} at {place}, char {at} of the raw text: 「…{around}…」"
+        ));
+    }
+}
+
 /// Build the anonymized bundle of a raw application under `code`.
 pub fn make_bundle(raw: &RawApplication, code: &str) -> (Bundle, Redactions) {
     let known = raw_known(raw);
     let mut r = Redactions::default();
+    let persons = raw.identity.person_names();
+    names_in_words("title", &raw.title, &persons, &mut r);
+    for s in &raw.sections {
+        names_in_words(
+            &format!("section {} title", s.key),
+            &s.title,
+            &persons,
+            &mut r,
+        );
+        names_in_words(&format!("section {}", s.key), &s.text, &persons, &mut r);
+    }
+    for (i, a) in raw.attachments.iter().enumerate() {
+        names_in_words(
+            &format!("attachment {} name", i + 1),
+            &a.name,
+            &persons,
+            &mut r,
+        );
+        if let Some(t) = &a.text {
+            names_in_words(&format!("attachment {}", i + 1), t, &persons, &mut r);
+        }
+    }
     let b = Bundle {
         schema: bundle::SCHEMA.into(),
         program: raw.program.clone(),

@@ -403,6 +403,22 @@ pub fn anonymize_cmd(
             if w.unchanged { "  (unchanged)" } else { "" }
         );
     }
+    for w in &report.written {
+        if !w.redactions.names_in_words.is_empty() {
+            let _ = writeln!(
+                err,
+                "warning: {} ({}): a person's name of the identity also stands where it may be \
+                 part of a longer word, and was redacted there too; check these places: where the \
+                 word is not the person, reword the raw application and run anonymize again \
+                 with --force / 姓名可能是普通词语的一部分，已一并隐去，请核对下列位置：",
+                w.code,
+                w.raw_file.display()
+            );
+            for place in &w.redactions.names_in_words {
+                let _ = writeln!(err, "  {place}");
+            }
+        }
+    }
     for e in &report.errors {
         let _ = writeln!(err, "error: {e}");
     }

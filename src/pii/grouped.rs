@@ -30,8 +30,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{
-    cand, is_calendar_date, is_valid_credit_code, is_valid_resident_id, looks_like_resident_id,
-    luhn_sum, re, Candidate, Confidence, PiiKind,
+    cand, is_calendar_date, is_valid_credit_code, is_valid_resident_id, looks_like_card,
+    looks_like_resident_id, re, round_figures, unit_after, Candidate, Confidence, PiiKind,
 };
 
 /// Longest separator run between two groups of one identifier (`" - "`, `"\r\n"`).
@@ -212,11 +212,6 @@ fn patent_prefix(h: &str, s: usize) -> bool {
     up == b"LZ" || up == b"NC"
 }
 
-fn amount_after(h: &str, e: usize) -> bool {
-    let unit = h[e..].chars().find(|c| *c != ' ');
-    matches!(unit, Some('元' | '万' | '亿' | '千' | '%' | '‰'))
-}
-
 fn currency_before(h: &str, s: usize) -> bool {
     matches!(
         h[..s].chars().next_back(),
@@ -275,7 +270,7 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                     break;
                 }
                 let (s, e) = (groups[gi].s, g.e);
-                if currency_before(h, s) || amount_after(h, e) || decimal_part(&seps, gi, gj) {
+                if currency_before(h, s) || unit_after(h, e) || decimal_part(&seps, gi, gj) {
                     continue;
                 }
                 if digits.len() == 18
@@ -320,8 +315,8 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                 if (16..=19).contains(&digits.len())
                     && gj > gi
                     && card_shape(&groups[gi..=gj])
-                    && !looks_like_resident_id(&digits)
-                    && luhn_sum(&digits, false).is_multiple_of(10)
+                    && looks_like_card(&digits)
+                    && !round_figures(groups[gi..=gj].iter().map(|g| &b[g.s..g.e]))
                     && !continues(h, &groups, &seps, gi, gj)
                     && !b.get(e).is_some_and(u8::is_ascii_alphabetic)
                     && !(s > 0 && b[s - 1].is_ascii_alphabetic())
@@ -423,6 +418,10 @@ const LABELS: &[(&str, Family)] = &[
     ("银行卡号", Family::Card),
     ("银行卡", Family::Card),
     ("卡号", Family::Card),
+    ("工资卡", Family::Card),
+    ("借记卡", Family::Card),
+    ("储蓄卡", Family::Card),
+    ("信用卡", Family::Card),
     ("银行账号", Family::Account),
     ("银行帐号", Family::Account),
     ("银行账户", Family::Account),
@@ -498,7 +497,7 @@ static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static RE_LABELLED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"\A[A-Za-z0-9][A-Za-z0-9._%+-]*",
-        r"(?:\s*(?:@|[\[<{【]\s*(?i:at)\s*[\]>}】]|\(\s*(?i:at)\s*\)|#|\*|艾特|圈a)\s*|\s+(?i:at)\s+)",
+        r"(?:\s*(?:@|[\[<{【]\s*(?i:at|[@#*])\s*[\]>}】]|\(\s*(?i:at|[@#*])\s*\)|#|\*|艾特|圈a)\s*|\s+(?i:at)\s+)",
         r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?",
         r"(?:(?:\s*[\[(<{【]\s*(?i:dot)\s*[\])>}】]\s*|\s+(?i:dot)\s+|\s*\.\s*|点)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|。[a-z](?:[a-z0-9-]*[a-z0-9])?)+"
     ))
@@ -698,7 +697,7 @@ fn labelled_number(
     for (k, g) in groups.iter().enumerate() {
         n += g.digits;
         let e = g.e;
-        if amount_after(h, e) {
+        if unit_after(h, e) {
             return;
         }
         match family {

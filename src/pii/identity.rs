@@ -26,6 +26,7 @@ use std::sync::{LazyLock, OnceLock};
 use regex::Regex;
 
 use super::normalize::Normalized;
+use super::trade_name::trade_name;
 use super::{cand, re, Candidate, Confidence, PiiKind};
 
 /// Names and identity values searched in every text.
@@ -49,6 +50,9 @@ struct Pattern {
     literal: bool,
     /// Only digits: not matched glued to more digits.
     numeric: bool,
+    /// A trade name (see [`super::trade_name`]): matched only where one of
+    /// these words follows it. Empty: matched anywhere.
+    followers: Vec<String>,
 }
 
 impl Known {
@@ -106,6 +110,9 @@ impl Known {
             for n in &self.names {
                 v.extend(name_pattern(n));
             }
+            for n in &self.names {
+                v.extend(trade_name_pattern(n).filter(|t| !v.iter().any(|p| p.core == t.core)));
+            }
             for (value, kind) in &self.literals {
                 v.extend(literal_patterns(value, *kind));
             }
@@ -132,6 +139,22 @@ fn name_pattern(name: &str) -> Option<Pattern> {
         tail: String::new(),
         kind: PiiKind::Name,
         literal: false,
+        followers: Vec::new(),
+    })
+}
+
+/// The trade name of an enterprise name, matched before its industry and
+/// organisation words (`青禾公司` for `上海青禾科技园区管理有限公司`).
+fn trade_name_pattern(name: &str) -> Option<Pattern> {
+    let (core, followers) = trade_name(&compact_value(name))?;
+    Some(Pattern {
+        numeric: false,
+        core,
+        prefix_units: Vec::new(),
+        tail: String::new(),
+        kind: PiiKind::Name,
+        literal: false,
+        followers,
     })
 }
 
@@ -147,6 +170,7 @@ fn literal_patterns(value: &str, kind: PiiKind) -> Vec<Pattern> {
         tail: String::new(),
         kind,
         literal: true,
+        followers: Vec::new(),
     };
     let split = match kind {
         PiiKind::Address => address_parts(&whole),
@@ -161,6 +185,7 @@ fn literal_patterns(value: &str, kind: PiiKind) -> Vec<Pattern> {
             tail,
             kind,
             literal: true,
+            followers: Vec::new(),
         }],
         None => vec![plain(whole)],
     }
@@ -380,6 +405,9 @@ pub(super) fn scan_known(h: &str, known: &Known, out: &mut Vec<Candidate>) {
     let hb = hay.as_bytes();
     for (s, e, pi) in find_cores(hay, pats) {
         let p = &pats[pi];
+        if !p.followers.is_empty() && !p.followers.iter().any(|f| hay[e..].starts_with(f)) {
+            continue;
+        }
         if p.numeric
             && (s > 0 && hb[s - 1].is_ascii_digit() || hb.get(e).is_some_and(u8::is_ascii_digit))
         {
@@ -391,6 +419,44 @@ pub(super) fn scan_known(h: &str, known: &Known, out: &mut Vec<Candidate>) {
         c.identity = p.literal;
         out.push(c);
     }
+}
+
+/// First chars of the words that commonly follow a person's name: titles
+/// (教授, 博士, 老师, 主任 …), roles and verbs (负责, 担任, 牵头 …), conjunctions and
+/// particles (和, 与, 等, 的 …), table cells (男, 女, 出生 …).
+const NAME_FOLLOWERS: &str = "教博老先女士同主经总董院所处部局工研律代专负担牵为是的等和与及在于任作从现已将参组带领硕副讲助男女出生统协具获曾毕自对向也都亦还说表指介提开完撰编申联手电邮身性年职学本分共各两三兼";
+
+/// Last chars of the words that commonly stand before a person's name: roles
+/// (负责人, 成员, 主任, 教授 …), prepositions and verbs (由, 请, 向, 经 …),
+/// conjunctions (和, 与, 及 …).
+const NAME_PRECEDERS: &str =
+    "由及和与同请向对给让将把被为是人员长任师授士生理总主经者导表代系名叫称即派推荐邀委聘指安排托";
+
+/// Where a person's name of the identity stands glued to a char that does not
+/// usually follow or precede a name: it may be part of a longer word (`高峰` in
+/// `知识产权高峰论坛`, `高峰期`) and is redacted there too. `(name, char offset)`
+/// of each such place in `text`, for the secretariat to check; `names` are the
+/// persons' names (2–4 chars).
+pub fn names_inside_words(text: &str, names: &[String]) -> Vec<(String, usize)> {
+    let cjk = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let mut out = Vec::new();
+    for name in names {
+        let name = name.trim();
+        if !(2..=4).contains(&name.chars().count()) {
+            continue;
+        }
+        for (b, _) in text.match_indices(name) {
+            let before = text[..b].chars().next_back();
+            let after = text[b + name.len()..].chars().next();
+            let odd_after = after.is_some_and(|c| cjk(c) && !NAME_FOLLOWERS.contains(c));
+            let odd_before = before.is_some_and(|c| cjk(c) && !NAME_PRECEDERS.contains(c));
+            if odd_after || odd_before {
+                out.push((name.to_string(), text[..b].chars().count()));
+            }
+        }
+    }
+    out.sort_by_key(|(_, at)| *at);
+    out
 }
 
 /// `（以下简称“青禾公司”）` right after a name: the abbreviation.
@@ -447,7 +513,7 @@ fn abbreviations(h: &str, pats: &[Pattern]) -> Vec<String> {
     let mut ends: Vec<usize> = Vec::new();
     let names: Vec<Pattern> = pats
         .iter()
-        .filter(|p| p.kind == PiiKind::Name)
+        .filter(|p| p.kind == PiiKind::Name && p.followers.is_empty())
         .cloned()
         .collect();
     let compact = Compact::new(h);
@@ -480,6 +546,23 @@ fn abbreviations(h: &str, pats: &[Pattern]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_may_stand_inside_a_longer_word() {
+        let names = vec!["高峰".to_string(), "李娜".to_string()];
+        let t =
+            "举办知识产权高峰论坛2场，业务量达到高峰期。由高峰负责，成员高峰、李娜等，李娜教授。";
+        let found = names_inside_words(t, &names);
+        let at = |needle: &str| t[..t.find(needle).unwrap()].chars().count();
+        assert_eq!(
+            found,
+            vec![
+                ("高峰".to_string(), at("高峰论坛")),
+                ("高峰".to_string(), at("高峰期")),
+            ]
+        );
+        assert!(names_inside_words("项目负责人：高峰（教授）", &names).is_empty());
+    }
 
     #[test]
     fn address_core_and_units() {

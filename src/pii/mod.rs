@@ -42,6 +42,7 @@ use regex::Regex;
 mod grouped;
 pub mod identity;
 pub mod normalize;
+pub mod trade_name;
 mod web;
 
 pub use identity::Known;
@@ -88,11 +89,14 @@ pub enum PiiKind {
     Passport,
     /// A 15-digit business registration number after 营业执照注册号/注册号.
     RegistrationNumber,
+    /// A 400/800 service number (`400-820-8820`): an organisation's own hotline
+    /// names the applicant as surely as its landline.
+    Hotline,
 }
 
 impl PiiKind {
     /// Every kind.
-    pub const ALL: [PiiKind; 16] = [
+    pub const ALL: [PiiKind; 17] = [
         PiiKind::ResidentId,
         PiiKind::CreditCode,
         PiiKind::Mobile,
@@ -109,6 +113,7 @@ impl PiiKind {
         PiiKind::Qq,
         PiiKind::Passport,
         PiiKind::RegistrationNumber,
+        PiiKind::Hotline,
     ];
 
     /// Stable snake_case identifier (same as the serde form).
@@ -130,6 +135,7 @@ impl PiiKind {
             PiiKind::Qq => "qq",
             PiiKind::Passport => "passport",
             PiiKind::RegistrationNumber => "registration_number",
+            PiiKind::Hotline => "hotline",
         }
     }
 
@@ -152,6 +158,7 @@ impl PiiKind {
             PiiKind::Qq => "QQ号",
             PiiKind::Passport => "护照号",
             PiiKind::RegistrationNumber => "营业执照注册号",
+            PiiKind::Hotline => "服务热线",
         }
     }
 }
@@ -247,6 +254,46 @@ fn is_calendar_date(year: u32, month: u32, day: u32) -> bool {
         _ => return false,
     };
     (1..=days).contains(&day)
+}
+
+/// A card number as issuers hand them out: 16–19 digits whose first digit is a
+/// major industry identifier of banking and cards (3 travel and entertainment,
+/// 4 and 5 Visa and Mastercard, 6 UnionPay, 9 the older domestic cards such as
+/// `9558…`), not of resident-ID shape, passing the Luhn check. Numbers opening
+/// with 1, 2, 7 or 8 are registration and serial numbers that begin with a year
+/// (`2024310104931515`, a technical contract's registration number) even when
+/// their digits happen to pass the Luhn check (one in ten does).
+fn looks_like_card(digits: &[u8]) -> bool {
+    (16..=19).contains(&digits.len())
+        && matches!(digits[0], b'3'..=b'6' | b'9')
+        && digits.iter().all(u8::is_ascii_digit)
+        && !looks_like_resident_id(digits)
+        && luhn_sum(digits, false).is_multiple_of(10)
+}
+
+/// A unit right after a number (spaces skipped): an amount (元, 万, 亿, 千, %,
+/// ‰) or a count (次, 人次, 件, 篇, 笔): `13912345678次` is how often a page was
+/// read, not a phone. Only measure words that seldom open the next word of a
+/// form: not 户 (`帐号 … 户名`), 家 (`家庭住址`), 个 (`个人`), 张/名/位 (a name or
+/// 名称 may follow a number).
+fn unit_after(h: &str, e: usize) -> bool {
+    let rest = h[e..].trim_start_matches(' ');
+    rest.starts_with("人次")
+        || matches!(
+            rest.chars().next(),
+            Some('元' | '万' | '亿' | '千' | '%' | '‰' | '次' | '件' | '篇' | '笔')
+        )
+}
+
+/// A row of round figures (`3200 5200 2200 6000`, a budget table's line): two
+/// or more of its groups of four end in `00`. The groups of a card number are
+/// random digits (one in a hundred ends in `00`), so a card is never refused
+/// for this.
+fn round_figures<'g>(groups: impl Iterator<Item = &'g [u8]>) -> bool {
+    groups
+        .filter(|g| g.len() == 4 && g.ends_with(b"00"))
+        .count()
+        >= 2
 }
 
 /// Shape of a resident ID (province digit, plausible century and month/day
@@ -475,7 +522,7 @@ impl Candidate {
             (PiiKind::CreditCode, Confidence::High) => 1,
             (PiiKind::BankCard, _) => 2,
             (PiiKind::Mobile, _) => 3,
-            (PiiKind::Landline, _) => 4,
+            (PiiKind::Landline | PiiKind::Hotline, _) => 4,
             (PiiKind::Email, _) => 5,
             (PiiKind::Name, _) => 6,
             (PiiKind::AccountNumber, _) => 7,
@@ -496,12 +543,20 @@ static RE_MOBILE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_LANDLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        // Area codes: 010, 02x, or four digits 03xx-09xx.
-        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?)",
+        // Area codes: 010, 02x, or four digits 03xx-09xx; after the country code
+        // (`+86`, `0086`, `86`) the area code drops its 0 (`86-21-6487 1234`).
+        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?",
+        r"|(?:\+86|0086|86)[ -]?(?:\(0?(?:10|2[0-9]|[3-9][0-9]{2})\)|(?:10|2[0-9]|[3-9][0-9]{2}))[ -]?)",
         r"[2-9][0-9]{2,3}[ -]?[0-9]{4}",
-        r"(?:(?:-|转|分机|ext\.? ?|[xX#])[0-9]{1,6})?"
+        r"(?:(?:[ -]?(?:转|分机|ext\.?)[ ]?|-|[xX#])[0-9]{1,6})?"
     ))
 });
+/// Another local number of the same switchboard after a landline
+/// (`021-6459 5173、8757 0187`).
+static RE_LANDLINE_MORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\A ?(?:、|/|,|;|或|及|和) ?([2-9][0-9]{2,3}[ -]?[0-9]{4})"));
+/// A 400/800 service number: 10 digits in at most three groups.
+static RE_HOTLINE: LazyLock<Regex> = LazyLock::new(|| re(r"[48]00[ -]?[0-9]{1,4}[ -]?[0-9]{3,7}"));
 static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(
         // A host label may follow an ideographic full stop `。` typed for `.` (in
@@ -511,7 +566,7 @@ static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,12}?([0-9](?:[ -]?[0-9]){9,24})",
+        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,12}?([0-9](?:(?:[ -]|\r?\n)?[0-9]){9,24})",
     )
 });
 
@@ -552,8 +607,7 @@ fn digit_token_ok(h: &str, s: usize, e: usize) -> bool {
     {
         return false;
     }
-    let unit = h[e..].chars().find(|c| *c != ' ');
-    !matches!(unit, Some('元' | '万' | '亿' | '千' | '%' | '‰'))
+    !unit_after(h, e)
 }
 
 /// For a match `h[s..e]` written in digit groups (it contains a space or hyphen):
@@ -677,7 +731,7 @@ fn classify_run(run: &[u8], s: usize, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if !id_shaped && run.iter().all(u8::is_ascii_digit) && luhn_sum(run, false).is_multiple_of(10) {
+    if looks_like_card(run) {
         out.push(cand(PiiKind::BankCard, Confidence::High, s, e));
     }
 }
@@ -707,7 +761,8 @@ fn scan_grouped_cards(h: &str, out: &mut Vec<Candidate>) {
         }
         digits.clear();
         digits.extend(h[s..e].chars().filter(char::is_ascii_digit));
-        (!looks_like_resident_id(digits.as_bytes()) && luhn_valid(&digits))
+        let groups = h[s..e].split([' ', '-']).map(str::as_bytes);
+        (looks_like_card(digits.as_bytes()) && !round_figures(groups))
             .then(|| cand(PiiKind::BankCard, Confidence::High, s, e))
     });
 }
@@ -720,9 +775,72 @@ fn scan_mobiles(h: &str, out: &mut Vec<Candidate>) {
 }
 
 fn scan_landlines(h: &str, out: &mut Vec<Candidate>) {
+    let mut more = Vec::new();
     each_match(&RE_LANDLINE, h, out, |s, e| {
-        (digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
-            .then(|| cand(PiiKind::Landline, Confidence::High, s, e))
+        if !digit_token_ok(h, s, e) || continues_grouped_number(h, s, e) {
+            return None;
+        }
+        // The other numbers of a list written after it without their area code.
+        let mut at = e;
+        while let Some(m) = RE_LANDLINE_MORE.captures(&h[at..]).and_then(|c| c.get(1)) {
+            let (ms, me) = (at + m.start(), at + m.end());
+            if !digit_token_ok(h, ms, me)
+                || continues_grouped_number(h, ms, me)
+                || compact_date(m.as_str())
+            {
+                break;
+            }
+            more.push(cand(PiiKind::Landline, Confidence::High, ms, me));
+            at = me;
+        }
+        Some(cand(PiiKind::Landline, Confidence::High, s, e))
+    });
+    out.append(&mut more);
+}
+
+/// Words that say a number is to be dialled (`服务热线`, `请拨打`, `Tel`).
+const DIAL_WORDS: [&str; 10] = [
+    "热线", "电话", "客服", "咨询", "拨打", "致电", "联系", "呼叫", "Tel", "TEL",
+];
+
+/// Eight digits that read as a date `yyyymmdd` (`20231231`), 1900–2100.
+fn compact_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8 && b.iter().all(u8::is_ascii_digit) && {
+        let (y, m, d) = (
+            digits_value(&b[..4]),
+            digits_value(&b[4..6]),
+            digits_value(&b[6..]),
+        );
+        (1900..=2100).contains(&y) && is_calendar_date(y, m, d)
+    }
+}
+
+/// 400/800 service numbers (`400-820-8820`, `800 810 8888`, `4008208820`):
+/// 10 digits in one to three groups. Written as one run of digits it needs a
+/// word of [`DIAL_WORDS`] in the 10 chars before it (`项目编号4003633225` is a
+/// code); in groups, not all groups after `400` may be round figures
+/// (`400 800 1200`, a row of a table).
+fn scan_hotlines(h: &str, out: &mut Vec<Candidate>) {
+    each_match(&RE_HOTLINE, h, out, |s, e| {
+        let m = &h[s..e];
+        let digits = m.bytes().filter(u8::is_ascii_digit).count();
+        let groups: Vec<&str> = m.split([' ', '-']).collect();
+        let shaped = if groups.len() == 1 {
+            let before: String = h[..s]
+                .chars()
+                .rev()
+                .take(10)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            DIAL_WORDS.iter().any(|w| before.contains(w))
+        } else {
+            !groups[1..].iter().all(|g| g.ends_with("00"))
+        };
+        (digits == 10 && shaped && digit_token_ok(h, s, e) && !continues_grouped_number(h, s, e))
+            .then(|| cand(PiiKind::Hotline, Confidence::High, s, e))
     });
 }
 
@@ -779,6 +897,7 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
         scan_grouped_cards(h, &mut cands);
         scan_mobiles(h, &mut cands);
         scan_landlines(h, &mut cands);
+        scan_hotlines(h, &mut cands);
         scan_accounts(h, &mut cands);
         grouped::scan_digit_groups(h, &mut cands);
     }
@@ -896,12 +1015,104 @@ mod tests {
     }
 
     #[test]
+    fn landlines_after_the_country_code_and_lists_of_local_numbers() {
+        assert_single(
+            "固话 86-571-2494 8151-5938；",
+            "86-571-2494 8151-5938",
+            PiiKind::Landline,
+        );
+        assert_single(
+            "Tel: +86 21 6487 1234",
+            "+86 21 6487 1234",
+            PiiKind::Landline,
+        );
+        let t = "电话：021-64595173、87570187";
+        let s = char_offset(t, "021");
+        let m = char_offset(t, "8757");
+        assert_eq!(
+            kinds(t),
+            vec![
+                (PiiKind::Landline, s, s + 12),
+                (PiiKind::Landline, m, m + 8)
+            ]
+        );
+        // A list of figures after a landline is not a list of numbers to dial,
+        // nor is a date.
+        assert_eq!(kinds("电话021-64595173，87570187元").len(), 1);
+        assert_eq!(kinds("电话：021-64595173；20231231截止").len(), 1);
+    }
+
+    #[test]
+    fn hotlines_400_800() {
+        for (t, v) in [
+            ("服务热线：400-820-8820。", "400-820-8820"),
+            ("客服 800 810 8888", "800 810 8888"),
+            ("请拨打4008208820咨询", "4008208820"),
+            ("咨询热线 400-8765-323。", "400-8765-323"),
+        ] {
+            assert_single(t, v, PiiKind::Hotline);
+        }
+        assert_none("项目编号4003633225，档案号8215831734。");
+        assert_none("分三年 400 800 1200");
+        assert_none("资金4008208820元，800人次");
+    }
+
+    #[test]
+    fn card_look_alikes_year_led_numbers_and_round_figures() {
+        // Luhn-valid, but a year-led registration number and a row of figures.
+        assert!(luhn_valid("2024310104931515"));
+        assert_none("技术合同登记号：2024310104931515，登记日期2024年5月。");
+        assert!(luhn_valid("3200520022006000"));
+        assert_none("年度经费（万元） 3200 5200 2200 6000");
+        // Real cards stay found, labelled ones in any grouping.
+        let card = valid_card("622202003307666193");
+        assert_single(&format!("卡号 {card}"), &card, PiiKind::BankCard);
+        let t = format!("工资卡{} {}", &card[..6], &card[6..]);
+        assert_eq!(kinds(&t).len(), 1, "{t}");
+        assert_eq!(kinds(&t)[0].0, PiiKind::BankCard);
+    }
+
+    #[test]
+    fn counts_after_a_number_make_it_no_phone() {
+        assert_none("平台点击量13912345678次，访问量15800000000人次。");
+        assert_none("专利13912345678件");
+        // A name or a form's next field may follow a phone.
+        assert_single("手机13912345678张伟", "13912345678", PiiKind::Mobile);
+        assert_single(
+            "帐号 6222020033076 户名见附件",
+            "6222020033076",
+            PiiKind::AccountNumber,
+        );
+    }
+
+    #[test]
+    fn at_sign_in_brackets() {
+        assert_single(
+            "联系邮箱：ZhangWei(#)126.com；",
+            "ZhangWei(#)126.com",
+            PiiKind::Email,
+        );
+        assert_single("邮箱：li.na[@]163.com", "li.na[@]163.com", PiiKind::Email);
+    }
+
+    #[test]
+    fn times_sign_typed_for_the_check_character() {
+        let id = valid_id("11010519491231002");
+        assert!(id.ends_with('X'));
+        let t = format!("身份证号码：{}×。", &id[..17]);
+        let s = char_offset(&t, "1101");
+        assert_eq!(kinds(&t), vec![(PiiKind::ResidentId, s, s + 18)]);
+    }
+
+    #[test]
     fn regexes_compile() {
         for r in [
             &*RE_CARD_GROUPED,
             &*RE_CARD_TAIL,
             &*RE_MOBILE,
             &*RE_LANDLINE,
+            &*RE_LANDLINE_MORE,
+            &*RE_HOTLINE,
             &*RE_EMAIL,
             &*RE_ACCOUNT,
         ] {

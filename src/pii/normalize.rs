@@ -167,6 +167,18 @@ fn numerals_to_convert(text: &str) -> Vec<usize> {
     out
 }
 
+/// A multiplication sign `×` at byte `i` stands for the check character `X` of
+/// a resident ID (`11010519491231002×`, typed from a Chinese input method): right
+/// after a digit (ASCII or full-width), no letter or digit after it. `3×4` stays.
+fn check_x_position(text: &str, i: usize) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    text[..i].chars().next_back().is_some_and(digit)
+        && !text[i + '×'.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+}
+
 impl<'a> Normalized<'a> {
     pub(crate) fn new(original: &'a str) -> Self {
         let mut text: Option<String> = None;
@@ -186,14 +198,17 @@ impl<'a> Normalized<'a> {
             } else {
                 None
             };
-            if numeral.is_none() && is_stable_char(c) {
+            let times_x = c == '×' && check_x_position(original, ob);
+            if numeral.is_none() && !times_x && is_stable_char(c) {
                 continue;
             }
             let t = text.get_or_insert_with(|| String::with_capacity(original.len()));
             t.push_str(&original[copied..ob]);
             copied = ob + c.len_utf8();
             let before = t.len();
-            if let Some(d) = numeral {
+            if times_x {
+                t.push('X');
+            } else if let Some(d) = numeral {
                 t.push((b'0' + d) as char);
             } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
                 // Full-width ASCII: NFKC maps it to the ASCII char 0xFEE0 below.
@@ -313,6 +328,12 @@ mod tests {
         // Short runs stay: years, ordinals, counts.
         assert_eq!(norm("二〇二四年，一二三等奖"), "二〇二四年,一二三等奖");
         assert_eq!(norm("两两一组"), "两两一组");
+        // `×` typed for the check character X after digits; a product stays.
+        assert_eq!(norm("11010519491231002×"), "11010519491231002X");
+        assert_eq!(
+            norm("１１０×，3×4，面积20×30米，×2"),
+            "110X,3×4,面积20×30米,×2"
+        );
         assert_eq!(norm("２０２１—２０２３年"), "2021-2023年");
     }
 
