@@ -632,13 +632,21 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
                     k = j;
                 }
                 let at = |len: usize| ends.iter().find(|&&(n, _)| n == len).map(|&(_, e)| e);
-                let end = at(18).or_else(|| {
-                    // An organization code alone (9 chars, `12345678-9`) when nothing
-                    // longer follows.
-                    (family == Family::OrgCode && ends.last().is_some_and(|&(n, _)| n == 9))
-                        .then(|| at(9))
-                        .flatten()
-                });
+                let end = at(18)
+                    .or_else(|| {
+                        // An organization code alone (9 chars, `12345678-9`) when nothing
+                        // longer follows.
+                        (family == Family::OrgCode && ends.last().is_some_and(|&(n, _)| n == 9))
+                            .then(|| at(9))
+                            .flatten()
+                    })
+                    .or_else(|| {
+                        // A code mistyped with a character too few or too many (15–20),
+                        // the whole run: after its label it still names the applicant.
+                        let &(n, e) = ends.last()?;
+                        let whole = !b.get(e).is_some_and(u8::is_ascii_alphanumeric);
+                        (whole && (15..=20).contains(&n)).then_some(e)
+                    });
                 if let Some(e) = end {
                     out.push(labelled(PiiKind::CreditCode, p, e, label));
                 }
@@ -706,8 +714,9 @@ fn labelled_number(
                     out.push(labelled(PiiKind::ResidentId, p, e, label));
                     return;
                 }
-                // The old 15-digit resident ID (before 1999), nothing after it.
-                if n == 15 && !g.x && k + 1 == groups.len() {
+                // The old 15-digit resident ID (before 1999), or an ID mistyped with a
+                // digit too few or too many (16, 17, 19): the whole cluster after its label.
+                if (15..=19).contains(&n) && k + 1 == groups.len() {
                     out.push(labelled(PiiKind::ResidentId, p, e, label));
                     return;
                 }
@@ -1042,7 +1051,6 @@ mod tests {
             "手机 1500000 部",
             "微信 WeChatPay",
             "微信公众号 12345678",
-            "身份证号码：31011519850612453",
             "账户余额12345678901元",
             "邮箱服务器 mail.example.com",
         ] {

@@ -1267,8 +1267,19 @@ mod tests {
             let text = format!("单位{label}{code}。");
             assert_single(&text, code, PiiKind::CreditCode);
         }
-        // A longer run after the label is not an identifier of that shape.
-        let longer = format!("身份证号{bad}5号");
+        // A digit too few or too many is a typo too: still the person's ID.
+        for typo in [&bad[..17], &format!("{bad}5")[..], &bad[..16]] {
+            assert_single(&format!("身份证号码：{typo}，"), typo, PiiKind::ResidentId);
+        }
+        for typo in ["91350100M000100Y5", "91350100M000100Y533"] {
+            assert_single(
+                &format!("统一社会信用代码：{typo}。"),
+                typo,
+                PiiKind::CreditCode,
+            );
+        }
+        // A run far longer than an ID after the label is something else.
+        let longer = format!("身份证号{bad}5678号");
         assert!(
             kinds(&longer).iter().all(|k| k.0 != PiiKind::ResidentId),
             "{longer}"
