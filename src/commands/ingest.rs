@@ -19,6 +19,9 @@ pub struct FileReport {
     pub raw: Option<PathBuf>,
     /// Values the form did not give (fact, identity field, title or section).
     pub missing: Vec<Missing>,
+    /// Identity fields whose label the form has but whose cell is empty (written without
+    /// them; `panel anonymize` has nothing to redact for them).
+    pub warnings: Vec<Missing>,
     /// Attachments the form names that are not beside it.
     pub absent_attachments: Vec<String>,
     /// Why the file was refused (not a readable .docx, another program's form).
@@ -64,6 +67,7 @@ pub fn ingest(
             file: file.clone(),
             raw: None,
             missing: Vec::new(),
+            warnings: Vec::new(),
             absent_attachments: Vec::new(),
             refused: None,
         };
@@ -107,6 +111,9 @@ pub fn ingest(
         for m in &got.missing {
             let _ = writeln!(err, "{}: {}: {}", file.display(), m.key, m.message);
         }
+        for w in &got.warnings {
+            let _ = writeln!(err, "{}: warning: {}: {}", file.display(), w.key, w.message);
+        }
         for a in &got.absent_attachments {
             let _ = writeln!(
                 err,
@@ -115,6 +122,7 @@ pub fn ingest(
             );
         }
         rep.missing = got.missing.clone();
+        rep.warnings = got.warnings.clone();
         rep.absent_attachments = got.absent_attachments.clone();
         let path = out_dir.join(&name);
         if path.exists() && !force {

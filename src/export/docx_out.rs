@@ -133,8 +133,7 @@ fn summary_doc(f: &SummaryForm) -> Docx {
         .page_orient(PageOrientationType::Landscape)
         .page_margin(margin())
         .footer(page_footer())
-        .add_paragraph(title(&f.title, 32))
-        .add_paragraph(title("评审汇总表", 30));
+        .add_paragraph(title(&f.title, 32));
     if let Some(p) = &f.provisional {
         doc = doc.add_paragraph(
             Paragraph::new()
@@ -189,7 +188,6 @@ fn sheet_doc(f: &SheetForm) -> Docx {
     if f.apps.is_empty() {
         doc = doc
             .add_paragraph(title(&f.title, 32))
-            .add_paragraph(title("专家评分表", 30))
             .add_paragraph(para(&f.panel_line))
             .add_paragraph(para(&f.expert_line))
             .add_paragraph(para("（无申报项目）"));
@@ -197,7 +195,6 @@ fn sheet_doc(f: &SheetForm) -> Docx {
     for (i, a) in f.apps.iter().enumerate() {
         doc = doc
             .add_paragraph(title(&f.title, 32).page_break_before(i > 0))
-            .add_paragraph(title("专家评分表", 30))
             .add_paragraph(para(&f.panel_line))
             .add_paragraph(para(&f.expert_line));
         let mut line = format!("申报编号：{}", a.id);

@@ -21,10 +21,16 @@ pub struct Meeting {
     pub chair: Option<String>,
 }
 
+/// The name of the panel form, ending its title.
+pub const SUMMARY_NAME: &str = "评审汇总表";
+/// The name of an expert's form, ending its title.
+pub const SHEET_NAME: &str = "专家评分表";
+
 /// The panel 评审汇总表.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryForm {
-    /// The call's title (the rubric's official title).
+    /// The form's title: the rubric's title with its 评审标准 ending replaced by 评审汇总表
+    /// ([`form_title`]).
     pub title: String,
     /// `评审组：… （id）`.
     pub panel_line: String,
@@ -80,7 +86,7 @@ pub struct SheetApp {
     pub title: Option<String>,
     /// `评分状态` text.
     pub state: String,
-    /// 一级指标, 二级指标, 分值, 要求, 评分标准, 得分.
+    /// 一级指标 (on every row of the category), 二级指标, 分值, 要求, 评分标准, 得分.
     pub rows: Vec<[String; 6]>,
     /// The 合计 row.
     pub total_row: [String; 6],
@@ -92,6 +98,7 @@ pub struct SheetApp {
 /// One expert's 评分表.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetForm {
+    /// The form's title: the rubric's title ending in 专家评分表 ([`form_title`]).
     pub title: String,
     pub panel_line: String,
     /// `评审专家：name（id）`.
@@ -113,6 +120,52 @@ pub fn expert_signature_line(date: Option<&str>) -> String {
         "评审专家签字：______________________　　日期：{}",
         date.unwrap_or(DATE_BLANK)
     )
+}
+
+/// Endings of a rubric title that name the rubric itself (its standard, criteria, rules),
+/// longest first: the form title replaces them with the form's name.
+const RUBRIC_TITLE_ENDINGS: [&str; 12] = [
+    "申报参考评价指标",
+    "参考评价指标",
+    "评审标准",
+    "评分标准",
+    "评价标准",
+    "评分细则",
+    "评审细则",
+    "评审指标",
+    "评价指标",
+    "评分指标",
+    "评审办法",
+    "评分办法",
+];
+
+/// The title of a printable form (`form`: 评审汇总表, 专家评分表) for a rubric titled
+/// `rubric_title`, in the official wording: a trailing note in brackets (such as
+/// `（派生）`) is dropped, and a trailing 评审标准 / 评分细则 / 评审指标 … is replaced by the
+/// form's name; a title with no such ending gets the name appended.
+/// `2024年上海市园区知识产权集中托管项目评审标准` → `2024年上海市园区知识产权集中托管项目评审汇总表`.
+pub fn form_title(rubric_title: &str, form: &str) -> String {
+    let mut stem = rubric_title.trim();
+    // a trailing （…） or (…) note
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if stem.ends_with(close) {
+            if let Some(i) = stem.rfind(open) {
+                if i > 0 {
+                    stem = stem[..i].trim_end();
+                }
+            }
+        }
+    }
+    for ending in RUBRIC_TITLE_ENDINGS {
+        if let Some(s) = stem.strip_suffix(ending) {
+            if !s.is_empty() {
+                stem = s;
+                break;
+            }
+        }
+    }
+    let stem = stem.strip_suffix(form).unwrap_or(stem);
+    format!("{stem}{form}")
 }
 
 /// The 评分表's column heads.
@@ -294,7 +347,7 @@ pub fn summary_form(rep: &Report, meeting: &Meeting) -> SummaryForm {
     });
     let rubric = &rep.rubric;
     SummaryForm {
-        title: rubric.title.clone(),
+        title: form_title(&rubric.title, SUMMARY_NAME),
         panel_line: format!("评审组：{}（{}）", rep.panel.title, rep.panel.id),
         call_line: format!(
             "申报类别：{}（{}，{}）{}",
@@ -422,17 +475,17 @@ pub fn sheet_form(rep: &Report, expert: &str) -> Result<SheetForm, ExportError> 
         };
         let mut rows = Vec::new();
         for cat in &rep.rubric.categories {
-            for (j, k) in cat.criteria.iter().enumerate() {
-                let first = if j == 0 {
-                    format!(
-                        "{}（{}分）{}",
-                        cat.title,
-                        show(cat.max),
-                        if cat.bonus { "（加分项）" } else { "" }
-                    )
-                } else {
-                    String::new()
-                };
+            // The 一级指标 on every row of its category: a page that starts inside a
+            // category still names it (a vertically merged cell would print it on the first
+            // page only).
+            let category = format!(
+                "{}（{}分）{}",
+                cat.title,
+                show(cat.max),
+                if cat.bonus { "（加分项）" } else { "" }
+            );
+            for k in &cat.criteria {
+                let first = category.clone();
                 let score = pair
                     .filter(|p| !matches!(p.state, PairState::Conflict(_)))
                     .and_then(|p| p.criteria.get(&k.id))
@@ -473,7 +526,7 @@ pub fn sheet_form(rep: &Report, expert: &str) -> Result<SheetForm, ExportError> 
         });
     }
     Ok(SheetForm {
-        title: rep.rubric.title.clone(),
+        title: form_title(&rep.rubric.title, SHEET_NAME),
         panel_line: format!("评审组：{}（{}）", rep.panel.title, rep.panel.id),
         expert_line: format!("评审专家：{}（{}）", info.name, info.id),
         opinion_title: rep
@@ -485,4 +538,57 @@ pub fn sheet_form(rep: &Report, expert: &str) -> Result<SheetForm, ExportError> 
         date: rep.meeting.date.clone(),
         apps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{form_title, SHEET_NAME, SUMMARY_NAME};
+
+    /// One title per form, in the official wording, for every rubric shipped in rubrics/.
+    #[test]
+    fn form_titles_of_the_shipped_rubrics() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rubrics");
+        let mut got = Vec::new();
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let t = v["title"].as_str().unwrap();
+            got.push((form_title(t, SUMMARY_NAME), form_title(t, SHEET_NAME)));
+        }
+        let want = [
+            "上海市知识产权示范园区",
+            "上海市知识产权运营服务集聚区项目",
+            "上海市知识产权运营促进中心项目",
+            "2024年上海市园区知识产权集中托管项目",
+            "高价值专利升级培育项目",
+            "医疗卫生系统知识产权运营中心建设项目",
+            "中小企业知识产权运营能力提升项目",
+            "上海市知识产权运营服务体系建设第二批专项资金项目",
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|s| (format!("{s}评审汇总表"), format!("{s}专家评分表")))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_title_without_a_rubric_ending_gets_the_form_name_appended() {
+        assert_eq!(form_title("某某项目", SUMMARY_NAME), "某某项目评审汇总表");
+        assert_eq!(
+            form_title("某某项目评审汇总表", SUMMARY_NAME),
+            "某某项目评审汇总表"
+        );
+        assert_eq!(form_title("评审标准", SUMMARY_NAME), "评审标准评审汇总表");
+        assert_eq!(
+            form_title("某某项目评分细则", SHEET_NAME),
+            "某某项目专家评分表"
+        );
+    }
 }

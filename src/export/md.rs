@@ -329,12 +329,12 @@ fn signature(o: &mut String, who: &str) {
 pub fn to_summary_markdown(rep: &Report) -> String {
     let f = forms::summary_form(rep, &forms::Meeting::default());
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", f.title);
-    if f.provisional.is_some() {
-        o.push_str("## 评审汇总表（暂定）\n\n");
+    let provisional = if f.provisional.is_some() {
+        "（暂定）"
     } else {
-        o.push_str("## 评审汇总表\n\n");
-    }
+        ""
+    };
+    let _ = writeln!(o, "# {}{provisional}\n", f.title);
     let _ = writeln!(o, "{}\n", f.panel_line);
     o.push_str(&anchor_line(rep));
     if let Some(p) = &f.provisional {
@@ -369,7 +369,6 @@ pub fn to_sheet_markdown(rep: &Report, expert: &str) -> Result<String, ExportErr
     let f = forms::sheet_form(rep, expert)?;
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", f.title);
-    o.push_str("## 专家评分表\n\n");
     let _ = writeln!(o, "{}\n", f.panel_line);
     let _ = writeln!(o, "{}\n", f.expert_line);
     for a in &f.apps {

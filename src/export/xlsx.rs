@@ -463,13 +463,7 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     let mut sh = Sheet::new(wb, SUMMARY_SHEET)?;
     let title = Format::new().set_bold().set_font_size(16);
     sh.ws.write_string_with_format(0, 0, &f.title, &title)?;
-    sh.ws.write_string_with_format(
-        1,
-        0,
-        "评审汇总表",
-        &Format::new().set_bold().set_font_size(14),
-    )?;
-    sh.row = 2;
+    sh.row = 1;
     if let Some(p) = &f.provisional {
         sh.row(vec![p.as_str().into()])?;
         for reason in &f.provisional_reasons {

@@ -34,14 +34,18 @@ pub struct Missing {
 pub struct Ingested {
     pub raw: RawApplication,
     pub missing: Vec<Missing>,
+    /// Identity fields whose label was found with an empty value: written without them
+    /// (not a failure), reported because anonymize cannot redact what it does not know.
+    pub warnings: Vec<Missing>,
     /// Attachments the form names that are not beside it.
     pub absent_attachments: Vec<String>,
 }
 
 /// What the reader found for one slot.
 enum Found {
-    /// The label was found; the value cell's text (maybe empty) and where.
-    Value(String, String),
+    /// The label was found; the value cell's text (maybe empty), where (table and row) and
+    /// the value cell's place in the row (1-based), when there is one.
+    Value(String, String, Option<usize>),
     /// No row holds the labels.
     NoLabel,
 }
@@ -101,16 +105,20 @@ fn find(
         };
         let place = format!("table {t} row {r}");
         if let Some(v) = inline_value(&row[at].text, last) {
-            return Found::Value(v, place);
+            return Found::Value(v, place, Some(at + 1));
         }
         let is_known = |s: &str| labels.iter().any(|l| is_label(s, l));
         // Years as a header row: the value is below, same column.
         let below = || {
             let (nt, nr, next) = all.get(ti + 1).filter(|(nt, _, _)| nt == t)?;
-            let below = next.iter().find(|b| b.col == row[at].col)?;
+            let (i, below) = next
+                .iter()
+                .enumerate()
+                .find(|(_, b)| b.col == row[at].col)?;
             Some(Found::Value(
                 below.text.clone(),
                 format!("table {nt} row {nr}"),
+                Some(i + 1),
             ))
         };
         match row.get(at + 1) {
@@ -128,7 +136,7 @@ fn find(
                 } else {
                     c.text.as_str()
                 };
-                return Found::Value(text.to_string(), place);
+                return Found::Value(text.to_string(), place, Some(at + 2));
             }
             _ => {
                 if year {
@@ -136,7 +144,7 @@ fn find(
                         return v;
                     }
                 }
-                return Found::Value(String::new(), place);
+                return Found::Value(String::new(), place, None);
             }
         }
     }
@@ -158,13 +166,13 @@ fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &st
             .find_map(|(_, _, h)| h.iter().find(|c| is_label(&c.text, column)));
         let Some(head) = header else { continue };
         let place = format!("table {t} row {r}");
-        let text = row
+        let cell = row
             .iter()
-            .find(|c| c.col <= head.col && head.col < c.col + c.span.max(1))
-            .filter(|c| !c.merged && c.col != first.col)
-            .map(|c| c.text.clone())
-            .unwrap_or_default();
-        return Found::Value(text, place);
+            .enumerate()
+            .find(|(_, c)| c.col <= head.col && head.col < c.col + c.span.max(1))
+            .filter(|(_, c)| !c.merged && c.col != first.col);
+        let text = cell.map(|(_, c)| c.text.clone()).unwrap_or_default();
+        return Found::Value(text, place, cell.map(|(i, _)| i + 1));
     }
     Found::NoLabel
 }
@@ -366,27 +374,47 @@ fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
     out
 }
 
-/// The attachments the form lists (a table with a 附件名称 column).
+/// The attachments the form lists (a table with a 附件名称 column). A list split across
+/// pages counts as one, as [`team_rows`] reads the team: the tables that follow it with only
+/// blank paragraphs between and rows of the same columns continue it, and its header row
+/// repeated on the next page is not an attachment.
 fn attachment_names(blocks: &[DocBlock]) -> Vec<String> {
+    let header_col = |row: &[DocCell]| {
+        row.iter()
+            .find(|c| is_label(&c.text, "附件名称"))
+            .map(|c| c.col)
+    };
     let mut out = Vec::new();
+    // The 附件名称 column and the header row's cell columns of the list being read.
+    let mut list: Option<(usize, Vec<usize>)> = None;
     for b in blocks {
-        let DocBlock::Table(rs) = b else { continue };
-        let mut col = None;
+        let rs = match b {
+            DocBlock::Table(rs) => rs,
+            DocBlock::Para(p) if p.trim().is_empty() => continue,
+            DocBlock::Para(_) => {
+                list = None;
+                continue;
+            }
+        };
+        if let Some((_, shape)) = &list {
+            let continues = rs.first().is_some_and(|first| {
+                header_col(first).is_some()
+                    || first.iter().map(|c| c.col).collect::<Vec<_>>() == *shape
+            });
+            if !continues {
+                list = None;
+            }
+        }
         for row in rs {
-            match col {
-                None => {
-                    col = row
-                        .iter()
-                        .find(|c| is_label(&c.text, "附件名称"))
-                        .map(|c| c.col)
-                }
-                Some(k) => {
-                    if let Some(c) = row.iter().find(|c| c.col == k) {
-                        let t = c.text.trim();
-                        if !t.is_empty() {
-                            out.push(t.to_string());
-                        }
-                    }
+            if let Some(k) = header_col(row) {
+                list = Some((k, row.iter().map(|c| c.col).collect()));
+                continue;
+            }
+            let Some((k, _)) = &list else { continue };
+            if let Some(c) = row.iter().find(|c| c.col == *k) {
+                let t = c.text.trim();
+                if !t.is_empty() {
+                    out.push(t.to_string());
                 }
             }
         }
@@ -473,6 +501,8 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     let grid = grid_cells(l);
     let mut missing = Vec::new();
     let mut texts: BTreeMap<Slot, (String, Vec<String>, String)> = BTreeMap::new();
+    // The value cell of a slot whose label was found (1-based in its row).
+    let mut cells: BTreeMap<Slot, usize> = BTreeMap::new();
     for (slot, path) in &paths {
         // A slot printed twice (seed 003's 项目负责人): the first value given.
         if texts.get(slot).is_some_and(|(v, _, _)| !v.is_empty()) {
@@ -487,7 +517,11 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             None => find(&all, path, &labels, year),
         };
         match found {
-            Found::Value(v, place) => {
+            Found::Value(v, place, cell) => {
+                match cell {
+                    Some(c) => cells.insert(slot.clone(), c),
+                    None => cells.remove(slot),
+                };
                 texts.insert(slot.clone(), (v.trim().to_string(), path.clone(), place));
             }
             Found::NoLabel => {
@@ -773,6 +807,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             message: describe(&path, &place, "", "is empty"),
         });
     }
+    let warnings = blank_identity_fields(&texts, &cells);
     let title = text_of(&Slot::Title);
     if title.is_empty() {
         let (_, path, place) = texts.get(&Slot::Title).cloned().unwrap_or_default();
@@ -842,8 +877,45 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             attachments,
         },
         missing,
+        warnings,
         absent_attachments: absent,
     }
+}
+
+/// The identity fields (and the 项目负责人's) whose label the form has but whose cell is
+/// blank (or an unfilled placeholder): nothing is in the identity for them, so
+/// `panel anonymize` has nothing to redact for them. The applicant is not among them (a
+/// blank applicant is missing, see [`ingest`]).
+fn blank_identity_fields(
+    texts: &BTreeMap<Slot, (String, Vec<String>, String)>,
+    cells: &BTreeMap<Slot, usize>,
+) -> Vec<Missing> {
+    let mut out = Vec::new();
+    for (slot, (v, path, place)) in texts {
+        let key = match slot {
+            Slot::Id(IdField::Applicant) => continue,
+            Slot::Id(f) => format!("identity.{}", f.key()),
+            Slot::Lead(k) => format!("identity.project_lead.{k}"),
+            _ => continue,
+        };
+        if !v.is_empty() || place.is_empty() {
+            continue;
+        }
+        let cell = cells
+            .get(slot)
+            .map(|c| format!(" cell {c}"))
+            .unwrap_or_default();
+        out.push(Missing {
+            key,
+            message: format!(
+                "cell \"{}\" found ({place}{cell}) but its value is empty or a placeholder: \
+                 left out of the identity, so panel anonymize has nothing to redact for it; \
+                 if it is given elsewhere in the form, fill the cell in and ingest again",
+                cell_note(path)
+            ),
+        });
+    }
+    out
 }
 
 /// A decimal as a JSON number (whole numbers without a fraction).

@@ -108,6 +108,10 @@ fn people_table(columns: &[(&str, &str)], rows: usize, team: &[Vec<String>], mor
     grid_table(trs, columns.len() + 1)
 }
 
+/// A table of `cols` equal grid columns. No row is split across pages: a label stays with
+/// its value, and a heading kept with the table (`w:keepNext`) is not left alone at the foot
+/// of a page (LibreOffice keeps a paragraph with a table only when the table's first row
+/// cannot be split; Word and LibreOffice still split a row taller than a page).
 fn grid_table(rows: Vec<Vec<(String, usize)>>, cols: usize) -> Table {
     let col = WIDTH / cols.max(1);
     let trs = rows
@@ -118,6 +122,7 @@ fn grid_table(rows: Vec<Vec<(String, usize)>>, cols: usize) -> Table {
                     .map(|(t, span)| cell_text(&t, span, col * span))
                     .collect(),
             )
+            .cant_split()
         })
         .collect();
     Table::new(trs)
@@ -150,19 +155,33 @@ pub fn form_docx(
                     .add_page_num(PageNum::new()),
             ),
         );
-    for b in &layout.blocks {
+    for (i, b) in layout.blocks.iter().enumerate() {
+        // A heading, or a paragraph just before a table (经费预算：, a cover's title), is
+        // printed on the page of what follows it.
+        let before_table = layout.blocks.get(i + 1).is_some_and(|n| {
+            !matches!(
+                n,
+                Block::Title(_)
+                    | Block::Center(_)
+                    | Block::Para(_)
+                    | Block::PageBreak
+                    | Block::Heading { .. }
+            )
+        });
         doc = match b {
             Block::Title(s) => doc.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)
-                    .add_run(run(s, 36).bold()),
+                    .add_run(run(s, 36).bold())
+                    .keep_next(before_table),
             ),
             Block::Center(s) => doc.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)
-                    .add_run(run(s, 24)),
+                    .add_run(run(s, 24))
+                    .keep_next(before_table),
             ),
-            Block::Para(s) => doc.add_paragraph(para(s)),
+            Block::Para(s) => doc.add_paragraph(para(s).keep_next(before_table)),
             Block::PageBreak => {
                 doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
             }

@@ -198,6 +198,14 @@ fn summary_docx_is_valid_ooxml_with_tables_signatures_and_page_numbers() {
         .count();
     assert_eq!(tables, 1);
     let text = text_of(&blocks);
+    // One title in the official wording: the rubric's 评审标准 become 评审汇总表.
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("2024年上海市园区知识产权集中托管项目评审汇总表")
+    );
+    assert_ne!(lines.next(), Some("评审汇总表"), "{text}");
+    assert!(!text.contains("评审标准\n"), "{text}");
     // One signature line per roster member and one for the chair.
     let signatures = text.lines().filter(|l| l.contains("签字：")).count();
     let members = rep.experts.iter().filter(|e| e.in_roster).count();
@@ -242,7 +250,28 @@ fn sheet_docx_has_a_page_per_application_with_items_scores_and_signature() {
         rep.results.applications.len()
     );
     assert!(text.contains("| 一级指标 | 二级指标 | 分值 | 要求 | 评分标准 | 得分 |"));
-    assert!(rep.render(Format::SheetDocx, Some("E99")).is_err());
+    assert!(
+        text.starts_with("2024年上海市园区知识产权集中托管项目专家评分表\n评审组："),
+        "{text}"
+    );
+    assert!(!text.contains("评审标准"), "{text}");
+    // The 一级指标 is printed on every row of its category, so a page starting inside a
+    // category names it.
+    let mut item_rows = 0;
+    for line in text.lines().filter(|l| l.starts_with("| ")) {
+        let first = line.split(" | ").next().unwrap().trim_start_matches("| ");
+        if first == "一级指标" || first.starts_with("合计") {
+            continue;
+        }
+        item_rows += 1;
+        assert!(first.contains("分）"), "a row without its 一级指标: {line}");
+    }
+    let criteria: usize = rep.rubric.categories.iter().map(|c| c.criteria.len()).sum();
+    assert_eq!(
+        item_rows,
+        criteria * rep.results.applications.len(),
+        "{text}"
+    );
     assert!(rep.render(Format::SheetDocx, None).is_err());
     insta::assert_snapshot!("sheet_docx_e02_text", text);
 }
@@ -340,6 +369,53 @@ fn every_rubric_has_a_form_that_its_ingest_recognises() {
     }
 }
 
+/// In every rubric's blank form a heading, or a paragraph introducing a table, is kept on
+/// the page of the table or writing box after it (`w:keepNext`), and no table row is split
+/// across pages (LibreOffice honours the keep only when the first row cannot split: without
+/// it ip-operation-cluster's 六、组织保障与经费安排 ended page 2 with its box on page 3).
+#[test]
+fn every_rubrics_form_keeps_headings_with_the_table_after_them() {
+    for (stem, _) in panel::rubric::EMBEDDED {
+        let r = panel::rubric::embedded(stem).unwrap().rubric;
+        let layout = office::layout(&r);
+        let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+        let doc = String::from_utf8(unzip(&bytes)["word/document.xml"].clone()).unwrap();
+        let mut tables = 0;
+        for (at, _) in doc.match_indices("<w:tbl>") {
+            tables += 1;
+            let before = &doc[..at];
+            if before.ends_with("</w:tbl>") {
+                continue;
+            }
+            let p = &before[before.rfind("<w:p ").unwrap()..];
+            let text: String = p
+                .split("<w:t xml:space=\"preserve\">")
+                .skip(1)
+                .map(|t| &t[..t.find("</w:t>").unwrap()])
+                .collect();
+            if !text.trim().is_empty() {
+                assert!(
+                    p.contains("<w:keepNext />"),
+                    "{stem}: \"{text}\" is not kept with the table after it"
+                );
+            }
+            let table = &doc[at..at + doc[at..].find("</w:tbl>").unwrap()];
+            assert_eq!(
+                table.matches("<w:tr>").count(),
+                table.matches("<w:cantSplit />").count(),
+                "{stem}: a row of the table after \"{text}\" may split across pages"
+            );
+        }
+        assert!(tables > 0, "{stem}");
+        // Every heading (bold, 14 pt) is kept with what follows it.
+        for p in doc.split("<w:p ").skip(1) {
+            if p.contains("<w:b />") && p.contains("<w:sz w:val=\"28\" />") {
+                assert!(p.contains("<w:keepNext />"), "{stem}: heading {p}");
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Ingest
 // ------------------------------------------------------------------------------------------
@@ -392,6 +468,13 @@ fn python_docx_fixtures_ingest_to_their_expected_raw_json() {
 
 /// SQ2024-003's form with its document text changed by `edit`, ingested.
 fn ingest_edited(edit: impl Fn(&str) -> String) -> office::Ingested {
+    let (_dir, path) = write_edited(edit);
+    ingest_file(&path)
+}
+
+/// SQ2024-003's form with its document text changed by `edit`, written to a temporary
+/// folder (kept while the returned guard lives).
+fn write_edited(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, PathBuf) {
     use std::io::Write;
     let src = forms_dir().join("SQ2024-003.docx");
     let parts = unzip(&std::fs::read(&src).unwrap());
@@ -409,7 +492,7 @@ fn ingest_edited(edit: impl Fn(&str) -> String) -> office::Ingested {
         }
     }
     z.finish().unwrap();
-    ingest_file(&path)
+    (dir, path)
 }
 
 /// The cell after `label` whose text is `from`, changed to `to`.
@@ -1339,6 +1422,116 @@ fn ingest_reads_a_team_table_split_across_pages() {
         assert_eq!(got.raw.facts["team_size"], Value::from(7));
         assert!(got.missing.is_empty(), "{:?}", got.missing);
     }
+}
+
+/// A list of attachments split across a page (a second table after a blank paragraph, with
+/// or without its header row repeated): every name is read, none from a header row.
+#[test]
+fn ingest_reads_an_attachment_list_split_across_pages() {
+    let row = |n: &str, name: &str| {
+        format!(
+            "<w:tr><w:tc><w:p><w:r><w:t>{n}</w:t></w:r></w:p></w:tc><w:tc><w:tcPr>\
+             <w:gridSpan w:val=\"3\"/></w:tcPr><w:p><w:r><w:t>{name}</w:t></w:r></w:p></w:tc></w:tr>"
+        )
+    };
+    // Two more attachments after the fixture's one, the list split before `split_at`.
+    let edit = |x: &str, split_at: Option<usize>, repeat_header: bool| {
+        let list_at = x.find("<w:t>附件名称</w:t>").unwrap();
+        let table_at = x[..list_at].rfind("<w:tbl>").unwrap();
+        let grid_end = table_at + x[table_at..].find("</w:tblGrid>").unwrap() + 12;
+        let header_start = x[..list_at].rfind("<w:tr>").unwrap();
+        let header_end = list_at + x[list_at..].find("</w:tr>").unwrap() + 7;
+        let end = list_at + x[list_at..].find("</w:tbl>").unwrap();
+        let mut rows = vec![
+            x[header_end..end].to_string(),
+            row("2", "园区章程.pdf"),
+            row("3", "服务机构资质.pdf"),
+        ];
+        if let Some(i) = split_at {
+            let mut mid =
+                String::from("</w:tbl><w:p/><w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            mid.push_str(&x[table_at..grid_end]);
+            if repeat_header {
+                mid.push_str(&x[header_start..header_end]);
+            }
+            rows.insert(i, mid);
+        }
+        format!("{}{}{}", &x[..header_end], rows.concat(), &x[end..])
+    };
+    let want = ingest_edited(|x| edit(x, None, false));
+    assert_eq!(
+        want.absent_attachments,
+        [
+            "营业执照复印件-SQ2024-003.pdf",
+            "园区章程.pdf",
+            "服务机构资质.pdf"
+        ]
+    );
+    for (split_at, repeat_header) in [(1, false), (1, true), (2, false), (2, true)] {
+        let got = ingest_edited(|x| edit(x, Some(split_at), repeat_header));
+        assert_eq!(
+            got.absent_attachments, want.absent_attachments,
+            "split before row {split_at}, header repeated: {repeat_header}"
+        );
+    }
+}
+
+/// An identity field whose label is in the form but whose cell holds only an unfilled
+/// content control's placeholder: not in the identity, and reported as a warning naming the
+/// field and the cell (anonymize has nothing to redact for it); the form is still written.
+#[test]
+fn ingest_warns_of_an_identity_field_left_blank() {
+    let placeholder = "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r>\
+                       <w:t>单击或点击此处输入文字。</w:t></w:r></w:sdtContent></w:sdt>";
+    let blank = |x: &str| x.replace("<w:r><w:t>邹晓明</w:t></w:r>", placeholder);
+    let clean = ingest_edited(|x| x.to_string());
+    assert_eq!(clean.raw.identity.legal_rep.as_deref(), Some("邹晓明"));
+    assert!(
+        clean.warnings.iter().all(|w| w.key != "identity.legal_rep"),
+        "{:?}",
+        clean.warnings
+    );
+    let got = ingest_edited(blank);
+    assert_eq!(got.raw.identity.legal_rep, None);
+    assert!(got.missing.is_empty(), "{:?}", got.missing);
+    let w = got
+        .warnings
+        .iter()
+        .find(|w| w.key == "identity.legal_rep")
+        .unwrap_or_else(|| {
+            panic!(
+                "no warning for the legal representative: {:?}",
+                got.warnings
+            )
+        });
+    assert!(
+        w.message.contains("cell \"法定代表人\" found (table ")
+            && w.message.contains(" cell 2)")
+            && w.message.contains("nothing to redact"),
+        "{}",
+        w.message
+    );
+    // The command prints it and writes the form (exit 0), the report lists it.
+    let (dir, path) = write_edited(blank);
+    let out = dir.path().join("raw");
+    let report = dir.path().join("report.json");
+    let a = panel_cmd()
+        .arg("ingest")
+        .arg(&path)
+        .args(["--program", PROGRAM, "--out"])
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("SQ2024-003.docx: warning: identity.legal_rep: cell \"法定代表人\""),
+        "{err}"
+    );
+    assert!(out.join("SQ2024-003.json").exists());
+    let rep: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(rep[0]["warnings"][0]["key"], "identity.legal_rep", "{rep}");
 }
 
 /// A package whose main part is not `word/document.xml` (some converters name it

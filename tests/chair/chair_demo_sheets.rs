@@ -527,7 +527,7 @@ fn incomplete_strong_applications_make_the_shortlist_provisional() {
     );
     let md =
         String::from_utf8(rep.render(panel::export::Format::SummaryMd, None).unwrap()).unwrap();
-    assert!(md.contains("## 评审汇总表（暂定）"), "{md}");
+    assert!(md.contains("评审汇总表（暂定）\n"), "{md}");
     assert!(md.contains("T24-010有效评分不足（3/4份）"), "{md}");
 }
 
