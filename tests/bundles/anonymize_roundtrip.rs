@@ -567,8 +567,15 @@ fn reveal_refuses_unsigned_swapped_and_edited_maps() {
     let d = tempfile::tempdir().unwrap();
     let codes = d.path().join("codes.txt");
     std::fs::write(&codes, "T24-001\nT24-002\nT24-003\n").unwrap();
-    let map = d.path().join("identity-map.json");
-    let sig = d.path().join("identity-map.json.sig");
+    // The map records its raw files relative to its own folder (`../raw/…`): the copy
+    // sits in a `secretariat/` folder beside a copy of the raw files.
+    std::fs::create_dir(d.path().join("secretariat")).unwrap();
+    std::fs::create_dir(d.path().join("raw")).unwrap();
+    for f in std::fs::read_dir(fx.join("raw")).unwrap().flatten() {
+        std::fs::copy(f.path(), d.path().join("raw").join(f.file_name())).unwrap();
+    }
+    let map = d.path().join("secretariat/identity-map.json");
+    let sig = d.path().join("secretariat/identity-map.json.sig");
     let original: Value = serde_json::from_str(
         &std::fs::read_to_string(fx.join("secretariat/identity-map.json")).unwrap(),
     )
