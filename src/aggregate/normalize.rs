@@ -10,6 +10,14 @@ use super::{per_application, By, Method};
 /// Decimal places kept for each expert's mean and 1/σ, so that every z-score sum is exact.
 const Z_DIGITS: u32 = 12;
 
+/// Decimal places a calibrated value is rounded to (half-up) before the `--round` rounding.
+/// The 12-place intermediates leave a calibrated value off its exact figure by far less than
+/// 10^-9 on a panel's scale; without this step a value that is exactly 21 (computed as
+/// 20.99999999999933) would truncate to 20, and applications whose exact calibrated values
+/// are equal would differ in the last places under `--rounding none` (a rank split, a
+/// spurious calibration change). `--round` keeps at most 6 places, so 2 guard places remain.
+const GUARD_DIGITS: u32 = 8;
+
 /// (mean, 1/σ) or (mean, σ) in `f64`, for the bootstrap only.
 type PairF = (f64, f64);
 
@@ -235,6 +243,8 @@ fn by_criterion(ctx: &Ctx, works: &[AppWork], n_experts: usize, want_values: boo
                     .saturating_mul(p12)
                     .saturating_add(zbar.saturating_mul(sd))
                     .clamp(0, max24);
+                let guard = pow10(2 * Z_DIGITS - GUARD_DIGITS);
+                let cal = div_round(cal, guard).saturating_mul(guard);
                 let r = ctx.round_ratio(Ratio {
                     num: cal,
                     den: 1,
@@ -305,7 +315,9 @@ fn by_total(ctx: &Ctx, works: &mut [AppWork], n_experts: usize, want_values: boo
                     zs.push(f(mu) + f(z) * f(sd));
                 }
             }
-            let cal = (mu + sum_z / n * sd).clamp(Decimal::ZERO, ctx.max_total);
+            let cal = (mu + sum_z / n * sd)
+                .clamp(Decimal::ZERO, ctx.max_total)
+                .round_dp_with_strategy(GUARD_DIGITS, RoundingStrategy::MidpointAwayFromZero);
             panel.total = ctx.round(cal);
             panel.dropped.clear();
             panel.notes.clear();
