@@ -11,12 +11,14 @@ use super::{per_application, By, Method};
 const Z_DIGITS: u32 = 12;
 
 /// Decimal places a calibrated value is rounded to (half-up) before the `--round` rounding.
-/// The 12-place intermediates leave a calibrated value off its exact figure by far less than
-/// 10^-9 on a panel's scale; without this step a value that is exactly 21 (computed as
-/// 20.99999999999933) would truncate to 20, and applications whose exact calibrated values
-/// are equal would differ in the last places under `--rounding none` (a rank split, a
-/// spurious calibration change). `--round` keeps at most 6 places, so 2 guard places remain.
-const GUARD_DIGITS: u32 = 8;
+/// The 12-place intermediates leave a calibrated value off its exact figure by about 10^-12
+/// on a panel's scale (7·10^-13 in the test of identical experts); without this step a value
+/// that is exactly 21 (computed as 20.999999999999332) would truncate to 20, and applications
+/// whose exact calibrated values are equal would differ in the last places under
+/// `--rounding none` (a rank split, a spurious calibration change). `--round` keeps at most
+/// 6 places, so 4 guard places remain: only an exact value within 5·10^-11 of a rounding
+/// boundary can come out one unit off.
+const GUARD_DIGITS: u32 = 10;
 
 /// (mean, 1/σ) or (mean, σ) in `f64`, for the bootstrap only.
 type PairF = (f64, f64);
