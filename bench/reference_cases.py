@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Cases for bench/reference_check.sh: build small panels, run `panel results` on them with
 many settings, and compare every application's rank, status, total, shortlisted, funding
-(and flags, dropped values, criterion and category values, the provisional mark) with
+(and flags, dropped values, criterion and category values, the provisional mark), its
+calibrated_total and calibrated_shortlisted and the run's calibration_changes with
 bench/reference_rank.py. Standard library only.
 
 Usage: reference_cases.py PANEL_BINARY WORK_DIR [--quick]
@@ -84,10 +85,11 @@ def close_cal(a, b, settings):
     """A calibrated value (calibrated_total; total, criterion and category values when
     `normalized` is the official method). Its standard deviations are square roots, which no
     decimal holds: the reference keeps 60 digits and rounds a calibrated value to 20 places
-    before --round, panel works with 12-place intermediates and rounds to 8 places (both
+    before --round, panel works with 12-place intermediates and rounds to 10 places (both
     documented). So: exact after --round (half-up, truncate), where the two can differ only
-    for an exact value within 5e-9 of a rounding boundary; within 10^-6 with --rounding none
-    (8-place values of up to 30 criteria, weighted and summed)."""
+    for an exact value within 5e-11 of a rounding boundary (such runs are reported as
+    tolerated when the exact value is within 1e-10 of one; see `tolerable`); within 10^-6 with
+    --rounding none (10-place values of up to 30 criteria, weighted and summed)."""
     if a is None or b is None:
         return a is None and b is None
     if settings.get("rounding") != "none":
@@ -107,7 +109,7 @@ def tolerable(problems, refres, settings):
         if ": " not in p or p.startswith(("provisional", "calibration_changes")):
             continue
         aid, what = p.split(": ", 1)
-        r = refres["applications"].get(aid)
+        r = refres["applications"].get(aid[4:] if aid.startswith("csv ") else aid)
         if r is None:
             return False
         for part in what.split("; "):
@@ -257,7 +259,7 @@ def check(panel_dir, scores, settings, label, conflicts=(), csv_too=False, db=No
     near = refres is not None and [a for a, r in refres["applications"].items()
                                    if r["calibrated_near_boundary"]]
     if problems and near and tolerable(problems, refres, settings):
-        # an exact calibrated value within 1e-9 of a rounding boundary (see close_cal)
+        # an exact calibrated value within 1e-10 of a rounding boundary (see close_cal)
         STATS["tolerated"] += 1
         print("tolerated %s (calibrated values near a rounding boundary: %s)\n  %s\n  %s"
               % (label, ", ".join(sorted(near)[:5]), cmd, "\n  ".join(problems[:4])), flush=True)

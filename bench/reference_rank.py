@@ -43,11 +43,21 @@ Implements:
     rank order while the budget lasts (remainder and budget_exhausted), fixed_award;
   - the provisional rule (unchecked shortlisted / tie_at_cut, incomplete that could reach
     the cut);
-  - disagreement and outlier flags.
+  - disagreement and outlier flags;
+  - the calibration (docs/results.md, pipeline 9.) and the `normalized` method: z-scores
+    over each expert's counted applications (population standard deviation; z = 0 for an
+    expert with one application or sd 0), mean z mapped back with the panel's mean and sd of
+    every counted value, clamped, rounded as the official values (by criterion per
+    criterion, weighted, capped, summed; by total the total); square roots to 60 digits and a
+    calibrated value rounded to 20 places before --round; calibrated_shortlisted and
+    calibration_changes by the same status, rank and shortlist rules over the calibrated
+    totals. Readings settled with panel where the documents were silent, now written in
+    docs/results.md: by total the calibrated categories (and the calibrated tie-break) are
+    the mean of the experts' subtotals; the calibrated shortlist's tie-break compares the
+    calibrated subtotals.
 
 Does not implement: gate conditions with `other`/`factor`, gate decisions, rule items
-(bands, per_unit, ... suggestions) and overrides, the `normalized` method, calibrated
-totals, p_shortlist (bootstrap), the chair database itself (bench/reference_cases.py
+(bands, per_unit, ... suggestions) and overrides, p_shortlist (bootstrap), the chair database itself (bench/reference_cases.py
 gives it the rows a database counts: submitted, not drafts, plus the conflicts), tracks
 of another rubric than the panel's, notes and their wording, any output format: it
 returns a plain dict that bench/reference_cases.py compares with panel's JSON and CSV.
@@ -426,7 +436,7 @@ def snap(x):
 CAL_STATS = {}
 
 
-def near_boundary(x, digits, mode, window=F(1, 10**9)):
+def near_boundary(x, digits, mode, window=F(1, 10**10)):
     """Whether the exact calibrated value x lies within `window` of a boundary of the --round
     rounding (a whole unit for truncate, a half unit for half-up): there panel's 12-place
     intermediates and 10-place guard may round it one unit the other way (docs/results.md)."""
