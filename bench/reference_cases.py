@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Cases for bench/reference_check.sh: build small panels, run `panel results` on them with
 many settings, and compare every application's rank, status, total, shortlisted, funding
-(and flags, dropped values, criterion and category values, the provisional mark) with
+(and flags, dropped values, criterion and category values, the provisional mark), its
+calibrated_total and calibrated_shortlisted and the run's calibration_changes with
 bench/reference_rank.py. Standard library only.
 
 Usage: reference_cases.py PANEL_BINARY WORK_DIR [--quick]
@@ -25,7 +26,7 @@ import reference_rank as ref  # noqa: E402
 PANEL = sys.argv[1]
 WORK = sys.argv[2]
 QUICK = "--quick" in sys.argv
-STATS = {"panels": 0, "runs": 0, "agreed": 0, "refusals": 0, "apps": 0}
+STATS = {"panels": 0, "runs": 0, "agreed": 0, "refusals": 0, "apps": 0, "tolerated": 0}
 COVER = {}
 
 
@@ -49,6 +50,10 @@ def cover(refres):
     bump("shared ranks" if any(n > 1 for n in ranks.values()) else "no shared rank")
     if refres["provisional"]:
         bump("provisional")
+    if refres["calibration_changes"]:
+        bump("calibration changes")
+    if refres["settings"]["method"] == "normalized":
+        bump("normalized official")
     for k, _ in refres["provisional_reasons"]:
         bump("provisional " + k)
 FAILS = []
@@ -76,11 +81,63 @@ def close(a, b, exact):
     return abs(a - b) <= F(1, 10**9) * max(1, abs(b))
 
 
+def close_cal(a, b, settings):
+    """A calibrated value (calibrated_total; total, criterion and category values when
+    `normalized` is the official method). Its standard deviations are square roots, which no
+    decimal holds: the reference keeps 60 digits and rounds a calibrated value to 20 places
+    before --round, panel works with 12-place intermediates and rounds to 10 places (both
+    documented). So: exact after --round (half-up, truncate), where the two can differ only
+    for an exact value within 5e-11 of a rounding boundary (such runs are reported as
+    tolerated when the exact value is within 1e-10 of one; see `tolerable`); within 10^-6 with
+    --rounding none (10-place values of up to 30 criteria, weighted and summed)."""
+    if a is None or b is None:
+        return a is None and b is None
+    if settings.get("rounding") != "none":
+        return a == b
+    return abs(a - b) <= F(1, 10**6)
+
+
+def tolerable(problems, refres, settings):
+    """A run whose every calibrated value that differs is an application whose exact value is
+    near a rounding boundary, off by at most one unit of --round per criterion (by criterion:
+    each criterion value rounded, weighted, rounded); other differences of that run (a
+    calibrated shortlist, or with `normalized` official the ranks and shortlist) follow."""
+    unit = F(1, 10**int(settings.get("round", refres["settings"]["digits"])))
+    rub_crit = refres["ncrit"]
+    seen = False
+    for p in problems:
+        if ": " not in p or p.startswith(("provisional", "calibration_changes")):
+            continue
+        aid, what = p.split(": ", 1)
+        r = refres["applications"].get(aid[4:] if aid.startswith("csv ") else aid)
+        if r is None:
+            return False
+        for part in what.split("; "):
+            official = settings.get("method") == "normalized"
+            if part.startswith("calibrated_total ") or (
+                    official and part.startswith(("total ", "criterion ", "category "))):
+                if not r["calibrated_near_boundary"] or "None" in part:
+                    return False
+                a, b = part.split(" ")[-3], part.split(" ")[-1]
+                if abs(num(a) - num(b)) > 2 * rub_crit * unit:
+                    return False
+                seen = True
+    return seen
+
+
+def close_for(settings):
+    """The comparison of official values: calibrated ones when `normalized` is official."""
+    if settings.get("method") == "normalized":
+        return lambda a, b, exact: close_cal(a, b, settings) if not exact else a == b
+    return close
+
+
 KEEP_FLAGS = ("tie_at_cut", "budget_exhausted", "disagreement:", "outlier:")
 
 
 def compare_json(out, refres, settings, label, cmd):
     exact = settings.get("rounding") != "none"
+    cl = close_for(settings)
     problems = []
     apps = {a["id"]: a for a in out["applications"]}
     rapps = refres["applications"]
@@ -93,13 +150,13 @@ def compare_json(out, refres, settings, label, cmd):
             diffs.append("rank %s vs %s" % (p["rank"], r["rank"]))
         if p["status"] != r["status"]:
             diffs.append("status %s vs %s" % (p["status"], r["status"]))
-        if not close(num(p["total"]), r["total"], exact):
+        if not cl(num(p["total"]), r["total"], exact):
             diffs.append("total %s vs %s" % (p["total"], ref.fmt(r["total"])))
         if p["experts"] != r["experts"]:
             diffs.append("experts %s vs %s" % (p["experts"], r["experts"]))
         if bool(p["shortlisted"]) != r["shortlisted"]:
             diffs.append("shortlisted %s vs %s" % (p["shortlisted"], r["shortlisted"]))
-        if not close(num(p["funding_wan"]), r["funding"], True):
+        if not cl(num(p["funding_wan"]), r["funding"], True):
             diffs.append("funding %s vs %s" % (p["funding_wan"], ref.fmt(r["funding"])))
         pf = sorted(f for f in p["flags"] if f.startswith(KEEP_FLAGS))
         rf = sorted(r["flags"])
@@ -110,17 +167,26 @@ def compare_json(out, refres, settings, label, cmd):
         if pd != rd:
             diffs.append("dropped %s vs %s" % (pd, rd))
         for c, v in r["criteria"].items():
-            if not close(num(p["criteria"].get(c)), v, exact):
+            if not cl(num(p["criteria"].get(c)), v, exact):
                 diffs.append("criterion %s %s vs %s" % (c, p["criteria"].get(c), ref.fmt(v)))
         if True:
             for c, v in r["categories"].items():
-                if not close(num(p["categories"].get(c)), v, exact):
+                if not cl(num(p["categories"].get(c)), v, exact):
                     diffs.append("category %s %s vs %s" % (c, p["categories"].get(c), ref.fmt(v)))
         for e, v in r["expert_totals"].items():
-            if not close(num(p["expert_totals"].get(e)), v, True):
+            if not cl(num(p["expert_totals"].get(e)), v, True):
                 diffs.append("expert total %s %s vs %s" % (e, p["expert_totals"].get(e), ref.fmt(v)))
+        if not close_cal(num(p.get("calibrated_total")), r["calibrated_total"], settings):
+            diffs.append("calibrated_total %s vs %s" % (p.get("calibrated_total"),
+                                                       ref.fmt(r["calibrated_total"])))
+        if bool(p.get("calibrated_shortlisted")) != r["calibrated_shortlisted"]:
+            diffs.append("calibrated_shortlisted %s vs %s" % (p.get("calibrated_shortlisted"),
+                                                             r["calibrated_shortlisted"]))
         if diffs:
             problems.append("%s: %s" % (aid, "; ".join(diffs)))
+    pchanges = sorted(out.get("calibration_changes", []), key=lambda a: a.encode())
+    if pchanges != refres["calibration_changes"]:
+        problems.append("calibration_changes %s vs %s" % (pchanges, refres["calibration_changes"]))
     preasons = sorted((x["kind"], x["application"]) for x in out.get("provisional_reasons", []))
     if bool(out.get("provisional")) != refres["provisional"] or preasons != sorted(refres["provisional_reasons"]):
         problems.append("provisional %s %s vs %s %s" % (out.get("provisional"), preasons,
@@ -130,6 +196,7 @@ def compare_json(out, refres, settings, label, cmd):
 
 def compare_csv(text, refres, settings):
     exact = settings.get("rounding") != "none"
+    cl = close_for(settings)
     rows = list(csv.DictReader(text.lstrip("\ufeff").splitlines()))
     problems = []
     for row in rows:
@@ -144,11 +211,13 @@ def compare_csv(text, refres, settings):
             d.append("rank %s vs %s" % (rank, r["rank"]))
         if row["status"] != r["status"]:
             d.append("status")
-        if not close(num(row["total"]), r["total"], exact):
+        if not cl(num(row["total"]), r["total"], exact):
             d.append("total %s vs %s" % (row["total"], ref.fmt(r["total"])))
+        if not close_cal(num(row["calibrated_total"]), r["calibrated_total"], settings):
+            d.append("calibrated_total %s vs %s" % (row["calibrated_total"], ref.fmt(r["calibrated_total"])))
         if (row["shortlisted"] == "true") != r["shortlisted"]:
             d.append("shortlisted")
-        if not close(num(row["funding_wan"]), r["funding"], True):
+        if not cl(num(row["funding_wan"]), r["funding"], True):
             d.append("funding %s vs %s" % (row["funding_wan"], ref.fmt(r["funding"])))
         if d:
             problems.append("csv %s: %s" % (aid, "; ".join(d)))
@@ -187,6 +256,14 @@ def check(panel_dir, scores, settings, label, conflicts=(), csv_too=False, db=No
             args[args.index("json")] = "csv"
             rc2, out2, _ = run_panel(args)
             problems += compare_csv(out2, refres, settings) if rc2 == 0 else ["csv exit %d" % rc2]
+    near = refres is not None and [a for a, r in refres["applications"].items()
+                                   if r["calibrated_near_boundary"]]
+    if problems and near and tolerable(problems, refres, settings):
+        # an exact calibrated value within 1e-10 of a rounding boundary (see close_cal)
+        STATS["tolerated"] += 1
+        print("tolerated %s (calibrated values near a rounding boundary: %s)\n  %s\n  %s"
+              % (label, ", ".join(sorted(near)[:5]), cmd, "\n  ".join(problems[:4])), flush=True)
+        problems = []
     if problems:
         FAILS.append((label, cmd, problems))
         print("DISAGREE %s\n  %s\n  %s" % (label, cmd, "\n  ".join(problems[:8])), flush=True)
@@ -206,7 +283,7 @@ def synth(out, apps, experts, criteria, per_app, seed, no_bundles=False):
 
 def random_settings(rng, napps, big=False):
     s = {}
-    s["method"] = rng.choice(["mean", "trimmed", "median"])
+    s["method"] = rng.choice(["mean", "trimmed", "median", "normalized"])
     s["by"] = rng.choice(["criterion", "total"])
     if rng.random() < 0.5:
         s["rounding"] = rng.choice(["half-up", "truncate", "none"])
@@ -586,9 +663,102 @@ def family_sheets(rng):
             w.writerows([r["application"], r["expert"], r["criterion"], r["value"]] for r in rows
                         if (r["application"], r["expert"]) in conflicts)
         check(d, ref_scores, {}, "sheets-%d defaults" % n, conflicts=conflicts, db=db, csv_too=True)
+        for s in ({"method": "normalized", "by": "criterion"}, {"method": "normalized", "by": "total"},
+                  {"method": "median", "by": "total", "quota": 2}):
+            check(d, ref_scores, s, "sheets-%d %s" % (n, s), conflicts=conflicts, db=db)
         for j in range(4 if QUICK else 12):
             s = random_settings(rng, a)
             check(d, ref_scores, s, "sheets-%d %s" % (n, s), conflicts=conflicts, db=db)
+
+
+# --- family F: calibration (the normalized method, calibrated_total / _shortlisted) ------
+
+def family_calibration(rng):
+    """Hand-built score sets for the calibration's edge cases, each run by criterion and by
+    total, with the normalized method official and beside mean / trimmed / median, and with
+    several roundings, quotas (ties at the cut), thresholds and quorums."""
+    d = os.path.join(WORK, "calib")
+    synth(d, 4, 6, 3, 3, 19, no_bundles=True)
+    r = load(os.path.join(d, "rubric.json"))
+    crits = [(c["id"], F(c["max"])) for cat in r["categories"] for c in cat["criteria"]]
+
+    def frac(cmax, x):
+        """x (a Fraction in [0, 1]) of a criterion's max, on the 0.5 step."""
+        return ref.fmt(F(int(cmax * x * 2), 2))
+
+    def row(app, exp, share, jitter=(0, 0, 0)):
+        return [[app, exp, c, frac(m, min(F(1), max(F(0), share + F(j, 10))))]
+                for (c, m), j in zip(crits, jitter)]
+
+    def rand_rows(apps, experts, lean=0):
+        out = []
+        for a in apps:
+            q = F(rng.randint(2, 8), 10)
+            for e in experts:
+                out += row(a, e, q + F(lean, 10), [rng.randint(-2, 2) for _ in crits])
+        return out
+
+    cases = {}
+    apps = ["X-%d" % i for i in range(1, 7)]
+    # an expert who scored one application only (standard deviation undefined)
+    cases["one-app-expert"] = rand_rows(apps, ["E01", "E02", "E03"]) + row("X-3", "E04", F(9, 10))
+    # an expert who gave every application the same values (sd 0), by criterion and total
+    rows = rand_rows(apps, ["E01", "E02", "E03"])
+    for a in apps:
+        rows += row(a, "E04", F(1, 2))
+    cases["constant-expert"] = rows
+    # the same total from an expert everywhere, but not the same criterion values
+    rows = rand_rows(apps[:4], ["E01", "E02", "E03"])
+    (c1, m1), (c2, m2), (c3, m3) = crits
+    for i, a in enumerate(apps[:4]):
+        rows += [[a, "E05", c1, ref.fmt(F(i))], [a, "E05", c2, ref.fmt(F(6 - i))], [a, "E05", c3, "1"]]
+    cases["constant-total-expert"] = rows
+    # two disjoint groups of experts and applications, one lenient and one severe
+    cases["disjoint"] = (rand_rows(["A-1", "A-2", "A-3"], ["E01", "E02", "E03"], lean=2)
+                         + rand_rows(["B-1", "B-2", "B-3", "B-4"], ["E04", "E05", "E06"], lean=-2))
+    # incomplete applications (1 and 2 experts), an expert missing a criterion somewhere
+    rows = rand_rows(apps[:4], ["E01", "E02", "E03", "E04"])
+    rows += rand_rows(["I-1"], ["E01"]) + rand_rows(["I-2"], ["E02", "E03"])
+    rows = [x for x in rows if not (x[0] == "X-2" and x[1] == "E04" and x[2] == c2)]
+    cases["incomplete"] = rows
+    # every expert the same values: calibrated = official exactly; shared ranks at the cut
+    rows = []
+    for i, (v1, v2) in enumerate([(9, 9), (8, 9), (9, 8), (8, 9), (7, 7), (8, 8)]):
+        for e in ("E01", "E02", "E03"):
+            rows += [["T-%d" % i, e, c1, str(min(v1, m1))], ["T-%d" % i, e, c2, str(min(v2, m2))],
+                     ["T-%d" % i, e, c3, "3" if m3 >= 3 else "0"]]
+    cases["identical-experts"] = rows
+    # two applications per expert (z = ±1), three experts per application
+    rows = []
+    for i, a in enumerate(apps):
+        for e in ("E0%d" % (1 + i % 6), "E0%d" % (1 + (i + 1) % 6), "E0%d" % (1 + (i + 2) % 6)):
+            rows += row(a, e, F(rng.randint(1, 9), 10))
+    cases["rotating-experts"] = rows
+    # z pushes past the max and below 0 (clamped)
+    for name, (lo, hi) in (("clamp-high", (0, 1)), ("clamp-low", (1, 0))):
+        rows = []
+        for e, base in (("E01", lo), ("E02", lo), ("E03", F(1, 2))):
+            for a in apps[:4]:
+                rows += row(a, e, F(base))
+            rows += row(apps[4], e, F(hi))
+        cases[name] = rows
+    extras = [{}, {"quota": 1}, {"quota": 2}, {"quota": 3, "budget": 100},
+              {"rounding": "none"}, {"rounding": "truncate", "round": 0},
+              {"rounding": "half-up", "round": 6, "quorum": 2}, {"quorum": 1, "threshold": 40},
+              {"threshold": 55.5, "quota": 2}]
+    if QUICK:
+        extras = extras[:5]
+    for name, rows in cases.items():
+        p = os.path.join(d, name + ".csv")
+        with open(p, "w", encoding="utf-8", newline="") as f:
+            f.write("application,expert,criterion,value\n")
+            for x in rows:
+                f.write(",".join(x) + "\n")
+        for by in ("criterion", "total"):
+            for method in ("normalized", "mean", "median", "trimmed"):
+                for ex in extras:
+                    st = dict(ex, by=by, method=method)
+                    check(d, p, st, "calibration %s %s" % (name, st), csv_too=(ex == {}))
 
 
 # --- family C: odd inputs on a small hand-written panel -----------------------------------
@@ -680,7 +850,10 @@ def family_odd(rng):
                      {"method": "median"}, {"quorum": 3}, {"quorum": 2, "quota": 2},
                      {"quota": 1}, {"quota": 3, "budget": 100}, {"quota": 4, "budget": 75},
                      {"threshold": 12}, {"rounding": "none"}, {"rounding": "truncate", "round": 0},
-                     {"method": "trimmed", "trim": 2}, {"budget": 50, "cap": 25}]
+                     {"method": "trimmed", "trim": 2}, {"budget": 50, "cap": 25},
+                     {"method": "normalized", "by": "criterion"},
+                     {"method": "normalized", "by": "total", "quota": 2},
+                     {"method": "normalized", "by": "criterion", "rounding": "none", "quota": 3}]
     # a spreadsheet's export: BOM, CRLF, a comment column with a quoted comma, padded fields
     p = os.path.join(d, "spreadsheet.csv")
     with open(p, "w", encoding="utf-8-sig", newline="") as f:
@@ -709,6 +882,7 @@ def family_odd(rng):
 def main():
     rng = random.Random(20261204)
     os.makedirs(WORK, exist_ok=True)
+    family_calibration(rng)
     family_odd(rng)
     family_sheets(rng)
     family_tracks(rng)
@@ -718,7 +892,9 @@ def main():
     print("reference check: %d panels, %d runs of `panel results` (%d expected refusals), "
           "%d application results compared; %d runs agreed, %d disagreed"
           % (STATS["panels"], STATS["runs"], STATS["refusals"], STATS["apps"], STATS["agreed"], len(FAILS)))
+    print("tolerated: %d runs with a calibrated value near a rounding boundary" % STATS["tolerated"])
     print("exercised: " + ", ".join("%s %d" % kv for kv in sorted(COVER.items())))
+    print("calibration met: " + ", ".join("%s %d" % kv for kv in sorted(ref.CAL_STATS.items())))
     sys.exit(1 if FAILS else 0)
 
 

@@ -10,12 +10,19 @@
 # runs `panel results` on each with many settings (--method, --by, --trim, --round,
 # --rounding, --quorum, --threshold, --quota, --budget, --cap) in JSON (and CSV for some),
 # and compares every application's rank, status, total, experts, shortlisted, funding,
-# flags, dropped values, criterion and category values, and the provisional mark.
+# flags, dropped values, criterion and category values, and the provisional mark; and the
+# calibration: calibrated_total, calibrated_shortlisted, calibration_changes, and the
+# `normalized` method as the official one (random settings, the chair-database panels with
+# conflicts, and hand-built edge cases: an expert with one application, a constant expert,
+# disjoint expert groups, incomplete applications, identical experts at a quota tie, values
+# clamped at 0 and the max). Calibrated values are exact after --round (within 1e-6 with
+# --rounding none); a run that differs only where an exact calibrated value lies within
+# 1e-10 of a rounding boundary is printed as tolerated (docs/results.md, pipeline 9.).
 # Inputs panel must refuse (values above the max, more decimals than the step, ...) are
 # checked to be refused (exit 1).
 #
-#   bench/reference_check.sh            # about 1–2 minutes on 2 busy cores
-#   QUICK=1 bench/reference_check.sh    # a smaller set, seconds
+#   bench/reference_check.sh            # about 3 minutes on 2 busy cores
+#   QUICK=1 bench/reference_check.sh    # a smaller set, under a minute
 #
 # Environment: PANEL (the binary; default: built here with `cargo build --release` and found
 # in cargo's target directory, so CARGO_TARGET_DIR is honoured), WORK (default

@@ -43,17 +43,28 @@ Implements:
     rank order while the budget lasts (remainder and budget_exhausted), fixed_award;
   - the provisional rule (unchecked shortlisted / tie_at_cut, incomplete that could reach
     the cut);
-  - disagreement and outlier flags.
+  - disagreement and outlier flags;
+  - the calibration (docs/results.md, pipeline 9.) and the `normalized` method: z-scores
+    over each expert's counted applications (population standard deviation; z = 0 for an
+    expert with one application or sd 0), mean z mapped back with the panel's mean and sd of
+    every counted value, clamped, rounded as the official values (by criterion per
+    criterion, weighted, capped, summed; by total the total); square roots to 60 digits and a
+    calibrated value rounded to 20 places before --round; calibrated_shortlisted and
+    calibration_changes by the same status, rank and shortlist rules over the calibrated
+    totals. Readings settled with panel where the documents were silent, now written in
+    docs/results.md: by total the calibrated categories (and the calibrated tie-break) are
+    the mean of the experts' subtotals; the calibrated shortlist's tie-break compares the
+    calibrated subtotals.
 
 Does not implement: gate conditions with `other`/`factor`, gate decisions, rule items
-(bands, per_unit, ... suggestions) and overrides, the `normalized` method, calibrated
-totals, p_shortlist (bootstrap), the chair database itself (bench/reference_cases.py
+(bands, per_unit, ... suggestions) and overrides, p_shortlist (bootstrap), the chair database itself (bench/reference_cases.py
 gives it the rows a database counts: submitted, not drafts, plus the conflicts), tracks
 of another rubric than the panel's, notes and their wording, any output format: it
 returns a plain dict that bench/reference_cases.py compares with panel's JSON and CSV.
 """
 
 import csv
+import decimal
 import io
 import json
 import os
@@ -133,6 +144,22 @@ def trimmed(pairs, k):
     kept = by_high[:-k]
     dropped = [(e, v, "low") for e, v in low] + [(e, v, "high") for e, v in high]
     return mean([v for _, v in kept]), dropped
+
+
+def sqrt_f(x):
+    """The square root of a Fraction >= 0, as a Fraction exact to about 50 digits."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        r = (decimal.Decimal(x.numerator) / decimal.Decimal(x.denominator)).sqrt()
+    return F(r)
+
+
+def mean_sd(vals):
+    """Mean and population standard deviation (None for fewer than two values)."""
+    m = mean(vals)
+    if len(vals) < 2:
+        return m, None
+    return m, sqrt_f(sum(((v - m) ** 2 for v in vals), F(0)) / len(vals))
 
 
 def method_value(method, k, pairs):
@@ -346,157 +373,159 @@ def eligibility(rdoc, facts):
     return "eligible"
 
 
-def compute(panel_dir, scores_path, args, conflicts=()):
-    """The whole pipeline. Returns {"applications": {id: {...}}, "provisional": bool, ...}."""
-    pj, rdoc, track, bundles = load_panel(panel_dir)
-    rubric = Rubric(rdoc)
-    st = settings_from(rdoc, track, args)
-    known = set(bundles) if bundles else None
-    pairs, nrows = read_scores(scores_path, rubric, known)
-    conflicts = set(conflicts)
+def expert_values(rubric, app, pairs, conflicts):
+    """expert -> criterion values, for the experts who count for `app` (pipeline rule 1)."""
+    valid = {}
+    for (a, e), p in pairs.items():
+        if a != app or (a, e) in conflicts:
+            continue
+        vals = {}
+        ok = True
+        for c in rubric.crit_order:
+            crit = rubric.criteria[c]
+            if c in p["crit"]:
+                vs = p["crit"][c]
+                if len(set(vs)) > 1:
+                    ok = False
+                    break
+                v = vs[0]
+            else:
+                its = crit["items"]
+                if not its or any(i not in p["items"] for i in its):
+                    ok = False
+                    break
+                v = sum((min(max(p["items"][i], F(0)), its[i][0]) for i in its), F(0))
+            vals[c] = min(max(v, F(0)), crit["max"])
+        if ok:
+            valid[e] = vals
+    return valid
 
-    d, mode = st["digits"], st["rounding"]
 
-    def rnd(x):
-        return round_to(x, d, mode)
+def normalize(values):
+    """The calibration of docs/results.md (pipeline 9.): values {(app, expert): x} ->
+    {app: panel mean + mean z x panel sd}, unclamped and unrounded. z is over the
+    applications each expert scored (population standard deviation); the panel mean and
+    standard deviation are over every (application, expert) value.
+    An expert whose standard deviation is undefined (one application) or 0 contributes
+    z = 0 (their values say nothing about their spread)."""
+    by_expert = {}
+    for (a, e), v in values.items():
+        by_expert.setdefault(e, []).append(v)
+    stats = {e: mean_sd(vs) for e, vs in by_expert.items()}
+    for m, sd in stats.values():
+        if sd is None:
+            CAL_STATS["expert sd undefined"] = CAL_STATS.get("expert sd undefined", 0) + 1
+        elif sd == 0:
+            CAL_STATS["expert sd 0"] = CAL_STATS.get("expert sd 0", 0) + 1
+    pm, psd = mean_sd(list(values.values()))
+    zs = {}
+    for (a, e), v in values.items():
+        m, sd = stats[e]
+        z = F(0) if not sd else (v - m) / sd
+        zs.setdefault(a, []).append(z)
+    return {a: snap(pm + (mean(z) * psd if psd else F(0))) for a, z in zs.items()}
 
-    app_ids = set(bundles) if bundles else {a for a, _ in pairs}
-    apps = {}
-    for app in app_ids:
-        elig = eligibility(rdoc, bundles[app][1]) if bundles else "unchecked"
-        valid = {}  # expert -> criterion values
-        for (a, e), p in pairs.items():
-            if a != app or (a, e) in conflicts:
-                continue
-            vals = {}
-            ok = True
-            for c in rubric.crit_order:
-                crit = rubric.criteria[c]
-                if c in p["crit"]:
-                    vs = p["crit"][c]
-                    if len(set(vs)) > 1:
-                        ok = False
-                        break
-                    v = vs[0]
-                else:
-                    its = crit["items"]
-                    if not its or any(i not in p["items"] for i in its):
-                        ok = False
-                        break
-                    v = sum((min(max(p["items"][i], F(0)), its[i][0]) for i in its), F(0))
-                vals[c] = min(max(v, F(0)), crit["max"])
-            if ok:
-                valid[e] = vals
-        experts = sorted(valid, key=lambda e: e.encode())
-        n = len(experts)
-        totals = {}
-        for e in experts:
-            totals[e] = rubric.expert_total(valid[e])[0]
-        res = {
-            "id": app,
-            "eligibility": elig,
-            "experts": n,
-            "requested": bundles[app][0] if bundles else None,
-            "expert_totals": totals,
-            "flags": [],
-            "dropped": [],
-        }
-        if n == 0:
-            res.update(total=None, criteria={}, categories={})
-        else:
-            crit_vals = {}
-            dropped = []
-            for c in rubric.crit_order:
-                pv, dr = method_value(st["method"], st["trim"],
-                                      [(e, valid[e][c]) for e in experts])
-                if st["by"] == "criterion":
-                    crit_vals[c] = rnd(pv)
-                    dropped += [(e, c, v, side) for e, v, side in dr]
-                else:
-                    crit_vals[c] = rnd(mean([valid[e][c] for e in experts]))
-            cats = {}
-            regular = F(0)
-            bonus = F(0)
+
+def snap(x):
+    """A calibrated value to 20 decimal places: the 60-digit square roots leave it within
+    10^-50 of the exact figure, so a value that is exactly 21 is 21 before truncation."""
+    return round_to(x, 20, "half-up")
+
+
+# what the calibration met (bench/reference_cases.py prints it)
+CAL_STATS = {}
+
+
+def near_boundary(x, digits, mode, window=F(1, 10**10)):
+    """Whether the exact calibrated value x lies within `window` of a boundary of the --round
+    rounding (a whole unit for truncate, a half unit for half-up): there panel's 12-place
+    intermediates and 10-place guard may round it one unit the other way (docs/results.md)."""
+    if mode == "none":
+        return False
+    q = x * 10**digits
+    frac = q - (q.numerator // q.denominator)
+    if mode == "truncate":
+        dist = min(frac, 1 - frac)
+    else:
+        dist = abs(frac - F(1, 2))
+    return dist / 10**digits < window
+
+
+def clamp(x, hi):
+    if x < 0 or x > hi:
+        CAL_STATS["calibrated value clamped"] = CAL_STATS.get("calibrated value clamped", 0) + 1
+    return min(max(x, F(0)), hi)
+
+
+def calibrate(rubric, st, valid_by_app, rnd):
+    """Calibrated values per application: {app: {"total", "criteria", "categories"}}."""
+    out = {a: {"criteria": {}, "categories": {}} for a, v in valid_by_app.items() if v}
+    full_max = rubric.total_max + rubric.bonus_max
+    if st["by"] == "criterion":
+        for c in rubric.crit_order:
+            cal = normalize({(a, e): vals[c] for a, valid in valid_by_app.items()
+                             for e, vals in valid.items()})
+            for a, x in cal.items():
+                y = clamp(x, rubric.criteria[c]["max"])
+                out[a]["criteria"][c] = rnd(y)
+                out[a]["near"] = out[a].get("near") or near_boundary(y, st["digits"], st["rounding"])
+        for a, o in out.items():
+            regular = bonus = F(0)
             for cid, cmax, is_bonus, cids in rubric.categories:
-                s = sum((rnd(rubric.criteria[c]["weight"] * crit_vals[c]) for c in cids), F(0))
-                s = min(s, cmax)
-                cats[cid] = s
+                sub = min(sum((rnd(rubric.criteria[c]["weight"] * o["criteria"][c]) for c in cids),
+                              F(0)), cmax)
+                o["categories"][cid] = sub
                 if is_bonus:
-                    bonus += s
+                    bonus += sub
                 else:
-                    regular += s
-            if st["by"] == "criterion":
-                total = min(regular, rubric.total_max) + bonus
-            else:
-                # by total, a category's panel subtotal (shown, and what the tie-break reads)
-                # is the method over the experts' own capped subtotals, rounded
-                subs = {e: rubric.expert_total(valid[e])[1] for e in experts}
-                for cid, _, _, _ in rubric.categories:
-                    cats[cid] = rnd(method_value(st["method"], st["trim"],
-                                                 [(e, subs[e][cid]) for e in experts])[0])
-                tv, dr = method_value(st["method"], st["trim"], [(e, totals[e]) for e in experts])
-                total = rnd(tv)
-                dropped = [(e, None, v, side) for e, v, side in dr]
-            # a criterion in the tie-break compares its weighted subtotal: by criterion
-            # round(weight x panel value); by total the method over the experts' weight x value
-            tie_crit = {}
-            for t in rubric.tie_break:
-                if t in rubric.criteria:
-                    w = rubric.criteria[t]["weight"]
-                    if st["by"] == "criterion":
-                        tie_crit[t] = rnd(w * crit_vals[t])
-                    else:
-                        tie_crit[t] = rnd(method_value(st["method"], st["trim"],
-                                                       [(e, w * valid[e][t]) for e in experts])[0])
-            res.update(total=total, criteria=crit_vals, categories=cats, dropped=dropped,
-                       tie_criteria=tie_crit)
-            if n >= 2:
-                for c in rubric.crit_order:
-                    vs = [valid[e][c] for e in experts]
-                    if max(vs) - min(vs) > st["dis_share"] * rubric.criteria[c]["max"]:
-                        res["flags"].append("disagreement:" + c)
-                for e in experts:
-                    others = [totals[o] for o in experts if o != e]
-                    if abs(totals[e] - mean(others)) > st["out_share"] * rubric.total_max:
-                        res["flags"].append("outlier:" + e)
-        if elig == "ineligible":
-            status = "ineligible"
-        elif n < st["quorum"]:
-            status = "incomplete"
-        elif st["threshold"] is not None and res["total"] < st["threshold"]:
-            status = "below_threshold"
-        else:
-            status = "ranked"
-        res["status"] = status
-        res["valid_totals"] = [totals[e] for e in experts]
-        apps[app] = res
-
-    # ranking
-    def tb_values(r):
-        out = []
+                    regular += sub
+            o["total"] = min(regular, rubric.total_max) + bonus
+    else:
+        totals, subs = {}, {}
+        for a, valid in valid_by_app.items():
+            for e, vals in valid.items():
+                t, sb = rubric.expert_total(vals)
+                totals[(a, e)] = t
+                subs[(a, e)] = sb
+        for a, x in normalize(totals).items():
+            y = clamp(x, full_max)
+            out[a]["total"] = rnd(y)
+            out[a]["near"] = near_boundary(y, st["digits"], st["rounding"])
+        # by total, the categories (what the tie-break reads) are not calibrated: the mean of
+        # the experts' capped subtotals, rounded (panel's reading, written in docs/results.md)
+        for a, valid in valid_by_app.items():
+            for cid, _, _, _ in rubric.categories:
+                if valid:
+                    out[a]["categories"][cid] = rnd(mean([subs[(a, e)][cid] for e in valid]))
+    # a criterion in the tie-break: by criterion round(weight x calibrated value), by total the
+    # mean over the experts' weight x value, rounded
+    for a, o in out.items():
+        o["tie_criteria"] = {}
         for t in rubric.tie_break:
-            if t in r["categories"]:
-                out.append(r["categories"][t])
-            else:
-                out.append(r["tie_criteria"][t])
-        return out
+            if t in rubric.criteria:
+                w = rubric.criteria[t]["weight"]
+                if st["by"] == "criterion":
+                    o["tie_criteria"][t] = rnd(w * o["criteria"][t])
+                else:
+                    o["tie_criteria"][t] = rnd(mean([w * v[t] for v in valid_by_app[a].values()]))
+    return out
 
-    ranked = [r for r in apps.values() if r["status"] == "ranked"]
-    ranked.sort(key=lambda r: ([-r["total"]] + [-x for x in tb_values(r)], r["id"].encode()))
+
+def rank_and_shortlist(rows, rubric, st, total_key, tb_values):
+    """Ranks, shortlist and funding (pipeline 6. and 7.) over `rows` (dicts with id, status,
+    requested and the total under `total_key`). Returns {id: (rank, shortlisted, funding,
+    flags)} and whether the shortlist is full."""
+    ranked = [r for r in rows if r["status"] == "ranked"]
+    ranked.sort(key=lambda r: ([-r[total_key]] + [-x for x in tb_values(r)], r["id"].encode()))
+    res = {r["id"]: [None, False, None, []] for r in rows}
     prev_key = None
     for i, r in enumerate(ranked):
-        key = [r["total"]] + tb_values(r)
-        r["rank"] = ranked[i - 1]["rank"] if key == prev_key else i + 1
+        key = [r[total_key]] + tb_values(r)
+        res[r["id"]][0] = res[ranked[i - 1]["id"]][0] if key == prev_key else i + 1
         prev_key = key
-    for r in apps.values():
-        r.setdefault("rank", None)
-        r["shortlisted"] = False
-        r["funding"] = None
-
-    # shortlist: quota in whole rank groups, then the budget
     groups = []
     for r in ranked:
-        if groups and groups[-1][0]["rank"] == r["rank"]:
+        if groups and res[groups[-1][0]["id"]][0] == res[r["id"]][0]:
             groups[-1].append(r)
         else:
             groups.append([r])
@@ -520,20 +549,20 @@ def compute(panel_dir, scores_path, args, conflicts=()):
         if quota is not None and taken + len(g) > quota:
             if taken < quota:
                 for r in g:
-                    r["flags"].append("tie_at_cut")
+                    res[r["id"]][3].append("tie_at_cut")
             full = True
             break
         if budget_out:
             for r in g:
-                r["flags"].append("budget_exhausted")
+                res[r["id"]][3].append("budget_exhausted")
             taken += len(g)
             continue
         needs = [need(r) for r in g]
         total_need = sum((x for x in needs if x is not None), F(0))
         if budget_left is None or total_need <= budget_left:
             for r, x in zip(g, needs):
-                r["shortlisted"] = True
-                r["funding"] = x
+                res[r["id"]][1] = True
+                res[r["id"]][2] = x
             if budget_left is not None:
                 budget_left -= total_need
             taken += len(g)
@@ -542,18 +571,165 @@ def compute(panel_dir, scores_path, args, conflicts=()):
         budget_out = True
         full = True
         if len(g) == 1 and budget_left > 0:
-            g[0]["shortlisted"] = True
-            g[0]["funding"] = budget_left
-            g[0]["flags"].append("budget_exhausted")
+            res[g[0]["id"]][1] = True
+            res[g[0]["id"]][2] = budget_left
+            res[g[0]["id"]][3].append("budget_exhausted")
             budget_left = F(0)
         else:
             for r in g:
-                r["flags"].append("budget_exhausted")
+                res[r["id"]][3].append("budget_exhausted")
                 if len(g) > 1 and budget_left > 0:
-                    r["flags"].append("tie_at_cut")
+                    res[r["id"]][3].append("tie_at_cut")
         taken += len(g)
     if quota is not None and taken >= quota:
         full = True
+    return res, full
+
+
+def compute(panel_dir, scores_path, args, conflicts=()):
+    """The whole pipeline. Returns {"applications": {id: {...}}, "provisional": bool, ...}."""
+    pj, rdoc, track, bundles = load_panel(panel_dir)
+    rubric = Rubric(rdoc)
+    st = settings_from(rdoc, track, args)
+    known = set(bundles) if bundles else None
+    pairs, nrows = read_scores(scores_path, rubric, known)
+    conflicts = set(conflicts)
+
+    d, mode = st["digits"], st["rounding"]
+
+    def rnd(x):
+        return round_to(x, d, mode)
+
+    app_ids = set(bundles) if bundles else {a for a, _ in pairs}
+    valid_by_app = {app: expert_values(rubric, app, pairs, conflicts) for app in app_ids}
+    cal = calibrate(rubric, st, valid_by_app, rnd)
+    normalized = st["method"] == "normalized"
+    # the other methods' helpers; `normalized` takes its official values from `cal`
+    meth = "mean" if normalized else st["method"]
+    apps = {}
+    for app in app_ids:
+        elig = eligibility(rdoc, bundles[app][1]) if bundles else "unchecked"
+        valid = valid_by_app[app]
+        experts = sorted(valid, key=lambda e: e.encode())
+        n = len(experts)
+        totals = {}
+        for e in experts:
+            totals[e] = rubric.expert_total(valid[e])[0]
+        res = {
+            "id": app,
+            "eligibility": elig,
+            "experts": n,
+            "requested": bundles[app][0] if bundles else None,
+            "expert_totals": totals,
+            "flags": [],
+            "dropped": [],
+            "calibrated_total": cal[app]["total"] if n else None,
+            "calibrated_categories": cal[app]["categories"] if n else {},
+            "calibrated_tie_criteria": cal[app]["tie_criteria"] if n else {},
+            "calibrated_near_boundary": bool(n and cal[app].get("near")),
+        }
+        if n == 0:
+            res.update(total=None, criteria={}, categories={})
+        else:
+            crit_vals = {}
+            dropped = []
+            for c in rubric.crit_order:
+                pv, dr = method_value(meth, st["trim"], [(e, valid[e][c]) for e in experts])
+                if st["by"] == "criterion":
+                    crit_vals[c] = rnd(pv)
+                    dropped += [(e, c, v, side) for e, v, side in dr]
+                else:
+                    crit_vals[c] = rnd(mean([valid[e][c] for e in experts]))
+            if normalized and st["by"] == "criterion":
+                crit_vals = dict(cal[app]["criteria"])
+            cats = {}
+            regular = F(0)
+            bonus = F(0)
+            for cid, cmax, is_bonus, cids in rubric.categories:
+                s = sum((rnd(rubric.criteria[c]["weight"] * crit_vals[c]) for c in cids), F(0))
+                s = min(s, cmax)
+                cats[cid] = s
+                if is_bonus:
+                    bonus += s
+                else:
+                    regular += s
+            if st["by"] == "criterion":
+                total = min(regular, rubric.total_max) + bonus
+            elif normalized:
+                total = cal[app]["total"]
+                cats = dict(cal[app]["categories"])
+            else:
+                # by total, a category's panel subtotal (shown, and what the tie-break reads)
+                # is the method over the experts' own capped subtotals, rounded
+                subs = {e: rubric.expert_total(valid[e])[1] for e in experts}
+                for cid, _, _, _ in rubric.categories:
+                    cats[cid] = rnd(method_value(meth, st["trim"],
+                                                 [(e, subs[e][cid]) for e in experts])[0])
+                tv, dr = method_value(meth, st["trim"], [(e, totals[e]) for e in experts])
+                total = rnd(tv)
+                dropped = [(e, None, v, side) for e, v, side in dr]
+            # a criterion in the tie-break compares its weighted subtotal: by criterion
+            # round(weight x panel value); by total the method over the experts' weight x value
+            tie_crit = {}
+            for t in rubric.tie_break:
+                if t in rubric.criteria:
+                    w = rubric.criteria[t]["weight"]
+                    if st["by"] == "criterion":
+                        tie_crit[t] = rnd(w * crit_vals[t])
+                    else:
+                        tie_crit[t] = rnd(method_value(meth, st["trim"],
+                                                       [(e, w * valid[e][t]) for e in experts])[0])
+            res.update(total=total, criteria=crit_vals, categories=cats, dropped=dropped,
+                       tie_criteria=tie_crit)
+            if n >= 2:
+                for c in rubric.crit_order:
+                    vs = [valid[e][c] for e in experts]
+                    if max(vs) - min(vs) > st["dis_share"] * rubric.criteria[c]["max"]:
+                        res["flags"].append("disagreement:" + c)
+                for e in experts:
+                    others = [totals[o] for o in experts if o != e]
+                    if abs(totals[e] - mean(others)) > st["out_share"] * rubric.total_max:
+                        res["flags"].append("outlier:" + e)
+        res["elig_status"] = elig
+
+        def status_for(total):
+            if elig == "ineligible":
+                return "ineligible"
+            if n < st["quorum"]:
+                return "incomplete"
+            if st["threshold"] is not None and total < st["threshold"]:
+                return "below_threshold"
+            return "ranked"
+        res["status"] = status_for(res["total"])
+        res["calibrated_status"] = status_for(res["calibrated_total"])
+        res["valid_totals"] = [totals[e] for e in experts]
+        apps[app] = res
+
+    def tb_values(r):
+        out = []
+        for t in rubric.tie_break:
+            if t in r["categories"]:
+                out.append(r["categories"][t])
+            else:
+                out.append(r["tie_criteria"][t])
+        return out
+
+    rows = list(apps.values())
+    official, full = rank_and_shortlist(rows, rubric, st, "total", tb_values)
+    for aid, (rank, sl, funding, flags) in official.items():
+        r = apps[aid]
+        r["rank"], r["shortlisted"], r["funding"] = rank, sl, funding
+        r["flags"] += flags
+
+    # calibration (pipeline 9.): the same shortlist rules over the calibrated totals; the
+    # tie-break compares the calibrated panel's subtotals (panel's reading, in docs/results.md)
+    cal_rows = [dict(r, status=r["calibrated_status"], categories=r["calibrated_categories"],
+                     tie_criteria=r["calibrated_tie_criteria"]) for r in rows]
+    calibrated, _ = rank_and_shortlist(cal_rows, rubric, st, "calibrated_total", tb_values)
+    for aid, (_, sl, _, _) in calibrated.items():
+        apps[aid]["calibrated_shortlisted"] = sl
+    changes = sorted((a for a, r in apps.items() if r["calibrated_shortlisted"] != r["shortlisted"]),
+                     key=lambda a: a.encode())
 
     # provisional
     reasons = []
@@ -578,6 +754,8 @@ def compute(panel_dir, scores_path, args, conflicts=()):
             reasons.append(("incomplete", r["id"]))
     return {
         "applications": apps,
+        "calibration_changes": changes,
+        "ncrit": len(rubric.crit_order),
         "provisional": bool(reasons),
         "provisional_reasons": reasons,
         "rows": nrows,

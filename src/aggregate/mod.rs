@@ -81,7 +81,9 @@
 //! deviation of ALL valid raw values of the panel (every expert × application pair), clamped
 //! to `[0, max]`, then rounded and summed as in step 2. `μₑ`, `1/σₑ`, `μ`, `σ` and `z̄` are
 //! rounded to 12 decimal places, so every sum is an exact integer and independent of the
-//! input order.
+//! input order; the calibrated value is then rounded to 10 places (half-up) before
+//! `digits`, so that an exact 21 computed as 20.999999999999… is 21 under `Truncate` and
+//! equal exact values stay equal under `None`.
 //!
 //! # Bootstrap (`p_shortlist`)
 //!

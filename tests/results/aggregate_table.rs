@@ -1059,6 +1059,57 @@ fn calibration_z_is_zero_for_single_application_or_constant_expert() {
 }
 
 #[test]
+fn calibration_of_identical_experts_is_the_official_total_exactly() {
+    // Three experts give every application the same values, so each expert's μ and σ are
+    // the panel's and every calibrated value is exactly the expert's own value: T0 21,
+    // T1–T3 20, T4 19. Found by bench/reference_check.sh: the 12-place intermediates gave
+    // 20.999999999999332 (truncated to 20) and, under `none`, three different figures for
+    // T1–T3, so that calibration "changed" the shortlist at a shared rank.
+    let crits = ["K1", "K2", "K3"];
+    let scheme = Scheme {
+        criteria: crits
+            .iter()
+            .map(|c| CriterionSpec::new(*c, "A", d("10")))
+            .collect(),
+        categories: vec![CategorySpec::new("A", d("30"))],
+        total_max: d("30"),
+        tie_break: vec![],
+    };
+    let mut scores = Vec::new();
+    for (id, vals) in [
+        ("T0", ["9", "9", "3"]),
+        ("T1", ["8", "9", "3"]),
+        ("T2", ["9", "8", "3"]),
+        ("T3", ["8", "9", "3"]),
+        ("T4", ["8", "8", "3"]),
+    ] {
+        let v: &[&str] = &vals;
+        scores.extend(grid(id, &crits, &[("E1", v), ("E2", v), ("E3", v)]));
+    }
+    let inp = input(scheme, vec![], scores);
+    for by in [By::Criterion, By::Total] {
+        for (rounding, digits) in [
+            (Rounding::Truncate, 0),
+            (Rounding::None, 2),
+            (Rounding::HalfUp, 6),
+        ] {
+            let s = Settings {
+                by,
+                rounding,
+                digits,
+                quota: Some(2),
+                ..loose(Method::Mean)
+            };
+            let r = run(&inp, &s);
+            for a in &r.applications {
+                assert_eq!(a.calibrated_total, a.total, "{by:?} {rounding:?} {}", a.id);
+            }
+            assert!(r.calibration_changes.is_empty(), "{by:?} {rounding:?}");
+        }
+    }
+}
+
+#[test]
 fn bootstrap_is_deterministic_and_sensible() {
     let r = |seed| {
         run(
