@@ -129,25 +129,9 @@ fn compact_value(s: &str) -> String {
         .collect()
 }
 
-fn name_pattern(name: &str) -> Option<Pattern> {
-    let core = compact_value(name);
-    // Empty names and single chars are ignored.
-    (core.chars().nth(1).is_some()).then(|| Pattern {
-        numeric: false,
-        core,
-        prefix_units: Vec::new(),
-        tail: String::new(),
-        kind: PiiKind::Name,
-        literal: false,
-        followers: Vec::new(),
-    })
-}
-
-/// The trade name of an enterprise name, matched before its industry and
-/// organisation words (`青禾公司` for `上海青禾科技园区管理有限公司`).
-fn trade_name_pattern(name: &str) -> Option<Pattern> {
-    let (core, followers) = trade_name(&compact_value(name))?;
-    Some(Pattern {
+/// A name's pattern: `core`, matched anywhere, or only before one of `followers`.
+fn name_core_pattern(core: String, followers: Vec<String>) -> Pattern {
+    Pattern {
         numeric: false,
         core,
         prefix_units: Vec::new(),
@@ -155,7 +139,20 @@ fn trade_name_pattern(name: &str) -> Option<Pattern> {
         kind: PiiKind::Name,
         literal: false,
         followers,
-    })
+    }
+}
+
+fn name_pattern(name: &str) -> Option<Pattern> {
+    let core = compact_value(name);
+    // Empty names and single chars are ignored.
+    (core.chars().nth(1).is_some()).then(|| name_core_pattern(core, Vec::new()))
+}
+
+/// The trade name of an enterprise name, matched before its industry and
+/// organisation words (`青禾公司` for `上海青禾科技园区管理有限公司`).
+fn trade_name_pattern(name: &str) -> Option<Pattern> {
+    let (core, followers) = trade_name(&compact_value(name))?;
+    Some(name_core_pattern(core, followers))
 }
 
 fn literal_patterns(value: &str, kind: PiiKind) -> Vec<Pattern> {
