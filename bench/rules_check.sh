@@ -23,15 +23,10 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-if [ -z "${PANEL:-}" ]; then
-    cargo build --release --quiet
-    TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-    PANEL="$TARGET_DIR/release/panel"
-fi
+. bench/lib.sh
+panel_binary
 WORK=${WORK:-$ROOT/target/rules-check}
-rm -rf "$WORK"
-mkdir -p "$WORK"
+fresh_work "$WORK"
 ARGS=()
 if [ -n "${QUICK:-}" ]; then
     ARGS+=(--quick)
