@@ -346,12 +346,27 @@ fn blank_form_of_seed_000_follows_its_annex_2() {
     insta::assert_snapshot!("form_park_ip_trusteeship_2024_text", text);
 }
 
+/// Every embedded rubric with its form layout and its blank 申报书.
+fn blank_forms() -> Vec<(
+    &'static str,
+    panel::rubric::Rubric,
+    office::FormLayout,
+    Vec<u8>,
+)> {
+    panel::rubric::EMBEDDED
+        .iter()
+        .map(|(stem, _)| {
+            let r = panel::rubric::embedded(stem).unwrap().rubric;
+            let layout = office::layout(&r);
+            let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+            (*stem, r, layout, bytes)
+        })
+        .collect()
+}
+
 #[test]
 fn every_rubric_has_a_form_that_its_ingest_recognises() {
-    for (stem, _) in panel::rubric::EMBEDDED {
-        let r = panel::rubric::embedded(stem).unwrap().rubric;
-        let layout = office::layout(&r);
-        let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+    for (stem, r, layout, bytes) in blank_forms() {
         let (_f, blocks) = check_package(&bytes);
         assert!(office::is_form_of(&blocks, &layout), "{stem}");
         let text = text_of(&blocks);
@@ -375,10 +390,7 @@ fn every_rubric_has_a_form_that_its_ingest_recognises() {
 /// it ip-operation-cluster's 六、组织保障与经费安排 ended page 2 with its box on page 3).
 #[test]
 fn every_rubrics_form_keeps_headings_with_the_table_after_them() {
-    for (stem, _) in panel::rubric::EMBEDDED {
-        let r = panel::rubric::embedded(stem).unwrap().rubric;
-        let layout = office::layout(&r);
-        let bytes = office::form_docx(&r, &layout, &FormFill::default()).unwrap();
+    for (stem, _, _, bytes) in blank_forms() {
         let doc = String::from_utf8(unzip(&bytes)["word/document.xml"].clone()).unwrap();
         let mut tables = 0;
         for (at, _) in doc.match_indices("<w:tbl>") {
