@@ -565,7 +565,9 @@ impl<R: BufRead> RowReader<R> {
             }
             self.rows += 1;
             let len = rec.fields;
-            if len == ncols {
+            // The comment column is optional in each row too: a row may end after its value
+            // (its comment is then empty) under a header that names the column.
+            if len == ncols || (ncols == 5 && len == 4) {
                 f(&Row { line, fields }, problems);
             } else {
                 let extra_blank =
@@ -575,8 +577,10 @@ impl<R: BufRead> RowReader<R> {
                         "the last {} are empty (empty spreadsheet columns?): delete them",
                         len - ncols
                     )
-                } else {
+                } else if len > ncols {
                     "quote fields that contain commas".to_string()
+                } else {
+                    "each row needs application,expert,criterion,value".to_string()
                 };
                 problems.push(
                     line,
@@ -714,11 +718,36 @@ mod tests {
         assert_eq!((problems[0].line, problems[0].column), (3, 3));
         assert!(problems[0]
             .message
-            .starts_with("2 field(s), the header has 4; quote fields"));
+            .ends_with("2 field(s), the header has 4; each row needs application,expert,criterion,value"));
         assert_eq!((problems[1].line, problems[1].column), (4, 5));
         assert!(problems[1]
             .message
             .ends_with("has 4; the last 2 are empty (empty spreadsheet columns?): delete them"));
+    }
+
+    #[test]
+    fn the_comment_may_be_left_out_of_a_row() {
+        let head = "application,expert,criterion,value,comment\n";
+        let (rows, problems) =
+            read(format!("{head}a,b,c,1,fine\na,b,d,2\na,b,e\na,b,f,1,x,y\n").as_bytes());
+        let got: Vec<_> = rows.iter().map(|r| r.1.join("|")).collect();
+        assert_eq!(got, ["a|b|c|1|fine", "a|b|d|2|"]);
+        let found: Vec<_> = problems
+            .iter()
+            .map(|p| (p.line, p.column, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    4,
+                    4,
+                    "3 field(s), the header has 5; each row needs \
+                     application,expert,criterion,value"
+                ),
+                (5, 6, "6 field(s), the header has 5; quote fields that contain commas"),
+            ]
+        );
     }
 
     #[test]
