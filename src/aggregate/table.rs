@@ -231,13 +231,14 @@ pub(crate) struct Row {
 
 /// Score rows by index (application, expert, criterion: the caller's own indices), kept in
 /// runs of one (application, expert) pair, each row as 8 bytes (criterion and packed value).
-/// The body of a [`ScoreTable`]; readers that intern ids themselves fill one and append it
-/// to a table with [`ScoreTable::append`].
+/// A reader that interns ids itself fills one (a part of a file) and moves it into a
+/// [`ScoreTable`] with [`ScoreTable::append`], where it becomes one of the table's chunks.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct TableRows {
     runs: Vec<Run>,
     cells: Vec<Cell>,
-    /// Values that do not pack (see [`pack_decimal`]).
+    /// Values that do not pack (see [`pack_decimal`]); empty once the rows are a table's
+    /// chunk (their values then live in the table's [`ScoreTable::big`]).
     big: Vec<Decimal>,
     /// The most decimal places among the values.
     max_scale: u32,
@@ -269,7 +270,7 @@ impl TableRows {
     /// Adds one row.
     #[inline]
     pub(crate) fn push(&mut self, app: u32, expert: u32, crit: u32, value: Decimal) {
-        let v = pack_decimal(value).unwrap_or_else(|| self.keep(value));
+        let v = pack_decimal(value).unwrap_or_else(|| keep(&mut self.big, value));
         self.push_cell(app, expert, crit, v, value.scale());
     }
 
@@ -277,15 +278,9 @@ impl TableRows {
     /// of that decimal, without building it when it is small.
     #[inline]
     pub(crate) fn push_scaled(&mut self, app: u32, expert: u32, crit: u32, mant: i64, scale: u32) {
-        let v = pack_small(mant, scale).unwrap_or_else(|| self.keep(Decimal::new(mant, scale)));
+        let v = pack_small(mant, scale)
+            .unwrap_or_else(|| keep(&mut self.big, Decimal::new(mant, scale)));
         self.push_cell(app, expert, crit, v, scale);
-    }
-
-    /// `value` kept beside the rows: the packed form points there.
-    #[inline(never)]
-    fn keep(&mut self, value: Decimal) -> CellValue {
-        self.big.push(value);
-        pack_big(self.big.len() - 1)
     }
 
     #[inline]
@@ -329,18 +324,32 @@ impl TableRows {
     }
 }
 
+/// `value` kept in `big`: the packed form points there.
+#[inline(never)]
+fn keep(big: &mut Vec<Decimal>, value: Decimal) -> CellValue {
+    big.push(value);
+    pack_big(big.len() - 1)
+}
+
 /// Score rows with interned ids: build it row by row while reading a CSV or sheets, then
 /// call [`run_table`](super::run_table). Equivalent to a `Vec<ScoreRow>` in any order.
 ///
 /// Rows are kept in runs of one (application, expert) pair, each row as 8 bytes (criterion
 /// and packed value): a raw-score CSV of millions of rows fits in a fraction of the memory
-/// of one struct per row.
+/// of one struct per row. They are held in chunks: the parts a reader filled are moved in
+/// whole, not copied ([`ScoreTable::append`]); rows pushed one by one go to the last chunk.
 #[derive(Debug, Default, Clone)]
 pub struct ScoreTable {
     pub(crate) apps: Interner,
     pub(crate) experts: Interner,
     pub(crate) criteria: Interner,
-    rows: TableRows,
+    /// Each chunk's runs and cells (its `big` empty: the values that do not pack are in
+    /// `big`, for every chunk).
+    chunks: Vec<TableRows>,
+    /// The table's index of each chunk's first run.
+    first_run: Vec<usize>,
+    /// Values that do not pack (see [`pack_decimal`]).
+    big: Vec<Decimal>,
 }
 
 impl ScoreTable {
@@ -349,10 +358,13 @@ impl ScoreTable {
         Self::default()
     }
 
-    /// An empty table with room for `rows` rows.
+    /// An empty table with room for `rows` rows pushed one by one.
     pub fn with_capacity(rows: usize) -> Self {
         let mut table = Self::default();
-        table.rows.reserve(rows);
+        let mut chunk = TableRows::default();
+        chunk.reserve(rows);
+        table.first_run.push(0);
+        table.chunks.push(chunk);
         table
     }
 
@@ -361,43 +373,62 @@ impl ScoreTable {
         let app = self.apps.intern(app);
         let expert = self.experts.intern(expert);
         let criterion = self.criteria.intern(criterion);
-        self.rows.push(app, expert, criterion, value);
+        self.push_row(app, expert, criterion, value);
     }
 
-    /// Appends `rows`, whose application and expert indices are mapped to this table's by
-    /// `apps` and `experts` (for readers that intern ids themselves; their criterion indices
-    /// are this table's).
+    /// Adds one row to the last chunk (a new one when there is none).
+    fn push_row(&mut self, app: u32, expert: u32, criterion: u32, value: Decimal) {
+        if self.chunks.is_empty() {
+            self.first_run.push(0);
+            self.chunks.push(TableRows::default());
+        }
+        let v = pack_decimal(value).unwrap_or_else(|| keep(&mut self.big, value));
+        let last = self.chunks.last_mut().expect("a chunk was added");
+        last.push_cell(app, expert, criterion, v, value.scale());
+    }
+
+    /// Moves `rows` in as the table's next chunk; their application and expert indices are
+    /// mapped to this table's by `apps` and `experts` (for readers that intern ids
+    /// themselves; their criterion indices are this table's). A pair whose rows go on from
+    /// the last chunk into `rows` has a run in each.
     ///
     /// # Panics
     /// When an index is not mapped to one of this table (a programming error).
-    pub(crate) fn append(&mut self, rows: &TableRows, apps: &[u32], experts: &[u32]) {
-        let (na, ne, nc) = (self.apps.len(), self.experts.len(), self.criteria.len());
+    pub(crate) fn append(&mut self, mut rows: TableRows, apps: &[u32], experts: &[u32]) {
         if rows.cells.is_empty() {
             return;
         }
-        let me = &mut self.rows;
-        me.max_scale = me.max_scale.max(rows.max_scale);
-        for i in 0..rows.runs.len() {
-            let r = rows.runs[i];
+        let (na, ne, nc) = (self.apps.len(), self.experts.len(), self.criteria.len());
+        let foreign = "ScoreTable::append: index not from this table";
+        assert!(
+            rows.cells.iter().all(|c| (c.crit as usize) < nc),
+            "{foreign}"
+        );
+        // The runs in this table's indices; grouping is the table's own order's.
+        let mut last_app = self
+            .chunks
+            .last()
+            .and_then(|c| c.runs.last())
+            .map(|r| r.app);
+        rows.ungrouped = false;
+        for r in &mut rows.runs {
             let (app, expert) = (apps[r.app as usize], experts[r.expert as usize]);
-            assert!(
-                (app as usize) < na && (expert as usize) < ne,
-                "ScoreTable::append: index not from this table"
-            );
-            me.start_run(app, expert);
-            let at = me.cells.len();
-            me.cells.extend_from_slice(rows.run_cells(i));
-            for c in &mut me.cells[at..] {
-                assert!(
-                    (c.crit as usize) < nc,
-                    "ScoreTable::append: index not from this table"
-                );
+            assert!((app as usize) < na && (expert as usize) < ne, "{foreign}");
+            rows.ungrouped |= last_app.is_some_and(|last| app < last);
+            last_app = Some(app);
+            (r.app, r.expert) = (app, expert);
+        }
+        if !rows.big.is_empty() {
+            let base = self.big.len();
+            for c in &mut rows.cells {
                 if let Val::Big(i) = unpack(c.v) {
-                    c.v = pack_big(me.big.len());
-                    me.big.push(rows.big[i]);
+                    c.v = pack_big(base + i);
                 }
             }
+            self.big.append(&mut rows.big);
         }
+        self.first_run.push(self.run_count());
+        self.chunks.push(rows);
     }
 
     /// The index of application `id` in this table (interned on first use), for
@@ -429,29 +460,30 @@ impl ScoreTable {
                 && (criterion as usize) < self.criteria.len(),
             "ScoreTable::push_indexed: index not from this table"
         );
-        self.rows.push(app, expert, criterion, value);
+        self.push_row(app, expert, criterion, value);
     }
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.chunks.iter().map(TableRows::len).sum()
     }
 
     /// Whether there is no row.
     pub fn is_empty(&self) -> bool {
-        self.rows.len() == 0
+        self.len() == 0
     }
 
     /// The most decimal places among the values.
     pub(crate) fn max_scale(&self) -> u32 {
-        self.rows.max_scale
+        self.chunks.iter().map(|c| c.max_scale).max().unwrap_or(0)
     }
 
     /// Whether the rows are grouped by application: no row's application index is smaller
     /// than the row's before (ids are interned in first-seen order, so the runs then come
     /// by application).
     pub(crate) fn is_grouped(&self) -> bool {
-        !self.rows.ungrouped
+        // (A chunk's flag also counts its first run against the chunk before: see `append`.)
+        self.chunks.iter().all(|c| !c.ungrouped)
     }
 
     /// The value `v` of this table stands for.
@@ -459,7 +491,7 @@ impl ScoreTable {
     pub(crate) fn value(&self, v: CellValue) -> Decimal {
         match unpack(v) {
             Val::Small { mant, scale } => Decimal::new(mant, scale),
-            Val::Big(i) => self.rows.big[i],
+            Val::Big(i) => self.big[i],
         }
     }
 
@@ -478,12 +510,18 @@ impl ScoreTable {
 
     /// Number of runs (see [`ScoreTable::run`]).
     pub(crate) fn run_count(&self) -> usize {
-        self.rows.runs.len()
+        match (self.first_run.last(), self.chunks.last()) {
+            (Some(first), Some(last)) => first + last.runs.len(),
+            _ => 0,
+        }
     }
 
     /// (application, expert) of each run, in order.
     pub(crate) fn run_pairs(&self) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
-        self.rows.run_pairs()
+        let n = self.run_count();
+        let pairs = self.chunks.iter().flat_map(TableRows::run_pairs);
+        // (Every chunk's runs, so exactly `run_count` pairs.)
+        ExactLen(pairs, n)
     }
 
     /// Run `i`: rows of one (application, expert) pair that were added one after the
@@ -497,8 +535,12 @@ impl ScoreTable {
         u32,
         impl ExactSizeIterator<Item = (u32, CellValue)> + '_,
     ) {
-        let r = self.rows.runs[i];
-        let cells = self.rows.run_cells(i).iter().map(|c| (c.crit, c.v));
+        // The last chunk that starts at or before run `i`.
+        let c = self.first_run.partition_point(|&first| first <= i) - 1;
+        let chunk = &self.chunks[c];
+        let local = i - self.first_run[c];
+        let r = chunk.runs[local];
+        let cells = chunk.run_cells(local).iter().map(|c| (c.crit, c.v));
         (r.app, r.expert, cells)
     }
 
@@ -512,7 +554,13 @@ impl ScoreTable {
             impl ExactSizeIterator<Item = (u32, CellValue)> + '_,
         ),
     > + '_ {
-        (0..self.run_count()).map(move |i| self.run(i))
+        self.chunks.iter().flat_map(|chunk| {
+            (0..chunk.runs.len()).map(move |i| {
+                let r = chunk.runs[i];
+                let cells = chunk.run_cells(i).iter().map(|c| (c.crit, c.v));
+                (r.app, r.expert, cells)
+            })
+        })
     }
 
     /// Every row, in the order they were added.
@@ -537,6 +585,23 @@ impl ScoreTable {
         table
     }
 }
+
+/// An iterator known to yield exactly `.1` items.
+struct ExactLen<I>(I, usize);
+
+impl<I: Iterator> Iterator for ExactLen<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.0.next()?;
+        self.1 -= 1;
+        Some(item)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for ExactLen<I> {}
 
 #[cfg(test)]
 mod tests {
@@ -597,7 +662,7 @@ mod tests {
             assert_eq!(a.to_string(), b.to_string());
             assert_eq!(a.is_sign_negative(), b.is_sign_negative(), "{a}");
         }
-        assert!(!t.rows.big.is_empty() && t.rows.big.len() < cases.len());
+        assert!(!t.big.is_empty() && t.big.len() < cases.len());
         assert_eq!(t.max_scale(), 28);
     }
 
@@ -620,28 +685,32 @@ mod tests {
         assert!(!t.is_grouped());
     }
 
-    /// Rows built by index and appended give the table that pushing them by id gives:
-    /// runs continued across appends, big values moved, the most decimal places kept.
+    /// Rows built by index and appended give the rows that pushing them by id gives: the
+    /// same rows in the same order, big values moved, the most decimal places kept; a pair
+    /// whose rows go on from one chunk into the next has a run in each; grouping counts
+    /// the chunks' order.
     #[test]
     fn appended_rows_are_pushed_rows() {
         let big = Decimal::new(MANT_LIMIT * 3, 2);
-        let parts: [&[(u32, u32, u32, Decimal)]; 2] = [
+        let parts: [&[(u32, u32, u32, Decimal)]; 3] = [
             &[
                 (0, 0, 0, Decimal::new(15, 1)),
                 (0, 0, 1, big),
                 (1, 0, 0, Decimal::new(-0, 2)),
             ],
             &[(0, 0, 1, Decimal::new(7, 0)), (1, 1, 0, big + Decimal::ONE)],
+            &[(0, 0, 0, Decimal::new(1, 28))],
         ];
         // Part indices → ids (each part has its own).
-        let app_ids: [&[&str]; 2] = [&["A2", "A1"], &["A1", "A3"]];
-        let expert_ids: [&[&str]; 2] = [&["E1"], &["E1", "E2"]];
+        let app_ids: [&[&str]; 3] = [&["A2", "A1"], &["A1", "A3"], &["A2"]];
+        let expert_ids: [&[&str]; 3] = [&["E1"], &["E1", "E2"], &["E2"]];
         let crit_ids = ["K1", "K2"];
         let mut pushed = ScoreTable::new();
         let mut appended = ScoreTable::new();
         for c in crit_ids {
             appended.criterion_index(c);
         }
+        let mut grouped = Vec::new();
         for (p, part) in parts.iter().enumerate() {
             let mut rows = TableRows::default();
             for &(a, e, c, v) in *part {
@@ -658,12 +727,54 @@ mod tests {
                 .iter()
                 .map(|e| appended.expert_index(e))
                 .collect();
-            appended.append(&rows, &apps, &experts);
+            appended.append(rows, &apps, &experts);
+            grouped.push(appended.is_grouped());
         }
         pushed.criterion_index("K2");
-        assert_eq!(format!("{pushed:?}"), format!("{appended:?}"));
-        assert_eq!(appended.run_count(), 3);
-        assert_eq!(appended.rows.big.len(), 2);
+        let show = |t: &ScoreTable| -> Vec<String> {
+            t.rows()
+                .map(|r| {
+                    let name = |i: &Interner, x: u32| i.names[x as usize].clone();
+                    format!(
+                        "{} {} {} {}",
+                        name(&t.apps, r.app),
+                        name(&t.experts, r.expert),
+                        name(&t.criteria, r.criterion),
+                        r.value
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(show(&pushed), show(&appended));
+        assert_eq!(pushed.len(), appended.len());
+        assert_eq!(pushed.max_scale(), appended.max_scale());
+        assert_eq!(pushed.run_count(), 4);
+        // A2/E1, A1/E1 | A1/E1 again (a run in the new chunk), A3/E2 | A2/E2.
+        assert_eq!(appended.run_count(), 5);
+        assert_eq!(appended.run_pairs().len(), 5);
+        assert_eq!(appended.big.len(), 2);
+        // A2 comes back after A3 in the third chunk only.
+        assert_eq!(grouped, [true, true, false]);
+        assert_eq!(pushed.is_grouped(), appended.is_grouped());
+        // Every run found by index is the one iterated.
+        let by_index: Vec<(u32, u32, usize)> = (0..appended.run_count())
+            .map(|i| {
+                let (a, e, cells) = appended.run(i);
+                (a, e, cells.len())
+            })
+            .collect();
+        let iterated: Vec<(u32, u32, usize)> = appended
+            .runs()
+            .map(|(a, e, cells)| (a, e, cells.len()))
+            .collect();
+        assert_eq!(by_index, iterated);
+        // Rows pushed after an append go on in the last chunk, with their own big values.
+        appended.push("A2", "E2", "K2", big * Decimal::TWO);
+        assert_eq!(appended.run_count(), 5);
+        assert_eq!(
+            appended.value(appended.run(4).2.last().unwrap().1),
+            big * Decimal::TWO
+        );
     }
 
     /// `push_scaled` is `push` of the decimal, packed or not.

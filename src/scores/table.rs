@@ -10,10 +10,11 @@
 //! anything else, such as a pipe, is streamed by one reader). After the header, the file is cut at
 //! line breaks into parts that [`rayon`] reads in parallel, batch after batch, each with its
 //! own [`RowReader`], its own ids and lines counted from its own start; they are merged in
-//! file order ([`Merger`]). A part that holds a quote is not read that way (a quoted field may
-//! hold a line break, so a cut after it may fall inside a field): from the first such part
-//! on, one [`RowReader`] reads the rest of the file. Both give the same rows, lines and
-//! problems.
+//! file order ([`Merger`]): each part's rows become a chunk of the score table (moved, not
+//! copied), their ids mapped to the file's. A part that holds a quote is not read that way
+//! (a quoted field may hold a line break, so a cut after it may fall inside a field): from
+//! the first such part on, one [`RowReader`] reads the rest of the file. Both give the same
+//! rows, lines and problems.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
@@ -470,9 +471,8 @@ struct Merger {
 }
 
 impl Merger {
-    fn new(ix: &RubricIndex<'_>, rows_hint: usize) -> Self {
-        // Untouched capacity costs no resident memory; a regrowth would copy it all.
-        let mut table = ScoreTable::with_capacity(rows_hint.min(1 << 28));
+    fn new(ix: &RubricIndex<'_>) -> Self {
+        let mut table = ScoreTable::new();
         for (c, id) in ix.crit_ids.iter().enumerate() {
             let tc = table.criterion_index(id);
             debug_assert_eq!(tc as usize, c);
@@ -555,7 +555,9 @@ impl Merger {
                 texperts[e as usize] = self.table_experts[fe];
             }
         }
-        self.table.append(&part.rows, &tapps, &texperts);
+        // The part's rows become the table's next chunk (moved, not copied).
+        self.table
+            .append(std::mem::take(&mut part.rows), &tapps, &texperts);
         for it in part.items.drain(..) {
             self.items.push(ItemRow {
                 pair: (amap[it.app as usize], emap[it.expert as usize]),
@@ -636,8 +638,7 @@ fn read_file(
         path: path.to_path_buf(),
         source,
     })?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut merger = Merger::new(ix, (size / 12) as usize);
+    let mut merger = Merger::new(ix);
     let Some(map) = map_file(&file) else {
         let input = BufReader::with_capacity(1 << 16, file);
         return one_reader(ix, RowReader::new(input, hash), merger).map_err(csv_err);
