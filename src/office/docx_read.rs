@@ -11,10 +11,10 @@
 //! content controls (`w:sdt`; a checkbox control by its `w14:checked` state, an unfilled
 //! one showing its placeholder as empty), legacy FORMCHECKBOX fields (by `w:ffData`),
 //! nested tables (flattened into their cell), text boxes. Not read as content:
-//! `mc:Fallback` copies, tracked deletions and moves away (`w:del`, `w:moveFrom`, rows
-//! deleted), the former properties of tracked formatting changes, hidden text
-//! (`w:vanish`), ruby guides, field instructions. Refused, with what the file is: an old binary Word file
-//! (.doc), a password-protected document, anything that is not a zip with
+//! `mc:Fallback` copies, tracked deletions and moves away (`w:del`, `w:moveFrom`, rows and
+//! cells deleted), the former properties of tracked formatting changes, hidden text
+//! (`w:vanish`), ruby guides, field instructions. Refused, with what the file is: an old
+//! binary Word file (.doc), a password-protected document, anything that is not a zip with
 //! `word/document.xml`, malformed XML.
 
 use std::io::{Cursor, Read};
@@ -224,6 +224,8 @@ struct RawCell {
     span: usize,
     /// `Some(true)`: starts a vertical merge; `Some(false)`: continues one.
     vmerge: Option<bool>,
+    /// A cell deleted with tracked changes on (`w:cellDel`): not the form's.
+    deleted: bool,
 }
 
 #[derive(Default)]
@@ -363,6 +365,14 @@ fn skipped(local: &[u8]) -> bool {
     )
 }
 
+/// Marks the cell being read as deleted with tracked changes on (`w:cellDel` in its
+/// properties).
+fn delete_cell(tables: &mut [TableBuild]) {
+    if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+        c.deleted = true;
+    }
+}
+
 /// Parses `word/document.xml`; an error gives the byte position and the reason.
 fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
     let mut reader = Reader::from_str(xml);
@@ -400,6 +410,9 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                 }
                 if n == b"del" && in_trpr {
                     row_deleted = true;
+                }
+                if n == b"cellDel" {
+                    delete_cell(&mut tables);
                 }
                 if skipped(n) {
                     skip = 1;
@@ -463,6 +476,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                 let in_run = !runs.is_empty();
                 match name.as_ref() {
                     b"del" if in_trpr => row_deleted = true,
+                    b"cellDel" => delete_cell(&mut tables),
                     b"br" | b"cr" | b"tab" | b"ptab" | b"sym" | b"noBreakHyphen"
                         if !in_run || silent => {}
                     b"noBreakHyphen" => {
@@ -587,7 +601,10 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     b"tc" => {
                         if let Some(t) = tables.last_mut() {
                             if let (Some(c), Some(r)) = (t.cell.take(), t.row.as_mut()) {
-                                r.push(c);
+                                // A cell deleted with tracked changes on is not the form's.
+                                if !c.deleted {
+                                    r.push(c);
+                                }
                             }
                         }
                     }
@@ -806,6 +823,21 @@ mod tests {
         };
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0][0].text, "new");
+    }
+
+    #[test]
+    fn a_cell_deleted_with_tracked_changes_is_dropped() {
+        // 注册资本 | (a cell deleted, its old value) | 386, and a tracked inserted cell kept.
+        let xml = doc(
+            r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>注册资本</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:cellDel w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"/></w:tcPr><w:p><w:r><w:t>400</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:cellIns w:id="2"/></w:tcPr><w:p><w:r><w:t>386</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
+        let b = parse_document(&xml).unwrap();
+        let DocBlock::Table(rows) = &b[0] else {
+            panic!("{b:?}")
+        };
+        let texts: Vec<&str> = rows[0].iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["注册资本", "386"]);
+        assert_eq!(rows[0][1].col, 1);
     }
 
     #[test]
