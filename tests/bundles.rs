@@ -29,6 +29,8 @@ mod office;
 mod pii_adversarial;
 #[path = "bundles/pii_corpus.rs"]
 mod pii_corpus;
+#[path = "bundles/pii_handtyped.rs"]
+mod pii_handtyped;
 #[path = "bundles/reveal_refusals.rs"]
 mod reveal_refusals;
 #[path = "bundles/synth_cli.rs"]

@@ -463,8 +463,18 @@ const LABELS: &[(&str, Family)] = &[
     ("护照号码", Family::Passport),
     ("护照号", Family::Passport),
     ("护照", Family::Passport),
+    ("港澳通行证号码", Family::Passport),
+    ("港澳通行证号", Family::Passport),
+    ("港澳通行证", Family::Passport),
     ("通行证号码", Family::Passport),
     ("通行证号", Family::Passport),
+    ("通行证", Family::Passport),
+    ("台胞证号码", Family::Passport),
+    ("台胞证号", Family::Passport),
+    ("台胞证", Family::Passport),
+    ("回乡证号码", Family::Passport),
+    ("回乡证号", Family::Passport),
+    ("回乡证", Family::Passport),
     ("Passport No.", Family::Passport),
     ("Passport", Family::Passport),
     ("营业执照注册号", Family::RegNo),
@@ -560,6 +570,22 @@ fn count_after(h: &str, e: usize) -> bool {
     )
 }
 
+/// A passport or travel-permit number at `p`, whole: [`RE_PASSPORT`] not glued
+/// to more letters or digits, opening with a letter or, in digits only, not
+/// followed by a further digit group (`310115 19880315 2421` is a resident ID).
+fn passport_value(h: &str, p: usize) -> bool {
+    let b = h.as_bytes();
+    let Some(m) = RE_PASSPORT.find(&h[p..]) else {
+        return false;
+    };
+    let e = p + m.end();
+    if b.get(e).is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let (j, seps) = ascii_separators(b, e);
+    b[p].is_ascii_alphabetic() || seps == 0 || !b.get(j).is_some_and(u8::is_ascii_digit)
+}
+
 fn labelled(kind: PiiKind, s: usize, e: usize, label: &'static str) -> Candidate {
     let mut c = cand(kind, Confidence::Medium, s, e);
     c.label = Some(label);
@@ -594,6 +620,15 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
         {
             continue;
         }
+        // `证件号码` names any identity document: after it a passport or
+        // travel-permit number (`证件类型：护照，证件号码：P1234567`) as well as a
+        // resident ID.
+        let family = if family == Family::Id && label.starts_with("证件") && passport_value(h, p)
+        {
+            Family::Passport
+        } else {
+            family
+        };
         match family {
             Family::Passport => {
                 if let Some(m) = RE_PASSPORT.find(&h[p..]) {

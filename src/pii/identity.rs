@@ -122,11 +122,32 @@ impl Known {
 }
 
 fn compact_value(s: &str) -> String {
-    Normalized::new(s)
-        .text()
-        .chars()
-        .filter(|c| !c.is_whitespace())
+    let norm = Normalized::new(s);
+    let h = norm.text();
+    h.char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && !name_joiner_at(h, i))
+        .map(|(_, c)| c)
         .collect()
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+}
+
+/// The char at `i` joins the two parts of a transliterated name between Chinese
+/// chars (white space around it ignored): the middle dot of `阿依古丽·买买提`, typed
+/// as `·`, `•`, `・`, `‧`, `∙`, `.` or `-`, or left out. Such a char is dropped from
+/// values and texts before they are compared, so every spelling matches.
+fn name_joiner_at(h: &str, i: usize) -> bool {
+    let Some(c) = h[i..].chars().next() else {
+        return false;
+    };
+    if !matches!(c, '·' | '•' | '・' | '‧' | '∙' | '⋅' | '.' | '-') {
+        return false;
+    }
+    let before = h[..i].chars().rev().find(|c| !c.is_whitespace());
+    let after = h[i + c.len_utf8()..].chars().find(|c| !c.is_whitespace());
+    before.is_some_and(is_han) && after.is_some_and(is_han)
 }
 
 /// A name's pattern: `core`, matched anywhere, or only before one of `followers`.
@@ -268,8 +289,9 @@ fn bank_parts(bank: &str) -> Option<(Vec<String>, String, String)> {
         .then(|| (units, branch.to_string(), String::new()))
 }
 
-/// The normalized text with white space removed, and for each of its bytes the
-/// byte offset in the normalized text.
+/// The normalized text with white space and the joiners of transliterated names
+/// ([`name_joiner_at`]) removed, and for each of its bytes the byte offset in the
+/// normalized text.
 struct Compact<'a> {
     text: std::borrow::Cow<'a, str>,
     map: Option<Vec<usize>>,
@@ -277,7 +299,8 @@ struct Compact<'a> {
 
 impl<'a> Compact<'a> {
     fn new(h: &'a str) -> Self {
-        if !h.chars().any(char::is_whitespace) {
+        let dropped = |i: usize, c: char| c.is_whitespace() || name_joiner_at(h, i);
+        if !h.char_indices().any(|(i, c)| dropped(i, c)) {
             return Compact {
                 text: h.into(),
                 map: None,
@@ -286,7 +309,7 @@ impl<'a> Compact<'a> {
         let mut text = String::with_capacity(h.len());
         let mut map = Vec::with_capacity(h.len());
         for (i, c) in h.char_indices() {
-            if c.is_whitespace() {
+            if dropped(i, c) {
                 continue;
             }
             text.push(c);

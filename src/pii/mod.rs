@@ -42,6 +42,7 @@ use regex::Regex;
 mod grouped;
 pub mod identity;
 pub mod normalize;
+mod person;
 pub mod trade_name;
 mod web;
 
@@ -912,6 +913,7 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
     if h.contains(['.', '。']) {
         web::scan_urls(h, &mut cands);
     }
+    person::scan_labelled_names(h, &mut cands);
     identity::scan_known(h, known, &mut cands);
     if cands.is_empty() {
         return Vec::new();

@@ -12,7 +12,8 @@
 //! domain of [`BARE_TLDS`], and after a label file extensions are excluded),
 //! decimal numbers and versions (a top-level domain is letters), and the domains
 //! reserved for documentation (`example.com`, `example.net`, `example.org`,
-//! `*.example`, `*.test`, `*.invalid`, `localhost`, RFC 2606): they identify no one.
+//! `*.example`, `*.test`, `*.invalid`, `localhost`, RFC 2606) and the government's
+//! (`*.gov.cn`, `*.gov`): they identify no applicant.
 
 use std::sync::LazyLock;
 
@@ -75,13 +76,16 @@ fn host(m: &str) -> String {
     rest[..end].replace('。', ".").to_ascii_lowercase()
 }
 
-/// Domains reserved for documentation and tests (RFC 2606).
+/// Domains that identify no applicant: those reserved for documentation and
+/// tests (RFC 2606), and the government's (`gov.cn` and its subdomains, `.gov`):
+/// a public authority's site (`www.cnipa.gov.cn`, a policy notice on
+/// `www.shanghai.gov.cn/…`) is cited as evidence, it names no applicant.
 fn reserved(host: &str) -> bool {
     let h = host.trim_end_matches('.');
-    ["example.com", "example.net", "example.org"]
+    ["example.com", "example.net", "example.org", "gov.cn"]
         .iter()
         .any(|d| h == *d || h.ends_with(&format!(".{d}")))
-        || [".example", ".test", ".invalid", ".localhost"]
+        || [".example", ".test", ".invalid", ".localhost", ".gov"]
             .iter()
             .any(|t| h.ends_with(t))
         || h == "localhost"
@@ -240,6 +244,8 @@ mod tests {
             "在园区网站发布供需信息，国家知识产权局网站办理",
             "ZL202310123456.7，CN202310123456A",
             "zhang@qinghe.com",
+            "www.cnipa.gov.cn 国家知识产权局官网，https://www.shanghai.gov.cn/nw12344/20240101/a.html",
+            "官网：sipa.sh.gov.cn，www.uspto.gov",
         ] {
             assert!(urls(text).is_empty(), "{text}: {:?}", urls(text));
         }

@@ -1,0 +1,179 @@
+//! The hand-typed corpus (`fixtures/pii/handtyped.tsv`, written by
+//! `fixtures/tools/gen_pii_handtyped.py`): personal data as people fill a
+//! 申报书 by hand or paste it from WeChat and Word, and look-alikes that must
+//! stay, with the identity of `fixtures/pii/handtyped-raw.json`.
+//!
+//! Every case is one attachment text of the raw application, run through
+//! `anonymize::make_bundle` (what `panel anonymize` writes). A case passes when
+//! the output is the text with exactly its expected substrings replaced, one
+//! `[已隐去:…]` each (the label is not compared: `微信同号` before a mobile may
+//! be read as a WeChat id or a phone); a look-alike passes when it comes out
+//! unchanged. Per kind the test prints how many cases leaked (an expected
+//! substring survives), were redacted with other bounds or with more around
+//! them, and how many look-alikes were changed:
+//! `cargo test --test bundles pii_handtyped:: -- --nocapture`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use panel::anonymize::{make_bundle, read_raw, sha256_hex, RawApplication};
+use panel::bundle::Attachment;
+
+use crate::pii_support::{corpus_lines, unescape};
+
+struct Case {
+    id: String,
+    kind: String,
+    text: String,
+    /// `None`: a look-alike, must stay verbatim.
+    spans: Option<Vec<String>>,
+}
+
+fn cases() -> Vec<Case> {
+    corpus_lines("handtyped.tsv")
+        .into_iter()
+        .map(|(n, l)| {
+            let c: Vec<&str> = l.split('\t').collect();
+            assert_eq!(c.len(), 4, "handtyped.tsv:{n}: four columns");
+            Case {
+                id: c[0].into(),
+                kind: c[1].into(),
+                text: unescape(c[2]),
+                spans: (c[3] != "none").then(|| c[3].split('|').map(unescape).collect()),
+            }
+        })
+        .collect()
+}
+
+/// Every `[已隐去:…]` written as `[R]`, so that outputs compare by bounds only.
+fn unlabel(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("[已隐去:") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find(']') {
+            Some(j) => {
+                out.push_str("[R]");
+                rest = &rest[i + j + 1..];
+            }
+            None => {
+                rest = &rest[i..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text with each expected substring, found in order, replaced by `[R]`.
+fn expected(text: &str, spans: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    for s in spans {
+        let at = rest
+            .find(s.as_str())
+            .unwrap_or_else(|| panic!("span {s:?} not in {text:?}"));
+        out.push_str(&rest[..at]);
+        out.push_str("[R]");
+        rest = &rest[at + s.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    leaked: usize,
+    bounds: usize,
+}
+
+/// Outputs of `panel anonymize`'s bundle maker, one per case.
+fn anonymized(all: &[Case]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (mut raw, _): (RawApplication, _) =
+        read_raw(&root.join("fixtures/pii/handtyped-raw.json")).unwrap();
+    raw.attachments = all
+        .iter()
+        .map(|c| Attachment {
+            name: format!("附件{}.pdf", c.id),
+            sha256: sha256_hex(c.text.as_bytes()),
+            text: Some(c.text.clone()),
+        })
+        .collect();
+    let (bundle, _) = make_bundle(&raw, "T24-900");
+    bundle
+        .attachments
+        .into_iter()
+        .map(|a| a.text.unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn handtyped_corpus_through_anonymize() {
+    let all = cases();
+    assert!(all.len() >= 250, "corpus too small: {}", all.len());
+    let outs = anonymized(&all);
+    assert_eq!(outs.len(), all.len());
+    let mut by_kind: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut fails = Vec::new();
+    for (c, out) in all.iter().zip(&outs) {
+        let t = by_kind.entry(c.kind.as_str()).or_default();
+        t.cases += 1;
+        let got = unlabel(out);
+        let why = match &c.spans {
+            None if out != &c.text => Some("look-alike changed"),
+            None => None,
+            Some(spans) if got != expected(&c.text, spans) => {
+                if spans.iter().any(|s| got.contains(s.as_str())) {
+                    t.leaked += 1;
+                    Some("leaked")
+                } else {
+                    t.bounds += 1;
+                    Some("other bounds")
+                }
+            }
+            Some(_) => None,
+        };
+        if let Some(why) = why {
+            if c.spans.is_none() {
+                t.leaked += 1;
+            }
+            fails.push(format!(
+                "{} {} {why}:\n    in:  {:?}\n    out: {:?}",
+                c.id, c.kind, c.text, out
+            ));
+        }
+    }
+    let (mut p, mut pl, mut pb, mut n, mut nf) = (0, 0, 0, 0, 0);
+    println!("kind             cases  leaked  other-bounds  (look-alikes: changed)");
+    for (kind, t) in &by_kind {
+        println!(
+            "  {kind:<15} {:>5} {:>7} {:>13}",
+            t.cases, t.leaked, t.bounds
+        );
+        if kind.starts_with("keep") {
+            n += t.cases;
+            nf += t.leaked;
+        } else {
+            p += t.cases;
+            pl += t.leaked;
+            pb += t.bounds;
+        }
+    }
+    println!(
+        "recall {}/{} cases with nothing leaked ({:.1}%), {} of them with other bounds; \
+         look-alikes changed {nf}/{n}",
+        p - pl,
+        p,
+        100.0 * (p - pl) as f64 / p.max(1) as f64,
+        pb
+    );
+    assert!(
+        fails.is_empty(),
+        "{} hand-typed case(s) failed:\n{}",
+        fails.len(),
+        fails.join("\n")
+    );
+}
