@@ -15,6 +15,7 @@
 pub mod header;
 pub mod read;
 pub mod rubric_index;
+pub mod sniff;
 pub mod table;
 
 use std::path::PathBuf;
