@@ -255,6 +255,38 @@ pub fn check_id(what: &str, id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The known id that `typed` is a mistyped spelling of: the same letters and digits in
+/// another case, in full-width characters, or with spaces or invisible characters; `None`
+/// when none or several are. For the refusal of an unknown id ("did you mean …"), never to
+/// accept one.
+#[cold]
+pub fn near_id<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    fn fold(id: &str) -> String {
+        id.chars()
+            .filter(|&c| !c.is_whitespace() && !crate::pii::normalize::is_invisible(c))
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+                _ => c,
+            })
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+    let want = fold(typed);
+    let mut found = known.into_iter().filter(|k| *k != typed && fold(k) == want);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// `; did you mean "T24-001"?` when `typed` is a mistyped spelling of one known id
+/// ([`near_id`]), else nothing.
+#[cold]
+pub fn did_you_mean<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    near_id(typed, known).map_or_else(String::new, |k| {
+        format!(" (did you mean {k:?}? it differs only in case, width or spaces)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,6 +429,29 @@ mod tests {
             assert!(m.contains("invisible character"), "{m}");
         }
         assert!(check_id("application", "园区-001").is_ok());
+    }
+
+    #[test]
+    fn near_ids_are_found_once() {
+        let known = ["SY00001", "SY00002", "E02", "T24-001"];
+        for (typed, want) in [
+            ("sy00001", Some("SY00001")),
+            ("ＳＹ００００１", Some("SY00001")),
+            ("SY00001\u{200b}", Some("SY00001")),
+            ("Ｅ０２", Some("E02")),
+            ("e02", Some("E02")),
+            ("T24–001", Some("T24-001")),
+            ("SY00009", None),
+            ("SY00001", None),
+        ] {
+            assert_eq!(near_id(typed, known), want, "{typed}");
+        }
+        // Two known ids that differ only in case: no guess.
+        assert_eq!(near_id("ab", ["AB", "Ab"]), None);
+        assert_eq!(
+            did_you_mean("e02", known),
+            " (did you mean \"E02\"? it differs only in case, width or spaces)"
+        );
     }
 
     proptest::proptest! {

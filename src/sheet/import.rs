@@ -166,8 +166,9 @@ fn parse_rows<'v>(
                         )
                     } else {
                         format!(
-                            "application {app:?} is not in panel {} (applications: {})",
+                            "application {app:?} is not in panel {}{} (applications: {})",
                             view.id,
+                            value_check::did_you_mean(app, view.apps.keys().map(String::as_str)),
                             view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
                         )
                     }
@@ -180,9 +181,13 @@ fn parse_rows<'v>(
                 .err()
                 .unwrap_or_else(|| {
                     format!(
-                        "expert {expert:?} is not in the roster ({}); add the expert to \
+                        "expert {expert:?} is not in the roster ({}){}; add the expert to \
                          panel.json or correct the id",
-                        view.roster_ids()
+                        view.roster_ids(),
+                        value_check::did_you_mean(
+                            expert,
+                            view.experts.iter().map(|e| e.id.as_str())
+                        )
                     )
                 });
             p(2, m);
@@ -215,8 +220,14 @@ fn parse_rows<'v>(
                     p(
                         3,
                         format!(
-                            "rubric {} has no item or criterion {crit:?}",
-                            view.rubric.rubric.id
+                            "rubric {} has no item or criterion {crit:?}{}",
+                            view.rubric.rubric.id,
+                            value_check::did_you_mean(
+                                crit,
+                                r.items()
+                                    .map(|(_, _, it)| it.id.as_str())
+                                    .chain(r.criteria().map(|(_, c)| c.id.as_str()))
+                            )
                         ),
                     );
                     None
