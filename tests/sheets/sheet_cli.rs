@@ -540,7 +540,9 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
     let zh = format!("申请编号,专家,指标,分值\n{body}");
     let (gbk, _, _) = encoding_rs::GBK.encode(&zh);
     let roster_id = format!("{:?}", f[1]);
-    let cases: Vec<(&str, Vec<u8>, Option<(&str, &str)>)> = vec![
+    // (file name, bytes, None when read, else the place and words of the refusal)
+    type Case<'a> = (&'a str, Vec<u8>, Option<(&'a str, &'a str)>);
+    let cases: Vec<Case<'_>> = vec![
         ("zh.csv", format!("申请编号,专家,指标,分值\n{body}").into_bytes(), None),
         ("case.csv", format!("Application,Expert,Criterion,Value\n{body}").into_bytes(), None),
         (
