@@ -38,7 +38,8 @@ pub fn not_text(bytes: &[u8]) -> Option<String> {
         ("a compressed archive", false)
     } else if let Some(markup) = markup(head) {
         (markup, true)
-    } else if head.contains(&0) && !utf16(head) {
+    } else if first_line(head).contains(&0) && !utf16(head) {
+        // (a zero byte in the first line: a zero in a row is named at its column instead)
         ("a binary file (not text)", false)
     } else {
         return None;
@@ -49,6 +50,12 @@ pub fn not_text(bytes: &[u8]) -> Option<String> {
         "give the scores as a CSV file saved as CSV UTF-8 from the spreadsheet"
     };
     Some(format!("this is {what}, not a CSV file: {advice}"))
+}
+
+/// The bytes before the first line break, at most 4 KB.
+fn first_line(head: &[u8]) -> &[u8] {
+    let head = &head[..head.len().min(4096)];
+    memchr::memchr(b'\n', head).map_or(head, |p| &head[..p])
 }
 
 /// A web page or an XML spreadsheet (systems that “export to Excel” often write one of
@@ -141,6 +148,7 @@ mod tests {
             "申请编号,专家,指标,分值\n".as_bytes(),
             b"\xFF\xFEa\0p\0p\0",
             b"<notes>,E01,A1,1",
+            b"application,expert,criterion,value\nT24-001\0,E01,A1,5\n",
             b"",
         ] {
             assert_eq!(not_text(text), None, "{text:?}");
