@@ -37,7 +37,7 @@ use crate::panel::Panel;
 use crate::rubric::{self, EligibilityStatus, FactValue, GateOutcome, Rubric, Track};
 use crate::scores::rubric_index::{pair_criteria, RubricIndex};
 use crate::scores::table::UnknownApp;
-use crate::scores::{read_scores_csv, Detail};
+use crate::scores::{read_scores_csv, CsvProblem, Detail, Problems, RowReader, MAX_PROBLEMS};
 use crate::store::{AppStatus, Store, StoreIdentity, OPINION_ITEM};
 
 /// Settings given on the command line; `None` keeps the rubric's default.
@@ -340,6 +340,51 @@ fn experts_of(panel: &Panel, seen: impl IntoIterator<Item = String>) -> Vec<Expe
     out
 }
 
+/// Experts outside the roster are accepted (listed in the notes), except one whose id is a
+/// mistyped spelling of a roster id (`e02`, `Ｅ０２`, an invisible space): that would split
+/// one expert's scores in two and drop the expert from the applications, so it is refused
+/// at its first row (the file is read again for the lines: only when there is one).
+fn mistyped_experts(panel: &Panel, path: &Path, seen: &[String]) -> Result<(), ExportError> {
+    let roster = || panel.config.experts.iter().map(|e| e.id.as_str());
+    let mistyped: BTreeMap<&str, &str> = seen
+        .iter()
+        .filter(|id| panel.expert(id).is_none())
+        .filter_map(|id| Some((id.as_str(), rubric::value_check::near_id(id, roster())?)))
+        .collect();
+    if mistyped.is_empty() {
+        return Ok(());
+    }
+    let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let mut reader = RowReader::new(std::io::BufReader::new(file), false);
+        if reader.header().is_ok() {
+            reader.rows(&mut Problems::default(), |row, _| {
+                if let Some((id, _)) = mistyped.get_key_value(row.expert()) {
+                    first.entry(id).or_insert(row.line);
+                }
+            });
+        }
+    }
+    let mut problems: Vec<CsvProblem> = mistyped
+        .iter()
+        .map(|(id, known)| CsvProblem {
+            line: first.get(id).copied().unwrap_or(1),
+            column: 2,
+            message: format!(
+                "expert {id:?} is not in the roster, but {known:?} is: the same id in another \
+                 case, width or with spaces; write {known:?} (an expert outside the roster is \
+                 counted as another expert)"
+            ),
+        })
+        .collect();
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems.truncate(MAX_PROBLEMS);
+    Err(ExportError::Csv {
+        file: path.to_path_buf(),
+        problems,
+    })
+}
+
 /// With `PANEL_TIMING` set, the duration of a phase on stderr (for benchmarks).
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("PANEL_TIMING").is_some() {
@@ -511,9 +556,10 @@ fn unknown_app(panel: &Panel, code: &str) -> String {
         )
     };
     format!(
-        "application {code:?} is not in panel {} (applications: {list}); correct the code, or \
-         add the application's bundle to {}{invalid}",
+        "application {code:?} is not in panel {}{} (applications: {list}); correct the code, \
+         or add the application's bundle to {}{invalid}",
         panel.config.id,
+        crate::rubric::value_check::did_you_mean(code, codes.iter().copied()),
         panel.dir.join(&panel.config.bundles).display(),
     )
 }
@@ -568,6 +614,7 @@ pub fn read_csv(
         }
         pa.notes.entry(app).or_default().append(&mut n);
     }
+    mistyped_experts(panel, path, &cs.experts)?;
     let experts = experts_of(panel, cs.experts);
     let source = SourceInfo::Csv {
         path: PathBuf::from(path),

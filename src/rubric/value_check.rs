@@ -38,10 +38,7 @@ fn problem(fault: ValueFault, message: String) -> ValueProblem {
 /// Returns the value with the scale as written (`8.0` has scale 1).
 pub fn parse_score(text: &str) -> Result<Decimal, ValueProblem> {
     if text.contains(',') {
-        return Err(problem(
-            ValueFault::NotNumber,
-            format!("value {text:?} uses a comma; write decimals with a dot, e.g. \"4.5\""),
-        ));
+        return Err(problem(ValueFault::NotNumber, comma(text)));
     }
     let body = text.strip_prefix('-').unwrap_or(text);
     if body.is_empty()
@@ -82,9 +79,12 @@ pub fn parse_score(text: &str) -> Result<Decimal, ValueProblem> {
 
 /// The refusal of a text that is not a plain decimal; a number typed with an input method in
 /// full-width mode (`４．５`, `４。５`: the expert screen takes those keys as digits) gets the
-/// plain spelling to type instead.
+/// plain spelling to type instead, and so do the other ways a spreadsheet or a typist
+/// decorates a number (a unit, a formula, an exponent, a sign, an invisible space): the
+/// message names what is wrong and the plain decimal to write. Nothing of this is accepted.
 #[cold]
 fn not_a_number(text: &str) -> String {
+    let plain = |t: &str| parse_score(t).is_ok().then(|| t.to_string());
     let half: String = text
         .chars()
         .map(|c| match c {
@@ -96,6 +96,81 @@ fn not_a_number(text: &str) -> String {
     if half != text && half.is_ascii() && parse_score(&half).is_ok() {
         return format!("value {text:?} is typed in full-width characters; type {half}");
     }
+    const WRITE: &str = "write the expert's score as a plain decimal such as \"4.5\"";
+    if text.is_empty() {
+        return format!("the value is empty; {WRITE}");
+    }
+    if text
+        .chars()
+        .all(|c| matches!(c, '-' | '—' | '–' | '－' | '―' | '/' | '／'))
+    {
+        return format!("value {text:?} is a dash, not a score; {WRITE}");
+    }
+    let (why, fixed) = if let Some(v) = text.strip_suffix('分').and_then(|t| plain(t.trim())) {
+        ("has the unit 分", v)
+    } else if let Some(v) = text
+        .strip_prefix('=')
+        .map(|t| t.trim_matches('"'))
+        .and_then(plain)
+    {
+        ("is a spreadsheet formula", v)
+    } else if let Some(v) = text.strip_prefix('+').and_then(plain) {
+        ("has a plus sign", v)
+    } else if text.contains(['e', 'E']) && !text.contains('%') {
+        match Decimal::from_scientific(text) {
+            Ok(v) => ("is in scientific notation", show(v.normalize())),
+            Err(_) => return general(text),
+        }
+    } else if text.ends_with('%') || text.ends_with('％') {
+        return format!(
+            "value {text:?} is a percentage; a score is points, not a percentage: {WRITE}"
+        );
+    } else if let Some(v) = text
+        .strip_prefix('.')
+        .and_then(|t| plain(&format!("0.{t}")))
+    {
+        ("has no digit before its dot", v)
+    } else if let Some(v) = text.strip_suffix('.').and_then(plain) {
+        ("ends with a dot", v)
+    } else if let Some(c) = text
+        .chars()
+        .find(|&c| c.is_whitespace() || crate::pii::normalize::is_invisible(c))
+    {
+        let rest: String = text
+            .chars()
+            .filter(|&c| !c.is_whitespace() && !crate::pii::normalize::is_invisible(c))
+            .collect();
+        match plain(&rest) {
+            Some(v) => {
+                return format!(
+                    "value {text:?} contains the invisible or special space U+{:04X} (copied \
+                     from a web page or a document?); delete it: write {v}",
+                    c as u32
+                )
+            }
+            None => return general(text),
+        }
+    } else {
+        return general(text);
+    };
+    format!("value {text:?} {why}; write {fixed}")
+}
+
+/// The refusal of a value with a comma: a decimal comma gets the value with a dot.
+#[cold]
+fn comma(text: &str) -> String {
+    let dotted = text.replacen(',', ".", 1);
+    match parse_score(&dotted) {
+        Ok(_) if text.matches(',').count() == 1 => format!(
+            "value {text:?} uses a comma as the decimal mark; write decimals with a dot: \
+             write {dotted}"
+        ),
+        _ => format!("value {text:?} uses a comma; write decimals with a dot, e.g. \"4.5\""),
+    }
+}
+
+#[cold]
+fn general(text: &str) -> String {
     format!("value {text:?} is not a number; write a plain decimal such as \"4.5\"")
 }
 
@@ -180,6 +255,38 @@ pub fn check_id(what: &str, id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The known id that `typed` is a mistyped spelling of: the same letters and digits in
+/// another case, in full-width characters, or with spaces or invisible characters; `None`
+/// when none or several are. For the refusal of an unknown id ("did you mean …"), never to
+/// accept one.
+#[cold]
+pub fn near_id<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    fn fold(id: &str) -> String {
+        id.chars()
+            .filter(|&c| !c.is_whitespace() && !crate::pii::normalize::is_invisible(c))
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+                _ => c,
+            })
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+    let want = fold(typed);
+    let mut found = known.into_iter().filter(|k| *k != typed && fold(k) == want);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// `; did you mean "T24-001"?` when `typed` is a mistyped spelling of one known id
+/// ([`near_id`]), else nothing.
+#[cold]
+pub fn did_you_mean<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    near_id(typed, known).map_or_else(String::new, |k| {
+        format!(" (did you mean {k:?}? it differs only in case, width or spaces)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +329,37 @@ mod tests {
             let p = parse_score(text).unwrap_err();
             assert_eq!(p.fault, ValueFault::NotNumber, "{text}");
             assert_eq!(p.message, want, "{text}");
+        }
+    }
+
+    /// Other decorated numbers (from spreadsheets and typists) are refused, each with what
+    /// is wrong and the plain decimal to write.
+    #[test]
+    fn decorated_numbers_get_the_plain_spelling() {
+        for (text, want) in [
+            ("", "the value is empty; write the expert's score as a plain decimal"),
+            ("—", "value \"—\" is a dash, not a score; write the expert's score"),
+            ("-", "value \"-\" is a dash, not a score"),
+            ("8分", "value \"8分\" has the unit 分; write 8"),
+            ("8.5 分", "value \"8.5 分\" has the unit 分; write 8.5"),
+            ("=\"8\"", "value \"=\\\"8\\\"\" is a spreadsheet formula; write 8"),
+            ("=8.5", "value \"=8.5\" is a spreadsheet formula; write 8.5"),
+            ("+8", "value \"+8\" has a plus sign; write 8"),
+            ("8.5E0", "value \"8.5E0\" is in scientific notation; write 8.5"),
+            ("1.95e1", "value \"1.95e1\" is in scientific notation; write 19.5"),
+            ("85%", "value \"85%\" is a percentage; a score is points"),
+            (".5", "value \".5\" has no digit before its dot; write 0.5"),
+            ("8.", "value \"8.\" ends with a dot; write 8"),
+            ("8.5\u{a0}", "value \"8.5\\u{a0}\" contains the invisible or special space U+00A0 (copied from a web page or a document?); delete it: write 8.5"),
+            ("8\u{200b}", "contains the invisible or special space U+200B"),
+            ("8,5", "value \"8,5\" uses a comma as the decimal mark; write decimals with a dot: write 8.5"),
+            ("1,000,5", "value \"1,000,5\" uses a comma; write decimals with a dot, e.g. \"4.5\""),
+            ("e", "value \"e\" is not a number; write a plain decimal such as \"4.5\""),
+            ("8分分", "value \"8分分\" is not a number"),
+        ] {
+            let p = parse_score(text).unwrap_err();
+            assert_eq!(p.fault, ValueFault::NotNumber, "{text}");
+            assert!(p.message.contains(want), "{text:?}: {}", p.message);
         }
     }
 
@@ -291,6 +429,29 @@ mod tests {
             assert!(m.contains("invisible character"), "{m}");
         }
         assert!(check_id("application", "园区-001").is_ok());
+    }
+
+    #[test]
+    fn near_ids_are_found_once() {
+        let known = ["SY00001", "SY00002", "E02", "T24-001"];
+        for (typed, want) in [
+            ("sy00001", Some("SY00001")),
+            ("ＳＹ００００１", Some("SY00001")),
+            ("SY00001\u{200b}", Some("SY00001")),
+            ("Ｅ０２", Some("E02")),
+            ("e02", Some("E02")),
+            ("T24–001", Some("T24-001")),
+            ("SY00009", None),
+            ("SY00001", None),
+        ] {
+            assert_eq!(near_id(typed, known), want, "{typed}");
+        }
+        // Two known ids that differ only in case: no guess.
+        assert_eq!(near_id("ab", ["AB", "Ab"]), None);
+        assert_eq!(
+            did_you_mean("e02", known),
+            " (did you mean \"E02\"? it differs only in case, width or spaces)"
+        );
     }
 
     proptest::proptest! {

@@ -1,11 +1,19 @@
 //! The one header check of a scores CSV: `application,expert,criterion,value[,comment]`.
 
-use super::CsvProblem;
+use super::{sniff, CsvProblem};
 
 /// The column names, in order (`comment` optional).
 pub const HEADER: [&str; 5] = ["application", "expert", "criterion", "value", "comment"];
 /// The header as the messages spell it.
 pub const EXPECTED_HEADER: &str = "application,expert,criterion,value[,comment]";
+/// The Chinese names a secretariat writes on its forms, accepted for the same columns.
+pub const CHINESE_HEADER: [&[&str]; 5] = [
+    &["申请编号", "申报编号"],
+    &["专家", "专家编号"],
+    &["指标", "指标编号"],
+    &["分值", "得分"],
+    &["评语", "备注"],
+];
 
 /// Spaces and tabs around a field are not data.
 pub fn trim(b: &[u8]) -> &[u8] {
@@ -15,8 +23,16 @@ pub fn trim(b: &[u8]) -> &[u8] {
     &b[start..end]
 }
 
+/// Whether `name` (trimmed) names column `i`: its English name in any case
+/// (`Application`), or one of its Chinese names.
+fn names_column(name: &[u8], i: usize) -> bool {
+    name.eq_ignore_ascii_case(HEADER[i].as_bytes())
+        || CHINESE_HEADER[i].iter().any(|c| c.as_bytes() == name)
+}
+
 /// Checks the header's raw fields (`len` of them); returns the number of columns (4 or 5).
-/// A header problem is reported alone, at line 1.
+/// A header problem is reported alone, at line 1. The names may be written in any case or
+/// in Chinese ([`CHINESE_HEADER`]).
 pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<usize, CsvProblem> {
     let fields: Vec<&[u8]> = fields.into_iter().collect();
     let problem = |column: usize, message: String| CsvProblem {
@@ -25,19 +41,38 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<us
         message,
     };
     let first = fields.first().copied().unwrap_or_default();
-    // A UTF-16 byte order mark, or ASCII text with a zero byte beside every character.
-    let utf16 = first.starts_with(b"\xFF\xFE")
-        || first.starts_with(b"\xFE\xFF")
-        || (first.len() >= 4 && (first[1] == 0 && first[3] == 0 || first[0] == 0 && first[2] == 0));
-    if utf16 {
+    if sniff::utf16(first) {
         return Err(problem(
             1,
-            "the file is UTF-16 (as spreadsheet programs save “Unicode text”); save it as \
-             CSV UTF-8"
-                .into(),
+            format!(
+                "the file is UTF-16 (as spreadsheet programs save “Unicode text”, with tabs \
+                 between the columns); {}",
+                sniff::SAVE_AS_CSV
+            ),
         ));
     }
+    let joined = fields.join(&b","[..]);
+    if let Some(text) = sniff::gb18030(&joined) {
+        return Err(problem(1, sniff::gb18030_message(&text)));
+    }
     let len = fields.len();
+    if len < 4 {
+        // One column: another separator than the comma, most likely.
+        for (sep, name) in [(b';', "semicolons (;)"), (b'\t', "tabs")] {
+            let split: Vec<&[u8]> = joined.split(|&b| b == sep).map(trim).collect();
+            let named = (4..=5).contains(&split.len())
+                && split.iter().enumerate().all(|(i, h)| names_column(h, i));
+            if named {
+                return Err(problem(
+                    1,
+                    format!(
+                        "the columns are separated by {name}, not commas; {}",
+                        sniff::SAVE_AS_CSV
+                    ),
+                ));
+            }
+        }
+    }
     if !(4..=5).contains(&len) {
         // Columns without a name at the end: a spreadsheet's unused columns, most likely.
         let unnamed = fields
@@ -66,15 +101,16 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<us
             h
         };
         let h = trim(h);
-        if h != HEADER[i].as_bytes() {
+        if !names_column(h, i) {
             return Err(problem(
                 i + 1,
                 format!(
-                    "column {} is named {:?} but must be {:?}; the header must be exactly \
-                     {EXPECTED_HEADER}",
+                    "column {} is named {:?} but must be {:?} (or {}); the header must be \
+                     exactly {EXPECTED_HEADER} (or 申请编号,专家,指标,分值[,评语])",
                     i + 1,
                     String::from_utf8_lossy(h),
-                    HEADER[i]
+                    HEADER[i],
+                    CHINESE_HEADER[i].join(" or ")
                 ),
             ));
         }
@@ -110,6 +146,54 @@ mod tests {
         let p = check("application,expert").unwrap_err();
         assert!(
             p.message.starts_with("the header has 2 column(s)"),
+            "{}",
+            p.message
+        );
+    }
+
+    /// The names in any case or in Chinese; the other separators, UTF-16 and GBK are
+    /// named, with what to do.
+    #[test]
+    fn header_spellings_and_encodings() {
+        assert_eq!(check("Application, EXPERT ,Criterion,Value"), Ok(4));
+        assert_eq!(check("申请编号,专家,指标,分值"), Ok(4));
+        assert_eq!(check("申报编号,专家编号,指标编号,得分,评语"), Ok(5));
+        assert_eq!(check("application,专家,criterion,分值,备注"), Ok(5));
+        let p = check("申请编号,专家,指标,分数").unwrap_err();
+        assert_eq!(p.column, 4);
+        assert!(
+            p.message.contains("must be \"value\" (or 分值 or 得分)"),
+            "{}",
+            p.message
+        );
+        for (line, want) in [
+            (
+                "application;expert;criterion;value",
+                "separated by semicolons (;)",
+            ),
+            ("申请编号\t专家\t指标\t分值\t评语", "separated by tabs"),
+        ] {
+            let p = check(line).unwrap_err();
+            assert!(
+                p.message
+                    .starts_with(&format!("the columns are {want}, not commas")),
+                "{}",
+                p.message
+            );
+            assert!(p.message.contains("CSV UTF-8"), "{}", p.message);
+        }
+        let utf16: Vec<u8> = "application\texpert"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let p = check_header([&utf16[..]]).unwrap_err();
+        assert!(p.message.starts_with("the file is UTF-16"), "{}", p.message);
+        let (gbk, _, _) = encoding_rs::GBK.encode("申请编号,专家,指标,分值");
+        let p = check_header(gbk.split(|&b| b == b',')).unwrap_err();
+        assert_eq!((p.line, p.column), (1, 1));
+        assert!(
+            p.message
+                .contains("GBK/GB18030 (these bytes read “申请编号,专家,指标,分值”"),
             "{}",
             p.message
         );

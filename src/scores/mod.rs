@@ -4,7 +4,9 @@
 //! - [`read`]: the one CSV reader, built on the `csv` crate's parser (`csv_core`), streaming
 //!   rows (with the line each starts on) to a callback; blank rows, field counts, UTF-8 and
 //!   runaway lines are checked there, once.
-//! - [`header`]: the one header check.
+//! - [`header`]: the one header check (English names in any case, or Chinese ones).
+//! - [`sniff`]: what a file is when it is not a CSV of scores (a workbook, GBK text, …),
+//!   for the refusal.
 //! - [`table`]: the rows of `results --scores` into a score table (criterion and item
 //!   rows, values checked by `rubric::value_check`).
 //! - [`rubric_index`]: the rubric by position, and item values → criterion values, shared
@@ -15,6 +17,7 @@
 pub mod header;
 pub mod read;
 pub mod rubric_index;
+pub mod sniff;
 pub mod table;
 
 use std::path::PathBuf;

@@ -491,6 +491,17 @@ impl<R: BufRead> RowReader<R> {
     /// Reads and checks the header ([`super::header::check_header`]); returns its number of
     /// columns. Its problem is the file's only one.
     pub fn header(&mut self) -> Result<usize, CsvProblem> {
+        // A file that is not text at all (a workbook, a PDF, a web page) is named as such,
+        // from the bytes the buffer holds, before any of it is parsed.
+        self.fill().map_err(|e| read_problem(1, &e))?;
+        let head = self.input.fill_buf().map_err(|e| read_problem(1, &e))?;
+        if let Some(message) = super::sniff::not_text(head) {
+            return Err(CsvProblem {
+                line: 1,
+                column: 1,
+                message,
+            });
+        }
         match self.next_record()? {
             None => Err(CsvProblem {
                 line: 1,
@@ -533,7 +544,7 @@ impl<R: BufRead> RowReader<R> {
             let Ok(text) = std::str::from_utf8(&rec.bytes[..rec.len]) else {
                 if !rec.blank() {
                     self.rows += 1;
-                    problems.push(line, utf8_column(rec), UTF8_MESSAGE.into());
+                    problems.push(line, utf8_column(rec), utf8_message(rec));
                 }
                 continue;
             };
@@ -557,7 +568,7 @@ impl<R: BufRead> RowReader<R> {
             }
             if split {
                 self.rows += 1;
-                problems.push(line, utf8_column(rec), UTF8_MESSAGE.into());
+                problems.push(line, utf8_column(rec), utf8_message(rec));
                 continue;
             }
             if blank {
@@ -567,7 +578,23 @@ impl<R: BufRead> RowReader<R> {
             let len = rec.fields;
             // The comment column is optional in each row too: a row may end after its value
             // (its comment is then empty) under a header that names the column.
-            if len == ncols || (ncols == 5 && len == 4) {
+            if ncols == 5 && len == 5 && split_decimal(fields[3], fields[4]) {
+                // `…,8,5` under a header with comments: the value 8 and the comment "5", or
+                // 8,5 with a decimal comma? Not guessed.
+                problems.push(
+                    line,
+                    4,
+                    format!(
+                        "the value {:?} is followed by the comment {:?}: a decimal comma \
+                         ({:?})? write the value with a dot ({:?}); a comment that is only \
+                         digits needs words beside them",
+                        fields[3],
+                        fields[4],
+                        format!("{},{}", fields[3], fields[4]),
+                        format!("{}.{}", fields[3], fields[4]),
+                    ),
+                );
+            } else if len == ncols || (ncols == 5 && len == 4) {
                 f(&Row { line, fields }, problems);
             } else {
                 let extra_blank =
@@ -576,6 +603,12 @@ impl<R: BufRead> RowReader<R> {
                     format!(
                         "the last {} are empty (empty spreadsheet columns?): delete them",
                         len - ncols
+                    )
+                } else if let Some(value) = comma_decimal(rec, ncols) {
+                    format!(
+                        "the value seems written with a decimal comma ({value:?}), which splits \
+                         it in two fields: write it with a dot ({:?})",
+                        value.replace(',', ".")
                     )
                 } else if len > ncols {
                     "quote fields that contain commas".to_string()
@@ -590,6 +623,32 @@ impl<R: BufRead> RowReader<R> {
             }
         }
     }
+}
+
+/// A whole number as the value and digits only as the comment: a value written with a
+/// decimal comma, most likely. (The comment's first byte decides for almost every row.)
+#[inline]
+fn split_decimal(value: &str, comment: &str) -> bool {
+    let digits = |f: &str| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit());
+    digits(comment) && digits(value)
+}
+
+/// A row with one field more than the header whose value and next field are digits: a
+/// value with a decimal comma (`8,5` unquoted). The value as typed.
+#[cold]
+fn comma_decimal(rec: &Record, ncols: usize) -> Option<String> {
+    if rec.fields != ncols + 1 {
+        return None;
+    }
+    let fields: Vec<&[u8]> = rec.raw_fields().map(trim).collect();
+    let digits = |f: &[u8]| !f.is_empty() && f.iter().all(u8::is_ascii_digit);
+    (digits(fields[3]) && digits(fields[4])).then(|| {
+        format!(
+            "{},{}",
+            String::from_utf8_lossy(fields[3]),
+            String::from_utf8_lossy(fields[4])
+        )
+    })
 }
 
 /// The problem of a record whose last field opens a quote that the file never closes.
@@ -619,11 +678,30 @@ fn trim_str(s: &str) -> &str {
 }
 
 /// A read error at `line`.
+#[cold]
 pub(crate) fn read_problem(line: u64, e: &std::io::Error) -> CsvProblem {
+    let message = if e.kind() == std::io::ErrorKind::IsADirectory {
+        "this is a folder, not a file: give the path of the CSV file in it".to_string()
+    } else {
+        format!("cannot read the file ({e})")
+    };
     CsvProblem {
         line,
         column: 1,
-        message: format!("cannot read the file ({e})"),
+        message,
+    }
+}
+
+/// The problem of a record that is not UTF-8: text in GBK/GB18030 is named as such.
+#[cold]
+fn utf8_message(rec: &Record) -> String {
+    let field = rec
+        .raw_fields()
+        .find(|f| std::str::from_utf8(f).is_err())
+        .unwrap_or(&rec.bytes[..rec.len]);
+    match super::sniff::gb18030(trim(field)) {
+        Some(text) => super::sniff::gb18030_message(&text),
+        None => UTF8_MESSAGE.into(),
     }
 }
 
@@ -723,6 +801,47 @@ mod tests {
         assert!(problems[1]
             .message
             .ends_with("has 4; the last 2 are empty (empty spreadsheet columns?): delete them"));
+    }
+
+    /// An unquoted decimal comma splits the value in two fields: said as such.
+    #[test]
+    fn a_decimal_comma_is_named() {
+        for (head, row, column) in [
+            (HEAD, "a,b,c,8,5\n", 5),
+            (
+                "application,expert,criterion,value,comment\n",
+                "a,b,c,8,5,fine\n",
+                6,
+            ),
+        ] {
+            let (rows, problems) = read(format!("{head}{row}").as_bytes());
+            assert!(rows.is_empty());
+            assert_eq!((problems[0].line, problems[0].column), (2, column));
+            assert!(
+                problems[0].message.ends_with(
+                    "the value seems written with a decimal comma (\"8,5\"), which splits it \
+                     in two fields: write it with a dot (\"8.5\")"
+                ),
+                "{problems:?}"
+            );
+        }
+        // Under a header with comments, the comment "5" after the value 8 is not guessed.
+        let head = "application,expert,criterion,value,comment\n";
+        let (rows, problems) = read(format!("{head}a,b,c,8,5\na,b,d,8,5分\n").as_bytes());
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!((problems[0].line, problems[0].column), (2, 4));
+        assert!(
+            problems[0].message.starts_with(
+                "the value \"8\" is followed by the comment \"5\": a decimal comma (\"8,5\")? \
+                 write the value with a dot (\"8.5\")"
+            ),
+            "{problems:?}"
+        );
+        // Not digits on both sides: the general hint.
+        let (_, problems) = read(format!("{HEAD}a,b,c,8,x\n").as_bytes());
+        assert!(problems[0]
+            .message
+            .ends_with("quote fields that contain commas"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! computed suggestion, every other item needs a row. A rule item whose value departs from
 //! its suggestion needs the row's `comment` as the written reason.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -139,6 +139,9 @@ fn parse_rows<'v>(
     let mut pair_index: HashMap<(u32, u32), u32> = HashMap::new();
     let mut seen: HashMap<(u32, u32), u64> = HashMap::new();
     let mut problems = Problems::default();
+    // (application, expert, item) of the rows refused for their value: such an item is
+    // not missing as well (the refusal already names its row).
+    let mut refused: HashSet<(String, String, u32)> = HashSet::new();
     reader.rows(&mut problems, |row: &Row<'_>, problems: &mut Problems| {
         let line = row.line;
         let mut p = |column: usize, message: String| problems.push(line, column, message);
@@ -163,8 +166,9 @@ fn parse_rows<'v>(
                         )
                     } else {
                         format!(
-                            "application {app:?} is not in panel {} (applications: {})",
+                            "application {app:?} is not in panel {}{} (applications: {})",
                             view.id,
+                            value_check::did_you_mean(app, view.apps.keys().map(String::as_str)),
                             view.apps.keys().cloned().collect::<Vec<_>>().join(", ")
                         )
                     }
@@ -177,9 +181,13 @@ fn parse_rows<'v>(
                 .err()
                 .unwrap_or_else(|| {
                     format!(
-                        "expert {expert:?} is not in the roster ({}); add the expert to \
+                        "expert {expert:?} is not in the roster ({}){}; add the expert to \
                          panel.json or correct the id",
-                        view.roster_ids()
+                        view.roster_ids(),
+                        value_check::did_you_mean(
+                            expert,
+                            view.experts.iter().map(|e| e.id.as_str())
+                        )
                     )
                 });
             p(2, m);
@@ -212,8 +220,14 @@ fn parse_rows<'v>(
                     p(
                         3,
                         format!(
-                            "rubric {} has no item or criterion {crit:?}",
-                            view.rubric.rubric.id
+                            "rubric {} has no item or criterion {crit:?}{}",
+                            view.rubric.rubric.id,
+                            value_check::did_you_mean(
+                                crit,
+                                r.items()
+                                    .map(|(_, _, it)| it.id.as_str())
+                                    .chain(r.criteria().map(|(_, c)| c.id.as_str()))
+                            )
                         ),
                     );
                     None
@@ -248,6 +262,9 @@ fn parse_rows<'v>(
                 );
                 p(4, format!("item {}: {m}", item.id));
             }
+        }
+        if let (false, Some(item)) = (ok, item) {
+            refused.insert((app.to_string(), expert.to_string(), item));
         }
         if let (true, Some(item), Some(value)) = (ok, item, value) {
             let key = (parsed.experts.intern(expert), parsed.apps.intern(app));
@@ -298,11 +315,19 @@ fn parse_rows<'v>(
             .filter(|(i, _)| has[*i])
             .map(|(_, it)| it.id.as_str())
             .collect();
+        let refused_row =
+            |i: usize| refused.contains(&(app.to_string(), expert.to_string(), i as u32));
         let missing: Vec<&str> = parsed
             .items
             .iter()
-            .map(|it| it.id.as_str())
-            .filter(|id| !given_ids.contains(id) && !sugg.is_some_and(|s| s.contains_key(*id)))
+            .enumerate()
+            .filter(|(i, it)| {
+                let id = it.id.as_str();
+                !given_ids.contains(id)
+                    && !sugg.is_some_and(|s| s.contains_key(id))
+                    && (refused.is_empty() || !refused_row(*i))
+            })
+            .map(|(_, it)| it.id.as_str())
             .collect();
         if !missing.is_empty() && problems.len() < MAX_PROBLEMS {
             problems.push(

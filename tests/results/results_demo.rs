@@ -635,7 +635,9 @@ fn bad_scores_csv_is_refused_with_file_line_and_column() {
         "{err}"
     );
     assert!(
-        err.contains(&format!("{f}:5:4: value \"1e3\" is not a number")),
+        err.contains(&format!(
+            "{f}:5:4: value \"1e3\" is in scientific notation; write 1000"
+        )),
         "{err}"
     );
 

@@ -506,3 +506,91 @@ fn import_into_a_panel_without_bundles_says_to_add_them() {
     );
     assert!(!db.exists(), "a refused import leaves no database");
 }
+
+/// The files secretariats make, through `panel import` and `panel results --scores` alike:
+/// a Chinese or differently cased header is read; a workbook, GBK text, another separator,
+/// a decimal comma and a mistyped expert id are refused by both, at the same place, saying
+/// what the file is and what to do, and a refused import leaves no database.
+#[test]
+fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
+    let tp = test_panel(&[]);
+    let dir = tp.tmp.path().join("syn");
+    let (_, err, rc) = run(
+        &tp,
+        &[
+            "synth",
+            "--apps",
+            "3",
+            "--experts",
+            "3",
+            "--criteria",
+            "2",
+            "--per-app",
+            "3",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    let scores = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let (head, body) = scores.split_once('\n').unwrap();
+    let first = body.lines().next().unwrap().to_string();
+    let with_first = |row: &str| format!("{head}\n{}", body.replacen(&first, row, 1));
+    let f: Vec<String> = first.split(',').map(String::from).collect();
+    let zh = format!("申请编号,专家,指标,分值\n{body}");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&zh);
+    let roster_id = format!("{:?}", f[1]);
+    // (file name, bytes, None when read, else the place and words of the refusal)
+    type Case<'a> = (&'a str, Vec<u8>, Option<(&'a str, &'a str)>);
+    let cases: Vec<Case<'_>> = vec![
+        ("zh.csv", format!("申请编号,专家,指标,分值\n{body}").into_bytes(), None),
+        ("case.csv", format!("Application,Expert,Criterion,Value\n{body}").into_bytes(), None),
+        (
+            "book.csv",
+            b"PK\x03\x04\x14\0\0\0\0\0[Content_Types].xml<Types/>PK\x03\x04xl/workbook.xml".to_vec(),
+            Some((":1:1: ", "this is an Excel workbook (.xlsx), not a CSV file: open it in Excel or WPS and save it as CSV UTF-8")),
+        ),
+        ("gbk.csv", gbk.into_owned(), Some((":1:1: ", "GBK/GB18030 (these bytes read “申请编号,专家,指标,分值”"))),
+        (
+            "semi.csv",
+            scores.replace(',', ";").into_bytes(),
+            Some((":1:1: ", "the columns are separated by semicolons (;), not commas")),
+        ),
+        (
+            "comma.csv",
+            with_first(&format!("{},{},{},{}", f[0], f[1], f[2], f[3].replace('.', ",") + if f[3].contains('.') { "" } else { ",5" })).into_bytes(),
+            Some((":2:5: ", "the value seems written with a decimal comma")),
+        ),
+        (
+            "expert.csv",
+            with_first(&format!("{},{},{},{}", f[0], f[1].to_lowercase(), f[2], f[3])).into_bytes(),
+            Some((":2:2: ", roster_id.as_str())),
+        ),
+    ];
+    for (name, bytes, want) in cases {
+        let csv = tp.tmp.path().join(name);
+        std::fs::write(&csv, bytes).unwrap();
+        let db = tp.tmp.path().join(format!("{name}-chair"));
+        let (d, c) = (dir.to_str().unwrap(), csv.to_str().unwrap());
+        let import = run(&tp, &["import", d, c, "--db", db.to_str().unwrap()]);
+        let results = run(&tp, &["results", d, "--scores", c, "--format", "csv"]);
+        for (what, (_, err, rc)) in [("import", &import), ("results", &results)] {
+            match want {
+                None => assert_eq!(*rc, 0, "{name} {what}: {err}"),
+                Some((place, message)) => {
+                    assert_eq!(*rc, 1, "{name} {what}: {err}");
+                    assert!(
+                        err.contains(&format!("{name}{place}")),
+                        "{name} {what}: {err}"
+                    );
+                    assert!(err.contains(message), "{name} {what}: {err}");
+                }
+            }
+        }
+        assert_eq!(
+            db.exists(),
+            want.is_none(),
+            "{name}: a refused import leaves no database"
+        );
+    }
+}

@@ -231,6 +231,30 @@ fn every_problem_names_line_and_column_and_nothing_is_imported() {
     assert_eq!(snapshot(&chair), before);
 }
 
+/// A row refused for its value is the only problem of its pair: its item is not reported
+/// as missing too (the refusal names its row already).
+#[test]
+fn a_refused_value_is_not_also_a_missing_item() {
+    let tp = test_panel(&[]);
+    let view = tp.view();
+    let a = view.apps.keys().next().unwrap().clone();
+    let mut text = String::from("application,expert,criterion,value\n");
+    for (n, (item, v)) in rows_for(&view, &a, 3).into_iter().enumerate() {
+        let v = if n == 0 {
+            "—".to_string()
+        } else {
+            v.to_string()
+        };
+        writeln!(text, "{a},E01,{item},{v}").unwrap();
+    }
+    let csv = write_csv(&tp, "dash.csv", &text);
+    let e = sheet::import_csv_view(&view, None, &csv, true).unwrap_err();
+    let ps = problems(&e);
+    assert_eq!(ps.len(), 1, "{ps:?}");
+    assert_eq!((ps[0].0, ps[0].1), (2, 4));
+    assert!(ps[0].2.contains("is a dash, not a score"), "{ps:?}");
+}
+
 #[test]
 fn a_declared_conflict_is_not_overridden_by_an_import() {
     let tp = test_panel(&[]);
