@@ -1,7 +1,8 @@
 //! Reading input: what a file given as a scores CSV (or as a sheet) is when it is not one,
 //! from its first bytes — an Excel workbook, a PDF, a web page, an expert's sheet, text in
 //! the Chinese Windows encoding (GBK/GB18030), … — so that the refusal can name it and say
-//! how to save it instead. Only refusals call these; a readable file never gets here.
+//! how to save it instead. [`not_text`] looks at most at the first 64 KB, once per file
+//! before its header is read; the rest only when something is refused.
 
 /// How to turn a spreadsheet into the file the commands read, in the words of the programs.
 pub const SAVE_AS_CSV: &str = "open it in Excel or WPS and save it as CSV UTF-8 (另存为 → \
