@@ -716,9 +716,9 @@ mod tests {
         assert_eq!(rows[0].1[..4], ["a", "b", "c,d", "1"]);
         assert_eq!(problems.len(), 2);
         assert_eq!((problems[0].line, problems[0].column), (3, 3));
-        assert!(problems[0]
-            .message
-            .ends_with("2 field(s), the header has 4; each row needs application,expert,criterion,value"));
+        assert!(problems[0].message.ends_with(
+            "2 field(s), the header has 4; each row needs application,expert,criterion,value"
+        ));
         assert_eq!((problems[1].line, problems[1].column), (4, 5));
         assert!(problems[1]
             .message
@@ -745,7 +745,11 @@ mod tests {
                     "3 field(s), the header has 5; each row needs \
                      application,expert,criterion,value"
                 ),
-                (5, 6, "6 field(s), the header has 5; quote fields that contain commas"),
+                (
+                    5,
+                    6,
+                    "6 field(s), the header has 5; quote fields that contain commas"
+                ),
             ]
         );
     }
