@@ -385,8 +385,10 @@ impl Lang {
     pub fn read_only(self, code: &str, conflict: bool) -> String {
         if conflict {
             self.pick(
-                format!("{code} 已声明回避，只读；如需重开请联系评审组长"),
-                format!("{code} is locked (conflict of interest); only the chair can reopen it"),
+                format!("{code} 已声明回避，只读；按 x 可撤回回避声明"),
+                format!(
+                    "{code} is locked (conflict of interest); press x to withdraw the declaration"
+                ),
             )
         } else {
             self.pick(

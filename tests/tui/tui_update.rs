@@ -329,8 +329,10 @@ fn comment_conflict_and_read_only() {
         "a locked application takes no changes"
     );
     assert!(app.entry().is_none() && app.overlays.is_empty());
+    // the expert, not only the chair, can undo a declared conflict: the note says how
     assert!(
-        note(&app).1.contains("only the chair can reopen"),
+        note(&app).1.contains("press x to withdraw the declaration")
+            && !note(&app).1.contains("only the chair"),
         "{:?}",
         app.note
     );
@@ -442,6 +444,22 @@ fn submit_checks_completeness_confirms_and_locks() {
     feed(&mut app, "1");
     assert!(app.entry().is_none());
     assert!(note(&app).1.contains("only the chair can reopen"));
+}
+
+/// `s` in the application list refuses an incomplete application and selects its first
+/// unscored item: the keys typed next score it (they were dropped while the list kept the
+/// focus: "1 enter" then opened the entry and the next digit was refused).
+#[test]
+fn a_refused_submit_from_the_list_lets_the_next_digits_score_the_first_gap() {
+    let (mut app, _m) = mem_app(Lang::Zh, (80, 24));
+    assert_eq!(app.focus, Pane::Apps);
+    feed(&mut app, "s");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Message { .. })));
+    feed(&mut app, "esc");
+    assert_eq!(app.sel_item().unwrap().id, "A2.1");
+    assert_eq!(app.focus, Pane::Tree);
+    feed(&mut app, "1 enter");
+    assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
 
 #[test]
