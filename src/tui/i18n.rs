@@ -626,6 +626,7 @@ pub struct Text {
     pub entry_pending: &'static str,
     /// A second decimal point typed into the score entry (not taken).
     pub second_dot: &'static str,
+    pub entry_full: &'static str,
     pub entry_cancelled: &'static str,
     pub override_cancelled: &'static str,
     pub nothing_to_clear: &'static str,
@@ -701,6 +702,7 @@ pub static ZH: Text = Text {
     reason_required: "必须填写理由，未保存",
     entry_pending: "正在输入分数：Enter 保存，Esc 取消",
     second_dot: "分数只能有一个小数点；第二个“.”未输入",
+    entry_full: "分数最多 12 个字符；多出的字符未输入",
     entry_cancelled: "已取消输入，未保存",
     override_cancelled: "已取消改动，未保存",
     nothing_to_clear: "该项没有可清除的分值",
@@ -778,6 +780,7 @@ pub static EN: Text = Text {
     reason_required: "a reason is required; not saved",
     entry_pending: "typing a score: Enter saves, Esc cancels",
     second_dot: "a score has one decimal point; the second “.” was not taken",
+    entry_full: "a score has at most 12 characters; the next one was not taken",
     entry_cancelled: "entry cancelled; not saved",
     override_cancelled: "override cancelled; not saved",
     nothing_to_clear: "this item has no value to clear",

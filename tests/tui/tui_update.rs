@@ -311,6 +311,11 @@ fn comment_conflict_and_read_only() {
     feed(&mut app, "n");
     assert!(app.overlays.is_empty() && app.apps[0].sheet.status.is_none());
     assert_eq!(m.log.borrow().len(), n, "declined: nothing saved");
+    // q closes a confirmation as it closes the help and a message (it did nothing there)
+    feed(&mut app, "x text:曾为该园区提供咨询 enter q");
+    assert!(app.overlays.is_empty() && !app.quit);
+    assert!(app.apps[0].sheet.status.is_none());
+    assert_eq!(m.log.borrow().len(), n, "declined with q: nothing saved");
     feed(&mut app, "x text:曾为该园区提供咨询 enter y");
     assert_eq!(app.apps[0].sheet.status, Some(AppStatus::Conflict));
     assert_eq!(app.progress(0), Progress::Conflict);
