@@ -382,6 +382,14 @@ impl Lang {
         )
     }
 
+    /// Ctrl-C while an editor holds text not saved.
+    pub fn unsaved_text_on_quit(self) -> String {
+        self.pick(
+            "编辑框中的文字尚未保存：Enter 保存，Esc 放弃；再按 Ctrl-C 则不保存并退出".into(),
+            "the text typed here is not saved: Enter saves it, Esc drops it; Ctrl-C again quits without it".into(),
+        )
+    }
+
     pub fn read_only(self, code: &str, conflict: bool) -> String {
         if conflict {
             self.pick(

@@ -467,6 +467,41 @@ fn a_refused_submit_from_the_list_lets_the_next_digits_score_the_first_gap() {
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
 
+/// Ctrl-C with a written opinion typed and not saved: the first press says so and keeps
+/// the text (it quit and dropped it); Enter then saves; a second Ctrl-C right after the
+/// warning quits; with nothing typed, Ctrl-C quits at once as before.
+#[test]
+fn ctrl_c_in_an_editor_with_unsaved_text_asks_for_a_second_press() {
+    let (mut app, m) = mem_app(Lang::En, (80, 24));
+    feed(&mut app, "w text:托管方案完整，目标量化明确，建议支持");
+    feed(&mut app, "ctrl-c");
+    assert!(!app.quit, "the typed opinion is not dropped by one Ctrl-C");
+    let (lvl, text) = note(&app);
+    assert_eq!(lvl, Level::Error);
+    assert!(
+        text.contains("not saved") && text.contains("Ctrl-C again"),
+        "{text}"
+    );
+    assert!(matches!(app.overlays.last(), Some(Overlay::Editor { .. })));
+    // any other key disarms it: typing goes on, the next Ctrl-C warns again
+    feed(&mut app, "text:。 ctrl-c");
+    assert!(!app.quit);
+    feed(&mut app, "enter");
+    assert!(app.overlays.is_empty());
+    assert_eq!(m.log.borrow().len(), 1, "the opinion was saved");
+    // twice in a row quits without the text
+    feed(&mut app, "c text:草稿 ctrl-c ctrl-c");
+    assert!(app.quit);
+    assert_eq!(m.log.borrow().len(), 1, "the comment draft was not saved");
+    // nothing typed (or a one-line search box): at once
+    let (mut app, _) = mem_app(Lang::Zh, (80, 24));
+    feed(&mut app, "c ctrl-c");
+    assert!(app.quit);
+    let (mut app, _) = mem_app(Lang::Zh, (80, 24));
+    feed(&mut app, "tab / text:专利 ctrl-c");
+    assert!(app.quit);
+}
+
 #[test]
 fn a_failing_store_never_says_saved() {
     let (mut app, m) = mem_app(Lang::En, (80, 24));
@@ -494,7 +529,8 @@ fn ctrl_c_quits_from_anywhere_and_help_toggles() {
     assert!(app.overlays.is_empty());
     goto(&mut app, "A2.1");
     feed(&mut app, "c text:abc");
-    feed(&mut app, "ctrl-c");
+    // typed text not saved: the second Ctrl-C quits (see the test below)
+    feed(&mut app, "ctrl-c ctrl-c");
     assert!(app.quit);
     let (mut app, _) = mem_app(Lang::En, (80, 24));
     goto(&mut app, "A2.1");

@@ -186,6 +186,7 @@ impl keys::KeyTarget for App {
             quit: &mut self.quit,
             size: &mut self.size,
             note: &mut self.note,
+            lang: self.lang,
         }
     }
     fn handle(&mut self, action: Action) {
