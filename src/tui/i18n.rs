@@ -382,11 +382,11 @@ impl Lang {
         )
     }
 
-    /// Ctrl-C while an editor holds text not saved.
+    /// Ctrl-C while an editor holds text not saved (fits the status line at 80 columns).
     pub fn unsaved_text_on_quit(self) -> String {
         self.pick(
-            "编辑框中的文字尚未保存：Enter 保存，Esc 放弃；再按 Ctrl-C 则不保存并退出".into(),
-            "the text typed here is not saved: Enter saves it, Esc drops it; Ctrl-C again quits without it".into(),
+            "文字未保存：Enter 保存，Esc 放弃，再按 Ctrl-C 不保存退出".into(),
+            "text not saved: Enter saves it, Esc drops it, Ctrl-C again quits".into(),
         )
     }
 

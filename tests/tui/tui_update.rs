@@ -482,6 +482,10 @@ fn ctrl_c_in_an_editor_with_unsaved_text_asks_for_a_second_press() {
         text.contains("not saved") && text.contains("Ctrl-C again"),
         "{text}"
     );
+    // whole on the status line at 80 columns (" ✗ " before it)
+    assert!(panel::tui::text::width(&text) + 3 <= 80, "{text}");
+    let zh = Lang::Zh.unsaved_text_on_quit();
+    assert!(panel::tui::text::width(&zh) + 3 <= 80, "{zh}");
     assert!(matches!(app.overlays.last(), Some(Overlay::Editor { .. })));
     // any other key disarms it: typing goes on, the next Ctrl-C warns again
     feed(&mut app, "text:。 ctrl-c");
