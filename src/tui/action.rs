@@ -159,8 +159,8 @@ actions! {
         /// quit: Quit (every saved score is already on disk)
         /// 退出: 退出（已保存的分数均已写入磁盘）
         Quit,
-        /// quit now: Quit at once, from anywhere
-        /// 立即退出: 任何时候立即退出
+        /// quit now: Quit at once, from anywhere (text typed in an editor and not saved: press it twice)
+        /// 立即退出: 任何时候立即退出（编辑框中有未保存的文字时：按两次）
         ForceQuit,
         /// switch view: Switch between the expert's and the chair's screen (demo)
         /// 切换视图: 在专家评分与组长汇总之间切换（演示）

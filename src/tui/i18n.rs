@@ -382,11 +382,21 @@ impl Lang {
         )
     }
 
+    /// Ctrl-C while an editor holds text not saved (fits the status line at 80 columns).
+    pub fn unsaved_text_on_quit(self) -> String {
+        self.pick(
+            "文字未保存：Enter 保存，Esc 放弃，再按 Ctrl-C 不保存退出".into(),
+            "text not saved: Enter saves it, Esc drops it, Ctrl-C again quits".into(),
+        )
+    }
+
     pub fn read_only(self, code: &str, conflict: bool) -> String {
         if conflict {
             self.pick(
-                format!("{code} 已声明回避，只读；如需重开请联系评审组长"),
-                format!("{code} is locked (conflict of interest); only the chair can reopen it"),
+                format!("{code} 已声明回避，只读；按 x 可撤回回避声明"),
+                format!(
+                    "{code} is locked (conflict of interest); press x to withdraw the declaration"
+                ),
             )
         } else {
             self.pick(
@@ -624,6 +634,7 @@ pub struct Text {
     pub entry_pending: &'static str,
     /// A second decimal point typed into the score entry (not taken).
     pub second_dot: &'static str,
+    pub entry_full: &'static str,
     pub entry_cancelled: &'static str,
     pub override_cancelled: &'static str,
     pub nothing_to_clear: &'static str,
@@ -699,6 +710,7 @@ pub static ZH: Text = Text {
     reason_required: "必须填写理由，未保存",
     entry_pending: "正在输入分数：Enter 保存，Esc 取消",
     second_dot: "分数只能有一个小数点；第二个“.”未输入",
+    entry_full: "分数最多 12 个字符；多出的字符未输入",
     entry_cancelled: "已取消输入，未保存",
     override_cancelled: "已取消改动，未保存",
     nothing_to_clear: "该项没有可清除的分值",
@@ -776,6 +788,7 @@ pub static EN: Text = Text {
     reason_required: "a reason is required; not saved",
     entry_pending: "typing a score: Enter saves, Esc cancels",
     second_dot: "a score has one decimal point; the second “.” was not taken",
+    entry_full: "a score has at most 12 characters; the next one was not taken",
     entry_cancelled: "entry cancelled; not saved",
     override_cancelled: "override cancelled; not saved",
     nothing_to_clear: "this item has no value to clear",
@@ -855,7 +868,8 @@ pub struct ChairText {
     pub reopen_where: &'static str,
     pub draft_not_counted: &'static str,
     pub legend: &'static str,
-    pub legend_lines: [&'static str; 7],
+    /// The marks legend; the flags' line is [`Lang::flag_legend`], after the first.
+    pub legend_lines: [&'static str; 6],
     pub lean_help: &'static str,
     pub exported: &'static str,
     pub not_exported: &'static str,
@@ -922,7 +936,6 @@ pub static CHAIR_ZH: ChairText = ChairText {
     legend: "标记",
     legend_lines: [
         "★ 入围   40←50 申请 50 万元，按每项上限核定 40 万元",
-        "≠B1 该指标专家评分极差超过满分的 40%   !E03 该专家总分偏离其他专家均值超过 30 分",
         "=cut 并列跨越入围线，均不入围   $ 预算用尽   ? 资格未核验",
         "矩阵：[4.5] 截尾时去掉的分   4.5! 分歧指标的最高/最低分   ! 偏离的总分",
         "进度：· 未评   ● 评分中（草稿）   ✓ 已提交   ✗ 回避",
@@ -995,7 +1008,6 @@ pub static CHAIR_EN: ChairText = ChairText {
     legend: "Marks",
     legend_lines: [
         "★ shortlisted   40←50 requested 50 万, recommended 40 万 (the per-award cap)",
-        "≠B1 the experts' range on B1 exceeds 40% of its max   !E03 that expert's total is over 30 points from the others' mean",
         "=cut a shared rank straddles the cut (none of it is shortlisted)   $ budget exhausted   ? eligibility unchecked",
         "Matrix: [4.5] dropped by the trimmed mean   4.5! highest/lowest of a disagreement criterion   ! outlying total",
         "Progress: · unscored   ● draft   ✓ submitted   ✗ conflict",
@@ -1014,6 +1026,23 @@ pub static CHAIR_EN: ChairText = ChairText {
 };
 
 impl Lang {
+    /// The legend of the disagreement and outlier flags, with the panel's settings: the
+    /// share of a criterion's max its range may reach, and the share of the total max (in
+    /// points) an expert's total may deviate from the others' mean.
+    pub fn flag_legend(
+        self,
+        range_share: Decimal,
+        outlier_share: Decimal,
+        total_max: Decimal,
+    ) -> String {
+        let pct = show(range_share * Decimal::ONE_HUNDRED);
+        let points = show((outlier_share * total_max).normalize());
+        self.pick(
+            format!("≠B1 该指标专家评分极差超过满分的 {pct}%   !E03 该专家总分偏离其他专家均值超过 {points} 分"),
+            format!("≠B1 the experts' range on B1 exceeds {pct}% of its max   !E03 that expert's total is over {points} points from the others' mean"),
+        )
+    }
+
     /// The chair screen's fixed strings.
     pub fn c(self) -> &'static ChairText {
         match self {
@@ -1153,6 +1182,21 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The flags' legend follows the rubric's settings (it said 40% and 30 points whatever
+    /// the rubric set).
+    #[test]
+    fn the_flag_legend_reads_the_settings() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let en = Lang::En.flag_legend(d("0.25"), d("0.3"), d("110"));
+        assert!(en.contains("exceeds 25% of its max"), "{en}");
+        assert!(en.contains("over 33 points"), "{en}");
+        let zh = Lang::Zh.flag_legend(d("0.4"), d("0.30"), d("100"));
+        assert!(
+            zh.contains("满分的 40%") && zh.contains("超过 30 分"),
+            "{zh}"
+        );
+    }
 
     #[test]
     fn yes_no_facts_read_the_same_in_each_language() {

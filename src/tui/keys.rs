@@ -12,7 +12,8 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::action::Action;
-use super::overlay::{Note, Overlay};
+use super::i18n::Lang;
+use super::overlay::{Level, Note, Overlay};
 
 /// The embedded default key map.
 pub const DEFAULT_KEYS: &str = include_str!("keys.json");
@@ -511,6 +512,8 @@ pub(crate) struct Shared<'a> {
     pub size: &'a mut (u16, u16),
     /// The note on the status line.
     pub note: &'a mut Option<Note>,
+    /// The interface language (of the notes written here).
+    pub lang: Lang,
 }
 
 /// What key dispatch needs of a screen (the expert and the chair screens).
@@ -525,14 +528,27 @@ pub(crate) trait KeyTarget {
     /// Keeps the selection on screen (after every action).
     fn keep_visible(&mut self);
 
-    /// Apply an action, the same way on every screen: Ctrl-C quits at once; a resize is
-    /// taken; any other action but the mouse wheel clears the last note, then goes to the
-    /// screen's own [`KeyTarget::handle`]. No terminal I/O.
+    /// Apply an action, the same way on every screen: Ctrl-C quits at once, except that
+    /// with text typed into a comment, reason or opinion box and not saved, it first says
+    /// so and quits on a second Ctrl-C right after; a resize is taken; any other action but
+    /// the mouse wheel clears the last note, then goes to the screen's own
+    /// [`KeyTarget::handle`]. No terminal I/O.
     fn apply(&mut self, action: Action) {
+        let unsaved = matches!(self.top_overlay(),
+            Some(Overlay::Editor { buf, .. }) if buf.is_multiline() && buf.changed());
         let shared = self.shared();
         match action {
             Action::ForceQuit => {
-                *shared.quit = true;
+                let warning = shared.lang.unsaved_text_on_quit();
+                let warned = shared.note.as_ref().is_some_and(|n| n.text == warning);
+                if unsaved && !warned {
+                    *shared.note = Some(Note {
+                        level: Level::Error,
+                        text: warning,
+                    });
+                } else {
+                    *shared.quit = true;
+                }
                 return;
             }
             Action::Resize { w, h } => *shared.size = (w, h),

@@ -83,6 +83,21 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
                     last_space = None;
                     continue;
                 }
+                // a closing mark never starts a line, an opening one never ends it
+                if let Some(at) = kinsoku_tail(&line, c, w) {
+                    let tail = line[at..].to_string();
+                    line.truncate(at);
+                    out.push(line.trim_end_matches(' ').to_string());
+                    lw = width(&tail);
+                    line = tail;
+                    last_space = None;
+                    line.push(c);
+                    lw += x;
+                    if x == 2 {
+                        last_space = Some(line.len());
+                    }
+                    continue;
+                }
                 // a narrow non-space character continues a word of narrow characters
                 let word_char = x == 1;
                 match last_space {
@@ -143,6 +158,56 @@ fn number_tail(line: &str, next: char, w: usize) -> Option<usize> {
         .last()
         .map(|(i, _)| i)?;
     (start > 0 && width(&line[start..]) * 2 < w).then_some(start)
+}
+
+/// Closing punctuation that never starts a line (Chinese line-breaking rules, 避头点).
+const NO_LINE_START: &[char] = &[
+    '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '】', '〕', '〉', '”', '’',
+    '…', ',', '.', ';', ':', '!', '?', ')', ']',
+];
+
+/// Opening punctuation that never ends a line (避尾点).
+const NO_LINE_END: &[char] = &['（', '《', '「', '『', '【', '〔', '〈', '“', '‘', '(', '['];
+
+/// Where a line about to break before `next` should break instead so that the next line
+/// does not start with closing punctuation and this one does not end with opening
+/// punctuation: the last character (or characters) of the line move down with `next`,
+/// together with the number or Latin word they end, when that fits on the next line.
+fn kinsoku_tail(line: &str, next: char, w: usize) -> Option<usize> {
+    let mut at = line.len();
+    if NO_LINE_START.contains(&next) {
+        // the character before `next` goes with it, and any closing marks before that
+        loop {
+            let (i, c) = line[..at].char_indices().next_back()?;
+            at = i;
+            if !NO_LINE_START.contains(&c) {
+                break;
+            }
+        }
+    }
+    while let Some((i, c)) = line[..at].char_indices().next_back() {
+        if !NO_LINE_END.contains(&c) {
+            break;
+        }
+        at = i;
+    }
+    if at == line.len() {
+        return None;
+    }
+    // a number or a Latin word moves whole
+    let first = line[at..].chars().next()?;
+    if let Some(n) = number_tail(&line[..at], first, w) {
+        at = n;
+    } else if cw(first) == 1 && first != ' ' {
+        at = line[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| cw(c) == 1 && c != ' ')
+            .last()
+            .map_or(at, |(i, _)| i);
+    }
+    let fits = width(&line[at..]) + cw(next) <= w;
+    (at > 0 && fits && !line[..at].trim_end().is_empty()).then_some(at)
 }
 
 /// Byte ranges of the ASCII-case-insensitive matches of `q` in `s`.
@@ -413,6 +478,58 @@ mod tests {
                         && b.is_some_and(|c| c.is_ascii_digit() || cw(c) == 2)),
                     "{lines:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line_nor_opening_ends_one() {
+        // "…区级15家" then "。" alone on a line was the old break
+        assert_eq!(
+            wrap("市级7家，区级15家。", 18),
+            vec!["市级7家，区级", "15家。"]
+        );
+        assert_eq!(
+            wrap("统筹园区知识产权工作，", 20),
+            vec!["统筹园区知识产权工", "作，"]
+        );
+        assert_eq!(
+            wrap("〔二、工作基础 / 园区主要产业〕", 30),
+            vec!["〔二、工作基础 / 园区主要产", "业〕"]
+        );
+        // two closing marks in a row move with the character before them
+        assert_eq!(
+            wrap("发展方向（待定）。", 16),
+            vec!["发展方向（待", "定）。"]
+        );
+        // an opening bracket moves down with what it opens
+        assert_eq!(
+            wrap("符合发展方向。（待人工判定）", 16),
+            vec!["符合发展方向。", "（待人工判定）"]
+        );
+        // a Latin word before the mark moves whole
+        assert_eq!(wrap("方法：均值 mean。", 15), vec!["方法：均值", "mean。"]);
+        // nothing to move: the mark is the line's only neighbour, the break stays
+        assert_eq!(wrap("工，", 2), vec!["工", "，"]);
+        for (text, w) in [
+            (
+                "园区属地企业1268家，其中中小微企业1175家；拥有有效专利企业412家。",
+                9,
+            ),
+            (
+                "知识产权试点示范单位26家（国家级4家），市级7家、区级15家。",
+                11,
+            ),
+            ("已写入 /tmp/panel/results（方法：均值·按总分）", 20),
+        ] {
+            let lines = wrap(text, w);
+            assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+            for l in &lines {
+                assert!(width(l) <= w, "{lines:?}");
+                let first = l.chars().next().unwrap();
+                let last = l.chars().last().unwrap();
+                assert!(!NO_LINE_START.contains(&first), "{lines:?}");
+                assert!(!NO_LINE_END.contains(&last), "{lines:?}");
             }
         }
     }

@@ -22,6 +22,8 @@ pub struct TextBox {
     // boxed: the widget is large and overlays are moved around on their stack
     area: Box<TextArea<'static>>,
     multiline: bool,
+    /// The text the box was opened with.
+    opened: String,
 }
 
 impl PartialEq for TextBox {
@@ -56,9 +58,15 @@ impl TextBox {
         area.move_cursor(CursorMove::Bottom);
         area.move_cursor(CursorMove::End);
         TextBox {
+            opened: area.lines().join("\n"),
             area: Box::new(area),
             multiline,
         }
+    }
+
+    /// Whether the text differs from the text the box was opened with.
+    pub fn changed(&self) -> bool {
+        self.text() != self.opened
     }
 
     /// A multi-line box holding `text` (`\n` separates lines), the cursor at its end.

@@ -90,6 +90,15 @@ fn overlays() {
     let mut a = demo.app(Lang::En, 80, 24);
     feed(&mut a, "?");
     insta::assert_snapshot!("en_80x24_help", screen(&a));
+    // the flags' legend states the demo rubric's shares: 40% of a criterion's max, 0.3 × 100
+    let help: String = panel::tui::chair::help_lines(&a, 200)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    assert!(
+        help.contains("exceeds 40% of its max") && help.contains("over 30 points"),
+        "{help}"
+    );
     let mut a = demo.app(Lang::Zh, 80, 24);
     feed(&mut a, "enter j j r text:请复核_B1");
     insta::assert_snapshot!("zh_80x24_reopen_prompt", screen(&a));

@@ -536,7 +536,7 @@ fn results_and_audit_verify_while_the_chair_screen_is_open() {
 /// selected application is marked with ▶, not only by reverse video; the help has one border,
 /// says how much is below and scrolls; the suggestion names the fact by its label with the
 /// screen's yes/no; the conflict confirmation says what yes does; the written opinion's
-/// length leaves out the line break.
+/// length leaves out the line break; Ctrl-C does not drop a typed comment unasked.
 #[test]
 fn demo_at_80x24_without_colour_reads_in_plain_text() {
     let _turn = crate::turns::take(module_path!());
@@ -620,7 +620,15 @@ fn demo_at_80x24_without_colour_reads_in_plain_text() {
     t.keys("demo", &["很好", "M-Enter", "第二行", "Enter"]);
     t.wait_for("demo", "opinion, but 5 characters; 20 needed", 5);
 
-    t.keys("demo", &["q"]);
+    // 6. Ctrl-C with a comment typed and not saved: warned first, the second one quits
+    t.keys("demo", &["Escape", "c", "draft", "C-c"]);
+    t.wait_for(
+        "demo",
+        "text not saved: Enter saves it, Esc drops it, Ctrl-C again quits",
+        5,
+    );
+    assert_eq!(t.flag("demo", "#{alternate_on}"), "1", "still open");
+    t.keys("demo", &["C-c"]);
     let c = t.wait_for("demo", "EXIT=", 10);
     assert!(c.contains("EXIT=0"), "{c}");
     assert_sane(&t, "demo", &stty);

@@ -311,6 +311,11 @@ fn comment_conflict_and_read_only() {
     feed(&mut app, "n");
     assert!(app.overlays.is_empty() && app.apps[0].sheet.status.is_none());
     assert_eq!(m.log.borrow().len(), n, "declined: nothing saved");
+    // q closes a confirmation as it closes the help and a message (it did nothing there)
+    feed(&mut app, "x text:曾为该园区提供咨询 enter q");
+    assert!(app.overlays.is_empty() && !app.quit);
+    assert!(app.apps[0].sheet.status.is_none());
+    assert_eq!(m.log.borrow().len(), n, "declined with q: nothing saved");
     feed(&mut app, "x text:曾为该园区提供咨询 enter y");
     assert_eq!(app.apps[0].sheet.status, Some(AppStatus::Conflict));
     assert_eq!(app.progress(0), Progress::Conflict);
@@ -329,8 +334,10 @@ fn comment_conflict_and_read_only() {
         "a locked application takes no changes"
     );
     assert!(app.entry().is_none() && app.overlays.is_empty());
+    // the expert, not only the chair, can undo a declared conflict: the note says how
     assert!(
-        note(&app).1.contains("only the chair can reopen"),
+        note(&app).1.contains("press x to withdraw the declaration")
+            && !note(&app).1.contains("only the chair"),
         "{:?}",
         app.note
     );
@@ -444,6 +451,61 @@ fn submit_checks_completeness_confirms_and_locks() {
     assert!(note(&app).1.contains("only the chair can reopen"));
 }
 
+/// `s` in the application list refuses an incomplete application and selects its first
+/// unscored item: the keys typed next score it (they were dropped while the list kept the
+/// focus: "1 enter" then opened the entry and the next digit was refused).
+#[test]
+fn a_refused_submit_from_the_list_lets_the_next_digits_score_the_first_gap() {
+    let (mut app, _m) = mem_app(Lang::Zh, (80, 24));
+    assert_eq!(app.focus, Pane::Apps);
+    feed(&mut app, "s");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Message { .. })));
+    feed(&mut app, "esc");
+    assert_eq!(app.sel_item().unwrap().id, "A2.1");
+    assert_eq!(app.focus, Pane::Tree);
+    feed(&mut app, "1 enter");
+    assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
+}
+
+/// Ctrl-C with a written opinion typed and not saved: the first press says so and keeps
+/// the text (it quit and dropped it); Enter then saves; a second Ctrl-C right after the
+/// warning quits; with nothing typed, Ctrl-C quits at once as before.
+#[test]
+fn ctrl_c_in_an_editor_with_unsaved_text_asks_for_a_second_press() {
+    let (mut app, m) = mem_app(Lang::En, (80, 24));
+    feed(&mut app, "w text:托管方案完整，目标量化明确，建议支持");
+    feed(&mut app, "ctrl-c");
+    assert!(!app.quit, "the typed opinion is not dropped by one Ctrl-C");
+    let (lvl, text) = note(&app);
+    assert_eq!(lvl, Level::Error);
+    assert!(
+        text.contains("not saved") && text.contains("Ctrl-C again"),
+        "{text}"
+    );
+    // whole on the status line at 80 columns (" ✗ " before it)
+    assert!(panel::tui::text::width(&text) + 3 <= 80, "{text}");
+    let zh = Lang::Zh.unsaved_text_on_quit();
+    assert!(panel::tui::text::width(&zh) + 3 <= 80, "{zh}");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Editor { .. })));
+    // any other key disarms it: typing goes on, the next Ctrl-C warns again
+    feed(&mut app, "text:。 ctrl-c");
+    assert!(!app.quit);
+    feed(&mut app, "enter");
+    assert!(app.overlays.is_empty());
+    assert_eq!(m.log.borrow().len(), 1, "the opinion was saved");
+    // twice in a row quits without the text
+    feed(&mut app, "c text:草稿 ctrl-c ctrl-c");
+    assert!(app.quit);
+    assert_eq!(m.log.borrow().len(), 1, "the comment draft was not saved");
+    // nothing typed (or a one-line search box): at once
+    let (mut app, _) = mem_app(Lang::Zh, (80, 24));
+    feed(&mut app, "c ctrl-c");
+    assert!(app.quit);
+    let (mut app, _) = mem_app(Lang::Zh, (80, 24));
+    feed(&mut app, "tab / text:专利 ctrl-c");
+    assert!(app.quit);
+}
+
 #[test]
 fn a_failing_store_never_says_saved() {
     let (mut app, m) = mem_app(Lang::En, (80, 24));
@@ -471,7 +533,8 @@ fn ctrl_c_quits_from_anywhere_and_help_toggles() {
     assert!(app.overlays.is_empty());
     goto(&mut app, "A2.1");
     feed(&mut app, "c text:abc");
-    feed(&mut app, "ctrl-c");
+    // typed text not saved: the second Ctrl-C quits (see the test below)
+    feed(&mut app, "ctrl-c ctrl-c");
     assert!(app.quit);
     let (mut app, _) = mem_app(Lang::En, (80, 24));
     goto(&mut app, "A2.1");

@@ -23,6 +23,8 @@ pub(super) enum Outcome {
     Help,
     /// A second decimal point was typed: it is not taken; say so.
     SecondDot,
+    /// A character past the most the entry takes: it is not taken; say so.
+    Full,
     /// Any other key: say that a value is being typed.
     Pending,
 }
@@ -68,22 +70,21 @@ impl InlineEntry {
         }
     }
 
-    /// A character typed into the open entry; `false` when it is not taken (a second
-    /// decimal point).
-    pub(super) fn type_char(&mut self, c: char) -> bool {
-        let Some(b) = self.buf.as_mut() else {
-            return true;
-        };
+    /// A character typed into the open entry: `None` when taken, else why it is not (a
+    /// second decimal point, or the entry is full).
+    fn type_char(&mut self, c: char) -> Option<Outcome> {
+        let b = self.buf.as_mut()?;
         if std::mem::take(&mut self.fresh) {
             b.clear();
         }
         if c == '.' && b.contains('.') {
-            return false;
+            return Some(Outcome::SecondDot);
         }
-        if b.chars().count() < MAX_CHARS {
-            b.push(c);
+        if b.chars().count() >= MAX_CHARS {
+            return Some(Outcome::Full);
         }
-        true
+        b.push(c);
+        None
     }
 
     /// Backspace in the open entry.
@@ -98,11 +99,7 @@ impl InlineEntry {
     /// nothing to do.
     pub(super) fn handle(&mut self, action: Action) -> Option<Outcome> {
         match action {
-            Action::Type(c) => {
-                if !self.type_char(c) {
-                    return Some(Outcome::SecondDot);
-                }
-            }
+            Action::Type(c) => return self.type_char(c),
             Action::Backspace => self.backspace(),
             Action::Confirm => return Some(Outcome::Commit),
             Action::Back => {
@@ -206,6 +203,9 @@ mod tests {
             e.handle(Action::Type(c));
         }
         assert_eq!(e.text().map(str::len), Some(MAX_CHARS));
+        // the characters past the most are refused, never dropped without a word
+        assert_eq!(e.handle(Action::Type('1')), Some(Outcome::Full));
+        assert_eq!(e.text(), Some("123456789012"));
         let cell = e.cell_fit(7).unwrap();
         assert_eq!(cell, "…9012▏");
         assert!(crate::tui::text::width(&cell) < 7);

@@ -793,7 +793,9 @@ impl App {
                 .tree
                 .find(|c, k, i| &rubric.categories[c].criteria[k].items[i].id == first)
             {
+                // the criterion tree takes the keys, so a digit typed next scores that item
                 self.tree.set_sel(pos);
+                self.focus = Pane::Tree;
                 self.ev.top();
             }
             let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();

@@ -186,6 +186,7 @@ impl keys::KeyTarget for App {
             quit: &mut self.quit,
             size: &mut self.size,
             note: &mut self.note,
+            lang: self.lang,
         }
     }
     fn handle(&mut self, action: Action) {
@@ -414,6 +415,7 @@ fn entry_update(app: &mut App, action: Action) {
         Some(entry::Outcome::Help) => app.overlays.push(Overlay::Help { scroll: 0 }),
         Some(entry::Outcome::Pending) => app.info(app.lang.t().entry_pending),
         Some(entry::Outcome::SecondDot) => app.refuse(app.lang.t().second_dot),
+        Some(entry::Outcome::Full) => app.refuse(app.lang.t().entry_full),
         None => {}
     }
 }

@@ -172,7 +172,19 @@ pub fn help_lines(app: &super::ChairApp, width: usize) -> Vec<(String, bool)> {
         }
     }
     out.push((format!("── {} ──", c.legend), true));
-    for l in c.legend_lines {
+    let settings = &app.data.official.settings;
+    let flags = app.lang.flag_legend(
+        settings.disagreement_range_share,
+        settings.outlier_total_share,
+        app.data.official.rubric.total_max,
+    );
+    let (first, rest) = c.legend_lines.split_at(1);
+    for l in first
+        .iter()
+        .copied()
+        .chain([flags.as_str()])
+        .chain(rest.iter().copied())
+    {
         for w in text::wrap(l, width.saturating_sub(2).max(10)) {
             out.push((format!("  {w}"), false));
         }

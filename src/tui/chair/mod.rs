@@ -561,6 +561,7 @@ impl keys::KeyTarget for ChairApp {
             quit: &mut self.quit,
             size: &mut self.data.size,
             note: &mut self.note,
+            lang: self.data.lang,
         }
     }
     fn handle(&mut self, action: Action) {
