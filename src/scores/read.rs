@@ -548,7 +548,13 @@ impl<R: BufRead> RowReader<R> {
                 }
                 continue;
             };
-            let mut fields = [""; 5];
+            // Built where it is handed on (a copy of its fields to another place costs more
+            // than the rest of the row's work).
+            let mut row = Row {
+                line,
+                fields: [""; 5],
+            };
+            let fields = &mut row.fields;
             let mut blank = true;
             let mut from = 0;
             let mut split = false;
@@ -595,7 +601,7 @@ impl<R: BufRead> RowReader<R> {
                     ),
                 );
             } else if len == ncols || (ncols == 5 && len == 4) {
-                f(&Row { line, fields }, problems);
+                f(&row, problems);
             } else {
                 let extra_blank =
                     len > ncols && rec.raw_fields().skip(ncols).all(|f| trim(f).is_empty());
