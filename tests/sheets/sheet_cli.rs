@@ -18,6 +18,27 @@ fn panel_cmd(tp: &TestPanel) -> Command {
     c
 }
 
+/// `panel synth` of 3 applications × 3 experts × 2 criteria into `dir`, with `extra` options.
+fn small_synth(tp: &TestPanel, dir: &std::path::Path, extra: &[&str]) {
+    let out = dir.to_str().unwrap();
+    let mut args = vec![
+        "synth",
+        "--apps",
+        "3",
+        "--experts",
+        "3",
+        "--criteria",
+        "2",
+        "--per-app",
+        "3",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    let (_, err, rc) = run(tp, &args);
+    assert_eq!(rc, 0, "{err}");
+}
+
 fn run(tp: &TestPanel, args: &[&str]) -> (String, String, i32) {
     let o = panel_cmd(tp).args(args).output().unwrap();
     (
@@ -470,24 +491,7 @@ fn a_refused_command_leaves_no_new_database() {
 fn import_into_a_panel_without_bundles_says_to_add_them() {
     let tp = test_panel(&[]);
     let dir = tp.tmp.path().join("nobundles");
-    let (_, err, rc) = run(
-        &tp,
-        &[
-            "synth",
-            "--apps",
-            "3",
-            "--experts",
-            "3",
-            "--criteria",
-            "2",
-            "--per-app",
-            "3",
-            "--no-bundles",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(rc, 0, "{err}");
+    small_synth(&tp, &dir, &["--no-bundles"]);
     let db = tp.tmp.path().join("nb-chair");
     let (_, err, rc) = run(
         &tp,
@@ -515,23 +519,7 @@ fn import_into_a_panel_without_bundles_says_to_add_them() {
 fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
     let tp = test_panel(&[]);
     let dir = tp.tmp.path().join("syn");
-    let (_, err, rc) = run(
-        &tp,
-        &[
-            "synth",
-            "--apps",
-            "3",
-            "--experts",
-            "3",
-            "--criteria",
-            "2",
-            "--per-app",
-            "3",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(rc, 0, "{err}");
+    small_synth(&tp, &dir, &[]);
     let scores = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
     let (head, body) = scores.split_once('\n').unwrap();
     let first = body.lines().next().unwrap().to_string();
