@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 
 use super::{
-    keys, read_limited, refused, sha256_hex, sig_path, PanelView, Refusal, Sheet, SheetError,
-    SHEET_SCHEMA,
+    keys, read_limited, refused, sha256_hex, sig_path, sniff, PanelView, Refusal, Sheet,
+    SheetError, SHEET_SCHEMA,
 };
 use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{num::show, Item, OpinionSpec};
@@ -46,6 +46,14 @@ pub fn read_sheet_file_limited(
     path: &Path,
     limit: u64,
 ) -> Result<(Vec<u8>, Option<String>), SheetError> {
+    if path.is_dir() {
+        return Err(refused(
+            path,
+            Refusal::Unreadable,
+            "",
+            sniff::folder_message(path),
+        ));
+    }
     let bytes = read_limited(path, limit)?;
     let sp = sig_path(path);
     let sig = match std::fs::read(&sp) {
@@ -58,6 +66,9 @@ pub fn read_sheet_file_limited(
 
 /// Parses the sheet JSON, naming the JSON path, line and column of the first problem.
 pub(crate) fn parse_sheet(file: &Path, bytes: &[u8]) -> Result<Sheet, SheetError> {
+    if let Some(message) = sniff::not_a_sheet(bytes) {
+        return Err(refused(file, Refusal::Malformed, "", message));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         refused(
             file,
@@ -76,6 +87,9 @@ pub(crate) fn parse_sheet(file: &Path, bytes: &[u8]) -> Result<Sheet, SheetError
     res.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
+        if let Some(message) = sniff::not_a_sheet_json(text, &inner) {
+            return refused(file, Refusal::Malformed, "", message);
+        }
         let msg = inner.to_string();
         let msg = msg.split(" at line ").next().unwrap_or("").to_string();
         refused(
