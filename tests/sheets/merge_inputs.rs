@@ -134,3 +134,107 @@ fn files_that_are_not_sheets_are_named_with_what_to_do() {
         "{out}"
     );
 }
+
+impl Demo {
+    /// `panel audit verify <chair>`: its first line (commit count and head).
+    fn audit(&self) -> String {
+        let o = Command::cargo_bin("panel")
+            .unwrap()
+            .arg("audit")
+            .arg("verify")
+            .arg(self.chair())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+}
+
+#[test]
+fn a_bad_signature_says_why_and_a_renamed_sheet_is_noted() {
+    use panel::sheet::keys;
+    let d = demo();
+    let (out, err, rc) = d.merge(&[&d.sheet("E04")]);
+    assert_eq!(rc, 0, "{out}{err}");
+    let before = d.audit();
+    let sheet = std::fs::read(d.sheet("E02")).unwrap();
+    let sig = std::fs::read(d.dir.join("sheets/E02.sheet.json.sig")).unwrap();
+    let e03_key = keys::load_signing_key(&d.dir.join("keys"), "E03")
+        .unwrap()
+        .unwrap();
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &sheet].concat();
+    let crlf = String::from_utf8(sheet.clone())
+        .unwrap()
+        .replace('\n', "\r\n")
+        .into_bytes();
+    let blank = String::from_utf8(sheet.clone())
+        .unwrap()
+        .replacen("\n  \"panel\"", "\n   \"panel\"", 1)
+        .into_bytes();
+    // (file name, bytes, signature, words of the refusal)
+    let cases: Vec<(&str, Vec<u8>, Vec<u8>, &str)> = vec![
+        (
+            "e03-key.sheet.json",
+            sheet.clone(),
+            keys::sign(&sheet, &e03_key).into_bytes(),
+            "signed with the key the roster holds for expert E03",
+        ),
+        (
+            "other-sig.sheet.json",
+            sheet.clone(),
+            std::fs::read(d.dir.join("sheets/E03.sheet.json.sig")).unwrap(),
+            "the signature file belongs to another sheet",
+        ),
+        (
+            "bom.sheet.json",
+            with_bom,
+            sig.clone(),
+            "a byte order mark (BOM) was added",
+        ),
+        (
+            "crlf.sheet.json",
+            crlf,
+            sig.clone(),
+            "its line ends were changed to CRLF",
+        ),
+        (
+            "blank.sheet.json",
+            blank,
+            sig.clone(),
+            "its blanks or line breaks were changed",
+        ),
+    ];
+    for (name, bytes, signature, want) in &cases {
+        let f = d.tmp.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        std::fs::write(d.tmp.path().join(format!("{name}.sig")), signature).unwrap();
+        let (out, err, rc) = d.merge(&[&f]);
+        assert_eq!(rc, 1, "{name}: {out}{err}");
+        assert!(
+            out.starts_with(&format!("refused {}: bad signature", f.display())),
+            "{out}"
+        );
+        assert!(out.contains(want), "{name}: {out}");
+        assert_eq!(d.audit(), before, "{name}: nothing was merged");
+    }
+    // E02's sheet copied over E03's: merged as E02's, and the chair is told
+    std::fs::copy(d.sheet("E02"), d.sheet("E03")).unwrap();
+    std::fs::copy(
+        d.dir.join("sheets/E02.sheet.json.sig"),
+        d.dir.join("sheets/E03.sheet.json.sig"),
+    )
+    .unwrap();
+    let (out, err, rc) = d.merge(&[&d.sheet("E03")]);
+    assert_eq!(rc, 0, "{out}{err}");
+    assert!(
+        out.contains(": expert E02 seq 1 (first sheet of this expert)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "note: the file is named for expert E03, but it is the sheet of expert E02 (it is \
+             taken as E02's)"
+        ),
+        "{out}"
+    );
+}
