@@ -9,6 +9,8 @@ mod files;
 #[path = "sheets/sheet_common.rs"]
 mod sheet_common;
 
+#[path = "sheets/merge_inputs.rs"]
+mod merge_inputs;
 #[path = "sheets/merge_props.rs"]
 mod merge_props;
 #[path = "sheets/merge_refusals.rs"]

@@ -1,7 +1,7 @@
 //! Reading input: what a file given as a scores CSV (or as a sheet) is when it is not one,
 //! from its first bytes — an Excel workbook, a PDF, a web page, an expert's sheet, text in
 //! the Chinese Windows encoding (GBK/GB18030), … — so that the refusal can name it and say
-//! how to save it instead. [`not_text`] looks at most at the first 64 KB, once per file
+//! how to save it instead. [`not_text`] ([`other_format`]) looks at most at the first 64 KB, once per file
 //! before its header is read; the rest only when something is refused.
 
 /// How to turn a spreadsheet into the file the commands read, in the words of the programs.
@@ -14,6 +14,19 @@ const HEAD: usize = 64 << 10;
 /// What the file starting with `bytes` is, when it is recognisably not a CSV (or JSON text):
 /// a sentence naming it and saying what to do, or `None`.
 pub fn not_text(bytes: &[u8]) -> Option<String> {
+    let (what, sheet) = other_format(bytes)?;
+    let advice = if sheet {
+        SAVE_AS_CSV
+    } else {
+        "give the scores as a CSV file saved as CSV UTF-8 from the spreadsheet"
+    };
+    Some(format!("this is {what}, not a CSV file: {advice}"))
+}
+
+/// The kind of file starting with `bytes` when it is recognisably not text (nor a web page
+/// or XML spreadsheet): its name (`an Excel workbook (.xlsx)`) and whether a spreadsheet
+/// program opens it and saves it as CSV; `None` for text.
+pub fn other_format(bytes: &[u8]) -> Option<(&'static str, bool)> {
     let head = &bytes[..bytes.len().min(HEAD)];
     let has = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
     // (what it is, whether a spreadsheet program opens it and saves it as CSV)
@@ -45,12 +58,7 @@ pub fn not_text(bytes: &[u8]) -> Option<String> {
     } else {
         return None;
     };
-    let advice = if sheet {
-        SAVE_AS_CSV
-    } else {
-        "give the scores as a CSV file saved as CSV UTF-8 from the spreadsheet"
-    };
-    Some(format!("this is {what}, not a CSV file: {advice}"))
+    Some((what, sheet))
 }
 
 /// The bytes before the first line break, at most 4 KB.

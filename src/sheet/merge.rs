@@ -168,7 +168,7 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
     let sheet = &v.sheet;
     let file = &v.file;
     let expert = &sheet.expert;
-    let mut notes = Vec::new();
+    let mut notes = v.notes.clone();
     if let Some(m) = &st.merged {
         if sheet.seq == m.seq && v.sha256 == m.sha256 {
             return Ok(Planned::AlreadyMerged { seq: sheet.seq });

@@ -18,6 +18,7 @@ mod import;
 pub mod keys;
 mod merge;
 mod reopen;
+mod sniff;
 mod verify;
 
 use std::collections::BTreeMap;

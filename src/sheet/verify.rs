@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 
 use super::{
-    keys, read_limited, refused, sha256_hex, sig_path, PanelView, Refusal, Sheet, SheetError,
-    SHEET_SCHEMA,
+    keys, read_limited, refused, sha256_hex, sig_path, sniff, PanelView, Refusal, Sheet,
+    SheetError, SHEET_SCHEMA,
 };
 use crate::rubric::value_check::{self, ValueFault};
 use crate::rubric::{num::show, Item, OpinionSpec};
@@ -33,6 +33,9 @@ pub struct Verified {
     /// sha256 of the file bytes.
     pub sha256: String,
     pub signature: SignatureState,
+    /// What the chair should know though the sheet is accepted (a file named for another
+    /// expert); the merge prints them and records them in its audit.
+    pub notes: Vec<String>,
 }
 
 /// Reads a sheet file (of at most [`MAX_SHEET_BYTES`](super::MAX_SHEET_BYTES)) and its
@@ -46,6 +49,14 @@ pub fn read_sheet_file_limited(
     path: &Path,
     limit: u64,
 ) -> Result<(Vec<u8>, Option<String>), SheetError> {
+    if path.is_dir() {
+        return Err(refused(
+            path,
+            Refusal::Unreadable,
+            "",
+            sniff::folder_message(path),
+        ));
+    }
     let bytes = read_limited(path, limit)?;
     let sp = sig_path(path);
     let sig = match std::fs::read(&sp) {
@@ -58,6 +69,9 @@ pub fn read_sheet_file_limited(
 
 /// Parses the sheet JSON, naming the JSON path, line and column of the first problem.
 pub(crate) fn parse_sheet(file: &Path, bytes: &[u8]) -> Result<Sheet, SheetError> {
+    if let Some(message) = sniff::not_a_sheet(bytes) {
+        return Err(refused(file, Refusal::Malformed, "", message));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         refused(
             file,
@@ -76,6 +90,9 @@ pub(crate) fn parse_sheet(file: &Path, bytes: &[u8]) -> Result<Sheet, SheetError
     res.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
+        if let Some(message) = sniff::not_a_sheet_json(text, &inner) {
+            return refused(file, Refusal::Malformed, "", message);
+        }
         let msg = inner.to_string();
         let msg = msg.split(" at line ").next().unwrap_or("").to_string();
         refused(
@@ -177,10 +194,9 @@ pub fn verify_sheet(
                     Refusal::SignatureBad,
                     "",
                     format!(
-                        "bad signature ({}): {m}. The sheet was changed after signing or \
-                         signed with another key; ask expert {} to export again",
+                        "bad signature ({}): {m}. {}",
                         sig_path(file).display(),
-                        sheet.expert
+                        why_bad_signature(view, &sheet, bytes, sig)
                     ),
                 )
             })?;
@@ -207,12 +223,80 @@ pub fn verify_sheet(
         (None, None) => SignatureState::Unsigned,
     };
     verify_content(view, file, &sheet)?;
+    let notes = named_for_another_expert(view, file, &sheet.expert)
+        .into_iter()
+        .collect();
     Ok(Verified {
         file: file.to_path_buf(),
         sheet,
         sha256: sha256_hex(bytes),
         signature,
+        notes,
     })
+}
+
+/// A note when the file is named `<id>.sheet.json` for another roster expert than the one
+/// whose sheet it is (renamed, or copied over another expert's sheet).
+fn named_for_another_expert(view: &PanelView, file: &Path, expert: &str) -> Option<String> {
+    let name = file.file_name()?.to_str()?;
+    let named = name.strip_suffix(".sheet.json")?;
+    (named != expert && view.expert(named).is_some()).then(|| {
+        format!(
+            "the file is named for expert {named}, but it is the sheet of expert {expert} \
+             (it is taken as {expert}'s); was it renamed, or copied over {named}'s sheet? \
+             Check that {named}'s own sheet is merged"
+        )
+    })
+}
+
+/// Why a signature that does not verify does not, as far as the file tells (its digest
+/// verified, so its content is what the expert exported): signed with another roster
+/// expert's key, or the bytes re-saved (byte order mark, line ends, blanks), or else the
+/// `.sig` of another file.
+fn why_bad_signature(view: &PanelView, sheet: &Sheet, bytes: &[u8], sig: &str) -> String {
+    let expert = &sheet.expert;
+    let signer = view.experts.iter().find(|e| {
+        e.id != *expert
+            && e.public_key
+                .as_deref()
+                .and_then(|pk| keys::parse_public_key(pk).ok())
+                .is_some_and(|k| keys::verify(bytes, sig, &k).is_ok())
+    });
+    if let Some(other) = signer {
+        return format!(
+            "The sheet is expert {expert}'s, but it was signed with the key the roster holds \
+             for expert {}: it was exported with another expert's key (a shared key \
+             directory?). Ask expert {expert} to export again with their own key (`panel \
+             sheet export … --key-dir` holding {expert}.ed25519)",
+            other.id
+        );
+    }
+    let exported = sheet.to_file_bytes();
+    if bytes != exported.as_slice() {
+        let mut what = Vec::new();
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            what.push("a byte order mark (BOM) was added at its start");
+        }
+        if memchr::memmem::find(bytes, b"\r\n").is_some() {
+            what.push("its line ends were changed to CRLF");
+        }
+        if what.is_empty() {
+            what.push("its blanks or line breaks were changed");
+        }
+        return format!(
+            "Its content is intact (the digest matches), but {}: an editor or a text-mode \
+             transfer re-saved it, and the signature covers the exact bytes exported. Copy \
+             the exported file again, unchanged (as a binary file), or ask expert {expert} to \
+             export again",
+            what.join(" and ")
+        );
+    }
+    format!(
+        "The sheet's bytes are exactly as exported, so the signature file belongs to another \
+         sheet (another expert's, or another revision of this one) or was made with a key that \
+         is not the one the roster holds for {expert}. Copy the .sig written together with \
+         this sheet, or ask expert {expert} to export again"
+    )
 }
 
 pub(crate) fn short(h: &str) -> &str {
