@@ -121,6 +121,20 @@ pub fn meeting_date(s: &str) -> Result<String, String> {
     }
 }
 
+/// A format `panel awards` writes (`--format`): json, csv, xlsx or md. The results' other
+/// formats (the 评审汇总表, 评分表) are not awards documents; the message lists only these four.
+pub fn awards_format(s: &str) -> Result<crate::export::Format, String> {
+    use crate::export::Format;
+    let allowed = [Format::Json, Format::Csv, Format::Xlsx, Format::Md];
+    match s.parse::<Format>() {
+        Ok(f) if allowed.contains(&f) => Ok(f),
+        _ => Err(format!(
+            "unknown format {s:?} for panel awards: expected one of json, csv, xlsx, md / \
+             应为 json、csv、xlsx 或 md"
+        )),
+    }
+}
+
 /// An interface language (`--lang`): `zh` or `en` (also `zh_CN.UTF-8`, `en-US`, …).
 pub fn lang(s: &str) -> Result<String, String> {
     match crate::tui::Lang::parse(s) {
@@ -199,6 +213,14 @@ mod tests {
             assert!(
                 e.contains("expected a date such as 2024年9月12日"),
                 "{bad}: {e}"
+            );
+        }
+        assert_eq!(awards_format("XLSX"), Ok(crate::export::Format::Xlsx));
+        for bad in ["pdf", "docx", "summary-md"] {
+            let e = awards_format(bad).unwrap_err();
+            assert!(
+                e.ends_with("expected one of json, csv, xlsx, md / 应为 json、csv、xlsx 或 md"),
+                "{e}"
             );
         }
         assert_eq!(lang("zh_CN.UTF-8"), Ok("zh_CN.UTF-8".to_string()));
