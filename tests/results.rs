@@ -1,7 +1,8 @@
 //! From scores to the ranking and its documents: the aggregation pipeline's tables and
 //! properties (`aggregate_table`, `aggregate_props`), how scores become its input
 //! (`results_input`), `panel results` end to end (`results_demo`), tracks and formula awards
-//! (`tracks_awards`), and the text and XLSX exports (`export_snapshots`, `export_xlsx`).
+//! (`tracks_awards`), the text and XLSX exports (`export_snapshots`, `export_xlsx`), and the
+//! chair's and secretariat's outputs used as a user would (`chair_review`).
 //!
 //! One test binary of several, grouped by area; each module was a test file of its own:
 //! `cargo test --test results tracks_awards::`.
@@ -10,6 +11,8 @@
 mod aggregate_props;
 #[path = "results/aggregate_table.rs"]
 mod aggregate_table;
+#[path = "results/chair_review.rs"]
+mod chair_review;
 #[path = "common/demo_panel.rs"]
 mod demo_panel;
 #[path = "results/export_snapshots.rs"]

@@ -1097,6 +1097,17 @@ const SHOWN: [&str; 6] = [
     "eligibility",
 ];
 
+/// A results CSV column's name as reveal matches it: trimmed, unquoted, the Chinese names of
+/// `panel results --lang zh` (`申报编号`, `排名`, …) in English, the others in lower case; a
+/// byte order mark before the first is dropped.
+fn results_column(h: &str) -> String {
+    let h = h.trim_start_matches('\u{feff}').trim().trim_matches('"');
+    match crate::export::english_column(h) {
+        Some(en) => en.to_string(),
+        None => h.to_ascii_lowercase(),
+    }
+}
+
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
@@ -1180,10 +1191,7 @@ pub fn read_results(path: &Path) -> Result<Vec<ResultRow>, AnonError> {
         return Ok(rows);
     }
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let header: Vec<String> = first
-        .split(',')
-        .map(|h| h.trim().trim_matches('"').to_ascii_lowercase())
-        .collect();
+    let header: Vec<String> = first.split(',').map(results_column).collect();
     if header.len() > 1 || CODE_KEYS.contains(&header[0].as_str()) {
         let Some(ci) = header
             .iter()
@@ -1201,7 +1209,7 @@ pub fn read_results(path: &Path) -> Result<Vec<ResultRow>, AnonError> {
             .headers()
             .map_err(|e| bad(format!("CSV header: {e}")))?
             .iter()
-            .map(|h| h.trim().to_string())
+            .map(results_column)
             .collect();
         let mut rows = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
@@ -1212,7 +1220,7 @@ pub fn read_results(path: &Path) -> Result<Vec<ResultRow>, AnonError> {
             let fields = heads
                 .iter()
                 .enumerate()
-                .filter(|(j, h)| *j != ci && SHOWN.contains(&h.to_ascii_lowercase().as_str()))
+                .filter(|(j, h)| *j != ci && SHOWN.contains(&h.as_str()))
                 .filter_map(|(j, h)| rec.get(j).map(|v| (h.clone(), v.trim().to_string())))
                 .collect();
             rows.push(ResultRow {

@@ -31,9 +31,9 @@ pub struct AwardsArgs {
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// Output format: json, csv, xlsx or md (default: from the -o extension, else md).
-    #[arg(long)]
+    #[arg(long, value_parser = super::value_parsers::awards_format)]
     pub format: Option<Format>,
-    /// Write to this file instead of stdout (required for xlsx).
+    /// Write to this file instead of stdout (required for xlsx); an existing file is replaced.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Record a grade for this application (graded tracks) instead of computing.

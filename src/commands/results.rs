@@ -31,37 +31,37 @@ pub struct ResultsArgs {
     #[arg(long)]
     pub method: Option<Method>,
     /// k of the trimmed mean: drop the k highest and k lowest values.
-    #[arg(long, value_parser = value_parsers::whole::<usize>)]
+    #[arg(long, allow_negative_numbers = true, value_parser = value_parsers::whole::<usize>)]
     pub trim: Option<usize>,
     /// Apply the method per criterion or to the experts' totals.
     #[arg(long)]
     pub by: Option<By>,
-    /// Decimal places kept.
-    #[arg(long = "round", value_name = "DIGITS", value_parser = value_parsers::digits)]
+    /// Decimal places kept: 0 to 6.
+    #[arg(long = "round", value_name = "DIGITS", allow_negative_numbers = true, value_parser = value_parsers::digits)]
     pub round: Option<u32>,
     /// Rounding mode: half-up, truncate or none.
     #[arg(long)]
     pub rounding: Option<Rounding>,
     /// Minimum number of valid experts per application (at least 1).
-    #[arg(long, value_parser = value_parsers::at_least_one)]
+    #[arg(long, allow_negative_numbers = true, value_parser = value_parsers::at_least_one)]
     pub quorum: Option<usize>,
     /// Minimum total for the shortlist.
-    #[arg(long, value_parser = value_parsers::amount)]
+    #[arg(long, allow_negative_numbers = true, value_parser = value_parsers::amount)]
     pub threshold: Option<Decimal>,
     /// Maximum number of shortlisted applications.
-    #[arg(long, value_parser = value_parsers::whole::<usize>)]
+    #[arg(long, allow_negative_numbers = true, value_parser = value_parsers::whole::<usize>)]
     pub quota: Option<usize>,
     /// Total budget in 万元 (above 0; leave it out for no budget limit).
-    #[arg(long, value_name = "WAN", value_parser = value_parsers::positive_amount)]
+    #[arg(long, value_name = "WAN", allow_negative_numbers = true, value_parser = value_parsers::positive_amount)]
     pub budget: Option<Decimal>,
     /// Cap per award in 万元 (above 0; leave it out for no cap).
-    #[arg(long, value_name = "WAN", value_parser = value_parsers::positive_amount)]
+    #[arg(long, value_name = "WAN", allow_negative_numbers = true, value_parser = value_parsers::positive_amount)]
     pub cap: Option<Decimal>,
     /// Bootstrap draws for p_shortlist (0 disables; default 1000; at most 100000).
-    #[arg(long, value_parser = value_parsers::resamples)]
+    #[arg(long, allow_negative_numbers = true, value_parser = value_parsers::resamples)]
     pub resamples: Option<usize>,
     /// Seed of the bootstrap (default 0).
-    #[arg(long, value_parser = value_parsers::whole::<u64>)]
+    #[arg(long, allow_negative_numbers = true, value_parser = value_parsers::whole::<u64>)]
     pub seed: Option<u64>,
     /// Output format: json, csv, xlsx, md, summary-md (评审汇总表), sheet-md (评分表, with
     /// --expert), docx (评审汇总表 as Word), sheet-docx (评分表 as Word, with --expert).
@@ -71,8 +71,9 @@ pub struct ResultsArgs {
     /// Expert whose 评分表 to print (--format sheet-md or sheet-docx).
     #[arg(long)]
     pub expert: Option<String>,
-    /// Meeting date printed on the 评审汇总表 (overrides panel.json `meeting.date`).
-    #[arg(long, value_name = "DATE")]
+    /// Meeting date printed on the 评审汇总表 and 评分表: 2024年9月12日 or 2024-09-12
+    /// (overrides panel.json `meeting.date`).
+    #[arg(long, value_name = "DATE", value_parser = value_parsers::meeting_date)]
     pub meeting_date: Option<String>,
     /// Meeting place printed on the 评审汇总表 (overrides panel.json `meeting.place`).
     #[arg(long, value_name = "PLACE")]
@@ -81,7 +82,8 @@ pub struct ResultsArgs {
     /// screens).
     #[arg(long, value_parser = value_parsers::lang)]
     pub lang: Option<String>,
-    /// Write to this file instead of stdout (required for xlsx).
+    /// Write to this file instead of stdout (required for xlsx, docx and sheet-docx); an
+    /// existing file is replaced.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

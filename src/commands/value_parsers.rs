@@ -85,6 +85,56 @@ pub fn positive_amount(s: &str) -> Result<Decimal, String> {
     Ok(d)
 }
 
+/// A meeting date (`--meeting-date`): `2024年9月12日` or `2024-09-12` (also `2024/9/12`,
+/// `2024.9.12`), a day that exists in the calendar; returned in the form the printed forms
+/// use, `2024年9月12日`.
+pub fn meeting_date(s: &str) -> Result<String, String> {
+    let refuse = |why: &str| {
+        format!(
+            "{why}: expected a date such as 2024年9月12日 or 2024-09-12, not {s:?} / \
+             应为日期，例如 2024年9月12日 或 2024-09-12"
+        )
+    };
+    let re = regex::Regex::new(
+        r"^(\d{4})(?:年(\d{1,2})月(\d{1,2})日|-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|\.(\d{1,2})\.(\d{1,2}))$",
+    )
+    .expect("the date pattern compiles");
+    let Some(c) = re.captures(s.trim()) else {
+        return Err(refuse("not a date"));
+    };
+    let num = |i: usize| c.get(i).map(|m| m.as_str().parse::<u32>().unwrap_or(0));
+    let year = num(1).unwrap_or(0);
+    let (month, day) = (2..10)
+        .step_by(2)
+        .find_map(|i| Some((num(i)?, num(i + 1)?)))
+        .unwrap_or((0, 0));
+    let valid = u8::try_from(month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .zip(u8::try_from(day).ok())
+        .and_then(|(m, d)| time::Date::from_calendar_date(year as i32, m, d).ok());
+    match valid {
+        Some(_) => Ok(format!("{year}年{month}月{day}日")),
+        None => Err(refuse(&format!(
+            "there is no day {day} of month {month} in {year}"
+        ))),
+    }
+}
+
+/// A format `panel awards` writes (`--format`): json, csv, xlsx or md. The results' other
+/// formats (the 评审汇总表, 评分表) are not awards documents; the message lists only these four.
+pub fn awards_format(s: &str) -> Result<crate::export::Format, String> {
+    use crate::export::Format;
+    let allowed = [Format::Json, Format::Csv, Format::Xlsx, Format::Md];
+    match s.parse::<Format>() {
+        Ok(f) if allowed.contains(&f) => Ok(f),
+        _ => Err(format!(
+            "unknown format {s:?} for panel awards: expected one of json, csv, xlsx, md / \
+             应为 json、csv、xlsx 或 md"
+        )),
+    }
+}
+
 /// An interface language (`--lang`): `zh` or `en` (also `zh_CN.UTF-8`, `en-US`, …).
 pub fn lang(s: &str) -> Result<String, String> {
     match crate::tui::Lang::parse(s) {
@@ -140,6 +190,38 @@ mod tests {
         for zero in ["0", "0.0", "00"] {
             let e = positive_amount(zero).unwrap_err();
             assert!(e.contains("expected an amount above 0"), "{zero}: {e}");
+        }
+        assert_eq!(
+            meeting_date("2024年9月12日"),
+            Ok("2024年9月12日".to_string())
+        );
+        assert_eq!(meeting_date("2024-09-12"), Ok("2024年9月12日".to_string()));
+        assert_eq!(meeting_date("2024/9/2"), Ok("2024年9月2日".to_string()));
+        assert_eq!(
+            meeting_date("2024年2月29日"),
+            Ok("2024年2月29日".to_string())
+        );
+        for bad in [
+            "2024-13-45",
+            "2023年2月29日",
+            "2024-00-10",
+            "明天",
+            "",
+            "9月12日",
+        ] {
+            let e = meeting_date(bad).unwrap_err();
+            assert!(
+                e.contains("expected a date such as 2024年9月12日"),
+                "{bad}: {e}"
+            );
+        }
+        assert_eq!(awards_format("XLSX"), Ok(crate::export::Format::Xlsx));
+        for bad in ["pdf", "docx", "summary-md"] {
+            let e = awards_format(bad).unwrap_err();
+            assert!(
+                e.ends_with("expected one of json, csv, xlsx, md / 应为 json、csv、xlsx 或 md"),
+                "{e}"
+            );
         }
         assert_eq!(lang("zh_CN.UTF-8"), Ok("zh_CN.UTF-8".to_string()));
         assert_eq!(lang("en"), Ok("en".to_string()));

@@ -51,6 +51,18 @@ pub const CSV_TRAILING: [&str; 2] = ["eligibility_reasons", "gate_decisions"];
 /// [`CSV_TRAILING`] in Chinese (`--lang zh`).
 pub const CSV_TRAILING_ZH: [&str; 2] = ["资格审查理由", "资格人工认定"];
 
+/// The English name of a results CSV column written in Chinese (`--lang zh`): `申报编号` →
+/// `id`, `排名` → `rank`, …; `None` for any other name (the criterion columns are ids in both
+/// languages). Readers of the results CSV (`panel reveal`) take either header with this.
+pub fn english_column(name: &str) -> Option<&'static str> {
+    CSV_COLUMNS_ZH
+        .iter()
+        .chain(&CSV_TRAILING_ZH)
+        .zip(CSV_COLUMNS.iter().chain(&CSV_TRAILING))
+        .find(|(zh, _)| **zh == name)
+        .map(|(_, en)| *en)
+}
+
 /// The byte order mark every CSV export starts with: without it, spreadsheet programs
 /// (Excel) read the UTF-8 Chinese text as another encoding.
 pub(crate) const CSV_BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -133,7 +133,7 @@ fn summary_doc(f: &SummaryForm) -> Docx {
         .page_orient(PageOrientationType::Landscape)
         .page_margin(margin())
         .footer(page_footer())
-        .add_paragraph(title(&f.title, 32));
+        .add_paragraph(title(&f.printed_title(), 32));
     if let Some(p) = &f.provisional {
         doc = doc.add_paragraph(
             Paragraph::new()

@@ -64,6 +64,15 @@ pub struct SummaryForm {
 }
 
 impl SummaryForm {
+    /// The title as printed: [`Self::title`], ending `（暂定）` while the shortlist is
+    /// provisional, in every layout (Markdown, Word, the XLSX sheet).
+    pub fn printed_title(&self) -> String {
+        match self.provisional {
+            Some(_) => format!("{}（暂定）", self.title),
+            None => self.title.clone(),
+        }
+    }
+
     /// The lines printed between the title and the table, in order: call, panel, meeting,
     /// method, data anchor, and the track when the panel names one.
     pub fn heading_lines(&self) -> impl Iterator<Item = &String> {

@@ -40,10 +40,6 @@ fn header(out: &mut String, cells: &[&str]) {
     out.push('\n');
 }
 
-fn short_hash(h: &str) -> &str {
-    h.get(..12).unwrap_or(h)
-}
-
 fn source_line(rep: &Report) -> String {
     match &rep.source {
         SourceInfo::Db {
@@ -51,14 +47,13 @@ fn source_line(rep: &Report) -> String {
             journal_head,
             ..
         } => format!(
-            "组长数据库 chair database (journal seq {journal_seq}, head {}…); only submitted \
-             scores count",
-            short_hash(journal_head)
+            "组长数据库 chair database (journal seq {journal_seq}, head `{journal_head}`, checked \
+             with `panel audit verify <DB> --head {journal_head}`); only submitted scores count"
         ),
         SourceInfo::Csv { path, sha256, rows } => format!(
-            "评分文件 scores file `{}` ({rows} rows, sha256 {}…)",
+            "评分文件 scores file `{}` ({rows} rows, sha256 `{}`)",
             super::json::file_name(path),
-            sha256.as_deref().map_or("not computed", short_hash)
+            sha256.as_deref().unwrap_or("not computed")
         ),
     }
 }
@@ -133,11 +128,11 @@ pub fn to_markdown(rep: &Report) -> String {
     let _ = writeln!(o, "- 评审组 Panel: `{}`", rep.panel.id);
     let _ = writeln!(
         o,
-        "- 评分标准 Rubric: {} (`{}`, {}; sha256 {}…)",
+        "- 评分标准 Rubric: {} (`{}`, {}; sha256 `{}`)",
         rep.panel.rubric_title,
         rep.panel.rubric_id,
         rep.panel.rubric_version,
-        short_hash(&rep.panel.rubric_sha256)
+        rep.panel.rubric_sha256
     );
     let _ = writeln!(o, "- 数据来源 Source: {}", source_line(rep));
     let _ = writeln!(
@@ -329,12 +324,7 @@ fn signature(o: &mut String, who: &str) {
 pub fn to_summary_markdown(rep: &Report) -> String {
     let f = forms::summary_form(rep, &forms::Meeting::default());
     let mut o = String::new();
-    let provisional = if f.provisional.is_some() {
-        "（暂定）"
-    } else {
-        ""
-    };
-    let _ = writeln!(o, "# {}{provisional}\n", f.title);
+    let _ = writeln!(o, "# {}\n", f.printed_title());
     let _ = writeln!(o, "{}\n", f.panel_line);
     o.push_str(&anchor_line(rep));
     if let Some(p) = &f.provisional {

@@ -39,7 +39,7 @@ use crate::store::{AuditRecord, StoreError};
 
 pub use crate::scores::Detail;
 pub use awards_out::{awards_csv, awards_json, awards_md, awards_xlsx, AwardsReport};
-pub use csv_out::{neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
+pub use csv_out::{english_column, neutralize, to_csv, to_csv_in, CSV_COLUMNS_ZH};
 pub use docx_out::{sheet_docx, summary_docx, SIGNATURE_BLANK};
 pub use json::to_json;
 pub use md::{to_markdown, to_sheet_markdown, to_summary_markdown};
