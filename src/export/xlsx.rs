@@ -463,7 +463,7 @@ fn summary(wb: &mut Workbook, rep: &Report) -> Result<(), XlsxError> {
     let mut sh = Sheet::new(wb, SUMMARY_SHEET)?;
     let title = Format::new().set_bold().set_font_size(16);
     sh.ws
-        .write_string_with_format(0, 0, &f.printed_title(), &title)?;
+        .write_string_with_format(0, 0, f.printed_title(), &title)?;
     sh.row = 1;
     if let Some(p) = &f.provisional {
         sh.row(vec![p.as_str().into()])?;

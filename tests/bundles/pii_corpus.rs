@@ -1377,12 +1377,22 @@ proptest! {
     ) {
         let texts = fixture_texts();
         let base = &texts[text_i % texts.len()];
-        let cut: Vec<usize> = base.char_indices().map(|(i, _)| i).chain([base.len()]).collect();
-        let at = cut[at % cut.len()];
-        // Not inside a number of the text, and on a line of its own: right after a
-        // label (`银行账号，…`) a number is the label's value, whatever it looks like.
+        // On a line of its own after the end of a sentence or clause, and not before a
+        // number of the text: right after a label a value is the label's, whatever it
+        // looks like, and a label may stand on the line above its value
+        // (`统一社会信用代码\n…`, as Word tables come out).
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
-        prop_assume!(!digit(base[..at].chars().next_back()) && !digit(base[at..].chars().next()));
+        let cut: Vec<usize> = base
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([base.len()])
+            .filter(|&i| {
+                let last = base[..i].trim_end().chars().next_back();
+                last.is_none_or(|c| "，。；、）)".contains(c)) && !digit(base[i..].chars().next())
+            })
+            .collect();
+        prop_assume!(!cut.is_empty());
+        let at = cut[at % cut.len()];
         let text = format!("{}\n{l}，{}", &base[..at], &base[at..]);
         let mut r = panel::anonymize::Redactions::default();
         let out = panel::anonymize::redact_text(&text, &[], &[], &mut r);
