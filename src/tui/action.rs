@@ -96,12 +96,18 @@ actions! {
         /// bottom: Go to the last row
         /// 底部: 跳到最后一行
         Bottom,
-        /// page up: Page up (in the criterion tree: scroll the evidence)
-        /// 上翻页: 向上翻页（在评分表中：滚动证据）
+        /// page up: Page up
+        /// 上翻页: 向上翻页
         PageUp,
-        /// page down: Page down (in the criterion tree: scroll the evidence)
-        /// 下翻页: 向下翻页（在评分表中：滚动证据）
+        /// page down: Page down
+        /// 下翻页: 向下翻页
         PageDown,
+        /// evidence up: Scroll the evidence beside the criteria up a page
+        /// 证据上翻: 将评分表旁的证据向上翻一页
+        EvidencePageUp,
+        /// evidence down: Scroll the evidence beside the criteria down a page
+        /// 证据下翻: 将评分表旁的证据向下翻一页
+        EvidencePageDown,
         /// pane: Next pane (applications → criteria → evidence)
         /// 切换: 下一个窗格（申报项目 → 评分表 → 证据）
         NextPane,
@@ -213,6 +219,9 @@ actions! {
         /// sort: Sort the application list: code → status → suggested total
         /// 排序: 项目列表排序：编号 → 状态 → 建议总分
         Sort,
+        /// digits: Digits do not score in the application list: Enter opens the application, then digits score its selected item
+        /// 数字: 在项目列表中数字不打分：先按 Enter 打开项目，再用数字为所选评分项打分
+        DigitInList,
         /// undo: Undo your last score change of this application in this session (saved as a new value; the journal keeps every value)
         /// 撤销: 撤销本次会话中对该项目的最后一次改分（作为新值保存，日志保留每个值）
         Undo,
@@ -235,6 +244,9 @@ impl Action {
                 | Action::Bottom
                 | Action::PageUp
                 | Action::PageDown
+                | Action::EvidencePageUp
+                | Action::EvidencePageDown
+                | Action::DigitInList
                 | Action::PrevPane
                 | Action::SearchPrev
                 | Action::PrevTodo

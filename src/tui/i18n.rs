@@ -649,6 +649,10 @@ pub struct Text {
     pub help_scroll: [&'static str; 2],
     pub cannot_submit: &'static str,
     pub caps: &'static str,
+    /// The note when a digit is typed in the application list.
+    pub digits_in_list: &'static str,
+    /// The status line with the application list focused: how to open the application.
+    pub open_hint: &'static str,
     pub requested: &'static str,
     pub attachments: &'static str,
 }
@@ -727,6 +731,8 @@ pub static ZH: Text = Text {
     help_scroll: ["滚动", "翻页"],
     cannot_submit: "不能提交",
     caps: "封顶",
+    digits_in_list: "数字在评分表中打分：先按 Enter 打开项目",
+    open_hint: "Enter 打开评分表，n 跳到待评项",
     requested: "申请资助",
     attachments: "附件",
 };
@@ -805,6 +811,8 @@ pub static EN: Text = Text {
     help_scroll: ["scroll", "page"],
     cannot_submit: "Cannot submit yet",
     caps: "caps",
+    digits_in_list: "digits score in the criteria pane: Enter opens the application",
+    open_hint: "Enter opens its criteria, n the next item to score",
     requested: "requested funding",
     attachments: "attachments",
 };

@@ -666,6 +666,46 @@ mod tests {
         }
     }
 
+    /// Each screen's help lists its contexts' actions with their doc text, so the text of an
+    /// action the chair's views bind must not describe the expert screen (PgUp/PgDn said
+    /// "in the criterion tree: scroll the evidence" in the chair's help); the tree's page
+    /// keys have actions of their own.
+    #[test]
+    fn the_chair_views_bind_no_action_described_by_the_expert_screen() {
+        let k = Keymap::parse("keys.json", DEFAULT_KEYS).unwrap();
+        for ctx in [
+            Context::Ranking,
+            Context::Detail,
+            Context::Progress,
+            Context::Experts,
+        ] {
+            for (a, _) in k.actions(ctx) {
+                let (zh, en) = a.help().unwrap();
+                for word in [
+                    "criterion tree",
+                    "criteria pane",
+                    "evidence",
+                    "在评分表中",
+                    "证据",
+                ] {
+                    assert!(
+                        !en.contains(word) && !zh.contains(word),
+                        "{ctx:?} binds {a:?}, whose help says {word:?}: {en} / {zh}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            k.lookup(&[Context::Tree], "pageup"),
+            Some(Action::EvidencePageUp)
+        );
+        assert_eq!(
+            k.lookup(&[Context::Tree], "pagedown"),
+            Some(Action::EvidencePageDown)
+        );
+        assert_eq!(k.lookup(&[Context::Apps], "7"), Some(Action::DigitInList));
+    }
+
     #[test]
     fn duplicates_and_unknowns_are_refused_with_the_place() {
         let e = Keymap::parse("k.json", r#"{"tree": {"j": "down", "j": "up"}}"#).unwrap_err();

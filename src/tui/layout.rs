@@ -72,7 +72,8 @@ pub fn layout(w: u16, h: u16, focus: Pane) -> Panes {
     }
     match focus {
         Pane::Apps => {
-            let aw = (w / 4).clamp(20, 26);
+            // wide enough that the titles can be told apart (at 80 columns: 24)
+            let aw = (w * 3 / 10).clamp(24, 30);
             p.apps = Some(Rect::new(0, body.y, aw, body.height));
             p.tree = Some(Rect::new(aw, body.y, w - aw, body.height));
         }

@@ -12,9 +12,9 @@ use ratatui::widgets::Widget;
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{total_str, App, Level, Overlay, Progress};
+use super::app::{total_str, App, EditKind, Level, Overlay, Progress};
 use super::keys::{self, Context};
-use super::layout;
+use super::layout::{self, Pane};
 use super::overlay::help_bar_items;
 use super::text::{pad_right, truncate, width, wrap};
 use crate::rubric::num::show;
@@ -132,20 +132,7 @@ fn status_line(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
             Level::Error => (format!(" ✗ {}", n.text), th.error()),
             Level::Info => (format!(" ℹ {}", n.text), Style::new()),
         },
-        None => {
-            let hint = match (app.cur(), app.sel_item()) {
-                (Some(_), Some(it)) => {
-                    let step = show(it.step());
-                    if app.lang.is_zh() {
-                        format!(" {} 分值 0–{}，步长 {step}", it.id, show(it.max()))
-                    } else {
-                        format!(" {}: 0–{}, step {step}", it.id, show(it.max()))
-                    }
-                }
-                _ => String::new(),
-            };
-            (hint, th.dim())
-        }
+        None => (focus_hint(app), th.dim()),
     };
     set(
         buf,
@@ -155,6 +142,61 @@ fn status_line(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
         r.width,
         style,
     );
+}
+
+/// The status line without a note: what has the focus. An open box: what it edits or asks,
+/// and for which application and item; the application list: the selected application and
+/// how to open it; the criteria or the evidence: the selected item's range and step.
+pub fn focus_hint(app: &App) -> String {
+    let zh = app.lang.is_zh();
+    let code = |ai: usize| {
+        app.apps
+            .get(ai)
+            .map(|a| a.input.code.as_str())
+            .unwrap_or("")
+    };
+    if let Some(o) = app.overlays.last() {
+        return match o {
+            Overlay::Editor { kind, .. } => {
+                let title = kind.title(app.lang);
+                match kind {
+                    EditKind::Reason { app: ai, item, .. }
+                    | EditKind::Comment { app: ai, item } => {
+                        format!(" ✎ {title} · {} {item}", code(*ai))
+                            .trim_end()
+                            .to_string()
+                    }
+                    EditKind::Opinion { app: ai, .. } | EditKind::Conflict { app: ai, .. } => {
+                        format!(" ✎ {title} · {}", code(*ai))
+                    }
+                    _ => format!(" {title}"),
+                }
+            }
+            Overlay::Confirm { app: ai, what, .. } => {
+                format!(" {} · {}", what.title(app.lang), code(*ai))
+            }
+            Overlay::Help { .. } => format!(" {}", app.lang.t().help),
+            Overlay::Message { title, .. } => format!(" {title}"),
+        };
+    }
+    match (app.focus, app.cur(), app.sel_item()) {
+        (Pane::Apps, Some(a), _) => {
+            let sep = if zh { "：" } else { ": " };
+            let head = format!(" {} {}", a.input.code, list_title(&a.input.title));
+            let tail = format!("{sep}{}", app.lang.t().open_hint);
+            let room = (app.size.0 as usize).saturating_sub(width(&tail));
+            format!("{}{tail}", truncate(&head, room))
+        }
+        (Pane::Tree | Pane::Evidence, Some(_), Some(it)) => {
+            let step = show(it.step());
+            if zh {
+                format!(" {} 分值 0–{}，步长 {step}", it.id, show(it.max()))
+            } else {
+                format!(" {}: 0–{}, step {step}", it.id, show(it.max()))
+            }
+        }
+        _ => String::new(),
+    }
 }
 
 /// The keys that work here, from the key map.

@@ -557,7 +557,7 @@ fn demo_at_80x24_without_colour_reads_in_plain_text() {
         (80, 24),
     );
     // 1. the selection in plain text: ▶ in the first column of the list, alone
-    let c = t.wait_for("demo", "Apps 0/10", 10);
+    let c = t.wait_for("demo", "Applications 0/10", 10);
     assert!(c.contains("┃▶○ T24-001"), "{c}");
     t.keys("demo", &["j"]);
     let c = t.wait_for("demo", "┃▶○ T24-002", 5);
@@ -593,7 +593,7 @@ fn demo_at_80x24_without_colour_reads_in_plain_text() {
     let bottom = c.lines().nth(22).unwrap_or("");
     assert!(bottom.contains('▲'), "k scrolls back at once after G:\n{c}");
     t.keys("demo", &["Escape"]);
-    t.wait_for("demo", "Apps 0/10", 5);
+    t.wait_for("demo", "Applications 0/10", 5);
 
     // 3. T24-004's A1.1: the fact's label and the screen's yes/no, never the raw key
     t.keys("demo", &["j", "j", "Tab"]);

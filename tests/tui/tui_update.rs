@@ -991,3 +991,91 @@ fn the_filter_prompt_names_the_shown_labels_and_matches_both_languages() {
     feed(&mut app, "text:T24-002 enter");
     assert_eq!(app.order(), vec![1]);
 }
+
+/// `n` from the application list takes the first item of the newly selected application that
+/// needs the expert, not the first one after the row carried over from the application
+/// before (T24-003: `n` went to B1.2 past the unscored A2.1); `N` takes the last. The
+/// selected item itself stays when another application is selected.
+#[test]
+fn next_to_do_from_the_list_starts_at_the_top_of_the_application() {
+    let (mut app, _) = mem_app(Lang::En, (80, 24));
+    let ids: Vec<String> = app.rubric.items().map(|(_, _, it)| it.id.clone()).collect();
+    let needs = |app: &App, ai: usize| -> Vec<String> {
+        app.rubric
+            .items()
+            .filter(|(_, _, it)| it.is_expert() || app.effective(ai, &it.id).is_none())
+            .map(|(_, _, it)| it.id.clone())
+            .collect()
+    };
+    let todo = needs(&app, 1);
+    assert!(todo.len() >= 2, "{todo:?}");
+    // an item of the first application past the second application's first to-do item is
+    // selected, then the list moves on: the item stays selected
+    let pos = |id: &String| ids.iter().position(|x| x == id).unwrap();
+    let mid = ids
+        .iter()
+        .find(|id| pos(id) > pos(&todo[0]) && !todo.contains(id))
+        .expect("an item after the first to-do item that needs nothing")
+        .clone();
+    goto(&mut app, &mid);
+    feed(&mut app, "esc");
+    assert_eq!(app.focus, Pane::Apps);
+    feed(&mut app, "j");
+    assert_eq!(app.list_pos(), 1);
+    assert_eq!(app.sel_item().map(|i| i.id.clone()), Some(mid));
+    feed(&mut app, "n");
+    assert_eq!(app.focus, Pane::Tree);
+    assert_eq!(app.sel_item().map(|i| i.id.clone()), todo.first().cloned());
+    // in the criteria `n` goes on from the selected item
+    feed(&mut app, "n");
+    assert_eq!(app.sel_item().map(|i| i.id.clone()), todo.get(1).cloned());
+    // from the list, `N` takes the application's last such item
+    feed(&mut app, "esc N");
+    assert_eq!(app.sel_item().map(|i| i.id.clone()), todo.last().cloned());
+}
+
+/// A digit typed in the application list scores nothing and says where digits score.
+#[test]
+fn a_digit_in_the_list_says_where_digits_score() {
+    let (mut app, m) = mem_app(Lang::En, (80, 24));
+    feed(&mut app, "5");
+    assert_eq!(app.focus, Pane::Apps);
+    let (level, text) = note(&app);
+    assert_eq!(level, Level::Info);
+    assert!(text.contains("Enter opens the application"), "{text}");
+    assert!(m.log.borrow().is_empty());
+    let (mut app, _) = mem_app(Lang::Zh, (80, 24));
+    feed(&mut app, ".");
+    assert!(note(&app).1.contains("Enter 打开项目"), "{:?}", app.note);
+}
+
+/// The status line without a note describes what has the focus: the selected application in
+/// the list, the box open over the screen, the item's range only in the criteria.
+#[test]
+fn the_status_line_describes_what_has_the_focus() {
+    use panel::tui::view::focus_hint;
+    let (mut app, _) = mem_app(Lang::En, (80, 24));
+    let code = app.apps[0].input.code.clone();
+    let hint = focus_hint(&app);
+    assert!(
+        hint.contains(&code) && hint.contains("Enter opens its criteria"),
+        "{hint}"
+    );
+    assert!(!hint.contains("step"), "{hint}");
+    feed(&mut app, "tab");
+    let item = app.sel_item().unwrap().id.clone();
+    assert!(focus_hint(&app).contains(&format!("{item}: 0–")));
+    feed(&mut app, "c");
+    let hint = focus_hint(&app);
+    assert!(
+        hint.contains("✎") && hint.contains(&format!("{code} {item}")),
+        "{hint}"
+    );
+    assert!(!hint.contains("step"), "{hint}");
+    feed(&mut app, "esc w");
+    let hint = focus_hint(&app);
+    assert!(hint.contains("✎") && hint.contains(&code), "{hint}");
+    assert!(!hint.contains("step"), "{hint}");
+    feed(&mut app, "esc ?");
+    assert_eq!(focus_hint(&app), " Help");
+}

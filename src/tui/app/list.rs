@@ -66,6 +66,8 @@ pub(super) enum Outcome {
     AskFind(String),
     /// Comment on the application as a whole.
     CommentApp,
+    /// A digit was typed: the list does not score; say where digits score.
+    DigitHint,
 }
 
 /// The application list's state.
@@ -191,6 +193,7 @@ impl AppList {
                 Some(Outcome::Sorted)
             }
             Action::Comment => Some(Outcome::CommentApp),
+            Action::DigitInList => Some(Outcome::DigitHint),
             _ => None,
         }
     }
@@ -243,13 +246,21 @@ impl AppList {
             return;
         }
         let w = inner.width as usize;
+        let shown: Vec<usize> = (0..inner.height as usize)
+            .filter_map(|row| self.order.get(self.scroll + row).copied())
+            .collect();
+        let tw = total_cols(w, shown.iter().map(|&i| width(&total_str(app, i))));
         for row in 0..inner.height as usize {
             let Some(&i) = self.order.get(self.scroll + row) else {
                 break;
             };
             let a = &app.apps[i];
             let pr = app.progress(i);
-            let total = pad_left(&total_str(app, i), 6);
+            let total = if tw > 0 {
+                pad_left(&total_str(app, i), tw)
+            } else {
+                String::new()
+            };
             // the selection is marked in the first column (▶), not only by its style, so a
             // screen without colour or styles (a text capture) still shows it
             let left = format!(
@@ -259,7 +270,7 @@ impl AppList {
                 a.input.code,
                 list_title(&a.input.title)
             );
-            let line = format!("{}{total}", pad_right(&left, w.saturating_sub(6)));
+            let line = format!("{}{total}", pad_right(&left, w.saturating_sub(tw)));
             let style = if i == self.sel {
                 th.selected(focused)
             } else {
@@ -275,6 +286,19 @@ impl AppList {
             );
         }
     }
+}
+
+/// Narrowest list (inside its border) that shows the totals: below it the title keeps the
+/// room, since the title bar names the selected application's total.
+const TOTALS_FROM: usize = 24;
+
+/// Columns of the total column in a list `w` columns wide whose shown totals are
+/// `widths` wide: the widest and one blank before it, or none in a narrow list.
+fn total_cols(w: usize, widths: impl Iterator<Item = usize>) -> usize {
+    if w < TOTALS_FROM {
+        return 0;
+    }
+    widths.max().map_or(0, |m| m + 1)
 }
 
 /// The total shown for an application: none for a conflict or an application the expert
@@ -330,6 +354,16 @@ mod tests {
         assert_eq!(l.handle(Action::Top), Some(Outcome::Select(2)));
         assert_eq!(l.handle(Action::PageDown), Some(Outcome::Page(1)));
         assert_eq!(list(Vec::new()).handle(Action::Top), None);
+    }
+
+    #[test]
+    fn the_total_column_is_as_wide_as_its_widest_total_and_gone_in_a_narrow_list() {
+        // untouched applications show "—": two columns, not six
+        assert_eq!(total_cols(28, [1, 1, 1].into_iter()), 2);
+        assert_eq!(total_cols(28, [1, 4, 3].into_iter()), 5);
+        // the list at 80×24 (18 columns inside): the titles get the room
+        assert_eq!(total_cols(18, [1, 4].into_iter()), 0);
+        assert_eq!(total_cols(28, std::iter::empty()), 0);
     }
 
     #[test]

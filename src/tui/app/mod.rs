@@ -585,13 +585,22 @@ impl App {
     }
 
     /// Moves to the next (or previous) item that needs the expert, wrapping around; the
-    /// unscored items come before the unconfirmed rule items. Says so when none is left.
+    /// unscored items come before the unconfirmed rule items. From the application list it
+    /// takes the first (or last) such item of the application; in its criteria, the next
+    /// one after the selected item. Says so when none is left.
     fn goto_todo(&mut self, forward: bool) -> bool {
         let ai = self.list.sel();
         let (must, confirm) = self.todo(ai);
         let cur = self.tree.sel();
+        let from_list = self.focus == Pane::Apps;
         let pick = |list: &[usize]| -> Option<usize> {
-            if forward {
+            if from_list {
+                if forward {
+                    list.first().copied()
+                } else {
+                    list.last().copied()
+                }
+            } else if forward {
                 list.iter().find(|&&n| n > cur).or(list.first()).copied()
             } else {
                 list.iter()
@@ -955,6 +964,8 @@ impl App {
             return;
         }
         let i = i.min(self.apps.len() - 1);
+        // the selected item stays (an expert may go through one criterion across the
+        // applications); the evidence opens at its top
         if self.list.select(i) {
             self.ev.top();
             self.ev.forget_hit();

@@ -15,7 +15,7 @@ use crate::rubric::Rubric;
 use crate::tui::action::Action;
 use crate::tui::draw::{more_hint, pane_block, set, Theme};
 use crate::tui::layout::{self, Pane};
-use crate::tui::text::{pad_left, pad_right, truncate};
+use crate::tui::text::{pad_left, pad_right, truncate, width};
 
 const W_MAX: usize = 5;
 const W_SUGG: usize = 6;
@@ -39,8 +39,8 @@ pub enum Row {
 pub(super) enum Outcome {
     /// Select item `i` (index into the item rows; the screen keeps it in range).
     Select(usize),
-    /// Page through the evidence (`-1` up, `1` down): the tree's page keys scroll the
-    /// evidence beside it.
+    /// Page through the evidence (`-1` up, `1` down): the tree's page keys are bound to
+    /// the evidence page actions and scroll the evidence beside it.
     PageEvidence(isize),
     /// Focus this pane.
     Focus(Pane),
@@ -172,8 +172,8 @@ impl CriteriaTree {
             Action::Down => self.step(1).map(Outcome::Select),
             Action::Top => Some(Outcome::Select(0)),
             Action::Bottom => Some(Outcome::Select(usize::MAX)),
-            Action::PageUp => Some(Outcome::PageEvidence(-1)),
-            Action::PageDown => Some(Outcome::PageEvidence(1)),
+            Action::EvidencePageUp => Some(Outcome::PageEvidence(-1)),
+            Action::EvidencePageDown => Some(Outcome::PageEvidence(1)),
             Action::Back => Some(Outcome::Focus(Pane::Apps)),
             _ => None,
         }
@@ -364,16 +364,17 @@ impl CriteriaTree {
                     main_parts.push(part);
                 }
             }
-            let mut s = format!(
-                "{} {} / {} = {}",
+            let head = format!(
+                "{} {} / {}",
                 t.total,
                 show(a.scored.total),
                 show(app.rubric.total_max + app.rubric.bonus_max()),
-                main_parts.join(" + ")
             );
+            let mut parts = format!(" = {}", main_parts.join(" + "));
             if !bonus_parts.is_empty() {
-                s.push_str(&format!(" + {} ({})", bonus_parts.join(" + "), t.bonus));
+                parts.push_str(&format!(" + {} ({})", bonus_parts.join(" + "), t.bonus));
             }
+            let mut tail = String::new();
             let raw_main: Decimal = app
                 .rubric
                 .categories
@@ -382,12 +383,13 @@ impl CriteriaTree {
                 .filter_map(|c| a.scored.categories.get(&c.id))
                 .sum();
             if raw_main > app.rubric.total_max {
-                s.push_str(&format!(" ⚠ → {}", show(app.rubric.total_max)));
+                tail.push_str(&format!(" ⚠ → {}", show(app.rubric.total_max)));
             }
             let caps = caps_applied(app, ai);
             if caps > 0 {
-                s.push_str(&format!("   ⚠ {} {caps}", t.caps));
+                tail.push_str(&format!("   ⚠ {} {caps}", t.caps));
             }
+            let s = footer_text(&head, &parts, &tail, w);
             set(
                 buf,
                 inner.x,
@@ -398,6 +400,24 @@ impl CriteriaTree {
             );
         }
     }
+}
+
+/// The tree's footer in `w` columns: the total (`head`), the category subtotals (`parts`)
+/// and the warnings (`tail`: over the maximum, caps applied). When it does not fit, the
+/// subtotals are cut, ending in `…` (they stand on the category rows too), or left out, so
+/// that the total and the warnings keep their numbers; only a pane too narrow even for
+/// those cuts the end, with `…`.
+fn footer_text(head: &str, parts: &str, tail: &str, w: usize) -> String {
+    let full = format!("{head}{parts}{tail}");
+    if width(&full) <= w {
+        return full;
+    }
+    // room for the cut subtotals: at least " = A 1…" to be worth showing
+    let room = w.saturating_sub(width(head) + width(tail));
+    if room >= 7 {
+        return format!("{head}{}{tail}", truncate(parts, room));
+    }
+    truncate(&format!("{head}{tail}"), w)
 }
 
 /// Number of caps applied to the application's current values: item caps of
@@ -419,4 +439,33 @@ pub fn caps_applied(app: &App, ai: usize) -> usize {
             .map(|c| c.clamps.len())
             .sum::<usize>()
         + a.scored.clamps.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::footer_text;
+    use crate::tui::text::width;
+
+    #[test]
+    fn a_footer_too_wide_cuts_the_subtotals_with_an_ellipsis_and_keeps_the_numbers() {
+        let (head, parts, tail) = ("Total 57.5 / 100", " = A 27.5 + B 20 + C 10", "   ⚠ caps 3");
+        // fits: whole
+        assert_eq!(
+            footer_text(head, parts, tail, 60),
+            "Total 57.5 / 100 = A 27.5 + B 20 + C 10   ⚠ caps 3"
+        );
+        // the criteria pane at 120×40 (47 columns inside): the subtotals are cut, the caps
+        // keep their number
+        let s = footer_text(head, parts, tail, 47);
+        assert_eq!(s, "Total 57.5 / 100 = A 27.5 + B 20 + …   ⚠ caps 3");
+        assert!(width(&s) <= 47);
+        // narrower: the subtotals go, the total and the caps stay whole
+        assert_eq!(
+            footer_text(head, parts, tail, 30),
+            "Total 57.5 / 100   ⚠ caps 3"
+        );
+        // too narrow even for that: the end is cut, and says so
+        let s = footer_text(head, parts, tail, 20);
+        assert!(s.ends_with('…') && width(&s) <= 20, "{s}");
+    }
 }

@@ -56,6 +56,7 @@ impl App {
                 buf: TextBox::single(""),
             }),
             list::Outcome::CommentApp => self.ask_comment(true),
+            list::Outcome::DigitHint => self.info(self.lang.t().digits_in_list),
         }
     }
 
@@ -613,6 +614,9 @@ fn shared_update(app: &mut App, action: Action) {
         | Action::Bottom
         | Action::PageUp
         | Action::PageDown
+        | Action::EvidencePageUp
+        | Action::EvidencePageDown
+        | Action::DigitInList
         | Action::Back
         | Action::Open
         | Action::Find
