@@ -571,6 +571,11 @@ pub struct AppResult {
     /// gates; the notes say the same in words).
     #[serde(skip)]
     pub open_gates: Vec<OpenGate>,
+    /// The notes of experts left out of this application because of their scores (two
+    /// different values for one criterion, criteria missing); also in `notes`. The
+    /// command line repeats them, so that they are not seen only in the JSON.
+    #[serde(skip)]
+    pub left_out: Vec<String>,
 }
 
 /// The full result of [`run`].

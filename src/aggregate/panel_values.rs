@@ -325,6 +325,17 @@ pub(crate) struct AppWork {
     pub(crate) cat_u: Vec<i64>,
     pub(crate) totals_u: Vec<i64>,
     pub(crate) notes: Vec<String>,
+    /// The notes (also in `notes`) of experts left out because of their scores: two
+    /// different values for one criterion, or criteria missing.
+    pub(crate) left_out: Vec<String>,
+}
+
+impl AppWork {
+    /// Notes an expert left out because of their scores, in `notes` and in `left_out`.
+    pub(crate) fn leave_out(&mut self, note: String) {
+        self.left_out.push(note.clone());
+        self.notes.push(note);
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -424,6 +424,7 @@ fn collect_one(
         cat_u: Vec::new(),
         totals_u: Vec::new(),
         notes: Vec::new(),
+        left_out: Vec::new(),
     };
     local.clear();
     cells.clear();
@@ -513,7 +514,7 @@ fn collect_one(
         let e = local[sl];
         let name = &expert_names[e as usize];
         if let Some(c) = dup[sl] {
-            w.notes.push(format!(
+            w.leave_out(format!(
                 "expert {name} excluded: two different values for criterion {}",
                 ctx.crit_ids[c]
             ));
@@ -531,7 +532,7 @@ fn collect_one(
             } else {
                 ""
             };
-            w.notes.push(format!(
+            w.leave_out(format!(
                 "expert {name} excluded: scored {} of {nc} criteria (missing {}{more})",
                 nc - missing.len(),
                 shown.join(", ")
@@ -860,6 +861,7 @@ pub(crate) fn run_with(
                 flags,
                 notes: app_notes,
                 open_gates: Vec::new(),
+                left_out: std::mem::take(&mut w.left_out),
             })
         },
     );

@@ -174,6 +174,54 @@ fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<Str
     Ok((rep, notes))
 }
 
+/// Most experts left out that the warning lists one by one.
+const LEFT_OUT_SHOWN: usize = 10;
+
+/// The warning, for the terminal, about experts left out of an application because of
+/// their scores (two different values for one criterion, criteria missing): they change
+/// the ranking, and the per-application notes of the JSON or XLSX are not where a chair
+/// writing a CSV looks. Empty when no expert was left out.
+fn left_out_warning(rep: &Report, scores: Option<(&Path, &Path)>) -> String {
+    let all: Vec<(&str, &str)> = rep
+        .results
+        .applications
+        .iter()
+        .flat_map(|a| a.left_out.iter().map(|n| (a.id.as_str(), n.as_str())))
+        .collect();
+    if all.is_empty() {
+        return String::new();
+    }
+    let apps = rep
+        .results
+        .applications
+        .iter()
+        .filter(|a| !a.left_out.is_empty())
+        .count();
+    let mut s = format!(
+        "warning: {} expert score set(s) left out of {apps} application(s) because of their \
+         scores (the notes of each application in --format json or xlsx say the same):\n",
+        all.len()
+    );
+    for (id, note) in all.iter().take(LEFT_OUT_SHOWN) {
+        s.push_str(&format!("  {id}: {note}\n"));
+    }
+    if all.len() > LEFT_OUT_SHOWN {
+        s.push_str(&format!("  … and {} more\n", all.len() - LEFT_OUT_SHOWN));
+    }
+    if let Some((dir, csv)) = scores {
+        if all.iter().any(|(_, n)| n.contains("two different values")) {
+            s.push_str(&format!(
+                "  {} gives two different values for one criterion of one expert; keep one \
+                 row (`panel import {} {} --dry-run` names the lines)\n",
+                csv.display(),
+                dir.display(),
+                csv.display()
+            ));
+        }
+    }
+    s
+}
+
 /// Writes `bytes` to `path` with [`crate::atomic_file`] as an ordinary document (`0644`); a
 /// path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
 /// in place: renaming over it would replace the device.
@@ -341,6 +389,10 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     for n in notes {
         err.push_str(&format!("warning: {n}\n"));
     }
+    err.push_str(&left_out_warning(
+        &rep,
+        a.scores.as_deref().map(|c| (a.panel_dir.as_path(), c)),
+    ));
     err.push_str(&format!("{}\n", rep.summary_line()));
     match output {
         Some(path) => {

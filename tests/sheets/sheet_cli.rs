@@ -582,3 +582,73 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
         );
     }
 }
+
+/// An expert left out of an application because of their rows in a scores CSV (two
+/// different values for one criterion, a criterion missing) changes the ranking: `results`
+/// says so on the terminal, whatever the format, naming the application, the expert and
+/// why, and for the two values how to find the lines; a clean file warns of nothing.
+#[test]
+fn results_warns_of_experts_left_out_by_their_rows() {
+    let tp = test_panel(&[]);
+    let dir = tp.tmp.path().join("left-out");
+    small_synth(&tp, &dir, &["--no-bundles"]);
+    let d = dir.to_str().unwrap();
+    let csv = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let (_, err, rc) = run(
+        &tp,
+        &[
+            "results",
+            d,
+            "--scores",
+            dir.join("scores.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    assert!(!err.contains("left out"), "{err}");
+    // the first row again with another value, at the end of the file
+    let first = csv.lines().nth(1).unwrap();
+    let (head, _) = first.rsplit_once(',').unwrap();
+    let (app, rest) = head.split_once(',').unwrap();
+    let (expert, crit) = rest.split_once(',').unwrap();
+    let value: f64 = first.rsplit(',').next().unwrap().parse().unwrap();
+    let other = if value == 0.0 { "1" } else { "0" };
+    let dup = dir.join("dup.csv");
+    std::fs::write(&dup, format!("{csv}{head},{other}\n")).unwrap();
+    for format in ["csv", "json", "xlsx"] {
+        let out = tp.tmp.path().join(format!("r.{format}"));
+        let (_, err, rc) = run(
+            &tp,
+            &[
+                "results",
+                d,
+                "--scores",
+                dup.to_str().unwrap(),
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(rc, 0, "{err}");
+        assert!(
+            err.contains(&format!(
+                "  {app}: expert {expert} excluded: two different values for criterion {crit}"
+            )),
+            "{format}: {err}"
+        );
+        assert!(err.contains("--dry-run` names the lines"), "{err}");
+    }
+    // a row left out: that expert scored one criterion fewer
+    let missing = dir.join("missing.csv");
+    let kept: Vec<&str> = csv.lines().filter(|l| *l != first).collect();
+    std::fs::write(&missing, kept.join("\n") + "\n").unwrap();
+    let (_, err, rc) = run(&tp, &["results", d, "--scores", missing.to_str().unwrap()]);
+    assert_eq!(rc, 0, "{err}");
+    assert!(
+        err.contains(&format!(
+            "  {app}: expert {expert} excluded: scored 1 of 2 criteria (missing {crit})"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("--dry-run"), "{err}");
+}
