@@ -14,7 +14,7 @@ use crate::rubric::num::show;
 use crate::sheet::{
     self, keys, Change, MergeKind, MergeReport, PanelView, SheetError, SignatureState,
 };
-use crate::store::{AppStatus, OpenReport, Store, StoreIdentity};
+use crate::store::{AppStatus, OpenReport, Store, StoreIdentity, OPINION_ITEM};
 
 type Output = Outcome;
 
@@ -289,12 +289,13 @@ fn merge_line(r: &MergeReport, out: &mut String, detail: bool) {
     let _ = writeln!(
         out,
         "{verb} {}: expert {} seq {}{replaces}, {} value(s) changed, {} status(es) changed, \
-         {sig}",
+         {} comment(s) changed, {sig}",
         r.file.display(),
         r.expert,
         r.seq,
         r.changed.len(),
-        r.status_changes.len()
+        r.status_changes.len(),
+        r.comment_changes.len()
     );
     for n in &r.notes {
         let _ = writeln!(out, "    note: {n}");
@@ -310,6 +311,14 @@ fn merge_line(r: &MergeReport, out: &mut String, detail: bool) {
                 s.before.map(status_name).unwrap_or("—"),
                 status_name(s.after)
             );
+        }
+        for c in &r.comment_changes {
+            let on = match c.item.as_str() {
+                "" => "application comment".to_string(),
+                OPINION_ITEM => "written opinion (专家评审意见)".to_string(),
+                item => format!("{item} comment"),
+            };
+            let _ = writeln!(out, "    {} {} {on}: {}", r.expert, c.app, c.kind);
         }
     }
 }

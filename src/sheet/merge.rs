@@ -105,6 +105,8 @@ pub struct MergePlan {
     pub ops: Vec<Op>,
     pub changed: Vec<Change>,
     pub status_changes: Vec<StatusChange>,
+    /// Comments, application comments and written opinions added, changed or removed.
+    pub comment_changes: Vec<CommentChange>,
     pub notes: Vec<String>,
     /// The expert's state in the chair database after the commit.
     pub after: ExpertState,
@@ -143,8 +145,27 @@ pub struct MergeReport {
     pub replaced_seq: Option<u64>,
     pub changed: Vec<Change>,
     pub status_changes: Vec<StatusChange>,
+    pub comment_changes: Vec<CommentChange>,
     pub notes: Vec<String>,
     pub signature: SignatureState,
+}
+
+/// A comment of the expert's on an item (`item` empty: on the application; [`OPINION_ITEM`]:
+/// the written opinion) that a merge adds, changes or removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentChange {
+    pub app: String,
+    pub item: String,
+    pub kind: CommentChangeKind,
+}
+
+/// How a [`CommentChange`] changes the comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum CommentChangeKind {
+    Added,
+    Changed,
+    Removed,
 }
 
 fn nonempty(s: &Option<String>) -> Option<String> {
@@ -351,6 +372,25 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
         }
     }
 
+    let mut comment_changes = Vec::new();
+    let mut keys: Vec<&(String, String)> =
+        st.comments.keys().chain(after.comments.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        let kind = match (st.comments.get(k), after.comments.get(k)) {
+            (None, Some(_)) => CommentChangeKind::Added,
+            (Some(_), None) => CommentChangeKind::Removed,
+            (Some(a), Some(b)) if a != b => CommentChangeKind::Changed,
+            _ => continue,
+        };
+        comment_changes.push(CommentChange {
+            app: k.0.clone(),
+            item: k.1.clone(),
+            kind,
+        });
+    }
+
     let replaced_seq = st.merged.as_ref().map(|m| m.seq);
     let file_name = file
         .file_name()
@@ -381,6 +421,9 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
             "status_changed": status_changes.iter().map(|c| json!({
                 "app": c.app, "before": c.before, "after": c.after
             })).collect::<Vec<_>>(),
+            "comments_changed": comment_changes.iter().map(|c| json!({
+                "app": c.app, "item": c.item, "change": c.kind.to_string()
+            })).collect::<Vec<_>>(),
             "notes": notes,
         }),
     });
@@ -392,6 +435,7 @@ pub fn plan_merge(v: &Verified, st: &ExpertState) -> Result<Planned, SheetError>
         ops,
         changed,
         status_changes,
+        comment_changes,
         notes,
         after,
     })))
@@ -407,6 +451,7 @@ fn report(v: &Verified, kind: MergeKind, plan: Option<&MergePlan>) -> MergeRepor
         replaced_seq: plan.and_then(|p| p.replaced_seq),
         changed: plan.map(|p| p.changed.clone()).unwrap_or_default(),
         status_changes: plan.map(|p| p.status_changes.clone()).unwrap_or_default(),
+        comment_changes: plan.map(|p| p.comment_changes.clone()).unwrap_or_default(),
         notes: plan.map(|p| p.notes.clone()).unwrap_or_default(),
         signature: v.signature,
     }

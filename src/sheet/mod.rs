@@ -39,8 +39,9 @@ pub use export::{
 };
 pub use import::{import_csv, import_csv_view, parse_csv, CsvProblem, ImportReport, ImportRow};
 pub use merge::{
-    dry_run_sheet, merge_sheet, merge_sheet_view, plan_merge, Change, ExpertState, MergeKind,
-    MergePlan, MergeReport, Merged, Planned, StatusChange,
+    dry_run_sheet, merge_sheet, merge_sheet_view, plan_merge, Change, CommentChange,
+    CommentChangeKind, ExpertState, MergeKind, MergePlan, MergeReport, Merged, Planned,
+    StatusChange,
 };
 pub use reopen::{
     apply_reopens, pending_reopens, reopen, reopen_note_path, reopen_view, ReopenNote, ReopenReport,

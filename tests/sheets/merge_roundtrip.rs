@@ -6,8 +6,8 @@ use crate::sheet_common;
 
 use std::collections::BTreeMap;
 
-use panel::sheet::{self, MergeKind, SignatureState};
-use panel::store::{AppStatus, Op, Store};
+use panel::sheet::{self, CommentChange, CommentChangeKind, MergeKind, SignatureState};
+use panel::store::{AppStatus, Op, Store, OPINION_ITEM};
 use sheet_common::*;
 
 /// What the chair must hold for `expert` after merging the expert's sheet: the expert's
@@ -253,6 +253,14 @@ fn three_experts_round_trip_exactly() {
     assert_eq!(r.changed[0].before, Some(dec("4.50")));
     assert_eq!(r.changed[0].after, Some(dec("3")));
     assert_eq!(
+        r.comment_changes,
+        vec![CommentChange {
+            app: apps[1].clone(),
+            item: "B1.1".into(),
+            kind: CommentChangeKind::Removed,
+        }]
+    );
+    assert_eq!(
         chair_scores(&chair, "E02"),
         expected_scores(&tp, &stores[1], "E02")
     );
@@ -273,6 +281,10 @@ fn three_experts_round_trip_exactly() {
     assert_eq!(merges[1].detail["changed"][0]["before"], "4.50");
     assert_eq!(merges[1].detail["changed"][0]["after"], "3");
     assert_eq!(
+        merges[1].detail["comments_changed"],
+        serde_json::json!([{"app": apps[1], "item": "B1.1", "change": "removed"}])
+    );
+    assert_eq!(
         chair.meta(&sheet::merged_meta_key("E02")).unwrap(),
         format!("{{\"seq\":2,\"sha256\":\"{}\"}}", r.sha256)
     );
@@ -284,6 +296,52 @@ fn three_experts_round_trip_exactly() {
         assert_eq!(r.kind, MergeKind::AlreadyMerged);
     }
     assert_eq!(snapshot(&chair), before);
+
+    // A revision that only writes the opinion and rewords an application comment: no value
+    // changed, and the merge says what did.
+    let kind_for = |item: &str| match chair.comment("E02", &apps[1], item) {
+        Some(_) => CommentChangeKind::Changed,
+        None => CommentChangeKind::Added,
+    };
+    let (app_comment, opinion) = (kind_for(""), kind_for(OPINION_ITEM));
+    stores[1]
+        .commit(vec![
+            Op::SetComment {
+                expert: "E02".into(),
+                app: apps[1].clone(),
+                item: OPINION_ITEM.into(),
+                text: "目标明确，措施具体可行，托管服务团队经验丰富，同意推荐。".into(),
+            },
+            Op::SetComment {
+                expert: "E02".into(),
+                app: apps[1].clone(),
+                item: String::new(),
+                text: "整体可行（修改后）".into(),
+            },
+        ])
+        .unwrap();
+    let f3 = tp.export(&mut stores[1], "E02", "E02-3.sheet.json");
+    let r = sheet::merge_sheet_view(&view, &mut chair, &f3).unwrap();
+    assert!(r.changed.is_empty() && r.status_changes.is_empty(), "{r:?}");
+    assert_eq!(
+        r.comment_changes,
+        vec![
+            CommentChange {
+                app: apps[1].clone(),
+                item: String::new(),
+                kind: app_comment,
+            },
+            CommentChange {
+                app: apps[1].clone(),
+                item: OPINION_ITEM.into(),
+                kind: opinion,
+            },
+        ]
+    );
+    assert_eq!(
+        chair.comment("E02", &apps[1], OPINION_ITEM).as_deref(),
+        Some("目标明确，措施具体可行，托管服务团队经验丰富，同意推荐。")
+    );
 }
 
 #[test]

@@ -111,6 +111,17 @@ fn keygen_export_merge_import_reopen() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("would merge"), "{out}");
     assert!(out.contains("E01 ") && out.contains(" → "), "{out}");
+    // the opinions written before submitting are counted and listed with the values
+    let opinions = out
+        .lines()
+        .filter(|l| l.ends_with("written opinion (专家评审意见): added"))
+        .count();
+    assert_eq!(opinions, apps.len(), "{out}");
+    let comments = out.lines().filter(|l| l.ends_with(": added")).count();
+    assert!(
+        out.contains(&format!(" {comments} comment(s) changed, ")),
+        "{out}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!chair.exists());
 
