@@ -506,7 +506,7 @@ pub fn tick(app: &mut ChairApp) -> bool {
         match sheet::merge_sheet_view(&app.data.pview, &mut app.data.store, &p) {
             Ok(r) => {
                 if let MergeKind::Merged { .. } = r.kind {
-                    let n = r.changed.len() + r.status_changes.len();
+                    let n = r.changed.len() + r.status_changes.len() + r.comment_changes.len();
                     merged.push(app.lang.merged_sheet(&r.expert, r.seq, n));
                 }
             }
