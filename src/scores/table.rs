@@ -400,9 +400,16 @@ impl<'a> RowParser<'a> {
         let target = self.target(id.as_bytes());
         if target.is_none() {
             ok = false;
+            let r = &self.ix.rubric;
             let m = format!(
-                "rubric {} has no criterion or item {id:?}",
-                self.ix.rubric.id,
+                "rubric {} has no criterion or item {id:?}{}",
+                r.id,
+                crate::rubric::value_check::did_you_mean(
+                    id,
+                    r.items()
+                        .map(|(_, _, it)| it.id.as_str())
+                        .chain(r.criteria().map(|(_, c)| c.id.as_str()))
+                )
             );
             problems.push(line, 3, m);
         }

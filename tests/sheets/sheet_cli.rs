@@ -524,7 +524,7 @@ fn import_into_a_panel_without_bundles_says_to_add_them() {
 
 /// The files secretariats make, through `panel import` and `panel results --scores` alike:
 /// a Chinese or differently cased header is read; a workbook, GBK text, another separator,
-/// a decimal comma and a mistyped expert id are refused by both, at the same place, saying
+/// a decimal comma and a mistyped expert or criterion id are refused by both, at the same place, saying
 /// what the file is and what to do, and a refused import leaves no database.
 #[test]
 fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
@@ -539,6 +539,7 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
     let zh = format!("申请编号,专家,指标,分值\n{body}");
     let (gbk, _, _) = encoding_rs::GBK.encode(&zh);
     let roster_id = format!("{:?}", f[1]);
+    let crit_id = format!("(did you mean {:?}?", f[2]);
     // (file name, bytes, None when read, else the place and words of the refusal)
     type Case<'a> = (&'a str, Vec<u8>, Option<(&'a str, &'a str)>);
     let cases: Vec<Case<'_>> = vec![
@@ -564,6 +565,11 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
             "expert.csv",
             with_first(&format!("{},{},{},{}", f[0], f[1].to_lowercase(), f[2], f[3])).into_bytes(),
             Some((":2:2: ", roster_id.as_str())),
+        ),
+        (
+            "criterion.csv",
+            with_first(&format!("{},{},{},{}", f[0], f[1], f[2].to_lowercase(), f[3])).into_bytes(),
+            Some((":2:3: ", crit_id.as_str())),
         ),
     ];
     for (name, bytes, want) in cases {
