@@ -24,7 +24,9 @@ use super::{cand, re, Candidate, Confidence, PiiKind};
 
 /// A road or village group and its house number.
 static RE_CORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:路|大街|街|大道|公路|巷) ?[0-9]+(?:-[0-9]+)? ?(?:号|弄)|村 ?[0-9]+ ?组(?: ?[0-9]+ ?号)?")
+    re(
+        r"(?:路|大街|街|大道|公路|巷) ?[0-9]+(?:-[0-9]+)? ?(?:号|弄)|村 ?[0-9]+ ?组(?: ?[0-9]+ ?号)?",
+    )
 });
 
 /// One piece of a building tail: a number with its unit, a lettered block, a
@@ -41,12 +43,32 @@ const UNIT_ENDS: [char; 7] = ['省', '市', '区', '县', '镇', '乡', '道'];
 
 /// Words after which an address starts (`位于`, `注册于`, `寄至`, a label).
 const STOPS: [&str; 14] = [
-    "位于", "坐落于", "地处", "于", "在", "至", "是", "为", "到", "从", "地址", "地点", "住所", "住址",
+    "位于",
+    "坐落于",
+    "地处",
+    "于",
+    "在",
+    "至",
+    "是",
+    "为",
+    "到",
+    "从",
+    "地址",
+    "地点",
+    "住所",
+    "住址",
 ];
 
 /// A public body right before an address in brackets: its own address.
 const PUBLIC_BODIES: [&str; 8] = [
-    "局", "政府", "委员会", "管委会", "法院", "窗口", "大厅", "海关",
+    "局",
+    "政府",
+    "委员会",
+    "管委会",
+    "法院",
+    "窗口",
+    "大厅",
+    "海关",
 ];
 
 /// Numbers after which `号` is a decree, a line, a document: not a house.
@@ -168,9 +190,8 @@ pub(super) fn scan_addresses(h: &str, out: &mut Vec<Candidate>) {
             continue;
         };
         let before = h[..s].trim_end_matches(' ');
-        if before.ends_with('(') {
-            let body = before[..before.len() - 1].trim_end();
-            if PUBLIC_BODIES.iter().any(|w| body.ends_with(w)) {
+        if let Some(body) = before.strip_suffix('(') {
+            if PUBLIC_BODIES.iter().any(|w| body.trim_end().ends_with(w)) {
                 continue;
             }
         }
@@ -190,9 +211,8 @@ pub(super) fn scan_addresses(h: &str, out: &mut Vec<Candidate>) {
 }
 
 /// A postcode right after an address ending at byte `e`.
-static RE_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\A[ ,;、\n]{0,3}\(? ?(?:(?:邮编|邮政编码) ?:? ?)?([0-9]{6})")
-});
+static RE_POSTCODE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\A[ ,;、\n]{0,3}\(? ?(?:(?:邮编|邮政编码) ?:? ?)?([0-9]{6})"));
 
 fn postcode_after(h: &str, e: usize) -> Option<Candidate> {
     let caps = RE_POSTCODE.captures(&h[e..])?;
@@ -205,7 +225,9 @@ fn postcode_after(h: &str, e: usize) -> Option<Candidate> {
 }
 
 static RE_BANK_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"开 {0,3}户 {0,3}(?:银 {0,3})?行(?:名称|全称|网点)?(?:及账号|及帐号)?(?:\([^()\n]{0,8}\))?[ \t:为是]{0,4}")
+    re(
+        r"开 {0,3}户 {0,3}(?:银 {0,3})?行(?:名称|全称|网点)?(?:及账号|及帐号)?(?:\([^()\n]{0,8}\))?[ \t:为是]{0,4}",
+    )
 });
 
 /// Offices that place the account: a sub-branch, an office, a savings bureau. A
@@ -235,5 +257,76 @@ fn scan_banks(h: &str, out: &mut Vec<Candidate>) {
         let mut c = cand(PiiKind::Bank, Confidence::Medium, p, p + e);
         c.label = Some("开户行");
         out.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{scan, PiiKind};
+
+    fn found(text: &str) -> Vec<(PiiKind, String)> {
+        scan(text, &[])
+            .into_iter()
+            .map(|f| {
+                (
+                    f.kind,
+                    text.chars().skip(f.start).take(f.end - f.start).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn addresses_postcodes_and_branches_are_found() {
+        use PiiKind::*;
+        for (text, want) in [
+            (
+                "地址：上海市徐汇区漕溪北路595号A座12层",
+                vec![(Address, "上海市徐汇区漕溪北路595号A座12层")],
+            ),
+            (
+                "我司位于浦东新区张衡路1000弄68号，交通便利",
+                vec![(Address, "浦东新区张衡路1000弄68号")],
+            ),
+            (
+                "地址：奉贤区南桥镇江海村3组128号",
+                vec![(Address, "奉贤区南桥镇江海村3组128号")],
+            ),
+            (
+                "通信地址：上海市普陀区\n真北路958号6楼",
+                vec![(Address, "上海市普陀区\n真北路958号6楼")],
+            ),
+            (
+                "通讯地址：杨浦区国权路525号（200433）",
+                vec![(Address, "杨浦区国权路525号"), (Postcode, "200433")],
+            ),
+            (
+                "开 户 行：浦发银行徐汇支行",
+                vec![(Bank, "浦发银行徐汇支行")],
+            ),
+        ] {
+            let want: Vec<(PiiKind, String)> =
+                want.into_iter().map(|(k, s)| (k, s.to_string())).collect();
+            assert_eq!(found(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_addresses_stay() {
+        for text in [
+            "园区沿张江路产业带布局",
+            "距地铁2号线张江高科站约800米",
+            "根据沪府发〔2023〕5号文件",
+            "依据国家知识产权局第3号令",
+            "1号楼至5号楼为研发用房",
+            "受理窗口：市知识产权局政务服务窗口（世博村路300号1号楼）",
+            "地址：上海市浦东新区世纪大道2001号（市知识产权服务中心）",
+            "开户行及账号：招商银行",
+            "开户行：中国工商银行上海分行",
+            "开户行信息见附件3",
+            "邮编：200120",
+        ] {
+            assert_eq!(found(text), vec![], "{text}");
+        }
     }
 }

@@ -43,6 +43,7 @@ mod address;
 mod grouped;
 pub mod identity;
 pub mod normalize;
+mod org;
 mod person;
 pub mod trade_name;
 mod web;
@@ -917,6 +918,7 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
     }
     person::scan_labelled_names(h, &mut cands);
     address::scan_addresses(h, &mut cands);
+    org::scan_org_names(h, &mut cands);
     let found = cands.len();
     identity::scan_known(h, known, &mut cands);
     // The identity knows the exact bounds of its own address, postcode and
@@ -926,16 +928,9 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
         .iter()
         .map(|c| {
             matches!(c.kind, PiiKind::Address | PiiKind::Postcode | PiiKind::Bank)
-                && own.iter().any(|o| {
-                    o.kind == c.kind
-                        && o.start < c.end
-                        && c.start < o.end
-                        // Another bank's full name before the identity's branch
-                        // (`中国工商银行上海市张江支行`): the detector's span.
-                        && !(c.kind == PiiKind::Bank
-                            && c.start < o.start
-                            && h[c.start..o.start].contains("银行"))
-                })
+                && own
+                    .iter()
+                    .any(|o| o.kind == c.kind && o.start < c.end && c.start < o.end)
         })
         .collect();
     let mut i = 0;
