@@ -412,7 +412,11 @@ const LABELS: &[(&str, Family)] = &[
     ("证件号码", Family::Id),
     ("证件号", Family::Id),
     ("统一社会信用代码", Family::Credit),
+    ("社会统一信用代码", Family::Credit),
+    ("统一信用代码", Family::Credit),
     ("社会信用代码", Family::Credit),
+    ("纳税人识别号", Family::Credit),
+    ("税号", Family::Credit),
     ("信用代码", Family::Credit),
     ("组织机构代码", Family::OrgCode),
     ("银行卡号", Family::Card),
@@ -426,6 +430,8 @@ const LABELS: &[(&str, Family)] = &[
     ("银行帐号", Family::Account),
     ("银行账户", Family::Account),
     ("开户账号", Family::Account),
+    ("账户号码", Family::Account),
+    ("帐户号码", Family::Account),
     ("收款账号", Family::Account),
     ("账号", Family::Account),
     ("帐号", Family::Account),
@@ -450,8 +456,18 @@ const LABELS: &[(&str, Family)] = &[
     ("Tel", Family::Phone),
     ("FAX", Family::Phone),
     ("Fax", Family::Phone),
+    ("微信号码", Family::WeChat),
     ("微信号", Family::WeChat),
+    ("微信ID", Family::WeChat),
+    ("微信id", Family::WeChat),
     ("微信", Family::WeChat),
+    ("V信", Family::WeChat),
+    ("v信", Family::WeChat),
+    ("VX", Family::WeChat),
+    ("vx", Family::WeChat),
+    ("Vx", Family::WeChat),
+    ("WX", Family::WeChat),
+    ("wx", Family::WeChat),
     ("WeChat", Family::WeChat),
     ("Wechat", Family::WeChat),
     ("QQ号码", Family::Qq),
@@ -460,6 +476,8 @@ const LABELS: &[(&str, Family)] = &[
     ("QQ群", Family::Qq),
     ("QQ", Family::Qq),
     ("qq", Family::Qq),
+    ("扣扣号", Family::Qq),
+    ("扣扣", Family::Qq),
     ("护照号码", Family::Passport),
     ("护照号", Family::Passport),
     ("护照", Family::Passport),
@@ -496,12 +514,26 @@ const LABELS: &[(&str, Family)] = &[
 /// A label and what may sit between it and its value (`：`, `为`, spaces, a line
 /// break (a form's table cell), a bracketed note such as `（18位）`).
 static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    let alts: Vec<String> = LABELS.iter().map(|(l, _)| regex::escape(l)).collect();
+    let alts: Vec<String> = LABELS.iter().map(|(l, _)| spaced_label(l)).collect();
     re(&format!(
         r"({})(?:\([^()\n]{{0,8}}\))?[ \t\r\n:=为是]{{0,4}}",
         alts.join("|")
     ))
 });
+
+/// A label as a pattern: a Word form aligns its labels with spaces between
+/// the chars (`账　　号`, `开 户 行`, `Q Q`), so Chinese labels and `QQ` may
+/// have up to three spaces between their chars.
+pub(super) fn spaced_label(label: &str) -> String {
+    if label.is_ascii() && label != "QQ" {
+        return regex::escape(label);
+    }
+    let chars: Vec<String> = label
+        .chars()
+        .map(|c| regex::escape(&c.to_string()))
+        .collect();
+    chars.join(" {0,3}")
+}
 
 /// The labelled value's local part, at-sign in any disguise, and host.
 static RE_LABELLED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -602,7 +634,11 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
         let (Some(whole), Some(lab)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
-        let Some(&(label, family)) = LABELS.iter().find(|(l, _)| *l == lab.as_str()) else {
+        let typed: String = lab.as_str().chars().filter(|c| *c != ' ').collect();
+        let Some(&(label, family)) = LABELS
+            .iter()
+            .find(|(l, _)| *l == lab.as_str() || *l == typed)
+        else {
             continue;
         };
         let p = whole.end();
@@ -611,6 +647,15 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
         }
         // `QQ` inside a word, `商标注册号`: not these labels.
         if family == Family::Qq && h[..lab.start()].ends_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        // `vx`, `wx`: not inside a word, and a separator before the value.
+        if label.is_ascii()
+            && label.len() == 2
+            && family == Family::WeChat
+            && (h[..lab.start()].ends_with(|c: char| c.is_ascii_alphanumeric())
+                || h[lab.end()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+        {
             continue;
         }
         if family == Family::RegNo
@@ -689,12 +734,18 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
             Family::WeChat if b[p].is_ascii_alphabetic() => {
                 // After 微信号 any id; after 微信： one that is not a plain word
                 // (`微信：WeChatPay` is a product name, `微信：wx-lisi2024` an id).
+                // A lower-case word after `微信：` is an id typed in pinyin
+                // (`zhangwei`); without a colon (`加微信 chenchen_ip`) an id with
+                // a digit, `_` or `-`.
                 let colon = h[lab.end()..p].contains(':');
                 if let Some(m) = RE_WECHAT_ID.find(&h[p..]) {
                     let e = p + m.end();
-                    let plain_word = m.as_str().bytes().all(|c| c.is_ascii_alphabetic());
+                    let id = m.as_str();
+                    let plain_word = id.bytes().all(|c| c.is_ascii_alphabetic());
+                    let lower_word = id.bytes().all(|c| c.is_ascii_lowercase());
                     let whole = !b.get(e).is_some_and(u8::is_ascii_alphanumeric);
-                    if whole && (label == "微信号" || (colon && !plain_word)) {
+                    let named = label.starts_with("微信号") || label.eq_ignore_ascii_case("微信id");
+                    if whole && (named || !plain_word || (colon && lower_word)) {
                         out.push(labelled(PiiKind::WeChat, p, e, label));
                     }
                 }

@@ -433,12 +433,25 @@ pub(super) fn scan_known(h: &str, known: &Known, out: &mut Vec<Candidate>) {
         {
             continue;
         }
+        // A postcode's six digits before a unit are a figure (`201203平方米`).
+        if p.kind == PiiKind::Postcode && unit_follows(&hay[e..]) {
+            continue;
+        }
         let (s, e) = widen(hay, p, s, e);
         let (hs, he) = compact.span(s, e);
         let mut c = cand(p.kind, Confidence::High, hs, he);
         c.identity = p.literal;
         out.push(c);
     }
+}
+
+/// An amount or measure unit opens `rest`.
+fn unit_follows(rest: &str) -> bool {
+    [
+        "平方", "米", "元", "万", "亿", "千", "%", "‰", "次", "件", "篇", "笔", "吨", "人",
+    ]
+    .iter()
+    .any(|u| rest.starts_with(u))
 }
 
 /// First chars of the words that commonly follow a person's name: titles
@@ -741,8 +754,10 @@ mod tests {
             "青禾路886号，工商银行浦东支行",
             "以下简称“公司”",
         ] {
+            // The identity adds nothing to what the detectors find by shape
+            // (`青禾路886号` is a street address of its own).
             let f = super::super::scan_known(text, &k);
-            assert!(f.is_empty(), "{text}: {f:?}");
+            assert_eq!(f, super::super::scan(text, &[]), "{text}");
         }
     }
 }

@@ -39,9 +39,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod address;
 mod grouped;
 pub mod identity;
 pub mod normalize;
+mod org;
 mod person;
 pub mod trade_name;
 mod web;
@@ -568,7 +570,7 @@ static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,12}?([0-9](?:(?:[ -]|\r?\n)?[0-9]){9,24})",
+        r"(?:账号|帐号|帳號|账户|帐户|帳戶|开户行|開戶行|卡号|卡號)[^0-9\n]{0,24}?([0-9](?:(?:[ -]|\r?\n)?[0-9]){9,24})",
     )
 });
 
@@ -915,7 +917,27 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
         web::scan_urls(h, &mut cands);
     }
     person::scan_labelled_names(h, &mut cands);
+    address::scan_addresses(h, &mut cands);
+    org::scan_org_names(h, &mut cands);
+    let found = cands.len();
     identity::scan_known(h, known, &mut cands);
+    // The identity knows the exact bounds of its own address, postcode and
+    // bank: a detector's candidate of the same kind overlapping one yields.
+    let (detected, own) = cands.split_at(found);
+    let yields: Vec<bool> = detected
+        .iter()
+        .map(|c| {
+            matches!(c.kind, PiiKind::Address | PiiKind::Postcode | PiiKind::Bank)
+                && own
+                    .iter()
+                    .any(|o| o.kind == c.kind && o.start < c.end && c.start < o.end)
+        })
+        .collect();
+    let mut i = 0;
+    cands.retain(|_| {
+        i += 1;
+        i > found || !yields[i - 1]
+    });
     if cands.is_empty() {
         return Vec::new();
     }

@@ -23,9 +23,14 @@ use regex::Regex;
 use super::{cand, re, Candidate, Confidence, PiiKind};
 
 /// Labels after which a person is named, longest first.
-const LABELS: [&str; 12] = [
+const LABELS: [&str; 17] = [
     "法定代表人",
     "法人代表",
+    "开户名",
+    "户名",
+    "收款人",
+    "持卡人",
+    "收件人",
     "联系人员",
     "联系人",
     "经办人",
@@ -98,12 +103,16 @@ const FOLLOWERS: [&str; 14] = [
 
 /// Given chars that seldom stand in a name but often in the words written after
 /// a person label (units, places, forms, roles).
-const NOT_GIVEN: &str = "区市县省局处科室部院所司厂店组办会委员级体位门方案期间单公企业中心站队团届号楼路街镇村类型项目务表格式人名称单位机构称及和与或等的了是在由见详附另";
+const NOT_GIVEN: &str = "校员区市县省局处科室部院所司厂店组办会委员级体位门方案期间单公企业中心站队团届号楼路街镇村类型项目务表格式人名称单位机构称及和与或等的了是在由见详附另";
 
 static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = LABELS
+        .iter()
+        .map(|l| super::grouped::spaced_label(l))
+        .collect();
     re(&format!(
         r"(?:{})[ \t:]{{0,3}}(?:为|是)?[ \t]{{0,2}}",
-        LABELS.join("|")
+        alts.join("|")
     ))
 });
 
@@ -180,15 +189,170 @@ fn name_at(h: &str, p: usize) -> Option<usize> {
 }
 
 /// Candidates for the names written right after a person label in the
-/// normalized text `h`.
+/// normalized text `h`, and for the names running prose gives away (below).
 pub(super) fn scan_labelled_names(h: &str, out: &mut Vec<Candidate>) {
     for m in RE_LABEL.find_iter(h) {
         let p = m.end();
         if let Some(e) = name_at(h, p) {
-            let label = LABELS.iter().find(|l| m.as_str().starts_with(*l)).copied();
+            let typed: String = m.as_str().chars().filter(|c| *c != ' ').collect();
+            let label = LABELS.iter().find(|l| typed.starts_with(*l)).copied();
             let mut c = cand(PiiKind::Name, Confidence::Medium, p, e);
             c.label = label;
             out.push(c);
+        }
+    }
+    scan_prose_names(h, out);
+}
+
+// ---------------------------------------------------------------------------
+// Names in running prose
+
+/// Roles written right before a name (`总经理李强`, `专利代理师徐志刚`).
+const ROLES: [&str; 22] = [
+    "董事长",
+    "总经理",
+    "总监",
+    "经理",
+    "主任",
+    "专员",
+    "工程师",
+    "代理师",
+    "律师",
+    "研究员",
+    "教授",
+    "博士",
+    "会计",
+    "董事",
+    "监事",
+    "组长",
+    "部长",
+    "所长",
+    "院长",
+    "处长",
+    "科长",
+    "书记",
+];
+
+/// Words before a name whose act follows it (`由张伟负责`, `委托黄海涛同志`).
+const AGENTS: [&str; 5] = ["由", "委托", "指定", "安排", "聘请"];
+
+/// What a named person does right after the name in prose.
+const ACTS: [&str; 18] = [
+    "同志", "负责", "牵头", "担任", "主持", "具体", "统筹", "带队", "带领", "作为", "出任", "兼任",
+    "高度", "亲自", "分管", "全面", "任", "收",
+];
+
+/// Labels of a list of people (`团队成员：赵磊、孙丽、周建华`).
+static RE_TEAM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:团队成员|主要成员|项目成员|核心成员|成员|参与人员|主要人员|项目组)[ \t]{0,2}[:][ \t]{0,2}",
+    )
+});
+
+/// Places and firms written like a surname and a given char (`张江`, `金桥`,
+/// `闵行`, `华为`): never a name in prose.
+const PLACES: [&str; 26] = [
+    "张江", "金桥", "高桥", "周浦", "曹路", "康桥", "唐镇", "高行", "孙桥", "杨浦", "黄浦", "徐汇",
+    "闵行", "马桥", "江湾", "罗店", "吴泾", "华漕", "徐泾", "江桥", "安亭", "朱泾", "金山", "宝山",
+    "华为", "万科",
+];
+
+/// A name at `p` ending exactly where one of `acts` (or, with `open`, any
+/// non-Chinese char) follows; the longest such name.
+fn prose_name_at(h: &str, p: usize, acts: &[&str], open: bool) -> Option<usize> {
+    let rest = &h[p..];
+    let surname = COMPOUND_SURNAMES
+        .iter()
+        .find(|s| rest.starts_with(*s))
+        .map(|s| s.len())
+        .or_else(|| {
+            let c = rest.chars().next()?;
+            SURNAMES.contains(c).then(|| c.len_utf8())
+        })?;
+    let mut e = p + surname;
+    let mut found = None;
+    for _ in 0..2 {
+        let Some(c) = h[e..].chars().next().filter(|c| is_han(*c)) else {
+            break;
+        };
+        if NOT_GIVEN.contains(c) {
+            break;
+        }
+        e += c.len_utf8();
+        let after = &h[e..];
+        // A word of two chars decides at once (`吴静担任`, not `吴静担` + `任`).
+        let word = acts
+            .iter()
+            .chain(TITLES.iter())
+            .any(|a| a.chars().count() >= 2 && after.starts_with(a));
+        let ends = word
+            || acts.iter().any(|a| after.starts_with(a))
+            || TITLES.iter().any(|t| after.starts_with(t))
+            || (open && !after.starts_with(is_han));
+        if ends && !PLACES.iter().any(|pl| h[p..e].starts_with(pl)) {
+            found = Some(e);
+            if word {
+                break;
+            }
+        }
+    }
+    found
+}
+
+fn push_name(out: &mut Vec<Candidate>, s: usize, e: usize) {
+    out.push(cand(PiiKind::Name, Confidence::Medium, s, e));
+}
+
+/// Names running prose gives away: after a role (`总经理李强牵头`), after
+/// 由/委托 before an act (`由张伟负责`), before 同志, before the sex of a CV line
+/// (`张国栋，男，`), in a list of people after its label.
+fn scan_prose_names(h: &str, out: &mut Vec<Candidate>) {
+    for (i, _) in h.char_indices() {
+        let before = &h[..i];
+        let role = ROLES.iter().any(|r| before.ends_with(r));
+        let agent = AGENTS.iter().any(|a| before.ends_with(a));
+        let boundary = !before.ends_with(is_han);
+        let e = if role {
+            prose_name_at(h, i, &ACTS, true)
+        } else if agent {
+            prose_name_at(h, i, &ACTS, false)
+        } else {
+            None
+        };
+        let e = e
+            .or_else(|| {
+                prose_name_at(h, i, &["同志"], false).filter(|&e| h[e..].starts_with("同志"))
+            })
+            .or_else(|| {
+                let e = prose_name_at(h, i, &[], true).filter(|_| boundary)?;
+                let after = h[e..].trim_start_matches([',', '(', ' ']);
+                let sex = after.starts_with("男") || after.starts_with("女");
+                // `王老师 收` on an envelope line.
+                let to = h[e..].trim_start_matches(' ');
+                let recipient = to.starts_with("收") && !to["收".len()..].starts_with(is_han);
+                ((sex && h[e..].starts_with([',', '('])) || recipient).then_some(e)
+            });
+        if let Some(e) = e {
+            push_name(out, i, e);
+        }
+    }
+    for m in RE_TEAM.find_iter(h) {
+        let mut p = m.end();
+        while let Some(e) = name_at(h, p) {
+            push_name(out, p, e);
+            p = e;
+            // A note in brackets after the name, then the list's separator.
+            if h[p..].starts_with('(') {
+                match h[p..].find(')') {
+                    Some(j) => p += j + 1,
+                    None => break,
+                }
+            }
+            let sep = h[p..].len() - h[p..].trim_start_matches(['、', ',', ';', ' ', '/']).len();
+            if sep == 0 {
+                break;
+            }
+            p += sep;
         }
     }
 }

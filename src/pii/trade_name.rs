@@ -134,7 +134,7 @@ pub const INDUSTRY_WORDS: &[&str] = &[
 ];
 
 /// Provinces, municipalities and special regions written without 省/市.
-const REGIONS: &[&str] = &[
+pub(super) const REGIONS: &[&str] = &[
     "中国",
     "中华",
     "北京",
