@@ -55,6 +55,29 @@ const COMPOUND_SURNAMES: [&str; 30] = [
 /// `明`, `时` …).
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝";
 
+/// [`SURNAMES`] sorted, for a binary search: every position of a text is tried, and a
+/// search through the string per char cost more than the rest of the scan.
+static SURNAME_SET: LazyLock<Vec<char>> = LazyLock::new(|| sorted_chars(SURNAMES));
+
+fn sorted_chars(s: &str) -> Vec<char> {
+    let mut v: Vec<char> = s.chars().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The bytes of the surname `rest` starts with (compound first), if any.
+fn surname_len(rest: &str) -> Option<usize> {
+    COMPOUND_SURNAMES
+        .iter()
+        .find(|s| rest.starts_with(*s))
+        .map(|s| s.len())
+        .or_else(|| {
+            let c = rest.chars().next()?;
+            SURNAME_SET.binary_search(&c).is_ok().then(|| c.len_utf8())
+        })
+}
+
 /// Titles written after a surname or a name.
 const TITLES: [&str; 24] = [
     "先生",
@@ -105,6 +128,9 @@ const FOLLOWERS: [&str; 14] = [
 /// a person label (units, places, forms, roles).
 const NOT_GIVEN: &str = "校员区市县省局处科室部院所司厂店组办会委员级体位门方案期间单公企业中心站队团届号楼路街镇村类型项目务表格式人名称单位机构称及和与或等的了是在由见详附另";
 
+/// [`NOT_GIVEN`] as a set (see [`SURNAME_SET`]).
+static NOT_GIVEN_SET: LazyLock<Vec<char>> = LazyLock::new(|| sorted_chars(NOT_GIVEN));
+
 static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = LABELS
         .iter()
@@ -152,14 +178,7 @@ fn name_at(h: &str, p: usize) -> Option<usize> {
         }
         return Some(e);
     }
-    let surname = COMPOUND_SURNAMES
-        .iter()
-        .find(|s| rest.starts_with(*s))
-        .map(|s| s.len())
-        .or_else(|| {
-            let c = rest.chars().next()?;
-            SURNAMES.contains(c).then(|| c.len_utf8())
-        })?;
+    let surname = surname_len(rest)?;
     let after = p + surname;
     // Surname and title: `王先生`, `欧阳经理`.
     if let Some(t) = TITLES.iter().find(|t| h[after..].starts_with(*t)) {
@@ -177,7 +196,7 @@ fn name_at(h: &str, p: usize) -> Option<usize> {
     let mut e = given_from;
     for _ in 0..2 {
         let c = h[e..].chars().next().filter(|c| is_han(*c))?;
-        if NOT_GIVEN.contains(c) {
+        if NOT_GIVEN_SET.binary_search(&c).is_ok() {
             return None;
         }
         e += c.len_utf8();
@@ -261,21 +280,14 @@ const PLACES: [&str; 26] = [
 /// non-Chinese char) follows; the longest such name.
 fn prose_name_at(h: &str, p: usize, acts: &[&str], open: bool) -> Option<usize> {
     let rest = &h[p..];
-    let surname = COMPOUND_SURNAMES
-        .iter()
-        .find(|s| rest.starts_with(*s))
-        .map(|s| s.len())
-        .or_else(|| {
-            let c = rest.chars().next()?;
-            SURNAMES.contains(c).then(|| c.len_utf8())
-        })?;
+    let surname = surname_len(rest)?;
     let mut e = p + surname;
     let mut found = None;
     for _ in 0..2 {
         let Some(c) = h[e..].chars().next().filter(|c| is_han(*c)) else {
             break;
         };
-        if NOT_GIVEN.contains(c) {
+        if NOT_GIVEN_SET.binary_search(&c).is_ok() {
             break;
         }
         e += c.len_utf8();
@@ -308,6 +320,10 @@ fn push_name(out: &mut Vec<Candidate>, s: usize, e: usize) {
 /// (`张国栋，男，`), in a list of people after its label.
 fn scan_prose_names(h: &str, out: &mut Vec<Candidate>) {
     for (i, _) in h.char_indices() {
+        // every rule below needs a surname here
+        if surname_len(&h[i..]).is_none() {
+            continue;
+        }
         let before = &h[..i];
         let role = ROLES.iter().any(|r| before.ends_with(r));
         let agent = AGENTS.iter().any(|a| before.ends_with(a));
