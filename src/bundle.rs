@@ -178,7 +178,7 @@ impl LoadedBundle {
 /// The file cannot be used as a bundle at all.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    #[error("{file}: cannot read: {cause}. Check the path and permissions.")]
+    #[error("{}: cannot read: {}", file.display(), crate::io_hint::explain(cause))]
     Io {
         file: PathBuf,
         cause: std::io::Error,
@@ -350,7 +350,7 @@ pub fn read_json_text(path: &Path, max: u64) -> Result<(String, String), BundleE
     if meta.is_dir() {
         return Err(BundleError::Io {
             file: path.to_path_buf(),
-            cause: std::io::Error::other("is a directory"),
+            cause: std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
         });
     }
     if !meta.is_file() {

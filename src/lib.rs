@@ -70,6 +70,7 @@ pub mod bundle;
 pub mod commands;
 pub mod decisions;
 pub mod export;
+pub mod io_hint;
 pub mod office;
 pub mod panel;
 pub mod pii;

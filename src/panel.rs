@@ -109,6 +109,9 @@ pub enum PanelError {
     },
     #[error(transparent)]
     File(#[from] bundle::BundleError),
+    /// The path given as the panel directory is not one (a file, or nothing).
+    #[error("{}: {message}", dir.display())]
+    NotADir { dir: PathBuf, message: String },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
     #[error("{file}: rubric `{rubric}` is neither a file relative to the panel directory nor an embedded rubric (embedded: {known})")]
@@ -121,6 +124,37 @@ pub enum PanelError {
     Rubric { file: PathBuf, cause: RubricError },
 }
 
+/// A panel directory is a folder: a file in its place (a sheet, a scores CSV, `panel.json`
+/// itself: the arguments in the wrong order) or a path that does not exist is said as such,
+/// with what to give instead.
+fn check_panel_dir(dir: &Path) -> Result<(), PanelError> {
+    let message = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) if dir.file_name().is_some_and(|n| n == "panel.json") => format!(
+            "this is the panel file; give the folder that holds it ({}) as PANEL_DIR",
+            match dir.parent().map(|p| p.display().to_string()) {
+                Some(p) if !p.is_empty() => p,
+                _ => ".".into(),
+            }
+        ),
+        Ok(_) => "is a file, not a panel directory; PANEL_DIR (the folder that holds panel.json) \
+                  comes first, the files after it (`panel merge <PANEL_DIR> <SHEET>...`, \
+                  `panel import <PANEL_DIR> <CSV>`)"
+            .into(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "no such folder; give the panel directory (the folder that holds panel.json), \
+             relative to the current folder or absolute"
+                .into()
+        }
+        // Permissions and the like: said by the read of panel.json that follows.
+        Err(_) => return Ok(()),
+    };
+    Err(PanelError::NotADir {
+        dir: dir.to_path_buf(),
+        message,
+    })
+}
+
 impl Panel {
     /// Open a panel directory: read `panel.json`, resolve the rubric (a file
     /// relative to the directory if it exists, else an embedded rubric id),
@@ -128,6 +162,7 @@ impl Panel {
     /// Invalid bundles and the second of two bundles with the same code go to
     /// [`Panel::invalid`] with their reason; the rest stay usable.
     pub fn open(dir: &Path) -> Result<Panel, PanelError> {
+        check_panel_dir(dir)?;
         let file = dir.join("panel.json");
         let (text, _) = bundle::read_json_text(&file, MAX_CONFIG_BYTES).map_err(|e| match e {
             bundle::BundleError::Io { file, cause } => PanelError::Io { file, cause },

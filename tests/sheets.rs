@@ -9,6 +9,8 @@ mod files;
 #[path = "sheets/sheet_common.rs"]
 mod sheet_common;
 
+#[path = "sheets/cli_mistakes.rs"]
+mod cli_mistakes;
 #[path = "sheets/merge_inputs.rs"]
 mod merge_inputs;
 #[path = "sheets/merge_props.rs"]

@@ -47,7 +47,7 @@ pub enum Cmd {
     Ingest(IngestArgs),
     /// Join a results file or list of codes with the identity map / 揭示申报单位
     Reveal(RevealArgs),
-    /// Make an expert's Ed25519 key pair; prints the public key for panel.json / 生成专家密钥
+    /// Make an Ed25519 key pair: an expert's (prints the public key for panel.json) or, with --expert SECRETARIAT, the key that signs identity maps / 生成密钥
     Keygen(KeygenArgs),
     /// Score sheets / 评分表
     Sheet {
@@ -310,6 +310,8 @@ impl IngestArgs {
 pub struct RevealArgs {
     /// Results (JSON from `panel results`, CSV, or one code per line).
     pub results: PathBuf,
+    /// The identity map `panel anonymize` wrote (its signature `<map>.sig` is read from
+    /// beside it).
     #[arg(long)]
     pub identity_map: PathBuf,
     /// Print JSON.
@@ -353,7 +355,7 @@ impl RevealArgs {
 /// `panel keygen`.
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
-    /// Expert id (as in panel.json).
+    /// Expert id (as in panel.json), or SECRETARIAT for the key that signs identity maps.
     #[arg(long)]
     pub expert: String,
     /// Key directory (default: $PANEL_KEY_DIR, else the user's data directory/keys).
@@ -470,6 +472,7 @@ impl SynthArgs {
 pub struct ReopenArgs {
     /// The panel directory (with panel.json).
     pub panel_dir: PathBuf,
+    /// The expert to whom the application goes back (as in panel.json).
     #[arg(long)]
     pub expert: String,
     /// Application code.
@@ -502,6 +505,7 @@ pub enum SheetCmd {
     Export {
         /// The panel directory (with panel.json).
         panel_dir: PathBuf,
+        /// Expert id (as in panel.json) whose sheet is exported.
         #[arg(long)]
         expert: String,
         /// The expert's database (default: the user's data directory/<panel id>-expert-<ID>).
@@ -625,7 +629,7 @@ impl AuditCmd {
 pub enum RubricCmd {
     /// Validate rubric files; exit 0 when valid (warnings allowed), 1 otherwise.
     Check {
-        /// Rubric JSON files.
+        /// Rubric JSON files, or folders holding them (their *.json).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

@@ -25,10 +25,35 @@ pub fn load_arg(arg: &Path) -> Result<rubric::Loaded> {
 }
 
 /// `panel rubric check`: done when every file is valid (warnings allowed), refused otherwise.
-pub fn check(files: &[PathBuf]) -> Outcome {
+pub fn check(args: &[PathBuf]) -> Outcome {
     let (mut out, mut err) = (String::new(), String::new());
     let mut exit = Exit::Success;
-    for f in files {
+    let mut files = Vec::new();
+    for a in args {
+        if !a.is_dir() {
+            files.push(a.clone());
+            continue;
+        }
+        // A folder stands for its rubric files (`*.json`, not recursive).
+        let mut inside: Vec<PathBuf> = std::fs::read_dir(a)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        if inside.is_empty() {
+            exit = Exit::Refused;
+            let _ = writeln!(
+                err,
+                "error: {}: a folder without rubric files (*.json); give rubric files or a \
+                 folder that holds them",
+                a.display()
+            );
+        }
+        inside.sort();
+        files.extend(inside);
+    }
+    for f in &files {
         match rubric::load(f) {
             Ok(l) => {
                 let r = &l.rubric;

@@ -244,18 +244,27 @@ fn locked_in_language(e: StoreError, expert: &str, lang: Lang) -> anyhow::Error 
 /// is touched.
 fn run_screen(panel: &Panel, expert: &str, db: &Path, lang: Lang) -> Result<()> {
     check_expert(panel, expert)?;
+    let no_terminal = || {
+        need_terminal(
+            "expert screen",
+            format!(
+                "use `panel status {} --expert {expert}` for a text summary",
+                panel.dir.display()
+            ),
+        )
+    };
+    // Without a terminal there is nothing to do: a database that does not exist yet is not
+    // created (a refused command leaves none behind). An existing one is opened first, so
+    // that a screen holding it is reported as such.
+    if !db.exists() {
+        no_terminal()?;
+    }
     // The expert's key, when there is one, signs every commit of the expert's database.
     let signer = sheets::keys::load_signing_key(&sheets::keys::key_dir(None)?, expert)?
         .map(sheets::keys::store_signer);
     let (store, rep) = Store::open_signed(db, &identity(panel, expert), signer)
         .map_err(|e| locked_in_language(e, expert, lang))?;
-    need_terminal(
-        "expert screen",
-        format!(
-            "use `panel status {} --expert {expert}` for a text summary",
-            panel.dir.display()
-        ),
-    )?;
+    no_terminal()?;
     let note = report_open(&rep);
     let (w, h) = tui::term::terminal_size();
     let mut app = expert_app(

@@ -21,7 +21,7 @@ pub use form_write::{form_docx, FormFill};
 /// to do.
 #[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
-    #[error("{}: cannot read: {source}. Check the path and its permissions.", file.display())]
+    #[error("{}: cannot read: {}", file.display(), crate::io_hint::explain(source))]
     Io {
         file: PathBuf,
         #[source]

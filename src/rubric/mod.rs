@@ -26,7 +26,7 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Errors loading a rubric or a facts file.
 #[derive(Debug, thiserror::Error)]
 pub enum RubricError {
-    #[error("{file}: cannot read: {source}. Check the path and permissions.")]
+    #[error("{}: cannot read: {}", file.display(), crate::io_hint::explain(source))]
     Io {
         file: PathBuf,
         #[source]
@@ -183,7 +183,8 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 
 /// Parse and validate rubric text.
 pub fn parse_rubric(file: &Path, text: &str) -> Result<Loaded, RubricError> {
-    let rubric: Rubric = parse_json(file, text)?;
+    let rubric: Rubric =
+        parse_json(file, text).map_err(|e| other_format(file, text).unwrap_or(e))?;
     let issues = validate(&rubric);
     if !issues.is_empty() {
         return Err(RubricError::Invalid {
@@ -203,6 +204,36 @@ pub fn parse_rubric(file: &Path, text: &str) -> Result<Loaded, RubricError> {
 pub fn load(path: &Path) -> Result<Loaded, RubricError> {
     let text = read_text(path)?;
     parse_rubric(path, &text)
+}
+
+/// A file of another of the program's formats given where a rubric belongs (the
+/// arguments of `panel rubric eval` swapped, a bundle for a rubric): said as such. Rubrics
+/// carry no `schema`; the other formats do.
+fn other_format(file: &Path, text: &str) -> Option<RubricError> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let schema = v.get("schema")?.as_str()?;
+    let what = [
+        ("panel-bundle/", "an application bundle"),
+        ("panel-raw/", "a raw application"),
+        ("panel-sheet/", "a score sheet"),
+        ("panel-identity/", "an identity map"),
+        ("panel-reopen/", "a reopen note"),
+        ("panel/", "a panel file (panel.json)"),
+    ]
+    .iter()
+    .find(|(prefix, _)| schema.starts_with(prefix))
+    .map_or("a file of another format", |(_, what)| what);
+    let (line, column) = line_column(text, text.find("\"schema\"").unwrap_or(0));
+    Some(RubricError::Parse {
+        file: file.to_path_buf(),
+        path: "schema".into(),
+        line,
+        column,
+        message: format!(
+            "this is {what} (`schema` {schema:?}), not a rubric; give a rubric file or an \
+             embedded rubric id (`panel rubric eval <RUBRIC> <FACTS>`: the rubric comes first)"
+        ),
+    })
 }
 
 /// sha256 (hex) of the rubric's canonical JSON serialization: the parsed model

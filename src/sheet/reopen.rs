@@ -52,6 +52,9 @@ pub fn reopen_note_path(panel_dir: &Path, expert: &str, app: &str) -> PathBuf {
         .join(format!("{expert}--{app}.json"))
 }
 
+/// The status reason of an application the chair handed back, before the chair's reason.
+const REOPEN_REASON_PREFIX: &str = "reopened by the chair: ";
+
 /// Reopens application `app` for `expert`: chair commit (status draft with the reason, audit
 /// `reopen` with the values before) and the reopen note for the expert.
 pub fn reopen_view(
@@ -113,6 +116,38 @@ pub fn reopen_view(
             ),
         });
     }
+    if let Some((AppStatus::Draft, why)) = &held {
+        let note = reopen_note_path(&view.dir, expert, app);
+        let by_chair = why
+            .as_deref()
+            .and_then(|r| r.strip_prefix(REOPEN_REASON_PREFIX));
+        match by_chair {
+            // The note was not written last time ("run the same reopen again"): go on.
+            Some(_) if !note.exists() => {}
+            Some(earlier) => {
+                return Err(SheetError::Invalid {
+                    path: store.path().to_path_buf(),
+                    message: format!(
+                        "{app} is already handed back to {expert} (reopened by the chair: \
+                         {earlier}; note {}), and {expert} has not submitted it since; nothing \
+                         was recorded. Merge {expert}'s next sheet, then reopen it again if \
+                         needed",
+                        note.display()
+                    ),
+                });
+            }
+            None => {
+                return Err(SheetError::Invalid {
+                    path: store.path().to_path_buf(),
+                    message: format!(
+                        "nothing to reopen: {expert} has not submitted {app} (the last sheet \
+                         of {expert} merged here has it as a draft, so it is still the \
+                         expert's to finish); nothing was recorded"
+                    ),
+                });
+            }
+        }
+    }
     let before_status = held.map(|s| s.0);
     if before_status.is_none() {
         return Err(SheetError::Invalid {
@@ -132,7 +167,7 @@ pub fn reopen_view(
                 expert: expert.into(),
                 app: app.into(),
                 status: AppStatus::Draft,
-                reason: Some(format!("reopened by the chair: {reason}")),
+                reason: Some(format!("{REOPEN_REASON_PREFIX}{reason}")),
             },
             Op::Audit {
                 kind: "reopen".into(),

@@ -716,3 +716,76 @@ fn a_pass_mark_needs_its_basis() {
     let f = write(dir.path(), "w.json", &v);
     panel().args(["rubric", "check"]).arg(&f).assert().code(0);
 }
+
+/// A new user's mistakes: the arguments of `rubric eval` swapped, a folder or a missing
+/// file where a file belongs, each said as such; a folder given to `rubric check` stands for
+/// its rubric files.
+#[test]
+fn swapped_arguments_folders_and_missing_files_are_said_as_such() {
+    let bundle = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/park-ip-trusteeship-2024/bundles/T24-001.json"
+    );
+    panel()
+        .args(["rubric", "eval", bundle, "park-ip-trusteeship-2024"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "this is an application bundle (`schema` \"panel-bundle/1\"), not a rubric",
+        ))
+        .stderr(predicate::str::contains("the rubric comes first"))
+        .stderr(predicate::str::contains("unknown field").not());
+    let bundles = Path::new(bundle).parent().unwrap();
+    panel()
+        .args(["rubric", "eval", "park-ip-trusteeship-2024"])
+        .arg(bundles)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "cannot read: it is a folder, not a file",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    panel()
+        .args(["rubric", "eval", "park-ip-trusteeship-2024"])
+        .arg(dir.path().join("nothing.json"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read: no such file"))
+        .stderr(predicate::str::contains("check the spelling"));
+
+    // a folder: its *.json, in order; an empty one is refused
+    let rubrics = Path::new(T24).parent().unwrap();
+    let n = std::fs::read_dir(rubrics)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count();
+    let out = panel()
+        .args(["rubric", "check"])
+        .arg(rubrics)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok ")).count(),
+        n,
+        "{out}"
+    );
+    assert!(out.contains("park-ip-trusteeship-2024.json: park-ip-trusteeship-2024"));
+    panel()
+        .args(["rubric", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "a folder without rubric files (*.json)",
+        ));
+}

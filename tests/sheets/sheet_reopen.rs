@@ -32,6 +32,13 @@ fn reopen_round_trip() {
             "x",
             "nothing to reopen: E01 has not submitted",
         ),
+        // E02's sheet has apps[0] as a draft: still the expert's to finish
+        (
+            "E02",
+            apps[0].as_str(),
+            "x",
+            "nothing to reopen: E02 has not submitted",
+        ),
     ] {
         let err = sheet::reopen_view(&view, &mut chair, e, app, reason).unwrap_err();
         assert!(err.to_string().contains(needle), "{err}");
@@ -85,6 +92,26 @@ fn reopen_round_trip() {
     let pending = sheet::pending_reopens(&tp.dir, "E02");
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].application, a);
+
+    // the same reopen again: refused, nothing recorded, the note kept
+    let before = snapshot(&chair);
+    let note_bytes = std::fs::read(&r.note).unwrap();
+    let err =
+        sheet::reopen_view(&view, &mut chair, "E02", &a, "请复核 B1.1 的评分依据").unwrap_err();
+    for needle in [
+        "is already handed back to E02",
+        "请复核 B1.1",
+        "nothing was recorded",
+    ] {
+        assert!(err.to_string().contains(needle), "{needle} in {err}");
+    }
+    assert_eq!(snapshot(&chair), before);
+    assert_eq!(std::fs::read(&r.note).unwrap(), note_bytes);
+    // a note that could not be written is written by the same reopen run again
+    std::fs::remove_file(&r.note).unwrap();
+    let again = sheet::reopen_view(&view, &mut chair, "E02", &a, "请复核 B1.1 的评分依据").unwrap();
+    assert!(again.note.exists());
+    assert_eq!(again.before_status, Some(AppStatus::Draft));
 
     // the expert applies it once
     let applied = sheet::apply_reopens(&mut e2, &tp.dir, "E02").unwrap();

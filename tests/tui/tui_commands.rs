@@ -222,6 +222,8 @@ fn helpful_errors() {
         err.contains("needs an interactive terminal") && err.contains("panel status"),
         "{err}"
     );
+    // the refused screen leaves no new database behind
+    assert!(!db.exists(), "{} was created", db.display());
     let err = panel_cmd()
         .arg("status")
         .arg(tmp.path().join("nowhere"))
