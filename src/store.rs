@@ -214,8 +214,8 @@ pub enum StoreError {
     #[error(
         "database {} is open for changes in another panel process{holder} (lock {}); one \
          process at a time may change it. Reading needs no lock: `panel results`, `panel \
-         status`, `panel sheet export` and `panel audit verify` work on it now. To change it, \
-         close the other panel first.",
+         status` and `panel audit verify` work on it now. To change it (a sheet export \
+         records itself in the database), close the other panel first.",
         path.display(),
         path.join(LOCK_FILE).display()
     )]
@@ -378,8 +378,9 @@ fn wrong_owner_message(
     let read = match owner {
         Role::Chair => format!("`panel results <PANEL_DIR> --db {db}` reads it"),
         Role::Expert(id) => format!(
-            "`panel status <PANEL_DIR> --expert {id} --db {db}` and `panel sheet export` read \
-             it; its sheet reaches the chair through `panel merge`"
+            "`panel status <PANEL_DIR> --expert {id} --db {db}` reads it, `panel sheet export \
+             --expert {id} --db {db}` writes its sheet; the sheet reaches the chair through \
+             `panel merge`"
         ),
     };
     format!(

@@ -226,7 +226,7 @@ fn locked_in_language(e: StoreError, expert: &str, lang: Lang) -> anyhow::Error 
             "数据库 {p} 正被另一个 panel 进程{holder}打开修改，同一时间只能有一个进程修改它。\
              请先关闭另一个评分界面（已保存的评分都在数据库中）。如果是另一位专家或另一个评审组\
              在这台电脑上评分，请用 --db <路径> 为其指定自己的数据库；专家 {expert} 请始终使用同一个\
-             数据库。只读命令（`panel status`、`panel results`、`panel sheet export`）现在即可使用。"
+             数据库。只读命令（`panel status`、`panel results`）现在即可使用。"
         )
     } else {
         anyhow!(
@@ -234,7 +234,7 @@ fn locked_in_language(e: StoreError, expert: &str, lang: Lang) -> anyhow::Error 
              a time may change it. Close the other screen first (every saved score is in the \
              database). Another expert or another panel on this computer? Give it its own \
              database with --db <PATH>; expert {expert} always uses the same one. Reading \
-             commands (`panel status`, `panel results`, `panel sheet export`) work on it now."
+             commands (`panel status`, `panel results`) work on it now."
         )
     }
 }

@@ -14,7 +14,7 @@ use crate::rubric::num::show;
 use crate::sheet::{
     self, keys, Change, MergeKind, MergeReport, PanelView, SheetError, SignatureState,
 };
-use crate::store::{AppStatus, OpenReport, Store, StoreIdentity, OPINION_ITEM};
+use crate::store::{AppStatus, OpenReport, Store, StoreError, StoreIdentity, OPINION_ITEM};
 
 type Output = Outcome;
 
@@ -167,9 +167,22 @@ pub fn export(
         rubric_sha256: panel.rubric.sha256.clone(),
         role,
     };
-    // Reading never writes: a snapshot, without the lock, so it works while the expert's
-    // screen is open, and the export is not recorded in the database.
-    let (mut store, rep) = Store::open_read_only(&db_path, &ident)?;
+    // The export is recorded in the database (its seq and sha256), as the screen's autosave
+    // records its own: the next export, from the command or the screen, follows it. An
+    // export that recorded nothing would share its seq with the next one, and the chair,
+    // having merged one, would refuse the other as a fork.
+    let (mut store, rep) = match Store::open(&db_path, &ident) {
+        Ok(opened) => opened,
+        Err(StoreError::Locked { holder, .. }) => anyhow::bail!(
+            "{}: expert {expert}'s screen has this database open{holder}; an export now could \
+             not be recorded, and a sheet not recorded would clash with the next one the \
+             screen saves. Quit the screen (q) and export again, or send the sheet the screen \
+             saved at the last submission ({})",
+            db_path.display(),
+            sheet::sheet_path(&panel.dir, expert).display()
+        ),
+        Err(e) => return Err(e.into()),
+    };
     report_open(&db_path, &rep, &mut err);
     let kdir = keys::key_dir(key_dir)?;
     let key = keys::load_signing_key(&kdir, expert)?;
@@ -218,8 +231,7 @@ pub fn export(
         _ => false,
     };
     if same(out_file, &panel_sheet) && !force {
-        // the command reads the database without writing, so it records no export: only
-        // the screen's own last autosave counts as "this database wrote it"
+        // "this database wrote it": the last export it recorded (command or screen)
         sheet::refuse_foreign_sheet(out_file, &store).map_err(|e| {
             anyhow::anyhow!(
                 "{e}\n(to replace it with this database's sheet all the same, pass --force)"

@@ -200,7 +200,7 @@ pub fn export_sheet_view(
     let sha = sha256_hex(&bytes);
     let sig = key.map(|k| keys::sign(&bytes, k));
     if store.is_read_only() {
-        // `panel sheet export` reads a snapshot and records nothing.
+        // a read-only snapshot (tests, tools) records nothing
         return Ok((bytes, sig));
     }
     store

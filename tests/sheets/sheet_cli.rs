@@ -233,31 +233,76 @@ fn export_never_replaces_the_panel_sheet_of_another_database() {
     let (_, err, code) = export("db-E01", false);
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read(&target).unwrap();
-    // the command reads the database without writing, so it cannot tell it wrote the file:
-    // another export to the panel's own sheet file needs --force, from any database
-    for db in ["db-E01", "db-E01-b"] {
-        let (out, err, code) = export(db, false);
-        assert_eq!(code, 1, "{out}{err}");
-        assert!(
-            err.contains("E01.sheet.json")
-                && err.contains("written by another database")
-                && err.contains(&format!(
-                    "{} of {} applications submitted",
-                    apps.len(),
-                    apps.len()
-                ))
-                && err.contains("--force"),
-            "{err}"
-        );
-        assert_eq!(std::fs::read(&target).unwrap(), written);
-    }
-    let (_, err, code) = export("db-E01", true);
+    // the export is recorded, so the same database replaces its own sheet again (the next
+    // revision); another database needs --force
+    let (_, err, code) = export("db-E01", false);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(std::fs::read(&target).unwrap(), written);
+    let written = std::fs::read(&target).unwrap();
+    let (out, err, code) = export("db-E01-b", false);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("E01.sheet.json")
+            && err.contains("written by another database")
+            && err.contains(&format!(
+                "{} of {} applications submitted",
+                apps.len(),
+                apps.len()
+            ))
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), written);
+    let (_, err, code) = export("db-E01-b", true);
     assert_eq!(code, 0, "{err}");
     // exporting elsewhere is the user's choice
     let elsewhere = tp.tmp.path().join("b.sheet.json");
     let db = tp.tmp.path().join("db-E01-b");
     let (_, err, code) = export_e01(&tp, &db, &elsewhere, false);
     assert_eq!(code, 0, "{err}");
+}
+
+/// `panel sheet export` records each export in the expert's database, as the screen's
+/// autosave does: exporting twice gives two revisions in a chain, and the chair merges both,
+/// in order (each export unrecorded had the same seq, and the chair refused the second as a
+/// fork, and every later sheet of the screen after it). While the expert's screen holds the
+/// database, the export is refused, saying what to do, and nothing is written.
+#[test]
+fn exporting_again_gives_the_next_revision_and_the_chair_merges_each() {
+    let tp = test_panel(&[]);
+    let view = tp.view();
+    let apps: Vec<String> = view.apps.keys().cloned().collect();
+    let db = tp.tmp.path().join("db-E01");
+    {
+        let mut s = tp.open_store("db-E01", "expert:E01");
+        for (i, a) in apps.iter().enumerate() {
+            score_app(&mut s, &view, "E01", a, i as u64, AppStatus::Submitted);
+        }
+    }
+    let p = tp.dir.to_str().unwrap();
+    let chair = tp.chair_path();
+    let chair_s = chair.to_str().unwrap();
+    let mut seqs = Vec::new();
+    for n in 1..=3 {
+        let f = tp.tmp.path().join(format!("E01-{n}.sheet.json"));
+        let (out, err, code) = export_e01(&tp, &db, &f, false);
+        assert_eq!(code, 0, "{err}");
+        seqs.push(out.contains(&format!("seq {n},")));
+        let (out, err, code) = run(&tp, &["merge", p, f.to_str().unwrap(), "--db", chair_s]);
+        assert_eq!(code, 0, "export {n}: {out}{err}");
+        assert!(out.starts_with("merged (chair commit"), "export {n}: {out}");
+    }
+    assert_eq!(seqs, vec![true, true, true]);
+    // the expert's screen holds the database: refused, nothing written
+    let _screen = tp.open_store("db-E01", "expert:E01");
+    let f = tp.tmp.path().join("E01-open.sheet.json");
+    let (out, err, code) = export_e01(&tp, &db, &f, false);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("screen has this database open") && err.contains("Quit the screen (q)"),
+        "{err}"
+    );
+    assert!(!f.exists());
 }
 
 /// Every example of the README's "Examples on the shipped fixtures" block runs as written
