@@ -116,6 +116,18 @@ pub fn read(store: &Store) -> Vec<Decision> {
         .collect()
 }
 
+/// The decision in force that `d` would repeat word for word (the same application, gate or
+/// track, outcome, reason and person), if any: recording it again would add a journal line
+/// that changes nothing.
+pub fn repeats(all: &[Decision], d: &Decision) -> Option<Decision> {
+    in_force(all).into_iter().find(|x| {
+        x.application == d.application
+            && x.decided == d.decided
+            && x.reason == d.reason
+            && x.decided_by == d.decided_by
+    })
+}
+
 /// The decisions in force: the last one per (application, gate) and per (application,
 /// track) grade, in commit order.
 pub fn in_force(all: &[Decision]) -> Vec<Decision> {

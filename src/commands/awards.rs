@@ -129,6 +129,18 @@ fn assign(panel: &Panel, a: &AwardsArgs, app: &str) -> Result<Outcome> {
         at: String::new(),
         seq: 0,
     };
+    if let Some(same) = decisions::repeats(&decisions::read(&store), &d) {
+        let out = format!(
+            "already recorded / 已记录（未重复记录）: {app} {}\n{}\n",
+            same.describe(),
+            same.describe_zh()
+        );
+        let err = format!(
+            "chair database {}: this grade is in force as it is; nothing was written\n",
+            path.display()
+        );
+        return Ok(Outcome::done(out, err));
+    }
     let receipt = decisions::record(&mut store, &d)?;
     let recorded = decisions::read(&store)
         .into_iter()

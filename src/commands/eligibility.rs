@@ -130,6 +130,19 @@ pub fn eligibility(a: &EligibilityArgs) -> Result<Outcome> {
         at: String::new(),
         seq: 0,
     };
+    if let Some(same) = decisions::repeats(&decisions::read(&store), &d) {
+        let out = format!(
+            "already recorded / 已记录（未重复记录）: {} {}\n{}\n",
+            a.application,
+            same.describe(),
+            same.describe_zh()
+        );
+        let err = format!(
+            "chair database {}: this decision is in force as it is; nothing was written\n",
+            path.display()
+        );
+        return Ok(Outcome::done(out, err));
+    }
     let receipt = decisions::record(&mut store, &d)?;
     let all = decisions::read(&store);
     let recorded = all

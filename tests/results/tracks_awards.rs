@@ -1126,6 +1126,29 @@ fn art21_grades_split_the_50_wan_by_weight() {
         a1["working"][0],
         "二等 权重2 ÷ 权重合计8 × 500000元 = 125000 → 125000元"
     );
+    // The same assignment again writes nothing and says so.
+    let journal = std::fs::read(db.join("journal.jsonl")).unwrap();
+    let o = bin()
+        .arg("awards")
+        .arg(&dir)
+        .args([
+            "--assign",
+            "AGT-001",
+            "--grade",
+            "二等",
+            "--reason",
+            "复核：促成46项",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("already recorded / 已记录（未重复记录）"),
+        "{o:?}"
+    );
+    assert_eq!(std::fs::read(db.join("journal.jsonl")).unwrap(), journal);
 }
 
 #[test]
@@ -1250,6 +1273,42 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
     let a = app(&results_json(&dir, &db, &[]));
     assert_eq!(a["eligibility"], "eligible");
     assert_eq!(a["decisions"].as_array().unwrap().len(), 2);
+    // The same decision again (a command run twice) writes nothing and says so; another
+    // reason is a new decision.
+    let journal = std::fs::read(db.join("journal.jsonl")).unwrap();
+    let again = |reason: &str| {
+        bin()
+            .arg("eligibility")
+            .arg(&dir)
+            .args([
+                "--application",
+                "UNI-005",
+                "--gate",
+                "E1",
+                "--pass",
+                "--reason",
+                reason,
+                "--db",
+            ])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let o = again("信用中国查询无失信记录");
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("already recorded / 已记录（未重复记录）"),
+        "{out}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("nothing was written"),
+        "{o:?}"
+    );
+    assert_eq!(std::fs::read(db.join("journal.jsonl")).unwrap(), journal);
+    let o = again("信用中国复核无失信记录");
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("recorded / 已记录"));
+    assert_ne!(std::fs::read(db.join("journal.jsonl")).unwrap(), journal);
     // Once the fact is there, the facts decide the gate and the decision no longer applies.
     b["facts"]["good_credit_record"] = Value::Bool(false);
     std::fs::write(&f, serde_json::to_string_pretty(&b).unwrap()).unwrap();
