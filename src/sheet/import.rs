@@ -142,6 +142,8 @@ fn parse_rows<'v>(
     // (application, expert, item) of the rows refused for their value: such an item is
     // not missing as well (the refusal already names its row).
     let mut refused: HashSet<(String, String, u32)> = HashSet::new();
+    // A panel without applications refuses every row alike: said once, at the first.
+    let mut no_apps_told = false;
     reader.rows(&mut problems, |row: &Row<'_>, problems: &mut Problems| {
         let line = row.line;
         let mut p = |column: usize, message: String| problems.push(line, column, message);
@@ -151,8 +153,11 @@ fn parse_rows<'v>(
         let comment = Some(row.comment()).filter(|c| !c.is_empty());
         let mut ok = true;
         let info = view.apps.get(app);
-        if info.is_none() {
+        if info.is_none() && view.apps.is_empty() && no_apps_told {
             ok = false;
+        } else if info.is_none() {
+            ok = false;
+            no_apps_told |= view.apps.is_empty();
             // An id that cannot be one (empty, an invisible character) says so first.
             let m = value_check::check_id("application", app)
                 .err()

@@ -564,6 +564,9 @@ fn import_into_a_panel_without_bundles_says_to_add_them() {
         err.contains("which has no applications (no bundles): add the applications' bundles"),
         "{err}"
     );
+    // said once, not at every row
+    assert_eq!(err.matches("which has no applications").count(), 1, "{err}");
+    assert!(err.contains("1 problem(s)"), "{err}");
     assert!(!db.exists(), "a refused import leaves no database");
 }
 
