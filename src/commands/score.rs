@@ -423,11 +423,18 @@ pub fn status(dir: &Path, expert: &str, db: Option<&Path>, json_out: bool) -> Re
             format!("{}/{}", p.expert_items_scored, p.expert_items),
             p.overrides,
             p.comments,
-            if p.status == "conflict" {
-                "—".to_string()
-            } else {
-                num::show(p.total)
+            match p.status {
+                "conflict" => "—".to_string(),
+                // the rules' suggestions alone: not a score yet
+                "untouched" => format!("({})", num::show(p.total)),
+                _ => num::show(p.total),
             }
+        );
+    }
+    if rows.iter().any(|p| p.status == "untouched") {
+        let _ = writeln!(
+            out,
+            "(total) of an untouched application: the rules' suggestions alone, not yet a score"
         );
     }
     let sub = rows.iter().filter(|p| p.status == "submitted").count();

@@ -40,6 +40,13 @@ fn status_before_anything_is_scored_creates_nothing() {
         out.contains("2 applications: 0 submitted, 0 conflict, 2 open"),
         "{out}"
     );
+    // an untouched application's total is the rules' suggestions: in brackets, said so
+    let t1 = out.lines().find(|l| l.starts_with("T24-001")).unwrap();
+    assert!(t1.trim_end().ends_with(')') && t1.contains(" ("), "{out}");
+    assert!(
+        out.contains("(total) of an untouched application: the rules' suggestions alone"),
+        "{out}"
+    );
     assert!(!db.exists(), "status must not create a database");
 }
 
