@@ -50,3 +50,30 @@ pub fn copy_panel(tmp: &Path, codes: Option<&[&str]>) -> PathBuf {
     }
     dir
 }
+
+/// Runs the `panel` binary with `home` as its home and data directory, the demo's keys (the
+/// chair E01 has a key in the demo roster: a chair database is signed with it) and a UTF-8
+/// locale: (stdout, stderr, exit code).
+pub fn run_panel(home: &Path, args: &[&str]) -> (Vec<u8>, String, i32) {
+    let o = assert_cmd::Command::cargo_bin("panel")
+        .unwrap()
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("xdg"))
+        .env(
+            "PANEL_KEY_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(FIXTURE)
+                .join("keys"),
+        )
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.stdout,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.code().unwrap_or(-1),
+    )
+}

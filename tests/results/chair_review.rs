@@ -7,10 +7,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::demo_panel::{fixture, FIXTURE};
+use crate::demo_panel::fixture;
 
 struct Chair {
     tmp: tempfile::TempDir,
@@ -58,27 +57,7 @@ impl Chair {
     }
 
     fn run(&self, args: &[&str]) -> (Vec<u8>, String, i32) {
-        let o = Command::cargo_bin("panel")
-            .unwrap()
-            .env("HOME", self.tmp.path())
-            .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
-            .env(
-                "PANEL_KEY_DIR",
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join(FIXTURE)
-                    .join("keys"),
-            )
-            .env("LANG", "C.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            o.stdout,
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-            o.status.code().unwrap_or(-1),
-        )
+        crate::demo_panel::run_panel(self.tmp.path(), args)
     }
 
     fn ok(&self, args: &[&str]) -> String {

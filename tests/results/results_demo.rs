@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use assert_cmd::Command;
 use panel::panel::Panel;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::demo_panel::{copy_panel, FIXTURE};
+use crate::demo_panel::copy_panel;
 
 const EXPERTS: [&str; 5] = ["E01", "E02", "E03", "E04", "E05"];
 
@@ -33,26 +32,7 @@ impl Demo {
     }
 
     fn run(&self, args: &[&str]) -> (Vec<u8>, String, i32) {
-        let o = Command::cargo_bin("panel")
-            .unwrap()
-            .env("HOME", self.tmp.path())
-            .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
-            // the chair (E01) has a key in the demo roster: the chair database is signed
-            // with the demo's key
-            .env(
-                "PANEL_KEY_DIR",
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join(FIXTURE)
-                    .join("keys"),
-            )
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            o.stdout,
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-            o.status.code().unwrap_or(-1),
-        )
+        crate::demo_panel::run_panel(self.tmp.path(), args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
