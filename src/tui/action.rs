@@ -201,8 +201,8 @@ actions! {
         /// reopen: Reopen the application for the selected expert (asks a reason; the expert sees it at the next start)
         /// 退回: 退回所选专家重评该项目（须填写理由；专家下次启动时看到）
         Reopen,
-        /// export: Write the results (JSON, CSV, XLSX, Markdown, 评审汇总表) to results/ in the panel folder
-        /// 导出: 将结果（JSON、CSV、XLSX、Markdown、评审汇总表）写入评审目录下的 results/
+        /// export: Write the results (JSON, CSV, XLSX, Markdown, 评审汇总表) to results/ in the panel folder; another method than the official one to results/compare-<method>-<by>/
+        /// 导出: 将结果（JSON、CSV、XLSX、Markdown、评审汇总表）写入评审目录下的 results/（非官方的对照方法写入其下单独的对照目录）
         Export,
         /// watch: Merge new score sheets from sheets/ as they arrive (on/off)
         /// 监听: 自动合并 sheets/ 中新到的评分表（开/关）

@@ -285,6 +285,13 @@ impl ChairData {
         self.body_height().saturating_sub(1)
     }
 
+    /// Expert rows the progress grid shows at this height: the body less the grid's head,
+    /// its valid/quorum line, a blank line and three lines for the selected cell and the
+    /// legend.
+    pub fn grid_rows(&self) -> usize {
+        self.body_height().saturating_sub(6).max(1)
+    }
+
     /// Application columns the progress grid shows at this width.
     pub fn grid_cols(&self) -> usize {
         let w = self.size.0 as usize;
