@@ -156,3 +156,19 @@ fn the_help_keeps_a_column_free_before_its_right_border() {
         }
     }
 }
+
+#[test]
+fn an_experts_deviations_go_on_under_its_first_value_not_under_its_id() {
+    let mut demo = chair_support::Demo::new();
+    let mut app = demo.app(Lang::En, 80, 24);
+    feed(&mut app, "tab tab");
+    assert_eq!(app.view, View::Experts);
+    let lines = app.expert_lines();
+    let at = lines
+        .iter()
+        .position(|l| l.text.starts_with("E02: "))
+        .expect("E02's deviations");
+    let next = &lines[at + 1].text;
+    assert!(next.starts_with("     0"), "a continued line hangs: {next:?}");
+    assert!(lines[at + 2].text.starts_with("E03: "), "{:?}", lines[at + 2]);
+}
