@@ -148,6 +148,7 @@ impl Lang {
                 "评分表修订版不含该项目，版本 ",
             ),
             ("expert ", "专家 "),
+            ("; ", "；"),
         ];
         match self {
             Lang::Zh => {
@@ -1205,6 +1206,14 @@ impl Lang {
         )
     }
 
+    /// Between the items of a list of sentences on one line.
+    pub fn list_sep(self) -> &'static str {
+        match self {
+            Lang::Zh => "；",
+            Lang::En => "; ",
+        }
+    }
+
     /// A status reason from the chair database in this language: a reopen's reason is stored
     /// after a fixed English prefix.
     pub fn status_reason(self, reason: &str) -> String {
@@ -1246,6 +1255,16 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_and_lists_use_the_chinese_semicolon() {
+        assert_eq!(
+            Lang::Zh.note("eligibility unchecked: E2b (checked by hand); E3b (checked by hand)"),
+            "资格未核验：E2b（需人工核验）；E3b（需人工核验）"
+        );
+        assert_eq!(Lang::Zh.list_sep(), "；");
+        assert_eq!(Lang::En.list_sep(), "; ");
+    }
 
     #[test]
     fn a_reopen_reason_is_shown_in_the_interface_language() {

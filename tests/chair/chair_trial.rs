@@ -172,3 +172,26 @@ fn an_experts_deviations_go_on_under_its_first_value_not_under_its_id() {
     assert!(next.starts_with("     0"), "a continued line hangs: {next:?}");
     assert!(lines[at + 2].text.starts_with("E03: "), "{:?}", lines[at + 2]);
 }
+
+#[test]
+fn sheets_merged_together_are_listed_with_the_chinese_semicolon() {
+    let mut demo = chair_support::Demo::new();
+    let aside = demo.tmp.path().join("aside");
+    std::fs::rename(demo.dir.join("sheets"), &aside).unwrap();
+    let mut app = demo.empty_app(Lang::Zh, 120, 40);
+    app.watch = true;
+    std::fs::create_dir_all(demo.dir.join("sheets")).unwrap();
+    for e in ["E02", "E03"] {
+        for f in [format!("{e}.sheet.json.sig"), format!("{e}.sheet.json")] {
+            std::fs::copy(aside.join(&f), demo.dir.join("sheets").join(&f)).unwrap();
+        }
+    }
+    assert!(tick(&mut app));
+    let (lvl, text) = note(&app);
+    assert_eq!(lvl, Level::Saved);
+    assert!(text.contains("）；已合并 E03"), "{text}");
+    // and the details' notes
+    feed(&mut app, "enter");
+    let lines: Vec<String> = app.detail_lines().into_iter().map(|l| l.text).collect();
+    assert!(!lines.iter().any(|l| l.contains("; ")), "{lines:#?}");
+}

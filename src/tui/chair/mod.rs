@@ -586,11 +586,11 @@ pub fn tick(app: &mut ChairApp) -> bool {
             refused.push(e);
         }
         app.log.extend(merged.iter().cloned());
-        app.saved(merged.join("; "));
+        app.saved(merged.join(app.lang.list_sep()));
     }
     if !refused.is_empty() {
         app.log.extend(refused.iter().cloned());
-        app.refuse(refused.join("; "));
+        app.refuse(refused.join(app.lang.list_sep()));
         let title = app.lang.c().merge_refused;
         app.message(title, refused);
     }
