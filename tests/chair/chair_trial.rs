@@ -169,8 +169,15 @@ fn an_experts_deviations_go_on_under_its_first_value_not_under_its_id() {
         .position(|l| l.text.starts_with("E02: "))
         .expect("E02's deviations");
     let next = &lines[at + 1].text;
-    assert!(next.starts_with("     0"), "a continued line hangs: {next:?}");
-    assert!(lines[at + 2].text.starts_with("E03: "), "{:?}", lines[at + 2]);
+    assert!(
+        next.starts_with("     0"),
+        "a continued line hangs: {next:?}"
+    );
+    assert!(
+        lines[at + 2].text.starts_with("E03: "),
+        "{:?}",
+        lines[at + 2]
+    );
 }
 
 #[test]
