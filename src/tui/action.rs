@@ -181,7 +181,7 @@ actions! {
         /// 详情: 打开该项目：专家×指标评分矩阵、评语、改动理由
         Drill,
         /// view: Next view (ranking → progress → experts)
-        /// 视图: 下一个视图（排名 → 进度 → 专家）
+        /// 视图: 下一个视图（排名 → 进度 → 专家倾向）
         NextView,
         /// view back: Previous view
         /// 上一视图: 上一个视图

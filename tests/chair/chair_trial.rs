@@ -202,3 +202,37 @@ fn sheets_merged_together_are_listed_with_the_chinese_semicolon() {
     let lines: Vec<String> = app.detail_lines().into_iter().map(|l| l.text).collect();
     assert!(!lines.iter().any(|l| l.contains("; ")), "{lines:#?}");
 }
+
+#[test]
+fn the_progress_view_lists_what_watch_merged_or_refused_newest_first() {
+    let mut demo = chair_support::Demo::new();
+    let aside = demo.tmp.path().join("aside");
+    std::fs::rename(demo.dir.join("sheets"), &aside).unwrap();
+    let mut app = demo.empty_app(Lang::Zh, 80, 24);
+    feed(&mut app, "tab");
+    assert!(!screen(&app).contains("合并记录"), "nothing merged yet");
+    app.watch = true;
+    std::fs::create_dir_all(demo.dir.join("sheets")).unwrap();
+    for f in ["E02.sheet.json.sig", "E02.sheet.json"] {
+        std::fs::copy(aside.join(f), demo.dir.join("sheets").join(f)).unwrap();
+    }
+    assert!(tick(&mut app));
+    std::fs::write(demo.dir.join("sheets/E09.sheet.json"), "{\"bad\":1}").unwrap();
+    tick(&mut app);
+    feed(&mut app, "esc");
+    assert!(app.overlays.is_empty());
+    let s = screen(&app);
+    let lines: Vec<&str> = s.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("本次监听的合并记录"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(
+        lines[at + 1].contains("E09.sheet.json"),
+        "newest first: {s}"
+    );
+    assert!(lines[at + 2].contains("已合并 E02 的评分表"), "{s}");
+    for l in &lines {
+        assert!(panel::tui::text::width(l) <= 80, "{l}");
+    }
+}

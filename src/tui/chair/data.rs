@@ -119,6 +119,9 @@ pub struct ChairData {
     pub cells: BTreeMap<(String, String), Cell>,
     /// (application, expert) → (status reason).
     pub reasons: BTreeMap<(String, String), String>,
+    /// What `--watch` merged or refused since the screen opened, newest last (shown under
+    /// the progress grid).
+    pub log: Vec<String>,
     /// (application, expert, item) → comment (`""` item: on the application).
     pub comments: BTreeMap<(String, String, String), String>,
     pub overrides: Vec<OverrideRow>,

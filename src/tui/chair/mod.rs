@@ -75,8 +75,6 @@ pub struct ChairApp {
     pub watch: bool,
     /// Sheets seen by [`tick`], with the stamp they had.
     pub seen: BTreeMap<PathBuf, Stamp>,
-    /// What [`tick`] merged or refused, newest last.
-    pub log: Vec<String>,
     /// Reopen reasons typed and not sent (the editor closed with Esc, or the reopen was
     /// refused), by (expert, application): the next `r` on the same pair goes on with it.
     drafts: BTreeMap<(String, String), String>,
@@ -129,6 +127,7 @@ impl ChairApp {
             comments: BTreeMap::new(),
             overrides: Vec::new(),
             merged: BTreeMap::new(),
+            log: Vec::new(),
         };
         let mut app = ChairApp {
             data,
@@ -144,7 +143,6 @@ impl ChairApp {
             quit: false,
             watch: false,
             seen: BTreeMap::new(),
-            log: Vec::new(),
             drafts: BTreeMap::new(),
             quit_armed: false,
             can_switch: false,

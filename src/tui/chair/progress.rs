@@ -11,7 +11,7 @@ use super::doc::{code_tail, short_name};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
 use crate::tui::draw::{more_hint, set, Theme};
-use crate::tui::text::{pad_left, pad_right, wrap};
+use crate::tui::text::{pad_left, pad_right, truncate, wrap};
 
 /// The progress grid's state.
 #[derive(Debug, Clone, Default)]
@@ -324,5 +324,34 @@ fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
             break;
         }
         set(buf, r.x + 1, yy, l, r.width.saturating_sub(1), *st);
+    }
+    // what `--watch` merged or refused, newest first, in the rows left (one line each)
+    let mut y = y + foot.len() as u16 + 1;
+    if !app.log.is_empty() && y + 1 < bottom {
+        set(
+            buf,
+            r.x + 1,
+            y,
+            &format!("── {} ──", c.merge_log),
+            r.width.saturating_sub(1),
+            th.heading(),
+        );
+        y += 1;
+        for l in app.log.iter().rev() {
+            if y >= bottom {
+                break;
+            }
+            let line = format!("· {}", l.replace(['\n', '\r'], " "));
+            let line = truncate(&line, r.width.saturating_sub(2) as usize);
+            set(
+                buf,
+                r.x + 1,
+                y,
+                &line,
+                r.width.saturating_sub(1),
+                Style::new(),
+            );
+            y += 1;
+        }
     }
 }
