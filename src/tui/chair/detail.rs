@@ -173,7 +173,7 @@ const MLABEL: usize = 9;
 fn matrix_chunks(n: usize, w: usize) -> Vec<std::ops::Range<usize>> {
     let fit = (w.saturating_sub(MLABEL + MCELL + 1) / MCELL).max(1);
     if n <= fit {
-        return vec![0..n];
+        return std::iter::once(0..n).collect();
     }
     let blocks = n.div_ceil(fit);
     let size = n.div_ceil(blocks);
@@ -689,6 +689,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // one block: a Vec of one range, as meant
     fn the_matrix_goes_on_in_even_blocks_when_the_criteria_do_not_fit() {
         // 78 columns: the expert column, the total and 8 criteria
         assert_eq!(matrix_chunks(8, 78), vec![0..8]);

@@ -672,11 +672,14 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
                 app.overlays.pop();
             }
             (Overlay::Editor { .. }, Action::Back) => {
-                if let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.pop() {
-                    if let EditKind::Reopen { expert, app: code } = kind {
-                        let kept = app.keep_draft(&expert, &code, &buf.text());
-                        app.info(app.lang.reopen_cancelled(kept));
-                    }
+                if let Some(Overlay::Editor {
+                    kind: EditKind::Reopen { expert, app: code },
+                    buf,
+                    ..
+                }) = app.overlays.pop()
+                {
+                    let kept = app.keep_draft(&expert, &code, &buf.text());
+                    app.info(app.lang.reopen_cancelled(kept));
                 }
             }
             (Overlay::Editor { .. }, Action::Confirm) => editor_confirm(app),
