@@ -18,6 +18,8 @@ mod chair_demo_sheets;
 mod chair_demo_switch;
 #[path = "chair/chair_snapshots.rs"]
 mod chair_snapshots;
+#[path = "chair/chair_trial.rs"]
+mod chair_trial;
 #[path = "chair/chair_update.rs"]
 mod chair_update;
 #[path = "chair/chair_watch.rs"]

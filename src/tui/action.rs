@@ -181,7 +181,7 @@ actions! {
         /// 详情: 打开该项目：专家×指标评分矩阵、评语、改动理由
         Drill,
         /// view: Next view (ranking → progress → experts)
-        /// 视图: 下一个视图（排名 → 进度 → 专家）
+        /// 视图: 下一个视图（排名 → 进度 → 专家倾向）
         NextView,
         /// view back: Previous view
         /// 上一视图: 上一个视图
@@ -201,8 +201,8 @@ actions! {
         /// reopen: Reopen the application for the selected expert (asks a reason; the expert sees it at the next start)
         /// 退回: 退回所选专家重评该项目（须填写理由；专家下次启动时看到）
         Reopen,
-        /// export: Write the results (JSON, CSV, XLSX, Markdown, 评审汇总表) to results/ in the panel folder
-        /// 导出: 将结果（JSON、CSV、XLSX、Markdown、评审汇总表）写入评审目录下的 results/
+        /// export: Write the results (JSON, CSV, XLSX, Markdown, 评审汇总表) to results/ in the panel folder; another method than the official one to results/compare-<method>-<by>/
+        /// 导出: 将结果（JSON、CSV、XLSX、Markdown、评审汇总表）写入评审目录下的 results/（非官方的对照方法写入其下单独的对照目录）
         Export,
         /// watch: Merge new score sheets from sheets/ as they arrive (on/off)
         /// 监听: 自动合并 sheets/ 中新到的评分表（开/关）

@@ -148,6 +148,7 @@ impl Lang {
                 "评分表修订版不含该项目，版本 ",
             ),
             ("expert ", "专家 "),
+            ("; ", "；"),
         ];
         match self {
             Lang::Zh => {
@@ -882,6 +883,8 @@ pub struct ChairText {
     pub exported: &'static str,
     pub not_exported: &'static str,
     pub merge_refused: &'static str,
+    /// Heading of what `--watch` merged or refused (progress view), newest first.
+    pub merge_log: &'static str,
     pub reopened_title: &'static str,
     pub find_prompt: &'static str,
     pub progress_legend: &'static str,
@@ -954,6 +957,7 @@ pub static CHAIR_ZH: ChairText = ChairText {
     exported: "已导出结果",
     not_exported: "导出失败",
     merge_refused: "评分表被拒收",
+    merge_log: "本次监听的合并记录（最新在前）",
     reopened_title: "已退回重评",
     find_prompt: "查找项目：输入编号或名称的一部分",
     progress_legend: "· 未评  ● 草稿  ✓ 已提交  ✗ 回避",
@@ -1026,6 +1030,7 @@ pub static CHAIR_EN: ChairText = ChairText {
     exported: "Results exported",
     not_exported: "Export failed",
     merge_refused: "Sheet refused",
+    merge_log: "merged or refused while watching (newest first)",
     reopened_title: "Reopened",
     find_prompt: "Find an application: part of its code or title",
     progress_legend: "· unscored  ● draft  ✓ submitted  ✗ conflict",
@@ -1145,10 +1150,45 @@ impl Lang {
         )
     }
 
+    /// Short enough for the status line at 80 columns with the note's path.
     pub fn reopen_done(self, expert: &str, code: &str, note: &str) -> String {
         self.pick(
-            format!("已保存：{code} 已退回 {expert} 重评，理由已记录；通知文件 {note}"),
-            format!("saved: {code} reopened for {expert}, reason recorded; note {note}"),
+            format!("已退回 {code} 给 {expert} 重评，理由已记录；通知：{note}"),
+            format!("{code} reopened for {expert}, reason recorded; note {note}"),
+        )
+    }
+
+    /// The reopen editor closed with Esc: whether the typed reason was kept for the next `r`.
+    pub fn reopen_cancelled(self, kept: bool) -> &'static str {
+        match (self, kept) {
+            (Lang::Zh, false) => "已取消，未退回",
+            (Lang::Zh, true) => "已取消，未退回；已输入的理由已保留，再按 r 继续填写",
+            (Lang::En, false) => "cancelled; nothing reopened",
+            (Lang::En, true) => {
+                "cancelled; nothing reopened; the reason typed is kept: r goes on with it"
+            }
+        }
+    }
+
+    /// The reopen editor opened again with the reason typed before.
+    pub fn reopen_draft_restored(self) -> &'static str {
+        match self {
+            Lang::Zh => "已恢复上次取消时输入的理由",
+            Lang::En => "the reason typed before is back",
+        }
+    }
+
+    /// `q` with reopen reasons typed and not sent (`pairs`: `E02×T24-002`).
+    pub fn reopen_drafts_on_quit(self, pairs: &[String]) -> String {
+        self.pick(
+            format!(
+                "退回理由尚未提交（{}）：再按 q 退出（理由将丢失），r 继续填写",
+                pairs.join("、")
+            ),
+            format!(
+                "reopen reason(s) typed, not sent ({}): q again quits and drops them, r goes on",
+                pairs.join(", ")
+            ),
         )
     }
 
@@ -1157,6 +1197,35 @@ impl Lang {
             format!("已写入 {dir}（方法：{method}）"),
             format!("written to {dir} (method: {method})"),
         )
+    }
+
+    /// The export of a method other than the official one: where the official files are.
+    pub fn exported_comparison(self, official_dir: &str) -> String {
+        self.pick(
+            format!("对照方法，非官方结果；官方结果在 {official_dir}，未被覆盖"),
+            format!(
+                "a comparison method, not the official result; the official files in \
+                 {official_dir} are left as they are"
+            ),
+        )
+    }
+
+    /// Between the items of a list of sentences on one line.
+    pub fn list_sep(self) -> &'static str {
+        match self {
+            Lang::Zh => "；",
+            Lang::En => "; ",
+        }
+    }
+
+    /// A status reason from the chair database in this language: a reopen's reason is stored
+    /// after a fixed English prefix.
+    pub fn status_reason(self, reason: &str) -> String {
+        const REOPEN: &str = "reopened by the chair: ";
+        match (self, reason.strip_prefix(REOPEN)) {
+            (Lang::Zh, Some(r)) => format!("组长退回重评：{r}"),
+            _ => reason.to_string(),
+        }
     }
 
     pub fn watch_state(self, on: bool) -> String {
@@ -1190,6 +1259,25 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_and_lists_use_the_chinese_semicolon() {
+        assert_eq!(
+            Lang::Zh.note("eligibility unchecked: E2b (checked by hand); E3b (checked by hand)"),
+            "资格未核验：E2b（需人工核验）；E3b（需人工核验）"
+        );
+        assert_eq!(Lang::Zh.list_sep(), "；");
+        assert_eq!(Lang::En.list_sep(), "; ");
+    }
+
+    #[test]
+    fn a_reopen_reason_is_shown_in_the_interface_language() {
+        let stored = "reopened by the chair: 请复核 B1";
+        assert_eq!(Lang::Zh.status_reason(stored), "组长退回重评：请复核 B1");
+        assert_eq!(Lang::En.status_reason(stored), stored);
+        // another reason (a conflict's) as it was written
+        assert_eq!(Lang::Zh.status_reason("本单位任职"), "本单位任职");
+    }
 
     /// The flags' legend follows the rubric's settings (it said 40% and 30 points whatever
     /// the rubric set).

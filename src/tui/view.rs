@@ -274,9 +274,10 @@ pub fn help_lines(app: &App, width: usize) -> Vec<(String, bool)> {
     let t = app.lang.t();
     let mut out = Vec::new();
     const KEYS: usize = 14;
-    let text_w = width.saturating_sub(KEYS + 4).max(10);
+    // one column kept free before the right border
+    let text_w = width.saturating_sub(KEYS + 5).max(10);
     let plain = |out: &mut Vec<(String, bool)>, s: &str| {
-        for l in wrap(s, width.saturating_sub(2).max(10)) {
+        for l in wrap(s, width.saturating_sub(3).max(10)) {
             out.push((format!("  {l}"), false));
         }
     };

@@ -93,3 +93,29 @@ pub fn buffer(app: &ChairApp) -> ratatui::buffer::Buffer {
     t.draw(|f| draw(f, app)).unwrap();
     t.backend().buffer().clone()
 }
+
+/// A synthetic panel (`panel synth`: codes without a dash, `SY00001`…) in a temp dir, its
+/// scores imported into a fresh chair database, and the chair screen over it.
+pub fn synth_app(
+    apps: usize,
+    experts: usize,
+    criteria: usize,
+    lang: Lang,
+    w: u16,
+    h: u16,
+) -> (tempfile::TempDir, ChairApp) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("panel");
+    let spec = panel::synth::Spec {
+        per_app: experts.min(5),
+        text_bytes: 200,
+        ..panel::synth::Spec::new(apps, experts, criteria)
+    };
+    panel::synth::generate(&spec, &dir, false).unwrap();
+    let p = Panel::open(&dir).unwrap();
+    let db = tmp.path().join("chair");
+    let (mut store, _) = Store::open(&db, &panel::commands::chair::identity(&p)).unwrap();
+    sheet::import_csv(&p, &mut store, &dir.join("scores.csv")).unwrap();
+    let app = ChairApp::new(p, store, &db, lang, false, (w, h)).unwrap();
+    (tmp, app)
+}

@@ -284,8 +284,33 @@ fn reopen_writes_the_note_and_the_chair_database_records_it() {
 fn export_writes_every_format_to_results() {
     let mut demo = chair_support::Demo::new();
     let mut app = demo.app(Lang::En, 100, 30);
+    // the official method: results/
+    feed(&mut app, "e");
+    let official = demo.dir.join("results");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(official.join("results.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["settings"]["method"], "mean", "{v}");
+    let official_bytes: Vec<Vec<u8>> = ["results.json", "results.csv", "summary.md"]
+        .iter()
+        .map(|f| std::fs::read(official.join(f)).unwrap())
+        .collect();
+    assert!(note(&app).1.contains(&official.display().to_string()));
+    feed(&mut app, "x");
+    // a comparison method: its own folder, the official files left as they are
     feed(&mut app, "m e");
-    let dir = demo.dir.join("results");
+    let dir = official.join("compare-trimmed-total");
+    for (f, before) in ["results.json", "results.csv", "summary.md"]
+        .iter()
+        .zip(&official_bytes)
+    {
+        assert_eq!(&std::fs::read(official.join(f)).unwrap(), before, "{f}");
+    }
+    let Some(Overlay::Message { lines, .. }) = app.overlays.last() else {
+        panic!("a message")
+    };
+    assert!(lines[0].contains("compare-trimmed-total"), "{lines:?}");
+    assert!(lines[1].contains("not the official result"), "{lines:?}");
     for f in [
         "results.json",
         "results.csv",

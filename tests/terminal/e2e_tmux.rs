@@ -633,3 +633,67 @@ fn demo_at_80x24_without_colour_reads_in_plain_text() {
     assert!(c.contains("EXIT=0"), "{c}");
     assert_sane(&t, "demo", &stty);
 }
+
+/// The chair's typed text in a real terminal, 80×24, Chinese: a reopen reason left with Esc
+/// comes back with the next `r`, `q` warns before dropping it and the second `q` quits;
+/// a comparison method is exported to its own folder, the official files untouched.
+#[test]
+fn chair_keeps_a_reopen_reason_and_exports_a_comparison_apart() {
+    let _turn = crate::turns::take(module_path!());
+    if !Tmux::available() {
+        eprintln!(
+            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Tmux::new(tmp.path());
+    let panel_dir = tmp.path().join("panel");
+    panel::panel::materialize_demo(&panel_dir).unwrap();
+    let db = tmp.path().join("chair-db");
+    let stty = tmp.path().join("stty");
+    let args = format!(
+        "chair {} --db {} --watch --lang zh",
+        sh_quote(&panel_dir),
+        sh_quote(&db)
+    );
+    let env = format!(
+        "NO_COLOR=1 PANEL_KEY_DIR={}",
+        sh_quote(&panel_dir.join("keys"))
+    );
+    t.start_at("chair", &script(bin, &args, &env, &stty), (80, 24));
+    t.wait_for("chair", "入围线", 10);
+
+    // a comparison method: exported apart, and said so
+    t.keys("chair", &["m", "e"]);
+    let c = t.wait_for("chair", "非官方结果", 10);
+    assert!(c.contains("compare-trimmed-total"), "{c}");
+    let results = panel_dir.join("results");
+    assert!(results.join("compare-trimmed-total/results.json").is_file());
+    assert!(
+        !results.join("results.json").exists(),
+        "no official file written"
+    );
+    t.keys("chair", &["Escape", "m", "m", "m"]);
+    t.wait_for("chair", "回到官方", 10);
+
+    // progress grid, E03 × T24-001: type a reason, leave with Esc, r again
+    t.keys("chair", &["Tab", "j", "j", "r"]);
+    t.wait_for("chair", "退回 T24-001 给 E03", 10);
+    t.keys("chair", &["请复核B1"]);
+    t.wait_for("chair", "请复核B1", 10);
+    t.keys("chair", &["Escape"]);
+    t.wait_for("chair", "已输入的理由已保留", 10);
+    t.keys("chair", &["r"]);
+    let c = t.wait_for("chair", "已恢复", 10);
+    assert!(c.contains("请复核B1"), "{c}");
+    t.keys("chair", &["Escape", "q"]);
+    let c = t.wait_for("chair", "再按 q 退出", 10);
+    assert!(!c.contains("EXIT="), "{c}");
+    t.keys("chair", &["q"]);
+    let c = t.wait_for("chair", "EXIT=", 10);
+    assert!(c.contains("EXIT=0"), "{c}");
+    assert_sane(&t, "chair", &stty);
+    assert!(!panel::sheet::reopen_note_path(&panel_dir, "E03", "T24-001").exists());
+}

@@ -119,6 +119,9 @@ pub struct ChairData {
     pub cells: BTreeMap<(String, String), Cell>,
     /// (application, expert) → (status reason).
     pub reasons: BTreeMap<(String, String), String>,
+    /// What `--watch` merged or refused since the screen opened, newest last (shown under
+    /// the progress grid).
+    pub log: Vec<String>,
     /// (application, expert, item) → comment (`""` item: on the application).
     pub comments: BTreeMap<(String, String, String), String>,
     pub overrides: Vec<OverrideRow>,
@@ -283,6 +286,13 @@ impl ChairData {
     /// mark takes when the document does not fit.
     pub fn detail_height(&self) -> usize {
         self.body_height().saturating_sub(1)
+    }
+
+    /// Expert rows the progress grid shows at this height: the body less the grid's head,
+    /// its valid/quorum line, a blank line and three lines for the selected cell and the
+    /// legend.
+    pub fn grid_rows(&self) -> usize {
+        self.body_height().saturating_sub(6).max(1)
     }
 
     /// Application columns the progress grid shows at this width.

@@ -167,6 +167,19 @@ const MCELL: usize = 7;
 /// Width of the matrix's expert column.
 const MLABEL: usize = 9;
 
+/// The criteria of each block of the matrix at width `w` (index ranges into the criteria):
+/// one block when they all fit beside the expert column and the total, else as few blocks
+/// as needed, of even sizes.
+fn matrix_chunks(n: usize, w: usize) -> Vec<std::ops::Range<usize>> {
+    let fit = (w.saturating_sub(MLABEL + MCELL + 1) / MCELL).max(1);
+    if n <= fit {
+        return std::iter::once(0..n).collect();
+    }
+    let blocks = n.div_ceil(fit);
+    let size = n.div_ceil(blocks);
+    (0..n).step_by(size).map(|a| a..(a + size).min(n)).collect()
+}
+
 /// The lines of the details of `code` at width `w`.
 fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     let lang = app.lang;
@@ -359,17 +372,6 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         .criteria()
         .map(|(_, k)| (k.id.clone(), k.max))
         .collect();
-    let mut head = text::pad_right(c.col_expert, MLABEL);
-    for (id, max) in &crits {
-        let disagree = a
-            .flags
-            .iter()
-            .any(|f| f.disagreement() == Some(id.as_str()));
-        let h = format!("{}{id}/{}", if disagree { "≠" } else { "" }, show(*max));
-        head.push_str(&text::pad_left(&h, MCELL));
-    }
-    head.push_str(&text::pad_left(c.col_total, MCELL + 1));
-    out.push(DLine::new(head, DKind::Header));
     // extremes of disagreement criteria among the valid experts
     let valid: BTreeSet<&str> = a.expert_totals.keys().map(|s| s.as_str()).collect();
     let mut extremes: BTreeSet<(String, String)> = BTreeSet::new();
@@ -399,82 +401,101 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         }
     }
     let outliers: BTreeSet<&str> = a.flags.iter().filter_map(Flag::outlier).collect();
-    for (ei, e) in app.experts().iter().enumerate() {
-        let cell = app.cell(code, &e.id);
-        let mut line = text::pad_right(&format!("{} {}", cell.mark(), e.id), MLABEL);
-        let pair = app.shown.pairs.get(&(code.to_string(), e.id.clone()));
-        match cell {
-            Cell::Conflict => {
-                line.push_str(&format!(
-                    "  {}",
-                    if zh {
-                        "回避（不计入）"
-                    } else {
-                        "conflict of interest (not counted)"
+    // criteria that do not fit beside each other go on in further blocks, each with the
+    // expert column and the total (nothing cut off at 80 columns)
+    let chunks = matrix_chunks(crits.len(), w);
+    for (bi, range) in chunks.iter().enumerate() {
+        let chunk = &crits[range.clone()];
+        if bi > 0 {
+            out.push(DLine::new("", DKind::Text));
+        }
+        let mut head = text::pad_right(c.col_expert, MLABEL);
+        for (id, max) in chunk {
+            let disagree = a
+                .flags
+                .iter()
+                .any(|f| f.disagreement() == Some(id.as_str()));
+            let h = format!("{}{id}/{}", if disagree { "≠" } else { "" }, show(*max));
+            head.push_str(&text::pad_left(&h, MCELL));
+        }
+        head.push_str(&text::pad_left(c.col_total, MCELL + 1));
+        out.push(DLine::new(head, DKind::Header));
+        for (ei, e) in app.experts().iter().enumerate() {
+            let cell = app.cell(code, &e.id);
+            let mut line = text::pad_right(&format!("{} {}", cell.mark(), e.id), MLABEL);
+            let pair = app.shown.pairs.get(&(code.to_string(), e.id.clone()));
+            match cell {
+                Cell::Conflict => {
+                    line.push_str(&format!(
+                        "  {}",
+                        if zh {
+                            "回避（不计入）"
+                        } else {
+                            "conflict of interest (not counted)"
+                        }
+                    ));
+                }
+                // nothing given: never the rule suggestions as if the expert had scored
+                Cell::Unscored => {
+                    line.push_str(&format!("  {}", if zh { "未评" } else { "not scored" }));
+                }
+                _ => {
+                    for (id, _) in chunk {
+                        let v = pair.and_then(|p| p.criteria.get(id)).copied();
+                        let dropped = a.dropped.iter().any(|d| {
+                            d.expert == e.id && d.criterion.as_deref() == Some(id.as_str())
+                        });
+                        let ext = extremes.contains(&(e.id.clone(), id.clone()));
+                        let s = match v {
+                            None => "—".to_string(),
+                            Some(v) if dropped => format!("[{}]", show(v)),
+                            Some(v) => show(v),
+                        };
+                        let s = if ext {
+                            format!("{s}!")
+                        } else {
+                            format!("{s} ")
+                        };
+                        line.push_str(&text::pad_left(&s, MCELL));
                     }
-                ));
-            }
-            // nothing given: never the rule suggestions as if the expert had scored
-            Cell::Unscored => {
-                line.push_str(&format!("  {}", if zh { "未评" } else { "not scored" }));
-            }
-            _ => {
-                for (id, _) in &crits {
-                    let v = pair.and_then(|p| p.criteria.get(id)).copied();
-                    let dropped = a
+                    let t = a.expert_totals.get(&e.id).copied();
+                    let total_dropped = a
                         .dropped
                         .iter()
-                        .any(|d| d.expert == e.id && d.criterion.as_deref() == Some(id.as_str()));
-                    let ext = extremes.contains(&(e.id.clone(), id.clone()));
-                    let s = match v {
-                        None => "—".to_string(),
-                        Some(v) if dropped => format!("[{}]", show(v)),
-                        Some(v) => show(v),
+                        .any(|d| d.expert == e.id && d.criterion.is_none());
+                    let s = match t {
+                        Some(t) if total_dropped => format!("[{}]", show(t)),
+                        Some(t) => show(t),
+                        None if cell == Cell::Draft => {
+                            if zh {
+                                "草稿".into()
+                            } else {
+                                "draft".into()
+                            }
+                        }
+                        None => "—".into(),
                     };
-                    let s = if ext {
+                    let s = if outliers.contains(e.id.as_str()) {
                         format!("{s}!")
                     } else {
                         format!("{s} ")
                     };
-                    line.push_str(&text::pad_left(&s, MCELL));
+                    line.push_str(&text::pad_left(&s, MCELL + 1));
                 }
-                let t = a.expert_totals.get(&e.id).copied();
-                let total_dropped = a
-                    .dropped
-                    .iter()
-                    .any(|d| d.expert == e.id && d.criterion.is_none());
-                let s = match t {
-                    Some(t) if total_dropped => format!("[{}]", show(t)),
-                    Some(t) => show(t),
-                    None if cell == Cell::Draft => {
-                        if zh {
-                            "草稿".into()
-                        } else {
-                            "draft".into()
-                        }
-                    }
-                    None => "—".into(),
-                };
-                let s = if outliers.contains(e.id.as_str()) {
-                    format!("{s}!")
-                } else {
-                    format!("{s} ")
-                };
-                line.push_str(&text::pad_left(&s, MCELL + 1));
             }
+            out.push(DLine::new(line, DKind::Row(ei)));
         }
-        out.push(DLine::new(line, DKind::Row(ei)));
+        let mut line = text::pad_right(&format!("= {}", c.panel_row), MLABEL);
+        for (id, _) in chunk {
+            let v = a.criteria.get(id).map(|v| format!("{} ", show(*v)));
+            line.push_str(&text::pad_left(&v.unwrap_or_else(|| "— ".into()), MCELL));
+        }
+        line.push_str(&text::pad_left(
+            &format!("{} ", a.total.map(show).unwrap_or_else(|| "—".into())),
+            MCELL + 1,
+        ));
+        out.push(DLine::new(line, DKind::Panel));
     }
-    let mut line = text::pad_right(&format!("= {}", c.panel_row), MLABEL);
-    for (id, _) in &crits {
-        let v = a.criteria.get(id).map(|v| format!("{} ", show(*v)));
-        line.push_str(&text::pad_left(&v.unwrap_or_else(|| "— ".into()), MCELL));
-    }
-    line.push_str(&text::pad_left(
-        &format!("{} ", a.total.map(show).unwrap_or_else(|| "—".into())),
-        MCELL + 1,
-    ));
-    out.push(DLine::new(line, DKind::Panel));
     if app.by == By::Total && !a.criteria.is_empty() {
         wrap_into(
             &mut out,
@@ -643,7 +664,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     for e in app.experts() {
         if app.cell(code, &e.id) == Cell::Draft {
             if let Some(r) = app.reasons.get(&(code.to_string(), e.id.clone())) {
-                notes.push(format!("{}: {r}", e.id));
+                notes.push(format!("{}: {}", e.id, app.lang.status_reason(r)));
             }
         }
     }
@@ -661,4 +682,23 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // one block: a Vec of one range, as meant
+    fn the_matrix_goes_on_in_even_blocks_when_the_criteria_do_not_fit() {
+        // 78 columns: the expert column, the total and 8 criteria
+        assert_eq!(matrix_chunks(8, 78), vec![0..8]);
+        assert_eq!(matrix_chunks(9, 78), vec![0..5, 5..9]);
+        assert_eq!(matrix_chunks(14, 78), vec![0..7, 7..14]);
+        assert_eq!(matrix_chunks(28, 78).len(), 4);
+        assert_eq!(matrix_chunks(28, 198), vec![0..14, 14..28]);
+        assert_eq!(matrix_chunks(0, 78), vec![0..0]);
+        // never an empty block, even on a very narrow screen
+        assert_eq!(matrix_chunks(3, 10), vec![0..1, 1..2, 2..3]);
+    }
 }

@@ -76,6 +76,27 @@ pub fn short_code(code: &str) -> &str {
     code.rsplit('-').next().unwrap_or(code)
 }
 
+/// A code in at most `w` columns, for a narrow column head: its last dash-separated part
+/// when that fits (`T24-003` → `003`), else its last `w` columns (`SY00013` → `013`), the
+/// end being where codes of one call differ.
+pub fn code_tail(code: &str, w: usize) -> String {
+    let short = short_code(code);
+    if text::width(short) <= w {
+        return short.to_string();
+    }
+    let mut used = 0;
+    let mut tail: Vec<char> = Vec::new();
+    for c in code.chars().rev() {
+        let cw = text::width(c.encode_utf8(&mut [0; 4]));
+        if used + cw > w {
+            break;
+        }
+        used += cw;
+        tail.push(c);
+    }
+    tail.into_iter().rev().collect()
+}
+
 fn dline_style(l: &DLine, selected: Option<usize>, th: Theme) -> Style {
     match l.kind {
         DKind::Heading => th.heading(),
@@ -139,7 +160,8 @@ pub fn help_lines(app: &super::ChairApp, width: usize) -> Vec<(String, bool)> {
     let c = app.lang.c();
     let mut out = Vec::new();
     const KEYS: usize = 14;
-    let text_w = width.saturating_sub(KEYS + 4).max(10);
+    // one column kept free before the right border
+    let text_w = width.saturating_sub(KEYS + 5).max(10);
     for ctx in [
         keys::Context::Global,
         keys::Context::Ranking,
@@ -185,9 +207,25 @@ pub fn help_lines(app: &super::ChairApp, width: usize) -> Vec<(String, bool)> {
         .chain([flags.as_str()])
         .chain(rest.iter().copied())
     {
-        for w in text::wrap(l, width.saturating_sub(2).max(10)) {
+        for w in text::wrap(l, width.saturating_sub(3).max(10)) {
             out.push((format!("  {w}"), false));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_tail_keeps_the_part_that_differs() {
+        assert_eq!(code_tail("T24-003", 3), "003");
+        assert_eq!(code_tail("SY00013", 3), "013");
+        assert_eq!(code_tail("A-1", 3), "1");
+        assert_eq!(code_tail("2024-0012", 3), "012");
+        // double-width characters count two columns
+        assert_eq!(code_tail("项目甲乙", 3), "乙");
+        assert_eq!(code_tail("项目甲乙", 4), "甲乙");
+    }
 }

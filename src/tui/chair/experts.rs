@@ -284,13 +284,18 @@ fn lines_of(app: &ChairData, w: usize) -> Vec<DLine> {
                 m.map(|m| format!("{}\u{a0}{}", short_code(a), signed((*t - m).round_dp(1))))
             })
             .collect();
-        wrap_into(
-            &mut out,
-            &format!("{}: {}", e.id, parts.join("  ")),
-            w,
-            DKind::Text,
-            0,
-        );
+        // continued lines hang under the first value, not under the expert's id
+        let label = format!("{}: ", e.id);
+        let hang = crate::tui::text::width(&label);
+        let body = crate::tui::text::wrap(&parts.join("  "), w.saturating_sub(hang).max(10));
+        for (i, l) in body.into_iter().enumerate() {
+            let lead = if i == 0 {
+                label.clone()
+            } else {
+                " ".repeat(hang)
+            };
+            out.push(DLine::new(format!("{lead}{l}"), DKind::Text));
+        }
     }
     out
 }

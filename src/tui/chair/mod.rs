@@ -75,8 +75,11 @@ pub struct ChairApp {
     pub watch: bool,
     /// Sheets seen by [`tick`], with the stamp they had.
     pub seen: BTreeMap<PathBuf, Stamp>,
-    /// What [`tick`] merged or refused, newest last.
-    pub log: Vec<String>,
+    /// Reopen reasons typed and not sent (the editor closed with Esc, or the reopen was
+    /// refused), by (expert, application): the next `r` on the same pair goes on with it.
+    drafts: BTreeMap<(String, String), String>,
+    /// `q` said that reopen reasons would be lost: the next `q` quits.
+    quit_armed: bool,
     /// The switch-view key works (`panel demo`).
     pub can_switch: bool,
     pub switch_requested: bool,
@@ -124,6 +127,7 @@ impl ChairApp {
             comments: BTreeMap::new(),
             overrides: Vec::new(),
             merged: BTreeMap::new(),
+            log: Vec::new(),
         };
         let mut app = ChairApp {
             data,
@@ -139,7 +143,8 @@ impl ChairApp {
             quit: false,
             watch: false,
             seen: BTreeMap::new(),
-            log: Vec::new(),
+            drafts: BTreeMap::new(),
+            quit_armed: false,
             can_switch: false,
             switch_requested: false,
         };
@@ -269,11 +274,39 @@ impl ChairApp {
         });
     }
 
+    /// Show a message. Over an open editor it waits underneath, shown when the editor
+    /// closes: a message that arrives while the chair types (a sheet refused by `--watch`)
+    /// never takes the next key meant for the text.
     fn message(&mut self, title: &str, lines: Vec<String>) {
-        self.overlays.push(Overlay::Message {
+        let msg = Overlay::Message {
             title: title.to_string(),
             lines,
-        });
+        };
+        match self.overlays.last() {
+            Some(Overlay::Editor { .. }) => {
+                let at = self.overlays.len() - 1;
+                self.overlays.insert(at, msg);
+            }
+            _ => self.overlays.push(msg),
+        }
+    }
+
+    /// The reopen reasons typed and not sent, as `E02×T24-002`.
+    pub fn reopen_drafts(&self) -> Vec<String> {
+        self.drafts
+            .keys()
+            .map(|(e, a)| format!("{e}×{a}"))
+            .collect()
+    }
+
+    /// Keep a reopen reason typed and not sent, for the next `r` on the same pair.
+    fn keep_draft(&mut self, expert: &str, code: &str, text: &str) -> bool {
+        if text.trim().is_empty() {
+            return false;
+        }
+        self.drafts
+            .insert((expert.to_string(), code.to_string()), text.to_string());
+        true
     }
 
     // -----------------------------------------------------------------------------------------
@@ -289,7 +322,8 @@ impl ChairApp {
         let ne = self.experts().len();
         let na = self.panel.bundles.len();
         let cols = self.grid_cols();
-        self.progress.clamp(ne, na, cols);
+        let grid_rows = self.grid_rows();
+        self.progress.clamp(ne, na, cols, grid_rows);
         let h = self.detail_height().max(1);
         let len = (self.view == View::Detail).then(|| self.detail_lines().len());
         self.detail.clamp(ne, len, h);
@@ -340,13 +374,19 @@ impl ChairApp {
         };
         match self.cell(code, &expert) {
             Cell::Submitted | Cell::Conflict => {
+                let mut buf = TextBox::multi("");
+                // typed into the box (not opened with it): Ctrl-C still asks twice
+                if let Some(d) = self.drafts.remove(&(expert.clone(), code.to_string())) {
+                    buf.paste(&d);
+                    self.info(self.lang.reopen_draft_restored());
+                }
                 self.overlays.push(Overlay::Editor {
                     prompt: self.lang.reopen_prompt(&expert, code),
                     kind: EditKind::Reopen {
                         expert,
                         app: code.to_string(),
                     },
-                    buf: TextBox::multi(""),
+                    buf,
                 });
             }
             _ => self.refuse(self.lang.reopen_not_submitted(&expert, code)),
@@ -369,6 +409,8 @@ impl ChairApp {
                 self.saved(self.lang.reopen_done(expert, code, &note));
             }
             Err(e) => {
+                // the reason is not lost: the next `r` on the pair goes on with it
+                self.keep_draft(expert, code, reason);
                 let msg = e.to_string();
                 self.refuse(msg.clone());
                 let title = self.lang.c().reopened_title;
@@ -377,10 +419,26 @@ impl ChairApp {
         }
     }
 
-    /// Write the results on screen (JSON, CSV, XLSX, Markdown, 评审汇总表) to
-    /// `<panel>/results/`. Returns the files written.
-    pub fn export(&mut self) -> Result<Vec<PathBuf>, String> {
+    /// Where [`ChairApp::export`] writes: `<panel>/results/` for the official method, and
+    /// for another method on screen (a comparison) its own folder under it,
+    /// `results/compare-<method>-<by>/`, so that it never replaces the official files.
+    pub fn export_dir(&self) -> PathBuf {
         let dir = self.panel.dir.join("results");
+        if self.is_official() {
+            dir
+        } else {
+            dir.join(format!(
+                "compare-{}-{}",
+                self.method.as_str(),
+                self.by.as_str()
+            ))
+        }
+    }
+
+    /// Write the results on screen (JSON, CSV, XLSX, Markdown, 评审汇总表) to
+    /// [`ChairApp::export_dir`]. Returns the files written.
+    pub fn export(&mut self) -> Result<Vec<PathBuf>, String> {
+        let dir = self.export_dir();
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let mut written = Vec::new();
@@ -404,8 +462,15 @@ impl ChairApp {
         let label = self.method_label(self.method, self.by);
         match self.export() {
             Ok(files) => {
-                let dir = self.panel.dir.join("results");
+                let dir = self.export_dir();
                 let mut lines = vec![self.lang.exported_to(&dir.display().to_string(), &label)];
+                if !self.is_official() {
+                    let official = self.panel.dir.join("results");
+                    lines.push(
+                        self.lang
+                            .exported_comparison(&official.display().to_string()),
+                    );
+                }
                 for f in &files {
                     if let Some(n) = f.file_name() {
                         lines.push(format!("  {}", n.to_string_lossy()));
@@ -519,11 +584,11 @@ pub fn tick(app: &mut ChairApp) -> bool {
             refused.push(e);
         }
         app.log.extend(merged.iter().cloned());
-        app.saved(merged.join("; "));
+        app.saved(merged.join(app.lang.list_sep()));
     }
     if !refused.is_empty() {
         app.log.extend(refused.iter().cloned());
-        app.refuse(refused.join("; "));
+        app.refuse(refused.join(app.lang.list_sep()));
         let title = app.lang.c().merge_refused;
         app.message(title, refused);
     }
@@ -565,6 +630,9 @@ impl keys::KeyTarget for ChairApp {
         }
     }
     fn handle(&mut self, action: Action) {
+        if action != Action::Quit {
+            self.quit_armed = false;
+        }
         if !self.overlays.is_empty() {
             overlay_update(self, action);
         } else {
@@ -604,14 +672,14 @@ fn overlay_update(app: &mut ChairApp, action: Action) {
                 app.overlays.pop();
             }
             (Overlay::Editor { .. }, Action::Back) => {
-                if let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() {
-                    if matches!(kind, EditKind::Reopen { .. }) {
-                        app.info(if app.lang.is_zh() {
-                            "已取消，未退回"
-                        } else {
-                            "cancelled; nothing reopened"
-                        });
-                    }
+                if let Some(Overlay::Editor {
+                    kind: EditKind::Reopen { expert, app: code },
+                    buf,
+                    ..
+                }) = app.overlays.pop()
+                {
+                    let kept = app.keep_draft(&expert, &code, &buf.text());
+                    app.info(app.lang.reopen_cancelled(kept));
                 }
             }
             (Overlay::Editor { .. }, Action::Confirm) => editor_confirm(app),
@@ -673,7 +741,14 @@ fn main_update(app: &mut ChairApp, action: Action) {
     // actions that work the same in every view
     match action {
         Action::Quit => {
-            app.quit = true;
+            // reopen reasons typed and not sent: said once, the second q quits
+            let drafts = app.reopen_drafts();
+            if drafts.is_empty() || app.quit_armed {
+                app.quit = true;
+            } else {
+                app.quit_armed = true;
+                app.refuse(app.lang.reopen_drafts_on_quit(&drafts));
+            }
             return;
         }
         Action::Help => {

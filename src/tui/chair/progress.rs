@@ -7,11 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use super::data::{ChairData, GRID_CELL, GRID_LABEL};
-use super::doc::{short_code, short_name};
+use super::doc::{code_tail, short_name};
 use crate::rubric::num::show;
 use crate::tui::action::Action;
-use crate::tui::draw::{set, Theme};
-use crate::tui::text::{pad_left, pad_right, wrap};
+use crate::tui::draw::{more_hint, set, Theme};
+use crate::tui::text::{pad_left, pad_right, truncate, wrap};
 
 /// The progress grid's state.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +20,8 @@ pub struct Progress {
     cell: (usize, usize),
     /// First visible application column.
     scroll: usize,
+    /// First visible expert row.
+    top: usize,
 }
 
 /// What a key in the progress grid asks of the screen.
@@ -38,9 +40,14 @@ impl Progress {
         self.cell
     }
 
-    /// Keep the selected cell among `ne` experts and `na` applications, and its column
-    /// among the `cols` visible ones.
-    pub(super) fn clamp(&mut self, ne: usize, na: usize, cols: usize) {
+    /// First visible expert row.
+    pub fn top(&self) -> usize {
+        self.top
+    }
+
+    /// Keep the selected cell among `ne` experts and `na` applications, its column among
+    /// the `cols` visible ones and its row among the `rows` visible ones.
+    pub(super) fn clamp(&mut self, ne: usize, na: usize, cols: usize, rows: usize) {
         if ne > 0 && self.cell.0 >= ne {
             self.cell.0 = ne - 1;
         }
@@ -53,6 +60,13 @@ impl Progress {
             self.scroll = self.cell.1 + 1 - cols;
         }
         self.scroll = self.scroll.min(na.saturating_sub(cols.max(1)));
+        let rows = rows.max(1);
+        if self.cell.0 < self.top {
+            self.top = self.cell.0;
+        } else if self.cell.0 >= self.top + rows {
+            self.top = self.cell.0 + 1 - rows;
+        }
+        self.top = self.top.min(ne.saturating_sub(rows));
     }
 
     /// Apply a key of the progress grid.
@@ -66,6 +80,11 @@ impl Progress {
             Action::Right => self.cell.1 = (self.cell.1 + 1).min(na.saturating_sub(1)),
             Action::Top => self.cell.0 = 0,
             Action::Bottom => self.cell.0 = ne.saturating_sub(1),
+            Action::PageDown => {
+                let page = app.grid_rows().max(1);
+                self.cell.0 = (self.cell.0 + page).min(ne.saturating_sub(1));
+            }
+            Action::PageUp => self.cell.0 = self.cell.0.saturating_sub(app.grid_rows().max(1)),
             Action::Drill => {
                 if let Some(code) = app.codes().get(self.cell.1) {
                     return Some(Outcome::Drill {
@@ -115,7 +134,7 @@ fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
         GRID_LABEL,
     );
     for (_, code) in &visible {
-        head.push_str(&pad_left(short_code(code), GRID_CELL - 1));
+        head.push_str(&pad_left(&code_tail(code, GRID_CELL - 1), GRID_CELL - 1));
         head.push(' ');
     }
     head.push_str(&format!(
@@ -134,7 +153,8 @@ fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
     let experts = app.experts();
     let mut y = r.y + 1;
     let bottom = r.bottom();
-    for (ei, e) in experts.iter().enumerate() {
+    let rows = app.grid_rows().max(1);
+    for (ei, e) in experts.iter().enumerate().skip(pg.top).take(rows) {
         if y >= bottom {
             break;
         }
@@ -261,7 +281,7 @@ fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
         let title = app.official.titles.get(*code).cloned().unwrap_or_default();
         let mut s = format!("{} {} × {code} {title}: {state}", cell.mark(), e.id);
         if let Some(reason) = app.reasons.get(&(code.to_string(), e.id.clone())) {
-            s.push_str(&format!(" — {reason}"));
+            s.push_str(&format!(" — {}", app.lang.status_reason(reason)));
         }
         if let Some(t) = app
             .official
@@ -276,6 +296,27 @@ fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
         }
     }
     foot.push((c.progress_legend.to_string(), th.dim()));
+    // which experts are shown when not all fit (the blank line under the grid)
+    let ne = experts.len();
+    if ne > rows && y < bottom {
+        let first = pg.top.min(ne);
+        let more = more_hint(first, rows, ne).unwrap_or_default();
+        let pos = format!(
+            "{} {}–{}/{} ",
+            more.trim_end(),
+            first + 1,
+            (first + rows).min(ne),
+            ne
+        );
+        set(
+            buf,
+            r.x,
+            y,
+            &pad_left(&pos, r.width as usize),
+            r.width,
+            th.key(),
+        );
+    }
     let y = y + 1;
     for (k, (l, st)) in foot.iter().enumerate() {
         let yy = y + k as u16;
@@ -283,5 +324,34 @@ fn draw_grid(pg: &Progress, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
             break;
         }
         set(buf, r.x + 1, yy, l, r.width.saturating_sub(1), *st);
+    }
+    // what `--watch` merged or refused, newest first, in the rows left (one line each)
+    let mut y = y + foot.len() as u16 + 1;
+    if !app.log.is_empty() && y + 1 < bottom {
+        set(
+            buf,
+            r.x + 1,
+            y,
+            &format!("── {} ──", c.merge_log),
+            r.width.saturating_sub(1),
+            th.heading(),
+        );
+        y += 1;
+        for l in app.log.iter().rev() {
+            if y >= bottom {
+                break;
+            }
+            let line = format!("· {}", l.replace(['\n', '\r'], " "));
+            let line = truncate(&line, r.width.saturating_sub(2) as usize);
+            set(
+                buf,
+                r.x + 1,
+                y,
+                &line,
+                r.width.saturating_sub(1),
+                Style::new(),
+            );
+            y += 1;
+        }
     }
 }
