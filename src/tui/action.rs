@@ -162,8 +162,8 @@ actions! {
         /// help: Show or close this help
         /// 帮助: 显示或关闭帮助
         Help,
-        /// quit: Quit (every saved score is already on disk)
-        /// 退出: 退出（已保存的分数均已写入磁盘）
+        /// quit: Quit (every saved score is already on disk; text left unsaved with Esc: press it twice)
+        /// 退出: 退出（已保存的分数均已写入磁盘；用 Esc 留下未保存的文字时：按两次）
         Quit,
         /// quit now: Quit at once, from anywhere (text typed in an editor and not saved: press it twice)
         /// 立即退出: 任何时候立即退出（编辑框中有未保存的文字时：按两次）

@@ -1079,3 +1079,54 @@ fn the_status_line_describes_what_has_the_focus() {
     feed(&mut app, "esc ?");
     assert_eq!(focus_hint(&app), " Help");
 }
+
+/// Esc in a comment or opinion box keeps the unsaved text: the box opens on it again, Enter
+/// saves it (and forgets the draft); `q` with text kept warns once, and the second quits.
+/// Text that is the saved text, or nothing, is not kept.
+#[test]
+fn esc_keeps_an_unsaved_comment_and_q_warns_before_dropping_it() {
+    let (mut app, m) = mem_app(Lang::En, (80, 24));
+    feed(&mut app, "tab c text:论证充分但数据偏少 esc");
+    assert!(app.overlays.is_empty());
+    let (level, text) = note(&app);
+    assert_eq!(level, Level::Info);
+    assert!(
+        text.contains("your text is kept: c opens it again"),
+        "{text}"
+    );
+    assert!(m.log.borrow().is_empty(), "nothing saved");
+    // q warns once, naming the kept text; the screen stays
+    feed(&mut app, "q");
+    assert!(!app.quit);
+    let warning = note(&app).1;
+    assert!(
+        warning.contains("unsaved text kept in 1 box(es)"),
+        "{warning}"
+    );
+    assert!(
+        panel::tui::text::width(&warning) <= 76,
+        "fits 80 columns: {warning}"
+    );
+    // the box opens on the kept text; Enter saves it
+    feed(&mut app, "c");
+    match app.overlays.last() {
+        Some(Overlay::Editor { buf, .. }) => assert_eq!(buf.text(), "论证充分但数据偏少"),
+        other => panic!("{other:?}"),
+    }
+    feed(&mut app, "enter");
+    assert_eq!(m.log.borrow().len(), 1);
+    // opened and left unchanged: nothing kept, the plain cancel note
+    feed(&mut app, "c esc");
+    assert!(note(&app).1.contains("cancelled"), "{:?}", app.note);
+    feed(&mut app, "q");
+    assert!(app.quit, "no text kept: q quits at once");
+
+    // the second q quits and drops the kept text
+    let (mut app, _) = mem_app(Lang::Zh, (80, 24));
+    feed(&mut app, "tab c text:草稿 esc");
+    assert!(note(&app).1.contains("文字已保留"), "{:?}", app.note);
+    feed(&mut app, "q");
+    assert!(!app.quit);
+    feed(&mut app, "q");
+    assert!(app.quit);
+}

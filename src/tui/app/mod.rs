@@ -156,6 +156,12 @@ pub struct App {
     persist: Box<dyn Persist>,
     /// The evidence pane (scroll, search, current match, cached text).
     ev: EvidencePane,
+    /// Text typed into a comment or opinion box and left with Esc, unsaved: (application,
+    /// item; `""` the application comment, [`OPINION_ITEM`] the opinion) → text. The box
+    /// opens on it again; saving drops it.
+    drafts: std::collections::BTreeMap<(usize, String), String>,
+    /// `q` with drafts kept has warned once; the next `q` quits.
+    quit_warned: bool,
 }
 
 impl App {
@@ -214,6 +220,8 @@ impl App {
             quit: false,
             can_switch: false,
             switch_requested: false,
+            drafts: Default::default(),
+            quit_warned: false,
             persist,
             ev: EvidencePane::default(),
         };
@@ -582,6 +590,50 @@ impl App {
             }
         }
         (must, confirm)
+    }
+
+    /// The unsaved text left in the comment or opinion box of (`ai`, `item`), else the saved
+    /// text: what the box opens on.
+    pub(super) fn draft_or_saved(&self, ai: usize, item: &str) -> String {
+        self.drafts
+            .get(&(ai, item.to_string()))
+            .or_else(|| self.apps[ai].sheet.comments.get(item))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Keeps `text`, left in the box of (`ai`, `item`) with Esc, when it differs from the
+    /// saved text; says which. Returns whether it was kept.
+    pub(super) fn keep_draft(&mut self, ai: usize, item: &str, text: &str) -> bool {
+        let saved = self.apps[ai].sheet.comments.get(item).map(String::as_str);
+        let key = (ai, item.to_string());
+        if text.trim().is_empty() || Some(text.trim()) == saved.map(str::trim) {
+            self.drafts.remove(&key);
+            false
+        } else {
+            self.drafts.insert(key, text.to_string());
+            true
+        }
+    }
+
+    /// Forgets the draft of (`ai`, `item`) once its box is saved.
+    pub(super) fn drop_draft(&mut self, ai: usize, item: &str) {
+        self.drafts.remove(&(ai, item.to_string()));
+    }
+
+    /// `q`: quits, except the first time while unsaved text is kept, which warns.
+    pub(super) fn quit_or_warn(&mut self) {
+        if self.drafts.is_empty() || self.quit_warned {
+            self.quit = true;
+            return;
+        }
+        self.quit_warned = true;
+        let n = self.drafts.len();
+        self.refuse(if self.lang.is_zh() {
+            format!("{n} 处未保存的文字已保留（c 或 w 打开）；再按 q 退出并丢弃")
+        } else {
+            format!("unsaved text kept in {n} box(es) (c/w opens); q again quits, dropping it")
+        });
     }
 
     /// Moves to the next (or previous) item that needs the expert, wrapping around; the

@@ -97,12 +97,7 @@ impl App {
             self.sel_item().map(|i| i.id.clone()).unwrap_or_default()
         };
         let code = self.apps[ai].input.code.clone();
-        let old = self.apps[ai]
-            .sheet
-            .comments
-            .get(&item)
-            .cloned()
-            .unwrap_or_default();
+        let old = self.draft_or_saved(ai, &item);
         self.overlays.push(Overlay::Editor {
             prompt: self.lang.comment_prompt(&code, &item),
             kind: EditKind::Comment { app: ai, item },
@@ -249,25 +244,43 @@ fn overlay_update(app: &mut App, action: Action) {
                 _ => {}
             }
         }
-        Overlay::Editor { .. } => match action {
-            Action::Back => {
-                let Some(Overlay::Editor { kind, .. }) = app.overlays.pop() else {
-                    return;
-                };
-                let t = app.lang.t();
-                match kind {
-                    EditKind::Reason { .. } => app.info(t.override_cancelled),
-                    EditKind::Search => {}
-                    _ => app.info(if app.lang.is_zh() {
-                        "已取消，未保存"
-                    } else {
-                        "cancelled; not saved"
-                    }),
+        Overlay::Editor { .. } => {
+            match action {
+                Action::Back => {
+                    let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.pop() else {
+                        return;
+                    };
+                    let t = app.lang.t();
+                    let boxed = match &kind {
+                        EditKind::Comment { app: ai, item } => Some((*ai, item.clone())),
+                        EditKind::Opinion { app: ai, .. } => Some((*ai, OPINION_ITEM.to_string())),
+                        _ => None,
+                    };
+                    if let Some((ai, item)) = boxed {
+                        if app.keep_draft(ai, &item, &buf.text()) {
+                            let key = if item == OPINION_ITEM { "w" } else { "c" };
+                            app.info(if app.lang.is_zh() {
+                            format!("未保存，文字已保留：再按 {key} 继续编辑，Enter 保存")
+                        } else {
+                            format!("not saved; your text is kept: {key} opens it again, Enter saves")
+                        });
+                            return;
+                        }
+                    }
+                    match kind {
+                        EditKind::Reason { .. } => app.info(t.override_cancelled),
+                        EditKind::Search => {}
+                        _ => app.info(if app.lang.is_zh() {
+                            "已取消，未保存"
+                        } else {
+                            "cancelled; not saved"
+                        }),
+                    }
                 }
+                Action::Confirm => editor_confirm(app),
+                _ => {}
             }
-            Action::Confirm => editor_confirm(app),
-            _ => {}
-        },
+        }
         Overlay::Help { .. } | Overlay::Message { .. } => {}
     }
 }
@@ -304,6 +317,7 @@ fn editor_confirm(app: &mut App) {
                 text,
             };
             if app.commit(ai, vec![op]) {
+                app.drop_draft(ai, &item);
                 app.saved(app.lang.comment_saved(&code, &item, removed));
             }
         }
@@ -318,6 +332,7 @@ fn editor_confirm(app: &mut App) {
                 text,
             };
             if app.commit(ai, vec![op]) {
+                app.drop_draft(ai, OPINION_ITEM);
                 let (title, title_en) = app
                     .rubric
                     .opinion
@@ -452,7 +467,7 @@ fn main_update(app: &mut App, action: Action) {
 fn shared_update(app: &mut App, action: Action) {
     let focus = app.focus;
     match action {
-        Action::Quit => app.quit = true,
+        Action::Quit => app.quit_or_warn(),
         Action::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
         Action::NextPane => {
             app.focus = match focus {
@@ -526,12 +541,7 @@ fn shared_update(app: &mut App, action: Action) {
                 });
                 return;
             };
-            let old = app.apps[ai]
-                .sheet
-                .comments
-                .get(OPINION_ITEM)
-                .cloned()
-                .unwrap_or_default();
+            let old = app.draft_or_saved(ai, OPINION_ITEM);
             let min = if spec.required {
                 spec.min_chars.max(1)
             } else {
