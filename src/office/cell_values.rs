@@ -56,6 +56,41 @@ pub fn inline_value(cell: &str, label: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
+/// Whether a cell's text is a placeholder left as typed rather than a value: an example
+/// (`如：张三`, `例：…`), an instruction (`请填写`, `（请输入）`, `单击此处输入文字`), or a
+/// mask (`XXXX`, `××××`, `____`).
+pub fn is_placeholder(text: &str) -> bool {
+    let t: String = text
+        .nfkc()
+        .filter(|&c| !c.is_whitespace() && !is_invisible(c))
+        .collect();
+    if t.is_empty() || t.chars().count() > 40 {
+        return false;
+    }
+    let bare = t.trim_start_matches(['(', '[', '【', '<']);
+    const EXAMPLE: [&str; 6] = ["如:", "例:", "例如", "比如", "示例", "举例"];
+    const ASK: [&str; 8] = [
+        "请填写",
+        "请输入",
+        "请选择",
+        "请在此",
+        "单击此处",
+        "点击此处",
+        "在此处输入",
+        "此处填写",
+    ];
+    if EXAMPLE.iter().any(|p| bare.starts_with(p)) || ASK.iter().any(|p| t.contains(p)) {
+        return true;
+    }
+    let masks = t
+        .chars()
+        .filter(|c| matches!(c, 'x' | 'X' | '×' | '*' | '_'))
+        .count();
+    masks >= 2
+        && t.chars()
+            .all(|c| matches!(c, 'x' | 'X' | '×' | '*' | '_' | '.' | '…' | '-' | '/' | '@'))
+}
+
 const UNITS: [&str; 15] = [
     "万元", "元", "人次", "家", "件", "人", "次", "笔", "%", "个", "项", "份", "名", "年", "岁",
 ];
@@ -217,9 +252,69 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("is empty".into());
     }
-    let mut s = t.as_str();
+    parse_number_in(&t, unit).map_err(|e| match not_a_number_why(&t) {
+        Some(why) if e == "is not a number" => format!("{e} ({why})"),
+        _ => e,
+    })
+}
+
+/// Why a value that is not a number is not one, when it says so itself: an approximate or
+/// bounded value (`约300`, `1200余`, `不低于90%`, `≥90`, `30-40`), or none given (`无`, `/`).
+fn not_a_number_why(t: &str) -> Option<&'static str> {
+    const NONE: [&str; 9] = ["无", "/", "\\", "—", "——", "-", "空", "暂无", "n/a"];
+    const BOUNDS: [&str; 20] = [
+        "约",
+        "余",
+        "多",
+        "左右",
+        "以上",
+        "以下",
+        "以内",
+        "不低于",
+        "不少于",
+        "不超过",
+        "不高于",
+        "超过",
+        "至少",
+        "大于",
+        "小于",
+        "≥",
+        "≤",
+        ">",
+        "<",
+        "~",
+    ];
+    let lower = t.to_lowercase();
+    if NONE.contains(&lower.as_str()) {
+        return Some("none given: type 0 if it is zero");
+    }
+    let range = t.trim_start_matches('-').contains(['-', '—', '～', '至']);
+    (BOUNDS.iter().any(|b| t.contains(b)) || range || t.ends_with('+'))
+        .then_some("an approximate, bounded or range value: type the one exact number")
+}
+
+/// [`parse_number`] of a value without white space.
+fn parse_number_in(t: &str, unit: &str) -> Result<Decimal, String> {
+    // A currency sign or word before a sum (`￥300万元`, `人民币40万元`; NFKC made ￥ ¥).
+    let mut s = t;
+    if MONEY.contains(&unit) {
+        for p in ["人民币", "rmb", "RMB", "¥"] {
+            if let Some(rest) = s.strip_prefix(p) {
+                s = rest;
+                break;
+            }
+        }
+    }
+    // 亿 for a sum in 万元 (`0.3亿元`, `1亿`): ten thousand 万.
+    let mut in_yi = false;
+    if unit == "万元" {
+        if let Some(rest) = s.strip_suffix("亿元").or_else(|| s.strip_suffix('亿')) {
+            s = rest;
+            in_yi = true;
+        }
+    }
     let mut in_yuan = false;
-    for u in UNITS {
+    for u in UNITS.iter().filter(|_| !in_yi) {
         if let Some(rest) = s.strip_suffix(u) {
             if MONEY.contains(&u) != MONEY.contains(&unit) && !unit.is_empty() {
                 return Err(if MONEY.contains(&unit) {
@@ -228,14 +323,14 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
                     format!("is a sum of money ({u}); the cell asks for a number of {unit}")
                 });
             }
-            if u == "元" && unit == "万元" {
+            if *u == "元" && unit == "万元" {
                 in_yuan = true;
             }
             s = rest;
             break;
         }
     }
-    if unit == "万元" && !in_yuan {
+    if unit == "万元" && !in_yuan && !in_yi {
         // `40万`, `四十万`: the 万 of 万元 without its 元.
         if let Some(rest) = s.strip_suffix('万') {
             s = rest;
@@ -270,9 +365,17 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     };
     Ok(if in_yuan {
         v / Decimal::from(10_000)
+    } else if in_yi {
+        (v * Decimal::from(10_000)).normalize()
     } else {
         v.normalize()
     })
+}
+
+/// A variation selector (U+FE00–U+FE0F): it only picks how the character before it is
+/// drawn (`☑︎`, `✔️`).
+fn is_variation_selector(c: char) -> bool {
+    ('\u{FE00}'..='\u{FE0F}').contains(&c)
 }
 
 /// A piece of a checkbox cell.
@@ -293,6 +396,10 @@ fn pieces(text: &str, options: &[String]) -> Vec<(Piece, bool)> {
     let mut chars: Vec<(char, bool)> = Vec::new();
     let mut space = false;
     for c in text.nfkc() {
+        if is_variation_selector(c) {
+            // `☑︎`: the text / emoji presentation of the mark before.
+            continue;
+        }
         if c.is_whitespace() || is_invisible(c) {
             space = true;
         } else {
@@ -367,9 +474,20 @@ fn pieces(text: &str, options: &[String]) -> Vec<(Piece, bool)> {
 /// option.
 pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
     let ps = pieces(text, options);
-    let has_marks = ps.iter().any(|p| matches!(p.0, Piece::Mark(_)));
-    if let ([(Piece::Opt(i), _)], false) = (ps.as_slice(), has_marks) {
-        return Ok(*i);
+    let ticks = ps.iter().any(|p| p.0 == Piece::Mark(true));
+    // One option left, the others deleted (`□是` once `□否` is gone), typed without a box
+    // (`是`) or with its box unticked: that option.
+    let opts: Vec<usize> = ps
+        .iter()
+        .filter_map(|p| match p.0 {
+            Piece::Opt(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    if let ([i], false) = (opts.as_slice(), ticks) {
+        if options.len() > 1 {
+            return Ok(*i);
+        }
     }
     let ends: Vec<Piece> = ps
         .iter()
@@ -424,7 +542,10 @@ pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
     found.dedup();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(format!("\"{text}\": no box ticked")),
+        [] => Err(format!(
+            "\"{text}\": no box ticked; tick one (☑ before the option) or delete the \
+             options that do not apply"
+        )),
         _ => Err(format!("\"{text}\": more than one box ticked")),
     }
 }
@@ -510,6 +631,33 @@ mod tests {
         assert!(parse_number("40万元", "家").is_err());
         assert!(parse_number("12家", "万元").is_err());
         assert_eq!(parse_number("12", "万元"), Ok(d("12")));
+    }
+
+    #[test]
+    fn placeholders_left_as_typed() {
+        for t in [
+            "请填写",
+            "（请填写）",
+            "如：张三",
+            "例：上海某某有限公司",
+            "XXXXXXXXXXXXXXXXXX",
+            "××××",
+            "____",
+            "单击或点击此处输入文字。",
+            "xxx@xxx.xx",
+        ] {
+            assert!(is_placeholder(t), "{t}");
+        }
+        for t in [
+            "张三",
+            "如意科技有限公司",
+            "x",
+            "13912345678",
+            "无",
+            "XX科技有限公司",
+        ] {
+            assert!(!is_placeholder(t), "{t}");
+        }
     }
 
     #[test]

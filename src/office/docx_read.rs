@@ -25,10 +25,13 @@ use quick_xml::Reader;
 
 use super::OfficeError;
 
-/// The checked marks a cell may use.
-pub const CHECKED_MARKS: [char; 7] = ['☑', '☒', '■', '√', '✓', '✔', '▣'];
-/// The unchecked marks.
-pub const UNCHECKED_MARKS: [char; 3] = ['□', '☐', '▢'];
+/// The checked marks a cell may use: ticked boxes, ticks, and the filled shapes people
+/// type over a box (`▇`, `█`, `●` for a radio button, `✅`).
+pub const CHECKED_MARKS: [char; 17] = [
+    '☑', '☒', '■', '√', '✓', '✔', '▣', '▇', '█', '▆', '◼', '◾', '⬛', '●', '◉', '✅', '⊠',
+];
+/// The unchecked marks (`○` beside a `●`).
+pub const UNCHECKED_MARKS: [char; 6] = ['□', '☐', '▢', '◻', '○', '◯'];
 
 /// A block of the document body.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,8 +246,11 @@ fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
 }
 
 /// A symbol-font character (`w:sym w:font="Wingdings" w:char="F0FE"`, or the same code
-/// typed as text in a run of that font) as text: the Wingdings / Wingdings 2 boxes become
-/// ☑ / □, Symbol's radical sign √.
+/// typed as text in a run of that font) as text: the boxes, ticks and filled squares of
+/// Wingdings and Wingdings 2 become ☑ / ✓ / ■ / □, Symbol's radical sign √. The two fonts
+/// draw different glyphs at one code (Wingdings 2's `P` is a tick, Wingdings' `n` a filled
+/// square); a code of neither table stays as it is (a private-use character, which no
+/// checkbox reads as ticked).
 fn sym_char(font: Option<&str>, code: u32) -> Option<char> {
     let low = if code >= 0xF000 { code - 0xF000 } else { code };
     let font = font.unwrap_or("").to_ascii_lowercase();
@@ -254,11 +260,27 @@ fn sym_char(font: Option<&str>, code: u32) -> Option<char> {
             _ => char::from_u32(code).filter(|ch| !ch.is_control()),
         };
     }
-    match low {
-        0xFE | 0x52 | 0xFD | 0x53 | 0x78 | 0xFC => Some('☑'),
-        0xA8 | 0xA3 | 0x6F | 0xA1 | 0x30 | 0x71 => Some('□'),
-        _ => char::from_u32(code).filter(|ch| !ch.is_control()),
-    }
+    let two = font.starts_with("wingdings 2") || font.starts_with("wingdings2");
+    let mapped = match (two, low) {
+        (true, 0x50) => Some('✓'),
+        (true, 0x52) => Some('☑'),
+        (true, 0x53 | 0x54) => Some('☒'),
+        (true, 0x98 | 0x99) => Some('●'),
+        (true, 0xA3 | 0x2A | 0x30 | 0xA2) => Some('□'),
+        (false, 0xFE) => Some('☑'),
+        (false, 0xFD | 0x78) => Some('☒'),
+        (false, 0xFC) => Some('✓'),
+        (false, 0x6E) => Some('■'),
+        (false, 0x6C) => Some('●'),
+        (false, 0xA4) => Some('◉'),
+        (false, 0xA8 | 0x6F | 0x70 | 0x71 | 0x72) => Some('□'),
+        (false, 0xA1) => Some('○'),
+        // Codes read as boxes before the two tables were told apart.
+        (_, 0x52 | 0x53) => Some('☑'),
+        (_, 0xA3 | 0x30) => Some('□'),
+        _ => None,
+    };
+    mapped.or_else(|| char::from_u32(code).filter(|ch| !ch.is_control()))
 }
 
 /// Whether a font draws symbols at private-use code points (U+F020–U+F0FF).
