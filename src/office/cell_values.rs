@@ -627,6 +627,32 @@ mod tests {
         ] {
             assert!(parse_number(text, "家").is_err(), "{text}");
         }
+        // A currency sign or word before a sum, 亿 for a sum in 万元.
+        for (text, want) in [
+            ("￥300万元", "300"),
+            ("人民币40万元", "40"),
+            ("0.3亿元", "3000"),
+            ("1亿", "10000"),
+        ] {
+            assert_eq!(parse_number(text, "万元"), Ok(d(want)), "{text}");
+        }
+        assert!(parse_number("1亿", "家").is_err());
+        // What a value that is not a number says of itself is given in the message.
+        for (text, why) in [
+            ("约300", "approximate"),
+            ("1200余", "approximate"),
+            ("不低于90%", "approximate"),
+            ("≥90", "approximate"),
+            ("30-40", "range"),
+            ("无", "none given"),
+            ("/", "none given"),
+        ] {
+            let e = parse_number(text, "家").unwrap_err();
+            assert!(
+                e.starts_with("is not a number (") && e.contains(why),
+                "{text}: {e}"
+            );
+        }
         // A sum of money where a count is asked for, and the reverse.
         assert!(parse_number("40万元", "家").is_err());
         assert!(parse_number("12家", "万元").is_err());
@@ -708,5 +734,22 @@ mod tests {
         assert!(ticked("是√否", &yn).is_err());
         assert!(ticked("是 否", &yn).is_err());
         assert_eq!(ticked("否", &yn), Ok(1));
+        // Filled shapes typed over a box, a radio button, an emoji or text presentation.
+        for cell in [
+            "▇是　□否",
+            "█是　□否",
+            "●是　○否",
+            "✅是　□否",
+            "☑\u{FE0E}是　□否",
+        ] {
+            assert_eq!(ticked(cell, &yn), Ok(0), "{cell}");
+        }
+        // The other options deleted: the one left counts, its box ticked or not.
+        assert_eq!(ticked("□是", &yn), Ok(0));
+        assert_eq!(ticked("□否", &yn), Ok(1));
+        assert_eq!(ticked("□非独立设置", &o), Ok(1));
+        // A mark that is no tick is not read as one.
+        assert!(ticked("×是　□否", &yn).is_err());
+        assert!(ticked("是　□否", &yn).is_err());
     }
 }

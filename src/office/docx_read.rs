@@ -921,6 +921,25 @@ mod tests {
     }
 
     #[test]
+    fn wingdings_and_wingdings_2_are_told_apart() {
+        let sym = |font: &str, code: &str| {
+            para_text(&format!(
+                r#"<w:p><w:r><w:sym w:font="{font}" w:char="{code}"/></w:r></w:p>"#
+            ))
+        };
+        assert_eq!(sym("Wingdings 2", "F050"), "✓");
+        assert_eq!(sym("Wingdings 2", "F052"), "☑");
+        assert_eq!(sym("Wingdings 2", "F054"), "☒");
+        assert_eq!(sym("Wingdings 2", "F0A3"), "□");
+        assert_eq!(sym("Wingdings", "F06E"), "■");
+        assert_eq!(sym("Wingdings", "F0FC"), "✓");
+        assert_eq!(sym("Wingdings", "F0A8"), "□");
+        assert_eq!(sym("Wingdings", "F06C"), "●");
+        // Wingdings' `P` is no tick (a flag): left as the private-use character.
+        assert_eq!(sym("Wingdings", "F050"), "\u{F050}");
+    }
+
+    #[test]
     fn malformed_xml_is_an_error() {
         assert!(parse_document(&doc("<w:p><w:r><w:t>x</w:r></w:p>")).is_err());
     }

@@ -1587,3 +1587,116 @@ fn ingest_finds_the_main_part_through_the_package_relationships() {
     assert_eq!(got.raw, want.raw);
     assert!(got.missing.is_empty(), "{:?}", got.missing);
 }
+
+/// 起止时间 (no field of its own) opens the first section's text; text typed outside the
+/// form's parts is a warning that quotes it and says where it is, never dropped unsaid.
+#[test]
+fn ingest_keeps_the_period_and_warns_of_text_typed_outside_the_parts() {
+    let plain = ingest_file(&forms_dir().join("SQ2024-003.docx"));
+    assert!(
+        plain.raw.sections[0]
+            .text
+            .starts_with("起止时间　2024年7月至2025年6月\n"),
+        "{:?}",
+        plain.raw.sections[0].text
+    );
+    assert!(
+        plain.warnings.iter().all(|w| w.key != "unread"),
+        "the form's own text and the values read are no unread text: {:?}",
+        plain.warnings
+    );
+    let got = ingest_edited(|x| {
+        let x = after_label(x, "起止时间", "2024年7月至2025年6月", "24年7月—25年6月");
+        x.replacen(
+            "<w:sectPr",
+            "<w:p><w:r><w:t>另附说明：园区二期在建。</w:t></w:r></w:p><w:sectPr",
+            1,
+        )
+    });
+    assert!(got.raw.sections[0]
+        .text
+        .starts_with("起止时间　24年7月—25年6月\n"));
+    let unread: Vec<_> = got.warnings.iter().filter(|w| w.key == "unread").collect();
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert!(
+        unread[0].message.contains("\"另附说明：园区二期在建。\"")
+            && unread[0].message.contains("under \"八、单位意见\""),
+        "{}",
+        unread[0].message
+    );
+}
+
+/// A placeholder left as typed (请填写, 如：…, XXXX) is no value: an identity field is left
+/// out with a warning quoting it, a fact is missing with a message saying so.
+#[test]
+fn ingest_reads_a_placeholder_left_as_typed_as_no_value() {
+    let got = ingest_edited(|x| {
+        let x = after_label(x, "法定代表人", "邹晓明", "请填写");
+        let x = after_label(
+            &x,
+            "统一社会信用代码",
+            "91310118MA1W7K0Q37",
+            "XXXXXXXXXXXXXXXXXX",
+        );
+        after_label(&x, "国家级", "4", "如：5")
+    });
+    assert_eq!(got.raw.identity.legal_rep, None);
+    assert_eq!(got.raw.identity.credit_code, None);
+    let warn = |key: &str| {
+        got.warnings
+            .iter()
+            .find(|w| w.key == key)
+            .unwrap_or_else(|| panic!("{key}: {:?}", got.warnings))
+            .message
+            .clone()
+    };
+    assert!(warn("identity.legal_rep").contains("placeholder \"请填写\""));
+    assert!(warn("identity.credit_code").contains("placeholder \"XXXXXXXXXXXXXXXXXX\""));
+    assert_eq!(got.raw.facts.get("national_ip_advantage_demo_firms"), None);
+    let m = got
+        .missing
+        .iter()
+        .find(|m| m.key == "national_ip_advantage_demo_firms")
+        .expect("missing");
+    assert!(
+        m.message.contains("placeholder \"如：5\"") && m.message.contains("table"),
+        "{}",
+        m.message
+    );
+}
+
+/// A name wrapped by hand is one line; a value typed over the unit printed after its box
+/// is read; a label typed with its value into one cell without a colon is reported with
+/// what to do.
+#[test]
+fn ingest_joins_wrapped_names_and_reads_a_value_typed_over_its_unit() {
+    let got = ingest_edited(|x| {
+        let x = after_label(
+            x,
+            "管理主体单位名称",
+            "上海青禾科技园区管理有限公司",
+            "上海青禾科技园区</w:t><w:br/><w:t>管理有限公司",
+        );
+        let x = after_label(&x, "国家级", "4", "");
+        after_label(&x, "国家级", "家", "12家")
+    });
+    assert_eq!(got.raw.identity.applicant, "上海青禾科技园区管理有限公司");
+    assert_eq!(
+        got.raw.facts.get("national_ip_advantage_demo_firms"),
+        Some(&Value::from(12))
+    );
+    assert!(got.missing.is_empty(), "{:?}", got.missing);
+    let got = ingest_edited(|x| x.replacen(">国家级<", ">国家级　4<", 1));
+    let m = got
+        .missing
+        .iter()
+        .find(|m| m.key == "national_ip_advantage_demo_firms")
+        .expect("missing");
+    assert!(
+        m.message
+            .contains("not found in any table: the form's row was removed")
+            && m.message.contains("label：value"),
+        "{}",
+        m.message
+    );
+}
