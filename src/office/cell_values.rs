@@ -316,7 +316,7 @@ fn parse_number_in(t: &str, unit: &str) -> Result<Decimal, String> {
     let mut in_yuan = false;
     for u in UNITS.iter().filter(|_| !in_yi) {
         if let Some(rest) = s.strip_suffix(u) {
-            if MONEY.contains(&u) != MONEY.contains(&unit) && !unit.is_empty() {
+            if MONEY.contains(u) != MONEY.contains(&unit) && !unit.is_empty() {
                 return Err(if MONEY.contains(&unit) {
                     format!("is not a sum of money (it counts {u}; the cell asks for {unit})")
                 } else {

@@ -220,7 +220,8 @@ fn one_line(v: &str) -> String {
     let mut out = String::new();
     for line in v.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let cjk = |c: Option<char>| c.is_some_and(|c| c as u32 >= 0x2E80);
-        if !out.is_empty() && !(cjk(out.chars().last()) && cjk(line.chars().next())) {
+        let joins = out.is_empty() || (cjk(out.chars().last()) && cjk(line.chars().next()));
+        if !joins {
             out.push(' ');
         }
         out.push_str(line);
