@@ -7,7 +7,7 @@
 //! word processor put in the file.
 //!
 //! Tolerated: runs split anywhere (text is joined per paragraph), `w:br`/`w:cr` line
-//! breaks and tabs, symbol-font checkboxes (`w:sym`, or Wingdings glyphs typed as text),
+//! breaks and tabs (a tab stays `\t` in a paragraph outside tables, a space in a cell), symbol-font checkboxes (`w:sym`, or Wingdings glyphs typed as text),
 //! content controls (`w:sdt`; a checkbox control by its `w14:checked` state, an unfilled
 //! one showing its placeholder as empty), legacy FORMCHECKBOX fields (by `w:ffData`),
 //! nested tables (flattened into their cell), text boxes. Not read as content:
@@ -512,8 +512,10 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                         }
                     }
                     b"tab" | b"ptab" => {
+                        // A tab, kept in paragraphs outside tables (a table converted to
+                        // text separates its cells with tabs); a space in a cell.
                         if let Some(p) = paras.last_mut() {
-                            p.push(' ');
+                            p.push('\t');
                         }
                     }
                     b"sym" => {
@@ -722,7 +724,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
 
 fn emit_para(text: String, tables: &mut [TableBuild], blocks: &mut Vec<DocBlock>, in_body: bool) {
     match tables.last_mut().and_then(|t| t.cell.as_mut()) {
-        Some(c) => c.paras.push(text),
+        Some(c) => c.paras.push(text.replace('\t', " ")),
         None if in_body => blocks.push(DocBlock::Para(text)),
         None => {}
     }
@@ -772,7 +774,7 @@ mod tests {
         );
         assert_eq!(
             parse_document(&xml).unwrap(),
-            vec![DocBlock::Para("a b".into())]
+            vec![DocBlock::Para("a\tb".into())]
         );
     }
 

@@ -52,15 +52,68 @@ enum Found {
     NoLabel,
 }
 
-/// All table rows in document order, with their table number (1-based).
-fn rows(blocks: &[DocBlock]) -> Vec<(usize, usize, &Vec<DocCell>)> {
-    let mut out = Vec::new();
+/// Table numbers from here on name a table converted to text: `CONVERTED + b` is the one
+/// whose first paragraph is block `b` (1-based), its rows the paragraphs from there.
+const CONVERTED: usize = 1 << 20;
+
+/// Where row `r` (1-based) of table `t` is, for a message.
+fn place_of(t: usize, r: usize) -> String {
+    if t >= CONVERTED {
+        format!(
+            "paragraph {} of a table converted to text",
+            t - CONVERTED + r - 1
+        )
+    } else {
+        format!("table {t} row {r}")
+    }
+}
+
+/// The blocks with each run of paragraphs holding tabs (a table converted to text with
+/// Word's 表格转换成文本, cells separated by tabs) as a table of those cells, and each
+/// table's number (1-based; see [`CONVERTED`] for a converted one).
+fn with_converted_tables(blocks: &[DocBlock]) -> Vec<(DocBlock, usize)> {
+    let mut out: Vec<(DocBlock, usize)> = Vec::new();
     let mut t = 0;
-    for b in blocks {
-        if let DocBlock::Table(rs) = b {
+    let mut run: Option<(usize, Vec<Vec<DocCell>>)> = None;
+    for (i, b) in blocks.iter().enumerate() {
+        if let DocBlock::Para(p) = b {
+            if p.contains('\t') && !p.trim().is_empty() {
+                let row = p
+                    .split('\t')
+                    .enumerate()
+                    .map(|(k, c)| DocCell {
+                        text: c.trim().to_string(),
+                        col: k,
+                        span: 1,
+                        merged: false,
+                    })
+                    .collect();
+                run.get_or_insert((i + 1, Vec::new())).1.push(row);
+                continue;
+            }
+        }
+        if let Some((first, rows)) = run.take() {
+            out.push((DocBlock::Table(rows), CONVERTED + first));
+        }
+        if let DocBlock::Table(_) = b {
             t += 1;
+        }
+        out.push((b.clone(), t));
+    }
+    if let Some((first, rows)) = run {
+        out.push((DocBlock::Table(rows), CONVERTED + first));
+    }
+    out
+}
+
+/// All table rows in document order, with their table number (see
+/// [`with_converted_tables`]) and row number (1-based).
+fn rows(blocks: &[(DocBlock, usize)]) -> Vec<(usize, usize, &Vec<DocCell>)> {
+    let mut out = Vec::new();
+    for (b, t) in blocks {
+        if let DocBlock::Table(rs) = b {
             for (i, r) in rs.iter().enumerate() {
-                out.push((t, i + 1, r));
+                out.push((*t, i + 1, r));
             }
         }
     }
@@ -118,7 +171,7 @@ fn find(
         } else {
             first_at
         };
-        let place = format!("table {t} row {r}");
+        let place = place_of(*t, *r);
         if let Some(v) = inline_value(&row[at].text, last) {
             return Found::Value(v, place, Some(at + 1));
         }
@@ -132,7 +185,7 @@ fn find(
                 .find(|(_, b)| b.col == row[at].col)?;
             Some(Found::Value(
                 below.text.clone(),
-                format!("table {nt} row {nr}"),
+                place_of(*nt, *nr),
                 Some(i + 1),
             ))
         };
@@ -192,7 +245,7 @@ fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &st
             .take_while(|(ht, _, _)| ht == t)
             .find_map(|(_, _, h)| h.iter().find(|c| is_label(&c.text, column)));
         let Some(head) = header else { continue };
-        let place = format!("table {t} row {r}");
+        let place = place_of(*t, *r);
         let cell = row
             .iter()
             .enumerate()
@@ -335,17 +388,22 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> (BTreeMap<String, Strin
     let mut t = 0;
     for b in blocks {
         match b {
-            DocBlock::Para(p) => {
+            DocBlock::Para(tabbed) => {
+                // A tab is a space in the text (see `with_converted_tables`).
+                let p = &tabbed.replace('\t', " ");
                 if let Some(i) = heading_of(p, &hs) {
                     cur = hs[i].1.clone();
                     under = Some(hs[i].2.clone());
                     continue;
                 }
-                if cur.is_none() && !p.trim().is_empty() {
-                    outside.push(Outside {
-                        place: whereabouts(&under, "a paragraph".into()),
-                        text: p.trim().to_string(),
-                    });
+                if cur.is_none() {
+                    // A row of a table converted to text: cell by cell.
+                    for piece in tabbed.split('\t').filter(|c| !c.trim().is_empty()) {
+                        outside.push(Outside {
+                            place: whereabouts(&under, "a paragraph".into()),
+                            text: piece.trim().to_string(),
+                        });
+                    }
                 }
                 push(&cur, p, &mut out);
             }
@@ -652,7 +710,9 @@ pub fn is_form_of(blocks: &[DocBlock], l: &FormLayout) -> bool {
 
 /// Reads the form `blocks` of program `rubric` (file `path`, for attachments beside it).
 pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout) -> Ingested {
-    let all = rows(blocks);
+    let converted = with_converted_tables(blocks);
+    let tabled: Vec<DocBlock> = converted.iter().map(|(b, _)| b.clone()).collect();
+    let all = rows(&converted);
     let paths = slot_paths(l);
     let labels: Vec<String> = l
         .blocks
@@ -856,7 +916,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     }
 
     // People.
-    let team = team_rows(blocks);
+    let team = team_rows(&tabled);
     let lead_name = text_of(&Slot::Lead("name"));
     let mut lead = Person {
         name: lead_name.clone(),
@@ -1035,11 +1095,14 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
 
     // Sections.
     let (found, outside) = section_texts(blocks, l);
+    // A note (园区主要产业, 承担单位 …) is kept only in its section's text: outside every
+    // section it is read into nothing.
     let read: Vec<String> = texts
-        .values()
-        .map(|(v, _, _)| v.clone())
+        .iter()
+        .filter(|(slot, _)| !matches!(slot, Slot::Note(_)))
+        .map(|(_, (v, _, _))| v.clone())
         .chain(placeholders.values().cloned())
-        .chain(attachment_names(blocks))
+        .chain(attachment_names(&tabled))
         .collect();
     warnings.extend(unread(outside, &printed_text(rubric, l), &read));
     // 起止时间 has no field of its own: it opens the first section's text, as typed.
@@ -1074,7 +1137,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut attachments = Vec::new();
     let mut absent = Vec::new();
-    for name in attachment_names(blocks) {
+    for name in attachment_names(&tabled) {
         let p = dir.join(&name);
         match std::fs::read(&p) {
             Ok(bytes) if !name.contains(['/', '\\']) => attachments.push(Attachment {

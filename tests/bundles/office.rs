@@ -1700,3 +1700,59 @@ fn ingest_joins_wrapped_names_and_reads_a_value_typed_over_its_unit() {
         m.message
     );
 }
+
+/// Tables converted to text (Word's 表格转换成文本: a paragraph per row, cells separated by
+/// tabs) are read as the tables they were: values by their labels, the team by its header.
+#[test]
+fn ingest_reads_tables_converted_to_text() {
+    let r = rubric();
+    let layout = office::layout(&r);
+    let p = |s: &str| DocBlock::Para(s.to_string());
+    let blocks = vec![
+        p("上海市园区知识产权集中托管"),
+        p("项目名称\t青禾科技园托管项目"),
+        p("一、基本情况"),
+        p("园区名称\t青禾科技园"),
+        p("管理主体单位名称\t上海青禾科技园区管理有限公司"),
+        p("法定代表人\t邹晓明\t电话\t021-65793834"),
+        p("开户银行\t\t银行账号\t6222020033076661934"),
+        p("二、工作基础"),
+        p("国家级\t4\t家"),
+        p("知识产权工作经费（万元）\t2021年\t38\t2022年\t45\t2023年\t52"),
+        p("六、项目参与人员"),
+        p("序号\t姓名\t性别\t年龄\t职务/职称\t专业\t在本项目中承担的任务\t所在单位"),
+        p("1\t叶佳琪\t女\t31\t工程师\t法学\t托管服务\t青禾"),
+        p("2\t\t\t\t\t\t\t"),
+    ];
+    let got = office::ingest(Path::new("f.docx"), &blocks, &r, &layout);
+    let id = &got.raw.identity;
+    assert_eq!(got.raw.title, "青禾科技园托管项目");
+    assert_eq!(id.applicant, "上海青禾科技园区管理有限公司");
+    assert_eq!(id.legal_rep.as_deref(), Some("邹晓明"));
+    assert_eq!(id.legal_rep_phone.as_deref(), Some("021-65793834"));
+    assert_eq!(id.bank_account.as_deref(), Some("6222020033076661934"));
+    assert_eq!(id.bank, None, "an empty cell is no value");
+    assert_eq!(
+        got.raw.facts.get("national_ip_advantage_demo_firms"),
+        Some(&Value::from(4))
+    );
+    assert_eq!(
+        got.raw.facts.get("ip_budget_wan"),
+        Some(&serde_json::json!([38, 45, 52]))
+    );
+    assert_eq!(id.team.len(), 1, "{:?}", id.team);
+    assert_eq!(id.team[0].name, "叶佳琪");
+    // The blank bank cell is warned of, placed in its paragraph.
+    let w = got
+        .warnings
+        .iter()
+        .find(|w| w.key == "identity.bank")
+        .expect("bank warning");
+    assert!(
+        w.message.contains("of a table converted to text"),
+        "{}",
+        w.message
+    );
+    // The section text keeps the rows, a tab read as a space.
+    assert!(got.raw.sections[0].text.contains("园区名称 青禾科技园"));
+}
