@@ -288,6 +288,17 @@ fn not_a_number_why(t: &str) -> Option<&'static str> {
     if NONE.contains(&lower.as_str()) {
         return Some("none given: type 0 if it is zero");
     }
+    // A number with a remark after it (`5人（专职3人）`, `12家，其中…`).
+    let lead_digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if lead_digits > 0 && t.contains(['(', '（', ',', '，', ';', '；']) && !t.contains("万") {
+        let after: String = t.chars().skip(lead_digits).collect();
+        if after.contains(['(', '（', '，', ';', '；']) {
+            return Some(
+                "a number with a remark: type the number alone and put the remark in the \
+                 part's text",
+            );
+        }
+    }
     let range = t.trim_start_matches('-').contains(['-', '—', '～', '至']);
     (BOUNDS.iter().any(|b| t.contains(b)) || range || t.ends_with('+'))
         .then_some("an approximate, bounded or range value: type the one exact number")
@@ -646,6 +657,8 @@ mod tests {
             ("30-40", "range"),
             ("无", "none given"),
             ("/", "none given"),
+            ("5人（专职3人）", "remark"),
+            ("5\n（专职3人）", "remark"),
         ] {
             let e = parse_number(text, "家").unwrap_err();
             assert!(

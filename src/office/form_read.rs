@@ -794,8 +794,9 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             not_found(blocks, path)
         } else {
             format!(
-                "cell \"{}\" found ({place}), value \"{v}\" {why}",
-                cell_note(path)
+                "cell \"{}\" found ({place}), value \"{}\" {why}",
+                cell_note(path),
+                v.replace('\n', "⏎")
             )
         }
     };
