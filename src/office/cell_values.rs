@@ -252,11 +252,28 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("is empty".into());
     }
-    parse_number_in(&t, unit).map_err(|e| match not_a_number_why(&t) {
-        Some(why) if e == "is not a number" => format!("{e} ({why})"),
-        _ => e,
+    parse_number_in(&t, unit).map_err(|e| {
+        // A number on the first line and more on the next (`1200⏎其中入驻企业800家`).
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let remark_below = lines.next().is_some_and(|first| {
+            lines.next().is_some()
+                && parse_number_in(&first.nfkc().collect::<String>(), unit).is_ok()
+        });
+        let why = if remark_below {
+            Some(REMARK)
+        } else {
+            not_a_number_why(&t)
+        };
+        match why {
+            Some(why) if e == "is not a number" => format!("{e} ({why})"),
+            _ => e,
+        }
     })
 }
+
+/// A number typed with a remark (`5人（专职3人）`, or the remark on a second line).
+const REMARK: &str =
+    "a number with a remark: type the number alone and put the remark in the part's text";
 
 /// Why a value that is not a number is not one, when it says so itself: an approximate or
 /// bounded value (`约300`, `1200余`, `不低于90%`, `≥90`, `30-40`), or none given (`无`, `/`).
@@ -293,10 +310,7 @@ fn not_a_number_why(t: &str) -> Option<&'static str> {
     if lead_digits > 0 && t.contains(['(', '（', ',', '，', ';', '；']) && !t.contains("万") {
         let after: String = t.chars().skip(lead_digits).collect();
         if after.contains(['(', '（', '，', ';', '；']) {
-            return Some(
-                "a number with a remark: type the number alone and put the remark in the \
-                 part's text",
-            );
+            return Some(REMARK);
         }
     }
     let range = t.trim_start_matches('-').contains(['-', '—', '～', '至']);
@@ -659,6 +673,7 @@ mod tests {
             ("/", "none given"),
             ("5人（专职3人）", "remark"),
             ("5\n（专职3人）", "remark"),
+            ("1200\n其中入驻企业800家", "remark"),
         ] {
             let e = parse_number(text, "家").unwrap_err();
             assert!(
