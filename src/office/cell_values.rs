@@ -56,6 +56,41 @@ pub fn inline_value(cell: &str, label: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
+/// Whether a cell's text is a placeholder left as typed rather than a value: an example
+/// (`如：张三`, `例：…`), an instruction (`请填写`, `（请输入）`, `单击此处输入文字`), or a
+/// mask (`XXXX`, `××××`, `____`).
+pub fn is_placeholder(text: &str) -> bool {
+    let t: String = text
+        .nfkc()
+        .filter(|&c| !c.is_whitespace() && !is_invisible(c))
+        .collect();
+    if t.is_empty() || t.chars().count() > 40 {
+        return false;
+    }
+    let bare = t.trim_start_matches(['(', '[', '【', '<']);
+    const EXAMPLE: [&str; 6] = ["如:", "例:", "例如", "比如", "示例", "举例"];
+    const ASK: [&str; 8] = [
+        "请填写",
+        "请输入",
+        "请选择",
+        "请在此",
+        "单击此处",
+        "点击此处",
+        "在此处输入",
+        "此处填写",
+    ];
+    if EXAMPLE.iter().any(|p| bare.starts_with(p)) || ASK.iter().any(|p| t.contains(p)) {
+        return true;
+    }
+    let masks = t
+        .chars()
+        .filter(|c| matches!(c, 'x' | 'X' | '×' | '*' | '_'))
+        .count();
+    masks >= 2
+        && t.chars()
+            .all(|c| matches!(c, 'x' | 'X' | '×' | '*' | '_' | '.' | '…' | '-' | '/' | '@'))
+}
+
 const UNITS: [&str; 15] = [
     "万元", "元", "人次", "家", "件", "人", "次", "笔", "%", "个", "项", "份", "名", "年", "岁",
 ];
@@ -217,25 +252,110 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("is empty".into());
     }
-    let mut s = t.as_str();
+    parse_number_in(&t, unit).map_err(|e| {
+        // A number on the first line and more on the next (`1200⏎其中入驻企业800家`).
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let remark_below = lines.next().is_some_and(|first| {
+            lines.next().is_some()
+                && parse_number_in(&first.nfkc().collect::<String>(), unit).is_ok()
+        });
+        let why = if remark_below {
+            Some(REMARK)
+        } else {
+            not_a_number_why(&t)
+        };
+        match why {
+            Some(why) if e == "is not a number" => format!("{e} ({why})"),
+            _ => e,
+        }
+    })
+}
+
+/// A number typed with a remark (`5人（专职3人）`, or the remark on a second line).
+const REMARK: &str =
+    "a number with a remark: type the number alone and put the remark in the part's text";
+
+/// Why a value that is not a number is not one, when it says so itself: an approximate or
+/// bounded value (`约300`, `1200余`, `不低于90%`, `≥90`, `30-40`), or none given (`无`, `/`).
+fn not_a_number_why(t: &str) -> Option<&'static str> {
+    const NONE: [&str; 9] = ["无", "/", "\\", "—", "——", "-", "空", "暂无", "n/a"];
+    const BOUNDS: [&str; 20] = [
+        "约",
+        "余",
+        "多",
+        "左右",
+        "以上",
+        "以下",
+        "以内",
+        "不低于",
+        "不少于",
+        "不超过",
+        "不高于",
+        "超过",
+        "至少",
+        "大于",
+        "小于",
+        "≥",
+        "≤",
+        ">",
+        "<",
+        "~",
+    ];
+    let lower = t.to_lowercase();
+    if NONE.contains(&lower.as_str()) {
+        return Some("none given: type 0 if it is zero");
+    }
+    // A number with a remark after it (`5人（专职3人）`, `12家，其中…`).
+    let lead_digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if lead_digits > 0 && t.contains(['(', '（', ',', '，', ';', '；']) && !t.contains("万") {
+        let after: String = t.chars().skip(lead_digits).collect();
+        if after.contains(['(', '（', '，', ';', '；']) {
+            return Some(REMARK);
+        }
+    }
+    let range = t.trim_start_matches('-').contains(['-', '—', '～', '至']);
+    (BOUNDS.iter().any(|b| t.contains(b)) || range || t.ends_with('+'))
+        .then_some("an approximate, bounded or range value: type the one exact number")
+}
+
+/// [`parse_number`] of a value without white space.
+fn parse_number_in(t: &str, unit: &str) -> Result<Decimal, String> {
+    // A currency sign or word before a sum (`￥300万元`, `人民币40万元`; NFKC made ￥ ¥).
+    let mut s = t;
+    if MONEY.contains(&unit) {
+        for p in ["人民币", "rmb", "RMB", "¥"] {
+            if let Some(rest) = s.strip_prefix(p) {
+                s = rest;
+                break;
+            }
+        }
+    }
+    // 亿 for a sum in 万元 (`0.3亿元`, `1亿`): ten thousand 万.
+    let mut in_yi = false;
+    if unit == "万元" {
+        if let Some(rest) = s.strip_suffix("亿元").or_else(|| s.strip_suffix('亿')) {
+            s = rest;
+            in_yi = true;
+        }
+    }
     let mut in_yuan = false;
-    for u in UNITS {
+    for u in UNITS.iter().filter(|_| !in_yi) {
         if let Some(rest) = s.strip_suffix(u) {
-            if MONEY.contains(&u) != MONEY.contains(&unit) && !unit.is_empty() {
+            if MONEY.contains(u) != MONEY.contains(&unit) && !unit.is_empty() {
                 return Err(if MONEY.contains(&unit) {
                     format!("is not a sum of money (it counts {u}; the cell asks for {unit})")
                 } else {
                     format!("is a sum of money ({u}); the cell asks for a number of {unit}")
                 });
             }
-            if u == "元" && unit == "万元" {
+            if *u == "元" && unit == "万元" {
                 in_yuan = true;
             }
             s = rest;
             break;
         }
     }
-    if unit == "万元" && !in_yuan {
+    if unit == "万元" && !in_yuan && !in_yi {
         // `40万`, `四十万`: the 万 of 万元 without its 元.
         if let Some(rest) = s.strip_suffix('万') {
             s = rest;
@@ -270,9 +390,17 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
     };
     Ok(if in_yuan {
         v / Decimal::from(10_000)
+    } else if in_yi {
+        (v * Decimal::from(10_000)).normalize()
     } else {
         v.normalize()
     })
+}
+
+/// A variation selector (U+FE00–U+FE0F): it only picks how the character before it is
+/// drawn (`☑︎`, `✔️`).
+fn is_variation_selector(c: char) -> bool {
+    ('\u{FE00}'..='\u{FE0F}').contains(&c)
 }
 
 /// A piece of a checkbox cell.
@@ -293,6 +421,10 @@ fn pieces(text: &str, options: &[String]) -> Vec<(Piece, bool)> {
     let mut chars: Vec<(char, bool)> = Vec::new();
     let mut space = false;
     for c in text.nfkc() {
+        if is_variation_selector(c) {
+            // `☑︎`: the text / emoji presentation of the mark before.
+            continue;
+        }
         if c.is_whitespace() || is_invisible(c) {
             space = true;
         } else {
@@ -367,9 +499,20 @@ fn pieces(text: &str, options: &[String]) -> Vec<(Piece, bool)> {
 /// option.
 pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
     let ps = pieces(text, options);
-    let has_marks = ps.iter().any(|p| matches!(p.0, Piece::Mark(_)));
-    if let ([(Piece::Opt(i), _)], false) = (ps.as_slice(), has_marks) {
-        return Ok(*i);
+    let ticks = ps.iter().any(|p| p.0 == Piece::Mark(true));
+    // One option left, the others deleted (`□是` once `□否` is gone), typed without a box
+    // (`是`) or with its box unticked: that option.
+    let opts: Vec<usize> = ps
+        .iter()
+        .filter_map(|p| match p.0 {
+            Piece::Opt(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    if let ([i], false) = (opts.as_slice(), ticks) {
+        if options.len() > 1 {
+            return Ok(*i);
+        }
     }
     let ends: Vec<Piece> = ps
         .iter()
@@ -424,7 +567,10 @@ pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
     found.dedup();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(format!("\"{text}\": no box ticked")),
+        [] => Err(format!(
+            "\"{text}\": no box ticked; tick one (☑ before the option) or delete the \
+             options that do not apply"
+        )),
         _ => Err(format!("\"{text}\": more than one box ticked")),
     }
 }
@@ -506,10 +652,66 @@ mod tests {
         ] {
             assert!(parse_number(text, "家").is_err(), "{text}");
         }
+        // A currency sign or word before a sum, 亿 for a sum in 万元.
+        for (text, want) in [
+            ("￥300万元", "300"),
+            ("人民币40万元", "40"),
+            ("0.3亿元", "3000"),
+            ("1亿", "10000"),
+        ] {
+            assert_eq!(parse_number(text, "万元"), Ok(d(want)), "{text}");
+        }
+        assert!(parse_number("1亿", "家").is_err());
+        // What a value that is not a number says of itself is given in the message.
+        for (text, why) in [
+            ("约300", "approximate"),
+            ("1200余", "approximate"),
+            ("不低于90%", "approximate"),
+            ("≥90", "approximate"),
+            ("30-40", "range"),
+            ("无", "none given"),
+            ("/", "none given"),
+            ("5人（专职3人）", "remark"),
+            ("5\n（专职3人）", "remark"),
+            ("1200\n其中入驻企业800家", "remark"),
+        ] {
+            let e = parse_number(text, "家").unwrap_err();
+            assert!(
+                e.starts_with("is not a number (") && e.contains(why),
+                "{text}: {e}"
+            );
+        }
         // A sum of money where a count is asked for, and the reverse.
         assert!(parse_number("40万元", "家").is_err());
         assert!(parse_number("12家", "万元").is_err());
         assert_eq!(parse_number("12", "万元"), Ok(d("12")));
+    }
+
+    #[test]
+    fn placeholders_left_as_typed() {
+        for t in [
+            "请填写",
+            "（请填写）",
+            "如：张三",
+            "例：上海某某有限公司",
+            "XXXXXXXXXXXXXXXXXX",
+            "××××",
+            "____",
+            "单击或点击此处输入文字。",
+            "xxx@xxx.xx",
+        ] {
+            assert!(is_placeholder(t), "{t}");
+        }
+        for t in [
+            "张三",
+            "如意科技有限公司",
+            "x",
+            "13912345678",
+            "无",
+            "XX科技有限公司",
+        ] {
+            assert!(!is_placeholder(t), "{t}");
+        }
     }
 
     #[test]
@@ -560,5 +762,22 @@ mod tests {
         assert!(ticked("是√否", &yn).is_err());
         assert!(ticked("是 否", &yn).is_err());
         assert_eq!(ticked("否", &yn), Ok(1));
+        // Filled shapes typed over a box, a radio button, an emoji or text presentation.
+        for cell in [
+            "▇是　□否",
+            "█是　□否",
+            "●是　○否",
+            "✅是　□否",
+            "☑\u{FE0E}是　□否",
+        ] {
+            assert_eq!(ticked(cell, &yn), Ok(0), "{cell}");
+        }
+        // The other options deleted: the one left counts, its box ticked or not.
+        assert_eq!(ticked("□是", &yn), Ok(0));
+        assert_eq!(ticked("□否", &yn), Ok(1));
+        assert_eq!(ticked("□非独立设置", &o), Ok(1));
+        // A mark that is no tick is not read as one.
+        assert!(ticked("×是　□否", &yn).is_err());
+        assert!(ticked("是　□否", &yn).is_err());
     }
 }

@@ -7,7 +7,7 @@
 //! word processor put in the file.
 //!
 //! Tolerated: runs split anywhere (text is joined per paragraph), `w:br`/`w:cr` line
-//! breaks and tabs, symbol-font checkboxes (`w:sym`, or Wingdings glyphs typed as text),
+//! breaks and tabs (a tab stays `\t` in a paragraph outside tables, a space in a cell), symbol-font checkboxes (`w:sym`, or Wingdings glyphs typed as text),
 //! content controls (`w:sdt`; a checkbox control by its `w14:checked` state, an unfilled
 //! one showing its placeholder as empty), legacy FORMCHECKBOX fields (by `w:ffData`),
 //! nested tables (flattened into their cell), text boxes. Not read as content:
@@ -25,10 +25,13 @@ use quick_xml::Reader;
 
 use super::OfficeError;
 
-/// The checked marks a cell may use.
-pub const CHECKED_MARKS: [char; 7] = ['☑', '☒', '■', '√', '✓', '✔', '▣'];
-/// The unchecked marks.
-pub const UNCHECKED_MARKS: [char; 3] = ['□', '☐', '▢'];
+/// The checked marks a cell may use: ticked boxes, ticks, and the filled shapes people
+/// type over a box (`▇`, `█`, `●` for a radio button, `✅`).
+pub const CHECKED_MARKS: [char; 17] = [
+    '☑', '☒', '■', '√', '✓', '✔', '▣', '▇', '█', '▆', '◼', '◾', '⬛', '●', '◉', '✅', '⊠',
+];
+/// The unchecked marks (`○` beside a `●`).
+pub const UNCHECKED_MARKS: [char; 6] = ['□', '☐', '▢', '◻', '○', '◯'];
 
 /// A block of the document body.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,8 +246,11 @@ fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
 }
 
 /// A symbol-font character (`w:sym w:font="Wingdings" w:char="F0FE"`, or the same code
-/// typed as text in a run of that font) as text: the Wingdings / Wingdings 2 boxes become
-/// ☑ / □, Symbol's radical sign √.
+/// typed as text in a run of that font) as text: the boxes, ticks and filled squares of
+/// Wingdings and Wingdings 2 become ☑ / ✓ / ■ / □, Symbol's radical sign √. The two fonts
+/// draw different glyphs at one code (Wingdings 2's `P` is a tick, Wingdings' `n` a filled
+/// square); a code of neither table stays as it is (a private-use character, which no
+/// checkbox reads as ticked).
 fn sym_char(font: Option<&str>, code: u32) -> Option<char> {
     let low = if code >= 0xF000 { code - 0xF000 } else { code };
     let font = font.unwrap_or("").to_ascii_lowercase();
@@ -254,11 +260,27 @@ fn sym_char(font: Option<&str>, code: u32) -> Option<char> {
             _ => char::from_u32(code).filter(|ch| !ch.is_control()),
         };
     }
-    match low {
-        0xFE | 0x52 | 0xFD | 0x53 | 0x78 | 0xFC => Some('☑'),
-        0xA8 | 0xA3 | 0x6F | 0xA1 | 0x30 | 0x71 => Some('□'),
-        _ => char::from_u32(code).filter(|ch| !ch.is_control()),
-    }
+    let two = font.starts_with("wingdings 2") || font.starts_with("wingdings2");
+    let mapped = match (two, low) {
+        (true, 0x50) => Some('✓'),
+        (true, 0x52) => Some('☑'),
+        (true, 0x53 | 0x54) => Some('☒'),
+        (true, 0x98 | 0x99) => Some('●'),
+        (true, 0xA3 | 0x2A | 0x30 | 0xA2) => Some('□'),
+        (false, 0xFE) => Some('☑'),
+        (false, 0xFD | 0x78) => Some('☒'),
+        (false, 0xFC) => Some('✓'),
+        (false, 0x6E) => Some('■'),
+        (false, 0x6C) => Some('●'),
+        (false, 0xA4) => Some('◉'),
+        (false, 0xA8 | 0x6F | 0x70 | 0x71 | 0x72) => Some('□'),
+        (false, 0xA1) => Some('○'),
+        // Codes read as boxes before the two tables were told apart.
+        (_, 0x52 | 0x53) => Some('☑'),
+        (_, 0xA3 | 0x30) => Some('□'),
+        _ => None,
+    };
+    mapped.or_else(|| char::from_u32(code).filter(|ch| !ch.is_control()))
 }
 
 /// Whether a font draws symbols at private-use code points (U+F020–U+F0FF).
@@ -490,8 +512,10 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                         }
                     }
                     b"tab" | b"ptab" => {
+                        // A tab, kept in paragraphs outside tables (a table converted to
+                        // text separates its cells with tabs); a space in a cell.
                         if let Some(p) = paras.last_mut() {
-                            p.push(' ');
+                            p.push('\t');
                         }
                     }
                     b"sym" => {
@@ -700,7 +724,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
 
 fn emit_para(text: String, tables: &mut [TableBuild], blocks: &mut Vec<DocBlock>, in_body: bool) {
     match tables.last_mut().and_then(|t| t.cell.as_mut()) {
-        Some(c) => c.paras.push(text),
+        Some(c) => c.paras.push(text.replace('\t', " ")),
         None if in_body => blocks.push(DocBlock::Para(text)),
         None => {}
     }
@@ -750,7 +774,7 @@ mod tests {
         );
         assert_eq!(
             parse_document(&xml).unwrap(),
-            vec![DocBlock::Para("a b".into())]
+            vec![DocBlock::Para("a\tb".into())]
         );
     }
 
@@ -896,6 +920,25 @@ mod tests {
             )),
             "☑是□否☑"
         );
+    }
+
+    #[test]
+    fn wingdings_and_wingdings_2_are_told_apart() {
+        let sym = |font: &str, code: &str| {
+            para_text(&format!(
+                r#"<w:p><w:r><w:sym w:font="{font}" w:char="{code}"/></w:r></w:p>"#
+            ))
+        };
+        assert_eq!(sym("Wingdings 2", "F050"), "✓");
+        assert_eq!(sym("Wingdings 2", "F052"), "☑");
+        assert_eq!(sym("Wingdings 2", "F054"), "☒");
+        assert_eq!(sym("Wingdings 2", "F0A3"), "□");
+        assert_eq!(sym("Wingdings", "F06E"), "■");
+        assert_eq!(sym("Wingdings", "F0FC"), "✓");
+        assert_eq!(sym("Wingdings", "F0A8"), "□");
+        assert_eq!(sym("Wingdings", "F06C"), "●");
+        // Wingdings' `P` is no tick (a flag): left as the private-use character.
+        assert_eq!(sym("Wingdings", "F050"), "\u{F050}");
     }
 
     #[test]

@@ -3,14 +3,16 @@
 //! ([`super::form_layout`]) prints it. A value that cannot be read is listed with the cell
 //! looked at and never guessed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::cell_values::{inline_value, is_label, norm, norm_bare, parse_number, ticked};
+use super::cell_values::{
+    inline_value, is_label, is_placeholder, norm, norm_bare, parse_number, ticked,
+};
 use super::docx_read::{DocBlock, DocCell};
 use super::form_layout::{
     check_options, grid_cells, slot_paths, Block, FormLayout, IdField, Slot, LEAD_FIELDS,
@@ -50,15 +52,68 @@ enum Found {
     NoLabel,
 }
 
-/// All table rows in document order, with their table number (1-based).
-fn rows(blocks: &[DocBlock]) -> Vec<(usize, usize, &Vec<DocCell>)> {
-    let mut out = Vec::new();
+/// Table numbers from here on name a table converted to text: `CONVERTED + b` is the one
+/// whose first paragraph is block `b` (1-based), its rows the paragraphs from there.
+const CONVERTED: usize = 1 << 20;
+
+/// Where row `r` (1-based) of table `t` is, for a message.
+fn place_of(t: usize, r: usize) -> String {
+    if t >= CONVERTED {
+        format!(
+            "paragraph {} of a table converted to text",
+            t - CONVERTED + r - 1
+        )
+    } else {
+        format!("table {t} row {r}")
+    }
+}
+
+/// The blocks with each run of paragraphs holding tabs (a table converted to text with
+/// Word's 表格转换成文本, cells separated by tabs) as a table of those cells, and each
+/// table's number (1-based; see [`CONVERTED`] for a converted one).
+fn with_converted_tables(blocks: &[DocBlock]) -> Vec<(DocBlock, usize)> {
+    let mut out: Vec<(DocBlock, usize)> = Vec::new();
     let mut t = 0;
-    for b in blocks {
-        if let DocBlock::Table(rs) = b {
+    let mut run: Option<(usize, Vec<Vec<DocCell>>)> = None;
+    for (i, b) in blocks.iter().enumerate() {
+        if let DocBlock::Para(p) = b {
+            if p.contains('\t') && !p.trim().is_empty() {
+                let row = p
+                    .split('\t')
+                    .enumerate()
+                    .map(|(k, c)| DocCell {
+                        text: c.trim().to_string(),
+                        col: k,
+                        span: 1,
+                        merged: false,
+                    })
+                    .collect();
+                run.get_or_insert((i + 1, Vec::new())).1.push(row);
+                continue;
+            }
+        }
+        if let Some((first, rows)) = run.take() {
+            out.push((DocBlock::Table(rows), CONVERTED + first));
+        }
+        if let DocBlock::Table(_) = b {
             t += 1;
+        }
+        out.push((b.clone(), t));
+    }
+    if let Some((first, rows)) = run {
+        out.push((DocBlock::Table(rows), CONVERTED + first));
+    }
+    out
+}
+
+/// All table rows in document order, with their table number (see
+/// [`with_converted_tables`]) and row number (1-based).
+fn rows(blocks: &[(DocBlock, usize)]) -> Vec<(usize, usize, &Vec<DocCell>)> {
+    let mut out = Vec::new();
+    for (b, t) in blocks {
+        if let DocBlock::Table(rs) = b {
             for (i, r) in rs.iter().enumerate() {
-                out.push((t, i + 1, r));
+                out.push((*t, i + 1, r));
             }
         }
     }
@@ -71,6 +126,19 @@ fn unit_only(s: &str) -> bool {
         n.as_str(),
         "家" | "件" | "人" | "万元" | "次" | "笔" | "%" | "人次" | "元" | "个" | "项"
     )
+}
+
+/// Whether `s` is a number followed by one of the form's units (`1200家`).
+fn ends_in_unit(s: &str) -> bool {
+    let n = norm(s);
+    [
+        "家", "件", "人", "万元", "次", "笔", "%", "人次", "元", "个", "项", "条",
+    ]
+    .iter()
+    .any(|u| {
+        n.strip_suffix(u)
+            .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// Finds the value after `path` (row label, then the label just before the value).
@@ -103,7 +171,7 @@ fn find(
         } else {
             first_at
         };
-        let place = format!("table {t} row {r}");
+        let place = place_of(*t, *r);
         if let Some(v) = inline_value(&row[at].text, last) {
             return Found::Value(v, place, Some(at + 1));
         }
@@ -117,7 +185,7 @@ fn find(
                 .find(|(_, b)| b.col == row[at].col)?;
             Some(Found::Value(
                 below.text.clone(),
-                format!("table {nt} row {nr}"),
+                place_of(*nt, *nr),
                 Some(i + 1),
             ))
         };
@@ -136,6 +204,18 @@ fn find(
                 } else {
                     c.text.as_str()
                 };
+                // The value typed over the unit printed after its box (`1200家` in the 家
+                // cell, the box left empty).
+                if text.trim().is_empty() {
+                    if let Some(u) = row.get(at + 2).filter(|u| {
+                        !u.merged
+                            && !unit_only(&u.text)
+                            && !is_known(&u.text)
+                            && ends_in_unit(&u.text)
+                    }) {
+                        return Found::Value(u.text.clone(), place, Some(at + 3));
+                    }
+                }
                 return Found::Value(text.to_string(), place, Some(at + 2));
             }
             _ => {
@@ -165,7 +245,7 @@ fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &st
             .take_while(|(ht, _, _)| ht == t)
             .find_map(|(_, _, h)| h.iter().find(|c| is_label(&c.text, column)));
         let Some(head) = header else { continue };
-        let place = format!("table {t} row {r}");
+        let place = place_of(*t, *r);
         let cell = row
             .iter()
             .enumerate()
@@ -175,6 +255,54 @@ fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &st
         return Found::Value(text, place, cell.map(|(i, _)| i + 1));
     }
     Found::NoLabel
+}
+
+/// Whether a slot holds one line: a name, number or code (not an address list of
+/// 参加单位, one per line, nor free text).
+fn single_line(slot: &Slot) -> bool {
+    match slot {
+        Slot::Title | Slot::Lead(_) => true,
+        Slot::Id(f) => *f != IdField::Partner,
+        _ => false,
+    }
+}
+
+/// `v` with its line breaks taken out: none between two Chinese characters (a name
+/// wrapped by hand), a space otherwise.
+fn one_line(v: &str) -> String {
+    let mut out = String::new();
+    for line in v.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let cjk = |c: Option<char>| c.is_some_and(|c| c as u32 >= 0x2E80);
+        let joins = out.is_empty() || (cjk(out.chars().last()) && cjk(line.chars().next()));
+        if !joins {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Why no cell holds the labels `path`, and what to do: the row was removed, its label
+/// changed, or the table converted to text (the label is then in a paragraph).
+fn not_found(blocks: &[DocBlock], path: &[String]) -> String {
+    let labels = path.join(" / ");
+    let first = path.first().map(|l| norm_bare(l)).unwrap_or_default();
+    let para = blocks.iter().enumerate().find_map(|(i, b)| match b {
+        DocBlock::Para(p) if !first.is_empty() && norm_bare(p).starts_with(&first) => Some(i + 1),
+        _ => None,
+    });
+    match para {
+        Some(i) => format!(
+            "cell \"{labels}\" not found in any table, but its label is in a paragraph \
+             (block {i}): the table seems converted to text; put the values back into the \
+             form's table (panel form prints a blank one)"
+        ),
+        None => format!(
+            "cell \"{labels}\" not found in any table: the form's row was removed, or its \
+             label changed or typed into one cell with the value without a colon; restore \
+             the row as the blank form prints it (or type `label：value`)"
+        ),
+    }
 }
 
 fn cell_note(path: &[String]) -> String {
@@ -220,9 +348,18 @@ fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usi
         .or_else(|| hs.iter().position(|(h, _, _)| *h == n))
 }
 
+/// Text outside the form's parts (before the first heading, or under a heading that
+/// starts no rubric section): where it is and what it says.
+struct Outside {
+    place: String,
+    text: String,
+}
+
 /// The section texts: what follows each heading up to the next (paragraphs kept; a table
-/// row as its cells joined by `　`), without the form's hint line.
-fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String> {
+/// row as its cells joined by `　`), without the form's hint line; and the paragraphs and
+/// cells outside every section, for [`unread`] to tell the form's own text from what was
+/// typed there.
+fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> (BTreeMap<String, String>, Vec<Outside>) {
     let hs = headings(l);
     let hints: Vec<String> = l
         .blocks
@@ -233,6 +370,9 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String
         })
         .collect();
     let mut cur: Option<String> = None;
+    // The heading last seen (for where outside text is).
+    let mut under: Option<String> = None;
+    let mut outside: Vec<Outside> = Vec::new();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let push = |cur: &Option<String>, line: &str, out: &mut BTreeMap<String, Vec<String>>| {
         if let Some(k) = cur {
@@ -241,22 +381,41 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String
             }
         }
     };
+    let whereabouts = |under: &Option<String>, what: String| match under {
+        Some(h) => format!("{what} under \"{h}\""),
+        None => format!("{what} before the first part heading"),
+    };
+    let mut t = 0;
     for b in blocks {
         match b {
-            DocBlock::Para(p) => {
+            DocBlock::Para(tabbed) => {
+                // A tab is a space in the text (see `with_converted_tables`).
+                let p = &tabbed.replace('\t', " ");
                 if let Some(i) = heading_of(p, &hs) {
                     cur = hs[i].1.clone();
+                    under = Some(hs[i].2.clone());
                     continue;
+                }
+                if cur.is_none() {
+                    // A row of a table converted to text: cell by cell.
+                    for piece in tabbed.split('\t').filter(|c| !c.trim().is_empty()) {
+                        outside.push(Outside {
+                            place: whereabouts(&under, "a paragraph".into()),
+                            text: piece.trim().to_string(),
+                        });
+                    }
                 }
                 push(&cur, p, &mut out);
             }
             DocBlock::Table(rs) => {
-                for row in rs {
+                t += 1;
+                for (r, row) in rs.iter().enumerate() {
                     let cells: Vec<&DocCell> = row.iter().filter(|c| !c.merged).collect();
                     // A heading typed into a table row (a form kept as one big table).
                     if let Some(first) = cells.first() {
                         if let Some(i) = heading_of(&first.text, &hs) {
                             cur = hs[i].1.clone();
+                            under = Some(hs[i].2.clone());
                             let rest: Vec<&str> = first.text.lines().skip(1).collect();
                             for line in rest {
                                 push(&cur, line, &mut out);
@@ -267,6 +426,19 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String
                                 }
                             }
                             continue;
+                        }
+                    }
+                    if cur.is_none() {
+                        for (k, c) in cells.iter().enumerate() {
+                            if !c.text.trim().is_empty() {
+                                outside.push(Outside {
+                                    place: whereabouts(
+                                        &under,
+                                        format!("table {t} row {} cell {}", r + 1, k + 1),
+                                    ),
+                                    text: c.text.trim().to_string(),
+                                });
+                            }
                         }
                     }
                     if cells.len() == 1 {
@@ -287,13 +459,79 @@ fn section_texts(blocks: &[DocBlock], l: &FormLayout) -> BTreeMap<String, String
             }
         }
     }
-    out.into_iter()
+    let texts = out
+        .into_iter()
         .map(|(k, lines)| {
             // Trim blank lines at both ends, keep the paragraphs inside.
             let text = lines.join("\n");
             (k, text.trim().to_string())
         })
+        .collect();
+    (texts, outside)
+}
+
+/// The text typed outside the form's parts that nothing read: not the blank form's own
+/// text (`printed`, normalized), and not a value read from its cell (`read`, e.g. the
+/// title on the cover). Each is a warning: it is in no raw application field.
+fn unread(outside: Vec<Outside>, printed: &BTreeSet<String>, read: &[String]) -> Vec<Missing> {
+    let consumed = |text: &str| {
+        if printed.contains(&norm(text)) || printed.contains(&norm_bare(text)) {
+            return true;
+        }
+        read.iter().filter(|v| !v.is_empty()).any(|v| {
+            let rest = norm(&text.replace(v.as_str(), ""));
+            rest.is_empty() || printed.contains(&rest) || norm(text) == norm(v)
+        })
+    };
+    outside
+        .into_iter()
+        .filter(|o| !consumed(&o.text))
+        .map(|o| {
+            let shown: String = o.text.chars().take(80).collect();
+            let more = if o.text.chars().count() > 80 {
+                "…"
+            } else {
+                ""
+            };
+            Missing {
+                key: "unread".into(),
+                message: format!(
+                    "text typed outside the form's parts ({}) is in no field of the raw \
+                     application: \"{}{more}\"; if the review needs it, move it into a part \
+                     of the form and ingest again, or add it to a section of the raw \
+                     application by hand",
+                    o.place,
+                    shown.replace('\n', " ")
+                ),
+            }
+        })
         .collect()
+}
+
+/// The blank form's own text (its paragraphs, cells and their lines), normalized.
+fn printed_text(rubric: &Rubric, l: &FormLayout) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Ok(bytes) = super::form_write::form_docx(rubric, l, &Default::default()) else {
+        return out;
+    };
+    let Ok(blocks) = super::docx_read::read_docx_bytes(Path::new("blank.docx"), &bytes) else {
+        return out;
+    };
+    let mut add = |t: &str| {
+        out.insert(norm(t));
+        out.insert(norm_bare(t));
+        for line in t.lines() {
+            out.insert(norm(line));
+        }
+    };
+    for b in &blocks {
+        match b {
+            DocBlock::Para(p) => add(p),
+            DocBlock::Table(rs) => rs.iter().flatten().for_each(|c| add(&c.text)),
+        }
+    }
+    out.remove("");
+    out
 }
 
 /// The columns of a header row of the 项目主要人员 table (姓名, 性别, 年龄 …) or of seed
@@ -360,9 +598,14 @@ fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
             let mut p = BTreeMap::new();
             for (col, key) in c {
                 if let Some(cell) = row.iter().find(|x| x.col == *col) {
-                    let t = cell.text.trim();
-                    if !t.is_empty() {
-                        p.insert(*key, t.to_string());
+                    // A name, number or code wrapped by hand is one line; the task is text.
+                    let t = if *key == "task" {
+                        cell.text.trim().to_string()
+                    } else {
+                        one_line(&cell.text)
+                    };
+                    if !t.is_empty() && !is_placeholder(&t) {
+                        p.insert(*key, t);
                     }
                 }
             }
@@ -467,7 +710,9 @@ pub fn is_form_of(blocks: &[DocBlock], l: &FormLayout) -> bool {
 
 /// Reads the form `blocks` of program `rubric` (file `path`, for attachments beside it).
 pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout) -> Ingested {
-    let all = rows(blocks);
+    let converted = with_converted_tables(blocks);
+    let tabled: Vec<DocBlock> = converted.iter().map(|(b, _)| b.clone()).collect();
+    let all = rows(&converted);
     let paths = slot_paths(l);
     let labels: Vec<String> = l
         .blocks
@@ -503,6 +748,8 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     let mut texts: BTreeMap<Slot, (String, Vec<String>, String)> = BTreeMap::new();
     // The value cell of a slot whose label was found (1-based in its row).
     let mut cells: BTreeMap<Slot, usize> = BTreeMap::new();
+    // Slots whose cell holds a placeholder left as typed: the placeholder.
+    let mut placeholders: BTreeMap<Slot, String> = BTreeMap::new();
     for (slot, path) in &paths {
         // A slot printed twice (seed 003's 项目负责人): the first value given.
         if texts.get(slot).is_some_and(|(v, _, _)| !v.is_empty()) {
@@ -522,7 +769,18 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                     Some(c) => cells.insert(slot.clone(), c),
                     None => cells.remove(slot),
                 };
-                texts.insert(slot.clone(), (v.trim().to_string(), path.clone(), place));
+                let mut v = v.trim().to_string();
+                // A placeholder left as typed (请填写, 如：张三, XXXX) is no value.
+                if is_placeholder(&v) {
+                    placeholders.insert(slot.clone(), std::mem::take(&mut v));
+                } else {
+                    placeholders.remove(slot);
+                }
+                // A one-line field wrapped by hand (`上海青禾园区⏎管理有限公司`) is one line.
+                if single_line(slot) {
+                    v = one_line(&v);
+                }
+                texts.insert(slot.clone(), (v, path.clone(), place));
             }
             Found::NoLabel => {
                 texts
@@ -533,14 +791,12 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     }
     let describe = |path: &[String], place: &str, v: &str, why: &str| -> String {
         if place.is_empty() {
-            format!(
-                "cell \"{}\" not found in any table ({why})",
-                path.join(" / ")
-            )
+            not_found(blocks, path)
         } else {
             format!(
-                "cell \"{}\" found ({place}), value \"{v}\" {why}",
-                cell_note(path)
+                "cell \"{}\" found ({place}), value \"{}\" {why}",
+                cell_note(path),
+                v.replace('\n', "⏎")
             )
         }
     };
@@ -640,15 +896,28 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                 facts.insert(key.clone(), v);
             }
             Ok(None) => {}
-            Err(message) => missing.push(Missing {
-                key: key.clone(),
-                message,
-            }),
+            Err(message) => {
+                let slot = placeholders.keys().find(
+                    |s| matches!(s, Slot::Fact(k) | Slot::Check(k) | Slot::Year(k, _) if k == key),
+                );
+                let message = match slot.and_then(|s| texts.get(s).zip(placeholders.get(s))) {
+                    Some(((_, path, place), ph)) => format!(
+                        "cell \"{}\" found ({place}) but it still holds the form's placeholder \
+                         \"{ph}\": type the value over it",
+                        cell_note(path)
+                    ),
+                    None => message,
+                };
+                missing.push(Missing {
+                    key: key.clone(),
+                    message,
+                })
+            }
         }
     }
 
     // People.
-    let team = team_rows(blocks);
+    let team = team_rows(&tabled);
     let lead_name = text_of(&Slot::Lead("name"));
     let mut lead = Person {
         name: lead_name.clone(),
@@ -802,26 +1071,53 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             .get(&Slot::Id(IdField::Applicant))
             .cloned()
             .unwrap_or_default();
+        let why = match placeholders.get(&Slot::Id(IdField::Applicant)) {
+            Some(p) => format!("is the form's placeholder \"{p}\": type the applicant's name"),
+            None => "is empty".into(),
+        };
         missing.push(Missing {
             key: "identity.applicant".into(),
-            message: describe(&path, &place, "", "is empty"),
+            message: describe(&path, &place, "", &why),
         });
     }
-    let warnings = blank_identity_fields(&texts, &cells);
+    let mut warnings = blank_identity_fields(&texts, &cells, &placeholders);
     let title = text_of(&Slot::Title);
     if title.is_empty() {
         let (_, path, place) = texts.get(&Slot::Title).cloned().unwrap_or_default();
+        let why = match placeholders.get(&Slot::Title) {
+            Some(p) => format!("is the form's placeholder \"{p}\": type the project's name"),
+            None => "is empty".into(),
+        };
         missing.push(Missing {
             key: "title".into(),
-            message: describe(&path, &place, "", "is empty"),
+            message: describe(&path, &place, "", &why),
         });
     }
 
     // Sections.
-    let found = section_texts(blocks, l);
+    let (found, outside) = section_texts(blocks, l);
+    // A note (园区主要产业, 承担单位 …) is kept only in its section's text: outside every
+    // section it is read into nothing.
+    let read: Vec<String> = texts
+        .iter()
+        .filter(|(slot, _)| !matches!(slot, Slot::Note(_)))
+        .map(|(_, (v, _, _))| v.clone())
+        .chain(placeholders.values().cloned())
+        .chain(attachment_names(&tabled))
+        .collect();
+    warnings.extend(unread(outside, &printed_text(rubric, l), &read));
+    // 起止时间 has no field of its own: it opens the first section's text, as typed.
+    let period = text_of(&Slot::Period);
     let mut sections = Vec::new();
-    for s in &rubric.sections {
-        let text = found.get(&s.key).cloned().unwrap_or_default();
+    for (i, s) in rubric.sections.iter().enumerate() {
+        let mut text = found.get(&s.key).cloned().unwrap_or_default();
+        if i == 0 && !period.is_empty() {
+            text = if text.is_empty() {
+                format!("起止时间　{period}")
+            } else {
+                format!("起止时间　{period}\n{text}")
+            };
+        }
         let text = if text.trim().is_empty() {
             missing.push(Missing {
                 key: format!("sections.{}", s.key),
@@ -842,7 +1138,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut attachments = Vec::new();
     let mut absent = Vec::new();
-    for name in attachment_names(blocks) {
+    for name in attachment_names(&tabled) {
         let p = dir.join(&name);
         match std::fs::read(&p) {
             Ok(bytes) if !name.contains(['/', '\\']) => attachments.push(Attachment {
@@ -889,6 +1185,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
 fn blank_identity_fields(
     texts: &BTreeMap<Slot, (String, Vec<String>, String)>,
     cells: &BTreeMap<Slot, usize>,
+    placeholders: &BTreeMap<Slot, String>,
 ) -> Vec<Missing> {
     let mut out = Vec::new();
     for (slot, (v, path, place)) in texts {
@@ -905,13 +1202,17 @@ fn blank_identity_fields(
             .get(slot)
             .map(|c| format!(" cell {c}"))
             .unwrap_or_default();
+        let what = match placeholders.get(slot) {
+            Some(p) => format!("still holds the placeholder \"{p}\""),
+            None => "is empty or an unfilled placeholder".into(),
+        };
         out.push(Missing {
             key,
             message: format!(
-                "cell \"{}\" found ({place}{cell}) but its value is empty or a placeholder: \
+                "cell \"{}\" found ({place}{cell}) but its value {what}: \
                  left out of the identity, so panel anonymize has nothing to redact for it; \
                  if it is given elsewhere in the form, fill the cell in and ingest again",
-                cell_note(path)
+                cell_note(path),
             ),
         });
     }

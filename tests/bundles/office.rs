@@ -1587,3 +1587,172 @@ fn ingest_finds_the_main_part_through_the_package_relationships() {
     assert_eq!(got.raw, want.raw);
     assert!(got.missing.is_empty(), "{:?}", got.missing);
 }
+
+/// 起止时间 (no field of its own) opens the first section's text; text typed outside the
+/// form's parts is a warning that quotes it and says where it is, never dropped unsaid.
+#[test]
+fn ingest_keeps_the_period_and_warns_of_text_typed_outside_the_parts() {
+    let plain = ingest_file(&forms_dir().join("SQ2024-003.docx"));
+    assert!(
+        plain.raw.sections[0]
+            .text
+            .starts_with("起止时间　2024年7月至2025年6月\n"),
+        "{:?}",
+        plain.raw.sections[0].text
+    );
+    assert!(
+        plain.warnings.iter().all(|w| w.key != "unread"),
+        "the form's own text and the values read are no unread text: {:?}",
+        plain.warnings
+    );
+    let got = ingest_edited(|x| {
+        let x = after_label(x, "起止时间", "2024年7月至2025年6月", "24年7月—25年6月");
+        x.replacen(
+            "<w:sectPr",
+            "<w:p><w:r><w:t>另附说明：园区二期在建。</w:t></w:r></w:p><w:sectPr",
+            1,
+        )
+    });
+    assert!(got.raw.sections[0]
+        .text
+        .starts_with("起止时间　24年7月—25年6月\n"));
+    let unread: Vec<_> = got.warnings.iter().filter(|w| w.key == "unread").collect();
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert!(
+        unread[0].message.contains("\"另附说明：园区二期在建。\"")
+            && unread[0].message.contains("under \"八、单位意见\""),
+        "{}",
+        unread[0].message
+    );
+}
+
+/// A placeholder left as typed (请填写, 如：…, XXXX) is no value: an identity field is left
+/// out with a warning quoting it, a fact is missing with a message saying so.
+#[test]
+fn ingest_reads_a_placeholder_left_as_typed_as_no_value() {
+    let got = ingest_edited(|x| {
+        let x = after_label(x, "法定代表人", "邹晓明", "请填写");
+        let x = after_label(
+            &x,
+            "统一社会信用代码",
+            "91310118MA1W7K0Q37",
+            "XXXXXXXXXXXXXXXXXX",
+        );
+        after_label(&x, "国家级", "4", "如：5")
+    });
+    assert_eq!(got.raw.identity.legal_rep, None);
+    assert_eq!(got.raw.identity.credit_code, None);
+    let warn = |key: &str| {
+        got.warnings
+            .iter()
+            .find(|w| w.key == key)
+            .unwrap_or_else(|| panic!("{key}: {:?}", got.warnings))
+            .message
+            .clone()
+    };
+    assert!(warn("identity.legal_rep").contains("placeholder \"请填写\""));
+    assert!(warn("identity.credit_code").contains("placeholder \"XXXXXXXXXXXXXXXXXX\""));
+    assert_eq!(got.raw.facts.get("national_ip_advantage_demo_firms"), None);
+    let m = got
+        .missing
+        .iter()
+        .find(|m| m.key == "national_ip_advantage_demo_firms")
+        .expect("missing");
+    assert!(
+        m.message.contains("placeholder \"如：5\"") && m.message.contains("table"),
+        "{}",
+        m.message
+    );
+}
+
+/// A name wrapped by hand is one line; a value typed over the unit printed after its box
+/// is read; a label typed with its value into one cell without a colon is reported with
+/// what to do.
+#[test]
+fn ingest_joins_wrapped_names_and_reads_a_value_typed_over_its_unit() {
+    let got = ingest_edited(|x| {
+        let x = after_label(
+            x,
+            "管理主体单位名称",
+            "上海青禾科技园区管理有限公司",
+            "上海青禾科技园区</w:t><w:br/><w:t>管理有限公司",
+        );
+        let x = after_label(&x, "国家级", "4", "");
+        after_label(&x, "国家级", "家", "12家")
+    });
+    assert_eq!(got.raw.identity.applicant, "上海青禾科技园区管理有限公司");
+    assert_eq!(
+        got.raw.facts.get("national_ip_advantage_demo_firms"),
+        Some(&Value::from(12))
+    );
+    assert!(got.missing.is_empty(), "{:?}", got.missing);
+    let got = ingest_edited(|x| x.replacen(">国家级<", ">国家级　4<", 1));
+    let m = got
+        .missing
+        .iter()
+        .find(|m| m.key == "national_ip_advantage_demo_firms")
+        .expect("missing");
+    assert!(
+        m.message
+            .contains("not found in any table: the form's row was removed")
+            && m.message.contains("label：value"),
+        "{}",
+        m.message
+    );
+}
+
+/// Tables converted to text (Word's 表格转换成文本: a paragraph per row, cells separated by
+/// tabs) are read as the tables they were: values by their labels, the team by its header.
+#[test]
+fn ingest_reads_tables_converted_to_text() {
+    let r = rubric();
+    let layout = office::layout(&r);
+    let p = |s: &str| DocBlock::Para(s.to_string());
+    let blocks = vec![
+        p("上海市园区知识产权集中托管"),
+        p("项目名称\t青禾科技园托管项目"),
+        p("一、基本情况"),
+        p("园区名称\t青禾科技园"),
+        p("管理主体单位名称\t上海青禾科技园区管理有限公司"),
+        p("法定代表人\t邹晓明\t电话\t021-65793834"),
+        p("开户银行\t\t银行账号\t6222020033076661934"),
+        p("二、工作基础"),
+        p("国家级\t4\t家"),
+        p("知识产权工作经费（万元）\t2021年\t38\t2022年\t45\t2023年\t52"),
+        p("六、项目参与人员"),
+        p("序号\t姓名\t性别\t年龄\t职务/职称\t专业\t在本项目中承担的任务\t所在单位"),
+        p("1\t叶佳琪\t女\t31\t工程师\t法学\t托管服务\t青禾"),
+        p("2\t\t\t\t\t\t\t"),
+    ];
+    let got = office::ingest(Path::new("f.docx"), &blocks, &r, &layout);
+    let id = &got.raw.identity;
+    assert_eq!(got.raw.title, "青禾科技园托管项目");
+    assert_eq!(id.applicant, "上海青禾科技园区管理有限公司");
+    assert_eq!(id.legal_rep.as_deref(), Some("邹晓明"));
+    assert_eq!(id.legal_rep_phone.as_deref(), Some("021-65793834"));
+    assert_eq!(id.bank_account.as_deref(), Some("6222020033076661934"));
+    assert_eq!(id.bank, None, "an empty cell is no value");
+    assert_eq!(
+        got.raw.facts.get("national_ip_advantage_demo_firms"),
+        Some(&Value::from(4))
+    );
+    assert_eq!(
+        got.raw.facts.get("ip_budget_wan"),
+        Some(&serde_json::json!([38, 45, 52]))
+    );
+    assert_eq!(id.team.len(), 1, "{:?}", id.team);
+    assert_eq!(id.team[0].name, "叶佳琪");
+    // The blank bank cell is warned of, placed in its paragraph.
+    let w = got
+        .warnings
+        .iter()
+        .find(|w| w.key == "identity.bank")
+        .expect("bank warning");
+    assert!(
+        w.message.contains("of a table converted to text"),
+        "{}",
+        w.message
+    );
+    // The section text keeps the rows, a tab read as a space.
+    assert!(got.raw.sections[0].text.contains("园区名称 青禾科技园"));
+}
