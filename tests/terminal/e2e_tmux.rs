@@ -16,6 +16,29 @@ struct Tmux {
     socket: PathBuf,
 }
 
+/// True (and says so) when tmux is not installed: the test is skipped.
+fn skip_without_tmux() -> bool {
+    if Tmux::available() {
+        return false;
+    }
+    eprintln!(
+        "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
+    );
+    true
+}
+
+/// What every test here starts with: its turn among the tests that time things, a temporary
+/// directory and a tmux server of its own in it; `None` (the test is skipped) without tmux.
+fn setup() -> Option<(crate::turns::Turn, tempfile::TempDir, Tmux)> {
+    let turn = crate::turns::take(module_path!());
+    if skip_without_tmux() {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Tmux::new(tmp.path());
+    Some((turn, tmp, t))
+}
+
 impl Tmux {
     fn available() -> bool {
         Command::new("tmux")
@@ -160,10 +183,7 @@ fn assert_sane(t: &Tmux, win: &str, stty_file: &Path) {
 #[test]
 fn score_quit_restart_and_a_second_process() {
     let _turn = crate::turns::take(module_path!());
-    if !Tmux::available() {
-        eprintln!(
-            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
-        );
+    if skip_without_tmux() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_panel");
@@ -312,16 +332,10 @@ fn score_quit_restart_and_a_second_process() {
 
 #[test]
 fn demo_switches_to_the_chair_view_and_chair_watches() {
-    let _turn = crate::turns::take(module_path!());
-    if !Tmux::available() {
-        eprintln!(
-            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
-        );
+    let Some((_turn, tmp, t)) = setup() else {
         return;
-    }
+    };
     let bin = env!("CARGO_BIN_EXE_panel");
-    let tmp = tempfile::tempdir().unwrap();
-    let t = Tmux::new(tmp.path());
 
     // 1. `panel demo`: the expert screen, F2 to the chair's ranking, Tab to the grid, quit
     let stty1 = tmp.path().join("stty1");
@@ -393,16 +407,10 @@ fn demo_switches_to_the_chair_view_and_chair_watches() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let _turn = crate::turns::take(module_path!());
-    if !Tmux::available() {
-        eprintln!(
-            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
-        );
+    let Some((_turn, tmp, t)) = setup() else {
         return;
-    }
+    };
     let bin = env!("CARGO_BIN_EXE_panel");
-    let tmp = tempfile::tempdir().unwrap();
-    let t = Tmux::new(tmp.path());
     let stty = tmp.path().join("stty");
     t.start(
         "term",
@@ -434,10 +442,7 @@ fn sigterm_restores_the_terminal() {
 #[test]
 fn results_and_audit_verify_while_the_chair_screen_is_open() {
     let _turn = crate::turns::take(module_path!());
-    if !Tmux::available() {
-        eprintln!(
-            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
-        );
+    if skip_without_tmux() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_panel");
@@ -539,16 +544,10 @@ fn results_and_audit_verify_while_the_chair_screen_is_open() {
 /// length leaves out the line break; Ctrl-C does not drop a typed comment unasked.
 #[test]
 fn demo_at_80x24_without_colour_reads_in_plain_text() {
-    let _turn = crate::turns::take(module_path!());
-    if !Tmux::available() {
-        eprintln!(
-            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
-        );
+    let Some((_turn, tmp, t)) = setup() else {
         return;
-    }
+    };
     let bin = env!("CARGO_BIN_EXE_panel");
-    let tmp = tempfile::tempdir().unwrap();
-    let t = Tmux::new(tmp.path());
     let stty = tmp.path().join("stty");
     let env = format!("NO_COLOR=1 TMPDIR={}", sh_quote(tmp.path()));
     t.start_at(
@@ -639,16 +638,10 @@ fn demo_at_80x24_without_colour_reads_in_plain_text() {
 /// a comparison method is exported to its own folder, the official files untouched.
 #[test]
 fn chair_keeps_a_reopen_reason_and_exports_a_comparison_apart() {
-    let _turn = crate::turns::take(module_path!());
-    if !Tmux::available() {
-        eprintln!(
-            "SKIPPED e2e_tmux: tmux is not installed (apt-get install tmux; .ci/run installs it)"
-        );
+    let Some((_turn, tmp, t)) = setup() else {
         return;
-    }
+    };
     let bin = env!("CARGO_BIN_EXE_panel");
-    let tmp = tempfile::tempdir().unwrap();
-    let t = Tmux::new(tmp.path());
     let panel_dir = tmp.path().join("panel");
     panel::panel::materialize_demo(&panel_dir).unwrap();
     let db = tmp.path().join("chair-db");
