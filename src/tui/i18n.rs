@@ -947,7 +947,7 @@ pub static CHAIR_ZH: ChairText = ChairText {
     legend: "标记",
     legend_lines: [
         "★ 入围   40←50 申请 50 万元，按每项上限核定 40 万元",
-        "=cut 并列跨越入围线，均不入围   $ 预算用尽   ? 资格未核验",
+        "=cut 并列跨越入围线，均不入围   $ 预算用尽   ? 资格未核验   +2 另有 2 个标记（详情中列全）",
         "矩阵：[4.5] 截尾时去掉的分   4.5! 分歧指标的最高/最低分   ! 偏离的总分",
         "进度：· 未评   ● 评分中（草稿）   ✓ 已提交   ✗ 回避",
         "官方结果按评分标准规定的方法计算；切换方法（m/b）只作对照，校准总分与入围概率始终并列显示。",
@@ -1020,7 +1020,7 @@ pub static CHAIR_EN: ChairText = ChairText {
     legend: "Marks",
     legend_lines: [
         "★ shortlisted   40←50 requested 50 万, recommended 40 万 (the per-award cap)",
-        "=cut a shared rank straddles the cut (none of it is shortlisted)   $ budget exhausted   ? eligibility unchecked",
+        "=cut a shared rank straddles the cut (none of it is shortlisted)   $ budget exhausted   ? eligibility unchecked   +2 two more marks than fit (the details list all)",
         "Matrix: [4.5] dropped by the trimmed mean   4.5! highest/lowest of a disagreement criterion   ! outlying total",
         "Progress: · unscored   ● draft   ✓ submitted   ✗ conflict",
         "The official result uses the rubric's method; other methods (m/b) are shown for comparison; calibrated totals and p(shortlist) are always beside it.",

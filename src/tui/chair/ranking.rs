@@ -340,10 +340,37 @@ fn cell_text(app: &ChairData, a: &AppResult, c: Col) -> String {
     }
 }
 
+/// The flag marks in `w` columns: whole marks while they fit, then how many more (`≠K01
+/// !E03 +2`), so that a cut mark never reads as another one; the details list them all.
+fn fit_marks(marks: &str, w: usize) -> String {
+    if width(marks) <= w {
+        return marks.to_string();
+    }
+    let all: Vec<&str> = marks.split(' ').collect();
+    for keep in (0..all.len()).rev() {
+        let more = format!("+{}", all.len() - keep);
+        let head = all[..keep].join(" ");
+        let s = if head.is_empty() {
+            more
+        } else {
+            format!("{head} {more}")
+        };
+        if width(&s) <= w {
+            return s;
+        }
+    }
+    String::new()
+}
+
 fn join_cells(cols: &[(Col, usize)], text: impl Fn(Col) -> String) -> String {
     cols.iter()
         .map(|(c, w)| {
             let t = text(*c);
+            let t = if *c == Col::Flags {
+                fit_marks(&t, *w)
+            } else {
+                t
+            };
             if right_aligned(*c) {
                 pad_left(&t, *w)
             } else {
@@ -428,5 +455,24 @@ fn draw_table(rk: &Ranking, app: &ChairData, r: Rect, buf: &mut Buffer, th: Them
                 set(buf, r.x, y, &pad_right(&line, w), r.width, style);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flag_marks_that_do_not_fit_end_in_a_count_of_the_rest() {
+        assert_eq!(super::fit_marks("≠K01 !E03", 12), "≠K01 !E03");
+        assert_eq!(super::fit_marks("≠K01 ≠K02 ≠K03 =cut ?", 11), "≠K01 +4");
+        assert_eq!(
+            super::fit_marks("≠K01 ≠K02 ≠K03 =cut ?", 16),
+            "≠K01 ≠K02 +3"
+        );
+        assert_eq!(
+            super::fit_marks("≠K01 ≠K02 ≠K03 =cut ?", 17),
+            "≠K01 ≠K02 ≠K03 +2"
+        );
+        assert_eq!(super::fit_marks("≠K01 ≠K02", 3), "+2");
+        assert_eq!(super::fit_marks("≠K01 ≠K02", 1), "");
     }
 }
