@@ -101,7 +101,7 @@ fn info_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
     let s = &app.shown.settings;
     let official = app.method_label(app.official.settings.method, app.official.settings.by);
     let method = if app.is_official() {
-        format!("{} ({})", official, c.official)
+        format!("{official}{}", app.lang.aside(c.official))
     } else {
         format!(
             "{} ≠ {} {}",

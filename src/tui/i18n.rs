@@ -50,6 +50,22 @@ impl Lang {
         self == Lang::Zh
     }
 
+    /// `label：` in Chinese text, `label: ` in English.
+    pub fn label(self, label: &str) -> String {
+        match self {
+            Lang::Zh => format!("{label}："),
+            Lang::En => format!("{label}: "),
+        }
+    }
+
+    /// `（note）` after Chinese text, ` (note)` after English.
+    pub fn aside(self, note: &str) -> String {
+        match self {
+            Lang::Zh => format!("（{note}）"),
+            Lang::En => format!(" ({note})"),
+        }
+    }
+
     /// The fixed strings.
     pub fn t(self) -> &'static Text {
         match self {

@@ -201,8 +201,8 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     let status = lang.app_status(a.status, app.shown.settings.threshold);
     let rank = a.rank.map(|r| format!(" #{r}")).unwrap_or_default();
     let mut s = format!(
-        "{}: {status}{rank} · {} {} · {}",
-        c.col_status,
+        "{}{status}{rank} · {} {} · {}",
+        lang.label(c.col_status),
         c.col_total,
         a.total.map(show).unwrap_or_else(|| "—".into()),
         app.method_label(app.method, app.by)
@@ -210,10 +210,12 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     if !app.is_official() {
         if let Some(o) = off {
             s.push_str(&format!(
-                " · {} {} ({})",
+                " · {} {}{}",
                 c.official,
                 o.total.map(show).unwrap_or_else(|| "—".into()),
-                app.method_label(app.official.settings.method, app.official.settings.by)
+                lang.aside(
+                    &app.method_label(app.official.settings.method, app.official.settings.by)
+                )
             ));
         }
     }
@@ -261,9 +263,9 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
     wrap_into(
         &mut out,
         &format!(
-            "{}: {elig} · {}: {}",
-            c.eligibility,
-            c.flags,
+            "{}{elig} · {}{}",
+            lang.label(c.eligibility),
+            lang.label(c.flags),
             if flags.is_empty() { c.none } else { &flags }
         ),
         w,
@@ -359,7 +361,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         let text = if zh { p.zh() } else { p.en() };
         wrap_into(
             &mut out,
-            &format!("{}: {text}", c.provisional),
+            &format!("{}{text}", lang.label(c.provisional)),
             w,
             DKind::Warn,
             2,
