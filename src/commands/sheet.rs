@@ -171,7 +171,12 @@ pub fn export(
     // records its own: the next export, from the command or the screen, follows it. An
     // export that recorded nothing would share its seq with the next one, and the chair,
     // having merged one, would refuse the other as a fork.
-    let (mut store, rep) = match Store::open(&db_path, &ident) {
+    // The expert's key signs the record as it signs every commit of the expert's database
+    // (a signed journal takes no unsigned line).
+    let kdir = keys::key_dir(key_dir)?;
+    let key = keys::load_signing_key(&kdir, expert)?;
+    let signer = key.clone().map(keys::store_signer);
+    let (mut store, rep) = match Store::open_signed(&db_path, &ident, signer) {
         Ok(opened) => opened,
         Err(StoreError::Locked { holder, .. }) => anyhow::bail!(
             "{}: expert {expert}'s screen has this database open{holder}; an export now could \
@@ -184,8 +189,6 @@ pub fn export(
         Err(e) => return Err(e.into()),
     };
     report_open(&db_path, &rep, &mut err);
-    let kdir = keys::key_dir(key_dir)?;
-    let key = keys::load_signing_key(&kdir, expert)?;
     let roster_key = panel
         .expert(expert)
         .and_then(|e| e.public_key.clone())

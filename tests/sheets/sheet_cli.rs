@@ -273,8 +273,26 @@ fn exporting_again_gives_the_next_revision_and_the_chair_merges_each() {
     let view = tp.view();
     let apps: Vec<String> = view.apps.keys().cloned().collect();
     let db = tp.tmp.path().join("db-E01");
+    // the expert has a key: the screen signs every commit of the expert's database, and the
+    // export's record must be signed too (a signed journal takes no unsigned line)
+    let (_, err, code) = run(&tp, &["keygen", "--expert", "E01"]);
+    assert_eq!(code, 0, "{err}");
     {
-        let mut s = tp.open_store("db-E01", "expert:E01");
+        let key = panel::sheet::keys::load_signing_key(&tp.key_dir, "E01")
+            .unwrap()
+            .unwrap();
+        let p = tp.panel();
+        let ident = panel::store::StoreIdentity {
+            panel_id: p.config.id.clone(),
+            rubric_sha256: p.rubric.sha256.clone(),
+            role: "expert:E01".parse().unwrap(),
+        };
+        let (mut s, _) = panel::store::Store::open_signed(
+            &db,
+            &ident,
+            Some(panel::sheet::keys::store_signer(key)),
+        )
+        .unwrap();
         for (i, a) in apps.iter().enumerate() {
             score_app(&mut s, &view, "E01", a, i as u64, AppStatus::Submitted);
         }
@@ -293,6 +311,10 @@ fn exporting_again_gives_the_next_revision_and_the_chair_merges_each() {
         assert!(out.starts_with("merged (chair commit"), "export {n}: {out}");
     }
     assert_eq!(seqs, vec![true, true, true]);
+    // every line of the expert's journal is signed, the export records included
+    let (out, err, code) = run(&tp, &["audit", "verify", db.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("no line is signed"), "{out}");
     // the expert's screen holds the database: refused, nothing written
     let _screen = tp.open_store("db-E01", "expert:E01");
     let f = tp.tmp.path().join("E01-open.sheet.json");
