@@ -1127,6 +1127,9 @@ fn esc_keeps_an_unsaved_comment_and_q_warns_before_dropping_it() {
     assert!(note(&app).1.contains("文字已保留"), "{:?}", app.note);
     feed(&mut app, "q");
     assert!(!app.quit);
+    // text kept after the warning: the next q warns again
+    feed(&mut app, "c text:再改 esc q");
+    assert!(!app.quit, "{:?}", app.note);
     feed(&mut app, "q");
     assert!(app.quit);
 }

@@ -612,6 +612,8 @@ impl App {
             false
         } else {
             self.drafts.insert(key, text.to_string());
+            // newly kept text: the next q warns again
+            self.quit_warned = false;
             true
         }
     }
