@@ -571,11 +571,28 @@ pub struct AppResult {
     /// gates; the notes say the same in words).
     #[serde(skip)]
     pub open_gates: Vec<OpenGate>,
-    /// The notes of experts left out of this application because of their scores (two
-    /// different values for one criterion, criteria missing); also in `notes`. The
-    /// command line repeats them, so that they are not seen only in the JSON.
+    /// The experts left out of this application because of their scores, with the note
+    /// (also in `notes`). The command line repeats them, so that they are not seen only in
+    /// the JSON.
     #[serde(skip)]
-    pub left_out: Vec<String>,
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Why an expert's scores of an application were left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOutWhy {
+    /// Two different values for one criterion.
+    TwoValues,
+    /// A criterion without a value.
+    Missing,
+}
+
+/// An expert left out of an application because of their scores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub why: LeftOutWhy,
+    /// The note, as in the application's `notes`.
+    pub note: String,
 }
 
 /// The full result of [`run`].

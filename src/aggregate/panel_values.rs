@@ -327,13 +327,16 @@ pub(crate) struct AppWork {
     pub(crate) notes: Vec<String>,
     /// The notes (also in `notes`) of experts left out because of their scores: two
     /// different values for one criterion, or criteria missing.
-    pub(crate) left_out: Vec<String>,
+    pub(crate) left_out: Vec<super::LeftOut>,
 }
 
 impl AppWork {
     /// Notes an expert left out because of their scores, in `notes` and in `left_out`.
-    pub(crate) fn leave_out(&mut self, note: String) {
-        self.left_out.push(note.clone());
+    pub(crate) fn leave_out(&mut self, why: super::LeftOutWhy, note: String) {
+        self.left_out.push(super::LeftOut {
+            why,
+            note: note.clone(),
+        });
         self.notes.push(note);
     }
 }

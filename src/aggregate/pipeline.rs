@@ -18,8 +18,8 @@ use super::table::{CellValue, FxBuild, ScoreTable};
 /// No value (in a [`CollectScratch`]'s cells).
 const EMPTY: CellValue = CellValue::NONE;
 use super::{
-    AppInfo, AppResult, By, Dropped, Eligibility, Flag, Method, Results, Rounding, Scheme,
-    Settings, SettingsEcho, Status,
+    AppInfo, AppResult, By, Dropped, Eligibility, Flag, LeftOutWhy, Method, Results, Rounding,
+    Scheme, Settings, SettingsEcho, Status,
 };
 
 fn flags(ctx: &Ctx, w: &AppWork, expert_names: &[String]) -> Vec<Flag> {
@@ -514,10 +514,13 @@ fn collect_one(
         let e = local[sl];
         let name = &expert_names[e as usize];
         if let Some(c) = dup[sl] {
-            w.leave_out(format!(
-                "expert {name} excluded: two different values for criterion {}",
-                ctx.crit_ids[c]
-            ));
+            w.leave_out(
+                LeftOutWhy::TwoValues,
+                format!(
+                    "expert {name} excluded: two different values for criterion {}",
+                    ctx.crit_ids[c]
+                ),
+            );
             continue;
         }
         let row = &cells[sl * nc..(sl + 1) * nc];
@@ -532,11 +535,14 @@ fn collect_one(
             } else {
                 ""
             };
-            w.leave_out(format!(
-                "expert {name} excluded: scored {} of {nc} criteria (missing {}{more})",
-                nc - missing.len(),
-                shown.join(", ")
-            ));
+            w.leave_out(
+                LeftOutWhy::Missing,
+                format!(
+                    "expert {name} excluded: scored {} of {nc} criteria (missing {}{more})",
+                    nc - missing.len(),
+                    shown.join(", ")
+                ),
+            );
             continue;
         }
         w.experts.push(e);

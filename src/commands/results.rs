@@ -182,11 +182,11 @@ const LEFT_OUT_SHOWN: usize = 10;
 /// the ranking, and the per-application notes of the JSON or XLSX are not where a chair
 /// writing a CSV looks. Empty when no expert was left out.
 fn left_out_warning(rep: &Report, scores: Option<(&Path, &Path)>) -> String {
-    let all: Vec<(&str, &str)> = rep
+    let all: Vec<(&str, &crate::aggregate::LeftOut)> = rep
         .results
         .applications
         .iter()
-        .flat_map(|a| a.left_out.iter().map(|n| (a.id.as_str(), n.as_str())))
+        .flat_map(|a| a.left_out.iter().map(|l| (a.id.as_str(), l)))
         .collect();
     if all.is_empty() {
         return String::new();
@@ -202,14 +202,17 @@ fn left_out_warning(rep: &Report, scores: Option<(&Path, &Path)>) -> String {
          scores (the notes of each application in --format json or xlsx say the same):\n",
         all.len()
     );
-    for (id, note) in all.iter().take(LEFT_OUT_SHOWN) {
-        s.push_str(&format!("  {id}: {note}\n"));
+    for (id, l) in all.iter().take(LEFT_OUT_SHOWN) {
+        s.push_str(&format!("  {id}: {}\n", l.note));
     }
     if all.len() > LEFT_OUT_SHOWN {
         s.push_str(&format!("  … and {} more\n", all.len() - LEFT_OUT_SHOWN));
     }
     if let Some((dir, csv)) = scores {
-        if all.iter().any(|(_, n)| n.contains("two different values")) {
+        if all
+            .iter()
+            .any(|(_, l)| l.why == crate::aggregate::LeftOutWhy::TwoValues)
+        {
             s.push_str(&format!(
                 "  {} gives two different values for one criterion of one expert; keep one \
                  row (`panel import {} {} --dry-run` names the lines)\n",
