@@ -407,6 +407,22 @@ impl Lang {
         )
     }
 
+    /// Esc left text in a comment or opinion box, kept unsaved; `key` opens it again.
+    pub fn draft_kept(self, key: &str) -> String {
+        self.pick(
+            format!("未保存，文字已保留：再按 {key} 继续编辑，Enter 保存"),
+            format!("not saved; your text is kept: {key} opens it again, Enter saves"),
+        )
+    }
+
+    /// `q` while `n` boxes keep unsaved text (fits the status line at 80 columns).
+    pub fn drafts_on_quit(self, n: usize) -> String {
+        self.pick(
+            format!("{n} 处未保存的文字已保留（c 或 w 打开）；再按 q 退出并丢弃"),
+            format!("unsaved text kept in {n} box(es) (c/w opens); q again quits, dropping it"),
+        )
+    }
+
     pub fn read_only(self, code: &str, conflict: bool) -> String {
         if conflict {
             self.pick(

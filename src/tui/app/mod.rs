@@ -630,12 +630,7 @@ impl App {
             return;
         }
         self.quit_warned = true;
-        let n = self.drafts.len();
-        self.refuse(if self.lang.is_zh() {
-            format!("{n} 处未保存的文字已保留（c 或 w 打开）；再按 q 退出并丢弃")
-        } else {
-            format!("unsaved text kept in {n} box(es) (c/w opens); q again quits, dropping it")
-        });
+        self.refuse(self.lang.drafts_on_quit(self.drafts.len()));
     }
 
     /// Moves to the next (or previous) item that needs the expert, wrapping around; the

@@ -244,43 +244,37 @@ fn overlay_update(app: &mut App, action: Action) {
                 _ => {}
             }
         }
-        Overlay::Editor { .. } => {
-            match action {
-                Action::Back => {
-                    let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.pop() else {
+        Overlay::Editor { .. } => match action {
+            Action::Back => {
+                let Some(Overlay::Editor { kind, buf, .. }) = app.overlays.pop() else {
+                    return;
+                };
+                let t = app.lang.t();
+                let boxed = match &kind {
+                    EditKind::Comment { app: ai, item } => Some((*ai, item.clone())),
+                    EditKind::Opinion { app: ai, .. } => Some((*ai, OPINION_ITEM.to_string())),
+                    _ => None,
+                };
+                if let Some((ai, item)) = boxed {
+                    if app.keep_draft(ai, &item, &buf.text()) {
+                        let key = if item == OPINION_ITEM { "w" } else { "c" };
+                        app.info(app.lang.draft_kept(key));
                         return;
-                    };
-                    let t = app.lang.t();
-                    let boxed = match &kind {
-                        EditKind::Comment { app: ai, item } => Some((*ai, item.clone())),
-                        EditKind::Opinion { app: ai, .. } => Some((*ai, OPINION_ITEM.to_string())),
-                        _ => None,
-                    };
-                    if let Some((ai, item)) = boxed {
-                        if app.keep_draft(ai, &item, &buf.text()) {
-                            let key = if item == OPINION_ITEM { "w" } else { "c" };
-                            app.info(if app.lang.is_zh() {
-                            format!("未保存，文字已保留：再按 {key} 继续编辑，Enter 保存")
-                        } else {
-                            format!("not saved; your text is kept: {key} opens it again, Enter saves")
-                        });
-                            return;
-                        }
-                    }
-                    match kind {
-                        EditKind::Reason { .. } => app.info(t.override_cancelled),
-                        EditKind::Search => {}
-                        _ => app.info(if app.lang.is_zh() {
-                            "已取消，未保存"
-                        } else {
-                            "cancelled; not saved"
-                        }),
                     }
                 }
-                Action::Confirm => editor_confirm(app),
-                _ => {}
+                match kind {
+                    EditKind::Reason { .. } => app.info(t.override_cancelled),
+                    EditKind::Search => {}
+                    _ => app.info(if app.lang.is_zh() {
+                        "已取消，未保存"
+                    } else {
+                        "cancelled; not saved"
+                    }),
+                }
             }
-        }
+            Action::Confirm => editor_confirm(app),
+            _ => {}
+        },
         Overlay::Help { .. } | Overlay::Message { .. } => {}
     }
 }
