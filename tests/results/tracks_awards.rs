@@ -1050,15 +1050,19 @@ fn art21_grades_split_the_50_wan_by_weight() {
     assert_eq!(dec(&j["awarded_yuan"]), Decimal::ZERO);
     assert_eq!(j["provisional"], true);
     // A grade that the track does not list is refused.
-    let out = bin()
-        .arg("awards")
-        .arg(&dir)
-        .args([
-            "--assign", "AGT-001", "--grade", "特等", "--reason", "x", "--db",
-        ])
-        .arg(&db)
-        .output()
-        .unwrap();
+    // `panel awards --assign APP --grade GRADE --reason REASON` on the chair database
+    let assign = |app: &str, grade: &str, reason: &str| {
+        bin()
+            .arg("awards")
+            .arg(&dir)
+            .args([
+                "--assign", app, "--grade", grade, "--reason", reason, "--db",
+            ])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let out = assign("AGT-001", "特等", "x");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("一等, 二等, 三等"));
     decide_e2(&dir, &db, &["AGT-001", "AGT-002", "AGT-003", "AGT-004"]);
@@ -1068,38 +1072,12 @@ fn art21_grades_split_the_50_wan_by_weight() {
         ("AGT-003", "三等"),
         ("AGT-004", "二等"),
     ] {
-        bin()
-            .arg("awards")
-            .arg(&dir)
-            .args([
-                "--assign",
-                app,
-                "--grade",
-                grade,
-                "--reason",
-                "按2022年度实际工作绩效",
-                "--db",
-            ])
-            .arg(&db)
-            .assert()
-            .success();
+        let o = assign(app, grade, "按2022年度实际工作绩效");
+        assert!(o.status.success(), "{o:?}");
     }
     // A later assignment supersedes: AGT-001 becomes 二等.
-    bin()
-        .arg("awards")
-        .arg(&dir)
-        .args([
-            "--assign",
-            "AGT-001",
-            "--grade",
-            "二等",
-            "--reason",
-            "复核：促成46项",
-            "--db",
-        ])
-        .arg(&db)
-        .assert()
-        .success();
+    let o = assign("AGT-001", "二等", "复核：促成46项");
+    assert!(o.status.success(), "{o:?}");
     let j = awards_json(&dir, Some(&db));
     // Weights 2 + 3 + 1 + 2 = 8: 500000 × 2/8 = 125000, × 3/8 = 187500, × 1/8 = 62500.
     assert_eq!(
@@ -1128,21 +1106,7 @@ fn art21_grades_split_the_50_wan_by_weight() {
     );
     // The same assignment again writes nothing and says so.
     let journal = std::fs::read(db.join("journal.jsonl")).unwrap();
-    let o = bin()
-        .arg("awards")
-        .arg(&dir)
-        .args([
-            "--assign",
-            "AGT-001",
-            "--grade",
-            "二等",
-            "--reason",
-            "复核：促成46项",
-            "--db",
-        ])
-        .arg(&db)
-        .output()
-        .unwrap();
+    let o = assign("AGT-001", "二等", "复核：促成46项");
     assert!(o.status.success(), "{o:?}");
     assert!(
         String::from_utf8_lossy(&o.stdout).starts_with("already recorded / 已记录（未重复记录）"),
