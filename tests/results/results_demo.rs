@@ -824,6 +824,26 @@ fn invalid_option_values_are_command_line_errors() {
         (&["--cap", "0.0"], "expected an amount above 0"),
         (&["--quorum", "0"], "at least 1"),
         (&["--resamples", "100001"], "at most 100000 draws"),
+        // a negative number is a value the option does not take, not an unknown option
+        // (clap suggested `-- -1`, which would pass it as a second panel directory)
+        (&["--quota", "-1"], "expected a whole number such as 5"),
+        (&["--trim", "-1"], "expected a whole number such as 5"),
+        (&["--round", "-2"], "expected a whole number such as 5"),
+        (&["--quorum", "-3"], "expected a whole number such as 5"),
+        (&["--seed", "-1"], "expected a whole number such as 5"),
+        (&["--resamples", "-1"], "expected a whole number such as 5"),
+        (&["--threshold", "-5"], "expected a number ≥ 0"),
+        (&["--budget", "-3"], "expected a number ≥ 0"),
+        (&["--cap", "-40"], "expected a number ≥ 0"),
+        (
+            &["--meeting-date", "2024-13-45"],
+            "2024年9月12日 or 2024-09-12",
+        ),
+        (
+            &["--meeting-date", "2023年2月29日"],
+            "no day 29 of month 2 in 2023",
+        ),
+        (&["--meeting-date", "下周四"], "not a date"),
     ] {
         let mut all = vec!["results", d.dir(), "--scores", "nowhere.csv"];
         all.extend_from_slice(args);
