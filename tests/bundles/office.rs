@@ -483,6 +483,14 @@ fn python_docx_fixtures_ingest_to_their_expected_raw_json() {
     }
 }
 
+/// The value `key` an ingest reports missing.
+fn missing<'a>(got: &'a office::Ingested, key: &str) -> &'a office::Missing {
+    got.missing
+        .iter()
+        .find(|m| m.key == key)
+        .unwrap_or_else(|| panic!("{key} is not reported missing: {:?}", got.missing))
+}
+
 /// SQ2024-003's form with its document text changed by `edit`, ingested.
 fn ingest_edited(edit: impl Fn(&str) -> String) -> office::Ingested {
     let (_dir, path) = write_edited(edit);
@@ -1653,11 +1661,7 @@ fn ingest_reads_a_placeholder_left_as_typed_as_no_value() {
     assert!(warn("identity.legal_rep").contains("placeholder \"请填写\""));
     assert!(warn("identity.credit_code").contains("placeholder \"XXXXXXXXXXXXXXXXXX\""));
     assert_eq!(got.raw.facts.get("national_ip_advantage_demo_firms"), None);
-    let m = got
-        .missing
-        .iter()
-        .find(|m| m.key == "national_ip_advantage_demo_firms")
-        .expect("missing");
+    let m = missing(&got, "national_ip_advantage_demo_firms");
     assert!(
         m.message.contains("placeholder \"如：5\"") && m.message.contains("table"),
         "{}",
@@ -1687,11 +1691,7 @@ fn ingest_joins_wrapped_names_and_reads_a_value_typed_over_its_unit() {
     );
     assert!(got.missing.is_empty(), "{:?}", got.missing);
     let got = ingest_edited(|x| x.replacen(">国家级<", ">国家级　4<", 1));
-    let m = got
-        .missing
-        .iter()
-        .find(|m| m.key == "national_ip_advantage_demo_firms")
-        .expect("missing");
+    let m = missing(&got, "national_ip_advantage_demo_firms");
     assert!(
         m.message
             .contains("not found in any table: the form's row was removed")
