@@ -225,6 +225,28 @@ fn left_out_warning(rep: &Report, scores: Option<(&Path, &Path)>) -> String {
     s
 }
 
+/// The warning, for the terminal, about experts outside the roster of panel.json whose
+/// scores count (a scores CSV may name any expert): one whose id is mistyped would be
+/// counted as another expert, and only the JSON and Markdown notes said so. Empty when every
+/// expert is in the roster.
+fn off_roster_warning(rep: &Report) -> String {
+    let extra: Vec<&str> = rep
+        .experts
+        .iter()
+        .filter(|e| !e.in_roster)
+        .map(|e| e.id.as_str())
+        .collect();
+    if extra.is_empty() {
+        return String::new();
+    }
+    format!(
+        "warning: {} expert(s) not in the roster of panel.json are counted: {}; if an id is \
+         mistyped, correct it in the scores file, else add the expert to panel.json\n",
+        extra.len(),
+        extra.join(", ")
+    )
+}
+
 /// Writes `bytes` to `path` with [`crate::atomic_file`] as an ordinary document (`0644`); a
 /// path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
 /// in place: renaming over it would replace the device.
@@ -392,6 +414,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     for n in notes {
         err.push_str(&format!("warning: {n}\n"));
     }
+    err.push_str(&off_roster_warning(&rep));
     err.push_str(&left_out_warning(
         &rep,
         a.scores.as_deref().map(|c| (a.panel_dir.as_path(), c)),

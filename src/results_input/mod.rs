@@ -372,7 +372,7 @@ fn mistyped_experts(panel: &Panel, path: &Path, seen: &[String]) -> Result<(), E
             column: 2,
             message: format!(
                 "expert {id:?} is not in the roster, but {known:?} is: the same id in another \
-                 case, width or with spaces; write {known:?} (an expert outside the roster is \
+                 case, width, with spaces or other leading zeros; write {known:?} (an expert outside the roster is \
                  counted as another expert)"
             ),
         })

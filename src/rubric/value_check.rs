@@ -256,21 +256,37 @@ pub fn check_id(what: &str, id: &str) -> Result<(), String> {
 }
 
 /// The known id that `typed` is a mistyped spelling of: the same letters and digits in
-/// another case, in full-width characters, or with spaces or invisible characters; `None`
-/// when none or several are. For the refusal of an unknown id ("did you mean …"), never to
-/// accept one.
+/// another case, in full-width characters, with spaces or invisible characters, or with a
+/// number written with more or fewer leading zeros (`E2` for `E02`, `SY1` for `SY00001`);
+/// `None` when none or several are. For the refusal of an unknown id ("did you mean …"),
+/// never to accept one.
 #[cold]
 pub fn near_id<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     fn fold(id: &str) -> String {
-        id.chars()
+        let plain = id
+            .chars()
             .filter(|&c| !c.is_whitespace() && !crate::pii::normalize::is_invisible(c))
             .map(|c| match c {
                 '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
                 _ => c,
             })
-            .flat_map(char::to_uppercase)
-            .collect()
+            .flat_map(char::to_uppercase);
+        // Each run of digits without its leading zeros (a run of zeros alone stays `0`).
+        let mut out = String::new();
+        let mut run_start: Option<usize> = None;
+        for c in plain {
+            if c.is_ascii_digit() {
+                let start = *run_start.get_or_insert(out.len());
+                if out.len() > start && out[start..].bytes().all(|b| b == b'0') {
+                    out.truncate(start);
+                }
+            } else {
+                run_start = None;
+            }
+            out.push(c);
+        }
+        out
     }
     let want = fold(typed);
     let mut found = known.into_iter().filter(|k| *k != typed && fold(k) == want);
@@ -283,7 +299,7 @@ pub fn near_id<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
 #[cold]
 pub fn did_you_mean<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     near_id(typed, known).map_or_else(String::new, |k| {
-        format!(" (did you mean {k:?}? it differs only in case, width or spaces)")
+        format!(" (did you mean {k:?}? it differs only in case, width, spaces or leading zeros)")
     })
 }
 
@@ -441,6 +457,12 @@ mod tests {
             ("Ｅ０２", Some("E02")),
             ("e02", Some("E02")),
             ("T24–001", Some("T24-001")),
+            ("E2", Some("E02")),
+            ("sy1", Some("SY00001")),
+            ("T24-1", Some("T24-001")),
+            ("T24-0001", Some("T24-001")),
+            ("SY0", None),
+            ("E20", None),
             ("SY00009", None),
             ("SY00001", None),
         ] {
@@ -448,9 +470,14 @@ mod tests {
         }
         // Two known ids that differ only in case: no guess.
         assert_eq!(near_id("ab", ["AB", "Ab"]), None);
+        // Two known ids that differ only in leading zeros: no guess either.
+        assert_eq!(near_id("E1", ["E01", "E001"]), None);
+        // A zero is a digit like another inside a number.
+        assert_eq!(near_id("E12", ["E102"]), None);
+        assert_eq!(near_id("E100", ["E0100"]), Some("E0100"));
         assert_eq!(
             did_you_mean("e02", known),
-            " (did you mean \"E02\"? it differs only in case, width or spaces)"
+            " (did you mean \"E02\"? it differs only in case, width, spaces or leading zeros)"
         );
     }
 

@@ -594,7 +594,8 @@ fn import_into_a_panel_without_bundles_says_to_add_them() {
 
 /// The files secretariats make, through `panel import` and `panel results --scores` alike:
 /// a Chinese or differently cased header is read; a workbook, GBK text, another separator,
-/// a decimal comma and a mistyped expert or criterion id are refused by both, at the same place, saying
+/// a decimal comma and a mistyped expert or criterion id (another case, another leading zero)
+/// are refused by both, at the same place, saying
 /// what the file is and what to do, and a refused import leaves no database.
 #[test]
 fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
@@ -610,6 +611,8 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
     let (gbk, _, _) = encoding_rs::GBK.encode(&zh);
     let roster_id = format!("{:?}", f[1]);
     let crit_id = format!("(did you mean {:?}?", f[2]);
+    let digit = f[1].find(|c: char| c.is_ascii_digit()).unwrap();
+    let zeroed = format!("{}0{}", &f[1][..digit], &f[1][digit..]);
     // (file name, bytes, None when read, else the place and words of the refusal)
     type Case<'a> = (&'a str, Vec<u8>, Option<(&'a str, &'a str)>);
     let cases: Vec<Case<'_>> = vec![
@@ -634,6 +637,12 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
         (
             "expert.csv",
             with_first(&format!("{},{},{},{}", f[0], f[1].to_lowercase(), f[2], f[3])).into_bytes(),
+            Some((":2:2: ", roster_id.as_str())),
+        ),
+        (
+            // another leading zero in the expert's number (E002 for E02)
+            "zeros.csv",
+            with_first(&format!("{},{},{},{}", f[0], zeroed, f[2], f[3])).into_bytes(),
             Some((":2:2: ", roster_id.as_str())),
         ),
         (
@@ -668,6 +677,72 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
             "{name}: a refused import leaves no database"
         );
     }
+}
+
+/// A scores CSV may name an expert outside the roster (not a mistyped roster id): `results`
+/// counts that expert and says so on the terminal whatever the format, naming the id;
+/// `import` refuses it; a file of roster experts only warns of nothing.
+#[test]
+fn results_warns_of_experts_outside_the_roster() {
+    let tp = test_panel(&[]);
+    let dir = tp.tmp.path().join("off-roster");
+    small_synth(&tp, &dir, &["--no-bundles"]);
+    let d = dir.to_str().unwrap();
+    let scores = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let (_, err, rc) = run(
+        &tp,
+        &[
+            "results",
+            d,
+            "--scores",
+            dir.join("scores.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    assert!(!err.contains("not in the roster"), "{err}");
+    // every row of the first row's expert given to an expert nobody registered
+    let expert = scores
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let other = scores.replace(&format!(",{expert},"), ",X99,");
+    let csv = dir.join("other.csv");
+    std::fs::write(&csv, other).unwrap();
+    for format in ["csv", "json", "md"] {
+        let (_, err, rc) = run(
+            &tp,
+            &[
+                "results",
+                d,
+                "--scores",
+                csv.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(rc, 0, "{format}: {err}");
+        assert!(
+            err.contains("warning: 1 expert(s) not in the roster of panel.json are counted: X99;"),
+            "{format}: {err}"
+        );
+    }
+    let db = tp.tmp.path().join("off-roster-chair");
+    let (_, err, rc) = run(
+        &tp,
+        &[
+            "import",
+            d,
+            csv.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rc, 1, "{err}");
+    assert!(err.contains("expert \"X99\" is not in the roster"), "{err}");
 }
 
 /// An expert left out of an application because of their rows in a scores CSV (two
