@@ -55,6 +55,9 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<us
     if let Some(text) = sniff::gb18030(&joined) {
         return Err(problem(1, sniff::gb18030_message(&text)));
     }
+    if let Some(message) = wide_table(&fields) {
+        return Err(problem(3, message));
+    }
     let len = fields.len();
     if len < 4 {
         // One column: another separator than the comma, most likely.
@@ -116,6 +119,46 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Result<us
         }
     }
     Ok(len)
+}
+
+/// A header that names the application and expert columns and then one column per
+/// criterion (`application,expert,K01,K02,…`): a wide table, as score sheets are often kept
+/// in a spreadsheet. The refusal says how to turn it into one row per value; `None` for
+/// any other header.
+fn wide_table(fields: &[&[u8]]) -> Option<String> {
+    let [app, expert, rest @ ..] = fields else {
+        return None;
+    };
+    // (empty columns at the end: a spreadsheet's unused columns)
+    let named_len = rest.len() - rest.iter().rev().take_while(|f| trim(f).is_empty()).count();
+    let rest = &rest[..named_len];
+    let app = app.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(app);
+    let named = names_column(trim(app), 0) && names_column(trim(expert), 1);
+    let columns: Vec<String> = rest
+        .iter()
+        .map(|f| String::from_utf8_lossy(trim(f)).into_owned())
+        .collect();
+    // Two or more named columns, none of them a column of the long layout (a header such
+    // as `application,expert,指标名称,分值` only misnames its criterion column).
+    let long_layout = rest
+        .iter()
+        .any(|f| (2..5).any(|i| names_column(trim(f), i)));
+    if !named || long_layout || columns.len() < 2 || columns.iter().any(String::is_empty) {
+        return None;
+    }
+    let shown = columns
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if columns.len() > 3 { ", …" } else { "" };
+    Some(format!(
+        "the header has a column per criterion after application and expert ({shown}{more}): \
+         a wide table; the scores CSV has one row per value, {EXPECTED_HEADER} — turn the \
+         criterion columns into rows (in Excel: 数据 → 来自表格/区域 → Power Query 逆透视列, \
+         “Unpivot Columns”), then save it as CSV UTF-8"
+    ))
 }
 
 #[cfg(test)]
@@ -197,6 +240,38 @@ mod tests {
             "{}",
             p.message
         );
+    }
+
+    /// A column per criterion after application and expert is named as a wide table with
+    /// how to turn it into rows; a long header with one misnamed column is not one.
+    #[test]
+    fn a_wide_table_is_named() {
+        for (line, shown) in [
+            ("application,expert,K01,K02,K03,K04", "(K01, K02, K03, …)"),
+            ("申请编号,专家,1.1,1.2", "(1.1, 1.2)"),
+            ("\u{feff}Application,Expert,A1,A2,A3,,", "(A1, A2, A3)"),
+        ] {
+            let p = check(line).unwrap_err();
+            assert_eq!((p.line, p.column), (1, 3), "{line}");
+            assert!(
+                p.message.starts_with(&format!(
+                    "the header has a column per criterion after application and expert \
+                     {shown}: a wide table"
+                )),
+                "{line}: {}",
+                p.message
+            );
+            assert!(p.message.contains("逆透视列"), "{}", p.message);
+        }
+        for line in [
+            "application,expert,指标名称,分值",
+            "application,expert,K01",
+            "application,expert,criterion,value,, ,",
+            "序号,expert,K01,K02",
+        ] {
+            let p = check(line).unwrap_err();
+            assert!(!p.message.contains("wide table"), "{line}: {}", p.message);
+        }
     }
 
     #[test]
