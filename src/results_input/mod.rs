@@ -341,15 +341,28 @@ fn experts_of(panel: &Panel, seen: impl IntoIterator<Item = String>) -> Vec<Expe
 }
 
 /// Experts outside the roster are accepted (listed in the notes), except one whose id is a
-/// mistyped spelling of a roster id (`e02`, `Ｅ０２`, an invisible space): that would split
-/// one expert's scores in two and drop the expert from the applications, so it is refused
-/// at its first row (the file is read again for the lines: only when there is one).
+/// mistyped spelling of a roster id (`e02`, `Ｅ０２`, `E2` for `E02`, an invisible space) or
+/// a roster expert's name (`张三` for `E01`): that would split one expert's scores in two and
+/// drop the expert from the applications, so it is refused at its first row (the file is
+/// read again for the lines: only when there is one).
 fn mistyped_experts(panel: &Panel, path: &Path, seen: &[String]) -> Result<(), ExportError> {
     let roster = || panel.config.experts.iter().map(|e| e.id.as_str());
-    let mistyped: BTreeMap<&str, &str> = seen
+    let names = || {
+        panel
+            .config
+            .experts
+            .iter()
+            .map(|e| (e.id.as_str(), e.name.as_str()))
+    };
+    // typed id → (roster id, whether the typed id is that expert's name)
+    let mistyped: BTreeMap<&str, (&str, bool)> = seen
         .iter()
         .filter(|id| panel.expert(id).is_none())
-        .filter_map(|id| Some((id.as_str(), rubric::value_check::near_id(id, roster())?)))
+        .filter_map(|id| {
+            let near = rubric::value_check::near_id(id, roster()).map(|k| (k, false));
+            let named = || rubric::value_check::expert_named(id, names()).map(|k| (k, true));
+            Some((id.as_str(), near.or_else(named)?))
+        })
         .collect();
     if mistyped.is_empty() {
         return Ok(());
@@ -367,14 +380,22 @@ fn mistyped_experts(panel: &Panel, path: &Path, seen: &[String]) -> Result<(), E
     }
     let mut problems: Vec<CsvProblem> = mistyped
         .iter()
-        .map(|(id, known)| CsvProblem {
+        .map(|(id, &(known, by_name))| CsvProblem {
             line: first.get(id).copied().unwrap_or(1),
             column: 2,
-            message: format!(
-                "expert {id:?} is not in the roster, but {known:?} is: the same id in another \
-                 case, width, with spaces or other leading zeros; write {known:?} (an expert outside the roster is \
-                 counted as another expert)"
-            ),
+            message: if by_name {
+                format!(
+                    "expert {id:?} is not in the roster, but it is the name of {known:?}: the \
+                     file gives experts by id; write {known:?} (an expert outside the roster \
+                     is counted as another expert)"
+                )
+            } else {
+                format!(
+                    "expert {id:?} is not in the roster, but {known:?} is: the same id in \
+                     another case, width, with spaces or other leading zeros; write {known:?} \
+                     (an expert outside the roster is counted as another expert)"
+                )
+            },
         })
         .collect();
     problems.sort_by_key(|p| (p.line, p.column));

@@ -303,6 +303,40 @@ pub fn did_you_mean<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -
     })
 }
 
+/// The roster expert whose name `typed` is (the whole name, or one of its words: `专家一`
+/// in `专家一 Expert 1`), when a file names the expert where the id belongs; `None` when
+/// none or several are. `roster` gives (id, name). For the refusal, never to accept one.
+#[cold]
+pub fn expert_named<'a>(
+    typed: &str,
+    roster: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<&'a str> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let mut found = roster.into_iter().filter(|(id, name)| {
+        *id != typed && (name.trim() == typed || name.split_whitespace().any(|w| w == typed))
+    });
+    let (first, _) = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// `; did you mean "E01"?` when `typed` is a mistyped spelling of a roster id
+/// ([`near_id`]) or a roster expert's name ([`expert_named`]), else nothing.
+#[cold]
+pub fn did_you_mean_expert<'a>(
+    typed: &str,
+    roster: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> String {
+    if let Some(id) = near_id(typed, roster.clone().into_iter().map(|(id, _)| id)) {
+        return did_you_mean(typed, [id]);
+    }
+    expert_named(typed, roster).map_or_else(String::new, |id| {
+        format!(" (did you mean {id:?}? {typed:?} is that expert's name; the file gives ids)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +513,30 @@ mod tests {
             did_you_mean("e02", known),
             " (did you mean \"E02\"? it differs only in case, width, spaces or leading zeros)"
         );
+    }
+
+    #[test]
+    fn experts_named_instead_of_their_id() {
+        let roster = [("E01", "张三"), ("E02", "专家二 Expert 2"), ("E03", "李四")];
+        assert_eq!(expert_named("张三", roster), Some("E01"));
+        assert_eq!(expert_named(" 专家二 ", roster), Some("E02"));
+        assert_eq!(expert_named("专家二 Expert 2", roster), Some("E02"));
+        assert_eq!(expert_named("王五", roster), None);
+        assert_eq!(expert_named("", roster), None);
+        // a word two names share names nobody
+        assert_eq!(
+            expert_named("Expert", [("E1", "Expert A"), ("E2", "Expert B")]),
+            None
+        );
+        assert_eq!(
+            did_you_mean_expert("李四", roster),
+            " (did you mean \"E03\"? \"李四\" is that expert's name; the file gives ids)"
+        );
+        assert_eq!(
+            did_you_mean_expert("e01", roster),
+            " (did you mean \"E01\"? it differs only in case, width, spaces or leading zeros)"
+        );
+        assert_eq!(did_you_mean_expert("E09", roster), "");
     }
 
     proptest::proptest! {

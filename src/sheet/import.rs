@@ -189,9 +189,11 @@ fn parse_rows<'v>(
                         "expert {expert:?} is not in the roster ({}){}; add the expert to \
                          panel.json or correct the id",
                         view.roster_ids(),
-                        value_check::did_you_mean(
+                        value_check::did_you_mean_expert(
                             expert,
-                            view.experts.iter().map(|e| e.id.as_str())
+                            view.experts
+                                .iter()
+                                .map(|e| (e.id.as_str(), e.name.as_str()))
                         )
                     )
                 });

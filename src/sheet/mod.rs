@@ -222,6 +222,9 @@ impl Sheet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterEntry {
     pub id: String,
+    /// The name panel.json gives (for the hint when a file names the expert instead of
+    /// giving the id).
+    pub name: String,
     /// `ed25519:<hex>` from `panel.json`, if the expert has a key.
     pub public_key: Option<String>,
 }
@@ -293,6 +296,7 @@ impl PanelView {
                 .iter()
                 .map(|e| RosterEntry {
                     id: e.id.clone(),
+                    name: e.name.clone(),
                     public_key: e.public_key.clone().filter(|k| !k.trim().is_empty()),
                 })
                 .collect(),

@@ -594,8 +594,8 @@ fn import_into_a_panel_without_bundles_says_to_add_them() {
 
 /// The files secretariats make, through `panel import` and `panel results --scores` alike:
 /// a Chinese or differently cased header is read; a workbook, GBK text, another separator,
-/// a decimal comma and a mistyped expert or criterion id (another case, another leading zero)
-/// are refused by both, at the same place, saying
+/// a decimal comma, a mistyped expert or criterion id (another case, another leading zero)
+/// and an expert's name for the id are refused by both, at the same place, saying
 /// what the file is and what to do, and a refused import leaves no database.
 #[test]
 fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
@@ -613,6 +613,17 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
     let crit_id = format!("(did you mean {:?}?", f[2]);
     let digit = f[1].find(|c: char| c.is_ascii_digit()).unwrap();
     let zeroed = format!("{}0{}", &f[1][..digit], &f[1][digit..]);
+    // the expert's name in panel.json (its first word: 专家2 of "专家2 Expert 2")
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("panel.json")).unwrap()).unwrap();
+    let name = config["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == f[1].as_str())
+        .and_then(|e| e["name"].as_str()?.split_whitespace().next())
+        .unwrap()
+        .to_string();
     // (file name, bytes, None when read, else the place and words of the refusal)
     type Case<'a> = (&'a str, Vec<u8>, Option<(&'a str, &'a str)>);
     let cases: Vec<Case<'_>> = vec![
@@ -643,6 +654,12 @@ fn secretariat_files_are_read_or_named_the_same_by_import_and_results() {
             // another leading zero in the expert's number (E002 for E02)
             "zeros.csv",
             with_first(&format!("{},{},{},{}", f[0], zeroed, f[2], f[3])).into_bytes(),
+            Some((":2:2: ", roster_id.as_str())),
+        ),
+        (
+            // the expert's name where the id belongs
+            "name.csv",
+            with_first(&format!("{},{},{},{}", f[0], name, f[2], f[3])).into_bytes(),
             Some((":2:2: ", roster_id.as_str())),
         ),
         (

@@ -143,6 +143,7 @@ fn single_item_criteria_may_be_named_by_criterion_id() {
         loaded.clone(),
         vec![RosterEntry {
             id: "E01".into(),
+            name: "专家一".into(),
             public_key: None,
         }],
         [("OC-001".to_string(), "ab".repeat(32), &facts)],
