@@ -48,6 +48,7 @@ fn view(spec: &Spec, dir: &Path) -> PanelView {
         (0..spec.experts)
             .map(|e| RosterEntry {
                 id: spec.expert_id(e),
+                name: String::new(),
                 public_key: None,
             })
             .collect(),
