@@ -44,7 +44,8 @@ pub use merge::{
     StatusChange,
 };
 pub use reopen::{
-    apply_reopens, pending_reopens, reopen, reopen_note_path, reopen_view, ReopenNote, ReopenReport,
+    apply_reopens, pending_reopens, reopen, reopen_note_path, reopen_view, reopened_reason,
+    ReopenNote, ReopenReport,
 };
 pub use verify::{
     read_sheet_file, read_sheet_file_limited, verify_content, verify_sheet, SignatureState,

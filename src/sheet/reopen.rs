@@ -55,6 +55,17 @@ pub fn reopen_note_path(panel_dir: &Path, expert: &str, app: &str) -> PathBuf {
 /// The status reason of an application the chair handed back, before the chair's reason.
 const REOPEN_REASON_PREFIX: &str = "reopened by the chair: ";
 
+/// The status reason a reopen records for the chair's `reason` (the journal keeps this text).
+fn reopen_status_reason(reason: &str) -> String {
+    format!("{REOPEN_REASON_PREFIX}{reason}")
+}
+
+/// The chair's reason, when a status reason is the one a reopen recorded
+/// ([`reopen_status_reason`]); `None` for any other reason.
+pub fn reopened_reason(status_reason: &str) -> Option<&str> {
+    status_reason.strip_prefix(REOPEN_REASON_PREFIX)
+}
+
 /// Reopens application `app` for `expert`: chair commit (status draft with the reason, audit
 /// `reopen` with the values before) and the reopen note for the expert.
 pub fn reopen_view(
@@ -118,9 +129,7 @@ pub fn reopen_view(
     }
     if let Some((AppStatus::Draft, why)) = &held {
         let note = reopen_note_path(&view.dir, expert, app);
-        let by_chair = why
-            .as_deref()
-            .and_then(|r| r.strip_prefix(REOPEN_REASON_PREFIX));
+        let by_chair = why.as_deref().and_then(reopened_reason);
         match by_chair {
             // The note was not written last time ("run the same reopen again"): go on.
             Some(_) if !note.exists() => {}
@@ -167,7 +176,7 @@ pub fn reopen_view(
                 expert: expert.into(),
                 app: app.into(),
                 status: AppStatus::Draft,
-                reason: Some(format!("{REOPEN_REASON_PREFIX}{reason}")),
+                reason: Some(reopen_status_reason(&reason)),
             },
             Op::Audit {
                 kind: "reopen".into(),
@@ -285,7 +294,7 @@ pub fn apply_reopens(
             expert: expert.into(),
             app: note.application.clone(),
             status: AppStatus::Draft,
-            reason: Some(format!("reopened by the chair: {}", note.reason)),
+            reason: Some(reopen_status_reason(&note.reason)),
         });
         ops.push(Op::Audit {
             kind: "reopen_applied".into(),

@@ -1251,10 +1251,9 @@ impl Lang {
     }
 
     /// A status reason from the chair database in this language: a reopen's reason is stored
-    /// after a fixed English prefix.
+    /// after a fixed English prefix ([`crate::sheet::reopened_reason`]).
     pub fn status_reason(self, reason: &str) -> String {
-        const REOPEN: &str = "reopened by the chair: ";
-        match (self, reason.strip_prefix(REOPEN)) {
+        match (self, crate::sheet::reopened_reason(reason)) {
             (Lang::Zh, Some(r)) => format!("组长退回重评：{r}"),
             _ => reason.to_string(),
         }
