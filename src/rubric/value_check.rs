@@ -100,6 +100,13 @@ fn not_a_number(text: &str) -> String {
     if text.is_empty() {
         return format!("the value is empty; {WRITE}");
     }
+    if ["回避", "申请回避", "利益冲突", "利益回避"].contains(&text) {
+        return format!(
+            "value {text:?} marks a conflict of interest (回避), not a score: leave this \
+             expert's rows of the application out (an expert without rows is not counted for \
+             it); in the expert screen, `x` declares it"
+        );
+    }
     if text
         .chars()
         .all(|c| matches!(c, '-' | '—' | '–' | '－' | '―' | '/' | '／'))
@@ -398,6 +405,7 @@ mod tests {
             ("8.5E0", "value \"8.5E0\" is in scientific notation; write 8.5"),
             ("1.95e1", "value \"1.95e1\" is in scientific notation; write 19.5"),
             ("85%", "value \"85%\" is a percentage; a score is points"),
+            ("回避", "value \"回避\" marks a conflict of interest (回避), not a score: leave"),
             (".5", "value \".5\" has no digit before its dot; write 0.5"),
             ("8.", "value \"8.\" ends with a dot; write 8"),
             ("8.5\u{a0}", "value \"8.5\\u{a0}\" contains the invisible or special space U+00A0 (copied from a web page or a document?); delete it: write 8.5"),
