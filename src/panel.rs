@@ -129,6 +129,11 @@ pub enum PanelError {
 /// with what to give instead.
 fn check_panel_dir(dir: &Path) -> Result<(), PanelError> {
     let message = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() && !dir.join("panel.json").exists() && is_database(dir) => {
+            "is a database (it holds journal.jsonl), not a panel directory: PANEL_DIR (the \
+             folder that holds panel.json) comes first, the database goes after --db <DB>"
+                .into()
+        }
         Ok(m) if m.is_dir() => return Ok(()),
         Ok(_) if dir.file_name().is_some_and(|n| n == "panel.json") => format!(
             "this is the panel file; give the folder that holds it ({}) as PANEL_DIR",
@@ -153,6 +158,11 @@ fn check_panel_dir(dir: &Path) -> Result<(), PanelError> {
         dir: dir.to_path_buf(),
         message,
     })
+}
+
+/// A folder that holds a database's journal (`panel score`, `merge`, … keep one there).
+fn is_database(dir: &Path) -> bool {
+    dir.join(crate::store::JOURNAL_FILE).is_file()
 }
 
 impl Panel {

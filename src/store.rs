@@ -37,7 +37,7 @@ pub const OPINION_ITEM: &str = "#opinion";
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 const LOCK_FILE: &str = "LOCK";
-const JOURNAL_FILE: &str = "journal.jsonl";
+pub(crate) const JOURNAL_FILE: &str = "journal.jsonl";
 const SLED_DIR: &str = "sled";
 /// sled's page cache (its default is 1 GiB).
 const SLED_CACHE_BYTES: u64 = 32 << 20;

@@ -173,6 +173,13 @@ pub fn awards(a: &AwardsArgs) -> Result<Outcome> {
         stem: "awards",
     };
     let output = output_target(a.output.as_deref(), format, a.format.is_some(), &writes)?;
+    if let Some(out) = output {
+        let mut inputs = super::panel_inputs(&panel);
+        if let Some(db) = &a.db {
+            inputs.push((db.clone(), "the chair database".into()));
+        }
+        super::refuse_input_as_output(out, "-o", &inputs)?;
+    }
     let bytes_of = |rep: &export::AwardsReport| -> Result<Vec<u8>> {
         Ok(match format {
             Format::Json => export::awards_json(rep).into_bytes(),

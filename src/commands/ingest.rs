@@ -56,6 +56,14 @@ pub fn ingest(
         bail!("no .docx given");
     }
     super::check_out_dir(out_dir, "the raw applications")?;
+    if let Some(p) = report {
+        let mut inputs: Vec<super::Input> = files
+            .iter()
+            .map(|f| (f.clone(), "one of the forms given".to_string()))
+            .collect();
+        inputs.push((program.to_path_buf(), "the program's rubric".into()));
+        super::refuse_input_as_output(p, "--report", &inputs)?;
+    }
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create the output directory {}", out_dir.display()))?;
     let mut reports = Vec::new();

@@ -111,3 +111,68 @@ pub(crate) fn check_out_dir(dir: &std::path::Path, holds: &str) -> anyhow::Resul
         _ => Ok(()),
     }
 }
+
+/// A file or folder a command reads, and what it is in words (`the panel file panel.json`).
+pub(crate) type Input = (std::path::PathBuf, String);
+
+/// What a panel is made of, for [`refuse_input_as_output`]: its `panel.json`, its rubric file
+/// (when it is a file, not an embedded id) and its bundles folder.
+pub(crate) fn panel_inputs(panel: &crate::panel::Panel) -> Vec<Input> {
+    let mut inputs = vec![(
+        panel.dir.join("panel.json"),
+        "the panel file panel.json".to_string(),
+    )];
+    let rubric = panel.dir.join(&panel.config.rubric);
+    if !panel.config.rubric.is_empty() && rubric.is_file() {
+        inputs.push((rubric, "the panel's rubric".into()));
+    }
+    // A panel whose bundles lie in the panel folder itself (`"bundles": "."`) keeps its
+    // other files writable there: panel.json is guarded on its own.
+    let bundles = panel.dir.join(&panel.config.bundles);
+    if bundles.canonicalize().ok() != panel.dir.canonicalize().ok() {
+        inputs.push((bundles, "the panel's bundles folder".into()));
+    }
+    inputs
+}
+
+/// Refuses, before anything is written, an output path (`option`: how the user gave it,
+/// `-o`, `--report`) that is one of the command's inputs or lies in an input folder: writing
+/// there would replace `panel.json`, a bundle, a scores CSV or a form the user did not ask
+/// to change (the atomic write replaces an existing file). Paths are compared resolved, so
+/// `./p/../p/panel.json` and a link are seen through; an output whose folder does not exist
+/// is left to [`check_parent_dir`].
+pub(crate) fn refuse_input_as_output(
+    out: &std::path::Path,
+    option: &str,
+    inputs: &[Input],
+) -> anyhow::Result<()> {
+    let resolved = match out.canonicalize() {
+        Ok(p) => p,
+        Err(_) => {
+            let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+            let parent = parent.unwrap_or(std::path::Path::new("."));
+            match (parent.canonicalize(), out.file_name()) {
+                (Ok(dir), Some(name)) => dir.join(name),
+                _ => return Ok(()),
+            }
+        }
+    };
+    for (input, what) in inputs {
+        let Ok(input_resolved) = input.canonicalize() else {
+            continue;
+        };
+        if resolved.starts_with(&input_resolved) {
+            let place = if resolved == input_resolved {
+                format!("is {what}")
+            } else {
+                format!("is in {what} ({})", input.display())
+            };
+            anyhow::bail!(
+                "{option} {}: {place}, which this command reads; nothing was written. Choose \
+                 another {option} path",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}

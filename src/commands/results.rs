@@ -143,13 +143,27 @@ fn check_chair_signatures(panel: &Panel, store: &crate::store::Store, db: &Path)
 
 /// Computes the report (without rendering it).
 pub fn report(a: &ResultsArgs, format: Format) -> Result<Report> {
-    report_with_notes(a, format).map(|(r, _)| r)
+    report_with_notes(a, format, None).map(|(r, _)| r)
 }
 
 /// [`report`] with the warnings of opening the chair database (read-only snapshot).
-fn report_with_notes(a: &ResultsArgs, format: Format) -> Result<(Report, Vec<String>)> {
+fn report_with_notes(
+    a: &ResultsArgs,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(Report, Vec<String>)> {
     let mut notes = Vec::new();
     let panel = Panel::open(&a.panel_dir)?;
+    if let Some(out) = output {
+        let mut inputs = super::panel_inputs(&panel);
+        if let Some(csv) = &a.scores {
+            inputs.push((csv.clone(), "the scores file".into()));
+        }
+        if let Some(db) = &a.db {
+            inputs.push((db.clone(), "the chair database".into()));
+        }
+        super::refuse_input_as_output(out, "-o", &inputs)?;
+    }
     let o = a.overrides();
     let rep = match &a.scores {
         Some(csv) => {
@@ -400,7 +414,7 @@ pub fn results_keeping(a: &ResultsArgs) -> Result<(Outcome, Report)> {
     };
 
     let t0 = std::time::Instant::now();
-    let (mut rep, notes) = report_with_notes(a, format)?;
+    let (mut rep, notes) = report_with_notes(a, format, output)?;
     if let Some(d) = &a.meeting_date {
         rep.meeting.date = Some(d.clone());
     }

@@ -155,6 +155,9 @@ pub fn export(
         Some(p) => p.to_path_buf(),
         None => sheet::default_db_path(&panel.config.id, &role)?,
     };
+    let mut inputs = super::panel_inputs(&panel);
+    inputs.push((db_path.clone(), format!("expert {expert}'s database")));
+    super::refuse_input_as_output(out_file, "-o", &inputs)?;
     if !db_path.exists() {
         anyhow::bail!(
             "{}: no database of expert {expert} here; score with `panel score` first, or pass \

@@ -68,3 +68,160 @@ fn the_panel_directory_given_wrong_is_said_as_such() {
     }
     assert!(!std::path::Path::new(db).exists(), "no chair database made");
 }
+
+#[test]
+fn a_database_given_as_the_panel_directory_is_said_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let db = home.join("chair");
+    let db = db.to_str().unwrap();
+    let sheet = format!("{T24}/sheets/E02.sheet.json");
+    let out = panel_cmd(home)
+        .args(["merge", T24, &sheet, "--db", db])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+
+    // the panel directory and --db swapped
+    for args in [
+        vec!["results", db, "--db", T24],
+        vec!["merge", db, &sheet, "--db", T24],
+        vec!["status", db, "--expert", "E01", "--db", T24],
+    ] {
+        let err = refused(home, &args);
+        assert!(
+            err.contains(&format!("{db}: is a database (it holds journal.jsonl)"))
+                && err.contains("the database goes after --db"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("os error"), "{args:?}: {err}");
+    }
+}
+
+/// A copy of the demo panel's `panel.json` and bundles in `dir`.
+fn panel_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let p = dir.join("t24");
+    std::fs::create_dir_all(p.join("bundles")).unwrap();
+    std::fs::copy(format!("{T24}/panel.json"), p.join("panel.json")).unwrap();
+    for e in std::fs::read_dir(format!("{T24}/bundles")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), p.join("bundles").join(e.file_name())).unwrap();
+    }
+    p
+}
+
+#[test]
+fn an_output_path_that_is_an_input_is_refused_and_the_input_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let p = panel_copy(home);
+    let dir = p.to_str().unwrap();
+    let scores = home.join("scores.csv");
+    std::fs::write(
+        &scores,
+        "application,expert,criterion,value\nT24-001,E02,A1.1,1\n",
+    )
+    .unwrap();
+    let scores = scores.to_str().unwrap();
+    let db = home.join("chair");
+    let db = db.to_str().unwrap();
+    let sheet = format!("{T24}/sheets/E02.sheet.json");
+    let out = panel_cmd(home)
+        .args(["merge", dir, &sheet, "--db", db])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let panel_json = format!("{dir}/panel.json");
+    let bundle = format!("{dir}/./bundles/T24-001.json");
+    let new_in_bundles = format!("{dir}/bundles/results.json");
+    let in_db = format!("{db}/results.json");
+    let form = format!("{T24}/forms/SQ2024-011.docx");
+    let form_copy = home.join("form.docx");
+    std::fs::copy(&form, &form_copy).unwrap();
+    let form_copy = form_copy.to_str().unwrap();
+    let raw = home.join("raw");
+    let raw = raw.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec![
+                "results",
+                dir,
+                "--db",
+                db,
+                "--format",
+                "json",
+                "-o",
+                &panel_json,
+            ],
+            "is the panel file panel.json",
+            &panel_json,
+        ),
+        (
+            vec!["results", dir, "--db", db, "-o", &bundle],
+            "is in the panel's bundles folder",
+            &bundle,
+        ),
+        (
+            vec!["results", dir, "--db", db, "-o", &new_in_bundles],
+            "is in the panel's bundles folder",
+            &new_in_bundles,
+        ),
+        (
+            vec!["results", dir, "--db", db, "-o", &in_db],
+            "is in the chair database",
+            &in_db,
+        ),
+        (
+            vec!["results", dir, "--scores", scores, "-o", scores],
+            "is the scores file",
+            scores,
+        ),
+        (
+            vec![
+                "sheet",
+                "export",
+                dir,
+                "--expert",
+                "E02",
+                "--db",
+                db,
+                "-o",
+                &panel_json,
+            ],
+            "is the panel file panel.json",
+            &panel_json,
+        ),
+        (
+            vec![
+                "ingest",
+                form_copy,
+                "--program",
+                "park-ip-trusteeship-2024",
+                "--out",
+                raw,
+                "--allow-missing",
+                "--report",
+                form_copy,
+            ],
+            "is one of the forms given",
+            form_copy,
+        ),
+    ];
+    for (args, says, out) in cases {
+        let before = (
+            crate::files::file_tree(home),
+            std::fs::metadata(out).is_ok(),
+        );
+        let err = refused(home, &args);
+        assert!(
+            err.contains(&format!("{out}: {says}")) && err.contains("nothing was written"),
+            "{args:?}: {err}"
+        );
+        let after = (
+            crate::files::file_tree(home),
+            std::fs::metadata(out).is_ok(),
+        );
+        assert!(before == after, "{args:?}: files changed");
+    }
+    assert!(!std::path::Path::new(raw).exists(), "no raw folder made");
+}
