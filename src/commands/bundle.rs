@@ -671,7 +671,20 @@ pub fn reveal_cmd(results: &Path, identity_map: &Path, o: &RevealOpts) -> Result
     if let Some(b) = &o.bundles {
         check_bundles_dir(b)?;
     }
-    let map = anonymize::read_map(identity_map)?;
+    let map = anonymize::read_map(identity_map).map_err(|e| {
+        // The two files given the other way round: say so, with the command to run.
+        if anonymize::read_map(results).is_ok() {
+            anyhow::anyhow!(
+                "{e}; {} is the identity map: RESULTS and --identity-map are swapped? run \
+                 `panel reveal {} --identity-map {}`",
+                results.display(),
+                identity_map.display(),
+                results.display()
+            )
+        } else {
+            e.into()
+        }
+    })?;
     let verified = verify_signature(identity_map, &map, o)?;
     let mut rows = anonymize::read_results(results).map_err(|e| {
         anyhow::anyhow!(

@@ -430,6 +430,24 @@ fn reveal_reads_results_json_csv_and_lists_unknown_codes() {
     );
     assert_eq!(r.code, 1);
     assert!(r.err.contains("results.json"), "{}", r.err);
+    assert!(!r.err.contains("swapped"), "{}", r.err);
+
+    // The results and the map the other way round: said so, with the command to run.
+    let r = panel(
+        &["reveal", "--key-dir", kd],
+        &[&map, Path::new("--identity-map"), &results],
+    );
+    assert_eq!(r.code, 1);
+    let run = format!(
+        "run `panel reveal {} --identity-map {}`",
+        results.display(),
+        map.display()
+    );
+    assert!(
+        r.err.contains("swapped?") && r.err.contains(&run),
+        "{}",
+        r.err
+    );
 }
 
 /// Every typed form of `fixtures/pii/positive.tsv` (dots, dashes of every kind,
