@@ -196,7 +196,8 @@ mod stored {
         assert_eq!(
             rep.warnings,
             [format!(
-                "database {} was created for role \"expert:E01\", now opened as \"chair\"",
+                "database {} belongs to role \"expert:E01\", not \"chair\": what it holds is \
+                 shown, read only; to see chair's own database, give its path with --db",
                 db.display()
             )]
         );

@@ -1720,9 +1720,11 @@ fn check_identity(
     }
     if found != expect.role {
         report.warnings.push(format!(
-            "database {} was created for role {role:?}, now opened as {:?}",
+            "database {} belongs to role {role:?}, not {:?}: what it holds is shown, read \
+             only; to see {}'s own database, give its path with --db",
             db.display(),
-            expect.role.to_string()
+            expect.role.to_string(),
+            expect.role
         ));
     }
     Ok(())
