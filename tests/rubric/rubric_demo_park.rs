@@ -994,6 +994,59 @@ fn special_fund_tracks_quota_caps_and_budget() {
     }
 }
 
+/// The funding note of each track rubric of seed 002 says which tracks have a total. The
+/// rules state one for 第十六条 (「一次性予以不超过50万元经费支持，总培养人数不少于100人」, a panel
+/// track), for the per-unit awards (第十九条 「本项目奖补总额不超过300万元」, 第二十条 500万,
+/// 第二十二条 30万) and for the award by grade (第二十一条 「分等次予以资金奖补。本项目奖补总额不超过
+/// 50万元」): the note names every article whose track in `special-fund-2022` has a
+/// `budget_wan`, and does not say that only the per-unit tracks have one.
+#[test]
+fn special_fund_track_rubrics_name_every_track_with_a_total() {
+    let programme = load(&rubric_path("special-fund-2022.json"))
+        .expect("002")
+        .rubric;
+    let with_total: Vec<&str> = programme
+        .tracks
+        .iter()
+        .filter(|t| t.budget_wan.is_some())
+        .map(|t| t.article.as_str())
+        .collect();
+    assert_eq!(
+        with_total,
+        [
+            "第十六条",
+            "第十九条",
+            "第二十条",
+            "第二十一条",
+            "第二十二条"
+        ]
+    );
+    for f in [
+        "special-fund-2022-sme-capability.json",
+        "special-fund-2022-high-value-upgrade.json",
+        "special-fund-2022-medical-ops-center.json",
+    ] {
+        let r = load(&rubric_path(f)).expect("track rubric").rubric;
+        let note = r
+            .notes
+            .iter()
+            .find(|n| n.starts_with("Fund:"))
+            .unwrap_or_else(|| panic!("{f}: a note starting `Fund:`"));
+        for article in &with_total {
+            assert!(
+                note.contains(article),
+                "{f}: the note names {article}: {note}"
+            );
+        }
+        assert!(
+            !note.contains("only for the per-unit tracks"),
+            "{f}: {note}"
+        );
+        // Its own track states no total.
+        assert!(r.tracks.iter().all(|t| t.budget_wan.is_none()), "{f}");
+    }
+}
+
 #[test]
 fn cluster_district_dependent_firm_counts() {
     let base = |central: Value, ht: i64, smes: i64| {
