@@ -249,4 +249,29 @@ const FLOOR2_UNCHANGED: usize = 114;
 fn handtyped3_corpus_through_anonymize() {
     let f = run("handtyped3.tsv");
     println!("{}", f.fails.join("\n"));
+    assert!(
+        f.personal >= 110 && f.look_alikes >= f.personal,
+        "corpus too small"
+    );
+    assert!(
+        f.kept_safe >= FLOOR3_SAFE,
+        "hand-typed corpus 3: {} of {} personal cases without a leak, fewer than the {FLOOR3_SAFE} measured",
+        f.kept_safe,
+        f.personal
+    );
+    assert!(
+        f.kept_safe - f.other_bounds.min(f.kept_safe) >= FLOOR3_EXACT,
+        "hand-typed corpus 3: fewer than {FLOOR3_EXACT} personal cases redacted with exactly the expected bounds"
+    );
+    assert!(
+        f.look_alikes - f.changed >= FLOOR3_UNCHANGED,
+        "hand-typed corpus 3: {} of {} near misses changed; {FLOOR3_UNCHANGED} came out verbatim when measured",
+        f.changed,
+        f.look_alikes
+    );
 }
+
+/// Figures measured on `handtyped3.tsv` (see docs/anonymization.md §8).
+const FLOOR3_SAFE: usize = 114;
+const FLOOR3_EXACT: usize = 114;
+const FLOOR3_UNCHANGED: usize = 121;
