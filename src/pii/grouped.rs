@@ -300,11 +300,11 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                     // longer number (`4402 0086 1663 7122 278`).
                     let prefix = gi == 1 && matches!(&b[groups[0].s..groups[0].e], b"86" | b"0086");
                     let from = if prefix { 0 } else { gi };
-                    if mobile_shape(&lens)
-                        && !continues(h, &groups, &seps, from, gj)
-                        && !slash_between_numbers(h, &seps, from, gj)
-                        && !(gj > gi && from == 0 && code_prefix(h, groups[0].s))
-                    {
+                    // Part of a longer number, of a list, or of a structured code.
+                    let part = continues(h, &groups, &seps, from, gj)
+                        || slash_between_numbers(h, &seps, from, gj)
+                        || (gj > gi && from == 0 && code_prefix(h, groups[0].s));
+                    if mobile_shape(&lens) && !part {
                         let mut s = s;
                         if prefix {
                             s = groups[gi - 1].s;

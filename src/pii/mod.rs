@@ -882,8 +882,9 @@ fn scan_accounts(h: &str, out: &mut Vec<Candidate>) {
 }
 
 /// A phone or card number found by its shape alone that stands in a row of a
-/// table of figures (tab-separated cells, two more cells of plain numbers of
-/// four digits or more: `收入（元）\t13512345678\t15823456789`): a figure, not a
+/// table of figures (tab-separated cells): two more cells of plain numbers of
+/// four digits or more (`2023\t13512345678\t15823456789`), or a cell naming a
+/// unit of money (`收入（元）\t13912345678`, `单位：万元`): a figure, not a
 /// contact. A contact row holds one number of each kind
 /// (`1\t陈静\t13524681357`).
 fn in_row_of_figures(h: &str, c: &Candidate) -> bool {
@@ -899,6 +900,12 @@ fn in_row_of_figures(h: &str, c: &Candidate) -> bool {
     if !line.contains('\t') {
         return false;
     }
+    if ["元)", "单位:元", "单位:万元", "金额"]
+        .iter()
+        .any(|u| line.contains(u))
+    {
+        return true;
+    }
     let mut at = ls;
     let figures = line
         .split('\t')
@@ -908,7 +915,9 @@ fn in_row_of_figures(h: &str, c: &Candidate) -> bool {
             let own = s <= c.start && c.end <= s + cell.len();
             let cell = cell.trim();
             !own && cell.bytes().filter(u8::is_ascii_digit).count() >= 4
-                && cell.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+                && cell
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
         })
         .count();
     figures >= 2

@@ -191,7 +191,8 @@ fn letters_for_digits(text: &str) -> Vec<usize> {
     // Cheap test first: a look-alike letter next to a digit.
     let near_digit = (0..b.len()).any(|i| {
         lookalike_digit(b[i]).is_some()
-            && ((i > 0 && b[i - 1].is_ascii_digit()) || b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            && ((i > 0 && b[i - 1].is_ascii_digit())
+                || b.get(i + 1).is_some_and(u8::is_ascii_digit))
     });
     if !near_digit {
         return out;

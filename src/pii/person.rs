@@ -15,6 +15,10 @@
 //! label (`区`, `办`, `部`, `级`, `体`, `目` …: `高新区`, `项目办`, `全体`) refuse
 //! the match, so `联系人：项目办公室`, `负责人：由中心主任担任` and
 //! `联系人：张江园区管理办公室` stay.
+//!
+//! Also: the names of a `、` list after a label, of a table's name column
+//! ([`scan_table_names`]), of running prose ([`scan_prose_names`]), and a name
+//! written right before a contact value ([`scan_names_before_values`]).
 
 use std::sync::LazyLock;
 
@@ -164,7 +168,9 @@ fn ends_here(h: &str, e: usize) -> bool {
         None => true,
         Some(c) if !is_han(c) => true,
         Some(_) => {
-            TITLES.iter().any(|t| rest.starts_with(t) && title_ends(rest, t))
+            TITLES
+                .iter()
+                .any(|t| rest.starts_with(t) && title_ends(rest, t))
                 || FOLLOWERS.iter().any(|f| rest.starts_with(f))
         }
     }
@@ -226,7 +232,10 @@ fn name_at(h: &str, p: usize) -> Option<usize> {
                 .chars()
                 .next()
                 .is_some_and(|c| is_han(c) && NOT_GIVEN_SET.binary_search(&c).is_err())
-            && ends_here(h, e + 1 + h[e + 1..].chars().next().map_or(0, char::len_utf8));
+            && ends_here(
+                h,
+                e + 1 + h[e + 1..].chars().next().map_or(0, char::len_utf8),
+            );
         if ends_here(h, e) && !spaced_on {
             return Some(e);
         }
@@ -462,12 +471,46 @@ fn joins_name_and_value(c: char) -> bool {
     matches!(c, ' ' | '\t' | ',' | ':' | '(' | '/' | ';' | '、')
 }
 
+/// Labels of a contact value that may stand between the name and the value
+/// (`孙老师，电话139…`, `王磊手机139…`), longest first.
+const VALUE_LABELS: [&str; 10] = [
+    "联系电话",
+    "手机号",
+    "电话",
+    "手机",
+    "邮箱",
+    "微信",
+    "QQ",
+    "Tel",
+    "TEL",
+    "Email",
+];
+
+/// Where a name written before the value at byte `v` would end: back over at
+/// most three joining chars, a label of [`VALUE_LABELS`], and three more.
+fn name_end_before(h: &str, v: usize) -> usize {
+    let back = |at: usize| {
+        at - h[..at]
+            .chars()
+            .rev()
+            .take(3)
+            .take_while(|c| joins_name_and_value(*c))
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
+    let at = back(v);
+    match VALUE_LABELS.iter().find(|l| h[..at].ends_with(*l)) {
+        Some(l) => back(at - l.len()),
+        None => at,
+    }
+}
+
 /// A person named right before a contact value found in `h` (a mobile, an
 /// ID number, an e-mail, a WeChat or QQ id): `张工（138…）`, `王小明，3101…`,
 /// `联系方式：王工 136…`, `请联系李老师：135…`. The name stands at the start
 /// of a clause (after a char that is not Chinese) or after a word of
-/// [`CONTACT_VERBS`], and at most two of `, : ( / ; 、` or spaces sit between
-/// it and the value. Before a landline only a surname with a title counts
+/// [`CONTACT_VERBS`]; between it and the value at most three of
+/// `, : ( / ; 、` or spaces, maybe around the value's label (`，电话`). Before a landline only a surname with a title counts
 /// (`刘经理 021-…`): a city or district written before its office number
 /// (`成都 028-…`) has a surname's char too.
 pub(super) fn scan_names_before_values(h: &str, values: &[Candidate], out: &mut Vec<Candidate>) {
@@ -481,17 +524,7 @@ pub(super) fn scan_names_before_values(h: &str, values: &[Candidate], out: &mut 
             PiiKind::Landline => true,
             _ => continue,
         };
-        let gap = h[..v.start]
-            .chars()
-            .rev()
-            .take(3)
-            .take_while(|c| joins_name_and_value(*c))
-            .map(char::len_utf8)
-            .sum::<usize>();
-        if gap > 2 {
-            continue;
-        }
-        let ne = v.start - gap;
+        let ne = name_end_before(h, v.start);
         // Starts 2 to 5 chars before, farthest first: the longest name.
         let starts: Vec<usize> = h[..ne]
             .char_indices()
@@ -505,7 +538,8 @@ pub(super) fn scan_names_before_values(h: &str, values: &[Candidate], out: &mut 
                 continue; // one char: no name
             }
             let before = &h[..p];
-            let opens = !before.ends_with(is_han) || CONTACT_VERBS.iter().any(|w| before.ends_with(w));
+            let opens =
+                !before.ends_with(is_han) || CONTACT_VERBS.iter().any(|w| before.ends_with(w));
             if !opens
                 || name_at(h, p) != Some(ne)
                 || PLACES.iter().any(|pl| h[p..ne].starts_with(pl))
@@ -595,12 +629,18 @@ mod tests {
             ("联系人\n王小明", &["王小明"]),
             ("姓　　名：王 小 明", &["王 小 明"]),
             ("法人：李华", &["李华"]),
-            ("序号\t姓名\t职务\n1\t王小明\t总经理\n2\t欧阳晓峰\t工程师", &["王小明", "欧阳晓峰"]),
+            (
+                "序号\t姓名\t职务\n1\t王小明\t总经理\n2\t欧阳晓峰\t工程师",
+                &["王小明", "欧阳晓峰"],
+            ),
             ("张工（13812457796）", &["张工"]),
             ("王小明，310229199506304421，高级工程师", &["王小明"]),
             ("请联系李老师：13524681357", &["李老师"]),
             ("咨询请致电刘经理 021-64881234", &["刘经理"]),
             ("联系方式：王工 136-1122-3344", &["王工"]),
+            ("请联系孙老师，电话13911112222", &["孙老师"]),
+            ("何工 / 13911112222", &["何工"]),
+            ("王磊手机13911112222", &["王磊"]),
         ] {
             assert_eq!(names(text), want, "{text}");
         }
