@@ -25,7 +25,8 @@ use super::{cand, re, Candidate, Confidence, PiiKind};
 /// A road or village group and its house number.
 static RE_CORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:路|大街|街|大道|公路|巷) ?[0-9]+(?:-[0-9]+)? ?(?:号|弄)|村 ?[0-9]+ ?组(?: ?[0-9]+ ?号)?",
+        // A table cell may wrap between the road and its number.
+        r"(?:路|大街|街|大道|公路|巷)(?: |\r?\n)?[0-9]+(?:-[0-9]+)? ?(?:号|弄)|村 ?[0-9]+ ?组(?: ?[0-9]+ ?号)?",
     )
 });
 
@@ -41,8 +42,11 @@ static RE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// Units a road's prefix is made of; a line break or a space may follow one.
 const UNIT_ENDS: [char; 7] = ['省', '市', '区', '县', '镇', '乡', '道'];
 
-/// Words after which an address starts (`位于`, `注册于`, `寄至`, a label).
-const STOPS: [&str; 14] = [
+/// Words after which an address starts (`位于`, `注册于`, `寄至`, `家住`, a label).
+const STOPS: [&str; 17] = [
+    "家住",
+    "居住",
+    "住在",
     "位于",
     "坐落于",
     "地处",

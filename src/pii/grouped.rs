@@ -239,6 +239,16 @@ fn continues(h: &str, groups: &[Group], seps: &[Sep], i: usize, j: usize) -> boo
     (i > 0 && joined(i - 1, &groups[i - 1])) || (j + 1 < groups.len() && joined(j, &groups[j + 1]))
 }
 
+/// The stretch `i..=j` crosses a `/` and a group joined without a slash stands
+/// right before or after it: the slash separates two numbers of a list
+/// (`135 2468 1357 / 136 1122 3344`), and the stretch `1357 / 136 1122` takes
+/// the end of one and the start of the other.
+fn slash_between_numbers(h: &str, seps: &[Sep], i: usize, j: usize) -> bool {
+    let slash = |p: &Sep| h[p.s..p.e].contains('/');
+    seps[i..j].iter().any(slash)
+        && ((i > 0 && !slash(&seps[i - 1])) || (j < seps.len() && !slash(&seps[j])))
+}
+
 /// Digit clusters: resident IDs, mobiles and bank cards written in groups.
 pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
     let b = h.as_bytes();
@@ -290,10 +300,11 @@ pub(super) fn scan_digit_groups(h: &str, out: &mut Vec<Candidate>) {
                     // longer number (`4402 0086 1663 7122 278`).
                     let prefix = gi == 1 && matches!(&b[groups[0].s..groups[0].e], b"86" | b"0086");
                     let from = if prefix { 0 } else { gi };
-                    if mobile_shape(&lens)
-                        && !continues(h, &groups, &seps, from, gj)
-                        && !(gj > gi && from == 0 && code_prefix(h, groups[0].s))
-                    {
+                    // Part of a longer number, of a list, or of a structured code.
+                    let part = continues(h, &groups, &seps, from, gj)
+                        || slash_between_numbers(h, &seps, from, gj)
+                        || (gj > gi && from == 0 && code_prefix(h, groups[0].s));
+                    if mobile_shape(&lens) && !part {
                         let mut s = s;
                         if prefix {
                             s = groups[gi - 1].s;
@@ -470,6 +481,10 @@ const LABELS: &[(&str, Family)] = &[
     ("wx", Family::WeChat),
     ("WeChat", Family::WeChat),
     ("Wechat", Family::WeChat),
+    ("wechat", Family::WeChat),
+    ("WECHAT", Family::WeChat),
+    ("加V", Family::WeChat),
+    ("加v", Family::WeChat),
     ("QQ号码", Family::Qq),
     ("QQ号", Family::Qq),
     ("QQ群号", Family::Qq),
@@ -516,7 +531,7 @@ const LABELS: &[(&str, Family)] = &[
 static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = LABELS.iter().map(|(l, _)| spaced_label(l)).collect();
     re(&format!(
-        r"({})(?:\([^()\n]{{0,8}}\))?[ \t\r\n:=为是]{{0,4}}",
+        r"({})(?: ?\([^()\n]{{0,16}}\))?[ \t\r\n:=为是]{{0,4}}",
         alts.join("|")
     ))
 });
@@ -551,6 +566,11 @@ static RE_WECHAT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\A[A-Za-z][A-Za-z0-
 /// letters or digits (`E12345678`, `EA1234567`, `G12345678`, `123456789`).
 static RE_PASSPORT: LazyLock<Regex> =
     LazyLock::new(|| re(r"\A[A-Za-z]{0,2}[0-9]{6,10}[A-Za-z0-9]{0,2}"));
+
+/// A passport number typed in groups after its label (`E 1234 5678`,
+/// `EA-123-4567`): its letters, then digit groups joined by one space or `-`.
+static RE_PASSPORT_GROUPED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\A[A-Za-z]{1,2}[ -]?[0-9]{2,10}(?:[ -][0-9]{2,10}){1,3}"));
 
 /// What may stand before `注册号` when it is not a business registration number.
 const NOT_BUSINESS_REGISTRATION: [&str; 9] = [
@@ -649,9 +669,8 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
         if family == Family::Qq && h[..lab.start()].ends_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }
-        // `vx`, `wx`: not inside a word, and a separator before the value.
-        if label.is_ascii()
-            && label.len() == 2
+        // `vx`, `wx`, `加V`: not inside a word, and a separator before the value.
+        if ((label.is_ascii() && label.len() == 2) || label.starts_with('加'))
             && family == Family::WeChat
             && (h[..lab.start()].ends_with(|c: char| c.is_ascii_alphanumeric())
                 || h[lab.end()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
@@ -676,7 +695,12 @@ pub(super) fn scan_labelled(h: &str, out: &mut Vec<Candidate>) {
         };
         match family {
             Family::Passport => {
-                if let Some(m) = RE_PASSPORT.find(&h[p..]) {
+                let grouped = RE_PASSPORT_GROUPED.find(&h[p..]).filter(|m| {
+                    let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+                    (6..=10).contains(&digits)
+                        && !b.get(p + m.end()).is_some_and(u8::is_ascii_alphanumeric)
+                });
+                if let Some(m) = grouped.or_else(|| RE_PASSPORT.find(&h[p..])) {
                     let e = p + m.end();
                     let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
                     if digits >= 6 && !b.get(e).is_some_and(u8::is_ascii_alphanumeric) {

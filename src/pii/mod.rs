@@ -549,10 +549,11 @@ static RE_LANDLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         // Area codes: 010, 02x, or four digits 03xx-09xx; after the country code
         // (`+86`, `0086`, `86`) the area code drops its 0 (`86-21-6487 1234`).
-        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?",
+        // A bracketed area code may end a line (the local number in the next).
+        r"(?:\((?:010|02[0-9]|0[3-9][0-9]{2})\)(?:[ -]|\r?\n)?|(?:010|02[0-9]|0[3-9][0-9]{2})[ -]?",
         r"|(?:\+86|0086|86)[ -]?(?:\(0?(?:10|2[0-9]|[3-9][0-9]{2})\)|(?:10|2[0-9]|[3-9][0-9]{2}))[ -]?)",
         r"[2-9][0-9]{2,3}[ -]?[0-9]{4}",
-        r"(?:(?:[ -]?(?:转|分机|ext\.?)[ ]?|-|[xX#])[0-9]{1,6})?"
+        r"(?:(?:[ -]?(?:转分机|转|分机|ext\.?)[ ]?|-|[xX#])[0-9]{1,6})?"
     ))
 });
 /// Another local number of the same switchboard after a landline
@@ -880,6 +881,48 @@ fn scan_accounts(h: &str, out: &mut Vec<Candidate>) {
     }
 }
 
+/// A phone or card number found by its shape alone that stands in a row of a
+/// table of figures (tab-separated cells): two more cells of plain numbers of
+/// four digits or more (`2023\t13512345678\t15823456789`), or a cell naming a
+/// unit of money (`收入（元）\t13912345678`, `单位：万元`): a figure, not a
+/// contact. A contact row holds one number of each kind
+/// (`1\t陈静\t13524681357`).
+fn in_row_of_figures(h: &str, c: &Candidate) -> bool {
+    if !matches!(
+        c.kind,
+        PiiKind::Mobile | PiiKind::Landline | PiiKind::BankCard | PiiKind::Hotline
+    ) {
+        return false;
+    }
+    let ls = h[..c.start].rfind('\n').map_or(0, |i| i + 1);
+    let le = h[c.end..].find('\n').map_or(h.len(), |i| c.end + i);
+    let line = &h[ls..le];
+    if !line.contains('\t') {
+        return false;
+    }
+    if ["元)", "单位:元", "单位:万元", "金额"]
+        .iter()
+        .any(|u| line.contains(u))
+    {
+        return true;
+    }
+    let mut at = ls;
+    let figures = line
+        .split('\t')
+        .filter(|cell| {
+            let s = at;
+            at += cell.len() + 1;
+            let own = s <= c.start && c.end <= s + cell.len();
+            let cell = cell.trim();
+            !own && cell.bytes().filter(u8::is_ascii_digit).count() >= 4
+                && cell
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        })
+        .count();
+    figures >= 2
+}
+
 /// Scans one text. `names` are literal strings (applicant names, contact person
 /// names, org names) from the raw application's identity fields; empty names and
 /// names shorter than 2 chars are ignored. Returns findings sorted by start and
@@ -916,7 +959,12 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
     if h.contains(['.', '。']) {
         web::scan_urls(h, &mut cands);
     }
+    cands.retain(|c| c.label.is_some() || !in_row_of_figures(h, c));
+    let values = cands.len();
     person::scan_labelled_names(h, &mut cands);
+    let mut before_values = Vec::new();
+    person::scan_names_before_values(h, &cands[..values], &mut before_values);
+    cands.append(&mut before_values);
     address::scan_addresses(h, &mut cands);
     org::scan_org_names(h, &mut cands);
     let found = cands.len();

@@ -167,6 +167,80 @@ fn numerals_to_convert(text: &str) -> Vec<usize> {
     out
 }
 
+/// The digit an ASCII letter typed for one stands for: `O`/`o` for 0, `l`/`I` for 1.
+#[inline]
+fn lookalike_digit(b: u8) -> Option<u8> {
+    match b {
+        b'O' | b'o' => Some(0),
+        b'l' | b'I' => Some(1),
+        _ => None,
+    }
+}
+
+/// Byte offsets of the letters `O`, `o`, `l`, `I` typed for 0 and 1 inside a
+/// number, sorted. A *token* is a stretch of ASCII digits and such letters,
+/// its groups joined by at most [`MAX_TOKEN_SEP`] spaces, `-` or `.` (as
+/// typed: `186 2O17 3345`). Its letters are digits when the token is a number
+/// written with a few wrong keys: not glued to other ASCII letters (`ISO9001`,
+/// `Model`, `LW-139O` keep theirs), at least 7 real digits, no more than one
+/// letter for every two digits, and every letter in a group that holds a
+/// digit (`OO 1234567` keeps its `OO`).
+fn letters_for_digits(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    // Cheap test first: a look-alike letter next to a digit.
+    let near_digit = (0..b.len()).any(|i| {
+        lookalike_digit(b[i]).is_some()
+            && ((i > 0 && b[i - 1].is_ascii_digit())
+                || b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    });
+    if !near_digit {
+        return out;
+    }
+    let core = |c: u8| c.is_ascii_digit() || lookalike_digit(c).is_some();
+    let mut i = 0;
+    while i < b.len() {
+        if !core(b[i]) || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        let (mut digits, mut letters, mut ok) = (0usize, Vec::new(), true);
+        let mut end;
+        loop {
+            // One group: digits and look-alike letters without a separator.
+            let g = i;
+            while i < b.len() && core(b[i]) {
+                i += 1;
+            }
+            let real = b[g..i].iter().filter(|c| c.is_ascii_digit()).count();
+            // A group of letters only (`OO`) is a word, not a number's part.
+            ok &= real > 0;
+            letters.extend((g..i).filter(|&k| !b[k].is_ascii_digit()));
+            digits += real;
+            end = i;
+            let mut j = i;
+            while j < b.len() && j - i < MAX_TOKEN_SEP && matches!(b[j], b' ' | b'-' | b'.') {
+                j += 1;
+            }
+            if j == i || j >= b.len() || !core(b[j]) {
+                break;
+            }
+            i = j;
+        }
+        i = end.max(s + 1);
+        let glued = b.get(end).is_some_and(u8::is_ascii_alphabetic);
+        if ok && !glued && !letters.is_empty() && digits >= 7 && 2 * letters.len() <= digits {
+            out.extend(letters);
+        }
+    }
+    out
+}
+
+/// Longest run of separators between two groups of a number with look-alike
+/// letters.
+const MAX_TOKEN_SEP: usize = 3;
+
 /// A multiplication sign `×` at byte `i` stands for the check character `X` of
 /// a resident ID (`11010519491231002×`, typed from a Chinese input method): right
 /// after a digit (ASCII or full-width), no letter or digit after it. `3×4` stays.
@@ -189,6 +263,8 @@ impl<'a> Normalized<'a> {
             numerals_to_convert(original)
         };
         let mut next_numeral = numerals.iter().copied().peekable();
+        let letters = letters_for_digits(original);
+        let mut next_letter = letters.iter().copied().peekable();
         // Start of the stretch of stable chars not yet copied to `text`.
         let mut copied = 0;
         for (ob, c) in original.char_indices() {
@@ -198,6 +274,13 @@ impl<'a> Normalized<'a> {
             } else {
                 None
             };
+            let letter = if next_letter.peek() == Some(&ob) {
+                next_letter.next();
+                lookalike_digit(c as u8)
+            } else {
+                None
+            };
+            let numeral = numeral.or(letter);
             let times_x = c == '×' && check_x_position(original, ob);
             if numeral.is_none() && !times_x && is_stable_char(c) {
                 continue;
@@ -335,6 +418,34 @@ mod tests {
             "110X,3×4,面积20×30米,×2"
         );
         assert_eq!(norm("２０２１—２０２３年"), "2021-2023年");
+    }
+
+    #[test]
+    fn letters_typed_for_digits() {
+        for (typed, want) in [
+            ("手机：139O1234567", "手机:13901234567"),
+            ("l3912345678", "13912345678"),
+            ("186 2O17 3345", "186 2017 3345"),
+            ("158OO21I345", "15800211345"),
+            ("021 6488 I238", "021 6488 1238"),
+            ("31O11O197211O5OO36", "310110197211050036"),
+        ] {
+            assert_eq!(norm(typed), want, "{typed}");
+        }
+        // Glued to other letters, too few digits, letters only in a group,
+        // too many letters: a code or a word, as written.
+        for kept in [
+            "ISO9001",
+            "LW-139O-l234",
+            "ISO1391l",
+            "2O24年",
+            "OO 1234567",
+            "lOlOl1234567",
+            "Model1O1234567",
+            "zhao19901234567",
+        ] {
+            assert_eq!(norm(kept), kept, "{kept}");
+        }
     }
 
     #[test]

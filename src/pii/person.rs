@@ -15,6 +15,10 @@
 //! label (`区`, `办`, `部`, `级`, `体`, `目` …: `高新区`, `项目办`, `全体`) refuse
 //! the match, so `联系人：项目办公室`, `负责人：由中心主任担任` and
 //! `联系人：张江园区管理办公室` stay.
+//!
+//! Also: the names of a `、` list after a label, of a table's name column
+//! ([`scan_table_names`]), of running prose ([`scan_prose_names`]), and a name
+//! written right before a contact value ([`scan_names_before_values`]).
 
 use std::sync::LazyLock;
 
@@ -23,9 +27,10 @@ use regex::Regex;
 use super::{cand, re, Candidate, Confidence, PiiKind};
 
 /// Labels after which a person is named, longest first.
-const LABELS: [&str; 17] = [
+const LABELS: [&str; 22] = [
     "法定代表人",
     "法人代表",
+    "法人",
     "开户名",
     "户名",
     "收款人",
@@ -33,13 +38,17 @@ const LABELS: [&str; 17] = [
     "收件人",
     "联系人员",
     "联系人",
+    "联络人",
     "经办人",
     "负责人",
     "审核人",
     "填表人",
     "填报人",
+    "填写人",
     "申报人",
     "签字人",
+    "发明人",
+    "设计人",
     "姓名",
 ];
 
@@ -126,7 +135,7 @@ const FOLLOWERS: [&str; 14] = [
 
 /// Given chars that seldom stand in a name but often in the words written after
 /// a person label (units, places, forms, roles).
-const NOT_GIVEN: &str = "校员区市县省局处科室部院所司厂店组办会委员级体位门方案期间单公企业中心站队团届号楼路街镇村类型项目务表格式人名称单位机构称及和与或等的了是在由见详附另";
+const NOT_GIVEN: &str = "式校员区市县省局处科室部院所司厂店组办会委员级体位门方案期间单公企业中心站队团届号楼路街镇村类型项目务表格式人名称单位机构称及和与或等的了是在由见详附另";
 
 /// [`NOT_GIVEN`] as a set (see [`SURNAME_SET`]).
 static NOT_GIVEN_SET: LazyLock<Vec<char>> = LazyLock::new(|| sorted_chars(NOT_GIVEN));
@@ -136,8 +145,10 @@ static RE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .iter()
         .map(|l| super::grouped::spaced_label(l))
         .collect();
+    // A signature note may follow the label (`负责人签字：`, `项目负责人（签字）：`);
+    // the value may stand in the next line (the next cell of a form).
     re(&format!(
-        r"(?:{})[ \t:]{{0,3}}(?:为|是)?[ \t]{{0,2}}",
+        r"(?:{})(?:\(?(?:签字|签名|签章)\)?)?[ \t\r\n:]{{0,3}}(?:为|是)?[ \t]{{0,2}}",
         alts.join("|")
     ))
 });
@@ -157,10 +168,22 @@ fn ends_here(h: &str, e: usize) -> bool {
         None => true,
         Some(c) if !is_han(c) => true,
         Some(_) => {
-            TITLES.iter().any(|t| rest.starts_with(t))
+            TITLES
+                .iter()
+                .any(|t| rest.starts_with(t) && title_ends(rest, t))
                 || FOLLOWERS.iter().any(|f| rest.starts_with(f))
         }
     }
+}
+
+/// The title `t` that `rest` starts with is one: a one-char title (`工`, `总`)
+/// also opens roles (`工程师`, `总经理`, `总监`), so it must end the name's
+/// words there (a char that is not Chinese, a field of the form).
+fn title_ends(rest: &str, t: &str) -> bool {
+    let after = &rest[t.len()..];
+    t.chars().count() > 1
+        || !after.starts_with(is_han)
+        || FOLLOWERS.iter().any(|f| after.starts_with(f))
 }
 
 /// The end of a name starting at byte `p` of `h`, if one stands there.
@@ -181,26 +204,39 @@ fn name_at(h: &str, p: usize) -> Option<usize> {
     let surname = surname_len(rest)?;
     let after = p + surname;
     // Surname and title: `王先生`, `欧阳经理`.
+    // Surname and title: `李总`, but not `李总工程师`, a role.
     if let Some(t) = TITLES.iter().find(|t| h[after..].starts_with(*t)) {
         let e = after + t.len();
-        if ends_here(h, e) {
+        if ends_here(h, e) && title_ends(&h[after..], t) {
             return Some(e);
         }
     }
-    // Surname and one or two given chars, one space allowed after the surname.
-    let given_from = if h[after..].starts_with(' ') {
-        after + 1
-    } else {
-        after
-    };
-    let mut e = given_from;
-    for _ in 0..2 {
+    // Surname and one or two given chars, one space allowed after the surname
+    // and then between the given chars too (`王 小 明`, spaced to fill a cell).
+    let spaced = h[after..].starts_with(' ');
+    let mut e = if spaced { after + 1 } else { after };
+    for k in 0..2 {
+        if k == 1 && spaced && h[e..].starts_with(' ') && h[e + 1..].starts_with(is_han) {
+            e += 1;
+        }
         let c = h[e..].chars().next().filter(|c| is_han(*c))?;
         if NOT_GIVEN_SET.binary_search(&c).is_ok() {
             return None;
         }
         e += c.len_utf8();
-        if ends_here(h, e) {
+        // `王 小 明`: a spaced name goes on past the space before its last char.
+        let spaced_on = spaced
+            && k == 0
+            && h[e..].starts_with(' ')
+            && h[e + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| is_han(c) && NOT_GIVEN_SET.binary_search(&c).is_err())
+            && ends_here(
+                h,
+                e + 1 + h[e + 1..].chars().next().map_or(0, char::len_utf8),
+            );
+        if ends_here(h, e) && !spaced_on {
             return Some(e);
         }
     }
@@ -212,15 +248,79 @@ fn name_at(h: &str, p: usize) -> Option<usize> {
 pub(super) fn scan_labelled_names(h: &str, out: &mut Vec<Candidate>) {
     for m in RE_LABEL.find_iter(h) {
         let p = m.end();
-        if let Some(e) = name_at(h, p) {
-            let typed: String = m.as_str().chars().filter(|c| *c != ' ').collect();
-            let label = LABELS.iter().find(|l| typed.starts_with(*l)).copied();
-            let mut c = cand(PiiKind::Name, Confidence::Medium, p, e);
+        let typed: String = m.as_str().chars().filter(|c| *c != ' ').collect();
+        let label = LABELS.iter().find(|l| typed.starts_with(*l)).copied();
+        // Several persons after one label are a list (`联系人：张三、李四`).
+        for (s, e) in names_listed(h, p, &["、"]) {
+            let mut c = cand(PiiKind::Name, Confidence::Medium, s, e);
             c.label = label;
             out.push(c);
         }
     }
     scan_prose_names(h, out);
+    scan_table_names(h, out);
+}
+
+/// The names of a list starting at `p`: each maybe with a note in brackets
+/// (`刘洋（组长）`), separated by one of `seps` and spaces.
+fn names_listed(h: &str, mut p: usize, seps: &[&str]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    while let Some(e) = name_at(h, p) {
+        found.push((p, e));
+        p = e;
+        if h[p..].starts_with('(') {
+            match h[p..].find(')') {
+                Some(j) => p += j + 1,
+                None => break,
+            }
+        }
+        let rest = h[p..].trim_start_matches(' ');
+        p = match seps.iter().find(|s| rest.starts_with(**s)) {
+            Some(sep) => h.len() - rest[sep.len()..].trim_start_matches(' ').len(),
+            // Spaces alone separate the names of some lists (`赵磊 孙丽`).
+            None if seps.contains(&" ") && rest.len() < h[p..].len() => h.len() - rest.len(),
+            None => break,
+        };
+    }
+    found
+}
+
+/// Names in a table converted to text (tab-separated cells, a row per line)
+/// under a header cell that is a person label (`姓名`, `联系人`, `发明人` …):
+/// a cell of that column holding a name and nothing else.
+fn scan_table_names(h: &str, out: &mut Vec<Candidate>) {
+    if !h.contains('\t') {
+        return;
+    }
+    let mut column: Option<usize> = None;
+    let mut at = 0;
+    for line in h.split('\n') {
+        let start = at;
+        at += line.len() + 1;
+        if !line.contains('\t') {
+            column = None;
+            continue;
+        }
+        let mut cell_at = start;
+        let mut header = None;
+        for (k, cell) in line.split('\t').enumerate() {
+            let s = cell_at;
+            cell_at += cell.len() + 1;
+            let typed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+            if LABELS.contains(&typed.as_str()) {
+                header = Some(k);
+            } else if column == Some(k) {
+                let lead = cell.len() - cell.trim_start().len();
+                let e = s + cell.trim_end().len();
+                if name_at(h, s + lead) == Some(e) {
+                    push_name(out, s + lead, e);
+                }
+            }
+        }
+        if header.is_some() {
+            column = header;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -264,7 +364,7 @@ const ACTS: [&str; 18] = [
 /// Labels of a list of people (`团队成员：赵磊、孙丽、周建华`).
 static RE_TEAM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:团队成员|主要成员|项目成员|核心成员|成员|参与人员|主要人员|项目组)[ \t]{0,2}[:][ \t]{0,2}",
+        r"(?:团队成员|主要成员|项目成员|核心成员|成员|参与人员|参加人员|主要人员|项目组|完成人)[ \t]{0,2}(?:[:]|包括|有)[ \t]{0,2}",
     )
 });
 
@@ -353,22 +453,102 @@ fn scan_prose_names(h: &str, out: &mut Vec<Candidate>) {
         }
     }
     for m in RE_TEAM.find_iter(h) {
-        let mut p = m.end();
-        while let Some(e) = name_at(h, p) {
-            push_name(out, p, e);
-            p = e;
-            // A note in brackets after the name, then the list's separator.
-            if h[p..].starts_with('(') {
-                match h[p..].find(')') {
-                    Some(j) => p += j + 1,
-                    None => break,
-                }
+        for (s, e) in names_listed(h, m.end(), &["、", ",", ";", "/", " "]) {
+            push_name(out, s, e);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A name written next to a contact value
+
+/// Words after which a contact person is named (`请联系李老师：139…`,
+/// `咨询请致电刘经理 136…`).
+const CONTACT_VERBS: [&str; 7] = ["联系", "致电", "联络", "咨询", "请找", "找", "询问"];
+
+/// Chars that may stand between a name and the contact value after it.
+fn joins_name_and_value(c: char) -> bool {
+    matches!(c, ' ' | '\t' | ',' | ':' | '(' | '/' | ';' | '、')
+}
+
+/// Labels of a contact value that may stand between the name and the value
+/// (`孙老师，电话139…`, `王磊手机139…`), longest first.
+const VALUE_LABELS: [&str; 10] = [
+    "联系电话",
+    "手机号",
+    "电话",
+    "手机",
+    "邮箱",
+    "微信",
+    "QQ",
+    "Tel",
+    "TEL",
+    "Email",
+];
+
+/// Where a name written before the value at byte `v` would end: back over at
+/// most three joining chars, a label of [`VALUE_LABELS`], and three more.
+fn name_end_before(h: &str, v: usize) -> usize {
+    let back = |at: usize| {
+        at - h[..at]
+            .chars()
+            .rev()
+            .take(3)
+            .take_while(|c| joins_name_and_value(*c))
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
+    let at = back(v);
+    match VALUE_LABELS.iter().find(|l| h[..at].ends_with(*l)) {
+        Some(l) => back(at - l.len()),
+        None => at,
+    }
+}
+
+/// A person named right before a contact value found in `h` (a mobile, an
+/// ID number, an e-mail, a WeChat or QQ id): `张工（138…）`, `王小明，3101…`,
+/// `联系方式：王工 136…`, `请联系李老师：135…`. The name stands at the start
+/// of a clause (after a char that is not Chinese) or after a word of
+/// [`CONTACT_VERBS`]; between it and the value at most three of
+/// `, : ( / ; 、` or spaces, maybe around the value's label (`，电话`). Before a landline only a surname with a title counts
+/// (`刘经理 021-…`): a city or district written before its office number
+/// (`成都 028-…`) has a surname's char too.
+pub(super) fn scan_names_before_values(h: &str, values: &[Candidate], out: &mut Vec<Candidate>) {
+    for v in values {
+        let titled_only = match v.kind {
+            PiiKind::Mobile
+            | PiiKind::ResidentId
+            | PiiKind::Email
+            | PiiKind::WeChat
+            | PiiKind::Qq => false,
+            PiiKind::Landline => true,
+            _ => continue,
+        };
+        let ne = name_end_before(h, v.start);
+        // Starts 2 to 5 chars before, farthest first: the longest name.
+        let starts: Vec<usize> = h[..ne]
+            .char_indices()
+            .rev()
+            .take(5)
+            .take_while(|(_, c)| is_han(*c))
+            .map(|(i, _)| i)
+            .collect();
+        for &p in starts.iter().rev() {
+            if ne - p < 6 {
+                continue; // one char: no name
             }
-            let sep = h[p..].len() - h[p..].trim_start_matches(['、', ',', ';', ' ', '/']).len();
-            if sep == 0 {
-                break;
+            let before = &h[..p];
+            let opens =
+                !before.ends_with(is_han) || CONTACT_VERBS.iter().any(|w| before.ends_with(w));
+            if !opens
+                || name_at(h, p) != Some(ne)
+                || PLACES.iter().any(|pl| h[p..ne].starts_with(pl))
+                || (titled_only && !TITLES.iter().any(|t| h[p..ne].ends_with(t)))
+            {
+                continue;
             }
-            p += sep;
+            push_name(out, p, ne);
+            break;
         }
     }
 }
@@ -424,8 +604,45 @@ mod tests {
             "姓名\t职务\t职称",
             "项目负责人：（匿名）",
             "负责人员培训",
+            "负责人：李总工程师办公室",
+            "法人：企业法人",
+            "发明人数量：12人",
+            "联系方式：13524681357",
+            "成都 028-85123456，武汉 027-87654321",
+            "在王总的带领下，团队扩张工作有序推进",
+            "提高总体水平，汇总 13524681357",
+            "姓名\t（请填写）\n性别\t男",
+            "序号\t项目\t金额\n1\t专利申请\t12.5",
         ] {
             assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+        }
+    }
+
+    #[test]
+    fn names_in_lists_tables_and_next_to_contact_values() {
+        for (text, want) in [
+            ("联系人：张三、李四", &["张三", "李四"][..]),
+            ("发明人：张伟、李娜、赵一鸣", &["张伟", "李娜", "赵一鸣"]),
+            ("团队成员包括王小明、李华等", &["王小明", "李华"]),
+            ("项目负责人（签字）：张伟", &["张伟"]),
+            ("负责人签字：欧阳晓峰", &["欧阳晓峰"]),
+            ("联系人\n王小明", &["王小明"]),
+            ("姓　　名：王 小 明", &["王 小 明"]),
+            ("法人：李华", &["李华"]),
+            (
+                "序号\t姓名\t职务\n1\t王小明\t总经理\n2\t欧阳晓峰\t工程师",
+                &["王小明", "欧阳晓峰"],
+            ),
+            ("张工（13812457796）", &["张工"]),
+            ("王小明，310229199506304421，高级工程师", &["王小明"]),
+            ("请联系李老师：13524681357", &["李老师"]),
+            ("咨询请致电刘经理 021-64881234", &["刘经理"]),
+            ("联系方式：王工 136-1122-3344", &["王工"]),
+            ("请联系孙老师，电话13911112222", &["孙老师"]),
+            ("何工 / 13911112222", &["何工"]),
+            ("王磊手机13911112222", &["王磊"]),
+        ] {
+            assert_eq!(names(text), want, "{text}");
         }
     }
 }
