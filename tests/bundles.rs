@@ -23,6 +23,8 @@ mod bundle_eval;
 mod bundle_fixtures;
 #[path = "bundles/cli_special_files.rs"]
 mod cli_special_files;
+#[path = "bundles/ingest_sweep.rs"]
+mod ingest_sweep;
 #[path = "bundles/office.rs"]
 mod office;
 #[path = "bundles/pii_adversarial.rs"]

@@ -243,10 +243,19 @@ fn chinese_number(s: &str) -> Option<Decimal> {
 /// `300000元`, `40万` or `四十万` for 万元 (→ 30, 40, 40). The error says why (to follow
 /// the quoted value: "is not a number").
 pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
+    // A raised or lowered digit is a note mark or an exponent, not part of the number
+    // (`386¹` is not 3861).
+    if text.chars().any(is_script_digit) {
+        return Err("is not a number (a superscript or subscript digit, perhaps a note mark, after it: type the number alone and put the note in the part's text)".into());
+    }
+    let spaced = text.nfkc().collect::<String>();
+    if let Some(why) = digits_split_by_space(&spaced) {
+        return Err(why.into());
+    }
     // White space and invisible characters (a zero-width space pasted from a web page)
     // are not part of the number.
-    let t: String = text
-        .nfkc()
+    let t: String = spaced
+        .chars()
         .filter(|&c| !c.is_whitespace() && !is_invisible(c))
         .collect::<String>();
     if t.is_empty() {
@@ -269,6 +278,44 @@ pub fn parse_number(text: &str, unit: &str) -> Result<Decimal, String> {
             _ => e,
         }
     })
+}
+
+/// A superscript or subscript digit (`¹`, `²`, `₂`).
+fn is_script_digit(c: char) -> bool {
+    matches!(c, '⁰' | '¹' | '²' | '³' | '⁴'..='⁹' | '₀'..='₉')
+}
+
+/// Why digits with white space between them (`4 5`, `30 40`, a struck-through old value
+/// beside the new one) are not one number; `1 268` (a space grouping thousands: three
+/// digits after it, at most three before) is one.
+fn digits_split_by_space(t: &str) -> Option<&'static str> {
+    let chars: Vec<char> = t.chars().filter(|&c| !is_invisible(c)).collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = chars[..start]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let after = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if before > 0 && after > 0 {
+                let grouping = after == 3
+                    && before <= 3
+                    && chars[..start - before].last().is_none_or(|c| *c != '.');
+                if !grouping {
+                    return Some("is not a number (two numbers, or digits split by a space: type one number)");
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A number typed with a remark (`5人（专职3人）`, or the remark on a second line).
@@ -301,6 +348,9 @@ fn not_a_number_why(t: &str) -> Option<&'static str> {
         "<",
         "~",
     ];
+    if t.contains(super::docx_read::PICTURE) {
+        return Some("a picture, not typed text: type the value");
+    }
     let lower = t.to_lowercase();
     if NONE.contains(&lower.as_str()) {
         return Some("none given: type 0 if it is zero");
@@ -328,6 +378,12 @@ fn parse_number_in(t: &str, unit: &str) -> Result<Decimal, String> {
                 s = rest;
                 break;
             }
+        }
+    }
+    // 整 after a sum in words or figures (`40万元整`, `肆拾万元整`): exactly that sum.
+    if MONEY.contains(&unit) {
+        if let Some(rest) = s.strip_suffix('整').filter(|r| r.ends_with(['元', '万'])) {
+            s = rest;
         }
     }
     // 亿 for a sum in 万元 (`0.3亿元`, `1亿`): ten thousand 万.
@@ -448,13 +504,15 @@ fn pieces(text: &str, options: &[String]) -> Vec<(Piece, bool)> {
             i += 1;
             continue;
         }
-        // A mark in brackets: `(√)`, `[√]`, `( )`, `()`.
+        // A mark in brackets: `(√)`, `[√]`, `[x]`, `( )`, `()`.
         if matches!(c, '(' | '[') {
             let inner = chars.get(i + 1).map(|x| x.0);
             let (mark, close) = match inner {
                 Some(m) if CHECKED_MARKS.contains(&m) || UNCHECKED_MARKS.contains(&m) => {
                     (CHECKED_MARKS.contains(&m), i + 2)
                 }
+                // `[x]`, `(X)`: a checked box typed in plain text.
+                Some('x' | 'X') => (true, i + 2),
                 _ => (false, i + 1),
             };
             if chars.get(close).is_some_and(|x| matches!(x.0, ')' | ']')) {
@@ -528,18 +586,8 @@ pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
         }
         let prev = k.checked_sub(1).map(|j| ps[j].0);
         let next = ps.get(k + 1).map(|n| (n.0, n.1));
-        let owner = if before {
-            match next {
-                Some((Piece::Opt(o), _)) => Some(o),
-                _ => None,
-            }
-        } else if after {
-            match prev {
-                Some(Piece::Opt(o)) => Some(o),
-                _ => None,
-            }
-        } else {
-            // Between options: the one it touches (no space between).
+        // The one option it touches (no space between).
+        let touching = || {
             let left = match prev {
                 Some(Piece::Opt(o)) if !space => Some(o),
                 _ => None,
@@ -553,6 +601,22 @@ pub fn ticked(text: &str, options: &[String]) -> Result<usize, String> {
                 _ => None,
             }
         };
+        let by_layout = if before {
+            match next {
+                Some((Piece::Opt(o), _)) => Some(o),
+                _ => None,
+            }
+        } else if after {
+            match prev {
+                Some(Piece::Opt(o)) => Some(o),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        // Where the layout says nothing (a tick typed after the last option of a cell
+        // whose boxes come first, `□是 □否✓`), the option it touches.
+        let owner = by_layout.or_else(touching);
         match owner {
             Some(o) => found.push(o),
             None => {
@@ -581,6 +645,21 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// Digits split by white space are two numbers unless the space groups thousands; a
+    /// raised digit is a note mark; 整 closes a sum.
+    #[test]
+    fn spaces_between_digits_superscripts_and_zheng() {
+        assert_eq!(parse_number("1 268", "家"), Ok(d("1268")));
+        assert_eq!(parse_number("1 268 000元", "元"), Ok(d("1268000")));
+        assert_eq!(parse_number("4\n人", "人"), Ok(d("4")));
+        assert_eq!(parse_number("40万元整", "万元"), Ok(d("40")));
+        assert_eq!(parse_number("肆拾万元整", "万元"), Ok(d("40")));
+        for bad in ["4 5", "30 40", "12 34", "1 2680", "0.5 500", "4¹", "3₂"] {
+            assert!(parse_number(bad, "人").is_err(), "{bad}");
+        }
+        assert!(parse_number("12整", "家").is_err());
     }
 
     #[test]
@@ -729,6 +808,21 @@ mod tests {
             inline_value("拥有有效专利企业：412家", "拥有有效专利企业").as_deref(),
             Some("412家")
         );
+    }
+
+    /// `[x]` is a box ticked in plain text; 🗹 a tick; a tick typed after the last option
+    /// of a cell whose boxes come first belongs to the option it touches.
+    #[test]
+    fn plain_text_boxes_and_a_trailing_tick() {
+        let yn: Vec<String> = vec!["是".into(), "否".into()];
+        assert_eq!(ticked("[x]是 [ ]否", &yn), Ok(0));
+        assert_eq!(ticked("［Ｘ］是　［　］否", &yn), Ok(0));
+        assert_eq!(ticked("( )是 (x)否", &yn), Ok(1));
+        assert_eq!(ticked("🗹是 □否", &yn), Ok(0));
+        assert_eq!(ticked("□是　□否✓", &yn), Ok(1));
+        assert_eq!(ticked("□是✓ □否", &yn), Ok(0));
+        assert!(ticked("□是 ✓□否", &yn).is_err());
+        assert!(ticked("[×]是 [ ]否", &yn).is_err());
     }
 
     #[test]

@@ -27,11 +27,17 @@ use super::OfficeError;
 
 /// The checked marks a cell may use: ticked boxes, ticks, and the filled shapes people
 /// type over a box (`▇`, `█`, `●` for a radio button, `✅`).
-pub const CHECKED_MARKS: [char; 17] = [
-    '☑', '☒', '■', '√', '✓', '✔', '▣', '▇', '█', '▆', '◼', '◾', '⬛', '●', '◉', '✅', '⊠',
+pub const CHECKED_MARKS: [char; 19] = [
+    '☑', '☒', '■', '√', '✓', '✔', '▣', '▇', '█', '▆', '◼', '◾', '⬛', '●', '◉', '✅', '⊠', '🗹',
+    '🗸',
 ];
 /// The unchecked marks (`○` beside a `●`).
 pub const UNCHECKED_MARKS: [char; 6] = ['□', '☐', '▢', '◻', '○', '◯'];
+
+/// What a picture (an image pasted into the text: a screenshot of a table, a scanned
+/// signature) reads as: U+FFFC OBJECT REPLACEMENT CHARACTER, so that a value pasted as a
+/// picture is a picture to report, not an empty cell or nothing at all.
+pub const PICTURE: char = '\u{FFFC}';
 
 /// A block of the document body.
 #[derive(Debug, Clone, PartialEq)]
@@ -331,6 +337,27 @@ fn finish_table(t: TableBuild) -> Vec<Vec<DocCell>> {
 struct RunCtx {
     hidden: bool,
     font: Option<String>,
+    /// Raised or lowered (`w:vertAlign` superscript / subscript): its digits are kept as
+    /// superscript or subscript digits (a note mark typed after a number, `386¹`, must not
+    /// read as `3861`; `m²` stays `m²`).
+    script: Option<Script>,
+}
+
+#[derive(Clone, Copy)]
+enum Script {
+    Super,
+    Sub,
+}
+
+/// A digit of a raised or lowered run as the superscript or subscript digit it shows.
+fn scripted(c: char, script: Option<Script>) -> char {
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    const SUB: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    match (script, c.to_digit(10)) {
+        (Some(Script::Super), Some(d)) if c.is_ascii_digit() => SUP[d as usize],
+        (Some(Script::Sub), Some(d)) if c.is_ascii_digit() => SUB[d as usize],
+        _ => c,
+    }
 }
 
 /// A content control (`w:sdt`) being read.
@@ -487,6 +514,12 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                         }
                     }
                     b"checkBox" => form_box = Some(FormCheckBox::default()),
+                    // An image (DrawingML `pic:pic`, VML `v:imagedata`), not a text box.
+                    b"pic" | b"imagedata" if !silent => {
+                        if let Some(p) = paras.last_mut() {
+                            p.push(PICTURE);
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -534,6 +567,15 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                             r.hidden = on_off(&e);
                         }
                     }
+                    b"vertAlign" if in_ppr == 0 => {
+                        if let Some(r) = runs.last_mut() {
+                            r.script = match attr(&e, b"val").as_deref() {
+                                Some("superscript") => Some(Script::Super),
+                                Some("subscript") => Some(Script::Sub),
+                                _ => None,
+                            };
+                        }
+                    }
                     b"rFonts" if in_ppr == 0 => {
                         if let Some(r) = runs.last_mut() {
                             r.font = attr(&e, b"ascii")
@@ -576,6 +618,11 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                     b"vMerge" => {
                         if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
                             c.vmerge = Some(attr(&e, b"val").as_deref() == Some("restart"));
+                        }
+                    }
+                    b"pic" | b"imagedata" if !silent => {
+                        if let Some(p) = paras.last_mut() {
+                            p.push(PICTURE);
                         }
                     }
                     b"p" => {
@@ -672,6 +719,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                         .decode()
                         .map_err(|e| (reader.error_position(), e.to_string()))?;
                     // A symbol font's glyph typed as text (U+F0FE in Wingdings).
+                    let script = runs.last().and_then(|r| r.script);
                     match runs.last().and_then(|r| r.font.as_deref()) {
                         Some(font) if is_symbol_font(font) => p.extend(s.chars().filter_map(|c| {
                             if ('\u{F020}'..='\u{F0FF}').contains(&c) {
@@ -680,7 +728,7 @@ fn parse_document(xml: &str) -> Result<Vec<DocBlock>, (u64, String)> {
                                 Some(c)
                             }
                         })),
-                        _ => p.push_str(&s),
+                        _ => p.extend(s.chars().map(|c| scripted(c, script))),
                     }
                 }
             }
@@ -765,6 +813,19 @@ mod tests {
         assert_eq!(rows[1][0].text, "经费");
         assert!(rows[1][0].merged);
         assert_eq!(rows[1][1].col, 1);
+    }
+
+    /// A raised digit stays raised (`4¹`, not `41`); a picture is U+FFFC, a text box its
+    /// text.
+    #[test]
+    fn superscripts_and_pictures() {
+        let xml = doc(
+            r#"<w:p><w:r><w:t>4</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="subscript"/></w:rPr><w:t>2</w:t></w:r><w:r><w:drawing><pic:pic xmlns:pic="p"/></w:drawing></w:r><w:r><w:pict><v:shape xmlns:v="v"><v:imagedata/></v:shape></w:pict></w:r></w:p>"#,
+        );
+        assert_eq!(
+            parse_document(&xml).unwrap(),
+            vec![DocBlock::Para(format!("4¹₂{PICTURE}{PICTURE}"))]
+        );
     }
 
     #[test]

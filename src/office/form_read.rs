@@ -9,11 +9,12 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 
 use super::cell_values::{
     inline_value, is_label, is_placeholder, norm, norm_bare, parse_number, ticked,
 };
-use super::docx_read::{DocBlock, DocCell};
+use super::docx_read::{DocBlock, DocCell, PICTURE};
 use super::form_layout::{
     check_options, grid_cells, slot_paths, Block, FormLayout, IdField, Slot, LEAD_FIELDS,
     MEMBER_COLUMNS, TEAM_COLUMNS,
@@ -48,6 +49,9 @@ enum Found {
     /// The label was found; the value cell's text (maybe empty), where (table and row) and
     /// the value cell's place in the row (1-based), when there is one.
     Value(String, String, Option<usize>),
+    /// A value typed after the label in its own cell (`专业人员数：5人`) and another in the
+    /// value cell (`4`): both, where, and the value cell's place.
+    Twice(String, String, String, usize),
     /// No row holds the labels.
     NoLabel,
 }
@@ -172,10 +176,25 @@ fn find(
             first_at
         };
         let place = place_of(*t, *r);
+        let is_known = |s: &str| labels.iter().any(|l| is_label(s, l));
         if let Some(v) = inline_value(&row[at].text, last) {
+            // Another value in the cell after it: two values, neither taken.
+            let other = row
+                .get(at + 1)
+                .filter(|c| !(c.merged && c.text == row[at].text))
+                .map(|c| c.text.trim())
+                .filter(|o| {
+                    !o.is_empty()
+                        && !unit_only(o)
+                        && !is_known(o)
+                        && !is_placeholder(o)
+                        && norm(o) != norm(&v)
+                });
+            if let Some(o) = other {
+                return Found::Twice(v, o.to_string(), place, at + 2);
+            }
             return Found::Value(v, place, Some(at + 1));
         }
-        let is_known = |s: &str| labels.iter().any(|l| is_label(s, l));
         // Years as a header row: the value is below, same column.
         let below = || {
             let (nt, nr, next) = all.get(ti + 1).filter(|(nt, _, _)| nt == t)?;
@@ -267,6 +286,27 @@ fn single_line(slot: &Slot) -> bool {
     }
 }
 
+/// Whether a slot holds a number or code (phone, e-mail, ID number, credit code, account,
+/// postcode), which full-width characters do not change.
+fn is_code(slot: &Slot) -> bool {
+    match slot {
+        Slot::Id(f) => matches!(
+            f,
+            IdField::CreditCode
+                | IdField::LegalRepPhone
+                | IdField::BankAccount
+                | IdField::Landline
+                | IdField::Mobile
+                | IdField::Email
+                | IdField::LegalRepIdNumber
+                | IdField::LegalRepEmail
+                | IdField::ContactIdNumber
+        ),
+        Slot::Lead(k) => matches!(*k, "id_number" | "mobile" | "email" | "landline"),
+        _ => false,
+    }
+}
+
 /// `v` with its line breaks taken out: none between two Chinese characters (a name
 /// wrapped by hand), a space otherwise.
 fn one_line(v: &str) -> String {
@@ -291,16 +331,36 @@ fn not_found(blocks: &[DocBlock], path: &[String]) -> String {
         DocBlock::Para(p) if !first.is_empty() && norm_bare(p).starts_with(&first) => Some(i + 1),
         _ => None,
     });
+    let pictures: usize = blocks
+        .iter()
+        .map(|b| match b {
+            DocBlock::Para(p) => p.matches(PICTURE).count(),
+            DocBlock::Table(rows) => rows
+                .iter()
+                .flatten()
+                .filter(|c| !c.merged)
+                .map(|c| c.text.matches(PICTURE).count())
+                .sum(),
+        })
+        .sum();
+    let pictures = if pictures > 0 {
+        format!(
+            "; the form holds {pictures} picture(s): a table pasted as a picture cannot be \
+             read, type its values into the form's table"
+        )
+    } else {
+        String::new()
+    };
     match para {
         Some(i) => format!(
             "cell \"{labels}\" not found in any table, but its label is in a paragraph \
              (block {i}): the table seems converted to text; put the values back into the \
-             form's table (panel form prints a blank one)"
+             form's table (panel form prints a blank one){pictures}"
         ),
         None => format!(
             "cell \"{labels}\" not found in any table: the form's row was removed, or its \
              label changed or typed into one cell with the value without a colon; restore \
-             the row as the blank form prints it (or type `label：value`)"
+             the row as the blank form prints it (or type `label：value`){pictures}"
         ),
     }
 }
@@ -326,14 +386,17 @@ fn headings(l: &FormLayout) -> Vec<(String, Option<String>, String)> {
         .collect()
 }
 
-/// Which heading `text` is (its first line), if any.
+/// Which heading `text` is (its first line), if any. A heading numbered or punctuated
+/// otherwise than the form prints it (`三．项目工作方案`, `3. 项目工作方案`, `（三）…`,
+/// `第三部分 …`, `三、项目工作方案：`) is the same heading.
 fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usize> {
     let first = text.lines().next().unwrap_or("").trim();
-    // `经费预算：` introduces a table; a heading has no colon.
-    if first.ends_with([':', '：']) {
+    let n = norm_bare(first);
+    let (renumbered, numbered) = without_numbering(&n);
+    // `经费预算：` introduces a table; a heading has no colon, unless it is numbered.
+    if first.ends_with([':', '：']) && !numbered {
         return None;
     }
-    let n = norm_bare(first);
     let n = match n.find('、') {
         Some(i) if n[..i].chars().count() <= 3 => n[i + '、'.len_utf8()..].to_string(),
         _ => n,
@@ -341,11 +404,52 @@ fn heading_of(text: &str, hs: &[(String, Option<String>, String)]) -> Option<usi
     if n.is_empty() {
         return None;
     }
-    // The full heading first (`一、申报单位基本信息（…）`), then without parentheses.
+    // The full heading first (`一、申报单位基本信息（…）`), then without parentheses, then
+    // without its numbering.
     let full = norm(first);
     hs.iter()
         .position(|(_, _, text)| norm(text) == full)
         .or_else(|| hs.iter().position(|(h, _, _)| *h == n))
+        .or_else(|| {
+            let r = renumbered.trim_end_matches(['.', '。']);
+            (numbered && !r.is_empty())
+                .then(|| hs.iter().position(|(h, _, _)| h == r))
+                .flatten()
+        })
+}
+
+/// A heading's text (as [`norm_bare`] gives it) without the part number before it
+/// (`三、` `三.` `3.` `3、` `第三部分` `第3章`), and whether it had one.
+fn without_numbering(n: &str) -> (String, bool) {
+    let chars: Vec<char> = n.chars().collect();
+    let ordinal = chars.first() == Some(&'第');
+    let start = usize::from(ordinal);
+    let digits = chars[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十〇零".contains(**c))
+        .count();
+    if digits == 0 || digits > 3 {
+        return (n.to_string(), false);
+    }
+    let mut i = start + digits;
+    if ordinal {
+        let rest: String = chars[i..].iter().collect();
+        match ["部分", "部", "章", "节", "项"]
+            .iter()
+            .find(|w| rest.starts_with(**w))
+        {
+            Some(w) => i += w.chars().count(),
+            None => return (n.to_string(), false),
+        }
+    }
+    // `三 项目工作方案`: the space after the number is gone here.
+    if chars
+        .get(i)
+        .is_some_and(|c| matches!(c, '、' | '.' | ',' | '，' | '。'))
+    {
+        i += 1;
+    }
+    (chars[i..].iter().collect(), true)
 }
 
 /// Text outside the form's parts (before the first heading, or under a heading that
@@ -561,8 +665,10 @@ fn team_header(row: &[DocCell]) -> Option<Vec<(usize, &'static str)>> {
 /// 项目组全部成员, 姓名, 身份证号码 and 承担任务). A table split across pages counts as one:
 /// the tables that follow it with only blank paragraphs between and rows of the same
 /// columns continue it, and a header row repeated on the next page is not a person.
-fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
+/// The team's rows, and the 姓名 cells that held several names.
+fn team_rows(blocks: &[DocBlock]) -> (Vec<BTreeMap<&'static str, String>>, Vec<String>) {
     let mut out = Vec::new();
+    let mut several = Vec::new();
     let mut cols: Option<Vec<(usize, &'static str)>> = None;
     // The header row's cell columns, which a continuation table's rows must have.
     let mut shape: Vec<usize> = Vec::new();
@@ -599,22 +705,60 @@ fn team_rows(blocks: &[DocBlock]) -> Vec<BTreeMap<&'static str, String>> {
             for (col, key) in c {
                 if let Some(cell) = row.iter().find(|x| x.col == *col) {
                     // A name, number or code wrapped by hand is one line; the task is text.
+                    let text = cell.text.replace(PICTURE, "");
                     let t = if *key == "task" {
-                        cell.text.trim().to_string()
+                        text.trim().to_string()
                     } else {
-                        one_line(&cell.text)
+                        one_line(&text)
                     };
                     if !t.is_empty() && !is_placeholder(&t) {
                         p.insert(*key, t);
                     }
                 }
             }
-            if p.contains_key("name") {
+            // A row closing the table (合计 / 共7人, （以下空白）) names no one.
+            let first = row.first().map(|c| norm(&c.text)).unwrap_or_default();
+            if ["合计", "小计", "总计", "共计"].contains(&first.as_str()) {
+                continue;
+            }
+            let Some(name) = p.get("name").cloned() else {
+                continue;
+            };
+            if !is_person_name(&name) {
+                continue;
+            }
+            // Several people typed into one row (`孔令辉、施雨桐`): each is a person (their
+            // names are identifiers to redact), and the row is reported.
+            let names: Vec<&str> = name
+                .split(['、', '，', ',', '；', ';', '/', '／'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .collect();
+            if names.len() > 1 {
+                several.push(name.clone());
+                for n in names {
+                    let mut one = p.clone();
+                    one.insert("name", n.to_string());
+                    out.push(one);
+                }
+            } else {
                 out.push(p);
             }
         }
     }
-    out
+    (out, several)
+}
+
+/// Whether a team row's 姓名 cell names a person: not a note closing the table
+/// (`（以下空白）`, `以下无`, `无`) nor a count (`7人`, `共7人`).
+fn is_person_name(name: &str) -> bool {
+    let n = norm_bare(name);
+    !(n.is_empty()
+        || n.contains("空白")
+        || n.starts_with("以下")
+        || ["无", "略", "同上", "..."].contains(&n.as_str())
+        || n.chars().all(|c| matches!(c, '.' | '…' | '-' | '—'))
+        || n.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// The attachments the form lists (a table with a 附件名称 column). A list split across
@@ -750,6 +894,8 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     let mut cells: BTreeMap<Slot, usize> = BTreeMap::new();
     // Slots whose cell holds a placeholder left as typed: the placeholder.
     let mut placeholders: BTreeMap<Slot, String> = BTreeMap::new();
+    // Slots with a value after the label in its cell and another in the value cell.
+    let mut twice: BTreeMap<Slot, (String, String)> = BTreeMap::new();
     for (slot, path) in &paths {
         // A slot printed twice (seed 003's 项目负责人): the first value given.
         if texts.get(slot).is_some_and(|(v, _, _)| !v.is_empty()) {
@@ -763,6 +909,13 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
             Some((_, r, c)) => find_grid(&all, r, c),
             None => find(&all, path, &labels, year),
         };
+        let found = match found {
+            Found::Twice(v, other, place, cell) => {
+                twice.insert(slot.clone(), (v.clone(), other));
+                Found::Value(v, place, Some(cell))
+            }
+            f => f,
+        };
         match found {
             Found::Value(v, place, cell) => {
                 match cell {
@@ -770,6 +923,11 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                     None => cells.remove(slot),
                 };
                 let mut v = v.trim().to_string();
+                // A picture beside a name or code (a scanned signature) is not part of it; a
+                // fact's value that is a picture is reported as one.
+                if !matches!(slot, Slot::Fact(_) | Slot::Year(..) | Slot::Check(_)) {
+                    v = v.replace(PICTURE, "").trim().to_string();
+                }
                 // A placeholder left as typed (请填写, 如：张三, XXXX) is no value.
                 if is_placeholder(&v) {
                     placeholders.insert(slot.clone(), std::mem::take(&mut v));
@@ -780,9 +938,14 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                 if single_line(slot) {
                     v = one_line(&v);
                 }
+                // A number or code typed in full-width characters (`１７７０１７４６８１４`,
+                // `ｉｐ＠ｅｘａｍｐｌｅ．ｃｏｍ`) is the number or code.
+                if is_code(slot) {
+                    v = v.nfkc().collect();
+                }
                 texts.insert(slot.clone(), (v, path.clone(), place));
             }
-            Found::NoLabel => {
+            Found::Twice(..) | Found::NoLabel => {
                 texts
                     .entry(slot.clone())
                     .or_insert((String::new(), path.clone(), String::new()));
@@ -916,8 +1079,36 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         }
     }
 
+    // A fact typed twice (after its label and in its cell) is not read; another field
+    // keeps the value after its label, with a warning naming the other.
+    let mut twice_warnings = Vec::new();
+    for (slot, (v, other)) in &twice {
+        let (_, path, place) = texts.get(slot).cloned().unwrap_or_default();
+        let said = format!(
+            "cell \"{}\" found ({place}) holds \"{v}\" after its label and the cell after it \
+             \"{other}\"",
+            cell_note(&path)
+        );
+        match slot {
+            Slot::Fact(k) | Slot::Check(k) | Slot::Year(k, _) => {
+                facts.remove(k);
+                missing.retain(|m| m.key != *k);
+                missing.push(Missing {
+                    key: k.clone(),
+                    message: format!("{said}: two values, neither read; keep one"),
+                });
+            }
+            _ => twice_warnings.push(Missing {
+                key: format!("twice.{}", slot.key()),
+                message: format!(
+                    "{said}: the value after the label is taken; delete the one that is wrong"
+                ),
+            }),
+        }
+    }
+
     // People.
-    let team = team_rows(&tabled);
+    let (team, several_names) = team_rows(&tabled);
     let lead_name = text_of(&Slot::Lead("name"));
     let mut lead = Person {
         name: lead_name.clone(),
@@ -961,7 +1152,20 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     }
     if rubric.facts.iter().any(|f| f.key == "team_size") && !facts.contains_key("team_size") {
         let n = members.len() + usize::from(!lead_name.is_empty());
-        if n == 0 {
+        if !several_names.is_empty() {
+            missing.push(Missing {
+                key: "team_size".into(),
+                message: format!(
+                    "the 项目参与人员 table has several names in one row ({}): give each person \
+                     a row of their own, with their own 性别, 年龄 and task",
+                    several_names
+                        .iter()
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        } else if n == 0 {
             missing.push(Missing {
                 key: "team_size".into(),
                 message: "the 项目参与人员 table (姓名 / 性别 / 年龄 …) has no named row and no 项目负责人 is given".into(),
@@ -1081,6 +1285,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         });
     }
     let mut warnings = blank_identity_fields(&texts, &cells, &placeholders);
+    warnings.extend(twice_warnings);
     let title = text_of(&Slot::Title);
     if title.is_empty() {
         let (_, path, place) = texts.get(&Slot::Title).cloned().unwrap_or_default();
@@ -1127,6 +1332,9 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         } else {
             text
         };
+        // A picture in a part's text (a chart, a table pasted as an image) is said to be
+        // there.
+        let text = text.replace(PICTURE, "［图片］");
         sections.push(Section {
             key: s.key.clone(),
             title: s.title.clone(),
