@@ -721,3 +721,20 @@ fn rubric_check_names_misplaced_track_gates() {
         "{e}"
     );
 }
+
+/// `rubric show` lists each track's applicant gates under the track.
+#[test]
+fn rubric_show_lists_the_track_gates() {
+    let out = bin()
+        .args(["rubric", "show", "special-fund-2022"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    let after = s.split("track bank-pledge-award").nth(1).unwrap();
+    let block: String = after.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(
+        block.contains("gate T20 第二十条：支持商业银行开展专利商标质押贷款工作。"),
+        "{block}"
+    );
+}
