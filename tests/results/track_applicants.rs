@@ -579,11 +579,19 @@ fn awards_leave_out_an_applicant_of_the_wrong_type() {
     );
     let unknown = app(&j, "LIC-003");
     assert_eq!(unknown["provisional"], true, "{unknown}");
+    // Not guessed: the missing fact is named, in English and in the working.
     assert!(
-        j["provisional_reasons"].to_string().contains("LIC-003")
-            && j["provisional_reasons"].to_string().contains("T20"),
+        j["provisional_reasons"]
+            .to_string()
+            .contains("LIC-003: eligibility gate T20 (missing applicant_type) not decided"),
         "{}",
         j["provisional_reasons"]
+    );
+    assert!(
+        unknown["working"]
+            .to_string()
+            .contains("申报条件T20缺少applicant_type待人工认定"),
+        "{unknown}"
     );
     assert_eq!(j["provisional"], true);
     // Markdown and CSV name the gate too.
