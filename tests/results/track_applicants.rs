@@ -746,3 +746,61 @@ fn rubric_show_lists_the_track_gates() {
         "{block}"
     );
 }
+
+/// The tracks reviewed with rubrics of their own say who may apply in that rubric's E3:
+/// 第七条 医院, 第十四条 企业 (the qualities by hand in E3b), 第十五条 中小企业.
+#[test]
+fn own_rubric_tracks_admit_the_applicants_their_article_names() {
+    use GateOutcome::{Fail, Manual, Pass, Unknown};
+    let gate = |rubric_id: &str, facts: Value, id: &str| -> GateOutcome {
+        let r = rubric::embedded(rubric_id).unwrap().rubric;
+        let (facts, problems) = rubric::parse_facts(&r, facts.as_object().unwrap());
+        assert!(problems.is_empty(), "{problems:?}");
+        rubric::check_gates(&r.eligibility, &facts)
+            .into_iter()
+            .find(|g| g.id == id)
+            .unwrap()
+            .outcome
+    };
+    let up = "special-fund-2022-high-value-upgrade";
+    assert_eq!(
+        gate(up, json!({"applicant_type": "enterprise"}), "E3"),
+        Pass
+    );
+    assert_eq!(
+        gate(up, json!({"applicant_type": "university"}), "E3"),
+        Fail
+    );
+    assert_eq!(
+        gate(up, json!({"applicant_type": "commercial_bank"}), "E3"),
+        Fail
+    );
+    assert_eq!(gate(up, json!({}), "E3"), Unknown);
+    assert_eq!(
+        gate(up, json!({"applicant_type": "enterprise"}), "E3b"),
+        Manual
+    );
+    let med = "special-fund-2022-medical-ops-center";
+    assert_eq!(
+        gate(
+            med,
+            json!({"is_hospital": true, "ip_transfer_cases": 3}),
+            "E3"
+        ),
+        Pass
+    );
+    assert_eq!(
+        gate(
+            med,
+            json!({"is_hospital": false, "ip_transfer_cases": 3}),
+            "E3"
+        ),
+        Fail
+    );
+    assert_eq!(gate(med, json!({"ip_transfer_cases": 3}), "E3"), Unknown);
+    let sme = "special-fund-2022-sme-capability";
+    let f = |is_sme: bool| json!({"is_sme": is_sme, "specialized_sme": true, "livelihood_sector_sme": false});
+    assert_eq!(gate(sme, f(true), "E3"), Pass);
+    assert_eq!(gate(sme, f(false), "E3"), Fail);
+    assert_eq!(gate(sme, json!({"specialized_sme": true}), "E3"), Unknown);
+}
