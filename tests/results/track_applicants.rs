@@ -221,6 +221,20 @@ fn each_track_admits_the_applicants_its_article_names() {
             &[("T13", Fail), ("T13b", Manual)],
         ),
         (
+            "high-value-center",
+            "管理制度全的企业",
+            Some("commercial_bank"),
+            None,
+            &[("T13", Pass), ("T13b", Manual)],
+        ),
+        (
+            "high-value-center",
+            "管理制度全的企业",
+            Some("industry_association"),
+            None,
+            &[("T13", Fail), ("T13b", Manual)],
+        ),
+        (
             "sme-cipo-training",
             "委托开展知识产权运营实务教育的有关高校",
             Some("university"),
@@ -388,6 +402,14 @@ fn each_track_admits_the_applicants_its_article_names() {
             Some("university"),
             None,
             &[("T22", Fail)],
+        ),
+        (
+            // an insurer is a company: an enterprise (企业)
+            "open-license-award",
+            "予以企业（许可人）资金奖补",
+            Some("insurer"),
+            None,
+            &[("T22", Pass)],
         ),
         (
             "open-license-award",
@@ -771,8 +793,13 @@ fn own_rubric_tracks_admit_the_applicants_their_article_names() {
         gate(up, json!({"applicant_type": "university"}), "E3"),
         Fail
     );
+    // a commercial bank is a company: an enterprise (企业) in the sense of the article
     assert_eq!(
         gate(up, json!({"applicant_type": "commercial_bank"}), "E3"),
+        Pass
+    );
+    assert_eq!(
+        gate(up, json!({"applicant_type": "research_institute"}), "E3"),
         Fail
     );
     assert_eq!(gate(up, json!({}), "E3"), Unknown);
