@@ -536,7 +536,8 @@ def family_variants(rng):
 
 def family_tracks(rng):
     """The embedded special-fund-2022 rubric with several of its tracks: quota, cap, track
-    total, fixed sums (第十条), requested amounts below and above the cap."""
+    total, fixed sums (第十条), requested amounts below and above the cap, and who may apply
+    (the track's gates: applicants of the track's kind, of another kind, of none given)."""
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
                        "special-fund-2022-univ-ops-center")
     rdoc = load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rubrics",
@@ -546,6 +547,7 @@ def family_tracks(rng):
     if QUICK:
         tracks = tracks[:3]
     for t in tracks:
+        track_doc = next(x for x in rdoc["tracks"] if x["id"] == t)
         d = os.path.join(WORK, "track-" + t)
         shutil.rmtree(d, ignore_errors=True)
         shutil.copytree(os.path.join(src, "bundles"), os.path.join(d, "bundles"))
@@ -560,6 +562,15 @@ def family_tracks(rng):
             amt = rng.choice([5, 8, 10, 12.5, 20, 25, 30, 50, 80, 100])
             b["requested_wan"] = amt
             b["facts"]["requested_funding_wan"] = amt
+            kinds = [v for g in track_doc.get("eligibility") or [] for c in g.get("all_of") or []
+                     if c.get("fact") == "applicant_type" for v in c["one_of"]]
+            pick = rng.random()
+            if pick < 0.15:
+                b["facts"].pop("applicant_type", None)
+            elif pick < 0.35 or not kinds:
+                b["facts"]["applicant_type"] = rng.choice(["enterprise", "commercial_bank", "other"])
+            else:
+                b["facts"]["applicant_type"] = rng.choice(kinds)
             dump(b, bp)
         experts = [x["id"] for x in pj["experts"]]
         scores = os.path.join(d, "scores.csv")

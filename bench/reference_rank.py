@@ -27,9 +27,10 @@ Implements:
     methods mean, trimmed (k highest and k lowest dropped when n >= 2k + 1; ties at an
     extreme: low drop = first expert id, high drop = last expert id), median;
   - rounding half-up (away from zero), truncate (toward zero), none;
-  - eligibility gates with fact conditions (ge gt le lt eq ne is_true is_false; all_of,
+  - eligibility gates with fact conditions (ge gt le lt eq ne is_true is_false in; all_of,
     any_of; a missing fact leaves the gate unknown, a gate without conditions is manual:
-    `unchecked`; applications without a bundle are `unchecked`);
+    `unchecked`; applications without a bundle are `unchecked`), the rubric's and those of
+    the track panel.json names (who may apply);
   - quorum, statuses, threshold, ranking with tie-break subtotals and shared ranks,
     application id in byte order for the order only;
   - readings where the documents were silent, settled with panel and now written in
@@ -334,7 +335,7 @@ def load_panel(panel_dir):
 
 def condition(c, facts):
     """True, False or None (fact missing). Ops: ge gt le lt eq ne (with `value`), is_true,
-    is_false."""
+    is_false, in (an enum fact among `one_of`)."""
     v = facts.get(c["fact"])
     if v is None:
         return None
@@ -343,14 +344,20 @@ def condition(c, facts):
         return v is True
     if op == "is_false":
         return v is False
+    if op == "in":
+        return v in c["one_of"]
     x, y = dec(v), dec(c["value"])
     return {"ge": x >= y, "gt": x > y, "le": x <= y, "lt": x < y, "eq": x == y, "ne": x != y}[op]
 
 
-def eligibility(rdoc, facts):
-    """eligible | ineligible | unchecked from the rubric's gates (docs/rubric-format.md)."""
+def eligibility(rdoc, track, facts):
+    """eligible | ineligible | unchecked from the rubric's gates and those of the track that
+    panel.json names (docs/rubric-format.md, `tracks`: `eligibility`)."""
     outcomes = []
-    for g in rdoc.get("eligibility") or []:
+    gates = list(rdoc.get("eligibility") or [])
+    if track is not None:
+        gates += track.get("eligibility") or []
+    for g in gates:
         all_of, any_of = g.get("all_of") or [], g.get("any_of") or []
         if not all_of and not any_of:
             outcomes.append("manual")
@@ -608,7 +615,7 @@ def compute(panel_dir, scores_path, args, conflicts=()):
     meth = "mean" if normalized else st["method"]
     apps = {}
     for app in app_ids:
-        elig = eligibility(rdoc, bundles[app][1]) if bundles else "unchecked"
+        elig = eligibility(rdoc, track, bundles[app][1]) if bundles else "unchecked"
         valid = valid_by_app[app]
         experts = sorted(valid, key=lambda e: e.encode())
         n = len(experts)

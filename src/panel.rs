@@ -210,6 +210,7 @@ impl Panel {
             None => None,
             Some(id) => Some(resolve_track(&file, id, &rubric.rubric)?),
         };
+        let track_gates = track.as_ref().map_or(0, |t| t.eligibility.len());
 
         let bdir = dir.join(&config.bundles);
         if bdir.exists() && !resolves_inside(dir, &bdir) {
@@ -228,13 +229,13 @@ impl Panel {
         // Symlinks only inside the folder and never a second path to a bundle; FIFOs and
         // devices never read.
         let (paths, skipped) = bundle::select_entries(&candidates, &bdir);
-        if paths.is_empty() && !rubric.rubric.eligibility.is_empty() {
+        if paths.is_empty() && (!rubric.rubric.eligibility.is_empty() || track_gates > 0) {
             return Err(PanelError::Invalid {
                 file: file.clone(),
                 message: format!(
-                    "the bundles folder {} holds no bundle (*.json), but rubric `{}` has \
-                     eligibility gates that are checked from the bundles; put the bundles \
-                     there or correct `bundles` in panel.json",
+                    "the bundles folder {} holds no bundle (*.json), but rubric `{}` (or the \
+                     track) has eligibility gates that are checked from the bundles; put the \
+                     bundles there or correct `bundles` in panel.json",
                     bdir.display(),
                     rubric.rubric.id
                 ),
@@ -278,6 +279,18 @@ impl Panel {
             invalid,
             track,
         })
+    }
+
+    /// The eligibility gates every application of this panel is checked against: the
+    /// rubric's `eligibility`, then the gates of the track that `panel.json` names (who may
+    /// apply to it, seed 002 第六条–第二十二条). Results, awards, `panel eligibility` and the
+    /// chair screen all read them here.
+    pub fn eligibility_gates(&self) -> Vec<rubric::Gate> {
+        let mut gates = self.rubric.rubric.eligibility.clone();
+        if let Some(t) = &self.track {
+            gates.extend(t.eligibility.iter().cloned());
+        }
+        gates
     }
 
     /// A valid bundle by code.
@@ -338,6 +351,21 @@ fn resolve_track(file: &Path, id: &str, r: &rubric::Rubric) -> Result<rubric::Tr
             ),
         });
     };
+    // The track's gates are checked together with the rubric's: one id, one gate.
+    if let Some(g) = t
+        .eligibility
+        .iter()
+        .find(|g| r.eligibility.iter().any(|e| e.id == g.id))
+    {
+        return Err(PanelError::Invalid {
+            file: file.to_path_buf(),
+            message: format!(
+                "`track` `{id}` ({} {}) has an eligibility gate `{}`, and rubric `{}` has one \
+                 with the same id; give the rubric's gate another id",
+                t.article, t.title, g.id, r.id
+            ),
+        });
+    }
     if t.kind() == Some(crate::rubric::TrackMode::Panel) {
         if let Some(tr) = &t.rubric {
             if tr != &r.id {

@@ -1,7 +1,7 @@
 //! From scores to the ranking and its documents: the aggregation pipeline's tables and
 //! properties (`aggregate_table`, `aggregate_props`), how scores become its input
 //! (`results_input`), `panel results` end to end (`results_demo`), tracks and formula awards
-//! (`tracks_awards`), the text and XLSX exports (`export_snapshots`, `export_xlsx`), and the
+//! (`tracks_awards`, who may apply to a track: `track_applicants`), the text and XLSX exports (`export_snapshots`, `export_xlsx`), and the
 //! chair's and secretariat's outputs used as a user would (`chair_review`).
 //!
 //! One test binary of several, grouped by area; each module was a test file of its own:
@@ -23,5 +23,7 @@ mod export_xlsx;
 mod results_demo;
 #[path = "results/results_input.rs"]
 mod results_input;
+#[path = "results/track_applicants.rs"]
+mod track_applicants;
 #[path = "results/tracks_awards.rs"]
 mod tracks_awards;

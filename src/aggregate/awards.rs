@@ -47,8 +47,9 @@ pub struct AwardApplicant {
     pub grade: Option<String>,
     /// `Some(reasons)` when ineligible.
     pub ineligible: Option<Vec<String>>,
-    /// Eligibility unchecked: the ids of the gates not decided yet (`E2、E3`).
-    pub unchecked: Option<String>,
+    /// Eligibility unchecked: the gates not decided yet (checked by hand, or lacking facts:
+    /// 第二十条's T20 without `applicant_type`).
+    pub unchecked: Option<Vec<super::OpenGate>>,
 }
 
 spelled_enum! {
@@ -187,12 +188,24 @@ pub fn compute(rule: &AwardRule, total_yuan: Decimal, apps: &[AwardApplicant]) -
         }
         if let Some(open) = &a.unchecked {
             line.provisional = true;
+            // A gate lacking facts names them (`T20缺少applicant_type`); one checked by hand
+            // is its id.
+            let zh: Vec<String> = open.iter().map(super::OpenGate::zh).collect();
+            let en: Vec<String> = open
+                .iter()
+                .map(|g| match g {
+                    super::OpenGate::Manual { gate } => gate.clone(),
+                    missing => missing.to_string(),
+                })
+                .collect();
             line.working.push(format!(
-                "申报条件{open}待人工认定（panel eligibility），金额为暂定"
+                "申报条件{}待人工认定（panel eligibility），金额为暂定",
+                zh.join("、")
             ));
             reasons.push(format!(
-                "{}: eligibility gate {open} not decided (record it with `panel eligibility`)",
-                a.id
+                "{}: eligibility gate {} not decided (record it with `panel eligibility`)",
+                a.id,
+                en.join("、")
             ));
         }
         match rule {
@@ -470,7 +483,9 @@ mod tests {
         let mut b = app("B", "5");
         b.ineligible = Some(vec!["E1 注册在本市".into()]);
         let mut c = app("C", "5");
-        c.unchecked = Some("E2".into());
+        c.unchecked = Some(vec![crate::aggregate::OpenGate::Manual {
+            gate: "E2".into(),
+        }]);
         let mut e = app("E", "0");
         e.units = None;
         let a = compute(&per_unit("1500"), d("3000000"), &[app("A", "2"), b, c, e]);

@@ -89,13 +89,17 @@ pub fn eligibility(a: &EligibilityArgs) -> Result<Outcome> {
             panel.bundle_codes()
         );
     };
-    let gates = rubric::check_gates(&r.eligibility, &b.facts);
+    let gates = rubric::check_gates(&panel.eligibility_gates(), &b.facts);
     let Some(g) = gates.iter().find(|g| g.id == a.gate) else {
         bail!(
-            "--gate {}: rubric `{}` ({}) has no such eligibility gate; give one of: {}",
+            "--gate {}: rubric `{}` ({}){} has no such eligibility gate; give one of: {}",
             a.gate,
             r.id,
             panel.rubric.path.display(),
+            match &panel.track {
+                Some(t) => format!(" and track `{}` ({})", t.id, t.article),
+                None => String::new(),
+            },
             gates
                 .iter()
                 .map(|g| g.id.as_str())

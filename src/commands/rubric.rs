@@ -353,6 +353,10 @@ pub fn show_tree(r: &Rubric) -> String {
         for target in &t.targets {
             let _ = writeln!(s, "    target: {target}");
         }
+        // Who may apply: the track's gates, checked with the rubric's when a panel names it.
+        for g in &t.eligibility {
+            let _ = writeln!(s, "    gate {} {}", g.id, g.text);
+        }
     }
     if !r.tie_break.is_empty() {
         let _ = writeln!(

@@ -8,7 +8,7 @@ use super::panel_apps;
 use std::collections::BTreeMap;
 
 use crate::aggregate::awards::{AwardApplicant, AwardRule};
-use crate::aggregate::{Eligibility, OpenGate};
+use crate::aggregate::Eligibility;
 use crate::decisions::{self, Decided, Decision};
 use crate::export::ExportError;
 use crate::panel::Panel;
@@ -105,14 +105,11 @@ pub fn read_awards(panel: &Panel, decisions: &[Decision]) -> Result<AwardInput, 
             },
             _ => None,
         };
-        // The gates still open, by id.
+        // The gates still open.
         let unchecked = match &info.eligibility {
-            Eligibility::Unchecked => Some(
-                pa.open_gates
-                    .get(&info.id)
-                    .map(|open| open.iter().map(OpenGate::id).collect::<Vec<_>>().join("、"))
-                    .unwrap_or_default(),
-            ),
+            Eligibility::Unchecked => {
+                Some(pa.open_gates.get(&info.id).cloned().unwrap_or_default())
+            }
             _ => None,
         };
         applicants.push(AwardApplicant {

@@ -5,8 +5,8 @@
 //!
 //! - **Scheme**: the rubric's criteria (category, max, weight), categories (max, bonus),
 //!   `total_max` and `tie_break` ([`scheme_of`]).
-//! - **Applications**: the panel's valid bundles; eligibility from the rubric's gates
-//!   ([`crate::rubric::check_gates`] → `eligible` / `ineligible` with the failed gates /
+//! - **Applications**: the panel's valid bundles; eligibility from the rubric's gates and
+//!   those of the panel's track ([`crate::rubric::check_gates`] → `eligible` / `ineligible` with the failed gates /
 //!   `unchecked` when a gate is manual or its facts are missing, unless the chair database holds
 //!   a person's decision on that gate: [`crate::decisions`]); the requested amount is the
 //!   bundle's `requested_wan`, else the rubric's `funding.requested_fact`. A scores CSV naming
@@ -221,7 +221,8 @@ pub(crate) struct PanelApps {
     pub(crate) open_gates: BTreeMap<String, Vec<OpenGate>>,
 }
 
-/// The panel's applications: eligibility from the rubric's gates, with the chair's recorded
+/// The panel's applications: eligibility from the rubric's gates and the track's
+/// ([`Panel::eligibility_gates`]), with the chair's recorded
 /// decisions (`decisions`, those in force) deciding gates that are manual or lack facts.
 pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
     let decided = decisions::gate_map(decisions);
@@ -234,9 +235,10 @@ pub(crate) fn panel_apps(panel: &Panel, decisions: &[Decision]) -> PanelApps {
         applied: Vec::new(),
         open_gates: BTreeMap::new(),
     };
+    let panel_gates = panel.eligibility_gates();
     for b in &panel.bundles {
         let code = b.bundle.code.clone();
-        let mut gates = rubric::check_gates(&r.eligibility, &b.facts);
+        let mut gates = rubric::check_gates(&panel_gates, &b.facts);
         for g in &mut gates {
             if !g.outcome.is_open() {
                 continue;

@@ -384,16 +384,33 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
         (Some(t), false) => neg(&mut ctx, "aggregation.threshold", "threshold", t),
         (None, true) => {}
     }
-    // Gates.
-    for (name, gates) in [
-        ("eligibility", &rubric.eligibility),
-        ("targets", &rubric.targets),
-    ] {
+    // Gates: the rubric's, then each track's applicant gates (checked with the rubric's
+    // eligibility gates, so their ids must differ from those).
+    let rubric_gate_ids: BTreeSet<&str> =
+        rubric.eligibility.iter().map(|g| g.id.as_str()).collect();
+    let mut gate_lists: Vec<(String, &Vec<Gate>, bool)> = vec![
+        ("eligibility".into(), &rubric.eligibility, false),
+        ("targets".into(), &rubric.targets, false),
+    ];
+    for (i, t) in rubric.tracks.iter().enumerate() {
+        gate_lists.push((format!("tracks[{i}].eligibility"), &t.eligibility, true));
+    }
+    for (name, gates, of_track) in gate_lists {
         let mut ids = BTreeSet::new();
         for (i, g) in gates.iter().enumerate() {
             let p = format!("{name}[{i}]");
             if !ids.insert(g.id.as_str()) {
                 ctx.err(&p, format!("duplicate id `{}`", g.id));
+            }
+            if of_track && rubric_gate_ids.contains(g.id.as_str()) {
+                ctx.err(
+                    &p,
+                    format!(
+                        "id `{}` is also an eligibility gate of the rubric; a track's gates are \
+                         checked together with the rubric's, so give it its own id (T6, T20 …)",
+                        g.id
+                    ),
+                );
             }
             for (j, c) in g.all_of.iter().enumerate() {
                 ctx.condition(&format!("{p}.all_of[{j}]"), c);
@@ -489,6 +506,19 @@ pub fn validate(rubric: &Rubric) -> Vec<Issue> {
                 format!("{p}.exclusions"),
                 "a track with exclusions needs a rubric of its own (`rubric`) with an \
                  eligibility gate that enforces them (its text quoting 「不参与本项目遴选」)",
+            );
+        }
+        // A track reviewed with a rubric of its own has its applicant gates in that rubric
+        // (the panel scores with it, and its copy of the track is the one that applies).
+        if !t.eligibility.is_empty() && t.rubric.as_deref().is_some_and(|r| r != rubric.id) {
+            ctx.err(
+                format!("{p}.eligibility"),
+                format!(
+                    "track `{}` is reviewed with rubric `{}`: put its applicant gates in that \
+                     rubric's `eligibility` (as its exclusions are), not in this copy of the track",
+                    t.id,
+                    t.rubric.as_deref().unwrap_or_default()
+                ),
             );
         }
         if t.fixed_award && t.per_award_cap_wan.is_none() {

@@ -369,6 +369,13 @@ pub struct Track {
     pub rubric: Option<String>,
     #[serde(default)]
     pub exclusions: Vec<String>,
+    /// Who may apply, when the article names it (第六条 「不超过10所高校」, 第二十条
+    /// 「商业银行」, 第二十一条 「在我局备案入册的知识产权服务机构」): eligibility gates of
+    /// the track, checked with the rubric's own `eligibility` whenever a panel names the track
+    /// (results, awards, `panel eligibility`, the chair screen). A track reviewed with a rubric
+    /// of its own keeps these gates in that rubric's `eligibility`, as it keeps its exclusions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eligibility: Vec<Gate>,
     #[serde(default)]
     pub notes: Vec<String>,
 }

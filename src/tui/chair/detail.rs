@@ -317,7 +317,7 @@ fn lines_of(app: &ChairData, code: &str, w: usize) -> Vec<DLine> {
         // The gates still open, in the call's words (a gate a person decided is not open).
         let bundle = app.panel.bundles.iter().find(|b| b.bundle.code == code);
         if let Some(b) = bundle {
-            for g in crate::rubric::check_gates(&rubric.eligibility, &b.facts) {
+            for g in crate::rubric::check_gates(&app.panel.eligibility_gates(), &b.facts) {
                 let is_decided = decided.iter().any(|d| {
                     matches!(&d.decided, crate::decisions::Decided::Gate { gate, .. } if *gate == g.id)
                 });
