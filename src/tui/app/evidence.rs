@@ -443,6 +443,15 @@ impl App {
             let r = a.sheet.status_reason.as_deref().unwrap_or("");
             wrap_into(&mut head, &format!("✗ {}: {r}", t.conflict), LineKind::Warn);
         }
+        // handed back by the chair and not submitted since: the chair's reason stays in view
+        // (the message at opening is shown once)
+        if let Some(r) = a.reopened_reason() {
+            wrap_into(
+                &mut head,
+                &format!("↺ {}", self.lang.reopened(&a.input.code, r)),
+                LineKind::Warn,
+            );
+        }
         if let Some(cm) = a.sheet.comments.get("") {
             wrap_into(
                 &mut head,
