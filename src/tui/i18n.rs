@@ -608,10 +608,11 @@ impl Lang {
         )
     }
 
-    pub fn no_match(self, q: &str) -> String {
+    /// A search with no match in the evidence shown, that of criterion `crit`.
+    pub fn no_match(self, q: &str, crit: &str) -> String {
         self.pick(
-            format!("证据中找不到 “{q}”"),
-            format!("“{q}” not found in the evidence"),
+            format!("{crit} 的证据中找不到 “{q}”（只查当前指标的证据；选其他指标的评分项再按 n）"),
+            format!("“{q}” not found in the evidence of {crit} (the search looks in the criterion shown; select an item of another criterion, then n)"),
         )
     }
 

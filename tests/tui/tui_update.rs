@@ -607,7 +607,11 @@ fn search_finds_and_cycles_through_evidence() {
         "/ backspace backspace backspace text:无此内容 enter",
     );
     assert_eq!(app.hit(), None);
-    assert!(note(&app).1.contains("找不到"));
+    assert!(
+        note(&app).1.contains("A3 的证据中找不到 “无此内容”"),
+        "{:?}",
+        app.note
+    );
     // a long section scrolls to its match
     let (mut app, _) = mem_app(Lang::En, (80, 24));
     goto(&mut app, "B1.1");

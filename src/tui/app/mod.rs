@@ -1039,7 +1039,11 @@ impl App {
         let hits = self.all_hits();
         if hits.is_empty() {
             self.ev.forget_hit();
-            self.refuse(self.lang.no_match(&q));
+            let crit = self
+                .sel_criterion()
+                .map(|c| c.id.clone())
+                .unwrap_or_default();
+            self.refuse(self.lang.no_match(&q, &crit));
             return;
         }
         let (_, h) = self.ev_body_len();
