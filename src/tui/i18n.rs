@@ -597,6 +597,14 @@ impl Lang {
         )
     }
 
+    /// The status line under the list of what stops a submit: how much, and the first.
+    pub fn incomplete_note(self, code: &str, n: usize, first: &str) -> String {
+        self.pick(
+            format!("{code} 尚不能提交：还有 {n} 处待完成，第一处：{first}"),
+            format!("{code} cannot be submitted yet: {n} thing(s) left, the first: {first}"),
+        )
+    }
+
     pub fn unscored(self, item: &str) -> String {
         self.pick(format!("{item} 未评分"), format!("{item} is not scored"))
     }

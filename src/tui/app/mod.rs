@@ -884,7 +884,10 @@ impl App {
             }
             let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();
             lines.insert(0, self.lang.incomplete(&code));
-            self.refuse(lines[0].clone());
+            self.refuse(
+                self.lang
+                    .incomplete_note(&code, problems.len(), &problems[0].1),
+            );
             self.overlays.push(Overlay::Message {
                 title: self.lang.t().cannot_submit.to_string(),
                 lines,
