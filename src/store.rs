@@ -36,7 +36,8 @@ pub const OPINION_ITEM: &str = "#opinion";
 /// The hash chain's `prev` for the first line.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-const LOCK_FILE: &str = "LOCK";
+/// The lock file inside a database folder.
+pub(crate) const LOCK_FILE: &str = "LOCK";
 pub(crate) const JOURNAL_FILE: &str = "journal.jsonl";
 const SLED_DIR: &str = "sled";
 /// sled's page cache (its default is 1 GiB).

@@ -9,7 +9,7 @@ use super::score::{lang_arg, need_terminal, open_panel, report_open};
 use crate::panel::Panel;
 use crate::role::Role;
 use crate::sheet::{self, keys};
-use crate::store::{Signer, Store, StoreIdentity};
+use crate::store::{Signer, Store, StoreError, StoreIdentity};
 use crate::tui::{self, ChairApp, Lang};
 
 /// The store identity of a panel's chair.
@@ -89,13 +89,29 @@ pub fn chair_app(
         );
     }
     let signer = chair_signer(panel, key_dir)?;
-    let (store, rep) = Store::open_signed(db, &identity(panel), signer)?;
+    let (store, rep) = Store::open_signed(db, &identity(panel), signer)
+        .map_err(|e| locked_in_language(e, lang))?;
     let note = report_open(&rep);
     let mut app =
         ChairApp::new(panel.clone(), store, db, lang, color, size).map_err(|e| anyhow!("{e}"))?;
     app.watch = watch;
     app.note = note;
     Ok(app)
+}
+
+/// A chair database another process holds, said in the screen's language with what to do
+/// (the English text is the store's own). Any other error as the store says it.
+fn locked_in_language(e: StoreError, lang: Lang) -> anyhow::Error {
+    match &e {
+        StoreError::Locked { path, holder } if lang.is_zh() => anyhow!(
+            "组长数据库 {} 正被另一个 panel 进程{holder}打开修改（锁文件 {}），同一时间只能有一个\
+             进程修改它。请先关闭另一个组长界面或正在运行的 panel merge / import / reopen（已合并\
+             的评分都在数据库中）。只读命令（`panel results`、`panel audit verify`）现在即可使用。",
+            path.display(),
+            path.join(crate::store::LOCK_FILE).display()
+        ),
+        _ => e.into(),
+    }
 }
 
 /// `panel chair`.

@@ -198,8 +198,8 @@ actions! {
         /// by: Apply the method per criterion or to the expert totals
         /// 口径: 按指标或按专家总分汇总
         ToggleBy,
-        /// reopen: Reopen the application for the selected expert (asks a reason; the expert sees it at the next start)
-        /// 退回: 退回所选专家重评该项目（须填写理由；专家下次启动时看到）
+        /// reopen: Reopen the application for the selected expert (asks a reason; the expert sees it in the open screen within seconds, or at the next start)
+        /// 退回: 退回所选专家重评该项目（须填写理由；专家的评分界面几秒内即显示，未打开则下次启动时显示）
         Reopen,
         /// export: Write the results (JSON, CSV, XLSX, Markdown, 评审汇总表) to results/ in the panel folder; another method than the official one to results/compare-<method>-<by>/
         /// 导出: 将结果（JSON、CSV、XLSX、Markdown、评审汇总表）写入评审目录下的 results/（非官方的对照方法写入其下单独的对照目录）

@@ -597,6 +597,14 @@ impl Lang {
         )
     }
 
+    /// The status line under the list of what stops a submit: how much, and the first.
+    pub fn incomplete_note(self, code: &str, n: usize, first: &str) -> String {
+        self.pick(
+            format!("{code} 尚不能提交：还有 {n} 处待完成，第一处：{first}"),
+            format!("{code} cannot be submitted yet: {n} thing(s) left, the first: {first}"),
+        )
+    }
+
     pub fn unscored(self, item: &str) -> String {
         self.pick(format!("{item} 未评分"), format!("{item} is not scored"))
     }
@@ -608,10 +616,11 @@ impl Lang {
         )
     }
 
-    pub fn no_match(self, q: &str) -> String {
+    /// A search with no match in the evidence shown, that of criterion `crit`.
+    pub fn no_match(self, q: &str, crit: &str) -> String {
         self.pick(
-            format!("证据中找不到 “{q}”"),
-            format!("“{q}” not found in the evidence"),
+            format!("{crit} 的证据中找不到 “{q}”（只查当前指标的证据；选其他指标的评分项再按 n）"),
+            format!("“{q}” not found in the evidence of {crit} (the search looks in the criterion shown; select an item of another criterion, then n)"),
         )
     }
 

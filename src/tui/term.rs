@@ -162,7 +162,17 @@ impl Screen for App {
     fn quit(&self) -> bool {
         self.quit
     }
+    /// The chair may reopen an application while the expert's screen is open.
+    fn tick_every(&self) -> Option<Duration> {
+        Some(REOPEN_POLL)
+    }
+    fn tick(&mut self) {
+        self.poll_reopens();
+    }
 }
+
+/// How often the open expert screen looks for the chair's reopen notes.
+const REOPEN_POLL: Duration = Duration::from_secs(2);
 
 /// Run the expert screen until the user quits. The terminal is restored
 /// before this returns, whatever happened.

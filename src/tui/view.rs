@@ -180,6 +180,16 @@ pub fn focus_hint(app: &App) -> String {
         };
     }
     match (app.focus, app.cur(), app.sel_item()) {
+        (Pane::Apps, Some(a), _) if a.reopened_reason().is_some() => {
+            let r = a.reopened_reason().unwrap_or_default();
+            let text = format!(
+                " ↺ {}{}{}",
+                app.lang.reopened(&a.input.code, r),
+                app.lang.list_sep(),
+                app.lang.t().open_hint
+            );
+            truncate(&text, app.size.0 as usize)
+        }
         (Pane::Apps, Some(a), _) => {
             let sep = if zh { "：" } else { ": " };
             let head = format!(" {} {}", a.input.code, list_title(&a.input.title));

@@ -54,9 +54,26 @@ fn chair_needs_a_database_or_watch_and_a_terminal() {
             .unwrap();
     chair_on_db()
         .env("PANEL_KEY_DIR", dir.join("keys"))
+        .args(["--lang", "en"])
         .assert()
         .code(1)
-        .stderr(contains(db.display().to_string()));
+        .stderr(contains(db.display().to_string()))
+        .stderr(contains("is open for changes in another panel process"));
+    // in the screen's language, with the same advice
+    let zh = chair_on_db()
+        .env("PANEL_KEY_DIR", dir.join("keys"))
+        .args(["--lang", "zh"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let zh = String::from_utf8(zh.stderr).unwrap();
+    assert!(zh.contains("正被另一个 panel 进程"), "{zh}");
+    assert!(
+        zh.contains(&db.display().to_string()) && zh.contains("panel results"),
+        "{zh}"
+    );
+    assert!(!zh.contains("is open for changes"), "{zh}");
     // a bad language: a command-line error (clap's value parser, exit 2)
     panel()
         .arg("chair")

@@ -84,6 +84,30 @@ fn experts_lean_and_distribution() {
     insta::assert_snapshot!("zh_80x24_experts", screen(&a));
 }
 
+/// The deviations per application wrap under the first value at every width: a continued
+/// line never starts with the blank that separated two values.
+#[test]
+fn experts_deviation_lines_hang_evenly_at_every_width() {
+    let mut demo = Demo::new();
+    for w in 60..=100 {
+        let mut a = demo.app(Lang::En, w, 60);
+        feed(&mut a, "tab tab");
+        let text = screen(&a);
+        let all: Vec<&str> = text.lines().collect();
+        // without the status line and the key bar
+        let mut lines = all[..all.len() - 2]
+            .iter()
+            .skip_while(|l| !l.contains("deviation per application"))
+            .skip(1)
+            .peekable();
+        assert!(lines.peek().is_some(), "{text}");
+        for l in lines.filter(|l| !l.trim().is_empty() && !l.starts_with(" E0")) {
+            let lead = l.len() - l.trim_start().len();
+            assert_eq!(lead, " E02: ".len(), "width {w}: {l:?}\n{text}");
+        }
+    }
+}
+
 #[test]
 fn overlays() {
     let mut demo = Demo::new();

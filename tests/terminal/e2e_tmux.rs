@@ -690,3 +690,85 @@ fn chair_keeps_a_reopen_reason_and_exports_a_comparison_apart() {
     assert_sane(&t, "chair", &stty);
     assert!(!panel::sheet::reopen_note_path(&panel_dir, "E03", "T24-001").exists());
 }
+
+/// A whole round between two terminals: the expert scores and submits in `panel score`, the
+/// chair's `--watch` merges the sheet, the chair hands the application back with a reason,
+/// the expert's screen — still open — shows the reason within seconds and keeps it in the
+/// status line, the expert submits again and the chair merges the new revision.
+#[test]
+fn a_reopen_reaches_the_open_expert_screen_and_the_resubmission_the_chair() {
+    let Some((_turn, tmp, t)) = setup() else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_panel");
+    let panel_dir = tmp.path().join("panel");
+    panel::panel::materialize_demo(&panel_dir).unwrap();
+    // E02 scores afresh: the shipped sheet of E02 was written by another database
+    for f in ["E02.sheet.json", "E02.sheet.json.sig"] {
+        let _ = std::fs::remove_file(panel_dir.join("sheets").join(f));
+    }
+    let env = format!(
+        "NO_COLOR=1 PANEL_KEY_DIR={}",
+        sh_quote(&panel_dir.join("keys"))
+    );
+    let chair_args = format!(
+        "chair {} --db {} --watch --lang zh",
+        sh_quote(&panel_dir),
+        sh_quote(&tmp.path().join("chair-db"))
+    );
+    let expert_args = format!(
+        "score {} --expert E02 --db {} --lang zh",
+        sh_quote(&panel_dir),
+        sh_quote(&tmp.path().join("e02-db"))
+    );
+    let (stty_c, stty_e) = (tmp.path().join("stty-c"), tmp.path().join("stty-e"));
+    t.start_at("chair", &script(bin, &chair_args, &env, &stty_c), (80, 24));
+    t.wait_for("chair", "入围线", 10);
+    t.start("expert", &script(bin, &expert_args, &env, &stty_e));
+    t.wait_for("expert", "申报项目", 10);
+
+    // every expert item of T24-001 by keys (Enter saves and moves on), the opinion, submit
+    t.keys("expert", &["n"]);
+    for _ in 0..9 {
+        t.keys("expert", &["1", "Enter"]);
+    }
+    t.wait_for("expert", "必评项均已评分", 10);
+    t.keys(
+        "expert",
+        &[
+            "w",
+            "托管工作基础较好，方案基本完整，考核指标需进一步细化。",
+            "Enter",
+        ],
+    );
+    t.wait_for("expert", "已保存 T24-001 的专家评审意见", 10);
+    t.keys("expert", &["s", "y"]);
+    t.wait_for("expert", "已提交", 10);
+    t.wait_for("chair", "已合并 E02 的评分表（第 1 版", 10);
+
+    // the chair hands it back from the progress grid: E02 × T24-001
+    t.keys("chair", &["Tab", "j", "r"]);
+    t.wait_for("chair", "退回 T24-001 给 E02", 10);
+    t.keys("chair", &["请复核B1评分", "Enter"]);
+    t.wait_for("chair", "已退回 T24-001 给 E02", 10);
+
+    // the expert's open screen shows it, and keeps it in the status line after the message
+    let c = t.wait_for("expert", "组长已退回 T24-001 重评：请复核B1评分", 10);
+    assert!(c.contains("组长退回重评"), "the message box:\n{c}");
+    t.keys("expert", &["Escape", "Escape", "g"]);
+    let c = t.wait_for("expert", "↺ 组长已退回 T24-001", 10);
+    assert!(c.contains("● T24-001"), "in progress again:\n{c}");
+
+    // submitted again: the chair merges the new revision
+    t.keys("expert", &["s", "y"]);
+    t.wait_for("expert", "已提交", 10);
+    t.wait_for("chair", "已合并 E02 的评分表（第 2 版", 10);
+
+    for w in ["expert", "chair"] {
+        t.keys(w, &["q"]);
+        let c = t.wait_for(w, "EXIT=", 10);
+        assert!(c.contains("EXIT=0"), "{c}");
+    }
+    assert_sane(&t, "expert", &stty_e);
+    assert_sane(&t, "chair", &stty_c);
+}

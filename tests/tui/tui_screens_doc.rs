@@ -129,7 +129,7 @@ fn render_doc() -> String {
          `UPDATE_SCREENS=1 cargo test --test tui tui_screens_doc::`.\n\n\
          Marks: ○ untouched · ● in progress · ✓ submitted · ✗ conflict (locked) · ▶ selected application or item · \
          `=2` the rule's suggestion in effect · `_` not scored · R override with reason · ✎ comment · ✍ written opinion (专家评审意见, `w`) · \
-         ⚠ capped or fact missing · ▲3 ▼12 lines hidden above and below. The focused pane has a heavy border and its title in [ brackets ].\n",
+         ⚠ capped or fact missing · ↺ handed back by the chair, with the chair's reason (in the status line and above the evidence, until submitted again) · ▲3 ▼12 lines hidden above and below. The focused pane has a heavy border and its title in [ brackets ].\n",
     );
     for s in SHOTS {
         let mut app = demo_app(s.lang, s.size.0, s.size.1);

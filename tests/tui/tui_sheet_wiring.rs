@@ -278,6 +278,61 @@ fn reopen_notes_are_applied_and_shown_at_start() {
     assert!(!app.refresh(), "applied once");
 }
 
+fn screen_text(app: &App) -> String {
+    let mut t =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| panel::tui::view::draw(f, app)).unwrap();
+    panel::tui::view::buffer_text(t.backend().buffer())
+}
+
+/// The chair's reason stays in view until the expert submits again: in the status line of
+/// the application list and on top of the evidence, also after a restart (the message at
+/// opening is shown once). A reopen while the screen is open is picked up by the screen's
+/// poll, but only when nothing is being typed.
+#[test]
+fn the_chairs_reason_stays_in_view_until_submitted_again() {
+    use panel::tui::view::focus_hint;
+    let fx = Fixture::new();
+    submitted_in_store(&fx, "T24-001");
+    submitted_in_store(&fx, "T24-002");
+    chair_reopens(&fx, "T24-001", "请复核 B1");
+    let mut app = fx.app("E01", Lang::Zh);
+    feed(&mut app, "x");
+    drop(app);
+    let mut app = fx.app("E01", Lang::Zh);
+    assert!(app.overlays.is_empty(), "applied once: {:?}", app.overlays);
+    select_app(&mut app, "T24-001");
+    let reason = "组长已退回 T24-001 重评：请复核 B1";
+    assert!(
+        focus_hint(&app).contains(&format!("↺ {reason}")),
+        "{}",
+        focus_hint(&app)
+    );
+    feed(&mut app, "enter");
+    let text = screen_text(&app);
+    assert!(text.contains(&format!("↺ {reason}")), "{text}");
+    select_app(&mut app, "T24-002");
+    assert!(!focus_hint(&app).contains('↺'), "{}", focus_hint(&app));
+
+    // the chair hands back T24-002 while the help is open: nothing pops up over it
+    chair_reopens(&fx, "T24-002", "请复核 C2");
+    feed(&mut app, "?");
+    assert!(!app.poll_reopens());
+    assert!(matches!(app.overlays.last(), Some(Overlay::Help { .. })));
+    feed(&mut app, "esc");
+    assert!(app.poll_reopens());
+    assert!(note(&app).1.contains("组长已退回 T24-002 重评：请复核 C2"));
+    feed(&mut app, "x");
+
+    // submitted again: the reason is no longer shown
+    select_app(&mut app, "T24-001");
+    feed(&mut app, "s y");
+    assert_eq!(app.progress(app.app_sel()), Progress::Submitted);
+    feed(&mut app, "esc");
+    assert!(!focus_hint(&app).contains('↺'), "{}", focus_hint(&app));
+    assert!(!screen_text(&app).contains("↺"));
+}
+
 #[test]
 fn a_sheet_another_database_wrote_is_never_replaced() {
     let fx = Fixture::new();

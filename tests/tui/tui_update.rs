@@ -140,6 +140,50 @@ fn digits_score_the_focused_expert_item() {
     assert_eq!(app.apps[0].sheet.values["A2.1"].0, d("1"));
 }
 
+/// Rescoring an application whose every item has a value (handed back by the chair):
+/// Enter saves and moves down to the next item, so that `8 Enter 4 Enter 4 Enter` scores
+/// three items instead of replacing the first one three times.
+#[test]
+fn enter_moves_down_when_every_item_already_has_a_value() {
+    use panel::tui::app::Persist;
+    let session = tui_support::session();
+    let mut m = MemPersist::default();
+    let ops = session
+        .rubric
+        .items()
+        .map(|(_, _, it)| Op::SetScore {
+            expert: "E01".into(),
+            app: "T24-001".into(),
+            item: it.id.clone(),
+            value: d("1"),
+            reason: None,
+        })
+        .collect();
+    m.commit(ops).unwrap();
+    let sheet = m.sheet("E01", "T24-001");
+    let mut app = App::new(
+        session,
+        vec![sheet],
+        Box::new(m.clone()),
+        Lang::Zh,
+        true,
+        (80, 24),
+    );
+    goto(&mut app, "B1.1");
+    feed(&mut app, "8 enter");
+    assert_eq!(
+        app.sel_item().unwrap().id,
+        "B1.2",
+        "moved down after saving"
+    );
+    feed(&mut app, "4 enter");
+    assert_eq!(app.sel_item().unwrap().id, "B1.3", "{:?}", app.note);
+    feed(&mut app, "3 enter");
+    let v = |id: &str| app.apps[0].sheet.values[id].0;
+    assert_eq!((v("B1.1"), v("B1.2"), v("B1.3")), (d("8"), d("4"), d("3")));
+    assert_eq!(app.sel_item().unwrap().id, "B2.1");
+}
+
 #[test]
 fn out_of_range_and_off_step_values_are_refused_never_stored() {
     let (mut app, m) = mem_app(Lang::En, (80, 24));
@@ -563,7 +607,11 @@ fn search_finds_and_cycles_through_evidence() {
         "/ backspace backspace backspace text:无此内容 enter",
     );
     assert_eq!(app.hit(), None);
-    assert!(note(&app).1.contains("找不到"));
+    assert!(
+        note(&app).1.contains("A3 的证据中找不到 “无此内容”"),
+        "{:?}",
+        app.note
+    );
     // a long section scrolls to its match
     let (mut app, _) = mem_app(Lang::En, (80, 24));
     goto(&mut app, "B1.1");

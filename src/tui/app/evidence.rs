@@ -443,6 +443,15 @@ impl App {
             let r = a.sheet.status_reason.as_deref().unwrap_or("");
             wrap_into(&mut head, &format!("✗ {}: {r}", t.conflict), LineKind::Warn);
         }
+        // handed back by the chair and not submitted since: the chair's reason stays in view
+        // (the message at opening is shown once)
+        if let Some(r) = a.reopened_reason() {
+            wrap_into(
+                &mut head,
+                &format!("↺ {}", self.lang.reopened(&a.input.code, r)),
+                LineKind::Warn,
+            );
+        }
         if let Some(cm) = a.sheet.comments.get("") {
             wrap_into(
                 &mut head,
@@ -729,14 +738,46 @@ impl App {
     }
 }
 
+/// The matches of `q` in `lines`, sorted. Chinese text wraps between any two characters,
+/// so a match may also run from the end of a line into the next line of the same kind: it
+/// is found, and marked on its first line (from where it starts to the line's end).
 fn hits_in(lines: &[EvLine], q: &str, off: usize) -> Vec<Hit> {
     let mut v = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         for (s, e) in text::find_all(&l.text, q) {
             v.push((i + off, s, e));
         }
+        if let Some(next) = lines.get(i + 1).filter(|n| n.kind == l.kind) {
+            if let Some(s) = across_break(&l.text, &next.text, q) {
+                v.push((i + off, s, l.text.len()));
+            }
+        }
     }
     v
+}
+
+/// Where a match of `q` (ASCII case ignored) starts in `line` when it runs on into `next`:
+/// it starts in the line, ends in `next`, and is in neither alone.
+fn across_break(line: &str, next: &str, q: &str) -> Option<usize> {
+    if q.chars().count() < 2 || line.is_empty() || next.is_empty() {
+        return None;
+    }
+    // the last characters of the line that can start a match, and the first of the next line
+    let from = line
+        .char_indices()
+        .rev()
+        .take(q.chars().count() - 1)
+        .last()
+        .map_or(line.len(), |(i, _)| i);
+    let to = next
+        .char_indices()
+        .nth(q.chars().count() - 1)
+        .map_or(next.len(), |(i, _)| i);
+    let joined = format!("{}{}", &line[from..], &next[..to]);
+    text::find_all(&joined, q)
+        .into_iter()
+        .find(|&(s, e)| s < line.len() - from && e > line.len() - from)
+        .map(|(s, _)| from + s)
 }
 
 fn line_style(kind: LineKind, th: Theme) -> Style {
@@ -806,5 +847,39 @@ mod tests {
         );
         assert_eq!(ev.handle(Action::PageUp), Some(Outcome::Page(-1)));
         assert_eq!(ev.handle(Action::Comment), None);
+    }
+
+    /// A term the wrap cut in two (Chinese wraps between any two characters) is found, on the
+    /// line where it starts; a term whole on a line is found as before; lines of another kind
+    /// (a heading after the text) are not joined.
+    #[test]
+    fn a_match_across_a_line_break_is_found() {
+        let t = |s: &str| EvLine::new(s, LineKind::Text);
+        let lines = vec![
+            t("与园区企业签订入"),
+            t("托协议，入托企业"),
+            EvLine::new("协议一览", LineKind::Heading),
+        ];
+        let start = "与园区企业签订".len();
+        assert_eq!(
+            hits_in(&lines, "入托协议", 5),
+            vec![(5, start, lines[0].text.len())]
+        );
+        assert_eq!(
+            hits_in(&lines, "入托", 0),
+            vec![
+                (0, start, lines[0].text.len()),
+                (1, "托协议，".len(), "托协议，入托".len())
+            ]
+        );
+        assert!(
+            hits_in(&lines, "企业协议", 0).is_empty(),
+            "not across kinds"
+        );
+        assert!(hits_in(&[t("PCT专"), t("利申请")], "pct专利", 0) == vec![(0, 0, 6)]);
+        assert!(
+            hits_in(&lines, "入", 0).len() == 2,
+            "one character: no join"
+        );
     }
 }

@@ -57,6 +57,20 @@ pub struct AppState {
     pub scored: Scored,
 }
 
+impl AppState {
+    /// The chair's reason, while the application is handed back and not submitted since.
+    pub fn reopened_reason(&self) -> Option<&str> {
+        match self.sheet.status {
+            Some(AppStatus::Draft) => self
+                .sheet
+                .status_reason
+                .as_deref()
+                .and_then(crate::sheet::reopened_reason),
+            _ => None,
+        }
+    }
+}
+
 /// Progress of one application for this expert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -162,6 +176,8 @@ pub struct App {
     drafts: std::collections::BTreeMap<(usize, String), String>,
     /// `q` with drafts kept has warned once; the next `q` quits.
     quit_warned: bool,
+    /// The last error of picking up the chair's reopen notes, said once (not at every poll).
+    reopen_error: Option<String>,
 }
 
 impl App {
@@ -222,6 +238,7 @@ impl App {
             switch_requested: false,
             drafts: Default::default(),
             quit_warned: false,
+            reopen_error: None,
             persist,
             ev: EvidencePane::default(),
         };
@@ -752,11 +769,20 @@ impl App {
         }
     }
 
-    /// After a value saved from the entry: on to the next item that needs the expert, or
-    /// say that the application is ready to submit.
+    /// After a value saved from the entry: on to the next item that needs the expert, else
+    /// (every item has a value: rescoring) to the next item, as a spreadsheet moves down, so
+    /// that the next value typed never replaces the one just saved; and say when the
+    /// application is ready to submit.
     fn after_entry_saved(&mut self) {
         let (must, _) = self.todo(self.list.sel());
-        self.goto_todo(true);
+        if !self.goto_todo(true) {
+            let next = self.tree.sel() + 1;
+            if next < self.tree.items() {
+                self.focus = Pane::Tree;
+                self.select_item(next);
+                self.ensure_visible();
+            }
+        }
         if must.is_empty() && self.opinion_problem(self.list.sel()).is_some() {
             let title = self
                 .rubric
@@ -858,7 +884,10 @@ impl App {
             }
             let mut lines: Vec<String> = problems.iter().map(|(_, m)| format!("• {m}")).collect();
             lines.insert(0, self.lang.incomplete(&code));
-            self.refuse(lines[0].clone());
+            self.refuse(
+                self.lang
+                    .incomplete_note(&code, problems.len(), &problems[0].1),
+            );
             self.overlays.push(Overlay::Message {
                 title: self.lang.t().cannot_submit.to_string(),
                 lines,
@@ -960,10 +989,23 @@ impl App {
                 true
             }
             Err(e) => {
-                self.refuse(e);
+                if self.reopen_error.as_ref() != Some(&e) {
+                    self.reopen_error = Some(e.clone());
+                    self.refuse(e);
+                }
                 false
             }
         }
+    }
+
+    /// While the screen is open: pick up a reopen note the chair wrote meanwhile (see
+    /// [`App::refresh`]), when nothing is being typed (no editor, confirmation or entry open,
+    /// so that the message never takes a key meant for them).
+    pub fn poll_reopens(&mut self) -> bool {
+        if !self.overlays.is_empty() || self.entry.text().is_some() {
+            return false;
+        }
+        self.refresh()
     }
 
     /// Tell the expert which applications the chair reopened, and why.
@@ -1000,7 +1042,11 @@ impl App {
         let hits = self.all_hits();
         if hits.is_empty() {
             self.ev.forget_hit();
-            self.refuse(self.lang.no_match(&q));
+            let crit = self
+                .sel_criterion()
+                .map(|c| c.id.clone())
+                .unwrap_or_default();
+            self.refuse(self.lang.no_match(&q, &crit));
             return;
         }
         let (_, h) = self.ev_body_len();

@@ -294,6 +294,8 @@ fn lines_of(app: &ChairData, w: usize) -> Vec<DLine> {
             } else {
                 " ".repeat(hang)
             };
+            // the wrap may leave a separator's blank at the start of a continued line
+            let l = l.trim_start_matches(' ');
             out.push(DLine::new(format!("{lead}{l}"), DKind::Text));
         }
     }
