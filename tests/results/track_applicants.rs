@@ -57,370 +57,101 @@ fn outcomes(
 #[test]
 fn each_track_admits_the_applicants_its_article_names() {
     use GateOutcome::{Fail, Manual, Pass, Unknown};
-    // (track, the seed's words the gate quotes, type, registered, outcomes of its gates)
+    // One row per case: track | the seed's words its first gate quotes | applicant_type ("-":
+    // not given) | 备案入册 ("-": not given) | the outcome of each of the track's gates.
+    const TABLE: &str = "
+univ-ops-center | 择优遴选不超过10所高校 | university | - | T6=pass
+univ-ops-center | 择优遴选不超过10所高校 | enterprise | - | T6=fail
+univ-ops-center | 择优遴选不超过10所高校 | research_institute | - | T6=fail
+univ-ops-center | 择优遴选不超过10所高校 | - | - | T6=unknown
+pilot-industry-promotion-center | 支持本市先导产业行业协会 | industry_association | - | T8=pass T8b=manual
+pilot-industry-promotion-center | 支持本市先导产业行业协会 | enterprise | - | T8=fail T8b=manual
+finance-credit-center | 在本市商业银行中 | commercial_bank | - | T9=pass
+finance-credit-center | 在本市商业银行中 | insurer | - | T9=fail
+finance-credit-center | 在本市商业银行中 | - | - | T9=unknown
+finance-insurance-center | 在本市保险机构中 | insurer | - | T9=pass
+finance-insurance-center | 在本市保险机构中 | commercial_bank | - | T9=fail
+finance-guarantee-center | 在本市担保机构中 | guarantee_institution | - | T9=pass
+finance-guarantee-center | 在本市担保机构中 | insurer | - | T9=fail
+std-pre-filing-assessment | 委托专业机构 | university | - | T10=manual
+std-high-value-upgrade-spec | 委托专业机构 | - | - | T10=manual
+std-park-trusteeship-spec | 委托专业机构 | enterprise | - | T10=manual
+yrd-integration | 委托专业机构 | ip_service_agency | - | T11=manual
+open-license-patent-wall | 支持本市重点产业行业协会依托知识产权服务机构 | industry_association | - | T12=pass T12b=manual
+open-license-patent-wall | 支持本市重点产业行业协会依托知识产权服务机构 | ip_service_agency | - | T12=fail T12b=manual
+open-license-patent-supermarket | 各区首家专利超市运行管理单位 | enterprise | - | T12=manual
+high-value-center | 管理制度全的企业 | enterprise | - | T13=pass T13b=manual
+high-value-center | 管理制度全的企业 | university | - | T13=fail T13b=manual
+high-value-center | 管理制度全的企业 | commercial_bank | - | T13=pass T13b=manual
+high-value-center | 管理制度全的企业 | industry_association | - | T13=fail T13b=manual
+sme-cipo-training | 委托开展知识产权运营实务教育的有关高校 | university | - | T16=pass T16b=manual
+sme-cipo-training | 委托开展知识产权运营实务教育的有关高校 | enterprise | - | T16=fail T16b=manual
+innovation-award-analysis | 委托专业机构 | ip_service_agency | - | T17=manual
+star-market-whitepaper | 委托有关高校知识产权学院 | university | - | T18=pass T18b=manual
+star-market-whitepaper | 委托有关高校知识产权学院 | research_institute | - | T18=fail T18b=manual
+academic-license-award | 支持本市高校、科研机构、医院 | university | - | T19=pass
+academic-license-award | 支持本市高校、科研机构、医院 | research_institute | - | T19=pass
+academic-license-award | 支持本市高校、科研机构、医院 | hospital | - | T19=pass
+academic-license-award | 支持本市高校、科研机构、医院 | commercial_bank | - | T19=fail
+academic-license-award | 支持本市高校、科研机构、医院 | enterprise | - | T19=fail
+academic-license-award | 支持本市高校、科研机构、医院 | - | - | T19=unknown
+bank-pledge-award | 支持商业银行 | commercial_bank | - | T20=pass
+bank-pledge-award | 支持商业银行 | university | - | T20=fail
+bank-pledge-award | 支持商业银行 | insurer | - | T20=fail
+bank-pledge-award | 支持商业银行 | guarantee_institution | - | T20=fail
+bank-pledge-award | 支持商业银行 | - | - | T20=unknown
+agency-trusteeship-award | 对在我局备案入册的知识产权服务机构 | ip_service_agency | true | T21=pass
+agency-trusteeship-award | 对在我局备案入册的知识产权服务机构 | ip_service_agency | false | T21=fail
+agency-trusteeship-award | 对在我局备案入册的知识产权服务机构 | enterprise | true | T21=fail
+agency-trusteeship-award | 对在我局备案入册的知识产权服务机构 | ip_service_agency | - | T21=unknown
+agency-trusteeship-award | 对在我局备案入册的知识产权服务机构 | - | true | T21=unknown
+agency-trusteeship-award | 对在我局备案入册的知识产权服务机构 | university | - | T21=fail
+open-license-award | 予以企业（许可人）资金奖补 | enterprise | - | T22=pass
+open-license-award | 予以企业（许可人）资金奖补 | university | - | T22=fail
+# an insurer is a company: an enterprise (企业)
+open-license-award | 予以企业（许可人）资金奖补 | insurer | - | T22=pass
+open-license-award | 予以企业（许可人）资金奖补 | - | - | T22=unknown
+";
+    let outcome = |s: &str| match s {
+        "pass" => Pass,
+        "fail" => Fail,
+        "unknown" => Unknown,
+        "manual" => Manual,
+        other => panic!("outcome {other:?}"),
+    };
+    let given = |s: &'static str| (s != "-").then_some(s);
+    // (track, words, type, registered, outcomes of its gates)
     type Row = (
         &'static str,
         &'static str,
         Option<&'static str>,
         Option<bool>,
-        &'static [(&'static str, GateOutcome)],
+        Vec<(&'static str, GateOutcome)>,
     );
-    let table: &[Row] = &[
-        (
-            "univ-ops-center",
-            "择优遴选不超过10所高校",
-            Some("university"),
-            None,
-            &[("T6", Pass)],
-        ),
-        (
-            "univ-ops-center",
-            "择优遴选不超过10所高校",
-            Some("enterprise"),
-            None,
-            &[("T6", Fail)],
-        ),
-        (
-            "univ-ops-center",
-            "择优遴选不超过10所高校",
-            Some("research_institute"),
-            None,
-            &[("T6", Fail)],
-        ),
-        (
-            "univ-ops-center",
-            "择优遴选不超过10所高校",
-            None,
-            None,
-            &[("T6", Unknown)],
-        ),
-        (
-            "pilot-industry-promotion-center",
-            "支持本市先导产业行业协会",
-            Some("industry_association"),
-            None,
-            &[("T8", Pass), ("T8b", Manual)],
-        ),
-        (
-            "pilot-industry-promotion-center",
-            "支持本市先导产业行业协会",
-            Some("enterprise"),
-            None,
-            &[("T8", Fail), ("T8b", Manual)],
-        ),
-        (
-            "finance-credit-center",
-            "在本市商业银行中",
-            Some("commercial_bank"),
-            None,
-            &[("T9", Pass)],
-        ),
-        (
-            "finance-credit-center",
-            "在本市商业银行中",
-            Some("insurer"),
-            None,
-            &[("T9", Fail)],
-        ),
-        (
-            "finance-credit-center",
-            "在本市商业银行中",
-            None,
-            None,
-            &[("T9", Unknown)],
-        ),
-        (
-            "finance-insurance-center",
-            "在本市保险机构中",
-            Some("insurer"),
-            None,
-            &[("T9", Pass)],
-        ),
-        (
-            "finance-insurance-center",
-            "在本市保险机构中",
-            Some("commercial_bank"),
-            None,
-            &[("T9", Fail)],
-        ),
-        (
-            "finance-guarantee-center",
-            "在本市担保机构中",
-            Some("guarantee_institution"),
-            None,
-            &[("T9", Pass)],
-        ),
-        (
-            "finance-guarantee-center",
-            "在本市担保机构中",
-            Some("insurer"),
-            None,
-            &[("T9", Fail)],
-        ),
-        (
-            "std-pre-filing-assessment",
-            "委托专业机构",
-            Some("university"),
-            None,
-            &[("T10", Manual)],
-        ),
-        (
-            "std-high-value-upgrade-spec",
-            "委托专业机构",
-            None,
-            None,
-            &[("T10", Manual)],
-        ),
-        (
-            "std-park-trusteeship-spec",
-            "委托专业机构",
-            Some("enterprise"),
-            None,
-            &[("T10", Manual)],
-        ),
-        (
-            "yrd-integration",
-            "委托专业机构",
-            Some("ip_service_agency"),
-            None,
-            &[("T11", Manual)],
-        ),
-        (
-            "open-license-patent-wall",
-            "支持本市重点产业行业协会依托知识产权服务机构",
-            Some("industry_association"),
-            None,
-            &[("T12", Pass), ("T12b", Manual)],
-        ),
-        (
-            "open-license-patent-wall",
-            "支持本市重点产业行业协会依托知识产权服务机构",
-            Some("ip_service_agency"),
-            None,
-            &[("T12", Fail), ("T12b", Manual)],
-        ),
-        (
-            "open-license-patent-supermarket",
-            "各区首家专利超市运行管理单位",
-            Some("enterprise"),
-            None,
-            &[("T12", Manual)],
-        ),
-        (
-            "high-value-center",
-            "管理制度全的企业",
-            Some("enterprise"),
-            None,
-            &[("T13", Pass), ("T13b", Manual)],
-        ),
-        (
-            "high-value-center",
-            "管理制度全的企业",
-            Some("university"),
-            None,
-            &[("T13", Fail), ("T13b", Manual)],
-        ),
-        (
-            "high-value-center",
-            "管理制度全的企业",
-            Some("commercial_bank"),
-            None,
-            &[("T13", Pass), ("T13b", Manual)],
-        ),
-        (
-            "high-value-center",
-            "管理制度全的企业",
-            Some("industry_association"),
-            None,
-            &[("T13", Fail), ("T13b", Manual)],
-        ),
-        (
-            "sme-cipo-training",
-            "委托开展知识产权运营实务教育的有关高校",
-            Some("university"),
-            None,
-            &[("T16", Pass), ("T16b", Manual)],
-        ),
-        (
-            "sme-cipo-training",
-            "委托开展知识产权运营实务教育的有关高校",
-            Some("enterprise"),
-            None,
-            &[("T16", Fail), ("T16b", Manual)],
-        ),
-        (
-            "innovation-award-analysis",
-            "委托专业机构",
-            Some("ip_service_agency"),
-            None,
-            &[("T17", Manual)],
-        ),
-        (
-            "star-market-whitepaper",
-            "委托有关高校知识产权学院",
-            Some("university"),
-            None,
-            &[("T18", Pass), ("T18b", Manual)],
-        ),
-        (
-            "star-market-whitepaper",
-            "委托有关高校知识产权学院",
-            Some("research_institute"),
-            None,
-            &[("T18", Fail), ("T18b", Manual)],
-        ),
-        (
-            "academic-license-award",
-            "支持本市高校、科研机构、医院",
-            Some("university"),
-            None,
-            &[("T19", Pass)],
-        ),
-        (
-            "academic-license-award",
-            "支持本市高校、科研机构、医院",
-            Some("research_institute"),
-            None,
-            &[("T19", Pass)],
-        ),
-        (
-            "academic-license-award",
-            "支持本市高校、科研机构、医院",
-            Some("hospital"),
-            None,
-            &[("T19", Pass)],
-        ),
-        (
-            "academic-license-award",
-            "支持本市高校、科研机构、医院",
-            Some("commercial_bank"),
-            None,
-            &[("T19", Fail)],
-        ),
-        (
-            "academic-license-award",
-            "支持本市高校、科研机构、医院",
-            Some("enterprise"),
-            None,
-            &[("T19", Fail)],
-        ),
-        (
-            "academic-license-award",
-            "支持本市高校、科研机构、医院",
-            None,
-            None,
-            &[("T19", Unknown)],
-        ),
-        (
-            "bank-pledge-award",
-            "支持商业银行",
-            Some("commercial_bank"),
-            None,
-            &[("T20", Pass)],
-        ),
-        (
-            "bank-pledge-award",
-            "支持商业银行",
-            Some("university"),
-            None,
-            &[("T20", Fail)],
-        ),
-        (
-            "bank-pledge-award",
-            "支持商业银行",
-            Some("insurer"),
-            None,
-            &[("T20", Fail)],
-        ),
-        (
-            "bank-pledge-award",
-            "支持商业银行",
-            Some("guarantee_institution"),
-            None,
-            &[("T20", Fail)],
-        ),
-        (
-            "bank-pledge-award",
-            "支持商业银行",
-            None,
-            None,
-            &[("T20", Unknown)],
-        ),
-        (
-            "agency-trusteeship-award",
-            "对在我局备案入册的知识产权服务机构",
-            Some("ip_service_agency"),
-            Some(true),
-            &[("T21", Pass)],
-        ),
-        (
-            "agency-trusteeship-award",
-            "对在我局备案入册的知识产权服务机构",
-            Some("ip_service_agency"),
-            Some(false),
-            &[("T21", Fail)],
-        ),
-        (
-            "agency-trusteeship-award",
-            "对在我局备案入册的知识产权服务机构",
-            Some("enterprise"),
-            Some(true),
-            &[("T21", Fail)],
-        ),
-        (
-            "agency-trusteeship-award",
-            "对在我局备案入册的知识产权服务机构",
-            Some("ip_service_agency"),
-            None,
-            &[("T21", Unknown)],
-        ),
-        (
-            "agency-trusteeship-award",
-            "对在我局备案入册的知识产权服务机构",
-            None,
-            Some(true),
-            &[("T21", Unknown)],
-        ),
-        // Not a service agency: fails whatever the register says (no guess needed).
-        (
-            "agency-trusteeship-award",
-            "对在我局备案入册的知识产权服务机构",
-            Some("university"),
-            None,
-            &[("T21", Fail)],
-        ),
-        (
-            "open-license-award",
-            "予以企业（许可人）资金奖补",
-            Some("enterprise"),
-            None,
-            &[("T22", Pass)],
-        ),
-        (
-            "open-license-award",
-            "予以企业（许可人）资金奖补",
-            Some("university"),
-            None,
-            &[("T22", Fail)],
-        ),
-        (
-            // an insurer is a company: an enterprise (企业)
-            "open-license-award",
-            "予以企业（许可人）资金奖补",
-            Some("insurer"),
-            None,
-            &[("T22", Pass)],
-        ),
-        (
-            "open-license-award",
-            "予以企业（许可人）资金奖补",
-            None,
-            None,
-            &[("T22", Unknown)],
-        ),
-    ];
+    let table: Vec<Row> = TABLE
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&'static str> = l.split(" | ").collect();
+            assert_eq!(f.len(), 5, "{l}");
+            let gates = f[4]
+                .split(' ')
+                .map(|g| {
+                    let (id, o) = g.split_once('=').unwrap();
+                    (id, outcome(o))
+                })
+                .collect();
+            (
+                f[0],
+                f[1],
+                given(f[2]),
+                given(f[3]).map(|r| r == "true"),
+                gates,
+            )
+        })
+        .collect();
     let l = program();
-    for (track, words, kind, reg, want) in table {
+    for (track, words, kind, reg, want) in &table {
         let t = l.rubric.tracks.iter().find(|t| t.id == *track).unwrap();
         let got = outcomes(track, *kind, *reg);
         let want: Vec<(String, GateOutcome)> =
