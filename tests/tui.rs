@@ -12,6 +12,8 @@ mod tui_support;
 
 #[path = "tui/tui_commands.rs"]
 mod tui_commands;
+#[path = "tui/tui_keybar.rs"]
+mod tui_keybar;
 #[path = "tui/tui_screens_doc.rs"]
 mod tui_screens_doc;
 #[path = "tui/tui_sheet_wiring.rs"]

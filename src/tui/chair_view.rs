@@ -17,7 +17,7 @@ use super::chair::{ChairApp, View};
 use super::draw::{draw_bar, set, Theme};
 use super::keys::{self, Context};
 use super::layout::{MIN_H, MIN_W};
-use super::overlay::{draw_overlay, editor_geometry, help_bar_items};
+use super::overlay::{bar_label, draw_overlay, editor_geometry, help_bar_items};
 use super::overlay::{Level, Overlay};
 use super::text::{pad_right, truncate, width, wrap};
 use crate::rubric::num::show;
@@ -250,7 +250,6 @@ fn status_line(app: &ChairApp, r: Rect, buf: &mut Buffer, th: Theme) {
 
 /// The keys that work here, from the key map.
 pub fn bar_items(app: &ChairApp) -> Vec<(String, &'static str, Option<Action>)> {
-    let zh = app.lang.is_zh();
     let ctxs = app.contexts();
     let mut out: Vec<(String, &'static str, Option<Action>)> = Vec::new();
     let mut seen: Vec<Action> = Vec::new();
@@ -288,7 +287,8 @@ pub fn bar_items(app: &ChairApp) -> Vec<(String, &'static str, Option<Action>)> 
                 continue;
             };
             seen.push(a);
-            out.push((keys::display(k), a.short(zh).unwrap_or(""), Some(a)));
+            let label = bar_label(app.overlays.last(), false, a, app.lang);
+            out.push((keys::display(k), label, Some(a)));
         }
     }
     if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {

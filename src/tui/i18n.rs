@@ -356,6 +356,20 @@ impl Lang {
 
     /// The list filter's prompt: the status labels as the list shows them, and the filter
     /// in force (the box starts empty: what is typed replaces it).
+    /// The filter editor closed with Esc: the filter (`current`, if any) stays as it was.
+    pub fn filter_kept(self, current: Option<&str>) -> String {
+        match current {
+            Some(q) => self.pick(
+                format!("筛选未改变（仍为“{q}”）；Esc 清除筛选"),
+                format!("filter unchanged (still “{q}”); Esc clears it"),
+            ),
+            None => self.pick(
+                "未筛选，列表未改变".into(),
+                "no filter set; the list is as it was".into(),
+            ),
+        }
+    }
+
     pub fn filter_prompt(self, current: Option<&str>) -> String {
         let t = self.t();
         let now = current.filter(|q| !q.is_empty());
@@ -421,6 +435,34 @@ impl Lang {
             format!("{n} 处未保存的文字已保留（c 或 w 打开）；再按 q 退出并丢弃"),
             format!("unsaved text kept in {n} box(es) (c/w opens); q again quits, dropping it"),
         )
+    }
+
+    /// Where a total would stand, for an application under a conflict of interest.
+    pub fn not_scored(self) -> &'static str {
+        match self {
+            Lang::Zh => "不评分",
+            Lang::En => "not scored",
+        }
+    }
+
+    /// The criteria's footer for an application under a conflict of interest: no total, and
+    /// how to withdraw the declaration.
+    pub fn conflict_footer(self) -> &'static str {
+        match self {
+            Lang::Zh => "总分 —  已声明回避，不评分；x 撤回回避声明",
+            Lang::En => "Total —  conflict of interest, not scored; x withdraws it",
+        }
+    }
+
+    /// The list's hint for a locked application (a conflict, or submitted), in place of
+    /// "Enter opens … n the next item" (nothing is left to score there).
+    pub fn locked_hint(self, conflict: bool) -> &'static str {
+        match (self, conflict) {
+            (Lang::Zh, true) => "已声明回避，不评分；x 撤回回避声明",
+            (Lang::En, true) => "conflict declared, not scored; x withdraws it",
+            (Lang::Zh, false) => "已提交，只读；Enter 查看评分表",
+            (Lang::En, false) => "submitted, read-only; Enter shows its criteria",
+        }
     }
 
     pub fn read_only(self, code: &str, conflict: bool) -> String {
@@ -684,8 +726,6 @@ pub struct Text {
     pub no_apps: &'static str,
     /// A confirmation's keys, naming what yes does: submit, declare a conflict, withdraw it.
     pub yes_no: [&'static str; 3],
-    pub editor_keys: &'static str,
-    pub editor_keys_multi: &'static str,
     pub any_key: &'static str,
     /// The help's scroll keys in the bar: a line, a page.
     pub help_scroll: [&'static str; 2],
@@ -767,8 +807,6 @@ pub static ZH: Text = Text {
         "[y/Enter] 声明回避   [n/Esc] 取消",
         "[y/Enter] 撤回回避   [n/Esc] 取消",
     ],
-    editor_keys: "Enter 保存   Esc 取消   Backspace 删除",
-    editor_keys_multi: "Enter 保存  Esc 取消  Alt-Enter 换行  方向键 Home End 移动",
     any_key: "按任意键关闭",
     help_scroll: ["滚动", "翻页"],
     cannot_submit: "不能提交",
@@ -847,8 +885,6 @@ pub static EN: Text = Text {
         "[y/Enter] declare the conflict   [n/Esc] cancel",
         "[y/Enter] withdraw the declaration   [n/Esc] cancel",
     ],
-    editor_keys: "Enter saves   Esc cancels   Backspace deletes",
-    editor_keys_multi: "Enter saves  Esc cancels  Alt-Enter new line  arrows Home End move",
     any_key: "press any key to close",
     help_scroll: ["scroll", "page"],
     cannot_submit: "Cannot submit yet",
@@ -1197,6 +1233,31 @@ impl Lang {
             format!("已退回 {code} 给 {expert} 重评，理由已记录；通知：{note}"),
             format!("{code} reopened for {expert}, reason recorded; note {note}"),
         )
+    }
+
+    /// After a reopen: what was done, and what happens next on the expert's side and on the
+    /// chair's (`watching`: whether `--watch` merges new sheets now).
+    pub fn reopen_next(self, expert: &str, code: &str, note: &str, watching: bool) -> Vec<String> {
+        let watch = match (self, watching) {
+            (Lang::Zh, true) => "监听已开启，新评分表到达 sheets/ 即自动合并。".to_string(),
+            (Lang::Zh, false) => "现未监听：按 w 开启（或以 --watch 启动），新评分表到达 sheets/ 即自动合并。".to_string(),
+            (Lang::En, true) => "Watching is on: it is merged as soon as it arrives in sheets/.".to_string(),
+            (Lang::En, false) => "Not watching now: w turns it on (or start with --watch), then it is merged as soon as it arrives in sheets/.".to_string(),
+        };
+        match self {
+            Lang::Zh => vec![
+                format!("已退回 {code} 给 {expert} 重评，理由已记录；通知：{note}"),
+                String::new(),
+                format!("接下来：{expert} 的评分界面会显示退回和理由（已打开则几秒内，否则下次启动时），{code} 重新可编辑。"),
+                format!("{expert} 再次提交后，你会收到新版本的评分表：{watch}"),
+            ],
+            Lang::En => vec![
+                format!("{code} reopened for {expert}, reason recorded; note {note}"),
+                String::new(),
+                format!("Next: {expert}'s screen shows the reopen and your reason (within seconds if it is open, else at the next start), and {code} can be edited again."),
+                format!("When {expert} submits again you get the new revision of the sheet. {watch}"),
+            ],
+        }
     }
 
     /// The reopen editor closed with Esc: whether the typed reason was kept for the next `r`.

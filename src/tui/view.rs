@@ -15,7 +15,7 @@ use super::action::Action;
 use super::app::{total_str, App, EditKind, Level, Overlay, Progress};
 use super::keys::{self, Context};
 use super::layout::{self, Pane};
-use super::overlay::help_bar_items;
+use super::overlay::{bar_label, help_bar_items};
 use super::text::{pad_right, truncate, width, wrap};
 use crate::rubric::num::show;
 
@@ -81,14 +81,18 @@ fn title_bar(app: &App, r: Rect, buf: &mut Buffer, th: Theme) {
                 ),
                 _ => total_str(app, app.app_sel()),
             };
+            // a conflict has no total: the title bar says it is not scored
+            let total = match pr {
+                Progress::Conflict => app.lang.not_scored().to_string(),
+                _ => format!("{} {total}", t.total),
+            };
             format!(
-                " {} {} ({}/{}) {} {} {} ",
+                " {} {} ({}/{}) {} {} ",
                 pr.mark(),
                 a.input.code,
                 app.app_sel() + 1,
                 app.apps.len(),
                 pr.name(app.lang),
-                t.total,
                 total
             )
         }
@@ -193,9 +197,27 @@ pub fn focus_hint(app: &App) -> String {
         (Pane::Apps, Some(a), _) => {
             let sep = if zh { "：" } else { ": " };
             let head = format!(" {} {}", a.input.code, list_title(&a.input.title));
-            let tail = format!("{sep}{}", app.lang.t().open_hint);
+            // a locked application has nothing to score: say what can be done instead
+            let hint = match app.progress(app.app_sel()) {
+                Progress::Conflict => app.lang.locked_hint(true),
+                Progress::Submitted => app.lang.locked_hint(false),
+                _ => app.lang.t().open_hint,
+            };
+            let tail = format!("{sep}{hint}");
             let room = (app.size.0 as usize).saturating_sub(width(&tail));
             format!("{}{tail}", truncate(&head, room))
+        }
+        (Pane::Tree | Pane::Evidence, Some(a), Some(_))
+            if matches!(
+                app.progress(app.app_sel()),
+                Progress::Conflict | Progress::Submitted
+            ) =>
+        {
+            let conflict = app.progress(app.app_sel()) == Progress::Conflict;
+            truncate(
+                &format!(" {}", app.lang.read_only(&a.input.code, conflict)),
+                app.size.0 as usize,
+            )
         }
         (Pane::Tree | Pane::Evidence, Some(_), Some(it)) => {
             let step = show(it.step());
@@ -211,7 +233,6 @@ pub fn focus_hint(app: &App) -> String {
 
 /// The keys that work here, from the key map.
 pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
-    let zh = app.lang.is_zh();
     let ctxs = app.contexts();
     let mut out: Vec<(String, &'static str, Option<Action>)> = Vec::new();
     let mut seen: Vec<Action> = Vec::new();
@@ -259,7 +280,8 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str, Option<Action>)> {
             } else {
                 ks.into_iter().take(1).collect()
             };
-            out.push((keys::show_keys(&shown), a.short(zh).unwrap_or(""), Some(a)));
+            let label = bar_label(app.overlays.last(), typing, a, app.lang);
+            out.push((keys::show_keys(&shown), label, Some(a)));
         }
     }
     if matches!(app.overlays.last(), Some(Overlay::Help { .. })) {

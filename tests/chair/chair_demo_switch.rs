@@ -114,7 +114,7 @@ fn f2_switches_and_carries_submissions_and_reopens() {
     assert!(s.contains("F2"), "the switch key is in the bar: {s}");
 
     // the chair reopens T24-002 for E01 from the progress grid
-    keys(&mut demo, "tab l r text:Please_recheck_B1 enter");
+    keys(&mut demo, "tab l r text:Please_recheck_B1 enter esc");
     assert_eq!(demo.chair.cell("T24-002", "E01"), Cell::Draft);
     // back to the expert: the note is applied and shown
     keys(&mut demo, "f2");

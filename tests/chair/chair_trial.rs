@@ -62,6 +62,9 @@ fn a_reopen_reason_is_kept_when_the_editor_is_left_and_q_warns_before_dropping_i
     feed(&mut app, "tab j j r text:请复核 esc r enter");
     assert_eq!(note(&app).0, Level::Saved, "{:?}", app.note);
     assert!(app.reopen_drafts().is_empty());
+    // the message saying what happens next closes on a key
+    assert!(matches!(app.overlays.last(), Some(Overlay::Message { .. })));
+    feed(&mut app, "esc");
     // the reason in the interface's language (stored after an English prefix)
     let s = screen(&app);
     assert!(s.contains("组长退回重评：请复核"), "{s}");
@@ -234,5 +237,76 @@ fn the_progress_view_lists_what_watch_merged_or_refused_newest_first() {
     assert!(lines[at + 2].contains("已合并 E02 的评分表"), "{s}");
     for l in &lines {
         assert!(panel::tui::text::width(l) <= 80, "{l}");
+    }
+}
+
+/// The screen names each key of the reopen editor once, in the box and in the bar, as what
+/// it does; after a reopen it says what happens next, on the expert's side and the chair's.
+#[test]
+fn the_reopen_editor_and_its_result_say_what_happens_next() {
+    let mut demo = chair_support::Demo::new();
+    for lang in [Lang::Zh, Lang::En] {
+        let zh = lang.is_zh();
+        let pick = |z: &'static str, e: &'static str| if zh { z } else { e };
+        let mut app = demo.app(lang, 80, 24);
+        feed(&mut app, "tab j j r text:请复核_B1");
+        let s = screen(&app);
+        let bar = s.lines().last().unwrap();
+        let enter = format!("Enter {}", pick("退回", "reopen"));
+        let esc = format!("Esc {}", pick("关闭，保留理由", "close, keep reason"));
+        for k in [&enter, &esc] {
+            assert!(bar.contains(k.as_str()), "bar: {bar}");
+            assert_eq!(s.matches(k.as_str()).count(), 2, "box and bar: {k}\n{s}");
+        }
+        assert!(!s.contains(pick("Esc 返回", "Esc back")), "{s}");
+        feed(&mut app, "enter");
+        assert_eq!(note(&app).0, Level::Saved, "{:?}", app.note);
+        let lines = match app.overlays.last() {
+            Some(Overlay::Message { lines, .. }) => lines.join(" "),
+            o => panic!("a message saying what happens next, got {o:?}"),
+        };
+        for want in [
+            pick("几秒内", "within seconds"),
+            pick("再次提交", "submits again"),
+            pick("新版本", "new revision"),
+            pick("按 w 开启", "w turns it on"),
+            "E03",
+            "T24-001",
+        ] {
+            assert!(lines.contains(want), "{want}: {lines}");
+        }
+        // the message fits 80×24 (its last line shows, and the bar) and closes on a key
+        let s = screen(&app);
+        let any = pick("按任意键关闭", "press any key to close");
+        assert_eq!(s.matches(any).count(), 2, "{s}");
+        feed(&mut app, "esc");
+        assert!(app.overlays.is_empty());
+        // watching: the message says the new revision is merged as it arrives
+        let mut app = demo.app(lang, 80, 24);
+        feed(&mut app, "w tab j j r text:请复核_B1 enter");
+        let lines = match app.overlays.last() {
+            Some(Overlay::Message { lines, .. }) => lines.join(" "),
+            o => panic!("a message, got {o:?}"),
+        };
+        assert!(
+            lines.contains(pick("监听已开启", "Watching is on")),
+            "{lines}"
+        );
+    }
+}
+
+#[test]
+fn the_find_box_says_enter_finds() {
+    let mut demo = chair_support::Demo::new();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut app = demo.app(lang, 80, 24);
+        feed(&mut app, "/ text:T24");
+        let s = screen(&app);
+        let want = if lang.is_zh() {
+            "Enter 查找"
+        } else {
+            "Enter find"
+        };
+        assert_eq!(s.matches(want).count(), 2, "box and bar: {s}");
     }
 }

@@ -231,10 +231,13 @@ fn reopen_writes_the_note_and_the_chair_database_records_it() {
     assert_eq!(note(&app).0, Level::Error);
     assert!(matches!(app.overlays.last(), Some(Overlay::Editor { .. })));
     feed(&mut app, "text:B1_与其他专家差距较大，请复核 enter");
-    assert!(app.overlays.is_empty());
     let (lvl, text) = note(&app);
     assert_eq!(lvl, Level::Saved, "{text}");
     assert!(text.contains("reopen/E03--T24-001.json"), "{text}");
+    // a message says what happens next; a key closes it
+    assert!(matches!(app.overlays.last(), Some(Overlay::Message { .. })));
+    feed(&mut app, "esc");
+    assert!(app.overlays.is_empty());
     // the note for the expert
     let path = panel::sheet::reopen_note_path(&demo.dir, "E03", "T24-001");
     let n: panel::sheet::ReopenNote =

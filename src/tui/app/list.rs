@@ -301,11 +301,13 @@ fn total_cols(w: usize, widths: impl Iterator<Item = usize>) -> usize {
     widths.max().map_or(0, |m| m + 1)
 }
 
-/// The total shown for an application: none for a conflict or an application the expert
-/// has not touched (its prefilled rule suggestions are not a score).
+/// The total shown for an application: none for an application the expert has not touched
+/// (its prefilled rule suggestions are not a score); for a conflict of interest the word
+/// (回避 / conflict), since the expert gives it no score.
 pub(crate) fn total_str(app: &App, ai: usize) -> String {
     match app.progress(ai) {
-        Progress::Conflict | Progress::Untouched => "—".into(),
+        Progress::Conflict => app.lang.t().conflict.into(),
+        Progress::Untouched => "—".into(),
         _ => show(app.apps[ai].scored.total),
     }
 }

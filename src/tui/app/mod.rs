@@ -287,9 +287,13 @@ impl App {
         match self.list.sort() {
             ListSort::Code => {}
             ListSort::Status => order.sort_by_key(|&i| self.progress(i).rank()),
-            ListSort::Total => {
-                order.sort_by(|&a, &b| self.apps[b].scored.total.cmp(&self.apps[a].scored.total))
-            }
+            // a conflict has no score: after every application that has one
+            ListSort::Total => order.sort_by_key(|&i| {
+                (
+                    self.progress(i) == Progress::Conflict,
+                    std::cmp::Reverse(self.apps[i].scored.total),
+                )
+            }),
         }
         if self.list.set_order(order) {
             self.ev.top();

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 use rust_decimal::Decimal;
 
-use super::App;
+use super::{App, Progress};
 use crate::rubric::num::show;
 use crate::rubric::Rubric;
 use crate::tui::action::Action;
@@ -224,6 +224,8 @@ impl CriteriaTree {
             return;
         };
         let ai = app.app_sel();
+        // under a conflict of interest the expert gives no score: no subtotals, no total
+        let conflict = app.progress(ai) == Progress::Conflict;
         let list = layout::tree_list(r);
         let sel_row = self.item_rows.get(self.sel).copied();
         for k in 0..list.height as usize {
@@ -257,7 +259,7 @@ impl CriteriaTree {
                         format!("{} {title}{bonus}", cat.id),
                         show(cat.max),
                         String::new(),
-                        show(v),
+                        if conflict { "—".into() } else { show(v) },
                         if raw > cat.max {
                             "⚠".to_string()
                         } else {
@@ -278,7 +280,11 @@ impl CriteriaTree {
                         format!("  {} {}", crit.id, app.pick(&crit.title, &crit.title_en)),
                         show(crit.max),
                         String::new(),
-                        s.map(|s| show(s.value)).unwrap_or_default(),
+                        match s {
+                            _ if conflict => "—".into(),
+                            Some(s) => show(s.value),
+                            None => String::new(),
+                        },
                         if clamped || missing {
                             "⚠".into()
                         } else {
@@ -389,7 +395,11 @@ impl CriteriaTree {
             if caps > 0 {
                 tail.push_str(&format!("   ⚠ {} {caps}", t.caps));
             }
-            let s = footer_text(&head, &parts, &tail, w);
+            let s = if conflict {
+                app.lang.conflict_footer().to_string()
+            } else {
+                footer_text(&head, &parts, &tail, w)
+            };
             set(
                 buf,
                 inner.x,

@@ -51,7 +51,7 @@ impl App {
                 });
             }
             list::Outcome::AskFind(q) => self.overlays.push(Overlay::Editor {
-                kind: EditKind::Find,
+                kind: EditKind::Filter,
                 prompt: self.lang.filter_prompt(Some(&q)),
                 buf: TextBox::single(""),
             }),
@@ -265,6 +265,9 @@ fn overlay_update(app: &mut App, action: Action) {
                 match kind {
                     EditKind::Reason { .. } => app.info(t.override_cancelled),
                     EditKind::Search => {}
+                    EditKind::Filter | EditKind::Find => {
+                        app.info(app.lang.filter_kept(app.list.filter()))
+                    }
                     _ => app.info(if app.lang.is_zh() {
                         "已取消，未保存"
                     } else {
@@ -376,7 +379,7 @@ fn editor_confirm(app: &mut App) {
         EditKind::Reopen { .. } => {
             app.overlays.pop();
         }
-        EditKind::Find => {
+        EditKind::Find | EditKind::Filter => {
             app.overlays.pop();
             app.list.set_filter((!text.is_empty()).then_some(text));
             app.refresh_order();

@@ -407,6 +407,9 @@ impl ChairApp {
                     return;
                 }
                 self.saved(self.lang.reopen_done(expert, code, &note));
+                let title = self.lang.c().reopened_title;
+                let lines = self.lang.reopen_next(expert, code, &note, self.watch);
+                self.message(title, lines);
             }
             Err(e) => {
                 // the reason is not lost: the next `r` on the pair goes on with it

@@ -41,6 +41,18 @@ impl Confirmed {
         }
     }
 
+    /// What yes does, for the key bar (the popup's keys name it too).
+    pub fn yes_label(&self, lang: Lang) -> &'static str {
+        match (self, lang.is_zh()) {
+            (Confirmed::Submit, true) => "提交",
+            (Confirmed::Submit, false) => "submit",
+            (Confirmed::Conflict(_), true) => "声明回避",
+            (Confirmed::Conflict(_), false) => "declare the conflict",
+            (Confirmed::Withdraw(_), true) => "撤回回避",
+            (Confirmed::Withdraw(_), false) => "withdraw the declaration",
+        }
+    }
+
     /// The status-line note when the answer is no.
     pub fn declined(&self, lang: Lang) -> &'static str {
         match (self, lang.is_zh()) {

@@ -36,6 +36,8 @@ pub enum EditKind {
     Reopen { expert: String, app: String },
     /// Find an application by code or title (chair screen).
     Find,
+    /// Filter the application list by code, title or status (expert screen).
+    Filter,
 }
 
 impl EditKind {
@@ -85,7 +87,51 @@ impl EditKind {
                     "Find an application".into()
                 }
             }
+            EditKind::Filter => {
+                if zh {
+                    "筛选项目".into()
+                } else {
+                    "Filter applications".into()
+                }
+            }
         }
+    }
+
+    /// What Enter and Esc do in this editor, as the box's key line and the key bar both name
+    /// them: `(enter, esc)`. Esc keeps the text of a comment, an opinion or a reopen reason
+    /// for the next time the box opens; elsewhere it drops it.
+    pub fn key_labels(&self, lang: Lang) -> (&'static str, &'static str) {
+        let (zh, en) = match self {
+            EditKind::Reason { .. } => (("保存", "放弃改动"), ("save", "drop the change")),
+            EditKind::Comment { .. } | EditKind::Opinion { .. } => {
+                (("保存", "关闭，留作草稿"), ("save", "close, keep draft"))
+            }
+            EditKind::Conflict { .. } => (("下一步", "取消"), ("next", "cancel")),
+            EditKind::Search => (("搜索", "取消"), ("search", "cancel")),
+            EditKind::Reopen { .. } => {
+                (("退回", "关闭，保留理由"), ("reopen", "close, keep reason"))
+            }
+            EditKind::Find => (("查找", "取消"), ("find", "cancel")),
+            EditKind::Filter => (("应用筛选", "取消"), ("apply filter", "cancel")),
+        };
+        if lang.is_zh() {
+            zh
+        } else {
+            en
+        }
+    }
+
+    /// The key line under the box: Enter and Esc as [`EditKind::key_labels`] names them,
+    /// then the editing keys.
+    pub fn keys_line(&self, lang: Lang, multiline: bool) -> String {
+        let (enter, esc) = self.key_labels(lang);
+        let rest = match (lang.is_zh(), multiline) {
+            (true, false) => "Backspace 删除",
+            (true, true) => "Alt-Enter 换行",
+            (false, false) => "Backspace deletes",
+            (false, true) => "Alt-Enter new line",
+        };
+        format!("Enter {enter}   Esc {esc}   {rest}")
     }
 }
 
@@ -153,7 +199,6 @@ pub(super) fn draw(
     buf: &mut Buffer,
     th: Theme,
 ) {
-    let t = lang.t();
     let g = editor_geometry(prompt, text, area);
     clear(g.rect, buf);
     let block = pane_block(kind.title(lang), true, th);
@@ -169,16 +214,12 @@ pub(super) fn draw(
         );
     }
     text.render(g.field, buf, th.selected(false));
-    let keys = if text.is_multiline() {
-        t.editor_keys_multi
-    } else {
-        t.editor_keys
-    };
+    let keys = kind.keys_line(lang, text.is_multiline());
     set(
         buf,
         g.field.x,
         g.field.bottom() + 1,
-        keys,
+        &keys,
         g.field.width,
         th.dim(),
     );

@@ -127,6 +127,28 @@ impl Overlay {
     }
 }
 
+/// The key bar's label for `a` with `top` the top overlay (if any): an editor's Enter and
+/// Esc say what they do in that editor, as its key line does; a confirmation's yes says what
+/// is confirmed and its no cancels, as the popup says; with the score entry open
+/// (`typing`), Esc cancels the entry. Elsewhere the action's own short label.
+pub(crate) fn bar_label(
+    top: Option<&Overlay>,
+    typing: bool,
+    a: Action,
+    lang: Lang,
+) -> &'static str {
+    let zh = lang.is_zh();
+    let cancel = if zh { "取消" } else { "cancel" };
+    match (top, a) {
+        (Some(Overlay::Editor { kind, .. }), Action::Confirm) => kind.key_labels(lang).0,
+        (Some(Overlay::Editor { kind, .. }), Action::Back) => kind.key_labels(lang).1,
+        (Some(Overlay::Confirm { what, .. }), Action::Yes) => what.yes_label(lang),
+        (Some(Overlay::Confirm { .. }), Action::No) => cancel,
+        (None, Action::Back) if typing => cancel,
+        _ => a.short(zh).unwrap_or(""),
+    }
+}
+
 /// Draw one overlay ([`Overlay::draw`]); `help` gives the help overlay's lines for a width.
 pub(crate) fn draw_overlay(
     lang: Lang,
