@@ -751,6 +751,10 @@ fn a_reopen_reaches_the_open_expert_screen_and_the_resubmission_the_chair() {
     t.wait_for("chair", "退回 T24-001 给 E02", 10);
     t.keys("chair", &["请复核B1评分", "Enter"]);
     t.wait_for("chair", "已退回 T24-001 给 E02", 10);
+    // the chair is told what happens next (watching: merged as it arrives); a key closes it
+    let c = t.wait_for("chair", "几秒内", 10);
+    assert!(c.contains("监听已开启"), "the reopen message:\n{c}");
+    t.keys("chair", &["Escape"]);
 
     // the expert's open screen shows it, and keeps it in the status line after the message
     let c = t.wait_for("expert", "组长已退回 T24-001 重评：请复核B1评分", 10);
