@@ -450,7 +450,7 @@ impl Lang {
     pub fn conflict_footer(self) -> &'static str {
         match self {
             Lang::Zh => "总分 —  已声明回避，不评分；x 撤回回避声明",
-            Lang::En => "Total —  conflict of interest, not scored; x withdraws it",
+            Lang::En => "Total —  conflict: not scored; x withdraws it",
         }
     }
 

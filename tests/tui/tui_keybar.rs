@@ -249,3 +249,21 @@ fn the_status_line_of_a_locked_application_says_what_can_be_done_there() {
         );
     }
 }
+
+#[test]
+fn the_conflict_footer_fits_the_criteria_pane_at_80x24() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut a = app(lang, 80, 24);
+        goto(&mut a, "A2.1");
+        feed(&mut a, "x text:曾为该园区提供咨询 enter y");
+        // the list focused: the criteria pane at its narrowest
+        feed(&mut a, "esc");
+        let s = screen(&a);
+        // the footer whole, within the pane's borders
+        let foot = lang.conflict_footer();
+        assert!(
+            s.lines().any(|l| l.contains(&format!("│{foot}"))),
+            "{foot}\n{s}"
+        );
+    }
+}
