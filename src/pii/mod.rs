@@ -948,6 +948,12 @@ pub fn scan_known(text: &str, known: &Known) -> Vec<Finding> {
         scan_accounts(h, &mut cands);
         grouped::scan_digit_groups(h, &mut cands);
     }
+    if let Some(typed) = norm.with_letters_as_typed() {
+        // Codes whose letters were read as digits (`…0l`: a credit code's check
+        // character L), found in the text with those letters as typed.
+        scan_alnum_runs(&typed, &mut cands);
+        grouped::scan_credit_groups(&typed, &mut cands);
+    }
     if h.bytes().any(|b| b.is_ascii_alphanumeric()) {
         grouped::scan_credit_groups(h, &mut cands);
         grouped::scan_labelled(h, &mut cands);
@@ -1085,6 +1091,29 @@ mod tests {
         let c = resident_id_check_char(first17).unwrap();
         let w = if c == '0' { '1' } else { '0' };
         format!("{first17}{w}")
+    }
+
+    /// A credit code whose check character `L` is typed in lower case stays a credit code
+    /// although `l` inside a number is read as `1` (cases found by the proptest
+    /// `typed_identifiers_never_survive_anonymize`); the same shape with no valid check
+    /// character is not one.
+    #[test]
+    fn a_credit_code_ending_in_lower_case_l() {
+        for typed in [
+            "9146 0658 3268 3208 5l",
+            "13137220—92958670 - 9l",
+            "y1520232 23251937 0l",
+        ] {
+            let text = format!("代码：{typed}。");
+            let found = kinds(&text);
+            let at = char_offset(&text, &typed[..1]);
+            assert!(
+                found.iter().any(|&(k, s, e)| k == PiiKind::CreditCode
+                    && s == at
+                    && e == at + typed.chars().count()),
+                "{typed}: {found:?}"
+            );
+        }
     }
 
     #[test]

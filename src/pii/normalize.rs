@@ -36,6 +36,9 @@ pub(crate) struct Normalized<'a> {
     /// One anchor per changed char, sorted; between anchors both texts are
     /// byte-identical.
     anchors: Vec<Anchor>,
+    /// The letters read as digits (`O`, `l` …): their byte in the normalized text
+    /// (one byte for one byte) and the letter typed.
+    letters: Vec<(usize, u8)>,
 }
 
 /// A char whose normalized form differs from the original: it spans
@@ -179,7 +182,7 @@ fn lookalike_digit(b: u8) -> Option<u8> {
 
 /// Byte offsets of the letters `O`, `o`, `l`, `I` typed for 0 and 1 inside a
 /// number, sorted. A *token* is a stretch of ASCII digits and such letters,
-/// its groups joined by at most [`MAX_TOKEN_SEP`] spaces, `-` or `.` (as
+/// its groups joined by at most [`MAX_TOKEN_SEP`] spaces, dashes or `.` (as
 /// typed: `186 2O17 3345`). Its letters are digits when the token is a number
 /// written with a few wrong keys: not glued to other ASCII letters (`ISO9001`,
 /// `Model`, `LW-139O` keep theirs), at least 7 real digits, no more than one
@@ -219,9 +222,14 @@ fn letters_for_digits(text: &str) -> Vec<usize> {
             letters.extend((g..i).filter(|&k| !b[k].is_ascii_digit()));
             digits += real;
             end = i;
-            let mut j = i;
-            while j < b.len() && j - i < MAX_TOKEN_SEP && matches!(b[j], b' ' | b'-' | b'.') {
-                j += 1;
+            let (mut j, mut seps) = (i, 0);
+            while j < b.len() && seps < MAX_TOKEN_SEP {
+                let len = separator_len(text, j);
+                if len == 0 {
+                    break;
+                }
+                j += len;
+                seps += 1;
             }
             if j == i || j >= b.len() || !core(b[j]) {
                 break;
@@ -235,6 +243,17 @@ fn letters_for_digits(text: &str) -> Vec<usize> {
         }
     }
     out
+}
+
+/// The length in bytes of the separator between two groups of a number at byte `j`
+/// of `text` (a char boundary): a space (also the ideographic one), `-`, `.` or any
+/// dash (`—`, `–`, `－` …); 0 for anything else.
+fn separator_len(text: &str, j: usize) -> usize {
+    text[j..]
+        .chars()
+        .next()
+        .filter(|&c| matches!(c, ' ' | '\u{3000}' | '-' | '.' | '－') || is_dash(c))
+        .map_or(0, char::len_utf8)
 }
 
 /// Longest run of separators between two groups of a number with look-alike
@@ -265,6 +284,7 @@ impl<'a> Normalized<'a> {
         let mut next_numeral = numerals.iter().copied().peekable();
         let letters = letters_for_digits(original);
         let mut next_letter = letters.iter().copied().peekable();
+        let mut letters_read = Vec::new();
         // Start of the stretch of stable chars not yet copied to `text`.
         let mut copied = 0;
         for (ob, c) in original.char_indices() {
@@ -281,6 +301,7 @@ impl<'a> Normalized<'a> {
                 None
             };
             let numeral = numeral.or(letter);
+            let letter = letter.map(|_| c as u8);
             let times_x = c == '×' && check_x_position(original, ob);
             if numeral.is_none() && !times_x && is_stable_char(c) {
                 continue;
@@ -289,6 +310,9 @@ impl<'a> Normalized<'a> {
             t.push_str(&original[copied..ob]);
             copied = ob + c.len_utf8();
             let before = t.len();
+            if let Some(typed) = letter {
+                letters_read.push((before, typed));
+            }
             if times_x {
                 t.push('X');
             } else if let Some(d) = numeral {
@@ -324,7 +348,23 @@ impl<'a> Normalized<'a> {
             original,
             text,
             anchors,
+            letters: letters_read,
         }
+    }
+
+    /// The normalized text with the letters read as digits typed back as letters
+    /// (same length, the same offsets): `None` when no letter was read as a digit.
+    /// A number's letters may be its own (`…3208 5l`: a credit code's check character
+    /// `L`), so codes are also looked for in this reading.
+    pub(crate) fn with_letters_as_typed(&self) -> Option<String> {
+        if self.letters.is_empty() {
+            return None;
+        }
+        let mut bytes = self.text().as_bytes().to_vec();
+        for &(at, typed) in &self.letters {
+            bytes[at] = typed;
+        }
+        String::from_utf8(bytes).ok()
     }
 
     pub(crate) fn text(&self) -> &str {
@@ -446,6 +486,20 @@ mod tests {
         ] {
             assert_eq!(norm(kept), kept, "{kept}");
         }
+        // Groups joined by dashes of any kind are one number.
+        assert_eq!(norm("13137220—92958670 - 9l"), "13137220-92958670 - 91");
+        // The letters read as digits can be had back as typed, at the same offsets (a
+        // credit code's check character `L` typed `l` is looked for in that reading).
+        let n = Normalized::new("代码：9146 0658 3268 3208 5l。");
+        assert_eq!(n.text(), "代码:9146 0658 3268 3208 51。");
+        assert_eq!(
+            n.with_letters_as_typed().as_deref(),
+            Some("代码:9146 0658 3268 3208 5l。")
+        );
+        assert_eq!(
+            Normalized::new("139 1234 5678").with_letters_as_typed(),
+            None
+        );
     }
 
     #[test]
