@@ -354,7 +354,9 @@ fn find(
 fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &str) -> Found {
     for (i, (t, r, row)) in all.iter().enumerate() {
         let Some(first) = row.first() else { continue };
-        if !is_label(&first.text, row_label) {
+        // The row's person may be typed into its label cell (`项目联系人：蔡嘉欣`).
+        let inline = inline_value(&first.text, row_label);
+        if !is_label(&first.text, row_label) && inline.is_none() {
             continue;
         }
         let header = all[..i]
@@ -370,6 +372,12 @@ fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &st
             .find(|(_, c)| c.col <= head.col && head.col < c.col + c.span.max(1))
             .filter(|(_, c)| !c.merged && c.col != first.col);
         let text = cell.map(|(_, c)| c.text.clone()).unwrap_or_default();
+        if let Some(v) = inline.filter(|_| is_label(column, "姓名")) {
+            if text.trim().is_empty() || norm(&text) == norm(&v) {
+                return Found::Value(v, place, cell.map(|(i, _)| i + 1));
+            }
+            return Found::Twice(v, text, place, cell.map_or(1, |(i, _)| i + 1));
+        }
         return Found::Value(text, place, cell.map(|(i, _)| i + 1));
     }
     Found::NoLabel
@@ -1369,6 +1377,39 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                 ..Person::default()
             });
         }
+    }
+    // Several people typed into one person's field (`蔡嘉欣、王敏` as 项目联系人): the field
+    // keeps what was typed, each name is a person of the identity (to be redacted), and the
+    // field is reported.
+    for (role, field) in [
+        ("法定代表人", IdField::LegalRep),
+        ("项目联系人", IdField::ContactPerson),
+    ] {
+        let Some(v) = id(field) else { continue };
+        let names: Vec<&str> = v
+            .split(['、', '，', ',', '；', ';', '/', '／'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.len() < 2 {
+            continue;
+        }
+        for n in &names {
+            identity.team.push(Person {
+                name: n.to_string(),
+                role: Some(role.into()),
+                ..Person::default()
+            });
+        }
+        let (_, path, place) = texts.get(&Slot::Id(field)).cloned().unwrap_or_default();
+        twice_warnings.push(Missing {
+            key: format!("several.{}", Slot::Id(field).key()),
+            message: format!(
+                "cell \"{}\" found ({place}) holds several names \"{v}\": each is in the \
+                 identity to be redacted, but the field is one person's; keep one name there",
+                cell_note(&path)
+            ),
+        });
     }
     if let Some(pa) = id(IdField::PostalAddress) {
         // `地址（200000）` as 通信地址（邮政编码） asks.

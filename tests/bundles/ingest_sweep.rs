@@ -95,6 +95,14 @@ fn sweep(program: &str) -> (usize, Vec<String>) {
                     })
             }
             "null" => value.is_none(),
+            // Kept as typed, and a warning names the field.
+            "warned" => {
+                value.is_some()
+                    && got
+                        .warnings
+                        .iter()
+                        .any(|w| w.key.ends_with(key.trim_start_matches("identity.")))
+            }
             _ if expected.starts_with('~') => value
                 .as_ref()
                 .and_then(Value::as_str)
