@@ -52,6 +52,10 @@ enum Found {
     /// A value typed after the label in its own cell (`专业人员数：5人`) and another in the
     /// value cell (`4`): both, where, and the value cell's place.
     Twice(String, String, String, usize),
+    /// A number whose label names one unit and whose unit cell another (`（亿元）` in the
+    /// label, 万元 printed after the box): the value, where, the value cell's place, and
+    /// what the two say.
+    TwoUnits(String, String, usize, String),
     /// No row holds the labels.
     NoLabel,
 }
@@ -145,6 +149,84 @@ fn ends_in_unit(s: &str) -> bool {
     })
 }
 
+/// A unit word as printed in a unit cell or a label's brackets (`亿元`, `万人`, `%`).
+fn unit_word(s: &str) -> Option<String> {
+    let n = norm(s);
+    let n = n
+        .trim_start_matches('单')
+        .trim_start_matches('位')
+        .trim_start_matches(['/', ':']);
+    const UNITS: [&str; 19] = [
+        "亿元",
+        "千万元",
+        "百万元",
+        "万元",
+        "千元",
+        "元",
+        "万人",
+        "人",
+        "人次",
+        "万家",
+        "家",
+        "万件",
+        "件",
+        "项",
+        "笔",
+        "次",
+        "个",
+        "条",
+        "%",
+    ];
+    UNITS.contains(&n).then(|| n.to_string())
+}
+
+/// The unit the applicant gives a value by its label (`知识产权质押融资金额（亿元）`) and the
+/// unit cell after it (`亿元` typed over the printed 万元): `Ok(Some(unit))` when one unit
+/// of money or of ten thousands is given, `Ok(None)` when none or a count's own unit, `Err`
+/// naming both when the label and the unit cell disagree.
+fn typed_unit(label: &str, unit_cell: Option<&str>) -> Result<Option<String>, String> {
+    let n = norm(label);
+    let in_label = n
+        .rfind('(')
+        .and_then(|i| n[i + 1..].strip_suffix(')'))
+        .and_then(unit_word);
+    let in_cell = unit_cell.and_then(unit_word);
+    match (in_label, in_cell) {
+        (Some(a), Some(b)) if a != b => Err(format!(
+            "the label says {a} and the unit cell {b} (标签为{a}，单位栏为{b})"
+        )),
+        // Only a unit that scales the number matters: a count's own unit (家, 条, 人)
+        // printed after the box changes nothing.
+        (Some(u), _) | (None, Some(u)) if u.contains(['元', '万']) => Ok(Some(u)),
+        _ => Ok(None),
+    }
+}
+
+/// The year a column header names, however typed: `2023年`, `2023`, `2023年度`,
+/// `二〇二三年`.
+fn year_of(s: &str) -> Option<u32> {
+    let n = norm(s);
+    let n = n.strip_suffix("度").unwrap_or(&n);
+    let n = n.strip_suffix('年').unwrap_or(n);
+    let digits: String = n
+        .chars()
+        .map(
+            |c| match "〇一二三四五六七八九".chars().position(|d| d == c) {
+                Some(i) => char::from(b'0' + i as u8),
+                None if c == '零' || c == 'o' => '0',
+                None => c,
+            },
+        )
+        .collect();
+    (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+fn ends_in_digit(s: &str) -> bool {
+    s.trim().nfkc().last().is_some_and(|c| c.is_ascii_digit())
+}
+
 /// Finds the value after `path` (row label, then the label just before the value).
 fn find(
     all: &[(usize, usize, &Vec<DocCell>)],
@@ -163,12 +245,11 @@ fn find(
             continue;
         };
         let at = if path.len() > 1 {
-            match row
-                .iter()
-                .enumerate()
-                .skip(first_at + 1)
-                .find(|(_, c)| is_label(&c.text, last) || inline_value(&c.text, last).is_some())
-            {
+            match row.iter().enumerate().skip(first_at + 1).find(|(_, c)| {
+                is_label(&c.text, last)
+                    || inline_value(&c.text, last).is_some()
+                    || (year && year_of(last).is_some() && year_of(&c.text) == year_of(last))
+            }) {
                 Some((i, _)) => i,
                 None => continue,
             }
@@ -235,6 +316,24 @@ fn find(
                         return Found::Value(u.text.clone(), place, Some(at + 3));
                     }
                 }
+                if !year {
+                    match typed_unit(&row[at].text, row.get(at + 2).map(|u| u.text.as_str())) {
+                        // The label or the unit cell says another unit than the form
+                        // prints (`（亿元）`, `亿元` typed over 万元): the number is in it.
+                        Ok(Some(u)) if ends_in_digit(text) => {
+                            return Found::Value(
+                                format!("{}{u}", text.trim()),
+                                place,
+                                Some(at + 2),
+                            );
+                        }
+                        Ok(_) => {}
+                        Err(units) if ends_in_digit(text) => {
+                            return Found::TwoUnits(text.to_string(), place, at + 2, units);
+                        }
+                        Err(_) => {}
+                    }
+                }
                 return Found::Value(text.to_string(), place, Some(at + 2));
             }
             _ => {
@@ -255,7 +354,9 @@ fn find(
 fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &str) -> Found {
     for (i, (t, r, row)) in all.iter().enumerate() {
         let Some(first) = row.first() else { continue };
-        if !is_label(&first.text, row_label) {
+        // The row's person may be typed into its label cell (`项目联系人：蔡嘉欣`).
+        let inline = inline_value(&first.text, row_label);
+        if !is_label(&first.text, row_label) && inline.is_none() {
             continue;
         }
         let header = all[..i]
@@ -271,6 +372,12 @@ fn find_grid(all: &[(usize, usize, &Vec<DocCell>)], row_label: &str, column: &st
             .find(|(_, c)| c.col <= head.col && head.col < c.col + c.span.max(1))
             .filter(|(_, c)| !c.merged && c.col != first.col);
         let text = cell.map(|(_, c)| c.text.clone()).unwrap_or_default();
+        if let Some(v) = inline.filter(|_| is_label(column, "姓名")) {
+            if text.trim().is_empty() || norm(&text) == norm(&v) {
+                return Found::Value(v, place, cell.map(|(i, _)| i + 1));
+            }
+            return Found::Twice(v, text, place, cell.map_or(1, |(i, _)| i + 1));
+        }
         return Found::Value(text, place, cell.map(|(i, _)| i + 1));
     }
     Found::NoLabel
@@ -729,11 +836,26 @@ fn team_rows(blocks: &[DocBlock]) -> (Vec<BTreeMap<&'static str, String>>, Vec<S
             }
             // Several people typed into one row (`孔令辉、施雨桐`): each is a person (their
             // names are identifiers to redact), and the row is reported.
-            let names: Vec<&str> = name
+            let mut names: Vec<&str> = name
                 .split(['、', '，', ',', '；', ';', '/', '／'])
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
                 .collect();
+            // Or split by a space or a line break (`罗丽华 孙启明`) when each part is a
+            // Chinese name (two to four Han characters).
+            let spaced: Vec<&str> = name
+                .split(char::is_whitespace)
+                .filter(|n| !n.is_empty())
+                .collect();
+            if names.len() == 1
+                && spaced.len() > 1
+                && spaced.iter().all(|n| {
+                    (2..=4).contains(&n.chars().count())
+                        && n.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                })
+            {
+                names = spaced;
+            }
             if names.len() > 1 {
                 several.push(name.clone());
                 for n in names {
@@ -896,6 +1018,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
     let mut placeholders: BTreeMap<Slot, String> = BTreeMap::new();
     // Slots with a value after the label in its cell and another in the value cell.
     let mut twice: BTreeMap<Slot, (String, String)> = BTreeMap::new();
+    let mut two_units: BTreeMap<Slot, String> = BTreeMap::new();
     for (slot, path) in &paths {
         // A slot printed twice (seed 003's 项目负责人): the first value given.
         if texts.get(slot).is_some_and(|(v, _, _)| !v.is_empty()) {
@@ -912,6 +1035,10 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         let found = match found {
             Found::Twice(v, other, place, cell) => {
                 twice.insert(slot.clone(), (v.clone(), other));
+                Found::Value(v, place, Some(cell))
+            }
+            Found::TwoUnits(v, place, cell, units) => {
+                two_units.insert(slot.clone(), units);
                 Found::Value(v, place, Some(cell))
             }
             f => f,
@@ -945,7 +1072,7 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                 }
                 texts.insert(slot.clone(), (v, path.clone(), place));
             }
-            Found::Twice(..) | Found::NoLabel => {
+            Found::Twice(..) | Found::TwoUnits(..) | Found::NoLabel => {
                 texts
                     .entry(slot.clone())
                     .or_insert((String::new(), path.clone(), String::new()));
@@ -977,6 +1104,17 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
         let value: Result<Option<Value>, String> = match f.ty {
             FactType::Int | FactType::Number => match texts.get(&Slot::Fact(key.clone())) {
                 Some((v, _, _)) if f.nullable && norm(v) == "无" => Ok(Some(Value::Null)),
+                Some((v, path, place)) if two_units.contains_key(&Slot::Fact(key.clone())) => {
+                    Err(describe(
+                        path,
+                        place,
+                        v,
+                        &format!(
+                            "has two units: {}; type the number in the unit the form prints",
+                            two_units[&Slot::Fact(key.clone())]
+                        ),
+                    ))
+                }
                 Some((v, path, place)) => {
                     let unit = if f.unit.is_empty() {
                         ""
@@ -986,6 +1124,15 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                     match parse_number(v, unit) {
                         Ok(d) if f.ty == FactType::Int && !d.fract().is_zero() => {
                             Err(describe(path, place, v, "is not a whole number"))
+                        }
+                        // `0.25` in a percentage cell is 25 % written as a fraction, or a
+                        // quarter of a percent: which one, only the applicant knows.
+                        Ok(d) if unit == "%"
+                            && !v.contains(['%', '％'])
+                            && d > Decimal::ZERO
+                            && d < Decimal::ONE =>
+                        {
+                            Err(describe(path, place, v, "is a fraction in a percentage cell: type 25 for 25 %, or 0.25% for a quarter of a percent"))
                         }
                         Ok(d) => Ok(Some(num_value(d))),
                         Err(e) => Err(describe(path, place, v, &e)),
@@ -1230,6 +1377,39 @@ pub fn ingest(path: &Path, blocks: &[DocBlock], rubric: &Rubric, l: &FormLayout)
                 ..Person::default()
             });
         }
+    }
+    // Several people typed into one person's field (`蔡嘉欣、王敏` as 项目联系人): the field
+    // keeps what was typed, each name is a person of the identity (to be redacted), and the
+    // field is reported.
+    for (role, field) in [
+        ("法定代表人", IdField::LegalRep),
+        ("项目联系人", IdField::ContactPerson),
+    ] {
+        let Some(v) = id(field) else { continue };
+        let names: Vec<&str> = v
+            .split(['、', '，', ',', '；', ';', '/', '／'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.len() < 2 {
+            continue;
+        }
+        for n in &names {
+            identity.team.push(Person {
+                name: n.to_string(),
+                role: Some(role.into()),
+                ..Person::default()
+            });
+        }
+        let (_, path, place) = texts.get(&Slot::Id(field)).cloned().unwrap_or_default();
+        twice_warnings.push(Missing {
+            key: format!("several.{}", Slot::Id(field).key()),
+            message: format!(
+                "cell \"{}\" found ({place}) holds several names \"{v}\": each is in the \
+                 identity to be redacted, but the field is one person's; keep one name there",
+                cell_note(&path)
+            ),
+        });
     }
     if let Some(pa) = id(IdField::PostalAddress) {
         // `地址（200000）` as 通信地址（邮政编码） asks.
