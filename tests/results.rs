@@ -19,6 +19,8 @@ mod demo_panel;
 mod export_snapshots;
 #[path = "results/export_xlsx.rs"]
 mod export_xlsx;
+#[path = "common/files.rs"]
+mod files;
 #[path = "results/results_demo.rs"]
 mod results_demo;
 #[path = "results/results_input.rs"]

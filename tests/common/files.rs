@@ -1,4 +1,4 @@
-//! A folder's files, to show that a command left them unchanged.
+//! A folder's files: copied, and read to show that a command left them unchanged.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -29,4 +29,18 @@ pub fn hash_tree(dir: &Path) -> BTreeMap<PathBuf, String> {
         .into_iter()
         .map(|(p, bytes)| (p, hex::encode(sha2::Sha256::digest(&bytes))))
         .collect()
+}
+
+/// Copies the folder `from` (recursively) to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).unwrap();
+        }
+    }
 }

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::files::copy_dir;
 use assert_cmd::Command;
 use panel::panel::Panel;
 use panel::rubric::{self, GateOutcome};
@@ -187,19 +188,6 @@ open-license-award | 予以企业（许可人）资金奖补 | - | - | T22=unkno
                 "{}: not in the table",
                 t.id
             );
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
         }
     }
 }

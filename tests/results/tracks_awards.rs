@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use crate::files::copy_dir;
 use assert_cmd::Command;
 use panel::aggregate::{self, AppInfo, Eligibility, ScoreRow};
 use panel::panel::Panel;
@@ -173,19 +174,6 @@ fn merged(p: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
         );
     }
     (tmp, dir, db)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
 }
 
 fn results_json(dir: &Path, db: &Path, extra: &[&str]) -> Value {
