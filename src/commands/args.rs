@@ -647,6 +647,10 @@ pub enum RubricCmd {
         /// Print JSON instead of the explained text.
         #[arg(long)]
         json: bool,
+        /// Also check the applicant gates of this track of the rubric (who may apply to
+        /// it, e.g. `bank-pledge-award`), as a panel naming the track does.
+        #[arg(long, value_name = "ID")]
+        track: Option<String>,
     },
 }
 
@@ -662,7 +666,8 @@ impl RubricCmd {
                 rubric,
                 facts,
                 json,
-            } => super::rubric::eval(&rubric, &facts, json),
+                track,
+            } => super::rubric::eval(&rubric, &facts, json, track.as_deref()),
         }
     }
 }

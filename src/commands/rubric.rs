@@ -372,9 +372,33 @@ pub fn show_tree(r: &Rubric) -> String {
 }
 
 /// `panel rubric eval`: evaluate a rubric against a facts file.
-pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<Outcome> {
+pub fn eval(
+    rubric_arg: &Path,
+    facts_file: &Path,
+    json: bool,
+    track: Option<&str>,
+) -> Result<Outcome> {
     let loaded = load_arg(rubric_arg)?;
     let r = &loaded.rubric;
+    let track = match track {
+        None => None,
+        Some(id) => match r.tracks.iter().find(|t| t.id == id) {
+            Some(t) => Some(t),
+            None if r.tracks.is_empty() => anyhow::bail!(
+                "--track {id}: rubric {} has no tracks; leave --track out",
+                r.id
+            ),
+            None => anyhow::bail!(
+                "--track {id}: rubric {} has no such track; its tracks are {}",
+                r.id,
+                r.tracks
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+    };
     let text = rubric::read_text(facts_file)?;
     let obj = rubric::facts_object(facts_file, &text)?;
     let (facts, problems) = rubric::parse_facts(r, &obj);
@@ -397,11 +421,18 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<Outcome>
         return Ok(Outcome::new(String::new(), err, exit));
     }
     let ev = rubric::evaluate(r, &facts);
-    let gates = rubric::check_gates(&r.eligibility, &facts);
+    // The rubric's gates, then the track's (as `Panel::eligibility_gates` for a panel
+    // naming the track).
+    let mut gate_list = r.eligibility.clone();
+    if let Some(t) = track {
+        gate_list.extend(t.eligibility.iter().cloned());
+    }
+    let gates = rubric::check_gates(&gate_list, &facts);
     let targets = rubric::check_gates(&r.targets, &facts);
     if json {
         let v = serde_json::json!({
             "rubric": r.id,
+            "track": track.map(|t| t.id.as_str()),
             "criteria": ev.criteria.iter().map(|c| serde_json::json!({
                 "id": c.id,
                 "max": rubric::num::to_json(c.max),
@@ -421,6 +452,9 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<Outcome>
     let mut s = String::new();
     let _ = writeln!(s, "{} — {}", r.id, r.title);
     let _ = writeln!(s, "facts: {}", facts_file.display());
+    if let Some(t) = track {
+        let _ = writeln!(s, "track: {} {} ({})", t.id, t.title, t.article);
+    }
     for (cat, k) in r.criteria() {
         let ce = ev.criterion(&k.id).context("criterion evaluated")?;
         let _ = writeln!(
@@ -467,14 +501,16 @@ pub fn eval(rubric_arg: &Path, facts_file: &Path, json: bool) -> Result<Outcome>
             "\neligibility / 申报条件: {}",
             rubric::eligibility_summary(&gates)
         );
+        let w = gates.iter().map(|g| g.id.len()).max().unwrap_or(0);
         for g in &gates {
-            let _ = writeln!(s, "  {} {:<7} {}", g.id, g.outcome, g.detail.join("; "));
+            let _ = writeln!(s, "  {:<w$} {:<7} {}", g.id, g.outcome, g.detail.join("; "));
         }
     }
     if !targets.is_empty() {
         let _ = writeln!(s, "\ntargets / 绩效目标:");
+        let w = targets.iter().map(|g| g.id.len()).max().unwrap_or(0);
         for g in &targets {
-            let _ = writeln!(s, "  {} {:<7} {}", g.id, g.outcome, g.detail.join("; "));
+            let _ = writeln!(s, "  {:<w$} {:<7} {}", g.id, g.outcome, g.detail.join("; "));
         }
     }
     Ok(Outcome::done(s, err))

@@ -550,3 +550,54 @@ fn own_rubric_tracks_admit_the_applicants_their_article_names() {
     assert_eq!(gate(sme, f(false), "E3"), Fail);
     assert_eq!(gate(sme, json!({"specialized_sme": true}), "E3"), Unknown);
 }
+
+/// `panel rubric eval --track` checks the track's applicant gates after the rubric's, as a
+/// panel naming the track does; an unknown track is refused with the rubric's tracks.
+#[test]
+fn rubric_eval_checks_a_tracks_gates() {
+    let bundle = root().join(LIC).join("bundles/LIC-001.json");
+    let eval = |extra: &[&str]| {
+        bin()
+            .args(["rubric", "eval", "special-fund-2022"])
+            .arg(&bundle)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let plain = eval(&["--json"]);
+    assert!(plain.status.success());
+    let v: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(v["track"].is_null());
+    assert!(v["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|g| g["id"] != "T20"));
+    // a university under 第二十条 (商业银行): the track's gate fails, the rubric's do not
+    let bank = eval(&["--json", "--track", "bank-pledge-award"]);
+    assert!(bank.status.success());
+    let v: Value = serde_json::from_slice(&bank.stdout).unwrap();
+    assert_eq!(v["track"], "bank-pledge-award");
+    let t20 = v["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "T20")
+        .expect("the track's gate");
+    assert_eq!(t20["outcome"], "fail");
+    assert_eq!(v["eligibility"], "ineligible");
+    // its own track: the university passes T19
+    let own = eval(&["--track", "academic-license-award"]);
+    let text = String::from_utf8_lossy(&own.stdout);
+    assert!(text.contains("track: academic-license-award"), "{text}");
+    assert!(text.contains("  T19 pass"), "{text}");
+    assert!(text.contains("  E1  pass"), "{text}");
+    let bad = eval(&["--track", "nope"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--track nope: rubric special-fund-2022 has no such track")
+            && err.contains("bank-pledge-award"),
+        "{err}"
+    );
+}
