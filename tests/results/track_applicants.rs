@@ -207,6 +207,24 @@ fn set_facts(dir: &Path, code: &str, facts: &[(&str, Value)]) {
     std::fs::write(&f, serde_json::to_string_pretty(&b).unwrap()).unwrap();
 }
 
+/// `panel <command> <dir> --db <db> <args>`, which must succeed: its stdout.
+fn ok_stdout(command: &str, dir: &Path, db: &Path, args: &[&str]) -> String {
+    let out = bin()
+        .arg(command)
+        .arg(dir)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn app<'a>(j: &'a Value, id: &str) -> &'a Value {
     j["applications"]
         .as_array()
@@ -286,21 +304,7 @@ fn awards_leave_out_an_applicant_of_the_wrong_type() {
     for a in ["LIC-001", "LIC-002", "LIC-003", "LIC-004"] {
         assert!(decide(a, "E2", "运行正常").status.success());
     }
-    let awards = |format: &str| {
-        let out = bin()
-            .arg("awards")
-            .arg(&dir)
-            .args(["--format", format, "--db"])
-            .arg(&db)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let awards = |format: &str| ok_stdout("awards", &dir, &db, &["--format", format]);
     let j: Value = serde_json::from_str(&awards("json")).unwrap();
     assert_eq!(j["track"]["id"], "bank-pledge-award");
     // The bank: 1000万 × 10元 = 10000元.
@@ -392,20 +396,12 @@ fn results_leave_out_an_applicant_of_the_wrong_type() {
     // UNI-012, the best, is an enterprise.
     set_facts(&dir, "UNI-012", &[("applicant_type", json!("enterprise"))]);
     let results = |format: &str| {
-        let out = bin()
-            .arg("results")
-            .arg(&dir)
-            .arg("--db")
-            .arg(&db)
-            .args(["--format", format, "--resamples", "0"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        ok_stdout(
+            "results",
+            &dir,
+            &db,
+            &["--format", format, "--resamples", "0"],
+        )
     };
     let j: Value = serde_json::from_str(&results("json")).unwrap();
     let ent = app(&j, "UNI-012");

@@ -1206,29 +1206,8 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
         assert!(detail.contains(open_e1), "{detail}");
         assert!(!detail.contains(open_e2), "{detail}");
     }
-    bin()
-        .arg("eligibility")
-        .arg(&dir)
-        .args([
-            "--application",
-            "UNI-005",
-            "--gate",
-            "E1",
-            "--pass",
-            "--reason",
-            "信用中国查询无失信记录",
-            "--db",
-        ])
-        .arg(&db)
-        .assert()
-        .success();
-    let a = app(&results_json(&dir, &db, &[]));
-    assert_eq!(a["eligibility"], "eligible");
-    assert_eq!(a["decisions"].as_array().unwrap().len(), 2);
-    // The same decision again (a command run twice) writes nothing and says so; another
-    // reason is a new decision.
-    let journal = std::fs::read(db.join("journal.jsonl")).unwrap();
-    let again = |reason: &str| {
+    // UNI-005's E1 passed by hand with `reason`.
+    let decide = |reason: &str| {
         bin()
             .arg("eligibility")
             .arg(&dir)
@@ -1246,7 +1225,14 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
             .output()
             .unwrap()
     };
-    let o = again("信用中国查询无失信记录");
+    assert!(decide("信用中国查询无失信记录").status.success());
+    let a = app(&results_json(&dir, &db, &[]));
+    assert_eq!(a["eligibility"], "eligible");
+    assert_eq!(a["decisions"].as_array().unwrap().len(), 2);
+    // The same decision again (a command run twice) writes nothing and says so; another
+    // reason is a new decision.
+    let journal = std::fs::read(db.join("journal.jsonl")).unwrap();
+    let o = decide("信用中国查询无失信记录");
     assert!(o.status.success());
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -1258,7 +1244,7 @@ fn missing_facts_leave_the_gate_unchecked_until_decided() {
         "{o:?}"
     );
     assert_eq!(std::fs::read(db.join("journal.jsonl")).unwrap(), journal);
-    let o = again("信用中国复核无失信记录");
+    let o = decide("信用中国复核无失信记录");
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("recorded / 已记录"));
     assert_ne!(std::fs::read(db.join("journal.jsonl")).unwrap(), journal);
     // Once the fact is there, the facts decide the gate and the decision no longer applies.

@@ -2,30 +2,10 @@
 //! carry one word in the box and in the bar, and that word says what the key then does;
 //! the score entry's and a confirmation's keys too. A conflict of interest shows no total.
 
-use crate::tui_support::{self, goto};
+use crate::tui_support::{app, goto, screen};
 
 use panel::tui::app::{Overlay, Progress};
-use panel::tui::view::{buffer_text, draw};
-use panel::tui::{feed, App, Lang, MemPersist};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-fn app(lang: Lang, w: u16, h: u16) -> App {
-    App::new(
-        tui_support::session(),
-        vec![],
-        Box::new(MemPersist::default()),
-        lang,
-        false,
-        (w, h),
-    )
-}
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| draw(f, app)).unwrap();
-    buffer_text(t.backend().buffer())
-}
+use panel::tui::{feed, App, Lang};
 
 /// Every label the screen gives `key` (`"Esc"`, `"Enter"`): the words after `key `, up to
 /// two blanks, a border or the end of the line.

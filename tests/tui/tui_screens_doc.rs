@@ -3,8 +3,9 @@
 //! out of date; regenerate with `UPDATE_SCREENS=1 cargo test --test tui tui_screens_doc::`.
 
 use crate::tui_snapshots::demo as demo_app;
-use panel::tui::view::{buffer_text, draw};
-use panel::tui::{feed, App, Lang};
+use crate::tui_support::screen;
+use panel::tui::view::buffer_text;
+use panel::tui::{feed, Lang};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -67,12 +68,6 @@ const CHAIR_SHOTS: &[Shot] = &[
         keys: "tab tab",
     },
 ];
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| draw(f, app)).unwrap();
-    buffer_text(t.backend().buffer())
-}
 
 struct Shot {
     title: &'static str,

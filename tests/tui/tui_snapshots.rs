@@ -2,24 +2,13 @@
 //! styles are checked separately for NO_COLOR).
 
 use crate::english::english_words;
-use crate::tui_support::{self, goto};
+use crate::tui_support::{self, app, goto};
 
 use panel::tui::view::{buffer_text, draw};
 use panel::tui::{feed, update, Action, App, Lang, MemPersist};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
-
-fn app(lang: Lang, w: u16, h: u16) -> App {
-    App::new(
-        tui_support::session(),
-        vec![],
-        Box::new(MemPersist::default()),
-        lang,
-        false,
-        (w, h),
-    )
-}
 
 fn render(app: &App) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();

@@ -200,3 +200,23 @@ pub fn goto(app: &mut panel::tui::App, item: &str) {
     }
     panic!("item {item} not reachable");
 }
+
+/// The expert screen on the session above, over an in-memory store, `w`×`h` cells.
+pub fn app(lang: panel::tui::Lang, w: u16, h: u16) -> panel::tui::App {
+    panel::tui::App::new(
+        session(),
+        vec![],
+        Box::new(panel::tui::MemPersist::default()),
+        lang,
+        false,
+        (w, h),
+    )
+}
+
+/// The text of `app` drawn on a test terminal of its size.
+pub fn screen(app: &panel::tui::App) -> String {
+    use ratatui::{backend::TestBackend, Terminal};
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| panel::tui::view::draw(f, app)).unwrap();
+    panel::tui::view::buffer_text(t.backend().buffer())
+}
