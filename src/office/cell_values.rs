@@ -98,7 +98,8 @@ const UNITS: [&str; 15] = [
 /// Units of money: a sum typed where a count is asked for (or the reverse) is refused.
 const MONEY: [&str; 2] = ["万元", "元"];
 
-fn chinese_digit(c: char) -> Option<u64> {
+/// The value of one Chinese digit (`〇`/`零` … `九`, and the financial forms `壹` … `玖`).
+pub(super) fn chinese_digit(c: char) -> Option<u64> {
     Some(match c {
         '零' | '〇' => 0,
         '一' | '壹' => 1,

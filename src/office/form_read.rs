@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use super::cell_values::{
-    inline_value, is_label, is_placeholder, norm, norm_bare, parse_number, ticked,
+    chinese_digit, inline_value, is_label, is_placeholder, norm, norm_bare, parse_number, ticked,
 };
 use super::docx_read::{DocBlock, DocCell, PICTURE};
 use super::form_layout::{
@@ -210,13 +210,11 @@ fn year_of(s: &str) -> Option<u32> {
     let n = n.strip_suffix('年').unwrap_or(n);
     let digits: String = n
         .chars()
-        .map(
-            |c| match "〇一二三四五六七八九".chars().position(|d| d == c) {
-                Some(i) => char::from(b'0' + i as u8),
-                None if c == '零' || c == 'o' => '0',
-                None => c,
-            },
-        )
+        .map(|c| match chinese_digit(c) {
+            Some(d) => char::from(b'0' + d as u8),
+            None if c == 'o' => '0',
+            None => c,
+        })
         .collect();
     (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
         .then(|| digits.parse().ok())
